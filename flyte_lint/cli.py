@@ -1,0 +1,139 @@
+"""The `flyte-lint` command: check, rules, explain, graph, clean. Exit codes follow ruff: 0 clean,
+1 findings, 2 usage or internal error."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from flyte_lint import __version__
+from flyte_lint.config import ConfigError, Settings, find_pyproject, load, split_codes, validate_codes
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="flyte-lint", description="Static analyzer and linter for Flyte 2 workflow code.")
+    parser.add_argument("--version", action="version", version=f"flyte-lint {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = sub.add_parser("check", help="lint files and directories (default: .)")
+    check.add_argument("paths", nargs="*", type=Path, help="files or directories (default: .)")
+    check.add_argument("--select", type=split_codes, help="only these codes or prefixes (comma separated)")
+    check.add_argument("--extend-select", type=split_codes, default=[], help="add these codes or prefixes")
+    check.add_argument("--ignore", type=split_codes, default=[], help="skip these codes or prefixes")
+    check.add_argument("--format", choices=["text", "json", "sarif", "github"], default="text")
+    check.add_argument("--config", type=Path, help="read settings from this file instead of the nearest pyproject.toml")
+    check.add_argument("--root-dir", type=Path, action="append", default=[], help="add a source root for imports")
+    check.add_argument("--statistics", action="store_true", help="show counts per rule")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    check.add_argument("--report-unused-noqa", action="store_true", help="report `# noqa` comments that suppress nothing")
+    check.add_argument("--fix", action="store_true", help="apply safe fixes")
+    check.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes (with --fix or --diff)")
+    check.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
+    check.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+
+    rules = sub.add_parser("rules", help="list the rules")
+    rules.add_argument("--format", choices=["text", "json"], default="text")
+
+    explain = sub.add_parser("explain", help="explain one rule")
+    explain.add_argument("code", help="a rule code (FLY101) or symbol (await-sync-task)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "check":
+            return _check(args)
+        if args.command == "rules":
+            return _rules(args)
+        if args.command == "explain":
+            return _explain(args)
+        parser.print_help()
+        return 2
+    except ConfigError as exc:
+        print(f"flyte-lint: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:  # pragma: no cover
+        return 130
+    except BrokenPipeError:  # pragma: no cover
+        return 0
+
+
+def settings_for(args: argparse.Namespace, paths: list[Path]) -> Settings:
+    if args.config is not None:
+        if not args.config.is_file():
+            raise ConfigError(f"config file not found: {args.config}")
+        return load(args.config, explicit=True)
+    anchor = Path(os.path.commonpath([str(p.resolve()) for p in paths])) if paths else Path.cwd()
+    return load(find_pyproject(anchor))
+
+
+def _check(args: argparse.Namespace) -> int:
+    from flyte_lint.engine import Options, run
+    from flyte_lint.report import render
+
+    paths = args.paths or [Path(".")]
+    for codes, flag in ((args.select, "--select"), (args.extend_select, "--extend-select"), (args.ignore, "--ignore")):
+        if codes:
+            validate_codes(codes, flag)
+    settings = settings_for(args, paths)
+    options = Options(select=args.select, extend_select=args.extend_select, ignore=args.ignore,
+                      root_dirs=[p.resolve() for p in args.root_dir], report_unused_noqa=args.report_unused_noqa)
+    result = run(paths, settings, options)
+    for problem in result.path_errors:
+        print(f"flyte-lint: error: {problem}", file=sys.stderr)
+    findings = result.findings
+    if args.fix or args.diff:
+        from flyte_lint.fixes import apply_fixes
+
+        remaining, report = apply_fixes(result, unsafe=args.unsafe_fixes, write=not args.diff)
+        if args.diff:
+            sys.stdout.write(report)
+            return 1 if any(f.fix for f in findings) else 0
+        if report:
+            print(report, file=sys.stderr)
+        findings = remaining
+    shown = findings + result.unused_noqa
+    colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    fixable = sum(1 for f in findings if f.fix and f.fix.safe)
+    sys.stdout.write(render(args.format, shown, colour=colour, statistics=args.statistics, files=len(result.files), fixable=fixable))
+    for error in result.internal_errors:
+        print(f"flyte-lint: {error}", file=sys.stderr)
+    if result.internal_errors or result.path_errors:
+        return 2
+    if shown and not args.exit_zero:
+        return 1
+    return 0
+
+
+def _rules(args: argparse.Namespace) -> int:
+    from flyte_lint.docs import rule_records
+
+    records = rule_records()
+    if args.format == "json":
+        print(json.dumps({"rules": records}, indent=2))
+    else:
+        for r in records:
+            print(f"{r['code']}  {r['symbol']:<30} {r['severity']:<8} {r['summary']}")
+    return 0
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from flyte_lint.docs import explain
+    from flyte_lint.rules import REGISTRY
+
+    key = args.code.strip()
+    rule = REGISTRY.get(key.upper()) or next((r for r in REGISTRY.values() if r.symbol == key.lower()), None)
+    if rule is None:
+        print(f"flyte-lint: error: unknown rule {args.code!r}; see `flyte-lint rules`", file=sys.stderr)
+        return 2
+    sys.stdout.write(explain(rule))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

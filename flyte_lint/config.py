@@ -1,0 +1,130 @@
+"""Settings from ``[tool.flyte-lint]`` in the nearest pyproject.toml, then the command line."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+KNOWN_KEYS = {"select", "extend-select", "ignore", "per-file-ignores", "exclude", "src", "target-flyte-version"}
+
+
+class ConfigError(Exception):
+    """A usage error in the configuration or the command line: exit code 2."""
+
+
+@dataclass
+class Settings:
+    select: list[str] | None = None  # None: the default set
+    extend_select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    exclude: list[str] = field(default_factory=list)
+    src: list[Path] = field(default_factory=list)
+    target_flyte_version: str | None = None
+    config_path: Path | None = None
+
+    @property
+    def project_dir(self) -> Path | None:
+        return self.config_path.parent if self.config_path else None
+
+
+def find_pyproject(start: Path) -> Path | None:
+    start = start.resolve()
+    for directory in [start, *start.parents] if start.is_dir() else [start.parent, *start.parent.parents]:
+        candidate = directory / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load(path: Path | None, *, explicit: bool = False) -> Settings:
+    """Read the ``[tool.flyte-lint]`` table of ``path``; a missing table gives the defaults."""
+    settings = Settings()
+    if path is None:
+        return settings
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML in {path}: {exc}") from None
+    table = data.get("tool", {}).get("flyte-lint")
+    if table is None:
+        if explicit and path.name != "pyproject.toml":
+            table = data  # a dedicated config file may hold the keys at top level
+        else:
+            settings.config_path = path
+            return settings
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.flyte-lint] must be a table")
+    unknown = sorted(set(table) - KNOWN_KEYS)
+    if unknown:
+        raise ConfigError(f"{path}: unknown [tool.flyte-lint] key{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)} "
+                          f"(known: {', '.join(sorted(KNOWN_KEYS))})")
+    settings.config_path = path
+    base = path.parent
+    settings.select = _codes(table, "select", path) if "select" in table else None
+    settings.extend_select = _codes(table, "extend-select", path)
+    settings.ignore = _codes(table, "ignore", path)
+    pfi = table.get("per-file-ignores", {})
+    if not isinstance(pfi, dict):
+        raise ConfigError(f"{path}: per-file-ignores must map glob patterns to lists of codes")
+    settings.per_file_ignores = {glob: _code_list(codes, f"per-file-ignores.{glob}", path) for glob, codes in pfi.items()}
+    settings.exclude = _strings(table, "exclude", path)
+    settings.src = [(base / s).resolve() for s in _strings(table, "src", path)]
+    version = table.get("target-flyte-version")
+    if version is not None and not isinstance(version, str):
+        raise ConfigError(f"{path}: target-flyte-version must be a string such as \"2.12\"")
+    settings.target_flyte_version = version
+    return settings
+
+
+def _strings(table: dict, key: str, path: Path) -> list[str]:
+    value = table.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{path}: {key} must be a list of strings")
+    return value
+
+
+def _codes(table: dict, key: str, path: Path) -> list[str]:
+    return _code_list(table.get(key, []), key, path)
+
+
+def _code_list(value, where: str, path: Path | str) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{path}: {where} must be a list of rule codes")
+    validate_codes(value, f"{path}: {where}")
+    return [v.strip().upper() for v in value]
+
+
+def validate_codes(codes: list[str], where: str) -> None:
+    from flyte_lint.rules import REGISTRY
+
+    bad = [c for c in codes if not _matches_any(c.strip().upper(), REGISTRY)]
+    if bad:
+        raise ConfigError(f"{where}: unknown rule code{'s' if len(bad) > 1 else ''}: {', '.join(bad)}")
+
+
+def _matches_any(prefix: str, registry) -> bool:
+    if prefix in ("ALL", "FLY"):
+        return True
+    return bool(prefix) and any(code.startswith(prefix) or registry[code].symbol == prefix.lower() for code in registry)
+
+
+def matches(code: str, symbol: str, selectors: list[str]) -> bool:
+    return any(s == "ALL" or code.startswith(s) or symbol == s.lower() for s in selectors)
+
+
+def split_codes(text: str) -> list[str]:
+    return [c.strip().upper() for c in text.replace(" ", ",").split(",") if c.strip()]

@@ -1,0 +1,218 @@
+"""The analysis model, built once per run: modules → environments → tasks → call sites.
+
+Rules read this model. They do not resolve names themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import networkx as nx
+from astroid import nodes
+
+from flyte_lint.model.entities import CallSite, Env, Task
+from flyte_lint.model.project import Module, Project
+from flyte_lint.model.resolver import FUNCTION_NODES, Resolver, enclosing_function
+from flyte_lint.model.values import (
+    EnvRef,
+    External,
+    FunctionRef,
+    Method,
+    PartialRef,
+    RemoteTaskRef,
+    TaskRef,
+    Value,
+)
+
+
+@dataclass(eq=False)
+class ResolvedCall:
+    """Any call expression in an analysed module, with what its callee resolves to."""
+
+    node: nodes.Call
+    module: Module
+    callee: Value
+    function: nodes.FunctionDef | nodes.Lambda | None
+
+    @property
+    def external_path(self) -> str | None:
+        return self.callee.path if isinstance(self.callee, External) else None
+
+
+def walk(tree: nodes.NodeNG):
+    """Every node below ``tree``, depth first in source order, without recursion."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        children = list(node.get_children())
+        children.reverse()
+        stack.extend(children)
+
+
+class Analysis:
+    def __init__(self, project: Project, modules: list[Module]) -> None:
+        self.project = project
+        self.resolver = Resolver(project)
+        self.modules = [m for m in modules if m.tree is not None]
+        self.calls: list[ResolvedCall] = []
+        self.functions: list[nodes.FunctionDef] = []
+        for module in self.modules:
+            self.resolver.register(module)
+        for module in self.modules:
+            self._scan(module)
+        self.call_sites: list[CallSite] = [site for call in self.calls if (site := self._call_site(call))]
+        self._resolve_dependencies()
+
+    # -- building --------------------------------------------------------------------------------------
+    def _scan(self, module: Module) -> None:
+        resolver = self.resolver
+        for node in walk(module.tree):
+            if isinstance(node, FUNCTION_NODES):
+                self.functions.append(node)
+                resolver.function_value(node)
+            elif isinstance(node, nodes.Call):
+                callee = resolver.value_of(node.func)
+                resolver.value_of(node)  # registers environments and tasks made by this call
+                self.calls.append(ResolvedCall(node, module, callee, enclosing_function(node)))
+
+    def _call_site(self, call: ResolvedCall) -> CallSite | None:
+        callee = call.callee
+        func = call.function if isinstance(call.function, FUNCTION_NODES) else None
+        site = None
+        if isinstance(callee, TaskRef):
+            form = "override" if callee.overridden else "call"
+            site = CallSite(call.node, call.module, form, callee.task, callee, func, overridden=callee.overridden)
+        elif isinstance(callee, Method) and isinstance(callee.owner, TaskRef) and callee.name in ("aio", "forward"):
+            owner = callee.owner
+            site = CallSite(
+                call.node, call.module, callee.name, owner.task, callee, func,
+                via_aio=callee.name == "aio", overridden=owner.overridden,
+            )
+        elif isinstance(callee, PartialRef) and isinstance(callee.target, TaskRef):
+            site = CallSite(call.node, call.module, "partial", callee.target.task, callee, func)
+        elif isinstance(callee, RemoteTaskRef):
+            site = CallSite(call.node, call.module, "remote", None, callee, func)
+        elif isinstance(callee, Method) and isinstance(callee.owner, RemoteTaskRef) and callee.name == "aio":
+            site = CallSite(call.node, call.module, "remote", None, callee, func, via_aio=True)
+        elif isinstance(callee, External) and callee.path in ("flyte.map", "flyte.map.aio") and call.node.args:
+            target = self.resolver.value_of(call.node.args[0])
+            if isinstance(target, PartialRef):
+                target = target.target
+            task = target.task if isinstance(target, TaskRef) else None
+            form = "map_aio" if callee.path.endswith(".aio") else "map"
+            if task is not None:
+                site = CallSite(call.node, call.module, form, task, callee, func)
+        return site
+
+    def _resolve_dependencies(self) -> None:
+        value_of = self.resolver.value_of
+        for env in self.envs:
+            declared = _keyword(env.node, "depends_on")
+            if declared is None and env.origin == "from_task":
+                declared = None
+            if declared is None:
+                continue
+            if isinstance(declared, (nodes.List, nodes.Tuple)) and not any(
+                isinstance(e, nodes.Starred) for e in declared.elts
+            ):
+                for element in declared.elts:
+                    value = value_of(element)
+                    env.dependencies.append((element, value.env if isinstance(value, EnvRef) else None))
+            elif not (isinstance(declared, nodes.Const) and declared.value is None):
+                env.dependencies_unknown = True
+        for call in self.calls:
+            callee = call.callee
+            if isinstance(callee, Method) and callee.name == "add_dependency" and isinstance(callee.owner, EnvRef):
+                env = callee.owner.env
+                for arg in call.node.args:
+                    if isinstance(arg, nodes.Starred):
+                        env.dependencies_unknown = True
+                        continue
+                    value = value_of(arg)
+                    env.dependencies.append((arg, value.env if isinstance(value, EnvRef) else None))
+
+    # -- queries ---------------------------------------------------------------------------------------
+    @cached_property
+    def envs(self) -> list[Env]:
+        return sorted(self.resolver.envs.values(), key=lambda e: (str(e.module.path), e.node.lineno, e.node.col_offset))
+
+    @cached_property
+    def tasks(self) -> list[Task]:
+        return sorted(self.resolver.tasks.values(), key=lambda t: (str(t.module.path), t.func.lineno))
+
+    @cached_property
+    def task_by_function(self) -> dict[int, Task]:
+        return {id(task.func): task for task in self.tasks}
+
+    def declared_dependencies(self, env: Env) -> list[tuple[nodes.NodeNG, Env | None]]:
+        """depends_on of ``env`` as declared, with what a clone inherits from its source env."""
+        own = list(env.dependencies)
+        if env.parent is not None and _keyword(env.node, "depends_on") is None:
+            own.extend(self.declared_dependencies(env.parent))
+        return own
+
+    def dependencies_known(self, env: Env) -> bool:
+        if env.dependencies_unknown or any(dep is None for _, dep in env.dependencies):
+            return False
+        if env.parent is not None and _keyword(env.node, "depends_on") is None:
+            return self.dependencies_known(env.parent)
+        return True
+
+    @cached_property
+    def dependency_graph(self) -> nx.DiGraph:
+        graph = nx.DiGraph()
+        for env in self.envs:
+            graph.add_node(env)
+            for node, dep in self.declared_dependencies(env):
+                if dep is not None and not graph.has_edge(env, dep):
+                    graph.add_edge(env, dep, declared_at=node)
+        return graph
+
+    def depends_on(self, env: Env, other: Env) -> bool:
+        """``other`` is ``env`` itself or in its transitive depends_on."""
+        if env is other:
+            return True
+        graph = self.dependency_graph
+        return graph.has_node(env) and graph.has_node(other) and nx.has_path(graph, env, other)
+
+    @cached_property
+    def _function_callers(self) -> dict[int, list[nodes.NodeNG | None]]:
+        """For each plain project function, the functions (or module bodies: None) that call it."""
+        callers: dict[int, list] = {}
+        for call in self.calls:
+            if isinstance(call.callee, FunctionRef):
+                callers.setdefault(id(call.callee.func), []).append(call.function)
+        return callers
+
+    def context_tasks(self, function: nodes.NodeNG | None) -> set[Task]:
+        """The tasks inside whose run ``function`` executes: the task itself, the task a nested def
+        sits in, or every task that calls a plain helper (transitively)."""
+        result: set[Task] = set()
+        seen: set[int] = set()
+        todo = [function]
+        while todo:
+            func = todo.pop()
+            if func is None or id(func) in seen:
+                continue
+            seen.add(id(func))
+            task = self.task_by_function.get(id(func))
+            if task is not None:
+                result.add(task)
+                continue
+            outer = enclosing_function(func)
+            if outer is not None:
+                todo.append(outer)
+            todo.extend(self._function_callers.get(id(func), ()))
+        return result
+
+    def in_task_context(self, function: nodes.NodeNG | None) -> bool:
+        return bool(self.context_tasks(function))
+
+
+def _keyword(call: nodes.Call, name: str) -> nodes.NodeNG | None:
+    for kw in call.keywords or []:
+        if kw.arg == name:
+            return kw.value
+    return None

@@ -1,0 +1,141 @@
+"""The project: source roots, and the modules of the linted code, loaded lazily and at most once."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from astroid import nodes
+
+from flyte_lint.model.source import Comments, ParseFailure, decode_source, parse_module
+
+
+@dataclass
+class Module:
+    """One Python file of the project."""
+
+    path: Path  # absolute
+    display_path: str  # as reported (relative to the cwd where possible)
+    name: str  # dotted module name relative to its source root
+    text: str | None = None
+    tree: nodes.Module | None = None
+    failure: ParseFailure | None = None
+    _comments: Comments | None = field(default=None, repr=False)
+
+    @property
+    def is_package(self) -> bool:
+        return self.path.name == "__init__.py"
+
+    @property
+    def package(self) -> str:
+        """The package that relative imports in this module are relative to."""
+        if self.is_package:
+            return self.name
+        return self.name.rpartition(".")[0]
+
+    @property
+    def comments(self) -> Comments:
+        if self._comments is None:
+            self._comments = Comments.scan(self.text or "")
+        return self._comments
+
+
+def display(path: Path, cwd: Path) -> str:
+    try:
+        return os.path.relpath(path, cwd) if path.is_absolute() else str(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+class Project:
+    """Maps dotted module names to files under the source roots and parses each file once."""
+
+    def __init__(self, roots: list[Path], cwd: Path | None = None) -> None:
+        self.cwd = (cwd or Path.cwd()).resolve()
+        self.roots: list[Path] = []
+        for root in roots:
+            self.add_root(root)
+        self._by_path: dict[Path, Module] = {}
+        self._lookup_cache: dict[tuple[Path, str], Path | None] = {}
+
+    def add_root(self, root: Path) -> None:
+        root = root.resolve()
+        if root not in self.roots:
+            self.roots.append(root)
+
+    # -- modules -----------------------------------------------------------------------------------
+    def module_name_for(self, path: Path) -> str:
+        """The dotted name of ``path`` under the deepest root that contains it (the file stem otherwise)."""
+        best: tuple[str, ...] | None = None
+        for root in self.roots:
+            try:
+                rel = path.relative_to(root)
+            except ValueError:
+                continue
+            parts = rel.with_suffix("").parts
+            if parts and parts[-1] == "__init__":
+                parts = parts[:-1]
+            if all(p.isidentifier() for p in parts) and (best is None or len(parts) < len(best)):
+                best = parts
+        if best:
+            return ".".join(best)
+        return path.stem if path.stem != "__init__" else path.parent.name
+
+    def load(self, path: Path) -> Module:
+        """The module at ``path`` (absolute), parsed once. A file that cannot be read records its failure."""
+        path = path.resolve() if not path.is_absolute() else path
+        module = self._by_path.get(path)
+        if module is not None:
+            return module
+        module = Module(path=path, display_path=display(path, self.cwd), name=self.module_name_for(path))
+        self._by_path[path] = module
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            module.failure = ParseFailure(f"cannot read file: {exc.strerror or exc}")
+            return module
+        try:
+            module.text = decode_source(data)
+            module.tree = parse_module(module.text, module.name, str(path))
+        except ParseFailure as failure:
+            module.failure = failure
+        return module
+
+    def loaded(self) -> list[Module]:
+        return list(self._by_path.values())
+
+    # -- import resolution ----------------------------------------------------------------------------
+    def locate(self, dotted: str, near: Path | None = None) -> Path | None:
+        """The file ``dotted`` resolves to, searching ``near`` (the importer's folder) first, then the roots."""
+        search = ([near] if near is not None else []) + self.roots
+        for base in search:
+            key = (base, dotted)
+            if key not in self._lookup_cache:
+                self._lookup_cache[key] = _locate(base, dotted)
+            found = self._lookup_cache[key]
+            if found is not None:
+                return found
+        return None
+
+    def find_module(self, dotted: str, importer: Module | None = None) -> Module | None:
+        """The project module ``dotted`` resolves to from ``importer`` (its folder first, then the roots)."""
+        found = self.locate(dotted, importer.path.parent if importer is not None else None)
+        return self.load(found) if found is not None else None
+
+    def is_namespace_package(self, dotted: str, importer: Module | None = None) -> bool:
+        bases = ([importer.path.parent] if importer else []) + self.roots
+        rel = Path(*dotted.split("."))
+        return any((base / rel).is_dir() for base in bases)
+
+
+def _locate(base: Path, dotted: str) -> Path | None:
+    rel = Path(*dotted.split("."))
+    candidate = base / rel
+    init = candidate / "__init__.py"
+    if init.is_file():
+        return init.resolve()
+    as_file = candidate.with_name(candidate.name + ".py")
+    if as_file.is_file():
+        return as_file.resolve()
+    return None

@@ -1,0 +1,373 @@
+"""Static name resolution: what a name, attribute or call expression refers to, across modules.
+
+Resolution follows assignments, imports (absolute, relative, star, aliased, re-exported) and the flyte
+calls that create environments and tasks. It uses astroid's scope lookup only: no inference, no imports
+of analysed code. Whatever it cannot pin down resolves to UNKNOWN, and rules stay quiet on UNKNOWN.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from astroid import nodes
+
+from flyte_lint import sdk
+from flyte_lint.model.entities import Env, Task
+from flyte_lint.model.project import Module, Project, _locate
+from flyte_lint.model.values import (
+    UNKNOWN,
+    ClassRef,
+    EnvRef,
+    External,
+    FunctionRef,
+    Instance,
+    LambdaRef,
+    Method,
+    ModuleRef,
+    NamespaceRef,
+    PartialRef,
+    RemoteTaskRef,
+    TaskDecorator,
+    TaskRef,
+    Unknown,
+    Value,
+)
+
+FUNCTION_NODES = (nodes.FunctionDef, nodes.AsyncFunctionDef)
+ENV_METHODS = {"task", "clone_with", "add_dependency"}
+TASK_METHODS = {"aio", "override", "forward"}
+REMOTE_METHODS = {"aio", "override"}
+
+
+def enclosing_function(node: nodes.NodeNG) -> nodes.FunctionDef | nodes.Lambda | None:
+    """The innermost def or lambda around ``node``; comprehensions are transparent."""
+    parent = node.parent
+    while parent is not None and not isinstance(parent, nodes.Module):
+        if isinstance(parent, (nodes.FunctionDef, nodes.Lambda)):
+            # A default value or decorator belongs to the outer scope, not the function body.
+            if isinstance(parent, nodes.FunctionDef) and (
+                node in (parent.decorators.nodes if parent.decorators else [])
+                or _is_in_arguments(node, parent)
+            ):
+                node, parent = parent, parent.parent
+                continue
+            return parent
+        node, parent = parent, parent.parent
+    return None
+
+
+def _is_in_arguments(node: nodes.NodeNG, func: nodes.FunctionDef) -> bool:
+    return node is func.args or (node is func.returns and func.returns is not None)
+
+
+class Resolver:
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.envs: dict[int, Env] = {}
+        self.tasks: dict[tuple[int, int], Task] = {}
+        self._memo: dict[int, Value] = {}
+        self._busy: set[int] = set()
+        self._functions: dict[int, Value] = {}
+        self._modules: dict[int, Module] = {}
+
+    # -- plumbing ------------------------------------------------------------------------------------
+    def module_of(self, node: nodes.NodeNG) -> Module:
+        root = node.root()
+        module = self._modules.get(id(root))
+        if module is None:
+            module = self.project.load(Path(root.file))
+            self._modules[id(root)] = module
+        return module
+
+    def register(self, module: Module) -> None:
+        if module.tree is not None:
+            self._modules[id(module.tree)] = module
+
+    def value_of(self, node: nodes.NodeNG | None) -> Value:
+        if node is None:
+            return UNKNOWN
+        key = id(node)
+        found = self._memo.get(key)
+        if found is not None:
+            return found
+        if key in self._busy:
+            return UNKNOWN
+        self._busy.add(key)
+        try:
+            value = self._evaluate(node)
+        except RecursionError:
+            value = UNKNOWN
+        finally:
+            self._busy.discard(key)
+        self._memo[key] = value
+        return value
+
+    def _evaluate(self, node: nodes.NodeNG) -> Value:
+        if isinstance(node, nodes.Name):
+            return self.lookup(node.name, node)
+        if isinstance(node, nodes.Attribute):
+            return self.attribute(self.value_of(node.expr), node.attrname)
+        if isinstance(node, nodes.Call):
+            return self.call_result(node)
+        if isinstance(node, nodes.Lambda):
+            return LambdaRef(node)
+        if isinstance(node, FUNCTION_NODES):
+            return self.function_value(node)
+        if isinstance(node, nodes.NamedExpr):
+            return self.value_of(node.value)
+        return UNKNOWN
+
+    # -- names ---------------------------------------------------------------------------------------
+    def lookup(self, name: str, at: nodes.NodeNG) -> Value:
+        try:
+            scope, stmts = at.lookup(name)
+        except Exception:  # astroid lookup on odd trees  # pragma: no cover
+            return UNKNOWN
+        if not stmts:
+            return self._star_lookup(at.root(), name)
+        if isinstance(scope, nodes.Module) and scope.name == "builtins":
+            return External(f"builtins.{name}")
+        return _agree(self.binding_value(stmt, name) for stmt in stmts)
+
+    def binding_value(self, stmt: nodes.NodeNG, name: str) -> Value:
+        if isinstance(stmt, nodes.AssignName):
+            parent = stmt.parent
+            if isinstance(parent, nodes.Assign) and stmt in parent.targets:
+                return self.value_of(parent.value)
+            if isinstance(parent, (nodes.AnnAssign, nodes.NamedExpr)) and parent.value is not None:
+                return self.value_of(parent.value)
+            return UNKNOWN
+        if isinstance(stmt, nodes.Import):
+            importer = self.module_of(stmt)
+            for dotted, alias in stmt.names:
+                if alias == name:
+                    return self.module_value(dotted, importer)
+                if alias is None and dotted.split(".")[0] == name:
+                    return self.module_value(name, importer)
+            return UNKNOWN
+        if isinstance(stmt, nodes.ImportFrom):
+            for orig, alias in stmt.names:
+                if (alias or orig) == name:
+                    return self.import_from(stmt, orig)
+            return UNKNOWN
+        if isinstance(stmt, FUNCTION_NODES):
+            return self.function_value(stmt)
+        if isinstance(stmt, nodes.ClassDef):
+            return ClassRef(stmt)
+        return UNKNOWN
+
+    def _star_lookup(self, tree: nodes.Module, name: str) -> Value:
+        for stmt in tree.body:
+            if isinstance(stmt, nodes.ImportFrom) and any(orig == "*" for orig, _ in stmt.names):
+                source = self.imported_module(stmt)
+                if isinstance(source, ModuleRef):
+                    if not name.startswith("_") and self._exports(source.module, name):
+                        return self.module_attr(source.module, name)
+                elif isinstance(source, External) and source.is_flyte:
+                    if name in sdk.public_names(source.path):
+                        return External(f"{source.path}.{name}")
+        return UNKNOWN
+
+    def _exports(self, module: Module, name: str) -> bool:
+        tree = module.tree
+        if tree is None:
+            return False
+        if name in tree.locals:
+            return True
+        return not isinstance(self._star_lookup(tree, name), Unknown)
+
+    # -- modules -------------------------------------------------------------------------------------
+    def module_value(self, dotted: str, importer: Module) -> Value:
+        found = self.project.find_module(dotted, importer)
+        if found is not None:
+            self.register(found)
+            return ModuleRef(found)
+        if self.project.is_namespace_package(dotted, importer):
+            return NamespaceRef(dotted)
+        return External(dotted)
+
+    def imported_module(self, stmt: nodes.ImportFrom) -> Value:
+        importer = self.module_of(stmt)
+        if not stmt.level:
+            return self.module_value(stmt.modname, importer)
+        base = importer.path.parent
+        for _ in range(stmt.level - 1):
+            base = base.parent
+        if not stmt.modname:
+            init = base / "__init__.py"
+            return self._module_at(init) if init.is_file() else NamespaceRef(str(base))
+        located = _locate(base, stmt.modname)
+        if located is not None:
+            return self._module_at(located)
+        return UNKNOWN
+
+    def _module_at(self, path: Path) -> Value:
+        module = self.project.load(path)
+        self.register(module)
+        return ModuleRef(module)
+
+    def import_from(self, stmt: nodes.ImportFrom, name: str) -> Value:
+        source = self.imported_module(stmt)
+        if isinstance(source, External):
+            return source.attr(name)
+        if isinstance(source, ModuleRef):
+            return self.module_attr(source.module, name)
+        if isinstance(source, NamespaceRef):
+            return self._submodule(source, name, self.module_of(stmt))
+        return UNKNOWN
+
+    def module_attr(self, module: Module, name: str) -> Value:
+        tree = module.tree
+        if tree is None:
+            return UNKNOWN
+        stmts = tree.locals.get(name)
+        if stmts:
+            key = ("attr", id(tree), name)
+            if key in self._busy:
+                return UNKNOWN
+            self._busy.add(key)  # type: ignore[arg-type]
+            try:
+                return _agree(self.binding_value(stmt, name) for stmt in stmts)
+            finally:
+                self._busy.discard(key)  # type: ignore[arg-type]
+        if module.is_package:
+            located = _locate(module.path.parent, name)
+            if located is not None:
+                return self._module_at(located)
+        return self._star_lookup(tree, name)
+
+    def _submodule(self, package: NamespaceRef, name: str, importer: Module) -> Value:
+        if package.name.startswith("/"):
+            located = _locate(Path(package.name), name)
+            return self._module_at(located) if located else UNKNOWN
+        return self.module_value(f"{package.name}.{name}", importer)
+
+    # -- attributes and calls ------------------------------------------------------------------------
+    def attribute(self, base: Value, attr: str) -> Value:
+        if isinstance(base, ModuleRef):
+            return self.module_attr(base.module, attr)
+        if isinstance(base, NamespaceRef):
+            return self._submodule(base, attr, None)  # type: ignore[arg-type]
+        if isinstance(base, External):
+            return base.attr(attr)
+        if isinstance(base, Instance):
+            return External(f"{base.path}.{attr}")
+        if isinstance(base, EnvRef) and attr in ENV_METHODS:
+            return Method(base, attr)
+        if isinstance(base, EnvRef):
+            return External(f"flyte.TaskEnvironment.{attr}")
+        if isinstance(base, TaskRef) and attr in TASK_METHODS:
+            return Method(base, attr)
+        if isinstance(base, RemoteTaskRef) and attr in REMOTE_METHODS:
+            return Method(base, attr)
+        return UNKNOWN
+
+    def call_result(self, call: nodes.Call) -> Value:
+        callee = self.value_of(call.func)
+        if isinstance(callee, External):
+            path = callee.path
+            if path == "flyte.TaskEnvironment":
+                return EnvRef(self.env_for(call, "constructor"))
+            if path == "flyte.TaskEnvironment.from_task":
+                return EnvRef(self.env_for(call, "from_task"))
+            if path == "functools.partial" and call.args and not isinstance(call.args[0], nodes.Starred):
+                return PartialRef(self.value_of(call.args[0]), call)
+            if path == "flyte.remote.Task.get":
+                return RemoteTaskRef(call)
+            if path == "flyte.trace" and len(call.args) == 1:
+                target = self.value_of(call.args[0])
+                if isinstance(target, FunctionRef):
+                    return FunctionRef(target.func, traced=True)
+                return target if isinstance(target, TaskRef) else UNKNOWN
+            returned = sdk.returns(path)
+            return Instance(returned) if returned else UNKNOWN
+        if isinstance(callee, Method):
+            owner = callee.owner
+            if isinstance(owner, EnvRef):
+                if callee.name == "clone_with":
+                    return EnvRef(self.env_for(call, "clone_with", parent=owner.env))
+                if callee.name == "task":
+                    if call.args:
+                        target = self.value_of(call.args[0])
+                        if isinstance(target, FunctionRef):
+                            return TaskRef(self.task_for(target.func, owner.env, call, call))
+                        return UNKNOWN
+                    return TaskDecorator(owner.env, call)
+            if isinstance(owner, TaskRef) and callee.name == "override":
+                return TaskRef(owner.task, overridden=True)
+            if isinstance(owner, RemoteTaskRef) and callee.name == "override":
+                return owner
+            return UNKNOWN
+        if isinstance(callee, TaskDecorator) and call.args:
+            target = self.value_of(call.args[0])
+            if isinstance(target, FunctionRef):
+                return TaskRef(self.task_for(target.func, callee.env, call, callee.call))
+        return UNKNOWN
+
+    # -- definitions ---------------------------------------------------------------------------------
+    def function_value(self, func: nodes.FunctionDef) -> Value:
+        key = id(func)
+        found = self._functions.get(key)
+        if found is not None:
+            return found
+        self._functions[key] = FunctionRef(func)  # provisional, for recursion through decorators
+        task: Task | None = None
+        traced_below_task = traced_above_task = False
+        for decorator in reversed(func.decorators.nodes if func.decorators else []):
+            value = self.value_of(decorator)
+            if isinstance(value, Method) and isinstance(value.owner, EnvRef) and value.name == "task":
+                task = task or self.task_for(func, value.owner.env, decorator, None)
+            elif isinstance(value, TaskDecorator):
+                task = task or self.task_for(func, value.env, decorator, value.call)
+            elif isinstance(value, External) and value.path == "flyte.trace":
+                if task is None:
+                    traced_below_task = True
+                else:
+                    traced_above_task = True
+        if task is not None:
+            task.traced = traced_above_task
+            result: Value = TaskRef(task)
+        else:
+            result = FunctionRef(func, traced=traced_below_task)
+        self._functions[key] = result
+        return result
+
+    def task_for(self, func: nodes.FunctionDef, env: Env, decorator: nodes.NodeNG, options: nodes.Call | None) -> Task:
+        key = (id(func), id(decorator))
+        task = self.tasks.get(key)
+        if task is None:
+            task = Task(func=func, env=env, module=self.module_of(func), decorator=decorator, options=options)
+            self.tasks[key] = task
+        return task
+
+    def env_for(self, call: nodes.Call, origin: str, parent: Env | None = None) -> Env:
+        env = self.envs.get(id(call))
+        if env is not None:
+            return env
+        name_node = _argument(call, 0, "name")
+        name = name_node.value if isinstance(name_node, nodes.Const) and isinstance(name_node.value, str) else None
+        env = Env(node=call, module=self.module_of(call), name=name, name_node=name_node, origin=origin, parent=parent)
+        self.envs[id(call)] = env
+        return env
+
+
+def _argument(call: nodes.Call, index: int, keyword: str) -> nodes.NodeNG | None:
+    for kw in call.keywords or []:
+        if kw.arg == keyword:
+            return kw.value
+    if len(call.args) > index and not any(isinstance(a, nodes.Starred) for a in call.args[: index + 1]):
+        return call.args[index]
+    return None
+
+
+def _agree(values) -> Value:
+    """One value when every binding that means something agrees on it; UNKNOWN otherwise."""
+    result: Value | None = None
+    for value in values:
+        if isinstance(value, Unknown):
+            return UNKNOWN
+        if result is None:
+            result = value
+        elif value != result:
+            return UNKNOWN
+    return result if result is not None else UNKNOWN

@@ -1,0 +1,88 @@
+"""Reading and parsing one file into a lean astroid tree, without executing it.
+
+The tree is built with astroid's TreeRebuilder directly on ``ast.parse`` output: no brain transforms,
+no inference, and nothing is ever imported, so analysed code can never run.
+"""
+
+from __future__ import annotations
+
+import io
+import tokenize
+from dataclasses import dataclass, field
+
+import astroid
+from astroid import nodes
+from astroid.builder import AstroidBuilder
+from astroid.manager import AstroidManager
+
+_BUILDER = AstroidBuilder(AstroidManager(), apply_transforms=False)
+
+
+class ParseFailure(Exception):
+    """The file cannot be read or parsed. ``line``/``column`` are 1-based where known."""
+
+    def __init__(self, reason: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.line = max(1, line or 1)
+        self.column = max(1, column or 1)
+
+
+def decode_source(data: bytes) -> str:
+    """Decode bytes as Python does: BOM and ``# coding:`` declarations, UTF-8 by default."""
+    if b"\x00" in data:
+        raise ParseFailure("source contains NUL bytes (binary file?)")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        raise ParseFailure(f"unknown encoding: {exc}") from None
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise ParseFailure(f"cannot decode as {encoding}: {exc}") from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def parse_module(text: str, modname: str, path: str) -> nodes.Module:
+    """Build the astroid tree of ``text``; raises ParseFailure on invalid syntax or absurd nesting."""
+    try:
+        module, builder = _BUILDER._data_build(text, modname, path)
+    except astroid.AstroidSyntaxError as exc:
+        err = exc.error
+        if isinstance(err, SyntaxError):
+            raise ParseFailure(f"syntax error: {err.msg}", err.lineno or 1, (err.offset or 1)) from None
+        raise ParseFailure(f"cannot parse: {err}") from None
+    except RecursionError:
+        raise ParseFailure("too deeply nested to analyse (recursion limit)") from None
+    except (MemoryError, ValueError, TypeError) as exc:
+        raise ParseFailure(f"cannot parse: {exc}") from None
+    # The part of astroid's post-build step that needs no import: bind ``from x import y`` names.
+    for from_node, global_names in builder._import_from_nodes:
+        for name, asname in from_node.names:
+            if name == "*":
+                continue
+            bound = asname or name
+            target = from_node.root() if bound in global_names else from_node.parent
+            target.set_local(bound, from_node)
+            target.scope().locals[bound].sort(key=lambda n: n.fromlineno or 0)
+    return module
+
+
+@dataclass
+class Comments:
+    """The comments of a file by line, for suppressions."""
+
+    by_line: dict[int, str] = field(default_factory=dict)
+
+    @classmethod
+    def scan(cls, text: str) -> "Comments":
+        found: dict[int, str] = {}
+        if "#" not in text:
+            return cls(found)
+        try:
+            for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+                if tok.type == tokenize.COMMENT:
+                    found[tok.start[0]] = tok.string
+        except (tokenize.TokenError, SyntaxError, IndentationError):
+            pass
+        return cls(found)

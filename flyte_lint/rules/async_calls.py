@@ -1,0 +1,378 @@
+"""FLY101–FLY105: sync/async mistakes that fail at run time or silently skip a child task."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from astroid import nodes
+
+from flyte_lint.model.analysis import Analysis
+from flyte_lint.model.entities import CallSite
+from flyte_lint.model.values import External
+from flyte_lint.rules.base import Edit, Finding, Fix, Rule, register, source_of
+from flyte_lint.rules.usage import assigned_name, consumer, is_discarded
+
+SYNC_CALL_FORMS = ("call", "override", "partial")
+# Callables that run a coroutine they are handed: a coroutine passed to them is not lost.
+COROUTINE_RUNNERS = {
+    "asyncio.run", "asyncio.run_coroutine_threadsafe", "asyncio.ensure_future", "asyncio.create_task",
+    "asyncio.gather", "asyncio.wait_for", "asyncio.shield", "asyncio.wait", "anyio.run", "trio.run",
+}
+RUNNER_METHODS = {"run_until_complete", "run", "create_task", "run_coroutine_threadsafe", "submit", "start_soon"}
+
+
+def _callee_text(site: CallSite) -> str:
+    return source_of(site.module, site.node.func)
+
+
+def _task_label(site: CallSite) -> str:
+    return f"'{site.task.name}'" if site.task else "the remote task"
+
+
+def _insert_aio(site: CallSite) -> Edit:
+    func = site.node.func
+    return Edit((func.end_lineno, func.end_col_offset), (func.end_lineno, func.end_col_offset), ".aio")
+
+
+def _is_gather_argument(analysis: Analysis, node: nodes.NodeNG) -> bool:
+    parent, _ = consumer(node)
+    if not isinstance(parent, nodes.Call):
+        return False
+    callee = analysis.resolver.value_of(parent.func)
+    return isinstance(callee, External) and callee.path in ("asyncio.gather", "asyncio.create_task", "asyncio.wait")
+
+
+@register
+class AwaitSyncTask(Rule):
+    code = "FLY101"
+    symbol = "await-sync-task"
+    summary = "Reports `await t(...)` where `t` is a sync task."
+    rationale = (
+        "Calling a sync task returns its result, not an awaitable. Inside a run the SDK raises "
+        "SyncTaskCallInAsyncContextError (\"Sync task ... was called in a blocking way from async code\"); "
+        "outside one, awaiting the plain value raises TypeError."
+    )
+    bad = """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        def square(x: int) -> int:
+            return x * x
+
+        @env.task
+        async def main(x: int) -> int:
+            return await square(x)
+    """
+    good = """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        def square(x: int) -> int:
+            return x * x
+
+        @env.task
+        async def main(x: int) -> int:
+            return await square.aio(x)
+    """
+    fix = "Await the task's async form: `await t.aio(...)`."
+    fix_safety = "Safe: inserts `.aio` after the task; the call's arguments are kept."
+    runtime_effect = "SyncTaskCallInAsyncContextError"
+
+    def check(self, analysis: Analysis) -> Iterable[Finding]:
+        for site in analysis.call_sites:
+            if site.form in SYNC_CALL_FORMS and site.task and not site.task.is_async and site.awaited:
+                fix = None
+                if site.form != "partial":
+                    fix = Fix((_insert_aio(site),), safe=True, title="Insert `.aio`")
+                yield self.finding(
+                    site.module, site.node.parent,
+                    f"sync task {_task_label(site)} is awaited directly: the SDK raises "
+                    f"SyncTaskCallInAsyncContextError. Write `await {_callee_text(site)}.aio(...)`",
+                    fix,
+                )
+
+
+@register
+class SyncTaskInAsync(Rule):
+    code = "FLY102"
+    symbol = "sync-task-in-async"
+    summary = "Reports a sync task called without `.aio()` inside `async def` code that runs in a task."
+    rationale = (
+        "A sync task called from async code would block the event loop that drives the run. The SDK refuses "
+        "it and raises SyncTaskCallInAsyncContextError, also inside `asyncio.gather(...)` arguments and "
+        "comprehensions (2.6.x silently blocked the loop instead)."
+    )
+    bad = """
+        import asyncio
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        def square(x: int) -> int:
+            return x * x
+
+        @env.task
+        async def main(n: int) -> list[int]:
+            return await asyncio.gather(*[square(i) for i in range(n)])
+    """
+    good = """
+        import asyncio
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        def square(x: int) -> int:
+            return x * x
+
+        @env.task
+        async def main(n: int) -> list[int]:
+            return list(await asyncio.gather(*[square.aio(i) for i in range(n)]))
+    """
+    fix = "Call the task's async form: `await t.aio(...)`, or `t.aio(...)` inside `asyncio.gather(...)`."
+    fix_safety = (
+        "Unsafe: the fix adds `await` (or `.aio` inside `asyncio.gather`), which changes the code's "
+        "control flow; review it."
+    )
+    runtime_effect = "SyncTaskCallInAsyncContextError"
+
+    def check(self, analysis: Analysis) -> Iterable[Finding]:
+        for site in analysis.call_sites:
+            if not (site.form in SYNC_CALL_FORMS and site.task and not site.task.is_async):
+                continue
+            if site.awaited or not site.in_async_function or not analysis.in_task_context(site.function):
+                continue
+            yield self.finding(
+                site.module, site.node,
+                f"sync task {_task_label(site)} is called without `.aio()` in async code: the SDK raises "
+                f"SyncTaskCallInAsyncContextError. Write `await {_callee_text(site)}.aio(...)`",
+                self._fix(analysis, site),
+            )
+
+    def _fix(self, analysis: Analysis, site: CallSite) -> Fix | None:
+        if site.form == "partial":
+            return None
+        if _is_gather_argument(analysis, site.node):
+            return Fix((_insert_aio(site),), safe=False, title="Use `.aio(...)` inside gather")
+        parent = site.node.parent
+        direct = isinstance(parent, (nodes.Expr, nodes.Return)) or (
+            isinstance(parent, (nodes.Assign, nodes.AnnAssign)) and parent.value is site.node
+        )
+        if not direct:
+            return None
+        start = (site.node.lineno, site.node.col_offset)
+        return Fix(
+            (Edit(start, start, "await "), _insert_aio(site)), safe=False, title="Await the task's `.aio(...)`"
+        )
+
+
+def _coroutine_lost_in_sync(analysis: Analysis, site: CallSite) -> str | None:
+    """Why the coroutine made by ``site`` in sync code never runs, or None if it may well run."""
+    parent, child = consumer(site.node)
+    if isinstance(parent, nodes.Expr):
+        return "is discarded"
+    name = assigned_name(parent, child)
+    if name is not None:
+        return None if not is_discarded(site.node) else "is bound to a name that is never used"
+    if isinstance(parent, nodes.Return) and site.function is not None:
+        if id(site.function) in analysis.task_by_function:
+            return "is returned as the output of a sync task (the SDK fails to serialize it)"
+    return None
+
+
+@register
+class UnawaitedCoroutine(Rule):
+    code = "FLY103"
+    symbol = "unawaited-coroutine"
+    summary = (
+        "Reports a coroutine from an async task, from `.aio()` or from a remote task reference that is "
+        "discarded or bound to a name that is never used, in async code."
+    )
+    rationale = (
+        "Calling an async task only creates a coroutine; the child task runs when the coroutine is awaited "
+        "(directly, via `asyncio.gather`, or `asyncio.create_task`). A discarded coroutine never runs: the "
+        "parent succeeds and the child silently never happens, with at most a RuntimeWarning in the logs."
+    )
+    bad = """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        async def notify(msg: str) -> None:
+            print(msg)
+
+        @env.task
+        async def main() -> str:
+            notify("started")
+            return "done"
+    """
+    good = """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        async def notify(msg: str) -> None:
+            print(msg)
+
+        @env.task
+        async def main() -> str:
+            await notify("started")
+            return "done"
+    """
+    fix = "Await the call, gather it, or hand it to `asyncio.create_task(...)`."
+    runtime_effect = "child never runs"
+
+    def check(self, analysis: Analysis) -> Iterable[Finding]:
+        for site in analysis.call_sites:
+            if not site.makes_coroutine or site.awaited or not site.in_async_function:
+                continue
+            parent, child = consumer(site.node)
+            if isinstance(parent, nodes.Expr):
+                why = "is discarded"
+            elif assigned_name(parent, child) is not None and is_discarded(site.node):
+                why = "is bound to a name that is never used"
+            else:
+                continue
+            yield self.finding(
+                site.module, site.node,
+                f"the coroutine of {_task_label(site)} {why}, so the child task never runs. "
+                f"Write `await {_callee_text(site)}(...)` or gather it",
+            )
+
+
+@register
+class AsyncTaskInSync(Rule):
+    code = "FLY104"
+    symbol = "async-task-in-sync"
+    summary = "Reports an async task (or `.aio()`) called in sync code where the coroutine is never run."
+    rationale = (
+        "In a sync function, calling an async task or `.aio()` makes a coroutine that nothing awaits: the "
+        "child never runs. Returned as a sync task's output it fails to serialize. Handing it to "
+        "`asyncio.run(...)` or `loop.run_until_complete(...)` is fine."
+    )
+    bad = """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        async def fetch(n: int) -> int:
+            return n
+
+        @env.task
+        def main(n: int) -> int:
+            fetch(n)
+            return n
+    """
+    good = """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        def fetch(n: int) -> int:
+            return n
+
+        @env.task
+        def main(n: int) -> int:
+            return fetch(n)
+    """
+    fix = "Make the caller `async def` and await the call, make the callee a sync task, or run the coroutine with `asyncio.run(...)`."
+    runtime_effect = "child never runs"
+
+    def check(self, analysis: Analysis) -> Iterable[Finding]:
+        for site in analysis.call_sites:
+            if not site.makes_coroutine or site.awaited:
+                continue
+            func = site.function
+            if site.in_async_function or isinstance(func, nodes.Lambda):
+                continue
+            why = _coroutine_lost_in_sync(analysis, site)
+            if why is None:
+                continue
+            where = "a sync function" if func is not None else "module-level code"
+            yield self.finding(
+                site.module, site.node,
+                f"the coroutine of {_task_label(site)} {why} in {where}, so the child task never runs. "
+                "Make the caller `async def` and await it, or run it with `asyncio.run(...)`",
+            )
+
+
+@register
+class BlockingCallInAsync(Rule):
+    code = "FLY105"
+    symbol = "blocking-call-in-async"
+    summary = "Reports a blocking flyte API that has an async twin (`flyte.run`, `flyte.deploy`, sync `flyte.map`…) called in async task code."
+    rationale = (
+        "These APIs run their work on the SDK's syncify thread and block until it is done. Called from a task's "
+        "event loop they deadlock; the SDK detects it and fails with \"Deadlock detected: blocking call used "
+        "in syncify thread\" (for `flyte.map`, each item comes back as that exception)."
+    )
+    bad = """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        async def child(x: int) -> int:
+            return x + 1
+
+        @env.task
+        async def main(x: int) -> str:
+            run = flyte.run(child, x=x)
+            return run.url
+    """
+    good = """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        async def child(x: int) -> int:
+            return x + 1
+
+        @env.task
+        async def main(x: int) -> str:
+            run = await flyte.run.aio(child, x=x)
+            return run.url
+    """
+    fix = "Use the async twin: `await flyte.run.aio(...)`, `async for r in flyte.map.aio(...)`."
+    runtime_effect = "Deadlock detected"
+
+    def check(self, analysis: Analysis) -> Iterable[Finding]:
+        from flyte_lint import sdk
+
+        for call in analysis.calls:
+            path = _blocking_path(call.callee)
+            if path is None or not sdk.has_async_twin(path):
+                continue
+            if not isinstance(call.function, nodes.AsyncFunctionDef) or not analysis.in_task_context(call.function):
+                continue
+            if path == "flyte.map" and isinstance(call.node.parent, nodes.AsyncFor):
+                continue  # FLY203 reports it
+            shown = source_of(call.module, call.node.func)
+            yield self.finding(
+                call.module, call.node,
+                f"`{shown}` blocks inside async task code: the SDK fails with \"Deadlock detected\". "
+                f"Use its async twin: {_twin_hint(path, shown)}",
+            )
+
+
+def _blocking_path(callee) -> str | None:
+    if isinstance(callee, External) and callee.is_flyte and not callee.path.endswith(".aio"):
+        return callee.path
+    return None
+
+
+def _twin_hint(path: str, shown: str) -> str:
+    if path == "flyte.map":
+        return f"`async for r in {shown}.aio(...)`"
+    return f"`await {shown}.aio(...)`"
+

@@ -1,0 +1,124 @@
+"""What a rule is: its code, symbol, severity, documentation, a bad and a good example, and a check."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING, ClassVar, Iterable
+
+from astroid import nodes
+
+if TYPE_CHECKING:
+    from flyte_lint.model.analysis import Analysis
+    from flyte_lint.model.project import Module
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the text between two (line, column) positions, 1-based lines and 0-based character columns."""
+
+    start: tuple[int, int]
+    end: tuple[int, int]
+    text: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    edits: tuple[Edit, ...]
+    safe: bool
+    title: str
+
+
+@dataclass
+class Finding:
+    code: str
+    symbol: str
+    severity: Severity
+    message: str
+    path: str
+    line: int
+    column: int  # 1-based
+    end_line: int
+    end_column: int  # 1-based, exclusive
+    fix: Fix | None = field(default=None, compare=False)
+    module: "Module | None" = field(default=None, compare=False, repr=False)
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.column, self.code, self.message)
+
+
+def char_column(module: "Module", line: int, byte_col: int) -> int:
+    """astroid columns count UTF-8 bytes; convert to characters."""
+    if not module.text or byte_col <= 0:
+        return max(byte_col, 0)
+    lines = module.text.splitlines()
+    if not 0 < line <= len(lines):
+        return byte_col
+    text = lines[line - 1]
+    if text.isascii():
+        return byte_col
+    return len(text.encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
+
+
+class Rule:
+    """Subclasses set the class attributes and implement ``check``."""
+
+    code: ClassVar[str]
+    symbol: ClassVar[str]
+    severity: ClassVar[Severity] = Severity.ERROR
+    summary: ClassVar[str]  # what it does, one sentence
+    rationale: ClassVar[str]  # why it is bad: the effect at runtime or deploy
+    bad: ClassVar[str]  # an example it reports
+    good: ClassVar[str]  # the same example fixed; it must stay quiet
+    fix: ClassVar[str]  # how to fix it
+    fix_safety: ClassVar[str | None] = None  # autofix availability and safety, ruff style
+    # A test runs ``bad`` and ``good`` under the real SDK when this is set: what happens to ``bad``.
+    runtime_effect: ClassVar[str | None] = None
+
+    def check(self, analysis: "Analysis") -> Iterable[Finding]:
+        raise NotImplementedError
+
+    def finding(self, module: "Module", node: nodes.NodeNG, message: str, fix: Fix | None = None) -> Finding:
+        line = node.lineno or 1
+        end_line = node.end_lineno or line
+        col = char_column(module, line, node.col_offset or 0)
+        end_col = char_column(module, end_line, node.end_col_offset or 0) if node.end_col_offset is not None else col
+        return Finding(
+            code=self.code, symbol=self.symbol, severity=self.severity, message=message,
+            path=module.display_path, line=line, column=col + 1, end_line=end_line, end_column=end_col + 1,
+            fix=fix, module=module,
+        )
+
+    @classmethod
+    def example(cls, which: str) -> str:
+        return textwrap.dedent(getattr(cls, which)).strip("\n") + "\n"
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def register(cls: type[Rule]) -> type[Rule]:
+    assert cls.code not in REGISTRY, cls.code
+    REGISTRY[cls.code] = cls()
+    return cls
+
+
+def source_of(module: "Module", node: nodes.NodeNG) -> str:
+    """The exact source text of ``node``."""
+    try:
+        return node.as_string()
+    except Exception:  # pragma: no cover - as_string on odd nodes
+        return "..."
+
+
+def short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -1,0 +1,149 @@
+"""FLY401, FLY402: environment dependencies that `flyte deploy` gets wrong."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import networkx as nx
+from astroid import nodes
+
+from flyte_lint.model.analysis import Analysis
+from flyte_lint.model.entities import Env
+from flyte_lint.rules.base import Finding, Rule, register
+
+
+def env_variable(env: Env) -> str:
+    """The name the env is bound to in its module (``env`` in ``env = flyte.TaskEnvironment(...)``)."""
+    parent = env.node.parent
+    if isinstance(parent, nodes.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], nodes.AssignName):
+        return parent.targets[0].name
+    if isinstance(parent, nodes.AnnAssign) and isinstance(parent.target, nodes.AssignName):
+        return parent.target.name
+    return f"<env '{env.label}'>"
+
+
+def same_env(a: Env, b: Env) -> bool:
+    return a is b or (a.name is not None and a.name == b.name)
+
+
+def may_depend(analysis: Analysis, env: Env, other: Env) -> bool:
+    """False only when ``other`` is certainly outside ``env``'s transitive depends_on."""
+    seen: set[int] = set()
+    todo = [env]
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if same_env(current, other) or not analysis.dependencies_known(current):
+            return True
+        todo.extend(dep for _, dep in analysis.declared_dependencies(current) if dep is not None)
+    return False
+
+
+@register
+class MissingEnvDependency(Rule):
+    code = "FLY401"
+    symbol = "missing-env-dependency"
+    summary = "Reports a task of env A calling a task of env B when B is not in A's transitive `depends_on`."
+    rationale = (
+        "`flyte deploy` follows `depends_on` only; it never looks at which tasks call which. Deploying A then "
+        "leaves B out: on a remote run the call fails with \"Environment 'b' not found in image cache\", or, "
+        "when B uses `image=\"auto\"`, silently runs B's task in the default image. Locally it works, which "
+        "hides the bug until deploy."
+    )
+    bad = """
+        import flyte
+
+        gpu_env = flyte.TaskEnvironment("gpu")
+        driver_env = flyte.TaskEnvironment("driver")
+
+        @gpu_env.task
+        async def train(epochs: int) -> float:
+            return 0.9
+
+        @driver_env.task
+        async def main() -> float:
+            return await train(3)
+    """
+    good = """
+        import flyte
+
+        gpu_env = flyte.TaskEnvironment("gpu")
+        driver_env = flyte.TaskEnvironment("driver", depends_on=[gpu_env])
+
+        @gpu_env.task
+        async def train(epochs: int) -> float:
+            return 0.9
+
+        @driver_env.task
+        async def main() -> float:
+            return await train(3)
+    """
+    fix = "Add the callee's env to the caller env's `depends_on=[...]`, or call `caller_env.add_dependency(callee_env)`."
+
+    def check(self, analysis: Analysis) -> Iterable[Finding]:
+        for site in analysis.call_sites:
+            callee = site.task
+            if callee is None or site.form == "forward":
+                continue
+            reported: set[int] = set()
+            for caller in sorted(analysis.context_tasks(site.function), key=lambda t: t.name):
+                env = caller.env
+                if id(env) in reported or may_depend(analysis, env, callee.env):
+                    continue
+                reported.add(id(env))
+                yield self.finding(
+                    site.module, site.node,
+                    f"task '{caller.name}' (env '{env.label}') calls task '{callee.name}' of env "
+                    f"'{callee.env.label}', which '{env.label}' does not depend on: deploying '{env.label}' "
+                    f"leaves '{callee.env.label}' out. Add `depends_on=[{env_variable(callee.env)}]` to env "
+                    f"'{env.label}'",
+                )
+
+
+@register
+class EnvDependencyCycle(Rule):
+    code = "FLY402"
+    symbol = "env-dependency-cycle"
+    summary = "Reports a cycle in environments' `depends_on`, at the dependency that closes it."
+    rationale = "`flyte deploy` plans environments by following `depends_on` recursively; a cycle makes it recurse until RecursionError, so nothing deploys."
+    bad = """
+        import flyte
+
+        a = flyte.TaskEnvironment("a")
+        b = flyte.TaskEnvironment("b", depends_on=[a])
+        a.add_dependency(b)
+    """
+    good = """
+        import flyte
+
+        a = flyte.TaskEnvironment("a")
+        b = flyte.TaskEnvironment("b", depends_on=[a])
+    """
+    fix = "Remove one dependency of the cycle; dependencies only need to point from callers to callees."
+    runtime_effect = "RecursionError"
+
+    def check(self, analysis: Analysis) -> Iterable[Finding]:
+        graph = analysis.dependency_graph
+        reported: set[int] = set()
+        for cycle in sorted(nx.simple_cycles(graph), key=lambda c: sorted(e.label for e in c)):
+            edges = [(cycle[i], cycle[(i + 1) % len(cycle)]) for i in range(len(cycle))]
+            closing = max(edges, key=lambda e: _position(graph.edges[e]["declared_at"], e[0]))
+            declared = graph.edges[closing]["declared_at"]
+            if id(declared) in reported:
+                continue
+            reported.add(id(declared))
+            start = cycle.index(closing[1])
+            order = cycle[start:] + cycle[:start]
+            path = " -> ".join(f"'{e.label}'" for e in order + [order[0]])
+            module = analysis.resolver.module_of(declared)
+            yield self.finding(
+                module, declared,
+                f"environment dependency cycle {path}: `flyte deploy` recurses until RecursionError. "
+                "Remove one of these dependencies",
+            )
+
+
+def _position(node: nodes.NodeNG, env: Env) -> tuple:
+    return (str(node.root().file), node.lineno or 0, node.col_offset or 0)

@@ -1,0 +1,249 @@
+"""FLY201–FLY203: `flyte.map` generators that never run, or that are handed the wrong thing."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from astroid import nodes
+
+from flyte_lint.model.analysis import Analysis, ResolvedCall
+from flyte_lint.model.values import External, FunctionRef, LambdaRef, ClassRef, PartialRef, TaskRef
+from flyte_lint.rules.base import Finding, Rule, register, source_of
+from flyte_lint.rules.usage import assigned_name, name_loads
+
+MAP_PATHS = ("flyte.map", "flyte.map.aio")
+# Calls that look at an object without iterating it.
+NON_ITERATING = {"builtins.print", "builtins.repr", "builtins.str", "builtins.id", "builtins.type",
+                 "builtins.bool", "builtins.format", "builtins.isinstance", "builtins.hash"}
+LOG_METHODS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "log"}
+MATERIALIZERS = {"builtins.list", "builtins.tuple", "builtins.set", "builtins.sorted", "builtins.sum",
+                 "builtins.dict", "builtins.frozenset", "builtins.min", "builtins.max", "builtins.any", "builtins.all"}
+
+
+def map_calls(analysis: Analysis) -> Iterable[ResolvedCall]:
+    return (c for c in analysis.calls if c.external_path in MAP_PATHS)
+
+
+def _iterates(analysis: Analysis, expr: nodes.NodeNG) -> bool:
+    """Whether the place ``expr`` appears in makes the generator run (or may: unknown code counts)."""
+    parent = expr.parent
+    if isinstance(parent, (nodes.Expr, nodes.FormattedValue, nodes.Compare, nodes.BoolOp, nodes.UnaryOp)):
+        return False
+    if isinstance(parent, (nodes.If, nodes.While, nodes.IfExp)) and expr is parent.test:
+        return False
+    if isinstance(parent, nodes.Call) and expr is not parent.func:
+        callee = analysis.resolver.value_of(parent.func)
+        if isinstance(callee, External) and callee.path in NON_ITERATING:
+            return False
+        if isinstance(callee, External) and callee.path.startswith("logging."):
+            return False
+        if isinstance(parent.func, nodes.Attribute) and parent.func.attrname in LOG_METHODS and _looks_like_logger(parent.func.expr):
+            return False
+    return True
+
+
+def _looks_like_logger(node: nodes.NodeNG) -> bool:
+    text = node.as_string().lower()
+    return "log" in text
+
+
+@register
+class UnconsumedMap(Rule):
+    code = "FLY201"
+    symbol = "unconsumed-map"
+    summary = "Reports a `flyte.map(...)` or `flyte.map.aio(...)` whose result is discarded or never iterated."
+    rationale = (
+        "`flyte.map` returns a generator (`flyte.map.aio` an async generator). Nothing is submitted until it "
+        "is iterated, so a map that is discarded, or only printed or logged, runs no task at all and the parent "
+        "succeeds as if it had."
+    )
+    bad = """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        def process(x: int) -> int:
+            return x * 2
+
+        @env.task
+        def main(items: list[int]) -> None:
+            flyte.map(process, items)
+    """
+    good = """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        def process(x: int) -> int:
+            return x * 2
+
+        @env.task
+        def main(items: list[int]) -> list[int]:
+            return list(flyte.map(process, items))
+    """
+    fix = "Iterate the result: `list(flyte.map(...))`, `for r in flyte.map(...)`, or `async for r in flyte.map.aio(...)`."
+    fix_safety = "Unsafe: wrapping the call in `list(...)` runs every item where nothing ran before."
+    runtime_effect = "nothing runs"
+
+    def check(self, analysis: Analysis) -> Iterable[Finding]:
+        for call in map_calls(analysis):
+            node = call.node
+            parent = node.parent
+            shown = source_of(call.module, node.func)
+            if isinstance(parent, nodes.Expr):
+                yield self.finding(call.module, node, f"the result of `{shown}(...)` is discarded, so no item ever runs. Iterate it, e.g. `list({shown}(...))`")
+                continue
+            target = assigned_name(parent, node)
+            if target is not None:
+                loads = name_loads(target)
+                if not any(_iterates(analysis, load) for load in loads):
+                    what = "never used" if not loads else "never iterated"
+                    yield self.finding(call.module, node, f"the generator from `{shown}(...)` bound to `{target.name}` is {what}, so no item ever runs. Iterate it, e.g. `list({target.name})`")
+                continue
+            if not _iterates(analysis, node):
+                yield self.finding(call.module, node, f"`{shown}(...)` is never iterated here, so no item ever runs. Iterate it, e.g. `list({shown}(...))`")
+
+
+@register
+class MapNonTask(Rule):
+    code = "FLY202"
+    symbol = "map-non-task"
+    summary = "Reports `flyte.map` given a lambda, a plain function, a non-task callable, or a `partial` that does not leave exactly one parameter open."
+    rationale = (
+        "`flyte.map` submits each item as a task run, so it needs a task. A lambda or plain function fails when "
+        "the map is iterated (\"'function' object has no attribute 'name'\"), and a `functools.partial` must "
+        "leave exactly one parameter unspecified or the SDK raises TypeError."
+    )
+    bad = """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        def main(items: list[int]) -> list[int]:
+            return list(flyte.map(lambda x: x * 2, items))
+    """
+    good = """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        def double(x: int) -> int:
+            return x * 2
+
+        @env.task
+        def main(items: list[int]) -> list[int]:
+            return list(flyte.map(double, items))
+    """
+    fix = "Map a task (`@env.task`), or a `functools.partial` of one that binds every parameter but the mapped one."
+    runtime_effect = "has no attribute 'name'"
+
+    def check(self, analysis: Analysis) -> Iterable[Finding]:
+        for call in map_calls(analysis):
+            if not call.node.args or isinstance(call.node.args[0], nodes.Starred):
+                continue
+            first = call.node.args[0]
+            value = analysis.resolver.value_of(first)
+            problem = self._problem(value)
+            if problem:
+                yield self.finding(call.module, first, problem)
+
+    def _problem(self, value) -> str | None:
+        if isinstance(value, LambdaRef):
+            return "`flyte.map` is given a lambda, not a task: it fails when iterated. Map an `@env.task` function"
+        if isinstance(value, FunctionRef):
+            kind = "a traced function" if value.traced else "the plain function"
+            return f"`flyte.map` is given {kind} '{value.func.name}', not a task: it fails when iterated. Decorate it with `@env.task`"
+        if isinstance(value, ClassRef):
+            return f"`flyte.map` is given the class '{value.cls.name}', not a task"
+        if isinstance(value, External) and value.path.startswith("builtins."):
+            return f"`flyte.map` is given the builtin `{value.path[9:]}`, not a task"
+        if isinstance(value, PartialRef):
+            return self._partial_problem(value)
+        return None
+
+    def _partial_problem(self, partial: PartialRef) -> str | None:
+        target = partial.target
+        if isinstance(target, (FunctionRef, LambdaRef)) or (isinstance(target, External) and target.path.startswith("builtins.")):
+            return "`flyte.map` is given a `partial` of something that is not a task: it fails when iterated"
+        if not isinstance(target, TaskRef) or not partial.static:
+            return None
+        params = [p.name for p in target.task.signature.params]
+        bound_kw = partial.bound_keywords
+        open_count = len(params) - partial.bound_positional - len(bound_kw)
+        if open_count != 1:
+            return (f"the `partial` of task '{target.task.name}' leaves {open_count} parameters unspecified; "
+                    "`flyte.map` needs exactly one (the SDK raises TypeError)")
+        for name in params[: partial.bound_positional + 1]:
+            if name in bound_kw:
+                return (f"the mapped argument of task '{target.task.name}' lands on `{name}`, which the `partial` "
+                        "already binds by keyword (the SDK raises TypeError). Bind the other parameters by keyword")
+        return None
+
+
+@register
+class MapAioMisuse(Rule):
+    code = "FLY203"
+    symbol = "map-aio-misuse"
+    summary = "Reports `flyte.map.aio` iterated with plain `for`, awaited or passed to `list()`, and sync `flyte.map` in `async for`."
+    rationale = (
+        "`flyte.map.aio(...)` is an async generator: a plain `for` or `list()` raises TypeError (\"'async_generator' "
+        "object is not iterable\") and `await` raises TypeError too. Sync `flyte.map(...)` is not an async "
+        "iterable, so `async for` over it fails."
+    )
+    bad = """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        async def double(x: int) -> int:
+            return x * 2
+
+        @env.task
+        async def main(items: list[int]) -> list[int]:
+            return list(flyte.map.aio(double, items))
+    """
+    good = """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        async def double(x: int) -> int:
+            return x * 2
+
+        @env.task
+        async def main(items: list[int]) -> list[int]:
+            return [r async for r in flyte.map.aio(double, items)]
+    """
+    fix = "Use `async for r in flyte.map.aio(...)` (or an async comprehension) in async code, `for r in flyte.map(...)` in sync code."
+    runtime_effect = "TypeError"
+
+    def check(self, analysis: Analysis) -> Iterable[Finding]:
+        for call in map_calls(analysis):
+            node = call.node
+            parent = node.parent
+            is_aio = call.external_path == "flyte.map.aio"
+            message = None
+            if is_aio:
+                if isinstance(parent, nodes.For) and not isinstance(parent, nodes.AsyncFor) and node is parent.iter:
+                    message = "`flyte.map.aio(...)` is an async generator: a plain `for` fails with TypeError. Write `async for`"
+                elif isinstance(parent, nodes.Comprehension) and node is parent.iter and not parent.is_async:
+                    message = "`flyte.map.aio(...)` is an async generator: a plain comprehension fails with TypeError. Write `async for`"
+                elif isinstance(parent, nodes.Await):
+                    message = "`flyte.map.aio(...)` is an async generator, not awaitable: `await` fails with TypeError. Write `async for r in flyte.map.aio(...)`"
+                elif isinstance(parent, nodes.Call) and node in parent.args:
+                    callee = analysis.resolver.value_of(parent.func)
+                    if isinstance(callee, External) and callee.path in MATERIALIZERS:
+                        message = f"`{callee.path[9:]}()` cannot consume the async generator from `flyte.map.aio(...)`: it fails with TypeError. Use `[r async for r in flyte.map.aio(...)]`"
+            else:
+                if isinstance(parent, nodes.AsyncFor) and node is parent.iter:
+                    message = "sync `flyte.map(...)` is not an async iterable: `async for` fails. Write `async for r in flyte.map.aio(...)`"
+                elif isinstance(parent, nodes.Comprehension) and node is parent.iter and parent.is_async:
+                    message = "sync `flyte.map(...)` is not an async iterable: `async for` fails. Use `flyte.map.aio(...)`"
+            if message:
+                yield self.finding(call.module, node, message)

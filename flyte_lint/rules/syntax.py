@@ -1,0 +1,29 @@
+"""FLY001: files that cannot be read or parsed. Reported by the engine; registered here for docs."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from flyte_lint.rules.base import Finding, Rule, register
+
+
+@register
+class SyntaxErrorRule(Rule):
+    code = "FLY001"
+    symbol = "syntax-error"
+    summary = "Reports a file that cannot be read, decoded or parsed as Python."
+    rationale = "Python (and so `flyte run` / `flyte deploy`) cannot import the file. flyte-lint reports it and checks the rest of the project."
+    bad = """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo"
+    """
+    good = """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+    """
+    fix = "Fix the syntax error (the message gives the reason and position)."
+
+    def check(self, analysis) -> Iterable[Finding]:
+        return ()

@@ -1,0 +1,43 @@
+"""Facts about the flyte SDK's API, from a table generated from the real SDK.
+
+The table (flyte_api.json) is written by scripts/gen_sdk_table.py and kept current by a test that
+compares it with the installed SDK. flyte-lint itself never imports flyte.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+
+@lru_cache(maxsize=1)
+def table() -> dict[str, Any]:
+    text = resources.files(__package__).joinpath("flyte_api.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def version() -> str:
+    return table().get("flyte_version", "?")
+
+
+@lru_cache(maxsize=None)
+def public_names(module: str) -> frozenset[str]:
+    return frozenset(table().get("modules", {}).get(module, ()))
+
+
+def callable_info(path: str) -> dict[str, Any] | None:
+    """The signature record of the public callable at ``path`` (e.g. ``flyte.Resources``), or None."""
+    return table().get("callables", {}).get(path)
+
+
+def returns(path: str) -> str | None:
+    """The class path a callable returns, where the SDK annotates one we model (e.g. Image builders)."""
+    info = callable_info(path)
+    return info.get("returns") if info else None
+
+
+def has_async_twin(path: str) -> bool:
+    info = callable_info(path)
+    return bool(info and info.get("async_twin"))
