@@ -1,0 +1,57 @@
+"""Helpers for rule tests: lint a small project written to a temporary directory."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+from flyte_lint.config import Settings
+from flyte_lint.engine import Options, RunResult, run
+
+FILE_MARKER = re.compile(r"^# file: (?P<name>\S+)\s*$", re.M)
+
+
+def split_files(source: str) -> dict[str, str]:
+    """``# file: pkg/mod.py`` lines split one source text into several files; otherwise it is main.py."""
+    source = textwrap.dedent(source)
+    marks = list(FILE_MARKER.finditer(source))
+    if not marks:
+        return {"main.py": source.strip("\n") + "\n"}
+    files = {}
+    for i, mark in enumerate(marks):
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(source)
+        files[mark.group("name")] = source[mark.end():end].strip("\n") + "\n"
+    return files
+
+
+def write_project(root: Path, files: dict[str, str] | str) -> Path:
+    if isinstance(files, str):
+        files = split_files(files)
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+def lint_result(tmp_path: Path, files: dict[str, str] | str, select: list[str] | None = None, paths: list[str] | None = None) -> RunResult:
+    root = write_project(tmp_path / "project", files)
+    targets = [root / p for p in paths] if paths else [root]
+    result = run(targets, Settings(), Options(select=select or ["ALL"]), cwd=root)
+    assert not result.internal_errors, result.internal_errors
+    return result
+
+
+def lint(tmp_path: Path, files: dict[str, str] | str, select: list[str] | None = None, paths: list[str] | None = None) -> list[tuple[str, int, str]]:
+    """(code, line, path) of every finding, sorted."""
+    result = lint_result(tmp_path, files, select, paths)
+    return [(f.code, f.line, f.path) for f in result.findings]
+
+
+def codes(tmp_path: Path, files: dict[str, str] | str, select: list[str] | None = None) -> list[str]:
+    return [code for code, _, _ in lint(tmp_path, files, select)]
+
+
+def messages(tmp_path: Path, files: dict[str, str] | str, select: list[str] | None = None) -> list[str]:
+    return [f"{f.code} {f.message}" for f in lint_result(tmp_path, files, select).findings]
