@@ -12,9 +12,28 @@ Usage (from the repository root, with an interpreter that has ``flyte`` installe
     python scripts/gen_sdk_table.py --check   # exit 1 if the committed table is stale
 
 Facts are read off the SDK's own objects (``__all__``, ``inspect.signature``,
-``typing.get_args`` on ``Literal`` annotations, module constants) or established by
-calling SDK validators, never typed in by hand. Anything that cannot be introspected
-is skipped with a note on stderr.
+``typing.get_args`` on ``Literal`` annotations, return annotations, dataclass fields,
+module constants, the source of ``TaskTemplate.override``) or established by calling
+SDK validators, never typed in by hand. Anything that cannot be introspected is
+skipped with a note on stderr.
+
+Optional keys on a callable entry:
+
+``returns``
+    The ``callables`` key of the class that calling the entry produces (for a coroutine
+    function: that awaiting its result produces), taken from the return annotation when
+    it names exactly one ``flyte`` class (``Self`` and the class's own name included;
+    ``Optional``/``Union``, builtins and containers are not recorded). A class reachable
+    from a listed module is keyed by its public path (the shortest, then alphabetically
+    first); any other class is keyed ``<defining module>.<qualname>`` and gets its own
+    class and method entries, so that a chain such as
+    ``flyte.with_runcontext(...).run(...)`` can be followed.
+``extra_keywords`` / ``rejected_keywords``
+    On every ``override`` method of a ``TaskTemplate`` class: ``override(**kwargs)``
+    hands unknown keywords to ``dataclasses.replace``, so besides its named parameters
+    it accepts the template's other ``init`` fields (``extra_keywords``), except those
+    it rejects with ``ValueError`` (``rejected_keywords``). Any other keyword fails at
+    call time (``TypeError``; ``ValueError`` for an ``init=False`` field such as ``ref``).
 """
 
 from __future__ import annotations
@@ -26,15 +45,17 @@ import dataclasses
 import difflib
 import functools
 import importlib
+import importlib.util
 import inspect
 import json
 import logging
 import pkgutil
 import sys
+import textwrap
 import types
 import typing
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Set, Tuple
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 OUTPUT_PATH = REPO_ROOT / "flyte_lint" / "sdk" / "flyte_api.json"
@@ -65,6 +86,11 @@ _PARAM_KINDS = {
 }
 
 _PROBE = "__flyte_lint_probe__"
+
+# Classes that are not publicly reachable but are returned by a recorded callable get
+# their own entries, transitively; these bound that closure.
+MAX_PRIVATE_CLASS_ROUNDS = 5
+MAX_PRIVATE_CLASSES = 50
 
 
 def note(msg: str) -> None:
@@ -151,6 +177,28 @@ def discover_modules() -> Dict[str, types.ModuleType]:
 
 
 # --------------------------------------------------------------------------------------
+# Walk state
+# --------------------------------------------------------------------------------------
+
+
+class _Walk:
+    """What the walk over the SDK collects before it becomes the table.
+
+    (A plain class: the tests load this script without registering it in ``sys.modules``,
+    where ``@dataclass`` cannot resolve string annotations.)
+    """
+
+    def __init__(self) -> None:
+        self.callables: Dict[str, Any] = {}
+        # class entry path -> the class object it describes
+        self.classes: Dict[str, type] = {}
+        # every class walked, with or without a class entry (no constructor signature)
+        self.walked: Set[type] = set()
+        # callable path -> the flyte class its call (or await) produces, per its return annotation
+        self.return_classes: Dict[str, type] = {}
+
+
+# --------------------------------------------------------------------------------------
 # Signatures
 # --------------------------------------------------------------------------------------
 
@@ -219,12 +267,216 @@ def _entry(kind: str, sig_info: Dict[str, Any], async_twin: bool, is_coro: bool)
     return {"kind": kind, **sig_info, "async_twin": async_twin, "is_coroutine_function": is_coro}
 
 
+# --------------------------------------------------------------------------------------
+# Return annotations
+# --------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=None)
+def _module_import_table(module_name: str) -> Dict[str, Tuple[str, Optional[str]]]:
+    """Names a module binds with module-level imports, including those under
+    ``if TYPE_CHECKING:`` (which string annotations often refer to but the module's
+    globals lack): name -> (absolute module, attribute or None for ``import x``)."""
+    mod = sys.modules.get(module_name)
+    if mod is None:
+        return {}
+    try:
+        tree = ast.parse(inspect.getsource(mod))
+    except (OSError, TypeError, SyntaxError):
+        return {}
+    package = mod.__package__ or module_name.rpartition(".")[0]
+    table: Dict[str, Tuple[str, Optional[str]]] = {}
+
+    def visit(stmts: List[ast.stmt]) -> None:
+        for node in stmts:
+            if isinstance(node, ast.ImportFrom):
+                try:
+                    base = importlib.util.resolve_name("." * node.level + (node.module or ""), package)
+                except (ImportError, ValueError):
+                    continue
+                for alias in node.names:
+                    if alias.name != "*":
+                        table.setdefault(alias.asname or alias.name, (base, alias.name))
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname:
+                        table.setdefault(alias.asname, (alias.name, None))
+                    else:
+                        top = alias.name.split(".")[0]
+                        table.setdefault(top, (top, None))
+            elif isinstance(node, ast.If):
+                visit(node.body)
+                visit(node.orelse)
+            elif isinstance(node, ast.Try):
+                visit(node.body)
+                for handler in node.handlers:
+                    visit(handler.body)
+                visit(node.orelse)
+                visit(node.finalbody)
+
+    visit(tree.body)
+    return table
+
+
+class _AnnotationNamespace(dict):
+    """Globals for ``eval`` of a string annotation: the function's globals, then the
+    names its module imports only for type checking, imported on first use."""
+
+    def __init__(self, fn_globals: Dict[str, Any], module_name: Optional[str], extra: Dict[str, Any]):
+        super().__init__(fn_globals)
+        self.update(extra)
+        self._imports = _module_import_table(module_name) if module_name else {}
+
+    def __missing__(self, key: str) -> Any:
+        if key not in self._imports:
+            raise KeyError(key)
+        mod_name, attr = self._imports[key]
+        try:
+            with _quiet_logging():
+                mod = importlib.import_module(mod_name)
+                value = mod if attr is None else getattr(mod, attr, None)
+                if value is None:
+                    value = importlib.import_module(f"{mod_name}.{attr}")
+        except Exception as e:  # noqa: BLE001
+            raise KeyError(key) from e
+        self[key] = value
+        return value
+
+
+def _self_types() -> Tuple[Any, ...]:
+    found = [getattr(typing, "Self", None)]
+    try:
+        import typing_extensions
+
+        found.append(getattr(typing_extensions, "Self", None))
+    except ImportError:
+        pass
+    return tuple(t for t in found if t is not None)
+
+
+def _eval_string_annotation(text: str, ns: Dict[str, Any]) -> Any:
+    """Evaluate a string annotation; if the whole expression cannot be evaluated, still
+    resolve a bare (dotted) name, which is all a single-class annotation is."""
+    try:
+        return eval(text, ns)  # noqa: S307 - the SDK's own annotation strings
+    except Exception:  # noqa: BLE001
+        pass
+    try:
+        node = ast.parse(text, mode="eval").body
+    except SyntaxError:
+        return None
+    parts: List[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    try:
+        value = ns[node.id]
+    except KeyError:
+        return None
+    for attr in reversed(parts):
+        value = getattr(value, attr, None)
+    return value
+
+
+def _return_annotation(fn: Any, owner: Optional[type], defining: Optional[type]) -> Any:
+    """The resolved return annotation of ``fn`` (``inspect.Signature.empty`` if none).
+
+    ``owner`` is the class the method is looked up on (what ``Self`` means), ``defining``
+    the class whose body defines it (what its own name in a string annotation means).
+    """
+    func = getattr(fn, "__func__", fn)
+    raw = getattr(func, "__annotations__", {}).get("return", inspect.Signature.empty)
+    if raw is inspect.Signature.empty:
+        return raw
+    localns = {defining.__name__: defining} if defining is not None else None
+    try:
+        with _quiet_logging():
+            value = typing.get_type_hints(func, localns=localns).get("return", inspect.Signature.empty)
+    except Exception:  # noqa: BLE001 - names only imported under TYPE_CHECKING, etc.
+        value = raw
+    ns = _AnnotationNamespace(getattr(func, "__globals__", {}), getattr(func, "__module__", None), localns or {})
+    # ``-> "Image"`` under ``from __future__ import annotations`` is the string "'Image'":
+    # each evaluation can leave another string (or ForwardRef) to evaluate
+    for _ in range(3):
+        if isinstance(value, typing.ForwardRef):
+            value = value.__forward_arg__
+        if not isinstance(value, str):
+            break
+        with _quiet_logging():
+            value = _eval_string_annotation(value, ns)
+    return value
+
+
+def _flyte_class_of(tp: Any, owner: Optional[type]) -> Optional[type]:
+    """The single ``flyte`` class an annotation denotes, or None.
+
+    ``Self`` is the owner class; a parametrized SDK generic (``TaskTemplate[P, R, F]``) is
+    its class. ``Optional``/``Union``, builtins, containers, ``type[...]``, TypeVars and
+    anything defined outside the ``flyte`` package are None.
+    """
+    if tp is None or tp is inspect.Signature.empty:
+        return None
+    if owner is not None and any(tp is s for s in _self_types()):
+        tp = owner
+    origin = typing.get_origin(tp)
+    if origin is not None and inspect.isclass(origin) and _is_flyte_module_name(origin.__module__):
+        tp = origin
+    if not inspect.isclass(tp) or not _is_flyte_module_name(getattr(tp, "__module__", None)):
+        return None
+    return tp
+
+
+def _annotated_function(target: Any) -> Any:
+    """The function whose return annotation describes what calling ``target`` yields."""
+    if hasattr(target, "__wrapped__"):
+        return inspect.unwrap(target)  # syncify wrappers, functools.wraps
+    if inspect.isfunction(target) or inspect.ismethod(target):
+        return target
+    if callable(target) and not inspect.isclass(target) and not inspect.isbuiltin(target):
+        return getattr(type(target), "__call__", None)
+    return None
+
+
+def _returned_class(target: Any, owner: Optional[type] = None, defining: Optional[type] = None) -> Optional[type]:
+    fn = _annotated_function(target)
+    if fn is None:
+        return None
+    return _flyte_class_of(_return_annotation(fn, owner, defining), owner)
+
+
+def _awaited_class(target: Any, owner: Optional[type] = None, defining: Optional[type] = None) -> Optional[type]:
+    """The flyte class that awaiting ``target.aio(...)`` produces, or None."""
+    if hasattr(target, "__wrapped__"):
+        fn = inspect.unwrap(target)  # syncify: ``.aio`` returns the wrapped coroutine's awaitable
+    else:
+        fn = getattr(target, "aio", None)
+    if fn is None or not inspect.iscoroutinefunction(fn):
+        return None  # async generators are iterated, not awaited
+    return _flyte_class_of(_return_annotation(fn, owner, defining), owner)
+
+
 def _add_with_twin(
-    callables: Dict[str, Any], path: str, kind: str, target: Any, sig_info: Dict[str, Any]
+    walk: _Walk,
+    path: str,
+    kind: str,
+    target: Any,
+    sig_info: Dict[str, Any],
+    owner: Optional[type] = None,
+    defining: Optional[type] = None,
 ) -> None:
-    """Record ``path`` (calling ``target``) and, if it has one, ``path.aio``."""
+    """Record ``path`` (calling ``target``) and, if it has one, ``path.aio``.
+
+    ``owner``/``defining`` are the class a method is recorded under and the class that
+    defines it, for reading its return annotation.
+    """
+    callables = walk.callables
     twin = _has_async_twin(target)
     callables[path] = _entry(kind, sig_info, twin, _is_coroutine_function(target))
+    returned = _returned_class(target, owner, defining)
+    if returned is not None:
+        walk.return_classes[path] = returned
     if not twin:
         return
     if hasattr(target, "__wrapped__"):
@@ -236,13 +488,21 @@ def _add_with_twin(
         except (TypeError, ValueError) as e:
             note(f"no signature for {path}.aio ({e}); skipped")
             return
-    callables[f"{path}.aio"] = _entry(kind, aio_info, False, _aio_is_coroutine_function(target))
+    aio_coro = _aio_is_coroutine_function(target)
+    callables[f"{path}.aio"] = _entry(kind, aio_info, False, aio_coro)
+    if returned is not None and aio_coro:
+        awaited = _awaited_class(target, owner, defining)
+        if awaited is returned:
+            walk.return_classes[f"{path}.aio"] = returned
+        else:
+            note(f"{path} returns {returned.__qualname__} but awaiting {path}.aio does not; no returns for the twin")
 
 
-def _class_members(cls: type) -> Iterator[Tuple[str, Any]]:
-    """(name, raw attribute) for each public attribute resolved through the MRO and
-    defined by an SDK (``flyte.*``) class. Attributes from ``object``, the standard library,
-    pydantic, etc. are the other libraries' API, not Flyte's, and are left out."""
+def _class_members(cls: type) -> Iterator[Tuple[str, Any, type]]:
+    """(name, raw attribute, defining class) for each public attribute resolved through
+    the MRO and defined by an SDK (``flyte.*``) class. Attributes from ``object``, the
+    standard library, pydantic, etc. are the other libraries' API, not Flyte's, and are
+    left out."""
     seen = set()
     for klass in cls.__mro__:
         if klass is object:
@@ -253,18 +513,20 @@ def _class_members(cls: type) -> Iterator[Tuple[str, Any]]:
             seen.add(name)
             if name.startswith("_") or not _is_flyte_module_name(getattr(klass, "__module__", None)):
                 continue
-            yield name, raw
+            yield name, raw, klass
 
 
-def _add_class(callables: Dict[str, Any], path: str, cls: type) -> None:
+def _add_class(walk: _Walk, path: str, cls: type) -> None:
+    walk.walked.add(cls)
     try:
         info = _describe_signature(_signature(cls), strip_first=False)
     except (TypeError, ValueError) as e:
         note(f"no constructor signature for {path} ({e}); class entry skipped")
     else:
-        callables[path] = _entry("class", info, False, False)
+        walk.callables[path] = _entry("class", info, False, False)
+        walk.classes[path] = cls
 
-    for name, raw in sorted(_class_members(cls), key=lambda item: item[0]):
+    for name, raw, defining in sorted(_class_members(cls), key=lambda item: item[0]):
         mpath = f"{path}.{name}"
         if isinstance(raw, staticmethod):
             kind, target, strip = "staticmethod", raw.__func__, False
@@ -290,14 +552,14 @@ def _add_class(callables: Dict[str, Any], path: str, cls: type) -> None:
         except (TypeError, ValueError) as e:
             note(f"no signature for {mpath} ({e}); skipped")
             continue
-        _add_with_twin(callables, mpath, kind, target, info)
+        _add_with_twin(walk, mpath, kind, target, info, owner=cls, defining=defining)
 
 
-def _add_object(callables: Dict[str, Any], path: str, obj: Any) -> None:
+def _add_object(walk: _Walk, path: str, obj: Any) -> None:
     if inspect.ismodule(obj):
         return
     if inspect.isclass(obj):
-        _add_class(callables, path, obj)
+        _add_class(walk, path, obj)
         return
     if inspect.isfunction(obj) or inspect.isbuiltin(obj):
         target = obj
@@ -312,7 +574,180 @@ def _add_object(callables: Dict[str, Any], path: str, obj: Any) -> None:
     except (TypeError, ValueError) as e:
         note(f"no signature for {path} ({e}); skipped")
         return
-    _add_with_twin(callables, path, "function", target, info)
+    _add_with_twin(walk, path, "function", target, info)
+
+
+def _private_path(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _class_keys(walk: _Walk) -> Dict[type, str]:
+    """Each recorded class's key: its shortest (then alphabetically first) path."""
+    keys: Dict[type, str] = {}
+    for path in sorted(walk.classes, key=lambda p: (p.count("."), p)):
+        keys.setdefault(walk.classes[path], path)
+    return keys
+
+
+def resolve_returns(walk: _Walk) -> None:
+    """Turn recorded return classes into ``returns`` keys.
+
+    A returned class that no listed module exposes is added under its defining module's
+    path, with its public methods; their return classes are followed in turn, for at most
+    MAX_PRIVATE_CLASS_ROUNDS rounds and MAX_PRIVATE_CLASSES classes.
+    """
+    added = 0
+    for _round in range(MAX_PRIVATE_CLASS_ROUNDS + 1):
+        pending = sorted({c for c in walk.return_classes.values() if c not in walk.walked}, key=_private_path)
+        if not pending:
+            break
+        if _round == MAX_PRIVATE_CLASS_ROUNDS or added + len(pending) > MAX_PRIVATE_CLASSES:
+            note(f"private return classes exceed the bound; not added: {[_private_path(c) for c in pending]}")
+            break
+        for cls in pending:
+            path = _private_path(cls)
+            if "<locals>" in path or path in walk.callables:
+                note(f"cannot key private return class {path}; returns to it are dropped")
+                walk.walked.add(cls)
+                continue
+            _add_class(walk, path, cls)
+            added += 1
+    keys = _class_keys(walk)
+    for path, cls in sorted(walk.return_classes.items()):
+        if cls in keys:
+            walk.callables[path]["returns"] = keys[cls]
+        else:
+            note(f"{path} returns {_private_path(cls)}, which has no class entry; returns dropped")
+
+
+# --------------------------------------------------------------------------------------
+# TaskTemplate.override keywords
+# --------------------------------------------------------------------------------------
+
+
+def _override_rejected_keywords(override: Callable[..., Any]) -> List[str]:
+    """Keywords ``override`` refuses, read from its source: the string constants that a
+    loop over its ``**kwargs`` compares the key against before raising ``ValueError``."""
+    var_kw = next(
+        (p.name for p in inspect.signature(override).parameters.values() if p.kind is inspect.Parameter.VAR_KEYWORD),
+        None,
+    )
+    if var_kw is None:
+        raise RuntimeError(f"{override.__qualname__} no longer takes **kwargs")
+    tree = ast.parse(textwrap.dedent(inspect.getsource(override)))
+    rejected: Set[str] = set()
+    for loop in ast.walk(tree):
+        if not isinstance(loop, ast.For):
+            continue
+        it = loop.iter  # for k, v in kwargs.items() / for k in kwargs
+        if isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute):
+            it = it.func.value
+        if not (isinstance(it, ast.Name) and it.id == var_kw):
+            continue
+        key = loop.target.elts[0] if isinstance(loop.target, ast.Tuple) else loop.target
+        if not isinstance(key, ast.Name):
+            continue
+        for node in ast.walk(loop):
+            if not isinstance(node, ast.If):
+                continue
+            raises_value_error = any(
+                isinstance(stmt, ast.Raise)
+                and isinstance(stmt.exc, ast.Call)
+                and isinstance(stmt.exc.func, ast.Name)
+                and stmt.exc.func.id == "ValueError"
+                for stmt in node.body
+            )
+            if not raises_value_error:
+                continue
+            for cmp in ast.walk(node.test):
+                if (
+                    isinstance(cmp, ast.Compare)
+                    and isinstance(cmp.left, ast.Name)
+                    and cmp.left.id == key.id
+                    and len(cmp.ops) == 1
+                    and isinstance(cmp.ops[0], (ast.Eq, ast.In))
+                ):
+                    comp = cmp.comparators[0]
+                    elts = comp.elts if isinstance(comp, (ast.Tuple, ast.List, ast.Set)) else [comp]
+                    for e in elts:
+                        if isinstance(e, ast.Constant) and isinstance(e.value, str):
+                            rejected.add(e.value)
+    if not rejected:
+        raise RuntimeError(f"found no rejected keywords in the source of {override.__qualname__}")
+    return sorted(rejected)
+
+
+def _override_named_params(override: Callable[..., Any]) -> Set[str]:
+    return {
+        p.name
+        for p in list(inspect.signature(override).parameters.values())[1:]
+        if p.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+    }
+
+
+def _probe_template() -> Any:
+    """A task template as ``@env.task`` builds it (nothing is run or deployed)."""
+    import flyte
+
+    env = flyte.TaskEnvironment(name="flyte_lint_probe_env")
+
+    def probe(x: int) -> int:
+        return x
+
+    with _quiet_logging():
+        return env.task(probe)
+
+
+def _check_override_keywords(template: Any, rejected: List[str], extra: List[str]) -> None:
+    """Call ``override`` on a real template: a rejected keyword is a ValueError, every
+    extra keyword (given the value the template already holds) is accepted, and an
+    unknown one is a TypeError."""
+    for name in rejected:
+        try:
+            with _quiet_logging():
+                template.override(**{name: getattr(template, name, None)})
+        except ValueError:
+            continue
+        raise RuntimeError(f"TaskTemplate.override({name}=...) is accepted, expected ValueError")
+    for name in extra:
+        with _quiet_logging():
+            template.override(**{name: getattr(template, name)})
+    try:
+        with _quiet_logging():
+            template.override(**{_PROBE: 1})
+    except TypeError:
+        pass
+    else:
+        raise RuntimeError(f"TaskTemplate.override({_PROBE}=1) is accepted, expected TypeError")
+
+
+def add_override_keywords(walk: _Walk) -> None:
+    """``extra_keywords``/``rejected_keywords`` on each TaskTemplate class's ``override``."""
+    from flyte._task import TaskTemplate
+
+    base_override = TaskTemplate.override
+    rejected = _override_rejected_keywords(base_override)
+    named = _override_named_params(base_override)
+    extra_by_class: Dict[type, List[str]] = {}
+    for path, cls in sorted(walk.classes.items()):
+        mpath = f"{path}.override"
+        if not (issubclass(cls, TaskTemplate) and mpath in walk.callables):
+            continue
+        if inspect.getattr_static(cls, "override") is not base_override:
+            raise RuntimeError(f"{mpath} is not TaskTemplate.override; its keywords need reading anew")
+        init_fields = {f.name for f in dataclasses.fields(cls) if f.init}
+        missing = set(rejected) - init_fields
+        if missing:
+            raise RuntimeError(f"{mpath} rejects {sorted(missing)}, which are not fields of {cls.__qualname__}")
+        extra = sorted(init_fields - named - set(rejected))
+        extra_by_class[cls] = extra
+        walk.callables[mpath]["extra_keywords"] = extra
+        walk.callables[mpath]["rejected_keywords"] = list(rejected)
+
+    template = _probe_template()
+    if type(template) not in extra_by_class:
+        raise RuntimeError(f"@env.task builds {_private_path(type(template))}, which has no override entry")
+    _check_override_keywords(template, rejected, extra_by_class[type(template)])
 
 
 # --------------------------------------------------------------------------------------
@@ -430,14 +865,17 @@ def build_table() -> Dict[str, Any]:
     import flyte
 
     modules: Dict[str, List[str]] = {}
-    callables: Dict[str, Any] = {}
+    walk = _Walk()
     for mod_name, mod in sorted(discover_modules().items()):
         names = public_names(mod)
         if names is None:
             continue
         modules[mod_name] = names
         for name in names:
-            _add_object(callables, f"{mod_name}.{name}", getattr(mod, name))
+            _add_object(walk, f"{mod_name}.{name}", getattr(mod, name))
+    resolve_returns(walk)
+    add_override_keywords(walk)
+    callables = walk.callables
 
     missing = [p for p in REQUIRED_CALLABLES if p not in callables]
     if missing:

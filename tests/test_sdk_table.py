@@ -5,6 +5,8 @@ so it is skipped where ``flyte`` is not installed. It deliberately does not impo
 ``flyte_lint``: it reads the committed JSON by path.
 """
 
+import dataclasses
+import importlib
 import importlib.util
 import json
 from pathlib import Path
@@ -62,15 +64,34 @@ def test_schema_shape(table):
     kinds = {"class", "function", "method", "classmethod", "staticmethod"}
     param_kinds = {"positional_only", "positional_or_keyword", "keyword_only"}
     assert len(table["callables"]) > 100
-    for path, entry in table["callables"].items():
-        assert set(entry) == {"kind", "params", "var_positional", "var_keyword", "async_twin", "is_coroutine_function"}
+    base_keys = {"kind", "params", "var_positional", "var_keyword", "async_twin", "is_coroutine_function"}
+    optional_keys = {"returns", "extra_keywords", "rejected_keywords"}
+    callables = table["callables"]
+    for path, entry in callables.items():
+        assert base_keys <= set(entry) <= base_keys | optional_keys, path
         assert entry["kind"] in kinds, path
         for p in entry["params"]:
             assert set(p) == {"name", "kind", "required"}, path
             assert p["kind"] in param_kinds, path
         # every async twin has its `.aio` entry, and nothing else grows one
         if entry["async_twin"]:
-            assert path + ".aio" in table["callables"], path
+            assert path + ".aio" in callables, path
+        # `returns` names a class entry of the table; classes themselves carry none
+        if "returns" in entry:
+            assert entry["kind"] != "class", path
+            assert callables[entry["returns"]]["kind"] == "class", path
+        # a twin only ever repeats what its sync entry returns
+        if path.endswith(".aio") and "returns" in entry:
+            base = callables[path[: -len(".aio")]]
+            assert base["async_twin"] and base["returns"] == entry["returns"], path
+            assert entry["is_coroutine_function"] is True, path
+        assert ("extra_keywords" in entry) == ("rejected_keywords" in entry), path
+        if "extra_keywords" in entry:
+            assert path.endswith(".override") and entry["var_keyword"], path
+            for key in ("extra_keywords", "rejected_keywords"):
+                assert entry[key] == sorted(set(entry[key])) and entry[key], path
+            named = {p["name"] for p in entry["params"]}
+            assert not (set(entry["extra_keywords"]) & (named | set(entry["rejected_keywords"]))), path
     for names in table["modules"].values():
         assert names == sorted(names)
 
@@ -141,3 +162,173 @@ def test_cache_behaviors(table):
     assert set(cache["canonical"]) >= {"auto", "override", "disable"}
     assert cache["aliases"]["enable"] == "auto"
     assert set(cache["aliases"].values()) <= set(cache["canonical"])
+
+
+# --------------------------------------------------------------------------------------
+# returns
+# --------------------------------------------------------------------------------------
+
+
+def _resolve(path):
+    """The live SDK object a table path (public or ``<module>.<qualname>``) names."""
+    parts = path.split(".")
+    for i in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:i]))
+        except ImportError:
+            continue
+        for attr in parts[i:]:
+            obj = getattr(obj, attr)
+        return obj
+    raise LookupError(path)
+
+
+def _qualified(cls):
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def test_returns_follow_with_runcontext_to_run(table):
+    callables = table["callables"]
+    runner = callables["flyte.with_runcontext"].get("returns")
+    assert runner, "flyte.with_runcontext has no returns"
+    # the runner class is not public, so it is keyed by its defining module and has its own entries
+    assert any(part.startswith("_") for part in runner.split(".")), runner
+    assert callables[runner]["kind"] == "class"
+    run = callables[runner + ".run"]
+    assert run["kind"] == "method"
+    assert run["async_twin"] is True
+    assert run["returns"] == "flyte.remote.Run"
+    assert callables[runner + ".run.aio"]["is_coroutine_function"] is True
+    assert callables[runner + ".run.aio"]["returns"] == "flyte.remote.Run"
+    assert callables["flyte.remote.Run"]["kind"] == "class"
+
+
+def test_returns_match_live_objects(table):
+    import flyte
+
+    callables = table["callables"]
+    runner = flyte.with_runcontext(mode="local")
+    assert _resolve(callables["flyte.with_runcontext"]["returns"]) is type(runner)
+    assert callables["flyte.with_runcontext"]["returns"] == _qualified(type(runner))
+
+    image = flyte.Image.from_debian_base()
+    assert type(image) is flyte.Image
+    for path in ("flyte.Image.from_debian_base", "flyte.Image.with_pip_packages", "flyte.Image.clone"):
+        assert callables[path].get("returns") == "flyte.Image", path
+    assert type(image.with_pip_packages("requests")) is flyte.Image
+    assert type(image.clone(name="flyte-lint-probe")) is flyte.Image
+
+
+def test_returns_keys_and_exclusions(table):
+    callables = table["callables"]
+    with_returns = {p: e["returns"] for p, e in callables.items() if "returns" in e}
+    assert len(with_returns) > 100
+    # syncify functions: both the sync call and the awaited twin give a Run
+    assert with_returns["flyte.run"] == with_returns["flyte.run.aio"] == "flyte.remote.Run"
+    assert with_returns["flyte.remote.Run.get"] == with_returns["flyte.remote.Run.get.aio"] == "flyte.remote.Run"
+    # a class reachable publicly is keyed by its shortest public path, never a private one
+    assert with_returns["flyte.TaskTemplate.override"] == "flyte.TaskTemplate"
+    assert "flyte._image.Image" not in callables
+    # Optional[...] of a flyte class, a TypeVar, and an async generator record nothing
+    assert "returns" not in callables["flyte.Resources.get_device"]
+    assert "returns" not in callables["flyte.remote.Run.first_failure"]
+    assert "returns" not in callables["flyte.TaskTemplate.forward"]
+    assert "returns" not in callables["flyte.map.aio"]
+    # every private return class has its class entry, and every private class entry is there
+    # because something returns it
+    private = {p for p in callables if callables[p]["kind"] == "class" and any(s.startswith("_") for s in p.split("."))}
+    assert private, "no private return classes were added"
+    assert private <= set(with_returns.values())
+    for path in set(with_returns.values()):
+        assert isinstance(_resolve(path), type), path
+
+
+def test_returns_resolution_of_self_and_class_name_strings(generator):
+    namespace = {}
+    exec(
+        "from __future__ import annotations\n"
+        "import typing, typing_extensions\n"
+        "class Thing:\n"
+        "    @classmethod\n"
+        "    def make(cls) -> typing.Self: ...\n"
+        "    @classmethod\n"
+        "    def make_ext(cls) -> typing_extensions.Self: ...\n"
+        "    @classmethod\n"
+        "    def named(cls) -> 'Thing': ...\n"
+        "    def maybe(self) -> typing.Optional[Thing]: ...\n"
+        "    def many(self) -> list[Thing]: ...\n"
+        "class Sub(Thing):\n"
+        "    pass\n",
+        namespace,
+    )
+    thing, sub = namespace["Thing"], namespace["Sub"]
+    thing.__module__ = sub.__module__ = "flyte._flyte_lint_probe"
+    attrs = vars(thing)
+    # Self is the class the method is looked up on; a class name is that class
+    assert generator._returned_class(attrs["make"].__func__, sub, thing) is sub
+    assert generator._returned_class(attrs["make_ext"].__func__, sub, thing) is sub
+    assert generator._returned_class(attrs["named"].__func__, sub, thing) is thing
+    assert generator._returned_class(attrs["maybe"], thing, thing) is None
+    assert generator._returned_class(attrs["many"], thing, thing) is None
+    # classes outside the flyte package are not recorded
+    thing.__module__ = "elsewhere"
+    assert generator._returned_class(attrs["named"].__func__, thing, thing) is None
+
+
+# --------------------------------------------------------------------------------------
+# TaskTemplate.override keywords
+# --------------------------------------------------------------------------------------
+
+
+def test_override_keywords_cover_every_task_template(table):
+    from flyte._task import TaskTemplate
+
+    callables = table["callables"]
+    overrides = [p for p in callables if p.endswith(".override")]
+    templates = []
+    for path in overrides:
+        cls = _resolve(path[: -len(".override")])
+        entry = callables[path]
+        if isinstance(cls, type) and issubclass(cls, TaskTemplate):
+            templates.append(path)
+            assert entry["rejected_keywords"] == ["docs", "image", "interface", "name"], path
+            named = {p["name"] for p in entry["params"]}
+            fields = {f.name for f in dataclasses.fields(cls) if f.init}
+            assert entry["extra_keywords"] == sorted(fields - named - set(entry["rejected_keywords"])), path
+        else:
+            assert "extra_keywords" not in entry, path
+    assert "flyte.TaskTemplate.override" in templates
+    assert "flyte.AsyncFunctionTaskTemplate.override" in templates
+    assert "flyte.remote.TaskDetails.override" in overrides and "flyte.remote.TaskDetails.override" not in templates
+    extra = callables["flyte.TaskTemplate.override"]["extra_keywords"]
+    assert {"report", "task_type", "debuggable"} <= set(extra)
+    assert "ref" not in extra  # init=False
+    assert "resources" not in extra  # a named parameter
+
+
+def test_override_keywords_match_the_sdk(table):
+    import flyte
+
+    env = flyte.TaskEnvironment(name="flyte_lint_test_env")
+
+    @env.task
+    def probe(x: int) -> int:
+        return x
+
+    entries = [
+        p for p in table["callables"] if p.endswith(".override") and _resolve(p[: -len(".override")]) is type(probe)
+    ]
+    assert entries, f"no override entry for {_qualified(type(probe))}"
+    entry = table["callables"][entries[0]]
+
+    with pytest.raises(TypeError):
+        probe.override(foo=1)
+    with pytest.raises(ValueError):
+        probe.override(name="x")
+    for name in entry["rejected_keywords"]:
+        with pytest.raises(ValueError):
+            probe.override(**{name: getattr(probe, name)})
+    assert probe.override(report=True).report is True
+    assert probe.override(task_type="flyte-lint-probe").task_type == "flyte-lint-probe"
+    for name in entry["extra_keywords"]:
+        probe.override(**{name: getattr(probe, name)})
