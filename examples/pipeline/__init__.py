@@ -1,0 +1,1 @@
+"""An image-classification pipeline, written for Flyte 2."""
