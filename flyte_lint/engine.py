@@ -16,6 +16,7 @@ from flyte_lint.rules.base import char_column
 
 IMPORT_RE = re.compile(rb"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import|import[ \t]+([\w., \t]+))", re.M)
 NOQA_RE = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Za-z0-9_, \t-]+?))?\s*(?:#|$)", re.I)
+NOQA_WORD_RE = re.compile(r"noqa", re.I)
 FILE_NOQA_RE = re.compile(r"#\s*flyte-lint:\s*noqa\b", re.I)
 
 
@@ -197,7 +198,8 @@ def _per_file_ignored(finding: Finding, settings: Settings, base: Path) -> bool:
 
 def apply_noqa(findings: list[Finding], modules: list[Module], report_unused: bool = False) -> tuple[list[Finding], list[Finding]]:
     """Drop findings suppressed by ``# noqa[: CODES]`` on their line or ``# flyte-lint: noqa`` in the file."""
-    file_level = {m.path for m in modules if m.text and "noqa" in m.text and any(FILE_NOQA_RE.search(c) for c in m.comments.by_line.values())}
+    mentions = {m.path for m in modules if m.text and NOQA_WORD_RE.search(m.text)}
+    file_level = {m.path for m in modules if m.path in mentions and any(FILE_NOQA_RE.search(c) for c in m.comments.by_line.values())}
     used: set[tuple[Path, int]] = set()
     kept = []
     for finding in findings:
@@ -207,7 +209,7 @@ def apply_noqa(findings: list[Finding], modules: list[Module], report_unused: bo
             continue
         if module.path in file_level:
             continue
-        comment = module.comments.by_line.get(finding.line) if "noqa" in module.text else None
+        comment = module.comments.by_line.get(finding.line) if module.path in mentions else None
         match = NOQA_RE.search(comment) if comment else None
         if match:
             codes = match.group("codes")

@@ -1,0 +1,199 @@
+"""The `flyte-lint check` command end to end: discovery, formats, exit codes, config, suppressions, fixes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from flyte_lint.cli import main
+from lintutil import write_project
+
+BAD = """
+import flyte
+
+env = flyte.TaskEnvironment("demo")
+
+@env.task
+def square(x: int) -> int:
+    return x * x
+
+@env.task
+async def main(x: int) -> int:
+    return await square(x)
+""".lstrip("\n")
+
+GOOD = BAD.replace("await square(x)", "await square.aio(x)")
+
+
+def run_cli(args, cwd: Path, capsys):
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        code = main(args)
+    finally:
+        os.chdir(old)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.fixture
+def project(tmp_path):
+    return write_project(tmp_path / "proj", {"bad.py": BAD, "good.py": GOOD})
+
+
+def test_exit_codes_and_text_format(project, capsys):
+    code, out, _ = run_cli(["check", "."], project, capsys)
+    assert code == 1
+    first = out.splitlines()[0]
+    assert first.startswith("bad.py:11:12: FLY101 sync task 'demo.square' is awaited directly")
+    assert "Found 1 finding (1 error) in 2 files checked." in out
+    code, out, _ = run_cli(["check", "good.py"], project, capsys)
+    assert code == 0 and "All checks passed" in out
+
+
+def test_missing_path_and_unknown_code_are_usage_errors(project, capsys):
+    code, _, err = run_cli(["check", "nope.py"], project, capsys)
+    assert code == 2 and "nope.py: no such file or directory" in err
+    code, _, err = run_cli(["check", ".", "--select", "FLY999"], project, capsys)
+    assert code == 2 and "unknown rule code: FLY999" in err
+
+
+def test_json_schema(project, capsys):
+    code, out, _ = run_cli(["check", ".", "--format", "json"], project, capsys)
+    assert code == 1
+    diag = json.loads(out)["diagnostics"]
+    assert diag == [{
+        "path": "bad.py", "line": 11, "column": 12, "end_line": 11, "end_column": 27, "code": "FLY101",
+        "symbol": "await-sync-task", "severity": "error", "message": diag[0]["message"],
+        "fix": {"safe": True, "title": "Insert `.aio`"},
+    }]
+    assert "\n" not in diag[0]["message"]
+
+
+def test_select_and_ignore_by_prefix(project, capsys):
+    assert run_cli(["check", ".", "--ignore", "FLY1"], project, capsys)[0] == 0
+    assert run_cli(["check", ".", "--select", "FLY2,FLY4"], project, capsys)[0] == 0
+    assert run_cli(["check", ".", "--select", "FLY10"], project, capsys)[0] == 1
+    assert run_cli(["check", ".", "--select", "await-sync-task"], project, capsys)[0] == 1
+
+
+@pytest.mark.parametrize("comment, suppressed", [
+    ("# noqa", True), ("# noqa: FLY101", True), ("# noqa: FLY1", True), ("# noqa:FLY201, FLY101", True),
+    ("# noqa: FLY201", False), ("# NOQA: fly101", True),
+])
+def test_noqa(tmp_path, capsys, comment, suppressed):
+    src = BAD.replace("return await square(x)", f"return await square(x)  {comment}")
+    root = write_project(tmp_path / "p", {"m.py": src})
+    code, out, _ = run_cli(["check", "."], root, capsys)
+    assert (code == 0) is suppressed, out
+
+
+def test_file_level_noqa_and_unused_noqa(tmp_path, capsys):
+    root = write_project(tmp_path / "p", {"m.py": "# flyte-lint: noqa\n" + BAD, "n.py": GOOD.replace("x * x", "x * x  # noqa: FLY101")})
+    code, out, _ = run_cli(["check", "."], root, capsys)
+    assert code == 0
+    code, out, _ = run_cli(["check", ".", "--report-unused-noqa"], root, capsys)
+    assert code == 1 and "n.py:7:19: NOQA unused `# noqa: FLY101`" in out
+
+
+def test_syntax_error_is_reported_and_the_run_goes_on(tmp_path, capsys):
+    root = write_project(tmp_path / "p", {"broken.py": "import flyte\ndef f(:\n", "bad.py": BAD, "bin.py": "flyte"})
+    (root / "bin.py").write_bytes(b"flyte\x00\x01")
+    code, out, err = run_cli(["check", "."], root, capsys)
+    assert code == 1 and "Traceback" not in out + err
+    assert "broken.py:2:7: FLY001 cannot analyse this file: syntax error" in out
+    assert "bin.py:1:1: FLY001 cannot analyse this file: source contains NUL bytes" in out
+    assert "bad.py:11:12: FLY101" in out
+
+
+def test_gitignore_venv_and_build_dirs_are_skipped(tmp_path, capsys):
+    root = write_project(tmp_path / "p", {"ok.py": GOOD, "ignored/bad.py": BAD, ".venv/lib/bad.py": BAD, "build/bad.py": BAD})
+    (root / ".gitignore").write_text("ignored/\n")
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    code, out, _ = run_cli(["check", "."], root, capsys)
+    assert code == 0, out
+
+
+def test_config_select_exclude_per_file_ignores(tmp_path, capsys):
+    root = write_project(tmp_path / "p", {"a.py": BAD, "tests/t.py": BAD, "gen/g.py": BAD})
+    (root / "pyproject.toml").write_text(
+        '[tool.flyte-lint]\nexclude = ["gen"]\nper-file-ignores = { "tests/*" = ["FLY1"] }\n'
+    )
+    code, out, _ = run_cli(["check", "."], root, capsys)
+    assert code == 1 and "a.py:11" in out and "tests/" not in out and "gen/" not in out
+    # Excludes hold even for files named explicitly (pre-commit passes files one by one).
+    code, out, _ = run_cli(["check", "gen/g.py"], root, capsys)
+    assert code == 0, out
+    code, out, _ = run_cli(["check", ".", "--ignore", "FLY101"], root, capsys)
+    assert code == 0
+
+
+@pytest.mark.parametrize("config, message", [
+    ('[tool.flyte-lint]\nselcet = ["FLY1"]\n', "unknown [tool.flyte-lint] key: selcet"),
+    ('[tool.flyte-lint]\nignore = ["FLY777"]\n', "unknown rule code: FLY777"),
+    ('[tool.flyte-lint\n', "invalid TOML"),
+])
+def test_config_errors_exit_2_with_a_clear_message(tmp_path, capsys, config, message):
+    root = write_project(tmp_path / "p", {"a.py": BAD})
+    (root / "pyproject.toml").write_text(config)
+    code, out, err = run_cli(["check", "."], root, capsys)
+    assert code == 2 and message in err and "Traceback" not in err
+
+
+def test_config_file_flag(tmp_path, capsys):
+    root = write_project(tmp_path / "p", {"a.py": BAD})
+    (root / "lint.toml").write_text('[tool.flyte-lint]\nignore = ["FLY101"]\n')
+    assert run_cli(["check", ".", "--config", "lint.toml"], root, capsys)[0] == 0
+    assert run_cli(["check", ".", "--config", "missing.toml"], root, capsys)[0] == 2
+
+
+def test_fix_diff_and_idempotence(tmp_path, capsys):
+    root = write_project(tmp_path / "p", {"a.py": BAD})
+    code, out, _ = run_cli(["check", ".", "--diff"], root, capsys)
+    assert code == 1 and "+    return await square.aio(x)" in out
+    assert (root / "a.py").read_text() == BAD
+    code, out, err = run_cli(["check", ".", "--fix"], root, capsys)
+    assert code == 0 and "await square.aio(x)" in (root / "a.py").read_text()
+    code, out, _ = run_cli(["check", ".", "--diff"], root, capsys)
+    assert code == 0 and out == ""
+
+
+def test_github_and_sarif_formats(project, capsys):
+    code, out, _ = run_cli(["check", ".", "--format", "github"], project, capsys)
+    assert out.startswith("::error file=bad.py,line=11,col=12,endLine=11,endColumn=27,title=flyte-lint (FLY101)::sync task")
+    code, out, _ = run_cli(["check", ".", "--format", "sarif"], project, capsys)
+    sarif = json.loads(out)
+    assert sarif["version"] == "2.1.0" and "$schema" in sarif
+    driver = sarif["runs"][0]["tool"]["driver"]
+    assert driver["name"] == "flyte-lint" and {"FLY101", "FLY401"} <= {r["id"] for r in driver["rules"]}
+    result = sarif["runs"][0]["results"][0]
+    assert result["ruleId"] == "FLY101" and result["level"] == "error"
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "bad.py"
+    assert result["locations"][0]["physicalLocation"]["region"] == {"startLine": 11, "startColumn": 12, "endLine": 11, "endColumn": 27}
+
+
+def test_statistics(project, capsys):
+    code, out, _ = run_cli(["check", ".", "--statistics"], project, capsys)
+    assert "1\tFLY101\tawait-sync-task" in out
+
+
+def test_console_script_runs_without_flyte_imported(project):
+    code = (
+        "import sys; from flyte_lint.cli import main; rc = main(['check', '.']); "
+        "assert 'flyte' not in sys.modules, 'flyte was imported'; sys.exit(rc)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True)
+    assert proc.returncode == 1, proc.stderr
+    assert "FLY101" in proc.stdout
+
+
+def test_version_and_help():
+    proc = subprocess.run([sys.executable, "-m", "flyte_lint", "--version"], capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stdout.startswith("flyte-lint ")
+    proc = subprocess.run([sys.executable, "-m", "flyte_lint", "check", "--bogus"], capture_output=True, text=True)
+    assert proc.returncode == 2
