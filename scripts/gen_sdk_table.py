@@ -884,11 +884,26 @@ def build_table() -> Dict[str, Any]:
     return {
         "flyte_version": flyte.__version__,
         "generated_by": GENERATED_BY,
+        "task_environment_classes": task_environment_classes(modules),
         "modules": modules,
         "callables": dict(sorted(callables.items())),
         "gpu": build_gpu(),
         "cache_behaviors": build_cache_behaviors(),
     }
+
+
+def task_environment_classes(modules: Dict[str, List[str]]) -> List[str]:
+    """Public paths of TaskEnvironment and its subclasses: calling one of them makes an environment."""
+    import flyte
+
+    found = set()
+    for mod_name, names in modules.items():
+        mod = importlib.import_module(mod_name)
+        for name in names:
+            obj = getattr(mod, name, None)
+            if inspect.isclass(obj) and issubclass(obj, flyte.TaskEnvironment):
+                found.add(f"{mod_name}.{name}")
+    return sorted(found)
 
 
 def render(table: Dict[str, Any]) -> str:

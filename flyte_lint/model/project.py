@@ -109,6 +109,10 @@ class Project:
     def locate(self, dotted: str, near: Path | None = None) -> Path | None:
         """The file ``dotted`` resolves to, searching ``near`` (the importer's folder) first, then the roots."""
         search = ([near] if near is not None else []) + self.roots
+        if near is not None:
+            # Layouts such as src/ or monorepo packages: a folder between the importer and its root may be
+            # the real import root (like an installed package's source folder).
+            search += self._ancestors_within_roots(near)
         for base in search:
             key = (base, dotted)
             if key not in self._lookup_cache:
@@ -117,6 +121,12 @@ class Project:
             if found is not None:
                 return found
         return None
+
+    def _ancestors_within_roots(self, folder: Path) -> list[Path]:
+        for root in self.roots:
+            if folder != root and root in folder.parents:
+                return [p for p in folder.parents if p != root and root in p.parents]
+        return []
 
     def find_module(self, dotted: str, importer: Module | None = None) -> Module | None:
         """The project module ``dotted`` resolves to from ``importer`` (its folder first, then the roots)."""

@@ -266,9 +266,9 @@ class Resolver:
         callee = self.value_of(call.func)
         if isinstance(callee, External):
             path = callee.path
-            if path == "flyte.TaskEnvironment":
+            if path in sdk.environment_classes():
                 return EnvRef(self.env_for(call, "constructor"))
-            if path == "flyte.TaskEnvironment.from_task":
+            if path.endswith(".from_task") and path[: -len(".from_task")] in sdk.environment_classes():
                 return EnvRef(self.env_for(call, "from_task"))
             if path == "functools.partial" and call.args and not isinstance(call.args[0], nodes.Starred):
                 return PartialRef(self.value_of(call.args[0]), call)

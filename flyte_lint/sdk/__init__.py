@@ -27,6 +27,12 @@ def public_names(module: str) -> frozenset[str]:
     return frozenset(table().get("modules", {}).get(module, ()))
 
 
+@lru_cache(maxsize=1)
+def environment_classes() -> frozenset[str]:
+    """Paths of TaskEnvironment and its subclasses (e.g. flyte.clustered.ClusteredTaskEnvironment)."""
+    return frozenset(table().get("task_environment_classes", ("flyte.TaskEnvironment",)))
+
+
 def callable_info(path: str) -> dict[str, Any] | None:
     """The signature record of the public callable at ``path`` (e.g. ``flyte.Resources``), or None."""
     return table().get("callables", {}).get(path)
