@@ -57,7 +57,9 @@ def test_committed_table_matches_installed_sdk(generator, generated, committed_t
 
 
 def test_schema_shape(table):
-    assert set(table) == {"flyte_version", "generated_by", "modules", "callables", "gpu", "cache_behaviors"}
+    assert set(table) == {"flyte_version", "generated_by", "modules", "callables", "gpu", "cache_behaviors",
+                          "task_environment_classes"}
+    assert {"flyte.TaskEnvironment", "flyte.clustered.ClusteredTaskEnvironment"} <= set(table["task_environment_classes"])
     assert table["generated_by"] == "scripts/gen_sdk_table.py"
     assert set(table["gpu"]) == {"accelerators", "deprecated", "devices", "gpu_quantities"}
     assert set(table["cache_behaviors"]) == {"canonical", "aliases"}
