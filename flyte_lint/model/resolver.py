@@ -126,7 +126,11 @@ class Resolver:
         if not stmts:
             return self._star_lookup(at.root(), name)
         if isinstance(scope, nodes.Module) and scope.name == "builtins":
-            return External(f"builtins.{name}")
+            # A module-level star import binds names before the builtins: `from flyte import *` makes
+            # `map` flyte.map. (The parser leaves star-imported names unbound, so astroid's lookup
+            # falls through to the builtins.)
+            starred = self._star_lookup(at.root(), name)
+            return starred if not isinstance(starred, Unknown) else External(f"builtins.{name}")
         return _agree(self.binding_value(stmt, name) for stmt in stmts)
 
     def binding_value(self, stmt: nodes.NodeNG, name: str) -> Value:

@@ -1,0 +1,1072 @@
+"""The analysis model: which names mean flyte, which environments and tasks exist, and which calls invoke
+tasks, whatever the import style and across modules.
+
+Each test writes a small project, builds the model the way a lint run does, and checks the model objects
+themselves (and, where it matters, that a lint run stays quiet or reports the exact finding).
+"""
+
+from __future__ import annotations
+
+import pytest
+from astroid import nodes
+
+from flyte_lint.config import Settings
+from flyte_lint.engine import Options, run
+from flyte_lint.model.analysis import Analysis, walk
+from flyte_lint.model.entities import CallSite, Env, Task
+from flyte_lint.model.project import Project
+from flyte_lint.model.values import (
+    UNKNOWN,
+    ClassRef,
+    EnvRef,
+    External,
+    FunctionRef,
+    Instance,
+    PartialRef,
+    RemoteTaskRef,
+    TaskRef,
+)
+from lintutil import lint, lint_result, write_project
+
+# -- helpers -------------------------------------------------------------------------------------------
+
+
+def analyse(tmp_path, source) -> Analysis:
+    result = lint_result(tmp_path, source)
+    assert result.analysis is not None
+    return result.analysis
+
+
+def module_tree(analysis: Analysis, name: str) -> nodes.Module:
+    for module in analysis.modules:
+        if module.name == name:
+            return module.tree
+    raise AssertionError(f"no module {name!r} in {[m.name for m in analysis.modules]}")
+
+
+def find(analysis: Analysis, text: str, module: str = "main", line: int | None = None) -> nodes.NodeNG:
+    """The first expression in ``module`` whose source text is ``text`` (on ``line``, if given)."""
+    for node in walk(module_tree(analysis, module)):
+        if isinstance(node, (nodes.Name, nodes.Attribute, nodes.Call)) and node.as_string() == text:
+            if line is None or node.lineno == line:
+                return node
+    raise AssertionError(f"{text!r} not found in {module}")
+
+
+def value(analysis: Analysis, text: str, module: str = "main", line: int | None = None):
+    return analysis.resolver.value_of(find(analysis, text, module, line))
+
+
+def env_names(analysis: Analysis) -> list[str]:
+    return [e.label for e in analysis.envs]
+
+
+def task_names(analysis: Analysis) -> list[str]:
+    return sorted(t.name for t in analysis.tasks)
+
+
+def task(analysis: Analysis, name: str) -> Task:
+    found = [t for t in analysis.tasks if t.name == name]
+    assert len(found) == 1, (name, task_names(analysis))
+    return found[0]
+
+
+def env(analysis: Analysis, name: str) -> Env:
+    found = [e for e in analysis.envs if e.name == name]
+    assert len(found) == 1, (name, env_names(analysis))
+    return found[0]
+
+
+def site_rows(analysis: Analysis) -> list[tuple]:
+    """(module, line, form, task name or None, via_aio, overridden, enclosing function name) of each site."""
+    return sorted(
+        (
+            s.module.name, s.node.lineno, s.form, s.task.name if s.task else None, s.via_aio, s.overridden,
+            s.function.name if s.function is not None else None,
+        )
+        for s in analysis.call_sites
+    )
+
+
+def deps(analysis: Analysis, env_name: str) -> list[str | None]:
+    return [d.label if d is not None else None for _, d in analysis.declared_dependencies(env(analysis, env_name))]
+
+
+TASK_BODY = """
+@{env}.task
+def square(x: int) -> int:
+    return x * x
+"""
+
+# -- which names mean flyte ----------------------------------------------------------------------------
+
+IMPORT_STYLES = {
+    "import": ("import flyte", "flyte.TaskEnvironment"),
+    "import_as": ("import flyte as fl", "fl.TaskEnvironment"),
+    "from_import": ("from flyte import TaskEnvironment", "TaskEnvironment"),
+    "from_import_as": ("from flyte import TaskEnvironment as TE", "TE"),
+    "star": ("from flyte import *", "TaskEnvironment"),
+    "function_level_import": ("def make():\n    import flyte as f\n    return f.TaskEnvironment", None),
+}
+
+
+@pytest.mark.parametrize("style", [k for k, v in IMPORT_STYLES.items() if v[1]])
+def test_task_environment_is_recognised_in_every_import_style(tmp_path, style):
+    header, ctor = IMPORT_STYLES[style]
+    a = analyse(tmp_path, f'{header}\n\nenv = {ctor}("demo")\n' + TASK_BODY.format(env="env"))
+    assert env_names(a) == ["demo"]
+    assert task_names(a) == ["demo.square"]
+    (e,) = a.envs
+    assert e.origin == "constructor" and e.node.lineno == 3 and e.module.name == "main"
+
+
+@pytest.mark.parametrize(
+    "header, expr, path",
+    [
+        ("import flyte", "flyte.map", "flyte.map"),
+        ("import flyte as fl", "fl.map", "flyte.map"),
+        ("import flyte as fl", "fl.run", "flyte.run"),
+        ("from flyte import map as fmap", "fmap", "flyte.map"),
+        ("from flyte import *", "map", "flyte.map"),
+        ("from flyte import *", "Resources", "flyte.Resources"),
+        ("from flyte import *", "trace", "flyte.trace"),
+        ("from flyte import remote", "remote.Task", "flyte.remote.Task"),
+        ("import flyte.remote", "flyte.remote.Task", "flyte.remote.Task"),
+        ("import flyte.remote as fr", "fr.Task", "flyte.remote.Task"),
+        ("from flyte.remote import Task", "Task", "flyte.remote.Task"),
+        ("from flyte.remote import Task as RT", "RT", "flyte.remote.Task"),
+        ("from flyte import io", "io.File", "flyte.io.File"),
+        ("import functools", "functools.partial", "functools.partial"),
+        ("from functools import partial", "partial", "functools.partial"),
+        ("import asyncio", "asyncio.gather", "asyncio.gather"),
+    ],
+)
+def test_external_names_resolve_to_their_dotted_path(tmp_path, header, expr, path):
+    a = analyse(tmp_path, f"import flyte\n{header}\n\nx = {expr}\n")
+    assert value(a, expr, line=4) == External(path)
+
+
+def test_flyte_builtin_shadowing_names_are_builtins_without_a_flyte_import(tmp_path):
+    a = analyse(tmp_path, "import flyte\n\nx = map\ny = list\n")
+    assert value(a, "map") == External("builtins.map")
+    assert value(a, "list") == External("builtins.list")
+
+
+def test_star_import_only_brings_public_flyte_names(tmp_path):
+    # `remote` is not in flyte.__all__: after `from flyte import *` the name is not bound.
+    a = analyse(tmp_path, "from flyte import *\n\nx = remote\ny = TaskEnvironment\n")
+    assert value(a, "remote") is UNKNOWN
+    assert value(a, "TaskEnvironment") == External("flyte.TaskEnvironment")
+
+
+@pytest.mark.parametrize(
+    "header, get",
+    [
+        ("import flyte", "flyte.remote.Task.get"),
+        ("import flyte.remote", "flyte.remote.Task.get"),
+        ("from flyte import remote", "remote.Task.get"),
+        ("import flyte.remote as fr", "fr.Task.get"),
+        ("from flyte.remote import Task", "Task.get"),
+    ],
+)
+def test_remote_task_reference_in_every_import_style(tmp_path, header, get):
+    a = analyse(tmp_path, f'{header}\n\nref = {get}("proj.wf", auto_version="latest")\nuse = ref\n')
+    ref = value(a, "ref", line=4)
+    assert isinstance(ref, RemoteTaskRef)
+    assert ref.name == "proj.wf"
+
+
+def test_local_class_named_task_environment_is_not_flyte(tmp_path):
+    a = analyse(
+        tmp_path,
+        """
+        import flyte
+
+        class TaskEnvironment:
+            def __init__(self, name):
+                self.name = name
+
+            def task(self, fn):
+                return fn
+
+        env = TaskEnvironment("demo")
+
+        @env.task
+        def square(x: int) -> int:
+            return x * x
+
+        async def main(x: int) -> int:
+            return await square(x)
+        """,
+    )
+    assert a.envs == []
+    assert a.tasks == []
+    assert isinstance(value(a, "TaskEnvironment", line=10), ClassRef)
+    assert isinstance(value(a, "square", line=17), FunctionRef)
+    assert a.call_sites == []
+
+
+def test_local_class_shadows_a_star_import_from_flyte(tmp_path):
+    found = lint(
+        tmp_path,
+        """
+        from flyte import *
+
+        class Resources:
+            def __init__(self, **kwargs):
+                self.kwargs = kwargs
+
+        r = Resources(mem="1Gi")
+        """,
+    )
+    assert found == []
+
+
+def test_local_function_named_map_is_not_flyte_map(tmp_path):
+    source = """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        def map(fn, items):
+            return [fn(i) for i in items]
+
+        @env.task
+        async def main() -> list[int]:
+            map(lambda i: i, [1, 2])
+            return map(str, [1])
+        """
+    a = analyse(tmp_path, source)
+    assert isinstance(value(a, "map", line=10), FunctionRef)
+    assert a.call_sites == []
+    assert lint(tmp_path / "again", source) == []
+
+
+def test_local_function_named_resources_is_not_flyte(tmp_path):
+    assert lint(
+        tmp_path,
+        """
+        import flyte
+
+        def Resources(**kwargs):
+            return kwargs
+
+        env = flyte.TaskEnvironment("demo", resources=flyte.Resources(memory="1Gi"))
+        r = Resources(mem="1Gi")
+        """,
+    ) == []
+
+
+def test_flytekit_resources_mem_is_not_flagged(tmp_path):
+    source = """
+        import flytekit
+        from flytekit import Resources
+
+        a = flytekit.Resources(mem="1Gi")
+        b = Resources(mem="1Gi", cpu="1")
+        """
+    a = analyse(tmp_path, source)
+    assert value(a, "flytekit.Resources") == External("flytekit.Resources")
+    assert not External("flytekit.Resources").is_flyte
+    assert lint(tmp_path / "again", source) == []
+
+
+def test_flyte_resources_mem_is_flagged_in_every_import_style(tmp_path):
+    found = lint(
+        tmp_path,
+        """
+        import flyte
+        import flyte as fl
+        from flyte import Resources as R
+
+        a = flyte.Resources(mem="1Gi")
+        b = fl.Resources(mem="1Gi")
+        c = R(mem="1Gi")
+        """,
+    )
+    assert found == [("FLY301", 5, "main.py"), ("FLY301", 6, "main.py"), ("FLY301", 7, "main.py")]
+
+
+def test_parameter_named_like_an_env_is_unknown(tmp_path):
+    a = analyse(
+        tmp_path,
+        """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        def make(env):
+            @env.task
+            def inner(x: int) -> int:
+                return x
+            return inner
+        """,
+    )
+    assert a.tasks == []
+    assert value(a, "env.task", line=6) is UNKNOWN
+
+
+def test_conflicting_bindings_resolve_to_unknown(tmp_path):
+    a = analyse(
+        tmp_path,
+        """
+        import flyte
+        import os
+
+        if os.environ.get("GPU"):
+            env = flyte.TaskEnvironment("gpu")
+        else:
+            env = flyte.TaskEnvironment("cpu")
+
+        @env.task
+        def square(x: int) -> int:
+            return x * x
+        """,
+    )
+    assert env_names(a) == ["gpu", "cpu"]
+    assert a.tasks == []  # which env owns it is not static: nothing is guessed
+
+
+# -- environments ----------------------------------------------------------------------------------------
+
+
+def test_env_name_positional_keyword_and_dynamic(tmp_path):
+    a = analyse(
+        tmp_path,
+        """
+        import flyte
+
+        cfg = {"name": "x"}
+        a = flyte.TaskEnvironment("pos")
+        b = flyte.TaskEnvironment(name="kw", image="auto")
+        c = flyte.TaskEnvironment(f"dyn-{1}")
+        d = flyte.TaskEnvironment(**cfg)
+        """,
+    )
+    assert [(e.name, e.node.lineno) for e in a.envs] == [("pos", 4), ("kw", 5), (None, 6), (None, 7)]
+    assert a.envs[2].label == "<dynamic name>"
+    assert isinstance(a.envs[0].name_node, nodes.Const)
+
+
+def test_clone_with_inherits_depends_on_unless_given(tmp_path):
+    a = analyse(
+        tmp_path,
+        """
+        import flyte
+
+        base = flyte.TaskEnvironment("base")
+        other = flyte.TaskEnvironment("other")
+        env = flyte.TaskEnvironment("main", depends_on=[base])
+        clone = env.clone_with(name="clone")
+        clone_pos = env.clone_with("clone-pos", image="auto")
+        clone_own = env.clone_with(name="clone-own", depends_on=[other])
+        clone_none = env.clone_with(name="clone-none", depends_on=[])
+        grandchild = clone.clone_with(name="grandchild")
+        """,
+    )
+    assert env_names(a) == ["base", "other", "main", "clone", "clone-pos", "clone-own", "clone-none", "grandchild"]
+    assert env(a, "clone").origin == "clone_with"
+    assert env(a, "clone").parent is env(a, "main")
+    assert env(a, "grandchild").parent is env(a, "clone")
+    assert deps(a, "main") == ["base"]
+    assert deps(a, "clone") == ["base"]
+    assert deps(a, "clone-pos") == ["base"]
+    assert deps(a, "clone-own") == ["other"]
+    assert deps(a, "clone-none") == []
+    assert deps(a, "grandchild") == ["base"]
+    assert a.depends_on(env(a, "grandchild"), env(a, "base"))
+    assert not a.depends_on(env(a, "clone-none"), env(a, "base"))
+    assert all(a.dependencies_known(e) for e in a.envs)
+
+
+def test_clone_with_keeps_task_names_under_the_clone(tmp_path):
+    a = analyse(
+        tmp_path,
+        """
+        import flyte
+
+        env = flyte.TaskEnvironment("main")
+        gpu = env.clone_with(name="gpu")
+
+        @gpu.task
+        def train(x: int) -> int:
+            return x
+        """,
+    )
+    assert task_names(a) == ["gpu.train"]
+    assert task(a, "gpu.train").env is env(a, "gpu")
+
+
+def test_from_task_makes_an_env_with_its_depends_on(tmp_path):
+    a = analyse(
+        tmp_path,
+        """
+        import flyte
+        from flyte import TaskEnvironment
+
+        base = flyte.TaskEnvironment("base")
+        t = object()
+        ft = flyte.TaskEnvironment.from_task("from-task", t, depends_on=[base])
+        ft2 = TaskEnvironment.from_task("from-task-2", t)
+        """,
+    )
+    assert env_names(a) == ["base", "from-task", "from-task-2"]
+    assert env(a, "from-task").origin == "from_task"
+    assert deps(a, "from-task") == ["base"]
+    assert deps(a, "from-task-2") == []
+    assert value(a, "flyte.TaskEnvironment.from_task") == External("flyte.TaskEnvironment.from_task")
+
+
+def test_depends_on_that_is_not_a_literal_list_is_unknown(tmp_path):
+    a = analyse(
+        tmp_path,
+        """
+        import flyte
+
+        base = flyte.TaskEnvironment("base")
+        envs = [base]
+        a = flyte.TaskEnvironment("a", depends_on=envs)
+        b = flyte.TaskEnvironment("b", depends_on=[base, *envs])
+        c = flyte.TaskEnvironment("c", depends_on=[make_env()])
+        d = flyte.TaskEnvironment("d", depends_on=None)
+        """,
+    )
+    assert not a.dependencies_known(env(a, "a"))
+    assert not a.dependencies_known(env(a, "b"))
+    assert not a.dependencies_known(env(a, "c"))  # an element that does not resolve to an env
+    assert deps(a, "c") == [None]
+    assert a.dependencies_known(env(a, "d")) and deps(a, "d") == []
+
+
+def test_add_dependency_in_a_deploy_script_is_an_env_dependency(tmp_path):
+    a = analyse(
+        tmp_path,
+        """
+        # file: envs.py
+        import flyte
+
+        gpu = flyte.TaskEnvironment("gpu")
+        cpu = flyte.TaskEnvironment("cpu")
+        driver = flyte.TaskEnvironment("driver")
+        # file: deploy.py
+        import flyte
+        from envs import gpu, cpu
+        import envs
+
+        envs.driver.add_dependency(gpu, cpu)
+
+        if __name__ == "__main__":
+            flyte.deploy(envs.driver)
+        """,
+    )
+    driver = env(a, "driver")
+    assert deps(a, "driver") == ["gpu", "cpu"]
+    declared_at = [(node.root().name, node.lineno) for node, _ in a.declared_dependencies(driver)]
+    assert declared_at == [("deploy", 5), ("deploy", 5)]
+    assert a.depends_on(driver, env(a, "gpu")) and a.depends_on(driver, env(a, "cpu"))
+    assert not a.depends_on(env(a, "gpu"), driver)
+    assert a.dependency_graph.has_edge(driver, env(a, "gpu"))
+
+
+def test_add_dependency_with_star_args_makes_dependencies_unknown(tmp_path):
+    a = analyse(
+        tmp_path,
+        """
+        import flyte
+
+        a = flyte.TaskEnvironment("a")
+        b = flyte.TaskEnvironment("b")
+        a.add_dependency(*[b])
+        """,
+    )
+    assert not a.dependencies_known(env(a, "a"))
+    assert a.dependencies_known(env(a, "b"))
+
+
+# -- tasks -------------------------------------------------------------------------------------------------
+
+
+def test_task_forms_and_names(tmp_path):
+    a = analyse(
+        tmp_path,
+        """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        def plain(x: int) -> int:
+            return x
+
+        @env.task(retries=3, cache="auto")
+        async def with_options(x: int) -> int:
+            return x
+
+        @env.task()
+        def empty_parens(x: int) -> int:
+            return x
+
+        def wrapped_fn(x: int) -> int:
+            return x
+
+        wrapped = env.task(wrapped_fn)
+        wrapped_opts = env.task(retries=2)(wrapped_fn)
+
+        def not_a_task(x: int) -> int:
+            return x
+        """,
+    )
+    assert task_names(a) == [
+        "demo.empty_parens", "demo.plain", "demo.with_options", "demo.wrapped_fn", "demo.wrapped_fn",
+    ]
+    assert task(a, "demo.plain").options is None and not task(a, "demo.plain").is_async
+    opts = task(a, "demo.with_options")
+    assert opts.is_async and isinstance(opts.options, nodes.Call) and opts.options.lineno == 9
+    assert task(a, "demo.empty_parens").options is not None
+    assert all(t.env is a.envs[0] and t.module.name == "main" for t in a.tasks)
+    w = value(a, "env.task(wrapped_fn)")
+    assert isinstance(w, TaskRef) and w.task.func.name == "wrapped_fn" and w.task.decorator.lineno == 20
+    w2 = value(a, "env.task(retries=2)(wrapped_fn)")
+    assert isinstance(w2, TaskRef) and w2.task is not w.task and w2.task.options.lineno == 21
+    plain_fn = [f for f in a.functions if f.name == "not_a_task"][0]
+    assert a.resolver.function_value(plain_fn) == FunctionRef(plain_fn)
+
+
+def test_task_signature(tmp_path):
+    a = analyse(
+        tmp_path,
+        """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        def t(a: int, /, b: int, c: int = 1, *args, d: int, e: int = 2, **kw) -> int:
+            return a
+        """,
+    )
+    sig = task(a, "demo.t").signature
+    assert [(p.name, p.kind, p.required) for p in sig.params] == [
+        ("a", "positional_only", True),
+        ("b", "positional_or_keyword", True),
+        ("c", "positional_or_keyword", False),
+        ("d", "keyword_only", True),
+        ("e", "keyword_only", False),
+    ]
+    assert sig.var_positional and sig.var_keyword
+    assert sig.get("a") is None and sig.get("d").required
+
+
+def test_task_stacked_with_other_decorators(tmp_path):
+    a = analyse(
+        tmp_path,
+        """
+        import functools
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        def logged(fn):
+            @functools.wraps(fn)
+            def wrapper(*args, **kwargs):
+                return fn(*args, **kwargs)
+            return wrapper
+
+        @env.task
+        @logged
+        def under_wrapper(x: int) -> int:
+            return x
+
+        @env.task
+        @flyte.trace
+        async def trace_below(x: int) -> int:
+            return x
+
+        @flyte.trace
+        @env.task
+        async def trace_above(x: int) -> int:
+            return x
+
+        @flyte.trace
+        async def traced_helper(x: int) -> int:
+            return x
+
+        @env.task(retries=1)
+        @functools.lru_cache
+        def under_cache(x: int) -> int:
+            return x
+        """,
+    )
+    assert task_names(a) == ["demo.trace_above", "demo.trace_below", "demo.under_cache", "demo.under_wrapper"]
+    assert not task(a, "demo.trace_below").traced  # @env.task on top of @flyte.trace works
+    assert task(a, "demo.trace_above").traced  # @flyte.trace on top of a task fails at call time
+    assert task(a, "demo.trace_below").is_async
+    fn = [f for f in a.functions if f.name == "traced_helper"][0]
+    ref = a.resolver.function_value(fn)
+    assert isinstance(ref, FunctionRef) and ref.traced
+    # the inner `wrapper` of the decorator is a plain function, not a task
+    inner = [f for f in a.functions if f.name == "wrapper"][0]
+    assert a.resolver.function_value(inner) == FunctionRef(inner)
+
+
+def test_task_of_env_from_another_module(tmp_path):
+    a = analyse(
+        tmp_path,
+        """
+        # file: shared.py
+        import flyte
+
+        env = flyte.TaskEnvironment("shared")
+        # file: pkg/__init__.py
+        # file: pkg/envs.py
+        import flyte
+
+        env = flyte.TaskEnvironment("pkg-env")
+        # file: main.py
+        import shared
+        import pkg.envs
+        from pkg import envs
+        from pkg.envs import env as pe
+
+        @shared.env.task
+        def one(x: int) -> int:
+            return x
+
+        @shared.env.task(retries=2)
+        async def two(x: int) -> int:
+            return x
+
+        @pkg.envs.env.task
+        def three(x: int) -> int:
+            return x
+
+        @envs.env.task
+        def four(x: int) -> int:
+            return x
+
+        @pe.task
+        def five(x: int) -> int:
+            return x
+        """,
+    )
+    assert task_names(a) == ["pkg-env.five", "pkg-env.four", "pkg-env.three", "shared.one", "shared.two"]
+    assert task(a, "shared.one").env.module.name == "shared"
+    assert task(a, "shared.one").module.name == "main"
+    assert task(a, "pkg-env.three").env is task(a, "pkg-env.five").env
+    assert env_names(a).count("pkg-env") == 1
+
+
+# -- call sites --------------------------------------------------------------------------------------------
+
+
+def test_call_site_forms(tmp_path):
+    a = analyse(
+        tmp_path,
+        """
+        import functools
+        from functools import partial
+        import flyte
+        from flyte import remote
+
+        env = flyte.TaskEnvironment("demo")
+        ref = remote.Task.get("proj.wf", auto_version="latest")
+
+        @env.task
+        def s(x: int) -> int:
+            return x
+
+        @env.task
+        async def a(x: int) -> int:
+            return x
+
+        @env.task
+        async def main(x: int) -> int:
+            y = s.forward(x)
+            y += await s.aio(x)
+            y += await a(x)
+            y += await a.override(retries=3)(x)
+            y += await s.override(retries=3).aio(x)
+            fast = a.override(cache="auto")
+            y += await fast(x)
+            y += await partial(a, x=1)()
+            p = functools.partial(a, 1)
+            y += await p()
+            y += await ref(x=1)
+            y += await ref.aio(x=1)
+            y += sum(flyte.map(s, [1, 2]))
+            async for r in flyte.map.aio(functools.partial(a), [1]):
+                y += r
+            return y
+        """,
+    )
+    rows = site_rows(a)
+    assert rows == [
+        ("main", 19, "forward", "demo.s", False, False, "main"),
+        ("main", 20, "aio", "demo.s", True, False, "main"),
+        ("main", 21, "call", "demo.a", False, False, "main"),
+        ("main", 22, "override", "demo.a", False, True, "main"),
+        ("main", 23, "aio", "demo.s", True, True, "main"),
+        ("main", 25, "override", "demo.a", False, True, "main"),
+        ("main", 26, "partial", "demo.a", False, False, "main"),
+        ("main", 28, "partial", "demo.a", False, False, "main"),
+        ("main", 29, "remote", None, False, False, "main"),
+        ("main", 30, "remote", None, True, False, "main"),
+        ("main", 31, "map", "demo.s", False, False, "main"),
+        ("main", 32, "map_aio", "demo.a", False, False, "main"),
+    ]
+    by_line = {s.node.lineno: s for s in a.call_sites}
+    assert by_line[20].awaited and not by_line[19].awaited
+    assert [ln for ln, s in sorted(by_line.items()) if s.makes_coroutine] == [20, 21, 22, 23, 25, 26, 28, 29, 30]
+    assert isinstance(by_line[26].callee, PartialRef)
+    assert isinstance(by_line[29].callee, RemoteTaskRef) and by_line[29].callee.name == "proj.wf"
+
+
+def test_forward_of_async_task_makes_a_coroutine(tmp_path):
+    a = analyse(
+        tmp_path,
+        """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        async def a(x: int) -> int:
+            return x
+
+        async def local(x: int) -> int:
+            return await a.forward(x)
+        """,
+    )
+    (site,) = a.call_sites
+    assert site.form == "forward" and site.makes_coroutine and site.awaited
+
+
+def test_call_sites_across_modules_and_import_styles(tmp_path):
+    a = analyse(
+        tmp_path,
+        """
+        # file: pkg/__init__.py
+        from .tasks import *
+        from .more import helper_task as ht
+        # file: pkg/envs.py
+        import flyte
+
+        env = flyte.TaskEnvironment("shared")
+        # file: pkg/tasks.py
+        from .envs import env
+
+        @env.task
+        def t1(x: int) -> int:
+            return x
+
+        @env.task
+        async def t3(x: int) -> int:
+            return x
+        # file: pkg/more.py
+        from pkg.envs import env
+
+        @env.task
+        def helper_task(x: int) -> int:
+            return x
+        # file: pkg/sub/__init__.py
+        # file: pkg/sub/deep.py
+        from ..tasks import t1
+        from .. import more
+        # file: app/main.py
+        import pkg
+        import pkg.tasks
+        import pkg.envs as pe
+        from pkg import tasks as tk
+        from pkg.tasks import t1 as first
+        from pkg.sub.deep import t1 as deep_t1
+        from pkg.sub import deep
+        import sibling
+        from sibling import st
+
+        env = pe.env.clone_with(name="app", depends_on=[pe.env, sibling.env])
+        alias = first
+        alias2 = alias
+
+        @env.task
+        async def main(x: int) -> int:
+            a = await pkg.t1.aio(x)
+            b = await pkg.tasks.t1.aio(x)
+            c = await tk.t1.aio(x)
+            d = await first.aio(x)
+            e = await deep_t1.aio(x)
+            f = await deep.more.helper_task.aio(x)
+            g = await pkg.ht.aio(x)
+            h = await sibling.st.aio(x)
+            i = await st.aio(x)
+            j = await pkg.t3(x)
+            k = await alias2.aio(x)
+            return a + b + c + d + e + f + g + h + i + j + k
+        # file: app/sibling.py
+        import flyte
+
+        env = flyte.TaskEnvironment("sib")
+
+        @env.task
+        def st(x: int) -> int:
+            return x
+        """,
+    )
+    rows = [(r[0], r[1], r[3]) for r in site_rows(a)]
+    assert rows == [
+        ("app.main", 17, "shared.t1"),
+        ("app.main", 18, "shared.t1"),
+        ("app.main", 19, "shared.t1"),
+        ("app.main", 20, "shared.t1"),
+        ("app.main", 21, "shared.t1"),
+        ("app.main", 22, "shared.helper_task"),
+        ("app.main", 23, "shared.helper_task"),
+        ("app.main", 24, "sib.st"),
+        ("app.main", 25, "sib.st"),
+        ("app.main", 26, "shared.t3"),
+        ("app.main", 27, "shared.t1"),
+    ]
+    assert task(a, "shared.t1").module.name == "pkg.tasks"
+    assert task(a, "sib.st").module.name == "app.sibling"
+    # every call is inside `main` and the app env depends on both callee envs: the whole project is clean
+    assert lint(tmp_path / "again", {m.path.relative_to(tmp_path / "project").as_posix(): m.text for m in a.modules}) == []
+
+
+def test_sibling_module_is_found_when_linting_a_single_file(tmp_path):
+    files = {
+        "flows/main.py": (
+            "import flyte\nfrom helpers import child\n\nenv = flyte.TaskEnvironment('main')\n\n"
+            "@env.task\nasync def main(x: int) -> int:\n    return await child(x)\n"
+        ),
+        "flows/helpers.py": (
+            "import flyte\n\nenv = flyte.TaskEnvironment('helpers')\n\n"
+            "@env.task\ndef child(x: int) -> int:\n    return x\n"
+        ),
+    }
+    found = lint(tmp_path, files, paths=["flows/main.py"])
+    assert found == [("FLY101", 8, "flows/main.py"), ("FLY401", 8, "flows/main.py")]
+
+
+def test_star_reexport_chain(tmp_path):
+    a = analyse(
+        tmp_path,
+        """
+        # file: lib/__init__.py
+        from .x import *
+        # file: lib/x.py
+        from .y import *
+        # file: lib/y.py
+        import flyte
+
+        env = flyte.TaskEnvironment("lib")
+
+        @env.task
+        def ty(x: int) -> int:
+            return x
+
+        def _private(x: int) -> int:
+            return x
+        # file: main.py
+        import lib
+        from lib import ty
+
+        async def use(x: int) -> int:
+            return await lib.ty.aio(x) + await ty.aio(x)
+        """,
+    )
+    assert [(r[1], r[3]) for r in site_rows(a)] == [(5, "lib.ty"), (5, "lib.ty")]
+
+
+def test_underscore_names_are_not_star_exported(tmp_path):
+    a = analyse(
+        tmp_path,
+        """
+        # file: lib.py
+        import flyte
+
+        env = flyte.TaskEnvironment("lib")
+
+        @env.task
+        def _hidden(x: int) -> int:
+            return x
+        # file: main.py
+        from lib import *
+
+        def use(x: int) -> int:
+            return _hidden(x)
+        """,
+    )
+    assert a.call_sites == []
+
+
+def test_circular_imports_resolve(tmp_path):
+    a = analyse(
+        tmp_path,
+        """
+        # file: a.py
+        import flyte
+        import b
+
+        env = flyte.TaskEnvironment("a", depends_on=[b.env])
+
+        @env.task
+        async def ta(x: int) -> int:
+            return await b.tb.aio(x)
+        # file: b.py
+        import flyte
+        import a
+
+        env = flyte.TaskEnvironment("b")
+
+        @env.task
+        def tb(x: int) -> int:
+            return x
+
+        @env.task
+        async def tc(x: int) -> int:
+            return await a.ta(x)
+        """,
+    )
+    assert [(r[0], r[1], r[3]) for r in site_rows(a)] == [("a", 8, "b.tb"), ("b", 12, "a.ta")]
+    assert deps(a, "a") == ["b"]
+
+
+def test_task_reassigned_in_another_branch_is_not_guessed(tmp_path):
+    a = analyse(
+        tmp_path,
+        """
+        import flyte
+        import random
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        def s(x: int) -> int:
+            return x
+
+        if random.random() > 0.5:
+            pick = s
+        else:
+            pick = print
+
+        async def use(x: int):
+            return await pick(x)
+        """,
+    )
+    assert a.call_sites == []
+
+
+# -- task context ------------------------------------------------------------------------------------------
+
+
+def test_context_tasks_follow_nested_defs_and_helpers_across_modules(tmp_path):
+    a = analyse(
+        tmp_path,
+        """
+        # file: helpers.py
+        import flyte
+
+        async def deep(x):
+            return x
+
+        async def helper(x):
+            return await deep(x)
+
+        async def orphan(x):
+            return x
+        # file: main.py
+        import flyte
+        from helpers import helper
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        async def one(x: int) -> int:
+            async def nested():
+                return x
+            return await helper(x) + await nested()
+
+        @env.task
+        def two(x: int) -> int:
+            return 1
+
+        async def script():
+            return await helper(1)
+        """,
+    )
+    fn = {f.name: f for f in a.functions}
+    assert {t.name for t in a.context_tasks(fn["deep"])} == {"demo.one"}
+    assert {t.name for t in a.context_tasks(fn["nested"])} == {"demo.one"}
+    assert {t.name for t in a.context_tasks(fn["one"])} == {"demo.one"}
+    assert a.context_tasks(fn["orphan"]) == set()
+    assert a.in_task_context(fn["helper"])
+    assert not a.in_task_context(fn["script"])
+    assert not a.in_task_context(None)
+
+
+def test_model_built_directly_from_project(tmp_path):
+    root = write_project(
+        tmp_path / "project",
+        """
+        # file: envs.py
+        import flyte
+
+        env = flyte.TaskEnvironment("direct")
+        # file: tasks.py
+        from envs import env
+
+        @env.task
+        def t(x: int) -> int:
+            return x
+        """,
+    )
+    project = Project([root], cwd=root)
+    modules = [project.load(root / "tasks.py")]  # envs.py is loaded on demand through the import
+    analysis = Analysis(project, modules)
+    assert [t.name for t in analysis.tasks] == ["direct.t"]
+    assert [e.module.name for e in analysis.envs] == ["envs"]
+    assert repr(analysis.tasks[0]) == "Task(direct.t)"
+    assert repr(analysis.envs[0]) == "Env('direct' at envs.py:3)"
+
+
+def test_engine_run_exposes_the_analysis(tmp_path):
+    root = write_project(
+        tmp_path / "project",
+        "import flyte\n\nenv = flyte.TaskEnvironment('e')\n\n@env.task\ndef t() -> None:\n    pass\n",
+    )
+    result = run([root], Settings(), Options(select=["ALL"]), cwd=root)
+    assert result.findings == [] and result.analysis is not None
+    assert [t.name for t in result.analysis.tasks] == ["e.t"]
+    assert isinstance(result.analysis.resolver.value_of(result.analysis.envs[0].node), EnvRef)
+
+
+def test_star_import_from_flyte_shadows_builtins(tmp_path):
+    # `map` is in flyte.__all__, so after `from flyte import *` it is flyte.map, not the builtin.
+    a = analyse(
+        tmp_path,
+        """
+        from flyte import *
+
+        env = TaskEnvironment("demo")
+
+        @env.task
+        def square(x: int) -> int:
+            return x * x
+
+        @env.task
+        def main() -> list[int]:
+            return list(map(square, [1, 2]))
+        """,
+    )
+    assert value(a, "map") == External("flyte.map")
+    assert value(a, "list") == External("builtins.list")
+    assert site_rows(a) == [("main", 11, "map", "demo.square", False, False, "main")]
+
+
+def test_with_runcontext_returns_a_runner_whose_run_has_an_async_twin(tmp_path):
+    from flyte_lint import sdk
+
+    a = analyse(tmp_path, 'import flyte\n\nrc = flyte.with_runcontext(mode="local")\nr = rc.run\n')
+    runner = value(a, "rc", line=4)
+    assert isinstance(runner, Instance)
+    run_method = value(a, "rc.run")
+    assert isinstance(run_method, External) and sdk.has_async_twin(run_method.path)
