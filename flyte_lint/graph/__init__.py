@@ -1,0 +1,1 @@
+"""`flyte-lint graph`: the static DAG of a top-level task, and its export formats."""

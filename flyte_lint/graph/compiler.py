@@ -1,0 +1,684 @@
+"""Compile the top-level task of a Flyte 2 workflow into a static DAG (a networkx DiGraph), without running it.
+
+The compiler walks the entry task's body in program order as an abstract interpreter. It tracks which task
+outputs reach each variable (data edges), which task coroutines exist but have not started (so calls combined
+by ``asyncio.gather`` or created and awaited later stay parallel), the completed tasks that later starts must
+follow (order edges), loop trip counts (fan-out ``count``), branch conditions, ``flyte.group`` blocks and
+``except`` handlers. Calls to tasks that call tasks are compiled under their node; recursion is cut.
+Whatever it cannot resolve becomes a node of kind ``unknown`` with the reason.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import networkx as nx
+from astroid import nodes
+
+from flyte_lint import __version__
+from flyte_lint.graph.values import NOTHING, Context, Flow, Frame, Pending
+from flyte_lint.model.analysis import Analysis, walk
+from flyte_lint.model.entities import CallSite, Task
+from flyte_lint.model.resolver import FUNCTION_NODES, enclosing_function
+from flyte_lint.model.values import External, FunctionRef, LambdaRef, Unknown
+
+MAX_INLINE_DEPTH = 8
+CONSUMERS = {"builtins.list", "builtins.tuple", "builtins.set", "builtins.sorted", "builtins.sum", "builtins.dict",
+             "builtins.frozenset", "builtins.min", "builtins.max", "builtins.any", "builtins.all"}
+STARTERS = {"asyncio.create_task", "asyncio.ensure_future"}
+AWAITERS = {"asyncio.run", "asyncio.gather", "asyncio.wait", "asyncio.wait_for", "asyncio.shield", "asyncio.as_completed"}
+
+
+class Compiler:
+    def __init__(self, analysis: Analysis) -> None:
+        self.analysis = analysis
+        self.resolver = analysis.resolver
+        self.sites: dict[int, CallSite] = {id(s.node): s for s in analysis.call_sites}
+        self.graph = nx.DiGraph()
+        self.pred: dict[str, set[str]] = {}
+        self.started: set[Pending] = set()  # identity-hashed; holding them keeps ids unique
+        self._ordinals: dict[int, dict[int, int]] = {}
+        self._stack: list[Task] = []
+        self._expanded: set[str] = set()
+
+    # -- entry ---------------------------------------------------------------------------------------
+    def compile(self, entry: Task, expand: bool = True) -> nx.DiGraph:
+        self.expand = expand
+        root = entry.func.name
+        self.graph.graph.update(entry=entry.name, static=True, flyte_lint_version=__version__)
+        self._add_node(root, kind="task", task=entry.name, site_module=entry.module, line=entry.func.lineno,
+                       env_task=entry, ctx=Context(), parent=None)
+        self._expand(entry, root, {}, entry_call=True)
+        self.graph.graph["static"] = not any(
+            attrs.get("dynamic") or attrs.get("kind") == "unknown" for _, attrs in self.graph.nodes(data=True)
+        )
+        return self.graph
+
+    def _expand(self, task: Task, node_id: str, arguments: dict[str, Flow], entry_call: bool = False) -> None:
+        if node_id in self._expanded:
+            return
+        self._expanded.add(node_id)
+        self._stack.append(task)
+        try:
+            frame = Frame(parent=node_id, prefix=node_id, function=task.func)
+            self._bind_parameters(task.func, frame, arguments, defaults_only=entry_call)
+            self._block(task.func.body, frame, Context())
+        finally:
+            self._stack.pop()
+
+    def _bind_parameters(self, func: nodes.FunctionDef, frame: Frame, arguments: dict[str, Flow], defaults_only: bool) -> None:
+        args = func.args
+        positional = list(args.posonlyargs or []) + list(args.args or [])
+        defaults = dict(zip([a.name for a in positional[len(positional) - len(args.defaults or []):]], args.defaults or []))
+        defaults.update({a.name: d for a, d in zip(args.kwonlyargs or [], args.kw_defaults or []) if d is not None})
+        for arg in positional + list(args.kwonlyargs or []):
+            flow = arguments.get(arg.name)
+            if flow is not None and not defaults_only:
+                frame.vars[arg.name] = flow
+            elif arg.name in defaults:
+                frame.vars[arg.name] = Flow(const=self._const(defaults[arg.name], frame))
+            else:
+                frame.vars[arg.name] = Flow()
+
+    # -- nodes and edges -----------------------------------------------------------------------------
+    def _add_node(self, node_id: str, *, kind: str, task: str | None, site_module, line: int, ctx: Context,
+                  parent: str | None, env_task: Task | None = None, count: int | None | Any = NOTHING, **extra) -> str:
+        if node_id in self.graph:
+            attrs = self.graph.nodes[node_id]
+            # A second pass over a loop body meets the same call site: nothing changes but conditions seen.
+            if ctx.conditions and not attrs["conditional"]:
+                attrs["conditional"], attrs["condition"] = True, " and ".join(ctx.conditions)
+            return node_id
+        if count is NOTHING:
+            count = ctx.count
+        attrs = {
+            "id": node_id, "kind": kind, "task": task,
+            "env": env_task.env.label if env_task else None,
+            "file": site_module.display_path if site_module else None, "line": line,
+            "count": count, "dynamic": count is None or ctx.dynamic,
+            "conditional": bool(ctx.conditions), "condition": " and ".join(ctx.conditions) or None,
+            "group": ctx.group, "handler": ctx.handler, "parent": parent,
+        }
+        if env_task is not None:
+            attrs.update(_env_facts(env_task))
+        attrs.update(extra)
+        self.graph.add_node(node_id, **attrs)
+        return node_id
+
+    def _node_id(self, frame: Frame, call: nodes.Call, name: str) -> str:
+        ordinal = self._ordinal(call, name)
+        return f"{frame.prefix}/{name}" + (f"#{ordinal}" if ordinal > 1 else "")
+
+    def _ordinal(self, call: nodes.Call, name: str) -> int:
+        """The position of ``call`` among the calls of the same name in its function, in source order.
+        Ids built from it survive unrelated edits elsewhere in the file."""
+        scope = enclosing_function(call) or call.root()
+        table = self._ordinals.get(id(scope))
+        if table is None:
+            table, seen = {}, {}
+            for node in walk(scope):
+                owner = None if isinstance(scope, nodes.Module) else scope
+                if isinstance(node, nodes.Call) and enclosing_function(node) is owner:
+                    key = self._segment_name(node)
+                    if key is not None:
+                        seen[key] = seen.get(key, 0) + 1
+                        table[id(node)] = seen[key]
+            self._ordinals[id(scope)] = table
+        return table.get(id(call), 1)
+
+    def _segment_name(self, call: nodes.Call) -> str | None:
+        site = self.sites.get(id(call))
+        if site is not None:
+            if site.form in ("map", "map_aio") and site.task:
+                return f"map-{site.task.func.name}"
+            if site.form == "remote":
+                return "remote"
+            return site.task.func.name if site.task else None
+        callee = self.resolver.value_of(call.func)
+        if isinstance(callee, FunctionRef):
+            return callee.func.name
+        if isinstance(callee, External) and callee.path in ("flyte.map", "flyte.map.aio"):
+            return "map"
+        if self._unknown_reason(call, None) is not None:
+            return "unknown"
+        return None
+
+    def _data_edges(self, sources: Iterable[str], target: str) -> None:
+        for source in sources:
+            if source in self.graph and self.graph.nodes[source].get("parent") == self.graph.nodes[target].get("parent"):
+                self.graph.add_edge(source, target, kind="data")
+
+    def _start(self, frame: Frame, pending: Iterable[Pending], ctx: Context) -> list[str]:
+        """Start pending invocations at this point of the body: they follow the current frontier."""
+        started: list[str] = []
+        for item in pending:
+            if item in self.started:
+                if item.node_id:
+                    started.append(item.node_id)
+                continue
+            self.started.add(item)
+            if item.helper is not None:
+                func, call, flows, hctx = item.helper
+                result = self._inline(func, call, flows, frame, hctx)
+                started.extend(self._await(frame, result, ctx).sources)
+                continue
+            node_id = item.node_id
+            self.graph.nodes[node_id]["never_runs"] = False
+            self._order_edges(frame, node_id)
+            started.append(node_id)
+        return started
+
+    def _order_edges(self, frame: Frame, node_id: str) -> None:
+        for before in frame.frontier:
+            if before in self.graph and not self.graph.has_edge(before, node_id):
+                self.graph.add_edge(before, node_id, kind="order")
+        self.pred.setdefault(node_id, set()).update(frame.frontier)
+
+    def _complete(self, frame: Frame, node_ids: Iterable[str]) -> None:
+        candidates = set(frame.frontier) | set(node_ids)
+        frame.frontier = {n for n in candidates if not self._precedes_any(n, candidates - {n})}
+
+    def _precedes_any(self, node: str, others: set[str]) -> bool:
+        todo, seen = list(others), set()
+        while todo:
+            current = todo.pop()
+            for before in self.pred.get(current, ()):
+                if before == node:
+                    return True
+                if before not in seen:
+                    seen.add(before)
+                    todo.append(before)
+        return False
+
+    def _await(self, frame: Frame, flow: Flow, ctx: Context) -> Flow:
+        done = self._start(frame, flow.pending, ctx)
+        self._complete(frame, done)
+        return Flow(flow.sources | frozenset(done), (), flow.const)
+
+    # -- statements ----------------------------------------------------------------------------------
+    def _block(self, body: list[nodes.NodeNG], frame: Frame, ctx: Context) -> None:
+        for stmt in body:
+            self._stmt(stmt, frame, ctx)
+
+    def _stmt(self, stmt: nodes.NodeNG, frame: Frame, ctx: Context) -> None:
+        if isinstance(stmt, nodes.Assign):
+            flow = self._expr(stmt.value, frame, ctx)
+            for target in stmt.targets:
+                self._bind(target, flow, frame)
+        elif isinstance(stmt, nodes.AnnAssign):
+            if stmt.value is not None:
+                self._bind(stmt.target, self._expr(stmt.value, frame, ctx), frame)
+        elif isinstance(stmt, nodes.AugAssign):
+            flow = self._expr(stmt.value, frame, ctx)
+            if isinstance(stmt.target, nodes.AssignName):
+                frame.vars[stmt.target.name] = frame.vars.get(stmt.target.name, Flow()) | flow.without_pending() | Flow(pending=flow.pending)
+            else:
+                self._bind(stmt.target, flow, frame, merge=True)
+        elif isinstance(stmt, nodes.Expr):
+            self._expr(stmt.value, frame, ctx)
+        elif isinstance(stmt, nodes.Return):
+            frame.returns.append(self._expr(stmt.value, frame, ctx) if stmt.value is not None else Flow())
+        elif isinstance(stmt, nodes.If):
+            self._expr(stmt.test, frame, ctx)
+            condition = stmt.test.as_string()
+            self._branches(frame, ctx, [
+                (stmt.body, _and(ctx, condition)),
+                (stmt.orelse, _and(ctx, f"not ({condition})")),
+            ])
+        elif isinstance(stmt, (nodes.For, nodes.AsyncFor)):
+            self._for(stmt, frame, ctx)
+        elif isinstance(stmt, nodes.While):
+            self._expr(stmt.test, frame, ctx)
+            inner = Context(ctx.multipliers + (None,), ctx.conditions, ctx.group, ctx.handler)
+            self._forget_consts(stmt.body, frame)
+            self._loop_body(stmt.body, frame, inner)
+            self._block(stmt.orelse, frame, ctx)
+        elif isinstance(stmt, (nodes.Try, getattr(nodes, "TryStar", nodes.Try))):
+            self._block(stmt.body, frame, ctx)
+            branches = [(stmt.orelse, ctx)]
+            for handler in stmt.handlers:
+                caught = handler.type.as_string() if handler.type is not None else "any exception"
+                hctx = Context(ctx.multipliers, ctx.conditions + (f"except {caught}",), ctx.group, True)
+                branches.append((handler.body, hctx))
+            self._branches(frame, ctx, branches)
+            self._block(stmt.finalbody, frame, ctx)
+        elif isinstance(stmt, (nodes.With, nodes.AsyncWith)):
+            group = ctx.group
+            for item, alias in stmt.items:
+                flow = self._expr(item, frame, ctx)
+                name = self._group_name(item)
+                if name is not None:
+                    group = name
+                if alias is not None:
+                    self._bind(alias, flow, frame)
+            self._block(stmt.body, frame, Context(ctx.multipliers, ctx.conditions, group, ctx.handler))
+        elif isinstance(stmt, nodes.Match):
+            self._expr(stmt.subject, frame, ctx)
+            subject = stmt.subject.as_string()
+            self._branches(frame, ctx, [
+                (case.body, _and(ctx, f"match {subject}: case {case.pattern.as_string()}")) for case in stmt.cases
+            ] + [([], ctx)])
+        elif isinstance(stmt, (nodes.Raise, nodes.Assert, nodes.Delete)):
+            for child in stmt.get_children():
+                if isinstance(child, nodes.NodeNG) and not isinstance(child, nodes.DelName):
+                    self._expr(child, frame, ctx)
+
+    def _branches(self, frame: Frame, ctx: Context, branches: list[tuple[list, Context]]) -> None:
+        entry_vars, entry_frontier = dict(frame.vars), set(frame.frontier)
+        outcomes = []
+        for body, bctx in branches:
+            frame.vars, frame.frontier = dict(entry_vars), set(entry_frontier)
+            self._block(body, frame, bctx)
+            outcomes.append((frame.vars, frame.frontier))
+        merged: dict[str, Flow] = {}
+        for variables, _ in outcomes:
+            for name, flow in variables.items():
+                merged[name] = merged[name] | flow if name in merged else flow
+        for name in merged:
+            consts = [v[name].const if name in v else NOTHING for v, _ in outcomes]
+            merged[name].const = consts[0] if all(c is consts[0] or c == consts[0] for c in consts) else NOTHING
+        frame.vars = merged
+        frontier: set[str] = set()
+        for _, branch_frontier in outcomes:
+            frontier |= branch_frontier
+        frame.frontier = frontier
+        self._complete(frame, ())
+
+    def _for(self, stmt: nodes.For, frame: Frame, ctx: Context) -> None:
+        iterated = self._expr(stmt.iter, frame, ctx)
+        maps = [p for p in iterated.pending if p.node_id and self.graph.nodes[p.node_id]["kind"] == "map"]
+        if maps:
+            iterated = self._await(frame, Flow(iterated.sources, tuple(maps), iterated.const), ctx)
+        count = _length(iterated.const)
+        self._forget_consts(stmt.body, frame)
+        self._bind(stmt.target, Flow(iterated.sources), frame)
+        inner = Context(ctx.multipliers + (count,), ctx.conditions, ctx.group, ctx.handler)
+        if count == 0:
+            return
+        self._loop_body(stmt.body, frame, inner)
+        self._block(stmt.orelse, frame, ctx)
+
+    def _loop_body(self, body: list, frame: Frame, ctx: Context) -> None:
+        """Twice, so that what one iteration produces reaches the next (loop-carried data and order)."""
+        for _ in range(2):
+            before = {k: v for k, v in frame.vars.items()}
+            self._block(body, frame, ctx)
+            for name, flow in before.items():
+                if name in frame.vars:
+                    frame.vars[name] = frame.vars[name] | flow.without_pending()
+
+    def _forget_consts(self, body: list, frame: Frame) -> None:
+        for stmt in body:
+            for node in walk(stmt):
+                if isinstance(node, nodes.AssignName) and node.name in frame.vars:
+                    frame.vars[node.name] = Flow(frame.vars[node.name].sources, frame.vars[node.name].pending)
+
+    def _bind(self, target: nodes.NodeNG, flow: Flow, frame: Frame, merge: bool = False) -> None:
+        if isinstance(target, nodes.AssignName):
+            frame.vars[target.name] = (frame.vars.get(target.name, Flow()) | flow) if merge else flow
+        elif isinstance(target, (nodes.Tuple, nodes.List)):
+            values = flow.const if isinstance(flow.const, (tuple, list)) and len(flow.const) == len(target.elts) else None
+            for i, element in enumerate(target.elts):
+                part = Flow(flow.sources, flow.pending, values[i] if values is not None else NOTHING)
+                self._bind(element.value if isinstance(element, nodes.Starred) else element, part, frame, merge)
+        elif isinstance(target, (nodes.Subscript, nodes.AssignAttr)):
+            base = target.value if isinstance(target, nodes.Subscript) else target.expr
+            if isinstance(base, nodes.Name):
+                frame.vars[base.name] = frame.vars.get(base.name, Flow()) | flow
+
+    def _group_name(self, expr: nodes.NodeNG) -> str | None:
+        if isinstance(expr, nodes.Call):
+            callee = self.resolver.value_of(expr.func)
+            if isinstance(callee, External) and callee.path == "flyte.group":
+                arg = expr.args[0] if expr.args else next((k.value for k in expr.keywords or [] if k.arg == "name"), None)
+                if isinstance(arg, nodes.Const):
+                    return str(arg.value)
+                return arg.as_string() if arg is not None else "group"
+        return None
+
+    # -- expressions ---------------------------------------------------------------------------------
+    def _expr(self, node: nodes.NodeNG | None, frame: Frame, ctx: Context) -> Flow:
+        if node is None:
+            return Flow()
+        if isinstance(node, nodes.Const):
+            return Flow(const=node.value)
+        if isinstance(node, nodes.Name):
+            flow = frame.vars.get(node.name)
+            if flow is not None:
+                return flow
+            return Flow(const=self._const(node, frame))
+        if isinstance(node, nodes.Await):
+            return self._await(frame, self._expr(node.value, frame, ctx), ctx)
+        if isinstance(node, nodes.Call):
+            return self._call(node, frame, ctx)
+        if isinstance(node, (nodes.ListComp, nodes.SetComp, nodes.GeneratorExp, nodes.DictComp)):
+            return self._comprehension(node, frame, ctx)
+        if isinstance(node, nodes.NamedExpr):
+            flow = self._expr(node.value, frame, ctx)
+            self._bind(node.target, flow, frame)
+            return flow
+        if isinstance(node, (nodes.Lambda,) + FUNCTION_NODES):
+            return Flow()
+        if isinstance(node, nodes.IfExp):
+            self._expr(node.test, frame, ctx)
+            return self._expr(node.body, frame, _and(ctx, node.test.as_string())) | self._expr(
+                node.orelse, frame, _and(ctx, f"not ({node.test.as_string()})"))
+        flows = [self._expr(child, frame, ctx) for child in node.get_children() if isinstance(child, nodes.NodeNG)]
+        result = Flow.union(flows)
+        if isinstance(node, (nodes.List, nodes.Tuple)) and all(f.const is not NOTHING for f in flows) and not any(
+            isinstance(e, nodes.Starred) for e in node.elts
+        ):
+            result.const = [f.const for f in flows] if isinstance(node, nodes.List) else tuple(f.const for f in flows)
+        elif isinstance(node, (nodes.BinOp, nodes.Subscript, nodes.UnaryOp)):
+            result.const = self._const(node, frame)
+        return result
+
+    def _comprehension(self, node: nodes.NodeNG, frame: Frame, ctx: Context) -> Flow:
+        inner = ctx
+        sources: frozenset[str] = frozenset()
+        saved = dict(frame.vars)
+        for generator in node.generators:
+            iterated = self._expr(generator.iter, frame, inner)
+            maps = [p for p in iterated.pending if p.node_id and self.graph.nodes[p.node_id]["kind"] == "map"]
+            if maps:
+                iterated = self._await(frame, Flow(iterated.sources, tuple(maps)), inner)
+            count = _length(iterated.const)
+            if generator.ifs:
+                count = None
+                inner = _and(inner, " and ".join(i.as_string() for i in generator.ifs))
+            inner = Context(inner.multipliers + (count,), inner.conditions, inner.group, inner.handler)
+            self._bind(generator.target, Flow(iterated.sources), frame)
+            sources |= iterated.sources
+        elements = [node.key, node.value] if isinstance(node, nodes.DictComp) else [node.elt]
+        result = Flow.union(self._expr(e, frame, inner) for e in elements)
+        frame.vars = {**saved, **{k: v for k, v in frame.vars.items() if k in saved}}
+        return Flow(result.sources | sources, result.pending)
+
+    def _call(self, call: nodes.Call, frame: Frame, ctx: Context) -> Flow:
+        site = self.sites.get(id(call))
+        callee = self.resolver.value_of(call.func)
+        func_flow = self._expr(call.func.expr, frame, ctx) if isinstance(call.func, nodes.Attribute) else Flow()
+        arg_flows = [self._expr(a.value if isinstance(a, nodes.Starred) else a, frame, ctx) for a in call.args]
+        arg_flows += [self._expr(k.value, frame, ctx) for k in call.keywords or []]
+        args = Flow.union(arg_flows)
+
+        if site is not None and site.task is not None and site.form in ("map", "map_aio"):
+            return self._map_node(site, call, frame, ctx, arg_flows)
+        if site is not None and site.form == "forward" and site.task is not None:
+            return self._inline(site.task.func, call, arg_flows, frame, ctx)
+        if site is not None:
+            return self._task_call(site, call, frame, ctx, args | func_flow, arg_flows)
+        if isinstance(callee, External):
+            path = callee.path
+            if path in STARTERS:
+                started = self._start(frame, args.pending, ctx)
+                return Flow(args.sources, tuple(p for p in args.pending), args.const) if started else args
+            if path in CONSUMERS:
+                maps = tuple(p for p in args.pending if p.node_id and self.graph.nodes[p.node_id]["kind"] == "map")
+                if maps:
+                    done = self._await(frame, Flow(args.sources, maps), ctx)
+                    return Flow(done.sources, tuple(p for p in args.pending if p not in maps))
+            if path == "asyncio.run":
+                return self._await(frame, args, ctx)
+            if path in ("flyte.map", "flyte.map.aio"):
+                return args | self._unknown_node(call, frame, ctx, "flyte.map of something that is not a resolvable task")
+            if path.startswith("builtins."):
+                result = args | func_flow
+                result.const = self._const(call, frame)
+                return result
+        if isinstance(callee, FunctionRef):
+            if callee.traced:
+                return self._trace_node(callee.func, call, frame, ctx, args)
+            if isinstance(callee.func, nodes.AsyncFunctionDef):
+                return Flow(pending=(Pending(helper=(callee.func, call, arg_flows, ctx)),))
+            return self._inline(callee.func, call, arg_flows, frame, ctx)
+        reason = self._unknown_reason(call, frame)
+        if reason is not None:
+            return args | self._unknown_node(call, frame, ctx, reason)
+        # A method that mutates a container (results.append(x)) makes it carry x.
+        if isinstance(call.func, nodes.Attribute) and isinstance(call.func.expr, nodes.Name) and call.func.expr.name in frame.vars:
+            name = call.func.expr.name
+            frame.vars[name] = frame.vars[name] | args
+        return args | func_flow
+
+    def _task_call(self, site: CallSite, call: nodes.Call, frame: Frame, ctx: Context, args: Flow, arg_flows: list[Flow]) -> Flow:
+        if site.form == "remote":
+            name = getattr(site.callee, "name", None) or getattr(getattr(site.callee, "owner", None), "name", None)
+            node_id = self._add_node(self._node_id(frame, call, "remote"), kind="remote", task=name, site_module=site.module,
+                                     line=call.lineno, ctx=ctx, parent=frame.parent)
+            self._data_edges(args.sources, node_id)
+            return Flow(pending=(Pending(node_id=node_id),))
+        task = site.task
+        node_id = self._node_id(frame, call, task.func.name)
+        recursive = task in self._stack
+        self._add_node(node_id, kind="task", task=task.name, site_module=site.module, line=call.lineno, ctx=ctx,
+                       parent=frame.parent, env_task=task, recursive=recursive, form=site.form)
+        self._data_edges(args.sources, node_id)
+        if recursive:
+            self.graph.nodes[node_id]["dynamic"] = True
+            self.graph.nodes[node_id]["reason"] = f"recursive call of {task.name}; not expanded"
+        elif self.expand:
+            self._expand(task, node_id, self._arguments(task.func, call, arg_flows))
+        if site.makes_coroutine:
+            self.graph.nodes[node_id].setdefault("never_runs", True)
+            return Flow(pending=(Pending(node_id=node_id),))
+        self.graph.nodes[node_id]["never_runs"] = False
+        self._order_edges(frame, node_id)
+        self._complete(frame, [node_id])
+        return Flow(frozenset({node_id}))
+
+    def _map_node(self, site: CallSite, call: nodes.Call, frame: Frame, ctx: Context, arg_flows: list[Flow]) -> Flow:
+        iterables = [a for a in call.args[1:]]
+        lengths = [_length(self._const(a, frame)) for a in iterables] if iterables else [None]
+        known = [n for n in lengths if n is not None]
+        per_parent = min(known) if known and len(known) == len(lengths) else None
+        outer = ctx.count
+        count = per_parent * outer if per_parent is not None and outer is not None else None
+        node_id = self._node_id(frame, call, f"map-{site.task.func.name}")
+        self._add_node(node_id, kind="map", task=site.task.name, site_module=site.module, line=call.lineno, ctx=ctx,
+                       parent=frame.parent, env_task=site.task, count=count, map_form=site.form)
+        if count is None:
+            self.graph.nodes[node_id]["dynamic"] = True
+        self._data_edges(Flow.union(arg_flows).sources, node_id)
+        if self.expand and site.task not in self._stack:
+            self._expand(site.task, node_id, {})
+        self.graph.nodes[node_id].setdefault("never_runs", True)
+        return Flow(pending=(Pending(node_id=node_id),))
+
+    def _trace_node(self, func: nodes.FunctionDef, call: nodes.Call, frame: Frame, ctx: Context, args: Flow) -> Flow:
+        node_id = self._add_node(self._node_id(frame, call, func.name), kind="trace", task=None, site_module=self.resolver.module_of(call),
+                                 line=call.lineno, ctx=ctx, parent=frame.parent, function=func.name)
+        self._data_edges(args.sources, node_id)
+        if isinstance(func, nodes.AsyncFunctionDef):
+            return Flow(pending=(Pending(node_id=node_id),))
+        self._order_edges(frame, node_id)
+        self._complete(frame, [node_id])
+        return Flow(frozenset({node_id}))
+
+    def _unknown_reason(self, call: nodes.Call, frame: Frame | None) -> str | None:
+        """Why a call that may invoke a task cannot be resolved, or None when it is surely not a task."""
+        func = call.func
+        callee = self.resolver.value_of(func)
+        if not isinstance(callee, Unknown):
+            if isinstance(callee, External) and callee.path in ("flyte.map", "flyte.map.aio") and call.args:
+                target = self.resolver.value_of(call.args[0])
+                if isinstance(target, Unknown):
+                    return f"the task mapped by `{func.as_string()}` is not statically known"
+            return None
+        if isinstance(func, nodes.Attribute) and func.attrname == "aio":
+            return f"`{func.expr.as_string()}` is not a task that can be resolved statically"
+        if isinstance(func, nodes.Subscript):
+            return f"the callee `{func.as_string()}` is chosen at run time"
+        if isinstance(func, nodes.Call):
+            inner = self.resolver.value_of(func.func)
+            if isinstance(inner, External) and inner.path == "builtins.getattr":
+                return f"the callee `{func.as_string()}` is looked up at run time"
+        if isinstance(func, nodes.Name) and isinstance(call.parent, nodes.Await):
+            scope = enclosing_function(call)
+            if isinstance(scope, FUNCTION_NODES) and func.name in {a.name for a in scope.args.arguments or []}:
+                return f"`{func.name}` is a callable passed in as a parameter"
+        return None
+
+    def _unknown_node(self, call: nodes.Call, frame: Frame, ctx: Context, reason: str) -> Flow:
+        node_id = self._add_node(self._node_id(frame, call, "unknown"), kind="unknown", task=None,
+                                 site_module=self.resolver.module_of(call), line=call.lineno, ctx=ctx, parent=frame.parent,
+                                 reason=reason, source=_short(call.as_string()))
+        self.graph.nodes[node_id]["dynamic"] = True
+        if isinstance(call.parent, nodes.Await):
+            return Flow(pending=(Pending(node_id=node_id),))
+        self._order_edges(frame, node_id)
+        self._complete(frame, [node_id])
+        return Flow(frozenset({node_id}))
+
+    # -- helpers: inlined ----------------------------------------------------------------------------
+    def _inline(self, func: nodes.FunctionDef, call: nodes.Call, arg_flows: list[Flow], frame: Frame, ctx: Context) -> Flow:
+        if frame.depth >= MAX_INLINE_DEPTH or any(f is func for f in self._inline_stack(frame)):
+            return Flow.union(arg_flows)
+        seg = self._node_id(frame, call, func.name).rsplit("/", 1)[1]
+        inner = Frame(parent=frame.parent, prefix=f"{frame.prefix}/{seg}", function=func, depth=frame.depth + 1)
+        inner.frontier = set(frame.frontier)
+        inner.vars = {}
+        inner._outer = frame  # type: ignore[attr-defined]
+        self._bind_parameters(func, inner, self._arguments(func, call, arg_flows), defaults_only=False)
+        if enclosing_function(func) is frame.function:  # a nested def sees the enclosing variables
+            for name, flow in frame.vars.items():
+                inner.vars.setdefault(name, flow)
+        self._block(func.body, inner, ctx)
+        frame.frontier = inner.frontier
+        result = Flow.union(inner.returns) if inner.returns else Flow()
+        return Flow(result.sources | Flow.union(arg_flows).sources, result.pending)
+
+    def _inline_stack(self, frame: Frame):
+        current = frame
+        while current is not None:
+            yield current.function
+            current = getattr(current, "_outer", None)
+
+    def _arguments(self, func: nodes.FunctionDef, call: nodes.Call, arg_flows: list[Flow]) -> dict[str, Flow]:
+        """Argument flows by parameter name, where the call is static enough to bind."""
+        params = [a.name for a in list(func.args.posonlyargs or []) + list(func.args.args or [])]
+        bound: dict[str, Flow] = {}
+        positional = arg_flows[: len(call.args)]
+        if any(isinstance(a, nodes.Starred) for a in call.args):
+            return bound
+        for name, flow in zip(params, positional):
+            bound[name] = flow
+        for kw, flow in zip(call.keywords or [], arg_flows[len(call.args):]):
+            if kw.arg:
+                bound[kw.arg] = flow
+        return bound
+
+    # -- constants -----------------------------------------------------------------------------------
+    def _const(self, node: nodes.NodeNG, frame: Frame, depth: int = 0) -> Any:
+        if depth > 20:
+            return NOTHING
+        if isinstance(node, nodes.Const):
+            return node.value
+        if isinstance(node, (nodes.List, nodes.Tuple, nodes.Set)):
+            values = [self._const(e, frame, depth + 1) for e in node.elts]
+            if any(v is NOTHING for v in values) or any(isinstance(e, nodes.Starred) for e in node.elts):
+                return NOTHING
+            return tuple(values) if isinstance(node, nodes.Tuple) else values
+        if isinstance(node, nodes.Dict):
+            keys = [self._const(k, frame, depth + 1) for k, _ in node.items]
+            return dict.fromkeys(keys) if NOTHING not in keys else NOTHING
+        if isinstance(node, nodes.Name):
+            if node.name in frame.vars:
+                return frame.vars[node.name].const
+            return self._module_const(node, depth)
+        if isinstance(node, nodes.UnaryOp) and node.op == "-":
+            value = self._const(node.operand, frame, depth + 1)
+            return -value if isinstance(value, (int, float)) else NOTHING
+        if isinstance(node, nodes.BinOp):
+            left, right = self._const(node.left, frame, depth + 1), self._const(node.right, frame, depth + 1)
+            if left is NOTHING or right is NOTHING:
+                return NOTHING
+            try:
+                if node.op in ("+", "-", "*", "//", "%") and isinstance(left, (int, list, tuple, str)):
+                    result = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
+                              "//": lambda a, b: a // b, "%": lambda a, b: a % b}[node.op](left, right)
+                    return result if not isinstance(result, (list, tuple, str)) or len(result) < 100_000 else NOTHING
+            except Exception:
+                return NOTHING
+            return NOTHING
+        if isinstance(node, nodes.Call):
+            return self._call_const(node, frame, depth)
+        return NOTHING
+
+    def _call_const(self, node: nodes.Call, frame: Frame, depth: int) -> Any:
+        if node.keywords:
+            return NOTHING
+        callee = self.resolver.value_of(node.func)
+        args = [self._const(a, frame, depth + 1) for a in node.args]
+        if any(a is NOTHING for a in args):
+            if isinstance(node.func, nodes.Attribute) and node.func.attrname in ("items", "keys", "values") and not node.args:
+                base = self._const(node.func.expr, frame, depth + 1)
+                return list(base) if isinstance(base, dict) else NOTHING
+            return NOTHING
+        if not isinstance(callee, External):
+            if isinstance(node.func, nodes.Attribute) and node.func.attrname in ("items", "keys", "values") and not node.args:
+                base = self._const(node.func.expr, frame, depth + 1)
+                return list(base) if isinstance(base, dict) else NOTHING
+            return NOTHING
+        name = callee.path
+        try:
+            if name == "builtins.range" and all(isinstance(a, int) for a in args) and 1 <= len(args) <= 3:
+                return range(*args)
+            if name == "builtins.len" and len(args) == 1 and hasattr(args[0], "__len__"):
+                return len(args[0])
+            if name in ("builtins.list", "builtins.tuple", "builtins.sorted", "builtins.enumerate", "builtins.reversed") and len(args) == 1:
+                return list(args[0]) if name != "builtins.enumerate" else list(enumerate(args[0]))
+            if name == "builtins.zip" and args:
+                return list(zip(*args))
+        except Exception:
+            return NOTHING
+        return NOTHING
+
+    def _module_const(self, node: nodes.Name, depth: int) -> Any:
+        try:
+            scope, stmts = node.lookup(node.name)
+        except Exception:
+            return NOTHING
+        if len(stmts) != 1 or not isinstance(scope, nodes.Module):
+            return NOTHING
+        stmt = stmts[0]
+        if isinstance(stmt, nodes.AssignName) and isinstance(stmt.parent, (nodes.Assign, nodes.AnnAssign)):
+            value = stmt.parent.value
+            if value is not None and not isinstance(value, nodes.Name) or (isinstance(value, nodes.Name) and value.name != node.name):
+                return self._const(value, Frame(parent="", prefix="", function=None), depth + 1)
+        return NOTHING
+
+
+def _length(value: Any) -> int | None:
+    if value is NOTHING or value is None:
+        return None
+    try:
+        return len(value)
+    except TypeError:
+        return None
+
+
+def _and(ctx: Context, condition: str) -> Context:
+    return Context(ctx.multipliers, ctx.conditions + (_short(condition, 120),), ctx.group, ctx.handler)
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _env_facts(task: Task) -> dict:
+    """The env's resources, cache and the task's retries, as source text where set."""
+    facts: dict[str, Any] = {}
+    for kw in task.env.node.keywords or []:
+        if kw.arg in ("resources", "cache"):
+            facts[kw.arg] = _short(kw.value.as_string(), 200)
+    if task.options is not None:
+        for kw in task.options.keywords or []:
+            if kw.arg in ("retries", "cache", "timeout"):
+                facts[kw.arg] = _short(kw.value.as_string(), 200)
+    return facts
+
+
+def compile_entry(analysis: Analysis, entry: Task, expand: bool = True) -> nx.DiGraph:
+    return Compiler(analysis).compile(entry, expand=expand)

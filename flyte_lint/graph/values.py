@@ -1,0 +1,74 @@
+"""Abstract values the DAG compiler tracks through a task body: which task outputs reach an expression,
+which task coroutines are created but not yet started, and what is statically known."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+NOTHING = object()  # "no statically known value"
+
+
+@dataclass(eq=False)
+class Pending:
+    """A task invocation that exists (a coroutine, a map generator, a deferred helper) but has not started."""
+
+    node_id: str | None = None  # the task/map node, once created
+    helper: Any = None  # a deferred async helper call: (function, call node, argument flows, context)
+
+
+@dataclass
+class Flow:
+    sources: frozenset[str] = frozenset()  # node ids whose output reaches this value
+    pending: tuple[Pending, ...] = ()
+    const: Any = NOTHING  # a statically known Python value (int, str, list, range...)
+
+    def __or__(self, other: "Flow") -> "Flow":
+        pending = self.pending + tuple(p for p in other.pending if p not in self.pending)
+        return Flow(self.sources | other.sources, pending)
+
+    @staticmethod
+    def union(flows) -> "Flow":
+        result = Flow()
+        for flow in flows:
+            result = result | flow
+        return result
+
+    def without_pending(self) -> "Flow":
+        return Flow(self.sources, (), self.const)
+
+
+@dataclass
+class Context:
+    """Where in the body a call happens: loop multipliers, branch conditions, group, handler."""
+
+    multipliers: tuple[int | None, ...] = ()
+    conditions: tuple[str, ...] = ()
+    group: str | None = None
+    handler: bool = False
+
+    @property
+    def count(self) -> int | None:
+        total = 1
+        for m in self.multipliers:
+            if m is None:
+                return None
+            total *= m
+        return total
+
+    @property
+    def dynamic(self) -> bool:
+        return any(m is None for m in self.multipliers)
+
+
+@dataclass
+class Frame:
+    """The state of one body being compiled (a task's, or an inlined helper's)."""
+
+    parent: str  # id of the task node whose body this is
+    prefix: str  # id prefix for nodes made here
+    function: Any  # the astroid FunctionDef being compiled
+    vars: dict[str, Flow] = field(default_factory=dict)
+    frontier: set[str] = field(default_factory=set)  # completed nodes that later starts must follow
+    returns: list[Flow] = field(default_factory=list)
+    depth: int = 0
