@@ -37,6 +37,19 @@ def _parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="list the rules")
     rules.add_argument("--format", choices=["text", "json"], default="text")
 
+    graph = sub.add_parser("graph", help="compile a top-level task into a static DAG")
+    graph.add_argument("path", type=Path, help="a file or a source root directory")
+    graph.add_argument("--entry", help="MODULE:FUNCTION of the entry task (MODULE is dotted from the source root; "
+                       "for a single file, its stem). Without it, list the candidate entry tasks.")
+    graph.add_argument("--format", choices=["json", "dot", "mermaid", "graphml", "html"], default="json")
+    graph.add_argument("-o", "--output", type=Path, help="write here instead of standard output")
+    graph.add_argument("--diff", type=Path, metavar="OLD.json", help="compare with an earlier json export")
+    graph.add_argument("--diff-format", choices=["text", "json", "mermaid"], default="text")
+    graph.add_argument("--check", action="store_true", help="exit 1 when the entry is not fully static")
+    graph.add_argument("--config", type=Path)
+    graph.add_argument("--root-dir", type=Path, action="append", default=[])
+    graph.add_argument("--no-notes", action="store_true", help="do not print FLY7xx notes on standard error")
+
     explain = sub.add_parser("explain", help="explain one rule")
     explain.add_argument("code", help="a rule code (FLY101) or symbol (await-sync-task)")
     return parser
@@ -52,6 +65,10 @@ def main(argv: list[str] | None = None) -> int:
             return _rules(args)
         if args.command == "explain":
             return _explain(args)
+        if args.command == "graph":
+            from flyte_lint.graph.command import graph_command
+
+            return graph_command(args, settings_for(args, [args.path]))
         parser.print_help()
         return 2
     except ConfigError as exc:

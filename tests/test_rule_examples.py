@@ -12,13 +12,14 @@ RULES = all_rules()
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
 def test_bad_example_is_reported(tmp_path, rule):
-    found = lint(tmp_path, rule.example("bad"))
+    found = lint(tmp_path, rule.example("bad"), select=[rule.code])
     assert rule.code in [code for code, _, _ in found], found
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
 def test_good_example_is_clean(tmp_path, rule):
     assert lint(tmp_path, rule.example("good")) == []
+    assert lint(tmp_path, rule.example("good"), select=[rule.code]) == []
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)

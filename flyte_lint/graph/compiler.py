@@ -39,6 +39,7 @@ class Compiler:
         self.started: set[Pending] = set()  # identity-hashed; holding them keeps ids unique
         self._ordinals: dict[int, dict[int, int]] = {}
         self._stack: list[Task] = []
+        self.call_of: dict[str, nodes.Call] = {}  # node id -> the call expression that makes it
         self._expanded: set[str] = set()
 
     # -- entry ---------------------------------------------------------------------------------------
@@ -84,6 +85,7 @@ class Compiler:
     def _add_node(self, node_id: str, *, kind: str, task: str | None, site_module, line: int, ctx: Context,
                   parent: str | None, env_task: Task | None = None, count: int | None | Any = NOTHING, **extra) -> str:
         if node_id in self.graph:
+            extra.pop("call", None)
             attrs = self.graph.nodes[node_id]
             # A second pass over a loop body meets the same call site: nothing changes but conditions seen.
             if ctx.conditions and not attrs["conditional"]:
@@ -91,6 +93,8 @@ class Compiler:
             return node_id
         if count is NOTHING:
             count = ctx.count
+        if isinstance(extra.get("call"), nodes.Call):
+            self.call_of[node_id] = extra.pop("call")
         attrs = {
             "id": node_id, "kind": kind, "task": task,
             "env": env_task.env.label if env_task else None,
@@ -421,7 +425,9 @@ class Compiler:
             if path == "asyncio.run":
                 return self._await(frame, args, ctx)
             if path in ("flyte.map", "flyte.map.aio"):
-                return args | self._unknown_node(call, frame, ctx, "flyte.map of something that is not a resolvable task")
+                what = self.resolver.value_of(call.args[0]) if call.args else None
+                kind = {LambdaRef: "a lambda", FunctionRef: "a plain function"}.get(type(what), "something that is not a resolvable task")
+                return args | self._unknown_node(call, frame, ctx, f"flyte.map of {kind}")
             if path.startswith("builtins."):
                 result = args | func_flow
                 result.const = self._const(call, frame)
@@ -445,14 +451,14 @@ class Compiler:
         if site.form == "remote":
             name = getattr(site.callee, "name", None) or getattr(getattr(site.callee, "owner", None), "name", None)
             node_id = self._add_node(self._node_id(frame, call, "remote"), kind="remote", task=name, site_module=site.module,
-                                     line=call.lineno, ctx=ctx, parent=frame.parent)
+                                     line=call.lineno, ctx=ctx, parent=frame.parent, call=call)
             self._data_edges(args.sources, node_id)
             return Flow(pending=(Pending(node_id=node_id),))
         task = site.task
         node_id = self._node_id(frame, call, task.func.name)
         recursive = task in self._stack
         self._add_node(node_id, kind="task", task=task.name, site_module=site.module, line=call.lineno, ctx=ctx,
-                       parent=frame.parent, env_task=task, recursive=recursive, form=site.form)
+                       parent=frame.parent, env_task=task, recursive=recursive, form=site.form, call=call)
         self._data_edges(args.sources, node_id)
         if recursive:
             self.graph.nodes[node_id]["dynamic"] = True
@@ -476,7 +482,7 @@ class Compiler:
         count = per_parent * outer if per_parent is not None and outer is not None else None
         node_id = self._node_id(frame, call, f"map-{site.task.func.name}")
         self._add_node(node_id, kind="map", task=site.task.name, site_module=site.module, line=call.lineno, ctx=ctx,
-                       parent=frame.parent, env_task=site.task, count=count, map_form=site.form)
+                       parent=frame.parent, env_task=site.task, count=count, map_form=site.form, call=call)
         if count is None:
             self.graph.nodes[node_id]["dynamic"] = True
         self._data_edges(Flow.union(arg_flows).sources, node_id)
@@ -487,7 +493,7 @@ class Compiler:
 
     def _trace_node(self, func: nodes.FunctionDef, call: nodes.Call, frame: Frame, ctx: Context, args: Flow) -> Flow:
         node_id = self._add_node(self._node_id(frame, call, func.name), kind="trace", task=None, site_module=self.resolver.module_of(call),
-                                 line=call.lineno, ctx=ctx, parent=frame.parent, function=func.name)
+                                 line=call.lineno, ctx=ctx, parent=frame.parent, function=func.name, call=call)
         self._data_edges(args.sources, node_id)
         if isinstance(func, nodes.AsyncFunctionDef):
             return Flow(pending=(Pending(node_id=node_id),))
@@ -522,7 +528,7 @@ class Compiler:
     def _unknown_node(self, call: nodes.Call, frame: Frame, ctx: Context, reason: str) -> Flow:
         node_id = self._add_node(self._node_id(frame, call, "unknown"), kind="unknown", task=None,
                                  site_module=self.resolver.module_of(call), line=call.lineno, ctx=ctx, parent=frame.parent,
-                                 reason=reason, source=_short(call.as_string()))
+                                 reason=reason, source=_short(call.as_string()), call=call)
         self.graph.nodes[node_id]["dynamic"] = True
         if isinstance(call.parent, nodes.Await):
             return Flow(pending=(Pending(node_id=node_id),))

@@ -210,6 +210,26 @@ class Analysis:
     def in_task_context(self, function: nodes.NodeNG | None) -> bool:
         return bool(self.context_tasks(function))
 
+    def runs_on_event_loop(self, function: nodes.NodeNG | None) -> bool:
+        """``function`` runs on an event loop inside a task run: it is an ``async def`` in task context,
+        or a plain function called directly (through plain calls) from such code. A blocking call there
+        blocks the loop. Sync task bodies run in worker threads, and a function handed to a thread
+        (``asyncio.to_thread(f)``, ``run_in_executor``) or wrapped in a lambda is not called directly,
+        so neither counts."""
+        seen: set[int] = set()
+        todo = [function]
+        while todo:
+            func = todo.pop()
+            if not isinstance(func, FUNCTION_NODES) or id(func) in seen:
+                continue
+            seen.add(id(func))
+            if isinstance(func, nodes.AsyncFunctionDef):
+                if self.in_task_context(func):
+                    return True
+            elif id(func) not in self.task_by_function:
+                todo.extend(self._function_callers.get(id(func), ()))
+        return False
+
 
 def _keyword(call: nodes.Call, name: str) -> nodes.NodeNG | None:
     for kw in call.keywords or []:

@@ -26,26 +26,86 @@ def suggest(name: str, candidates: Iterable[str]) -> str:
     return f"; did you mean `{close[0]}`?" if close else ""
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
 def binding_problems(
-    sig: Signature, positional: int, keywords: list[str], bound_positional: int = 0, bound_keywords: set[str] = frozenset()
+    sig: Signature,
+    positional: int,
+    keywords: list[str],
+    bound_positional: int = 0,
+    bound_keywords: set[str] = frozenset(),
+    in_run: bool = True,
 ) -> list[str]:
-    """What Python (and the SDK) would object to when binding these arguments to ``sig``."""
+    """What goes wrong when binding these arguments to ``sig``, and what happens at runtime.
+
+    ``in_run``: the call goes through the SDK's input binding (a task called inside a run, or
+    ``flyte.run``), which maps positional values onto the inputs in order and then checks the keyword
+    count (flyte/models.py ``NativeInterface.convert_to_kwargs``). Otherwise it is a plain Python call
+    (a task called outside a run, or ``.forward``), where every problem is a TypeError.
+    """
     problems: list[str] = []
     slots = sig.positional
-    total = bound_positional + positional
-    if total > len(slots) and not sig.var_positional:
-        problems.append(f"takes {len(slots)} positional argument{'s' if len(slots) != 1 else ''} but {total} were given")
-    filled = {p.name for p in slots[:total]}
     names = [p.name for p in sig.params if p.kind != "positional_only"]
-    for kw in keywords:
+    total = bound_positional + positional
+    if total > len(slots) and not sig.var_positional and bound_positional <= len(slots):
+        problem = f"takes {_plural(len(slots), 'positional argument')} but {total} were given: "
+        keyword_only = [p.name for p in sig.params if p.kind == "keyword_only"]
+        if not in_run:
+            problem += "the call fails with TypeError"
+        elif total <= len(sig.params):
+            extra = ", ".join(f"`{n}`" for n in keyword_only[: total - len(slots)])
+            problem += f"the SDK binds the extra value to keyword-only {extra} (a plain Python call raises TypeError)"
+        else:
+            problem += "the call fails (\"Too many positional arguments provided\")"
+        problems.append(problem + ". Remove the extra arguments or pass them by keyword")
+    filled = {p.name for p in sig.params[:total]} if in_run else {p.name for p in slots[:total]}
+    given = set(filled)
+    for kw in list(keywords) + sorted(set(bound_keywords) - set(keywords)):
         if kw in filled:
-            problems.append(f"got multiple values for `{kw}`")
-        elif sig.get(kw) is None and kw not in bound_keywords and not sig.var_keyword:
-            problems.append(f"has no parameter `{kw}` (the SDK silently drops it){suggest(kw, names)}")
-    given = filled | set(keywords) | set(bound_keywords)
+            effect = (
+                f"inside a run the SDK silently keeps the positional value and drops `{kw}=`"
+                if in_run else "the call fails with TypeError"
+            )
+            problems.append(f"gets `{kw}` both by position and by keyword: {effect}. Pass it once")
+        given.add(kw)
+    unknown = [kw for kw in keywords if sig.get(kw) is None and kw not in bound_keywords and not sig.var_keyword]
+    too_many = len(given) > len(sig.params)
+    for kw in unknown:
+        if not in_run:
+            effect = "the call fails with TypeError"
+        elif too_many:
+            effect = "the call fails (\"Too many keyword arguments provided\")"
+        else:
+            effect = "inside a run the SDK silently drops the value"
+        advice = suggest(kw, names) or ". Pass only the task's parameters"
+        problems.append(f"has no parameter `{kw}`: {effect}{advice}")
     missing = [p.name for p in sig.params if p.required and p.name not in given]
     if missing:
-        problems.append("is missing required input" + ("s " if len(missing) > 1 else " ") + ", ".join(f"`{m}`" for m in missing))
+        listed = ", ".join(f"`{m}`" for m in missing)
+        effect = f"the call fails with \"Missing required inputs: {', '.join(missing)}\"" if in_run else "the call fails with TypeError"
+        problems.append(f"is missing required input{'s' if len(missing) > 1 else ''} {listed}: {effect}. Pass {'them' if len(missing) > 1 else 'it'}")
+    return problems
+
+
+def partial_problems(sig: Signature, partial: PartialRef) -> list[str]:
+    """What ``functools.partial(task, ...)`` itself binds wrongly: values that can never reach the task."""
+    problems: list[str] = []
+    slots = sig.positional
+    if partial.bound_positional > len(slots) and not sig.var_positional:
+        problems.append(
+            f"binds {partial.bound_positional} positional values but the task takes {len(slots)}: every call "
+            "of the partial fails. Remove the extra values"
+        )
+    if not sig.var_keyword:
+        names = [p.name for p in sig.params if p.kind != "positional_only"]
+        for kw in sorted(partial.bound_keywords):
+            if sig.get(kw) is None:
+                problems.append(
+                    f"binds `{kw}=`, which is not a parameter of the task: the value never arrives (inside a run "
+                    f"the SDK drops it or rejects the call){suggest(kw, names) or '. Remove it'}"
+                )
     return problems
 
 
@@ -56,8 +116,9 @@ class TaskCallArguments(Rule):
     summary = "Reports a task called with an unknown keyword, too many positional arguments, a missing required input or a value passed twice."
     rationale = (
         "Inside a run, the SDK binds a task call to the task's interface: an unknown keyword is silently "
-        "dropped (the value you meant to pass never arrives), a missing input fails with \"Missing required "
-        "inputs\", and extra positional arguments fail."
+        "dropped (the value you meant to pass never arrives), a value passed both by position and by keyword "
+        "silently keeps the positional one, a missing input fails with \"Missing required inputs\", and extra "
+        "positional arguments fail. Outside a run, and through `.forward`, each of these is a TypeError."
     )
     bad = """
         import flyte
@@ -100,15 +161,29 @@ class TaskCallArguments(Rule):
                 if not site.callee.static:
                     continue
                 bound_pos, bound_kw = site.callee.bound_positional, site.callee.bound_keywords
+            # ``.forward`` calls the raw function; a task called outside a run is a plain call too.
+            in_run = site.form != "forward" and analysis.in_task_context(site.function)
             keywords = [k.arg for k in call.keywords or []]
-            for problem in binding_problems(site.task.signature, len(call.args), keywords, bound_pos, bound_kw):
+            for problem in binding_problems(site.task.signature, len(call.args), keywords, bound_pos, bound_kw, in_run):
                 yield self.finding(site.module, call, f"task '{site.task.name}' {problem}")
         for call in analysis.calls:
+            yield from self._check_partial(analysis, call)
             yield from self._check_run(analysis, call)
+
+    def _check_partial(self, analysis: Analysis, call: ResolvedCall) -> Iterable[Finding]:
+        """``functools.partial(task, ...)`` binding values the task has no place for."""
+        if call.external_path != "functools.partial":
+            return
+        value = analysis.resolver.value_of(call.node)
+        if not isinstance(value, PartialRef) or not isinstance(value.target, TaskRef) or not value.static:
+            return
+        task = value.target.task
+        for problem in partial_problems(task.signature, value):
+            yield self.finding(call.module, call.node, f"`functools.partial` of task '{task.name}' {problem}")
 
     def _check_run(self, analysis: Analysis, call: ResolvedCall) -> Iterable[Finding]:
         """``flyte.run(task, ...)`` binds the remaining arguments to the task's inputs."""
-        if call.external_path not in ("flyte.run", "flyte.run.aio") or not call.node.args:
+        if call.external_path not in RUN_PATHS or not call.node.args:
             return
         target = analysis.resolver.value_of(call.node.args[0])
         if not isinstance(target, TaskRef) or not is_static(call.node, skip=1):
@@ -116,6 +191,10 @@ class TaskCallArguments(Rule):
         keywords = [k.arg for k in call.node.keywords or []]
         for problem in binding_problems(target.task.signature, len(call.node.args) - 1, keywords):
             yield self.finding(call.module, call.node, f"task '{target.task.name}' run by `flyte.run` {problem}")
+
+
+# ``flyte.run(task, ...)`` and ``flyte.with_runcontext(...).run(task, ...)``, sync and async.
+RUN_PATHS = {"flyte.run", "flyte.run.aio", "flyte._run._Runner.run", "flyte._run._Runner.run.aio"}
 
 
 @register
@@ -151,11 +230,21 @@ class RemoteTaskPositionalArgs(Rule):
     def check(self, analysis: Analysis) -> Iterable[Finding]:
         for site in analysis.call_sites:
             if site.form == "remote" and site.node.args:
-                name = site.callee.name if isinstance(site.callee, RemoteTaskRef) else None
+                ref = site.callee.owner if isinstance(site.callee, Method) else site.callee
+                name = ref.name if isinstance(ref, RemoteTaskRef) else None
                 label = f"remote task '{name}'" if name else "a remote task reference"
+                effect = "the SDK rejects them (\"does not support positional arguments\")"
+                if site.via_aio:
+                    # flyte.remote's LazyEntity has no ``.aio``: calling the reference is already async.
+                    effect += ", and the reference has no `.aio` (AttributeError)"
+                func = site.node.func
+                if site.via_aio and isinstance(func, nodes.Attribute):
+                    func = func.expr
+                shown = short(source_of(site.module, func), 50)
                 yield self.finding(
                     site.module, site.node,
-                    f"{label} is called with positional arguments: the SDK rejects them. Pass every input by keyword",
+                    f"{label} is called with positional arguments: {effect}. Pass every input by keyword: "
+                    f"`await {shown}(name=value)`",
                 )
 
 

@@ -100,11 +100,15 @@ class AwaitSyncTask(Rule):
 class SyncTaskInAsync(Rule):
     code = "FLY102"
     symbol = "sync-task-in-async"
-    summary = "Reports a sync task called without `.aio()` inside `async def` code that runs in a task."
+    summary = (
+        "Reports a sync task called without `.aio()` in code that runs on a task's event loop: `async def` "
+        "code in a task, or a plain function it calls directly."
+    )
     rationale = (
         "A sync task called from async code would block the event loop that drives the run. The SDK refuses "
         "it and raises SyncTaskCallInAsyncContextError, also inside `asyncio.gather(...)` arguments and "
-        "comprehensions (2.6.x silently blocked the loop instead)."
+        "comprehensions, and in a plain helper that the async code calls directly (2.6.x silently blocked "
+        "the loop instead). A helper handed to a thread (`asyncio.to_thread`) is fine."
     )
     bad = """
         import asyncio
@@ -145,18 +149,27 @@ class SyncTaskInAsync(Rule):
         for site in analysis.call_sites:
             if not (site.form in SYNC_CALL_FORMS and site.task and not site.task.is_async):
                 continue
-            if site.awaited or not site.in_async_function or not analysis.in_task_context(site.function):
+            if site.awaited or not analysis.runs_on_event_loop(site.function):
                 continue
-            yield self.finding(
-                site.module, site.node,
-                f"sync task {_task_label(site)} is called without `.aio()` in async code: the SDK raises "
-                f"SyncTaskCallInAsyncContextError. Write `await {_callee_text(site)}.aio(...)`",
-                self._fix(analysis, site),
-            )
+            if site.in_async_function:
+                message = (
+                    f"sync task {_task_label(site)} is called without `.aio()` in async code: the SDK raises "
+                    f"SyncTaskCallInAsyncContextError. Write `await {_callee_text(site)}.aio(...)`"
+                )
+            else:
+                helper = site.function.name
+                message = (
+                    f"sync task {_task_label(site)} is called in `{helper}`, a plain function that async task "
+                    "code calls directly, so it runs on the event loop: the SDK raises "
+                    f"SyncTaskCallInAsyncContextError. Run `{helper}` in a thread "
+                    f"(`await asyncio.to_thread({helper}, ...)`) or call `await {_callee_text(site)}.aio(...)` "
+                    "from async code"
+                )
+            yield self.finding(site.module, site.node, message, self._fix(analysis, site))
 
     def _fix(self, analysis: Analysis, site: CallSite) -> Fix | None:
-        if site.form == "partial":
-            return None
+        if site.form == "partial" or not site.in_async_function:
+            return None  # `await` is only valid in an async def
         if _is_gather_argument(analysis, site.node):
             return Fix((_insert_aio(site),), safe=False, title="Use `.aio(...)` inside gather")
         parent = site.node.parent
@@ -171,8 +184,8 @@ class SyncTaskInAsync(Rule):
         )
 
 
-def _coroutine_lost_in_sync(analysis: Analysis, site: CallSite) -> str | None:
-    """Why the coroutine made by ``site`` in sync code never runs, or None if it may well run."""
+def _coroutine_lost(analysis: Analysis, site: CallSite) -> str | None:
+    """Why the coroutine made by ``site`` never runs, or None if it may well run."""
     parent, child = consumer(site.node)
     if isinstance(parent, nodes.Expr):
         return "is discarded"
@@ -181,7 +194,8 @@ def _coroutine_lost_in_sync(analysis: Analysis, site: CallSite) -> str | None:
         return None if not is_discarded(site.node) else "is bound to a name that is never used"
     if isinstance(parent, nodes.Return) and site.function is not None:
         if id(site.function) in analysis.task_by_function:
-            return "is returned as the output of a sync task (the SDK fails to serialize it)"
+            kind = "an async" if site.in_async_function else "a sync"
+            return f"is returned as the output of {kind} task (the SDK fails to serialize it)"
     return None
 
 
@@ -191,12 +205,13 @@ class UnawaitedCoroutine(Rule):
     symbol = "unawaited-coroutine"
     summary = (
         "Reports a coroutine from an async task, from `.aio()` or from a remote task reference that is "
-        "discarded or bound to a name that is never used, in async code."
+        "discarded, bound to a name that is never used, or returned as an async task's output, in async code."
     )
     rationale = (
         "Calling an async task only creates a coroutine; the child task runs when the coroutine is awaited "
         "(directly, via `asyncio.gather`, or `asyncio.create_task`). A discarded coroutine never runs: the "
-        "parent succeeds and the child silently never happens, with at most a RuntimeWarning in the logs."
+        "parent succeeds and the child silently never happens, with at most a RuntimeWarning in the logs. "
+        "Returned as a task's output, the coroutine fails to serialize."
     )
     bad = """
         import flyte
@@ -233,12 +248,8 @@ class UnawaitedCoroutine(Rule):
         for site in analysis.call_sites:
             if not site.makes_coroutine or site.awaited or not site.in_async_function:
                 continue
-            parent, child = consumer(site.node)
-            if isinstance(parent, nodes.Expr):
-                why = "is discarded"
-            elif assigned_name(parent, child) is not None and is_discarded(site.node):
-                why = "is bound to a name that is never used"
-            else:
+            why = _coroutine_lost(analysis, site)
+            if why is None:
                 continue
             yield self.finding(
                 site.module, site.node,
@@ -294,7 +305,7 @@ class AsyncTaskInSync(Rule):
             func = site.function
             if site.in_async_function or isinstance(func, nodes.Lambda):
                 continue
-            why = _coroutine_lost_in_sync(analysis, site)
+            why = _coroutine_lost(analysis, site)
             if why is None:
                 continue
             where = "a sync function" if func is not None else "module-level code"
@@ -309,7 +320,10 @@ class AsyncTaskInSync(Rule):
 class BlockingCallInAsync(Rule):
     code = "FLY105"
     symbol = "blocking-call-in-async"
-    summary = "Reports a blocking flyte API that has an async twin (`flyte.run`, `flyte.deploy`, sync `flyte.map`…) called in async task code."
+    summary = (
+        "Reports a blocking flyte API that has an async twin (`flyte.run`, `flyte.deploy`, sync `flyte.map`…) "
+        "called in code that runs on a task's event loop: async task code, or a plain function it calls directly."
+    )
     rationale = (
         "These APIs run their work on the SDK's syncify thread and block until it is done. Called from a task's "
         "event loop they deadlock; the SDK detects it and fails with \"Deadlock detected: blocking call used "
@@ -353,16 +367,25 @@ class BlockingCallInAsync(Rule):
             path = _blocking_path(call.callee)
             if path is None or not sdk.has_async_twin(path):
                 continue
-            if not isinstance(call.function, nodes.AsyncFunctionDef) or not analysis.in_task_context(call.function):
+            if not analysis.runs_on_event_loop(call.function):
                 continue
             if path == "flyte.map" and isinstance(call.node.parent, nodes.AsyncFor):
                 continue  # FLY203 reports it
             shown = source_of(call.module, call.node.func)
-            yield self.finding(
-                call.module, call.node,
-                f"`{shown}` blocks inside async task code: the SDK fails with \"Deadlock detected\". "
-                f"Use its async twin: {_twin_hint(path, shown)}",
-            )
+            if isinstance(call.function, nodes.AsyncFunctionDef):
+                message = (
+                    f"`{shown}` blocks inside async task code: the SDK fails with \"Deadlock detected\". "
+                    f"Use its async twin: {_twin_hint(path, shown)}"
+                )
+            else:
+                helper = call.function.name
+                message = (
+                    f"`{shown}` blocks in `{helper}`, a plain function that async task code calls directly "
+                    "(so it runs on the event loop): the SDK fails with \"Deadlock detected\". Run "
+                    f"`{helper}` in a thread (`await asyncio.to_thread({helper}, ...)`) or use the async twin "
+                    f"from async code: {_twin_hint(path, shown)}"
+                )
+            yield self.finding(call.module, call.node, message)
 
 
 def _blocking_path(callee) -> str | None:

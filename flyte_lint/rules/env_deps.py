@@ -97,8 +97,9 @@ class MissingEnvDependency(Rule):
                     site.module, site.node,
                     f"task '{caller.name}' (env '{env.label}') calls task '{callee.name}' of env "
                     f"'{callee.env.label}', which '{env.label}' does not depend on: deploying '{env.label}' "
-                    f"leaves '{callee.env.label}' out. Add `depends_on=[{env_variable(callee.env)}]` to env "
-                    f"'{env.label}'",
+                    f"leaves '{callee.env.label}' out, so a remote run fails (\"Environment '{callee.env.label}' not "
+                    f"found in image cache\") or runs it in the default image. Add "
+                    f"`depends_on=[{env_variable(callee.env)}]` to env '{env.label}'",
                 )
 
 
@@ -106,7 +107,7 @@ class MissingEnvDependency(Rule):
 class EnvDependencyCycle(Rule):
     code = "FLY402"
     symbol = "env-dependency-cycle"
-    summary = "Reports a cycle in environments' `depends_on`, at the dependency that closes it."
+    summary = "Reports a cycle in environments' `depends_on`, at the dependency that closes it, and an env added as its own dependency."
     rationale = "`flyte deploy` plans environments by following `depends_on` recursively; a cycle makes it recurse until RecursionError, so nothing deploys."
     bad = """
         import flyte
@@ -138,12 +139,22 @@ class EnvDependencyCycle(Rule):
             order = cycle[start:] + cycle[:start]
             path = " -> ".join(f"'{e.label}'" for e in order + [order[0]])
             module = analysis.resolver.module_of(declared)
-            yield self.finding(
-                module, declared,
-                f"environment dependency cycle {path}: `flyte deploy` recurses until RecursionError. "
-                "Remove one of these dependencies",
-            )
+            if len(cycle) == 1:
+                message = (
+                    f"environment '{cycle[0].label}' is added as its own dependency: `add_dependency` raises "
+                    "ValueError (\"Cannot add self as a dependency\") at import. Remove it"
+                )
+            else:
+                message = (
+                    f"environment dependency cycle {path}: `flyte deploy` recurses until RecursionError. "
+                    "Remove one of these dependencies"
+                )
+            yield self.finding(module, declared, message)
 
 
 def _position(node: nodes.NodeNG, env: Env) -> tuple:
-    return (str(node.root().file), node.lineno or 0, node.col_offset or 0)
+    """Where a dependency is declared, ordered by when it takes effect: ``depends_on=[...]`` needs its
+    target to exist already, so a cycle can only be closed by an ``add_dependency`` call; among those,
+    by file and source position."""
+    added = isinstance(node.parent, nodes.Call)
+    return (added, str(node.root().file), node.lineno or 0, node.col_offset or 0)

@@ -7,7 +7,7 @@ from typing import Iterable
 from astroid import nodes
 
 from flyte_lint.model.analysis import Analysis, ResolvedCall
-from flyte_lint.model.values import External, FunctionRef, LambdaRef, ClassRef, PartialRef, TaskRef
+from flyte_lint.model.values import ClassRef, External, FunctionRef, LambdaRef, Method, PartialRef, TaskRef
 from flyte_lint.rules.base import Finding, Rule, register, source_of
 from flyte_lint.rules.usage import assigned_name, name_loads
 
@@ -152,15 +152,19 @@ class MapNonTask(Rule):
                 yield self.finding(call.module, first, problem)
 
     def _problem(self, value) -> str | None:
+        fails = "it fails when iterated (AttributeError: no attribute 'name')"
         if isinstance(value, LambdaRef):
-            return "`flyte.map` is given a lambda, not a task: it fails when iterated. Map an `@env.task` function"
+            return f"`flyte.map` is given a lambda, not a task: {fails}. Map an `@env.task` function"
         if isinstance(value, FunctionRef):
             kind = "a traced function" if value.traced else "the plain function"
-            return f"`flyte.map` is given {kind} '{value.func.name}', not a task: it fails when iterated. Decorate it with `@env.task`"
+            return f"`flyte.map` is given {kind} '{value.func.name}', not a task: {fails}. Decorate it with `@env.task`"
         if isinstance(value, ClassRef):
-            return f"`flyte.map` is given the class '{value.cls.name}', not a task"
+            return f"`flyte.map` is given the class '{value.cls.name}', not a task: {fails}. Map an `@env.task` function"
         if isinstance(value, External) and value.path.startswith("builtins."):
-            return f"`flyte.map` is given the builtin `{value.path[9:]}`, not a task"
+            return f"`flyte.map` is given the builtin `{value.path[9:]}`, not a task: {fails}. Map an `@env.task` function"
+        if isinstance(value, Method) and isinstance(value.owner, TaskRef) and value.name in ("aio", "forward"):
+            return (f"`flyte.map` is given `.{value.name}` of task '{value.owner.task.name}', a plain method: {fails}. "
+                    "Pass the task itself; in async code iterate `flyte.map.aio(task, ...)`")
         if isinstance(value, PartialRef):
             return self._partial_problem(value)
         return None
@@ -168,7 +172,8 @@ class MapNonTask(Rule):
     def _partial_problem(self, partial: PartialRef) -> str | None:
         target = partial.target
         if isinstance(target, (FunctionRef, LambdaRef)) or (isinstance(target, External) and target.path.startswith("builtins.")):
-            return "`flyte.map` is given a `partial` of something that is not a task: it fails when iterated"
+            return ("`flyte.map` is given a `partial` of something that is not a task: it fails when iterated "
+                    "(AttributeError). Make the partial of an `@env.task` function")
         if not isinstance(target, TaskRef) or not partial.static:
             return None
         params = [p.name for p in target.task.signature.params]
@@ -176,11 +181,12 @@ class MapNonTask(Rule):
         open_count = len(params) - partial.bound_positional - len(bound_kw)
         if open_count != 1:
             return (f"the `partial` of task '{target.task.name}' leaves {open_count} parameters unspecified; "
-                    "`flyte.map` needs exactly one (the SDK raises TypeError)")
+                    "`flyte.map` needs exactly one: it fails with TypeError when iterated. Bind all parameters but the mapped one")
         for name in params[: partial.bound_positional + 1]:
             if name in bound_kw:
                 return (f"the mapped argument of task '{target.task.name}' lands on `{name}`, which the `partial` "
-                        "already binds by keyword (the SDK raises TypeError). Bind the other parameters by keyword")
+                        "already binds by keyword: it fails with TypeError when iterated. Bind the parameters before the "
+                        "mapped one positionally, or leave the first one open")
         return None
 
 
@@ -226,24 +232,36 @@ class MapAioMisuse(Rule):
     def check(self, analysis: Analysis) -> Iterable[Finding]:
         for call in map_calls(analysis):
             node = call.node
-            parent = node.parent
             is_aio = call.external_path == "flyte.map.aio"
-            message = None
-            if is_aio:
-                if isinstance(parent, nodes.For) and not isinstance(parent, nodes.AsyncFor) and node is parent.iter:
-                    message = "`flyte.map.aio(...)` is an async generator: a plain `for` fails with TypeError. Write `async for`"
-                elif isinstance(parent, nodes.Comprehension) and node is parent.iter and not parent.is_async:
-                    message = "`flyte.map.aio(...)` is an async generator: a plain comprehension fails with TypeError. Write `async for`"
-                elif isinstance(parent, nodes.Await):
-                    message = "`flyte.map.aio(...)` is an async generator, not awaitable: `await` fails with TypeError. Write `async for r in flyte.map.aio(...)`"
-                elif isinstance(parent, nodes.Call) and node in parent.args:
-                    callee = analysis.resolver.value_of(parent.func)
-                    if isinstance(callee, External) and callee.path in MATERIALIZERS:
-                        message = f"`{callee.path[9:]}()` cannot consume the async generator from `flyte.map.aio(...)`: it fails with TypeError. Use `[r async for r in flyte.map.aio(...)]`"
-            else:
-                if isinstance(parent, nodes.AsyncFor) and node is parent.iter:
-                    message = "sync `flyte.map(...)` is not an async iterable: `async for` fails. Write `async for r in flyte.map.aio(...)`"
-                elif isinstance(parent, nodes.Comprehension) and node is parent.iter and parent.is_async:
-                    message = "sync `flyte.map(...)` is not an async iterable: `async for` fails. Use `flyte.map.aio(...)`"
-            if message:
-                yield self.finding(call.module, node, message)
+            # The generator itself, or every read of the name it is bound to.
+            target = assigned_name(node.parent, node)
+            if target is not None and len(target.scope().locals.get(target.name, ())) != 1:
+                continue  # the name is bound more than once: which value a read sees is not known
+            uses = name_loads(target) if target is not None else [node]
+            for use in uses:
+                message = self._misuse(analysis, use, is_aio)
+                if message:
+                    if use is not node:
+                        message += f" (`{target.name}` holds `{call.external_path}(...)` from line {node.lineno})"
+                    yield self.finding(call.module, use, message)
+
+    @staticmethod
+    def _misuse(analysis: Analysis, node: nodes.NodeNG, is_aio: bool) -> str | None:
+        parent = node.parent
+        if is_aio:
+            if isinstance(parent, nodes.For) and not isinstance(parent, nodes.AsyncFor) and node is parent.iter:
+                return "`flyte.map.aio(...)` is an async generator: a plain `for` fails with TypeError. Write `async for`"
+            if isinstance(parent, nodes.Comprehension) and node is parent.iter and not parent.is_async:
+                return "`flyte.map.aio(...)` is an async generator: a plain comprehension fails with TypeError. Write `async for`"
+            if isinstance(parent, nodes.Await):
+                return "`flyte.map.aio(...)` is an async generator, not awaitable: `await` fails with TypeError. Write `async for r in flyte.map.aio(...)`"
+            if isinstance(parent, nodes.Call) and node in parent.args:
+                callee = analysis.resolver.value_of(parent.func)
+                if isinstance(callee, External) and callee.path in MATERIALIZERS:
+                    return f"`{callee.path[9:]}()` cannot consume the async generator from `flyte.map.aio(...)`: it fails with TypeError. Use `[r async for r in flyte.map.aio(...)]`"
+            return None
+        if isinstance(parent, nodes.AsyncFor) and node is parent.iter:
+            return "sync `flyte.map(...)` is not an async iterable: `async for` fails with TypeError. Write `async for r in flyte.map.aio(...)`"
+        if isinstance(parent, nodes.Comprehension) and node is parent.iter and parent.is_async:
+            return "sync `flyte.map(...)` is not an async iterable: `async for` fails with TypeError. Use `flyte.map.aio(...)`"
+        return None
