@@ -32,6 +32,8 @@ def label(attrs: dict) -> str:
     elif kind == "trace":
         name = f"trace {name}"
     count = attrs.get("count")
+    if attrs.get("never_runs"):
+        return name + " (never runs)"
     if attrs.get("dynamic") and kind != "unknown":
         name += " ×?"
     elif count not in (None, 1):
