@@ -1,0 +1,702 @@
+"""FLY101–FLY105: sync/async mistakes. What must be reported (exact code and line) and correct code that
+must stay quiet.
+
+Sources mark the findings they expect with a trailing ``# expect: FLY101`` comment (several codes:
+``# expect: FLY102, FLY401``). ``check`` lints with every rule enabled and compares the findings with the
+marks, so a quiet case is simply a source without marks, and any extra finding fails the test.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import pytest
+
+from flyte_lint.fixes import fixed_text
+from lintutil import lint, lint_result, split_files
+from sdk_runner import requires_sdk, run_program
+
+EXPECT = re.compile(r"#\s*expect:\s*(?P<codes>FLY\d{3}(?:\s*,\s*FLY\d{3})*)\s*$")
+
+HEADER = """\
+import asyncio
+import functools
+from functools import partial
+
+import flyte
+
+env = flyte.TaskEnvironment("demo")
+
+
+@env.task
+def square(x: int) -> int:
+    return x * x
+
+
+@env.task
+async def inc(x: int) -> int:
+    return x + 1
+"""
+
+
+def expected(files: dict[str, str]) -> list[tuple[str, int, str]]:
+    found = []
+    for path, text in files.items():
+        for number, line in enumerate(text.splitlines(), 1):
+            match = EXPECT.search(line)
+            if match:
+                found.extend((code.strip(), number, path) for code in match.group("codes").split(","))
+    return sorted(found)
+
+
+def check(tmp_path, source: str, header: bool = True) -> None:
+    """Lint ``source`` (after HEADER, as main.py, unless it has ``# file:`` markers) with all rules;
+    the findings must be exactly the ``# expect:`` marks."""
+    files = split_files(source)
+    if header and list(files) == ["main.py"]:
+        files = {"main.py": HEADER + "\n\n" + files["main.py"]}
+    found = sorted(lint(tmp_path, files))
+    assert found == expected(files), "\n" + "\n".join(
+        f"{p}:{n}: {line}" for p, text in files.items() for n, line in enumerate(text.splitlines(), 1)
+    )
+
+
+def fix(tmp_path, source: str, unsafe: bool, select: list[str]) -> str:
+    """The text of main.py (HEADER + source) after applying the fixes of the selected rules."""
+    text = HEADER + "\n\n" + split_files(source)["main.py"]
+    result = lint_result(tmp_path, {"main.py": text}, select=select)
+    new, _ = fixed_text(result.files[0].text, result.findings, unsafe)
+    ast.parse(new)
+    return new[len(HEADER) + 2:]
+
+
+def messages(tmp_path, source: str) -> list[str]:
+    files = {"main.py": HEADER + "\n\n" + split_files(source)["main.py"]}
+    return [f"{f.code} {f.message}" for f in lint_result(tmp_path, files).findings]
+
+
+def test_header_is_clean(tmp_path):
+    check(tmp_path, "")
+
+
+def test_expect_marks_are_parsed():
+    assert expected({"m.py": "a\nb  # expect: FLY101\nc  # expect: FLY102, FLY401\n"}) == [
+        ("FLY101", 2, "m.py"), ("FLY102", 3, "m.py"), ("FLY401", 3, "m.py"),
+    ]
+
+
+# -- FLY101 await-sync-task ------------------------------------------------------------------------------
+
+
+def test_fly101_await_sync_task(tmp_path):
+    check(tmp_path, """
+        @env.task
+        async def main(x: int) -> int:
+            return await square(x)  # expect: FLY101
+    """)
+
+
+def test_fly101_forms(tmp_path):
+    check(tmp_path, """
+        sq = square
+        sq2 = sq
+        fast = square.override(retries=2)
+
+        @env.task
+        async def main(x: int) -> int:
+            y = await sq2(x)  # expect: FLY101
+            y += await square.override(retries=2)(x)  # expect: FLY101
+            y += await fast(x)  # expect: FLY101
+            y += await partial(square, x=1)()  # expect: FLY101
+            p = functools.partial(square, 2)
+            y += await p()  # expect: FLY101
+            y += await (square(x))  # expect: FLY101
+            return y
+    """)
+
+
+def test_fly101_cross_module(tmp_path):
+    check(tmp_path, """
+        # file: lib/__init__.py
+        from .tasks import *
+        # file: lib/tasks.py
+        import flyte
+
+        env = flyte.TaskEnvironment("lib")
+
+        @env.task
+        def square(x: int) -> int:
+            return x * x
+        # file: main.py
+        import flyte
+        import lib
+        import lib.tasks
+        from lib import square
+        from lib.tasks import square as sq
+
+        env = flyte.TaskEnvironment("main", depends_on=[lib.tasks.env])
+
+        @env.task
+        async def main(x: int) -> int:
+            y = await square(x)  # expect: FLY101
+            y += await lib.square(x)  # expect: FLY101
+            y += await lib.tasks.square(x)  # expect: FLY101
+            y += await sq(x)  # expect: FLY101
+            y += await sq.aio(x)
+            return y
+    """)
+
+
+def test_fly101_outside_a_task_too(tmp_path):
+    # Outside a run the SDK calls the function: `await <int>` is a TypeError.
+    check(tmp_path, """
+        async def script() -> int:
+            return await square(3)  # expect: FLY101
+
+        if __name__ == "__main__":
+            asyncio.run(script())
+    """)
+
+
+def test_fly101_quiet_for_correct_awaits(tmp_path):
+    check(tmp_path, """
+        @env.task
+        async def main(x: int) -> int:
+            y = await square.aio(x)
+            y += await inc(x)
+            y += await inc.aio(x)
+            y += await square.override(retries=2).aio(x)
+            y += await inc.override(retries=2)(x)
+            y += await partial(inc, x=1)()
+            y += await asyncio.to_thread(square, x)
+            y += await asyncio.to_thread(square.forward, x)
+            return y
+    """)
+
+
+def test_fly101_fix_inserts_aio(tmp_path):
+    source = """
+        @env.task
+        async def main(x: int) -> int:
+            y = await square(x)
+            y += await square.override(retries=2)(x)
+            y += await partial(square, x=1)()
+            return y
+    """
+    assert fix(tmp_path, source, unsafe=False, select=["FLY101"]) == (
+        "@env.task\n"
+        "async def main(x: int) -> int:\n"
+        "    y = await square.aio(x)\n"
+        "    y += await square.override(retries=2).aio(x)\n"
+        "    y += await partial(square, x=1)()\n"  # no fix for a partial
+        "    return y\n"
+    )
+
+
+def test_fly101_fixed_code_is_clean(tmp_path):
+    source = """
+        @env.task
+        async def main(x: int) -> int:
+            return await square(x) + await square.override(retries=2)(x)
+    """
+    fixed = fix(tmp_path / "a", source, unsafe=False, select=["FLY101"])
+    assert "square.aio(x)" in fixed and "override(retries=2).aio(x)" in fixed
+    check(tmp_path / "b", fixed)
+
+
+def test_fly101_message(tmp_path):
+    (msg,) = messages(tmp_path, """
+        @env.task
+        async def main(x: int) -> int:
+            return await square(x)
+    """)
+    assert msg.startswith("FLY101 sync task 'demo.square' is awaited directly")
+    assert "SyncTaskCallInAsyncContextError" in msg and "await square.aio(...)" in msg
+
+
+# -- FLY102 sync-task-in-async ---------------------------------------------------------------------------
+
+
+def test_fly102_direct_and_nested_expressions(tmp_path):
+    check(tmp_path, """
+        @env.task
+        async def main(n: int) -> int:
+            a = square(n)  # expect: FLY102
+            square(n)  # expect: FLY102
+            b = await asyncio.gather(square(1), inc(2))  # expect: FLY102
+            c = await asyncio.gather(*[square(i) for i in range(n)])  # expect: FLY102
+            d = [square(i) for i in range(n)]  # expect: FLY102
+            e = sum(square(i) for i in range(n))  # expect: FLY102
+            f = {i: square(i) for i in range(n)}  # expect: FLY102
+            g = square.override(retries=1)(n)  # expect: FLY102
+            h = partial(square, x=1)()  # expect: FLY102
+            return a + sum(b) + sum(c) + sum(d) + e + len(f) + g + h
+    """)
+
+
+def test_fly102_in_async_helper_called_from_a_task(tmp_path):
+    check(tmp_path, """
+        async def helper(x: int) -> int:
+            return square(x)  # expect: FLY102
+
+        async def deeper(x: int) -> int:
+            return await helper(x)
+
+        @env.task
+        async def main(x: int) -> int:
+            return await deeper(x)
+    """)
+
+
+def test_fly102_in_async_helper_in_another_module(tmp_path):
+    check(tmp_path, """
+        # file: tasks.py
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        def square(x: int) -> int:
+            return x * x
+        # file: helpers.py
+        from tasks import square
+
+        async def helper(x: int) -> int:
+            return square(x)  # expect: FLY102
+        # file: main.py
+        from tasks import env
+        from helpers import helper
+
+        @env.task
+        async def main(x: int) -> int:
+            return await helper(x)
+    """)
+
+
+def test_fly102_nested_async_def_in_a_task(tmp_path):
+    check(tmp_path, """
+        @env.task
+        async def main(n: int) -> list[int]:
+            async def one(i: int) -> int:
+                return square(i)  # expect: FLY102
+            return list(await asyncio.gather(*(one(i) for i in range(n))))
+    """)
+
+
+def test_fly102_async_def_run_inside_a_sync_task(tmp_path):
+    # asyncio.run inside the sync task body starts an event loop: the SDK sees a running loop and raises.
+    check(tmp_path, """
+        @env.task
+        def main(x: int) -> int:
+            async def go() -> int:
+                return square(x)  # expect: FLY102
+            return asyncio.run(go())
+    """)
+
+
+def test_fly102_sync_helper_called_directly_from_async_task_code(tmp_path):
+    # A plain function called from async code runs on the event loop: the SDK raises there too.
+    check(tmp_path, """
+        def helper(x: int) -> int:
+            return square(x)  # expect: FLY102
+
+        def outer(x: int) -> int:
+            return helper(x)
+
+        @env.task
+        async def main(x: int) -> int:
+            def inner(y: int) -> int:
+                return square(y)  # expect: FLY102
+            return outer(x) + inner(x)
+    """)
+
+
+def test_fly102_quiet(tmp_path):
+    check(tmp_path, """
+        def helper(x: int) -> int:
+            return square(x)  # only ever run in a thread or from sync tasks
+
+        def sync_only(x: int) -> int:
+            return square(x)
+
+        async def script(x: int) -> int:
+            return square(x)  # no task calls it: outside a run the SDK just calls the function
+
+        @env.task
+        def sync_parent(x: int) -> int:
+            return square(x) + sync_only(x) + sum(square(i) for i in range(x))
+
+        @env.task
+        async def main(n: int) -> int:
+            a = await square.aio(n)
+            b = await asyncio.gather(*[square.aio(i) for i in range(n)])
+            c = await asyncio.to_thread(square, n)
+            d = await asyncio.to_thread(helper, n)
+            loop = asyncio.get_running_loop()
+            e = await loop.run_in_executor(None, square, n)
+            f = await loop.run_in_executor(None, functools.partial(helper, n))
+
+            def in_thread(y: int) -> int:
+                return square(y)
+
+            g = await asyncio.to_thread(in_thread, n)
+            h = await asyncio.to_thread(lambda: square(n))
+            i = square.forward(n)
+            return a + sum(b) + c + d + e + f + g + h + i
+
+        if __name__ == "__main__":
+            print(asyncio.run(script(1)), square(2))
+    """)
+
+
+def test_fly102_fixes(tmp_path):
+    source = """
+        @env.task
+        async def main(n: int) -> int:
+            a = square(n)
+            b = await asyncio.gather(square(1), inc(2))
+            c = await asyncio.gather(*[square(i) for i in range(n)])
+            square(n)
+            d = square(n) + 1
+            return a + sum(b) + sum(c) + d
+    """
+    assert fix(tmp_path / "safe", source, unsafe=False, select=["FLY102"]) == split_files(source)["main.py"]
+    assert fix(tmp_path / "unsafe", source, unsafe=True, select=["FLY102"]) == (
+        "@env.task\n"
+        "async def main(n: int) -> int:\n"
+        "    a = await square.aio(n)\n"
+        "    b = await asyncio.gather(square.aio(1), inc(2))\n"
+        "    c = await asyncio.gather(*[square.aio(i) for i in range(n)])\n"
+        "    await square.aio(n)\n"
+        "    d = square(n) + 1\n"  # not a plain statement: no automatic fix
+        "    return a + sum(b) + sum(c) + d\n"
+    )
+
+
+def test_fly102_no_await_fix_in_a_sync_helper(tmp_path):
+    source = """
+        def helper(x: int) -> int:
+            return square(x)
+
+        @env.task
+        async def main(x: int) -> int:
+            return helper(x)
+    """
+    result = lint_result(tmp_path, {"main.py": HEADER + "\n\n" + split_files(source)["main.py"]}, select=["FLY102"])
+    (finding,) = result.findings
+    assert finding.fix is None  # `await` is not valid in a plain def
+    assert "helper" in finding.message and "asyncio.to_thread" in finding.message
+
+
+def test_fly102_message(tmp_path):
+    (msg,) = messages(tmp_path, """
+        @env.task
+        async def main(x: int) -> int:
+            return square(x)
+    """)
+    assert msg.startswith("FLY102 sync task 'demo.square' is called without `.aio()` in async code")
+    assert "await square.aio(...)" in msg
+
+
+# -- FLY103 unawaited-coroutine --------------------------------------------------------------------------
+
+
+def test_fly103_discarded_coroutines(tmp_path):
+    check(tmp_path, """
+        from flyte import remote
+
+        ref = remote.Task.get("proj.wf", auto_version="latest")
+
+        @env.task
+        async def main(x: int) -> int:
+            inc(x)  # expect: FLY103
+            square.aio(x)  # expect: FLY103
+            inc.aio(x)  # expect: FLY103
+            inc.override(retries=2)(x)  # expect: FLY103
+            partial(inc, x=1)()  # expect: FLY103
+            ref(x=1)  # expect: FLY103
+            ref.aio(x=1)  # expect: FLY103
+            unused = inc(x)  # expect: FLY103
+            _ = inc(x)  # expect: FLY103
+            never = [inc(i) for i in range(x)]  # expect: FLY103
+            return x
+    """)
+
+
+def test_fly103_in_async_helper_and_script(tmp_path):
+    # A discarded coroutine never runs, in a task or not.
+    check(tmp_path, """
+        async def helper(x: int) -> None:
+            inc(x)  # expect: FLY103
+
+        async def script() -> None:
+            inc(1)  # expect: FLY103
+
+        @env.task
+        async def main(x: int) -> int:
+            await helper(x)
+            return x
+    """)
+
+
+def test_fly103_returned_as_an_async_task_output(tmp_path):
+    # The coroutine becomes the task's output: the child never runs and the SDK fails to serialize it.
+    check(tmp_path, """
+        @env.task
+        async def main(x: int) -> int:
+            return inc(x)  # expect: FLY103
+
+        @env.task
+        async def many(n: int) -> list[int]:
+            return [inc(i) for i in range(n)]  # expect: FLY103
+    """)
+
+
+def test_fly103_quiet(tmp_path):
+    check(tmp_path, """
+        async def consume(coro) -> int:
+            return await coro
+
+        async def make(x: int):
+            return inc(x)  # the caller gets the coroutine and awaits it
+
+        @env.task
+        async def main(n: int) -> int:
+            a = await inc(n)
+            coros = []
+            for i in range(n):
+                coros.append(inc(i))
+            b = await asyncio.gather(*coros)
+            t = asyncio.create_task(inc(n))
+            later = inc(n)
+            c = await later
+            d = await consume(inc(n))
+            e = await asyncio.wait_for(inc(n), timeout=5)
+            f = await (await make(n))
+            g = await asyncio.gather(*(inc(i) for i in range(n)))
+            pending = [inc.aio(i) for i in range(n)]
+            h = await asyncio.gather(*pending)
+            async with asyncio.TaskGroup() as tg:
+                tg.create_task(inc(n))
+            return a + sum(b) + await t + c + d + e + f + sum(g) + sum(h)
+    """)
+
+
+def test_fly103_message(tmp_path):
+    (msg,) = messages(tmp_path, """
+        @env.task
+        async def main(x: int) -> int:
+            inc(x)
+            return x
+    """)
+    assert msg.startswith("FLY103 the coroutine of 'demo.inc' is discarded, so the child task never runs")
+
+
+# -- FLY104 async-task-in-sync ---------------------------------------------------------------------------
+
+
+def test_fly104_in_sync_task(tmp_path):
+    check(tmp_path, """
+        from flyte import remote
+
+        ref = remote.Task.get("proj.wf", auto_version="latest")
+
+        @env.task
+        def main(x: int) -> int:
+            inc(x)  # expect: FLY104
+            inc.aio(x)  # expect: FLY104
+            square.aio(x)  # expect: FLY104
+            ref(x=1)  # expect: FLY104
+            unused = inc(x)  # expect: FLY104
+            return x
+
+        @env.task
+        def returns_coroutine(x: int) -> int:
+            return inc(x)  # expect: FLY104
+    """)
+
+
+def test_fly104_discarded_in_plain_sync_code(tmp_path):
+    check(tmp_path, """
+        def helper(x: int) -> None:
+            inc(x)  # expect: FLY104
+
+        inc(1)  # expect: FLY104
+    """)
+
+
+def test_fly104_quiet(tmp_path):
+    check(tmp_path, """
+        def make(x: int):
+            return inc(x)  # a plain helper hands the coroutine to its caller
+
+        @env.task
+        async def caller(x: int) -> int:
+            return await make(x)
+
+        @env.task
+        def main(x: int) -> int:
+            a = asyncio.run(inc(x))
+            loop = asyncio.new_event_loop()
+            b = loop.run_until_complete(inc(x))
+            c = loop.run_until_complete(square.aio(x))
+            d = asyncio.run(inc.aio(x))
+            pending = inc(x)
+            e = asyncio.run(pending)
+            return a + b + c + d + e + square(x)
+
+        if __name__ == "__main__":
+            flyte.init()
+            flyte.run(main, x=1)
+            print(asyncio.run(inc(1)))
+    """)
+
+
+def test_fly104_message(tmp_path):
+    (msg,) = messages(tmp_path, """
+        @env.task
+        def main(x: int) -> int:
+            return inc(x)
+    """)
+    assert msg.startswith("FLY104 the coroutine of 'demo.inc' is returned as the output of a sync task")
+
+
+# -- FLY105 blocking-call-in-async -----------------------------------------------------------------------
+
+
+def test_fly105_blocking_flyte_calls_in_async_task(tmp_path):
+    check(tmp_path, """
+        @env.task
+        async def main(x: int) -> int:
+            r1 = flyte.run(inc, x=x)  # expect: FLY105
+            flyte.deploy(env)  # expect: FLY105
+            r2 = flyte.with_runcontext(mode="local").run(inc, x=x)  # expect: FLY105
+            rc = flyte.with_runcontext(mode="local")
+            r3 = rc.run(inc, x=x)  # expect: FLY105
+            results = list(flyte.map(square, range(3)))  # expect: FLY105
+            for r in flyte.map(square, range(3)):  # expect: FLY105
+                print(r)
+            return x
+    """)
+
+
+def test_fly105_in_helpers_called_from_async_task(tmp_path):
+    check(tmp_path, """
+        async def alaunch(x: int):
+            return flyte.run(inc, x=x)  # expect: FLY105
+
+        def launch(x: int):
+            return flyte.run(inc, x=x)  # expect: FLY105
+
+        @env.task
+        async def main(x: int) -> int:
+            await alaunch(x)
+            launch(x)
+            return x
+    """)
+
+
+def test_fly105_star_import_map(tmp_path):
+    check(tmp_path, """
+        from flyte import *
+
+        env = TaskEnvironment("demo")
+
+        @env.task
+        def square(x: int) -> int:
+            return x * x
+
+        @env.task
+        async def main() -> list[int]:
+            return list(map(square, [1, 2]))  # expect: FLY105
+    """, header=False)
+
+
+def test_fly105_quiet(tmp_path):
+    check(tmp_path, """
+        def launch(x: int):
+            return flyte.run(inc, x=x)
+
+        async def script() -> None:
+            run = flyte.run(inc, x=1)
+            print(run.url)
+
+        @env.task
+        async def main(x: int) -> int:
+            r1 = await flyte.run.aio(inc, x=x)
+            r2 = await flyte.with_runcontext(mode="local").run.aio(inc, x=x)
+            r3 = await asyncio.to_thread(launch, x)
+            total = 0
+            async for r in flyte.map.aio(square, range(3)):
+                total += r
+            return total
+
+        @env.task
+        def sync_parent(x: int) -> int:
+            run = flyte.run(inc, x=x)
+            return sum(flyte.map(square, range(x))) + len(launch(x).url)
+
+        if __name__ == "__main__":
+            flyte.init()
+            flyte.run(main, x=1)
+            asyncio.run(script())
+    """)
+
+
+def test_fly105_message(tmp_path):
+    (msg,) = messages(tmp_path, """
+        @env.task
+        async def main(x: int) -> int:
+            flyte.run(inc, x=x)
+            return x
+    """)
+    assert msg.startswith("FLY105 `flyte.run` blocks")
+    assert "Deadlock detected" in msg and "await flyte.run.aio(...)" in msg
+
+
+# -- the SDK agrees ---------------------------------------------------------------------------------------
+# The cases above that rest on a less obvious SDK behaviour, run under the real SDK.
+
+SDK_HEADER = """\
+import asyncio
+import flyte
+
+env = flyte.TaskEnvironment("demo")
+
+@env.task
+def square(x: int) -> int:
+    return x * x
+
+@env.task
+async def inc(x: int) -> int:
+    return x + 1
+"""
+
+
+@requires_sdk
+@pytest.mark.parametrize(
+    "body, ok, error",
+    [
+        # FLY102: a plain helper called from async task code runs on the event loop
+        ("def helper(x):\n    return square(x)\n\n@env.task\nasync def main(x: int) -> int:\n    return helper(x)\n",
+         False, "SyncTaskCallInAsyncContextError"),
+        # quiet: the same helper in a thread
+        ("def helper(x):\n    return square(x)\n\n@env.task\nasync def main(x: int) -> int:\n"
+         "    return await asyncio.to_thread(helper, x)\n", True, None),
+        # FLY105: flyte.run in a plain helper called from async task code
+        ("def launch(x):\n    return flyte.run(inc, x=x)\n\n@env.task\nasync def main(x: int) -> int:\n"
+         "    launch(x)\n    return x\n", False, "Deadlock detected"),
+        # FLY103: a coroutine returned as an async task's output
+        ("@env.task\nasync def main(x: int) -> int:\n    return inc(x)\n", False, "failed to serialize"),
+        # quiet: a plain helper returns the coroutine and the task awaits it
+        ("def make(x):\n    return inc(x)\n\n@env.task\nasync def main(x: int) -> int:\n    return await make(x)\n",
+         True, None),
+    ],
+    ids=["sync-helper-sync-task", "to-thread-helper", "sync-helper-flyte-run", "returned-coroutine", "helper-returns-coroutine"],
+)
+def test_sdk_behaviour_behind_the_rules(body, ok, error):
+    r = run_program(SDK_HEADER + "\n" + body, entry="main", args={"x": 2})
+    assert r.ok is ok, r.summary()
+    if error:
+        assert error in (r.error or "") + " ".join(r.error_types), r.summary()
