@@ -1,0 +1,412 @@
+"""FLY201, FLY202, FLY203: `flyte.map` generators that never run or are handed the wrong thing.
+
+What the SDK really does (flyte 2.12.1, flyte/_map.py):
+- ``flyte.map(...)`` is a generator and ``flyte.map.aio(...)`` an async generator: nothing is submitted, and
+  nothing is validated, until they are iterated;
+- iterating checks ``func.name`` (AttributeError for a lambda, a plain or traced function, a builtin, a
+  class, ``t.aio`` or ``t.forward``) and, for a ``functools.partial``, ``validate_partial``: exactly one
+  input may stay unspecified (bound keywords count, known or not), and none of the first
+  ``len(partial.args) + 1`` inputs may be bound by keyword;
+- ``flyte.map(t.override(...), xs)`` works: ``override`` returns a task template;
+- ``await``/``list()``/plain ``for`` on ``flyte.map.aio(...)`` and ``async for`` on ``flyte.map(...)`` raise
+  TypeError.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from expectutil import check
+from lintutil import messages
+
+HEADER = """
+import functools
+import logging
+import flyte
+
+log = logging.getLogger(__name__)
+env = flyte.TaskEnvironment("demo")
+
+@env.task
+def process(x: int) -> int:
+    return x * 2
+
+@env.task
+async def aprocess(x: int) -> int:
+    return x * 2
+
+@env.task
+async def two(x: int, y: int) -> int:
+    return x + y
+"""
+
+
+def _with_header(body: str) -> str:
+    return HEADER + textwrap.dedent(body)
+
+
+# --------------------------------------------------------------------------------------------------------
+# FLY201 unconsumed-map
+# --------------------------------------------------------------------------------------------------------
+
+
+def test_fly201_discarded(tmp_path):
+    check(tmp_path, _with_header("""
+        @env.task
+        def main(items: list[int]) -> None:
+            flyte.map(process, items)  # expect: FLY201
+
+        @env.task
+        async def amain(items: list[int]) -> None:
+            flyte.map.aio(aprocess, items)  # expect: FLY201
+    """))
+
+
+def test_fly201_bound_and_never_used(tmp_path):
+    check(tmp_path, _with_header("""
+        @env.task
+        def main(items: list[int]) -> int:
+            results = flyte.map(process, items)  # expect: FLY201
+            return len(items)
+
+        @env.task
+        async def amain(items: list[int]) -> int:
+            results: object = flyte.map.aio(aprocess, items)  # expect: FLY201
+            return len(items)
+    """))
+
+
+def test_fly201_only_printed_logged_or_formatted(tmp_path):
+    src = _with_header("""
+        @env.task
+        def main(items: list[int]) -> str:
+            a = flyte.map(process, items)  # expect: FLY201
+            print(a)
+            b = flyte.map(process, items)  # expect: FLY201
+            log.info("results: %s", b)
+            c = flyte.map(process, items)  # expect: FLY201
+            logging.warning(c)
+            d = flyte.map(process, items)  # expect: FLY201
+            text = repr(d)
+            e = flyte.map(process, items)  # expect: FLY201
+            text += f"{e!r} done"
+            print(flyte.map(process, items))  # expect: FLY201
+            text += str(flyte.map(process, items))  # expect: FLY201
+            return text
+    """)
+    check(tmp_path, src)
+    msgs = messages(tmp_path, src)
+    assert "bound to `a` is never iterated" in msgs[0]
+
+
+def test_fly201_quiet_when_consumed(tmp_path):
+    check(tmp_path, _with_header("""
+        def consume(it) -> None:
+            for _ in it:
+                pass
+
+        def results(items):
+            return flyte.map(process, items)
+
+        @env.task
+        def main(items: list[int]) -> int:
+            a = list(flyte.map(process, items))
+            for r in flyte.map(process, items):
+                a.append(r)
+            b = sum(flyte.map(process, items))
+            c = [*flyte.map(process, items)]
+            print(*flyte.map(process, items))
+            consume(flyte.map(process, items))
+            d = [r + 1 for r in flyte.map(process, items)]
+            g = flyte.map(process, items)
+            e = tuple(g)
+            first, second = flyte.map(process, [1, 2])
+            h = flyte.map(process, items)
+            log.info("got %s", list(h))
+            total = sum(results(items))
+            return len(a) + b + len(c) + len(d) + len(e) + first + second + total
+
+        @env.task
+        async def amain(items: list[int]) -> int:
+            out = []
+            async for r in flyte.map.aio(aprocess, items):
+                out.append(r)
+            gen = flyte.map.aio(aprocess, items)
+            out += [r async for r in gen]
+            return sum(out)
+    """))
+
+
+def test_fly201_quiet_on_builtin_map(tmp_path):
+    check(tmp_path, """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        def main(items: list[int]) -> int:
+            map(str, items)
+            unused = map(str, items)
+            print(map(str, items))
+            return len(items)
+    """)
+
+
+def test_fly201_quiet_on_a_local_function_named_map(tmp_path):
+    check(tmp_path, """
+        # file: helpers.py
+        def map(f, xs):
+            return [f(x) for x in xs]
+        # file: main.py
+        import flyte
+        from helpers import map
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        def process(x: int) -> int:
+            return x
+
+        @env.task
+        def main(items: list[int]) -> int:
+            map(process, items)
+            return 0
+    """)
+
+
+def test_fly201_message_names_runtime_effect_and_fix(tmp_path):
+    [msg] = messages(tmp_path, _with_header("""
+        @env.task
+        def main(items: list[int]) -> None:
+            flyte.map(process, items)
+    """))
+    assert msg.startswith("FLY201 ")
+    assert "no item ever runs" in msg and "list(flyte.map(...))" in msg
+
+
+# --------------------------------------------------------------------------------------------------------
+# FLY202 map-non-task
+# --------------------------------------------------------------------------------------------------------
+
+
+def test_fly202_not_a_task(tmp_path):
+    check(tmp_path, _with_header("""
+        def plain(x: int) -> int:
+            return x
+
+        @flyte.trace
+        async def traced(x: int) -> int:
+            return x
+
+        class Doubler:
+            def __call__(self, x: int) -> int:
+                return 2 * x
+
+        @env.task
+        def main(items: list[int]) -> list:
+            a = list(flyte.map(lambda x: x * 2, items))  # expect: FLY202
+            b = list(flyte.map(plain, items))  # expect: FLY202
+            c = list(flyte.map(str, items))  # expect: FLY202
+            d = list(flyte.map(Doubler, items))  # expect: FLY202
+            e = list(flyte.map(process.forward, items))  # expect: FLY202
+            return a + b + c + d + e
+
+        @env.task
+        async def amain(items: list[int]) -> list:
+            a = [r async for r in flyte.map.aio(traced, items)]  # expect: FLY202
+            b = [r async for r in flyte.map.aio(aprocess.aio, items)]  # expect: FLY202
+            return a + b
+    """))
+
+
+def test_fly202_partial_of_a_plain_function(tmp_path):
+    check(tmp_path, _with_header("""
+        from functools import partial
+
+        def plain(x: int, y: int) -> int:
+            return x + y
+
+        @env.task
+        async def main(items: list[int]) -> list:
+            a = [r async for r in flyte.map.aio(functools.partial(plain, y=1), items)]  # expect: FLY202
+            b = [r async for r in flyte.map.aio(partial(lambda x, y: x, y=1), items)]  # expect: FLY202
+            return a + b
+    """))
+
+
+def test_fly202_partial_leaving_zero_or_two_open(tmp_path):
+    src = _with_header("""
+        @env.task
+        async def three(x: int, y: int, *, z: int = 0) -> int:
+            return x + y + z
+
+        @env.task
+        async def main(items: list[int]) -> list:
+            a = [r async for r in flyte.map.aio(functools.partial(two, 1, 2), items)]  # expect: FLY202
+            b = [r async for r in flyte.map.aio(functools.partial(two), items)]  # expect: FLY202
+            c = [r async for r in flyte.map.aio(functools.partial(two, x=1, y=2), items)]  # expect: FLY202
+            # defaults do not count: the SDK counts every input, z included
+            d = [r async for r in flyte.map.aio(functools.partial(three, y=1), items)]  # expect: FLY202
+            return a + b + c + d
+    """)
+    check(tmp_path, src)
+    msgs = messages(tmp_path, src)
+    assert "leaves 0 parameters unspecified" in msgs[0]
+    assert "leaves 2 parameters unspecified" in msgs[1]
+
+
+def test_fly202_partial_binding_the_mapped_parameter_by_keyword(tmp_path):
+    # validate_partial: none of the first len(args) + 1 inputs may be bound by keyword.
+    check(tmp_path, _with_header("""
+        @env.task
+        async def three(x: int, y: int, z: int) -> int:
+            return x + y + z
+
+        @env.task
+        async def main(items: list[int]) -> list:
+            a = [r async for r in flyte.map.aio(functools.partial(two, x=1), items)]  # expect: FLY202
+            b = [r async for r in flyte.map.aio(functools.partial(three, 1, y=2), items)]  # expect: FLY202
+            c = [r async for r in flyte.map.aio(functools.partial(three, 1, z=2), items)]
+            return a + b + c
+    """))
+
+
+def test_fly202_quiet_on_tasks_and_good_partials(tmp_path):
+    check(tmp_path, """
+        # file: other.py
+        import flyte
+
+        other_env = flyte.TaskEnvironment("other")
+
+        @other_env.task
+        async def scale(x: int, factor: int) -> int:
+            return x * factor
+        # file: main.py
+        import functools
+        from functools import partial
+
+        import flyte
+        import other
+        from other import other_env, scale
+
+        env = flyte.TaskEnvironment("demo", depends_on=[other_env])
+
+        @env.task
+        async def two(x: int, y: int) -> int:
+            return x + y
+
+        @env.task
+        def process(x: int) -> int:
+            return x
+
+        @env.task
+        async def main(items: list[int]) -> list[int]:
+            a = [r async for r in flyte.map.aio(two, items, items)]
+            b = [r async for r in flyte.map.aio(functools.partial(two, y=1), items)]
+            c = [r async for r in flyte.map.aio(partial(two, 1), items)]
+            d = [r async for r in flyte.map.aio(scale, items, items)]
+            e = [r async for r in flyte.map.aio(functools.partial(other.scale, factor=3), items)]
+            f = [r async for r in flyte.map.aio(two.override(retries=2), items, items)]
+            g = [r async for r in flyte.map.aio(functools.partial(two.override(retries=1), y=2), items)]
+            return a + b + c + d + e + f + g
+
+        @env.task
+        def smain(items: list[int]) -> list[int]:
+            return list(flyte.map(process.override(retries=3), items, concurrency=2))
+    """)
+
+
+def test_fly202_message_names_runtime_effect_and_fix(tmp_path):
+    msgs = messages(tmp_path, _with_header("""
+        @env.task
+        def main(items: list[int]) -> list:
+            a = list(flyte.map(lambda x: x, items))
+            b = list(flyte.map(functools.partial(two), items, items))
+            return a + b
+    """), select=["FLY202"])
+    lam, part = msgs
+    assert "lambda" in lam and "no attribute 'name'" in lam and "`@env.task`" in lam
+    assert "TypeError" in part and "exactly one" in part and "Bind all parameters but the mapped one" in part
+
+
+# --------------------------------------------------------------------------------------------------------
+# FLY203 map-aio-misuse
+# --------------------------------------------------------------------------------------------------------
+
+
+def test_fly203_async_generator_used_synchronously(tmp_path):
+    check(tmp_path, _with_header("""
+        @env.task
+        async def main(items: list[int]) -> list:
+            for r in flyte.map.aio(aprocess, items):  # expect: FLY203
+                print(r)
+            a = await flyte.map.aio(aprocess, items)  # expect: FLY203
+            b = list(flyte.map.aio(aprocess, items))  # expect: FLY203
+            c = sorted(flyte.map.aio(aprocess, items))  # expect: FLY203
+            d = [r for r in flyte.map.aio(aprocess, items)]  # expect: FLY203
+            return [a, b, c, d]
+    """), select=["FLY203"])
+
+
+def test_fly203_follows_the_name_it_is_bound_to(tmp_path):
+    check(tmp_path, _with_header("""
+        @env.task
+        async def main(items: list[int]) -> list:
+            gen = flyte.map.aio(aprocess, items)
+            out = []
+            for r in gen:  # expect: FLY203
+                out.append(r)
+            return out
+    """), select=["FLY203"])
+
+
+def test_fly203_sync_map_in_async_for(tmp_path):
+    check(tmp_path, _with_header("""
+        @env.task
+        async def main(items: list[int]) -> list:
+            out = []
+            async for r in flyte.map(process, items):  # expect: FLY203
+                out.append(r)
+            return out + [r async for r in flyte.map(process, items)]  # expect: FLY203
+    """), select=["FLY203"])
+
+
+def test_fly203_quiet_on_correct_forms(tmp_path):
+    check(tmp_path, _with_header("""
+        @env.task
+        async def amain(items: list[int]) -> list[int]:
+            out = []
+            async for r in flyte.map.aio(aprocess, items):
+                out.append(r)
+            gen = flyte.map.aio(aprocess, items)
+            out += [r async for r in gen]
+            return out + [r async for r in flyte.map.aio(aprocess, items, concurrency=4)]
+
+        @env.task
+        def main(items: list[int]) -> list[int]:
+            out = list(flyte.map(process, items))
+            for r in flyte.map(process, items):
+                out.append(r)
+            return out + sorted(flyte.map(process, items))
+    """))
+
+
+def test_fly203_quiet_when_the_name_is_rebound(tmp_path):
+    check(tmp_path, _with_header("""
+        @env.task
+        async def main(items: list[int]) -> list[int]:
+            gen = flyte.map.aio(aprocess, items)
+            first = [r async for r in gen]
+            gen = [1, 2, 3]
+            return first + [r for r in gen]
+    """))
+
+
+def test_fly203_message_names_runtime_effect_and_fix(tmp_path):
+    [msg] = messages(tmp_path, _with_header("""
+        @env.task
+        async def main(items: list[int]) -> list:
+            return list(flyte.map.aio(aprocess, items))
+    """))
+    assert msg.startswith("FLY203 ")
+    assert "TypeError" in msg and "[r async for r in flyte.map.aio(...)]" in msg
