@@ -138,18 +138,19 @@ class FlyteLintChecker(BaseRawFileChecker):
 
     # -- running the engine ----------------------------------------------------------------------
     def open(self) -> None:
-        """Sequentially, called once before all modules; in a ``--jobs`` worker, before each module."""
+        """Sequentially, called once before all the modules; in a ``--jobs`` worker, before each module."""
         self._processed = set()
         config = getattr(self.linter, "_base_config", None) or self.linter.config
         given = tuple(getattr(config, "files", None) or ())
-        if self._files is None or self._files[0] != given or not self._parallel:
-            self._files = (given, pylint_files(self.linter))
-        files = self._files[1]
+        if self._parallel and self._run is not None and self._files is not None and self._files[0] == given:
+            return  # a --jobs worker: the engine already ran over all the files, in this process
+        files = pylint_files(self.linter)
+        self._files = (given, files)
         if files is None:
             self._run = None
             return
         key = self._inputs(files)
-        if key != self._key:  # a worker reuses its run; a new pylint run (or changed files) recomputes
+        if key != self._key:  # the same linter checking again reuses the run unless a file changed
             self._key, self._run = key, self._engine(files)
 
     def _inputs(self, files: list[str]) -> tuple:

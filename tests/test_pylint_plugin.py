@@ -1,0 +1,426 @@
+"""The pylint plugin, through real pylint: unit tests with pylint's CheckerTestCase, and parity with
+`flyte-lint check` (the same (file, line, symbol) set) over every rule's examples and multi-module projects."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import astroid
+import pytest
+from pylint.interfaces import HIGH
+from pylint.lint import PyLinter, Run
+from pylint.reporters import CollectingReporter
+from pylint.testutils import CheckerTestCase, MessageTest
+
+from flyte_lint import pylint_plugin
+from flyte_lint.cli import settings_for
+from flyte_lint.engine import Options, run
+from flyte_lint.pylint_plugin import MSGIDS, FlyteLintChecker, symbol
+from flyte_lint.rules import REGISTRY, all_rules
+from lintutil import split_files, write_project
+
+PLUGIN = "--load-plugins=flyte_lint.pylint_plugin"
+ONLY_OURS = ["--disable=all", "--enable=flyte-lint"]
+
+BAD = """
+import flyte
+
+env = flyte.TaskEnvironment("demo")
+
+@env.task
+def square(x: int) -> int:
+    return x * x
+
+@env.task
+async def main(x: int) -> int:
+    return await square(x)
+""".lstrip("\n")
+
+GOOD = BAD.replace("await square(x)", "await square.aio(x)")
+
+# A package whose envs, tasks, workflow and deploy script live in different modules. The deploy script
+# declares driver -> train with add_dependency; driver -> report is missing (FLY401 in workflow.py).
+MULTI_MODULE = {
+    "pyproject.toml": "[tool.flyte-lint]\n",
+    "app/__init__.py": "",
+    "app/envs.py": """
+        import flyte
+
+        train_env = flyte.TaskEnvironment("train")
+        report_env = flyte.TaskEnvironment("report")
+        driver_env = flyte.TaskEnvironment("driver")
+    """,
+    "app/tasks.py": """
+        from .envs import report_env, train_env
+
+        @train_env.task
+        async def train(epochs: int) -> float:
+            return 0.9
+
+        @report_env.task
+        async def publish(score: float) -> str:
+            return str(score)
+    """,
+    "app/workflow.py": """
+        from app.envs import driver_env
+        from app.tasks import publish, train
+
+        @driver_env.task
+        async def main() -> str:
+            score = await train(3)
+            return await publish(score)
+    """,
+    "deploy.py": """
+        import flyte
+
+        from app.envs import driver_env, train_env
+        from app.workflow import main
+
+        driver_env.add_dependency(train_env)
+
+        if __name__ == "__main__":
+            flyte.deploy(driver_env)
+    """,
+}
+
+# A cycle of depends_on across three modules, closed by add_dependency in a third (FLY402 in wiring.py).
+CYCLE = {
+    "pyproject.toml": "[tool.flyte-lint]\n",
+    "envs_a.py": """
+        import flyte
+
+        a_env = flyte.TaskEnvironment("a")
+    """,
+    "envs_b.py": """
+        import flyte
+
+        from envs_a import a_env
+
+        b_env = flyte.TaskEnvironment("b", depends_on=[a_env])
+    """,
+    "wiring.py": """
+        from envs_a import a_env
+        from envs_b import b_env
+
+        a_env.add_dependency(b_env)
+    """,
+}
+
+
+# -- helpers -----------------------------------------------------------------------------------------
+EMPTY_RC = os.devnull  # no pylintrc or pyproject [tool.pylint] of the machine's or the project's
+
+
+def pylint_messages(root: Path, args: list[str], *, only_ours: bool = True) -> list:
+    """Run real pylint in this process from ``root``; the messages it reports."""
+    reporter = CollectingReporter()
+    old = os.getcwd()
+    os.chdir(root)
+    try:
+        Run([f"--rcfile={EMPTY_RC}", "--persistent=n", PLUGIN, *(ONLY_OURS if only_ours else []), *args],
+            reporter=reporter, exit=False)
+    finally:
+        os.chdir(old)
+    return reporter.messages
+
+
+def pylint_subprocess(root: Path, args: list[str]) -> list[dict]:
+    """Run pylint as a command (``--jobs`` pickles the linter, which pytest's captured streams defeat)."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "pylint", f"--rcfile={EMPTY_RC}", "--persistent=n", PLUGIN, *ONLY_OURS, "--output-format=json2", *args],
+        cwd=root, capture_output=True, text=True,
+    )
+    assert not proc.stderr.strip() or "Traceback" not in proc.stderr, proc.stderr
+    return json.loads(proc.stdout)["messages"]
+
+
+def pylint_keys(root: Path, args: list[str], **kw) -> set[tuple[str, int, str]]:
+    ours = {symbol(code) for code in REGISTRY}
+    if "-j" in args:
+        found = [(m["absolutePath"], m["line"], m["symbol"]) for m in pylint_subprocess(root, args)]
+    else:
+        found = [(m.abspath, m.line, m.symbol) for m in pylint_messages(root, args, **kw)]
+    return {(Path(os.path.relpath(path, root)).as_posix(), line, sym) for path, line, sym in found if sym in ours}
+
+
+def check_keys(root: Path, paths: list[str], extend_select: list[str] = ()) -> set[tuple[str, int, str]]:
+    """What `flyte-lint check <paths>` reports from ``root``, as (file, line, pylint symbol)."""
+    old = os.getcwd()
+    os.chdir(root)
+    try:
+        targets = [Path(p) for p in paths]
+        result = run(targets, settings_for(argparse.Namespace(config=None), targets), Options(extend_select=list(extend_select)))
+    finally:
+        os.chdir(old)
+    assert not result.internal_errors and not result.path_errors
+    return {(Path(os.path.relpath(f.module.path, root)).as_posix(), f.line, symbol(f.code)) for f in result.findings}
+
+
+def project(tmp_path: Path, files: dict[str, str] | str, name: str = "proj") -> Path:
+    files = {"main.py": files} if isinstance(files, str) else files
+    return write_project(tmp_path / name, {k: textwrap.dedent(v).lstrip("\n") for k, v in files.items()})
+
+
+# -- message definitions ---------------------------------------------------------------------------------
+def test_msgids_follow_code_order_severity_and_one_checker_id():
+    assert list(MSGIDS) == sorted(REGISTRY)
+    for number, (code, msgid) in enumerate(MSGIDS.items(), 1):
+        assert msgid[1:] == f"67{number:02d}", (code, msgid)
+        assert msgid[0] == {"error": "E", "warning": "W", "info": "I"}[REGISTRY[code].severity.value]
+    # Pinned: a changed mapping renames messages users may have disabled by id; change it on purpose only.
+    assert MSGIDS["FLY001"] == "E6701" and MSGIDS["FLY101"] == "E6702" and MSGIDS["FLY402"] == "E6715"
+
+
+def test_symbols_are_the_rule_symbols_unless_pylint_has_taken_them():
+    linter = PyLinter()
+    linter.load_default_plugins()
+    import pylint.extensions
+    import pkgutil
+
+    linter.load_plugin_modules(
+        f"pylint.extensions.{m.name}" for m in pkgutil.iter_modules(pylint.extensions.__path__) if not m.name.startswith("_")
+    )
+    taken = {m.symbol for m in linter.msgs_store.messages} | {old for m in linter.msgs_store.messages for _, old in m.old_names}
+    for code, rule in REGISTRY.items():
+        # A new rule whose symbol pylint uses must be added to RENAMED; a stale entry must go.
+        assert (rule.symbol in taken) == (code in pylint_plugin.RENAMED), code
+    assert symbol("FLY001") == "flyte-lint-syntax-error" and symbol("FLY101") == "await-sync-task"
+    linter.load_plugin_modules(["flyte_lint.pylint_plugin"])  # registers next to every pylint message
+    assert linter.msgs_store.get_message_definitions("E6702")[0].symbol == "await-sync-task"
+
+
+# -- unit tests the way pylint plugin authors write them ------------------------------------------------
+class TestChecker(CheckerTestCase):
+    CHECKER_CLASS = FlyteLintChecker
+
+    def test_reports_a_finding_with_its_position(self, tmp_path):
+        path = project(tmp_path, BAD) / "main.py"
+        module = astroid.MANAGER.ast_from_file(str(path), "main", source=True)
+        [finding] = run([path], settings_for(argparse.Namespace(config=None), [path]), Options()).findings
+        with self.assertAddsMessages(MessageTest(
+            msg_id="await-sync-task", line=11, args=f"FLY101 {finding.message}", confidence=HIGH,
+            col_offset=11, end_line=11, end_col_offset=26,
+        )):
+            self.checker.process_module(module)
+
+    def test_good_code_is_quiet(self, tmp_path):
+        path = project(tmp_path, GOOD) / "main.py"
+        with self.assertNoMessages():
+            self.checker.process_module(astroid.MANAGER.ast_from_file(str(path), "main", source=True))
+
+    def test_a_module_alone_is_resolved_against_its_project(self, tmp_path):
+        # pylint named no files (an API caller): the module is still linted with its project's modules,
+        # so deploy.py's add_dependency is known and only the missing report dependency is reported.
+        root = project(tmp_path, MULTI_MODULE)
+        module = astroid.MANAGER.ast_from_file(str(root / "app/workflow.py"), "app.workflow", source=True)
+        self.checker.process_module(module)
+        got = self.linter.release_messages()
+        assert [(m.msg_id, m.line) for m in got] == [("missing-env-dependency", 7)], got
+        assert "'report'" in got[0].args and "'train'" not in got[0].args
+
+
+# -- parity with `flyte-lint check` ------------------------------------------------------------------------
+@pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.code)
+def test_parity_on_every_rule_example(tmp_path, rule):
+    """Every rule on, the notes that are off by default too (`--extend-select ALL` on both sides)."""
+    for which in ("bad", "good"):
+        root = project(tmp_path, {"pyproject.toml": "[tool.flyte-lint]\n", **split_files(rule.example(which))}, which)
+        expected = check_keys(root, ["."], extend_select=["ALL"])
+        assert pylint_keys(root, ["--flyte-lint-extend-select=ALL", "--recursive=y", "."]) == expected, which
+        assert (symbol(rule.code) in {s for _, _, s in expected}) == (which == "bad"), expected
+    # and with the default selection
+    assert pylint_keys(root, ["--recursive=y", "."]) == check_keys(root, ["."])
+
+
+@pytest.mark.parametrize("files", [MULTI_MODULE, CYCLE], ids=["FLY401-across-modules", "FLY402-across-modules"])
+def test_parity_across_modules(tmp_path, files):
+    root = project(tmp_path, files)
+    expected = check_keys(root, ["."])
+    rule = "missing-env-dependency" if files is MULTI_MODULE else "env-dependency-cycle"
+    where = ("app/workflow.py", 7) if files is MULTI_MODULE else ("wiring.py", 4)
+    assert expected == {(*where, rule)}, expected
+    # the directory, recursively
+    assert pylint_keys(root, ["--recursive=y", "."]) == expected
+    # every file named on the command line, as pre-commit and editors do
+    files_given = sorted(p for p in files if p.endswith(".py"))
+    assert pylint_keys(root, files_given) == check_keys(root, files_given) == expected
+    # in parallel: each worker runs the engine over all the files and reports its own
+    assert pylint_keys(root, ["-j", "2", *files_given]) == expected
+    # with every pylint checker on, ours report the same among pylint's own messages
+    assert pylint_keys(root, ["--recursive=y", "."], only_ours=False) == expected
+
+
+def test_one_file_is_resolved_against_its_project(tmp_path):
+    # `pylint app/workflow.py` like `flyte-lint check app/workflow.py`: deploy.py's add_dependency is known.
+    root = project(tmp_path, MULTI_MODULE)
+    assert pylint_keys(root, ["app/workflow.py"]) == check_keys(root, ["app/workflow.py"]) == {
+        ("app/workflow.py", 7, "missing-env-dependency")}
+    assert pylint_keys(root, ["deploy.py"]) == check_keys(root, ["deploy.py"]) == set()
+
+
+def test_parity_on_the_bundled_example_project():
+    root = Path(__file__).resolve().parents[1] / "examples"
+    expected = check_keys(root, ["."])
+    assert len(expected) >= 6
+    assert pylint_keys(root, ["--recursive=y", "."]) == expected
+    assert pylint_keys(root, ["-j", "2", "--recursive=y", "."]) == expected
+
+
+def test_unparsable_files_are_reported_sequentially_and_in_parallel(tmp_path):
+    root = project(tmp_path, {"pyproject.toml": "[tool.flyte-lint]\n", "broken.py": "import flyte\ndef f(:\n",
+                              "bad.py": BAD, "zz_broken.py": "import flyte\n\nx = (\n"})
+    (root / "nul.py").write_bytes(b"import flyte\x00\n")
+    expected = check_keys(root, ["."])
+    assert {(f, s) for f, _, s in expected} == {
+        ("broken.py", "flyte-lint-syntax-error"), ("zz_broken.py", "flyte-lint-syntax-error"),
+        ("nul.py", "flyte-lint-syntax-error"), ("bad.py", "await-sync-task")}
+    assert pylint_keys(root, ["--recursive=y", "."]) == expected
+    assert pylint_keys(root, ["-j", "2", "--recursive=y", "."]) == expected
+
+
+# -- suppressions -----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("comment, suppressed", [
+    ("# pylint: disable=await-sync-task", True),
+    ("# pylint: disable=E6702", True),
+    ("# pylint: disable=unawaited-coroutine", False),
+    ("# noqa: FLY101", True),  # flyte-lint's own suppression holds under pylint too
+])
+def test_line_disable(tmp_path, comment, suppressed):
+    root = project(tmp_path, BAD.replace("return await square(x)", f"return await square(x)  {comment}"))
+    got = pylint_keys(root, ["main.py"])
+    assert got == (set() if suppressed else {("main.py", 11, "await-sync-task")})
+
+
+def test_disables_hold_per_module_for_cross_module_findings(tmp_path):
+    files = dict(MULTI_MODULE)
+    files["app/workflow.py"] = files["app/workflow.py"].replace(
+        "return await publish(score)", "return await publish(score)  # pylint: disable=missing-env-dependency")
+    # a second, unsuppressed finding in another module, linted after the suppressed one
+    files["zz_other.py"] = """
+        from app.envs import driver_env
+        from app.tasks import publish
+
+        @driver_env.task
+        async def other() -> str:
+            return await publish(1.0)
+    """
+    root = project(tmp_path, files)
+    assert check_keys(root, ["."]) == {("app/workflow.py", 7, "missing-env-dependency"),
+                                       ("zz_other.py", 6, "missing-env-dependency")}
+    assert pylint_keys(root, ["--recursive=y", "."]) == {("zz_other.py", 6, "missing-env-dependency")}
+    assert pylint_keys(root, ["-j", "2", "--recursive=y", "."]) == {("zz_other.py", 6, "missing-env-dependency")}
+
+
+def test_block_and_module_level_disables(tmp_path):
+    src = BAD.replace("async def main(x: int) -> int:\n", "async def main(x: int) -> int:\n    # pylint: disable=await-sync-task\n")
+    root = project(tmp_path, {"a.py": src, "b.py": "# pylint: disable=flyte-lint\n" + BAD, "c.py": BAD})
+    assert check_keys(root, ["."]) == {("a.py", 12, "await-sync-task"), ("b.py", 12, "await-sync-task"),
+                                       ("c.py", 11, "await-sync-task")}
+    assert pylint_keys(root, ["--recursive=y", "."]) == {("c.py", 11, "await-sync-task")}
+    assert pylint_keys(root, ["--recursive=y", "--disable=await-sync-task", "."]) == set()
+
+
+# -- options and configuration ---------------------------------------------------------------------------
+def test_flyte_lint_config_is_honoured(tmp_path):
+    root = project(tmp_path, {"pyproject.toml": '[tool.flyte-lint]\nexclude = ["gen"]\nignore = ["FLY103"]\n',
+                              "gen/g.py": BAD, "a.py": BAD, "b.py": BAD.replace("return await square(x)", "square(x).aio\n    return 1")})
+    expected = check_keys(root, ["."])
+    assert expected == {("a.py", 11, "await-sync-task")} | {k for k in expected if k[0] == "b.py"}
+    assert pylint_keys(root, ["--recursive=y", "."]) == expected
+    # excludes hold even for files named explicitly
+    assert pylint_keys(root, ["gen/g.py"]) == check_keys(root, ["gen/g.py"]) == set()
+    (root / "other.toml").write_text('[tool.flyte-lint]\nignore = ["FLY101"]\n')
+    assert ("a.py", 11, "await-sync-task") not in pylint_keys(root, ["--flyte-lint-config=other.toml", "a.py"])
+
+
+def test_root_dir_option(tmp_path):
+    # The envs live under src/ and are imported as `envs`: only a source root makes the import resolve.
+    root = project(tmp_path, {
+        "pyproject.toml": "[tool.flyte-lint]\n",
+        "src/envs.py": 'import flyte\n\na_env = flyte.TaskEnvironment("a")\nb_env = flyte.TaskEnvironment("b")\n',
+        "src/tasks.py": "from envs import b_env\n\n@b_env.task\nasync def leaf() -> int:\n    return 1\n",
+        "flows/flow.py": "from envs import a_env\nfrom tasks import leaf\n\n@a_env.task\nasync def top() -> int:\n    return await leaf()\n",
+    })
+    with_root = pylint_keys(root, ["--flyte-lint-root-dir=src", "flows/flow.py"])
+    assert with_root == {("flows/flow.py", 6, "missing-env-dependency")}
+    assert pylint_keys(root, ["flows/flow.py"]) == check_keys(root, ["flows/flow.py"]) == set()
+
+
+def test_configuration_errors_are_reported_not_swallowed(tmp_path):
+    root = project(tmp_path, {"pyproject.toml": '[tool.flyte-lint]\nselcet = ["FLY1"]\n', "a.py": BAD, "b.py": BAD})
+    messages = [m for m in pylint_messages(root, ["a.py", "b.py"]) if m.symbol == "flyte-lint-error"]
+    assert len(messages) == 1 and "unknown [tool.flyte-lint] key: selcet" in messages[0].msg
+    assert messages[0].msg_id == "F6700"
+
+
+def test_stdin_text_that_differs_from_the_file_is_not_reported_with_stale_positions(tmp_path):
+    root = project(tmp_path, BAD)
+    cmd = [sys.executable, "-m", "pylint", f"--rcfile={EMPTY_RC}", "--persistent=n", PLUGIN, *ONLY_OURS, "--from-stdin", "main.py"]
+    same = subprocess.run(cmd, cwd=root, input=BAD, capture_output=True, text=True)
+    assert "main.py:11:11: E6702" in same.stdout, same.stdout + same.stderr
+    edited = subprocess.run(cmd, cwd=root, input="\n\n" + BAD, capture_output=True, text=True)
+    assert "E6702" not in edited.stdout, edited.stdout
+
+
+# -- cost and dependencies --------------------------------------------------------------------------------
+def test_the_engine_runs_once_per_pylint_run(tmp_path, monkeypatch):
+    import flyte_lint.engine
+
+    calls = []
+    original = flyte_lint.engine.run
+
+    def counting_run(paths, *args, **kw):
+        calls.append(sorted(Path(p).name for p in paths))
+        return original(paths, *args, **kw)
+
+    monkeypatch.setattr(flyte_lint.engine, "run", counting_run)
+    root = project(tmp_path, MULTI_MODULE)
+    assert pylint_keys(root, ["--recursive=y", "."]) == {("app/workflow.py", 7, "missing-env-dependency")}
+    assert calls == [["__init__.py", "deploy.py", "envs.py", "tasks.py", "workflow.py"]]
+
+
+def test_files_that_never_mention_flyte_are_not_parsed_by_the_engine(tmp_path, monkeypatch):
+    from flyte_lint.model import project as project_module
+
+    files = {f"plain{i}.py": f"import os\n\ndef f{i}():\n    return os.getcwd()\n" for i in range(30)}
+    root = project(tmp_path, {**files, "main.py": BAD})
+    loaded: list[Path] = []
+    original = project_module.Project.load
+
+    def load(self, path):
+        loaded.append(Path(path).name)
+        return original(self, path)
+
+    monkeypatch.setattr(project_module.Project, "load", load)
+    assert pylint_keys(root, ["--recursive=y", "."]) == {("main.py", 11, "await-sync-task")}
+    assert set(loaded) == {"main.py"}
+
+
+def test_pylint_with_the_plugin_never_imports_flyte(tmp_path):
+    root = project(tmp_path, {"a.py": BAD, "b.py": GOOD})
+    code = textwrap.dedent("""
+        import sys
+        from importlib.abc import MetaPathFinder
+
+        class NoFlyte(MetaPathFinder):
+            def find_spec(self, name, path=None, target=None):
+                if name == "flyte" or name.startswith("flyte."):
+                    raise ImportError("flyte is not installed here")
+
+        sys.meta_path.insert(0, NoFlyte())
+        from pylint.lint import Run
+        run = Run(sys.argv[1:], exit=False)
+        assert not any(m == "flyte" or m.startswith("flyte.") for m in sys.modules), "flyte was imported"
+        sys.exit(run.linter.msg_status)
+    """)
+    proc = subprocess.run([sys.executable, "-c", code, f"--rcfile={EMPTY_RC}", "--persistent=n", PLUGIN, *ONLY_OURS, "a.py", "b.py"],
+                          cwd=root, capture_output=True, text=True)
+    assert proc.returncode == 2, proc.stdout + proc.stderr  # 2: an error message was issued
+    assert "a.py:11:11: E6702: FLY101 sync task 'demo.square' is awaited directly" in proc.stdout
+    assert "b.py" not in proc.stdout
