@@ -750,6 +750,60 @@ def add_override_keywords(walk: _Walk) -> None:
     _check_override_keywords(template, rejected, extra_by_class[type(template)])
 
 
+def _closed_kwargs(fn: Any) -> Optional[List[str]]:
+    """For a function taking ``**kwargs`` that pops a few names from it and raises TypeError on anything
+    left (``if kwargs: raise TypeError(...)``), the names it accepts; otherwise None."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(inspect.unwrap(fn))))
+    except (OSError, TypeError, SyntaxError):
+        return None
+    func = tree.body[0]
+    if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) or func.args.kwarg is None:
+        return None
+    name = func.args.kwarg.arg
+    accepted = set()
+    closed = False
+    for node in ast.walk(func):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("pop", "get") \
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == name and node.args \
+                and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+            accepted.add(node.args[0].value)
+        if isinstance(node, ast.Compare) and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str) \
+                and any(isinstance(op, ast.In) for op in node.ops) \
+                and any(isinstance(c, ast.Name) and c.id == name for c in node.comparators):
+            accepted.add(node.left.value)
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == name \
+                and any(isinstance(b, ast.Raise) and isinstance(b.exc, ast.Call) and getattr(b.exc.func, "id", "") == "TypeError"
+                        for b in node.body):
+            closed = True
+    return sorted(accepted) if closed else None
+
+
+def add_closed_kwargs(walk: _Walk) -> None:
+    """``extra_keywords`` for methods whose ``**kwargs`` accept only a fixed few names (clone_with)."""
+    import flyte
+
+    for path, entry in walk.callables.items():
+        if not entry.get("var_keyword") or "extra_keywords" in entry or entry["kind"] == "class":
+            continue
+        owner_path, _, attr = path.rpartition(".")
+        owner = walk.classes.get(owner_path)
+        if owner is None:
+            continue
+        extra = _closed_kwargs(inspect.getattr_static(owner, attr, None) or getattr(owner, attr, None))
+        if extra is not None:
+            entry["extra_keywords"] = extra
+    # Verified against the SDK: clone_with rejects anything else.
+    env = flyte.TaskEnvironment("gen-sdk-table-probe")
+    try:
+        env.clone_with("gen-sdk-table-probe-2", bogus_keyword=1)
+    except TypeError:
+        pass
+    else:  # pragma: no cover
+        raise RuntimeError("clone_with accepted an unknown keyword; its extra_keywords need reading anew")
+    env.clone_with("gen-sdk-table-probe-3", cache="auto")
+
+
 # --------------------------------------------------------------------------------------
 # GPU and cache facts
 # --------------------------------------------------------------------------------------
@@ -875,6 +929,7 @@ def build_table() -> Dict[str, Any]:
             _add_object(walk, f"{mod_name}.{name}", getattr(mod, name))
     resolve_returns(walk)
     add_override_keywords(walk)
+    add_closed_kwargs(walk)
     callables = walk.callables
 
     missing = [p for p in REQUIRED_CALLABLES if p not in callables]

@@ -553,6 +553,16 @@ def test_fly104_quiet(tmp_path):
     """)
 
 
+def test_fly104_quiet_for_module_and_class_attributes(tmp_path):
+    # Module and class attributes can be read from elsewhere (`mod.x`, `C.x`): not "never used".
+    check(tmp_path, """
+        PENDING = inc(1)
+
+        class Jobs:
+            first = inc(2)
+    """)
+
+
 def test_fly104_message(tmp_path):
     (msg,) = messages(tmp_path, """
         @env.task

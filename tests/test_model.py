@@ -1070,3 +1070,41 @@ def test_with_runcontext_returns_a_runner_whose_run_has_an_async_twin(tmp_path):
     assert isinstance(runner, Instance)
     run_method = value(a, "rc.run")
     assert isinstance(run_method, External) and sdk.has_async_twin(run_method.path)
+
+
+def test_package_init_importing_its_own_submodules(tmp_path):
+    # `from . import tasks` in pkg/__init__.py imports the submodule pkg.tasks.
+    a = analyse(
+        tmp_path,
+        """
+        # file: pkg/__init__.py
+        from . import tasks
+        from . import tasks as tk
+        from pkg import envs
+        # file: pkg/envs.py
+        import flyte
+
+        env = flyte.TaskEnvironment("p")
+        # file: pkg/tasks.py
+        from .envs import env
+
+        @env.task
+        def t(x: int) -> int:
+            return x
+        # file: main.py
+        import pkg
+        from pkg import tk
+        from pkg import tasks
+
+        @pkg.envs.env.task
+        async def main(x: int) -> int:
+            a = await pkg.tasks.t.aio(x)
+            b = await tk.t.aio(x)
+            c = await pkg.tk.t.aio(x)
+            d = await tasks.t.aio(x)
+            return a + b + c + d
+        """,
+    )
+    assert task_names(a) == ["p.main", "p.t"]
+    assert [(r[1], r[2], r[3]) for r in site_rows(a)] == [(7, "aio", "p.t"), (8, "aio", "p.t"), (9, "aio", "p.t"), (10, "aio", "p.t")]
+    assert value(a, "pkg.envs", module="main").module.name == "pkg.envs"

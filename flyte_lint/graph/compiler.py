@@ -513,7 +513,8 @@ class Compiler:
             return None
         if isinstance(func, nodes.Attribute) and func.attrname == "aio":
             return f"`{func.expr.as_string()}` is not a task that can be resolved statically"
-        if isinstance(func, nodes.Subscript):
+        if isinstance(func, nodes.Subscript) and isinstance(self.resolver.value_of(func.value), Unknown):
+            # (a subscripted class, such as a generic ``Batcher[int, str](...)``, is not a task)
             return f"the callee `{func.as_string()}` is chosen at run time"
         if isinstance(func, nodes.Call):
             inner = self.resolver.value_of(func.func)

@@ -149,14 +149,14 @@ class Analysis:
     def declared_dependencies(self, env: Env) -> list[tuple[nodes.NodeNG, Env | None]]:
         """depends_on of ``env`` as declared, with what a clone inherits from its source env."""
         own = list(env.dependencies)
-        if env.parent is not None and _keyword(env.node, "depends_on") is None:
+        if env.parent is not None and _replaced_depends_on(env) is None:
             own.extend(self.declared_dependencies(env.parent))
         return own
 
     def dependencies_known(self, env: Env) -> bool:
         if env.dependencies_unknown or any(dep is None for _, dep in env.dependencies):
             return False
-        if env.parent is not None and _keyword(env.node, "depends_on") is None:
+        if env.parent is not None and _replaced_depends_on(env) is None:
             return self.dependencies_known(env.parent)
         return True
 
@@ -229,6 +229,14 @@ class Analysis:
             elif id(func) not in self.task_by_function:
                 todo.extend(self._function_callers.get(id(func), ()))
         return False
+
+
+def _replaced_depends_on(env: Env) -> nodes.NodeNG | None:
+    """The ``depends_on=`` a clone passes to replace its source's; ``None`` keeps the inherited list."""
+    declared = _keyword(env.node, "depends_on")
+    if isinstance(declared, nodes.Const) and declared.value is None:
+        return None
+    return declared
 
 
 def _keyword(call: nodes.Call, name: str) -> nodes.NodeNG | None:

@@ -115,6 +115,12 @@ class Resolver:
             return self.function_value(node)
         if isinstance(node, nodes.NamedExpr):
             return self.value_of(node.value)
+        if isinstance(node, nodes.Await) and isinstance(node.value, nodes.Call):
+            # ``await flyte.new_condition.aio(...)``: what awaiting an SDK coroutine gives, where the table says.
+            callee = self.value_of(node.value.func)
+            if isinstance(callee, External) and callee.path.endswith(".aio"):
+                returned = sdk.returns(callee.path)
+                return Instance(returned) if returned else UNKNOWN
         return UNKNOWN
 
     # -- names ---------------------------------------------------------------------------------------
@@ -215,6 +221,12 @@ class Resolver:
         if isinstance(source, External):
             return source.attr(name)
         if isinstance(source, ModuleRef):
+            if source.module.is_package and source.module is self.module_of(stmt):
+                # `from . import tasks` in the package's own __init__: the name is not bound yet when the
+                # statement runs, so Python imports the submodule.
+                located = _locate(source.module.path.parent, name)
+                if located is not None:
+                    return self._module_at(located)
             return self.module_attr(source.module, name)
         if isinstance(source, NamespaceRef):
             return self._submodule(source, name, self.module_of(stmt))
@@ -264,6 +276,9 @@ class Resolver:
             return Method(base, attr)
         if isinstance(base, RemoteTaskRef) and attr in REMOTE_METHODS:
             return Method(base, attr)
+        if isinstance(base, RemoteTaskRef):
+            returned = sdk.returns("flyte.remote.Task.get")
+            return External(f"{returned}.{attr}") if returned else UNKNOWN
         return UNKNOWN
 
     def call_result(self, call: nodes.Call) -> Value:
@@ -283,6 +298,9 @@ class Resolver:
                 if isinstance(target, FunctionRef):
                     return FunctionRef(target.func, traced=True)
                 return target if isinstance(target, TaskRef) else UNKNOWN
+            info = sdk.callable_info(path)
+            if info is not None and info.get("kind") == "class":
+                return Instance(path)
             returned = sdk.returns(path)
             return Instance(returned) if returned else UNKNOWN
         if isinstance(callee, Method):

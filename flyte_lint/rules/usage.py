@@ -54,6 +54,7 @@ def is_discarded(node: nodes.NodeNG) -> bool:
         return True
     name = assigned_name(parent, child)
     if name is not None:
-        if name.name == "_" or (isinstance(name.scope(), nodes.Module) is False and not name_loads(name)):
+        # A module or class attribute may be read from elsewhere (`mod.x`, `C.x`): only locals are checked.
+        if name.name == "_" or (not isinstance(name.scope(), (nodes.Module, nodes.ClassDef)) and not name_loads(name)):
             return True
     return False
