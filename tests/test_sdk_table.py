@@ -87,13 +87,14 @@ def test_schema_shape(table):
             base = callables[path[: -len(".aio")]]
             assert base["async_twin"] and base["returns"] == entry["returns"], path
             assert entry["is_coroutine_function"] is True, path
-        assert ("extra_keywords" in entry) == ("rejected_keywords" in entry), path
+        assert "rejected_keywords" not in entry or "extra_keywords" in entry, path
         if "extra_keywords" in entry:
-            assert path.endswith(".override") and entry["var_keyword"], path
+            assert path.endswith((".override", ".clone_with")) and entry["var_keyword"], path
             for key in ("extra_keywords", "rejected_keywords"):
-                assert entry[key] == sorted(set(entry[key])) and entry[key], path
+                if key in entry:
+                    assert entry[key] == sorted(set(entry[key])) and entry[key], path
             named = {p["name"] for p in entry["params"]}
-            assert not (set(entry["extra_keywords"]) & (named | set(entry["rejected_keywords"]))), path
+            assert not (set(entry["extra_keywords"]) & (named | set(entry.get("rejected_keywords", ())))), path
     for names in table["modules"].values():
         assert names == sorted(names)
 
@@ -334,3 +335,8 @@ def test_override_keywords_match_the_sdk(table):
     assert probe.override(task_type="flyte-lint-probe").task_type == "flyte-lint-probe"
     for name in entry["extra_keywords"]:
         probe.override(**{name: getattr(probe, name)})
+
+
+def test_clone_with_accepts_only_its_named_parameters_and_cache_reusable(table):
+    entry = table["callables"]["flyte.TaskEnvironment.clone_with"]
+    assert entry["var_keyword"] is True and entry["extra_keywords"] == ["cache", "reusable"]
