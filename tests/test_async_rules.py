@@ -350,6 +350,23 @@ def test_fly102_quiet(tmp_path):
     """)
 
 
+def test_fly102_quiet_in_a_decorator_factory_and_default_values(tmp_path):
+    # A decorator and default values run when the def runs (at import), not when the task body runs.
+    check(tmp_path, """
+        def factory(n: int):
+            square(n)
+
+            def deco(f):
+                return f
+            return deco
+
+        @env.task
+        @factory(2)
+        async def main(x: int, y: int = square(3)) -> int:
+            return x + y
+    """)
+
+
 def test_fly102_fixes(tmp_path):
     source = """
         @env.task

@@ -1108,3 +1108,40 @@ def test_package_init_importing_its_own_submodules(tmp_path):
     assert task_names(a) == ["p.main", "p.t"]
     assert [(r[1], r[2], r[3]) for r in site_rows(a)] == [(7, "aio", "p.t"), (8, "aio", "p.t"), (9, "aio", "p.t"), (10, "aio", "p.t")]
     assert value(a, "pkg.envs", module="main").module.name == "pkg.envs"
+
+
+def test_decorators_defaults_and_annotations_run_in_the_outer_scope(tmp_path):
+    a = analyse(
+        tmp_path,
+        """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        def factory(n):
+            def deco(f):
+                return f
+            return deco
+
+        def default() -> int:
+            return 1
+
+        @env.task
+        @factory(2)
+        async def main(x: int, y: int = default(), z=lambda q=default(): q) -> int:
+            return default()
+        """,
+    )
+    from flyte_lint.model.resolver import enclosing_function
+
+    where = {
+        call.node.lineno: [c.function.name if c.function is not None else None for c in a.calls if c.node.lineno == call.node.lineno]
+        for call in a.calls
+    }
+    assert where[14] == [None]  # @factory(2): runs at import time
+    assert where[15] == [None, None]  # defaults, also of the lambda
+    assert where[16] == ["main"]
+    fn = {f.name: f for f in a.functions}
+    assert enclosing_function(fn["deco"]) is fn["factory"]
+    assert {t.name for t in a.context_tasks(fn["default"])} == {"demo.main"}
+    assert a.context_tasks(fn["factory"]) == set()

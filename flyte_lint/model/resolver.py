@@ -44,10 +44,10 @@ def enclosing_function(node: nodes.NodeNG) -> nodes.FunctionDef | nodes.Lambda |
     parent = node.parent
     while parent is not None and not isinstance(parent, nodes.Module):
         if isinstance(parent, (nodes.FunctionDef, nodes.Lambda)):
-            # A default value or decorator belongs to the outer scope, not the function body.
-            if isinstance(parent, nodes.FunctionDef) and (
-                node in (parent.decorators.nodes if parent.decorators else [])
-                or _is_in_arguments(node, parent)
+            # A default value, annotation or decorator is evaluated in the outer scope, when the def runs.
+            # (``node`` is the child of ``parent`` on the way up: the Decorators node, not one decorator.)
+            if node is parent.args or (
+                isinstance(parent, nodes.FunctionDef) and (node is parent.decorators or node is parent.returns)
             ):
                 node, parent = parent, parent.parent
                 continue
@@ -55,9 +55,6 @@ def enclosing_function(node: nodes.NodeNG) -> nodes.FunctionDef | nodes.Lambda |
         node, parent = parent, parent.parent
     return None
 
-
-def _is_in_arguments(node: nodes.NodeNG, func: nodes.FunctionDef) -> bool:
-    return node is func.args or (node is func.returns and func.returns is not None)
 
 
 class Resolver:
