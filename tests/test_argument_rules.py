@@ -629,13 +629,6 @@ def test_fly302_task_override_extra_keywords_are_accepted(tmp_path):
     """)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="flyte_api.json records clone_with as open-ended (**kwargs, no extra_keywords), but the SDK "
-    "accepts only cache= and reusable= there and raises TypeError 'Unexpected keyword arguments' for any "
-    "other: the table generator should record extra_keywords ['cache', 'reusable'] for "
-    "flyte.TaskEnvironment.clone_with",
-)
 def test_fly302_clone_with_unknown_keyword(tmp_path):
     check(tmp_path, """
         import flyte

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import textwrap
 
-import pytest
-
 from expectutil import check
 from lintutil import messages
 
@@ -212,12 +210,6 @@ def test_fly401_clone_with_replacing_depends_on_is_reported(tmp_path):
     """)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="model/analysis.py treats an explicit clone_with(..., depends_on=None) as replacing depends_on "
-    "(declared_dependencies/dependencies_known test `_keyword(env.node, 'depends_on') is None`), but the "
-    "SDK only replaces it when the value is not None, so the clone inherits the parent's dependencies",
-)
 def test_fly401_quiet_when_clone_with_passes_depends_on_none(tmp_path):
     check(tmp_path, """
         import flyte
@@ -381,6 +373,35 @@ def test_fly402_self_dependency(tmp_path):
     check(tmp_path, src)
     [msg] = messages(tmp_path, src)
     assert "Cannot add self as a dependency" in msg and "ValueError" in msg
+
+
+def test_fly402_quiet_when_the_source_env_depends_on_its_clone(tmp_path):
+    # clone_with copies depends_on when it runs: b's list is [x]; a -> b is no cycle.
+    check(tmp_path, """
+        import flyte
+
+        a = flyte.TaskEnvironment("a")
+        x = flyte.TaskEnvironment("x")
+        a.add_dependency(x)
+        b = a.clone_with("b")
+        a.add_dependency(b)
+    """)
+
+
+def test_fly402_cycles_through_what_a_clone_inherits(tmp_path):
+    check(tmp_path, """
+        import flyte
+
+        a = flyte.TaskEnvironment("a")
+        b = flyte.TaskEnvironment("b", depends_on=[a])
+        c = b.clone_with("c")
+        a.add_dependency(c)  # expect: FLY402
+        x = flyte.TaskEnvironment("x")
+        y = flyte.TaskEnvironment("y")
+        x.add_dependency(y)
+        x2 = x.clone_with("x2")
+        y.add_dependency(x2)  # expect: FLY402
+    """)
 
 
 def test_fly402_quiet_on_a_dag(tmp_path):

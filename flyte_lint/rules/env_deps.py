@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-import networkx as nx
 from astroid import nodes
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.entities import Env
@@ -126,7 +128,9 @@ class EnvDependencyCycle(Rule):
     runtime_effect = "RecursionError"
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
-        graph = analysis.dependency_graph
+        import networkx as nx
+
+        graph = certain_dependency_graph(analysis)
         reported: set[int] = set()
         for cycle in sorted(nx.simple_cycles(graph), key=lambda c: sorted(e.label for e in c)):
             edges = [(cycle[i], cycle[(i + 1) % len(cycle)]) for i in range(len(cycle))]
@@ -152,9 +156,52 @@ class EnvDependencyCycle(Rule):
             yield self.finding(module, declared, message)
 
 
+def _added(node: nodes.NodeNG) -> bool:
+    """The dependency is an ``env.add_dependency(...)`` argument (not an element of ``depends_on=[...]``)."""
+    return isinstance(node.parent, nodes.Call)
+
+
+def _runs_before(node: nodes.NodeNG, call: nodes.NodeNG) -> bool:
+    """``node`` certainly runs before ``call``: module-level statements of one module, ``node`` first."""
+    first, second = node.statement(), call.statement()
+    return (
+        node.root() is call.root()
+        and isinstance(first.parent, nodes.Module)
+        and isinstance(second.parent, nodes.Module)
+        and (first.lineno or 0) < (second.lineno or 0)
+    )
+
+
+def certain_dependencies(env: Env) -> list[tuple[nodes.NodeNG, Env | None]]:
+    """The dependencies ``env`` certainly has. ``clone_with`` copies its source's ``depends_on`` list when
+    it runs (unless given a ``depends_on`` that is not None), so a clone inherits the source's constructor
+    dependencies, but an ``add_dependency`` on the source only when it certainly ran before the clone."""
+    own = list(env.dependencies)
+    if env.parent is not None:
+        given = next((kw.value for kw in env.node.keywords or [] if kw.arg == "depends_on"), None)
+        if given is None or (isinstance(given, nodes.Const) and given.value is None):
+            own.extend(
+                (node, dep) for node, dep in certain_dependencies(env.parent)
+                if not _added(node) or _runs_before(node, env.node)
+            )
+    return own
+
+
+def certain_dependency_graph(analysis: Analysis) -> "nx.DiGraph":
+    import networkx as nx
+
+    """Edges env -> dependency that certainly exist, each with the node that declares it first."""
+    graph = nx.DiGraph()
+    for env in analysis.envs:
+        graph.add_node(env)
+        for node, dep in certain_dependencies(env):
+            if dep is not None and not graph.has_edge(env, dep):
+                graph.add_edge(env, dep, declared_at=node)
+    return graph
+
+
 def _position(node: nodes.NodeNG, env: Env) -> tuple:
     """Where a dependency is declared, ordered by when it takes effect: ``depends_on=[...]`` needs its
     target to exist already, so a cycle can only be closed by an ``add_dependency`` call; among those,
     by file and source position."""
-    added = isinstance(node.parent, nodes.Call)
-    return (added, str(node.root().file), node.lineno or 0, node.col_offset or 0)
+    return (_added(node), str(node.root().file), node.lineno or 0, node.col_offset or 0)
