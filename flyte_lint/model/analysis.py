@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-import networkx as nx
 from astroid import nodes
 
 from flyte_lint.model.entities import CallSite, Env, Task
@@ -161,7 +160,10 @@ class Analysis:
         return True
 
     @cached_property
-    def dependency_graph(self) -> nx.DiGraph:
+    def dependency_graph(self):
+        """Environments and their declared dependencies, as a networkx DiGraph."""
+        import networkx as nx
+
         graph = nx.DiGraph()
         for env in self.envs:
             graph.add_node(env)
@@ -174,6 +176,8 @@ class Analysis:
         """``other`` is ``env`` itself or in its transitive depends_on."""
         if env is other:
             return True
+        import networkx as nx
+
         graph = self.dependency_graph
         return graph.has_node(env) and graph.has_node(other) and nx.has_path(graph, env, other)
 

@@ -57,7 +57,9 @@ class Project:
         for root in roots:
             self.add_root(root)
         self._by_path: dict[Path, Module] = {}
-        self._lookup_cache: dict[tuple[Path, str], Path | None] = {}
+        self._lookup_cache: dict[tuple[Path | None, str], Path | None] = {}
+        self._search_cache: dict[Path | None, list[Path]] = {}
+        self._dir_cache: dict[Path, frozenset[str]] = {}
 
     def add_root(self, root: Path) -> None:
         root = root.resolve()
@@ -107,20 +109,27 @@ class Project:
 
     # -- import resolution ----------------------------------------------------------------------------
     def locate(self, dotted: str, near: Path | None = None) -> Path | None:
-        """The file ``dotted`` resolves to, searching ``near`` (the importer's folder) first, then the roots."""
-        search = ([near] if near is not None else []) + self.roots
-        if near is not None:
-            # Layouts such as src/ or monorepo packages: a folder between the importer and its root may be
-            # the real import root (like an installed package's source folder).
-            search += self._ancestors_within_roots(near)
-        for base in search:
-            key = (base, dotted)
-            if key not in self._lookup_cache:
-                self._lookup_cache[key] = _locate(base, dotted)
-            found = self._lookup_cache[key]
+        """The file ``dotted`` resolves to, searching ``near`` (the importer's folder) first, then the roots,
+        then the folders between ``near`` and its root (src/ layouts, monorepo packages)."""
+        key = (near, dotted)
+        if key in self._lookup_cache:
+            return self._lookup_cache[key]
+        found = None
+        for base in self._search_path(near):
+            found = self._locate_cached(base, dotted)
             if found is not None:
-                return found
-        return None
+                break
+        self._lookup_cache[key] = found
+        return found
+
+    def _search_path(self, near: Path | None) -> list[Path]:
+        cached = self._search_cache.get(near)
+        if cached is None:
+            cached = ([near] if near is not None else []) + self.roots
+            if near is not None:
+                cached += self._ancestors_within_roots(near)
+            self._search_cache[near] = cached
+        return cached
 
     def _ancestors_within_roots(self, folder: Path) -> list[Path]:
         for root in self.roots:
@@ -128,15 +137,49 @@ class Project:
                 return [p for p in folder.parents if p != root and root in p.parents]
         return []
 
+    def _entries(self, directory: Path) -> frozenset[str]:
+        """The names in ``directory`` (listed once): existence checks without a stat per candidate."""
+        entries = self._dir_cache.get(directory)
+        if entries is None:
+            try:
+                entries = frozenset(os.listdir(directory))
+            except OSError:
+                entries = frozenset()
+            self._dir_cache[directory] = entries
+        return entries
+
+    def _locate_cached(self, base: Path, dotted: str) -> Path | None:
+        parts = dotted.split(".")
+        directory = base
+        for part in parts[:-1]:
+            if part not in self._entries(directory):
+                return None
+            directory = directory / part
+        last = parts[-1]
+        entries = self._entries(directory)
+        if last in entries and "__init__.py" in self._entries(directory / last):
+            return _locate(base, dotted)
+        if last + ".py" in entries:
+            return _locate(base, dotted)
+        return None
+
     def find_module(self, dotted: str, importer: Module | None = None) -> Module | None:
         """The project module ``dotted`` resolves to from ``importer`` (its folder first, then the roots)."""
         found = self.locate(dotted, importer.path.parent if importer is not None else None)
         return self.load(found) if found is not None else None
 
     def is_namespace_package(self, dotted: str, importer: Module | None = None) -> bool:
-        bases = ([importer.path.parent] if importer else []) + self.roots
-        rel = Path(*dotted.split("."))
-        return any((base / rel).is_dir() for base in bases)
+        parts = dotted.split(".")
+        for base in self._search_path(importer.path.parent if importer else None):
+            directory = base
+            for part in parts:
+                if part not in self._entries(directory):
+                    break
+                directory = directory / part
+            else:
+                if directory.is_dir():
+                    return True
+        return False
 
 
 def _locate(base: Path, dotted: str) -> Path | None:

@@ -7,6 +7,7 @@ of analysed code. Whatever it cannot pin down resolves to UNKNOWN, and rules sta
 
 from __future__ import annotations
 
+import builtins
 from pathlib import Path
 
 from astroid import nodes
@@ -66,6 +67,7 @@ class Resolver:
         self._busy: set[int] = set()
         self._functions: dict[int, Value] = {}
         self._modules: dict[int, Module] = {}
+        self._globals: dict[tuple, Value] = {}
 
     # -- plumbing ------------------------------------------------------------------------------------
     def module_of(self, node: nodes.NodeNG) -> Module:
@@ -122,6 +124,36 @@ class Resolver:
 
     # -- names ---------------------------------------------------------------------------------------
     def lookup(self, name: str, at: nodes.NodeNG) -> Value:
+        if self._is_global_use(name, at):
+            # A module-level (or builtin) name used inside a function: its bindings do not depend on where
+            # in the function it is used, so resolve it once per module.
+            key = ("global", id(at.root()), name)
+            found = self._globals.get(key)
+            if found is None:
+                found = self._lookup(name, at)
+                self._globals[key] = found
+            return found
+        return self._lookup(name, at)
+
+    @staticmethod
+    def _is_global_use(name: str, at: nodes.NodeNG) -> bool:
+        scope = at.scope()
+        if isinstance(scope, nodes.Module):
+            return False  # module-level uses see only the bindings before them
+        while not isinstance(scope, nodes.Module):
+            if name in scope.locals:
+                return False
+            scope = scope.parent.scope() if scope.parent is not None else scope.root()
+        return True
+
+    def _lookup(self, name: str, at: nodes.NodeNG) -> Value:
+        if not _bound_in_scopes(name, at):
+            # Not bound anywhere around it: a star import or a builtin. (Answering here also spares astroid
+            # building its builtins module from live objects.)
+            starred = self._star_lookup(at.root(), name)
+            if not isinstance(starred, Unknown):
+                return starred
+            return External(f"builtins.{name}") if name in _BUILTIN_NAMES else UNKNOWN
         try:
             scope, stmts = at.lookup(name)
         except Exception:  # astroid lookup on odd trees  # pragma: no cover
@@ -368,6 +400,19 @@ class Resolver:
         env = Env(node=call, module=self.module_of(call), name=name, name_node=name_node, origin=origin, parent=parent)
         self.envs[id(call)] = env
         return env
+
+
+_BUILTIN_NAMES = frozenset(dir(builtins))
+
+
+def _bound_in_scopes(name: str, at: nodes.NodeNG) -> bool:
+    scope = at.scope()
+    while True:
+        if name in scope.locals:
+            return True
+        if isinstance(scope, nodes.Module) or scope.parent is None:
+            return False
+        scope = scope.parent.scope()
 
 
 def _argument(call: nodes.Call, index: int, keyword: str) -> nodes.NodeNG | None:

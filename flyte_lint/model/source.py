@@ -10,12 +10,15 @@ import io
 import tokenize
 from dataclasses import dataclass, field
 
-import astroid
-from astroid import nodes
-from astroid.builder import AstroidBuilder
-from astroid.manager import AstroidManager
+import ast
 
-_BUILDER = AstroidBuilder(AstroidManager(), apply_transforms=False)
+from astroid import nodes
+from astroid.manager import AstroidManager
+from astroid.rebuilder import TreeRebuilder
+
+# The manager is only handed to the rebuilder; it is never bootstrapped (no builtins module is built from
+# live objects) and nothing is ever imported through it.
+_MANAGER = AstroidManager()
 
 
 class ParseFailure(Exception):
@@ -44,18 +47,18 @@ def decode_source(data: bytes) -> str:
 
 
 def parse_module(text: str, modname: str, path: str) -> nodes.Module:
-    """Build the astroid tree of ``text``; raises ParseFailure on invalid syntax or absurd nesting."""
+    """Build the lean astroid tree of ``text``; raises ParseFailure on invalid syntax or absurd nesting."""
     try:
-        module, builder = _BUILDER._data_build(text, modname, path)
-    except astroid.AstroidSyntaxError as exc:
-        err = exc.error
-        if isinstance(err, SyntaxError):
-            raise ParseFailure(f"syntax error: {err.msg}", err.lineno or 1, (err.offset or 1)) from None
-        raise ParseFailure(f"cannot parse: {err}") from None
+        tree = ast.parse(text, filename=path)
+        builder = TreeRebuilder(_MANAGER, text)
+        module = builder.visit_module(tree, modname, path, path.endswith("__init__.py"))
+    except SyntaxError as err:
+        raise ParseFailure(f"syntax error: {err.msg}", err.lineno or 1, err.offset or 1) from None
     except RecursionError:
         raise ParseFailure("too deeply nested to analyse (recursion limit)") from None
     except (MemoryError, ValueError, TypeError) as exc:
         raise ParseFailure(f"cannot parse: {exc}") from None
+    module.file_encoding = "utf-8"
     # The part of astroid's post-build step that needs no import: bind ``from x import y`` names.
     for from_node, global_names in builder._import_from_nodes:
         for name, asname in from_node.names:

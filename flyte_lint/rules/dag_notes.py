@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Iterable
 
-import networkx as nx
 
 from flyte_lint.model.analysis import Analysis
 from flyte_lint.rules.base import Finding, Rule, Severity, register
@@ -119,6 +118,8 @@ class RecursiveTask(_DagNote):
     fix = "Nothing to fix if recursion is intended; make sure it terminates, since each level is a separate task run."
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
+        import networkx as nx
+
         calls = nx.DiGraph()
         sites = {}
         for site in analysis.call_sites:
