@@ -719,8 +719,17 @@ async def inc(x: int) -> int:
         # quiet: a plain helper returns the coroutine and the task awaits it
         ("def make(x):\n    return inc(x)\n\n@env.task\nasync def main(x: int) -> int:\n    return await make(x)\n",
          True, None),
+        # FLY102: asyncio.run inside a sync task body starts a loop, and the SDK sees it
+        ("@env.task\ndef main(x: int) -> int:\n    async def go() -> int:\n        return square(x)\n"
+         "    return asyncio.run(go())\n", False, "SyncTaskCallInAsyncContextError"),
+        # quiet: a coroutine kept as a class attribute and awaited later
+        ("class Jobs:\n    first = inc(2)\n\n@env.task\nasync def main(x: int) -> int:\n    return await Jobs.first\n",
+         True, None),
     ],
-    ids=["sync-helper-sync-task", "to-thread-helper", "sync-helper-flyte-run", "returned-coroutine", "helper-returns-coroutine"],
+    ids=[
+        "sync-helper-sync-task", "to-thread-helper", "sync-helper-flyte-run", "returned-coroutine",
+        "helper-returns-coroutine", "asyncio-run-in-sync-task", "class-attribute-coroutine",
+    ],
 )
 def test_sdk_behaviour_behind_the_rules(body, ok, error):
     r = run_program(SDK_HEADER + "\n" + body, entry="main", args={"x": 2})
