@@ -188,9 +188,9 @@ def certain_dependencies(env: Env) -> list[tuple[nodes.NodeNG, Env | None]]:
 
 
 def certain_dependency_graph(analysis: Analysis) -> "nx.DiGraph":
+    """Edges env -> dependency that certainly exist, each with the node that declares it first."""
     import networkx as nx
 
-    """Edges env -> dependency that certainly exist, each with the node that declares it first."""
     graph = nx.DiGraph()
     for env in analysis.envs:
         graph.add_node(env)
