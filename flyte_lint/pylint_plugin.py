@@ -12,7 +12,8 @@ never processed as a module; its FLY001 finding is emitted when the checker clos
 Message symbols are the rule symbols, except FLY001's (``syntax-error`` is pylint's E0001), which is
 ``flyte-lint-syntax-error`` here. Message ids use pylint's range for external checkers with the
 base id 67: ``<letter>67<nn>`` where the letter follows the rule severity (error E, warning W, info I)
-and ``nn`` numbers the rules in code order from 01 (FLY001 is E6701). ``F6700`` (flyte-lint-error)
+and ``nn`` is the rule's number in ``NUMBERS``: first assigned in code order from 01 (FLY001 is E6701),
+then append-only so that ids stay stable as rules are added. ``F6700`` (flyte-lint-error)
 reports a configuration or internal error of flyte-lint itself.
 
 Nothing here imports flyte; neither does the engine.
@@ -43,12 +44,29 @@ ERROR_SYMBOL = "flyte-lint-error"
 RENAMED = {"FLY001": "flyte-lint-syntax-error"}  # pylint's E0001 is syntax-error
 
 
+# The number of each rule's message id. Append-only: a number, once released, is never changed or reused,
+# so `--disable=E6725` keeps meaning missing-env-dependency. First assigned in code order; a new rule takes the next
+# free number (tests/test_pylint_plugin.py fails until it is added here; until then it gets one provisionally).
+NUMBERS = {
+    "FLY001": 1, "FLY101": 2, "FLY102": 3, "FLY103": 4, "FLY104": 5, "FLY105": 6, "FLY106": 7, "FLY107": 8,
+    "FLY201": 9, "FLY202": 10, "FLY203": 11, "FLY301": 12, "FLY302": 13, "FLY303": 14, "FLY304": 15,
+    "FLY305": 16, "FLY306": 17, "FLY307": 18, "FLY308": 19, "FLY309": 20, "FLY310": 21, "FLY311": 22,
+    "FLY312": 23, "FLY313": 24, "FLY401": 25, "FLY402": 26, "FLY403": 27, "FLY501": 28, "FLY502": 29,
+    "FLY503": 30, "FLY504": 31, "FLY505": 32, "FLY506": 33, "FLY507": 34, "FLY508": 35, "FLY509": 36,
+    "FLY510": 37, "FLY511": 38, "FLY601": 39, "FLY602": 40, "FLY603": 41, "FLY701": 42, "FLY702": 43,
+    "FLY703": 44,
+}
+
+
 def message_ids() -> dict[str, str]:
-    """Rule code -> pylint msgid, e.g. FLY001 -> E6701: rules numbered in code order from 01."""
-    codes = sorted(REGISTRY)
-    if len(codes) > 99:  # pragma: no cover - two digits per checker id
-        raise RuntimeError("pylint leaves two digits per checker: at most 99 flyte-lint rules")
-    return {code: f"{LETTERS[REGISTRY[code].severity]}{BASE_ID}{i:02d}" for i, code in enumerate(codes, 1)}
+    """Rule code -> pylint msgid: the severity letter, the base id 67 and the rule's number (FLY001 -> E6701)."""
+    numbers = dict(NUMBERS)
+    for code in sorted(REGISTRY):
+        if code not in numbers:
+            numbers[code] = max(numbers.values(), default=0) + 1
+    if max(numbers.values(), default=0) > 99:  # pragma: no cover
+        raise RuntimeError("pylint leaves two digits per checker: at most 99 flyte-lint message numbers")
+    return {code: f"{LETTERS[REGISTRY[code].severity]}{BASE_ID}{numbers[code]:02d}" for code in sorted(REGISTRY)}
 
 
 def symbol(code: str) -> str:

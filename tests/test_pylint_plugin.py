@@ -168,13 +168,21 @@ def project(tmp_path: Path, files: dict[str, str] | str, name: str = "proj") -> 
 
 
 # -- message definitions ---------------------------------------------------------------------------------
-def test_msgids_follow_code_order_severity_and_one_checker_id():
-    assert list(MSGIDS) == sorted(REGISTRY)
-    for number, (code, msgid) in enumerate(MSGIDS.items(), 1):
-        assert msgid[1:] == f"67{number:02d}", (code, msgid)
+def test_msgids_are_stable_unique_follow_severity_and_share_one_checker_id():
+    missing = sorted(set(REGISTRY) - set(pylint_plugin.NUMBERS))
+    next_free = max(pylint_plugin.NUMBERS.values()) + 1
+    assert not missing, (
+        f"give the new rules pylint message numbers: add {', '.join(f'{c!r}: {n}' for n, c in enumerate(missing, next_free))} "
+        "to NUMBERS in flyte_lint/pylint_plugin.py (append-only: never renumber a released rule)"
+    )
+    numbers = list(pylint_plugin.NUMBERS.values())
+    assert len(set(numbers)) == len(numbers) and 0 < min(numbers) and max(numbers) <= 99
+    for code, msgid in MSGIDS.items():
+        assert msgid[1:] == f"67{pylint_plugin.NUMBERS[code]:02d}", (code, msgid)
         assert msgid[0] == {"error": "E", "warning": "W", "info": "I"}[REGISTRY[code].severity.value]
-    # Pinned: a changed mapping renames messages users may have disabled by id; change it on purpose only.
-    assert MSGIDS["FLY001"] == "E6701" and MSGIDS["FLY101"] == "E6702" and MSGIDS["FLY402"] == "E6715"
+    # Pinned: a changed id renames a message users may have disabled by id.
+    assert [MSGIDS[c] for c in ("FLY001", "FLY101", "FLY401", "FLY402")] == ["E6701", "E6702", "E6725", "E6726"]
+    assert pylint_plugin.ERROR_MSGID == "F6700"
 
 
 def test_symbols_are_the_rule_symbols_unless_pylint_has_taken_them():
@@ -403,7 +411,7 @@ def test_files_that_never_mention_flyte_are_not_parsed_by_the_engine(tmp_path, m
 
 
 def test_pylint_with_the_plugin_never_imports_flyte(tmp_path):
-    root = project(tmp_path, {"a.py": BAD, "b.py": GOOD})
+    root = project(tmp_path, {"a.py": BAD, "b.py": GOOD.replace('"demo"', '"other"')})
     code = textwrap.dedent("""
         import sys
         from importlib.abc import MetaPathFinder
