@@ -432,3 +432,46 @@ def test_pylint_with_the_plugin_never_imports_flyte(tmp_path):
     assert proc.returncode == 2, proc.stdout + proc.stderr  # 2: an error message was issued
     assert "a.py:11:11: E6702: FLY101 sync task 'demo.square' is awaited directly" in proc.stdout
     assert "b.py" not in proc.stdout
+
+
+def test_loaded_and_configured_from_pyproject(tmp_path):
+    """The README's pyproject snippet: no command-line flags at all."""
+    fanout = """
+        import flyte
+
+        env = flyte.TaskEnvironment("fan")
+
+        @env.task
+        async def leaf(i: int) -> int:
+            return i
+
+        @env.task
+        async def main(n: int) -> list[int]:
+            out = []
+            for i in range(n):
+                out.append(await leaf(i))
+            return out
+    """
+    pyproject = """
+        [tool.flyte-lint]
+
+        [tool.pylint.main]
+        load-plugins = ["flyte_lint.pylint_plugin"]
+        disable = ["all"]
+        enable = ["flyte-lint"]
+
+        [tool.pylint.flyte-lint]
+        flyte-lint-extend-select = ["FLY7"]  # the notes, off by default
+    """
+    root = project(tmp_path, {"pyproject.toml": pyproject, "main.py": fanout})
+    reporter = CollectingReporter()
+    old = os.getcwd()
+    os.chdir(root)
+    try:
+        Run(["--rcfile=pyproject.toml", "--persistent=n", "main.py"], reporter=reporter, exit=False)
+    finally:
+        os.chdir(old)
+    got = {(m.msg_id, m.symbol, m.line) for m in reporter.messages}
+    assert got == {(MSGIDS["FLY701"], "dynamic-fanout", 13)}, reporter.messages
+    assert MSGIDS["FLY701"].startswith("I67")
+    assert check_keys(root, ["main.py"], extend_select=["FLY7"]) == {("main.py", 13, "dynamic-fanout")}
