@@ -80,6 +80,10 @@ class Compiler:
                 frame.vars[arg.name] = Flow(const=self._const(defaults[arg.name], frame))
             else:
                 frame.vars[arg.name] = Flow()
+        for name in (args.vararg, args.kwarg):
+            if name:
+                flow = arguments.get(name)
+                frame.vars[name] = flow if flow is not None and not defaults_only else Flow()
 
     # -- nodes and edges -----------------------------------------------------------------------------
     def _add_node(self, node_id: str, *, kind: str, task: str | None, site_module, line: int, ctx: Context,
@@ -152,25 +156,33 @@ class Compiler:
             if source in self.graph and self.graph.nodes[source].get("parent") == self.graph.nodes[target].get("parent"):
                 self.graph.add_edge(source, target, kind="data")
 
-    def _start(self, frame: Frame, pending: Iterable[Pending], ctx: Context) -> list[str]:
-        """Start pending invocations at this point of the body: they follow the current frontier."""
-        started: list[str] = []
+    def _start(self, frame: Frame, pending: Iterable[Pending], ctx: Context) -> tuple[frozenset[str], set[str]]:
+        """Start pending invocations at this point of the body: each follows the current frontier, none
+        follows another (they run concurrently). Returns the node ids whose outputs they produce, and the
+        nodes that complete when they all have."""
+        sources: set[str] = set()
+        completes: set[str] = set()
+        entry = set(frame.frontier)
         for item in pending:
-            if item in self.started:
-                if item.node_id:
-                    started.append(item.node_id)
-                continue
-            self.started.add(item)
-            if item.helper is not None:
-                func, call, flows, hctx = item.helper
-                result = self._inline(func, call, flows, frame, hctx)
-                started.extend(self._await(frame, result, ctx).sources)
-                continue
-            node_id = item.node_id
-            self.graph.nodes[node_id]["never_runs"] = False
-            self._order_edges(frame, node_id)
-            started.append(node_id)
-        return started
+            if item not in self.started:
+                self.started.add(item)
+                if item.helper is not None:
+                    # An async helper runs its body from here; its tasks follow `entry`, not the other starts.
+                    func, call, flows, hctx = item.helper
+                    frame.frontier = set(entry)
+                    result = self._await(frame, self._inline(func, call, flows, frame, hctx), ctx)
+                    item.sources, item.completes = result.sources, frozenset(frame.frontier)
+                    frame.frontier = set(entry)
+                else:
+                    self.graph.nodes[item.node_id]["never_runs"] = False
+                    self._order_edges(frame, item.node_id)
+            if item.node_id:
+                sources.add(item.node_id)
+                completes.add(item.node_id)
+            else:
+                sources |= item.sources
+                completes |= item.completes
+        return frozenset(sources), completes
 
     def _order_edges(self, frame: Frame, node_id: str) -> None:
         for before in frame.frontier:
@@ -195,9 +207,24 @@ class Compiler:
         return False
 
     def _await(self, frame: Frame, flow: Flow, ctx: Context) -> Flow:
-        done = self._start(frame, flow.pending, ctx)
-        self._complete(frame, done)
-        return Flow(flow.sources | frozenset(done), (), flow.const)
+        sources, completes = self._start(frame, flow.pending, ctx)
+        self._complete(frame, completes)
+        return Flow(flow.sources | sources, (), flow.const, self._started_items(flow.items))
+
+    def _started_items(self, items):
+        """Element flows once their pending invocations have started: each carries its own results."""
+        if items is None:
+            return None
+
+        def started(flow: Flow) -> Flow:
+            sources = set(flow.sources)
+            for item in flow.pending:
+                sources |= {item.node_id} if item.node_id else item.sources
+            return Flow(frozenset(sources), (), flow.const, self._started_items(flow.items))
+
+        if isinstance(items, dict):
+            return {key: started(flow) for key, flow in items.items()}
+        return tuple(started(flow) for flow in items)
 
     # -- statements ----------------------------------------------------------------------------------
     def _block(self, body: list[nodes.NodeNG], frame: Frame, ctx: Context) -> None:
@@ -322,8 +349,13 @@ class Compiler:
             frame.vars[target.name] = (frame.vars.get(target.name, Flow()) | flow) if merge else flow
         elif isinstance(target, (nodes.Tuple, nodes.List)):
             values = flow.const if isinstance(flow.const, (tuple, list)) and len(flow.const) == len(target.elts) else None
+            starred = any(isinstance(e, nodes.Starred) for e in target.elts)
+            parts = flow.items if isinstance(flow.items, tuple) and len(flow.items) == len(target.elts) and not starred else None
             for i, element in enumerate(target.elts):
-                part = Flow(flow.sources, flow.pending, values[i] if values is not None else NOTHING)
+                if parts is not None:
+                    part = Flow(parts[i].sources, parts[i].pending, values[i] if values is not None else parts[i].const, parts[i].items)
+                else:
+                    part = Flow(flow.sources, flow.pending, values[i] if values is not None else NOTHING)
                 self._bind(element.value if isinstance(element, nodes.Starred) else element, part, frame, merge)
         elif isinstance(target, (nodes.Subscript, nodes.AssignAttr)):
             base = target.value if isinstance(target, nodes.Subscript) else target.expr
@@ -369,11 +401,18 @@ class Compiler:
                 node.orelse, frame, _and(ctx, f"not ({node.test.as_string()})"))
         flows = [self._expr(child, frame, ctx) for child in node.get_children() if isinstance(child, nodes.NodeNG)]
         result = Flow.union(flows)
-        if isinstance(node, (nodes.List, nodes.Tuple)) and all(f.const is not NOTHING for f in flows) and not any(
-            isinstance(e, nodes.Starred) for e in node.elts
-        ):
-            result.const = [f.const for f in flows] if isinstance(node, nodes.List) else tuple(f.const for f in flows)
-        elif isinstance(node, (nodes.BinOp, nodes.Subscript, nodes.UnaryOp)):
+        if isinstance(node, (nodes.List, nodes.Tuple)) and not any(isinstance(e, nodes.Starred) for e in node.elts):
+            result.items = tuple(flows)
+            if all(f.const is not NOTHING for f in flows):
+                result.const = [f.const for f in flows] if isinstance(node, nodes.List) else tuple(f.const for f in flows)
+        elif isinstance(node, nodes.Dict) and all(isinstance(k, nodes.Const) for k, _ in node.items):
+            result.items = {k.value: f for (k, _), f in zip(node.items, flows[1::2])}
+        elif isinstance(node, nodes.Subscript):
+            element = flows[0].item(self._const(node.slice, frame))
+            if element is not None:
+                result = Flow(element.sources | flows[1].sources, element.pending + flows[1].pending, items=element.items)
+            result.const = self._const(node, frame)
+        elif isinstance(node, (nodes.BinOp, nodes.UnaryOp)):
             result.const = self._const(node, frame)
         return result
 
@@ -415,8 +454,8 @@ class Compiler:
         if isinstance(callee, External):
             path = callee.path
             if path in STARTERS:
-                started = self._start(frame, args.pending, ctx)
-                return Flow(args.sources, tuple(p for p in args.pending), args.const) if started else args
+                self._start(frame, args.pending, ctx)
+                return args  # started, and still pending: awaiting the task completes them
             if path in CONSUMERS:
                 maps = tuple(p for p in args.pending if p.node_id and self.graph.nodes[p.node_id]["kind"] == "map")
                 if maps:
@@ -424,6 +463,9 @@ class Compiler:
                     return Flow(done.sources, tuple(p for p in args.pending if p not in maps))
             if path == "asyncio.run":
                 return self._await(frame, args, ctx)
+            if path == "asyncio.gather" and not any(isinstance(a, nodes.Starred) for a in call.args):
+                # Its results come in argument order: unpacking them keeps each one's own flow.
+                return Flow(args.sources, args.pending, items=tuple(arg_flows[: len(call.args)]))
             if path in ("flyte.map", "flyte.map.aio"):
                 what = self.resolver.value_of(call.args[0]) if call.args else None
                 kind = {LambdaRef: "a lambda", FunctionRef: "a plain function"}.get(type(what), "something that is not a resolvable task")
@@ -431,6 +473,8 @@ class Compiler:
             if path.startswith("builtins."):
                 result = args | func_flow
                 result.const = self._const(call, frame)
+                if path in ("builtins.list", "builtins.tuple") and len(arg_flows) == 1 and isinstance(arg_flows[0].items, tuple):
+                    result.items = arg_flows[0].items
                 return result
         if isinstance(callee, FunctionRef):
             if callee.traced:
@@ -552,8 +596,8 @@ class Compiler:
                 inner.vars.setdefault(name, flow)
         self._block(func.body, inner, ctx)
         frame.frontier = inner.frontier
-        result = Flow.union(inner.returns) if inner.returns else Flow()
-        return Flow(result.sources | Flow.union(arg_flows).sources, result.pending)
+        # The arguments are bound to the parameters: what of them reaches the result is in the returns.
+        return Flow.union(inner.returns) if inner.returns else Flow()
 
     def _inline_stack(self, frame: Frame):
         current = frame
@@ -562,17 +606,24 @@ class Compiler:
             current = getattr(current, "_outer", None)
 
     def _arguments(self, func: nodes.FunctionDef, call: nodes.Call, arg_flows: list[Flow]) -> dict[str, Flow]:
-        """Argument flows by parameter name, where the call is static enough to bind."""
-        params = [a.name for a in list(func.args.posonlyargs or []) + list(func.args.args or [])]
-        bound: dict[str, Flow] = {}
-        positional = arg_flows[: len(call.args)]
-        if any(isinstance(a, nodes.Starred) for a in call.args):
-            return bound
-        for name, flow in zip(params, positional):
-            bound[name] = flow
-        for kw, flow in zip(call.keywords or [], arg_flows[len(call.args):]):
-            if kw.arg:
+        """Argument flows by parameter name (``*args``/``**kwargs`` parameters get what lands in them)."""
+        spec = func.args
+        params = [a.name for a in list(spec.posonlyargs or []) + list(spec.args or [])]
+        named = set(params) | {a.name for a in spec.kwonlyargs or []}
+        rest = [n for n in (spec.vararg, spec.kwarg) if n]
+        positional, keywords = arg_flows[: len(call.args)], arg_flows[len(call.args):]
+        if any(isinstance(a, nodes.Starred) for a in call.args) or any(k.arg is None for k in call.keywords or []):
+            # Unpacked arguments: any parameter may receive any of them.
+            every = Flow.union(arg_flows)
+            return {name: every for name in [*named, *rest]}
+        bound: dict[str, Flow] = dict(zip(params, positional))
+        if spec.vararg:
+            bound[spec.vararg] = Flow.union(positional[len(params):])
+        for kw, flow in zip(call.keywords or [], keywords):
+            if kw.arg in named:
                 bound[kw.arg] = flow
+            elif spec.kwarg:
+                bound[spec.kwarg] = bound.get(spec.kwarg, Flow()) | flow
         return bound
 
     # -- constants -----------------------------------------------------------------------------------

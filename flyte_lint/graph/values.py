@@ -15,6 +15,9 @@ class Pending:
 
     node_id: str | None = None  # the task/map node, once created
     helper: Any = None  # a deferred async helper call: (function, call node, argument flows, context)
+    # Once a helper has started: the node ids its result carries, and the nodes done when it completes.
+    sources: frozenset[str] = frozenset()
+    completes: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -22,6 +25,21 @@ class Flow:
     sources: frozenset[str] = frozenset()  # node ids whose output reaches this value
     pending: tuple[Pending, ...] = ()
     const: Any = NOTHING  # a statically known Python value (int, str, list, range...)
+    # The flows of the elements of a tuple/list (a tuple of Flows) or dict (constant key -> Flow) whose
+    # shape is statically known, e.g. a literal or a gather's results: unpacking or indexing it takes one
+    # element's flow. `sources` and `pending` are always the union over the elements.
+    items: tuple["Flow", ...] | dict[Any, "Flow"] | None = None
+
+    def item(self, key: Any) -> "Flow | None":
+        """The flow of element ``key`` (an index or a dict key), when known."""
+        if isinstance(self.items, tuple) and isinstance(key, int) and not isinstance(key, bool) and -len(self.items) <= key < len(self.items):
+            return self.items[key]
+        if isinstance(self.items, dict):
+            try:
+                return self.items.get(key)
+            except TypeError:  # unhashable
+                return None
+        return None
 
     def __or__(self, other: "Flow") -> "Flow":
         pending = self.pending + tuple(p for p in other.pending if p not in self.pending)
