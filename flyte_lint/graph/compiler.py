@@ -26,6 +26,8 @@ MAX_INLINE_DEPTH = 8
 CONSUMERS = {"builtins.list", "builtins.tuple", "builtins.set", "builtins.sorted", "builtins.sum", "builtins.dict",
              "builtins.frozenset", "builtins.min", "builtins.max", "builtins.any", "builtins.all"}
 STARTERS = {"asyncio.create_task", "asyncio.ensure_future"}
+# How a path can leave a block before its end.
+RETURN, RAISE, JUMP = "return", "raise", "jump"  # JUMP: break or continue
 AWAITERS = {"asyncio.run", "asyncio.gather", "asyncio.wait", "asyncio.wait_for", "asyncio.shield", "asyncio.as_completed"}
 
 
@@ -227,11 +229,16 @@ class Compiler:
         return tuple(started(flow) for flow in items)
 
     # -- statements ----------------------------------------------------------------------------------
-    def _block(self, body: list[nodes.NodeNG], frame: Frame, ctx: Context) -> None:
+    def _block(self, body: list[nodes.NodeNG], frame: Frame, ctx: Context) -> Context | str:
+        """Compile statements in order. Returns the context the code after them runs in, or, when no path
+        gets past them, how they leave: RETURN, RAISE or JUMP (break/continue)."""
         for stmt in body:
-            self._stmt(stmt, frame, ctx)
+            ctx = self._stmt(stmt, frame, ctx)
+            if not isinstance(ctx, Context):
+                return ctx
+        return ctx
 
-    def _stmt(self, stmt: nodes.NodeNG, frame: Frame, ctx: Context) -> None:
+    def _stmt(self, stmt: nodes.NodeNG, frame: Frame, ctx: Context) -> Context | str:
         if isinstance(stmt, nodes.Assign):
             flow = self._expr(stmt.value, frame, ctx)
             for target in stmt.targets:
@@ -249,30 +256,36 @@ class Compiler:
             self._expr(stmt.value, frame, ctx)
         elif isinstance(stmt, nodes.Return):
             frame.returns.append(self._expr(stmt.value, frame, ctx) if stmt.value is not None else Flow())
+            return RETURN
+        elif isinstance(stmt, nodes.Raise):
+            for child in stmt.get_children():
+                self._expr(child, frame, ctx)
+            return RAISE
+        elif isinstance(stmt, (nodes.Break, nodes.Continue)):
+            frame.loop_exits.append((dict(frame.vars), set(frame.frontier)))
+            return JUMP
         elif isinstance(stmt, nodes.If):
             self._expr(stmt.test, frame, ctx)
             condition = stmt.test.as_string()
-            self._branches(frame, ctx, [
+            return self._branches(frame, ctx, [
                 (stmt.body, _and(ctx, condition)),
                 (stmt.orelse, _and(ctx, f"not ({condition})")),
             ])
-        elif isinstance(stmt, (nodes.For, nodes.AsyncFor)):
-            self._for(stmt, frame, ctx)
-        elif isinstance(stmt, nodes.While):
-            self._expr(stmt.test, frame, ctx)
-            inner = Context(ctx.multipliers + (None,), ctx.conditions, ctx.group, ctx.handler)
-            self._forget_consts(stmt.body, frame)
-            self._loop_body(stmt.body, frame, inner)
-            self._block(stmt.orelse, frame, ctx)
+        elif isinstance(stmt, (nodes.For, nodes.AsyncFor, nodes.While)):
+            return self._loop(stmt, frame, ctx)
         elif isinstance(stmt, (nodes.Try, getattr(nodes, "TryStar", nodes.Try))):
-            self._block(stmt.body, frame, ctx)
-            branches = [(stmt.orelse, ctx)]
+            end = self._block(stmt.body, frame, ctx)
+            # `else` runs when the body completes; a handler when it raised, at any point (approximated by its end).
+            branches, exits = ([(stmt.orelse, end)], []) if isinstance(end, Context) else ([], [end])
+            if isinstance(end, Context) and len(end.conditions) > len(ctx.conditions):
+                exits.append(RETURN)  # the body returned on some path: `else` and what follows run on the others
             for handler in stmt.handlers:
                 caught = handler.type.as_string() if handler.type is not None else "any exception"
                 hctx = Context(ctx.multipliers, ctx.conditions + (f"except {caught}",), ctx.group, True)
                 branches.append((handler.body, hctx))
-            self._branches(frame, ctx, branches)
-            self._block(stmt.finalbody, frame, ctx)
+            after = self._branches(frame, ctx, branches, exits)
+            final = self._block(stmt.finalbody, frame, after if isinstance(after, Context) else ctx)
+            return after if isinstance(final, Context) else final
         elif isinstance(stmt, (nodes.With, nodes.AsyncWith)):
             group = ctx.group
             for item, alias in stmt.items:
@@ -282,61 +295,111 @@ class Compiler:
                     group = name
                 if alias is not None:
                     self._bind(alias, flow, frame)
-            self._block(stmt.body, frame, Context(ctx.multipliers, ctx.conditions, group, ctx.handler))
+            end = self._block(stmt.body, frame, Context(ctx.multipliers, ctx.conditions, group, ctx.handler))
+            return Context(ctx.multipliers, end.conditions, ctx.group, ctx.handler) if isinstance(end, Context) else end
         elif isinstance(stmt, nodes.Match):
             self._expr(stmt.subject, frame, ctx)
             subject = stmt.subject.as_string()
-            self._branches(frame, ctx, [
+            return self._branches(frame, ctx, [
                 (case.body, _and(ctx, f"match {subject}: case {case.pattern.as_string()}")) for case in stmt.cases
             ] + [([], ctx)])
-        elif isinstance(stmt, (nodes.Raise, nodes.Assert, nodes.Delete)):
+        elif isinstance(stmt, (nodes.Assert, nodes.Delete)):
             for child in stmt.get_children():
                 if isinstance(child, nodes.NodeNG) and not isinstance(child, nodes.DelName):
                     self._expr(child, frame, ctx)
+        return ctx
 
-    def _branches(self, frame: Frame, ctx: Context, branches: list[tuple[list, Context]]) -> None:
+    def _branches(self, frame: Frame, ctx: Context, branches: list[tuple[list, Context]], exits: Iterable[str] = ()) -> Context | str:
+        """Alternative paths from the current state (``exits``: how paths that already ended left). The
+        state after is the merge of the paths that get past them; if some returned (or, in a loop body,
+        jumped), the code after runs only under the conditions of those that did not."""
         entry_vars, entry_frontier = dict(frame.vars), set(frame.frontier)
-        outcomes = []
+        outcomes: list[tuple[dict[str, Flow], set[str]]] = []
+        ends: list[Context] = []
+        exits = list(exits)
+        narrowed = False  # a path inside a branch returned or jumped: the branch's end has more conditions
         for body, bctx in branches:
             frame.vars, frame.frontier = dict(entry_vars), set(entry_frontier)
-            self._block(body, frame, bctx)
-            outcomes.append((frame.vars, frame.frontier))
+            end = self._block(body, frame, bctx)
+            if isinstance(end, Context):
+                outcomes.append((frame.vars, frame.frontier))
+                ends.append(end)
+                narrowed = narrowed or len(end.conditions) > len(bctx.conditions)
+            else:
+                exits.append(end)
+        if not outcomes:
+            return next((e for e in (RETURN, JUMP) if e in exits), RAISE)
+        self._merge_states(frame, outcomes, entry_vars)
+        if not narrowed and RETURN not in exits and JUMP not in exits:
+            return ctx
+        extra = [end.conditions[len(ctx.conditions):] for end in ends]
+        if len(extra) == 1:
+            conditions = ctx.conditions + extra[0]
+        elif all(extra):
+            conditions = ctx.conditions + (_short(" or ".join(f"({' and '.join(e)})" for e in extra), 120),)
+        else:
+            conditions = ctx.conditions
+        return Context(ctx.multipliers, conditions, ctx.group, ctx.handler)
+
+    def _merge_states(self, frame: Frame, states: list[tuple[dict[str, Flow], set[str]]], entry_vars: dict[str, Flow]) -> None:
+        """The state where paths in ``states`` (vars, frontier) join."""
         merged: dict[str, Flow] = {}
-        for variables, _ in outcomes:
+        for variables, _ in states:
             for name, flow in variables.items():
                 merged[name] = merged[name] | flow if name in merged else flow
         for name in merged:
-            consts = [v[name].const if name in v else NOTHING for v, _ in outcomes]
+            if all(variables.get(name) is entry_vars.get(name) for variables, _ in states):
+                merged[name] = entry_vars[name]  # untouched on every path: as it was, elements included
+                continue
+            consts = [v[name].const if name in v else NOTHING for v, _ in states]
             merged[name].const = consts[0] if all(c is consts[0] or c == consts[0] for c in consts) else NOTHING
         frame.vars = merged
         frontier: set[str] = set()
-        for _, branch_frontier in outcomes:
-            frontier |= branch_frontier
+        for _, path_frontier in states:
+            frontier |= path_frontier
         frame.frontier = frontier
         self._complete(frame, ())
 
-    def _for(self, stmt: nodes.For, frame: Frame, ctx: Context) -> None:
-        iterated = self._expr(stmt.iter, frame, ctx)
-        maps = [p for p in iterated.pending if p.node_id and self.graph.nodes[p.node_id]["kind"] == "map"]
-        if maps:
-            iterated = self._await(frame, Flow(iterated.sources, tuple(maps), iterated.const), ctx)
-        count = _length(iterated.const)
+    def _loop(self, stmt: nodes.For | nodes.While, frame: Frame, ctx: Context) -> Context | str:
+        leaves = _loop_leaves(stmt.body)
+        if isinstance(stmt, nodes.While):
+            self._expr(stmt.test, frame, ctx)
+            count = None
+        else:
+            iterated = self._expr(stmt.iter, frame, ctx)
+            maps = [p for p in iterated.pending if p.node_id and self.graph.nodes[p.node_id]["kind"] == "map"]
+            if maps:
+                iterated = self._await(frame, Flow(iterated.sources, tuple(maps), iterated.const), ctx)
+            # A `break` or `return` can end the loop early: how often its body runs is known only at run time.
+            count = None if leaves else _length(iterated.const)
+            self._bind(stmt.target, Flow(iterated.sources), frame)
         self._forget_consts(stmt.body, frame)
-        self._bind(stmt.target, Flow(iterated.sources), frame)
-        inner = Context(ctx.multipliers + (count,), ctx.conditions, ctx.group, ctx.handler)
-        if count == 0:
-            return
-        self._loop_body(stmt.body, frame, inner)
-        self._block(stmt.orelse, frame, ctx)
+        if count != 0:
+            self._loop_body(stmt.body, frame, Context(ctx.multipliers + (count,), ctx.conditions, ctx.group, ctx.handler))
+        after = _and(ctx, f"the loop at line {stmt.lineno} does not return") if "return" in leaves else ctx
+        orelse = _and(after, f"the loop at line {stmt.lineno} ends without break") if "break" in leaves else after
+        end = self._block(stmt.orelse, frame, orelse)
+        if not isinstance(end, Context):
+            return end if "break" not in leaves else after
+        return after
 
     def _loop_body(self, body: list, frame: Frame, ctx: Context) -> None:
         """Twice, so that what one iteration produces reaches the next (loop-carried data and order)."""
+        outer_exits = frame.loop_exits
         for _ in range(2):
-            before = {k: v for k, v in frame.vars.items()}
-            self._block(body, frame, ctx)
+            before, before_frontier = dict(frame.vars), set(frame.frontier)
+            frame.loop_exits = []
+            end = self._block(body, frame, ctx)
+            # The next iteration starts where this one completed or `continue`d; `break` also ends up after the loop.
+            states = ([(frame.vars, frame.frontier)] if isinstance(end, Context) else []) + frame.loop_exits
+            if states:
+                self._merge_states(frame, states, before)
+            else:  # every iteration returns or raises
+                frame.vars, frame.frontier = before, before_frontier
             for name, flow in before.items():
                 if name in frame.vars:
                     frame.vars[name] = frame.vars[name] | flow.without_pending()
+        frame.loop_exits = outer_exits
 
     def _forget_consts(self, body: list, frame: Frame) -> None:
         for stmt in body:
@@ -705,6 +768,25 @@ class Compiler:
             if value is not None and not isinstance(value, nodes.Name) or (isinstance(value, nodes.Name) and value.name != node.name):
                 return self._const(value, Frame(parent="", prefix="", function=None), depth + 1)
         return NOTHING
+
+
+def _loop_leaves(body: list[nodes.NodeNG]) -> set[str]:
+    """Which of "break" (of this loop) and "return" occur in a loop body, outside nested functions."""
+    found: set[str] = set()
+
+    def visit(node: nodes.NodeNG, nested_loop: bool) -> None:
+        if isinstance(node, (nodes.FunctionDef, nodes.AsyncFunctionDef, nodes.Lambda, nodes.ClassDef)):
+            return
+        if isinstance(node, nodes.Return):
+            found.add("return")
+        elif isinstance(node, nodes.Break) and not nested_loop:
+            found.add("break")
+        for child in node.get_children():
+            visit(child, nested_loop or isinstance(node, (nodes.For, nodes.AsyncFor, nodes.While)))
+
+    for stmt in body:
+        visit(stmt, False)
+    return found
 
 
 def _length(value: Any) -> int | None:

@@ -90,3 +90,5 @@ class Frame:
     frontier: set[str] = field(default_factory=set)  # completed nodes that later starts must follow
     returns: list[Flow] = field(default_factory=list)
     depth: int = 0
+    # (vars, frontier) where `break`/`continue` left the innermost loop body being compiled
+    loop_exits: list[tuple[dict[str, Flow], set[str]]] = field(default_factory=list)
