@@ -503,7 +503,12 @@ class Compiler:
     def _call(self, call: nodes.Call, frame: Frame, ctx: Context) -> Flow:
         site = self.sites.get(id(call))
         callee = self.resolver.value_of(call.func)
-        func_flow = self._expr(call.func.expr, frame, ctx) if isinstance(call.func, nodes.Attribute) else Flow()
+        if isinstance(call.func, nodes.Attribute):
+            func_flow = self._expr(call.func.expr, frame, ctx)
+        elif isinstance(call.func, (nodes.Call, nodes.Subscript)):  # the callee is computed: `getattr(m, name)(x)`
+            func_flow = self._expr(call.func, frame, ctx)
+        else:
+            func_flow = Flow()
         arg_flows = [self._expr(a.value if isinstance(a, nodes.Starred) else a, frame, ctx) for a in call.args]
         arg_flows += [self._expr(k.value, frame, ctx) for k in call.keywords or []]
         args = Flow.union(arg_flows)
@@ -532,7 +537,7 @@ class Compiler:
             if path in ("flyte.map", "flyte.map.aio"):
                 what = self.resolver.value_of(call.args[0]) if call.args else None
                 kind = {LambdaRef: "a lambda", FunctionRef: "a plain function"}.get(type(what), "something that is not a resolvable task")
-                return args | self._unknown_node(call, frame, ctx, f"flyte.map of {kind}")
+                return args | self._unknown_node(call, frame, ctx, f"flyte.map of {kind}", args | func_flow)
             if path.startswith("builtins."):
                 result = args | func_flow
                 result.const = self._const(call, frame)
@@ -547,7 +552,7 @@ class Compiler:
             return self._inline(callee.func, call, arg_flows, frame, ctx)
         reason = self._unknown_reason(call, frame)
         if reason is not None:
-            return args | self._unknown_node(call, frame, ctx, reason)
+            return args | self._unknown_node(call, frame, ctx, reason, args | func_flow)
         # A method that mutates a container (results.append(x)) makes it carry x.
         if isinstance(call.func, nodes.Attribute) and isinstance(call.func.expr, nodes.Name) and call.func.expr.name in frame.vars:
             name = call.func.expr.name
@@ -633,11 +638,13 @@ class Compiler:
                 return f"`{func.name}` is a callable passed in as a parameter"
         return None
 
-    def _unknown_node(self, call: nodes.Call, frame: Frame, ctx: Context, reason: str) -> Flow:
+    def _unknown_node(self, call: nodes.Call, frame: Frame, ctx: Context, reason: str, inputs: Flow) -> Flow:
+        """``inputs``: the flows of the callee expression and the arguments."""
         node_id = self._add_node(self._node_id(frame, call, "unknown"), kind="unknown", task=None,
                                  site_module=self.resolver.module_of(call), line=call.lineno, ctx=ctx, parent=frame.parent,
                                  reason=reason, source=_short(call.as_string()), call=call)
         self.graph.nodes[node_id]["dynamic"] = True
+        self._data_edges(inputs.sources, node_id)
         if isinstance(call.parent, nodes.Await):
             return Flow(pending=(Pending(node_id=node_id),))
         self._order_edges(frame, node_id)
