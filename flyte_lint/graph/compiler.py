@@ -64,19 +64,22 @@ class Compiler:
         self._stack.append(task)
         try:
             frame = Frame(parent=node_id, prefix=node_id, function=task.func)
-            self._bind_parameters(task.func, frame, arguments, defaults_only=entry_call)
+            self._bind_parameters(task.func, frame, arguments, entry=entry_call)
             self._block(task.func.body, frame, Context())
         finally:
             self._stack.pop()
 
-    def _bind_parameters(self, func: nodes.FunctionDef, frame: Frame, arguments: dict[str, Flow], defaults_only: bool) -> None:
+    def _bind_parameters(self, func: nodes.FunctionDef, frame: Frame, arguments: dict[str, Flow], entry: bool) -> None:
         args = func.args
         positional = list(args.posonlyargs or []) + list(args.args or [])
         defaults = dict(zip([a.name for a in positional[len(positional) - len(args.defaults or []):]], args.defaults or []))
         defaults.update({a.name: d for a, d in zip(args.kwonlyargs or [], args.kw_defaults or []) if d is not None})
         for arg in positional + list(args.kwonlyargs or []):
             flow = arguments.get(arg.name)
-            if flow is not None and not defaults_only:
+            if entry:
+                # The entry's inputs come with the run (`flyte.run(main, n=5)`): its defaults are only defaults.
+                frame.vars[arg.name] = Flow()
+            elif flow is not None:
                 frame.vars[arg.name] = flow
             elif arg.name in defaults:
                 frame.vars[arg.name] = Flow(const=self._const(defaults[arg.name], frame))
@@ -85,7 +88,7 @@ class Compiler:
         for name in (args.vararg, args.kwarg):
             if name:
                 flow = arguments.get(name)
-                frame.vars[name] = flow if flow is not None and not defaults_only else Flow()
+                frame.vars[name] = flow if flow is not None and not entry else Flow()
 
     # -- nodes and edges -----------------------------------------------------------------------------
     def _add_node(self, node_id: str, *, kind: str, task: str | None, site_module, line: int, ctx: Context,
@@ -660,7 +663,7 @@ class Compiler:
         inner.frontier = set(frame.frontier)
         inner.vars = {}
         inner._outer = frame  # type: ignore[attr-defined]
-        self._bind_parameters(func, inner, self._arguments(func, call, arg_flows), defaults_only=False)
+        self._bind_parameters(func, inner, self._arguments(func, call, arg_flows), entry=False)
         if enclosing_function(func) is frame.function:  # a nested def sees the enclosing variables
             for name, flow in frame.vars.items():
                 inner.vars.setdefault(name, flow)
