@@ -25,7 +25,7 @@ from flyte_lint.model.values import External, FunctionRef, LambdaRef, Unknown
 MAX_INLINE_DEPTH = 8
 CONSUMERS = {"builtins.list", "builtins.tuple", "builtins.set", "builtins.sorted", "builtins.sum", "builtins.dict",
              "builtins.frozenset", "builtins.min", "builtins.max", "builtins.any", "builtins.all"}
-STARTERS = {"asyncio.create_task", "asyncio.ensure_future"}
+STARTERS = {"asyncio.create_task", "asyncio.ensure_future", "asyncio.as_completed"}  # schedule their coroutines now
 # How a path can leave a block before its end.
 RETURN, RAISE, JUMP = "return", "raise", "jump"  # JUMP: break or continue
 AWAITERS = {"asyncio.run", "asyncio.gather", "asyncio.wait", "asyncio.wait_for", "asyncio.shield", "asyncio.as_completed"}
@@ -375,7 +375,8 @@ class Compiler:
                 iterated = self._await(frame, Flow(iterated.sources, tuple(maps), iterated.const), ctx)
             # A `break` or `return` can end the loop early: how often its body runs is known only at run time.
             count = None if leaves else _length(iterated.const)
-            self._bind(stmt.target, Flow(iterated.sources), frame)
+            # Iterating coroutines or tasks (`for fut in asyncio.as_completed(...)`) hands them to the target.
+            self._bind(stmt.target, Flow(iterated.sources, iterated.pending), frame)
         self._forget_consts(stmt.body, frame)
         if count != 0:
             self._loop_body(stmt.body, frame, Context(ctx.multipliers + (count,), ctx.conditions, ctx.group, ctx.handler))
@@ -492,14 +493,21 @@ class Compiler:
             if maps:
                 iterated = self._await(frame, Flow(iterated.sources, tuple(maps)), inner)
             count = _length(iterated.const)
+            self._bind(generator.target, Flow(iterated.sources, iterated.pending), frame)
             if generator.ifs:
                 count = None
                 inner = _and(inner, " and ".join(i.as_string() for i in generator.ifs))
             inner = Context(inner.multipliers + (count,), inner.conditions, inner.group, inner.handler)
-            self._bind(generator.target, Flow(iterated.sources), frame)
+            for condition in generator.ifs:
+                sources |= self._expr(condition, frame, inner).sources
             sources |= iterated.sources
         elements = [node.key, node.value] if isinstance(node, nodes.DictComp) else [node.elt]
-        result = Flow.union(self._expr(e, frame, inner) for e in elements)
+        # Elements that await, or call sync tasks, run one after the other: like a loop body, compile them
+        # twice so that each run follows the previous one.
+        sequential = any(isinstance(n, nodes.Await) or (id(n) in self.sites and not self.sites[id(n)].makes_coroutine)
+                         for e in elements for n in walk(e))
+        for _ in range(2 if sequential else 1):
+            result = Flow.union(self._expr(e, frame, inner) for e in elements)
         frame.vars = {**saved, **{k: v for k, v in frame.vars.items() if k in saved}}
         return Flow(result.sources | sources, result.pending)
 
