@@ -66,4 +66,7 @@ def to_mermaid_view(result: dict, old: nx.DiGraph, new: nx.DiGraph) -> str:
     marks = {n: "added" for n in result["added_nodes"]}
     marks.update({n: "removed" for n in result["removed_nodes"]})
     marks.update({n: "changed" for n in result["changed_nodes"]})
-    return to_mermaid(merged, marks)
+    edge_marks = {(u, v): "added" for u, v, _ in result["added_edges"]}
+    for u, v, _ in result["removed_edges"]:  # an edge whose kind changed is both removed and added
+        edge_marks[u, v] = "changed" if (u, v) in edge_marks else "removed"
+    return to_mermaid(merged, marks, edge_marks)

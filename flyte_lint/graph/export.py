@@ -18,7 +18,13 @@ def to_json(graph: nx.DiGraph) -> str:
 
 def from_json(text: str) -> nx.DiGraph:
     data = json.loads(text)
-    return nx.node_link_graph(data, edges="edges", directed=True, multigraph=False)
+    graph = nx.node_link_graph(data, edges="edges", directed=True, multigraph=False)
+    # node_link_graph takes the "id" key as the node and drops it from the attributes: put it back, first.
+    for node, attrs in graph.nodes(data=True):
+        rest = dict(attrs)
+        attrs.clear()
+        attrs.update({"id": node, **rest})
+    return graph
 
 
 def label(attrs: dict) -> str:
@@ -132,17 +138,23 @@ def _depth(graph: nx.DiGraph, node: str) -> int:
     return depth
 
 
-def to_mermaid(graph: nx.DiGraph, marks: dict[str, str] | None = None) -> str:
-    """A `flowchart` GitHub renders. Large graphs are folded by nesting depth to stay within Mermaid's limits."""
+def to_mermaid(graph: nx.DiGraph, marks: dict[str, str] | None = None,
+               edge_marks: dict[tuple[str, str], str] | None = None) -> str:
+    """A `flowchart` GitHub renders. Large graphs are folded by nesting depth to stay within Mermaid's limits.
+    ``marks`` and ``edge_marks`` tag nodes and edges as added, removed or changed (for --diff)."""
     for depth in [None] + list(range(max((_depth(graph, n) for n in graph.nodes), default=0), -1, -1)):
-        text = _mermaid(collapse(graph, depth), marks or {})
+        text = _mermaid(collapse(graph, depth), marks or {}, edge_marks or {})
         edges = sum(text.count(arrow) for arrow in (" --> ", " -.-> ", " -.- "))
         if edges <= MERMAID_MAX_EDGES and len(text) <= MERMAID_MAX_CHARS:
             return text
     return text
 
 
-def _mermaid(graph: nx.DiGraph, marks: dict[str, str]) -> str:
+LINK_STYLES = {"added": "stroke:#2a2,stroke-width:2px", "removed": "stroke:#a22,stroke-dasharray:4 2",
+               "changed": "stroke:#b90,stroke-width:2px"}
+
+
+def _mermaid(graph: nx.DiGraph, marks: dict[str, str], edge_marks: dict[tuple[str, str], str]) -> str:
     ids = {node: f"n{i}" for i, node in enumerate(sorted(graph.nodes))}
     lines = ["flowchart TD"]
     groups: dict[str | None, list[str]] = defaultdict(list)
@@ -168,19 +180,27 @@ def _mermaid(graph: nx.DiGraph, marks: dict[str, str]) -> str:
             lines.append(f"{indent}{ids[node]}{shape[0]}{text}{shape[1]}")
         if group is not None:
             lines.append("  end")
+    links = 0  # linkStyle addresses links by their position among all links
     for node in sorted(graph.nodes):
         parent = graph.nodes[node].get("parent")
         if parent is not None and parent in ids:
             lines.append(f"  {ids[parent]} -.- {ids[node]}")
+            links += 1
+    styled: dict[str, list[str]] = defaultdict(list)
     for u, v, attrs in sorted(graph.edges(data=True), key=lambda e: (ids[e[0]], ids[e[1]])):
         arrow = "-.->" if attrs.get("kind") == "order" else "-->"
         lines.append(f"  {ids[u]} {arrow} {ids[v]}")
+        if (u, v) in edge_marks:
+            styled[edge_marks[u, v]].append(str(links))
+        links += 1
     for node, mark in sorted(marks.items()):
         if node in ids:
             lines.append(f"  class {ids[node]} {mark}")
     if marks:
         lines += ["  classDef added fill:#d4f7d4,stroke:#2a2", "  classDef removed fill:#f7d4d4,stroke:#a22,stroke-dasharray: 4 2",
                   "  classDef changed fill:#fff3c4,stroke:#b90"]
+    for mark, positions in sorted(styled.items()):
+        lines.append(f"  linkStyle {','.join(positions)} {LINK_STYLES[mark]}")
     lines += ["  classDef dynamic stroke-width:3px"]
     dynamic = [ids[n] for n, a in graph.nodes(data=True) if a.get("dynamic")]
     if dynamic:
