@@ -50,16 +50,14 @@ def to_html(graph: nx.DiGraph) -> str:
     for node, attrs in graph.nodes(data=True):
         parent = attrs.get("parent")
         if parent in positions:
-            (px, py), (x, y) = positions[parent], positions[node]
-            parts.append(f'<line class="nest" x1="{px + NODE_W / 2}" y1="{py + NODE_H}" x2="{x + NODE_W / 2}" y2="{y}"/>')
+            parts.append(f'<path class="nest" d="{_route(positions[parent], positions[node], lane=0.3)}"/>')
     for u, v, attrs in graph.edges(data=True):
-        (ux, uy), (vx, vy) = positions[u], positions[v]
+        (ux, uy) = positions[u]
         cls = "edge order" if attrs.get("kind") == "order" else "edge data"
         if u == v:
             d = f"M{ux + NODE_W} {uy + 12} C{ux + NODE_W + 45} {uy - 10},{ux + NODE_W + 45} {uy + NODE_H + 10},{ux + NODE_W} {uy + NODE_H - 12}"
         else:
-            x1, y1, x2, y2 = ux + NODE_W / 2, uy + NODE_H, vx + NODE_W / 2, vy
-            d = f"M{x1} {y1} C{x1} {(y1 + y2) / 2},{x2} {(y1 + y2) / 2},{x2} {y2}"
+            d = _route(positions[u], positions[v])
         parts.append(f'<path class="{cls}" d="{d}" marker-end="url(#arrow)"/>')
     for node, attrs in graph.nodes(data=True):
         x, y = positions[node]
@@ -76,9 +74,24 @@ def to_html(graph: nx.DiGraph) -> str:
     details = {node: {k: v for k, v in attrs.items()} for node, attrs in graph.nodes(data=True)}
     title = html.escape(str(graph.graph.get("entry", "flyte workflow")))
     static = "static" if graph.graph.get("static") else "not fully static"
-    data = json.dumps(details, default=str).replace("</", "<\\/")
+    # No '<' may reach the script: "</script>" would end it and "<!--<script>" would swallow its end tag.
+    data = json.dumps(details, default=str).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return TEMPLATE.format(title=title, static=static, width=width, height=height, body="\n".join(parts), data=data,
                            nodes=graph.number_of_nodes(), edges=graph.number_of_edges())
+
+
+def _route(start: tuple[float, float], end: tuple[float, float], lane: float = 0.6) -> str:
+    """An SVG path from the bottom of the node at ``start`` to the top of the node at ``end``. Between adjacent
+    layers, a plain curve. Across more layers (or back up, for a loop-carried edge) it runs down the free
+    column gap (at ``lane`` of its width), so that it never passes behind the nodes of the layers in between."""
+    (ux, uy), (vx, vy) = start, end
+    x1, y1, x2, y2 = ux + NODE_W / 2, uy + NODE_H, vx + NODE_W / 2, vy
+    if 0 < y2 - y1 <= GAP_Y:
+        return f"M{x1} {y1} C{x1} {(y1 + y2) / 2},{x2} {(y1 + y2) / 2},{x2} {y2}"
+    side = max(ux, vx) + NODE_W + GAP_X * lane
+    half = GAP_Y / 2
+    return (f"M{x1} {y1} C{x1} {y1 + half},{side} {y1},{side} {y1 + half} "
+            f"L{side} {y2 - half} C{side} {y2},{x2} {y2 - half},{x2} {y2}")
 
 
 def _clip(text: str, limit: int) -> str:
@@ -91,9 +104,10 @@ TEMPLATE = """<!DOCTYPE html>
  body {{ margin:0; font-family: Helvetica, Arial, sans-serif; display:flex; height:100vh; }}
  #canvas {{ flex:1; overflow:hidden; cursor:grab; background:#fafbfc; }}
  #panel {{ width:320px; border-left:1px solid #ddd; padding:12px; overflow:auto; font-size:13px; }}
- #panel h2 {{ font-size:15px; margin:0 0 8px; word-break:break-all; }}
+ #panel h2 {{ font-size:15px; margin:0 0 8px; overflow-wrap:anywhere; }}
  #panel table {{ border-collapse:collapse; width:100%; }}
- #panel td {{ border-bottom:1px solid #eee; padding:3px 4px; vertical-align:top; word-break:break-all; }}
+ #panel td {{ border-bottom:1px solid #eee; padding:3px 4px; vertical-align:top; overflow-wrap:anywhere; }}
+ #panel td:first-child {{ width:1%; white-space:nowrap; color:#567; }}
  .node rect {{ stroke:#5a6b85; stroke-width:1.2; }}
  .node.conditional rect {{ stroke-dasharray:5 3; }}
  .node.dynamic rect {{ stroke-width:3; }}
@@ -104,7 +118,7 @@ TEMPLATE = """<!DOCTYPE html>
  .node {{ cursor:pointer; }}
  .edge {{ fill:none; stroke:#345; stroke-width:1.4; }}
  .edge.order {{ stroke-dasharray:4 3; stroke:#89a; }}
- .nest {{ stroke:#ccd; stroke-width:1; stroke-dasharray:2 3; }}
+ .nest {{ fill:none; stroke:#bbc; stroke-width:1; stroke-dasharray:2 3; }}
 </style></head>
 <body>
 <div id="canvas"><svg id="svg" width="100%" height="100%" xmlns="http://www.w3.org/2000/svg">
