@@ -31,7 +31,9 @@ def entry_spec(task: Task) -> str:
 
 
 def candidates(analysis: Analysis) -> list[tuple[Task, bool]]:
-    """Every task, and whether it is a root (no other task calls it): the likely entries come first."""
-    called = {id(site.task) for site in analysis.call_sites if site.task is not None and analysis.context_tasks(site.function)}
+    """Every task, and whether it is a root (no other task calls it): the likely entries come first.
+    A task that calls only itself (recursion) is still a root."""
+    called = {id(site.task) for site in analysis.call_sites
+              if site.task is not None and analysis.context_tasks(site.function) - {site.task}}
     tasks = sorted(analysis.tasks, key=lambda t: (id(t) in called, entry_spec(t)))
     return [(t, id(t) not in called) for t in tasks]
