@@ -33,6 +33,12 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes (with --fix or --diff)")
     check.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
     check.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+    check.add_argument("--no-cache", action="store_true", help="do not read or write the result cache")
+    check.add_argument("--cache-dir", type=Path, help="where the cache lives (default: .flyte-lint-cache in the project)")
+    check.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: the number of cores)")
+
+    clean = sub.add_parser("clean", help="remove the result cache")
+    clean.add_argument("paths", nargs="*", type=Path, help="project folders (default: .)")
 
     rules = sub.add_parser("rules", help="list the rules")
     rules.add_argument("--format", choices=["text", "json"], default="text")
@@ -61,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _check(args)
+        if args.command == "clean":
+            return _clean(args)
         if args.command == "rules":
             return _rules(args)
         if args.command == "explain":
@@ -100,7 +108,10 @@ def _check(args: argparse.Namespace) -> int:
     settings = settings_for(args, paths)
     options = Options(select=args.select, extend_select=args.extend_select, ignore=args.ignore,
                       root_dirs=[p.resolve() for p in args.root_dir], report_unused_noqa=args.report_unused_noqa)
-    result = run(paths, settings, options)
+    cache_dir = None
+    if not (args.no_cache or args.fix or args.diff or os.environ.get("FLYTE_LINT_NO_CACHE")):
+        cache_dir = args.cache_dir or cache_directory(settings, paths)
+    result = run(paths, settings, options, cache_dir=cache_dir)
     for problem in result.path_errors:
         print(f"flyte-lint: error: {problem}", file=sys.stderr)
     findings = result.findings
@@ -117,13 +128,32 @@ def _check(args: argparse.Namespace) -> int:
     shown = findings + result.unused_noqa
     colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
     fixable = sum(1 for f in findings if f.fix and f.fix.safe)
-    sys.stdout.write(render(args.format, shown, colour=colour, statistics=args.statistics, files=len(result.files), fixable=fixable))
+    sys.stdout.write(render(args.format, shown, colour=colour, statistics=args.statistics, files=result.files_checked, fixable=fixable))
     for error in result.internal_errors:
         print(f"flyte-lint: {error}", file=sys.stderr)
     if result.internal_errors or result.path_errors:
         return 2
     if shown and not args.exit_zero:
         return 1
+    return 0
+
+
+def cache_directory(settings: Settings, paths: list[Path]) -> Path:
+    """The project's cache: next to its pyproject.toml, or in the current folder."""
+    from flyte_lint.cache import CACHE_DIR
+
+    base = settings.project_dir or Path.cwd()
+    return base / CACHE_DIR
+
+
+def _clean(args: argparse.Namespace) -> int:
+    from flyte_lint.cache import clean
+
+    for folder in args.paths or [Path(".")]:
+        settings = load(find_pyproject(folder))
+        base = settings.project_dir or folder.resolve()
+        if clean(base):
+            print(f"removed {base / '.flyte-lint-cache'}")
     return 0
 
 

@@ -14,7 +14,6 @@ from flyte_lint.model.project import Module, Project
 from flyte_lint.rules import REGISTRY, Finding, Rule, Severity
 from flyte_lint.rules.base import char_column
 
-IMPORT_RE = re.compile(rb"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import|import[ \t]+([\w., \t]+))", re.M)
 NOQA_RE = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Za-z0-9_, \t-]+?))?\s*(?:#|$)", re.I)
 NOQA_WORD_RE = re.compile(r"noqa", re.I)
 FILE_NOQA_RE = re.compile(r"#\s*flyte-lint:\s*noqa\b", re.I)
@@ -37,6 +36,7 @@ class RunResult:
     path_errors: list[str] = field(default_factory=list)
     analysis: Analysis | None = None
     unused_noqa: list[Finding] = field(default_factory=list)
+    files_checked: int = 0
 
 
 def enabled_rules(settings: Settings, options: Options) -> list[Rule]:
@@ -57,67 +57,125 @@ def mentions_flyte(data: bytes) -> bool:
     return b"flyte" in data
 
 
-def select_modules(project: Project, files: list[Path], index: list[Path]) -> list[Module]:
-    """The modules worth analysing: those that mention flyte, and those importing (transitively) one that does.
-    Everything else costs one byte scan."""
-    candidates = list(dict.fromkeys(files + index))
-    data: dict[Path, bytes] = {}
-    relevant: set[Path] = set()
+# ``from X import a, b`` (parenthesised over lines too) and ``import a.b, c``: module names only, cheaply.
+FROM_RE = re.compile(rb"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]*(\([^)]*\)|[^\n#;]*)", re.M)
+PLAIN_IMPORT_RE = re.compile(rb"^[ \t]*import[ \t]+([\w., \t]+)", re.M)
+# Files whose content can change the env dependency graph of modules that never import them.
+DEPENDENCY_DECLARATION = b"add_dependency"
+
+
+def raw_imports(data: bytes) -> list[str]:
+    """Every module an import statement may bind: ``.pkg``, ``.pkg.name`` (a submodule or not), ``a.b``."""
+    found: list[str] = []
+    for match in FROM_RE.finditer(data):
+        base = match.group(1).decode("ascii", "ignore")
+        found.append(base)
+        names = match.group(2).strip(b"() \t\r\n").replace(b"\\", b" ").replace(b"\n", b" ")
+        for part in names.split(b","):
+            name = part.strip().split()[0].decode("ascii", "ignore") if part.strip() else ""
+            if name and name != "*" and name.isidentifier():
+                found.append(f"{base}.{name}" if not base.endswith(".") else f"{base}{name}")
+    for match in PLAIN_IMPORT_RE.finditer(data):
+        for part in match.group(1).split(b","):
+            name = part.strip().split()[0].decode("ascii", "ignore") if part.strip() else ""
+            if name:
+                found.append(name)
+    return found
+
+
+@dataclass
+class Indexed:
+    """What one byte scan of a file tells: its content hash, whether it mentions flyte, what it imports."""
+
+    path: Path
+    digest: str | None  # None when the file cannot be read
+    mentions: bool
+    imports: list[Path] = field(default_factory=list)  # project files it imports (packages on the way too)
+    declares_dependencies: bool = False
+
+
+def index_files(project: Project, candidates: list[Path], known_imports: dict[str, list[str]] | None = None) -> dict[Path, Indexed]:
+    """The project index: one read of every candidate file, no parsing."""
+    from flyte_lint.cache import content_hash
+
+    index: dict[Path, Indexed] = {}
     for path in candidates:
         try:
-            raw = path.read_bytes()
+            data = path.read_bytes()
         except OSError:
-            relevant.add(path)  # reported as unreadable by the parse step
+            index[path] = Indexed(path, None, True)  # reported as unreadable by the parse step
             continue
-        data[path] = raw
-        if mentions_flyte(raw):
-            relevant.add(path)
-    pending = [p for p in candidates if p not in relevant and p in data]
-    changed = True
-    while changed and pending:
-        changed = False
-        for path in list(pending):
-            if _imports_any(project, path, data[path], relevant):
-                relevant.add(path)
-                pending.remove(path)
-                changed = True
-    return [project.load(p) for p in candidates if p in relevant]
+        digest = content_hash(data)
+        names = known_imports.get(digest) if known_imports is not None else None
+        if names is None:
+            names = raw_imports(data)
+            if known_imports is not None:
+                known_imports[digest] = names
+        entry = Indexed(path, digest, mentions_flyte(data), declares_dependencies=DEPENDENCY_DECLARATION in data)
+        entry.imports = _resolve_imports(project, path, names)
+        index[path] = entry
+    return index
 
 
-def _imports_any(project: Project, path: Path, raw: bytes, relevant: set[Path]) -> bool:
-    for match in IMPORT_RE.finditer(raw):
-        names = [match.group(1)] if match.group(1) is not None else match.group(2).split(b",")
-        for name in names:
-            dotted = name.strip().split()[0].decode("ascii", "ignore") if name.strip() else ""
-            if not dotted:
+def _resolve_imports(project: Project, path: Path, names: list[str]) -> list[Path]:
+    targets: dict[Path, None] = {}
+    for dotted in names:
+        if dotted.startswith("."):
+            level = len(dotted) - len(dotted.lstrip("."))
+            base = path.parent
+            for _ in range(level - 1):
+                base = base.parent
+            rest = dotted.lstrip(".")
+            if not rest:
+                if (base / "__init__.py").is_file():
+                    targets[(base / "__init__.py").resolve()] = None
                 continue
-            if dotted.startswith("."):
-                level = len(dotted) - len(dotted.lstrip("."))
-                base = path.parent
-                for _ in range(level - 1):
-                    base = base.parent
-                rest = dotted.lstrip(".")
-                target = base / Path(*rest.split(".")) if rest else base
-                for candidate in (target.with_suffix(".py") if rest else None, target / "__init__.py"):
-                    if candidate is not None and candidate.resolve() in relevant:
-                        return True
-                if any(p.parent == target.resolve() for p in relevant):
-                    return True  # from . import mod
-                continue
-            parts = dotted.split(".")
-            for end in range(len(parts), 0, -1):
-                found = project.locate(".".join(parts[:end]), path.parent)
+            parts = rest.split(".")
+            for end in range(1, len(parts) + 1):
+                found = project._locate_cached(base, ".".join(parts[:end]))
                 if found is not None:
-                    if found in relevant or (found.name == "__init__.py" and any(p.parent == found.parent for p in relevant)):
-                        return True
-                    break
-    return False
+                    targets[found] = None
+            continue
+        parts = dotted.split(".")
+        for end in range(1, len(parts) + 1):
+            found = project.locate(".".join(parts[:end]), path.parent)
+            if found is not None:
+                targets[found] = None
+    targets.pop(path, None)
+    return list(targets)
 
 
-def run(paths: list[Path], settings: Settings, options: Options, cwd: Path | None = None) -> RunResult:
-    cwd = (cwd or Path.cwd()).resolve()
-    base = settings.project_dir or cwd
-    files, path_errors = discover(paths, settings.exclude, base)
+def relevant_files(index: dict[Path, Indexed]) -> set[Path]:
+    """Files worth analysing: those that mention flyte, and those importing (transitively) one that does.
+    Everything else costs one byte scan."""
+    relevant = {p for p, entry in index.items() if entry.mentions}
+    importers: dict[Path, list[Path]] = {}
+    for path, entry in index.items():
+        for target in entry.imports:
+            importers.setdefault(target, []).append(path)
+    todo = list(relevant)
+    while todo:
+        target = todo.pop()
+        for importer in importers.get(target, ()):
+            if importer not in relevant:
+                relevant.add(importer)
+                todo.append(importer)
+    return relevant
+
+
+def _closure(start: Path, edges: dict[Path, list[Path]]) -> set[Path]:
+    seen = {start}
+    todo = [start]
+    while todo:
+        for nxt in edges.get(todo.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
+
+
+def _project_layout(paths: list[Path], settings: Settings, options: Options, base: Path) -> tuple[list[Path], list[Path]]:
+    """Source roots, and the extra files to index when files are passed one by one."""
     roots: list[Path] = []
     file_mode = False
     for given in paths:
@@ -136,34 +194,164 @@ def run(paths: list[Path], settings: Settings, options: Options, cwd: Path | Non
         project_dirs = settings.src or [settings.project_dir]
         roots.extend(project_dirs)
         index, _ = discover(project_dirs, settings.exclude, base)
+    return roots, index
+
+
+def run(paths: list[Path], settings: Settings, options: Options, cwd: Path | None = None, cache_dir: Path | None = None) -> RunResult:
+    """Lint ``paths``. With ``cache_dir``, reuse the findings of files whose dependencies did not change."""
+    cwd = (cwd or Path.cwd()).resolve()
+    base = settings.project_dir or cwd
+    files, path_errors = discover(paths, settings.exclude, base)
+    roots, extra = _project_layout(paths, settings, options, base)
     project = Project(roots, cwd=cwd)
-    modules = select_modules(project, files, index)
-    linted = {m.path for m in modules if m.path in set(files)}
+    rules = enabled_rules(settings, options)
+    store = None
+    if cache_dir is not None:
+        from flyte_lint.cache import CacheStore, settings_key
+
+        key = settings_key([sorted(r.code for r in rules), sorted(map(str, roots)), settings.per_file_ignores,
+                            settings.exclude, options.report_unused_noqa, str(cwd)])
+        store = CacheStore.open(cache_dir, key)
+    candidates = list(dict.fromkeys(files + extra))
+    index = index_files(project, candidates, store.imports if store is not None else None)
+    relevant = relevant_files(index)
+    linted = [p for p in files if p in relevant]
+    edges = {p: e.imports for p, e in index.items()}
+    reverse: dict[Path, list[Path]] = {}
+    for path, targets in edges.items():
+        for target in targets:
+            reverse.setdefault(target, []).append(path)
+    declaring = sorted(p for p, e in index.items() if e.declares_dependencies and p in relevant)
+
+    def dependencies(path: Path, callers: bool) -> set[Path]:
+        deps = _closure(path, edges) | set(declaring)
+        if callers:
+            deps |= _closure(path, reverse)
+        return deps
+
+    def digest(path: Path) -> str | None:
+        entry = index.get(path)
+        if entry is None:
+            try:
+                from flyte_lint.cache import content_hash
+
+                return content_hash(path.read_bytes())
+            except OSError:
+                return None
+        return entry.digest
+
+    reused: dict[Path, list[Finding]] = {}
+    stale = list(linted)
+    if store is not None:
+        stale = []
+        for path in linted:
+            entry = store.entries.get(str(path))
+            if entry is not None and index[path].digest is not None and _still_valid(entry, path, dependencies, digest):
+                from flyte_lint.cache import finding_from_dict
+
+                reused[path] = [finding_from_dict(f) for f in entry.findings]
+            else:
+                stale.append(path)
+    # Rules that look at the whole project need every file that can contribute to their answer.
+    needed = set(stale) | (set(declaring) if stale else set())
+    for path in stale:
+        entry = store.entries.get(str(path)) if store is not None else None
+        if entry is None or entry.needs_callers or index[path].digest != entry.deps.get(str(path)):
+            needed |= _closure(path, reverse) & relevant
+    for rule in rules:
+        wanted = getattr(rule, "project_bytes", None)
+        if wanted is not None and stale:
+            needed |= {p for p in relevant if _contains_any(p, wanted)}
+    analysed_paths = [p for p in candidates if p in needed]
+    modules = [project.load(p) for p in analysed_paths]
+    fresh = {m.path for m in modules if m.path in set(linted)}
 
     findings: list[Finding] = []
     internal: list[str] = []
-    rules = enabled_rules(settings, options)
     codes = {r.code for r in rules}
     for module in modules:
-        if module.failure is not None and module.path in linted and "FLY001" in codes:
+        if module.failure is not None and module.path in fresh and "FLY001" in codes:
             findings.append(_syntax_finding(module))
     analysis = None
-    try:
-        analysis = Analysis(project, modules)
-    except Exception as exc:  # an internal error must not hide the other files' parse findings
-        internal.append(f"internal error while building the analysis model: {exc!r}\n{traceback.format_exc()}")
+    if modules or not reused:
+        try:
+            analysis = Analysis(project, modules)
+        except Exception as exc:  # an internal error must not hide the other files' parse findings
+            internal.append(f"internal error while building the analysis model: {exc!r}\n{traceback.format_exc()}")
+    project_findings: list[Finding] = []
     if analysis is not None:
         for rule in rules:
             try:
                 for finding in rule.check(analysis):
-                    if finding.module is not None and finding.module.path in linted:
+                    if finding.module is None:
+                        continue
+                    if finding.module.path in fresh:
                         findings.append(finding)
+                    elif getattr(rule, "project_bytes", None) is not None and finding.module.path in set(linted):
+                        project_findings.append(finding)
             except Exception as exc:
                 internal.append(f"internal error in rule {rule.code} ({rule.symbol}): {exc!r}\n{traceback.format_exc()}")
-    findings = [f for f in findings if not _per_file_ignored(f, settings, base)]
-    kept, unused = apply_noqa(findings, [m for m in modules if m.path in linted], report_unused=options.report_unused_noqa)
+    findings = [f for f in findings + project_findings if not _per_file_ignored(f, settings, base)]
+    checked = [m for m in modules if m.path in fresh or m.path in {f.module.path for f in project_findings}]
+    kept, unused = apply_noqa(findings, checked, report_unused=options.report_unused_noqa)
+    if store is not None:
+        from flyte_lint.cache import finding_from_dict, finding_to_dict
+
+        project_codes = {r.code for r in rules if getattr(r, "project_bytes", None) is not None}
+        _remember(store, kept, fresh, analysis, dependencies, digest, project_codes)
+        for cached in reused.values():
+            kept.extend(cached)
+        if stale:
+            store.project = [finding_to_dict(f) for f in kept if f.code in project_codes]
+        else:
+            kept.extend(finding_from_dict(f) for f in store.project)
+        store.save()
     kept = sorted(_dedupe(kept), key=lambda f: f.sort_key)
-    return RunResult(kept, [m for m in modules if m.path in linted], internal, path_errors, analysis, unused)
+    result = RunResult(kept, [m for m in modules if m.path in fresh], internal, path_errors, analysis, unused)
+    result.files_checked = len(linted)
+    return result
+
+
+def _contains_any(path: Path, patterns: tuple[bytes, ...]) -> bool:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    return any(p in data for p in patterns)
+
+
+def _still_valid(entry, path: Path, dependencies, digest) -> bool:
+    if set(entry.closure) != {str(p) for p in dependencies(path, callers=entry.needs_callers)}:
+        return False  # an import now resolves elsewhere, or a file joined or left the picture
+    return all(digest(Path(dep)) == recorded for dep, recorded in entry.deps.items())
+
+
+def _remember(store, kept: list[Finding], fresh: set[Path], analysis, dependencies, digest, project_codes: set[str]) -> None:
+    from flyte_lint.cache import Entry, finding_to_dict
+
+    with_helpers = _paths_with_helper_calls(analysis)
+    by_path: dict[Path, list[Finding]] = {p: [] for p in fresh}
+    for finding in kept:
+        if finding.module is not None and finding.module.path in by_path:
+            by_path[finding.module.path].append(finding)
+    for path, found in by_path.items():
+        callers = with_helpers is None or path in with_helpers
+        deps = dependencies(path, callers)
+        store.entries[str(path)] = Entry(
+            findings=[finding_to_dict(f) for f in found if f.code not in project_codes],
+            deps={str(d): digest(d) for d in sorted(deps)},
+            closure=sorted(str(d) for d in deps),
+            needs_callers=callers,
+        )
+
+
+def _paths_with_helper_calls(analysis) -> set[Path] | None:
+    """Files with calls inside plain functions: their findings may depend on who calls those functions
+    (the task context), so they depend on the files that import them. None: unknown, assume all."""
+    if analysis is None:
+        return None
+    tasks = analysis.task_by_function
+    return {c.module.path for c in analysis.calls if c.function is not None and id(c.function) not in tasks}
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

@@ -82,17 +82,24 @@ class Rule:
     fix_safety: ClassVar[str | None] = None  # autofix availability and safety, ruff style
     # A test runs ``bad`` and ``good`` under the real SDK when this is set: what happens to ``bad``.
     runtime_effect: ClassVar[str | None] = None
+    # Project-wide rules (duplicates, cycles) are recomputed on every run that re-analyses anything, over all
+    # files containing one of these byte strings. None: a finding depends only on its file, what it imports
+    # and who calls into it, so the cache can reuse it.
+    project_bytes: ClassVar[tuple[bytes, ...] | None] = None
 
     def check(self, analysis: "Analysis") -> Iterable[Finding]:
         raise NotImplementedError
 
-    def finding(self, module: "Module", node: nodes.NodeNG, message: str, fix: Fix | None = None) -> Finding:
+    def finding(
+        self, module: "Module", node: nodes.NodeNG, message: str, fix: Fix | None = None, severity: Severity | None = None
+    ) -> Finding:
+        """A finding at ``node``; ``severity`` overrides the rule's own for this one finding."""
         line = node.lineno or 1
         end_line = node.end_lineno or line
         col = char_column(module, line, node.col_offset or 0)
         end_col = char_column(module, end_line, node.end_col_offset or 0) if node.end_col_offset is not None else col
         return Finding(
-            code=self.code, symbol=self.symbol, severity=self.severity, message=message,
+            code=self.code, symbol=self.symbol, severity=severity or self.severity, message=message,
             path=module.display_path, line=line, column=col + 1, end_line=end_line, end_column=end_col + 1,
             fix=fix, module=module,
         )

@@ -1,0 +1,204 @@
+"""flyte-lint benchmark: every figure as a ratio to the ast.parse floor measured in the same run.
+
+    python benchmarks/bench.py --corpus PATH [--corpus PATH ...] [--runs 5] [--monorepo-files 10000]
+
+The corpus is any folder of real Flyte 2 code you have locally (for example a checkout of flyte-sdk's
+examples/). The synthetic monorepo and the 5,000-call workflow are generated in a temporary folder. Nothing is
+downloaded. Each figure is the median of --runs runs of a fresh process, so interpreter start-up is counted on
+both sides of every ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+FLOOR = textwrap.dedent(
+    """
+    import ast, sys
+    from pathlib import Path
+    for root in sys.argv[1:]:
+        for path in sorted(Path(root).rglob("*.py")):
+            if any(part in {".git", ".venv", "venv", "__pycache__", "build", "dist", "node_modules"} for part in path.parts):
+                continue
+            try:
+                ast.parse(path.read_bytes())
+            except (SyntaxError, ValueError):
+                pass
+    """
+)
+
+
+def timed(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -> tuple[float, int]:
+    """Wall time and peak RSS (KiB) of one run of ``cmd``."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.WEXITSTATUS(status) not in (0, 1):
+        raise SystemExit(f"command failed ({os.WEXITSTATUS(status)}): {' '.join(cmd)}")
+    return elapsed, usage.ru_maxrss
+
+
+def median_time(cmd, runs, cwd=None, env=None, before=None) -> tuple[float, int]:
+    times, peaks = [], []
+    for _ in range(runs):
+        if before:
+            before()
+        elapsed, peak = timed(cmd, cwd, env)
+        times.append(elapsed)
+        peaks.append(peak)
+    return statistics.median(times), max(peaks)
+
+
+def copy_corpus(corpora: list[Path], into: Path) -> Path:
+    target = into / "corpus"
+    for i, corpus in enumerate(corpora):
+        shutil.copytree(corpus, target / f"c{i}", ignore=shutil.ignore_patterns(".git", "__pycache__"), symlinks=False)
+    return target
+
+
+def count_files(root: Path) -> tuple[int, int]:
+    files = list(root.rglob("*.py"))
+    return len(files), sum(p.read_bytes().count(b"\n") for p in files)
+
+
+def make_monorepo(root: Path, total: int, flyte_share: float, seed: int = 7) -> tuple[Path, Path]:
+    """``total`` files; ``flyte_share`` of them are Flyte 2 modules (each with an env, tasks and a workflow);
+    the rest are plain Python that never mention flyte. Returns (monorepo, a folder with only its flyte files)."""
+    rng = random.Random(seed)
+    repo, only_flyte = root / "monorepo", root / "monorepo-flyte-only"
+    n_flyte = int(total * flyte_share)
+    for i in range(total):
+        package = f"pkg{i % 100:02d}"
+        is_flyte = i < n_flyte
+        text = _flyte_module(i, rng) if is_flyte else _plain_module(i, rng)
+        for base in ([repo, only_flyte] if is_flyte else [repo]):
+            path = base / package / f"mod{i:05d}.py"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+    return repo, only_flyte
+
+
+def _flyte_module(i: int, rng: random.Random) -> str:
+    n = rng.randint(3, 8)
+    tasks = "\n".join(
+        f"@env.task\nasync def step{k}(x: int) -> int:\n    y = x * {k}\n    for j in range(3):\n        y += j\n    return y\n"
+        for k in range(n)
+    )
+    calls = "\n".join(f"    v = await step{k}(v)" for k in range(n))
+    return (
+        f'import asyncio\nimport flyte\n\nenv = flyte.TaskEnvironment("env{i}", resources=flyte.Resources(cpu="1", memory="1Gi"))\n\n'
+        f"{tasks}\n@env.task\nasync def main(v: int = 1) -> int:\n{calls}\n"
+        f"    rs = await asyncio.gather(*[step0(k) for k in range(4)])\n    return v + sum(rs)\n"
+    )
+
+
+def _plain_module(i: int, rng: random.Random) -> str:
+    body = "\n".join(
+        f"def func{k}(a, b=2):\n    total = 0\n    for item in range(a):\n        total += item * b\n"
+        f"    return {{'k': total, 'i': {i}}}\n"
+        for k in range(rng.randint(5, 15))
+    )
+    return f'"""Module {i}."""\nimport os\nimport json\n\n{body}\n\nclass Model{i}:\n    def run(self):\n        return json.dumps(func0(3))\n'
+
+
+def make_big_workflow(root: Path, calls: int) -> Path:
+    lines = ["import asyncio", "import flyte", "", 'env = flyte.TaskEnvironment("big")', "",
+             "@env.task", "async def work(x: int) -> int:", "    return x + 1", "", "@env.task",
+             "async def main() -> int:", "    v = 0"]
+    lines += [f"    v = await work(v + {k})" for k in range(calls)]
+    lines += ["    return v", ""]
+    path = root / "bigflow.py"
+    path.write_text("\n".join(lines))
+    return path
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", type=Path, action="append", required=True, help="a folder of real Flyte 2 code")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--monorepo-files", type=int, default=10_000)
+    parser.add_argument("--no-pylint", action="store_true", help="skip the pylint comparison")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+    lint = [sys.executable, "-m", "flyte_lint"]
+    py = sys.executable
+    results: dict[str, object] = {}
+
+    with tempfile.TemporaryDirectory(prefix="flyte-lint-bench-") as tmp:
+        tmp_path = Path(tmp)
+        corpus = copy_corpus(args.corpus, tmp_path)
+        files, lines = count_files(corpus)
+        results["corpus"] = {"files": files, "lines": lines}
+        print(f"corpus: {files} files, {lines} lines; {args.runs} runs each, median")
+
+        floor, floor_rss = median_time([py, "-c", FLOOR, str(corpus)], args.runs)
+        cold, cold_rss = median_time(lint + ["check", "--no-cache", "-j", "1", str(corpus)], args.runs)
+        cold_j, _ = median_time(lint + ["check", "--no-cache", str(corpus)], args.runs)
+        subprocess.run(lint + ["clean", str(corpus)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(lint + ["check", str(corpus)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        warm, _ = median_time(lint + ["check", str(corpus)], args.runs)
+        victim = sorted(corpus.rglob("*.py"))[len(files) // 2]
+        counter = [0]
+
+        def touch() -> None:
+            counter[0] += 1
+            with open(victim, "a") as handle:
+                handle.write(f"\n# edit {counter[0]}\n")
+
+        one_changed, _ = median_time(lint + ["check", str(corpus)], args.runs, before=touch)
+        results.update(floor_s=floor, cold_s=cold, cold_parallel_s=cold_j, warm_s=warm, one_file_changed_s=one_changed,
+                       peak_rss_mib=cold_rss / 1024, floor_rss_mib=floor_rss / 1024)
+
+        pylint_s = None
+        if not args.no_pylint and shutil.which("pylint"):
+            sample = sorted(corpus.rglob("*.py"))
+            pylint_cmd = ["pylint", "--load-plugins=flyte_lint.pylint_plugin", "--disable=all", "--enable=flyte-lint",
+                          "--score=n", "--jobs=1", str(corpus)]
+            pylint_s, _ = median_time(pylint_cmd, max(1, args.runs // 2))
+            results["pylint_plugin_s"] = pylint_s
+            del sample
+
+        repo, only_flyte = make_monorepo(tmp_path, args.monorepo_files, 0.05)
+        mono_floor, _ = median_time([py, "-c", FLOOR, str(only_flyte)], args.runs)
+        mono, _ = median_time(lint + ["check", "--no-cache", "-j", "1", str(repo)], args.runs)
+        results.update(monorepo_files=args.monorepo_files, monorepo_flyte_floor_s=mono_floor, monorepo_s=mono)
+
+        big = make_big_workflow(tmp_path, 5000)
+        graph_s, _ = median_time(lint + ["graph", str(big), "--entry", "bigflow:main", "--no-notes", "-o", str(tmp_path / "g.json")], args.runs)
+        results["graph_5000_calls_s"] = graph_s
+
+    print()
+    print(f"{'measure':<52} {'seconds':>8} {'× floor':>8}  target")
+    rows = [
+        ("floor: ast.parse of every file", floor, 1.0, ""),
+        ("cold check, no cache, -j 1", cold, cold / floor, "≤ 4×"),
+        ("cold check, no cache, default -j", cold_j, cold_j / floor, ""),
+        ("warm check, nothing changed", warm, warm / floor, "≤ 1.5×"),
+        ("check after one file changed", one_changed, one_changed / floor, "≈ one file + index"),
+    ]
+    if pylint_s:
+        rows.append(("pylint, flyte-lint plugin alone", pylint_s, pylint_s / floor, f"≥ 10× slower than cold ({pylint_s / cold:.1f}×)"))
+    rows.append((f"monorepo {args.monorepo_files} files, 5% flyte (floor: flyte files)", mono, mono / mono_floor, "≤ 2×"))
+    for name, seconds, ratio, target in rows:
+        print(f"{name:<52} {seconds:>8.2f} {ratio:>7.2f}×  {target}")
+    print(f"{'graph of a 5,000-call workflow':<52} {graph_s:>8.2f} {'':>8}  < 2 s")
+    print(f"{'peak memory, cold check':<52} {cold_rss / 1024:>7.0f} MiB           ≤ 300 MiB")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

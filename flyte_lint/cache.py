@@ -1,0 +1,113 @@
+"""The result cache (on by default, like ruff's): ``.flyte-lint-cache/`` in the project, git-ignored.
+
+It holds, per linted file, the findings of the last run and the content hashes of every file those findings
+depended on (the file, what it imports transitively, the files that call into it, the deploy scripts that add
+env dependencies). A file's findings are reused only when all of those hashes still match, so a stale entry
+can never hide or invent a finding. The cache is keyed by the flyte-lint version, the SDK table and the
+settings; a corrupt, truncated or foreign cache is ignored and rebuilt, and writes are atomic, so concurrent
+runs cannot corrupt it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flyte_lint import __version__
+from flyte_lint.rules.base import Edit, Finding, Fix, Severity
+
+CACHE_DIR = ".flyte-lint-cache"
+FORMAT = 1
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def finding_to_dict(f: Finding) -> dict:
+    record = {"code": f.code, "symbol": f.symbol, "severity": f.severity.value, "message": f.message, "path": f.path,
+              "line": f.line, "column": f.column, "end_line": f.end_line, "end_column": f.end_column}
+    if f.fix is not None:
+        record["fix"] = {"safe": f.fix.safe, "title": f.fix.title,
+                         "edits": [[list(e.start), list(e.end), e.text] for e in f.fix.edits]}
+    return record
+
+
+def finding_from_dict(record: dict) -> Finding:
+    fix = None
+    if record.get("fix"):
+        data = record["fix"]
+        fix = Fix(tuple(Edit(tuple(s), tuple(e), t) for s, e, t in data["edits"]), data["safe"], data["title"])
+    return Finding(record["code"], record["symbol"], Severity(record["severity"]), record["message"], record["path"],
+                   record["line"], record["column"], record["end_line"], record["end_column"], fix=fix)
+
+
+@dataclass
+class Entry:
+    findings: list[dict]
+    deps: dict[str, str]  # path -> content hash
+    closure: list[str]  # the import closure the deps were computed from, to notice new shadowing files
+    needs_callers: bool = True
+
+
+@dataclass
+class CacheStore:
+    directory: Path
+    key: str
+    entries: dict[str, Entry] = field(default_factory=dict)
+    imports: dict[str, list[str]] = field(default_factory=dict)  # content hash -> raw imported names
+    project: list[dict] = field(default_factory=list)  # findings of project-wide rules
+
+    @property
+    def file(self) -> Path:
+        return self.directory / f"results-v{FORMAT}.json"
+
+    @classmethod
+    def open(cls, directory: Path, key: str) -> "CacheStore":
+        store = cls(directory, key)
+        try:
+            data = json.loads(store.file.read_text(encoding="utf-8"))
+            if data.get("format") != FORMAT or data.get("key") != key:
+                return store
+            store.entries = {p: Entry(**e) for p, e in data["entries"].items()}
+            store.imports = {h: list(v) for h, v in data.get("imports", {}).items()}
+            store.project = list(data.get("project", []))
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            store.entries, store.imports = {}, {}  # corrupt, truncated or foreign: rebuilt
+        return store
+
+    def save(self) -> None:
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            ignore = self.directory / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# Created by flyte-lint automatically.\n*\n", encoding="utf-8")
+            payload = {"format": FORMAT, "key": self.key, "version": __version__,
+                       "entries": {p: e.__dict__ for p, e in sorted(self.entries.items())}, "imports": self.imports,
+                       "project": self.project}
+            fd, tmp = tempfile.mkstemp(prefix=".results-", suffix=".tmp", dir=self.directory)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(payload, handle, separators=(",", ":"))
+            os.replace(tmp, self.file)
+        except OSError:
+            pass  # a read-only checkout: run without saving
+
+
+def settings_key(parts: list) -> str:
+    from flyte_lint import sdk
+
+    text = json.dumps([__version__, FORMAT, sdk.version(), parts], sort_keys=True, default=str)
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def clean(directory: Path) -> bool:
+    target = directory / CACHE_DIR
+    if target.is_dir():
+        shutil.rmtree(target, ignore_errors=True)
+        return True
+    return False

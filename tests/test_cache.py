@@ -1,0 +1,218 @@
+"""The result cache: a warm run reuses findings, and a stale cache can never hide or invent a finding.
+
+Every scenario compares a cached run with a run without cache on the same tree, after each edit.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from flyte_lint.cli import main
+from flyte_lint.config import Settings
+from flyte_lint.engine import Options, run
+from lintutil import write_project
+
+ENVS = """
+import flyte
+
+driver = flyte.TaskEnvironment("driver")
+worker = flyte.TaskEnvironment("worker")
+"""
+
+TASKS_SYNC = """
+from envs import worker
+
+@worker.task
+def square(x: int) -> int:
+    return x * x
+"""
+
+TASKS_ASYNC = TASKS_SYNC.replace("def square", "async def square")
+
+WORKFLOW = """
+from envs import driver
+from tasks import square
+
+@driver.task
+async def main(x: int) -> int:
+    return await square(x)
+"""
+
+DEPLOY = """
+from envs import driver, worker
+
+driver.add_dependency(worker)
+"""
+
+
+def findings(root: Path, cache: Path | None) -> list[tuple]:
+    result = run([root], Settings(), Options(), cwd=root, cache_dir=cache)
+    assert not result.internal_errors, result.internal_errors
+    return sorted((f.path, f.line, f.column, f.code, f.message) for f in result.findings)
+
+
+def assert_same(root: Path, cache: Path) -> list[tuple]:
+    cached = findings(root, cache)
+    assert cached == findings(root, None)
+    return cached
+
+
+def edit(root: Path, name: str, text: str) -> None:
+    path = root / name
+    path.write_text(textwrap.dedent(text))
+    # Same size and mtime tricks cannot fool a content hash; still, make the edit visible to mtime readers.
+    os.utime(path, None)
+
+
+@pytest.fixture
+def project(tmp_path):
+    root = write_project(tmp_path / "p", {"envs.py": ENVS, "tasks.py": TASKS_SYNC, "workflow.py": WORKFLOW})
+    return root, tmp_path / "cache"
+
+
+def codes(found):
+    return [(f[0], f[3]) for f in found]
+
+
+def test_warm_run_reuses_and_matches(project):
+    root, cache = project
+    first = assert_same(root, cache)
+    assert ("workflow.py", "FLY101") in codes(first) and ("workflow.py", "FLY401") in codes(first)
+    assert (cache / "results-v1.json").is_file() and (cache / ".gitignore").read_text().strip().endswith("*")
+    assert assert_same(root, cache) == first
+
+
+def test_changing_an_imported_module_rechecks_its_importers(project):
+    root, cache = project
+    assert ("workflow.py", "FLY101") in codes(assert_same(root, cache))
+    edit(root, "tasks.py", TASKS_ASYNC)  # workflow.py is unchanged, but its await is now right
+    assert ("workflow.py", "FLY101") not in codes(assert_same(root, cache))
+    edit(root, "tasks.py", TASKS_SYNC)
+    assert ("workflow.py", "FLY101") in codes(assert_same(root, cache))
+
+
+def test_a_deploy_script_adding_a_dependency_clears_a_missing_dependency(project):
+    root, cache = project
+    assert ("workflow.py", "FLY401") in codes(assert_same(root, cache))
+    edit(root, "deploy.py", DEPLOY)
+    assert ("workflow.py", "FLY401") not in codes(assert_same(root, cache))
+    (root / "deploy.py").unlink()
+    assert ("workflow.py", "FLY401") in codes(assert_same(root, cache))
+
+
+def test_a_new_caller_changes_a_helpers_task_context(tmp_path):
+    root = write_project(tmp_path / "p", {
+        "envs.py": ENVS, "tasks.py": TASKS_SYNC,
+        "helpers.py": """
+            from tasks import square
+
+            async def helper(x: int) -> int:
+                return square(x)
+        """,
+        "workflow.py": "from envs import driver\n",
+    })
+    cache = tmp_path / "cache"
+    assert ("helpers.py", "FLY102") not in codes(assert_same(root, cache))  # nobody runs it in a task yet
+    edit(root, "workflow.py", """
+        from envs import driver
+        from helpers import helper
+
+        @driver.task
+        async def main(x: int) -> int:
+            return await helper(x)
+    """)
+    assert ("helpers.py", "FLY102") in codes(assert_same(root, cache))
+
+
+def test_a_new_file_that_shadows_an_import(tmp_path):
+    root = write_project(tmp_path / "p", {
+        "envs.py": ENVS, "tasks.py": TASKS_SYNC,
+        "app/workflow.py": WORKFLOW,
+    })
+    cache = tmp_path / "cache"
+    assert ("app/workflow.py", "FLY101") in codes(assert_same(root, cache))
+    # The importer's own folder comes first on the import path: app/tasks.py now answers `from tasks import`.
+    edit(root, "app/tasks.py", TASKS_ASYNC)
+    assert ("app/workflow.py", "FLY101") not in codes(assert_same(root, cache))
+
+
+def test_project_wide_rules_follow_edits_anywhere(project):
+    root, cache = project
+    assert not [c for c in codes(assert_same(root, cache)) if c[1] == "FLY402"]
+    edit(root, "deploy.py", DEPLOY.replace("driver.add_dependency(worker)", "driver.add_dependency(worker)\nworker.add_dependency(driver)"))
+    assert ("deploy.py", "FLY402") in codes(assert_same(root, cache))
+    edit(root, "deploy.py", DEPLOY)
+    assert not [c for c in codes(assert_same(root, cache)) if c[1] == "FLY402"]
+
+
+def test_deleting_a_file(project):
+    root, cache = project
+    assert_same(root, cache)
+    (root / "workflow.py").unlink()
+    assert assert_same(root, cache) == []
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "foreign", "wrong-types"])
+def test_a_damaged_cache_is_ignored_and_rebuilt(project, damage):
+    root, cache = project
+    expected = assert_same(root, cache)
+    target = cache / "results-v1.json"
+    text = target.read_text()
+    if damage == "truncate":
+        target.write_text(text[: len(text) // 2])
+    elif damage == "garbage":
+        target.write_bytes(b"\x00\xff not json")
+    elif damage == "foreign":
+        data = json.loads(text)
+        data["key"] = "another version"
+        target.write_text(json.dumps(data))
+    else:
+        target.write_text(json.dumps({"format": 1, "key": json.loads(text)["key"], "entries": {"x": 5}}))
+    assert assert_same(root, cache) == expected
+
+
+def test_cli_cache_flags_and_clean(project, capsys):
+    root, _ = project
+    old = os.getcwd()
+    os.chdir(root)
+    try:
+        assert main(["check", "."]) == 1
+        assert (root / ".flyte-lint-cache" / "results-v1.json").is_file()
+        assert main(["clean"]) == 0
+        assert not (root / ".flyte-lint-cache").exists()
+        assert main(["check", "--no-cache", "."]) == 1
+        assert not (root / ".flyte-lint-cache").exists()
+    finally:
+        os.chdir(old)
+    capsys.readouterr()
+
+
+# Random edit sequences over a small project: after every edit, cached and uncached runs agree.
+VARIANTS = {
+    "envs.py": [ENVS, ENVS.replace('"worker"', '"driver"'), ENVS + "\nextra = flyte.TaskEnvironment('extra', depends_on=[driver])\n"],
+    "tasks.py": [TASKS_SYNC, TASKS_ASYNC, TASKS_SYNC.replace("x: int", "x: int, y: int")],
+    "workflow.py": [WORKFLOW, WORKFLOW.replace("await square(x)", "await square.aio(x)"),
+                    WORKFLOW.replace("return await square(x)", "square(x)\n    return x"), "import flyte\n"],
+    "deploy.py": [DEPLOY, DEPLOY + "\nworker.add_dependency(driver)\n", "import flyte\n"],
+    "helpers.py": ["from tasks import square\n\nasync def helper(x):\n    return square(x)\n", "x = 1\n"],
+}
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(sorted(VARIANTS)), st.integers(0, 3)), min_size=1, max_size=6))
+def test_random_edits_never_make_the_cache_lie(tmp_path_factory, edits):
+    base = tmp_path_factory.mktemp("edits")
+    root = write_project(base / "p", {"envs.py": ENVS, "tasks.py": TASKS_SYNC, "workflow.py": WORKFLOW})
+    cache = base / "cache"
+    assert_same(root, cache)
+    for name, choice in edits:
+        options = VARIANTS[name]
+        edit(root, name, options[choice % len(options)])
+        assert_same(root, cache)
