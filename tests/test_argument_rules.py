@@ -24,6 +24,7 @@ import pytest
 from expectutil import check
 from flyte_lint.fixes import fixed_text
 from lintutil import lint, lint_result, messages
+from sdk_runner import requires_sdk, run_program
 
 HEADER = """
 import functools
@@ -749,3 +750,116 @@ def test_fly302_message_names_runtime_effect_and_fix(tmp_path):
     assert msg.startswith("FLY302 ")
     assert "`flyte.TaskEnvironment` has no parameter `resource`" in msg
     assert "TypeError" in msg and "did you mean `resources`?" in msg
+
+
+def test_fly302_quiet_on_wide_valid_usage(tmp_path):
+    """A program that uses much of the API correctly (it runs under the real SDK) is clean."""
+    check(tmp_path, """
+        import asyncio
+        from datetime import timedelta
+
+        import flyte
+        from flyte import Cache, Cron, FixedRate, Image, Resources, Secret, Trigger
+
+        image = (
+            Image.from_debian_base(python_version=(3, 11), name="img")
+            .with_pip_packages("numpy", "pandas", pre=False)
+            .with_apt_packages("git")
+            .with_env_vars({"A": "1"})
+        )
+        env = flyte.TaskEnvironment(
+            name="demo",
+            image=image,
+            resources=Resources(cpu=(1, 2), memory=("1Gi", "2Gi"), gpu="A100:1", disk="10Gi", shm="auto"),
+            secrets=[Secret(key="token", as_env_var="TOKEN"), Secret(key="k", group="g")],
+            env_vars={"X": "1"},
+            cache=Cache(behavior="auto", version_override="v1", serialize=True, ignored_inputs=("x",), salt="s"),
+            reusable=flyte.ReusePolicy(replicas=2, idle_ttl=60, concurrency=1),
+        )
+        cron = Trigger(name="nightly", automation=Cron("0 0 * * *", timezone="UTC"), inputs={"x": 1})
+        rate = Trigger("every", FixedRate(60), inputs={"x": 1})
+
+        @env.task(cache="auto", retries=3, timeout=timedelta(minutes=5), triggers=(cron, rate), short_name="w")
+        async def work(x: int) -> int:
+            with flyte.group("inner"):
+                return x
+
+        @env.task
+        async def main(xs: list[int]) -> list[int]:
+            out = [r async for r in flyte.map.aio(work, xs, group_name="g", concurrency=2, return_exceptions=False)]
+            out += await asyncio.gather(*[work.override(retries=1, cache="disable", timeout=60).aio(x=x) for x in xs])
+            return out
+
+        if __name__ == "__main__":
+            flyte.init()
+            run = flyte.with_runcontext(mode="local", name="n", env_vars={"A": "1"}, overwrite_cache=True).run(main, xs=[1])
+            print(run)
+    """)
+
+
+# --------------------------------------------------------------------------------------------------------
+# What the SDK really does: the facts the messages above state
+# --------------------------------------------------------------------------------------------------------
+
+SDK_FACTS = '''
+import functools
+import flyte
+from flyte import remote
+
+env = flyte.TaskEnvironment("demo")
+
+@env.task
+def train(epochs: int, lr: float = 0.1, *, seed: int = 0) -> float:
+    return lr * epochs + seed
+
+@env.task
+def one(x: int) -> int:
+    return x
+
+def attempt(fn):
+    try:
+        return ["ok", fn()]
+    except Exception as exc:
+        return [type(exc).__name__, str(exc)]
+
+@env.task
+def main() -> dict:
+    ref = remote.Task.get("other.process", auto_version="latest")
+    return {
+        "unknown_keyword": attempt(lambda: train(epochs=3, lrr=0.5)),
+        "too_many_keywords": attempt(lambda: one(x=1, y=2)),
+        "twice": attempt(lambda: train(1, epochs=2)),
+        "missing": attempt(lambda: train(lr=0.5)),
+        "onto_keyword_only": attempt(lambda: train(1, 0.5, 3)),
+        "too_many_positional": attempt(lambda: train(1, 0.5, 3, 4)),
+        "forward_twice": attempt(lambda: train.forward(1, epochs=2)),
+        "partial_unknown": attempt(lambda: functools.partial(one, z=1)(2)),
+        "remote_aio": attempt(lambda: ref.aio),
+        "override_bogus": attempt(lambda: type(train.override(bogus=1)).__name__),
+        "override_name": attempt(lambda: type(train.override(name="x")).__name__),
+        "override_extra": attempt(lambda: type(train.override(report=True, triggers=())).__name__),
+        "clone_bogus": attempt(lambda: env.clone_with("c1", bogus=1).name),
+        "clone_cache": attempt(lambda: env.clone_with("c2", cache="auto", reusable=None).name),
+    }
+'''
+
+
+@requires_sdk
+def test_sdk_confirms_what_fly106_fly107_fly302_say():
+    r = run_program(SDK_FACTS, entry="main")
+    assert r.ok, r.summary()
+    out = r.output
+    assert out["unknown_keyword"] == ["ok", pytest.approx(0.3)]  # lrr dropped: default lr
+    assert out["too_many_keywords"][0] != "ok" and "Too many keyword arguments" in out["too_many_keywords"][1]
+    assert out["twice"] == ["ok", pytest.approx(0.1)]  # epochs=1, the positional value
+    assert "Missing required inputs: epochs" in out["missing"][1]
+    assert out["onto_keyword_only"] == ["ok", pytest.approx(3.5)]  # 0.5 * 1 + seed: 3 went to keyword-only seed
+    assert "Too many positional arguments" in out["too_many_positional"][1]
+    assert out["forward_twice"][0] == "TypeError"
+    assert out["partial_unknown"][0] != "ok"
+    assert out["remote_aio"][0] == "AttributeError"
+    assert out["override_bogus"][0] == "TypeError"
+    assert out["override_name"][0] == "ValueError" and "cannot be overridden" in out["override_name"][1]
+    assert out["override_extra"][0] == "ok"
+    assert out["clone_bogus"][0] == "TypeError"
+    assert out["clone_cache"] == ["ok", "c2"]

@@ -15,6 +15,7 @@ import textwrap
 
 from expectutil import check
 from lintutil import messages
+from sdk_runner import requires_sdk, run_program
 
 TASKS = """
 # file: envs.py
@@ -432,3 +433,64 @@ def test_fly402_message_names_runtime_effect_and_fix(tmp_path):
     """)
     assert msg.startswith("FLY402 ")
     assert "RecursionError" in msg and "Remove one of these dependencies" in msg
+
+
+# --------------------------------------------------------------------------------------------------------
+# What the SDK really does: the facts the rules above rely on
+# --------------------------------------------------------------------------------------------------------
+
+SDK_FACTS = '''
+import flyte
+from flyte._deploy import plan_deploy
+
+env = flyte.TaskEnvironment("demo")
+
+def attempt(fn):
+    try:
+        return ["ok", fn()]
+    except BaseException as exc:
+        return [type(exc).__name__, str(exc)[:200]]
+
+def plan(e):
+    return sorted(plan_deploy(e)[0].envs)
+
+def names(e):
+    return [d.name for d in e.depends_on]
+
+@env.task
+def main() -> dict:
+    out = {}
+    gpu = flyte.TaskEnvironment("gpu")
+    base = flyte.TaskEnvironment("base", depends_on=[gpu])
+    out["clone_inherits"] = names(base.clone_with("c1"))
+    out["clone_none_inherits"] = names(base.clone_with("c2", depends_on=None))
+    out["clone_replaces"] = names(base.clone_with("c3", depends_on=[]))
+    a = flyte.TaskEnvironment("a")
+    x = flyte.TaskEnvironment("x")
+    a.add_dependency(x)
+    b = a.clone_with("b")
+    a.add_dependency(b)
+    out["copied_at_clone"] = [names(a), names(b), plan(a)]
+    out["self"] = attempt(lambda: a.add_dependency(a))
+    p = flyte.TaskEnvironment("p")
+    q = flyte.TaskEnvironment("q", depends_on=[p])
+    p.add_dependency(q)
+    out["cycle"] = attempt(lambda: plan(p))
+    top = flyte.TaskEnvironment("top", depends_on=[base])
+    out["transitive"] = plan(top)
+    return out
+'''
+
+
+@requires_sdk
+def test_sdk_confirms_what_fly401_fly402_say():
+    r = run_program(SDK_FACTS, entry="main")
+    assert r.ok, r.summary()
+    out = r.output
+    assert out["clone_inherits"] == ["gpu"]
+    assert out["clone_none_inherits"] == ["gpu"]
+    assert out["clone_replaces"] == []
+    assert out["copied_at_clone"] == [["x", "b"], ["x"], ["a", "b", "x"]]
+    assert out["self"][0] == "ValueError" and "Cannot add self as a dependency" in out["self"][1]
+    assert out["cycle"][0] == "RecursionError"
+    assert out["transitive"] == ["base", "gpu", "top"]

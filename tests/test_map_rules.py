@@ -18,6 +18,7 @@ import textwrap
 
 from expectutil import check
 from lintutil import messages
+from sdk_runner import requires_sdk, run_program
 
 HEADER = """
 import functools
@@ -410,3 +411,97 @@ def test_fly203_message_names_runtime_effect_and_fix(tmp_path):
     """))
     assert msg.startswith("FLY203 ")
     assert "TypeError" in msg and "[r async for r in flyte.map.aio(...)]" in msg
+
+
+# --------------------------------------------------------------------------------------------------------
+# What the SDK really does: the facts the rules above rely on
+# --------------------------------------------------------------------------------------------------------
+
+SDK_FACTS = '''
+import functools
+import flyte
+
+env = flyte.TaskEnvironment("demo")
+
+@env.task
+async def process(x: int) -> int:
+    return x * 2
+
+@env.task
+async def two(x: int, y: int) -> int:
+    return x + y
+
+@env.task
+async def three(x: int, y: int, z: int) -> int:
+    return x + y + z
+
+def plain(x: int) -> int:
+    return x
+
+@flyte.trace
+async def traced(x: int) -> int:
+    return x
+
+class Doubler:
+    def __call__(self, x: int) -> int:
+        return 2 * x
+
+async def attempt(make):
+    try:
+        return ["ok", [r async for r in make()]]
+    except Exception as exc:
+        return [type(exc).__name__, str(exc)]
+
+@env.task
+async def main() -> dict:
+    items = [1, 2]
+    flyte.map.aio(process, [10])  # discarded: never runs
+    unused = flyte.map.aio(process, [20])
+    out = {}
+    for label, func in [("lambda", lambda x: x), ("plain", plain), ("traced", traced), ("builtin", str),
+                        ("class", Doubler), ("aio", process.aio), ("forward", process.forward),
+                        ("partial_plain", functools.partial(plain)),
+                        ("partial_zero_open", functools.partial(two, 1, 2)),
+                        ("partial_two_open", functools.partial(two)),
+                        ("partial_keyword_on_mapped", functools.partial(two, x=1)),
+                        ("partial_keyword_in_prefix", functools.partial(three, 1, y=2)),
+                        ("partial_keyword_after", functools.partial(three, 1, z=2)),
+                        ("partial_ok", functools.partial(two, y=1)),
+                        ("override", process.override(retries=1))]:
+        out[label] = await attempt(lambda: flyte.map.aio(func, items))
+    try:
+        await flyte.map.aio(process, items)
+    except TypeError as exc:
+        out["await"] = str(exc)
+    try:
+        list(flyte.map.aio(process, items))
+    except TypeError as exc:
+        out["list"] = str(exc)
+    try:
+        async for r in flyte.map(process, items):
+            pass
+    except TypeError as exc:
+        out["async_for_sync"] = str(exc)
+    return out
+'''
+
+
+@requires_sdk
+def test_sdk_confirms_what_fly201_fly202_fly203_say():
+    r = run_program(SDK_FACTS, entry="main")
+    assert r.ok, r.summary()
+    out = r.output
+    for label in ("lambda", "plain", "traced", "builtin", "class", "aio", "forward"):
+        assert out[label][0] == "AttributeError" and "no attribute 'name'" in out[label][1], (label, out[label])
+    assert out["partial_plain"][0] == "AttributeError"
+    for label in ("partial_zero_open", "partial_two_open", "partial_keyword_on_mapped", "partial_keyword_in_prefix"):
+        assert out[label][0] == "TypeError", (label, out[label])
+    assert out["partial_keyword_after"] == ["ok", [4, 5]]
+    assert out["partial_ok"] == ["ok", [2, 3]]
+    assert out["override"] == ["ok", [2, 4]]
+    assert "can't be used in 'await' expression" in out["await"]
+    assert "not iterable" in out["list"]
+    assert "async for" in out["async_for_sync"]
+    # process ran only for the two items of the "override" map: not for the discarded or the unused map
+    # (10, 20), nor for `.aio`/`.forward` or the misused generators, which fail before submitting anything.
+    assert r.ran("demo.process") == 2
