@@ -1,0 +1,928 @@
+"""`flyte-lint graph` end to end: the json contract, golden dot/mermaid/graphml output, Mermaid's limits, the
+html page in a real headless browser, --diff, --check, -o and the usage errors.
+
+The workflows are small sources under tests/corpus/graph/ (excluded from linting this repository), copied to a
+temporary directory so that file paths in the output are stable. Golden files live under tests/golden/graph/:
+`FLYTE_LINT_UPDATE_GOLDEN=1 pytest tests/test_graph_cli.py` rewrites them, otherwise they must match exactly.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import zlib
+from collections import Counter
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from flyte_lint import __version__
+from flyte_lint.cli import main
+from flyte_lint.graph.export import MERMAID_MAX_CHARS, MERMAID_MAX_EDGES, flatten, from_json, to_graphml, to_json
+from flyte_lint.graph.html import COLOURS, NODE_H, NODE_W
+
+HERE = Path(__file__).parent
+CORPUS = HERE / "corpus" / "graph"
+GOLDEN = HERE / "golden" / "graph"
+UPDATE = os.environ.get("FLYTE_LINT_UPDATE_GOLDEN") == "1"
+
+# corpus file stem -> --entry
+ENTRIES = {
+    "chain": "chain:pipeline",
+    "fanout": "fanout:fan",
+    "branch": "branch:decide",
+    "grouped": "grouped:grouped",
+    "nested": "nested:nested",
+    "kinds": "kinds:kinds",
+    "escaping": "escaping:escaping",
+    "dynamic": "dynamic:dynamic",
+    "recursive": "recursive:countdown",
+    "loop": "loop:looper",
+}
+GOLDEN_GRAPHS = ["chain", "fanout", "branch", "grouped", "nested", "kinds", "escaping"]
+CONTRACT = ("id", "kind", "task", "env", "file", "line", "count", "dynamic", "conditional", "condition", "group", "parent")
+MACHINE_FORMATS = ["json", "dot", "mermaid", "graphml"]
+
+
+# -- running the command ------------------------------------------------------------------------------
+@pytest.fixture
+def work(tmp_path, monkeypatch):
+    """A copy of the corpus as the current directory."""
+    root = tmp_path / "wf"
+    shutil.copytree(CORPUS, root)
+    monkeypatch.chdir(root)
+    return root
+
+
+def graph_cli(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(["graph", *map(str, args)])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def export(capsys, name: str, fmt: str = "json", *extra: str) -> str:
+    code, out, err = graph_cli(capsys, f"{name}.py", "--entry", ENTRIES[name], "--format", fmt, *extra)
+    assert code == 0, err
+    return out
+
+
+def compiled(capsys, name: str) -> nx.DiGraph:
+    return from_json(export(capsys, name))
+
+
+# -- json ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", sorted(ENTRIES))
+def test_json_is_node_link_data_with_the_node_contract(work, capsys, name):
+    text = export(capsys, name, "json", "--no-notes")
+    data = json.loads(text)
+    assert set(data) == {"directed", "multigraph", "graph", "nodes", "edges"}  # edges="edges", not "links"
+    assert data["directed"] is True and data["multigraph"] is False
+    assert data["graph"]["entry"] == data["nodes"][0]["task"]
+    assert isinstance(data["graph"]["static"], bool)
+    assert data["graph"]["flyte_lint_version"] == __version__
+    ids = [node["id"] for node in data["nodes"]]
+    assert len(ids) == len(set(ids))
+    for node in data["nodes"]:
+        missing = [key for key in CONTRACT if key not in node]
+        assert not missing, f"{node['id']} lacks {missing}"
+        assert ":" not in node["id"]
+        assert node["kind"] in {"task", "map", "remote", "trace", "unknown"}
+        assert isinstance(node["line"], int) and node["file"] == f"{name}.py"
+        assert node["count"] is None or isinstance(node["count"], int)
+        assert isinstance(node["dynamic"], bool) and isinstance(node["conditional"], bool)
+        assert (node["condition"] is not None) == node["conditional"]
+        assert node["parent"] is None or node["parent"] in ids
+    assert [n["id"] for n in data["nodes"] if n["parent"] is None] == [ids[0]]  # one root: the entry
+    for edge in data["edges"]:
+        assert edge["source"] in ids and edge["target"] in ids
+        assert edge["kind"] in {"data", "order"}
+    assert data["graph"]["static"] == (not any(n["dynamic"] or n["kind"] == "unknown" for n in data["nodes"]))
+
+
+@pytest.mark.parametrize("name", sorted(ENTRIES))
+def test_from_json_round_trips(work, capsys, name):
+    text = export(capsys, name, "json", "--no-notes")
+    graph = from_json(text)
+    data = json.loads(text)
+    assert graph.graph == data["graph"]
+    assert list(graph.nodes(data=True)) == [(node["id"], node) for node in data["nodes"]]
+    assert sorted(graph.edges(data=True)) == sorted((e["source"], e["target"], {"kind": e["kind"]}) for e in data["edges"])
+    assert to_json(graph) == text  # byte for byte, attribute order included
+
+
+def test_json_facts_of_the_small_graphs(work, capsys):
+    chain = compiled(capsys, "chain")
+    assert set(chain.edges) == {("pipeline/load", "pipeline/clean"), ("pipeline/clean", "pipeline/report")}
+    assert chain.graph["static"] is True
+
+    fan = compiled(capsys, "fanout")
+    assert fan.nodes["fan/process"]["count"] == 4 and fan.nodes["fan/process"]["kind"] == "task"
+    assert fan.nodes["fan/map-square"]["count"] == 8 and fan.nodes["fan/map-square"]["kind"] == "map"
+    assert fan.edges["fan/process", "fan/combine"]["kind"] == "data"
+    assert fan.edges["fan/map-square", "fan/combine"]["kind"] == "data"
+
+    branch = compiled(capsys, "branch")
+    assert branch.nodes["decide/large"]["condition"] == "size > 10"
+    assert branch.nodes["decide/small"]["condition"] == "not (size > 10)"
+    assert not branch.nodes["decide/measure"]["conditional"]
+
+    grouped = compiled(capsys, "grouped")
+    assert {n: a["group"] for n, a in grouped.nodes(data=True)} == {
+        "grouped": None, "grouped/prepare": None, "grouped/train": "training", "grouped/evaluate": "training"}
+
+    nested = compiled(capsys, "nested")
+    assert {n: a["parent"] for n, a in nested.nodes(data=True)} == {
+        "nested": None, "nested/ingest": "nested", "nested/ingest/fetch": "nested/ingest",
+        "nested/ingest/parse": "nested/ingest", "nested/summarize": "nested"}
+    assert nested.nodes["nested/ingest/fetch"]["env"] == "inner"
+
+    kinds = compiled(capsys, "kinds")
+    assert sorted(a["kind"] for _, a in kinds.nodes(data=True)) == ["map", "remote", "task", "task", "trace", "unknown"]
+    assert kinds.graph["static"] is False
+
+    dynamic = compiled(capsys, "dynamic")
+    assert dynamic.nodes["dynamic/work"]["count"] is None and dynamic.nodes["dynamic/work"]["dynamic"] is True
+
+
+def test_unknown_node_receives_data_edges_from_its_arguments(work, capsys):
+    kinds = compiled(capsys, "kinds")
+    # extra = await getattr(flyte, config["name"])(score): config comes from the trace, score from the remote task
+    assert kinds.edges["kinds/remote", "kinds/unknown"]["kind"] == "data"
+    assert kinds.has_edge("kinds/fetch_config", "kinds/unknown")
+
+
+def test_code_after_an_early_return_is_conditional(work, capsys):
+    escaping = compiled(capsys, "escaping")
+    # `if ...: return await render(...)` then `return await render(mode)`: the second runs only when the first does not
+    assert escaping.nodes["escaping/render#2"]["conditional"] is True
+    assert not escaping.has_edge("escaping/render", "escaping/render#2")
+
+
+# -- golden files ----------------------------------------------------------------------------------------
+def check_golden(filename: str, text: str) -> None:
+    text = text.replace(f">{__version__}</data>", ">@VERSION@</data>")  # a release must not break the goldens
+    path = GOLDEN / filename
+    if UPDATE:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        return
+    assert path.exists(), f"{path} is missing: run FLYTE_LINT_UPDATE_GOLDEN=1 pytest tests/test_graph_cli.py"
+    with path.open(encoding="utf-8", newline="") as handle:
+        expected = handle.read()
+    if text != expected:
+        delta = "".join(difflib.unified_diff(expected.splitlines(True), text.splitlines(True), str(path), "output"))
+        pytest.fail(f"{filename} differs from its golden file (FLYTE_LINT_UPDATE_GOLDEN=1 rewrites it):\n{delta}")
+
+
+@pytest.mark.parametrize("fmt,suffix", [("dot", "dot"), ("mermaid", "mmd"), ("graphml", "graphml")])
+@pytest.mark.parametrize("name", GOLDEN_GRAPHS)
+def test_golden(work, capsys, name, fmt, suffix):
+    check_golden(f"{name}.{suffix}", export(capsys, name, fmt, "--no-notes"))
+
+
+def test_every_golden_file_is_used():
+    expected = {f"{name}.{suffix}" for name in GOLDEN_GRAPHS for suffix in ("dot", "mmd", "graphml")}
+    assert {p.name for p in GOLDEN.iterdir()} == expected
+
+
+# -- dot -----------------------------------------------------------------------------------------------
+DOT_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|->|[A-Za-z_][A-Za-z0-9_]*|-?\d+(?:\.\d+)?|[{}\[\];,=]|(?P<space>\s+)|(?P<bad>.)', re.S)
+
+
+def parse_dot(text: str) -> dict:
+    """A strict parser for the subset of DOT we write. Every node id must be a quoted string."""
+    tokens = []
+    for match in DOT_TOKEN.finditer(text):
+        assert match.group("bad") is None, f"unexpected {match.group('bad')!r} at offset {match.start()}"
+        if match.group("space") is None:
+            tokens.append(match.group(0))
+    pos = 0
+
+    def take(expected: str | None = None) -> str:
+        nonlocal pos
+        token = tokens[pos]
+        assert expected is None or token == expected, f"expected {expected!r}, got {token!r} (token {pos})"
+        pos += 1
+        return token
+
+    def quoted() -> str:
+        token = take()
+        assert token.startswith('"'), f"unquoted id {token!r}"
+        return re.sub(r'\\(.)', lambda m: "\n" if m.group(1) == "n" else m.group(1), token[1:-1])
+
+    def value() -> str:
+        token = take()
+        return quoted_text(token) if token.startswith('"') else token
+
+    def quoted_text(token: str) -> str:
+        return re.sub(r'\\(.)', lambda m: "\n" if m.group(1) == "n" else m.group(1), token[1:-1])
+
+    def attrs() -> dict:
+        found = {}
+        if tokens[pos] != "[":
+            return found
+        take("[")
+        while tokens[pos] != "]":
+            key = take()
+            take("=")
+            found[key] = value()
+            if tokens[pos] == ",":
+                take(",")
+        take("]")
+        return found
+
+    result = {"name": None, "nodes": {}, "edges": [], "clusters": []}
+
+    def statements(cluster: dict | None) -> None:
+        while tokens[pos] != "}":
+            token = tokens[pos]
+            if token in ("node", "edge", "graph"):
+                take()
+                attrs()
+            elif token == "subgraph":
+                take()
+                name = quoted()
+                take("{")
+                inner = {"name": name, "label": None, "members": []}
+                result["clusters"].append(inner)
+                statements(inner)
+                take("}")
+                continue
+            elif tokens[pos + 1] == "=":
+                key = take()
+                take("=")
+                setting = value()
+                if cluster is not None and key == "label":
+                    cluster["label"] = setting
+            else:
+                source = quoted()
+                if tokens[pos] == "->":
+                    take("->")
+                    target = quoted()
+                    result["edges"].append((source, target, attrs()))
+                else:
+                    assert source not in result["nodes"], f"node {source!r} declared twice"
+                    result["nodes"][source] = attrs()
+                    if cluster is not None:
+                        cluster["members"].append(source)
+            take(";")
+
+    take("digraph")
+    result["name"] = quoted()
+    take("{")
+    statements(None)
+    take("}")
+    assert pos == len(tokens), "text after the closing brace"
+    return result
+
+
+def balanced_outside_strings(text: str, opening: str, closing: str) -> bool:
+    depth = 0
+    for token in re.findall(r'"(?:[^"\\]|\\.)*"|.', text, re.S):
+        if token == opening:
+            depth += 1
+        elif token == closing:
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+@pytest.mark.parametrize("name", GOLDEN_GRAPHS + ["dynamic", "recursive", "loop"])
+def test_dot_structure(work, capsys, name):
+    text = export(capsys, name, "dot", "--no-notes")
+    graph = compiled(capsys, name)
+    assert balanced_outside_strings(text, "{", "}") and balanced_outside_strings(text, "[", "]")
+    dot = parse_dot(text)
+    assert dot["name"] == graph.graph["entry"]
+    assert set(dot["nodes"]) == set(graph.nodes)
+    nesting = [(u, v, a) for u, v, a in dot["edges"] if a.get("arrowhead") == "none"]
+    flow = [(u, v, a) for u, v, a in dot["edges"] if a.get("arrowhead") != "none"]
+    assert sorted((u, v) for u, v, _ in nesting) == sorted((a["parent"], n) for n, a in graph.nodes(data=True) if a["parent"])
+    assert sorted((u, v) for u, v, _ in flow) == sorted(graph.edges)
+    for u, v, attrs in flow:
+        assert (attrs.get("style") == "dashed") == (graph.edges[u, v]["kind"] == "order")
+    # one cluster per group, holding exactly that group's nodes
+    groups = {a["group"] for _, a in graph.nodes(data=True) if a["group"] is not None}
+    assert sorted(c["label"] for c in dot["clusters"]) == sorted(groups)
+    for cluster in dot["clusters"]:
+        assert cluster["name"].startswith("cluster")
+        assert sorted(cluster["members"]) == sorted(n for n, a in graph.nodes(data=True) if a["group"] == cluster["label"])
+    for node, attrs in graph.nodes(data=True):
+        shown = dot["nodes"][node]["label"]
+        if attrs["dynamic"] and attrs["kind"] != "unknown":
+            assert "×?" in shown
+        elif attrs["count"] not in (None, 1):
+            assert f"×{attrs['count']}" in shown, shown
+        if attrs["conditional"]:
+            assert f"if {attrs['condition']}" in shown
+            assert "dashed" in dot["nodes"][node]["style"]
+            assert [a.get("label") for u, v, a in nesting if v == node] == [f"if {attrs['condition']}"]
+
+
+def test_dot_shows_fan_out_counts_and_conditions(work, capsys):
+    fan = parse_dot(export(capsys, "fanout", "dot"))["nodes"]
+    assert fan["fan/process"]["label"].startswith("fan.process ×4")
+    assert fan["fan/map-square"]["label"].startswith("map fan.square ×8") and fan["fan/map-square"]["shape"] == "box3d"
+    branch = parse_dot(export(capsys, "branch", "dot"))
+    assert branch["nodes"]["decide/large"]["label"].endswith("\nif size > 10")
+    escaping = parse_dot(export(capsys, "escaping", "dot"))
+    assert escaping["clusters"][0]["label"] == 'say "hi" <b>'
+    assert """mode == 'C:\\\\tmp & "x"'""" in escaping["nodes"]["escaping/render"]["label"]
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz `dot` is not installed (apt-get install graphviz)")
+@pytest.mark.parametrize("name", GOLDEN_GRAPHS)
+def test_dot_renders_with_graphviz(work, capsys, name):
+    text = export(capsys, name, "dot", "--no-notes")
+    result = subprocess.run(["dot", "-Tsvg"], input=text, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and not result.stderr.strip(), result.stderr
+    assert "<svg" in result.stdout
+
+
+# -- mermaid -------------------------------------------------------------------------------------------
+SHAPES = {"[": "]", "[[": "]]", "[/": "/]", "([": "])", "{{": "}}", "{": "}"}
+MERMAID_NODE = re.compile(r'(?P<id>[A-Za-z0-9]+)(?P<open>\[\[|\[/|\(\[|\{\{|\{|\[)"(?P<label>[^"]*)"(?P<close>\]\]|/\]|\]\)|\}\}|\}|\])')
+MERMAID_LINK = re.compile(r"(?P<a>[A-Za-z0-9]+) (?P<arrow>-->|-\.->|-\.-) (?P<b>[A-Za-z0-9]+)")
+MERMAID_SUBGRAPH = re.compile(r'subgraph (?P<id>[A-Za-z0-9]+)\["(?P<label>[^"]*)"\]')
+MERMAID_CLASS = re.compile(r"class (?P<ids>[A-Za-z0-9]+(?:,[A-Za-z0-9]+)*) (?P<cls>[A-Za-z]+)")
+MERMAID_CLASSDEF = re.compile(r"classDef (?P<cls>[A-Za-z]+) [a-z-]+:[^\s,]+(?:,[a-z-]+:[^,]+)*")
+MERMAID_LINKSTYLE = re.compile(r"linkStyle (?P<at>\d+(?:,\d+)*) [a-z-]+:[^,]+(?:,[a-z-]+:[^,]+)*")
+MERMAID_RESERVED = {"end", "graph", "flowchart", "subgraph", "class", "classDef", "style", "linkStyle", "click"}
+
+
+def parse_mermaid(text: str) -> dict:
+    """Check every line against the few statement forms we emit, and what GitHub's Mermaid accepts."""
+    lines = text.splitlines()
+    assert lines[0] == "flowchart TD"
+    result = {"nodes": {}, "links": [], "subgraphs": [], "classes": {}, "classdefs": set(), "linkstyles": []}
+    depth = 0
+    for line in lines[1:]:
+        body = line.strip()
+        if m := MERMAID_NODE.fullmatch(body):
+            assert SHAPES[m["open"]] == m["close"], body
+            label = m["label"]
+            assert "<" not in label.replace("<br/>", "") and ">" not in label.replace("<br/>", ""), label
+            assert not label.startswith("`"), label  # a markdown string
+            assert m["id"] not in result["nodes"]
+            result["nodes"][m["id"]] = label
+        elif m := MERMAID_LINK.fullmatch(body):
+            result["links"].append((m["a"], m["arrow"], m["b"]))
+        elif m := MERMAID_SUBGRAPH.fullmatch(body):
+            assert "<" not in m["label"] and ">" not in m["label"]
+            result["subgraphs"].append(m["label"])
+            depth += 1
+        elif body == "end":
+            depth -= 1
+            assert depth >= 0
+        elif m := MERMAID_CLASS.fullmatch(body):
+            for node in m["ids"].split(","):
+                result["classes"].setdefault(m["cls"], []).append(node)
+        elif m := MERMAID_CLASSDEF.fullmatch(body):
+            result["classdefs"].add(m["cls"])
+        elif m := MERMAID_LINKSTYLE.fullmatch(body):
+            result["linkstyles"].append(([int(i) for i in m["at"].split(",")], body))
+        else:
+            raise AssertionError(f"not a statement we emit: {line!r}")
+    assert depth == 0, "unbalanced subgraph/end"
+    ids = set(result["nodes"])
+    assert not ids & MERMAID_RESERVED
+    for a, _, b in result["links"]:
+        assert a in ids and b in ids
+    for cls, members in result["classes"].items():
+        assert cls in result["classdefs"] and set(members) <= ids
+    for positions, _ in result["linkstyles"]:
+        assert all(0 <= i < len(result["links"]) for i in positions)
+    return result
+
+
+@pytest.mark.parametrize("name", GOLDEN_GRAPHS + ["dynamic", "recursive", "loop"])
+def test_mermaid_structure(work, capsys, name):
+    text = export(capsys, name, "mermaid", "--no-notes")
+    graph = compiled(capsys, name)
+    assert text.startswith("flowchart")
+    chart = parse_mermaid(text)
+    assert len(chart["nodes"]) == graph.number_of_nodes()
+    nesting = [link for link in chart["links"] if link[1] == "-.-"]
+    assert len(nesting) == sum(1 for _, a in graph.nodes(data=True) if a["parent"])
+    assert sorted(link[1] for link in chart["links"] if link[1] != "-.-") == sorted(
+        "-.->" if a["kind"] == "order" else "-->" for _, _, a in graph.edges(data=True))
+    groups = {a["group"] for _, a in graph.nodes(data=True) if a["group"] is not None}
+    assert len(chart["subgraphs"]) == len(groups)
+    assert len(chart["classes"].get("dynamic", [])) == sum(1 for _, a in graph.nodes(data=True) if a["dynamic"])
+
+
+def test_mermaid_labels(work, capsys):
+    fan = parse_mermaid(export(capsys, "fanout", "mermaid"))["nodes"]
+    assert sorted(fan.values()) == ["fan.combine", "fan.fan", "fan.process ×4", "map fan.square ×8"]
+    branch = parse_mermaid(export(capsys, "branch", "mermaid"))["nodes"]
+    assert "branchy.large<br/>if size #gt; 10" in branch.values()
+    escaping = parse_mermaid(export(capsys, "escaping", "mermaid"))
+    assert escaping["subgraphs"] == ["say #quot;hi#quot; #lt;b#gt;"]
+
+
+def big_workflow(tasks: int = 300, nested: int = 5, chain: bool = False) -> str:
+    """``tasks`` distinct tasks, each calling ``nested`` tasks, started together (or one after another)."""
+    parts = ["import asyncio\n\nimport flyte\n\nenv = flyte.TaskEnvironment('big')\n"]
+    for j in range(nested):
+        parts.append(f"\n@env.task\nasync def leaf{j}(x: int) -> int:\n    return x + 1\n")
+    for i in range(tasks):
+        calls = "".join(f"    x = await leaf{j}(x)\n" for j in range(nested))
+        parts.append(f"\n@env.task\nasync def step{i}(x: int) -> int:\n{calls}    return x\n")
+    if chain:
+        body = "".join(f"    x = await step{i}(x)\n" for i in range(tasks)) + "    return [x]\n"
+    else:
+        body = "    return list(await asyncio.gather(" + ", ".join(f"step{i}(x)" for i in range(tasks)) + "))\n"
+    parts.append(f"\n@env.task\nasync def big(x: int = 0) -> list[int]:\n{body}")
+    return "".join(parts)
+
+
+def mermaid_links(text: str) -> int:
+    return sum(text.count(arrow) for arrow in (" --> ", " -.-> ", " -.- "))
+
+
+def test_mermaid_collapses_a_large_workflow_within_the_default_limits(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    Path("big.py").write_text(big_workflow(300, 5), encoding="utf-8")
+    graph = from_json(export_file(capsys, "big.py", "big:big", "json"))
+    assert graph.number_of_nodes() == 1 + 300 + 300 * 5
+    text = export_file(capsys, "big.py", "big:big", "mermaid")
+    assert len(text) <= MERMAID_MAX_CHARS and mermaid_links(text) <= MERMAID_MAX_EDGES
+    assert MERMAID_MAX_CHARS == 50_000 and MERMAID_MAX_EDGES == 500  # Mermaid's maxTextSize and maxEdges
+    chart = parse_mermaid(text)
+    # the nested calls are folded into the 300 tasks that make them, which all stay visible
+    assert len(chart["nodes"]) == 301
+    assert sorted(chart["nodes"].values())[:2] == ["big.big", "big.step0 (+5 nested)"]
+    assert sum(label.endswith("(+5 nested)") for label in chart["nodes"].values()) == 300
+
+
+def test_mermaid_collapses_a_long_chain_to_fit(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    Path("big.py").write_text(big_workflow(300, 5, chain=True), encoding="utf-8")
+    text = export_file(capsys, "big.py", "big:big", "mermaid")
+    assert len(text) <= MERMAID_MAX_CHARS and mermaid_links(text) <= MERMAID_MAX_EDGES
+    chart = parse_mermaid(text)
+    assert any(re.search(r"\(\+\d+ nested\)$", label) for label in chart["nodes"].values())
+
+
+def test_mermaid_small_graphs_are_not_collapsed(work, capsys):
+    assert "nested)" not in export(capsys, "nested", "mermaid")
+
+
+def export_file(capsys, path: str, entry: str, fmt: str) -> str:
+    code, out, err = graph_cli(capsys, path, "--entry", entry, "--format", fmt, "--no-notes")
+    assert code == 0, err
+    return out
+
+
+# -- graphml -------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", GOLDEN_GRAPHS + ["dynamic", "recursive", "loop"])
+def test_graphml_loads_with_networkx(work, capsys, name):
+    graph = compiled(capsys, name)
+    assert graph_cli(capsys, f"{name}.py", "--entry", ENTRIES[name], "--format", "graphml", "-o", "out.graphml",
+                     "--no-notes") == (0, "", "")
+    loaded = nx.read_graphml("out.graphml")
+    assert isinstance(loaded, nx.DiGraph)
+    assert set(loaded.nodes) == set(graph.nodes)
+    assert set(loaded.edges) == set(graph.edges)
+    flat = flatten(graph)
+    for node in graph.nodes:
+        assert loaded.nodes[node] == flat.nodes[node]
+        for key, value in loaded.nodes[node].items():
+            assert value is not None and not isinstance(value, (list, dict))
+    assert {k: v for k, v in loaded.graph.items() if not k.endswith("_default")} == flat.graph
+    for u, v in graph.edges:
+        assert loaded.edges[u, v] == {"kind": graph.edges[u, v]["kind"]}
+
+
+def test_graphml_flattens_none_lists_dicts_and_mixed_types(tmp_path):
+    graph = nx.DiGraph(entry="e", static=False, flyte_lint_version=__version__)
+    graph.add_node("a", count=3, condition=None, tags=["x", "y"], meta={"k": 1}, dynamic=False)
+    graph.add_node("b", count=None, condition="x > 1", tags=[], meta={}, dynamic=True)
+    graph.add_edge("a", "b", kind="data", weights=[1, 2])
+    path = tmp_path / "g.graphml"
+    path.write_text(to_graphml(graph), encoding="utf-8")
+    loaded = nx.read_graphml(path)
+    assert loaded.nodes["a"] == {"count": "3", "condition": "", "tags": '["x", "y"]', "meta": '{"k": 1}', "dynamic": False}
+    assert loaded.nodes["b"] == {"count": "", "condition": "x > 1", "tags": "[]", "meta": "{}", "dynamic": True}
+    assert loaded.edges["a", "b"] == {"kind": "data", "weights": "[1, 2]"}
+    assert {k: v for k, v in loaded.graph.items() if not k.endswith("_default")} == {
+        "entry": "e", "static": False, "flyte_lint_version": __version__}
+
+
+# -- html ----------------------------------------------------------------------------------------------
+def page_data(page: str) -> dict:
+    match = re.search(r"^const DATA = (.*);$", page, re.M)
+    assert match, "no DATA in the page"
+    return json.loads(match.group(1))
+
+
+@pytest.mark.parametrize("name", GOLDEN_GRAPHS + ["dynamic", "loop"])
+def test_html_is_one_self_contained_page(work, capsys, name):
+    page = export(capsys, name, "html", "--no-notes")
+    graph = compiled(capsys, name)
+    assert page.startswith("<!DOCTYPE html>") and page.count("<html") == 1 and page.rstrip().endswith("</html>")
+    assert not re.search(r"""\b(?:src|href|xlink:href)\s*=\s*["']?\s*(?:https?:)?//""", page, re.I)
+    assert not re.search(r"<script[^>]*\bsrc\b|<link\b|<iframe\b|<img\b|@import|url\(\s*['\"]?(?:https?:)?//", page, re.I)
+    assert page.count("<script") == 1 and page.count("</script>") == 1
+    assert "<!--" not in page
+    data = page_data(page)
+    assert list(data) == list(graph.nodes)
+    assert data == {n: dict(a) for n, a in graph.nodes(data=True)}
+    for node in graph.nodes:
+        assert page.count(f'data-id="{html.escape(node, quote=True)}"') == 1
+
+
+def svg_path_points(d: str, steps: int = 40) -> list[tuple[float, float]]:
+    """Points along an SVG path made of M, L and C commands."""
+    points: list[tuple[float, float]] = []
+    for command, numbers in re.findall(r"([MLC])([^MLC]*)", d):
+        values = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", numbers)]
+        if command == "M":
+            points.append((values[0], values[1]))
+        elif command == "L":
+            (x0, y0), (x1, y1) = points[-1], (values[0], values[1])
+            points += [(x0 + (x1 - x0) * t / steps, y0 + (y1 - y0) * t / steps) for t in range(1, steps + 1)]
+        else:
+            p0, p1, p2, p3 = points[-1], values[0:2], values[2:4], values[4:6]
+            for step in range(1, steps + 1):
+                t = step / steps
+                w = ((1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t ** 2, t ** 3)
+                points.append(tuple(sum(wi * pi[k] for wi, pi in zip(w, (p0, p1, p2, p3))) for k in (0, 1)))
+    return points
+
+
+@pytest.mark.parametrize("name", ["fanout", "kinds", "loop", "nested", "branch"])
+def test_html_draws_no_edge_behind_a_node(work, capsys, name):
+    """An edge that skips layers (or goes back up a loop) is routed around the nodes in between, so a reader
+    never mistakes it for an edge into one of them."""
+    page = export(capsys, name, "html", "--no-notes")
+    graph = compiled(capsys, name)
+    boxes = {html.unescape(node): (float(x), float(y)) for node, x, y in
+             re.findall(r'data-id="([^"]*)" transform="translate\(([-\d.]+),([-\d.]+)\)"', page)}
+    assert set(boxes) == set(graph.nodes)
+    paths = re.findall(r'<path class="(edge [a-z]+|nest)" d="([^"]+)"', page)
+    assert len([c for c, _ in paths if c.startswith("edge")]) == graph.number_of_edges()
+    assert len([c for c, _ in paths if c == "nest"]) == sum(1 for _, a in graph.nodes(data=True) if a["parent"])
+    for cls, d in paths:
+        for x, y in svg_path_points(d):
+            inside = [n for n, (bx, by) in boxes.items() if bx + 1 < x < bx + NODE_W - 1 and by + 1 < y < by + NODE_H - 1]
+            assert not inside, f"{cls} path {d!r} passes behind {inside}"
+
+
+
+
+# PNG reading without Pillow: 8-bit RGB(A), non-interlaced, which is what Chromium writes.
+def read_png(path: Path) -> tuple[int, int, list[bytes], int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    pos, idat, header = 8, b"", None
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        chunk = data[pos + 8:pos + 8 + length]
+        pos += 12 + length
+        if kind == b"IHDR":
+            header = struct.unpack(">IIBBBBB", chunk)
+        elif kind == b"IDAT":
+            idat += chunk
+        elif kind == b"IEND":
+            break
+    width, height, depth, colour, _, _, interlace = header
+    assert depth == 8 and interlace == 0 and colour in (2, 6), f"unsupported PNG: depth {depth}, colour type {colour}"
+    bpp = 3 if colour == 2 else 4
+    raw, stride = zlib.decompress(idat), width * bpp
+    rows, prev = [], bytearray(stride)
+    for y in range(height):
+        kind = raw[y * (stride + 1)]
+        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        if kind == 1:
+            for i in range(bpp, stride):
+                line[i] = (line[i] + line[i - bpp]) & 0xFF
+        elif kind == 2:
+            line = bytearray((a + b) & 0xFF for a, b in zip(line, prev))
+        elif kind == 3:
+            for i in range(stride):
+                line[i] = (line[i] + ((line[i - bpp] if i >= bpp else 0) + prev[i]) // 2) & 0xFF
+        elif kind == 4:
+            for i in range(stride):
+                a, b, c = (line[i - bpp] if i >= bpp else 0), prev[i], (prev[i - bpp] if i >= bpp else 0)
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 0xFF
+        rows.append(bytes(line))
+        prev = line
+    return width, height, rows, bpp
+
+
+def colours(rows: list[bytes], bpp: int, x0: int, x1: int) -> Counter:
+    """How many pixels of each RGB colour lie in columns x0..x1."""
+    found: Counter = Counter()
+    for row in rows:
+        found.update(row[i:i + 3] for i in range(x0 * bpp, x1 * bpp, bpp))
+    return found
+
+
+def rgb(hex_colour: str) -> bytes:
+    return bytes.fromhex(hex_colour.lstrip("#"))
+
+
+def find_chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome"):
+        if path := shutil.which(name):
+            return path
+    return None
+
+
+CHROMIUM = find_chromium()
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None, reason="no chromium binary on PATH (chromium, chromium-browser, google-chrome): "
+                             "on Debian, apt-get install -y chromium")
+WIDTH, HEIGHT, PANEL = 1200, 800, 345  # the page's right-hand panel: 320px + padding + border
+
+
+def chromium(page: Path, tmp_path: Path, *mode: str) -> str:
+    profile = tmp_path / f"profile-{len(list(tmp_path.glob('profile-*')))}"
+    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               f"--user-data-dir={profile}", *mode, f"--window-size={WIDTH},{HEIGHT}", page.as_uri()]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+def screenshot(page: Path, tmp_path: Path) -> tuple[int, int, list[bytes], int]:
+    png = page.with_suffix(".png")
+    chromium(page, tmp_path, f"--screenshot={png}")
+    assert png.is_file() and png.stat().st_size > 1000
+    return read_png(png)
+
+
+def with_click(page: Path, node: str) -> Path:
+    """A copy of the page that clicks ``node`` once loaded, as a user would."""
+    text = page.read_text(encoding="utf-8")
+    script = f'<script>window.addEventListener("load", () => show({json.dumps(node)}));</script>\n'
+    clicked = page.with_name(page.stem + "-clicked.html")
+    clicked.write_text(text.replace("</body>", script + "</body>"), encoding="utf-8")
+    return clicked
+
+
+@pytest.fixture
+def kinds_page(work, capsys) -> Path:
+    assert graph_cli(capsys, "kinds.py", "--entry", ENTRIES["kinds"], "--format", "html", "-o", "kinds.html",
+                     "--no-notes") == (0, "", "")
+    return work / "kinds.html"
+
+
+@needs_chromium
+def test_html_draws_the_graph_in_chromium(kinds_page, tmp_path):
+    width, height, rows, bpp = screenshot(kinds_page, tmp_path)
+    assert (width, height) == (WIDTH, HEIGHT)
+    canvas = colours(rows, bpp, 0, WIDTH - PANEL)
+    background, _ = canvas.most_common(1)[0]
+    assert background == rgb("#fafbfc")
+    drawn = sum(n for colour, n in canvas.items() if colour != background)
+    assert drawn > 0.03 * (WIDTH - PANEL) * HEIGHT, f"only {drawn} pixels drawn"
+    for kind, fill in COLOURS.items():  # kinds.py has a node of every kind
+        assert canvas[rgb(fill)] > 1500, f"the {kind} fill {fill} is (almost) absent: {canvas[rgb(fill)]} pixels"
+    panel = colours(rows, bpp, WIDTH - PANEL + 10, WIDTH)
+    assert panel.most_common(1)[0][0] == rgb("#ffffff")
+    assert sum(n for colour, n in panel.items() if colour != rgb("#ffffff")) > 500  # the title and the help text
+
+
+@needs_chromium
+def test_html_click_shows_the_node_details(kinds_page, tmp_path):
+    data = page_data(kinds_page.read_text(encoding="utf-8"))
+    node = "kinds/map-double"
+    clicked = with_click(kinds_page, node)
+    dom = chromium(clicked, tmp_path, "--dump-dom")
+    details = re.search(r'<div id="details">(.*?)</div>', dom, re.S)
+    assert details, dom[-2000:]
+    assert f"<code>kinds.py:{data[node]['line']}</code>" in details.group(1)
+    assert f"<h2>{node}</h2>" in details.group(1)
+    assert "<td>count</td><td>3</td>" in details.group(1)
+    assert re.search(r'class="node map selected"[^>]*data-id="kinds/map-double"', dom)
+
+    _, _, before, bpp = screenshot(kinds_page, tmp_path)
+    _, _, after, _ = screenshot(clicked, tmp_path)
+    white = rgb("#ffffff")
+    ink_before = sum(n for c, n in colours(before, bpp, WIDTH - PANEL + 10, WIDTH).items() if c != white)
+    ink_after = sum(n for c, n in colours(after, bpp, WIDTH - PANEL + 10, WIDTH).items() if c != white)
+    assert ink_after > 2 * ink_before, (ink_before, ink_after)
+    assert colours(after, bpp, 0, WIDTH - PANEL)[rgb("#ff6600")] > 200  # the selected node's outline
+
+
+@needs_chromium
+def test_html_survives_hostile_text_in_chromium(work, capsys, tmp_path):
+    """Conditions and group names reach the page's script and markup: they must not end or derail either."""
+    assert graph_cli(capsys, "escaping.py", "--entry", ENTRIES["escaping"], "--format", "html", "-o", "esc.html",
+                     "--no-notes")[0] == 0
+    dom = chromium(with_click(work / "esc.html", "escaping/render"), tmp_path, "--dump-dom")
+    details = re.search(r'<div id="details">(.*?)</div>', dom, re.S)
+    assert details and "<code>escaping.py:16</code>" in details.group(1), dom[-2000:]
+    assert "mode == '&lt;/script&gt;&lt;!--&lt;script&gt;' or mode == 'C:\\\\tmp &amp; \"x\"'" in details.group(1)
+    assert "<td>group</td><td>say \"hi\" &lt;b&gt;</td>" in details.group(1)
+
+
+# -- --diff --------------------------------------------------------------------------------------------
+def changed_chain(text: str) -> str:
+    """chain.py two lines lower, with report replaced by a new task and clean run twice."""
+    text = text.replace('"""\n', '"""\n# moved\n# down\n', 1)
+    text = text.replace("@env.task\nasync def pipeline", "@env.task\nasync def publish(rows: list[int]) -> str:\n"
+                        "    return str(rows)\n\n\n@env.task\nasync def pipeline")
+    return text.replace("    cleaned = await clean(rows)\n    return await report(cleaned)\n",
+                        "    for _ in range(2):\n        cleaned = await clean(rows)\n    return await publish(cleaned)\n")
+
+
+@pytest.fixture
+def old_chain(work, capsys) -> Path:
+    assert graph_cli(capsys, "chain.py", "--entry", "chain:pipeline", "-o", "old.json") == (0, "", "")
+    return work / "old.json"
+
+
+def diff(capsys, fmt: str, *extra: str) -> tuple[int, str, str]:
+    return graph_cli(capsys, "chain.py", "--entry", "chain:pipeline", "--diff", "old.json", "--diff-format", fmt, *extra)
+
+
+def test_diff_of_an_unchanged_graph_is_empty(old_chain, capsys):
+    assert diff(capsys, "text") == (0, "No change to the graph.\n", "")
+    code, out, _ = diff(capsys, "json")
+    assert code == 0 and json.loads(out) == {"added_nodes": [], "removed_nodes": [], "changed_nodes": {},
+                                             "added_edges": [], "removed_edges": []}
+
+
+def test_diff_ignores_moved_lines(old_chain, capsys):
+    source = Path("chain.py")
+    source.write_text("# a comment\n\n\n" + source.read_text(encoding="utf-8"), encoding="utf-8")
+    new = from_json(export(capsys, "chain"))
+    old = from_json(old_chain.read_text(encoding="utf-8"))
+    assert new.nodes["pipeline/load"]["line"] == old.nodes["pipeline/load"]["line"] + 3
+    assert diff(capsys, "text") == (0, "No change to the graph.\n", "")
+
+
+def test_diff_text(old_chain, capsys):
+    source = Path("chain.py")
+    source.write_text(changed_chain(source.read_text(encoding="utf-8")), encoding="utf-8")
+    code, out, err = diff(capsys, "text")
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        "+ node pipeline/publish: chain.publish",
+        "- node pipeline/report: chain.report",
+        "~ node pipeline/clean: count 1 -> 2",
+        "+ edge pipeline/clean -> pipeline/clean (order)",  # the loop runs clean twice, one after the other
+        "+ edge pipeline/clean -> pipeline/publish (data)",
+        "- edge pipeline/clean -> pipeline/report (data)",
+    ]
+    assert "pipeline/load" not in out  # it moved two lines down: not a change
+
+
+def test_diff_json(old_chain, capsys):
+    source = Path("chain.py")
+    source.write_text(changed_chain(source.read_text(encoding="utf-8")), encoding="utf-8")
+    code, out, _ = diff(capsys, "json")
+    assert code == 0 and json.loads(out) == {
+        "added_nodes": ["pipeline/publish"],
+        "removed_nodes": ["pipeline/report"],
+        "changed_nodes": {"pipeline/clean": {"count": [1, 2]}},
+        "added_edges": [["pipeline/clean", "pipeline/clean", "order"], ["pipeline/clean", "pipeline/publish", "data"]],
+        "removed_edges": [["pipeline/clean", "pipeline/report", "data"]],
+    }
+
+
+def test_diff_mermaid_marks_the_changes(old_chain, capsys):
+    source = Path("chain.py")
+    source.write_text(changed_chain(source.read_text(encoding="utf-8")), encoding="utf-8")
+    code, out, _ = diff(capsys, "mermaid")
+    assert code == 0
+    chart = parse_mermaid(out)
+    by_label = {label: node for node, label in chart["nodes"].items()}
+    assert chart["classes"]["added"] == [by_label["chain.publish"]]
+    assert chart["classes"]["removed"] == [by_label["chain.report"]]  # drawn, though gone
+    assert chart["classes"]["changed"] == [by_label["chain.clean ×2"]]
+    assert {"added", "removed", "changed"} <= chart["classdefs"]
+    assert by_label["chain.load"] not in sum(chart["classes"].values(), [])
+    # edges: the removed one is still drawn, and styled by its position among the links
+    styled = {}
+    for positions, line in chart["linkstyles"]:
+        kind = "added" if "#2a2" in line else "removed" if "#a22" in line else "changed"
+        styled.update({chart["links"][i]: kind for i in positions})
+    clean, publish, report = by_label["chain.clean ×2"], by_label["chain.publish"], by_label["chain.report"]
+    assert styled == {(clean, "-.->", clean): "added", (clean, "-->", publish): "added", (clean, "-->", report): "removed"}
+
+
+def test_diff_with_check_and_a_bad_old_file(old_chain, capsys):
+    assert diff(capsys, "text", "--check")[0] == 0
+    Path("old.json").write_text("{not json", encoding="utf-8")
+    code, out, err = diff(capsys, "text")
+    assert code == 2 and out == "" and "cannot read old.json" in err
+
+
+# -- exit codes, -o, entries, notes ----------------------------------------------------------------------
+def test_check_exits_1_for_a_dynamic_workflow_and_0_for_a_static_one(work, capsys):
+    code, out, err = graph_cli(capsys, "dynamic.py", "--entry", "dynamic:dynamic", "--check")
+    assert code == 1 and json.loads(out)["graph"]["static"] is False
+    assert "dyn.dynamic is not fully static" in err
+    code, out, err = graph_cli(capsys, "chain.py", "--entry", "chain:pipeline", "--check")
+    assert code == 0 and json.loads(out)["graph"]["static"] is True and err == ""
+    assert graph_cli(capsys, "kinds.py", "--entry", "kinds:kinds", "--check", "--no-notes")[0] == 1
+    assert graph_cli(capsys, "recursive.py", "--entry", "recursive:countdown", "--check", "--no-notes")[0] == 1
+
+
+def test_output_file(work, capsys):
+    assert graph_cli(capsys, "chain.py", "--entry", "chain:pipeline", "--format", "dot", "-o", "chain.dot") == (0, "", "")
+    assert Path("chain.dot").read_text(encoding="utf-8") == export(capsys, "chain", "dot")
+
+
+@pytest.mark.parametrize("target", ["chain.py", "other.py", "stub.pyi"])
+def test_output_refuses_to_overwrite_a_python_file(work, capsys, target):
+    path = Path(target)
+    before = path.read_bytes() if path.exists() else b"keep me\n"
+    path.write_bytes(before)
+    code, out, err = graph_cli(capsys, "chain.py", "--entry", "chain:pipeline", "-o", target)
+    assert code == 2 and out == ""
+    assert f"refusing to overwrite {target}" in err
+    assert path.read_bytes() == before
+
+
+def test_unknown_entry_lists_the_tasks(work, capsys):
+    code, out, err = graph_cli(capsys, "chain.py", "--entry", "chain:nope")
+    assert code == 2 and out == ""
+    assert "no task matches --entry 'chain:nope'" in err
+    assert "tasks found: chain:clean, chain:load, chain:pipeline, chain:report" in err
+
+
+def test_entry_by_function_name_alone_and_ambiguity(work, capsys):
+    code, out, _ = graph_cli(capsys, ".", "--entry", "countdown", "--no-notes")
+    assert code == 0 and json.loads(out)["graph"]["entry"] == "rec.countdown"
+    shutil.copy("chain.py", "chain2.py")
+    code, out, err = graph_cli(capsys, ".", "--entry", "pipeline")
+    assert code == 2 and out == ""
+    assert "--entry 'pipeline' is ambiguous: chain2:pipeline, chain:pipeline" in err
+    assert graph_cli(capsys, ".", "--entry", "chain2:pipeline", "--no-notes")[0] == 0
+
+
+def test_no_entry_lists_candidates_roots_first(work, capsys):
+    code, out, err = graph_cli(capsys, "nested.py")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0].startswith("Candidate entry tasks (roots first")
+    rows = [line.split() for line in lines[1:]]
+    assert [row[0] for row in rows] == ["nested:nested", "nested:fetch", "nested:ingest", "nested:parse", "nested:summarize"]
+    assert [row[-1] == "(root)" for row in rows] == [True, False, False, False, False]
+
+
+def test_no_entry_in_a_project_lists_every_root_before_any_callee(work, capsys):
+    code, out, _ = graph_cli(capsys, ".")
+    assert code == 0
+    roots = [line.endswith("(root)") for line in out.splitlines()[1:]]
+    assert roots == sorted(roots, reverse=True) and roots.count(True) == len(ENTRIES)
+    assert {line.split()[0] for line in out.splitlines()[1:] if line.endswith("(root)")} == set(ENTRIES.values())
+
+
+def test_missing_path_exits_2(work, capsys):
+    code, out, err = graph_cli(capsys, "nope.py", "--entry", "nope:main")
+    assert code == 2 and out == "" and "nope.py: no such file or directory" in err
+
+
+@pytest.mark.parametrize("name,code", [("dynamic", "FLY701"), ("recursive", "FLY702"), ("kinds", "FLY703")])
+@pytest.mark.parametrize("fmt", MACHINE_FORMATS)
+def test_notes_go_to_stderr_never_stdout(work, capsys, name, code, fmt):
+    status, out, err = graph_cli(capsys, f"{name}.py", "--entry", ENTRIES[name], "--format", fmt)
+    assert status == 0
+    assert re.search(rf"^{name}\.py:\d+:\d+: {code} ", err, re.M), err
+    assert "FLY7" not in out
+    if fmt == "json":
+        json.loads(out)
+    status, quiet_out, quiet_err = graph_cli(capsys, f"{name}.py", "--entry", ENTRIES[name], "--format", fmt, "--no-notes")
+    assert (status, quiet_out, quiet_err) == (0, out, "")
+
+
+def test_static_workflows_have_no_notes(work, capsys):
+    for name in ("chain", "fanout", "branch", "grouped", "nested"):
+        assert graph_cli(capsys, f"{name}.py", "--entry", ENTRIES[name])[2] == ""
+
+
+def test_subprocess_entry_point(work):
+    """The installed console script behaves as main() does (exit code, streams)."""
+    exe = Path(sys.executable).with_name("flyte-lint")
+    if not exe.exists():
+        pytest.skip("flyte-lint console script not installed next to this Python")
+    result = subprocess.run([str(exe), "graph", "dynamic.py", "--entry", "dynamic:dynamic", "--check", "--format", "mermaid"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and result.stdout.startswith("flowchart TD")
+    assert "FLY701" in result.stderr and "FLY701" not in result.stdout
+
+
+def test_corpus_sources_are_valid_python():
+    for path in CORPUS.glob("*.py"):
+        compile(path.read_text(encoding="utf-8"), str(path), "exec")
+    compile(big_workflow(3, 2), "big.py", "exec")
+    compile(big_workflow(3, 2, chain=True), "big.py", "exec")
