@@ -463,9 +463,15 @@ class Compiler:
         if isinstance(node, (nodes.Lambda,) + FUNCTION_NODES):
             return Flow()
         if isinstance(node, nodes.IfExp):
+            # Two alternatives, like an if statement's branches: neither follows the other.
             self._expr(node.test, frame, ctx)
-            return self._expr(node.body, frame, _and(ctx, node.test.as_string())) | self._expr(
-                node.orelse, frame, _and(ctx, f"not ({node.test.as_string()})"))
+            entry = set(frame.frontier)
+            body = self._expr(node.body, frame, _and(ctx, node.test.as_string()))
+            after_body, frame.frontier = frame.frontier, entry
+            orelse = self._expr(node.orelse, frame, _and(ctx, f"not ({node.test.as_string()})"))
+            frame.frontier = set(after_body) | frame.frontier
+            self._complete(frame, ())
+            return body | orelse
         flows = [self._expr(child, frame, ctx) for child in node.get_children() if isinstance(child, nodes.NodeNG)]
         result = Flow.union(flows)
         if isinstance(node, (nodes.List, nodes.Tuple)) and not any(isinstance(e, nodes.Starred) for e in node.elts):
@@ -584,6 +590,8 @@ class Compiler:
                        parent=frame.parent, env_task=task, recursive=recursive, form=site.form, call=call)
         self._data_edges(args.sources, node_id)
         if recursive:
+            # The node stands for the whole cut-off recursion: how often that runs is known only at run time.
+            self.graph.nodes[node_id]["count"] = None
             self.graph.nodes[node_id]["dynamic"] = True
             self.graph.nodes[node_id]["reason"] = f"recursive call of {task.name}; not expanded"
         elif self.expand:
