@@ -1,9 +1,10 @@
 """The result cache (on by default, like ruff's): ``.flyte-lint-cache/`` in the project, git-ignored.
 
-It holds, per linted file, the findings of the last run and the content hashes of every file those findings
-depended on (the file, what it imports transitively, the files that call into it, the deploy scripts that add
-env dependencies). A file's findings are reused only when all of those hashes still match, so a stale entry
-can never hide or invent a finding. The cache is keyed by the flyte-lint version, the SDK table and the
+It holds, per linted file, the findings of the last run and a signature of the file's component: the paths
+and content hashes of every file connected to it by imports (either way) or by its package tree. Whatever the
+analysis of a file can consult lies in its component (what it imports, who calls into it, the deploy scripts
+that add env dependencies, the envs it could clash with), so a file's findings are reused only while that
+signature matches, and a stale entry can never hide or invent a finding. The cache is keyed by the flyte-lint version, the SDK table and the
 settings; a corrupt, truncated or foreign cache is ignored and rebuilt, and writes are atomic, so concurrent
 runs cannot corrupt it.
 """
@@ -50,9 +51,7 @@ def finding_from_dict(record: dict) -> Finding:
 @dataclass
 class Entry:
     findings: list[dict]
-    deps: dict[str, str]  # path -> content hash
-    closure: list[str]  # the import closure the deps were computed from, to notice new shadowing files
-    needs_callers: bool = True
+    signature: str  # hash of the paths and contents of every file in the file's component
 
 
 @dataclass
@@ -61,7 +60,6 @@ class CacheStore:
     key: str
     entries: dict[str, Entry] = field(default_factory=dict)
     imports: dict[str, list[str]] = field(default_factory=dict)  # content hash -> raw imported names
-    project: list[dict] = field(default_factory=list)  # findings of project-wide rules
 
     @property
     def file(self) -> Path:
@@ -76,7 +74,6 @@ class CacheStore:
                 return store
             store.entries = {p: Entry(**e) for p, e in data["entries"].items()}
             store.imports = {h: list(v) for h, v in data.get("imports", {}).items()}
-            store.project = list(data.get("project", []))
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             store.entries, store.imports = {}, {}  # corrupt, truncated or foreign: rebuilt
         return store
@@ -88,8 +85,7 @@ class CacheStore:
             if not ignore.exists():
                 ignore.write_text("# Created by flyte-lint automatically.\n*\n", encoding="utf-8")
             payload = {"format": FORMAT, "key": self.key, "version": __version__,
-                       "entries": {p: e.__dict__ for p, e in sorted(self.entries.items())}, "imports": self.imports,
-                       "project": self.project}
+                       "entries": {p: e.__dict__ for p, e in sorted(self.entries.items())}, "imports": self.imports}
             fd, tmp = tempfile.mkstemp(prefix=".results-", suffix=".tmp", dir=self.directory)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(payload, handle, separators=(",", ":"))

@@ -111,7 +111,15 @@ def _check(args: argparse.Namespace) -> int:
     cache_dir = None
     if not (args.no_cache or args.fix or args.diff or os.environ.get("FLYTE_LINT_NO_CACHE")):
         cache_dir = args.cache_dir or cache_directory(settings, paths)
-    result = run(paths, settings, options, cache_dir=cache_dir)
+    from flyte_lint.parallel import default_jobs
+
+    jobs = 1 if (args.fix or args.diff) else (args.jobs if args.jobs > 0 else default_jobs())
+    progress = Progress() if args.format == "text" and sys.stderr.isatty() else None
+    try:
+        result = run(paths, settings, options, cache_dir=cache_dir, jobs=jobs, progress=progress)
+    finally:
+        if progress:
+            progress.close()
     for problem in result.path_errors:
         print(f"flyte-lint: error: {problem}", file=sys.stderr)
     findings = result.findings
@@ -136,6 +144,33 @@ def _check(args: argparse.Namespace) -> int:
     if shown and not args.exit_zero:
         return 1
     return 0
+
+
+class Progress:
+    """``analysed N/M files`` on standard error for long runs: on a terminal only, never in machine formats."""
+
+    def __init__(self, delay: float = 0.5) -> None:
+        import time
+
+        self._clock = time.monotonic
+        self._start = self._clock()
+        self._delay = delay
+        self._last = 0.0
+        self._shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        now = self._clock()
+        if now - self._start < self._delay or now - self._last < 0.1:
+            return
+        self._last = now
+        self._shown = True
+        sys.stderr.write(f"\rflyte-lint: analysed {done}/{total} files")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self._shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
 
 
 def cache_directory(settings: Settings, paths: list[Path]) -> Path:

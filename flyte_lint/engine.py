@@ -163,15 +163,50 @@ def relevant_files(index: dict[Path, Indexed]) -> set[Path]:
     return relevant
 
 
-def _closure(start: Path, edges: dict[Path, list[Path]]) -> set[Path]:
-    seen = {start}
-    todo = [start]
-    while todo:
-        for nxt in edges.get(todo.pop(), ()):
-            if nxt not in seen:
-                seen.add(nxt)
-                todo.append(nxt)
-    return seen
+def components(index: dict[Path, Indexed], relevant: set[Path]) -> dict[Path, frozenset[Path]]:
+    """Relevant files grouped by imports (either way) and package trees: everything the analysis of one
+    file can ever consult lies in its component, so a component is the unit of caching and of parallel work."""
+    parent: dict[Path, Path] = {}
+
+    def find(key: Path) -> Path:
+        parent.setdefault(key, key)
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    def union(a: Path, b: Path) -> None:
+        parent[find(a)] = find(b)
+
+    for path in relevant:
+        find(path)
+        for target in index[path].imports:
+            union(path, target)
+        init = path.parent / "__init__.py"
+        if init in index:
+            union(path, init)
+            if path.name == "__init__.py" and (path.parent.parent / "__init__.py") in index:
+                union(path, path.parent.parent / "__init__.py")
+    groups: dict[Path, set[Path]] = {}
+    for path in list(parent):
+        groups.setdefault(find(path), set()).add(path)
+    return {path: frozenset(members) for members in groups.values() for path in members}
+
+
+def _signature(members: frozenset[Path], index: dict[Path, Indexed]) -> str:
+    from flyte_lint.cache import content_hash
+
+    text = "\n".join(f"{p}\0{index[p].digest if p in index else _digest_outside(p)}" for p in sorted(members))
+    return content_hash(text.encode("utf-8", "surrogateescape"))
+
+
+def _digest_outside(path: Path) -> str | None:
+    from flyte_lint.cache import content_hash
+
+    try:
+        return content_hash(path.read_bytes())
+    except OSError:
+        return None
 
 
 def _project_layout(paths: list[Path], settings: Settings, options: Options, base: Path) -> tuple[list[Path], list[Path]]:
@@ -197,8 +232,56 @@ def _project_layout(paths: list[Path], settings: Settings, options: Options, bas
     return roots, index
 
 
-def run(paths: list[Path], settings: Settings, options: Options, cwd: Path | None = None, cache_dir: Path | None = None) -> RunResult:
-    """Lint ``paths``. With ``cache_dir``, reuse the findings of files whose dependencies did not change."""
+@dataclass
+class Unit:
+    """One piece of analysis work: a set of files analysed together, whose findings are reported for
+    ``linted`` among them."""
+
+    analysed: list[Path]
+    linted: set[Path]
+
+
+@dataclass
+class UnitResult:
+    findings: list[tuple[Path, Finding]]  # (absolute path of the file, finding)
+    modules: list[Module]
+    internal: list[str]
+    analysis: Analysis | None = None
+    files_analysed: int = 0
+
+
+def analyse(project: Project, unit: Unit, rules: list[Rule], settings: Settings, options: Options, base: Path) -> UnitResult:
+    """Parse the unit's files, build the analysis model once, run the rules, apply suppressions."""
+    modules = [project.load(p) for p in unit.analysed]
+    findings: list[Finding] = []
+    internal: list[str] = []
+    codes = {r.code for r in rules}
+    for module in modules:
+        if module.failure is not None and module.path in unit.linted and "FLY001" in codes:
+            findings.append(_syntax_finding(module))
+    analysis = None
+    try:
+        analysis = Analysis(project, modules)
+    except Exception as exc:  # an internal error must not hide the other files' parse findings
+        internal.append(f"internal error while building the analysis model: {exc!r}\n{traceback.format_exc()}")
+    if analysis is not None:
+        for rule in rules:
+            try:
+                for finding in rule.check(analysis):
+                    if finding.module is not None and finding.module.path in unit.linted:
+                        findings.append(finding)
+            except Exception as exc:
+                internal.append(f"internal error in rule {rule.code} ({rule.symbol}): {exc!r}\n{traceback.format_exc()}")
+    findings = [f for f in findings if not _per_file_ignored(f, settings, base)]
+    linted_modules = [m for m in modules if m.path in unit.linted]
+    kept, unused = apply_noqa(findings, linted_modules, report_unused=options.report_unused_noqa)
+    return UnitResult([(f.module.path, f) for f in kept + unused], linted_modules, internal, analysis, len(modules))
+
+
+def run(paths: list[Path], settings: Settings, options: Options, cwd: Path | None = None,
+        cache_dir: Path | None = None, jobs: int = 1, progress=None) -> RunResult:
+    """Lint ``paths``. With ``cache_dir``, reuse the findings of files whose component did not change; with
+    ``jobs`` > 1, analyse independent components in worker processes (same results as one process)."""
     cwd = (cwd or Path.cwd()).resolve()
     base = settings.project_dir or cwd
     files, path_errors = discover(paths, settings.exclude, base)
@@ -216,142 +299,85 @@ def run(paths: list[Path], settings: Settings, options: Options, cwd: Path | Non
     index = index_files(project, candidates, store.imports if store is not None else None)
     relevant = relevant_files(index)
     linted = [p for p in files if p in relevant]
-    edges = {p: e.imports for p, e in index.items()}
-    reverse: dict[Path, list[Path]] = {}
-    for path, targets in edges.items():
-        for target in targets:
-            reverse.setdefault(target, []).append(path)
-    declaring = sorted(p for p, e in index.items() if e.declares_dependencies and p in relevant)
+    groups = components(index, relevant)
+    signatures: dict[frozenset[Path], str] = {}
 
-    def dependencies(path: Path, callers: bool) -> set[Path]:
-        deps = _closure(path, edges) | set(declaring)
-        if callers:
-            deps |= _closure(path, reverse)
-        return deps
+    def signature(path: Path) -> str:
+        members = groups[path]
+        if members not in signatures:
+            signatures[members] = _signature(members, index)
+        return signatures[members]
 
-    def digest(path: Path) -> str | None:
-        entry = index.get(path)
-        if entry is None:
-            try:
-                from flyte_lint.cache import content_hash
-
-                return content_hash(path.read_bytes())
-            except OSError:
-                return None
-        return entry.digest
-
-    reused: dict[Path, list[Finding]] = {}
-    stale = list(linted)
-    if store is not None:
-        stale = []
-        for path in linted:
-            entry = store.entries.get(str(path))
-            if entry is not None and index[path].digest is not None and _still_valid(entry, path, dependencies, digest):
-                from flyte_lint.cache import finding_from_dict
-
-                reused[path] = [finding_from_dict(f) for f in entry.findings]
-            else:
-                stale.append(path)
-    # Rules that look at the whole project need every file that can contribute to their answer.
-    needed = set(stale) | (set(declaring) if stale else set())
-    for path in stale:
+    reused: list[Finding] = []
+    stale: list[Path] = []
+    for path in linted:
         entry = store.entries.get(str(path)) if store is not None else None
-        if entry is None or entry.needs_callers or index[path].digest != entry.deps.get(str(path)):
-            needed |= _closure(path, reverse) & relevant
-    for rule in rules:
-        wanted = getattr(rule, "project_bytes", None)
-        if wanted is not None and stale:
-            needed |= {p for p in relevant if _contains_any(p, wanted)}
-    analysed_paths = [p for p in candidates if p in needed]
-    modules = [project.load(p) for p in analysed_paths]
-    fresh = {m.path for m in modules if m.path in set(linted)}
+        if entry is not None and index[path].digest is not None and entry.signature == signature(path):
+            from flyte_lint.cache import finding_from_dict
 
-    findings: list[Finding] = []
-    internal: list[str] = []
-    codes = {r.code for r in rules}
-    for module in modules:
-        if module.failure is not None and module.path in fresh and "FLY001" in codes:
-            findings.append(_syntax_finding(module))
-    analysis = None
-    if modules or not reused:
-        try:
-            analysis = Analysis(project, modules)
-        except Exception as exc:  # an internal error must not hide the other files' parse findings
-            internal.append(f"internal error while building the analysis model: {exc!r}\n{traceback.format_exc()}")
-    project_findings: list[Finding] = []
-    if analysis is not None:
-        for rule in rules:
-            try:
-                for finding in rule.check(analysis):
-                    if finding.module is None:
-                        continue
-                    if finding.module.path in fresh:
-                        findings.append(finding)
-                    elif getattr(rule, "project_bytes", None) is not None and finding.module.path in set(linted):
-                        project_findings.append(finding)
-            except Exception as exc:
-                internal.append(f"internal error in rule {rule.code} ({rule.symbol}): {exc!r}\n{traceback.format_exc()}")
-    findings = [f for f in findings + project_findings if not _per_file_ignored(f, settings, base)]
-    checked = [m for m in modules if m.path in fresh or m.path in {f.module.path for f in project_findings}]
-    kept, unused = apply_noqa(findings, checked, report_unused=options.report_unused_noqa)
-    if store is not None:
-        from flyte_lint.cache import finding_from_dict, finding_to_dict
-
-        project_codes = {r.code for r in rules if getattr(r, "project_bytes", None) is not None}
-        _remember(store, kept, fresh, analysis, dependencies, digest, project_codes)
-        for cached in reused.values():
-            kept.extend(cached)
-        if stale:
-            store.project = [finding_to_dict(f) for f in kept if f.code in project_codes]
+            reused.extend(finding_from_dict(f) for f in entry.findings)
         else:
-            kept.extend(finding_from_dict(f) for f in store.project)
+            stale.append(path)
+    if store is None and jobs <= 1:
+        # One analysis over everything: the model stays available to callers (graph, plugin, tests).
+        units = {frozenset(): Unit([p for p in candidates if p in relevant], set(linted))} if linted else {}
+    else:
+        # Work units: the dirty components, each analysed whole (project-wide rules see all of it); the linted
+        # files of a dirty component are all recomputed.
+        units = {}
+        for path in stale:
+            members = groups[path]
+            if members not in units:
+                units[members] = Unit([p for p in candidates if p in members and p in relevant],
+                                      {p for p in linted if p in members})
+    work = sorted(units.values(), key=lambda u: -len(u.analysed))
+    results = _run_units(project, work, rules, settings, options, base, jobs, progress, roots, cwd)
+    findings = list(reused)
+    modules: list[Module] = []
+    internal: list[str] = []
+    analysis = None
+    for result in results:
+        findings.extend(f for _, f in result.findings)
+        modules.extend(result.modules)
+        internal.extend(result.internal)
+        analysis = analysis or result.analysis
+    if store is not None:
+        _remember(store, results, work, signature)
         store.save()
-    kept = sorted(_dedupe(kept), key=lambda f: f.sort_key)
-    result = RunResult(kept, [m for m in modules if m.path in fresh], internal, path_errors, analysis, unused)
+    unused = [f for f in findings if f.code == "NOQA"]
+    findings = sorted(_dedupe([f for f in findings if f.code != "NOQA"]), key=lambda f: f.sort_key)
+    result = RunResult(findings, modules, internal, path_errors, analysis if len(results) == 1 else None,
+                       sorted(unused, key=lambda f: f.sort_key))
     result.files_checked = len(linted)
     return result
 
 
-def _contains_any(path: Path, patterns: tuple[bytes, ...]) -> bool:
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return False
-    return any(p in data for p in patterns)
+def _run_units(project, work, rules, settings, options, base, jobs, progress, roots, cwd) -> list[UnitResult]:
+    if jobs <= 1 or len(work) < 2 or sum(len(u.analysed) for u in work) < 40:
+        results = []
+        for unit in work:
+            results.append(analyse(project, unit, rules, settings, options, base))
+            if progress:
+                progress(sum(r.files_analysed for r in results), sum(len(u.analysed) for u in work))
+        return results
+    from flyte_lint.parallel import run_parallel
+
+    return run_parallel(work, rules, settings, options, base, jobs, roots, cwd, progress)
 
 
-def _still_valid(entry, path: Path, dependencies, digest) -> bool:
-    if set(entry.closure) != {str(p) for p in dependencies(path, callers=entry.needs_callers)}:
-        return False  # an import now resolves elsewhere, or a file joined or left the picture
-    return all(digest(Path(dep)) == recorded for dep, recorded in entry.deps.items())
-
-
-def _remember(store, kept: list[Finding], fresh: set[Path], analysis, dependencies, digest, project_codes: set[str]) -> None:
+def _remember(store, results: list[UnitResult], work: list[Unit], signature) -> None:
     from flyte_lint.cache import Entry, finding_to_dict
 
-    with_helpers = _paths_with_helper_calls(analysis)
-    by_path: dict[Path, list[Finding]] = {p: [] for p in fresh}
-    for finding in kept:
-        if finding.module is not None and finding.module.path in by_path:
-            by_path[finding.module.path].append(finding)
+    by_path: dict[Path, list[Finding]] = {}
+    for unit in work:
+        for path in unit.linted:
+            by_path[path] = []
+    for result in results:
+        for path, finding in result.findings:
+            if path in by_path:
+                by_path[path].append(finding)
     for path, found in by_path.items():
-        callers = with_helpers is None or path in with_helpers
-        deps = dependencies(path, callers)
-        store.entries[str(path)] = Entry(
-            findings=[finding_to_dict(f) for f in found if f.code not in project_codes],
-            deps={str(d): digest(d) for d in sorted(deps)},
-            closure=sorted(str(d) for d in deps),
-            needs_callers=callers,
-        )
-
-
-def _paths_with_helper_calls(analysis) -> set[Path] | None:
-    """Files with calls inside plain functions: their findings may depend on who calls those functions
-    (the task context), so they depend on the files that import them. None: unknown, assume all."""
-    if analysis is None:
-        return None
-    tasks = analysis.task_by_function
-    return {c.module.path for c in analysis.calls if c.function is not None and id(c.function) not in tasks}
+        store.entries[str(path)] = Entry(findings=[finding_to_dict(f) for f in found], signature=signature(path))
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
