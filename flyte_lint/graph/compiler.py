@@ -278,16 +278,21 @@ class Compiler:
             return self._loop(stmt, frame, ctx)
         elif isinstance(stmt, (nodes.Try, getattr(nodes, "TryStar", nodes.Try))):
             end = self._block(stmt.body, frame, ctx)
-            # `else` runs when the body completes; a handler when it raised, at any point (approximated by its end).
-            branches, exits = ([(stmt.orelse, end)], []) if isinstance(end, Context) else ([], [end])
-            if isinstance(end, Context) and len(end.conditions) > len(ctx.conditions):
-                exits.append(RETURN)  # the body returned on some path: `else` and what follows run on the others
-            for handler in stmt.handlers:
-                caught = handler.type.as_string() if handler.type is not None else "any exception"
-                hctx = Context(ctx.multipliers, ctx.conditions + (f"except {caught}",), ctx.group, True)
+            caught = [h.type.as_string() if h.type is not None else "exception" for h in stmt.handlers]
+            branches: list[tuple[list, Context]] = []
+            exits: list[str] = []
+            if isinstance(end, Context):
+                # `else` (and, past it, the rest) runs when the body completed: when no handler ran.
+                branches.append((stmt.orelse, _and(end, f"no {', '.join(caught)} raised") if caught else end))
+                if len(end.conditions) > len(ctx.conditions):
+                    exits.append(RETURN)  # the body returned on some path: `else` and what follows run on the others
+            else:
+                exits.append(end)
+            for handler, name in zip(stmt.handlers, caught):
+                hctx = Context(ctx.multipliers, ctx.conditions + (f"except {name if handler.type is not None else 'any exception'}",), ctx.group, True)
                 branches.append((handler.body, hctx))
             after = self._branches(frame, ctx, branches, exits)
-            final = self._block(stmt.finalbody, frame, after if isinstance(after, Context) else ctx)
+            final = self._block(stmt.finalbody, frame, ctx)  # runs on every path
             return after if isinstance(final, Context) else final
         elif isinstance(stmt, (nodes.With, nodes.AsyncWith)):
             group = ctx.group
@@ -303,9 +308,13 @@ class Compiler:
         elif isinstance(stmt, nodes.Match):
             self._expr(stmt.subject, frame, ctx)
             subject = stmt.subject.as_string()
-            return self._branches(frame, ctx, [
-                (case.body, _and(ctx, f"match {subject}: case {case.pattern.as_string()}")) for case in stmt.cases
-            ] + [([], ctx)])
+            cases = [(case.body, _and(ctx, f"match {subject}: case {case.pattern.as_string()}"
+                                           + (f" if {case.guard.as_string()}" if case.guard is not None else "")))
+                     for case in stmt.cases]
+            last = stmt.cases[-1] if stmt.cases else None
+            irrefutable = (last is not None and last.guard is None and isinstance(last.pattern, nodes.MatchAs)
+                           and last.pattern.pattern is None)  # `case _:` or `case name:`
+            return self._branches(frame, ctx, cases if irrefutable else cases + [([], ctx)])
         elif isinstance(stmt, (nodes.Assert, nodes.Delete)):
             for child in stmt.get_children():
                 if isinstance(child, nodes.NodeNG) and not isinstance(child, nodes.DelName):
