@@ -482,6 +482,14 @@ async def main() -> dict:
             pass
     except TypeError as exc:
         out["async_for_sync"] = str(exc)
+    try:
+        [*flyte.map.aio(process, items)]
+    except TypeError as exc:
+        out["unpack"] = str(exc)
+    try:
+        await flyte.map(process, items)
+    except TypeError as exc:
+        out["await_sync"] = str(exc)
     return out
 '''
 
@@ -502,6 +510,21 @@ def test_sdk_confirms_what_fly201_fly202_fly203_say():
     assert "can't be used in 'await' expression" in out["await"]
     assert "not iterable" in out["list"]
     assert "async for" in out["async_for_sync"]
+    assert "must be an iterable, not async_generator" in out["unpack"]
+    assert "can't be used in 'await' expression" in out["await_sync"]
     # process ran only for the two items of the "override" map: not for the discarded or the unused map
     # (10, 20), nor for `.aio`/`.forward` or the misused generators, which fail before submitting anything.
     assert r.ran("demo.process") == 2
+
+
+def test_fly203_unpacking_map_aio_and_awaiting_sync_map(tmp_path):
+    check(tmp_path, _with_header("""
+        import asyncio
+
+        @env.task
+        async def main(items: list[int]) -> list:
+            a = [*flyte.map.aio(aprocess, items)]  # expect: FLY203
+            b = await asyncio.gather(*flyte.map.aio(aprocess, items))  # expect: FLY203
+            c = await flyte.map(process, items)  # expect: FLY203
+            return [a, b, c]
+    """), select=["FLY203"])

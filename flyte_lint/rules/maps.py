@@ -194,11 +194,11 @@ class MapNonTask(Rule):
 class MapAioMisuse(Rule):
     code = "FLY203"
     symbol = "map-aio-misuse"
-    summary = "Reports `flyte.map.aio` iterated with plain `for`, awaited or passed to `list()`, and sync `flyte.map` in `async for`."
+    summary = "Reports `flyte.map.aio` iterated with plain `for`, awaited, unpacked or passed to `list()`, and sync `flyte.map` in `async for` or awaited."
     rationale = (
-        "`flyte.map.aio(...)` is an async generator: a plain `for` or `list()` raises TypeError (\"'async_generator' "
-        "object is not iterable\") and `await` raises TypeError too. Sync `flyte.map(...)` is not an async "
-        "iterable, so `async for` over it fails."
+        "`flyte.map.aio(...)` is an async generator: a plain `for`, `list()` or `*` unpacking raises TypeError "
+        "(\"'async_generator' object is not iterable\") and `await` raises TypeError too. Sync `flyte.map(...)` is "
+        "a plain generator: neither an async iterable, so `async for` over it fails, nor awaitable."
     )
     bad = """
         import flyte
@@ -259,7 +259,11 @@ class MapAioMisuse(Rule):
                 callee = analysis.resolver.value_of(parent.func)
                 if isinstance(callee, External) and callee.path in MATERIALIZERS:
                     return f"`{callee.path[9:]}()` cannot consume the async generator from `flyte.map.aio(...)`: it fails with TypeError. Use `[r async for r in flyte.map.aio(...)]`"
+            if isinstance(parent, nodes.Starred):
+                return "`*` cannot unpack the async generator from `flyte.map.aio(...)`: it fails with TypeError. Use `[r async for r in flyte.map.aio(...)]`"
             return None
+        if isinstance(parent, nodes.Await):
+            return "sync `flyte.map(...)` is a generator, not awaitable: `await` fails with TypeError. Use `[r async for r in flyte.map.aio(...)]`"
         if isinstance(parent, nodes.AsyncFor) and node is parent.iter:
             return "sync `flyte.map(...)` is not an async iterable: `async for` fails with TypeError. Write `async for r in flyte.map.aio(...)`"
         if isinstance(parent, nodes.Comprehension) and node is parent.iter and parent.is_async:
