@@ -215,6 +215,19 @@ def test_fly101_message(tmp_path):
     assert "SyncTaskCallInAsyncContextError" in msg and "await square.aio(...)" in msg
 
 
+def test_fly101_fly102_message_for_a_partial(tmp_path):
+    # A functools.partial has no `.aio`: the advice builds the partial on the task's async form.
+    msgs = messages(tmp_path, """
+        @env.task
+        async def main(x: int) -> int:
+            p = functools.partial(square, x=1)
+            y = await p()
+            return y + partial(square, x=2)()
+    """)
+    assert [m.split()[0] for m in msgs] == ["FLY101", "FLY102"]
+    assert all(m.endswith("Write `await functools.partial(square.aio, ...)()`") for m in msgs), msgs
+
+
 # -- FLY102 sync-task-in-async ---------------------------------------------------------------------------
 
 
@@ -309,6 +322,29 @@ def test_fly102_sync_helper_called_directly_from_async_task_code(tmp_path):
             def inner(y: int) -> int:
                 return square(y)  # expect: FLY102
             return outer(x) + inner(x)
+    """)
+
+
+def test_fly102_helper_behind_a_decorator(tmp_path):
+    # An unknown decorator may run the helper anywhere (here: in a thread): quiet. lru_cache keeps it inline.
+    check(tmp_path, """
+        def in_thread(fn):
+            @functools.wraps(fn)
+            async def wrapper(*args, **kwargs):
+                return await asyncio.to_thread(fn, *args, **kwargs)
+            return wrapper
+
+        @in_thread
+        def threaded(x: int) -> int:
+            return square(x)
+
+        @functools.lru_cache(maxsize=None)
+        def cached(x: int) -> int:
+            return square(x)  # expect: FLY102
+
+        @env.task
+        async def main(x: int) -> int:
+            return await threaded(x) + cached(x)
     """)
 
 
@@ -716,19 +752,26 @@ async def inc(x: int) -> int:
          "    launch(x)\n    return x\n", False, "Deadlock detected"),
         # FLY103: a coroutine returned as an async task's output
         ("@env.task\nasync def main(x: int) -> int:\n    return inc(x)\n", False, "failed to serialize"),
+        # quiet: a helper behind a decorator that runs it in a thread
+        ("import functools\n\ndef in_thread(fn):\n    @functools.wraps(fn)\n    async def wrapper(*a, **k):\n"
+         "        return await asyncio.to_thread(fn, *a, **k)\n    return wrapper\n\n@in_thread\ndef helper(x):\n"
+         "    return square(x)\n\n@env.task\nasync def main(x: int) -> int:\n    return await helper(x)\n", True, None),
         # quiet: a plain helper returns the coroutine and the task awaits it
         ("def make(x):\n    return inc(x)\n\n@env.task\nasync def main(x: int) -> int:\n    return await make(x)\n",
          True, None),
         # FLY102: asyncio.run inside a sync task body starts a loop, and the SDK sees it
         ("@env.task\ndef main(x: int) -> int:\n    async def go() -> int:\n        return square(x)\n"
          "    return asyncio.run(go())\n", False, "SyncTaskCallInAsyncContextError"),
+        # quiet: the advice for a partial of a sync task (FLY101/FLY102)
+        ("import functools\n\n@env.task\nasync def main(x: int) -> int:\n"
+         "    return await functools.partial(square.aio, x=x)()\n", True, None),
         # quiet: a coroutine kept as a class attribute and awaited later
         ("class Jobs:\n    first = inc(2)\n\n@env.task\nasync def main(x: int) -> int:\n    return await Jobs.first\n",
          True, None),
     ],
     ids=[
-        "sync-helper-sync-task", "to-thread-helper", "sync-helper-flyte-run", "returned-coroutine",
-        "helper-returns-coroutine", "asyncio-run-in-sync-task", "class-attribute-coroutine",
+        "sync-helper-sync-task", "to-thread-helper", "decorated-thread-helper", "sync-helper-flyte-run", "returned-coroutine",
+        "helper-returns-coroutine", "asyncio-run-in-sync-task", "partial-of-aio", "class-attribute-coroutine",
     ],
 )
 def test_sdk_behaviour_behind_the_rules(body, ok, error):

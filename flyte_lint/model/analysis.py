@@ -24,6 +24,12 @@ from flyte_lint.model.values import (
     Value,
 )
 
+# Decorators after which calling a plain function still runs its body inline, in the caller's thread.
+INLINE_DECORATORS = frozenset({
+    "functools.wraps", "functools.lru_cache", "functools.cache", "builtins.staticmethod", "builtins.classmethod",
+    "flyte.trace",
+})
+
 
 @dataclass(eq=False)
 class ResolvedCall:
@@ -40,14 +46,45 @@ class ResolvedCall:
 
 
 def walk(tree: nodes.NodeNG):
-    """Every node below ``tree``, depth first in source order, without recursion."""
+    """Every node below ``tree`` (itself included), depth first in source order, without recursion.
+    (astroid's ``get_children`` order, read straight from the node fields: much faster than its generators.)"""
     stack = [tree]
+    pop, push = stack.pop, stack.append
+    node_type = nodes.NodeNG
     while stack:
-        node = stack.pop()
+        node = pop()
         yield node
-        children = list(node.get_children())
+        fields = node._astroid_fields
+        if not fields:
+            continue
+        if type(node) in _OWN_ORDER:
+            children = list(node.get_children())
+        else:
+            children = []
+            add = children.append
+            for name in fields:
+                value = getattr(node, name)
+                if value is None:
+                    continue
+                if isinstance(value, list):
+                    for item in value:
+                        if isinstance(item, tuple):
+                            for part in item:
+                                if isinstance(part, node_type):
+                                    add(part)
+                        elif item is not None:
+                            add(item)
+                else:
+                    add(value)
         children.reverse()
         stack.extend(children)
+
+
+# Node types whose get_children is not their fields in order.
+_OWN_ORDER = frozenset(
+    getattr(nodes, name) for name in ("Arguments", "FunctionDef", "AsyncFunctionDef", "ClassDef", "Lambda", "Module")
+    if hasattr(nodes, name)
+)
 
 
 class Analysis:
@@ -57,6 +94,7 @@ class Analysis:
         self.modules = [m for m in modules if m.tree is not None]
         self.calls: list[ResolvedCall] = []
         self.functions: list[nodes.FunctionDef] = []
+        self._by_type: dict[type, list[tuple[Module, nodes.NodeNG]]] = {}
         for module in self.modules:
             self.resolver.register(module)
         for module in self.modules:
@@ -67,7 +105,12 @@ class Analysis:
     # -- building --------------------------------------------------------------------------------------
     def _scan(self, module: Module) -> None:
         resolver = self.resolver
+        by_type = self._by_type
         for node in walk(module.tree):
+            found = by_type.get(type(node))
+            if found is None:
+                found = by_type[type(node)] = []
+            found.append((module, node))
             if isinstance(node, FUNCTION_NODES):
                 self.functions.append(node)
                 resolver.function_value(node)
@@ -133,6 +176,15 @@ class Analysis:
                     env.dependencies.append((arg, value.env if isinstance(value, EnvRef) else None))
 
     # -- queries ---------------------------------------------------------------------------------------
+    def nodes_of(self, *types: type) -> list[tuple[Module, nodes.NodeNG]]:
+        """Every (module, node) of the given astroid node types in the analysed modules, module by module in
+        source order, from the one walk made while building the model (rules need not walk trees again)."""
+        if len(types) == 1:
+            return list(self._by_type.get(types[0], ()))
+        order = {id(m): i for i, m in enumerate(self.modules)}
+        found = [item for t in types for item in self._by_type.get(t, ())]
+        return sorted(found, key=lambda mn: (order[id(mn[0])], mn[1].lineno or 0, mn[1].col_offset or 0))
+
     @cached_property
     def envs(self) -> list[Env]:
         return sorted(self.resolver.envs.values(), key=lambda e: (str(e.module.path), e.node.lineno, e.node.col_offset))
@@ -230,9 +282,19 @@ class Analysis:
             if isinstance(func, nodes.AsyncFunctionDef):
                 if self.in_task_context(func):
                     return True
-            elif id(func) not in self.task_by_function:
+            elif id(func) not in self.task_by_function and self._runs_where_called(func):
                 todo.extend(self._function_callers.get(id(func), ()))
         return False
+
+    def _runs_where_called(self, func: nodes.FunctionDef) -> bool:
+        """Calling ``func`` runs its body right there: it has no decorator, or only ones known to keep the
+        call inline. Any other decorator may run it elsewhere (a thread, a process) or return a coroutine."""
+        for decorator in func.decorators.nodes if func.decorators else []:
+            target = decorator.func if isinstance(decorator, nodes.Call) else decorator
+            value = self.resolver.value_of(target)
+            if not (isinstance(value, External) and value.path in INLINE_DECORATORS):
+                return False
+        return True
 
 
 def _replaced_depends_on(env: Env) -> nodes.NodeNG | None:

@@ -8,7 +8,7 @@ from astroid import nodes
 
 from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.entities import CallSite
-from flyte_lint.model.values import External
+from flyte_lint.model.values import External, PartialRef
 from flyte_lint.rules.base import Edit, Finding, Fix, Rule, register, source_of
 from flyte_lint.rules.usage import assigned_name, consumer, is_discarded
 
@@ -23,6 +23,13 @@ RUNNER_METHODS = {"run_until_complete", "run", "create_task", "run_coroutine_thr
 
 def _callee_text(site: CallSite) -> str:
     return source_of(site.module, site.node.func)
+
+
+def _aio_call(site: CallSite) -> str:
+    """The call of the task's async form, to suggest. A partial has no `.aio`: the partial is built on it."""
+    if site.form == "partial" and isinstance(site.callee, PartialRef) and site.callee.call.args:
+        return f"await functools.partial({source_of(site.module, site.callee.call.args[0])}.aio, ...)()"
+    return f"await {_callee_text(site)}.aio(...)"
 
 
 def _task_label(site: CallSite) -> str:
@@ -91,7 +98,7 @@ class AwaitSyncTask(Rule):
                 yield self.finding(
                     site.module, site.node.parent,
                     f"sync task {_task_label(site)} is awaited directly: the SDK raises "
-                    f"SyncTaskCallInAsyncContextError. Write `await {_callee_text(site)}.aio(...)`",
+                    f"SyncTaskCallInAsyncContextError. Write `{_aio_call(site)}`",
                     fix,
                 )
 
@@ -154,7 +161,7 @@ class SyncTaskInAsync(Rule):
             if site.in_async_function:
                 message = (
                     f"sync task {_task_label(site)} is called without `.aio()` in async code: the SDK raises "
-                    f"SyncTaskCallInAsyncContextError. Write `await {_callee_text(site)}.aio(...)`"
+                    f"SyncTaskCallInAsyncContextError. Write `{_aio_call(site)}`"
                 )
             else:
                 helper = site.function.name
@@ -162,7 +169,7 @@ class SyncTaskInAsync(Rule):
                     f"sync task {_task_label(site)} is called in `{helper}`, a plain function that async task "
                     "code calls directly, so it runs on the event loop: the SDK raises "
                     f"SyncTaskCallInAsyncContextError. Run `{helper}` in a thread "
-                    f"(`await asyncio.to_thread({helper}, ...)`) or call `await {_callee_text(site)}.aio(...)` "
+                    f"(`await asyncio.to_thread({helper}, ...)`) or call `{_aio_call(site)}` "
                     "from async code"
                 )
             yield self.finding(site.module, site.node, message, self._fix(analysis, site))
