@@ -219,6 +219,16 @@ def test_fly106_outside_a_run_and_forward_say_typeerror(tmp_path):
         assert "TypeError" in message and "inside a run" not in message, message
 
 
+def test_fly106_call_in_a_lambda_inside_a_task_is_bound_by_the_sdk(tmp_path):
+    src = _with_header("""
+        @env.task
+        def main(xs: list[int]) -> list[float]:
+            return list(map(lambda x: train(epochs=x, lrr=0.5), xs))  # expect: FLY106
+    """)
+    check(tmp_path, src)
+    assert "inside a run the SDK silently drops the value" in messages(tmp_path, src)[0]
+
+
 def test_fly106_keyword_count_over_the_inputs_fails_instead_of_dropping(tmp_path):
     # convert_to_kwargs: {x, y} are 2 keywords for 1 input -> "Too many keyword arguments provided".
     src = """

@@ -115,6 +115,21 @@ def test_fly401_nested_function_inside_a_task(tmp_path):
     """))
 
 
+def test_fly401_call_inside_a_lambda_inside_a_task(tmp_path):
+    check(tmp_path, with_tasks("""
+        # file: main.py
+        from envs import cpu
+        from gpu_tasks import strain
+
+        @cpu.task
+        def main(xs: list[int]) -> list[int]:
+            return sorted(xs, key=lambda x: strain(x))  # expect: FLY401
+
+        if __name__ == "__main__":
+            print(sorted([3, 1], key=lambda x: strain(x)))
+    """))
+
+
 def test_fly401_env_defined_in_another_module_reports_once_per_call(tmp_path):
     src = with_tasks("""
         # file: main.py

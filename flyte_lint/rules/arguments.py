@@ -10,6 +10,7 @@ from astroid import nodes
 from flyte_lint import sdk
 from flyte_lint.model.analysis import Analysis, ResolvedCall
 from flyte_lint.model.entities import Signature
+from flyte_lint.model.resolver import enclosing_function
 from flyte_lint.model.values import EnvRef, External, Method, PartialRef, RemoteTaskRef, TaskRef, Value
 from flyte_lint.rules.base import Edit, Finding, Fix, Rule, register, short, source_of
 
@@ -162,7 +163,8 @@ class TaskCallArguments(Rule):
                     continue
                 bound_pos, bound_kw = site.callee.bound_positional, site.callee.bound_keywords
             # ``.forward`` calls the raw function; a task called outside a run is a plain call too.
-            in_run = site.form != "forward" and analysis.in_task_context(site.function)
+            # A call in a lambda runs wherever the lambda does: look through lambdas, not only defs.
+            in_run = site.form != "forward" and analysis.in_task_context(enclosing_function(site.node))
             keywords = [k.arg for k in call.keywords or []]
             for problem in binding_problems(site.task.signature, len(call.args), keywords, bound_pos, bound_kw, in_run):
                 yield self.finding(site.module, call, f"task '{site.task.name}' {problem}")

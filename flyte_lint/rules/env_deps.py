@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 
 from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.entities import Env
+from flyte_lint.model.resolver import enclosing_function
 from flyte_lint.rules.base import Finding, Rule, register
 
 
@@ -90,7 +91,9 @@ class MissingEnvDependency(Rule):
             if callee is None or site.form == "forward":
                 continue
             reported: set[int] = set()
-            for caller in sorted(analysis.context_tasks(site.function), key=lambda t: t.name):
+            # The tasks the call runs in; a call in a lambda runs wherever the lambda does.
+            callers = analysis.context_tasks(enclosing_function(site.node))
+            for caller in sorted(callers, key=lambda t: t.name):
                 env = caller.env
                 if id(env) in reported or may_depend(analysis, env, callee.env):
                     continue
