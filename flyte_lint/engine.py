@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import traceback
 from dataclasses import dataclass, field
@@ -57,30 +58,48 @@ def mentions_flyte(data: bytes) -> bool:
     return b"flyte" in data
 
 
-# ``from X import a, b`` (parenthesised over lines too) and ``import a.b, c``: module names only, cheaply.
-FROM_RE = re.compile(rb"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]*(\([^)]*\)|[^\n#;]*)", re.M)
-PLAIN_IMPORT_RE = re.compile(rb"^[ \t]*import[ \t]+([\w., \t]+)", re.M)
 # Files whose content can change the env dependency graph of modules that never import them.
 DEPENDENCY_DECLARATION = b"add_dependency"
 
 
 def raw_imports(data: bytes) -> list[str]:
-    """Every module an import statement may bind: ``.pkg``, ``.pkg.name`` (a submodule or not), ``a.b``."""
+    """Every module an import statement may bind: ``.pkg``, ``.pkg.name`` (a submodule or not), ``a.b``.
+    A byte-level scan (``bytes.find``), no regular expression over the whole file."""
     found: list[str] = []
-    for match in FROM_RE.finditer(data):
-        base = match.group(1).decode("ascii", "ignore")
-        found.append(base)
-        names = match.group(2).strip(b"() \t\r\n").replace(b"\\", b" ").replace(b"\n", b" ")
-        for part in names.split(b","):
-            name = part.strip().split()[0].decode("ascii", "ignore") if part.strip() else ""
-            if name and name != "*" and name.isidentifier():
-                found.append(f"{base}.{name}" if not base.endswith(".") else f"{base}{name}")
-    for match in PLAIN_IMPORT_RE.finditer(data):
-        for part in match.group(1).split(b","):
-            name = part.strip().split()[0].decode("ascii", "ignore") if part.strip() else ""
-            if name:
-                found.append(name)
+    position = data.find(b"import")
+    while position != -1:
+        start = data.rfind(b"\n", 0, position) + 1
+        end = data.find(b"\n", position)
+        end = len(data) if end == -1 else end
+        line = data[start:end].strip()
+        if line.startswith(b"from ") or line.startswith(b"from\t"):
+            head, sep, names = line[4:].partition(b" import")
+            if sep:
+                if names.lstrip().startswith(b"(") and b")" not in names:
+                    close = data.find(b")", end)
+                    names = names + data[end:close if close != -1 else len(data)]
+                    end = close if close != -1 else len(data)
+                _from_names(head.strip(), names, found)
+        elif line.startswith(b"import ") or line.startswith(b"import\t"):
+            for part in line[6:].split(b"#")[0].split(b";")[0].split(b","):
+                name = part.strip().split()[0] if part.strip() else b""
+                if name:
+                    found.append(name.decode("ascii", "ignore"))
+        position = data.find(b"import", max(end, position + 6))
     return found
+
+
+def _from_names(head: bytes, names: bytes, found: list[str]) -> None:
+    base = head.decode("ascii", "ignore")
+    if not base or not all(c.isalnum() or c in "._" for c in base):
+        return
+    found.append(base)
+    names = names.split(b"#")[0] if b"(" not in names else re.sub(rb"#[^\n]*", b"", names)
+    cleaned = names.replace(b"(", b" ").replace(b")", b" ").replace(b"\\", b" ").replace(b"\n", b" ")
+    for part in cleaned.split(b","):
+        name = part.strip().split()[0].decode("ascii", "ignore") if part.strip() else ""
+        if name and name != "*" and name.isidentifier():
+            found.append(f"{base}.{name}" if not base.endswith(".") else f"{base}{name}")
 
 
 @dataclass
@@ -88,33 +107,86 @@ class Indexed:
     """What one byte scan of a file tells: its content hash, whether it mentions flyte, what it imports."""
 
     path: Path
-    digest: str | None  # None when the file cannot be read
+    digest: str | None  # None when the file cannot be read (or was never needed)
     mentions: bool
     imports: list[Path] = field(default_factory=list)  # project files it imports (packages on the way too)
     declares_dependencies: bool = False
 
 
-def index_files(project: Project, candidates: list[Path], known_imports: dict[str, list[str]] | None = None) -> dict[Path, Indexed]:
-    """The project index: one read of every candidate file, no parsing."""
+def index_files(project: Project, candidates: list[Path], known_imports: dict[str, list[str]] | None = None,
+                extra_words: frozenset[str] = frozenset()) -> dict[Path, Indexed]:
+    """The project index: one read of every candidate file, no parsing. Imports are resolved for files that
+    mention flyte and for files whose import lines name one of the modules that do (transitively); every
+    other file costs a byte scan and one regular-expression pass."""
     from flyte_lint.cache import content_hash
 
     index: dict[Path, Indexed] = {}
+    data: dict[Path, bytes] = {}
     for path in candidates:
         try:
-            data = path.read_bytes()
+            raw = path.read_bytes()
         except OSError:
             index[path] = Indexed(path, None, True)  # reported as unreadable by the parse step
             continue
-        digest = content_hash(data)
-        names = known_imports.get(digest) if known_imports is not None else None
+        data[path] = raw
+        index[path] = Indexed(path, None, mentions_flyte(raw), declares_dependencies=DEPENDENCY_DECLARATION in raw)
+
+    def resolve(path: Path) -> None:
+        entry = index[path]
+        if entry.digest is not None or path not in data:
+            return
+        entry.digest = content_hash(data[path])
+        names = known_imports.get(entry.digest) if known_imports is not None else None
         if names is None:
-            names = raw_imports(data)
+            names = raw_imports(data[path])
             if known_imports is not None:
-                known_imports[digest] = names
-        entry = Indexed(path, digest, mentions_flyte(data), declares_dependencies=DEPENDENCY_DECLARATION in data)
+                known_imports[entry.digest] = names
         entry.imports = _resolve_imports(project, path, names)
-        index[path] = entry
+        for target in entry.imports:  # a module outside the given paths (a source root, src/): index it too
+            if target not in index:
+                try:
+                    raw = target.read_bytes()
+                except OSError:
+                    continue
+                data[target] = raw
+                index[target] = Indexed(target, None, mentions_flyte(raw), declares_dependencies=DEPENDENCY_DECLARATION in raw)
+                if index[target].mentions:
+                    outside.append(target)
+                else:
+                    pending_names[target] = None
+
+    resolved: set[Path] = set()
+    outside: list[Path] = []
+    wanted = [p for p, e in index.items() if e.mentions and p in data]
+    pending = [p for p, e in index.items() if not e.mentions and p in data]
+    pending_names: dict[Path, set[str] | None] = {p: None for p in pending}
+    first = True
+    while wanted or first:
+        first = False
+        while wanted:
+            path = wanted.pop()
+            resolve(path)
+            resolved.add(path)
+            wanted.extend(outside)
+            outside.clear()
+        names = {_module_word(p) for p in resolved} | extra_words
+        wanted = []
+        for path in list(pending_names):
+            imported = pending_names[path]
+            if imported is None:
+                imported = pending_names[path] = {part for name in raw_imports(data[path]) for part in name.split(".") if part}
+            if imported & names:
+                wanted.append(path)
+                del pending_names[path]
+    for entry in list(index.values()):  # files the resolved ones import need a digest for the cache
+        for target in entry.imports:
+            if target in index and index[target].digest is None and target in data:
+                index[target].digest = content_hash(data[target])
     return index
+
+
+def _module_word(path: Path) -> str:
+    return path.parent.name if path.name == "__init__.py" else path.stem
 
 
 def _resolve_imports(project: Project, path: Path, names: list[str]) -> list[Path]:
@@ -209,6 +281,31 @@ def _digest_outside(path: Path) -> str | None:
         return None
 
 
+def _outside_words(roots: list[Path], given_dirs: list[Path]) -> frozenset[str]:
+    """Top-level module names of the source roots that lie outside the given directories (``--root-dir``,
+    ``src``, a file's package root): a file importing one of them is worth resolving, since what it imports
+    is not among the files scanned."""
+    words: set[str] = set()
+    for root in roots:
+        if any(root == d or d in root.parents for d in given_dirs):
+            continue
+        try:
+            for name in os.listdir(root):
+                words.add(name[:-3] if name.endswith(".py") else name)
+        except OSError:
+            continue
+    return frozenset(w for w in words if w.isidentifier())
+
+
+def _import_root(folder: Path) -> Path:
+    """The first folder above a package that is not itself a package, as Python (and pylint) would put on
+    the import path for ``folder``: for ``check app/`` where app/ is a package, ``from app.x import y``
+    must still resolve."""
+    while (folder / "__init__.py").is_file() and folder.parent != folder:
+        folder = folder.parent
+    return folder
+
+
 def _project_layout(paths: list[Path], settings: Settings, options: Options, base: Path) -> tuple[list[Path], list[Path]]:
     """Source roots, and the extra files to index when files are passed one by one."""
     roots: list[Path] = []
@@ -216,10 +313,15 @@ def _project_layout(paths: list[Path], settings: Settings, options: Options, bas
     for given in paths:
         absolute = Path(given).resolve()
         if absolute.is_dir():
-            roots.append(absolute)
+            roots.append(_import_root(absolute))
+            if roots[-1] != absolute:
+                roots.append(absolute)
         elif absolute.exists():
             file_mode = True
             roots.append(absolute.parent)
+            package_root = _import_root(absolute.parent)
+            if package_root != absolute.parent:
+                roots.append(package_root)
     roots.extend(options.root_dirs)
     roots.extend(settings.src)
     index: list[Path] = []
@@ -296,7 +398,9 @@ def run(paths: list[Path], settings: Settings, options: Options, cwd: Path | Non
                             settings.exclude, options.report_unused_noqa, str(cwd)])
         store = CacheStore.open(cache_dir, key)
     candidates = list(dict.fromkeys(files + extra))
-    index = index_files(project, candidates, store.imports if store is not None else None)
+    given_dirs = [Path(p).resolve() for p in paths if Path(p).is_dir()]
+    index = index_files(project, candidates, store.imports if store is not None else None,
+                        _outside_words(project.roots, given_dirs))
     relevant = relevant_files(index)
     linted = [p for p in files if p in relevant]
     groups = components(index, relevant)
@@ -319,8 +423,10 @@ def run(paths: list[Path], settings: Settings, options: Options, cwd: Path | Non
         else:
             stale.append(path)
     if store is None and jobs <= 1:
-        # One analysis over everything: the model stays available to callers (graph, plugin, tests).
-        units = {frozenset(): Unit([p for p in candidates if p in relevant], set(linted))} if linted else {}
+        # One analysis over the components of the linted files: the model stays available to callers
+        # (graph, plugin, tests). Files of the project that nothing linted connects to are not parsed.
+        reach = {p for path in linted for p in groups[path]}
+        units = {frozenset(): Unit([p for p in candidates if p in reach and p in relevant], set(linted))} if linted else {}
     else:
         # Work units: the dirty components, each analysed whole (project-wide rules see all of it); the linted
         # files of a dirty component are all recomputed.

@@ -39,10 +39,11 @@ class ResolvedCall:
     module: Module
     callee: Value
     function: nodes.FunctionDef | nodes.Lambda | None
+    external_path: str | None = None  # the callee's dotted path when it lies outside the project
 
-    @property
-    def external_path(self) -> str | None:
-        return self.callee.path if isinstance(self.callee, External) else None
+    def __post_init__(self) -> None:
+        if isinstance(self.callee, External):
+            self.external_path = self.callee.path
 
 
 def walk(tree: nodes.NodeNG):

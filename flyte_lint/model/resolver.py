@@ -68,6 +68,7 @@ class Resolver:
         self._functions: dict[int, Value] = {}
         self._modules: dict[int, Module] = {}
         self._globals: dict[tuple, Value] = {}
+        self._module_values: dict[tuple[int, str], Value] = {}
 
     # -- plumbing ------------------------------------------------------------------------------------
     def module_of(self, node: nodes.NodeNG) -> Module:
@@ -147,6 +148,12 @@ class Resolver:
         return True
 
     def _lookup(self, name: str, at: nodes.NodeNG) -> Value:
+        scope = at.scope()
+        if isinstance(scope, nodes.Module):
+            stmts = scope.locals.get(name)
+            if stmts is not None and len(stmts) == 1:
+                # One binding in the module: whatever astroid's flow filtering says, it is the only candidate.
+                return self.binding_value(stmts[0], name)
         if not _bound_in_scopes(name, at):
             # Not bound anywhere around it: a star import or a builtin. (Answering here also spares astroid
             # building its builtins module from live objects.)
@@ -217,6 +224,13 @@ class Resolver:
 
     # -- modules -------------------------------------------------------------------------------------
     def module_value(self, dotted: str, importer: Module) -> Value:
+        key = (id(importer), dotted)
+        cached = self._module_values.get(key)
+        if cached is None:
+            cached = self._module_values[key] = self._module_value(dotted, importer)
+        return cached
+
+    def _module_value(self, dotted: str, importer: Module) -> Value:
         found = self.project.find_module(dotted, importer)
         if found is not None:
             self.register(found)
