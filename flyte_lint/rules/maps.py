@@ -8,7 +8,7 @@ from astroid import nodes
 
 from flyte_lint.model.analysis import Analysis, ResolvedCall
 from flyte_lint.model.values import ClassRef, External, FunctionRef, LambdaRef, Method, PartialRef, TaskRef
-from flyte_lint.rules.base import Finding, Rule, register, source_of
+from flyte_lint.rules.base import Edit, Fix, Finding, Rule, register, source_of
 from flyte_lint.rules.usage import assigned_name, name_loads
 
 MAP_PATHS = ("flyte.map", "flyte.map.aio")
@@ -93,7 +93,8 @@ class UnconsumedMap(Rule):
             parent = node.parent
             shown = source_of(call.module, node.func)
             if isinstance(parent, nodes.Expr):
-                yield self.finding(call.module, node, f"the result of `{shown}(...)` is discarded, so no item ever runs. Iterate it, e.g. `list({shown}(...))`")
+                yield self.finding(call.module, node, f"the result of `{shown}(...)` is discarded, so no item ever runs. Iterate it, e.g. `list({shown}(...))`",
+                                   _materialize_fix(call))
                 continue
             target = assigned_name(parent, node)
             if target is not None:
@@ -104,6 +105,19 @@ class UnconsumedMap(Rule):
                 continue
             if not _iterates(analysis, node):
                 yield self.finding(call.module, node, f"`{shown}(...)` is never iterated here, so no item ever runs. Iterate it, e.g. `list({shown}(...))`")
+
+
+def _materialize_fix(call) -> Fix | None:
+    """``flyte.map(...)`` → ``list(flyte.map(...))``; ``flyte.map.aio(...)`` in async code →
+    ``[r async for r in flyte.map.aio(...)]``. Unsafe: items that never ran before now run."""
+    node = call.node
+    start, end = (node.lineno, node.col_offset), (node.end_lineno, node.end_col_offset)
+    if call.external_path == "flyte.map":
+        return Fix((Edit(start, start, "list("), Edit(end, end, ")")), safe=False, title="Iterate the map with `list(...)`")
+    if isinstance(call.function, nodes.AsyncFunctionDef):
+        return Fix((Edit(start, start, "[_ async for _ in "), Edit(end, end, "]")), safe=False,
+                   title="Iterate the map with an async comprehension")
+    return None
 
 
 @register
