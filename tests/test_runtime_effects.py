@@ -22,6 +22,31 @@ def main() -> list[str]:
 """
 
 
+# The image an env really gets, as the SDK builds the Image object (nothing is built locally).
+IMAGE_PROBE = """
+
+
+@env.task
+def image_probe() -> dict:
+    return {"base_image": env.image.base_image, "layers": [type(layer).__name__ for layer in env.image._layers]}
+"""
+
+# What `flyte deploy` does with a task's triggers before it contacts the backend (flyte._deploy._deploy_task).
+TRIGGER_PROBE = """
+
+probe_env = flyte.TaskEnvironment("probe")
+
+
+@probe_env.task
+async def trigger_probe() -> list[str]:
+    from flyte._internal.runtime.trigger_serde import to_task_trigger
+    from flyte._internal.runtime.types_serde import transform_native_to_typed_interface
+
+    interface = transform_native_to_typed_interface({task}.native_interface)
+    return [(await to_task_trigger(t, {task}.name, interface.inputs, [])).name for t in {task}.triggers]
+"""
+
+
 def _failed_with(result, *needles: str) -> bool:
     text = " ".join(result.error_types) + " " + (result.error or "")
     return not result.ok and all(n in text for n in needles)
@@ -63,6 +88,55 @@ SPECS = {
     "FLY302": ("work", {}, None,
                lambda r: _failed_with(r, "TypeError", "resources") and r.phase == "import",
                lambda r: r.ok and r.output == 1),
+    "FLY303": ("main", {}, None,
+               lambda r: _failed_with(r, "ValueError", "L40S:1") and r.phase == "import",
+               lambda r: r.ok and r.output == "trained"),
+    "FLY304": ("main", {"day": "mon"}, None,
+               lambda r: _failed_with(r, "ValueError", "Invalid cache behavior") and r.phase == "import",
+               lambda r: r.ok and r.output == "rows for mon"),
+    "FLY305": ("main", {}, None,
+               lambda r: _failed_with(r, "ValueError", "memory must be a Kubernetes quantity string") and r.phase == "import",
+               lambda r: r.ok and r.output == 1),
+    "FLY306": ("main", {}, None,
+               lambda r: _failed_with(r, "ValueError", "snake_case or kebab-case") and r.phase == "import",
+               lambda r: r.ok and r.output == 1),
+    # Deploying both envs (as `flyte deploy --all` does) stops at planning. Both envs sit in one file here,
+    # which the SDK words as "Environment 'etl' ... was imported twice under different module names";
+    # from two files it says "Duplicate environment name 'etl'".
+    "FLY307": ("main", {}, lambda src: src + PLAN_PROBE.format(env="ingest_env, train_env"),
+               lambda r: _failed_with(r, "ValueError", "Environment 'etl'"),
+               lambda r: r.ok and r.output == ["etl"]),
+    # python_version="3.11" is read character by character: the base image tag is 'py3..'.
+    "FLY308": ("image_probe", {}, lambda src: src + IMAGE_PROBE,
+               lambda r: r.ok and r.output["base_image"].endswith(f"py3..-v{r.output['base_image'].rsplit('-v', 1)[1]}"),
+               lambda r: r.ok and ":py3.11-" in r.output["base_image"]),
+    # The discarded builder leaves the env's image without the pip layer.
+    "FLY309": ("image_probe", {}, lambda src: src + IMAGE_PROBE,
+               lambda r: r.ok and r.output["layers"] == [],
+               lambda r: r.ok and r.output["layers"] == ["PipPackages"]),
+    "FLY310": ("main", {}, None,
+               lambda r: _failed_with(r, "ValueError", "Invalid environment variable name: OPENAI.API_KEY") and r.phase == "import",
+               lambda r: r.ok and r.output == 1),
+    # The trigger serialization `flyte deploy` runs rejects the input the task does not have.
+    "FLY311": ("trigger_probe", {}, lambda src: src + TRIGGER_PROBE.format(task="main"),
+               lambda r: _failed_with(r, "the TriggerTime input 'run_date' must be an input to the task"),
+               lambda r: r.ok and r.output == ["nightly"]),
+    "FLY313": ("main", {"x": 3}, None,
+               lambda r: _failed_with(r, "ValueError", "concurrency greater than 1") and r.phase == "import",
+               lambda r: r.ok and r.output == 6),
+    # The good reference imports; calling it needs a backend, which local runs do not have.
+    "FLY403": ("main", {"day": "mon"}, None,
+               lambda r: _failed_with(r, "ValueError", "Either version or auto_version must be provided") and r.phase == "import",
+               lambda r: r.phase == "run" and "version" not in (r.error or "") and r.network_attempts == []),
+    "FLY601": ("main", {}, None,
+               lambda r: _failed_with(r, "AttributeError", "has no attribute '__name__'") and r.ran("demo.fetch") == 0,
+               lambda r: r.ok and r.output == 2 and r.ran("demo.fetch") == 1),
+    "FLY602": ("main", {"n": 3}, None,
+               lambda r: _failed_with(r, "TraceDoesNotAllowNestedTasksError") and r.ran("demo.square") == 0,
+               lambda r: r.ok and r.output == 5),
+    "FLY603": ("main", {"x": 50.0}, None,
+               lambda r: _failed_with(r, "Deadlock detected"),
+               lambda r: r.ok and r.output == 0.5),
     # Deploying the driver env plans only what depends_on reaches: the bad example leaves 'gpu' out.
     "FLY401": ("main", {}, lambda src: src + PLAN_PROBE.format(env="driver_env"),
                lambda r: r.ok and r.output == ["driver"],

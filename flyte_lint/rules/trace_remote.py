@@ -1,0 +1,386 @@
+"""FLY403, FLY601–FLY603: remote task references without a version, and `flyte.trace` misuse.
+
+What the SDK does (flyte 2.12.1, checked by running it locally):
+- ``flyte.remote.Task.get(name)`` without ``version``/``auto_version`` raises ValueError ("Either version or
+  auto_version must be provided"); ``auto_version`` other than "latest"/"current" raises ValueError.
+- ``@flyte.trace`` above ``@env.task`` (or ``flyte.trace(task)``) wraps the task object; inside a run every
+  call fails with AttributeError ("'AsyncFunctionTaskTemplate' object has no attribute '__name__'").
+  ``@env.task`` above ``@flyte.trace`` works.
+- A task called (or mapped) while a traced function runs raises TraceDoesNotAllowNestedTasksError; that
+  includes plain helpers the traced function calls, and tasks whose own body is traced; ``t.forward(...)``
+  runs the body as plain Python and works.
+- A sync traced function (or sync traced generator) called on the event loop of an async task fails with
+  "Deadlock detected: blocking call used in syncify thread"; through ``asyncio.to_thread`` it works.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from astroid import nodes
+
+from flyte_lint.model.analysis import Analysis, ResolvedCall
+from flyte_lint.model.entities import CallSite, Task
+from flyte_lint.model.resolver import FUNCTION_NODES
+from flyte_lint.model.values import External, FunctionRef, Method, RemoteTaskRef, TaskRef
+from flyte_lint.rules.base import Edit, Finding, Fix, Rule, register, source_of
+from flyte_lint.rules.config_values import MISSING, call_args, closest, literal, q, when
+
+AUTO_VERSIONS = ("latest", "current")
+
+
+@register
+class RemoteTaskVersion(Rule):
+    code = "FLY403"
+    symbol = "remote-task-version"
+    summary = "Reports `flyte.remote.Task.get(...)` without `version=` or `auto_version=`, or with an `auto_version` other than \"latest\"/\"current\"."
+    rationale = (
+        "`flyte.remote.Task.get` needs to know which deployed version to call: without `version` or "
+        "`auto_version` it raises ValueError (\"Either version or auto_version must be provided\") when it runs, "
+        "usually at import since references are often made at module level; `auto_version` must be \"latest\" "
+        "(the newest deployed version) or \"current\" (the version the calling code was deployed with)."
+    )
+    bad = """
+        import flyte
+        import flyte.remote
+
+        env = flyte.TaskEnvironment("reports")
+        summarize = flyte.remote.Task.get("analytics.summarize")
+
+        @env.task
+        async def main(day: str) -> str:
+            return await summarize(day=day)
+    """
+    good = """
+        import flyte
+        import flyte.remote
+
+        env = flyte.TaskEnvironment("reports")
+        summarize = flyte.remote.Task.get("analytics.summarize", auto_version="latest")
+
+        @env.task
+        async def main(day: str) -> str:
+            return await summarize(day=day)
+    """
+    fix = "Add `auto_version=\"latest\"` or `auto_version=\"current\"`, or pin `version=\"...\"`; for a task of this project whose env is a dependency, call the task directly."
+    runtime_effect = "ValueError at import"
+
+    def check(self, analysis: Analysis) -> Iterable[Finding]:
+        for call in analysis.calls:
+            if call.external_path != "flyte.remote.Task.get":
+                continue
+            if any(isinstance(a, nodes.Starred) for a in call.node.args) or any(k.arg is None for k in call.node.keywords or []):
+                continue
+            args = call_args(call.node, "flyte.remote.Task.get")
+            version = literal(analysis, args["version"]) if "version" in args else None
+            auto = literal(analysis, args["auto_version"]) if "auto_version" in args else None
+            name = literal(analysis, args["name"]) if "name" in args else MISSING
+            shown = f"`remote.Task.get({q(name)})`" if isinstance(name, str) else "`remote.Task.get(...)`"
+            if isinstance(auto, str) and auto not in AUTO_VERSIONS:
+                guess = auto.lower() if auto.lower() in AUTO_VERSIONS else closest(auto.lower(), AUTO_VERSIONS, 0.4)
+                advice = f"; did you mean auto_version={q(guess)}?" if guess else ". Use \"latest\" or \"current\""
+                yield self.finding(
+                    call.module, args["auto_version"],
+                    f"auto_version={q(auto)} in {shown} is not \"latest\" or \"current\": it raises ValueError {when(call.node)}{advice}",
+                )
+                continue
+            if version is not None or auto is not None:
+                continue  # given (a literal or not)
+            hint = self._direct_call_hint(analysis, call, name)
+            yield self.finding(
+                call.module, call.node,
+                f"{shown} has neither version= nor auto_version=: it raises ValueError (\"Either version or "
+                f"auto_version must be provided\") {when(call.node)}. Add auto_version=\"latest\" (newest deployed "
+                f"version) or auto_version=\"current\" (the version this code was deployed with), or pin version=\"...\"{hint}",
+            )
+
+    @staticmethod
+    def _direct_call_hint(analysis: Analysis, call: ResolvedCall, name) -> str:
+        if not isinstance(name, str):
+            return ""
+        local = [t for t in analysis.tasks if t.name == name]
+        if len(local) != 1:
+            return ""
+        task = local[0]
+        callers: set[Task] = set(analysis.context_tasks(call.function))
+        for site in analysis.call_sites:
+            ref = site.callee.owner if isinstance(site.callee, Method) else site.callee
+            if site.form == "remote" and isinstance(ref, RemoteTaskRef) and ref.call is call.node:
+                callers |= analysis.context_tasks(site.function)
+        envs = {id(c.env): c.env for c in callers}
+        if not envs or not all(analysis.depends_on(env, task.env) for env in envs.values()):
+            return ""
+        labels = ", ".join(sorted(f"'{e.label}'" for e in envs.values()))
+        return (
+            f". Task '{name}' is defined in this project and its env '{task.env.label}' is a dependency of {labels}: "
+            f"you can call `{task.func.name}(...)` directly instead"
+        )
+
+
+def _trace_decorators(analysis: Analysis, func: nodes.FunctionDef) -> list[nodes.NodeNG]:
+    decorators = func.decorators.nodes if func.decorators else []
+    return [d for d in decorators if _is_trace(analysis, d)]
+
+
+def _is_trace(analysis: Analysis, node: nodes.NodeNG) -> bool:
+    value = analysis.resolver.value_of(node)
+    return isinstance(value, External) and value.path == "flyte.trace"
+
+
+@register
+class TraceOnTask(Rule):
+    code = "FLY601"
+    symbol = "trace-on-task"
+    summary = "Reports `@flyte.trace` stacked above `@env.task`, and `flyte.trace(task)`."
+    rationale = (
+        "`flyte.trace` wraps plain functions, not tasks. Stacked above `@env.task` it wraps the task object, and "
+        "inside a run every call of it fails (AttributeError: 'AsyncFunctionTaskTemplate' object has no attribute "
+        "'__name__'). A task call is already recorded as its own action; to trace the body, put `@flyte.trace` "
+        "below `@env.task`."
+    )
+    bad = """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @flyte.trace
+        @env.task
+        async def fetch(x: int) -> int:
+            return x + 1
+
+        @env.task
+        async def main() -> int:
+            return await fetch(1)
+    """
+    good = """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        async def fetch(x: int) -> int:
+            return x + 1
+
+        @env.task
+        async def main() -> int:
+            return await fetch(1)
+    """
+    fix = "Remove `@flyte.trace` from the task, or move it below `@env.task`."
+    runtime_effect = "AttributeError when the task is called in a run"
+
+    def check(self, analysis: Analysis) -> Iterable[Finding]:
+        for task in analysis.tasks:
+            decorators = task.func.decorators.nodes if task.func.decorators else []
+            if task.decorator not in decorators:
+                continue
+            task_index = decorators.index(task.decorator)
+            for decorator in _trace_decorators(analysis, task.func):
+                if decorators.index(decorator) < task_index:
+                    yield self.finding(
+                        task.module, decorator,
+                        f"`@flyte.trace` is stacked above `@env.task` on task '{task.name}': it wraps the task object, "
+                        "and every call of it in a run fails (AttributeError: '...TaskTemplate' object has no "
+                        "attribute '__name__'). Remove it (a task call is already recorded), or put it below `@env.task`",
+                    )
+        for call in analysis.calls:
+            if call.external_path != "flyte.trace" or len(call.node.args) != 1:
+                continue
+            target = analysis.resolver.value_of(call.node.args[0])
+            if isinstance(target, TaskRef):
+                yield self.finding(
+                    call.module, call.node,
+                    f"`flyte.trace(...)` is given task '{target.task.name}': the result fails on every call in a run "
+                    "(AttributeError: '...TaskTemplate' object has no attribute '__name__'). Call the task itself, or "
+                    "trace a plain function",
+                )
+
+
+def traced_functions(analysis: Analysis) -> dict[int, nodes.FunctionDef]:
+    """Functions whose body runs inside a trace: decorated with ``@flyte.trace`` (also under ``@env.task``)
+    or wrapped by ``flyte.trace(f)``."""
+    found: dict[int, nodes.FunctionDef] = {}
+    for func in analysis.functions:
+        if _trace_decorators(analysis, func):
+            task = analysis.task_by_function.get(id(func))
+            decorators = func.decorators.nodes if func.decorators else []
+            if task is not None and task.decorator in decorators:
+                below = decorators.index(task.decorator)
+                if not any(decorators.index(d) > below for d in _trace_decorators(analysis, func)):
+                    continue  # only traced above the task decorator: FLY601's business
+            found[id(func)] = func
+    for call in analysis.calls:
+        if call.external_path == "flyte.trace" and len(call.node.args) == 1:
+            target = analysis.resolver.value_of(call.node.args[0])
+            if isinstance(target, FunctionRef):
+                found[id(target.func)] = target.func
+    return found
+
+
+def trace_context(analysis: Analysis) -> dict[int, nodes.FunctionDef]:
+    """Traced functions, and plain helpers that only traced code calls (transitively)."""
+    context = traced_functions(analysis)
+    callers: dict[int, list] = {}
+    functions: dict[int, nodes.FunctionDef] = {}
+    for call in analysis.calls:
+        if isinstance(call.callee, FunctionRef) and not call.callee.traced:
+            callers.setdefault(id(call.callee.func), []).append(call.function)
+            functions[id(call.callee.func)] = call.callee.func
+    changed = True
+    while changed:
+        changed = False
+        for key, func in functions.items():
+            if key in context or key in analysis.task_by_function:
+                continue
+            who = callers[key]
+            if who and all(f is not None and id(f) in context for f in who):
+                context[key] = func
+                changed = True
+    return context
+
+
+TASK_FORMS = ("call", "aio", "override", "partial", "map", "map_aio")
+
+
+@register
+class TaskInTrace(Rule):
+    code = "FLY602"
+    symbol = "task-in-trace"
+    summary = "Reports a task called or mapped inside a `@flyte.trace` function (or a helper only traced code calls)."
+    rationale = (
+        "A traced function runs as one recorded step of its task; it cannot launch tasks. A task call there "
+        "raises TraceDoesNotAllowNestedTasksError when it runs (with `flyte.map`, every item fails with it). "
+        "`t.forward(...)` runs the task's body as plain Python inside the trace."
+    )
+    bad = """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        async def square(x: int) -> int:
+            return x * x
+
+        @flyte.trace
+        async def sum_of_squares(n: int) -> int:
+            total = 0
+            for i in range(n):
+                total += await square(i)
+            return total
+
+        @env.task
+        async def main(n: int) -> int:
+            return await sum_of_squares(n)
+    """
+    good = """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        async def square(x: int) -> int:
+            return x * x
+
+        @flyte.trace
+        async def sum_of_squares(n: int) -> int:
+            total = 0
+            for i in range(n):
+                total += await square.forward(i)
+            return total
+
+        @env.task
+        async def main(n: int) -> int:
+            return await sum_of_squares(n)
+    """
+    fix = "Call `t.forward(...)` to run the body inline, or call the task from the task itself, outside the traced function."
+    fix_safety = "Unsafe: `t(...)` → `t.forward(...)` runs the body inside the trace instead of as its own task."
+    runtime_effect = "TraceDoesNotAllowNestedTasksError"
+
+    def check(self, analysis: Analysis) -> Iterable[Finding]:
+        context = trace_context(analysis)
+        if not context:
+            return
+        traced = {id(f) for f in traced_functions(analysis).values()}
+        for site in analysis.call_sites:
+            if site.task is None or site.form not in TASK_FORMS or site.function is None:
+                continue
+            func = context.get(id(site.function))
+            if func is None:
+                continue
+            name = site.task.func.name
+            where = f"`@flyte.trace` function '{func.name}'" if id(func) in traced else f"'{func.name}', which only traced code calls"
+            if site.form in ("map", "map_aio"):
+                message = (
+                    f"`flyte.map` runs task '{site.task.name}' inside {where}: every item fails with "
+                    "TraceDoesNotAllowNestedTasksError (returned as exceptions). Map from the task, outside the traced function"
+                )
+                yield self.finding(site.module, site.node, message)
+                continue
+            fix = None
+            if site.form == "call" and isinstance(site.node.func, (nodes.Name, nodes.Attribute)):
+                end = site.node.func
+                fix = Fix((Edit((end.end_lineno, end.end_col_offset), (end.end_lineno, end.end_col_offset), ".forward"),), False,
+                          f"Call `{name}.forward(...)`")
+            yield self.finding(
+                site.module, site.node,
+                f"task '{site.task.name}' is called inside {where}: the SDK raises TraceDoesNotAllowNestedTasksError "
+                f"when it runs. Call `{name}.forward(...)` to run its body inline, or call the task outside the traced function",
+                fix,
+            )
+
+
+@register
+class SyncTraceInAsync(Rule):
+    code = "FLY603"
+    symbol = "sync-trace-in-async"
+    summary = "Reports a sync `@flyte.trace` function called on the event loop of an async task."
+    rationale = (
+        "A sync traced function records its step with blocking calls into the SDK's event loop. Called from an "
+        "async task's code, which already runs on that loop, they would deadlock; the SDK detects it and fails the "
+        "task with \"Deadlock detected: blocking call used in syncify thread\". Sync traced generators fail the same "
+        "way."
+    )
+    bad = """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @flyte.trace
+        def normalize(x: float) -> float:
+            return x / 100
+
+        @env.task
+        async def main(x: float) -> float:
+            return normalize(x)
+    """
+    good = """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @flyte.trace
+        async def normalize(x: float) -> float:
+            return x / 100
+
+        @env.task
+        async def main(x: float) -> float:
+            return await normalize(x)
+    """
+    fix = "Make the traced function `async def` and `await` it, or run it off the event loop: `await asyncio.to_thread(f, ...)`."
+    runtime_effect = "Deadlock detected"
+
+    def check(self, analysis: Analysis) -> Iterable[Finding]:
+        for call in analysis.calls:
+            callee = call.callee
+            if not isinstance(callee, FunctionRef) or not callee.traced or isinstance(callee.func, nodes.AsyncFunctionDef):
+                continue
+            if not isinstance(call.function, FUNCTION_NODES) or not analysis.runs_on_event_loop(call.function):
+                continue
+            tasks = sorted((t for t in analysis.context_tasks(call.function) if t.is_async), key=lambda t: t.name)
+            where = f"async task '{tasks[0].name}'" if tasks else "an async task"
+            shown = source_of(call.module, call.node.func)
+            yield self.finding(
+                call.module, call.node,
+                f"sync traced function '{callee.func.name}' is called on the event loop of {where}: the SDK fails the "
+                "task with \"Deadlock detected: blocking call used in syncify thread\". Make it `async def` and "
+                f"`await` it, or call it off the loop: `await asyncio.to_thread({shown}, ...)`",
+            )
