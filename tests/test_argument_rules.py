@@ -571,7 +571,7 @@ def test_fly301_quiet_on_other_resources(tmp_path):
         class Resources:
             def __init__(self, mem):
                 self.mem = mem
-    """)
+    """, select=["FLY301", "FLY302"])  # flytekit here is on purpose: Flyte 1 migration rules would fire
 
 
 def test_fly301_quiet_on_memory(tmp_path):
@@ -672,9 +672,9 @@ def test_fly302_task_override(tmp_path):
     """
     check(tmp_path, src)
     name_msg, image_msg, bogus_msg = messages(tmp_path, src)
-    assert "rejects `name=`" in name_msg and "ValueError" in name_msg
-    assert "rejects `image=`" in image_msg
-    assert "no parameter `bogus`" in bogus_msg and "TypeError" in bogus_msg
+    assert "rejects `name=`" in name_msg and "ValueError" in name_msg and "`short_name=`" in name_msg
+    assert "rejects `image=`" in image_msg and "clone_with" in image_msg
+    assert "no parameter `bogus`" in bogus_msg and "TypeError" in bogus_msg and "remove it" in bogus_msg
 
 
 def test_fly302_task_override_extra_keywords_are_accepted(tmp_path):
@@ -766,7 +766,7 @@ def test_fly302_quiet_on_splats_and_other_libraries(tmp_path):
             @classmethod
             def from_debian_base(cls, **kwargs):
                 return cls()
-    """)
+    """, select=["FLY301", "FLY302"])  # flytekit here is on purpose: Flyte 1 migration rules would fire
 
 
 def _keywords(func, skip=()) -> list[str]:

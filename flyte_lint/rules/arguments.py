@@ -265,6 +265,13 @@ KEYWORD_HINTS = {
 }
 
 
+# What to do instead of a keyword that ``t.override(...)`` rejects.
+REJECTED_HINTS = {
+    "name": "to change the friendly name shown in the UI, use `short_name=`",
+    "image": "run the task from an environment with that image, e.g. one made with `env.clone_with(..., image=...)`",
+}
+
+
 def sdk_path(analysis: Analysis, callee: Value) -> str | None:
     """The SDK table path of what a call invokes, for the flyte callables we model."""
     if isinstance(callee, External) and callee.is_flyte:
@@ -372,7 +379,10 @@ class UnknownArgument(Rule):
                 if name is None or (path == "flyte.Resources" and name == "mem"):
                     continue
                 if name in rejected:
-                    yield self.finding(call.module, kw, f"`{shown}` rejects `{name}=` (ValueError: it cannot be overridden)")
+                    advice = REJECTED_HINTS.get(name, "remove it")
+                    yield self.finding(
+                        call.module, kw, f"`{shown}` rejects `{name}=`: it fails with ValueError ({name} cannot be overridden); {advice}"
+                    )
                     continue
                 if name in accepted or open_ended:
                     continue
@@ -385,7 +395,7 @@ class UnknownArgument(Rule):
                 elif hint:
                     advice = f"; {hint}"
                 else:
-                    advice = suggest(name, accepted)
+                    advice = suggest(name, accepted) or "; remove it"
                 yield self.finding(
                     call.module, kw, f"`{shown}` has no parameter `{name}`: it fails with TypeError{advice}", fix
                 )
