@@ -94,10 +94,22 @@ class CacheStore:
             pass  # a read-only checkout: run without saving
 
 
+def code_fingerprint() -> str:
+    """A hash of flyte-lint's own source and SDK table: any change to the rules invalidates the cache, even
+    without a version bump (e.g. an editable install during development)."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".json") and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def settings_key(parts: list) -> str:
     from flyte_lint import sdk
 
-    text = json.dumps([__version__, FORMAT, sdk.version(), parts], sort_keys=True, default=str)
+    text = json.dumps([__version__, FORMAT, sdk.version(), code_fingerprint(), parts], sort_keys=True, default=str)
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 

@@ -55,6 +55,11 @@ def _parser() -> argparse.ArgumentParser:
     graph.add_argument("--config", type=Path)
     graph.add_argument("--root-dir", type=Path, action="append", default=[])
     graph.add_argument("--no-notes", action="store_true", help="do not print FLY7xx notes on standard error")
+    graph.add_argument("--input", action="append", default=[], metavar="NAME=VALUE",
+                       help="an input of the entry for the run the graph describes (VALUE is JSON, e.g. n=5 or "
+                            "'items=[1,2]'); others take their defaults")
+    graph.add_argument("--no-defaults", action="store_true",
+                       help="treat the entry's inputs without --input as unknown (fan-out over them is dynamic)")
 
     explain = sub.add_parser("explain", help="explain one rule")
     explain.add_argument("code", help="a rule code (FLY101) or symbol (await-sync-task)")

@@ -926,3 +926,32 @@ def test_corpus_sources_are_valid_python():
         compile(path.read_text(encoding="utf-8"), str(path), "exec")
     compile(big_workflow(3, 2), "big.py", "exec")
     compile(big_workflow(3, 2, chain=True), "big.py", "exec")
+
+
+def test_entry_inputs_default_given_or_unknown(tmp_path, capsys):
+    """The graph describes a run with the entry's default inputs, with --input values, or (--no-defaults)
+    with inputs unknown until run time."""
+    import json as _json
+
+    from flyte_lint.cli import main as cli_main
+
+    src = tmp_path / "flow.py"
+    src.write_text(
+        "import asyncio\nimport flyte\n\nenv = flyte.TaskEnvironment('demo')\n\n"
+        "@env.task\nasync def leaf(i: int) -> int:\n    return i\n\n"
+        "@env.task\nasync def main(n: int = 3) -> int:\n"
+        "    return sum(await asyncio.gather(*[leaf(i) for i in range(n)]))\n"
+    )
+
+    def compiled(*extra):
+        assert cli_main(["graph", str(src), "--entry", "flow:main", "--no-notes", *extra]) == 0
+        data = _json.loads(capsys.readouterr().out)
+        leaf = next(n for n in data["nodes"] if n["id"] == "main/leaf")
+        return data["graph"], leaf["count"]
+
+    assert compiled() == ({**compiled()[0], "inputs": {"n": 3}, "static": True}, 3)
+    graph, count = compiled("--input", "n=7")
+    assert graph["inputs"] == {"n": 7} and count == 7
+    graph, count = compiled("--no-defaults")
+    assert graph["inputs"] == {} and count is None and graph["static"] is False
+    assert cli_main(["graph", str(src), "--entry", "flow:main", "--input", "bad"]) == 2

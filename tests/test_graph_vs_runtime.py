@@ -57,7 +57,8 @@ def _files(files: dict[str, str] | str) -> dict[str, str]:
     return {rel: textwrap.dedent(src) for rel, src in files.items()}
 
 
-def build_graph(files: dict[str, str] | str, entry: str = "main") -> nx.DiGraph:
+def build_graph(files: dict[str, str] | str, entry: str = "main", inputs: dict | None = None,
+                use_defaults: bool = True) -> nx.DiGraph:
     files = _files(files)
     with tempfile.TemporaryDirectory(prefix="flyte_lint_graph_") as tmp:
         root = Path(tmp)
@@ -66,18 +67,20 @@ def build_graph(files: dict[str, str] | str, entry: str = "main") -> nx.DiGraph:
             (root / rel).write_text(src, encoding="utf-8")
         result = run([root], Settings(), Options())
         assert result.analysis is not None, result.internal_errors
-        graph = Compiler(result.analysis).compile(find_entry(result.analysis, entry))
+        graph = Compiler(result.analysis, inputs, use_defaults).compile(find_entry(result.analysis, entry))
     assert_contract(graph)
     return graph
 
 
 def run_both(files: dict[str, str] | str, args: dict | None = None, entry: str = "main",
-             ok: bool = True) -> tuple[nx.DiGraph, RunResult]:
+             ok: bool = True, inputs: dict | None = None, use_defaults: bool = True) -> tuple[nx.DiGraph, RunResult]:
+    """Run the workflow under the SDK and compile its graph for the same inputs (``inputs``, by default the
+    run's own ``args``), then check they agree."""
     files = _files(files)
     result = run_program(files, entry=entry, args=args)
     assert result.harness_errors == [] and result.network_attempts == [], result.summary()
     assert result.ok is ok, result.summary()
-    graph = build_graph(files, entry)
+    graph = build_graph(files, entry, args if inputs is None else inputs, use_defaults)
     assert_graph_matches(graph, result)
     return graph, result
 
@@ -761,7 +764,7 @@ def test_dynamic_fan_out_over_runtime_list():
                 await leaf(y)
             return await total(list(ys))
         """,
-        args={"xs": [1, 2, 3]},
+        args={"xs": [1, 2, 3]}, inputs={}, use_defaults=False,  # xs: data known only at run time
     )
     assert r.output == 9 and r.ran("demo.leaf") == 6
     fan, loop, total = "main/leaf", "main/leaf#2", "main/total"
@@ -917,7 +920,26 @@ def test_break_and_continue_in_static_loops():
     assert order_edges(graph) == {(probe, probe), (probe, even), (even, even)}
 
 
-def test_entry_parameters_are_run_inputs_not_their_defaults():
+def test_entry_parameters_take_their_defaults_or_the_inputs_given():
+    source = """
+        @env.task
+        async def leaf(i: int) -> int:
+            return i
+
+        @env.task
+        async def main(n: int = 2) -> int:
+            return sum(await asyncio.gather(*(leaf(i) for i in range(n))))
+        """
+    # A run with the default inputs: the graph's count is the default's.
+    graph, r = run_both(source)
+    assert r.ran("demo.leaf") == 2 and graph.nodes["main/leaf"]["count"] == 2 and graph.graph["static"]
+    assert graph.graph["inputs"] == {"n": 2}
+    # A run with other inputs: compiled with those inputs, the graph agrees again.
+    graph, r = run_both(source, args={"n": 5}, inputs={"n": 5})
+    assert r.ran("demo.leaf") == 5 and graph.nodes["main/leaf"]["count"] == 5 and graph.graph["inputs"] == {"n": 5}
+
+
+def test_entry_parameters_are_run_inputs_when_defaults_are_not_assumed():
     graph, r = run_both(
         """
         @env.task
@@ -933,7 +955,7 @@ def test_entry_parameters_are_run_inputs_not_their_defaults():
             outs = await asyncio.gather(*(leaf(i) for i in range(n)))
             return sum(outs) + await fan(3)
         """,
-        args={"n": 4},
+        args={"n": 4}, inputs={}, use_defaults=False,
     )
     assert r.output == 6 + 3 and r.ran("demo.leaf") == 7
     # the run passed n=4: the default 2 says nothing about it

@@ -32,7 +32,13 @@ AWAITERS = {"asyncio.run", "asyncio.gather", "asyncio.wait", "asyncio.wait_for",
 
 
 class Compiler:
-    def __init__(self, analysis: Analysis) -> None:
+    def __init__(self, analysis: Analysis, inputs: dict[str, Any] | None = None, use_defaults: bool = True) -> None:
+        """``inputs``: values of the entry's parameters for the run the graph describes. Parameters not given
+        take their default values when ``use_defaults`` (a run with default inputs, the usual reading of a
+        static DAG); otherwise they are unknown, and what depends on them is dynamic."""
+        self.inputs = dict(inputs or {})
+        self.use_defaults = use_defaults
+        self.assumed_inputs: dict[str, Any] = {}
         self.analysis = analysis
         self.resolver = analysis.resolver
         self.sites: dict[int, CallSite] = {id(s.node): s for s in analysis.call_sites}
@@ -52,6 +58,7 @@ class Compiler:
         self._add_node(root, kind="task", task=entry.name, site_module=entry.module, line=entry.func.lineno,
                        env_task=entry, ctx=Context(), parent=None)
         self._expand(entry, root, {}, entry_call=True)
+        self.graph.graph["inputs"] = {k: _jsonable(v) for k, v in sorted(self.assumed_inputs.items())}
         self.graph.graph["static"] = not any(
             attrs.get("dynamic") or attrs.get("kind") == "unknown" for _, attrs in self.graph.nodes(data=True)
         )
@@ -77,8 +84,18 @@ class Compiler:
         for arg in positional + list(args.kwonlyargs or []):
             flow = arguments.get(arg.name)
             if entry:
-                # The entry's inputs come with the run (`flyte.run(main, n=5)`): its defaults are only defaults.
-                frame.vars[arg.name] = Flow()
+                # The entry's inputs come with the run (`flyte.run(main, n=5)`): the graph describes the run
+                # with the inputs given, else with the defaults (recorded in the graph's `inputs`).
+                if arg.name in self.inputs:
+                    frame.vars[arg.name] = Flow(const=self.inputs[arg.name])
+                    self.assumed_inputs[arg.name] = self.inputs[arg.name]
+                elif self.use_defaults and arg.name in defaults:
+                    value = self._const(defaults[arg.name], frame)
+                    frame.vars[arg.name] = Flow(const=value)
+                    if value is not NOTHING:
+                        self.assumed_inputs[arg.name] = value
+                else:
+                    frame.vars[arg.name] = Flow()
             elif flow is not None:
                 frame.vars[arg.name] = flow
             elif arg.name in defaults:
@@ -855,5 +872,16 @@ def _env_facts(task: Task) -> dict:
     return facts
 
 
-def compile_entry(analysis: Analysis, entry: Task, expand: bool = True) -> nx.DiGraph:
-    return Compiler(analysis).compile(entry, expand=expand)
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, range):
+        return list(value)
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return value if isinstance(value, (int, float, str, bool)) or value is None else repr(value)
+
+
+def compile_entry(analysis: Analysis, entry: Task, expand: bool = True, inputs: dict[str, Any] | None = None,
+                  use_defaults: bool = True) -> nx.DiGraph:
+    return Compiler(analysis, inputs, use_defaults).compile(entry, expand=expand)
