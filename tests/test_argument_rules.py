@@ -331,13 +331,6 @@ def test_fly106_quiet_when_the_task_name_is_shadowed(tmp_path):
     """))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="model/resolver.py function_value makes a TaskRef of any function decorated with env.task, even when "
-    "an unknown decorator sits above the task decorator; the name is then bound to what that decorator returns "
-    "(here a (*args, attempts=3, **kwargs) wrapper), so FLY106 checks the task's signature against a call of "
-    "the wrapper",
-)
 def test_fly106_quiet_when_an_unknown_decorator_wraps_the_task(tmp_path):
     check(tmp_path, """
         import flyte

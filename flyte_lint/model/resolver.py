@@ -378,6 +378,7 @@ class Resolver:
         self._functions[key] = FunctionRef(func)  # provisional, for recursion through decorators
         task: Task | None = None
         traced_below_task = traced_above_task = False
+        wrapped_above_task = False
         for decorator in reversed(func.decorators.nodes if func.decorators else []):
             value = self.value_of(decorator)
             if isinstance(value, Method) and isinstance(value.owner, EnvRef) and value.name == "task":
@@ -389,9 +390,16 @@ class Resolver:
                     traced_below_task = True
                 else:
                     traced_above_task = True
-        if task is not None:
+            elif task is not None and not _passes_calls_through(value):
+                wrapped_above_task = True
+        if task is not None and wrapped_above_task:
+            # The name is bound to what a decorator above the task returns: calls through it are not task
+            # calls we can check (the task itself still exists and is deployed).
             task.traced = traced_above_task
-            result: Value = TaskRef(task)
+            result: Value = UNKNOWN
+        elif task is not None:
+            task.traced = traced_above_task
+            result = TaskRef(task)
         else:
             result = FunctionRef(func, traced=traced_below_task)
         self._functions[key] = result
@@ -417,6 +425,18 @@ class Resolver:
 
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
+
+
+def _passes_calls_through(decorator: Value) -> bool:
+    """A project decorator whose wrapper takes exactly ``*args, **kwargs``: calling the result calls the task
+    with the same arguments, so the task's signature and async-ness still apply."""
+    if not isinstance(decorator, FunctionRef):
+        return False
+    inner = [n for n in decorator.func.body if isinstance(n, (nodes.FunctionDef, nodes.AsyncFunctionDef))]
+    if len(inner) != 1:
+        return False
+    args = inner[0].args
+    return bool(args.vararg and args.kwarg) and not (args.posonlyargs or args.args or args.kwonlyargs)
 
 
 def _bound_in_scopes(name: str, at: nodes.NodeNG) -> bool:
