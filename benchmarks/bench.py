@@ -149,7 +149,7 @@ def main() -> int:
         subprocess.run(lint + ["clean", str(corpus)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         subprocess.run(lint + ["check", str(corpus)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         warm, _ = median_time(lint + ["check", str(corpus)], args.runs)
-        victim = sorted(corpus.rglob("*.py"))[len(files) // 2]
+        victim = sorted(corpus.rglob("*.py"))[files // 2]
         counter = [0]
 
         def touch() -> None:

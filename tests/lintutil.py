@@ -9,6 +9,24 @@ from pathlib import Path
 from flyte_lint.config import Settings
 from flyte_lint.engine import Options, RunResult, run
 
+# A one-file project with one finding (FLY101 at 11:12), and the same project fixed: shared by the CLI,
+# pylint plugin and pre-commit tests.
+AWAIT_SYNC_BAD = """
+import flyte
+
+env = flyte.TaskEnvironment("demo")
+
+@env.task
+def square(x: int) -> int:
+    return x * x
+
+@env.task
+async def main(x: int) -> int:
+    return await square(x)
+""".lstrip("\n")
+
+AWAIT_SYNC_GOOD = AWAIT_SYNC_BAD.replace("await square(x)", "await square.aio(x)")
+
 FILE_MARKER = re.compile(r"^# file: (?P<name>\S+)\s*$", re.M)
 
 

@@ -13,21 +13,7 @@ import pytest
 from flyte_lint.cli import main
 from lintutil import write_project
 
-BAD = """
-import flyte
-
-env = flyte.TaskEnvironment("demo")
-
-@env.task
-def square(x: int) -> int:
-    return x * x
-
-@env.task
-async def main(x: int) -> int:
-    return await square(x)
-""".lstrip("\n")
-
-GOOD = BAD.replace("await square(x)", "await square.aio(x)")
+from lintutil import AWAIT_SYNC_BAD as BAD, AWAIT_SYNC_GOOD as GOOD
 
 
 def run_cli(args, cwd: Path, capsys):

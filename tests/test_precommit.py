@@ -24,21 +24,7 @@ if importlib.util.find_spec("pre_commit") is None:  # pragma: no cover
 
 REPO = Path(__file__).resolve().parents[1]
 
-BAD = """
-import flyte
-
-env = flyte.TaskEnvironment("demo")
-
-@env.task
-def square(x: int) -> int:
-    return x * x
-
-@env.task
-async def main(x: int) -> int:
-    return await square(x)
-""".lstrip("\n")
-
-GOOD = BAD.replace("await square(x)", "await square.aio(x)")
+from lintutil import AWAIT_SYNC_BAD as BAD, AWAIT_SYNC_GOOD as GOOD
 
 # The deploy script declares driver -> train with add_dependency; driver -> report is missing.
 PROJECT = {

@@ -28,21 +28,7 @@ from lintutil import split_files, write_project
 PLUGIN = "--load-plugins=flyte_lint.pylint_plugin"
 ONLY_OURS = ["--disable=all", "--enable=flyte-lint"]
 
-BAD = """
-import flyte
-
-env = flyte.TaskEnvironment("demo")
-
-@env.task
-def square(x: int) -> int:
-    return x * x
-
-@env.task
-async def main(x: int) -> int:
-    return await square(x)
-""".lstrip("\n")
-
-GOOD = BAD.replace("await square(x)", "await square.aio(x)")
+from lintutil import AWAIT_SYNC_BAD as BAD, AWAIT_SYNC_GOOD as GOOD
 
 # A package whose envs, tasks, workflow and deploy script live in different modules. The deploy script
 # declares driver -> train with add_dependency; driver -> report is missing (FLY401 in workflow.py).
