@@ -248,10 +248,12 @@ class V1Index:
         (transitively: a project module may re-export flytekit names). The others are skipped unwalked."""
         resolver = analysis.resolver
         carrying = {id(m) for m in analysis.modules if "flytekit" in (m.text or "")}
+        if not carrying:
+            return []  # no module names flytekit: nothing can carry a Flyte 1 name
         imports: dict[int, list] = {}
-        for module in analysis.modules:
-            if id(module) not in carrying and module.tree is not None:
-                imports[id(module)] = list(module.tree.nodes_of_class((nodes.Import, nodes.ImportFrom)))
+        for module, stmt in analysis.nodes_of(nodes.Import, nodes.ImportFrom):
+            if id(module) not in carrying:
+                imports.setdefault(id(module), []).append(stmt)
         changed = True
         while changed:
             changed = False
