@@ -162,13 +162,12 @@ def main() -> int:
                        peak_rss_mib=cold_rss / 1024, floor_rss_mib=floor_rss / 1024)
 
         pylint_s = None
-        if not args.no_pylint and shutil.which("pylint"):
-            sample = sorted(corpus.rglob("*.py"))
-            pylint_cmd = ["pylint", "--load-plugins=flyte_lint.pylint_plugin", "--disable=all", "--enable=flyte-lint",
+        pylint = shutil.which("pylint") or str(Path(sys.executable).with_name("pylint"))
+        if not args.no_pylint and Path(pylint).exists():
+            pylint_cmd = [pylint, "--load-plugins=flyte_lint.pylint_plugin", "--disable=all", "--enable=flyte-lint",
                           "--score=n", "--jobs=1", str(corpus)]
             pylint_s, _ = median_time(pylint_cmd, max(1, args.runs // 2))
             results["pylint_plugin_s"] = pylint_s
-            del sample
 
         repo, only_flyte = make_monorepo(tmp_path, args.monorepo_files, 0.05)
         mono_floor, _ = median_time([py, "-c", FLOOR, str(only_flyte)], args.runs)
