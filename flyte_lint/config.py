@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,8 +81,8 @@ def load(path: Path | None, *, explicit: bool = False) -> Settings:
     settings.exclude = _strings(table, "exclude", path)
     settings.src = [(base / s).resolve() for s in _strings(table, "src", path)]
     version = table.get("target-flyte-version")
-    if version is not None and not isinstance(version, str):
-        raise ConfigError(f"{path}: target-flyte-version must be a string such as \"2.12\"")
+    if version is not None and (not isinstance(version, str) or not re.fullmatch(r"2\.\d+(\.\d+)?", version)):
+        raise ConfigError(f"{path}: target-flyte-version must be a Flyte 2 version string such as \"2.12\", not {version!r}")
     settings.target_flyte_version = version
     return settings
 

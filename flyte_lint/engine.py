@@ -364,6 +364,7 @@ def analyse(project: Project, unit: Unit, rules: list[Rule], settings: Settings,
     analysis = None
     try:
         analysis = Analysis(project, modules)
+        analysis.target_flyte_version = settings.target_flyte_version
     except Exception as exc:  # an internal error must not hide the other files' parse findings
         internal.append(f"internal error while building the analysis model: {exc!r}\n{traceback.format_exc()}")
     if analysis is not None:

@@ -183,3 +183,15 @@ def test_version_and_help():
     assert proc.returncode == 0 and proc.stdout.startswith("flyte-lint ")
     proc = subprocess.run([sys.executable, "-m", "flyte_lint", "check", "--bogus"], capture_output=True, text=True)
     assert proc.returncode == 2
+
+
+def test_target_flyte_version_changes_what_the_message_says(tmp_path, capsys):
+    root = write_project(tmp_path / "p", {"a.py": BAD})
+    code, out, _ = run_cli(["check", "."], root, capsys)
+    assert "raises SyncTaskCallInAsyncContextError" in out
+    (root / "pyproject.toml").write_text('[tool.flyte-lint]\ntarget-flyte-version = "2.6"\n')
+    code, out, _ = run_cli(["check", "--no-cache", "."], root, capsys)
+    assert code == 1 and "can't be used in 'await' expression" in out
+    (root / "pyproject.toml").write_text('[tool.flyte-lint]\ntarget-flyte-version = "latest"\n')
+    code, _, err = run_cli(["check", "."], root, capsys)
+    assert code == 2 and "target-flyte-version" in err

@@ -21,6 +21,16 @@ COROUTINE_RUNNERS = {
 RUNNER_METHODS = {"run_until_complete", "run", "create_task", "run_coroutine_threadsafe", "submit", "start_soon"}
 
 
+def before_2_7(analysis: Analysis) -> bool:
+    """``target-flyte-version`` names an SDK older than 2.7, where sync tasks in async code behave as
+    flyte2-facts.md records for 2.6.x. Unset: the current SDK."""
+    version = getattr(analysis, "target_flyte_version", None)
+    if not version:
+        return False
+    parts = [int(p) for p in version.split(".")[:2]]
+    return tuple(parts + [0] * (2 - len(parts))) < (2, 7)
+
+
 def _callee_text(site: CallSite) -> str:
     return source_of(site.module, site.node.func)
 
@@ -95,10 +105,11 @@ class AwaitSyncTask(Rule):
                 fix = None
                 if site.form != "partial":
                     fix = Fix((_insert_aio(site),), safe=True, title="Insert `.aio`")
+                effect = ("fails with TypeError (\"object ... can't be used in 'await' expression\")"
+                          if before_2_7(analysis) else "raises SyncTaskCallInAsyncContextError")
                 yield self.finding(
                     site.module, site.node.parent,
-                    f"sync task {_task_label(site)} is awaited directly: the SDK raises "
-                    f"SyncTaskCallInAsyncContextError. Write `{_aio_call(site)}`",
+                    f"sync task {_task_label(site)} is awaited directly: the SDK {effect}. Write `{_aio_call(site)}`",
                     fix,
                 )
 
@@ -159,9 +170,11 @@ class SyncTaskInAsync(Rule):
             if site.awaited or not analysis.runs_on_event_loop(site.function):
                 continue
             if site.in_async_function:
+                effect = ("blocks the run's event loop (flyte 2.6 accepts it silently)" if before_2_7(analysis)
+                          else "raises SyncTaskCallInAsyncContextError")
                 message = (
-                    f"sync task {_task_label(site)} is called without `.aio()` in async code: the SDK raises "
-                    f"SyncTaskCallInAsyncContextError. Write `{_aio_call(site)}`"
+                    f"sync task {_task_label(site)} is called without `.aio()` in async code: the SDK {effect}. "
+                    f"Write `{_aio_call(site)}`"
                 )
             else:
                 helper = site.function.name
