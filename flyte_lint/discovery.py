@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 import subprocess
 from pathlib import Path
 
@@ -13,6 +14,12 @@ SKIP_DIRS = {
     ".idea", ".vscode",
 }
 PY_SUFFIXES = (".py", ".pyi")
+# A file named on the command line is Python when it has one of these suffixes or a python shebang
+# (an extension-less script, as pre-commit's `types: [python]` also counts it).
+EXPLICIT_SUFFIXES = PY_SUFFIXES + (".pyw",)
+# git must not run anything the linted repository configures: `core.fsmonitor` in its .git/config names a
+# command that `git ls-files` would otherwise run.
+GIT_SAFE = ["git", "-c", "core.fsmonitor=false"]
 
 
 def is_excluded(path: Path, patterns: list[str], base: Path | None) -> bool:
@@ -35,22 +42,63 @@ def is_excluded(path: Path, patterns: list[str], base: Path | None) -> bool:
     return False
 
 
-def _git_visible(directory: Path) -> set[Path] | None:
-    """The files under ``directory`` that git does not ignore, or None outside a git work tree."""
+def _git(directory: Path, *args: str) -> subprocess.CompletedProcess | None:
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0"}
     try:
-        out = subprocess.run(
-            ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z", "--", "."],
-            cwd=directory, capture_output=True, timeout=60, check=False,
+        return subprocess.run(
+            [*GIT_SAFE, *args], cwd=directory, capture_output=True, timeout=60, check=False, env=env,
+            stdin=subprocess.DEVNULL,
         )
     except (OSError, subprocess.SubprocessError):
         return None
-    if out.returncode != 0:
+
+
+def _git_visible(directory: Path) -> set[Path] | None:
+    """The files under ``directory`` that git does not ignore, or None outside a git work tree (and when
+    git ignores ``directory`` itself: a folder named on the command line is linted even so)."""
+    out = _git(directory, "ls-files", "--cached", "--others", "--exclude-standard", "-z", "--", ".")
+    if out is None or out.returncode != 0:
         return None
-    return {(directory / name).resolve() for name in out.stdout.decode("utf-8", "surrogateescape").split("\0") if name}
+    visible = {_real(directory / name) for name in out.stdout.decode("utf-8", "surrogateescape").split("\0") if name}
+    if not visible:
+        ignored = _git(directory, "check-ignore", "-q", "--", ".")
+        if ignored is not None and ignored.returncode == 0:
+            return None
+    return visible
+
+
+def _real(path: Path) -> Path:
+    """``path`` with symbolic links resolved; never raises (Path.resolve raises RuntimeError on a loop)."""
+    return Path(os.path.realpath(path))
+
+
+def _regular_file(path: Path) -> bool:
+    """A regular file (through symlinks): not a FIFO, socket or device, whose read could block forever,
+    nor a dangling or looping symlink."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def is_python_file(path: Path) -> bool:
+    """A file named on the command line is Python: a .py/.pyi/.pyw suffix, or a ``#!`` line naming python."""
+    if path.suffix in EXPLICIT_SUFFIXES:
+        return True
+    try:
+        with open(path, "rb") as handle:
+            first = handle.readline(256)
+    except OSError:
+        return True  # cannot tell: the parse step reports it as unreadable (FLY001)
+    return first.startswith(b"#!") and b"python" in first
 
 
 def discover(paths: list[Path], exclude: list[str], base: Path | None) -> tuple[list[Path], list[str]]:
-    """The files to lint (absolute, sorted, unique) and the problems with the given paths."""
+    """The files to lint (absolute, sorted, unique) and the problems with the given paths.
+
+    Folders are walked for .py/.pyi files (regular files only; symlinked folders are not followed). A file
+    named explicitly is linted when it is Python (see ``is_python_file``); a dangling or looping symlink
+    named explicitly is linted too, so that FLY001 says why it cannot be read."""
     found: dict[Path, None] = {}
     problems: list[str] = []
     for given in paths:
@@ -58,23 +106,38 @@ def discover(paths: list[Path], exclude: list[str], base: Path | None) -> tuple[
             problems.append(f"{given}: no such file or directory")
             continue
         absolute = Path(os.path.abspath(given))
-        if absolute.is_file() or (absolute.is_symlink() and not absolute.exists()):
-            if not is_excluded(absolute, exclude, base):
-                found[absolute] = None
-            continue
         if absolute.is_dir():
             visible = _git_visible(absolute)
-            for file in _walk(absolute):
-                if visible is not None and file.resolve() not in visible:
+            for file in _walk(absolute, problems):
+                if visible is not None and _real(file) not in visible:
                     continue
                 if not is_excluded(file, exclude, base):
                     found[file] = None
+            continue
+        if is_excluded(absolute, exclude, base):
+            continue
+        if absolute.is_symlink() and not absolute.exists():
+            if absolute.suffix in EXPLICIT_SUFFIXES:
+                found[absolute] = None
+            else:
+                problems.append(f"{given}: dangling symbolic link")
+        elif not _regular_file(absolute):
+            problems.append(f"{given}: not a regular file (a FIFO, socket or device); skipped")
+        elif not is_python_file(absolute):
+            problems.append(f"{given}: not a Python file (no .py or .pyi suffix, no python shebang); skipped")
+        else:
+            found[absolute] = None
     return sorted(found), problems
 
 
-def _walk(directory: Path):
-    for root, dirs, files in os.walk(directory, followlinks=False, onerror=lambda e: None):
+def _walk(directory: Path, problems: list[str]):
+    def unreadable(error: OSError) -> None:
+        problems.append(f"{error.filename or directory}: cannot read directory: {error.strerror or error}")
+
+    for root, dirs, files in os.walk(directory, followlinks=False, onerror=unreadable):
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.endswith(".egg-info"))
         for name in sorted(files):
             if name.endswith(PY_SUFFIXES):
-                yield Path(root) / name
+                path = Path(root) / name
+                if _regular_file(path):
+                    yield path
