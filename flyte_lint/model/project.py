@@ -41,6 +41,12 @@ class Module:
         return self._comments
 
 
+def real_path(path: Path) -> Path:
+    """``path`` absolute with symbolic links resolved. Unlike Path.resolve() it never raises: a symlink loop
+    (RuntimeError from pathlib before Python 3.13) is left as far as it resolves."""
+    return Path(os.path.realpath(path))
+
+
 def display(path: Path, cwd: Path) -> str:
     try:
         return os.path.relpath(path, cwd) if path.is_absolute() else str(path)
@@ -52,7 +58,7 @@ class Project:
     """Maps dotted module names to files under the source roots and parses each file once."""
 
     def __init__(self, roots: list[Path], cwd: Path | None = None) -> None:
-        self.cwd = (cwd or Path.cwd()).resolve()
+        self.cwd = real_path(cwd or Path.cwd())
         self.roots: list[Path] = []
         for root in roots:
             self.add_root(root)
@@ -62,7 +68,7 @@ class Project:
         self._dir_cache: dict[Path, frozenset[str]] = {}
 
     def add_root(self, root: Path) -> None:
-        root = root.resolve()
+        root = real_path(root)
         if root not in self.roots:
             self.roots.append(root)
 
@@ -86,7 +92,7 @@ class Project:
 
     def load(self, path: Path) -> Module:
         """The module at ``path`` (absolute), parsed once. A file that cannot be read records its failure."""
-        path = path.resolve() if not path.is_absolute() else path
+        path = real_path(path) if not path.is_absolute() else path
         module = self._by_path.get(path)
         if module is not None:
             return module
@@ -187,8 +193,8 @@ def _locate(base: Path, dotted: str) -> Path | None:
     candidate = base / rel
     init = candidate / "__init__.py"
     if init.is_file():
-        return init.resolve()
+        return real_path(init)
     as_file = candidate.with_name(candidate.name + ".py")
     if as_file.is_file():
-        return as_file.resolve()
+        return real_path(as_file)
     return None
