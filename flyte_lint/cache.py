@@ -79,6 +79,8 @@ class CacheStore:
         return store
 
     def save(self) -> None:
+        if os.path.islink(self.directory) or (self.directory.exists() and not self.directory.is_dir()):
+            return  # never write through a link the checked-out tree contains
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             ignore = self.directory / ".gitignore"

@@ -98,7 +98,7 @@ def settings_for(args: argparse.Namespace, paths: list[Path]) -> Settings:
         if not args.config.is_file():
             raise ConfigError(f"config file not found: {args.config}")
         return load(args.config, explicit=True)
-    anchor = Path(os.path.commonpath([str(p.resolve()) for p in paths])) if paths else Path.cwd()
+    anchor = Path(os.path.commonpath([os.path.realpath(p) for p in paths])) if paths else Path.cwd()
     return load(find_pyproject(anchor))
 
 
@@ -112,7 +112,7 @@ def _check(args: argparse.Namespace) -> int:
             validate_codes(codes, flag)
     settings = settings_for(args, paths)
     options = Options(select=args.select, extend_select=args.extend_select, ignore=args.ignore,
-                      root_dirs=[p.resolve() for p in args.root_dir], report_unused_noqa=args.report_unused_noqa)
+                      root_dirs=[Path(os.path.realpath(p)) for p in args.root_dir], report_unused_noqa=args.report_unused_noqa)
     cache_dir = None
     if not (args.no_cache or args.fix or args.diff or os.environ.get("FLYTE_LINT_NO_CACHE")):
         cache_dir = args.cache_dir or cache_directory(settings, paths)

@@ -311,7 +311,7 @@ def _project_layout(paths: list[Path], settings: Settings, options: Options, bas
     roots: list[Path] = []
     file_mode = False
     for given in paths:
-        absolute = Path(given).resolve()
+        absolute = Path(os.path.realpath(given))
         if absolute.is_dir():
             roots.append(_import_root(absolute))
             if roots[-1] != absolute:
@@ -399,7 +399,7 @@ def run(paths: list[Path], settings: Settings, options: Options, cwd: Path | Non
                             settings.exclude, options.report_unused_noqa, str(cwd)])
         store = CacheStore.open(cache_dir, key)
     candidates = list(dict.fromkeys(files + extra))
-    given_dirs = [Path(p).resolve() for p in paths if Path(p).is_dir()]
+    given_dirs = [Path(os.path.realpath(p)) for p in paths if os.path.isdir(p)]
     index = index_files(project, candidates, store.imports if store is not None else None,
                         _outside_words(project.roots, given_dirs))
     relevant = relevant_files(index)

@@ -23,6 +23,7 @@ from flyte_lint.model.resolver import FUNCTION_NODES, enclosing_function
 from flyte_lint.model.values import External, FunctionRef, LambdaRef, Unknown
 
 MAX_INLINE_DEPTH = 8
+MAX_LOOP_REPASS_DEPTH = 4
 CONSUMERS = {"builtins.list", "builtins.tuple", "builtins.set", "builtins.sorted", "builtins.sum", "builtins.dict",
              "builtins.frozenset", "builtins.min", "builtins.max", "builtins.any", "builtins.all"}
 STARTERS = {"asyncio.create_task", "asyncio.ensure_future", "asyncio.as_completed"}  # schedule their coroutines now
@@ -44,6 +45,7 @@ class Compiler:
         self.sites: dict[int, CallSite] = {id(s.node): s for s in analysis.call_sites}
         self.graph = nx.DiGraph()
         self.pred: dict[str, set[str]] = {}
+        self.started_at: dict[str, int] = {}  # order in which nodes first started
         self.started: set[Pending] = set()  # identity-hashed; holding them keeps ids unique
         self._ordinals: dict[int, dict[int, int]] = {}
         self._stack: list[Task] = []
@@ -52,6 +54,11 @@ class Compiler:
 
     # -- entry ---------------------------------------------------------------------------------------
     def compile(self, entry: Task, expand: bool = True) -> nx.DiGraph:
+        """Compile ``entry``. Each level of nested task calls costs a few Python frames, so deep workflows
+        compile on a thread with a large stack and a raised recursion limit."""
+        return _with_deep_stack(lambda: self._compile(entry, expand))
+
+    def _compile(self, entry: Task, expand: bool) -> nx.DiGraph:
         self.expand = expand
         root = entry.func.name
         self.graph.graph.update(entry=entry.name, static=True, flyte_lint_version=__version__)
@@ -211,19 +218,23 @@ class Compiler:
             if before in self.graph and not self.graph.has_edge(before, node_id):
                 self.graph.add_edge(before, node_id, kind="order")
         self.pred.setdefault(node_id, set()).update(frame.frontier)
+        self.started_at.setdefault(node_id, len(self.started_at))
 
     def _complete(self, frame: Frame, node_ids: Iterable[str]) -> None:
         candidates = set(frame.frontier) | set(node_ids)
         frame.frontier = {n for n in candidates if not self._precedes_any(n, candidates - {n})}
 
     def _precedes_any(self, node: str, others: set[str]) -> bool:
+        """``node`` is an (order) ancestor of one of ``others``. Only nodes that started after ``node`` can
+        have it as an ancestor, so the walk stops at older ones: linear work over a sequential body."""
+        first = self.started_at.get(node, -1)
         todo, seen = list(others), set()
         while todo:
             current = todo.pop()
             for before in self.pred.get(current, ()):
                 if before == node:
                     return True
-                if before not in seen:
+                if before not in seen and self.started_at.get(before, 1 << 60) > first:
                     seen.add(before)
                     todo.append(before)
         return False
@@ -416,7 +427,16 @@ class Compiler:
     def _loop_body(self, body: list, frame: Frame, ctx: Context) -> None:
         """Twice, so that what one iteration produces reaches the next (loop-carried data and order)."""
         outer_exits = frame.loop_exits
-        for _ in range(2):
+        # Deeply nested loops are compiled once each: two passes per level would cost 2**depth.
+        self._loop_depth = getattr(self, "_loop_depth", 0) + 1
+        passes = 2 if self._loop_depth <= MAX_LOOP_REPASS_DEPTH else 1
+        try:
+            self._loop_passes(body, frame, ctx, passes, outer_exits)
+        finally:
+            self._loop_depth -= 1
+
+    def _loop_passes(self, body: list, frame: Frame, ctx: Context, passes: int, outer_exits) -> None:
+        for _ in range(passes):
             before, before_frontier = dict(frame.vars), set(frame.frontier)
             frame.loop_exits = []
             end = self._block(body, frame, ctx)
@@ -870,6 +890,36 @@ def _env_facts(task: Task) -> dict:
             if kw.arg in ("retries", "cache", "timeout"):
                 facts[kw.arg] = _short(kw.value.as_string(), 200)
     return facts
+
+
+def _with_deep_stack(work):
+    import sys
+    import threading
+
+    result: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            result["value"] = work()
+        except BaseException as exc:  # re-raised in the caller's thread
+            result["error"] = exc
+
+    old_limit = sys.getrecursionlimit()
+    old_size = threading.stack_size()
+    try:
+        threading.stack_size(512 * 1024 * 1024)
+        sys.setrecursionlimit(max(old_limit, 60_000))
+        thread = threading.Thread(target=target, name="flyte-lint-graph")
+        thread.start()
+        thread.join()
+    except (ValueError, RuntimeError):  # a platform that refuses big thread stacks: compile here
+        return work()
+    finally:
+        threading.stack_size(old_size)
+        sys.setrecursionlimit(old_limit)
+    if "error" in result:
+        raise result["error"]
+    return result["value"]
 
 
 def _jsonable(value: Any) -> Any:

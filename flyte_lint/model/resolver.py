@@ -203,6 +203,19 @@ class Resolver:
         return UNKNOWN
 
     def _star_lookup(self, tree: nodes.Module, name: str) -> Value:
+        key = ("star", id(tree), name)
+        found = self._globals.get(key)
+        if found is None:
+            if key in self._busy:
+                return UNKNOWN  # a star-import cycle
+            self._busy.add(key)
+            try:
+                found = self._globals[key] = self._star_lookup_uncached(tree, name)
+            finally:
+                self._busy.discard(key)
+        return found
+
+    def _star_lookup_uncached(self, tree: nodes.Module, name: str) -> Value:
         for stmt in tree.body:
             if isinstance(stmt, nodes.ImportFrom) and any(orig == "*" for orig, _ in stmt.names):
                 source = self.imported_module(stmt)
