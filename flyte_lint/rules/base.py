@@ -83,10 +83,6 @@ class Rule:
     fix_safety: ClassVar[str | None] = None  # autofix availability and safety, ruff style
     # A test runs ``bad`` and ``good`` under the real SDK when this is set: what happens to ``bad``.
     runtime_effect: ClassVar[str | None] = None
-    # Project-wide rules (duplicates, cycles) are recomputed on every run that re-analyses anything, over all
-    # files containing one of these byte strings. None: a finding depends only on its file, what it imports
-    # and who calls into it, so the cache can reuse it.
-    project_bytes: ClassVar[tuple[bytes, ...] | None] = None
 
     def check(self, analysis: "Analysis") -> Iterable[Finding]:
         raise NotImplementedError

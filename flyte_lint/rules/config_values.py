@@ -915,8 +915,6 @@ def deploy_groups(analysis: Analysis) -> dict:
 class DuplicateEnvName(Rule):
     code = "FLY307"
     symbol = "duplicate-env-name"
-    # Project-wide: the same name can be defined in any file (the cache recomputes it over all of them).
-    project_bytes = (b"Environment", b"clone_with", b"from_task")
     summary = "Reports two environments with the same name that can be deployed together, at each definition after the first (in path and line order)."
     rationale = (
         "A task is named `<env name>.<function name>` and `flyte deploy` plans environments by name. Deploying "

@@ -90,7 +90,6 @@ class DynamicFanout(_DagNote):
 class RecursiveTask(_DagNote):
     code = "FLY702"
     symbol = "recursive-task"
-    project_bytes = (b"",)  # recursion can run through any module
     summary = "Notes a task that calls itself, directly or through other tasks."
     rationale = "Recursion depth depends on run-time data, so the static DAG cuts the recursion at the repeated task and marks it dynamic."
     bad = """

@@ -112,8 +112,6 @@ class MissingEnvDependency(Rule):
 class EnvDependencyCycle(Rule):
     code = "FLY402"
     symbol = "env-dependency-cycle"
-    # Project-wide: a cycle can close in any file that declares dependencies.
-    project_bytes = (b"add_dependency", b"depends_on", b"clone_with")
     summary = "Reports a cycle in environments' `depends_on`, at the dependency that closes it, and an env added as its own dependency."
     rationale = "`flyte deploy` plans environments by following `depends_on` recursively; a cycle makes it recurse until RecursionError, so nothing deploys."
     bad = """
