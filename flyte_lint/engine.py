@@ -14,6 +14,7 @@ from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.project import Module, Project
 from flyte_lint.rules import REGISTRY, Finding, Rule, Severity
 from flyte_lint.rules.base import char_column
+from flyte_lint.rules.runner import run_rule
 
 NOQA_RE = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Za-z0-9_, \t-]+?))?\s*(?:#|$)", re.I)
 NOQA_WORD_RE = re.compile(r"noqa", re.I)
@@ -369,12 +370,9 @@ def analyse(project: Project, unit: Unit, rules: list[Rule], settings: Settings,
         internal.append(f"internal error while building the analysis model: {exc!r}\n{traceback.format_exc()}")
     if analysis is not None:
         for rule in rules:
-            try:
-                for finding in rule.check(analysis):
-                    if finding.module is not None and finding.module.path in unit.linted:
-                        findings.append(finding)
-            except Exception as exc:
-                internal.append(f"internal error in rule {rule.code} ({rule.symbol}): {exc!r}\n{traceback.format_exc()}")
+            outcome = run_rule(rule, analysis)
+            internal.extend(outcome.errors)
+            findings.extend(f for f in outcome.findings if f.module is not None and f.module.path in unit.linted)
     findings = [f for f in findings if not _per_file_ignored(f, settings, base)]
     linted_modules = [m for m in modules if m.path in unit.linted]
     kept, unused = apply_noqa(findings, linted_modules, report_unused=options.report_unused_noqa)

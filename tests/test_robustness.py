@@ -976,17 +976,60 @@ def test_an_internal_error_in_one_rule_exits_2_and_keeps_the_other_findings(tmp_
         assert f"{name}:{BAD_LINE}:12: FLY101" in out  # the other rules' findings, on every file
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "flyte_lint/engine.py analyse(): a rule runs once over the whole Analysis (`rule.check(analysis)`), so an "
-    "exception is reported as 'internal error in rule FLY998' without the file it happened on, and the rule's "
-    "findings on the files after it are lost with its generator. Fix: run the rule per module (or catch per "
-    "module inside the rules' common loop) and name the module in the message."))
 def test_an_internal_error_names_the_file_and_the_rule_still_reports_the_others(tmp_path, capsys, exploding):
     root = write_project(tmp_path / "p", {"a_bad.py": BAD, "boom.py": BAD, "z_bad.py": BAD})
     code, out, err = cli(capsys, root, "check", ".")
     assert code == 2
     assert "FLY998" in err and "boom.py" in err
     assert "a_bad.py:1:1: FLY998 seen" in out and "z_bad.py:1:1: FLY998 seen" in out
+
+
+class ExplodingInLoop(Rule):
+    """Fails on boom.py's call site after an inner lookup over every task has finished: the file named is the
+    call site's, not the last task's of the lookup."""
+
+    code = "FLY997"
+    symbol = "exploding-in-loop-test-rule"
+    summary = rationale = bad = good = fix = "test only"
+
+    def check(self, analysis):
+        for site in analysis.call_sites:
+            named = [t for t in analysis.tasks if site.task is not None and t.name == site.task.name]
+            if site.module.path.name == "boom.py" and named:
+                raise KeyError("exploded inside the loop")
+            if named:
+                yield self.finding(site.module, site.node, "site")
+
+
+class ExplodingEverywhere(Rule):
+    code = "FLY996"
+    symbol = "exploding-everywhere-test-rule"
+    summary = rationale = bad = good = fix = "test only"
+
+    def check(self, analysis):
+        raise ValueError("fails before looking at any file")
+        yield  # pragma: no cover
+
+
+def test_an_internal_error_inside_a_loop_names_the_loop_file_after_an_inner_lookup(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(REGISTRY, "FLY997", ExplodingInLoop())
+    # zz_last.py sorts last: its tasks are the last the inner lookup sees before boom.py's site raises
+    root = write_project(tmp_path / "p", {"a_bad.py": BAD, "boom.py": BAD, "zz_last.py": BAD})
+    code, out, err = cli(capsys, root, "check", ".", "--select", "FLY997")
+    assert code == 2
+    assert err.count("internal error in rule FLY997") == 1
+    assert "FLY997 (exploding-in-loop-test-rule) on boom.py: KeyError('exploded inside the loop')" in err
+    assert f"a_bad.py:{BAD_LINE}:" in out and f"zz_last.py:{BAD_LINE}:" in out and "boom.py" not in out
+
+
+def test_an_internal_error_no_file_explains_is_reported_once(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(REGISTRY, "FLY996", ExplodingEverywhere())
+    root = write_project(tmp_path / "p", {"a_bad.py": BAD, "boom.py": BAD})
+    code, out, err = cli(capsys, root, "check", ".")
+    assert code == 2
+    assert err.count("internal error in rule FLY996") == 1
+    assert "FLY996 (exploding-everywhere-test-rule); the rule stopped there: ValueError(" in err
+    assert f"a_bad.py:{BAD_LINE}:12: FLY101" in out  # the other rules still ran
 
 
 def test_an_internal_error_in_the_graph_compiler_is_a_message_not_a_traceback(tmp_path, capsys, monkeypatch):

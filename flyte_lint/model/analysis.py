@@ -177,6 +177,15 @@ class Analysis:
                     env.dependencies.append((arg, value.env if isinstance(value, EnvRef) else None))
 
     # -- queries ---------------------------------------------------------------------------------------
+    @property
+    def unwrapped(self) -> "Analysis":
+        """The model itself; rules see it through a view (rules/runner.py) whose ``unwrapped`` is this."""
+        return self
+
+    def watch(self, items):
+        """Items a rule iterates as its main loop; the runner's view notes the module of each (here: as is)."""
+        return items
+
     def nodes_of(self, *types: type) -> list[tuple[Module, nodes.NodeNG]]:
         """Every (module, node) of the given astroid node types in the analysed modules, module by module in
         source order, from the one walk made while building the model (rules need not walk trees again)."""

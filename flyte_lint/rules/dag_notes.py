@@ -11,18 +11,19 @@ from flyte_lint.rules.base import Finding, Rule, Severity, register
 
 
 def _compiled(analysis: Analysis):
-    """Each task body compiled on its own (callees not expanded), cached on the analysis."""
-    cached = getattr(analysis, "_dag_notes_cache", None)
+    """Each task body compiled on its own (callees not expanded), cached on the model for the three rules."""
+    whole = analysis.unwrapped
+    cached = getattr(whole, "_dag_notes_cache", None)
     if cached is None:
         from flyte_lint.graph.compiler import Compiler
 
         cached = []
-        for task in analysis.tasks:
-            compiler = Compiler(analysis)
+        for task in whole.tasks:
+            compiler = Compiler(whole)
             graph = compiler.compile(task, expand=False)
             cached.append((task, graph, compiler.call_of))
-        analysis._dag_notes_cache = cached
-    return cached
+        whole._dag_notes_cache = cached
+    return analysis.watch(cached)
 
 
 class _DagNote(Rule):

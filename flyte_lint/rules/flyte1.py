@@ -17,6 +17,7 @@ its module only by guarded imports.
 
 from __future__ import annotations
 
+import copy
 import re
 import weakref
 from dataclasses import dataclass
@@ -215,6 +216,7 @@ class ImportStmt:
 class V1Index:
     def __init__(self, analysis: Analysis) -> None:
         self.analysis = analysis
+        self.watch = analysis.watch
         self.refs: list[Ref] = []
         self.imports: list[ImportStmt] = []
         value_of = analysis.resolver.value_of
@@ -292,7 +294,14 @@ class V1Index:
         return ImportStmt(module, node, names)
 
     def refs_to(self, *symbols: str) -> list[Ref]:
-        return [r for r in self.refs if r.symbol in symbols]
+        return self.watch([r for r in self.refs if r.symbol in symbols])
+
+    def seen_by(self, analysis: Analysis) -> "V1Index":
+        """This index as a rule sees it through the runner's view: its imports and refs_to() watched."""
+        view = copy.copy(self)
+        view.watch = analysis.watch
+        view.imports = analysis.watch(self.imports)
+        return view
 
     # -- Flyte 1 task objects and the promises their calls return ------------------------------------------
     def is_task_function(self, func: nodes.NodeNG) -> bool:
@@ -378,10 +387,12 @@ _INDEXES: "weakref.WeakKeyDictionary[Analysis, V1Index]" = weakref.WeakKeyDictio
 
 
 def index(analysis: Analysis) -> V1Index:
-    found = _INDEXES.get(analysis)
+    """The Flyte 1 index of the model, built once for every rule that reads it."""
+    whole = analysis.unwrapped
+    found = _INDEXES.get(whole)
     if found is None:
-        found = _INDEXES[analysis] = V1Index(analysis)
-    return found
+        found = _INDEXES[whole] = V1Index(whole)
+    return found if analysis is whole else found.seen_by(analysis)
 
 
 def keyword(call: nodes.Call | None, name: str) -> nodes.NodeNG | None:
