@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import re
 import traceback
@@ -383,6 +385,25 @@ def run(paths: list[Path], settings: Settings, options: Options, cwd: Path | Non
         cache_dir: Path | None = None, jobs: int = 1, progress=None) -> RunResult:
     """Lint ``paths``. With ``cache_dir``, reuse the findings of files whose component did not change; with
     ``jobs`` > 1, analyse independent components in worker processes (same results as one process)."""
+    with gc_paused():
+        return _run(paths, settings, options, cwd, cache_dir, jobs, progress)
+
+
+@contextlib.contextmanager
+def gc_paused():
+    """The cyclic garbage collector off for the run. A run builds a few million objects and keeps them all to
+    the end (trees, the model, findings), so the collections Python would start as the heap grows find
+    nothing to free and cost a third of the run; the garbage made meanwhile is a few percent of the heap."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _run(paths, settings, options, cwd, cache_dir, jobs, progress) -> RunResult:
     cwd = (cwd or Path.cwd()).resolve()
     base = settings.project_dir or cwd
     files, path_errors = discover(paths, settings.exclude, base)

@@ -55,7 +55,9 @@ def parse_module(text: str, modname: str, path: str) -> nodes.Module:
     tree = None
     try:
         tree = ast.parse(text, filename=path)
-        builder = TreeRebuilder(_MANAGER, text)
+        # No source text for the builder: it would only re-tokenize every def and class to find where its name
+        # sits (``.position``), which nothing here reads.
+        builder = TreeRebuilder(_MANAGER)
         module = builder.visit_module(tree, modname, path, path.endswith("__init__.py"))
     except SyntaxError as err:
         raise ParseFailure(f"syntax error: {err.msg}", err.lineno or 1, err.offset or 1) from None
