@@ -107,18 +107,18 @@ class Analysis:
     def _scan(self, module: Module) -> None:
         resolver = self.resolver
         by_type = self._by_type
-        for node in walk(module.tree):
-            found = by_type.get(type(node))
-            if found is None:
-                found = by_type[type(node)] = []
-            found.append((module, node))
-            if isinstance(node, FUNCTION_NODES):
-                self.functions.append(node)
-                resolver.function_value(node)
-            elif isinstance(node, nodes.Call):
+        calls = self.calls
+        call_type, import_types = nodes.Call, (nodes.Import, nodes.ImportFrom)
+        for node in module.indexed:  # functions, calls and imports in source order, noted while parsing
+            if type(node) is call_type:
                 callee = resolver.value_of(node.func)
                 resolver.value_of(node)  # registers environments and tasks made by this call
-                self.calls.append(ResolvedCall(node, module, callee, enclosing_function(node)))
+                calls.append(ResolvedCall(node, module, callee, enclosing_function(node)))
+            elif isinstance(node, import_types):
+                by_type.setdefault(type(node), []).append((module, node))
+            else:
+                self.functions.append(node)
+                resolver.function_value(node)
 
     def _call_site(self, call: ResolvedCall) -> CallSite | None:
         callee = call.callee
@@ -187,8 +187,9 @@ class Analysis:
         return items
 
     def nodes_of(self, *types: type) -> list[tuple[Module, nodes.NodeNG]]:
-        """Every (module, node) of the given astroid node types in the analysed modules, module by module in
-        source order, from the one walk made while building the model (rules need not walk trees again)."""
+        """Every (module, node) of the given astroid node types (imports) in the analysed modules, module by
+        module in source order, as noted while parsing (rules need not walk trees again)."""
+        assert all(t in (nodes.Import, nodes.ImportFrom) for t in types), "only imports are indexed"
         if len(types) == 1:
             return list(self._by_type.get(types[0], ()))
         order = {id(m): i for i, m in enumerate(self.modules)}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from astroid import nodes
 
-from flyte_lint.model.source import Comments, ParseFailure, decode_source, parse_module
+from flyte_lint.model.source import Comments, ParseFailure, decode_source, parse_indexed
 
 
 @dataclass
@@ -21,6 +21,7 @@ class Module:
     text: str | None = None
     tree: nodes.Module | None = None
     failure: ParseFailure | None = None
+    indexed: list[nodes.NodeNG] = field(default_factory=list, repr=False)  # source.INDEXED_NODES, in order
     _comments: Comments | None = field(default=None, repr=False)
 
     @property
@@ -105,7 +106,7 @@ class Project:
             return module
         try:
             module.text = decode_source(data)
-            module.tree = parse_module(module.text, module.name, str(path))
+            module.tree, module.indexed = parse_indexed(module.text, module.name, str(path))
         except ParseFailure as failure:
             module.failure = failure
         return module
