@@ -53,23 +53,22 @@ def _git(directory: Path, *args: str) -> subprocess.CompletedProcess | None:
         return None
 
 
-def _git_visible(directory: Path) -> set[Path] | None:
-    """The files under ``directory`` that git does not ignore, or None outside a git work tree (and when
-    git ignores ``directory`` itself: a folder named on the command line is linted even so)."""
+def _git_visible(directory: Path) -> set[str] | None:
+    """The files under ``directory`` that git does not ignore, as paths spelled under ``directory`` (as the
+    walk spells them: no symlink is resolved, which would cost a system call per path component per file),
+    or None outside a git work tree (and when git ignores ``directory`` itself: a folder named on the
+    command line is linted even so)."""
     out = _git(directory, "ls-files", "--cached", "--others", "--exclude-standard", "-z", "--", ".")
     if out is None or out.returncode != 0:
         return None
-    visible = {_real(directory / name) for name in out.stdout.decode("utf-8", "surrogateescape").split("\0") if name}
+    top = str(directory)
+    visible = {os.path.normpath(os.path.join(top, name))
+               for name in out.stdout.decode("utf-8", "surrogateescape").split("\0") if name}
     if not visible:
         ignored = _git(directory, "check-ignore", "-q", "--", ".")
         if ignored is not None and ignored.returncode == 0:
             return None
     return visible
-
-
-def _real(path: Path) -> Path:
-    """``path`` with symbolic links resolved; never raises (Path.resolve raises RuntimeError on a loop)."""
-    return Path(os.path.realpath(path))
 
 
 def _regular_file(path: Path) -> bool:
@@ -109,7 +108,7 @@ def discover(paths: list[Path], exclude: list[str], base: Path | None) -> tuple[
         if absolute.is_dir():
             visible = _git_visible(absolute)
             for file in _walk(absolute, problems):
-                if visible is not None and _real(file) not in visible:
+                if visible is not None and str(file) not in visible:
                     continue
                 if not is_excluded(file, exclude, base):
                     found[file] = None

@@ -105,6 +105,18 @@ def test_gitignore_venv_and_build_dirs_are_skipped(tmp_path, capsys):
     assert code == 0, out
 
 
+def test_gitignore_holds_when_the_project_is_reached_through_a_symlink(tmp_path, capsys):
+    # git answers with paths under the folder as named; the walk spells them the same way, symlink unresolved
+    root = write_project(tmp_path / "real" / "p", {"pkg/bad.py": BAD, "ignored/bad.py": BAD, "pkg/ok.py": GOOD})
+    (root / ".gitignore").write_text("ignored/\n")
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    code, out, _ = run_cli(["check", "."], tmp_path / "link" / "p", capsys)
+    assert code == 1 and "pkg/bad.py:11:12: FLY101" in out and "ignored" not in out, out
+    code, out, _ = run_cli(["check", str(tmp_path / "link" / "p" / "pkg")], tmp_path, capsys)
+    assert code == 1 and "bad.py:11:12: FLY101" in out and "ignored" not in out, out
+
+
 def test_config_select_exclude_per_file_ignores(tmp_path, capsys):
     root = write_project(tmp_path / "p", {"a.py": BAD, "tests/t.py": BAD, "gen/g.py": BAD})
     (root / "pyproject.toml").write_text(
