@@ -307,6 +307,34 @@ def test_parameter_named_like_an_env_is_unknown(tmp_path):
     assert value(a, "env.task", line=6) is UNKNOWN
 
 
+def test_a_def_header_is_resolved_in_the_enclosing_scope_and_its_body_in_its_own(tmp_path):
+    # `helper` binds `inner` once (a parameter), but its default is evaluated outside: the task. In the body,
+    # `inner` is the parameter, and `t` the single local binding of the task.
+    a = analyse(
+        tmp_path,
+        """
+        import flyte
+
+        env = flyte.TaskEnvironment("e")
+
+        @env.task
+        async def inner(x: int) -> int:
+            return x
+
+        def helper(inner=inner):
+            return inner
+
+        @env.task
+        async def outer(x: int) -> int:
+            t = inner
+            return await t(x)
+        """,
+    )
+    assert isinstance(value(a, "inner", line=9), TaskRef)  # the default
+    assert value(a, "inner", line=10) is UNKNOWN  # `return inner`: the parameter
+    assert [(s.task.name, s.form) for s in a.call_sites] == [("e.inner", "call")]
+
+
 def test_conflicting_bindings_resolve_to_unknown(tmp_path):
     a = analyse(
         tmp_path,

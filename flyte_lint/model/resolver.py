@@ -154,6 +154,13 @@ class Resolver:
             if stmts is not None and len(stmts) == 1:
                 # One binding in the module: whatever astroid's flow filtering says, it is the only candidate.
                 return self.binding_value(stmts[0], name)
+        elif type(scope) in _DEF_TYPES and at.statement() is not scope:
+            # A use in a function's body (not in its defaults or annotations, which the enclosing scope
+            # evaluates) of a name the function binds exactly once: that binding is the only candidate, as
+            # above, without astroid's flow filtering.
+            stmts = scope.locals.get(name)
+            if stmts is not None and len(stmts) == 1:
+                return self.binding_value(stmts[0], name)
         if not _bound_in_scopes(name, at):
             # Not bound anywhere around it: a star import or a builtin. (Answering here also spares astroid
             # building its builtins module from live objects.)
@@ -450,6 +457,9 @@ def _passes_calls_through(decorator: Value) -> bool:
         return False
     args = inner[0].args
     return bool(args.vararg and args.kwarg) and not (args.posonlyargs or args.args or args.kwonlyargs)
+
+
+_DEF_TYPES = frozenset({nodes.FunctionDef, nodes.AsyncFunctionDef})
 
 
 def _bound_in_scopes(name: str, at: nodes.NodeNG) -> bool:
