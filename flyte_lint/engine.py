@@ -539,7 +539,9 @@ def _per_file_ignored(finding: Finding, settings: Settings, base: Path) -> bool:
 def apply_noqa(findings: list[Finding], modules: list[Module], report_unused: bool = False) -> tuple[list[Finding], list[Finding]]:
     """Drop findings suppressed by ``# noqa[: CODES]`` on their line or ``# flyte-lint: noqa`` in the file."""
     mentions = {m.path for m in modules if m.text and NOQA_WORD_RE.search(m.text)}
-    file_level = {m.path for m in modules if m.path in mentions and any(FILE_NOQA_RE.search(c) for c in m.comments.by_line.values())}
+    # (the text is searched first: reading a file's comments means tokenizing all of it)
+    file_level = {m.path for m in modules if m.path in mentions and FILE_NOQA_RE.search(m.text)
+                  and any(FILE_NOQA_RE.search(c) for c in m.comments.by_line.values())}
     used: set[tuple[Path, int]] = set()
     kept = []
     for finding in findings:

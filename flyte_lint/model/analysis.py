@@ -182,6 +182,25 @@ class Analysis:
         """The model itself; rules see it through a view (rules/runner.py) whose ``unwrapped`` is this."""
         return self
 
+    def calls_to(self, *paths: str) -> list[ResolvedCall]:
+        """The calls whose callee is one of these dotted paths outside the project, in source order."""
+        index = self._calls_by_path
+        if len(paths) == 1:
+            return list(index.get(paths[0], ()))
+        return [call for _, call in sorted((self._call_order[id(c)], c) for p in paths for c in index.get(p, ()))]
+
+    @cached_property
+    def _calls_by_path(self) -> dict[str, list[ResolvedCall]]:
+        index: dict[str, list[ResolvedCall]] = {}
+        for call in self.calls:
+            if call.external_path is not None:
+                index.setdefault(call.external_path, []).append(call)
+        return index
+
+    @cached_property
+    def _call_order(self) -> dict[int, int]:
+        return {id(call): i for i, call in enumerate(self.calls)}
+
     def watch(self, items):
         """Items a rule iterates as its main loop; the runner's view notes the module of each (here: as is)."""
         return items

@@ -122,7 +122,7 @@ def callee_path(analysis: Analysis, call: nodes.Call) -> str | None:
 
 
 def calls_to(analysis: Analysis, *paths: str) -> Iterable[ResolvedCall]:
-    return (c for c in analysis.calls if c.external_path in paths)
+    return analysis.calls_to(*paths)
 
 
 def when(node: nodes.NodeNG) -> str:

@@ -21,7 +21,7 @@ MATERIALIZERS = {"builtins.list", "builtins.tuple", "builtins.set", "builtins.so
 
 
 def map_calls(analysis: Analysis) -> Iterable[ResolvedCall]:
-    return (c for c in analysis.calls if c.external_path in MAP_PATHS)
+    return analysis.calls_to(*MAP_PATHS)
 
 
 def _iterates(analysis: Analysis, expr: nodes.NodeNG) -> bool:

@@ -1,7 +1,8 @@
 """Run one rule over the analysis model so that an internal error names the file it happened on and does not
 cost the rule's findings on the other files.
 
-Rules read the model's collections (``calls``, ``call_sites``, ``tasks``, ``envs``, ``modules``, ``nodes_of``).
+Rules read the model's collections (``calls``, ``call_sites``, ``tasks``, ``envs``, ``modules``, ``nodes_of``,
+``calls_to``).
 The rule sees the model through a view that notes the module of the item it is working on. When the rule
 raises, that module is the one named; the rule then runs again with that module's items left out, so its
 findings on every other file still arrive. A failure that no module explains (or one that keeps moving from
@@ -83,6 +84,9 @@ class _View:
     def watch(self, items) -> _Watched:
         """A rule's own collection of model items (say, an index it builds), watched like the model's."""
         return _Watched(self, items)
+
+    def calls_to(self, *paths: str) -> _Watched:
+        return _Watched(self, self._analysis.calls_to(*paths))
 
     def nodes_of(self, *types: type) -> _Watched:
         return _Watched(self, self._analysis.nodes_of(*types))
