@@ -212,6 +212,8 @@ def _resolve_imports(project: Project, path: Path, names: list[str]) -> list[Pat
                     targets[found] = None
             continue
         parts = dotted.split(".")
+        if not project.may_contain(parts[0], path.parent):
+            continue  # `flyte`, `asyncio`, `pandas`: nothing of that name in the project
         for end in range(1, len(parts) + 1):
             found = project.locate(".".join(parts[:end]), path.parent)
             if found is not None:

@@ -129,6 +129,11 @@ class Project:
         self._lookup_cache[key] = found
         return found
 
+    def may_contain(self, top: str, near: Path | None = None) -> bool:
+        """Whether a module or package named ``top`` may sit in a folder that imports from ``near`` search
+        (a quick no for the third-party and standard-library names most imports are)."""
+        return any(top in (entries := self._entries(base)) or f"{top}.py" in entries for base in self._search_path(near))
+
     def _search_path(self, near: Path | None) -> list[Path]:
         cached = self._search_cache.get(near)
         if cached is None:
