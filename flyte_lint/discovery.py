@@ -92,8 +92,14 @@ def is_python_file(path: Path) -> bool:
     return first.startswith(b"#!") and b"python" in first
 
 
-def discover(paths: list[Path], exclude: list[str], base: Path | None) -> tuple[list[Path], list[str]]:
-    """The files to lint (absolute, sorted, unique) and the problems with the given paths.
+NOT_PYTHON = "not a Python file (no .py, .pyi or .pyw suffix, no python shebang): not analysed"
+
+
+def discover(paths: list[Path], exclude: list[str], base: Path | None,
+             not_python: list[Path] | None = None) -> tuple[list[Path], list[str]]:
+    """The files to lint (absolute, sorted, unique) and the problems with the given paths. With
+    ``not_python``, a file named explicitly that is not Python goes there (the caller reports it as FLY001)
+    instead of among the problems.
 
     Folders are walked for .py/.pyi files (regular files only; symlinked folders are not followed). A file
     named explicitly is linted when it is Python (see ``is_python_file``); a dangling or looping symlink
@@ -123,7 +129,10 @@ def discover(paths: list[Path], exclude: list[str], base: Path | None) -> tuple[
         elif not _regular_file(absolute):
             problems.append(f"{given}: not a regular file (a FIFO, socket or device); skipped")
         elif not is_python_file(absolute):
-            problems.append(f"{given}: not a Python file (no .py or .pyi suffix, no python shebang); skipped")
+            if not_python is not None:
+                not_python.append(absolute)
+            else:
+                problems.append(f"{given}: {NOT_PYTHON}")
         else:
             found[absolute] = None
     return sorted(found), problems

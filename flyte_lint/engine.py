@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flyte_lint.config import Settings, matches
-from flyte_lint.discovery import discover, is_excluded
+from flyte_lint.discovery import NOT_PYTHON, discover, is_excluded
 from flyte_lint.model.analysis import Analysis
-from flyte_lint.model.project import Module, Project
+from flyte_lint.model.project import Module, Project, display
+from flyte_lint.model.source import ParseFailure
 from flyte_lint.rules import REGISTRY, Finding, Rule, Severity
 from flyte_lint.rules.base import char_column
 from flyte_lint.rules.runner import run_rule
@@ -408,7 +409,8 @@ def gc_paused():
 def _run(paths, settings, options, cwd, cache_dir, jobs, progress) -> RunResult:
     cwd = (cwd or Path.cwd()).resolve()
     base = settings.project_dir or cwd
-    files, path_errors = discover(paths, settings.exclude, base)
+    not_python: list[Path] = []
+    files, path_errors = discover(paths, settings.exclude, base, not_python)
     roots, extra = _project_layout(paths, settings, options, base)
     project = Project(roots, cwd=cwd)
     rules = enabled_rules(settings, options)
@@ -472,11 +474,16 @@ def _run(paths, settings, options, cwd, cache_dir, jobs, progress) -> RunResult:
     if store is not None:
         _remember(store, results, work, signature)
         store.save()
+    if any(r.code == "FLY001" for r in rules):  # README.md named on the command line: said, not parsed
+        for path in not_python:
+            module = Module(path=path, display_path=display(path, cwd), name=path.stem)
+            module.failure = ParseFailure(NOT_PYTHON)
+            findings.append(_syntax_finding(module))
     unused = [f for f in findings if f.code == "NOQA"]
     findings = sorted(_dedupe([f for f in findings if f.code != "NOQA"]), key=lambda f: f.sort_key)
     result = RunResult(findings, modules, internal, path_errors, analysis if len(results) == 1 else None,
                        sorted(unused, key=lambda f: f.sort_key))
-    result.files_checked = len(linted)
+    result.files_checked = len(linted) + len(not_python)
     return result
 
 

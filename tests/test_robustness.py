@@ -912,10 +912,10 @@ def test_fifo_socket_and_device_never_block(tmp_path, capsys):
     no_traceback(out, err)
 
 
-def test_non_python_files_named_explicitly_are_skipped_with_a_message(tmp_path, capsys):
-    """Decided behaviour: a file named on the command line is linted when it is Python (.py/.pyi/.pyw, or a
-    python shebang); anything else (README.md, data) is skipped with an error naming it, exit 2, like a
-    missing path, and the other files are still linted. Walking a folder only ever picks .py/.pyi files."""
+def test_non_python_files_named_explicitly_are_fly001_and_the_rest_is_linted(tmp_path, capsys):
+    """A file named on the command line is linted when it is Python (.py/.pyi/.pyw, or a python shebang);
+    anything else (README.md, data) gets a FLY001 saying so, without being parsed, and the other files are
+    still linted. Walking a folder only ever picks .py/.pyi files. `graph` needs a Python file: exit 2."""
     root = write_project(tmp_path / "p", {
         "bad.py": BAD,
         "README.md": "# flyte project\n\nRun `flyte run main.py`.\n",
@@ -925,9 +925,12 @@ def test_non_python_files_named_explicitly_are_skipped_with_a_message(tmp_path, 
     })
     code, out, err = cli(capsys, root, "check", "README.md", "data.json", "bad.py")
     no_traceback(out, err)
-    assert code == 2
-    assert "README.md: not a Python file" in err and "data.json: not a Python file" in err
-    assert codes_and_lines(out) == [("FLY101", BAD_LINE)]
+    assert code == 1 and err == "", err
+    assert codes_and_lines(out) == [("FLY001", 1), ("FLY101", BAD_LINE), ("FLY001", 1)], out
+    assert "README.md:1:1: FLY001 cannot analyse this file: not a Python file (no .py, .pyi or .pyw suffix" in out
+    assert "data.json:1:1: FLY001" in out and "in 3 files checked" in out
+    code, out, err = cli(capsys, root, "check", "--select", "FLY1", "README.md", "bad.py")
+    assert code == 1 and codes_and_lines(out) == [("FLY101", BAD_LINE)], out
     code, out, err = cli(capsys, root, "check", "run_pipeline", "tool.pyw")
     assert code == 1 and codes_and_lines(out) == [("FLY101", BAD_LINE + 1), ("FLY101", BAD_LINE)], out
     code, out, err = cli(capsys, root, "check", ".")

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from flyte_lint.config import Settings
+from flyte_lint.discovery import NOT_PYTHON, is_python_file
 from flyte_lint.engine import Options, run
 from flyte_lint.graph import diff as graph_diff
 from flyte_lint.graph.compiler import Compiler
@@ -24,6 +25,9 @@ RENDERERS = {"json": to_json, "dot": to_dot, "mermaid": to_mermaid, "graphml": t
 def graph_command(args, settings: Settings) -> int:
     if not args.path.exists():
         print(f"flyte-lint: error: {args.path}: no such file or directory", file=sys.stderr)
+        return 2
+    if args.path.is_file() and not is_python_file(args.path):
+        print(f"flyte-lint: error: {args.path}: {NOT_PYTHON}", file=sys.stderr)
         return 2
     result = run([args.path], settings, Options(select=["FLY001"], root_dirs=[p.resolve() for p in args.root_dir]))
     for problem in result.path_errors:
