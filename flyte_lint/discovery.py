@@ -139,13 +139,28 @@ def discover(paths: list[Path], exclude: list[str], base: Path | None,
 
 
 def _walk(directory: Path, problems: list[str]):
-    def unreadable(error: OSError) -> None:
-        problems.append(f"{error.filename or directory}: cannot read directory: {error.strerror or error}")
-
-    for root, dirs, files in os.walk(directory, followlinks=False, onerror=unreadable):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.endswith(".egg-info"))
-        for name in sorted(files):
-            if name.endswith(PY_SUFFIXES):
-                path = Path(root) / name
-                if _regular_file(path):
-                    yield path
+    """The .py/.pyi regular files under ``directory``; symlinked folders are not entered. Directory entries
+    say what each name is, so only symbolic links cost a stat."""
+    stack = [str(directory)]
+    while stack:
+        top = stack.pop()
+        try:
+            with os.scandir(top) as listing:
+                entries = list(listing)
+        except OSError as error:
+            problems.append(f"{error.filename or top}: cannot read directory: {error.strerror or error}")
+            continue
+        folders, files = [], []
+        for entry in entries:
+            name = entry.name
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if name not in SKIP_DIRS and not name.endswith(".egg-info"):
+                        folders.append(entry.path)
+                elif name.endswith(PY_SUFFIXES) and entry.is_file():  # through a symlink: a regular file only
+                    files.append(entry.path)
+            except OSError:  # removed meanwhile, or a symlink loop
+                continue
+        for file in sorted(files):
+            yield Path(file)
+        stack.extend(sorted(folders, reverse=True))
