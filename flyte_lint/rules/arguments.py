@@ -168,8 +168,9 @@ class TaskCallArguments(Rule):
             keywords = [k.arg for k in call.keywords or []]
             for problem in binding_problems(site.task.signature, len(call.args), keywords, bound_pos, bound_kw, in_run):
                 yield self.finding(site.module, call, f"task '{site.task.name}' {problem}")
-        for call in analysis.calls:
+        for call in analysis.calls_to("functools.partial"):
             yield from self._check_partial(analysis, call)
+        for call in analysis.calls_to(*sorted(RUN_PATHS)):
             yield from self._check_run(analysis, call)
 
     def _check_partial(self, analysis: Analysis, call: ResolvedCall) -> Iterable[Finding]:
