@@ -27,6 +27,52 @@ async def main(x: int) -> int:
 
 AWAIT_SYNC_GOOD = AWAIT_SYNC_BAD.replace("await square(x)", "await square.aio(x)")
 
+# A package whose envs, tasks, workflow and deploy script live in different modules. The deploy script
+# declares driver -> train with add_dependency; driver -> report is missing (FLY401 in app/workflow.py:7).
+# The pylint plugin and the pre-commit hooks are both held to it.
+DEPLOY_SCRIPT_PROJECT = {
+    "pyproject.toml": "[tool.flyte-lint]\n",
+    "app/__init__.py": "",
+    "app/envs.py": """
+        import flyte
+
+        train_env = flyte.TaskEnvironment("train")
+        report_env = flyte.TaskEnvironment("report")
+        driver_env = flyte.TaskEnvironment("driver")
+    """,
+    "app/tasks.py": """
+        from .envs import report_env, train_env
+
+        @train_env.task
+        async def train(epochs: int) -> float:
+            return 0.9
+
+        @report_env.task
+        async def publish(score: float) -> str:
+            return str(score)
+    """,
+    "app/workflow.py": """
+        from app.envs import driver_env
+        from app.tasks import publish, train
+
+        @driver_env.task
+        async def main() -> str:
+            score = await train(3)
+            return await publish(score)
+    """,
+    "deploy.py": """
+        import flyte
+
+        from app.envs import driver_env, train_env
+        from app.workflow import main
+
+        driver_env.add_dependency(train_env)
+
+        if __name__ == "__main__":
+            flyte.deploy(driver_env)
+    """,
+}
+
 FILE_MARKER = re.compile(r"^# file: (?P<name>\S+)\s*$", re.M)
 
 

@@ -24,52 +24,10 @@ if importlib.util.find_spec("pre_commit") is None:  # pragma: no cover
 
 REPO = Path(__file__).resolve().parents[1]
 
-from lintutil import AWAIT_SYNC_BAD as BAD, AWAIT_SYNC_GOOD as GOOD
+from lintutil import AWAIT_SYNC_BAD as BAD, AWAIT_SYNC_GOOD as GOOD, DEPLOY_SCRIPT_PROJECT
 
-# The deploy script declares driver -> train with add_dependency; driver -> report is missing.
-PROJECT = {
-    "pyproject.toml": '[tool.flyte-lint]\nexclude = ["gen"]\n',
-    "app/__init__.py": "",
-    "app/envs.py": """
-        import flyte
-
-        train_env = flyte.TaskEnvironment("train")
-        report_env = flyte.TaskEnvironment("report")
-        driver_env = flyte.TaskEnvironment("driver")
-    """,
-    "app/tasks.py": """
-        from app.envs import report_env, train_env
-
-        @train_env.task
-        async def train(epochs: int) -> float:
-            return 0.9
-
-        @report_env.task
-        async def publish(score: float) -> str:
-            return str(score)
-    """,
-    "app/workflow.py": """
-        from app.envs import driver_env
-        from app.tasks import publish, train
-
-        @driver_env.task
-        async def main() -> str:
-            score = await train(3)
-            return await publish(score)
-    """,
-    "deploy.py": """
-        import flyte
-
-        from app.envs import driver_env, train_env
-        from app.workflow import main
-
-        driver_env.add_dependency(train_env)
-
-        if __name__ == "__main__":
-            flyte.deploy(driver_env)
-    """,
-    "gen/generated.py": BAD,
-}
+# The shared multi-module project, with a generated file its config excludes.
+PROJECT = {**DEPLOY_SCRIPT_PROJECT, "pyproject.toml": '[tool.flyte-lint]\nexclude = ["gen"]\n', "gen/generated.py": BAD}
 
 
 def git(cwd: Path, *args: str) -> str:

@@ -28,52 +28,7 @@ from lintutil import split_files, write_project
 PLUGIN = "--load-plugins=flyte_lint.pylint_plugin"
 ONLY_OURS = ["--disable=all", "--enable=flyte-lint"]
 
-from lintutil import AWAIT_SYNC_BAD as BAD, AWAIT_SYNC_GOOD as GOOD
-
-# A package whose envs, tasks, workflow and deploy script live in different modules. The deploy script
-# declares driver -> train with add_dependency; driver -> report is missing (FLY401 in workflow.py).
-MULTI_MODULE = {
-    "pyproject.toml": "[tool.flyte-lint]\n",
-    "app/__init__.py": "",
-    "app/envs.py": """
-        import flyte
-
-        train_env = flyte.TaskEnvironment("train")
-        report_env = flyte.TaskEnvironment("report")
-        driver_env = flyte.TaskEnvironment("driver")
-    """,
-    "app/tasks.py": """
-        from .envs import report_env, train_env
-
-        @train_env.task
-        async def train(epochs: int) -> float:
-            return 0.9
-
-        @report_env.task
-        async def publish(score: float) -> str:
-            return str(score)
-    """,
-    "app/workflow.py": """
-        from app.envs import driver_env
-        from app.tasks import publish, train
-
-        @driver_env.task
-        async def main() -> str:
-            score = await train(3)
-            return await publish(score)
-    """,
-    "deploy.py": """
-        import flyte
-
-        from app.envs import driver_env, train_env
-        from app.workflow import main
-
-        driver_env.add_dependency(train_env)
-
-        if __name__ == "__main__":
-            flyte.deploy(driver_env)
-    """,
-}
+from lintutil import AWAIT_SYNC_BAD as BAD, AWAIT_SYNC_GOOD as GOOD, DEPLOY_SCRIPT_PROJECT
 
 # A cycle of depends_on across three modules, closed by add_dependency in a third (FLY402 in wiring.py).
 CYCLE = {
@@ -211,7 +166,7 @@ class TestChecker(CheckerTestCase):
     def test_a_module_alone_is_resolved_against_its_project(self, tmp_path):
         # pylint named no files (an API caller): the module is still linted with its project's modules,
         # so deploy.py's add_dependency is known and only the missing report dependency is reported.
-        root = project(tmp_path, MULTI_MODULE)
+        root = project(tmp_path, DEPLOY_SCRIPT_PROJECT)
         module = astroid.MANAGER.ast_from_file(str(root / "app/workflow.py"), "app.workflow", source=True)
         self.checker.process_module(module)
         got = self.linter.release_messages()
@@ -232,12 +187,12 @@ def test_parity_on_every_rule_example(tmp_path, rule):
     assert pylint_keys(root, ["--recursive=y", "."]) == check_keys(root, ["."])
 
 
-@pytest.mark.parametrize("files", [MULTI_MODULE, CYCLE], ids=["FLY401-across-modules", "FLY402-across-modules"])
+@pytest.mark.parametrize("files", [DEPLOY_SCRIPT_PROJECT, CYCLE], ids=["FLY401-across-modules", "FLY402-across-modules"])
 def test_parity_across_modules(tmp_path, files):
     root = project(tmp_path, files)
     expected = check_keys(root, ["."])
-    rule = "missing-env-dependency" if files is MULTI_MODULE else "env-dependency-cycle"
-    where = ("app/workflow.py", 7) if files is MULTI_MODULE else ("wiring.py", 4)
+    rule = "missing-env-dependency" if files is DEPLOY_SCRIPT_PROJECT else "env-dependency-cycle"
+    where = ("app/workflow.py", 7) if files is DEPLOY_SCRIPT_PROJECT else ("wiring.py", 4)
     assert expected == {(*where, rule)}, expected
     # the directory, recursively
     assert pylint_keys(root, ["--recursive=y", "."]) == expected
@@ -252,7 +207,7 @@ def test_parity_across_modules(tmp_path, files):
 
 def test_one_file_is_resolved_against_its_project(tmp_path):
     # `pylint app/workflow.py` like `flyte-lint check app/workflow.py`: deploy.py's add_dependency is known.
-    root = project(tmp_path, MULTI_MODULE)
+    root = project(tmp_path, DEPLOY_SCRIPT_PROJECT)
     assert pylint_keys(root, ["app/workflow.py"]) == check_keys(root, ["app/workflow.py"]) == {
         ("app/workflow.py", 7, "missing-env-dependency")}
     assert pylint_keys(root, ["deploy.py"]) == check_keys(root, ["deploy.py"]) == set()
@@ -292,7 +247,7 @@ def test_line_disable(tmp_path, comment, suppressed):
 
 
 def test_disables_hold_per_module_for_cross_module_findings(tmp_path):
-    files = dict(MULTI_MODULE)
+    files = dict(DEPLOY_SCRIPT_PROJECT)
     files["app/workflow.py"] = files["app/workflow.py"].replace(
         "return await publish(score)", "return await publish(score)  # pylint: disable=missing-env-dependency")
     # a second, unsuppressed finding in another module, linted after the suppressed one
@@ -374,7 +329,7 @@ def test_the_engine_runs_once_per_pylint_run(tmp_path, monkeypatch):
         return original(paths, *args, **kw)
 
     monkeypatch.setattr(flyte_lint.engine, "run", counting_run)
-    root = project(tmp_path, MULTI_MODULE)
+    root = project(tmp_path, DEPLOY_SCRIPT_PROJECT)
     assert pylint_keys(root, ["--recursive=y", "."]) == {("app/workflow.py", 7, "missing-env-dependency")}
     assert calls == [["__init__.py", "deploy.py", "envs.py", "tasks.py", "workflow.py"]]
 
