@@ -455,11 +455,13 @@ def _run(paths, settings, options, cwd, cache_dir, jobs, progress) -> RunResult:
         # Work units: the dirty components, each analysed whole (project-wide rules see all of it); the linted
         # files of a dirty component are all recomputed.
         units = {}
+        position = {p: i for i, p in enumerate(candidates)}  # (members in the order of the candidates)
+        linted_set = set(linted)
         for path in stale:
             members = groups[path]
             if members not in units:
-                units[members] = Unit([p for p in candidates if p in members and p in relevant],
-                                      {p for p in linted if p in members})
+                units[members] = Unit(sorted((p for p in members if p in position and p in relevant), key=position.__getitem__),
+                                      {p for p in members if p in linted_set})
     work = sorted(units.values(), key=lambda u: -len(u.analysed))
     results = _run_units(project, work, rules, settings, options, base, jobs, progress, roots, cwd)
     findings = list(reused)

@@ -19,17 +19,18 @@ def default_jobs() -> int:
 
 
 def _work(batch, codes, settings, options, base, roots, cwd):
-    from flyte_lint.engine import analyse
+    from flyte_lint.engine import Unit, analyse
     from flyte_lint.model.project import Project
     from flyte_lint.rules import REGISTRY
 
     rules = [REGISTRY[c] for c in codes]
     project = Project(roots, cwd=cwd)
-    out = []
-    for unit in batch:
-        result = analyse(project, unit, rules, settings, options, base)
-        out.append(([(str(p), finding_to_dict(f)) for p, f in result.findings], result.internal, result.files_analysed))
-    return out
+    # The batch's components are independent: analysed as one unit they give the findings each gives alone
+    # (a run without the cache analyses everything as one unit), without building a model and running
+    # every rule once per component.
+    merged = Unit(list(dict.fromkeys(p for unit in batch for p in unit.analysed)), {p for unit in batch for p in unit.linted})
+    result = analyse(project, merged, rules, settings, options, base)
+    return [([(str(p), finding_to_dict(f)) for p, f in result.findings], result.internal, result.files_analysed)]
 
 
 def run_parallel(work, rules, settings, options, base, jobs, roots, cwd, progress=None):
