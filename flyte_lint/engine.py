@@ -14,6 +14,7 @@ from flyte_lint.config import Settings, matches
 from flyte_lint.discovery import NOT_PYTHON, discover, is_excluded
 from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.project import Module, Project, display
+from flyte_lint.model.resolver import LOOKUP_BUDGET
 from flyte_lint.model.source import ParseFailure
 from flyte_lint.rules import REGISTRY, Finding, Rule, Severity
 from flyte_lint.rules.base import char_column
@@ -378,6 +379,9 @@ def analyse(project: Project, unit: Unit, rules: list[Rule], settings: Settings,
             outcome = run_rule(rule, analysis)
             internal.extend(outcome.errors)
             findings.extend(f for f in outcome.findings if f.module is not None and f.module.path in unit.linted)
+        if "FLY001" in codes:
+            findings.extend(_budget_finding(m, analysis.resolver.exhausted[id(m.tree)]) for m in modules
+                            if m.tree is not None and id(m.tree) in analysis.resolver.exhausted and m.path in unit.linted)
     findings = [f for f in findings if not _per_file_ignored(f, settings, base)]
     linted_modules = [m for m in modules if m.path in unit.linted]
     kept, unused = apply_noqa(findings, linted_modules, report_unused=options.report_unused_noqa)
@@ -536,6 +540,15 @@ def _syntax_finding(module: Module) -> Finding:
         path=module.display_path, line=failure.line, column=failure.column, end_line=failure.line,
         end_column=failure.column, module=module,
     )
+
+
+def _budget_finding(module: Module, where) -> Finding:
+    rule = REGISTRY["FLY001"]
+    message = (f"analysis stopped: resolving names here needs more than {LOOKUP_BUDGET:,} steps of flow analysis "
+               f"('{where.name}' is bound {where.bindings:,} times in one scope); from here on its names are unknown "
+               f"and findings in this file may be missing")
+    return Finding(code=rule.code, symbol=rule.symbol, severity=rule.severity, message=message,
+                   path=module.display_path, line=where.line, column=1, end_line=where.line, end_column=1, module=module)
 
 
 def _per_file_ignored(finding: Finding, settings: Settings, base: Path) -> bool:

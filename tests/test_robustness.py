@@ -31,7 +31,7 @@ from flyte_lint.config import Settings
 from flyte_lint.discovery import discover
 from flyte_lint.engine import Options, run
 from flyte_lint.rules import REGISTRY, Rule
-from lintutil import write_project
+from lintutil import lint_result, write_project
 
 BAD = """\
 import flyte
@@ -606,6 +606,47 @@ def test_time_200000_line_file(tmp_path, capsys):
     expected = [i + 1 for i, line in enumerate(lines) if "await t3(b[0])" in line]
     assert code == 1 and codes_and_lines(out) == [("FLY101", expected[0])], out
     assert elapsed < 300
+
+
+# -- resource bounds: pathological inference ------------------------------------------------------------
+def _rebound(count: int) -> str:
+    """Generated code: a module-level name rebound ``count`` times, each binding using the one before.
+    astroid's flow filtering costs a step per binding for each use: count**2 / 2 steps (5,000: 94 s)."""
+    lines = ["import flyte", "", 'env = flyte.TaskEnvironment("gen")', "", "x = 0"]
+    lines += ["x = env.task(x)"] * count
+    return "\n".join(lines) + "\n"
+
+
+def test_a_name_rebound_thousands_of_times_stops_at_the_budget_and_the_run_goes_on(tmp_path, capsys, monkeypatch):
+    from astroid.nodes._base_nodes import LookupMixIn
+
+    from flyte_lint.model import resolver
+
+    lookups = []
+    real_lookup = LookupMixIn.lookup
+    monkeypatch.setattr(LookupMixIn, "lookup", lambda self, name: lookups.append(name) or real_lookup(self, name))
+    root = write_project(tmp_path / "p", {"gen.py": _rebound(5000), "bad.py": BAD})
+    with within(300):  # a hang guard, not a timing: without the budget this takes minutes
+        code, out, err = cli(capsys, root, "check", ".")
+    no_traceback(out, err)
+    assert code == 1 and err == ""
+    assert codes_and_lines(out) == [("FLY101", BAD_LINE), ("FLY001", 85)], out
+    assert ("gen.py:85:1: FLY001 analysis stopped: resolving names here needs more than 400,000 steps of flow "
+            "analysis ('x' is bound 5,001 times in one scope)") in out
+    # the budget bounds the work: astroid was asked about `x` until its steps ran out, then never again
+    assert lookups.count("x") == resolver.LOOKUP_BUDGET // 5001
+
+
+def test_the_lookup_budget_counts_a_step_per_binding_per_use_and_leaves_small_cases_alone(tmp_path):
+    # 40 uses of a name bound 41 times: 1,640 steps, a 250th of the budget. (The most any module of
+    # flyte-sdk's examples or unionai's v2 spends is about a thousand.)
+    from flyte_lint.model import resolver
+
+    result = lint_result(tmp_path, {"gen.py": _rebound(40), "bad.py": BAD})
+    spent = sorted(result.analysis.resolver._spent.values())
+    assert spent == [1, 40 * 41] and spent[-1] < resolver.LOOKUP_BUDGET // 200
+    assert not result.analysis.resolver.exhausted
+    assert [f.code for f in result.findings] == ["FLY101"]
 
 
 def _many_calls(count: int, style: str) -> str:

@@ -8,6 +8,7 @@ of analysed code. Whatever it cannot pin down resolves to UNKNOWN, and rules sta
 from __future__ import annotations
 
 import builtins
+from dataclasses import dataclass
 from pathlib import Path
 
 from astroid import nodes
@@ -69,6 +70,8 @@ class Resolver:
         self._modules: dict[int, Module] = {}
         self._globals: dict[tuple, Value] = {}
         self._module_values: dict[tuple[int, str], Value] = {}
+        self._spent: dict[int, int] = {}  # flow-analysis steps per module tree (see _afford)
+        self.exhausted: dict[int, Exhausted] = {}  # module trees whose budget ran out, by id
 
     # -- plumbing ------------------------------------------------------------------------------------
     def module_of(self, node: nodes.NodeNG) -> Module:
@@ -161,13 +164,16 @@ class Resolver:
             stmts = scope.locals.get(name)
             if stmts is not None and len(stmts) == 1:
                 return self.binding_value(stmts[0], name)
-        if not _bound_in_scopes(name, at):
+        bindings = _bindings_in_scopes(name, at)
+        if not bindings:
             # Not bound anywhere around it: a star import or a builtin. (Answering here also spares astroid
             # building its builtins module from live objects.)
             starred = self._star_lookup(at.root(), name)
             if not isinstance(starred, Unknown):
                 return starred
             return External(f"builtins.{name}") if name in _BUILTIN_NAMES else UNKNOWN
+        if not self._afford(name, at, bindings):
+            return UNKNOWN
         try:
             scope, stmts = at.lookup(name)
         except Exception:  # astroid lookup on odd trees  # pragma: no cover
@@ -181,6 +187,21 @@ class Resolver:
             starred = self._star_lookup(at.root(), name)
             return starred if not isinstance(starred, Unknown) else External(f"builtins.{name}")
         return _agree(self.binding_value(stmt, name) for stmt in stmts)
+
+    def _afford(self, name: str, at: nodes.NodeNG, bindings: int) -> bool:
+        """The guard against pathological inference: astroid's flow filtering costs a step per binding of
+        the name for each use, so a name rebound thousands of times in one scope (generated code) costs
+        millions. Each module has LOOKUP_BUDGET steps; past them its names resolve to UNKNOWN (which no rule
+        reports on) and the module is noted in ``exhausted`` for the engine to report."""
+        key = id(at.root())
+        if key in self.exhausted:
+            return False
+        spent = self._spent.get(key, 0) + bindings
+        self._spent[key] = spent
+        if spent <= LOOKUP_BUDGET:
+            return True
+        self.exhausted[key] = Exhausted(at.lineno or 1, name, bindings)
+        return False
 
     def binding_value(self, stmt: nodes.NodeNG, name: str) -> Value:
         if isinstance(stmt, nodes.AssignName):
@@ -461,14 +482,30 @@ def _passes_calls_through(decorator: Value) -> bool:
 
 _DEF_TYPES = frozenset({nodes.FunctionDef, nodes.AsyncFunctionDef})
 
+# Steps of astroid flow filtering one module may take (see Resolver._afford): about 3 s on a slow machine.
+# Real code spends a few thousand; a name bound 1,000 times at module level and used after each binding
+# spends 500,000.
+LOOKUP_BUDGET = 400_000
 
-def _bound_in_scopes(name: str, at: nodes.NodeNG) -> bool:
+
+@dataclass(frozen=True)
+class Exhausted:
+    """Where a module's lookup budget ran out."""
+
+    line: int
+    name: str
+    bindings: int
+
+
+def _bindings_in_scopes(name: str, at: nodes.NodeNG) -> int:
+    """How many times the innermost scope around ``at`` that binds ``name`` binds it (0: none does)."""
     scope = at.scope()
     while True:
-        if name in scope.locals:
-            return True
+        found = scope.locals.get(name)
+        if found:
+            return len(found)
         if isinstance(scope, nodes.Module) or scope.parent is None:
-            return False
+            return 0
         scope = scope.parent.scope()
 
 
