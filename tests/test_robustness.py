@@ -649,6 +649,41 @@ def test_the_lookup_budget_counts_a_step_per_binding_per_use_and_leaves_small_ca
     assert [f.code for f in result.findings] == ["FLY101"]
 
 
+def _workflow(body: list[str]) -> str:
+    head = ["import asyncio", "", "import flyte", "", 'env = flyte.TaskEnvironment("e")', "", "@env.task",
+            "async def t(x: int) -> int:", "    return x", "", "@env.task", "async def main(k: int) -> int:",
+            "    v = 0"]
+    return "\n".join(head + body + ["    return v", ""])
+
+
+@pytest.mark.parametrize("line, code", [("    c{i} = t({i})", "FLY103"), ("    g = flyte.map(t, [1, 2])", "FLY201")],
+                         ids=["unused-coroutines", "unconsumed-maps"])
+def test_thousands_of_findings_in_one_function_cost_linear_time(tmp_path, capsys, line, code):
+    # each finding used to walk the whole function (its name's reads) and split the whole file (its column)
+    root = write_project(tmp_path / "p", {"gen.py": _workflow([line.format(i=i) for i in range(5000)])})
+    with within(300):  # a hang guard, not a timing (these took 100 and 180 s)
+        status, out, err = cli(capsys, root, "check", "--select", code, "--statistics", ".")
+    assert status == 1 and f"5000\t{code}" in out, out
+
+
+def test_a_graph_with_quadratically_many_dependencies_is_refused_not_drawn(tmp_path, capsys):
+    # 5,000 optional calls in a row: each may feed every later one, 12.5 million edges (140 s, 1.2 GB of json)
+    body = [f"    if k > {i}:\n        v = await t(v)" for i in range(5000)]
+    root = write_project(tmp_path / "p", {"gen.py": _workflow(body), "small.py": _workflow(body[:300])})
+    with within(300):  # a hang guard, not a timing
+        code, out, err = cli(capsys, root, "graph", "gen.py", "--entry", "gen:main", "-o", tmp_path / "g.json")
+    assert code == 2 and out == "" and not (tmp_path / "g.json").exists()
+    assert err == ("flyte-lint: error: the graph of gen:main has more than 250,000 dependencies between its calls: "
+                   "optional calls in a row (under `if`, in loops) that may each feed every later one; nothing was written\n")
+    # below the bound the graph is drawn in full: 300 calls, each after all those before it
+    code, out, err = cli(capsys, root, "graph", "small.py", "--entry", "small:main", "-o", tmp_path / "s.json")
+    graph = json.loads((tmp_path / "s.json").read_text())
+    assert code == 0 and len(graph["nodes"]) == 301 and len(graph["edges"]) == 300 * 299 // 2
+    # the DAG notes, which compile each task, skip the body too large to draw and still check the rest
+    code, out, err = cli(capsys, root, "check", "--select", "FLY7,FLY1", ".")
+    assert code in (0, 1) and err == "", err
+
+
 def _many_calls(count: int, style: str) -> str:
     head = 'import asyncio\n\nimport flyte\n\nenv = flyte.TaskEnvironment("many")\n\n'
     if style == "await":

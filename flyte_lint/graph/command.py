@@ -11,7 +11,7 @@ from flyte_lint.config import Settings
 from flyte_lint.discovery import NOT_PYTHON, is_python_file
 from flyte_lint.engine import Options, run
 from flyte_lint.graph import diff as graph_diff
-from flyte_lint.graph.compiler import Compiler
+from flyte_lint.graph.compiler import Compiler, GraphTooLarge
 from flyte_lint.graph.entry import EntryError, candidates, entry_spec, find_entry
 from flyte_lint.graph.export import from_json, to_dot, to_graphml, to_json, to_mermaid
 from flyte_lint.graph.html import to_html
@@ -64,6 +64,10 @@ def graph_command(args, settings: Settings) -> int:
     protected = {m.path for m in analysis.project.loaded()} | {m.path for m in result.files}
     try:
         return _compile_and_emit(args, analysis, entry, protected)
+    except GraphTooLarge as exc:
+        print(f"flyte-lint: error: the graph of {args.entry} has {exc}: optional calls in a row (under `if`, "
+              "in loops) that may each feed every later one; nothing was written", file=sys.stderr)
+        return 2
     except Exception as exc:  # a bug must not surface as a traceback: name it, where it happened, and exit 2
         print(f"flyte-lint: internal error while compiling the graph of {args.entry}: {_describe(exc)}; "
               "please report it", file=sys.stderr)

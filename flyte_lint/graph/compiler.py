@@ -24,6 +24,18 @@ from flyte_lint.model.values import External, FunctionRef, LambdaRef, Unknown
 
 MAX_INLINE_DEPTH = 8
 MAX_LOOP_REPASS_DEPTH = 4
+# The most dependencies a graph may have. Real workflows have hundreds; 5,000 calls in a chain have 5,000.
+# But n optional calls in a row (`if c: v = await t(v)`) may each feed every later one: n**2 / 2 edges
+# (5,000 of them: 12.5 million edges and 140 s), which no reader or CI job can use.
+MAX_EDGES = 250_000
+
+
+class GraphTooLarge(Exception):
+    """The graph passed MAX_EDGES dependencies; compiling stops."""
+
+    def __init__(self, edges: int) -> None:
+        super().__init__(f"more than {MAX_EDGES:,} dependencies between its calls")
+        self.edges = edges
 CONSUMERS = {"builtins.list", "builtins.tuple", "builtins.set", "builtins.sorted", "builtins.sum", "builtins.dict",
              "builtins.frozenset", "builtins.min", "builtins.max", "builtins.any", "builtins.all"}
 STARTERS = {"asyncio.create_task", "asyncio.ensure_future", "asyncio.as_completed"}  # schedule their coroutines now
@@ -184,6 +196,12 @@ class Compiler:
         for source in sources:
             if source in self.graph and self.graph.nodes[source].get("parent") == self.graph.nodes[target].get("parent"):
                 self.graph.add_edge(source, target, kind="data")
+        self._check_size()
+
+    def _check_size(self) -> None:
+        edges = self.graph.number_of_edges()
+        if edges > MAX_EDGES:
+            raise GraphTooLarge(edges)
 
     def _start(self, frame: Frame, pending: Iterable[Pending], ctx: Context) -> tuple[frozenset[str], set[str]]:
         """Start pending invocations at this point of the body: each follows the current frontier, none
@@ -217,6 +235,7 @@ class Compiler:
         for before in frame.frontier:
             if before in self.graph and not self.graph.has_edge(before, node_id):
                 self.graph.add_edge(before, node_id, kind="order")
+        self._check_size()
         self.pred.setdefault(node_id, set()).update(frame.frontier)
         self.started_at.setdefault(node_id, len(self.started_at))
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from astroid import nodes
@@ -34,6 +36,12 @@ class Module:
         if self.is_package:
             return self.name
         return self.name.rpartition(".")[0]
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """The text's lines as Python counts them (\\r\\n, \\r or \\n; not str.splitlines, which also splits
+        at \\f and \\u2028), split once for every position computed in the file."""
+        return re.split(r"\r\n|\r|\n", self.text or "")
 
     @property
     def comments(self) -> Comments:

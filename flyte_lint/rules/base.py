@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import textwrap
 from dataclasses import dataclass, field
 from enum import Enum
@@ -60,7 +59,7 @@ def char_column(module: "Module", line: int, byte_col: int) -> int:
     """astroid columns count UTF-8 bytes; convert to characters."""
     if not module.text or byte_col <= 0:
         return max(byte_col, 0)
-    lines = re.split(r"\r\n|\r|\n", module.text)  # as Python counts lines (not str.splitlines)
+    lines = module.lines
     if not 0 < line <= len(lines):
         return byte_col
     text = lines[line - 1]

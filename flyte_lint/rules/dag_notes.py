@@ -15,12 +15,15 @@ def _compiled(analysis: Analysis):
     whole = analysis.unwrapped
     cached = getattr(whole, "_dag_notes_cache", None)
     if cached is None:
-        from flyte_lint.graph.compiler import Compiler
+        from flyte_lint.graph.compiler import Compiler, GraphTooLarge
 
         cached = []
         for task in whole.tasks:
             compiler = Compiler(whole)
-            graph = compiler.compile(task, expand=False)
+            try:
+                graph = compiler.compile(task, expand=False)
+            except GraphTooLarge:
+                continue  # no notes on a body too large to draw (graph says so when asked for it)
             cached.append((task, graph, compiler.call_of))
         whole._dag_notes_cache = cached
     return analysis.watch(cached)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import weakref
+
 from astroid import nodes
 
 from flyte_lint.model.analysis import walk
@@ -44,8 +46,23 @@ def assigned_name(parent: nodes.NodeNG, child: nodes.NodeNG) -> nodes.AssignName
 
 def name_loads(target: nodes.AssignName) -> list[nodes.Name]:
     """Every read of the name bound by ``target`` in its scope (nested functions included)."""
-    scope = target.scope()
-    return [n for n in walk(scope) if isinstance(n, nodes.Name) and n.name == target.name and n is not target]
+    return list(_loads_by_name(target.scope()).get(target.name, ()))
+
+
+# Each scope is walked once for all the names read in it: a walk per binding made a function with thousands
+# of `c = task(...)` lines quadratic (100 s for 5,000).
+_LOADS: "weakref.WeakKeyDictionary[nodes.NodeNG, dict[str, list[nodes.Name]]]" = weakref.WeakKeyDictionary()
+
+
+def _loads_by_name(scope: nodes.NodeNG) -> dict[str, list[nodes.Name]]:
+    found = _LOADS.get(scope)
+    if found is None:
+        found = {}
+        for node in walk(scope):
+            if type(node) is nodes.Name:
+                found.setdefault(node.name, []).append(node)
+        _LOADS[scope] = found
+    return found
 
 
 def is_discarded(node: nodes.NodeNG) -> bool:
