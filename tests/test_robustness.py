@@ -684,6 +684,23 @@ def test_a_graph_with_quadratically_many_dependencies_is_refused_not_drawn(tmp_p
     assert code in (0, 1) and err == "", err
 
 
+def test_environments_that_all_depend_on_one_another_report_every_short_cycle(tmp_path, capsys):
+    # 12 envs, each adding every other as a dependency: hundreds of millions of simple cycles (FLY402 enumerated
+    # them all and never finished). Every declaration closing a two-env cycle is still named: 66 of them.
+    envs = [f'e{i} = flyte.TaskEnvironment("e{i}")' for i in range(12)]
+    wiring = [f"e{i}.add_dependency(e{j})" for i in range(12) for j in range(12) if i != j]
+    ring = [f'r{i} = flyte.TaskEnvironment("r{i}", depends_on=[r{i - 1}])' for i in range(1, 200)]
+    files = {"dense.py": "\n".join(["import flyte", *envs, *wiring, ""]),
+             "ring.py": "\n".join(["import flyte", 'r0 = flyte.TaskEnvironment("r0")', *ring, "r0.add_dependency(r199)", ""])}
+    root = write_project(tmp_path / "p", files)
+    with within(300):  # a hang guard, not a timing
+        code, out, err = cli(capsys, root, "check", "--select", "FLY402", ".")
+    found = [line for line in out.splitlines() if ": FLY402 " in line]
+    assert code == 1 and len([f for f in found if f.startswith("dense.py")]) == 66, out
+    ring_found = [f for f in found if f.startswith("ring.py")]
+    assert len(ring_found) == 1 and ring_found[0].startswith("ring.py:202:19: FLY402"), ring_found  # the one 200-env cycle
+
+
 def _many_calls(count: int, style: str) -> str:
     head = 'import asyncio\n\nimport flyte\n\nenv = flyte.TaskEnvironment("many")\n\n'
     if style == "await":

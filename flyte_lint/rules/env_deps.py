@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING, Iterable
 
 from astroid import nodes
@@ -13,6 +14,27 @@ from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.entities import Env
 from flyte_lint.model.resolver import enclosing_function
 from flyte_lint.rules.base import Finding, Rule, register
+
+MAX_CYCLES = 5_000  # FLY402 looks at this many dependency cycles at most
+
+
+def bounded_cycles(graph: "nx.DiGraph") -> list[list]:
+    """Every simple cycle of ``graph``, or, when there are more than MAX_CYCLES (environments that all
+    depend on one another have factorially many: 12 of them, hundreds of millions), the shortest ones up to
+    MAX_CYCLES, so that each declaration closing a short cycle is still named."""
+    import networkx as nx
+
+    first = list(itertools.islice(nx.simple_cycles(graph), MAX_CYCLES + 1))
+    if len(first) <= MAX_CYCLES:
+        return first
+    found: list[list] = []
+    for length in range(1, graph.number_of_nodes() + 1):
+        for cycle in nx.simple_cycles(graph, length_bound=length):
+            if len(cycle) == length:
+                found.append(cycle)
+                if len(found) == MAX_CYCLES:
+                    return found
+    return found
 
 
 def env_variable(env: Env) -> str:
@@ -135,7 +157,7 @@ class EnvDependencyCycle(Rule):
 
         graph = certain_dependency_graph(analysis)
         reported: set[int] = set()
-        for cycle in sorted(nx.simple_cycles(graph), key=lambda c: sorted(e.label for e in c)):
+        for cycle in sorted(bounded_cycles(graph), key=lambda c: sorted(e.label for e in c)):
             edges = [(cycle[i], cycle[(i + 1) % len(cycle)]) for i in range(len(cycle))]
             closing = max(edges, key=lambda e: _position(graph.edges[e]["declared_at"], e[0]))
             declared = graph.edges[closing]["declared_at"]
