@@ -19,21 +19,31 @@ MAX_CYCLES = 5_000  # FLY402 looks at this many dependency cycles at most
 
 
 def bounded_cycles(graph: "nx.DiGraph") -> list[list]:
-    """Every simple cycle of ``graph``, or, when there are more than MAX_CYCLES (environments that all
-    depend on one another have factorially many: 12 of them, hundreds of millions), the shortest ones up to
-    MAX_CYCLES, so that each declaration closing a short cycle is still named."""
+    """Every simple cycle of ``graph``, strongly connected component by component; in a component with more
+    than MAX_CYCLES (environments that all depend on one another have factorially many: 12 of them, hundreds
+    of millions), the shortest ones up to MAX_CYCLES, so that each declaration closing a short cycle is
+    still named."""
     import networkx as nx
 
-    first = list(itertools.islice(nx.simple_cycles(graph), MAX_CYCLES + 1))
-    if len(first) <= MAX_CYCLES:
-        return first
     found: list[list] = []
-    for length in range(1, graph.number_of_nodes() + 1):
-        for cycle in nx.simple_cycles(graph, length_bound=length):
-            if len(cycle) == length:
-                found.append(cycle)
-                if len(found) == MAX_CYCLES:
-                    return found
+    for members in nx.strongly_connected_components(graph):
+        if len(members) == 1 and not any(graph.has_edge(m, m) for m in members):
+            continue
+        component = graph.subgraph(members)
+        first = list(itertools.islice(nx.simple_cycles(component), MAX_CYCLES + 1))
+        if len(first) <= MAX_CYCLES:
+            found.extend(first)
+            continue
+        shortest: list[list] = []
+        for length in range(1, len(members) + 1):
+            for cycle in nx.simple_cycles(component, length_bound=length):
+                if len(cycle) == length:  # (the shorter ones came in the rounds before)
+                    shortest.append(cycle)
+                    if len(shortest) == MAX_CYCLES:
+                        break
+            if len(shortest) == MAX_CYCLES:
+                break
+        found.extend(shortest)
     return found
 
 
