@@ -701,6 +701,15 @@ def test_environments_that_all_depend_on_one_another_report_every_short_cycle(tm
     assert len(ring_found) == 1 and ring_found[0].startswith("ring.py:202:19: FLY402"), ring_found  # the one 200-env cycle
 
 
+def test_three_thousand_envs_of_one_name_cost_linear_time(tmp_path, capsys):
+    # each env was compared with every earlier one of its name (branch by branch): 4.5 million pairs
+    root = write_project(tmp_path / "p", {"envs.py": "\n".join(
+        ["import flyte", *[f'env{i} = flyte.TaskEnvironment("same")' for i in range(3000)], ""])})
+    with within(300):  # a hang guard, not a timing
+        code, out, err = cli(capsys, root, "check", "--select", "FLY307", "--statistics", ".")
+    assert code == 1 and "2999\tFLY307" in out, out
+
+
 def _many_calls(count: int, style: str) -> str:
     head = 'import asyncio\n\nimport flyte\n\nenv = flyte.TaskEnvironment("many")\n\n'
     if style == "await":

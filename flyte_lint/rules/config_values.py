@@ -964,11 +964,11 @@ class DuplicateEnvName(Rule):
             if env.name is None or enclosing_function(env.node) is not None:
                 continue  # an env made in a function may never be built, or be built once per call
             key = (groups.get(env.module.path, env.module.path), env.name)
-            earlier = [e for e in first.get(key, []) if not (e.module is env.module and _exclusive(e.node, env.node))]
+            # (the first earlier env that may run with this one is enough: not every pair is compared)
+            other = next((e for e in first.get(key, []) if not (e.module is env.module and _exclusive(e.node, env.node))), None)
             first.setdefault(key, []).append(env)
-            if not earlier:
+            if other is None:
                 continue
-            other = earlier[0]
             where = f"line {other.node.lineno}" if other.module is env.module else f"{other.module.display_path}:{other.node.lineno}"
             same = "; for two envs in one file the SDK says it was \"imported twice under different module names\"" if other.module is env.module else ""
             yield self.finding(
