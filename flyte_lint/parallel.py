@@ -18,6 +18,9 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+BATCHES_PER_JOB = 4
+
+
 def _work(batch, codes, settings, options, base, roots, cwd):
     from flyte_lint.engine import Unit, analyse
     from flyte_lint.model.project import Project
@@ -34,13 +37,17 @@ def _work(batch, codes, settings, options, base, roots, cwd):
 
 
 def run_parallel(work, rules, settings, options, base, jobs, roots, cwd, progress=None):
-    """Balance the units over ``jobs`` workers (largest first), run them, and rebuild the results."""
+    """Balance the units over a few batches per worker (largest first), run them on ``jobs`` workers, and
+    rebuild the results."""
     from flyte_lint.engine import UnitResult
 
     jobs = min(jobs, len(work))
-    batches = [[] for _ in range(jobs)]
-    sizes = [0] * jobs
-    for unit in work:  # largest first, onto the least loaded worker
+    # A few batches per worker: each is analysed as one unit (one model, one pass of the rules), and the
+    # pool hands the next batch to whichever worker is free, so the progress line moves as batches finish.
+    count = min(len(work), jobs * BATCHES_PER_JOB)
+    batches = [[] for _ in range(count)]
+    sizes = [0] * count
+    for unit in work:  # largest first, onto the least loaded batch
         i = sizes.index(min(sizes))
         batches[i].append(unit)
         sizes[i] += len(unit.analysed)

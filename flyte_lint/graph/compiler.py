@@ -63,6 +63,7 @@ class Compiler:
         self._stack: list[Task] = []
         self.call_of: dict[str, nodes.Call] = {}  # node id -> the call expression that makes it
         self._expanded: set[str] = set()
+        self.edges = 0  # edges added so far (see MAX_EDGES)
 
     # -- entry ---------------------------------------------------------------------------------------
     def compile(self, entry: Task, expand: bool = True) -> nx.DiGraph:
@@ -195,13 +196,15 @@ class Compiler:
     def _data_edges(self, sources: Iterable[str], target: str) -> None:
         for source in sources:
             if source in self.graph and self.graph.nodes[source].get("parent") == self.graph.nodes[target].get("parent"):
+                self._count_edge(source, target)
                 self.graph.add_edge(source, target, kind="data")
-        self._check_size()
 
-    def _check_size(self) -> None:
-        edges = self.graph.number_of_edges()
-        if edges > MAX_EDGES:
-            raise GraphTooLarge(edges)
+    def _count_edge(self, source: str, target: str) -> None:
+        """Count a new edge (networkx's number_of_edges() sums every degree: quadratic if asked each time)."""
+        if not self.graph.has_edge(source, target):
+            self.edges += 1
+            if self.edges > MAX_EDGES:
+                raise GraphTooLarge(self.edges)
 
     def _start(self, frame: Frame, pending: Iterable[Pending], ctx: Context) -> tuple[frozenset[str], set[str]]:
         """Start pending invocations at this point of the body: each follows the current frontier, none
@@ -234,8 +237,8 @@ class Compiler:
     def _order_edges(self, frame: Frame, node_id: str) -> None:
         for before in frame.frontier:
             if before in self.graph and not self.graph.has_edge(before, node_id):
+                self._count_edge(before, node_id)
                 self.graph.add_edge(before, node_id, kind="order")
-        self._check_size()
         self.pred.setdefault(node_id, set()).update(frame.frontier)
         self.started_at.setdefault(node_id, len(self.started_at))
 
