@@ -11,8 +11,9 @@ from flyte_lint.rules.base import Finding, Rule, register
 class SyntaxErrorRule(Rule):
     code = "FLY001"
     symbol = "syntax-error"
-    summary = ("Reports a file that cannot be read, decoded or parsed as Python (or is too deeply nested to "
-               "analyse), and a file named on the command line that is not Python.")
+    summary = ("Reports a file that cannot be read, decoded or parsed as Python, is too deeply nested to "
+               "analyse, or whose name resolution stopped at its budget (generated code rebinding one name "
+               "thousands of times), and a file named on the command line that is not Python.")
     rationale = "Python (and so `flyte run` / `flyte deploy`) cannot import the file. flyte-lint reports it and checks the rest of the project."
     bad = """
         import flyte
