@@ -50,7 +50,7 @@ def walk(tree: nodes.NodeNG):
     """Every node below ``tree`` (itself included), depth first in source order, without recursion.
     (astroid's ``get_children`` order, read straight from the node fields: much faster than its generators.)"""
     stack = [tree]
-    pop, push = stack.pop, stack.append
+    pop = stack.pop
     node_type = nodes.NodeNG
     while stack:
         node = pop()
@@ -254,10 +254,17 @@ class Analysis:
                     graph.add_edge(env, dep, declared_at=node)
         return graph
 
+    @cached_property
+    def has_dependencies(self) -> bool:
+        """Whether any environment declares a dependency (``depends_on``, ``add_dependency``, a clone's)."""
+        return any(env.dependencies or env.dependencies_unknown or env.parent is not None for env in self.envs)
+
     def depends_on(self, env: Env, other: Env) -> bool:
         """``other`` is ``env`` itself or in its transitive depends_on."""
         if env is other:
             return True
+        if not self.has_dependencies:
+            return False  # (most projects: no graph to build, and networkx need not even be imported)
         import networkx as nx
 
         graph = self.dependency_graph

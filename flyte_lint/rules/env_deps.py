@@ -163,8 +163,8 @@ class EnvDependencyCycle(Rule):
     runtime_effect = "RecursionError"
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
-        import networkx as nx
-
+        if not analysis.has_dependencies:
+            return  # no dependency, no cycle (and no networkx to import)
         graph = certain_dependency_graph(analysis)
         reported: set[int] = set()
         for cycle in sorted(bounded_cycles(graph), key=lambda c: sorted(e.label for e in c)):

@@ -20,7 +20,7 @@ from typing import Iterable
 from astroid import nodes
 
 from flyte_lint.model.analysis import Analysis, ResolvedCall
-from flyte_lint.model.entities import CallSite, Task
+from flyte_lint.model.entities import Task
 from flyte_lint.model.resolver import FUNCTION_NODES
 from flyte_lint.model.values import External, FunctionRef, Method, RemoteTaskRef, TaskRef
 from flyte_lint.rules.base import Edit, Finding, Fix, Rule, register, source_of
