@@ -581,6 +581,61 @@ def test_html_draws_no_edge_behind_a_node(work, capsys, name):
 
 
 
+GROUPS_WORKFLOW = """
+import asyncio
+
+import flyte
+
+env = flyte.TaskEnvironment("groups")
+
+
+@env.task
+async def prepare() -> int:
+    return 1
+
+
+@env.task
+async def train(x: int) -> int:
+    return x + 1
+
+
+@env.task
+async def evaluate(x: int) -> float:
+    return x / 2
+
+
+@env.task
+async def main() -> float:
+    x = await prepare()
+    with flyte.group("training"):
+        a, b = await asyncio.gather(train(x), train(x + 1))
+    side = await prepare()
+    with flyte.group("evaluation <&>"):
+        s = await evaluate(a)
+        t = await evaluate(b)
+    return s + t + side
+"""
+
+
+def test_html_draws_each_flyte_group_as_a_box_around_its_nodes_and_no_others(work, capsys):
+    (work / "groups.py").write_text(GROUPS_WORKFLOW)
+    code, _, err = graph_cli(capsys, "groups.py", "--entry", "groups:main", "--format", "html", "-o", "g.html", "--no-notes")
+    assert code == 0, err
+    page = (work / "g.html").read_text()
+    nodes = {html.unescape(n): (float(x), float(y)) for n, x, y in
+             re.findall(r'data-id="([^"]*)" transform="translate\(([-\d.]+),([-\d.]+)\)"', page)}
+    groups = {n: a.get("group") for n, a in page_data(page).items()}
+    boxes = re.findall(r'<g class="group"><rect x="([-\d.]+)" y="([-\d.]+)" width="([\d.]+)" height="([\d.]+)" '
+                       r'rx="10"/><text [^>]*>([^<]*)</text></g>', page)
+    assert sorted(html.unescape(b[4]) for b in boxes) == ["evaluation <&>", "training"]
+    for x, y, w, h, name in boxes:
+        x, y, w, h = map(float, (x, y, w, h))
+        inside = {n for n, (nx_, ny) in nodes.items() if x < nx_ + NODE_W / 2 < x + w and y < ny + NODE_H / 2 < y + h}
+        assert inside == {n for n, g in groups.items() if g == html.unescape(name)}, (name, inside)
+        assert len(inside) == 2
+    assert page.index('class="group"') < page.index('class="node')  # drawn first: behind the nodes and edges
+
+
 # PNG reading without Pillow: 8-bit RGB(A), non-interlaced, which is what Chromium writes.
 def read_png(path: Path) -> tuple[int, int, list[bytes], int]:
     data = path.read_bytes()

@@ -11,6 +11,7 @@ import networkx as nx
 from flyte_lint.graph.export import label
 
 NODE_W, NODE_H, GAP_X, GAP_Y = 190, 46, 40, 70
+GROUP_PAD, GROUP_LABEL = 12, 16  # a group's box: its margin around the nodes, and room for its name
 COLOURS = {"task": "#dbe9ff", "map": "#e4dbff", "remote": "#dff5e3", "trace": "#fdf0d5", "unknown": "#ffd9d9"}
 
 
@@ -34,12 +35,37 @@ def layout(graph: nx.DiGraph) -> dict[str, tuple[float, float]]:
     by_layer: dict[int, list[str]] = {}
     for node, layer in layers.items():
         by_layer.setdefault(layer, []).append(node)
+    # Each flyte.group gets a band of columns of its own (ungrouped nodes first, then the groups by name), as
+    # wide as its widest layer, so that the box drawn around a group holds its nodes and no others.
+    bands = sorted({graph.nodes[n].get("group") for n in graph.nodes}, key=lambda g: (g is not None, g or ""))
+    width = {band: 0 for band in bands}
+    for members in by_layer.values():
+        for band in bands:
+            width[band] = max(width[band], sum(1 for n in members if graph.nodes[n].get("group") == band))
+    start, column = {}, 0
+    for band in bands:
+        start[band], column = column, column + width[band]
     positions = {}
     for layer, members in by_layer.items():
         members.sort(key=lambda n: (str(graph.nodes[n].get("file")), graph.nodes[n].get("line") or 0, n))
-        for index, node in enumerate(members):
+        used = {band: 0 for band in bands}
+        for node in members:
+            band = graph.nodes[node].get("group")
+            index = start[band] + used[band]
+            used[band] += 1
             positions[node] = (index * (NODE_W + GAP_X) + GAP_X, layer * (NODE_H + GAP_Y) + GAP_Y)
     return positions
+
+
+def group_boxes(graph: nx.DiGraph, positions: dict[str, tuple[float, float]]) -> list[tuple[str, float, float, float, float]]:
+    """(group, x, y, width, height) of a box around each flyte.group's nodes, its name above them."""
+    boxes = []
+    for group in sorted({a.get("group") for _, a in graph.nodes(data=True)} - {None}):
+        points = [positions[n] for n, a in graph.nodes(data=True) if a.get("group") == group]
+        x0, y0 = min(x for x, _ in points) - GROUP_PAD, min(y for _, y in points) - GROUP_PAD - GROUP_LABEL
+        x1, y1 = max(x for x, _ in points) + NODE_W + GROUP_PAD, max(y for _, y in points) + NODE_H + GROUP_PAD
+        boxes.append((group, x0, y0, x1 - x0, y1 - y0))
+    return boxes
 
 
 def to_html(graph: nx.DiGraph) -> str:
@@ -47,6 +73,9 @@ def to_html(graph: nx.DiGraph) -> str:
     width = max((x for x, _ in positions.values()), default=0) + NODE_W + 2 * GAP_X
     height = max((y for _, y in positions.values()), default=0) + NODE_H + 2 * GAP_Y
     parts = []
+    for group, x, y, w, h in group_boxes(graph, positions):
+        parts.append(f'<g class="group"><rect x="{x}" y="{y}" width="{w}" height="{h}" rx="10"/>'
+                     f'<text x="{x + 10}" y="{y + 15}">{html.escape(_clip(group, 40))}</text></g>')
     for node, attrs in graph.nodes(data=True):
         parent = attrs.get("parent")
         if parent in positions:
@@ -119,6 +148,8 @@ TEMPLATE = """<!DOCTYPE html>
  .edge {{ fill:none; stroke:#345; stroke-width:1.4; }}
  .edge.order {{ stroke-dasharray:4 3; stroke:#89a; }}
  .nest {{ fill:none; stroke:#bbc; stroke-width:1; stroke-dasharray:2 3; }}
+ .group rect {{ fill:#f1f3f7; stroke:#c5ccd8; stroke-width:1; }}
+ .group text {{ font-size:11px; fill:#567; font-style:italic; }}
 </style></head>
 <body>
 <div id="canvas"><svg id="svg" width="100%" height="100%" xmlns="http://www.w3.org/2000/svg">
