@@ -939,6 +939,30 @@ def test_entry_parameters_take_their_defaults_or_the_inputs_given():
     assert r.ran("demo.leaf") == 5 and graph.nodes["main/leaf"]["count"] == 5 and graph.graph["inputs"] == {"n": 5}
 
 
+def test_a_loop_leaves_the_values_it_does_not_assign_static():
+    # `n` keeps its default after the first loop, so the map and the gather over range(n) that follow have a
+    # static count (they were dynamic: every variable lost its value at the end of any loop)
+    graph, r = run_both(
+        """
+        @env.task
+        async def leaf(i: int) -> int:
+            return i
+
+        @env.task
+        async def main(n: int = 3) -> int:
+            total = 0
+            for i in range(n):
+                total += await leaf(i)
+            async for v in flyte.map.aio(leaf, range(n)):
+                total += v
+            return total + sum(await asyncio.gather(*(leaf(i) for i in range(n))))
+        """,
+    )
+    assert r.output == 9 and r.ran("demo.leaf") == 9 and graph.graph["static"]
+    counts = sorted((graph.nodes[n]["kind"], graph.nodes[n]["count"]) for n in graph if n != "main")
+    assert counts == [("map", 3), ("task", 3), ("task", 3)]
+
+
 def test_entry_parameters_are_run_inputs_when_defaults_are_not_assumed():
     graph, r = run_both(
         """

@@ -469,7 +469,8 @@ class Compiler:
             else:  # every iteration returns or raises
                 frame.vars, frame.frontier = before, before_frontier
             for name, flow in before.items():
-                if name in frame.vars:
+                # (a name the body leaves alone keeps its value: `range(n)` after a loop still has n's default)
+                if name in frame.vars and frame.vars[name] is not flow:
                     frame.vars[name] = frame.vars[name] | flow.without_pending()
         frame.loop_exits = outer_exits
 
