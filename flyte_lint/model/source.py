@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import gc
 import io
+import sys
 import tokenize
 from dataclasses import dataclass, field
 
@@ -19,6 +20,7 @@ from astroid.rebuilder import TreeRebuilder
 # The manager is only handed to the rebuilder; it is never bootstrapped (no builtins module is built from
 # live objects) and nothing is ever imported through it.
 _MANAGER = AstroidManager()
+GRAMMAR = f"{sys.version_info.major}.{sys.version_info.minor}"
 
 
 class ParseFailure(Exception):
@@ -97,7 +99,9 @@ def parse_indexed(text: str, modname: str, path: str) -> tuple[nodes.Module, lis
         builder = _IndexingRebuilder(_MANAGER)
         module = builder.visit_module(tree, modname, path, path.endswith("__init__.py"))
     except SyntaxError as err:
-        raise ParseFailure(f"syntax error: {err.msg}", err.lineno or 1, err.offset or 1) from None
+        # The grammar is the running interpreter's: syntax newer than it (`type X = ...` before 3.12) is an
+        # error here, so the message says which grammar read the file.
+        raise ParseFailure(f"syntax error: {err.msg} (read as Python {GRAMMAR})", err.lineno or 1, err.offset or 1) from None
     except RecursionError:
         depth, line, column = _deepest(tree) if tree is not None else (0, 1, 1)
         where = f": {depth} levels of nesting" if depth else ""

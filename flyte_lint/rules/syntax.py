@@ -25,7 +25,9 @@ class SyntaxErrorRule(Rule):
 
         env = flyte.TaskEnvironment("demo")
     """
-    fix = "Fix the syntax error (the message gives the reason and position)."
+    fix = ("Fix the syntax error (the message gives the reason and position). Files are read with the grammar "
+           "of the Python flyte-lint runs under: run it with your project's Python version, or newer syntax "
+           "(`type X = ...`, nested quotes in f-strings) reads as an error.")
 
     def check(self, analysis) -> Iterable[Finding]:
         return ()
