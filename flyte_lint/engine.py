@@ -532,23 +532,22 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def _syntax_finding(module: Module) -> Finding:
+def _fly001(module: Module, line: int, column: int, message: str) -> Finding:
     rule = REGISTRY["FLY001"]
+    return Finding(code=rule.code, symbol=rule.symbol, severity=rule.severity, message=message, path=module.display_path,
+                   line=line, column=column, end_line=line, end_column=column, module=module)
+
+
+def _syntax_finding(module: Module) -> Finding:
     failure = module.failure
-    return Finding(
-        code=rule.code, symbol=rule.symbol, severity=rule.severity, message=f"cannot analyse this file: {failure.reason}",
-        path=module.display_path, line=failure.line, column=failure.column, end_line=failure.line,
-        end_column=failure.column, module=module,
-    )
+    return _fly001(module, failure.line, failure.column, f"cannot analyse this file: {failure.reason}")
 
 
 def _budget_finding(module: Module, where) -> Finding:
-    rule = REGISTRY["FLY001"]
-    message = (f"analysis stopped: resolving names here needs more than {LOOKUP_BUDGET:,} steps of flow analysis "
-               f"('{where.name}' is bound {where.bindings:,} times in one scope); from here on its names are unknown "
-               f"and findings in this file may be missing")
-    return Finding(code=rule.code, symbol=rule.symbol, severity=rule.severity, message=message,
-                   path=module.display_path, line=where.line, column=1, end_line=where.line, end_column=1, module=module)
+    return _fly001(module, where.line, 1,
+                   f"analysis stopped: resolving names here needs more than {LOOKUP_BUDGET:,} steps of flow analysis "
+                   f"('{where.name}' is bound {where.bindings:,} times in one scope); from here on its names are "
+                   f"unknown and findings in this file may be missing")
 
 
 def _per_file_ignored(finding: Finding, settings: Settings, base: Path) -> bool:
