@@ -50,21 +50,16 @@ class _Watched:
         # its loops are closed while the exception unwinds, before the runner can read where it was.
         view = self._view
         outer = view.current
-        if view.skipped:
-            for item in self._items:
-                module = module_of(item)
-                if module is None or module.path not in view.skipped:
-                    view.current = item
-                    yield item
-        else:
-            for item in self._items:  # the usual case: only note the item, find its module on failure
-                view.current = item
-                yield item
+        for item in self._kept():  # only the item is noted: its module is looked up on failure
+            view.current = item
+            yield item
         view.current = outer
 
     def _kept(self) -> Iterator:
         skipped = self._view.skipped
-        return (i for i in self._items if not skipped or (m := module_of(i)) is None or m.path not in skipped)
+        if not skipped:  # the usual case
+            return iter(self._items)
+        return (i for i in self._items if (m := module_of(i)) is None or m.path not in skipped)
 
     def __len__(self) -> int:
         return sum(1 for _ in self._kept())
