@@ -176,7 +176,10 @@ class EnvDependencyCycle(Rule):
             reported.add(id(declared))
             start = cycle.index(closing[1])
             order = cycle[start:] + cycle[:start]
-            path = " -> ".join(f"'{e.label}'" for e in order + [order[0]])
+            shown = [f"'{e.label}'" for e in order + [order[0]]]
+            if len(shown) > 10:  # a long ring: its ends name the closing dependency, the middle is counted
+                shown = shown[:4] + [f"... ({len(shown) - 7} more) ..."] + shown[-3:]
+            path = " -> ".join(shown)
             module = analysis.resolver.module_of(declared)
             if len(cycle) == 1:
                 message = (
