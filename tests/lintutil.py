@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 import textwrap
 from pathlib import Path
 
+from flyte_lint.cli import main
 from flyte_lint.config import Settings
 from flyte_lint.engine import Options, RunResult, run
 
@@ -120,3 +122,15 @@ def codes(tmp_path: Path, files: dict[str, str] | str, select: list[str] | None 
 
 def messages(tmp_path: Path, files: dict[str, str] | str, select: list[str] | None = None) -> list[str]:
     return [f"{f.code} {f.message}" for f in lint_result(tmp_path, files, select).findings]
+
+
+def run_cli(args: list[str], cwd: Path, capsys) -> tuple[int, str, str]:
+    """``flyte-lint ARGS`` in this process, from ``cwd``: (exit code, stdout, stderr)."""
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        code = main(args)
+    finally:
+        os.chdir(old)
+    out = capsys.readouterr()
+    return code, out.out, out.err

@@ -31,23 +31,9 @@ from flyte_lint.config import Settings
 from flyte_lint.discovery import discover
 from flyte_lint.engine import Options, run
 from flyte_lint.rules import REGISTRY, Rule
-from lintutil import lint_result, write_project
+from lintutil import AWAIT_SYNC_BAD as BAD, AWAIT_SYNC_GOOD as FIXED, lint_result, run_cli, write_project
 
-BAD = """\
-import flyte
-
-env = flyte.TaskEnvironment("demo")
-
-@env.task
-def square(x: int) -> int:
-    return x * x
-
-@env.task
-async def main(x: int) -> int:
-    return await square(x)
-"""
 BAD_LINE = 11  # `return await square(x)`: FLY101, fixable (`.aio`)
-FIXED = BAD.replace("await square(x)", "await square.aio(x)")
 SLOW = os.environ.get("FLYTE_LINT_SLOW") == "1"
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
@@ -58,14 +44,7 @@ def cli(capsys, cwd: Path, *args) -> tuple[int, str, str]:
     args = [str(a) for a in args]
     if args and args[0] == "check":
         args[1:1] = ["--no-cache", "-j", "1"]
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
-        code = main(args)
-    finally:
-        os.chdir(old)
-    out = capsys.readouterr()
-    return code, out.out, out.err
+    return run_cli(args, cwd, capsys)
 
 
 def no_traceback(*texts: str) -> None:
