@@ -691,6 +691,29 @@ def test_three_thousand_envs_of_one_name_cost_linear_time(tmp_path, capsys):
     assert code == 1 and "2999\tFLY307" in out, out
 
 
+def test_the_dag_notes_of_thousands_of_tasks_cost_linear_work(tmp_path, capsys, monkeypatch):
+    # FLY7xx compile each task body: each compilation indexed every call site of the project anew and ran
+    # on a thread of its own (500 files of 6 tasks took 5 s more than the rest of the check)
+    import threading
+    from functools import cached_property
+
+    from flyte_lint.graph.compiler import DEEP_STACK_THREAD
+    from flyte_lint.model.analysis import Analysis
+
+    built, started = [], []
+    index = Analysis.site_of_call
+    monkeypatch.setattr(Analysis, "site_of_call", cached_property(lambda self: built.append(1) or index.func(self)))
+    Analysis.site_of_call.__set_name__(Analysis, "site_of_call")
+    start = threading.Thread.start
+    monkeypatch.setattr(threading.Thread, "start", lambda self: started.append(self.name) or start(self))
+    tasks = [f"@env.task\nasync def t{i}(x: int) -> int:\n    return await t{i + 1}(x)\n" for i in range(400)]
+    tasks.append("@env.task\nasync def t400(x: int) -> int:\n    return x\n")
+    root = write_project(tmp_path / "p", {"chain.py": 'import flyte\n\nenv = flyte.TaskEnvironment("chain")\n\n' + "\n".join(tasks)})
+    code, out, err = cli(capsys, root, "check", "--select", "FLY7", "--statistics", ".")
+    assert code == 0 and err == "", (out, err)
+    assert len(built) == 1 and started.count(DEEP_STACK_THREAD) == 1, (len(built), started)
+
+
 def _many_calls(count: int, style: str) -> str:
     head = 'import asyncio\n\nimport flyte\n\nenv = flyte.TaskEnvironment("many")\n\n'
     if style == "await":

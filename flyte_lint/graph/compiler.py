@@ -54,7 +54,7 @@ class Compiler:
         self.assumed_inputs: dict[str, Any] = {}
         self.analysis = analysis
         self.resolver = analysis.resolver
-        self.sites: dict[int, CallSite] = {id(s.node): s for s in analysis.call_sites}
+        self.sites: dict[int, CallSite] = analysis.unwrapped.site_of_call
         self.graph = nx.DiGraph()
         self.pred: dict[str, set[str]] = {}
         self.started_at: dict[str, int] = {}  # order in which nodes first started
@@ -915,10 +915,17 @@ def _env_facts(task: Task) -> dict:
     return facts
 
 
+DEEP_STACK_THREAD = "flyte-lint-graph"
+
+
 def _with_deep_stack(work):
+    """``work()`` on a thread with a large stack (directly when already on one: a caller compiling many
+    bodies, as the FLY7xx notes do, pays for one thread, not one per body)."""
     import sys
     import threading
 
+    if threading.current_thread().name == DEEP_STACK_THREAD:
+        return work()
     result: dict[str, Any] = {}
 
     def target() -> None:
@@ -932,7 +939,7 @@ def _with_deep_stack(work):
     try:
         threading.stack_size(512 * 1024 * 1024)
         sys.setrecursionlimit(max(old_limit, 60_000))
-        thread = threading.Thread(target=target, name="flyte-lint-graph")
+        thread = threading.Thread(target=target, name=DEEP_STACK_THREAD)
         thread.start()
         thread.join()
     except (ValueError, RuntimeError):  # a platform that refuses big thread stacks: compile here

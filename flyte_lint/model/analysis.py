@@ -190,6 +190,11 @@ class Analysis:
         return [call for _, call in sorted((self._call_order[id(c)], c) for p in paths for c in index.get(p, ()))]
 
     @cached_property
+    def site_of_call(self) -> dict[int, CallSite]:
+        """The call site made by each call expression, by ``id`` of the call node."""
+        return {id(site.node): site for site in self.call_sites}
+
+    @cached_property
     def _calls_by_path(self) -> dict[str, list[ResolvedCall]]:
         index: dict[str, list[ResolvedCall]] = {}
         for call in self.calls:

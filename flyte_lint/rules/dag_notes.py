@@ -15,17 +15,20 @@ def _compiled(analysis: Analysis):
     whole = analysis.unwrapped
     cached = getattr(whole, "_dag_notes_cache", None)
     if cached is None:
-        from flyte_lint.graph.compiler import Compiler, GraphTooLarge
+        from flyte_lint.graph.compiler import Compiler, GraphTooLarge, _with_deep_stack
 
-        cached = []
-        for task in whole.tasks:
-            compiler = Compiler(whole)
-            try:
-                graph = compiler.compile(task, expand=False)
-            except GraphTooLarge:
-                continue  # no notes on a body too large to draw (graph says so when asked for it)
-            cached.append((task, graph, compiler.call_of))
-        whole._dag_notes_cache = cached
+        def compile_all() -> list:
+            compiled = []
+            for task in whole.tasks:
+                compiler = Compiler(whole)
+                try:
+                    graph = compiler.compile(task, expand=False)
+                except GraphTooLarge:
+                    continue  # no notes on a body too large to draw (graph says so when asked for it)
+                compiled.append((task, graph, compiler.call_of))
+            return compiled
+
+        cached = whole._dag_notes_cache = _with_deep_stack(compile_all)
     return analysis.watch(cached)
 
 
