@@ -4,9 +4,11 @@ It holds, per linted file, the findings of the last run and a signature of the f
 and content hashes of every file connected to it by imports (either way) or by its package tree. Whatever the
 analysis of a file can consult lies in its component (what it imports, who calls into it, the deploy scripts
 that add env dependencies, the envs it could clash with), so a file's findings are reused only while that
-signature matches, and a stale entry can never hide or invent a finding. The cache is keyed by the flyte-lint version, the SDK table and the
-settings; a corrupt, truncated or foreign cache is ignored and rebuilt, and writes are atomic, so concurrent
-runs cannot corrupt it.
+signature matches, and a stale entry can never hide or invent a finding. It also holds what the byte scan
+learnt of each file (see index.FileMemo), by the file's stat, so that a warm run reads no file whose stat
+is unchanged. The cache is keyed by the flyte-lint version, the SDK table and the settings; a corrupt,
+truncated or foreign cache is ignored and rebuilt, and writes are atomic, so concurrent runs cannot corrupt
+it. A run that learnt nothing new does not write it.
 """
 
 from __future__ import annotations
@@ -20,14 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flyte_lint import __version__
+from flyte_lint.index import FileMemo
 from flyte_lint.rules.base import Edit, Finding, Fix, Severity
 
 CACHE_DIR = ".flyte-lint-cache"
 FORMAT = 1
-
-
-def content_hash(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def finding_to_dict(f: Finding) -> dict:
@@ -60,6 +59,8 @@ class CacheStore:
     key: str
     entries: dict[str, Entry] = field(default_factory=dict)
     imports: dict[str, list[str]] = field(default_factory=dict)  # content hash -> raw imported names
+    memo: FileMemo = field(default_factory=FileMemo)  # the byte scan's facts by stat
+    changed: bool = True  # whether save() has anything to write (a new store always has)
 
     @property
     def file(self) -> Path:
@@ -74,11 +75,18 @@ class CacheStore:
                 return store
             store.entries = {p: Entry(**e) for p, e in data["entries"].items()}
             store.imports = {h: list(v) for h, v in data.get("imports", {}).items()}
+            records = data.get("files", {})
+            store.memo = FileMemo(records if isinstance(records, dict) else {})  # (each record checked when used)
+            store.changed = False
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
-            store.entries, store.imports = {}, {}  # corrupt, truncated or foreign: rebuilt
+            store.entries, store.imports, store.memo = {}, {}, FileMemo()  # corrupt, truncated or foreign: rebuilt
         return store
 
     def save(self) -> None:
+        if self.changed or self.memo.changed:
+            self._write()
+
+    def _write(self) -> None:
         if os.path.islink(self.directory) or (self.directory.exists() and not self.directory.is_dir()):
             return  # never write through a link the checked-out tree contains
         try:
@@ -87,7 +95,8 @@ class CacheStore:
             if not ignore.exists():
                 ignore.write_text("# Created by flyte-lint automatically.\n*\n", encoding="utf-8")
             payload = {"format": FORMAT, "key": self.key, "version": __version__,
-                       "entries": {p: e.__dict__ for p, e in sorted(self.entries.items())}, "imports": self.imports}
+                       "entries": {p: e.__dict__ for p, e in sorted(self.entries.items())}, "imports": self.imports,
+                       "files": self.memo.records}
             fd, tmp = tempfile.mkstemp(prefix=".results-", suffix=".tmp", dir=self.directory)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(payload, handle, separators=(",", ":"))

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from flyte_lint.config import Settings, matches
 from flyte_lint.discovery import NOT_PYTHON, discover, is_excluded
+from flyte_lint.index import components, component_signature, index_files, relevant_files
 from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.project import Module, Project, display
 from flyte_lint.model.resolver import LOOKUP_BUDGET
@@ -57,235 +58,6 @@ def enabled_rules(settings: Settings, options: Options) -> list[Rule]:
         if on and not matches(code, rule.symbol, ignore):
             chosen.append(rule)
     return chosen
-
-
-def mentions_flyte(data: bytes) -> bool:
-    return b"flyte" in data
-
-
-# Files whose content can change the env dependency graph of modules that never import them.
-DEPENDENCY_DECLARATION = b"add_dependency"
-
-
-def raw_imports(data: bytes) -> list[str]:
-    """Every module an import statement may bind: ``.pkg``, ``.pkg.name`` (a submodule or not), ``a.b``.
-    A byte-level scan (``bytes.find``), no regular expression over the whole file."""
-    found: list[str] = []
-    position = data.find(b"import")
-    while position != -1:
-        start = data.rfind(b"\n", 0, position) + 1
-        end = data.find(b"\n", position)
-        end = len(data) if end == -1 else end
-        line = data[start:end].strip()
-        if line.startswith(b"from ") or line.startswith(b"from\t"):
-            head, sep, names = line[4:].partition(b" import")
-            if sep:
-                if names.lstrip().startswith(b"(") and b")" not in names:
-                    close = data.find(b")", end)
-                    names = names + data[end:close if close != -1 else len(data)]
-                    end = close if close != -1 else len(data)
-                _from_names(head.strip(), names, found)
-        elif line.startswith(b"import ") or line.startswith(b"import\t"):
-            for part in line[6:].split(b"#")[0].split(b";")[0].split(b","):
-                name = part.strip().split()[0] if part.strip() else b""
-                if name:
-                    found.append(name.decode("ascii", "ignore"))
-        position = data.find(b"import", max(end, position + 6))
-    return found
-
-
-def _from_names(head: bytes, names: bytes, found: list[str]) -> None:
-    base = head.decode("ascii", "ignore")
-    if not base or not all(c.isalnum() or c in "._" for c in base):
-        return
-    found.append(base)
-    names = names.split(b"#")[0] if b"(" not in names else re.sub(rb"#[^\n]*", b"", names)
-    cleaned = names.replace(b"(", b" ").replace(b")", b" ").replace(b"\\", b" ").replace(b"\n", b" ")
-    for part in cleaned.split(b","):
-        name = part.strip().split()[0].decode("ascii", "ignore") if part.strip() else ""
-        if name and name != "*" and name.isidentifier():
-            found.append(f"{base}.{name}" if not base.endswith(".") else f"{base}{name}")
-
-
-@dataclass
-class Indexed:
-    """What one byte scan of a file tells: its content hash, whether it mentions flyte, what it imports."""
-
-    path: Path
-    digest: str | None  # None when the file cannot be read (or was never needed)
-    mentions: bool
-    imports: list[Path] = field(default_factory=list)  # project files it imports (packages on the way too)
-    declares_dependencies: bool = False
-
-
-def index_files(project: Project, candidates: list[Path], known_imports: dict[str, list[str]] | None = None,
-                extra_words: frozenset[str] = frozenset()) -> dict[Path, Indexed]:
-    """The project index: one read of every candidate file, no parsing. Imports are resolved for files that
-    mention flyte and for files whose import lines name one of the modules that do (transitively); every
-    other file costs a byte scan and one regular-expression pass."""
-    from flyte_lint.cache import content_hash
-
-    index: dict[Path, Indexed] = {}
-    data: dict[Path, bytes] = {}
-    for path in candidates:
-        try:
-            raw = path.read_bytes()
-        except OSError:
-            index[path] = Indexed(path, None, True)  # reported as unreadable by the parse step
-            continue
-        data[path] = raw
-        index[path] = Indexed(path, None, mentions_flyte(raw), declares_dependencies=DEPENDENCY_DECLARATION in raw)
-
-    def resolve(path: Path) -> None:
-        entry = index[path]
-        if entry.digest is not None or path not in data:
-            return
-        entry.digest = content_hash(data[path])
-        names = known_imports.get(entry.digest) if known_imports is not None else None
-        if names is None:
-            names = raw_imports(data[path])
-            if known_imports is not None:
-                known_imports[entry.digest] = names
-        entry.imports = _resolve_imports(project, path, names)
-        for target in entry.imports:  # a module outside the given paths (a source root, src/): index it too
-            if target not in index:
-                try:
-                    raw = target.read_bytes()
-                except OSError:
-                    continue
-                data[target] = raw
-                index[target] = Indexed(target, None, mentions_flyte(raw), declares_dependencies=DEPENDENCY_DECLARATION in raw)
-                if index[target].mentions:
-                    outside.append(target)
-                else:
-                    pending_names[target] = None
-
-    resolved: set[Path] = set()
-    outside: list[Path] = []
-    wanted = [p for p, e in index.items() if e.mentions and p in data]
-    pending = [p for p, e in index.items() if not e.mentions and p in data]
-    pending_names: dict[Path, set[str] | None] = {p: None for p in pending}
-    first = True
-    while wanted or first:
-        first = False
-        while wanted:
-            path = wanted.pop()
-            resolve(path)
-            resolved.add(path)
-            wanted.extend(outside)
-            outside.clear()
-        names = {_module_word(p) for p in resolved} | extra_words
-        wanted = []
-        for path in list(pending_names):
-            imported = pending_names[path]
-            if imported is None:
-                imported = pending_names[path] = {part for name in raw_imports(data[path]) for part in name.split(".") if part}
-            if imported & names:
-                wanted.append(path)
-                del pending_names[path]
-    for entry in list(index.values()):  # files the resolved ones import need a digest for the cache
-        for target in entry.imports:
-            if target in index and index[target].digest is None and target in data:
-                index[target].digest = content_hash(data[target])
-    return index
-
-
-def _module_word(path: Path) -> str:
-    return path.parent.name if path.name == "__init__.py" else path.stem
-
-
-def _resolve_imports(project: Project, path: Path, names: list[str]) -> list[Path]:
-    targets: dict[Path, None] = {}
-    for dotted in names:
-        if dotted.startswith("."):
-            level = len(dotted) - len(dotted.lstrip("."))
-            base = path.parent
-            for _ in range(level - 1):
-                base = base.parent
-            rest = dotted.lstrip(".")
-            if not rest:
-                if (base / "__init__.py").is_file():
-                    targets[(base / "__init__.py").resolve()] = None
-                continue
-            parts = rest.split(".")
-            for end in range(1, len(parts) + 1):
-                found = project._locate_cached(base, ".".join(parts[:end]))
-                if found is not None:
-                    targets[found] = None
-            continue
-        parts = dotted.split(".")
-        if not project.may_contain(parts[0], path.parent):
-            continue  # `flyte`, `asyncio`, `pandas`: nothing of that name in the project
-        for end in range(1, len(parts) + 1):
-            found = project.locate(".".join(parts[:end]), path.parent)
-            if found is not None:
-                targets[found] = None
-    targets.pop(path, None)
-    return list(targets)
-
-
-def relevant_files(index: dict[Path, Indexed]) -> set[Path]:
-    """Files worth analysing: those that mention flyte, and those importing (transitively) one that does.
-    Everything else costs one byte scan."""
-    relevant = {p for p, entry in index.items() if entry.mentions}
-    importers: dict[Path, list[Path]] = {}
-    for path, entry in index.items():
-        for target in entry.imports:
-            importers.setdefault(target, []).append(path)
-    todo = list(relevant)
-    while todo:
-        target = todo.pop()
-        for importer in importers.get(target, ()):
-            if importer not in relevant:
-                relevant.add(importer)
-                todo.append(importer)
-    return relevant
-
-
-def components(index: dict[Path, Indexed], relevant: set[Path]) -> dict[Path, frozenset[Path]]:
-    """Relevant files grouped by imports (either way) and package trees: everything the analysis of one
-    file can ever consult lies in its component, so a component is the unit of caching and of parallel work."""
-    parent: dict[Path, Path] = {}
-
-    def find(key: Path) -> Path:
-        parent.setdefault(key, key)
-        while parent[key] != key:
-            parent[key] = parent[parent[key]]
-            key = parent[key]
-        return key
-
-    def union(a: Path, b: Path) -> None:
-        parent[find(a)] = find(b)
-
-    for path in relevant:
-        find(path)
-        for target in index[path].imports:
-            union(path, target)
-        init = path.parent / "__init__.py"
-        if init in index:
-            union(path, init)
-            if path.name == "__init__.py" and (path.parent.parent / "__init__.py") in index:
-                union(path, path.parent.parent / "__init__.py")
-    groups: dict[Path, set[Path]] = {}
-    for path in list(parent):
-        groups.setdefault(find(path), set()).add(path)
-    return {path: frozenset(members) for members in groups.values() for path in members}
-
-
-def _signature(members: frozenset[Path], index: dict[Path, Indexed]) -> str:
-    from flyte_lint.cache import content_hash
-
-    text = "\n".join(f"{p}\0{index[p].digest if p in index else _digest_outside(p)}" for p in sorted(members))
-    return content_hash(text.encode("utf-8", "surrogateescape"))
-
-
-def _digest_outside(path: Path) -> str | None:
-    from flyte_lint.cache import content_hash
-
-    try:
-        return content_hash(path.read_bytes())
-    except OSError:
-        return None
 
 
 def _outside_words(roots: list[Path], given_dirs: list[Path]) -> frozenset[str]:
@@ -427,8 +199,11 @@ def _run(paths, settings, options, cwd, cache_dir, jobs, progress) -> RunResult:
         store = CacheStore.open(cache_dir, key)
     candidates = list(dict.fromkeys(files + extra))
     given_dirs = [Path(os.path.realpath(p)) for p in paths if os.path.isdir(p)]
+    known = len(store.imports) if store is not None else 0
     index = index_files(project, candidates, store.imports if store is not None else None,
-                        _outside_words(project.roots, given_dirs))
+                        _outside_words(project.roots, given_dirs), store.memo if store is not None else None)
+    if store is not None and len(store.imports) != known:
+        store.changed = True
     relevant = relevant_files(index)
     linted = [p for p in files if p in relevant]
     groups = components(index, relevant)
@@ -437,7 +212,7 @@ def _run(paths, settings, options, cwd, cache_dir, jobs, progress) -> RunResult:
     def signature(path: Path) -> str:
         members = groups[path]
         if members not in signatures:
-            signatures[members] = _signature(members, index)
+            signatures[members] = component_signature(members, index)
         return signatures[members]
 
     reused: list[Finding] = []
@@ -519,6 +294,7 @@ def _remember(store, results: list[UnitResult], work: list[Unit], signature) -> 
                 by_path[path].append(finding)
     for path, found in by_path.items():
         store.entries[str(path)] = Entry(findings=[finding_to_dict(f) for f in found], signature=signature(path))
+        store.changed = True
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

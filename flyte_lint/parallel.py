@@ -5,7 +5,6 @@ depend on lies outside its component."""
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from flyte_lint.cache import finding_from_dict, finding_to_dict
@@ -39,6 +38,8 @@ def _work(batch, codes, settings, options, base, roots, cwd):
 def run_parallel(work, rules, settings, options, base, jobs, roots, cwd, progress=None):
     """Balance the units over a few batches per worker (largest first), run them on ``jobs`` workers, and
     rebuild the results."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed  # (a warm run never needs it)
+
     from flyte_lint.engine import UnitResult
 
     jobs = min(jobs, len(work))

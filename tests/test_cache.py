@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from flyte_lint import index
 from flyte_lint.cli import main
 from flyte_lint.config import Settings
 from flyte_lint.engine import Options, run
@@ -178,6 +179,98 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(project, damage):
     assert assert_same(root, cache) == expected
 
 
+# -- the byte scan's memo: files whose stat is unchanged are not read again -----------------------------
+@pytest.fixture
+def settled_at_once(monkeypatch):
+    """Every stat counts as settled (the default waits SETTLED_NS, two seconds, before trusting one)."""
+    monkeypatch.setattr(index, "SETTLED_NS", 0)
+
+
+def reads_of(root: Path, monkeypatch) -> list[str]:
+    """The project files opened for reading from now on (by the byte scan or the parser)."""
+    opened: list[str] = []
+    real_open, real_read_bytes = open, Path.read_bytes
+
+    def counting_open(file, *args, **kwargs):
+        if str(file).startswith(str(root)):
+            opened.append(os.path.relpath(file, root))
+        return real_open(file, *args, **kwargs)
+
+    def counting_read_bytes(self):
+        if str(self).startswith(str(root)):
+            opened.append(os.path.relpath(self, root))
+        return real_read_bytes(self)
+
+    monkeypatch.setattr(index, "open", counting_open, raising=False)
+    monkeypatch.setattr(Path, "read_bytes", counting_read_bytes)
+    return opened
+
+
+def test_a_warm_run_reads_no_file_whose_stat_is_unchanged(project, settled_at_once, monkeypatch):
+    root, cache = project
+    write_project(root, {f"plain{i}.py": f"import os\n\nVALUE = {i}\n" for i in range(5)})
+    first = assert_same(root, cache)
+    opened = reads_of(root, monkeypatch)
+    assert findings(root, cache) == first
+    assert opened == []
+    edit(root, "plain3.py", "import os\n\nVALUE = 33\n")
+    assert findings(root, cache) == first
+    assert opened == ["plain3.py"]  # the one file whose stat changed
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_still_seen(project, settled_at_once):
+    root, cache = project
+    assert ("workflow.py", "FLY101") in codes(assert_same(root, cache))
+    tasks = root / "tasks.py"
+    before = tasks.stat()
+    tasks.write_text(tasks.read_text().replace("def square", "def sqrare"))  # the same size: no task `square`
+    os.utime(tasks, ns=(before.st_atime_ns, before.st_mtime_ns))  # mtime put back; the ctime moves on
+    after = tasks.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    assert ("workflow.py", "FLY101") not in codes(assert_same(root, cache))
+
+
+def test_a_stat_is_remembered_only_once_it_has_settled(tmp_path):
+    path = tmp_path / "fresh.py"
+    path.write_text("import flyte\n")
+    memo = index.FileMemo()
+    facts, data, stamp = memo.facts(path)
+    assert facts.mentions and data == b"import flyte\n"
+    memo.remember(path, facts, stamp)  # written just now: an edit within the clock's tick could hide
+    assert memo.records == {} and not memo.changed
+    settled = index.FileMemo()
+    settled.started += 10 * index.SETTLED_NS  # the same stat, seen from twenty seconds later
+    settled.remember(path, facts, stamp)
+    assert settled.records[str(path)][:4] == list(stamp) and settled.changed
+    facts, data, _ = settled.facts(path)
+    assert facts.mentions and data is None  # known from the memo: not read
+    for field in range(4):  # any difference in mtime, ctime, size or inode: read again
+        record = list(settled.records[str(path)])
+        record[field] += 1
+        assert index.FileMemo({str(path): record}).facts(path)[1] == b"import flyte\n"
+
+
+@pytest.mark.parametrize("record", [["x"], [1, 2, 3, 4, "yes", False, None, None], 7, None,
+                                    "__stat__", [0, 0, 0, 0, True, True, 5, None], "__stat__words"])
+def test_a_damaged_memo_record_is_read_past(project, settled_at_once, record):
+    root, cache = project
+    expected = assert_same(root, cache)
+    target = cache / "results-v1.json"
+    data = json.loads(target.read_text())
+    assert data["files"], "nothing was remembered"
+    for path in data["files"]:
+        st = os.stat(path)
+        stamp = [st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino]
+        if record == "__stat__":  # the right stat with facts of the wrong types
+            data["files"][path] = stamp + [1, 0, None, None]
+        elif record == "__stat__words":
+            data["files"][path] = stamp + [True, False, None, [1, 2]]
+        else:
+            data["files"][path] = record
+    target.write_text(json.dumps(data))
+    assert assert_same(root, cache) == expected
+
+
 def test_cli_cache_flags_and_clean(project, capsys):
     root, _ = project
     old = os.getcwd()
@@ -205,9 +298,11 @@ VARIANTS = {
 }
 
 
+@pytest.mark.parametrize("settled_ns", [index.SETTLED_NS, 0], ids=["default", "every-stat-settled"])
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.sampled_from(sorted(VARIANTS)), st.integers(0, 3)), min_size=1, max_size=6))
-def test_random_edits_never_make_the_cache_lie(tmp_path_factory, edits):
+def test_random_edits_never_make_the_cache_lie(tmp_path_factory, monkeypatch, settled_ns, edits):
+    monkeypatch.setattr(index, "SETTLED_NS", settled_ns)  # 0: the memo answers for every file not edited
     base = tmp_path_factory.mktemp("edits")
     root = write_project(base / "p", {"envs.py": ENVS, "tasks.py": TASKS_SYNC, "workflow.py": WORKFLOW})
     cache = base / "cache"

@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 import flyte_lint.engine as engine
+import flyte_lint.index as index
 from flyte_lint.cli import main
 from flyte_lint.config import Settings
 from flyte_lint.discovery import discover
@@ -700,8 +701,8 @@ def test_the_dag_notes_of_thousands_of_tasks_cost_linear_work(tmp_path, capsys, 
     from flyte_lint.model.analysis import Analysis
 
     built, started = [], []
-    index = Analysis.site_of_call
-    monkeypatch.setattr(Analysis, "site_of_call", cached_property(lambda self: built.append(1) or index.func(self)))
+    real_index = Analysis.site_of_call
+    monkeypatch.setattr(Analysis, "site_of_call", cached_property(lambda self: built.append(1) or real_index.func(self)))
     Analysis.site_of_call.__set_name__(Analysis, "site_of_call")
     start = threading.Thread.start
     monkeypatch.setattr(threading.Thread, "start", lambda self: started.append(self.name) or start(self))
@@ -1377,7 +1378,7 @@ STDLIB_SAMPLE = ["asyncio", "concurrent", "json", "functools.py", "dataclasses.p
 
 def test_time_stdlib_sample_fully_analysed_is_quiet(monkeypatch):
     """The same without the byte scan, on a sample: every file parsed, resolved and run through every rule."""
-    monkeypatch.setattr(engine, "mentions_flyte", lambda data: True)
+    monkeypatch.setattr(index, "mentions_flyte", lambda data: True)
     start = time.monotonic()
     with within(600):
         result = run([STDLIB / name for name in STDLIB_SAMPLE], Settings(), Options(extend_select=["FLY7"]), cwd=STDLIB)
@@ -1390,7 +1391,7 @@ def test_time_stdlib_sample_fully_analysed_is_quiet(monkeypatch):
 
 @pytest.mark.skipif(not SLOW, reason="minutes: set FLYTE_LINT_SLOW=1")
 def test_time_stdlib_fully_analysed_is_quiet(monkeypatch):
-    monkeypatch.setattr(engine, "mentions_flyte", lambda data: True)
+    monkeypatch.setattr(index, "mentions_flyte", lambda data: True)
     start = time.monotonic()
     result = run([STDLIB], Settings(), Options(extend_select=["FLY7"]), cwd=STDLIB, jobs=os.cpu_count() or 1)
     elapsed = time.monotonic() - start

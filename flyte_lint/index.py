@@ -1,0 +1,346 @@
+"""The project index: what one byte scan of each candidate file tells, without parsing it.
+
+For every file: whether it mentions flyte, whether it may declare env dependencies, its content hash, and the
+project files it imports. Only files that mention flyte, or import (transitively) one that does, are ever
+parsed; every other file costs a read and a byte scan, and on a warm run not even that: a file whose stat is
+the one the cache recorded is not read again (see ``FileMemo``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flyte_lint.model.project import Project
+
+
+def mentions_flyte(data: bytes) -> bool:
+    return b"flyte" in data
+
+
+# Files whose content can change the env dependency graph of modules that never import them.
+DEPENDENCY_DECLARATION = b"add_dependency"
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def raw_imports(data: bytes) -> list[str]:
+    """Every module an import statement may bind: ``.pkg``, ``.pkg.name`` (a submodule or not), ``a.b``.
+    A byte-level scan (``bytes.find``), no regular expression over the whole file."""
+    found: list[str] = []
+    position = data.find(b"import")
+    while position != -1:
+        start = data.rfind(b"\n", 0, position) + 1
+        end = data.find(b"\n", position)
+        end = len(data) if end == -1 else end
+        line = data[start:end].strip()
+        if line.startswith(b"from ") or line.startswith(b"from\t"):
+            head, sep, names = line[4:].partition(b" import")
+            if sep:
+                if names.lstrip().startswith(b"(") and b")" not in names:
+                    close = data.find(b")", end)
+                    names = names + data[end:close if close != -1 else len(data)]
+                    end = close if close != -1 else len(data)
+                _from_names(head.strip(), names, found)
+        elif line.startswith(b"import ") or line.startswith(b"import\t"):
+            for part in line[6:].split(b"#")[0].split(b";")[0].split(b","):
+                name = part.strip().split()[0] if part.strip() else b""
+                if name:
+                    found.append(name.decode("ascii", "ignore"))
+        position = data.find(b"import", max(end, position + 6))
+    return found
+
+
+def _from_names(head: bytes, names: bytes, found: list[str]) -> None:
+    base = head.decode("ascii", "ignore")
+    if not base or not all(c.isalnum() or c in "._" for c in base):
+        return
+    found.append(base)
+    names = names.split(b"#")[0] if b"(" not in names else re.sub(rb"#[^\n]*", b"", names)
+    cleaned = names.replace(b"(", b" ").replace(b")", b" ").replace(b"\\", b" ").replace(b"\n", b" ")
+    for part in cleaned.split(b","):
+        name = part.strip().split()[0].decode("ascii", "ignore") if part.strip() else ""
+        if name and name != "*" and name.isidentifier():
+            found.append(f"{base}.{name}" if not base.endswith(".") else f"{base}{name}")
+
+
+def import_words(data: bytes) -> list[str]:
+    """The dotted parts of every name the file's import statements mention, sorted and unique."""
+    return sorted({part for name in raw_imports(data) for part in name.split(".") if part})
+
+
+# A stat younger than this when it was recorded may be followed by an edit the file system's coarse clock
+# gives the same mtime and ctime (git's "racily clean" files): such files are read again on the next run.
+SETTLED_NS = 2_000_000_000
+
+
+@dataclass
+class Facts:
+    """What a byte scan of one file's content tells. Only content goes in here, so that it can be reused
+    while the file's stat is unchanged; where the file's imports lead depends on the tree and is resolved
+    on every run."""
+
+    mentions: bool
+    declares_dependencies: bool
+    digest: str | None = None  # content hash, computed when needed
+    words: list[str] | None = None  # import_words, computed when needed
+    names: list[str] | None = None  # raw_imports, computed when needed
+
+
+class FileMemo:
+    """The facts of files by path, valid while the file's stat (mtime, ctime, size, inode) is the one
+    recorded. A stat is recorded only once it has settled (SETTLED_NS older than the run), so an edit that
+    lands within the file system's clock resolution of a read is never mistaken for the content read."""
+
+    def __init__(self, records: dict[str, list] | None = None) -> None:
+        self.records: dict[str, list] = records if records is not None else {}
+        self.started = time.time_ns()
+        self.changed = False
+
+    def facts(self, path: Path) -> tuple[Facts | None, bytes | None, tuple | None]:
+        """(facts, content read or None, stat) of ``path``; facts None when it cannot be read."""
+        key = str(path)
+        try:
+            st = os.stat(key)
+        except (OSError, ValueError):
+            stamp = None
+        else:
+            stamp = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+            record = self.records.get(key)
+            if record is not None and _usable(record, stamp):
+                return Facts(record[4], record[5], record[6], record[7]), None, stamp
+        try:
+            with open(key, "rb") as handle:
+                data = handle.read()
+        except (OSError, ValueError):
+            return None, None, None
+        return Facts(mentions_flyte(data), DEPENDENCY_DECLARATION in data), data, stamp
+
+    def remember(self, path: Path, facts: Facts, stamp: tuple | None) -> None:
+        if stamp is None or max(stamp[0], stamp[1]) > self.started - SETTLED_NS:
+            return  # (re)written just now: read it again next time
+        record = [*stamp, facts.mentions, facts.declares_dependencies, facts.digest, facts.words]
+        key = str(path)
+        if self.records.get(key) != record:
+            self.records[key] = record
+            self.changed = True
+
+
+def _usable(record, stamp: tuple) -> bool:
+    """``record`` is one FileMemo wrote ([mtime_ns, ctime_ns, size, inode, mentions, declares, digest, words],
+    nothing a damaged cache file could make crash) for this stat."""
+    if type(record) is not list or len(record) != 8 or tuple(record[:4]) != stamp:
+        return False
+    mentions, declares, digest, words = record[4:]
+    return (type(mentions) is bool and type(declares) is bool and (digest is None or type(digest) is str)
+            and (words is None or (type(words) is list and all(type(w) is str for w in words))))
+
+
+@dataclass
+class Indexed:
+    """What one byte scan of a file tells: its content hash, whether it mentions flyte, what it imports."""
+
+    path: Path
+    digest: str | None  # None when the file cannot be read (or was never needed)
+    mentions: bool
+    imports: list[Path] = field(default_factory=list)  # project files it imports (packages on the way too)
+    declares_dependencies: bool = False
+
+
+def index_files(project: Project, candidates: list[Path], known_imports: dict[str, list[str]] | None = None,
+                extra_words: frozenset[str] = frozenset(), memo: FileMemo | None = None) -> dict[Path, Indexed]:
+    """The project index: at most one read of every candidate file, no parsing. Imports are resolved for files
+    that mention flyte and for files whose import lines name one of the modules that do (transitively);
+    every other file costs a byte scan. ``known_imports`` (content hash -> raw imported names) and ``memo``
+    (facts by stat) carry what earlier runs learnt."""
+    memo = memo if memo is not None else FileMemo()
+    index: dict[Path, Indexed] = {}
+    facts: dict[Path, Facts] = {}
+    content: dict[Path, bytes] = {}
+    stamps: dict[Path, tuple | None] = {}
+
+    def scan(path: Path) -> bool:
+        found, data, stamp = memo.facts(path)
+        if found is None:
+            return False
+        facts[path], stamps[path] = found, stamp
+        if data is not None:
+            content[path] = data
+        index[path] = Indexed(path, None, found.mentions, declares_dependencies=found.declares_dependencies)
+        return True
+
+    def data_of(path: Path) -> bytes:
+        data = content.get(path)
+        if data is None:  # known from the memo, and now needed: read it after all
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read()
+            except (OSError, ValueError):  # gone meanwhile: the parse step says so; nothing is remembered
+                data, stamps[path] = b"", None
+            content[path] = data
+        return data
+
+    def digest_of(path: Path) -> str:
+        entry = facts[path]
+        if entry.digest is None:
+            entry.digest = content_hash(data_of(path))
+        return entry.digest
+
+    def resolve(path: Path) -> None:
+        entry = index[path]
+        if entry.digest is not None or path not in facts:
+            return
+        entry.digest = digest_of(path)
+        names = known_imports.get(entry.digest) if known_imports is not None else None
+        if names is None:
+            names = raw_imports(data_of(path))
+            if known_imports is not None:
+                known_imports[entry.digest] = names
+        entry.imports = _resolve_imports(project, path, names)
+        for target in entry.imports:  # a module outside the given paths (a source root, src/): index it too
+            if target not in index and scan(target):
+                if index[target].mentions:
+                    outside.append(target)
+                else:
+                    pending_names[target] = None
+
+    for path in candidates:
+        if not scan(path):
+            index[path] = Indexed(path, None, True)  # reported as unreadable by the parse step
+    resolved: set[Path] = set()
+    outside: list[Path] = []
+    wanted = [p for p, e in index.items() if e.mentions and p in facts]
+    pending_names: dict[Path, set[str] | None] = {p: None for p, e in index.items() if not e.mentions and p in facts}
+    first = True
+    while wanted or first:
+        first = False
+        while wanted:
+            path = wanted.pop()
+            resolve(path)
+            resolved.add(path)
+            wanted.extend(outside)
+            outside.clear()
+        names = {_module_word(p) for p in resolved} | extra_words
+        wanted = []
+        for path in list(pending_names):
+            imported = pending_names[path]
+            if imported is None:
+                entry = facts[path]
+                if entry.words is None:
+                    entry.words = import_words(data_of(path))
+                imported = pending_names[path] = set(entry.words)
+            if imported & names:
+                wanted.append(path)
+                del pending_names[path]
+    for entry in list(index.values()):  # files the resolved ones import need a digest for the cache
+        for target in entry.imports:
+            if target in index and index[target].digest is None and target in facts:
+                index[target].digest = digest_of(target)
+    for path, found in facts.items():
+        memo.remember(path, found, stamps[path])
+    return index
+
+
+def _module_word(path: Path) -> str:
+    return path.parent.name if path.name == "__init__.py" else path.stem
+
+
+def _resolve_imports(project: Project, path: Path, names: list[str]) -> list[Path]:
+    targets: dict[Path, None] = {}
+    for dotted in names:
+        if dotted.startswith("."):
+            level = len(dotted) - len(dotted.lstrip("."))
+            base = path.parent
+            for _ in range(level - 1):
+                base = base.parent
+            rest = dotted.lstrip(".")
+            if not rest:
+                if (base / "__init__.py").is_file():
+                    targets[(base / "__init__.py").resolve()] = None
+                continue
+            parts = rest.split(".")
+            for end in range(1, len(parts) + 1):
+                found = project._locate_cached(base, ".".join(parts[:end]))
+                if found is not None:
+                    targets[found] = None
+            continue
+        parts = dotted.split(".")
+        if not project.may_contain(parts[0], path.parent):
+            continue  # `flyte`, `asyncio`, `pandas`: nothing of that name in the project
+        for end in range(1, len(parts) + 1):
+            found = project.locate(".".join(parts[:end]), path.parent)
+            if found is not None:
+                targets[found] = None
+    targets.pop(path, None)
+    return list(targets)
+
+
+def relevant_files(index: dict[Path, Indexed]) -> set[Path]:
+    """Files worth analysing: those that mention flyte, and those importing (transitively) one that does.
+    Everything else costs one byte scan."""
+    relevant = {p for p, entry in index.items() if entry.mentions}
+    importers: dict[Path, list[Path]] = {}
+    for path, entry in index.items():
+        for target in entry.imports:
+            importers.setdefault(target, []).append(path)
+    todo = list(relevant)
+    while todo:
+        target = todo.pop()
+        for importer in importers.get(target, ()):
+            if importer not in relevant:
+                relevant.add(importer)
+                todo.append(importer)
+    return relevant
+
+
+def components(index: dict[Path, Indexed], relevant: set[Path]) -> dict[Path, frozenset[Path]]:
+    """Relevant files grouped by imports (either way) and package trees: everything the analysis of one
+    file can ever consult lies in its component, so a component is the unit of caching and of parallel work."""
+    parent: dict[Path, Path] = {}
+
+    def find(key: Path) -> Path:
+        parent.setdefault(key, key)
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    def union(a: Path, b: Path) -> None:
+        parent[find(a)] = find(b)
+
+    for path in relevant:
+        find(path)
+        for target in index[path].imports:
+            union(path, target)
+        init = path.parent / "__init__.py"
+        if init in index:
+            union(path, init)
+            if path.name == "__init__.py" and (path.parent.parent / "__init__.py") in index:
+                union(path, path.parent.parent / "__init__.py")
+    groups: dict[Path, set[Path]] = {}
+    for path in list(parent):
+        groups.setdefault(find(path), set()).add(path)
+    return {path: frozenset(members) for members in groups.values() for path in members}
+
+
+def component_signature(members: frozenset[Path], index: dict[Path, Indexed]) -> str:
+    """A hash of the paths and contents of a component's files: a file's cached findings are reused only
+    while its component's signature is unchanged."""
+    text = "\n".join(f"{p}\0{index[p].digest if p in index else _digest_outside(p)}" for p in sorted(members))
+    return content_hash(text.encode("utf-8", "surrogateescape"))
+
+
+def _digest_outside(path: Path) -> str | None:
+    try:
+        return content_hash(path.read_bytes())
+    except OSError:
+        return None
