@@ -73,9 +73,9 @@ def _from_names(head: bytes, names: bytes, found: list[str]) -> None:
             found.append(f"{base}.{name}" if not base.endswith(".") else f"{base}{name}")
 
 
-def import_words(data: bytes) -> list[str]:
-    """The dotted parts of every name the file's import statements mention, sorted and unique."""
-    return sorted({part for name in raw_imports(data) for part in name.split(".") if part})
+def import_words(data: bytes) -> frozenset[str]:
+    """The dotted parts of every name the file's import statements mention."""
+    return frozenset(part for name in raw_imports(data) for part in name.split(".") if part)
 
 
 # A stat younger than this when it was recorded may be followed by an edit the file system's coarse clock
@@ -92,7 +92,7 @@ class Facts:
     mentions: bool
     declares_dependencies: bool
     digest: str | None = None  # content hash, computed when needed
-    words: list[str] | None = None  # import_words, computed when needed
+    words: frozenset[str] | None = None  # import_words, computed when needed
     names: list[str] | None = None  # raw_imports, computed when needed
 
 
@@ -101,23 +101,26 @@ class FileMemo:
     recorded. A stat is recorded only once it has settled (SETTLED_NS older than the run), so an edit that
     lands within the file system's clock resolution of a read is never mistaken for the content read."""
 
-    def __init__(self, records: dict[str, list] | None = None) -> None:
+    def __init__(self, records: dict[str, list] | None = None, active: bool = True) -> None:
         self.records: dict[str, list] = records if records is not None else {}
         self.started = time.time_ns()
         self.changed = False
+        self.active = active  # inactive (no cache): no stat is taken and nothing is remembered
 
     def facts(self, path: Path) -> tuple[Facts | None, bytes | None, tuple | None]:
         """(facts, content read or None, stat) of ``path``; facts None when it cannot be read."""
         key = str(path)
         try:
-            st = os.stat(key)
+            st = os.stat(key) if self.active else None
         except (OSError, ValueError):
-            stamp = None
-        else:
+            st = None
+        stamp = None
+        if st is not None:
             stamp = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
             record = self.records.get(key)
             if record is not None and _usable(record, stamp):
-                return Facts(record[4], record[5], record[6], record[7]), None, stamp
+                words = frozenset(record[7]) if record[7] is not None else None
+                return Facts(record[4], record[5], record[6], words), None, stamp
         try:
             with open(key, "rb") as handle:
                 data = handle.read()
@@ -126,9 +129,10 @@ class FileMemo:
         return Facts(mentions_flyte(data), DEPENDENCY_DECLARATION in data), data, stamp
 
     def remember(self, path: Path, facts: Facts, stamp: tuple | None) -> None:
-        if stamp is None or max(stamp[0], stamp[1]) > self.started - SETTLED_NS:
+        if stamp is None or not self.active or max(stamp[0], stamp[1]) > self.started - SETTLED_NS:
             return  # (re)written just now: read it again next time
-        record = [*stamp, facts.mentions, facts.declares_dependencies, facts.digest, facts.words]
+        words = sorted(facts.words) if facts.words is not None else None
+        record = [*stamp, facts.mentions, facts.declares_dependencies, facts.digest, words]
         key = str(path)
         if self.records.get(key) != record:
             self.records[key] = record
@@ -162,7 +166,7 @@ def index_files(project: Project, candidates: list[Path], known_imports: dict[st
     that mention flyte and for files whose import lines name one of the modules that do (transitively);
     every other file costs a byte scan. ``known_imports`` (content hash -> raw imported names) and ``memo``
     (facts by stat) carry what earlier runs learnt."""
-    memo = memo if memo is not None else FileMemo()
+    memo = memo if memo is not None else FileMemo(active=False)
     index: dict[Path, Indexed] = {}
     facts: dict[Path, Facts] = {}
     content: dict[Path, bytes] = {}
@@ -237,7 +241,7 @@ def index_files(project: Project, candidates: list[Path], known_imports: dict[st
                 entry = facts[path]
                 if entry.words is None:
                     entry.words = import_words(data_of(path))
-                imported = pending_names[path] = set(entry.words)
+                imported = pending_names[path] = entry.words
             if imported & names:
                 wanted.append(path)
                 del pending_names[path]
@@ -245,8 +249,9 @@ def index_files(project: Project, candidates: list[Path], known_imports: dict[st
         for target in entry.imports:
             if target in index and index[target].digest is None and target in facts:
                 index[target].digest = digest_of(target)
-    for path, found in facts.items():
-        memo.remember(path, found, stamps[path])
+    if memo.active:
+        for path, found in facts.items():
+            memo.remember(path, found, stamps[path])
     return index
 
 
