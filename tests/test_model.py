@@ -7,11 +7,15 @@ themselves (and, where it matters, that a lint run stays quiet or reports the ex
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 from astroid import nodes
 
 from flyte_lint.config import Settings
 from flyte_lint.engine import Options, run
+from flyte_lint.model import builder
 from flyte_lint.model.analysis import Analysis, walk
 from flyte_lint.model.entities import CallSite, Env, Task
 from flyte_lint.model.project import Project
@@ -1210,3 +1214,54 @@ def test_namespace_packages_without_init(tmp_path):
     assert [(r[0], r[1], r[3]) for r in site_rows(a)] == [
         ("main", 8, "ns.t"), ("main", 9, "ns.t"), ("main", 10, "ns.t"), ("main", 11, "ns.t"),
     ]
+
+
+# -- the tree builder: its fast paths build what astroid builds ----------------------------------------
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _own_python_files() -> list[Path]:
+    """This repository's Python files: its examples, its tests' corpus and its own source (varied code)."""
+    return sorted(p for folder in ("examples", "tests", "flyte_lint", "benchmarks") for p in (REPO / folder).rglob("*.py"))
+
+
+def test_the_fast_builder_is_on_and_builds_exactly_astroids_trees():
+    assert builder.FAST, "the installed astroid builds Name/Const/Attribute/Call differently: fast paths are off"
+    files = _own_python_files()
+    assert len(files) > 50
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        plain, fast = builder._PLAIN(builder._MANAGER), builder._FASTER(builder._MANAGER)
+        plain_tree = plain.visit_module(ast.parse(text), "m", str(path), False)
+        fast_tree = fast.visit_module(ast.parse(text), "m", str(path), False)
+        assert builder.same_tree(plain_tree, fast_tree), path
+        assert [(type(n), n.lineno, n.col_offset) for n in plain.found] == [(type(n), n.lineno, n.col_offset) for n in fast.found], path
+
+
+def test_same_tree_sees_any_difference():
+    def probe(rebuilder=builder._FASTER):
+        return builder._build(rebuilder, builder._PROBE)[0]
+
+    assert builder.same_tree(probe(builder._PLAIN), probe())
+    changes = {
+        "a value": lambda t: setattr(t.body[1].value.args[0], "value", 2),
+        "a position": lambda t: setattr(t.body[1].value.func, "position", (1, 2)),
+        "a parent": lambda t: setattr(t.body[1].value.keywords[0], "parent", t),
+        "an attribute more": lambda t: setattr(t.body[1].value, "extra", None),
+        "a binding less": lambda t: t.locals.pop("x"),
+        "a child less": lambda t: t.body[1].value.args.pop(),
+    }
+    for what, change in changes.items():
+        tree = probe()
+        change(tree)
+        assert not builder.same_tree(probe(builder._PLAIN), tree), what
+
+
+def test_the_fast_paths_turn_off_when_astroid_builds_a_node_differently():
+    class Drifted(builder._FASTER):  # as if an astroid release gave Name a new field
+        def visit_name(self, node, parent):
+            built = super().visit_name(node, parent)
+            built.__dict__.setdefault("ctx", None)
+            return built
+
+    assert builder.builds_as_astroid(builder._FASTER) and not builder.builds_as_astroid(Drifted)

@@ -23,7 +23,7 @@ class Module:
     text: str | None = None
     tree: nodes.Module | None = None
     failure: ParseFailure | None = None
-    indexed: list[nodes.NodeNG] = field(default_factory=list, repr=False)  # source.INDEXED_NODES, in order
+    indexed: list[nodes.NodeNG] = field(default_factory=list, repr=False)  # builder.INDEXED_NODES, in order
     _comments: Comments | None = field(default=None, repr=False)
 
     @property

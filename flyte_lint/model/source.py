@@ -1,6 +1,6 @@
 """Reading and parsing one file into a lean astroid tree, without executing it.
 
-The tree is built with astroid's TreeRebuilder directly on ``ast.parse`` output: no brain transforms,
+The tree is built by astroid's TreeRebuilder (model/builder.py) directly on ``ast.parse`` output: no brain transforms,
 no inference, and nothing is ever imported, so analysed code can never run.
 """
 
@@ -14,12 +14,9 @@ import tokenize
 from dataclasses import dataclass, field
 
 from astroid import nodes
-from astroid.manager import AstroidManager
-from astroid.rebuilder import TreeRebuilder
 
-# The manager is only handed to the rebuilder; it is never bootstrapped (no builtins module is built from
-# live objects) and nothing is ever imported through it.
-_MANAGER = AstroidManager()
+from flyte_lint.model.builder import build
+
 GRAMMAR = f"{sys.version_info.major}.{sys.version_info.minor}"
 
 
@@ -48,38 +45,6 @@ def decode_source(data: bytes) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
-# The nodes the analysis model starts from, noted while the tree is built so that nothing walks it again.
-INDEXED_NODES = (nodes.FunctionDef, nodes.AsyncFunctionDef, nodes.Call, nodes.Import, nodes.ImportFrom)
-
-
-class _IndexingRebuilder(TreeRebuilder):
-    """astroid's builder, noting every node of INDEXED_NODES in source order (a node's place in ``found`` is
-    taken before its children are built, so the order is the depth-first pre-order a tree walk gives)."""
-
-    def __init__(self, manager: AstroidManager) -> None:
-        super().__init__(manager)
-        self.found: list[nodes.NodeNG] = []
-
-    def _noted(build):  # noqa: N805 - a decorator used in the class body
-        def visit(self, node, parent):
-            found = self.found
-            slot = len(found)
-            found.append(None)
-            built = build(self, node, parent)
-            found[slot] = built
-            return built
-
-        visit.__name__ = build.__name__
-        return visit
-
-    visit_functiondef = _noted(TreeRebuilder.visit_functiondef)
-    visit_asyncfunctiondef = _noted(TreeRebuilder.visit_asyncfunctiondef)
-    visit_call = _noted(TreeRebuilder.visit_call)
-    visit_import = _noted(TreeRebuilder.visit_import)
-    visit_importfrom = _noted(TreeRebuilder.visit_importfrom)
-    del _noted
-
-
 def parse_module(text: str, modname: str, path: str) -> nodes.Module:
     """Build the lean astroid tree of ``text``; raises ParseFailure on invalid syntax or absurd nesting."""
     return parse_indexed(text, modname, path)[0]
@@ -96,8 +61,7 @@ def parse_indexed(text: str, modname: str, path: str) -> tuple[nodes.Module, lis
         tree = ast.parse(text, filename=path)
         # No source text for the builder: it would only re-tokenize every def and class to find where its name
         # sits (``.position``), which nothing here reads.
-        builder = _IndexingRebuilder(_MANAGER)
-        module = builder.visit_module(tree, modname, path, path.endswith("__init__.py"))
+        module, found, import_from_nodes = build(tree, modname, path)
     except SyntaxError as err:
         # The grammar is the running interpreter's: syntax newer than it (`type X = ...` before 3.12) is an
         # error here, so the message says which grammar read the file.
@@ -116,7 +80,7 @@ def parse_indexed(text: str, modname: str, path: str) -> tuple[nodes.Module, lis
             gc.enable()
     module.file_encoding = "utf-8"
     # The part of astroid's post-build step that needs no import: bind ``from x import y`` names.
-    for from_node, global_names in builder._import_from_nodes:
+    for from_node, global_names in import_from_nodes:
         for name, asname in from_node.names:
             if name == "*":
                 continue
@@ -124,7 +88,7 @@ def parse_indexed(text: str, modname: str, path: str) -> tuple[nodes.Module, lis
             target = from_node.root() if bound in global_names else from_node.parent
             target.set_local(bound, from_node)
             target.scope().locals[bound].sort(key=lambda n: n.fromlineno or 0)
-    return module, builder.found
+    return module, found
 
 
 def _deepest(tree: ast.AST) -> tuple[int, int, int]:
