@@ -1248,6 +1248,8 @@ def test_same_tree_sees_any_difference():
         "a position": lambda t: setattr(t.body[1].value.func, "position", (1, 2)),
         "a parent": lambda t: setattr(t.body[1].value.keywords[0], "parent", t),
         "an attribute more": lambda t: setattr(t.body[1].value, "extra", None),
+        "the fields in another order": lambda t: setattr(t.body[1].value, "__dict__", dict(reversed(t.body[1].value.__dict__.items()))),
+        "a dict of its own": lambda t: setattr(t.body[1].value, "__dict__", dict(t.body[1].value.__dict__)),
         "a binding less": lambda t: t.locals.pop("x"),
         "a child less": lambda t: t.body[1].value.args.pop(),
     }
