@@ -169,8 +169,9 @@ def index_files(project: Project, candidates: list[Path], known_imports: dict[st
     memo = memo if memo is not None else FileMemo(active=False)
     index: dict[Path, Indexed] = {}
     facts: dict[Path, Facts] = {}
-    content: dict[Path, bytes] = {}
+    content: dict[Path, bytes] = {}  # (what was read: a file known from the memo is not)
     stamps: dict[Path, tuple | None] = {}
+    learnt: set[Path] = set()  # files with facts the memo does not hold yet
 
     def scan(path: Path) -> bool:
         found, data, stamp = memo.facts(path)
@@ -179,6 +180,7 @@ def index_files(project: Project, candidates: list[Path], known_imports: dict[st
         facts[path], stamps[path] = found, stamp
         if data is not None:
             content[path] = data
+            learnt.add(path)
         index[path] = Indexed(path, None, found.mentions, declares_dependencies=found.declares_dependencies)
         return True
 
@@ -197,6 +199,7 @@ def index_files(project: Project, candidates: list[Path], known_imports: dict[st
         entry = facts[path]
         if entry.digest is None:
             entry.digest = content_hash(data_of(path))
+            learnt.add(path)
         return entry.digest
 
     def resolve(path: Path) -> None:
@@ -223,7 +226,7 @@ def index_files(project: Project, candidates: list[Path], known_imports: dict[st
     resolved: set[Path] = set()
     outside: list[Path] = []
     wanted = [p for p, e in index.items() if e.mentions and p in facts]
-    pending_names: dict[Path, set[str] | None] = {p: None for p, e in index.items() if not e.mentions and p in facts}
+    pending_names: dict[Path, frozenset[str] | None] = {p: None for p, e in index.items() if not e.mentions and p in facts}
     first = True
     while wanted or first:
         first = False
@@ -241,6 +244,7 @@ def index_files(project: Project, candidates: list[Path], known_imports: dict[st
                 entry = facts[path]
                 if entry.words is None:
                     entry.words = import_words(data_of(path))
+                    learnt.add(path)
                 imported = pending_names[path] = entry.words
             if imported & names:
                 wanted.append(path)
@@ -250,8 +254,8 @@ def index_files(project: Project, candidates: list[Path], known_imports: dict[st
             if target in index and index[target].digest is None and target in facts:
                 index[target].digest = digest_of(target)
     if memo.active:
-        for path, found in facts.items():
-            memo.remember(path, found, stamps[path])
+        for path in learnt:
+            memo.remember(path, facts[path], stamps[path])
     return index
 
 
