@@ -69,7 +69,7 @@ class Compiler:
     def compile(self, entry: Task, expand: bool = True) -> nx.DiGraph:
         """Compile ``entry``. Each level of nested task calls costs a few Python frames, so deep workflows
         compile on a thread with a large stack and a raised recursion limit."""
-        return _with_deep_stack(lambda: self._compile(entry, expand))
+        return with_deep_stack(lambda: self._compile(entry, expand))
 
     def _compile(self, entry: Task, expand: bool) -> nx.DiGraph:
         self.expand = expand
@@ -918,7 +918,7 @@ def _env_facts(task: Task) -> dict:
 DEEP_STACK_THREAD = "flyte-lint-graph"
 
 
-def _with_deep_stack(work):
+def with_deep_stack(work):
     """``work()`` on a thread with a large stack (directly when already on one: a caller compiling many
     bodies, as the FLY7xx notes do, pays for one thread, not one per body)."""
     import sys

@@ -15,7 +15,7 @@ def _compiled(analysis: Analysis):
     whole = analysis.unwrapped
     cached = getattr(whole, "_dag_notes_cache", None)
     if cached is None:
-        from flyte_lint.graph.compiler import Compiler, GraphTooLarge, _with_deep_stack
+        from flyte_lint.graph.compiler import Compiler, GraphTooLarge, with_deep_stack
 
         def compile_all() -> list:
             compiled = []
@@ -28,7 +28,7 @@ def _compiled(analysis: Analysis):
                 compiled.append((task, graph, compiler.call_of))
             return compiled
 
-        cached = whole._dag_notes_cache = _with_deep_stack(compile_all)
+        cached = whole._dag_notes_cache = with_deep_stack(compile_all)
     return analysis.watch(cached)
 
 
