@@ -39,6 +39,12 @@ def _noted(build):
     return visit
 
 
+def _place(built: nodes.NodeNG, node: ast.AST, parent: nodes.NodeNG) -> None:
+    """The fields NodeNG.__init__ sets, in its order."""
+    built.lineno, built.col_offset, built.parent = node.lineno, node.col_offset, parent
+    built.end_lineno, built.end_col_offset, built.position = node.end_lineno, node.end_col_offset, None
+
+
 class _FastRebuilder(TreeRebuilder):
     """Name, Const, Attribute, Call and Keyword built by setting their fields, as their constructors do, and in
     their order (so that the nodes keep sharing one key table per class: a dict per node would cost 30 % more
@@ -49,15 +55,13 @@ class _FastRebuilder(TreeRebuilder):
             return TreeRebuilder.visit_name(self, node, parent)
         built = _new(nodes.Name)
         built.name = node.id
-        built.lineno, built.col_offset, built.parent = node.lineno, node.col_offset, parent
-        built.end_lineno, built.end_col_offset, built.position = node.end_lineno, node.end_col_offset, None
+        _place(built, node, parent)
         return built
 
     def visit_constant(self, node: ast.Constant, parent: nodes.NodeNG) -> nodes.Const:
         built = _new(nodes.Const)
         built.value, built.kind = node.value, node.kind
-        built.lineno, built.col_offset, built.parent = node.lineno, node.col_offset, parent
-        built.end_lineno, built.end_col_offset, built.position = node.end_lineno, node.end_col_offset, None
+        _place(built, node, parent)
         return built
 
     def visit_attribute(self, node: ast.Attribute, parent: nodes.NodeNG) -> nodes.NodeNG:
@@ -65,15 +69,13 @@ class _FastRebuilder(TreeRebuilder):
             return TreeRebuilder.visit_attribute(self, node, parent)
         built = _new(nodes.Attribute)
         built.attrname = node.attr
-        built.lineno, built.col_offset, built.parent = node.lineno, node.col_offset, parent
-        built.end_lineno, built.end_col_offset, built.position = node.end_lineno, node.end_col_offset, None
+        _place(built, node, parent)
         built.expr = self.visit(node.value, built)
         return built
 
     def visit_call(self, node: ast.Call, parent: nodes.NodeNG) -> nodes.Call:
         built = _new(nodes.Call)
-        built.lineno, built.col_offset, built.parent = node.lineno, node.col_offset, parent
-        built.end_lineno, built.end_col_offset, built.position = node.end_lineno, node.end_col_offset, None
+        _place(built, node, parent)
         visit = self.visit
         built.func = visit(node.func, built)
         built.args = [visit(child, built) for child in node.args]
@@ -83,8 +85,7 @@ class _FastRebuilder(TreeRebuilder):
     def visit_keyword(self, node: ast.keyword, parent: nodes.NodeNG) -> nodes.Keyword:
         built = _new(nodes.Keyword)
         built.arg = node.arg
-        built.lineno, built.col_offset, built.parent = node.lineno, node.col_offset, parent
-        built.end_lineno, built.end_col_offset, built.position = node.end_lineno, node.end_col_offset, None
+        _place(built, node, parent)
         built.value = self.visit(node.value, built)
         return built
 
