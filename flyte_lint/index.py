@@ -93,7 +93,6 @@ class Facts:
     declares_dependencies: bool
     digest: str | None = None  # content hash, computed when needed
     words: frozenset[str] | None = None  # import_words, computed when needed
-    names: list[str] | None = None  # raw_imports, computed when needed
 
 
 class FileMemo:
