@@ -108,24 +108,28 @@ class FileMemo:
 
     def facts(self, path: Path) -> tuple[Facts | None, bytes | None, tuple | None]:
         """(facts, content read or None, stat) of ``path``; facts None when it cannot be read."""
+        known, stamp = self.recall(path)
+        if known is not None:
+            return known, None, stamp
+        found, data = read_facts(str(path))
+        return found, data, stamp if found is not None else None
+
+    def recall(self, path: Path) -> tuple[Facts | None, tuple | None]:
+        """(the facts recorded for ``path``'s current stat or None, that stat or None). The stat is taken
+        before any read of the file, so a later edit always changes the stat that goes with the content."""
+        if not self.active:
+            return None, None
         key = str(path)
         try:
-            st = os.stat(key) if self.active else None
+            st = os.stat(key)
         except (OSError, ValueError):
-            st = None
-        stamp = None
-        if st is not None:
-            stamp = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
-            record = self.records.get(key)
-            if record is not None and _usable(record, stamp):
-                words = frozenset(record[7]) if record[7] is not None else None
-                return Facts(record[4], record[5], record[6], words), None, stamp
-        try:
-            with open(key, "rb") as handle:
-                data = handle.read()
-        except (OSError, ValueError):
-            return None, None, None
-        return Facts(mentions_flyte(data), DEPENDENCY_DECLARATION in data), data, stamp
+            return None, None
+        stamp = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+        record = self.records.get(key)
+        if record is not None and _usable(record, stamp):
+            words = frozenset(record[7]) if record[7] is not None else None
+            return Facts(record[4], record[5], record[6], words), stamp
+        return None, stamp
 
     def remember(self, path: Path, facts: Facts, stamp: tuple | None) -> None:
         if stamp is None or not self.active or max(stamp[0], stamp[1]) > self.started - SETTLED_NS:
@@ -136,6 +140,18 @@ class FileMemo:
         if self.records.get(key) != record:
             self.records[key] = record
             self.changed = True
+
+
+def read_facts(key: str) -> tuple[Facts | None, bytes | None]:
+    """Read one file and scan its bytes: (facts, content), or (None, None) when it cannot be read. A file
+    that does not mention flyte gets its import words now, while its content is at hand."""
+    try:
+        with open(key, "rb", buffering=0) as handle:  # (one read of the whole file: no buffer needed)
+            data = handle.readall()
+    except (OSError, ValueError):
+        return None, None
+    mentions = mentions_flyte(data)
+    return Facts(mentions, DEPENDENCY_DECLARATION in data, words=None if mentions else import_words(data)), data
 
 
 def _usable(record, stamp: tuple) -> bool:
@@ -178,14 +194,15 @@ def index_files(project: Project, candidates: list[Path], known_imports: dict[st
             return False
         facts[path], stamps[path] = found, stamp
         if data is not None:
-            content[path] = data
             learnt.add(path)
-        index[path] = Indexed(path, None, found.mentions, declares_dependencies=found.declares_dependencies)
+            if found.mentions:  # (the content of the others is seldom needed again: not kept)
+                content[path] = data
+        index[path] = Indexed(path, None, found.mentions, [], found.declares_dependencies)
         return True
 
     def data_of(path: Path) -> bytes:
         data = content.get(path)
-        if data is None:  # known from the memo, and now needed: read it after all
+        if data is None:  # known from the memo, or not kept (no flyte in it), and now needed: read it again
             try:
                 with open(path, "rb") as handle:
                     data = handle.read()
