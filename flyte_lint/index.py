@@ -229,29 +229,40 @@ def index_files(project: Project, candidates: list[Path], known_imports: dict[st
             if known_imports is not None:
                 known_imports[entry.digest] = names
         entry.imports = _resolve_imports(project, path, names)
-        for target in entry.imports:  # a module outside the given paths (a source root, src/): index it too
-            if target not in index and scan(target):
+        for target in entry.imports:
+            if target not in index:  # a module outside the given paths (a source root, src/): index it too
+                if not scan(target):
+                    continue
                 if index[target].mentions:
                     outside.append(target)
-                else:
-                    pending_names[target] = None
+                    continue
+                pending_names[target] = None
+            if target in facts and index[target].digest is None:
+                # What it imports in turn is resolved too, flyte or not: name resolution follows imports
+                # through plain modules (a constant re-exported by one), so their content is part of what
+                # the findings of this file depend on.
+                forward.append(target)
 
     for path in candidates:
         if not scan(path):
             index[path] = Indexed(path, None, True)  # reported as unreadable by the parse step
     resolved: set[Path] = set()
     outside: list[Path] = []
+    forward: list[Path] = []  # imported by a resolved file: resolved too, without making it relevant
     wanted = [p for p, e in index.items() if e.mentions and p in facts]
     pending_names: dict[Path, frozenset[str] | None] = {p: None for p, e in index.items() if not e.mentions and p in facts}
     first = True
     while wanted or first:
         first = False
-        while wanted:
-            path = wanted.pop()
-            resolve(path)
-            resolved.add(path)
-            wanted.extend(outside)
-            outside.clear()
+        while wanted or forward:
+            if wanted:
+                path = wanted.pop()
+                resolve(path)
+                resolved.add(path)
+                wanted.extend(outside)
+                outside.clear()
+            else:
+                resolve(forward.pop())
         names = {_module_word(p) for p in resolved} | extra_words
         wanted = []
         for path in list(pending_names):
@@ -265,10 +276,6 @@ def index_files(project: Project, candidates: list[Path], known_imports: dict[st
             if imported & names:
                 wanted.append(path)
                 del pending_names[path]
-    for entry in list(index.values()):  # files the resolved ones import need a digest for the cache
-        for target in entry.imports:
-            if target in index and index[target].digest is None and target in facts:
-                index[target].digest = digest_of(target)
     if memo.active:
         for path in learnt:
             memo.remember(path, facts[path], stamps[path])
@@ -328,8 +335,9 @@ def relevant_files(index: dict[Path, Indexed]) -> set[Path]:
 
 
 def components(index: dict[Path, Indexed], relevant: set[Path]) -> dict[Path, frozenset[Path]]:
-    """Relevant files grouped by imports (either way) and package trees: everything the analysis of one
-    file can ever consult lies in its component, so a component is the unit of caching and of parallel work."""
+    """Relevant files grouped by imports (either way), with everything they import (transitively), and by
+    package trees: everything the analysis of one file can ever consult lies in its component, so a
+    component is the unit of caching and of parallel work."""
     parent: dict[Path, Path] = {}
 
     def find(key: Path) -> Path:
@@ -342,10 +350,17 @@ def components(index: dict[Path, Indexed], relevant: set[Path]) -> dict[Path, fr
     def union(a: Path, b: Path) -> None:
         parent[find(a)] = find(b)
 
-    for path in relevant:
+    reached = set(relevant)
+    todo = list(relevant)
+    while todo:  # what the relevant files import, transitively: their findings depend on its content
+        path = todo.pop()
         find(path)
-        for target in index[path].imports:
+        for target in index[path].imports if path in index else ():
             union(path, target)
+            if target not in reached:
+                reached.add(target)
+                todo.append(target)
+    for path in relevant:
         init = path.parent / "__init__.py"
         if init in index:
             union(path, init)

@@ -144,6 +144,27 @@ def test_a_new_file_that_shadows_an_import(tmp_path):
     assert ("app/workflow.py", "FLY101") not in codes(assert_same(root, cache))
 
 
+def test_a_value_re_exported_through_plain_modules(tmp_path):
+    # workflow.py -> settings.py -> defaults.py: neither of the two mentions flyte, and the finding in
+    # workflow.py depends on the string at the end of the chain.
+    root = write_project(tmp_path / "p", {
+        "workflow.py": """
+            import flyte
+            from settings import MODE
+
+            env = flyte.TaskEnvironment("x", cache=MODE)
+        """,
+        "settings.py": "from defaults import MODE\n",
+        "defaults.py": 'MODE = "auto"\n',
+    })
+    cache = tmp_path / "cache"
+    assert not assert_same(root, cache)
+    edit(root, "defaults.py", 'MODE = "sometimes"\n')
+    assert ("workflow.py", "FLY304") in codes(assert_same(root, cache))
+    edit(root, "defaults.py", 'MODE = "auto"\n')
+    assert not assert_same(root, cache)
+
+
 def test_project_wide_rules_follow_edits_anywhere(project):
     root, cache = project
     assert not [c for c in codes(assert_same(root, cache)) if c[1] == "FLY402"]
