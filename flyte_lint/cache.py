@@ -60,6 +60,7 @@ class CacheStore:
     entries: dict[str, Entry] = field(default_factory=dict)
     imports: dict[str, list[str]] = field(default_factory=dict)  # content hash -> raw imported names
     memo: FileMemo = field(default_factory=FileMemo)  # the byte scan's facts by stat
+    loads: dict[str, list[str]] = field(default_factory=dict)  # module lookups beyond imports (Resolver.loads)
     changed: bool = True  # whether save() has anything to write (a new store always has)
 
     @property
@@ -75,11 +76,12 @@ class CacheStore:
                 return store
             store.entries = {p: Entry(**e) for p, e in data["entries"].items()}
             store.imports = {h: list(v) for h, v in data.get("imports", {}).items()}
+            store.loads = {k: [str(t) for t in v] for k, v in data.get("loads", {}).items()}
             records = data.get("files", {})
             store.memo = FileMemo(records if isinstance(records, dict) else {})  # (each record checked when used)
             store.changed = False
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
-            store.entries, store.imports, store.memo = {}, {}, FileMemo()  # corrupt, truncated or foreign: rebuilt
+            store.entries, store.imports, store.loads, store.memo = {}, {}, {}, FileMemo()  # corrupt, truncated or foreign: rebuilt
         return store
 
     def save(self) -> None:
@@ -96,7 +98,7 @@ class CacheStore:
                 ignore.write_text("# Created by flyte-lint automatically.\n*\n", encoding="utf-8")
             payload = {"format": FORMAT, "key": self.key, "version": __version__,
                        "entries": {p: e.__dict__ for p, e in sorted(self.entries.items())}, "imports": self.imports,
-                       "files": self.memo.records}
+                       "loads": self.loads, "files": self.memo.records}
             fd, tmp = tempfile.mkstemp(prefix=".results-", suffix=".tmp", dir=self.directory)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(payload, handle, separators=(",", ":"))

@@ -129,6 +129,7 @@ class UnitResult:
     internal: list[str]
     analysis: Analysis | None = None
     files_analysed: int = 0
+    loads: dict[str, list[str]] = field(default_factory=dict)  # Resolver.loads, for the cache
 
 
 def analyse(project: Project, unit: Unit, rules: list[Rule], settings: Settings, options: Options, base: Path) -> UnitResult:
@@ -157,7 +158,8 @@ def analyse(project: Project, unit: Unit, rules: list[Rule], settings: Settings,
     findings = [f for f in findings if not _per_file_ignored(f, settings, base)]
     linted_modules = [m for m in modules if m.path in unit.linted]
     kept, unused = apply_noqa(findings, linted_modules, report_unused=options.report_unused_noqa)
-    return UnitResult([(f.module.path, f) for f in kept + unused], linted_modules, internal, analysis, len(modules))
+    loads = {k: sorted(v) for k, v in analysis.resolver.loads.items()} if analysis is not None else {}
+    return UnitResult([(f.module.path, f) for f in kept + unused], linted_modules, internal, analysis, len(modules), loads)
 
 
 def run(paths: list[Path], settings: Settings, options: Options, cwd: Path | None = None,
@@ -201,12 +203,13 @@ def _run(paths, settings, options, cwd, cache_dir, jobs, progress) -> RunResult:
     given_dirs = [Path(os.path.realpath(p)) for p in paths if os.path.isdir(p)]
     known = len(store.imports) if store is not None else 0
     index = index_files(project, candidates, store.imports if store is not None else None,
-                        _outside_words(project.roots, given_dirs), store.memo if store is not None else None)
+                        _outside_words(project.roots, given_dirs), store.memo if store is not None else None,
+                        store.loads if store is not None else None)
     if store is not None and len(store.imports) != known:
         store.changed = True
     relevant = relevant_files(index)
     linted = [p for p in files if p in relevant]
-    groups = components(index, relevant)
+    groups = components(index, relevant, store.loads if store is not None else None)
     signatures: dict[frozenset[Path], str] = {}
 
     def signature(path: Path) -> str:
@@ -253,6 +256,9 @@ def _run(paths, settings, options, cwd, cache_dir, jobs, progress) -> RunResult:
         internal.extend(result.internal)
         analysis = analysis or result.analysis
     if store is not None:
+        if _learn_loads(store, results):  # lookups first seen in this run: components as the next run sees them
+            groups = components(index, relevant, store.loads)
+            signatures.clear()
         _remember(store, results, work, signature)
         store.save()
     if any(r.code == "FLY001" for r in rules):  # README.md named on the command line: said, not parsed
@@ -279,6 +285,22 @@ def _run_units(project, work, rules, settings, options, base, jobs, progress, ro
     from flyte_lint.parallel import run_parallel
 
     return run_parallel(work, rules, settings, options, base, jobs, roots, cwd, progress)
+
+
+def _learn_loads(store, results: list[UnitResult]) -> bool:
+    """Add the module lookups of this run's analyses to the cache's (kept from run to run: a file's cached
+    findings stay valid only while the files its analysis looked up are unchanged)."""
+    learnt = False
+    for result in results:
+        for through, targets in result.loads.items():
+            known = store.loads.setdefault(through, [])
+            new = [t for t in targets if t not in known]
+            if new:
+                known.extend(new)
+                known.sort()
+                learnt = True
+    store.changed = store.changed or learnt
+    return learnt
 
 
 def _remember(store, results: list[UnitResult], work: list[Unit], signature) -> None:

@@ -25,6 +25,9 @@ def mentions_flyte(data: bytes) -> bool:
     return b"flyte" in data
 
 
+# How Resolver.loads names a namespace package (a folder without __init__.py) that lookups went through.
+NAMESPACE = "namespace:"
+
 # Files whose content can change the env dependency graph of modules that never import them.
 DEPENDENCY_DECLARATION = b"add_dependency"
 
@@ -176,11 +179,13 @@ class Indexed:
 
 
 def index_files(project: Project, candidates: list[Path], known_imports: dict[str, list[str]] | None = None,
-                extra_words: frozenset[str] = frozenset(), memo: FileMemo | None = None) -> dict[Path, Indexed]:
+                extra_words: frozenset[str] = frozenset(), memo: FileMemo | None = None,
+                loads: dict[str, list[str]] | None = None) -> dict[Path, Indexed]:
     """The project index: at most one read of every candidate file, no parsing. Imports are resolved for files
     that mention flyte and for files whose import lines name one of the modules that do (transitively);
     every other file costs a byte scan. ``known_imports`` (content hash -> raw imported names) and ``memo``
-    (facts by stat) carry what earlier runs learnt."""
+    (facts by stat) carry what earlier runs learnt; so do ``loads`` (see components), whose files are
+    resolved like imported ones."""
     memo = memo if memo is not None else FileMemo(active=False)
     index: dict[Path, Indexed] = {}
     facts: dict[Path, Facts] = {}
@@ -229,7 +234,8 @@ def index_files(project: Project, candidates: list[Path], known_imports: dict[st
             if known_imports is not None:
                 known_imports[entry.digest] = names
         entry.imports = _resolve_imports(project, path, names)
-        for target in entry.imports:
+        looked_up = [t for t in _looked_up(str(path), loads) if t not in entry.imports] if loads else []
+        for target in entry.imports + [t for t in looked_up if os.path.isfile(t)]:
             if target not in index:  # a module outside the given paths (a source root, src/): index it too
                 if not scan(target):
                     continue
@@ -334,10 +340,13 @@ def relevant_files(index: dict[Path, Indexed]) -> set[Path]:
     return relevant
 
 
-def components(index: dict[Path, Indexed], relevant: set[Path]) -> dict[Path, frozenset[Path]]:
+def components(index: dict[Path, Indexed], relevant: set[Path],
+               loads: dict[str, list[str]] | None = None) -> dict[Path, frozenset[Path]]:
     """Relevant files grouped by imports (either way), with everything they import (transitively), and by
     package trees: everything the analysis of one file can ever consult lies in its component, so a
-    component is the unit of caching and of parallel work."""
+    component is the unit of caching and of parallel work. ``loads`` adds the modules name resolution looked
+    up outside import statements (Resolver.loads), found or not."""
+    loads = loads or {}
     parent: dict[Path, Path] = {}
 
     def find(key: Path) -> Path:
@@ -355,7 +364,10 @@ def components(index: dict[Path, Indexed], relevant: set[Path]) -> dict[Path, fr
     while todo:  # what the relevant files import, transitively: their findings depend on its content
         path = todo.pop()
         find(path)
-        for target in index[path].imports if path in index else ():
+        targets = list(index[path].imports) if path in index else []
+        if loads:
+            targets += _looked_up(str(path), loads)
+        for target in targets:
             union(path, target)
             if target not in reached:
                 reached.add(target)
@@ -370,6 +382,22 @@ def components(index: dict[Path, Indexed], relevant: set[Path]) -> dict[Path, fr
     for path in list(parent):
         groups.setdefault(find(path), set()).add(path)
     return {path: frozenset(members) for members in groups.values() for path in members}
+
+
+def _looked_up(through: str, loads: dict[str, list[str]]) -> list[Path]:
+    """The files lookups through ``through`` may find, across namespace packages (see Resolver.loads)."""
+    found: list[Path] = []
+    seen = {through}
+    todo = [through]
+    while todo:
+        for target in loads.get(todo.pop(), ()):
+            if target.startswith(NAMESPACE):
+                if target not in seen:
+                    seen.add(target)
+                    todo.append(target)
+            else:
+                found.append(Path(target))
+    return found
 
 
 def component_signature(members: frozenset[Path], index: dict[Path, Indexed]) -> str:

@@ -32,7 +32,7 @@ def _work(batch, codes, settings, options, base, roots, cwd):
     # every rule once per component.
     merged = Unit(list(dict.fromkeys(p for unit in batch for p in unit.analysed)), {p for unit in batch for p in unit.linted})
     result = analyse(project, merged, rules, settings, options, base)
-    return [(str(p), finding_to_dict(f)) for p, f in result.findings], result.internal, result.files_analysed
+    return [(str(p), finding_to_dict(f)) for p, f in result.findings], result.internal, result.files_analysed, result.loads
 
 
 def run_parallel(work, rules, settings, options, base, jobs, roots, cwd, progress=None):
@@ -59,9 +59,9 @@ def run_parallel(work, rules, settings, options, base, jobs, roots, cwd, progres
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         futures = [pool.submit(_work, batch, codes, settings, options, base, roots, cwd) for batch in batches if batch]
         for future in as_completed(futures):
-            found, internal, analysed = future.result()
+            found, internal, analysed, loads = future.result()
             findings = [(Path(p), finding_from_dict(f)) for p, f in found]
-            results.append(UnitResult(findings, [], internal, None, analysed))
+            results.append(UnitResult(findings, [], internal, None, analysed, loads))
             done += analysed
             if progress:
                 progress(done, total)

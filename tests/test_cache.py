@@ -165,6 +165,34 @@ def test_a_value_re_exported_through_plain_modules(tmp_path):
     assert not assert_same(root, cache)
 
 
+@pytest.mark.parametrize("package", ["app", "ns"], ids=["package", "namespace-package"])
+def test_a_module_reached_as_a_packages_attribute(tmp_path, package):
+    # `import app` then `app.consts.MODE`: no import line names app/consts.py, so only the lookup the
+    # analysis made says the finding depends on it (a namespace package, no __init__.py, the same).
+    files = {
+        "workflow.py": f"""
+            import flyte
+            import {package}
+
+            env = flyte.TaskEnvironment("x", cache={package}.consts.MODE)
+        """,
+        f"{package}/defaults.py": 'MODE = "auto"\n',
+    }
+    if package == "app":
+        files["app/__init__.py"] = ""
+    root = write_project(tmp_path / "p", files)
+    cache = tmp_path / "cache"
+    assert not assert_same(root, cache)  # consts.py does not exist yet: the name is unknown
+    edit(root, f"{package}/consts.py", 'MODE = "sometimes"\n')  # created after it was looked up
+    assert ("workflow.py", "FLY304") in codes(assert_same(root, cache))
+    edit(root, f"{package}/consts.py", 'MODE = "auto"\n')
+    assert not assert_same(root, cache)
+    edit(root, f"{package}/consts.py", f"from {package}.defaults import MODE\n")  # and what it imports
+    assert not assert_same(root, cache)
+    edit(root, f"{package}/defaults.py", 'MODE = "sometimes"\n')
+    assert ("workflow.py", "FLY304") in codes(assert_same(root, cache))
+
+
 def test_project_wide_rules_follow_edits_anywhere(project):
     root, cache = project
     assert not [c for c in codes(assert_same(root, cache)) if c[1] == "FLY402"]

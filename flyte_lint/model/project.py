@@ -137,6 +137,10 @@ class Project:
         self._lookup_cache[key] = found
         return found
 
+    def candidate_files(self, dotted: str, near: Path | None = None) -> list[Path]:
+        """Every file ``locate`` may look for, whether it exists or not."""
+        return [path for base in self._search_path(near) for path in candidate_files(base, dotted)]
+
     def may_contain(self, top: str, near: Path | None = None) -> bool:
         """Whether a module or package named ``top`` may sit in a folder that imports from ``near`` search
         (a quick no for the third-party and standard-library names most imports are)."""
@@ -200,6 +204,12 @@ class Project:
                 if directory.is_dir():
                     return True
         return False
+
+
+def candidate_files(base: Path, dotted: str) -> list[Path]:
+    """The files ``_locate(base, dotted)`` looks for, whether they exist or not."""
+    candidate = base / Path(*dotted.split("."))
+    return [candidate / "__init__.py", candidate.with_name(candidate.name + ".py")]
 
 
 def _locate(base: Path, dotted: str) -> Path | None:

@@ -14,8 +14,9 @@ from pathlib import Path
 from astroid import nodes
 
 from flyte_lint import sdk
+from flyte_lint.index import NAMESPACE
 from flyte_lint.model.entities import Env, Task
-from flyte_lint.model.project import Module, Project, _locate
+from flyte_lint.model.project import Module, Project, _locate, candidate_files
 from flyte_lint.model.values import (
     UNKNOWN,
     ClassRef,
@@ -72,6 +73,11 @@ class Resolver:
         self._module_values: dict[tuple[int, str], Value] = {}
         self._spent: dict[int, int] = {}  # flow-analysis steps per module tree (see _afford)
         self.exhausted: dict[int, Exhausted] = {}  # module trees whose budget ran out, by id
+        # Modules looked up outside import statements, by what the lookup went through: a package's
+        # attribute (``import app`` then ``app.consts``) by the package's path, a namespace package by
+        # NAMESPACE + its name (and an importer of one by its path). The files each lookup may find, found
+        # or not: what the importer's findings depend on beyond its import lines (the cache keeps them).
+        self.loads: dict[str, set[str]] = {}
 
     # -- plumbing ------------------------------------------------------------------------------------
     def module_of(self, node: nodes.NodeNG) -> Module:
@@ -277,8 +283,13 @@ class Resolver:
             self.register(found)
             return ModuleRef(found)
         if self.project.is_namespace_package(dotted, importer):
+            if importer is not None:
+                self._note_load(str(importer.path), [NAMESPACE + dotted])
             return NamespaceRef(dotted)
         return External(dotted)
+
+    def _note_load(self, through: str, targets: list) -> None:
+        self.loads.setdefault(through, set()).update(map(str, targets))
 
     def imported_module(self, stmt: nodes.ImportFrom) -> Value:
         importer = self.module_of(stmt)
@@ -289,7 +300,10 @@ class Resolver:
             base = base.parent
         if not stmt.modname:
             init = base / "__init__.py"
-            return self._module_at(init) if init.is_file() else NamespaceRef(str(base))
+            if init.is_file():
+                return self._module_at(init)
+            self._note_load(str(importer.path), [NAMESPACE + str(base)])
+            return NamespaceRef(str(base))
         located = _locate(base, stmt.modname)
         if located is not None:
             return self._module_at(located)
@@ -331,16 +345,22 @@ class Resolver:
             finally:
                 self._busy.discard(key)  # type: ignore[arg-type]
         if module.is_package:
+            self._note_load(str(module.path), candidate_files(module.path.parent, name))
             located = _locate(module.path.parent, name)
             if located is not None:
                 return self._module_at(located)
         return self._star_lookup(tree, name)
 
     def _submodule(self, package: NamespaceRef, name: str, importer: Module) -> Value:
+        through = NAMESPACE + package.name
         if package.name.startswith("/"):
+            self._note_load(through, candidate_files(Path(package.name), name))
             located = _locate(Path(package.name), name)
             return self._module_at(located) if located else UNKNOWN
-        return self.module_value(f"{package.name}.{name}", importer)
+        dotted = f"{package.name}.{name}"
+        near = importer.path.parent if importer is not None else None
+        self._note_load(through, [*self.project.candidate_files(dotted, near), NAMESPACE + dotted])
+        return self.module_value(dotted, importer)
 
     # -- attributes and calls ------------------------------------------------------------------------
     def attribute(self, base: Value, attr: str) -> Value:
