@@ -163,8 +163,8 @@ class EnvDependencyCycle(Rule):
     runtime_effect = "RecursionError"
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
-        if not analysis.has_dependencies:
-            return  # no dependency, no cycle (and no networkx to import)
+        if not analysis.has_dependencies or not _has_cycle(analysis):
+            return  # no cycle (the usual case): networkx, slow to import, is not needed
         graph = certain_dependency_graph(analysis)
         reported: set[int] = set()
         for cycle in sorted(bounded_cycles(graph), key=lambda c: sorted(e.label for e in c)):
@@ -192,6 +192,18 @@ class EnvDependencyCycle(Rule):
                     "Remove one of these dependencies"
                 )
             yield self.finding(module, declared, message)
+
+
+def _has_cycle(analysis: Analysis) -> bool:
+    """Whether the certain dependencies of the environments form a cycle (the standard library says)."""
+    from graphlib import CycleError, TopologicalSorter
+
+    edges = {env: [dep for _, dep in certain_dependencies(env) if dep is not None] for env in analysis.envs}
+    try:
+        TopologicalSorter(edges).prepare()
+    except CycleError:
+        return True
+    return False
 
 
 def _added(node: nodes.NodeNG) -> bool:
