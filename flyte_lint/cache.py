@@ -1,14 +1,14 @@
 """The result cache (on by default, like ruff's): ``.flyte-lint-cache/`` in the project, git-ignored.
 
-It holds, per linted file, the findings of the last run and a signature of the file's component: the paths
-and content hashes of every file connected to it by imports (either way) or by its package tree. Whatever the
-analysis of a file can consult lies in its component (what it imports, who calls into it, the deploy scripts
-that add env dependencies, the envs it could clash with), so a file's findings are reused only while that
-signature matches, and a stale entry can never hide or invent a finding. It also holds what the byte scan
-learnt of each file (see index.FileMemo), by the file's stat, so that a warm run reads no file whose stat
-is unchanged. The cache is keyed by the flyte-lint version, the SDK table and the settings; a corrupt,
-truncated or foreign cache is ignored and rebuilt, and writes are atomic, so concurrent runs cannot corrupt
-it. A run that learnt nothing new does not write it.
+It holds, per linted file, the findings of the last run and a key: a hash of the content of every file
+those findings can depend on (incremental.py says which), so a file's findings are reused only while that
+key matches, and a stale entry can never hide or invent a finding. What the keys are computed from is kept
+too: each file's imports by content hash (``imports``), how far beyond them its findings reach (``reach``),
+the modules name resolution looked up beyond import lines (``loads``), and the environments each analysed
+module defines (``envs``). It also holds what the byte scan learnt of each file (see index.FileMemo), by the
+file's stat, so that a warm run reads no file whose stat is unchanged. The cache is keyed by the flyte-lint
+version, the SDK table and the settings; a corrupt, truncated or foreign cache is ignored and rebuilt, and
+writes are atomic, so concurrent runs cannot corrupt it. A run that learnt nothing new does not write it.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from flyte_lint.index import FileMemo
 from flyte_lint.rules.base import Edit, Finding, Fix, Severity
 
 CACHE_DIR = ".flyte-lint-cache"
-FORMAT = 1
+FORMAT = 2
 
 
 def finding_to_dict(f: Finding) -> dict:
@@ -50,7 +50,7 @@ def finding_from_dict(record: dict) -> Finding:
 @dataclass
 class Entry:
     findings: list[dict]
-    signature: str  # hash of the paths and contents of every file in the file's component
+    signature: str  # the file's key: a hash of the contents of every file its findings can depend on
 
 
 @dataclass
@@ -61,6 +61,8 @@ class CacheStore:
     imports: dict[str, list[str]] = field(default_factory=dict)  # content hash -> raw imported names
     memo: FileMemo = field(default_factory=FileMemo)  # the byte scan's facts by stat
     loads: dict[str, list[str]] = field(default_factory=dict)  # module lookups beyond imports (Resolver.loads)
+    reach: dict[str, str] = field(default_factory=dict)  # content hash -> index.reach
+    envs: dict[str, list] = field(default_factory=dict)  # path -> [module key, incremental.env_facts]
     changed: bool = True  # whether save() has anything to write (a new store always has)
 
     @property
@@ -77,11 +79,14 @@ class CacheStore:
             store.entries = {p: Entry(**e) for p, e in data["entries"].items()}
             store.imports = {h: list(v) for h, v in data.get("imports", {}).items()}
             store.loads = {k: [str(t) for t in v] for k, v in data.get("loads", {}).items()}
+            store.reach = {h: str(v) for h, v in data.get("reach", {}).items()}
+            store.envs = {p: [str(v[0]), list(v[1])] for p, v in data.get("envs", {}).items()}
             records = data.get("files", {})
             store.memo = FileMemo(records if isinstance(records, dict) else {})  # (each record checked when used)
             store.changed = False
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             store.entries, store.imports, store.loads, store.memo = {}, {}, {}, FileMemo()  # corrupt, truncated or foreign: rebuilt
+            store.reach, store.envs = {}, {}
         return store
 
     def save(self) -> None:
@@ -98,7 +103,7 @@ class CacheStore:
                 ignore.write_text("# Created by flyte-lint automatically.\n*\n", encoding="utf-8")
             payload = {"format": FORMAT, "key": self.key, "version": __version__,
                        "entries": {p: e.__dict__ for p, e in sorted(self.entries.items())}, "imports": self.imports,
-                       "loads": self.loads, "files": self.memo.records}
+                       "loads": self.loads, "reach": self.reach, "envs": self.envs, "files": self.memo.records}
             fd, tmp = tempfile.mkstemp(prefix=".results-", suffix=".tmp", dir=self.directory)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(payload, handle, separators=(",", ":"))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from flyte_lint.config import Settings, matches
 from flyte_lint.discovery import NOT_PYTHON, discover, is_excluded
-from flyte_lint.index import components, component_signature, index_files, relevant_files
+from flyte_lint.index import components, index_files, relevant_files
 from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.project import Module, Project, display
 from flyte_lint.model.resolver import LOOKUP_BUDGET
@@ -120,6 +120,7 @@ class Unit:
 
     analysed: list[Path]
     linted: set[Path]
+    remember: bool = False  # report what the cache keeps besides findings (the environments of each module)
 
 
 @dataclass
@@ -130,6 +131,8 @@ class UnitResult:
     analysis: Analysis | None = None
     files_analysed: int = 0
     loads: dict[str, list[str]] = field(default_factory=dict)  # Resolver.loads, for the cache
+    envs: dict[str, list] = field(default_factory=dict)  # incremental.env_facts, when the unit asks
+    linted: set[Path] = field(default_factory=set)  # the files it was analysed for (all their findings are here)
 
 
 def analyse(project: Project, unit: Unit, rules: list[Rule], settings: Settings, options: Options, base: Path) -> UnitResult:
@@ -159,7 +162,16 @@ def analyse(project: Project, unit: Unit, rules: list[Rule], settings: Settings,
     linted_modules = [m for m in modules if m.path in unit.linted]
     kept, unused = apply_noqa(findings, linted_modules, report_unused=options.report_unused_noqa)
     loads = {k: sorted(v) for k, v in analysis.resolver.loads.items()} if analysis is not None else {}
-    return UnitResult([(f.module.path, f) for f in kept + unused], linted_modules, internal, analysis, len(modules), loads)
+    envs = {}
+    if unit.remember and analysis is not None:
+        from flyte_lint.incremental import env_facts
+
+        try:
+            envs = env_facts(analysis)
+        except Exception as exc:  # the findings stand; the cache just keeps nothing of this unit
+            internal.append(f"internal error while noting the environments for the cache: {exc!r}")
+    return UnitResult([(f.module.path, f) for f in kept + unused], linted_modules, internal, analysis, len(modules),
+                      loads, envs, set(unit.linted))
 
 
 def run(paths: list[Path], settings: Settings, options: Options, cwd: Path | None = None,
@@ -201,52 +213,39 @@ def _run(paths, settings, options, cwd, cache_dir, jobs, progress) -> RunResult:
         store = CacheStore.open(cache_dir, key)
     candidates = list(dict.fromkeys(files + extra))
     given_dirs = [Path(os.path.realpath(p)) for p in paths if os.path.isdir(p)]
-    known = len(store.imports) if store is not None else 0
+    known = (len(store.imports), len(store.reach)) if store is not None else None
     index = index_files(project, candidates, store.imports if store is not None else None,
                         _outside_words(project.roots, given_dirs), store.memo if store is not None else None,
-                        store.loads if store is not None else None)
-    if store is not None and len(store.imports) != known:
+                        store.loads if store is not None else None, store.reach if store is not None else None)
+    if store is not None and (len(store.imports), len(store.reach)) != known:
         store.changed = True
     relevant = relevant_files(index)
     linted = [p for p in files if p in relevant]
     groups = components(index, relevant, store.loads if store is not None else None)
-    signatures: dict[frozenset[Path], str] = {}
+    position = {p: i for i, p in enumerate(candidates)}  # (analysed files in the order of the candidates)
+    analysable = {p for p in relevant if p in position}
 
-    def signature(path: Path) -> str:
-        members = groups[path]
-        if members not in signatures:
-            signatures[members] = component_signature(members, index)
-        return signatures[members]
+    def unit_of(files, lint) -> Unit:
+        ordered = sorted((p for p in files if p in analysable), key=position.__getitem__)
+        return Unit(ordered, set(lint), remember=store is not None)
 
-    reused: list[Finding] = []
-    stale: list[Path] = []
-    for path in linted:
-        entry = store.entries.get(str(path)) if store is not None else None
-        if entry is not None and index[path].digest is not None and entry.signature == signature(path):
-            from flyte_lint.cache import finding_from_dict
-
-            reused.extend(finding_from_dict(f) for f in entry.findings)
-        else:
-            stale.append(path)
-    if store is None and jobs <= 1:
-        # One analysis over the components of the linted files: the model stays available to callers
-        # (graph, plugin, tests). Files of the project that nothing linted connects to are not parsed.
-        reach = {p for path in linted for p in groups[path]}
-        units = {frozenset(): Unit([p for p in candidates if p in reach and p in relevant], set(linted))} if linted else {}
+    reused: dict[frozenset[Path], list[Finding]] = {}  # cached findings, by component
+    if store is None:
+        results = []
+        if jobs <= 1:
+            # One analysis over the components of the linted files: the model stays available to callers
+            # (graph, plugin, tests). Files of the project that nothing linted connects to are not parsed.
+            reach = {p for path in linted for p in groups[path]}
+            units = {frozenset(): unit_of(reach, linted)} if linted else {}
+        else:  # the components, analysed on the workers
+            linted_set = set(linted)
+            units = {groups[p]: unit_of(groups[p], [m for m in groups[p] if m in linted_set]) for p in linted}
     else:
-        # Work units: the dirty components, each analysed whole (project-wide rules see all of it); the linted
-        # files of a dirty component are all recomputed.
-        units = {}
-        position = {p: i for i, p in enumerate(candidates)}  # (members in the order of the candidates)
-        linted_set = set(linted)
-        for path in stale:
-            members = groups[path]
-            if members not in units:
-                units[members] = Unit(sorted((p for p in members if p in position and p in relevant), key=position.__getitem__),
-                                      {p for p in members if p in linted_set})
+        units, results = _incremental(project, store, index, analysable, groups, linted, unit_of, reused, rules,
+                                      settings, options, base)
     work = sorted(units.values(), key=lambda u: -len(u.analysed))
-    results = _run_units(project, work, rules, settings, options, base, jobs, progress, roots, cwd)
-    findings = list(reused)
+    results += _run_units(project, work, rules, settings, options, base, jobs, progress, roots, cwd)
+    findings = [f for found in reused.values() for f in found]
     modules: list[Module] = []
     internal: list[str] = []
     analysis = None
@@ -258,8 +257,9 @@ def _run(paths, settings, options, cwd, cache_dir, jobs, progress) -> RunResult:
     if store is not None:
         if _learn_loads(store, results):  # lookups first seen in this run: components as the next run sees them
             groups = components(index, relevant, store.loads)
-            signatures.clear()
-        _remember(store, results, work, signature)
+        from flyte_lint.incremental import Dependencies
+
+        _remember(store, results, Dependencies(index, analysable, groups, store.loads, store.envs))
         store.save()
     if any(r.code == "FLY001" for r in rules):  # README.md named on the command line: said, not parsed
         for path in not_python:
@@ -272,6 +272,45 @@ def _run(paths, settings, options, cwd, cache_dir, jobs, progress) -> RunResult:
                        sorted(unused, key=lambda f: f.sort_key))
     result.files_checked = len(linted) + len(not_python)
     return result
+
+
+def _incremental(project, store, index, analysable, groups, linted, unit_of, reused, rules, settings, options, base):
+    """With the cache: reuse the findings of every linted file whose key is unchanged (into ``reused``, by
+    component), analyse the stale ones with only what they reach where that is enough (see incremental.py),
+    and return the components to analyse whole, with the results of the restricted analyses."""
+    from flyte_lint.cache import finding_from_dict
+    from flyte_lint.incremental import Dependencies
+
+    deps = Dependencies(index, analysable, groups, store.loads, store.envs)
+    stale: dict[frozenset[Path], list[Path]] = {}
+    for path in linted:
+        entry = store.entries.get(str(path))
+        if entry is not None and index[path].digest is not None and entry.signature == deps.key(path):
+            reused.setdefault(groups[path], []).extend(finding_from_dict(f) for f in entry.findings)
+        else:
+            stale.setdefault(groups[path], []).append(path)
+    linted_set = set(linted)
+    whole: dict[frozenset[Path], Unit] = {}
+    results: list[UnitResult] = []
+
+    def analyse_whole(members: frozenset[Path]) -> None:
+        whole[members] = unit_of(members, [p for p in members if p in linted_set])
+        reused.pop(members, None)
+
+    for members in {groups[p] for p in linted}:
+        lint = stale.get(members, [])
+        if not lint and not deps.stale_env_facts(members):
+            continue
+        files = deps.restricted(members, lint)
+        if files is None:
+            analyse_whole(members)
+            continue
+        result = analyse(project, unit_of(files, lint), rules, settings, options, base)
+        if deps.envs_unchanged(result.envs, files):
+            results.append(result)
+        else:  # the environments changed, and with them the keys of env-defining files
+            analyse_whole(members)
+    return whole, results
 
 
 def _run_units(project, work, rules, settings, options, base, jobs, progress, roots, cwd) -> list[UnitResult]:
@@ -303,20 +342,26 @@ def _learn_loads(store, results: list[UnitResult]) -> bool:
     return learnt
 
 
-def _remember(store, results: list[UnitResult], work: list[Unit], signature) -> None:
+def _remember(store, results: list[UnitResult], deps) -> None:
+    """Keep the findings of every file this run analysed for, under its key, and the environments of every
+    module it analysed (first: the keys of env-defining files are made of them)."""
     from flyte_lint.cache import Entry, finding_to_dict
 
+    for result in results:
+        for path, found in result.envs.items():
+            store.envs[path] = [deps.module_key(Path(path)), found]
     by_path: dict[Path, list[Finding]] = {}
-    for unit in work:
-        for path in unit.linted:
+    for result in results:
+        for path in result.linted:
             by_path[path] = []
     for result in results:
         for path, finding in result.findings:
             if path in by_path:
                 by_path[path].append(finding)
     for path, found in by_path.items():
-        store.entries[str(path)] = Entry(findings=[finding_to_dict(f) for f in found], signature=signature(path))
-        store.changed = True
+        if path in deps.groups:
+            store.entries[str(path)] = Entry(findings=[finding_to_dict(f) for f in found], signature=deps.key(path))
+    store.changed = store.changed or bool(results)
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

@@ -25,6 +25,20 @@ def mentions_flyte(data: bytes) -> bool:
     return b"flyte" in data
 
 
+# How far beyond what a module imports its findings may depend on (see incremental.py):
+OWN = "own"  # nothing: it defines nothing other modules can call, wrap or apply
+IMPORTERS = "importers"  # also the modules that import it (a def, a lambda, a task decorator, a trigger...)
+COMPONENT = "component"  # its whole component (flyte.remote: FLY403 looks local tasks up by name)
+# Text without which a module defines nothing other modules can call, wrap or apply.
+EXPORT_MARKERS = (b"def ", b"def\t", b"lambda", b".task", b"Trigger", b"partial", b"trace")
+
+
+def reach(data: bytes) -> str:
+    if b"remote" in data:
+        return COMPONENT
+    return IMPORTERS if any(marker in data for marker in EXPORT_MARKERS) else OWN
+
+
 # How Resolver.loads names a namespace package (a folder without __init__.py) that lookups went through.
 NAMESPACE = "namespace:"
 
@@ -176,16 +190,18 @@ class Indexed:
     mentions: bool
     imports: list[Path] = field(default_factory=list)  # project files it imports (packages on the way too)
     declares_dependencies: bool = False
+    reach: str = COMPONENT  # how far beyond its imports its findings may depend on (OWN, IMPORTERS, COMPONENT)
 
 
 def index_files(project: Project, candidates: list[Path], known_imports: dict[str, list[str]] | None = None,
                 extra_words: frozenset[str] = frozenset(), memo: FileMemo | None = None,
-                loads: dict[str, list[str]] | None = None) -> dict[Path, Indexed]:
+                loads: dict[str, list[str]] | None = None,
+                known_reach: dict[str, str] | None = None) -> dict[Path, Indexed]:
     """The project index: at most one read of every candidate file, no parsing. Imports are resolved for files
     that mention flyte and for files whose import lines name one of the modules that do (transitively);
     every other file costs a byte scan. ``known_imports`` (content hash -> raw imported names) and ``memo``
     (facts by stat) carry what earlier runs learnt; so do ``loads`` (see components), whose files are
-    resolved like imported ones."""
+    resolved like imported ones, and ``known_reach`` (content hash -> reach)."""
     memo = memo if memo is not None else FileMemo(active=False)
     index: dict[Path, Indexed] = {}
     facts: dict[Path, Facts] = {}
@@ -229,10 +245,15 @@ def index_files(project: Project, candidates: list[Path], known_imports: dict[st
             return
         entry.digest = digest_of(path)
         names = known_imports.get(entry.digest) if known_imports is not None else None
-        if names is None:
-            names = raw_imports(data_of(path))
+        far = known_reach.get(entry.digest) if known_reach is not None else None
+        if names is None or far is None:
+            data = data_of(path)
+            names, far = raw_imports(data), reach(data)
             if known_imports is not None:
                 known_imports[entry.digest] = names
+            if known_reach is not None:
+                known_reach[entry.digest] = far
+        entry.reach = far
         entry.imports = _resolve_imports(project, path, names)
         looked_up = [t for t in _looked_up(str(path), loads) if t not in entry.imports] if loads else []
         for target in entry.imports + [t for t in looked_up if os.path.isfile(t)]:
@@ -398,13 +419,6 @@ def _looked_up(through: str, loads: dict[str, list[str]]) -> list[Path]:
             else:
                 found.append(Path(target))
     return found
-
-
-def component_signature(members: frozenset[Path], index: dict[Path, Indexed]) -> str:
-    """A hash of the paths and contents of a component's files: a file's cached findings are reused only
-    while its component's signature is unchanged."""
-    text = "\n".join(f"{p}\0{index[p].digest if p in index else _digest_outside(p)}" for p in sorted(members))
-    return content_hash(text.encode("utf-8", "surrogateescape"))
 
 
 def _digest_outside(path: Path) -> str | None:

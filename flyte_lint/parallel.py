@@ -30,9 +30,11 @@ def _work(batch, codes, settings, options, base, roots, cwd):
     # The batch's components are independent: analysed as one unit they give the findings each gives alone
     # (a run without the cache analyses everything as one unit), without building a model and running
     # every rule once per component.
-    merged = Unit(list(dict.fromkeys(p for unit in batch for p in unit.analysed)), {p for unit in batch for p in unit.linted})
+    merged = Unit(list(dict.fromkeys(p for unit in batch for p in unit.analysed)), {p for unit in batch for p in unit.linted},
+                  remember=any(unit.remember for unit in batch))
     result = analyse(project, merged, rules, settings, options, base)
-    return [(str(p), finding_to_dict(f)) for p, f in result.findings], result.internal, result.files_analysed, result.loads
+    return ([(str(p), finding_to_dict(f)) for p, f in result.findings], result.internal, result.files_analysed, result.loads,
+            result.envs, sorted(map(str, result.linted)))
 
 
 def run_parallel(work, rules, settings, options, base, jobs, roots, cwd, progress=None):
@@ -59,9 +61,9 @@ def run_parallel(work, rules, settings, options, base, jobs, roots, cwd, progres
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         futures = [pool.submit(_work, batch, codes, settings, options, base, roots, cwd) for batch in batches if batch]
         for future in as_completed(futures):
-            found, internal, analysed, loads = future.result()
+            found, internal, analysed, loads, envs, linted = future.result()
             findings = [(Path(p), finding_from_dict(f)) for p, f in found]
-            results.append(UnitResult(findings, [], internal, None, analysed, loads))
+            results.append(UnitResult(findings, [], internal, None, analysed, loads, envs, set(map(Path, linted))))
             done += analysed
             if progress:
                 progress(done, total)

@@ -14,7 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from flyte_lint import index
+from flyte_lint import engine, incremental, index
+from flyte_lint.cache import FORMAT
 from flyte_lint.cli import main
 from flyte_lint.config import Settings
 from flyte_lint.engine import Options, run
@@ -86,7 +87,7 @@ def test_warm_run_reuses_and_matches(project):
     root, cache = project
     first = assert_same(root, cache)
     assert ("workflow.py", "FLY101") in codes(first) and ("workflow.py", "FLY401") in codes(first)
-    assert (cache / "results-v1.json").is_file() and (cache / ".gitignore").read_text().strip().endswith("*")
+    assert (cache / f"results-v{FORMAT}.json").is_file() and (cache / ".gitignore").read_text().strip().endswith("*")
     assert assert_same(root, cache) == first
 
 
@@ -193,6 +194,142 @@ def test_a_module_reached_as_a_packages_attribute(tmp_path, package):
     assert ("workflow.py", "FLY304") in codes(assert_same(root, cache))
 
 
+# A package as applications lay one out: every flow imports app/envs.py, nothing imports a flow.
+PACKAGE = {
+    "app/__init__.py": "",
+    "app/envs.py": """
+        import flyte
+
+        worker = flyte.TaskEnvironment("worker")
+        driver = flyte.TaskEnvironment("driver", depends_on=[worker])
+    """,
+    **{f"app/flow{i}.py": f"""
+        from app.envs import driver, worker
+
+        @worker.task
+        async def step(x: int) -> int:
+            return x + {i}
+
+        @driver.task
+        async def main(x: int) -> int:
+            return await step(x)
+    """ for i in range(6)},
+}
+
+
+def analysed_files(monkeypatch) -> list[set[str]]:
+    """The files of each analysis the engine runs from now on."""
+    seen: list[set[str]] = []
+    real = engine.analyse
+
+    def noting(project, unit, *args, **kwargs):
+        seen.append({p.name for p in unit.analysed})
+        return real(project, unit, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "analyse", noting)
+    return seen
+
+
+def test_an_edit_in_a_package_analyses_the_edited_file_and_what_it_imports(tmp_path, monkeypatch):
+    root = write_project(tmp_path / "p", PACKAGE)
+    cache = tmp_path / "cache"
+    assert_same(root, cache)
+    seen = analysed_files(monkeypatch)
+    edit(root, "app/flow3.py", PACKAGE["app/flow3.py"].replace("return await step(x)", "return step(x)"))
+    assert ("app/flow3.py", "FLY103") in codes(findings(root, cache))
+    assert seen == [{"flow3.py", "envs.py"}]  # not the package: nothing else can see flow3.py
+    assert ("app/flow3.py", "FLY103") in codes(assert_same(root, cache))
+
+
+@pytest.mark.parametrize("name, code", [("worker", "FLY307"), ("data-prep", "FLY306")])
+def test_an_env_added_in_one_module_reaches_an_unchanged_one(tmp_path, monkeypatch, name, code):
+    # FLY307 (a second "worker", in a module that sorts first) lands on app/envs.py; FLY306's advice for
+    # "DataPrep" changes once "data-prep" is taken. app/envs.py itself never changes.
+    files = {**PACKAGE, "app/billing.py": PACKAGE["app/flow0.py"]}
+    files["app/envs.py"] = textwrap.dedent(files["app/envs.py"]) + 'prep = flyte.TaskEnvironment("DataPrep")\n'
+    root = write_project(tmp_path / "p", files)
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(incremental, "FULL_SHARE", 2.0)  # (a small package: analysed whole otherwise)
+    before = [f for f in assert_same(root, cache) if f[0] == "app/envs.py" and f[3] == code]
+    flow = textwrap.dedent(files["app/billing.py"])
+    edit(root, "app/billing.py", f'import flyte\n{flow}\nextra = flyte.TaskEnvironment("{name}")\n')
+    after = [f for f in assert_same(root, cache) if f[0] == "app/envs.py" and f[3] == code]
+    assert after != before and after
+
+
+# Each case: a project, one edit that keeps every import line (so the component, its import structure and
+# the edited file's environments stay the same, and only what the edit reaches is analysed again), and a
+# finding the edit changes (or, last element False, keeps) in a file it reaches.
+REACH_CASES = {
+    "a trigger checked against the tasks it decorates elsewhere (FLY311)": (
+        {
+            "trig.py": 'import flyte\n\nnightly = flyte.Trigger("nightly", flyte.Cron("0 2 * * *"), inputs={"region": "eu"})\n',
+            "flow.py": "import flyte\nfrom trig import nightly\n\nenv = flyte.TaskEnvironment('reports')\n\n"
+                       "@env.task(triggers=nightly)\nasync def report(x: int) -> int:\n    return x\n",
+        },
+        ("flow.py", "triggers=nightly", "cache='auto'"), ("trig.py", "FLY311"),
+    ),
+    "a dependency declared in a deploy script (FLY401)": (
+        {
+            "envs.py": ENVS, "tasks.py": TASKS_SYNC, "workflow.py": WORKFLOW.replace("await square(x)", "square(x)"),
+            "deploy.py": "from envs import driver, worker\n\nworker.add_dependency(driver)\n",
+        },
+        ("deploy.py", "worker.add_dependency(driver)", "driver.add_dependency(worker)"), ("workflow.py", "FLY401"),
+    ),
+    "an import that joins two deploy groups (FLY307)": (
+        {
+            "a.py": 'import flyte\n\nenv = flyte.TaskEnvironment("worker")\n',
+            "b.py": 'import flyte\n\nenv = flyte.TaskEnvironment("worker")\n',
+            "deploy.py": "import a\nimport b\n\ndef deploy():\n    pass\n",
+            "single.py": "import a\n",
+        },
+        ("deploy.py", "import a\nimport b\n", "import a\nimport c\n"), ("b.py", "FLY307"),
+    ),
+    "an env file edited, its duplicate in another module (FLY307)": (
+        {
+            "app/__init__.py": "", "app/billing.py": 'import flyte\n\nextra = flyte.TaskEnvironment("worker")\n',
+            "app/envs.py": 'import flyte\n\nworker = flyte.TaskEnvironment("worker")\n',
+        },
+        ("app/envs.py", 'worker = flyte.TaskEnvironment("worker")', 'worker = flyte.TaskEnvironment("worker")  # hi'),
+        ("app/envs.py", "FLY307"), False,
+    ),
+    "a task looked up by name for a remote reference (FLY403)": (
+        {
+            "envs.py": 'import flyte\n\nworker = flyte.TaskEnvironment("worker")\n'
+                       'driver = flyte.TaskEnvironment("driver", depends_on=[worker])\n',
+            "tasks.py": TASKS_SYNC,
+            "flow.py": 'import flyte.remote\nfrom envs import driver\n\nref = flyte.remote.Task.get("worker.square")\n\n'
+                       "@driver.task\nasync def main(x: int) -> int:\n    return await ref(x=x)\n",
+        },
+        ("tasks.py", "def square", "def cube"), ("flow.py", "FLY403"),
+    ),
+    "a helper's caller (FLY102)": (
+        {
+            "envs.py": ENVS, "tasks.py": TASKS_SYNC,
+            "helpers.py": "from tasks import square\n\nasync def helper(x):\n    return square(x)\n",
+            "workflow.py": "from envs import driver\nfrom helpers import helper\n\n@driver.task\n"
+                           "async def main(x: int) -> int:\n    return await helper(x)\n",
+        },
+        ("workflow.py", "@driver.task\n", ""), ("helpers.py", "FLY102"),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REACH_CASES))
+def test_an_edit_reaches_the_findings_of_files_it_does_not_change(tmp_path, monkeypatch, case):
+    files, (name, old, new), (where, code), *changes = REACH_CASES[case]
+    root = write_project(tmp_path / "p", files)
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(incremental, "FULL_SHARE", 2.0)  # (small projects: analysed whole otherwise)
+    monkeypatch.setattr(index, "SETTLED_NS", 0)
+    before = [f for f in assert_same(root, cache) if f[0] == where and f[3] == code]
+    text = (root / name).read_text()
+    assert old in text
+    edit(root, name, text.replace(old, new))
+    after = [f for f in assert_same(root, cache) if f[0] == where and f[3] == code]
+    assert (after != before) if changes != [False] else (after == before and after)
+
+
 def test_project_wide_rules_follow_edits_anywhere(project):
     root, cache = project
     assert not [c for c in codes(assert_same(root, cache)) if c[1] == "FLY402"]
@@ -213,7 +350,7 @@ def test_deleting_a_file(project):
 def test_a_damaged_cache_is_ignored_and_rebuilt(project, damage):
     root, cache = project
     expected = assert_same(root, cache)
-    target = cache / "results-v1.json"
+    target = cache / f"results-v{FORMAT}.json"
     text = target.read_text()
     if damage == "truncate":
         target.write_text(text[: len(text) // 2])
@@ -267,6 +404,22 @@ def test_a_warm_run_reads_no_file_whose_stat_is_unchanged(project, settled_at_on
     assert opened == ["plain3.py"]  # the one file whose stat changed
 
 
+def test_a_run_that_learns_nothing_does_not_write_the_cache(project, settled_at_once, monkeypatch):
+    from flyte_lint.cache import CacheStore
+
+    root, cache = project
+    assert_same(root, cache)
+    findings(root, cache)  # (the stats the first run saw, now settled, are recorded)
+    writes: list[int] = []
+    real = CacheStore._write
+    monkeypatch.setattr(CacheStore, "_write", lambda store: (writes.append(1), real(store)))
+    findings(root, cache)
+    assert writes == []
+    edit(root, "tasks.py", TASKS_ASYNC)
+    findings(root, cache)
+    assert writes == [1]
+
+
 def test_an_edit_that_keeps_size_and_mtime_is_still_seen(project, settled_at_once):
     root, cache = project
     assert ("workflow.py", "FLY101") in codes(assert_same(root, cache))
@@ -304,7 +457,7 @@ def test_a_stat_is_remembered_only_once_it_has_settled(tmp_path):
 def test_a_damaged_memo_record_is_read_past(project, settled_at_once, record):
     root, cache = project
     expected = assert_same(root, cache)
-    target = cache / "results-v1.json"
+    target = cache / f"results-v{FORMAT}.json"
     data = json.loads(target.read_text())
     assert data["files"], "nothing was remembered"
     for path in data["files"]:
@@ -326,7 +479,7 @@ def test_cli_cache_flags_and_clean(project, capsys):
     os.chdir(root)
     try:
         assert main(["check", "."]) == 1
-        assert (root / ".flyte-lint-cache" / "results-v1.json").is_file()
+        assert (root / ".flyte-lint-cache" / f"results-v{FORMAT}.json").is_file()
         assert main(["clean"]) == 0
         assert not (root / ".flyte-lint-cache").exists()
         assert main(["check", "--no-cache", "."]) == 1
@@ -360,3 +513,77 @@ def test_random_edits_never_make_the_cache_lie(tmp_path_factory, monkeypatch, se
         options = VARIANTS[name]
         edit(root, name, options[choice % len(options)])
         assert_same(root, cache)
+
+
+# The same over a package, where an edit is analysed with only what it reaches (always, in the second
+# parametrization: even where analysing the whole component would cost as much). Each variant exercises
+# one way a finding in one module depends on another: a helper's callers, call-form tasks, triggers,
+# env names and deploy groups, env dependencies declared elsewhere, remote tasks looked up by name, a
+# module reached as a package attribute.
+PACKAGE_VARIANTS = {
+    "app/envs.py": [
+        'import flyte\n\nworker = flyte.TaskEnvironment("worker")\ndriver = flyte.TaskEnvironment("driver", depends_on=[worker])\n',
+        'import flyte\n\nworker = flyte.TaskEnvironment("worker")\ndriver = flyte.TaskEnvironment("driver")\n'
+        'prep = flyte.TaskEnvironment("DataPrep")\n',
+        'import flyte\n\nworker = flyte.TaskEnvironment("worker")\ndriver = worker.clone_with("driver")\n',
+    ],
+    "app/tasks.py": [
+        "from app.envs import worker\n\n@worker.task\ndef square(x: int) -> int:\n    return x * x\n",
+        "from app.envs import worker\n\n@worker.task\nasync def square(x: int) -> int:\n    return x * x\n",
+        "from app.envs import worker\n\ndef square(x: int) -> int:\n    return x * x\n\nwrapped = worker.task(square)\n",
+    ],
+    "app/helpers.py": [
+        "from app.tasks import square\n\nasync def helper(x):\n    return square(x)\n",
+        "import time\n\nasync def helper(x):\n    time.sleep(1)\n    return x\n",
+        "def helper(x):\n    return x\n",
+    ],
+    "app/flow0.py": [
+        "from app.envs import driver\nfrom app.helpers import helper\n\n@driver.task\nasync def main(x: int) -> int:\n"
+        "    return await helper(x)\n",
+        "from app.envs import driver\nfrom app.tasks import square\n\n@driver.task\nasync def main(x: int) -> int:\n"
+        "    return square(x)\n",
+        'import flyte\n\nother = flyte.TaskEnvironment("data-prep")\n',
+        'import flyte\n\nother = flyte.TaskEnvironment("worker")\n',
+        "import flyte\n",
+    ],
+    "app/flow1.py": [
+        "from app.envs import driver\nfrom app.tasks import square\n\n@driver.task\nasync def main(x: int) -> int:\n"
+        "    return await square(x)\n",
+        'import flyte.remote\nfrom app.envs import driver\n\nref = flyte.remote.Task.get("worker.square")\n\n'
+        "@driver.task\nasync def main(x: int) -> int:\n    return await ref(x=x)\n",
+        "import app\nfrom app.envs import driver\n\n@driver.task\nasync def main(x: int) -> int:\n"
+        "    return app.tasks.square(x)\n",
+    ],
+    "app/trig.py": [
+        'import flyte\n\nnightly = flyte.Trigger("nightly", flyte.Cron("0 2 * * *"), inputs={"region": "eu"})\n',
+        'import flyte\n\nnightly = flyte.Trigger("nightly", flyte.Cron("0 2 * * *"), inputs={"x": 1})\n',
+    ],
+    "app/flow2.py": [
+        "from app.envs import worker\nfrom app.trig import nightly\n\n@worker.task(triggers=nightly)\n"
+        "async def report(x: int) -> int:\n    return x\n",
+        "x = 2\n",
+    ],
+    "app/deploy.py": [
+        "from app.envs import driver, worker\n\ndriver.add_dependency(worker)\n",
+        "from app.envs import driver, worker\n\nworker.add_dependency(driver)\n",
+        "import flyte\n",
+    ],
+}
+
+
+@pytest.mark.parametrize("full_share", [incremental.FULL_SHARE, 2.0], ids=["default", "always-restricted"])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(sorted(PACKAGE_VARIANTS)), st.integers(0, 4)), min_size=1, max_size=6))
+def test_random_edits_in_a_package_never_make_the_cache_lie(tmp_path_factory, monkeypatch, full_share, edits):
+    monkeypatch.setattr(incremental, "FULL_SHARE", full_share)
+    monkeypatch.setattr(index, "SETTLED_NS", 0)
+    base = tmp_path_factory.mktemp("package")
+    files = {"app/__init__.py": "", **{name: texts[0] for name, texts in PACKAGE_VARIANTS.items() if name != "app/deploy.py"}}
+    root = write_project(base / "p", files)
+    cache = base / "cache"
+    assert_same(root, cache)
+    for name, choice in edits:
+        options = PACKAGE_VARIANTS[name]
+        edit(root, name, options[choice % len(options)])
+        assert_same(root, cache)
+

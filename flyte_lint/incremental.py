@@ -1,0 +1,230 @@
+"""Per-file reuse of cached findings: what each file's findings depend on, and what an edit re-analyses.
+
+The cache keeps, for each linted file, its findings and a key: a hash of the content of every file those
+findings can depend on. For a file F, that set is (index.components holds all of it):
+
+- F and what it imports, transitively, with the lookups name resolution made beyond import lines
+  (Resolver.loads): Fwd*(F);
+- when F may define something other modules call, wrap or apply (``index.reach`` is IMPORTERS: a def, a
+  lambda, a task decorator, a trigger...): every module that imports F, transitively, and Fwd* of each.
+  A helper's task context comes from its callers (FLY102/105/106/401/602/603/702), `env.task(fn)` elsewhere
+  makes F's function a task (FLY103/104/313), a task decorator made in F with ``triggers=`` is checked against
+  the tasks it decorates (FLY311), and the DAG notes inline F's helpers into their callers (FLY701/703);
+- the modules that may declare env dependencies (``add_dependency``), with Fwd* of each (FLY401/402/403);
+- when F uses flyte.remote (reach COMPONENT): its whole component (FLY403 looks local tasks up by name);
+- when F defines environments: the environments of every module of its component, as the last analysis of
+  each module found them, and the component's import structure (FLY306's names in use, FLY307's deploy
+  groups, FLY402's cycles through declarations and clones).
+
+A stale file is analysed again together with what its findings depend on (analysed, not only loaded: the
+FLY70x compiler and the Flyte 1 index read analysed modules only), and only its findings are kept. The
+environments the modules edited since their last analysis define are then compared with the cached ones:
+any difference sends the component to a full analysis, since the keys of env-defining files were computed
+from the cached ones. A stale env-defining file, or one that needs its whole component, is analysed with its
+whole component.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from astroid import nodes
+
+from flyte_lint.index import COMPONENT, IMPORTERS, Indexed, _digest_outside, _looked_up, content_hash
+
+if TYPE_CHECKING:
+    from flyte_lint.model.analysis import Analysis
+    from flyte_lint.model.entities import Env
+
+# A restricted analysis as large as this share of the component's files is no cheaper than a full one.
+FULL_SHARE = 0.6
+
+
+class Dependencies:
+    """The file graph of one run (imports and lookups, both ways), and the keys of linted files."""
+
+    def __init__(self, index: dict[Path, Indexed], analysable: set[Path], groups: dict[Path, frozenset[Path]],
+                 loads: dict[str, list[str]], env_facts: dict[str, list]) -> None:
+        self.index = index
+        self.analysable = analysable  # the relevant files among those given: what an analysis analyses
+        self.groups = groups
+        self.loads = loads
+        self.env_facts = env_facts  # path -> [module key, facts] (from the cache)
+        self._forward: dict[Path, list[Path]] = {}
+        self._importers: dict[Path, list[Path]] | None = None
+        self._closures: dict[Path, frozenset[Path]] = {}
+        self._digests: dict[Path, str | None] = {}
+        self._env_digests: dict[frozenset[Path], str] = {}
+        self._declarers: dict[frozenset[Path], list[Path]] = {}
+
+    # -- the graph -------------------------------------------------------------------------------------
+    def targets(self, path: Path) -> list[Path]:
+        found = self._forward.get(path)
+        if found is None:
+            entry = self.index.get(path)
+            found = list(entry.imports) if entry is not None else []
+            if self.loads:
+                found += _looked_up(str(path), self.loads)
+            self._forward[path] = found
+        return found
+
+    def imports_of(self, path: Path) -> frozenset[Path]:
+        """Fwd*(path): the file and everything it imports or looks up, transitively."""
+        found = self._closures.get(path)
+        if found is None:
+            seen = {path}
+            todo = [path]
+            while todo:
+                for target in self.targets(todo.pop()):
+                    if target not in seen:
+                        seen.add(target)
+                        todo.append(target)
+            found = self._closures[path] = frozenset(seen)
+        return found
+
+    def importers_of(self, path: Path) -> set[Path]:
+        """The files that import ``path`` (or look it up), transitively."""
+        if self._importers is None:
+            self._importers = {}
+            for source in self.groups:  # (every file of every component)
+                for target in self.targets(source):
+                    self._importers.setdefault(target, []).append(source)
+        seen: set[Path] = set()
+        todo = [path]
+        while todo:
+            for source in self._importers.get(todo.pop(), ()):
+                if source not in seen:
+                    seen.add(source)
+                    todo.append(source)
+        return seen
+
+    def digest(self, path: Path) -> str | None:
+        if path not in self._digests:
+            entry = self.index.get(path)
+            self._digests[path] = entry.digest if entry is not None and entry.digest is not None else _digest_outside(path)
+        return self._digests[path]
+
+    # -- what a file's findings depend on ---------------------------------------------------------------
+    def reach(self, path: Path) -> str:
+        entry = self.index.get(path)
+        return entry.reach if entry is not None else COMPONENT
+
+    def defines_envs(self, path: Path) -> bool:
+        cached = self.env_facts.get(str(path))
+        return bool(cached and cached[1])
+
+    def needs_component(self, path: Path) -> bool:
+        """Its findings depend on the whole component (see the module docstring)."""
+        return self.reach(path) == COMPONENT or self.defines_envs(path)
+
+    def files_of(self, path: Path) -> set[Path]:
+        """Every file the findings of ``path`` can depend on, but the environments of its component."""
+        members = self.groups[path]
+        if self.reach(path) == COMPONENT:
+            return set(members)
+        found = set(self.imports_of(path))
+        if self.reach(path) == IMPORTERS:
+            for importer in self.importers_of(path):
+                found |= self.imports_of(importer)
+        for declarer in self.declarers(members):
+            found |= self.imports_of(declarer)
+        return found
+
+    def declarers(self, members: frozenset[Path]) -> list[Path]:
+        """The files of a component that may declare env dependencies (``add_dependency``)."""
+        found = self._declarers.get(members)
+        if found is None:
+            found = self._declarers[members] = [
+                p for p in members if (entry := self.index.get(p)) is not None and entry.declares_dependencies]
+        return found
+
+    def key(self, path: Path) -> str:
+        parts: list = sorted([str(p), self.digest(p)] for p in self.files_of(path))
+        if self.defines_envs(path):
+            parts.append(self.env_digest(self.groups[path]))
+        return content_hash(json.dumps(parts).encode("utf-8", "surrogateescape"))
+
+    def module_key(self, path: Path) -> str:
+        """What the environments a module defines depend on: its Fwd*."""
+        parts = sorted([str(p), self.digest(p)] for p in self.imports_of(path))
+        return content_hash(json.dumps(parts).encode("utf-8", "surrogateescape"))
+
+    def env_digest(self, members: frozenset[Path]) -> str:
+        """The environments of a component's modules as last analysed, and the component's import structure
+        (which decides its deploy groups)."""
+        found = self._env_digests.get(members)
+        if found is None:
+            parts = []
+            for path in sorted(p for p in members if p in self.analysable):
+                cached = self.env_facts.get(str(path))
+                parts.append([str(path), cached[1] if cached else [], sorted(map(str, self.targets(path)))])
+            parts.append(sorted(map(str, members)))
+            found = self._env_digests[members] = content_hash(json.dumps(parts).encode("utf-8", "surrogateescape"))
+        return found
+
+    def stale_env_facts(self, members: frozenset[Path]) -> set[Path]:
+        """The relevant modules of a component whose cached environments may be out of date."""
+        stale = set()
+        for path in members:
+            if path in self.analysable:
+                cached = self.env_facts.get(str(path))
+                if cached is None or cached[0] != self.module_key(path):
+                    stale.add(path)
+        return stale
+
+    def restricted(self, members: frozenset[Path], stale: list[Path]) -> set[Path] | None:
+        """The files to analyse again for the findings of ``stale`` (some linted files of the component
+        ``members``) and to bring the cached environments of its modules up to date, or None when only a
+        full analysis of the component will do."""
+        if any(self.needs_component(p) for p in stale):
+            return None
+        if not any(str(p) in self.env_facts for p in members if p in self.analysable):
+            return None  # never analysed: nothing to compare its environments with afterwards
+        files = set(self.stale_env_facts(members))
+        for path in stale:
+            files |= self.files_of(path)
+        files &= self.analysable
+        total = sum(1 for p in members if p in self.analysable)
+        return None if len(files) >= FULL_SHARE * total else files
+
+    def envs_unchanged(self, found: dict[str, list], analysed: set[Path]) -> bool:
+        """The environments the analysis found in the analysed modules whose cached ones were out of date
+        are the cached ones (or none, for a module never analysed before)."""
+        for path in analysed:
+            cached = self.env_facts.get(str(path))
+            if cached is not None and cached[0] == self.module_key(path):
+                continue
+            if found.get(str(path), []) != (cached[1] if cached else []):
+                return False
+        return True
+
+
+def env_facts(analysis: "Analysis") -> dict[str, list]:
+    """The environments each analysed module defines: what the keys of env-defining files are made of."""
+    facts: dict[str, list] = {str(m.path): [] for m in analysis.modules}
+    for env in analysis.envs:
+        key = str(env.module.path)
+        if key in facts:
+            facts[key].append(_env_fact(analysis, env))
+    return facts
+
+
+def _env_fact(analysis: "Analysis", env: "Env") -> list:
+    from flyte_lint.model.resolver import enclosing_function
+    from flyte_lint.model.values import EnvRef
+
+    declared = []
+    for kw in env.node.keywords or []:
+        if kw.arg == "depends_on":
+            elements = kw.value.elts if isinstance(kw.value, (nodes.List, nodes.Tuple)) else [kw.value]
+            for element in elements:
+                value = analysis.resolver.value_of(element)
+                declared.append(_where(value.env) if isinstance(value, EnvRef) else element.as_string())
+    return [_where(env), env.name, env.origin, enclosing_function(env.node) is not None,
+            _where(env.parent) if env.parent is not None else None, declared]
+
+
+def _where(env: "Env") -> list:
+    return [str(env.module.path), env.node.lineno, env.node.col_offset]
