@@ -12,7 +12,7 @@ from pathlib import Path
 
 from flyte_lint.config import Settings, matches
 from flyte_lint.discovery import NOT_PYTHON, discover, is_excluded
-from flyte_lint.index import components, index_files, relevant_files
+from flyte_lint.index import Lookups, components, index_files, relevant_files
 from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.project import Module, Project, display
 from flyte_lint.model.resolver import LOOKUP_BUDGET
@@ -166,8 +166,8 @@ def analyse(project: Project, unit: Unit, rules: list[Rule], settings: Settings,
     if unit.remember and analysis is not None:
         from flyte_lint.incremental import env_facts
 
-        try:
-            envs = env_facts(analysis)
+        try:  # (a module that does not parse defines none)
+            envs = {**{str(m.path): [] for m in modules}, **env_facts(analysis)}
         except Exception as exc:  # the findings stand; the cache just keeps nothing of this unit
             internal.append(f"internal error while noting the environments for the cache: {exc!r}")
     return UnitResult([(f.module.path, f) for f in kept + unused], linted_modules, internal, analysis, len(modules),
@@ -214,14 +214,15 @@ def _run(paths, settings, options, cwd, cache_dir, jobs, progress) -> RunResult:
     candidates = list(dict.fromkeys(files + extra))
     given_dirs = [Path(os.path.realpath(p)) for p in paths if os.path.isdir(p)]
     known = (len(store.imports), len(store.reach)) if store is not None else None
+    lookups = Lookups(store.loads if store is not None else None)
     index = index_files(project, candidates, store.imports if store is not None else None,
                         _outside_words(project.roots, given_dirs), store.memo if store is not None else None,
-                        store.loads if store is not None else None, store.reach if store is not None else None)
+                        lookups, store.reach if store is not None else None)
     if store is not None and (len(store.imports), len(store.reach)) != known:
         store.changed = True
     relevant = relevant_files(index)
     linted = [p for p in files if p in relevant]
-    groups = components(index, relevant, store.loads if store is not None else None)
+    groups = components(index, relevant, lookups)
     position = {p: i for i, p in enumerate(candidates)}  # (analysed files in the order of the candidates)
     analysable = {p for p in relevant if p in position}
 
@@ -241,8 +242,8 @@ def _run(paths, settings, options, cwd, cache_dir, jobs, progress) -> RunResult:
             linted_set = set(linted)
             units = {groups[p]: unit_of(groups[p], [m for m in groups[p] if m in linted_set]) for p in linted}
     else:
-        units, results = _incremental(project, store, index, analysable, groups, linted, unit_of, reused, rules,
-                                      settings, options, base)
+        units, results = _incremental(project, store, index, analysable, groups, lookups, linted, unit_of, reused,
+                                      rules, settings, options, base)
     work = sorted(units.values(), key=lambda u: -len(u.analysed))
     results += _run_units(project, work, rules, settings, options, base, jobs, progress, roots, cwd)
     findings = [f for found in reused.values() for f in found]
@@ -256,10 +257,11 @@ def _run(paths, settings, options, cwd, cache_dir, jobs, progress) -> RunResult:
         analysis = analysis or result.analysis
     if store is not None:
         if _learn_loads(store, results):  # lookups first seen in this run: components as the next run sees them
-            groups = components(index, relevant, store.loads)
+            lookups = Lookups(store.loads)
+            groups = components(index, relevant, lookups)
         from flyte_lint.incremental import Dependencies
 
-        _remember(store, results, Dependencies(index, analysable, groups, store.loads, store.envs))
+        _remember(store, results, Dependencies(index, analysable, groups, lookups, store.envs))
         store.save()
     if any(r.code == "FLY001" for r in rules):  # README.md named on the command line: said, not parsed
         for path in not_python:
@@ -274,14 +276,15 @@ def _run(paths, settings, options, cwd, cache_dir, jobs, progress) -> RunResult:
     return result
 
 
-def _incremental(project, store, index, analysable, groups, linted, unit_of, reused, rules, settings, options, base):
+def _incremental(project, store, index, analysable, groups, lookups, linted, unit_of, reused, rules, settings, options,
+                 base):
     """With the cache: reuse the findings of every linted file whose key is unchanged (into ``reused``, by
     component), analyse the stale ones with only what they reach where that is enough (see incremental.py),
     and return the components to analyse whole, with the results of the restricted analyses."""
     from flyte_lint.cache import finding_from_dict
     from flyte_lint.incremental import Dependencies
 
-    deps = Dependencies(index, analysable, groups, store.loads, store.envs)
+    deps = Dependencies(index, analysable, groups, lookups, store.envs)
     stale: dict[frozenset[Path], list[Path]] = {}
     for path in linted:
         entry = store.entries.get(str(path))

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 from astroid import nodes
 
-from flyte_lint.index import COMPONENT, IMPORTERS, Indexed, _digest_outside, _looked_up, content_hash
+from flyte_lint.index import COMPONENT, IMPORTERS, Indexed, Lookups, _digest_outside, content_hash
 
 if TYPE_CHECKING:
     from flyte_lint.model.analysis import Analysis
@@ -46,11 +46,11 @@ class Dependencies:
     """The file graph of one run (imports and lookups, both ways), and the keys of linted files."""
 
     def __init__(self, index: dict[Path, Indexed], analysable: set[Path], groups: dict[Path, frozenset[Path]],
-                 loads: dict[str, list[str]], env_facts: dict[str, list]) -> None:
+                 lookups: Lookups, env_facts: dict[str, list]) -> None:
         self.index = index
         self.analysable = analysable  # the relevant files among those given: what an analysis analyses
         self.groups = groups
-        self.loads = loads
+        self.lookups = lookups
         self.env_facts = env_facts  # path -> [module key, facts] (from the cache)
         self._forward: dict[Path, list[Path]] = {}
         self._importers: dict[Path, list[Path]] | None = None
@@ -65,8 +65,7 @@ class Dependencies:
         if found is None:
             entry = self.index.get(path)
             found = list(entry.imports) if entry is not None else []
-            if self.loads:
-                found += _looked_up(str(path), self.loads)
+            found += self.lookups(path)
             self._forward[path] = found
         return found
 
@@ -141,15 +140,19 @@ class Dependencies:
         return found
 
     def key(self, path: Path) -> str:
-        parts: list = sorted([str(p), self.digest(p)] for p in self.files_of(path))
-        if self.defines_envs(path):
-            parts.append(self.env_digest(self.groups[path]))
-        return content_hash(json.dumps(parts).encode("utf-8", "surrogateescape"))
+        files = self._contents(self.files_of(path))
+        if not self.defines_envs(path):
+            return files
+        return content_hash(f"{files}\0{self.env_digest(self.groups[path])}".encode())
 
     def module_key(self, path: Path) -> str:
         """What the environments a module defines depend on: its Fwd*."""
-        parts = sorted([str(p), self.digest(p)] for p in self.imports_of(path))
-        return content_hash(json.dumps(parts).encode("utf-8", "surrogateescape"))
+        return self._contents(self.imports_of(path))
+
+    def _contents(self, files) -> str:
+        """A hash of the paths and contents of ``files``."""
+        text = "\n".join(sorted(f"{p}\0{self.digest(p)}" for p in files))
+        return content_hash(text.encode("utf-8", "surrogateescape"))
 
     def env_digest(self, members: frozenset[Path]) -> str:
         """The environments of a component's modules as last analysed, and the component's import structure

@@ -195,12 +195,12 @@ class Indexed:
 
 def index_files(project: Project, candidates: list[Path], known_imports: dict[str, list[str]] | None = None,
                 extra_words: frozenset[str] = frozenset(), memo: FileMemo | None = None,
-                loads: dict[str, list[str]] | None = None,
+                lookups: Lookups | None = None,
                 known_reach: dict[str, str] | None = None) -> dict[Path, Indexed]:
     """The project index: at most one read of every candidate file, no parsing. Imports are resolved for files
     that mention flyte and for files whose import lines name one of the modules that do (transitively);
     every other file costs a byte scan. ``known_imports`` (content hash -> raw imported names) and ``memo``
-    (facts by stat) carry what earlier runs learnt; so do ``loads`` (see components), whose files are
+    (facts by stat) carry what earlier runs learnt; so do ``lookups`` (see components), whose files are
     resolved like imported ones, and ``known_reach`` (content hash -> reach)."""
     memo = memo if memo is not None else FileMemo(active=False)
     index: dict[Path, Indexed] = {}
@@ -255,8 +255,11 @@ def index_files(project: Project, candidates: list[Path], known_imports: dict[st
                 known_reach[entry.digest] = far
         entry.reach = far
         entry.imports = _resolve_imports(project, path, names)
-        looked_up = [t for t in _looked_up(str(path), loads) if t not in entry.imports] if loads else []
-        for target in entry.imports + [t for t in looked_up if os.path.isfile(t)]:
+        looked_up = lookups.existing(path) if lookups is not None else []
+        if looked_up:
+            imported = set(entry.imports)
+            looked_up = [t for t in looked_up if t not in imported]
+        for target in entry.imports + looked_up:
             if target not in index:  # a module outside the given paths (a source root, src/): index it too
                 if not scan(target):
                     continue
@@ -362,16 +365,19 @@ def relevant_files(index: dict[Path, Indexed]) -> set[Path]:
 
 
 def components(index: dict[Path, Indexed], relevant: set[Path],
-               loads: dict[str, list[str]] | None = None) -> dict[Path, frozenset[Path]]:
+               lookups: Lookups | None = None) -> dict[Path, frozenset[Path]]:
     """Relevant files grouped by imports (either way), with everything they import (transitively), and by
     package trees: everything the analysis of one file can ever consult lies in its component, so a
-    component is the unit of caching and of parallel work. ``loads`` adds the modules name resolution looked
+    component is the unit of caching and of parallel work. ``lookups`` adds the modules name resolution looked
     up outside import statements (Resolver.loads), found or not."""
-    loads = loads or {}
-    parent: dict[Path, Path] = {}
+    ids: dict[Path, int] = {}  # (union-find over numbers: comparing paths is slow)
+    parent: list[int] = []
 
-    def find(key: Path) -> Path:
-        parent.setdefault(key, key)
+    def find(path: Path) -> int:
+        key = ids.get(path)
+        if key is None:
+            key = ids[path] = len(parent)
+            parent.append(key)
         while parent[key] != key:
             parent[key] = parent[parent[key]]
             key = parent[key]
@@ -386,8 +392,8 @@ def components(index: dict[Path, Indexed], relevant: set[Path],
         path = todo.pop()
         find(path)
         targets = list(index[path].imports) if path in index else []
-        if loads:
-            targets += _looked_up(str(path), loads)
+        if lookups is not None:
+            targets += lookups(path)
         for target in targets:
             union(path, target)
             if target not in reached:
@@ -399,26 +405,53 @@ def components(index: dict[Path, Indexed], relevant: set[Path],
             union(path, init)
             if path.name == "__init__.py" and (path.parent.parent / "__init__.py") in index:
                 union(path, path.parent.parent / "__init__.py")
-    groups: dict[Path, set[Path]] = {}
-    for path in list(parent):
+    groups: dict[int, set[Path]] = {}
+    for path in ids:
         groups.setdefault(find(path), set()).add(path)
     return {path: frozenset(members) for members in groups.values() for path in members}
 
 
-def _looked_up(through: str, loads: dict[str, list[str]]) -> list[Path]:
-    """The files lookups through ``through`` may find, across namespace packages (see Resolver.loads)."""
-    found: list[Path] = []
-    seen = {through}
-    todo = [through]
-    while todo:
-        for target in loads.get(todo.pop(), ()):
-            if target.startswith(NAMESPACE):
-                if target not in seen:
-                    seen.add(target)
-                    todo.append(target)
-            else:
-                found.append(Path(target))
-    return found
+class Lookups:
+    """Resolver.loads (as the cache keeps them) as files: those the lookups through a module may find,
+    across namespace packages. Each module's list is worked out once per run."""
+
+    def __init__(self, loads: dict[str, list[str]] | None) -> None:
+        self.loads = loads or {}
+        self._found: dict[str, list[Path]] = {}
+
+    def __call__(self, path: Path) -> list[Path]:
+        through = str(path)
+        if through not in self.loads:
+            return []  # (most files)
+        found = self._found.get(through)
+        if found is None:
+            found = self._found[through] = self._expand(through)
+        return found
+
+    def existing(self, path: Path) -> list[Path]:
+        """Those of the files that exist."""
+        found = self(path)
+        if not found:
+            return found
+        key = "\0" + str(path)
+        existing = self._found.get(key)
+        if existing is None:
+            existing = self._found[key] = [p for p in found if os.path.isfile(p)]
+        return existing
+
+    def _expand(self, through: str) -> list[Path]:
+        found: dict[str, None] = {}
+        seen = {through}
+        todo = [through]
+        while todo:
+            for target in self.loads.get(todo.pop(), ()):
+                if target.startswith(NAMESPACE):
+                    if target not in seen:
+                        seen.add(target)
+                        todo.append(target)
+                else:
+                    found[target] = None
+        return [Path(t) for t in found]
 
 
 def _digest_outside(path: Path) -> str | None:

@@ -404,6 +404,15 @@ def test_a_warm_run_reads_no_file_whose_stat_is_unchanged(project, settled_at_on
     assert opened == ["plain3.py"]  # the one file whose stat changed
 
 
+def test_a_warm_run_analyses_nothing_even_with_a_file_that_does_not_parse(project, monkeypatch):
+    root, cache = project
+    edit(root, "broken.py", "import flyte\n\ndef broken(:\n")
+    assert ("broken.py", "FLY001") in codes(assert_same(root, cache))
+    seen = analysed_files(monkeypatch)
+    assert ("broken.py", "FLY001") in codes(findings(root, cache))
+    assert seen == []
+
+
 def test_a_run_that_learns_nothing_does_not_write_the_cache(project, settled_at_once, monkeypatch):
     from flyte_lint.cache import CacheStore
 
