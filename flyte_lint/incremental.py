@@ -22,6 +22,12 @@ environments the modules edited since their last analysis define are then compar
 any difference sends the component to a full analysis, since the keys of env-defining files were computed
 from the cached ones. A stale env-defining file, or one that needs its whole component, is analysed with its
 whole component.
+
+Known limits, where an analysis of fewer files can differ from one of the whole component: a module's
+name-resolution budget (FLY001 "analysis stopped") is also spent by the modules resolving names in it, so a
+module within a few lookups of the 400,000-step budget may stop at another point; and a resolution cycle
+(``a = b`` in one module, ``b = a`` in another) gives UNKNOWN in an order that could in theory depend on
+which modules are analysed. Neither has been seen outside constructed cases.
 """
 
 from __future__ import annotations
