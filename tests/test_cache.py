@@ -404,6 +404,33 @@ def test_a_warm_run_reads_no_file_whose_stat_is_unchanged(project, settled_at_on
     assert opened == ["plain3.py"]  # the one file whose stat changed
 
 
+def test_worker_processes_bring_back_what_the_cache_keeps(tmp_path, monkeypatch):
+    # Two packages of 25 flows: two components, enough files for -j to hand them to worker processes,
+    # whose results carry the environments each module defines and the lookups of their analyses.
+    files = {}
+    for package in ("one", "two"):
+        for name, text in PACKAGE.items():
+            files[name.replace("app/", f"{package}/")] = text.replace("app.envs", f"{package}.envs")
+        for i in range(6, 25):
+            files[f"{package}/flow{i}.py"] = files[f"{package}/flow0.py"]
+    root = write_project(tmp_path / "p", files)
+    cache = tmp_path / "cache"
+
+    def parallel(use_cache: bool) -> list[tuple]:
+        result = run([root], Settings(), Options(), cwd=root, cache_dir=cache if use_cache else None, jobs=2)
+        assert not result.internal_errors, result.internal_errors
+        return sorted((f.path, f.line, f.column, f.code, f.message) for f in result.findings)
+
+    assert parallel(True) == parallel(False)
+    stored = json.loads((cache / f"results-v{FORMAT}.json").read_text())
+    assert len(stored["envs"]) == 52 and sum(bool(facts) for _, facts in stored["envs"].values()) == 2
+    seen = analysed_files(monkeypatch)
+    edit(root, "two/flow3.py", files["two/flow3.py"].replace("return await step(x)", "return step(x)"))
+    assert ("two/flow3.py", "FLY103") in codes(parallel(True))
+    assert seen == [{"flow3.py", "envs.py"}]
+    assert parallel(True) == parallel(False)
+
+
 def test_a_warm_run_analyses_nothing_even_with_a_file_that_does_not_parse(project, monkeypatch):
     root, cache = project
     edit(root, "broken.py", "import flyte\n\ndef broken(:\n")
