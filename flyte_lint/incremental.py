@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 
 from astroid import nodes
 
-from flyte_lint.index import COMPONENT, IMPORTERS, Indexed, Lookups, _digest_outside, content_hash
+from flyte_lint.index import COMPONENT, IMPORTERS, Indexed, Lookups, _digest_outside, content_hash, import_targets
 
 if TYPE_CHECKING:
     from flyte_lint.model.analysis import Analysis
@@ -69,10 +69,7 @@ class Dependencies:
     def targets(self, path: Path) -> list[Path]:
         found = self._forward.get(path)
         if found is None:
-            entry = self.index.get(path)
-            found = list(entry.imports) if entry is not None else []
-            found += self.lookups(path)
-            self._forward[path] = found
+            found = self._forward[path] = import_targets(self.index, self.lookups, path)
         return found
 
     def imports_of(self, path: Path) -> frozenset[Path]:

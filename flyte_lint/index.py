@@ -198,8 +198,8 @@ def index_files(project: Project, candidates: list[Path], known_imports: dict[st
                 lookups: Lookups | None = None,
                 known_reach: dict[str, str] | None = None) -> dict[Path, Indexed]:
     """The project index: at most one read of every candidate file, no parsing. Imports are resolved for files
-    that mention flyte and for files whose import lines name one of the modules that do (transitively);
-    every other file costs a byte scan. ``known_imports`` (content hash -> raw imported names) and ``memo``
+    that mention flyte, for files whose import lines name one of the modules that do (transitively), and
+    for every module those import (transitively); every other file costs a byte scan. ``known_imports`` (content hash -> raw imported names) and ``memo``
     (facts by stat) carry what earlier runs learnt; so do ``lookups`` (see components), whose files are
     resolved like imported ones, and ``known_reach`` (content hash -> reach)."""
     memo = memo if memo is not None else FileMemo(active=False)
@@ -391,10 +391,7 @@ def components(index: dict[Path, Indexed], relevant: set[Path],
     while todo:  # what the relevant files import, transitively: their findings depend on its content
         path = todo.pop()
         find(path)
-        targets = list(index[path].imports) if path in index else []
-        if lookups is not None:
-            targets += lookups(path)
-        for target in targets:
+        for target in import_targets(index, lookups, path):
             union(path, target)
             if target not in reached:
                 reached.add(target)
@@ -409,6 +406,15 @@ def components(index: dict[Path, Indexed], relevant: set[Path],
     for path in ids:
         groups.setdefault(find(path), set()).add(path)
     return {path: frozenset(members) for members in groups.values() for path in members}
+
+
+def import_targets(index: dict[Path, Indexed], lookups: "Lookups | None", path: Path) -> list[Path]:
+    """The files ``path`` imports, and those name resolution looked up through it (found or not)."""
+    entry = index.get(path)
+    targets = list(entry.imports) if entry is not None else []
+    if lookups is not None:
+        targets += lookups(path)
+    return targets
 
 
 class Lookups:
