@@ -101,7 +101,7 @@ def call(draw, tasks: list[Task], is_async: bool, names: list[str]) -> str:
         f"list(@F@.map({t}, [1, 2, 3]))",
         f"@F@.map({t}, range(3))",
         f"list(@F@.map(functools.partial({t}, {one}), [1, 2]))",
-        f"@F@.map(lambda v: v, [1])",
+        "@F@.map(lambda v: v, [1])",
         f"{t}.aio({args})",
         f"asyncio.run({t}.aio({args}))",
         f"@F@.run({t}, {one})",

@@ -17,7 +17,7 @@ from flyte_lint.config import Settings
 from flyte_lint.engine import Options, run
 from flyte_lint.model import builder
 from flyte_lint.model.analysis import Analysis, walk
-from flyte_lint.model.entities import CallSite, Env, Task
+from flyte_lint.model.entities import Env, Task
 from flyte_lint.model.project import Project
 from flyte_lint.model.values import (
     UNKNOWN,
