@@ -543,10 +543,14 @@ def test_random_edits_never_make_the_cache_lie(tmp_path_factory, monkeypatch, se
     monkeypatch.setattr(index, "SETTLED_NS", settled_ns)  # 0: the memo answers for every file not edited
     base = tmp_path_factory.mktemp("edits")
     root = write_project(base / "p", {"envs.py": ENVS, "tasks.py": TASKS_SYNC, "workflow.py": WORKFLOW})
-    cache = base / "cache"
+    replay(root, base / "cache", VARIANTS, edits)
+
+
+def replay(root: Path, cache: Path, variants: dict[str, list[str]], edits: list[tuple[str, int]]) -> None:
+    """Apply the edits one by one (each picks a variant of a file); cached and uncached runs agree after each."""
     assert_same(root, cache)
     for name, choice in edits:
-        options = VARIANTS[name]
+        options = variants[name]
         edit(root, name, options[choice % len(options)])
         assert_same(root, cache)
 
@@ -615,11 +619,5 @@ def test_random_edits_in_a_package_never_make_the_cache_lie(tmp_path_factory, mo
     monkeypatch.setattr(index, "SETTLED_NS", 0)
     base = tmp_path_factory.mktemp("package")
     files = {"app/__init__.py": "", **{name: texts[0] for name, texts in PACKAGE_VARIANTS.items() if name != "app/deploy.py"}}
-    root = write_project(base / "p", files)
-    cache = base / "cache"
-    assert_same(root, cache)
-    for name, choice in edits:
-        options = PACKAGE_VARIANTS[name]
-        edit(root, name, options[choice % len(options)])
-        assert_same(root, cache)
+    replay(write_project(base / "p", files), base / "cache", PACKAGE_VARIANTS, edits)
 
