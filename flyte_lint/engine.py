@@ -300,7 +300,7 @@ def _incremental(project, store, index, analysable, groups, lookups, linted, uni
         whole[members] = unit_of(members, [p for p in members if p in linted_set])
         reused.pop(members, None)
 
-    for members in {groups[p] for p in linted}:
+    for members in dict.fromkeys(groups[p] for p in linted):  # (in the order of the linted files)
         lint = stale.get(members, [])
         if not lint and not deps.stale_env_facts(members):
             continue

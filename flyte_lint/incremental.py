@@ -64,6 +64,7 @@ class Dependencies:
         self._digests: dict[Path, str | None] = {}
         self._env_digests: dict[frozenset[Path], str] = {}
         self._declarers: dict[frozenset[Path], list[Path]] = {}
+        self._module_keys: dict[Path, str] = {}
 
     # -- the graph -------------------------------------------------------------------------------------
     def targets(self, path: Path) -> list[Path]:
@@ -150,7 +151,10 @@ class Dependencies:
 
     def module_key(self, path: Path) -> str:
         """What the environments a module defines depend on: its Fwd*."""
-        return self._contents(self.imports_of(path))
+        found = self._module_keys.get(path)
+        if found is None:
+            found = self._module_keys[path] = self._contents(self.imports_of(path))
+        return found
 
     def _contents(self, files) -> str:
         """A hash of the paths and contents of ``files``."""

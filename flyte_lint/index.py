@@ -424,6 +424,7 @@ class Lookups:
     def __init__(self, loads: dict[str, list[str]] | None) -> None:
         self.loads = loads or {}
         self._found: dict[str, list[Path]] = {}
+        self._existing: dict[str, list[Path]] = {}
 
     def __call__(self, path: Path) -> list[Path]:
         through = str(path)
@@ -439,10 +440,9 @@ class Lookups:
         found = self(path)
         if not found:
             return found
-        key = "\0" + str(path)
-        existing = self._found.get(key)
+        existing = self._existing.get(str(path))
         if existing is None:
-            existing = self._found[key] = [p for p in found if os.path.isfile(p)]
+            existing = self._existing[str(path)] = [p for p in found if os.path.isfile(p)]
         return existing
 
     def _expand(self, through: str) -> list[Path]:
