@@ -23,7 +23,7 @@ from pathlib import Path
 
 from flyte_lint import __version__
 from flyte_lint.index import FileMemo
-from flyte_lint.rules.base import Edit, Finding, Fix, Severity
+from flyte_lint.findings import Edit, Finding, Fix, Severity
 
 CACHE_DIR = ".flyte-lint-cache"
 FORMAT = 2

@@ -19,8 +19,7 @@ import tokenize
 import warnings
 from pathlib import Path
 
-from flyte_lint.rules import Finding
-from flyte_lint.rules.base import Edit
+from flyte_lint.findings import Edit, Finding
 
 # Python source lines end at \r\n, \r or \n only; str.splitlines() also splits at \f, \v, \x1c-\x1e, \x85,
 # \u2028 and \u2029, which may sit in strings and comments and would shift every position after them.

@@ -31,7 +31,8 @@ from pylint.checkers import BaseRawFileChecker
 from pylint.interfaces import HIGH
 
 from flyte_lint.config import ConfigError, split_codes, validate_codes
-from flyte_lint.rules import REGISTRY, Finding, Severity
+from flyte_lint.findings import Finding, Severity
+from flyte_lint.rules import REGISTRY
 
 if TYPE_CHECKING:
     from pylint.lint import PyLinter

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from flyte_lint.fixes import apply_edits, fixed_text
-from flyte_lint.rules.base import Edit, Finding, Fix, Severity
+from flyte_lint.findings import Edit, Finding, Fix, Severity
 from lintutil import lint_result
 
 MAP_DISCARDED = """

@@ -16,7 +16,7 @@ from flyte_lint.graph.entry import EntryError, candidates, entry_spec, find_entr
 from flyte_lint.graph.export import from_json, to_dot, to_graphml, to_json, to_mermaid
 from flyte_lint.graph.html import to_html
 from flyte_lint.rules import REGISTRY
-from flyte_lint.rules.base import Finding
+from flyte_lint.findings import Finding
 
 SOURCE_SUFFIXES = (".py", ".pyi", ".pyw")
 RENDERERS = {"json": to_json, "dot": to_dot, "mermaid": to_mermaid, "graphml": to_graphml, "html": to_html}

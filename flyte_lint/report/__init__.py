@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Callable
 
-from flyte_lint.rules import Finding
+from flyte_lint.findings import Finding
 
 FORMATS = ("text", "json", "sarif", "github")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flyte_lint.report import one_line
-from flyte_lint.rules import Finding
+from flyte_lint.findings import Finding
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 

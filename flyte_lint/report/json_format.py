@@ -6,7 +6,7 @@ import json
 
 from flyte_lint import __version__
 from flyte_lint.report import one_line
-from flyte_lint.rules import Finding
+from flyte_lint.findings import Finding
 
 
 def as_dict(f: Finding) -> dict:

@@ -6,7 +6,8 @@ import json
 
 from flyte_lint import __version__
 from flyte_lint.report import one_line
-from flyte_lint.rules import Finding, all_rules
+from flyte_lint.findings import Finding
+from flyte_lint.rules import all_rules
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFO_URI = "https://github.com/flyte-lint/flyte-lint"

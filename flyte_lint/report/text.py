@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from flyte_lint.report import counts_by_severity, one_line
-from flyte_lint.rules import Finding
+from flyte_lint.findings import Finding
 
 COLOURS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 BOLD, RESET = "\033[1m", "\033[0m"
