@@ -110,17 +110,17 @@ def _code_list(value, where: str, path: Path | str) -> list[str]:
 
 
 def validate_codes(codes: list[str], where: str) -> None:
-    from flyte_lint.rules import REGISTRY
+    from flyte_lint.catalogue import RULES
 
-    bad = [c for c in codes if not _matches_any(c.strip().upper(), REGISTRY)]
+    bad = [c for c in codes if not _matches_any(c.strip().upper(), RULES)]
     if bad:
         raise ConfigError(f"{where}: unknown rule code{'s' if len(bad) > 1 else ''}: {', '.join(bad)}")
 
 
-def _matches_any(prefix: str, registry) -> bool:
+def _matches_any(prefix: str, rules: dict[str, tuple[str, str]]) -> bool:
     if prefix in ("ALL", "FLY"):
         return True
-    return bool(prefix) and any(code.startswith(prefix) or registry[code].symbol == prefix.lower() for code in registry)
+    return bool(prefix) and any(code.startswith(prefix) or symbol == prefix.lower() for code, (symbol, _) in rules.items())
 
 
 def matches(code: str, symbol: str, selectors: list[str]) -> bool:

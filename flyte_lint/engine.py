@@ -1,4 +1,7 @@
-"""One lint run: discover files, build the analysis model once, run the rules, filter the findings."""
+"""One lint run: discover files, build the analysis model once, run the rules, filter the findings.
+
+A run whose findings all come from the cache never imports astroid nor the rules: what is enabled comes from
+the rule catalogue, and the model and the rules are imported where a unit is analysed."""
 
 from __future__ import annotations
 
@@ -9,17 +12,19 @@ import re
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flyte_lint.config import Settings, matches
 from flyte_lint.discovery import NOT_PYTHON, discover, is_excluded
 from flyte_lint.index import Lookups, components, index_files, relevant_files
-from flyte_lint.model.analysis import Analysis
+from flyte_lint.catalogue import RULES
+from flyte_lint.findings import Finding, Severity, char_column
 from flyte_lint.model.project import Module, Project, display
-from flyte_lint.model.resolver import LOOKUP_BUDGET
 from flyte_lint.model.source import ParseFailure
-from flyte_lint.rules import REGISTRY, Finding, Rule, Severity
-from flyte_lint.rules.base import char_column
-from flyte_lint.rules.runner import run_rule
+
+if TYPE_CHECKING:
+    from flyte_lint.model.analysis import Analysis
+    from flyte_lint.rules import Rule
 
 NOQA_RE = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Za-z0-9_, \t-]+?))?\s*(?:#|$)", re.I)
 NOQA_WORD_RE = re.compile(r"noqa", re.I)
@@ -46,18 +51,29 @@ class RunResult:
     files_checked: int = 0
 
 
-def enabled_rules(settings: Settings, options: Options) -> list[Rule]:
+def enabled_codes(settings: Settings, options: Options) -> list[str]:
+    """The codes of the rules the settings and options turn on, from the catalogue (no rule is imported)."""
     select = options.select if options.select is not None else settings.select
     extend = settings.extend_select + options.extend_select
     ignore = settings.ignore + options.ignore
     chosen = []
-    for code in sorted(REGISTRY):
-        rule = REGISTRY[code]
-        on = matches(code, rule.symbol, select) if select is not None else rule.severity != Severity.INFO
-        on = on or matches(code, rule.symbol, extend)
-        if on and not matches(code, rule.symbol, ignore):
-            chosen.append(rule)
+    for code in sorted(RULES):
+        symbol, severity = RULES[code]
+        on = matches(code, symbol, select) if select is not None else severity != Severity.INFO.value
+        on = on or matches(code, symbol, extend)
+        if on and not matches(code, symbol, ignore):
+            chosen.append(code)
     return chosen
+
+
+def rules_of(codes: list[str]) -> list[Rule]:
+    from flyte_lint.rules import REGISTRY
+
+    return [REGISTRY[code] for code in codes]
+
+
+def enabled_rules(settings: Settings, options: Options) -> list[Rule]:
+    return rules_of(enabled_codes(settings, options))
 
 
 def _outside_words(roots: list[Path], given_dirs: list[Path]) -> frozenset[str]:
@@ -135,12 +151,15 @@ class UnitResult:
     linted: set[Path] = field(default_factory=set)  # the files it was analysed for (all their findings are here)
 
 
-def analyse(project: Project, unit: Unit, rules: list[Rule], settings: Settings, options: Options, base: Path) -> UnitResult:
-    """Parse the unit's files, build the analysis model once, run the rules, apply suppressions."""
+def analyse(project: Project, unit: Unit, codes: list[str], settings: Settings, options: Options, base: Path) -> UnitResult:
+    """Parse the unit's files, build the analysis model once, run the rules (by code), apply suppressions."""
+    from flyte_lint.model.analysis import Analysis
+    from flyte_lint.rules.runner import run_rule
+
+    rules = rules_of(codes)
     modules = [project.load(p) for p in unit.analysed]
     findings: list[Finding] = []
     internal: list[str] = []
-    codes = {r.code for r in rules}
     for module in modules:
         if module.failure is not None and module.path in unit.linted and "FLY001" in codes:
             findings.append(_syntax_finding(module))
@@ -203,12 +222,12 @@ def _run(paths, settings, options, cwd, cache_dir, jobs, progress) -> RunResult:
     files, path_errors = discover(paths, settings.exclude, base, not_python)
     roots, extra = _project_layout(paths, settings, options, base)
     project = Project(roots, cwd=cwd)
-    rules = enabled_rules(settings, options)
+    codes = enabled_codes(settings, options)
     store = None
     if cache_dir is not None:
         from flyte_lint.cache import CacheStore, settings_key
 
-        key = settings_key([sorted(r.code for r in rules), sorted(map(str, roots)), settings.per_file_ignores,
+        key = settings_key([codes, sorted(map(str, roots)), settings.per_file_ignores,
                             settings.exclude, options.report_unused_noqa, str(cwd)])
         store = CacheStore.open(cache_dir, key)
     candidates = list(dict.fromkeys(files + extra))
@@ -243,9 +262,9 @@ def _run(paths, settings, options, cwd, cache_dir, jobs, progress) -> RunResult:
             units = {groups[p]: unit_of(groups[p], [m for m in groups[p] if m in linted_set]) for p in linted}
     else:
         units, results = _incremental(project, store, index, analysable, groups, lookups, linted, unit_of, reused,
-                                      rules, settings, options, base)
+                                      codes, settings, options, base)
     work = sorted(units.values(), key=lambda u: -len(u.analysed))
-    results += _run_units(project, work, rules, settings, options, base, jobs, progress, roots, cwd)
+    results += _run_units(project, work, codes, settings, options, base, jobs, progress, roots, cwd)
     findings = [f for found in reused.values() for f in found]
     modules: list[Module] = []
     internal: list[str] = []
@@ -263,7 +282,7 @@ def _run(paths, settings, options, cwd, cache_dir, jobs, progress) -> RunResult:
 
         _remember(store, results, Dependencies(index, analysable, groups, lookups, store.envs))
         store.save()
-    if any(r.code == "FLY001" for r in rules):  # README.md named on the command line: said, not parsed
+    if "FLY001" in codes:  # README.md named on the command line: said, not parsed
         for path in not_python:
             module = Module(path=path, display_path=display(path, cwd), name=path.stem)
             module.failure = ParseFailure(NOT_PYTHON)
@@ -276,7 +295,7 @@ def _run(paths, settings, options, cwd, cache_dir, jobs, progress) -> RunResult:
     return result
 
 
-def _incremental(project, store, index, analysable, groups, lookups, linted, unit_of, reused, rules, settings, options,
+def _incremental(project, store, index, analysable, groups, lookups, linted, unit_of, reused, codes, settings, options,
                  base):
     """With the cache: reuse the findings of every linted file whose key is unchanged (into ``reused``, by
     component), analyse the stale ones with only what they reach where that is enough (see incremental.py),
@@ -308,7 +327,7 @@ def _incremental(project, store, index, analysable, groups, lookups, linted, uni
         if files is None:
             analyse_whole(members)
             continue
-        result = analyse(project, unit_of(files, lint), rules, settings, options, base)
+        result = analyse(project, unit_of(files, lint), codes, settings, options, base)
         if deps.envs_unchanged(result.envs, files):
             results.append(result)
         else:  # the environments changed, and with them the keys of env-defining files
@@ -316,17 +335,17 @@ def _incremental(project, store, index, analysable, groups, lookups, linted, uni
     return whole, results
 
 
-def _run_units(project, work, rules, settings, options, base, jobs, progress, roots, cwd) -> list[UnitResult]:
+def _run_units(project, work, codes, settings, options, base, jobs, progress, roots, cwd) -> list[UnitResult]:
     if jobs <= 1 or len(work) < 2 or sum(len(u.analysed) for u in work) < 40:
         results = []
         for unit in work:
-            results.append(analyse(project, unit, rules, settings, options, base))
+            results.append(analyse(project, unit, codes, settings, options, base))
             if progress:
                 progress(sum(r.files_analysed for r in results), sum(len(u.analysed) for u in work))
         return results
     from flyte_lint.parallel import run_parallel
 
-    return run_parallel(work, rules, settings, options, base, jobs, roots, cwd, progress)
+    return run_parallel(work, codes, settings, options, base, jobs, roots, cwd, progress)
 
 
 def _learn_loads(store, results: list[UnitResult]) -> bool:
@@ -379,8 +398,8 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 
 def _fly001(module: Module, line: int, column: int, message: str) -> Finding:
-    rule = REGISTRY["FLY001"]
-    return Finding(code=rule.code, symbol=rule.symbol, severity=rule.severity, message=message, path=module.display_path,
+    symbol, severity = RULES["FLY001"]
+    return Finding(code="FLY001", symbol=symbol, severity=Severity(severity), message=message, path=module.display_path,
                    line=line, column=column, end_line=line, end_column=column, module=module)
 
 
@@ -390,6 +409,8 @@ def _syntax_finding(module: Module) -> Finding:
 
 
 def _budget_finding(module: Module, where) -> Finding:
+    from flyte_lint.model.resolver import LOOKUP_BUDGET
+
     return _fly001(module, where.line, 1,
                    f"analysis stopped: resolving names here needs more than {LOOKUP_BUDGET:,} steps of flow analysis "
                    f"('{where.name}' is bound {where.bindings:,} times in one scope); from here on its names are "
@@ -439,4 +460,4 @@ def apply_noqa(findings: list[Finding], modules: list[Module], report_unused: bo
     return kept, unused
 
 
-__all__ = ["Options", "RunResult", "run", "enabled_rules", "char_column"]
+__all__ = ["Options", "RunResult", "run", "enabled_codes", "enabled_rules", "char_column"]

@@ -36,8 +36,6 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from astroid import nodes
-
 from flyte_lint.index import COMPONENT, IMPORTERS, Indexed, Lookups, _digest_outside, content_hash, import_targets
 
 if TYPE_CHECKING:
@@ -222,6 +220,8 @@ def env_facts(analysis: "Analysis") -> dict[str, list]:
 
 
 def _env_fact(analysis: "Analysis", env: "Env") -> list:
+    from astroid import nodes
+
     from flyte_lint.model.resolver import enclosing_function
     from flyte_lint.model.values import EnvRef
 

@@ -23,21 +23,19 @@ BATCHES_PER_JOB = 4
 def _work(batch, codes, settings, options, base, roots, cwd):
     from flyte_lint.engine import Unit, analyse
     from flyte_lint.model.project import Project
-    from flyte_lint.rules import REGISTRY
 
-    rules = [REGISTRY[c] for c in codes]
     project = Project(roots, cwd=cwd)
     # The batch's components are independent: analysed as one unit they give the findings each gives alone
     # (a run without the cache analyses everything as one unit), without building a model and running
     # every rule once per component.
     merged = Unit(list(dict.fromkeys(p for unit in batch for p in unit.analysed)), {p for unit in batch for p in unit.linted},
                   remember=any(unit.remember for unit in batch))
-    result = analyse(project, merged, rules, settings, options, base)
+    result = analyse(project, merged, codes, settings, options, base)
     return ([(str(p), finding_to_dict(f)) for p, f in result.findings], result.internal, result.files_analysed, result.loads,
             result.envs, sorted(map(str, result.linted)))
 
 
-def run_parallel(work, rules, settings, options, base, jobs, roots, cwd, progress=None):
+def run_parallel(work, codes, settings, options, base, jobs, roots, cwd, progress=None):
     """Balance the units over a few batches per worker (largest first), run them on ``jobs`` workers, and
     rebuild the results."""
     from concurrent.futures import ProcessPoolExecutor, as_completed  # (a warm run never needs it)
@@ -54,7 +52,6 @@ def run_parallel(work, rules, settings, options, base, jobs, roots, cwd, progres
         i = sizes.index(min(sizes))
         batches[i].append(unit)
         sizes[i] += len(unit.analysed)
-    codes = [r.code for r in rules]
     results = []
     total = sum(sizes)
     done = 0

@@ -440,6 +440,34 @@ def test_a_warm_run_analyses_nothing_even_with_a_file_that_does_not_parse(projec
     assert seen == []
 
 
+def test_a_warm_run_imports_neither_astroid_nor_the_rules(project):
+    # What is enabled, and the cache's key, come from the rule catalogue: a run that reuses every finding
+    # pays for no parser and no rule module. In a fresh interpreter, since this one has them all loaded.
+    import subprocess
+    import sys
+
+    root, cache = project
+    edit(root, "tasks.py", TASKS_ASYNC.replace("async def", "def"))
+    script = textwrap.dedent(f"""
+        import sys
+        from flyte_lint.cli import main
+        status = main(["check", "--cache-dir", {str(cache)!r}, {str(root)!r}])
+        print(status, sorted(m for m in sys.modules if m == "astroid" or m.startswith("flyte_lint.rules")))
+    """)
+
+    def fresh_run() -> tuple[str, str]:
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=root, check=True)
+        report, _, modules = done.stdout.rstrip("\n").rpartition("\n")
+        return report, modules
+
+    report, cold = fresh_run()
+    assert "FLY101" in report
+    assert cold.startswith("1 [") and "'astroid'" in cold and "'flyte_lint.rules'" in cold
+    assert fresh_run() == (report, "1 []")  # the same findings, from the cache alone
+    edit(root, "workflow.py", WORKFLOW + "\n# edited\n")
+    assert "'astroid'" in fresh_run()[1]  # an edit is analysed again
+
+
 def test_a_run_that_learns_nothing_does_not_write_the_cache(project, settled_at_once, monkeypatch):
     from flyte_lint.cache import CacheStore
 

@@ -1,4 +1,5 @@
-"""rules.md is generated from the registry and must be current; `explain` and `rules` show the same facts."""
+"""rules.md and the rule catalogue are generated from the registry and must be current; `explain` and `rules` show the
+same facts."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import json
 from pathlib import Path
 
 from flyte_lint.cli import main
-from flyte_lint.docs import rules_markdown
+from flyte_lint.catalogue import RULES
+from flyte_lint.docs import catalogue_source, rules_markdown
 from flyte_lint.rules import all_rules
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,6 +18,13 @@ def test_rules_md_is_current():
     assert (ROOT / "rules.md").read_text(encoding="utf-8") == rules_markdown(), (
         "rules.md is stale: run `python -m flyte_lint.docs > rules.md`"
     )
+
+
+def test_the_rule_catalogue_is_current():
+    assert (ROOT / "flyte_lint" / "catalogue.py").read_text(encoding="utf-8") == catalogue_source(), (
+        "flyte_lint/catalogue.py is stale: run `python -m flyte_lint.docs --catalogue > flyte_lint/catalogue.py`"
+    )
+    assert RULES == {r.code: (r.symbol, r.severity.value) for r in all_rules()}
 
 
 def test_rules_md_has_every_rule_with_its_examples():

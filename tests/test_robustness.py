@@ -31,6 +31,7 @@ from flyte_lint.cli import main
 from flyte_lint.config import Settings
 from flyte_lint.discovery import discover
 from flyte_lint.engine import Options, run
+from flyte_lint.catalogue import RULES
 from flyte_lint.rules import REGISTRY, Rule
 from lintutil import AWAIT_SYNC_BAD as BAD, AWAIT_SYNC_GOOD as FIXED, lint_result, run_cli, write_project
 
@@ -1070,9 +1071,15 @@ class Exploding(Rule):
             yield self.finding(module, module.tree, "seen")
 
 
+def install(monkeypatch, rule: Rule) -> None:
+    """Register a test rule for this test, in the registry and in the catalogue runs enable rules from."""
+    monkeypatch.setitem(REGISTRY, rule.code, rule)
+    monkeypatch.setitem(RULES, rule.code, (rule.symbol, rule.severity.value))
+
+
 @pytest.fixture
 def exploding(monkeypatch):
-    monkeypatch.setitem(REGISTRY, "FLY998", Exploding())
+    install(monkeypatch, Exploding())
 
 
 def test_an_internal_error_in_one_rule_exits_2_and_keeps_the_other_findings(tmp_path, capsys, exploding):
@@ -1120,7 +1127,7 @@ class ExplodingEverywhere(Rule):
 
 
 def test_an_internal_error_inside_a_loop_names_the_loop_file_after_an_inner_lookup(tmp_path, capsys, monkeypatch):
-    monkeypatch.setitem(REGISTRY, "FLY997", ExplodingInLoop())
+    install(monkeypatch, ExplodingInLoop())
     # zz_last.py sorts last: its tasks are the last the inner lookup sees before boom.py's site raises
     root = write_project(tmp_path / "p", {"a_bad.py": BAD, "boom.py": BAD, "zz_last.py": BAD})
     code, out, err = cli(capsys, root, "check", ".", "--select", "FLY997")
@@ -1131,7 +1138,7 @@ def test_an_internal_error_inside_a_loop_names_the_loop_file_after_an_inner_look
 
 
 def test_an_internal_error_no_file_explains_is_reported_once(tmp_path, capsys, monkeypatch):
-    monkeypatch.setitem(REGISTRY, "FLY996", ExplodingEverywhere())
+    install(monkeypatch, ExplodingEverywhere())
     root = write_project(tmp_path / "p", {"a_bad.py": BAD, "boom.py": BAD})
     code, out, err = cli(capsys, root, "check", ".")
     assert code == 2

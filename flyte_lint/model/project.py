@@ -7,10 +7,12 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-
-from astroid import nodes
+from typing import TYPE_CHECKING
 
 from flyte_lint.model.source import Comments, ParseFailure, decode_source, parse_indexed
+
+if TYPE_CHECKING:
+    from astroid import nodes
 
 
 @dataclass

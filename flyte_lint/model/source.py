@@ -12,10 +12,10 @@ import io
 import sys
 import tokenize
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from astroid import nodes
-
-from flyte_lint.model.builder import build
+if TYPE_CHECKING:
+    from astroid import nodes
 
 GRAMMAR = f"{sys.version_info.major}.{sys.version_info.minor}"
 
@@ -52,6 +52,8 @@ def parse_module(text: str, modname: str, path: str) -> nodes.Module:
 
 def parse_indexed(text: str, modname: str, path: str) -> tuple[nodes.Module, list[nodes.NodeNG]]:
     """The lean astroid tree of ``text`` and its INDEXED_NODES in source order."""
+    from flyte_lint.model.builder import build  # (astroid: imported by the first parse, not by a cached run)
+
     # Parsing allocates a node per token and frees nothing: the cyclic garbage collector would only rescan the
     # growing tree (half the parse time of a 200,000-line file), so it is paused meanwhile.
     paused = gc.isenabled()
