@@ -96,15 +96,17 @@ NOT_PYTHON = "not a Python file (no .py, .pyi or .pyw suffix, no python shebang)
 
 
 def discover(paths: list[Path], exclude: list[str], base: Path | None,
-             not_python: list[Path] | None = None) -> tuple[list[Path], list[str]]:
-    """The files to lint (absolute, sorted, unique) and the problems with the given paths. With
+             not_python: list[Path] | None = None) -> tuple[list[str], list[str]]:
+    """The files to lint (absolute, normalised path strings, unique, in the order of their paths' parts) and
+    the problems with the given paths. Strings, not Paths: in a monorepo most files are never analysed, and
+    making a Path of each would cost more than scanning it. With
     ``not_python``, a file named explicitly that is not Python goes there (the caller reports it as FLY001)
     instead of among the problems.
 
     Folders are walked for .py/.pyi files (regular files only; symlinked folders are not followed). A file
     named explicitly is linted when it is Python (see ``is_python_file``); a dangling or looping symlink
     named explicitly is linted too, so that FLY001 says why it cannot be read."""
-    found: dict[Path, None] = {}
+    found: dict[str, None] = {}
     problems: list[str] = []
     for given in paths:
         if not os.path.lexists(given):
@@ -114,16 +116,16 @@ def discover(paths: list[Path], exclude: list[str], base: Path | None,
         if absolute.is_dir():
             visible = _git_visible(absolute)
             for file in _walk(absolute, problems):
-                if visible is not None and str(file) not in visible:
+                if visible is not None and file not in visible:
                     continue
-                if not is_excluded(file, exclude, base):
+                if not exclude or not is_excluded(Path(file), exclude, base):
                     found[file] = None
             continue
         if is_excluded(absolute, exclude, base):
             continue
         if absolute.is_symlink() and not absolute.exists():
             if absolute.suffix in EXPLICIT_SUFFIXES:
-                found[absolute] = None
+                found[str(absolute)] = None
             else:
                 problems.append(f"{given}: dangling symbolic link")
         elif not _regular_file(absolute):
@@ -134,13 +136,18 @@ def discover(paths: list[Path], exclude: list[str], base: Path | None,
             else:
                 problems.append(f"{given}: {NOT_PYTHON}")
         else:
-            found[absolute] = None
-    return sorted(found), problems
+            found[str(absolute)] = None
+    return sorted(found, key=_parts), problems
+
+
+def _parts(path: str) -> list[str]:
+    """The order of Paths (part by part: ``a/b.py`` before ``a/b/c.py`` and ``a/b_c.py``), for strings."""
+    return path.split(os.sep)
 
 
 def _walk(directory: Path, problems: list[str]):
-    """The .py/.pyi regular files under ``directory``; symlinked folders are not entered. Directory entries
-    say what each name is, so only symbolic links cost a stat."""
+    """The .py/.pyi regular files under ``directory``, as path strings; symlinked folders are not entered.
+    Directory entries say what each name is, so only symbolic links cost a stat."""
     stack = [str(directory)]
     while stack:
         top = stack.pop()
@@ -161,6 +168,5 @@ def _walk(directory: Path, problems: list[str]):
                     files.append(entry.path)
             except OSError:  # removed meanwhile, or a symlink loop
                 continue
-        for file in sorted(files):
-            yield Path(file)
+        yield from sorted(files)
         stack.extend(sorted(folders, reverse=True))

@@ -101,8 +101,8 @@ def _import_root(folder: Path) -> Path:
     return folder
 
 
-def _project_layout(paths: list[Path], settings: Settings, options: Options, base: Path) -> tuple[list[Path], list[Path]]:
-    """Source roots, and the extra files to index when files are passed one by one."""
+def _project_layout(paths: list[Path], settings: Settings, options: Options, base: Path) -> tuple[list[Path], list[str]]:
+    """Source roots, and the extra files to index when files are passed one by one (path strings)."""
     roots: list[Path] = []
     file_mode = False
     for given in paths:
@@ -119,7 +119,7 @@ def _project_layout(paths: list[Path], settings: Settings, options: Options, bas
                 roots.append(package_root)
     roots.extend(options.root_dirs)
     roots.extend(settings.src)
-    index: list[Path] = []
+    index: list[str] = []
     if file_mode and settings.project_dir is not None:
         # Files passed one by one (pre-commit) are resolved against their whole project, so cross-module
         # facts such as env.add_dependency(...) in a deploy script are known.
@@ -230,7 +230,7 @@ def _run(paths, settings, options, cwd, cache_dir, jobs, progress) -> RunResult:
         key = settings_key([codes, sorted(map(str, roots)), settings.per_file_ignores,
                             settings.exclude, options.report_unused_noqa, str(cwd)])
         store = CacheStore.open(cache_dir, key)
-    candidates = list(dict.fromkeys(files + extra))
+    candidates = list(dict.fromkeys(files + extra))  # (path strings: see discover)
     given_dirs = [Path(os.path.realpath(p)) for p in paths if os.path.isdir(p)]
     known = (len(store.imports), len(store.reach)) if store is not None else None
     lookups = Lookups(store.loads if store is not None else None)
@@ -240,13 +240,15 @@ def _run(paths, settings, options, cwd, cache_dir, jobs, progress) -> RunResult:
     if store is not None and (len(store.imports), len(store.reach)) != known:
         store.changed = True
     relevant = relevant_files(index)
-    linted = [p for p in files if p in relevant]
+    relevant_by_name = {str(p): p for p in relevant}
+    linted = [relevant_by_name[name] for name in files if name in relevant_by_name]
     groups = components(index, relevant, lookups)
-    position = {p: i for i, p in enumerate(candidates)}  # (analysed files in the order of the candidates)
-    analysable = {p for p in relevant if p in position}
+    position = {name: i for i, name in enumerate(candidates)}  # (analysed files in the order of the candidates)
+    order = {p: position[name] for name, p in relevant_by_name.items() if name in position}
+    analysable = set(order)
 
     def unit_of(files, lint) -> Unit:
-        ordered = sorted((p for p in files if p in analysable), key=position.__getitem__)
+        ordered = sorted((p for p in files if p in analysable), key=order.__getitem__)
         return Unit(ordered, set(lint), remember=store is not None)
 
     reused: dict[frozenset[Path], list[Finding]] = {}  # cached findings, by component

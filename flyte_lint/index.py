@@ -193,61 +193,77 @@ class Indexed:
     reach: str = COMPONENT  # how far beyond its imports its findings may depend on (OWN, IMPORTERS, COMPONENT)
 
 
-def index_files(project: Project, candidates: list[Path], known_imports: dict[str, list[str]] | None = None,
+def index_files(project: Project, candidates: list[str], known_imports: dict[str, list[str]] | None = None,
                 extra_words: frozenset[str] = frozenset(), memo: FileMemo | None = None,
                 lookups: Lookups | None = None,
                 known_reach: dict[str, str] | None = None) -> dict[Path, Indexed]:
-    """The project index: at most one read of every candidate file, no parsing. Imports are resolved for files
-    that mention flyte, for files whose import lines name one of the modules that do (transitively), and
-    for every module those import (transitively); every other file costs a byte scan. ``known_imports`` (content hash -> raw imported names) and ``memo``
-    (facts by stat) carry what earlier runs learnt; so do ``lookups`` (see components), whose files are
-    resolved like imported ones, and ``known_reach`` (content hash -> reach)."""
+    """The project index: at most one read of every candidate file (absolute path strings, as discover gives
+    them), no parsing. Imports are resolved for files that mention flyte, for files whose import lines name
+    one of the modules that do (transitively), and for every module those import (transitively); every
+    other file costs a byte scan. ``known_imports`` (content hash -> raw imported names) and ``memo`` (facts
+    by stat) carry what earlier runs learnt; so do ``lookups`` (see components), whose files are resolved like
+    imported ones, and ``known_reach`` (content hash -> reach).
+
+    The index holds the files that mention flyte, those resolved, every package's ``__init__.py`` (components
+    join a package's modules through it) and those that cannot be read. A candidate that is none of these
+    was scanned and found irrelevant: it is left out, and never costs a Path."""
     memo = memo if memo is not None else FileMemo(active=False)
     index: dict[Path, Indexed] = {}
-    facts: dict[Path, Facts] = {}
-    content: dict[Path, bytes] = {}  # (what was read: a file known from the memo is not)
-    stamps: dict[Path, tuple | None] = {}
-    learnt: set[Path] = set()  # files with facts the memo does not hold yet
+    paths: dict[str, Path] = {}  # the Path of every file in the index, by its path string
+    facts: dict[str, Facts] = {}  # (the rest is by path string too)
+    content: dict[str, bytes] = {}  # (what was read: a file known from the memo is not)
+    stamps: dict[str, tuple | None] = {}
+    learnt: set[str] = set()  # files with facts the memo does not hold yet
 
-    def scan(path: Path) -> bool:
-        found, data, stamp = memo.facts(path)
+    def scan(key: str) -> Facts | None:
+        found, data, stamp = memo.facts(key)
         if found is None:
-            return False
-        facts[path], stamps[path] = found, stamp
+            return None
+        facts[key], stamps[key] = found, stamp
         if data is not None:
-            learnt.add(path)
+            learnt.add(key)
             if found.mentions:  # (the content of the others is seldom needed again: not kept)
-                content[path] = data
-        index[path] = Indexed(path, None, found.mentions, [], found.declares_dependencies)
-        return True
+                content[key] = data
+        return found
 
-    def data_of(path: Path) -> bytes:
-        data = content.get(path)
+    def enter(key: str, path: Path | None = None) -> Indexed:
+        path = paths[key] = path if path is not None else Path(key)
+        found = facts.get(key)
+        entry = index[path] = (Indexed(path, None, found.mentions, [], found.declares_dependencies) if found is not None
+                               else Indexed(path, None, True))  # unreadable: reported by the parse step
+        return entry
+
+    def data_of(key: str) -> bytes:
+        data = content.get(key)
         if data is None:  # known from the memo, or not kept (no flyte in it), and now needed: read it again
             try:
-                with open(path, "rb") as handle:
+                with open(key, "rb") as handle:
                     data = handle.read()
             except (OSError, ValueError):  # gone meanwhile: the parse step says so; nothing is remembered
-                data, stamps[path] = b"", None
-            content[path] = data
+                data, stamps[key] = b"", None
+            content[key] = data
         return data
 
-    def digest_of(path: Path) -> str:
-        entry = facts[path]
+    def digest_of(key: str) -> str:
+        entry = facts[key]
         if entry.digest is None:
-            entry.digest = content_hash(data_of(path))
-            learnt.add(path)
+            entry.digest = content_hash(data_of(key))
+            learnt.add(key)
         return entry.digest
 
-    def resolve(path: Path) -> None:
-        entry = index[path]
-        if entry.digest is not None or path not in facts:
+    def resolve(key: str) -> None:
+        if key not in facts:
             return
-        entry.digest = digest_of(path)
+        path = paths.get(key)
+        entry = index[path] if path is not None else enter(key)
+        if entry.digest is not None:
+            return
+        path = entry.path
+        entry.digest = digest_of(key)
         names = known_imports.get(entry.digest) if known_imports is not None else None
         far = known_reach.get(entry.digest) if known_reach is not None else None
         if names is None or far is None:
-            data = data_of(path)
+            data = data_of(key)
             names, far = raw_imports(data), reach(data)
             if known_imports is not None:
                 known_imports[entry.digest] = names
@@ -260,60 +276,78 @@ def index_files(project: Project, candidates: list[Path], known_imports: dict[st
             imported = set(entry.imports)
             looked_up = [t for t in looked_up if t not in imported]
         for target in entry.imports + looked_up:
-            if target not in index:  # a module outside the given paths (a source root, src/): index it too
-                if not scan(target):
+            target_key = str(target)
+            if target_key not in facts and target_key not in paths:
+                # a module outside the given paths (a source root, src/): index it too
+                found = scan(target_key)
+                if found is None:
                     continue
-                if index[target].mentions:
-                    outside.append(target)
+                if found.mentions:
+                    enter(target_key, target)
+                    outside.append(target_key)
                     continue
-                pending_names[target] = None
-            if target in facts and index[target].digest is None:
+                pending_names[target_key] = None
+            if target_key in facts and (target_key not in paths or index[paths[target_key]].digest is None):
                 # What it imports in turn is resolved too, flyte or not: name resolution follows imports
                 # through plain modules (a constant re-exported by one), so their content is part of what
                 # the findings of this file depend on.
-                forward.append(target)
+                forward.append(target_key)
 
-    for path in candidates:
-        if not scan(path):
-            index[path] = Indexed(path, None, True)  # reported as unreadable by the parse step
-    resolved: set[Path] = set()
-    outside: list[Path] = []
-    forward: list[Path] = []  # imported by a resolved file: resolved too, without making it relevant
-    wanted = [p for p, e in index.items() if e.mentions and p in facts]
-    pending_names: dict[Path, frozenset[str] | None] = {p: None for p, e in index.items() if not e.mentions and p in facts}
+    wanted: list[str] = []
+    pending_names: dict[str, frozenset[str] | None] = {}
+    for key in candidates:
+        found = scan(key)
+        if found is None or found.mentions or key.endswith(INIT):
+            enter(key)
+        if found is not None:
+            if found.mentions:
+                wanted.append(key)
+            else:
+                pending_names[key] = None
+    resolved: set[str] = set()
+    outside: list[str] = []
+    forward: list[str] = []  # imported by a resolved file: resolved too, without making it relevant
     first = True
     while wanted or first:
         first = False
         while wanted or forward:
             if wanted:
-                path = wanted.pop()
-                resolve(path)
-                resolved.add(path)
+                key = wanted.pop()
+                resolve(key)
+                resolved.add(key)
                 wanted.extend(outside)
                 outside.clear()
             else:
                 resolve(forward.pop())
-        names = {_module_word(p) for p in resolved} | extra_words
+        names = {_module_word(key) for key in resolved} | extra_words
         wanted = []
-        for path in list(pending_names):
-            imported = pending_names[path]
+        for key in list(pending_names):
+            imported = pending_names[key]
             if imported is None:
-                entry = facts[path]
+                entry = facts[key]
                 if entry.words is None:
-                    entry.words = import_words(data_of(path))
-                    learnt.add(path)
-                imported = pending_names[path] = entry.words
+                    entry.words = import_words(data_of(key))
+                    learnt.add(key)
+                imported = pending_names[key] = entry.words
             if imported & names:
-                wanted.append(path)
-                del pending_names[path]
+                wanted.append(key)
+                del pending_names[key]
     if memo.active:
-        for path in learnt:
-            memo.remember(path, facts[path], stamps[path])
+        for key in learnt:
+            memo.remember(key, facts[key], stamps[key])
     return index
 
 
-def _module_word(path: Path) -> str:
-    return path.parent.name if path.name == "__init__.py" else path.stem
+INIT = os.sep + "__init__.py"
+
+
+def _module_word(path: str) -> str:
+    """The module name a file's importers write: its stem, or its package's name for an ``__init__.py``."""
+    folder, _, name = path.rpartition(os.sep)
+    if name == "__init__.py":
+        return folder.rpartition(os.sep)[2]
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name  # (Path.stem)
 
 
 def _resolve_imports(project: Project, path: Path, names: list[str]) -> list[Path]:
