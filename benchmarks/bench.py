@@ -5,7 +5,9 @@
 The corpus is any folder of real Flyte 2 code you have locally (for example a checkout of flyte-sdk's
 examples/). The synthetic monorepo and the 5,000-call workflow are generated in a temporary folder. Nothing is
 downloaded. Each figure is the median of --runs runs of a fresh process, so interpreter start-up is counted on
-both sides of every ratio.
+both sides of every ratio. Each run of a measure follows a run of its floor, and the ratio given is the median
+of those pairs' ratios: a shared machine's speed drifts by tens of percent within minutes, and a floor timed
+minutes before the measure would carry that drift into the ratio.
 """
 
 from __future__ import annotations
@@ -59,6 +61,21 @@ def median_time(cmd, runs, cwd=None, env=None, before=None, ok=(0, 1)) -> tuple[
         times.append(elapsed)
         peaks.append(peak)
     return statistics.median(times), max(peaks)
+
+
+def paired(cmd, floor_cmd, runs, cwd=None, before=None, ok=(0, 1)) -> tuple[float, float, int]:
+    """(median seconds of ``cmd``, median of its ratios to a run of ``floor_cmd`` just before each of its runs,
+    peak RSS in KiB). ``before`` runs between the two (an edit), outside both timings."""
+    times, ratios, peaks = [], [], []
+    for _ in range(runs):
+        floor, _ = timed(floor_cmd)
+        if before:
+            before()
+        elapsed, peak = timed(cmd, cwd, None, ok)
+        times.append(elapsed)
+        ratios.append(elapsed / floor)
+        peaks.append(peak)
+    return statistics.median(times), statistics.median(ratios), max(peaks)
 
 
 def copy_corpus(corpora: list[Path], into: Path) -> Path:
@@ -168,12 +185,13 @@ def main() -> int:
         results["corpus"] = {"files": files, "lines": lines}
         print(f"corpus: {files} files, {lines} lines; {args.runs} runs each, median")
 
-        floor, floor_rss = median_time([py, "-c", FLOOR, str(corpus)], args.runs)
-        cold, cold_rss = median_time(lint + ["check", "--no-cache", "-j", "1", str(corpus)], args.runs)
-        cold_j, _ = median_time(lint + ["check", "--no-cache", str(corpus)], args.runs)
+        floor_cmd = [py, "-c", FLOOR, str(corpus)]
+        floor, floor_rss = median_time(floor_cmd, args.runs)
+        cold, cold_x, cold_rss = paired(lint + ["check", "--no-cache", "-j", "1", str(corpus)], floor_cmd, args.runs)
+        cold_j, cold_j_x, _ = paired(lint + ["check", "--no-cache", str(corpus)], floor_cmd, args.runs)
         subprocess.run(lint + ["clean", str(corpus)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         subprocess.run(lint + ["check", str(corpus)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        warm, _ = median_time(lint + ["check", str(corpus)], args.runs)
+        warm, warm_x, _ = paired(lint + ["check", str(corpus)], floor_cmd, args.runs)
         victim = sorted(corpus.rglob("*.py"))[files // 2]
         counter = [0]
 
@@ -182,14 +200,16 @@ def main() -> int:
             with open(victim, "a") as handle:
                 handle.write(f"\n# edit {counter[0]}\n")
 
-        one_changed, _ = median_time(lint + ["check", str(corpus)], args.runs, before=touch)
+        one_changed, one_changed_x, _ = paired(lint + ["check", str(corpus)], floor_cmd, args.runs, before=touch)
         results.update(floor_s=floor, cold_s=cold, cold_parallel_s=cold_j, warm_s=warm, one_file_changed_s=one_changed,
-                       peak_rss_mib=cold_rss / 1024, floor_rss_mib=floor_rss / 1024)
+                       peak_rss_mib=cold_rss / 1024, floor_rss_mib=floor_rss / 1024,
+                       ratios={"cold": cold_x, "cold_parallel": cold_j_x, "warm": warm_x, "one_file_changed": one_changed_x})
 
         package_figures = {}
         for shared_helper in (False, True):
             package = make_package(tmp_path, 200, shared_helper)
-            package_floor, _ = median_time([py, "-c", FLOOR, str(package)], args.runs)
+            package_floor_cmd = [py, "-c", FLOOR, str(package)]
+            package_floor, _ = median_time(package_floor_cmd, args.runs)
             subprocess.run(lint + ["check", str(package)], cwd=package, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             edited = package / "app" / "flow100.py"
 
@@ -198,10 +218,11 @@ def main() -> int:
                 with open(edited, "a") as handle:
                     handle.write(f"\n# edit {counter[0]}\n")
 
-            changed, _ = median_time(lint + ["check", str(package)], args.runs, cwd=package, before=edit_one)
-            package_figures[shared_helper] = (package_floor, changed)
-        package_floor, package_changed = package_figures[False]
-        helper_floor, helper_changed = package_figures[True]
+            changed, changed_x, _ = paired(lint + ["check", str(package)], package_floor_cmd, args.runs, cwd=package,
+                                           before=edit_one)
+            package_figures[shared_helper] = (package_floor, changed, changed_x)
+        package_floor, package_changed, package_changed_x = package_figures[False]
+        helper_floor, helper_changed, helper_changed_x = package_figures[True]
         results.update(package_floor_s=package_floor, package_one_file_changed_s=package_changed,
                        package_with_shared_helper_floor_s=helper_floor,
                        package_with_shared_helper_one_file_changed_s=helper_changed)
@@ -212,44 +233,50 @@ def main() -> int:
             pylint_cmd = [pylint, "--load-plugins=flyte_lint.pylint_plugin", "--disable=all", "--enable=flyte-lint",
                           "--score=n", "--jobs=1", str(corpus)]
             # pylint's exit status is a bit field of the message kinds it emitted (32: usage error)
-            pylint_s, _ = median_time(pylint_cmd, max(1, args.runs // 2), ok=range(32))
+            pylint_s, pylint_x, _ = paired(pylint_cmd, floor_cmd, max(1, args.runs // 2), ok=range(32))
             results["pylint_plugin_s"] = pylint_s
 
         repo, only_flyte = make_monorepo(tmp_path, args.monorepo_files, 0.05)
-        mono_floor, _ = median_time([py, "-c", FLOOR, str(only_flyte)], args.runs)
-        mono, _ = median_time(lint + ["check", "--no-cache", "-j", "1", str(repo)], args.runs)
-        mono_j, _ = median_time(lint + ["check", "--no-cache", str(repo)], args.runs)
-        only_j, _ = median_time(lint + ["check", "--no-cache", str(only_flyte)], args.runs)
+        mono_floor_cmd = [py, "-c", FLOOR, str(only_flyte)]
+        mono_floor, _ = median_time(mono_floor_cmd, args.runs)
+        mono, mono_x, _ = paired(lint + ["check", "--no-cache", "-j", "1", str(repo)], mono_floor_cmd, args.runs)
+        mono_j, mono_j_x, _ = paired(lint + ["check", "--no-cache", str(repo)], mono_floor_cmd, args.runs)
+        only_j, only_j_x, _ = paired(lint + ["check", "--no-cache", str(only_flyte)], mono_floor_cmd, args.runs)
         subprocess.run(lint + ["check", str(repo)], cwd=repo, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        mono_warm, _ = median_time(lint + ["check", str(repo)], args.runs, cwd=repo)
+        mono_warm, mono_warm_x, _ = paired(lint + ["check", str(repo)], mono_floor_cmd, args.runs, cwd=repo)
         results.update(monorepo_files=args.monorepo_files, monorepo_flyte_floor_s=mono_floor, monorepo_s=mono,
                        monorepo_parallel_s=mono_j, monorepo_flyte_only_parallel_s=only_j, monorepo_warm_s=mono_warm)
 
         big = make_big_workflow(tmp_path, 5000)
         graph_s, _ = median_time(lint + ["graph", str(big), "--entry", "bigflow:main", "--no-notes", "-o", str(tmp_path / "g.json")], args.runs)
         results["graph_5000_calls_s"] = graph_s
+    results["ratios"].update(package_one_file_changed=package_changed_x,
+                             package_with_shared_helper_one_file_changed=helper_changed_x, monorepo=mono_x,
+                             monorepo_parallel=mono_j_x, monorepo_flyte_only_parallel=only_j_x, monorepo_warm=mono_warm_x)
+    if pylint_s:
+        results["ratios"]["pylint_plugin"] = pylint_x
 
     print()
     print(f"{'measure':<52} {'seconds':>8} {'× floor':>8}  target")
     rows = [
         ("floor: ast.parse of every file", floor, 1.0, ""),
-        ("cold check, no cache, -j 1", cold, cold / floor, "≤ 4×"),
-        (f"cold check, no cache, default -j ({os.cpu_count()} cores)", cold_j, cold_j / floor, "≤ 4×"),
-        ("warm check, nothing changed", warm, warm / floor, "≤ 1.5×"),
-        ("check after one file changed", one_changed, one_changed / floor, "≈ one file + index"),
+        ("cold check, no cache, -j 1", cold, cold_x, "≤ 4×"),
+        (f"cold check, no cache, default -j ({os.cpu_count()} cores)", cold_j, cold_j_x, "≤ 4×"),
+        ("warm check, nothing changed", warm, warm_x, "≤ 1.5×"),
+        ("check after one file changed", one_changed, one_changed_x, "≈ one file + index"),
     ]
-    rows.append(("one file changed in a 200-module package (its floor)", package_changed, package_changed / package_floor,
+    rows.append(("one file changed in a 200-module package (its floor)", package_changed, package_changed_x,
                  "≈ one file + index"))
-    rows.append(("  the same, every module calling one shared helper", helper_changed, helper_changed / helper_floor,
+    rows.append(("  the same, every module calling one shared helper", helper_changed, helper_changed_x,
                  "(the helper's callers decide its findings: all analysed)"))
     if pylint_s:
-        rows.append(("pylint --jobs=1, flyte-lint plugin alone", pylint_s, pylint_s / floor,
-                     f"≥ 10× slower: {pylint_s / cold:.1f}× -j 1, {pylint_s / cold_j:.1f}× default -j"))
-    rows.append((f"monorepo {args.monorepo_files} files, 5% flyte, -j 1 (floor: flyte files)", mono, mono / mono_floor, "≤ 2×"))
-    rows.append((f"monorepo {args.monorepo_files} files, 5% flyte, default -j", mono_j, mono_j / mono_floor, "≤ 2×"))
-    rows.append(("  of which the files that never mention flyte", mono_j - only_j, (mono_j - only_j) / mono_floor,
+        rows.append(("pylint --jobs=1, flyte-lint plugin alone", pylint_s, pylint_x,
+                     f"≥ 10× slower: {pylint_x / cold_x:.1f}× -j 1, {pylint_x / cold_j_x:.1f}× default -j"))
+    rows.append((f"monorepo {args.monorepo_files} files, 5% flyte, -j 1 (floor: flyte files)", mono, mono_x, "≤ 2×"))
+    rows.append((f"monorepo {args.monorepo_files} files, 5% flyte, default -j", mono_j, mono_j_x, "≤ 2×"))
+    rows.append(("  of which the files that never mention flyte", mono_j - only_j, mono_j_x - only_j_x,
                  "(the same check on the flyte files alone subtracted)"))
-    rows.append(("monorepo, default run (cache on), nothing changed", mono_warm, mono_warm / mono_floor, "≤ 2×"))
+    rows.append(("monorepo, default run (cache on), nothing changed", mono_warm, mono_warm_x, "≤ 2×"))
     for name, seconds, ratio, target in rows:
         print(f"{name:<52} {seconds:>8.2f} {ratio:>7.2f}×  {target}")
     print(f"{'graph of a 5,000-call workflow':<52} {graph_s:>8.2f} {'':>8}  < 2 s")
