@@ -352,6 +352,7 @@ def _module_word(path: str) -> str:
 
 def _resolve_imports(project: Project, path: Path, names: list[str]) -> list[Path]:
     targets: dict[Path, None] = {}
+    near = path.parent
     for dotted in names:
         if dotted.startswith("."):
             level = len(dotted) - len(dotted.lstrip("."))
@@ -370,10 +371,10 @@ def _resolve_imports(project: Project, path: Path, names: list[str]) -> list[Pat
                     targets[found] = None
             continue
         parts = dotted.split(".")
-        if not project.may_contain(parts[0], path.parent):
+        if not project.may_contain(parts[0], near):
             continue  # `flyte`, `asyncio`, `pandas`: nothing of that name in the project
         for end in range(1, len(parts) + 1):
-            found = project.locate(".".join(parts[:end]), path.parent)
+            found = project.locate(".".join(parts[:end]), near)
             if found is not None:
                 targets[found] = None
     targets.pop(path, None)

@@ -74,8 +74,10 @@ class Project:
         for root in roots:
             self.add_root(root)
         self._by_path: dict[Path, Module] = {}
-        self._lookup_cache: dict[tuple[Path | None, str], Path | None] = {}
-        self._search_cache: dict[Path | None, list[Path]] = {}
+        # (by the folder's path string: hashing and comparing Paths costs more than what these caches save)
+        self._lookup_cache: dict[tuple[str | None, str], Path | None] = {}
+        self._search_cache: dict[str | None, list[Path]] = {}
+        self._may_cache: dict[tuple[str, str | None], bool] = {}
         self._dir_cache: dict[Path, frozenset[str]] = {}
 
     def add_root(self, root: Path) -> None:
@@ -128,7 +130,7 @@ class Project:
     def locate(self, dotted: str, near: Path | None = None) -> Path | None:
         """The file ``dotted`` resolves to, searching ``near`` (the importer's folder) first, then the roots,
         then the folders between ``near`` and its root (src/ layouts, monorepo packages)."""
-        key = (near, dotted)
+        key = (str(near) if near is not None else None, dotted)
         if key in self._lookup_cache:
             return self._lookup_cache[key]
         found = None
@@ -146,21 +148,32 @@ class Project:
     def may_contain(self, top: str, near: Path | None = None) -> bool:
         """Whether a module or package named ``top`` may sit in a folder that imports from ``near`` search
         (a quick no for the third-party and standard-library names most imports are)."""
-        return any(top in (entries := self._entries(base)) or f"{top}.py" in entries for base in self._search_path(near))
+        key = (top, str(near) if near is not None else None)
+        found = self._may_cache.get(key)
+        if found is None:
+            found = self._may_cache[key] = any(
+                top in (entries := self._entries(base)) or f"{top}.py" in entries for base in self._search_path(near))
+        return found
 
     def _search_path(self, near: Path | None) -> list[Path]:
-        cached = self._search_cache.get(near)
+        key = str(near) if near is not None else None
+        cached = self._search_cache.get(key)
         if cached is None:
             cached = ([near] if near is not None else []) + self.roots
             if near is not None:
                 cached += self._ancestors_within_roots(near)
-            self._search_cache[near] = cached
+            self._search_cache[key] = cached
         return cached
 
     def _ancestors_within_roots(self, folder: Path) -> list[Path]:
+        """The folders between ``folder`` and the first root it lies strictly under, nearest first (neither
+        end included)."""
+        text = str(folder)
         for root in self.roots:
-            if folder != root and root in folder.parents:
-                return [p for p in folder.parents if p != root and root in p.parents]
+            base = str(root).rstrip(os.sep) + os.sep
+            if text.startswith(base) and len(text) > len(base):
+                parts = text[len(base):].split(os.sep)
+                return [Path(base + os.sep.join(parts[:end])) for end in range(len(parts) - 1, 0, -1)]
         return []
 
     def _entries(self, directory: Path) -> frozenset[str]:
