@@ -454,12 +454,15 @@ def import_targets(index: dict[Path, Indexed], lookups: "Lookups | None", path: 
 
 class Lookups:
     """Resolver.loads (as the cache keeps them) as files: those the lookups through a module may find,
-    across namespace packages. Each module's list is worked out once per run."""
+    across namespace packages. Each module's list is worked out once per run, and each file (many modules
+    look up the same namespace package's) becomes one Path and costs one stat."""
 
     def __init__(self, loads: dict[str, list[str]] | None) -> None:
         self.loads = loads or {}
         self._found: dict[str, list[Path]] = {}
         self._existing: dict[str, list[Path]] = {}
+        self._paths: dict[str, Path] = {}
+        self._is_file: dict[Path, bool] = {}
 
     def __call__(self, path: Path) -> list[Path]:
         through = str(path)
@@ -477,8 +480,14 @@ class Lookups:
             return found
         existing = self._existing.get(str(path))
         if existing is None:
-            existing = self._existing[str(path)] = [p for p in found if os.path.isfile(p)]
+            existing = self._existing[str(path)] = [p for p in found if self._exists(p)]
         return existing
+
+    def _exists(self, path: Path) -> bool:
+        known = self._is_file.get(path)
+        if known is None:
+            known = self._is_file[path] = os.path.isfile(path)
+        return known
 
     def _expand(self, through: str) -> list[Path]:
         found: dict[str, None] = {}
@@ -492,7 +501,8 @@ class Lookups:
                         todo.append(target)
                 else:
                     found[target] = None
-        return [Path(t) for t in found]
+        paths = self._paths
+        return [paths.get(t) or paths.setdefault(t, Path(t)) for t in found]
 
 
 def _digest_outside(path: Path) -> str | None:
