@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from flyte_lint.catalogue import RULES
 from flyte_lint.config import Settings, matches
 from flyte_lint.discovery import NOT_PYTHON, discover, is_excluded
-from flyte_lint.index import Lookups, components, index_files, relevant_files
-from flyte_lint.catalogue import RULES
 from flyte_lint.findings import Finding, Severity, char_column
+from flyte_lint.index import Lookups, components, index_files, relevant_files
 from flyte_lint.model.project import Module, Project, display
 from flyte_lint.model.source import ParseFailure
 
@@ -71,9 +71,6 @@ def rules_of(codes: list[str]) -> list[Rule]:
 
     return [REGISTRY[code] for code in codes]
 
-
-def enabled_rules(settings: Settings, options: Options) -> list[Rule]:
-    return rules_of(enabled_codes(settings, options))
 
 
 def _outside_words(roots: list[Path], given_dirs: list[Path]) -> frozenset[str]:
@@ -462,4 +459,4 @@ def apply_noqa(findings: list[Finding], modules: list[Module], report_unused: bo
     return kept, unused
 
 
-__all__ = ["Options", "RunResult", "run", "enabled_codes", "enabled_rules", "char_column"]
+__all__ = ["Options", "RunResult", "run", "enabled_codes", "rules_of", "char_column"]

@@ -42,6 +42,8 @@ def reach(data: bytes) -> str:
 # How Resolver.loads names a namespace package (a folder without __init__.py) that lookups went through.
 NAMESPACE = "namespace:"
 
+INIT = os.sep + "__init__.py"  # (the end of a package's path string)
+
 # Files whose content can change the env dependency graph of modules that never import them.
 DEPENDENCY_DECLARATION = b"add_dependency"
 
@@ -336,9 +338,6 @@ def index_files(project: Project, candidates: list[str], known_imports: dict[str
         for key in learnt:
             memo.remember(key, facts[key], stamps[key])
     return index
-
-
-INIT = os.sep + "__init__.py"
 
 
 def _module_word(path: str) -> str:
