@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -443,9 +445,6 @@ def test_a_warm_run_analyses_nothing_even_with_a_file_that_does_not_parse(projec
 def test_a_warm_run_imports_neither_astroid_nor_the_rules(project):
     # What is enabled, and the cache's key, come from the rule catalogue: a run that reuses every finding
     # pays for no parser and no rule module. In a fresh interpreter, since this one has them all loaded.
-    import subprocess
-    import sys
-
     root, cache = project
     edit(root, "tasks.py", TASKS_ASYNC.replace("async def", "def"))
     script = textwrap.dedent(f"""

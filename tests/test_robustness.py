@@ -27,11 +27,11 @@ import pytest
 
 import flyte_lint.engine as engine
 import flyte_lint.index as index
+from flyte_lint.catalogue import RULES
 from flyte_lint.cli import main
 from flyte_lint.config import Settings
 from flyte_lint.discovery import discover
 from flyte_lint.engine import Options, run
-from flyte_lint.catalogue import RULES
 from flyte_lint.rules import REGISTRY, Rule
 from lintutil import AWAIT_SYNC_BAD as BAD, AWAIT_SYNC_GOOD as FIXED, lint_result, run_cli, write_project
 
