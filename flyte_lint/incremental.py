@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from flyte_lint.index import COMPONENT, IMPORTERS, Indexed, Lookups, _digest_outside, content_hash, import_targets
 
@@ -75,31 +75,18 @@ class Dependencies:
         """Fwd*(path): the file and everything it imports or looks up, transitively."""
         found = self._closures.get(path)
         if found is None:
-            seen = {path}
-            todo = [path]
-            while todo:
-                for target in self.targets(todo.pop()):
-                    if target not in seen:
-                        seen.add(target)
-                        todo.append(target)
-            found = self._closures[path] = frozenset(seen)
+            found = self._closures[path] = frozenset(_reachable(path, self.targets))
         return found
 
     def importers_of(self, path: Path) -> set[Path]:
-        """The files that import ``path`` (or look it up), transitively."""
+        """The file and the files that import it (or look it up), transitively."""
         if self._importers is None:
             self._importers = {}
             for source in self.groups:  # (every file of every component)
                 for target in self.targets(source):
                     self._importers.setdefault(target, []).append(source)
-        seen: set[Path] = set()
-        todo = [path]
-        while todo:
-            for source in self._importers.get(todo.pop(), ()):
-                if source not in seen:
-                    seen.add(source)
-                    todo.append(source)
-        return seen
+        importers = self._importers
+        return _reachable(path, lambda target: importers.get(target, ()))
 
     def digest(self, path: Path) -> str | None:
         if path not in self._digests:
@@ -207,6 +194,18 @@ class Dependencies:
             if found.get(str(path), []) != (cached[1] if cached else []):
                 return False
         return True
+
+
+def _reachable(start: Path, step: Callable[[Path], Iterable[Path]]) -> set[Path]:
+    """``start`` and every file ``step`` leads to from it, transitively."""
+    seen = {start}
+    todo = [start]
+    while todo:
+        for following in step(todo.pop()):
+            if following not in seen:
+                seen.add(following)
+                todo.append(following)
+    return seen
 
 
 def env_facts(analysis: "Analysis") -> dict[str, list]:
