@@ -374,7 +374,6 @@ class UnknownArgument(Rule):
             accepted, open_ended = accepted_keywords(info)
             rejected = set(info.get("rejected_keywords", ()))
             given = {k.arg for k in call.node.keywords or []}
-            shown = short(source_of(call.module, call.node.func), 50)
             for kw in call.node.keywords or []:
                 name = kw.arg
                 if name is None or (path == "flyte.Resources" and name == "mem"):
@@ -382,7 +381,7 @@ class UnknownArgument(Rule):
                 if name in rejected:
                     advice = REJECTED_HINTS.get(name, "remove it")
                     yield self.finding(
-                        call.module, kw, f"`{shown}` rejects `{name}=`: it fails with ValueError ({name} cannot be overridden); {advice}"
+                        call.module, kw, f"`{_callee_text(call)}` rejects `{name}=`: it fails with ValueError ({name} cannot be overridden); {advice}"
                     )
                     continue
                 if name in accepted or open_ended:
@@ -398,7 +397,10 @@ class UnknownArgument(Rule):
                 else:
                     advice = suggest(name, accepted) or "; remove it"
                 yield self.finding(
-                    call.module, kw, f"`{shown}` has no parameter `{name}`: it fails with TypeError{advice}", fix
+                    call.module, kw, f"`{_callee_text(call)}` has no parameter `{name}`: it fails with TypeError{advice}", fix
                 )
 
 
+def _callee_text(call: ResolvedCall) -> str:
+    """The callee as written, for a message (made only when there is a finding: as_string is not cheap)."""
+    return short(source_of(call.module, call.node.func), 50)
