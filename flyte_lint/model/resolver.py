@@ -45,12 +45,13 @@ REMOTE_METHODS = {"aio", "override"}
 def enclosing_function(node: nodes.NodeNG) -> nodes.FunctionDef | nodes.Lambda | None:
     """The innermost def or lambda around ``node``; comprehensions are transparent."""
     parent = node.parent
-    while parent is not None and not isinstance(parent, nodes.Module):
-        if isinstance(parent, (nodes.FunctionDef, nodes.Lambda)):
+    while parent is not None and type(parent) is not _MODULE:
+        kind = type(parent)  # (exact types: astroid has no other subclasses of these)
+        if kind in _FUNCTION_TYPES:
             # A default value, annotation or decorator is evaluated in the outer scope, when the def runs.
             # (``node`` is the child of ``parent`` on the way up: the Decorators node, not one decorator.)
             if node is parent.args or (
-                isinstance(parent, nodes.FunctionDef) and (node is parent.decorators or node is parent.returns)
+                kind is not _LAMBDA and (node is parent.decorators or node is parent.returns)
             ):
                 node, parent = parent, parent.parent
                 continue
@@ -134,30 +135,21 @@ class Resolver:
 
     # -- names ---------------------------------------------------------------------------------------
     def lookup(self, name: str, at: nodes.NodeNG) -> Value:
-        if self._is_global_use(name, at):
+        scope = at.scope()
+        module = _global_use(name, scope)
+        if module is not None:
             # A module-level (or builtin) name used inside a function: its bindings do not depend on where
             # in the function it is used, so resolve it once per module.
-            key = ("global", id(at.root()), name)
+            key = ("global", id(module), name)
             found = self._globals.get(key)
             if found is None:
-                found = self._lookup(name, at)
+                found = self._lookup(name, at, scope)
                 self._globals[key] = found
             return found
-        return self._lookup(name, at)
+        return self._lookup(name, at, scope)
 
-    @staticmethod
-    def _is_global_use(name: str, at: nodes.NodeNG) -> bool:
-        scope = at.scope()
-        if isinstance(scope, nodes.Module):
-            return False  # module-level uses see only the bindings before them
-        while not isinstance(scope, nodes.Module):
-            if name in scope.locals:
-                return False
-            scope = scope.parent.scope() if scope.parent is not None else scope.root()
-        return True
-
-    def _lookup(self, name: str, at: nodes.NodeNG) -> Value:
-        scope = at.scope()
+    def _lookup(self, name: str, at: nodes.NodeNG, scope: nodes.LocalsDictNodeNG) -> Value:
+        """What ``name`` used at ``at`` (whose scope is ``scope``) refers to."""
         if isinstance(scope, nodes.Module):
             stmts = scope.locals.get(name)
             if stmts is not None and len(stmts) == 1:
@@ -170,7 +162,7 @@ class Resolver:
             stmts = scope.locals.get(name)
             if stmts is not None and len(stmts) == 1:
                 return self.binding_value(stmts[0], name)
-        bindings = _bindings_in_scopes(name, at)
+        bindings = _bindings_in_scopes(name, scope)
         if not bindings:
             # Not bound anywhere around it: a star import or a builtin. (Answering here also spares astroid
             # building its builtins module from live objects.)
@@ -501,6 +493,8 @@ def _passes_calls_through(decorator: Value) -> bool:
 
 
 _DEF_TYPES = frozenset({nodes.FunctionDef, nodes.AsyncFunctionDef})
+_FUNCTION_TYPES = frozenset({nodes.FunctionDef, nodes.AsyncFunctionDef, nodes.Lambda})
+_LAMBDA, _MODULE = nodes.Lambda, nodes.Module
 
 # Steps of astroid flow filtering one module may take (see Resolver._afford): about 3 s on a slow machine.
 # Real code spends at most about a thousand (flyte-sdk's examples, unionai's v2); a name bound 1,000 times
@@ -517,9 +511,20 @@ class Exhausted:
     bindings: int
 
 
-def _bindings_in_scopes(name: str, at: nodes.NodeNG) -> int:
-    """How many times the innermost scope around ``at`` that binds ``name`` binds it (0: none does)."""
-    scope = at.scope()
+def _global_use(name: str, scope: nodes.LocalsDictNodeNG) -> nodes.Module | None:
+    """The module, when ``name`` used in ``scope`` is a use inside a function of a name no enclosing function
+    (or class) binds; None otherwise, and for module-level uses, which see only the bindings before them."""
+    if isinstance(scope, nodes.Module):
+        return None
+    while not isinstance(scope, nodes.Module):
+        if name in scope.locals:
+            return None
+        scope = scope.parent.scope() if scope.parent is not None else scope.root()
+    return scope
+
+
+def _bindings_in_scopes(name: str, scope: nodes.LocalsDictNodeNG) -> int:
+    """How many times the innermost scope from ``scope`` outwards that binds ``name`` binds it (0: none does)."""
     while True:
         found = scope.locals.get(name)
         if found:
