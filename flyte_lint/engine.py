@@ -354,7 +354,8 @@ def _learn_loads(store, results: list[UnitResult]) -> bool:
     for result in results:
         for through, targets in result.loads.items():
             known = store.loads.setdefault(through, [])
-            new = [t for t in targets if t not in known]
+            present = set(known)  # (a list, as the cache stores it: membership in it would be quadratic)
+            new = [t for t in targets if t not in present]
             if new:
                 known.extend(new)
                 known.sort()
