@@ -167,7 +167,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 class Progress:
-    """``analysed N/M files`` on standard error for long runs: on a terminal only, never in machine formats."""
+    """``parsed N/M files`` on standard error for long runs, as files are parsed (the model is built and the
+    rules run once the files of a unit are parsed): on a terminal only, never in machine formats."""
 
     def __init__(self, delay: float = 0.5) -> None:
         import time
@@ -176,19 +177,19 @@ class Progress:
         self._start = self._clock()
         self._delay = delay
         self._last = 0.0
-        self._shown = False
+        self._shown: tuple[int, int] | None = None  # what the line says
 
     def __call__(self, done: int, total: int) -> None:
         now = self._clock()
-        if now - self._start < self._delay or now - self._last < 0.1:
-            return
+        if now - self._start < self._delay or (now - self._last < 0.1 and done < total) or self._shown == (done, total):
+            return  # (the last file is always shown: the rules of its unit may still take a while)
         self._last = now
-        self._shown = True
-        sys.stderr.write(f"\rflyte-lint: analysed {done}/{total} files")
+        self._shown = (done, total)
+        sys.stderr.write(f"\rflyte-lint: parsed {done}/{total} files")
         sys.stderr.flush()
 
     def close(self) -> None:
-        if self._shown:
+        if self._shown is not None:
             sys.stderr.write("\r\033[K")
             sys.stderr.flush()
 

@@ -12,7 +12,7 @@ import re
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from flyte_lint.catalogue import RULES
 from flyte_lint.config import Settings, matches
@@ -148,13 +148,19 @@ class UnitResult:
     linted: set[Path] = field(default_factory=set)  # the files it was analysed for (all their findings are here)
 
 
-def analyse(project: Project, unit: Unit, codes: list[str], settings: Settings, options: Options, base: Path) -> UnitResult:
-    """Parse the unit's files, build the analysis model once, run the rules (by code), apply suppressions."""
+def analyse(project: Project, unit: Unit, codes: list[str], settings: Settings, options: Options, base: Path,
+            parsed: Callable[[], None] | None = None) -> UnitResult:
+    """Parse the unit's files, build the analysis model once, run the rules (by code), apply suppressions.
+    ``parsed`` is called after each file is parsed (the progress line)."""
     from flyte_lint.model.analysis import Analysis
     from flyte_lint.rules.runner import run_rule
 
     rules = rules_of(codes)
-    modules = [project.load(p) for p in unit.analysed]
+    modules = []
+    for path in unit.analysed:
+        modules.append(project.load(path))
+        if parsed is not None:
+            parsed()
     findings: list[Finding] = []
     internal: list[str] = []
     for module in modules:
@@ -335,13 +341,18 @@ def _incremental(project, store, index, analysable, groups, lookups, linted, uni
 
 
 def _run_units(project, work, codes, settings, options, base, jobs, progress, roots, cwd) -> list[UnitResult]:
+    """Analyse the units, in this process or on ``jobs`` workers. ``progress(files parsed, of total)`` is
+    called as each file is parsed."""
     if jobs <= 1 or len(work) < 2 or sum(len(u.analysed) for u in work) < 40:
-        results = []
-        for unit in work:
-            results.append(analyse(project, unit, codes, settings, options, base))
-            if progress:
-                progress(sum(r.files_analysed for r in results), sum(len(u.analysed) for u in work))
-        return results
+        parsed = None
+        if progress:
+            total, done = sum(len(u.analysed) for u in work), [0]
+
+            def parsed() -> None:
+                done[0] += 1
+                progress(done[0], total)
+
+        return [analyse(project, unit, codes, settings, options, base, parsed) for unit in work]
     from flyte_lint.parallel import run_parallel
 
     return run_parallel(work, codes, settings, options, base, jobs, roots, cwd, progress)

@@ -18,6 +18,20 @@ def default_jobs() -> int:
 
 
 BATCHES_PER_JOB = 4
+POLL_SECONDS = 0.1  # how often the progress line reads the workers' count of files parsed
+
+_parsed = None  # in a worker: the count of files parsed, shared with the parent (None: no progress line)
+
+
+def _attach(counter) -> None:
+    """The workers' initializer, when the run shows progress."""
+    global _parsed
+    _parsed = counter
+
+
+def _count_parsed() -> None:
+    with _parsed.get_lock():
+        _parsed.value += 1
 
 
 def _work(batch, codes, settings, options, base, roots, cwd):
@@ -30,7 +44,7 @@ def _work(batch, codes, settings, options, base, roots, cwd):
     # every rule once per component.
     merged = Unit(list(dict.fromkeys(p for unit in batch for p in unit.analysed)), {p for unit in batch for p in unit.linted},
                   remember=any(unit.remember for unit in batch))
-    result = analyse(project, merged, codes, settings, options, base)
+    result = analyse(project, merged, codes, settings, options, base, _count_parsed if _parsed is not None else None)
     return ([(str(p), finding_to_dict(f)) for p, f in result.findings], result.internal, result.files_analysed, result.loads,
             result.envs, sorted(map(str, result.linted)))
 
@@ -38,13 +52,13 @@ def _work(batch, codes, settings, options, base, roots, cwd):
 def run_parallel(work, codes, settings, options, base, jobs, roots, cwd, progress=None):
     """Balance the units over a few batches per worker (largest first), run them on ``jobs`` workers, and
     rebuild the results."""
-    from concurrent.futures import ProcessPoolExecutor, as_completed  # (a warm run never needs it)
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait  # (a warm run never needs it)
 
     from flyte_lint.engine import UnitResult
 
     jobs = min(jobs, len(work))
     # A few batches per worker: each is analysed as one unit (one model, one pass of the rules), and the
-    # pool hands the next batch to whichever worker is free, so the progress line moves as batches finish.
+    # pool hands the next batch to whichever worker is free.
     count = min(len(work), jobs * BATCHES_PER_JOB)
     batches = [[] for _ in range(count)]
     sizes = [0] * count
@@ -54,14 +68,22 @@ def run_parallel(work, codes, settings, options, base, jobs, roots, cwd, progres
         sizes[i] += len(unit.analysed)
     results = []
     total = sum(sizes)
-    done = 0
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    counter, shared = None, {}
+    if progress:  # the workers count the files they parse; the progress line reads the count as they go
+        import multiprocessing
+
+        context = multiprocessing.get_context()
+        counter = context.Value("q", 0)
+        shared = {"mp_context": context, "initializer": _attach, "initargs": (counter,)}
+    with ProcessPoolExecutor(max_workers=jobs, **shared) as pool:
         futures = [pool.submit(_work, batch, codes, settings, options, base, roots, cwd) for batch in batches if batch]
-        for future in as_completed(futures):
-            found, internal, analysed, loads, envs, linted = future.result()
-            findings = [(Path(p), finding_from_dict(f)) for p, f in found]
-            results.append(UnitResult(findings, [], internal, None, analysed, loads, envs, set(map(Path, linted))))
-            done += analysed
+        pending = set(futures)
+        while pending:
+            finished, pending = wait(pending, timeout=POLL_SECONDS if progress else None, return_when=FIRST_COMPLETED)
+            for future in sorted(finished, key=futures.index):
+                found, internal, analysed, loads, envs, linted = future.result()
+                findings = [(Path(p), finding_from_dict(f)) for p, f in found]
+                results.append(UnitResult(findings, [], internal, None, analysed, loads, envs, set(map(Path, linted))))
             if progress:
-                progress(done, total)
+                progress(counter.value, total)
     return results
