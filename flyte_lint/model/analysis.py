@@ -20,6 +20,7 @@ from flyte_lint.model.values import (
     Method,
     PartialRef,
     RemoteTaskRef,
+    TaskDecorator,
     TaskRef,
     Value,
 )
@@ -81,6 +82,9 @@ def walk(tree: nodes.NodeNG):
         stack.extend(children)
 
 
+# The callees whose calls may make an environment or a task (see Resolver.call_result).
+_MAKERS = (External, Method, TaskDecorator)
+
 # Node types whose get_children is not their fields in order.
 _OWN_ORDER = frozenset(
     getattr(nodes, name) for name in ("Arguments", "FunctionDef", "AsyncFunctionDef", "ClassDef", "Lambda", "Module")
@@ -112,7 +116,8 @@ class Analysis:
         for node in module.indexed:  # functions, calls and imports in source order, noted while parsing
             if type(node) is call_type:
                 callee = resolver.value_of(node.func)
-                resolver.value_of(node)  # registers environments and tasks made by this call
+                if isinstance(callee, _MAKERS):  # (a call of anything else is UNKNOWN: Resolver.call_result)
+                    resolver.value_of(node)  # registers environments and tasks made by this call
                 calls.append(ResolvedCall(node, module, callee, enclosing_function(node)))
             elif isinstance(node, import_types):
                 by_type.setdefault(type(node), []).append((module, node))
