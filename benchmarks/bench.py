@@ -78,6 +78,16 @@ def paired(cmd, floor_cmd, runs, cwd=None, before=None, ok=(0, 1)) -> tuple[floa
     return statistics.median(times), statistics.median(ratios), max(peaks)
 
 
+def compile_installed_package(py: str) -> None:
+    """Byte-compile flyte-lint's modules, as ``pip install .`` leaves them. From an editable install with
+    PYTHONDONTWRITEBYTECODE set (or a read-only checkout), every module edited since its .pyc was written
+    would otherwise be compiled again by every process of every run (the main one and each worker): up to
+    0.15 s of CPU per process when all are stale, half the monorepo's floor."""
+    where = subprocess.run([py, "-c", "import flyte_lint, os; print(os.path.dirname(flyte_lint.__file__))"],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    subprocess.run([py, "-m", "compileall", "-q", where], check=True, stdout=subprocess.DEVNULL)
+
+
 def copy_corpus(corpora: list[Path], into: Path) -> Path:
     target = into / "corpus"
     for i, corpus in enumerate(corpora):
@@ -177,6 +187,7 @@ def main() -> int:
     lint = [sys.executable, "-m", "flyte_lint"]
     py = sys.executable
     results: dict[str, object] = {}
+    compile_installed_package(py)
 
     with tempfile.TemporaryDirectory(prefix="flyte-lint-bench-") as tmp:
         tmp_path = Path(tmp)
