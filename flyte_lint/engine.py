@@ -200,8 +200,17 @@ def run(paths: list[Path], settings: Settings, options: Options, cwd: Path | Non
         cache_dir: Path | None = None, jobs: int = 1, progress=None) -> RunResult:
     """Lint ``paths``. With ``cache_dir``, reuse the findings of files whose component did not change; with
     ``jobs`` > 1, analyse independent components in worker processes (same results as one process)."""
-    with gc_paused():
-        return _run(paths, settings, options, cwd, cache_dir, jobs, progress)
+    workers = None
+    if jobs > 1:
+        from flyte_lint.parallel import Workers
+
+        workers = Workers(jobs, progress is not None)
+    try:
+        with gc_paused():
+            return _run(paths, settings, options, cwd, cache_dir, workers, progress)
+    finally:
+        if workers is not None:
+            workers.close()
 
 
 @contextlib.contextmanager
@@ -218,7 +227,11 @@ def gc_paused():
             gc.enable()
 
 
-def _run(paths, settings, options, cwd, cache_dir, jobs, progress) -> RunResult:
+# Fewer files than this are analysed in the main process: starting workers would cost more than it saves.
+PARALLEL_MIN_FILES = 40
+
+
+def _run(paths, settings, options, cwd, cache_dir, workers, progress) -> RunResult:
     cwd = (cwd or Path.cwd()).resolve()
     base = settings.project_dir or cwd
     not_python: list[Path] = []
@@ -233,6 +246,8 @@ def _run(paths, settings, options, cwd, cache_dir, jobs, progress) -> RunResult:
         key = settings_key([codes, sorted(map(str, roots)), settings.per_file_ignores,
                             settings.exclude, options.report_unused_noqa, str(cwd)])
         store = CacheStore.open(cache_dir, key)
+    if workers is not None and len(files) >= PARALLEL_MIN_FILES and (store is None or not store.entries):
+        workers.start()  # a cold run: the workers get ready while the files are indexed
     candidates = list(dict.fromkeys(files + extra))  # (path strings: see discover)
     given_dirs = [Path(os.path.realpath(p)) for p in paths if os.path.isdir(p)]
     known = (len(store.imports), len(store.reach)) if store is not None else None
@@ -257,7 +272,7 @@ def _run(paths, settings, options, cwd, cache_dir, jobs, progress) -> RunResult:
     reused: dict[frozenset[Path], list[Finding]] = {}  # cached findings, by component
     if store is None:
         results = []
-        if jobs <= 1:
+        if workers is None:
             # One analysis over the components of the linted files: the model stays available to callers
             # (graph, plugin, tests). Files of the project that nothing linted connects to are not parsed.
             reach = {p for path in linted for p in groups[path]}
@@ -269,7 +284,7 @@ def _run(paths, settings, options, cwd, cache_dir, jobs, progress) -> RunResult:
         units, results = _incremental(project, store, index, analysable, groups, lookups, linted, unit_of, reused,
                                       codes, settings, options, base)
     work = sorted(units.values(), key=lambda u: -len(u.analysed))
-    results += _run_units(project, work, codes, settings, options, base, jobs, progress, roots, cwd)
+    results += _run_units(project, work, codes, settings, options, base, workers, progress, roots, cwd)
     findings = [f for found in reused.values() for f in found]
     modules: list[Module] = []
     internal: list[str] = []
@@ -340,10 +355,10 @@ def _incremental(project, store, index, analysable, groups, lookups, linted, uni
     return whole, results
 
 
-def _run_units(project, work, codes, settings, options, base, jobs, progress, roots, cwd) -> list[UnitResult]:
-    """Analyse the units, in this process or on ``jobs`` workers. ``progress(files parsed, of total)`` is
+def _run_units(project, work, codes, settings, options, base, workers, progress, roots, cwd) -> list[UnitResult]:
+    """Analyse the units, in this process or on the workers. ``progress(files parsed, of total)`` is
     called as each file is parsed."""
-    if jobs <= 1 or len(work) < 2 or sum(len(u.analysed) for u in work) < 40:
+    if workers is None or len(work) < 2 or sum(len(u.analysed) for u in work) < PARALLEL_MIN_FILES:
         parsed = None
         if progress:
             total, done = sum(len(u.analysed) for u in work), [0]
@@ -355,7 +370,7 @@ def _run_units(project, work, codes, settings, options, base, jobs, progress, ro
         return [analyse(project, unit, codes, settings, options, base, parsed) for unit in work]
     from flyte_lint.parallel import run_parallel
 
-    return run_parallel(work, codes, settings, options, base, jobs, roots, cwd, progress)
+    return run_parallel(work, codes, settings, options, base, workers.start(), roots, cwd, progress)
 
 
 def _learn_loads(store, results: list[UnitResult]) -> bool:

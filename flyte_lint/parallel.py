@@ -23,10 +23,45 @@ POLL_SECONDS = 0.1  # how often the progress line reads the workers' count of fi
 _parsed = None  # in a worker: the count of files parsed, shared with the parent (None: no progress line)
 
 
-def _attach(counter) -> None:
-    """The workers' initializer, when the run shows progress."""
+def _start(counter) -> None:
+    """Each worker's first step: note the shared count of files parsed (None without a progress line) and
+    import the analysis and the rules, which the main process of a run does not need before it has
+    indexed the project."""
     global _parsed
     _parsed = counter
+    import flyte_lint.model.analysis  # noqa: F401
+    import flyte_lint.rules  # noqa: F401  (registers every rule)
+    from flyte_lint import sdk
+
+    sdk.table()
+
+
+class Workers:
+    """The worker processes of a run, started when first needed, or earlier: before the project is indexed
+    when the run is likely to need them (see engine._run). Each then imports the analysis (about 0.1 s)
+    while the main process reads the files, instead of after it."""
+
+    def __init__(self, jobs: int, progress: bool) -> None:
+        self.jobs = jobs
+        self.progress = progress
+        self.pool = None
+        self.counter = None  # the count of files the workers parsed (with a progress line)
+
+    def start(self) -> Workers:
+        if self.pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor  # (a warm run never needs it)
+
+            context = multiprocessing.get_context()
+            self.counter = context.Value("q", 0) if self.progress else None
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context, initializer=_start,
+                                            initargs=(self.counter,))
+            self.pool.submit(int)  # (the pool starts its processes with its first task)
+        return self
+
+    def close(self) -> None:
+        if self.pool is not None:  # (workers left idle exit on their own: nothing waits for them)
+            self.pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _count_parsed() -> None:
@@ -49,14 +84,14 @@ def _work(batch, codes, settings, options, base, roots, cwd):
             result.envs, sorted(map(str, result.linted)))
 
 
-def run_parallel(work, codes, settings, options, base, jobs, roots, cwd, progress=None):
-    """Balance the units over a few batches per worker (largest first), run them on ``jobs`` workers, and
+def run_parallel(work, codes, settings, options, base, workers: Workers, roots, cwd, progress=None):
+    """Balance the units over a few batches per worker (largest first), run them on the workers, and
     rebuild the results."""
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait  # (a warm run never needs it)
+    from concurrent.futures import FIRST_COMPLETED, wait
 
     from flyte_lint.engine import UnitResult
 
-    jobs = min(jobs, len(work))
+    jobs = min(workers.jobs, len(work))
     # A few batches per worker: each is analysed as one unit (one model, one pass of the rules), and the
     # pool hands the next batch to whichever worker is free.
     count = min(len(work), jobs * BATCHES_PER_JOB)
@@ -68,22 +103,16 @@ def run_parallel(work, codes, settings, options, base, jobs, roots, cwd, progres
         sizes[i] += len(unit.analysed)
     results = []
     total = sum(sizes)
-    counter, shared = None, {}
-    if progress:  # the workers count the files they parse; the progress line reads the count as they go
-        import multiprocessing
-
-        context = multiprocessing.get_context()
-        counter = context.Value("q", 0)
-        shared = {"mp_context": context, "initializer": _attach, "initargs": (counter,)}
-    with ProcessPoolExecutor(max_workers=jobs, **shared) as pool:
-        futures = [pool.submit(_work, batch, codes, settings, options, base, roots, cwd) for batch in batches if batch]
-        pending = set(futures)
-        while pending:
-            finished, pending = wait(pending, timeout=POLL_SECONDS if progress else None, return_when=FIRST_COMPLETED)
-            for future in sorted(finished, key=futures.index):
-                found, internal, analysed, loads, envs, linted = future.result()
-                findings = [(Path(p), finding_from_dict(f)) for p, f in found]
-                results.append(UnitResult(findings, [], internal, None, analysed, loads, envs, set(map(Path, linted))))
-            if progress:
-                progress(counter.value, total)
+    counter = workers.counter  # the workers count the files they parse; the progress line reads the count
+    futures = [workers.pool.submit(_work, batch, codes, settings, options, base, roots, cwd) for batch in batches if batch]
+    pending = set(futures)
+    while pending:
+        finished, pending = wait(pending, timeout=POLL_SECONDS if counter is not None else None,
+                                 return_when=FIRST_COMPLETED)
+        for future in sorted(finished, key=futures.index):
+            found, internal, analysed, loads, envs, linted = future.result()
+            findings = [(Path(p), finding_from_dict(f)) for p, f in found]
+            results.append(UnitResult(findings, [], internal, None, analysed, loads, envs, set(map(Path, linted))))
+        if counter is not None:
+            progress(counter.value, total)
     return results

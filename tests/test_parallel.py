@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from flyte_lint import engine, parallel
 from flyte_lint.config import Settings
 from flyte_lint.engine import Options, run
 from lintutil import write_project
@@ -34,13 +37,18 @@ def helper() -> int:
 """
 
 
-def test_parallel_results_equal_one_process(tmp_path):
+def _project(root, groups: int):
+    """``groups`` components: a shared module and six workflows that import it."""
     files = {}
-    for g in range(8):
+    for g in range(groups):
         files[f"shared{g}.py"] = SHARED
         for i in range(6):
             files[f"w{g}_{i}.py"] = TEMPLATE.format(g=g, i=i)
-    root = write_project(tmp_path / "p", files)
+    return write_project(root, files)
+
+
+def test_parallel_results_equal_one_process(tmp_path):
+    root = _project(tmp_path / "p", 8)
     one = run([root], Settings(), Options(), cwd=root, jobs=1)
     many = run([root], Settings(), Options(), cwd=root, jobs=2)
     cached = run([root], Settings(), Options(), cwd=root, jobs=2, cache_dir=tmp_path / "cache")
@@ -48,3 +56,41 @@ def test_parallel_results_equal_one_process(tmp_path):
     assert len(one.findings) > 8 * 6 * 3 and not one.internal_errors
     assert key(many) == key(one) == key(cached)
     assert {f.code for f in one.findings} >= {"FLY101", "FLY201", "FLY307", "FLY401", "FLY106"}
+
+
+@pytest.fixture
+def events(monkeypatch) -> list[str]:
+    """'start' each time the workers are started (or asked for), 'index' when the project is indexed."""
+    seen: list[str] = []
+    start, index_files = parallel.Workers.start, engine.index_files
+
+    def recording_start(self):
+        seen.append("start" if self.pool is None else "started")
+        return start(self)
+
+    def recording_index(*args, **kwargs):
+        seen.append("index")
+        return index_files(*args, **kwargs)
+
+    monkeypatch.setattr(parallel.Workers, "start", recording_start)
+    monkeypatch.setattr(engine, "index_files", recording_index)
+    return seen
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_a_cold_run_starts_its_workers_before_indexing(tmp_path, events, cached):
+    # (they import the analysis while this process reads the files)
+    root = _project(tmp_path / "p", 8)
+    result = run([root], Settings(), Options(), cwd=root, jobs=2, cache_dir=tmp_path / "cache" if cached else None)
+    assert events == ["start", "index", "started"] and result.findings
+
+
+def test_a_warm_run_and_a_small_run_start_no_worker(tmp_path, events):
+    root = _project(tmp_path / "p", 8)
+    run([root], Settings(), Options(), cwd=root, jobs=2, cache_dir=tmp_path / "cache")
+    events.clear()
+    warm = run([root], Settings(), Options(), cwd=root, jobs=2, cache_dir=tmp_path / "cache")
+    assert events == ["index"] and warm.findings  # (every finding from the cache)
+    small = _project(tmp_path / "small", 2)  # 14 files: analysed in this process
+    events.clear()
+    assert run([small], Settings(), Options(), cwd=small, jobs=2).findings and events == ["index"]
