@@ -60,8 +60,11 @@ class Workers:
         return self
 
     def close(self) -> None:
-        if self.pool is not None:  # (workers left idle exit on their own: nothing waits for them)
-            self.pool.shutdown(wait=False, cancel_futures=True)
+        if self.pool is not None:
+            # Waited for: they are idle by now (even when started early for nothing, they had the index and an
+            # analysis in this process to get ready in), and a pool left to exit on its own once made the
+            # interpreter print a traceback from the exit hooks concurrent.futures registers (``atexit_call``).
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _count_parsed() -> None:
