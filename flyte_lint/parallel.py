@@ -61,9 +61,9 @@ class Workers:
 
     def close(self) -> None:
         if self.pool is not None:
-            # Waited for: they are idle by now (even when started early for nothing, they had the index and an
-            # analysis in this process to get ready in), and a pool left to exit on its own once made the
-            # interpreter print a traceback from the exit hooks concurrent.futures registers (``atexit_call``).
+            # Waited for, and they are idle by now (even when started early for nothing: they had the index and
+            # an analysis in this process to get ready in). Not waited for, they outlived the command, which
+            # ends with os._exit, and stayed asleep for good in most runs whose output was not a pipe.
             self.pool.shutdown(wait=True, cancel_futures=True)
 
 

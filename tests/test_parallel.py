@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
+
 import pytest
 
 from flyte_lint import engine, parallel
@@ -37,12 +42,12 @@ def helper() -> int:
 """
 
 
-def _project(root, groups: int):
-    """``groups`` components: a shared module and six workflows that import it."""
+def _project(root, groups: int, flows: int = 6):
+    """``groups`` components: a shared module and ``flows`` workflows that import it."""
     files = {}
     for g in range(groups):
         files[f"shared{g}.py"] = SHARED
-        for i in range(6):
+        for i in range(flows):
             files[f"w{g}_{i}.py"] = TEMPLATE.format(g=g, i=i)
     return write_project(root, files)
 
@@ -94,3 +99,36 @@ def test_a_warm_run_and_a_small_run_start_no_worker(tmp_path, events):
     small = _project(tmp_path / "small", 2)  # 14 files: analysed in this process
     events.clear()
     assert run([small], Settings(), Options(), cwd=small, jobs=2).findings and events == ["index"]
+
+
+def _running(marker: str) -> list[int]:
+    """The processes whose command line holds ``marker`` (forked workers keep their parent's)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                if marker.encode() in handle.read():
+                    found.append(int(entry))
+        except (OSError, ValueError):
+            pass
+    return found
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads the process table from /proc")
+@pytest.mark.parametrize("groups, flows, cached", [(8, 6, False), (8, 6, True), (1, 45, False)],
+                         ids=["on-the-workers", "cold-cache", "one-component-in-process"])
+def test_the_console_script_leaves_no_worker_behind(tmp_path, groups, flows, cached):
+    # The command ends with os._exit: workers it does not shut down are left asleep for good (a pool left
+    # to exit on its own did so in most runs). (One component of 46 files: the workers start early, then
+    # go unused.)
+    root = _project(tmp_path / "p", groups, flows)
+    options = [] if cached else ["--no-cache"]
+    out, err = tmp_path / "out.txt", tmp_path / "err.txt"
+    with open(out, "w") as stdout, open(err, "w") as stderr:  # (files: left-over workers never showed with pipes)
+        done = subprocess.run([sys.executable, "-m", "flyte_lint", "check", "-j", "2", *options, str(root)],
+                              cwd=tmp_path, stdout=stdout, stderr=stderr, timeout=300)
+    assert done.returncode == 1 and "FLY201" in out.read_text(), err.read_text()
+    deadline = time.monotonic() + 5
+    while _running(str(root)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _running(str(root)) == []
