@@ -5,6 +5,7 @@ depend on lies outside its component."""
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 from flyte_lint.cache import finding_from_dict, finding_to_dict
@@ -24,10 +25,15 @@ _parsed = None  # in a worker: the count of files parsed, shared with the parent
 
 
 def _start(counter) -> None:
-    """Each worker's first step: note the shared count of files parsed (None without a progress line) and
-    import the analysis and the rules, which the main process of a run does not need before it has
-    indexed the project."""
+    """Each worker's first step: end quietly on Ctrl-C, note the shared count of files parsed (None without a
+    progress line) and import the analysis and the rules, which the main process of a run does not need
+    before it has indexed the project."""
     global _parsed
+    # Ctrl-C reaches every process of the terminal's group: a worker just ends (a KeyboardInterrupt would
+    # print its traceback, waiting for work or not), and the main process says the run was interrupted.
+    signal.signal(signal.SIGINT, _interrupted)
+    if hasattr(signal, "pthread_sigmask"):  # (held back while the worker was started: see Workers.start)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     _parsed = counter
     import flyte_lint.model.analysis  # noqa: F401
     import flyte_lint.rules  # noqa: F401  (registers every rule)
@@ -56,7 +62,16 @@ class Workers:
             self.counter = context.Value("q", 0) if self.progress else None
             self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context, initializer=_start,
                                             initargs=(self.counter,))
-            self.pool.submit(int)  # (the pool starts its processes with its first task)
+            # The workers are born with Ctrl-C held back (blocked, not lost), until _start has given them its
+            # quiet handler: one arriving before would print a traceback from the initializer. A Ctrl-C that
+            # reaches this process meanwhile is delivered as soon as the workers exist.
+            held = hasattr(signal, "pthread_sigmask")
+            previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if held else None
+            try:
+                self.pool.submit(int)  # (the pool starts its processes with its first task)
+            finally:
+                if held:
+                    signal.pthread_sigmask(signal.SIG_SETMASK, previous)
         return self
 
     def close(self) -> None:
@@ -65,6 +80,10 @@ class Workers:
             # an analysis in this process to get ready in). Not waited for, they outlived the command, which
             # ends with os._exit, and stayed asleep for good in most runs whose output was not a pipe.
             self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _interrupted(signum, frame) -> None:
+    os._exit(130)
 
 
 def _count_parsed() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -128,6 +129,25 @@ def test_the_console_script_leaves_no_worker_behind(tmp_path, groups, flows, cac
         done = subprocess.run([sys.executable, "-m", "flyte_lint", "check", "-j", "2", *options, str(root)],
                               cwd=tmp_path, stdout=stdout, stderr=stderr, timeout=300)
     assert done.returncode == 1 and "FLY201" in out.read_text(), err.read_text()
+    deadline = time.monotonic() + 5
+    while _running(str(root)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _running(str(root)) == []
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads the process table from /proc")
+def test_ctrl_c_ends_the_run_and_its_workers_quietly(tmp_path):
+    root = _project(tmp_path / "p", 8, 30)  # (248 files: seconds of work, long enough to interrupt)
+    out, err = tmp_path / "out.txt", tmp_path / "err.txt"
+    with open(out, "w") as stdout, open(err, "w") as stderr:
+        proc = subprocess.Popen([sys.executable, "-m", "flyte_lint", "check", "-j", "2", "--no-cache", str(root)],
+                                cwd=tmp_path, stdout=stdout, stderr=stderr, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while len(_running(str(root))) < 3 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)  # (until the workers are up: the main process and two more)
+        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C in a terminal signals the whole process group
+        code = proc.wait(timeout=60)
+    assert code == 130 and "Traceback" not in err.read_text(), err.read_text()
     deadline = time.monotonic() + 5
     while _running(str(root)) and time.monotonic() < deadline:
         time.sleep(0.1)
