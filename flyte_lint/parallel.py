@@ -30,7 +30,7 @@ def _start(counter) -> None:
     before it has indexed the project."""
     global _parsed
     # Ctrl-C reaches every process of the terminal's group: a worker just ends (a KeyboardInterrupt would
-    # print its traceback, waiting for work or not), and the main process says the run was interrupted.
+    # print its traceback, waiting for work or not), and the main process stops the run (exit status 130).
     signal.signal(signal.SIGINT, _interrupted)
     if hasattr(signal, "pthread_sigmask"):  # (held back while the worker was started: see Workers.start)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
