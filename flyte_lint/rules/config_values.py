@@ -898,11 +898,7 @@ def deploy_groups(analysis: Analysis) -> dict:
                 union(here, folder.parent / "__init__.py")
     for module, node in analysis.nodes_of(nodes.Import, nodes.ImportFrom):
         try:
-            if isinstance(node, nodes.Import):
-                targets = [resolver.module_value(dotted, module) for dotted, _ in node.names]
-            else:
-                targets = [resolver.imported_module(node)]
-                targets += [resolver.import_from(node, name) for name, _ in node.names if name != "*"]
+            targets = resolver.import_targets(node, module)
         except Exception:  # resolution of odd imports  # pragma: no cover
             continue
         for target in targets:

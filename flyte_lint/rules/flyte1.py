@@ -256,19 +256,6 @@ class V1Index:
         for module, stmt in analysis.nodes_of(nodes.Import, nodes.ImportFrom):
             if id(module) not in carrying:
                 imports.setdefault(id(module), []).append(stmt)
-        resolved: dict[int, list] = {}  # what each import statement binds, resolved once for every round below
-
-        def targets_of(stmt: nodes.Import | nodes.ImportFrom, module: Module) -> list:
-            found = resolved.get(id(stmt))
-            if found is None:
-                if isinstance(stmt, nodes.ImportFrom):
-                    found = [resolver.imported_module(stmt)]
-                    found += [resolver.import_from(stmt, orig) for orig, _ in stmt.names if orig != "*"]
-                else:
-                    found = [resolver.module_value(dotted, module) for dotted, _ in stmt.names]
-                resolved[id(stmt)] = found
-            return found
-
         changed = True
         while changed:
             changed = False
@@ -279,7 +266,7 @@ class V1Index:
                     if any(
                         (isinstance(t, ModuleRef) and (id(t.module) in carrying or "flytekit" in (t.module.text or "")))
                         or (isinstance(t, External) and is_flytekit_module(t.path))
-                        for t in targets_of(stmt, module)
+                        for t in resolver.import_targets(stmt, module)  # (resolved once for every round)
                     ):
                         carrying.add(id(module))
                         changed = True
