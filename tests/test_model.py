@@ -1180,6 +1180,91 @@ def test_decorators_defaults_and_annotations_run_in_the_outer_scope(tmp_path):
     assert a.context_tasks(fn["factory"]) == set()
 
 
+
+GLOBAL_USES = """
+import flyte
+from flyte import TaskEnvironment as TE
+
+env = TE("demo")
+
+@env.task
+async def leaf(x: int) -> int:
+    return x
+
+@env.task
+async def main(x: int = late) -> int:  # a default: looked up where main is defined, before `late` is bound
+    def inner(q=leaf):
+        return leaf(q)
+    for _ in range(2):
+        await leaf(x)
+    return [leaf(i) for i in range(x)] and late and twice and exclusive and caught and declared and __class__
+
+late = leaf
+twice = leaf
+twice = main
+
+if flyte:
+    exclusive = leaf
+else:
+    def other():
+        return exclusive
+
+try:
+    import json as caught
+except ImportError:
+    pass
+
+def setter():
+    global declared
+    declared = declared
+
+__class__ = leaf
+
+class Holder:
+    main = 1
+
+    def method(self):
+        return main
+
+    def cell(self):
+        return __class__  # the class, not the module's binding
+"""
+
+
+def test_a_global_name_used_in_a_function_body_resolves_as_astroid_looks_it_up(tmp_path):
+    """The resolver answers a use in a function's body of a name the module binds once, at the top level,
+    without astroid's lookup; everywhere else it asks astroid. Both answers must agree on every use."""
+    from flyte_lint.model.resolver import _global_use, _in_signature
+
+    a = analyse(tmp_path, GLOBAL_USES)
+    resolver = a.resolver
+    answered = set()
+    for node in walk(module_tree(a, "main")):
+        if not isinstance(node, nodes.Name):
+            continue
+        scope = node.scope()
+        module = _global_use(node.name, scope)
+        if module is None or _in_signature(node, scope):
+            continue
+        quick = resolver._global_binding(node.name, node, scope, module)
+        if quick is not None:
+            answered.add(node.name)
+            assert quick == resolver._lookup(node.name, node, scope), (node.name, node.lineno)
+    # the quick answer covers the common case (a task called in another's body, in a nested def, in a
+    # comprehension)...
+    assert {"leaf", "late"} <= answered
+    # ...and leaves astroid the names bound twice, in a branch, in a try, from inside a function, and
+    # `__class__`; and the uses in defaults, which see the module before `late` is bound.
+    assert not answered & {"twice", "exclusive", "caught", "declared", "__class__"}
+    lines = GLOBAL_USES.strip("\n").splitlines()
+
+    def line(text: str) -> int:
+        return next(i for i, source in enumerate(lines, 1) if text in source)
+
+    assert value(a, "late", line=line("x: int = late")) == UNKNOWN
+    assert isinstance(value(a, "late", line=line("and late and")), TaskRef)
+    assert value(a, "exclusive", line=line("return exclusive")) == UNKNOWN  # astroid: bound in the other branch
+    assert value(a, "main", line=line("return main")) == value(a, "main", line=line("twice = main"))
 def test_namespace_packages_without_init(tmp_path):
     a = analyse(
         tmp_path,
