@@ -5,9 +5,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
 from flyte_lint.discovery import _parts, discover
 from flyte_lint.index import _module_word, components, index_files, relevant_files
-from flyte_lint.model.project import Project
+from flyte_lint.model.project import Project, _parts_under, display
 from lintutil import write_project
 
 
@@ -45,3 +49,23 @@ def test_module_words_are_what_importers_write():
     for name in ["/r/app/flow.py", "/r/app/__init__.py", "/r/app/stubs.pyi", "/r/app/x.tar.py", "/r/.py"]:
         path = Path(name)
         assert _module_word(name.replace("/", os.sep)) == (path.parent.name if path.name == "__init__.py" else path.stem)
+
+
+_SEGMENT = st.sampled_from(["a", "b", "app", "__init__.py", "x.py", "x.tar.py", ".py", "..", "..x", ".hidden", "a.b",
+                            "//", "flow.py", "py", "a b", "é.py", "x."])
+_ABSOLUTE = st.lists(_SEGMENT, max_size=5).map(lambda parts: Path("/", *parts))
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the string paths are POSIX only; elsewhere pathlib is used")
+@given(_ABSOLUTE, _ABSOLUTE)
+@example(Path("/a/b/../c.py"), Path("/a"))
+def test_module_name_parts_and_display_paths_on_strings_are_pathlibs(path, root):
+    # module_name_for and display run once per parsed file, on strings: a tenth of a file's parse with pathlib
+    try:
+        relative = path.relative_to(root)
+    except ValueError:
+        expected = None
+    else:  # (pathlib's with_suffix raises for the root itself, which is no module: none of its parts)
+        expected = relative.with_suffix("").parts if relative.parts else ()
+    assert _parts_under(path, root) == expected
+    assert display(path, root) == os.path.relpath(path, root)
