@@ -18,12 +18,13 @@ from astroid import nodes
 from astroid._ast import BIN_OP_CLASSES, CMP_OP_CLASSES, CONTEXT_CLASSES
 from astroid.const import Context
 from astroid.manager import AstroidManager
-from astroid.rebuilder import TreeRebuilder
+from astroid.rebuilder import REDIRECT, TreeRebuilder
 
 # The nodes the analysis model starts from, noted while the tree is built.
 INDEXED_NODES = (nodes.FunctionDef, nodes.AsyncFunctionDef, nodes.Call, nodes.Import, nodes.ImportFrom)
 
 _new = object.__new__
+_NONE = type(None)
 _LOAD, _STORE = ast.Load, ast.Store
 _CONTEXTS, _LOADING = CONTEXT_CLASSES, Context.Load
 _OPERATORS, _COMPARISONS = BIN_OP_CLASSES, CMP_OP_CLASSES
@@ -45,19 +46,36 @@ def _noted(build):
     return visit
 
 
+def _nothing(builder, node: None, parent: nodes.NodeNG) -> None:
+    return None
+
+
 class _FastRebuilder(TreeRebuilder):
     """The common nodes built by setting their fields, as their constructors and ``postinit`` do, and in
     their order (so that the nodes keep sharing one key table per class: a dict per node would cost 30 % more
     memory). The fields NodeNG.__init__ sets are set in place (lineno, col_offset, parent, end_lineno,
     end_col_offset, position): a helper function would cost a call per node."""
 
+    # astroid's dispatch (a method per ast class, by name), from one table per builder class instead of one per
+    # module built, and with None (a missing child) in it: dispatching, 330,000 calls on the corpus, was the
+    # largest single cost of building. The functions are unbound (called with the builder).
+    _dispatch: dict[type, object] = {}
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._dispatch = {}  # (a subclass may override visit methods: its own table)
+
+    def _learn(self, kind: type):
+        if kind is _NONE:
+            function = _nothing
+        else:
+            name = kind.__name__
+            function = getattr(type(self), "visit_" + REDIRECT.get(name, name).lower())
+        self._dispatch[kind] = function
+        return function
+
     def visit(self, node: ast.AST | None, parent: nodes.NodeNG) -> nodes.NodeNG | None:
-        # astroid's dispatch, with one dictionary lookup instead of two and no test for None on the way
-        # (dispatching, 330,000 calls on the corpus, was the largest single cost of building).
-        method = self._visit_meths.get(node.__class__)
-        if method is None:  # None, or the first node of its type in this module
-            return TreeRebuilder.visit(self, node, parent)
-        return method(node, parent)
+        return (self._dispatch.get(node.__class__) or self._learn(node.__class__))(self, node, parent)
 
     def visit_name(self, node: ast.Name, parent: nodes.NodeNG) -> nodes.NodeNG:
         kind = node.ctx.__class__
