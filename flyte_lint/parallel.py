@@ -31,7 +31,10 @@ def _start(counter) -> None:
     global _parsed
     # Ctrl-C reaches every process of the terminal's group: a worker just ends (a KeyboardInterrupt would
     # print its traceback, waiting for work or not), and the main process stops the run (exit status 130).
-    signal.signal(signal.SIGINT, _interrupted)
+    # A run started with SIGINT ignored (nohup, a background job of a script) ignores it in every process:
+    # its workers too, or one SIGINT to the group would leave the main process with a broken pool.
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        signal.signal(signal.SIGINT, _interrupted)
     if hasattr(signal, "pthread_sigmask"):  # (held back while the worker was started: see Workers.start)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     _parsed = counter
