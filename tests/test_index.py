@@ -60,7 +60,7 @@ _ABSOLUTE = st.lists(_SEGMENT, max_size=5).map(lambda parts: Path("/", *parts))
 @given(_ABSOLUTE, _ABSOLUTE)
 @example(Path("/a/b/../c.py"), Path("/a"))
 def test_module_name_parts_and_display_paths_on_strings_are_pathlibs(path, root):
-    # module_name_for and display run once per parsed file, on strings: a tenth of a file's parse with pathlib
+    # module_name_for and display run once per parsed file, on strings: about 8% of its parse with pathlib
     try:
         relative = path.relative_to(root)
     except ValueError:

@@ -1180,7 +1180,6 @@ def test_decorators_defaults_and_annotations_run_in_the_outer_scope(tmp_path):
     assert a.context_tasks(fn["factory"]) == set()
 
 
-
 GLOBAL_USES = """
 import flyte
 from flyte import TaskEnvironment as TE
@@ -1250,8 +1249,7 @@ def test_a_global_name_used_in_a_function_body_resolves_as_astroid_looks_it_up(t
         if quick is not None:
             answered.add(node.name)
             assert quick == resolver._lookup(node.name, node, scope), (node.name, node.lineno)
-    # the quick answer covers the common case (a task called in another's body, in a nested def, in a
-    # comprehension)...
+    # the quick answer covers the common case (a task called in another task's body, or in a def nested there)...
     assert {"leaf", "late"} <= answered
     # ...and leaves astroid the names bound twice, in a branch, in a try, from inside a function, and
     # `__class__`; and the uses in defaults, which see the module before `late` is bound.
@@ -1265,6 +1263,8 @@ def test_a_global_name_used_in_a_function_body_resolves_as_astroid_looks_it_up(t
     assert isinstance(value(a, "late", line=line("and late and")), TaskRef)
     assert value(a, "exclusive", line=line("return exclusive")) == UNKNOWN  # astroid: bound in the other branch
     assert value(a, "main", line=line("return main")) == value(a, "main", line=line("twice = main"))
+
+
 def test_namespace_packages_without_init(tmp_path):
     a = analyse(
         tmp_path,
