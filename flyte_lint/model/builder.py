@@ -65,6 +65,23 @@ def _valued(kind: type):
     return visit
 
 
+def _contained(kind: type):
+    """The fast path of a tuple or a list (whose constructor sets its context and an empty ``elts`` first)."""
+
+    def visit(self, node: ast.Tuple | ast.List, parent: nodes.NodeNG) -> nodes.NodeNG:
+        built = _new(kind)
+        built.ctx = _CONTEXTS.get(node.ctx.__class__, _LOADING)
+        built.elts = []
+        built.lineno, built.col_offset, built.parent = node.lineno, node.col_offset, parent
+        built.end_lineno, built.end_col_offset, built.position = node.end_lineno, node.end_col_offset, None
+        visit = self.visit
+        built.elts = [visit(child, built) for child in node.elts]
+        return built
+
+    visit.__name__ = f"visit_{kind.__name__.lower()}"
+    return visit
+
+
 class _FastRebuilder(TreeRebuilder):
     """The common nodes built by setting their fields, as their constructors and ``postinit`` do, and in
     their order (so that the nodes keep sharing one key table per class: a dict per node would cost 30 % more
@@ -179,21 +196,8 @@ class _FastRebuilder(TreeRebuilder):
         built.slice = self.visit(node.slice, built)
         return built
 
-    def visit_tuple(self, node: ast.Tuple, parent: nodes.NodeNG) -> nodes.Tuple:
-        return self._container(nodes.Tuple, node, parent)
-
-    def visit_list(self, node: ast.List, parent: nodes.NodeNG) -> nodes.List:
-        return self._container(nodes.List, node, parent)
-
-    def _container(self, kind: type, node: ast.Tuple | ast.List, parent: nodes.NodeNG) -> nodes.NodeNG:
-        built = _new(kind)
-        built.ctx = _CONTEXTS.get(node.ctx.__class__, _LOADING)
-        built.elts = []
-        built.lineno, built.col_offset, built.parent = node.lineno, node.col_offset, parent
-        built.end_lineno, built.end_col_offset, built.position = node.end_lineno, node.end_col_offset, None
-        visit = self.visit
-        built.elts = [visit(child, built) for child in node.elts]
-        return built
+    visit_tuple = _contained(nodes.Tuple)
+    visit_list = _contained(nodes.List)
 
     def visit_joinedstr(self, node: ast.JoinedStr, parent: nodes.NodeNG) -> nodes.JoinedStr:
         built = _new(nodes.JoinedStr)
