@@ -52,6 +52,10 @@ def content_hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+# `from MODULE import`: the module (dots first for a relative one) and the keyword after it.
+FROM_KEYWORD = re.compile(rb"from[ \t]+(\S+?)[ \t]*\bimport\b")
+
+
 def raw_imports(data: bytes) -> list[str]:
     """Every module an import statement may bind: ``.pkg``, ``.pkg.name`` (a submodule or not), ``a.b``.
     A byte-level scan (``bytes.find``), no regular expression over the whole file."""
@@ -63,8 +67,9 @@ def raw_imports(data: bytes) -> list[str]:
         end = len(data) if end == -1 else end
         line = data[start:end].strip()
         if line.startswith(b"from ") or line.startswith(b"from\t"):
-            head, sep, names = line[4:].partition(b" import")
-            if sep:
+            keyword = FROM_KEYWORD.match(line)  # (not " import": a module may be named `importers`)
+            if keyword:
+                head, names = keyword.group(1), line[keyword.end():]
                 if names.lstrip().startswith(b"(") and b")" not in names:
                     close = data.find(b")", end)
                     names = names + data[end:close if close != -1 else len(data)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 from pathlib import Path
 
@@ -10,9 +11,9 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from flyte_lint.discovery import _parts, discover
-from flyte_lint.index import _module_word, components, index_files, relevant_files
+from flyte_lint.index import _module_word, components, index_files, raw_imports, relevant_files
 from flyte_lint.model.project import Project, _parts_under, display
-from lintutil import write_project
+from lintutil import lint, write_project
 
 
 def test_the_index_leaves_out_only_files_found_irrelevant(tmp_path):
@@ -69,3 +70,55 @@ def test_module_name_parts_and_display_paths_on_strings_are_pathlibs(path, root)
         expected = relative.with_suffix("").parts if relative.parts else ()
     assert _parts_under(path, root) == expected
     assert display(path, root) == os.path.relpath(path, root)
+
+
+# Module and name parts, with the keywords' own letters at their edges (`importers`, `fromage`, `as_`).
+_WORD = st.sampled_from(["app", "importers", "important", "imports", "import_", "fromage", "from_", "as_", "x", "flows"])
+_DOTTED = st.lists(_WORD, min_size=1, max_size=3).map(".".join)
+_SPACE = st.sampled_from([" ", "  ", "\t", " \t"])
+
+
+@st.composite
+def _import_statement(draw) -> str:
+    gap = draw(_SPACE)
+    aliases = draw(st.lists(st.tuples(_WORD if draw(st.booleans()) else _DOTTED, st.none() | _WORD), min_size=1, max_size=3))
+    if draw(st.booleans()):
+        return f"import{gap}" + ", ".join(f"{name} as {alias}" if alias else name for name, alias in aliases)
+    dots = draw(st.sampled_from(["", "", ".", ".."]))
+    module = draw(st.none() | _DOTTED) if dots else draw(_DOTTED)
+    names = ", ".join(f"{name.split('.')[0]} as {alias}" if alias else name.split(".")[0] for name, alias in aliases)
+    if draw(st.booleans()):
+        names = f"({names},\n{gap})"
+    after = draw(_SPACE) if module or draw(st.booleans()) else ""
+    return f"from{gap}{dots}{module or ''}{after}import{gap}{names}"
+
+
+def _imports_as_ast_reads_them(source: str) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = "." * node.level + (node.module or "")
+            found.append(base)
+            found.extend(base + alias.name if base.endswith(".") else f"{base}.{alias.name}" for alias in node.names)
+    return found
+
+
+@given(st.lists(_import_statement(), min_size=1, max_size=4))
+@example(["from important import x"])
+@example(["from .import flows"])
+@example(["from\tapp\timport x"])
+def test_raw_imports_reads_import_statements_as_python_does(statements):
+    source = "\n".join(statements) + "\n"
+    assert raw_imports(source.encode()) == _imports_as_ast_reads_them(source)
+
+
+def test_a_module_whose_name_starts_with_import_keeps_its_importers_relevant(tmp_path):
+    # `wf.py` never mentions flyte: only its import of a flyte module makes it worth analysing. `from
+    # importers import ...` was read as `from` + ` import` + `ers import ...`, and the file was skipped.
+    found = lint(tmp_path, {
+        "importers.py": 'import flyte\n\nenv = flyte.TaskEnvironment("e")\n\n\n@env.task\nasync def work(x: int) -> int:\n    return x\n',
+        "wf.py": "from importers import env, work\n\n\n@env.task\nasync def main() -> int:\n    work(1)\n    return 1\n",
+    })
+    assert found == [("FLY103", 6, "wf.py")]
