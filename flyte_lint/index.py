@@ -58,30 +58,48 @@ FROM_KEYWORD = re.compile(rb"from[ \t]+(\S+?)[ \t]*\bimport\b")
 
 def raw_imports(data: bytes) -> list[str]:
     """Every module an import statement may bind: ``.pkg``, ``.pkg.name`` (a submodule or not), ``a.b``.
-    A byte-level scan (``bytes.find``), no regular expression over the whole file."""
+    A byte-level scan (``bytes.find``), no regular expression over the whole file: each logical line with
+    ``import`` in it (backslash continuations joined, a parenthesised name list followed), its comment cut,
+    and each of its ``;``-separated statements that is an import."""
     found: list[str] = []
     position = data.find(b"import")
     while position != -1:
         start = data.rfind(b"\n", 0, position) + 1
+        while start > 1 and _continued(data, start - 1):  # (the line before ends with a backslash)
+            start = data.rfind(b"\n", 0, start - 1) + 1
         end = data.find(b"\n", position)
+        while end != -1 and _continued(data, end):
+            end = data.find(b"\n", end + 1)
         end = len(data) if end == -1 else end
-        line = data[start:end].strip()
-        if line.startswith(b"from ") or line.startswith(b"from\t"):
-            keyword = FROM_KEYWORD.match(line)  # (not " import": a module may be named `importers`)
-            if keyword:
-                head, names = keyword.group(1), line[keyword.end():]
-                if names.lstrip().startswith(b"(") and b")" not in names:
-                    close = data.find(b")", end)
-                    names = names + data[end:close if close != -1 else len(data)]
-                    end = close if close != -1 else len(data)
-                _from_names(head.strip(), names, found)
-        elif line.startswith(b"import ") or line.startswith(b"import\t"):
-            for part in line[6:].split(b"#")[0].split(b";")[0].split(b","):
-                name = part.strip().split()[0] if part.strip() else b""
-                if name:
-                    found.append(name.decode("ascii", "ignore"))
+        line = data[start:end]
+        if b"\\" in line:
+            line = line.replace(b"\\\r\n", b" ").replace(b"\\\n", b" ")
+        for statement in line.split(b"#", 1)[0].split(b";"):
+            statement = statement.strip()
+            if statement.startswith(b"from ") or statement.startswith(b"from\t"):
+                keyword = FROM_KEYWORD.match(statement)  # (not " import": a module may be named `importers`)
+                if keyword:
+                    head, names = keyword.group(1), statement[keyword.end():]
+                    if names.lstrip().startswith(b"(") and b")" not in names:
+                        close = data.find(b")", end)
+                        names = names + data[end:close if close != -1 else len(data)]
+                        end = close if close != -1 else len(data)
+                    _from_names(head.strip(), names, found)
+            elif statement.startswith(b"import ") or statement.startswith(b"import\t"):
+                for part in statement[6:].split(b","):
+                    name = part.strip().split()[0] if part.strip() else b""
+                    if name:
+                        found.append(name.decode("ascii", "ignore"))
         position = data.find(b"import", max(end, position + 6))
     return found
+
+
+def _continued(data: bytes, newline: int) -> bool:
+    """The line that ends at ``data[newline]`` (a newline) ends with a backslash: the statement goes on
+    (but not from a comment: a line with ``#`` is taken to end there)."""
+    if data[newline - 1:newline] != b"\\" and data[newline - 2:newline] != b"\\\r":
+        return False
+    return b"#" not in data[data.rfind(b"\n", 0, newline) + 1:newline]
 
 
 def _from_names(head: bytes, names: bytes, found: list[str]) -> None:

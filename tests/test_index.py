@@ -75,7 +75,7 @@ def test_module_name_parts_and_display_paths_on_strings_are_pathlibs(path, root)
 # Module and name parts, with the keywords' own letters at their edges (`importers`, `fromage`, `as_`).
 _WORD = st.sampled_from(["app", "importers", "important", "imports", "import_", "fromage", "from_", "as_", "x", "flows"])
 _DOTTED = st.lists(_WORD, min_size=1, max_size=3).map(".".join)
-_SPACE = st.sampled_from([" ", "  ", "\t", " \t"])
+_SPACE = st.sampled_from([" ", "  ", "\t", " \t", " \\\n    ", " \\\r\n "])  # (the last two: continued lines)
 
 
 @st.composite
@@ -88,9 +88,26 @@ def _import_statement(draw) -> str:
     module = draw(st.none() | _DOTTED) if dots else draw(_DOTTED)
     names = ", ".join(f"{name.split('.')[0]} as {alias}" if alias else name.split(".")[0] for name, alias in aliases)
     if draw(st.booleans()):
-        names = f"({names},\n{gap})"
+        names = f"({names},  # import {names}\n{gap})" if draw(st.booleans()) else f"({names},\n{gap})"
     after = draw(_SPACE) if module or draw(st.booleans()) else ""
     return f"from{gap}{dots}{module or ''}{after}import{gap}{names}"
+
+
+@st.composite
+def _import_lines(draw) -> str:
+    """Import statements, on lines of their own or after one another's `;`, some with a comment after them
+    that mentions imports too, some after another statement."""
+    statements = draw(st.lists(_import_statement(), min_size=1, max_size=4))
+    source, commented = "", False
+    for statement in statements:
+        before = draw(st.sampled_from(["\n", "\n", "; ", "\nx = 1; ", "\n# C:\\temp\\\n"]))
+        if commented and before == "; ":  # (a comment ends its line)
+            before = "\n"
+        source += (before if source else before.lstrip("\n;").lstrip()) + statement
+        commented = draw(st.booleans())
+        if commented:
+            source += "  # from x import flows; import app"
+    return source + "\n"
 
 
 def _imports_as_ast_reads_them(source: str) -> list[str]:
@@ -105,12 +122,14 @@ def _imports_as_ast_reads_them(source: str) -> list[str]:
     return found
 
 
-@given(st.lists(_import_statement(), min_size=1, max_size=4))
-@example(["from important import x"])
-@example(["from .import flows"])
-@example(["from\tapp\timport x"])
-def test_raw_imports_reads_import_statements_as_python_does(statements):
-    source = "\n".join(statements) + "\n"
+@given(_import_lines())
+@example("from important import x\n")
+@example("from .import flows\n")
+@example("from\tapp\timport x\n")
+@example("import os; from app import flows\n")
+@example("from app import \\\n    flows\n")
+@example("# C:\\temp\\\nimport flows\n")
+def test_raw_imports_reads_import_statements_as_python_does(source):
     assert raw_imports(source.encode()) == _imports_as_ast_reads_them(source)
 
 
