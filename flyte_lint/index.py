@@ -81,7 +81,8 @@ def raw_imports(data: bytes) -> list[str]:
         line = data[start:end]
         if joined:
             line = line.replace(b"\\\r\n", b" ").replace(b"\\\n", b" ")
-        for statement in line.partition(b"#")[0].split(b";"):
+        comment = line.find(b"#")
+        for statement in (line if comment == -1 else _code_of(line, comment)).split(b";"):
             statement = statement.strip()
             if statement.startswith(b"from ") or statement.startswith(b"from\t"):
                 keyword = FROM_KEYWORD.match(statement)  # (not " import": a module may be named `importers`)
@@ -103,13 +104,28 @@ def raw_imports(data: bytes) -> list[str]:
 
 BACKSLASH_OR_CR = b"\\\r"
 
+# Code and string literals up to a line's comment: a `#` inside a string (`x = "#"; import flows`) starts none.
+_CODE = re.compile(rb"""(?:[^#'"]|'''(?:[^\\]|\\.)*?'''|\"\"\"(?:[^\\]|\\.)*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")*""", re.S)
+
+
+def _code_of(line: bytes, comment: int) -> bytes:
+    """The line without its comment (``comment``: where its first ``#`` is). A string still open at the end
+    keeps the whole line: reading more names than there are costs an analysis, reading fewer could miss a
+    dependency."""
+    if line.find(b'"', 0, comment) == -1 and line.find(b"'", 0, comment) == -1:
+        return line[:comment]
+    end = _CODE.match(line).end()
+    return line[:end] if line[end:end + 1] == b"#" else line
+
 
 def _continued(data: bytes, newline: int) -> bool:
     """The line that ends at ``data[newline]`` (a newline) ends with a backslash: the statement goes on
-    (but not from a comment: a line with ``#`` is taken to end there)."""
+    (but not from a comment)."""
     if data[newline - 1:newline] != b"\\" and data[newline - 2:newline] != b"\\\r":
         return False
-    return b"#" not in data[data.rfind(b"\n", 0, newline) + 1:newline]
+    line = data[data.rfind(b"\n", 0, newline) + 1:newline]
+    comment = line.find(b"#")
+    return comment == -1 or len(_code_of(line, comment)) == len(line)
 
 
 def _from_names(head: bytes, names: bytes, found: list[str]) -> None:

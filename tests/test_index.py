@@ -93,6 +93,10 @@ def _import_statement(draw) -> str:
     return f"from{gap}{dots}{module or ''}{after}import{gap}{names}"
 
 
+# Statements whose strings hold a `#` (which starts no comment there), a `;` or an escaped quote.
+_STRINGS_BEFORE = ['\nx = "#"; ', "\nprint('a#b;c'); ", '\ns = "\\"#"; ', "\nt = '''#'''; ", '\nf"{\'#\'}"; ']
+
+
 @st.composite
 def _import_lines(draw) -> str:
     """Import statements, on lines of their own or after one another's `;`, some with a comment after them
@@ -100,7 +104,7 @@ def _import_lines(draw) -> str:
     statements = draw(st.lists(_import_statement(), min_size=1, max_size=4))
     source, commented = "", False
     for statement in statements:
-        before = draw(st.sampled_from(["\n", "\n", "; ", "\nx = 1; ", "\n# C:\\temp\\\n"]))
+        before = draw(st.sampled_from(["\n", "\n", "; ", "\nx = 1; ", "\n# C:\\temp\\\n", *_STRINGS_BEFORE]))
         if commented and before == "; ":  # (a comment ends its line)
             before = "\n"
         source += (before if source else before.lstrip("\n;").lstrip()) + statement
@@ -129,6 +133,7 @@ def _imports_as_ast_reads_them(source: str) -> list[str]:
 @example("import os; from app import flows\n")
 @example("from app import \\\n    flows\n")
 @example("# C:\\temp\\\nimport flows\n")
+@example('x = "#"; import flows\n')
 def test_raw_imports_reads_import_statements_as_python_does(source):
     assert raw_imports(source.encode()) == _imports_as_ast_reads_them(source)
 
@@ -139,5 +144,14 @@ def test_a_module_whose_name_starts_with_import_keeps_its_importers_relevant(tmp
     found = lint(tmp_path, {
         "importers.py": 'import flyte\n\nenv = flyte.TaskEnvironment("e")\n\n\n@env.task\nasync def work(x: int) -> int:\n    return x\n',
         "wf.py": "from importers import env, work\n\n\n@env.task\nasync def main() -> int:\n    work(1)\n    return 1\n",
+    })
+    assert found == [("FLY103", 6, "wf.py")]
+
+
+def test_an_import_after_a_string_holding_a_hash_keeps_the_file_relevant(tmp_path):
+    # The `#` in the string starts no comment: the import after it is what makes `wf.py` worth analysing.
+    found = lint(tmp_path, {
+        "flows.py": 'import flyte\n\nenv = flyte.TaskEnvironment("e")\n\n\n@env.task\nasync def work(x: int) -> int:\n    return x\n',
+        "wf.py": 'TAG = "#"; from flows import env, work\n\n\n@env.task\nasync def main() -> int:\n    work(1)\n    return 1\n',
     })
     assert found == [("FLY103", 6, "wf.py")]
