@@ -41,12 +41,34 @@ FLOOR = textwrap.dedent(
 )
 
 
+# Reading every file of a tree and nothing else (open, read, close): what a byte scan of each file costs at least.
+READ = textwrap.dedent(
+    """
+    import os, sys
+    def walk(folder):
+        for entry in os.scandir(folder):
+            if entry.is_dir(follow_symlinks=False):
+                walk(entry.path)
+            elif entry.name.endswith(".py"):
+                fd = os.open(entry.path, os.O_RDONLY)
+                os.read(fd, 1 << 24)
+                os.close(fd)
+    for root in sys.argv[1:]:
+        walk(root)
+    """
+)
+
+CPU = {}  # the CPU seconds (user and system, workers included) of each command's last run, by its text
+
+
 def timed(cmd: list[str], cwd: Path | None = None, env: dict | None = None, ok=(0, 1)) -> tuple[float, int]:
-    """Wall time and peak RSS (KiB) of one run of ``cmd``; an exit status outside ``ok`` is a failure."""
+    """Wall time and peak RSS (KiB) of one run of ``cmd``; an exit status outside ``ok`` is a failure. Its CPU
+    time, with that of the processes it waited for (its workers), goes into CPU."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
+    CPU[" ".join(cmd)] = usage.ru_utime + usage.ru_stime
     if os.WEXITSTATUS(status) not in ok:
         raise SystemExit(f"command failed ({os.WEXITSTATUS(status)}): {' '.join(cmd)}")
     return elapsed, usage.ru_maxrss
@@ -63,9 +85,10 @@ def median_time(cmd, runs, cwd=None, env=None, before=None, ok=(0, 1)) -> tuple[
     return statistics.median(times), max(peaks)
 
 
-def paired(cmd, floor_cmd, runs, cwd=None, before=None, ok=(0, 1)) -> tuple[float, float, int]:
+def paired(cmd, floor_cmd, runs, cwd=None, before=None, ok=(0, 1), cpu=None) -> tuple[float, float, int]:
     """(median seconds of ``cmd``, median of its ratios to a run of ``floor_cmd`` just before each of its runs,
-    peak RSS in KiB). ``before`` runs between the two (an edit), outside both timings."""
+    peak RSS in KiB). ``before`` runs between the two (an edit), outside both timings. ``cpu``, a list, gets
+    (CPU seconds, their ratio to the floor's wall time) of each run: the time of all its processes."""
     times, ratios, peaks = [], [], []
     for _ in range(runs):
         floor, _ = timed(floor_cmd)
@@ -74,6 +97,8 @@ def paired(cmd, floor_cmd, runs, cwd=None, before=None, ok=(0, 1)) -> tuple[floa
         elapsed, peak = timed(cmd, cwd, None, ok)
         times.append(elapsed)
         ratios.append(elapsed / floor)
+        if cpu is not None:
+            cpu.append((CPU[" ".join(cmd)], CPU[" ".join(cmd)] / floor))
         peaks.append(peak)
     return statistics.median(times), statistics.median(ratios), max(peaks)
 
@@ -251,19 +276,24 @@ def main() -> int:
         mono_floor_cmd = [py, "-c", FLOOR, str(only_flyte)]
         mono_floor, _ = median_time(mono_floor_cmd, args.runs)
         mono, mono_x, _ = paired(lint + ["check", "--no-cache", "-j", "1", str(repo)], mono_floor_cmd, args.runs)
-        mono_j, mono_j_x, _ = paired(lint + ["check", "--no-cache", str(repo)], mono_floor_cmd, args.runs)
+        mono_cpu: list[float] = []
+        mono_j, mono_j_x, _ = paired(lint + ["check", "--no-cache", str(repo)], mono_floor_cmd, args.runs, cpu=mono_cpu)
+        mono_cpu_s, mono_cpu_x = (statistics.median(v) for v in zip(*mono_cpu))
+        mono_read, mono_read_x, _ = paired([py, "-c", READ, str(repo)], mono_floor_cmd, args.runs)
         only_j, only_j_x, _ = paired(lint + ["check", "--no-cache", str(only_flyte)], mono_floor_cmd, args.runs)
         subprocess.run(lint + ["check", str(repo)], cwd=repo, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         mono_warm, mono_warm_x, _ = paired(lint + ["check", str(repo)], mono_floor_cmd, args.runs, cwd=repo)
         results.update(monorepo_files=args.monorepo_files, monorepo_flyte_floor_s=mono_floor, monorepo_s=mono,
-                       monorepo_parallel_s=mono_j, monorepo_flyte_only_parallel_s=only_j, monorepo_warm_s=mono_warm)
+                       monorepo_parallel_s=mono_j, monorepo_flyte_only_parallel_s=only_j, monorepo_warm_s=mono_warm,
+                       monorepo_parallel_cpu_s=mono_cpu_s, monorepo_read_s=mono_read)
 
         big = make_big_workflow(tmp_path, 5000)
         graph_s, _ = median_time(lint + ["graph", str(big), "--entry", "bigflow:main", "--no-notes", "-o", str(tmp_path / "g.json")], args.runs)
         results["graph_5000_calls_s"] = graph_s
     results["ratios"].update(package_one_file_changed=package_changed_x,
                              package_with_shared_helper_one_file_changed=helper_changed_x, monorepo=mono_x,
-                             monorepo_parallel=mono_j_x, monorepo_flyte_only_parallel=only_j_x, monorepo_warm=mono_warm_x)
+                             monorepo_parallel=mono_j_x, monorepo_flyte_only_parallel=only_j_x, monorepo_warm=mono_warm_x,
+                             monorepo_parallel_cpu=mono_cpu_x, monorepo_read=mono_read_x)
     if pylint_s:
         results["ratios"]["pylint_plugin"] = pylint_x
 
@@ -287,6 +317,10 @@ def main() -> int:
     rows.append((f"monorepo {args.monorepo_files} files, 5% flyte, default -j", mono_j, mono_j_x, "≤ 2×"))
     rows.append(("  of which the files that never mention flyte", mono_j - only_j, mono_j_x - only_j_x,
                  "(the same check on the flyte files alone subtracted)"))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    rows.append(("  its CPU time, all processes (÷ cores: least wall)", mono_cpu_s, mono_cpu_x,
+                 f"{mono_cpu_x / cores:.2f}× on {cores} cores at best"))
+    rows.append(("  reading its files, nothing else (open, read, close)", mono_read, mono_read_x, "(every byte scan's least)"))
     rows.append(("monorepo, default run (cache on), nothing changed", mono_warm, mono_warm_x, "≤ 2×"))
     for name, seconds, ratio, target in rows:
         print(f"{name:<52} {seconds:>8.2f} {ratio:>7.2f}×  {target}")
