@@ -26,7 +26,7 @@ from flyte_lint.index import FileMemo
 from flyte_lint.findings import Edit, Finding, Fix, Severity
 
 CACHE_DIR = ".flyte-lint-cache"
-FORMAT = 2
+FORMAT = 3
 
 
 def finding_to_dict(f: Finding) -> dict:
@@ -62,7 +62,7 @@ class CacheStore:
     memo: FileMemo = field(default_factory=FileMemo)  # the byte scan's facts by stat
     loads: dict[str, list[str]] = field(default_factory=dict)  # module lookups beyond imports (Resolver.loads)
     reach: dict[str, str] = field(default_factory=dict)  # content hash -> index.reach
-    envs: dict[str, list] = field(default_factory=dict)  # path -> [module key, incremental.env_facts]
+    envs: dict[str, list] = field(default_factory=dict)  # path -> [module key, env_facts, independent_of_importers]
     changed: bool = True  # whether save() has anything to write (a new store always has)
 
     @property
@@ -80,11 +80,11 @@ class CacheStore:
             store.imports = {h: list(v) for h, v in data.get("imports", {}).items()}
             store.loads = {k: [str(t) for t in v] for k, v in data.get("loads", {}).items()}
             store.reach = {h: str(v) for h, v in data.get("reach", {}).items()}
-            store.envs = {p: [str(v[0]), list(v[1])] for p, v in data.get("envs", {}).items()}
+            store.envs = {p: [str(v[0]), list(v[1]), len(v) > 2 and v[2] is True] for p, v in data.get("envs", {}).items()}
             records = data.get("files", {})
             store.memo = FileMemo(records if isinstance(records, dict) else {})  # (each record checked when used)
             store.changed = False
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        except (OSError, ValueError, TypeError, KeyError, AttributeError, IndexError):
             store.entries, store.imports, store.loads, store.memo = {}, {}, {}, FileMemo()  # corrupt, truncated or foreign: rebuilt
             store.reach, store.envs = {}, {}
         return store

@@ -145,6 +145,7 @@ class UnitResult:
     files_analysed: int = 0
     loads: dict[str, list[str]] = field(default_factory=dict)  # Resolver.loads, for the cache
     envs: dict[str, list] = field(default_factory=dict)  # incremental.env_facts, when the unit asks
+    independent: set[str] = field(default_factory=set)  # incremental.independent_of_importers, when it asks
     linted: set[Path] = field(default_factory=set)  # the files it was analysed for (all their findings are here)
 
 
@@ -184,16 +185,18 @@ def analyse(project: Project, unit: Unit, codes: list[str], settings: Settings, 
     linted_modules = [m for m in modules if m.path in unit.linted]
     kept, unused = apply_noqa(findings, linted_modules, report_unused=options.report_unused_noqa)
     loads = {k: sorted(v) for k, v in analysis.resolver.loads.items()} if analysis is not None else {}
-    envs = {}
+    envs, independent = {}, set()
     if unit.remember and analysis is not None:
-        from flyte_lint.incremental import env_facts
+        from flyte_lint.incremental import env_facts, independent_of_importers
 
         try:  # (a module that does not parse defines none)
             envs = {**{str(m.path): [] for m in modules}, **env_facts(analysis)}
+            independent = {str(m.path) for m in modules if independent_of_importers(analysis, m)}
         except Exception as exc:  # the findings stand; the cache just keeps nothing of this unit
+            envs, independent = {}, set()
             internal.append(f"internal error while noting the environments for the cache: {exc!r}")
     return UnitResult([(f.module.path, f) for f in kept + unused], linted_modules, internal, analysis, len(modules),
-                      loads, envs, set(unit.linted))
+                      loads, envs, independent, set(unit.linted))
 
 
 def run(paths: list[Path], settings: Settings, options: Options, cwd: Path | None = None,
@@ -397,7 +400,7 @@ def _remember(store, results: list[UnitResult], deps) -> None:
 
     for result in results:
         for path, found in result.envs.items():
-            store.envs[path] = [deps.module_key(Path(path)), found]
+            store.envs[path] = [deps.module_key(Path(path)), found, path in result.independent]
     by_path: dict[Path, list[Finding]] = {}
     for result in results:
         for path in result.linted:

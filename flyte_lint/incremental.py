@@ -9,7 +9,10 @@ findings can depend on. For a file F, that set is (index.components holds all of
   lambda, a task decorator, a trigger...): every module that imports F, transitively, and Fwd* of each.
   A helper's task context comes from its callers (FLY102/105/106/401/602/603/702), `env.task(fn)` elsewhere
   makes F's function a task (FLY103/104/313), a task decorator made in F with ``triggers=`` is checked against
-  the tasks it decorates (FLY311), and the DAG notes inline F's helpers into their callers (FLY701/703);
+  the tasks it decorates (FLY311), and the DAG notes inline F's helpers into their callers (FLY701/703).
+  The bytes only say "may": once an analysis has found every def of F to be a task by its own decorator, or
+  inside one (see independent_of_importers), F counts as not reaching its importers for as long as Fwd*(F)
+  is unchanged. That is the usual module defining an environment and its tasks, which every flow imports;
 - the modules that may declare env dependencies (``add_dependency``), with Fwd* of each (FLY401/402/403);
 - when F uses flyte.remote (reach COMPONENT): its whole component (FLY403 looks local tasks up by name);
 - when F defines environments: the environments of every module of its component, as the last analysis of
@@ -36,11 +39,12 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
-from flyte_lint.index import COMPONENT, IMPORTERS, Indexed, Lookups, _digest_outside, content_hash, import_targets
+from flyte_lint.index import COMPONENT, IMPORTERS, OWN, Indexed, Lookups, _digest_outside, content_hash, import_targets
 
 if TYPE_CHECKING:
     from flyte_lint.model.analysis import Analysis
     from flyte_lint.model.entities import Env
+    from flyte_lint.model.project import Module
 
 # A restricted analysis as large as this share of the component's files is no cheaper than a full one.
 FULL_SHARE = 0.6
@@ -97,7 +101,13 @@ class Dependencies:
     # -- what a file's findings depend on ---------------------------------------------------------------
     def reach(self, path: Path) -> str:
         entry = self.index.get(path)
-        return entry.reach if entry is not None else COMPONENT
+        if entry is None:
+            return COMPONENT
+        if entry.reach == IMPORTERS:
+            cached = self.env_facts.get(str(path))
+            if cached is not None and len(cached) > 2 and cached[2] and cached[0] == self.module_key(path):
+                return OWN  # (an analysis of the same Fwd* found it independent of its importers)
+        return entry.reach
 
     def defines_envs(self, path: Path) -> bool:
         cached = self.env_facts.get(str(path))
@@ -216,6 +226,41 @@ def env_facts(analysis: "Analysis") -> dict[str, list]:
         if key in facts:
             facts[key].append(_env_fact(analysis, env))
     return facts
+
+
+def independent_of_importers(analysis: "Analysis", module: "Module") -> bool:
+    """No finding of ``module`` can depend on the modules that import it: whatever it defines that others can
+    call is a task. A task runs in its own context whoever calls it, so the callers give it none (the channel
+    of FLY102/105/106/401/602/603/702), and `env.task(t)` of a task elsewhere makes no new task (FLY103/104/313).
+    So: every def in it is a task by its own decorators (a decorator above the task that may replace it does
+    not count), or lies inside one; no class defines methods, no lambda, no trigger (FLY311), and every task
+    decorator it makes (`env.task(...)`) is applied where it is made, not bound to a name others can apply.
+    Its DAG notes (FLY701/703) then come from its own task bodies only: others compile its tasks as nodes and
+    never inline them. Decided from the module and what its names resolve to, that is from Fwd*(module)."""
+    from astroid import nodes
+
+    from flyte_lint.model.values import EnvRef, Method, TaskRef
+
+    text = module.text
+    if module.tree is None or text is None or "lambda" in text or "rigger" in text:
+        return False
+    resolver = analysis.resolver
+    function_types = (nodes.FunctionDef, nodes.AsyncFunctionDef)
+    for node in module.indexed:
+        if isinstance(node, function_types):
+            outermost = node
+            parent = node.parent
+            while type(parent) is not nodes.Module:
+                if isinstance(parent, function_types):
+                    outermost = parent
+                parent = parent.parent
+            if type(outermost.parent) is not nodes.Module or not isinstance(resolver.function_value(outermost), TaskRef):
+                return False
+        elif type(node) is nodes.Call and not node.args and type(node.parent) is not nodes.Decorators:
+            callee = resolver.value_of(node.func)
+            if isinstance(callee, Method) and callee.name == "task" and isinstance(callee.owner, EnvRef):
+                return False  # a task decorator that others may apply
+    return True
 
 
 def _env_fact(analysis: "Analysis", env: "Env") -> list:

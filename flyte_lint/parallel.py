@@ -106,7 +106,7 @@ def _work(batch, codes, settings, options, base, roots, cwd):
                   remember=any(unit.remember for unit in batch))
     result = analyse(project, merged, codes, settings, options, base, _count_parsed if _parsed is not None else None)
     return ([(str(p), finding_to_dict(f)) for p, f in result.findings], result.internal, result.files_analysed, result.loads,
-            result.envs, sorted(map(str, result.linted)))
+            result.envs, sorted(result.independent), sorted(map(str, result.linted)))
 
 
 def run_parallel(work, codes, settings, options, base, workers: Workers, roots, cwd, progress=None):
@@ -135,9 +135,10 @@ def run_parallel(work, codes, settings, options, base, workers: Workers, roots, 
         finished, pending = wait(pending, timeout=POLL_SECONDS if counter is not None else None,
                                  return_when=FIRST_COMPLETED)
         for future in sorted(finished, key=futures.index):
-            found, internal, analysed, loads, envs, linted = future.result()
+            found, internal, analysed, loads, envs, independent, linted = future.result()
             findings = [(Path(p), finding_from_dict(f)) for p, f in found]
-            results.append(UnitResult(findings, [], internal, None, analysed, loads, envs, set(map(Path, linted))))
+            results.append(UnitResult(findings, [], internal, None, analysed, loads, envs, set(independent),
+                                      set(map(Path, linted))))
         if counter is not None:
             progress(counter.value, total)
     return results

@@ -13,7 +13,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from flyte_lint import engine, incremental, index
@@ -56,15 +56,15 @@ driver.add_dependency(worker)
 """
 
 
-def findings(root: Path, cache: Path | None) -> list[tuple]:
-    result = run([root], Settings(), Options(), cwd=root, cache_dir=cache)
+def findings(root: Path, cache: Path | None, settings: Settings | None = None) -> list[tuple]:
+    result = run([root], settings or Settings(), Options(), cwd=root, cache_dir=cache)
     assert not result.internal_errors, result.internal_errors
     return sorted((f.path, f.line, f.column, f.code, f.message) for f in result.findings)
 
 
-def assert_same(root: Path, cache: Path) -> list[tuple]:
-    cached = findings(root, cache)
-    assert cached == findings(root, None)
+def assert_same(root: Path, cache: Path, settings: Settings | None = None) -> list[tuple]:
+    cached = findings(root, cache, settings)
+    assert cached == findings(root, None, settings)
     return cached
 
 
@@ -241,6 +241,62 @@ def test_an_edit_in_a_package_analyses_the_edited_file_and_what_it_imports(tmp_p
     assert ("app/flow3.py", "FLY103") in codes(findings(root, cache))
     assert seen == [{"flow3.py", "envs.py"}]  # not the package: nothing else can see flow3.py
     assert ("app/flow3.py", "FLY103") in codes(assert_same(root, cache))
+
+
+# The usual layout: one module holds the environments and the tasks every flow calls.
+SHARED_TASKS = {
+    "app/__init__.py": "",
+    "app/envs.py": """
+        import flyte
+
+        worker = flyte.TaskEnvironment("worker")
+        driver = flyte.TaskEnvironment("driver", depends_on=[worker])
+
+        @worker.task
+        async def shared(x: int) -> int:
+            return x * 2
+    """,
+    **{f"app/flow{i}.py": f"""
+        from app.envs import driver, shared
+
+        @driver.task
+        async def main(x: int) -> int:
+            return await shared(x + {i})
+    """ for i in range(8)},
+}
+
+
+def test_an_edit_to_a_flow_does_not_re_analyse_the_flows_beside_it_through_a_module_of_tasks(tmp_path, monkeypatch):
+    # app/envs.py may define something its importers use (by its bytes: it has a def), but its analysis found
+    # only tasks there: no finding of it depends on the eight flows, so an edit to one re-analyses that flow
+    # and what it imports, not the package.
+    root = write_project(tmp_path / "p", SHARED_TASKS)
+    cache = tmp_path / "cache"
+    assert assert_same(root, cache) == []
+    seen = analysed_files(monkeypatch)
+    edit(root, "app/flow3.py", SHARED_TASKS["app/flow3.py"].replace("return await shared", "return shared"))
+    assert codes(findings(root, cache)) == [("app/flow3.py", "FLY103")]
+    assert seen == [{"flow3.py", "envs.py"}]
+    assert codes(assert_same(root, cache)) == [("app/flow3.py", "FLY103")]
+
+
+def test_a_module_of_tasks_that_gains_a_helper_depends_on_its_importers_again(tmp_path, monkeypatch):
+    # The helper's task context comes from the flow that calls it (the blocking flyte.run deadlocks on the
+    # event loop of an async task): once app/envs.py has one, a flow's edit must re-check app/envs.py, or the
+    # cache would keep its findings from before the call.
+    root = write_project(tmp_path / "p", SHARED_TASKS)
+    cache = tmp_path / "cache"
+    assert_same(root, cache)
+    envs = SHARED_TASKS["app/envs.py"] + "\n        async def helper(x):\n            flyte.run(shared, x=x)\n            return x\n"
+    edit(root, "app/envs.py", envs)
+    assert assert_same(root, cache) == []  # nothing calls the helper from a task yet
+    seen = analysed_files(monkeypatch)
+    edit(root, "app/flow5.py", SHARED_TASKS["app/flow5.py"].replace("shared", "helper"))
+    assert codes(findings(root, cache)) == [("app/envs.py", "FLY105")]
+    assert len(seen) == 1 and {"envs.py", "flow5.py", "flow0.py"} <= seen[0]  # (the package: every importer)
+    assert codes(assert_same(root, cache)) == [("app/envs.py", "FLY105")]
+    edit(root, "app/flow5.py", SHARED_TASKS["app/flow5.py"])  # and back: the finding goes
+    assert assert_same(root, cache) == []
 
 
 @pytest.mark.parametrize("name, code", [("worker", "FLY307"), ("data-prep", "FLY306")])
@@ -425,7 +481,9 @@ def test_worker_processes_bring_back_what_the_cache_keeps(tmp_path, monkeypatch)
 
     assert parallel(True) == parallel(False)
     stored = json.loads((cache / f"results-v{FORMAT}.json").read_text())
-    assert len(stored["envs"]) == 52 and sum(bool(facts) for _, facts in stored["envs"].values()) == 2
+    assert len(stored["envs"]) == 52 and sum(bool(facts) for _, facts, _ in stored["envs"].values()) == 2
+    # Every module there defines tasks only, or nothing: none of their findings depends on its importers.
+    assert all(independent for _, _, independent in stored["envs"].values())
     seen = analysed_files(monkeypatch)
     edit(root, "two/flow3.py", files["two/flow3.py"].replace("return await step(x)", "return step(x)"))
     assert ("two/flow3.py", "FLY103") in codes(parallel(True))
@@ -573,13 +631,14 @@ def test_random_edits_never_make_the_cache_lie(tmp_path_factory, monkeypatch, se
     replay(root, base / "cache", VARIANTS, edits)
 
 
-def replay(root: Path, cache: Path, variants: dict[str, list[str]], edits: list[tuple[str, int]]) -> None:
+def replay(root: Path, cache: Path, variants: dict[str, list[str]], edits: list[tuple[str, int]],
+           settings: Settings | None = None) -> None:
     """Apply the edits one by one (each picks a variant of a file); cached and uncached runs agree after each."""
-    assert_same(root, cache)
+    assert_same(root, cache, settings)
     for name, choice in edits:
         options = variants[name]
         edit(root, name, options[choice % len(options)])
-        assert_same(root, cache)
+        assert_same(root, cache, settings)
 
 
 # The same over a package, where an edit is analysed with only what it reaches (always, in the second
@@ -593,15 +652,33 @@ PACKAGE_VARIANTS = {
         'import flyte\n\nworker = flyte.TaskEnvironment("worker")\ndriver = flyte.TaskEnvironment("driver")\n'
         'prep = flyte.TaskEnvironment("DataPrep")\n',
         'import flyte\n\nworker = flyte.TaskEnvironment("worker")\ndriver = worker.clone_with("driver")\n',
+        # (the usual layout: the environments and a task every flow may call; then with a helper whose
+        # task context comes from the flows that call it)
+        'import flyte\n\nworker = flyte.TaskEnvironment("worker")\ndriver = flyte.TaskEnvironment("driver", depends_on=[worker])\n'
+        '\n@worker.task\nasync def shared(x: int) -> int:\n    return x\n',
+        'import flyte\n\nworker = flyte.TaskEnvironment("worker")\ndriver = flyte.TaskEnvironment("driver")\n'
+        '\n@worker.task\nasync def shared(x: int) -> int:\n    return x\n\nasync def helper2(x):\n    flyte.run(shared, x=x)\n    return x\n',
     ],
     "app/tasks.py": [
         "from app.envs import worker\n\n@worker.task\ndef square(x: int) -> int:\n    return x * x\n",
         "from app.envs import worker\n\n@worker.task\nasync def square(x: int) -> int:\n    return x * x\n",
         "from app.envs import worker\n\ndef square(x: int) -> int:\n    return x * x\n\nwrapped = worker.task(square)\n",
+        # (what a module of tasks may hold besides them, each a way others could reach into it, or not)
+        "from app.envs import worker\n\n@worker.task\nasync def square(x: int) -> int:\n    def inner(y):\n"
+        "        return y * y\n    return inner(x)\n",
+        "from app.envs import worker\n\nscale = lambda v: v * 2\n\n@worker.task\nasync def square(x: int) -> int:\n"
+        "    return scale(x)\n",
+        "from app.envs import worker\n\nclass Box:\n    def get(self, x):\n        return x\n\n@worker.task\n"
+        "async def square(x: int) -> int:\n    return Box().get(x)\n",
+        "from app.envs import worker\n\nslow = worker.task(retries=2)\n\n@slow\nasync def square(x: int) -> int:\n"
+        "    return x * x\n",
     ],
     "app/helpers.py": [
         "from app.tasks import square\n\nasync def helper(x):\n    return square(x)\n",
         "import time\n\nasync def helper(x):\n    time.sleep(1)\n    return x\n",
+        # (a fan-out the DAG notes find once the helper is inlined into a task that calls it)
+        "from app.tasks import square\n\nasync def helper(x):\n    for i in range(x):\n        await square(i)\n"
+        "    return x\n",
         "def helper(x):\n    return x\n",
     ],
     "app/flow0.py": [
@@ -612,6 +689,10 @@ PACKAGE_VARIANTS = {
         'import flyte\n\nother = flyte.TaskEnvironment("data-prep")\n',
         'import flyte\n\nother = flyte.TaskEnvironment("worker")\n',
         "import flyte\n",
+        "from app.envs import driver, helper2, shared\n\n@driver.task\nasync def main(x: int) -> int:\n"
+        "    await shared(x)\n    return await helper2(x)\n",
+        "from app.envs import driver, helper2, shared\n\n@driver.task\nasync def main(x: int) -> int:\n"
+        "    return await shared(x)\n",
     ],
     "app/flow1.py": [
         "from app.envs import driver\nfrom app.tasks import square\n\n@driver.task\nasync def main(x: int) -> int:\n"
@@ -620,6 +701,10 @@ PACKAGE_VARIANTS = {
         "@driver.task\nasync def main(x: int) -> int:\n    return await ref(x=x)\n",
         "import app\nfrom app.envs import driver\n\n@driver.task\nasync def main(x: int) -> int:\n"
         "    return app.tasks.square(x)\n",
+        "from app.envs import driver\nfrom app.tasks import square\n\nagain = driver.task(square)\n\n@driver.task\n"
+        "async def main(x: int) -> int:\n    return again(x)\n",
+        "from app.envs import driver\nfrom app.tasks import slow\n\n@slow\nasync def cube(x: int) -> int:\n"
+        "    return x\n\n@driver.task\nasync def main(x: int) -> int:\n    return cube(x)\n",
     ],
     "app/trig.py": [
         'import flyte\n\nnightly = flyte.Trigger("nightly", flyte.Cron("0 2 * * *"), inputs={"region": "eu"})\n',
@@ -638,13 +723,17 @@ PACKAGE_VARIANTS = {
 }
 
 
+@pytest.mark.parametrize("selected", [[], ["FLY7"]], ids=["default-rules", "with-dag-notes"])
 @pytest.mark.parametrize("full_share", [incremental.FULL_SHARE, 2.0], ids=["default", "always-restricted"])
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.tuples(st.sampled_from(sorted(PACKAGE_VARIANTS)), st.integers(0, 4)), min_size=1, max_size=6))
-def test_random_edits_in_a_package_never_make_the_cache_lie(tmp_path_factory, monkeypatch, full_share, edits):
+@given(st.lists(st.tuples(st.sampled_from(sorted(PACKAGE_VARIANTS)), st.integers(0, 6)), min_size=1, max_size=6))
+# (a flow starts calling the helper beside the shared task, with the same imports)
+@example([("app/envs.py", 4), ("app/flow0.py", 6), ("app/flow0.py", 5)])
+def test_random_edits_in_a_package_never_make_the_cache_lie(tmp_path_factory, monkeypatch, full_share, selected,
+                                                             edits):
     monkeypatch.setattr(incremental, "FULL_SHARE", full_share)
     monkeypatch.setattr(index, "SETTLED_NS", 0)
     base = tmp_path_factory.mktemp("package")
     files = {"app/__init__.py": "", **{name: texts[0] for name, texts in PACKAGE_VARIANTS.items() if name != "app/deploy.py"}}
-    replay(write_project(base / "p", files), base / "cache", PACKAGE_VARIANTS, edits)
+    replay(write_project(base / "p", files), base / "cache", PACKAGE_VARIANTS, edits, Settings(extend_select=selected))
 
