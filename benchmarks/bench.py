@@ -165,27 +165,31 @@ def _plain_module(i: int, rng: random.Random) -> str:
     return f'"""Module {i}."""\nimport os\nimport json\n\n{body}\n\nclass Model{i}:\n    def run(self):\n        return json.dumps(func0(3))\n'
 
 
-def make_package(root: Path, modules: int, shared_helper: bool = False) -> Path:
+def make_package(root: Path, modules: int, shared: str | None = None) -> Path:
     """One package, as an application is laid out: ``app/envs.py`` and ``modules`` modules that import it,
     each with a few tasks and a workflow. Imports and the package tree join them all into one component.
-    With ``shared_helper``, every workflow also calls a helper of ``app/helpers.py`` (a module that uses
-    flyte, so its own findings depend on its callers)."""
-    app = root / ("package-helper" if shared_helper else "package") / "app"
+    ``shared="task"``: ``app/envs.py`` also defines a task every workflow calls (a module of tasks: no finding
+    of it depends on its callers). ``shared="helper"``: every workflow also calls a helper of ``app/helpers.py``
+    (a module that uses flyte, so its own findings depend on its callers)."""
+    app = root / f"package-{shared or 'plain'}" / "app"
     app.mkdir(parents=True)
     (app / "__init__.py").write_text("")
-    (app / "envs.py").write_text('import flyte\n\nworker = flyte.TaskEnvironment("worker")\n'
-                                 'driver = flyte.TaskEnvironment("driver", depends_on=[worker])\n')
-    if shared_helper:
+    envs = 'import flyte\n\nworker = flyte.TaskEnvironment("worker")\ndriver = flyte.TaskEnvironment("driver", depends_on=[worker])\n'
+    if shared == "task":
+        envs += "\n\n@worker.task\nasync def shared(x: int) -> int:\n    return x * 2\n"
+    (app / "envs.py").write_text(envs)
+    if shared == "helper":
         (app / "helpers.py").write_text("import flyte\n\n\ndef scale(v: int) -> int:\n    return v * 2\n")
+    imported, call = {None: ("", ""), "task": (", shared", "    v = await shared(v)\n"),
+                      "helper": ("\nfrom app.helpers import scale", "    v = scale(v)\n")}[shared]
     rng = random.Random(11)
     for i in range(modules):
         n = rng.randint(3, 8)
         tasks = "".join(f"@worker.task\nasync def step{k}(x: int) -> int:\n    return x * {k} + {i}\n\n" for k in range(n))
         calls = "".join(f"    v = await step{k}(v)\n" for k in range(n))
-        helper = ("from app.helpers import scale\n", "    v = scale(v)\n") if shared_helper else ("", "")
         (app / f"flow{i:03d}.py").write_text(
-            f"import asyncio\n\nfrom app.envs import driver, worker\n{helper[0]}\n{tasks}@driver.task\n"
-            f"async def main(v: int = 1) -> int:\n{calls}{helper[1]}"
+            f"import asyncio\n\nfrom app.envs import driver, worker{imported}\n\n{tasks}@driver.task\n"
+            f"async def main(v: int = 1) -> int:\n{calls}{call}"
             f"    rs = await asyncio.gather(*[step0(k) for k in range(4)])\n    return v + sum(rs)\n")
     return app.parent
 
@@ -242,8 +246,8 @@ def main() -> int:
                        ratios={"cold": cold_x, "cold_parallel": cold_j_x, "warm": warm_x, "one_file_changed": one_changed_x})
 
         package_figures = {}
-        for shared_helper in (False, True):
-            package = make_package(tmp_path, 200, shared_helper)
+        for shared in (None, "task", "helper"):
+            package = make_package(tmp_path, 200, shared)
             package_floor_cmd = [py, "-c", FLOOR, str(package)]
             package_floor, _ = median_time(package_floor_cmd, args.runs)
             subprocess.run(lint + ["check", str(package)], cwd=package, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -256,10 +260,13 @@ def main() -> int:
 
             changed, changed_x, _ = paired(lint + ["check", str(package)], package_floor_cmd, args.runs, cwd=package,
                                            before=edit_one)
-            package_figures[shared_helper] = (package_floor, changed, changed_x)
-        package_floor, package_changed, package_changed_x = package_figures[False]
-        helper_floor, helper_changed, helper_changed_x = package_figures[True]
+            package_figures[shared] = (package_floor, changed, changed_x)
+        package_floor, package_changed, package_changed_x = package_figures[None]
+        task_floor, task_changed, task_changed_x = package_figures["task"]
+        helper_floor, helper_changed, helper_changed_x = package_figures["helper"]
         results.update(package_floor_s=package_floor, package_one_file_changed_s=package_changed,
+                       package_with_shared_task_floor_s=task_floor,
+                       package_with_shared_task_one_file_changed_s=task_changed,
                        package_with_shared_helper_floor_s=helper_floor,
                        package_with_shared_helper_one_file_changed_s=helper_changed)
 
@@ -291,6 +298,7 @@ def main() -> int:
         graph_s, _ = median_time(lint + ["graph", str(big), "--entry", "bigflow:main", "--no-notes", "-o", str(tmp_path / "g.json")], args.runs)
         results["graph_5000_calls_s"] = graph_s
     results["ratios"].update(package_one_file_changed=package_changed_x,
+                             package_with_shared_task_one_file_changed=task_changed_x,
                              package_with_shared_helper_one_file_changed=helper_changed_x, monorepo=mono_x,
                              monorepo_parallel=mono_j_x, monorepo_flyte_only_parallel=only_j_x, monorepo_warm=mono_warm_x,
                              monorepo_parallel_cpu=mono_cpu_x, monorepo_read=mono_read_x)
@@ -307,6 +315,8 @@ def main() -> int:
         ("check after one file changed", one_changed, one_changed_x, "≈ one file + index"),
     ]
     rows.append(("one file changed in a 200-module package (its floor)", package_changed, package_changed_x,
+                 "≈ one file + index"))
+    rows.append(("  the same, every module calling a task of app/envs.py", task_changed, task_changed_x,
                  "≈ one file + index"))
     rows.append(("  the same, every module calling one shared helper", helper_changed, helper_changed_x,
                  "(the helper's callers decide its findings: all analysed)"))
