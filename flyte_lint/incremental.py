@@ -8,7 +8,7 @@ findings can depend on. For a file F, that set is (index.components holds all of
 - when F may define something other modules call, wrap or apply (``index.reach`` is IMPORTERS: a def, a
   lambda, a task decorator, a trigger...): every module that imports F, transitively, and Fwd* of each.
   A helper's task context comes from its callers (FLY102/105/106/401/602/603/702), `env.task(fn)` elsewhere
-  makes F's function a task (FLY103/104/313), a task decorator made in F with ``triggers=`` is checked against
+  makes F's function a task (FLY103/104), a task decorator made in F with ``triggers=`` is checked against
   the tasks it decorates (FLY311), and the DAG notes inline F's helpers into their callers (FLY701/703).
   The bytes only say "may": once an analysis has found every def of F to be a task by its own decorator, or
   inside one (see independent_of_importers), F counts as not reaching its importers for as long as Fwd*(F)
@@ -231,7 +231,7 @@ def env_facts(analysis: "Analysis") -> dict[str, list]:
 def independent_of_importers(analysis: "Analysis", module: "Module") -> bool:
     """No finding of ``module`` can depend on the modules that import it: whatever it defines that others can
     call is a task. A task runs in its own context whoever calls it, so the callers give it none (the channel
-    of FLY102/105/106/401/602/603/702), and `env.task(t)` of a task elsewhere makes no new task (FLY103/104/313).
+    of FLY102/105/106/401/602/603/702), and `env.task(t)` of a task elsewhere makes no new task (FLY103/104).
     So: every def in it is a task by its own decorators (a decorator above the task that may replace it does
     not count), or lies inside one; no class defines methods, no lambda, no trigger (FLY311), and every task
     decorator it makes (`env.task(...)`) is applied where it is made, not bound to a name others can apply.

@@ -895,6 +895,7 @@ def test_fly313_sync_tasks_in_concurrent_reusable_envs(tmp_path):
         import flyte
         from flyte import ReusePolicy as RP
         from envs import shared
+        import library
 
         env = flyte.TaskEnvironment("scoring", reusable=RP(replicas=2, concurrency=4))
         one = flyte.TaskEnvironment("one", reusable=RP(replicas=2, concurrency=1))
@@ -929,6 +930,10 @@ def test_fly313_sync_tasks_in_concurrent_reusable_envs(tmp_path):
             return x
 
         wrapped = env.task(plain)  # expect: FLY313
+        wrapped_here = env.task(library.score)  # expect: FLY313
+        # file: library.py
+        def score(x: int) -> int:  # (a module that never mentions flyte: the finding is at the call above)
+            return x
     """, select=["FLY313"])
 
 

@@ -1699,7 +1699,7 @@ class ReusableSyncConcurrency(Rule):
                 continue
             concurrency, _ = found
             yield self.finding(
-                task.module, task.decorator,
+                analysis.resolver.module_of(task.decorator), task.decorator,  # (`env.task(fn)` may be elsewhere)
                 f"sync task '{task.name}' is in env '{task.env.label}', which is reusable with concurrency={concurrency}: "
                 "`@env.task` raises ValueError (\"Reusable environments with concurrency greater than 1 are only "
                 "supported for async tasks\") at import. Make it `async def`, or use concurrency=1",
