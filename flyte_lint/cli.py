@@ -95,10 +95,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def entry() -> None:
-    """The console script: ``main``, then exit without tearing the heap down. A run leaves millions of
-    objects joined in cycles (astroid trees point to their parents); freeing them one by one at interpreter
-    exit takes as long as a third of the run and changes nothing the user sees."""
+    """The console script: ``main``, with astroid's brains left out (model/brainless.py), then exit without
+    tearing the heap down. A run leaves millions of objects joined in cycles (astroid trees point to their
+    parents); freeing them one by one at interpreter exit takes as long as a third of the run and changes
+    nothing the user sees."""
     gc.disable()  # see engine.gc_paused; nothing runs after main that needs it back
+    from flyte_lint.model import brainless
+
+    brainless.install()  # (astroid, when a run needs it, comes without the brain plugins flyte-lint never uses)
     code = main()
     try:
         sys.stdout.flush()

@@ -174,6 +174,56 @@ def test_console_script_runs_without_flyte_imported(project):
     assert "FLY101" in proc.stdout
 
 
+# The console script's process imports astroid without its brain plugins (flyte_lint/model/brainless.py).
+BRAINS = "sum(m.startswith('astroid.brain.brain_') for m in sys.modules)"
+
+
+def test_the_console_script_runs_without_astroids_brains(project, capsys):
+    code = (
+        "import sys; from flyte_lint import cli\n"
+        "real = cli.main\n"
+        "def main():\n"
+        "    rc = real(['check', '--no-cache', '-j', '1', '.'])\n"
+        f"    print('brains:', {BRAINS}, 'astroid:', 'astroid' in sys.modules)\n"
+        "    return rc\n"
+        "cli.main = main\n"
+        "cli.entry()\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True)
+    findings, _, counts = proc.stdout.rpartition("brains:")
+    assert proc.returncode == 1 and counts.split() == ["0", "astroid:", "True"], proc.stdout + proc.stderr
+    in_process = run_cli(["check", "--no-cache", "-j", "1", "."], project, capsys)[1]  # (astroid with its brains)
+    assert findings == in_process and "FLY101" in findings
+
+
+@pytest.mark.parametrize("broken", ["", "brainless._manager_without_brains = lambda: None"],
+                         ids=["stand-in", "an-astroid-it-cannot-make-a-manager-for"])
+def test_astroid_without_brains_is_astroid_with_the_same_manager(broken):
+    # Where the stand-in cannot make the manager, it takes the real module: the brains come back, nothing breaks.
+    code = (
+        f"import sys; from flyte_lint.model import brainless; {broken or 'pass'}\n"
+        "brainless.install(); import astroid; from astroid.manager import AstroidManager\n"
+        "assert astroid.MANAGER.brain is AstroidManager().brain\n"
+        "from astroid import nodes; from flyte_lint.model.source import parse_indexed\n"
+        "assert parse_indexed('x = 1', 'm', 'm.py')[0].body[0].__class__ is nodes.Assign\n"
+        f"print({BRAINS})\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert (int(proc.stdout) == 0) == (not broken), proc.stdout
+
+
+def test_astroid_imported_before_keeps_its_brains():
+    # A process where astroid is already there (pylint running the plugin, a test session): nothing changes.
+    code = (
+        "import sys, astroid; from flyte_lint.model import brainless; brainless.install()\n"
+        "assert type(sys.modules['astroid.astroid_manager']).__name__ == 'module'\n"
+        f"print({BRAINS})\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0 and int(proc.stdout) > 0, proc.stdout + proc.stderr
+
+
 def test_version_and_help():
     proc = subprocess.run([sys.executable, "-m", "flyte_lint", "--version"], capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout.startswith("flyte-lint ")
