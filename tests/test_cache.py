@@ -658,6 +658,12 @@ PACKAGE_VARIANTS = {
         '\n@worker.task\nasync def shared(x: int) -> int:\n    return x\n',
         'import flyte\n\nworker = flyte.TaskEnvironment("worker")\ndriver = flyte.TaskEnvironment("driver")\n'
         '\n@worker.task\nasync def shared(x: int) -> int:\n    return x\n\nasync def helper2(x):\n    flyte.run(shared, x=x)\n    return x\n',
+        # (a sync task, which the flows must call with .aio(); a traced helper, whose calls run in its callers)
+        'import flyte\n\nworker = flyte.TaskEnvironment("worker")\ndriver = flyte.TaskEnvironment("driver", depends_on=[worker])\n'
+        '\n@worker.task\ndef shared(x: int) -> int:\n    return x\n\ndef helper2(x):\n    return x\n',
+        'import flyte\n\nworker = flyte.TaskEnvironment("worker")\ndriver = flyte.TaskEnvironment("driver")\n'
+        '\n@worker.task\nasync def shared(x: int) -> int:\n    return x\n\n@flyte.trace\nasync def helper2(x):\n'
+        '    return await shared(x)\n',
     ],
     "app/tasks.py": [
         "from app.envs import worker\n\n@worker.task\ndef square(x: int) -> int:\n    return x * x\n",
@@ -693,6 +699,8 @@ PACKAGE_VARIANTS = {
         "    await shared(x)\n    return await helper2(x)\n",
         "from app.envs import driver, helper2, shared\n\n@driver.task\nasync def main(x: int) -> int:\n"
         "    return await shared(x)\n",
+        "import flyte\nfrom app.envs import driver, helper2, shared\n\nagain = driver.task(helper2)\n"
+        "traced = flyte.trace(shared)\n\n@driver.task\nasync def main(x: int) -> int:\n    return await shared.aio(x)\n",
     ],
     "app/flow1.py": [
         "from app.envs import driver\nfrom app.tasks import square\n\n@driver.task\nasync def main(x: int) -> int:\n"
@@ -726,7 +734,7 @@ PACKAGE_VARIANTS = {
 @pytest.mark.parametrize("selected", [[], ["FLY7"]], ids=["default-rules", "with-dag-notes"])
 @pytest.mark.parametrize("full_share", [incremental.FULL_SHARE, 2.0], ids=["default", "always-restricted"])
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.tuples(st.sampled_from(sorted(PACKAGE_VARIANTS)), st.integers(0, 6)), min_size=1, max_size=6))
+@given(st.lists(st.tuples(st.sampled_from(sorted(PACKAGE_VARIANTS)), st.integers(0, 7)), min_size=1, max_size=6))
 # (a flow starts calling the helper beside the shared task, with the same imports)
 @example([("app/envs.py", 4), ("app/flow0.py", 6), ("app/flow0.py", 5)])
 def test_random_edits_in_a_package_never_make_the_cache_lie(tmp_path_factory, monkeypatch, full_share, selected,
