@@ -10,9 +10,10 @@ findings can depend on. For a file F, that set is (index.components holds all of
   A helper's task context comes from its callers (FLY102/105/106/401/602/603/702), `env.task(fn)` elsewhere
   makes F's function a task (FLY103/104), a task decorator made in F with ``triggers=`` is checked against
   the tasks it decorates (FLY311), and the DAG notes inline F's helpers into their callers (FLY701/703).
-  The bytes only say "may": once an analysis has found every def of F to be a task by its own decorator, or
-  inside one (see independent_of_importers), F counts as not reaching its importers for as long as Fwd*(F)
-  is unchanged. That is the usual module defining an environment and its tasks, which every flow imports;
+  The bytes only say "may": once an analysis has found every def of F to be a task by its own decorator,
+  inside one or a method (see independent_of_importers), F counts as not reaching its importers for as long
+  as Fwd*(F) is unchanged. That is the usual module defining an environment and its tasks, which every flow
+  imports;
 - the modules that may declare env dependencies (``add_dependency``), with Fwd* of each (FLY401/402/403);
 - when F uses flyte.remote (reach COMPONENT): its whole component (FLY403 looks local tasks up by name);
 - when F defines environments: the environments of every module of its component, as the last analysis of
@@ -229,20 +230,26 @@ def env_facts(analysis: "Analysis") -> dict[str, list]:
 
 
 def independent_of_importers(analysis: "Analysis", module: "Module") -> bool:
-    """No finding of ``module`` can depend on the modules that import it: whatever it defines that others can
-    call is a task. A task runs in its own context whoever calls it, so the callers give it none (the channel
-    of FLY102/105/106/401/602/603/702), and `env.task(t)` of a task elsewhere makes no new task (FLY103/104).
+    """No finding of ``module`` can depend on the modules that import it: nothing in it that others can call
+    takes anything from its callers. A task runs in its own context whoever calls it, so the callers give it
+    none (the channel of FLY102/105/106/401/602/603/702), and `env.task(t)` of a task elsewhere makes no new
+    task (FLY103/104). Nor does the model give a method or a lambda bound at module level a context from its
+    callers: a call through a class or an instance (``Box().get(x)``) or of a lambda is not resolved to the
+    function it runs, so no context, no `env.task(...)` wrapping and no DAG inlining reaches it (a test,
+    test_cache's ..._methods_and_lambdas_..., holds the model to that: should it learn to resolve them,
+    they count as helpers here too).
     So: every def in it is a task by its own decorators (a decorator above the task that may replace it does
-    not count), or lies inside one; no class defines methods, no lambda, no trigger (FLY311), and every task
-    decorator it makes (`env.task(...)`) is applied where it is made, not bound to a name others can apply.
-    Its DAG notes (FLY701/703) then come from its own task bodies only: others compile its tasks as nodes and
-    never inline them. Decided from the module and what its names resolve to, that is from Fwd*(module)."""
+    not count), lies inside one, or is a method (its outermost def is in a class); no trigger (FLY311), and
+    every task decorator it makes (`env.task(...)`) is applied where it is made, not bound to a name others
+    can apply. Its DAG notes (FLY701/703) then come from its own task bodies only: others compile its tasks as
+    nodes and never inline them. Decided from the module and what its names resolve to, that is from
+    Fwd*(module)."""
     from astroid import nodes
 
     from flyte_lint.model.values import EnvRef, Method, TaskRef
 
     text = module.text
-    if module.tree is None or text is None or "lambda" in text or "rigger" in text:
+    if module.tree is None or text is None or "rigger" in text:
         return False
     resolver = analysis.resolver
     function_types = (nodes.FunctionDef, nodes.AsyncFunctionDef)
@@ -254,6 +261,8 @@ def independent_of_importers(analysis: "Analysis", module: "Module") -> bool:
                 if isinstance(parent, function_types):
                     outermost = parent
                 parent = parent.parent
+            if type(outermost.parent) is nodes.ClassDef:
+                continue  # a method
             if type(outermost.parent) is not nodes.Module or not isinstance(resolver.function_value(outermost), TaskRef):
                 return False
         elif type(node) is nodes.Call and not node.args and type(node.parent) is not nodes.Decorators:

@@ -299,6 +299,79 @@ def test_a_module_of_tasks_that_gains_a_helper_depends_on_its_importers_again(tm
     assert assert_same(root, cache) == []
 
 
+def test_the_model_gives_methods_and_lambdas_no_context_from_their_callers(tmp_path, monkeypatch):
+    # What incremental.independent_of_importers assumes of the model: a call through a class or an instance,
+    # or of a lambda bound at module level, is not resolved to the function it runs, so a task calling them
+    # in another module gives them no task context. Should the model learn to resolve them, they become
+    # helpers whose findings depend on their callers, and that function must stop counting them out.
+    root = write_project(tmp_path / "p", {
+        "app/__init__.py": "",
+        "app/lib.py": """
+            import flyte
+
+            scale = lambda v: flyte.run(v)
+
+            class Box:
+                def __init__(self):
+                    flyte.run(0)
+
+                def get(self, x):
+                    return flyte.run(x)
+
+                @staticmethod
+                def put(x):
+                    return flyte.run(x)
+
+                @classmethod
+                def make(cls, x):
+                    return flyte.run(x)
+        """,
+        "app/flow.py": """
+            import functools
+
+            import flyte
+            from app import lib
+            from app.lib import Box, scale
+
+            env = flyte.TaskEnvironment("env")
+
+            @env.task
+            async def main(x: int) -> int:
+                Box().get(x)
+                Box.get(None, x)
+                lib.Box.put(x)
+                Box.make(x)
+                box = Box()
+                box.get(x)
+                scale(x)
+                lib.scale(x)
+                functools.partial(scale, x)()
+                flyte.trace(Box.put)(x)
+                env.task(Box.put)
+                return x
+        """,
+    })
+    analyses = []
+    real = engine.analyse
+
+    def keeping(project, unit, *args, **kwargs):
+        result = real(project, unit, *args, **kwargs)
+        analyses.append(result)
+        return result
+
+    monkeypatch.setattr(engine, "analyse", keeping)
+    assert findings(root, None) == []
+    [result] = analyses
+    analysis = result.analysis
+    [lib] = [m for m in result.modules if m.path.name == "lib.py"]
+    runs = [call for call in analysis.calls if call.module is lib]
+    assert len(runs) == 5  # flyte.run in the lambda and the four methods
+    for call in runs:
+        assert analysis.context_tasks(call.function) == set() and not analysis.runs_on_event_loop(call.function)
+    assert len(analysis.tasks) == 1
+    assert incremental.independent_of_importers(analysis, lib)
+
+
 @pytest.mark.parametrize("name, code", [("worker", "FLY307"), ("data-prep", "FLY306")])
 def test_an_env_added_in_one_module_reaches_an_unchanged_one(tmp_path, monkeypatch, name, code):
     # FLY307 (a second "worker", in a module that sorts first) lands on app/envs.py; FLY306's advice for
@@ -672,10 +745,11 @@ PACKAGE_VARIANTS = {
         # (what a module of tasks may hold besides them, each a way others could reach into it, or not)
         "from app.envs import worker\n\n@worker.task\nasync def square(x: int) -> int:\n    def inner(y):\n"
         "        return y * y\n    return inner(x)\n",
-        "from app.envs import worker\n\nscale = lambda v: v * 2\n\n@worker.task\nasync def square(x: int) -> int:\n"
-        "    return scale(x)\n",
-        "from app.envs import worker\n\nclass Box:\n    def get(self, x):\n        return x\n\n@worker.task\n"
-        "async def square(x: int) -> int:\n    return Box().get(x)\n",
+        "import flyte\nfrom app.envs import worker\n\nscale = lambda v: flyte.run(square, x=v)\n\n@worker.task\n"
+        "async def square(x: int) -> int:\n    return x\n",
+        "import flyte\nfrom app.envs import worker\n\nclass Box:\n    def get(self, x):\n        return flyte.run(square, x=x)\n\n"
+        "    @staticmethod\n    def put(x):\n        return flyte.run(square, x=x)\n\n@worker.task\n"
+        "async def square(x: int) -> int:\n    return x\n",
         "from app.envs import worker\n\nslow = worker.task(retries=2)\n\n@slow\nasync def square(x: int) -> int:\n"
         "    return x * x\n",
     ],
@@ -713,6 +787,8 @@ PACKAGE_VARIANTS = {
         "async def main(x: int) -> int:\n    return again(x)\n",
         "from app.envs import driver\nfrom app.tasks import slow\n\n@slow\nasync def cube(x: int) -> int:\n"
         "    return x\n\n@driver.task\nasync def main(x: int) -> int:\n    return cube(x)\n",
+        "from app import tasks\nfrom app.envs import driver\n\n@driver.task\nasync def main(x: int) -> int:\n"
+        "    tasks.Box().get(x)\n    tasks.Box.put(x)\n    return tasks.scale(x)\n",
     ],
     "app/trig.py": [
         'import flyte\n\nnightly = flyte.Trigger("nightly", flyte.Cron("0 2 * * *"), inputs={"region": "eu"})\n',
