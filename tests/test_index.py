@@ -11,7 +11,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from flyte_lint.discovery import _parts, discover
-from flyte_lint.index import _module_word, components, index_files, raw_imports, relevant_files
+from flyte_lint.index import (READ_SIZE, _module_word, components, index_files, raw_imports, read_facts, read_whole,
+                               relevant_files)
 from flyte_lint.model.project import Project, _parts_under, display
 from lintutil import lint, write_project
 
@@ -155,3 +156,18 @@ def test_an_import_after_a_string_holding_a_hash_keeps_the_file_relevant(tmp_pat
         "wf.py": 'TAG = "#"; from flows import env, work\n\n\n@env.task\nasync def main() -> int:\n    work(1)\n    return 1\n',
     })
     assert found == [("FLY103", 6, "wf.py")]
+
+
+@pytest.mark.parametrize("size", [0, 1, 4095, READ_SIZE - 1, READ_SIZE, READ_SIZE + 1, 2 * READ_SIZE, 3 << 20])
+def test_the_byte_scan_reads_a_file_whole_at_any_size(tmp_path, size):
+    path = tmp_path / "m.py"
+    data = bytes((i * 7 + 3) % 251 for i in range(size))
+    path.write_bytes(data)
+    assert read_whole(str(path)) == data
+
+
+def test_a_file_the_byte_scan_cannot_read_has_no_facts(tmp_path):
+    (tmp_path / "folder.py").mkdir()
+    assert read_facts(str(tmp_path / "folder.py")) == (None, None)  # (a folder opens; its read fails)
+    assert read_facts(str(tmp_path / "gone.py")) == (None, None)
+    assert read_facts(str(tmp_path / "nul\0.py")) == (None, None)
