@@ -7,11 +7,6 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 KNOWN_KEYS = {"select", "extend-select", "ignore", "per-file-ignores", "exclude", "src", "target-flyte-version"}
 
 
@@ -49,6 +44,10 @@ def load(path: Path | None, *, explicit: bool = False) -> Settings:
     settings = Settings()
     if path is None:
         return settings
+    if sys.version_info >= (3, 11):  # (imported here: a run without a config file never needs it, 7 ms)
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
     try:
         with open(path, "rb") as handle:
             data = tomllib.load(handle)

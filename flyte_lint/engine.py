@@ -249,15 +249,19 @@ def _run(paths, settings, options, cwd, cache_dir, workers, progress) -> RunResu
         key = settings_key([codes, sorted(map(str, roots)), settings.per_file_ignores,
                             settings.exclude, options.report_unused_noqa, str(cwd)])
         store = CacheStore.open(cache_dir, key)
-    if workers is not None and len(files) >= PARALLEL_MIN_FILES and (store is None or not store.entries):
-        workers.start()  # a cold run: the workers get ready while the files are indexed
     candidates = list(dict.fromkeys(files + extra))  # (path strings: see discover)
+    scanning = None
+    if workers is not None and len(files) >= PARALLEL_MIN_FILES and (store is None or not store.entries):
+        workers.start()  # a cold run: the workers scan the files, then get ready while the index is resolved
+        if store is None or not store.memo.records:
+            scanning = workers.scan(candidates, stamped=store is not None)
     given_dirs = [Path(os.path.realpath(p)) for p in paths if os.path.isdir(p)]
     known = (len(store.imports), len(store.reach)) if store is not None else None
     lookups = Lookups(store.loads if store is not None else None)
     index = index_files(project, candidates, store.imports if store is not None else None,
                         _outside_words(project.roots, given_dirs), store.memo if store is not None else None,
-                        lookups, store.reach if store is not None else None)
+                        lookups, store.reach if store is not None else None,
+                        scanning() if scanning is not None else None)
     if store is not None and (len(store.imports), len(store.reach)) != known:
         store.changed = True
     relevant = relevant_files(index)

@@ -229,6 +229,27 @@ def read_facts(key: str) -> tuple[Facts | None, bytes | None]:
 READ_SIZE = 1 << 16
 
 
+def scan_ahead(key: str, stamped: bool) -> tuple | None:
+    """What ``index_files`` learns from its first read of a file it does not know, computed before it (in a
+    worker: see parallel.Workers.scan), as plain data: None when the file cannot be read, else (mentions,
+    declares_dependencies, digest, import words, stat, raw imports, reach). A file that mentions flyte gets
+    its content hash, raw imports and reach, which its resolution needs; any other, its import words.
+    ``stamped``: the stat is taken before the read, as ``FileMemo.facts`` does when it knows no file."""
+    stamp = None
+    if stamped:
+        try:
+            st = os.stat(key)
+            stamp = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+        except (OSError, ValueError):
+            pass
+    found, data = read_facts(key)
+    if found is None:
+        return None
+    if found.mentions:
+        return True, found.declares_dependencies, content_hash(data), None, stamp, raw_imports(data), reach(data)
+    return False, found.declares_dependencies, None, tuple(found.words), stamp, None, None
+
+
 def read_whole(key: str) -> bytes:
     """The content of the file at ``key``: reads of 64 KiB until one comes back empty, on a bare descriptor.
     A third cheaper than ``open(key, "rb").read()`` (no file object, no fstat to size the buffer), which
@@ -274,13 +295,15 @@ class Indexed:
 def index_files(project: Project, candidates: list[str], known_imports: dict[str, list[str]] | None = None,
                 extra_words: frozenset[str] = frozenset(), memo: FileMemo | None = None,
                 lookups: Lookups | None = None,
-                known_reach: dict[str, str] | None = None) -> dict[Path, Indexed]:
+                known_reach: dict[str, str] | None = None,
+                scanned: dict[str, tuple | None] | None = None) -> dict[Path, Indexed]:
     """The project index: at most one read of every candidate file (absolute path strings, as discover gives
     them), no parsing. Imports are resolved for files that mention flyte, for files whose import lines name
     one of the modules that do (transitively), and for every module those import (transitively); every
     other file costs a byte scan. ``known_imports`` (content hash -> raw imported names) and ``memo`` (facts
     by stat) carry what earlier runs learnt; so do ``lookups`` (see components), whose files are resolved like
-    imported ones, and ``known_reach`` (content hash -> reach).
+    imported ones, and ``known_reach`` (content hash -> reach). ``scanned`` holds first reads done ahead
+    (``scan_ahead``, by key), for a memo that knows none of these files.
 
     The index holds the files that mention flyte, those resolved, every package's ``__init__.py`` (components
     join a package's modules through it) and those that cannot be read. A candidate that is none of these
@@ -293,7 +316,20 @@ def index_files(project: Project, candidates: list[str], known_imports: dict[str
     stamps: dict[str, tuple | None] = {}
     learnt: set[str] = set()  # files with facts the memo does not hold yet
 
+    ahead: dict[str, tuple[list[str], str]] = {}  # (raw imports, reach) of files scanned ahead that mention flyte
+
     def scan(key: str) -> Facts | None:
+        if scanned is not None and key in scanned:
+            record = scanned.pop(key)
+            if record is None:
+                return None
+            mentions, declares, digest, words, stamp, names, far = record
+            found = facts[key] = Facts(mentions, declares, digest, frozenset(words) if words is not None else None)
+            stamps[key] = stamp
+            learnt.add(key)
+            if mentions:
+                ahead[key] = (names, far)
+            return found
         found, data, stamp = memo.facts(key)
         if found is None:
             return None
@@ -315,8 +351,7 @@ def index_files(project: Project, candidates: list[str], known_imports: dict[str
         data = content.get(key)
         if data is None:  # known from the memo, or not kept (no flyte in it), and now needed: read it again
             try:
-                with open(key, "rb") as handle:
-                    data = handle.read()
+                data = read_whole(key)
             except (OSError, ValueError):  # gone meanwhile: the parse step says so; nothing is remembered
                 data, stamps[key] = b"", None
             content[key] = data
@@ -341,8 +376,11 @@ def index_files(project: Project, candidates: list[str], known_imports: dict[str
         names = known_imports.get(entry.digest) if known_imports is not None else None
         far = known_reach.get(entry.digest) if known_reach is not None else None
         if names is None or far is None:
-            data = data_of(key)
-            names, far = raw_imports(data), reach(data)
+            if key in ahead:
+                names, far = ahead.pop(key)
+            else:
+                data = data_of(key)
+                names, far = raw_imports(data), reach(data)
             if known_imports is not None:
                 known_imports[entry.digest] = names
             if known_reach is not None:

@@ -22,12 +22,13 @@ BATCHES_PER_JOB = 4
 POLL_SECONDS = 0.1  # how often the progress line reads the workers' count of files parsed
 
 _parsed = None  # in a worker: the count of files parsed, shared with the parent (None: no progress line)
+_imported = False  # in a worker: the analysis and the rules are imported
 
 
 def _start(counter) -> None:
-    """Each worker's first step: end quietly on Ctrl-C, note the shared count of files parsed (None without a
-    progress line) and import the analysis and the rules, which the main process of a run does not need
-    before it has indexed the project."""
+    """Each worker's first step: end quietly on Ctrl-C and note the shared count of files parsed (None
+    without a progress line). The analysis is imported later (``_ready``): a cold run has the workers scan
+    the project's files first."""
     global _parsed
     # Ctrl-C reaches every process of the terminal's group: a worker just ends (a KeyboardInterrupt would
     # print its traceback, waiting for work or not), and the main process stops the run (exit status 130).
@@ -38,11 +39,26 @@ def _start(counter) -> None:
     if hasattr(signal, "pthread_sigmask"):  # (held back while the worker was started: see Workers.start)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     _parsed = counter
+
+
+def _ready() -> None:
+    """Import the analysis and the rules (about 0.1 s), once: after the byte scans a cold run hands the
+    workers first (see Workers.scan), or before a worker's first analysis."""
+    global _imported
+    if _imported:
+        return
     import flyte_lint.model.analysis  # noqa: F401
     import flyte_lint.rules  # noqa: F401  (registers every rule)
     from flyte_lint import sdk
 
     sdk.table()
+    _imported = True
+
+
+def _scan(keys: list[str], stamped: bool) -> list[tuple | None]:
+    from flyte_lint.index import scan_ahead
+
+    return [scan_ahead(key, stamped) for key in keys]
 
 
 class Workers:
@@ -77,6 +93,30 @@ class Workers:
                     signal.pthread_sigmask(signal.SIG_SETMASK, previous)
         return self
 
+    def scan(self, keys: list[str], stamped: bool):
+        """The byte scans of ``keys`` (see index.scan_ahead), spread over the workers, which then import the
+        analysis while the main process resolves the index: on a cold run of a monorepo the scans are most of
+        the index, and the main process, scanning alone, kept a core idle once the workers were ready. Returns
+        a function that waits for the scans and gives them by key (without the keys of a batch that failed:
+        the index scans those itself)."""
+        from concurrent.futures import wait
+
+        size = -(-len(keys) // (self.jobs * BATCHES_PER_JOB)) if keys else 1
+        batches = [keys[i:i + size] for i in range(0, len(keys), size)]
+        futures = [self.pool.submit(_scan, batch, stamped) for batch in batches]
+        for _ in range(self.jobs):
+            self.pool.submit(_ready)  # (queued after the scans: each worker takes one as it finishes)
+
+        def results() -> dict[str, tuple | None]:
+            wait(futures)
+            scanned: dict[str, tuple | None] = {}
+            for batch, future in zip(batches, futures):
+                if future.exception() is None:
+                    scanned.update(zip(batch, future.result()))
+            return scanned
+
+        return results
+
     def close(self) -> None:
         if self.pool is not None:
             # Waited for, and they are idle by now (even when started early for nothing: they had the index and
@@ -95,6 +135,7 @@ def _count_parsed() -> None:
 
 
 def _work(batch, codes, settings, options, base, roots, cwd):
+    _ready()
     from flyte_lint.engine import Unit, analyse
     from flyte_lint.model.project import Project
 

@@ -506,19 +506,19 @@ def settled_at_once(monkeypatch):
 def reads_of(root: Path, monkeypatch) -> list[str]:
     """The project files opened for reading from now on (by the byte scan or the parser)."""
     opened: list[str] = []
-    real_open, real_read_bytes = open, Path.read_bytes
+    real_read_whole, real_read_bytes = index.read_whole, Path.read_bytes
 
-    def counting_open(file, *args, **kwargs):
-        if str(file).startswith(str(root)):
-            opened.append(os.path.relpath(file, root))
-        return real_open(file, *args, **kwargs)
+    def counting_read_whole(key):
+        if key.startswith(str(root)):
+            opened.append(os.path.relpath(key, root))
+        return real_read_whole(key)
 
     def counting_read_bytes(self):
         if str(self).startswith(str(root)):
             opened.append(os.path.relpath(self, root))
         return real_read_bytes(self)
 
-    monkeypatch.setattr(index, "open", counting_open, raising=False)
+    monkeypatch.setattr(index, "read_whole", counting_read_whole)
     monkeypatch.setattr(Path, "read_bytes", counting_read_bytes)
     return opened
 

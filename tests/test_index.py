@@ -11,8 +11,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from flyte_lint.discovery import _parts, discover
-from flyte_lint.index import (READ_SIZE, _module_word, components, index_files, raw_imports, read_facts, read_whole,
-                               relevant_files)
+from flyte_lint.index import (READ_SIZE, FileMemo, _module_word, components, index_files, raw_imports, read_facts,
+                               read_whole, relevant_files, scan_ahead)
 from flyte_lint.model.project import Project, _parts_under, display
 from lintutil import lint, write_project
 
@@ -171,3 +171,50 @@ def test_a_file_the_byte_scan_cannot_read_has_no_facts(tmp_path):
     assert read_facts(str(tmp_path / "folder.py")) == (None, None)  # (a folder opens; its read fails)
     assert read_facts(str(tmp_path / "gone.py")) == (None, None)
     assert read_facts(str(tmp_path / "nul\0.py")) == (None, None)
+
+
+SCANNED_PROJECT = {
+    "src/app/__init__.py": "",
+    "src/app/flow.py": "import flyte\nfrom app.consts import N\nfrom app import helpers\nimport libpkg.tool\n",
+    "src/app/consts.py": "N = 3\n",
+    "src/app/helpers.py": "from app.deep import x\nimport flyte\nflyte.remote\n",
+    "src/app/deep.py": "x = 1\n",
+    "src/app/runner.py": "from app.flow import main\n",
+    "src/app/deps.py": "import flyte\nenv.add_dependency(other)\n",
+    "src/app/plain_deps.py": "other.add_dependency(env)\n",
+    "src/app/unrelated.py": "import os\n",
+    "src/app/big.py": "import flyte\n" + "x = 1\n" * 20000,
+    "lib/libpkg/__init__.py": "",
+    "lib/libpkg/tool.py": "import json\n",  # (outside the given folder: found through flow's import)
+}
+
+
+@pytest.mark.parametrize("share", [1.0, 0.5, 0.0])
+@pytest.mark.parametrize("stamped", [False, True])
+def test_scans_done_ahead_give_the_index_and_memo_of_scans_in_place(tmp_path, share, stamped):
+    # (a cold run with workers has them scan the files first: see parallel.Workers.scan; a batch that failed
+    # leaves its keys to the index, hence the shares)
+    root = write_project(tmp_path / "p", SCANNED_PROJECT)
+    files, problems = discover([root / "src"], [], root)
+    gone = str(root / "src" / "app" / "gone.py")  # (listed, then deleted before its read)
+    files.append(gone)
+    project = Project([root / "src", root / "lib"], cwd=root)
+
+    def indexed(scanned):
+        memo = FileMemo() if stamped else None
+        if memo is not None:
+            memo.started += 10 ** 10  # (every stat counts as settled: remembered)
+        index = index_files(project, list(files), memo=memo, scanned=scanned)
+        rows = {str(p.relative_to(root)): (e.digest, e.mentions, sorted(map(str, e.imports)), e.declares_dependencies,
+                                           e.reach) for p, e in index.items()}
+        return rows, memo.records if memo is not None else None
+
+    ahead = {key: scan_ahead(key, stamped) for key in files[:int(len(files) * share)]}
+    assert ahead.get(gone, None) is None
+    in_place, with_ahead = indexed(None), indexed(ahead)
+    assert with_ahead == in_place
+    rows, records = in_place
+    assert {"src/app/big.py", "src/app/runner.py", "src/app/deps.py", "lib/libpkg/tool.py", "src/app/gone.py"} <= set(rows)
+    assert rows["src/app/helpers.py"][4] == "component" and rows["src/app/deps.py"][3]
+    if stamped:  # (a file left out of the index is remembered too, facts and all)
+        assert len(records) == len(SCANNED_PROJECT) and records[str(root / "src/app/plain_deps.py")][5] is True

@@ -91,6 +91,44 @@ def test_a_cold_run_starts_its_workers_before_indexing(tmp_path, events, cached)
     assert events == ["start", "index", "started"] and result.findings
 
 
+@pytest.mark.parametrize("cached", [False, True])
+def test_a_cold_run_has_its_workers_scan_the_files(tmp_path, monkeypatch, cached):
+    root = _project(tmp_path / "p", 8)
+    handed = []
+    index_files = engine.index_files
+
+    def recording_index(*args, **kwargs):
+        handed.append(dict(args[7]) if len(args) > 7 and args[7] is not None else None)
+        return index_files(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "index_files", recording_index)
+    run([root], Settings(), Options(), cwd=root, jobs=2, cache_dir=tmp_path / "cache" if cached else None)
+    (scanned,) = handed
+    assert sorted(scanned) == sorted(map(str, root.glob("*.py"))) and len(scanned) == 56
+    assert all(record[4] is not None for record in scanned.values()) == cached  # (stats for the cache's memo)
+    handed.clear()
+    if cached:  # warm: the cache's facts, no scan ahead
+        run([root], Settings(), Options(), cwd=root, jobs=2, cache_dir=tmp_path / "cache")
+        assert handed == [None]
+
+
+def test_a_scan_batch_that_fails_leaves_its_files_to_the_index(tmp_path, monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    keys = [str(p) for p in sorted(_project(tmp_path / "p", 2).glob("*.py"))]
+    scan = parallel._scan
+    monkeypatch.setattr(parallel, "_scan", lambda batch, stamped: 1 / 0 if keys[0] in batch else scan(batch, stamped))
+    monkeypatch.setattr(parallel, "_ready", lambda: None)
+    workers = parallel.Workers(2, False)
+    workers.pool = ThreadPoolExecutor(2)
+    try:
+        scanned = workers.scan(keys, stamped=False)()
+    finally:
+        workers.pool.shutdown()
+    batch = -(-len(keys) // (2 * parallel.BATCHES_PER_JOB))
+    assert list(scanned) == keys[batch:] and scanned[keys[-1]] == parallel._scan([keys[-1]], False)[0]
+
+
 def test_a_warm_run_and_a_small_run_start_no_worker(tmp_path, events):
     root = _project(tmp_path / "p", 8)
     run([root], Settings(), Options(), cwd=root, jobs=2, cache_dir=tmp_path / "cache")
