@@ -1025,3 +1025,157 @@ def test_entry_inputs_default_given_or_unknown(tmp_path, capsys):
     graph, count = compiled("--no-defaults")
     assert graph["inputs"] == {} and count is None and graph["static"] is False
     assert cli_main(["graph", str(src), "--entry", "flow:main", "--input", "bad"]) == 2
+
+
+UNMODELLED = '''
+import asyncio
+import flyte
+from flyte.extras import ContainerTask, shell
+from flyteplugins.connectors.snowflake import Snowflake
+from plugin_decorators import traced_run
+from elsewhere import greet as greet_there, wrapped_there as far
+
+env = flyte.TaskEnvironment("unmodelled")
+
+greet = ContainerTask(name="greet", image="alpine", command=["echo"], inputs={"x": int}, outputs={"y": int})
+head = shell.create("head", image="debian:12-slim", script="head {inputs.f}")
+query = Snowflake(name="q", query_template="select 1")
+
+
+def make_shell(name):
+    return shell.create(name, image="debian:12-slim", script="true")
+
+
+made = make_shell("made")
+
+
+@env.task
+async def a(x: int) -> int:
+    return x
+
+
+@env.task
+async def b(x: int) -> int:
+    return -x
+
+
+@traced_run
+@env.task
+async def wrapped(x: int) -> int:
+    return x
+
+
+TASKS = {"a": a, "b": b}
+
+
+@env.task
+async def main(x: int, which: str = "a") -> int:
+    await greet(x=x)
+    await greet.aio(x=x)
+    await head(f="x")
+    await query()
+    await made()
+    await wrapped(x)
+    await greet_there(x=x)
+    await far(x)
+    for task in (a, b):
+        await task(x)
+    pick = TASKS[which]
+    await pick(x)
+    found = getattr(asyncio, which)
+    await found(x)
+    return x
+'''
+
+ELSEWHERE = '''
+import flyte
+from flyte.extras import ContainerTask
+from plugin_decorators import traced_run
+
+there = flyte.TaskEnvironment("there")
+greet = ContainerTask(name="greet", image="alpine", command=["echo"], inputs={"x": int}, outputs={"y": int})
+
+
+@traced_run
+@there.task
+async def wrapped_there(x: int) -> int:
+    return x
+'''
+
+# Calls of names that are no task, or that nothing marks as possibly one: no node, no note.
+QUIET = '''
+import functools
+import flyte
+import httpx
+from flyte.report import log
+from tenacity import retry
+
+env = flyte.TaskEnvironment("quiet")
+
+
+@retry
+async def fetch(x: int) -> int:  # a plain coroutine under an unknown decorator (not a task)
+    return x
+
+
+class Optimizer:
+    async def __call__(self) -> int:
+        return 1
+
+
+def make_client():
+    return httpx.AsyncClient()
+
+
+handlers = [abs, round]
+
+
+@env.task
+async def main(x: int) -> int:
+    await fetch(x)
+    optimizer = Optimizer()
+    await optimizer()
+    client = make_client()
+    await client(x)
+    await log.aio("done")
+    for handler in handlers:
+        handler(x)  # (not awaited: a loop over plain callables)
+    same = functools.partial(fetch, 1)
+    await same()
+    return x
+'''
+
+
+def test_calls_the_model_cannot_resolve_are_unknown_nodes_with_their_reason(tmp_path, monkeypatch, capsys):
+    # Each of these ran a task and had no node at all (the graph said it was static).
+    (tmp_path / "unmodelled.py").write_text(UNMODELLED)
+    (tmp_path / "elsewhere.py").write_text(ELSEWHERE)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = graph_cli(capsys, "unmodelled.py", "--entry", "unmodelled:main", "--check")
+    graph = from_json(out)
+    reasons = sorted((a["line"], a["reason"]) for _, a in graph.nodes(data=True) if a["kind"] == "unknown")
+    line = {text.strip(): n for n, text in enumerate(UNMODELLED.splitlines(), 1)}
+    assert reasons == [
+        (line["await greet(x=x)"], "`greet` runs a ContainerTask task, which the graph does not model"),
+        (line["await greet.aio(x=x)"], "`greet.aio` runs a ContainerTask task, which the graph does not model"),
+        (line['await head(f="x")'], "`head` runs a Shell task, which the graph does not model"),
+        (line["await query()"], "`query` is made by `Snowflake(...)`, a task of plugin `flyteplugins.connectors.snowflake`, "
+                                "which the graph does not model"),
+        (line["await made()"], "`made` is made by `make_shell(...)`, a Shell task, which the graph does not model"),
+        (line["await wrapped(x)"], "`wrapped` is task unmodelled.wrapped under a decorator the graph cannot see through"),
+        (line["await greet_there(x=x)"], "`greet_there` runs a ContainerTask task, which the graph does not model"),
+        (line["await far(x)"], "`far` is task there.wrapped_there under a decorator the graph cannot see through"),
+        (line["await task(x)"], "the callee `task` is chosen by a loop at run time"),
+        (line["await pick(x)"], "the callee `pick` is chosen at run time (`TASKS[which]`)"),
+        (line["await found(x)"], "the callee `found` is looked up at run time (`getattr(asyncio, which)`)"),
+    ]
+    assert code == 1 and graph.graph["static"] is False  # (--check: not fully static)
+    assert err.count("FLY703") == len(reasons)
+
+
+def test_calls_of_what_surely_is_no_task_stay_out_of_the_graph(tmp_path, monkeypatch, capsys):
+    (tmp_path / "quiet.py").write_text(QUIET)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = graph_cli(capsys, "quiet.py", "--entry", "quiet:main", "--check")
+    graph = from_json(out)
+    assert (code, err, graph.graph["static"], sorted(graph.nodes)) == (0, "", True, ["main"])

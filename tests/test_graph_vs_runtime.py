@@ -1214,3 +1214,51 @@ def test_handler_that_returns_and_match_cases():
     assert not graph.nodes["main/boom"]["conditional"] and not graph.nodes["main/cleanup"]["conditional"]
     assert graph.nodes["main/after"]["condition"] == "no Exception raised"
     assert assert_graph_matches(graph, r) == {"main/other", "main/after"}
+
+
+def test_tasks_chosen_at_run_time_or_wrapped_run_where_the_graph_has_unknown_nodes():
+    # The SDK runs every one of these tasks; the graph cannot say which task each call runs, so each call is
+    # an unknown node of main with the reason (it had no node at all, and the graph was "static").
+    files = {
+        "main.py": HEADER + textwrap.dedent("""
+            from wrappers import logged
+
+            @env.task
+            async def child(x: int) -> int:
+                return x + 1
+
+            @env.task
+            async def other(x: int) -> int:
+                return x + 2
+
+            @logged
+            @env.task
+            async def wrapped(x: int) -> int:
+                return x * 10
+
+            REGISTRY = {"c": child, "o": other}
+
+            @env.task
+            async def main(x: int, which: str = "o") -> int:
+                total = 0
+                for task in (child, other):
+                    total += await task(x)
+                pick = REGISTRY[which]
+                total += await pick(x)
+                return total + await wrapped(x)
+            """),
+        "wrappers.py": "def logged(fn):\n    print('logged', fn)\n    return fn\n",
+    }
+    result = run_program(files, args={"x": 1})
+    assert result.ok and result.output == 2 + 3 + 3 + 10, result.summary()
+    assert (result.ran("demo.child"), result.ran("demo.other"), result.ran("demo.wrapped")) == (1, 2, 1)
+    graph = build_graph(files, inputs={"x": 1})
+    unknown = {a["reason"] for _, a in graph.nodes(data=True) if a["kind"] == "unknown" and a["parent"] == "main"}
+    assert unknown == {"the callee `task` is chosen by a loop at run time",
+                       "the callee `pick` is chosen at run time (`REGISTRY[which]`)",
+                       "`wrapped` is task demo.wrapped under a decorator the graph cannot see through"}
+    # every task that ran without a node of its own ran under a node (main) that has unknown calls
+    absent = {c.task for c in result.calls} - {a["task"] for _, a in graph.nodes(data=True)}
+    assert absent == {"demo.child", "demo.other", "demo.wrapped"}
+    assert {c.parent for c in result.calls if c.task in absent} == {"demo.main"}
+    assert graph.graph["static"] is False

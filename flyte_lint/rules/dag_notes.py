@@ -152,8 +152,11 @@ class RecursiveTask(_DagNote):
 class UnresolvedCall(_DagNote):
     code = "FLY703"
     symbol = "unresolved-call"
-    summary = "Notes a call that may invoke a task but cannot be resolved statically (a task chosen at run time, a callable parameter, `getattr`)."
-    rationale = "The static DAG shows such a call as a node of kind `unknown` with the reason, and the workflow is not fully static."
+    summary = ("Notes a call that may invoke a task but cannot be resolved statically (a task chosen at run time by a lookup, "
+               "a loop or `getattr`, a callable parameter, a task under a decorator the model cannot see through, or a "
+               "task object it does not model: `ContainerTask`, `flyte.extras.shell.create`, a plugin's task class).")
+    rationale = ("The static DAG shows such a call as a node of kind `unknown` with the reason, and the workflow is not fully "
+                 "static: the task it runs has no node of its own.")
     bad = """
         import flyte
 
