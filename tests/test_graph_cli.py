@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import struct
+import textwrap
 import subprocess
 import sys
 import zlib
@@ -1179,3 +1180,38 @@ def test_calls_of_what_surely_is_no_task_stay_out_of_the_graph(tmp_path, monkeyp
     code, out, err = graph_cli(capsys, "quiet.py", "--entry", "quiet:main", "--check")
     graph = from_json(out)
     assert (code, err, graph.graph["static"], sorted(graph.nodes)) == (0, "", True, ["main"])
+
+
+def test_a_flyte_map_of_no_task_has_its_own_unknown_node(tmp_path, monkeypatch, capsys):
+    # Its id was taken from the count of "map" calls while the node was an "unknown": it took the id of the
+    # first unknown node of the body, which vanished, and the order edge into it made a cycle.
+    (tmp_path / "maps.py").write_text(textwrap.dedent('''
+        import asyncio
+        import flyte
+        from flyte.extras import ContainerTask
+
+        env = flyte.TaskEnvironment("m")
+        greet = ContainerTask(name="greet", image="alpine", command=["echo"], inputs={"x": int})
+
+
+        @env.task
+        async def main(which: str = "x") -> int:
+            ys = await asyncio.gather(*[getattr(flyte, which)(x=i) for i in range(3)])
+            await getattr(flyte, "y")(x=1)
+            async for r in flyte.map.aio(getattr(flyte, which), [1, 2]):
+                pass
+            async for r in flyte.map.aio(greet, [1, 2]):
+                pass
+            return len(ys)
+    '''))
+    monkeypatch.chdir(tmp_path)
+    graph = from_json(graph_cli(capsys, "maps.py", "--entry", "maps:main", "--no-notes")[1])
+    nodes = sorted((a["line"], n, a["count"], a["reason"]) for n, a in graph.nodes(data=True) if a["kind"] == "unknown")
+    assert nodes == [
+        (12, "main/unknown", 3, "the callee `getattr(flyte, which)` is looked up at run time"),
+        (13, "main/unknown#2", 1, "the callee `getattr(flyte, 'y')` is looked up at run time"),
+        (14, "main/unknown#3", 1, "flyte.map of something that is not a resolvable task"),
+        (16, "main/unknown#4", 1, "flyte.map of a ContainerTask task, which the graph does not model"),
+    ]
+    assert sorted(graph.edges) == [("main/unknown", "main/unknown#2"), ("main/unknown#2", "main/unknown#3"),
+                                   ("main/unknown#3", "main/unknown#4")]

@@ -190,7 +190,7 @@ class Compiler:
         if isinstance(callee, FunctionRef):
             return callee.func.name
         if isinstance(callee, External) and callee.path in ("flyte.map", "flyte.map.aio"):
-            return "map"
+            return "unknown"  # (no call site: a map of something that is not a resolvable task, see _call)
         if self._unknown_reason(call, None) is not None:
             return "unknown"
         return None
@@ -625,6 +625,9 @@ class Compiler:
             if path in ("flyte.map", "flyte.map.aio"):
                 what = self.resolver.value_of(call.args[0]) if call.args else None
                 kind = {LambdaRef: "a lambda", FunctionRef: "a plain function"}.get(type(what), "something that is not a resolvable task")
+                task_class = _task_class_called(what)
+                if task_class is not None:
+                    kind = f"a {task_class} task, which the graph does not model"
                 return args | self._unknown_node(call, frame, ctx, f"flyte.map of {kind}", args | func_flow)
             if path.startswith("builtins."):
                 result = args | func_flow
