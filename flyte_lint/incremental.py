@@ -14,7 +14,9 @@ findings can depend on. For a file F, that set is (index.components holds all of
   inside one or a method (see independent_of_importers), F counts as not reaching its importers for as long
   as Fwd*(F) is unchanged. That is the usual module defining an environment and its tasks, which every flow
   imports;
-- the modules that may declare env dependencies (``add_dependency``), with Fwd* of each (FLY401/402/403);
+- the modules that may declare env dependencies (``add_dependency``; ``from_task``, which gives a task object
+  made in another module, a ContainerTask, the env its callers must depend on), with Fwd* of each
+  (FLY401/402/403);
 - when F uses flyte.remote (reach COMPONENT): its whole component (FLY403 looks local tasks up by name);
 - when F defines environments: the environments of every module of its component, as the last analysis of
   each module found them, and the component's import structure (FLY306's names in use, FLY307's deploy
@@ -132,7 +134,7 @@ class Dependencies:
         return found
 
     def declarers(self, members: frozenset[Path]) -> list[Path]:
-        """The files of a component that may declare env dependencies (``add_dependency``)."""
+        """The files of a component that may declare env dependencies (``add_dependency``, ``from_task``)."""
         found = self._declarers.get(members)
         if found is None:
             found = self._declarers[members] = [

@@ -46,8 +46,11 @@ NAMESPACE = "namespace:"
 
 INIT = os.sep + "__init__.py"  # (the end of a package's path string)
 
-# Files whose content can change the env dependency graph of modules that never import them.
-DEPENDENCY_DECLARATION = b"add_dependency"
+# Files whose content can change the env dependency graph of modules that never import them: an
+# `env.add_dependency(...)`, and `TaskEnvironment.from_task(name, task_object)`, which gives an object made
+# in another module (a ContainerTask) the env its callers must depend on.
+def declares_dependencies(data: bytes) -> bool:
+    return data.find(b"add_dependency") != -1 or data.find(b"from_task") != -1
 
 
 def content_hash(data: bytes) -> str:
@@ -223,7 +226,7 @@ def read_facts(key: str) -> tuple[Facts | None, bytes | None]:
     except (OSError, ValueError):
         return None, None
     mentions = mentions_flyte(data)
-    return Facts(mentions, data.find(DEPENDENCY_DECLARATION) != -1, words=None if mentions else import_words(data)), data
+    return Facts(mentions, declares_dependencies(data), words=None if mentions else import_words(data)), data
 
 
 READ_SIZE = 1 << 16

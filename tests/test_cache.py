@@ -407,6 +407,38 @@ REACH_CASES = {
         },
         ("deploy.py", "worker.add_dependency(driver)", "driver.add_dependency(worker)"), ("workflow.py", "FLY401"),
     ),
+    "a task object's env given by from_task in a module its caller does not import (FLY401)": (
+        {
+            "containers.py": 'from flyte.extras import ContainerTask\n\ngreet = ContainerTask(name="greet", image="alpine", '
+                             'command=["echo"])\n',
+            "object_envs.py": 'import flyte\nimport containers\n\ngreet_env = flyte.TaskEnvironment.from_task('
+                              '"greet_env", containers.greet)\n',
+            "flow.py": "import flyte\nfrom containers import greet\n\nenv = flyte.TaskEnvironment('flow')\n\n"
+                       "@env.task\nasync def main() -> int:\n    return await greet()\n",
+        },
+        ("object_envs.py", "containers.greet)", ")"), ("flow.py", "FLY401"),
+    ),
+    "a caller edited, its task object's env given in a module it does not import (FLY401)": (
+        {
+            "containers.py": 'from flyte.extras import ContainerTask\n\ngreet = ContainerTask(name="greet", image="alpine", '
+                             'command=["echo"])\n',
+            "object_envs.py": 'import flyte\nimport containers\n\ngreet_env = flyte.TaskEnvironment.from_task('
+                              '"greet_env", containers.greet)\n',
+            "envs.py": "import flyte\n\nenv = flyte.TaskEnvironment('flow')\n",
+            "flow.py": "from containers import greet\nfrom envs import env\n\n"
+                       "@env.task\nasync def main() -> int:\n    return await greet()\n",
+        },
+        ("flow.py", "return await greet()", "return await greet()  # edited"), ("flow.py", "FLY401"), False,
+    ),
+    "a shell task's env taken by from_task elsewhere (FLY401)": (
+        {
+            "shells.py": 'from flyte.extras import shell\n\nup = shell.create("up", image="debian:12-slim", script="true")\n',
+            "group.py": 'import flyte\nfrom shells import up\n\ntext = flyte.TaskEnvironment.from_task("text", up.as_task())\n',
+            "flow.py": "import flyte\nfrom shells import up\n\nenv = flyte.TaskEnvironment('flow')\n\n"
+                       "@env.task\nasync def main() -> int:\n    return await up()\n",
+        },
+        ("group.py", ", up.as_task()", ""), ("flow.py", "FLY401"),  # (its env is then its own, 'up', not 'text')
+    ),
     "an import that joins two deploy groups (FLY307)": (
         {
             "a.py": 'import flyte\n\nenv = flyte.TaskEnvironment("worker")\n',

@@ -81,6 +81,142 @@ def test_fly401_every_call_form(tmp_path):
     """))
 
 
+OBJECTS = """
+# file: containers.py
+import flyte
+from flyte.extras import ContainerTask, shell
+from flyteplugins.connectors.snowflake import Snowflake
+
+greet = ContainerTask(name="greet", image="alpine", command=["echo"], inputs={"x": int}, outputs={"y": int})
+query = Snowflake(name="q", query_template="select 1")
+head = shell.create("head", image="debian:12-slim", script="head {inputs.f}")
+upper = shell.create("upper", image="debian:12-slim", script="true")
+lonely = ContainerTask(name="lonely", image="alpine", command=["echo"])  # in no env
+# file: object_envs.py
+import flyte
+import containers
+
+greet_env = flyte.TaskEnvironment.from_task("greet_env", containers.greet, containers.query)
+text_env = flyte.TaskEnvironment.from_task("text", containers.upper.as_task())
+"""
+
+
+def test_fly401_task_objects_made_outside_env_task(tmp_path):
+    # A ContainerTask, a plugin's task or a shell task runs in the env `from_task` gives it (the module that
+    # calls `from_task` need not be imported by the caller), a shell task otherwise in an env of its own.
+    check(tmp_path, textwrap.dedent(OBJECTS) + textwrap.dedent("""
+        # file: main.py
+        import flyte
+        import containers
+        from containers import greet, head, lonely, query, upper as up
+
+        cpu = flyte.TaskEnvironment("cpu")
+
+        @cpu.task
+        async def main(x: int) -> int:
+            await greet(x=x)  # expect: FLY401
+            await greet.aio(x=x)  # expect: FLY401
+            await greet.override(retries=2)(x=x)  # expect: FLY401
+            await containers.greet(x=x)  # expect: FLY401
+            await query()  # expect: FLY401
+            await head(f=x)  # expect: FLY401
+            await up()  # expect: FLY401
+            greet.forward(x=x)  # (runs the container in this task)
+            await lonely()  # (in no env the model knows)
+            return x
+    """))
+
+
+def test_fly401_task_objects_whose_env_is_a_dependency_stay_quiet(tmp_path):
+    check(tmp_path, textwrap.dedent(OBJECTS) + textwrap.dedent("""
+        # file: main.py
+        import flyte
+        from containers import greet, head, query, upper
+        from object_envs import greet_env, text_env
+
+        cpu = flyte.TaskEnvironment("cpu", depends_on=[greet_env, text_env, head.env])
+
+        @cpu.task
+        async def main(x: int) -> int:
+            await greet(x=x)
+            await query()
+            await head(f=x)
+            await upper()
+            return x
+    """))
+
+
+def test_fly401_a_shell_tasks_env_in_depends_on_is_known(tmp_path):
+    # (`head.env` names an env: the others of the list are still checked)
+    check(tmp_path, textwrap.dedent(OBJECTS) + textwrap.dedent("""
+        # file: main.py
+        import flyte
+        from containers import greet, head
+
+        cpu = flyte.TaskEnvironment("cpu", depends_on=[head.env])
+        gpu = flyte.TaskEnvironment("gpu")
+        gpu.add_dependency(head.env)
+
+        @cpu.task
+        async def main(x: int) -> int:
+            await head(f=x)
+            return await greet(x=x)  # expect: FLY401
+
+        @gpu.task
+        async def other(x: int) -> int:
+            return await head(f=x)
+    """))
+
+
+def test_fly401_task_objects_messages(tmp_path):
+    found = messages(tmp_path, textwrap.dedent(OBJECTS) + textwrap.dedent("""
+        # file: main.py
+        import flyte
+        from containers import greet, head
+
+        cpu = flyte.TaskEnvironment("cpu")
+
+        @cpu.task
+        async def main(x: int) -> int:
+            await greet(x=x)
+            return await head(f=x)
+    """), select=["FLY401"])
+    assert found == [
+        "FLY401 task 'cpu.main' (env 'cpu') calls `greet`, a task of env 'greet_env', which 'cpu' does not depend on: "
+        "deploying 'cpu' leaves 'greet_env' out, and the task with it. Add `depends_on=[greet_env]` to env 'cpu'",
+        "FLY401 task 'cpu.main' (env 'cpu') calls `head`, a task of env 'head', which 'cpu' does not depend on: "
+        "deploying 'cpu' leaves 'head' out, and the task with it. Add `depends_on=[head.env]` to env 'cpu'",
+    ]
+
+
+def test_fly401_task_objects_that_look_alike_stay_quiet(tmp_path):
+    check(tmp_path, """
+        # file: main.py
+        import flyte
+        from flyte.extras import ContainerTask
+
+        cpu = flyte.TaskEnvironment("cpu")
+        greet = ContainerTask(name="greet", image="alpine", command=["echo"])
+        if flyte.__version__:
+            greet = ContainerTask(name="other", image="alpine", command=["echo"])
+        group = flyte.TaskEnvironment.from_task("group", greet)
+
+        class Runner:
+            def __call__(self):
+                return 1
+
+        runner = Runner()
+
+        @cpu.task
+        async def main(x: int) -> int:
+            await greet()  # (bound twice: which object is not known)
+            local = ContainerTask(name="local", image="alpine", command=["echo"])
+            grouped = flyte.TaskEnvironment.from_task("grouped", local)
+            await local()  # (made in the task: not followed)
+            return runner()
+    """)
+
+
 def test_fly401_call_from_a_plain_helper_a_task_calls(tmp_path):
     check(tmp_path, with_tasks("""
         # file: helpers.py
@@ -509,3 +645,48 @@ def test_sdk_confirms_what_fly401_fly402_say():
     assert out["self"][0] == "ValueError" and "Cannot add self as a dependency" in out["self"][1]
     assert out["cycle"][0] == "RecursionError"
     assert out["transitive"] == ["base", "gpu", "top"]
+
+
+TASK_OBJECTS_PLANNED = '''
+import flyte
+from flyte._deploy import plan_deploy
+from flyte.extras import ContainerTask, shell
+
+greet = ContainerTask(name="greet", image="alpine", command=["echo"], inputs={"x": int}, outputs={"y": int})
+greet_env = flyte.TaskEnvironment.from_task("greet_env", greet)
+head = shell.create("head", image="debian:12-slim", inputs={"f": str}, script="echo {inputs.f}")
+upper = shell.create("upper", image="debian:12-slim", script="true")
+text_env = flyte.TaskEnvironment.from_task("text", upper.as_task())
+bad = flyte.TaskEnvironment("bad")
+good = flyte.TaskEnvironment("good", depends_on=[greet_env, text_env, head.env])
+probe = flyte.TaskEnvironment("probe")
+
+
+@bad.task
+async def bad_caller(x: int) -> int:
+    await head(f=x)  # expect: FLY401
+    await upper()  # expect: FLY401
+    return await greet(x=x)  # expect: FLY401
+
+
+@good.task
+async def good_caller(x: int) -> int:
+    await head(f=x)
+    await upper()
+    return await greet(x=x)
+
+
+@probe.task
+def main() -> dict:
+    return {env.name: sorted(plan_deploy(env)[0].envs) for env in (bad, good)}
+'''
+
+
+@requires_sdk
+def test_sdk_deploys_a_task_objects_env_only_through_depends_on(tmp_path):
+    # What FLY401 says of ContainerTask and shell tasks, as the SDK's deploy planner sees it: `bad` deploys
+    # alone, `good` with the env of each object it calls.
+    check(tmp_path, TASK_OBJECTS_PLANNED)
+    r = run_program(TASK_OBJECTS_PLANNED, entry="main")
+    assert r.ok, r.summary()
+    assert r.output == {"bad": ["bad"], "good": ["good", "greet_env", "head", "text"]}

@@ -61,7 +61,6 @@ class Compiler:
         self.started: set[Pending] = set()  # identity-hashed; holding them keeps ids unique
         self._ordinals: dict[int, dict[int, int]] = {}
         self._reasons: dict[int, str | None] = {}  # why each call is unresolved (None: surely no task), by id
-        self._tasks_by_function: dict[int, Task] | None = None
         self._stack: list[Task] = []
         self.call_of: dict[str, nodes.Call] = {}  # node id -> the call expression that makes it
         self._expanded: set[str] = set()
@@ -792,9 +791,7 @@ class Compiler:
         return None
 
     def _task_of_function(self, func: nodes.FunctionDef) -> Task | None:
-        if self._tasks_by_function is None:
-            self._tasks_by_function = {id(t.func): t for t in self.resolver.tasks.values()}
-        return self._tasks_by_function.get(id(func))
+        return self.analysis.unwrapped.task_by_function.get(id(func))
 
     def _task_made_by(self, maker) -> str | None:
         """What kind of task calling ``maker`` makes, when it surely makes one the model does not resolve: an

@@ -12,7 +12,7 @@ from astroid import nodes
 
 from flyte_lint.model.entities import CallSite, Env, Task
 from flyte_lint.model.project import Module, Project
-from flyte_lint.model.resolver import FUNCTION_NODES, Resolver, enclosing_function
+from flyte_lint.model.resolver import FUNCTION_NODES, Resolver, _argument, enclosing_function
 from flyte_lint.model.values import (
     EnvRef,
     External,
@@ -30,6 +30,27 @@ INLINE_DECORATORS = frozenset({
     "functools.wraps", "functools.lru_cache", "functools.cache", "builtins.staticmethod", "builtins.classmethod",
     "flyte.trace",
 })
+
+
+@dataclass(frozen=True)
+class TaskObjectCall:
+    """A call of a task object not made by ``@env.task`` (a ContainerTask, a shell task...), whose env is known."""
+
+    call: "ResolvedCall"
+    made: nodes.Call  # the call that made the object
+    env: Env
+    name: str  # the object as the call names it: ``greet``
+
+
+def _called_object(func: nodes.NodeNG) -> nodes.NodeNG | None:
+    """The object a call runs: ``greet`` in ``greet(...)``, ``greet.aio(...)``, ``greet.override(...)(...)``."""
+    if isinstance(func, nodes.Call) and isinstance(func.func, nodes.Attribute) and func.func.attrname == "override":
+        func = func.func.expr
+    elif isinstance(func, nodes.Attribute) and func.attrname == "aio":
+        func = func.expr
+        if isinstance(func, nodes.Call) and isinstance(func.func, nodes.Attribute) and func.func.attrname == "override":
+            func = func.func.expr
+    return func if isinstance(func, (nodes.Name, nodes.Attribute)) else None
 
 
 @dataclass(eq=False)
@@ -166,8 +187,7 @@ class Analysis:
                 isinstance(e, nodes.Starred) for e in declared.elts
             ):
                 for element in declared.elts:
-                    value = value_of(element)
-                    env.dependencies.append((element, value.env if isinstance(value, EnvRef) else None))
+                    env.dependencies.append((element, self._declared_env(element, value_of(element))))
             elif not (isinstance(declared, nodes.Const) and declared.value is None):
                 env.dependencies_unknown = True
         for call in self.calls:
@@ -178,8 +198,57 @@ class Analysis:
                     if isinstance(arg, nodes.Starred):
                         env.dependencies_unknown = True
                         continue
-                    value = value_of(arg)
-                    env.dependencies.append((arg, value.env if isinstance(value, EnvRef) else None))
+                    env.dependencies.append((arg, self._declared_env(arg, value_of(arg))))
+
+    def _declared_env(self, node: nodes.NodeNG, value: Value) -> Env | None:
+        """The env a ``depends_on`` element (or an ``add_dependency`` argument) names: an env, or the ``.env`` of a
+        shell task (see task_object_envs). None: unknown."""
+        if isinstance(value, EnvRef):
+            return value.env
+        if isinstance(node, nodes.Attribute) and node.attrname == "env":
+            made = self.resolver.construction_of(node.expr)
+            env = self.task_object_envs.get(id(made)) if made is not None else None
+            if env is not None and env.origin == "shell":
+                return env
+        return None
+
+    @cached_property
+    def task_object_envs(self) -> dict[int, Env]:
+        """The env of each task object not made by ``@env.task``, by ``id`` of the call that made it (see
+        Resolver.construction_of): an object passed to ``TaskEnvironment.from_task(name, obj, ...)`` runs in that
+        env (a ContainerTask, a plugin's task, a shell task's ``.as_task()``); any other shell task
+        (``flyte.extras.shell.create``) gets an env of its own, named like it, when its ``.env`` is first read,
+        which only the model knows (it is no env of ``envs``: the env rules do not see it)."""
+        found: dict[int, Env] = {}
+        for env in self.envs:
+            if env.origin == "from_task":
+                for arg in env.node.args[1:]:
+                    if isinstance(arg, nodes.Call) and isinstance(arg.func, nodes.Attribute) and arg.func.attrname == "as_task":
+                        arg = arg.func.expr  # a shell task's container task: the shell task runs in this env
+                    made = self.resolver.construction_of(arg)
+                    if made is not None:
+                        found.setdefault(id(made), env)
+        for call in self.calls_to("flyte.extras.shell.create"):
+            name_node = _argument(call.node, 0, "name")
+            name = name_node.value if isinstance(name_node, nodes.Const) and isinstance(name_node.value, str) else None
+            found.setdefault(id(call.node), Env(node=call.node, module=call.module, name=name, name_node=name_node,
+                                                origin="shell"))
+        return found
+
+    @cached_property
+    def task_object_calls(self) -> list[TaskObjectCall]:
+        """The calls of task objects whose env the model knows (task_object_envs): ``greet(...)``,
+        ``greet.aio(...)``, ``greet.override(...)(...)``; not ``.forward``, which runs the task in the caller."""
+        envs = self.task_object_envs
+        found: list[TaskObjectCall] = []
+        if not envs:
+            return found
+        for call in self.calls:
+            target = _called_object(call.node.func)
+            made = self.resolver.construction_of(target) if target is not None else None
+            if made is not None and id(made) in envs:
+                found.append(TaskObjectCall(call, made, envs[id(made)], target.as_string()))
+        return found
 
     # -- queries ---------------------------------------------------------------------------------------
     @property

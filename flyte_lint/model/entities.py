@@ -20,7 +20,7 @@ class Env:
     module: "Module"
     name: str | None  # None when the name is not a literal
     name_node: nodes.NodeNG | None
-    origin: str  # "constructor" | "clone_with" | "from_task"
+    origin: str  # "constructor" | "clone_with" | "from_task" | "shell" (a shell task's own: Analysis.task_object_envs)
     parent: "Env | None" = None  # the env a clone was made from
     # (declaring node, resolved dependency or None if unresolvable)
     dependencies: list[tuple[nodes.NodeNG, "Env | None"]] = field(default_factory=list)

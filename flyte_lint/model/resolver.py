@@ -248,6 +248,41 @@ class Resolver:
             return ClassRef(stmt)
         return UNKNOWN
 
+    def construction_of(self, node: nodes.NodeNG, depth: int = 0) -> nodes.Call | None:
+        """The call that made the object ``node`` names, when the name is a module's global bound exactly once,
+        at its top level, to a call (``greet = ContainerTask(...)``), also through ``from m import greet`` or
+        ``m.greet``. None for anything else: its object may be any of several, or made at run time."""
+        if depth > 8:
+            return None
+        if isinstance(node, nodes.Attribute):
+            base = self.value_of(node.expr)
+            if isinstance(base, ModuleRef) and base.module.tree is not None:
+                return self._made_by(base.module.tree, node.attrname, depth)
+            return None
+        if not isinstance(node, nodes.Name):
+            return None
+        scope = node.scope()
+        module = scope if isinstance(scope, nodes.Module) else _global_use(node.name, scope)
+        return self._made_by(module, node.name, depth) if module is not None else None
+
+    def _made_by(self, tree: nodes.Module, name: str, depth: int) -> nodes.Call | None:
+        stmts = tree.locals.get(name)
+        if stmts is None or len(stmts) != 1 or stmts[0].statement().parent is not tree:
+            return None
+        stmt = stmts[0]
+        if isinstance(stmt, nodes.AssignName):
+            assign = stmt.parent
+            if isinstance(assign, nodes.Assign) and assign.targets == [stmt] and isinstance(assign.value, nodes.Call):
+                return assign.value
+            return None
+        if isinstance(stmt, nodes.ImportFrom):
+            source = self.imported_module(stmt)
+            if isinstance(source, ModuleRef) and source.module.tree is not None:
+                for original, alias in stmt.names:
+                    if (alias or original) == name and original != "*":
+                        return self._made_by(source.module.tree, original, depth + 1)
+        return None
+
     def _star_lookup(self, tree: nodes.Module, name: str) -> Value:
         key = ("star", id(tree), name)
         found = self._globals.get(key)

@@ -57,6 +57,11 @@ def env_variable(env: Env) -> str:
     return f"<env '{env.label}'>"
 
 
+def env_expression(env: Env) -> str:
+    """What a ``depends_on`` list names ``env`` by: its variable, or a shell task's ``.env``."""
+    return f"{env_variable(env)}.env" if env.origin == "shell" else env_variable(env)
+
+
 def same_env(a: Env, b: Env) -> bool:
     return a is b or (a.name is not None and a.name == b.name)
 
@@ -80,7 +85,9 @@ def may_depend(analysis: Analysis, env: Env, other: Env) -> bool:
 class MissingEnvDependency(Rule):
     code = "FLY401"
     symbol = "missing-env-dependency"
-    summary = "Reports a task of env A calling a task of env B when B is not in A's transitive `depends_on`."
+    summary = ("Reports a task of env A calling a task of env B when B is not in A's transitive `depends_on`: a task "
+               "of `@env.task`, or a task object whose env the model knows (a ContainerTask or a plugin's task given "
+               "its env by `TaskEnvironment.from_task`, a shell task's own env).")
     rationale = (
         "`flyte deploy` follows `depends_on` only; it never looks at which tasks call which. Deploying A then "
         "leaves B out: on a remote run the call fails with \"Environment 'b' not found in image cache\", or, "
@@ -137,6 +144,19 @@ class MissingEnvDependency(Rule):
                     f"leaves '{callee.env.label}' out, so a remote run fails (\"Environment '{callee.env.label}' not "
                     f"found in image cache\") or runs it in the default image. Add "
                     f"`depends_on=[{env_variable(callee.env)}]` to env '{env.label}'",
+                )
+        for used in analysis.task_object_calls:  # ContainerTask, shell and plugin tasks: an object, not a def
+            reported = set()
+            for caller in sorted(analysis.context_tasks(used.call.function), key=lambda t: t.name):
+                env = caller.env
+                if id(env) in reported or may_depend(analysis, env, used.env):
+                    continue
+                reported.add(id(env))
+                yield self.finding(
+                    used.call.module, used.call.node,
+                    f"task '{caller.name}' (env '{env.label}') calls `{used.name}`, a task of env '{used.env.label}', "
+                    f"which '{env.label}' does not depend on: deploying '{env.label}' leaves '{used.env.label}' out, and "
+                    f"the task with it. Add `depends_on=[{env_expression(used.env)}]` to env '{env.label}'",
                 )
 
 
