@@ -920,3 +920,96 @@ def test_sdk_confirms_what_fly106_fly107_fly302_say():
     assert out["override_extra"][0] == "ok"
     assert out["clone_bogus"][0] == "TypeError"
     assert out["clone_cache"] == ["ok", "c2"]
+
+
+CONTAINER_CALLS = '''
+import flyte
+from flyte.extras import ContainerTask
+
+hello = ContainerTask(name="hello", image="alpine", command=["echo"], inputs={"x": int, "y": str}, outputs={"z": int})
+cenv = flyte.TaskEnvironment.from_task("cenv", hello)
+env = flyte.TaskEnvironment("m", depends_on=[cenv])
+
+
+async def attempt(fn) -> str:
+    try:
+        await fn()
+    except BaseException as e:  # (a call that binds goes on to need Docker: RuntimeUserError)
+        return type(e).__name__ + ": " + str(e)[:120]
+    return "ok"
+
+
+@env.task
+async def main() -> list[str]:
+    return [
+        await attempt(lambda: hello(x=1, bogus=2)),  # expect: FLY106 FLY106
+        await attempt(lambda: hello(1, "a", 3)),  # expect: FLY106
+        await attempt(lambda: hello(1, x=2, y="a")),  # expect: FLY106
+        await attempt(lambda: hello.aio(x=1, y="a", bogus=2)),  # expect: FLY106
+        await attempt(lambda: hello(x=1, y="a")),
+        await attempt(lambda: hello(1, "a")),
+    ]
+'''
+
+
+def test_fly106_container_task_inputs(tmp_path):
+    check(tmp_path, CONTAINER_CALLS, select=["FLY106"])
+    assert messages(tmp_path / "m", CONTAINER_CALLS, select=["FLY106"])[:2] == [
+        "FLY106 ContainerTask 'hello' has no input `bogus`: inside a run the SDK silently drops the value. "
+        "Pass only the task's inputs",
+        "FLY106 ContainerTask 'hello' is missing required input `y`: the call fails with \"Missing required inputs: y\". "
+        "Pass it",
+    ]
+
+
+@requires_sdk
+def test_fly106_container_task_inputs_under_the_sdk():
+    # Binding comes before the container runs: the good calls get as far as needing Docker.
+    r = run_program(CONTAINER_CALLS, entry="main")
+    assert r.ok, r.summary()
+    bad_dropped, bad_positional, kept_positional, bad_aio, good, good_positional = r.output
+    assert bad_dropped == "ValueError: Missing required inputs: y"  # (`bogus` dropped without a word)
+    assert bad_positional.startswith("ValueError: Too many positional arguments provided")
+    assert bad_aio.startswith("ValueError: Too many keyword arguments provided")
+    assert all("Docker" in out for out in (kept_positional, good, good_positional)), r.output
+
+
+def test_fly106_container_tasks_it_cannot_check_stay_quiet(tmp_path):
+    check(tmp_path, """
+        import flyte
+        from flyte.extras import ContainerTask
+
+        INPUTS = {"x": int}
+        dynamic = ContainerTask(name="dynamic", image="alpine", command=["echo"], inputs=INPUTS)
+        defaults = ContainerTask(name="defaults", image="alpine", command=["echo"], inputs={"x": (int, 1)})
+        fixed = ContainerTask(name="fixed", image="alpine", command=["echo"], inputs={"x": int})
+        env = flyte.TaskEnvironment("m")
+
+
+        class Local:
+            def __init__(self, **kwargs):
+                pass
+
+            async def __call__(self, **kwargs):
+                return 1
+
+
+        ContainerLike = Local
+        lookalike = ContainerLike(name="l", inputs={"x": int})
+
+
+        def outside_a_run():
+            return fixed(bogus=1)  # (no run: not the SDK's binding)
+
+
+        @env.task
+        async def main() -> int:
+            await dynamic(bogus=1)
+            await defaults()
+            await fixed.override(retries=1)(bogus=1)  # (fails on its own: see _check_container_task)
+            await fixed(**{"x": 1})
+            await lookalike(bogus=1)
+            inner = ContainerTask(name="inner", image="alpine", command=["echo"], inputs={"x": int})
+            await inner(bogus=1)  # (made in the task: not followed)
+            return 1
+    """, select=["FLY106"])

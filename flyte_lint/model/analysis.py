@@ -34,12 +34,15 @@ INLINE_DECORATORS = frozenset({
 
 @dataclass(frozen=True)
 class TaskObjectCall:
-    """A call of a task object not made by ``@env.task`` (a ContainerTask, a shell task...), whose env is known."""
+    """A call of a task object not made by ``@env.task`` (a ContainerTask, a shell task...)."""
 
     call: "ResolvedCall"
     made: nodes.Call  # the call that made the object
-    env: Env
+    env: Env | None  # None: not known
     name: str  # the object as the call names it: ``greet``
+
+
+CONTAINER_TASK = "flyte.extras.ContainerTask"
 
 
 def _called_object(func: nodes.NodeNG) -> nodes.NodeNG | None:
@@ -237,17 +240,19 @@ class Analysis:
 
     @cached_property
     def task_object_calls(self) -> list[TaskObjectCall]:
-        """The calls of task objects whose env the model knows (task_object_envs): ``greet(...)``,
-        ``greet.aio(...)``, ``greet.override(...)(...)``; not ``.forward``, which runs the task in the caller."""
+        """The calls of task objects (``greet(...)``, ``greet.aio(...)``, ``greet.override(...)(...)``; not
+        ``.forward``, which runs the task in the caller) whose env the model knows (task_object_envs), or that
+        a ``ContainerTask(...)`` made (its env may be unknown)."""
         envs = self.task_object_envs
+        containers = {id(c.node) for c in self.calls_to(CONTAINER_TASK)}
         found: list[TaskObjectCall] = []
-        if not envs:
+        if not envs and not containers:
             return found
         for call in self.calls:
             target = _called_object(call.node.func)
             made = self.resolver.construction_of(target) if target is not None else None
-            if made is not None and id(made) in envs:
-                found.append(TaskObjectCall(call, made, envs[id(made)], target.as_string()))
+            if made is not None and (id(made) in envs or id(made) in containers):
+                found.append(TaskObjectCall(call, made, envs.get(id(made)), target.as_string()))
         return found
 
     # -- queries ---------------------------------------------------------------------------------------

@@ -8,8 +8,8 @@ from typing import Iterable
 from astroid import nodes
 
 from flyte_lint import sdk
-from flyte_lint.model.analysis import Analysis, ResolvedCall
-from flyte_lint.model.entities import Signature
+from flyte_lint.model.analysis import CONTAINER_TASK, Analysis, ResolvedCall, TaskObjectCall
+from flyte_lint.model.entities import Param, Signature
 from flyte_lint.model.resolver import enclosing_function
 from flyte_lint.model.values import EnvRef, External, Method, PartialRef, RemoteTaskRef, TaskRef, Value
 from flyte_lint.rules.base import Edit, Finding, Fix, Rule, register, short, source_of
@@ -20,6 +20,14 @@ def is_static(call: nodes.Call, skip: int = 0) -> bool:
     return not any(isinstance(a, nodes.Starred) for a in call.args[skip:]) and not any(
         k.arg is None for k in call.keywords or []
     )
+
+
+def _argument_node(call: nodes.Call, index: int, keyword: str) -> nodes.NodeNG | None:
+    """The argument of ``call`` given by position ``index`` or by ``keyword``."""
+    for k in call.keywords or []:
+        if k.arg == keyword:
+            return k.value
+    return call.args[index] if len(call.args) > index and not any(isinstance(a, nodes.Starred) for a in call.args[:index + 1]) else None
 
 
 def suggest(name: str, candidates: Iterable[str]) -> str:
@@ -38,13 +46,15 @@ def binding_problems(
     bound_positional: int = 0,
     bound_keywords: set[str] = frozenset(),
     in_run: bool = True,
+    noun: str = "parameter",
 ) -> list[str]:
     """What goes wrong when binding these arguments to ``sig``, and what happens at runtime.
 
     ``in_run``: the call goes through the SDK's input binding (a task called inside a run, or
     ``flyte.run``), which maps positional values onto the inputs in order and then checks the keyword
     count (flyte/models.py ``NativeInterface.convert_to_kwargs``). Otherwise it is a plain Python call
-    (a task called outside a run, or ``.forward``), where every problem is a TypeError.
+    (a task called outside a run, or ``.forward``), where every problem is a TypeError. ``noun``: what the
+    messages call the task's parameters (a ContainerTask has inputs).
     """
     problems: list[str] = []
     slots = sig.positional
@@ -80,8 +90,8 @@ def binding_problems(
             effect = "the call fails (\"Too many keyword arguments provided\")"
         else:
             effect = "inside a run the SDK silently drops the value"
-        advice = suggest(kw, names) or ". Pass only the task's parameters"
-        problems.append(f"has no parameter `{kw}`: {effect}{advice}")
+        advice = suggest(kw, names) or f". Pass only the task's {noun}s"
+        problems.append(f"has no {noun} `{kw}`: {effect}{advice}")
     missing = [p.name for p in sig.params if p.required and p.name not in given]
     if missing:
         listed = ", ".join(f"`{m}`" for m in missing)
@@ -114,7 +124,8 @@ def partial_problems(sig: Signature, partial: PartialRef) -> list[str]:
 class TaskCallArguments(Rule):
     code = "FLY106"
     symbol = "task-call-arguments"
-    summary = "Reports a task called with an unknown keyword, too many positional arguments, a missing required input or a value passed twice."
+    summary = ("Reports a task called with an unknown keyword, too many positional arguments, a missing required input or "
+               "a value passed twice; a `ContainerTask` too, against its literal `inputs`.")
     rationale = (
         "Inside a run, the SDK binds a task call to the task's interface: an unknown keyword is silently "
         "dropped (the value you meant to pass never arrives), a value passed both by position and by keyword "
@@ -168,10 +179,36 @@ class TaskCallArguments(Rule):
             keywords = [k.arg for k in call.keywords or []]
             for problem in binding_problems(site.task.signature, len(call.args), keywords, bound_pos, bound_kw, in_run):
                 yield self.finding(site.module, call, f"task '{site.task.name}' {problem}")
+        for used in analysis.task_object_calls:
+            yield from self._check_container_task(analysis, used)
         for call in analysis.calls_to("functools.partial"):
             yield from self._check_partial(analysis, call)
         for call in analysis.calls_to(*sorted(RUN_PATHS)):
             yield from self._check_run(analysis, call)
+
+    def _check_container_task(self, analysis: Analysis, used: TaskObjectCall) -> Iterable[Finding]:
+        """A ``ContainerTask(..., inputs={"x": int, ...})`` called inside a run binds its arguments to those
+        inputs as a task's (flyte 2.12.1: the same "Too many keyword arguments provided", "Missing required
+        inputs", silently dropped keywords). Not through ``.override(...)``, which fails on its own (a
+        ContainerTask's override re-creates it without its command)."""
+        call, made = used.call.node, used.made
+        if isinstance(call.func, nodes.Call) or not isinstance(analysis.resolver.value_of(made.func), External):
+            return
+        if analysis.resolver.value_of(made.func).path != CONTAINER_TASK or not is_static(call):
+            return
+        inputs = _argument_node(made, 3, "inputs")
+        if not isinstance(inputs, nodes.Dict) or not inputs.items or not all(
+            isinstance(k, nodes.Const) and isinstance(k.value, str) and not isinstance(v, nodes.Tuple) for k, v in inputs.items
+        ):
+            return  # (inputs unknown, or given defaults)
+        if not analysis.in_task_context(used.call.function):
+            return  # (outside a run: not the SDK's binding)
+        signature = Signature([Param(k.value, "positional_or_keyword", required=True) for k, _ in inputs.items])
+        name_node = _argument_node(made, 0, "name")
+        label = name_node.value if isinstance(name_node, nodes.Const) and isinstance(name_node.value, str) else used.name
+        keywords = [k.arg for k in call.keywords or []]
+        for problem in binding_problems(signature, len(call.args), keywords, noun="input"):
+            yield self.finding(used.call.module, call, f"ContainerTask '{label}' {problem}")
 
     def _check_partial(self, analysis: Analysis, call: ResolvedCall) -> Iterable[Finding]:
         """``functools.partial(task, ...)`` binding values the task has no place for."""

@@ -146,6 +146,8 @@ class MissingEnvDependency(Rule):
                     f"`depends_on=[{env_variable(callee.env)}]` to env '{env.label}'",
                 )
         for used in analysis.task_object_calls:  # ContainerTask, shell and plugin tasks: an object, not a def
+            if used.env is None:
+                continue
             reported = set()
             for caller in sorted(analysis.context_tasks(used.call.function), key=lambda t: t.name):
                 env = caller.env
