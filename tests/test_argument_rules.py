@@ -1013,3 +1013,76 @@ def test_fly106_container_tasks_it_cannot_check_stay_quiet(tmp_path):
             await inner(bogus=1)  # (made in the task: not followed)
             return 1
     """, select=["FLY106"])
+
+
+SHELL_CALLS = '''
+from typing import Optional
+
+import flyte
+from flyte.extras import shell
+from flyte.io import File
+
+MaybeFile = Optional[File]
+sh = shell.create("s", image="debian:12-slim", inputs={"f": str, "o": str | None, "m": MaybeFile, "d": int},
+                  defaults={"d": 1}, script="echo {inputs.f}")
+env = flyte.TaskEnvironment("m", depends_on=[sh.env])
+
+
+async def attempt(fn) -> str:
+    try:
+        await fn()
+    except BaseException as e:  # (a call that gets through goes on to need Docker: RuntimeUserError)
+        return type(e).__name__ + ": " + str(e)[:120]
+    return "ok"
+
+
+@env.task
+async def main() -> list[str]:
+    return [
+        await attempt(lambda: sh(f="a", bogus=1)),  # expect: FLY106
+        await attempt(lambda: sh("a")),  # expect: FLY106
+        await attempt(lambda: sh()),  # expect: FLY106
+        await attempt(lambda: sh(f="a")),
+        await attempt(lambda: sh.aio(f="a", o=None, m=None)),
+    ]
+'''
+
+
+def test_fly106_shell_task_inputs(tmp_path):
+    check(tmp_path, SHELL_CALLS, select=["FLY106"])
+
+
+@requires_sdk
+def test_fly106_shell_task_inputs_under_the_sdk():
+    # An undeclared keyword gets as far as needing Docker, as the good calls do: it was dropped without a word.
+    r = run_program(SHELL_CALLS, entry="main")
+    assert r.ok, r.summary()
+    dropped, positional, missing, good, good_aio = r.output
+    assert positional.startswith("TypeError: _Shell.__call__() takes 1 positional argument")
+    assert missing == "TypeError: Missing required input: 'f'"
+    assert all("Docker" in out for out in (dropped, good)), r.output
+
+
+def test_fly106_shell_tasks_it_cannot_check_stay_quiet(tmp_path):
+    check(tmp_path, """
+        import flyte
+        from flyte.extras import shell
+        from flyte.io import File
+
+        INPUTS = {"f": str}
+        dynamic = shell.create("dynamic", image="debian:12-slim", inputs=INPUTS, script="true")
+        some_defaults = {"f": "x"}
+        defaulted = shell.create("defaulted", image="debian:12-slim", inputs={"f": str}, defaults=some_defaults,
+                                 script="true")
+        aliased = shell.create("aliased", image="debian:12-slim", inputs={"f": File | None, "g": "File"}, script="true")
+        env = flyte.TaskEnvironment("m", depends_on=[dynamic.env, defaulted.env, aliased.env])
+
+
+        @env.task
+        async def main(extra: dict) -> int:
+            await dynamic(bogus=1)
+            await defaulted()
+            await aliased()
+            await aliased(**extra)
+            return 1
+    """, select=["FLY106"])

@@ -89,7 +89,7 @@ from flyteplugins.connectors.snowflake import Snowflake
 
 greet = ContainerTask(name="greet", image="alpine", command=["echo"], inputs={"x": int}, outputs={"y": int})
 query = Snowflake(name="q", query_template="select 1")
-head = shell.create("head", image="debian:12-slim", script="head {inputs.f}")
+head = shell.create("head", image="debian:12-slim", inputs={"f": str}, script="head {inputs.f}")
 upper = shell.create("upper", image="debian:12-slim", script="true")
 lonely = ContainerTask(name="lonely", image="alpine", command=["echo"])  # in no env
 # file: object_envs.py

@@ -1039,7 +1039,7 @@ from elsewhere import greet as greet_there, wrapped_there as far
 env = flyte.TaskEnvironment("unmodelled")
 
 greet = ContainerTask(name="greet", image="alpine", command=["echo"], inputs={"x": int}, outputs={"y": int})
-head = shell.create("head", image="debian:12-slim", script="head {inputs.f}")
+head = shell.create("head", image="debian:12-slim", inputs={"f": str}, script="head {inputs.f}")
 query = Snowflake(name="q", query_template="select 1")
 
 

@@ -27,7 +27,40 @@ def _argument_node(call: nodes.Call, index: int, keyword: str) -> nodes.NodeNG |
     for k in call.keywords or []:
         if k.arg == keyword:
             return k.value
-    return call.args[index] if len(call.args) > index and not any(isinstance(a, nodes.Starred) for a in call.args[:index + 1]) else None
+    if index < 0 or len(call.args) <= index or any(isinstance(a, nodes.Starred) for a in call.args[:index + 1]):
+        return None
+    return call.args[index]
+
+
+SHELL_CREATE = "flyte.extras.shell.create"
+
+
+def _literal_keys(node: nodes.NodeNG | None, allow_empty: bool = False) -> bool:
+    """``node`` is a dict display whose keys are all strings (None, no dict at all, when ``allow_empty``)."""
+    if node is None:
+        return allow_empty
+    return isinstance(node, nodes.Dict) and (bool(node.items) or allow_empty) and all(
+        isinstance(k, nodes.Const) and isinstance(k.value, str) for k, _ in node.items)
+
+
+# Input types that never admit None: a shell task's input of one of these is required unless defaulted.
+REQUIRED_TYPES = frozenset({"builtins.str", "builtins.int", "builtins.float", "builtins.bool", "flyte.io.File", "flyte.io.Dir"})
+
+
+def _surely_required(analysis: Analysis, annotation: nodes.NodeNG) -> bool:
+    """An input type that surely admits no None (``str``, ``File``, ``list[File]``): anything that might
+    (``X | None``, ``Optional[X]``, a Union, an alias the model does not resolve) is not."""
+    if isinstance(annotation, nodes.Subscript):
+        base = analysis.resolver.value_of(annotation.value)
+        return isinstance(base, External) and base.path in ("builtins.list", "builtins.dict")
+    value = analysis.resolver.value_of(annotation)
+    return isinstance(value, External) and value.path in REQUIRED_TYPES
+
+
+def _name_of(made: nodes.Call, fallback: str) -> str:
+    """The ``name`` a task object was made with, else what the caller calls it."""
+    name = _argument_node(made, 0, "name")
+    return name.value if isinstance(name, nodes.Const) and isinstance(name.value, str) else fallback
 
 
 def suggest(name: str, candidates: Iterable[str]) -> str:
@@ -125,7 +158,8 @@ class TaskCallArguments(Rule):
     code = "FLY106"
     symbol = "task-call-arguments"
     summary = ("Reports a task called with an unknown keyword, too many positional arguments, a missing required input or "
-               "a value passed twice; a `ContainerTask` too, against its literal `inputs`.")
+               "a value passed twice; a `ContainerTask` or a shell task (`flyte.extras.shell.create`) too, against its "
+               "literal `inputs`.")
     rationale = (
         "Inside a run, the SDK binds a task call to the task's interface: an unknown keyword is silently "
         "dropped (the value you meant to pass never arrives), a value passed both by position and by keyword "
@@ -181,6 +215,7 @@ class TaskCallArguments(Rule):
                 yield self.finding(site.module, call, f"task '{site.task.name}' {problem}")
         for used in analysis.task_object_calls:
             yield from self._check_container_task(analysis, used)
+            yield from self._check_shell_task(analysis, used)
         for call in analysis.calls_to("functools.partial"):
             yield from self._check_partial(analysis, call)
         for call in analysis.calls_to(*sorted(RUN_PATHS)):
@@ -197,18 +232,51 @@ class TaskCallArguments(Rule):
         if analysis.resolver.value_of(made.func).path != CONTAINER_TASK or not is_static(call):
             return
         inputs = _argument_node(made, 3, "inputs")
-        if not isinstance(inputs, nodes.Dict) or not inputs.items or not all(
-            isinstance(k, nodes.Const) and isinstance(k.value, str) and not isinstance(v, nodes.Tuple) for k, v in inputs.items
-        ):
+        if not _literal_keys(inputs) or any(isinstance(v, nodes.Tuple) for _, v in inputs.items):
             return  # (inputs unknown, or given defaults)
         if not analysis.in_task_context(used.call.function):
             return  # (outside a run: not the SDK's binding)
         signature = Signature([Param(k.value, "positional_or_keyword", required=True) for k, _ in inputs.items])
-        name_node = _argument_node(made, 0, "name")
-        label = name_node.value if isinstance(name_node, nodes.Const) and isinstance(name_node.value, str) else used.name
+        label = _name_of(made, used.name)
         keywords = [k.arg for k in call.keywords or []]
         for problem in binding_problems(signature, len(call.args), keywords, noun="input"):
             yield self.finding(used.call.module, call, f"ContainerTask '{label}' {problem}")
+
+    def _check_shell_task(self, analysis: Analysis, used: TaskObjectCall) -> Iterable[Finding]:
+        """A shell task (``flyte.extras.shell.create``) takes its inputs by keyword only and passes on only the
+        inputs it declares (flyte 2.12.1, ``_Shell._prepare_kwargs``): another keyword is dropped without a word,
+        and a declared input that is neither given, optional nor in ``defaults=`` fails with TypeError."""
+        call, made = used.call.node, used.made
+        maker = analysis.resolver.value_of(made.func)
+        if not (isinstance(maker, External) and maker.path == SHELL_CREATE) or isinstance(call.func, nodes.Call):
+            return
+        inputs = _argument_node(made, -1, "inputs")
+        defaults = _argument_node(made, -1, "defaults")
+        if not _literal_keys(inputs, allow_empty=True) or (defaults is not None and not _literal_keys(defaults)):
+            return
+        label = _name_of(made, used.name)
+        names = [k.value for k, _ in inputs.items] if inputs is not None else []
+        if call.args:  # (the call fails before anything else is looked at)
+            yield self.finding(used.call.module, call, f"shell task '{label}' takes its inputs by keyword only: the "
+                                                       f"call fails with TypeError. Pass {', '.join(f'`{n}=`' for n in names) or 'none'}")
+            return
+        if not is_static(call):
+            return
+        given = {k.arg for k in call.keywords or []}
+        for kw in [k.arg for k in call.keywords or []]:
+            if kw not in names:
+                advice = suggest(kw, names) or ". Pass only the task's inputs"
+                yield self.finding(used.call.module, call, f"shell task '{label}' has no input `{kw}`: the SDK silently "
+                                                           f"drops the value{advice}")
+        defaulted = {k.value for k, _ in defaults.items} if defaults is not None else set()
+        missing = [k.value for k, v in (inputs.items if inputs is not None else []) if k.value not in given
+                   and k.value not in defaulted and _surely_required(analysis, v)]
+        if missing:
+            listed = ", ".join(f"`{m}`" for m in missing)
+            yield self.finding(used.call.module, call,
+                               f"shell task '{label}' is missing required input{'s' if len(missing) > 1 else ''} {listed}: "
+                               f"the call fails with TypeError (\"Missing required input: '{missing[0]}'\"). Pass "
+                               f"{'them' if len(missing) > 1 else 'it'}")
 
     def _check_partial(self, analysis: Analysis, call: ResolvedCall) -> Iterable[Finding]:
         """``functools.partial(task, ...)`` binding values the task has no place for."""
