@@ -993,12 +993,13 @@ def _task_class(path: str) -> bool:
 
 
 def _task_class_called(callee) -> str | None:
-    """The class name when ``callee`` is an instance of an SDK task class, or its ``.aio``/``.forward``."""
+    """The class name when ``callee`` is an instance of an SDK task class, or its ``.aio`` (not ``.forward``,
+    which runs the task's code in the caller: no task of its own)."""
     if isinstance(callee, Instance) and _task_class(callee.path):
         return _class_name(callee.path)
     if isinstance(callee, External):  # (what an instance's attribute resolves to: the class's path)
         owner, _, attr = callee.path.rpartition(".")
-        if attr in ("aio", "forward") and _task_class(owner):
+        if attr == "aio" and _task_class(owner):
             return _class_name(owner)
     return None
 

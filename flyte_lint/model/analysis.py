@@ -17,11 +17,13 @@ from flyte_lint.model.values import (
     EnvRef,
     External,
     FunctionRef,
+    Instance,
     Method,
     PartialRef,
     RemoteTaskRef,
     TaskDecorator,
     TaskRef,
+    Unknown,
     Value,
 )
 
@@ -249,6 +251,10 @@ class Analysis:
         if not envs and not containers:
             return found
         for call in self.calls:
+            callee = call.callee  # (what an object made by a call resolves to, and its .aio: most calls are neither)
+            if not (type(callee) is Instance or type(callee) is Unknown
+                    or (type(callee) is External and callee.path.endswith(".aio"))):
+                continue
             target = _called_object(call.node.func)
             made = self.resolver.construction_of(target) if target is not None else None
             if made is not None and (id(made) in envs or id(made) in containers):
