@@ -1369,7 +1369,10 @@ def test_time_stdlib_is_quiet(capsys):
     """`flyte-lint check Lib/` of this interpreter: every file found (even when a git checkout around it ignores
     it), almost all skipped by the byte scan, no finding but FLY001 (its speed is measured by benchmarks/bench.py, not here)."""
     files, problems = discover([STDLIB], [], STDLIB)
-    assert len(files) > 1000 and not problems
+    # (as many as a plain walk finds outside installed packages: some 1,800 in a CPython build, some 670 in
+    # Debian's python3, which packages the tests and idlelib apart)
+    walked = [p for p in STDLIB.rglob("*.py") if not {"site-packages", "dist-packages"} & set(p.parts)]
+    assert len(files) >= 0.95 * len(walked) and len(files) > 500 and not problems
     start = time.monotonic()
     with within(300):
         code, out, err = cli(capsys, STDLIB, "check", ".", "--extend-select", "FLY7", "--format", "json")
