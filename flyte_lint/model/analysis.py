@@ -12,7 +12,7 @@ from astroid import nodes
 
 from flyte_lint.model.entities import CallSite, Env, Task
 from flyte_lint.model.project import Module, Project
-from flyte_lint.model.resolver import FUNCTION_NODES, Resolver, _argument, enclosing_function
+from flyte_lint.model.resolver import FUNCTION_NODES, Resolver, argument, enclosing_function
 from flyte_lint.model.values import (
     EnvRef,
     External,
@@ -234,7 +234,7 @@ class Analysis:
                     if made is not None:
                         found.setdefault(id(made), env)
         for call in self.calls_to("flyte.extras.shell.create"):
-            name_node = _argument(call.node, 0, "name")
+            name_node = argument(call.node, 0, "name")
             name = name_node.value if isinstance(name_node, nodes.Const) and isinstance(name_node.value, str) else None
             found.setdefault(id(call.node), Env(node=call.node, module=call.module, name=name, name_node=name_node,
                                                 origin="shell"))

@@ -539,7 +539,7 @@ class Resolver:
         env = self.envs.get(id(call))
         if env is not None:
             return env
-        name_node = _argument(call, 0, "name")
+        name_node = argument(call, 0, "name")
         name = name_node.value if isinstance(name_node, nodes.Const) and isinstance(name_node.value, str) else None
         env = Env(node=call, module=self.module_of(call), name=name, name_node=name_node, origin=origin, parent=parent)
         self.envs[id(call)] = env
@@ -616,11 +616,12 @@ def _bindings_in_scopes(name: str, scope: nodes.LocalsDictNodeNG) -> int:
         scope = scope.parent.scope()
 
 
-def _argument(call: nodes.Call, index: int, keyword: str) -> nodes.NodeNG | None:
+def argument(call: nodes.Call, index: int | None, keyword: str) -> nodes.NodeNG | None:
+    """The argument of ``call`` given by ``keyword``, or at position ``index`` (None: keyword only)."""
     for kw in call.keywords or []:
         if kw.arg == keyword:
             return kw.value
-    if len(call.args) > index and not any(isinstance(a, nodes.Starred) for a in call.args[: index + 1]):
+    if index is not None and len(call.args) > index and not any(isinstance(a, nodes.Starred) for a in call.args[: index + 1]):
         return call.args[index]
     return None
 

@@ -10,7 +10,7 @@ from astroid import nodes
 from flyte_lint import sdk
 from flyte_lint.model.analysis import CONTAINER_TASK, Analysis, ResolvedCall, TaskObjectCall
 from flyte_lint.model.entities import Param, Signature
-from flyte_lint.model.resolver import enclosing_function
+from flyte_lint.model.resolver import argument, enclosing_function
 from flyte_lint.model.values import EnvRef, External, Method, PartialRef, RemoteTaskRef, TaskRef, Value
 from flyte_lint.rules.base import Edit, Finding, Fix, Rule, register, short, source_of
 
@@ -20,16 +20,6 @@ def is_static(call: nodes.Call, skip: int = 0) -> bool:
     return not any(isinstance(a, nodes.Starred) for a in call.args[skip:]) and not any(
         k.arg is None for k in call.keywords or []
     )
-
-
-def _argument_node(call: nodes.Call, index: int, keyword: str) -> nodes.NodeNG | None:
-    """The argument of ``call`` given by position ``index`` or by ``keyword``."""
-    for k in call.keywords or []:
-        if k.arg == keyword:
-            return k.value
-    if index < 0 or len(call.args) <= index or any(isinstance(a, nodes.Starred) for a in call.args[:index + 1]):
-        return None
-    return call.args[index]
 
 
 SHELL_CREATE = "flyte.extras.shell.create"
@@ -59,7 +49,7 @@ def _surely_required(analysis: Analysis, annotation: nodes.NodeNG) -> bool:
 
 def _name_of(made: nodes.Call, fallback: str) -> str:
     """The ``name`` a task object was made with, else what the caller calls it."""
-    name = _argument_node(made, 0, "name")
+    name = argument(made, 0, "name")
     return name.value if isinstance(name, nodes.Const) and isinstance(name.value, str) else fallback
 
 
@@ -231,7 +221,7 @@ class TaskCallArguments(Rule):
             return
         if analysis.resolver.value_of(made.func).path != CONTAINER_TASK or not is_static(call):
             return
-        inputs = _argument_node(made, 3, "inputs")
+        inputs = argument(made, 3, "inputs")
         if not _literal_keys(inputs) or any(isinstance(v, nodes.Tuple) for _, v in inputs.items):
             return  # (inputs unknown, or given defaults)
         if not analysis.in_task_context(used.call.function):
@@ -250,8 +240,8 @@ class TaskCallArguments(Rule):
         maker = analysis.resolver.value_of(made.func)
         if not (isinstance(maker, External) and maker.path == SHELL_CREATE) or isinstance(call.func, nodes.Call):
             return
-        inputs = _argument_node(made, -1, "inputs")
-        defaults = _argument_node(made, -1, "defaults")
+        inputs = argument(made, None, "inputs")
+        defaults = argument(made, None, "defaults")
         if not _literal_keys(inputs, allow_empty=True) or (defaults is not None and not _literal_keys(defaults)):
             return
         label = _name_of(made, used.name)
