@@ -196,11 +196,9 @@ class FileMemo:
         if not self.active:
             return None, None
         key = str(path)
-        try:
-            st = os.stat(key)
-        except (OSError, ValueError):
+        stamp = stat_stamp(key)
+        if stamp is None:
             return None, None
-        stamp = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
         record = self.records.get(key)
         if record is not None and _usable(record, stamp):
             words = frozenset(record[7]) if record[7] is not None else None
@@ -232,19 +230,22 @@ def read_facts(key: str) -> tuple[Facts | None, bytes | None]:
 READ_SIZE = 1 << 16
 
 
+def stat_stamp(key: str) -> tuple | None:
+    """What the memo keys a file's facts by: (mtime_ns, ctime_ns, size, inode), or None when it cannot stat."""
+    try:
+        st = os.stat(key)
+    except (OSError, ValueError):
+        return None
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+
+
 def scan_ahead(key: str, stamped: bool) -> tuple | None:
     """What ``index_files`` learns from its first read of a file it does not know, computed before it (in a
     worker: see parallel.Workers.scan), as plain data: None when the file cannot be read, else (mentions,
     declares_dependencies, digest, import words, stat, raw imports, reach). A file that mentions flyte gets
     its content hash, raw imports and reach, which its resolution needs; any other, its import words.
     ``stamped``: the stat is taken before the read, as ``FileMemo.facts`` does when it knows no file."""
-    stamp = None
-    if stamped:
-        try:
-            st = os.stat(key)
-            stamp = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
-        except (OSError, ValueError):
-            pass
+    stamp = stat_stamp(key) if stamped else None
     found, data = read_facts(key)
     if found is None:
         return None

@@ -183,7 +183,7 @@ class Analysis:
     def _resolve_dependencies(self) -> None:
         value_of = self.resolver.value_of
         for env in self.envs:
-            declared = _keyword(env.node, "depends_on")
+            declared = argument(env.node, None, "depends_on")
             if declared is None and env.origin == "from_task":
                 declared = None
             if declared is None:
@@ -426,14 +426,7 @@ class Analysis:
 
 def _replaced_depends_on(env: Env) -> nodes.NodeNG | None:
     """The ``depends_on=`` a clone passes to replace its source's; ``None`` keeps the inherited list."""
-    declared = _keyword(env.node, "depends_on")
+    declared = argument(env.node, None, "depends_on")
     if isinstance(declared, nodes.Const) and declared.value is None:
         return None
     return declared
-
-
-def _keyword(call: nodes.Call, name: str) -> nodes.NodeNG | None:
-    for kw in call.keywords or []:
-        if kw.arg == name:
-            return kw.value
-    return None
