@@ -7,7 +7,7 @@ findings can depend on. For a file F, that set is (index.components holds all of
   (Resolver.loads): Fwd*(F);
 - when F may define something other modules call, wrap or apply (``index.reach`` is IMPORTERS: a def, a
   lambda, a task decorator, a trigger...): every module that imports F, transitively, and Fwd* of each.
-  A helper's task context comes from its callers (FLY102/105/106/401/602/603/702), `env.task(fn)` elsewhere
+  A helper's task context comes from its callers (FLY102/103/104/105/106/401/602/603/702), `env.task(fn)` elsewhere
   makes F's function a task (FLY103/104), a task decorator made in F with ``triggers=`` is checked against
   the tasks it decorates (FLY311), and the DAG notes inline F's helpers into their callers (FLY701/703).
   The bytes only say "may": once an analysis has found every def of F to be a task by its own decorator,
@@ -234,7 +234,7 @@ def env_facts(analysis: "Analysis") -> dict[str, list]:
 def independent_of_importers(analysis: "Analysis", module: "Module") -> bool:
     """No finding of ``module`` can depend on the modules that import it: nothing in it that others can call
     takes anything from its callers. A task runs in its own context whoever calls it, so the callers give it
-    none (the channel of FLY102/105/106/401/602/603/702), and `env.task(t)` of a task elsewhere makes no new
+    none (the channel of FLY102/103/104/105/106/401/602/603/702), and `env.task(t)` of a task elsewhere makes no new
     task (FLY103/104). Nor does the model give a method or a lambda bound at module level a context from its
     callers: a call through a class or an instance (``Box().get(x)``) or of a lambda is not resolved to the
     function it runs, so no context, no `env.task(...)` wrapping and no DAG inlining reaches it (a test,

@@ -546,6 +546,198 @@ def test_fly103_message(tmp_path):
     assert msg.startswith("FLY103 the coroutine of 'demo.inc' is discarded, so the child task never runs")
 
 
+# ContainerTasks and shell tasks are objects, not defs: their calls make coroutines too (flyte 2.12.1).
+# A ContainerTask makes one only inside a run (outside, its call fails); a shell task's call is `async def`.
+TASK_OBJECT_TOOLS = """
+        # file: tools.py
+        import flyte
+        from flyte.extras import ContainerTask as CT
+        from flyte.extras import shell
+
+        echo = CT(name="echo", image="alpine", command=["echo"], inputs={"x": int}, outputs={"y": int})
+        sh = shell.create(name="sh", image="alpine", script="echo {inputs.x}", inputs={"x": int})
+        tools = flyte.TaskEnvironment.from_task("tools", echo)
+"""
+
+
+def test_fly103_fly104_task_objects(tmp_path):
+    check(tmp_path, TASK_OBJECT_TOOLS + """
+        # file: main.py
+        import flyte
+        from tools import echo as container, sh, tools
+
+        env = flyte.TaskEnvironment("main", depends_on=[tools, sh.env])
+
+
+        async def helper(x: int) -> None:
+            container(x=x)  # expect: FLY103
+
+
+        def sync_helper(x: int) -> None:
+            container(x=x)  # expect: FLY104
+
+
+        async def outside_a_run(x: int) -> None:
+            container(x=x)  # (no run: the call fails, it makes no coroutine)
+            sh(x=x)  # expect: FLY103
+
+
+        @env.task
+        async def main(x: int) -> int:
+            container(x=x)  # expect: FLY103
+            container.aio(x=x)  # expect: FLY103
+            sh(x=x)  # expect: FLY103
+            unused = container(x=x)  # expect: FLY103
+            await helper(x)
+            return x
+
+
+        @env.task
+        async def returned(x: int) -> int:
+            return container(x=x)  # expect: FLY103
+
+
+        @env.task
+        def sync_main(x: int) -> int:
+            container(x=x)  # expect: FLY104
+            sh(x=x)  # expect: FLY104
+            sync_helper(x)
+            return x
+    """)
+
+
+def test_fly103_fly104_task_objects_quiet(tmp_path):
+    check(tmp_path, TASK_OBJECT_TOOLS + """
+        # file: main.py
+        import asyncio
+
+        import flyte
+        from flyteplugins.snowflake import Snowflake
+        from tools import echo as container, sh, tools
+
+        query = Snowflake(name="q", query_template="select 1")
+        plugin = flyte.TaskEnvironment.from_task("plugin", query)
+        env = flyte.TaskEnvironment("main", depends_on=[tools, sh.env, plugin])
+
+
+        class ContainerTask:
+            def __init__(self, **kwargs):
+                pass
+
+            def __call__(self, **kwargs):
+                return 1
+
+
+        lookalike = ContainerTask(name="l")
+
+
+        @env.task
+        async def main(x: int) -> int:
+            a = await container(x=x)
+            b = await container.aio(x=x)
+            c = await sh(x=x)
+            d = await asyncio.gather(container(x=1), sh(x=2))
+            t = asyncio.create_task(container(x=x))
+            later = container(x=x)
+            e = await later
+            run = lambda: container(x=x)
+            f = await run()
+            container.override(retries=1)(x=x)  # (a ContainerTask's override fails on its own)
+            query()  # (a plugin's task class: its call may be sync)
+            lookalike(x=1)
+            return a + b + c + sum(d) + await t + e + f
+    """)
+
+
+def test_fly103_task_object_message(tmp_path):
+    files = split_files(TASK_OBJECT_TOOLS + """
+        # file: main.py
+        import flyte
+        from tools import echo, tools
+
+        env = flyte.TaskEnvironment("main", depends_on=[tools])
+
+
+        @env.task
+        async def main(x: int) -> int:
+            echo(x=x)
+            return x
+    """)
+    assert [f"{f.code} {f.message}" for f in lint_result(tmp_path, files).findings] == [
+        "FLY103 the coroutine of ContainerTask 'echo' is discarded, so the task never runs. "
+        "Write `await echo(...)` or gather it"]
+
+
+TASK_OBJECTS_RUN = """
+    import asyncio
+
+    import flyte
+    from flyte.extras import ContainerTask, shell
+
+    echo = ContainerTask(name="echo", image="alpine", command=["echo"], inputs={"x": int}, outputs={"y": int})
+    sh = shell.create(name="sh", image="alpine", script="echo {inputs.x}", inputs={"x": int})
+    tools = flyte.TaskEnvironment.from_task("tools", echo)
+    env = flyte.TaskEnvironment("m", depends_on=[tools, sh.env])
+
+
+    async def attempt(make) -> str:
+        try:
+            await make()
+        except BaseException as e:  # (a task that runs needs Docker here: RuntimeUserError)
+            return type(e).__name__ + ": " + str(e)[:80]
+        return "ran"
+
+
+    @env.task
+    async def bad() -> str:
+        echo(x=1)  # expect: FLY103
+        echo.aio(x=2)  # expect: FLY103
+        sh(x=3)  # expect: FLY103
+        return "parent ok"
+
+
+    @env.task
+    def bad_sync() -> str:
+        echo(x=1)  # expect: FLY104
+        return "parent ok"
+
+
+    @env.task
+    async def good() -> list[str]:
+        return [await attempt(lambda: echo(x=1)), await attempt(lambda: echo.aio(x=2)), await attempt(lambda: sh(x=3))]
+
+
+    @env.task
+    def good_sync() -> str:
+        try:
+            asyncio.run(echo(x=1))
+        except BaseException as e:
+            return type(e).__name__ + ": " + str(e)[:80]
+        return "ran"
+"""
+
+
+def test_fly103_fly104_task_objects_findings(tmp_path):
+    check(tmp_path, TASK_OBJECTS_RUN, header=False)
+
+
+@requires_sdk
+@pytest.mark.parametrize("entry", ["bad", "bad_sync", "good", "good_sync"])
+def test_fly103_fly104_task_objects_under_the_sdk(entry):
+    # The discarded calls never start their task: the parent succeeds without needing Docker. The awaited
+    # calls do start it, and get as far as needing Docker.
+    r = run_program(TASK_OBJECTS_RUN, entry=entry)
+    assert r.ok, r.summary()
+    started = {"bad": (0, 0), "bad_sync": (0, 0), "good": (2, 1), "good_sync": (1, 0)}[entry]
+    assert (r.ran("echo"), r.ran("sh")) == started, r.summary()
+    if entry.startswith("bad"):
+        assert r.output == "parent ok"
+        assert any("was never awaited" in w for w in r.warnings), r.summary()
+    else:
+        outputs = r.output if isinstance(r.output, list) else [r.output]
+        assert all("Docker is not installed" in out for out in outputs), r.summary()
+
+
 # -- FLY104 async-task-in-sync ---------------------------------------------------------------------------
 
 

@@ -466,6 +466,17 @@ REACH_CASES = {
         },
         ("tasks.py", "def square", "def cube"), ("flow.py", "FLY403"),
     ),
+    "a helper's caller runs it in a task, where a ContainerTask call makes a coroutine (FLY104)": (
+        {
+            "containers.py": 'import flyte\nfrom flyte.extras import ContainerTask\n\ngreet = ContainerTask(name="greet", '
+                             'image="alpine", command=["echo"])\nenv = flyte.TaskEnvironment.from_task("greet_env", greet)\n',
+            "helpers.py": "from containers import greet\n\ndef helper():\n    greet()\n",
+            "workflow.py": "import flyte\nfrom containers import env as greet_env\nfrom helpers import helper\n\n"
+                           "env = flyte.TaskEnvironment('flow', depends_on=[greet_env])\n\n"
+                           "@env.task\ndef main() -> int:\n    helper()\n    return 1\n",
+        },
+        ("workflow.py", "@env.task\n", ""), ("helpers.py", "FLY104"),
+    ),
     "a helper's caller (FLY102)": (
         {
             "envs.py": ENVS, "tasks.py": TASKS_SYNC,

@@ -34,6 +34,10 @@ INLINE_DECORATORS = frozenset({
 })
 
 
+CONTAINER_TASK = "flyte.extras.ContainerTask"
+SHELL_CREATE = "flyte.extras.shell.create"
+
+
 @dataclass(frozen=True)
 class TaskObjectCall:
     """A call of a task object not made by ``@env.task`` (a ContainerTask, a shell task...)."""
@@ -42,20 +46,32 @@ class TaskObjectCall:
     made: nodes.Call  # the call that made the object
     env: Env | None  # None: not known
     name: str  # the object as the call names it: ``greet``
+    form: str  # call (``greet(...)``), aio (``greet.aio(...)``), override (``greet.override(...)(...)``, or its .aio)
+    maker: str | None  # the SDK's path of what made the object (CONTAINER_TASK, SHELL_CREATE...); None: not the SDK
+
+    @property
+    def coroutine(self) -> str | None:
+        """Where the call makes a coroutine that runs the task only once awaited (flyte 2.12.1): "run" for a
+        ContainerTask called or ``.aio``-called (inside a run, TaskTemplate.__call__ hands back the controller's
+        submit coroutine; outside one the call fails), "anywhere" for a shell task called (``_Shell.__call__``
+        is ``async def``; it has no ``.aio``). None: not known to make one (a plugin's task class, whose
+        call may be sync; an ``.override(...)`` form, which fails on its own for a ContainerTask)."""
+        if self.maker == CONTAINER_TASK and self.form in ("call", "aio"):
+            return "run"
+        if self.maker == SHELL_CREATE and self.form == "call":
+            return "anywhere"
+        return None
 
 
-CONTAINER_TASK = "flyte.extras.ContainerTask"
-
-
-def _called_object(func: nodes.NodeNG) -> nodes.NodeNG | None:
-    """The object a call runs: ``greet`` in ``greet(...)``, ``greet.aio(...)``, ``greet.override(...)(...)``."""
+def _called_object(func: nodes.NodeNG) -> tuple[nodes.NodeNG | None, str]:
+    """The object a call runs, and how: ``greet`` in ``greet(...)`` (call), ``greet.aio(...)`` (aio),
+    ``greet.override(...)(...)`` and its ``.aio`` (override)."""
+    form = "call"
+    if isinstance(func, nodes.Attribute) and func.attrname == "aio":
+        func, form = func.expr, "aio"
     if isinstance(func, nodes.Call) and isinstance(func.func, nodes.Attribute) and func.func.attrname == "override":
-        func = func.func.expr
-    elif isinstance(func, nodes.Attribute) and func.attrname == "aio":
-        func = func.expr
-        if isinstance(func, nodes.Call) and isinstance(func.func, nodes.Attribute) and func.func.attrname == "override":
-            func = func.func.expr
-    return func if isinstance(func, (nodes.Name, nodes.Attribute)) else None
+        func, form = func.func.expr, "override"
+    return (func if isinstance(func, (nodes.Name, nodes.Attribute)) else None), form
 
 
 @dataclass(eq=False)
@@ -233,7 +249,7 @@ class Analysis:
                     made = self.resolver.construction_of(arg)
                     if made is not None:
                         found.setdefault(id(made), env)
-        for call in self.calls_to("flyte.extras.shell.create"):
+        for call in self.calls_to(SHELL_CREATE):
             name_node = argument(call.node, 0, "name")
             name = name_node.value if isinstance(name_node, nodes.Const) and isinstance(name_node.value, str) else None
             found.setdefault(id(call.node), Env(node=call.node, module=call.module, name=name, name_node=name_node,
@@ -255,10 +271,12 @@ class Analysis:
             if not (type(callee) is Instance or type(callee) is Unknown
                     or (type(callee) is External and callee.path.endswith(".aio"))):
                 continue
-            target = _called_object(call.node.func)
+            target, form = _called_object(call.node.func)
             made = self.resolver.construction_of(target) if target is not None else None
             if made is not None and (id(made) in envs or id(made) in containers):
-                found.append(TaskObjectCall(call, made, envs.get(id(made)), target.as_string()))
+                maker = self.resolver.value_of(made.func)
+                found.append(TaskObjectCall(call, made, envs.get(id(made)), target.as_string(), form,
+                                            maker.path if isinstance(maker, External) else None))
         return found
 
     # -- queries ---------------------------------------------------------------------------------------

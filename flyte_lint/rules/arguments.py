@@ -8,7 +8,7 @@ from typing import Iterable
 from astroid import nodes
 
 from flyte_lint import sdk
-from flyte_lint.model.analysis import CONTAINER_TASK, Analysis, ResolvedCall, TaskObjectCall
+from flyte_lint.model.analysis import CONTAINER_TASK, SHELL_CREATE, Analysis, ResolvedCall, TaskObjectCall
 from flyte_lint.model.entities import Param, Signature
 from flyte_lint.model.resolver import argument, enclosing_function
 from flyte_lint.model.values import EnvRef, External, Method, PartialRef, RemoteTaskRef, TaskRef, Value
@@ -22,7 +22,6 @@ def is_static(call: nodes.Call, skip: int = 0) -> bool:
     )
 
 
-SHELL_CREATE = "flyte.extras.shell.create"
 
 
 def _literal_keys(node: nodes.NodeNG | None, allow_empty: bool = False) -> bool:
@@ -217,9 +216,7 @@ class TaskCallArguments(Rule):
         inputs", silently dropped keywords). Not through ``.override(...)``, which fails on its own (a
         ContainerTask's override re-creates it without its command)."""
         call, made = used.call.node, used.made
-        if isinstance(call.func, nodes.Call) or not isinstance(analysis.resolver.value_of(made.func), External):
-            return
-        if analysis.resolver.value_of(made.func).path != CONTAINER_TASK or not is_static(call):
+        if used.maker != CONTAINER_TASK or used.form == "override" or not is_static(call):
             return
         inputs = argument(made, 3, "inputs")
         if not _literal_keys(inputs) or any(isinstance(v, nodes.Tuple) for _, v in inputs.items):
@@ -237,8 +234,7 @@ class TaskCallArguments(Rule):
         inputs it declares (flyte 2.12.1, ``_Shell._prepare_kwargs``): another keyword is dropped without a word,
         and a declared input that is neither given, optional nor in ``defaults=`` fails with TypeError."""
         call, made = used.call.node, used.made
-        maker = analysis.resolver.value_of(made.func)
-        if not (isinstance(maker, External) and maker.path == SHELL_CREATE) or isinstance(call.func, nodes.Call):
+        if used.maker != SHELL_CREATE or used.form == "override":
             return
         inputs = argument(made, None, "inputs")
         defaults = argument(made, None, "defaults")

@@ -6,7 +6,7 @@ from typing import Iterable
 
 from astroid import nodes
 
-from flyte_lint.model.analysis import Analysis
+from flyte_lint.model.analysis import CONTAINER_TASK, Analysis, TaskObjectCall
 from flyte_lint.model.entities import CallSite
 from flyte_lint.model.values import External, PartialRef
 from flyte_lint.rules.base import Edit, Finding, Fix, Rule, register, source_of
@@ -204,19 +204,40 @@ class SyncTaskInAsync(Rule):
         )
 
 
-def _coroutine_lost(analysis: Analysis, site: CallSite) -> str | None:
-    """Why the coroutine made by ``site`` never runs, or None if it may well run."""
-    parent, child = consumer(site.node)
+def _coroutine_lost(analysis: Analysis, call: nodes.Call, function: nodes.NodeNG | None) -> str | None:
+    """Why the coroutine made by ``call`` (in ``function``, its innermost def) never runs, or None if it may
+    well run."""
+    parent, child = consumer(call)
     if isinstance(parent, nodes.Expr):
         return "is discarded"
     name = assigned_name(parent, child)
     if name is not None:
-        return None if not is_discarded(site.node) else "is bound to a name that is never used"
-    if isinstance(parent, nodes.Return) and site.function is not None:
-        if id(site.function) in analysis.task_by_function:
-            kind = "an async" if site.in_async_function else "a sync"
+        return None if not is_discarded(call) else "is bound to a name that is never used"
+    if isinstance(parent, nodes.Return) and function is not None:
+        if id(function) in analysis.task_by_function:
+            kind = "an async" if isinstance(function, nodes.AsyncFunctionDef) else "a sync"
             return f"is returned as the output of {kind} task (the SDK fails to serialize it)"
     return None
+
+
+def _lost_task_objects(analysis: Analysis, in_async: bool) -> Iterable[tuple[TaskObjectCall, str]]:
+    """The calls of ContainerTasks and shell tasks, in async code (``in_async``) or in sync code, whose
+    coroutine never runs, with why. A ContainerTask makes one only inside a run (outside, its call fails)."""
+    for used in analysis.task_object_calls:
+        where, call, function = used.coroutine, used.call.node, used.call.function
+        if where is None or isinstance(call.parent, nodes.Await) or isinstance(function, nodes.Lambda):
+            continue
+        if isinstance(function, nodes.AsyncFunctionDef) != in_async:
+            continue
+        if where == "run" and not analysis.in_task_context(function):
+            continue
+        why = _coroutine_lost(analysis, call, function)
+        if why is not None:
+            yield used, why
+
+
+def _object_label(used: TaskObjectCall) -> str:
+    return f"{'ContainerTask' if used.maker == CONTAINER_TASK else 'shell task'} '{used.name}'"
 
 
 @register
@@ -224,8 +245,9 @@ class UnawaitedCoroutine(Rule):
     code = "FLY103"
     symbol = "unawaited-coroutine"
     summary = (
-        "Reports a coroutine from an async task, from `.aio()` or from a remote task reference that is "
-        "discarded, bound to a name that is never used, or returned as an async task's output, in async code."
+        "Reports a coroutine from an async task, from `.aio()`, from a remote task reference, a ContainerTask or "
+        "a shell task that is discarded, bound to a name that is never used, or returned as an async task's "
+        "output, in async code."
     )
     rationale = (
         "Calling an async task only creates a coroutine; the child task runs when the coroutine is awaited "
@@ -268,7 +290,7 @@ class UnawaitedCoroutine(Rule):
         for site in analysis.call_sites:
             if not site.makes_coroutine or site.awaited or not site.in_async_function:
                 continue
-            why = _coroutine_lost(analysis, site)
+            why = _coroutine_lost(analysis, site.node, site.function)
             if why is None:
                 continue
             yield self.finding(
@@ -276,13 +298,21 @@ class UnawaitedCoroutine(Rule):
                 f"the coroutine of {_task_label(site)} {why}, so the child task never runs. "
                 f"Write `await {_callee_text(site)}(...)` or gather it",
             )
+        for used, why in _lost_task_objects(analysis, in_async=True):
+            call = used.call.node
+            yield self.finding(
+                used.call.module, call,
+                f"the coroutine of {_object_label(used)} {why}, so the task never runs. "
+                f"Write `await {source_of(used.call.module, call.func)}(...)` or gather it",
+            )
 
 
 @register
 class AsyncTaskInSync(Rule):
     code = "FLY104"
     symbol = "async-task-in-sync"
-    summary = "Reports an async task (or `.aio()`) called in sync code where the coroutine is never run."
+    summary = ("Reports an async task (or `.aio()`, a ContainerTask inside a run, a shell task) called in sync code "
+               "where the coroutine is never run.")
     rationale = (
         "In a sync function, calling an async task or `.aio()` makes a coroutine that nothing awaits: the "
         "child never runs. Returned as a sync task's output it fails to serialize. Handing it to "
@@ -325,13 +355,20 @@ class AsyncTaskInSync(Rule):
             func = site.function
             if site.in_async_function or isinstance(func, nodes.Lambda):
                 continue
-            why = _coroutine_lost(analysis, site)
+            why = _coroutine_lost(analysis, site.node, site.function)
             if why is None:
                 continue
             where = "a sync function" if func is not None else "module-level code"
             yield self.finding(
                 site.module, site.node,
                 f"the coroutine of {_task_label(site)} {why} in {where}, so the child task never runs. "
+                "Make the caller `async def` and await it, or run it with `asyncio.run(...)`",
+            )
+        for used, why in _lost_task_objects(analysis, in_async=False):
+            where = "a sync function" if used.call.function is not None else "module-level code"
+            yield self.finding(
+                used.call.module, used.call.node,
+                f"the coroutine of {_object_label(used)} {why} in {where}, so the task never runs. "
                 "Make the caller `async def` and await it, or run it with `asyncio.run(...)`",
             )
 
