@@ -124,7 +124,16 @@ def test_fly401_task_objects_made_outside_env_task(tmp_path):
             greet.forward(x=x)  # (runs the container in this task)
             await lonely()  # (in no env the model knows)
             return x
-    """))
+
+        @cpu.task
+        async def fan_out(xs: list[int]) -> list[int]:
+            mapped = [y async for y in flyte.map.aio(greet, xs)]  # expect: FLY401
+            return mapped + [y async for y in flyte.map.aio(head, xs)]  # (a shell task mapped runs nothing: FLY202)
+
+        @cpu.task
+        def fan_out_sync(xs: list[int]) -> list[int]:
+            return list(flyte.map(containers.greet.override(retries=1), xs))  # expect: FLY401
+    """), select=["FLY401"])
 
 
 def test_fly401_task_objects_whose_env_is_a_dependency_stay_quiet(tmp_path):
@@ -142,7 +151,7 @@ def test_fly401_task_objects_whose_env_is_a_dependency_stay_quiet(tmp_path):
             await query()
             await head(f=x)
             await upper()
-            return x
+            return x + len([y async for y in flyte.map.aio(greet, [x])])
     """))
 
 

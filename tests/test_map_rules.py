@@ -17,7 +17,7 @@ from __future__ import annotations
 import textwrap
 
 from expectutil import check
-from lintutil import messages
+from lintutil import messages, split_files as _split
 from sdk_runner import requires_sdk, run_program
 
 HEADER = """
@@ -315,6 +315,70 @@ def test_fly202_quiet_on_tasks_and_good_partials(tmp_path):
         def smain(items: list[int]) -> list[int]:
             return list(flyte.map(process.override(retries=3), items, concurrency=2))
     """)
+
+
+# A shell task (flyte.extras.shell.create) is no task template: flyte.map calls its `.aio`, which it lacks.
+SHELL_MAPPED = """
+    # file: tools.py
+    from flyte.extras import shell as sh
+
+    count = sh.create("count", image="debian:12-slim", inputs={"x": int}, script="echo {inputs.x}")
+    # file: main.py
+    import flyte
+    from flyte.extras import ContainerTask
+    from tools import count as counter
+
+    echo = ContainerTask(name="echo", image="alpine", command=["echo"], inputs={"x": int}, outputs={"y": int})
+    echo_env = flyte.TaskEnvironment.from_task("echo_env", echo)
+    env = flyte.TaskEnvironment("m", depends_on=[counter.env, echo_env])
+
+
+    class shell:  # (a local lookalike)
+        @staticmethod
+        def create(*args, **kwargs):
+            return print
+
+
+    local = shell.create("local")
+
+
+    @env.task
+    def bad() -> list[str]:
+        return [type(r).__name__ for r in flyte.map(counter, [1, 2])]  # expect: FLY202
+
+
+    @env.task
+    async def bad_aio() -> list[str]:
+        return [type(r).__name__ async for r in flyte.map.aio(counter, [1, 2])]  # expect: FLY202
+
+
+    @env.task
+    async def good() -> list[str]:
+        a = [str(r)[:40] async for r in flyte.map.aio(counter.as_task(), [1, 2])]
+        b = [str(r)[:40] async for r in flyte.map.aio(echo, [1, 2])]
+        return a + b
+
+
+    def lookalike() -> list:
+        return list(flyte.map(local, [1]))
+"""
+
+
+def test_fly202_a_shell_task_mapped(tmp_path):
+    check(tmp_path, SHELL_MAPPED)
+
+
+@requires_sdk
+def test_fly202_a_shell_task_mapped_under_the_sdk():
+    # Each item of the mapped shell task comes back as the AttributeError, and the run succeeds; its
+    # `.as_task()` and a ContainerTask map run theirs, as far as needing Docker.
+    files = {name: text for name, text in _split(SHELL_MAPPED).items()}
+    bad = run_program(files, entry="main:bad")
+    assert bad.ok and bad.output == ["AttributeError", "AttributeError"], bad.summary()
+    bad_aio = run_program(files, entry="main:bad_aio")
+    assert bad_aio.ok and bad_aio.output == ["AttributeError", "AttributeError"], bad_aio.summary()
+    good = run_program(files, entry="main:good")
+    assert good.ok and len(good.output) == 4 and all("Docker" in out for out in good.output), good.summary()
 
 
 def test_fly202_message_names_runtime_effect_and_fix(tmp_path):

@@ -36,6 +36,7 @@ INLINE_DECORATORS = frozenset({
 
 CONTAINER_TASK = "flyte.extras.ContainerTask"
 SHELL_CREATE = "flyte.extras.shell.create"
+MAPS = {"flyte.map": "map", "flyte.map.aio": "map_aio"}  # the form of a task object's call through them
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,8 @@ class TaskObjectCall:
     made: nodes.Call  # the call that made the object
     env: Env | None  # None: not known
     name: str  # the object as the call names it: ``greet``
-    form: str  # call (``greet(...)``), aio (``greet.aio(...)``), override (``greet.override(...)(...)``, or its .aio)
+    form: str  # call (``greet(...)``), aio (``greet.aio(...)``), override (``greet.override(...)(...)``, or its .aio),
+    # map or map_aio (``flyte.map(greet, ...)``, ``flyte.map.aio(greet, ...)``: ``call`` is the map's)
     maker: str | None  # the SDK's path of what made the object (CONTAINER_TASK, SHELL_CREATE...); None: not the SDK
 
     @property
@@ -258,9 +260,9 @@ class Analysis:
 
     @cached_property
     def task_object_calls(self) -> list[TaskObjectCall]:
-        """The calls of task objects (``greet(...)``, ``greet.aio(...)``, ``greet.override(...)(...)``; not
-        ``.forward``, which runs the task in the caller) whose env the model knows (task_object_envs), or that
-        a ``ContainerTask(...)`` made (its env may be unknown)."""
+        """The calls of task objects (``greet(...)``, ``greet.aio(...)``, ``greet.override(...)(...)``, and
+        ``flyte.map(greet, ...)`` or its ``.aio``; not ``.forward``, which runs the task in the caller) whose
+        env the model knows (task_object_envs), or that a ``ContainerTask(...)`` made (its env may be unknown)."""
         envs = self.task_object_envs
         containers = {id(c.node) for c in self.calls_to(CONTAINER_TASK)}
         found: list[TaskObjectCall] = []
@@ -268,10 +270,16 @@ class Analysis:
             return found
         for call in self.calls:
             callee = call.callee  # (what an object made by a call resolves to, and its .aio: most calls are neither)
-            if not (type(callee) is Instance or type(callee) is Unknown
-                    or (type(callee) is External and callee.path.endswith(".aio"))):
+            if type(callee) is External and callee.path in MAPS:
+                if not call.node.args:
+                    continue
+                target, _ = _called_object(call.node.args[0])  # (an object mapped, or its override)
+                form = MAPS[callee.path]
+            elif (type(callee) is Instance or type(callee) is Unknown
+                  or (type(callee) is External and callee.path.endswith(".aio"))):
+                target, form = _called_object(call.node.func)
+            else:
                 continue
-            target, form = _called_object(call.node.func)
             made = self.resolver.construction_of(target) if target is not None else None
             if made is not None and (id(made) in envs or id(made) in containers):
                 maker = self.resolver.value_of(made.func)

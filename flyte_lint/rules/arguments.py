@@ -216,7 +216,7 @@ class TaskCallArguments(Rule):
         inputs", silently dropped keywords). Not through ``.override(...)``, which fails on its own (a
         ContainerTask's override re-creates it without its command)."""
         call, made = used.call.node, used.made
-        if used.maker != CONTAINER_TASK or used.form == "override" or not is_static(call):
+        if used.maker != CONTAINER_TASK or used.form not in ("call", "aio") or not is_static(call):
             return
         inputs = argument(made, 3, "inputs")
         if not _literal_keys(inputs) or any(isinstance(v, nodes.Tuple) for _, v in inputs.items):
@@ -234,7 +234,7 @@ class TaskCallArguments(Rule):
         inputs it declares (flyte 2.12.1, ``_Shell._prepare_kwargs``): another keyword is dropped without a word,
         and a declared input that is neither given, optional nor in ``defaults=`` fails with TypeError."""
         call, made = used.call.node, used.made
-        if used.maker != SHELL_CREATE or used.form == "override":
+        if used.maker != SHELL_CREATE or used.form not in ("call", "aio"):
             return
         inputs = argument(made, None, "inputs")
         defaults = argument(made, None, "defaults")

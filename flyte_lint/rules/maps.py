@@ -6,7 +6,7 @@ from typing import Iterable
 
 from astroid import nodes
 
-from flyte_lint.model.analysis import Analysis, ResolvedCall
+from flyte_lint.model.analysis import SHELL_CREATE, Analysis, ResolvedCall
 from flyte_lint.model.values import ClassRef, External, FunctionRef, LambdaRef, Method, PartialRef, TaskRef
 from flyte_lint.rules.base import Edit, Fix, Finding, Rule, register, source_of
 from flyte_lint.rules.usage import assigned_name, name_loads
@@ -124,7 +124,8 @@ def _materialize_fix(call) -> Fix | None:
 class MapNonTask(Rule):
     code = "FLY202"
     symbol = "map-non-task"
-    summary = "Reports `flyte.map` given a lambda, a plain function, a non-task callable, or a `partial` that does not leave exactly one parameter open."
+    summary = ("Reports `flyte.map` given a lambda, a plain function, a non-task callable, a shell task, or a `partial` "
+               "that does not leave exactly one parameter open.")
     rationale = (
         "`flyte.map` submits each item as a task run, so it needs a task. A lambda or plain function fails when "
         "the map is iterated (\"'function' object has no attribute 'name'\"), and a `functools.partial` must "
@@ -164,6 +165,15 @@ class MapNonTask(Rule):
             problem = self._problem(value)
             if problem:
                 yield self.finding(call.module, first, problem)
+        for used in analysis.task_object_calls:
+            if used.maker == SHELL_CREATE and used.form in ("map", "map_aio") and used.call.node.args:
+                yield self.finding(
+                    used.call.module, used.call.node.args[0],
+                    f"`flyte.map` is given the shell task '{used.name}', which is not a task template and has no "
+                    "`.aio`: every item fails with AttributeError (\"'_Shell' object has no attribute 'aio'\"), which "
+                    f"the map returns as that item's result unless told otherwise. Map `{used.name}.as_task()`, or "
+                    f"await `{used.name}(...)` for each item",
+                )
 
     def _problem(self, value) -> str | None:
         fails = "it fails when iterated (AttributeError: no attribute 'name')"
