@@ -82,6 +82,8 @@ ASTROID_LEAST = textwrap.dedent(
                 os.close(fd)
                 if b"flyte" in data:
                     found.append(entry.path)
+    def ready():
+        import flyte_lint.model.builder  # (astroid)
     def build(paths):
         import ast
         from flyte_lint.model.builder import build
@@ -90,11 +92,13 @@ ASTROID_LEAST = textwrap.dedent(
                 build(ast.parse(handle.read()), "m", path)
         return len(paths)
     if __name__ == "__main__":
-        found = []
-        for root in sys.argv[1:]:
-            walk(root, found)
         jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-        with ProcessPoolExecutor(jobs) as pool:
+        # The workers import astroid while this process scans the files.
+        with ProcessPoolExecutor(jobs, initializer=ready) as pool:
+            pool.submit(int)
+            found = []
+            for root in sys.argv[1:]:
+                walk(root, found)
             sum(pool.map(build, [found[i::jobs] for i in range(jobs)]))
     """
 )
