@@ -1157,14 +1157,10 @@ def test_calls_the_model_cannot_resolve_are_unknown_nodes_with_their_reason(tmp_
     reasons = sorted((a["line"], a["reason"]) for _, a in graph.nodes(data=True) if a["kind"] == "unknown")
     line = {text.strip(): n for n, text in enumerate(UNMODELLED.splitlines(), 1)}
     assert reasons == [
-        (line["await greet(x=x)"], "`greet` runs a ContainerTask task, which the graph does not model"),
-        (line["await greet.aio(x=x)"], "`greet.aio` runs a ContainerTask task, which the graph does not model"),
-        (line['await head(f="x")'], "`head` runs a Shell task, which the graph does not model"),
         (line["await query()"], "`query` is made by `Snowflake(...)`, a task of plugin `flyteplugins.connectors.snowflake`, "
                                 "which the graph does not model"),
         (line["await made()"], "`made` is made by `make_shell(...)`, a Shell task, which the graph does not model"),
         (line["await wrapped(x)"], "`wrapped` is task unmodelled.wrapped under a decorator the graph cannot see through"),
-        (line["await greet_there(x=x)"], "`greet_there` runs a ContainerTask task, which the graph does not model"),
         (line["await far(x)"], "`far` is task there.wrapped_there under a decorator the graph cannot see through"),
         (line["await task(x)"], "the callee `task` is chosen by a loop at run time"),
         (line["await pick(x)"], "the callee `pick` is chosen at run time (`TASKS[which]`)"),
@@ -1172,6 +1168,12 @@ def test_calls_the_model_cannot_resolve_are_unknown_nodes_with_their_reason(tmp_
     ]
     assert code == 1 and graph.graph["static"] is False  # (--check: not fully static)
     assert err.count("FLY703") == len(reasons)
+    # The ContainerTasks and the shell task the model resolves are task nodes, named as the SDK names them.
+    objects = sorted((a["line"], a["task"], a["env"], a["object"]) for _, a in graph.nodes(data=True) if a.get("object"))
+    assert objects == [(line["await greet(x=x)"], "greet", None, "ContainerTask"),
+                       (line["await greet.aio(x=x)"], "greet", None, "ContainerTask"),
+                       (line['await head(f="x")'], "head", "head", "shell"),
+                       (line["await greet_there(x=x)"], "greet", None, "ContainerTask")]
 
 
 def test_calls_of_what_surely_is_no_task_stay_out_of_the_graph(tmp_path, monkeypatch, capsys):
@@ -1211,7 +1213,7 @@ def test_a_flyte_map_of_no_task_has_its_own_unknown_node(tmp_path, monkeypatch, 
         (12, "main/unknown", 3, "the callee `getattr(flyte, which)` is looked up at run time"),
         (13, "main/unknown#2", 1, "the callee `getattr(flyte, 'y')` is looked up at run time"),
         (14, "main/unknown#3", 1, "flyte.map of something that is not a resolvable task"),
-        (16, "main/unknown#4", 1, "flyte.map of a ContainerTask task, which the graph does not model"),
     ]
+    assert graph.nodes["main/map-greet"]["kind"] == "map" and graph.nodes["main/map-greet"]["count"] == 2
     assert sorted(graph.edges) == [("main/unknown", "main/unknown#2"), ("main/unknown#2", "main/unknown#3"),
-                                   ("main/unknown#3", "main/unknown#4")]
+                                   ("main/unknown#3", "main/map-greet")]

@@ -109,7 +109,10 @@ def assert_contract(graph: nx.DiGraph) -> None:
             assert attrs["conditional"], attrs
         if attrs["kind"] in RUNS and attrs["parent"] is not None:
             assert isinstance(attrs.get("never_runs"), bool), attrs
-            assert attrs["task"] and attrs["task"].split(".", 1)[0] == attrs["env"], attrs
+            if attrs.get("object"):  # (the SDK names a ContainerTask or a shell task by its name= alone)
+                assert attrs["task"] and attrs["object"] in ("ContainerTask", "shell"), attrs
+            else:
+                assert attrs["task"] and attrs["task"].split(".", 1)[0] == attrs["env"], attrs
     for u, v, attrs in graph.edges(data=True):
         assert attrs["kind"] in ("data", "order"), (u, v, attrs)
         assert graph.nodes[u]["parent"] == graph.nodes[v]["parent"], f"edge {u} -> {v} crosses bodies"
@@ -1262,3 +1265,49 @@ def test_tasks_chosen_at_run_time_or_wrapped_run_where_the_graph_has_unknown_nod
     assert absent == {"demo.child", "demo.other", "demo.wrapped"}
     assert {c.parent for c in result.calls if c.task in absent} == {"demo.main"}
     assert graph.graph["static"] is False
+
+
+def test_container_and_shell_tasks_are_task_nodes():
+    # The SDK starts them as tasks of their own, named by `name=` (here they then fail: no Docker, which the
+    # workflow catches). A call never awaited starts nothing; a ContainerTask map runs one per item.
+    graph, result = run_both({"main.py": HEADER + textwrap.dedent("""
+        from flyte.extras import ContainerTask, shell
+
+        echo = ContainerTask(name="echo", image="alpine", command=["echo"], inputs={"x": int}, outputs={"y": int})
+        count = shell.create(name="count", image="alpine", script="echo {inputs.x}", inputs={"x": int})
+        tools = flyte.TaskEnvironment.from_task("tools", echo)
+        env.add_dependency(tools, count.env)
+
+        @env.task
+        async def add(x: int) -> int:
+            return x + 1
+
+        async def attempt(coro) -> int:
+            try:
+                await coro
+            except Exception:
+                pass
+            return 1
+
+        @env.task
+        async def main(n: int = 2) -> int:
+            a = await add(n)
+            try:
+                await echo(x=a)
+            except Exception:
+                pass
+            done = await attempt(count(x=a))
+            items = [r async for r in flyte.map.aio(echo, [1, 2, 3])]
+            echo(x=5)  # (never awaited: never runs)
+            return a + done + len(items)
+    """)})
+    assert result.output == 3 + 1 + 3, result.summary()
+    assert (result.ran("echo"), result.ran("count")) == (4, 1)  # (the awaited call and the three items)
+    facts = {n: (a["kind"], a["task"], a["env"], a["object"], a["count"], a["never_runs"])
+             for n, a in graph.nodes(data=True) if a.get("object")}
+    assert facts == {"main/echo": ("task", "echo", "tools", "ContainerTask", 1, False),
+                     "main/count": ("task", "count", "count", "shell", 1, False),
+                     "main/map-echo": ("map", "echo", "tools", "ContainerTask", 3, False),
+                     "main/echo#2": ("task", "echo", "tools", "ContainerTask", 1, True)}
+    assert edge_kinds(graph, "main/add", "main/echo") == "data"
+    assert graph.graph["static"] is True

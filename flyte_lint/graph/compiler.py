@@ -17,9 +17,9 @@ from astroid import nodes
 
 from flyte_lint import __version__, sdk
 from flyte_lint.graph.values import NOTHING, Context, Flow, Frame, Pending
-from flyte_lint.model.analysis import Analysis, walk
+from flyte_lint.model.analysis import CONTAINER_TASK, SHELL_CREATE, Analysis, TaskObjectCall, walk
 from flyte_lint.model.entities import CallSite, Task
-from flyte_lint.model.resolver import FUNCTION_NODES, enclosing_function
+from flyte_lint.model.resolver import FUNCTION_NODES, argument, enclosing_function
 from flyte_lint.model.values import External, FunctionRef, Instance, LambdaRef, ModuleRef, Unknown
 
 MAX_INLINE_DEPTH = 8
@@ -55,6 +55,8 @@ class Compiler:
         self.analysis = analysis
         self.resolver = analysis.resolver
         self.sites: dict[int, CallSite] = analysis.unwrapped.site_of_call
+        # ContainerTasks and shell tasks the model resolves, by id of the call that runs them (see _object_call)
+        self.objects: dict[int, TaskObjectCall] = {id(u.call.node): u for u in analysis.unwrapped.task_object_calls}
         self.graph = nx.DiGraph()
         self.pred: dict[str, set[str]] = {}
         self.started_at: dict[str, int] = {}  # order in which nodes first started
@@ -185,6 +187,9 @@ class Compiler:
             if site.form == "remote":
                 return "remote"
             return site.task.func.name if site.task else None
+        used = self.objects.get(id(call)) if self.objects else None
+        if used is not None and (segment := _object_segment(used)) is not None:
+            return segment
         callee = self.resolver.value_of(call.func)
         if isinstance(callee, FunctionRef):
             return callee.func.name
@@ -606,6 +611,11 @@ class Compiler:
             return self._inline(site.task.func, call, arg_flows, frame, ctx)
         if site is not None:
             return self._task_call(site, call, frame, ctx, args | func_flow, arg_flows)
+        used = self.objects.get(id(call)) if self.objects else None
+        if used is not None:
+            flow = self._object_call(used, call, frame, ctx, args | func_flow, arg_flows)
+            if flow is not None:
+                return flow
         if isinstance(callee, External):
             path = callee.path
             if path in STARTERS:
@@ -677,13 +687,17 @@ class Compiler:
         self._complete(frame, [node_id])
         return Flow(frozenset({node_id}))
 
-    def _map_node(self, site: CallSite, call: nodes.Call, frame: Frame, ctx: Context, arg_flows: list[Flow]) -> Flow:
-        iterables = [a for a in call.args[1:]]
+    def _map_count(self, call: nodes.Call, frame: Frame, ctx: Context) -> int | None:
+        """How many items a ``flyte.map(task, *iterables)`` runs in all (per run of its context), or None."""
+        iterables = call.args[1:]
         lengths = [_length(self._const(a, frame)) for a in iterables] if iterables else [None]
         known = [n for n in lengths if n is not None]
         per_parent = min(known) if known and len(known) == len(lengths) else None
         outer = ctx.count
-        count = per_parent * outer if per_parent is not None and outer is not None else None
+        return per_parent * outer if per_parent is not None and outer is not None else None
+
+    def _map_node(self, site: CallSite, call: nodes.Call, frame: Frame, ctx: Context, arg_flows: list[Flow]) -> Flow:
+        count = self._map_count(call, frame, ctx)
         node_id = self._node_id(frame, call, f"map-{site.task.func.name}")
         self._add_node(node_id, kind="map", task=site.task.name, site_module=site.module, line=call.lineno, ctx=ctx,
                        parent=frame.parent, env_task=site.task, count=count, map_form=site.form, call=call)
@@ -692,6 +706,35 @@ class Compiler:
         self._data_edges(Flow.union(arg_flows).sources, node_id)
         if self.expand and site.task not in self._stack:
             self._expand(site.task, node_id, {})
+        self.graph.nodes[node_id].setdefault("never_runs", True)
+        return Flow(pending=(Pending(node_id=node_id),))
+
+    def _object_call(self, used: TaskObjectCall, call: nodes.Call, frame: Frame, ctx: Context, args: Flow,
+                     arg_flows: list[Flow]) -> Flow | None:
+        """A node for a ContainerTask or a shell task the call runs, when the model knows what made it and its
+        name is a literal (the SDK names the task after it, without its env): called, ``.aio``-called or mapped
+        (a ContainerTask), or called (a shell task, which has no ``.aio`` and fails when mapped). Its call
+        makes a coroutine: the task starts when that is awaited (see TaskObjectCall.coroutine). None: leave
+        the call to an unknown node (another maker, an ``.override(...)`` form, a name computed at run time)."""
+        segment = _object_segment(used)
+        if segment is None:
+            return None
+        name = segment.removeprefix("map-") if used.form in ("map", "map_aio") else segment
+        kind = _class_name(used.maker) if used.maker == CONTAINER_TASK else "shell"
+        extra = {"env": used.env.label if used.env is not None else None, "object": kind, "call": call}
+        if used.form in ("map", "map_aio"):
+            count = self._map_count(call, frame, ctx)
+            node_id = self._add_node(self._node_id(frame, call, segment), kind="map", task=name,
+                                     site_module=used.call.module, line=call.lineno, ctx=ctx, parent=frame.parent,
+                                     count=count, map_form=used.form, **extra)
+            if count is None:
+                self.graph.nodes[node_id]["dynamic"] = True
+            self._data_edges(Flow.union(arg_flows).sources, node_id)
+        else:
+            node_id = self._add_node(self._node_id(frame, call, name), kind="task", task=name,
+                                     site_module=used.call.module, line=call.lineno, ctx=ctx, parent=frame.parent,
+                                     form=used.form, **extra)
+            self._data_edges(args.sources, node_id)
         self.graph.nodes[node_id].setdefault("never_runs", True)
         return Flow(pending=(Pending(node_id=node_id),))
 
@@ -981,6 +1024,21 @@ def _length(value: Any) -> int | None:
 
 def _and(ctx: Context, condition: str) -> Context:
     return Context(ctx.multipliers, ctx.conditions + (_short(condition, 120),), ctx.group, ctx.handler)
+
+
+def _object_segment(used: TaskObjectCall) -> str | None:
+    """The name of the node a task object's call makes (its id's last segment, before any ordinal): the SDK's
+    name of the task (``name=``, a literal), ``map-`` before it for a map; None when the call makes none (see
+    Compiler._object_call)."""
+    mapped = used.form in ("map", "map_aio")
+    if used.maker == CONTAINER_TASK:
+        runs = used.form in ("call", "aio") or mapped
+    else:
+        runs = used.maker == SHELL_CREATE and used.form == "call"
+    name = argument(used.made, 0, "name") if runs else None
+    if not (isinstance(name, nodes.Const) and isinstance(name.value, str)):
+        return None
+    return f"map-{name.value}" if mapped else name.value
 
 
 def _task_class(path: str) -> bool:

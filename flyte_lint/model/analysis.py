@@ -281,10 +281,13 @@ class Analysis:
             else:
                 continue
             made = self.resolver.construction_of(target) if target is not None else None
-            if made is not None and (id(made) in envs or id(made) in containers):
-                maker = self.resolver.value_of(made.func)
-                found.append(TaskObjectCall(call, made, envs.get(id(made)), target.as_string(), form,
-                                            maker.path if isinstance(maker, External) else None))
+            if made is None:
+                continue
+            maker = self.resolver.value_of(made.func)
+            maker_path = maker.path if isinstance(maker, External) else None
+            # (a ContainerTask made in a module this analysis only resolves names in: known by its maker)
+            if id(made) in envs or id(made) in containers or maker_path == CONTAINER_TASK:
+                found.append(TaskObjectCall(call, made, envs.get(id(made)), target.as_string(), form, maker_path))
         return found
 
     # -- queries ---------------------------------------------------------------------------------------
