@@ -649,6 +649,40 @@ def test_fly103_fly104_task_objects_quiet(tmp_path):
     """)
 
 
+def test_fly103_fly106_task_objects_made_in_the_task(tmp_path):
+    # A ContainerTask made in the task that calls it (bound once, in the body itself, before the call) is
+    # followed; one bound in a branch, twice, or only later, is not: it may be any of several objects.
+    check(tmp_path, """
+        # file: main.py
+        import flyte
+        from flyte.extras import ContainerTask
+
+        env = flyte.TaskEnvironment("main")
+
+
+        @env.task
+        async def main(x: int, fast: bool) -> int:
+            runner = ContainerTask(name="runner", image="alpine", command=["echo"], inputs={"a": int}, outputs={"r": int})
+            runner(a=x)  # expect: FLY103
+            await runner(a=x, b=2)  # expect: FLY106
+            for i in range(3):
+                await runner(a=i)
+            if fast:
+                maybe = ContainerTask(name="maybe", image="alpine", command=["echo"], inputs={"a": int})
+                maybe(a=x)
+            twice = ContainerTask(name="one", image="alpine", command=["echo"], inputs={"a": int})
+            twice = ContainerTask(name="two", image="alpine", command=["echo"], inputs={"b": int})
+            twice(b=x)
+            await twice(a=x)
+
+            def inner() -> None:
+                runner(a=x)  # (a closure: not followed)
+
+            inner()
+            return await runner(a=x)
+    """)
+
+
 def test_fly103_task_object_message(tmp_path):
     files = split_files(TASK_OBJECT_TOOLS + """
         # file: main.py

@@ -221,7 +221,7 @@ def test_fly401_task_objects_that_look_alike_stay_quiet(tmp_path):
             await greet()  # (bound twice: which object is not known)
             local = ContainerTask(name="local", image="alpine", command=["echo"])
             grouped = flyte.TaskEnvironment.from_task("grouped", local)
-            await local()  # (made in the task: not followed)
+            await local()  # (its env is made as the task runs: no deploy plans it)
             return runner()
     """)
 

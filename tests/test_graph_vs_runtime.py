@@ -1299,15 +1299,18 @@ def test_container_and_shell_tasks_are_task_nodes():
             done = await attempt(count(x=a))
             items = [r async for r in flyte.map.aio(echo, [1, 2, 3])]
             echo(x=5)  # (never awaited: never runs)
+            local = ContainerTask(name="local", image="alpine", command=["true"])
+            done += await attempt(local())
             return a + done + len(items)
     """)})
-    assert result.output == 3 + 1 + 3, result.summary()
-    assert (result.ran("echo"), result.ran("count")) == (4, 1)  # (the awaited call and the three items)
+    assert result.output == 3 + 2 + 3, result.summary()
+    assert (result.ran("echo"), result.ran("count"), result.ran("local")) == (4, 1, 1)  # (echo: a call, 3 items)
     facts = {n: (a["kind"], a["task"], a["env"], a["object"], a["count"], a["never_runs"])
              for n, a in graph.nodes(data=True) if a.get("object")}
     assert facts == {"main/echo": ("task", "echo", "tools", "ContainerTask", 1, False),
                      "main/count": ("task", "count", "count", "shell", 1, False),
                      "main/map-echo": ("map", "echo", "tools", "ContainerTask", 3, False),
-                     "main/echo#2": ("task", "echo", "tools", "ContainerTask", 1, True)}
+                     "main/echo#2": ("task", "echo", "tools", "ContainerTask", 1, True),
+                     "main/local": ("task", "local", None, "ContainerTask", 1, False)}
     assert edge_kinds(graph, "main/add", "main/echo") == "data"
     assert graph.graph["static"] is True

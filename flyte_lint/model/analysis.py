@@ -244,7 +244,8 @@ class Analysis:
         which only the model knows (it is no env of ``envs``: the env rules do not see it)."""
         found: dict[int, Env] = {}
         for env in self.envs:
-            if env.origin == "from_task":
+            # (an env made as a task runs is no deploy's: only top-level ones give their objects an env)
+            if env.origin == "from_task" and enclosing_function(env.node) is None:
                 for arg in env.node.args[1:]:
                     if isinstance(arg, nodes.Call) and isinstance(arg.func, nodes.Attribute) and arg.func.attrname == "as_task":
                         arg = arg.func.expr  # a shell task's container task: the shell task runs in this env

@@ -251,7 +251,9 @@ class Resolver:
     def construction_of(self, node: nodes.NodeNG, depth: int = 0) -> nodes.Call | None:
         """The call that made the object ``node`` names, when the name is a module's global bound exactly once,
         at its top level, to a call (``greet = ContainerTask(...)``), also through ``from m import greet`` or
-        ``m.greet``. None for anything else: its object may be any of several, or made at run time."""
+        ``m.greet``; or a local of the function using it, bound exactly once, in a statement of the function's
+        own body (not in a branch, a loop or a nested def) before the use. None for anything else: its object
+        may be any of several, or made at run time."""
         if depth > 8:
             return None
         if isinstance(node, nodes.Attribute):
@@ -262,6 +264,8 @@ class Resolver:
         if not isinstance(node, nodes.Name):
             return None
         scope = node.scope()
+        if type(scope) in _DEF_TYPES and node.name in scope.locals:
+            return _made_locally(scope, node)
         module = scope if isinstance(scope, nodes.Module) else _global_use(node.name, scope)
         return self._made_by(module, node.name, depth) if module is not None else None
 
@@ -578,6 +582,21 @@ class Exhausted:
     line: int
     name: str
     bindings: int
+
+
+def _made_locally(function: nodes.FunctionDef, use: nodes.Name) -> nodes.Call | None:
+    """The call a local of ``function`` is bound to, when it is bound exactly once, by an assignment that is
+    a statement of the function's own body and comes before ``use``."""
+    bindings = function.locals[use.name]
+    if len(bindings) != 1 or not isinstance(bindings[0], nodes.AssignName):
+        return None
+    assign = bindings[0].parent
+    if not (isinstance(assign, nodes.Assign) and assign.parent is function and assign.targets == [bindings[0]]
+            and isinstance(assign.value, nodes.Call)):
+        return None
+    if any(isinstance(n, (nodes.Global, nodes.Nonlocal)) and use.name in n.names for n in function.body):
+        return None
+    return assign.value if (assign.lineno, assign.col_offset) < (use.lineno, use.col_offset) else None
 
 
 def _global_use(name: str, scope: nodes.LocalsDictNodeNG) -> nodes.Module | None:
