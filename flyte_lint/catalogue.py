@@ -14,6 +14,7 @@ RULES: dict[str, tuple[str, str]] = {  # code: (symbol, severity)
     "FLY105": ("blocking-call-in-async", "error"),
     "FLY106": ("task-call-arguments", "error"),
     "FLY107": ("remote-task-positional-args", "error"),
+    "FLY108": ("task-object-method", "error"),
     "FLY201": ("unconsumed-map", "error"),
     "FLY202": ("map-non-task", "error"),
     "FLY203": ("map-aio-misuse", "error"),

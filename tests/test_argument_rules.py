@@ -1087,3 +1087,74 @@ def test_fly106_shell_tasks_it_cannot_check_stay_quiet(tmp_path):
             await aliased(**extra)
             return 1
     """, select=["FLY106"])
+
+
+# --------------------------------------------------------------------------------------------------------
+# FLY108 task-object-method
+# --------------------------------------------------------------------------------------------------------
+
+OBJECT_METHODS = '''
+# file: tools.py
+from flyte.extras import ContainerTask
+from flyte.extras import shell as sh
+
+count = sh.create("count", image="debian:12-slim", inputs={"x": int}, script="echo {inputs.x}")
+echo = ContainerTask(name="echo", image="alpine", command=["echo"], inputs={"x": int}, outputs={"y": int})
+# file: main.py
+import flyte
+import tools
+from tools import count as counter, echo
+
+env = flyte.TaskEnvironment("main", depends_on=[counter.env])
+
+
+class shell:  # (a local lookalike)
+    @staticmethod
+    def create(*args, **kwargs):
+        return env
+
+
+@env.task
+async def square(x: int) -> int:
+    return x * x
+
+
+async def attempt(make) -> str:
+    try:
+        await make()
+    except BaseException as e:
+        return type(e).__name__
+    return "ok"
+
+
+@env.task
+async def main(x: int) -> list[str]:
+    return [
+        await attempt(lambda: counter.aio(x=x)),  # expect: FLY108
+        await attempt(lambda: tools.count.forward(x=x)),  # expect: FLY108
+        await attempt(lambda: counter.override(retries=2)(x=x)),  # expect: FLY108
+        await attempt(lambda: echo.forward(x=x)),  # expect: FLY108
+        await attempt(lambda: square.forward(x)),
+        await attempt(lambda: square.aio(x)),
+        await attempt(lambda: echo.aio(x=x)),
+        await attempt(lambda: counter.as_task()(x=x)),
+        str(shell.create("local").name),
+    ]
+'''
+
+
+def test_fly108_methods_a_task_object_lacks(tmp_path):
+    check(tmp_path, OBJECT_METHODS, select=["FLY108"])
+
+
+@requires_sdk
+def test_fly108_under_the_sdk():
+    files = {"tools.py": OBJECT_METHODS.split("# file: tools.py\n")[1].split("# file: main.py\n")[0],
+             "main.py": OBJECT_METHODS.split("# file: main.py\n")[1]}
+    r = run_program(files, entry="main:main", args={"x": 2})
+    assert r.ok, r.summary()
+    # The four calls the rule reports fail on the spot; the others run (square) or start their task and get as
+    # far as needing Docker (RuntimeUserError).
+    assert r.output == ["AttributeError", "AttributeError", "AttributeError", "NotImplementedError", "ok", "ok",
+                        "RuntimeUserError", "RuntimeUserError", "main"], r.summary()
+    assert (r.ran("count"), r.ran("echo")) == (1, 1)

@@ -70,6 +70,11 @@ SPECS = {
                lambda r: _failed_with(r, "Deadlock detected"),
                lambda r: r.ok),
     # The unknown keyword is dropped silently: train runs with the default lr, not the one passed.
+    # A shell task run for real needs Docker: the good example gets that far (its task started), the bad one
+    # fails before any task starts.
+    "FLY108": ("main", {"x": 1}, None,
+               lambda r: _failed_with(r, "AttributeError", "no attribute 'aio'") and r.ran("count") == 0,
+               lambda r: _failed_with(r, "Docker") and r.ran("count") == 1),
     "FLY106": ("main", {}, None,
                lambda r: r.ok and r.output == pytest.approx(0.3),
                lambda r: r.ok and r.output == pytest.approx(0.03)),

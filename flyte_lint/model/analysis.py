@@ -47,8 +47,9 @@ class TaskObjectCall:
     made: nodes.Call  # the call that made the object
     env: Env | None  # None: not known
     name: str  # the object as the call names it: ``greet``
-    form: str  # call (``greet(...)``), aio (``greet.aio(...)``), override (``greet.override(...)(...)``, or its .aio),
-    # map or map_aio (``flyte.map(greet, ...)``, ``flyte.map.aio(greet, ...)``: ``call`` is the map's)
+    form: str  # call (``greet(...)``), aio (``greet.aio(...)``), forward (``greet.forward(...)``: no task run of
+    # its own), override (``greet.override(...)(...)``, or its .aio), map or map_aio (``flyte.map(greet, ...)``,
+    # ``flyte.map.aio(greet, ...)``: ``call`` is the map's)
     maker: str | None  # the SDK's path of what made the object (CONTAINER_TASK, SHELL_CREATE...); None: not the SDK
 
     @property
@@ -67,10 +68,10 @@ class TaskObjectCall:
 
 def _called_object(func: nodes.NodeNG) -> tuple[nodes.NodeNG | None, str]:
     """The object a call runs, and how: ``greet`` in ``greet(...)`` (call), ``greet.aio(...)`` (aio),
-    ``greet.override(...)(...)`` and its ``.aio`` (override)."""
+    ``greet.forward(...)`` (forward), ``greet.override(...)(...)`` and its ``.aio`` (override)."""
     form = "call"
-    if isinstance(func, nodes.Attribute) and func.attrname == "aio":
-        func, form = func.expr, "aio"
+    if isinstance(func, nodes.Attribute) and func.attrname in ("aio", "forward"):
+        func, form = func.expr, func.attrname
     if isinstance(func, nodes.Call) and isinstance(func.func, nodes.Attribute) and func.func.attrname == "override":
         func, form = func.func.expr, "override"
     return (func if isinstance(func, (nodes.Name, nodes.Attribute)) else None), form
@@ -261,9 +262,10 @@ class Analysis:
 
     @cached_property
     def task_object_calls(self) -> list[TaskObjectCall]:
-        """The calls of task objects (``greet(...)``, ``greet.aio(...)``, ``greet.override(...)(...)``, and
-        ``flyte.map(greet, ...)`` or its ``.aio``; not ``.forward``, which runs the task in the caller) whose
-        env the model knows (task_object_envs), or that a ``ContainerTask(...)`` made (its env may be unknown)."""
+        """The calls of task objects (``greet(...)``, ``greet.aio(...)``, ``greet.override(...)(...)``,
+        ``flyte.map(greet, ...)`` or its ``.aio``, and ``greet.forward(...)``, which would run the task's code in
+        the caller: see ``form``) whose env the model knows (task_object_envs), or that a ``ContainerTask(...)``
+        made (its env may be unknown)."""
         envs = self.task_object_envs
         containers = {id(c.node) for c in self.calls_to(CONTAINER_TASK)}
         found: list[TaskObjectCall] = []
@@ -277,7 +279,7 @@ class Analysis:
                 target, _ = _called_object(call.node.args[0])  # (an object mapped, or its override)
                 form = MAPS[callee.path]
             elif (type(callee) is Instance or type(callee) is Unknown
-                  or (type(callee) is External and callee.path.endswith(".aio"))):
+                  or (type(callee) is External and callee.path.endswith((".aio", ".forward")))):
                 target, form = _called_object(call.node.func)
             else:
                 continue

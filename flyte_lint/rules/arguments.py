@@ -342,6 +342,71 @@ class RemoteTaskPositionalArgs(Rule):
                 )
 
 
+@register
+class TaskObjectMethod(Rule):
+    code = "FLY108"
+    symbol = "task-object-method"
+    summary = ("Reports a method of a task function that a task object does not have: `.aio`, `.override` or "
+               "`.forward` of a shell task, `.forward` of a ContainerTask.")
+    rationale = (
+        "A task made by `flyte.extras.shell.create` is no task template: it is called, and awaited, directly. "
+        "It has no `.aio`, `.override` or `.forward`, so each fails with AttributeError. A ContainerTask runs an "
+        "image, not Python code: its `.forward` raises NotImplementedError."
+    )
+    bad = """
+        import flyte
+        from flyte.extras import shell
+
+        count = shell.create("count", image="debian:12-slim", inputs={"x": int}, script="echo {inputs.x}")
+        env = flyte.TaskEnvironment("demo", depends_on=[count.env])
+
+        @env.task
+        async def main(x: int) -> None:
+            await count.aio(x=x)
+    """
+    good = """
+        import flyte
+        from flyte.extras import shell
+
+        count = shell.create("count", image="debian:12-slim", inputs={"x": int}, script="echo {inputs.x}")
+        env = flyte.TaskEnvironment("demo", depends_on=[count.env])
+
+        @env.task
+        async def main(x: int) -> None:
+            await count(x=x)
+    """
+    fix = "Await the shell task's own call: `await count(x=...)`; it takes no `.override`."
+    runtime_effect = "AttributeError"
+
+    def check(self, analysis: Analysis) -> Iterable[Finding]:
+        for used in analysis.task_object_calls:
+            call = used.call.node
+            if used.maker == SHELL_CREATE and used.form in ("aio", "forward", "override"):
+                attribute = call.func if used.form != "override" else _override_of(call)
+                if attribute is None:
+                    continue
+                method = attribute.attrname
+                hint = (f"await `{used.name}(...)` itself" if method != "override"
+                        else "it takes its resources and retries from `shell.create(...)`")
+                yield self.finding(used.call.module, attribute,
+                                   f"shell task '{used.name}' has no `.{method}`: the call fails with AttributeError "
+                                   f"(\"'_Shell' object has no attribute '{method}'\"). {hint[0].upper()}{hint[1:]}")
+            elif used.maker == CONTAINER_TASK and used.form == "forward":
+                yield self.finding(used.call.module, call.func,
+                                   f"ContainerTask '{used.name}' has no Python code to run: `.forward(...)` raises "
+                                   f"NotImplementedError. Await `{used.name}(...)` to run its container")
+
+
+def _override_of(call: nodes.Call) -> nodes.Attribute | None:
+    """The ``x.override`` of ``x.override(...)(...)`` or ``x.override(...).aio(...)``."""
+    func = call.func
+    if isinstance(func, nodes.Attribute) and func.attrname == "aio":
+        func = func.expr
+    if isinstance(func, nodes.Call) and isinstance(func.func, nodes.Attribute) and func.func.attrname == "override":
+        return func.func
+    return None
+
+
 # Keywords from Flyte 1 or other libraries, with where they belong in Flyte 2.
 KEYWORD_HINTS = {
     ("flyte.Resources", "ephemeral_storage"): "disk",

@@ -146,8 +146,8 @@ class MissingEnvDependency(Rule):
                     f"`depends_on=[{env_variable(callee.env)}]` to env '{env.label}'",
                 )
         for used in analysis.task_object_calls:  # ContainerTask, shell and plugin tasks: an object, not a def
-            if used.env is None or (used.maker == SHELL_CREATE and used.form in ("map", "map_aio")):
-                continue  # (a shell task mapped runs nothing: FLY202)
+            if used.env is None or used.form == "forward" or (used.maker == SHELL_CREATE and used.form in ("map", "map_aio")):
+                continue  # (.forward runs no task of its own; a shell task mapped runs nothing: FLY202)
             reported = set()
             for caller in sorted(analysis.context_tasks(used.call.function), key=lambda t: t.name):
                 env = caller.env
