@@ -1044,7 +1044,7 @@ async def main() -> list[str]:
         await attempt(lambda: sh("a")),  # expect: FLY106
         await attempt(lambda: sh()),  # expect: FLY106
         await attempt(lambda: sh(f="a")),
-        await attempt(lambda: sh.aio(f="a", o=None, m=None)),
+        await attempt(lambda: sh(f="a", o=None, m=None)),
     ]
 '''
 
@@ -1058,10 +1058,10 @@ def test_fly106_shell_task_inputs_under_the_sdk():
     # An undeclared keyword gets as far as needing Docker, as the good calls do: it was dropped without a word.
     r = run_program(SHELL_CALLS, entry="main")
     assert r.ok, r.summary()
-    dropped, positional, missing, good, good_aio = r.output
+    dropped, positional, missing, good, good_all = r.output
     assert positional.startswith("TypeError: _Shell.__call__() takes 1 positional argument")
     assert missing == "TypeError: Missing required input: 'f'"
-    assert all("Docker" in out for out in (dropped, good)), r.output
+    assert all("Docker" in out for out in (dropped, good, good_all)), r.output
 
 
 def test_fly106_shell_tasks_it_cannot_check_stay_quiet(tmp_path):

@@ -22,8 +22,6 @@ def is_static(call: nodes.Call, skip: int = 0) -> bool:
     )
 
 
-
-
 def _literal_keys(node: nodes.NodeNG | None, allow_empty: bool = False) -> bool:
     """``node`` is a dict display whose keys are all strings (None, no dict at all, when ``allow_empty``)."""
     if node is None:
@@ -234,8 +232,8 @@ class TaskCallArguments(Rule):
         inputs it declares (flyte 2.12.1, ``_Shell._prepare_kwargs``): another keyword is dropped without a word,
         and a declared input that is neither given, optional nor in ``defaults=`` fails with TypeError."""
         call, made = used.call.node, used.made
-        if used.maker != SHELL_CREATE or used.form not in ("call", "aio"):
-            return
+        if used.maker != SHELL_CREATE or used.form != "call":
+            return  # (it has no .aio nor .override: FLY108)
         inputs = argument(made, None, "inputs")
         defaults = argument(made, None, "defaults")
         if not _literal_keys(inputs, allow_empty=True) or (defaults is not None and not _literal_keys(defaults)):
