@@ -1030,12 +1030,10 @@ def _object_segment(used: TaskObjectCall) -> str | None:
     """The name of the node a task object's call makes (its id's last segment, before any ordinal): the SDK's
     name of the task (``name=``, a literal), ``map-`` before it for a map; None when the call makes none (see
     Compiler._object_call)."""
-    mapped = used.form in ("map", "map_aio")
-    if used.maker == CONTAINER_TASK:
-        runs = used.form in ("call", "aio") or mapped
-    else:
-        runs = used.maker == SHELL_CREATE and used.form == "call"
+    # (not a plugin's object, whose task name may be another; nor an override: a ContainerTask's fails)
+    runs = used.starts_task and used.maker in (CONTAINER_TASK, SHELL_CREATE) and used.form != "override"
     name = argument(used.made, 0, "name") if runs else None
+    mapped = used.form in ("map", "map_aio")
     if not (isinstance(name, nodes.Const) and isinstance(name.value, str)):
         return None
     return f"map-{name.value}" if mapped else name.value

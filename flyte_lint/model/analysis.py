@@ -53,6 +53,15 @@ class TaskObjectCall:
     maker: str | None  # the SDK's path of what made the object (CONTAINER_TASK, SHELL_CREATE...); None: not the SDK
 
     @property
+    def starts_task(self) -> bool:
+        """The call starts the object's task (once awaited or iterated): not ``.forward``, which would run its
+        code in the caller, and of a shell task only the call itself (it has no ``.aio``, ``.override`` nor
+        ``.forward``, and mapping it runs nothing: flyte 2.12.1)."""
+        if self.form == "forward":
+            return False
+        return self.maker != SHELL_CREATE or self.form == "call"
+
+    @property
     def coroutine(self) -> str | None:
         """Where the call makes a coroutine that runs the task only once awaited (flyte 2.12.1): "run" for a
         ContainerTask called or ``.aio``-called (inside a run, TaskTemplate.__call__ hands back the controller's

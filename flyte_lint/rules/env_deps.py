@@ -10,7 +10,7 @@ from astroid import nodes
 if TYPE_CHECKING:
     import networkx as nx
 
-from flyte_lint.model.analysis import SHELL_CREATE, Analysis
+from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.entities import Env
 from flyte_lint.model.resolver import enclosing_function
 from flyte_lint.rules.base import Finding, Rule, register
@@ -146,8 +146,8 @@ class MissingEnvDependency(Rule):
                     f"`depends_on=[{env_variable(callee.env)}]` to env '{env.label}'",
                 )
         for used in analysis.task_object_calls:  # ContainerTask, shell and plugin tasks: an object, not a def
-            if used.env is None or used.form == "forward" or (used.maker == SHELL_CREATE and used.form in ("map", "map_aio")):
-                continue  # (.forward runs no task of its own; a shell task mapped runs nothing: FLY202)
+            if used.env is None or not used.starts_task:
+                continue
             reported = set()
             for caller in sorted(analysis.context_tasks(used.call.function), key=lambda t: t.name):
                 env = caller.env

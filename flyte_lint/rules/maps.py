@@ -172,7 +172,7 @@ class MapNonTask(Rule):
                     f"`flyte.map` is given the shell task '{used.name}', which is not a task template and has no "
                     "`.aio`: every item fails with AttributeError (\"'_Shell' object has no attribute 'aio'\"), which "
                     f"the map returns as that item's result unless told otherwise. Map `{used.name}.as_task()`, or "
-                    f"await `{used.name}(...)` for each item",
+                    f"await `{used.name}(...)` for each item in async code",
                 )
 
     def _problem(self, value) -> str | None:
