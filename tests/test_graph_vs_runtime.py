@@ -396,6 +396,28 @@ def test_flyte_map_with_partial_over_literal_list():
     assert order_edges(graph) == set()
 
 
+def test_flyte_map_over_a_comprehension_of_a_static_sequence():
+    # One `for` over a known sequence, no condition: as many items as the sequence. With a condition, or
+    # a second `for`, the count is known only at run time.
+    graph, r = run_both(
+        """
+        @env.task
+        async def square(x: int) -> int:
+            return x * x
+
+        @env.task
+        async def main(n: int = 3) -> int:
+            a = [y async for y in flyte.map.aio(square, [i * 2 for i in range(n)])]
+            b = [y async for y in flyte.map.aio(square, (i for i in [1, 2] if i), concurrency=2)]
+            c = [y async for y in flyte.map.aio(square, [j for i in range(2) for j in range(i + 1)])]
+            return sum(a) + len(b) + sum(c)
+        """,
+    )
+    assert r.ran("demo.square") == 3 + 2 + 3
+    counts = sorted((a["line"], a["count"]) for _, a in graph.nodes(data=True) if a["kind"] == "map")
+    assert [count for _, count in counts] == [3, None, None]
+
+
 def test_static_for_loops_carry_values_and_order():
     graph, r = run_both(
         """

@@ -690,11 +690,22 @@ class Compiler:
     def _map_count(self, call: nodes.Call, frame: Frame, ctx: Context) -> int | None:
         """How many items a ``flyte.map(task, *iterables)`` runs in all (per run of its context), or None."""
         iterables = call.args[1:]
-        lengths = [_length(self._const(a, frame)) for a in iterables] if iterables else [None]
+        lengths = [self._static_length(a, frame) for a in iterables] if iterables else [None]
         known = [n for n in lengths if n is not None]
         per_parent = min(known) if known and len(known) == len(lengths) else None
         outer = ctx.count
         return per_parent * outer if per_parent is not None and outer is not None else None
+
+    def _static_length(self, node: nodes.NodeNG, frame: Frame) -> int | None:
+        """The length of the sequence ``node`` gives, when static: a constant, or a list comprehension or
+        generator expression of one ``for`` without conditions over a constant (``[f(x) for x in range(n)]``,
+        n known). (A second ``for`` may iterate over the first one's variable, which a constant of the
+        enclosing body could shadow here.)"""
+        if isinstance(node, (nodes.ListComp, nodes.GeneratorExp)):
+            if len(node.generators) != 1 or node.generators[0].ifs or node.generators[0].is_async:
+                return None
+            return _length(self._const(node.generators[0].iter, frame))
+        return _length(self._const(node, frame))
 
     def _map_node(self, site: CallSite, call: nodes.Call, frame: Frame, ctx: Context, arg_flows: list[Flow]) -> Flow:
         count = self._map_count(call, frame, ctx)
