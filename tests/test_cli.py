@@ -241,3 +241,34 @@ def test_target_flyte_version_changes_what_the_message_says(tmp_path, capsys):
     (root / "pyproject.toml").write_text('[tool.flyte-lint]\ntarget-flyte-version = "latest"\n')
     code, _, err = run_cli(["check", "."], root, capsys)
     assert code == 2 and "target-flyte-version" in err
+
+
+# A Ctrl-C while Python still imports flyte-lint's modules (about 40 ms before the command runs), here made
+# to arrive as `flyte_lint.cli` is imported, as each entry point runs it.
+INTERRUPTED_IMPORT = (
+    "import builtins, runpy, sys\n"
+    "real = builtins.__import__\n"
+    "def interrupted(name, *args, **kwargs):\n"
+    "    if name == 'flyte_lint.cli':\n"
+    "        raise KeyboardInterrupt\n"
+    "    return real(name, *args, **kwargs)\n"
+    "builtins.__import__ = interrupted\n"
+)
+
+
+@pytest.mark.parametrize("start", [
+    "from flyte_lint.launch import main\nmain()",  # the console script, as pip writes it
+    "sys.argv = ['flyte_lint', 'rules']\nrunpy.run_module('flyte_lint', run_name='__main__')",  # python -m flyte_lint
+], ids=["console-script", "python-m"])
+def test_ctrl_c_while_importing_ends_quietly(start):
+    proc = subprocess.run([sys.executable, "-c", INTERRUPTED_IMPORT + start], capture_output=True, text=True)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (130, "", "")
+
+
+def test_the_console_script_is_the_launcher():
+    # (flyte_lint.cli's own imports would run on the script's import line, outside any handler)
+    import tomllib
+    from pathlib import Path
+
+    scripts = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts == {"flyte-lint": "flyte_lint.launch:main"}
