@@ -1127,12 +1127,17 @@ async def attempt(make) -> str:
     return "ok"
 
 
+def make_faster():
+    return counter.override(retries=3)  # expect: FLY108
+
+
 @env.task
 async def main(x: int) -> list[str]:
     return [
         await attempt(lambda: counter.aio(x=x)),  # expect: FLY108
         await attempt(lambda: tools.count.forward(x=x)),  # expect: FLY108
         await attempt(lambda: counter.override(retries=2)(x=x)),  # expect: FLY108
+        await attempt(lambda: make_faster()(x=x)),
         await attempt(lambda: echo.forward(x=x)),  # expect: FLY108
         await attempt(lambda: square.forward(x)),
         await attempt(lambda: square.aio(x)),
@@ -1155,6 +1160,6 @@ def test_fly108_under_the_sdk():
     assert r.ok, r.summary()
     # The four calls the rule reports fail on the spot; the others run (square) or start their task and get as
     # far as needing Docker (RuntimeUserError).
-    assert r.output == ["AttributeError", "AttributeError", "AttributeError", "NotImplementedError", "ok", "ok",
-                        "RuntimeUserError", "RuntimeUserError", "main"], r.summary()
+    assert r.output == ["AttributeError", "AttributeError", "AttributeError", "AttributeError", "NotImplementedError",
+                        "ok", "ok", "RuntimeUserError", "RuntimeUserError", "main"], r.summary()
     assert (r.ran("count"), r.ran("echo")) == (1, 1)

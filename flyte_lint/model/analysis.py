@@ -47,18 +47,14 @@ class TaskObjectCall:
     made: nodes.Call  # the call that made the object
     env: Env | None  # None: not known
     name: str  # the object as the call names it: ``greet``
-    form: str  # call (``greet(...)``), aio (``greet.aio(...)``), forward (``greet.forward(...)``: no task run of
-    # its own), override (``greet.override(...)(...)``, or its .aio), map or map_aio (``flyte.map(greet, ...)``,
-    # ``flyte.map.aio(greet, ...)``: ``call`` is the map's)
+    form: str  # call (``greet(...)``), aio (``greet.aio(...)``), override (``greet.override(...)(...)``, or its .aio),
+    # map or map_aio (``flyte.map(greet, ...)``, ``flyte.map.aio(greet, ...)``: ``call`` is the map's)
     maker: str | None  # the SDK's path of what made the object (CONTAINER_TASK, SHELL_CREATE...); None: not the SDK
 
     @property
     def starts_task(self) -> bool:
-        """The call starts the object's task (once awaited or iterated): not ``.forward``, which would run its
-        code in the caller, and of a shell task only the call itself (it has no ``.aio``, ``.override`` nor
-        ``.forward``, and mapping it runs nothing: flyte 2.12.1)."""
-        if self.form == "forward":
-            return False
+        """The call starts the object's task (once awaited or iterated); of a shell task only the call itself
+        does (it has no ``.aio`` nor ``.override``, and mapping it runs nothing: flyte 2.12.1)."""
         return self.maker != SHELL_CREATE or self.form == "call"
 
     @property
@@ -77,10 +73,10 @@ class TaskObjectCall:
 
 def _called_object(func: nodes.NodeNG) -> tuple[nodes.NodeNG | None, str]:
     """The object a call runs, and how: ``greet`` in ``greet(...)`` (call), ``greet.aio(...)`` (aio),
-    ``greet.forward(...)`` (forward), ``greet.override(...)(...)`` and its ``.aio`` (override)."""
+    ``greet.override(...)(...)`` and its ``.aio`` (override)."""
     form = "call"
-    if isinstance(func, nodes.Attribute) and func.attrname in ("aio", "forward"):
-        func, form = func.expr, func.attrname
+    if isinstance(func, nodes.Attribute) and func.attrname == "aio":
+        func, form = func.expr, "aio"
     if isinstance(func, nodes.Call) and isinstance(func.func, nodes.Attribute) and func.func.attrname == "override":
         func, form = func.func.expr, "override"
     return (func if isinstance(func, (nodes.Name, nodes.Attribute)) else None), form
@@ -271,10 +267,9 @@ class Analysis:
 
     @cached_property
     def task_object_calls(self) -> list[TaskObjectCall]:
-        """The calls of task objects (``greet(...)``, ``greet.aio(...)``, ``greet.override(...)(...)``,
-        ``flyte.map(greet, ...)`` or its ``.aio``, and ``greet.forward(...)``, which would run the task's code in
-        the caller: see ``form``) whose env the model knows (task_object_envs), or that a ``ContainerTask(...)``
-        made (its env may be unknown)."""
+        """The calls of task objects (``greet(...)``, ``greet.aio(...)``, ``greet.override(...)(...)``, and
+        ``flyte.map(greet, ...)`` or its ``.aio``; not ``.forward``, which runs the task in the caller) whose
+        env the model knows (task_object_envs), or that a ``ContainerTask(...)`` made (its env may be unknown)."""
         envs = self.task_object_envs
         containers = {id(c.node) for c in self.calls_to(CONTAINER_TASK)}
         found: list[TaskObjectCall] = []
@@ -288,7 +283,7 @@ class Analysis:
                 target, _ = _called_object(call.node.args[0])  # (an object mapped, or its override)
                 form = MAPS[callee.path]
             elif (type(callee) is Instance or type(callee) is Unknown
-                  or (type(callee) is External and callee.path.endswith((".aio", ".forward")))):
+                  or (type(callee) is External and callee.path.endswith(".aio"))):
                 target, form = _called_object(call.node.func)
             else:
                 continue

@@ -377,32 +377,28 @@ class TaskObjectMethod(Rule):
     runtime_effect = "AttributeError"
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
-        for used in analysis.task_object_calls:
-            call = used.call.node
-            if used.maker == SHELL_CREATE and used.form in ("aio", "forward", "override"):
-                attribute = call.func if used.form != "override" else _override_of(call)
-                if attribute is None:
-                    continue
-                method = attribute.attrname
-                hint = (f"await `{used.name}(...)` itself" if method != "override"
-                        else "it takes its resources and retries from `shell.create(...)`")
-                yield self.finding(used.call.module, attribute,
-                                   f"shell task '{used.name}' has no `.{method}`: the call fails with AttributeError "
-                                   f"(\"'_Shell' object has no attribute '{method}'\"). {hint[0].upper()}{hint[1:]}")
-            elif used.maker == CONTAINER_TASK and used.form == "forward":
-                yield self.finding(used.call.module, call.func,
-                                   f"ContainerTask '{used.name}' has no Python code to run: `.forward(...)` raises "
-                                   f"NotImplementedError. Await `{used.name}(...)` to run its container")
+        shell = sdk.returns(SHELL_CREATE)  # (the class of what it makes; the table lists the methods it has)
+        lacking = [f"{shell}.{name}" for name in TASK_METHODS if shell and sdk.callable_info(f"{shell}.{name}") is None]
+        for call in analysis.calls_to(*lacking):
+            method, shown = call.external_path.rpartition(".")[2], _object_shown(call)
+            hint = (f"await `{shown}(...)` itself" if method != "override"
+                    else "it takes its resources and retries from `shell.create(...)`")
+            yield self.finding(call.module, call.node.func,
+                               f"shell task `{shown}` has no `.{method}`: the call fails with AttributeError "
+                               f"(\"'_Shell' object has no attribute '{method}'\"). {hint[0].upper()}{hint[1:]}")
+        for call in analysis.calls_to(f"{CONTAINER_TASK}.forward"):
+            shown = _object_shown(call)
+            yield self.finding(call.module, call.node.func,
+                               f"ContainerTask `{shown}` has no Python code to run: `.forward(...)` raises "
+                               f"NotImplementedError. Await `{shown}(...)` to run its container")
 
 
-def _override_of(call: nodes.Call) -> nodes.Attribute | None:
-    """The ``x.override`` of ``x.override(...)(...)`` or ``x.override(...).aio(...)``."""
-    func = call.func
-    if isinstance(func, nodes.Attribute) and func.attrname == "aio":
-        func = func.expr
-    if isinstance(func, nodes.Call) and isinstance(func.func, nodes.Attribute) and func.func.attrname == "override":
-        return func.func
-    return None
+TASK_METHODS = ("aio", "override", "forward")  # what a task function has and a task object may lack
+
+
+def _object_shown(call: ResolvedCall) -> str:
+    """The object whose method ``call`` calls, as the source writes it (``count`` in ``count.aio(...)``)."""
+    return short(source_of(call.module, call.node.func.expr), 50)
 
 
 # Keywords from Flyte 1 or other libraries, with where they belong in Flyte 2.
