@@ -708,17 +708,24 @@ class Compiler:
         return _length(self._const(node, frame))
 
     def _map_node(self, site: CallSite, call: nodes.Call, frame: Frame, ctx: Context, arg_flows: list[Flow]) -> Flow:
-        count = self._map_count(call, frame, ctx)
-        node_id = self._node_id(frame, call, f"map-{site.task.func.name}")
-        self._add_node(node_id, kind="map", task=site.task.name, site_module=site.module, line=call.lineno, ctx=ctx,
-                       parent=frame.parent, env_task=site.task, count=count, map_form=site.form, call=call)
-        if count is None:
-            self.graph.nodes[node_id]["dynamic"] = True
-        self._data_edges(Flow.union(arg_flows).sources, node_id)
+        node_id = self._add_map(call, frame, ctx, arg_flows, f"map-{site.task.func.name}", site.task.name, site.module,
+                                env_task=site.task, map_form=site.form)
         if self.expand and site.task not in self._stack:
             self._expand(site.task, node_id, {})
         self.graph.nodes[node_id].setdefault("never_runs", True)
         return Flow(pending=(Pending(node_id=node_id),))
+
+    def _add_map(self, call: nodes.Call, frame: Frame, ctx: Context, arg_flows: list[Flow], segment: str, task: str,
+                 module, **attrs) -> str:
+        """The node of a ``flyte.map`` of ``task`` (its id's last segment ``segment``): its count, and data edges
+        from what the map is given."""
+        count = self._map_count(call, frame, ctx)
+        node_id = self._add_node(self._node_id(frame, call, segment), kind="map", task=task, site_module=module,
+                                 line=call.lineno, ctx=ctx, parent=frame.parent, count=count, call=call, **attrs)
+        if count is None:
+            self.graph.nodes[node_id]["dynamic"] = True
+        self._data_edges(Flow.union(arg_flows).sources, node_id)
+        return node_id
 
     def _object_call(self, used: TaskObjectCall, call: nodes.Call, frame: Frame, ctx: Context, args: Flow,
                      arg_flows: list[Flow]) -> Flow | None:
@@ -730,21 +737,15 @@ class Compiler:
         segment = _object_segment(used)
         if segment is None:
             return None
-        name = segment.removeprefix("map-") if used.form in ("map", "map_aio") else segment
         kind = _class_name(used.maker) if used.maker == CONTAINER_TASK else "shell"
-        extra = {"env": used.env.label if used.env is not None else None, "object": kind, "call": call}
+        extra = {"env": used.env.label if used.env is not None else None, "object": kind}
         if used.form in ("map", "map_aio"):
-            count = self._map_count(call, frame, ctx)
-            node_id = self._add_node(self._node_id(frame, call, segment), kind="map", task=name,
-                                     site_module=used.call.module, line=call.lineno, ctx=ctx, parent=frame.parent,
-                                     count=count, map_form=used.form, **extra)
-            if count is None:
-                self.graph.nodes[node_id]["dynamic"] = True
-            self._data_edges(Flow.union(arg_flows).sources, node_id)
+            node_id = self._add_map(call, frame, ctx, arg_flows, segment, segment.removeprefix("map-"),
+                                    used.call.module, map_form=used.form, **extra)
         else:
-            node_id = self._add_node(self._node_id(frame, call, name), kind="task", task=name,
+            node_id = self._add_node(self._node_id(frame, call, segment), kind="task", task=segment,
                                      site_module=used.call.module, line=call.lineno, ctx=ctx, parent=frame.parent,
-                                     form=used.form, **extra)
+                                     form=used.form, call=call, **extra)
             self._data_edges(args.sources, node_id)
         self.graph.nodes[node_id].setdefault("never_runs", True)
         return Flow(pending=(Pending(node_id=node_id),))
