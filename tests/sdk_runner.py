@@ -11,6 +11,27 @@ the tasks the SDK really executes::
         r = run_program(SRC, entry="main", args={"x": 1})
         assert r.ok and r.ran("env.b") == 1 and r.callers("env.b") == {"env.a"}
 
+Run modes
+---------
+``run_program(..., mode="local")`` (the default) is a normal local run,
+``flyte.with_runcontext(mode="local").run(entry, ...)``: ``run`` is syncified,
+so async task bodies run on the SDK's ``flyte_syncify`` thread, where a
+blocking syncified call (``flyte.run``, sync ``flyte.map``, a sync
+``@flyte.trace``...) raises "Deadlock detected".
+
+``mode="cluster"`` runs the entry the way the task runtime of a pod does
+(``flyte/_bin/runtime.py``: ``asyncio.run(...)`` of the task coroutine on the
+main thread): ``asyncio.run(flyte.with_runcontext(mode="local")._run_local(entry, ...))``.
+Async task bodies then run on a main-thread event loop, and a blocking
+syncified call hands its coroutine to the syncify thread and waits: it works,
+but the task's event loop stands still meanwhile.  Children still run through
+the local controller, on that same loop (in a cluster each runs in its own
+pod, again on a main-thread loop).  Sync task bodies run in a worker thread in
+both modes.  ``_run_local`` is private, so cluster mode is checked against one
+SDK version (:data:`CLUSTER_MODE_SDK_VERSION`, the version the test extra
+pins); ``requires_cluster_mode`` skips a test, and the child refuses to run,
+under any other version.
+
 How it works
 ------------
 ``run_program`` writes the program files to a temporary directory and starts
@@ -25,7 +46,8 @@ that child process; it
   executes: ``flyte._internal.runtime.taskrunner.run_task`` runs exactly once
   per task attempt, around ``task.execute``;
 * imports the entry module, calls ``flyte.init()`` (no endpoint: no client, so
-  runs are local), then ``flyte.with_runcontext(mode="local").run(entry, **args)``;
+  runs are local), then ``flyte.with_runcontext(mode="local").run(entry, **args)``
+  (or, in cluster mode, ``asyncio.run(...)`` of its ``_run_local``);
 * forces garbage collection so "coroutine ... was never awaited" warnings are
   emitted, and writes a JSON result file that becomes a :class:`RunResult`.
 
@@ -61,7 +83,15 @@ try:  # the bootstrap child process need not have pytest
 except ImportError:  # pragma: no cover
     pytest = None  # type: ignore[assignment]
 
-__all__ = ["Call", "RunResult", "run_program", "sdk_available", "sdk_python", "requires_sdk"]
+__all__ = [
+    "CLUSTER_MODE_SDK_VERSION", "MODES", "Call", "RunResult", "run_program", "sdk_available", "sdk_python",
+    "sdk_version", "requires_sdk", "requires_cluster_mode",
+]
+
+# The run modes of `run_program` (see "Run modes" above).
+MODES = ("local", "cluster")
+# Cluster mode drives the SDK's private `_run_local`: the one version it is checked against (the test extra's pin).
+CLUSTER_MODE_SDK_VERSION = "2.12.1"
 
 _THIS_FILE = os.path.abspath(__file__)
 
@@ -102,8 +132,39 @@ def sdk_available() -> bool:
     return _SDK_AVAILABLE[py]
 
 
+_SDK_VERSION: dict[str, str | None] = {}
+
+
+def sdk_version() -> str | None:
+    """The version of ``flyte`` installed for the python that will run programs (None: not installed)."""
+    py = sdk_python()
+    if py not in _SDK_VERSION:
+        _SDK_VERSION[py] = None
+        if sdk_available():
+            try:
+                proc = subprocess.run(
+                    [py, "-c", "import importlib.metadata as m; print(m.version('flyte'))"],
+                    capture_output=True,
+                    text=True,
+                    timeout=60,
+                    check=False,
+                )
+                if proc.returncode == 0:
+                    _SDK_VERSION[py] = proc.stdout.strip() or None
+            except (OSError, subprocess.SubprocessError):
+                pass
+    return _SDK_VERSION[py]
+
+
 if pytest is not None:
     requires_sdk = pytest.mark.skipif(not sdk_available(), reason="flyte SDK not installed")
+    requires_cluster_mode = pytest.mark.skipif(
+        sdk_version() != CLUSTER_MODE_SDK_VERSION,
+        reason=(
+            f"cluster mode drives flyte's private Runner._run_local, checked only on flyte=={CLUSTER_MODE_SDK_VERSION} "
+            f"(installed: {sdk_version() or 'none'})"
+        ),
+    )
 
 
 @dataclass
@@ -153,6 +214,8 @@ class RunResult:
     duration: float = 0.0  # wall time of the subprocess, seconds
     network_attempts: list[str] = field(default_factory=list)  # blocked connection attempts
     harness_errors: list[str] = field(default_factory=list)  # the harness's own inconsistencies
+    mode: str = "local"  # "local" or "cluster": how the entry was run (see "Run modes")
+    entry_thread: str | None = None  # the thread the run was driven from: the event loop's, in cluster mode
 
     def ran(self, task_name: str) -> int:
         """How many times the body of ``task_name`` was executed (attempts included)."""
@@ -175,7 +238,7 @@ class RunResult:
     def summary(self) -> str:
         """A short multi-line description, handy in assertion messages."""
         lines = [
-            f"ok={self.ok} phase={self.phase} error_types={self.error_types}",
+            f"mode={self.mode} ok={self.ok} phase={self.phase} error_types={self.error_types}",
             f"error={self.error}",
             f"output={self.output!r}",
             f"calls={[(c.task, c.parent) for c in self.calls]}",
@@ -208,13 +271,18 @@ def run_program(
     entry: str = "main",
     args: dict | None = None,
     timeout: float = 120,
+    mode: str = "local",
 ) -> RunResult:
     """Run ``entry`` ("module:function", or "function" in main.py) of the program ``files``
-    under the real Flyte SDK in local mode, in a subprocess, and report what happened.
+    under the real Flyte SDK, without a backend, in a subprocess, and report what happened.
 
     ``files`` maps relative paths to source text (a str means ``{"main.py": src}``);
     sources are dedented.  ``args`` are JSON-able keyword arguments for the entry task.
+    ``mode`` is "local" (a normal local run) or "cluster" (the entry's body on a main-thread
+    event loop, as the task runtime of a pod runs it); see "Run modes" above.
     """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
     if isinstance(files, str):
         files = {"main.py": files}
     module, func = _normalise_entry(entry)
@@ -242,6 +310,8 @@ def run_program(
             "run_name": run_name,
             "raw_data_path": os.path.join(tmp, "raw"),
             "calls_log": calls_log,
+            "mode": mode,
+            "cluster_sdk_version": CLUSTER_MODE_SDK_VERSION,
         }
         spec_path = os.path.join(tmp, "spec.json")
         with open(spec_path, "w", encoding="utf-8") as fh:
@@ -294,6 +364,7 @@ def run_program(
                 stderr=err,
                 phase="timeout",
                 duration=duration,
+                mode=mode,
             )
         duration = time.monotonic() - t0
         res = _read_result(result_path)
@@ -308,6 +379,7 @@ def run_program(
                 phase="bootstrap",
                 returncode=proc.returncode,
                 duration=duration,
+                mode=mode,
             )
         return RunResult(
             ok=bool(res.get("ok")),
@@ -326,6 +398,8 @@ def run_program(
             duration=duration,
             network_attempts=list(res.get("network_attempts") or []),
             harness_errors=list(res.get("harness_errors") or []),
+            mode=mode,
+            entry_thread=res.get("entry_thread"),
         )
     finally:
         # The child cleans up after itself, unless it was killed.
@@ -461,6 +535,7 @@ _LOGGED_CALL_FIELDS = ("task", "parent", "action", "parent_action", "run", "laun
 
 
 def _bootstrap(spec_path: str) -> None:  # noqa: C901 - one linear script
+    import asyncio
     import contextvars
     import gc
     import importlib
@@ -613,12 +688,34 @@ def _bootstrap(spec_path: str) -> None:  # noqa: C901 - one linear script
         flyte.init(root_dir=spec["prog_dir"])
         install_warning_capture()  # init configures logging; keep our capture in charge
         result["phase"] = "run"
-        run = flyte.with_runcontext(
+        runner = flyte.with_runcontext(
             mode="local",
             name=spec["run_name"],
             raw_data_path=spec["raw_data_path"],
             disable_run_cache=True,
-        ).run(entry, **spec["args"])
+        )
+        if spec.get("mode", "local") == "local":
+            result["entry_thread"] = threading.current_thread().name
+            run = runner.run(entry, **spec["args"])
+        else:
+            if flyte.__version__ != spec["cluster_sdk_version"]:
+                result["phase"] = "bootstrap"
+                raise RuntimeError(
+                    f"cluster mode drives flyte's private Runner._run_local, checked only on "
+                    f"flyte=={spec['cluster_sdk_version']}; this is flyte {flyte.__version__}"
+                )
+            from flyte.models import RawDataPath
+
+            async def run_as_in_a_pod() -> Any:
+                # flyte/_bin/runtime.py runs the task coroutine with asyncio.run on the main thread. Runner.run
+                # would hop to the syncify thread first; here only its raw-data context is kept, so the two modes
+                # differ in where the loop runs and nothing else.
+                result["entry_thread"] = threading.current_thread().name
+                raw = RawDataPath.from_local_folder(local_folder=spec["raw_data_path"])
+                with internal_ctx().new_raw_data_path(raw_data_path=raw):
+                    return await runner._run_local(entry, **spec["args"])  # pylint: disable=protected-access
+
+            run = asyncio.run(run_as_in_a_pod())
         outputs = tuple(run.outputs())
         result["output"] = _to_jsonable(outputs[0] if len(outputs) == 1 else (list(outputs) or None))
         result["ok"] = True

@@ -1,9 +1,10 @@
-"""Tests of the SDK harness itself: each program runs under the real flyte SDK, locally."""
+"""Tests of the SDK harness itself: each program runs under the real flyte SDK, without a backend, in a
+local run or (mode="cluster") with the task body on a main-thread event loop as a pod runs it."""
 
 from __future__ import annotations
 
 import pytest
-from sdk_runner import RunResult, requires_sdk, run_program
+from sdk_runner import MODES, RunResult, requires_cluster_mode, requires_sdk, run_program
 
 pytestmark = requires_sdk
 
@@ -296,3 +297,147 @@ def main() -> int:
     assert r.phase == "timeout" and r.error_type == "TimeoutExpired"
     assert r.duration < timeout + 5
     assert [(c.task, c.parent) for c in r.calls] == [("demo.main", None), ("demo.hang", "demo.main")]
+
+
+# -- run modes ---------------------------------------------------------------------------------------------
+
+WHERE = """
+import threading
+
+def where() -> dict:
+    try:
+        asyncio.get_running_loop()
+        loop = True
+    except RuntimeError:
+        loop = False
+    return {"thread": threading.current_thread().name,
+            "main_thread": threading.current_thread() is threading.main_thread(), "loop": loop}
+
+@env.task
+def sync_leaf() -> dict:
+    return where()
+
+@env.task
+async def async_leaf() -> dict:
+    return where()
+
+@env.task
+async def main() -> dict:
+    return {"main": where(), "async_leaf": await async_leaf(), "sync_leaf": await sync_leaf.aio()}
+"""
+
+
+def test_an_unknown_mode_is_refused():
+    with pytest.raises(ValueError, match="mode must be one of"):
+        run_program("import flyte\n", mode="remote")
+
+
+@requires_cluster_mode
+def test_the_mode_switch_moves_async_task_bodies_to_the_main_thread():
+    local = run(WHERE)
+    cluster = run(WHERE, mode="cluster")
+    assert local.ok and cluster.ok, local.summary() + cluster.summary()
+    assert (local.mode, cluster.mode) == ("local", "cluster")
+    # A local run hops to the SDK's syncify thread: async task bodies run on its loop there.
+    assert local.output["main"] == {"thread": "flyte_syncify", "main_thread": False, "loop": True}
+    assert local.output["async_leaf"] == local.output["main"]
+    # Cluster mode runs them on a main-thread event loop, as flyte/_bin/runtime.py does in a pod.
+    assert cluster.output["main"] == {"thread": "MainThread", "main_thread": True, "loop": True}
+    assert cluster.output["async_leaf"] == cluster.output["main"]
+    assert cluster.entry_thread == "MainThread"
+    # The harness's own record agrees with what the bodies saw.
+    assert {c.task: c.thread for c in local.calls}["demo.main"] == "flyte_syncify"
+    assert {c.task: c.thread for c in cluster.calls}["demo.main"] == "MainThread"
+    # A sync body runs in a worker thread with no running loop in both modes.
+    for r in (local, cluster):
+        assert r.output["sync_leaf"]["main_thread"] is False and r.output["sync_leaf"]["loop"] is False
+        assert r.callers("demo.sync_leaf") == {"demo.main"} and r.callers("demo.async_leaf") == {"demo.main"}
+
+
+BLOCKING = """
+@env.task
+async def child(x: int) -> int:
+    return x + 1
+
+@env.task
+async def main(x: int) -> int:
+    run = flyte.run(child, x=x)
+    return run.outputs()[0]
+"""
+
+
+@requires_cluster_mode
+def test_a_blocking_syncified_call_fails_locally_and_works_in_cluster_mode():
+    local = run(BLOCKING, args={"x": 1})
+    assert not local.ok and "Deadlock detected" in local.error, local.summary()
+    assert local.ran("demo.child") == 0
+    cluster = run(BLOCKING, args={"x": 1}, mode="cluster")
+    assert cluster.ok and cluster.output == 2, cluster.summary()
+    # The nested run's entry has no parent task but was launched by main, on the syncify thread.
+    (child,) = [c for c in cluster.calls if c.task == "demo.child"]
+    assert child.parent is None and child.launched_by == "demo.main" and child.thread == "flyte_syncify"
+
+
+@requires_cluster_mode
+@pytest.mark.parametrize("mode", MODES)
+def test_recording_is_exact_in_both_modes(mode):
+    r = run(
+        """
+other = flyte.TaskEnvironment("other")
+
+@other.task
+def leaf(i: int) -> int:
+    return i
+
+@env.task
+async def lost(i: int) -> int:
+    return i
+
+@env.task
+def smid(i: int) -> int:
+    return sum(flyte.map(leaf, [i, i + 1])) + leaf(i)
+
+@env.task
+async def main() -> int:
+    lost(0)
+    a = await asyncio.gather(*(smid.aio(i) for i in range(2)))
+    b = await leaf.aio(5)
+    return sum(a) + b
+""",
+        mode=mode,
+    )
+    assert r.ok and r.mode == mode, r.summary()
+    assert r.output == (1 + 0) + (3 + 1) + 5
+    assert r.ran("demo.smid") == 2 and r.ran("other.leaf") == 7 and r.ran("demo.lost") == 0
+    assert r.callers("demo.smid") == {"demo.main"} and r.callers("other.leaf") == {"demo.smid", "demo.main"}
+    assert any("was never awaited" in w for w in r.warnings), r.warnings
+
+
+@requires_cluster_mode
+def test_failures_and_phases_are_reported_in_cluster_mode():
+    r = run(
+        """
+@env.task
+def s(i: int) -> int:
+    return i
+
+@env.task
+async def main() -> int:
+    return await s(1)
+""",
+        mode="cluster",
+    )
+    assert not r.ok and r.phase == "run"
+    assert r.error_code == "SyncTaskCallInAsyncContextError" and r.ran("demo.s") == 0
+    imp = run_program("import flyte\nraise RuntimeError('at import')\n", mode="cluster")
+    assert not imp.ok and imp.phase == "import" and imp.mode == "cluster"
+
+
+@requires_sdk
+def test_cluster_mode_refuses_an_sdk_it_was_not_checked_against(monkeypatch):
+    import sdk_runner
+
+    monkeypatch.setattr(sdk_runner, "CLUSTER_MODE_SDK_VERSION", "0.0.0")
+    r = run_program(HEADER + "\n@env.task\nasync def main() -> int:\n    return 1\n", mode="cluster")
+    assert not r.ok and r.phase == "bootstrap" and r.calls == []
+    assert "_run_local" in r.error and "flyte==0.0.0" in r.error, r.summary()
