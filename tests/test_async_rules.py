@@ -1005,3 +1005,242 @@ def test_sdk_behaviour_behind_the_rules(body, ok, error):
     assert r.ok is ok, r.summary()
     if error:
         assert error in (r.error or "") + " ".join(r.error_types), r.summary()
+
+
+# -- tasks kept in containers: a call of one of several tasks -------------------------------------------
+
+
+def test_container_of_tasks_called_by_subscript_and_loop(tmp_path):
+    check(tmp_path, """
+        @env.task
+        async def dec(x: int) -> int:
+            return x - 1
+
+        @env.task
+        def cube(x: int) -> int:
+            return x ** 3
+
+        TOOLS = {"inc": inc, "dec": dec}
+        SYNC: list = [square, cube]
+        PAIR = (inc, dec.override(retries=2))
+
+        @env.task
+        async def main(k: str, x: int) -> int:
+            TOOLS[k](x)  # expect: FLY103
+            y = await TOOLS[k](x)
+            for t in SYNC:
+                y += await t(x)  # expect: FLY101
+                y += await t.aio(x)
+            for t in [inc, dec]:
+                t(x)  # expect: FLY103
+                t.override(retries=1)(x)  # expect: FLY103
+            for name, t in TOOLS.items():
+                t.aio(x)  # expect: FLY103
+            for i, t in enumerate(PAIR):
+                functools.partial(t, x)()  # expect: FLY103
+            for t in TOOLS.values():
+                y += await t(x)
+            hooks = []
+            hooks.append(inc)
+            hooks.append(dec)
+            for hook in hooks:
+                hook(x)  # expect: FLY103
+            squares = SYNC[0](x)  # expect: FLY102
+            return y + squares
+
+        @env.task
+        def sync_main(x: int) -> int:
+            for t in PAIR:
+                t(x)  # expect: FLY104
+            return sum(t(x) for t in SYNC)
+    """)
+
+
+def test_container_of_tasks_cross_module_and_aliases(tmp_path):
+    check(tmp_path, """
+        # file: tools.py
+        import flyte as fl
+
+        env = fl.TaskEnvironment("tools")
+
+        @env.task
+        async def search(q: str) -> str:
+            return q
+
+        @env.task
+        async def summarize(q: str) -> str:
+            return q
+
+        TOOLS = {"search": search, "summarize": summarize}
+        ALL = [search, summarize]
+        # file: main.py
+        import flyte
+        import tools
+        from tools import TOOLS as T
+
+        env = flyte.TaskEnvironment("main", depends_on=[tools.env])
+
+        @env.task
+        async def main(k: str) -> str:
+            T[k](k)  # expect: FLY103
+            tools.TOOLS[k].aio(k)  # expect: FLY103
+            tool_map = {t.name: t for t in tools.ALL}
+            tool_map[k](k)  # expect: FLY103
+            return await T[k](k)
+    """)
+
+
+def test_container_of_tasks_quiet_when_candidates_disagree_or_are_unknown(tmp_path):
+    check(tmp_path, """
+        import random
+
+        def plain(x: int) -> int:
+            return x
+
+        MIXED = {"inc": inc, "square": square}
+        WITH_PLAIN = [inc, plain]
+        CHANGED = {"inc": inc}
+        CHANGED["other"] = plain
+        ESCAPES = [square]
+        random.shuffle(ESCAPES)
+        GROWN = [inc]
+        GROWN += [plain]
+        REBOUND = [inc]
+        REBOUND = [plain]
+
+        def register(tools: dict) -> None:
+            tools["x"] = plain
+
+        SHARED = {"inc": inc}
+        register(SHARED)
+
+        @env.task
+        async def main(k: str, x: int) -> int:
+            MIXED[k](x)
+            await MIXED[k](x)
+            WITH_PLAIN[0](x)
+            CHANGED[k](x)
+            await ESCAPES[0](x)
+            GROWN[0](x)
+            REBOUND[0](x)
+            SHARED[k](x)
+            hooks = [inc]
+            hooks.extend(WITH_PLAIN)
+            for h in hooks:
+                h(x)
+            async for t in aiter_tasks():
+                t(x)
+            return x
+
+        async def aiter_tasks():
+            yield inc
+    """)
+
+
+def test_container_mutated_only_with_known_tasks_elsewhere_is_followed(tmp_path):
+    check(tmp_path, """
+        # file: tools.py
+        import flyte
+
+        env = flyte.TaskEnvironment("tools")
+
+        @env.task
+        async def a(x: int) -> int:
+            return x
+
+        REGISTRY = {"a": a}
+        # file: main.py
+        import flyte
+        import tools
+        from tools import REGISTRY
+
+        env = flyte.TaskEnvironment("main", depends_on=[tools.env])
+
+        def plain(x: int) -> int:
+            return x
+
+        REGISTRY["plain"] = plain
+
+        @env.task
+        async def main(k: str, x: int) -> int:
+            REGISTRY[k](x)
+            return x
+    """, header=False)
+
+
+CONTAINERS_RUN = """
+    import flyte
+
+    env = flyte.TaskEnvironment("demo")
+
+
+    @env.task
+    async def a(x: int) -> int:
+        return x + 1
+
+
+    @env.task
+    async def b(x: int) -> int:
+        return x - 1
+
+
+    @env.task
+    def s(x: int) -> int:
+        return x * 2
+
+
+    @env.task
+    def c(x: int) -> int:
+        return x * 3
+
+
+    TOOLS = {"a": a, "b": b}
+    SYNC = [s, c]
+
+
+    @env.task
+    async def bad(k: str) -> str:
+        TOOLS[k](1)  # expect: FLY103
+        return "parent ok"
+
+
+    @env.task
+    async def good(k: str) -> int:
+        return await TOOLS[k](1)
+
+
+    @env.task
+    async def bad_sync_list(x: int) -> int:
+        total = 0
+        for t in SYNC:
+            total += await t(x)  # expect: FLY101
+        return total
+
+
+    @env.task
+    async def good_sync_list(x: int) -> int:
+        total = 0
+        for t in SYNC:
+            total += await t.aio(x)
+        return total
+"""
+
+
+def test_containers_run_findings(tmp_path):
+    check(tmp_path, CONTAINERS_RUN, header=False)
+
+
+@requires_sdk
+@pytest.mark.parametrize("entry, args", [("bad", {"k": "a"}), ("good", {"k": "a"}),
+                                         ("bad_sync_list", {"x": 2}), ("good_sync_list", {"x": 2})])
+def test_containers_under_the_sdk(entry, args):
+    r = run_program(CONTAINERS_RUN, entry=entry, args=args)
+    if entry == "bad":  # the discarded coroutine: the child never runs, the parent succeeds
+        assert r.ok and r.output == "parent ok" and r.ran("demo.a") == 0, r.summary()
+        assert any("was never awaited" in w for w in r.warnings), r.summary()
+    elif entry == "good":
+        assert r.ok and r.output == 2 and r.ran("demo.a") == 1, r.summary()
+    elif entry == "bad_sync_list":
+        assert not r.ok and "SyncTaskCallInAsyncContextError" in (r.error or "") + " ".join(r.error_types), r.summary()
+    else:
+        assert r.ok and r.output == 10 and r.ran("demo.s") == 1 and r.ran("demo.c") == 1, r.summary()

@@ -22,6 +22,7 @@ from flyte_lint.model.values import (
     PartialRef,
     RemoteTaskRef,
     TaskDecorator,
+    TaskChoice,
     TaskRef,
     Unknown,
     Value,
@@ -311,6 +312,30 @@ class Analysis:
         return [call for _, call in sorted((self._call_order[id(c)], c) for p in paths for c in index.get(p, ()))]
 
     @cached_property
+    @cached_property
+    def choice_sites(self) -> list[CallSite]:
+        """The calls of one of several tasks, not known which (``candidates``; ``task`` is None): an element of
+        a literal container of tasks called by subscript or through a loop variable (``TOOLS[k](x)``,
+        ``for t in [a, b]: await t.aio(x)``), also ``.aio``, ``.override(...)`` and a ``functools.partial`` of one.
+        Not in ``call_sites``: a rule reports on one only when its finding holds for every candidate."""
+        found: list[CallSite] = []
+        for call in self.calls:
+            callee = call.callee
+            func = call.function if isinstance(call.function, FUNCTION_NODES) else None
+            if isinstance(callee, TaskChoice):
+                overridden = all(o.overridden for o in callee.options)
+                form = "override" if overridden else "call"
+                choice = callee
+            elif isinstance(callee, Method) and isinstance(callee.owner, TaskChoice) and callee.name == "aio":
+                choice, form, overridden = callee.owner, "aio", all(o.overridden for o in callee.owner.options)
+            elif isinstance(callee, PartialRef) and isinstance(callee.target, TaskChoice):
+                choice, form, overridden = callee.target, "partial", False
+            else:
+                continue
+            found.append(CallSite(call.node, call.module, form, None, callee, func, via_aio=form == "aio",
+                                  overridden=overridden, candidates=tuple(dict.fromkeys(o.task for o in choice.options))))
+        return found
+
     def site_of_call(self) -> dict[int, CallSite]:
         """The call site made by each call expression, by ``id`` of the call node."""
         return {id(site.node): site for site in self.call_sites}

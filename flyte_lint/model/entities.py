@@ -116,6 +116,19 @@ class CallSite:
     function: nodes.FunctionDef | None  # innermost enclosing def (comprehensions are transparent)
     via_aio: bool = False
     overridden: bool = False
+    # A call of one of several tasks, not known which (Analysis.choice_sites: ``TOOLS[k](...)``, a loop variable
+    # over a container of tasks); ``task`` is then None.
+    candidates: tuple[Task, ...] = ()
+
+    @property
+    def tasks(self) -> tuple[Task, ...]:
+        """The task the call runs, or each task it may run."""
+        return self.candidates or ((self.task,) if self.task is not None else ())
+
+    @property
+    def through_wrapper(self) -> bool:
+        """The call goes through a project decorator's wrapper function (see TaskRef.wrapped)."""
+        return bool(getattr(self.callee, "wrapped", False))
 
     @property
     def awaited(self) -> bool:
@@ -132,4 +145,5 @@ class CallSite:
             return self.form == "forward" and self.task is not None and self.task.is_async
         if self.form == "remote" or self.via_aio:
             return True
-        return self.task is not None and self.task.is_async
+        tasks = self.tasks
+        return bool(tasks) and all(task.is_async for task in tasks)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from astroid import nodes
+from astroid.const import Context
 
 from flyte_lint import sdk
 from flyte_lint.index import NAMESPACE
@@ -30,6 +31,8 @@ from flyte_lint.model.values import (
     NamespaceRef,
     PartialRef,
     RemoteTaskRef,
+    TaskChoice,
+    TaskCollection,
     TaskDecorator,
     TaskRef,
     Unknown,
@@ -126,6 +129,10 @@ class Resolver:
             return self.function_value(node)
         if isinstance(node, nodes.NamedExpr):
             return self.value_of(node.value)
+        if isinstance(node, _CONTAINERS):
+            return self._collection(node)
+        if isinstance(node, nodes.Subscript):
+            return self._element(node)
         if isinstance(node, nodes.Await) and isinstance(node.value, nodes.Call):
             # ``await flyte.new_condition.aio(...)``: what awaiting an SDK coroutine gives, where the table says.
             callee = self.value_of(node.value.func)
@@ -228,7 +235,7 @@ class Resolver:
                 return self.value_of(parent.value)
             if isinstance(parent, (nodes.AnnAssign, nodes.NamedExpr)) and parent.value is not None:
                 return self.value_of(parent.value)
-            return UNKNOWN
+            return self._loop_element(stmt)
         if isinstance(stmt, nodes.Import):
             importer = self.module_of(stmt)
             for dotted, alias in stmt.names:
@@ -441,7 +448,11 @@ class Resolver:
             return Method(base, attr)
         if isinstance(base, EnvRef):
             return External(f"flyte.TaskEnvironment.{attr}")
-        if isinstance(base, TaskRef) and attr in TASK_METHODS:
+        if isinstance(base, TaskRef) and attr in TASK_METHODS and not base.wrapped:
+            return Method(base, attr)
+        if isinstance(base, TaskChoice) and attr in TASK_METHODS:
+            return Method(base, attr)
+        if isinstance(base, TaskCollection) and attr in COLLECTION_VIEWS:
             return Method(base, attr)
         if isinstance(base, RemoteTaskRef) and attr in REMOTE_METHODS:
             return Method(base, attr)
@@ -486,6 +497,10 @@ class Resolver:
                     return TaskDecorator(owner.env, call)
             if isinstance(owner, TaskRef) and callee.name == "override":
                 return TaskRef(owner.task, overridden=True)
+            if isinstance(owner, TaskChoice) and callee.name == "override":
+                return TaskChoice(tuple(TaskRef(o.task, overridden=True) for o in owner.options))
+            if isinstance(owner, TaskCollection) and callee.name in ("values", "copy") and not call.args:
+                return owner
             if isinstance(owner, RemoteTaskRef) and callee.name == "override":
                 return owner
             return UNKNOWN
@@ -493,7 +508,170 @@ class Resolver:
             target = self.value_of(call.args[0])
             if isinstance(target, FunctionRef):
                 return TaskRef(self.task_for(target.func, callee.env, call, callee.call))
+        if isinstance(callee, FunctionRef) and not callee.traced:
+            return self.returned_reference(callee.func)
         return UNKNOWN
+
+    # -- containers of tasks ---------------------------------------------------------------------------
+    def _collection(self, node: nodes.NodeNG) -> Value:
+        """A literal container (or comprehension) of tasks: every element a task (the values of a dict), none
+        unpacked, and the name it is bound to (if any) mutated at most by adding known tasks. UNKNOWN otherwise."""
+        if isinstance(node, nodes.Dict):
+            if any(not isinstance(key, nodes.NodeNG) or isinstance(key, nodes.DictUnpack) for key, _ in node.items):
+                return UNKNOWN
+            elements = [value for _, value in node.items]
+        elif isinstance(node, (nodes.List, nodes.Tuple, nodes.Set)):
+            elements = list(node.elts)
+            if getattr(node, "ctx", Context.Load) is not Context.Load:  # (a target: ``a, b = ...``)
+                return UNKNOWN
+        else:  # a comprehension: its element, for each item of what it iterates
+            elements = [node.value if isinstance(node, nodes.DictComp) else node.elt]
+        if any(isinstance(e, nodes.Starred) for e in elements):
+            return UNKNOWN
+        options: list[TaskRef] = []
+        for element in elements:
+            if not _add_options(options, self.value_of(element)):
+                return UNKNOWN
+        added = self._added_to(node)
+        if added is None:
+            return UNKNOWN
+        for value in added:
+            if not _add_options(options, value):
+                return UNKNOWN
+        return TaskCollection(node, tuple(options)) if options else UNKNOWN
+
+    def _added_to(self, node: nodes.NodeNG) -> list[Value] | None:
+        """What the code adds to the container ``node`` makes, through the name it is bound to: the values
+        appended, inserted or stored in it. None when the name may be changed otherwise (rebound, extended,
+        handed to a function that may change it, aliased). A container not bound to a name: nothing added."""
+        parent = node.parent
+        if not (isinstance(parent, (nodes.Assign, nodes.AnnAssign)) and parent.value is node):
+            return [] if not isinstance(parent, (nodes.Assign, nodes.AnnAssign, nodes.AugAssign)) else None
+        targets = parent.targets if isinstance(parent, nodes.Assign) else [parent.target]
+        if len(targets) != 1 or not isinstance(targets[0], nodes.AssignName):
+            return None
+        name = targets[0].name
+        scope = targets[0].scope()
+        if len(scope.locals.get(name, ())) != 1:
+            return None
+        added: list[Value] = []
+        uses = [n for n in scope.nodes_of_class(nodes.Name) if n.name == name]
+        if isinstance(scope, nodes.Module):  # (its importers may change it: look at theirs too)
+            uses += self._imported_uses(scope, name)
+        for use in uses:
+            change = _container_use(use)
+            if change is None:
+                return None
+            if change is not _READ:
+                added.append(self.value_of(change))
+        return added
+
+    def _imported_uses(self, tree: nodes.Module, name: str) -> list[nodes.Name]:
+        """The uses of ``name`` in the analysed modules that import it from ``tree``: ``from m import name``
+        then ``name``, or ``m.name``."""
+        uses: list[nodes.Name] = []
+        for module in list(self._modules.values()):
+            other = module.tree
+            if other is None or other is tree or name not in (module.text or ""):
+                continue
+            for stmt in other.nodes_of_class(nodes.ImportFrom):
+                for original, alias in stmt.names:
+                    if original == name and self.imported_module(stmt) == ModuleRef(self.module_of(tree)):
+                        local = alias or original
+                        uses += [n for n in other.nodes_of_class(nodes.Name) if n.name == local]
+            for attribute in other.nodes_of_class(nodes.Attribute):
+                if attribute.attrname == name and self.value_of(attribute.expr) == ModuleRef(self.module_of(tree)):
+                    uses.append(attribute)
+        return uses
+
+    def _element(self, node: nodes.Subscript) -> Value:
+        """``TOOLS[k]``: one of the tasks a container of tasks holds (a slice: the container itself)."""
+        if node.ctx is Context.Load:
+            base = self.value_of(node.value)
+            if isinstance(base, TaskCollection):
+                return base if isinstance(node.slice, nodes.Slice) else _one_of(base.options)
+        return UNKNOWN
+
+    def _loop_element(self, target: nodes.AssignName) -> Value:
+        """A loop variable (a ``for`` statement's or a comprehension's) over a container of tasks: one of them.
+        Also the value of ``for k, t in TOOLS.items()`` and ``for i, t in enumerate(TOOLS)``."""
+        parent = target.parent
+        pair = None
+        if isinstance(parent, nodes.Tuple) and len(parent.elts) == 2 and parent.elts[1] is target:
+            pair, parent = parent, parent.parent
+        if not (isinstance(parent, (nodes.For, nodes.Comprehension)) and parent.target is (pair or target)):
+            return UNKNOWN
+        iterated = parent.iter
+        if pair is not None:
+            if not (isinstance(iterated, nodes.Call) and not iterated.keywords):
+                return UNKNOWN
+            func = iterated.func
+            if isinstance(func, nodes.Attribute) and func.attrname == "items" and not iterated.args:
+                collection = self.value_of(func.expr)
+                if not (isinstance(collection, TaskCollection) and isinstance(collection.node, (nodes.Dict, nodes.DictComp))):
+                    return UNKNOWN
+            elif len(iterated.args) == 1 and self.value_of(func) == External("builtins.enumerate"):
+                collection = self.value_of(iterated.args[0])
+            else:
+                return UNKNOWN
+        else:
+            collection = self.value_of(iterated)
+        if isinstance(collection, TaskCollection) and not isinstance(parent, nodes.AsyncFor):
+            return _one_of(collection.options)
+        return UNKNOWN
+
+    # -- what a helper returns -----------------------------------------------------------------------
+    def returned_reference(self, func: nodes.FunctionDef) -> Value:
+        """What calling the project function ``func`` gives when it is a remote task reference
+        (``flyte.remote.Task.get(...)``): every ``return`` of a sync, undecorated (or only cached) function
+        gives the same one, directly or through a name the function or its module caches it in (bindings to
+        None skipped: ``if _ref is None: _ref = ...``). UNKNOWN for anything else."""
+        key = ("returns", id(func))
+        found = self._globals.get(key)
+        if found is None:
+            found = self._globals[key] = self._returned_reference(func)
+        return found
+
+    def _returned_reference(self, func: nodes.FunctionDef) -> Value:
+        if not isinstance(func, nodes.FunctionDef) or func.is_generator():
+            return UNKNOWN
+        for decorator in func.decorators.nodes if func.decorators else []:
+            value = self.value_of(decorator.func if isinstance(decorator, nodes.Call) else decorator)
+            if not (isinstance(value, External) and value.path in CACHING_DECORATORS):
+                return UNKNOWN
+        returns = [r for r in func.nodes_of_class(nodes.Return, skip_klass=_SCOPES) if r.scope() is func]
+        if not returns:
+            return UNKNOWN
+        found: list[Value] = []
+        for ret in returns:
+            value = self.value_of(ret.value)
+            if isinstance(value, Unknown) and isinstance(ret.value, nodes.Name):
+                value = self._cached_reference(ret.value)
+            found.append(value)
+        value = _agree(found)
+        return value if isinstance(value, RemoteTaskRef) else UNKNOWN
+
+    def _cached_reference(self, name: nodes.Name) -> Value:
+        """The remote task reference a name caches: its bindings (in the module for a ``global``, else in the
+        function) other than to ``None`` all make the same one."""
+        scope = name.scope()
+        is_global = any(name.name in g.names for g in scope.nodes_of_class(nodes.Global))
+        owner = name.root() if is_global else scope
+        bindings = owner.locals.get(name.name, [])
+        values = []
+        for binding in bindings:
+            if isinstance(binding, nodes.AssignName) and isinstance(binding.parent, (nodes.Assign, nodes.AnnAssign)):
+                assigned = binding.parent.value
+                if isinstance(assigned, nodes.Const) and assigned.value is None:
+                    continue
+                if isinstance(binding.parent, nodes.Assign) and binding.parent.targets != [binding]:
+                    return UNKNOWN
+                values.append(self.value_of(assigned))
+            elif isinstance(binding.parent, nodes.AnnAssign) and binding.parent.value is None:
+                continue
+            else:
+                return UNKNOWN
+        return _agree(values)
 
     # -- definitions ---------------------------------------------------------------------------------
     def function_value(self, func: nodes.FunctionDef) -> Value:
@@ -505,6 +683,7 @@ class Resolver:
         task: Task | None = None
         traced_below_task = traced_above_task = False
         wrapped_above_task = False
+        wrappers: list[FunctionRef] = []  # project decorators above the task that hand calls on to it
         for decorator in reversed(func.decorators.nodes if func.decorators else []):
             value = self.value_of(decorator)
             if isinstance(value, Method) and isinstance(value.owner, EnvRef) and value.name == "task":
@@ -516,7 +695,9 @@ class Resolver:
                     traced_below_task = True
                 else:
                     traced_above_task = True
-            elif task is not None and not _passes_calls_through(value):
+            elif task is not None and _passes_calls_through(value, task.is_async):
+                wrappers.append(value)
+            elif task is not None:
                 wrapped_above_task = True
         if task is not None and wrapped_above_task:
             # The name is bound to what a decorator above the task returns: calls through it are not task
@@ -525,7 +706,7 @@ class Resolver:
             result: Value = UNKNOWN
         elif task is not None:
             task.traced = traced_above_task
-            result = TaskRef(task)
+            result = TaskRef(task, wrapped=bool(wrappers))
         else:
             result = FunctionRef(func, traced=traced_below_task)
         self._functions[key] = result
@@ -553,16 +734,115 @@ class Resolver:
 _BUILTIN_NAMES = frozenset(dir(builtins))
 
 
-def _passes_calls_through(decorator: Value) -> bool:
-    """A project decorator whose wrapper takes exactly ``*args, **kwargs``: calling the result calls the task
-    with the same arguments, so the task's signature and async-ness still apply."""
+def _passes_calls_through(decorator: Value, task_is_async: bool) -> bool:
+    """A project decorator ``def deco(fn)`` that returns its one wrapper, which takes exactly ``*args, **kwargs``
+    and whose every ``return`` gives what ``fn(*args, **kwargs)`` gives: calling the result calls the task with
+    the same arguments and returns the same value, or the same coroutine (measured on flyte 2.12.1:
+    tests/test_model.py), so the task's signature and async-ness still apply. An ``async def`` wrapper that
+    returns ``await fn(*args, **kwargs)`` passes on an async task's coroutine alike; around a sync task it makes
+    a coroutine the task never made: not passed through."""
     if not isinstance(decorator, FunctionRef):
         return False
-    inner = [n for n in decorator.func.body if isinstance(n, (nodes.FunctionDef, nodes.AsyncFunctionDef))]
+    func = decorator.func
+    params = func.args
+    if params.vararg or params.kwarg or params.kwonlyargs or len((params.posonlyargs or []) + (params.args or [])) != 1:
+        return False
+    fn = ((params.posonlyargs or []) + params.args)[0].name
+    inner = [n for n in func.body if isinstance(n, FUNCTION_NODES)]
     if len(inner) != 1:
         return False
-    args = inner[0].args
-    return bool(args.vararg and args.kwarg) and not (args.posonlyargs or args.args or args.kwonlyargs)
+    wrapper = inner[0]
+    args = wrapper.args
+    if not (args.vararg and args.kwarg) or args.posonlyargs or args.args or args.kwonlyargs:
+        return False
+    if not all(isinstance(r.value, nodes.Name) and r.value.name == wrapper.name for r in _own_returns(func)):
+        return False
+    is_async = isinstance(wrapper, nodes.AsyncFunctionDef)
+    if is_async and not task_is_async:
+        return False
+    returns = _own_returns(wrapper)
+    return bool(returns) and all(_hands_on(r.value, fn, args.vararg, args.kwarg, is_async) for r in returns)
+
+
+def _own_returns(func: nodes.FunctionDef) -> list[nodes.Return]:
+    return [r for r in func.nodes_of_class(nodes.Return, skip_klass=_SCOPES) if r.scope() is func]
+
+
+def _hands_on(value: nodes.NodeNG | None, fn: str, vararg: str, kwarg: str, awaited: bool) -> bool:
+    """``value`` is ``fn(*vararg, **kwarg)`` (``await`` of it when ``awaited``)."""
+    if awaited:
+        if not isinstance(value, nodes.Await):
+            return False
+        value = value.value
+    return (isinstance(value, nodes.Call) and isinstance(value.func, nodes.Name) and value.func.name == fn
+            and len(value.args) == 1 and isinstance(value.args[0], nodes.Starred)
+            and isinstance(value.args[0].value, nodes.Name) and value.args[0].value.name == vararg
+            and len(value.keywords or []) == 1 and value.keywords[0].arg is None
+            and isinstance(value.keywords[0].value, nodes.Name) and value.keywords[0].value.name == kwarg)
+
+
+# What the uses of a container of tasks may do (see Resolver._added_to).
+_READ = object()
+_READ_METHODS = frozenset({"get", "keys", "values", "items", "copy", "index", "count",
+                           "pop", "remove", "discard", "clear", "popitem"})  # (removals add nothing)
+_READ_CALLS = frozenset({"len", "list", "tuple", "sorted", "reversed", "enumerate", "iter", "print", "repr", "str",
+                         "bool", "set", "frozenset", "dict", "zip"})
+COLLECTION_VIEWS = frozenset({"values", "copy"})  # methods of a container of tasks that give the same tasks
+CACHING_DECORATORS = frozenset({"functools.lru_cache", "functools.cache", "functools.cached_property"})
+_CONTAINERS = (nodes.Dict, nodes.List, nodes.Tuple, nodes.Set, nodes.ListComp, nodes.SetComp, nodes.DictComp,
+               nodes.GeneratorExp)
+_SCOPES = (nodes.FunctionDef, nodes.AsyncFunctionDef, nodes.Lambda, nodes.ClassDef)
+
+
+def _container_use(use: nodes.NodeNG):
+    """What a use (a Name, or an ``m.NAME`` Attribute) of a name bound to a container of tasks does to it:
+    _READ (reads, iterates, removes), the node of a value it adds (``.append(v)``, ``.add(v)``,
+    ``.insert(i, v)``, ``NAME[k] = v``), or None (anything else: it may change in ways not followed)."""
+    parent = use.parent
+    if isinstance(parent, nodes.Subscript) and parent.value is use:
+        if parent.ctx is Context.Load or parent.ctx is Context.Del:
+            return _READ
+        assign = parent.parent
+        if isinstance(assign, nodes.Assign) and assign.targets == [parent]:
+            return assign.value
+        return None
+    if isinstance(parent, nodes.Attribute) and parent.expr is use:
+        call = parent.parent
+        if parent.attrname in _READ_METHODS:
+            return _READ
+        if isinstance(call, nodes.Call) and call.func is parent and not call.keywords \
+                and not any(isinstance(a, nodes.Starred) for a in call.args):
+            if parent.attrname in ("append", "add") and len(call.args) == 1:
+                return call.args[0]
+            if parent.attrname == "insert" and len(call.args) == 2:
+                return call.args[1]
+        return None
+    if isinstance(parent, (nodes.For, nodes.Comprehension)) and parent.iter is use:
+        return _READ
+    if isinstance(parent, (nodes.Compare, nodes.FormattedValue, nodes.BoolOp, nodes.UnaryOp)):
+        return _READ
+    if isinstance(parent, (nodes.If, nodes.While, nodes.IfExp)) and parent.test is use:
+        return _READ
+    if isinstance(parent, nodes.Call) and use in parent.args and isinstance(parent.func, nodes.Name) \
+            and parent.func.name in _READ_CALLS:
+        return _READ
+    return None
+
+
+def _add_options(options: list[TaskRef], value: Value) -> bool:
+    """Add the task (or the tasks of a choice) ``value`` is to ``options``; False if it is no known task."""
+    if isinstance(value, TaskRef) and not value.wrapped:
+        new = [value]
+    elif isinstance(value, TaskChoice):
+        new = list(value.options)
+    else:
+        return False
+    options.extend(v for v in new if v not in options)
+    return True
+
+
+def _one_of(options: tuple[TaskRef, ...]) -> Value:
+    return options[0] if len(options) == 1 else TaskChoice(options)
 
 
 _DEF_TYPES = frozenset({nodes.FunctionDef, nodes.AsyncFunctionDef})

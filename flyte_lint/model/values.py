@@ -74,12 +74,46 @@ class EnvRef:
 class TaskRef:
     task: "Task"
     overridden: bool = False
+    # Called through the wrapper function of a project decorator stacked above ``@env.task`` that hands its
+    # arguments on and returns what the task call returns (Resolver.function_value): a call through it is a
+    # call of the task, but the wrapper has no ``.aio``, ``.override`` nor ``.forward``.
+    wrapped: bool = False
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, TaskRef) and other.task is self.task and other.overridden == self.overridden
+        return (isinstance(other, TaskRef) and other.task is self.task and other.overridden == self.overridden
+                and other.wrapped == self.wrapped)
 
     def __hash__(self) -> int:
-        return hash((id(self.task), self.overridden))
+        return hash((id(self.task), self.overridden, self.wrapped))
+
+
+@dataclass(frozen=True, eq=False)
+class TaskChoice:
+    """One of several tasks, not known which: an element of a literal container of tasks (``TOOLS[k]``, a loop
+    variable over one). Each option is a TaskRef; there are at least two different ones."""
+
+    options: tuple[TaskRef, ...]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TaskChoice) and other.options == self.options
+
+    def __hash__(self) -> int:
+        return hash(self.options)
+
+
+@dataclass(frozen=True, eq=False)
+class TaskCollection:
+    """A literal dict, list, tuple or set (or a comprehension) whose every element is a task, bound once and
+    mutated at most by adding known tasks: ``options`` are the tasks it may hold."""
+
+    node: nodes.NodeNG
+    options: tuple[TaskRef, ...]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TaskCollection) and other.node is self.node
+
+    def __hash__(self) -> int:
+        return id(self.node)
 
 
 @dataclass(frozen=True, eq=False)
@@ -194,6 +228,8 @@ Value = Union[
     NamespaceRef,
     EnvRef,
     TaskRef,
+    TaskChoice,
+    TaskCollection,
     TaskDecorator,
     PartialRef,
     RemoteTaskRef,

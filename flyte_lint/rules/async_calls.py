@@ -43,7 +43,21 @@ def _aio_call(site: CallSite) -> str:
 
 
 def _task_label(site: CallSite) -> str:
+    if site.candidates:  # (a call of one of several tasks: the finding holds for each)
+        return " or ".join(f"'{task.name}'" for task in site.candidates)
     return f"'{site.task.name}'" if site.task else "the remote task"
+
+
+def _sites(analysis: Analysis) -> Iterable[CallSite]:
+    """The calls of a task, and the calls of one of several tasks (Analysis.choice_sites)."""
+    yield from analysis.call_sites
+    yield from analysis.watch(analysis.choice_sites)
+
+
+def _all_sync(site: CallSite) -> bool:
+    """Every task the call may run is a sync task, called as itself (not through a wrapper function, which
+    has no ``.aio`` to suggest)."""
+    return bool(site.tasks) and not any(task.is_async for task in site.tasks) and not site.through_wrapper
 
 
 def _insert_aio(site: CallSite) -> Edit:
@@ -100,8 +114,8 @@ class AwaitSyncTask(Rule):
     runtime_effect = "SyncTaskCallInAsyncContextError"
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
-        for site in analysis.call_sites:
-            if site.form in SYNC_CALL_FORMS and site.task and not site.task.is_async and site.awaited:
+        for site in _sites(analysis):
+            if site.form in SYNC_CALL_FORMS and _all_sync(site) and site.awaited:
                 fix = None
                 if site.form != "partial":
                     fix = Fix((_insert_aio(site),), safe=True, title="Insert `.aio`")
@@ -164,8 +178,8 @@ class SyncTaskInAsync(Rule):
     runtime_effect = "SyncTaskCallInAsyncContextError"
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
-        for site in analysis.call_sites:
-            if not (site.form in SYNC_CALL_FORMS and site.task and not site.task.is_async):
+        for site in _sites(analysis):
+            if not (site.form in SYNC_CALL_FORMS and _all_sync(site)):
                 continue
             if site.awaited or not analysis.runs_on_event_loop(site.function):
                 continue
@@ -287,7 +301,7 @@ class UnawaitedCoroutine(Rule):
     runtime_effect = "child never runs"
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
-        for site in analysis.call_sites:
+        for site in _sites(analysis):
             if not site.makes_coroutine or site.awaited or not site.in_async_function:
                 continue
             why = _coroutine_lost(analysis, site.node, site.function)
@@ -349,7 +363,7 @@ class AsyncTaskInSync(Rule):
     runtime_effect = "child never runs"
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
-        for site in analysis.call_sites:
+        for site in _sites(analysis):
             if not site.makes_coroutine or site.awaited:
                 continue
             func = site.function
