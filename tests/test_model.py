@@ -1360,3 +1360,148 @@ def test_the_fast_paths_turn_off_when_astroid_builds_a_node_differently(method):
     Drifted = type("Drifted", (builder._FASTER,), {method: drifted})
     assert builder.builds_as_astroid(builder._FASTER) and not builder.builds_as_astroid(Drifted)
     assert len(FAST_PATHS) >= 15
+
+
+# -- decorators stacked above @env.task, containers of tasks, helpers that return references --------------
+
+
+def test_decorator_above_task_keeps_the_task_and_passes_calls_on_only_when_it_returns_the_call(tmp_path):
+    a = analyse(
+        tmp_path,
+        """
+        # file: deco.py
+        import functools
+
+        def logged(fn):
+            @functools.wraps(fn)
+            def wrapper(*args, **kwargs):
+                print("calling")
+                return fn(*args, **kwargs)
+            return wrapper
+
+        def awaited(fn):
+            async def wrapper(*args, **kwargs):
+                return await fn(*args, **kwargs)
+            return wrapper
+
+        def threaded(fn):
+            def wrapper(*args, **kwargs):
+                return run_elsewhere(fn, *args, **kwargs)
+            return wrapper
+        # file: main.py
+        import flyte
+        import tenacity
+        from deco import logged, awaited, threaded
+
+        env = flyte.TaskEnvironment("demo")
+
+        @logged
+        @env.task
+        async def sync_wrapped_async(x: int) -> int:
+            return x
+
+        @awaited
+        @env.task
+        async def async_wrapped_async(x: int) -> int:
+            return x
+
+        @logged
+        @env.task
+        def sync_wrapped_sync(x: int) -> int:
+            return x
+
+        @awaited
+        @env.task
+        def async_wrapped_sync(x: int) -> int:
+            return x
+
+        @threaded
+        @env.task
+        def elsewhere(x: int) -> int:
+            return x
+
+        @tenacity.retry
+        @env.task
+        async def third_party(x: int) -> int:
+            return x
+        """,
+    )
+    # every one is still a task of the env
+    assert task_names(a) == ["demo.async_wrapped_async", "demo.async_wrapped_sync", "demo.elsewhere",
+                             "demo.sync_wrapped_async", "demo.sync_wrapped_sync", "demo.third_party"]
+    for name in ("sync_wrapped_async", "async_wrapped_async", "sync_wrapped_sync"):
+        found = a.resolver.function_value(task(a, f"demo.{name}").func)
+        assert found == TaskRef(task(a, f"demo.{name}"), wrapped=True), name
+        assert a.resolver.attribute(found, "aio") == UNKNOWN  # the wrapper function has no .aio
+    # an async wrapper around a sync task makes a coroutine the task never made; what the others do is unknown
+    for name in ("async_wrapped_sync", "elsewhere", "third_party"):
+        assert a.resolver.function_value(task(a, f"demo.{name}").func) == UNKNOWN, name
+
+
+def test_containers_of_tasks_in_the_model(tmp_path):
+    a = analyse(
+        tmp_path,
+        """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        async def a(x: int) -> int:
+            return x
+
+        @env.task
+        async def b(x: int) -> int:
+            return x
+
+        def plain(x: int) -> int:
+            return x
+
+        TOOLS = {"a": a, "b": b}
+        SAME = [a, a]
+        MIXED = [a, plain]
+
+        async def main(k: str) -> None:
+            TOOLS[k](1)
+            SAME[0](1)
+            MIXED[0](1)
+            for t in TOOLS.values():
+                t.aio(1)
+        """,
+    )
+    from flyte_lint.model.values import TaskChoice, TaskCollection
+
+    ta, tb = task(a, "demo.a"), task(a, "demo.b")
+    def callee(text):
+        return a.resolver.value_of(find(a, text).func)
+
+    assert callee("TOOLS[k](1)") == TaskChoice((TaskRef(ta), TaskRef(tb)))
+    assert isinstance(value(a, "TOOLS"), TaskCollection)
+    assert callee("SAME[0](1)") == TaskRef(ta)  # one task, however often it is listed
+    assert callee("MIXED[0](1)") == UNKNOWN
+    sites = [(s.form, [t.name for t in s.candidates]) for s in a.choice_sites]
+    assert sites == [("call", ["demo.a", "demo.b"]), ("aio", ["demo.a", "demo.b"])]
+    assert all(s.makes_coroutine for s in a.choice_sites)
+    assert all(s.node is not c.node for s in a.choice_sites for c in a.call_sites)  # (SAME[0] is a call site)
+
+
+def test_helper_returning_a_remote_reference(tmp_path):
+    a = analyse(
+        tmp_path,
+        """
+        import flyte.remote
+
+        def ref():
+            return flyte.remote.Task.get("x.y", version="1")
+
+        def either(flag):
+            if flag:
+                return flyte.remote.Task.get("x.y", version="1")
+            return flyte.remote.Task.get("x.z", version="1")
+
+        r = ref()
+        e = either(True)
+        """,
+    )
+    assert isinstance(value(a, "ref()"), RemoteTaskRef) and value(a, "ref()").name == "x.y"
+    assert value(a, "either(True)") == UNKNOWN  # two different references
