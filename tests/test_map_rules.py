@@ -592,3 +592,126 @@ def test_fly203_unpacking_map_aio_and_awaiting_sync_map(tmp_path):
             c = await flyte.map(process, items)  # expect: FLY203
             return [a, b, c]
     """), select=["FLY203"])
+
+
+# --------------------------------------------------------------------------------------------------------
+# FLY201 on a map a helper builds and returns
+# --------------------------------------------------------------------------------------------------------
+
+HELPER_MAPS = """
+    # file: fanout.py
+    import flyte as fl
+
+    env = fl.TaskEnvironment("fanout")
+
+
+    @env.task
+    def double(x: int) -> int:
+        return x * 2
+
+
+    @env.task
+    async def adouble(x: int) -> int:
+        return x * 2
+
+
+    def fan(xs: list[int]):
+        return fl.map(double, xs)
+
+
+    def fan_aio(xs: list[int]):
+        gen = fl.map.aio(adouble, xs)
+        return gen
+
+
+    def fan_again(xs: list[int]):
+        return fan(xs)
+    # file: main.py
+    import flyte
+    import fanout
+    from fanout import fan as spread
+
+    env = flyte.TaskEnvironment("main", depends_on=[fanout.env])
+
+
+    @env.task
+    def bad(xs: list[int]) -> str:
+        spread(xs)  # expect: FLY201
+        unused = fanout.fan_again(xs)  # expect: FLY201
+        print(fanout.fan(xs))  # expect: FLY201
+        return "parent ok"
+
+
+    @env.task
+    async def bad_aio(xs: list[int]) -> str:
+        fanout.fan_aio(xs)  # expect: FLY201
+        return "parent ok"
+
+
+    @env.task
+    def good(xs: list[int]) -> list[int]:
+        results = spread(xs)
+        return list(results) + list(fanout.fan_again(xs))
+
+
+    @env.task
+    async def good_aio(xs: list[int]) -> list[int]:
+        return [r async for r in fanout.fan_aio(xs)]
+"""
+
+
+def test_fly201_map_returned_by_a_helper(tmp_path):
+    check(tmp_path, HELPER_MAPS, select=["FLY201"])
+
+
+def test_fly201_map_returned_by_a_helper_messages(tmp_path):
+    found = messages(tmp_path, HELPER_MAPS, select=["FLY201"])
+    assert found[0] == ("FLY201 the result of `spread(...)` is discarded: `fan` returns `flyte.map(...)`, a generator that runs "
+                        "nothing until it is iterated, so no item ever runs. Iterate it, e.g. `list(spread(...))`")
+    assert "`fan_aio` returns `flyte.map.aio(...)`, an async generator" in found[-1]
+    assert found[-1].endswith("Iterate it, e.g. `[r async for r in fanout.fan_aio(...)]`")
+
+
+def test_fly201_helper_quiet_when_it_may_return_something_else(tmp_path):
+    check(tmp_path, _with_header("""
+        def maybe(xs: list[int], run: bool):
+            if run:
+                return list(flyte.map(process, xs))
+            return flyte.map(process, xs)
+
+        def consumed(xs: list[int]):
+            return list(flyte.map(process, xs))
+
+        def gen(xs: list[int]):
+            yield from flyte.map(process, xs)
+
+        def other_map(xs: list[int]):
+            return map(str, xs)
+
+        class Fan:
+            def fan(self, xs: list[int]):
+                return flyte.map(process, xs)
+
+        @env.task
+        def main(xs: list[int]) -> int:
+            maybe(xs, False)
+            consumed(xs)
+            other_map(xs)
+            Fan().fan(xs)
+            for r in gen(xs):
+                print(r)
+            return len(xs)
+    """), select=["FLY201"])
+
+
+@requires_sdk
+def test_fly201_map_returned_by_a_helper_under_the_sdk():
+    files = {name: text for name, text in _split(HELPER_MAPS).items()}
+    for entry in ("bad", "bad_aio"):  # the dropped generators run no item: the parent succeeds alone
+        r = run_program(files, entry=f"main:{entry}", args={"xs": [1, 2]})
+        assert r.ok and r.output == "parent ok", r.summary()
+        assert r.ran("fanout.double") == r.ran("fanout.adouble") == 0, r.summary()
+    good = run_program(files, entry="main:good", args={"xs": [1, 2]})
+    assert good.ok and good.output == [2, 4, 2, 4] and good.ran("fanout.double") == 4, good.summary()
+    good_aio = run_program(files, entry="main:good_aio", args={"xs": [1, 2]})
+    assert good_aio.ok and good_aio.output == [2, 4] and good_aio.ran("fanout.adouble") == 2, good_aio.summary()

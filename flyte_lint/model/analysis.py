@@ -21,9 +21,9 @@ from flyte_lint.model.values import (
     Method,
     PartialRef,
     RemoteTaskRef,
-    TaskDecorator,
     TaskChoice,
     TaskRef,
+    TaskDecorator,
     Unknown,
     Value,
 )
@@ -312,7 +312,6 @@ class Analysis:
         return [call for _, call in sorted((self._call_order[id(c)], c) for p in paths for c in index.get(p, ()))]
 
     @cached_property
-    @cached_property
     def choice_sites(self) -> list[CallSite]:
         """The calls of one of several tasks, not known which (``candidates``; ``task`` is None): an element of
         a literal container of tasks called by subscript or through a loop variable (``TOOLS[k](x)``,
@@ -337,6 +336,20 @@ class Analysis:
         return found
 
     def site_of_call(self) -> dict[int, CallSite]:
+    @cached_property
+    def map_helper_calls(self) -> list[tuple[ResolvedCall, frozenset[str]]]:
+        """The calls of project functions that return a ``flyte.map`` they make (``def fan(xs): return
+        flyte.map(t, xs)``; Resolver.returned_map), with the map paths returned: such a call gives a generator
+        that runs no item until it is iterated."""
+        found = []
+        for call in self.calls:
+            if type(call.callee) is FunctionRef and not call.callee.traced:
+                paths = self.resolver.returned_map(call.callee.func)
+                if paths:
+                    found.append((call, paths))
+        return found
+
+    @cached_property
         """The call site made by each call expression, by ``id`` of the call node."""
         return {id(site.node): site for site in self.call_sites}
 

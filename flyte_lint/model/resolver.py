@@ -18,6 +18,7 @@ from flyte_lint import sdk
 from flyte_lint.index import NAMESPACE
 from flyte_lint.model.entities import Env, Task
 from flyte_lint.model.project import Module, Project, _locate, candidate_files
+from flyte_lint.model.rebinding import is_rebound, rebound_flyte_paths
 from flyte_lint.model.values import (
     UNKNOWN,
     ClassRef,
@@ -83,6 +84,7 @@ class Resolver:
         # NAMESPACE + its name (and an importer of one by its path). The files each lookup may find, found
         # or not: what the importer's findings depend on beyond its import lines (the cache keeps them).
         self.loads: dict[str, set[str]] = {}
+        self._rebound: frozenset[str] | None = None  # flyte attributes the project reassigns (see sdk_attribute)
 
     # -- plumbing ------------------------------------------------------------------------------------
     def module_of(self, node: nodes.NodeNG) -> Module:
@@ -316,7 +318,7 @@ class Resolver:
                         return self.module_attr(source.module, name)
                 elif isinstance(source, External) and source.is_flyte:
                     if name in sdk.public_names(source.path):
-                        return External(f"{source.path}.{name}")
+                        return self.sdk_attribute(source, name)
         return UNKNOWN
 
     def _exports(self, module: Module, name: str) -> bool:
@@ -389,7 +391,7 @@ class Resolver:
     def import_from(self, stmt: nodes.ImportFrom, name: str) -> Value:
         source = self.imported_module(stmt)
         if isinstance(source, External):
-            return source.attr(name)
+            return self.sdk_attribute(source, name)
         if isinstance(source, ModuleRef):
             if source.module.is_package and source.module is self.module_of(stmt):
                 # `from . import tasks` in the package's own __init__: the name is not bound yet when the
@@ -441,7 +443,7 @@ class Resolver:
         if isinstance(base, NamespaceRef):
             return self._submodule(base, attr, None)  # type: ignore[arg-type]
         if isinstance(base, External):
-            return base.attr(attr)
+            return self.sdk_attribute(base, attr)
         if isinstance(base, Instance):
             return External(f"{base.path}.{attr}")
         if isinstance(base, EnvRef) and attr in ENV_METHODS:
@@ -460,6 +462,16 @@ class Resolver:
             returned = sdk.returns("flyte.remote.Task.get")
             return External(f"{returned}.{attr}") if returned else UNKNOWN
         return UNKNOWN
+
+    def sdk_attribute(self, base: External, attr: str) -> Value:
+        """``base.attr`` of a name outside the project; UNKNOWN when it is a flyte attribute that an analysed
+        module reassigns (``flyte.Cache = MyCache``, model/rebinding.py): no longer the SDK's."""
+        rebound = self._rebound
+        if rebound is None:
+            self._rebound = frozenset()  # (while it is worked out, the attributes its lookups meet are the SDK's)
+            rebound = self._rebound = rebound_flyte_paths(self, list(self._modules.values()))
+        value = base.attr(attr)
+        return UNKNOWN if rebound and base.is_flyte and is_rebound(value.path, rebound) else value
 
     def call_result(self, call: nodes.Call) -> Value:
         callee = self.value_of(call.func)
@@ -650,6 +662,43 @@ class Resolver:
             found.append(value)
         value = _agree(found)
         return value if isinstance(value, RemoteTaskRef) else UNKNOWN
+
+    def returned_map(self, func: nodes.NodeNG) -> frozenset[str]:
+        """The maps a call of the project function ``func`` returns, by path (``flyte.map``, ``flyte.map.aio``),
+        when every ``return`` of it gives a map it makes (directly, through a local bound once to one, or through
+        another such function) and it is a plain sync function (no decorator, no ``yield``). Such a call
+        gives a generator that runs no item until it is iterated. Empty: not known to return a map."""
+        key = ("maps", id(func))
+        found = self._globals.get(key)
+        if found is None:
+            if key in self._busy:
+                return frozenset()
+            self._busy.add(key)  # type: ignore[arg-type]
+            try:
+                found = self._globals[key] = self._returned_map(func)
+            finally:
+                self._busy.discard(key)  # type: ignore[arg-type]
+        return found
+
+    def _returned_map(self, func: nodes.NodeNG) -> frozenset[str]:
+        if type(func) is not nodes.FunctionDef or func.decorators or func.is_generator():
+            return frozenset()
+        returns = _own_returns(func)
+        paths: set[str] = set()
+        for ret in returns:
+            made = ret.value
+            if isinstance(made, nodes.Name):
+                made = self.construction_of(made)
+            if not isinstance(made, nodes.Call):
+                return frozenset()
+            callee = self.value_of(made.func)
+            if isinstance(callee, External) and callee.path in ("flyte.map", "flyte.map.aio"):
+                paths.add(callee.path)
+            elif isinstance(callee, FunctionRef) and not callee.traced and (inner := self.returned_map(callee.func)):
+                paths |= inner
+            else:
+                return frozenset()
+        return frozenset(paths)
 
     def _cached_reference(self, name: nodes.Name) -> Value:
         """The remote task reference a name caches: its bindings (in the module for a ``global``, else in the

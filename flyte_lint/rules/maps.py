@@ -105,6 +105,7 @@ class UnconsumedMap(Rule):
                 continue
             if not _iterates(analysis, node):
                 yield self.finding(call.module, node, f"`{shown}(...)` is never iterated here, so no item ever runs. Iterate it, e.g. `list({shown}(...))`")
+        yield from _unconsumed_helper_maps(self, analysis)
 
 
 def _materialize_fix(call) -> Fix | None:
@@ -293,3 +294,39 @@ class MapAioMisuse(Rule):
         if isinstance(parent, nodes.Comprehension) and node is parent.iter and parent.is_async:
             return "sync `flyte.map(...)` is not an async iterable: `async for` fails with TypeError. Use `flyte.map.aio(...)`"
         return None
+
+
+def _unconsumed_helper_maps(rule: Rule, analysis: Analysis) -> Iterable[Finding]:
+    """FLY201 on the calls of a helper that returns a map it makes (Analysis.map_helper_calls): the caller
+    drops the generator, or binds it and never iterates it, so no item runs."""
+    for call, paths in analysis.watch(analysis.map_helper_calls):
+        node, parent = call.node, call.node.parent
+        shown = source_of(call.module, node.func)
+        helper = call.callee.func.name
+        returned = " or ".join(f"`{p}(...)`" for p in sorted(paths))
+        caller = call.function
+        if paths == {"flyte.map"} and not isinstance(caller, nodes.AsyncFunctionDef) and not (
+                caller is not None and analysis.runs_on_event_loop(caller)):
+            advice = f"Iterate it, e.g. `list({shown}(...))`"
+        elif paths == {"flyte.map.aio"} and isinstance(caller, nodes.AsyncFunctionDef):
+            advice = f"Iterate it, e.g. `[r async for r in {shown}(...)]`"
+        else:
+            advice = ("Iterate it: `async for` over a `flyte.map.aio(...)` in async code, a sync `flyte.map(...)` "
+                      "in sync code")
+        kind = "an async generator" if paths == {"flyte.map.aio"} else "a generator"
+        what = f"`{helper}` returns {returned}, {kind} that runs nothing until it is iterated"
+        if isinstance(parent, nodes.Expr):
+            yield rule.finding(call.module, node, f"the result of `{shown}(...)` is discarded: {what}, so no item "
+                                                  f"ever runs. {advice}")
+            continue
+        target = assigned_name(parent, node)
+        if target is not None:
+            loads = name_loads(target)
+            if not any(_iterates(analysis, load) for load in loads):
+                state = "never used" if not loads else "never iterated"
+                yield rule.finding(call.module, node, f"the result of `{shown}(...)` bound to `{target.name}` is "
+                                                      f"{state}: {what}, so no item ever runs. {advice}")
+            continue
+        if not _iterates(analysis, node):
+            yield rule.finding(call.module, node, f"`{shown}(...)` is never iterated here: {what}, so no item ever "
+                                                  f"runs. {advice}")
