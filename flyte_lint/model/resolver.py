@@ -18,7 +18,6 @@ from flyte_lint import sdk
 from flyte_lint.index import NAMESPACE
 from flyte_lint.model.entities import Env, Task
 from flyte_lint.model.project import Module, Project, _locate, candidate_files
-from flyte_lint.model.rebinding import is_rebound, rebound_flyte_paths
 from flyte_lint.model.values import (
     UNKNOWN,
     ClassRef,
@@ -84,7 +83,6 @@ class Resolver:
         # NAMESPACE + its name (and an importer of one by its path). The files each lookup may find, found
         # or not: what the importer's findings depend on beyond its import lines (the cache keeps them).
         self.loads: dict[str, set[str]] = {}
-        self._rebound: frozenset[str] | None = None  # flyte attributes the project reassigns (see sdk_attribute)
 
     # -- plumbing ------------------------------------------------------------------------------------
     def module_of(self, node: nodes.NodeNG) -> Module:
@@ -318,7 +316,7 @@ class Resolver:
                         return self.module_attr(source.module, name)
                 elif isinstance(source, External) and source.is_flyte:
                     if name in sdk.public_names(source.path):
-                        return self.sdk_attribute(source, name)
+                        return External(f"{source.path}.{name}")
         return UNKNOWN
 
     def _exports(self, module: Module, name: str) -> bool:
@@ -391,7 +389,7 @@ class Resolver:
     def import_from(self, stmt: nodes.ImportFrom, name: str) -> Value:
         source = self.imported_module(stmt)
         if isinstance(source, External):
-            return self.sdk_attribute(source, name)
+            return source.attr(name)
         if isinstance(source, ModuleRef):
             if source.module.is_package and source.module is self.module_of(stmt):
                 # `from . import tasks` in the package's own __init__: the name is not bound yet when the
@@ -443,7 +441,7 @@ class Resolver:
         if isinstance(base, NamespaceRef):
             return self._submodule(base, attr, None)  # type: ignore[arg-type]
         if isinstance(base, External):
-            return self.sdk_attribute(base, attr)
+            return base.attr(attr)
         if isinstance(base, Instance):
             return External(f"{base.path}.{attr}")
         if isinstance(base, EnvRef) and attr in ENV_METHODS:
@@ -462,16 +460,6 @@ class Resolver:
             returned = sdk.returns("flyte.remote.Task.get")
             return External(f"{returned}.{attr}") if returned else UNKNOWN
         return UNKNOWN
-
-    def sdk_attribute(self, base: External, attr: str) -> Value:
-        """``base.attr`` of a name outside the project; UNKNOWN when it is a flyte attribute that an analysed
-        module reassigns (``flyte.Cache = MyCache``, model/rebinding.py): no longer the SDK's."""
-        rebound = self._rebound
-        if rebound is None:
-            self._rebound = frozenset()  # (while it is worked out, the attributes its lookups meet are the SDK's)
-            rebound = self._rebound = rebound_flyte_paths(self, list(self._modules.values()))
-        value = base.attr(attr)
-        return UNKNOWN if rebound and base.is_flyte and is_rebound(value.path, rebound) else value
 
     def call_result(self, call: nodes.Call) -> Value:
         callee = self.value_of(call.func)
