@@ -1,4 +1,4 @@
-"""Settings from ``[tool.flyte-lint]`` in the nearest pyproject.toml, then the command line."""
+"""Settings from ``[tool.flyte-lint]`` in the nearest pyproject.toml that has that table, then the command line."""
 
 from __future__ import annotations
 
@@ -31,19 +31,40 @@ class Settings:
 
 
 def find_pyproject(start: Path) -> Path | None:
+    """The nearest pyproject.toml at or above ``start`` that has a ``[tool.flyte-lint]`` table (as ruff finds
+    its own): a nested project without one, such as a uv workspace member, does not hide the settings of
+    the project around it. Without any such table, the nearest pyproject.toml (the project, for the cache and
+    for the files a file named alone is resolved against); None without any."""
     start = start.resolve()
+    nearest = None
     for directory in [start, *start.parents] if start.is_dir() else [start.parent, *start.parent.parents]:
         candidate = directory / "pyproject.toml"
         if candidate.is_file():
-            return candidate
-    return None
+            nearest = nearest or candidate
+            if flyte_lint_table(parse_toml(candidate)) is not None:
+                return candidate
+    return nearest
 
 
-def load(path: Path | None, *, explicit: bool = False) -> Settings:
-    """Read the ``[tool.flyte-lint]`` table of ``path``; a missing table gives the defaults."""
-    settings = Settings()
-    if path is None:
-        return settings
+def flyte_lint_table(data: dict):
+    tool = data.get("tool")
+    return tool.get("flyte-lint") if isinstance(tool, dict) else None
+
+
+_PARSED: dict[str, tuple[tuple[int, int, int], dict]] = {}
+
+
+def parse_toml(path: Path) -> dict:
+    """The TOML of ``path`` (parsed once while the file is unchanged); ConfigError when it cannot be read
+    or is not valid TOML."""
+    try:
+        st = path.stat()
+        stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from None
+    cached = _PARSED.get(str(path))
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
     if sys.version_info >= (3, 11):  # (imported here: a run without a config file never needs it, 7 ms)
         import tomllib
     else:  # pragma: no cover
@@ -53,9 +74,19 @@ def load(path: Path | None, *, explicit: bool = False) -> Settings:
             data = tomllib.load(handle)
     except OSError as exc:
         raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from None
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"invalid TOML in {path}: {exc}") from None
-    table = data.get("tool", {}).get("flyte-lint")
+    _PARSED[str(path)] = (stamp, data)
+    return data
+
+
+def load(path: Path | None, *, explicit: bool = False) -> Settings:
+    """Read the ``[tool.flyte-lint]`` table of ``path``; a missing table gives the defaults."""
+    settings = Settings()
+    if path is None:
+        return settings
+    data = parse_toml(path)
+    table = flyte_lint_table(data)
     if table is None:
         if explicit and path.name != "pyproject.toml":
             table = data  # a dedicated config file may hold the keys at top level

@@ -14,6 +14,7 @@ SKIP_DIRS = {
     ".idea", ".vscode",
 }
 PY_SUFFIXES = (".py", ".pyi")
+PYPROJECT = os.sep + "pyproject.toml"
 # A file named on the command line is Python when it has one of these suffixes or a python shebang
 # (an extension-less script, as pre-commit's `types: [python]` also counts it).
 EXPLICIT_SUFFIXES = PY_SUFFIXES + (".pyw",)
@@ -96,12 +97,13 @@ NOT_PYTHON = "not a Python file (no .py, .pyi or .pyw suffix, no python shebang)
 
 
 def discover(paths: list[Path], exclude: list[str], base: Path | None,
-             not_python: list[Path] | None = None) -> tuple[list[str], list[str]]:
+             not_python: list[Path] | None = None, projects: list[str] | None = None) -> tuple[list[str], list[str]]:
     """The files to lint (absolute, normalised path strings, unique, in the order of their paths' parts) and
     the problems with the given paths. Strings, not Paths: in a monorepo most files are never analysed, and
     making a Path of each would cost more than scanning it. With
     ``not_python``, a file named explicitly that is not Python goes there (the caller reports it as FLY001)
-    instead of among the problems.
+    instead of among the problems. With ``projects``, the pyproject.toml files found in the folders walked
+    (as the .py files: not ignored, not excluded) go there (their source roots: layout.py).
 
     Folders are walked for .py/.pyi files (regular files only; symlinked folders are not followed). A file
     named explicitly is linted when it is Python (see ``is_python_file``); a dangling or looping symlink
@@ -115,11 +117,14 @@ def discover(paths: list[Path], exclude: list[str], base: Path | None,
         absolute = Path(os.path.abspath(given))
         if absolute.is_dir():
             visible = _git_visible(absolute)
-            for file in _walk(absolute, problems):
+            for file in _walk(absolute, problems, projects is not None):
                 if visible is not None and file not in visible:
                     continue
                 if not exclude or not is_excluded(Path(file), exclude, base):
-                    found[file] = None
+                    if file.endswith(PYPROJECT):
+                        projects.append(file)
+                    else:
+                        found[file] = None
             continue
         if is_excluded(absolute, exclude, base):
             continue
@@ -145,9 +150,10 @@ def _parts(path: str) -> list[str]:
     return path.split(os.sep)
 
 
-def _walk(directory: Path, problems: list[str]):
-    """The .py/.pyi regular files under ``directory``, as path strings; symlinked folders are not entered.
-    Directory entries say what each name is, so only symbolic links cost a stat."""
+def _walk(directory: Path, problems: list[str], projects: bool = False):
+    """The .py/.pyi regular files under ``directory`` (and its pyproject.toml files, with ``projects``), as
+    path strings; symlinked folders are not entered. Directory entries say what each name is, so only
+    symbolic links cost a stat."""
     stack = [str(directory)]
     while stack:
         top = stack.pop()
@@ -165,6 +171,8 @@ def _walk(directory: Path, problems: list[str]):
                     if name not in SKIP_DIRS and not name.endswith(".egg-info"):
                         folders.append(entry.path)
                 elif name.endswith(PY_SUFFIXES) and entry.is_file():  # through a symlink: a regular file only
+                    files.append(entry.path)
+                elif projects and name == "pyproject.toml" and entry.is_file():
                     files.append(entry.path)
             except OSError:  # removed meanwhile, or a symlink loop
                 continue

@@ -98,8 +98,13 @@ def _import_root(folder: Path) -> Path:
     return folder
 
 
-def _project_layout(paths: list[Path], settings: Settings, options: Options, base: Path) -> tuple[list[Path], list[str]]:
-    """Source roots, and the extra files to index when files are passed one by one (path strings)."""
+def _project_layout(paths: list[Path], settings: Settings, options: Options, base: Path,
+                    projects: list[str] = ()) -> tuple[list[Path], list[str]]:
+    """Source roots (those the paths give, then ``--root-dir``, ``src``, and what the packaging metadata of
+    the projects around the paths and of the ``projects`` walked imply: layout.py), and the extra files to
+    index when files are passed one by one (path strings)."""
+    from flyte_lint.layout import SourceRoots, layout_of
+
     roots: list[Path] = []
     file_mode = False
     for given in paths:
@@ -116,14 +121,27 @@ def _project_layout(paths: list[Path], settings: Settings, options: Options, bas
                 roots.append(package_root)
     roots.extend(options.root_dirs)
     roots.extend(settings.src)
+    layout = layout_of(paths, projects)
+    roots.extend(layout.roots)
+    scopes = dict(layout.scopes)
     index: list[str] = []
     if file_mode and settings.project_dir is not None:
-        # Files passed one by one (pre-commit) are resolved against their whole project, so cross-module
-        # facts such as env.add_dependency(...) in a deploy script are known.
-        project_dirs = settings.src or [settings.project_dir]
+        # Files passed one by one (pre-commit) are resolved against their whole project (and the uv
+        # workspace it is a member of), so cross-module facts such as env.add_dependency(...) in a deploy
+        # script are known.
+        project_dirs = settings.src or _outermost([settings.project_dir, *layout.enclosing])
         roots.extend(project_dirs)
-        index, _ = discover(project_dirs, settings.exclude, base)
-    return roots, index
+        nested: list[str] = []
+        index, _ = discover(project_dirs, settings.exclude, base, None, nested)
+        inner = layout_of([], nested)  # as `check` of the project's folder has them
+        roots.extend(inner.roots)
+        scopes.update(inner.scopes)
+    return SourceRoots(roots, scopes), index
+
+
+def _outermost(folders: list[Path]) -> list[Path]:
+    """The folders that lie in none of the others."""
+    return [f for f in dict.fromkeys(folders) if not any(o != f and o in f.parents for o in folders)]
 
 
 @dataclass
@@ -238,15 +256,17 @@ def _run(paths, settings, options, cwd, cache_dir, workers, progress) -> RunResu
     cwd = (cwd or Path.cwd()).resolve()
     base = settings.project_dir or cwd
     not_python: list[Path] = []
-    files, path_errors = discover(paths, settings.exclude, base, not_python)
-    roots, extra = _project_layout(paths, settings, options, base)
+    projects: list[str] = []  # the pyproject.toml files in the folders walked (their source roots: layout.py)
+    files, path_errors = discover(paths, settings.exclude, base, not_python, projects)
+    roots, extra = _project_layout(paths, settings, options, base, projects)
     project = Project(roots, cwd=cwd)
     codes = enabled_codes(settings, options)
     store = None
     if cache_dir is not None:
         from flyte_lint.cache import CacheStore, settings_key
 
-        key = settings_key([codes, sorted(map(str, roots)), settings.per_file_ignores,
+        key = settings_key([codes, sorted(map(str, roots)), sorted((str(k), sorted(map(str, v))) for k, v in roots.scopes.items()),
+                            settings.per_file_ignores,
                             settings.exclude, options.report_unused_noqa, str(cwd)])
         store = CacheStore.open(cache_dir, key)
     candidates = list(dict.fromkeys(files + extra))  # (path strings: see discover)

@@ -289,14 +289,15 @@ def test_flyte_lint_config_is_honoured(tmp_path):
 
 
 def test_root_dir_option(tmp_path):
-    # The envs live under src/ and are imported as `envs`: only a source root makes the import resolve.
+    # The envs live under lib/ and are imported as `envs`: only a source root makes the import resolve (a src/
+    # folder would be one by itself: layout.py).
     root = project(tmp_path, {
         "pyproject.toml": "[tool.flyte-lint]\n",
-        "src/envs.py": 'import flyte\n\na_env = flyte.TaskEnvironment("a")\nb_env = flyte.TaskEnvironment("b")\n',
-        "src/tasks.py": "from envs import b_env\n\n@b_env.task\nasync def leaf() -> int:\n    return 1\n",
+        "lib/envs.py": 'import flyte\n\na_env = flyte.TaskEnvironment("a")\nb_env = flyte.TaskEnvironment("b")\n',
+        "lib/tasks.py": "from envs import b_env\n\n@b_env.task\nasync def leaf() -> int:\n    return 1\n",
         "flows/flow.py": "from envs import a_env\nfrom tasks import leaf\n\n@a_env.task\nasync def top() -> int:\n    return await leaf()\n",
     })
-    with_root = pylint_keys(root, ["--flyte-lint-root-dir=src", "flows/flow.py"])
+    with_root = pylint_keys(root, ["--flyte-lint-root-dir=lib", "flows/flow.py"])
     assert with_root == {("flows/flow.py", 6, "missing-env-dependency")}
     assert pylint_keys(root, ["flows/flow.py"]) == check_keys(root, ["flows/flow.py"]) == set()
 

@@ -113,6 +113,10 @@ class Project:
         self.roots: list[Path] = []
         for root in roots:
             self.add_root(root)
+        # project folder -> the roots its code can import from (layout.SourceRoots); other roots: from anywhere
+        self.scopes: dict[Path, frozenset[Path]] = {
+            real_path(k): frozenset(map(real_path, v)) for k, v in getattr(roots, "scopes", {}).items()}
+        self._scoped = frozenset().union(*self.scopes.values())
         self._by_path: dict[Path, Module] = {}
         # (by the folder's path string: hashing and comparing Paths costs more than what these caches save)
         self._lookup_cache: dict[tuple[str | None, str], Path | None] = {}
@@ -199,6 +203,13 @@ class Project:
         if cached is None:
             cached = ([near] if near is not None else []) + self.roots
             if near is not None:
+                # The roots that hold the importer first: in a monorepo of projects, each with its own
+                # src/app, `import app` means the importer's own project's; and of the others, those its
+                # project's environment has (layout.py).
+                inside = [r for r in self.roots if near == r or r in near.parents]
+                scope = next((self.scopes[f] for f in (near, *near.parents) if f in self.scopes), None)
+                cached = [near] + inside + [r for r in self.roots if r not in inside
+                                            and (scope is None or r in scope or r not in self._scoped)]
                 cached += self._ancestors_within_roots(near)
             self._search_cache[key] = cached
         return cached
