@@ -9,6 +9,7 @@ flyte 2.12.1 (``flyte.io.DataFrame``, ``flyte.FixedRate(interval_minutes)``, ``f
 from __future__ import annotations
 
 import ast
+import textwrap
 
 import pytest
 
@@ -16,6 +17,7 @@ from expectutil import check
 from flyte_lint.fixes import fixed_text
 from flyte_lint.rules import REGISTRY, Severity
 from lintutil import lint, lint_result, messages, write_project
+from sdk_runner import requires_sdk, run_program
 
 V1 = [f"FLY5{n:02d}" for n in range(1, 12)]
 
@@ -884,3 +886,162 @@ def test_flyte2_code_is_clean(tmp_path):
                 print(flyte.ctx().action.run_name)
             return await flyte.io.File.from_local("out.txt")
     """, select=V1)
+
+
+# --------------------------------------------------------------------------------------------------------
+# FLY509 on Flyte 2 task results: `>>` is Python's shift, and `.runs_before` does not exist
+# --------------------------------------------------------------------------------------------------------
+
+FLYTE2_ORDERING = """
+    # file: steps.py
+    import flyte as fl
+
+    env = fl.TaskEnvironment("steps")
+
+
+    @env.task
+    async def clear() -> None:
+        print("cleared")
+
+
+    @env.task
+    async def load() -> None:
+        print("loaded")
+
+
+    @env.task
+    def sync_clear() -> None:
+        print("cleared")
+
+
+    @env.task
+    def sync_load() -> None:
+        print("loaded")
+
+
+    @env.task
+    def count() -> int:
+        return 8
+
+
+    @env.task
+    def one() -> int:
+        return 1
+    # file: main.py
+    import flyte
+    import steps
+    from steps import clear, load as fill
+
+    env = flyte.TaskEnvironment("main", depends_on=[steps.env])
+
+
+    @env.task
+    async def bad_coroutines() -> str:
+        clear() >> fill()  # expect: FLY509
+        return "done"
+
+
+    @env.task
+    async def bad_awaited() -> str:
+        await clear() >> await fill.override(retries=1)()  # expect: FLY509
+        first = await clear()
+        first >> await steps.load.aio()  # expect: FLY509
+        return "done"
+
+
+    @env.task
+    def bad_sync() -> str:
+        steps.sync_clear() >> steps.sync_load()  # expect: FLY509
+        return "done"
+
+
+    @env.task
+    def bad_runs_before() -> str:
+        steps.sync_clear().runs_before(steps.sync_load())  # expect: FLY509
+        return "done"
+
+
+    @env.task
+    def ints_shift() -> int:
+        return steps.count() >> steps.one()
+
+
+    @env.task
+    async def good() -> str:
+        await clear()
+        await fill()
+        return "done"
+
+
+    @env.task
+    def good_sync() -> str:
+        steps.sync_clear()
+        steps.sync_load()
+        return "done"
+"""
+
+
+def test_fly509_flyte2_task_results(tmp_path):
+    found = check(tmp_path, FLYTE2_ORDERING, select=["FLY509"])
+    result = lint_result(tmp_path, FLYTE2_ORDERING, select=["FLY509"])
+    assert {f.severity for f in result.findings} == {Severity.ERROR}  # they fail, wherever the code runs
+    texts = [f.message for f in result.findings]
+    assert "'coroutine' and 'coroutine'" in texts[0] and "never runs" in texts[0]
+    assert "'NoneType' and 'NoneType'" in texts[1] and "never runs" not in texts[1]
+    assert "'NoneType' object has no attribute 'runs_before'" in texts[-1]
+    assert len(found) == 5
+
+
+def test_fly509_quiet_on_flyte2_results_it_cannot_type(tmp_path):
+    check(tmp_path, """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        def untyped():
+            return 1
+
+        @env.task
+        def data() -> list[int]:
+            return [1]
+
+        @env.task
+        async def later() -> int:
+            return 1
+
+        @env.task
+        def count() -> int:
+            return 2
+
+        @env.task
+        async def main(x: int) -> int:
+            a = untyped() >> x
+            b = data() >> x
+            c = await later() >> count.override()()
+            d = x >> 1
+            e = later() >> x  # (x could be an object with __rrshift__: not a task result)
+            return a + b + c + d
+    """, select=["FLY509"])
+
+
+@requires_sdk
+@pytest.mark.parametrize("entry", ["bad_coroutines", "bad_awaited", "bad_sync", "bad_runs_before", "ints_shift",
+                                   "good", "good_sync"])
+def test_fly509_flyte2_ordering_under_the_sdk(entry):
+    from lintutil import split_files
+
+    r = run_program(split_files(textwrap.dedent(FLYTE2_ORDERING)), entry=f"main:{entry}")
+    ran = (r.ran("steps.clear") + r.ran("steps.sync_clear"), r.ran("steps.load") + r.ran("steps.sync_load"))
+    if entry == "bad_coroutines":  # neither coroutine is awaited: neither task runs, then TypeError
+        assert not r.ok and "TypeError" in r.error_types and ran == (0, 0), r.summary()
+        assert "'coroutine' and 'coroutine'" in r.error, r.summary()
+    elif entry in ("bad_awaited", "bad_sync"):  # both tasks run, then `None >> None` fails
+        assert not r.ok and "TypeError" in r.error_types and ran == (1, 1), r.summary()
+        assert "'NoneType' and 'NoneType'" in r.error, r.summary()
+    elif entry == "bad_runs_before":  # the first task runs, then the attribute lookup fails
+        assert not r.ok and "AttributeError" in r.error_types and ran == (1, 0), r.summary()
+    elif entry == "ints_shift":  # ints shift silently: quiet (the tasks ran in the order written)
+        assert r.ok and r.output == 4, r.summary()
+    else:  # plain sequencing: both run, in order
+        assert r.ok and r.output == "done" and ran == (1, 1), r.summary()

@@ -1119,7 +1119,7 @@ class NodeOrdering(V1Rule):
     symbol = "node-ordering"
     summary = (
         "Reports Flyte 1 node ordering (`a >> b`, `a.runs_before(b)`) between task results: Flyte 2 runs "
-        "calls in the order written."
+        "calls in the order written. Between Flyte 2 task results that are not ints it fails (error)."
     )
     rationale = (
         "A Flyte 1 workflow only builds a graph, so tasks that pass no data between them need `>>` to be ordered. "
@@ -1180,11 +1180,22 @@ class NodeOrdering(V1Rule):
                         yield self.finding(module, node, (
                             f"`{src(module, node, 50)}` orders Flyte 1 nodes: in Flyte 2 call the tasks in that order "
                             "(await each one in an async task) and drop the `{}`".format(node.op)))
+                    elif (kinds := [_task_result(analysis, o) for o in operands]) and None not in kinds \
+                            and not all(k in SHIFTABLE for k in kinds):
+                        yield self.finding(module, node, _shift_message(src(module, node, 50), node.op, kinds),
+                                           severity=Severity.ERROR)
                 elif isinstance(node, nodes.Call) and isinstance(node.func, nodes.Attribute) \
                         and node.func.attrname == "runs_before" and idx.is_promise(node.func.expr) and not guarded(node):
                     yield self.finding(module, node, (
                         f"`{src(module, node, 50)}` orders Flyte 1 nodes: in Flyte 2 call the tasks in that order "
                         "(await each one in an async task) and drop `.runs_before(...)`"))
+                elif isinstance(node, nodes.Call) and isinstance(node.func, nodes.Attribute) \
+                        and node.func.attrname == "runs_before" and (kind := _task_result(analysis, node.func.expr)):
+                    yield self.finding(module, node, (
+                        f"`{src(module, node, 50)}` calls `.runs_before` on a Flyte 2 task's result, {_kind_text(kind)}: "
+                        f"it fails with AttributeError (\"'{kind}' object has no attribute 'runs_before'\"). Flyte 2 "
+                        "runs calls in the order written: call the tasks one after the other (await each one in an "
+                        "async task) and drop `.runs_before(...)`"), severity=Severity.ERROR)
 
 
 # Operands that are plain Python values: `>>` on them is a shift, whatever the other side is.
@@ -1196,6 +1207,63 @@ def _chain(node: nodes.NodeNG) -> list[nodes.NodeNG]:
     if isinstance(node, nodes.BinOp) and node.op in (">>", "<<"):
         return _chain(node.left) + _chain(node.right)
     return [node]
+
+
+# Flyte 2 task results (flyte 2.12.1, measured: tests/test_flyte1_rules.py): a sync task's call and an awaited
+# async task's give the returned value; an async task's call (or `.aio`) not awaited gives a coroutine, which
+# runs the task only once awaited. `>>` between them is Python's shift: TypeError unless both are ints.
+SHIFTABLE = frozenset({"int", "bool"})
+_ANNOTATED = {"int": "int", "bool": "bool", "float": "float", "str": "str", "bytes": "bytes"}
+_RESULT_FORMS = ("call", "override", "aio", "partial")
+
+
+def _task_result(analysis: Analysis, node: nodes.NodeNG, depth: int = 0) -> str | None:
+    """The Python type name of what ``node`` holds when it is the result of a Flyte 2 task call whose type the
+    code shows: "coroutine" (an async task called, not awaited), or the return annotation's type (None:
+    "NoneType") of a sync task called or an async one awaited; also through a name every binding of which is
+    such a result of the same type. None: anything else (unknown: the rule stays quiet)."""
+    if depth > 4:
+        return None
+    if isinstance(node, nodes.Name):
+        kinds = set()
+        for stmt in bindings(node):
+            assign = stmt.parent if isinstance(stmt, nodes.AssignName) else None
+            if not (isinstance(assign, nodes.Assign) and assign.targets == [stmt]):
+                return None
+            kinds.add(_task_result(analysis, assign.value, depth + 1))
+        return kinds.pop() if len(kinds) == 1 else None
+    awaited = isinstance(node, nodes.Await)
+    call = node.value if awaited else node
+    site = analysis.site_of_call.get(id(call)) if isinstance(call, nodes.Call) else None
+    if site is None or site.task is None or site.form not in _RESULT_FORMS:
+        return None
+    if site.makes_coroutine and not awaited:
+        return "coroutine"
+    if awaited != site.makes_coroutine:
+        return None  # (a sync task awaited: FLY101's)
+    returns = site.task.func.returns
+    if isinstance(returns, nodes.Const) and returns.value is None:
+        return "NoneType"
+    if isinstance(returns, nodes.Name) and returns.name in _ANNOTATED:
+        return _ANNOTATED[returns.name]
+    return None
+
+
+def _kind_text(kind: str) -> str:
+    return {"coroutine": "a coroutine (an async task called without `await`)", "NoneType": "None"}.get(kind, f"an {kind}"
+                                                                                                         if kind == "int" else f"a {kind}")
+
+
+def _shift_message(shown: str, op: str, kinds: list[str]) -> str:
+    left, right = kinds[0], kinds[1]
+    if left in SHIFTABLE and right in SHIFTABLE:  # (a longer chain fails further on)
+        left, right = "int", next(k for k in kinds[2:] if k not in SHIFTABLE)
+    effect = f"TypeError (\"unsupported operand type(s) for {op}: '{left}' and '{right}'\") once its operands are computed"
+    if "coroutine" in kinds:
+        effect += "; an async task called without `await` there never runs"
+    return (f"`{shown}` applies `{op}` to Flyte 2 task results: in Flyte 2 it is Python's shift operator, which fails "
+            f"with {effect}. Flyte 2 runs calls in the order written: call the tasks one after the other (await each "
+            f"one in an async task) and drop the `{op}`")
 
 
 # -- FLY510 --------------------------------------------------------------------------------------------------
