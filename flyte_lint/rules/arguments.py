@@ -152,6 +152,8 @@ class TaskCallArguments(Rule):
         "dropped (the value you meant to pass never arrives), a value passed both by position and by keyword "
         "silently keeps the positional one, a missing input fails with \"Missing required inputs\", and extra "
         "positional arguments fail. Outside a run, and through `.forward`, each of these is a TypeError."
+        " Severity: error: every task call is bound to the task's interface the same way, in local runs and in "
+        "a cluster alike, so the value is lost or the call fails in both."
     )
     bad = """
         import flyte
@@ -294,7 +296,11 @@ class RemoteTaskPositionalArgs(Rule):
     code = "FLY107"
     symbol = "remote-task-positional-args"
     summary = "Reports positional arguments passed to a `flyte.remote.Task.get(...)` reference."
-    rationale = "A remote task reference only takes keyword arguments: the SDK rejects the call with \"does not support positional arguments\"."
+    rationale = (
+        "A remote task reference only takes keyword arguments: the SDK rejects the call with \"does not support positional arguments\"."
+        " Severity: error: the reference rejects the call wherever it runs, in local runs and in a cluster "
+        "alike."
+    )
     bad = """
         import flyte
         from flyte import remote
@@ -350,6 +356,7 @@ class TaskObjectMethod(Rule):
         "A task made by `flyte.extras.shell.create` is no task template: it is called, and awaited, directly. "
         "It has no `.aio`, `.override` or `.forward`, so each fails with AttributeError. A ContainerTask runs an "
         "image, not Python code: its `.forward` raises NotImplementedError."
+        " Severity: error: the method is missing (or raises) in local runs and in a cluster alike."
     )
     bad = """
         import flyte
@@ -448,7 +455,10 @@ class ResourcesMem(Rule):
     code = "FLY301"
     symbol = "resources-mem"
     summary = "Reports `flyte.Resources(mem=...)`: Flyte 2 calls it `memory=`."
-    rationale = "`flyte.Resources` has no `mem` parameter (that is Flyte 1's spelling): the module fails to import with TypeError: unexpected keyword argument 'mem'."
+    rationale = (
+        "`flyte.Resources` has no `mem` parameter (that is Flyte 1's spelling): the module fails to import with TypeError: unexpected keyword argument 'mem'."
+        " Severity: error: the module fails to import, so local runs, deploys and the cluster fail alike."
+    )
     bad = """
         import flyte
 
@@ -492,6 +502,7 @@ class UnknownArgument(Rule):
         "flyte's constructors and decorators reject unknown keywords with TypeError when the module is "
         "imported, so `flyte run` and `flyte deploy` fail before anything starts. Common causes are Flyte 1 "
         "options such as `@env.task(resources=...)` and `Resources(ephemeral_storage=...)`."
+        " Severity: error: the module fails to import, so local runs, deploys and the cluster fail alike."
     )
     bad = """
         import flyte

@@ -9,7 +9,7 @@ from astroid import nodes
 from flyte_lint.model.analysis import CONTAINER_TASK, Analysis, TaskObjectCall
 from flyte_lint.model.entities import CallSite
 from flyte_lint.model.values import External, PartialRef
-from flyte_lint.rules.base import Edit, Finding, Fix, Rule, register, source_of
+from flyte_lint.rules.base import Edit, Finding, Fix, Rule, Severity, register, source_of
 from flyte_lint.rules.usage import assigned_name, consumer, is_discarded
 
 SYNC_CALL_FORMS = ("call", "override", "partial")
@@ -82,6 +82,8 @@ class AwaitSyncTask(Rule):
         "Calling a sync task returns its result, not an awaitable. Inside a run the SDK raises "
         "SyncTaskCallInAsyncContextError (\"Sync task ... was called in a blocking way from async code\"); "
         "outside one, awaiting the plain value raises TypeError."
+        " Severity: error: the SDK's guard asks whether an event loop is running, not which thread it is on, so "
+        "the call fails in local runs and in a cluster alike."
     )
     bad = """
         import flyte
@@ -141,6 +143,8 @@ class SyncTaskInAsync(Rule):
         "it and raises SyncTaskCallInAsyncContextError, also inside `asyncio.gather(...)` arguments and "
         "comprehensions, and in a plain helper that the async code calls directly (2.6.x silently blocked "
         "the loop instead). A helper handed to a thread (`asyncio.to_thread`) is fine."
+        " Severity: error: the SDK's guard asks whether an event loop is running, not which thread it is on, so "
+        "the call fails in local runs and in a cluster alike."
     )
     bad = """
         import asyncio
@@ -268,6 +272,8 @@ class UnawaitedCoroutine(Rule):
         "(directly, via `asyncio.gather`, or `asyncio.create_task`). A discarded coroutine never runs: the "
         "parent succeeds and the child silently never happens, with at most a RuntimeWarning in the logs. "
         "Returned as a task's output, the coroutine fails to serialize."
+        " Severity: error: the child never runs (or the output fails to serialize), in local runs and in a "
+        "cluster alike."
     )
     bad = """
         import flyte
@@ -331,6 +337,8 @@ class AsyncTaskInSync(Rule):
         "In a sync function, calling an async task or `.aio()` makes a coroutine that nothing awaits: the "
         "child never runs. Returned as a sync task's output it fails to serialize. Handing it to "
         "`asyncio.run(...)` or `loop.run_until_complete(...)` is fine."
+        " Severity: error: the child never runs (or the output fails to serialize), in local runs and in a "
+        "cluster alike."
     )
     bad = """
         import flyte
@@ -391,14 +399,19 @@ class AsyncTaskInSync(Rule):
 class BlockingCallInAsync(Rule):
     code = "FLY105"
     symbol = "blocking-call-in-async"
+    severity = Severity.WARNING
     summary = (
         "Reports a blocking flyte API that has an async twin (`flyte.run`, `flyte.deploy`, sync `flyte.map`…) "
         "called in code that runs on a task's event loop: async task code, or a plain function it calls directly."
     )
     rationale = (
-        "These APIs run their work on the SDK's syncify thread and block until it is done. Called from a task's "
-        "event loop they deadlock; the SDK detects it and fails with \"Deadlock detected: blocking call used "
-        "in syncify thread\" (for `flyte.map`, each item comes back as that exception)."
+        "These APIs run their work on the SDK's syncify thread and block the calling thread until it is done. "
+        "A local run (`flyte.run`, `flyte run --local`) runs async task code on that very thread, so the SDK "
+        "refuses the call: \"Deadlock detected: blocking call used in syncify thread\" (for sync `flyte.map`, "
+        "each item comes back as that exception instead of its result). In a cluster the task runtime runs the "
+        "task on a main-thread event loop: the call works, but that loop stands still until it returns, so the "
+        "task's gathered siblings, its other children and the controller's watch all stall. "
+        "Severity: warning: it fails only in local runs and stalls the task's event loop in a cluster."
     )
     bad = """
         import flyte
@@ -445,14 +458,14 @@ class BlockingCallInAsync(Rule):
             shown = source_of(call.module, call.node.func)
             if isinstance(call.function, nodes.AsyncFunctionDef):
                 message = (
-                    f"`{shown}` blocks inside async task code: the SDK fails with \"Deadlock detected\". "
+                    f"`{shown}` blocks inside async task code: {_blocking_effects(path)}. "
                     f"Use its async twin: {_twin_hint(path, shown)}"
                 )
             else:
                 helper = call.function.name
                 message = (
                     f"`{shown}` blocks in `{helper}`, a plain function that async task code calls directly "
-                    "(so it runs on the event loop): the SDK fails with \"Deadlock detected\". Run "
+                    f"(so it runs on the event loop): {_blocking_effects(path)}. Run "
                     f"`{helper}` in a thread (`await asyncio.to_thread({helper}, ...)`) or use the async twin "
                     f"from async code: {_twin_hint(path, shown)}"
                 )
@@ -463,6 +476,14 @@ def _blocking_path(callee) -> str | None:
     if isinstance(callee, External) and callee.is_flyte and not callee.path.endswith(".aio"):
         return callee.path
     return None
+
+
+def _blocking_effects(path: str) -> str:
+    """What a blocking syncified call on a task's event loop does, in a local run and in a cluster."""
+    local = ("in a local run each item comes back as a \"Deadlock detected\" error instead of its result"
+             if path == "flyte.map" else "a local run fails with \"Deadlock detected\"")
+    return (f"{local}; in a cluster it blocks the task's event loop until it returns (gathered siblings and the "
+            "controller stall)")
 
 
 def _twin_hint(path: str, shown: str) -> str:

@@ -243,6 +243,8 @@ class InvalidGpu(Rule):
         "`\"A100:9\"`. `flyte.GPU()` rejects unknown devices, a quantity below 1, a MIG partition the device does "
         "not have and any partition on a shared GPU. The space-separated names `\"A100 80G\"` and "
         "`\"RTX PRO 6000\"` still work but are deprecated (the SDK logs a warning)."
+        " Severity: error: a rejected value fails when the module is imported, so local runs, deploys and the "
+        "cluster fail alike; a deprecated name still works everywhere, so that finding is a warning."
     )
     bad = """
         import flyte
@@ -442,6 +444,10 @@ class InvalidCache(Rule):
         "TypeError when the env is built. `flyte.Cache(behavior=...)` and `t.override(cache=...)` check when "
         "they run. `cache=False` on `@env.task` or `.override` is falsy, so the SDK ignores it and keeps the "
         "env's (or task's) cache: a task meant to skip the cache still uses it."
+        " Severity: error: a rejected behaviour fails when the decorator or env is built, so local runs, "
+        "deploys and the cluster fail alike; a falsy `cache=False` runs everywhere with the cache it falls back "
+        "to, which changes a result only for a task whose output is not a function of its inputs, so that "
+        "finding is a warning."
     )
     bad = """
         import flyte
@@ -620,6 +626,9 @@ class InvalidQuantity(Rule):
         "a valid quantity of bytes, and `\"512m\"` of milli-bytes, almost never what is meant (warning). A negative cpu raises ValueError. In a "
         "`(request, limit)` pair the request must not exceed the limit: the backend silently lowers the "
         "request to the limit."
+        " Severity: error: a non-string size fails at import, and a quantity the backend cannot parse fails the "
+        "task's pod in the cluster, where the code is meant to run (a local run does not parse it); a bare or "
+        "tiny number, or a request above its limit, still runs, so those findings are warnings."
     )
     bad = """
         import flyte
@@ -805,6 +814,7 @@ class InvalidEnvName(Rule):
         "`TaskEnvironment`, `clone_with` and `from_task` check the name when the env is built: `\"MyEnv\"`, "
         "`\"my env\"`, `\"my.env\"`, `\"my__env\"`, `\"_env\"` and `\"env_\"` raise ValueError (\"must be in "
         "snake_case or kebab-case format\"), usually when the module is imported, so nothing runs or deploys."
+        " Severity: error: the env fails when it is built, so local runs, deploys and the cluster fail alike."
     )
     bad = """
         import flyte
@@ -921,6 +931,8 @@ class DuplicateEnvName(Rule):
         "Envs count as deployable together when they are in one file, in one package tree, or in modules connected "
         "by imports (a deploy script importing both connects them); independent scripts that only share a folder "
         "are not compared."
+        " Severity: error: deploying the envs together fails at planning (a local run deploys nothing, so it "
+        "never shows this)."
     )
     bad = """
         import flyte
@@ -997,6 +1009,8 @@ class ImagePythonVersion(Rule):
         "A string `\"3.11\"` is accepted silently and yields the characters '3' and '.': the base image becomes "
         "`ghcr.io/flyteorg/flyte:py3..-v…` (or `python:3..-slim-bookworm`), a tag that does not exist, so the "
         "image build fails at deploy. A float `3.11` raises TypeError when the image is defined."
+        " Severity: error: the image build fails at deploy, and a float fails at import (a local run builds no "
+        "image, so it hides the string case)."
     )
     bad = """
         import flyte
@@ -1070,6 +1084,8 @@ class DiscardedImageBuilder(Rule):
         "Calling `image.with_pip_packages(\"pandas\")` as a statement builds the new image and drops it, so the "
         "environment runs without the package and fails with ImportError on the cluster (locally the package "
         "may happen to be installed, which hides the bug)."
+        " Severity: error: the deployed image lacks the layer, so the task fails in the cluster (only a local "
+        "run with the package already installed hides it)."
     )
     bad = """
         import flyte
@@ -1172,6 +1188,9 @@ class InvalidSecret(Rule):
         "serialized, so `flyte deploy` and remote runs fail. `mount` only accepts `/etc/flyte/secrets` "
         "(ValueError otherwise). With both `mount` and `as_env_var`, a task gets only the env var: the file "
         "mount is dropped when the task is serialized."
+        " Severity: error: a rejected Secret fails at import, at deploy or when a remote run serializes the "
+        "task; with both `mount` and `as_env_var` the task still gets the env var, so that finding is a "
+        "warning."
     )
     bad = """
         import flyte
@@ -1316,6 +1335,8 @@ class TriggerInputsMismatch(Rule):
         "does not have, and the backend rejects a trigger that leaves a required input unset (\"missing inputs "
         "for variables [...]\"). `flyte.Trigger.hourly()` and the other shortcuts bind the fire time only when "
         "given its parameter name: `Trigger.hourly(\"trigger_time\")`."
+        " Severity: error: `flyte deploy` (or the backend) rejects the trigger (local runs never read triggers, "
+        "so they hide it)."
     )
     bad = """
         from datetime import datetime
@@ -1571,6 +1592,8 @@ class InvalidCron(Rule):
         "field, no 7 for Sunday, no L/W/#. The timezone must be an IANA name (checked against the tz database "
         "Python ships or the system has; skipped when there is none). This happens at deploy, so no local run "
         "shows it."
+        " Severity: error: the backend rejects the trigger at deploy (local runs never read triggers, so they "
+        "hide it)."
     )
     bad = """
         import flyte
@@ -1662,6 +1685,7 @@ class ReusableSyncConcurrency(Rule):
         "supports only for `async def` tasks: `@env.task` on a sync function raises ValueError (\"Reusable "
         "environments with concurrency greater than 1 are only supported for async tasks\") when the decorator "
         "runs, at import."
+        " Severity: error: the decorator fails at import, so local runs, deploys and the cluster fail alike."
     )
     bad = """
         import flyte

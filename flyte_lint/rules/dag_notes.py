@@ -54,6 +54,7 @@ class DynamicFanout(_DagNote):
     rationale = (
         "The static DAG cannot say how many times such a task runs, so `flyte-lint graph` marks the node dynamic and "
         "the workflow is not fully static. That is often intended; the note helps review fan-out size and cost."
+        " Severity: info: a note about the static DAG; nothing fails."
     )
     bad = """
         import asyncio
@@ -98,7 +99,10 @@ class RecursiveTask(_DagNote):
     code = "FLY702"
     symbol = "recursive-task"
     summary = "Notes a task that calls itself, directly or through other tasks."
-    rationale = "Recursion depth depends on run-time data, so the static DAG cuts the recursion at the repeated task and marks it dynamic."
+    rationale = (
+        "Recursion depth depends on run-time data, so the static DAG cuts the recursion at the repeated task and marks it dynamic."
+        " Severity: info: a note about the static DAG; nothing fails."
+    )
     bad = """
         import flyte
 
@@ -156,7 +160,8 @@ class UnresolvedCall(_DagNote):
                "a loop or `getattr`, a callable parameter, a task under a decorator the model cannot see through, or a "
                "task object it does not model: `ContainerTask`, `flyte.extras.shell.create`, a plugin's task class).")
     rationale = ("The static DAG shows such a call as a node of kind `unknown` with the reason, and the workflow is not fully "
-                 "static: the task it runs has no node of its own.")
+                 "static: the task it runs has no node of its own."
+                 " Severity: info: a note about the static DAG; nothing fails.")
     bad = """
         import flyte
 

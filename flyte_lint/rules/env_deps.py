@@ -167,7 +167,10 @@ class EnvDependencyCycle(Rule):
     code = "FLY402"
     symbol = "env-dependency-cycle"
     summary = "Reports a cycle in environments' `depends_on`, at the dependency that closes it, and an env added as its own dependency."
-    rationale = "`flyte deploy` plans environments by following `depends_on` recursively; a cycle makes it recurse until RecursionError, so nothing deploys."
+    rationale = (
+        "`flyte deploy` plans environments by following `depends_on` recursively; a cycle makes it recurse until RecursionError, so nothing deploys."
+        " Severity: error: nothing that depends on the cycle deploys (a local run does not plan a deploy)."
+    )
     bad = """
         import flyte
 

@@ -444,6 +444,9 @@ class FlytekitImport(V1Rule):
         "`flyte.TaskEnvironment` holds the configuration, `@env.task` makes tasks, and workflows are tasks that "
         "call tasks. flytekit code is correct Flyte 1 code, but it does not run on the Flyte 2 SDK, so each "
         "flytekit import is a migration step."
+        " Severity: warning: a migration step: flytekit code runs where flytekit is installed (an image that "
+        "pip-installs it, or a migration shim) and fails with ImportError elsewhere, which the code cannot "
+        "show."
     )
     bad = """
         from flytekit import Resources, task
@@ -572,6 +575,8 @@ class WorkflowDecorator(V1Rule):
         "Flyte 2 has no workflows and no workflow DSL: the entry point is an ordinary task of a "
         "`flyte.TaskEnvironment` that calls other tasks. Its body is plain Python that runs, so values are real "
         "values (not promises), and loops, branches and try/except work."
+        " Severity: warning: a migration step: this is Flyte 1 code, which runs where flytekit is installed and "
+        "fails under the Flyte 2 SDK alone; the code cannot show which one it is meant for."
     )
     bad = """
         from flytekit import task, workflow
@@ -628,6 +633,8 @@ class DynamicDecorator(V1Rule):
         "Flyte 1 needs `@dynamic` (or `@eager`) for a task that decides at runtime which tasks to run. In "
         "Flyte 2 every task body is ordinary Python that runs, so any `@env.task` can loop over inputs and call "
         "tasks; an `async def` task that awaits them is what `@eager` was."
+        " Severity: warning: a migration step: this is Flyte 1 code, which runs where flytekit is installed and "
+        "fails under the Flyte 2 SDK alone; the code cannot show which one it is meant for."
     )
     bad = """
         from flytekit import dynamic, task
@@ -685,6 +692,8 @@ class MapTask(V1Rule):
         "`map_task` builds a Flyte 1 array node. In Flyte 2 a task fans out by calling the task for each item: "
         "`flyte.map(task, items)` (a generator: wrap it in `list(...)`) in a sync task, or "
         "`asyncio.gather(*(task(x) for x in items))` in an async one."
+        " Severity: warning: a migration step: this is Flyte 1 code, which runs where flytekit is installed and "
+        "fails under the Flyte 2 SDK alone; the code cannot show which one it is meant for."
     )
     bad = """
         from flytekit import map_task, task, workflow
@@ -747,6 +756,8 @@ class Conditional(V1Rule):
         "`conditional(...).if_(...).then(...).else_()...` is Flyte 1's workflow DSL for branches, needed because "
         "a workflow body only builds a graph. A Flyte 2 task body runs, so a plain `if`/`elif`/`else` on real "
         "values does the same."
+        " Severity: warning: a migration step: this is Flyte 1 code, which runs where flytekit is installed and "
+        "fails under the Flyte 2 SDK alone; the code cannot show which one it is meant for."
     )
     bad = """
         from flytekit import conditional, task, workflow
@@ -820,6 +831,8 @@ class CurrentContext(V1Rule):
         "`flytekit.current_context()` does not exist in Flyte 2. `flyte.ctx()` gives the task context (the "
         "action, the run name, paths), secrets declared on the TaskEnvironment are environment variables, and "
         "the working directory is the process's own."
+        " Severity: warning: a migration step: this is Flyte 1 code, which runs where flytekit is installed and "
+        "fails under the Flyte 2 SDK alone; the code cannot show which one it is meant for."
     )
     bad = """
         from flytekit import Secret, current_context, task
@@ -901,6 +914,8 @@ class LaunchPlanRule(V1Rule):
         "Flyte 2 has no launch plans. A schedule is a `flyte.Trigger(name, flyte.Cron(...) | flyte.FixedRate(minutes), "
         "inputs={...})` passed to `@env.task(triggers=...)`, deployed with the task's environment; a launch plan's "
         "default inputs become the trigger's `inputs` (or the task's parameter defaults)."
+        " Severity: warning: a migration step: this is Flyte 1 code, which runs where flytekit is installed and "
+        "fails under the Flyte 2 SDK alone; the code cannot show which one it is meant for."
     )
     bad = """
         from flytekit import CronSchedule, LaunchPlan, task, workflow
@@ -1071,6 +1086,8 @@ class ImageSpecRule(V1Rule):
         "Flyte 2 has no `ImageSpec`. `flyte.Image.from_debian_base(...)` (or `Image.from_base(uri)`, "
         "`Image.from_dockerfile(...)`) starts an image and chained `.with_pip_packages(...)`, "
         "`.with_apt_packages(...)`, `.with_env_vars(...)` add to it; the TaskEnvironment takes it as `image=`."
+        " Severity: warning: a migration step: this is Flyte 1 code, which runs where flytekit is installed and "
+        "fails under the Flyte 2 SDK alone; the code cannot show which one it is meant for."
     )
     bad = """
         from flytekit import ImageSpec, task
@@ -1125,6 +1142,8 @@ class NodeOrdering(V1Rule):
         "A Flyte 1 workflow only builds a graph, so tasks that pass no data between them need `>>` to be ordered. "
         "A Flyte 2 task body runs: sync task calls run one after the other, and awaited async calls run in "
         "`await` order. On Flyte 2 values `>>` is Python's shift operator."
+        " Severity: warning: a migration step: this is Flyte 1 code, which runs where flytekit is installed and "
+        "fails under the Flyte 2 SDK alone; the code cannot show which one it is meant for."
     )
     bad = """
         from flytekit import task, workflow
@@ -1279,6 +1298,8 @@ class FlyteFileRule(V1Rule):
         "Flyte 2's offloaded data types are `flyte.io.File`, `flyte.io.Dir` and `flyte.io.DataFrame`, with "
         "async methods: `await File.from_local(path)` uploads, `await f.download()` fetches, and "
         "`await df.open(pd.DataFrame).all()` reads a DataFrame. The Flyte 1 types do not exist in Flyte 2."
+        " Severity: warning: a migration step: this is Flyte 1 code, which runs where flytekit is installed and "
+        "fails under the Flyte 2 SDK alone; the code cannot show which one it is meant for."
     )
     bad = """
         from flytekit import task
@@ -1358,6 +1379,8 @@ class V1TaskArguments(V1Rule):
         "Flyte 2 splits Flyte 1's per-task options: the container (image, resources, environment variables, "
         "secrets) is configured once on the `flyte.TaskEnvironment`, and `@env.task(...)` keeps only per-task "
         "options (retries, timeout, cache, report...). `@env.task` rejects the Flyte 1 names with TypeError."
+        " Severity: warning: a migration step: this is Flyte 1 code, which runs where flytekit is installed and "
+        "fails under the Flyte 2 SDK alone; the code cannot show which one it is meant for."
     )
     bad = """
         from flytekit import Resources, task

@@ -56,6 +56,7 @@ class UnconsumedMap(Rule):
         "`flyte.map` returns a generator (`flyte.map.aio` an async generator). Nothing is submitted until it "
         "is iterated, so a map that is discarded, or only printed or logged, runs no task at all and the parent "
         "succeeds as if it had."
+        " Severity: error: no task runs and the parent succeeds, in local runs and in a cluster alike."
     )
     bad = """
         import flyte
@@ -131,6 +132,7 @@ class MapNonTask(Rule):
         "`flyte.map` submits each item as a task run, so it needs a task. A lambda or plain function fails when "
         "the map is iterated (\"'function' object has no attribute 'name'\"), and a `functools.partial` must "
         "leave exactly one parameter unspecified or the SDK raises TypeError."
+        " Severity: error: the map fails when it is iterated, in local runs and in a cluster alike."
     )
     bad = """
         import flyte
@@ -224,6 +226,7 @@ class MapAioMisuse(Rule):
         "`flyte.map.aio(...)` is an async generator: a plain `for`, `list()` or `*` unpacking raises TypeError "
         "(\"'async_generator' object is not iterable\") and `await` raises TypeError too. Sync `flyte.map(...)` is "
         "a plain generator: neither an async iterable, so `async for` over it fails, nor awaitable."
+        " Severity: error: it raises TypeError in local runs and in a cluster alike."
     )
     bad = """
         import flyte

@@ -14,7 +14,10 @@ class SyntaxErrorRule(Rule):
     summary = ("Reports a file that cannot be read, decoded or parsed as Python, is too deeply nested to "
                "analyse, or whose name resolution stopped at its budget (generated code rebinding one name "
                "thousands of times), and a file named on the command line that is not Python.")
-    rationale = "Python (and so `flyte run` / `flyte deploy`) cannot import the file. flyte-lint reports it and checks the rest of the project."
+    rationale = (
+        "Python (and so `flyte run` / `flyte deploy`) cannot import the file. flyte-lint reports it and checks the rest of the project."
+        " Severity: error: the file cannot be imported, in local runs and in a cluster alike."
+    )
     bad = """
         import flyte
 

@@ -23,7 +23,7 @@ from flyte_lint.model.analysis import Analysis, ResolvedCall
 from flyte_lint.model.entities import Task
 from flyte_lint.model.resolver import FUNCTION_NODES
 from flyte_lint.model.values import External, FunctionRef, Method, RemoteTaskRef, TaskRef
-from flyte_lint.rules.base import Edit, Finding, Fix, Rule, register, source_of
+from flyte_lint.rules.base import Edit, Finding, Fix, Rule, Severity, register, source_of
 from flyte_lint.rules.config_values import MISSING, call_args, closest, literal, q, when
 
 AUTO_VERSIONS = ("latest", "current")
@@ -39,6 +39,8 @@ class RemoteTaskVersion(Rule):
         "`auto_version` it raises ValueError (\"Either version or auto_version must be provided\") when it runs, "
         "usually at import since references are often made at module level; `auto_version` must be \"latest\" "
         "(the newest deployed version) or \"current\" (the version the calling code was deployed with)."
+        " Severity: error: the reference fails when it is made, usually at import, in local runs and in a "
+        "cluster alike."
     )
     bad = """
         import flyte
@@ -137,6 +139,7 @@ class TraceOnTask(Rule):
         "inside a run every call of it fails (AttributeError: 'AsyncFunctionTaskTemplate' object has no attribute "
         "'__name__'). A task call is already recorded as its own action; to trace the body, put `@flyte.trace` "
         "below `@env.task`."
+        " Severity: error: every call of the task fails inside a run, in local runs and in a cluster alike."
     )
     bad = """
         import flyte
@@ -250,6 +253,8 @@ class TaskInTrace(Rule):
         "A traced function runs as one recorded step of its task; it cannot launch tasks. A task call there "
         "raises TraceDoesNotAllowNestedTasksError when it runs (with `flyte.map`, every item fails with it). "
         "`t.forward(...)` runs the task's body as plain Python inside the trace."
+        " Severity: error: the SDK's guard reads the trace context, not the thread, so the call fails in local "
+        "runs and in a cluster alike."
     )
     bad = """
         import flyte
@@ -332,12 +337,16 @@ class TaskInTrace(Rule):
 class SyncTraceInAsync(Rule):
     code = "FLY603"
     symbol = "sync-trace-in-async"
+    severity = Severity.WARNING
     summary = "Reports a sync `@flyte.trace` function called on the event loop of an async task."
     rationale = (
-        "A sync traced function records its step with blocking calls into the SDK's event loop. Called from an "
-        "async task's code, which already runs on that loop, they would deadlock; the SDK detects it and fails the "
-        "task with \"Deadlock detected: blocking call used in syncify thread\". Sync traced generators fail the same "
-        "way."
+        "A sync traced function looks up and records its step with blocking calls into the SDK's syncify thread. "
+        "A local run runs async task code on that very thread, so the SDK refuses them and fails the task with "
+        "\"Deadlock detected: blocking call used in syncify thread\". In a cluster the task runtime runs the task "
+        "on a main-thread event loop: the calls work, but the loop stands still while the step is looked up, runs "
+        "and is recorded, so the task's gathered siblings and the controller's watch stall. Sync traced generators "
+        "behave the same way. "
+        "Severity: warning: it fails only in local runs and stalls the task's event loop in a cluster."
     )
     bad = """
         import flyte
@@ -380,7 +389,8 @@ class SyncTraceInAsync(Rule):
             shown = source_of(call.module, call.node.func)
             yield self.finding(
                 call.module, call.node,
-                f"sync traced function '{callee.func.name}' is called on the event loop of {where}: the SDK fails the "
-                "task with \"Deadlock detected: blocking call used in syncify thread\". Make it `async def` and "
-                f"`await` it, or call it off the loop: `await asyncio.to_thread({shown}, ...)`",
+                f"sync traced function '{callee.func.name}' is called on the event loop of {where}: a local run fails "
+                "with \"Deadlock detected: blocking call used in syncify thread\"; in a cluster it blocks the task's "
+                "event loop until the step is recorded (gathered siblings and the controller stall). Make it "
+                f"`async def` and `await` it, or call it off the loop: `await asyncio.to_thread({shown}, ...)`",
             )
