@@ -1163,3 +1163,62 @@ def test_fly108_under_the_sdk():
     assert r.output == ["AttributeError", "AttributeError", "AttributeError", "AttributeError", "NotImplementedError",
                         "ok", "ok", "RuntimeUserError", "RuntimeUserError", "main"], r.summary()
     assert (r.ran("count"), r.ran("echo")) == (1, 1)
+
+
+# -- FLY106 on a call of one of several tasks (a container of tasks) ------------------------------------
+
+CHOICE_KEYWORDS = """
+    import flyte
+
+    env = flyte.TaskEnvironment("demo")
+
+
+    @env.task
+    async def search(q: str = "none") -> str:
+        return "search:" + q
+
+
+    @env.task
+    async def lookup(q: str = "none") -> str:
+        return "lookup:" + q
+
+
+    @env.task
+    async def fetch(query: str = "none") -> str:
+        return "fetch:" + query
+
+
+    TOOLS = {"search": search, "lookup": lookup}
+    MIXED = {"search": search, "fetch": fetch}
+
+
+    @env.task
+    async def bad(k: str) -> str:
+        return await TOOLS[k](qq="cats")  # expect: FLY106
+
+
+    @env.task
+    async def good(k: str) -> str:
+        return await TOOLS[k](q="cats")
+
+
+    @env.task
+    async def mixed(k: str) -> str:
+        # `q` is right for one candidate and dropped by the other: not the same for every task, so quiet.
+        return await MIXED[k](q="cats")
+"""
+
+
+def test_fly106_call_of_one_of_several_tasks(tmp_path):
+    check(tmp_path, CHOICE_KEYWORDS)
+    found = [f.message for f in lint_result(tmp_path, {"main.py": textwrap.dedent(CHOICE_KEYWORDS)}).findings]
+    assert found == ["task 'demo.search' or 'demo.lookup' has no parameter `qq`: inside a run the SDK silently drops "
+                     "the value; did you mean `q`?"]
+
+
+@requires_sdk
+def test_fly106_call_of_one_of_several_tasks_under_the_sdk():
+    bad = run_program(textwrap.dedent(CHOICE_KEYWORDS), entry="bad", args={"k": "lookup"})
+    assert bad.ok and bad.output == "lookup:none", bad.summary()  # the value never arrived
+    good = run_program(textwrap.dedent(CHOICE_KEYWORDS), entry="good", args={"k": "lookup"})
+    assert good.ok and good.output == "lookup:cats", good.summary()

@@ -202,6 +202,7 @@ class TaskCallArguments(Rule):
             keywords = [k.arg for k in call.keywords or []]
             for problem in binding_problems(site.task.signature, len(call.args), keywords, bound_pos, bound_kw, in_run):
                 yield self.finding(site.module, call, f"task '{site.task.name}' {problem}")
+        yield from self._check_choices(analysis)
         for used in analysis.task_object_calls:
             yield from self._check_container_task(analysis, used)
             yield from self._check_shell_task(analysis, used)
@@ -209,6 +210,22 @@ class TaskCallArguments(Rule):
             yield from self._check_partial(analysis, call)
         for call in analysis.calls_to(*sorted(RUN_PATHS)):
             yield from self._check_run(analysis, call)
+
+    def _check_choices(self, analysis: Analysis) -> Iterable[Finding]:
+        """A call inside a run of one of several tasks (Analysis.choice_sites: ``TOOLS[k](q=...)``): a problem is
+        reported only when binding the arguments goes wrong in the same way for every task the call may run."""
+        for site in analysis.watch(analysis.choice_sites):
+            call = site.node
+            if site.form == "partial" or not is_static(call) or not analysis.in_task_context(enclosing_function(call)):
+                continue
+            keywords = [k.arg for k in call.keywords or []]
+            common: list[str] | None = None
+            for task in site.candidates:
+                problems = binding_problems(task.signature, len(call.args), keywords)
+                common = problems if common is None else [p for p in common if p in problems]
+            label = " or ".join(f"'{task.name}'" for task in site.candidates)
+            for problem in common or []:
+                yield self.finding(site.module, call, f"task {label} {problem}")
 
     def _check_container_task(self, analysis: Analysis, used: TaskObjectCall) -> Iterable[Finding]:
         """A ``ContainerTask(..., inputs={"x": int, ...})`` called inside a run binds its arguments to those
