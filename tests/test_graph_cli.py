@@ -47,8 +47,9 @@ ENTRIES = {
     "dynamic": "dynamic:dynamic",
     "recursive": "recursive:countdown",
     "loop": "loop:looper",
+    "buckets": "buckets:buckets",
 }
-GOLDEN_GRAPHS = ["chain", "fanout", "branch", "grouped", "nested", "kinds", "escaping"]
+GOLDEN_GRAPHS = ["chain", "fanout", "branch", "grouped", "nested", "kinds", "escaping", "buckets"]
 CONTRACT = ("id", "kind", "task", "env", "file", "line", "count", "dynamic", "conditional", "condition", "group", "parent")
 MACHINE_FORMATS = ["json", "dot", "mermaid", "graphml"]
 
@@ -1028,6 +1029,67 @@ def test_entry_inputs_default_given_or_unknown(tmp_path, capsys):
     assert cli_main(["graph", str(src), "--entry", "flow:main", "--input", "bad"]) == 2
 
 
+INPUTS_FLOW = """
+from typing import List, Optional
+
+import flyte
+
+env = flyte.TaskEnvironment("demo")
+
+
+@env.task
+async def main(n: int = 3, rate: float = 0.5, name: str = "x", flag: bool = False, xs: list[int] = [1],
+               weights: dict[str, float] = {}, limit: Optional[int] = None, tags: List[str] | None = None,
+               anything=None) -> int:
+    return n
+"""
+
+
+@pytest.mark.parametrize("given", [
+    "n=7", "rate=2", "rate=1e-3", "name=hello", "name=5", 'name="quoted"', "flag=true", "xs=[1,2]", "xs=[]",
+    'weights={"a":1,"b":0.5}', "limit=null", "limit=4", 'tags=["a"]', "tags=null", "anything=[1,{}]",
+])
+def test_input_values_of_the_annotated_type_are_accepted(tmp_path, capsys, given):
+    (tmp_path / "flow.py").write_text(INPUTS_FLOW)
+    code, out, err = graph_cli(capsys, tmp_path / "flow.py", "--entry", "flow:main", "--no-notes", "--input", given)
+    assert code == 0 and err == "", err
+    name, _, text = given.partition("=")
+    value = json.loads(out)["graph"]["inputs"][name]
+    assert value == (text if name == "name" and not text.startswith('"') else json.loads(text))
+    assert type(value) is (float if name == "rate" else type(value))  # (rate=2 is 2.0)
+
+
+@pytest.mark.parametrize("given,message", [
+    ("count=3", "--input count: flow:main has no parameter 'count' (its parameters: n, rate, name, flag, xs, "
+                "weights, limit, tags, anything)"),
+    ("n=abc", "--input n=abc: parameter 'n' of flow:main is annotated `int`, but \"abc\" is not an int"),
+    ("n=2.5", "--input n=2.5: parameter 'n' of flow:main is annotated `int`, but 2.5 is not an int"),
+    ("n=true", "--input n=true: parameter 'n' of flow:main is annotated `int`, but true is not an int"),
+    ("rate=fast", "parameter 'rate' of flow:main is annotated `float`, but \"fast\" is not a float"),
+    ("flag=1", "parameter 'flag' of flow:main is annotated `bool`, but 1 is not a bool (true or false)"),
+    ("xs=3", "parameter 'xs' of flow:main is annotated `list[int]`, but 3 is not a JSON list"),
+    ('xs=[1,"2"]', "parameter 'xs' of flow:main is annotated `list[int]`, and its element \"2\" is not an int"),
+    ("weights=[1]", "parameter 'weights' of flow:main is annotated `dict[str, float]`, but [1] is not a JSON object"),
+    ('weights={"a":"b"}', "annotated `dict[str, float]`, and its value \"b\" is not a float"),
+    ("limit=x", "parameter 'limit' of flow:main is annotated `Optional[int]`, but \"x\" is none of its types"),
+    ("tags=[1]", "parameter 'tags' of flow:main is annotated `List[str] | None`, but [1] is none of its types"),
+    ("=1", "--input takes NAME=VALUE, not '=1'"),
+])
+def test_input_of_an_unknown_name_or_the_wrong_type_is_a_usage_error(tmp_path, capsys, given, message):
+    (tmp_path / "flow.py").write_text(INPUTS_FLOW)
+    code, out, err = graph_cli(capsys, tmp_path / "flow.py", "--entry", "flow:main", "--input", given)
+    assert code == 2 and out == ""
+    assert err.startswith("flyte-lint: error: ") and message in err and err.count("\n") == 1, err
+
+
+def test_an_entry_with_keyword_arguments_takes_any_input_name(tmp_path, capsys):
+    (tmp_path / "flow.py").write_text(
+        "import flyte\n\nenv = flyte.TaskEnvironment('demo')\n\n"
+        "@env.task\nasync def main(n: int = 1, **extra) -> int:\n    return n\n")
+    code, out, err = graph_cli(capsys, tmp_path / "flow.py", "--entry", "flow:main", "--input", "other=1")
+    assert code == 0, err
+
+
 UNMODELLED = '''
 import asyncio
 import flyte
@@ -1217,3 +1279,126 @@ def test_a_flyte_map_of_no_task_has_its_own_unknown_node(tmp_path, monkeypatch, 
     assert graph.nodes["main/map-greet"]["kind"] == "map" and graph.nodes["main/map-greet"]["count"] == 2
     assert sorted(graph.edges) == [("main/unknown", "main/unknown#2"), ("main/unknown#2", "main/unknown#3"),
                                    ("main/unknown#3", "main/map-greet")]
+
+
+# -- the graph and `check` agree about what runs ---------------------------------------------------------------
+AGREEMENT = {
+    "lost.py": """
+        import asyncio
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        async def double(x: int) -> int:
+            return x * 2
+
+        @env.task
+        def plain(x: int) -> int:
+            return x
+
+        async def forget(x: int) -> int:
+            double(x)  # lost
+            return x
+
+        def make(x: int):
+            return double(x)
+
+        @env.task
+        async def main(n: int = 2) -> int:
+            double(1)  # lost
+            unused = double(2)  # lost
+            shown = double(3)
+            print(shown)  # (used, never awaited: the graph cannot tell)
+            pile = []
+            pile.append(double(4))  # (kept in a list nothing awaits: the graph cannot tell)
+            double.aio(5)  # lost
+            await forget(6)
+            await make(7)
+            return await double(8)
+
+        @env.task
+        def sync_main() -> int:
+            double(9)  # lost
+            asyncio.run(double(10))
+            return plain(1)
+
+        @env.task
+        async def returned() -> int:
+            return double(11)  # lost
+    """,
+    "kept.py": """
+        import asyncio
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        async def double(x: int) -> int:
+            return x * 2
+
+        @env.task
+        async def main(n: int = 3) -> int:
+            by_key = {"a": [], "b": []}
+            for i in range(n):
+                by_key["a" if i else "b"].append(double(i))
+            listed = [double(i) for i in range(n)]
+            named = {"x": double(1)}
+            named["y"] = double(2)
+            groups = {}
+            groups.setdefault("k", []).append(double(3))
+            task = asyncio.create_task(double(4))
+            async with asyncio.TaskGroup() as tg:
+                tg.create_task(double(5))
+            with flyte.group("one"):
+                a = await asyncio.gather(*by_key["a"], *listed)
+            with flyte.group("two"):
+                b = await asyncio.gather(*by_key["b"], *named.values(), *groups["k"])
+            done, _ = await asyncio.wait([asyncio.create_task(double(6))])
+            return sum(a) + sum(b) + await task + len(done)
+    """,
+}
+
+
+def _never_runs_and_findings(tmp_path, name: str, entry: str) -> tuple[set[int], set[int], nx.DiGraph]:
+    """The lines of the graph's never-runs nodes, and of the FLY103/FLY104 findings at calls the graph has."""
+    from flyte_lint.config import Settings
+    from flyte_lint.engine import Options, run
+    from flyte_lint.graph.compiler import Compiler
+    from flyte_lint.graph.entry import find_entry
+
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(AGREEMENT[name]))
+    result = run([path], Settings(), Options(select=["FLY103", "FLY104"]))
+    compiler = Compiler(result.analysis)
+    graph = compiler.compile(find_entry(result.analysis, entry))
+    calls = {(call.lineno, call.col_offset + 1) for call in compiler.call_of.values()}
+    found = {f.line for f in result.findings if (f.line, f.column) in calls}
+    never = {a["line"] for _, a in graph.nodes(data=True) if a.get("never_runs")}
+    return never, found, graph
+
+
+@pytest.mark.parametrize("name,entry", [("lost.py", "lost:main"), ("lost.py", "lost:sync_main"),
+                                        ("lost.py", "lost:returned"), ("kept.py", "kept:main")])
+def test_the_graph_never_runs_exactly_what_check_reports_as_never_run(tmp_path, name, entry):
+    never, found, graph = _never_runs_and_findings(tmp_path, name, entry)
+    assert never == found
+    lost = {n for n, text in enumerate(textwrap.dedent(AGREEMENT[name]).splitlines(), 1) if text.endswith("# lost")}
+    reached = {a["line"] for _, a in graph.nodes(data=True)}
+    assert never == lost & reached
+    if name == "kept.py":  # each runs; only the calls put under a key known at run time are split between groups
+        conditions = {n: a["condition"] for n, a in graph.nodes(data=True) if a["conditional"]}
+        assert never == set() and conditions == {"main/double": "started in group 'one'",
+                                                 "main/double@two": "started in group 'two'"}
+        assert {a["line"]: a["group"] for _, a in graph.nodes(data=True) if a["task"] == "demo.double" and not a["conditional"]} == {
+            16: "one", 17: "two", 18: "two", 20: "two", 21: None, 23: None, 28: None}
+
+
+def test_a_coroutine_the_graph_cannot_follow_is_conditional_not_never_run(tmp_path):
+    never, found, graph = _never_runs_and_findings(tmp_path, "lost.py", "lost:main")
+    source = textwrap.dedent(AGREEMENT["lost.py"]).splitlines()
+    for marker in ("shown = double(3)", "pile.append(double(4))"):
+        line = next(n for n, text in enumerate(source, 1) if marker in text)
+        attrs = next(a for _, a in graph.nodes(data=True) if a["line"] == line)
+        assert attrs["never_runs"] is False and attrs["conditional"]
+        assert attrs["condition"] == "its coroutine, kept where the graph cannot follow it, is awaited"

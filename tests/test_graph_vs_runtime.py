@@ -1336,3 +1336,160 @@ def test_container_and_shell_tasks_are_task_nodes():
                      "main/local": ("task", "local", None, "ContainerTask", 1, False)}
     assert edge_kinds(graph, "main/add", "main/echo") == "data"
     assert graph.graph["static"] is True
+
+
+# A program's own record of the flyte.group each task call is submitted in: the SDK reads the group from the
+# task context when the call's coroutine submits it (LocalController.submit), so the program wraps that.
+GROUP_RECORDER = """
+from flyte._context import internal_ctx
+from flyte._internal.controllers import _local_controller
+
+SUBMITTED: list[str] = []
+_submit = _local_controller.LocalController.submit
+
+
+async def _recording_submit(self, _task, *args, **kwargs):
+    tctx = internal_ctx().data.task_context
+    SUBMITTED.append(f"{_task.name}@{tctx.group_data.name if tctx.group_data else ''}")
+    return await _submit(self, _task, *args, **kwargs)
+
+
+_local_controller.LocalController.submit = _recording_submit
+"""
+
+
+def _graph_groups(graph: nx.DiGraph) -> set[str]:
+    return {f"{a['task']}@{a['group'] or ''}" for n, a in graph.nodes(data=True)
+            if a["parent"] is not None and a["kind"] in RUNS and not a.get("never_runs")}
+
+
+def test_coroutines_kept_in_containers_run_in_the_group_they_are_gathered_in():
+    # The shape of flyte-sdk's basics/grouping.py: coroutines made in a loop go into lists of a dict under a key
+    # known only at run time, and each list is gathered inside its own flyte.group. They run (no "never runs"),
+    # in the group where they are gathered, not where they were made.
+    graph, r = run_both({"main.py": HEADER + GROUP_RECORDER + textwrap.dedent("""
+        @env.task
+        async def double(x: int) -> int:
+            return x * 2
+
+        @env.task
+        async def total(xs: list[int]) -> int:
+            return sum(xs)
+
+        @env.task
+        async def main(n: int = 4) -> list[str]:
+            buckets: dict[str, list] = {"even": [], "odd": []}
+            for i in range(n):
+                key = "even" if i % 2 == 0 else "odd"
+                buckets[key].append(double(i))
+            with flyte.group("evens"):
+                a = await asyncio.gather(*buckets["even"])
+            with flyte.group("odds"):
+                b = await asyncio.gather(*buckets["odd"])
+            await total(list(a) + list(b))
+            return SUBMITTED
+        """)})
+    submitted = sorted(call for call in r.output if not call.startswith("demo.main@"))  # (the run's entry too)
+    assert submitted == ["demo.double@evens"] * 2 + ["demo.double@odds"] * 2 + ["demo.total@"]
+    evens, odds, total = "main/double", "main/double@odds", "main/total"
+    assert {n: (graph.nodes[n]["group"], graph.nodes[n]["never_runs"], graph.nodes[n]["count"]) for n in (evens, odds)} == {
+        evens: ("evens", False, 4), odds: ("odds", False, 4)}
+    # the key is known only at run time: each node holds some of the 4 runs
+    assert graph.nodes[evens]["conditional"] and graph.nodes[odds]["conditional"]
+    assert _graph_groups(graph) == set(submitted)
+    assert data_edges(graph) == {(evens, total), (odds, total)}
+    assert order_edges(graph) == {(evens, odds)}  # the odd ones start once the even ones are done
+
+
+def test_coroutines_in_lists_dicts_tasks_task_groups_as_completed_and_wait_run():
+    source = HEADER + textwrap.dedent("""
+        @env.task
+        async def double(x: int) -> int:
+            return x * 2
+
+        @env.task
+        async def total(xs: list[int]) -> int:
+            return sum(xs)
+
+        @env.task
+        async def main(n: int = 2) -> int:
+            coros = [double(1), double(2)]
+            built = []
+            for i in range(n):
+                built.append(double(i))
+            by_name = {"x": double(10), "y": double(20)}
+            later = {}
+            later["z"] = double(30)
+            kept = asyncio.create_task(double(5))
+            with flyte.group("lists"):
+                first = await asyncio.gather(*coros, *built)
+            second = await asyncio.gather(*by_name.values(), later["z"])
+            async with asyncio.TaskGroup() as tg:
+                t = tg.create_task(double(7))
+            done, _ = await asyncio.wait([asyncio.create_task(double(j)) for j in range(2)])
+            s = 0
+            for fut in asyncio.as_completed([double(3), double(4)]):
+                s += await fut
+            rest = [await kept, t.result(), s] + [d.result() for d in done]
+            return await total(list(first) + list(second) + rest)
+        """)
+    graph, r = run_both({"main.py": source})
+    assert r.ran("demo.double") == 2 + 2 + 2 + 1 + 1 + 1 + 2 + 2 and r.output == 2 * (3 + 1 + 30 + 30 + 5 + 7 + 1 + 7)
+    line = {text.strip(): n for n, text in enumerate(source.splitlines(), 1)}
+    at = {graph.nodes[n]["line"]: n for n, a in graph.nodes(data=True) if a["task"] == "demo.double"}
+    assert all(graph.nodes[n]["never_runs"] is False and not graph.nodes[n]["conditional"] for n in at.values())
+    assert sum(graph.nodes[n]["count"] for n in graph if graph.nodes[n]["task"] == "demo.double") == r.ran("demo.double")
+    assert {graph.nodes[n]["group"] for n in graph if graph.nodes[n]["task"] == "demo.double"} == {"lists", None}
+    # in the group where they are gathered, not where they were made; a task from create_task where it was created
+    assert graph.nodes[at[line["coros = [double(1), double(2)]"]]]["group"] == "lists"
+    assert graph.nodes[at[line["kept = asyncio.create_task(double(5))"]]]["group"] is None
+    assert {n for n in graph if graph.nodes[n]["task"] == "demo.double"} == {
+        u for u, v in data_edges(graph) if v == "main/total"}
+    # the TaskGroup's block ends when its task has completed: the tasks started after it follow it
+    in_group, waited = at[line["t = tg.create_task(double(7))"]], at[line["done, _ = await asyncio.wait([asyncio.create_task(double(j)) for j in range(2)])"]]
+    assert edge_kinds(graph, in_group, waited) == "order"
+    assert not graph.has_edge(at[line["kept = asyncio.create_task(double(5))"]], in_group)  # (kept runs alongside)
+
+
+def test_a_loop_over_a_known_sequence_runs_and_replaces_the_values_it_always_assigns():
+    graph, r = run_both(
+        """
+        @env.task
+        async def a(x: int) -> int:
+            return x + 1
+
+        @env.task
+        async def b(x: int) -> int:
+            return x * 2
+
+        @env.task
+        async def c(x: int) -> int:
+            return x - 1
+
+        @env.task
+        async def main(x: int = 1) -> int:
+            y = await a(x)
+            for i in range(3):
+                y = await b(i)          # replaces y on every path: a's y does not reach c
+            z = await c(y)
+            w = await a(x)
+            for i in [1, 2]:
+                if i == 1:
+                    continue            # before the assignment: a's w may reach c
+                w = await b(w)
+            v = await a(x)
+            for i in (5, 6):
+                if i == 6:
+                    v = await b(v)      # under `if`: a's v may reach c
+            return await c(z + w + v)
+        """,
+    )
+    assert r.ran("demo.b") == 3 + 1 + 1 and r.output == (4 - 1) + 4 + 4 - 1
+    a1, b1, c1, a2, b2, a3, b3, c2 = ("main/a", "main/b", "main/c", "main/a#2", "main/b#2", "main/a#3", "main/b#3",
+                                      "main/c#2")
+    # the body of a loop over a known non-empty sequence always runs: its calls are not conditional
+    assert (graph.nodes[b1]["count"], graph.nodes[b1]["conditional"]) == (3, False)
+    assert graph.nodes[b2]["conditional"] and graph.nodes[b3]["conditional"]
+    assert data_edges(graph) == {(b1, c1), (a2, b2), (b2, b2), (b2, c2), (a2, c2), (a3, b3), (b3, b3),
+                                 (b3, c2), (a3, c2), (c1, c2)}
+    assert (a1, c1) not in data_edges(graph)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import json
 import sys
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from flyte_lint.graph.compiler import Compiler, GraphTooLarge
 from flyte_lint.graph.entry import EntryError, candidates, entry_spec, find_entry
 from flyte_lint.graph.export import from_json, to_dot, to_graphml, to_json, to_mermaid
 from flyte_lint.graph.html import to_html
+from flyte_lint.graph.inputs import InputError, parse_inputs
 from flyte_lint.rules import REGISTRY
 from flyte_lint.findings import Finding
 
@@ -75,16 +75,11 @@ def graph_command(args, settings: Settings) -> int:
 
 
 def _compile_and_emit(args, analysis, entry, protected: set[Path]) -> int:
-    inputs = {}
-    for item in args.input:
-        name, sep, value = item.partition("=")
-        if not sep or not name.isidentifier():
-            print(f"flyte-lint: error: --input takes NAME=VALUE, not {item!r}", file=sys.stderr)
-            return 2
-        try:
-            inputs[name] = json.loads(value)
-        except ValueError:
-            inputs[name] = value  # a bare string
+    try:
+        inputs = parse_inputs(args.input, entry.func, entry_spec(entry))
+    except InputError as exc:
+        print(f"flyte-lint: error: {exc}", file=sys.stderr)
+        return 2
     compiler = Compiler(analysis, inputs, use_defaults=not args.no_defaults)
     graph = compiler.compile(entry)
     if not args.no_notes:

@@ -16,11 +16,12 @@ import networkx as nx
 from astroid import nodes
 
 from flyte_lint import __version__, sdk
-from flyte_lint.graph.values import NOTHING, Context, Flow, Frame, Pending
+from flyte_lint.findings import char_column
+from flyte_lint.graph.values import NOTHING, Context, Flow, Frame, Pending, TaskGroupScope
 from flyte_lint.model.analysis import CONTAINER_TASK, SHELL_CREATE, Analysis, TaskObjectCall, walk
 from flyte_lint.model.entities import CallSite, Task
 from flyte_lint.model.resolver import FUNCTION_NODES, argument, enclosing_function
-from flyte_lint.model.values import External, FunctionRef, Instance, LambdaRef, ModuleRef, Unknown
+from flyte_lint.model.values import External, FunctionRef, Instance, LambdaRef, ModuleRef, TaskChoice, TaskCollection, Unknown
 
 MAX_INLINE_DEPTH = 8
 MAX_LOOP_REPASS_DEPTH = 4
@@ -66,6 +67,8 @@ class Compiler:
         self._stack: list[Task] = []
         self.call_of: dict[str, nodes.Call] = {}  # node id -> the call expression that makes it
         self._expanded: set[str] = set()
+        self._start_groups: dict[str, dict[str | None, str]] = {}  # node -> group it started in -> node started there
+        self._tasks: set[Pending] = set()  # started as asyncio tasks
         self.edges = 0  # edges added so far (see MAX_EDGES)
 
     # -- entry ---------------------------------------------------------------------------------------
@@ -81,11 +84,28 @@ class Compiler:
         self._add_node(root, kind="task", task=entry.name, site_module=entry.module, line=entry.func.lineno,
                        env_task=entry, ctx=Context(), parent=None)
         self._expand(entry, root, {}, entry_call=True)
+        self._confirm_never_runs()
         self.graph.graph["inputs"] = {k: _jsonable(v) for k, v in sorted(self.assumed_inputs.items())}
         self.graph.graph["static"] = not any(
             attrs.get("dynamic") or attrs.get("kind") == "unknown" for _, attrs in self.graph.nodes(data=True)
         )
         return self.graph
+
+    def _confirm_never_runs(self) -> None:
+        """A coroutine the compiler did not see start "never runs" only where `flyte-lint check` says so too
+        (FLY103/FLY104: discarded, bound to a name never used, returned as a task's output). Elsewhere it went
+        where the graph cannot follow (a call of unknown code, an attribute, a container left as it is): it
+        runs if something awaits it, so the node is conditional, not "never runs"."""
+        lost = None
+        for node_id, attrs in self.graph.nodes(data=True):
+            if not attrs.get("never_runs"):
+                continue
+            if lost is None:
+                lost = lost_coroutine_calls(self.analysis.unwrapped)
+            call = self.call_of.get(node_id)
+            if call is None or _finding_place(self.resolver.module_of(call), call) not in lost:
+                attrs["never_runs"] = False
+                _also(attrs, "its coroutine, kept where the graph cannot follow it, is awaited")
 
     def _expand(self, task: Task, node_id: str, arguments: dict[str, Flow], entry_call: bool = False) -> None:
         if node_id in self._expanded:
@@ -212,33 +232,78 @@ class Compiler:
             if self.edges > MAX_EDGES:
                 raise GraphTooLarge(self.edges)
 
-    def _start(self, frame: Frame, pending: Iterable[Pending], ctx: Context) -> tuple[frozenset[str], set[str]]:
+    def _start(self, frame: Frame, pending: Iterable[Pending], ctx: Context, as_task: bool = False) -> tuple[frozenset[str], set[str]]:
         """Start pending invocations at this point of the body: each follows the current frontier, none
         follows another (they run concurrently). Returns the node ids whose outputs they produce, and the
-        nodes that complete when they all have."""
+        nodes that complete when they all have. ``as_task``: they become asyncio tasks (``create_task``),
+        which awaiting later does not start again.
+
+        A coroutine runs its task in the ``flyte.group`` current where it starts (the SDK reads the group when
+        the coroutine submits the task), not where it was made."""
         sources: set[str] = set()
         completes: set[str] = set()
         entry = set(frame.frontier)
         for item in pending:
+            node_id = item.node_id
             if item not in self.started:
                 self.started.add(item)
+                if as_task:
+                    self._tasks.add(item)
                 if item.helper is not None:
                     # An async helper runs its body from here; its tasks follow `entry`, not the other starts.
                     func, call, flows, hctx = item.helper
                     frame.frontier = set(entry)
+                    hctx = Context(hctx.multipliers, hctx.conditions, ctx.group, hctx.handler)
                     result = self._await(frame, self._inline(func, call, flows, frame, hctx), ctx)
                     item.sources, item.completes = result.sources, frozenset(frame.frontier)
                     frame.frontier = set(entry)
                 else:
-                    self.graph.nodes[item.node_id]["never_runs"] = False
-                    self._order_edges(frame, item.node_id)
-            if item.node_id:
-                sources.add(item.node_id)
-                completes.add(item.node_id)
+                    node_id = self._start_node(frame, item.node_id, ctx)
+            elif node_id and item not in self._tasks and ctx.group not in self._start_groups.get(node_id, {ctx.group: 0}):
+                # One call site's coroutines (made in a loop) kept in a container whose key is known only at run
+                # time, then started in several groups: some of its runs are in each.
+                node_id = self._start_node(frame, item.node_id, ctx)
+            elif node_id:
+                node_id = self._start_groups.get(node_id, {}).get(ctx.group, node_id)
+            if node_id:
+                sources.add(node_id)
+                completes.add(node_id)
             else:
                 sources |= item.sources
                 completes |= item.completes
         return frozenset(sources), completes
+
+    def _start_node(self, frame: Frame, node_id: str, ctx: Context) -> str:
+        """Start the node of a coroutine in the current group: the node itself, or, when it already started in
+        another group, its copy for this group. Returns the id of the node that starts."""
+        groups = self._start_groups.setdefault(node_id, {})
+        started = groups.get(ctx.group)
+        if started is None and not groups:
+            started = groups[ctx.group] = node_id
+            self.graph.nodes[node_id]["group"] = ctx.group
+        elif started is None:
+            started = groups[ctx.group] = self._split(node_id, ctx.group)
+        self.graph.nodes[started]["never_runs"] = False
+        self._order_edges(frame, started)
+        return started
+
+    def _split(self, node_id: str, group: str | None) -> str:
+        """A copy of ``node_id`` for its runs started in ``group``; each copy holds some of the runs."""
+        attrs = self.graph.nodes[node_id]
+        if not attrs.get("split"):
+            attrs["split"] = True
+            _also(attrs, f"started in {_group_label(attrs['group'])}")
+        copy_id = f"{node_id}@{_id_safe(group or 'no-group')}"
+        copy = {**attrs, "id": copy_id, "group": group, "never_runs": False, "condition": None, "conditional": False}
+        _also(copy, f"started in {_group_label(group)}")
+        self.graph.add_node(copy_id, **copy)
+        if node_id in self.call_of:
+            self.call_of[copy_id] = self.call_of[node_id]
+        for source, _, data in list(self.graph.in_edges(node_id, data=True)):
+            if data.get("kind") == "data":
+                self._count_edge(source, copy_id)
+                self.graph.add_edge(source, copy_id, kind="data")
+        return copy_id
 
     def _order_edges(self, frame: Frame, node_id: str) -> None:
         for before in frame.frontier:
@@ -352,14 +417,20 @@ class Compiler:
             return after if isinstance(final, Context) else final
         elif isinstance(stmt, (nodes.With, nodes.AsyncWith)):
             group = ctx.group
+            scopes = []
             for item, alias in stmt.items:
                 flow = self._expr(item, frame, ctx)
                 name = self._group_name(item)
                 if name is not None:
                     group = name
+                if isinstance(item, nodes.Call) and _is_external(self.resolver.value_of(item.func), "asyncio.TaskGroup"):
+                    scopes.append(TaskGroupScope())
+                    flow = Flow(flow.sources, flow.pending, scopes[-1])
                 if alias is not None:
                     self._bind(alias, flow, frame)
             end = self._block(stmt.body, frame, Context(ctx.multipliers, ctx.conditions, group, ctx.handler))
+            for scope in scopes:  # the block ends when every task its TaskGroup started has completed
+                self._complete(frame, scope.started)
             return Context(ctx.multipliers, end.conditions, ctx.group, ctx.handler) if isinstance(end, Context) else end
         elif isinstance(stmt, nodes.Match):
             self._expr(stmt.subject, frame, ctx)
@@ -430,6 +501,7 @@ class Compiler:
 
     def _loop(self, stmt: nodes.For | nodes.While, frame: Frame, ctx: Context) -> Context | str:
         leaves = _loop_leaves(stmt.body)
+        always = False
         if isinstance(stmt, nodes.While):
             self._expr(stmt.test, frame, ctx)
             count = None
@@ -440,11 +512,14 @@ class Compiler:
                 iterated = self._await(frame, Flow(iterated.sources, tuple(maps), iterated.const), ctx)
             # A `break` or `return` can end the loop early: how often its body runs is known only at run time.
             count = None if leaves else _length(iterated.const)
+            # Over a known non-empty sequence the body runs at least once (up to a `break` or `return`).
+            always = _length(iterated.const) not in (None, 0)
             # Iterating coroutines or tasks (`for fut in asyncio.as_completed(...)`) hands them to the target.
             self._bind(stmt.target, Flow(iterated.sources, iterated.pending), frame)
         self._forget_consts(stmt.body, frame)
         if count != 0:
-            self._loop_body(stmt.body, frame, Context(ctx.multipliers + (count,), ctx.conditions, ctx.group, ctx.handler))
+            self._loop_body(stmt.body, frame, Context(ctx.multipliers + (count,), ctx.conditions, ctx.group, ctx.handler),
+                            always)
         after = _and(ctx, f"the loop at line {stmt.lineno} does not return") if "return" in leaves else ctx
         orelse = _and(after, f"the loop at line {stmt.lineno} ends without break") if "break" in leaves else after
         end = self._block(stmt.orelse, frame, orelse)
@@ -452,18 +527,20 @@ class Compiler:
             return end if "break" not in leaves else after
         return after
 
-    def _loop_body(self, body: list, frame: Frame, ctx: Context) -> None:
-        """Twice, so that what one iteration produces reaches the next (loop-carried data and order)."""
+    def _loop_body(self, body: list, frame: Frame, ctx: Context, always: bool = False) -> None:
+        """Twice, so that what one iteration produces reaches the next (loop-carried data and order).
+        ``always``: the body surely runs at least once, so what it replaces on every path does not reach past
+        the loop."""
         outer_exits = frame.loop_exits
         # Deeply nested loops are compiled once each: two passes per level would cost 2**depth.
         self._loop_depth = getattr(self, "_loop_depth", 0) + 1
         passes = 2 if self._loop_depth <= MAX_LOOP_REPASS_DEPTH else 1
         try:
-            self._loop_passes(body, frame, ctx, passes, outer_exits)
+            self._loop_passes(body, frame, ctx, passes, outer_exits, always)
         finally:
             self._loop_depth -= 1
 
-    def _loop_passes(self, body: list, frame: Frame, ctx: Context, passes: int, outer_exits) -> None:
+    def _loop_passes(self, body: list, frame: Frame, ctx: Context, passes: int, outer_exits, always: bool) -> None:
         for _ in range(passes):
             before, before_frontier = dict(frame.vars), set(frame.frontier)
             frame.loop_exits = []
@@ -474,8 +551,11 @@ class Compiler:
                 self._merge_states(frame, states, before)
             else:  # every iteration returns or raises
                 frame.vars, frame.frontier = before, before_frontier
-            for name, flow in before.items():
-                # (a name the body leaves alone keeps its value: `range(n)` after a loop still has n's default)
+            for name, flow in before.items() if not always else ():
+                # The body may not run: the values from before the loop may reach past it. (A name the body
+                # leaves alone keeps its value: `range(n)` after a loop still has n's default.) When it surely
+                # runs, a path that keeps the old value (a `continue` before the assignment, an assignment
+                # under `if`) brings it in its own state.
                 if name in frame.vars and frame.vars[name] is not flow:
                     frame.vars[name] = frame.vars[name] | flow.without_pending()
         frame.loop_exits = outer_exits
@@ -500,9 +580,7 @@ class Compiler:
                     part = Flow(flow.sources, flow.pending, values[i] if values is not None else NOTHING)
                 self._bind(element.value if isinstance(element, nodes.Starred) else element, part, frame, merge)
         elif isinstance(target, (nodes.Subscript, nodes.AssignAttr)):
-            base = target.value if isinstance(target, nodes.Subscript) else target.expr
-            if isinstance(base, nodes.Name):
-                frame.vars[base.name] = frame.vars.get(base.name, Flow()) | flow
+            self._store(target, flow, frame, replace=not merge)
 
     def _group_name(self, expr: nodes.NodeNG) -> str | None:
         if isinstance(expr, nodes.Call):
@@ -605,6 +683,10 @@ class Compiler:
         arg_flows += [self._expr(k.value, frame, ctx) for k in call.keywords or []]
         args = Flow.union(arg_flows)
 
+        if isinstance(call.func, nodes.Attribute) and call.func.attrname == "create_task" and isinstance(func_flow.const, TaskGroupScope):
+            sources, completes = self._start(frame, args.pending, ctx, as_task=True)
+            func_flow.const.started |= completes
+            return Flow(sources, args.pending)  # (its result, `t.result()`, is there once the block has ended)
         if site is not None and site.task is not None and site.form in ("map", "map_aio"):
             return self._map_node(site, call, frame, ctx, arg_flows)
         if site is not None and site.form == "forward" and site.task is not None:
@@ -619,7 +701,7 @@ class Compiler:
         if isinstance(callee, External):
             path = callee.path
             if path in STARTERS:
-                self._start(frame, args.pending, ctx)
+                self._start(frame, args.pending, ctx, as_task=True)
                 return args  # started, and still pending: awaiting the task completes them
             if path in CONSUMERS:
                 maps = tuple(p for p in args.pending if p.node_id and self.graph.nodes[p.node_id]["kind"] == "map")
@@ -653,11 +735,32 @@ class Compiler:
         reason = self._unknown_reason(call, frame)
         if reason is not None:
             return args | self._unknown_node(call, frame, ctx, reason, args | func_flow)
-        # A method that mutates a container (results.append(x)) makes it carry x.
-        if isinstance(call.func, nodes.Attribute) and isinstance(call.func.expr, nodes.Name) and call.func.expr.name in frame.vars:
-            name = call.func.expr.name
-            frame.vars[name] = frame.vars[name] | args
+        # A method that mutates a container (`results.append(x)`, `by_key[k].append(x)`) makes it carry x.
+        if isinstance(call.func, nodes.Attribute) and (args.sources or args.pending):
+            self._store(call.func.expr, args, frame, replace=False, only_known=True)
         return args | func_flow
+
+    def _store(self, container: nodes.NodeNG, flow: Flow, frame: Frame, replace: bool, only_known: bool = False) -> None:
+        """``flow`` goes into ``container`` (``x``, ``x[k]``, ``x[k][j]``, ``x.setdefault(k, [])``, ``x.attr``), a
+        part of a variable: it replaces that part (``replace``: an assignment) or is added to it. ``only_known``:
+        only into a variable of the body (not a module, such as ``asyncio`` in ``asyncio.gather(...)``)."""
+        keys: list[Any] = []
+        while not isinstance(container, nodes.Name):
+            if isinstance(container, nodes.Subscript):
+                keys.append(self._const(container.slice, frame))
+                container = container.value
+            elif isinstance(container, (nodes.Attribute, nodes.AssignAttr)):
+                keys.append(NOTHING)  # (an attribute: a part the graph does not tell apart)
+                container = container.expr
+            elif isinstance(container, nodes.Call) and isinstance(container.func, nodes.Attribute):
+                method = container.func.attrname  # `x.setdefault(k, [])`, `x.get(k)`: the element at k
+                first = self._const(container.args[0], frame) if container.args else NOTHING
+                keys.append(first if method in ("setdefault", "get") else NOTHING)
+                container = container.func.expr
+            else:
+                return
+        if container.name in frame.vars or not only_known:
+            frame.vars[container.name] = _put(frame.vars.get(container.name, Flow()), keys[::-1], flow, replace)
 
     def _task_call(self, site: CallSite, call: nodes.Call, frame: Frame, ctx: Context, args: Flow, arg_flows: list[Flow]) -> Flow:
         if site.form == "remote":
@@ -665,6 +768,7 @@ class Compiler:
             node_id = self._add_node(self._node_id(frame, call, "remote"), kind="remote", task=name, site_module=site.module,
                                      line=call.lineno, ctx=ctx, parent=frame.parent, call=call)
             self._data_edges(args.sources, node_id)
+            self.graph.nodes[node_id].setdefault("never_runs", True)
             return Flow(pending=(Pending(node_id=node_id),))
         task = site.task
         node_id = self._node_id(frame, call, task.func.name)
@@ -770,6 +874,14 @@ class Compiler:
     def _why_unresolved(self, call: nodes.Call) -> str | None:
         func = call.func
         callee = self.resolver.value_of(func)
+        if isinstance(callee, TaskChoice):  # one of several tasks: why the graph cannot tell which
+            names = ", ".join(sorted({option.task.name for option in callee.options}))
+            return self._why_chosen(call, Unknown()) or f"the callee `{_short(func.as_string())}` is one of {names}, chosen at run time"
+        return self._why_chosen(call, callee)
+
+    def _why_chosen(self, call: nodes.Call, callee) -> str | None:
+        """Why the call of ``callee`` (Unknown: a callee the model does not resolve) cannot be resolved."""
+        func = call.func
         if not isinstance(callee, Unknown):
             if isinstance(callee, External) and callee.path in ("flyte.map", "flyte.map.aio") and call.args:
                 target = self.resolver.value_of(call.args[0])
@@ -781,7 +893,7 @@ class Compiler:
             return None
         if isinstance(func, nodes.Attribute) and func.attrname == "aio":
             return f"`{func.expr.as_string()}` is not a task that can be resolved statically"
-        if isinstance(func, nodes.Subscript) and isinstance(self.resolver.value_of(func.value), Unknown):
+        if isinstance(func, nodes.Subscript) and isinstance(self.resolver.value_of(func.value), (Unknown, TaskCollection)):
             # (a subscripted class, such as a generic ``Batcher[int, str](...)``, is not a task)
             return f"the callee `{func.as_string()}` is chosen at run time"
         if isinstance(func, nodes.Call):
@@ -1006,6 +1118,29 @@ class Compiler:
         return NOTHING
 
 
+def _put(container: Flow, keys: list[Any], value: Flow, replace: bool) -> Flow:
+    """``container`` with ``value`` put at the element ``keys`` leads to (NOTHING: a key not known statically,
+    so any element may be the one), replacing it or added to it. Elements of a known shape keep their own flows."""
+    pending = container.pending + tuple(p for p in value.pending if p not in container.pending)
+    if not keys:
+        return value if replace else Flow(container.sources | value.sources, pending)
+    key, rest = keys[0], keys[1:]
+    items, new_items = container.items, None
+    if isinstance(items, dict):
+        try:
+            known = key is not NOTHING and (key in items or (replace and not rest))
+        except TypeError:  # unhashable
+            known = False
+        if known:
+            new_items = {**items, key: _put(items.get(key, Flow()), rest, value, replace)}
+        elif key is NOTHING:
+            new_items = {k: _put(f, rest, value, replace) | f if replace else _put(f, rest, value, False)
+                         for k, f in items.items()}
+    elif isinstance(items, tuple) and isinstance(key, int) and not isinstance(key, bool) and -len(items) <= key < len(items):
+        new_items = tuple(_put(f, rest, value, replace) if i == key % len(items) else f for i, f in enumerate(items))
+    return Flow(container.sources | value.sources, pending, items=new_items)
+
+
 def _loop_leaves(body: list[nodes.NodeNG]) -> set[str]:
     """Which of "break" (of this loop) and "return" occur in a loop body, outside nested functions."""
     found: set[str] = set()
@@ -1032,6 +1167,41 @@ def _length(value: Any) -> int | None:
         return len(value)
     except TypeError:
         return None
+
+
+def lost_coroutine_calls(analysis: Analysis) -> set[tuple[str, int, int]]:
+    """(module, line, column) of the calls whose coroutine FLY103 or FLY104 reports as never run."""
+    from flyte_lint.rules import REGISTRY
+
+    found = set()
+    for code in ("FLY103", "FLY104"):
+        for finding in REGISTRY[code].check(analysis):
+            found.add((finding.path, finding.line, finding.column))
+    return found
+
+
+def _finding_place(module, call: nodes.Call) -> tuple[str, int, int]:
+    """Where a rule's finding at ``call`` is (see Rule.finding)."""
+    line = call.lineno or 1
+    return module.display_path, line, char_column(module, line, call.col_offset or 0) + 1
+
+
+def _is_external(value, path: str) -> bool:
+    return isinstance(value, External) and value.path == path
+
+
+def _also(attrs: dict, condition: str) -> None:
+    """Make the node ``attrs`` conditional on ``condition`` as well."""
+    attrs["condition"] = " and ".join(c for c in (attrs.get("condition"), condition) if c)
+    attrs["conditional"] = True
+
+
+def _group_label(group: str | None) -> str:
+    return f"group '{group}'" if group is not None else "no group"
+
+
+def _id_safe(text: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in text)
 
 
 def _and(ctx: Context, condition: str) -> Context:

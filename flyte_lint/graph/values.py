@@ -43,7 +43,7 @@ class Flow:
 
     def __or__(self, other: "Flow") -> "Flow":
         pending = self.pending + tuple(p for p in other.pending if p not in self.pending)
-        return Flow(self.sources | other.sources, pending)
+        return Flow(self.sources | other.sources, pending, items=_merged_items(self.items, other.items))
 
     @staticmethod
     def union(flows) -> "Flow":
@@ -53,7 +53,30 @@ class Flow:
         return result
 
     def without_pending(self) -> "Flow":
-        return Flow(self.sources, (), self.const)
+        items = self.items
+        if isinstance(items, dict):
+            items = {key: flow.without_pending() for key, flow in items.items()}
+        elif isinstance(items, tuple):
+            items = tuple(flow.without_pending() for flow in items)
+        return Flow(self.sources, (), self.const, items)
+
+
+def _merged_items(left, right):
+    """The element flows of a value that is one of two of the same shape (the same dict keys, or tuples of the
+    same length): each element is one of the two elements. None when the shapes differ or one is unknown."""
+    if isinstance(left, dict) and isinstance(right, dict) and left.keys() == right.keys():
+        return {key: left[key] | right[key] for key in left}
+    if isinstance(left, tuple) and isinstance(right, tuple) and len(left) == len(right):
+        return tuple(a | b for a, b in zip(left, right))
+    return None
+
+
+class TaskGroupScope:
+    """The value of ``async with asyncio.TaskGroup() as tg``: the nodes its ``tg.create_task(...)`` started,
+    which all complete when the block ends."""
+
+    def __init__(self) -> None:
+        self.started: set[str] = set()
 
 
 @dataclass
