@@ -1402,3 +1402,29 @@ def test_a_coroutine_the_graph_cannot_follow_is_conditional_not_never_run(tmp_pa
         attrs = next(a for _, a in graph.nodes(data=True) if a["line"] == line)
         assert attrs["never_runs"] is False and attrs["conditional"]
         assert attrs["condition"] == "its coroutine, kept where the graph cannot follow it, is awaited"
+
+
+def test_a_list_changed_by_a_method_has_no_static_length_left(tmp_path, capsys):
+    # `codes` starts empty and grows under a condition: a map over it has a count known only at run time (not 0)
+    (tmp_path / "flow.py").write_text(textwrap.dedent("""
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        def hello(code: str) -> str:
+            return code
+
+        @env.task
+        def main(words: list[str]) -> list[str]:
+            codes: list[str] = []
+            for word in words:
+                if word:
+                    codes.append(word[:2])
+            fixed = ["a"]
+            fixed.extend(["b", "c"])
+            return list(flyte.map(hello, codes)) + list(flyte.map(hello, fixed))
+    """))
+    code, out, err = graph_cli(capsys, tmp_path / "flow.py", "--entry", "flow:main", "--no-notes")
+    assert code == 0, err
+    assert [n["count"] for n in sorted(json.loads(out)["nodes"], key=lambda n: n["id"]) if n["kind"] == "map"] == [None, None]

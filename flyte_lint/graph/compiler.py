@@ -39,6 +39,8 @@ class GraphTooLarge(Exception):
         self.edges = edges
 CONSUMERS = {"builtins.list", "builtins.tuple", "builtins.set", "builtins.sorted", "builtins.sum", "builtins.dict",
              "builtins.frozenset", "builtins.min", "builtins.max", "builtins.any", "builtins.all"}
+# Methods that read a container (or an asyncio task) without changing it: its elements keep their own flows.
+READERS = {"values", "keys", "items", "get", "copy", "count", "index", "result", "done", "exception", "cancelled"}
 STARTERS = {"asyncio.create_task", "asyncio.ensure_future", "asyncio.as_completed"}  # schedule their coroutines now
 # How a path can leave a block before its end.
 RETURN, RAISE, JUMP = "return", "raise", "jump"  # JUMP: break or continue
@@ -736,7 +738,8 @@ class Compiler:
         if reason is not None:
             return args | self._unknown_node(call, frame, ctx, reason, args | func_flow)
         # A method that mutates a container (`results.append(x)`, `by_key[k].append(x)`) makes it carry x.
-        if isinstance(call.func, nodes.Attribute) and (args.sources or args.pending):
+        # (Any other method may change it too: its statically known value is gone.)
+        if isinstance(call.func, nodes.Attribute) and call.func.attrname not in READERS:
             self._store(call.func.expr, args, frame, replace=False, only_known=True)
         return args | func_flow
 
