@@ -1357,11 +1357,38 @@ AGREEMENT = {
             done, _ = await asyncio.wait([asyncio.create_task(double(6))])
             return sum(a) + sum(b) + await task + len(done)
     """,
+    "maps.py": """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        def sq(x: int) -> int:
+            return x * x
+
+        @env.task
+        async def asq(x: int) -> int:
+            return x * x
+
+        @env.task
+        def main() -> int:
+            flyte.map(sq, [1, 2])  # lost
+            gen = flyte.map(sq, [3, 4])  # lost
+            kept = flyte.map(sq, [5])  # lost
+            print(kept)
+            later = flyte.map(sq, [6])
+            return sum(flyte.map(sq, [7])) + sum(later)
+
+        @env.task
+        async def amain() -> int:
+            flyte.map.aio(asq, [1, 2])  # lost
+            return sum([r async for r in flyte.map.aio(asq, [3])])
+    """,
 }
 
 
 def _never_runs_and_findings(tmp_path, name: str, entry: str) -> tuple[set[int], set[int], nx.DiGraph]:
-    """The lines of the graph's never-runs nodes, and of the FLY103/FLY104 findings at calls the graph has."""
+    """The lines of the graph's never-runs nodes, and of the FLY103/FLY104/FLY201 findings at calls the graph has."""
     from flyte_lint.config import Settings
     from flyte_lint.engine import Options, run
     from flyte_lint.graph.compiler import Compiler
@@ -1369,7 +1396,7 @@ def _never_runs_and_findings(tmp_path, name: str, entry: str) -> tuple[set[int],
 
     path = tmp_path / name
     path.write_text(textwrap.dedent(AGREEMENT[name]))
-    result = run([path], Settings(), Options(select=["FLY103", "FLY104"]))
+    result = run([path], Settings(), Options(select=["FLY103", "FLY104", "FLY201"]))
     compiler = Compiler(result.analysis)
     graph = compiler.compile(find_entry(result.analysis, entry))
     calls = {(call.lineno, call.col_offset + 1) for call in compiler.call_of.values()}
@@ -1379,7 +1406,8 @@ def _never_runs_and_findings(tmp_path, name: str, entry: str) -> tuple[set[int],
 
 
 @pytest.mark.parametrize("name,entry", [("lost.py", "lost:main"), ("lost.py", "lost:sync_main"),
-                                        ("lost.py", "lost:returned"), ("kept.py", "kept:main")])
+                                        ("lost.py", "lost:returned"), ("kept.py", "kept:main"),
+                                        ("maps.py", "maps:main"), ("maps.py", "maps:amain")])
 def test_the_graph_never_runs_exactly_what_check_reports_as_never_run(tmp_path, name, entry):
     never, found, graph = _never_runs_and_findings(tmp_path, name, entry)
     assert never == found

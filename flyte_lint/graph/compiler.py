@@ -94,10 +94,11 @@ class Compiler:
         return self.graph
 
     def _confirm_never_runs(self) -> None:
-        """A coroutine the compiler did not see start "never runs" only where `flyte-lint check` says so too
-        (FLY103/FLY104: discarded, bound to a name never used, returned as a task's output). Elsewhere it went
-        where the graph cannot follow (a call of unknown code, an attribute, a container left as it is): it
-        runs if something awaits it, so the node is conditional, not "never runs"."""
+        """A coroutine (or a map's generator) the compiler did not see start "never runs" only where
+        `flyte-lint check` says so too (FLY103/FLY104: discarded, bound to a name never used, returned as a task's
+        output; FLY201: a map never iterated). Elsewhere it went where the graph cannot follow (a call of unknown
+        code, an attribute, a container left as it is): it runs if something awaits or iterates it, so the node
+        is conditional, not "never runs"."""
         lost = None
         for node_id, attrs in self.graph.nodes(data=True):
             if not attrs.get("never_runs"):
@@ -107,7 +108,9 @@ class Compiler:
             call = self.call_of.get(node_id)
             if call is None or _finding_place(self.resolver.module_of(call), call) not in lost:
                 attrs["never_runs"] = False
-                _also(attrs, "its coroutine, kept where the graph cannot follow it, is awaited")
+                kept = "its generator, kept where the graph cannot follow it, is iterated" if attrs["kind"] == "map" else \
+                    "its coroutine, kept where the graph cannot follow it, is awaited"
+                _also(attrs, kept)
 
     def _expand(self, task: Task, node_id: str, arguments: dict[str, Flow], entry_call: bool = False) -> None:
         if node_id in self._expanded:
@@ -1173,11 +1176,12 @@ def _length(value: Any) -> int | None:
 
 
 def lost_coroutine_calls(analysis: Analysis) -> set[tuple[str, int, int]]:
-    """(module, line, column) of the calls whose coroutine FLY103 or FLY104 reports as never run."""
+    """(path, line, column) of the calls whose coroutine FLY103 or FLY104, or whose map FLY201, reports as never
+    run."""
     from flyte_lint.rules import REGISTRY
 
     found = set()
-    for code in ("FLY103", "FLY104"):
+    for code in ("FLY103", "FLY104", "FLY201"):
         for finding in REGISTRY[code].check(analysis):
             found.add((finding.path, finding.line, finding.column))
     return found
