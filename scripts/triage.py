@@ -132,7 +132,10 @@ def lint(corpus: Path, lint_cmd: list[str]) -> list[Row]:
                           capture_output=True, text=True, check=False)
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"flyte-lint exited {proc.returncode}: {proc.stderr.strip()[-2000:]}")
-    data = json.loads(proc.stdout)
+    try:
+        data = json.loads(proc.stdout)
+    except ValueError:
+        raise RuntimeError(f"flyte-lint printed no JSON report: {proc.stderr.strip()[-2000:]}") from None
     rows = []
     for d in data["diagnostics"]:
         rel = os.path.normpath(d["path"]).replace(os.sep, "/")
@@ -199,7 +202,8 @@ def report(cmp: Comparison, out=None) -> int:
     moved = [(r, f) for r, f in cmp.matched if r.line != f.line]
     resev = [(r, f) for r, f in cmp.matched if r.severity != f.severity]
     new_err = [f for f in cmp.new if f.severity == "error"]
-    todo = [r for r, f in cmp.matched if f.severity == "error" and r.verdict not in VERDICTS]
+    todo = [r for r, f in cmp.matched
+            if f.severity == "error" and (r.verdict not in VERDICTS or r.severity != f.severity)]
     sections = [
         ("new error findings (not triaged)", [_fmt(f) for f in new_err]),
         ("error rows still to triage (verdict todo)", [_fmt(r) for r in todo]),
@@ -226,11 +230,21 @@ def report(cmp: Comparison, out=None) -> int:
     return len(new_err) + len(todo)
 
 
+def _carried(r: Row, f: Row) -> tuple[str, str]:
+    """The verdict and evidence a matched row keeps. A verdict was given for the severity the finding had:
+    when that changed, the row is to be triaged again, and its old verdict is kept in the evidence."""
+    fresh = TODO if f.severity == "error" else UNTRIAGED
+    if r.severity != f.severity:
+        was = f"[as {r.severity}: {r.verdict or fresh}] {r.evidence}".strip()
+        return fresh, was
+    return r.verdict or fresh, r.evidence
+
+
 def updated(tf: TriageFile, cmp: Comparison, tool: str | None) -> TriageFile:
-    rows = [Row(f.path, f.line, f.column, f.code, f.severity,
-                r.verdict if r.verdict else (TODO if f.severity == "error" else UNTRIAGED),
-                f.line_hash, r.evidence, f.message)
-            for r, f in cmp.matched]
+    rows = []
+    for r, f in cmp.matched:
+        verdict, evidence = _carried(r, f)
+        rows.append(Row(f.path, f.line, f.column, f.code, f.severity, verdict, f.line_hash, evidence, f.message))
     rows += [Row(f.path, f.line, f.column, f.code, f.severity, TODO if f.severity == "error" else UNTRIAGED,
                  f.line_hash, "", f.message) for f in cmp.new]
     header = [h for h in tf.header if not (tool and h.lstrip("#").strip().startswith("linted-with:"))]

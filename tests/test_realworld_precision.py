@@ -16,6 +16,8 @@ Classes (and the triage rows they come from):
   sandbox/code_sandbox.py, artifacts/artifact_example.py; unionai-examples report examples; flyte-agent-loop.
 - FLY001 as an error on syntax that newer Python accepts (PEP 701 f-strings), in a project whose image runs
   Python 3.13: unionai-examples qwen_vl_frozen_backbone_finetuning/callbacks.py.
+And one class of lost true findings: a flyte.Cache patch in an unrelated folder of flyte-benchmark hid FLY302
+elsewhere when the whole corpus was checked in one process.
 """
 
 from __future__ import annotations
@@ -397,3 +399,40 @@ def test_the_pep701_program_is_valid_python_312():
         r = subprocess.run([python, "-c", "import ast, sys; ast.parse(sys.stdin.read())"],
                            input=PEP701_FSTRING["render.py"], capture_output=True, text=True, check=False)
         assert r.returncode == 0, (python, r.stderr)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The same answer however the corpus is checked (flyte-benchmark: true FLY302 findings on flyte.Cache went
+# missing when the whole corpus was checked in one process, because an unrelated job folder patches
+# flyte.Cache; checking the file, or the folder with two workers, still reported them)
+# ---------------------------------------------------------------------------------------------------------
+
+UNRELATED_PATCH = {
+    "jobs/a_patch/patch.py": '''
+        import flyte
+
+
+        class LenientCache(flyte.Cache):
+            pass
+
+
+        flyte.Cache = LenientCache
+    ''',
+    "jobs/b_pipeline/pipeline.py": '''
+        import flyte
+
+        env = flyte.TaskEnvironment("pipeline")
+
+
+        @env.task(cache=flyte.Cache(behavior="auto", version="1"))
+        def main() -> int:
+            return 1
+    ''',
+}
+
+
+def test_a_patch_in_an_unrelated_folder_does_not_hide_findings(tmp_path):
+    alone = lint(tmp_path / "file", UNRELATED_PATCH, select=["FLY302"], paths=["jobs/b_pipeline/pipeline.py"])
+    together = lint(tmp_path / "folder", UNRELATED_PATCH, select=["FLY302"])
+    assert alone == [("FLY302", 7, "jobs/b_pipeline/pipeline.py")]
+    assert together == alone

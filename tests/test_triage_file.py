@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import io
 import re
 import sys
 from pathlib import Path
@@ -107,6 +108,26 @@ def test_triage_script_round_trip(tmp_path, capsys):
     assert code == 1
     assert "vanished (triaged, no longer reported): 1" in out and "was true" in out
     assert "other.py:11:12 FLY101" in out
+
+
+def test_a_changed_severity_is_triaged_again():
+    def row(severity, verdict, evidence="", line=5):
+        return triage.Row("m.py", line, 1, "FLY105", severity, verdict, "abc123abc123", evidence, "msg")
+
+    was_error = row("error", "false", "fails only in local runs")
+    now_warning = row("warning", "", line=7)
+    cmp = triage.compare([was_error], [now_warning])
+    assert cmp.matched == [(was_error, now_warning)] and not cmp.new and not cmp.vanished  # found by its hash
+    (kept,) = triage.updated(triage.TriageFile(), cmp, None).rows
+    assert (kept.line, kept.severity, kept.verdict) == (7, "warning", "untriaged")
+    assert kept.evidence == "[as error: false] fails only in local runs"
+
+    was_warning = row("warning", "true", "blocks the loop")
+    now_error = row("error", "")
+    cmp = triage.compare([was_warning], [now_error])
+    assert triage.report(cmp, out=io.StringIO()) == 1  # an error whose verdict was given to a warning
+    (kept,) = triage.updated(triage.TriageFile(), cmp, None).rows
+    assert (kept.severity, kept.verdict) == ("error", "todo")
 
 
 def test_triage_script_bad_input(tmp_path, capsys):
