@@ -1379,7 +1379,7 @@ def test_wrapped_task_defined_in_another_module(tmp_path):
 
 def test_wrapped_task_quiet_when_the_wrapper_may_do_anything_else(tmp_path):
     check(tmp_path, """
-        import tenacity
+        import wandb_helpers
 
         def elsewhere(fn):
             def wrapper(*args, **kwargs):
@@ -1401,7 +1401,7 @@ def test_wrapped_task_quiet_when_the_wrapper_may_do_anything_else(tmp_path):
         async def b(x: int) -> int:
             return x
 
-        @tenacity.retry
+        @wandb_helpers.wandb_init
         @env.task
         async def c(x: int) -> int:
             return x
@@ -1413,3 +1413,68 @@ def test_wrapped_task_quiet_when_the_wrapper_may_do_anything_else(tmp_path):
             c(x)
             return x
     """)
+
+
+TENACITY_RUN = """
+    import tenacity
+    from tenacity import retry, stop_after_attempt
+
+    import flyte
+
+    env = flyte.TaskEnvironment("demo")
+
+
+    @retry(stop=stop_after_attempt(2))
+    @env.task
+    async def a(x: int) -> int:
+        return x + 1
+
+
+    @tenacity.retry
+    @env.task
+    def s(x: int) -> int:
+        return x * 2
+
+
+    @env.task
+    async def bad() -> str:
+        a(1)  # expect: FLY103
+        return "parent ok"
+
+
+    @env.task
+    async def good() -> int:
+        return await a(1)
+
+
+    @env.task
+    def good_sync() -> int:
+        return s(2) + s(x=1, y=2)  # expect: FLY106
+"""
+
+
+def test_tenacity_retry_above_a_task(tmp_path):
+    check(tmp_path, TENACITY_RUN, header=False)
+
+
+def _sdk_has_tenacity() -> bool:
+    import subprocess
+
+    from sdk_runner import sdk_python
+
+    return subprocess.run([sdk_python(), "-c", "import tenacity"], capture_output=True).returncode == 0
+
+
+@requires_sdk
+@pytest.mark.parametrize("entry", ["bad", "good", "good_sync"])
+def test_tenacity_retry_above_a_task_under_the_sdk(entry):
+    # tenacity's retry picks its sync Retrying for a task object: an async task's coroutine comes back as is.
+    if not _sdk_has_tenacity():
+        pytest.skip("tenacity is not installed where the SDK runs")
+    r = run_program(TENACITY_RUN.replace(" + s(x=1, y=2)", ""), entry=entry)
+    if entry == "bad":
+        assert r.ok and r.output == "parent ok" and r.ran("demo.a") == 0, r.summary()
+    elif entry == "good":
+        assert r.ok and r.output == 2 and r.ran("demo.a") == 1, r.summary()
+    else:
+        assert r.ok and r.output == 4 and r.ran("demo.s") == 1, r.summary()

@@ -1391,6 +1391,7 @@ def test_decorator_above_task_keeps_the_task_and_passes_calls_on_only_when_it_re
         # file: main.py
         import flyte
         import tenacity
+        import wandb_helpers
         from deco import logged, awaited, threaded
 
         env = flyte.TaskEnvironment("demo")
@@ -1420,16 +1421,21 @@ def test_decorator_above_task_keeps_the_task_and_passes_calls_on_only_when_it_re
         def elsewhere(x: int) -> int:
             return x
 
-        @tenacity.retry
+        @wandb_helpers.wandb_init
         @env.task
         async def third_party(x: int) -> int:
+            return x
+
+        @tenacity.retry(stop=tenacity.stop_after_attempt(3))
+        @env.task
+        async def retried(x: int) -> int:
             return x
         """,
     )
     # every one is still a task of the env
-    assert task_names(a) == ["demo.async_wrapped_async", "demo.async_wrapped_sync", "demo.elsewhere",
+    assert task_names(a) == ["demo.async_wrapped_async", "demo.async_wrapped_sync", "demo.elsewhere", "demo.retried",
                              "demo.sync_wrapped_async", "demo.sync_wrapped_sync", "demo.third_party"]
-    for name in ("sync_wrapped_async", "async_wrapped_async", "sync_wrapped_sync"):
+    for name in ("sync_wrapped_async", "async_wrapped_async", "sync_wrapped_sync", "retried"):
         found = a.resolver.function_value(task(a, f"demo.{name}").func)
         assert found == TaskRef(task(a, f"demo.{name}"), wrapped=True), name
         assert a.resolver.attribute(found, "aio") == UNKNOWN  # the wrapper function has no .aio

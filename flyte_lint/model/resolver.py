@@ -732,7 +732,7 @@ class Resolver:
                     traced_below_task = True
                 else:
                     traced_above_task = True
-            elif task is not None and _passes_calls_through(value, task.is_async):
+            elif task is not None and (_passes_calls_through(value, task.is_async) or self._hands_calls_on(decorator)):
                 wrappers.append(value)
             elif task is not None:
                 wrapped_above_task = True
@@ -748,6 +748,13 @@ class Resolver:
             result = FunctionRef(func, traced=traced_below_task)
         self._functions[key] = result
         return result
+
+    def _hands_calls_on(self, decorator: nodes.NodeNG) -> bool:
+        """A library decorator (bare or called with options) whose wrapper calls the task with the same arguments
+        and returns what it returns (PASS_THROUGH_DECORATORS)."""
+        target = decorator.func if isinstance(decorator, nodes.Call) else decorator
+        value = self.value_of(target)
+        return isinstance(value, External) and value.path in PASS_THROUGH_DECORATORS
 
     def task_for(self, func: nodes.FunctionDef, env: Env, decorator: nodes.NodeNG, options: nodes.Call | None) -> Task:
         key = (id(func), id(decorator))
@@ -825,6 +832,12 @@ _READ_METHODS = frozenset({"get", "keys", "values", "items", "copy", "index", "c
 _READ_CALLS = frozenset({"len", "list", "tuple", "sorted", "reversed", "enumerate", "iter", "print", "repr", "str",
                          "bool", "set", "frozenset", "dict", "zip"})
 COLLECTION_VIEWS = frozenset({"values", "copy"})  # methods of a container of tasks that give the same tasks
+# Library decorators whose wrapper calls the task with the same arguments and returns what it returns, measured on
+# flyte 2.12.1 (tests/test_async_rules.py): tenacity 9's ``retry`` picks its sync ``Retrying`` for a task object
+# (its ``__call__`` is a plain def), so an async task's coroutine comes back untouched (it runs once awaited; lost
+# if dropped) and a sync task's call runs it (a sync task called from async code fails on every attempt: bare
+# ``@retry`` then retries forever, which no rule claims).
+PASS_THROUGH_DECORATORS = frozenset({"tenacity.retry"})
 CACHING_DECORATORS = frozenset({"functools.lru_cache", "functools.cache", "functools.cached_property"})
 _CONTAINERS = (nodes.Dict, nodes.List, nodes.Tuple, nodes.Set, nodes.ListComp, nodes.SetComp, nodes.DictComp,
                nodes.GeneratorExp)
