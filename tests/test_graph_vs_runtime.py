@@ -1493,3 +1493,39 @@ def test_a_loop_over_a_known_sequence_runs_and_replaces_the_values_it_always_ass
     assert data_edges(graph) == {(b1, c1), (a2, b2), (b2, b2), (b2, c2), (a2, c2), (a3, b3), (b3, b3),
                                  (b3, c2), (a3, c2), (c1, c2)}
     assert (a1, c1) not in data_edges(graph)
+
+
+def test_a_loop_over_a_literal_of_coroutines_runs_once_per_element():
+    graph, r = run_both(
+        """
+        @env.task
+        async def a(x: int) -> int:
+            return x + 1
+
+        @env.task
+        async def b(x: int) -> int:
+            return x * 2
+
+        @env.task
+        async def main(x: int = 1) -> int:
+            y = await a(0)
+            for coro in [a(x), b(x)]:
+                y = await b(await coro)
+            steps = [a(1), a(2), b(3)]
+            del steps[0]
+            for step in steps:
+                y += await step
+            return await a(y)
+        """,
+    )
+    assert r.output == 4 + 3 + 6 + 1 and r.ran("demo.a") == 4 and r.ran("demo.b") == 4
+    first, made, inner = "main/a", ("main/a#2", "main/b"), "main/b#2"
+    # a loop over a literal takes as many elements as it has: its body runs twice, and always (first's y does
+    # not reach past it)
+    assert (graph.nodes[inner]["count"], graph.nodes[inner]["conditional"]) == (2, False)
+    assert (first, "main/a#5") not in data_edges(graph) and (inner, "main/a#5") in data_edges(graph)
+    assert graph.graph["static"]
+    kept = ("main/a#4", "main/b#3")
+    assert all(graph.nodes[n]["never_runs"] is False and not graph.nodes[n]["conditional"] for n in made + kept)
+    # the coroutine deleted from the list before the loop never runs; FLY103 cannot tell, so the graph says "maybe"
+    assert graph.nodes["main/a#3"]["never_runs"] is False and graph.nodes["main/a#3"]["conditional"]

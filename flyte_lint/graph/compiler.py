@@ -451,6 +451,8 @@ class Compiler:
             for child in stmt.get_children():
                 if isinstance(child, nodes.NodeNG) and not isinstance(child, nodes.DelName):
                     self._expr(child, frame, ctx)
+                if isinstance(child, nodes.Subscript) and isinstance(child.value, nodes.Name) and child.value.name in frame.vars:
+                    frame.vars[child.value.name] = _deleted(frame.vars[child.value.name], self._const(child.slice, frame))
         return ctx
 
     def _branches(self, frame: Frame, ctx: Context, branches: list[tuple[list, Context]], exits: Iterable[str] = ()) -> Context | str:
@@ -516,9 +518,9 @@ class Compiler:
             if maps:
                 iterated = self._await(frame, Flow(iterated.sources, tuple(maps), iterated.const), ctx)
             # A `break` or `return` can end the loop early: how often its body runs is known only at run time.
-            count = None if leaves else _length(iterated.const)
+            count = None if leaves else _trips(iterated)
             # Over a known non-empty sequence the body runs at least once (up to a `break` or `return`).
-            always = _length(iterated.const) not in (None, 0)
+            always = _trips(iterated) not in (None, 0)
             # Iterating coroutines or tasks (`for fut in asyncio.as_completed(...)`) hands them to the target.
             self._bind(stmt.target, Flow(iterated.sources, iterated.pending), frame)
         self._forget_consts(stmt.body, frame)
@@ -656,7 +658,7 @@ class Compiler:
             maps = [p for p in iterated.pending if p.node_id and self.graph.nodes[p.node_id]["kind"] == "map"]
             if maps:
                 iterated = self._await(frame, Flow(iterated.sources, tuple(maps)), inner)
-            count = _length(iterated.const)
+            count = _trips(iterated)
             self._bind(generator.target, Flow(iterated.sources, iterated.pending), frame)
             if generator.ifs:
                 count = None
@@ -1164,6 +1166,27 @@ def _loop_leaves(body: list[nodes.NodeNG]) -> set[str]:
     for stmt in body:
         visit(stmt, False)
     return found
+
+
+def _deleted(container: Flow, key: Any) -> Flow:
+    """``container`` after ``del container[key]``: without that element when its elements are known (what it
+    alone held is gone), else as it was but for where each element is."""
+    items = container.items
+    if isinstance(items, tuple) and isinstance(key, int) and not isinstance(key, bool) and -len(items) <= key < len(items):
+        rest = tuple(f for i, f in enumerate(items) if i != key % len(items))
+    elif isinstance(items, dict) and key is not NOTHING and not isinstance(key, (list, dict, set)) and key in items:
+        rest = {k: f for k, f in items.items() if k != key}
+    else:
+        return Flow(container.sources, container.pending)
+    union = Flow.union(rest.values() if isinstance(rest, dict) else rest)
+    return Flow(union.sources, union.pending, items=rest)
+
+
+def _trips(iterated: Flow) -> int | None:
+    """How many elements a loop over ``iterated`` takes: its static value's length, or the number of elements of
+    a literal (``for c in [t(1), t(2)]``)."""
+    length = _length(iterated.const)
+    return len(iterated.items) if length is None and isinstance(iterated.items, tuple) else length
 
 
 def _length(value: Any) -> int | None:
