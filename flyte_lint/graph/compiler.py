@@ -1203,10 +1203,11 @@ def lost_coroutine_calls(analysis: Analysis) -> set[tuple[str, int, int]]:
     run."""
     from flyte_lint.rules import REGISTRY
 
-    found = set()
-    for code in ("FLY103", "FLY104", "FLY201"):
-        for finding in REGISTRY[code].check(analysis):
-            found.add((finding.path, finding.line, finding.column))
+    found = getattr(analysis, "_graph_lost_calls", None)  # (one check per model: the FLY7xx notes compile each task)
+    if found is None:
+        found = {(finding.path, finding.line, finding.column)
+                 for code in ("FLY103", "FLY104", "FLY201") for finding in REGISTRY[code].check(analysis)}
+        analysis._graph_lost_calls = found
     return found
 
 
