@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import os
 import re
 import sys
 from pathlib import Path
@@ -53,6 +54,20 @@ def test_triage_file_format(path):
             assert len(r.evidence.split()) >= 5, f"{where}: evidence says what happens and how it was checked"
         else:
             assert r.verdict in (*triage.VERDICTS, triage.UNTRIAGED), where
+
+
+CORPORA = os.environ.get("FLYTE_LINT_CORPORA")
+
+
+@pytest.mark.skipif(not CORPORA, reason="set FLYTE_LINT_CORPORA to the folder holding <name>/<corpus-subdir>")
+@pytest.mark.parametrize("path", TRIAGE_FILES, ids=lambda p: p.name)
+def test_every_error_on_the_fetched_corpus_is_triaged(path, capsys):
+    # Opt-in (the corpora are not in the repository): FLYTE_LINT_CORPORA=/work/corpora pytest -k fetched_corpus
+    corpus = Path(CORPORA) / path.stem / (triage.read_triage(path).meta("corpus-subdir") or ".")
+    if not corpus.is_dir():
+        pytest.skip(f"{corpus} is not fetched")
+    code, out = _run(capsys, path, corpus)
+    assert code == 0, out
 
 
 # ---------------------------------------------------------------------------------------------------------
