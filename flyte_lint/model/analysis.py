@@ -434,6 +434,28 @@ class Analysis:
         graph = self.dependency_graph
         return graph.has_node(env) and graph.has_node(other) and nx.has_path(graph, env, other)
 
+    # -- images and run roots (model/images.py, model/roots.py) -------------------------------------------
+    @cached_property
+    def _images(self):
+        from flyte_lint.model.images import ImageReader
+
+        return ImageReader(self.resolver)
+
+    def image_need(self, env: Env):
+        """Whether ``env``'s image must be built (an ImageNeed: "none", "build", "dockerfile", "unknown")."""
+        return self._images.of_env(env)
+
+    def object_image_need(self, made: nodes.Call):
+        """Whether the image of the task object ``made`` made (a ContainerTask, a shell task...) must be built."""
+        return self._images.of_object(made)
+
+    @cached_property
+    def run_roots(self):
+        """The task call graph and the roots of remote runs (a RunRoots: ``roots``, ``reaching(task)``)."""
+        from flyte_lint.model.roots import RunRoots
+
+        return RunRoots(self)
+
     @cached_property
     def _function_callers(self) -> dict[int, list[nodes.NodeNG | None]]:
         """For each plain project function, the functions (or module bodies: None) that call it."""

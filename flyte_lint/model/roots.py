@@ -1,0 +1,116 @@
+"""The roots of remote runs: the tasks a run starts at, and which of them reach a given task.
+
+A remote run builds (or looks up) images for its root task's env and that env's transitive ``depends_on``
+only, and hands that image cache down to every task the run submits (flyte 2.12.1: ``flyte.run`` plans
+``root.parent_env()``; the controller serializes each child with the root's cache). A root is:
+
+- a task no other task of the project calls (in a group of tasks that call one another, each of them when
+  no task outside the group calls it): it can only be started on its own (``flyte run``);
+- a task passed to ``flyte.run(...)`` or ``flyte.with_runcontext(...).run(...)`` (or their ``.aio``), even one
+  other tasks call;
+- a task with a trigger (``@env.task(triggers=...)``): each firing starts a run at it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from astroid import nodes
+
+from flyte_lint.model.resolver import argument, enclosing_function
+from flyte_lint.model.values import PartialRef, TaskRef
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from flyte_lint.model.analysis import Analysis
+    from flyte_lint.model.entities import Task
+
+# ``flyte.run(task, ...)`` and ``flyte.with_runcontext(...).run(task, ...)``, sync and async.
+RUN_PATHS = ("flyte.run", "flyte.run.aio", "flyte._run._Runner.run", "flyte._run._Runner.run.aio")
+
+
+@dataclass(frozen=True)
+class Root:
+    task: "Task"
+    why: str  # "no caller" | "run" (passed to flyte.run) | "trigger"
+
+    @property
+    def described(self) -> str:
+        return {"no caller": "no task calls it", "run": "run by `flyte.run`", "trigger": "it has a trigger"}[self.why]
+
+
+class RunRoots:
+    """The task call graph of a project and the roots of its runs (Analysis.run_roots)."""
+
+    def __init__(self, analysis: "Analysis") -> None:
+        self.analysis = analysis
+
+    @cached_property
+    def calls(self) -> "nx.DiGraph":
+        """Caller task -> called task, for every task call made inside a task's run (``.forward`` runs the
+        callee's body in the caller: no edge), also to each task a call may choose among (``TOOLS[k](x)``)."""
+        import networkx as nx
+
+        graph = nx.DiGraph()
+        graph.add_nodes_from(self.analysis.tasks)
+        context_tasks = self.analysis.context_tasks
+        sites = [*self.analysis.call_sites, *getattr(self.analysis, "choice_sites", ())]
+        for site in sites:
+            called = getattr(site, "candidates", ()) or ((site.task,) if site.task is not None else ())
+            if not called or site.form == "forward":
+                continue
+            for caller in context_tasks(enclosing_function(site.node)):
+                graph.add_edges_from((caller, task) for task in called)
+        return graph
+
+    @cached_property
+    def roots(self) -> dict["Task", Root]:
+        import networkx as nx
+
+        found: dict[Task, Root] = {}
+        for task in self.analysis.tasks:
+            if task.options is not None and _has_triggers(task.options):
+                found[task] = Root(task, "trigger")
+        for task in self._run_tasks():
+            found[task] = Root(task, "run")
+        graph = self.calls
+        condensed = nx.condensation(graph)
+        for component in condensed.nodes:
+            if condensed.in_degree(component) == 0:
+                for task in condensed.nodes[component]["members"]:
+                    found.setdefault(task, Root(task, "no caller"))
+        return found
+
+    def _run_tasks(self) -> list["Task"]:
+        found = []
+        for call in self.analysis.calls_to(*RUN_PATHS):
+            if not call.node.args:
+                continue
+            target = self.analysis.resolver.value_of(call.node.args[0])
+            if isinstance(target, PartialRef):
+                target = target.target
+            if isinstance(target, TaskRef):
+                found.append(target.task)
+        return found
+
+    def reaching(self, task: "Task") -> list[Root]:
+        """The roots whose runs may reach ``task`` (itself, when it is one), by name."""
+        import networkx as nx
+
+        graph = self.calls
+        if task not in graph:
+            return []
+        above = nx.ancestors(graph, task) | {task}
+        roots = self.roots
+        return sorted((roots[t] for t in above if t in roots), key=lambda r: r.task.name)
+
+
+def _has_triggers(options: nodes.Call) -> bool:
+    """``env.task(triggers=...)`` gives a trigger: anything but None or an empty tuple or list."""
+    node = argument(options, None, "triggers")
+    if node is None or (isinstance(node, nodes.Const) and node.value is None):
+        return False
+    return not (isinstance(node, (nodes.Tuple, nodes.List)) and not node.elts)
