@@ -11,6 +11,8 @@ Classes (and the triage rows they come from):
   callee: unionai-examples tutorials/parallelized_autoresearch.
 - FLY202 / FLY302 on a call the author guarded with `except TypeError`: flyte-sdk basics/map_with_partials.py,
   flyte-benchmark image_build_with_packages.
+- FLY302 on a flyte class the project itself replaced (`flyte.Cache = LenientCache`): flyte-benchmark
+  task_with_cache_config (2026-05-07__00-58-48).
 - FLY302's "did you mean" naming a keyword the call already passes: unionai-examples deep_research_agent.
 - FLY105 as an error for blocking flyte calls in async code, which fail only in local runs: flyte-sdk queues/*,
   sandbox/code_sandbox.py, artifacts/artifact_example.py; unionai-examples report examples; flyte-agent-loop.
@@ -291,12 +293,43 @@ def test_fly302_quiet_inside_a_typeerror_guard(tmp_path):
     assert lint(tmp_path, GUARDED_KEYWORDS, select=["FLY302"]) == []
 
 
+PATCHED_CACHE = '''
+import datetime
+
+import flyte
+
+
+class LenientCache(flyte.Cache):
+    def __init__(self, ttl=None, version=None, **kwargs):
+        kwargs.setdefault("behavior", "auto")
+        if version:
+            kwargs["version_override"] = version
+        super().__init__(**kwargs)
+
+
+flyte.Cache = LenientCache
+
+env = flyte.TaskEnvironment("patched")
+
+
+@env.task(cache=flyte.Cache(ttl=datetime.timedelta(hours=1), version="v1"))
+def main() -> str:
+    return flyte.Cache.__name__
+'''
+
+
+def test_fly302_quiet_for_a_flyte_class_the_project_replaced(tmp_path):
+    assert lint(tmp_path, PATCHED_CACHE, select=["FLY302"]) == []
+
+
 @requires_sdk
 def test_sdk_the_guards_catch_what_they_probe():
     r = run_program(GUARDED_PARTIAL_MAP, entry="main")
     assert r.ok and r.output.startswith("caught: ") and "both as positional" in r.output, r.summary()
     r = run_program(GUARDED_KEYWORDS, entry="main")
     assert r.ok and r.output == "ok", r.summary()
+    r = run_program(PATCHED_CACHE, entry="main")
+    assert r.ok and r.output == "LenientCache", r.summary()
 
 
 def test_fly302_hint_never_names_a_keyword_already_passed(tmp_path):
