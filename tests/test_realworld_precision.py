@@ -24,6 +24,8 @@ elsewhere when the whole corpus was checked in one process.
 
 from __future__ import annotations
 
+import glob
+import os
 import shutil
 import subprocess
 
@@ -418,8 +420,9 @@ def test_fly001_is_not_an_error_for_syntax_of_a_newer_python(tmp_path):
 
 def _newer_pythons() -> list[str]:
     found = []
-    for name in ("python3.12", "python3.13", "python3.14"):
-        path = shutil.which(name)
+    candidates = [shutil.which(name) for name in ("python3.12", "python3.13", "python3.14")]
+    candidates += sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.1[2-9]*/bin/python3")))
+    for path in candidates:
         if path and subprocess.run([path, "-c", "import sys; sys.exit(sys.version_info < (3, 12))"],
                                    capture_output=True, check=False).returncode == 0:
             found.append(path)
