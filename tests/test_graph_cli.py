@@ -1456,3 +1456,12 @@ def test_a_list_changed_by_a_method_has_no_static_length_left(tmp_path, capsys):
     code, out, err = graph_cli(capsys, tmp_path / "flow.py", "--entry", "flow:main", "--no-notes")
     assert code == 0, err
     assert [n["count"] for n in sorted(json.loads(out)["nodes"], key=lambda n: n["id"]) if n["kind"] == "map"] == [None, None]
+
+
+def test_a_call_split_between_groups_has_one_note(work, capsys):
+    code, out, err = graph_cli(capsys, "buckets.py", "--entry", "buckets:buckets", "--no-defaults")
+    assert code == 0
+    nodes = {n["id"]: n for n in json.loads(out)["nodes"]}
+    assert nodes["buckets/square@large-ones"]["copy_of"] == "buckets/square"
+    assert [line for line in err.splitlines() if "FLY701" in line] == [
+        "buckets.py:24:55: FLY701 task 'buckets.square' runs a number of times known only at run time (node buckets/square)"]

@@ -124,7 +124,7 @@ def notes(graph, compiler: Compiler, analysis) -> list[Finding]:
     found = []
     for node, attrs in graph.nodes(data=True):
         call = compiler.call_of.get(node)
-        if call is None:
+        if call is None or attrs.get("copy_of"):  # (a node split by group: one note for the call)
             continue
         module = analysis.resolver.module_of(call)
         if attrs.get("kind") == "unknown":

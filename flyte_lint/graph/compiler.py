@@ -299,7 +299,8 @@ class Compiler:
             attrs["split"] = True
             _also(attrs, f"started in {_group_label(attrs['group'])}")
         copy_id = f"{node_id}@{_id_safe(group or 'no-group')}"
-        copy = {**attrs, "id": copy_id, "group": group, "never_runs": False, "condition": None, "conditional": False}
+        copy = {**attrs, "id": copy_id, "group": group, "never_runs": False, "condition": None, "conditional": False,
+                "copy_of": node_id}
         _also(copy, f"started in {_group_label(group)}")
         self.graph.add_node(copy_id, **copy)
         if node_id in self.call_of:
