@@ -25,7 +25,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--extend-select", type=split_codes, default=[], help="add these codes or prefixes")
     check.add_argument("--ignore", type=split_codes, default=[], help="skip these codes or prefixes")
     check.add_argument("--format", choices=["text", "json", "sarif", "github"], default="text")
-    check.add_argument("--config", type=Path, help="read settings from this file instead of the nearest pyproject.toml")
+    check.add_argument("--config", type=Path, help="read settings from this file instead of the nearest pyproject.toml "
+                       "with a [tool.flyte-lint] table")
     check.add_argument("--root-dir", type=Path, action="append", default=[], help="add a source root for imports")
     check.add_argument("--statistics", action="store_true", help="show counts per rule")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")

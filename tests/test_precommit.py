@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -197,3 +198,23 @@ def test_manifest_is_valid_and_the_lint_hook_sees_all_files_at_once():
     assert hooks["flyte-lint"]["entry"] == "flyte-lint check" and hooks["flyte-lint"]["require_serial"] is True
     assert hooks["flyte-lint"]["language"] == "python" and hooks["flyte-lint"]["types"] == ["python"]
     assert hooks["flyte-lint-graph"]["pass_filenames"] is False
+
+
+def test_the_readme_snippet_works_as_written(tmp_path, hook_repo, pre_commit_home):
+    """README.md's `.pre-commit-config.yaml`, copied into a repository holding the bundled example project, with
+    its `repo:` a local clone and its `rev:` a full commit SHA as the README says to pin."""
+    from test_readme import readme_blocks
+
+    [snippet] = readme_blocks("yaml", after="### pre-commit")
+    assert "rev: <full commit sha>" in snippet
+    rev = git(hook_repo, "rev-parse", "HEAD").strip()
+    assert re.fullmatch(r"[0-9a-f]{40}", rev)
+    config = re.sub(r"repo: \S+", f"repo: {hook_repo.as_posix()}", snippet).replace("<full commit sha>", rev)
+    files = {f"examples/{p.relative_to(REPO / 'examples').as_posix()}": p.read_text(encoding="utf-8")
+             for p in (REPO / "examples").rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    repo = make_repo(tmp_path / "work", {**files, ".pre-commit-config.yaml": config})
+    proc = pre_commit(["run", "--all-files"], repo, pre_commit_home)
+    out = proc.stdout
+    assert proc.returncode == 1, out + proc.stderr
+    assert "examples/pipeline/workflow.py:17:19: FLY101" in out  # the lint hook fails on the deliberate mistakes
+    assert '"entry": "driver.main"' in (repo / "dag.json").read_text()  # the graph hook wrote the export

@@ -293,7 +293,8 @@ def test_root_dir_option(tmp_path):
     # folder would be one by itself: layout.py).
     root = project(tmp_path, {
         "pyproject.toml": "[tool.flyte-lint]\n",
-        "lib/envs.py": 'import flyte\n\na_env = flyte.TaskEnvironment("a")\nb_env = flyte.TaskEnvironment("b")\n',
+        "lib/envs.py": 'import flyte\n\na_env = flyte.TaskEnvironment("a")\n'
+                       'b_env = flyte.TaskEnvironment("b", image=flyte.Image.from_debian_base().with_pip_packages("x"))\n',
         "lib/tasks.py": "from envs import b_env\n\n@b_env.task\nasync def leaf() -> int:\n    return 1\n",
         "flows/flow.py": "from envs import a_env\nfrom tasks import leaf\n\n@a_env.task\nasync def top() -> int:\n    return await leaf()\n",
     })
@@ -417,3 +418,50 @@ def test_loaded_and_configured_from_pyproject(tmp_path):
     assert got == {(MSGIDS["FLY701"], "dynamic-fanout", 13)}, reporter.messages
     assert MSGIDS["FLY701"].startswith("I67")
     assert check_keys(root, ["main.py"], extend_select=["FLY7"]) == {("main.py", 13, "dynamic-fanout")}
+
+
+def test_the_readme_pylint_command_and_pyproject_snippet_work_as_written(tmp_path):
+    """README.md's `### pylint` section, copied: the command from the checkout's root, and the pyproject
+    snippet (its flyte-lint-root-dir makes vendor/ a source root, its extend-select turns the notes on)."""
+    import shlex
+
+    from test_readme import ROOT, readme_blocks
+
+    [command] = [line for body in readme_blocks("bash", after="### pylint") for line in body.splitlines()
+                 if line.startswith("pylint ")]
+    args = shlex.split(command)[1:]
+    reporter = CollectingReporter()
+    old = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        Run([f"--rcfile={EMPTY_RC}", "--persistent=n", *args], reporter=reporter, exit=False)
+    finally:
+        os.chdir(old)
+    ours = {symbol(code) for code in REGISTRY}
+    got = {(Path(os.path.relpath(m.abspath, ROOT)).as_posix(), m.line, m.symbol) for m in reporter.messages}
+    assert got and {m.symbol for m in reporter.messages} <= ours
+    assert got == check_keys(ROOT, [a for a in args if not a.startswith("-")])
+
+    [snippet] = readme_blocks("toml", after="### pylint")
+    assert 'flyte-lint-root-dir = ["vendor"]' in snippet
+    root = project(tmp_path, {
+        "pyproject.toml": "[tool.flyte-lint]\n\n" + snippet,
+        "vendor/envs.py": 'import flyte\n\nenv = flyte.TaskEnvironment("demo")\n',
+        "vendor/tasks.py": "from envs import env\n\n@env.task\ndef square(x: int) -> int:\n    return x * x\n",
+        "flows/flow.py": """
+            from envs import env
+            from tasks import square
+
+            @env.task
+            async def main(n: int) -> list[int]:
+                return [await square(i) for i in range(n)]
+        """,
+    })
+    reporter = CollectingReporter()
+    os.chdir(root)
+    try:
+        Run(["--rcfile=pyproject.toml", "--persistent=n", "flows/flow.py"], reporter=reporter, exit=False)
+    finally:
+        os.chdir(old)
+    got = {(m.symbol, m.line) for m in reporter.messages if m.symbol in ours}
+    assert got == {("await-sync-task", 6), ("dynamic-fanout", 6)}, reporter.messages
