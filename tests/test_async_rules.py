@@ -1478,3 +1478,72 @@ def test_tenacity_retry_above_a_task_under_the_sdk(entry):
         assert r.ok and r.output == 2 and r.ran("demo.a") == 1, r.summary()
     else:
         assert r.ok and r.output == 4 and r.ran("demo.s") == 1, r.summary()
+
+
+# -- flyte.ai.agents.tool stacked above @env.task -----------------------------------------------------------
+
+AGENT_TOOL_RUN = """
+    import flyte
+    from flyte.ai import agents
+    from flyte.ai.agents import tool
+
+
+    env = flyte.TaskEnvironment("demo")
+
+
+    async def handler(call_llm, tool_fn, **kwargs):
+        return 0
+
+
+    @tool
+    @env.task
+    async def a(x: int) -> int:
+        return x + 1
+
+
+    @agents.tool(requires_approval=True)
+    @env.task
+    def s(x: int) -> int:
+        return x * 2
+
+
+    @tool(call_handler=handler)
+    @env.task
+    async def handled(x: int) -> int:
+        return x
+
+
+    @env.task
+    async def bad() -> str:
+        a(1)  # expect: FLY103
+        s(1)  # expect: FLY103
+        handled(1)  # (the handler runs instead of the task: not followed)
+        return "parent ok"
+
+
+    @env.task
+    def bad_sync() -> str:
+        s(2)  # expect: FLY104
+        return "parent ok"
+
+
+    @env.task
+    async def good() -> int:
+        # An AgentTool's call is always a coroutine: awaiting a sync task through it is right.
+        return await a(1) + await s(x=2) + await a.aio(1)
+"""
+
+
+def test_agent_tool_above_a_task(tmp_path):
+    check(tmp_path, AGENT_TOOL_RUN, header=False)
+
+
+@requires_sdk
+@pytest.mark.parametrize("entry", ["bad", "bad_sync", "good"])
+def test_agent_tool_above_a_task_under_the_sdk(entry):
+    r = run_program(AGENT_TOOL_RUN, entry=entry)
+    if entry.startswith("bad"):  # the AgentTool's coroutine is lost: no child runs
+        assert r.ok and r.output == "parent ok" and r.ran("demo.a") == r.ran("demo.s") == 0, r.summary()
+        assert any("'AgentTool.aio' was never awaited" in w for w in r.warnings), r.summary()
+    else:
+        assert r.ok and r.output == 8 and r.ran("demo.a") == 2 and r.ran("demo.s") == 1, r.summary()

@@ -1511,3 +1511,34 @@ def test_helper_returning_a_remote_reference(tmp_path):
     )
     assert isinstance(value(a, "ref()"), RemoteTaskRef) and value(a, "ref()").name == "x.y"
     assert value(a, "either(True)") == UNKNOWN  # two different references
+
+
+
+def test_agent_tool_above_task_is_the_tasks_aio(tmp_path):
+    a = analyse(
+        tmp_path,
+        """
+        import flyte
+        from flyte.ai.agents import tool
+
+        env = flyte.TaskEnvironment("demo")
+
+        def handler(call_llm, tool_fn, **kwargs):
+            return None
+
+        @tool
+        @env.task
+        def plain(x: int) -> int:
+            return x
+
+        @tool(call_handler=handler)
+        @env.task
+        def handled(x: int) -> int:
+            return x
+        """,
+    )
+    from flyte_lint.model.values import Method
+
+    found = a.resolver.function_value(task(a, "demo.plain").func)
+    assert isinstance(found, Method) and found.name == "aio" and found.owner.task is task(a, "demo.plain")
+    assert a.resolver.function_value(task(a, "demo.handled").func) == UNKNOWN  # the handler runs instead

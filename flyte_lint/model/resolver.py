@@ -721,9 +721,15 @@ class Resolver:
         traced_below_task = traced_above_task = False
         wrapped_above_task = False
         wrappers: list[FunctionRef] = []  # project decorators above the task that hand calls on to it
+        agent_tool = False  # ``@flyte.ai.agents.tool`` is the outermost decorator (see _agent_tool)
         for decorator in reversed(func.decorators.nodes if func.decorators else []):
+            if agent_tool:
+                wrapped_above_task = True  # (something above the agent tool: not followed)
+                continue
             value = self.value_of(decorator)
-            if isinstance(value, Method) and isinstance(value.owner, EnvRef) and value.name == "task":
+            if task is not None and self._agent_tool(decorator):
+                agent_tool = True
+            elif isinstance(value, Method) and isinstance(value.owner, EnvRef) and value.name == "task":
                 task = task or self.task_for(func, value.owner.env, decorator, None)
             elif isinstance(value, TaskDecorator):
                 task = task or self.task_for(func, value.env, decorator, value.call)
@@ -741,6 +747,12 @@ class Resolver:
             # calls we can check (the task itself still exists and is deployed).
             task.traced = traced_above_task
             result: Value = UNKNOWN
+        elif task is not None and agent_tool:
+            # Calling the AgentTool runs ``AgentTool.aio``, which awaits the task's ``.aio``: a call through the
+            # name is the task's ``.aio`` call, whatever the task's own async-ness (flyte 2.12.1, measured in
+            # tests/test_async_rules.py). (It has ``.aio`` too, but no ``.override``; neither is followed.)
+            task.traced = traced_above_task
+            result = UNKNOWN if wrappers else Method(TaskRef(task, wrapped=True), "aio")
         elif task is not None:
             task.traced = traced_above_task
             result = TaskRef(task, wrapped=bool(wrappers))
@@ -748,6 +760,16 @@ class Resolver:
             result = FunctionRef(func, traced=traced_below_task)
         self._functions[key] = result
         return result
+
+    def _agent_tool(self, decorator: nodes.NodeNG) -> bool:
+        """``@flyte.ai.agents.tool`` or ``@tool(...)`` without a ``call_handler`` (which would run in place of
+        the task): the name becomes an AgentTool whose call awaits the task's ``.aio`` (flyte 2.12.1)."""
+        if isinstance(decorator, nodes.Call):
+            if decorator.args or any(k.arg in (None, "call_handler") for k in decorator.keywords or []):
+                return False
+            decorator = decorator.func
+        value = self.value_of(decorator)
+        return isinstance(value, External) and value.path in AGENT_TOOL_DECORATORS
 
     def _hands_calls_on(self, decorator: nodes.NodeNG) -> bool:
         """A library decorator (bare or called with options) whose wrapper calls the task with the same arguments
@@ -838,6 +860,7 @@ COLLECTION_VIEWS = frozenset({"values", "copy"})  # methods of a container of ta
 # if dropped) and a sync task's call runs it (a sync task called from async code fails on every attempt: bare
 # ``@retry`` then retries forever, which no rule claims).
 PASS_THROUGH_DECORATORS = frozenset({"tenacity.retry"})
+AGENT_TOOL_DECORATORS = frozenset({"flyte.ai.agents.tool", "flyte.ai.agents._tools.tool"})
 CACHING_DECORATORS = frozenset({"functools.lru_cache", "functools.cache", "functools.cached_property"})
 _CONTAINERS = (nodes.Dict, nodes.List, nodes.Tuple, nodes.Set, nodes.ListComp, nodes.SetComp, nodes.DictComp,
                nodes.GeneratorExp)
