@@ -12,7 +12,7 @@ import pytest
 
 from flyte_lint.findings import Severity
 from flyte_lint.rules import REGISTRY
-from lintutil import lint
+from lintutil import lint, lint_result
 from sdk_runner import MODES, requires_cluster_mode, requires_sdk, run_program
 
 # Appended to an example to ask the SDK's deploy planner what `flyte deploy` would do.
@@ -303,6 +303,18 @@ def test_the_stall_program_is_what_the_rules_report(tmp_path):
                      ("FLY603", line_of("normalize(1.0)"))}
 
 
+def test_the_messages_say_both_effects(tmp_path):
+    found = lint_result(tmp_path, STALL, select=["FLY105", "FLY603"]).findings
+    assert len(found) == 3
+    for finding in found:
+        assert finding.severity == Severity.WARNING
+        assert "in a cluster it blocks the task's event loop" in finding.message, finding.message
+        assert "(gathered siblings and the controller stall)" in finding.message, finding.message
+        local = ("in a local run each item comes back as a \"Deadlock detected\" error" if "flyte.map" in finding.message
+                 else "a local run fails with \"Deadlock detected")
+        assert local in finding.message, finding.message
+
+
 @requires_sdk
 @requires_cluster_mode
 @pytest.mark.parametrize(
@@ -387,6 +399,28 @@ async def main(x: int) -> int:
     return helper(x)
 """, {"x": 3}, lambda r: not r.ok and r.error_code == "SyncTaskCallInAsyncContextError" and r.ran("demo.square") == 0),
 }
+
+
+@pytest.mark.parametrize("target, severity, effect", [
+    (None, Severity.ERROR, "raises SyncTaskCallInAsyncContextError"),
+    # flyte 2.6 had no guard (flyte2-facts.md): the sync task runs and the loop stalls meanwhile.
+    ("2.6", Severity.WARNING, "blocks the run's event loop (flyte 2.6 accepts it silently)"),
+])
+def test_fly102_is_a_warning_for_an_sdk_without_the_guard(tmp_path, target, severity, effect):
+    from flyte_lint.config import Settings
+    from flyte_lint.engine import Options, run
+    from lintutil import write_project
+
+    root = write_project(tmp_path / "project", ASYNC_HEADER + ASYNC_VARIANTS["FLY102"][0] + """
+
+@env.task
+async def direct(x: int) -> int:
+    return square(x)
+""")
+    result = run([root], Settings(target_flyte_version=target), Options(select=["FLY102"]), cwd=root)
+    assert len(result.findings) == 2 and not result.internal_errors
+    for finding in result.findings:
+        assert finding.severity == severity and effect in finding.message, finding.message
 
 
 @pytest.mark.parametrize("variant", sorted(ASYNC_VARIANTS))

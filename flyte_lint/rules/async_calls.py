@@ -144,7 +144,8 @@ class SyncTaskInAsync(Rule):
         "comprehensions, and in a plain helper that the async code calls directly (2.6.x silently blocked "
         "the loop instead). A helper handed to a thread (`asyncio.to_thread`) is fine."
         " Severity: error: the SDK's guard asks whether an event loop is running, not which thread it is on, so "
-        "the call fails in local runs and in a cluster alike."
+        "the call fails in local runs and in a cluster alike (with `target-flyte-version` below 2.7, which has "
+        "no guard, the call only stalls the loop, and the finding is a warning)."
     )
     bad = """
         import asyncio
@@ -187,9 +188,11 @@ class SyncTaskInAsync(Rule):
                 continue
             if site.awaited or not analysis.runs_on_event_loop(site.function):
                 continue
+            # flyte before 2.7 has no guard: the call works and the loop stalls, a warning by the severity policy.
+            effect = ("blocks the run's event loop (flyte 2.6 accepts it silently)" if before_2_7(analysis)
+                      else "raises SyncTaskCallInAsyncContextError")
+            severity = Severity.WARNING if before_2_7(analysis) else None
             if site.in_async_function:
-                effect = ("blocks the run's event loop (flyte 2.6 accepts it silently)" if before_2_7(analysis)
-                          else "raises SyncTaskCallInAsyncContextError")
                 message = (
                     f"sync task {_task_label(site)} is called without `.aio()` in async code: the SDK {effect}. "
                     f"Write `{_aio_call(site)}`"
@@ -198,12 +201,12 @@ class SyncTaskInAsync(Rule):
                 helper = site.function.name
                 message = (
                     f"sync task {_task_label(site)} is called in `{helper}`, a plain function that async task "
-                    "code calls directly, so it runs on the event loop: the SDK raises "
-                    f"SyncTaskCallInAsyncContextError. Run `{helper}` in a thread "
+                    f"code calls directly, so it runs on the event loop: the SDK {effect}. Run `{helper}` in a "
+                    "thread "
                     f"(`await asyncio.to_thread({helper}, ...)`) or call `{_aio_call(site)}` "
                     "from async code"
                 )
-            yield self.finding(site.module, site.node, message, self._fix(analysis, site))
+            yield self.finding(site.module, site.node, message, self._fix(analysis, site), severity=severity)
 
     def _fix(self, analysis: Analysis, site: CallSite) -> Fix | None:
         if site.form == "partial" or not site.in_async_function:
