@@ -1529,3 +1529,27 @@ def test_a_loop_over_a_literal_of_coroutines_runs_once_per_element():
     assert all(graph.nodes[n]["never_runs"] is False and not graph.nodes[n]["conditional"] for n in made + kept)
     # the coroutine deleted from the list before the loop never runs; FLY103 cannot tell, so the graph says "maybe"
     assert graph.nodes["main/a#3"]["never_runs"] is False and graph.nodes["main/a#3"]["conditional"]
+
+
+def test_a_coroutine_handed_to_asyncio_wait_runs_only_before_python_3_11():
+    import sys
+
+    graph, r = run_both(
+        """
+        @env.task
+        async def double(x: int) -> int:
+            return x * 2
+
+        @env.task
+        async def main() -> int:
+            done, _ = await asyncio.wait([asyncio.create_task(double(1))])
+            try:
+                more, _ = await asyncio.wait([double(2)])
+            except TypeError:  # Python 3.11 and later: "Passing coroutines is forbidden, use tasks explicitly."
+                more = set()
+            return sum(d.result() for d in done | more)
+        """,
+    )
+    assert r.ran("demo.double") == (2 if sys.version_info < (3, 11) else 1)
+    assert not graph.nodes["main/double"]["conditional"]
+    assert graph.nodes["main/double#2"]["condition"] == "Python 3.10 (asyncio.wait raises TypeError for a coroutine from 3.11 on)"

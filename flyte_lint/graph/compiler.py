@@ -718,6 +718,10 @@ class Compiler:
                     return Flow(done.sources, tuple(p for p in args.pending if p not in maps))
             if path == "asyncio.run":
                 return self._await(frame, args, ctx)
+            if path == "asyncio.wait":
+                for item in args.pending:
+                    if item.node_id and item not in self.started:  # a coroutine, not a task
+                        _also(self.graph.nodes[item.node_id], "Python 3.10 (asyncio.wait raises TypeError for a coroutine from 3.11 on)")
             if path == "asyncio.gather" and not any(isinstance(a, nodes.Starred) for a in call.args):
                 # Its results come in argument order: unpacking them keeps each one's own flow.
                 return Flow(args.sources, args.pending, items=tuple(arg_flows[: len(call.args)]))
