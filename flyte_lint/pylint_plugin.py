@@ -11,7 +11,8 @@ never processed as a module; its FLY001 finding is emitted when the checker clos
 
 Message symbols are the rule symbols, except FLY001's (``syntax-error`` is pylint's E0001), which is
 ``flyte-lint-syntax-error`` here. Message ids use pylint's range for external checkers with the
-base id 67: ``<letter>67<nn>`` where the letter follows the rule severity (error E, warning W, info I)
+base id 67: ``<letter>67<nn>`` where the letter follows the rule severity (error E, warning W, info I;
+a finding whose own severity differs from its rule's keeps the rule's id and names its severity in the text)
 and ``nn`` is the rule's number in ``NUMBERS``: first assigned in code order from 01 (FLY001 is E6701),
 then append-only so that ids stay stable as rules are added. ``F6700`` (flyte-lint-error)
 reports a configuration or internal error of flyte-lint itself.
@@ -68,6 +69,14 @@ def message_ids() -> dict[str, str]:
     if max(numbers.values(), default=0) > 99:  # pragma: no cover
         raise RuntimeError("pylint leaves two digits per checker: at most 99 flyte-lint message numbers")
     return {code: f"{LETTERS[REGISTRY[code].severity]}{BASE_ID}{numbers[code]:02d}" for code in sorted(REGISTRY)}
+
+
+def message_text(finding: Finding) -> str:
+    """The text of a finding's pylint message. Its id carries the rule's severity letter; a finding whose own
+    severity differs (a deprecated GPU name of FLY303 is a warning of an error rule) says so in the text."""
+    if finding.severity != REGISTRY[finding.code].severity:
+        return f"{finding.code} ({finding.severity.value}) {finding.message}"
+    return f"{finding.code} {finding.message}"
 
 
 def symbol(code: str) -> str:
@@ -260,7 +269,7 @@ class FlyteLintChecker(BaseRawFileChecker):
 
     def _emit(self, finding: Finding) -> None:
         self.add_message(
-            symbol(finding.code), line=finding.line, args=f"{finding.code} {finding.message}", confidence=HIGH,
+            symbol(finding.code), line=finding.line, args=message_text(finding), confidence=HIGH,
             col_offset=finding.column - 1, end_lineno=finding.end_line, end_col_offset=finding.end_column - 1,
         )
 

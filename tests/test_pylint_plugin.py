@@ -126,6 +126,28 @@ def test_msgids_are_stable_unique_follow_severity_and_share_one_checker_id():
     assert pylint_plugin.ERROR_MSGID == "F6700"
 
 
+def test_a_warning_rule_has_a_w_id_and_a_finding_of_another_severity_says_so(tmp_path):
+    assert (MSGIDS["FLY105"], MSGIDS["FLY603"]) == ("W6706", "W6741")  # warnings since FLY105/FLY603 stall in a cluster
+    root = project(tmp_path, """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo", resources=flyte.Resources(gpu="A100 80G:1"))
+
+        @env.task
+        async def child(x: int) -> int:
+            return x
+
+        @env.task
+        async def main(x: int) -> int:
+            flyte.run(child, x=x)
+            return x
+    """)
+    found = {(m.msg_id, m.msg.split(" ", 2)[1]) for m in pylint_messages(root, ["main.py"])}
+    # FLY105 is a warning rule: W. A deprecated GPU name is a warning finding of the error rule FLY303: the rule's id,
+    # its severity in the text.
+    assert found == {("W6706", "`flyte.run`"), ("E6714", "(warning)")}, found
+
+
 def test_symbols_are_the_rule_symbols_unless_pylint_has_taken_them():
     linter = PyLinter()
     linter.load_default_plugins()
