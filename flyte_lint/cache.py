@@ -23,7 +23,7 @@ from pathlib import Path
 
 from flyte_lint import __version__
 from flyte_lint.index import FileMemo
-from flyte_lint.findings import Edit, Finding, Fix, Severity
+from flyte_lint.findings import Edit, Finding, Fix, Severity, Suggestion
 
 CACHE_DIR = ".flyte-lint-cache"
 FORMAT = 3
@@ -35,6 +35,9 @@ def finding_to_dict(f: Finding) -> dict:
     if f.fix is not None:
         record["fix"] = {"safe": f.fix.safe, "title": f.fix.title,
                          "edits": [[list(e.start), list(e.end), e.text] for e in f.fix.edits]}
+    if f.suggestions:
+        record["suggestions"] = [{"shown": s.shown, "edits": [[list(e.start), list(e.end), e.text] for e in s.edits],
+                                  "path": s.path} for s in f.suggestions]
     return record
 
 
@@ -43,8 +46,11 @@ def finding_from_dict(record: dict) -> Finding:
     if record.get("fix"):
         data = record["fix"]
         fix = Fix(tuple(Edit(tuple(s), tuple(e), t) for s, e, t in data["edits"]), data["safe"], data["title"])
+    suggestions = tuple(Suggestion(s["shown"], tuple(Edit(tuple(a), tuple(b), t) for a, b, t in s["edits"]), s.get("path"))
+                        for s in record.get("suggestions", ()))
     return Finding(record["code"], record["symbol"], Severity(record["severity"]), record["message"], record["path"],
-                   record["line"], record["column"], record["end_line"], record["end_column"], fix=fix)
+                   record["line"], record["column"], record["end_line"], record["end_column"], fix=fix,
+                   suggestions=suggestions)
 
 
 @dataclass

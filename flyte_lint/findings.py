@@ -33,6 +33,19 @@ class Fix:
     title: str
 
 
+@dataclass(frozen=True)
+class Suggestion:
+    """A rewrite that a finding's message proposes, in machine-readable form. ``shown`` is the code the message
+    shows in backticks (``...`` stands for code kept as it is); ``edits`` make that rewrite, with the real
+    arguments, in the finding's file, or in ``path`` (a display path) when the rewrite belongs in another file (the
+    env a task's call needs a dependency on). ``--fix`` never applies a suggestion (a fix does); tests apply it and
+    lint the result."""
+
+    shown: str
+    edits: tuple[Edit, ...]
+    path: str | None = None
+
+
 @dataclass
 class Finding:
     code: str
@@ -45,6 +58,7 @@ class Finding:
     end_line: int
     end_column: int  # 1-based, exclusive
     fix: Fix | None = field(default=None, compare=False)
+    suggestions: tuple[Suggestion, ...] = field(default=(), compare=False)
     module: "Module | None" = field(default=None, compare=False, repr=False)
 
     @property

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import ast
 
+import pytest
+
 from flyte_lint.fixes import apply_edits, fixed_text
 from flyte_lint.findings import Edit, Finding, Fix, Severity
 from lintutil import lint_result
+from sdk_runner import requires_cluster_mode, requires_sdk, run_program
 
 MAP_DISCARDED = """
 import flyte
@@ -54,7 +57,7 @@ def test_unconsumed_map_fix_is_unsafe_and_wraps_in_list(tmp_path):
 
 def test_unconsumed_map_aio_fix_uses_an_async_comprehension(tmp_path):
     text, applied = _fix(tmp_path, MAP_AIO_DISCARDED, unsafe=True)
-    assert "[_ async for _ in flyte.map.aio(process, items)]" in text
+    assert "[r async for r in flyte.map.aio(process, items)]" in text
     ast.parse(text)
 
 
@@ -80,3 +83,153 @@ def test_edits_use_utf8_byte_columns_as_astroid_does():
     text = 'x = "é"; y = f(1)\n'
     column = len('x = "é"; y = '.encode())  # astroid's col_offset counts bytes
     assert apply_edits(text, [Edit((1, column), (1, column + 1), "g")]) == 'x = "é"; y = g(1)\n'
+
+
+# FLY201's fix and advice follow the code they are in: `list(flyte.map(...))` in sync code, an async
+# comprehension over `flyte.map.aio(...)` in async code (a sync map there blocks the loop: FLY105), and never
+# `list(flyte.map.aio(...))` (FLY203).
+
+SYNC_MAP_IN_ASYNC = """
+import flyte
+from flyte import map as fmap
+
+env = flyte.TaskEnvironment("demo")
+
+@env.task
+def process(x: int) -> int:
+    return x * 2
+
+@env.task
+async def main(items: list[int]) -> None:
+    flyte.map(process, items)
+    fmap(process, items)
+"""
+
+AIO_MAP_IN_SYNC = """
+import flyte
+
+env = flyte.TaskEnvironment("demo")
+
+@env.task
+async def process(x: int) -> int:
+    return x * 2
+
+@env.task
+def main(items: list[int]) -> None:
+    flyte.map.aio(process, items)
+"""
+
+BOUND_AIO_MAP = """
+import flyte
+
+env = flyte.TaskEnvironment("demo")
+
+@env.task
+async def process(x: int) -> int:
+    return x * 2
+
+@env.task
+async def main(items: list[int]) -> None:
+    results = flyte.map.aio(process, items)
+    print(results)
+"""
+
+HELPER_ON_THE_LOOP = """
+import flyte
+
+env = flyte.TaskEnvironment("demo")
+
+@env.task
+def process(x: int) -> int:
+    return x * 2
+
+def submit(items: list[int]) -> None:
+    flyte.map(process, items)
+
+@env.task
+async def main(items: list[int]) -> None:
+    submit(items)
+"""
+
+
+def _lint_fixed(tmp_path, source, unsafe=True):
+    text, applied = _fix(tmp_path, source, unsafe)
+    return text, applied, lint_result(tmp_path / "fixed", text).findings
+
+
+def test_unconsumed_sync_map_in_async_code_is_fixed_with_the_async_twin(tmp_path):
+    text, applied, left = _lint_fixed(tmp_path, SYNC_MAP_IN_ASYNC)
+    assert "    [r async for r in flyte.map.aio(process, items)]\n" in text
+    assert "    [r async for r in fmap.aio(process, items)]\n" in text
+    assert "list(" not in text and left == []
+
+
+def test_unconsumed_sync_map_in_async_code_is_advised_the_async_twin(tmp_path):
+    found = [f for f in lint_result(tmp_path, SYNC_MAP_IN_ASYNC).findings if f.code == "FLY201"]
+    assert [f.message.rsplit("e.g. ", 1)[1] for f in found] == [
+        "`[r async for r in flyte.map.aio(...)]`", "`[r async for r in fmap.aio(...)]`"]
+
+
+def test_unconsumed_aio_map_in_sync_code_is_fixed_with_the_sync_map(tmp_path):
+    text, applied, left = _lint_fixed(tmp_path, AIO_MAP_IN_SYNC)
+    assert "    list(flyte.map(process, items))\n" in text and left == []
+    message = [f.message for f in applied][0]
+    assert message.endswith("e.g. `list(flyte.map(...))`")
+
+
+def test_a_bound_async_map_is_advised_an_async_comprehension_not_list(tmp_path):
+    (finding,) = [f for f in lint_result(tmp_path, BOUND_AIO_MAP).findings if f.code == "FLY201"]
+    assert "`[r async for r in flyte.map.aio(...)]` where it is made" in finding.message
+    assert "list(" not in finding.message
+    (rewrite,) = finding.suggestions
+    text = apply_edits(BOUND_AIO_MAP.lstrip("\n"), list(rewrite.edits))
+    assert "    results = [r async for r in flyte.map.aio(process, items)]\n" in text
+    assert lint_result(tmp_path / "rewritten", text).findings == []
+
+
+def test_a_map_in_a_helper_on_the_event_loop_gets_no_fix_that_would_block_it(tmp_path):
+    found = [f for f in lint_result(tmp_path, HELPER_ON_THE_LOOP).findings if f.code == "FLY201"]
+    assert len(found) == 1 and found[0].fix is None and found[0].suggestions == ()
+    assert "list(" not in found[0].message and "`submit` runs on a task's event loop" in found[0].message
+
+
+# The forms FLY201 and FLY203 write, run under the SDK: every item runs, in a local run and in a cluster, for
+# sync and async mapped tasks alike.
+MAPPED = """
+import flyte
+
+env = flyte.TaskEnvironment("demo")
+
+@env.task
+{kind}def process(x: int) -> int:
+    return x * 2
+
+@env.task
+{main}def main(items: list[int]) -> list[int]:
+    return {iterate}
+"""
+
+FORMS = {
+    "sync": ("", "list(flyte.map(process, items))"),
+    "async": ("async ", "[r async for r in flyte.map.aio(process, items)]"),
+}
+
+
+@requires_sdk
+@pytest.mark.parametrize("mode", ["local", pytest.param("cluster", marks=requires_cluster_mode)])
+@pytest.mark.parametrize("mapped", ["", "async "], ids=["sync-task", "async-task"])
+@pytest.mark.parametrize("caller", sorted(FORMS))
+def test_the_iterated_forms_run_every_item(mode, mapped, caller):
+    main, iterate = FORMS[caller]
+    result = run_program(MAPPED.format(kind=mapped, main=main, iterate=iterate), args={"items": [1, 2, 3]}, mode=mode)
+    assert result.ok, result.error
+    assert result.output == [2, 4, 6] and result.ran("demo.process") == 3
+
+
+@requires_sdk
+def test_the_old_fix_in_async_code_did_not_run_the_items_locally():
+    """`list(flyte.map(...))` in an async task, what the unsafe fix used to write: locally each item comes back as
+    a "Deadlock detected" error, not its result."""
+    source = MAPPED.format(kind="", main="async ", iterate="list(flyte.map(process, items))")
+    result = run_program(source, args={"items": [1, 2, 3]})
+    assert not result.ok and "Deadlock detected" in result.error and result.ran("demo.process") == 0

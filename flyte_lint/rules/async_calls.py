@@ -9,7 +9,7 @@ from astroid import nodes
 from flyte_lint.model.analysis import CONTAINER_TASK, Analysis, TaskObjectCall
 from flyte_lint.model.entities import CallSite
 from flyte_lint.model.values import External, PartialRef
-from flyte_lint.rules.base import Edit, Finding, Fix, Rule, Severity, register, source_of
+from flyte_lint.rules.base import Edit, Finding, Fix, Rule, Severity, Suggestion, register, source_of
 from flyte_lint.rules.usage import assigned_name, consumer, is_discarded
 
 SYNC_CALL_FORMS = ("call", "override", "partial")
@@ -63,6 +63,25 @@ def _all_sync(site: CallSite) -> bool:
 def _insert_aio(site: CallSite) -> Edit:
     func = site.node.func
     return Edit((func.end_lineno, func.end_col_offset), (func.end_lineno, func.end_col_offset), ".aio")
+
+
+def _await_allowed(node: nodes.NodeNG) -> bool:
+    """``await`` may be written at ``node``: it lies in an ``async def`` and in no generator expression or lambda
+    of it (an ``await`` there would make an async generator, or not compile)."""
+    parent = node.parent
+    while parent is not None and not isinstance(parent, (nodes.FunctionDef, nodes.Module)):
+        if isinstance(parent, (nodes.GeneratorExp, nodes.Lambda)):
+            return False
+        parent = parent.parent
+    return isinstance(parent, nodes.AsyncFunctionDef)
+
+
+def _awaited(node: nodes.Call, shown: str, *more: Edit) -> Suggestion | None:
+    """``await`` written before the call ``node`` (with ``more`` edits), where ``await`` may be written."""
+    if not _await_allowed(node):
+        return None
+    start = (node.lineno, node.col_offset)
+    return Suggestion(shown, (Edit(start, start, "await "), *more))
 
 
 def _is_gather_argument(analysis: Analysis, node: nodes.NodeNG) -> bool:
@@ -126,7 +145,7 @@ class AwaitSyncTask(Rule):
                 yield self.finding(
                     site.module, site.node.parent,
                     f"sync task {_task_label(site)} is awaited directly: the SDK {effect}. Write `{_aio_call(site)}`",
-                    fix,
+                    fix, suggestions=[Suggestion(_aio_call(site), fix.edits) if fix else None],
                 )
 
 
@@ -188,14 +207,22 @@ class SyncTaskInAsync(Rule):
                 continue
             if site.awaited or not analysis.runs_on_event_loop(site.function):
                 continue
+            suggestion = None
             # flyte before 2.7 has no guard: the call works and the loop stalls, a warning by the severity policy.
             effect = ("blocks the run's event loop (flyte 2.6 accepts it silently)" if before_2_7(analysis)
                       else "raises SyncTaskCallInAsyncContextError")
             severity = Severity.WARNING if before_2_7(analysis) else None
             if site.in_async_function:
+                if site.form != "partial" and _is_gather_argument(analysis, site.node):
+                    shown = f"{_callee_text(site)}.aio(...)"
+                    suggestion, advice = Suggestion(shown, (_insert_aio(site),)), f"Write `{shown}` in the gather"
+                else:
+                    if site.form != "partial":
+                        suggestion = _awaited(site.node, _aio_call(site), _insert_aio(site))
+                    advice = f"Write `{_aio_call(site)}`"
                 message = (
                     f"sync task {_task_label(site)} is called without `.aio()` in async code: the SDK {effect}. "
-                    f"Write `{_aio_call(site)}`"
+                    f"{advice}"
                 )
             else:
                 helper = site.function.name
@@ -206,7 +233,8 @@ class SyncTaskInAsync(Rule):
                     f"(`await asyncio.to_thread({helper}, ...)`) or call `{_aio_call(site)}` "
                     "from async code"
                 )
-            yield self.finding(site.module, site.node, message, self._fix(analysis, site), severity=severity)
+            yield self.finding(site.module, site.node, message, self._fix(analysis, site), suggestions=[suggestion],
+                               severity=severity)
 
     def _fix(self, analysis: Analysis, site: CallSite) -> Fix | None:
         if site.form == "partial" or not site.in_async_function:
@@ -316,17 +344,21 @@ class UnawaitedCoroutine(Rule):
             why = _coroutine_lost(analysis, site.node, site.function)
             if why is None:
                 continue
+            shown = f"await {_callee_text(site)}(...)"
             yield self.finding(
                 site.module, site.node,
                 f"the coroutine of {_task_label(site)} {why}, so the child task never runs. "
-                f"Write `await {_callee_text(site)}(...)` or gather it",
+                f"Write `{shown}` or gather it",
+                suggestions=[_awaited(site.node, shown)],
             )
         for used, why in _lost_task_objects(analysis, in_async=True):
             call = used.call.node
+            shown = f"await {source_of(used.call.module, call.func)}(...)"
             yield self.finding(
                 used.call.module, call,
                 f"the coroutine of {_object_label(used)} {why}, so the task never runs. "
-                f"Write `await {source_of(used.call.module, call.func)}(...)` or gather it",
+                f"Write `{shown}` or gather it",
+                suggestions=[_awaited(call, shown)],
             )
 
 
@@ -459,10 +491,13 @@ class BlockingCallInAsync(Rule):
             if path == "flyte.map" and isinstance(call.node.parent, nodes.AsyncFor):
                 continue  # FLY203 reports it
             shown = source_of(call.module, call.node.func)
+            suggestion = None
             if isinstance(call.function, nodes.AsyncFunctionDef):
+                suggestion = _async_twin(analysis, call, path, shown)
+                twin = f"`{suggestion.shown}`" if suggestion else _twin_hint(path, shown)
                 message = (
                     f"`{shown}` blocks inside async task code: {_blocking_effects(path)}. "
-                    f"Use its async twin: {_twin_hint(path, shown)}"
+                    f"Use its async twin: {twin}"
                 )
             else:
                 helper = call.function.name
@@ -472,7 +507,7 @@ class BlockingCallInAsync(Rule):
                     f"`{helper}` in a thread (`await asyncio.to_thread({helper}, ...)`) or use the async twin "
                     f"from async code: {_twin_hint(path, shown)}"
                 )
-            yield self.finding(call.module, call.node, message)
+            yield self.finding(call.module, call.node, message, suggestions=[suggestion])
 
 
 def _blocking_path(callee) -> str | None:
@@ -487,6 +522,18 @@ def _blocking_effects(path: str) -> str:
              if path == "flyte.map" else "a local run fails with \"Deadlock detected\"")
     return (f"{local}; in a cluster it blocks the task's event loop until it returns (gathered siblings and the "
             "controller stall)")
+
+
+def _async_twin(analysis: Analysis, call, path: str, shown: str) -> Suggestion | None:
+    """The blocking call ``call`` in an ``async def`` rewritten to its async twin: ``await x.aio(...)``, and for
+    sync ``flyte.map`` an ``async for`` (or async comprehension) over ``flyte.map.aio(...)``."""
+    from flyte_lint.rules.maps import async_iteration
+
+    node = call.node
+    end = (node.func.end_lineno, node.func.end_col_offset)
+    if path == "flyte.map":
+        return async_iteration(call)
+    return _awaited(node, f"await {shown}.aio(...)", Edit(end, end, ".aio"))
 
 
 def _twin_hint(path: str, shown: str) -> str:

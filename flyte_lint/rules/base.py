@@ -7,14 +7,15 @@ from typing import TYPE_CHECKING, ClassVar, Iterable
 
 from astroid import nodes
 
-from flyte_lint.findings import Edit, Finding, Fix, Severity, char_column
+from flyte_lint.findings import Edit, Finding, Fix, Severity, Suggestion, char_column
 
 if TYPE_CHECKING:
     from flyte_lint.model.analysis import Analysis
     from flyte_lint.model.project import Module
 
 # What a rule module imports from here (a finding's parts are defined in flyte_lint.findings).
-__all__ = ["Edit", "Finding", "Fix", "Rule", "Severity", "REGISTRY", "char_column", "register", "short", "source_of"]
+__all__ = ["Edit", "Finding", "Fix", "Rule", "Severity", "Suggestion", "REGISTRY", "char_column", "keyword_added",
+           "register", "short", "source_of"]
 
 
 class Rule:
@@ -36,9 +37,11 @@ class Rule:
         raise NotImplementedError
 
     def finding(
-        self, module: "Module", node: nodes.NodeNG, message: str, fix: Fix | None = None, severity: Severity | None = None
+        self, module: "Module", node: nodes.NodeNG, message: str, fix: Fix | None = None, severity: Severity | None = None,
+        suggestions: Iterable[Suggestion | None] = (),
     ) -> Finding:
-        """A finding at ``node``; ``severity`` overrides the rule's own for this one finding."""
+        """A finding at ``node``; ``severity`` overrides the rule's own for this one finding. ``suggestions`` are
+        the rewrites the message shows (None entries are dropped)."""
         line = node.lineno or 1
         end_line = node.end_lineno or line
         col = char_column(module, line, node.col_offset or 0)
@@ -46,7 +49,7 @@ class Rule:
         return Finding(
             code=self.code, symbol=self.symbol, severity=severity or self.severity, message=message,
             path=module.display_path, line=line, column=col + 1, end_line=end_line, end_column=end_col + 1,
-            fix=fix, module=module,
+            fix=fix, suggestions=tuple(s for s in suggestions if s is not None), module=module,
         )
 
     @classmethod
@@ -74,3 +77,14 @@ def source_of(module: "Module", node: nodes.NodeNG) -> str:
 def short(text: str, limit: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def keyword_added(call: nodes.Call, keyword: str) -> Suggestion:
+    """``keyword`` (``name=value``, as a message shows it) added after the last argument of ``call``."""
+    given = [*call.args, *(call.keywords or [])]
+    if not given:
+        end = (call.end_lineno, call.end_col_offset - 1)  # before the closing parenthesis
+        return Suggestion(keyword, (Edit(end, end, keyword),))
+    last = max(given, key=lambda arg: (arg.end_lineno, arg.end_col_offset))
+    end = (last.end_lineno, last.end_col_offset)
+    return Suggestion(keyword, (Edit(end, end, f", {keyword}"),))
