@@ -28,7 +28,7 @@ from flyte_lint.model.analysis import Analysis, ResolvedCall
 from flyte_lint.model.entities import Env, Task
 from flyte_lint.model.resolver import enclosing_function
 from flyte_lint.model.values import EnvRef, External, Instance, Method, ModuleRef, TaskRef
-from flyte_lint.rules.base import Edit, Finding, Fix, Rule, Severity, register
+from flyte_lint.rules.base import Edit, Finding, Fix, Rule, Severity, Suggestion, keyword_added, register
 
 # --------------------------------------------------------------------------------------------------------
 # Reading values without running code
@@ -150,6 +150,17 @@ def string_edit(module, node: nodes.NodeNG, new: str) -> Edit | None:
 
 def node_edit(node: nodes.NodeNG, text: str) -> Edit:
     return Edit((node.lineno, node.col_offset), (node.end_lineno, node.end_col_offset), text)
+
+
+def value_suggestion(module, node: nodes.NodeNG | None, shown: str, new: str) -> Suggestion | None:
+    """The message's ``shown`` rewrite, made by writing the string ``new`` in place of ``node`` (keeping the
+    quotes of a string literal)."""
+    if node is None or node.lineno is None or node.end_col_offset is None:
+        return None
+    edit = string_edit(module, node, new) if isinstance(node, nodes.Const) and isinstance(node.value, str) else None
+    if edit is None and '"' not in new and "\\" not in new:
+        edit = node_edit(node, f'"{new}"')
+    return Suggestion(shown, (edit,)) if edit else None
 
 
 def source_text(module, node: nodes.NodeNG) -> str | None:
@@ -297,10 +308,13 @@ class InvalidGpu(Rule):
             yield self.finding(call.module, node, f"gpu={value!r} is a float: {effect}. Use a whole count (gpu={int(value) or 1}) or an accelerator string such as \"A100:1\"")
             return
         if isinstance(value, (tuple, list)):
-            hint = ""
+            hint, rewrite = "", None
             if len(value) == 2 and isinstance(value[0], str) and isinstance(value[1], int):
-                hint = f"; did you mean gpu={q(_gpu_suggestion(f'{value[0]}:{value[1]}') or f'{value[0]}:{value[1]}')}?"
-            yield self.finding(call.module, node, f"gpu={value!r} is not an accelerator string, a count or a flyte.GPU(...): {effect}{hint}")
+                new = _gpu_suggestion(f'{value[0]}:{value[1]}') or f'{value[0]}:{value[1]}'
+                hint = f"; did you mean gpu={q(new)}?"
+                rewrite = value_suggestion(call.module, node, f"gpu={q(new)}", new)
+            yield self.finding(call.module, node, f"gpu={value!r} is not an accelerator string, a count or a flyte.GPU(...): {effect}{hint}",
+                               suggestions=[rewrite])
             return
         if not isinstance(value, str) or value in _gpu()["accelerators"]:
             return
@@ -314,12 +328,14 @@ class InvalidGpu(Rule):
                 f"gpu={q(value)} uses the deprecated GPU name {q(device)}: the SDK logs a deprecation warning and "
                 f"rewrites it to {q(new)}. Write gpu={q(new)}",
                 Fix((edit,), True, f"Replace with {q(new)}") if edit else None,
-                severity=Severity.WARNING,
+                severity=Severity.WARNING, suggestions=[Suggestion(f"gpu={q(new)}", (edit,)) if edit else None],
             )
             return
         suggestion = _gpu_suggestion(value)
         advice = f"; did you mean gpu={q(suggestion)}?" if suggestion else ". Use an accelerator string such as \"A100:1\" (device:count)"
-        yield self.finding(call.module, node, f"gpu={q(value)} is not an accelerator the SDK accepts: {effect}{advice}")
+        rewrite = value_suggestion(call.module, node, f"gpu={q(suggestion)}", suggestion) if suggestion else None
+        yield self.finding(call.module, node, f"gpu={q(value)} is not an accelerator the SDK accepts: {effect}{advice}",
+                           suggestions=[rewrite])
 
     def _check_gpu_call(self, analysis: Analysis, call: ResolvedCall) -> Iterable[Finding]:
         args = call_args(call.node, "flyte.GPU")
@@ -335,13 +351,14 @@ class InvalidGpu(Rule):
                     call.module, device_node,
                     f"GPU device {q(device)} is deprecated: the SDK logs a warning and rewrites it to {q(current)}. Write {q(current)}",
                     Fix((edit,), True, f"Replace with {q(current)}") if edit else None,
-                    severity=Severity.WARNING,
+                    severity=Severity.WARNING, suggestions=[Suggestion(q(current), (edit,)) if edit else None],
                 )
                 device = current
             elif device not in devices:
                 suggestion = _device_suggestion(device)
                 advice = f"; did you mean {q(suggestion)}?" if suggestion else f". Use one of {', '.join(sorted(devices))}"
-                yield self.finding(call.module, device_node, f"GPU device {q(device)} is not one the SDK accepts: {effect}{advice}")
+                yield self.finding(call.module, device_node, f"GPU device {q(device)} is not one the SDK accepts: {effect}{advice}",
+                                   suggestions=[value_suggestion(call.module, device_node, q(suggestion), suggestion) if suggestion else None])
                 device = MISSING
         quantity_node = args.get("quantity")
         quantity = literal(analysis, quantity_node) if quantity_node is not None else MISSING
@@ -361,6 +378,7 @@ class InvalidGpu(Rule):
             yield self.finding(
                 call.module, partition_node,
                 f"{device} has no MIG partition {q(partition)} (it has {', '.join(parts)}): {effect}{advice}",
+                suggestions=[value_suggestion(call.module, partition_node, q(suggestion), suggestion) if suggestion else None],
             )
 
 
@@ -526,7 +544,7 @@ class InvalidCache(Rule):
             module, node,
             f"{keyword}={shown} is not a cache behaviour: {effect}; did you mean {keyword}={q(suggestion)}? "
             "(accepted: \"auto\", \"override\", \"disable\")",
-            fix,
+            fix, suggestions=[value_suggestion(module, node, f"{keyword}={q(suggestion)}", suggestion)],
         )
 
     def _falsy(self, analysis, module, node, value, label, kind, env, task):
@@ -539,6 +557,7 @@ class InvalidCache(Rule):
                 f"cache={shown} on a TaskEnvironment is not a cache behaviour: every `@env.task` of this env that "
                 "does not set its own `cache=` raises ValueError (\"Invalid cache behavior\") when it decorates, at "
                 "import. Write cache=\"disable\"",
+                suggestions=[value_suggestion(module, node, 'cache="disable"', "disable")],
             )
             return
         if kind == "task":
@@ -554,7 +573,7 @@ class InvalidCache(Rule):
             module, node,
             f"cache={shown} in {label} is falsy, so the SDK ignores it and keeps the cache of {owner} ({now}): "
             "the task is still cached. Write cache=\"disable\"",
-            severity=Severity.WARNING,
+            severity=Severity.WARNING, suggestions=[value_suggestion(module, node, 'cache="disable"', "disable")],
         )
 
 
@@ -679,6 +698,7 @@ class InvalidQuantity(Rule):
                     f"memory request {q(value[0])} is larger than its limit {q(value[1])}: the backend silently lowers "
                     f"the request to {q(value[1])}. Did you mean memory=({q(value[1])}, {q(value[0])})?",
                     severity=Severity.WARNING,
+                    suggestions=[_pair_swapped(node, f"memory=({q(value[1])}, {q(value[0])})", f"({q(value[1])}, {q(value[0])})")],
                 )
             return
         if isinstance(value, (tuple, list)):
@@ -693,10 +713,12 @@ class InvalidQuantity(Rule):
                 yield self.finding(call.module, node, f"{field} pair element None is not a quantity: {effect} (\"pair elements must both be set\")")
             return
         if isinstance(value, (int, float)):
+            new = _number_suggestion(value)
             yield self.finding(
                 call.module, node,
                 f"{shown(repr(value))} is a number, not a Kubernetes quantity string: {effect}; did you mean "
-                f"{q(_number_suggestion(value))}? (as a string, a bare number would mean bytes)",
+                f"{q(new)}? (as a string, a bare number would mean bytes)",
+                suggestions=[value_suggestion(call.module, node, q(new), new)],
             )
             return
         if not isinstance(value, str):
@@ -716,7 +738,7 @@ class InvalidQuantity(Rule):
                 call.module, node,
                 f"{shown(q(value))} is not a Kubernetes quantity: the SDK accepts it, but the backend fails the task "
                 f"when it builds the pod (\"Failed to parse resource as a valid quantity\"){advice}",
-                fix,
+                fix, suggestions=[value_suggestion(call.module, node, q(suggestion), suggestion) if suggestion else None],
             )
             return
         if amount < 0:
@@ -732,6 +754,7 @@ class InvalidQuantity(Rule):
                 f"{shown(q(value))} means {meaning}, far too little to run anything; did you mean "
                 f"{q(number + 'Mi')} or {q(number + 'Gi')}?",
                 severity=Severity.WARNING,
+                suggestions=[value_suggestion(call.module, node, q(number + unit), number + unit) for unit in ("Mi", "Gi")],
             )
 
     def _check_cpu(self, analysis: Analysis, call: ResolvedCall, node: nodes.NodeNG) -> Iterable[Finding]:
@@ -756,6 +779,7 @@ class InvalidQuantity(Rule):
                     f"cpu request {value[0]!r} is larger than its limit {value[1]!r}: the backend silently lowers the "
                     f"request to the limit. Did you mean cpu=({value[1]!r}, {value[0]!r})?",
                     severity=Severity.WARNING,
+                    suggestions=[_pair_swapped(node, f"cpu=({value[1]!r}, {value[0]!r})", f"({value[1]!r}, {value[0]!r})")],
                 )
             return
         yield from self._check_cpu_item(call, node, value, effect)
@@ -787,6 +811,7 @@ class InvalidQuantity(Rule):
                     call.module, node,
                     f"cpu={q(value)} is not a Kubernetes quantity: the SDK accepts it, but the backend fails the task "
                     f"when it builds the pod (\"Failed to parse resource as a valid quantity\"){advice}",
+                    suggestions=[value_suggestion(call.module, node, q(suggestion), suggestion) if suggestion else None],
                 )
             elif amount < 0:
                 yield self.finding(call.module, node, f"cpu={q(value)} is negative: Kubernetes rejects negative resource quantities")
@@ -855,7 +880,7 @@ class InvalidEnvName(Rule):
                 env.module, env.name_node,
                 f"environment name {q(env.name)} is not snake_case or kebab-case: the env raises ValueError "
                 f"{when(env.node)}{advice}",
-                fix,
+                fix, suggestions=[Suggestion(q(suggestion), fix.edits) if fix else None],
             )
 
 
@@ -1060,7 +1085,9 @@ class ImagePythonVersion(Rule):
             else:
                 fix, advice = None, "; write a (major, minor) tuple such as (3, 11)"
             shown = (source_text(call.module, node) if isinstance(node, nodes.Const) else None) or repr(value)
-            yield self.finding(call.module, node, f"python_version={shown} is not a (major, minor) tuple: {effect}{advice}", fix)
+            rewrite = Suggestion(f"python_version={version!r}", (node_edit(node, repr(version)),)) if version else None
+            yield self.finding(call.module, node, f"python_version={shown} is not a (major, minor) tuple: {effect}{advice}", fix,
+                               suggestions=[rewrite])
 
 
 def _is_image_builder(analysis: Analysis, call: ResolvedCall) -> bool:
@@ -1119,22 +1146,22 @@ class DiscardedImageBuilder(Rule):
                 continue
             func = call.node.func
             method = func.attrname
-            receiver = func.expr
+            receiver, chain = func.expr, f".{method}(...)"
             while isinstance(receiver, nodes.Call) and isinstance(receiver.func, nodes.Attribute):
-                receiver = receiver.func.expr
+                receiver, chain = receiver.func.expr, f".{receiver.func.attrname}(...){chain}"
             fix = None
             if isinstance(receiver, nodes.Name) and self._assignable(receiver, call.node.parent):
                 stmt = call.node.parent
                 fix = Fix((Edit((stmt.lineno, stmt.col_offset), (stmt.lineno, stmt.col_offset), f"{receiver.name} = "),), False,
                           f"Assign the result to `{receiver.name}`")
-                target = f"`{receiver.name} = {receiver.name}.{method}(...)`"
+                target = f"`{receiver.name} = {receiver.name}{chain}`"
             else:
                 target = "an assignment"
             yield self.finding(
                 call.module, call.node,
                 f"the Image returned by `.{method}(...)` is discarded: Image is frozen, so the original image is "
                 f"unchanged and nothing uses this one; the layer never reaches the env's image. Keep it with {target}",
-                fix,
+                fix, suggestions=[Suggestion(target.strip("`"), fix.edits) if fix else None],
             )
 
     @staticmethod
@@ -1241,6 +1268,7 @@ class InvalidSecret(Rule):
                     call.module, mount_node,
                     f"mount={q(mount)} is not supported: {effect} (\"Only /etc/flyte/secrets is supported as secret "
                     f"mount path today\"). Use mount=\"{SECRET_MOUNT}\" and read the file there",
+                    suggestions=[value_suggestion(call.module, mount_node, f'mount="{SECRET_MOUNT}"', SECRET_MOUNT)],
                 )
             if env_node is not None and isinstance(env_value, str) and env_value:
                 yield self.finding(
@@ -1255,6 +1283,8 @@ class InvalidSecret(Rule):
                     call.module, env_node,
                     f"as_env_var={q(env_value)} is not a valid environment variable name (^[A-Z_][A-Z0-9_]*$): "
                     f"{effect}; did you mean as_env_var={q(_env_var_suggestion(env_value))}?",
+                    suggestions=[value_suggestion(call.module, env_node, f"as_env_var={q(_env_var_suggestion(env_value))}",
+                                                  _env_var_suggestion(env_value))],
                 )
             return
         if env_node is not None and env_value is MISSING:
@@ -1271,11 +1301,13 @@ class InvalidSecret(Rule):
         if ENV_VAR.match(derived):
             return
         shown_by = "key and group" if group else "key"
+        added = f"as_env_var={q(_env_var_suggestion(derived))}"
         yield self.finding(
             call.module, key_node,
             f"Secret {q(key)}{f' (group {q(group)})' if group else ''} becomes the environment variable {q(derived)} "
             f"(from its {shown_by}, uppercased, - replaced by _), which is not a valid name: {effect}. Pass "
-            f"as_env_var={q(_env_var_suggestion(derived))}",
+            f"{added}",
+            suggestions=[keyword_added(call.node, added)],
         )
 
     def _check_strings(self, analysis: Analysis, module, node: nodes.NodeNG) -> Iterable[Finding]:
@@ -1376,6 +1408,7 @@ class TriggerInputsMismatch(Rule):
     runtime_effect = "ValueError at deploy (trigger serialization)"
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
+        triggered = []
         for task in analysis.tasks:
             if task.options is None:
                 continue
@@ -1385,14 +1418,22 @@ class TriggerInputsMismatch(Rule):
             signature = task.signature
             if signature.var_keyword or signature.var_positional:
                 continue
-            params = [p.name for p in signature.params]
+            triggered.append((task, node, list(trigger_calls(analysis, node))))
+        # A trigger several tasks share: renaming an input for one would break it for another.
+        users: dict[int, int] = {}
+        for _, _, calls in triggered:
+            for call_id in {id(call) for _, call in calls}:
+                users[call_id] = users.get(call_id, 0) + 1
+        for task, node, calls in triggered:
+            params = [p.name for p in task.signature.params]
             module = analysis.resolver.module_of(task.options)
-            for element, call in trigger_calls(analysis, node):
+            for element, call in calls:
                 if element.root() is not node.root():
                     element = node  # a tuple of triggers defined in another module: report at `triggers=`
-                yield from self._check_trigger(analysis, task, module, params, element, call)
+                yield from self._check_trigger(analysis, task, module, params, element, call, users[id(call)] > 1)
 
-    def _check_trigger(self, analysis: Analysis, task: Task, task_module, params: list[str], element, call: nodes.Call) -> Iterable[Finding]:
+    def _check_trigger(self, analysis: Analysis, task: Task, task_module, params: list[str], element, call: nodes.Call,
+                       shared: bool = False) -> Iterable[Finding]:
         module = analysis.resolver.module_of(call)
         path = callee_path(analysis, call)
         args = call_args(call, path)
@@ -1432,6 +1473,9 @@ class TriggerInputsMismatch(Rule):
             if guess in required:
                 reported_missing.add(guess)
             advice = f"; did you mean `{guess}`?" if guess else f". The task's inputs are: {', '.join(params) or 'none'}"
+            if guess and shared:
+                guess, advice = None, (f"; the task calls it `{guess}`, and other tasks share this trigger: give this "
+                                       "task a trigger of its own")
             error = (
                 f"For a scheduled trigger, the TriggerTime input '{name}' must be an input to the task"
                 if fire_time else f"Trigger default input '{name}' must be an input to the task"
@@ -1440,6 +1484,7 @@ class TriggerInputsMismatch(Rule):
                 module, node,
                 f"{label} sets input `{name}`, which task '{task.name}' does not have: `flyte deploy` fails "
                 f"(\"{error}\"){advice}",
+                suggestions=[value_suggestion(module, node, guess, guess) if guess and guess not in names else None],
             )
         if not complete:
             return
@@ -1648,12 +1693,39 @@ class InvalidCron(Rule):
                     call.module, timezone_node,
                     f"timezone {q(timezone)} is not an IANA timezone: the backend rejects the trigger when the task is "
                     f"deployed (\"provided bad location\"){advice}",
+                    suggestions=[value_suggestion(call.module, timezone_node, q(guess), guess) if guess else None],
                 )
 
 
 # --------------------------------------------------------------------------------------------------------
 # FLY313 reusable-sync-concurrency
 # --------------------------------------------------------------------------------------------------------
+
+
+def _pair_swapped(node: nodes.NodeNG, shown: str, text: str) -> Suggestion | None:
+    """A (request, limit) pair written as ``text`` in place of ``node``, when the pair is written there."""
+    return Suggestion(shown, (node_edit(node, text),)) if isinstance(node, (nodes.Tuple, nodes.List)) else None
+
+
+def _concurrency_one(analysis: Analysis, node: nodes.NodeNG, module) -> Suggestion:
+    """``concurrency=1`` written where the ReusePolicy sets it (``node``), in this file or another."""
+    where = analysis.resolver.module_of(node)
+    return Suggestion("concurrency=1", (node_edit(node, "1"),), where.display_path if where is not module else None)
+
+
+def _made_async(analysis: Analysis, task: Task, module) -> Suggestion | None:
+    """``async`` written before the ``def`` of ``task``, when it is defined in ``module``."""
+    func = task.func
+    if analysis.resolver.module_of(func) is not module:
+        return None
+    # (astroid's lineno is the first decorator's line: find the `def` itself)
+    lines = module.lines or []
+    for number in range(func.lineno, min(func.body[0].lineno, len(lines)) + 1):
+        text = lines[number - 1]
+        if text.lstrip().startswith("def "):
+            column = len(text[: len(text) - len(text.lstrip())].encode("utf-8"))
+            return Suggestion("async def", (Edit((number, column), (number, column), "async "),))
+    return None
 
 
 def env_concurrency(analysis: Analysis, env: Env, depth: int = 0) -> tuple[int, nodes.NodeNG] | None:
@@ -1721,10 +1793,12 @@ class ReusableSyncConcurrency(Rule):
             found = env_concurrency(analysis, task.env)
             if found is None or found[0] <= 1:
                 continue
-            concurrency, _ = found
+            concurrency, node = found
+            module = analysis.resolver.module_of(task.decorator)
             yield self.finding(
-                analysis.resolver.module_of(task.decorator), task.decorator,  # (`env.task(fn)` may be elsewhere)
+                module, task.decorator,  # (`env.task(fn)` may be elsewhere)
                 f"sync task '{task.name}' is in env '{task.env.label}', which is reusable with concurrency={concurrency}: "
                 "`@env.task` raises ValueError (\"Reusable environments with concurrency greater than 1 are only "
                 "supported for async tasks\") at import. Make it `async def`, or use concurrency=1",
+                suggestions=[_made_async(analysis, task, module), _concurrency_one(analysis, node, module)],
             )

@@ -23,8 +23,8 @@ from flyte_lint.model.analysis import Analysis, ResolvedCall
 from flyte_lint.model.entities import Task
 from flyte_lint.model.resolver import FUNCTION_NODES
 from flyte_lint.model.values import External, FunctionRef, Method, RemoteTaskRef, TaskRef
-from flyte_lint.rules.base import Edit, Finding, Fix, Rule, Severity, register, source_of
-from flyte_lint.rules.config_values import MISSING, call_args, closest, literal, q, when
+from flyte_lint.rules.base import Edit, Finding, Fix, Rule, Severity, Suggestion, keyword_added, register, source_of
+from flyte_lint.rules.config_values import MISSING, call_args, closest, literal, q, value_suggestion, when
 
 AUTO_VERSIONS = ("latest", "current")
 
@@ -84,6 +84,7 @@ class RemoteTaskVersion(Rule):
                 yield self.finding(
                     call.module, args["auto_version"],
                     f"auto_version={q(auto)} in {shown} is not \"latest\" or \"current\": it raises ValueError {when(call.node)}{advice}",
+                    suggestions=[value_suggestion(call.module, args["auto_version"], f"auto_version={q(guess)}", guess) if guess else None],
                 )
                 continue
             if version is not None or auto is not None:
@@ -94,6 +95,7 @@ class RemoteTaskVersion(Rule):
                 f"{shown} has neither version= nor auto_version=: it raises ValueError (\"Either version or "
                 f"auto_version must be provided\") {when(call.node)}. Add auto_version=\"latest\" (newest deployed "
                 f"version) or auto_version=\"current\" (the version this code was deployed with), or pin version=\"...\"{hint}",
+                suggestions=[keyword_added(call.node, 'auto_version="latest"'), keyword_added(call.node, 'auto_version="current"')],
             )
 
     @staticmethod
@@ -321,15 +323,24 @@ class TaskInTrace(Rule):
                 yield self.finding(site.module, site.node, message)
                 continue
             fix = None
-            if site.form == "call" and isinstance(site.node.func, (nodes.Name, nodes.Attribute)):
-                end = site.node.func
-                fix = Fix((Edit((end.end_lineno, end.end_col_offset), (end.end_lineno, end.end_col_offset), ".forward"),), False,
+            func = site.node.func
+            if site.form == "call" and isinstance(func, (nodes.Name, nodes.Attribute)):
+                name = source_of(site.module, func)
+                fix = Fix((Edit((func.end_lineno, func.end_col_offset), (func.end_lineno, func.end_col_offset), ".forward"),), False,
                           f"Call `{name}.forward(...)`")
+            elif site.form == "aio" and isinstance(func, nodes.Attribute) and func.attrname == "aio" and (
+                    site.task.is_async or isinstance(site.node.parent, nodes.Await)):
+                name = source_of(site.module, func.expr)
+                edits = [Edit((func.expr.end_lineno, func.expr.end_col_offset), (func.end_lineno, func.end_col_offset), ".forward")]
+                if not site.task.is_async:  # (a sync task's `.forward(...)` returns its value: nothing to await)
+                    awaited = site.node.parent
+                    edits.append(Edit((awaited.lineno, awaited.col_offset), (site.node.lineno, site.node.col_offset), ""))
+                fix = Fix(tuple(edits), False, f"Call `{name}.forward(...)`")
             yield self.finding(
                 site.module, site.node,
                 f"task '{site.task.name}' is called inside {where}: the SDK raises TraceDoesNotAllowNestedTasksError "
                 f"when it runs. Call `{name}.forward(...)` to run its body inline, or call the task outside the traced function",
-                fix,
+                fix, suggestions=[Suggestion(f"{name}.forward(...)", fix.edits) if fix else None],
             )
 
 
@@ -387,10 +398,55 @@ class SyncTraceInAsync(Rule):
             tasks = sorted((t for t in analysis.context_tasks(call.function) if t.is_async), key=lambda t: t.name)
             where = f"async task '{tasks[0].name}'" if tasks else "an async task"
             shown = source_of(call.module, call.node.func)
+            rewrite = None
+            if callee.func.is_generator():  # (its steps run where it is iterated, not where it is called)
+                off = "or iterate it in a thread (`asyncio.to_thread`)"
+            elif not isinstance(call.function, nodes.AsyncFunctionDef):  # a plain helper the loop calls
+                off = f"or run `{call.function.name}` in a thread where async code calls it (`asyncio.to_thread`)"
+            else:
+                rewrite = _off_the_loop(call, f"await asyncio.to_thread({shown}, ...)")
+                off = f"or call it off the loop: `{rewrite.shown}`" if rewrite else "or call it in a thread (`asyncio.to_thread`)"
             yield self.finding(
                 call.module, call.node,
                 f"sync traced function '{callee.func.name}' is called on the event loop of {where}: a local run fails "
                 "with \"Deadlock detected: blocking call used in syncify thread\"; in a cluster it blocks the task's "
                 "event loop until the step is recorded (gathered siblings and the controller stall). Make it "
-                f"`async def` and `await` it, or call it off the loop: `await asyncio.to_thread({shown}, ...)`",
+                f"`async def` and `await` it, {off}",
+                suggestions=[rewrite],
             )
+
+
+def _off_the_loop(call: ResolvedCall, shown: str) -> Suggestion | None:
+    """``f(args)`` in an ``async def`` rewritten to ``await asyncio.to_thread(f, args)``, importing asyncio when
+    the module does not bind that name."""
+    node = call.node
+    if not isinstance(call.function, nodes.AsyncFunctionDef):
+        return None
+    func_end = (node.func.end_lineno, node.func.end_col_offset)
+    line = call.module.lines[func_end[0] - 1].encode("utf-8") if call.module.lines else b""
+    if line[func_end[1]: func_end[1] + 1] != b"(":
+        return None
+    begin = node.parent if isinstance(node.parent, nodes.Await) else node  # (`await f(x)` awaits a plain value)
+    has_args = bool(node.args or node.keywords)
+    edits = [Edit((begin.lineno, begin.col_offset), (node.lineno, node.col_offset), "await asyncio.to_thread("),
+             Edit(func_end, (node.func.end_lineno, node.func.end_col_offset + 1), ", " if has_args else "")]
+    module = node.root()
+    if "asyncio" not in module.locals:
+        edits.append(_import_edit(module, "import asyncio\n"))
+    return Suggestion(shown, tuple(edits))
+
+
+def _import_edit(module: nodes.Module, text: str) -> Edit:
+    """``text`` inserted before the first import of ``module`` that is not a ``__future__`` one (or after its
+    docstring and future imports when it imports nothing else)."""
+    at = 1
+    for stmt in module.body:
+        if isinstance(stmt, nodes.ImportFrom) and stmt.modname == "__future__":
+            at = stmt.end_lineno + 1
+            continue
+        if isinstance(stmt, nodes.Expr) and stmt is module.body[0] and isinstance(stmt.value, nodes.Const):
+            at = stmt.end_lineno + 1
+            continue
+        at = stmt.lineno
+        break
+    return Edit((at, 0), (at, 0), text)
