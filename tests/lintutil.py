@@ -30,7 +30,8 @@ async def main(x: int) -> int:
 AWAIT_SYNC_GOOD = AWAIT_SYNC_BAD.replace("await square(x)", "await square.aio(x)")
 
 # A package whose envs, tasks, workflow and deploy script live in different modules. The deploy script
-# declares driver -> train with add_dependency; driver -> report is missing (FLY401 in app/workflow.py:7).
+# declares driver -> train with add_dependency; driver -> report is missing and report's image must be built
+# (FLY401 in app/workflow.py:7).
 # The pylint plugin and the pre-commit hooks are both held to it.
 DEPLOY_SCRIPT_PROJECT = {
     "pyproject.toml": "[tool.flyte-lint]\n",
@@ -39,7 +40,7 @@ DEPLOY_SCRIPT_PROJECT = {
         import flyte
 
         train_env = flyte.TaskEnvironment("train")
-        report_env = flyte.TaskEnvironment("report")
+        report_env = flyte.TaskEnvironment("report", image=flyte.Image.from_debian_base().with_pip_packages("jinja2"))
         driver_env = flyte.TaskEnvironment("driver")
     """,
     "app/tasks.py": """

@@ -27,7 +27,7 @@ ENVS = """
 import flyte
 
 driver = flyte.TaskEnvironment("driver")
-worker = flyte.TaskEnvironment("worker")
+worker = flyte.TaskEnvironment("worker", image=flyte.Image.from_debian_base().with_pip_packages("numpy"))
 """
 
 TASKS_SYNC = """
@@ -409,8 +409,8 @@ REACH_CASES = {
     ),
     "a task object's env given by from_task in a module its caller does not import (FLY401)": (
         {
-            "containers.py": 'from flyte.extras import ContainerTask\n\ngreet = ContainerTask(name="greet", image="alpine", '
-                             'command=["echo"])\n',
+            "containers.py": 'import flyte\nfrom flyte.extras import ContainerTask\n\ngreet = ContainerTask(name="greet", '
+                             'image=flyte.Image.from_debian_base().with_apt_packages("jq"), command=["echo"])\n',
             "object_envs.py": 'import flyte\nimport containers\n\ngreet_env = flyte.TaskEnvironment.from_task('
                               '"greet_env", containers.greet)\n',
             "flow.py": "import flyte\nfrom containers import greet\n\nenv = flyte.TaskEnvironment('flow')\n\n"
@@ -420,8 +420,8 @@ REACH_CASES = {
     ),
     "a caller edited, its task object's env given in a module it does not import (FLY401)": (
         {
-            "containers.py": 'from flyte.extras import ContainerTask\n\ngreet = ContainerTask(name="greet", image="alpine", '
-                             'command=["echo"])\n',
+            "containers.py": 'import flyte\nfrom flyte.extras import ContainerTask\n\ngreet = ContainerTask(name="greet", '
+                             'image=flyte.Image.from_debian_base().with_apt_packages("jq"), command=["echo"])\n',
             "object_envs.py": 'import flyte\nimport containers\n\ngreet_env = flyte.TaskEnvironment.from_task('
                               '"greet_env", containers.greet)\n',
             "envs.py": "import flyte\n\nenv = flyte.TaskEnvironment('flow')\n",

@@ -1,11 +1,16 @@
-"""FLY401, FLY402: environment dependencies that `flyte deploy` gets wrong.
+"""FLY401, FLY402: environment dependencies that remote runs and `flyte deploy` get wrong.
 
 What the SDK really does (flyte 2.12.1):
+- a remote run builds (or looks up) images for its root task's env and that env's transitive ``depends_on`` only,
+  and each parent submits a child by serializing it with that image cache: a child whose env is missing fails
+  ("Environment 'b' not found in image cache") only when its image must be built (layers, ``from_uv_script``,
+  ``from_ref_name``); ``from_dockerfile`` hashes the Dockerfile in the pod; any other image is used as is
+  (tests/test_env_dependency_sdk.py measures each case);
 - deploy planning follows ``depends_on`` transitively and never looks at which task calls which;
 - ``env.add_dependency(other)`` appends to ``depends_on`` and can run in any module (a deploy script);
   ``env.add_dependency(env)`` raises ValueError "Cannot add self as a dependency";
-- ``env.clone_with(name, ...)`` copies ``depends_on`` unless ``depends_on`` is given (``None`` counts as not
-  given: ``if depends_on is not None``);
+- ``env.clone_with(name, ...)`` copies ``depends_on`` when it runs, unless ``depends_on`` is given (``None`` counts
+  as not given: ``if depends_on is not None``);
 - a ``depends_on`` cycle makes deploy planning recurse until RecursionError.
 """
 
@@ -17,11 +22,12 @@ from expectutil import check
 from lintutil import messages
 from sdk_runner import requires_sdk, run_program
 
+# The callee env's image must be built: a child submitted into it needs the run's image cache to know it.
 TASKS = """
 # file: envs.py
 import flyte
 
-gpu = flyte.TaskEnvironment("gpu")
+gpu = flyte.TaskEnvironment("gpu", image=flyte.Image.from_debian_base().with_pip_packages("torch"))
 cpu = flyte.TaskEnvironment("cpu")
 # file: gpu_tasks.py
 from envs import gpu
@@ -47,6 +53,7 @@ def with_tasks(source: str) -> str:
 
 
 def test_fly401_every_call_form(tmp_path):
+    # Each cpu task is a root (no task calls it): its run plans 'cpu' only.
     check(tmp_path, with_tasks("""
         # file: main.py
         import functools
@@ -78,20 +85,26 @@ def test_fly401_every_call_form(tmp_path):
         @cpu.task
         def via_sync_map(xs: list[int]) -> list[int]:
             return list(flyte.map(functools.partial(strain), xs))  # expect: FLY401
+
+        @cpu.task
+        def via_forward(x: int) -> int:
+            return strain.forward(x)  # (runs the body in this task: no child is submitted)
     """))
 
 
+# Task objects whose images must be built (a ContainerTask's own image, a shell task's), and one plugin task.
 OBJECTS = """
 # file: containers.py
 import flyte
 from flyte.extras import ContainerTask, shell
 from flyteplugins.connectors.snowflake import Snowflake
 
-greet = ContainerTask(name="greet", image="alpine", command=["echo"], inputs={"x": int}, outputs={"y": int})
+tools = flyte.Image.from_debian_base().with_apt_packages("jq")
+greet = ContainerTask(name="greet", image=tools, command=["echo"], inputs={"x": int}, outputs={"y": int})
 query = Snowflake(name="q", query_template="select 1")
-head = shell.create("head", image="debian:12-slim", inputs={"f": str}, script="head {inputs.f}")
-upper = shell.create("upper", image="debian:12-slim", script="true")
-lonely = ContainerTask(name="lonely", image="alpine", command=["echo"])  # in no env
+head = shell.create("head", image=tools, inputs={"f": str}, script="head {inputs.f}")
+upper = shell.create("upper", image=tools, script="true")
+lonely = ContainerTask(name="lonely", image=tools, command=["echo"])  # in no env
 # file: object_envs.py
 import flyte
 import containers
@@ -102,8 +115,8 @@ text_env = flyte.TaskEnvironment.from_task("text", containers.upper.as_task())
 
 
 def test_fly401_task_objects_made_outside_env_task(tmp_path):
-    # A ContainerTask, a plugin's task or a shell task runs in the env `from_task` gives it (the module that
-    # calls `from_task` need not be imported by the caller), a shell task otherwise in an env of its own.
+    # A ContainerTask or a shell task runs in the env `from_task` gives it (the module that calls `from_task`
+    # need not be imported by the caller), a shell task otherwise in an env of its own. Its own image decides.
     check(tmp_path, textwrap.dedent(OBJECTS) + textwrap.dedent("""
         # file: main.py
         import flyte
@@ -118,7 +131,7 @@ def test_fly401_task_objects_made_outside_env_task(tmp_path):
             await greet.aio(x=x)  # expect: FLY401
             await greet.override(retries=2)(x=x)  # expect: FLY401
             await containers.greet(x=x)  # expect: FLY401
-            await query()  # expect: FLY401
+            await query()  # (a plugin's task: how it is serialized is not known)
             await head(f=x)  # expect: FLY401
             await up()  # expect: FLY401
             greet.forward(x=x)  # (runs the container in this task)
@@ -134,6 +147,55 @@ def test_fly401_task_objects_made_outside_env_task(tmp_path):
         def fan_out_sync(xs: list[int]) -> list[int]:
             return list(flyte.map(containers.greet.override(retries=1), xs))  # expect: FLY401
     """), select=["FLY401"])
+
+
+def test_fly401_task_objects_whose_image_needs_no_build_stay_quiet(tmp_path):
+    # A ContainerTask's or a shell task's image given as a URI string is used as is: no dependency needed (the
+    # shell task's env exists: another env's depends_on reads `head.env`).
+    check(tmp_path, """
+        # file: main.py
+        import flyte
+        from flyte.extras import ContainerTask, shell
+
+        greet = ContainerTask(name="greet", image="alpine:3.20", command=["echo"], inputs={"x": int})
+        greet_env = flyte.TaskEnvironment.from_task("greet_env", greet)
+        head = shell.create("head", image="debian:12-slim", inputs={"f": str}, script="head {inputs.f}")
+        other = flyte.TaskEnvironment("other", depends_on=[head.env])
+        cpu = flyte.TaskEnvironment("cpu")
+
+        @cpu.task
+        async def main(x: int) -> int:
+            await greet(x=x)
+            await head(f="a")
+            return x
+    """, select=["FLY401"])
+
+
+def test_fly401_a_shell_task_whose_env_nothing_makes(tmp_path):
+    # A shell task gets its env when its `.env` is first read. When nothing reads it, its container task has no
+    # parent env, and submitting it fails whatever its image: the root's `depends_on=[head.env]` makes and plans it.
+    src = """
+        # file: main.py
+        import flyte
+        from flyte.extras import shell
+
+        head = shell.create("head", image="debian:12-slim", inputs={"f": str}, script="head {inputs.f}")
+        cpu = flyte.TaskEnvironment("cpu")
+
+        @cpu.task
+        async def main(f: str) -> str:
+            await head(f=f)  # expect: FLY401
+            return f
+    """
+    check(tmp_path, src, select=["FLY401"])
+    [msg] = messages(tmp_path, src, select=["FLY401"])
+    assert msg == (
+        "FLY401 task 'cpu.main' (env 'cpu') calls `head`, a task of env 'head', a shell task whose env is made only "
+        "when `head.env` is read, which no `depends_on` does: a remote run of 'cpu.main' (no task calls it) builds "
+        "images only for env 'cpu' and its depends_on, which do not include 'head', so submitting `head` there fails "
+        "with \"Task head has no parent environment name\" (a local run does not serialize it). Add "
+        "`depends_on=[head.env]` to env 'cpu'"
+    )
 
 
 def test_fly401_task_objects_whose_env_is_a_dependency_stay_quiet(tmp_path):
@@ -191,10 +253,15 @@ def test_fly401_task_objects_messages(tmp_path):
             return await head(f=x)
     """), select=["FLY401"])
     assert found == [
-        "FLY401 task 'cpu.main' (env 'cpu') calls `greet`, a task of env 'greet_env', which 'cpu' does not depend on: "
-        "deploying 'cpu' leaves 'greet_env' out, and the task with it. Add `depends_on=[greet_env]` to env 'cpu'",
-        "FLY401 task 'cpu.main' (env 'cpu') calls `head`, a task of env 'head', which 'cpu' does not depend on: "
-        "deploying 'cpu' leaves 'head' out, and the task with it. Add `depends_on=[head.env]` to env 'cpu'",
+        "FLY401 task 'cpu.main' (env 'cpu') calls `greet`, a task of env 'greet_env', whose image must be built "
+        "(`.with_apt_packages(...)`): a remote run of 'cpu.main' (no task calls it) builds images only for env 'cpu' "
+        "and its depends_on, which do not include 'greet_env', so submitting `greet` there fails with \"Environment "
+        "'greet_env' not found in image cache\" (a local run works). Add `depends_on=[greet_env]` to env 'cpu'",
+        "FLY401 task 'cpu.main' (env 'cpu') calls `head`, a task of env 'head', a shell task whose env is made only "
+        "when `head.env` is read, which no `depends_on` does: a remote run of 'cpu.main' (no task calls it) builds "
+        "images only for env 'cpu' and its depends_on, which do not include 'head', so submitting `head` there fails "
+        "with \"Task head has no parent environment name\" (a local run does not serialize it). Add "
+        "`depends_on=[head.env]` to env 'cpu'",
     ]
 
 
@@ -204,10 +271,11 @@ def test_fly401_task_objects_that_look_alike_stay_quiet(tmp_path):
         import flyte
         from flyte.extras import ContainerTask
 
+        tools = flyte.Image.from_debian_base().with_apt_packages("jq")
         cpu = flyte.TaskEnvironment("cpu")
-        greet = ContainerTask(name="greet", image="alpine", command=["echo"])
+        greet = ContainerTask(name="greet", image=tools, command=["echo"])
         if flyte.__version__:
-            greet = ContainerTask(name="other", image="alpine", command=["echo"])
+            greet = ContainerTask(name="other", image=tools, command=["echo"])
         group = flyte.TaskEnvironment.from_task("group", greet)
 
         class Runner:
@@ -219,7 +287,7 @@ def test_fly401_task_objects_that_look_alike_stay_quiet(tmp_path):
         @cpu.task
         async def main(x: int) -> int:
             await greet()  # (bound twice: which object is not known)
-            local = ContainerTask(name="local", image="alpine", command=["echo"])
+            local = ContainerTask(name="local", image=tools, command=["echo"])
             grouped = flyte.TaskEnvironment.from_task("grouped", local)
             await local()  # (its env is made as the task runs: no deploy plans it)
             return runner()
@@ -320,7 +388,7 @@ def test_fly401_quiet_with_transitive_dependencies(tmp_path):
     check(tmp_path, """
         import flyte
 
-        gpu = flyte.TaskEnvironment("gpu")
+        gpu = flyte.TaskEnvironment("gpu", image=flyte.Image.from_debian_base().with_pip_packages("torch"))
         middle = flyte.TaskEnvironment("middle", depends_on=[gpu])
         top = flyte.TaskEnvironment("top", depends_on=[middle])
 
@@ -338,7 +406,7 @@ def test_fly401_quiet_when_clone_with_inherits_depends_on(tmp_path):
     check(tmp_path, """
         import flyte
 
-        gpu = flyte.TaskEnvironment("gpu")
+        gpu = flyte.TaskEnvironment("gpu", image=flyte.Image.from_debian_base().with_pip_packages("torch"))
         base = flyte.TaskEnvironment("base", depends_on=[gpu])
         big = base.clone_with("big", resources=flyte.Resources(cpu="8"))
 
@@ -356,7 +424,7 @@ def test_fly401_clone_with_replacing_depends_on_is_reported(tmp_path):
     check(tmp_path, """
         import flyte
 
-        gpu = flyte.TaskEnvironment("gpu")
+        gpu = flyte.TaskEnvironment("gpu", image=flyte.Image.from_debian_base().with_pip_packages("torch"))
         other = flyte.TaskEnvironment("other")
         base = flyte.TaskEnvironment("base", depends_on=[gpu])
         big = base.clone_with("big", depends_on=[other])
@@ -375,7 +443,7 @@ def test_fly401_quiet_when_clone_with_passes_depends_on_none(tmp_path):
     check(tmp_path, """
         import flyte
 
-        gpu = flyte.TaskEnvironment("gpu")
+        gpu = flyte.TaskEnvironment("gpu", image=flyte.Image.from_debian_base().with_pip_packages("torch"))
         base = flyte.TaskEnvironment("base", depends_on=[gpu])
         big = base.clone_with("big", depends_on=None)
 
@@ -386,6 +454,43 @@ def test_fly401_quiet_when_clone_with_passes_depends_on_none(tmp_path):
         @big.task
         async def main(x: int) -> int:
             return await train(x)
+    """)
+
+
+def test_fly401_a_dependency_added_to_the_source_after_the_clone_does_not_reach_it(tmp_path):
+    # clone_with copies depends_on when it runs: 'late' gets 'gpu' only on its source, after the clone;
+    # 'early' is cloned after the add_dependency and has it; where the order is not known, the rule is silent.
+    check(tmp_path, """
+        # file: main.py
+        import flyte
+
+        gpu = flyte.TaskEnvironment("gpu", image=flyte.Image.from_debian_base().with_pip_packages("torch"))
+        base = flyte.TaskEnvironment("base")
+        late = base.clone_with("late")
+        base.add_dependency(gpu)
+        early = base.clone_with("early")
+        other = flyte.TaskEnvironment("other")
+        unordered = other.clone_with("unordered")
+
+        @gpu.task
+        async def train(x: int) -> int:
+            return x
+
+        @late.task
+        async def late_main(x: int) -> int:
+            return await train(x)  # expect: FLY401
+
+        @early.task
+        async def early_main(x: int) -> int:
+            return await train(x)
+
+        @unordered.task
+        async def unordered_main(x: int) -> int:
+            return await train(x)
+        # file: wiring.py
+        from main import gpu, other
+
+        other.add_dependency(gpu)
     """)
 
 
@@ -400,10 +505,11 @@ def test_fly401_quiet_when_depends_on_cannot_be_resolved(tmp_path):
         from somewhere import external_env
 
         extra = [flyte.TaskEnvironment("extra")]
-        gpu = flyte.TaskEnvironment("gpu")
+        gpu = flyte.TaskEnvironment("gpu", image=flyte.Image.from_debian_base().with_pip_packages("torch"))
         a = flyte.TaskEnvironment("a", depends_on=get_envs())
         b = flyte.TaskEnvironment("b", depends_on=[*extra])
         c = flyte.TaskEnvironment("c", depends_on=[external_env])
+        d = a.clone_with("d")
 
         @gpu.task
         async def train(x: int) -> int:
@@ -419,6 +525,10 @@ def test_fly401_quiet_when_depends_on_cannot_be_resolved(tmp_path):
 
         @c.task
         async def tc(x: int) -> int:
+            return await train(x)
+
+        @d.task
+        async def td(x: int) -> int:
             return await train(x)
     """)
 
@@ -446,11 +556,11 @@ def test_fly401_quiet_within_the_same_env_and_outside_tasks(tmp_path):
     """))
 
 
-def test_fly401_message_names_runtime_effect_and_fix(tmp_path):
+def test_fly401_message_names_root_builder_effect_and_fix(tmp_path):
     [msg] = messages(tmp_path, """
         import flyte
 
-        gpu_env = flyte.TaskEnvironment("gpu")
+        gpu_env = flyte.TaskEnvironment("gpu", image=flyte.Image.from_debian_base().with_pip_packages("torch"))
         driver_env = flyte.TaskEnvironment("driver")
 
         @gpu_env.task
@@ -461,10 +571,506 @@ def test_fly401_message_names_runtime_effect_and_fix(tmp_path):
         async def main(x: int) -> int:
             return await train(x)
     """)
-    assert msg.startswith("FLY401 ")
-    assert "deploying 'driver' leaves 'gpu' out" in msg
-    assert "Environment 'gpu' not found in image cache" in msg and "default image" in msg
-    assert "Add `depends_on=[gpu_env]` to env 'driver'" in msg
+    assert msg == (
+        "FLY401 task 'driver.main' (env 'driver') calls task 'gpu.train' of env 'gpu', whose image must be built "
+        "(`.with_pip_packages(...)`): a remote run of 'driver.main' (no task calls it) builds images only for env "
+        "'driver' and its depends_on, which do not include 'gpu', so submitting 'gpu.train' there fails with "
+        "\"Environment 'gpu' not found in image cache\" (a local run works). Add `depends_on=[gpu_env]` to env 'driver'"
+    )
+
+
+# -- what the callee's image needs --------------------------------------------------------------------------
+
+
+def test_fly401_callee_images_that_must_be_built(tmp_path):
+    # Layers (any with_* builder), a script's image, a named reference, the default image without flyte (made of
+    # layers), a Dockerfile: each is reported.
+    check(tmp_path, """
+        # file: main.py
+        import flyte
+
+        base = flyte.Image.from_debian_base()
+        pip_env = flyte.TaskEnvironment("pip", image=base.with_pip_packages("torch"))
+        apt_env = flyte.TaskEnvironment("apt", image=flyte.Image.from_debian_base().with_apt_packages("curl"))
+        vars_env = flyte.TaskEnvironment("vars", image=base.with_env_vars({"A": "1"}))
+        cmd_env = flyte.TaskEnvironment("cmd", image=base.with_commands(["true"]).with_workdir("/w"))
+        req_env = flyte.TaskEnvironment("req", image=base.with_requirements("requirements.txt"))
+        src_env = flyte.TaskEnvironment("src", image=base.with_source_folder("src"))
+        uv_env = flyte.TaskEnvironment("uv", image=flyte.Image.from_uv_script("script.py", name="uv"))
+        ref_env = flyte.TaskEnvironment("ref", image=flyte.Image.from_ref_name("trainer"))
+        bare_env = flyte.TaskEnvironment("bare", image=flyte.Image.from_debian_base(install_flyte=False))
+        docker_env = flyte.TaskEnvironment("docker", image=flyte.Image.from_dockerfile("Dockerfile", registry="r", name="d"))
+        driver = flyte.TaskEnvironment("driver")
+
+        @pip_env.task
+        async def pip_task() -> int:
+            return 1
+
+        @apt_env.task
+        async def apt_task() -> int:
+            return 1
+
+        @vars_env.task
+        async def vars_task() -> int:
+            return 1
+
+        @cmd_env.task
+        async def cmd_task() -> int:
+            return 1
+
+        @req_env.task
+        async def req_task() -> int:
+            return 1
+
+        @src_env.task
+        async def src_task() -> int:
+            return 1
+
+        @uv_env.task
+        async def uv_task() -> int:
+            return 1
+
+        @ref_env.task
+        async def ref_task() -> int:
+            return 1
+
+        @bare_env.task
+        async def bare_task() -> int:
+            return 1
+
+        @docker_env.task
+        async def docker_task() -> int:
+            return 1
+
+        @driver.task
+        async def main() -> int:
+            total = await pip_task()  # expect: FLY401
+            total += await apt_task()  # expect: FLY401
+            total += await vars_task()  # expect: FLY401
+            total += await cmd_task()  # expect: FLY401
+            total += await req_task()  # expect: FLY401
+            total += await src_task()  # expect: FLY401
+            total += await uv_task()  # expect: FLY401
+            total += await ref_task()  # expect: FLY401
+            total += await bare_task()  # expect: FLY401
+            total += await docker_task()  # expect: FLY401
+            return total
+    """, select=["FLY401"])
+
+
+def test_fly401_callee_images_that_need_no_build_stay_quiet(tmp_path):
+    # The child is serialized with the image's own URI: no `image=`, "auto", a URI string (also an f-string or from
+    # the environment), a bare default image (with a Python version, or a name: no layers), `from_base`.
+    check(tmp_path, """
+        # file: main.py
+        import os
+        import flyte
+
+        TAG = "1.0"
+        default_env = flyte.TaskEnvironment("default")
+        auto_env = flyte.TaskEnvironment("auto", image="auto")
+        uri_env = flyte.TaskEnvironment("uri", image="ghcr.io/acme/trainer:1.0")
+        fstr_env = flyte.TaskEnvironment("fstr", image=f"ghcr.io/acme/trainer:{TAG}")
+        getenv_env = flyte.TaskEnvironment("getenv", image=os.getenv("IMAGE", "ghcr.io/acme/trainer:1.0"))
+        debian_env = flyte.TaskEnvironment("debian", image=flyte.Image.from_debian_base(python_version=(3, 12)))
+        named_env = flyte.TaskEnvironment("named", image=flyte.Image.from_debian_base(name="trainer", registry="ghcr.io/acme"))
+        base_env = flyte.TaskEnvironment("base", image=flyte.Image.from_base("ghcr.io/acme/trainer:1.0"))
+        none_env = flyte.TaskEnvironment("none", image=None)
+        driver = flyte.TaskEnvironment("driver")
+
+        @default_env.task
+        async def t1() -> int:
+            return 1
+
+        @auto_env.task
+        async def t2() -> int:
+            return 1
+
+        @uri_env.task
+        async def t3() -> int:
+            return 1
+
+        @fstr_env.task
+        async def t4() -> int:
+            return 1
+
+        @getenv_env.task
+        async def t5() -> int:
+            return 1
+
+        @debian_env.task
+        async def t6() -> int:
+            return 1
+
+        @named_env.task
+        async def t7() -> int:
+            return 1
+
+        @base_env.task
+        async def t8() -> int:
+            return 1
+
+        @none_env.task
+        async def t9() -> int:
+            return 1
+
+        @driver.task
+        async def main() -> int:
+            return (await t1() + await t2() + await t3() + await t4() + await t5() + await t6() + await t7()
+                    + await t8() + await t9())
+    """, select=["FLY401"])
+
+
+def test_fly401_follows_images_through_names_modules_aliases_and_clones(tmp_path):
+    check(tmp_path, """
+        # file: images.py
+        import flyte as fl
+        from flyte import Image as Img
+
+        base = Img.from_debian_base()
+        trainer = base.with_pip_packages("torch")
+        plain = fl.Image.from_base("ghcr.io/acme/plain:1")
+
+        def layered():
+            return fl.Image.from_debian_base().with_pip_packages("pandas")
+        # file: envs.py
+        import flyte as fl
+        import images
+        from images import layered, plain, trainer as trainer_image
+
+        image = images.base
+        image = image.with_apt_packages("git")
+        gpu = fl.TaskEnvironment("gpu", image=trainer_image)
+        rebound = fl.TaskEnvironment("rebound", image=image)
+        made = fl.TaskEnvironment("made", image=layered())
+        light = fl.TaskEnvironment("light", image=plain)
+        gpu_big = gpu.clone_with("gpu_big", resources=fl.Resources(gpu=2))  # (keeps gpu's image)
+        gpu_uri = gpu.clone_with("gpu_uri", image="ghcr.io/acme/trainer:1")  # (its own image: a URI)
+        light_built = light.clone_with("light_built", image=trainer_image)
+        # file: main.py
+        import flyte as fl
+        from envs import gpu, gpu_big, gpu_uri, light, light_built, made, rebound
+
+        driver = fl.TaskEnvironment("driver")
+
+        @gpu.task
+        async def a() -> int:
+            return 1
+
+        @rebound.task
+        async def b() -> int:
+            return 1
+
+        @made.task
+        async def c() -> int:
+            return 1
+
+        @light.task
+        async def d() -> int:
+            return 1
+
+        @gpu_big.task
+        async def e() -> int:
+            return 1
+
+        @gpu_uri.task
+        async def f() -> int:
+            return 1
+
+        @light_built.task
+        async def g() -> int:
+            return 1
+
+        @driver.task
+        async def main() -> int:
+            total = await a()  # expect: FLY401
+            total += await b()  # expect: FLY401
+            total += await c()  # expect: FLY401
+            total += await d()
+            total += await e()  # expect: FLY401
+            total += await f()
+            total += await g()  # expect: FLY401
+            return total
+    """, select=["FLY401"])
+
+
+def test_fly401_quiet_when_the_callee_image_is_not_known(tmp_path):
+    check(tmp_path, """
+        # file: main.py
+        import flyte
+        from company.images import trainer_image
+        from company.builders import Builder
+
+        IMAGES = {"gpu": flyte.Image.from_debian_base().with_pip_packages("torch")}
+        if flyte.__version__:
+            maybe = flyte.Image.from_debian_base().with_pip_packages("torch")
+        else:
+            maybe = "ghcr.io/acme/trainer:1"
+        options = {"image": flyte.Image.from_debian_base().with_pip_packages("torch")}
+
+        external = flyte.TaskEnvironment("external", image=trainer_image)
+        looked_up = flyte.TaskEnvironment("looked_up", image=IMAGES["gpu"])
+        branch = flyte.TaskEnvironment("branch", image=maybe)
+        spread = flyte.TaskEnvironment("spread", **options)
+        look_alike = flyte.TaskEnvironment("look_alike", image=Builder().with_pip_packages("torch"))
+        driver = flyte.TaskEnvironment("driver")
+
+        @external.task
+        async def t1() -> int:
+            return 1
+
+        @looked_up.task
+        async def t2() -> int:
+            return 1
+
+        @branch.task
+        async def t3() -> int:
+            return 1
+
+        @spread.task
+        async def t4() -> int:
+            return 1
+
+        @look_alike.task
+        async def t5() -> int:
+            return 1
+
+        @driver.task
+        async def main() -> int:
+            return await t1() + await t2() + await t3() + await t4() + await t5()
+    """, select=["FLY401"])
+
+
+def test_model_image_need_and_run_roots(tmp_path):
+    from lintutil import lint_result
+
+    analysis = lint_result(tmp_path, """
+        # file: main.py
+        import flyte
+
+        gpu = flyte.TaskEnvironment("gpu", image=flyte.Image.from_ref_name("trainer"))
+        cpu = flyte.TaskEnvironment("cpu", image="python:3.12")
+        docker = flyte.TaskEnvironment("docker", image=flyte.Image.from_dockerfile("Dockerfile", registry="r", name="d"))
+        unknown = flyte.TaskEnvironment("unknown", image=flyte.__dict__["image"])
+
+        @gpu.task
+        async def train(x: int) -> int:
+            return x
+
+        @cpu.task(triggers=flyte.Trigger("hourly", flyte.Cron("0 * * * *")))
+        async def step(x: int = 1) -> int:
+            return await train(x)
+
+        @cpu.task
+        async def main(x: int) -> int:
+            return await step(x)
+
+        def start():
+            flyte.run(train, x=1)
+    """).analysis
+    needs = {env.label: analysis.image_need(env) for env in analysis.envs}
+    assert {label: need.kind for label, need in needs.items()} == {
+        "gpu": "build", "cpu": "none", "docker": "dockerfile", "unknown": "unknown"}
+    assert needs["gpu"].builder == "`Image.from_ref_name(...)`"
+    roots = analysis.run_roots
+    by_name = {task.name: task for task in analysis.tasks}
+    assert {t.name: r.why for t, r in roots.roots.items()} == {
+        "cpu.main": "no caller", "cpu.step": "trigger", "gpu.train": "run"}
+    assert [r.task.name for r in roots.reaching(by_name["gpu.train"])] == ["cpu.main", "cpu.step", "gpu.train"]
+    assert [r.task.name for r in roots.reaching(by_name["cpu.step"])] == ["cpu.main", "cpu.step"]
+
+
+# -- which roots reach the call -----------------------------------------------------------------------------
+
+ROOTED = """
+# file: envs.py
+import flyte
+
+image = flyte.Image.from_debian_base().with_pip_packages("torch")
+gpu = flyte.TaskEnvironment("gpu", image=image)
+worker = flyte.TaskEnvironment("worker")
+driver = flyte.TaskEnvironment("driver", depends_on=[worker, gpu])
+# file: tasks.py
+from envs import gpu, worker
+
+@gpu.task
+async def train(x: int) -> int:
+    return x
+
+@worker.task
+async def step(x: int) -> int:
+    return await train(x)  {mark}
+"""
+
+
+def test_fly401_quiet_when_the_root_env_covers_the_callee(tmp_path):
+    # 'worker' does not depend on 'gpu', but every run that reaches step starts at driver.main, whose env does.
+    check(tmp_path, ROOTED.format(mark="") + textwrap.dedent("""
+        # file: main.py
+        import flyte
+        from envs import driver
+        from tasks import step
+
+        @driver.task
+        async def main(x: int) -> int:
+            return await step(x)
+
+        if __name__ == "__main__":
+            flyte.init_from_config()
+            flyte.run(main, x=1)
+    """))
+
+
+def test_fly401_a_task_passed_to_flyte_run_is_a_root_even_when_called(tmp_path):
+    # `flyte.run(step)` (also through with_runcontext, and .aio) starts a run at step: it plans 'worker' only.
+    for index, run in enumerate(("flyte.run(step, x=1)", "flyte.with_runcontext(mode=\"remote\").run(step, x=1)",
+                "asyncio.run(flyte.run.aio(step, x=1))", "asyncio.run(fl.with_runcontext().run.aio(step, x=1))")):
+        src = ROOTED.format(mark="# expect: FLY401") + textwrap.dedent(f"""
+            # file: main.py
+            import asyncio
+            import flyte
+            import flyte as fl
+            from envs import driver
+            from tasks import step
+
+            @driver.task
+            async def main(x: int) -> int:
+                return await step(x)
+
+            if __name__ == "__main__":
+                flyte.init_from_config()
+                {run}
+        """)
+        check(tmp_path / f"run{index}", src)
+        [msg] = messages(tmp_path / f"run{index}", src)
+        assert "a remote run of 'worker.step' (run by `flyte.run`)" in msg, msg
+        assert "Add `depends_on=[gpu]` to env 'worker'" in msg, msg
+
+
+def test_fly401_a_run_method_of_another_library_makes_no_root(tmp_path):
+    check(tmp_path, ROOTED.format(mark="") + textwrap.dedent("""
+        # file: main.py
+        import flyte
+        from envs import driver
+        from tasks import step
+        from scheduler import Runner
+
+        @driver.task
+        async def main(x: int) -> int:
+            return await step(x)
+
+        if __name__ == "__main__":
+            Runner().run(step, x=1)
+    """))
+
+
+def test_fly401_a_task_with_a_trigger_is_a_root(tmp_path):
+    check(tmp_path, """
+        # file: main.py
+        import flyte
+
+        gpu = flyte.TaskEnvironment("gpu", image=flyte.Image.from_debian_base().with_pip_packages("torch"))
+        worker = flyte.TaskEnvironment("worker")
+        driver = flyte.TaskEnvironment("driver", depends_on=[worker, gpu])
+
+        @gpu.task
+        async def train(x: int) -> int:
+            return x
+
+        @worker.task(triggers=flyte.Trigger("hourly", flyte.Cron("0 * * * *")))
+        async def step(x: int = 1) -> int:
+            return await train(x)  # expect: FLY401
+
+        @worker.task(triggers=())
+        async def quiet_step(x: int = 1) -> int:
+            return await train(x)
+
+        @driver.task
+        async def main(x: int) -> int:
+            return await step(x) + await quiet_step(x)
+    """)
+
+
+def test_fly401_names_the_uncovered_root_of_a_deep_call(tmp_path):
+    # Two roots reach step: driver.main covers 'gpu', other.entry does not; the finding names the latter.
+    src = ROOTED.format(mark="# expect: FLY401") + textwrap.dedent("""
+        # file: main.py
+        import flyte
+        from envs import driver, worker
+        from tasks import step
+
+        other = flyte.TaskEnvironment("other", depends_on=[worker])
+
+        @driver.task
+        async def main(x: int) -> int:
+            return await step(x)
+
+        @other.task
+        async def entry(x: int) -> int:
+            return await step(x)
+    """)
+    check(tmp_path, src)
+    [msg] = messages(tmp_path, src)
+    assert msg == (
+        "FLY401 task 'worker.step' (env 'worker') calls task 'gpu.train' of env 'gpu', whose image must be built "
+        "(`.with_pip_packages(...)`): a remote run started at root task 'other.entry' (env 'other': no task calls "
+        "it) builds images only for env 'other' and its depends_on, which do not include 'gpu', so submitting "
+        "'gpu.train' there fails with \"Environment 'gpu' not found in image cache\" (a local run works). Add "
+        "`depends_on=[gpu]` to env 'other' (the env of root task 'other.entry')"
+    )
+
+
+def test_fly401_tasks_calling_one_another_with_no_outside_caller_are_roots(tmp_path):
+    check(tmp_path, """
+        import flyte
+
+        gpu = flyte.TaskEnvironment("gpu", image=flyte.Image.from_debian_base().with_pip_packages("torch"))
+        cpu = flyte.TaskEnvironment("cpu")
+
+        @gpu.task
+        async def train(x: int) -> int:
+            return x
+
+        @cpu.task
+        async def ping(x: int) -> int:
+            return await pong(x - 1) if x else await train(x)  # expect: FLY401
+
+        @cpu.task
+        async def pong(x: int) -> int:
+            return await ping(x)
+    """)
+
+
+def test_fly401_never_suggests_a_dependency_that_closes_a_cycle(tmp_path):
+    # 'gpu' depends on 'driver' (its tasks call the driver's): `depends_on=[gpu]` on 'driver' would make
+    # planning recurse forever (FLY402). The advice is a separate driver env.
+    src = """
+        import flyte
+
+        driver = flyte.TaskEnvironment("driver")
+        gpu = flyte.TaskEnvironment("gpu", image=flyte.Image.from_debian_base().with_pip_packages("torch"),
+                                    depends_on=[driver])
+
+        @driver.task
+        async def log(x: int) -> int:
+            return x
+
+        @gpu.task
+        async def train(x: int) -> int:
+            return await log(x)
+
+        @driver.task
+        async def main(x: int) -> int:
+            return await train(x)  # expect: FLY401
+    """
+    check(tmp_path, src)
+    [msg] = messages(tmp_path, src)
+    assert "Add `depends_on" not in msg
+    assert msg.endswith(
+        "'gpu' already depends on 'driver', so `depends_on=[gpu]` on 'driver' would close a cycle: run "
+        "'driver.main' in a separate driver env that depends on both, e.g. "
+        "`flyte.TaskEnvironment(\"driver2\", depends_on=[driver, gpu])`"
+    ), msg
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -661,10 +1267,11 @@ import flyte
 from flyte._deploy import plan_deploy
 from flyte.extras import ContainerTask, shell
 
-greet = ContainerTask(name="greet", image="alpine", command=["echo"], inputs={"x": int}, outputs={"y": int})
+tools = flyte.Image.from_debian_base().with_apt_packages("jq")  # (must be built: FLY401 applies)
+greet = ContainerTask(name="greet", image=tools, command=["echo"], inputs={"x": int}, outputs={"y": int})
 greet_env = flyte.TaskEnvironment.from_task("greet_env", greet)
-head = shell.create("head", image="debian:12-slim", inputs={"f": str}, script="echo {inputs.f}")
-upper = shell.create("upper", image="debian:12-slim", script="true")
+head = shell.create("head", image=tools, inputs={"f": str}, script="echo {inputs.f}")
+upper = shell.create("upper", image=tools, script="true")
 text_env = flyte.TaskEnvironment.from_task("text", upper.as_task())
 bad = flyte.TaskEnvironment("bad")
 good = flyte.TaskEnvironment("good", depends_on=[greet_env, text_env, head.env])

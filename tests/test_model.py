@@ -871,7 +871,7 @@ def test_sibling_module_is_found_when_linting_a_single_file(tmp_path):
             "@env.task\nasync def main(x: int) -> int:\n    return await child(x)\n"
         ),
         "flows/helpers.py": (
-            "import flyte\n\nenv = flyte.TaskEnvironment('helpers')\n\n"
+            "import flyte\n\nenv = flyte.TaskEnvironment('helpers', image=flyte.Image.from_debian_base().with_pip_packages('x'))\n\n"
             "@env.task\ndef child(x: int) -> int:\n    return x\n"
         ),
     }

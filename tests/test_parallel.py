@@ -20,7 +20,7 @@ import flyte
 from shared{g} import helper
 
 env = flyte.TaskEnvironment("env-{g}-{i}")
-other = flyte.TaskEnvironment("other-{g}")
+other = flyte.TaskEnvironment("other-{g}", image=flyte.Image.from_debian_base().with_pip_packages("numpy"))
 
 @other.task
 def square(x: int) -> int:

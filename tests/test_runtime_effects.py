@@ -149,9 +149,28 @@ SPECS = {
     "FLY603": ("main", {"x": 50.0}, None,
                lambda r: _failed_with(r, "Deadlock detected"),
                lambda r: r.ok and r.output == 0.5),
-    "FLY401": ("main", {}, lambda src: src + PLAN_PROBE.format(env="driver_env"),
-               lambda r: r.ok and r.output == ["driver"],
-               lambda r: r.ok and r.output == ["driver", "gpu"]),
+    # A remote run of main plans driver_env and its depends_on, and submits train with that image cache: the
+    # probe does the same with the SDK's code (tests/test_env_dependency_sdk.py does it for many programs).
+    "FLY401": ("main", {}, lambda src: src + """
+
+probe_env = flyte.TaskEnvironment("probe")
+
+
+@probe_env.task
+def main() -> str:
+    import pathlib
+
+    from flyte._deploy import plan_deploy
+    from flyte._internal.image_cache import ImageCache
+    from flyte._internal.runtime.task_serde import translate_task_to_wire
+    from flyte.models import SerializationContext
+
+    cache = ImageCache(image_lookup={name: f"registry.example/{name}:built" for name in plan_deploy(driver_env)[0].envs})
+    context = SerializationContext(version="v1", image_cache=cache, root_dir=pathlib.Path.cwd())
+    return translate_task_to_wire(train, context).task_template.container.image
+""",
+               lambda r: _failed_with(r, "Environment 'gpu' not found in image cache"),
+               lambda r: r.ok and r.output == "registry.example/gpu:built"),
     "FLY402": ("main", {}, lambda src: src + PLAN_PROBE.format(env="a"),
                lambda r: _failed_with(r, "RecursionError"),
                lambda r: r.ok and r.output == ["a"]),

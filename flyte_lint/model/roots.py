@@ -47,6 +47,7 @@ class RunRoots:
 
     def __init__(self, analysis: "Analysis") -> None:
         self.analysis = analysis
+        self._reaching: dict[int, list[Root]] = {}
 
     @cached_property
     def calls(self) -> "nx.DiGraph":
@@ -98,14 +99,15 @@ class RunRoots:
 
     def reaching(self, task: "Task") -> list[Root]:
         """The roots whose runs may reach ``task`` (itself, when it is one), by name."""
-        import networkx as nx
+        found = self._reaching.get(id(task))
+        if found is None:
+            import networkx as nx
 
-        graph = self.calls
-        if task not in graph:
-            return []
-        above = nx.ancestors(graph, task) | {task}
-        roots = self.roots
-        return sorted((roots[t] for t in above if t in roots), key=lambda r: r.task.name)
+            graph = self.calls
+            above = (nx.ancestors(graph, task) | {task}) if task in graph else set()
+            roots = self.roots
+            found = self._reaching[id(task)] = sorted((roots[t] for t in above if t in roots), key=lambda r: r.task.name)
+        return found
 
 
 def _has_triggers(options: nodes.Call) -> bool:

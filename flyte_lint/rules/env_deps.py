@@ -10,8 +10,9 @@ from astroid import nodes
 if TYPE_CHECKING:
     import networkx as nx
 
-from flyte_lint.model.analysis import Analysis
+from flyte_lint.model.analysis import SHELL_CREATE, Analysis, TaskObjectCall
 from flyte_lint.model.entities import Env
+from flyte_lint.model.images import ImageNeed
 from flyte_lint.model.resolver import enclosing_function
 from flyte_lint.rules.base import Finding, Rule, register
 
@@ -66,38 +67,37 @@ def same_env(a: Env, b: Env) -> bool:
     return a is b or (a.name is not None and a.name == b.name)
 
 
-def may_depend(analysis: Analysis, env: Env, other: Env) -> bool:
-    """False only when ``other`` is certainly outside ``env``'s transitive depends_on."""
-    seen: set[int] = set()
-    todo = [env]
-    while todo:
-        current = todo.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        if same_env(current, other) or not analysis.dependencies_known(current):
-            return True
-        todo.extend(dep for _, dep in analysis.declared_dependencies(current) if dep is not None)
-    return False
-
-
 @register
 class MissingEnvDependency(Rule):
     code = "FLY401"
     symbol = "missing-env-dependency"
-    summary = ("Reports a task of env A calling a task of env B when B is not in A's transitive `depends_on`: a task "
-               "of `@env.task`, or a task object whose env the model knows (a ContainerTask or a plugin's task given "
-               "its env by `TaskEnvironment.from_task`, a shell task's own env).")
+    summary = ("Reports a call into a task of env B whose image must be built (layers such as `.with_pip_packages`, "
+               "`Image.from_uv_script`, `Image.from_ref_name`, `Image.from_dockerfile`) when a root task whose run "
+               "reaches the call (a task no task calls, one passed to `flyte.run`, one with a trigger) has an env that "
+               "does not depend on B: a task of `@env.task`, a ContainerTask given its env by "
+               "`TaskEnvironment.from_task`, or a shell task (also one whose env nothing makes).")
     rationale = (
-        "`flyte deploy` follows `depends_on` only; it never looks at which tasks call which. Deploying A then "
-        "leaves B out: on a remote run the call fails with \"Environment 'b' not found in image cache\", or, "
-        "when B uses `image=\"auto\"`, silently runs B's task in the default image. Locally it works, which "
-        "hides the bug until deploy."
+        "A remote run builds (or looks up) images only for its root task's env and that env's transitive "
+        "`depends_on` (`flyte run` and `flyte.run` plan the root's env), and hands that image cache down: each parent "
+        "submits a child by serializing it in its own pod with the cache. A child whose env is missing from it gets "
+        "its own image when that needs no build (no `image=`, `\"auto\"`, a URI string, a bare "
+        "`Image.from_debian_base()` or `Image.from_base(uri)`), so no dependency is needed and the rule is silent. "
+        "When the child's image must be built (layers, `Image.from_uv_script`, `Image.from_ref_name`), the "
+        "submission fails with \"Environment 'b' not found in image cache\"; for `Image.from_dockerfile` it computes "
+        "the image's tag from the Dockerfile in the pod, which fails (FileNotFoundError) unless the Dockerfile is "
+        "shipped with the code, and otherwise names an image the run did not build. The root decides, not the "
+        "caller: a call from A into B inside a run whose root env depends on B works even when A does not. A shell "
+        "task gets its env only when its `.env` is read; when nothing reads it, its submission fails (\"Task ... has "
+        "no parent environment name\") whatever its image, and the root's `depends_on=[task.env]` makes and plans "
+        "it. A local run serializes nothing, which hides the bug until the first remote run. Severity error: every "
+        "remote run started at that root fails there. An image or a `depends_on` the model cannot resolve, and a "
+        "plugin's task (how it is serialized is not known here), keep the rule silent."
     )
     bad = """
         import flyte
 
-        gpu_env = flyte.TaskEnvironment("gpu")
+        gpu_image = flyte.Image.from_debian_base().with_pip_packages("scikit-learn")
+        gpu_env = flyte.TaskEnvironment("gpu", image=gpu_image)
         driver_env = flyte.TaskEnvironment("driver")
 
         @gpu_env.task
@@ -111,7 +111,8 @@ class MissingEnvDependency(Rule):
     good = """
         import flyte
 
-        gpu_env = flyte.TaskEnvironment("gpu")
+        gpu_image = flyte.Image.from_debian_base().with_pip_packages("scikit-learn")
+        gpu_env = flyte.TaskEnvironment("gpu", image=gpu_image)
         driver_env = flyte.TaskEnvironment("driver", depends_on=[gpu_env])
 
         @gpu_env.task
@@ -122,44 +123,97 @@ class MissingEnvDependency(Rule):
         async def main() -> float:
             return await train(3)
     """
-    fix = "Add the callee's env to the caller env's `depends_on=[...]`, or call `caller_env.add_dependency(callee_env)`."
+    fix = ("Add the callee's env to the `depends_on=[...]` of the root task's env (or call "
+           "`root_env.add_dependency(callee_env)` before any `clone_with` of it). When the callee's env already "
+           "depends on the root's env, that would close a cycle: run the root task in a separate driver env that "
+           "depends on both.")
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
         for site in analysis.call_sites:
             callee = site.task
             if callee is None or site.form == "forward":
                 continue
-            reported: set[int] = set()
             # The tasks the call runs in; a call in a lambda runs wherever the lambda does.
             callers = analysis.context_tasks(enclosing_function(site.node))
-            for caller in sorted(callers, key=lambda t: t.name):
-                env = caller.env
-                if id(env) in reported or may_depend(analysis, env, callee.env):
-                    continue
-                reported.add(id(env))
-                yield self.finding(
-                    site.module, site.node,
-                    f"task '{caller.name}' (env '{env.label}') calls task '{callee.name}' of env "
-                    f"'{callee.env.label}', which '{env.label}' does not depend on: deploying '{env.label}' "
-                    f"leaves '{callee.env.label}' out, so a remote run fails (\"Environment '{callee.env.label}' not "
-                    f"found in image cache\") or runs it in the default image. Add "
-                    f"`depends_on=[{env_variable(callee.env)}]` to env '{env.label}'",
-                )
+            yield from self._check_call(
+                analysis, site.module, site.node, callers, callee.env, lambda: analysis.image_need(callee.env),
+                f"task '{callee.name}' of env '{callee.env.label}'", f"'{callee.name}'", env_variable(callee.env))
         for used in analysis.task_object_calls:  # ContainerTask, shell and plugin tasks: an object, not a def
             if used.env is None or not used.starts_task:
                 continue
-            reported = set()
-            for caller in sorted(analysis.context_tasks(used.call.function), key=lambda t: t.name):
-                env = caller.env
-                if id(env) in reported or may_depend(analysis, env, used.env):
-                    continue
-                reported.add(id(env))
-                yield self.finding(
-                    used.call.module, used.call.node,
-                    f"task '{caller.name}' (env '{env.label}') calls `{used.name}`, a task of env '{used.env.label}', "
-                    f"which '{env.label}' does not depend on: deploying '{env.label}' leaves '{used.env.label}' out, and "
-                    f"the task with it. Add `depends_on=[{env_expression(used.env)}]` to env '{env.label}'",
-                )
+            callers = analysis.context_tasks(used.call.function)
+            yield from self._check_call(
+                analysis, used.call.module, used.call.node, callers, used.env,
+                lambda used=used: _object_need(analysis, used),
+                f"`{used.name}`, a task of env '{used.env.label}'", f"`{used.name}`", env_expression(used.env))
+
+    def _check_call(self, analysis: Analysis, module, node: nodes.Call, callers, env: Env, need_of, called: str,
+                    child: str, shown: str) -> Iterable[Finding]:
+        """A finding when the image of ``env`` (the callee's) must be built and a root whose run reaches one of
+        ``callers`` does not plan ``env``."""
+        callers = sorted((c for c in callers if not same_env(c.env, env)), key=lambda t: t.name)
+        if not callers:
+            return
+        need = need_of()
+        if not need.needs_build and need.kind != "no env":
+            return
+        missed = []  # (caller, root) pairs, one per root env that does not cover ``env``
+        for caller in callers:
+            # (the caller itself first, when it is a root: the run the finding names is then the caller's own)
+            for root in sorted(analysis.run_roots.reaching(caller), key=lambda r: r.task is not caller):
+                root_env = root.task.env
+                if not any(same_env(r.task.env, root_env) for _, r in missed) and not may_reach(root_env, env):
+                    missed.append((caller, root))
+        if not missed:
+            return
+        caller, root = missed[0]
+        root_env, label = root.task.env, env.label
+        if root.task is caller:
+            run = f"a remote run of '{root.task.name}' ({root.described})"
+        else:
+            run = f"a remote run started at root task '{root.task.name}' (env '{root_env.label}': {root.described})"
+        if need.kind == "no env":
+            image = f"a shell task whose env is made only when `{shown}` is read, which no `depends_on` does"
+            effect = (f"so submitting {child} there fails with \"Task {label} has no parent environment name\" "
+                      "(a local run does not serialize it)")
+        elif need.kind == "dockerfile":
+            image = f"whose image is built from a Dockerfile ({need.builder})"
+            effect = (f"so submitting {child} there computes the image's tag from the Dockerfile in the pod: "
+                      "FileNotFoundError unless the Dockerfile is shipped with the code, and otherwise an image this "
+                      "run did not build (a local run works)")
+        else:
+            image = f"whose image must be built ({need.builder})"
+            effect = (f"so submitting {child} there fails with \"Environment '{label}' not found in image cache\" "
+                      "(a local run works)")
+        others = [f"'{r.task.name}' (env '{r.task.env.label}')" for _, r in missed[1:]]
+        also = f"; runs started at root tasks {', '.join(others)} miss it too" if others else ""
+        and_also = f" (and to {', '.join(repr(r.task.env.label) for _, r in missed[1:])})" if others else ""
+        if may_reach(env, root_env, known_only=True):
+            taken = {e.name for e in analysis.envs}
+            name = next(n for n in itertools.chain(["driver"], (f"driver{i}" for i in itertools.count(2)))
+                        if n not in taken)
+            advice = (f". '{label}' already depends on '{root_env.label}', so `depends_on=[{shown}]` on '{root_env.label}' "
+                      f"would close a cycle: run '{root.task.name}' in a separate driver env that depends on both, "
+                      f"e.g. `flyte.TaskEnvironment(\"{name}\", depends_on=[{env_expression(root_env)}, {shown}])`")
+        else:
+            where = f"env '{root_env.label}'" + (
+                "" if same_env(root_env, caller.env) else f" (the env of root task '{root.task.name}')")
+            advice = f". Add `depends_on=[{shown}]` to {where}{and_also}"
+        yield self.finding(
+            module, node,
+            f"task '{caller.name}' (env '{caller.env.label}') calls {called}, {image}: {run} builds images only for "
+            f"env '{root_env.label}' and its depends_on, which do not include '{label}', {effect}{also}{advice}",
+        )
+
+
+def _object_need(analysis: Analysis, used: TaskObjectCall) -> ImageNeed:
+    """What a task object's call needs from the run: its image's (ContainerTask, shell task), or, for a shell task
+    whose env is made by nothing but reading its ``.env`` and that nothing reads (no ``depends_on`` names it), an
+    env: its container task has no parent env then, and submitting it fails whatever its image."""
+    if used.maker == SHELL_CREATE and used.env.origin == "shell" and not any(
+            dep is used.env for env in analysis.envs for _, dep in env.dependencies):
+        return ImageNeed("no env")
+    return analysis.object_image_need(used.made)
 
 
 @register
@@ -251,15 +305,54 @@ def certain_dependencies(env: Env) -> list[tuple[nodes.NodeNG, Env | None]]:
     """The dependencies ``env`` certainly has. ``clone_with`` copies its source's ``depends_on`` list when
     it runs (unless given a ``depends_on`` that is not None), so a clone inherits the source's constructor
     dependencies, but an ``add_dependency`` on the source only when it certainly ran before the clone."""
+    return _dependencies(env, lambda node, clone: not _added(node) or _runs_before(node, clone))
+
+
+def possible_dependencies(env: Env) -> list[tuple[nodes.NodeNG, Env | None]]:
+    """The dependencies ``env`` may have when its tasks run: as certain_dependencies, but a clone inherits an
+    ``add_dependency`` on its source unless that certainly ran after the clone."""
+    return _dependencies(env, lambda node, clone: not _added(node) or not _runs_before(clone, node))
+
+
+def _dependencies(env: Env, inherited) -> list[tuple[nodes.NodeNG, Env | None]]:
     own = list(env.dependencies)
-    if env.parent is not None:
-        given = next((kw.value for kw in env.node.keywords or [] if kw.arg == "depends_on"), None)
-        if given is None or (isinstance(given, nodes.Const) and given.value is None):
-            own.extend(
-                (node, dep) for node, dep in certain_dependencies(env.parent)
-                if not _added(node) or _runs_before(node, env.node)
-            )
+    if _inherits_dependencies(env):
+        own.extend((node, dep) for node, dep in _dependencies(env.parent, inherited) if inherited(node, env.node))
     return own
+
+
+def _inherits_dependencies(env: Env) -> bool:
+    """``env`` is a clone that keeps its source's ``depends_on`` (given none, or ``depends_on=None``)."""
+    if env.parent is None:
+        return False
+    given = next((kw.value for kw in env.node.keywords or [] if kw.arg == "depends_on"), None)
+    return given is None or (isinstance(given, nodes.Const) and given.value is None)
+
+
+def may_reach(env: Env, target: Env, known_only: bool = False) -> bool:
+    """``target`` is ``env`` or may be in its transitive ``depends_on`` when its tasks run (possible_dependencies).
+    False only when it certainly is not; with ``known_only``, through the dependencies the model knows only."""
+    seen: set[int] = set()
+    todo = [env]
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if same_env(current, target):
+            return True
+        deps = possible_dependencies(current)
+        if not known_only and (_dependencies_unknown(current) or any(dep is None for _, dep in deps)):
+            return True
+        todo.extend(dep for _, dep in deps if dep is not None)
+    return False
+
+
+def _dependencies_unknown(env: Env) -> bool:
+    """``env``'s ``depends_on`` (or what a clone inherits) is not a list the model can follow."""
+    if env.dependencies_unknown:
+        return True
+    return _inherits_dependencies(env) and _dependencies_unknown(env.parent)
 
 
 def certain_dependency_graph(analysis: Analysis) -> "nx.DiGraph":
