@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from typing import TYPE_CHECKING, Iterable
 
 from astroid import nodes
@@ -14,7 +15,7 @@ from flyte_lint.model.analysis import SHELL_CREATE, Analysis, TaskObjectCall
 from flyte_lint.model.entities import Env
 from flyte_lint.model.images import ImageNeed
 from flyte_lint.model.resolver import enclosing_function
-from flyte_lint.rules.base import Finding, Rule, register
+from flyte_lint.rules.base import Edit, Finding, Rule, Suggestion, keyword_added, register
 
 MAX_CYCLES = 5_000  # FLY402 looks at this many dependency cycles at most
 
@@ -195,14 +196,21 @@ class MissingEnvDependency(Rule):
             advice = (f". '{label}' already depends on '{root_env.label}', so `depends_on=[{shown}]` on '{root_env.label}' "
                       f"would close a cycle: run '{root.task.name}' in a separate driver env that depends on both, "
                       f"e.g. `flyte.TaskEnvironment(\"{name}\", depends_on=[{env_expression(root_env)}, {shown}])`")
+            suggestions = []
         else:
             where = f"env '{root_env.label}'" + (
                 "" if same_env(root_env, caller.env) else f" (the env of root task '{root.task.name}')")
-            advice = f". Add `depends_on=[{shown}]` to {where}{and_also}"
+            added = dependency_added(module, root_env, env, shown)
+            if added is not None and not added.shown.startswith("depends_on="):
+                advice = f". Add the dependency with `{added.shown}`{and_also}"
+            else:
+                advice = f". Add `depends_on=[{shown}]` to {where}{and_also}"
+            suggestions = [added]
         yield self.finding(
             module, node,
             f"task '{caller.name}' (env '{caller.env.label}') calls {called}, {image}: {run} builds images only for "
             f"env '{root_env.label}' and its depends_on, which do not include '{label}', {effect}{also}{advice}",
+            suggestions=suggestions,
         )
 
 
@@ -214,6 +222,39 @@ def _object_need(analysis: Analysis, used: TaskObjectCall) -> ImageNeed:
             dep is used.env for env in analysis.envs for _, dep in env.dependencies):
         return ImageNeed("no env")
     return analysis.object_image_need(used.made)
+
+
+def dependency_added(module, env: Env, callee: Env, shown: str) -> Suggestion | None:
+    """``callee`` (named ``shown``) made a dependency of ``env``, in the file that defines ``env`` at module level
+    (``module``, the finding's, or another: the suggestion's path), when that file defines or imports ``shown``
+    once: ``depends_on=[callee]`` added to the constructor of ``env`` when it has none and the name is bound above
+    it; otherwise (a clone, whose ``depends_on=`` would replace the inherited ones, or a ``depends_on`` already
+    given) ``env.add_dependency(callee)`` on a line after both."""
+    call = env.node
+    if not all(p.isidentifier() for p in shown.split(".")):
+        return None
+    # Where the name ``shown`` is bound at the top of the env's file (defined or imported there), or None.
+    bindings = env.node.root().locals.get(shown.split(".")[0], ())
+    bound = [b.statement() for b in bindings if isinstance(b.statement().parent, nodes.Module)]
+    if len(bound) != 1 or len(bindings) != 1:
+        return None  # (not bound there, or rebound: which value a line sees is not known here)
+    if bound[0] is not callee.node.statement() and not isinstance(bound[0], (nodes.Import, nodes.ImportFrom)):
+        return None  # (the name is something else there)
+    statements = [env.node.statement(), bound[0]]
+    if not isinstance(statements[0].parent, nodes.Module):
+        return None
+    path = env.module.display_path if env.module is not module else None
+    if (env.origin == "constructor" and not any(k.arg == "depends_on" for k in call.keywords or [])
+            and bound[0].end_lineno < call.lineno):
+        return replace(keyword_added(call, f"depends_on=[{shown}]"), path=path)
+    variable = env_variable(env)
+    if not variable.isidentifier():
+        return None
+    after = max(statements, key=lambda stmt: stmt.end_lineno)
+    indent = " " * after.col_offset
+    line = after.end_lineno + 1
+    return Suggestion(f"{variable}.add_dependency({shown})",
+                      (Edit((line, 0), (line, 0), f"{indent}{variable}.add_dependency({shown})\n"),), path)
 
 
 @register
