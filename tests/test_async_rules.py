@@ -1531,6 +1531,12 @@ AGENT_TOOL_RUN = """
     async def good() -> int:
         # An AgentTool's call is always a coroutine: awaiting a sync task through it is right.
         return await a(1) + await s(x=2) + await a.aio(1)
+
+
+    @env.task
+    async def mapped(xs: list[int]) -> list[int]:
+        # (an AgentTool is no plain `t.aio`: FLY202 has nothing to say about mapping it)
+        return [r async for r in flyte.map.aio(a, xs)]
 """
 
 

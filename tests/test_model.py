@@ -1513,7 +1513,6 @@ def test_helper_returning_a_remote_reference(tmp_path):
     assert value(a, "either(True)") == UNKNOWN  # two different references
 
 
-
 def test_agent_tool_above_task_is_the_tasks_aio(tmp_path):
     a = analyse(
         tmp_path,
@@ -1537,8 +1536,9 @@ def test_agent_tool_above_task_is_the_tasks_aio(tmp_path):
             return x
         """,
     )
-    from flyte_lint.model.values import Method
+    from flyte_lint.model.values import AgentToolRef
 
     found = a.resolver.function_value(task(a, "demo.plain").func)
-    assert isinstance(found, Method) and found.name == "aio" and found.owner.task is task(a, "demo.plain")
+    assert found == AgentToolRef(task(a, "demo.plain"))
+    assert a.resolver.attribute(found, "override") == UNKNOWN  # an AgentTool has no .override
     assert a.resolver.function_value(task(a, "demo.handled").func) == UNKNOWN  # the handler runs instead

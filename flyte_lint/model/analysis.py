@@ -14,6 +14,7 @@ from flyte_lint.model.entities import CallSite, Env, Task
 from flyte_lint.model.project import Module, Project
 from flyte_lint.model.resolver import FUNCTION_NODES, Resolver, argument, enclosing_function
 from flyte_lint.model.values import (
+    AgentToolRef,
     EnvRef,
     External,
     FunctionRef,
@@ -189,6 +190,8 @@ class Analysis:
                 call.node, call.module, callee.name, owner.task, callee, func,
                 via_aio=callee.name == "aio", overridden=owner.overridden,
             )
+        elif isinstance(callee, AgentToolRef):  # (its call awaits the task's .aio)
+            site = CallSite(call.node, call.module, "aio", callee.task, callee, func, via_aio=True)
         elif isinstance(callee, PartialRef) and isinstance(callee.target, TaskRef):
             site = CallSite(call.node, call.module, "partial", callee.target.task, callee, func)
         elif isinstance(callee, RemoteTaskRef):
@@ -335,7 +338,6 @@ class Analysis:
                                   overridden=overridden, candidates=tuple(dict.fromkeys(o.task for o in choice.options))))
         return found
 
-    def site_of_call(self) -> dict[int, CallSite]:
     @cached_property
     def map_helper_calls(self) -> list[tuple[ResolvedCall, frozenset[str]]]:
         """The calls of project functions that return a ``flyte.map`` they make (``def fan(xs): return
@@ -350,6 +352,7 @@ class Analysis:
         return found
 
     @cached_property
+    def site_of_call(self) -> dict[int, CallSite]:
         """The call site made by each call expression, by ``id`` of the call node."""
         return {id(site.node): site for site in self.call_sites}
 

@@ -20,6 +20,7 @@ from flyte_lint.model.entities import Env, Task
 from flyte_lint.model.project import Module, Project, _locate, candidate_files
 from flyte_lint.model.values import (
     UNKNOWN,
+    AgentToolRef,
     ClassRef,
     EnvRef,
     External,
@@ -752,7 +753,7 @@ class Resolver:
             # name is the task's ``.aio`` call, whatever the task's own async-ness (flyte 2.12.1, measured in
             # tests/test_async_rules.py). (It has ``.aio`` too, but no ``.override``; neither is followed.)
             task.traced = traced_above_task
-            result = UNKNOWN if wrappers else Method(TaskRef(task, wrapped=True), "aio")
+            result = UNKNOWN if wrappers else AgentToolRef(task)
         elif task is not None:
             task.traced = traced_above_task
             result = TaskRef(task, wrapped=bool(wrappers))

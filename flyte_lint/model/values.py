@@ -117,6 +117,22 @@ class TaskCollection:
 
 
 @dataclass(frozen=True, eq=False)
+class AgentToolRef:
+    """A task under ``@flyte.ai.agents.tool`` (without a ``call_handler``): an AgentTool, whose call returns a
+    coroutine that awaits the task's ``.aio`` (flyte 2.12.1), whatever the task's own async-ness. It is called
+    through no ``.override`` (AttributeError) and is no plain ``t.aio`` to ``flyte.map``."""
+
+    task: "Task"
+    wrapped = True  # (not the task object itself: see TaskRef.wrapped)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, AgentToolRef) and other.task is self.task
+
+    def __hash__(self) -> int:
+        return id(self.task)
+
+
+@dataclass(frozen=True, eq=False)
 class TaskDecorator:
     """The result of ``env.task(...)`` with options only: a decorator that makes a task of ``env``."""
 
@@ -230,6 +246,7 @@ Value = Union[
     TaskRef,
     TaskChoice,
     TaskCollection,
+    AgentToolRef,
     TaskDecorator,
     PartialRef,
     RemoteTaskRef,
