@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Iterable
 
 from astroid import nodes
@@ -12,7 +13,7 @@ from flyte_lint.model.analysis import CONTAINER_TASK, SHELL_CREATE, Analysis, Re
 from flyte_lint.model.entities import Param, Signature
 from flyte_lint.model.resolver import argument, enclosing_function
 from flyte_lint.model.values import EnvRef, External, Method, PartialRef, RemoteTaskRef, TaskRef, Value
-from flyte_lint.rules.base import Edit, Finding, Fix, Rule, register, short, source_of
+from flyte_lint.rules.base import Edit, Finding, Fix, Rule, Suggestion, register, short, source_of
 
 
 def is_static(call: nodes.Call, skip: int = 0) -> bool:
@@ -53,6 +54,20 @@ def _name_of(made: nodes.Call, fallback: str) -> str:
 def suggest(name: str, candidates: Iterable[str]) -> str:
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     return f"; did you mean `{close[0]}`?" if close else ""
+
+
+_DID_YOU_MEAN = re.compile(r"`(?P<old>\w+)`.*; did you mean `(?P<new>\w+)`\?")
+
+
+def keyword_renamed(call: nodes.Call, problem: str) -> Suggestion | None:
+    """The rename a problem's "`old` ...; did you mean `new`?" proposes, made on the keyword ``old=`` of ``call``."""
+    match = _DID_YOU_MEAN.search(problem)
+    if match is None:
+        return None
+    for kw in call.keywords or []:
+        if kw.arg == match.group("old"):
+            return Suggestion(match.group("new"), (rename_keyword(kw, match.group("new")),))
+    return None
 
 
 def _plural(n: int, word: str) -> str:
@@ -201,7 +216,8 @@ class TaskCallArguments(Rule):
             in_run = site.form != "forward" and analysis.in_task_context(enclosing_function(site.node))
             keywords = [k.arg for k in call.keywords or []]
             for problem in binding_problems(site.task.signature, len(call.args), keywords, bound_pos, bound_kw, in_run):
-                yield self.finding(site.module, call, f"task '{site.task.name}' {problem}")
+                yield self.finding(site.module, call, f"task '{site.task.name}' {problem}",
+                                   suggestions=[keyword_renamed(call, problem)])
         yield from self._check_choices(analysis)
         for used in analysis.task_object_calls:
             yield from self._check_container_task(analysis, used)
@@ -225,7 +241,7 @@ class TaskCallArguments(Rule):
                 common = problems if common is None else [p for p in common if p in problems]
             label = " or ".join(f"'{task.name}'" for task in site.candidates)
             for problem in common or []:
-                yield self.finding(site.module, call, f"task {label} {problem}")
+                yield self.finding(site.module, call, f"task {label} {problem}", suggestions=[keyword_renamed(call, problem)])
 
     def _check_container_task(self, analysis: Analysis, used: TaskObjectCall) -> Iterable[Finding]:
         """A ``ContainerTask(..., inputs={"x": int, ...})`` called inside a run binds its arguments to those
@@ -244,7 +260,8 @@ class TaskCallArguments(Rule):
         label = _name_of(made, used.name)
         keywords = [k.arg for k in call.keywords or []]
         for problem in binding_problems(signature, len(call.args), keywords, noun="input"):
-            yield self.finding(used.call.module, call, f"ContainerTask '{label}' {problem}")
+            yield self.finding(used.call.module, call, f"ContainerTask '{label}' {problem}",
+                               suggestions=[keyword_renamed(call, problem)])
 
     def _check_shell_task(self, analysis: Analysis, used: TaskObjectCall) -> Iterable[Finding]:
         """A shell task (``flyte.extras.shell.create``) takes its inputs by keyword only and passes on only the
@@ -270,7 +287,8 @@ class TaskCallArguments(Rule):
             if kw not in names:
                 advice = suggest(kw, names) or ". Pass only the task's inputs"
                 yield self.finding(used.call.module, call, f"shell task '{label}' has no input `{kw}`: the SDK silently "
-                                                           f"drops the value{advice}")
+                                                           f"drops the value{advice}",
+                                   suggestions=[keyword_renamed(call, f"`{kw}`{advice}")])
         defaulted = {k.value for k, _ in defaults.items} if defaults is not None else set()
         missing = [k.value for k, v in (inputs.items if inputs is not None else []) if k.value not in given
                    and k.value not in defaulted and _surely_required(analysis, v)]
@@ -301,7 +319,8 @@ class TaskCallArguments(Rule):
             return
         keywords = [k.arg for k in call.node.keywords or []]
         for problem in binding_problems(target.task.signature, len(call.node.args) - 1, keywords):
-            yield self.finding(call.module, call.node, f"task '{target.task.name}' run by `flyte.run` {problem}")
+            yield self.finding(call.module, call.node, f"task '{target.task.name}' run by `flyte.run` {problem}",
+                               suggestions=[keyword_renamed(call.node, problem)])
 
 
 # ``flyte.run(task, ...)`` and ``flyte.with_runcontext(...).run(task, ...)``, sync and async.
@@ -409,15 +428,25 @@ class TaskObjectMethod(Rule):
                     else "it takes its resources and retries from `shell.create(...)`")
             yield self.finding(call.module, call.node.func,
                                f"shell task `{shown}` has no `.{method}`: the call fails with AttributeError "
-                               f"(\"'_Shell' object has no attribute '{method}'\"). {hint[0].upper()}{hint[1:]}")
+                               f"(\"'_Shell' object has no attribute '{method}'\"). {hint[0].upper()}{hint[1:]}",
+                               suggestions=[_called_itself(call, shown)] if method != "override" else ())
         for call in analysis.calls_to(f"{CONTAINER_TASK}.forward"):
             shown = _object_shown(call)
             yield self.finding(call.module, call.node.func,
                                f"ContainerTask `{shown}` has no Python code to run: `.forward(...)` raises "
-                               f"NotImplementedError. Await `{shown}(...)` to run its container")
+                               f"NotImplementedError. Await `{shown}(...)` to run its container",
+                               suggestions=[_called_itself(call, shown)])
 
 
 TASK_METHODS = ("aio", "override", "forward")  # what a task function has and a task object may lack
+
+
+def _called_itself(call: ResolvedCall, shown: str) -> Suggestion:
+    """``obj.aio(...)`` or ``obj.forward(...)`` rewritten to ``obj(...)``: a shell task and a ContainerTask are async
+    callables, so the call itself makes the coroutine the method was meant to make (awaited where it was)."""
+    func = call.node.func
+    drop = Edit((func.expr.end_lineno, func.expr.end_col_offset), (func.end_lineno, func.end_col_offset), "")
+    return Suggestion(f"{shown}(...)", (drop,))
 
 
 def _object_shown(call: ResolvedCall) -> str:
@@ -500,8 +529,9 @@ class ResourcesMem(Rule):
                     fix = None if "memory" in given else Fix((rename_keyword(kw, "memory"),), True, "Rename to `memory=`")
                     yield self.finding(
                         call.module, kw,
-                        "`flyte.Resources` has no `mem` parameter: it fails with TypeError. Write `memory=`",
-                        fix,
+                        "`flyte.Resources` has no `mem` parameter: it fails with TypeError. "
+                        + ("Write `memory=`" if fix else "Remove it: `memory=` is given too"),
+                        fix, suggestions=[Suggestion("memory=", fix.edits) if fix else None],
                     )
 
 
@@ -566,16 +596,20 @@ class UnknownArgument(Rule):
                     continue
                 hint = KEYWORD_HINTS.get((path, name))
                 fix = None
+                suggestion = None
                 if hint and hint.isidentifier():
-                    advice = f"; write `{hint}=`"
+                    advice = f"; write `{hint}=`" if hint not in given else f"; remove it: `{hint}=` is given too"
                     if hint not in given:
                         fix = Fix((rename_keyword(kw, hint),), True, f"Rename to `{hint}=`")
+                        suggestion = Suggestion(f"{hint}=", fix.edits)
                 elif hint:
                     advice = f"; {hint}"
                 else:
                     advice = suggest(name, accepted) or "; remove it"
+                    suggestion = keyword_renamed(call.node, f"`{name}`{advice}")
                 yield self.finding(
-                    call.module, kw, f"`{_callee_text(call)}` has no parameter `{name}`: it fails with TypeError{advice}", fix
+                    call.module, kw, f"`{_callee_text(call)}` has no parameter `{name}`: it fails with TypeError{advice}", fix,
+                    suggestions=[suggestion],
                 )
 
 
