@@ -279,3 +279,17 @@ def test_an_invalid_nested_pyproject_is_a_usage_error_not_a_traceback(tmp_path, 
     # found while walking (not read for the settings): its folder is still linted, with the roots it can give
     code, out, err = run_cli(["check", "--no-cache", "."], root, capsys)
     assert code == 0 and not err, out + err
+
+
+def test_code_outside_every_project_does_not_import_from_a_project_it_does_not_install(tmp_path, capsys):
+    # scripts/run.py sits in no project: nothing installs proj for it, so `from pkg.tasks import ...` is not
+    # resolved to proj's src/ (quiet, whether the folder or the file is checked), while proj's own flow is.
+    root = make(tmp_path, {
+        "proj/pyproject.toml": '[project]\nname = "p"\nversion = "0"\n',
+        "proj/src/pkg/__init__.py": "", "proj/src/pkg/tasks.py": TOOLS, "proj/src/pkg/flow.py": CALLER,
+        "scripts/run.py": CALLER,
+    })
+    expected = {("proj/src/pkg/flow.py", 5, "FLY101")}
+    assert {(p, line, code) for p, line, _, code, _ in check(root, ["."], capsys)} == expected
+    assert check(root, ["scripts/run.py"], capsys) == set()
+    assert {(p, line, code) for p, line, _, code, _ in check(root, ["scripts/run.py", "proj/src/pkg/flow.py"], capsys)} == expected

@@ -114,8 +114,9 @@ class Project:
         for root in roots:
             self.add_root(root)
         # project folder -> the roots its code can import from (layout.SourceRoots); other roots: from anywhere
-        self.scopes: dict[Path, frozenset[Path]] = {
-            real_path(k): frozenset(map(real_path, v)) for k, v in getattr(roots, "scopes", {}).items()}
+        # (path strings, as the caches below)
+        self.scopes: dict[str, frozenset[str]] = {
+            str(real_path(k)): frozenset(str(real_path(r)) for r in v) for k, v in getattr(roots, "scopes", {}).items()}
         self._scoped = frozenset().union(*self.scopes.values())
         self._by_path: dict[Path, Module] = {}
         # (by the folder's path string: hashing and comparing Paths costs more than what these caches save)
@@ -205,14 +206,29 @@ class Project:
             if near is not None:
                 # The roots that hold the importer first: in a monorepo of projects, each with its own
                 # src/app, `import app` means the importer's own project's; and of the others, those its
-                # project's environment has (layout.py).
-                inside = [r for r in self.roots if near == r or r in near.parents]
-                scope = next((self.scopes[f] for f in (near, *near.parents) if f in self.scopes), None)
-                cached = [near] + inside + [r for r in self.roots if r not in inside
-                                            and (scope is None or r in scope or r not in self._scoped)]
+                # project's environment has (layout.py): none of a project's for code outside every project.
+                inside, others = [], []
+                for root in self.roots:
+                    base = str(root)
+                    holds = key == base or key.startswith(base.rstrip(os.sep) + os.sep)
+                    (inside if holds else others).append(root)
+                scope = self._scope_of(key)
+                cached = [near] + inside + [r for r in others if str(r) not in self._scoped
+                                            or (scope is not None and str(r) in scope)]
                 cached += self._ancestors_within_roots(near)
             self._search_cache[key] = cached
         return cached
+
+    def _scope_of(self, folder: str) -> frozenset[str] | None:
+        """The roots the project holding ``folder`` imports from (None: outside every known project)."""
+        if not self.scopes:
+            return None
+        while True:
+            found = self.scopes.get(folder)
+            parent = os.path.dirname(folder)
+            if found is not None or parent == folder:
+                return found
+            folder = parent
 
     def _ancestors_within_roots(self, folder: Path) -> list[Path]:
         """The folders between ``folder`` and the first root it lies strictly under, nearest first (neither
