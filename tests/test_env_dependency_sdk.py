@@ -222,6 +222,29 @@ PROGRAMS = {
 
         ROOTS, CHILD = ["main"], child
     ''',
+    # A task picked from a literal dict: every candidate is a task of 'b'.
+    "picked_from_dict": f'''
+        import flyte
+
+        b = flyte.TaskEnvironment("b", image={LAYERED})
+        driver = flyte.TaskEnvironment("driver")
+
+        @b.task
+        async def child(x: int) -> int:
+            return x
+
+        @b.task
+        async def other(x: int) -> int:
+            return -x
+
+        TOOLS = {{"child": child, "other": other}}
+
+        @driver.task
+        async def main(name: str, x: int) -> int:
+            return await TOOLS[name](x)  # call
+
+        ROOTS, CHILD = ["main"], child
+    ''',
     # Task objects: a ContainerTask's or a shell task's own image decides.
     "container_layered": f'''
         import flyte
@@ -338,7 +361,7 @@ for which in ("bad", "good"):  # the rule's own examples
 # What each program's SDK run must show: the child fails ("not found in image cache", or FileNotFoundError for
 # the Dockerfile), or serializes with the image's own URI (or the root's cache entry).
 FAILS = {"pip", "apt", "env_vars", "commands", "uv_script", "ref_name", "no_flyte", "dockerfile", "one_root_uncovered",
-         "run_root", "clone_late", "container_layered", "shell_layered", "shell_layered_env_elsewhere",
+         "run_root", "clone_late", "picked_from_dict", "container_layered", "shell_layered", "shell_layered_env_elsewhere",
          "shell_uri_no_env", "example_bad"}
 NO_ENV = {"shell_layered", "shell_uri_no_env"}  # (fail with "Task head has no parent environment name")
 

@@ -947,6 +947,39 @@ def test_fly401_a_task_passed_to_flyte_run_is_a_root_even_when_called(tmp_path):
         assert "Add `depends_on=[gpu]` to env 'worker'" in msg, msg
 
 
+def test_fly401_a_call_of_one_of_several_tasks_of_one_env(tmp_path):
+    # A task picked from a literal container (Analysis.choice_sites) is reported when every candidate is a task of
+    # the same env; candidates of several envs are left alone. The candidates count as called: no roots.
+    check(tmp_path, """
+        # file: main.py
+        import flyte
+
+        tools = flyte.TaskEnvironment("tools", image=flyte.Image.from_debian_base().with_pip_packages("httpx"))
+        other = flyte.TaskEnvironment("other", image=flyte.Image.from_debian_base().with_pip_packages("numpy"))
+        agent = flyte.TaskEnvironment("agent")
+
+        @tools.task
+        async def search(q: str) -> str:
+            return q
+
+        @tools.task
+        async def fetch(q: str) -> str:
+            return q
+
+        @other.task
+        async def crunch(q: str) -> str:
+            return q
+
+        TOOLS = {"search": search, "fetch": fetch}
+        MIXED = {"search": search, "crunch": crunch}
+
+        @agent.task
+        async def run_tool(name: str, q: str) -> str:
+            await MIXED[name](q)
+            return await TOOLS[name](q)  # expect: FLY401
+    """, select=["FLY401"])
+
+
 def test_fly401_a_run_method_of_another_library_makes_no_root(tmp_path):
     check(tmp_path, ROOTED.format(mark="") + textwrap.dedent("""
         # file: main.py

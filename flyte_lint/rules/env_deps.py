@@ -139,6 +139,16 @@ class MissingEnvDependency(Rule):
             yield from self._check_call(
                 analysis, site.module, site.node, callers, callee.env, lambda: analysis.image_need(callee.env),
                 f"task '{callee.name}' of env '{callee.env.label}'", f"'{callee.name}'", env_variable(callee.env))
+        for site in getattr(analysis, "choice_sites", ()):  # one of several tasks (``TOOLS[k](x)``): all of one env
+            envs = {id(task.env): task.env for task in site.candidates}
+            if len(envs) != 1:
+                continue
+            [env] = envs.values()
+            names = ", ".join(f"'{t.name}'" for t in sorted(set(site.candidates), key=lambda t: t.name))
+            yield from self._check_call(
+                analysis, site.module, site.node, analysis.context_tasks(enclosing_function(site.node)), env,
+                lambda env=env: analysis.image_need(env), f"one of tasks {names} of env '{env.label}'",
+                "the one it picks", env_variable(env))
         for used in analysis.task_object_calls:  # ContainerTask, shell and plugin tasks: an object, not a def
             if used.env is None or not used.starts_task:
                 continue
