@@ -40,10 +40,23 @@ def find_pyproject(start: Path) -> Path | None:
     for directory in [start, *start.parents] if start.is_dir() else [start.parent, *start.parent.parents]:
         candidate = directory / "pyproject.toml"
         if candidate.is_file():
+            try:
+                data = parse_toml(candidate)
+            except ConfigError:
+                if nearest is None or _mentions_flyte_lint(candidate):
+                    raise  # (a broken file farther up that is not ours does not stop the run)
+                continue
             nearest = nearest or candidate
-            if flyte_lint_table(parse_toml(candidate)) is not None:
+            if flyte_lint_table(data) is not None:
                 return candidate
     return nearest
+
+
+def _mentions_flyte_lint(path: Path) -> bool:
+    try:
+        return b"flyte-lint" in path.read_bytes()
+    except OSError:
+        return True
 
 
 def flyte_lint_table(data: dict):

@@ -139,8 +139,12 @@ def workspace_members(folder: Path, data: dict | None) -> list[Path]:
     excluded = _strings(workspace.get("exclude"))
     members: dict[Path, None] = {}
     for pattern in _strings(workspace.get("members")):
-        for match in sorted(folder.glob(pattern)):
-            relative = match.relative_to(folder).as_posix()
+        try:
+            matches = sorted(folder.glob(pattern))
+        except (ValueError, NotImplementedError, OSError):  # "", an absolute pattern: none that uv takes
+            continue
+        for match in matches:
+            relative = Path(os.path.relpath(match, folder)).as_posix()
             if any(fnmatch.fnmatch(relative, ex) for ex in excluded):
                 continue
             if (match / PYPROJECT).is_file():

@@ -293,3 +293,25 @@ def test_code_outside_every_project_does_not_import_from_a_project_it_does_not_i
     assert {(p, line, code) for p, line, _, code, _ in check(root, ["."], capsys)} == expected
     assert check(root, ["scripts/run.py"], capsys) == set()
     assert {(p, line, code) for p, line, _, code, _ in check(root, ["scripts/run.py", "proj/src/pkg/flow.py"], capsys)} == expected
+
+
+@pytest.mark.parametrize("members", ['[""]', '["/abs/*"]', '["../elsewhere/*"]', '"packages/*"', "3", '[{"a" = 1}]'])
+def test_odd_workspace_tables_are_not_a_crash(tmp_path, capsys, members):
+    root = make(tmp_path, {
+        "pyproject.toml": f"[tool.uv.workspace]\nmembers = {members}\n\n[tool.uv.sources]\nx = 5\ny = {{ path = 7 }}\n",
+        "packages/tools/pyproject.toml": '[project]\nname = "tools"\nversion = "0"\n',
+        "packages/tools/src/tools/__init__.py": "", "packages/tools/src/tools/tasks.py": TOOLS,
+        "flow.py": CALLER.replace("pkg.tasks", "tools.tasks"),
+    })
+    code, out, err = run_cli(["check", "--no-cache", "."], root, capsys)
+    assert code in (0, 1) and not err, out + err
+
+
+def test_a_broken_pyproject_farther_up_that_is_not_ours_does_not_stop_the_run(tmp_path, capsys):
+    root = make(tmp_path, {"pyproject.toml": "[project\n", "proj/pyproject.toml": '[project]\nname = "p"\n',
+                           "proj/a.py": TOOLS})
+    code, out, err = run_cli(["check", "--no-cache", "."], root / "proj", capsys)
+    assert code == 0 and not err, out + err
+    (root / "pyproject.toml").write_text("[tool.flyte-lint\n")  # but one that may hold our table does
+    code, _, err = run_cli(["check", "--no-cache", "."], root / "proj", capsys)
+    assert code == 2 and "invalid TOML" in err
