@@ -19,7 +19,8 @@ from __future__ import annotations
 import textwrap
 
 from expectutil import check
-from lintutil import messages
+from flyte_lint.findings import Severity
+from lintutil import lint_result, messages
 from sdk_runner import requires_sdk, run_program
 
 # The callee env's image must be built: a child submitted into it needs the run's image cache to know it.
@@ -842,8 +843,6 @@ def test_fly401_quiet_when_the_callee_image_is_not_known(tmp_path):
 
 
 def test_model_image_need_and_run_roots(tmp_path):
-    from lintutil import lint_result
-
     analysis = lint_result(tmp_path, """
         # file: main.py
         import flyte
@@ -998,7 +997,9 @@ def test_fly401_a_run_method_of_another_library_makes_no_root(tmp_path):
 
 
 def test_fly401_a_task_with_a_trigger_is_a_root(tmp_path):
-    check(tmp_path, """
+    # step is called by main (whose env covers 'gpu') and has a trigger: its triggered runs use the images of the
+    # deploy that registered it, which holds 'gpu' only when it was deployed in the same command: a warning.
+    src = """
         # file: main.py
         import flyte
 
@@ -1021,7 +1022,35 @@ def test_fly401_a_task_with_a_trigger_is_a_root(tmp_path):
         @driver.task
         async def main(x: int) -> int:
             return await step(x) + await quiet_step(x)
-    """)
+    """
+    check(tmp_path, src)
+    [finding] = lint_result(tmp_path, src).findings
+    assert finding.severity == Severity.WARNING
+    assert ("the runs that the trigger of root task 'worker.step' starts use the image cache of the `flyte deploy` "
+            "that registered env 'worker': 'worker', its depends_on (which do not include 'gpu') and the envs deployed "
+            "in the same command, so unless 'gpu' is deployed in that command, submitting 'gpu.train' there fails "
+            "with \"Environment 'gpu' not found in image cache\"") in finding.message, finding.message
+
+
+def test_fly401_a_task_with_a_trigger_no_task_calls_is_a_root_a_run_can_start(tmp_path):
+    # (`flyte run` starts it too: its env alone is planned then, an error)
+    src = """
+        import flyte
+
+        gpu = flyte.TaskEnvironment("gpu", image=flyte.Image.from_debian_base().with_pip_packages("torch"))
+        worker = flyte.TaskEnvironment("worker")
+
+        @gpu.task
+        async def train(x: int) -> int:
+            return x
+
+        @worker.task(triggers=flyte.Trigger("hourly", flyte.Cron("0 * * * *")))
+        async def step(x: int = 1) -> int:
+            return await train(x)  # expect: FLY401
+    """
+    check(tmp_path, src)
+    [finding] = lint_result(tmp_path, src).findings
+    assert finding.severity == Severity.ERROR and "(no task calls it)" in finding.message
 
 
 def test_fly401_names_the_uncovered_root_of_a_deep_call(tmp_path):

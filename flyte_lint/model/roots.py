@@ -71,18 +71,17 @@ class RunRoots:
     def roots(self) -> dict["Task", Root]:
         import networkx as nx
 
-        found: dict[Task, Root] = {}
-        for task in self.analysis.tasks:
-            if task.options is not None and _has_triggers(task.options):
-                found[task] = Root(task, "trigger")
-        for task in self._run_tasks():
-            found[task] = Root(task, "run")
-        graph = self.calls
-        condensed = nx.condensation(graph)
+        # (one reason per root, the surest first: a run the code starts, one only a run of the task can start, one
+        # its trigger starts, whose image cache is that of the deploy that registered it)
+        found: dict[Task, Root] = {task: Root(task, "run") for task in self._run_tasks()}
+        condensed = nx.condensation(self.calls)
         for component in condensed.nodes:
             if condensed.in_degree(component) == 0:
                 for task in condensed.nodes[component]["members"]:
                     found.setdefault(task, Root(task, "no caller"))
+        for task in self.analysis.tasks:
+            if task.options is not None and _has_triggers(task.options):
+                found.setdefault(task, Root(task, "trigger"))
         return found
 
     def _run_tasks(self) -> list["Task"]:

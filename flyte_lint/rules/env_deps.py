@@ -15,7 +15,7 @@ from flyte_lint.model.analysis import SHELL_CREATE, Analysis, TaskObjectCall
 from flyte_lint.model.entities import Env
 from flyte_lint.model.images import ImageNeed
 from flyte_lint.model.resolver import enclosing_function
-from flyte_lint.rules.base import Edit, Finding, Rule, Suggestion, keyword_added, register
+from flyte_lint.rules.base import Edit, Finding, Rule, Severity, Suggestion, keyword_added, register
 
 MAX_CYCLES = 5_000  # FLY402 looks at this many dependency cycles at most
 
@@ -91,7 +91,9 @@ class MissingEnvDependency(Rule):
         "task gets its env only when its `.env` is read; when nothing reads it, its submission fails (\"Task ... has "
         "no parent environment name\") whatever its image, and the root's `depends_on=[task.env]` makes and plans "
         "it. A local run serializes nothing, which hides the bug until the first remote run. Severity error: every "
-        "remote run started at that root fails there. An image or a `depends_on` the model cannot resolve, and a "
+        "remote run started at that root fails there; a warning when the only such root is a task other tasks call "
+        "that has a trigger: its triggered runs use the image cache of the `flyte deploy` that registered it, which "
+        "also holds every env deployed in the same command. An image or a `depends_on` the model cannot resolve, and a "
         "plugin's task (how it is serialized is not known here), keep the rule silent."
     )
     bad = """
@@ -137,7 +139,7 @@ class MissingEnvDependency(Rule):
             # The tasks the call runs in; a call in a lambda runs wherever the lambda does.
             callers = analysis.context_tasks(enclosing_function(site.node))
             yield from self._check_call(
-                analysis, site.module, site.node, callers, callee.env, lambda: analysis.image_need(callee.env),
+                analysis, site.module, site.node, callers, callee.env, lambda env=callee.env: analysis.image_need(env),
                 f"task '{callee.name}' of env '{callee.env.label}'", f"'{callee.name}'", env_variable(callee.env))
         for site in getattr(analysis, "choice_sites", ()):  # one of several tasks (``TOOLS[k](x)``): all of one env
             envs = {id(task.env): task.env for task in site.candidates}
@@ -177,24 +179,34 @@ class MissingEnvDependency(Rule):
                     missed.append((caller, root))
         if not missed:
             return
+        # (a run its trigger starts uses the images of the deploy that registered it, which may have deployed B too)
+        missed.sort(key=lambda pair: pair[1].why == "trigger")
         caller, root = missed[0]
         root_env, label = root.task.env, env.label
-        if root.task is caller:
-            run = f"a remote run of '{root.task.name}' ({root.described})"
+        deployed = root.why == "trigger" and need.kind != "no env"
+        if deployed:
+            plan = (f"the runs that the trigger of root task '{root.task.name}' starts use the image cache of the "
+                    f"`flyte deploy` that registered env '{root_env.label}': '{root_env.label}', its depends_on (which "
+                    f"do not include '{label}') and the envs deployed in the same command")
+        elif root.task is caller:
+            plan = f"a remote run of '{root.task.name}' ({root.described})"
         else:
-            run = f"a remote run started at root task '{root.task.name}' (env '{root_env.label}': {root.described})"
+            plan = f"a remote run started at root task '{root.task.name}' (env '{root_env.label}': {root.described})"
+        if not deployed:
+            plan += f" builds images only for env '{root_env.label}' and its depends_on, which do not include '{label}'"
+        unless = f"unless '{label}' is deployed in that command, " if deployed else ""
         if need.kind == "no env":
             image = f"a shell task whose env is made only when `{shown}` is read, which no `depends_on` does"
             effect = (f"so submitting {child} there fails with \"Task {label} has no parent environment name\" "
                       "(a local run does not serialize it)")
         elif need.kind == "dockerfile":
             image = f"whose image is built from a Dockerfile ({need.builder})"
-            effect = (f"so submitting {child} there computes the image's tag from the Dockerfile in the pod: "
+            effect = (f"so {unless}submitting {child} there computes the image's tag from the Dockerfile in the pod: "
                       "FileNotFoundError unless the Dockerfile is shipped with the code, and otherwise an image this "
                       "run did not build (a local run works)")
         else:
             image = f"whose image must be built ({need.builder})"
-            effect = (f"so submitting {child} there fails with \"Environment '{label}' not found in image cache\" "
+            effect = (f"so {unless}submitting {child} there fails with \"Environment '{label}' not found in image cache\" "
                       "(a local run works)")
         others = [f"'{r.task.name}' (env '{r.task.env.label}')" for _, r in missed[1:]]
         also = f"; runs started at root tasks {', '.join(others)} miss it too" if others else ""
@@ -218,8 +230,8 @@ class MissingEnvDependency(Rule):
             suggestions = [added]
         yield self.finding(
             module, node,
-            f"task '{caller.name}' (env '{caller.env.label}') calls {called}, {image}: {run} builds images only for "
-            f"env '{root_env.label}' and its depends_on, which do not include '{label}', {effect}{also}{advice}",
+            f"task '{caller.name}' (env '{caller.env.label}') calls {called}, {image}: {plan}, {effect}{also}{advice}",
+            severity=Severity.WARNING if deployed else None,
             suggestions=suggestions,
         )
 
