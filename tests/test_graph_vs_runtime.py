@@ -1553,3 +1553,30 @@ def test_a_coroutine_handed_to_asyncio_wait_runs_only_before_python_3_11():
     assert r.ran("demo.double") == (2 if sys.version_info < (3, 11) else 1)
     assert not graph.nodes["main/double"]["conditional"]
     assert graph.nodes["main/double#2"]["condition"] == "Python 3.10 (asyncio.wait raises TypeError for a coroutine from 3.11 on)"
+
+
+def test_asyncio_gather_starts_its_coroutines_when_called_not_when_awaited():
+    graph, r = run_both(
+        """
+        @env.task
+        async def slow(x: int) -> int:
+            await asyncio.sleep(0.2)
+            return x + 1
+
+        @env.task
+        async def fast(x: int) -> int:
+            return x * 2
+
+        @env.task
+        async def main(x: int = 1) -> int:
+            work = asyncio.gather(slow(x), slow(x + 1))
+            first = await fast(x)
+            await asyncio.wait({work})  # a future, not a coroutine: fine on every Python
+            second, third = await work
+            return first + second + third
+        """,
+    )
+    assert r.output == 2 + 2 + 3 and r.ran("demo.slow") == 2
+    slow1, slow2, fast = "main/slow", "main/slow#2", "main/fast"
+    assert order_edges(graph) == set()  # the slow ones run alongside fast: none follows another
+    assert not any(graph.nodes[n]["conditional"] for n in (slow1, slow2, fast))

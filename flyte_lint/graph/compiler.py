@@ -278,6 +278,18 @@ class Compiler:
                 completes |= item.completes
         return frozenset(sources), completes
 
+    def _start_tasks(self, frame: Frame, pending: Iterable[Pending], ctx: Context) -> dict[int, Pending]:
+        """Start coroutines here as asyncio tasks (as ``asyncio.gather`` does): the tasks, by id of the coroutine.
+        Awaiting a task later waits for it; it does not start it again."""
+        tasks: dict[int, Pending] = {}
+        for item in pending:
+            sources, completes = self._start(frame, [item], ctx)
+            task = Pending(sources=sources, completes=frozenset(completes))
+            self.started.add(task)
+            self._tasks.add(task)
+            tasks[id(item)] = task
+        return tasks
+
     def _start_node(self, frame: Frame, node_id: str, ctx: Context) -> str:
         """Start the node of a coroutine in the current group: the node itself, or, when it already started in
         another group, its copy for this group. Returns the id of the node that starts."""
@@ -720,11 +732,17 @@ class Compiler:
                 return self._await(frame, args, ctx)
             if path == "asyncio.wait":
                 for item in args.pending:
-                    if item.node_id and item not in self.started:  # a coroutine, not a task
+                    if item.node_id and item not in self.started:  # a coroutine, not a task (nor a gather's future)
                         _also(self.graph.nodes[item.node_id], "Python 3.10 (asyncio.wait raises TypeError for a coroutine from 3.11 on)")
-            if path == "asyncio.gather" and not any(isinstance(a, nodes.Starred) for a in call.args):
-                # Its results come in argument order: unpacking them keeps each one's own flow.
-                return Flow(args.sources, args.pending, items=tuple(arg_flows[: len(call.args)]))
+            if path == "asyncio.gather":
+                # It wraps each coroutine in a task when called: they start here, awaited or not, and its future
+                # carries those tasks, not the coroutines (which may be in containers gathered elsewhere).
+                tasks = self._start_tasks(frame, args.pending, ctx)
+                result = _with_tasks(args, tasks)
+                if not any(isinstance(a, nodes.Starred) for a in call.args):
+                    # Its results come in argument order: unpacking them keeps each one's own flow.
+                    result.items = tuple(_with_tasks(f, tasks) for f in arg_flows[: len(call.args)])
+                return result
             if path in ("flyte.map", "flyte.map.aio"):
                 what = self.resolver.value_of(call.args[0]) if call.args else None
                 kind = {LambdaRef: "a lambda", FunctionRef: "a plain function"}.get(type(what), "something that is not a resolvable task")
@@ -1171,6 +1189,16 @@ def _loop_leaves(body: list[nodes.NodeNG]) -> set[str]:
     for stmt in body:
         visit(stmt, False)
     return found
+
+
+def _with_tasks(flow: Flow, tasks: dict[int, Pending]) -> Flow:
+    """``flow`` with the coroutines in ``tasks`` replaced by their tasks, in its elements too."""
+    items = flow.items
+    if isinstance(items, tuple):
+        items = tuple(_with_tasks(f, tasks) for f in items)
+    elif isinstance(items, dict):
+        items = {k: _with_tasks(f, tasks) for k, f in items.items()}
+    return Flow(flow.sources, tuple(tasks.get(id(p), p) for p in flow.pending), flow.const, items)
 
 
 def _deleted(container: Flow, key: Any) -> Flow:
