@@ -1542,3 +1542,52 @@ def test_agent_tool_above_task_is_the_tasks_aio(tmp_path):
     assert found == AgentToolRef(task(a, "demo.plain"))
     assert a.resolver.attribute(found, "override") == UNKNOWN  # an AgentTool has no .override
     assert a.resolver.function_value(task(a, "demo.handled").func) == UNKNOWN  # the handler runs instead
+
+
+def test_a_task_under_any_decorator_is_still_a_task_of_its_env(tmp_path):
+    # Under a decorator the model does not see through, the function is still a task of its env: its own calls
+    # (FLY401) and its trigger (FLY311) are checked. Through a project wrapper that hands calls on, a call of
+    # it is a call of the task (FLY401 as callee).
+    found = lint(tmp_path, {"main.py": """
+import flyte
+import wandb_helpers
+
+image = flyte.Image.from_debian_base().with_pip_packages("numpy")
+a_env = flyte.TaskEnvironment("a")
+b_env = flyte.TaskEnvironment("b", image=image)
+
+
+def logged(fn):
+    def wrapper(*args, **kwargs):
+        return fn(*args, **kwargs)
+    return wrapper
+
+
+@b_env.task
+async def work(x: int) -> int:
+    return x
+
+
+@logged
+@b_env.task
+async def wrapped_work(x: int) -> int:
+    return x
+
+
+@wandb_helpers.wandb_init
+@a_env.task
+async def caller(x: int) -> int:
+    return await work(x)
+
+
+@a_env.task
+async def main(x: int) -> int:
+    return await wrapped_work(x)
+
+
+@wandb_helpers.wandb_init
+@a_env.task(triggers=flyte.Trigger("hourly", flyte.Cron("0 * * * *"), inputs={"y": 1}))
+async def scheduled(x: int = 0) -> int:
+    return x
+"""})
+    assert found == [("FLY401", 30, "main.py"), ("FLY401", 35, "main.py"), ("FLY311", 39, "main.py")]
