@@ -131,6 +131,7 @@ def test_the_pylint_plugin_finds_what_check_finds_in_a_uv_workspace(tmp_path, ca
     assert len(expected) == 2
     assert pylint_keys(root, ["--recursive=y", "ws"]) == expected
     assert pylint_keys(root, py_files(root, "ws")) == expected
+    assert pylint_keys(root, ["-j", "2", *py_files(root, "ws")]) == expected  # each worker runs the engine
     assert pylint_keys(root, [APP]) == {e for e in expected if e[0] == APP}
     assert pylint_keys(root, ["--recursive=y", "ws/packages/app"]) == {e for e in expected if e[0] == APP}
 
@@ -315,3 +316,20 @@ def test_a_broken_pyproject_farther_up_that_is_not_ours_does_not_stop_the_run(tm
     (root / "pyproject.toml").write_text("[tool.flyte-lint\n")  # but one that may hold our table does
     code, _, err = run_cli(["check", "--no-cache", "."], root / "proj", capsys)
     assert code == 2 and "invalid TOML" in err
+
+
+def test_the_cache_follows_the_packaging_metadata(tmp_path, capsys):
+    root = make(tmp_path / "p", WORKSPACE)
+    cache = ["--cache-dir", str(tmp_path / "cache"), "--format", "json"]
+
+    def cached() -> set:
+        code, out, err = run_cli(["check", *cache, "ws"], root, capsys)
+        assert code in (0, 1) and not err, err
+        return {(d["path"], d["code"]) for d in json.loads(out)["diagnostics"]}
+
+    first = cached()
+    assert (APP, "FLY101") in first and cached() == first
+    # tools leaves the workspace: it is no longer installed, so what app imports from it is unknown
+    pyproject = root / "ws/pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('exclude = ["packages/old"]', 'exclude = ["packages/old", "packages/tools"]'))
+    assert (APP, "FLY101") not in cached()
