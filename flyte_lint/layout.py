@@ -16,6 +16,10 @@ roots, and for a path dependency (``[tool.uv.sources] x = {path = "../x"}``, poe
 roots. The projects of a run are those that hold a given path (the nearest pyproject.toml at or above it,
 and a uv workspace root above that which has it as a member) and those found in the folders walked.
 
+Each project's code imports from the roots of its own environment only (a uv workspace, or a project with
+its path dependencies): in a monorepo, another project's packages are not installed for it, and code that
+lies in no project sees none of them (``SourceRoots.scopes``, read by model/project.py).
+
 Nothing here runs a build backend or imports the project: the TOML is read, never executed. A pyproject.toml
 that cannot be read or parsed contributes its folder only (the one the settings come from reports its errors
 in config.py).
@@ -34,7 +38,8 @@ PYPROJECT = "pyproject.toml"
 class SourceRoots(list):
     """Source roots (Paths, in search order) with their ``scopes``: for each project folder, the roots its
     code can import from, those of its environment (its own, its uv workspace's, its path dependencies').
-    A root in no scope (a folder named on the command line, ``--root-dir``, ``src``) is seen from everywhere.
+    A root in no scope (a folder named on the command line that is no project's, ``--root-dir``, ``src``) is
+    seen from everywhere.
     A list, so that it travels to the worker processes as the roots always have."""
 
     def __init__(self, roots=(), scopes: dict[Path, frozenset[Path]] | None = None) -> None:
