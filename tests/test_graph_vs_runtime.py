@@ -1481,17 +1481,23 @@ def test_a_loop_over_a_known_sequence_runs_and_replaces_the_values_it_always_ass
             for i in (5, 6):
                 if i == 6:
                     v = await b(v)      # under `if`: a's v may reach c
-            return await c(z + w + v)
+            u = await a(x)
+            for i in range(4):
+                if i == x:
+                    break               # before the assignment: a's u may reach c
+                u = await b(u)
+            return await c(z + w + v + u)
         """,
     )
-    assert r.ran("demo.b") == 3 + 1 + 1 and r.output == (4 - 1) + 4 + 4 - 1
-    a1, b1, c1, a2, b2, a3, b3, c2 = ("main/a", "main/b", "main/c", "main/a#2", "main/b#2", "main/a#3", "main/b#3",
-                                      "main/c#2")
+    assert r.ran("demo.b") == 3 + 1 + 1 + 1 and r.output == (4 - 1) + 4 + 4 + 4 - 1
+    a1, b1, c1, a2, b2, a3, b3, a4, b4, c2 = ("main/a", "main/b", "main/c", "main/a#2", "main/b#2", "main/a#3",
+                                              "main/b#3", "main/a#4", "main/b#4", "main/c#2")
     # the body of a loop over a known non-empty sequence always runs: its calls are not conditional
     assert (graph.nodes[b1]["count"], graph.nodes[b1]["conditional"]) == (3, False)
     assert graph.nodes[b2]["conditional"] and graph.nodes[b3]["conditional"]
+    assert graph.nodes[b4]["count"] is None  # (a `break`: how often is known at run time)
     assert data_edges(graph) == {(b1, c1), (a2, b2), (b2, b2), (b2, c2), (a2, c2), (a3, b3), (b3, b3),
-                                 (b3, c2), (a3, c2), (c1, c2)}
+                                 (b3, c2), (a3, c2), (c1, c2), (a4, b4), (b4, b4), (b4, c2), (a4, c2)}
     assert (a1, c1) not in data_edges(graph)
 
 
