@@ -1553,3 +1553,22 @@ def test_agent_tool_above_a_task_under_the_sdk(entry):
         assert any("'AgentTool.aio' was never awaited" in w for w in r.warnings), r.summary()
     else:
         assert r.ok and r.output == 8 and r.ran("demo.a") == 2 and r.ran("demo.s") == 1, r.summary()
+
+
+def test_container_element_picked_by_a_literal_key_is_that_task(tmp_path):
+    check(tmp_path, """
+        MIXED = {"inc": inc, "square": square}
+        PAIR = [inc, square]
+        CHANGED = {"inc": inc, "square": square}
+        CHANGED["inc"] = square
+
+        @env.task
+        async def main(x: int) -> int:
+            MIXED["inc"](x)  # expect: FLY103
+            y = await MIXED["square"](x)  # expect: FLY101
+            PAIR[0](x)  # expect: FLY103
+            y += await PAIR[1].aio(x)
+            CHANGED["inc"](x)  # (either task, since it was replaced: one is sync, one async)
+            y += await MIXED["inc"](x) + await PAIR[-1].aio(x)
+            return y
+    """)

@@ -590,7 +590,12 @@ class Resolver:
         if node.ctx is Context.Load:
             base = self.value_of(node.value)
             if isinstance(base, TaskCollection):
-                return base if isinstance(node.slice, nodes.Slice) else _one_of(base.options)
+                if isinstance(node.slice, nodes.Slice):
+                    return base
+                exact = _literal_element(base.node, node.slice)
+                if exact is not None and self._added_to(base.node) == []:  # (a literal key of a container never changed)
+                    return self.value_of(exact)
+                return _one_of(base.options)
         return UNKNOWN
 
     def _loop_element(self, target: nodes.AssignName) -> Value:
@@ -900,6 +905,19 @@ def _container_use(use: nodes.NodeNG):
     if isinstance(parent, nodes.Call) and use in parent.args and isinstance(parent.func, nodes.Name) \
             and parent.func.name in _READ_CALLS:
         return _READ
+    return None
+
+
+def _literal_element(container: nodes.NodeNG, key: nodes.NodeNG) -> nodes.NodeNG | None:
+    """The element of a dict, list or tuple display that a constant key or index picks (None: not known)."""
+    if not isinstance(key, nodes.Const):
+        return None
+    if isinstance(container, nodes.Dict):
+        found = [v for k, v in container.items if isinstance(k, nodes.Const) and k.value == key.value]
+        return found[-1] if found and all(isinstance(k, nodes.Const) for k, _ in container.items) else None
+    if isinstance(container, (nodes.List, nodes.Tuple)) and type(key.value) is int:
+        if -len(container.elts) <= key.value < len(container.elts):
+            return container.elts[key.value]
     return None
 
 
