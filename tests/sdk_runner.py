@@ -140,7 +140,14 @@ def sdk_version() -> str | None:
     py = sdk_python()
     if py not in _SDK_VERSION:
         _SDK_VERSION[py] = None
-        if sdk_available():
+        if sdk_available() and os.path.abspath(py) == os.path.abspath(sys.executable):
+            import importlib.metadata
+
+            try:
+                _SDK_VERSION[py] = importlib.metadata.version("flyte")
+            except importlib.metadata.PackageNotFoundError:
+                pass
+        elif sdk_available():
             try:
                 proc = subprocess.run(
                     [py, "-c", "import importlib.metadata as m; print(m.version('flyte'))"],
