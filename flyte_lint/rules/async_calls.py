@@ -445,7 +445,8 @@ class BlockingCallInAsync(Rule):
         "refuses the call: \"Deadlock detected: blocking call used in syncify thread\" (for sync `flyte.map`, "
         "each item comes back as that exception instead of its result). In a cluster the task runtime runs the "
         "task on a main-thread event loop: the call works, but that loop stands still until it returns, so the "
-        "task's gathered siblings, its other children and the controller's watch all stall. "
+        "task's gathered coroutines, the submission and collection of its other children and the controller's "
+        "watch all stall. "
         "Severity: warning: it fails only in local runs and stalls the task's event loop in a cluster."
     )
     bad = """
