@@ -60,6 +60,11 @@ class Finding:
     fix: Fix | None = field(default=None, compare=False)
     suggestions: tuple[Suggestion, ...] = field(default=(), compare=False)
     module: "Module | None" = field(default=None, compare=False, repr=False)
+    # The exception the reported failure raises (a class by dotted path, "builtins.TypeError"; None: it raises
+    # none where the code runs) and the node it is raised at: the rule runner drops the finding when the
+    # author's code catches it there (flyte_lint.model.guards). Never cached: only the runner reads them.
+    raises: str | None = field(default=None, compare=False, repr=False)
+    raised_at: object = field(default=None, compare=False, repr=False)
 
     @property
     def sort_key(self) -> tuple:

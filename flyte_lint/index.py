@@ -48,9 +48,28 @@ INIT = os.sep + "__init__.py"  # (the end of a package's path string)
 
 # Files whose content can change the env dependency graph of modules that never import them: an
 # `env.add_dependency(...)`, and `TaskEnvironment.from_task(name, task_object)`, which gives an object made
-# in another module (a ContainerTask) the env its callers must depend on.
+# in another module (a ContainerTask) the env its callers must depend on. Also files that may reassign a flyte
+# attribute (`flyte.Cache = MyCache`, model/rebinding.py), which no rule then checks calls of, in any module.
 def declares_dependencies(data: bytes) -> bool:
-    return data.find(b"add_dependency") != -1 or data.find(b"from_task") != -1
+    return data.find(b"add_dependency") != -1 or data.find(b"from_task") != -1 or may_rebind_flyte(data)
+
+
+_FLYTE_ALIAS = re.compile(rb"\bimport\s+flyte(?:\.\w+)*\s+as\s+(\w+)|\bfrom\s+flyte(?:\.\w+)*\s+import\s+(\w+)(?:\s+as\s+(\w+))?")
+
+
+def may_rebind_flyte(data: bytes) -> bool:
+    """An assignment to an attribute of ``flyte`` or of a name imported from it (``fl.Cache = ...``), or a
+    ``setattr`` of one; by the bytes, so more than the analysis finds (``x.y = ...`` after ``from flyte import x``).
+    Not an annotated parameter's default (``f: flyte.io.File = None``)."""
+    if data.find(b"setattr") == -1 and data.find(b"=") == -1:
+        return False
+    names = {b"flyte"}
+    for match in _FLYTE_ALIAS.finditer(data):
+        names.add(match.group(1) or match.group(3) or match.group(2))
+    alternatives = b"|".join(re.escape(n) for n in sorted(names))
+    assigned = re.compile(rb"(?<![\w.])(?<!: )(?<!:)(?:" + alternatives + rb")(?:\.\w+)*\.\w+\s*(?::[^=\n]*)?[-+*/|&]?=(?!=)"
+                          rb"|\bsetattr\(\s*(?:" + alternatives + rb")\b")
+    return assigned.search(data) is not None
 
 
 def content_hash(data: bytes) -> str:

@@ -5,7 +5,8 @@ What the SDK really does (flyte 2.12.1, checked with the installed wheel):
   inputs in order (keyword-only ones too), a keyword also given positionally is silently overwritten by the
   positional value, an unknown keyword is silently dropped unless the keyword count exceeds the number of
   inputs ("Too many keyword arguments provided"), and a missing input fails ("Missing required inputs: x");
-- outside a run (and through ``.forward``) a task call is a plain Python call: TypeError;
+- outside a run (and through ``.forward``) a task call is a plain Python call: TypeError, which a task's own call
+  re-raises as RuntimeUserError (``.forward`` does not; test_author_guards.py runs both);
 - a task function with ``*args``/``**kwargs`` is rejected at definition ("cannot have variable positional or
   keyword arguments"), so FLY106 has nothing to say about calls to it;
 - ``t.override(name=...)`` raises ValueError, an unknown ``t.override`` keyword TypeError;
@@ -205,7 +206,7 @@ def test_fly106_flyte_run_aio(tmp_path):
     """))
 
 
-def test_fly106_outside_a_run_and_forward_say_typeerror(tmp_path):
+def test_fly106_outside_a_run_and_forward_say_what_they_raise(tmp_path):
     src = _with_header("""
         @env.task
         def main() -> float:
@@ -217,6 +218,7 @@ def test_fly106_outside_a_run_and_forward_say_typeerror(tmp_path):
     check(tmp_path, src)
     for message in messages(tmp_path, src):
         assert "TypeError" in message and "inside a run" not in message, message
+        assert ("RuntimeUserError" in message) == ("bogus" in message), message  # (the task's own call)
 
 
 def test_fly106_call_in_a_lambda_inside_a_task_is_bound_by_the_sdk(tmp_path):

@@ -11,6 +11,7 @@ from functools import cached_property
 from astroid import nodes
 
 from flyte_lint.model.entities import CallSite, Env, Task
+from flyte_lint.model.guards import guarded_against
 from flyte_lint.model.project import Module, Project
 from flyte_lint.model.resolver import FUNCTION_NODES, Resolver, argument, enclosing_function
 from flyte_lint.model.values import (
@@ -23,8 +24,8 @@ from flyte_lint.model.values import (
     PartialRef,
     RemoteTaskRef,
     TaskChoice,
-    TaskRef,
     TaskDecorator,
+    TaskRef,
     Unknown,
     Value,
 )
@@ -491,6 +492,11 @@ class Analysis:
 
     def in_task_context(self, function: nodes.NodeNG | None) -> bool:
         return bool(self.context_tasks(function))
+
+    def guarded_against(self, node: nodes.NodeNG, exception: str) -> bool:
+        """The author's code catches ``exception`` (a class by dotted path, ``builtins.TypeError``) where ``node``
+        is evaluated, in its own function: ``try: ... except TypeError:``, a deliberate probe (model/guards.py)."""
+        return guarded_against(self.resolver, node, exception)
 
     def runs_on_event_loop(self, function: nodes.NodeNG | None) -> bool:
         """``function`` runs on an event loop inside a task run: it is an ``async def`` in task context,

@@ -18,6 +18,7 @@ from flyte_lint import sdk
 from flyte_lint.index import NAMESPACE
 from flyte_lint.model.entities import Env, Task
 from flyte_lint.model.project import Module, Project, _locate, candidate_files
+from flyte_lint.model.rebinding import is_rebound, rebound_by_module
 from flyte_lint.model.values import (
     UNKNOWN,
     AgentToolRef,
@@ -84,6 +85,7 @@ class Resolver:
         # NAMESPACE + its name (and an importer of one by its path). The files each lookup may find, found
         # or not: what the importer's findings depend on beyond its import lines (the cache keeps them).
         self.loads: dict[str, set[str]] = {}
+        self._rebound: dict[int, frozenset[str]] | None = None  # flyte attributes reassigned (see _sdk_value)
 
     # -- plumbing ------------------------------------------------------------------------------------
     def module_of(self, node: nodes.NodeNG) -> Module:
@@ -119,9 +121,9 @@ class Resolver:
 
     def _evaluate(self, node: nodes.NodeNG) -> Value:
         if isinstance(node, nodes.Name):
-            return self.lookup(node.name, node)
+            return self._sdk_value(self.lookup(node.name, node), node)
         if isinstance(node, nodes.Attribute):
-            return self.attribute(self.value_of(node.expr), node.attrname)
+            return self._sdk_value(self.attribute(self.value_of(node.expr), node.attrname), node)
         if isinstance(node, nodes.Call):
             return self.call_result(node)
         if isinstance(node, nodes.Lambda):
@@ -461,6 +463,21 @@ class Resolver:
             returned = sdk.returns("flyte.remote.Task.get")
             return External(f"{returned}.{attr}") if returned else UNKNOWN
         return UNKNOWN
+
+    def _sdk_value(self, value: Value, node: nodes.NodeNG) -> Value:
+        """``value``, what the name or attribute ``node`` refers to; UNKNOWN when it is a flyte attribute that a
+        module of ``node``'s import component reassigns (``flyte.Cache = MyCache``, model/rebinding.py): a call
+        of it may run the project's class, not the SDK's."""
+        if type(value) is not External or not value.is_flyte:
+            return value
+        rebound = self._rebound
+        if rebound is None:
+            self._rebound = {}  # (while it is worked out, the attributes its lookups meet are the SDK's)
+            rebound = self._rebound = rebound_by_module(self, list(self._modules.values()))
+        if not rebound:
+            return value
+        paths = rebound.get(id(node.root()))
+        return UNKNOWN if paths and is_rebound(value.path, paths) else value
 
     def call_result(self, call: nodes.Call) -> Value:
         callee = self.value_of(call.func)

@@ -51,9 +51,15 @@ def _name_of(made: nodes.Call, fallback: str) -> str:
     return name.value if isinstance(name, nodes.Const) and isinstance(name.value, str) else fallback
 
 
-def suggest(name: str, candidates: Iterable[str]) -> str:
+def suggest(name: str, candidates: Iterable[str], given: Iterable[str] = ()) -> str:
+    """"; did you mean `x`?" for the candidate closest to ``name``; never a keyword the call already passes
+    (``given``): renaming to it would pass it twice."""
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
-    return f"; did you mean `{close[0]}`?" if close else ""
+    if not close:
+        return ""
+    if close[0] in set(given):
+        return f"; the call already passes `{close[0]}=`: put what `{name}=` means into that value, or remove `{name}=`"
+    return f"; did you mean `{close[0]}`?"
 
 
 _DID_YOU_MEAN = re.compile(r"`(?P<old>\w+)`.*; did you mean `(?P<new>\w+)`\?")
@@ -82,13 +88,15 @@ def binding_problems(
     bound_keywords: set[str] = frozenset(),
     in_run: bool = True,
     noun: str = "parameter",
+    plain_error: str = "TypeError",
 ) -> list[str]:
     """What goes wrong when binding these arguments to ``sig``, and what happens at runtime.
 
     ``in_run``: the call goes through the SDK's input binding (a task called inside a run, or
     ``flyte.run``), which maps positional values onto the inputs in order and then checks the keyword
     count (flyte/models.py ``NativeInterface.convert_to_kwargs``). Otherwise it is a plain Python call
-    (a task called outside a run, or ``.forward``), where every problem is a TypeError. ``noun``: what the
+    (a task called outside a run, or ``.forward``), where every problem is a TypeError, which a task's own call
+    re-raises as RuntimeUserError (``plain_error`` names what the call raises). ``noun``: what the
     messages call the task's parameters (a ContainerTask has inputs).
     """
     problems: list[str] = []
@@ -99,7 +107,7 @@ def binding_problems(
         problem = f"takes {_plural(len(slots), 'positional argument')} but {total} were given: "
         keyword_only = [p.name for p in sig.params if p.kind == "keyword_only"]
         if not in_run:
-            problem += "the call fails with TypeError"
+            problem += f"the call fails with {plain_error}"
         elif total <= len(sig.params):
             extra = ", ".join(f"`{n}`" for n in keyword_only[: total - len(slots)])
             problem += f"the SDK binds the extra value to keyword-only {extra} (a plain Python call raises TypeError)"
@@ -112,7 +120,7 @@ def binding_problems(
         if kw in filled:
             effect = (
                 f"inside a run the SDK silently keeps the positional value and drops `{kw}=`"
-                if in_run else "the call fails with TypeError"
+                if in_run else f"the call fails with {plain_error}"
             )
             problems.append(f"gets `{kw}` both by position and by keyword: {effect}. Pass it once")
         given.add(kw)
@@ -120,17 +128,17 @@ def binding_problems(
     too_many = len(given) > len(sig.params)
     for kw in unknown:
         if not in_run:
-            effect = "the call fails with TypeError"
+            effect = f"the call fails with {plain_error}"
         elif too_many:
             effect = "the call fails (\"Too many keyword arguments provided\")"
         else:
             effect = "inside a run the SDK silently drops the value"
-        advice = suggest(kw, names) or f". Pass only the task's {noun}s"
+        advice = suggest(kw, names, given) or f". Pass only the task's {noun}s"
         problems.append(f"has no {noun} `{kw}`: {effect}{advice}")
     missing = [p.name for p in sig.params if p.required and p.name not in given]
     if missing:
         listed = ", ".join(f"`{m}`" for m in missing)
-        effect = f"the call fails with \"Missing required inputs: {', '.join(missing)}\"" if in_run else "the call fails with TypeError"
+        effect = f"the call fails with \"Missing required inputs: {', '.join(missing)}\"" if in_run else f"the call fails with {plain_error}"
         problems.append(f"is missing required input{'s' if len(missing) > 1 else ''} {listed}: {effect}. Pass {'them' if len(missing) > 1 else 'it'}")
     return problems
 
@@ -150,7 +158,7 @@ def partial_problems(sig: Signature, partial: PartialRef) -> list[str]:
             if sig.get(kw) is None:
                 problems.append(
                     f"binds `{kw}=`, which is not a parameter of the task: the value never arrives (inside a run "
-                    f"the SDK drops it or rejects the call){suggest(kw, names) or '. Remove it'}"
+                    f"the SDK drops it or rejects the call){suggest(kw, names, partial.bound_keywords) or '. Remove it'}"
                 )
     return problems
 
@@ -215,9 +223,12 @@ class TaskCallArguments(Rule):
             # A call in a lambda runs wherever the lambda does: look through lambdas, not only defs.
             in_run = site.form != "forward" and analysis.in_task_context(enclosing_function(site.node))
             keywords = [k.arg for k in call.keywords or []]
-            for problem in binding_problems(site.task.signature, len(call.args), keywords, bound_pos, bound_kw, in_run):
-                yield self.finding(site.module, call, f"task '{site.task.name}' {problem}",
-                                   suggestions=[keyword_renamed(call, problem)])
+            raises, raised_at, plain = _outside_run_failure(site.form, call) if not in_run else (None, None, "")
+            for problem in binding_problems(site.task.signature, len(call.args), keywords, bound_pos, bound_kw, in_run,
+                                            plain_error=plain):
+                yield self.finding(site.module, call, f"task '{site.task.name}' {problem}", raises=raises,
+                                   suggestions=[keyword_renamed(call, problem)],
+                                   raised_at=raised_at)
         yield from self._check_choices(analysis)
         for used in analysis.task_object_calls:
             yield from self._check_container_task(analysis, used)
@@ -278,14 +289,15 @@ class TaskCallArguments(Rule):
         names = [k.value for k, _ in inputs.items] if inputs is not None else []
         if call.args:  # (the call fails before anything else is looked at)
             yield self.finding(used.call.module, call, f"shell task '{label}' takes its inputs by keyword only: the "
-                                                       f"call fails with TypeError. Pass {', '.join(f'`{n}=`' for n in names) or 'none'}")
+                                                       f"call fails with TypeError. Pass {', '.join(f'`{n}=`' for n in names) or 'none'}",
+                               raises=TYPE_ERROR)  # (``async def __call__(self, **kwargs)``: raised by the call itself)
             return
         if not is_static(call):
             return
         given = {k.arg for k in call.keywords or []}
         for kw in [k.arg for k in call.keywords or []]:
             if kw not in names:
-                advice = suggest(kw, names) or ". Pass only the task's inputs"
+                advice = suggest(kw, names, given) or ". Pass only the task's inputs"
                 yield self.finding(used.call.module, call, f"shell task '{label}' has no input `{kw}`: the SDK silently "
                                                            f"drops the value{advice}",
                                    suggestions=[keyword_renamed(call, f"`{kw}`{advice}")])
@@ -297,7 +309,10 @@ class TaskCallArguments(Rule):
             yield self.finding(used.call.module, call,
                                f"shell task '{label}' is missing required input{'s' if len(missing) > 1 else ''} {listed}: "
                                f"the call fails with TypeError (\"Missing required input: '{missing[0]}'\"). Pass "
-                               f"{'them' if len(missing) > 1 else 'it'}")
+                               f"{'them' if len(missing) > 1 else 'it'}",
+                               # (raised in the coroutine's body: where it is awaited, when that is right here)
+                               raises=TYPE_ERROR if isinstance(call.parent, nodes.Await) else None,
+                               raised_at=call.parent if isinstance(call.parent, nodes.Await) else None)
 
     def _check_partial(self, analysis: Analysis, call: ResolvedCall) -> Iterable[Finding]:
         """``functools.partial(task, ...)`` binding values the task has no place for."""
@@ -321,6 +336,23 @@ class TaskCallArguments(Rule):
         for problem in binding_problems(target.task.signature, len(call.node.args) - 1, keywords):
             yield self.finding(call.module, call.node, f"task '{target.task.name}' run by `flyte.run` {problem}",
                                suggestions=[keyword_renamed(call.node, problem)])
+
+
+TYPE_ERROR = "builtins.TypeError"
+RUNTIME_USER_ERROR = "flyte.errors.RuntimeUserError"
+
+
+def _outside_run_failure(form: str, call: nodes.Call) -> tuple[str | None, nodes.NodeNG | None, str]:
+    """What a task call of this form raises outside a run when Python cannot bind its arguments (flyte 2.12.1):
+    (the exception, the node it is raised at, its name for a message). ``.forward`` is the plain function: a
+    TypeError. ``.aio`` runs ``forward`` in its coroutine: a TypeError where it is awaited. The task's own call
+    (also through ``.override(...)`` or a partial) re-raises the TypeError as RuntimeUserError."""
+    if form == "forward":
+        return TYPE_ERROR, call, "TypeError"
+    if form == "aio":
+        awaited = call.parent if isinstance(call.parent, nodes.Await) else None
+        return (TYPE_ERROR if awaited is not None else None), awaited, "TypeError when it is awaited"
+    return RUNTIME_USER_ERROR, call, "RuntimeUserError (the SDK re-raises the TypeError)"
 
 
 # ``flyte.run(task, ...)`` and ``flyte.with_runcontext(...).run(task, ...)``, sync and async.
@@ -429,13 +461,15 @@ class TaskObjectMethod(Rule):
             yield self.finding(call.module, call.node.func,
                                f"shell task `{shown}` has no `.{method}`: the call fails with AttributeError "
                                f"(\"'_Shell' object has no attribute '{method}'\"). {hint[0].upper()}{hint[1:]}",
-                               suggestions=[_called_itself(call, shown)] if method != "override" else ())
+                               suggestions=[_called_itself(call, shown)] if method != "override" else (),
+                               raises="builtins.AttributeError")  # (raised by the attribute, the finding's node)
         for call in analysis.calls_to(f"{CONTAINER_TASK}.forward"):
             shown = _object_shown(call)
             yield self.finding(call.module, call.node.func,
                                f"ContainerTask `{shown}` has no Python code to run: `.forward(...)` raises "
                                f"NotImplementedError. Await `{shown}(...)` to run its container",
-                               suggestions=[_called_itself(call, shown)])
+                               suggestions=[_called_itself(call, shown)],
+                               raises="builtins.NotImplementedError", raised_at=call.node)
 
 
 TASK_METHODS = ("aio", "override", "forward")  # what a task function has and a task object may lack
@@ -466,6 +500,13 @@ KEYWORD_HINTS = {
     ("flyte.TaskEnvironment.task", "limits"): "set `resources=flyte.Resources(...)` on the TaskEnvironment",
     ("flyte.TaskEnvironment.task", "container_image"): "set `image=` on the TaskEnvironment",
     ("flyte.TaskEnvironment.task", "cache_version"): "use `cache=flyte.Cache(behavior=\"auto\", version_override=...)`",
+    # flyte 2.12.1's RetryStrategy(count, backoff) takes the whole pacing as one flyte.Backoff(base, factor, cap)
+    **{("flyte.RetryStrategy", name): f"give the {part} as `{part}=` of the one backoff policy: "
+                                      "`backoff=flyte.Backoff(base=..., factor=..., cap=...)`"
+       for part, names in (("factor", ("backoff_factor", "factor", "multiplier", "backoff_multiplier", "exponent")),
+                           ("cap", ("cap", "max_backoff", "backoff_cap", "max_delay", "backoff_max", "max_interval")),
+                           ("base", ("base", "delay", "backoff_base", "initial_delay", "initial_backoff", "interval")))
+       for name in names},
 }
 
 
@@ -518,6 +559,7 @@ class ResourcesMem(Rule):
     fix = "Rename the keyword to `memory=`."
     fix_safety = "Safe: renames the keyword; the value is kept."
     runtime_effect = "TypeError"
+    raises = "builtins.TypeError"  # (at the call: a deliberate ``except TypeError:`` probe around it is quiet)
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
         for call in analysis.calls:
@@ -572,6 +614,7 @@ class UnknownArgument(Rule):
     fix = "Use the parameter the API has (the message names the closest one), or move the option where it belongs."
     fix_safety = "Safe for `ephemeral_storage=` → `disk=` on `flyte.Resources`; other cases have no automatic fix."
     runtime_effect = "TypeError"
+    raises = "builtins.TypeError"  # (at the call; a keyword `.override` rejects raises ValueError)
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
         for call in analysis.calls:
@@ -588,8 +631,11 @@ class UnknownArgument(Rule):
                     continue
                 if name in rejected:
                     advice = REJECTED_HINTS.get(name, "remove it")
+                    if name == "name" and "short_name" in given:
+                        advice = "remove it (the call already passes `short_name=`)"
                     yield self.finding(
-                        call.module, kw, f"`{_callee_text(call)}` rejects `{name}=`: it fails with ValueError ({name} cannot be overridden); {advice}"
+                        call.module, kw, f"`{_callee_text(call)}` rejects `{name}=`: it fails with ValueError ({name} cannot be overridden); {advice}",
+                        raises="builtins.ValueError",
                     )
                     continue
                 if name in accepted or open_ended:
@@ -605,7 +651,7 @@ class UnknownArgument(Rule):
                 elif hint:
                     advice = f"; {hint}"
                 else:
-                    advice = suggest(name, accepted) or "; remove it"
+                    advice = suggest(name, accepted, given) or "; remove it"
                     suggestion = keyword_renamed(call.node, f"`{name}`{advice}")
                 yield self.finding(
                     call.module, kw, f"`{_callee_text(call)}` has no parameter `{name}`: it fails with TypeError{advice}", fix,

@@ -10,6 +10,8 @@ from astroid import nodes
 from flyte_lint.findings import Edit, Finding, Fix, Severity, Suggestion, char_column
 
 if TYPE_CHECKING:
+    from types import EllipsisType
+
     from flyte_lint.model.analysis import Analysis
     from flyte_lint.model.project import Module
 
@@ -32,16 +34,23 @@ class Rule:
     fix_safety: ClassVar[str | None] = None  # autofix availability and safety, ruff style
     # A test runs ``bad`` and ``good`` under the real SDK when this is set: what happens to ``bad``.
     runtime_effect: ClassVar[str | None] = None
+    # The exception every finding's failure raises at the finding's node, a class by dotted path
+    # ("builtins.TypeError"); None: no exception there (a deploy-time or silent failure). A finding whose failure
+    # differs says so (``finding(raises=..., raised_at=...)``). The runner drops a finding when the code around its
+    # node catches that exception (flyte_lint.model.guards: ``try: ... except TypeError:``, a deliberate probe).
+    raises: ClassVar[str | None] = None
 
     def check(self, analysis: "Analysis") -> Iterable[Finding]:
         raise NotImplementedError
 
     def finding(
         self, module: "Module", node: nodes.NodeNG, message: str, fix: Fix | None = None, severity: Severity | None = None,
-        suggestions: Iterable[Suggestion | None] = (),
+        suggestions: Iterable[Suggestion | None] = (), raises: "str | None | EllipsisType" = ...,
+        raised_at: nodes.NodeNG | None = None,
     ) -> Finding:
         """A finding at ``node``; ``severity`` overrides the rule's own for this one finding. ``suggestions`` are
-        the rewrites the message shows (None entries are dropped)."""
+        the rewrites the message shows (None entries are dropped). ``raises``: the exception this finding's failure
+        raises, at ``raised_at`` (default ``node``); by default the rule's ``raises``."""
         line = node.lineno or 1
         end_line = node.end_lineno or line
         col = char_column(module, line, node.col_offset or 0)
@@ -50,6 +59,7 @@ class Rule:
             code=self.code, symbol=self.symbol, severity=severity or self.severity, message=message,
             path=module.display_path, line=line, column=col + 1, end_line=end_line, end_column=end_col + 1,
             fix=fix, suggestions=tuple(s for s in suggestions if s is not None), module=module,
+            raises=self.raises if raises is ... else raises, raised_at=raised_at if raised_at is not None else node,
         )
 
     @classmethod

@@ -284,6 +284,7 @@ class InvalidGpu(Rule):
     fix = "Use an accelerator string the SDK lists (the message names the closest one), e.g. `\"L40s:1\"`, `\"A100:1\"`, `\"A100_80G:2\"`."
     fix_safety = "Safe for the deprecated aliases (`\"A100 80G:1\"` → `\"A100_80G:1\"`): the SDK normalizes them the same way."
     runtime_effect = "ValueError at import"
+    raises = "builtins.ValueError"  # (raised by the call: a deliberate `except ValueError:` around it is quiet)
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
         for call in calls_to(analysis, "flyte.Resources"):
@@ -329,6 +330,7 @@ class InvalidGpu(Rule):
                 f"rewrites it to {q(new)}. Write gpu={q(new)}",
                 Fix((edit,), True, f"Replace with {q(new)}") if edit else None,
                 severity=Severity.WARNING, suggestions=[Suggestion(f"gpu={q(new)}", (edit,)) if edit else None],
+                raises=None,
             )
             return
         suggestion = _gpu_suggestion(value)
@@ -352,6 +354,7 @@ class InvalidGpu(Rule):
                     f"GPU device {q(device)} is deprecated: the SDK logs a warning and rewrites it to {q(current)}. Write {q(current)}",
                     Fix((edit,), True, f"Replace with {q(current)}") if edit else None,
                     severity=Severity.WARNING, suggestions=[Suggestion(q(current), (edit,)) if edit else None],
+                    raises=None,
                 )
                 device = current
             elif device not in devices:
@@ -448,6 +451,17 @@ def task_cache_state(analysis: Analysis, task: Task) -> str | None:
     return env_cache_state(analysis, task.env)
 
 
+def _applied_at(decorator: nodes.Call) -> nodes.NodeNG | None:
+    """Where the decorator that ``env.task(...)`` makes is applied: the decorated def (``@env.task(...)``, guarded
+    as the call is), or ``env.task(...)(fn)``; None when it is applied elsewhere (``deco = env.task(...)``)."""
+    parent = decorator.parent
+    if isinstance(parent, nodes.Decorators):
+        return decorator
+    if isinstance(parent, nodes.Call) and parent.func is decorator:
+        return parent
+    return None
+
+
 @register
 class InvalidCache(Rule):
     code = "FLY304"
@@ -540,11 +554,17 @@ class InvalidCache(Rule):
             edit = string_edit(module, node, suggestion)
             fix = Fix((edit,), True, f"Replace with {q(suggestion)}") if edit else None
         keyword = "behavior" if kind == "cache" else "cache"
+        # What it raises where: the env's constructor (cache=True), the call (flyte.Cache, .override), the decorator
+        # where it is applied; an env's other values raise at each `@env.task` that inherits them, not here.
+        raises, raised_at = {"cache": ("builtins.ValueError", site), "override": ("builtins.ValueError", site),
+                             "task": ("builtins.ValueError", _applied_at(site)),
+                             "env": ("builtins.TypeError", site) if value is True else (None, None)}[kind]
         yield self.finding(
             module, node,
             f"{keyword}={shown} is not a cache behaviour: {effect}; did you mean {keyword}={q(suggestion)}? "
             "(accepted: \"auto\", \"override\", \"disable\")",
             fix, suggestions=[value_suggestion(module, node, f"{keyword}={q(suggestion)}", suggestion)],
+            raises=raises if raised_at is not None else None, raised_at=raised_at,
         )
 
     def _falsy(self, analysis, module, node, value, label, kind, env, task):
@@ -669,6 +689,7 @@ class InvalidQuantity(Rule):
     """
     fix = "Write quantities as Kubernetes strings with a unit: `memory=\"4Gi\"`, `disk=\"50Gi\"`, `shm=\"auto\"`, `cpu=2` or `cpu=\"500m\"`; put the smaller value first in `(request, limit)`."
     runtime_effect = "ValueError at import"
+    raises = "builtins.ValueError"  # (raised by the call: a deliberate `except ValueError:` around it is quiet)
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
         for call in calls_to(analysis, "flyte.Resources"):
@@ -697,7 +718,7 @@ class InvalidQuantity(Rule):
                     call.module, node,
                     f"memory request {q(value[0])} is larger than its limit {q(value[1])}: the backend silently lowers "
                     f"the request to {q(value[1])}. Did you mean memory=({q(value[1])}, {q(value[0])})?",
-                    severity=Severity.WARNING,
+                    severity=Severity.WARNING, raises=None,
                     suggestions=[_pair_swapped(node, f"memory=({q(value[1])}, {q(value[0])})", f"({q(value[1])}, {q(value[0])})")],
                 )
             return
@@ -738,11 +759,12 @@ class InvalidQuantity(Rule):
                 call.module, node,
                 f"{shown(q(value))} is not a Kubernetes quantity: the SDK accepts it, but the backend fails the task "
                 f"when it builds the pod (\"Failed to parse resource as a valid quantity\"){advice}",
-                fix, suggestions=[value_suggestion(call.module, node, q(suggestion), suggestion) if suggestion else None],
+                fix, raises=None, suggestions=[value_suggestion(call.module, node, q(suggestion), suggestion) if suggestion else None],
             )
             return
         if amount < 0:
-            yield self.finding(call.module, node, f"{shown(q(value))} is negative: Kubernetes rejects negative resource quantities. Use a positive size")
+            yield self.finding(call.module, node, f"{shown(q(value))} is negative: Kubernetes rejects negative resource quantities. Use a positive size",
+                               raises=None)
             return
         tiny = re.fullmatch(r"(\d+(?:\.\d*)?)([num]?)", value)
         if tiny and 0 < amount < 2**20:
@@ -753,7 +775,7 @@ class InvalidQuantity(Rule):
                 call.module, node,
                 f"{shown(q(value))} means {meaning}, far too little to run anything; did you mean "
                 f"{q(number + 'Mi')} or {q(number + 'Gi')}?",
-                severity=Severity.WARNING,
+                severity=Severity.WARNING, raises=None,
                 suggestions=[value_suggestion(call.module, node, q(number + unit), number + unit) for unit in ("Mi", "Gi")],
             )
 
@@ -778,7 +800,7 @@ class InvalidQuantity(Rule):
                     call.module, node,
                     f"cpu request {value[0]!r} is larger than its limit {value[1]!r}: the backend silently lowers the "
                     f"request to the limit. Did you mean cpu=({value[1]!r}, {value[0]!r})?",
-                    severity=Severity.WARNING,
+                    severity=Severity.WARNING, raises=None,
                     suggestions=[_pair_swapped(node, f"cpu=({value[1]!r}, {value[0]!r})", f"({value[1]!r}, {value[0]!r})")],
                 )
             return
@@ -810,11 +832,12 @@ class InvalidQuantity(Rule):
                 yield self.finding(
                     call.module, node,
                     f"cpu={q(value)} is not a Kubernetes quantity: the SDK accepts it, but the backend fails the task "
-                    f"when it builds the pod (\"Failed to parse resource as a valid quantity\"){advice}",
+                    f"when it builds the pod (\"Failed to parse resource as a valid quantity\"){advice}", raises=None,
                     suggestions=[value_suggestion(call.module, node, q(suggestion), suggestion) if suggestion else None],
                 )
             elif amount < 0:
-                yield self.finding(call.module, node, f"cpu={q(value)} is negative: Kubernetes rejects negative resource quantities")
+                yield self.finding(call.module, node, f"cpu={q(value)} is negative: Kubernetes rejects negative resource quantities",
+                                   raises=None)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -862,6 +885,7 @@ class InvalidEnvName(Rule):
     fix = "Use lowercase letters and digits separated by single `-` or `_`; the message suggests the kebab-case name."
     fix_safety = "Safe when the name is a literal: the original name never worked, so nothing can refer to it."
     runtime_effect = "ValueError at import"
+    raises = "builtins.ValueError"  # (raised by the call: a deliberate `except ValueError:` around it is quiet)
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
         taken = {env.name for env in analysis.envs if env.name is not None}
@@ -1087,7 +1111,8 @@ class ImagePythonVersion(Rule):
             shown = (source_text(call.module, node) if isinstance(node, nodes.Const) else None) or repr(value)
             rewrite = Suggestion(f"python_version={version!r}", (node_edit(node, repr(version)),)) if version else None
             yield self.finding(call.module, node, f"python_version={shown} is not a (major, minor) tuple: {effect}{advice}", fix,
-                               suggestions=[rewrite])
+                               suggestions=[rewrite], raises="builtins.TypeError" if isinstance(value, float) else None,
+                               raised_at=call.node)
 
 
 def _is_image_builder(analysis: Analysis, call: ResolvedCall) -> bool:
@@ -1239,6 +1264,7 @@ class InvalidSecret(Rule):
     """
     fix = "Pass `as_env_var=\"UPPER_SNAKE_NAME\"` (the message suggests one), or rename the secret; use `mount=\"/etc/flyte/secrets\"` for files, without `as_env_var`."
     runtime_effect = "ValueError at import"
+    raises = "builtins.ValueError"  # (raised by the call: a deliberate `except ValueError:` around it is quiet)
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
         for call in calls_to(analysis, "flyte.Secret"):
@@ -1275,7 +1301,7 @@ class InvalidSecret(Rule):
                     call.module, env_node,
                     "a Secret with both `mount` and `as_env_var` is delivered to a task only as the env var: the file "
                     "mount is dropped when the task is serialized. Keep one of them",
-                    severity=Severity.WARNING,
+                    severity=Severity.WARNING, raises=None,
                 )
         if env_node is not None and isinstance(env_value, str) and env_value:
             if not ENV_VAR.match(env_value):
@@ -1327,6 +1353,7 @@ class InvalidSecret(Rule):
                 f"secret {q(value)} becomes the environment variable {q(derived)}, which is not a valid name: "
                 "serializing the task fails with ValueError, so `flyte deploy` and remote runs fail. Write "
                 f"flyte.Secret(key={q(value)}, as_env_var={q(_env_var_suggestion(derived))})",
+                raises=None,  # (raised at deploy, not here)
             )
 
 
@@ -1785,6 +1812,7 @@ class ReusableSyncConcurrency(Rule):
     """
     fix = "Make the task `async def`, or set `concurrency=1`, or move the sync task to a non-reusable env."
     runtime_effect = "ValueError at import"
+    raises = "builtins.ValueError"  # (raised where the decorator is applied: the decorator, or `env.task(fn)`)
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
         for task in analysis.tasks:

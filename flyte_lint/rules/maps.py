@@ -186,6 +186,14 @@ def _no_local_rewrite(call: ResolvedCall) -> str:
     return "Iterate it with `async for` in async code, or a sync `flyte.map` in sync code"
 
 
+def _iterated_in_place(map_call: nodes.Call) -> bool:
+    """The map is iterated where it is made: ``list(flyte.map(...))``, ``for x in flyte.map(...)``."""
+    parent = map_call.parent
+    if isinstance(parent, nodes.Call):
+        return map_call in parent.args
+    return isinstance(parent, (nodes.For, nodes.Comprehension)) and parent.iter is map_call
+
+
 @register
 class MapNonTask(Rule):
     code = "FLY202"
@@ -231,7 +239,10 @@ class MapNonTask(Rule):
             value = analysis.resolver.value_of(first)
             problem = self._problem(value)
             if problem:
-                yield self.finding(call.module, first, problem)
+                # (a partial's TypeError is raised where the map is iterated: guarded there, it is the author's probe)
+                typed = "fails with TypeError when iterated" in problem and _iterated_in_place(call.node)
+                yield self.finding(call.module, first, problem, raises="builtins.TypeError" if typed else None,
+                                   raised_at=call.node if typed else None)
         for used in analysis.task_object_calls:
             if used.maker == SHELL_CREATE and used.form in ("map", "map_aio") and used.call.node.args:
                 mapped = used.call.node.args[0]
