@@ -979,6 +979,71 @@ def test_fly401_a_call_of_one_of_several_tasks_of_one_env(tmp_path):
     """, select=["FLY401"])
 
 
+def test_fly401_a_task_handed_to_other_code_is_no_root(tmp_path):
+    # `fan_out` hands `step` to a helper that maps it: step is called by fan_out's run (env 'driver', which covers
+    # 'gpu'), not a root. `register([alone])` at import hands `alone` to code that may call it: not a root either.
+    check(tmp_path, ROOTED.format(mark="") + textwrap.dedent("""
+        # file: helpers.py
+        import flyte
+
+        async def map_all(task, xs):
+            return [y async for y in flyte.map.aio(task, xs)]
+
+        def register(tasks):
+            return tasks
+        # file: main.py
+        from envs import driver, worker
+        from helpers import map_all, register
+        from tasks import train
+
+        @driver.task
+        async def fan_out(xs: list[int]) -> list[int]:
+            return await map_all(step_alias, xs)
+
+        @worker.task
+        async def alone(x: int) -> int:
+            return await train(x)
+
+        from tasks import step as step_alias
+        register([alone])
+    """))
+
+
+def test_fly401_a_task_under_a_decorator_the_model_cannot_see_through(tmp_path):
+    # `@wandb_init` above the task: calls through its name are not seen. Nothing uses the name `pipeline`: it is
+    # a root (`flyte run ... pipeline`). `experiment`'s name is rebound and handed on: its calls may be hidden.
+    check(tmp_path, """
+        # file: main.py
+        import dataclasses
+        import flyte
+        from flyteplugins.wandb import wandb_init
+        from tools import run_all
+
+        gpu = flyte.TaskEnvironment("gpu", image=flyte.Image.from_debian_base().with_pip_packages("torch"))
+        driver = flyte.TaskEnvironment("driver")
+
+        @gpu.task
+        async def train(x: int) -> int:
+            return x
+
+        @wandb_init(project="demo")
+        @driver.task
+        async def pipeline(x: int) -> int:
+            return await train(x)  # expect: FLY401
+
+        @wandb_init
+        @driver.task
+        async def experiment(x: int) -> int:
+            return await train(x)
+
+        experiment = dataclasses.replace(experiment, name="x")
+
+        @gpu.task
+        async def batch(xs: list[int]) -> list[int]:
+            return await run_all(experiment, xs)
+    """, select=["FLY401"])
+
+
 def test_fly401_a_run_method_of_another_library_makes_no_root(tmp_path):
     check(tmp_path, ROOTED.format(mark="") + textwrap.dedent("""
         # file: main.py

@@ -5,7 +5,10 @@ only, and hands that image cache down to every task the run submits (flyte 2.12.
 ``root.parent_env()``; the controller serializes each child with the root's cache). A root is:
 
 - a task no other task of the project calls (in a group of tasks that call one another, each of them when
-  no task outside the group calls it): it can only be started on its own (``flyte run``);
+  no task outside the group calls it): it can only be started on its own (``flyte run``). Not one whose calls
+  the model may miss: a task handed to other code (as an argument), or one whose name, used elsewhere, a
+  decorator the model cannot see through (or a second binding) takes over; a task handed to code a task runs
+  counts as called by that task;
 - a task passed to ``flyte.run(...)`` or ``flyte.with_runcontext(...).run(...)`` (or their ``.aio``), even one
   other tasks call;
 - a task with a trigger (``@env.task(triggers=...)``): each firing starts a run at it.
@@ -30,6 +33,8 @@ if TYPE_CHECKING:
 
 # ``flyte.run(task, ...)`` and ``flyte.with_runcontext(...).run(task, ...)``, sync and async.
 RUN_PATHS = ("flyte.run", "flyte.run.aio", "flyte._run._Runner.run", "flyte._run._Runner.run.aio")
+# Calls whose task arguments the model follows: runs (roots), maps (call sites), partials (called later).
+_FOLLOWED = frozenset({*RUN_PATHS, "flyte.map", "flyte.map.aio", "functools.partial"})
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,64 @@ class RunRoots:
                 continue
             for caller in context_tasks(enclosing_function(site.node)):
                 graph.add_edges_from((caller, task) for task in called)
+        for call, task in self._handed:  # (handed to code a task runs: it may call it)
+            for caller in context_tasks(enclosing_function(call.node)):
+                graph.add_edge(caller, task)
         return graph
+
+    @cached_property
+    def _handed(self) -> list[tuple]:
+        """(call, task) for each task passed as an argument (or in a literal list, tuple, set or dict argument) to a
+        call that is not one the model follows (``flyte.run``, ``flyte.map``, ``functools.partial``): the code it is
+        handed to may call it, where the model does not see."""
+        value_of = self.analysis.resolver.value_of
+        found = []
+        for call in self.analysis.calls:
+            if call.external_path in _FOLLOWED or not (call.node.args or call.node.keywords):
+                continue
+            todo = [*call.node.args, *(kw.value for kw in call.node.keywords or [])]
+            while todo:
+                node = todo.pop()
+                if isinstance(node, nodes.Starred):
+                    node = node.value
+                if isinstance(node, (nodes.List, nodes.Tuple, nodes.Set)):
+                    todo.extend(node.elts)
+                elif isinstance(node, nodes.Dict):
+                    todo.extend(value for _, value in node.items)
+                elif isinstance(node, (nodes.Name, nodes.Attribute)):
+                    value = value_of(node)
+                    if isinstance(value, PartialRef):
+                        value = value.target
+                    if isinstance(value, TaskRef):
+                        found.append((call, value.task))
+        return found
+
+    def _callers_hidden(self, task: "Task") -> bool:
+        """Calls of ``task`` may be made where the model does not see them: its name is bound to what a decorator
+        the model cannot see through returns, or bound again (``t = dataclasses.replace(t, ...)``), or the task is
+        handed to code outside any task (``register([t])`` at import)."""
+        func = task.func
+        if func.decorators is not None and task.decorator in func.decorators.nodes and (
+                not isinstance(self.analysis.resolver.function_value(func), TaskRef)
+                or len(func.parent.scope().locals.get(func.name, ())) != 1) and self._name_used(func):
+            return True
+        return any(t is task and not self.analysis.context_tasks(enclosing_function(call.node))
+                   for call, t in self._handed)
+
+    def _name_used(self, func: nodes.FunctionDef) -> bool:
+        """The name of ``func`` is used somewhere but its own definition: read in its module, imported from it by
+        name, or read as an attribute (``module.name``) by a call."""
+        from flyte_lint.model.analysis import walk
+
+        name = func.name
+        for node in walk(func.root()):
+            if isinstance(node, nodes.Name) and node.name == name and not _inside(node, func):
+                return True
+        if any(any((alias or original) == name or original == name for original, alias in stmt.names)
+               for _, stmt in self.analysis.nodes_of(nodes.ImportFrom)):
+            return True
+        return any(isinstance(call.node.func, nodes.Attribute) and call.node.func.attrname == name
+                   for call in self.analysis.calls)
 
     @cached_property
     def roots(self) -> dict["Task", Root]:
@@ -78,7 +140,8 @@ class RunRoots:
         for component in condensed.nodes:
             if condensed.in_degree(component) == 0:
                 for task in condensed.nodes[component]["members"]:
-                    found.setdefault(task, Root(task, "no caller"))
+                    if not self._callers_hidden(task):
+                        found.setdefault(task, Root(task, "no caller"))
         for task in self.analysis.tasks:
             if task.options is not None and _has_triggers(task.options):
                 found.setdefault(task, Root(task, "trigger"))
@@ -107,6 +170,14 @@ class RunRoots:
             roots = self.roots
             found = self._reaching[id(task)] = sorted((roots[t] for t in above if t in roots), key=lambda r: r.task.name)
         return found
+
+
+def _inside(node: nodes.NodeNG, func: nodes.FunctionDef) -> bool:
+    while node is not None:
+        if node is func:
+            return True
+        node = node.parent
+    return False
 
 
 def _has_triggers(options: nodes.Call) -> bool:
