@@ -407,6 +407,8 @@ def test_remote_reference_built_in_a_helper(tmp_path):
 
         def unversioned():
             return remote.Task.get("analytics.bare")  # expect: FLY403
+
+        make_ref = lambda: remote.Task.get("analytics.lambda", version="v1")
         # file: main.py
         import flyte
         import refs
@@ -423,8 +425,9 @@ def test_remote_reference_built_in_a_helper(tmp_path):
             c = await refs.lazy_ref()(day)  # expect: FLY107
             d = await FACTORY(day)  # expect: FLY107
             e = await make().override(retries=2)(day)  # expect: FLY107
-            ok = await make()(day=day)
-            return a + b + c + d + e + ok
+            f = await refs.make_ref()(day)  # expect: FLY107
+            ok = await make()(day=day) + await refs.make_ref()(day=day)
+            return a + b + c + d + e + f + ok
     """, select=["FLY107", "FLY403"])
 
 

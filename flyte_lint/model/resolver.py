@@ -528,6 +528,9 @@ class Resolver:
                 return TaskRef(self.task_for(target.func, callee.env, call, callee.call))
         if isinstance(callee, FunctionRef) and not callee.traced:
             return self.returned_reference(callee.func)
+        if isinstance(callee, LambdaRef):  # ``make_ref = lambda: flyte.remote.Task.get(...)``
+            made = self.value_of(callee.node.body)
+            return made if isinstance(made, RemoteTaskRef) else UNKNOWN
         return UNKNOWN
 
     # -- containers of tasks ---------------------------------------------------------------------------
