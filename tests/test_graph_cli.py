@@ -1465,3 +1465,33 @@ def test_a_call_split_between_groups_has_one_note(work, capsys):
     assert nodes["buckets/square@large-ones"]["copy_of"] == "buckets/square"
     assert [line for line in err.splitlines() if "FLY701" in line] == [
         "buckets.py:24:55: FLY701 task 'buckets.square' runs a number of times known only at run time (node buckets/square)"]
+
+
+def test_a_call_of_one_of_several_tasks_is_an_unknown_node_naming_them(tmp_path, capsys):
+    (tmp_path / "flow.py").write_text(textwrap.dedent("""
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        def a(x: int) -> int:
+            return x
+
+        @env.task
+        def b(x: int) -> int:
+            return -x
+
+        TOOLS = {"a": a, "b": b}
+
+        @env.task
+        def main(x: int, which: str = "a") -> int:
+            total = 0
+            for tool in (a, b):
+                total += tool(x)
+            return total + TOOLS[which](x)
+    """))
+    code, out, err = graph_cli(capsys, tmp_path / "flow.py", "--entry", "flow:main", "--no-notes")
+    assert code == 0, err
+    reasons = sorted((n["line"], n["reason"]) for n in json.loads(out)["nodes"] if n["kind"] == "unknown")
+    assert reasons == [(20, "the callee `tool` is one of demo.a, demo.b, chosen at run time"),
+                       (21, "the callee `TOOLS[which]` is chosen at run time")]

@@ -264,7 +264,7 @@ class Compiler:
                     frame.frontier = set(entry)
                 else:
                     node_id = self._start_node(frame, item.node_id, ctx)
-            elif node_id and item not in self._tasks and ctx.group not in self._start_groups.get(node_id, {ctx.group: 0}):
+            elif node_id and item not in self._tasks and node_id in self._start_groups and ctx.group not in self._start_groups[node_id]:
                 # One call site's coroutines (made in a loop) kept in a container whose key is known only at run
                 # time, then started in several groups: some of its runs are in each.
                 node_id = self._start_node(frame, item.node_id, ctx)
@@ -907,10 +907,10 @@ class Compiler:
         callee = self.resolver.value_of(func)
         if isinstance(callee, TaskChoice):  # one of several tasks: why the graph cannot tell which
             names = ", ".join(sorted({option.task.name for option in callee.options}))
-            return self._why_chosen(call, Unknown()) or f"the callee `{_short(func.as_string())}` is one of {names}, chosen at run time"
-        return self._why_chosen(call, callee)
+            return self._why_callee_unresolved(call, Unknown()) or f"the callee `{_short(func.as_string())}` is one of {names}, chosen at run time"
+        return self._why_callee_unresolved(call, callee)
 
-    def _why_chosen(self, call: nodes.Call, callee) -> str | None:
+    def _why_callee_unresolved(self, call: nodes.Call, callee) -> str | None:
         """Why the call of ``callee`` (Unknown: a callee the model does not resolve) cannot be resolved."""
         func = call.func
         if not isinstance(callee, Unknown):
