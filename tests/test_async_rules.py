@@ -1098,6 +1098,7 @@ def test_container_of_tasks_quiet_when_candidates_disagree_or_are_unknown(tmp_pa
             return x
 
         MIXED = {"inc": inc, "square": square}
+        BOTH_ASYNC = {"inc": inc, "retried": inc.override(retries=2)}
         WITH_PLAIN = [inc, plain]
         CHANGED = {"inc": inc}
         CHANGED["other"] = plain
@@ -1130,6 +1131,12 @@ def test_container_of_tasks_quiet_when_candidates_disagree_or_are_unknown(tmp_pa
                 h(x)
             async for t in aiter_tasks():
                 t(x)
+            for name in BOTH_ASYNC:  # (a dict's keys: strings, not tasks)
+                name(x)
+            for i, name in enumerate(BOTH_ASYNC):
+                name(x)
+            for name in [k for k in BOTH_ASYNC.copy()]:
+                name(x)
             return x
 
         async def aiter_tasks():

@@ -637,14 +637,23 @@ class Resolver:
                 if not (isinstance(collection, TaskCollection) and isinstance(collection.node, (nodes.Dict, nodes.DictComp))):
                     return UNKNOWN
             elif len(iterated.args) == 1 and self.value_of(func) == External("builtins.enumerate"):
-                collection = self.value_of(iterated.args[0])
+                collection = self._iterated_tasks(iterated.args[0])
             else:
                 return UNKNOWN
         else:
-            collection = self.value_of(iterated)
+            collection = self._iterated_tasks(iterated)
         if isinstance(collection, TaskCollection) and not isinstance(parent, nodes.AsyncFor):
             return _one_of(collection.options)
         return UNKNOWN
+
+    def _iterated_tasks(self, node: nodes.NodeNG) -> Value:
+        """The container of tasks whose items iterating ``node`` gives: a list, tuple or set of tasks, or the
+        ``.values()`` of a dict of them (iterating the dict itself gives its keys)."""
+        collection = self.value_of(node)
+        if isinstance(collection, TaskCollection) and isinstance(collection.node, (nodes.Dict, nodes.DictComp)):
+            values = isinstance(node, nodes.Call) and isinstance(node.func, nodes.Attribute) and node.func.attrname == "values"
+            return collection if values else UNKNOWN
+        return collection
 
     # -- what a helper returns -----------------------------------------------------------------------
     def returned_reference(self, func: nodes.FunctionDef) -> Value:
