@@ -1137,6 +1137,9 @@ def test_container_of_tasks_quiet_when_candidates_disagree_or_are_unknown(tmp_pa
                 name(x)
             for name in [k for k in BOTH_ASYNC.copy()]:
                 name(x)
+            {inc, inc.override(retries=1)}[0](x)  # (a set cannot be subscripted: TypeError before any call)
+            for t in [inc, inc.override(retries=1)].values():  # (a list has no .values: AttributeError)
+                t(x)
             return x
 
         async def aiter_tasks():

@@ -517,7 +517,8 @@ class Resolver:
                 return TaskRef(owner.task, overridden=True)
             if isinstance(owner, TaskChoice) and callee.name == "override":
                 return TaskChoice(tuple(TaskRef(o.task, overridden=True) for o in owner.options))
-            if isinstance(owner, TaskCollection) and callee.name in ("values", "copy") and not call.args:
+            if isinstance(owner, TaskCollection) and callee.name in ("values", "copy") and not call.args \
+                    and (callee.name == "copy" or isinstance(owner.node, (nodes.Dict, nodes.DictComp))):
                 return owner
             if isinstance(owner, RemoteTaskRef) and callee.name == "override":
                 return owner
@@ -609,7 +610,7 @@ class Resolver:
         """``TOOLS[k]``: one of the tasks a container of tasks holds (a slice: the container itself)."""
         if node.ctx is Context.Load:
             base = self.value_of(node.value)
-            if isinstance(base, TaskCollection):
+            if isinstance(base, TaskCollection) and not isinstance(base.node, _UNORDERED):  # (a set has no items)
                 if isinstance(node.slice, nodes.Slice):
                     return base
                 exact = _literal_element(base.node, node.slice)
@@ -899,6 +900,7 @@ AGENT_TOOL_DECORATORS = frozenset({"flyte.ai.agents.tool", "flyte.ai.agents._too
 CACHING_DECORATORS = frozenset({"functools.lru_cache", "functools.cache", "functools.cached_property"})
 _CONTAINERS = (nodes.Dict, nodes.List, nodes.Tuple, nodes.Set, nodes.ListComp, nodes.SetComp, nodes.DictComp,
                nodes.GeneratorExp)
+_UNORDERED = (nodes.Set, nodes.SetComp, nodes.GeneratorExp)  # containers that cannot be subscripted
 _SCOPES = (nodes.FunctionDef, nodes.AsyncFunctionDef, nodes.Lambda, nodes.ClassDef)
 
 
