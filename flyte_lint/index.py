@@ -55,21 +55,24 @@ def declares_dependencies(data: bytes) -> bool:
 
 
 _FLYTE_ALIAS = re.compile(rb"\bimport\s+flyte(?:\.\w+)*\s+as\s+(\w+)|\bfrom\s+flyte(?:\.\w+)*\s+import\s+(\w+)(?:\s+as\s+(\w+))?")
+# A statement that assigns to an attribute (``a.b = ``, ``a.b: T = ``, ``a.b += ``), by the name it starts from.
+_ATTRIBUTE_ASSIGNED = re.compile(rb"(?m)^[ \t]*([A-Za-z_]\w*)(?:\.\w+)+[ \t]*(?::[^=\n]*)?[-+*/|&]?=(?!=)")
+_SETATTR = re.compile(rb"\bsetattr\(\s*([A-Za-z_]\w*)")
 
 
 def may_rebind_flyte(data: bytes) -> bool:
-    """An assignment to an attribute of ``flyte`` or of a name imported from it (``fl.Cache = ...``), or a
+    """A statement assigning to an attribute of ``flyte`` or of a name imported from it (``fl.Cache = ...``), or a
     ``setattr`` of one; by the bytes, so more than the analysis finds (``x.y = ...`` after ``from flyte import x``).
-    Not an annotated parameter's default (``f: flyte.io.File = None``)."""
-    if data.find(b"setattr") == -1 and data.find(b"=") == -1:
+    model/rebinding.py looks only at the modules this is true of."""
+    roots = set(_ATTRIBUTE_ASSIGNED.findall(data))
+    if data.find(b"setattr") != -1:
+        roots.update(_SETATTR.findall(data))
+    if not roots:
         return False
-    names = {b"flyte"}
-    for match in _FLYTE_ALIAS.finditer(data):
-        names.add(match.group(1) or match.group(3) or match.group(2))
-    alternatives = b"|".join(re.escape(n) for n in sorted(names))
-    assigned = re.compile(rb"(?<![\w.])(?<!: )(?<!:)(?:" + alternatives + rb")(?:\.\w+)*\.\w+\s*(?::[^=\n]*)?[-+*/|&]?=(?!=)"
-                          rb"|\bsetattr\(\s*(?:" + alternatives + rb")\b")
-    return assigned.search(data) is not None
+    if b"flyte" in roots:
+        return True
+    names = {m.group(1) or m.group(3) or m.group(2) for m in _FLYTE_ALIAS.finditer(data)}
+    return not roots.isdisjoint(names)
 
 
 def content_hash(data: bytes) -> str:

@@ -635,3 +635,31 @@ def test_fly202_partial_typeerror_honours_a_guard_where_the_map_is_iterated(tmp_
 def test_sdk_fly202_partial_typeerror_is_caught_where_the_map_is_iterated():
     r = run_program(MAP_PROBE, entry="main")
     assert r.ok and r.output == "caught TypeError", r.summary()
+
+
+def _run_findings(root, cache):
+    from flyte_lint.config import Settings
+    from flyte_lint.engine import Options, run
+
+    result = run([root], Settings(), Options(), cwd=root, cache_dir=cache)
+    assert not result.internal_errors, result.internal_errors
+    return sorted((f.path, f.line, f.code) for f in result.findings)
+
+
+def test_a_cached_finding_follows_a_patch_added_in_a_module_that_does_not_import_it(tmp_path):
+    from lintutil import write_project
+
+    files = {
+        # (envs.py defines nothing its importers call: its cached findings depend on no importer by themselves;
+        # the other importers of envs.py make the component large enough for an edit to be analysed alone)
+        "envs.py": 'import flyte\n\nenv = flyte.TaskEnvironment("a", resources=flyte.Resources(mem="1Gi"))\n',
+        "patches.py": "import flyte as fl\n",
+        "main.py": "import patches\nfrom envs import env\n",
+    }
+    files.update({f"user{i}.py": "import flyte\nfrom envs import env\n" for i in range(6)})
+    root = write_project(tmp_path / "p", files)
+    cache = tmp_path / "cache"
+    for patched, expected in ((False, [("envs.py", 3, "FLY301")]), (True, []), (False, [("envs.py", 3, "FLY301")])):
+        text = "import flyte as fl\n" + ("\nfl.Resources = dict\n" if patched else "")
+        (root / "patches.py").write_text(text)
+        assert _run_findings(root, cache) == expected == _run_findings(root, None), patched

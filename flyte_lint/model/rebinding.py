@@ -22,21 +22,16 @@ patches flyte and is imported runs its patch whether or not it is among the file
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Iterable
 
 from astroid import nodes
 
+from flyte_lint.index import may_rebind_flyte
 from flyte_lint.model.values import External, ModuleRef
 
 if TYPE_CHECKING:
     from flyte_lint.model.project import Module
     from flyte_lint.model.resolver import Resolver
-
-# An assignment to an attribute of something other than self or cls (``x.y = ``, ``x.y: T = ``, ``x.y += ``):
-# the text a module needs for its tree to be searched.
-_ASSIGNED_ATTRIBUTE = re.compile(r"(?<![\w.])(?!(?:self|cls)\.)[A-Za-z_]\w*(?:\.\w+)*\.\w+\s*(?::[^=\n]*)?[-+*/|&]?=(?!=)")
-
 
 def rebound_by_module(resolver: "Resolver", modules: Iterable["Module"]) -> dict[int, frozenset[str]]:
     """The dotted paths of flyte module attributes (``flyte.Cache``) reassigned in the import component of each
@@ -67,17 +62,19 @@ def rebound_in(resolver: "Resolver", module: "Module") -> set[str]:
     """The flyte attributes ``module`` itself reassigns."""
     found: set[str] = set()
     tree, text = module.tree, module.text or ""
-    if tree is not None:
-        if _ASSIGNED_ATTRIBUTE.search(text):
-            for target in tree.nodes_of_class(nodes.AssignAttr):
-                base = _imported(resolver, target.expr)
-                if base is not None:
-                    found.add(f"{base.path}.{target.attrname}")
-        if "setattr" in text:
-            for call in module.indexed:
-                path = _setattr_path(resolver, call) if isinstance(call, nodes.Call) else None
-                if path is not None:
-                    found.add(path)
+    # (the index's byte test: a module it does not count among the declarers must rebind nothing, or cached
+    # findings would not follow the patch)
+    if tree is None or not may_rebind_flyte(text.encode("utf-8", "surrogateescape")):
+        return found
+    for target in tree.nodes_of_class(nodes.AssignAttr):
+        base = _imported(resolver, target.expr)
+        if base is not None:
+            found.add(f"{base.path}.{target.attrname}")
+    if "setattr" in text:
+        for call in module.indexed:
+            path = _setattr_path(resolver, call) if isinstance(call, nodes.Call) else None
+            if path is not None:
+                found.add(path)
     return found
 
 
