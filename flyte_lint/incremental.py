@@ -234,7 +234,8 @@ def env_facts(analysis: "Analysis") -> dict[str, list]:
 def independent_of_importers(analysis: "Analysis", module: "Module") -> bool:
     """No finding of ``module`` can depend on the modules that import it: nothing in it that others can call
     takes anything from its callers. A task runs in its own context whoever calls it, so the callers give it
-    none (the channel of FLY102/103/104/105/106/401/602/603/702), and `env.task(t)` of a task elsewhere makes no new
+    none (the channel of FLY102/103/104/105/106/401/602/603/702), but whether it is the root of a run (FLY401: a
+    call into another env) depends on them, and `env.task(t)` of a task elsewhere makes no new
     task (FLY103/104). Nor does the model give a method or a lambda bound at module level a context from its
     callers: a call through a class or an instance (``Box().get(x)``) or of a lambda is not resolved to the
     function it runs, so no context, no `env.task(...)` wrapping and no DAG inlining reaches it (a test,
@@ -271,7 +272,28 @@ def independent_of_importers(analysis: "Analysis", module: "Module") -> bool:
             callee = resolver.value_of(node.func)
             if isinstance(callee, Method) and callee.name == "task" and isinstance(callee.owner, EnvRef):
                 return False  # a task decorator that others may apply
-    return True
+    return not _calls_into_another_env(analysis, module)
+
+
+def _calls_into_another_env(analysis: "Analysis", module: "Module") -> bool:
+    """A task of ``module`` calls a task (or a task object) of another env. FLY401 then asks which roots reach
+    the call, and whether a task is a root depends on who calls it: its importers (model/roots.py)."""
+    from flyte_lint.model.resolver import enclosing_function
+
+    def other(a, b) -> bool:
+        return a is not b and (a.name is None or a.name != b.name)
+
+    sites = [s for s in (*analysis.call_sites, *getattr(analysis, "choice_sites", ())) if s.module is module]
+    for site in sites:
+        called = getattr(site, "candidates", ()) or ((site.task,) if site.task is not None else ())
+        callers = analysis.context_tasks(enclosing_function(site.node)) if called else ()
+        if any(other(caller.env, task.env) for caller in callers for task in called):
+            return True
+    for used in analysis.task_object_calls:
+        if used.call.module is module and used.env is not None and any(
+                other(caller.env, used.env) for caller in analysis.context_tasks(used.call.function)):
+            return True
+    return False
 
 
 def _env_fact(analysis: "Analysis", env: "Env") -> list:

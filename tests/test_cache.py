@@ -407,6 +407,18 @@ REACH_CASES = {
         },
         ("deploy.py", "worker.add_dependency(driver)", "driver.add_dependency(worker)"), ("workflow.py", "FLY401"),
     ),
+    "a caller in an importer decides whether a task is the root of a run (FLY401)": (
+        {
+            "envs.py": 'import flyte\n\ngpu = flyte.TaskEnvironment("gpu", image=flyte.Image.from_debian_base()'
+                       '.with_pip_packages("torch"))\nworker = flyte.TaskEnvironment("worker")\n'
+                       'driver = flyte.TaskEnvironment("driver", depends_on=[worker, gpu])\n',
+            "tasks.py": "from envs import gpu, worker\n\n@gpu.task\nasync def train(x: int) -> int:\n    return x\n\n"
+                        "@worker.task\nasync def step(x: int) -> int:\n    return await train(x)\n",
+            "main.py": "from envs import driver\nfrom tasks import step\n\n@driver.task\nasync def main(x: int) -> int:\n"
+                       "    return await step(x)\n",
+        },
+        ("main.py", "return await step(x)", "return x"), ("tasks.py", "FLY401"),
+    ),
     "a task object's env given by from_task in a module its caller does not import (FLY401)": (
         {
             "containers.py": 'import flyte\nfrom flyte.extras import ContainerTask\n\ngreet = ContainerTask(name="greet", '
