@@ -1495,3 +1495,33 @@ def test_a_call_of_one_of_several_tasks_is_an_unknown_node_naming_them(tmp_path,
     reasons = sorted((n["line"], n["reason"]) for n in json.loads(out)["nodes"] if n["kind"] == "unknown")
     assert reasons == [(20, "the callee `tool` is one of demo.a, demo.b, chosen at run time"),
                        (21, "the callee `TOOLS[which]` is chosen at run time")]
+
+
+def test_nodes_split_by_groups_whose_names_look_alike_keep_apart(tmp_path, capsys):
+    (tmp_path / "flow.py").write_text(textwrap.dedent("""
+        import asyncio
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        async def double(x: int) -> int:
+            return x * 2
+
+        @env.task
+        async def main(n: int) -> int:
+            b = {"x": [], "y": [], "z": []}
+            for i in range(n):
+                b[str(i % 3)].append(double(i))
+            with flyte.group("a b"):
+                p = await asyncio.gather(*b["x"])
+            with flyte.group("a:b"):
+                q = await asyncio.gather(*b["y"])
+            with flyte.group("a/b"):
+                r = await asyncio.gather(*b["z"])
+            return sum(p) + sum(q) + sum(r)
+    """))
+    code, out, err = graph_cli(capsys, tmp_path / "flow.py", "--entry", "flow:main", "--no-notes")
+    assert code == 0, err
+    groups = {n["id"]: n["group"] for n in json.loads(out)["nodes"] if n["task"] == "demo.double"}
+    assert groups == {"main/double": "a b", "main/double@a_b": "a:b", "main/double@a_b-1": "a/b"}

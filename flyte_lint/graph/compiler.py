@@ -310,7 +310,9 @@ class Compiler:
         if not attrs.get("split"):
             attrs["split"] = True
             _also(attrs, f"started in {_group_label(attrs['group'])}")
-        copy_id = f"{node_id}@{_id_safe(group or 'no-group')}"
+        copy_id = base = f"{node_id}@{_id_safe(group or 'no-group')}"
+        while copy_id in self.graph:  # (two group names the same once made safe for an id)
+            copy_id = f"{base}-{sum(1 for n in self.graph if n.startswith(base))}"
         copy = {**attrs, "id": copy_id, "group": group, "never_runs": False, "condition": None, "conditional": False,
                 "copy_of": node_id}
         _also(copy, f"started in {_group_label(group)}")
