@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -93,6 +94,22 @@ def _rewritten_lines(text: str, edits: tuple[Edit, ...]) -> tuple[int, int]:
     return first, last + grown
 
 
+def _new_findings(before: list[Finding], rewritten: Finding, after: list[Finding], files: dict[str, str], name: str,
+                  first: int, last: int) -> list[str]:
+    """What ``after`` reports at lines ``first``-``last`` of file ``name`` beyond what ``before`` reported there
+    (counted by rule: a message may name what the rewrite renamed), the rewritten finding aside."""
+    def at_place(found):
+        return [f for f in found if _file_named(files, f.path) == name and f.line <= last and f.end_line >= first]
+    left = Counter(f.code for f in at_place(before) if f is not rewritten)
+    new = []
+    for f in at_place(after):
+        if left[f.code]:
+            left[f.code] -= 1
+        else:
+            new.append(f"{f.code} {f.line}: {f.message}")
+    return new
+
+
 def _project(source: str) -> dict[str, str]:
     return split_files(source)
 
@@ -129,13 +146,10 @@ def check_rewrites(tmp_path: Path, source: str) -> int:
             if shown is not None:
                 region = "".join(new_text.splitlines(keepends=True)[first - 1:last])
                 assert _shown_pattern(shown).search(region), f"{where}: the rewrite is not the code shown:\n{region}"
-            # What was reported before and is not this finding may stay (another finding on the same line, a DAG
-            # note): the rewrite must add nothing.
-            before = {(f.code, f.message) for f in result.findings if f is not finding}
+            # What was reported there before and is not this finding may stay (another finding on the same line, a
+            # DAG note): the rewrite must add nothing.
             after = lint_result(tmp_path / f"after{index}-{checked}", {**files, name: new_text}, select=EVERY_RULE)
-            left = [f"{f.code} {f.line}: {f.message}" for f in after.findings
-                    if _file_named(files, f.path) == name and f.line <= last and f.end_line >= first
-                    and (f.code, f.message) not in before]
+            left = _new_findings(result.findings, finding, after.findings, files, name, first, last)
             assert not left, f"{where} leaves findings at lines {first}-{last}:\n" + "\n".join(left) + f"\n{new_text}"
     return checked
 
@@ -201,3 +215,61 @@ def test_fixes_and_suggestions_in_rule_test_programs_leave_clean_code(tmp_path, 
 @pytest.mark.parametrize("source", [p for _, p in PROGRAMS], ids=[i for i, _ in PROGRAMS])
 def test_rewrites_messages_show_in_rule_test_programs_are_carried(tmp_path, source):
     check_messages(tmp_path, source)
+
+
+# Random programs (test_fuzz's generator): every fix and every suggestion, applied on its own, compiles and
+# shows the code its message shows.
+from hypothesis import assume, given, note  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from flyte_lint.config import Settings  # noqa: E402
+from flyte_lint.engine import Options, run  # noqa: E402
+from test_fuzz import PROFILE, programs, project  # noqa: E402
+
+
+@PROFILE
+@given(programs())
+def test_fixes_and_suggestions_of_random_programs_compile(program):
+    text = program.render()
+    with project(text) as root:
+        result = run([root], Settings(), Options(select=EVERY_RULE), cwd=root)
+    assert not result.internal_errors, result.internal_errors[0]
+    for finding in result.findings:
+        for label, edits, shown, path in _rewrites(finding):
+            if path != finding.path:
+                continue  # (a rewrite in another file: none in a one-file program)
+            new_text = apply_edits(text, list(edits))
+            note(f"{finding.code} {finding.message}: {label}\n{new_text}")
+            assert _compiles(new_text, "wf.py") is None
+            if shown is not None:
+                first, last = _rewritten_lines(text, edits)
+                region = "".join(new_text.splitlines(keepends=True)[first - 1:last])
+                assert _shown_pattern(shown).search(region), region
+
+
+@PROFILE
+@given(programs(), st.data())
+def test_a_suggestion_in_a_random_program_leaves_nothing_new_at_its_place(program, data):
+    text = program.render()
+    with project(text) as root:
+        result = run([root], Settings(), Options(select=EVERY_RULE), cwd=root)
+        rewrites = [(finding, rewrite) for finding in result.findings for rewrite in _rewrites(finding)]
+        assume(rewrites)
+        finding, (label, edits, shown, path) = data.draw(st.sampled_from(rewrites))
+        new_text = apply_edits(text, list(edits))
+        note(f"{finding.code} {finding.message}: {label}\n{new_text}")
+        (root / "wf.py").write_text(new_text, encoding="utf-8")
+        after = run([root], Settings(), Options(select=EVERY_RULE), cwd=root)
+    first, last = _rewritten_lines(text, edits)
+    left = _new_findings(result.findings, finding, after.findings, {"wf.py": text}, "wf.py", first, last)
+    assert not left, left
+
+
+def test_suggestions_survive_the_result_cache():
+    from flyte_lint.cache import finding_from_dict, finding_to_dict
+    from flyte_lint.findings import Severity, Suggestion
+
+    rewrite = Suggestion("depends_on=[gpu]", (Edit((3, 40), (3, 40), ", depends_on=[gpu]"),), "envs.py")
+    finding = Finding("FLY401", "missing-env-dependency", Severity.ERROR, "m", "main.py", 1, 1, 1, 2,
+                      suggestions=(rewrite, Suggestion("x", ())))
+    assert finding_from_dict(finding_to_dict(finding)).suggestions == finding.suggestions
