@@ -748,9 +748,11 @@ def test_fly401_follows_images_through_names_modules_aliases_and_clones(tmp_path
         gpu_big = gpu.clone_with("gpu_big", resources=fl.Resources(gpu=2))  # (keeps gpu's image)
         gpu_uri = gpu.clone_with("gpu_uri", image="ghcr.io/acme/trainer:1")  # (its own image: a URI)
         light_built = light.clone_with("light_built", image=trainer_image)
+        borrowed = fl.TaskEnvironment("borrowed", image=gpu.image)  # (gpu's image)
+        borrowed_light = fl.TaskEnvironment("borrowed_light", image=light.image)
         # file: main.py
         import flyte as fl
-        from envs import gpu, gpu_big, gpu_uri, light, light_built, made, rebound
+        from envs import borrowed, borrowed_light, gpu, gpu_big, gpu_uri, light, light_built, made, rebound
 
         driver = fl.TaskEnvironment("driver")
 
@@ -782,6 +784,14 @@ def test_fly401_follows_images_through_names_modules_aliases_and_clones(tmp_path
         async def g() -> int:
             return 1
 
+        @borrowed.task
+        async def h() -> int:
+            return 1
+
+        @borrowed_light.task
+        async def i() -> int:
+            return 1
+
         @driver.task
         async def main() -> int:
             total = await a()  # expect: FLY401
@@ -791,6 +801,8 @@ def test_fly401_follows_images_through_names_modules_aliases_and_clones(tmp_path
             total += await e()  # expect: FLY401
             total += await f()
             total += await g()  # expect: FLY401
+            total += await h()  # expect: FLY401
+            total += await i()
             return total
     """, select=["FLY401"])
 

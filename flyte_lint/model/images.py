@@ -19,7 +19,7 @@ from astroid import nodes
 
 from flyte_lint import sdk
 from flyte_lint.model.resolver import argument
-from flyte_lint.model.values import External, FunctionRef, ModuleRef
+from flyte_lint.model.values import EnvRef, External, FunctionRef, ModuleRef
 
 if TYPE_CHECKING:
     from flyte_lint.model.entities import Env
@@ -149,6 +149,10 @@ class ImageReader:
             return NO_BUILD
         if isinstance(node, nodes.IfExp):
             return _combine([self.of_expression(node.body, depth + 1), self.of_expression(node.orelse, depth + 1)])
+        if isinstance(node, nodes.Attribute) and node.attrname == "image":
+            owner = self.resolver.value_of(node.expr)
+            if isinstance(owner, EnvRef):  # another env's image: ``image=gpu_env.image``
+                return self.of_env(owner.env, depth + 1)
         if isinstance(node, (nodes.Name, nodes.Attribute)) and not self._is_image_callable(node):
             values = self._definitions(node, depth)
             if values is None:
