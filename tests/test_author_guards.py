@@ -497,6 +497,8 @@ PROBES = [
     ("FLY308", "image = flyte.Image.from_debian_base(python_version=3.11)", "TypeError",
      "image = flyte.Image.from_debian_base(python_version=(3, 11))"),
     ("FLY106", "value = helper.forward(1, bogus=2)", "TypeError", "value = helper.forward(1)"),
+    ("FLY203", "items = list(flyte.map.aio(helper, [1, 2]))", "TypeError", "items = []"),
+    ("FLY403", 'ref = flyte.remote.Task.get("other.process")', "ValueError", "ref = None"),
     ("FLY303", 'gpu = flyte.Resources(gpu="L40S:1")', "ValueError", 'gpu = flyte.Resources(gpu="L40s:1")'),
     ("FLY305", "mem = flyte.Resources(memory=4096)", "ValueError", 'mem = flyte.Resources(memory="4Gi")'),
     ("FLY306", 'named = flyte.TaskEnvironment("MyEnv")', "ValueError", 'named = flyte.TaskEnvironment("my-env")'),

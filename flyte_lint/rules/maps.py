@@ -334,6 +334,7 @@ class MapAioMisuse(Rule):
     """
     fix = "Use `async for r in flyte.map.aio(...)` (or an async comprehension) in async code, `for r in flyte.map(...)` in sync code."
     runtime_effect = "TypeError"
+    raises = "builtins.TypeError"  # (where the generator is misused: a deliberate `except TypeError:` there is quiet)
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
         for call in map_calls(analysis):
