@@ -1056,7 +1056,7 @@ def test_fly401_a_task_under_a_decorator_the_model_cannot_see_through(tmp_path):
     """, select=["FLY401"])
 
 
-def test_fly401_a_run_method_of_another_library_makes_no_root(tmp_path):
+def test_fly401_a_run_method_of_another_library_or_a_local_run_makes_no_root(tmp_path):
     check(tmp_path, ROOTED.format(mark="") + textwrap.dedent("""
         # file: main.py
         import flyte
@@ -1070,6 +1070,7 @@ def test_fly401_a_run_method_of_another_library_makes_no_root(tmp_path):
 
         if __name__ == "__main__":
             Runner().run(step, x=1)
+            flyte.with_runcontext(mode="local").run(step, x=1)  # (in this process: no image is looked up)
     """))
 
 

@@ -150,7 +150,7 @@ class RunRoots:
     def _run_tasks(self) -> list["Task"]:
         found = []
         for call in self.analysis.calls_to(*RUN_PATHS):
-            if not call.node.args:
+            if not call.node.args or _local_run(call.node):
                 continue
             target = self.analysis.resolver.value_of(call.node.args[0])
             if isinstance(target, PartialRef):
@@ -170,6 +170,16 @@ class RunRoots:
             roots = self.roots
             found = self._reaching[id(task)] = sorted((roots[t] for t in above if t in roots), key=lambda r: r.task.name)
         return found
+
+
+def _local_run(call: nodes.Call) -> bool:
+    """``flyte.with_runcontext(mode="local").run(...)`` (or its ``.aio``): a run in this process, no image built."""
+    func = call.func
+    if isinstance(func, nodes.Attribute) and func.attrname == "aio":
+        func = func.expr
+    context = func.expr if isinstance(func, nodes.Attribute) else None
+    mode = argument(context, None, "mode") if isinstance(context, nodes.Call) else None
+    return isinstance(mode, nodes.Const) and mode.value == "local"
 
 
 def _inside(node: nodes.NodeNG, func: nodes.FunctionDef) -> bool:
