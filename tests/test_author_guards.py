@@ -97,6 +97,35 @@ def test_typeerror_guard_forms_are_quiet(tmp_path):
     """))
 
 
+def test_except_star_a_suppress_alias_and_a_class_body_are_guards_too(tmp_path):
+    check(tmp_path, _src("""
+        from contextlib import suppress as quietly
+
+        try:
+            a = flyte.Resources(mem="1Gi")
+        except* TypeError:
+            a = None
+
+        with quietly(KeyError, TypeError):
+            b = flyte.Resources(mem="1Gi")
+
+        try:
+            class Settings:
+                resources = flyte.Resources(mem="1Gi")  # (a class body runs where the class statement is)
+        except TypeError:
+            Settings = None
+
+        def make():
+            try:
+                @env.task(bogus=1)
+                def probed() -> int:
+                    return 1
+            except TypeError:
+                probed = None
+            return probed
+    """))
+
+
 def test_other_handlers_are_no_probe(tmp_path):
     check(tmp_path, _src("""
         try:
