@@ -1525,3 +1525,25 @@ def test_nodes_split_by_groups_whose_names_look_alike_keep_apart(tmp_path, capsy
     assert code == 0, err
     groups = {n["id"]: n["group"] for n in json.loads(out)["nodes"] if n["task"] == "demo.double"}
     assert groups == {"main/double": "a b", "main/double@a_b": "a:b", "main/double@a_b-1": "a/b"}
+
+
+def test_an_async_trace_call_never_awaited_is_conditional(tmp_path, capsys):
+    (tmp_path / "flow.py").write_text(textwrap.dedent("""
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @flyte.trace
+        async def note(x: int) -> int:
+            return x
+
+        @env.task
+        async def main(x: int = 1) -> int:
+            note(x)
+            return await note(x + 1)
+    """))
+    code, out, err = graph_cli(capsys, tmp_path / "flow.py", "--entry", "flow:main", "--no-notes")
+    assert code == 0, err
+    traces = {n["id"]: (n["conditional"], n["condition"], n["never_runs"]) for n in json.loads(out)["nodes"] if n["kind"] == "trace"}
+    assert traces == {"main/note": (True, "its coroutine is awaited (the graph did not see it awaited)", False),
+                      "main/note#2": (False, None, False)}

@@ -108,8 +108,12 @@ class Compiler:
             call = self.call_of.get(node_id)
             if call is None or _finding_place(self.resolver.module_of(call), call) not in lost:
                 attrs["never_runs"] = False
-                kept = "its generator, kept where the graph cannot follow it, is iterated" if attrs["kind"] == "map" else \
-                    "its coroutine, kept where the graph cannot follow it, is awaited"
+                if attrs["kind"] == "trace":  # (no rule tells a lost trace coroutine)
+                    kept = "its coroutine is awaited (the graph did not see it awaited)"
+                elif attrs["kind"] == "map":
+                    kept = "its generator, kept where the graph cannot follow it, is iterated"
+                else:
+                    kept = "its coroutine, kept where the graph cannot follow it, is awaited"
                 _also(attrs, kept)
 
     def _expand(self, task: Task, node_id: str, arguments: dict[str, Flow], entry_call: bool = False) -> None:
@@ -892,6 +896,7 @@ class Compiler:
                                  line=call.lineno, ctx=ctx, parent=frame.parent, function=func.name, call=call)
         self._data_edges(args.sources, node_id)
         if isinstance(func, nodes.AsyncFunctionDef):
+            self.graph.nodes[node_id].setdefault("never_runs", True)
             return Flow(pending=(Pending(node_id=node_id),))
         self._order_edges(frame, node_id)
         self._complete(frame, [node_id])
