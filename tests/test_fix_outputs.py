@@ -38,8 +38,6 @@ LITERAL = re.compile(_DIRECTIVE + r"\s+(?:`(?P<code>[^`]+)`|(?P<bare>[\w.]+=(?:\
 EXEMPT = {
     "FLY107": "shows the form of a keyword call (`await ref(name=value)`): a remote task's parameter names are not "
               "known statically, so no concrete rewrite exists",
-    "FLY302": "the keyword is moved to another call (`resources=` on the TaskEnvironment, or `t.override(...)`): "
-              "the rewrite is not made at the reported place",
     "FLY501": "Flyte 1 migration: the mapping (`X` → `flyte.Y`) names the Flyte 2 API for a whole flytekit program",
     "FLY502": "Flyte 1 migration guidance for a whole flytekit program, which stays Flyte 1 after any one rewrite",
     "FLY503": "Flyte 1 migration guidance for a whole flytekit program, which stays Flyte 1 after any one rewrite",
@@ -56,6 +54,15 @@ EXEMPT = {
 
 # Messages of other rules that show code which is not a rewrite of one place: (code, pattern, why).
 EXEMPT_MESSAGES = [
+    ("FLY302", re.compile(r"on the TaskEnvironment|backoff=flyte\.Backoff|clone_with"),
+     "the keyword moves to another call (the TaskEnvironment, `t.override(...)`, a flyte.Backoff, a clone): the "
+     "rewrite is not made at the reported place"),
+    ("FLY102", re.compile(r"a plain function that async task code calls directly"),
+     "the rewrite belongs in the async code that calls the helper (a thread, or `.aio` there), not at this call"),
+    ("FLY105", re.compile(r"a plain function that async task code calls directly"),
+     "the rewrite belongs in the async code that calls the helper (a thread, or the async twin there), not here"),
+    ("FLY403", re.compile(r"directly instead"),
+     "names the project's own task as an alternative to the remote reference: a refactor of its callers"),
     ("FLY106", re.compile(r"takes its inputs by keyword only: .*Pass `"),
      "lists the shell task's input names: which positional value is meant for which input is the author's call"),
     ("FLY401", re.compile(r"would close a cycle: run .* in a separate driver env .*e\.g\. `"),

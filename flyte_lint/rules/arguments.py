@@ -636,6 +636,8 @@ class UnknownArgument(Rule):
                     yield self.finding(
                         call.module, kw, f"`{_callee_text(call)}` rejects `{name}=`: it fails with ValueError ({name} cannot be overridden); {advice}",
                         raises="builtins.ValueError",
+                        suggestions=[Suggestion("short_name=", (rename_keyword(kw, "short_name"),))
+                                     if name == "name" and "short_name" not in given else None],
                     )
                     continue
                 if name in accepted or open_ended:
