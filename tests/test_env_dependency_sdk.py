@@ -222,6 +222,49 @@ PROGRAMS = {
 
         ROOTS, CHILD = ["main"], child
     ''',
+    # 'b' depends on 'driver' (its task calls the driver's): depends_on=[b] on 'driver' would close a cycle. The
+    # rule's advice: run the root in a clone of 'driver' that depends on both.
+    "cycle": f'''
+        import flyte
+
+        driver = flyte.TaskEnvironment("driver")
+        b = flyte.TaskEnvironment("b", image={LAYERED}, depends_on=[driver])
+
+        @driver.task
+        async def log(x: int) -> int:
+            return x
+
+        @b.task
+        async def child(x: int) -> int:
+            return await log(x)
+
+        @driver.task
+        async def main(x: int) -> int:
+            return await child(x)  # call
+
+        ROOTS, CHILD = ["main"], child
+    ''',
+    "cycle_driver_env": f'''
+        import flyte
+
+        driver = flyte.TaskEnvironment("driver")
+        b = flyte.TaskEnvironment("b", image={LAYERED}, depends_on=[driver])
+        entry = driver.clone_with("driver2", depends_on=[driver, b])
+
+        @driver.task
+        async def log(x: int) -> int:
+            return x
+
+        @b.task
+        async def child(x: int) -> int:
+            return await log(x)
+
+        @entry.task
+        async def main(x: int) -> int:
+            return await child(x)  # call
+
+        ROOTS, CHILD = ["main"], child
+    ''',
     # A task picked from a literal dict: every candidate is a task of 'b'.
     "picked_from_dict": f'''
         import flyte
@@ -361,7 +404,7 @@ for which in ("bad", "good"):  # the rule's own examples
 # What each program's SDK run must show: the child fails ("not found in image cache", or FileNotFoundError for
 # the Dockerfile), or serializes with the image's own URI (or the root's cache entry).
 FAILS = {"pip", "apt", "env_vars", "commands", "uv_script", "ref_name", "no_flyte", "dockerfile", "one_root_uncovered",
-         "run_root", "clone_late", "picked_from_dict", "container_layered", "shell_layered", "shell_layered_env_elsewhere",
+         "run_root", "clone_late", "picked_from_dict", "cycle", "container_layered", "shell_layered", "shell_layered_env_elsewhere",
          "shell_uri_no_env", "example_bad"}
 NO_ENV = {"shell_layered", "shell_uri_no_env"}  # (fail with "Task head has no parent environment name")
 

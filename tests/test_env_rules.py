@@ -1209,7 +1209,7 @@ def test_fly401_never_suggests_a_dependency_that_closes_a_cycle(tmp_path):
     assert msg.endswith(
         "'gpu' already depends on 'driver', so `depends_on=[gpu]` on 'driver' would close a cycle: run "
         "'driver.main' in a separate driver env that depends on both, e.g. "
-        "`flyte.TaskEnvironment(\"driver2\", depends_on=[driver, gpu])`"
+        "`driver.clone_with(\"driver2\", depends_on=[driver, gpu])` (a clone keeps its image)"
     ), msg
 
 

@@ -216,9 +216,12 @@ class MissingEnvDependency(Rule):
             taken = {e.name for e in analysis.envs}
             name = next(n for n in itertools.chain(["driver"], (f"driver{i}" for i in itertools.count(2)))
                         if n not in taken)
+            root_var = env_expression(root_env)
+            driver = (f"`{root_var}.clone_with(\"{name}\", depends_on=[{root_var}, {shown}])` (a clone keeps its image)"
+                      if root_var.isidentifier() else f"`flyte.TaskEnvironment(\"{name}\", depends_on=[{root_var}, {shown}])`")
             advice = (f". '{label}' already depends on '{root_env.label}', so `depends_on=[{shown}]` on '{root_env.label}' "
                       f"would close a cycle: run '{root.task.name}' in a separate driver env that depends on both, "
-                      f"e.g. `flyte.TaskEnvironment(\"{name}\", depends_on=[{env_expression(root_env)}, {shown}])`")
+                      f"e.g. {driver}")
             suggestions = []
         else:
             where = f"env '{root_env.label}'" + (
