@@ -1547,3 +1547,32 @@ def test_an_async_trace_call_never_awaited_is_conditional(tmp_path, capsys):
     traces = {n["id"]: (n["conditional"], n["condition"], n["never_runs"]) for n in json.loads(out)["nodes"] if n["kind"] == "trace"}
     assert traces == {"main/note": (True, "its coroutine is awaited (the graph did not see it awaited)", False),
                       "main/note#2": (False, None, False)}
+
+
+def test_a_traced_async_generator_runs_as_it_is_iterated(tmp_path, capsys):
+    (tmp_path / "flow.py").write_text(textwrap.dedent("""
+        from typing import AsyncIterator
+
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @flyte.trace
+        async def stream(q: str) -> AsyncIterator[str]:
+            for i in range(2):
+                yield f"{q}{i}"
+
+        @env.task
+        async def main(q: str = "x") -> str:
+            out = ""
+            async for part in stream(q):
+                out += part
+            parts = [p async for p in stream(out)]
+            return out + "".join(parts)
+    """))
+    code, out, err = graph_cli(capsys, tmp_path / "flow.py", "--entry", "flow:main", "--no-notes")
+    assert code == 0, err
+    graph = json.loads(out)
+    traces = {n["id"]: (n["conditional"], n["never_runs"]) for n in graph["nodes"] if n["kind"] == "trace"}
+    assert traces == {"main/stream": (False, False), "main/stream#2": (False, False)}
+    assert {(e["source"], e["target"], e["kind"]) for e in graph["edges"]} == {("main/stream", "main/stream#2", "data")}

@@ -533,7 +533,9 @@ class Compiler:
             count = None
         else:
             iterated = self._expr(stmt.iter, frame, ctx)
-            maps = [p for p in iterated.pending if p.node_id and self.graph.nodes[p.node_id]["kind"] == "map"]
+            # A map runs as it is iterated; so does an async generator (`async for x in traced_stream(q)`).
+            maps = [p for p in iterated.pending
+                    if isinstance(stmt, nodes.AsyncFor) or (p.node_id and self.graph.nodes[p.node_id]["kind"] == "map")]
             if maps:
                 iterated = self._await(frame, Flow(iterated.sources, tuple(maps), iterated.const), ctx)
             # A `break` or `return` can end the loop early: how often its body runs is known only at run time.
@@ -674,7 +676,8 @@ class Compiler:
         saved = dict(frame.vars)
         for generator in node.generators:
             iterated = self._expr(generator.iter, frame, inner)
-            maps = [p for p in iterated.pending if p.node_id and self.graph.nodes[p.node_id]["kind"] == "map"]
+            maps = [p for p in iterated.pending
+                    if generator.is_async or (p.node_id and self.graph.nodes[p.node_id]["kind"] == "map")]
             if maps:
                 iterated = self._await(frame, Flow(iterated.sources, tuple(maps)), inner)
             count = _trips(iterated)
