@@ -233,3 +233,47 @@ def test_the_old_fix_in_async_code_did_not_run_the_items_locally():
     source = MAPPED.format(kind="", main="async ", iterate="list(flyte.map(process, items))")
     result = run_program(source, args={"items": [1, 2, 3]})
     assert not result.ok and "Deadlock detected" in result.error and result.ran("demo.process") == 0
+
+
+# FLY104's `asyncio.run(...)`: written where it works (a sync task body runs in a worker thread, local and cluster
+# runs alike), never in a plain function that runs on a task's event loop (asyncio.run raises RuntimeError there).
+
+def _rewritten(tmp_path, source, code):
+    (finding,) = [f for f in lint_result(tmp_path, source).findings if f.code == code]
+    (rewrite,) = finding.suggestions
+    return finding, apply_edits(source, list(rewrite.edits))
+
+
+@requires_sdk
+@pytest.mark.parametrize("mode", ["local", pytest.param("cluster", marks=requires_cluster_mode)])
+def test_fly104_asyncio_run_rewrite_runs_the_child(tmp_path, mode):
+    from flyte_lint.rules import REGISTRY
+
+    source = REGISTRY["FLY104"].example("bad")
+    finding, text = _rewritten(tmp_path, source, "FLY104")
+    assert "import asyncio\n" in text and "    asyncio.run(fetch(n))\n" in text
+    assert lint_result(tmp_path / "rewritten", text).findings == []
+    result = run_program(text, args={"n": 2}, mode=mode)
+    assert result.ok and result.output == 2 and result.ran("demo.fetch") == 1, result.error
+
+
+def test_fly104_in_a_helper_on_the_event_loop_does_not_advise_asyncio_run(tmp_path):
+    source = """
+import flyte
+
+env = flyte.TaskEnvironment("demo")
+
+@env.task
+async def fetch(n: int) -> int:
+    return n
+
+def helper(n: int) -> None:
+    fetch(n)
+
+@env.task
+async def main(n: int) -> None:
+    helper(n)
+"""
+    found = [f for f in lint_result(tmp_path, source).findings if f.code == "FLY104"]
+    assert len(found) == 1 and "asyncio.run" not in found[0].message.replace("`asyncio.run` fails", "")
+    assert found[0].suggestions == ()

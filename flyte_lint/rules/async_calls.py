@@ -416,18 +416,41 @@ class AsyncTaskInSync(Rule):
             if why is None:
                 continue
             where = "a sync function" if func is not None else "module-level code"
+            advice, rewrite = _run_it(analysis, site.node, func)
             yield self.finding(
                 site.module, site.node,
-                f"the coroutine of {_task_label(site)} {why} in {where}, so the child task never runs. "
-                "Make the caller `async def` and await it, or run it with `asyncio.run(...)`",
+                f"the coroutine of {_task_label(site)} {why} in {where}, so the child task never runs. {advice}",
+                suggestions=[rewrite],
             )
         for used, why in _lost_task_objects(analysis, in_async=False):
             where = "a sync function" if used.call.function is not None else "module-level code"
+            advice, rewrite = _run_it(analysis, used.call.node, used.call.function)
             yield self.finding(
                 used.call.module, used.call.node,
-                f"the coroutine of {_object_label(used)} {why} in {where}, so the task never runs. "
-                "Make the caller `async def` and await it, or run it with `asyncio.run(...)`",
+                f"the coroutine of {_object_label(used)} {why} in {where}, so the task never runs. {advice}",
+                suggestions=[rewrite],
             )
+
+
+def _run_it(analysis: Analysis, call: nodes.Call, function) -> tuple[str, Suggestion | None]:
+    """The advice for a coroutine lost in sync code, and the ``asyncio.run(...)`` rewrite of ``call`` where it may
+    be written: in a sync function that does not run on a task's event loop (there ``asyncio.run`` raises
+    RuntimeError: the loop is running). A sync task body runs in a worker thread: there it works (local and
+    cluster runs alike)."""
+    if function is not None and analysis.runs_on_event_loop(function):
+        return (f"Make the caller `async def` and await it (`{function.name}` runs on a task's event loop, where "
+                "`asyncio.run` fails)"), None
+    advice = "Make the caller `async def` and await it, or run it with `asyncio.run(...)`"
+    if function is None:
+        return advice, None
+    from flyte_lint.rules.trace_remote import _import_edit
+
+    start, end = (call.lineno, call.col_offset), (call.end_lineno, call.end_col_offset)
+    edits = [Edit(start, start, "asyncio.run("), Edit(end, end, ")")]
+    module = call.root()
+    if "asyncio" not in module.locals:
+        edits.append(_import_edit(module, "import asyncio\n"))
+    return advice, Suggestion("asyncio.run(...)", tuple(edits))
 
 
 @register
