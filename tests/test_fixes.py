@@ -277,3 +277,18 @@ async def main(n: int) -> None:
     found = [f for f in lint_result(tmp_path, source).findings if f.code == "FLY104"]
     assert len(found) == 1 and "asyncio.run" not in found[0].message.replace("`asyncio.run` fails", "")
     assert found[0].suggestions == ()
+
+
+@requires_sdk
+@pytest.mark.parametrize("mode", ["local", pytest.param("cluster", marks=requires_cluster_mode)])
+def test_fly603_to_thread_rewrite_runs_the_traced_step(tmp_path, mode):
+    """The bad example fails locally ("Deadlock detected"); `await asyncio.to_thread(normalize, x)`, the rewrite
+    FLY603 carries, runs it in both modes and lints clean."""
+    from flyte_lint.rules import REGISTRY
+
+    source = REGISTRY["FLY603"].example("bad")
+    finding, text = _rewritten(tmp_path, source, "FLY603")
+    assert "    return await asyncio.to_thread(normalize, x)\n" in text and text.startswith("import asyncio\n")
+    assert lint_result(tmp_path / "rewritten", text).findings == []
+    result = run_program(text, args={"x": 50.0}, mode=mode)
+    assert result.ok and result.output == 0.5, result.error
