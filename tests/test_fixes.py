@@ -8,7 +8,7 @@ import pytest
 
 from flyte_lint.fixes import apply_edits, fixed_text
 from flyte_lint.findings import Edit, Finding, Fix, Severity
-from lintutil import lint_result
+from lintutil import lint_result, split_files
 from sdk_runner import requires_cluster_mode, requires_sdk, run_program
 
 MAP_DISCARDED = """
@@ -239,6 +239,7 @@ def test_the_old_fix_in_async_code_did_not_run_the_items_locally():
 # runs alike), never in a plain function that runs on a task's event loop (asyncio.run raises RuntimeError there).
 
 def _rewritten(tmp_path, source, code):
+    source = split_files(source)["main.py"]  # (the text linted: dedented, without its leading blank line)
     (finding,) = [f for f in lint_result(tmp_path, source).findings if f.code == code]
     (rewrite,) = finding.suggestions
     return finding, apply_edits(source, list(rewrite.edits))
@@ -292,3 +293,32 @@ def test_fly603_to_thread_rewrite_runs_the_traced_step(tmp_path, mode):
     assert lint_result(tmp_path / "rewritten", text).findings == []
     result = run_program(text, args={"x": 50.0}, mode=mode)
     assert result.ok and result.output == 0.5, result.error
+
+
+PARTIAL_OF_SYNC = """
+import flyte
+from functools import partial
+
+env = flyte.TaskEnvironment("demo")
+
+@env.task
+def square(x: int, y: int) -> int:
+    return x * y
+
+@env.task
+async def main(x: int) -> int:
+    p = partial(square, y=2)
+    return await p(x)
+"""
+
+
+@requires_sdk
+def test_a_partial_of_a_sync_task_is_rewritten_on_its_async_form(tmp_path):
+    """FLY101 on `await p(x)` for `p = partial(sync_task, ...)`: the rewrite builds the partial on `.aio` with the
+    same bound arguments (importing functools), lints clean, and runs under the SDK."""
+    finding, text = _rewritten(tmp_path, PARTIAL_OF_SYNC, "FLY101")
+    assert finding.message.endswith("Write `await functools.partial(square.aio, ...)(...)`")
+    assert "    return await functools.partial(square.aio, y=2)(x)\n" in text and "import functools\n" in text
+    assert lint_result(tmp_path / "rewritten", text).findings == []
+    result = run_program(text, args={"x": 3})
+    assert result.ok and result.output == 6 and result.ran("demo.square") == 1, result.error

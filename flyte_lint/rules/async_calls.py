@@ -38,8 +38,45 @@ def _callee_text(site: CallSite) -> str:
 def _aio_call(site: CallSite) -> str:
     """The call of the task's async form, to suggest. A partial has no `.aio`: the partial is built on it."""
     if site.form == "partial" and isinstance(site.callee, PartialRef) and site.callee.call.args:
-        return f"await functools.partial({source_of(site.module, site.callee.call.args[0])}.aio, ...)()"
+        called = "(...)" if site.node.args or site.node.keywords else "()"
+        return f"await functools.partial({source_of(site.module, site.callee.call.args[0])}.aio, ...){called}"
     return f"await {_callee_text(site)}.aio(...)"
+
+
+def _partial_on_aio(site: CallSite) -> Edit | None:
+    """For a call of ``p = functools.partial(task, ...)``: the edit that calls a partial of ``task.aio`` with the
+    same bound arguments in its place, when those arguments can be read at the call (the partial is made in the
+    call's function or at module level, in this file)."""
+    partial = site.callee
+    if not isinstance(partial, PartialRef) or not partial.call.args or partial.call.root() is not site.node.root():
+        return None
+    scope = partial.call.scope()
+    if scope is not site.node.scope() and not isinstance(scope, nodes.Module):
+        return None
+    target, *rest = [source_of(site.module, a) for a in partial.call.args]
+    rest += [source_of(site.module, k) for k in partial.call.keywords or []]
+    text = f"functools.partial({target}.aio{''.join(', ' + r for r in rest)})"
+    func = site.node.func
+    return Edit((func.lineno, func.col_offset), (func.end_lineno, func.end_col_offset), text)
+
+
+def _partial_suggestion(site: CallSite, awaited: bool) -> Suggestion | None:
+    """``await functools.partial(task.aio, ...)(...)`` in place of a call of a partial of a sync task."""
+    edit = _partial_on_aio(site)
+    if edit is None:
+        return None
+    if awaited:
+        return Suggestion(_aio_call(site), (edit, *_functools_import(site)))
+    return _awaited(site.node, _aio_call(site), edit, *_functools_import(site))
+
+
+def _functools_import(site: CallSite) -> tuple[Edit, ...]:
+    module = site.node.root()
+    if "functools" in module.locals:
+        return ()
+    from flyte_lint.rules.trace_remote import _import_edit
+
+    return (_import_edit(module, "import functools\n"),)
 
 
 def _task_label(site: CallSite) -> str:
@@ -145,7 +182,7 @@ class AwaitSyncTask(Rule):
                 yield self.finding(
                     site.module, site.node.parent,
                     f"sync task {_task_label(site)} is awaited directly: the SDK {effect}. Write `{_aio_call(site)}`",
-                    fix, suggestions=[Suggestion(_aio_call(site), fix.edits) if fix else None],
+                    fix, suggestions=[Suggestion(_aio_call(site), fix.edits) if fix else _partial_suggestion(site, awaited=True)],
                 )
 
 
@@ -219,6 +256,8 @@ class SyncTaskInAsync(Rule):
                 else:
                     if site.form != "partial":
                         suggestion = _awaited(site.node, _aio_call(site), _insert_aio(site))
+                    else:
+                        suggestion = _partial_suggestion(site, awaited=False)
                     advice = f"Write `{_aio_call(site)}`"
                 message = (
                     f"sync task {_task_label(site)} is called without `.aio()` in async code: the SDK {effect}. "
