@@ -156,13 +156,18 @@ class RecursiveTask(_DagNote):
 class UnresolvedCall(_DagNote):
     code = "FLY703"
     symbol = "unresolved-call"
-    summary = ("Notes a call that may invoke a task but cannot be resolved statically (a task chosen at run time by a lookup, "
-               "a loop or `getattr`, a callable parameter, a task under a decorator the model cannot see through, or a "
-               "task object it does not model: `ContainerTask`, `flyte.extras.shell.create`, a plugin's task class).")
+    summary = ("Notes a call that may invoke a task but cannot be resolved statically (a task looked up at run time by "
+               "`getattr` or a subscript, chosen by a loop, a callable parameter, a task under a decorator the model cannot "
+               "see through, or a task object it does not model: `ContainerTask`, `flyte.extras.shell.create`, a plugin's "
+               "task class).")
     rationale = ("The static DAG shows such a call as a node of kind `unknown` with the reason, and the workflow is not fully "
-                 "static: the task it runs has no node of its own."
+                 "static: the task it runs has no node of its own. Tasks kept in a literal dict, list or tuple are known to "
+                 "the model (the other rules check a call through them against every task the container holds), but which "
+                 "one a subscript or a loop picks is decided at run time; a name given to `getattr` is not even known to be a task."
                  " Severity: info: a note about the static DAG; nothing fails.")
     bad = """
+        import sys
+
         import flyte
 
         env = flyte.TaskEnvironment("demo")
@@ -175,11 +180,10 @@ class UnresolvedCall(_DagNote):
         async def b(x: int) -> int:
             return -x
 
-        TASKS = {"a": a, "b": b}
-
         @env.task
         async def main(which: str, x: int) -> int:
-            return await TASKS[which].aio(x)
+            step = getattr(sys.modules[__name__], which)
+            return await step(x)
     """
     good = """
         import flyte
