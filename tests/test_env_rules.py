@@ -16,7 +16,11 @@ What the SDK really does (flyte 2.12.1):
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import textwrap
+
+import pytest
 
 from expectutil import check
 from flyte_lint.findings import Severity
@@ -1208,9 +1212,53 @@ def test_fly401_never_suggests_a_dependency_that_closes_a_cycle(tmp_path):
     assert "Add `depends_on" not in msg
     assert msg.endswith(
         "'gpu' already depends on 'driver', so `depends_on=[gpu]` on 'driver' would close a cycle: run "
-        "'driver.main' in a separate driver env that depends on both, e.g. "
-        "`driver.clone_with(\"driver2\", depends_on=[driver, gpu])` (a clone keeps its image)"
+        "'driver.main' in a new driver env that depends on both, e.g. "
+        "`driver.clone_with(\"driver-driver\", depends_on=[driver, gpu])` (a clone keeps its image)"
     ), msg
+
+
+@pytest.mark.parametrize("root_name, suggested", [("orchestrator", "orchestrator-driver"), ("ml_root", "ml_root_driver")])
+def test_fly401_driver_env_name_does_not_depend_on_the_jobs(tmp_path, root_name, suggested):
+    # The suggested name comes from the root env's name alone: an env named "driver" in a module the finding's
+    # analysis may or may not hold (-j 1: one analysis; -j 2: one per component) changes nothing.
+    pipeline = f"""
+        import flyte
+
+        orchestrator = flyte.TaskEnvironment("{root_name}")
+        gpu = flyte.TaskEnvironment("gpu", image=flyte.Image.from_debian_base().with_pip_packages("torch"),
+                                    depends_on=[orchestrator])
+
+        @orchestrator.task
+        async def log(x: int) -> int:
+            return x
+
+        @gpu.task
+        async def train(x: int) -> int:
+            return await log(x)
+
+        @orchestrator.task
+        async def main(x: int) -> int:
+            return await train(x)
+    """
+    other = """
+        import flyte
+
+        driver = flyte.TaskEnvironment("driver")
+
+        @driver.task
+        async def hello() -> str:
+            return "hi"
+    """
+    for name, text in {"pipeline.py": pipeline, "other.py": other}.items():
+        (tmp_path / name).write_text(textwrap.dedent(text))
+    outputs = []
+    for jobs in ("1", "2"):
+        done = subprocess.run([sys.executable, "-m", "flyte_lint", "check", "--no-cache", "--select", "FLY401",
+                               "-j", jobs, "."], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 1, done.stderr
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1]
+    assert f'`orchestrator.clone_with("{suggested}", depends_on=[orchestrator, gpu])`' in outputs[0], outputs[0]
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -209,13 +209,11 @@ def test_severity_follows_the_modes_the_bad_example_fails_in(code):
     assert not (code in CLUSTER and code in BEFORE_ANY_TASK_BODY)
     expected = Severity.WARNING if code in CLUSTER else Severity.ERROR
     assert REGISTRY[code].severity == expected, (code, REGISTRY[code].severity)
-    assert f"Severity: {expected.value}:" in REGISTRY[code].rationale or code == "FLY401", REGISTRY[code].rationale
+    assert f"Severity: {expected.value}:" in REGISTRY[code].rationale, REGISTRY[code].rationale
 
 
 def test_every_rationale_ends_with_its_severity_and_why():
     for code, rule in REGISTRY.items():
-        if code == "FLY401":  # its rationale belongs to the env-dependency work in progress
-            continue
         last = rule.rationale.rsplit("Severity: ", 1)
         assert len(last) == 2 and last[1].startswith(f"{rule.severity.value}: "), (code, rule.rationale)
         assert last[1].endswith(".") and "\n" not in last[1], (code, last[1])

@@ -64,6 +64,15 @@ def env_expression(env: Env) -> str:
     return f"{env_variable(env)}.env" if env.origin == "shell" else env_variable(env)
 
 
+def _driver_name(root_env: Env) -> str:
+    """A name for a new driver env, derived from the root env's name alone (the same whatever modules an analysis
+    holds): its name plus `-driver` (`_driver` for a snake_case name), a valid env name."""
+    name = root_env.name
+    if not name:
+        return "driver"
+    return f"{name}_driver" if "_" in name and "-" not in name else f"{name}-driver"
+
+
 def same_env(a: Env, b: Env) -> bool:
     return a is b or (a.name is not None and a.name == b.name)
 
@@ -91,11 +100,12 @@ class MissingEnvDependency(Rule):
         "caller: a call from A into B inside a run whose root env depends on B works even when A does not. A shell "
         "task gets its env only when its `.env` is read; when nothing reads it, its submission fails (\"Task ... has "
         "no parent environment name\") whatever its image, and the root's `depends_on=[task.env]` makes and plans "
-        "it. A local run serializes nothing, which hides the bug until the first remote run. Severity error: every "
-        "remote run started at that root fails there; a warning when the only such root is a task other tasks call "
-        "that has a trigger: its triggered runs use the image cache of the `flyte deploy` that registered it, which "
-        "also holds every env deployed in the same command. An image or a `depends_on` the model cannot resolve, and a "
-        "plugin's task (how it is serialized is not known here), keep the rule silent."
+        "it. A local run serializes nothing, which hides the bug until the first remote run. An image or a "
+        "`depends_on` the model cannot resolve, and a plugin's task (how it is serialized is not known here), keep "
+        "the rule silent."
+        " Severity: error: every remote run started at that root fails there (a local run works); a warning when the "
+        "only such root is a task other tasks call that has a trigger: its triggered runs use the image cache of the "
+        "`flyte deploy` that registered it, which also holds every env deployed in the same command."
     )
     bad = """
         import flyte
@@ -213,14 +223,12 @@ class MissingEnvDependency(Rule):
         also = f"; runs started at root tasks {', '.join(others)} miss it too" if others else ""
         and_also = f" (and to {', '.join(repr(r.task.env.label) for _, r in missed[1:])})" if others else ""
         if may_reach(env, root_env, known_only=True):
-            taken = {e.name for e in analysis.envs}
-            name = next(n for n in itertools.chain(["driver"], (f"driver{i}" for i in itertools.count(2)))
-                        if n not in taken)
+            name = _driver_name(root_env)
             root_var = env_expression(root_env)
             driver = (f"`{root_var}.clone_with(\"{name}\", depends_on=[{root_var}, {shown}])` (a clone keeps its image)"
                       if root_var.isidentifier() else f"`flyte.TaskEnvironment(\"{name}\", depends_on=[{root_var}, {shown}])`")
             advice = (f". '{label}' already depends on '{root_env.label}', so `depends_on=[{shown}]` on '{root_env.label}' "
-                      f"would close a cycle: run '{root.task.name}' in a separate driver env that depends on both, "
+                      f"would close a cycle: run '{root.task.name}' in a new driver env that depends on both, "
                       f"e.g. {driver}")
             suggestions = []
         else:
