@@ -221,6 +221,53 @@ def test_fly106_outside_a_run_and_forward_say_what_they_raise(tmp_path):
         assert ("RuntimeUserError" in message) == ("bogus" in message), message  # (the task's own call)
 
 
+OUTSIDE_A_RUN = """
+import asyncio
+
+import flyte
+
+env = flyte.TaskEnvironment("outside")
+
+
+@env.task
+async def add(x: int, y: int = 1) -> int:
+    return x + y
+
+
+def attempt(call):
+    try:
+        result = call()
+        if asyncio.iscoroutine(result):
+            asyncio.run(result)
+        return "ok"
+    except Exception as exc:
+        return type(exc).__name__ + ("<TypeError" if isinstance(exc.__cause__, TypeError) else "")
+
+
+BAD = [lambda t: t(1, z=2), lambda t: t(1, x=2), lambda t: t(), lambda t: t(1, 2, 3)]
+results = {form: [attempt(lambda: bad(target)) for bad in BAD]
+           for form, target in [("call", add), ("aio", add.aio), ("forward", add.forward)]}
+
+
+@env.task
+def main() -> dict:
+    return results
+"""
+
+
+@requires_sdk
+def test_sdk_confirms_fly106_rationale_outside_a_run():
+    # FLY106's rationale: outside a run an unknown keyword, a value passed twice, a missing input and extra
+    # positional arguments are each a TypeError; the task's direct call re-raises it as RuntimeUserError.
+    r = run_program(OUTSIDE_A_RUN, entry="main")
+    assert r.ok, r.summary()
+    assert r.output == {"call": ["RuntimeUserError<TypeError"] * 4, "aio": ["TypeError"] * 4,
+                        "forward": ["TypeError"] * 4}, r.output
+    from flyte_lint.rules.base import REGISTRY
+
+    assert "direct call of the task re-raises it as flyte's RuntimeUserError" in REGISTRY["FLY106"].rationale
+
+
 def test_fly106_call_in_a_lambda_inside_a_task_is_bound_by_the_sdk(tmp_path):
     src = _with_header("""
         @env.task

@@ -174,7 +174,8 @@ class TaskCallArguments(Rule):
         "Inside a run, the SDK binds a task call to the task's interface: an unknown keyword is silently "
         "dropped (the value you meant to pass never arrives), a value passed both by position and by keyword "
         "silently keeps the positional one, a missing input fails with \"Missing required inputs\", and extra "
-        "positional arguments fail. Outside a run, and through `.forward`, each of these is a TypeError."
+        "positional arguments fail. Outside a run each of these is Python's TypeError: a direct call of the task "
+        "re-raises it as flyte's RuntimeUserError, while `.aio(...)` and `.forward(...)` raise the TypeError itself."
         " Severity: error: every task call is bound to the task's interface the same way, in local runs and in "
         "a cluster alike, so the value is lost or the call fails in both."
     )
