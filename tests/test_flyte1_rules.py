@@ -144,6 +144,63 @@ def test_fly501_quiet_on_a_project_package_named_flytekit(tmp_path):
     """, select=V1)
 
 
+def test_fly5xx_quiet_on_flytekit_used_as_a_library_inside_flyte2_code(tmp_path):
+    # A Flyte 2 task (or a helper of a Flyte 2 module) importing flytekit in its body uses it as a library its
+    # image installs: not Flyte 1 code to migrate. Envs and tasks from another module make a module Flyte 2 too.
+    check(tmp_path, """
+        # file: envs.py
+        import flyte as fl
+
+        lib_env = fl.TaskEnvironment("lib", image=fl.Image.from_debian_base().with_pip_packages("flytekit"))
+        # file: main.py
+        from envs import lib_env
+
+        @lib_env.task
+        async def version() -> str:
+            import flytekit
+            from flytekit import current_context
+
+            current_context()
+            return flytekit.__version__
+
+        def helper() -> str:
+            import flytekit as fk
+            return fk.__version__
+        # file: caller.py
+        from main import version
+
+        async def report() -> str:
+            from flytekit.core.context_manager import FlyteContextManager
+            FlyteContextManager.current_context()
+            return await version()
+    """, select=V1)
+
+
+def test_fly5xx_still_report_flyte1_modules_and_top_level_imports(tmp_path):
+    # A function-local import in a module that is not Flyte 2 code, and a top-level flytekit import in a Flyte 2
+    # module (and what it binds, even when used inside a task), are Flyte 1 code.
+    check(tmp_path, """
+        # file: v1.py
+        def make():
+            from flytekit import workflow  # expect: FLY501
+
+            @workflow  # expect: FLY502
+            def work() -> int:
+                return 1
+            return work
+        # file: mixed.py
+        import flyte
+        import flytekit  # expect: FLY501
+
+        env = flyte.TaskEnvironment("mixed")
+
+        @env.task
+        def version() -> str:
+            flytekit.current_context()  # expect: FLY506
+            return flytekit.__version__
+    """, select=V1)
+
+
 # -- the unsafe fix --------------------------------------------------------------------------------------
 
 

@@ -13,6 +13,10 @@ whose ``except`` clauses catches ImportError or ModuleNotFoundError (alone or in
 ``flyte`` (or a ``flyte.*`` module), or in such an ``except`` clause when the ``try`` body imports ``flyte``.
 A guarded flytekit import is not reported, nor is a use that is guarded itself or whose name is bound in
 its module only by guarded imports.
+
+A flytekit import inside a function of a module that is Flyte 2 code (see ``_flyte2_modules``) is a library
+use (flyte-sdk's own examples import flytekit in a task whose image pip-installs it): it is treated like a
+guarded import.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from astroid import nodes
 
 from flyte_lint.model.analysis import Analysis, walk
 from flyte_lint.model.project import Module
+from flyte_lint.model.resolver import enclosing_function
 from flyte_lint.model.values import External, FunctionRef, ModuleRef
 from flyte_lint.rules.base import Edit, Finding, Fix, Rule, Severity, register, short, source_of
 
@@ -151,6 +156,19 @@ def guarded(node: nodes.NodeNG) -> bool:
     return False
 
 
+def _flyte2_modules(analysis: Analysis) -> set[int]:
+    """The ids of the modules that are Flyte 2 code: they import flyte outside a dual-SDK guard, define a
+    Flyte 2 task, or call one. A flytekit import inside a function of such a module is a library the function
+    uses (its task's image installs flytekit), not Flyte 1 code to migrate: FLY5xx leave it, and the names it
+    binds, alone, as they leave a guarded import."""
+    found = {id(task.module) for task in analysis.tasks}
+    found |= {id(site.module) for site in analysis.call_sites if site.task is not None}
+    for module, stmt in analysis.nodes_of(nodes.Import, nodes.ImportFrom):
+        if id(module) not in found and imports_flyte([stmt]) and not guarded(stmt):
+            found.add(id(module))
+    return found
+
+
 def root_name(node: nodes.NodeNG) -> nodes.Name | None:
     while isinstance(node, nodes.Attribute):
         node = node.expr
@@ -220,11 +238,17 @@ class V1Index:
         self.refs: list[Ref] = []
         self.imports: list[ImportStmt] = []
         value_of = analysis.resolver.value_of
+        flyte2 = _flyte2_modules(analysis)
         for module in self._reachable(analysis):
+            local_ok = id(module) in flyte2
+
+            def quiet(stmt: nodes.NodeNG) -> bool:
+                return guarded(stmt) or (local_ok and enclosing_function(stmt) is not None)
+
             for node in walk(module.tree):
                 if isinstance(node, (nodes.Import, nodes.ImportFrom)):
                     stmt = self._import(module, node)
-                    if stmt is not None and not guarded(node):
+                    if stmt is not None and not quiet(node):
                         self.imports.append(stmt)
                     continue
                 if not isinstance(node, (nodes.Name, nodes.Attribute)):
@@ -238,7 +262,7 @@ class V1Index:
                 root = root_name(node)
                 stmts = bindings(root) if root is not None else []
                 if guarded(node) or (stmts and all(
-                    isinstance(s, (nodes.Import, nodes.ImportFrom)) and guarded(s) for s in stmts
+                    isinstance(s, (nodes.Import, nodes.ImportFrom)) and quiet(s) for s in stmts
                 )):
                     continue
                 self.refs.append(Ref(module, node, symbol, value.path, stmts))
@@ -443,7 +467,10 @@ class FlytekitImport(V1Rule):
         "flytekit is the Flyte 1 SDK. Flyte 2 is the `flyte` package, with a different model: a "
         "`flyte.TaskEnvironment` holds the configuration, `@env.task` makes tasks, and workflows are tasks that "
         "call tasks. flytekit code is correct Flyte 1 code, but it does not run on the Flyte 2 SDK, so each "
-        "flytekit import is a migration step."
+        "flytekit import is a migration step. A flytekit import inside a function of a module that is Flyte 2 "
+        "code (it imports `flyte`, or defines or calls Flyte 2 tasks) is not: it uses flytekit as a library, which "
+        "works where that task's image installs it, so no FLY5xx rule reports it or the names it binds; a "
+        "top-level flytekit import is still reported."
         " Severity: warning: a migration step: flytekit code runs where flytekit is installed (an image that "
         "pip-installs it, or a migration shim) and fails with ImportError elsewhere, which the code cannot "
         "show."
