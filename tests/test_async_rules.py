@@ -1582,3 +1582,184 @@ def test_container_element_picked_by_a_literal_key_is_that_task(tmp_path):
             y += await MIXED["inc"](x) + await PAIR[-1].aio(x)
             return y
     """)
+
+
+# -- FLY103: a coroutine put in a local container that nothing reads ------------------------------------------
+DEAD_CONTAINERS = """
+    # file: main.py
+    import asyncio
+    import functools
+
+    import flyte
+    from flyte import TaskEnvironment as Env
+    from helpers import keep
+
+    env = Env("demo")
+
+
+    @env.task
+    async def child(x: int) -> int:
+        return x
+
+
+    @env.task
+    async def bad_list(n: int) -> int:
+        pending = []
+        for i in range(n):
+            pending.append(child(i))  # expect: FLY103
+        return len(pending)
+
+
+    @env.task
+    async def bad_dict(n: int) -> int:
+        pending: dict = dict()
+        for i in range(n):
+            pending[i] = child.aio(i)  # expect: FLY103
+        return n
+
+
+    @env.task
+    async def bad_comprehension(n: int) -> int:
+        pending = [(i, child(i)) for i in range(n)]  # expect: FLY103
+        return len(pending)
+
+
+    @env.task
+    async def good_gathered(n: int) -> int:
+        pending = []
+        for i in range(n):
+            pending.append(child(i))
+        return sum(await asyncio.gather(*pending))
+
+
+    @env.task
+    async def good_values(n: int) -> int:
+        pending = {}
+        pending["a"] = child(n)
+        return sum(await asyncio.gather(*pending.values()))
+
+
+    @env.task
+    async def good_passed(n: int) -> int:
+        pending = []
+        pending.append(child(n))
+        return await keep(pending)
+
+
+    @env.task
+    async def good_returned_helper(n: int) -> int:
+        async def run_all() -> int:
+            return sum(await asyncio.gather(*pending))
+
+        pending = []
+        pending.append(child(n))
+        return await run_all()
+
+
+    @env.task
+    async def good_loop(n: int) -> int:
+        pending = set()
+        pending.add(child(n))
+        total = 0
+        for coro in pending:
+            total += await coro
+        return total
+
+
+    @env.task
+    async def good_parameter(pending: list[int], n: int) -> int:
+        pending.append(await child(n))
+        return len(pending)
+
+
+    KEPT = []
+
+
+    @env.task
+    async def good_module_level(n: int) -> int:
+        KEPT.append(child(n))
+        return n
+
+
+    @env.task
+    async def good_partial(n: int) -> int:
+        pending = []
+        pending.append(functools.partial(child, n))
+        return len(pending)
+
+
+    class Box:
+        def append(self, value):
+            pass
+
+
+    @env.task
+    async def good_lookalike(n: int) -> int:
+        pending = Box()
+        pending.append(child(n))
+        return n
+    # file: helpers.py
+    import asyncio
+
+
+    async def keep(coroutines) -> int:
+        return sum(await asyncio.gather(*coroutines))
+"""
+
+
+def test_fly103_coroutine_put_in_a_local_container_nothing_reads(tmp_path):
+    check(tmp_path, DEAD_CONTAINERS, header=False)
+    found = [m for m in lint(tmp_path, split_files(DEAD_CONTAINERS)) if m[0] == "FLY103"]
+    assert len(found) == 3
+
+
+def test_fly103_dead_container_messages(tmp_path):
+    result = lint_result(tmp_path, split_files(DEAD_CONTAINERS), select=["FLY103"])
+    shown = sorted(f.message for f in result.findings if "is put in" in f.message)
+    assert shown == [
+        "the coroutine of 'demo.child' is put in `pending`, a dict of this function that nothing reads except to add "
+        "to it or take its length, so nothing ever awaits it and the child task never runs. Await the call, or "
+        "gather the dict: `await asyncio.gather(*pending.values())`",
+    ] + [
+        "the coroutine of 'demo.child' is put in `pending`, a list of this function that nothing reads except to add "
+        "to it or take its length, so nothing ever awaits it and the child task never runs. Await the call, or "
+        "gather the list: `await asyncio.gather(*pending)`",
+    ] * 2
+
+
+@requires_sdk
+@pytest.mark.parametrize("entry", ["bad_list", "bad_dict", "bad_comprehension", "good_gathered", "good_values"])
+def test_fly103_dead_container_under_the_sdk(entry):
+    r = run_program(split_files(DEAD_CONTAINERS), entry=entry, args={"n": 2})
+    assert r.ok, r.summary()
+    if entry.startswith("bad"):  # the parent succeeds; the children never run
+        assert r.ran("demo.child") == 0, r.summary()
+        assert any("was never awaited" in w for w in r.warnings), r.summary()
+    else:
+        assert r.ran("demo.child") >= 1, r.summary()
+
+
+def test_fly103_container_task_put_in_a_local_list_nothing_reads(tmp_path):
+    check(tmp_path, """
+        # file: main.py
+        import flyte
+        from flyte.extras import ContainerTask
+
+        hello = ContainerTask(name="hello", image="alpine", command=["echo"], inputs={"x": int}, outputs={"z": int})
+        cenv = flyte.TaskEnvironment.from_task("cenv", hello)
+        env = flyte.TaskEnvironment("m", depends_on=[cenv])
+
+
+        @env.task
+        async def main(n: int) -> int:
+            pending = []
+            for i in range(n):
+                pending.append(hello(x=i))  # expect: FLY103
+            return len(pending)
+
+
+        @env.task
+        async def gathered(n: int) -> list[int]:
+            pending = [hello(x=i) for i in range(n)]
+            return [await p for p in pending]
+    """, header=False)

@@ -1310,8 +1310,11 @@ AGREEMENT = {
             unused = double(2)  # lost
             shown = double(3)
             print(shown)  # (used, never awaited: the graph cannot tell)
-            pile = []
-            pile.append(double(4))  # (kept in a list nothing awaits: the graph cannot tell)
+            pile = []  # (a local list nothing reads: FLY103 reports what is put in it)
+            pile.append(double(4))  # lost
+            shown_pile = []
+            shown_pile.append(double(12))
+            print(shown_pile)  # (kept in a list that is read, never awaited: the graph cannot tell)
             double.aio(5)  # lost
             await forget(6)
             await make(7)
@@ -1425,7 +1428,7 @@ def test_the_graph_never_runs_exactly_what_check_reports_as_never_run(tmp_path, 
 def test_a_coroutine_the_graph_cannot_follow_is_conditional_not_never_run(tmp_path):
     never, found, graph = _never_runs_and_findings(tmp_path, "lost.py", "lost:main")
     source = textwrap.dedent(AGREEMENT["lost.py"]).splitlines()
-    for marker in ("shown = double(3)", "pile.append(double(4))"):
+    for marker in ("shown = double(3)", "shown_pile.append(double(12))"):
         line = next(n for n, text in enumerate(source, 1) if marker in text)
         attrs = next(a for _, a in graph.nodes(data=True) if a["line"] == line)
         assert attrs["never_runs"] is False and attrs["conditional"]

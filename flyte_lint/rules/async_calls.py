@@ -10,7 +10,7 @@ from flyte_lint.model.analysis import CONTAINER_TASK, Analysis, TaskObjectCall
 from flyte_lint.model.entities import CallSite
 from flyte_lint.model.values import External, PartialRef
 from flyte_lint.rules.base import Edit, Finding, Fix, Rule, Severity, Suggestion, register, source_of
-from flyte_lint.rules.usage import assigned_name, consumer, is_discarded
+from flyte_lint.rules.usage import assigned_name, consumer, is_discarded, name_loads
 
 SYNC_CALL_FORMS = ("call", "override", "partial")
 # Callables that run a coroutine they are handed: a coroutine passed to them is not lost.
@@ -308,6 +308,97 @@ def _coroutine_lost(analysis: Analysis, call: nodes.Call, function: nodes.NodeNG
     return None
 
 
+# Methods that put a value into a list or a set and return None.
+ADDERS = {"append", "extend", "insert", "add"}
+EMPTY_MAKERS = {"list": "list", "dict": "dict", "set": "set"}
+
+
+def _kept_in_dead_container(call: nodes.Call, function: nodes.NodeNG | None) -> tuple[str, str] | None:
+    """(name, kind) of the local list, dict or set of ``function`` that ``call``'s value is put into
+    (``pending.append(call)``, ``pending[key] = call``, ``pending = [call, ...]``) when nothing can ever run it:
+    every binding of the name is in ``function`` and makes a new container, and the name is only ever read to
+    put values in (``.append``/``.extend``/``.insert``/``.add`` as a statement, ``name[key] = ...``) or by
+    ``len(name)``: never iterated, awaited, gathered, subscripted, passed, returned or read by a nested
+    function in another way. None otherwise."""
+    if not isinstance(function, nodes.AsyncFunctionDef):
+        return None
+    parent, child = consumer(call)
+    target = None
+    if (isinstance(parent, nodes.Call) and child in parent.args and isinstance(parent.func, nodes.Attribute)
+            and parent.func.attrname in ADDERS and isinstance(parent.func.expr, nodes.Name)):
+        target = parent.func.expr
+    elif (isinstance(parent, nodes.Assign) and child is parent.value and len(parent.targets) == 1
+          and isinstance(parent.targets[0], nodes.Subscript) and isinstance(parent.targets[0].value, nodes.Name)):
+        target = parent.targets[0].value
+    elif child is not call:  # through a container literal or a comprehension: `pending = [call, ...]`
+        bound = assigned_name(parent, child)
+        if bound is not None and not isinstance(parent, nodes.NamedExpr):
+            target = bound
+    if target is None or target.scope() is not function:
+        return None
+    bindings = function.locals.get(target.name)  # (a `global` or `nonlocal` name is not among them)
+    if not bindings:
+        return None
+    kinds = set()
+    for binding in bindings:
+        kind = _new_container(binding)
+        if kind is None:
+            return None
+        kinds.add(kind)
+        if any(not _only_fills(load) for load in name_loads(binding)):
+            return None
+    return target.name, kinds.pop() if len(kinds) == 1 else "container"
+
+
+def _new_container(binding: nodes.NodeNG) -> str | None:
+    """The kind of container ``binding`` (an ``x = ...`` target) binds the name to, when it makes a new one."""
+    statement = binding.parent
+    if not isinstance(binding, nodes.AssignName) or not isinstance(statement, (nodes.Assign, nodes.AnnAssign)):
+        return None
+    if isinstance(statement, nodes.Assign) and statement.targets != [binding]:
+        return None
+    value = statement.value
+    if isinstance(value, (nodes.List, nodes.ListComp)):
+        return "list"
+    if isinstance(value, (nodes.Dict, nodes.DictComp)):
+        return "dict"
+    if isinstance(value, (nodes.Set, nodes.SetComp)):
+        return "set"
+    if (isinstance(value, nodes.Call) and isinstance(value.func, nodes.Name) and value.func.name in EMPTY_MAKERS
+            and not value.args and not value.keywords and _is_builtin(value.func)):
+        return EMPTY_MAKERS[value.func.name]
+    return None
+
+
+def _is_builtin(name: nodes.Name) -> bool:
+    try:
+        scope, _ = name.lookup(name.name)
+    except Exception:  # pragma: no cover
+        return False
+    return scope.scope() is scope and isinstance(scope, nodes.Module) and scope.name == "builtins"
+
+
+def _only_fills(load: nodes.Name) -> bool:
+    """This read of a container's name puts a value in it, or takes its length: nothing reaches its values."""
+    parent = load.parent
+    if isinstance(parent, nodes.Attribute) and parent.expr is load and parent.attrname in ADDERS:
+        call = parent.parent
+        return isinstance(call, nodes.Call) and call.func is parent and isinstance(call.parent, nodes.Expr)
+    if isinstance(parent, nodes.Subscript) and parent.value is load:
+        assign = parent.parent
+        return isinstance(assign, nodes.Assign) and parent in assign.targets
+    if isinstance(parent, nodes.Call) and parent.args == [load] and not parent.keywords:
+        return isinstance(parent.func, nodes.Name) and parent.func.name == "len" and _is_builtin(parent.func)
+    return False
+
+
+def _dead_container_message(label: str, what: str, name: str, kind: str) -> str:
+    gathered = f"*{name}.values()" if kind == "dict" else f"*{name}"
+    return (f"the coroutine of {label} is put in `{name}`, a {kind} of this function that nothing reads except to "
+            f"add to it or take its length, so nothing ever awaits it and the {what} never runs. Await the call, "
+            f"or gather the {kind}: `await asyncio.gather({gathered})`")
+
+
 def _lost_task_objects(analysis: Analysis, in_async: bool) -> Iterable[tuple[TaskObjectCall, str]]:
     """The calls of ContainerTasks and shell tasks, in async code (``in_async``) or in sync code, whose
     coroutine never runs, with why. A ContainerTask makes one only inside a run (outside, its call fails)."""
@@ -334,13 +425,16 @@ class UnawaitedCoroutine(Rule):
     symbol = "unawaited-coroutine"
     summary = (
         "Reports a coroutine from an async task, from `.aio()`, from a remote task reference, a ContainerTask or "
-        "a shell task that is discarded, bound to a name that is never used, or returned as an async task's "
-        "output, in async code."
+        "a shell task that is discarded, bound to a name that is never used, put in a local list, dict or set that "
+        "nothing reads, or returned as an async task's output, in async code."
     )
     rationale = (
         "Calling an async task only creates a coroutine; the child task runs when the coroutine is awaited "
         "(directly, via `asyncio.gather`, or `asyncio.create_task`). A discarded coroutine never runs: the "
         "parent succeeds and the child silently never happens, with at most a RuntimeWarning in the logs. "
+        "So does one put in a list, dict or set made in the function and read only to add to it or by `len()` "
+        "(never iterated, gathered, passed, returned or read by a nested function): a container read in any "
+        "other way may be awaited later, and the rule stays silent. "
         "Returned as a task's output, the coroutine fails to serialize."
         " Severity: error: the child never runs (or the output fails to serialize), in local runs and in a "
         "cluster alike."
@@ -382,6 +476,9 @@ class UnawaitedCoroutine(Rule):
                 continue
             why = _coroutine_lost(analysis, site.node, site.function)
             if why is None:
+                kept = _kept_in_dead_container(site.node, site.function)
+                if kept is not None:
+                    yield self.finding(site.module, site.node, _dead_container_message(_task_label(site), "child task", *kept))
                 continue
             shown = f"await {_callee_text(site)}(...)"
             yield self.finding(
@@ -390,6 +487,16 @@ class UnawaitedCoroutine(Rule):
                 f"Write `{shown}` or gather it",
                 suggestions=[_awaited(site.node, shown)],
             )
+        for used in analysis.task_object_calls:
+            call = used.call.node
+            if used.coroutine is None or isinstance(call.parent, nodes.Await):
+                continue
+            if used.coroutine == "run" and not analysis.in_task_context(used.call.function):
+                continue
+            if _coroutine_lost(analysis, call, used.call.function) is None:
+                kept = _kept_in_dead_container(call, used.call.function)
+                if kept is not None:
+                    yield self.finding(used.call.module, call, _dead_container_message(_object_label(used), "task", *kept))
         for used, why in _lost_task_objects(analysis, in_async=True):
             call = used.call.node
             shown = f"await {source_of(used.call.module, call.func)}(...)"
