@@ -9,14 +9,15 @@ from pathlib import Path
 from flyte_lint.config import Settings
 from flyte_lint.discovery import NOT_PYTHON, is_python_file
 from flyte_lint.engine import Options, run
+from flyte_lint.findings import Finding
 from flyte_lint.graph import diff as graph_diff
-from flyte_lint.graph.compiler import Compiler, GraphTooLarge
+from flyte_lint.graph.compiler import Compiler
+from flyte_lint.graph.emission import GraphTooLarge
 from flyte_lint.graph.entry import EntryError, candidates, entry_spec, find_entry
 from flyte_lint.graph.export import from_json, to_dot, to_graphml, to_json, to_mermaid
 from flyte_lint.graph.html import to_html
 from flyte_lint.graph.inputs import InputError, parse_inputs
 from flyte_lint.rules import REGISTRY
-from flyte_lint.findings import Finding
 
 SOURCE_SUFFIXES = (".py", ".pyi", ".pyw")
 RENDERERS = {"json": to_json, "dot": to_dot, "mermaid": to_mermaid, "graphml": to_graphml, "html": to_html}

@@ -15,7 +15,9 @@ def _compiled(analysis: Analysis):
     whole = analysis.unwrapped
     cached = getattr(whole, "_dag_notes_cache", None)
     if cached is None:
-        from flyte_lint.graph.compiler import Compiler, GraphTooLarge, with_deep_stack
+        from flyte_lint.graph.compiler import Compiler
+        from flyte_lint.graph.deep_stack import with_deep_stack
+        from flyte_lint.graph.emission import GraphTooLarge
 
         def compile_all() -> list:
             compiled = []

@@ -1,0 +1,167 @@
+"""Unresolved reasons: why a call that may run a task becomes a node of kind ``unknown`` (the reason it shows,
+and the FLY703 note reads), or None when the call surely runs no task."""
+
+from __future__ import annotations
+
+from astroid import nodes
+
+from flyte_lint import sdk
+from flyte_lint.graph.emission import _short
+from flyte_lint.graph.limits import MAX_INLINE_DEPTH
+from flyte_lint.graph.values import Frame
+from flyte_lint.model.analysis import walk
+from flyte_lint.model.entities import Task
+from flyte_lint.model.resolver import FUNCTION_NODES, enclosing_function
+from flyte_lint.model.values import (
+    External,
+    FunctionRef,
+    Instance,
+    ModuleRef,
+    TaskChoice,
+    TaskCollection,
+    Unknown,
+)
+
+
+class UnresolvedMixin:
+    """The reason each unresolved call shows, memoised by call (see Compiler)."""
+
+    def _unknown_reason(self, call: nodes.Call, frame: Frame | None) -> str | None:
+        """Why a call that may invoke a task cannot be resolved, or None when it is surely not a task."""
+        key = id(call)
+        if key not in self._reasons:
+            self._reasons[key] = self._why_unresolved(call)
+        return self._reasons[key]
+
+    def _why_unresolved(self, call: nodes.Call) -> str | None:
+        func = call.func
+        callee = self.resolver.value_of(func)
+        if isinstance(callee, TaskChoice):  # one of several tasks: why the graph cannot tell which
+            names = ", ".join(sorted({option.task.name for option in callee.options}))
+            return self._why_callee_unresolved(call, Unknown()) or f"the callee `{_short(func.as_string())}` is one of {names}, chosen at run time"
+        return self._why_callee_unresolved(call, callee)
+
+    def _why_callee_unresolved(self, call: nodes.Call, callee) -> str | None:
+        """Why the call of ``callee`` (Unknown: a callee the model does not resolve) cannot be resolved."""
+        func = call.func
+        if not isinstance(callee, Unknown):
+            if isinstance(callee, External) and callee.path in ("flyte.map", "flyte.map.aio") and call.args:
+                target = self.resolver.value_of(call.args[0])
+                if isinstance(target, Unknown):
+                    return f"the task mapped by `{func.as_string()}` is not statically known"
+            task_class = _task_class_called(callee)
+            if task_class is not None:
+                return f"`{_short(func.as_string())}` runs a {task_class} task, which the graph does not model"
+            return None
+        if isinstance(func, nodes.Attribute) and func.attrname == "aio":
+            return f"`{func.expr.as_string()}` is not a task that can be resolved statically"
+        if isinstance(func, nodes.Subscript) and isinstance(self.resolver.value_of(func.value), (Unknown, TaskCollection)):
+            # (a subscripted class, such as a generic ``Batcher[int, str](...)``, is not a task)
+            return f"the callee `{func.as_string()}` is chosen at run time"
+        if isinstance(func, nodes.Call):
+            inner = self.resolver.value_of(func.func)
+            if isinstance(inner, External) and inner.path == "builtins.getattr":
+                return f"the callee `{func.as_string()}` is looked up at run time"
+        awaited = isinstance(call.parent, nodes.Await)
+        if isinstance(func, nodes.Name) and awaited:
+            scope = enclosing_function(call)
+            if isinstance(scope, FUNCTION_NODES) and func.name in {a.name for a in scope.args.arguments or []}:
+                return f"`{func.name}` is a callable passed in as a parameter"
+        if isinstance(func, nodes.Name):
+            return self._why_name_unresolved(func, awaited)
+        return None
+
+    def _why_name_unresolved(self, func: nodes.Name, awaited: bool) -> str | None:
+        """Why the name ``func`` calls may be a task the model cannot resolve, from how the name is bound: a
+        task under a decorator the model cannot see through, an SDK or plugin task object (made where the name
+        is bound, or by a function of the project that returns one), or (``awaited``: a coroutine) a callable
+        chosen at run time, by a loop or a lookup."""
+        try:
+            _, bindings = func.lookup(func.name)
+        except Exception:  # astroid lookup on odd trees  # pragma: no cover
+            return None
+        return self._why_bound_unresolved(func.name, bindings, awaited)
+
+    def _why_bound_unresolved(self, name: str, bindings, awaited: bool, depth: int = 0) -> str | None:
+        for binding in bindings:
+            if isinstance(binding, nodes.ImportFrom) and depth < MAX_INLINE_DEPTH:  # the binding in its module
+                source = self.resolver.imported_module(binding)
+                tree = source.module.tree if isinstance(source, ModuleRef) else None
+                for original, alias in binding.names if tree is not None else ():
+                    if (alias or original) == name and original in tree.locals:
+                        reason = self._why_bound_unresolved(name, tree.locals[original], awaited, depth + 1)
+                        if reason is not None:
+                            return reason
+                continue
+            if isinstance(binding, FUNCTION_NODES):
+                task = self._task_of_function(binding)
+                if task is not None:
+                    return f"`{name}` is task {task.name} under a decorator the graph cannot see through"
+                continue
+            if not isinstance(binding, nodes.AssignName):
+                continue
+            statement = binding.parent
+            while isinstance(statement, (nodes.Tuple, nodes.List, nodes.Starred)):
+                statement = statement.parent
+            if isinstance(statement, (nodes.For, nodes.AsyncFor, nodes.Comprehension)):
+                if awaited:
+                    return f"the callee `{name}` is chosen by a loop at run time"
+                continue
+            value = statement.value if isinstance(statement, (nodes.Assign, nodes.AnnAssign)) else None
+            if isinstance(value, nodes.Subscript) and awaited:
+                return f"the callee `{name}` is chosen at run time (`{_short(value.as_string())}`)"
+            if isinstance(value, nodes.Call):
+                maker = self.resolver.value_of(value.func)
+                if awaited and isinstance(maker, External) and maker.path == "builtins.getattr":
+                    return f"the callee `{name}` is looked up at run time (`{_short(value.as_string())}`)"
+                made = self._task_made_by(maker)
+                if made is not None:
+                    return f"`{name}` is made by `{_short(value.func.as_string())}(...)`, {made}, which the graph does not model"
+        return None
+
+    def _task_of_function(self, func: nodes.FunctionDef) -> Task | None:
+        return self.analysis.unwrapped.task_by_function.get(id(func))
+
+    def _task_made_by(self, maker) -> str | None:
+        """What kind of task calling ``maker`` makes, when it surely makes one the model does not resolve: an
+        SDK task class, an SDK function that returns a task object, a plugin's class (``flyteplugins``: its
+        connector tasks), or a function of the project that returns one of these."""
+        if isinstance(maker, External):
+            if maker.path.startswith("flyteplugins."):
+                return f"a task of plugin `{maker.path.rpartition('.')[0]}`"
+            returned = maker.path if _task_class(maker.path) else sdk.returns(maker.path)
+            return f"a {_class_name(returned)} task" if returned and _task_class(returned) else None
+        if isinstance(maker, FunctionRef):
+            for node in walk(maker.func):
+                if isinstance(node, nodes.Return) and isinstance(node.value, nodes.Call) and enclosing_function(node) is maker.func:
+                    inner = self.resolver.value_of(node.value.func)
+                    if not isinstance(inner, FunctionRef):  # (one level: no chains of factories)
+                        made = self._task_made_by(inner)
+                        if made is not None:
+                            return made
+        return None
+
+
+def _task_class(path: str) -> bool:
+    """An SDK class whose instances run as tasks when called: the table knows its ``.aio`` (TaskTemplate and
+    its kind: ContainerTask, the shell's container task, sandboxed code) or its ``.as_task`` (the object
+    ``flyte.extras.shell.create`` returns)."""
+    info = sdk.callable_info(path) if path.startswith("flyte.") else None
+    return (info is not None and info.get("kind") == "class"
+            and (sdk.callable_info(f"{path}.aio") is not None or sdk.callable_info(f"{path}.as_task") is not None))
+
+
+def _task_class_called(callee) -> str | None:
+    """The class name when ``callee`` is an instance of an SDK task class, or its ``.aio`` (not ``.forward``,
+    which runs the task's code in the caller: no task of its own)."""
+    if isinstance(callee, Instance) and _task_class(callee.path):
+        return _class_name(callee.path)
+    if isinstance(callee, External):  # (what an instance's attribute resolves to: the class's path)
+        owner, _, attr = callee.path.rpartition(".")
+        if attr == "aio" and _task_class(owner):
+            return _class_name(owner)
+    return None
+
+
+def _class_name(path: str) -> str:
+    return path.rpartition(".")[2].lstrip("_")
