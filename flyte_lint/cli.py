@@ -59,7 +59,8 @@ def _parser() -> argparse.ArgumentParser:
     graph.add_argument("--no-notes", action="store_true", help="do not print FLY7xx notes on standard error")
     graph.add_argument("--input", action="append", default=[], metavar="NAME=VALUE",
                        help="an input of the entry for the run the graph describes (VALUE is JSON, e.g. n=5 or "
-                            "'items=[1,2]'); others take their defaults")
+                            "'items=[1,2]'); others take their defaults. A name the entry does not take, or a "
+                            "value not of the parameter's annotated type, is an error (exit 2)")
     graph.add_argument("--no-defaults", action="store_true",
                        help="treat the entry's inputs without --input as unknown (fan-out over them is dynamic)")
 
