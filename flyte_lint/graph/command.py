@@ -17,6 +17,7 @@ from flyte_lint.graph.entry import EntryError, candidates, entry_spec, find_entr
 from flyte_lint.graph.export import from_json, to_dot, to_graphml, to_json, to_mermaid
 from flyte_lint.graph.html import to_html
 from flyte_lint.graph.inputs import InputError, parse_inputs
+from flyte_lint.graph.unresolved import recursive_call_note, unresolved_call_note
 from flyte_lint.rules import REGISTRY
 
 SOURCE_SUFFIXES = (".py", ".pyi", ".pyw")
@@ -129,9 +130,9 @@ def notes(graph, compiler: Compiler, analysis) -> list[Finding]:
             continue
         module = analysis.resolver.module_of(call)
         if attrs.get("kind") == "unknown":
-            rule, message = REGISTRY["FLY703"], f"call not resolvable statically: {attrs.get('reason')} (node {node})"
+            rule, message = REGISTRY["FLY703"], f"{unresolved_call_note(attrs.get('reason'))} (node {node})"
         elif attrs.get("recursive"):
-            rule, message = REGISTRY["FLY702"], f"task '{attrs.get('task')}' is called recursively: the DAG cuts the recursion here (node {node})"
+            rule, message = REGISTRY["FLY702"], f"{recursive_call_note(attrs.get('task'))} (node {node})"
         elif attrs.get("dynamic"):
             rule, message = REGISTRY["FLY701"], f"task '{attrs.get('task')}' runs a number of times known only at run time (node {node})"
         else:

@@ -23,6 +23,18 @@ from flyte_lint.model.values import (
 )
 
 
+def unresolved_call_note(reason: str | None) -> str:
+    """The FLY703 note on a call the graph shows as an ``unknown`` node with ``reason`` (one wording for the rule
+    and for `flyte-lint graph`'s notes)."""
+    return f"call not resolvable statically: {reason}"
+
+
+def recursive_call_note(task: str | None) -> str:
+    """The FLY702 note on a call of ``task`` that the graph cuts as recursive (one wording for the rule and for
+    `flyte-lint graph`'s notes)."""
+    return f"task '{task}' is called recursively: the DAG cuts the recursion here"
+
+
 class UnresolvedMixin:
     """The reason each unresolved call shows, memoised by call (see Compiler)."""
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Iterable
 
 
+from flyte_lint.graph.unresolved import recursive_call_note, unresolved_call_note
 from flyte_lint.model.analysis import Analysis
 from flyte_lint.rules.base import Finding, Rule, Severity, register
 
@@ -148,7 +149,7 @@ class RecursiveTask(_DagNote):
         for (caller_id, callee_id), found in sorted(sites.items(), key=lambda kv: (kv[1][0].module.display_path, kv[1][0].node.lineno)):
             if caller_id in in_cycle and callee_id in in_cycle:
                 for site in found:
-                    yield self.finding(site.module, site.node, f"task '{site.task.name}' is called recursively: the DAG cuts the recursion here")
+                    yield self.finding(site.module, site.node, recursive_call_note(site.task.name))
 
     def describe(self, attrs: dict) -> str:  # pragma: no cover - check() does not use notes()
         return ""
@@ -212,4 +213,4 @@ class UnresolvedCall(_DagNote):
         return self.notes(analysis, lambda a: a.get("kind") == "unknown")
 
     def describe(self, attrs: dict) -> str:
-        return f"call not resolvable statically: {attrs.get('reason')}"
+        return unresolved_call_note(attrs.get("reason"))
