@@ -125,18 +125,55 @@ def _project_layout(paths: list[Path], settings: Settings, options: Options, bas
     roots.extend(layout.roots)
     scopes = dict(layout.scopes)
     index: list[str] = []
-    if file_mode and settings.project_dir is not None:
-        # Files passed one by one (pre-commit) are resolved against their whole project (and the uv
-        # workspace it is a member of), so cross-module facts such as env.add_dependency(...) in a deploy
-        # script are known.
+    project_dirs = []
+    if settings.project_dir is not None:
         project_dirs = settings.src or _outermost([settings.project_dir, *layout.enclosing])
+    below = [d for d in map(os.path.realpath, paths) if os.path.isdir(d)
+             and any(p in Path(d).parents for p in project_dirs)]
+    if project_dirs and (file_mode or below):
+        # Files passed one by one (pre-commit), or a folder inside the project, are resolved against the
+        # whole project (and the uv workspace it is a member of): cross-module facts such as
+        # env.add_dependency(...) in a deploy script are known, and so are the callers of their functions,
+        # which decide their findings (the context of a helper, whether a task is a root: FLY401).
         roots.extend(project_dirs)
         nested: list[str] = []
         index, _ = discover(project_dirs, settings.exclude, base, None, nested)
         inner = layout_of([], nested)  # as `check` of the project's folder has them
         roots.extend(inner.roots)
         scopes.update(inner.scopes)
+    elif not project_dirs:
+        # No project around them: the modules at the folders Python imports them from (a script's folder, a
+        # package's import root), for the same reason; still only the named files are reported.
+        index, _ = discover(_script_scope(paths), settings.exclude, base, None)
     return SourceRoots(roots, scopes), index
+
+
+def _script_scope(paths: list[Path]) -> list[Path]:
+    """For files (and package folders) named outside any project: the .py files at the import root of each
+    (the first folder above its package that is not a package) and the packages there. Not the folders
+    below that are no packages: Python does not import from them, and the root may be a large folder such
+    as /tmp or a home."""
+    found: list[Path] = []
+    folders = []
+    for given in map(os.path.realpath, paths):
+        if os.path.isdir(given):
+            if _import_root(Path(given)) != Path(given):  # (a package folder: its importers lie above it)
+                folders.append(_import_root(Path(given)))
+        elif os.path.exists(given):
+            folders.append(_import_root(Path(given).parent))
+    for folder in _outermost(folders):
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                module = entry.is_file() and entry.name.endswith((".py", ".pyi"))
+                if module or (entry.is_dir(follow_symlinks=False) and os.path.isfile(os.path.join(entry.path, "__init__.py"))):
+                    found.append(Path(entry.path))
+            except OSError:
+                continue
+    return found
 
 
 def _outermost(folders: list[Path]) -> list[Path]:

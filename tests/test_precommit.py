@@ -144,6 +144,57 @@ def test_excludes_hold_for_files_passed_explicitly(tmp_path, hook_repo, pre_comm
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+# A task of train.py called only from main.py (no pyproject.toml around them): whether it is the root of a
+# run (FLY401) depends on main.py, which a commit touching only train.py does not stage.
+SCOPE = {
+    "envs.py": """
+        import flyte
+
+        gpu = flyte.TaskEnvironment("gpu", image=flyte.Image.from_debian_base().with_pip_packages("torch"))
+        mid = flyte.TaskEnvironment("mid")
+        driver = flyte.TaskEnvironment("driver", depends_on=[gpu, mid])
+    """,
+    "train.py": """
+        from envs import gpu, mid
+
+
+        @gpu.task
+        async def fit(x: int) -> int:
+            return x
+
+
+        @mid.task
+        async def step(x: int) -> int:
+            return await fit(x)
+    """,
+    "main.py": """
+        from envs import driver
+        from train import step
+
+
+        @driver.task
+        async def main() -> int:
+            return await step(1)
+    """,
+}
+
+
+def test_a_staged_file_gets_the_answer_of_the_folder(tmp_path, hook_repo, pre_commit_home):
+    repo = make_repo(tmp_path / "work", SCOPE)
+    for args in (["--files", "train.py"], ["--all-files"]):
+        proc = run_hook(repo, hook_repo, pre_commit_home, LINT, args)
+        assert proc.returncode == 0, (args, proc.stdout + proc.stderr)
+    # main.py stops calling step: step is a root whose env 'mid' does not cover 'gpu', for both runs.
+    main = repo / "main.py"
+    main.write_text(main.read_text().replace("return await step(1)", "return 1"))
+    git(repo, "add", "main.py")
+    for args in (["--files", "train.py"], ["--all-files"]):
+        proc = run_hook(repo, hook_repo, pre_commit_home, LINT, args)
+        assert proc.returncode == 1, (args, proc.stdout + proc.stderr)
+        assert "train.py:11:18: FLY401 task 'mid.step' (env 'mid') calls task 'gpu.fit'" in proc.stdout
+        assert "Found 1 finding (1 error)" in proc.stdout
+
+
 def test_the_hook_environment_has_no_flyte(tmp_path, hook_repo, pre_commit_home):
     repo = make_repo(tmp_path / "work", {"good.py": GOOD})
     assert run_hook(repo, hook_repo, pre_commit_home, LINT, ["--all-files"]).returncode == 0
