@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from astroid import nodes
 
-from flyte_lint.graph.emission import _object_segment, _short
+from flyte_lint.graph.emission import object_segment, shortened
 from flyte_lint.graph.limits import MAX_INLINE_DEPTH
-from flyte_lint.graph.unresolved import _class_name
+from flyte_lint.graph.unresolved import class_name
 from flyte_lint.graph.values import Context, Flow, Frame, Pending
 from flyte_lint.model.analysis import CONTAINER_TASK, TaskObjectCall
 from flyte_lint.model.entities import CallSite
@@ -73,10 +73,10 @@ class CallsMixin:
         (a ContainerTask), or called (a shell task, which has no ``.aio`` and fails when mapped). Its call
         makes a coroutine: the task starts when that is awaited (see TaskObjectCall.coroutine). None: leave
         the call to an unknown node (another maker, an ``.override(...)`` form, a name computed at run time)."""
-        segment = _object_segment(used)
+        segment = object_segment(used)
         if segment is None:
             return None
-        kind = _class_name(used.maker) if used.maker == CONTAINER_TASK else "shell"
+        kind = class_name(used.maker) if used.maker == CONTAINER_TASK else "shell"
         extra = {"env": used.env.label if used.env is not None else None, "object": kind}
         if used.form in ("map", "map_aio"):
             node_id = self._add_map(call, frame, ctx, arg_flows, segment, segment.removeprefix("map-"),
@@ -104,7 +104,7 @@ class CallsMixin:
         """``inputs``: the flows of the callee expression and the arguments."""
         node_id = self._add_node(self._node_id(frame, call, "unknown"), kind="unknown", task=None,
                                  site_module=self.resolver.module_of(call), line=call.lineno, ctx=ctx, parent=frame.parent,
-                                 reason=reason, source=_short(call.as_string()), call=call)
+                                 reason=reason, source=shortened(call.as_string()), call=call)
         self.graph.nodes[node_id]["dynamic"] = True
         self._data_edges(inputs.sources, node_id)
         if isinstance(call.parent, nodes.Await):

@@ -18,9 +18,9 @@ from astroid import nodes
 from flyte_lint import __version__
 from flyte_lint.findings import char_column
 from flyte_lint.graph.calls import CallsMixin
-from flyte_lint.graph.constants import ConstantsMixin, _jsonable
+from flyte_lint.graph.constants import ConstantsMixin, jsonable
 from flyte_lint.graph.deep_stack import DEEP_STACK_THREAD, with_deep_stack
-from flyte_lint.graph.emission import EmissionMixin, GraphTooLarge, _also
+from flyte_lint.graph.emission import EmissionMixin, GraphTooLarge, add_condition
 from flyte_lint.graph.expressions import ExpressionsMixin
 from flyte_lint.graph.scheduling import SchedulingMixin
 from flyte_lint.graph.statements import StatementsMixin
@@ -92,7 +92,7 @@ class Compiler(EmissionMixin, SchedulingMixin, StatementsMixin, ExpressionsMixin
                        env_task=entry, ctx=Context(), parent=None)
         self._expand(entry, root, {}, entry_call=True)
         self._confirm_never_runs()
-        self.graph.graph["inputs"] = {k: _jsonable(v) for k, v in sorted(self.assumed_inputs.items())}
+        self.graph.graph["inputs"] = {k: jsonable(v) for k, v in sorted(self.assumed_inputs.items())}
         self.graph.graph["static"] = not any(
             attrs.get("dynamic") or attrs.get("kind") == "unknown" for _, attrs in self.graph.nodes(data=True)
         )
@@ -119,7 +119,7 @@ class Compiler(EmissionMixin, SchedulingMixin, StatementsMixin, ExpressionsMixin
                     kept = "its generator, kept where the graph cannot follow it, is iterated"
                 else:
                     kept = "its coroutine, kept where the graph cannot follow it, is awaited"
-                _also(attrs, kept)
+                add_condition(attrs, kept)
 
     def _expand(self, task: Task, node_id: str, arguments: dict[str, Flow], entry_call: bool = False) -> None:
         if node_id in self._expanded:

@@ -114,7 +114,7 @@ class ConstantsMixin:
         return _length(self._const(node, frame))
 
 
-def _trips(iterated: Flow) -> int | None:
+def trip_count(iterated: Flow) -> int | None:
     """How many elements a loop over ``iterated`` takes: its static value's length, or the number of elements of
     a literal (``for c in [t(1), t(2)]``)."""
     length = _length(iterated.const)
@@ -130,11 +130,11 @@ def _length(value: Any) -> int | None:
         return None
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     if isinstance(value, range):
         return list(value)
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     return value if isinstance(value, (int, float, str, bool)) or value is None else repr(value)

@@ -83,7 +83,7 @@ class EmissionMixin:
                 return "remote"
             return site.task.func.name if site.task else None
         used = self.objects.get(id(call)) if self.objects else None
-        if used is not None and (segment := _object_segment(used)) is not None:
+        if used is not None and (segment := object_segment(used)) is not None:
             return segment
         callee = self.resolver.value_of(call.func)
         if isinstance(callee, FunctionRef):
@@ -108,26 +108,26 @@ class EmissionMixin:
                 raise GraphTooLarge(self.edges)
 
 
-def _also(attrs: dict, condition: str) -> None:
+def add_condition(attrs: dict, condition: str) -> None:
     """Make the node ``attrs`` conditional on ``condition`` as well."""
     attrs["condition"] = " and ".join(c for c in (attrs.get("condition"), condition) if c)
     attrs["conditional"] = True
 
 
-def _group_label(group: str | None) -> str:
+def group_label(group: str | None) -> str:
     return f"group '{group}'" if group is not None else "no group"
 
 
-def _id_safe(text: str) -> str:
+def id_safe(text: str) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in text)
 
 
-def _short(text: str, limit: int = 80) -> str:
+def shortened(text: str, limit: int = 80) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _object_segment(used: TaskObjectCall) -> str | None:
+def object_segment(used: TaskObjectCall) -> str | None:
     """The name of the node a task object's call makes (its id's last segment, before any ordinal): the SDK's
     name of the task (``name=``, a literal), ``map-`` before it for a map; None when the call makes none (see
     Compiler._object_call)."""
@@ -145,9 +145,9 @@ def _env_facts(task: Task) -> dict:
     facts: dict[str, Any] = {}
     for kw in task.env.node.keywords or []:
         if kw.arg in ("resources", "cache"):
-            facts[kw.arg] = _short(kw.value.as_string(), 200)
+            facts[kw.arg] = shortened(kw.value.as_string(), 200)
     if task.options is not None:
         for kw in task.options.keywords or []:
             if kw.arg in ("retries", "cache", "timeout"):
-                facts[kw.arg] = _short(kw.value.as_string(), 200)
+                facts[kw.arg] = shortened(kw.value.as_string(), 200)
     return facts

@@ -8,10 +8,10 @@ from typing import Any
 
 from astroid import nodes
 
-from flyte_lint.graph.constants import _trips
-from flyte_lint.graph.emission import _also
-from flyte_lint.graph.statements import _and
-from flyte_lint.graph.unresolved import _task_class_called
+from flyte_lint.graph.constants import trip_count
+from flyte_lint.graph.emission import add_condition
+from flyte_lint.graph.statements import with_condition
+from flyte_lint.graph.unresolved import task_class_called
 from flyte_lint.graph.values import (
     NOTHING,
     Context,
@@ -60,9 +60,9 @@ class ExpressionsMixin:
             # Two alternatives, like an if statement's branches: neither follows the other.
             self._expr(node.test, frame, ctx)
             entry = set(frame.frontier)
-            body = self._expr(node.body, frame, _and(ctx, node.test.as_string()))
+            body = self._expr(node.body, frame, with_condition(ctx, node.test.as_string()))
             after_body, frame.frontier = frame.frontier, entry
-            orelse = self._expr(node.orelse, frame, _and(ctx, f"not ({node.test.as_string()})"))
+            orelse = self._expr(node.orelse, frame, with_condition(ctx, f"not ({node.test.as_string()})"))
             frame.frontier = set(after_body) | frame.frontier
             self._complete(frame, ())
             return body | orelse
@@ -93,11 +93,11 @@ class ExpressionsMixin:
                     if generator.is_async or (p.node_id and self.graph.nodes[p.node_id]["kind"] == "map")]
             if maps:
                 iterated = self._await(frame, Flow(iterated.sources, tuple(maps)), inner)
-            count = _trips(iterated)
+            count = trip_count(iterated)
             self._bind(generator.target, Flow(iterated.sources, iterated.pending), frame)
             if generator.ifs:
                 count = None
-                inner = _and(inner, " and ".join(i.as_string() for i in generator.ifs))
+                inner = with_condition(inner, " and ".join(i.as_string() for i in generator.ifs))
             inner = Context(inner.multipliers + (count,), inner.conditions, inner.group, inner.handler)
             for condition in generator.ifs:
                 sources |= self._expr(condition, frame, inner).sources
@@ -155,7 +155,7 @@ class ExpressionsMixin:
             if path == "asyncio.wait":
                 for item in args.pending:
                     if item.node_id and item not in self.started:  # a coroutine, not a task (nor a gather's future)
-                        _also(self.graph.nodes[item.node_id], "Python 3.10 (asyncio.wait raises TypeError for a coroutine from 3.11 on)")
+                        add_condition(self.graph.nodes[item.node_id], "Python 3.10 (asyncio.wait raises TypeError for a coroutine from 3.11 on)")
             if path == "asyncio.gather":
                 # It wraps each coroutine in a task when called: they start here, awaited or not, and its future
                 # carries those tasks, not the coroutines (which may be in containers gathered elsewhere).
@@ -168,7 +168,7 @@ class ExpressionsMixin:
             if path in ("flyte.map", "flyte.map.aio"):
                 what = self.resolver.value_of(call.args[0]) if call.args else None
                 kind = {LambdaRef: "a lambda", FunctionRef: "a plain function"}.get(type(what), "something that is not a resolvable task")
-                task_class = _task_class_called(what)
+                task_class = task_class_called(what)
                 if task_class is not None:
                     kind = f"a {task_class} task, which the graph does not model"
                 return args | self._unknown_node(call, frame, ctx, f"flyte.map of {kind}", args | func_flow)

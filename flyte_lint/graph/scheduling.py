@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flyte_lint.graph.emission import _also, _group_label, _id_safe
+from flyte_lint.graph.emission import add_condition, group_label, id_safe
 from flyte_lint.graph.values import Context, Flow, Frame, Pending
 
 
@@ -84,13 +84,13 @@ class SchedulingMixin:
         attrs = self.graph.nodes[node_id]
         if not attrs.get("split"):
             attrs["split"] = True
-            _also(attrs, f"started in {_group_label(attrs['group'])}")
-        copy_id = base = f"{node_id}@{_id_safe(group or 'no-group')}"
+            add_condition(attrs, f"started in {group_label(attrs['group'])}")
+        copy_id = base = f"{node_id}@{id_safe(group or 'no-group')}"
         while copy_id in self.graph:  # (two group names the same once made safe for an id)
             copy_id = f"{base}-{sum(1 for n in self.graph if n.startswith(base))}"
         copy = {**attrs, "id": copy_id, "group": group, "never_runs": False, "condition": None, "conditional": False,
                 "copy_of": node_id}
-        _also(copy, f"started in {_group_label(group)}")
+        add_condition(copy, f"started in {group_label(group)}")
         self.graph.add_node(copy_id, **copy)
         if node_id in self.call_of:
             self.call_of[copy_id] = self.call_of[node_id]

@@ -9,8 +9,8 @@ from typing import Any
 
 from astroid import nodes
 
-from flyte_lint.graph.constants import _trips
-from flyte_lint.graph.emission import _short
+from flyte_lint.graph.constants import trip_count
+from flyte_lint.graph.emission import shortened
 from flyte_lint.graph.limits import MAX_LOOP_REPASS_DEPTH
 from flyte_lint.graph.values import NOTHING, Context, Flow, Frame, TaskGroupScope
 from flyte_lint.model.analysis import walk
@@ -62,8 +62,8 @@ class StatementsMixin:
             self._expr(stmt.test, frame, ctx)
             condition = stmt.test.as_string()
             return self._branches(frame, ctx, [
-                (stmt.body, _and(ctx, condition)),
-                (stmt.orelse, _and(ctx, f"not ({condition})")),
+                (stmt.body, with_condition(ctx, condition)),
+                (stmt.orelse, with_condition(ctx, f"not ({condition})")),
             ])
         elif isinstance(stmt, (nodes.For, nodes.AsyncFor, nodes.While)):
             return self._loop(stmt, frame, ctx)
@@ -74,7 +74,7 @@ class StatementsMixin:
             exits: list[str] = []
             if isinstance(end, Context):
                 # `else` (and, past it, the rest) runs when the body completed: when no handler ran.
-                branches.append((stmt.orelse, _and(end, f"no {', '.join(caught)} raised") if caught else end))
+                branches.append((stmt.orelse, with_condition(end, f"no {', '.join(caught)} raised") if caught else end))
                 if len(end.conditions) > len(ctx.conditions):
                     exits.append(RETURN)  # the body returned on some path: `else` and what follows run on the others
             else:
@@ -105,7 +105,7 @@ class StatementsMixin:
         elif isinstance(stmt, nodes.Match):
             self._expr(stmt.subject, frame, ctx)
             subject = stmt.subject.as_string()
-            cases = [(case.body, _and(ctx, f"match {subject}: case {case.pattern.as_string()}"
+            cases = [(case.body, with_condition(ctx, f"match {subject}: case {case.pattern.as_string()}"
                                            + (f" if {case.guard.as_string()}" if case.guard is not None else "")))
                      for case in stmt.cases]
             last = stmt.cases[-1] if stmt.cases else None
@@ -147,7 +147,7 @@ class StatementsMixin:
         if len(extra) == 1:
             conditions = ctx.conditions + extra[0]
         elif all(extra):
-            conditions = ctx.conditions + (_short(" or ".join(f"({' and '.join(e)})" for e in extra), 120),)
+            conditions = ctx.conditions + (shortened(" or ".join(f"({' and '.join(e)})" for e in extra), 120),)
         else:
             conditions = ctx.conditions
         return Context(ctx.multipliers, conditions, ctx.group, ctx.handler)
@@ -185,17 +185,17 @@ class StatementsMixin:
             if maps:
                 iterated = self._await(frame, Flow(iterated.sources, tuple(maps), iterated.const), ctx)
             # A `break` or `return` can end the loop early: how often its body runs is known only at run time.
-            count = None if leaves else _trips(iterated)
+            count = None if leaves else trip_count(iterated)
             # Over a known non-empty sequence the body runs at least once (up to a `break` or `return`).
-            always = _trips(iterated) not in (None, 0)
+            always = trip_count(iterated) not in (None, 0)
             # Iterating coroutines or tasks (`for fut in asyncio.as_completed(...)`) hands them to the target.
             self._bind(stmt.target, Flow(iterated.sources, iterated.pending), frame)
         self._forget_consts(stmt.body, frame)
         if count != 0:
             self._loop_body(stmt.body, frame, Context(ctx.multipliers + (count,), ctx.conditions, ctx.group, ctx.handler),
                             always)
-        after = _and(ctx, f"the loop at line {stmt.lineno} does not return") if "return" in leaves else ctx
-        orelse = _and(after, f"the loop at line {stmt.lineno} ends without break") if "break" in leaves else after
+        after = with_condition(ctx, f"the loop at line {stmt.lineno} does not return") if "return" in leaves else ctx
+        orelse = with_condition(after, f"the loop at line {stmt.lineno} ends without break") if "break" in leaves else after
         end = self._block(stmt.orelse, frame, orelse)
         if not isinstance(end, Context):
             return end if "break" not in leaves else after
@@ -300,8 +300,8 @@ def _deleted(container: Flow, key: Any) -> Flow:
     return Flow(union.sources, union.pending, items=rest)
 
 
-def _and(ctx: Context, condition: str) -> Context:
-    return Context(ctx.multipliers, ctx.conditions + (_short(condition, 120),), ctx.group, ctx.handler)
+def with_condition(ctx: Context, condition: str) -> Context:
+    return Context(ctx.multipliers, ctx.conditions + (shortened(condition, 120),), ctx.group, ctx.handler)
 
 
 def _is_external(value, path: str) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from astroid import nodes
 
 from flyte_lint import sdk
-from flyte_lint.graph.emission import _short
+from flyte_lint.graph.emission import shortened
 from flyte_lint.graph.limits import MAX_INLINE_DEPTH
 from flyte_lint.graph.values import Frame
 from flyte_lint.model.analysis import walk
@@ -50,7 +50,7 @@ class UnresolvedMixin:
         callee = self.resolver.value_of(func)
         if isinstance(callee, TaskChoice):  # one of several tasks: why the graph cannot tell which
             names = ", ".join(sorted({option.task.name for option in callee.options}))
-            return self._why_callee_unresolved(call, Unknown()) or f"the callee `{_short(func.as_string())}` is one of {names}, chosen at run time"
+            return self._why_callee_unresolved(call, Unknown()) or f"the callee `{shortened(func.as_string())}` is one of {names}, chosen at run time"
         return self._why_callee_unresolved(call, callee)
 
     def _why_callee_unresolved(self, call: nodes.Call, callee) -> str | None:
@@ -61,9 +61,9 @@ class UnresolvedMixin:
                 target = self.resolver.value_of(call.args[0])
                 if isinstance(target, Unknown):
                     return f"the task mapped by `{func.as_string()}` is not statically known"
-            task_class = _task_class_called(callee)
+            task_class = task_class_called(callee)
             if task_class is not None:
-                return f"`{_short(func.as_string())}` runs a {task_class} task, which the graph does not model"
+                return f"`{shortened(func.as_string())}` runs a {task_class} task, which the graph does not model"
             return None
         if isinstance(func, nodes.Attribute) and func.attrname == "aio":
             return f"`{func.expr.as_string()}` is not a task that can be resolved statically"
@@ -121,14 +121,14 @@ class UnresolvedMixin:
                 continue
             value = statement.value if isinstance(statement, (nodes.Assign, nodes.AnnAssign)) else None
             if isinstance(value, nodes.Subscript) and awaited:
-                return f"the callee `{name}` is chosen at run time (`{_short(value.as_string())}`)"
+                return f"the callee `{name}` is chosen at run time (`{shortened(value.as_string())}`)"
             if isinstance(value, nodes.Call):
                 maker = self.resolver.value_of(value.func)
                 if awaited and isinstance(maker, External) and maker.path == "builtins.getattr":
-                    return f"the callee `{name}` is looked up at run time (`{_short(value.as_string())}`)"
+                    return f"the callee `{name}` is looked up at run time (`{shortened(value.as_string())}`)"
                 made = self._task_made_by(maker)
                 if made is not None:
-                    return f"`{name}` is made by `{_short(value.func.as_string())}(...)`, {made}, which the graph does not model"
+                    return f"`{name}` is made by `{shortened(value.func.as_string())}(...)`, {made}, which the graph does not model"
         return None
 
     def _task_of_function(self, func: nodes.FunctionDef) -> Task | None:
@@ -142,7 +142,7 @@ class UnresolvedMixin:
             if maker.path.startswith("flyteplugins."):
                 return f"a task of plugin `{maker.path.rpartition('.')[0]}`"
             returned = maker.path if _task_class(maker.path) else sdk.returns(maker.path)
-            return f"a {_class_name(returned)} task" if returned and _task_class(returned) else None
+            return f"a {class_name(returned)} task" if returned and _task_class(returned) else None
         if isinstance(maker, FunctionRef):
             for node in walk(maker.func):
                 if isinstance(node, nodes.Return) and isinstance(node.value, nodes.Call) and enclosing_function(node) is maker.func:
@@ -163,17 +163,17 @@ def _task_class(path: str) -> bool:
             and (sdk.callable_info(f"{path}.aio") is not None or sdk.callable_info(f"{path}.as_task") is not None))
 
 
-def _task_class_called(callee) -> str | None:
+def task_class_called(callee) -> str | None:
     """The class name when ``callee`` is an instance of an SDK task class, or its ``.aio`` (not ``.forward``,
     which runs the task's code in the caller: no task of its own)."""
     if isinstance(callee, Instance) and _task_class(callee.path):
-        return _class_name(callee.path)
+        return class_name(callee.path)
     if isinstance(callee, External):  # (what an instance's attribute resolves to: the class's path)
         owner, _, attr = callee.path.rpartition(".")
         if attr == "aio" and _task_class(owner):
-            return _class_name(owner)
+            return class_name(owner)
     return None
 
 
-def _class_name(path: str) -> str:
+def class_name(path: str) -> str:
     return path.rpartition(".")[2].lstrip("_")
