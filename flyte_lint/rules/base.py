@@ -1,9 +1,15 @@
-"""What a rule is: its code, symbol, severity, documentation, a bad and a good example, and a check."""
+"""What a rule is: one record with its code, symbol, severity, documentation, pylint message number, the scope of
+what it reads, its cases (``INVALID``/``VALID``, Fixit style), what the SDK does with them (``runtime``), and a
+check. See /work/notes/RULE_RECORD.md.
+"""
 
 from __future__ import annotations
 
+import enum
+import re
 import textwrap
-from typing import TYPE_CHECKING, ClassVar, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Iterable
 
 from astroid import nodes
 
@@ -16,8 +22,92 @@ if TYPE_CHECKING:
     from flyte_lint.model.project import Module
 
 # What a rule module imports from here (a finding's parts are defined in flyte_lint.findings).
-__all__ = ["Edit", "Finding", "Fix", "Rule", "Severity", "Suggestion", "REGISTRY", "char_column", "keyword_added",
-           "register", "short", "source_of"]
+__all__ = ["Case", "Edit", "Finding", "Fix", "Outcome", "Rule", "RuntimeSpec", "Scope", "Severity", "Suggestion",
+           "REGISTRY", "char_column", "keyword_added", "register", "short", "source_of", "strip_expectations"]
+
+
+class Scope(enum.Enum):
+    """What a rule's findings on a module depend on; the runner and the cache read it."""
+
+    MODULE = "module"  # that module alone
+    IMPORTERS = "importers"  # that module and the modules that import it
+    COMPONENT = "component"  # anything in its import-connected component
+
+
+@dataclass(frozen=True)
+class Case:
+    """One example of a rule, Fixit style. ``source`` may hold several files with ``# file: pkg/mod.py`` lines
+    (tests/lintutil.py ``split_files``); a line ending in ``# expect: FLY309`` must be reported by the rule, and no
+    other line may be. ``message`` pins the exact message of the case's single finding; ``fixed`` pins the source
+    after ``--fix --unsafe-fixes`` (with ``# file:`` lines: the files it names). ``select`` runs other rules too
+    (only this rule's findings are compared); ``name`` names the generated test."""
+
+    source: str
+    message: str | None = None
+    fixed: str | None = None
+    select: list[str] | tuple[str, ...] | None = None
+    name: str | None = None
+
+
+# No ``output`` pinned (an Outcome may pin ``output=None``).
+NOTHING: Any = type("Nothing", (), {"__repr__": lambda self: "NOTHING"})()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What running a case under the real SDK (tests/sdk_runner.py) must show. Every field set is checked:
+    ``ok``: the run succeeded or not; ``error_contains``: each text occurs in the error types or the error message;
+    ``error_excludes``: none does; ``error_code``: the run's error code; ``phase``: "import" / "run" ...;
+    ``ran``: task name -> how many times it ran; ``output``: equal to the entry's output (``approx``: within
+    pytest.approx); ``output_items``: key -> value the output mapping holds; ``output_item_contains``: key -> a
+    text that output[key] contains; ``warning_contains``: each occurs in some warning; ``no_network``: nothing
+    tried to reach the network; ``last_launched_by``: the task that launched the last call. ``cluster``: the
+    outcome in cluster mode where it differs (only on a spec that runs in both modes)."""
+
+    ok: bool | None = None
+    error_contains: tuple[str, ...] = ()
+    error_excludes: tuple[str, ...] = ()
+    error_code: str | None = None
+    phase: str | None = None
+    ran: dict[str, int] = field(default_factory=dict)
+    output: Any = NOTHING
+    approx: bool = False
+    output_items: dict[str, Any] = field(default_factory=dict)
+    output_item_contains: dict[str, str] = field(default_factory=dict)
+    warning_contains: tuple[str, ...] = ()
+    no_network: bool = False
+    last_launched_by: str | None = None
+    cluster: "Outcome | None" = None
+
+    def in_mode(self, mode: str) -> "Outcome":
+        return self.cluster if mode == "cluster" and self.cluster is not None else self
+
+
+@dataclass(frozen=True)
+class RuntimeSpec:
+    """What the SDK does with a rule's documented bad and good example (its first INVALID and VALID case):
+    tests/test_runtime_effects.py runs each with ``entry(**args)`` in every mode of ``modes``. ``probe`` appends a
+    program asking the SDK what a deploy would do: "plan:<env>[, <env>...]" (the envs the deploy planner plans),
+    "image" (an ``image_probe`` task returning the env's base image and layer names), "trigger:<task>" (a
+    ``trigger_probe`` task serializing the task's triggers); ``append`` is more program text appended verbatim.
+    ``modes=("local",)`` for an effect before any task body runs (an import, a probe), where the event loop's
+    thread cannot matter. A warning's ``bad`` outcome has a ``cluster`` outcome (it completes there)."""
+
+    entry: str
+    bad: Outcome
+    good: Outcome
+    args: dict[str, Any] = field(default_factory=dict)
+    probe: str | None = None
+    append: str = ""
+    modes: tuple[str, ...] = ("local", "cluster")
+
+
+EXPECT_COMMENT = re.compile(r"\s*#\s*expect:\s*(?:FLY\d{3}[\s,]*)+$")
+
+
+def strip_expectations(source: str) -> str:
+    """``source`` without its ``# expect: ...`` comments."""
+    return "\n".join(EXPECT_COMMENT.sub("", line) for line in source.split("\n"))
 
 
 class Rule:
@@ -28,8 +118,15 @@ class Rule:
     severity: ClassVar[Severity] = Severity.ERROR
     summary: ClassVar[str]  # what it does, one sentence
     rationale: ClassVar[str]  # why it is bad: the effect at runtime or deploy
+    # The documented example: derived from the first INVALID and VALID case (``# expect:`` comments stripped);
+    # a rule not yet converted sets them as plain strings instead (a rule has one or the other).
     bad: ClassVar[str]  # an example it reports
     good: ClassVar[str]  # the same example fixed; it must stay quiet
+    INVALID: ClassVar[list[Case]] = []  # cases it reports, at their ``# expect:`` lines
+    VALID: ClassVar[list[Case]] = []  # cases it must stay quiet on
+    pylint_number: ClassVar[int | None] = None  # stable pylint message number (E67nn); never reused
+    scope: ClassVar[Scope] = Scope.COMPONENT  # what its findings depend on
+    runtime: ClassVar[RuntimeSpec | None] = None  # what the SDK does with its bad and good example
     fix: ClassVar[str]  # how to fix it
     fix_safety: ClassVar[str | None] = None  # autofix availability and safety, ruff style
     # A test runs ``bad`` and ``good`` under the real SDK when this is set: what happens to ``bad``.
@@ -39,6 +136,20 @@ class Rule:
     # differs says so (``finding(raises=..., raised_at=...)``). The runner drops a finding when the code around its
     # node catches that exception (flyte_lint.model.guards: ``try: ... except TypeError:``, a deliberate probe).
     raises: ClassVar[str | None] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own = vars(cls)
+        for cases, example in (("INVALID", "bad"), ("VALID", "good")):
+            if cases in own and example in own:
+                raise TypeError(f"{cls.__name__}: set {cases} or {example}, not both ({example} is the first of {cases})")
+            if own.get(cases):
+                setattr(cls, example, strip_expectations(own[cases][0].source))
+
+    @classmethod
+    def converted(cls) -> bool:
+        """The rule is a record with cases (not the plain ``bad``/``good`` strings of before the migration)."""
+        return bool(cls.INVALID or cls.VALID)
 
     def check(self, analysis: "Analysis") -> Iterable[Finding]:
         raise NotImplementedError
