@@ -135,3 +135,18 @@ def run_cli(args: list[str], cwd: Path, capsys) -> tuple[int, str, str]:
         os.chdir(old)
     out = capsys.readouterr()
     return code, out.out, out.err
+
+
+def fixed_files(tmp_path: Path, findings: list, paths: list[str] | None = None, unsafe: bool = True) -> dict[str, str]:
+    """The files of a ``lint_result`` run in ``tmp_path`` that have findings (or those of ``paths``), with the fixes
+    of ``findings`` applied as ``--fix`` (``unsafe``: ``--unsafe-fixes`` too) applies them: display path -> text."""
+    from flyte_lint.fixes import fixed_text
+
+    root = tmp_path / "project"
+    if paths is None:
+        paths = sorted({f.path for f in findings})
+    fixed = {}
+    for path in paths:
+        text = (root / path).read_text(encoding="utf-8")
+        fixed[path], _ = fixed_text(text, [f for f in findings if f.path == path], unsafe)
+    return fixed
