@@ -13,8 +13,8 @@ Message symbols are the rule symbols, except FLY001's (``syntax-error`` is pylin
 ``flyte-lint-syntax-error`` here. Message ids use pylint's range for external checkers with the
 base id 67: ``<letter>67<nn>`` where the letter follows the rule severity (error E, warning W, info I;
 a finding whose own severity differs from its rule's keeps the rule's id and names its severity in the text)
-and ``nn`` is the rule's number in ``NUMBERS``: first assigned in code order from 01 (FLY001 is E6701),
-then append-only so that ids stay stable as rules are added. ``F6700`` (flyte-lint-error)
+and ``nn`` is the rule's ``pylint_number`` (``NUMBERS`` for a rule not yet converted to a record): first assigned
+in code order from 01 (FLY001 is E6701), then append-only so that ids stay stable as rules are added. ``F6700`` (flyte-lint-error)
 reports a configuration or internal error of flyte-lint itself.
 
 Nothing here imports flyte; neither does the engine.
@@ -47,8 +47,9 @@ RENAMED = {"FLY001": "flyte-lint-syntax-error"}  # pylint's E0001 is syntax-erro
 
 
 # The number of each rule's message id. Append-only: a number, once released, is never changed or reused,
-# so `--disable=E6725` keeps meaning missing-env-dependency. First assigned in code order; a new rule takes the next
-# free number (tests/test_pylint_plugin.py fails until it is added here; until then it gets one provisionally).
+# so `--disable=E6725` keeps meaning missing-env-dependency. A rule carries its own (``Rule.pylint_number``;
+# scripts/add_rule.py gives a new rule the next free one); this table is the fallback for the rules not yet
+# converted to records, and goes when every rule is (tests/test_pylint_plugin.py checks the two agree).
 NUMBERS = {
     "FLY001": 1, "FLY101": 2, "FLY102": 3, "FLY103": 4, "FLY104": 5, "FLY105": 6, "FLY106": 7, "FLY107": 8,
     "FLY201": 9, "FLY202": 10, "FLY203": 11, "FLY301": 12, "FLY302": 13, "FLY303": 14, "FLY304": 15,
@@ -60,12 +61,20 @@ NUMBERS = {
 }
 
 
+def rule_numbers() -> dict[str, int]:
+    """Rule code -> its pylint message number: the rule's ``pylint_number``, else its ``NUMBERS`` entry, else
+    (a rule without either) the next free number, provisionally."""
+    numbers = {code: rule.pylint_number if rule.pylint_number is not None else NUMBERS.get(code)
+               for code, rule in sorted(REGISTRY.items())}
+    for code in sorted(REGISTRY):
+        if numbers[code] is None:
+            numbers[code] = max([n for n in numbers.values() if n is not None] + list(NUMBERS.values()), default=0) + 1
+    return numbers
+
+
 def message_ids() -> dict[str, str]:
     """Rule code -> pylint msgid: the severity letter, the base id 67 and the rule's number (FLY001 -> E6701)."""
-    numbers = dict(NUMBERS)
-    for code in sorted(REGISTRY):
-        if code not in numbers:
-            numbers[code] = max(numbers.values(), default=0) + 1
+    numbers = rule_numbers()
     if max(numbers.values(), default=0) > 99:  # pragma: no cover
         raise RuntimeError("pylint leaves two digits per checker: at most 99 flyte-lint message numbers")
     return {code: f"{LETTERS[REGISTRY[code].severity]}{BASE_ID}{numbers[code]:02d}" for code in sorted(REGISTRY)}
