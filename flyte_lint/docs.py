@@ -1,5 +1,7 @@
 """Rule documentation from the registry: rules.md, `flyte-lint explain CODE`, `flyte-lint rules`, the rule
-catalogue (flyte_lint/catalogue.py) and the rules table of README.md.
+catalogue (flyte_lint/catalogue.py) and the rules table of README.md. Everything comes from the rule records
+(flyte_lint/rules/base.py); a page's example is the rule's first INVALID and first VALID case, without their
+``# expect:`` comments, so converting a rule to cases leaves its page unchanged.
 
     python -m flyte_lint.docs --write                                   # all three files, in place
     python -m flyte_lint.docs > rules.md                                # or one at a time
