@@ -1,5 +1,7 @@
 """Each rule that claims a runtime effect: its bad example really misbehaves under the real SDK, and its good
-example really works. The programs are the rules' own documented examples.
+example really works. The programs are the rules' own documented examples. What must happen is the rule's own
+``runtime`` (a RuntimeSpec of Outcomes, flyte_lint/rules/base.py), or, for a rule not yet converted to a record, its
+entry in SPECS below (each family moves its entries onto its rules and deletes them here).
 
 Each runs in both of sdk_runner's modes: a local run (async task bodies on the SDK's syncify thread) and cluster
 mode (the body on a main-thread event loop, as the task runtime of a pod runs it). The rule's severity must match
@@ -12,6 +14,7 @@ import pytest
 
 from flyte_lint.findings import Severity
 from flyte_lint.rules import REGISTRY
+from flyte_lint.rules.base import NOTHING, Outcome, RuntimeSpec
 from lintutil import lint, lint_result
 from sdk_runner import MODES, requires_cluster_mode, requires_sdk, run_program
 
@@ -198,16 +201,81 @@ BEFORE_ANY_TASK_BODY = {
 }
 
 
+# -- the rules' own runtime specs (RuntimeSpec) -----------------------------------------------------------
+
+ON_RULES = {code: rule.runtime for code, rule in REGISTRY.items() if rule.runtime is not None}
+
+
+def probe_program(spec: RuntimeSpec) -> str:
+    """The program text a spec appends to the example: its probe, then its own ``append`` text."""
+    kind, _, what = (spec.probe or "").partition(":")
+    probes = {"": "", "plan": PLAN_PROBE.format(env=what), "image": IMAGE_PROBE, "trigger": TRIGGER_PROBE.format(task=what)}
+    assert kind in probes, f"unknown probe {spec.probe!r}: plan:<envs>, image or trigger:<task>"
+    return probes[kind] + spec.append
+
+
+def unmet(outcome: Outcome, r) -> list[str]:
+    """What of ``outcome`` the run ``r`` (sdk_runner.RunResult) does not show; empty when it all holds."""
+    problems = []
+    text = " ".join(r.error_types) + " " + (r.error or "")
+
+    def need(holds: bool, what: str) -> None:
+        if not holds:
+            problems.append(what)
+
+    if outcome.ok is not None:
+        need(r.ok == outcome.ok, f"ok={outcome.ok}")
+    for needle in outcome.error_contains:
+        need(needle in text, f"error contains {needle!r}")
+    for needle in outcome.error_excludes:
+        need(needle not in (r.error or ""), f"error does not contain {needle!r}")
+    if outcome.error_code is not None:
+        need(r.error_code == outcome.error_code, f"error_code={outcome.error_code}")
+    if outcome.phase is not None:
+        need(r.phase == outcome.phase, f"phase={outcome.phase}")
+    for task, times in outcome.ran.items():
+        need(r.ran(task) == times, f"{task} ran {times} times")
+    if outcome.output is not NOTHING:
+        expected = pytest.approx(outcome.output) if outcome.approx else outcome.output
+        need(r.output == expected, f"output == {outcome.output!r}")
+    for key, value in outcome.output_items.items():
+        need(isinstance(r.output, dict) and r.output.get(key) == value, f"output[{key!r}] == {value!r}")
+    for key, needle in outcome.output_item_contains.items():
+        need(isinstance(r.output, dict) and needle in str(r.output.get(key)), f"{needle!r} in output[{key!r}]")
+    for needle in outcome.warning_contains:
+        need(any(needle in w for w in r.warnings), f"a warning contains {needle!r}")
+    if outcome.no_network:
+        need(r.network_attempts == [], "no network attempts")
+    if outcome.last_launched_by is not None:
+        need(bool(r.calls) and r.calls[-1].launched_by == outcome.last_launched_by,
+             f"the last call launched by {outcome.last_launched_by}")
+    return problems
+
+
+def test_a_converted_spec_is_no_longer_in_the_tables():
+    assert not set(ON_RULES) & (set(SPECS) | set(CLUSTER) | BEFORE_ANY_TASK_BODY), (
+        "delete the SPECS/CLUSTER/BEFORE_ANY_TASK_BODY entries of a rule that carries its runtime spec")
+
+
 def test_every_runtime_claim_has_a_runtime_test():
     claimed = {code for code, rule in REGISTRY.items() if rule.runtime_effect}
-    assert claimed <= set(SPECS), claimed - set(SPECS)
+    assert claimed <= set(SPECS) | set(ON_RULES), claimed - set(SPECS) - set(ON_RULES)
 
 
-@pytest.mark.parametrize("code", sorted(SPECS))
+def _warns_in_a_cluster_only(code: str) -> bool:
+    """The bad example fails only in a local run and completes in a cluster (CLUSTER, or a ``cluster`` outcome)."""
+    return code in CLUSTER or (code in ON_RULES and ON_RULES[code].bad.cluster is not None)
+
+
+def _local_only(code: str) -> bool:
+    return code in BEFORE_ANY_TASK_BODY or (code in ON_RULES and ON_RULES[code].modes == ("local",))
+
+
+@pytest.mark.parametrize("code", sorted(set(SPECS) | set(ON_RULES)))
 def test_severity_follows_the_modes_the_bad_example_fails_in(code):
     """Failing in both modes is an error; failing only in a local run (CLUSTER) is a warning."""
-    assert not (code in CLUSTER and code in BEFORE_ANY_TASK_BODY)
-    expected = Severity.WARNING if code in CLUSTER else Severity.ERROR
+    assert not (_warns_in_a_cluster_only(code) and _local_only(code))
+    expected = Severity.WARNING if _warns_in_a_cluster_only(code) else Severity.ERROR
     assert REGISTRY[code].severity == expected, (code, REGISTRY[code].severity)
     assert f"Severity: {expected.value}:" in REGISTRY[code].rationale, REGISTRY[code].rationale
 
@@ -241,6 +309,21 @@ def test_example_behaves_as_documented(code, which, mode):
     result = run_program(source, entry=entry, args=args, mode=mode)
     check = bad_check if which == "bad" else good_check
     assert check(result), result.summary()
+
+
+@requires_sdk
+@pytest.mark.parametrize(
+    "code, mode",
+    [_with_mode(code, mode) for code, spec in sorted(ON_RULES.items()) for mode in spec.modes],
+)
+@pytest.mark.parametrize("which", ["bad", "good"])
+def test_example_behaves_as_its_runtime_spec_says(code, which, mode):
+    spec = ON_RULES[code]
+    assert set(spec.modes) <= set(MODES), spec.modes
+    source = REGISTRY[code].example(which) + probe_program(spec)
+    result = run_program(source, entry=spec.entry, args=spec.args, mode=mode)
+    problems = unmet(getattr(spec, which).in_mode(mode), result)
+    assert not problems, f"{which} in {mode}: not {problems}\n{result.summary()}"
 
 
 # -- a warning's cluster effect: the task's event loop stands still ---------------------------------------
