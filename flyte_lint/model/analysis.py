@@ -5,15 +5,20 @@ Rules read this model. They do not resolve names themselves.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any, TypeVar
 
 from astroid import nodes
 
+from flyte_lint.model.arguments import argument
+from flyte_lint.model.constants import definition, literal
 from flyte_lint.model.entities import CallSite, Env, Task
 from flyte_lint.model.guards import guarded_against
+from flyte_lint.model.names import bindings_of, is_builtin, rebinds_same_variable
 from flyte_lint.model.project import Module, Project
-from flyte_lint.model.resolver import FUNCTION_NODES, Resolver, argument, enclosing_function
+from flyte_lint.model.resolver import FUNCTION_NODES, Resolver, enclosing_function
 from flyte_lint.model.values import (
     AgentToolRef,
     EnvRef,
@@ -36,6 +41,8 @@ INLINE_DECORATORS = frozenset({
     "flyte.trace",
 })
 
+
+T = TypeVar("T")
 
 CONTAINER_TASK = "flyte.extras.ContainerTask"
 SHELL_CREATE = "flyte.extras.shell.create"
@@ -149,6 +156,7 @@ class Analysis:
     def __init__(self, project: Project, modules: list[Module]) -> None:
         self.project = project
         self.resolver = Resolver(project)
+        self._memos: dict[Hashable, Any] = {}
         self.modules = [m for m in modules if m.tree is not None]
         self.calls: list[ResolvedCall] = []
         self.functions: list[nodes.FunctionDef] = []
@@ -307,6 +315,42 @@ class Analysis:
     def unwrapped(self) -> "Analysis":
         """The model itself; rules see it through a view (rules/runner.py) whose ``unwrapped`` is this."""
         return self
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """What ``compute()`` gives, computed once per analysis for ``key`` (a name the caller owns, such as
+        ``"flyte1.index"``): what several rules (or the graph and a rule) derive from the model, shared. It
+        raises what ``compute`` raises, and computes again when asked again after that."""
+        memos = self._memos
+        if key in memos:
+            return memos[key]
+        found = memos[key] = compute()
+        return found
+
+    def literal(self, node: nodes.NodeNG | None) -> Any:
+        """The value of a literal (str, number, bool, None, a tuple or list of those), following names bound once
+        to one, across project modules; model.constants.MISSING when it is no such literal."""
+        return literal(self.resolver, node)
+
+    def definition(self, node: nodes.NodeNG | None) -> nodes.NodeNG | None:
+        """The expression the name (or ``module.NAME``) ``node`` stands for when it is bound exactly once; the
+        node itself when it is no name; None when that cannot be pinned down."""
+        return definition(self.resolver, node)
+
+    @staticmethod
+    def bindings_of(name: nodes.Name) -> list[nodes.NodeNG]:
+        """The statements that may have bound ``name`` where it is used (model/names.py)."""
+        return bindings_of(name)
+
+    @staticmethod
+    def is_builtin(name: nodes.Name) -> bool:
+        """``name`` reads a builtin where it is used: nothing around it binds the name (model/names.py)."""
+        return is_builtin(name)
+
+    @staticmethod
+    def rebinds_same_variable(name: nodes.Name, stmt: nodes.NodeNG) -> bool:
+        """Assigning ``name`` in a statement at ``stmt`` rebinds the variable this use of it reads, not a new
+        local shadowing it (model/names.py)."""
+        return rebinds_same_variable(name, stmt)
 
     def calls_to(self, *paths: str) -> list[ResolvedCall]:
         """The calls whose callee is one of these dotted paths outside the project, in source order."""

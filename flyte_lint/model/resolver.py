@@ -16,6 +16,7 @@ from astroid.const import Context
 
 from flyte_lint import sdk
 from flyte_lint.index import NAMESPACE
+from flyte_lint.model.arguments import argument  # noqa: F401  (argument: also read from here until the rules import it from model.arguments)
 from flyte_lint.model.entities import Env, Task
 from flyte_lint.model.project import Module, Project, _locate, candidate_files
 from flyte_lint.model.rebinding import is_rebound, rebound_by_module
@@ -1036,16 +1037,6 @@ def _bindings_in_scopes(name: str, scope: nodes.LocalsDictNodeNG) -> int:
         if isinstance(scope, nodes.Module) or scope.parent is None:
             return 0
         scope = scope.parent.scope()
-
-
-def argument(call: nodes.Call, index: int | None, keyword: str) -> nodes.NodeNG | None:
-    """The argument of ``call`` given by ``keyword``, or at position ``index`` (None: keyword only)."""
-    for kw in call.keywords or []:
-        if kw.arg == keyword:
-            return kw.value
-    if index is not None and len(call.args) > index and not any(isinstance(a, nodes.Starred) for a in call.args[: index + 1]):
-        return call.args[index]
-    return None
 
 
 def _agree(values) -> Value:

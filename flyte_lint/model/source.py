@@ -124,3 +124,56 @@ class Comments:
         except (tokenize.TokenError, SyntaxError, IndentationError):
             pass
         return cls(found)
+
+
+# -- the source text of a node (what messages quote) ------------------------------------------------------------
+def rendered(node: nodes.NodeNG) -> str:
+    """astroid's rendering of ``node`` (normalised: its own quotes and spacing); "..." when it cannot render it."""
+    try:
+        return node.as_string()
+    except Exception:  # pragma: no cover - as_string on odd nodes
+        return "..."
+
+
+def exact_source(module, node: nodes.NodeNG) -> str | None:
+    """The source text of ``node`` exactly as written in ``module`` (its quotes, spacing and line breaks); None
+    when its position is not known."""
+    lines = (module.text or "").splitlines()
+    line, end = node.lineno, node.end_lineno
+    if line is None or end is None or node.end_col_offset is None or not 0 < line <= end <= len(lines):
+        return None
+    chunk = [text.encode("utf-8") for text in lines[line - 1:end]]
+    if len(chunk) == 1:
+        raw = chunk[0][node.col_offset:node.end_col_offset]
+    else:
+        raw = b"\n".join([chunk[0][node.col_offset:], *chunk[1:-1], chunk[-1][:node.end_col_offset]])
+    return raw.decode("utf-8", errors="replace")
+
+
+def one_line_source(module, node: nodes.NodeNG) -> str | None:
+    """The exact source of a node written on one line; None for one spread over lines or of unknown position."""
+    if node.lineno != node.end_lineno:
+        return None
+    return exact_source(module, node)
+
+
+def source_text(module, node: nodes.NodeNG) -> str:
+    """The exact source text of ``node``, or astroid's rendering of it when its position is not known."""
+    found = exact_source(module, node)
+    return found if found is not None else rendered(node)
+
+
+def short(text: str, limit: int = 60) -> str:
+    """``text`` on one line (runs of white space made one space), cut to ``limit`` characters with "..."."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def short_source(module, node: nodes.NodeNG, limit: int = 60) -> str:
+    """Short exact source text for a message; a long or multi-line call shows as ``func(...)``."""
+    from astroid import nodes as astroid_nodes  # (source.py parses without importing astroid's node classes)
+
+    text = source_text(module, node)
+    if isinstance(node, astroid_nodes.Call) and ("\n" in text or len(text) > limit):
+        return short(source_text(module, node.func), limit - 5) + "(...)"
+    return short(text, limit)

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Iterable
 
 from astroid import nodes
 
 from flyte_lint import sdk
+from flyte_lint.model.arguments import is_static
 from flyte_lint.model.analysis import CONTAINER_TASK, SHELL_CREATE, Analysis, ResolvedCall, TaskObjectCall
 from flyte_lint.model.entities import Param, Signature
 from flyte_lint.model.resolver import argument, enclosing_function
+from flyte_lint.model.suggest import did_you_mean
 from flyte_lint.model.values import EnvRef, External, Method, PartialRef, RemoteTaskRef, TaskRef, Value
 from flyte_lint.rules.base import Edit, Finding, Fix, Rule, Suggestion, register, short, source_of
-
-
-def is_static(call: nodes.Call, skip: int = 0) -> bool:
-    """No ``*args`` or ``**kwargs`` in the call (after the first ``skip`` positional arguments)."""
-    return not any(isinstance(a, nodes.Starred) for a in call.args[skip:]) and not any(
-        k.arg is None for k in call.keywords or []
-    )
 
 
 def _literal_keys(node: nodes.NodeNG | None, allow_empty: bool = False) -> bool:
@@ -51,15 +45,7 @@ def _name_of(made: nodes.Call, fallback: str) -> str:
     return name.value if isinstance(name, nodes.Const) and isinstance(name.value, str) else fallback
 
 
-def suggest(name: str, candidates: Iterable[str], given: Iterable[str] = ()) -> str:
-    """"; did you mean `x`?" for the candidate closest to ``name``; never a keyword the call already passes
-    (``given``): renaming to it would pass it twice."""
-    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
-    if not close:
-        return ""
-    if close[0] in set(given):
-        return f"; the call already passes `{close[0]}=`: put what `{name}=` means into that value, or remove `{name}=`"
-    return f"; did you mean `{close[0]}`?"
+suggest = did_you_mean  # (an alias of the model's: model/suggest.py)
 
 
 _DID_YOU_MEAN = re.compile(r"`(?P<old>\w+)`.*; did you mean `(?P<new>\w+)`\?")

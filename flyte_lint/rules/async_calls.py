@@ -8,6 +8,7 @@ from astroid import nodes
 
 from flyte_lint.model.analysis import CONTAINER_TASK, Analysis, TaskObjectCall
 from flyte_lint.model.entities import CallSite
+from flyte_lint.model.names import is_builtin
 from flyte_lint.model.values import External, PartialRef
 from flyte_lint.rules.base import Edit, Finding, Fix, Rule, Severity, Suggestion, register, source_of
 from flyte_lint.rules.usage import assigned_name, consumer, is_discarded, name_loads
@@ -370,12 +371,7 @@ def _new_container(binding: nodes.NodeNG) -> str | None:
     return None
 
 
-def _is_builtin(name: nodes.Name) -> bool:
-    try:
-        scope, _ = name.lookup(name.name)
-    except Exception:  # pragma: no cover
-        return False
-    return scope.scope() is scope and isinstance(scope, nodes.Module) and scope.name == "builtins"
+_is_builtin = is_builtin  # (an alias of the model's: model/names.py)
 
 
 def _only_fills(load: nodes.Name) -> bool:

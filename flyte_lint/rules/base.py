@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Iterable
 from astroid import nodes
 
 from flyte_lint.findings import Edit, Finding, Fix, Severity, Suggestion, char_column
+from flyte_lint.model.source import rendered, short  # noqa: F401  (short: re-exported for the rules)
 
 if TYPE_CHECKING:
     from types import EllipsisType
@@ -188,16 +189,9 @@ def register(cls: type[Rule]) -> type[Rule]:
 
 
 def source_of(module: "Module", node: nodes.NodeNG) -> str:
-    """The exact source text of ``node``."""
-    try:
-        return node.as_string()
-    except Exception:  # pragma: no cover - as_string on odd nodes
-        return "..."
-
-
-def short(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    """astroid's rendering of ``node``: an alias of model.source.rendered (for the exact text as written, use
+    model.source.source_text)."""
+    return rendered(node)
 
 
 def keyword_added(call: nodes.Call, keyword: str) -> Suggestion:

@@ -14,7 +14,6 @@ Values are read only when they are literals, or names bound once to a literal; a
 
 from __future__ import annotations
 
-import difflib
 import re
 import zoneinfo
 from functools import lru_cache
@@ -24,96 +23,35 @@ from typing import Any, Iterable
 from astroid import nodes
 
 from flyte_lint import sdk
+from flyte_lint.model import constants
 from flyte_lint.model.analysis import Analysis, ResolvedCall
+from flyte_lint.model.arguments import sdk_arguments
 from flyte_lint.model.entities import Env, Task
+from flyte_lint.model.names import rebinds_same_variable
 from flyte_lint.model.resolver import enclosing_function
-from flyte_lint.model.values import EnvRef, External, Instance, Method, ModuleRef, TaskRef
+from flyte_lint.model.source import one_line_source
+from flyte_lint.model.suggest import closest
+from flyte_lint.model.values import EnvRef, External, Method, ModuleRef, TaskRef
 from flyte_lint.rules.base import Edit, Finding, Fix, Rule, Severity, Suggestion, keyword_added, register
 
 # --------------------------------------------------------------------------------------------------------
 # Reading values without running code
 # --------------------------------------------------------------------------------------------------------
 
-MISSING: Any = object()  # "not a literal we can read"
-
-
-def call_args(call: nodes.Call, path: str) -> dict[str, nodes.NodeNG]:
-    """The arguments of a call to the SDK callable ``path``, by parameter name (positional ones mapped with
-    the SDK table's signature). Positional arguments from a ``*starred`` one on are not mapped."""
-    info = sdk.callable_info(path)
-    params = [p["name"] for p in (info or {}).get("params", ()) if p["kind"] != "keyword_only"]
-    found: dict[str, nodes.NodeNG] = {}
-    for index, arg in enumerate(call.args):
-        if isinstance(arg, nodes.Starred) or index >= len(params):
-            break
-        found[params[index]] = arg
-    for kw in call.keywords or []:
-        if kw.arg:
-            found[kw.arg] = kw.value
-    return found
+# (one copy of each in the model: model/constants.py, model/arguments.py; these names are aliases until the
+# rules import the model's)
+MISSING = constants.MISSING
+call_args = sdk_arguments
 
 
 def definition(analysis: Analysis, node: nodes.NodeNG | None, depth: int = 0) -> nodes.NodeNG | None:
-    """The expression a name stands for, when it is bound exactly once (following imports between project
-    modules); the node itself when it is not a name. None when it cannot be pinned down."""
-    if node is None or depth > 8:
-        return None
-    if isinstance(node, nodes.Name):
-        try:
-            _, stmts = node.lookup(node.name)
-        except Exception:  # astroid lookup on odd trees  # pragma: no cover
-            return None
-        if len(stmts) != 1:
-            return None
-        return _binding(analysis, stmts[0], node.name, depth)
-    if isinstance(node, nodes.Attribute):
-        base = analysis.resolver.value_of(node.expr)
-        if isinstance(base, ModuleRef):
-            return _module_binding(analysis, base.module, node.attrname, depth)
-        return None
-    return node
-
-
-def _binding(analysis: Analysis, stmt: nodes.NodeNG, name: str, depth: int) -> nodes.NodeNG | None:
-    if isinstance(stmt, nodes.AssignName):
-        parent = stmt.parent
-        if isinstance(parent, nodes.Assign) and len(parent.targets) == 1 and parent.targets[0] is stmt:
-            return definition(analysis, parent.value, depth + 1)
-        if isinstance(parent, nodes.AnnAssign) and parent.value is not None:
-            return definition(analysis, parent.value, depth + 1)
-        return None
-    if isinstance(stmt, nodes.ImportFrom):
-        for orig, alias in stmt.names:
-            if (alias or orig) == name:
-                source = analysis.resolver.imported_module(stmt)
-                if isinstance(source, ModuleRef):
-                    return _module_binding(analysis, source.module, orig, depth + 1)
-    return None
-
-
-def _module_binding(analysis: Analysis, module, name: str, depth: int) -> nodes.NodeNG | None:
-    stmts = module.tree.locals.get(name) if module.tree is not None else None
-    if not stmts or len(stmts) != 1:
-        return None
-    return _binding(analysis, stmts[0], name, depth)
+    """Alias of model.constants.definition (Analysis.definition)."""
+    return constants.definition(analysis.resolver, node, depth)
 
 
 def literal(analysis: Analysis, node: nodes.NodeNG | None) -> Any:
-    """The value of a literal (str, number, bool, None, or a tuple/list of those), following names bound
-    once to one; MISSING otherwise."""
-    node = definition(analysis, node)
-    if isinstance(node, nodes.Const) and not isinstance(node.value, bytes):
-        return node.value
-    if isinstance(node, nodes.UnaryOp) and node.op == "-" and isinstance(node.operand, nodes.Const):
-        value = node.operand.value
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return -value
-    if isinstance(node, (nodes.Tuple, nodes.List)):
-        values = [literal(analysis, e) for e in node.elts]
-        if any(v is MISSING for v in values) or any(isinstance(e, nodes.Starred) for e in node.elts):
-            return MISSING
-        return tuple(values) if isinstance(node, nodes.Tuple) else list(values)
-    return MISSING
+    """Alias of model.constants.literal (Analysis.literal)."""
+    return constants.literal(analysis.resolver, node)
 
 
 def callee_path(analysis: Analysis, call: nodes.Call) -> str | None:
@@ -163,19 +101,7 @@ def value_suggestion(module, node: nodes.NodeNG | None, shown: str, new: str) ->
     return Suggestion(shown, (edit,)) if edit else None
 
 
-def source_text(module, node: nodes.NodeNG) -> str | None:
-    """The exact source of a one-line node."""
-    if module.text is None or node.lineno != node.end_lineno or node.end_col_offset is None:
-        return None
-    lines = module.text.splitlines()
-    if not 0 < node.lineno <= len(lines):
-        return None
-    return lines[node.lineno - 1].encode("utf-8")[node.col_offset: node.end_col_offset].decode("utf-8", "ignore")
-
-
-def closest(value: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:
-    found = difflib.get_close_matches(value, list(candidates), n=1, cutoff=cutoff)
-    return found[0] if found else None
+source_text = one_line_source  # (an alias of the model's: model/source.py)
 
 
 def env_path(analysis: Analysis, env: Env) -> str | None:
@@ -1037,7 +963,7 @@ class DuplicateEnvName(Rule):
 
 
 # --------------------------------------------------------------------------------------------------------
-# FLY308 image-python-version, FLY309 discarded-image-builder
+# FLY308 image-python-version (FLY309 discarded-image-builder: config/discarded_image_builder.py)
 # --------------------------------------------------------------------------------------------------------
 
 PYTHON_VERSION_PATHS = ("flyte.Image.from_debian_base", "flyte.Image.from_uv_script", "flyte.Image.clone")
@@ -1113,90 +1039,6 @@ class ImagePythonVersion(Rule):
             yield self.finding(call.module, node, f"python_version={shown} is not a (major, minor) tuple: {effect}{advice}", fix,
                                suggestions=[rewrite], raises="builtins.TypeError" if isinstance(value, float) else None,
                                raised_at=call.node)
-
-
-def _is_image_builder(analysis: Analysis, call: ResolvedCall) -> bool:
-    path = call.external_path or ""
-    if not (path.startswith("flyte.Image.with_") or path == "flyte.Image.clone"):
-        return False
-    func = call.node.func
-    if not isinstance(func, nodes.Attribute):
-        return False
-    owner = analysis.resolver.value_of(func.expr)
-    return isinstance(owner, Instance) and owner.path == "flyte.Image"
-
-
-@register
-class DiscardedImageBuilder(Rule):
-    code = "FLY309"
-    symbol = "discarded-image-builder"
-    summary = "Reports an Image `.with_*(...)` or `.clone(...)` call whose result is thrown away."
-    rationale = (
-        "`flyte.Image` is frozen: every builder method returns a new Image and leaves the original unchanged. "
-        "Calling `image.with_pip_packages(\"pandas\")` as a statement builds the new image and drops it, so the "
-        "environment runs without the package and fails with ImportError on the cluster (locally the package "
-        "may happen to be installed, which hides the bug)."
-        " Severity: error: the deployed image lacks the layer, so the task fails in the cluster (only a local "
-        "run with the package already installed hides it)."
-    )
-    bad = """
-        import flyte
-
-        image = flyte.Image.from_debian_base(python_version=(3, 11))
-        image.with_pip_packages("pandas", "pyarrow")
-        env = flyte.TaskEnvironment("etl", image=image)
-
-        @env.task
-        def main() -> int:
-            return 1
-    """
-    good = """
-        import flyte
-
-        image = flyte.Image.from_debian_base(python_version=(3, 11))
-        image = image.with_pip_packages("pandas", "pyarrow")
-        env = flyte.TaskEnvironment("etl", image=image)
-
-        @env.task
-        def main() -> int:
-            return 1
-    """
-    fix = "Assign the result: `image = image.with_pip_packages(...)`, or chain the builders in one expression."
-    fix_safety = "Unsafe: assigning the result changes which image the env uses (that is the point)."
-    runtime_effect = "the layer is missing from the image"
-
-    def check(self, analysis: Analysis) -> Iterable[Finding]:
-        for call in analysis.calls:
-            if not isinstance(call.node.parent, nodes.Expr) or not _is_image_builder(analysis, call):
-                continue
-            func = call.node.func
-            method = func.attrname
-            receiver, chain = func.expr, f".{method}(...)"
-            while isinstance(receiver, nodes.Call) and isinstance(receiver.func, nodes.Attribute):
-                receiver, chain = receiver.func.expr, f".{receiver.func.attrname}(...){chain}"
-            fix = None
-            if isinstance(receiver, nodes.Name) and self._assignable(receiver, call.node.parent):
-                stmt = call.node.parent
-                fix = Fix((Edit((stmt.lineno, stmt.col_offset), (stmt.lineno, stmt.col_offset), f"{receiver.name} = "),), False,
-                          f"Assign the result to `{receiver.name}`")
-                target = f"`{receiver.name} = {receiver.name}{chain}`"
-            else:
-                target = "an assignment"
-            yield self.finding(
-                call.module, call.node,
-                f"the Image returned by `.{method}(...)` is discarded: Image is frozen, so the original image is "
-                f"unchanged and nothing uses this one; the layer never reaches the env's image. Keep it with {target}",
-                fix, suggestions=[Suggestion(target.strip("`"), fix.edits) if fix else None],
-            )
-
-    @staticmethod
-    def _assignable(name: nodes.Name, stmt: nodes.NodeNG) -> bool:
-        """Assigning ``name`` at ``stmt`` rebinds the same variable (not a new local shadowing a global)."""
-        try:
-            scope, _ = name.lookup(name.name)
-        except Exception:  # pragma: no cover
-            return False
-        return scope is stmt.scope()
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -14,13 +14,13 @@ from flyte_lint.rules.base import Finding, Rule, Severity, register
 def _compiled(analysis: Analysis):
     """Each task body compiled on its own (callees not expanded), cached on the model for the three rules."""
     whole = analysis.unwrapped
-    cached = getattr(whole, "_dag_notes_cache", None)
-    if cached is None:
+
+    def compile_all() -> list:
         from flyte_lint.graph.compiler import Compiler
         from flyte_lint.graph.deep_stack import with_deep_stack
         from flyte_lint.graph.emission import GraphTooLarge
 
-        def compile_all() -> list:
+        def compile_each() -> list:
             compiled = []
             for task in whole.tasks:
                 compiler = Compiler(whole)
@@ -31,8 +31,9 @@ def _compiled(analysis: Analysis):
                 compiled.append((task, graph, compiler.call_of))
             return compiled
 
-        cached = whole._dag_notes_cache = with_deep_stack(compile_all)
-    return analysis.watch(cached)
+        return with_deep_stack(compile_each)
+
+    return analysis.watch(whole.memo("dag_notes.compiled", compile_all))
 
 
 class _DagNote(Rule):

@@ -23,17 +23,19 @@ from __future__ import annotations
 
 import copy
 import re
-import weakref
 from dataclasses import dataclass
 from typing import Iterable
 
 from astroid import nodes
 
 from flyte_lint.model.analysis import Analysis, walk
+from flyte_lint.model.arguments import argument, keyword_argument
+from flyte_lint.model.names import bindings_of
 from flyte_lint.model.project import Module
 from flyte_lint.model.resolver import enclosing_function
+from flyte_lint.model.source import short_source, source_text
 from flyte_lint.model.values import External, FunctionRef, ModuleRef
-from flyte_lint.rules.base import Edit, Finding, Fix, Rule, Severity, register, short, source_of
+from flyte_lint.rules.base import Edit, Finding, Fix, Rule, Severity, register
 
 # -- the mapping ---------------------------------------------------------------------------------------------
 # Flyte 1 name -> what it becomes in Flyte 2 (names checked against the installed flyte 2.12.1).
@@ -175,12 +177,7 @@ def root_name(node: nodes.NodeNG) -> nodes.Name | None:
     return node if isinstance(node, nodes.Name) else None
 
 
-def bindings(name: nodes.Name) -> list[nodes.NodeNG]:
-    try:
-        _, stmts = name.lookup(name.name)
-    except Exception:  # pragma: no cover - astroid lookup on odd trees
-        return []
-    return list(stmts)
+bindings = bindings_of  # (an alias of the model's: model/names.py)
 
 
 # -- the index every FLY5xx rule reads -----------------------------------------------------------------------
@@ -402,52 +399,17 @@ class V1Index:
         return True
 
 
-_INDEXES: "weakref.WeakKeyDictionary[Analysis, V1Index]" = weakref.WeakKeyDictionary()
-
-
 def index(analysis: Analysis) -> V1Index:
     """The Flyte 1 index of the model, built once for every rule that reads it."""
     whole = analysis.unwrapped
-    found = _INDEXES.get(whole)
-    if found is None:
-        found = _INDEXES[whole] = V1Index(whole)
+    found = whole.memo("flyte1.index", lambda: V1Index(whole))
     return found if analysis is whole else found.seen_by(analysis)
 
 
-def keyword(call: nodes.Call | None, name: str) -> nodes.NodeNG | None:
-    for kw in (call.keywords or []) if call is not None else []:
-        if kw.arg == name:
-            return kw.value
-    return None
-
-
-def argument(call: nodes.Call, index_: int, name: str) -> nodes.NodeNG | None:
-    found = keyword(call, name)
-    if found is None and len(call.args) > index_ and not any(isinstance(a, nodes.Starred) for a in call.args[: index_ + 1]):
-        found = call.args[index_]
-    return found
-
-
-def text_of(module: Module, node: nodes.NodeNG) -> str:
-    """The exact source text of ``node`` (its quotes and spacing), or astroid's rendering of it."""
-    lines = (module.text or "").splitlines()
-    line, end = node.lineno, node.end_lineno
-    if line is None or end is None or node.end_col_offset is None or not 0 < line <= end <= len(lines):
-        return source_of(module, node)
-    chunk = [text.encode("utf-8") for text in lines[line - 1:end]]
-    if len(chunk) == 1:
-        raw = chunk[0][node.col_offset:node.end_col_offset]
-    else:
-        raw = b"\n".join([chunk[0][node.col_offset:], *chunk[1:-1], chunk[-1][:node.end_col_offset]])
-    return raw.decode("utf-8", errors="replace")
-
-
-def src(module: Module, node: nodes.NodeNG, limit: int = 60) -> str:
-    """Short source text; a long or multi-line call shows as ``func(...)``."""
-    text = text_of(module, node)
-    if isinstance(node, nodes.Call) and ("\n" in text or len(text) > limit):
-        return short(text_of(module, node.func), limit - 5) + "(...)"
-    return short(text, limit)
+# (aliases of the model's: model/arguments.py, model/source.py)
+keyword = keyword_argument
+text_of = source_text
+src = short_source
 
 
 class V1Rule(Rule):

@@ -1,0 +1,43 @@
+"""What binds a name where it is used, by astroid's scope lookup: the one place outside the resolver that asks
+astroid. Rules ask these queries (or Analysis's, which delegate here) instead of calling ``node.lookup``.
+
+Each query fails soft: astroid's lookup raising on an odd tree answers "nothing binds it".
+"""
+
+from __future__ import annotations
+
+from astroid import nodes
+
+
+def lookup(name: nodes.Name) -> tuple[nodes.LocalsDictNodeNG | None, list[nodes.NodeNG]]:
+    """The scope that binds ``name`` where it is used, and the statements there that may have bound it (after
+    astroid's flow filtering); ``(None, [])`` when the lookup fails."""
+    try:
+        scope, stmts = name.lookup(name.name)
+    except Exception:  # astroid lookup on odd trees  # pragma: no cover
+        return None, []
+    return scope, list(stmts)
+
+
+def bindings_of(name: nodes.Name) -> list[nodes.NodeNG]:
+    """The statements that may have bound ``name`` where it is used (assignments, imports, defs...)."""
+    return lookup(name)[1]
+
+
+def binding_scope(name: nodes.Name) -> nodes.LocalsDictNodeNG | None:
+    """The scope (module, function, class, lambda, comprehension; the builtins module for a builtin) whose
+    binding ``name`` reads where it is used. None: not known."""
+    return lookup(name)[0]
+
+
+def is_builtin(name: nodes.Name) -> bool:
+    """``name`` reads a builtin (``len``, ``list``...): nothing in the module or around the use binds it."""
+    scope = binding_scope(name)
+    return scope is not None and scope.scope() is scope and isinstance(scope, nodes.Module) and scope.name == "builtins"
+
+
+def rebinds_same_variable(name: nodes.Name, stmt: nodes.NodeNG) -> bool:
+    """Assigning ``name`` in a statement at ``stmt`` rebinds the variable the use of ``name`` reads (not a new
+    local shadowing a global or an enclosing function's variable)."""
+    scope = binding_scope(name)
+    return scope is not None and scope is stmt.scope()
