@@ -527,7 +527,7 @@ def test_fly307_message_points_at_the_first(tmp_path):
 
 
 # --------------------------------------------------------------------------------------------------------
-# FLY308 image-python-version, FLY309 discarded-image-builder
+# FLY308 image-python-version (FLY309's cases are on the rule: flyte_lint/rules/config/discarded_image_builder.py)
 # --------------------------------------------------------------------------------------------------------
 
 
@@ -570,57 +570,6 @@ def test_fly308_quiet_on_non_literals_and_look_alikes(tmp_path):
         a = flyte.Image.from_debian_base(python_version=sys.version_info[:2])
         b = ImageSpec(python_version="3.11")
     """, select=["FLY308"])
-
-
-def test_fly309_discarded_builders(tmp_path):
-    check(tmp_path, """
-        import flyte
-
-        image = flyte.Image.from_debian_base(python_version=(3, 11))
-        image.with_pip_packages("pandas")  # expect: FLY309
-        image.with_apt_packages("git").with_env_vars({"A": "1"})  # expect: FLY309
-        image.clone(name="other")  # expect: FLY309
-        image = image.with_pip_packages("numpy")
-        chained = flyte.Image.from_debian_base().with_pip_packages("x")
-        env = flyte.TaskEnvironment("etl", image=image.with_commands(["echo hi"]))
-
-        def build():
-            local = flyte.Image.from_debian_base()
-            local.with_pip_packages("torch")  # expect: FLY309
-            image.with_pip_packages("torch")  # expect: FLY309
-            return local
-    """, select=["FLY309"])
-
-
-def test_fly309_fix_assigns_in_the_same_scope_only(tmp_path):
-    source = """
-        import flyte
-
-        image = flyte.Image.from_debian_base()
-        image.with_pip_packages("pandas")
-
-        def build():
-            image.with_pip_packages("torch")
-    """
-    result = lint_result(tmp_path, source, select=["FLY309"])
-    assert [f.fix is not None for f in result.findings] == [True, False]
-    assert not result.findings[0].fix.safe
-    new = _fixed(tmp_path / "fix", source, ["FLY309"], unsafe=True)
-    assert 'image = image.with_pip_packages("pandas")' in new
-    assert '    image.with_pip_packages("torch")' in new
-
-
-def test_fly309_quiet_on_other_objects(tmp_path):
-    check(tmp_path, """
-        import flyte
-        from flytekit import ImageSpec
-
-        spec = ImageSpec(name="x")
-        spec.with_packages("pandas")
-        builder = object()
-        builder.with_pip_packages("x")
-        env = flyte.TaskEnvironment("etl")
-    """, select=["FLY309"])
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -48,13 +48,19 @@ def test_invalid_case_is_reported_at_its_expect_lines(tmp_path, rule, case):
     if case.message is not None:
         assert len(mine) == 1, f"a pinned message needs a case with one finding: {found}"
         assert mine[0].message == case.message
-    if any(f.fix is not None for f in mine):
+    fixes = [f.fix for f in mine if f.fix is not None]
+    if fixes:
         assert rule.fix_safety, f"{rule.code} offers an autofix: its fix_safety must say how safe it is"
+        if rule.fix_safety.startswith("Unsafe"):
+            assert not any(fix.safe for fix in fixes), f"{rule.code}'s fix_safety says Unsafe, but a fix is safe"
+        elif rule.fix_safety.startswith("Safe:"):
+            assert all(fix.safe for fix in fixes), f"{rule.code}'s fix_safety says Safe, but a fix is unsafe"
     if case.fixed is not None:
         want = split_files(case.fixed)
         got = fixed_files(tmp_path, mine, paths=sorted(want))
-        for path in want:
-            assert got[path] == want[path], f"{path} after --fix --unsafe-fixes:\n{got[path]}"
+        for path in want:  # the case's `# expect:` comments are no part of the fixed source
+            fixed = strip_expectations(got[path])
+            assert fixed == want[path], f"{path} after --fix --unsafe-fixes:\n{fixed}"
 
 
 @pytest.mark.parametrize("rule, case", list(_params("VALID")))

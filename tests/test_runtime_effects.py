@@ -125,10 +125,6 @@ SPECS = {
     "FLY308": ("image_probe", {}, lambda src: src + IMAGE_PROBE,
                lambda r: r.ok and r.output["base_image"].endswith(f"py3..-v{r.output['base_image'].rsplit('-v', 1)[1]}"),
                lambda r: r.ok and ":py3.11-" in r.output["base_image"]),
-    # The discarded builder leaves the env's image without the pip layer.
-    "FLY309": ("image_probe", {}, lambda src: src + IMAGE_PROBE,
-               lambda r: r.ok and r.output["layers"] == [],
-               lambda r: r.ok and r.output["layers"] == ["PipPackages"]),
     "FLY310": ("main", {}, None,
                lambda r: _failed_with(r, "ValueError", "Invalid environment variable name: OPENAI.API_KEY") and r.phase == "import",
                lambda r: r.ok and r.output == 1),
@@ -196,7 +192,7 @@ CLUSTER = {
 # Specs whose effect comes before any task body runs: an import that fails, or a deploy-planning or serialization
 # probe. Where the body's event loop runs cannot change them, so they run in a local run only.
 BEFORE_ANY_TASK_BODY = {
-    "FLY301", "FLY302", "FLY303", "FLY304", "FLY305", "FLY306", "FLY307", "FLY308", "FLY309", "FLY310", "FLY311",
+    "FLY301", "FLY302", "FLY303", "FLY304", "FLY305", "FLY306", "FLY307", "FLY308", "FLY310", "FLY311",
     "FLY313", "FLY401", "FLY402", "FLY403",
 }
 

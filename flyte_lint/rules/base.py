@@ -40,8 +40,8 @@ class Case:
     """One example of a rule, Fixit style. ``source`` may hold several files with ``# file: pkg/mod.py`` lines
     (tests/lintutil.py ``split_files``); a line ending in ``# expect: FLY309`` must be reported by the rule, and no
     other line may be. ``message`` pins the exact message of the case's single finding; ``fixed`` pins the source
-    after ``--fix --unsafe-fixes`` (with ``# file:`` lines: the files it names). ``select`` runs other rules too
-    (only this rule's findings are compared); ``name`` names the generated test."""
+    after ``--fix --unsafe-fixes`` (with ``# file:`` lines: the files it names), ``# expect:`` comments left out.
+    ``select`` runs other rules too (only this rule's findings are compared); ``name`` names the generated test."""
 
     source: str
     message: str | None = None
