@@ -22,7 +22,7 @@ TEMPLATE = '''"""{code} {symbol}: TODO what it reports, in a few words."""
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from flyte_lint.model.analysis import Analysis
 from flyte_lint.rules.base import Case, Finding, Rule, Scope, Severity, register

@@ -8,11 +8,11 @@ pylint number."""
 from __future__ import annotations
 
 import pytest
-
 from expectutil import expectations
+from lintutil import fixed_files, lint_result, split_files
+
 from flyte_lint.rules import all_rules
 from flyte_lint.rules.base import Case, Rule, strip_expectations
-from lintutil import fixed_files, lint_result, split_files
 
 # The lead sets this when every rule family is converted: from then on every rule must be a record with cases
 # (no plain `bad`/`good` strings), and the meta-tests below hold every rule, not just the converted ones.

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from astroid import nodes
 
 from flyte_lint.model.analysis import Analysis, ResolvedCall
+from flyte_lint.model.names import rebinds_same_variable
 from flyte_lint.model.values import Instance
 from flyte_lint.rules.base import Case, Edit, Finding, Fix, Outcome, Rule, RuntimeSpec, Scope, Suggestion, register
 
@@ -157,7 +158,7 @@ class DiscardedImageBuilder(Rule):
             while isinstance(receiver, nodes.Call) and isinstance(receiver.func, nodes.Attribute):
                 receiver, chain = receiver.func.expr, f".{receiver.func.attrname}(...){chain}"
             fix = None
-            if isinstance(receiver, nodes.Name) and self._assignable(receiver, call.node.parent):
+            if isinstance(receiver, nodes.Name) and rebinds_same_variable(receiver, call.node.parent):
                 stmt = call.node.parent
                 fix = Fix((Edit((stmt.lineno, stmt.col_offset), (stmt.lineno, stmt.col_offset), f"{receiver.name} = "),), False,
                           f"Assign the result to `{receiver.name}`")
@@ -170,12 +171,3 @@ class DiscardedImageBuilder(Rule):
                 f"unchanged and nothing uses this one; the layer never reaches the env's image. Keep it with {target}",
                 fix, suggestions=[Suggestion(target.strip("`"), fix.edits) if fix else None],
             )
-
-    @staticmethod
-    def _assignable(name: nodes.Name, stmt: nodes.NodeNG) -> bool:
-        """Assigning ``name`` at ``stmt`` rebinds the same variable (not a new local shadowing a global)."""
-        try:
-            scope, _ = name.lookup(name.name)
-        except Exception:  # pragma: no cover
-            return False
-        return scope is stmt.scope()
