@@ -8,6 +8,7 @@ themselves (and, where it matters, that a lint run stays quiet or reports the ex
 from __future__ import annotations
 
 import ast
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -16,9 +17,14 @@ from astroid import nodes
 from flyte_lint.config import Settings
 from flyte_lint.engine import Options, run
 from flyte_lint.model import builder
-from flyte_lint.model.analysis import Analysis, walk
+from flyte_lint.model.analysis import Analysis, build_analysis, walk
+from flyte_lint.model.arguments import argument, is_static, keyword_argument
+from flyte_lint.model.constants import MISSING
 from flyte_lint.model.entities import Env, Task
+from flyte_lint.model.names import bindings_of, is_builtin, rebinds_same_variable
 from flyte_lint.model.project import Project
+from flyte_lint.model.source import one_line_source, parse_module, rendered, short, short_source, source_text
+from flyte_lint.model.suggest import closest, did_you_mean
 from flyte_lint.model.values import (
     UNKNOWN,
     ClassRef,
@@ -1591,3 +1597,153 @@ async def scheduled(x: int = 0) -> int:
     return x
 """})
     assert found == [("FLY401", 30, "main.py"), ("FLY401", 35, "main.py"), ("FLY311", 39, "main.py")]
+
+
+# -- the model is built completely before the rules run -------------------------------------------------------
+def _built(tmp_path, files):
+    root = write_project(tmp_path / "project", files)
+    project = Project([root], cwd=root)
+    modules = [project.load(p) for p in sorted(root.rglob("*.py"))]
+    return build_analysis(project, modules)
+
+
+def _rule_programs():
+    from flyte_lint.rules import all_rules
+
+    for rule in all_rules():
+        for case in [*rule.INVALID, *rule.VALID] or [type("C", (), {"source": rule.bad})(),
+                                                     type("C", (), {"source": rule.good})()]:
+            yield rule.code, case.source
+
+
+CROSS_MODULE = """
+# file: envs.py
+import flyte
+
+env = flyte.TaskEnvironment("lazy")
+other = env.clone_with(name="other")
+
+@env.task
+def helper(x: int) -> int:
+    return x
+
+TOOLS = [helper]
+# file: main.py
+import flyte
+import envs
+
+driver = flyte.TaskEnvironment("driver", depends_on=[envs.env])
+
+@driver.task
+async def main(x: int) -> int:
+    tools = envs.TOOLS
+    return await envs.helper.aio(x)
+"""
+
+
+@pytest.mark.parametrize("code,source", list(_rule_programs()) + [("cross-module", CROSS_MODULE)])
+def test_rules_only_read_the_built_model(tmp_path, code, source):
+    """Running every rule on a built model registers no environment or task: the build found them all, so what
+    the model lists never depends on which rule asked first."""
+    from flyte_lint.rules import all_rules
+
+    analysis = _built(tmp_path, textwrap.dedent(source))
+    resolver = analysis.resolver
+    listed = (len(analysis.envs), len(analysis.tasks), len(analysis.call_sites), len(analysis.choice_sites))
+    registered = (dict(resolver.envs), dict(resolver.tasks))
+    for rule in all_rules():
+        try:
+            list(rule.check(analysis))
+        except Exception:  # pragma: no cover - a rule's own failure is the runner's business, not this test's
+            pass
+    assert (dict(resolver.envs), dict(resolver.tasks)) == registered
+    assert (len(analysis.envs), len(analysis.tasks), len(analysis.call_sites), len(analysis.choice_sites)) == listed
+
+
+def test_a_value_resolved_after_the_build_is_answered_but_not_listed(tmp_path):
+    """An env met only after the build (a rule resolving a name nothing in the analysed module calls or uses)
+    is still resolved, once, but the model's envs stay those of the build."""
+    root = write_project(tmp_path / "project", {
+        "envs.py": "import flyte\n\nenv = flyte.TaskEnvironment('late')\n",
+        "main.py": "import envs\n\nE = envs.env\n",
+    })
+    project = Project([root], cwd=root)
+    analysis = build_analysis(project, [project.load(root / "main.py")])
+    assert analysis.envs == [] and analysis.resolver.sealed
+    use = next(n for n in walk(analysis.modules[0].tree) if isinstance(n, nodes.Attribute))
+    first, again = analysis.resolver.value_of(use), analysis.resolver.value_of(use.expr)
+    assert isinstance(first, EnvRef) and first.env.name == "late"
+    assert analysis.resolver.envs == {} and analysis.envs == []
+    assert analysis.resolver.attribute(again, "env") == first  # (the same Env: made once)
+
+
+def test_build_analysis_keeps_the_target_version(tmp_path):
+    analysis = _built(tmp_path, "import flyte\n")
+    assert analysis.target_flyte_version is None
+    root = tmp_path / "project"
+    project = Project([root], cwd=root)
+    assert build_analysis(project, [project.load(root / "main.py")], "2.13.0").target_flyte_version == "2.13.0"
+
+
+# -- one copy of each reading helper, in the model --------------------------------------------------------------
+def test_memo_computes_once_per_analysis(tmp_path):
+    analysis = _built(tmp_path, "import flyte\n")
+    calls = []
+    assert analysis.memo("k", lambda: calls.append(1) or "v") == "v"
+    assert analysis.memo("k", lambda: calls.append(2) or "w") == "v"
+    assert calls == [1]
+    assert _built(tmp_path / "other", "import flyte\n").memo("k", lambda: "fresh") == "fresh"
+
+
+def test_literal_follows_names_bound_once_across_modules(tmp_path):
+    analysis = _built(tmp_path, {
+        "consts.py": "CPU = '2'\nSIZES = ('1Gi', -3)\nTWICE = 1\nTWICE = 2\n",
+        "main.py": "import consts\nfrom consts import SIZES, TWICE\nA = consts.CPU\nB = SIZES\nC = TWICE\nD = [A, 1.5]\nE = f()\n",
+    })
+    main = next(m for m in analysis.modules if m.name == "main")
+    value_of = {n.targets[0].name: n.value for n in main.tree.body if isinstance(n, nodes.Assign)}
+    assert analysis.literal(value_of["A"]) == "2"
+    assert analysis.literal(value_of["B"]) == ("1Gi", -3)
+    assert analysis.literal(value_of["D"]) == ["2", 1.5]
+    assert analysis.literal(value_of["C"]) is MISSING and analysis.literal(value_of["E"]) is MISSING
+
+
+def test_argument_lookup_and_static_calls():
+    call = ast_call("f(1, *rest, name='n')")
+    assert argument(call, 0, "x").value == 1 and argument(call, 5, "name").value == "n"
+    assert argument(call, 1, "y") is None and keyword_argument(call, "y") is None
+    assert argument(ast_call("f(*a, 2)"), 1, "y") is None  # (after a *starred argument: not known)
+    assert is_static(ast_call("f(1, x=2)")) and not is_static(ast_call("f(**kw)"))
+    assert not is_static(ast_call("f(*a)")) and is_static(ast_call("f(1, *a)"), skip=2)
+
+
+def test_source_text_is_exact_and_short_source_shortens(tmp_path):
+    analysis = _built(tmp_path, "x = f(\n    'a',  b = 2)\ny = g( 'é' )\n")
+    module = analysis.modules[0]
+    first, second = (n.value for n in module.tree.body)
+    assert source_text(module, first) == "f(\n    'a',  b = 2)" and one_line_source(module, first) is None
+    assert one_line_source(module, second) == "g( 'é' )" and rendered(second) == "g('é')"
+    assert short_source(module, first) == "f(...)" and short("a  b\n c", 4) == "a..."
+
+
+def test_did_you_mean():
+    assert closest("memroy", ["memory", "cpu"]) == "memory" and closest("zzz", ["memory"]) is None
+    assert did_you_mean("memroy", ["memory"]) == "; did you mean `memory`?"
+    assert did_you_mean("memroy", ["memory"], given=["memory"]).startswith("; the call already passes `memory=`")
+    assert did_you_mean("zzz", ["memory"]) == ""
+
+
+def test_name_queries(tmp_path):
+    analysis = _built(tmp_path, "g = 1\n\ndef f():\n    n = len\n    g = 2\n    return g\n\ndef len(x):\n    return x\n\nh = list\n")
+    tree = analysis.modules[0].tree
+    names = [n for n in walk(tree) if isinstance(n, nodes.Name)]
+    by_name = {n.name: n for n in names}
+    assert not is_builtin(by_name["len"]) and is_builtin(by_name["list"])
+    assert [type(b).__name__ for b in bindings_of(by_name["g"])] == ["AssignName"]
+    func = tree.body[1]
+    assert rebinds_same_variable(by_name["g"], func.body[1])
+    assert not rebinds_same_variable(by_name["list"], tree.body[-1])
+
+
+def ast_call(text: str) -> nodes.Call:
+    return parse_module(text, "m", "m.py").body[0].value

@@ -153,8 +153,25 @@ _OWN_ORDER = frozenset(
 
 
 class Analysis:
-    def __init__(self, project: Project, modules: list[Module]) -> None:
+    """The analysis model of a set of modules, built completely when it is made: what rules (and the graph)
+    read, never what they compute on first access.
+
+    Building scans every analysed module once (model/builder.py noted its functions, calls and imports while
+    parsing): each call is resolved (Resolver.value_of), which registers the environments and tasks that calls
+    and decorators make, also in modules loaded only to resolve an import. Then it derives the call sites
+    (``call_sites``, ``choice_sites``, ``task_object_calls``, ``map_helper_calls``), the envs' declared
+    dependencies, the task objects' envs, the run roots and the images, and seals the resolver: from then on
+    ``envs`` and ``tasks`` are fixed, whatever a rule asks in whatever order (a value a rule resolves later that
+    would make an env or a task the build never met is still answered, but not listed: Resolver.seal).
+
+    Rules read the model through its collections and queries (``calls_to``, ``context_tasks``,
+    ``runs_on_event_loop``, ``literal``, ``bindings_of``...); ``memo`` shares what several rules derive from
+    it. ``target_flyte_version`` is the settings' Flyte version the messages may speak of (None: the one the
+    rules were measured on)."""
+
+    def __init__(self, project: Project, modules: list[Module], target_flyte_version: str | None = None) -> None:
         self.project = project
+        self.target_flyte_version = target_flyte_version
         self.resolver = Resolver(project)
         self._memos: dict[Hashable, Any] = {}
         self.modules = [m for m in modules if m.tree is not None]
@@ -167,6 +184,8 @@ class Analysis:
             self._scan(module)
         self.call_sites: list[CallSite] = [site for call in self.calls if (site := self._call_site(call))]
         self._resolve_dependencies()
+        self._derive()
+        self.resolver.seal()
 
     # -- building --------------------------------------------------------------------------------------
     def _scan(self, module: Module) -> None:
@@ -185,6 +204,24 @@ class Analysis:
             else:
                 self.functions.append(node)
                 resolver.function_value(node)
+
+    def _derive(self) -> None:
+        """Compute every collection the rules read now, while the resolver may still register what it meets
+        (cached_property keeps each: rules only read them)."""
+        for name in ("tasks", "task_by_function", "site_of_call", "_calls_by_path", "_call_order",
+                     "_function_callers", "task_object_envs", "task_object_calls", "choice_sites",
+                     "map_helper_calls", "has_dependencies"):
+            getattr(self, name)
+        if self.has_dependencies:
+            self.dependency_graph  # noqa: B018  (computed now; networkx only where envs declare dependencies)
+        for env in self.envs:
+            self.image_need(env)
+        for made in {id(c.made): c.made for c in self.task_object_calls}.values():
+            self.object_image_need(made)
+        self.run_roots.roots  # noqa: B018
+        if len(self.resolver.tasks) != len(self.tasks):  # (a task the derivations above met: listed too)
+            self.__dict__.pop("tasks", None)
+            self.__dict__.pop("task_by_function", None)
 
     def _call_site(self, call: ResolvedCall) -> CallSite | None:
         callee = call.callee
@@ -579,3 +616,9 @@ def _replaced_depends_on(env: Env) -> nodes.NodeNG | None:
     if isinstance(declared, nodes.Const) and declared.value is None:
         return None
     return declared
+
+
+def build_analysis(project: Project, modules: list[Module], target_flyte_version: str | None = None) -> Analysis:
+    """The analysis model of ``modules`` (their imports resolved through ``project``), built completely before
+    any rule runs: the one way ``check`` and ``graph`` (and tests) make it."""
+    return Analysis(project, modules, target_flyte_version)

@@ -70,8 +70,11 @@ def enclosing_function(node: nodes.NodeNG) -> nodes.FunctionDef | nodes.Lambda |
 class Resolver:
     def __init__(self, project: Project) -> None:
         self.project = project
-        self.envs: dict[int, Env] = {}
-        self.tasks: dict[tuple[int, int], Task] = {}
+        self.envs: dict[int, Env] = {}  # by id of the call that makes each
+        self.tasks: dict[tuple[int, int], Task] = {}  # by ids of the function and its decorator
+        self.sealed = False  # see seal
+        self._unlisted_envs: dict[int, Env] = {}
+        self._unlisted_tasks: dict[tuple[int, int], Task] = {}
         self._memo: dict[int, Value] = {}
         self._busy: set[int] = set()
         self._functions: dict[int, Value] = {}
@@ -817,21 +820,27 @@ class Resolver:
 
     def task_for(self, func: nodes.FunctionDef, env: Env, decorator: nodes.NodeNG, options: nodes.Call | None) -> Task:
         key = (id(func), id(decorator))
-        task = self.tasks.get(key)
+        task = self.tasks.get(key) or self._unlisted_tasks.get(key)
         if task is None:
             task = Task(func=func, env=env, module=self.module_of(func), decorator=decorator, options=options)
-            self.tasks[key] = task
+            (self._unlisted_tasks if self.sealed else self.tasks)[key] = task
         return task
 
     def env_for(self, call: nodes.Call, origin: str, parent: Env | None = None) -> Env:
-        env = self.envs.get(id(call))
+        env = self.envs.get(id(call)) or self._unlisted_envs.get(id(call))
         if env is not None:
             return env
         name_node = argument(call, 0, "name")
         name = name_node.value if isinstance(name_node, nodes.Const) and isinstance(name_node.value, str) else None
         env = Env(node=call, module=self.module_of(call), name=name, name_node=name_node, origin=origin, parent=parent)
-        self.envs[id(call)] = env
+        (self._unlisted_envs if self.sealed else self.envs)[id(call)] = env
         return env
+
+    def seal(self) -> None:
+        """The model is built (Analysis): ``envs`` and ``tasks`` are final. An env or a task met afterwards (a
+        rule resolving a name the build never resolved, in a module loaded only for it) is still made, once,
+        but kept apart from them, so what the model lists never depends on which rule asked what first."""
+        self.sealed = True
 
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
