@@ -21,6 +21,7 @@ from flyte_lint.model.analysis import Analysis, build_analysis, walk
 from flyte_lint.model.arguments import argument, is_static, keyword_argument
 from flyte_lint.model.constants import MISSING
 from flyte_lint.model.entities import Env, Task
+from flyte_lint.model.kinds import CallForm, EnvOrigin, ImageKind, ParamKind
 from flyte_lint.model.names import bindings_of, is_builtin, rebinds_same_variable
 from flyte_lint.model.project import Project
 from flyte_lint.model.source import one_line_source, parse_module, rendered, short, short_source, source_text
@@ -1747,3 +1748,27 @@ def test_name_queries(tmp_path):
 
 def ast_call(text: str) -> nodes.Call:
     return parse_module(text, "m", "m.py").body[0].value
+
+
+def test_kinds_are_enums_that_still_equal_their_words(tmp_path):
+    analysis = _built(tmp_path, textwrap.dedent("""
+        import flyte
+
+        env = flyte.TaskEnvironment("e")
+        clone = env.clone_with(name="c")
+
+        @env.task
+        async def child(x: int) -> int:
+            return x
+
+        @env.task
+        async def main() -> list[int]:
+            a = await child.aio(1)
+            return list(flyte.map(child, [a]))
+        """))
+    assert [e.origin for e in analysis.envs] == [EnvOrigin.CONSTRUCTOR, EnvOrigin.CLONE_WITH]
+    assert [s.form for s in analysis.call_sites] == [CallForm.AIO, CallForm.MAP]
+    site = analysis.call_sites[0]
+    assert site.form == "aio" and f"{site.form}" == "aio" and {"aio": 1}[site.form] == 1
+    assert [p.kind for p in analysis.tasks[0].signature.params] == [ParamKind.POSITIONAL_OR_KEYWORD]
+    assert analysis.image_need(analysis.envs[0]).kind is ImageKind.NO_BUILD

@@ -16,6 +16,7 @@ from flyte_lint.model.arguments import argument
 from flyte_lint.model.constants import definition, literal
 from flyte_lint.model.entities import CallSite, Env, Task
 from flyte_lint.model.guards import guarded_against
+from flyte_lint.model.kinds import CallForm, CoroutineRuns, EnvOrigin
 from flyte_lint.model.names import bindings_of, is_builtin, rebinds_same_variable
 from flyte_lint.model.project import Module, Project
 from flyte_lint.model.resolver import FUNCTION_NODES, Resolver, enclosing_function
@@ -46,7 +47,7 @@ T = TypeVar("T")
 
 CONTAINER_TASK = "flyte.extras.ContainerTask"
 SHELL_CREATE = "flyte.extras.shell.create"
-MAPS = {"flyte.map": "map", "flyte.map.aio": "map_aio"}  # the form of a task object's call through them
+MAPS = {"flyte.map": CallForm.MAP, "flyte.map.aio": CallForm.MAP_AIO}  # the form of a task object's call through them
 
 
 @dataclass(frozen=True)
@@ -57,38 +58,38 @@ class TaskObjectCall:
     made: nodes.Call  # the call that made the object
     env: Env | None  # None: not known
     name: str  # the object as the call names it: ``greet``
-    form: str  # call (``greet(...)``), aio (``greet.aio(...)``), override (``greet.override(...)(...)``, or its .aio),
-    # map or map_aio (``flyte.map(greet, ...)``, ``flyte.map.aio(greet, ...)``: ``call`` is the map's)
+    form: CallForm  # CALL (``greet(...)``), AIO (``greet.aio(...)``), OVERRIDE (``greet.override(...)(...)``, or its
+    # .aio), MAP or MAP_AIO (``flyte.map(greet, ...)``, ``flyte.map.aio(greet, ...)``: ``call`` is the map's)
     maker: str | None  # the SDK's path of what made the object (CONTAINER_TASK, SHELL_CREATE...); None: not the SDK
 
     @property
     def starts_task(self) -> bool:
         """The call starts the object's task (once awaited or iterated); of a shell task only the call itself
         does (it has no ``.aio`` nor ``.override``, and mapping it runs nothing: flyte 2.12.1)."""
-        return self.maker != SHELL_CREATE or self.form == "call"
+        return self.maker != SHELL_CREATE or self.form == CallForm.CALL
 
     @property
-    def coroutine(self) -> str | None:
-        """Where the call makes a coroutine that runs the task only once awaited (flyte 2.12.1): "run" for a
+    def coroutine(self) -> CoroutineRuns | None:
+        """Where the call makes a coroutine that runs the task only once awaited (flyte 2.12.1): IN_A_RUN for a
         ContainerTask called or ``.aio``-called (inside a run, TaskTemplate.__call__ hands back the controller's
-        submit coroutine; outside one the call fails), "anywhere" for a shell task called (``_Shell.__call__``
+        submit coroutine; outside one the call fails), ANYWHERE for a shell task called (``_Shell.__call__``
         is ``async def``; it has no ``.aio``). None: not known to make one (a plugin's task class, whose
         call may be sync; an ``.override(...)`` form, which fails on its own for a ContainerTask)."""
-        if self.maker == CONTAINER_TASK and self.form in ("call", "aio"):
-            return "run"
-        if self.maker == SHELL_CREATE and self.form == "call":
-            return "anywhere"
+        if self.maker == CONTAINER_TASK and self.form in (CallForm.CALL, CallForm.AIO):
+            return CoroutineRuns.IN_A_RUN
+        if self.maker == SHELL_CREATE and self.form == CallForm.CALL:
+            return CoroutineRuns.ANYWHERE
         return None
 
 
-def _called_object(func: nodes.NodeNG) -> tuple[nodes.NodeNG | None, str]:
+def _called_object(func: nodes.NodeNG) -> tuple[nodes.NodeNG | None, CallForm]:
     """The object a call runs, and how: ``greet`` in ``greet(...)`` (call), ``greet.aio(...)`` (aio),
     ``greet.override(...)(...)`` and its ``.aio`` (override)."""
-    form = "call"
+    form = CallForm.CALL
     if isinstance(func, nodes.Attribute) and func.attrname == "aio":
-        func, form = func.expr, "aio"
+        func, form = func.expr, CallForm.AIO
     if isinstance(func, nodes.Call) and isinstance(func.func, nodes.Attribute) and func.func.attrname == "override":
-        func, form = func.func.expr, "override"
+        func, form = func.func.expr, CallForm.OVERRIDE
     return (func if isinstance(func, (nodes.Name, nodes.Attribute)) else None), form
 
 
@@ -228,28 +229,28 @@ class Analysis:
         func = call.function if isinstance(call.function, FUNCTION_NODES) else None
         site = None
         if isinstance(callee, TaskRef):
-            form = "override" if callee.overridden else "call"
+            form = CallForm.OVERRIDE if callee.overridden else CallForm.CALL
             site = CallSite(call.node, call.module, form, callee.task, callee, func, overridden=callee.overridden)
         elif isinstance(callee, Method) and isinstance(callee.owner, TaskRef) and callee.name in ("aio", "forward"):
             owner = callee.owner
             site = CallSite(
-                call.node, call.module, callee.name, owner.task, callee, func,
+                call.node, call.module, CallForm(callee.name), owner.task, callee, func,
                 via_aio=callee.name == "aio", overridden=owner.overridden,
             )
         elif isinstance(callee, AgentToolRef):  # (its call awaits the task's .aio)
-            site = CallSite(call.node, call.module, "aio", callee.task, callee, func, via_aio=True)
+            site = CallSite(call.node, call.module, CallForm.AIO, callee.task, callee, func, via_aio=True)
         elif isinstance(callee, PartialRef) and isinstance(callee.target, TaskRef):
-            site = CallSite(call.node, call.module, "partial", callee.target.task, callee, func)
+            site = CallSite(call.node, call.module, CallForm.PARTIAL, callee.target.task, callee, func)
         elif isinstance(callee, RemoteTaskRef):
-            site = CallSite(call.node, call.module, "remote", None, callee, func)
+            site = CallSite(call.node, call.module, CallForm.REMOTE, None, callee, func)
         elif isinstance(callee, Method) and isinstance(callee.owner, RemoteTaskRef) and callee.name == "aio":
-            site = CallSite(call.node, call.module, "remote", None, callee, func, via_aio=True)
+            site = CallSite(call.node, call.module, CallForm.REMOTE, None, callee, func, via_aio=True)
         elif isinstance(callee, External) and callee.path in ("flyte.map", "flyte.map.aio") and call.node.args:
             target = self.resolver.value_of(call.node.args[0])
             if isinstance(target, PartialRef):
                 target = target.target
             task = target.task if isinstance(target, TaskRef) else None
-            form = "map_aio" if callee.path.endswith(".aio") else "map"
+            form = CallForm.MAP_AIO if callee.path.endswith(".aio") else CallForm.MAP
             if task is not None:
                 site = CallSite(call.node, call.module, form, task, callee, func)
         return site
@@ -258,8 +259,6 @@ class Analysis:
         value_of = self.resolver.value_of
         for env in self.envs:
             declared = argument(env.node, None, "depends_on")
-            if declared is None and env.origin == "from_task":
-                declared = None
             if declared is None:
                 continue
             if isinstance(declared, (nodes.List, nodes.Tuple)) and not any(
@@ -287,7 +286,7 @@ class Analysis:
         if isinstance(node, nodes.Attribute) and node.attrname == "env":
             made = self.resolver.construction_of(node.expr)
             env = self.task_object_envs.get(id(made)) if made is not None else None
-            if env is not None and env.origin == "shell":
+            if env is not None and env.origin == EnvOrigin.SHELL:
                 return env
         return None
 
@@ -301,7 +300,7 @@ class Analysis:
         found: dict[int, Env] = {}
         for env in self.envs:
             # (an env made as a task runs is no deploy's: only top-level ones give their objects an env)
-            if env.origin == "from_task" and enclosing_function(env.node) is None:
+            if env.origin == EnvOrigin.FROM_TASK and enclosing_function(env.node) is None:
                 for arg in env.node.args[1:]:
                     if isinstance(arg, nodes.Call) and isinstance(arg.func, nodes.Attribute) and arg.func.attrname == "as_task":
                         arg = arg.func.expr  # a shell task's container task: the shell task runs in this env
@@ -312,7 +311,7 @@ class Analysis:
             name_node = argument(call.node, 0, "name")
             name = name_node.value if isinstance(name_node, nodes.Const) and isinstance(name_node.value, str) else None
             found.setdefault(id(call.node), Env(node=call.node, module=call.module, name=name, name_node=name_node,
-                                                origin="shell"))
+                                                origin=EnvOrigin.SHELL))
         return found
 
     @cached_property
@@ -408,15 +407,15 @@ class Analysis:
             func = call.function if isinstance(call.function, FUNCTION_NODES) else None
             if isinstance(callee, TaskChoice):
                 overridden = all(o.overridden for o in callee.options)
-                form = "override" if overridden else "call"
+                form = CallForm.OVERRIDE if overridden else CallForm.CALL
                 choice = callee
             elif isinstance(callee, Method) and isinstance(callee.owner, TaskChoice) and callee.name == "aio":
-                choice, form, overridden = callee.owner, "aio", all(o.overridden for o in callee.owner.options)
+                choice, form, overridden = callee.owner, CallForm.AIO, all(o.overridden for o in callee.owner.options)
             elif isinstance(callee, PartialRef) and isinstance(callee.target, TaskChoice):
-                choice, form, overridden = callee.target, "partial", False
+                choice, form, overridden = callee.target, CallForm.PARTIAL, False
             else:
                 continue
-            found.append(CallSite(call.node, call.module, form, None, callee, func, via_aio=form == "aio",
+            found.append(CallSite(call.node, call.module, form, None, callee, func, via_aio=form == CallForm.AIO,
                                   overridden=overridden, candidates=tuple(dict.fromkeys(o.task for o in choice.options))))
         return found
 

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from astroid import nodes
 
+from flyte_lint.model.kinds import CallForm, EnvOrigin, ParamKind
+
 if TYPE_CHECKING:
     from flyte_lint.model.project import Module
     from flyte_lint.model.values import Value
@@ -20,7 +22,7 @@ class Env:
     module: "Module"
     name: str | None  # None when the name is not a literal
     name_node: nodes.NodeNG | None
-    origin: str  # "constructor" | "clone_with" | "from_task" | "shell" (a shell task's own: Analysis.task_object_envs)
+    origin: EnvOrigin  # (SHELL: a shell task's own, in Analysis.task_object_envs only)
     parent: "Env | None" = None  # the env a clone was made from
     # (declaring node, resolved dependency or None if unresolvable)
     dependencies: list[tuple[nodes.NodeNG, "Env | None"]] = field(default_factory=list)
@@ -37,7 +39,7 @@ class Env:
 @dataclass
 class Param:
     name: str
-    kind: str  # positional_only | positional_or_keyword | keyword_only
+    kind: ParamKind
     required: bool
 
 
@@ -54,19 +56,19 @@ class Signature:
         positional = list(args.posonlyargs or []) + list(args.args or [])
         defaults_start = len(positional) - len(args.defaults or [])
         for index, arg in enumerate(positional):
-            kind = "positional_only" if index < len(args.posonlyargs or []) else "positional_or_keyword"
+            kind = ParamKind.POSITIONAL_ONLY if index < len(args.posonlyargs or []) else ParamKind.POSITIONAL_OR_KEYWORD
             params.append(Param(arg.name, kind, required=index < defaults_start))
         for arg, default in zip(args.kwonlyargs or [], args.kw_defaults or []):
-            params.append(Param(arg.name, "keyword_only", required=default is None))
+            params.append(Param(arg.name, ParamKind.KEYWORD_ONLY, required=default is None))
         return cls(params, var_positional=bool(args.vararg), var_keyword=bool(args.kwarg))
 
     @property
     def positional(self) -> list[Param]:
-        return [p for p in self.params if p.kind != "keyword_only"]
+        return [p for p in self.params if p.kind != ParamKind.KEYWORD_ONLY]
 
     def get(self, name: str) -> Param | None:
         for p in self.params:
-            if p.name == name and p.kind != "positional_only":
+            if p.name == name and p.kind != ParamKind.POSITIONAL_ONLY:
                 return p
         return None
 
@@ -102,15 +104,15 @@ class Task:
 class CallSite:
     """One place where a task (or a remote task reference) is invoked.
 
-    ``form`` is how: call (``t(...)``), aio (``t.aio(...)``), override (``t.override(...)(...)``),
-    partial (a ``functools.partial`` of a task, called), map (``flyte.map(t, ...)``),
+    ``form`` is how (a CallForm; its values are the words here): call (``t(...)``), aio (``t.aio(...)``),
+    override (``t.override(...)(...)``), partial (a ``functools.partial`` of a task, called), map (``flyte.map(t, ...)``),
     map_aio (``flyte.map.aio(t, ...)``), forward (``t.forward(...)``, the raw function), remote
     (a ``remote.Task.get(...)`` reference called).
     """
 
     node: nodes.Call
     module: "Module"
-    form: str
+    form: CallForm
     task: Task | None  # None for remote references
     callee: "Value"
     function: nodes.FunctionDef | None  # innermost enclosing def (comprehensions are transparent)
@@ -141,9 +143,9 @@ class CallSite:
     @property
     def makes_coroutine(self) -> bool:
         """The call expression evaluates to a coroutine that must be awaited to run the child."""
-        if self.form in ("map", "map_aio", "forward"):
-            return self.form == "forward" and self.task is not None and self.task.is_async
-        if self.form == "remote" or self.via_aio:
+        if self.form in (CallForm.MAP, CallForm.MAP_AIO, CallForm.FORWARD):
+            return self.form == CallForm.FORWARD and self.task is not None and self.task.is_async
+        if self.form == CallForm.REMOTE or self.via_aio:
             return True
         tasks = self.tasks
         return bool(tasks) and all(task.is_async for task in tasks)

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 from astroid import nodes
 
 from flyte_lint import sdk
-from flyte_lint.model.resolver import argument
+from flyte_lint.model.arguments import argument
+from flyte_lint.model.kinds import EnvOrigin, ImageKind
 from flyte_lint.model.values import EnvRef, External, FunctionRef, ModuleRef
 
 if TYPE_CHECKING:
@@ -28,21 +29,21 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ImageNeed:
-    """``kind``: "none" (no build: the child gets the image's own URI: no ``image=``, ``"auto"``, a URI string, a
+    """``kind`` (an ImageKind): "none" (no build: the child gets the image's own URI: no ``image=``, ``"auto"``, a URI string, a
     bare ``Image.from_debian_base()`` or ``Image.from_base(uri)``), "build" (layers or a named reference: the
     image cache must know the env), "dockerfile" (``Image.from_dockerfile``), "unknown". ``builder`` names what
     makes it so, as the code writes it: "`.with_pip_packages(...)`"."""
 
-    kind: str
+    kind: ImageKind
     builder: str = ""
 
     @property
     def needs_build(self) -> bool:
-        return self.kind in ("build", "dockerfile")
+        return self.kind in (ImageKind.BUILD, ImageKind.DOCKERFILE)
 
 
-NO_BUILD = ImageNeed("none")
-UNKNOWN_IMAGE = ImageNeed("unknown")
+NO_BUILD = ImageNeed(ImageKind.NO_BUILD)
+UNKNOWN_IMAGE = ImageNeed(ImageKind.UNKNOWN)
 
 _IMAGE_METHOD = re.compile(r"^flyte(?:\._image)?\.Image\.(\w+)$")
 CONTAINER_TASK = "flyte.extras.ContainerTask"
@@ -70,7 +71,7 @@ def _given(call: nodes.Call, path: str, name: str) -> tuple[nodes.NodeNG | None,
 
 def _combine(needs: list[ImageNeed]) -> ImageNeed:
     """What several possible values make: the one kind they all have (the first's builder), else unknown."""
-    if not needs or any(n.kind == "unknown" for n in needs) or len({n.kind for n in needs}) > 1:
+    if not needs or any(n.kind == ImageKind.UNKNOWN for n in needs) or len({n.kind for n in needs}) > 1:
         return UNKNOWN_IMAGE
     return needs[0]
 
@@ -87,9 +88,9 @@ class ImageReader:
     def of_env(self, env: "Env", depth: int = 0) -> ImageNeed:
         if depth > MAX_DEPTH:
             return UNKNOWN_IMAGE
-        if env.origin == "shell":  # a shell task's own env: the image given to shell.create
+        if env.origin == EnvOrigin.SHELL:  # a shell task's own env: the image given to shell.create
             return self.of_object(env.node)
-        if env.origin == "from_task":  # the image of the tasks it holds (TaskEnvironment.from_task)
+        if env.origin == EnvOrigin.FROM_TASK:  # the image of the tasks it holds (TaskEnvironment.from_task)
             if any(isinstance(a, nodes.Starred) for a in env.node.args):
                 return UNKNOWN_IMAGE
             found = []
@@ -99,7 +100,7 @@ class ImageReader:
                 made = self.resolver.construction_of(arg)
                 found.append(self.of_object(made) if made is not None else UNKNOWN_IMAGE)
             return _combine(found) if found else NO_BUILD  # (no task: "auto")
-        if env.origin == "clone_with":
+        if env.origin == EnvOrigin.CLONE_WITH:
             node, known = _given(env.node, "flyte.TaskEnvironment.clone_with", "image")
             if node is None or (isinstance(node, nodes.Const) and node.value is None):
                 if not known:
@@ -185,11 +186,11 @@ class ImageReader:
         if method == "from_base":
             return NO_BUILD
         if method == "from_ref_name":
-            return ImageNeed("build", "`Image.from_ref_name(...)`")
+            return ImageNeed(ImageKind.BUILD, "`Image.from_ref_name(...)`")
         if method in ("from_uv_script", "from_pixi_script"):
-            return ImageNeed("build", f"`Image.{method}(...)`")
+            return ImageNeed(ImageKind.BUILD, f"`Image.{method}(...)`")
         if method == "from_dockerfile":
-            return ImageNeed("dockerfile", "`Image.from_dockerfile(...)`")
+            return ImageNeed(ImageKind.DOCKERFILE, "`Image.from_dockerfile(...)`")
         if method == "from_debian_base":
             node, known = _given(call, path, "install_flyte")
             if node is None:
@@ -197,11 +198,11 @@ class ImageReader:
             if not isinstance(node, nodes.Const):
                 return UNKNOWN_IMAGE
             # install_flyte=False: the default image is made of layers (flyte 2.12.1 Image._get_default_image_for)
-            return NO_BUILD if node.value else ImageNeed("build", "`Image.from_debian_base(install_flyte=False)`")
+            return NO_BUILD if node.value else ImageNeed(ImageKind.BUILD, "`Image.from_debian_base(install_flyte=False)`")
         if not isinstance(call.func, nodes.Attribute):
             return UNKNOWN_IMAGE
         base = self.of_expression(call.func.expr, depth + 1)
-        if base.kind not in ("none", "build") and not (method == "clone" and base.kind == "dockerfile"):
+        if base.kind not in (ImageKind.NO_BUILD, ImageKind.BUILD) and not (method == "clone" and base.kind == ImageKind.DOCKERFILE):
             return UNKNOWN_IMAGE  # (a layer on a Dockerfile image raises ValueError)
         if method == "clone":
             layer, known = _given(call, path, "addl_layer")
@@ -209,9 +210,9 @@ class ImageReader:
                 return base if known else UNKNOWN_IMAGE
             if isinstance(layer, nodes.Const) and layer.value is None:
                 return base
-            return base if base.kind == "build" else ImageNeed("build", "`.clone(addl_layer=...)`")
+            return base if base.kind == ImageKind.BUILD else ImageNeed(ImageKind.BUILD, "`.clone(addl_layer=...)`")
         if method.startswith("with_"):  # every with_* builder adds a layer (clone(addl_layer=...))
-            return base if base.kind == "build" else ImageNeed("build", f"`.{method}(...)`")
+            return base if base.kind == ImageKind.BUILD else ImageNeed(ImageKind.BUILD, f"`.{method}(...)`")
         return UNKNOWN_IMAGE  # (a from_* maker called on an image: not followed)
 
     def _returned(self, func: nodes.FunctionDef, depth: int) -> ImageNeed:

@@ -18,6 +18,7 @@ from flyte_lint import sdk
 from flyte_lint.index import NAMESPACE
 from flyte_lint.model.arguments import argument  # noqa: F401  (argument: also read from here until the rules import it from model.arguments)
 from flyte_lint.model.entities import Env, Task
+from flyte_lint.model.kinds import EnvOrigin
 from flyte_lint.model.project import Module, Project, _locate, candidate_files
 from flyte_lint.model.rebinding import is_rebound, rebound_by_module
 from flyte_lint.model.values import (
@@ -488,9 +489,9 @@ class Resolver:
         if isinstance(callee, External):
             path = callee.path
             if path in sdk.environment_classes():
-                return EnvRef(self.env_for(call, "constructor"))
+                return EnvRef(self.env_for(call, EnvOrigin.CONSTRUCTOR))
             if path.endswith(".from_task") and path[: -len(".from_task")] in sdk.environment_classes():
-                return EnvRef(self.env_for(call, "from_task"))
+                return EnvRef(self.env_for(call, EnvOrigin.FROM_TASK))
             if path == "functools.partial" and call.args and not isinstance(call.args[0], nodes.Starred):
                 return PartialRef(self.value_of(call.args[0]), call)
             if path == "flyte.remote.Task.get":
@@ -509,7 +510,7 @@ class Resolver:
             owner = callee.owner
             if isinstance(owner, EnvRef):
                 if callee.name == "clone_with":
-                    return EnvRef(self.env_for(call, "clone_with", parent=owner.env))
+                    return EnvRef(self.env_for(call, EnvOrigin.CLONE_WITH, parent=owner.env))
                 if callee.name == "task":
                     if call.args:
                         target = self.value_of(call.args[0])
@@ -826,7 +827,7 @@ class Resolver:
             (self._unlisted_tasks if self.sealed else self.tasks)[key] = task
         return task
 
-    def env_for(self, call: nodes.Call, origin: str, parent: Env | None = None) -> Env:
+    def env_for(self, call: nodes.Call, origin: EnvOrigin, parent: Env | None = None) -> Env:
         env = self.envs.get(id(call)) or self._unlisted_envs.get(id(call))
         if env is not None:
             return env

@@ -22,7 +22,9 @@ from typing import TYPE_CHECKING
 
 from astroid import nodes
 
-from flyte_lint.model.resolver import argument, enclosing_function
+from flyte_lint.model.arguments import argument
+from flyte_lint.model.kinds import CallForm
+from flyte_lint.model.resolver import enclosing_function
 from flyte_lint.model.values import PartialRef, TaskRef
 
 if TYPE_CHECKING:
@@ -66,7 +68,7 @@ class RunRoots:
         sites = [*self.analysis.call_sites, *getattr(self.analysis, "choice_sites", ())]
         for site in sites:
             called = getattr(site, "candidates", ()) or ((site.task,) if site.task is not None else ())
-            if not called or site.form == "forward":
+            if not called or site.form == CallForm.FORWARD:
                 continue
             for caller in context_tasks(enclosing_function(site.node)):
                 graph.add_edges_from((caller, task) for task in called)

@@ -171,7 +171,8 @@ def short(text: str, limit: int = 60) -> str:
 
 def short_source(module, node: nodes.NodeNG, limit: int = 60) -> str:
     """Short exact source text for a message; a long or multi-line call shows as ``func(...)``."""
-    from astroid import nodes as astroid_nodes  # (source.py parses without importing astroid's node classes)
+    # (imported here: a cached run reads source.py without importing astroid)
+    from astroid import nodes as astroid_nodes
 
     text = source_text(module, node)
     if isinstance(node, astroid_nodes.Call) and ("\n" in text or len(text) > limit):
