@@ -21,6 +21,7 @@ import sys
 import zlib
 from collections import Counter
 from pathlib import Path
+from typing import get_args
 
 import networkx as nx
 import pytest
@@ -29,6 +30,7 @@ from flyte_lint import __version__
 from flyte_lint.cli import main
 from flyte_lint.graph.export import MERMAID_MAX_CHARS, MERMAID_MAX_EDGES, flatten, from_json, to_graphml, to_json
 from flyte_lint.graph.html import COLOURS, NODE_H, NODE_W
+from flyte_lint.model import values as model_values
 
 HERE = Path(__file__).parent
 CORPUS = HERE / "corpus" / "graph"
@@ -1496,7 +1498,8 @@ def test_a_call_of_one_of_several_tasks_is_an_unknown_node_naming_them(tmp_path,
     code, out, err = graph_cli(capsys, tmp_path / "flow.py", "--entry", "flow:main", "--no-notes")
     assert code == 0, err
     reasons = sorted((n["line"], n["reason"]) for n in json.loads(out)["nodes"] if n["kind"] == "unknown")
-    assert reasons == [(20, "the callee `tool` is one of demo.a, demo.b, chosen at run time"),
+    # (a sync call of a choice reads like an awaited one: what chose it, a loop or a lookup)
+    assert reasons == [(20, "the callee `tool` is chosen by a loop at run time"),
                        (21, "the callee `TOOLS[which]` is chosen at run time")]
 
 
@@ -1579,3 +1582,265 @@ def test_a_traced_async_generator_runs_as_it_is_iterated(tmp_path, capsys):
     traces = {n["id"]: (n["conditional"], n["never_runs"]) for n in graph["nodes"] if n["kind"] == "trace"}
     assert traces == {"main/stream": (False, False), "main/stream#2": (False, False)}
     assert {(e["source"], e["target"], e["kind"]) for e in graph["edges"]} == {("main/stream", "main/stream#2", "data")}
+
+
+# -- no call that may run a task vanishes ---------------------------------------------------------------
+# Every kind of value the model resolves a callee to, by what calling it does. A call of a kind in TASK_VALUES
+# (or a method/partial/map of one, see _runs_a_task) runs a task: the graph must give it a node. A new kind of
+# value fails test_every_value_kind_is_placed until it is placed here, so none can be dropped silently again.
+TASK_VALUES = (model_values.TaskRef, model_values.TaskChoice, model_values.AgentToolRef, model_values.RemoteTaskRef)
+# runs what its target or owner runs: a partial called, a task's .aio (its .forward runs the task's body in the
+# caller, whose calls are nodes; .override gives a task, runs none)
+DERIVED_VALUES = (model_values.PartialRef, model_values.Method)
+# the SDK's task objects (ContainerTask, shell tasks: an object node or an unknown one) and flyte.map are
+# External/Instance; project functions are inlined (their calls are nodes); Unknown calls that may be a task
+# are unknown nodes (their reasons are tested above). The rest run no task when called.
+OTHER_VALUES = (model_values.External, model_values.Instance, model_values.FunctionRef, model_values.Unknown,
+                model_values.ModuleRef, model_values.NamespaceRef, model_values.EnvRef, model_values.TaskCollection,
+                model_values.TaskDecorator, model_values.ClassRef, model_values.LambdaRef)
+
+EVERY_CALLEE = {
+    "main.py": '''
+import asyncio
+import functools
+import flyte
+import flyte.remote
+from flyte.ai.agents import tool
+from flyte.extras import ContainerTask
+from other import far, FAR_TASKS
+
+
+env = flyte.TaskEnvironment("every")
+greet = ContainerTask(name="greet", image="alpine", command=["echo"], inputs={"x": int})
+
+
+def logged(fn):
+    return fn
+
+
+@env.task
+async def a(x: int) -> int:
+    return x
+
+
+@env.task
+async def b(x: int) -> int:
+    return -x
+
+
+@env.task
+def s(x: int) -> int:
+    return x
+
+
+@tool
+@env.task
+async def agent(x: int) -> int:
+    return x
+
+
+TASKS = {"a": a, "b": b}
+SAME = {"p": a, "q": a.override(retries=1)}
+LIST = [a, b]
+
+
+async def helper(x: int) -> int:
+    return await b(x)
+
+
+@env.task
+async def main(x: int, which: str = "a", i: int = 0) -> int:
+    await a(x)
+    await a.aio(x)
+    s(x)
+    await s.aio(x)
+    await a.override(retries=1)(x)
+    await a.override(retries=1).aio(x)
+    await functools.partial(a, x=1)()
+    await functools.partial(a.aio, x=1)()
+    await functools.partial(functools.partial(a, x=1))()
+    await a.forward(x)
+    await agent(x)
+    await far(x)
+    await TASKS["a"](x)
+    await TASKS["b"].aio(x)
+    await LIST[1].aio(x)
+    await TASKS[which](x)
+    await TASKS[which].aio(x)
+    await LIST[i].aio(x)
+    await TASKS[which].override(retries=1)(x)
+    await TASKS[which].override(retries=1).aio(x)
+    await functools.partial(TASKS[which], x=1)()
+    await functools.partial(TASKS[which].aio, x=1)()
+    await SAME[which](x)
+    await FAR_TASKS[which].aio(x)
+    pick = TASKS[which].aio
+    await pick(x)
+    for t in TASKS.values():
+        await t.aio(x)
+    for k, t in TASKS.items():
+        await t(x)
+    await asyncio.gather(*[t.aio(x) for t in LIST])
+    list(flyte.map(a, [1, 2]))
+    list(flyte.map(TASKS[which], [1, 2]))
+    list(flyte.map(functools.partial(TASKS[which]), [1, 2]))
+    async for _ in flyte.map.aio(TASKS["b"], [1, 2]):
+        pass
+    ref = flyte.remote.Task.get("proj.remote_task", auto_version="latest")
+    await ref(x=x)
+    await ref.aio(x=x)
+    await greet(x=x)
+    await greet.aio(x=x)
+    await helper(x)
+    return x
+''',
+    "other.py": '''
+import flyte
+
+there = flyte.TaskEnvironment("there")
+
+
+@there.task
+async def far(x: int) -> int:
+    return x
+
+
+@there.task
+async def near(x: int) -> int:
+    return x
+
+
+FAR_TASKS = {"far": far, "near": near}
+''',
+}
+
+
+def _runs_a_task(callee) -> bool:
+    """Whether the call of ``callee`` runs a task (the test's own reading of the model's values)."""
+    if isinstance(callee, TASK_VALUES):
+        return True
+    if isinstance(callee, model_values.Method):
+        return callee.name == "aio" and _runs_a_task(callee.owner)
+    if isinstance(callee, model_values.PartialRef):
+        return _runs_a_task(callee.target)
+    return isinstance(callee, model_values.External) and callee.path in ("flyte.map", "flyte.map.aio")
+
+
+def test_every_value_kind_is_placed():
+    kinds = set(get_args(model_values.Value))
+    placed = [*TASK_VALUES, *DERIVED_VALUES, *OTHER_VALUES]
+    assert len(placed) == len(set(placed)) and kinds == set(placed), kinds ^ set(placed)
+
+
+def test_every_call_that_runs_a_task_has_a_node(tmp_path):
+    from flyte_lint.config import Settings
+    from flyte_lint.engine import Options, run
+    from flyte_lint.graph.compiler import Compiler
+    from flyte_lint.graph.entry import find_entry
+
+    for rel, src in EVERY_CALLEE.items():
+        (tmp_path / rel).write_text(src)
+    result = run([tmp_path], Settings(), Options())
+    analysis = result.analysis.unwrapped
+    compiler = Compiler(analysis)
+    graph = compiler.compile(find_entry(analysis, "main:main"))
+    with_node = {id(call) for call in compiler.call_of.values()}
+    entry = next(t for t in analysis.tasks if t.func.name == "main")
+    in_main = [c for c in analysis.calls if c.function is entry.func]
+    running = [c for c in in_main if _runs_a_task(c.callee)]
+    missing = [(c.node.lineno, c.node.as_string(), type(c.callee).__name__) for c in running if id(c.node) not in with_node]
+    assert missing == []
+    # every kind of callee that runs a task is in the program, so each is checked
+    kinds = {type(c.callee) for c in running} | {type(c.callee.owner) for c in running if isinstance(c.callee, model_values.Method)}
+    assert set(TASK_VALUES) | set(DERIVED_VALUES) <= kinds, kinds
+    # the ContainerTask calls (External .aio / Instance callees) are nodes too, and so are the helper's calls
+    lines = {text.strip(): n for n, text in enumerate(EVERY_CALLEE["main.py"].splitlines(), 1)}
+    nodes_at = {a["line"]: a for _, a in graph.nodes(data=True) if a["parent"] == "main"}
+    assert nodes_at[lines["await greet(x=x)"]]["object"] == nodes_at[lines["await greet.aio(x=x)"]]["object"] == "ContainerTask"
+    assert graph.nodes["main/helper/b"]["task"] == "every.b"
+    # what a constant key or a choice of one task picks is that task's node; a choice made at run time is unknown
+    for text, task in [("await TASKS[\"a\"](x)", "every.a"), ("await TASKS[\"b\"].aio(x)", "every.b"),
+                       ("await LIST[1].aio(x)", "every.b"), ("await SAME[which](x)", "every.a"),
+                       ("await functools.partial(a.aio, x=1)()", "every.a"),
+                       ("await functools.partial(functools.partial(a, x=1))()", "every.a")]:
+        assert (nodes_at[lines[text]]["kind"], nodes_at[lines[text]]["task"]) == ("task", task), text
+    for text in ("await TASKS[which].aio(x)", "await LIST[i].aio(x)", "await TASKS[which].override(retries=1).aio(x)",
+                 "await functools.partial(TASKS[which].aio, x=1)()", "await FAR_TASKS[which].aio(x)", "await pick(x)",
+                 "await t.aio(x)", "list(flyte.map(TASKS[which], [1, 2]))"):
+        assert nodes_at[lines[text]]["kind"] == "unknown", text
+
+
+def test_check_fails_on_a_task_chosen_at_run_time_and_called_by_aio(tmp_path, monkeypatch, capsys):
+    # `TASKS[which].aio(x)` had no node: --check said "static": true and exited 0.
+    (tmp_path / "flow.py").write_text(textwrap.dedent("""
+        import functools
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        async def a(x: int) -> int:
+            return x
+
+        @env.task
+        async def b(x: int) -> int:
+            return -x
+
+        TASKS = {"a": a, "b": b}
+
+        @env.task
+        async def main(x: int, which: str = "a") -> int:
+            return await TASKS[which].aio(x)
+    """))
+    monkeypatch.chdir(tmp_path)
+    code, out, err = graph_cli(capsys, "flow.py", "--entry", "flow:main", "--check")
+    graph = from_json(out)
+    unknown = [a for _, a in graph.nodes(data=True) if a["kind"] == "unknown"]
+    assert code == 1 and graph.graph["static"] is False
+    assert [(a["line"], a["reason"], a["parent"]) for a in unknown] == [
+        (19, "the callee `TASKS[which]` is chosen at run time", "main")]
+    assert "flow.py:19:18: FLY703 call not resolvable statically: the callee `TASKS[which]` is chosen at run time" in err
+    # The same call by a constant key is task a's node, and the graph is static again.
+    source = (tmp_path / "flow.py").read_text()
+    for call, task in [('TASKS["a"].aio(x)', "demo.a"), ('TASKS["b"].override(retries=1).aio(x)', "demo.b"),
+                       ('functools.partial(TASKS["a"].aio, x=x)()', "demo.a")]:
+        (tmp_path / "flow.py").write_text(source.replace("TASKS[which].aio(x)", call))
+        code, out, err = graph_cli(capsys, "flow.py", "--entry", "flow:main", "--check")
+        graph = from_json(out)
+        assert (code, err, graph.graph["static"]) == (0, "", True), call
+        assert [(a["kind"], a["task"]) for n, a in graph.nodes(data=True) if n != "main"] == [("task", task)], call
+
+
+@pytest.mark.parametrize("call, reason", [
+    ("TASKS[which].override(retries=1).aio(x)",
+     "the callee `TASKS[which].override(retries=1)` is one of demo.a, demo.b, chosen at run time"),
+    ("functools.partial(TASKS[which].aio, x=x)()", "the callee `TASKS[which]` is chosen at run time"),
+    ("[await t.aio(x) for t in TASKS.values()][0]", "the callee `t` is chosen by a loop at run time"),
+])
+def test_check_fails_on_every_aio_form_of_a_task_chosen_at_run_time(tmp_path, monkeypatch, capsys, call, reason):
+    (tmp_path / "flow.py").write_text(textwrap.dedent("""
+        import functools
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        async def a(x: int) -> int:
+            return x
+
+        @env.task
+        async def b(x: int) -> int:
+            return -x
+
+        TASKS = {"a": a, "b": b}
+
+        @env.task
+        async def main(x: int, which: str = "a") -> int:
+            return await CALL
+    """).replace("await CALL", f"await {call}" if not call.startswith("[") else call))
+    monkeypatch.chdir(tmp_path)
+    code, out, err = graph_cli(capsys, "flow.py", "--entry", "flow:main", "--check")
+    graph = from_json(out)
+    assert code == 1 and graph.graph["static"] is False, err
+    assert [a["reason"] for _, a in graph.nodes(data=True) if a["kind"] == "unknown"] == [reason]
+    assert err.count("FLY703") == 1 and "is not fully static" in err

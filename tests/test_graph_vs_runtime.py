@@ -1586,3 +1586,73 @@ def test_asyncio_gather_starts_its_coroutines_when_called_not_when_awaited():
     slow1, slow2, fast = "main/slow", "main/slow#2", "main/fast"
     assert order_edges(graph) == set()  # the slow ones run alongside fast: none follows another
     assert not any(graph.nodes[n]["conditional"] for n in (slow1, slow2, fast))
+
+
+def test_a_task_picked_from_a_dict_by_a_constant_key_is_its_own_node_however_it_is_called():
+    # `TASKS["o"].aio(x)` and the partials of a task's `.aio` had no node at all (the graph said "static").
+    graph, r = run_both(
+        """
+        @env.task
+        async def child(x: int) -> int:
+            return x + 1
+
+        @env.task
+        async def other(x: int) -> int:
+            return x * 2
+
+        TASKS = {"c": child, "o": other}
+
+        @env.task
+        async def main(x: int) -> int:
+            y = await TASKS["o"].aio(x)
+            z = await TASKS["c"].override(retries=1).aio(y)
+            w = await functools.partial(TASKS["o"].aio, x=z)()
+            p = functools.partial(child.aio, x=w)
+            return await p()
+        """,
+        args={"x": 1},
+    )
+    assert r.output == 7 and r.tasks == ["demo.main", "demo.other", "demo.child", "demo.other", "demo.child"]
+    runs = sorted((a["line"], n, a["task"]) for n, a in graph.nodes(data=True) if a["parent"] == "main")
+    assert [(node, task) for _, node, task in runs] == [
+        ("main/other", "demo.other"), ("main/child", "demo.child"), ("main/other#2", "demo.other"),
+        ("main/child#2", "demo.child")]
+    assert data_edges(graph) == {("main/other", "main/child"), ("main/child", "main/other#2"),
+                                 ("main/other#2", "main/child#2")}
+    assert graph.graph["static"] is True and assert_graph_matches(graph, r) == set()
+
+
+def test_a_task_chosen_from_a_dict_at_run_time_and_called_by_aio_is_an_unknown_node():
+    files = HEADER + textwrap.dedent("""
+        @env.task
+        async def child(x: int) -> int:
+            return x + 1
+
+        @env.task
+        async def other(x: int) -> int:
+            return x * 2
+
+        TASKS = {"c": child, "o": other}
+
+        @env.task
+        async def main(x: int, which: str = "o") -> int:
+            y = await TASKS[which].aio(x)
+            z = await functools.partial(TASKS[which].override(retries=1).aio, x=y)()
+            for task in TASKS.values():
+                z += await task.aio(z)
+            return z
+        """)
+    r = run_program({"main.py": files}, args={"x": 1})
+    assert r.ok and r.output == 27 and r.ran("demo.other") == 3 and r.ran("demo.child") == 1, r.summary()
+    graph = build_graph({"main.py": files}, inputs={"x": 1})
+    unknown = sorted((a["line"], a["reason"]) for _, a in graph.nodes(data=True) if a["kind"] == "unknown")
+    assert [reason for _, reason in unknown] == ["the callee `TASKS[which]` is chosen at run time",
+                                                 ("the callee `TASKS[which].override(retries=1)` is one of demo.child, "
+                                                  "demo.other, chosen at run time"),
+                                                 "the callee `task` is chosen by a loop at run time"]
+    assert all(graph.nodes[n]["parent"] == "main" for n, a in graph.nodes(data=True) if a["kind"] == "unknown")
+    assert {c.parent for c in r.calls if c.parent is not None} == {"demo.main"}  # (each ran under main's unknowns)
+    assert graph.graph["static"] is False
+    # each one's output flows into the next (y into the partial, z into the loop, which carries it on)
+    ids = [n for n, a in sorted(graph.nodes(data=True), key=lambda na: na[1]["line"]) if a["kind"] == "unknown"]
+    assert data_edges(graph) == {(ids[0], ids[1]), (ids[1], ids[2]), (ids[2], ids[2])}

@@ -100,13 +100,18 @@ class CallsMixin:
         self._complete(frame, [node_id])
         return Flow(frozenset({node_id}))
 
-    def _unknown_node(self, call: nodes.Call, frame: Frame, ctx: Context, reason: str, inputs: Flow) -> Flow:
-        """``inputs``: the flows of the callee expression and the arguments."""
+    def _unknown_node(self, call: nodes.Call, frame: Frame, ctx: Context, reason: str, inputs: Flow,
+                      coroutine: bool = False) -> Flow:
+        """``inputs``: the flows of the callee expression and the arguments. ``coroutine``: the call surely gives
+        a coroutine (a task's ``.aio``, one of several async tasks), which starts where it is awaited or gathered."""
         node_id = self._add_node(self._node_id(frame, call, "unknown"), kind="unknown", task=None,
                                  site_module=self.resolver.module_of(call), line=call.lineno, ctx=ctx, parent=frame.parent,
                                  reason=reason, source=shortened(call.as_string()), call=call)
         self.graph.nodes[node_id]["dynamic"] = True
         self._data_edges(inputs.sources, node_id)
+        if coroutine and not isinstance(call.parent, nodes.Await):
+            self.graph.nodes[node_id].setdefault("never_runs", True)
+            return Flow(pending=(Pending(node_id=node_id),))
         if isinstance(call.parent, nodes.Await):
             return Flow(pending=(Pending(node_id=node_id),))
         self._order_edges(frame, node_id)

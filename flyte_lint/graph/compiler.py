@@ -65,6 +65,8 @@ class Compiler(EmissionMixin, SchedulingMixin, StatementsMixin, ExpressionsMixin
         self.sites: dict[int, CallSite] = analysis.unwrapped.site_of_call
         # ContainerTasks and shell tasks the model resolves, by id of the call that runs them (see _object_call)
         self.objects: dict[int, TaskObjectCall] = {id(u.call.node): u for u in analysis.unwrapped.task_object_calls}
+        # calls of one of several tasks, not known which (``TOOLS[k](x)``), by id of the call
+        self.choices: dict[int, CallSite] = {id(s.node): s for s in getattr(analysis.unwrapped, "choice_sites", ())}
         self.graph = nx.DiGraph()
         self.pred: dict[str, set[str]] = {}
         self.started_at: dict[str, int] = {}  # order in which nodes first started

@@ -49,8 +49,10 @@ class EmissionMixin:
         }
         if env_task is not None:
             attrs.update(_env_facts(env_task))
+        # (the model's kinds are str enums, model/kinds.py: the graph's attributes are plain values, as json,
+        # dot and GraphML write them)
         attrs.update(extra)
-        self.graph.add_node(node_id, **attrs)
+        self.graph.add_node(node_id, **{key: str(value) if isinstance(value, str) else value for key, value in attrs.items()})
         return node_id
 
     def _node_id(self, frame: Frame, call: nodes.Call, name: str) -> str:
@@ -75,7 +77,7 @@ class EmissionMixin:
         return table.get(id(call), 1)
 
     def _segment_name(self, call: nodes.Call) -> str | None:
-        site = self.sites.get(id(call))
+        site = self.sites.get(id(call)) or self._derived_site(call, self.resolver.value_of(call.func))
         if site is not None:
             if site.form in ("map", "map_aio") and site.task:
                 return f"map-{site.task.func.name}"

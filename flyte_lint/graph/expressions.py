@@ -4,14 +4,15 @@ methods that put a value into a container."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from astroid import nodes
 
 from flyte_lint.graph.constants import trip_count
-from flyte_lint.graph.emission import add_condition
+from flyte_lint.graph.emission import add_condition, shortened
 from flyte_lint.graph.statements import with_condition
-from flyte_lint.graph.unresolved import task_class_called
+from flyte_lint.graph.unresolved import choice_names, chosen_callee, task_class_called
 from flyte_lint.graph.values import (
     NOTHING,
     Context,
@@ -21,8 +22,19 @@ from flyte_lint.graph.values import (
     TaskGroupScope,
 )
 from flyte_lint.model.analysis import walk
-from flyte_lint.model.resolver import FUNCTION_NODES
-from flyte_lint.model.values import External, FunctionRef, LambdaRef
+from flyte_lint.model.entities import CallSite
+from flyte_lint.model.resolver import FUNCTION_NODES, enclosing_function
+from flyte_lint.model.values import (
+    AgentToolRef,
+    External,
+    FunctionRef,
+    LambdaRef,
+    Method,
+    PartialRef,
+    RemoteTaskRef,
+    TaskChoice,
+    TaskRef,
+)
 
 CONSUMERS = {"builtins.list", "builtins.tuple", "builtins.set", "builtins.sorted", "builtins.sum", "builtins.dict",
              "builtins.frozenset", "builtins.min", "builtins.max", "builtins.any", "builtins.all"}
@@ -119,6 +131,9 @@ class ExpressionsMixin:
             func_flow = self._expr(call.func.expr, frame, ctx)
         elif isinstance(call.func, (nodes.Call, nodes.Subscript)):  # the callee is computed: `getattr(m, name)(x)`
             func_flow = self._expr(call.func, frame, ctx)
+        elif isinstance(call.func, nodes.Name) and call.func.name in frame.vars:
+            # a callee made in the body (`p = functools.partial(t.aio, x=y)`): what it was made from reaches the call
+            func_flow = Flow(frame.vars[call.func.name].sources)
         else:
             func_flow = Flow()
         arg_flows = [self._expr(a.value if isinstance(a, nodes.Starred) else a, frame, ctx) for a in call.args]
@@ -129,6 +144,8 @@ class ExpressionsMixin:
             sources, completes = self._start(frame, args.pending, ctx, as_task=True)
             func_flow.const.started |= completes
             return Flow(sources, args.pending)  # (its result, `t.result()`, is there once the block has ended)
+        if site is None:
+            site = self._derived_site(call, callee)
         if site is not None and site.task is not None and site.form in ("map", "map_aio"):
             return self._map_node(site, call, frame, ctx, arg_flows)
         if site is not None and site.form == "forward" and site.task is not None:
@@ -168,6 +185,9 @@ class ExpressionsMixin:
             if path in ("flyte.map", "flyte.map.aio"):
                 what = self.resolver.value_of(call.args[0]) if call.args else None
                 kind = {LambdaRef: "a lambda", FunctionRef: "a plain function"}.get(type(what), "something that is not a resolvable task")
+                chosen = chosen_callee(what, call.args[0]) if call.args else None
+                if chosen is not None:
+                    kind = f"`{shortened(chosen[1].as_string())}`, one of {choice_names(chosen[0])}, chosen at run time"
                 task_class = task_class_called(what)
                 if task_class is not None:
                     kind = f"a {task_class} task, which the graph does not model"
@@ -186,12 +206,35 @@ class ExpressionsMixin:
             return self._inline(callee.func, call, arg_flows, frame, ctx)
         reason = self._unknown_reason(call, frame)
         if reason is not None:
-            return args | self._unknown_node(call, frame, ctx, reason, args | func_flow)
+            return args | self._unknown_node(call, frame, ctx, reason, args | func_flow, coroutine=_makes_coroutine(callee))
         # A method that mutates a container (`results.append(x)`, `by_key[k].append(x)`) makes it carry x.
         # (Any other method may change it too: its statically known value is gone.)
         if isinstance(call.func, nodes.Attribute) and call.func.attrname not in READERS:
             self._store(call.func.expr, args, frame, replace=False, only_known=True)
         return args | func_flow
+
+    def _derived_site(self, call: nodes.Call, callee) -> CallSite | None:
+        """The site of a call that runs one known task but that the model's call sites leave out: a partial of a
+        task's ``.aio`` or of another partial (``functools.partial(t.aio, x=1)()``), and a choice whose every
+        option is the same task (``{"a": t, "b": t.override(...)}[k](x)``)."""
+        choice = self.choices.get(id(call))
+        if choice is not None:
+            if len(choice.candidates) != 1:
+                return None
+            return replace(choice, task=choice.candidates[0], candidates=())
+        if not isinstance(callee, PartialRef):
+            return None
+        target, via_aio = callee, False
+        while isinstance(target, PartialRef):
+            target = target.target
+        if isinstance(target, Method) and target.name == "aio":
+            target, via_aio = target.owner, True
+        if not isinstance(target, TaskRef):
+            return None
+        function = enclosing_function(call)
+        return CallSite(call, self.resolver.module_of(call), "partial", target.task, callee,
+                        function if isinstance(function, FUNCTION_NODES) else None, via_aio=via_aio,
+                        overridden=target.overridden)
 
     def _store(self, container: nodes.NodeNG, flow: Flow, frame: Frame, replace: bool, only_known: bool = False) -> None:
         """``flow`` goes into ``container`` (``x``, ``x[k]``, ``x[k][j]``, ``x.setdefault(k, [])``, ``x.attr``), a
@@ -214,6 +257,25 @@ class ExpressionsMixin:
                 return
         if container.name in frame.vars or not only_known:
             frame.vars[container.name] = _put(frame.vars.get(container.name, Flow()), keys[::-1], flow, replace)
+
+
+def _makes_coroutine(callee) -> bool:
+    """Whether calling ``callee``, which may run a task the graph does not resolve, gives a coroutine: the task
+    starts when that is awaited or gathered (an ``.aio``, an agent tool, a remote reference, a partial of one of
+    these, an async task or a choice of async tasks, or the ``.forward`` of one)."""
+    while isinstance(callee, PartialRef):
+        callee = callee.target
+    if isinstance(callee, Method) and callee.name == "forward":  # (the function of an async task: a coroutine)
+        return _makes_coroutine(callee.owner)
+    if isinstance(callee, Method):
+        return callee.name == "aio"
+    if isinstance(callee, (AgentToolRef, RemoteTaskRef)):
+        return True
+    if isinstance(callee, TaskChoice):
+        return all(option.task.is_async for option in callee.options)
+    if isinstance(callee, TaskRef):
+        return callee.task.is_async
+    return False
 
 
 def _put(container: Flow, keys: list[Any], value: Flow, replace: bool) -> Flow:

@@ -13,12 +13,17 @@ from flyte_lint.model.analysis import walk
 from flyte_lint.model.entities import Task
 from flyte_lint.model.resolver import FUNCTION_NODES, enclosing_function
 from flyte_lint.model.values import (
+    AgentToolRef,
     External,
     FunctionRef,
     Instance,
+    Method,
     ModuleRef,
+    PartialRef,
+    RemoteTaskRef,
     TaskChoice,
     TaskCollection,
+    TaskRef,
     Unknown,
 )
 
@@ -42,20 +47,48 @@ class UnresolvedMixin:
         """Why a call that may invoke a task cannot be resolved, or None when it is surely not a task."""
         key = id(call)
         if key not in self._reasons:
+            self._reasons[key] = None  # (while it is worked out: a call met again through a forward of a choice)
             self._reasons[key] = self._why_unresolved(call)
         return self._reasons[key]
 
     def _why_unresolved(self, call: nodes.Call) -> str | None:
         func = call.func
         callee = self.resolver.value_of(func)
-        if isinstance(callee, TaskChoice):  # one of several tasks: why the graph cannot tell which
-            names = ", ".join(sorted({option.task.name for option in callee.options}))
-            return self._why_callee_unresolved(call, Unknown()) or f"the callee `{shortened(func.as_string())}` is one of {names}, chosen at run time"
-        return self._why_callee_unresolved(call, callee)
+        chosen = chosen_callee(callee, func)
+        if chosen is not None:  # one of several tasks (called, by .aio, through a partial): why the graph cannot tell which
+            choice, expression = chosen
+            return (self._why_callee_unresolved(call, Unknown(), expression, awaited=True)
+                    or f"the callee `{shortened(expression.as_string())}` is one of {choice_names(choice)}, chosen at run time")
+        if isinstance(callee, Method) and callee.name == "forward" and isinstance(callee.owner, TaskChoice):
+            if self._may_call_tasks(callee.owner):
+                return (f"`{shortened(func.as_string())}` runs in this task the function of one of "
+                        f"{choice_names(callee.owner)}, chosen at run time, and the tasks that one calls")
+            return None
+        reason = self._why_callee_unresolved(call, callee)
+        if reason is None and runs_task(callee):
+            # (a value the model calls a task that no node kind took: a node with a reason, never a silent drop)
+            reason = f"`{shortened(func.as_string())}` runs a task the graph does not resolve"
+        return reason
 
-    def _why_callee_unresolved(self, call: nodes.Call, callee) -> str | None:
-        """Why the call of ``callee`` (Unknown: a callee the model does not resolve) cannot be resolved."""
-        func = call.func
+    def _may_call_tasks(self, choice: TaskChoice) -> bool:
+        """Whether the function of one of the tasks ``choice`` holds calls a task, or a helper that may."""
+        for option in choice.options:
+            for node in walk(option.task.func):
+                if not isinstance(node, nodes.Call) or node is option.task.func:
+                    continue
+                callee = self.resolver.value_of(node.func)
+                if (id(node) in self.sites or id(node) in self.objects or isinstance(callee, FunctionRef)
+                        or runs_task(callee) or (isinstance(callee, External) and callee.path in ("flyte.map", "flyte.map.aio"))
+                        or self._unknown_reason(node, None) is not None):
+                    return True
+        return False
+
+    def _why_callee_unresolved(self, call: nodes.Call, callee, func: nodes.NodeNG | None = None,
+                               awaited: bool | None = None) -> str | None:
+        """Why the call of ``callee`` (Unknown: a callee the model does not resolve) cannot be resolved.
+        ``func``: the expression called (by default the call's), ``awaited``: whether what it gives is awaited
+        (by default: whether the call is)."""
+        func = call.func if func is None else func
         if not isinstance(callee, Unknown):
             if isinstance(callee, External) and callee.path in ("flyte.map", "flyte.map.aio") and call.args:
                 target = self.resolver.value_of(call.args[0])
@@ -74,7 +107,7 @@ class UnresolvedMixin:
             inner = self.resolver.value_of(func.func)
             if isinstance(inner, External) and inner.path == "builtins.getattr":
                 return f"the callee `{func.as_string()}` is looked up at run time"
-        awaited = isinstance(call.parent, nodes.Await)
+        awaited = isinstance(call.parent, nodes.Await) if awaited is None else awaited
         if isinstance(func, nodes.Name) and awaited:
             scope = enclosing_function(call)
             if isinstance(scope, FUNCTION_NODES) and func.name in {a.name for a in scope.args.arguments or []}:
@@ -161,6 +194,39 @@ def _task_class(path: str) -> bool:
     info = sdk.callable_info(path) if path.startswith("flyte.") else None
     return (info is not None and info.get("kind") == "class"
             and (sdk.callable_info(f"{path}.aio") is not None or sdk.callable_info(f"{path}.as_task") is not None))
+
+
+def runs_task(callee) -> bool:
+    """Whether calling ``callee`` runs a task the model knows of (or one of several, or a remote one): a task, a
+    choice of tasks, an agent tool, a remote reference, the ``.aio`` of one of these, a partial of one. Every
+    such call gets a node: a task, map or remote node, or an unknown node with its reason."""
+    if isinstance(callee, (TaskRef, TaskChoice, AgentToolRef, RemoteTaskRef)):
+        return True
+    if isinstance(callee, Method):
+        return callee.name == "aio" and runs_task(callee.owner)
+    if isinstance(callee, PartialRef):
+        return runs_task(callee.target)
+    return False
+
+
+def chosen_callee(callee, func: nodes.NodeNG) -> tuple[TaskChoice, nodes.NodeNG] | None:
+    """When calling ``callee`` (the value of ``func``) runs one of several tasks: the choice and the expression
+    that is it: ``TOOLS[k]`` of ``TOOLS[k].aio`` and of ``functools.partial(TOOLS[k].aio, ...)`` (wherever that
+    partial is called), or ``func`` itself (``TOOLS[k]``, ``t`` of a loop, a name bound to ``TOOLS[k].aio``)."""
+    while True:
+        if isinstance(callee, TaskChoice):
+            return callee, func
+        if isinstance(callee, Method) and callee.name == "aio" and isinstance(callee.owner, TaskChoice):
+            expression = func.expr if isinstance(func, nodes.Attribute) and func.attrname == "aio" else func
+            return callee.owner, expression
+        if isinstance(callee, PartialRef) and callee.call.args:  # (the choice is made where the partial is)
+            callee, func = callee.target, callee.call.args[0]
+            continue
+        return None
+
+
+def choice_names(choice: TaskChoice) -> str:
+    return ", ".join(sorted({option.task.name for option in choice.options}))
 
 
 def task_class_called(callee) -> str | None:
