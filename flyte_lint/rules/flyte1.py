@@ -229,6 +229,16 @@ class ImportStmt:
 
 
 class V1Index:
+    """The Flyte 1 index: every use of flytekit (and its plugins) in the modules the analysis reaches, built once
+    per model (``index(analysis)``, Analysis.memo) for all the FLY5xx rules.
+
+    ``imports`` holds the import statements that import Flyte 1 modules or names, ``refs`` each load of a name
+    or attribute that resolves to a Flyte 1 construct (a Ref: the innermost such node, its symbol and dotted
+    path, and what binds its root name), ``refs_to(*symbols)`` those of some symbols. A guarded import
+    (``try: import flytekit``), or one inside a function of a module that is Flyte 2 code, is a library use,
+    not Flyte 1 code to migrate: it and the names it binds are left out. ``is_task_function`` and the queries
+    below it say which functions are Flyte 1 tasks and what their calls return."""
+
     def __init__(self, analysis: Analysis) -> None:
         self.analysis = analysis
         self.watch = analysis.watch
