@@ -11,7 +11,16 @@ import sys
 from pathlib import Path
 
 from flyte_lint import __version__
-from flyte_lint.config import ConfigError, Settings, find_pyproject, load, split_codes, validate_codes
+from flyte_lint.config import (
+    ConfigError,
+    Options,
+    Settings,
+    find_pyproject,
+    load,
+    settings_for_paths,
+    split_codes,
+    validate_codes,
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -115,16 +124,12 @@ def entry() -> None:
 
 
 def settings_for(args: argparse.Namespace, paths: list[Path]) -> Settings:
-    if args.config is not None:
-        if not args.config.is_file():
-            raise ConfigError(f"config file not found: {args.config}")
-        return load(args.config, explicit=True)
-    anchor = Path(os.path.commonpath([os.path.realpath(p) for p in paths])) if paths else Path.cwd()
-    return load(find_pyproject(anchor))
+    """The settings of a command over ``paths`` (``--config``, else the nearest pyproject.toml): config.py's."""
+    return settings_for_paths(paths, args.config)
 
 
 def _check(args: argparse.Namespace) -> int:
-    from flyte_lint.engine import Options, run
+    from flyte_lint.engine import run
     from flyte_lint.report import render
 
     paths = args.paths or [Path(".")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -28,6 +29,28 @@ class Settings:
     @property
     def project_dir(self) -> Path | None:
         return self.config_path.parent if self.config_path else None
+
+
+@dataclass
+class Options:
+    """What a run's command line (or an editor, or pylint's options) adds to the settings."""
+
+    select: list[str] | None = None
+    extend_select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    root_dirs: list[Path] = field(default_factory=list)
+    report_unused_noqa: bool = False
+
+
+def settings_for_paths(paths: list[Path], config_file: Path | None = None) -> Settings:
+    """The settings of a run over ``paths``: from ``config_file`` when given, else from the nearest
+    pyproject.toml with a ``[tool.flyte-lint]`` table around them (every adapter reads them this way)."""
+    if config_file is not None:
+        if not config_file.is_file():
+            raise ConfigError(f"config file not found: {config_file}")
+        return load(config_file, explicit=True)
+    anchor = Path(os.path.commonpath([os.path.realpath(p) for p in paths])) if paths else Path.cwd()
+    return load(find_pyproject(anchor))
 
 
 def find_pyproject(start: Path) -> Path | None:

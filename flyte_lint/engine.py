@@ -8,36 +8,22 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-import re
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
-from flyte_lint.catalogue import RULES
-from flyte_lint.config import Settings, matches
-from flyte_lint.discovery import NOT_PYTHON, discover, is_excluded
+from flyte_lint.catalogue import RULES, SCOPES
+from flyte_lint.config import Options, Settings, matches
+from flyte_lint.discovery import NOT_PYTHON, discover
 from flyte_lint.findings import Finding, Severity, char_column
 from flyte_lint.index import Lookups, components, index_files, relevant_files
 from flyte_lint.model.project import Module, Project, display
 from flyte_lint.model.source import ParseFailure
+from flyte_lint.suppression import apply_noqa
+from flyte_lint.unit import RunContext, Unit, UnitResult, analyse, rules_of, syntax_finding
 
 if TYPE_CHECKING:
     from flyte_lint.model.analysis import Analysis
-    from flyte_lint.rules import Rule
-
-NOQA_RE = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Za-z0-9_, \t-]+?))?\s*(?:#|$)", re.I)
-NOQA_WORD_RE = re.compile(r"noqa", re.I)
-FILE_NOQA_RE = re.compile(r"#\s*flyte-lint:\s*noqa\b", re.I)
-
-
-@dataclass
-class Options:
-    select: list[str] | None = None
-    extend_select: list[str] = field(default_factory=list)
-    ignore: list[str] = field(default_factory=list)
-    root_dirs: list[Path] = field(default_factory=list)
-    report_unused_noqa: bool = False
 
 
 @dataclass
@@ -64,13 +50,6 @@ def enabled_codes(settings: Settings, options: Options) -> list[str]:
         if on and not matches(code, symbol, ignore):
             chosen.append(code)
     return chosen
-
-
-def rules_of(codes: list[str]) -> list[Rule]:
-    from flyte_lint.rules import REGISTRY
-
-    return [REGISTRY[code] for code in codes]
-
 
 
 def _outside_words(roots: list[Path], given_dirs: list[Path]) -> frozenset[str]:
@@ -181,79 +160,6 @@ def _outermost(folders: list[Path]) -> list[Path]:
     return [f for f in dict.fromkeys(folders) if not any(o != f and o in f.parents for o in folders)]
 
 
-@dataclass
-class Unit:
-    """One piece of analysis work: a set of files analysed together, whose findings are reported for
-    ``linted`` among them."""
-
-    analysed: list[Path]
-    linted: set[Path]
-    remember: bool = False  # report what the cache keeps besides findings (the environments of each module)
-
-
-@dataclass
-class UnitResult:
-    findings: list[tuple[Path, Finding]]  # (absolute path of the file, finding)
-    modules: list[Module]
-    internal: list[str]
-    analysis: Analysis | None = None
-    files_analysed: int = 0
-    loads: dict[str, list[str]] = field(default_factory=dict)  # Resolver.loads, for the cache
-    envs: dict[str, list] = field(default_factory=dict)  # incremental.env_facts, when the unit asks
-    independent: set[str] = field(default_factory=set)  # incremental.independent_of_importers, when it asks
-    linted: set[Path] = field(default_factory=set)  # the files it was analysed for (all their findings are here)
-
-
-def analyse(project: Project, unit: Unit, codes: list[str], settings: Settings, options: Options, base: Path,
-            parsed: Callable[[], None] | None = None) -> UnitResult:
-    """Parse the unit's files, build the analysis model once, run the rules (by code), apply suppressions.
-    ``parsed`` is called after each file is parsed (the progress line)."""
-    from flyte_lint.model.analysis import Analysis
-    from flyte_lint.rules.runner import run_rule
-
-    rules = rules_of(codes)
-    modules = []
-    for path in unit.analysed:
-        modules.append(project.load(path))
-        if parsed is not None:
-            parsed()
-    findings: list[Finding] = []
-    internal: list[str] = []
-    for module in modules:
-        if module.failure is not None and module.path in unit.linted and "FLY001" in codes:
-            findings.append(_syntax_finding(module))
-    analysis = None
-    try:
-        analysis = Analysis(project, modules)
-        analysis.target_flyte_version = settings.target_flyte_version
-    except Exception as exc:  # an internal error must not hide the other files' parse findings
-        internal.append(f"internal error while building the analysis model: {exc!r}\n{traceback.format_exc()}")
-    if analysis is not None:
-        for rule in rules:
-            outcome = run_rule(rule, analysis)
-            internal.extend(outcome.errors)
-            findings.extend(f for f in outcome.findings if f.module is not None and f.module.path in unit.linted)
-        if "FLY001" in codes:
-            findings.extend(_budget_finding(m, analysis.resolver.exhausted[id(m.tree)]) for m in modules
-                            if m.tree is not None and id(m.tree) in analysis.resolver.exhausted and m.path in unit.linted)
-    findings = [f for f in findings if not _per_file_ignored(f, settings, base)]
-    linted_modules = [m for m in modules if m.path in unit.linted]
-    kept, unused = apply_noqa(findings, linted_modules, report_unused=options.report_unused_noqa)
-    loads = {k: sorted(v) for k, v in analysis.resolver.loads.items()} if analysis is not None else {}
-    envs, independent = {}, set()
-    if unit.remember and analysis is not None:
-        from flyte_lint.incremental import env_facts, independent_of_importers
-
-        try:  # (a module that does not parse defines none)
-            envs = {**{str(m.path): [] for m in modules}, **env_facts(analysis)}
-            independent = {str(m.path) for m in modules if independent_of_importers(analysis, m)}
-        except Exception as exc:  # the findings stand; the cache just keeps nothing of this unit
-            envs, independent = {}, set()
-            internal.append(f"internal error while noting the environments for the cache: {exc!r}")
-    return UnitResult([(f.module.path, f) for f in kept + unused], linted_modules, internal, analysis, len(modules),
-                      loads, envs, independent, set(unit.linted))
-
-
 def run(paths: list[Path], settings: Settings, options: Options, cwd: Path | None = None,
         cache_dir: Path | None = None, jobs: int = 1, progress=None) -> RunResult:
     """Lint ``paths``. With ``cache_dir``, reuse the findings of files whose component did not change; with
@@ -302,7 +208,7 @@ def _run(paths, settings, options, cwd, cache_dir, workers, progress) -> RunResu
     if cache_dir is not None:
         from flyte_lint.cache import CacheStore, settings_key
 
-        key = settings_key([codes, sorted(map(str, roots)), sorted((str(k), sorted(map(str, v))) for k, v in roots.scopes.items()),
+        key = settings_key([codes, [SCOPES.get(c) for c in codes], sorted(map(str, roots)), sorted((str(k), sorted(map(str, v))) for k, v in roots.scopes.items()),
                             settings.per_file_ignores,
                             settings.exclude, options.report_unused_noqa, str(cwd)])
         store = CacheStore.open(cache_dir, key)
@@ -323,16 +229,12 @@ def _run(paths, settings, options, cwd, cache_dir, workers, progress) -> RunResu
         store.changed = True
     relevant = relevant_files(index)
     relevant_by_name = {str(p): p for p in relevant}
-    linted = [relevant_by_name[name] for name in files if name in relevant_by_name]
-    groups = components(index, relevant, lookups)
     position = {name: i for i, name in enumerate(candidates)}  # (analysed files in the order of the candidates)
-    order = {p: position[name] for name, p in relevant_by_name.items() if name in position}
-    analysable = set(order)
-
-    def unit_of(files, lint) -> Unit:
-        ordered = sorted((p for p in files if p in analysable), key=order.__getitem__)
-        return Unit(ordered, set(lint), remember=store is not None)
-
+    plan = Plan(project, index, lookups, components(index, relevant, lookups),
+                [relevant_by_name[name] for name in files if name in relevant_by_name],
+                {p: position[name] for name, p in relevant_by_name.items() if name in position}, store is not None)
+    context = RunContext(codes, settings, options, base, roots, cwd)
+    linted, groups = plan.linted, plan.groups
     reused: dict[frozenset[Path], list[Finding]] = {}  # cached findings, by component
     if store is None:
         results = []
@@ -340,15 +242,14 @@ def _run(paths, settings, options, cwd, cache_dir, workers, progress) -> RunResu
             # One analysis over the components of the linted files: the model stays available to callers
             # (graph, plugin, tests). Files of the project that nothing linted connects to are not parsed.
             reach = {p for path in linted for p in groups[path]}
-            units = {frozenset(): unit_of(reach, linted)} if linted else {}
+            units = {frozenset(): plan.unit_of(reach, linted)} if linted else {}
         else:  # the components, analysed on the workers
             linted_set = set(linted)
-            units = {groups[p]: unit_of(groups[p], [m for m in groups[p] if m in linted_set]) for p in linted}
+            units = {groups[p]: plan.unit_of(groups[p], [m for m in groups[p] if m in linted_set]) for p in linted}
     else:
-        units, results = _incremental(project, store, index, analysable, groups, lookups, linted, unit_of, reused,
-                                      codes, settings, options, base)
+        units, results = _incremental(plan, store, reused, context)
     work = sorted(units.values(), key=lambda u: -len(u.analysed))
-    results += _run_units(project, work, codes, settings, options, base, workers, progress, roots, cwd)
+    results += _run_units(project, work, context, workers, progress)
     findings = [f for found in reused.values() for f in found]
     modules: list[Module] = []
     internal: list[str] = []
@@ -362,15 +263,15 @@ def _run(paths, settings, options, cwd, cache_dir, workers, progress) -> RunResu
         if _learn_loads(store, results):  # lookups first seen in this run: components as the next run sees them
             lookups = Lookups(store.loads)
             groups = components(index, relevant, lookups)
-        from flyte_lint.incremental import Dependencies
+        from flyte_lint.incremental import Dependencies, scope_reach
 
-        _remember(store, results, Dependencies(index, analysable, groups, lookups, store.envs))
+        _remember(store, results, Dependencies(index, plan.analysable, groups, lookups, store.envs, scope_reach(codes)))
         store.save()
     if "FLY001" in codes:  # README.md named on the command line: said, not parsed
         for path in not_python:
             module = Module(path=path, display_path=display(path, cwd), name=path.stem)
             module.failure = ParseFailure(NOT_PYTHON)
-            findings.append(_syntax_finding(module))
+            findings.append(syntax_finding(module))
     unused = [f for f in findings if f.code == "NOQA"]
     findings = sorted(_dedupe([f for f in findings if f.code != "NOQA"]), key=lambda f: f.sort_key)
     result = RunResult(findings, modules, internal, path_errors, analysis if len(results) == 1 else None,
@@ -379,15 +280,41 @@ def _run(paths, settings, options, cwd, cache_dir, workers, progress) -> RunResu
     return result
 
 
-def _incremental(project, store, index, analysable, groups, lookups, linted, unit_of, reused, codes, settings, options,
-                 base):
+@dataclass
+class Plan:
+    """The indexed project of one run: the file graph, the components, the linted files, and the units made
+    of them (their files in the order the files were given)."""
+
+    project: Project
+    index: dict
+    lookups: Lookups
+    groups: dict[Path, frozenset[Path]]  # each relevant file's import-connected component
+    linted: list[Path]
+    order: dict[Path, int]  # the relevant files among those given (what an analysis analyses), by position
+    remember: bool  # units report what the cache keeps
+    analysable: set[Path] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.analysable = set(self.order)
+
+    def unit_of(self, files, lint) -> Unit:
+        order = self.order
+        ordered = sorted((p for p in files if p in order), key=order.__getitem__)
+        parts = {self.groups[p]: None for p in ordered if p in self.groups}
+        return Unit(ordered, set(lint), remember=self.remember,
+                    components=[[p for p in ordered if p in part] for part in parts] if len(parts) > 1 else [ordered])
+
+
+def _incremental(plan: Plan, store, reused: dict[frozenset[Path], list[Finding]],
+                 context: RunContext) -> tuple[dict[frozenset[Path], Unit], list[UnitResult]]:
     """With the cache: reuse the findings of every linted file whose key is unchanged (into ``reused``, by
     component), analyse the stale ones with only what they reach where that is enough (see incremental.py),
     and return the components to analyse whole, with the results of the restricted analyses."""
     from flyte_lint.cache import finding_from_dict
-    from flyte_lint.incremental import Dependencies
+    from flyte_lint.incremental import Dependencies, scope_reach
 
-    deps = Dependencies(index, analysable, groups, lookups, store.envs)
+    groups, index, linted = plan.groups, plan.index, plan.linted
+    deps = Dependencies(index, plan.analysable, groups, plan.lookups, store.envs, scope_reach(context.codes))
     stale: dict[frozenset[Path], list[Path]] = {}
     for path in linted:
         entry = store.entries.get(str(path))
@@ -400,7 +327,7 @@ def _incremental(project, store, index, analysable, groups, lookups, linted, uni
     results: list[UnitResult] = []
 
     def analyse_whole(members: frozenset[Path]) -> None:
-        whole[members] = unit_of(members, [p for p in members if p in linted_set])
+        whole[members] = plan.unit_of(members, [p for p in members if p in linted_set])
         reused.pop(members, None)
 
     for members in dict.fromkeys(groups[p] for p in linted):  # (in the order of the linted files)
@@ -411,7 +338,7 @@ def _incremental(project, store, index, analysable, groups, lookups, linted, uni
         if files is None:
             analyse_whole(members)
             continue
-        result = analyse(project, unit_of(files, lint), codes, settings, options, base)
+        result = analyse(plan.project, plan.unit_of(files, lint), context)
         if deps.envs_unchanged(result.envs, files):
             results.append(result)
         else:  # the environments changed, and with them the keys of env-defining files
@@ -419,7 +346,7 @@ def _incremental(project, store, index, analysable, groups, lookups, linted, uni
     return whole, results
 
 
-def _run_units(project, work, codes, settings, options, base, workers, progress, roots, cwd) -> list[UnitResult]:
+def _run_units(project: Project, work: list[Unit], context: RunContext, workers, progress) -> list[UnitResult]:
     """Analyse the units, in this process or on the workers. ``progress(files parsed, of total)`` is
     called as each file is parsed."""
     if workers is None or len(work) < 2 or sum(len(u.analysed) for u in work) < PARALLEL_MIN_FILES:
@@ -431,10 +358,8 @@ def _run_units(project, work, codes, settings, options, base, workers, progress,
                 done[0] += 1
                 progress(done[0], total)
 
-        return [analyse(project, unit, codes, settings, options, base, parsed) for unit in work]
-    from flyte_lint.parallel import run_parallel
-
-    return run_parallel(work, codes, settings, options, base, workers.start(), roots, cwd, progress)
+        return [analyse(project, unit, context, parsed) for unit in work]
+    return workers.run(work, context, progress)
 
 
 def _learn_loads(store, results: list[UnitResult]) -> bool:
@@ -487,67 +412,5 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def _fly001(module: Module, line: int, column: int, message: str) -> Finding:
-    symbol, severity = RULES["FLY001"]
-    return Finding(code="FLY001", symbol=symbol, severity=Severity(severity), message=message, path=module.display_path,
-                   line=line, column=column, end_line=line, end_column=column, module=module)
-
-
-def _syntax_finding(module: Module) -> Finding:
-    failure = module.failure
-    return _fly001(module, failure.line, failure.column, f"cannot analyse this file: {failure.reason}")
-
-
-def _budget_finding(module: Module, where) -> Finding:
-    from flyte_lint.model.resolver import LOOKUP_BUDGET
-
-    return _fly001(module, where.line, 1,
-                   f"analysis stopped: resolving names here needs more than {LOOKUP_BUDGET:,} steps of flow analysis "
-                   f"('{where.name}' is bound {where.bindings:,} times in one scope); from here on its names are "
-                   f"unknown and findings in this file may be missing")
-
-
-def _per_file_ignored(finding: Finding, settings: Settings, base: Path) -> bool:
-    if not settings.per_file_ignores or finding.module is None:
-        return False
-    for pattern, codes in settings.per_file_ignores.items():
-        if is_excluded(finding.module.path, [pattern], base) and matches(finding.code, finding.symbol, codes):
-            return True
-    return False
-
-
-def apply_noqa(findings: list[Finding], modules: list[Module], report_unused: bool = False) -> tuple[list[Finding], list[Finding]]:
-    """Drop findings suppressed by ``# noqa[: CODES]`` on their line or ``# flyte-lint: noqa`` in the file."""
-    mentions = {m.path for m in modules if m.text and NOQA_WORD_RE.search(m.text)}
-    # (the text is searched first: reading a file's comments means tokenizing all of it)
-    file_level = {m.path for m in modules if m.path in mentions and FILE_NOQA_RE.search(m.text)
-                  and any(FILE_NOQA_RE.search(c) for c in m.comments.by_line.values())}
-    used: set[tuple[Path, int]] = set()
-    kept = []
-    for finding in findings:
-        module = finding.module
-        if module is None or module.text is None:
-            kept.append(finding)
-            continue
-        if module.path in file_level:
-            continue
-        comment = module.comments.by_line.get(finding.line) if module.path in mentions else None
-        match = NOQA_RE.search(comment) if comment else None
-        if match:
-            codes = match.group("codes")
-            if not codes or matches(finding.code, finding.symbol, [c.strip().upper() for c in re.split(r"[,\s]+", codes) if c.strip()]):
-                used.add((module.path, finding.line))
-                continue
-        kept.append(finding)
-    unused: list[Finding] = []
-    if report_unused:
-        for module in modules:
-            for line, comment in sorted(module.comments.by_line.items()):
-                if NOQA_RE.search(comment) and (module.path, line) not in used and not FILE_NOQA_RE.search(comment):
-                    col = module.text.splitlines()[line - 1].find("#") if module.text else 0
-                    unused.append(Finding("NOQA", "unused-noqa", Severity.INFO, f"unused `{comment.strip()}`",
-                                          module.display_path, line, col + 1, line, col + 1 + len(comment), module=module))
-    return kept, unused
-
-
-__all__ = ["Options", "RunResult", "run", "enabled_codes", "rules_of", "char_column"]
+__all__ = ["Options", "RunContext", "RunResult", "Unit", "UnitResult", "analyse", "apply_noqa", "char_column",
+           "enabled_codes", "rules_of", "run"]

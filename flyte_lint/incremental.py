@@ -1,37 +1,40 @@
 """Per-file reuse of cached findings: what each file's findings depend on, and what an edit re-analyses.
 
 The cache keeps, for each linted file, its findings and a key: a hash of the content of every file those
-findings can depend on. For a file F, that set is (index.components holds all of it):
+findings can depend on. How far that reaches is the widest scope among the enabled rules (``Rule.scope``, read
+from the catalogue: a warm run imports no rule), narrowed for each file by what the model can carry from
+other modules into the facts about it. For a file F (index.components holds all of it):
 
-- F and what it imports, transitively, with the lookups name resolution made beyond import lines
-  (Resolver.loads): Fwd*(F);
-- when F may define something other modules call, wrap or apply (``index.reach`` is IMPORTERS: a def, a
-  lambda, a task decorator, a trigger...): every module that imports F, transitively, and Fwd* of each.
-  A helper's task context comes from its callers (FLY102/103/104/105/106/401/602/603/702), `env.task(fn)` elsewhere
-  makes F's function a task (FLY103/104), a task decorator made in F with ``triggers=`` is checked against
-  the tasks it decorates (FLY311), and the DAG notes inline F's helpers into their callers (FLY701/703).
-  The bytes only say "may": once an analysis has found every def of F to be a task by its own decorator,
-  inside one or a method (see independent_of_importers), F counts as not reaching its importers for as long
-  as Fwd*(F) is unchanged. That is the usual module defining an environment and its tasks, which every flow
-  imports;
-- the modules that may declare env dependencies (``add_dependency``; ``from_task``, which gives a task object
-  made in another module, a ContainerTask, the env its callers must depend on), with Fwd* of each
-  (FLY401/402/403);
-- when F uses flyte.remote (reach COMPONENT): its whole component (FLY403 looks local tasks up by name);
-- when F defines environments: the environments of every module of its component, as the last analysis of
-  each module found them, and the component's import structure (FLY306's names in use, FLY307's deploy
-  groups, FLY402's cycles through declarations and clones).
+- MODULE scope (a rule's findings on F depend on F alone): F and what it imports, transitively, with the
+  lookups name resolution made beyond import lines (Resolver.loads): Fwd*(F); and the modules that may change
+  what the model makes of any module: env dependency declarations (``add_dependency``; ``from_task``, which
+  gives a task object made in another module, a ContainerTask, the env its callers must depend on) and
+  rebound flyte attributes, with Fwd* of each;
+- IMPORTERS scope (also on the modules importing F): when F may define something other modules call, wrap
+  or apply (``index.reach`` is IMPORTERS: a def, a lambda, a task decorator, a trigger...), every module that
+  imports F, transitively, and Fwd* of each: a helper's task context comes from its callers, `env.task(fn)`
+  elsewhere makes F's function a task, a task decorator made in F with ``triggers=`` is checked against the
+  tasks it decorates, and the DAG notes inline F's helpers into their callers. The bytes only say "may":
+  once an analysis has found every def of F to be a task by its own decorator, inside one or a method (see
+  independent_of_importers), F counts as not reaching its importers for as long as Fwd*(F) is unchanged.
+  That is the usual module defining an environment and its tasks, which every flow imports. The facts the
+  model keeps per component about F come with it: when F uses flyte.remote (reach COMPONENT), a reference
+  there names a task anywhere in the component, so the whole component; when F defines environments, the
+  environments of every module of its component, as the last analysis of each module found them, and the
+  component's import structure (names in use, deploy groups, dependency cycles through declarations and
+  clones);
+- COMPONENT scope (anything in F's import-connected component): the whole component, whatever F's bytes say.
 
-A stale file is analysed again together with what its findings depend on (analysed, not only loaded: the
-FLY70x compiler and the Flyte 1 index read analysed modules only), and only its findings are kept. The
-environments the modules edited since their last analysis define are then compared with the cached ones:
-any difference sends the component to a full analysis, since the keys of env-defining files were computed
-from the cached ones. A stale env-defining file, or one that needs its whole component, is analysed with its
-whole component.
+A rule's scope is a promise about what it reads; nothing here knows any rule. A stale file is analysed again
+together with what its findings depend on (analysed, not only loaded: the DAG compiler and the Flyte 1 index
+read analysed modules only), and only its findings are kept. The environments the modules edited since their
+last analysis define are then compared with the cached ones: any difference sends the component to a full
+analysis, since the keys of env-defining files were computed from the cached ones. A stale env-defining file,
+or one that needs its whole component, is analysed with its whole component.
 
 Known limits, where an analysis of fewer files can differ from one of the whole component: a module's
-name-resolution budget (FLY001 "analysis stopped") is also spent by the modules resolving names in it, so a
-module within a few lookups of the 400,000-step budget may stop at another point; and a resolution cycle
+name-resolution budget (the "analysis stopped" note) is also spent by the modules resolving names in it, so
+a module within a few lookups of the 400,000-step budget may stop at another point; and a resolution cycle
 (``a = b`` in one module, ``b = a`` in another) gives UNKNOWN in an order that could in theory depend on
 which modules are analysed. Neither has been seen outside constructed cases.
 """
@@ -42,6 +45,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
+from flyte_lint.catalogue import SCOPES
 from flyte_lint.index import COMPONENT, IMPORTERS, OWN, Indexed, Lookups, _digest_outside, content_hash, import_targets
 
 if TYPE_CHECKING:
@@ -52,12 +56,28 @@ if TYPE_CHECKING:
 # A restricted analysis as large as this share of the component's files is no cheaper than a full one.
 FULL_SHARE = 0.6
 
+# A rule's scope (``Rule.scope``'s value, in the catalogue) as the reach of a file it caps, narrowest first.
+REACH_OF_SCOPE = {"module": OWN, "importers": IMPORTERS, "component": COMPONENT}
+WIDTH = {OWN: 0, IMPORTERS: 1, COMPONENT: 2}
+
+
+def scope_reach(codes: list[str]) -> str:
+    """How far the findings of the rules ``codes`` may reach: the widest of their scopes (a rule the catalogue
+    does not know, say one registered by a test or a plugin, counts as COMPONENT: the safe choice)."""
+    widest = OWN
+    for code in codes:
+        reach = REACH_OF_SCOPE.get(SCOPES.get(code, "component"), COMPONENT)
+        if WIDTH[reach] > WIDTH[widest]:
+            widest = reach
+    return widest
+
 
 class Dependencies:
     """The file graph of one run (imports and lookups, both ways), and the keys of linted files."""
 
     def __init__(self, index: dict[Path, Indexed], analysable: set[Path], groups: dict[Path, frozenset[Path]],
-                 lookups: Lookups, env_facts: dict[str, list]) -> None:
+                 lookups: Lookups, env_facts: dict[str, list], scope: str = COMPONENT) -> None:
+        self.scope = scope  # the widest reach of the enabled rules (scope_reach)
         self.index = index
         self.analysable = analysable  # the relevant files among those given: what an analysis analyses
         self.groups = groups
@@ -70,6 +90,7 @@ class Dependencies:
         self._env_digests: dict[frozenset[Path], str] = {}
         self._declarers: dict[frozenset[Path], list[Path]] = {}
         self._module_keys: dict[Path, str] = {}
+        self._component_keys: dict[frozenset[Path], str] = {}
 
     # -- the graph -------------------------------------------------------------------------------------
     def targets(self, path: Path) -> list[Path]:
@@ -103,6 +124,8 @@ class Dependencies:
 
     # -- what a file's findings depend on ---------------------------------------------------------------
     def reach(self, path: Path) -> str:
+        if self.scope != IMPORTERS:
+            return self.scope  # (MODULE: nothing beyond Fwd*; COMPONENT: the whole component, whatever the bytes)
         entry = self.index.get(path)
         if entry is None:
             return COMPONENT
@@ -113,6 +136,10 @@ class Dependencies:
         return entry.reach
 
     def defines_envs(self, path: Path) -> bool:
+        """It defines environments, whose findings then depend on the component's (IMPORTERS scope: see the
+        module docstring; a COMPONENT-scope key has the whole component anyway)."""
+        if self.scope != IMPORTERS:
+            return False
         cached = self.env_facts.get(str(path))
         return bool(cached and cached[1])
 
@@ -142,6 +169,12 @@ class Dependencies:
         return found
 
     def key(self, path: Path) -> str:
+        if self.scope == COMPONENT:  # (one hash per component, not one per file of it)
+            members = self.groups[path]
+            found = self._component_keys.get(members)
+            if found is None:
+                found = self._component_keys[members] = self._contents(members)
+            return found
         files = self._contents(self.files_of(path))
         if not self.defines_envs(path):
             return files
@@ -234,18 +267,18 @@ def env_facts(analysis: "Analysis") -> dict[str, list]:
 def independent_of_importers(analysis: "Analysis", module: "Module") -> bool:
     """No finding of ``module`` can depend on the modules that import it: nothing in it that others can call
     takes anything from its callers. A task runs in its own context whoever calls it, so the callers give it
-    none (the channel of FLY102/103/104/105/106/401/602/603/702), but whether it is the root of a run (FLY401: a
-    call into another env) depends on them, and `env.task(t)` of a task elsewhere makes no new
-    task (FLY103/104). Nor does the model give a method or a lambda bound at module level a context from its
+    none (the model's context of a call: Analysis.context_tasks), but whether it is the root of a run
+    (model/roots.py, asked of a call into another env) depends on them, and `env.task(t)` of a task elsewhere
+    makes no new task. Nor does the model give a method or a lambda bound at module level a context from its
     callers: a call through a class or an instance (``Box().get(x)``) or of a lambda is not resolved to the
     function it runs, so no context, no `env.task(...)` wrapping and no DAG inlining reaches it (a test,
     test_cache's ..._methods_and_lambdas_..., holds the model to that: should it learn to resolve them,
     they count as helpers here too).
     So: every def in it is a task by its own decorators (a decorator above the task that may replace it does
-    not count), lies inside one, or is a method (its outermost def is in a class); no trigger (FLY311), and
-    every task decorator it makes (`env.task(...)`) is applied where it is made, not bound to a name others
-    can apply. Its DAG notes (FLY701/703) then come from its own task bodies only: others compile its tasks as
-    nodes and never inline them. Decided from the module and what its names resolve to, that is from
+    not count), lies inside one, or is a method (its outermost def is in a class); no trigger (checked against
+    the tasks it decorates, wherever they are), and every task decorator it makes (`env.task(...)`) is applied
+    where it is made, not bound to a name others can apply. What the DAG compiler makes of it then comes from
+    its own task bodies only: others compile its tasks as nodes and never inline them. Decided from the module and what its names resolve to, that is from
     Fwd*(module)."""
     from astroid import nodes
 
@@ -276,8 +309,8 @@ def independent_of_importers(analysis: "Analysis", module: "Module") -> bool:
 
 
 def _calls_into_another_env(analysis: "Analysis", module: "Module") -> bool:
-    """A task of ``module`` calls a task (or a task object) of another env. FLY401 then asks which roots reach
-    the call, and whether a task is a root depends on who calls it: its importers (model/roots.py)."""
+    """A task of ``module`` calls a task (or a task object) of another env. Which roots reach the call is then
+    asked, and whether a task is a root depends on who calls it: its importers (model/roots.py)."""
     from flyte_lint.model.resolver import enclosing_function
 
     def other(a, b) -> bool:

@@ -14,7 +14,6 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -27,10 +26,11 @@ def mentions_flyte(data: bytes) -> bool:
     return data.find(b"flyte") != -1
 
 
-# How far beyond what a module imports its findings may depend on (see incremental.py):
+# How far beyond what a module imports the model's facts about it may reach (see incremental.py, which caps
+# this by the scopes of the enabled rules):
 OWN = "own"  # nothing: it defines nothing other modules can call, wrap or apply
 IMPORTERS = "importers"  # also the modules that import it (a def, a lambda, a task decorator, a trigger...)
-COMPONENT = "component"  # its whole component (flyte.remote: FLY403 looks local tasks up by name)
+COMPONENT = "component"  # its whole component (a flyte.remote reference names a task anywhere in it)
 # Text without which a module defines nothing other modules can call, wrap or apply.
 EXPORT_MARKERS = (b"def ", b"def\t", b"lambda", b".task", b"Trigger", b"partial", b"trace")
 

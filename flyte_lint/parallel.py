@@ -9,6 +9,7 @@ import signal
 from pathlib import Path
 
 from flyte_lint.cache import finding_from_dict, finding_to_dict
+from flyte_lint.unit import RunContext, Unit, UnitResult, analyse
 
 
 def default_jobs() -> int:
@@ -117,6 +118,10 @@ class Workers:
 
         return results
 
+    def run(self, work: list[Unit], context: RunContext, progress=None) -> list[UnitResult]:
+        """The results of ``work`` (see run_parallel), on the workers (started if they are not yet)."""
+        return run_parallel(work, context, self.start(), progress)
+
     def close(self) -> None:
         if self.pool is not None:
             # Waited for, and they are idle by now (even when started early for nothing: they had the index and
@@ -134,28 +139,26 @@ def _count_parsed() -> None:
         _parsed.value += 1
 
 
-def _work(batch, codes, settings, options, base, roots, cwd):
+def _work(batch: list[Unit], context: RunContext):
     _ready()
-    from flyte_lint.engine import Unit, analyse
     from flyte_lint.model.project import Project
 
-    project = Project(roots, cwd=cwd)
+    project = Project(context.roots, cwd=context.cwd)
     # The batch's components are independent: analysed as one unit they give the findings each gives alone
     # (a run without the cache analyses everything as one unit), without building a model and running
     # every rule once per component.
     merged = Unit(list(dict.fromkeys(p for unit in batch for p in unit.analysed)), {p for unit in batch for p in unit.linted},
-                  remember=any(unit.remember for unit in batch))
-    result = analyse(project, merged, codes, settings, options, base, _count_parsed if _parsed is not None else None)
+                  remember=any(unit.remember for unit in batch),
+                  components=[part for unit in batch for part in unit.components])
+    result = analyse(project, merged, context, _count_parsed if _parsed is not None else None)
     return ([(str(p), finding_to_dict(f)) for p, f in result.findings], result.internal, result.files_analysed, result.loads,
             result.envs, sorted(result.independent), sorted(map(str, result.linted)))
 
 
-def run_parallel(work, codes, settings, options, base, workers: Workers, roots, cwd, progress=None):
+def run_parallel(work: list[Unit], context: RunContext, workers: Workers, progress=None) -> list[UnitResult]:
     """Balance the units over a few batches per worker (largest first), run them on the workers, and
     rebuild the results."""
     from concurrent.futures import FIRST_COMPLETED, wait
-
-    from flyte_lint.engine import UnitResult
 
     jobs = min(workers.jobs, len(work))
     # A few batches per worker: each is analysed as one unit (one model, one pass of the rules), and the
@@ -170,7 +173,7 @@ def run_parallel(work, codes, settings, options, base, workers: Workers, roots, 
     results = []
     total = sum(sizes)
     counter = workers.counter  # the workers count the files they parse; the progress line reads the count
-    futures = [workers.pool.submit(_work, batch, codes, settings, options, base, roots, cwd) for batch in batches if batch]
+    futures = [workers.pool.submit(_work, batch, context) for batch in batches if batch]
     pending = set(futures)
     while pending:
         finished, pending = wait(pending, timeout=POLL_SECONDS if counter is not None else None,

@@ -22,7 +22,6 @@ Nothing here imports flyte; neither does the engine.
 
 from __future__ import annotations
 
-import argparse
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,7 +30,7 @@ from astroid import nodes
 from pylint.checkers import BaseRawFileChecker
 from pylint.interfaces import HIGH
 
-from flyte_lint.config import ConfigError, split_codes, validate_codes
+from flyte_lint.config import ConfigError, Options, settings_for_paths, split_codes, validate_codes
 from flyte_lint.findings import Finding, Severity
 from flyte_lint.rules import REGISTRY
 
@@ -202,14 +201,13 @@ class FlyteLintChecker(BaseRawFileChecker):
         return tuple(code for code, msgid in MSGIDS.items() if not self.linter.is_message_enabled(msgid))
 
     def _engine(self, files: list[str]) -> "_Run":
-        from flyte_lint.cli import settings_for
-        from flyte_lint.engine import Options, run
+        from flyte_lint.engine import run
 
         config = self.linter.config
         paths = [Path(f) for f in files]
         try:
             config_file = Path(config.flyte_lint_config) if config.flyte_lint_config else None
-            settings = settings_for(argparse.Namespace(config=config_file), paths)
+            settings = settings_for_paths(paths, config_file)
             extend = split_codes(",".join(config.flyte_lint_extend_select))
             if extend:
                 validate_codes(extend, "--flyte-lint-extend-select")

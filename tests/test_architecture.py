@@ -19,11 +19,6 @@ PACKAGE_DIR = Path(flyte_lint.__file__).parent
 # Cycles that exist today, each another area's to remove (issue 22). The test fails on any other cycle, and on
 # one of these once it is gone (so that the entry is removed with it).
 KNOWN_CYCLES: set[frozenset[str]] = {
-    # the engine runs work units in parallel; parallel runs the engine's analysis in each worker
-    frozenset({"flyte_lint.engine", "flyte_lint.parallel"}),
-    # report's __init__ imports each format's renderer (function level); the formats import its shared helpers
-    frozenset({"flyte_lint.report", "flyte_lint.report.github", "flyte_lint.report.json_format",
-               "flyte_lint.report.sarif", "flyte_lint.report.text"}),
     # model: the analysis builds its run roots; roots imports the analysis's walk (function level)
     frozenset({"flyte_lint.model.analysis", "flyte_lint.model.roots"}),
 }
@@ -96,3 +91,12 @@ def test_no_import_cycles_among_flyte_lint_modules():
     assert not new, f"new import cycles: {[sorted(c) for c in new]}"
     gone = KNOWN_CYCLES - cycles
     assert not gone, f"known cycles that no longer exist (remove them from KNOWN_CYCLES): {[sorted(c) for c in gone]}"
+
+
+def test_the_adapters_share_settings_from_config_not_the_command_line():
+    # The pylint plugin, `flyte-lint graph` and a language server read settings and options from config.py;
+    # only the console script's launcher imports cli.py.
+    graph = import_graph()
+    assert set(graph.predecessors("flyte_lint.cli")) <= {"flyte_lint.launch", "flyte_lint.__main__"}
+    for adapter in ("flyte_lint.pylint_plugin", "flyte_lint.graph.command"):
+        assert graph.has_edge(adapter, "flyte_lint.config")

@@ -18,9 +18,12 @@ from hypothesis import strategies as st
 
 from flyte_lint import engine, incremental, index
 from flyte_lint.cache import FORMAT
+from flyte_lint.catalogue import RULES, SCOPES
 from flyte_lint.cli import main
 from flyte_lint.config import Settings
 from flyte_lint.engine import Options, run
+from flyte_lint.rules import REGISTRY
+from flyte_lint.rules.base import Rule, Scope
 from lintutil import write_project
 
 ENVS = """
@@ -73,6 +76,16 @@ def edit(root: Path, name: str, text: str) -> None:
     path.write_text(textwrap.dedent(text))
     # Same size and mtime tricks cannot fool a content hash; still, make the edit visible to mtime readers.
     os.utime(path, None)
+
+
+@pytest.fixture(autouse=True)
+def rules_read_their_importers(monkeypatch):
+    """Every rule as if it declared IMPORTERS scope (incremental.py: its module, its importers, and the facts the
+    model keeps per component about it), whatever the rules declare: the cache's per-file keys are then the
+    finest the model allows, and these tests hold them to never hiding or inventing a finding of any rule.
+    (The tests at the end register rules of each scope of their own.)"""
+    for code in SCOPES:
+        monkeypatch.setitem(SCOPES, code, "importers")
 
 
 @pytest.fixture
@@ -878,3 +891,89 @@ def test_random_edits_in_a_package_never_make_the_cache_lie(tmp_path_factory, mo
     files = {"app/__init__.py": "", **{name: texts[0] for name, texts in PACKAGE_VARIANTS.items() if name != "app/deploy.py"}}
     replay(write_project(base / "p", files), base / "cache", PACKAGE_VARIANTS, edits, Settings(extend_select=selected))
 
+
+
+# -- the keys follow the enabled rules' scopes ------------------------------------------------------------
+class FirstLinesOfTheComponent(Rule):
+    """Reports on each module of b.py's component (b.py and the modules importing it) the first line of every
+    other: its findings on a module depend on its whole component (a rule registered by these tests only)."""
+
+    code = "FLY993"
+    symbol = "first-lines-of-the-component-test-rule"
+    summary = rationale = bad = good = fix = "test only"
+
+    def check(self, analysis):
+        component = [m for m in analysis.modules if m.path.name == "b.py" or "import b\n" in m.text]
+        for module in component:
+            others = sorted(m.text.splitlines()[0] for m in component if m is not module)
+            yield self.finding(module, module.tree, " | ".join(others))
+
+
+class OwnFirstLine(Rule):
+    """Reports on each module its own first line: its findings depend on that module alone."""
+
+    code = "FLY992"
+    symbol = "own-first-line-test-rule"
+    summary = rationale = bad = good = fix = "test only"
+
+    def check(self, analysis):
+        for module in analysis.modules:
+            yield self.finding(module, module.tree, module.text.splitlines()[0])
+
+
+def install(monkeypatch, rule: Rule, scope: Scope) -> None:
+    rule = type(type(rule).__name__, (type(rule),), {"scope": scope})()
+    monkeypatch.setitem(REGISTRY, rule.code, rule)
+    monkeypatch.setitem(RULES, rule.code, (rule.symbol, rule.severity.value))
+    monkeypatch.setitem(SCOPES, rule.code, scope.value)
+
+
+# a.py and c.py are in one component through b.py, though neither imports the other nor is imported by it
+SCOPED = {
+    "a.py": "# a\nimport flyte\nimport b\n",
+    "b.py": "# b\nimport flyte\n\ndef helper():\n    return 1\n",
+    "c.py": "# c\nimport flyte\nimport b\n",
+    "alone.py": "# alone\nimport flyte\n",
+}
+
+
+def scoped_findings(root: Path, cache: Path | None, code: str) -> list[tuple]:
+    result = run([root], Settings(), Options(select=[code]), cwd=root, cache_dir=cache)
+    assert not result.internal_errors, result.internal_errors
+    return sorted((f.path, f.code, f.message) for f in result.findings)
+
+
+def test_a_component_scope_rule_follows_an_edit_anywhere_in_its_component(tmp_path, monkeypatch):
+    install(monkeypatch, FirstLinesOfTheComponent(), Scope.COMPONENT)
+    monkeypatch.setattr(incremental, "FULL_SHARE", 2.0)  # (a small project: analysed whole otherwise)
+    root = write_project(tmp_path / "p", SCOPED)
+    cache = tmp_path / "cache"
+    assert scoped_findings(root, cache, "FLY993") == scoped_findings(root, None, "FLY993")
+    seen = analysed_files(monkeypatch)
+    edit(root, "c.py", SCOPED["c.py"].replace("# c", "# c, edited"))
+    found = scoped_findings(root, cache, "FLY993")
+    assert ("a.py", "FLY993", "# b | # c, edited") in found  # a.py's finding, though a.py reaches no c.py
+    assert found == scoped_findings(root, None, "FLY993")
+    assert seen[0] == {"a.py", "b.py", "c.py"}  # (the cached run) the component, not alone.py
+
+
+def test_a_module_scope_rule_keeps_its_findings_when_another_module_changes(tmp_path, monkeypatch):
+    install(monkeypatch, OwnFirstLine(), Scope.MODULE)
+    monkeypatch.setattr(incremental, "FULL_SHARE", 2.0)  # (a small project: analysed whole otherwise)
+    root = write_project(tmp_path / "p", SCOPED)
+    cache = tmp_path / "cache"
+    before = scoped_findings(root, cache, "FLY992")
+    assert before == scoped_findings(root, None, "FLY992")
+    seen = analysed_files(monkeypatch)
+    edit(root, "c.py", SCOPED["c.py"].replace("# c", "# c, edited"))
+    found = scoped_findings(root, cache, "FLY992")
+    assert found == scoped_findings(root, None, "FLY992") and ("c.py", "FLY992", "# c, edited") in found
+    assert seen[0] == {"c.py", "b.py"}  # c.py with what it imports: a.py's and b.py's findings came from the cache
+
+
+def test_the_widest_enabled_scope_decides(tmp_path, monkeypatch):
+    install(monkeypatch, FirstLinesOfTheComponent(), Scope.COMPONENT)
+    install(monkeypatch, OwnFirstLine(), Scope.MODULE)
+    assert incremental.scope_reach(["FLY992"]) == index.OWN
+    assert incremental.scope_reach(["FLY992", "FLY993"]) == index.COMPONENT
+    assert incremental.scope_reach(["FLY992", "FLY990-not-in-the-catalogue"]) == index.COMPONENT  # (the safe choice)

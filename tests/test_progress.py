@@ -12,7 +12,7 @@ import pytest
 
 from flyte_lint import cli, parallel
 from flyte_lint.config import Settings
-from flyte_lint.engine import Options, Unit, enabled_codes, run
+from flyte_lint.engine import Options, RunContext, Unit, enabled_codes, run
 from lintutil import AWAIT_SYNC_BAD, write_project
 
 
@@ -56,7 +56,7 @@ def test_a_worker_counts_each_file_it_parses(tmp_path, monkeypatch):
     monkeypatch.setattr(parallel, "_parsed", counter)
     files = sorted(root.glob("*.py"))
     batch = [Unit([files[0], files[1]], {files[0], files[1]}), Unit([files[2]], {files[2]})]
-    found = parallel._work(batch, enabled_codes(Settings(), Options()), Settings(), Options(), root, [root], root)
+    found = parallel._work(batch, RunContext(enabled_codes(Settings(), Options()), Settings(), Options(), root, [root], root))
     assert counter.value == 3 and found[2] == 3
 
 

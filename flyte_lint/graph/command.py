@@ -6,9 +6,9 @@ import os
 import sys
 from pathlib import Path
 
-from flyte_lint.config import Settings
+from flyte_lint.config import Options, Settings
 from flyte_lint.discovery import NOT_PYTHON, is_python_file
-from flyte_lint.engine import Options, run
+from flyte_lint.engine import run
 from flyte_lint.findings import Finding
 from flyte_lint.graph import diff as graph_diff
 from flyte_lint.graph.compiler import Compiler

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Callable
 
 from flyte_lint.findings import Finding
+from flyte_lint.report.common import counts_by_severity, one_line
 
 FORMATS = ("text", "json", "sarif", "github")
-
-
-def one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 def render(fmt: str, findings: list[Finding], **context) -> str:
@@ -27,5 +23,4 @@ def render(fmt: str, findings: list[Finding], **context) -> str:
     return renderer(findings, **context)
 
 
-def counts_by_severity(findings: list[Finding]) -> Counter:
-    return Counter(f.severity.value for f in findings)
+__all__ = ["FORMATS", "counts_by_severity", "one_line", "render"]

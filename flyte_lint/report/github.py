@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flyte_lint.report import one_line
 from flyte_lint.findings import Finding
+from flyte_lint.report.common import one_line
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 

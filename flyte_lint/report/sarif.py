@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from flyte_lint import __version__
-from flyte_lint.report import one_line
 from flyte_lint.findings import Finding
+from flyte_lint.report.common import one_line
 from flyte_lint.rules import all_rules
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

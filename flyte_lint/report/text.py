@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from flyte_lint.report import counts_by_severity, one_line
 from flyte_lint.findings import Finding
+from flyte_lint.report.common import counts_by_severity, one_line
 
 COLOURS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 BOLD, RESET = "\033[1m", "\033[0m"
