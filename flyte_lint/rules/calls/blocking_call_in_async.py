@@ -1,0 +1,146 @@
+"""FLY105 blocking-call-in-async: a blocking flyte API with an async twin, called on a task's event loop."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from astroid import nodes
+
+from flyte_lint import sdk
+from flyte_lint.model.analysis import Analysis, ResolvedCall
+from flyte_lint.model.source import rendered
+from flyte_lint.model.values import External
+from flyte_lint.rules.base import Case, Edit, Finding, Outcome, Rule, RuntimeSpec, Scope, Severity, Suggestion, register
+from flyte_lint.rules.calls._common import awaited
+from flyte_lint.rules.maps import async_iteration
+
+
+@register
+class BlockingCallInAsync(Rule):
+    code = "FLY105"
+    symbol = "blocking-call-in-async"
+    severity = Severity.WARNING
+    pylint_number = 6
+    scope = Scope.IMPORTERS
+    summary = (
+        "Reports a blocking flyte API that has an async twin (`flyte.run`, `flyte.deploy`, sync `flyte.map`…) "
+        "called in code that runs on a task's event loop: async task code, or a plain function it calls directly."
+    )
+    rationale = (
+        "These APIs run their work on the SDK's syncify thread and block the calling thread until it is done. "
+        "A local run (`flyte.run`, `flyte run --local`) runs async task code on that very thread, so the SDK "
+        "refuses the call: \"Deadlock detected: blocking call used in syncify thread\" (for sync `flyte.map`, "
+        "each item comes back as that exception instead of its result). In a cluster the task runtime runs the "
+        "task on a main-thread event loop: the call works, but that loop stands still until it returns, so the "
+        "task's gathered coroutines, the submission and collection of its other children and the controller's "
+        "watch all stall. "
+        "Severity: warning: it fails only in local runs and stalls the task's event loop in a cluster."
+    )
+    fix = "Use the async twin: `await flyte.run.aio(...)`, `async for r in flyte.map.aio(...)`."
+    runtime_effect = "Deadlock detected"
+    # The nested run works from a main-thread loop in a cluster: the child runs (on the syncify thread) and main
+    # returns.
+    runtime = RuntimeSpec(
+        entry="main", args={"x": 1},
+        bad=Outcome(ok=False, error_contains=("Deadlock detected",),
+                    cluster=Outcome(ok=True, ran={"demo.child": 1}, last_launched_by="demo.main")),
+        good=Outcome(ok=True, cluster=Outcome(ok=True, ran={"demo.child": 1})),
+    )
+
+    INVALID = [
+        Case(
+            """
+            import flyte
+
+            env = flyte.TaskEnvironment("demo")
+
+            @env.task
+            async def child(x: int) -> int:
+                return x + 1
+
+            @env.task
+            async def main(x: int) -> str:
+                run = flyte.run(child, x=x)  # expect: FLY105
+                return run.url
+            """,
+            message="`flyte.run` blocks inside async task code: a local run fails with \"Deadlock detected\"; in a "
+                    "cluster it blocks the task's event loop until it returns (gathered siblings and the controller "
+                    "stall). Use its async twin: `await flyte.run.aio(...)`",
+        ),
+    ]
+    VALID = [
+        Case(
+            """
+            import flyte
+
+            env = flyte.TaskEnvironment("demo")
+
+            @env.task
+            async def child(x: int) -> int:
+                return x + 1
+
+            @env.task
+            async def main(x: int) -> str:
+                run = await flyte.run.aio(child, x=x)
+                return run.url
+            """,
+        ),
+    ]
+
+    def check(self, analysis: Analysis) -> Iterable[Finding]:
+        for call in analysis.calls:
+            path = _blocking_path(call.callee)
+            if path is None or not sdk.has_async_twin(path):
+                continue
+            if not analysis.runs_on_event_loop(call.function):
+                continue
+            if path == "flyte.map" and isinstance(call.node.parent, nodes.AsyncFor):
+                continue  # FLY203 reports it
+            shown = rendered(call.node.func)
+            suggestion = None
+            if isinstance(call.function, nodes.AsyncFunctionDef):
+                suggestion = _async_twin(call, path, shown)
+                twin = f"`{suggestion.shown}`" if suggestion else _twin_hint(path, shown)
+                message = (
+                    f"`{shown}` blocks inside async task code: {_blocking_effects(path)}. "
+                    f"Use its async twin: {twin}"
+                )
+            else:
+                helper = call.function.name
+                message = (
+                    f"`{shown}` blocks in `{helper}`, a plain function that async task code calls directly "
+                    f"(so it runs on the event loop): {_blocking_effects(path)}. Run "
+                    f"`{helper}` in a thread (`await asyncio.to_thread({helper}, ...)`) or use the async twin "
+                    f"from async code: {_twin_hint(path, shown)}"
+                )
+            yield self.finding(call.module, call.node, message, suggestions=[suggestion])
+
+
+def _blocking_path(callee) -> str | None:
+    if isinstance(callee, External) and callee.is_flyte and not callee.path.endswith(".aio"):
+        return callee.path
+    return None
+
+
+def _blocking_effects(path: str) -> str:
+    """What a blocking syncified call on a task's event loop does, in a local run and in a cluster."""
+    local = ("in a local run each item comes back as a \"Deadlock detected\" error instead of its result"
+             if path == "flyte.map" else "a local run fails with \"Deadlock detected\"")
+    return (f"{local}; in a cluster it blocks the task's event loop until it returns (gathered siblings and the "
+            "controller stall)")
+
+
+def _async_twin(call: ResolvedCall, path: str, shown: str) -> Suggestion | None:
+    """The blocking call ``call`` in an ``async def`` rewritten to its async twin: ``await x.aio(...)``, and for
+    sync ``flyte.map`` an ``async for`` (or async comprehension) over ``flyte.map.aio(...)``."""
+    node = call.node
+    end = (node.func.end_lineno, node.func.end_col_offset)
+    if path == "flyte.map":
+        return async_iteration(call)
+    return awaited(node, f"await {shown}.aio(...)", Edit(end, end, ".aio"))
+
+
+def _twin_hint(path: str, shown: str) -> str:
+    if path == "flyte.map":
+        return f"`async for r in {shown}.aio(...)`"
+    return f"`await {shown}.aio(...)`"
