@@ -64,15 +64,6 @@ def _failed_with(result, *needles: str) -> bool:
 
 # code -> (entry, args, program transform, check of the bad run, check of the good run)
 SPECS = {
-    # The unknown keyword is dropped silently: train runs with the default lr, not the one passed.
-    # A shell task run for real needs Docker: the good example gets that far (its task started), the bad one
-    # fails before any task starts.
-    "FLY108": ("main", {"x": 1}, None,
-               lambda r: _failed_with(r, "AttributeError", "no attribute 'aio'") and r.ran("count") == 0,
-               lambda r: _failed_with(r, "Docker") and r.ran("count") == 1),
-    "FLY106": ("main", {}, None,
-               lambda r: r.ok and r.output == pytest.approx(0.3),
-               lambda r: r.ok and r.output == pytest.approx(0.03)),
     "FLY201": ("main", {"items": [1, 2, 3]}, None,
                lambda r: r.ok and r.ran("demo.process") == 0,
                lambda r: r.ok and r.ran("demo.process") == 3 and r.output == [2, 4, 6]),
