@@ -1844,3 +1844,64 @@ def test_check_fails_on_every_aio_form_of_a_task_chosen_at_run_time(tmp_path, mo
     assert code == 1 and graph.graph["static"] is False, err
     assert [a["reason"] for _, a in graph.nodes(data=True) if a["kind"] == "unknown"] == [reason]
     assert err.count("FLY703") == 1 and "is not fully static" in err
+
+
+METHODS = '''
+import flyte
+import httpx
+
+env = flyte.TaskEnvironment("m")
+
+
+@env.task
+async def a(x: int) -> int:
+    return x
+
+
+class Runner:
+    async def go(self, x: int) -> int:
+        return await self.step(x)
+
+    async def step(self, x: int) -> int:
+        return await a(x)
+
+    @staticmethod
+    async def st(x: int) -> int:
+        return await a(x)
+
+    def quiet(self, x: int) -> int:
+        return x + 1
+
+
+runner = Runner()
+
+
+@env.task
+async def main(x: int) -> int:
+    r = Runner()
+    await r.go(x)
+    await runner.go(x)
+    await Runner.st(x)
+    await Runner().step(x)
+    r.quiet(x)
+    client = httpx.AsyncClient()
+    await client.go(x)
+    return x
+'''
+
+
+def test_a_method_of_a_project_class_that_calls_tasks_is_an_unknown_node(tmp_path, monkeypatch, capsys):
+    # The model resolves no method of an instance: each of these ran task a under main and had no node at all.
+    (tmp_path / "methods.py").write_text(METHODS)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = graph_cli(capsys, "methods.py", "--entry", "methods:main", "--check")
+    graph = from_json(out)
+    line = {text.strip(): n for n, text in enumerate(METHODS.splitlines(), 1)}
+    reasons = sorted((a["line"], a["reason"]) for _, a in graph.nodes(data=True) if a["kind"] == "unknown")
+    follows = "of the project, which calls tasks: the graph does not follow methods"
+    assert reasons == [(line["await r.go(x)"], f"`r.go` is method Runner.go {follows}"),
+                       (line["await runner.go(x)"], f"`runner.go` is method Runner.go {follows}"),
+                       (line["await Runner.st(x)"], f"`Runner.st` is method Runner.st {follows}"),
+                       (line["await Runner().step(x)"], f"`Runner().step` is method Runner.step {follows}")]
+    # a method that calls no task, and a library object's method of the same name as a project one: no node
+    assert code == 1 and graph.graph["static"] is False and err.count("FLY703") == 4

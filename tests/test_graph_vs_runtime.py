@@ -1656,3 +1656,30 @@ def test_a_task_chosen_from_a_dict_at_run_time_and_called_by_aio_is_an_unknown_n
     # each one's output flows into the next (y into the partial, z into the loop, which carries it on)
     ids = [n for n, a in sorted(graph.nodes(data=True), key=lambda na: na[1]["line"]) if a["kind"] == "unknown"]
     assert data_edges(graph) == {(ids[0], ids[1]), (ids[1], ids[2]), (ids[2], ids[2])}
+
+
+def test_tasks_called_in_a_method_of_a_project_class_run_where_the_graph_has_an_unknown_node():
+    # The model resolves no method of an instance; these calls had no node and the graph said "static".
+    files = HEADER + textwrap.dedent("""
+        @env.task
+        async def child(x: int) -> int:
+            return x + 1
+
+        class Runner:
+            async def go(self, x: int) -> int:
+                return await self.step(x) * 10
+
+            async def step(self, x: int) -> int:
+                return await child(x)
+
+        @env.task
+        async def main(x: int) -> int:
+            r = Runner()
+            return await r.go(x)
+        """)
+    r = run_program({"main.py": files}, args={"x": 1})
+    assert r.ok and r.output == 20 and r.callers("demo.child") == {"demo.main"}, r.summary()
+    graph = build_graph({"main.py": files}, inputs={"x": 1})
+    assert [(a["parent"], a["reason"]) for _, a in graph.nodes(data=True) if a["kind"] == "unknown"] == [
+        ("main", "`r.go` is method Runner.go of the project, which calls tasks: the graph does not follow methods")]
+    assert graph.graph["static"] is False

@@ -73,6 +73,7 @@ class Compiler(EmissionMixin, SchedulingMixin, StatementsMixin, ExpressionsMixin
         self.started: set[Pending] = set()  # identity-hashed; holding them keeps ids unique
         self._ordinals: dict[int, dict[int, int]] = {}
         self._reasons: dict[int, str | None] = {}  # why each call is unresolved (None: surely no task), by id
+        self._runs_tasks: dict[int, bool] = {}  # whether a function's body may call a task, by id (_may_run_tasks)
         self._stack: list[Task] = []
         self.call_of: dict[str, nodes.Call] = {}  # node id -> the call expression that makes it
         self._expanded: set[str] = set()

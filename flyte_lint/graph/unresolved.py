@@ -4,6 +4,7 @@ and the FLY703 note reads), or None when the call surely runs no task."""
 from __future__ import annotations
 
 from astroid import nodes
+from astroid.exceptions import AttributeInferenceError
 
 from flyte_lint import sdk
 from flyte_lint.graph.emission import shortened
@@ -14,6 +15,7 @@ from flyte_lint.model.entities import Task
 from flyte_lint.model.resolver import FUNCTION_NODES, enclosing_function
 from flyte_lint.model.values import (
     AgentToolRef,
+    ClassRef,
     External,
     FunctionRef,
     Instance,
@@ -72,16 +74,62 @@ class UnresolvedMixin:
 
     def _may_call_tasks(self, choice: TaskChoice) -> bool:
         """Whether the function of one of the tasks ``choice`` holds calls a task, or a helper that may."""
-        for option in choice.options:
-            for node in walk(option.task.func):
-                if not isinstance(node, nodes.Call) or node is option.task.func:
-                    continue
-                callee = self.resolver.value_of(node.func)
-                if (id(node) in self.sites or id(node) in self.objects or isinstance(callee, FunctionRef)
-                        or runs_task(callee) or (isinstance(callee, External) and callee.path in ("flyte.map", "flyte.map.aio"))
-                        or self._unknown_reason(node, None) is not None):
-                    return True
-        return False
+        return any(self._may_run_tasks(option.task.func) for option in choice.options)
+
+    def _may_run_tasks(self, func: nodes.FunctionDef) -> bool:
+        """Whether running the body of ``func`` (not a task's node: its code, run in the caller) may call a task:
+        a call of one, of a task object or a map, an unknown call with a reason, or a project function that may."""
+        known = self._runs_tasks.get(id(func))
+        if known is not None:
+            return known
+        self._runs_tasks[id(func)] = False  # (while it is worked out: recursion)
+        found = False
+        for node in walk(func):
+            if not isinstance(node, nodes.Call) or node is func:
+                continue
+            callee = self.resolver.value_of(node.func)
+            if (id(node) in self.sites or id(node) in self.objects or id(node) in self.choices or runs_task(callee)
+                    or (isinstance(callee, External) and callee.path in ("flyte.map", "flyte.map.aio"))
+                    or (isinstance(callee, FunctionRef) and (callee.traced or self._may_run_tasks(callee.func)))
+                    or self._unknown_reason(node, None) is not None):
+                found = True
+                break
+        self._runs_tasks[id(func)] = found
+        return found
+
+    def _project_method(self, func: nodes.Attribute) -> tuple[nodes.ClassDef, nodes.FunctionDef] | None:
+        """The method of a project class that ``func`` (``obj.m``) names, when the model resolves ``obj`` to
+        the class (``Runner.m``), to an instance made by calling it (``Runner().m``), or to a name every
+        binding of which is such an instance (``r = Runner()`` then ``r.m``). None otherwise."""
+        owner = func.expr
+        made: list[nodes.NodeNG] = [owner]
+        scope = enclosing_function(owner)
+        if (isinstance(owner, nodes.Name) and isinstance(scope, FUNCTION_NODES) and isinstance(scope.parent, nodes.ClassDef)
+                and scope.args.args and scope.args.args[0].name == owner.name and scope.type in ("method", "classmethod")):
+            return _method_of(scope.parent, func.attrname)  # `self.m`, `cls.m` in a method of the class
+        if isinstance(owner, nodes.Name) and not isinstance(self.resolver.value_of(owner), ClassRef):
+            try:
+                _, bindings = owner.lookup(owner.name)
+            except Exception:  # astroid lookup on odd trees  # pragma: no cover
+                return None
+            made = []
+            for binding in bindings:
+                statement = binding.parent if isinstance(binding, nodes.AssignName) else None
+                if not (isinstance(statement, (nodes.Assign, nodes.AnnAssign)) and statement.value is not None
+                        and isinstance(statement.value, nodes.Call)):
+                    return None
+                made.append(statement.value)
+            if not made:
+                return None
+        classes = set()
+        for node in made:
+            value = self.resolver.value_of(node.func if isinstance(node, nodes.Call) else node)
+            if not isinstance(value, ClassRef):
+                return None
+            classes.add(value.cls)
+        if len(classes) != 1:
+            return None
+        return _method_of(classes.pop(), func.attrname)
 
     def _why_callee_unresolved(self, call: nodes.Call, callee, func: nodes.NodeNG | None = None,
                                awaited: bool | None = None) -> str | None:
@@ -100,6 +148,11 @@ class UnresolvedMixin:
             return None
         if isinstance(func, nodes.Attribute) and func.attrname == "aio":
             return f"`{func.expr.as_string()}` is not a task that can be resolved statically"
+        if isinstance(func, nodes.Attribute):
+            method = self._project_method(func)
+            if method is not None and self._may_run_tasks(method[1]):
+                return (f"`{shortened(func.as_string())}` is method {method[0].name}.{method[1].name} of the project, "
+                        "which calls tasks: the graph does not follow methods")
         if isinstance(func, nodes.Subscript) and isinstance(self.resolver.value_of(func.value), (Unknown, TaskCollection)):
             # (a subscripted class, such as a generic ``Batcher[int, str](...)``, is not a task)
             return f"the callee `{func.as_string()}` is chosen at run time"
@@ -194,6 +247,15 @@ def _task_class(path: str) -> bool:
     info = sdk.callable_info(path) if path.startswith("flyte.") else None
     return (info is not None and info.get("kind") == "class"
             and (sdk.callable_info(f"{path}.aio") is not None or sdk.callable_info(f"{path}.as_task") is not None))
+
+
+def _method_of(cls: nodes.ClassDef, name: str) -> tuple[nodes.ClassDef, nodes.FunctionDef] | None:
+    """The class and the method ``name`` of ``cls`` (its own or inherited) when it is one function."""
+    try:
+        found = [m for m in cls.getattr(name) if isinstance(m, FUNCTION_NODES)]
+    except AttributeInferenceError:  # (no such attribute)
+        return None
+    return (cls, found[0]) if len(found) == 1 else None
 
 
 def runs_task(callee) -> bool:
