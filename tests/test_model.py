@@ -1240,7 +1240,7 @@ class Holder:
 def test_a_global_name_used_in_a_function_body_resolves_as_astroid_looks_it_up(tmp_path):
     """The resolver answers a use in a function's body of a name the module binds once, at the top level,
     without astroid's lookup; everywhere else it asks astroid. Both answers must agree on every use."""
-    from flyte_lint.model.resolver import _global_use, _in_signature
+    from flyte_lint.model.scopes import global_use as _global_use, in_signature as _in_signature
 
     a = analyse(tmp_path, GLOBAL_USES)
     resolver = a.resolver

@@ -161,7 +161,7 @@ class Analysis:
     parsing): each call is resolved (Resolver.value_of), which registers the environments and tasks that calls
     and decorators make, also in modules loaded only to resolve an import. Then it derives the call sites
     (``call_sites``, ``choice_sites``, ``task_object_calls``, ``map_helper_calls``), the envs' declared
-    dependencies, the task objects' envs, the run roots and the images, and seals the resolver: from then on
+    dependencies, the task objects' envs and the images, and seals the resolver: from then on
     ``envs`` and ``tasks`` are fixed, whatever a rule asks in whatever order (a value a rule resolves later that
     would make an env or a task the build never met is still answered, but not listed: Resolver.seal).
 
@@ -219,7 +219,9 @@ class Analysis:
             self.image_need(env)
         for made in {id(c.made): c.made for c in self.task_object_calls}.values():
             self.object_image_need(made)
-        self.run_roots.roots  # noqa: B018
+        # (run_roots is left to its first use: finding who calls a task by name resolves every load of a name in
+        # the component, which graph never needs and which can spend a module's lookup budget; it reads the
+        # sealed model, so it can register nothing)
         if len(self.resolver.tasks) != len(self.tasks):  # (a task the derivations above met: listed too)
             self.__dict__.pop("tasks", None)
             self.__dict__.pop("task_by_function", None)
