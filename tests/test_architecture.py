@@ -18,10 +18,7 @@ PACKAGE_DIR = Path(flyte_lint.__file__).parent
 
 # Cycles that exist today, each another area's to remove (issue 22). The test fails on any other cycle, and on
 # one of these once it is gone (so that the entry is removed with it).
-KNOWN_CYCLES: set[frozenset[str]] = {
-    # model: the analysis builds its run roots; roots imports the analysis's walk (function level)
-    frozenset({"flyte_lint.model.analysis", "flyte_lint.model.roots"}),
-}
+KNOWN_CYCLES: set[frozenset[str]] = set()
 
 
 def module_names() -> dict[str, Path]:

@@ -6,20 +6,28 @@ Rules read this model. They do not resolve names themselves.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, TypeVar
 
 from astroid import nodes
 
 from flyte_lint.model.arguments import argument
+from flyte_lint.model.calls import (  # noqa: F401  (CONTAINER_TASK...: read from here too)
+    CONTAINER_TASK,
+    MAPS,
+    SHELL_CREATE,
+    ResolvedCall,
+    TaskObjectCall,
+    called_object,
+)
 from flyte_lint.model.constants import definition, literal
 from flyte_lint.model.entities import CallSite, Env, Task
 from flyte_lint.model.guards import guarded_against
-from flyte_lint.model.kinds import CallForm, CoroutineRuns, EnvOrigin
+from flyte_lint.model.kinds import CallForm, EnvOrigin
 from flyte_lint.model.names import bindings_of, is_builtin, rebinds_same_variable
 from flyte_lint.model.project import Module, Project
 from flyte_lint.model.resolver import FUNCTION_NODES, Resolver, enclosing_function
+from flyte_lint.model.scopes import walk  # noqa: F401  (read from here too)
 from flyte_lint.model.values import (
     AgentToolRef,
     EnvRef,
@@ -45,112 +53,8 @@ INLINE_DECORATORS = frozenset({
 
 T = TypeVar("T")
 
-CONTAINER_TASK = "flyte.extras.ContainerTask"
-SHELL_CREATE = "flyte.extras.shell.create"
-MAPS = {"flyte.map": CallForm.MAP, "flyte.map.aio": CallForm.MAP_AIO}  # the form of a task object's call through them
-
-
-@dataclass(frozen=True)
-class TaskObjectCall:
-    """A call of a task object not made by ``@env.task`` (a ContainerTask, a shell task...)."""
-
-    call: "ResolvedCall"
-    made: nodes.Call  # the call that made the object
-    env: Env | None  # None: not known
-    name: str  # the object as the call names it: ``greet``
-    form: CallForm  # CALL (``greet(...)``), AIO (``greet.aio(...)``), OVERRIDE (``greet.override(...)(...)``, or its
-    # .aio), MAP or MAP_AIO (``flyte.map(greet, ...)``, ``flyte.map.aio(greet, ...)``: ``call`` is the map's)
-    maker: str | None  # the SDK's path of what made the object (CONTAINER_TASK, SHELL_CREATE...); None: not the SDK
-
-    @property
-    def starts_task(self) -> bool:
-        """The call starts the object's task (once awaited or iterated); of a shell task only the call itself
-        does (it has no ``.aio`` nor ``.override``, and mapping it runs nothing: flyte 2.12.1)."""
-        return self.maker != SHELL_CREATE or self.form == CallForm.CALL
-
-    @property
-    def coroutine(self) -> CoroutineRuns | None:
-        """Where the call makes a coroutine that runs the task only once awaited (flyte 2.12.1): IN_A_RUN for a
-        ContainerTask called or ``.aio``-called (inside a run, TaskTemplate.__call__ hands back the controller's
-        submit coroutine; outside one the call fails), ANYWHERE for a shell task called (``_Shell.__call__``
-        is ``async def``; it has no ``.aio``). None: not known to make one (a plugin's task class, whose
-        call may be sync; an ``.override(...)`` form, which fails on its own for a ContainerTask)."""
-        if self.maker == CONTAINER_TASK and self.form in (CallForm.CALL, CallForm.AIO):
-            return CoroutineRuns.IN_A_RUN
-        if self.maker == SHELL_CREATE and self.form == CallForm.CALL:
-            return CoroutineRuns.ANYWHERE
-        return None
-
-
-def _called_object(func: nodes.NodeNG) -> tuple[nodes.NodeNG | None, CallForm]:
-    """The object a call runs, and how: ``greet`` in ``greet(...)`` (call), ``greet.aio(...)`` (aio),
-    ``greet.override(...)(...)`` and its ``.aio`` (override)."""
-    form = CallForm.CALL
-    if isinstance(func, nodes.Attribute) and func.attrname == "aio":
-        func, form = func.expr, CallForm.AIO
-    if isinstance(func, nodes.Call) and isinstance(func.func, nodes.Attribute) and func.func.attrname == "override":
-        func, form = func.func.expr, CallForm.OVERRIDE
-    return (func if isinstance(func, (nodes.Name, nodes.Attribute)) else None), form
-
-
-@dataclass(eq=False)
-class ResolvedCall:
-    """Any call expression in an analysed module, with what its callee resolves to."""
-
-    node: nodes.Call
-    module: Module
-    callee: Value
-    function: nodes.FunctionDef | nodes.Lambda | None
-    external_path: str | None = None  # the callee's dotted path when it lies outside the project
-
-    def __post_init__(self) -> None:
-        if isinstance(self.callee, External):
-            self.external_path = self.callee.path
-
-
-def walk(tree: nodes.NodeNG):
-    """Every node below ``tree`` (itself included), depth first in source order, without recursion.
-    (astroid's ``get_children`` order, read straight from the node fields: much faster than its generators.)"""
-    stack = [tree]
-    pop = stack.pop
-    node_type = nodes.NodeNG
-    while stack:
-        node = pop()
-        yield node
-        fields = node._astroid_fields
-        if not fields:
-            continue
-        if type(node) in _OWN_ORDER:
-            children = list(node.get_children())
-        else:
-            children = []
-            add = children.append
-            for name in fields:
-                value = getattr(node, name)
-                if value is None:
-                    continue
-                if isinstance(value, list):
-                    for item in value:
-                        if isinstance(item, tuple):
-                            for part in item:
-                                if isinstance(part, node_type):
-                                    add(part)
-                        elif item is not None:
-                            add(item)
-                else:
-                    add(value)
-        children.reverse()
-        stack.extend(children)
-
-
 # The callees whose calls may make an environment or a task (see Resolver.call_result).
 _MAKERS = (External, Method, TaskDecorator)
-
-# Node types whose get_children is not their fields in order.
-_OWN_ORDER = frozenset(
-    getattr(nodes, name) for name in ("Arguments", "FunctionDef", "AsyncFunctionDef", "ClassDef", "Lambda", "Module")
-    if hasattr(nodes, name)
-)
 
 
 class Analysis:
@@ -331,11 +235,11 @@ class Analysis:
             if type(callee) is External and callee.path in MAPS:
                 if not call.node.args:
                     continue
-                target, _ = _called_object(call.node.args[0])  # (an object mapped, or its override)
+                target, _ = called_object(call.node.args[0])  # (an object mapped, or its override)
                 form = MAPS[callee.path]
             elif (type(callee) is Instance or type(callee) is Unknown
                   or (type(callee) is External and callee.path.endswith(".aio"))):
-                target, form = _called_object(call.node.func)
+                target, form = called_object(call.node.func)
             else:
                 continue
             made = self.resolver.construction_of(target) if target is not None else None

@@ -24,7 +24,7 @@ from astroid import nodes
 
 from flyte_lint.model.arguments import argument
 from flyte_lint.model.kinds import CallForm
-from flyte_lint.model.resolver import enclosing_function
+from flyte_lint.model.scopes import enclosing_function, walk
 from flyte_lint.model.values import PartialRef, TaskRef
 
 if TYPE_CHECKING:
@@ -119,8 +119,6 @@ class RunRoots:
     def _name_used(self, func: nodes.FunctionDef) -> bool:
         """The name of ``func`` is used somewhere but its own definition: read in its module, imported from it by
         name, or read as an attribute (``module.name``) by a call."""
-        from flyte_lint.model.analysis import walk
-
         name = func.name
         for node in walk(func.root()):
             if isinstance(node, nodes.Name) and node.name == name and not _inside(node, func):

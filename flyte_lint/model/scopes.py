@@ -104,3 +104,45 @@ def agree(values) -> Value:
         elif value != result:
             return UNKNOWN
     return result if result is not None else UNKNOWN
+
+
+def walk(tree: nodes.NodeNG):
+    """Every node below ``tree`` (itself included), depth first in source order, without recursion.
+    (astroid's ``get_children`` order, read straight from the node fields: much faster than its generators.)"""
+    stack = [tree]
+    pop = stack.pop
+    node_type = nodes.NodeNG
+    while stack:
+        node = pop()
+        yield node
+        fields = node._astroid_fields
+        if not fields:
+            continue
+        if type(node) in _OWN_ORDER:
+            children = list(node.get_children())
+        else:
+            children = []
+            add = children.append
+            for name in fields:
+                value = getattr(node, name)
+                if value is None:
+                    continue
+                if isinstance(value, list):
+                    for item in value:
+                        if isinstance(item, tuple):
+                            for part in item:
+                                if isinstance(part, node_type):
+                                    add(part)
+                        elif item is not None:
+                            add(item)
+                else:
+                    add(value)
+        children.reverse()
+        stack.extend(children)
+
+
+# Node types whose get_children is not their fields in order.
+_OWN_ORDER = frozenset(
+    getattr(nodes, name) for name in ("Arguments", "FunctionDef", "AsyncFunctionDef", "ClassDef", "Lambda", "Module")
+    if hasattr(nodes, name)
+)
