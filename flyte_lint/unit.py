@@ -65,12 +65,11 @@ def rules_of(codes: list[str]) -> list[Rule]:
 
 
 def build_analysis(project: Project, modules: list[Module], settings: Settings) -> Analysis:
-    """The analysis model of ``modules``, built completely before any rule runs."""
-    from flyte_lint.model.analysis import Analysis
+    """The analysis model of ``modules``, built completely before any rule runs (model.analysis.build_analysis,
+    the one way check and graph make it)."""
+    from flyte_lint.model.analysis import build_analysis as build_model
 
-    analysis = Analysis(project, modules)
-    analysis.target_flyte_version = settings.target_flyte_version
-    return analysis
+    return build_model(project, modules, settings.target_flyte_version)
 
 
 def analyse(project: Project, unit: Unit, context: RunContext,
