@@ -1,5 +1,6 @@
-"""FLY101–FLY105: sync/async mistakes. What must be reported (exact code and line) and correct code that
-must stay quiet.
+"""FLY101–FLY108: how tasks are called. What cases cannot say: fixes and messages in context, SDK runs, and every
+case of the calls family (rules/calls/, moved there from this file and test_argument_rules.py) linted with the other
+rules on, as these tests linted them.
 
 Sources mark the findings they expect with a trailing ``# expect: FLY101`` comment (several codes:
 ``# expect: FLY102, FLY401``). ``check`` lints with every rule enabled and compares the findings with the
@@ -13,31 +14,16 @@ import re
 
 import pytest
 
+from expectutil import expectations
 from flyte_lint.fixes import fixed_text
+from flyte_lint.rules import all_rules
+from flyte_lint.rules.calls._cases import TASKS
 from lintutil import lint, lint_result, split_files
 from sdk_runner import requires_sdk, run_program
 
 EXPECT = re.compile(r"#\s*expect:\s*(?P<codes>FLY\d{3}(?:\s*,\s*FLY\d{3})*)\s*$")
 
-HEADER = """\
-import asyncio
-import functools
-from functools import partial
-
-import flyte
-
-env = flyte.TaskEnvironment("demo")
-
-
-@env.task
-def square(x: int) -> int:
-    return x * x
-
-
-@env.task
-async def inc(x: int) -> int:
-    return x + 1
-"""
+HEADER = TASKS
 
 
 def expected(files: dict[str, str]) -> list[tuple[str, int, str]]:
@@ -86,93 +72,24 @@ def test_expect_marks_are_parsed():
     ]
 
 
+# -- the family's cases, with the other rules on ---------------------------------------------------------------
+
+FAMILY_CASES = [
+    pytest.param(case, id=f"{rule.code}-{case.name}")
+    for rule in all_rules() if rule.code.startswith("FLY10")
+    for case in [*rule.INVALID, *rule.VALID] if case.name
+]
+
+
+@pytest.mark.parametrize("case", FAMILY_CASES)
+def test_family_case_with_the_other_rules_on(tmp_path, case):
+    """A named case of FLY101-FLY108 linted with every default rule on (or, when it names them, its ``select``): the
+    findings of every code are exactly its ``# expect:`` lines, so a case also shows that no other rule reports it."""
+    found = sorted(lint(tmp_path, case.source, select=case.select))
+    assert found == expectations(case.source, case.select)
+
+
 # -- FLY101 await-sync-task ------------------------------------------------------------------------------
-
-
-def test_fly101_await_sync_task(tmp_path):
-    check(tmp_path, """
-        @env.task
-        async def main(x: int) -> int:
-            return await square(x)  # expect: FLY101
-    """)
-
-
-def test_fly101_forms(tmp_path):
-    check(tmp_path, """
-        sq = square
-        sq2 = sq
-        fast = square.override(retries=2)
-
-        @env.task
-        async def main(x: int) -> int:
-            y = await sq2(x)  # expect: FLY101
-            y += await square.override(retries=2)(x)  # expect: FLY101
-            y += await fast(x)  # expect: FLY101
-            y += await partial(square, x=1)()  # expect: FLY101
-            p = functools.partial(square, 2)
-            y += await p()  # expect: FLY101
-            y += await (square(x))  # expect: FLY101
-            return y
-    """)
-
-
-def test_fly101_cross_module(tmp_path):
-    check(tmp_path, """
-        # file: lib/__init__.py
-        from .tasks import *
-        # file: lib/tasks.py
-        import flyte
-
-        env = flyte.TaskEnvironment("lib")
-
-        @env.task
-        def square(x: int) -> int:
-            return x * x
-        # file: main.py
-        import flyte
-        import lib
-        import lib.tasks
-        from lib import square
-        from lib.tasks import square as sq
-
-        env = flyte.TaskEnvironment("main", depends_on=[lib.tasks.env])
-
-        @env.task
-        async def main(x: int) -> int:
-            y = await square(x)  # expect: FLY101
-            y += await lib.square(x)  # expect: FLY101
-            y += await lib.tasks.square(x)  # expect: FLY101
-            y += await sq(x)  # expect: FLY101
-            y += await sq.aio(x)
-            return y
-    """)
-
-
-def test_fly101_outside_a_task_too(tmp_path):
-    # Outside a run the SDK calls the function: `await <int>` is a TypeError.
-    check(tmp_path, """
-        async def script() -> int:
-            return await square(3)  # expect: FLY101
-
-        if __name__ == "__main__":
-            asyncio.run(script())
-    """)
-
-
-def test_fly101_quiet_for_correct_awaits(tmp_path):
-    check(tmp_path, """
-        @env.task
-        async def main(x: int) -> int:
-            y = await square.aio(x)
-            y += await inc(x)
-            y += await inc.aio(x)
-            y += await square.override(retries=2).aio(x)
-            y += await inc.override(retries=2)(x)
-            y += await partial(inc, x=1)()
-            y += await asyncio.to_thread(square, x)
-            y += await asyncio.to_thread(square.forward, x)
-            return y
-    """)
 
 
 def test_fly101_fix_inserts_aio(tmp_path):
@@ -231,178 +148,6 @@ def test_fly101_fly102_message_for_a_partial(tmp_path):
 # -- FLY102 sync-task-in-async ---------------------------------------------------------------------------
 
 
-def test_fly102_direct_and_nested_expressions(tmp_path):
-    check(tmp_path, """
-        @env.task
-        async def main(n: int) -> int:
-            a = square(n)  # expect: FLY102
-            square(n)  # expect: FLY102
-            b = await asyncio.gather(square(1), inc(2))  # expect: FLY102
-            c = await asyncio.gather(*[square(i) for i in range(n)])  # expect: FLY102
-            d = [square(i) for i in range(n)]  # expect: FLY102
-            e = sum(square(i) for i in range(n))  # expect: FLY102
-            f = {i: square(i) for i in range(n)}  # expect: FLY102
-            g = square.override(retries=1)(n)  # expect: FLY102
-            h = partial(square, x=1)()  # expect: FLY102
-            return a + sum(b) + sum(c) + sum(d) + e + len(f) + g + h
-    """)
-
-
-def test_fly102_in_async_helper_called_from_a_task(tmp_path):
-    check(tmp_path, """
-        async def helper(x: int) -> int:
-            return square(x)  # expect: FLY102
-
-        async def deeper(x: int) -> int:
-            return await helper(x)
-
-        @env.task
-        async def main(x: int) -> int:
-            return await deeper(x)
-    """)
-
-
-def test_fly102_in_async_helper_in_another_module(tmp_path):
-    check(tmp_path, """
-        # file: tasks.py
-        import flyte
-
-        env = flyte.TaskEnvironment("demo")
-
-        @env.task
-        def square(x: int) -> int:
-            return x * x
-        # file: helpers.py
-        from tasks import square
-
-        async def helper(x: int) -> int:
-            return square(x)  # expect: FLY102
-        # file: main.py
-        from tasks import env
-        from helpers import helper
-
-        @env.task
-        async def main(x: int) -> int:
-            return await helper(x)
-    """)
-
-
-def test_fly102_nested_async_def_in_a_task(tmp_path):
-    check(tmp_path, """
-        @env.task
-        async def main(n: int) -> list[int]:
-            async def one(i: int) -> int:
-                return square(i)  # expect: FLY102
-            return list(await asyncio.gather(*(one(i) for i in range(n))))
-    """)
-
-
-def test_fly102_async_def_run_inside_a_sync_task(tmp_path):
-    # asyncio.run inside the sync task body starts an event loop: the SDK sees a running loop and raises.
-    check(tmp_path, """
-        @env.task
-        def main(x: int) -> int:
-            async def go() -> int:
-                return square(x)  # expect: FLY102
-            return asyncio.run(go())
-    """)
-
-
-def test_fly102_sync_helper_called_directly_from_async_task_code(tmp_path):
-    # A plain function called from async code runs on the event loop: the SDK raises there too.
-    check(tmp_path, """
-        def helper(x: int) -> int:
-            return square(x)  # expect: FLY102
-
-        def outer(x: int) -> int:
-            return helper(x)
-
-        @env.task
-        async def main(x: int) -> int:
-            def inner(y: int) -> int:
-                return square(y)  # expect: FLY102
-            return outer(x) + inner(x)
-    """)
-
-
-def test_fly102_helper_behind_a_decorator(tmp_path):
-    # An unknown decorator may run the helper anywhere (here: in a thread): quiet. lru_cache keeps it inline.
-    check(tmp_path, """
-        def in_thread(fn):
-            @functools.wraps(fn)
-            async def wrapper(*args, **kwargs):
-                return await asyncio.to_thread(fn, *args, **kwargs)
-            return wrapper
-
-        @in_thread
-        def threaded(x: int) -> int:
-            return square(x)
-
-        @functools.lru_cache(maxsize=None)
-        def cached(x: int) -> int:
-            return square(x)  # expect: FLY102
-
-        @env.task
-        async def main(x: int) -> int:
-            return await threaded(x) + cached(x)
-    """)
-
-
-def test_fly102_quiet(tmp_path):
-    check(tmp_path, """
-        def helper(x: int) -> int:
-            return square(x)  # only ever run in a thread or from sync tasks
-
-        def sync_only(x: int) -> int:
-            return square(x)
-
-        async def script(x: int) -> int:
-            return square(x)  # no task calls it: outside a run the SDK just calls the function
-
-        @env.task
-        def sync_parent(x: int) -> int:
-            return square(x) + sync_only(x) + sum(square(i) for i in range(x))
-
-        @env.task
-        async def main(n: int) -> int:
-            a = await square.aio(n)
-            b = await asyncio.gather(*[square.aio(i) for i in range(n)])
-            c = await asyncio.to_thread(square, n)
-            d = await asyncio.to_thread(helper, n)
-            loop = asyncio.get_running_loop()
-            e = await loop.run_in_executor(None, square, n)
-            f = await loop.run_in_executor(None, functools.partial(helper, n))
-
-            def in_thread(y: int) -> int:
-                return square(y)
-
-            g = await asyncio.to_thread(in_thread, n)
-            h = await asyncio.to_thread(lambda: square(n))
-            i = square.forward(n)
-            return a + sum(b) + c + d + e + f + g + h + i
-
-        if __name__ == "__main__":
-            print(asyncio.run(script(1)), square(2))
-    """)
-
-
-def test_fly102_quiet_in_a_decorator_factory_and_default_values(tmp_path):
-    # A decorator and default values run when the def runs (at import), not when the task body runs.
-    check(tmp_path, """
-        def factory(n: int):
-            square(n)
-
-            def deco(f):
-                return f
-            return deco
-
-        @env.task
-        @factory(2)
-        async def main(x: int, y: int = square(3)) -> int:
-            return x + y
-    """)
-
-
 def test_fly102_fixes(tmp_path):
     source = """
         @env.task
@@ -453,87 +198,6 @@ def test_fly102_message(tmp_path):
 
 
 # -- FLY103 unawaited-coroutine --------------------------------------------------------------------------
-
-
-def test_fly103_discarded_coroutines(tmp_path):
-    check(tmp_path, """
-        from flyte import remote
-
-        ref = remote.Task.get("proj.wf", auto_version="latest")
-
-        @env.task
-        async def main(x: int) -> int:
-            inc(x)  # expect: FLY103
-            square.aio(x)  # expect: FLY103
-            inc.aio(x)  # expect: FLY103
-            inc.override(retries=2)(x)  # expect: FLY103
-            partial(inc, x=1)()  # expect: FLY103
-            ref(x=1)  # expect: FLY103
-            ref.aio(x=1)  # expect: FLY103
-            unused = inc(x)  # expect: FLY103
-            _ = inc(x)  # expect: FLY103
-            never = [inc(i) for i in range(x)]  # expect: FLY103
-            return x
-    """)
-
-
-def test_fly103_in_async_helper_and_script(tmp_path):
-    # A discarded coroutine never runs, in a task or not.
-    check(tmp_path, """
-        async def helper(x: int) -> None:
-            inc(x)  # expect: FLY103
-
-        async def script() -> None:
-            inc(1)  # expect: FLY103
-
-        @env.task
-        async def main(x: int) -> int:
-            await helper(x)
-            return x
-    """)
-
-
-def test_fly103_returned_as_an_async_task_output(tmp_path):
-    # The coroutine becomes the task's output: the child never runs and the SDK fails to serialize it.
-    check(tmp_path, """
-        @env.task
-        async def main(x: int) -> int:
-            return inc(x)  # expect: FLY103
-
-        @env.task
-        async def many(n: int) -> list[int]:
-            return [inc(i) for i in range(n)]  # expect: FLY103
-    """)
-
-
-def test_fly103_quiet(tmp_path):
-    check(tmp_path, """
-        async def consume(coro) -> int:
-            return await coro
-
-        async def make(x: int):
-            return inc(x)  # the caller gets the coroutine and awaits it
-
-        @env.task
-        async def main(n: int) -> int:
-            a = await inc(n)
-            coros = []
-            for i in range(n):
-                coros.append(inc(i))
-            b = await asyncio.gather(*coros)
-            t = asyncio.create_task(inc(n))
-            later = inc(n)
-            c = await later
-            d = await consume(inc(n))
-            e = await asyncio.wait_for(inc(n), timeout=5)
-            f = await (await make(n))
-            g = await asyncio.gather(*(inc(i) for i in range(n)))
-            pending = [inc.aio(i) for i in range(n)]
-            h = await asyncio.gather(*pending)
-            async with asyncio.TaskGroup() as tg:
-                tg.create_task(inc(n))
-            return a + sum(b) + await t + c + d + e + f + sum(g) + sum(h)
-    """)
 
 
 def test_fly103_message(tmp_path):
@@ -649,40 +313,6 @@ def test_fly103_fly104_task_objects_quiet(tmp_path):
     """)
 
 
-def test_fly103_fly106_task_objects_made_in_the_task(tmp_path):
-    # A ContainerTask made in the task that calls it (bound once, in the body itself, before the call) is
-    # followed; one bound in a branch, twice, or only later, is not: it may be any of several objects.
-    check(tmp_path, """
-        # file: main.py
-        import flyte
-        from flyte.extras import ContainerTask
-
-        env = flyte.TaskEnvironment("main")
-
-
-        @env.task
-        async def main(x: int, fast: bool) -> int:
-            runner = ContainerTask(name="runner", image="alpine", command=["echo"], inputs={"a": int}, outputs={"r": int})
-            runner(a=x)  # expect: FLY103
-            await runner(a=x, b=2)  # expect: FLY106
-            for i in range(3):
-                await runner(a=i)
-            if fast:
-                maybe = ContainerTask(name="maybe", image="alpine", command=["echo"], inputs={"a": int})
-                maybe(a=x)
-            twice = ContainerTask(name="one", image="alpine", command=["echo"], inputs={"a": int})
-            twice = ContainerTask(name="two", image="alpine", command=["echo"], inputs={"b": int})
-            twice(b=x)
-            await twice(a=x)
-
-            def inner() -> None:
-                runner(a=x)  # (a closure: not followed)
-
-            inner()
-            return await runner(a=x)
-    """)
-
-
 def test_fly103_task_object_message(tmp_path):
     files = split_files(TASK_OBJECT_TOOLS + """
         # file: main.py
@@ -775,73 +405,6 @@ def test_fly103_fly104_task_objects_under_the_sdk(entry):
 # -- FLY104 async-task-in-sync ---------------------------------------------------------------------------
 
 
-def test_fly104_in_sync_task(tmp_path):
-    check(tmp_path, """
-        from flyte import remote
-
-        ref = remote.Task.get("proj.wf", auto_version="latest")
-
-        @env.task
-        def main(x: int) -> int:
-            inc(x)  # expect: FLY104
-            inc.aio(x)  # expect: FLY104
-            square.aio(x)  # expect: FLY104
-            ref(x=1)  # expect: FLY104
-            unused = inc(x)  # expect: FLY104
-            return x
-
-        @env.task
-        def returns_coroutine(x: int) -> int:
-            return inc(x)  # expect: FLY104
-    """)
-
-
-def test_fly104_discarded_in_plain_sync_code(tmp_path):
-    check(tmp_path, """
-        def helper(x: int) -> None:
-            inc(x)  # expect: FLY104
-
-        inc(1)  # expect: FLY104
-    """)
-
-
-def test_fly104_quiet(tmp_path):
-    check(tmp_path, """
-        def make(x: int):
-            return inc(x)  # a plain helper hands the coroutine to its caller
-
-        @env.task
-        async def caller(x: int) -> int:
-            return await make(x)
-
-        @env.task
-        def main(x: int) -> int:
-            a = asyncio.run(inc(x))
-            loop = asyncio.new_event_loop()
-            b = loop.run_until_complete(inc(x))
-            c = loop.run_until_complete(square.aio(x))
-            d = asyncio.run(inc.aio(x))
-            pending = inc(x)
-            e = asyncio.run(pending)
-            return a + b + c + d + e + square(x)
-
-        if __name__ == "__main__":
-            flyte.init()
-            flyte.run(main, x=1)
-            print(asyncio.run(inc(1)))
-    """)
-
-
-def test_fly104_quiet_for_module_and_class_attributes(tmp_path):
-    # Module and class attributes can be read from elsewhere (`mod.x`, `C.x`): not "never used".
-    check(tmp_path, """
-        PENDING = inc(1)
-
-        class Jobs:
-            first = inc(2)
-    """)
-
-
 def test_fly104_message(tmp_path):
     (msg,) = messages(tmp_path, """
         @env.task
@@ -852,85 +415,6 @@ def test_fly104_message(tmp_path):
 
 
 # -- FLY105 blocking-call-in-async -----------------------------------------------------------------------
-
-
-def test_fly105_blocking_flyte_calls_in_async_task(tmp_path):
-    check(tmp_path, """
-        @env.task
-        async def main(x: int) -> int:
-            r1 = flyte.run(inc, x=x)  # expect: FLY105
-            flyte.deploy(env)  # expect: FLY105
-            r2 = flyte.with_runcontext(mode="local").run(inc, x=x)  # expect: FLY105
-            rc = flyte.with_runcontext(mode="local")
-            r3 = rc.run(inc, x=x)  # expect: FLY105
-            results = list(flyte.map(square, range(3)))  # expect: FLY105
-            for r in flyte.map(square, range(3)):  # expect: FLY105
-                print(r)
-            return x
-    """)
-
-
-def test_fly105_in_helpers_called_from_async_task(tmp_path):
-    check(tmp_path, """
-        async def alaunch(x: int):
-            return flyte.run(inc, x=x)  # expect: FLY105
-
-        def launch(x: int):
-            return flyte.run(inc, x=x)  # expect: FLY105
-
-        @env.task
-        async def main(x: int) -> int:
-            await alaunch(x)
-            launch(x)
-            return x
-    """)
-
-
-def test_fly105_star_import_map(tmp_path):
-    check(tmp_path, """
-        from flyte import *
-
-        env = TaskEnvironment("demo")
-
-        @env.task
-        def square(x: int) -> int:
-            return x * x
-
-        @env.task
-        async def main() -> list[int]:
-            return list(map(square, [1, 2]))  # expect: FLY105
-    """, header=False)
-
-
-def test_fly105_quiet(tmp_path):
-    check(tmp_path, """
-        def launch(x: int):
-            return flyte.run(inc, x=x)
-
-        async def script() -> None:
-            run = flyte.run(inc, x=1)
-            print(run.url)
-
-        @env.task
-        async def main(x: int) -> int:
-            r1 = await flyte.run.aio(inc, x=x)
-            r2 = await flyte.with_runcontext(mode="local").run.aio(inc, x=x)
-            r3 = await asyncio.to_thread(launch, x)
-            total = 0
-            async for r in flyte.map.aio(square, range(3)):
-                total += r
-            return total
-
-        @env.task
-        def sync_parent(x: int) -> int:
-            run = flyte.run(inc, x=x)
-            return sum(flyte.map(square, range(x))) + len(launch(x).url)
-
-        if __name__ == "__main__":
-            flyte.init()
-            flyte.run(main, x=1)
-            asyncio.run(script())
-    """)
 
 
 def test_fly105_message(tmp_path):
@@ -1008,174 +492,6 @@ def test_sdk_behaviour_behind_the_rules(body, ok, error):
 
 
 # -- tasks kept in containers: a call of one of several tasks -------------------------------------------
-
-
-def test_container_of_tasks_called_by_subscript_and_loop(tmp_path):
-    check(tmp_path, """
-        @env.task
-        async def dec(x: int) -> int:
-            return x - 1
-
-        @env.task
-        def cube(x: int) -> int:
-            return x ** 3
-
-        TOOLS = {"inc": inc, "dec": dec}
-        SYNC: list = [square, cube]
-        PAIR = (inc, dec.override(retries=2))
-
-        @env.task
-        async def main(k: str, x: int) -> int:
-            TOOLS[k](x)  # expect: FLY103
-            y = await TOOLS[k](x)
-            for t in SYNC:
-                y += await t(x)  # expect: FLY101
-                y += await t.aio(x)
-            for t in [inc, dec]:
-                t(x)  # expect: FLY103
-                t.override(retries=1)(x)  # expect: FLY103
-            for name, t in TOOLS.items():
-                t.aio(x)  # expect: FLY103
-            for i, t in enumerate(PAIR):
-                functools.partial(t, x)()  # expect: FLY103
-            for t in TOOLS.values():
-                y += await t(x)
-            hooks = []
-            hooks.append(inc)
-            hooks.append(dec)
-            for hook in hooks:
-                hook(x)  # expect: FLY103
-            squares = SYNC[0](x)  # expect: FLY102
-            return y + squares
-
-        @env.task
-        def sync_main(x: int) -> int:
-            for t in PAIR:
-                t(x)  # expect: FLY104
-            return sum(t(x) for t in SYNC)
-    """)
-
-
-def test_container_of_tasks_cross_module_and_aliases(tmp_path):
-    check(tmp_path, """
-        # file: tools.py
-        import flyte as fl
-
-        env = fl.TaskEnvironment("tools")
-
-        @env.task
-        async def search(q: str) -> str:
-            return q
-
-        @env.task
-        async def summarize(q: str) -> str:
-            return q
-
-        TOOLS = {"search": search, "summarize": summarize}
-        ALL = [search, summarize]
-        # file: main.py
-        import flyte
-        import tools
-        from tools import TOOLS as T
-
-        env = flyte.TaskEnvironment("main", depends_on=[tools.env])
-
-        @env.task
-        async def main(k: str) -> str:
-            T[k](k)  # expect: FLY103
-            tools.TOOLS[k].aio(k)  # expect: FLY103
-            tool_map = {t.name: t for t in tools.ALL}
-            tool_map[k](k)  # expect: FLY103
-            return await T[k](k)
-    """)
-
-
-def test_container_of_tasks_quiet_when_candidates_disagree_or_are_unknown(tmp_path):
-    check(tmp_path, """
-        import random
-
-        def plain(x: int) -> int:
-            return x
-
-        MIXED = {"inc": inc, "square": square}
-        BOTH_ASYNC = {"inc": inc, "retried": inc.override(retries=2)}
-        WITH_PLAIN = [inc, plain]
-        CHANGED = {"inc": inc}
-        CHANGED["other"] = plain
-        ESCAPES = [square]
-        random.shuffle(ESCAPES)
-        GROWN = [inc]
-        GROWN += [plain]
-        REBOUND = [inc]
-        REBOUND = [plain]
-
-        def register(tools: dict) -> None:
-            tools["x"] = plain
-
-        SHARED = {"inc": inc}
-        register(SHARED)
-
-        @env.task
-        async def main(k: str, x: int) -> int:
-            MIXED[k](x)
-            await MIXED[k](x)
-            WITH_PLAIN[0](x)
-            CHANGED[k](x)
-            await ESCAPES[0](x)
-            GROWN[0](x)
-            REBOUND[0](x)
-            SHARED[k](x)
-            hooks = [inc]
-            hooks.extend(WITH_PLAIN)
-            for h in hooks:
-                h(x)
-            async for t in aiter_tasks():
-                t(x)
-            for name in BOTH_ASYNC:  # (a dict's keys: strings, not tasks)
-                name(x)
-            for i, name in enumerate(BOTH_ASYNC):
-                name(x)
-            for name in [k for k in BOTH_ASYNC.copy()]:
-                name(x)
-            {inc, inc.override(retries=1)}[0](x)  # (a set cannot be subscripted: TypeError before any call)
-            for t in [inc, inc.override(retries=1)].values():  # (a list has no .values: AttributeError)
-                t(x)
-            return x
-
-        async def aiter_tasks():
-            yield inc
-    """)
-
-
-def test_container_mutated_only_with_known_tasks_elsewhere_is_followed(tmp_path):
-    check(tmp_path, """
-        # file: tools.py
-        import flyte
-
-        env = flyte.TaskEnvironment("tools")
-
-        @env.task
-        async def a(x: int) -> int:
-            return x
-
-        REGISTRY = {"a": a}
-        # file: main.py
-        import flyte
-        import tools
-        from tools import REGISTRY
-
-        env = flyte.TaskEnvironment("main", depends_on=[tools.env])
-
-        def plain(x: int) -> int:
-            return x
-
-        REGISTRY["plain"] = plain
-
-        @env.task
-        async def main(k: str, x: int) -> int:
-            REGISTRY[k](x)
-            return x
-    """, header=False)
 
 
 CONTAINERS_RUN = """
@@ -1355,76 +671,6 @@ def test_wrapped_tasks_under_the_sdk(entry):
         assert not r.ok and "SyncTaskCallInAsyncContextError" in " ".join(r.error_types), r.summary()
 
 
-def test_wrapped_task_defined_in_another_module(tmp_path):
-    check(tmp_path, """
-        # file: deco.py
-        def logged(fn):
-            def wrapper(*args, **kwargs):
-                return fn(*args, **kwargs)
-            return wrapper
-        # file: tools.py
-        import flyte as fl
-        from deco import logged
-
-        env = fl.TaskEnvironment("tools")
-
-        @logged
-        @env.task
-        async def fetch(x: int) -> int:
-            return x
-        # file: main.py
-        import flyte
-        from tools import fetch as get
-        import tools
-
-        env = flyte.TaskEnvironment("main", depends_on=[tools.env])
-
-        @env.task
-        async def main(x: int) -> int:
-            get(x)  # expect: FLY103
-            tools.fetch(x)  # expect: FLY103
-            return await get(x)
-    """)
-
-
-def test_wrapped_task_quiet_when_the_wrapper_may_do_anything_else(tmp_path):
-    check(tmp_path, """
-        import wandb_helpers
-
-        def elsewhere(fn):
-            def wrapper(*args, **kwargs):
-                return schedule(fn, *args, **kwargs)
-            return wrapper
-
-        def keyword(fn):
-            def wrapper(*args, attempts=3, **kwargs):
-                return fn(*args, **kwargs)
-            return wrapper
-
-        @elsewhere
-        @env.task
-        async def a(x: int) -> int:
-            return x
-
-        @keyword
-        @env.task
-        async def b(x: int) -> int:
-            return x
-
-        @wandb_helpers.wandb_init
-        @env.task
-        async def c(x: int) -> int:
-            return x
-
-        @env.task
-        async def main(x: int) -> int:
-            a(x)
-            b(x)
-            c(x)
-            return x
-    """)
-
-
 TENACITY_RUN = """
     import tenacity
     from tenacity import retry, stop_after_attempt
@@ -1563,25 +809,6 @@ def test_agent_tool_above_a_task_under_the_sdk(entry):
         assert any("'AgentTool.aio' was never awaited" in w for w in r.warnings), r.summary()
     else:
         assert r.ok and r.output == 8 and r.ran("demo.a") == 2 and r.ran("demo.s") == 1, r.summary()
-
-
-def test_container_element_picked_by_a_literal_key_is_that_task(tmp_path):
-    check(tmp_path, """
-        MIXED = {"inc": inc, "square": square}
-        PAIR = [inc, square]
-        CHANGED = {"inc": inc, "square": square}
-        CHANGED["inc"] = square
-
-        @env.task
-        async def main(x: int) -> int:
-            MIXED["inc"](x)  # expect: FLY103
-            y = await MIXED["square"](x)  # expect: FLY101
-            PAIR[0](x)  # expect: FLY103
-            y += await PAIR[1].aio(x)
-            CHANGED["inc"](x)  # (either task, since it was replaced: one is sync, one async)
-            y += await MIXED["inc"](x) + await PAIR[-1].aio(x)
-            return y
-    """)
 
 
 # -- FLY103: a coroutine put in a local container that nothing reads ------------------------------------------
@@ -1739,27 +966,3 @@ def test_fly103_dead_container_under_the_sdk(entry):
         assert r.ran("demo.child") >= 1, r.summary()
 
 
-def test_fly103_container_task_put_in_a_local_list_nothing_reads(tmp_path):
-    check(tmp_path, """
-        # file: main.py
-        import flyte
-        from flyte.extras import ContainerTask
-
-        hello = ContainerTask(name="hello", image="alpine", command=["echo"], inputs={"x": int}, outputs={"z": int})
-        cenv = flyte.TaskEnvironment.from_task("cenv", hello)
-        env = flyte.TaskEnvironment("m", depends_on=[cenv])
-
-
-        @env.task
-        async def main(n: int) -> int:
-            pending = []
-            for i in range(n):
-                pending.append(hello(x=i))  # expect: FLY103
-            return len(pending)
-
-
-        @env.task
-        async def gathered(n: int) -> list[int]:
-            pending = [hello(x=i) for i in range(n)]
-            return [await p for p in pending]
-    """, header=False)

@@ -8,6 +8,7 @@ from astroid import nodes
 
 from flyte_lint.model.analysis import Analysis
 from flyte_lint.rules.base import Case, Edit, Finding, Outcome, Rule, RuntimeSpec, Scope, Suggestion, register
+from flyte_lint.rules.calls._cases import with_tasks
 from flyte_lint.rules.calls._common import coroutine_lost, lost_task_objects, object_label, task_label, task_sites
 from flyte_lint.rules.trace_remote import _import_edit
 
@@ -54,6 +55,32 @@ class AsyncTaskInSync(Rule):
             message="the coroutine of 'demo.fetch' is discarded in a sync function, so the child task never runs. "
                     "Make the caller `async def` and await it, or run it with `asyncio.run(...)`",
         ),
+        Case(with_tasks("""
+            from flyte import remote
+
+            ref = remote.Task.get("proj.wf", auto_version="latest")
+
+            @env.task
+            def main(x: int) -> int:
+                inc(x)  # expect: FLY104
+                inc.aio(x)  # expect: FLY104
+                square.aio(x)  # expect: FLY104
+                ref(x=1)  # expect: FLY104
+                unused = inc(x)  # expect: FLY104
+                return x
+
+            @env.task
+            def returns_coroutine(x: int) -> int:
+                return inc(x)  # expect: FLY104
+        """),
+            name="in-sync-task"),
+        Case(with_tasks("""
+            def helper(x: int) -> None:
+                inc(x)  # expect: FLY104
+
+            inc(1)  # expect: FLY104
+        """),
+            name="discarded-in-plain-sync-code"),
     ]
     VALID = [
         Case(
@@ -71,6 +98,38 @@ class AsyncTaskInSync(Rule):
                 return fetch(n)
             """,
         ),
+        Case(with_tasks("""
+            def make(x: int):
+                return inc(x)  # a plain helper hands the coroutine to its caller
+
+            @env.task
+            async def caller(x: int) -> int:
+                return await make(x)
+
+            @env.task
+            def main(x: int) -> int:
+                a = asyncio.run(inc(x))
+                loop = asyncio.new_event_loop()
+                b = loop.run_until_complete(inc(x))
+                c = loop.run_until_complete(square.aio(x))
+                d = asyncio.run(inc.aio(x))
+                pending = inc(x)
+                e = asyncio.run(pending)
+                return a + b + c + d + e + square(x)
+
+            if __name__ == "__main__":
+                flyte.init()
+                flyte.run(main, x=1)
+                print(asyncio.run(inc(1)))
+        """),
+            name="quiet"),
+        Case(with_tasks("""
+            PENDING = inc(1)
+
+            class Jobs:
+                first = inc(2)
+        """),
+            name="quiet-for-module-and-class-attributes"),
     ]
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:

@@ -11,6 +11,7 @@ from flyte_lint.model.analysis import Analysis, ResolvedCall
 from flyte_lint.model.source import rendered
 from flyte_lint.model.values import External
 from flyte_lint.rules.base import Case, Edit, Finding, Outcome, Rule, RuntimeSpec, Scope, Severity, Suggestion, register
+from flyte_lint.rules.calls._cases import with_tasks
 from flyte_lint.rules.calls._common import awaited
 from flyte_lint.rules.maps import async_iteration
 
@@ -67,6 +68,48 @@ class BlockingCallInAsync(Rule):
                     "cluster it blocks the task's event loop until it returns (gathered siblings and the controller "
                     "stall). Use its async twin: `await flyte.run.aio(...)`",
         ),
+        Case(with_tasks("""
+            @env.task
+            async def main(x: int) -> int:
+                r1 = flyte.run(inc, x=x)  # expect: FLY105
+                flyte.deploy(env)  # expect: FLY105
+                r2 = flyte.with_runcontext(mode="local").run(inc, x=x)  # expect: FLY105
+                rc = flyte.with_runcontext(mode="local")
+                r3 = rc.run(inc, x=x)  # expect: FLY105
+                results = list(flyte.map(square, range(3)))  # expect: FLY105
+                for r in flyte.map(square, range(3)):  # expect: FLY105
+                    print(r)
+                return x
+        """),
+            name="blocking-flyte-calls-in-async-task"),
+        Case(with_tasks("""
+            async def alaunch(x: int):
+                return flyte.run(inc, x=x)  # expect: FLY105
+
+            def launch(x: int):
+                return flyte.run(inc, x=x)  # expect: FLY105
+
+            @env.task
+            async def main(x: int) -> int:
+                await alaunch(x)
+                launch(x)
+                return x
+        """),
+            name="in-helpers-called-from-async-task"),
+        Case("""
+            from flyte import *
+
+            env = TaskEnvironment("demo")
+
+            @env.task
+            def square(x: int) -> int:
+                return x * x
+
+            @env.task
+            async def main() -> list[int]:
+                return list(map(square, [1, 2]))  # expect: FLY105
+        """,
+            name="star-import-map"),
     ]
     VALID = [
         Case(
@@ -85,6 +128,35 @@ class BlockingCallInAsync(Rule):
                 return run.url
             """,
         ),
+        Case(with_tasks("""
+            def launch(x: int):
+                return flyte.run(inc, x=x)
+
+            async def script() -> None:
+                run = flyte.run(inc, x=1)
+                print(run.url)
+
+            @env.task
+            async def main(x: int) -> int:
+                r1 = await flyte.run.aio(inc, x=x)
+                r2 = await flyte.with_runcontext(mode="local").run.aio(inc, x=x)
+                r3 = await asyncio.to_thread(launch, x)
+                total = 0
+                async for r in flyte.map.aio(square, range(3)):
+                    total += r
+                return total
+
+            @env.task
+            def sync_parent(x: int) -> int:
+                run = flyte.run(inc, x=x)
+                return sum(flyte.map(square, range(x))) + len(launch(x).url)
+
+            if __name__ == "__main__":
+                flyte.init()
+                flyte.run(main, x=1)
+                asyncio.run(script())
+        """),
+            name="quiet"),
     ]
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:

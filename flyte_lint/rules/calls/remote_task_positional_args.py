@@ -44,6 +44,28 @@ class RemoteTaskPositionalArgs(Rule):
                     "(\"does not support positional arguments\"). Pass every input by keyword: "
                     "`await ref(name=value)`",
         ),
+        Case("""
+            import flyte
+            import flyte.remote as fr
+            from flyte import remote
+            from flyte.remote import Task
+            from flyte.remote import Task as RemoteTask
+
+            env = flyte.TaskEnvironment("demo")
+
+            @env.task
+            async def main(x: str) -> str:
+                ref = remote.Task.get("other.process", auto_version="latest")
+                a = await ref(x)  # expect: FLY107
+                b = await ref.aio(x)  # expect: FLY107
+                c = await Task.get("other.p", version="v1")(x, y=1)  # expect: FLY107
+                r2 = RemoteTask.get("other.q", auto_version="latest")
+                d = await r2(x)  # expect: FLY107
+                e = await fr.Task.get(name="o.p", auto_version="latest")(x)  # expect: FLY107
+                f = await ref.override(retries=2)(x)  # expect: FLY107
+                return a + b + c + d + e + f
+        """,
+            name="positional-arguments-to-remote-references", select=['FLY107']),
     ]
     VALID = [
         Case(
@@ -59,6 +81,35 @@ class RemoteTaskPositionalArgs(Rule):
                 return await ref(x=x)
             """,
         ),
+        Case("""
+            import flyte
+            from flyte import remote
+            from flyte.remote import Task
+
+            env = flyte.TaskEnvironment("demo")
+
+            @env.task
+            async def main(x: str) -> str:
+                ref = remote.Task.get("other.process", auto_version="latest")
+                a = await ref(x=x)
+                b = await Task.get("other.p", version="v1")(x=x, y=1)
+                c = await ref.override(retries=2)(x=x)
+                d = await ref()
+                return a + b + c + d
+        """,
+            name="quiet-with-keywords-only"),
+        Case("""
+            import flyte
+            from mylib import Task
+
+            env = flyte.TaskEnvironment("demo")
+
+            @env.task
+            async def main(x: str) -> str:
+                ref = Task.get("other.process", auto_version="latest")
+                return await ref(x)
+        """,
+            name="quiet-on-non-remote-get"),
     ]
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:

@@ -14,6 +14,7 @@ from flyte_lint.model.resolver import enclosing_function
 from flyte_lint.model.suggest import did_you_mean
 from flyte_lint.model.values import External, PartialRef, TaskRef
 from flyte_lint.rules.base import Case, Finding, Outcome, Rule, RuntimeSpec, Scope, register
+from flyte_lint.rules.calls._task_call_arguments_cases import MORE_INVALID, MORE_VALID
 from flyte_lint.rules.calls._binding import binding_problems, partial_problems
 from flyte_lint.rules.calls._common import keyword_renamed
 
@@ -91,6 +92,7 @@ class TaskCallArguments(Rule):
             message="task 'demo.train' has no parameter `learning_rate`: inside a run the SDK silently drops the "
                     "value. Pass only the task's parameters",
         ),
+        *MORE_INVALID,
     ]
     VALID = [
         Case(
@@ -108,6 +110,7 @@ class TaskCallArguments(Rule):
                 return train(epochs=3, lr=0.01)
             """,
         ),
+        *MORE_VALID,
     ]
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
