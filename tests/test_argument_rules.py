@@ -272,34 +272,6 @@ def test_fly301_no_fix_when_memory_is_also_given(tmp_path):
     assert result.findings[0].fix is None
 
 
-def test_fly301_quiet_on_other_resources(tmp_path):
-    check(tmp_path, """
-        # file: main.py
-        import flytekit
-        import some_lib
-        from kubernetes import client
-        from local_res import Resources as LocalResources
-
-        class Resources:
-            def __init__(self, mem):
-                self.mem = mem
-
-        a = flytekit.Resources(mem="1Gi")
-        b = some_lib.Resources(mem="1Gi")
-        c = Resources(mem="1Gi")
-        d = client.V1ResourceRequirements(mem="1Gi")
-        e = some_lib.configure(mem="1Gi")
-        f = LocalResources(mem="1Gi")
-
-        def build(flyte):
-            return flyte.Resources(mem="1Gi")
-        # file: local_res.py
-        class Resources:
-            def __init__(self, mem):
-                self.mem = mem
-    """, select=["FLY301", "FLY302"])  # flytekit here is on purpose: Flyte 1 migration rules would fire
-
-
 def test_fly301_quiet_on_memory(tmp_path):
     check(tmp_path, """
         import flyte
@@ -460,39 +432,6 @@ def test_fly302_flyte_map_keyword(tmp_path):
     """
     check(tmp_path, src)
     assert "did you mean `concurrency`?" in messages(tmp_path, src)[0]
-
-
-def test_fly302_quiet_on_splats_and_other_libraries(tmp_path):
-    check(tmp_path, """
-        # file: main.py
-        import flyte
-        import flytekit
-        import some_lib
-        from other_lib import TaskEnvironment, Resources
-        from local_env import Image
-
-        opts = {"nme": "x"}
-        env = flyte.TaskEnvironment("demo", **opts)
-        res = flyte.Resources(cpu="1", **opts)
-        a = some_lib.TaskEnvironment(nme="x")
-        b = TaskEnvironment(nme="x")
-        c = Resources(ephemeral_storage="1Gi")
-        d = flytekit.Resources(ephemeral_storage="1Gi", mem="1Gi")
-        e = Image.from_debian_base(pyhton_version=(3, 12))
-
-        @flytekit.task(requests=flytekit.Resources(cpu="1"), cache_version="1")
-        def legacy() -> int:
-            return 1
-
-        @env.task(**opts)
-        def work() -> int:
-            return 1
-        # file: local_env.py
-        class Image:
-            @classmethod
-            def from_debian_base(cls, **kwargs):
-                return cls()
-    """, select=["FLY301", "FLY302"])  # flytekit here is on purpose: Flyte 1 migration rules would fire
 
 
 def _keywords(func, skip=()) -> list[str]:

@@ -8,7 +8,6 @@ from typing import Any
 from astroid import nodes
 
 from flyte_lint.graph.values import NOTHING, Context, Flow, Frame
-from flyte_lint.model.names import lookup
 from flyte_lint.model.values import External
 
 
@@ -81,7 +80,10 @@ class ConstantsMixin:
         return NOTHING
 
     def _module_const(self, node: nodes.Name, depth: int) -> Any:
-        scope, stmts = lookup(node)  # (None, [] when astroid's lookup fails)
+        try:
+            scope, stmts = node.lookup(node.name)
+        except Exception:
+            return NOTHING
         if len(stmts) != 1 or not isinstance(scope, nodes.Module):
             return NOTHING
         stmt = stmts[0]

@@ -20,11 +20,14 @@ from typing import Iterable
 from astroid import nodes
 
 from flyte_lint.model.analysis import Analysis, ResolvedCall
+from flyte_lint.model.arguments import sdk_arguments
+from flyte_lint.model.constants import MISSING
 from flyte_lint.model.entities import Task
 from flyte_lint.model.resolver import FUNCTION_NODES
+from flyte_lint.model.suggest import closest
 from flyte_lint.model.values import External, FunctionRef, Method, RemoteTaskRef, TaskRef
 from flyte_lint.rules.base import Edit, Finding, Fix, Rule, Severity, Suggestion, keyword_added, register, source_of
-from flyte_lint.rules.config_values import MISSING, call_args, closest, literal, q, value_suggestion, when
+from flyte_lint.rules.config._values import q, value_suggestion, when
 
 AUTO_VERSIONS = ("latest", "current")
 
@@ -74,10 +77,10 @@ class RemoteTaskVersion(Rule):
                 continue
             if any(isinstance(a, nodes.Starred) for a in call.node.args) or any(k.arg is None for k in call.node.keywords or []):
                 continue
-            args = call_args(call.node, "flyte.remote.Task.get")
-            version = literal(analysis, args["version"]) if "version" in args else None
-            auto = literal(analysis, args["auto_version"]) if "auto_version" in args else None
-            name = literal(analysis, args["name"]) if "name" in args else MISSING
+            args = sdk_arguments(call.node, "flyte.remote.Task.get")
+            version = analysis.literal(args["version"]) if "version" in args else None
+            auto = analysis.literal(args["auto_version"]) if "auto_version" in args else None
+            name = analysis.literal(args["name"]) if "name" in args else MISSING
             shown = f"`remote.Task.get({q(name)})`" if isinstance(name, str) else "`remote.Task.get(...)`"
             if isinstance(auto, str) and auto not in AUTO_VERSIONS:
                 guess = auto.lower() if auto.lower() in AUTO_VERSIONS else closest(auto.lower(), AUTO_VERSIONS, 0.4)

@@ -1,18 +1,16 @@
-"""FLY301, FLY302: arguments that the flyte API does not accept."""
+"""FLY302 unknown-argument: a keyword argument the flyte API being called does not accept."""
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from flyte_lint import sdk
 from flyte_lint.model.analysis import Analysis, ResolvedCall
+from flyte_lint.model.source import rendered, short
 from flyte_lint.model.suggest import did_you_mean
 from flyte_lint.model.values import EnvRef, External, Method, TaskRef, Value
-from flyte_lint.rules.base import Finding, Fix, Rule, Suggestion, register, short, source_of
+from flyte_lint.rules.base import Case, Finding, Fix, Outcome, Rule, RuntimeSpec, Scope, Suggestion, register
 from flyte_lint.rules.calls._common import keyword_renamed, rename_keyword
-
-suggest = did_you_mean  # (an alias of the model's: model/suggest.py)
-
 
 # Keywords from Flyte 1 or other libraries, with where they belong in Flyte 2.
 KEYWORD_HINTS = {
@@ -64,49 +62,11 @@ def accepted_keywords(info: dict) -> tuple[set[str], bool]:
 
 
 @register
-class ResourcesMem(Rule):
-    code = "FLY301"
-    symbol = "resources-mem"
-    summary = "Reports `flyte.Resources(mem=...)`: Flyte 2 calls it `memory=`."
-    rationale = (
-        "`flyte.Resources` has no `mem` parameter (that is Flyte 1's spelling): the module fails to import with TypeError: unexpected keyword argument 'mem'."
-        " Severity: error: the module fails to import, so local runs, deploys and the cluster fail alike."
-    )
-    bad = """
-        import flyte
-
-        env = flyte.TaskEnvironment("demo", resources=flyte.Resources(cpu="1", mem="2Gi"))
-    """
-    good = """
-        import flyte
-
-        env = flyte.TaskEnvironment("demo", resources=flyte.Resources(cpu="1", memory="2Gi"))
-    """
-    fix = "Rename the keyword to `memory=`."
-    fix_safety = "Safe: renames the keyword; the value is kept."
-    runtime_effect = "TypeError"
-    raises = "builtins.TypeError"  # (at the call: a deliberate ``except TypeError:`` probe around it is quiet)
-
-    def check(self, analysis: Analysis) -> Iterable[Finding]:
-        for call in analysis.calls:
-            if call.external_path != "flyte.Resources":
-                continue
-            given = {k.arg for k in call.node.keywords or []}
-            for kw in call.node.keywords or []:
-                if kw.arg == "mem":
-                    fix = None if "memory" in given else Fix((rename_keyword(kw, "memory"),), True, "Rename to `memory=`")
-                    yield self.finding(
-                        call.module, kw,
-                        "`flyte.Resources` has no `mem` parameter: it fails with TypeError. "
-                        + ("Write `memory=`" if fix else "Remove it: `memory=` is given too"),
-                        fix, suggestions=[Suggestion("memory=", fix.edits) if fix else None],
-                    )
-
-
-@register
 class UnknownArgument(Rule):
     code = "FLY302"
     symbol = "unknown-argument"
+    pylint_number = 13
+    scope = Scope.IMPORTERS
     summary = "Reports a keyword argument that the flyte API being called does not accept."
     rationale = (
         "flyte's constructors and decorators reject unknown keywords with TypeError when the module is "
@@ -114,28 +74,92 @@ class UnknownArgument(Rule):
         "options such as `@env.task(resources=...)` and `Resources(ephemeral_storage=...)`."
         " Severity: error: the module fails to import, so local runs, deploys and the cluster fail alike."
     )
-    bad = """
-        import flyte
-
-        env = flyte.TaskEnvironment("demo")
-
-        @env.task(retries=2, resources=flyte.Resources(cpu="2"))
-        def work() -> int:
-            return 1
-    """
-    good = """
-        import flyte
-
-        env = flyte.TaskEnvironment("demo", resources=flyte.Resources(cpu="2"))
-
-        @env.task(retries=2)
-        def work() -> int:
-            return 1
-    """
     fix = "Use the parameter the API has (the message names the closest one), or move the option where it belongs."
     fix_safety = "Safe for `ephemeral_storage=` → `disk=` on `flyte.Resources`; other cases have no automatic fix."
     runtime_effect = "TypeError"
     raises = "builtins.TypeError"  # (at the call; a keyword `.override` rejects raises ValueError)
+
+    runtime = RuntimeSpec(
+        entry="work", modes=("local",),
+        bad=Outcome(ok=False, error_contains=("TypeError", "resources"), phase="import"),
+        good=Outcome(ok=True, output=1),
+    )
+    INVALID = [
+        Case(
+            """
+            import flyte
+
+            env = flyte.TaskEnvironment("demo")
+
+            @env.task(retries=2, resources=flyte.Resources(cpu="2"))  # expect: FLY302
+            def work() -> int:
+                return 1
+            """,
+            message='`env.task` has no parameter `resources`: it fails with TypeError; set `resources=` on the TaskEnvironment, or per call with `t.override(resources=...)`',
+        ),
+        Case(
+            """
+            import flyte
+
+            res = flyte.Resources(cpu="2", ephemeral_storage="10Gi")  # expect: FLY302
+            both = flyte.Resources(ephemeral_storage="10Gi", disk="20Gi")  # expect: FLY302
+            """,
+            fixed="""
+            import flyte
+
+            res = flyte.Resources(cpu="2", disk="10Gi")
+            both = flyte.Resources(ephemeral_storage="10Gi", disk="20Gi")
+            """,
+            name="ephemeral-storage-fix",
+        ),
+    ]
+    VALID = [
+        Case(
+            """
+            import flyte
+
+            env = flyte.TaskEnvironment("demo", resources=flyte.Resources(cpu="2"))
+
+            @env.task(retries=2)
+            def work() -> int:
+                return 1
+            """,
+        ),
+        # flytekit here is on purpose: Flyte 1 migration rules would fire
+        Case(
+            """
+            # file: main.py
+            import flyte
+            import flytekit
+            import some_lib
+            from other_lib import TaskEnvironment, Resources
+            from local_env import Image
+
+            opts = {"nme": "x"}
+            env = flyte.TaskEnvironment("demo", **opts)
+            res = flyte.Resources(cpu="1", **opts)
+            a = some_lib.TaskEnvironment(nme="x")
+            b = TaskEnvironment(nme="x")
+            c = Resources(ephemeral_storage="1Gi")
+            d = flytekit.Resources(ephemeral_storage="1Gi", mem="1Gi")
+            e = Image.from_debian_base(pyhton_version=(3, 12))
+
+            @flytekit.task(requests=flytekit.Resources(cpu="1"), cache_version="1")
+            def legacy() -> int:
+                return 1
+
+            @env.task(**opts)
+            def work() -> int:
+                return 1
+            # file: local_env.py
+            class Image:
+                @classmethod
+                def from_debian_base(cls, **kwargs):
+                    return cls()
+            """, select=["FLY301"],
+            name="quiet-on-splats-and-other-libraries",
+        ),
+    ]
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
         for call in analysis.calls:
@@ -174,7 +198,7 @@ class UnknownArgument(Rule):
                 elif hint:
                     advice = f"; {hint}"
                 else:
-                    advice = suggest(name, accepted, given) or "; remove it"
+                    advice = did_you_mean(name, accepted, given) or "; remove it"
                     suggestion = keyword_renamed(call.node, f"`{name}`{advice}")
                 yield self.finding(
                     call.module, kw, f"`{_callee_text(call)}` has no parameter `{name}`: it fails with TypeError{advice}", fix,
@@ -184,4 +208,5 @@ class UnknownArgument(Rule):
 
 def _callee_text(call: ResolvedCall) -> str:
     """The callee as written, for a message (made only when there is a finding: as_string is not cheap)."""
-    return short(source_of(call.module, call.node.func), 50)
+    return short(rendered(call.node.func), 50)
+
