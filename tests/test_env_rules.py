@@ -24,6 +24,7 @@ import pytest
 
 from expectutil import check
 from flyte_lint.findings import Severity
+from flyte_lint.rules import REGISTRY
 from lintutil import lint_result, messages
 from sdk_runner import requires_sdk, run_program
 
@@ -53,7 +54,7 @@ def with_tasks(source: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------------------
-# FLY401 missing-env-dependency
+# FLY401 missing-env-dependency (more cases on the rule: flyte_lint/rules/envs/missing_env_dependency.py)
 # --------------------------------------------------------------------------------------------------------
 
 
@@ -174,33 +175,6 @@ def test_fly401_task_objects_whose_image_needs_no_build_stay_quiet(tmp_path):
             await head(f="a")
             return x
     """, select=["FLY401"])
-
-
-def test_fly401_a_shell_task_whose_env_nothing_makes(tmp_path):
-    # A shell task gets its env when its `.env` is first read. When nothing reads it, its container task has no
-    # parent env, and submitting it fails whatever its image: the root's `depends_on=[head.env]` makes and plans it.
-    src = """
-        # file: main.py
-        import flyte
-        from flyte.extras import shell
-
-        head = shell.create("head", image="debian:12-slim", inputs={"f": str}, script="head {inputs.f}")
-        cpu = flyte.TaskEnvironment("cpu")
-
-        @cpu.task
-        async def main(f: str) -> str:
-            await head(f=f)  # expect: FLY401
-            return f
-    """
-    check(tmp_path, src, select=["FLY401"])
-    [msg] = messages(tmp_path, src, select=["FLY401"])
-    assert msg == (
-        "FLY401 task 'cpu.main' (env 'cpu') calls `head`, a task of env 'head', a shell task whose env is made only "
-        "when `head.env` is read, which no `depends_on` does: a remote run of 'cpu.main' (no task calls it) builds "
-        "images only for env 'cpu' and its depends_on, which do not include 'head', so submitting `head` there fails "
-        "with \"Task head has no parent environment name\" (a local run does not serialize it). Add "
-        "`depends_on=[head.env]` to env 'cpu'"
-    )
 
 
 def test_fly401_task_objects_whose_env_is_a_dependency_stay_quiet(tmp_path):
@@ -389,79 +363,6 @@ def test_fly401_quiet_with_add_dependency_in_a_separate_deploy_module(tmp_path):
     """))
 
 
-def test_fly401_quiet_with_transitive_dependencies(tmp_path):
-    check(tmp_path, """
-        import flyte
-
-        gpu = flyte.TaskEnvironment("gpu", image=flyte.Image.from_debian_base().with_pip_packages("torch"))
-        middle = flyte.TaskEnvironment("middle", depends_on=[gpu])
-        top = flyte.TaskEnvironment("top", depends_on=[middle])
-
-        @gpu.task
-        async def train(x: int) -> int:
-            return x
-
-        @top.task
-        async def main(x: int) -> int:
-            return await train(x)
-    """)
-
-
-def test_fly401_quiet_when_clone_with_inherits_depends_on(tmp_path):
-    check(tmp_path, """
-        import flyte
-
-        gpu = flyte.TaskEnvironment("gpu", image=flyte.Image.from_debian_base().with_pip_packages("torch"))
-        base = flyte.TaskEnvironment("base", depends_on=[gpu])
-        big = base.clone_with("big", resources=flyte.Resources(cpu="8"))
-
-        @gpu.task
-        async def train(x: int) -> int:
-            return x
-
-        @big.task
-        async def main(x: int) -> int:
-            return await train(x)
-    """)
-
-
-def test_fly401_clone_with_replacing_depends_on_is_reported(tmp_path):
-    check(tmp_path, """
-        import flyte
-
-        gpu = flyte.TaskEnvironment("gpu", image=flyte.Image.from_debian_base().with_pip_packages("torch"))
-        other = flyte.TaskEnvironment("other")
-        base = flyte.TaskEnvironment("base", depends_on=[gpu])
-        big = base.clone_with("big", depends_on=[other])
-
-        @gpu.task
-        async def train(x: int) -> int:
-            return x
-
-        @big.task
-        async def main(x: int) -> int:
-            return await train(x)  # expect: FLY401
-    """)
-
-
-def test_fly401_quiet_when_clone_with_passes_depends_on_none(tmp_path):
-    check(tmp_path, """
-        import flyte
-
-        gpu = flyte.TaskEnvironment("gpu", image=flyte.Image.from_debian_base().with_pip_packages("torch"))
-        base = flyte.TaskEnvironment("base", depends_on=[gpu])
-        big = base.clone_with("big", depends_on=None)
-
-        @gpu.task
-        async def train(x: int) -> int:
-            return x
-
-        @big.task
-        async def main(x: int) -> int:
-            return await train(x)
-    """)
-
-
 def test_fly401_a_dependency_added_to_the_source_after_the_clone_does_not_reach_it(tmp_path):
     # clone_with copies depends_on when it runs: 'late' gets 'gpu' only on its source, after the clone;
     # 'early' is cloned after the add_dependency and has it; where the order is not known, the rule is silent.
@@ -559,29 +460,6 @@ def test_fly401_quiet_within_the_same_env_and_outside_tasks(tmp_path):
             print(strain(1))
             flyte.run(strain, x=1)
     """))
-
-
-def test_fly401_message_names_root_builder_effect_and_fix(tmp_path):
-    [msg] = messages(tmp_path, """
-        import flyte
-
-        gpu_env = flyte.TaskEnvironment("gpu", image=flyte.Image.from_debian_base().with_pip_packages("torch"))
-        driver_env = flyte.TaskEnvironment("driver")
-
-        @gpu_env.task
-        async def train(x: int) -> int:
-            return x
-
-        @driver_env.task
-        async def main(x: int) -> int:
-            return await train(x)
-    """)
-    assert msg == (
-        "FLY401 task 'driver.main' (env 'driver') calls task 'gpu.train' of env 'gpu', whose image must be built "
-        "(`.with_pip_packages(...)`): a remote run of 'driver.main' (no task calls it) builds images only for env "
-        "'driver' and its depends_on, which do not include 'gpu', so submitting 'gpu.train' there fails with "
-        "\"Environment 'gpu' not found in image cache\" (a local run works). Add `depends_on=[gpu_env]` to env 'driver'"
-    )
 
 
 # -- what the callee's image needs --------------------------------------------------------------------------
@@ -1262,131 +1140,24 @@ def test_fly401_driver_env_name_does_not_depend_on_the_jobs(tmp_path, root_name,
 
 
 # --------------------------------------------------------------------------------------------------------
-# FLY402 env-dependency-cycle
+# The rules' cases with every default rule on (FLY402's are all on the rule: rules/envs/env_dependency_cycle.py)
 # --------------------------------------------------------------------------------------------------------
 
-
-def test_fly402_two_cycle_reported_once_at_the_last_declared_dependency(tmp_path):
-    src = """
-        import flyte
-
-        a = flyte.TaskEnvironment("a")
-        b = flyte.TaskEnvironment("b", depends_on=[a])
-        a.add_dependency(b)  # expect: FLY402
-    """
-    check(tmp_path, src)
-    [msg] = messages(tmp_path, src)
-    assert "'b' -> 'a' -> 'b'" in msg  # ends with the dependency that closes it
+# Cases whose source no other default rule may report either: the whole report is their `# expect:` lines
+# (None: the documented example, INVALID[0]).
+EVERY_RULE_QUIET_ELSEWHERE = {
+    "FLY401": ["message-names-root-builder-effect-and-fix", "clone-with-replacing-depends-on",
+               "transitive-dependencies", "clone-with-inherits-depends-on", "clone-with-passes-depends-on-none"],
+    "FLY402": [None, "two-add-dependency-calls", "three-cycle-closed-by-the-deploy-script", "self-dependency",
+               "cycles-through-what-a-clone-inherits", "the-source-env-depends-on-its-clone", "a-dag"],
+}
 
 
-def test_fly402_two_cycle_with_two_add_dependency_calls(tmp_path):
-    check(tmp_path, """
-        import flyte
-
-        a = flyte.TaskEnvironment("a")
-        b = flyte.TaskEnvironment("b")
-        b.add_dependency(a)
-        a.add_dependency(b)  # expect: FLY402
-        a.add_dependency(b)
-    """)
-
-
-def test_fly402_three_cycle_across_modules_is_closed_by_the_deploy_script(tmp_path):
-    src = """
-        # file: x.py
-        import flyte
-        from y import ey
-
-        ex = flyte.TaskEnvironment("ex", depends_on=[ey])
-        # file: y.py
-        import flyte
-        from z import ez
-
-        ey = flyte.TaskEnvironment("ey", depends_on=[ez])
-        # file: z.py
-        import flyte
-
-        ez = flyte.TaskEnvironment("ez")
-        # file: a_deploy.py
-        from x import ex
-        from z import ez
-
-        ez.add_dependency(ex)  # expect: FLY402
-    """
-    check(tmp_path, src)
-    [msg] = messages(tmp_path, src)
-    assert "'ex' -> 'ey' -> 'ez' -> 'ex'" in msg
-
-
-def test_fly402_self_dependency(tmp_path):
-    src = """
-        import flyte
-
-        c = flyte.TaskEnvironment("c")
-        c.add_dependency(c)  # expect: FLY402
-    """
-    check(tmp_path, src)
-    [msg] = messages(tmp_path, src)
-    assert "Cannot add self as a dependency" in msg and "ValueError" in msg
-
-
-def test_fly402_quiet_when_the_source_env_depends_on_its_clone(tmp_path):
-    # clone_with copies depends_on when it runs: b's list is [x]; a -> b is no cycle.
-    check(tmp_path, """
-        import flyte
-
-        a = flyte.TaskEnvironment("a")
-        x = flyte.TaskEnvironment("x")
-        a.add_dependency(x)
-        b = a.clone_with("b")
-        a.add_dependency(b)
-    """)
-
-
-def test_fly402_cycles_through_what_a_clone_inherits(tmp_path):
-    check(tmp_path, """
-        import flyte
-
-        a = flyte.TaskEnvironment("a")
-        b = flyte.TaskEnvironment("b", depends_on=[a])
-        c = b.clone_with("c")
-        a.add_dependency(c)  # expect: FLY402
-        x = flyte.TaskEnvironment("x")
-        y = flyte.TaskEnvironment("y")
-        x.add_dependency(y)
-        x2 = x.clone_with("x2")
-        y.add_dependency(x2)  # expect: FLY402
-    """)
-
-
-def test_fly402_quiet_on_a_dag(tmp_path):
-    check(tmp_path, """
-        # file: envs.py
-        import flyte
-
-        base = flyte.TaskEnvironment("base")
-        left = flyte.TaskEnvironment("left", depends_on=[base])
-        right = flyte.TaskEnvironment("right", depends_on=[base])
-        top = flyte.TaskEnvironment("top", depends_on=[left, right])
-        big = top.clone_with("big")
-        # file: deploy.py
-        from envs import base, big, left, right, top
-
-        top.add_dependency(base)
-        big.add_dependency(left, right)
-    """)
-
-
-def test_fly402_message_names_runtime_effect_and_fix(tmp_path):
-    [msg] = messages(tmp_path, """
-        import flyte
-
-        a = flyte.TaskEnvironment("a")
-        b = flyte.TaskEnvironment("b", depends_on=[a])
-        a.add_dependency(b)
-    """)
-    assert msg.startswith("FLY402 ")
-    assert "RecursionError" in msg and "Remove one of these dependencies" in msg
+@pytest.mark.parametrize("code, name", [(code, name) for code, names in EVERY_RULE_QUIET_ELSEWHERE.items() for name in names])
+def test_no_other_rule_reports_the_case(tmp_path, code, name):
+    rule = REGISTRY[code]
+    [case] = [rule.INVALID[0]] if name is None else [c for c in [*rule.INVALID, *rule.VALID] if c.name == name]
+    check(tmp_path, case.source)
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -20,34 +20,9 @@ from flyte_lint.fixes import fixed_text
 from lintutil import lint_result, messages
 
 # --------------------------------------------------------------------------------------------------------
-# FLY403 remote-task-version
+# FLY403 remote-task-version (its cases are on the rule: flyte_lint/rules/envs/remote_task_version.py;
+# here the messages of a case with several findings)
 # --------------------------------------------------------------------------------------------------------
-
-
-def test_fly403_missing_or_invalid_version(tmp_path):
-    check(tmp_path, """
-        import flyte
-        import flyte.remote
-        from flyte import remote
-        from flyte.remote import Task as RTask
-
-        a = flyte.remote.Task.get("analytics.summarize")  # expect: FLY403
-        b = remote.Task.get("x.y", auto_version="newest")  # expect: FLY403
-        c = RTask.get("x.y", auto_version="Latest")  # expect: FLY403
-        d = RTask.get("x.y", version=None)  # expect: FLY403
-        e = RTask.get(name="x.y", project="p", domain="development")  # expect: FLY403
-        ok1 = RTask.get("x.y", version="v1")
-        ok2 = RTask.get(name="x.y", auto_version="current")
-        ok3 = RTask.get("x.y", None, None, "v3")
-        ok4 = RTask.get("x.y", auto_version="latest")
-
-        env = flyte.TaskEnvironment("reports")
-
-        @env.task
-        async def main(day: str) -> str:
-            ref = remote.Task.get("analytics.summarize")  # expect: FLY403
-            return await ref(day=day)
-    """, select=["FLY403"])
 
 
 def test_fly403_messages(tmp_path):
@@ -94,20 +69,6 @@ def test_fly403_hint_direct_call_when_the_task_is_local_and_a_dependency(tmp_pat
     assert len(msgs) == 2
     assert "defined in this project" in msgs[0] and "'reports'" in msgs[0] and "`summarize(...)` directly" in msgs[0]
     assert "defined in this project" not in msgs[1]  # 'other' does not depend on 'analytics'
-
-
-def test_fly403_quiet_on_non_literals_and_look_alikes(tmp_path):
-    check(tmp_path, """
-        import os
-        import flyte.remote
-        from flytekit.remote import FlyteRemote
-
-        kwargs = {"auto_version": "latest"}
-        a = flyte.remote.Task.get("x.y", **kwargs)
-        b = flyte.remote.Task.get("x.y", auto_version=os.environ["MODE"])
-        c = flyte.remote.Task.get("x.y", version=os.environ["VERSION"])
-        d = FlyteRemote(config=None).fetch_task(name="x.y")
-    """, select=["FLY403"])
 
 
 # --------------------------------------------------------------------------------------------------------
