@@ -9,13 +9,11 @@ marks, so a quiet case is simply a source without marks, and any extra finding f
 
 from __future__ import annotations
 
-import ast
 import re
 
 import pytest
 
 from expectutil import expectations
-from flyte_lint.fixes import fixed_text
 from flyte_lint.rules import all_rules
 from flyte_lint.rules.calls._cases import TASKS
 from lintutil import lint, lint_result, split_files
@@ -48,20 +46,6 @@ def check(tmp_path, source: str, header: bool = True) -> None:
     )
 
 
-def fix(tmp_path, source: str, unsafe: bool, select: list[str]) -> str:
-    """The text of main.py (HEADER + source) after applying the fixes of the selected rules."""
-    text = HEADER + "\n\n" + split_files(source)["main.py"]
-    result = lint_result(tmp_path, {"main.py": text}, select=select)
-    new, _ = fixed_text(result.files[0].text, result.findings, unsafe)
-    ast.parse(new)
-    return new[len(HEADER) + 2:]
-
-
-def messages(tmp_path, source: str) -> list[str]:
-    files = {"main.py": HEADER + "\n\n" + split_files(source)["main.py"]}
-    return [f"{f.code} {f.message}" for f in lint_result(tmp_path, files).findings]
-
-
 def test_header_is_clean(tmp_path):
     check(tmp_path, "")
 
@@ -89,247 +73,7 @@ def test_family_case_with_the_other_rules_on(tmp_path, case):
     assert found == expectations(case.source, case.select)
 
 
-# -- FLY101 await-sync-task ------------------------------------------------------------------------------
-
-
-def test_fly101_fix_inserts_aio(tmp_path):
-    source = """
-        @env.task
-        async def main(x: int) -> int:
-            y = await square(x)
-            y += await square.override(retries=2)(x)
-            y += await partial(square, x=1)()
-            return y
-    """
-    assert fix(tmp_path, source, unsafe=False, select=["FLY101"]) == (
-        "@env.task\n"
-        "async def main(x: int) -> int:\n"
-        "    y = await square.aio(x)\n"
-        "    y += await square.override(retries=2).aio(x)\n"
-        "    y += await partial(square, x=1)()\n"  # no fix for a partial
-        "    return y\n"
-    )
-
-
-def test_fly101_fixed_code_is_clean(tmp_path):
-    source = """
-        @env.task
-        async def main(x: int) -> int:
-            return await square(x) + await square.override(retries=2)(x)
-    """
-    fixed = fix(tmp_path / "a", source, unsafe=False, select=["FLY101"])
-    assert "square.aio(x)" in fixed and "override(retries=2).aio(x)" in fixed
-    check(tmp_path / "b", fixed)
-
-
-def test_fly101_message(tmp_path):
-    (msg,) = messages(tmp_path, """
-        @env.task
-        async def main(x: int) -> int:
-            return await square(x)
-    """)
-    assert msg.startswith("FLY101 sync task 'demo.square' is awaited directly")
-    assert "SyncTaskCallInAsyncContextError" in msg and "await square.aio(...)" in msg
-
-
-def test_fly101_fly102_message_for_a_partial(tmp_path):
-    # A functools.partial has no `.aio`: the advice builds the partial on the task's async form.
-    msgs = messages(tmp_path, """
-        @env.task
-        async def main(x: int) -> int:
-            p = functools.partial(square, x=1)
-            y = await p()
-            return y + partial(square, x=2)()
-    """)
-    assert [m.split()[0] for m in msgs] == ["FLY101", "FLY102"]
-    assert all(m.endswith("Write `await functools.partial(square.aio, ...)()`") for m in msgs), msgs
-
-
-# -- FLY102 sync-task-in-async ---------------------------------------------------------------------------
-
-
-def test_fly102_fixes(tmp_path):
-    source = """
-        @env.task
-        async def main(n: int) -> int:
-            a = square(n)
-            b = await asyncio.gather(square(1), inc(2))
-            c = await asyncio.gather(*[square(i) for i in range(n)])
-            square(n)
-            d = square(n) + 1
-            return a + sum(b) + sum(c) + d
-    """
-    assert fix(tmp_path / "safe", source, unsafe=False, select=["FLY102"]) == split_files(source)["main.py"]
-    assert fix(tmp_path / "unsafe", source, unsafe=True, select=["FLY102"]) == (
-        "@env.task\n"
-        "async def main(n: int) -> int:\n"
-        "    a = await square.aio(n)\n"
-        "    b = await asyncio.gather(square.aio(1), inc(2))\n"
-        "    c = await asyncio.gather(*[square.aio(i) for i in range(n)])\n"
-        "    await square.aio(n)\n"
-        "    d = square(n) + 1\n"  # not a plain statement: no automatic fix
-        "    return a + sum(b) + sum(c) + d\n"
-    )
-
-
-def test_fly102_no_await_fix_in_a_sync_helper(tmp_path):
-    source = """
-        def helper(x: int) -> int:
-            return square(x)
-
-        @env.task
-        async def main(x: int) -> int:
-            return helper(x)
-    """
-    result = lint_result(tmp_path, {"main.py": HEADER + "\n\n" + split_files(source)["main.py"]}, select=["FLY102"])
-    (finding,) = result.findings
-    assert finding.fix is None  # `await` is not valid in a plain def
-    assert "helper" in finding.message and "asyncio.to_thread" in finding.message
-
-
-def test_fly102_message(tmp_path):
-    (msg,) = messages(tmp_path, """
-        @env.task
-        async def main(x: int) -> int:
-            return square(x)
-    """)
-    assert msg.startswith("FLY102 sync task 'demo.square' is called without `.aio()` in async code")
-    assert "await square.aio(...)" in msg
-
-
 # -- FLY103 unawaited-coroutine --------------------------------------------------------------------------
-
-
-def test_fly103_message(tmp_path):
-    (msg,) = messages(tmp_path, """
-        @env.task
-        async def main(x: int) -> int:
-            inc(x)
-            return x
-    """)
-    assert msg.startswith("FLY103 the coroutine of 'demo.inc' is discarded, so the child task never runs")
-
-
-# ContainerTasks and shell tasks are objects, not defs: their calls make coroutines too (flyte 2.12.1).
-# A ContainerTask makes one only inside a run (outside, its call fails); a shell task's call is `async def`.
-TASK_OBJECT_TOOLS = """
-        # file: tools.py
-        import flyte
-        from flyte.extras import ContainerTask as CT
-        from flyte.extras import shell
-
-        echo = CT(name="echo", image="alpine", command=["echo"], inputs={"x": int}, outputs={"y": int})
-        sh = shell.create(name="sh", image="alpine", script="echo {inputs.x}", inputs={"x": int})
-        tools = flyte.TaskEnvironment.from_task("tools", echo)
-"""
-
-
-def test_fly103_fly104_task_objects(tmp_path):
-    check(tmp_path, TASK_OBJECT_TOOLS + """
-        # file: main.py
-        import flyte
-        from tools import echo as container, sh, tools
-
-        env = flyte.TaskEnvironment("main", depends_on=[tools, sh.env])
-
-
-        async def helper(x: int) -> None:
-            container(x=x)  # expect: FLY103
-
-
-        def sync_helper(x: int) -> None:
-            container(x=x)  # expect: FLY104
-
-
-        async def outside_a_run(x: int) -> None:
-            container(x=x)  # (no run: the call fails, it makes no coroutine)
-            sh(x=x)  # expect: FLY103
-
-
-        @env.task
-        async def main(x: int) -> int:
-            container(x=x)  # expect: FLY103
-            container.aio(x=x)  # expect: FLY103
-            sh(x=x)  # expect: FLY103
-            unused = container(x=x)  # expect: FLY103
-            await helper(x)
-            return x
-
-
-        @env.task
-        async def returned(x: int) -> int:
-            return container(x=x)  # expect: FLY103
-
-
-        @env.task
-        def sync_main(x: int) -> int:
-            container(x=x)  # expect: FLY104
-            sh(x=x)  # expect: FLY104
-            sync_helper(x)
-            return x
-    """)
-
-
-def test_fly103_fly104_task_objects_quiet(tmp_path):
-    check(tmp_path, TASK_OBJECT_TOOLS + """
-        # file: main.py
-        import asyncio
-
-        import flyte
-        from flyteplugins.snowflake import Snowflake
-        from tools import echo as container, sh, tools
-
-        query = Snowflake(name="q", query_template="select 1")
-        plugin = flyte.TaskEnvironment.from_task("plugin", query)
-        env = flyte.TaskEnvironment("main", depends_on=[tools, sh.env, plugin])
-
-
-        class ContainerTask:
-            def __init__(self, **kwargs):
-                pass
-
-            def __call__(self, **kwargs):
-                return 1
-
-
-        lookalike = ContainerTask(name="l")
-
-
-        @env.task
-        async def main(x: int) -> int:
-            a = await container(x=x)
-            b = await container.aio(x=x)
-            c = await sh(x=x)
-            d = await asyncio.gather(container(x=1), sh(x=2))
-            t = asyncio.create_task(container(x=x))
-            later = container(x=x)
-            e = await later
-            run = lambda: container(x=x)
-            f = await run()
-            container.override(retries=1)(x=x)  # (a ContainerTask's override fails on its own)
-            query()  # (a plugin's task class: its call may be sync)
-            lookalike(x=1)
-            return a + b + c + sum(d) + await t + e + f
-    """)
-
-
-def test_fly103_task_object_message(tmp_path):
-    files = split_files(TASK_OBJECT_TOOLS + """
-        # file: main.py
-        import flyte
-        from tools import echo, tools
-
-        env = flyte.TaskEnvironment("main", depends_on=[tools])
-
-
-        @env.task
-        async def main(x: int) -> int:
-            echo(x=x)
-            return x
-    """)
-    assert [f"{f.code} {f.message}" for f in lint_result(tmp_path, files).findings] == [
-        "FLY103 the coroutine of ContainerTask 'echo' is discarded, so the task never runs. "
-        "Write `await echo(...)` or gather it"]
 
 
 TASK_OBJECTS_RUN = """
@@ -400,32 +144,6 @@ def test_fly103_fly104_task_objects_under_the_sdk(entry):
     else:
         outputs = r.output if isinstance(r.output, list) else [r.output]
         assert all("Docker is not installed" in out for out in outputs), r.summary()
-
-
-# -- FLY104 async-task-in-sync ---------------------------------------------------------------------------
-
-
-def test_fly104_message(tmp_path):
-    (msg,) = messages(tmp_path, """
-        @env.task
-        def main(x: int) -> int:
-            return inc(x)
-    """)
-    assert msg.startswith("FLY104 the coroutine of 'demo.inc' is returned as the output of a sync task")
-
-
-# -- FLY105 blocking-call-in-async -----------------------------------------------------------------------
-
-
-def test_fly105_message(tmp_path):
-    (msg,) = messages(tmp_path, """
-        @env.task
-        async def main(x: int) -> int:
-            flyte.run(inc, x=x)
-            return x
-    """)
-    assert msg.startswith("FLY105 `flyte.run` blocks")
-    assert "Deadlock detected" in msg and "await flyte.run.aio(...)" in msg
 
 
 # -- the SDK agrees ---------------------------------------------------------------------------------------

@@ -41,6 +41,19 @@ async def atrain(epochs: int, lr: float = 0.1) -> float:
     return lr * epochs
 """
 
+# Two task objects in tools.py, to put before a main.py (``# file:`` lines): a ContainerTask ``echo`` and a shell task
+# ``sh``, both taking an int ``x``.
+TASK_OBJECT_TOOLS = """
+        # file: tools.py
+        import flyte
+        from flyte.extras import ContainerTask as CT
+        from flyte.extras import shell
+
+        echo = CT(name="echo", image="alpine", command=["echo"], inputs={"x": int}, outputs={"y": int})
+        sh = shell.create(name="sh", image="alpine", script="echo {inputs.x}", inputs={"x": int})
+        tools = flyte.TaskEnvironment.from_task("tools", echo)
+"""
+
 
 def with_tasks(body: str) -> str:
     """``body`` (indented as written) after TASKS, as one main.py."""

@@ -81,6 +81,15 @@ class AsyncTaskInSync(Rule):
             inc(1)  # expect: FLY104
         """),
             name="discarded-in-plain-sync-code"),
+        Case(with_tasks("""
+            @env.task
+            def main(x: int) -> int:
+                return inc(x)  # expect: FLY104
+        """),
+            message="the coroutine of 'demo.inc' is returned as the output of a sync task (the SDK fails to serialize "
+                    "it) in a sync function, so the child task never runs. Make the caller `async def` and await it, "
+                    "or run it with `asyncio.run(...)`",
+            name="message"),
     ]
     VALID = [
         Case(

@@ -72,6 +72,8 @@ class AwaitSyncTask(Rule):
             async def main(x: int) -> int:
                 return await square(x)  # expect: FLY101
         """),
+            message="sync task 'demo.square' is awaited directly: the SDK raises SyncTaskCallInAsyncContextError. "
+                    "Write `await square.aio(...)`",
             name="await-sync-task"),
         Case(with_tasks("""
             sq = square
@@ -189,6 +191,47 @@ class AwaitSyncTask(Rule):
                 return y
         """),
             name="container-element-picked-by-a-literal-key-is-that-task"),
+        # The fix inserts `.aio`; a partial has none, so its call gets no fix.
+        Case(with_tasks("""
+            @env.task
+            async def main(x: int) -> int:
+                y = await square(x)  # expect: FLY101
+                y += await square.override(retries=2)(x)  # expect: FLY101
+                y += await partial(square, x=1)()  # expect: FLY101
+                return y
+        """),
+            fixed=with_tasks("""
+            @env.task
+            async def main(x: int) -> int:
+                y = await square.aio(x)
+                y += await square.override(retries=2).aio(x)
+                y += await partial(square, x=1)()
+                return y
+        """),
+            name="fix-inserts-aio"),
+        # Fixed, the code is clean (the VALID case "fixed-code-is-clean").
+        Case(with_tasks("""
+            @env.task
+            async def main(x: int) -> int:
+                return await square(x) + await square.override(retries=2)(x)  # expect: FLY101, FLY101
+        """),
+            fixed=with_tasks("""
+            @env.task
+            async def main(x: int) -> int:
+                return await square.aio(x) + await square.override(retries=2).aio(x)
+        """),
+            name="fixed-code"),
+        # A functools.partial has no `.aio`: the advice builds the partial on the task's async form.
+        Case(with_tasks("""
+            @env.task
+            async def main(x: int) -> int:
+                p = functools.partial(square, x=1)
+                y = await p()  # expect: FLY101
+                return y + partial(square, x=2)()  # expect: FLY102
+        """),
+            message="sync task 'demo.square' is awaited directly: the SDK raises SyncTaskCallInAsyncContextError. "
+                    "Write `await functools.partial(square.aio, ...)()`",
+            name="message-for-a-partial"),
     ]
     VALID = [
         Case(
@@ -275,6 +318,12 @@ class AwaitSyncTask(Rule):
                 yield inc
         """),
             name="container-of-tasks-quiet-when-candidates-disagree-or-are-unknown"),
+        Case(with_tasks("""
+            @env.task
+            async def main(x: int) -> int:
+                return await square.aio(x) + await square.override(retries=2).aio(x)
+        """),
+            name="fixed-code-is-clean"),
     ]
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:

@@ -13,7 +13,7 @@ from flyte_lint.model.values import External
 from flyte_lint.rules.base import Case, Edit, Finding, Outcome, Rule, RuntimeSpec, Scope, Severity, Suggestion, register
 from flyte_lint.rules.calls._cases import with_tasks
 from flyte_lint.rules.calls._common import awaited
-from flyte_lint.rules.maps import async_iteration
+from flyte_lint.rules.maps._common import async_iteration
 
 
 @register
@@ -110,6 +110,16 @@ class BlockingCallInAsync(Rule):
                 return list(map(square, [1, 2]))  # expect: FLY105
         """,
             name="star-import-map"),
+        Case(with_tasks("""
+            @env.task
+            async def main(x: int) -> int:
+                flyte.run(inc, x=x)  # expect: FLY105
+                return x
+        """),
+            message="`flyte.run` blocks inside async task code: a local run fails with \"Deadlock detected\"; in a "
+                    "cluster it blocks the task's event loop until it returns (gathered siblings and the controller "
+                    "stall). Use its async twin: `await flyte.run.aio(...)`",
+            name="message"),
     ]
     VALID = [
         Case(

@@ -12,7 +12,7 @@ from flyte_lint.model.kinds import CallForm
 from flyte_lint.rules.base import (
     Case, Edit, Finding, Fix, Outcome, Rule, RuntimeSpec, Scope, Severity, Suggestion, register,
 )
-from flyte_lint.rules.calls._cases import with_tasks
+from flyte_lint.rules.calls._sync_task_in_async_cases import MORE_INVALID, MORE_VALID
 from flyte_lint.rules.calls._common import (
     SYNC_CALL_FORMS, aio_call, all_sync, awaited, before_2_7, callee_text, insert_aio, is_gather_argument,
     partial_suggestion, task_label, task_sites,
@@ -83,106 +83,7 @@ class SyncTaskInAsync(Rule):
                 return await asyncio.gather(*[square.aio(i) for i in range(n)])
             """,
         ),
-        Case(with_tasks("""
-            @env.task
-            async def main(n: int) -> int:
-                a = square(n)  # expect: FLY102
-                square(n)  # expect: FLY102
-                b = await asyncio.gather(square(1), inc(2))  # expect: FLY102
-                c = await asyncio.gather(*[square(i) for i in range(n)])  # expect: FLY102
-                d = [square(i) for i in range(n)]  # expect: FLY102
-                e = sum(square(i) for i in range(n))  # expect: FLY102
-                f = {i: square(i) for i in range(n)}  # expect: FLY102
-                g = square.override(retries=1)(n)  # expect: FLY102
-                h = partial(square, x=1)()  # expect: FLY102
-                return a + sum(b) + sum(c) + sum(d) + e + len(f) + g + h
-        """),
-            name="direct-and-nested-expressions"),
-        Case(with_tasks("""
-            async def helper(x: int) -> int:
-                return square(x)  # expect: FLY102
-
-            async def deeper(x: int) -> int:
-                return await helper(x)
-
-            @env.task
-            async def main(x: int) -> int:
-                return await deeper(x)
-        """),
-            name="in-async-helper-called-from-a-task"),
-        Case("""
-            # file: tasks.py
-            import flyte
-
-            env = flyte.TaskEnvironment("demo")
-
-            @env.task
-            def square(x: int) -> int:
-                return x * x
-            # file: helpers.py
-            from tasks import square
-
-            async def helper(x: int) -> int:
-                return square(x)  # expect: FLY102
-            # file: main.py
-            from tasks import env
-            from helpers import helper
-
-            @env.task
-            async def main(x: int) -> int:
-                return await helper(x)
-        """,
-            name="in-async-helper-in-another-module"),
-        Case(with_tasks("""
-            @env.task
-            async def main(n: int) -> list[int]:
-                async def one(i: int) -> int:
-                    return square(i)  # expect: FLY102
-                return list(await asyncio.gather(*(one(i) for i in range(n))))
-        """),
-            name="nested-async-def-in-a-task"),
-        Case(with_tasks("""
-            @env.task
-            def main(x: int) -> int:
-                async def go() -> int:
-                    return square(x)  # expect: FLY102
-                return asyncio.run(go())
-        """),
-            name="async-def-run-inside-a-sync-task"),
-        Case(with_tasks("""
-            def helper(x: int) -> int:
-                return square(x)  # expect: FLY102
-
-            def outer(x: int) -> int:
-                return helper(x)
-
-            @env.task
-            async def main(x: int) -> int:
-                def inner(y: int) -> int:
-                    return square(y)  # expect: FLY102
-                return outer(x) + inner(x)
-        """),
-            name="sync-helper-called-directly-from-async-task-code"),
-        Case(with_tasks("""
-            def in_thread(fn):
-                @functools.wraps(fn)
-                async def wrapper(*args, **kwargs):
-                    return await asyncio.to_thread(fn, *args, **kwargs)
-                return wrapper
-
-            @in_thread
-            def threaded(x: int) -> int:
-                return square(x)
-
-            @functools.lru_cache(maxsize=None)
-            def cached(x: int) -> int:
-                return square(x)  # expect: FLY102
-
-            @env.task
-            async def main(x: int) -> int:
-                return await threaded(x) + cached(x)
-        """),
-            name="helper-behind-a-decorator"),
+        *MORE_INVALID,
     ]
     VALID = [
         Case(
@@ -201,92 +102,7 @@ class SyncTaskInAsync(Rule):
                 return list(await asyncio.gather(*[square.aio(i) for i in range(n)]))
             """,
         ),
-        Case(with_tasks("""
-            def helper(x: int) -> int:
-                return square(x)  # only ever run in a thread or from sync tasks
-
-            def sync_only(x: int) -> int:
-                return square(x)
-
-            async def script(x: int) -> int:
-                return square(x)  # no task calls it: outside a run the SDK just calls the function
-
-            @env.task
-            def sync_parent(x: int) -> int:
-                return square(x) + sync_only(x) + sum(square(i) for i in range(x))
-
-            @env.task
-            async def main(n: int) -> int:
-                a = await square.aio(n)
-                b = await asyncio.gather(*[square.aio(i) for i in range(n)])
-                c = await asyncio.to_thread(square, n)
-                d = await asyncio.to_thread(helper, n)
-                loop = asyncio.get_running_loop()
-                e = await loop.run_in_executor(None, square, n)
-                f = await loop.run_in_executor(None, functools.partial(helper, n))
-
-                def in_thread(y: int) -> int:
-                    return square(y)
-
-                g = await asyncio.to_thread(in_thread, n)
-                h = await asyncio.to_thread(lambda: square(n))
-                i = square.forward(n)
-                return a + sum(b) + c + d + e + f + g + h + i
-
-            if __name__ == "__main__":
-                print(asyncio.run(script(1)), square(2))
-        """),
-            name="quiet"),
-        Case(with_tasks("""
-            def factory(n: int):
-                square(n)
-
-                def deco(f):
-                    return f
-                return deco
-
-            @env.task
-            @factory(2)
-            async def main(x: int, y: int = square(3)) -> int:
-                return x + y
-        """),
-            name="quiet-in-a-decorator-factory-and-default-values"),
-        Case(with_tasks("""
-            import wandb_helpers
-
-            def elsewhere(fn):
-                def wrapper(*args, **kwargs):
-                    return schedule(fn, *args, **kwargs)
-                return wrapper
-
-            def keyword(fn):
-                def wrapper(*args, attempts=3, **kwargs):
-                    return fn(*args, **kwargs)
-                return wrapper
-
-            @elsewhere
-            @env.task
-            async def a(x: int) -> int:
-                return x
-
-            @keyword
-            @env.task
-            async def b(x: int) -> int:
-                return x
-
-            @wandb_helpers.wandb_init
-            @env.task
-            async def c(x: int) -> int:
-                return x
-
-            @env.task
-            async def main(x: int) -> int:
-                a(x)
-                b(x)
-                c(x)
-                return x
-        """),
-            name="wrapped-task-quiet-when-the-wrapper-may-do-anything-else"),
+        *MORE_VALID,
     ]
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
