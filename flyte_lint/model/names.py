@@ -6,7 +6,11 @@ Each query fails soft: astroid's lookup raising on an odd tree answers "nothing 
 
 from __future__ import annotations
 
+import weakref
+
 from astroid import nodes
+
+from flyte_lint.model.scopes import walk
 
 
 def lookup(name: nodes.Name) -> tuple[nodes.LocalsDictNodeNG | None, list[nodes.NodeNG]]:
@@ -41,3 +45,24 @@ def rebinds_same_variable(name: nodes.Name, stmt: nodes.NodeNG) -> bool:
     local shadowing a global or an enclosing function's variable)."""
     scope = binding_scope(name)
     return scope is not None and scope is stmt.scope()
+
+
+def loads_of(target: nodes.AssignName) -> list[nodes.Name]:
+    """Every read of the name ``target`` binds, in its scope (nested functions included), in source order."""
+    return list(_loads_by_name(target.scope()).get(target.name, ()))
+
+
+# Each scope is walked once for all the names read in it, and kept as long as its tree: a walk per binding made a
+# function with thousands of `c = task(...)` lines quadratic (100 s for 5,000).
+_LOADS: weakref.WeakKeyDictionary[nodes.NodeNG, dict[str, list[nodes.Name]]] = weakref.WeakKeyDictionary()
+
+
+def _loads_by_name(scope: nodes.NodeNG) -> dict[str, list[nodes.Name]]:
+    found = _LOADS.get(scope)
+    if found is None:
+        found = {}
+        for node in walk(scope):
+            if type(node) is nodes.Name:
+                found.setdefault(node.name, []).append(node)
+        _LOADS[scope] = found
+    return found

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import weakref
-
 from astroid import nodes
 
-from flyte_lint.model.analysis import walk
+from flyte_lint.model.names import loads_of
 
 # Nodes that only carry a value along to their own parent.
 _CONTAINERS = (nodes.List, nodes.Tuple, nodes.Set, nodes.Starred, nodes.IfExp, nodes.Dict)
@@ -44,25 +42,7 @@ def assigned_name(parent: nodes.NodeNG, child: nodes.NodeNG) -> nodes.AssignName
     return None
 
 
-def name_loads(target: nodes.AssignName) -> list[nodes.Name]:
-    """Every read of the name bound by ``target`` in its scope (nested functions included)."""
-    return list(_loads_by_name(target.scope()).get(target.name, ()))
-
-
-# Each scope is walked once for all the names read in it: a walk per binding made a function with thousands
-# of `c = task(...)` lines quadratic (100 s for 5,000).
-_LOADS: "weakref.WeakKeyDictionary[nodes.NodeNG, dict[str, list[nodes.Name]]]" = weakref.WeakKeyDictionary()
-
-
-def _loads_by_name(scope: nodes.NodeNG) -> dict[str, list[nodes.Name]]:
-    found = _LOADS.get(scope)
-    if found is None:
-        found = {}
-        for node in walk(scope):
-            if type(node) is nodes.Name:
-                found.setdefault(node.name, []).append(node)
-        _LOADS[scope] = found
-    return found
+name_loads = loads_of  # (an alias of the model's: model/names.py)
 
 
 def is_discarded(node: nodes.NodeNG) -> bool:
