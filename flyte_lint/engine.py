@@ -1,7 +1,12 @@
-"""One lint run: discover files, build the analysis model once, run the rules, filter the findings.
+"""One lint run: discover the files, index the project, reuse what the cache holds, analyse the rest in work
+units (here or on worker processes), and merge the findings.
 
-A run whose findings all come from the cache never imports astroid nor the rules: what is enabled comes from
-the rule catalogue, and the model and the rules are imported where a unit is analysed."""
+The pieces each have their module: sources.py (the source roots and the files indexed beside the given ones),
+index.py (the byte scan, the import graph and its components), incremental.py (what a cached finding depends
+on), unit.py (a work unit: its analysis, the rules run on it, suppression.py's noqa and per-file ignores),
+parallel.py (the workers). A run whose findings all come from the cache never imports astroid nor the rules:
+what is enabled comes from the rule catalogue, and the model and the rules are imported where a unit is
+analysed."""
 
 from __future__ import annotations
 
@@ -19,8 +24,10 @@ from flyte_lint.findings import Finding, Severity, char_column
 from flyte_lint.index import Lookups, components, index_files, relevant_files
 from flyte_lint.model.project import Module, Project, display
 from flyte_lint.model.source import ParseFailure
+from flyte_lint.sources import outside_words, project_layout
+from flyte_lint.sources import script_scope as _script_scope  # noqa: F401  (tests/test_invocation_scope.py)
 from flyte_lint.suppression import apply_noqa
-from flyte_lint.unit import RunContext, Unit, UnitResult, analyse, rules_of, syntax_finding
+from flyte_lint.unit import SYNTAX_CODE, RunContext, Unit, UnitResult, analyse, rules_of, syntax_finding
 
 if TYPE_CHECKING:
     from flyte_lint.model.analysis import Analysis
@@ -50,114 +57,6 @@ def enabled_codes(settings: Settings, options: Options) -> list[str]:
         if on and not matches(code, symbol, ignore):
             chosen.append(code)
     return chosen
-
-
-def _outside_words(roots: list[Path], given_dirs: list[Path]) -> frozenset[str]:
-    """Top-level module names of the source roots that lie outside the given directories (``--root-dir``,
-    ``src``, a file's package root): a file importing one of them is worth resolving, since what it imports
-    is not among the files scanned."""
-    words: set[str] = set()
-    for root in roots:
-        if any(root == d or d in root.parents for d in given_dirs):
-            continue
-        try:
-            for name in os.listdir(root):
-                words.add(name[:-3] if name.endswith(".py") else name)
-        except OSError:
-            continue
-    return frozenset(w for w in words if w.isidentifier())
-
-
-def _import_root(folder: Path) -> Path:
-    """The first folder above a package that is not itself a package, as Python (and pylint) would put on
-    the import path for ``folder``: for ``check app/`` where app/ is a package, ``from app.x import y``
-    must still resolve."""
-    while (folder / "__init__.py").is_file() and folder.parent != folder:
-        folder = folder.parent
-    return folder
-
-
-def _project_layout(paths: list[Path], settings: Settings, options: Options, base: Path,
-                    projects: list[str] = ()) -> tuple[list[Path], list[str]]:
-    """Source roots (those the paths give, then ``--root-dir``, ``src``, and what the packaging metadata of
-    the projects around the paths and of the ``projects`` walked imply: layout.py), and the extra files to
-    index when files are passed one by one (path strings)."""
-    from flyte_lint.layout import SourceRoots, layout_of
-
-    roots: list[Path] = []
-    file_mode = False
-    for given in paths:
-        absolute = Path(os.path.realpath(given))
-        if absolute.is_dir():
-            roots.append(_import_root(absolute))
-            if roots[-1] != absolute:
-                roots.append(absolute)
-        elif absolute.exists():
-            file_mode = True
-            roots.append(absolute.parent)
-            package_root = _import_root(absolute.parent)
-            if package_root != absolute.parent:
-                roots.append(package_root)
-    roots.extend(options.root_dirs)
-    roots.extend(settings.src)
-    layout = layout_of(paths, projects)
-    roots.extend(layout.roots)
-    scopes = dict(layout.scopes)
-    index: list[str] = []
-    project_dirs = []
-    if settings.project_dir is not None:
-        project_dirs = settings.src or _outermost([settings.project_dir, *layout.enclosing])
-    below = [d for d in map(os.path.realpath, paths) if os.path.isdir(d)
-             and any(p in Path(d).parents for p in project_dirs)]
-    if project_dirs and (file_mode or below):
-        # Files passed one by one (pre-commit), or a folder inside the project, are resolved against the
-        # whole project (and the uv workspace it is a member of): cross-module facts such as
-        # env.add_dependency(...) in a deploy script are known, and so are the callers of their functions,
-        # which decide their findings (the context of a helper, whether a task is a root: FLY401).
-        roots.extend(project_dirs)
-        nested: list[str] = []
-        index, _ = discover(project_dirs, settings.exclude, base, None, nested)
-        inner = layout_of([], nested)  # as `check` of the project's folder has them
-        roots.extend(inner.roots)
-        scopes.update(inner.scopes)
-    elif not project_dirs:
-        # No project around them: the modules at the folders Python imports them from (a script's folder, a
-        # package's import root), for the same reason; still only the named files are reported.
-        index, _ = discover(_script_scope(paths), settings.exclude, base, None)
-    return SourceRoots(roots, scopes), index
-
-
-def _script_scope(paths: list[Path]) -> list[Path]:
-    """For files (and package folders) named outside any project: the .py files at the import root of each
-    (the first folder above its package that is not a package) and the packages there. Not the folders
-    below that are no packages: Python does not import from them, and the root may be a large folder such
-    as /tmp or a home."""
-    found: list[Path] = []
-    folders = []
-    for given in map(os.path.realpath, paths):
-        if os.path.isdir(given):
-            if _import_root(Path(given)) != Path(given):  # (a package folder: its importers lie above it)
-                folders.append(_import_root(Path(given)))
-        elif os.path.exists(given):
-            folders.append(_import_root(Path(given).parent))
-    for folder in _outermost(folders):
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
-            continue
-        for entry in entries:
-            try:
-                module = entry.is_file() and entry.name.endswith((".py", ".pyi"))
-                if module or (entry.is_dir(follow_symlinks=False) and os.path.isfile(os.path.join(entry.path, "__init__.py"))):
-                    found.append(Path(entry.path))
-            except OSError:
-                continue
-    return found
-
-
-def _outermost(folders: list[Path]) -> list[Path]:
-    """The folders that lie in none of the others."""
-    return [f for f in dict.fromkeys(folders) if not any(o != f and o in f.parents for o in folders)]
 
 
 def run(paths: list[Path], settings: Settings, options: Options, cwd: Path | None = None,
@@ -201,7 +100,7 @@ def _run(paths, settings, options, cwd, cache_dir, workers, progress) -> RunResu
     not_python: list[Path] = []
     projects: list[str] = []  # the pyproject.toml files in the folders walked (their source roots: layout.py)
     files, path_errors = discover(paths, settings.exclude, base, not_python, projects)
-    roots, extra = _project_layout(paths, settings, options, base, projects)
+    roots, extra = project_layout(paths, settings, options, base, projects)
     project = Project(roots, cwd=cwd)
     codes = enabled_codes(settings, options)
     store = None
@@ -222,7 +121,7 @@ def _run(paths, settings, options, cwd, cache_dir, workers, progress) -> RunResu
     known = (len(store.imports), len(store.reach)) if store is not None else None
     lookups = Lookups(store.loads if store is not None else None)
     index = index_files(project, candidates, store.imports if store is not None else None,
-                        _outside_words(project.roots, given_dirs), store.memo if store is not None else None,
+                        outside_words(project.roots, given_dirs), store.memo if store is not None else None,
                         lookups, store.reach if store is not None else None,
                         scanning() if scanning is not None else None)
     if store is not None and (len(store.imports), len(store.reach)) != known:
@@ -267,7 +166,7 @@ def _run(paths, settings, options, cwd, cache_dir, workers, progress) -> RunResu
 
         _remember(store, results, Dependencies(index, plan.analysable, groups, lookups, store.envs, scope_reach(codes)))
         store.save()
-    if "FLY001" in codes:  # README.md named on the command line: said, not parsed
+    if SYNTAX_CODE in codes:  # README.md named on the command line: said, not parsed
         for path in not_python:
             module = Module(path=path, display_path=display(path, cwd), name=path.stem)
             module.failure = ParseFailure(NOT_PYTHON)
@@ -300,9 +199,10 @@ class Plan:
     def unit_of(self, files, lint) -> Unit:
         order = self.order
         ordered = sorted((p for p in files if p in order), key=order.__getitem__)
-        parts = {self.groups[p]: None for p in ordered if p in self.groups}
-        return Unit(ordered, set(lint), remember=self.remember,
-                    components=[[p for p in ordered if p in part] for part in parts] if len(parts) > 1 else [ordered])
+        parts: dict[frozenset[Path] | Path, list[Path]] = {}
+        for path in ordered:  # (its import-connected components, each in the same order)
+            parts.setdefault(self.groups.get(path, path), []).append(path)
+        return Unit(ordered, set(lint), remember=self.remember, components=list(parts.values()))
 
 
 def _incremental(plan: Plan, store, reused: dict[frozenset[Path], list[Finding]],

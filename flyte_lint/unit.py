@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from flyte_lint.model.analysis import Analysis
     from flyte_lint.rules import Rule
 
+# The rule whose findings the engine makes itself: a file that cannot be analysed (it does not parse, is no
+# Python, or its names need more flow analysis than the budget allows).
+SYNTAX_CODE = "FLY001"
+
 
 @dataclass(frozen=True)
 class RunContext:
@@ -88,7 +92,7 @@ def analyse(project: Project, unit: Unit, context: RunContext,
     findings: list[Finding] = []
     internal: list[str] = []
     for module in modules:
-        if module.failure is not None and module.path in unit.linted and "FLY001" in codes:
+        if module.failure is not None and module.path in unit.linted and SYNTAX_CODE in codes:
             findings.append(syntax_finding(module))
     analysis = None
     try:
@@ -103,7 +107,7 @@ def analyse(project: Project, unit: Unit, context: RunContext,
             outcome = run_rule(rule, analysis, unit.components, restrict)
             internal.extend(outcome.errors)
             findings.extend(f for f in outcome.findings if f.module is not None and f.module.path in unit.linted)
-        if "FLY001" in codes:
+        if SYNTAX_CODE in codes:
             findings.extend(_budget_finding(m, analysis.resolver.exhausted[id(m.tree)]) for m in modules
                             if m.tree is not None and id(m.tree) in analysis.resolver.exhausted and m.path in unit.linted)
     findings = [f for f in findings if not per_file_ignored(f, settings, context.base)]
@@ -125,13 +129,13 @@ def analyse(project: Project, unit: Unit, context: RunContext,
 
 
 def _fly001(module: Module, line: int, column: int, message: str) -> Finding:
-    symbol, severity = RULES["FLY001"]
-    return Finding(code="FLY001", symbol=symbol, severity=Severity(severity), message=message, path=module.display_path,
+    symbol, severity = RULES[SYNTAX_CODE]
+    return Finding(code=SYNTAX_CODE, symbol=symbol, severity=Severity(severity), message=message, path=module.display_path,
                    line=line, column=column, end_line=line, end_column=column, module=module)
 
 
 def syntax_finding(module: Module) -> Finding:
-    """FLY001 on a file that could not be analysed (``module.failure``)."""
+    """The finding on a file that could not be analysed (``module.failure``)."""
     failure = module.failure
     return _fly001(module, failure.line, failure.column, f"cannot analyse this file: {failure.reason}")
 
