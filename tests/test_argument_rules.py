@@ -66,17 +66,6 @@ def test_fly106_unknown_keyword_with_did_you_mean(tmp_path):
     assert "has no parameter `learning_rate`" in msgs[1] and "did you mean" not in msgs[1]
 
 
-def test_fly106_partial_binding_an_unknown_keyword(tmp_path):
-    src = _with_header("""
-        @env.task
-        def main() -> float:
-            p = functools.partial(train, rate=0.5)  # expect: FLY106
-            return p(3)
-    """)
-    check(tmp_path, src)
-    assert "binds `rate=`" in messages(tmp_path, src)[0]
-
-
 def test_fly106_outside_a_run_and_forward_say_what_they_raise(tmp_path):
     src = _with_header("""
         @env.task
@@ -137,35 +126,6 @@ def test_sdk_confirms_fly106_rationale_outside_a_run():
     from flyte_lint.rules.base import REGISTRY
 
     assert "direct call of the task re-raises it as flyte's RuntimeUserError" in REGISTRY["FLY106"].rationale
-
-
-def test_fly106_call_in_a_lambda_inside_a_task_is_bound_by_the_sdk(tmp_path):
-    src = _with_header("""
-        @env.task
-        def main(xs: list[int]) -> list[float]:
-            return list(map(lambda x: train(epochs=x, lrr=0.5), xs))  # expect: FLY106
-    """)
-    check(tmp_path, src)
-    assert "inside a run the SDK silently drops the value" in messages(tmp_path, src)[0]
-
-
-def test_fly106_keyword_count_over_the_inputs_fails_instead_of_dropping(tmp_path):
-    # convert_to_kwargs: {x, y} are 2 keywords for 1 input -> "Too many keyword arguments provided".
-    src = """
-        import flyte
-
-        env = flyte.TaskEnvironment("demo")
-
-        @env.task
-        def one(x: int) -> int:
-            return x
-
-        @env.task
-        def main() -> int:
-            return one(x=1, y=2)  # expect: FLY106
-    """
-    check(tmp_path, src)
-    assert "Too many keyword arguments" in messages(tmp_path, src)[0]
 
 
 def test_fly106_message_names_runtime_effect_and_fix(tmp_path):

@@ -130,6 +130,40 @@ MORE_INVALID = [
             return fetch(x=1) + fetch(x=1, y=2)  # expect: FLY106
     """,
         name="checks-a-task-below-a-wraps-preserving-decorator"),
+    Case(with_train_tasks("""
+        @env.task
+        def main() -> float:
+            p = functools.partial(train, rate=0.5)  # expect: FLY106
+            return p(3)
+    """),
+        message="`functools.partial` of task 'demo.train' binds `rate=`, which is not a parameter of the task: the "
+                "value never arrives (inside a run the SDK drops it or rejects the call). Remove it",
+        name="partial-binding-an-unknown-keyword"),
+    Case(with_train_tasks("""
+        @env.task
+        def main(xs: list[int]) -> list[float]:
+            return list(map(lambda x: train(epochs=x, lrr=0.5), xs))  # expect: FLY106
+    """),
+        message="task 'demo.train' has no parameter `lrr`: inside a run the SDK silently drops the value; did you "
+                "mean `lr`?",
+        name="call-in-a-lambda-inside-a-task-is-bound-by-the-sdk"),
+    # convert_to_kwargs: {x, y} are 2 keywords for 1 input -> "Too many keyword arguments provided".
+    Case("""
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        def one(x: int) -> int:
+            return x
+
+        @env.task
+        def main() -> int:
+            return one(x=1, y=2)  # expect: FLY106
+    """,
+        message="task 'demo.one' has no parameter `y`: the call fails (\"Too many keyword arguments provided\"). "
+                "Pass only the task's parameters",
+        name="keyword-count-over-the-inputs-fails-instead-of-dropping"),
 ]
 
 MORE_VALID = [
