@@ -44,6 +44,29 @@ class ResourcesMem(Rule):
             env = flyte.TaskEnvironment("demo", resources=flyte.Resources(cpu="1", memory="2Gi"))
             """,
         ),
+        Case(
+            """
+            import flyte
+            from flyte import Resources as R
+            import flyte as f
+
+            env = flyte.TaskEnvironment("demo", resources=flyte.Resources(cpu="1", mem="2Gi"))  # expect: FLY301
+            env2 = flyte.TaskEnvironment("demo2", resources=R(mem="1Gi"))  # expect: FLY301
+            big = f.Resources(
+                cpu="4",
+                mem="16Gi",  # expect: FLY301
+            )
+
+            @env.task
+            def work() -> int:
+                return 1
+
+            @env.task
+            def main() -> int:
+                return work.override(resources=flyte.Resources(mem="4Gi"))()  # expect: FLY301
+            """,
+            name="mem-keyword",
+        ),
     ]
     VALID = [
         Case(
@@ -81,6 +104,14 @@ class ResourcesMem(Rule):
                     self.mem = mem
             """, select=["FLY302"],
             name="quiet-on-other-resources",
+        ),
+        Case(
+            """
+            import flyte
+
+            env = flyte.TaskEnvironment("demo", resources=flyte.Resources(cpu="1", memory="2Gi", disk="10Gi"))
+            """,
+            name="quiet-on-memory",
         ),
     ]
 

@@ -112,6 +112,15 @@ class UnknownArgument(Rule):
             """,
             name="ephemeral-storage-fix",
         ),
+        Case(
+            """
+            import flyte
+
+            env = flyte.TaskEnvironment("demo")
+            gpu = env.clone_with("gpu", bogus=1)  # expect: FLY302
+            """,
+            name="clone-with-unknown-keyword",
+        ),
     ]
     VALID = [
         Case(
@@ -158,6 +167,80 @@ class UnknownArgument(Rule):
                     return cls()
             """, select=["FLY301"],
             name="quiet-on-splats-and-other-libraries",
+        ),
+        Case(
+            """
+            import flyte
+
+            env = flyte.TaskEnvironment("demo")
+
+            @env.task
+            def work(x: int) -> int:
+                return x
+
+            @env.task
+            def main() -> int:
+                return work.override(report=True, triggers=(), retries=1)(x=1)
+            """,
+            name="task-override-extra-keywords-are-accepted",
+        ),
+        Case(
+            """
+            import flyte
+
+            env = flyte.TaskEnvironment("demo")
+            gpu = env.clone_with(
+                "gpu", image="auto", resources=flyte.Resources(gpu=1), env_vars={"A": "1"}, secrets=[],
+                depends_on=[env], description="d", interruptible=True, include=(), service_account="sa",
+                cache="auto", reusable=None,
+            )
+            """,
+            name="clone-with-valid-keywords",
+        ),
+        # A program that uses much of the API correctly (it runs under the real SDK) is clean.
+        Case(
+            """
+            import asyncio
+            from datetime import timedelta
+
+            import flyte
+            from flyte import Cache, Cron, FixedRate, Image, Resources, Secret, Trigger
+
+            image = (
+                Image.from_debian_base(python_version=(3, 11), name="img")
+                .with_pip_packages("numpy", "pandas", pre=False)
+                .with_apt_packages("git")
+                .with_env_vars({"A": "1"})
+            )
+            env = flyte.TaskEnvironment(
+                name="demo",
+                image=image,
+                resources=Resources(cpu=(1, 2), memory=("1Gi", "2Gi"), gpu="A100:1", disk="10Gi", shm="auto"),
+                secrets=[Secret(key="token", as_env_var="TOKEN"), Secret(key="k", group="g")],
+                env_vars={"X": "1"},
+                cache=Cache(behavior="auto", version_override="v1", serialize=True, ignored_inputs=("x",), salt="s"),
+                reusable=flyte.ReusePolicy(replicas=2, idle_ttl=60, concurrency=1),
+            )
+            cron = Trigger(name="nightly", automation=Cron("0 0 * * *", timezone="UTC"), inputs={"x": 1})
+            rate = Trigger("every", FixedRate(60), inputs={"x": 1})
+
+            @env.task(cache="auto", retries=3, timeout=timedelta(minutes=5), triggers=(cron, rate), short_name="w")
+            async def work(x: int) -> int:
+                with flyte.group("inner"):
+                    return x
+
+            @env.task
+            async def main(xs: list[int]) -> list[int]:
+                out = [r async for r in flyte.map.aio(work, xs, group_name="g", concurrency=2, return_exceptions=False)]
+                out += await asyncio.gather(*[work.override(retries=1, cache="disable", timeout=60).aio(x=x) for x in xs])
+                return out
+
+            if __name__ == "__main__":
+                flyte.init()
+                run = flyte.with_runcontext(mode="local", name="n", env_vars={"A": "1"}, overwrite_cache=True).run(main, xs=[1])
+                print(run)
+            """,
+            name="quiet-on-wide-valid-usage",
         ),
     ]
 
