@@ -84,18 +84,8 @@ def test_fly303_alias_without_count_is_an_error(tmp_path):
     assert lint_result(tmp_path / "b", 'import flyte\nflyte.Resources(gpu="A100 80G")\n', select=["FLY303"]).findings[0].severity == Severity.ERROR
 
 
-def test_fly303_gpu_function(tmp_path):
-    check(tmp_path, """
-        import flyte
-
-        a = flyte.GPU("a100", 1)  # expect: FLY303
-        b = flyte.GPU("A100", 0)  # expect: FLY303
-        c = flyte.GPU("A100", 1, "1g.10gb")  # expect: FLY303
-        d = flyte.GPU("T4 shared", 1, "1g.5gb")  # expect: FLY303
-        e = flyte.GPU(device="H100", quantity=2, partition="7g.80gb")
-        f = flyte.GPU("L40s", 1)
-    """, select=["FLY303"])
-    msgs = messages(tmp_path / "m", 'import flyte\nflyte.GPU("A100", 1, "1g.10gb")\n', select=["FLY303"])
+def test_fly303_gpu_partition_message(tmp_path):
+    msgs = messages(tmp_path, 'import flyte\nflyte.GPU("A100", 1, "1g.10gb")\n', select=["FLY303"])
     assert 'did you mean "2g.10gb"?' in msgs[0] and "1g.5gb" in msgs[0]
 
 
@@ -350,19 +340,8 @@ def test_fly312_accepted_expressions(tmp_path, expression):
     assert lint(tmp_path, f'import flyte\nc = flyte.Cron("{expression}")\n', select=["FLY312"]) == []
 
 
-def test_fly312_timezones(tmp_path):
-    check(tmp_path, """
-        import flyte
-        from flyte import Cron
-
-        a = Cron("0 9 * * *", timezone="America/New_York")
-        b = Cron("0 9 * * *", "US/Eastern")
-        c = Cron("0 9 * * *", timezone="EST5EDT")
-        d = Cron("0 9 * * *", timezone="america/new_york")  # expect: FLY312
-        e = Cron("0 9 * * *", timezone="Europe/Berln")  # expect: FLY312
-        f = Cron("0 9 * * *", timezone="PST")  # expect: FLY312
-    """, select=["FLY312"])
-    msgs = messages(tmp_path / "m", """
+def test_fly312_timezone_messages(tmp_path):
+    msgs = messages(tmp_path, """
         import flyte
 
         flyte.Cron("0 9 * * *", timezone="america/new_york")

@@ -49,6 +49,20 @@ class InvalidCron(Rule):
             """,
             message='cron expression "0 9 * * 7" is invalid: the day of week field "7" is invalid: 7 is above the maximum 6 (Sunday is 0). The SDK does not check it; the backend rejects the trigger when the task is deployed',
         ),
+        Case(
+            """
+            import flyte
+            from flyte import Cron
+
+            a = Cron("0 9 * * *", timezone="America/New_York")
+            b = Cron("0 9 * * *", "US/Eastern")
+            c = Cron("0 9 * * *", timezone="EST5EDT")
+            d = Cron("0 9 * * *", timezone="america/new_york")  # expect: FLY312
+            e = Cron("0 9 * * *", timezone="Europe/Berln")  # expect: FLY312
+            f = Cron("0 9 * * *", timezone="PST")  # expect: FLY312
+            """,
+            name="timezones",
+        ),
     ]
     VALID = [
         Case(

@@ -93,6 +93,19 @@ class InvalidGpu(Rule):
             """,
             name="rejected-gpu-strings",
         ),
+        Case(
+            """
+            import flyte
+
+            a = flyte.GPU("a100", 1)  # expect: FLY303
+            b = flyte.GPU("A100", 0)  # expect: FLY303
+            c = flyte.GPU("A100", 1, "1g.10gb")  # expect: FLY303
+            d = flyte.GPU("T4 shared", 1, "1g.5gb")  # expect: FLY303
+            e = flyte.GPU(device="H100", quantity=2, partition="7g.80gb")
+            f = flyte.GPU("L40s", 1)
+            """,
+            name="gpu-function",
+        ),
     ]
     VALID = [
         Case(
