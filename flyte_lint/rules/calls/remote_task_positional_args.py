@@ -66,6 +66,55 @@ class RemoteTaskPositionalArgs(Rule):
                 return a + b + c + d + e + f
         """,
             name="positional-arguments-to-remote-references", select=['FLY107']),
+        # Remote task references built in helpers (the model follows what a helper returns).
+        Case("""
+            # file: refs.py
+            import functools
+
+            import flyte.remote as rem
+            from flyte import remote
+
+            def summarize_ref():
+                return remote.Task.get("analytics.summarize", version="v1")
+
+            @functools.lru_cache
+            def cached_ref():
+                return rem.Task.get("analytics.cached", version="v1")
+
+            _LAZY = None
+
+            def lazy_ref():
+                global _LAZY
+                if _LAZY is None:
+                    _LAZY = rem.Task.get("analytics.lazy", auto_version="latest")
+                return _LAZY
+
+            def unversioned():
+                return remote.Task.get("analytics.bare")  # expect: FLY403
+
+            make_ref = lambda: remote.Task.get("analytics.lambda", version="v1")
+            # file: main.py
+            import flyte
+            import refs
+            from refs import summarize_ref as make
+
+            env = flyte.TaskEnvironment("reports")
+            FACTORY = refs.summarize_ref()
+
+            @env.task
+            async def main(day: str) -> str:
+                ref = make()
+                a = await ref(day)  # expect: FLY107
+                b = await refs.cached_ref()(day)  # expect: FLY107
+                c = await refs.lazy_ref()(day)  # expect: FLY107
+                d = await FACTORY(day)  # expect: FLY107
+                e = await make().override(retries=2)(day)  # expect: FLY107
+                f = await refs.make_ref()(day)  # expect: FLY107
+                ok = await make()(day=day) + await refs.make_ref()(day=day)
+                return a + b + c + d + e + f + ok
+        """,
+            select=['FLY107', 'FLY403'],
+            name="reference-built-in-a-helper"),
     ]
     VALID = [
         Case(
@@ -110,6 +159,49 @@ class RemoteTaskPositionalArgs(Rule):
                 return await ref(x)
         """,
             name="quiet-on-non-remote-get"),
+        Case("""
+            import flyte
+            from flyte import remote
+
+            env = flyte.TaskEnvironment("reports")
+
+            @env.task
+            async def local_summarize(day: str) -> str:
+                return day
+
+            def maybe_ref(remote_ok: bool):
+                if remote_ok:
+                    return remote.Task.get("analytics.summarize", version="v1")
+                return local_summarize
+
+            def other(name: str):
+                return remote.Task.get(name, version="v1") if name else None
+
+            def decorated(fn):
+                return fn
+
+            @decorated
+            def wrapped_ref():
+                return remote.Task.get("analytics.summarize", version="v1")
+
+            async def async_ref():
+                return remote.Task.get("analytics.summarize", version="v1")
+
+            class Registry:
+                def get(self):
+                    return "not a task"
+
+            @env.task
+            async def main(day: str) -> str:
+                a = await maybe_ref(True)(day)
+                b = await other("x")(day)
+                c = await wrapped_ref()(day)
+                d = await (await async_ref())(day=day)
+                e = Registry().get()
+                return a + b + c + d + e
+        """,
+            select=['FLY107', 'FLY403'],
+            name="helpers-quiet-when-the-return-is-not-one-reference"),
     ]
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
