@@ -73,44 +73,6 @@ SPECS = {
     "FLY203": ("main", {"items": [1, 2]}, None,
                lambda r: _failed_with(r, "TypeError"),
                lambda r: r.ok and r.output == [2, 4]),
-    "FLY301": ("main", {}, lambda src: src + PLAN_PROBE.format(env="env"),
-               lambda r: _failed_with(r, "TypeError", "mem") and r.phase == "import",
-               lambda r: r.ok),
-    "FLY302": ("work", {}, None,
-               lambda r: _failed_with(r, "TypeError", "resources") and r.phase == "import",
-               lambda r: r.ok and r.output == 1),
-    "FLY303": ("main", {}, None,
-               lambda r: _failed_with(r, "ValueError", "L40S:1") and r.phase == "import",
-               lambda r: r.ok and r.output == "trained"),
-    "FLY304": ("main", {"day": "mon"}, None,
-               lambda r: _failed_with(r, "ValueError", "Invalid cache behavior") and r.phase == "import",
-               lambda r: r.ok and r.output == "rows for mon"),
-    "FLY305": ("main", {}, None,
-               lambda r: _failed_with(r, "ValueError", "memory must be a Kubernetes quantity string") and r.phase == "import",
-               lambda r: r.ok and r.output == 1),
-    "FLY306": ("main", {}, None,
-               lambda r: _failed_with(r, "ValueError", "snake_case or kebab-case") and r.phase == "import",
-               lambda r: r.ok and r.output == 1),
-    # Deploying both envs (as `flyte deploy --all` does) stops at planning. Both envs sit in one file here,
-    # which the SDK words as "Environment 'etl' ... was imported twice under different module names";
-    # from two files it says "Duplicate environment name 'etl'".
-    "FLY307": ("main", {}, lambda src: src + PLAN_PROBE.format(env="ingest_env, train_env"),
-               lambda r: _failed_with(r, "ValueError", "Environment 'etl'"),
-               lambda r: r.ok and r.output == ["etl"]),
-    # python_version="3.11" is read character by character: the base image tag is 'py3..'.
-    "FLY308": ("image_probe", {}, lambda src: src + IMAGE_PROBE,
-               lambda r: r.ok and r.output["base_image"].endswith(f"py3..-v{r.output['base_image'].rsplit('-v', 1)[1]}"),
-               lambda r: r.ok and ":py3.11-" in r.output["base_image"]),
-    "FLY310": ("main", {}, None,
-               lambda r: _failed_with(r, "ValueError", "Invalid environment variable name: OPENAI.API_KEY") and r.phase == "import",
-               lambda r: r.ok and r.output == 1),
-    # The trigger serialization `flyte deploy` runs rejects the input the task does not have.
-    "FLY311": ("trigger_probe", {}, lambda src: src + TRIGGER_PROBE.format(task="main"),
-               lambda r: _failed_with(r, "the TriggerTime input 'run_date' must be an input to the task"),
-               lambda r: r.ok and r.output == ["nightly"]),
-    "FLY313": ("main", {"x": 3}, None,
-               lambda r: _failed_with(r, "ValueError", "concurrency greater than 1") and r.phase == "import",
-               lambda r: r.ok and r.output == 6),
     "FLY601": ("main", {}, None,
                lambda r: _failed_with(r, "AttributeError", "has no attribute '__name__'") and r.ran("demo.fetch") == 0,
                lambda r: r.ok and r.output == 2 and r.ran("demo.fetch") == 1),
@@ -135,10 +97,7 @@ CLUSTER = {
 
 # Specs whose effect comes before any task body runs: an import that fails, or a deploy-planning or serialization
 # probe. Where the body's event loop runs cannot change them, so they run in a local run only.
-BEFORE_ANY_TASK_BODY = {
-    "FLY301", "FLY302", "FLY303", "FLY304", "FLY305", "FLY306", "FLY307", "FLY308", "FLY310", "FLY311",
-    "FLY313",
-}
+BEFORE_ANY_TASK_BODY: set[str] = set()
 
 
 # -- the rules' own runtime specs (RuntimeSpec) -----------------------------------------------------------

@@ -18,7 +18,7 @@ from flyte_lint.model.kinds import CallForm
 from flyte_lint.model.suggest import closest
 from flyte_lint.model.values import Method, RemoteTaskRef
 from flyte_lint.rules.base import Case, Finding, Outcome, Rule, RuntimeSpec, Scope, keyword_added, register
-from flyte_lint.rules.config_values import q, value_suggestion, when
+from flyte_lint.rules.config._values import q, value_suggestion, when
 
 AUTO_VERSIONS = ("latest", "current")
 
