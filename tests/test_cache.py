@@ -78,6 +78,9 @@ def edit(root: Path, name: str, text: str) -> None:
     os.utime(path, None)
 
 
+DECLARED_SCOPES = dict(SCOPES)  # (as the rules declare them, before any test pins them)
+
+
 @pytest.fixture(autouse=True)
 def rules_read_their_importers(monkeypatch):
     """Every rule as if it declared IMPORTERS scope (incremental.py: its module, its importers, and the facts the
@@ -886,6 +889,22 @@ PACKAGE_VARIANTS = {
 def test_random_edits_in_a_package_never_make_the_cache_lie(tmp_path_factory, monkeypatch, full_share, selected,
                                                              edits):
     monkeypatch.setattr(incremental, "FULL_SHARE", full_share)
+    monkeypatch.setattr(index, "SETTLED_NS", 0)
+    base = tmp_path_factory.mktemp("package")
+    files = {"app/__init__.py": "", **{name: texts[0] for name, texts in PACKAGE_VARIANTS.items() if name != "app/deploy.py"}}
+    replay(write_project(base / "p", files), base / "cache", PACKAGE_VARIANTS, edits, Settings(extend_select=selected))
+
+
+@pytest.mark.parametrize("selected", [[], ["FLY7"]], ids=["default-rules", "with-dag-notes"])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(sorted(PACKAGE_VARIANTS)), st.integers(0, 7)), min_size=1, max_size=6))
+def test_random_edits_in_a_package_never_make_the_cache_lie_with_the_declared_scopes(tmp_path_factory, monkeypatch,
+                                                                                   selected, edits):
+    # (the rules' own scopes, some of them narrower than IMPORTERS: a rule declaring MODULE keeps its findings
+    # on a file while only the file and what it imports are unchanged, so it must read nothing else)
+    for code, scope in DECLARED_SCOPES.items():
+        monkeypatch.setitem(SCOPES, code, scope)
+    monkeypatch.setattr(incremental, "FULL_SHARE", 2.0)
     monkeypatch.setattr(index, "SETTLED_NS", 0)
     base = tmp_path_factory.mktemp("package")
     files = {"app/__init__.py": "", **{name: texts[0] for name, texts in PACKAGE_VARIANTS.items() if name != "app/deploy.py"}}
