@@ -20,7 +20,7 @@ from flyte_lint.model.calls import (  # noqa: F401  (CONTAINER_TASK...: read fro
     TaskObjectCall,
     called_object,
 )
-from flyte_lint.model.constants import definition, literal
+from flyte_lint.model.constants import definition, literal, string_literal
 from flyte_lint.model.entities import CallSite, Env, Task
 from flyte_lint.model.guards import guarded_against
 from flyte_lint.model.kinds import CallForm, EnvOrigin
@@ -215,7 +215,7 @@ class Analysis:
                         found.setdefault(id(made), env)
         for call in self.calls_to(SHELL_CREATE):
             name_node = argument(call.node, 0, "name")
-            name = name_node.value if isinstance(name_node, nodes.Const) and isinstance(name_node.value, str) else None
+            name = string_literal(name_node)
             found.setdefault(id(call.node), Env(node=call.node, module=call.module, name=name, name_node=name_node,
                                                 origin=EnvOrigin.SHELL))
         return found

@@ -9,6 +9,7 @@ from astroid import nodes
 
 from flyte_lint import sdk
 from flyte_lint.model.arguments import argument
+from flyte_lint.model.constants import string_literal
 from flyte_lint.model.entities import Env, Task
 from flyte_lint.model.kinds import EnvOrigin
 from flyte_lint.model.rebinding import is_rebound, rebound_by_module
@@ -232,7 +233,7 @@ class Definitions(_Base):
         if env is not None:
             return env
         name_node = argument(call, 0, "name")
-        name = name_node.value if isinstance(name_node, nodes.Const) and isinstance(name_node.value, str) else None
+        name = string_literal(name_node)
         env = Env(node=call, module=self.module_of(call), name=name, name_node=name_node, origin=origin, parent=parent)
         (self._unlisted_envs if self.sealed else self.envs)[id(call)] = env
         return env

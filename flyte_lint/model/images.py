@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from astroid import nodes
 
 from flyte_lint import sdk
-from flyte_lint.model.arguments import argument
+from flyte_lint.model.arguments import argument, is_static
 from flyte_lint.model.kinds import EnvOrigin, ImageKind
 from flyte_lint.model.values import EnvRef, External, FunctionRef, ModuleRef
 
@@ -64,9 +64,7 @@ def _given(call: nodes.Call, path: str, name: str) -> tuple[nodes.NodeNG | None,
     node = argument(call, _param_index(path, name), name)
     if node is not None:
         return node, True
-    known = not any(kw.arg is None for kw in call.keywords or []) and not any(
-        isinstance(a, nodes.Starred) for a in call.args)
-    return None, known
+    return None, is_static(call)
 
 
 def _combine(needs: list[ImageNeed]) -> ImageNeed:
