@@ -64,15 +64,6 @@ def _failed_with(result, *needles: str) -> bool:
 
 # code -> (entry, args, program transform, check of the bad run, check of the good run)
 SPECS = {
-    "FLY201": ("main", {"items": [1, 2, 3]}, None,
-               lambda r: r.ok and r.ran("demo.process") == 0,
-               lambda r: r.ok and r.ran("demo.process") == 3 and r.output == [2, 4, 6]),
-    "FLY202": ("main", {"items": [1, 2]}, None,
-               lambda r: _failed_with(r, "has no attribute 'name'"),
-               lambda r: r.ok and r.output == [2, 4]),
-    "FLY203": ("main", {"items": [1, 2]}, None,
-               lambda r: _failed_with(r, "TypeError"),
-               lambda r: r.ok and r.output == [2, 4]),
     "FLY601": ("main", {}, None,
                lambda r: _failed_with(r, "AttributeError", "has no attribute '__name__'") and r.ran("demo.fetch") == 0,
                lambda r: r.ok and r.output == 2 and r.ran("demo.fetch") == 1),
