@@ -78,3 +78,11 @@ def test_a_rule_failing_in_every_component_stops_with_one_message(tmp_path, caps
     assert err.count("internal error in rule FLY995") == 1
     assert "FLY995 (exploding-on-boom-test-rule); the rule stopped there: RuntimeError(" in err
     assert "FLY995" not in out
+
+
+def test_a_rule_failing_on_the_only_file_names_it(tmp_path, capsys, monkeypatch):
+    install(monkeypatch, Scope.COMPONENT)
+    root = write_project(tmp_path / "p", {"boom.py": "import flyte\n"})
+    code, out, err = check(capsys, root, "-j", "1")
+    assert code == 2 and err.count("internal error in rule FLY995") == 1
+    assert "FLY995 (exploding-on-boom-test-rule) on boom.py: RuntimeError(" in err

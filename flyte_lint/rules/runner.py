@@ -40,8 +40,8 @@ class RuleOutcome:
 def run_rule(rule: "Rule", analysis: "Analysis", components: Iterable[Iterable[Path]] = (),
              restrict: Callable[[list["Module"]], "Analysis"] | None = None) -> RuleOutcome:
     """The rule's findings, and a message per internal error; the parts it failed on give no findings.
-    ``components`` are the analysis's import-connected components (paths; by default each module alone) and
-    ``restrict`` builds the analysis of some of its modules."""
+    ``components`` are the analysis's import-connected components (paths; without them only a MODULE-scope
+    rule's failure can be isolated) and ``restrict`` builds the analysis of some of its modules."""
     outcome = RuleOutcome()
     try:
         found = list(rule.check(analysis))
@@ -51,8 +51,9 @@ def run_rule(rule: "Rule", analysis: "Analysis", components: Iterable[Iterable[P
         outcome.findings = [f for f in found if not _guarded(f, analysis)]
         return outcome
     parts = _parts(rule, analysis, components)
-    if restrict is None or len(parts) < 2:
-        outcome.errors.append(_message(rule, None, *failure))
+    if restrict is None or len(parts) < 2:  # (one module alone is named: it is all the rule lost)
+        alone = parts[0] if len(parts) == 1 and len(parts[0]) == 1 else None
+        outcome.errors.append(_message(rule, alone, *failure))
         return outcome
     failed = []
     for part in parts:
@@ -67,8 +68,8 @@ def run_rule(rule: "Rule", analysis: "Analysis", components: Iterable[Iterable[P
         outcome.errors.append(_message(rule, None, *failure))
     elif not failed:  # (each part alone passes: the failure stands, though every finding arrived)
         exc, text = failure
-        outcome.errors.append(f"internal error in rule {rule.code} ({rule.symbol}) on the whole analysis, which each "
-                              f"of its components alone passes: {exc!r}\n{text}")
+        outcome.errors.append(f"internal error in rule {rule.code} ({rule.symbol}) on the whole analysis, though each "
+                              f"part of it alone passes: {exc!r}\n{text}")
     else:
         outcome.errors.extend(_message(rule, part, exc, text) for part, exc, text in failed)
     return outcome
@@ -84,6 +85,8 @@ def _parts(rule: "Rule", analysis: "Analysis", components: Iterable[Iterable[Pat
     for i, component in enumerate(components):
         for path in component:
             part_of.setdefault(path, i)
+    if not part_of:  # (no components known: the analysis cannot be cut)
+        return [list(modules)]
     parts: dict[object, list["Module"]] = {}
     for module in modules:  # (a module no component names is a part of its own)
         parts.setdefault(part_of.get(module.path, module.path), []).append(module)
