@@ -1905,3 +1905,95 @@ def test_a_method_of_a_project_class_that_calls_tasks_is_an_unknown_node(tmp_pat
                        (line["await Runner().step(x)"], f"`Runner().step` is method Runner.step {follows}")]
     # a method that calls no task, and a library object's method of the same name as a project one: no node
     assert code == 1 and graph.graph["static"] is False and err.count("FLY703") == 4
+
+
+HANDED = '''
+import asyncio
+import functools
+import flyte
+
+env = flyte.TaskEnvironment("h")
+
+
+@env.task
+def s(x: int) -> int:
+    return x
+
+
+def sync_helper(x: int) -> int:
+    return s(x)
+
+
+def plain(x: int) -> int:
+    return x + 1
+
+
+@env.task
+async def main(x: int) -> int:
+    await asyncio.to_thread(sync_helper, x)
+    list(map(sync_helper, [1, 2]))
+    await asyncio.get_running_loop().run_in_executor(None, functools.partial(sync_helper, x))
+    sorted([1, 2], key=lambda v: s(v))
+    await asyncio.to_thread(plain, x)
+    list(map(plain, [1, 2]))
+    traced = flyte.trace(sync_helper)
+    print(sync_helper)
+    return x
+'''
+
+
+def test_a_function_that_calls_tasks_handed_to_code_that_calls_it_is_an_unknown_node(tmp_path, monkeypatch, capsys):
+    # These ran task s with no node (the graph said static): the graph does not follow what to_thread, map, an
+    # executor or sorted do with the function they are given.
+    (tmp_path / "handed.py").write_text(HANDED)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = graph_cli(capsys, "handed.py", "--entry", "handed:main", "--check")
+    graph = from_json(out)
+    line = {text.strip(): n for n, text in enumerate(HANDED.splitlines(), 1)}
+    reasons = sorted((a["line"], a["reason"]) for _, a in graph.nodes(data=True) if a["kind"] == "unknown")
+    where = "which may call it where the graph does not follow"
+    assert reasons == [
+        (line["await asyncio.to_thread(sync_helper, x)"], f"`sync_helper` calls tasks and is handed to `asyncio.to_thread`, {where}"),
+        (line["list(map(sync_helper, [1, 2]))"], f"`sync_helper` calls tasks and is handed to `map`, {where}"),
+        (line["await asyncio.get_running_loop().run_in_executor(None, functools.partial(sync_helper, x))"],
+         f"`functools.partial(sync_helper, x)` calls tasks and is handed to `asyncio.get_running_loop().run_in_executor`, {where}"),
+        (line["sorted([1, 2], key=lambda v: s(v))"], f"`lambda v: s(v)` calls tasks and is handed to `sorted`, {where}"),
+    ]
+    # whether and when it runs is up to what it is handed to: conditional, and nothing after it waits for it
+    unknown = [a for _, a in graph.nodes(data=True) if a["kind"] == "unknown"]
+    assert [a["condition"] for a in unknown if a["line"] == line["list(map(sync_helper, [1, 2]))"]] == [
+        "`map` calls what it is handed"]
+    assert all(a["conditional"] for a in unknown) and not any(graph.in_edges(a["id"]) or graph.out_edges(a["id"])
+                                                             for a in unknown)
+    # a function that calls no task handed over, a function wrapped (flyte.trace) or printed: no node
+    assert code == 1 and err.count("FLY703") == 4 and sorted(graph.nodes) == ["main", *sorted(
+        n for n, a in graph.nodes(data=True) if a["kind"] == "unknown")]
+
+
+def test_a_partial_of_a_project_function_runs_its_body_where_it_is_called(tmp_path, capsys):
+    (tmp_path / "flow.py").write_text(textwrap.dedent("""
+        import functools
+        import flyte
+
+        env = flyte.TaskEnvironment("p")
+
+        @env.task
+        async def a(x: int) -> int:
+            return x
+
+        async def helper(x: int, y: int) -> int:
+            return await a(x + y)
+
+        @env.task
+        async def main(x: int) -> int:
+            first = await a(x)
+            p = functools.partial(helper, first)
+            await p(1)
+            return await functools.partial(helper, y=2)(x)
+    """))
+    code, out, err = graph_cli(capsys, tmp_path / "flow.py", "--entry", "flow:main", "--check")
+    graph = from_json(out)
+    assert (code, err, graph.graph["static"]) == (0, "", True)
+    assert sorted(graph.nodes) == ["main", "main/a", "main/helper#2/a", "main/helper/a"]
+    # what the partial was made from reaches the task its body calls
+    assert graph.edges["main/a", "main/helper/a"]["kind"] == "data"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from astroid import nodes
 
-from flyte_lint.graph.emission import object_segment, shortened
+from flyte_lint.graph.emission import add_condition, object_segment, shortened
 from flyte_lint.graph.limits import MAX_INLINE_DEPTH
 from flyte_lint.graph.unresolved import class_name
 from flyte_lint.graph.values import Context, Flow, Frame, Pending
@@ -109,6 +109,11 @@ class CallsMixin:
                                  reason=reason, source=shortened(call.as_string()), call=call)
         self.graph.nodes[node_id]["dynamic"] = True
         self._data_edges(inputs.sources, node_id)
+        if id(call) in self._handed:
+            # It is handed a function that calls tasks: whether, and when, that runs is up to the code it is
+            # handed to (now, or later, as a callback): conditional, and nothing after it waits for it.
+            add_condition(self.graph.nodes[node_id], f"`{shortened(call.func.as_string())}` calls what it is handed")
+            return Flow(frozenset({node_id}))
         if coroutine and not isinstance(call.parent, nodes.Await):
             self.graph.nodes[node_id].setdefault("never_runs", True)
             return Flow(pending=(Pending(node_id=node_id),))
@@ -142,11 +147,14 @@ class CallsMixin:
             current = getattr(current, "_outer", None)
 
     def _arguments(self, func: nodes.FunctionDef, call: nodes.Call, arg_flows: list[Flow]) -> dict[str, Flow]:
-        """Argument flows by parameter name (``*args``/``**kwargs`` parameters get what lands in them)."""
+        """Argument flows by parameter name (``*args``/``**kwargs`` parameters get what lands in them).
+        ``arg_flows`` one Flow: any parameter may receive it (a partial's call: bound and given arguments)."""
         spec = func.args
         params = [a.name for a in list(spec.posonlyargs or []) + list(spec.args or [])]
         named = set(params) | {a.name for a in spec.kwonlyargs or []}
         rest = [n for n in (spec.vararg, spec.kwarg) if n]
+        if isinstance(arg_flows, Flow):
+            return {name: arg_flows for name in [*named, *rest]}
         positional, keywords = arg_flows[: len(call.args)], arg_flows[len(call.args):]
         if any(isinstance(a, nodes.Starred) for a in call.args) or any(k.arg is None for k in call.keywords or []):
             # Unpacked arguments: any parameter may receive any of them.

@@ -74,6 +74,7 @@ class Compiler(EmissionMixin, SchedulingMixin, StatementsMixin, ExpressionsMixin
         self._ordinals: dict[int, dict[int, int]] = {}
         self._reasons: dict[int, str | None] = {}  # why each call is unresolved (None: surely no task), by id
         self._runs_tasks: dict[int, bool] = {}  # whether a function's body may call a task, by id (_may_run_tasks)
+        self._handed: set[int] = set()  # calls handed a function that calls tasks (_why_handed), by id
         self._stack: list[Task] = []
         self.call_of: dict[str, nodes.Call] = {}  # node id -> the call expression that makes it
         self._expanded: set[str] = set()
@@ -177,12 +178,10 @@ def lost_coroutine_calls(analysis: Analysis) -> set[tuple[str, int, int]]:
     graph reads the rules' registry, the notes read the graph, and no import goes both ways."""
     from flyte_lint.rules.base import REGISTRY
 
-    found = getattr(analysis, "_graph_lost_calls", None)  # (one check per model: the FLY7xx notes compile each task)
-    if found is None:
-        found = {(finding.path, finding.line, finding.column)
-                 for code in ("FLY103", "FLY104", "FLY201") for finding in REGISTRY[code].check(analysis)}
-        analysis._graph_lost_calls = found
-    return found
+    # (one check per model: the FLY7xx notes compile each task)
+    return analysis.memo("graph.lost_coroutine_calls", lambda: {
+        (finding.path, finding.line, finding.column)
+        for code in ("FLY103", "FLY104", "FLY201") for finding in REGISTRY[code].check(analysis)})
 
 
 def _finding_place(module, call: nodes.Call) -> tuple[str, int, int]:

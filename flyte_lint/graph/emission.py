@@ -12,7 +12,7 @@ from flyte_lint.graph.values import NOTHING, Context, Frame
 from flyte_lint.model.analysis import CONTAINER_TASK, SHELL_CREATE, TaskObjectCall, walk
 from flyte_lint.model.entities import Task
 from flyte_lint.model.resolver import argument, enclosing_function
-from flyte_lint.model.values import External, FunctionRef
+from flyte_lint.model.values import External, FunctionRef, PartialRef
 
 
 class GraphTooLarge(Exception):
@@ -88,6 +88,8 @@ class EmissionMixin:
         if used is not None and (segment := object_segment(used)) is not None:
             return segment
         callee = self.resolver.value_of(call.func)
+        if isinstance(callee, PartialRef) and isinstance(callee.target, FunctionRef):
+            callee = callee.target
         if isinstance(callee, FunctionRef):
             return callee.func.name
         if isinstance(callee, External) and callee.path in ("flyte.map", "flyte.map.aio"):

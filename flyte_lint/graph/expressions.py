@@ -192,6 +192,9 @@ class ExpressionsMixin:
                 if task_class is not None:
                     kind = f"a {task_class} task, which the graph does not model"
                 return args | self._unknown_node(call, frame, ctx, f"flyte.map of {kind}", args | func_flow)
+            reason = self._unknown_reason(call, frame)  # (a function that calls tasks handed to it)
+            if reason is not None:
+                return args | self._unknown_node(call, frame, ctx, reason, args | func_flow)
             if path.startswith("builtins."):
                 result = args | func_flow
                 result.const = self._const(call, frame)
@@ -204,6 +207,15 @@ class ExpressionsMixin:
             if isinstance(callee.func, nodes.AsyncFunctionDef):
                 return Flow(pending=(Pending(helper=(callee.func, call, arg_flows, ctx)),))
             return self._inline(callee.func, call, arg_flows, frame, ctx)
+        if isinstance(callee, PartialRef) and isinstance(callee.target, FunctionRef):
+            # a partial of a project function: its body runs here, any parameter may get what the partial was made
+            # from (``func_flow``) or the call's arguments
+            target, every = callee.target, args | func_flow
+            if target.traced:
+                return self._trace_node(target.func, call, frame, ctx, every)
+            if isinstance(target.func, nodes.AsyncFunctionDef):
+                return Flow(pending=(Pending(helper=(target.func, call, every, ctx)),))
+            return self._inline(target.func, call, every, frame, ctx)
         reason = self._unknown_reason(call, frame)
         if reason is not None:
             return args | self._unknown_node(call, frame, ctx, reason, args | func_flow, coroutine=_makes_coroutine(callee))

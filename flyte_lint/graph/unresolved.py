@@ -19,6 +19,7 @@ from flyte_lint.model.values import (
     External,
     FunctionRef,
     Instance,
+    LambdaRef,
     Method,
     ModuleRef,
     PartialRef,
@@ -28,6 +29,12 @@ from flyte_lint.model.values import (
     TaskRef,
     Unknown,
 )
+
+# Calls that take a function to wrap it, not to call it (what they give is followed where it is called).
+WRAPPERS = frozenset({"flyte.trace", "functools.partial", "functools.wraps", "functools.cache", "functools.lru_cache",
+                      "functools.update_wrapper", "builtins.staticmethod", "builtins.classmethod", "builtins.property",
+                      "builtins.callable", "builtins.id", "builtins.repr", "builtins.str", "builtins.print",
+                      "builtins.isinstance", "builtins.getattr", "builtins.hasattr", "builtins.setattr"})
 
 
 def unresolved_call_note(reason: str | None) -> str:
@@ -97,6 +104,23 @@ class UnresolvedMixin:
         self._runs_tasks[id(func)] = found
         return found
 
+    def _why_handed(self, call: nodes.Call, func: nodes.NodeNG) -> str | None:
+        """Why a call of code outside the project may run tasks: a function of the project (or a lambda, or a
+        partial of one) whose body calls tasks is handed to it (``asyncio.to_thread(helper, x)``,
+        ``map(helper, xs)``, ``loop.run_in_executor(None, helper)``), which may call it where the graph cannot
+        follow."""
+        for arg in [*call.args, *(k.value for k in call.keywords or [])]:
+            arg = arg.value if isinstance(arg, nodes.Starred) else arg
+            value = self.resolver.value_of(arg)
+            while isinstance(value, PartialRef):
+                value = value.target
+            body = value.func if isinstance(value, FunctionRef) else value.node if isinstance(value, LambdaRef) else None
+            if body is not None and self._may_run_tasks(body):
+                self._handed.add(id(call))
+                return (f"`{shortened(arg.as_string())}` calls tasks and is handed to `{shortened(func.as_string())}`, "
+                        "which may call it where the graph does not follow")
+        return None
+
     def _project_method(self, func: nodes.Attribute) -> tuple[nodes.ClassDef, nodes.FunctionDef] | None:
         """The method of a project class that ``func`` (``obj.m``) names, when the model resolves ``obj`` to
         the class (``Runner.m``), to an instance made by calling it (``Runner().m``), or to a name every
@@ -145,6 +169,8 @@ class UnresolvedMixin:
             task_class = task_class_called(callee)
             if task_class is not None:
                 return f"`{shortened(func.as_string())}` runs a {task_class} task, which the graph does not model"
+            if isinstance(callee, External) and callee.path not in WRAPPERS:
+                return self._why_handed(call, func)
             return None
         if isinstance(func, nodes.Attribute) and func.attrname == "aio":
             return f"`{func.expr.as_string()}` is not a task that can be resolved statically"
@@ -167,6 +193,8 @@ class UnresolvedMixin:
                 return f"`{func.name}` is a callable passed in as a parameter"
         if isinstance(func, nodes.Name):
             return self._why_name_unresolved(func, awaited)
+        if isinstance(func, nodes.Attribute) and func is call.func:  # (a method of an object the model does not know)
+            return self._why_handed(call, func)
         return None
 
     def _why_name_unresolved(self, func: nodes.Name, awaited: bool) -> str | None:
