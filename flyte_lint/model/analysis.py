@@ -21,6 +21,7 @@ from flyte_lint.model.calls import (  # noqa: F401  (CONTAINER_TASK...: read fro
     called_object,
 )
 from flyte_lint.model.constants import definition, literal, string_literal
+from flyte_lint.model.dependencies import Dependencies
 from flyte_lint.model.entities import CallSite, Env, Task
 from flyte_lint.model.guards import guarded_against
 from flyte_lint.model.kinds import CallForm, EnvOrigin
@@ -28,9 +29,9 @@ from flyte_lint.model.names import bindings_of, is_builtin, rebinds_same_variabl
 from flyte_lint.model.project import Module, Project
 from flyte_lint.model.resolver import FUNCTION_NODES, Resolver, enclosing_function
 from flyte_lint.model.scopes import walk  # noqa: F401  (read from here too)
+from flyte_lint.model.task_context import INLINE_DECORATORS, TaskContext  # noqa: F401  (read from here too)
 from flyte_lint.model.values import (
     AgentToolRef,
-    EnvRef,
     External,
     FunctionRef,
     Instance,
@@ -41,15 +42,7 @@ from flyte_lint.model.values import (
     TaskDecorator,
     TaskRef,
     Unknown,
-    Value,
 )
-
-# Decorators after which calling a plain function still runs its body inline, in the caller's thread.
-INLINE_DECORATORS = frozenset({
-    "functools.wraps", "functools.lru_cache", "functools.cache", "builtins.staticmethod", "builtins.classmethod",
-    "flyte.trace",
-})
-
 
 T = TypeVar("T")
 
@@ -57,7 +50,7 @@ T = TypeVar("T")
 _MAKERS = (External, Method, TaskDecorator)
 
 
-class Analysis:
+class Analysis(Dependencies, TaskContext):
     """The analysis model of a set of modules, built completely when it is made: what rules (and the graph)
     read, never what they compute on first access.
 
@@ -160,41 +153,6 @@ class Analysis:
             if task is not None:
                 site = CallSite(call.node, call.module, form, task, callee, func)
         return site
-
-    def _resolve_dependencies(self) -> None:
-        value_of = self.resolver.value_of
-        for env in self.envs:
-            declared = argument(env.node, None, "depends_on")
-            if declared is None:
-                continue
-            if isinstance(declared, (nodes.List, nodes.Tuple)) and not any(
-                isinstance(e, nodes.Starred) for e in declared.elts
-            ):
-                for element in declared.elts:
-                    env.dependencies.append((element, self._declared_env(element, value_of(element))))
-            elif not (isinstance(declared, nodes.Const) and declared.value is None):
-                env.dependencies_unknown = True
-        for call in self.calls:
-            callee = call.callee
-            if isinstance(callee, Method) and callee.name == "add_dependency" and isinstance(callee.owner, EnvRef):
-                env = callee.owner.env
-                for arg in call.node.args:
-                    if isinstance(arg, nodes.Starred):
-                        env.dependencies_unknown = True
-                        continue
-                    env.dependencies.append((arg, self._declared_env(arg, value_of(arg))))
-
-    def _declared_env(self, node: nodes.NodeNG, value: Value) -> Env | None:
-        """The env a ``depends_on`` element (or an ``add_dependency`` argument) names: an env, or the ``.env`` of a
-        shell task (see task_object_envs). None: unknown."""
-        if isinstance(value, EnvRef):
-            return value.env
-        if isinstance(node, nodes.Attribute) and node.attrname == "env":
-            made = self.resolver.construction_of(node.expr)
-            env = self.task_object_envs.get(id(made)) if made is not None else None
-            if env is not None and env.origin == EnvOrigin.SHELL:
-                return env
-        return None
 
     @cached_property
     def task_object_envs(self) -> dict[int, Env]:
@@ -381,49 +339,6 @@ class Analysis:
     def task_by_function(self) -> dict[int, Task]:
         return {id(task.func): task for task in self.tasks}
 
-    def declared_dependencies(self, env: Env) -> list[tuple[nodes.NodeNG, Env | None]]:
-        """depends_on of ``env`` as declared, with what a clone inherits from its source env."""
-        own = list(env.dependencies)
-        if env.parent is not None and _replaced_depends_on(env) is None:
-            own.extend(self.declared_dependencies(env.parent))
-        return own
-
-    def dependencies_known(self, env: Env) -> bool:
-        if env.dependencies_unknown or any(dep is None for _, dep in env.dependencies):
-            return False
-        if env.parent is not None and _replaced_depends_on(env) is None:
-            return self.dependencies_known(env.parent)
-        return True
-
-    @cached_property
-    def dependency_graph(self):
-        """Environments and their declared dependencies, as a networkx DiGraph."""
-        import networkx as nx
-
-        graph = nx.DiGraph()
-        for env in self.envs:
-            graph.add_node(env)
-            for node, dep in self.declared_dependencies(env):
-                if dep is not None and not graph.has_edge(env, dep):
-                    graph.add_edge(env, dep, declared_at=node)
-        return graph
-
-    @cached_property
-    def has_dependencies(self) -> bool:
-        """Whether any environment declares a dependency (``depends_on``, ``add_dependency``, a clone's)."""
-        return any(env.dependencies or env.dependencies_unknown or env.parent is not None for env in self.envs)
-
-    def depends_on(self, env: Env, other: Env) -> bool:
-        """``other`` is ``env`` itself or in its transitive depends_on."""
-        if env is other:
-            return True
-        if not self.has_dependencies:
-            return False  # (most projects: no graph to build, and networkx need not even be imported)
-        import networkx as nx
-
-        graph = self.dependency_graph
-        return graph.has_node(env) and graph.has_node(other) and nx.has_path(graph, env, other)
-
     # -- images and run roots (model/images.py, model/roots.py) -------------------------------------------
     @cached_property
     def _images(self):
@@ -446,82 +361,10 @@ class Analysis:
 
         return RunRoots(self)
 
-    @cached_property
-    def _function_callers(self) -> dict[int, list[nodes.NodeNG | None]]:
-        """For each plain project function, the functions (or module bodies: None) that call it."""
-        callers: dict[int, list] = {}
-        for call in self.calls:
-            if isinstance(call.callee, FunctionRef):
-                callers.setdefault(id(call.callee.func), []).append(call.function)
-        return callers
-
-    def context_tasks(self, function: nodes.NodeNG | None) -> set[Task]:
-        """The tasks inside whose run ``function`` executes: the task itself, the task a nested def
-        sits in, or every task that calls a plain helper (transitively)."""
-        result: set[Task] = set()
-        seen: set[int] = set()
-        todo = [function]
-        while todo:
-            func = todo.pop()
-            if func is None or id(func) in seen:
-                continue
-            seen.add(id(func))
-            task = self.task_by_function.get(id(func))
-            if task is not None:
-                result.add(task)
-                continue
-            outer = enclosing_function(func)
-            if outer is not None:
-                todo.append(outer)
-            todo.extend(self._function_callers.get(id(func), ()))
-        return result
-
-    def in_task_context(self, function: nodes.NodeNG | None) -> bool:
-        return bool(self.context_tasks(function))
-
     def guarded_against(self, node: nodes.NodeNG, exception: str) -> bool:
         """The author's code catches ``exception`` (a class by dotted path, ``builtins.TypeError``) where ``node``
         is evaluated, in its own function: ``try: ... except TypeError:``, a deliberate probe (model/guards.py)."""
         return guarded_against(self.resolver, node, exception)
-
-    def runs_on_event_loop(self, function: nodes.NodeNG | None) -> bool:
-        """``function`` runs on an event loop inside a task run: it is an ``async def`` in task context,
-        or a plain function called directly (through plain calls) from such code. A blocking call there
-        blocks the loop. Sync task bodies run in worker threads, and a function handed to a thread
-        (``asyncio.to_thread(f)``, ``run_in_executor``) or wrapped in a lambda is not called directly,
-        so neither counts."""
-        seen: set[int] = set()
-        todo = [function]
-        while todo:
-            func = todo.pop()
-            if not isinstance(func, FUNCTION_NODES) or id(func) in seen:
-                continue
-            seen.add(id(func))
-            if isinstance(func, nodes.AsyncFunctionDef):
-                if self.in_task_context(func):
-                    return True
-            elif id(func) not in self.task_by_function and self._runs_where_called(func):
-                todo.extend(self._function_callers.get(id(func), ()))
-        return False
-
-    def _runs_where_called(self, func: nodes.FunctionDef) -> bool:
-        """Calling ``func`` runs its body right there: it has no decorator, or only ones known to keep the
-        call inline. Any other decorator may run it elsewhere (a thread, a process) or return a coroutine."""
-        for decorator in func.decorators.nodes if func.decorators else []:
-            target = decorator.func if isinstance(decorator, nodes.Call) else decorator
-            value = self.resolver.value_of(target)
-            if not (isinstance(value, External) and value.path in INLINE_DECORATORS):
-                return False
-        return True
-
-
-def _replaced_depends_on(env: Env) -> nodes.NodeNG | None:
-    """The ``depends_on=`` a clone passes to replace its source's; ``None`` keeps the inherited list."""
-    declared = argument(env.node, None, "depends_on")
-    if isinstance(declared, nodes.Const) and declared.value is None:
-        return None
-    return declared
-
 
 def build_analysis(project: Project, modules: list[Module], target_flyte_version: str | None = None) -> Analysis:
     """The analysis model of ``modules`` (their imports resolved through ``project``), built completely before
