@@ -8,6 +8,7 @@ from typing import Any
 from astroid import nodes
 
 from flyte_lint.graph.values import NOTHING, Context, Flow, Frame
+from flyte_lint.model.names import lookup
 from flyte_lint.model.values import External
 
 
@@ -80,10 +81,7 @@ class ConstantsMixin:
         return NOTHING
 
     def _module_const(self, node: nodes.Name, depth: int) -> Any:
-        try:
-            scope, stmts = node.lookup(node.name)
-        except Exception:
-            return NOTHING
+        scope, stmts = lookup(node)  # (None, [] when astroid's lookup fails)
         if len(stmts) != 1 or not isinstance(scope, nodes.Module):
             return NOTHING
         stmt = stmts[0]
