@@ -37,7 +37,7 @@ from flyte_lint.model.values import (
     RemoteTaskRef,
     TaskRef,
 )
-from lintutil import lint, lint_result, write_project
+from lintutil import lint, lint_result, run_cli, write_project
 
 # -- helpers -------------------------------------------------------------------------------------------
 
@@ -1772,3 +1772,26 @@ def test_kinds_are_enums_that_still_equal_their_words(tmp_path):
     assert site.form == "aio" and f"{site.form}" == "aio" and {"aio": 1}[site.form] == 1
     assert [p.kind for p in analysis.tasks[0].signature.params] == [ParamKind.POSITIONAL_OR_KEYWORD]
     assert analysis.image_need(analysis.envs[0]).kind is ImageKind.NO_BUILD
+
+
+def test_check_and_graph_build_the_model_through_one_function(tmp_path, capsys, monkeypatch):
+    """``check`` and ``graph`` (one process: no ``-j``) each make the model through model.analysis.build_analysis,
+    with the settings' target Flyte version."""
+    from flyte_lint.model import analysis as model
+
+    built = []
+    original = model.build_analysis
+
+    def spy(project, modules, target_flyte_version=None):
+        built.append(target_flyte_version)
+        return original(project, modules, target_flyte_version)
+
+    monkeypatch.setattr(model, "build_analysis", spy)
+    root = write_project(tmp_path / "p", "import flyte\n\nenv = flyte.TaskEnvironment('e')\n\n@env.task\n"
+                                         "def t() -> None:\n    pass\n")
+    (root / "pyproject.toml").write_text('[tool.flyte-lint]\ntarget-flyte-version = "2.13.0"\n')
+    assert run_cli(["check", "--no-cache", "-j", "1", "."], root, capsys)[0] == 0
+    assert built == ["2.13.0"]
+    code, _, err = run_cli(["graph", "main.py", "--entry", "main:t", "-o", str(tmp_path / "g.json")], root, capsys)
+    assert code == 0, err
+    assert built == ["2.13.0", "2.13.0"]
