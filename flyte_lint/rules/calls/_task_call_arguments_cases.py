@@ -164,6 +164,23 @@ MORE_INVALID = [
         message="task 'demo.one' has no parameter `y`: the call fails (\"Too many keyword arguments provided\"). "
                 "Pass only the task's parameters",
         name="keyword-count-over-the-inputs-fails-instead-of-dropping"),
+    Case(with_train_tasks("""
+        @env.task
+        def main() -> float:
+            a = train(epochs=3, lrr=0.01)  # expect: FLY106
+            b = train(epochs=3, learning_rate=0.01)  # expect: FLY106
+            return a + b
+    """),
+        name="unknown-keyword-with-did-you-mean"),
+    Case(with_train_tasks("""
+        @env.task
+        def main() -> float:
+            return train.forward(1, epochs=2)  # expect: FLY106
+
+        if __name__ == "__main__":
+            train(epochs=1, bogus=1)  # expect: FLY106
+    """),
+        name="outside-a-run-and-forward"),
 ]
 
 MORE_VALID = [
