@@ -21,6 +21,9 @@ from flyte_lint.model.resolver import enclosing_function
 from flyte_lint.rules.base import Case, Finding, Outcome, Rule, RuntimeSpec, Scope, Severity, register
 from flyte_lint.rules.envs._common import dependency_added, env_expression, env_variable, same_env
 from flyte_lint.rules.envs._dependencies import may_reach
+from flyte_lint.rules.envs._missing_dependency_call_cases import CALL_INVALID, CALL_VALID
+from flyte_lint.rules.envs._missing_dependency_image_cases import IMAGE_INVALID, IMAGE_VALID
+from flyte_lint.rules.envs._missing_dependency_root_cases import ROOT_INVALID, ROOT_VALID
 
 # A remote run of main plans driver_env and its depends_on, and submits train with that image cache: the probe
 # does the same with the SDK's code (tests/test_env_dependency_sdk.py does it for many programs).
@@ -171,6 +174,9 @@ class MissingEnvDependency(Rule):
             """,
             name="clone-with-replacing-depends-on",
         ),
+        *CALL_INVALID,  # (the other cases: _missing_dependency_call_cases.py, _image_cases.py, _root_cases.py)
+        *IMAGE_INVALID,
+        *ROOT_INVALID,
     ]
     VALID = [
         Case(
@@ -244,6 +250,9 @@ class MissingEnvDependency(Rule):
             """,
             name="clone-with-passes-depends-on-none",
         ),
+        *CALL_VALID,
+        *IMAGE_VALID,
+        *ROOT_VALID,
     ]
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
