@@ -12,6 +12,7 @@ from flyte_lint.graph.limits import MAX_INLINE_DEPTH
 from flyte_lint.graph.values import Frame
 from flyte_lint.model.analysis import walk
 from flyte_lint.model.entities import Task
+from flyte_lint.model.names import lookup
 from flyte_lint.model.resolver import FUNCTION_NODES, enclosing_function
 from flyte_lint.model.values import (
     AgentToolRef,
@@ -132,9 +133,8 @@ class UnresolvedMixin:
                 and scope.args.args and scope.args.args[0].name == owner.name and scope.type in ("method", "classmethod")):
             return _method_of(scope.parent, func.attrname)  # `self.m`, `cls.m` in a method of the class
         if isinstance(owner, nodes.Name) and not isinstance(self.resolver.value_of(owner), ClassRef):
-            try:
-                _, bindings = owner.lookup(owner.name)
-            except Exception:  # astroid lookup on odd trees  # pragma: no cover
+            binder, bindings = lookup(owner)
+            if binder is None:  # (astroid's lookup failed on an odd tree)
                 return None
             made = []
             for binding in bindings:
@@ -202,9 +202,8 @@ class UnresolvedMixin:
         task under a decorator the model cannot see through, an SDK or plugin task object (made where the name
         is bound, or by a function of the project that returns one), or (``awaited``: a coroutine) a callable
         chosen at run time, by a loop or a lookup."""
-        try:
-            _, bindings = func.lookup(func.name)
-        except Exception:  # astroid lookup on odd trees  # pragma: no cover
+        binder, bindings = lookup(func)
+        if binder is None:  # (astroid's lookup failed on an odd tree)
             return None
         return self._why_bound_unresolved(func.name, bindings, awaited)
 
