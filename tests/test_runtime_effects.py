@@ -64,15 +64,6 @@ def _failed_with(result, *needles: str) -> bool:
 
 # code -> (entry, args, program transform, check of the bad run, check of the good run)
 SPECS = {
-    "FLY601": ("main", {}, None,
-               lambda r: _failed_with(r, "AttributeError", "has no attribute '__name__'") and r.ran("demo.fetch") == 0,
-               lambda r: r.ok and r.output == 2 and r.ran("demo.fetch") == 1),
-    "FLY602": ("main", {"n": 3}, None,
-               lambda r: _failed_with(r, "TraceDoesNotAllowNestedTasksError") and r.ran("demo.square") == 0,
-               lambda r: r.ok and r.output == 5),
-    "FLY603": ("main", {"x": 50.0}, None,
-               lambda r: _failed_with(r, "Deadlock detected"),
-               lambda r: r.ok and r.output == 0.5),
 }
 
 
@@ -80,9 +71,6 @@ SPECS = {
 # differently there than in a local run: it completes, where the local run fails. These, and only these, are
 # warnings. Every other spec's checks hold in both modes.
 CLUSTER = {
-    # The trace's controller calls work from a main-thread loop: the step runs and returns its value.
-    "FLY603": (lambda r: r.ok and r.output == 0.5,
-               lambda r: r.ok and r.output == 0.5),
 }
 
 

@@ -15,9 +15,7 @@ What the SDK really does (flyte 2.12.1, checked by running programs locally with
 
 from __future__ import annotations
 
-from expectutil import check
-from flyte_lint.fixes import fixed_text
-from lintutil import lint_result, messages
+from lintutil import messages
 
 # --------------------------------------------------------------------------------------------------------
 # FLY403 remote-task-version (its cases are on the rule: flyte_lint/rules/envs/remote_task_version.py;
@@ -72,38 +70,11 @@ def test_fly403_hint_direct_call_when_the_task_is_local_and_a_dependency(tmp_pat
 
 
 # --------------------------------------------------------------------------------------------------------
+# FLY601-FLY603: their cases are on the rules (flyte_lint/rules/trace/; FLY602's pin its message and unsafe fix);
+# here the messages the tests read in part
+# --------------------------------------------------------------------------------------------------------
 # FLY601 trace-on-task
 # --------------------------------------------------------------------------------------------------------
-
-
-def test_fly601_trace_above_task(tmp_path):
-    check(tmp_path, """
-        import flyte
-        from flyte import trace
-
-        env = flyte.TaskEnvironment("demo")
-
-        @flyte.trace  # expect: FLY601
-        @env.task
-        async def fetch(x: int) -> int:
-            return x + 1
-
-        @trace  # expect: FLY601
-        @env.task(retries=2)
-        def fetch_sync(x: int) -> int:
-            return x + 1
-
-        @env.task
-        @flyte.trace
-        async def fine(x: int) -> int:
-            return x + 1
-
-        traced = flyte.trace(fine)  # expect: FLY601
-
-        @flyte.trace
-        async def helper(x: int) -> int:
-            return x
-    """, select=["FLY601"])
 
 
 def test_fly601_message(tmp_path):
@@ -120,184 +91,9 @@ def test_fly601_message(tmp_path):
     assert "'demo.fetch'" in msgs[0] and "AttributeError" in msgs[0] and "below `@env.task`" in msgs[0]
 
 
-def test_fly601_quiet_on_other_trace_decorators(tmp_path):
-    check(tmp_path, """
-        import flyte
-        from opentelemetry import trace
-        from mylib import tracing
-
-        env = flyte.TaskEnvironment("demo")
-
-        @trace
-        @env.task
-        async def a(x: int) -> int:
-            return x
-
-        @tracing.trace
-        @env.task
-        async def b(x: int) -> int:
-            return x
-    """, select=["FLY601"])
-
-
-# --------------------------------------------------------------------------------------------------------
-# FLY602 task-in-trace
-# --------------------------------------------------------------------------------------------------------
-
-
-def test_fly602_tasks_inside_traced_code(tmp_path):
-    check(tmp_path, """
-        import flyte
-
-        env = flyte.TaskEnvironment("demo")
-
-        @env.task
-        async def square(x: int) -> int:
-            return x * x
-
-        @env.task
-        def ssquare(x: int) -> int:
-            return x * x
-
-        @flyte.trace
-        async def helper(x: int) -> int:
-            a = await square(x)  # expect: FLY602
-            b = await square.forward(x)
-            c = await inner(x)
-            d = [r async for r in flyte.map.aio(square, range(x))]  # expect: FLY602
-            e = await square.aio(x)  # expect: FLY602
-            return a + b + c
-
-        async def inner(x):
-            return await square(x)  # expect: FLY602
-
-        async def shared(x):
-            return await square(x)
-
-        @flyte.trace
-        async def helper2(x: int) -> int:
-            return await shared(x)
-
-        @env.task
-        async def main(x: int) -> int:
-            return await shared(x) + await helper2(x) + await helper(x)
-
-        @env.task
-        @flyte.trace
-        async def traced_task(x: int) -> int:
-            return await square(x)  # expect: FLY602
-
-        @flyte.trace
-        def sync_helper(x: int) -> int:
-            return ssquare(x)  # expect: FLY602
-
-        async def wrapped(x: int) -> int:
-            return await square(x)  # expect: FLY602
-
-        traced_wrapped = flyte.trace(wrapped)
-    """, select=["FLY602"])
-
-
-def test_fly602_message_and_unsafe_fix(tmp_path):
-    source = """
-        import flyte
-
-        env = flyte.TaskEnvironment("demo")
-
-        @env.task
-        async def square(x: int) -> int:
-            return x * x
-
-        @flyte.trace
-        async def helper(x: int) -> int:
-            return await square(x)
-    """
-    result = lint_result(tmp_path, source, select=["FLY602"])
-    (finding,) = result.findings
-    assert "TraceDoesNotAllowNestedTasksError" in finding.message and "`square.forward(...)`" in finding.message
-    assert finding.fix is not None and not finding.fix.safe
-    text = (tmp_path / "project" / "main.py").read_text()
-    assert "return await square.forward(x)" in fixed_text(text, result.findings, unsafe=True)[0]
-
-
-def test_fly602_quiet_outside_traces(tmp_path):
-    check(tmp_path, """
-        import flyte
-        from opentelemetry import trace
-
-        env = flyte.TaskEnvironment("demo")
-
-        @env.task
-        async def square(x: int) -> int:
-            return x * x
-
-        @trace
-        async def otel_helper(x: int) -> int:
-            return await square(x)
-
-        @env.task
-        async def main(x: int) -> int:
-            return await square(x)
-
-        @flyte.trace
-        @env.task
-        async def above(x: int) -> int:  # FLY601's business; its body is not traced
-            return await square(x)
-    """, select=["FLY602"])
-
-
 # --------------------------------------------------------------------------------------------------------
 # FLY603 sync-trace-in-async
 # --------------------------------------------------------------------------------------------------------
-
-
-def test_fly603_sync_trace_on_the_event_loop(tmp_path):
-    check(tmp_path, """
-        import asyncio
-        import flyte
-
-        env = flyte.TaskEnvironment("demo")
-
-        @flyte.trace
-        def normalize(x: float) -> float:
-            return x / 100
-
-        @flyte.trace
-        def numbers(n: int):
-            yield from range(n)
-
-        @flyte.trace
-        async def anormalize(x: float) -> float:
-            return x / 100
-
-        def plain_outer(x):
-            return normalize(x)  # expect: FLY603
-
-        traced_round = flyte.trace(round)
-
-        def rounder(x: float) -> float:
-            return round(x)
-
-        traced_rounder = flyte.trace(rounder)
-
-        @env.task
-        async def amain(x: float) -> float:
-            a = normalize(x)  # expect: FLY603
-            b = await asyncio.to_thread(normalize, x)
-            c = plain_outer(x)
-            d = await anormalize(x)
-            e = sum(numbers(3))  # expect: FLY603
-            f = traced_rounder(x)  # expect: FLY603
-            g = await asyncio.get_running_loop().run_in_executor(None, normalize, x)
-            return a + b + c + d + e + f + g
-
-        @env.task
-        def smain(x: float) -> float:
-            return normalize(x) + plain_outer(x)
-
-        def script(x: float) -> float:
-            return normalize(x)
-    """, select=["FLY603"])
 
 
 def test_fly603_message(tmp_path):
@@ -316,23 +112,3 @@ def test_fly603_message(tmp_path):
     """, select=["FLY603"])
     assert "'normalize'" in msgs[0] and "'demo.main'" in msgs[0] and "Deadlock detected" in msgs[0]
     assert "async def" in msgs[0] and "asyncio.to_thread(normalize, ...)" in msgs[0]
-
-
-def test_fly603_cross_module(tmp_path):
-    check(tmp_path, """
-        # file: helpers.py
-        import flyte
-
-        @flyte.trace
-        def normalize(x: float) -> float:
-            return x / 100
-        # file: main.py
-        import flyte
-        from helpers import normalize
-
-        env = flyte.TaskEnvironment("demo")
-
-        @env.task
-        async def main(x: float) -> float:
-            return normalize(x)  # expect: FLY603
-    """, select=["FLY603"])

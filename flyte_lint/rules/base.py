@@ -203,3 +203,19 @@ def keyword_added(call: nodes.Call, keyword: str) -> Suggestion:
     last = max(given, key=lambda arg: (arg.end_lineno, arg.end_col_offset))
     end = (last.end_lineno, last.end_col_offset)
     return Suggestion(keyword, (Edit(end, end, f", {keyword}"),))
+
+
+def import_edit(module: nodes.Module, text: str) -> Edit:
+    """``text`` inserted before the first import of ``module`` that is not a ``__future__`` one (or after its
+    docstring and future imports when it imports nothing else)."""
+    at = 1
+    for stmt in module.body:
+        if isinstance(stmt, nodes.ImportFrom) and stmt.modname == "__future__":
+            at = stmt.end_lineno + 1
+            continue
+        if isinstance(stmt, nodes.Expr) and stmt is module.body[0] and isinstance(stmt.value, nodes.Const):
+            at = stmt.end_lineno + 1
+            continue
+        at = stmt.lineno
+        break
+    return Edit((at, 0), (at, 0), text)

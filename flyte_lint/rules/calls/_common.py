@@ -12,8 +12,7 @@ from flyte_lint.model.entities import CallSite
 from flyte_lint.model.kinds import CallForm, CoroutineRuns
 from flyte_lint.model.source import rendered
 from flyte_lint.model.values import External, PartialRef
-from flyte_lint.rules.base import Edit, Suggestion
-from flyte_lint.rules.trace_remote import _import_edit
+from flyte_lint.rules.base import Edit, Suggestion, import_edit
 from flyte_lint.rules.usage import assigned_name, consumer, is_discarded
 
 # The forms of a task call that run a sync task synchronously (a task's own call, through .override, a partial).
@@ -105,7 +104,7 @@ def _functools_import(site: CallSite) -> tuple[Edit, ...]:
     module = site.node.root()
     if "functools" in module.locals:
         return ()
-    return (_import_edit(module, "import functools\n"),)
+    return (import_edit(module, "import functools\n"),)
 
 
 def partial_suggestion(site: CallSite, is_awaited: bool) -> Suggestion | None:

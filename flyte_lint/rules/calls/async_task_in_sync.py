@@ -7,10 +7,9 @@ from collections.abc import Iterable
 from astroid import nodes
 
 from flyte_lint.model.analysis import Analysis
-from flyte_lint.rules.base import Case, Edit, Finding, Outcome, Rule, RuntimeSpec, Scope, Suggestion, register
+from flyte_lint.rules.base import Case, Edit, Finding, Outcome, Rule, RuntimeSpec, Scope, Suggestion, import_edit, register
 from flyte_lint.rules.calls._cases import with_tasks
 from flyte_lint.rules.calls._common import coroutine_lost, lost_task_objects, object_label, task_label, task_sites
-from flyte_lint.rules.trace_remote import _import_edit
 
 
 @register
@@ -183,5 +182,5 @@ def _run_it(analysis: Analysis, call: nodes.Call, function) -> tuple[str, Sugges
     edits = [Edit(start, start, "asyncio.run("), Edit(end, end, ")")]
     module = call.root()
     if "asyncio" not in module.locals:
-        edits.append(_import_edit(module, "import asyncio\n"))
+        edits.append(import_edit(module, "import asyncio\n"))
     return advice, Suggestion("asyncio.run(...)", tuple(edits))
