@@ -21,7 +21,7 @@ from flyte_lint.model.analysis import Analysis, build_analysis, walk
 from flyte_lint.model.arguments import argument, is_static, keyword_argument
 from flyte_lint.model.constants import MISSING
 from flyte_lint.model.entities import Env, Task
-from flyte_lint.model.kinds import CallForm, EnvOrigin, ImageKind, ParamKind
+from flyte_lint.model.kinds import CallForm, EnvOrigin, ImageKind, ParamKind, RootReason
 from flyte_lint.model.names import bindings_of, is_builtin, rebinds_same_variable
 from flyte_lint.model.project import Project
 from flyte_lint.model.source import one_line_source, parse_module, rendered, short, short_source, source_text
@@ -1772,6 +1772,9 @@ def test_kinds_are_enums_that_still_equal_their_words(tmp_path):
     assert site.form == "aio" and f"{site.form}" == "aio" and {"aio": 1}[site.form] == 1
     assert [p.kind for p in analysis.tasks[0].signature.params] == [ParamKind.POSITIONAL_OR_KEYWORD]
     assert analysis.image_need(analysis.envs[0]).kind is ImageKind.NO_BUILD
+    roots = analysis.run_roots.roots
+    assert [(task.func.name, root.why) for task, root in roots.items()] == [("main", RootReason.NO_CALLER)]
+    assert roots[analysis.tasks[1]].described == "no task calls it"
 
 
 def test_check_and_graph_build_the_model_through_one_function(tmp_path, capsys, monkeypatch):

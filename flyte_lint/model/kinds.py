@@ -57,6 +57,17 @@ class ImageKind(Kind):
     BUILD = "build"  # layers or a named reference: the image cache must know the env
     DOCKERFILE = "dockerfile"  # Image.from_dockerfile
     UNKNOWN = "unknown"
+    # (FLY401) a task object whose own env nothing declares: a shell task's env made only by reading its ``.env``
+    # and named by no depends_on; submitting its container task fails whatever its image
+    NO_ENV = "no env"
+
+
+class RootReason(Kind):
+    """Why a task is a root of remote runs (model.roots.Root.why)."""
+
+    NO_CALLER = "no caller"  # no task calls it
+    RUN = "run"  # passed to flyte.run
+    TRIGGER = "trigger"  # it has a trigger
 
 
 class ParamKind(Kind):

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from astroid import nodes
 
 from flyte_lint.model.arguments import argument
-from flyte_lint.model.kinds import CallForm
+from flyte_lint.model.kinds import CallForm, RootReason
 from flyte_lint.model.scopes import enclosing_function, walk
 from flyte_lint.model.values import PartialRef, TaskRef
 
@@ -42,11 +42,12 @@ _FOLLOWED = frozenset({*RUN_PATHS, "flyte.map", "flyte.map.aio", "functools.part
 @dataclass(frozen=True)
 class Root:
     task: "Task"
-    why: str  # "no caller" | "run" (passed to flyte.run) | "trigger"
+    why: RootReason
 
     @property
     def described(self) -> str:
-        return {"no caller": "no task calls it", "run": "run by `flyte.run`", "trigger": "it has a trigger"}[self.why]
+        return {RootReason.NO_CALLER: "no task calls it", RootReason.RUN: "run by `flyte.run`",
+                RootReason.TRIGGER: "it has a trigger"}[self.why]
 
 
 class RunRoots:
@@ -135,16 +136,16 @@ class RunRoots:
 
         # (one reason per root, the surest first: a run the code starts, one only a run of the task can start, one
         # its trigger starts, whose image cache is that of the deploy that registered it)
-        found: dict[Task, Root] = {task: Root(task, "run") for task in self._run_tasks()}
+        found: dict[Task, Root] = {task: Root(task, RootReason.RUN) for task in self._run_tasks()}
         condensed = nx.condensation(self.calls)
         for component in condensed.nodes:
             if condensed.in_degree(component) == 0:
                 for task in condensed.nodes[component]["members"]:
                     if not self._callers_hidden(task):
-                        found.setdefault(task, Root(task, "no caller"))
+                        found.setdefault(task, Root(task, RootReason.NO_CALLER))
         for task in self.analysis.tasks:
             if task.options is not None and _has_triggers(task.options):
-                found.setdefault(task, Root(task, "trigger"))
+                found.setdefault(task, Root(task, RootReason.TRIGGER))
         return found
 
     def _run_tasks(self) -> list["Task"]:
