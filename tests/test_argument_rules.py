@@ -25,6 +25,8 @@ import pytest
 from expectutil import check
 from flyte_lint.fixes import fixed_text
 from flyte_lint.rules import REGISTRY
+from flyte_lint.rules.calls._container_programs import CHOICE_KEYWORDS
+from flyte_lint.rules.calls._task_object_programs import CONTAINER_CALLS, OBJECT_METHODS, SHELL_CALLS
 from lintutil import lint, lint_result, messages
 from sdk_runner import requires_sdk, run_program
 
@@ -458,38 +460,7 @@ def test_sdk_confirms_what_fly106_fly107_fly302_say():
     assert out["clone_cache"] == ["ok", "c2"]
 
 
-CONTAINER_CALLS = '''
-import flyte
-from flyte.extras import ContainerTask
-
-hello = ContainerTask(name="hello", image="alpine", command=["echo"], inputs={"x": int, "y": str}, outputs={"z": int})
-cenv = flyte.TaskEnvironment.from_task("cenv", hello)
-env = flyte.TaskEnvironment("m", depends_on=[cenv])
-
-
-async def attempt(fn) -> str:
-    try:
-        await fn()
-    except BaseException as e:  # (a call that binds goes on to need Docker: RuntimeUserError)
-        return type(e).__name__ + ": " + str(e)[:120]
-    return "ok"
-
-
-@env.task
-async def main() -> list[str]:
-    return [
-        await attempt(lambda: hello(x=1, bogus=2)),  # expect: FLY106 FLY106
-        await attempt(lambda: hello(1, "a", 3)),  # expect: FLY106
-        await attempt(lambda: hello(1, x=2, y="a")),  # expect: FLY106
-        await attempt(lambda: hello.aio(x=1, y="a", bogus=2)),  # expect: FLY106
-        await attempt(lambda: hello(x=1, y="a")),
-        await attempt(lambda: hello(1, "a")),
-    ]
-'''
-
-
 def test_fly106_container_task_inputs(tmp_path):
-    check(tmp_path, CONTAINER_CALLS, select=["FLY106"])
     assert messages(tmp_path / "m", CONTAINER_CALLS, select=["FLY106"])[:2] == [
         "FLY106 ContainerTask 'hello' has no input `bogus`: inside a run the SDK silently drops the value. "
         "Pass only the task's inputs",
@@ -510,43 +481,6 @@ def test_fly106_container_task_inputs_under_the_sdk():
     assert all("Docker" in out for out in (kept_positional, good, good_positional)), r.output
 
 
-SHELL_CALLS = '''
-from typing import Optional
-
-import flyte
-from flyte.extras import shell
-from flyte.io import File
-
-MaybeFile = Optional[File]
-sh = shell.create("s", image="debian:12-slim", inputs={"f": str, "o": str | None, "m": MaybeFile, "d": int},
-                  defaults={"d": 1}, script="echo {inputs.f}")
-env = flyte.TaskEnvironment("m", depends_on=[sh.env])
-
-
-async def attempt(fn) -> str:
-    try:
-        await fn()
-    except BaseException as e:  # (a call that gets through goes on to need Docker: RuntimeUserError)
-        return type(e).__name__ + ": " + str(e)[:120]
-    return "ok"
-
-
-@env.task
-async def main() -> list[str]:
-    return [
-        await attempt(lambda: sh(f="a", bogus=1)),  # expect: FLY106
-        await attempt(lambda: sh("a")),  # expect: FLY106
-        await attempt(lambda: sh()),  # expect: FLY106
-        await attempt(lambda: sh(f="a")),
-        await attempt(lambda: sh(f="a", o=None, m=None)),
-    ]
-'''
-
-
-def test_fly106_shell_task_inputs(tmp_path):
-    check(tmp_path, SHELL_CALLS, select=["FLY106"])
-
-
 @requires_sdk
 def test_fly106_shell_task_inputs_under_the_sdk():
     # An undeclared keyword gets as far as needing Docker, as the good calls do: it was dropped without a word.
@@ -561,65 +495,6 @@ def test_fly106_shell_task_inputs_under_the_sdk():
 # --------------------------------------------------------------------------------------------------------
 # FLY108 task-object-method
 # --------------------------------------------------------------------------------------------------------
-
-OBJECT_METHODS = '''
-# file: tools.py
-from flyte.extras import ContainerTask
-from flyte.extras import shell as sh
-
-count = sh.create("count", image="debian:12-slim", inputs={"x": int}, script="echo {inputs.x}")
-echo = ContainerTask(name="echo", image="alpine", command=["echo"], inputs={"x": int}, outputs={"y": int})
-# file: main.py
-import flyte
-import tools
-from tools import count as counter, echo
-
-env = flyte.TaskEnvironment("main", depends_on=[counter.env])
-
-
-class shell:  # (a local lookalike)
-    @staticmethod
-    def create(*args, **kwargs):
-        return env
-
-
-@env.task
-async def square(x: int) -> int:
-    return x * x
-
-
-async def attempt(make) -> str:
-    try:
-        await make()
-    except BaseException as e:
-        return type(e).__name__
-    return "ok"
-
-
-def make_faster():
-    return counter.override(retries=3)  # expect: FLY108
-
-
-@env.task
-async def main(x: int) -> list[str]:
-    return [
-        await attempt(lambda: counter.aio(x=x)),  # expect: FLY108
-        await attempt(lambda: tools.count.forward(x=x)),  # expect: FLY108
-        await attempt(lambda: counter.override(retries=2)(x=x)),  # expect: FLY108
-        await attempt(lambda: make_faster()(x=x)),
-        await attempt(lambda: echo.forward(x=x)),  # expect: FLY108
-        await attempt(lambda: square.forward(x)),
-        await attempt(lambda: square.aio(x)),
-        await attempt(lambda: echo.aio(x=x)),
-        await attempt(lambda: counter.as_task()(x=x)),
-        str(shell.create("local").name),
-    ]
-'''
-
-
-def test_fly108_methods_a_task_object_lacks(tmp_path):
-    check(tmp_path, OBJECT_METHODS, select=["FLY108"])
-
 
 @requires_sdk
 def test_fly108_under_the_sdk():
@@ -636,50 +511,7 @@ def test_fly108_under_the_sdk():
 
 # -- FLY106 on a call of one of several tasks (a container of tasks) ------------------------------------
 
-CHOICE_KEYWORDS = """
-    import flyte
-
-    env = flyte.TaskEnvironment("demo")
-
-
-    @env.task
-    async def search(q: str = "none") -> str:
-        return "search:" + q
-
-
-    @env.task
-    async def lookup(q: str = "none") -> str:
-        return "lookup:" + q
-
-
-    @env.task
-    async def fetch(query: str = "none") -> str:
-        return "fetch:" + query
-
-
-    TOOLS = {"search": search, "lookup": lookup}
-    MIXED = {"search": search, "fetch": fetch}
-
-
-    @env.task
-    async def bad(k: str) -> str:
-        return await TOOLS[k](qq="cats")  # expect: FLY106
-
-
-    @env.task
-    async def good(k: str) -> str:
-        return await TOOLS[k](q="cats")
-
-
-    @env.task
-    async def mixed(k: str) -> str:
-        # `q` is right for one candidate and dropped by the other: not the same for every task, so quiet.
-        return await MIXED[k](q="cats")
-"""
-
-
 def test_fly106_call_of_one_of_several_tasks(tmp_path):
-    check(tmp_path, CHOICE_KEYWORDS)
     found = [f.message for f in lint_result(tmp_path, {"main.py": textwrap.dedent(CHOICE_KEYWORDS)}).findings]
     assert found == ["task 'demo.search' or 'demo.lookup' has no parameter `qq`: inside a run the SDK silently drops "
                      "the value; did you mean `q`?"]

@@ -16,6 +16,9 @@ import pytest
 from expectutil import expectations
 from flyte_lint.rules import all_rules
 from flyte_lint.rules.calls._cases import TASKS
+from flyte_lint.rules.calls._container_programs import CONTAINERS_RUN, DEAD_CONTAINERS
+from flyte_lint.rules.calls._decorated_task_programs import AGENT_TOOL_RUN, TENACITY_RUN, WRAPPED_RUN
+from flyte_lint.rules.calls._task_object_programs import TASK_OBJECTS_RUN
 from lintutil import lint, lint_result, split_files
 from sdk_runner import requires_sdk, run_program
 
@@ -74,59 +77,6 @@ def test_family_case_with_the_other_rules_on(tmp_path, case):
 
 
 # -- FLY103 unawaited-coroutine --------------------------------------------------------------------------
-
-
-TASK_OBJECTS_RUN = """
-    import asyncio
-
-    import flyte
-    from flyte.extras import ContainerTask, shell
-
-    echo = ContainerTask(name="echo", image="alpine", command=["echo"], inputs={"x": int}, outputs={"y": int})
-    sh = shell.create(name="sh", image="alpine", script="echo {inputs.x}", inputs={"x": int})
-    tools = flyte.TaskEnvironment.from_task("tools", echo)
-    env = flyte.TaskEnvironment("m", depends_on=[tools, sh.env])
-
-
-    async def attempt(make) -> str:
-        try:
-            await make()
-        except BaseException as e:  # (a task that runs needs Docker here: RuntimeUserError)
-            return type(e).__name__ + ": " + str(e)[:80]
-        return "ran"
-
-
-    @env.task
-    async def bad() -> str:
-        echo(x=1)  # expect: FLY103
-        echo.aio(x=2)  # expect: FLY103
-        sh(x=3)  # expect: FLY103
-        return "parent ok"
-
-
-    @env.task
-    def bad_sync() -> str:
-        echo(x=1)  # expect: FLY104
-        return "parent ok"
-
-
-    @env.task
-    async def good() -> list[str]:
-        return [await attempt(lambda: echo(x=1)), await attempt(lambda: echo.aio(x=2)), await attempt(lambda: sh(x=3))]
-
-
-    @env.task
-    def good_sync() -> str:
-        try:
-            asyncio.run(echo(x=1))
-        except BaseException as e:
-            return type(e).__name__ + ": " + str(e)[:80]
-        return "ran"
-"""
-
-
-def test_fly103_fly104_task_objects_findings(tmp_path):
-    check(tmp_path, TASK_OBJECTS_RUN, header=False)
 
 
 @requires_sdk
@@ -212,68 +162,6 @@ def test_sdk_behaviour_behind_the_rules(body, ok, error):
 # -- tasks kept in containers: a call of one of several tasks -------------------------------------------
 
 
-CONTAINERS_RUN = """
-    import flyte
-
-    env = flyte.TaskEnvironment("demo")
-
-
-    @env.task
-    async def a(x: int) -> int:
-        return x + 1
-
-
-    @env.task
-    async def b(x: int) -> int:
-        return x - 1
-
-
-    @env.task
-    def s(x: int) -> int:
-        return x * 2
-
-
-    @env.task
-    def c(x: int) -> int:
-        return x * 3
-
-
-    TOOLS = {"a": a, "b": b}
-    SYNC = [s, c]
-
-
-    @env.task
-    async def bad(k: str) -> str:
-        TOOLS[k](1)  # expect: FLY103
-        return "parent ok"
-
-
-    @env.task
-    async def good(k: str) -> int:
-        return await TOOLS[k](1)
-
-
-    @env.task
-    async def bad_sync_list(x: int) -> int:
-        total = 0
-        for t in SYNC:
-            total += await t(x)  # expect: FLY101
-        return total
-
-
-    @env.task
-    async def good_sync_list(x: int) -> int:
-        total = 0
-        for t in SYNC:
-            total += await t.aio(x)
-        return total
-"""
-
-
-def test_containers_run_findings(tmp_path):
-    check(tmp_path, CONTAINERS_RUN, header=False)
-
-
 @requires_sdk
 @pytest.mark.parametrize("entry, args", [("bad", {"k": "a"}), ("good", {"k": "a"}),
                                          ("bad_sync_list", {"x": 2}), ("good_sync_list", {"x": 2})])
@@ -292,88 +180,6 @@ def test_containers_under_the_sdk(entry, args):
 
 # -- a project decorator stacked above @env.task ------------------------------------------------------------
 
-WRAPPED_RUN = """
-    import functools
-
-    import flyte
-
-    env = flyte.TaskEnvironment("demo")
-
-
-    def logged(fn):
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            print("calling", fn)
-            return fn(*args, **kwargs)
-        return wrapper
-
-
-    def awaited(fn):
-        @functools.wraps(fn)
-        async def wrapper(*args, **kwargs):
-            return await fn(*args, **kwargs)
-        return wrapper
-
-
-    @logged
-    @env.task
-    async def a(x: int) -> int:
-        return x + 1
-
-
-    @awaited
-    @env.task
-    async def aa(x: int) -> int:
-        return x + 2
-
-
-    @logged
-    @env.task
-    def s(x: int) -> int:
-        return x * 2
-
-
-    @awaited
-    @env.task
-    def sa(x: int) -> int:
-        return x * 3
-
-
-    @env.task
-    async def bad() -> str:
-        a(1)  # expect: FLY103
-        aa(1)  # expect: FLY103
-        return "parent ok"
-
-
-    @env.task
-    def bad_sync() -> str:
-        a(1)  # expect: FLY104
-        return "parent ok"
-
-
-    @env.task
-    async def good() -> int:
-        return await a(1) + await aa(1)
-
-
-    @env.task
-    def good_sync() -> int:
-        return s(2)
-
-
-    @env.task
-    async def sync_through_wrappers() -> int:
-        # Both fail with SyncTaskCallInAsyncContextError, but the wrapper has no `.aio` to suggest (and `sa`'s
-        # wrapper is a coroutine function): no finding rather than advice that fails.
-        return s(2) + await sa(2)
-"""
-
-
-def test_wrapped_tasks_findings(tmp_path):
-    check(tmp_path, WRAPPED_RUN, header=False)
-
-
 @requires_sdk
 @pytest.mark.parametrize("entry", ["bad", "bad_sync", "good", "good_sync", "sync_through_wrappers"])
 def test_wrapped_tasks_under_the_sdk(entry):
@@ -387,48 +193,6 @@ def test_wrapped_tasks_under_the_sdk(entry):
         assert r.ok and r.output == 4 and r.ran("demo.s") == 1, r.summary()
     else:
         assert not r.ok and "SyncTaskCallInAsyncContextError" in " ".join(r.error_types), r.summary()
-
-
-TENACITY_RUN = """
-    import tenacity
-    from tenacity import retry, stop_after_attempt
-
-    import flyte
-
-    env = flyte.TaskEnvironment("demo")
-
-
-    @retry(stop=stop_after_attempt(2))
-    @env.task
-    async def a(x: int) -> int:
-        return x + 1
-
-
-    @tenacity.retry
-    @env.task
-    def s(x: int) -> int:
-        return x * 2
-
-
-    @env.task
-    async def bad() -> str:
-        a(1)  # expect: FLY103
-        return "parent ok"
-
-
-    @env.task
-    async def good() -> int:
-        return await a(1)
-
-
-    @env.task
-    def good_sync() -> int:
-        return s(2) + s(x=1, y=2)  # expect: FLY106
-"""
-
-
-def test_tenacity_retry_above_a_task(tmp_path):
-    check(tmp_path, TENACITY_RUN, header=False)
 
 
 def _sdk_has_tenacity() -> bool:
@@ -456,68 +220,6 @@ def test_tenacity_retry_above_a_task_under_the_sdk(entry):
 
 # -- flyte.ai.agents.tool stacked above @env.task -----------------------------------------------------------
 
-AGENT_TOOL_RUN = """
-    import flyte
-    from flyte.ai import agents
-    from flyte.ai.agents import tool
-
-
-    env = flyte.TaskEnvironment("demo")
-
-
-    async def handler(call_llm, tool_fn, **kwargs):
-        return 0
-
-
-    @tool
-    @env.task
-    async def a(x: int) -> int:
-        return x + 1
-
-
-    @agents.tool(requires_approval=True)
-    @env.task
-    def s(x: int) -> int:
-        return x * 2
-
-
-    @tool(call_handler=handler)
-    @env.task
-    async def handled(x: int) -> int:
-        return x
-
-
-    @env.task
-    async def bad() -> str:
-        a(1)  # expect: FLY103
-        s(1)  # expect: FLY103
-        handled(1)  # (the handler runs instead of the task: not followed)
-        return "parent ok"
-
-
-    @env.task
-    def bad_sync() -> str:
-        s(2)  # expect: FLY104
-        return "parent ok"
-
-
-    @env.task
-    async def good() -> int:
-        # An AgentTool's call is always a coroutine: awaiting a sync task through it is right.
-        return await a(1) + await s(x=2) + await a.aio(1)
-
-
-    @env.task
-    async def mapped(xs: list[int]) -> list[int]:
-        # (an AgentTool is no plain `t.aio`: FLY202 has nothing to say about mapping it)
-        return [r async for r in flyte.map.aio(a, xs)]
-"""
-
-
-def test_agent_tool_above_a_task(tmp_path):
-    check(tmp_path, AGENT_TOOL_RUN, header=False)
-
-
 @requires_sdk
 @pytest.mark.parametrize("entry", ["bad", "bad_sync", "good"])
 def test_agent_tool_above_a_task_under_the_sdk(entry):
@@ -530,130 +232,7 @@ def test_agent_tool_above_a_task_under_the_sdk(entry):
 
 
 # -- FLY103: a coroutine put in a local container that nothing reads ------------------------------------------
-DEAD_CONTAINERS = """
-    # file: main.py
-    import asyncio
-    import functools
-
-    import flyte
-    from flyte import TaskEnvironment as Env
-    from helpers import keep
-
-    env = Env("demo")
-
-
-    @env.task
-    async def child(x: int) -> int:
-        return x
-
-
-    @env.task
-    async def bad_list(n: int) -> int:
-        pending = []
-        for i in range(n):
-            pending.append(child(i))  # expect: FLY103
-        return len(pending)
-
-
-    @env.task
-    async def bad_dict(n: int) -> int:
-        pending: dict = dict()
-        for i in range(n):
-            pending[i] = child.aio(i)  # expect: FLY103
-        return n
-
-
-    @env.task
-    async def bad_comprehension(n: int) -> int:
-        pending = [(i, child(i)) for i in range(n)]  # expect: FLY103
-        return len(pending)
-
-
-    @env.task
-    async def good_gathered(n: int) -> int:
-        pending = []
-        for i in range(n):
-            pending.append(child(i))
-        return sum(await asyncio.gather(*pending))
-
-
-    @env.task
-    async def good_values(n: int) -> int:
-        pending = {}
-        pending["a"] = child(n)
-        return sum(await asyncio.gather(*pending.values()))
-
-
-    @env.task
-    async def good_passed(n: int) -> int:
-        pending = []
-        pending.append(child(n))
-        return await keep(pending)
-
-
-    @env.task
-    async def good_returned_helper(n: int) -> int:
-        async def run_all() -> int:
-            return sum(await asyncio.gather(*pending))
-
-        pending = []
-        pending.append(child(n))
-        return await run_all()
-
-
-    @env.task
-    async def good_loop(n: int) -> int:
-        pending = set()
-        pending.add(child(n))
-        total = 0
-        for coro in pending:
-            total += await coro
-        return total
-
-
-    @env.task
-    async def good_parameter(pending: list[int], n: int) -> int:
-        pending.append(await child(n))
-        return len(pending)
-
-
-    KEPT = []
-
-
-    @env.task
-    async def good_module_level(n: int) -> int:
-        KEPT.append(child(n))
-        return n
-
-
-    @env.task
-    async def good_partial(n: int) -> int:
-        pending = []
-        pending.append(functools.partial(child, n))
-        return len(pending)
-
-
-    class Box:
-        def append(self, value):
-            pass
-
-
-    @env.task
-    async def good_lookalike(n: int) -> int:
-        pending = Box()
-        pending.append(child(n))
-        return n
-    # file: helpers.py
-    import asyncio
-
-
-    async def keep(coroutines) -> int:
-        return sum(await asyncio.gather(*coroutines))
-"""
-
-
 def test_fly103_coroutine_put_in_a_local_container_nothing_reads(tmp_path):
-    check(tmp_path, DEAD_CONTAINERS, header=False)
     found = [m for m in lint(tmp_path, split_files(DEAD_CONTAINERS)) if m[0] == "FLY103"]
     assert len(found) == 3
 

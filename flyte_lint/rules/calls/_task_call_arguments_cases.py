@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flyte_lint.rules.base import Case
 from flyte_lint.rules.calls._cases import with_train_tasks
+from flyte_lint.rules.calls._container_programs import CHOICE_KEYWORDS
+from flyte_lint.rules.calls._task_object_programs import CONTAINER_CALLS, SHELL_CALLS
 
 MORE_INVALID = [
     Case(with_train_tasks("""
@@ -181,6 +183,10 @@ MORE_INVALID = [
             train(epochs=1, bogus=1)  # expect: FLY106
     """),
         name="outside-a-run-and-forward"),
+    # Programs the SDK also runs (tests/test_argument_rules.py): the marks are what the runs show.
+    Case(CONTAINER_CALLS, select=["FLY106"], name="container-task-inputs-run"),
+    Case(SHELL_CALLS, select=["FLY106"], name="shell-task-inputs-run"),
+    Case(CHOICE_KEYWORDS, name="call-of-one-of-several-tasks-run"),
 ]
 
 MORE_VALID = [

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from flyte_lint.rules.base import Case
 from flyte_lint.rules.calls._cases import TASK_OBJECT_TOOLS, with_tasks
+from flyte_lint.rules.calls._container_programs import DEAD_CONTAINERS
+from flyte_lint.rules.calls._decorated_task_programs import AGENT_TOOL_RUN, TENACITY_RUN, WRAPPED_RUN
+from flyte_lint.rules.calls._task_object_programs import TASK_OBJECTS_RUN
 
 MORE_INVALID = [
     Case(with_tasks("""
@@ -236,6 +239,12 @@ MORE_INVALID = [
         message="the coroutine of ContainerTask 'echo' is discarded, so the task never runs. "
                 "Write `await echo(...)` or gather it",
         name="task-object-message"),
+    # Programs the SDK also runs (tests/test_async_rules.py): the marks are what the runs show.
+    Case(TASK_OBJECTS_RUN, name="task-objects-run"),
+    Case(WRAPPED_RUN, name="wrapped-tasks-run"),
+    Case(TENACITY_RUN, name="tenacity-retry-above-a-task-run"),
+    Case(AGENT_TOOL_RUN, name="agent-tool-above-a-task-run"),
+    Case(DEAD_CONTAINERS, name="coroutine-put-in-a-local-container-nothing-reads-run"),
 ]
 
 MORE_VALID = [

@@ -8,6 +8,7 @@ from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.kinds import CallForm
 from flyte_lint.rules.base import Case, Finding, Fix, Outcome, Rule, RuntimeSpec, Scope, Suggestion, register
 from flyte_lint.rules.calls._cases import with_tasks
+from flyte_lint.rules.calls._container_programs import CONTAINERS_RUN
 from flyte_lint.rules.calls._common import (
     SYNC_CALL_FORMS, aio_call, all_sync, before_2_7, insert_aio, partial_suggestion, task_label, task_sites,
 )
@@ -232,6 +233,8 @@ class AwaitSyncTask(Rule):
             message="sync task 'demo.square' is awaited directly: the SDK raises SyncTaskCallInAsyncContextError. "
                     "Write `await functools.partial(square.aio, ...)()`",
             name="message-for-a-partial"),
+        # A program the SDK also runs (tests/test_async_rules.py): tasks kept in containers, called by key or in a loop.
+        Case(CONTAINERS_RUN, name="containers-run"),
     ]
     VALID = [
         Case(

@@ -8,6 +8,7 @@ from flyte_lint import sdk
 from flyte_lint.model.analysis import CONTAINER_TASK, SHELL_CREATE, Analysis, ResolvedCall
 from flyte_lint.model.source import rendered, short
 from flyte_lint.rules.base import Case, Edit, Finding, Outcome, Rule, RuntimeSpec, Scope, Suggestion, register
+from flyte_lint.rules.calls._task_object_programs import OBJECT_METHODS
 
 
 @register
@@ -50,6 +51,8 @@ class TaskObjectMethod(Rule):
             message="shell task `count` has no `.aio`: the call fails with AttributeError "
                     "(\"'_Shell' object has no attribute 'aio'\"). Await `count(...)` itself",
         ),
+        # A program the SDK also runs (tests/test_argument_rules.py): every method a task object lacks.
+        Case(OBJECT_METHODS, select=["FLY108"], name="methods-a-task-object-lacks-run"),
     ]
     VALID = [
         Case(
