@@ -41,6 +41,28 @@ class DynamicFanout(DagNote):
             """,
             message="task 'demo.square' is called a number of times known only at run time: the DAG marks it dynamic",
         ),
+        # A loop over an input and a map of an input are dynamic; a loop over range(3) is counted.
+        Case(
+            """
+            import flyte
+
+            env = flyte.TaskEnvironment("demo")
+
+            @env.task
+            def square(x: int) -> int:
+                return x * x
+
+            @env.task
+            def main(n: int, items: list[int]) -> int:
+                total = 0
+                for i in range(n):
+                    total += square(i)  # expect: FLY701
+                for i in range(3):
+                    total += square(i)
+                return total + sum(flyte.map(square, items))  # expect: FLY701
+            """,
+            name="a-loop-over-an-input-and-a-map",
+        ),
     ]
     VALID = [
         Case(

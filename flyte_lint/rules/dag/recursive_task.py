@@ -39,6 +39,31 @@ class RecursiveTask(Rule):
             """,
             message="task 'demo.countdown' is called recursively: the DAG cuts the recursion here",
         ),
+        # Through another task too; `.forward` of itself runs the body in the same task: no task recursion.
+        Case(
+            """
+            import flyte
+
+            env = flyte.TaskEnvironment("demo")
+
+            @env.task
+            async def ping(n: int) -> int:
+                return await pong(n - 1) if n else 0  # expect: FLY702
+
+            @env.task
+            async def pong(n: int) -> int:
+                return await ping(n - 1) if n else 1  # expect: FLY702
+
+            @env.task
+            async def countdown(n: int) -> int:
+                return await countdown.forward(n - 1) if n else 0
+
+            @env.task
+            async def main(n: int) -> int:
+                return await ping(n) + await countdown(n)
+            """,
+            name="tasks-calling-each-other",
+        ),
     ]
     VALID = [
         Case(

@@ -52,6 +52,30 @@ class UnresolvedCall(DagNote):
             message="call not resolvable statically: the callee `step` is looked up at run time "
                     "(`getattr(sys.modules[__name__], which)`)",
         ),
+        # Which task of the dict the key picks is decided at run time (the other rules check them all).
+        Case(
+            """
+            import flyte
+
+            env = flyte.TaskEnvironment("demo")
+
+            @env.task
+            async def a(x: int) -> int:
+                return x
+
+            @env.task
+            async def b(x: int) -> int:
+                return -x
+
+            TASKS = {"a": a, "b": b}
+
+            @env.task
+            async def main(which: str, x: int) -> int:
+                first = await TASKS[which](x)  # expect: FLY703
+                return first + await a(x)
+            """,
+            name="a-task-picked-from-a-dict-by-key",
+        ),
     ]
     VALID = [
         Case(
