@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from astroid import nodes
 
-from flyte_lint.model.names import is_builtin
-from flyte_lint.rules.usage import assigned_name, consumer, name_loads
+from flyte_lint.model.names import is_builtin, loads_of
+from flyte_lint.rules.usage import assigned_name, consumer
 
 # Methods that put a value into a list or a set and return None.
 ADDERS = {"append", "extend", "insert", "add"}
@@ -44,7 +44,7 @@ def kept_in_dead_container(call: nodes.Call, function: nodes.NodeNG | None) -> t
         if kind is None:
             return None
         kinds.add(kind)
-        if any(not _only_fills(load) for load in name_loads(binding)):
+        if any(not _only_fills(load) for load in loads_of(binding)):
             return None
     return target.name, kinds.pop() if len(kinds) == 1 else "container"
 
