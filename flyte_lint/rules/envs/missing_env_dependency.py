@@ -16,7 +16,7 @@ from astroid import nodes
 from flyte_lint.model.analysis import SHELL_CREATE, Analysis, TaskObjectCall
 from flyte_lint.model.entities import Env
 from flyte_lint.model.images import ImageNeed
-from flyte_lint.model.kinds import CallForm, EnvOrigin
+from flyte_lint.model.kinds import CallForm, EnvOrigin, ImageKind, RootReason
 from flyte_lint.model.resolver import enclosing_function
 from flyte_lint.rules.base import Case, Finding, Outcome, Rule, RuntimeSpec, Scope, Severity, register
 from flyte_lint.rules.envs._common import dependency_added, env_expression, env_variable, same_env
@@ -292,7 +292,7 @@ class MissingEnvDependency(Rule):
         if not callers:
             return
         need = need_of()
-        if not need.needs_build and need.kind != "no env":
+        if not need.needs_build and need.kind != ImageKind.NO_ENV:
             return
         missed = []  # (caller, root) pairs, one per root env that does not cover ``env``
         for caller in callers:
@@ -304,10 +304,10 @@ class MissingEnvDependency(Rule):
         if not missed:
             return
         # (a run its trigger starts uses the images of the deploy that registered it, which may have deployed B too)
-        missed.sort(key=lambda pair: pair[1].why == "trigger")
+        missed.sort(key=lambda pair: pair[1].why == RootReason.TRIGGER)
         caller, root = missed[0]
         root_env, label = root.task.env, env.label
-        deployed = root.why == "trigger" and need.kind != "no env"
+        deployed = root.why == RootReason.TRIGGER and need.kind != ImageKind.NO_ENV
         if deployed:
             plan = (f"the runs that the trigger of root task '{root.task.name}' starts use the image cache of the "
                     f"`flyte deploy` that registered env '{root_env.label}': '{root_env.label}', its depends_on (which "
@@ -319,7 +319,7 @@ class MissingEnvDependency(Rule):
         if not deployed:
             plan += f" builds images only for env '{root_env.label}' and its depends_on, which do not include '{label}'"
         unless = f"unless '{label}' is deployed in that command, " if deployed else ""
-        if need.kind == "no env":
+        if need.kind == ImageKind.NO_ENV:
             image = f"a shell task whose env is made only when `{shown}` is read, which no `depends_on` does"
             effect = (f"so submitting {child} there fails with \"Task {label} has no parent environment name\" "
                       "(a local run does not serialize it)")
@@ -367,7 +367,7 @@ def _object_need(analysis: Analysis, used: TaskObjectCall) -> ImageNeed:
     env: its container task has no parent env then, and submitting it fails whatever its image."""
     if used.maker == SHELL_CREATE and used.env.origin == EnvOrigin.SHELL and not any(
             dep is used.env for env in analysis.envs for _, dep in env.dependencies):
-        return ImageNeed("no env")
+        return ImageNeed(ImageKind.NO_ENV)
     return analysis.object_image_need(used.made)
 
 
