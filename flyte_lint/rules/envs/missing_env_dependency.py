@@ -17,7 +17,7 @@ from flyte_lint.model.analysis import SHELL_CREATE, Analysis, TaskObjectCall
 from flyte_lint.model.entities import Env
 from flyte_lint.model.images import ImageNeed
 from flyte_lint.model.kinds import CallForm, EnvOrigin, ImageKind, RootReason
-from flyte_lint.model.resolver import enclosing_function
+from flyte_lint.model.scopes import enclosing_function
 from flyte_lint.rules.base import Case, Finding, Outcome, Rule, RuntimeSpec, Scope, Severity, register
 from flyte_lint.rules.envs._common import dependency_added, env_expression, env_variable, same_env
 from flyte_lint.rules.envs._dependencies import may_reach
