@@ -1,4 +1,5 @@
-"""FLY401, FLY402: environment dependencies that remote runs and `flyte deploy` get wrong.
+"""FLY401, FLY402: environment dependencies that remote runs and `flyte deploy` get wrong; FLY403: remote task
+references without a version.
 
 What the SDK really does (flyte 2.12.1):
 - a remote run builds (or looks up) images for its root task's env and that env's transitive ``depends_on`` only,
@@ -222,6 +223,62 @@ def test_fly401_driver_env_name_does_not_depend_on_the_jobs(tmp_path, root_name,
         outputs.append(done.stdout)
     assert outputs[0] == outputs[1]
     assert f'`orchestrator.clone_with("{suggested}", depends_on=[orchestrator, gpu])`' in outputs[0], outputs[0]
+
+
+# --------------------------------------------------------------------------------------------------------
+# FLY403 remote-task-version (its cases are on the rule: flyte_lint/rules/envs/remote_task_version.py; here the
+# messages of a program with several findings)
+#
+# What the SDK does (flyte 2.12.1): ``flyte.remote.Task.get(name)`` without version/auto_version raises ValueError
+# "Either version or auto_version must be provided"; ``auto_version="newest"`` raises ValueError "auto_version must
+# be either 'latest' or 'current'"; with ``auto_version="latest"`` the reference is made lazily, without a backend.
+# --------------------------------------------------------------------------------------------------------
+
+
+def test_fly403_messages(tmp_path):
+    msgs = messages(tmp_path, """
+        import flyte.remote
+
+        a = flyte.remote.Task.get("analytics.summarize")
+        b = flyte.remote.Task.get("x.y", auto_version="Latest")
+    """, select=["FLY403"])
+    assert "Either version or auto_version must be provided" in msgs[0] and "imported" in msgs[0]
+    assert 'auto_version="latest"' in msgs[0] and 'auto_version="current"' in msgs[0]
+    assert 'did you mean auto_version="latest"?' in msgs[1]
+
+
+def test_fly403_hint_direct_call_when_the_task_is_local_and_a_dependency(tmp_path):
+    source = """
+        # file: analytics.py
+        import flyte
+
+        analytics = flyte.TaskEnvironment("analytics")
+
+        @analytics.task
+        async def summarize(day: str) -> str:
+            return day
+        # file: main.py
+        import flyte
+        import flyte.remote
+        from analytics import analytics
+
+        reports = flyte.TaskEnvironment("reports", depends_on=[analytics])
+        other = flyte.TaskEnvironment("other")
+        summarize_ref = flyte.remote.Task.get("analytics.summarize")
+
+        @reports.task
+        async def main(day: str) -> str:
+            return await summarize_ref(day=day)
+
+        @other.task
+        async def elsewhere(day: str) -> str:
+            ref = flyte.remote.Task.get("analytics.summarize")
+            return await ref(day=day)
+    """
+    msgs = messages(tmp_path, source, select=["FLY403"])
+    assert len(msgs) == 2
+    assert "defined in this project" in msgs[0] and "'reports'" in msgs[0] and "`summarize(...)` directly" in msgs[0]
+    assert "defined in this project" not in msgs[1]  # 'other' does not depend on 'analytics'
 
 
 # --------------------------------------------------------------------------------------------------------
