@@ -7,6 +7,8 @@ from flyte_lint.rules.base import Rule
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import sdk_runner  # noqa: E402  (found through the path set just above)
+
 _finding = Rule.finding
 
 
@@ -22,3 +24,19 @@ def findings_lie_in_their_module(monkeypatch):
     and column of a finding placed in another module's file point at nothing (and it is dropped when that
     file is not linted)."""
     monkeypatch.setattr(Rule, "finding", _finding_in_its_module)
+
+
+def pytest_collection_modifyitems(items):
+    """A test skipped without the SDK (``@requires_sdk``, ``requires_cluster_mode``) runs the SDK: it gets the `sdk`
+    marker, so `pytest -m "not sdk and not slow"` is the quick loop."""
+    for item in items:
+        if any(mark.kwargs.get("reason") in sdk_runner.SDK_SKIP_REASONS for mark in item.iter_markers("skipif")):
+            item.add_marker(pytest.mark.sdk)
+
+
+@pytest.fixture(autouse=True)
+def sdk_runs_only_in_sdk_tests(request):
+    """run_program refuses to start the SDK for a test without the `sdk` marker (see sdk_runner.CURRENT_TEST)."""
+    sdk_runner.CURRENT_TEST = (request.node.nodeid, request.node.get_closest_marker("sdk") is not None)
+    yield
+    sdk_runner.CURRENT_TEST = None

@@ -172,6 +172,12 @@ if pytest is not None:
             f"(installed: {sdk_version() or 'none'})"
         ),
     )
+    # tests/conftest.py gives every test carrying one of these skips the `sdk` marker (`pytest -m "not sdk"`).
+    SDK_SKIP_REASONS = frozenset(m.mark.kwargs["reason"] for m in (requires_sdk, requires_cluster_mode))
+
+# Set by tests/conftest.py for the test being run: (node id, whether it carries the `sdk` marker). run_program
+# refuses to run for a test without the marker, so `pytest -m "not sdk"` never starts the SDK.
+CURRENT_TEST: tuple[str, bool] | None = None
 
 
 @dataclass
@@ -290,6 +296,8 @@ def run_program(
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+    if CURRENT_TEST is not None and not CURRENT_TEST[1]:
+        raise RuntimeError(f"{CURRENT_TEST[0]} runs the SDK: mark it @requires_sdk (it gives the `sdk` marker)")
     if isinstance(files, str):
         files = {"main.py": files}
     module, func = _normalise_entry(entry)
