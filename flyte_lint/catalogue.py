@@ -74,7 +74,7 @@ SCOPES: dict[str, str] = {  # code: scope ("module", "importers" or "component":
     "FLY306": "importers",
     "FLY307": "importers",
     "FLY308": "module",
-    "FLY309": "component",
+    "FLY309": "module",
     "FLY310": "importers",
     "FLY311": "importers",
     "FLY312": "module",

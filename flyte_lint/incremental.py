@@ -311,12 +311,12 @@ def independent_of_importers(analysis: "Analysis", module: "Module") -> bool:
 def _calls_into_another_env(analysis: "Analysis", module: "Module") -> bool:
     """A task of ``module`` calls a task (or a task object) of another env. Which roots reach the call is then
     asked, and whether a task is a root depends on who calls it: its importers (model/roots.py)."""
-    from flyte_lint.model.resolver import enclosing_function
+    from flyte_lint.model.scopes import enclosing_function
 
     def other(a, b) -> bool:
         return a is not b and (a.name is None or a.name != b.name)
 
-    sites = [s for s in (*analysis.call_sites, *getattr(analysis, "choice_sites", ())) if s.module is module]
+    sites = [s for s in (*analysis.call_sites, *analysis.choice_sites) if s.module is module]
     for site in sites:
         called = getattr(site, "candidates", ()) or ((site.task,) if site.task is not None else ())
         callers = analysis.context_tasks(enclosing_function(site.node)) if called else ()
@@ -332,7 +332,7 @@ def _calls_into_another_env(analysis: "Analysis", module: "Module") -> bool:
 def _env_fact(analysis: "Analysis", env: "Env") -> list:
     from astroid import nodes
 
-    from flyte_lint.model.resolver import enclosing_function
+    from flyte_lint.model.scopes import enclosing_function
     from flyte_lint.model.values import EnvRef
 
     declared = []

@@ -13,7 +13,7 @@ Message symbols are the rule symbols, except FLY001's (``syntax-error`` is pylin
 ``flyte-lint-syntax-error`` here. Message ids use pylint's range for external checkers with the
 base id 67: ``<letter>67<nn>`` where the letter follows the rule severity (error E, warning W, info I;
 a finding whose own severity differs from its rule's keeps the rule's id and names its severity in the text)
-and ``nn`` is the rule's ``pylint_number`` (``NUMBERS`` for a rule not yet converted to a record): first assigned
+and ``nn`` is the rule's ``pylint_number``: first assigned
 in code order from 01 (FLY001 is E6701), then append-only so that ids stay stable as rules are added. ``F6700`` (flyte-lint-error)
 reports a configuration or internal error of flyte-lint itself.
 
@@ -45,30 +45,14 @@ ERROR_SYMBOL = "flyte-lint-error"
 RENAMED = {"FLY001": "flyte-lint-syntax-error"}  # pylint's E0001 is syntax-error
 
 
-# The number of each rule's message id. Append-only: a number, once released, is never changed or reused,
-# so `--disable=E6725` keeps meaning missing-env-dependency. A rule carries its own (``Rule.pylint_number``;
-# scripts/add_rule.py gives a new rule the next free one); this table is the fallback for the rules not yet
-# converted to records, and goes when every rule is (tests/test_pylint_plugin.py checks the two agree).
-NUMBERS = {
-    "FLY001": 1, "FLY101": 2, "FLY102": 3, "FLY103": 4, "FLY104": 5, "FLY105": 6, "FLY106": 7, "FLY107": 8,
-    "FLY201": 9, "FLY202": 10, "FLY203": 11, "FLY301": 12, "FLY302": 13, "FLY303": 14, "FLY304": 15,
-    "FLY305": 16, "FLY306": 17, "FLY307": 18, "FLY308": 19, "FLY309": 20, "FLY310": 21, "FLY311": 22,
-    "FLY312": 23, "FLY313": 24, "FLY401": 25, "FLY402": 26, "FLY403": 27, "FLY501": 28, "FLY502": 29,
-    "FLY503": 30, "FLY504": 31, "FLY505": 32, "FLY506": 33, "FLY507": 34, "FLY508": 35, "FLY509": 36,
-    "FLY510": 37, "FLY511": 38, "FLY601": 39, "FLY602": 40, "FLY603": 41, "FLY701": 42, "FLY702": 43,
-    "FLY703": 44, "FLY108": 45,
-}
-
-
 def rule_numbers() -> dict[str, int]:
-    """Rule code -> its pylint message number: the rule's ``pylint_number``, else its ``NUMBERS`` entry, else
-    (a rule without either) the next free number, provisionally."""
-    numbers = {code: rule.pylint_number if rule.pylint_number is not None else NUMBERS.get(code)
-               for code, rule in sorted(REGISTRY.items())}
-    for code in sorted(REGISTRY):
-        if numbers[code] is None:
-            numbers[code] = max([n for n in numbers.values() if n is not None] + list(NUMBERS.values()), default=0) + 1
-    return numbers
+    """Rule code -> its pylint message number, the rule's ``pylint_number``. Append-only: a number, once released,
+    is never changed or reused, so `--disable=E6725` keeps meaning missing-env-dependency; scripts/add_rule.py
+    gives a new rule the next free one."""
+    missing = sorted(code for code, rule in REGISTRY.items() if rule.pylint_number is None)
+    if missing:  # pragma: no cover - tests/test_rule_cases.py holds every rule to a number
+        raise RuntimeError(f"rules without a pylint_number: {', '.join(missing)}")
+    return {code: rule.pylint_number for code, rule in sorted(REGISTRY.items())}
 
 
 def message_ids() -> dict[str, str]:

@@ -141,7 +141,7 @@ def syntax_finding(module: Module) -> Finding:
 
 
 def _budget_finding(module: Module, where) -> Finding:
-    from flyte_lint.model.resolver import LOOKUP_BUDGET
+    from flyte_lint.model.name_lookup import LOOKUP_BUDGET
 
     return _fly001(module, where.line, 1,
                    f"analysis stopped: resolving names here needs more than {LOOKUP_BUDGET:,} steps of flow analysis "

@@ -89,18 +89,11 @@ def class_name(symbol: str) -> str:
 
 
 def existing(root: Path) -> tuple[dict, set[int]]:
-    """The registry of the checkout at ``root`` and the pylint numbers its rules (and the old table) hold."""
+    """The registry of the checkout at ``root`` and the pylint numbers its rules hold."""
     sys.path.insert(0, str(root))
     from flyte_lint.rules import REGISTRY
 
-    numbers = {rule.pylint_number for rule in REGISTRY.values() if rule.pylint_number is not None}
-    try:
-        from flyte_lint import pylint_plugin
-
-        numbers |= set(getattr(pylint_plugin, "NUMBERS", {}).values())
-    except ImportError:  # pylint not installed: the rules' own numbers are all there is
-        pass
-    return REGISTRY, numbers
+    return REGISTRY, {rule.pylint_number for rule in REGISTRY.values() if rule.pylint_number is not None}
 
 
 def main(argv: list[str] | None = None) -> int:

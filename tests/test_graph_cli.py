@@ -1741,7 +1741,7 @@ def test_every_call_that_runs_a_task_has_a_node(tmp_path):
     for rel, src in EVERY_CALLEE.items():
         (tmp_path / rel).write_text(src)
     result = run([tmp_path], Settings(), Options())
-    analysis = result.analysis.unwrapped
+    analysis = result.analysis
     compiler = Compiler(analysis)
     graph = compiler.compile(find_entry(analysis, "main:main"))
     with_node = {id(call) for call in compiler.call_of.values()}

@@ -1172,7 +1172,7 @@ def test_decorators_defaults_and_annotations_run_in_the_outer_scope(tmp_path):
             return default()
         """,
     )
-    from flyte_lint.model.resolver import enclosing_function
+    from flyte_lint.model.scopes import enclosing_function
 
     where = {
         call.node.lineno: [c.function.name if c.function is not None else None for c in a.calls if c.node.lineno == call.node.lineno]

@@ -2,8 +2,8 @@
 
 An INVALID case is reported by its rule at exactly its ``# expect:`` lines (per file), with the pinned ``message``
 and, after ``--fix --unsafe-fixes``, the pinned ``fixed`` source; a VALID case is not reported at all. The
-meta-tests hold each converted rule to the record: cases of both kinds, a pinned fix when it has an autofix, a
-pylint number."""
+meta-tests hold every rule to the record: cases of both kinds, a pinned fix when it has an autofix, a pylint
+number."""
 
 from __future__ import annotations
 
@@ -14,12 +14,7 @@ from lintutil import fixed_files, lint_result, split_files
 from flyte_lint.rules import all_rules
 from flyte_lint.rules.base import Case, Rule, strip_expectations
 
-# The lead sets this when every rule family is converted: from then on every rule must be a record with cases
-# (no plain `bad`/`good` strings), and the meta-tests below hold every rule, not just the converted ones.
-MIGRATION_DONE = False
-
 RULES = all_rules()
-CONVERTED = [rule for rule in RULES if rule.converted()]
 
 
 def _params(kind: str):
@@ -72,13 +67,8 @@ def test_valid_case_is_quiet(tmp_path, rule, case):
     assert found == []
 
 
-def _held() -> list[Rule]:
-    return RULES if MIGRATION_DONE else CONVERTED
-
-
-@pytest.mark.parametrize("rule", _held(), ids=lambda r: r.code)
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
 def test_rule_is_a_record_with_cases(rule):
-    assert rule.converted(), f"{rule.code} still has plain bad/good strings: give it INVALID and VALID cases"
     assert rule.INVALID and rule.VALID, f"{rule.code} needs at least one INVALID and one VALID case"
     assert all(isinstance(case, Case) for case in [*rule.INVALID, *rule.VALID])
     assert isinstance(rule.pylint_number, int), f"{rule.code} needs its pylint_number"
@@ -87,6 +77,6 @@ def test_rule_is_a_record_with_cases(rule):
 
 
 def test_bad_and_good_come_from_the_first_cases():
-    for rule in CONVERTED:
+    for rule in RULES:
         assert rule.bad == strip_expectations(rule.INVALID[0].source) and "# expect:" not in rule.example("bad")
         assert rule.good == rule.VALID[0].source

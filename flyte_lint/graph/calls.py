@@ -11,7 +11,7 @@ from flyte_lint.graph.unresolved import class_name
 from flyte_lint.graph.values import Context, Flow, Frame, Pending
 from flyte_lint.model.analysis import CONTAINER_TASK, TaskObjectCall
 from flyte_lint.model.entities import CallSite
-from flyte_lint.model.resolver import enclosing_function
+from flyte_lint.model.scopes import enclosing_function
 
 
 class CallsMixin:

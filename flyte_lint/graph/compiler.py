@@ -62,11 +62,11 @@ class Compiler(EmissionMixin, SchedulingMixin, StatementsMixin, ExpressionsMixin
         self.assumed_inputs: dict[str, Any] = {}
         self.analysis = analysis
         self.resolver = analysis.resolver
-        self.sites: dict[int, CallSite] = analysis.unwrapped.site_of_call
+        self.sites: dict[int, CallSite] = analysis.site_of_call
         # ContainerTasks and shell tasks the model resolves, by id of the call that runs them (see _object_call)
-        self.objects: dict[int, TaskObjectCall] = {id(u.call.node): u for u in analysis.unwrapped.task_object_calls}
+        self.objects: dict[int, TaskObjectCall] = {id(u.call.node): u for u in analysis.task_object_calls}
         # calls of one of several tasks, not known which (``TOOLS[k](x)``), by id of the call
-        self.choices: dict[int, CallSite] = {id(s.node): s for s in getattr(analysis.unwrapped, "choice_sites", ())}
+        self.choices: dict[int, CallSite] = {id(s.node): s for s in analysis.choice_sites}
         self.graph = nx.DiGraph()
         self.pred: dict[str, set[str]] = {}
         self.started_at: dict[str, int] = {}  # order in which nodes first started
@@ -113,7 +113,7 @@ class Compiler(EmissionMixin, SchedulingMixin, StatementsMixin, ExpressionsMixin
             if not attrs.get("never_runs"):
                 continue
             if lost is None:
-                lost = lost_coroutine_calls(self.analysis.unwrapped)
+                lost = lost_coroutine_calls(self.analysis)
             call = self.call_of.get(node_id)
             if call is None or _finding_place(self.resolver.module_of(call), call) not in lost:
                 attrs["never_runs"] = False

@@ -11,7 +11,8 @@ from flyte_lint.graph.limits import MAX_EDGES
 from flyte_lint.graph.values import NOTHING, Context, Frame
 from flyte_lint.model.analysis import CONTAINER_TASK, SHELL_CREATE, TaskObjectCall, walk
 from flyte_lint.model.entities import Task
-from flyte_lint.model.resolver import argument, enclosing_function
+from flyte_lint.model.arguments import argument
+from flyte_lint.model.scopes import enclosing_function
 from flyte_lint.model.values import External, FunctionRef, PartialRef
 
 

@@ -23,7 +23,7 @@ from flyte_lint.graph.values import (
 )
 from flyte_lint.model.analysis import walk
 from flyte_lint.model.entities import CallSite
-from flyte_lint.model.resolver import FUNCTION_NODES, enclosing_function
+from flyte_lint.model.scopes import FUNCTION_NODES, enclosing_function
 from flyte_lint.model.values import (
     AgentToolRef,
     External,

@@ -13,7 +13,7 @@ from flyte_lint.graph.values import Frame
 from flyte_lint.model.analysis import walk
 from flyte_lint.model.entities import Task
 from flyte_lint.model.names import lookup
-from flyte_lint.model.resolver import FUNCTION_NODES, enclosing_function
+from flyte_lint.model.scopes import FUNCTION_NODES, enclosing_function
 from flyte_lint.model.values import (
     AgentToolRef,
     ClassRef,
@@ -245,7 +245,7 @@ class UnresolvedMixin:
         return None
 
     def _task_of_function(self, func: nodes.FunctionDef) -> Task | None:
-        return self.analysis.unwrapped.task_by_function.get(id(func))
+        return self.analysis.task_by_function.get(id(func))
 
     def _task_made_by(self, maker) -> str | None:
         """What kind of task calling ``maker`` makes, when it surely makes one the model does not resolve: an

@@ -27,7 +27,8 @@ from flyte_lint.model.guards import guarded_against
 from flyte_lint.model.kinds import CallForm, EnvOrigin
 from flyte_lint.model.names import bindings_of, is_builtin, rebinds_same_variable
 from flyte_lint.model.project import Module, Project
-from flyte_lint.model.resolver import FUNCTION_NODES, Resolver, enclosing_function
+from flyte_lint.model.resolver import Resolver
+from flyte_lint.model.scopes import FUNCTION_NODES, enclosing_function
 from flyte_lint.model.scopes import walk  # noqa: F401  (read from here too)
 from flyte_lint.model.task_context import INLINE_DECORATORS, TaskContext  # noqa: F401  (read from here too)
 from flyte_lint.model.values import (
@@ -211,11 +212,6 @@ class Analysis(Dependencies, TaskContext):
         return found
 
     # -- queries ---------------------------------------------------------------------------------------
-    @property
-    def unwrapped(self) -> "Analysis":
-        """The model itself; rules see it through a view (rules/runner.py) whose ``unwrapped`` is this."""
-        return self
-
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """What ``compute()`` gives, computed once per analysis for ``key`` (a name the caller owns, such as
         ``"flyte1.index"``): what several rules (or the graph and a rule) derive from the model, shared. It
@@ -312,10 +308,6 @@ class Analysis(Dependencies, TaskContext):
     @cached_property
     def _call_order(self) -> dict[int, int]:
         return {id(call): i for i, call in enumerate(self.calls)}
-
-    def watch(self, items):
-        """Items a rule iterates as its main loop; the runner's view notes the module of each (here: as is)."""
-        return items
 
     def nodes_of(self, *types: type) -> list[tuple[Module, nodes.NodeNG]]:
         """Every (module, node) of the given astroid node types (imports) in the analysed modules, module by

@@ -25,7 +25,7 @@ from astroid import nodes
 from flyte_lint.model.analysis import Analysis, walk
 from flyte_lint.model.names import bindings_of
 from flyte_lint.model.project import Module
-from flyte_lint.model.resolver import enclosing_function
+from flyte_lint.model.scopes import enclosing_function
 from flyte_lint.model.source import short_source
 from flyte_lint.model.values import External, FunctionRef, ModuleRef
 

@@ -12,26 +12,14 @@ from pathlib import Path
 from astroid import nodes
 
 from flyte_lint import sdk
-from flyte_lint.model.arguments import argument  # noqa: F401  (read from here too, until the rules import model.arguments)
-from flyte_lint.model.definitions import (  # noqa: F401  (read from here too)
-    AGENT_TOOL_DECORATORS,
-    ENV_METHODS,
-    PASS_THROUGH_DECORATORS,
-    REMOTE_METHODS,
-    TASK_METHODS,
-    Definitions,
-)
+from flyte_lint.model.definitions import Definitions
 from flyte_lint.model.entities import Env, Task
-from flyte_lint.model.helper_returns import CACHING_DECORATORS, HelperReturns  # noqa: F401
+from flyte_lint.model.helper_returns import HelperReturns
 from flyte_lint.model.import_resolution import ImportResolution
-from flyte_lint.model.name_lookup import LOOKUP_BUDGET, Exhausted, NameLookup  # noqa: F401
+from flyte_lint.model.name_lookup import LOOKUP_BUDGET, Exhausted, NameLookup  # noqa: F401  (the budget: tests read it here)
 from flyte_lint.model.project import Module, Project
-from flyte_lint.model.scopes import FUNCTION_NODES, enclosing_function  # noqa: F401  (read from here too)
-from flyte_lint.model.task_containers import (  # noqa: F401
-    COLLECTION_VIEWS,
-    CONTAINER_NODES,
-    TaskContainers,
-)
+from flyte_lint.model.scopes import FUNCTION_NODES
+from flyte_lint.model.task_containers import CONTAINER_NODES, TaskContainers
 from flyte_lint.model.values import UNKNOWN, External, Instance, LambdaRef, Value
 
 

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, Iterable
 from astroid import nodes
 
 from flyte_lint.findings import Edit, Finding, Fix, Severity, Suggestion, char_column
-from flyte_lint.model.source import rendered, short  # noqa: F401  (short: re-exported for the rules)
 
 if TYPE_CHECKING:
     from types import EllipsisType
@@ -24,14 +23,22 @@ if TYPE_CHECKING:
 
 # What a rule module imports from here (a finding's parts are defined in flyte_lint.findings).
 __all__ = ["Case", "Edit", "Finding", "Fix", "Outcome", "Rule", "RuntimeSpec", "Scope", "Severity", "Suggestion",
-           "REGISTRY", "char_column", "keyword_added", "register", "short", "source_of", "strip_expectations"]
+           "REGISTRY", "char_column", "keyword_added", "register", "strip_expectations"]
 
 
 class Scope(enum.Enum):
-    """What a rule's findings on a module depend on; the runner and the cache read it."""
+    """What a rule's findings on a module depend on; the runner and the cache read it (flyte_lint/incremental.py
+    says exactly what each covers)."""
 
-    MODULE = "module"  # that module alone
-    IMPORTERS = "importers"  # that module and the modules that import it
+    # That module and what the model resolves its names to (what it imports, transitively, and the files that
+    # declare env dependencies or rebind flyte attributes). Not whether a function is a task, who calls it, nor
+    # other modules' envs or tasks.
+    MODULE = "module"
+    # Also the modules that import it (callers give a function its task context and decide run roots;
+    # ``env.task(fn)`` elsewhere makes a task), and what the model keeps per component about it: the component's
+    # environments and import structure for a module that defines environments, and the whole component for a
+    # module that uses flyte.remote.
+    IMPORTERS = "importers"
     COMPONENT = "component"  # anything in its import-connected component
 
 
@@ -119,8 +126,7 @@ class Rule:
     severity: ClassVar[Severity] = Severity.ERROR
     summary: ClassVar[str]  # what it does, one sentence
     rationale: ClassVar[str]  # why it is bad: the effect at runtime or deploy
-    # The documented example: derived from the first INVALID and VALID case (``# expect:`` comments stripped);
-    # a rule not yet converted sets them as plain strings instead (a rule has one or the other).
+    # The documented example: derived from the first INVALID and VALID case (``# expect:`` comments stripped).
     bad: ClassVar[str]  # an example it reports
     good: ClassVar[str]  # the same example fixed; it must stay quiet
     INVALID: ClassVar[list[Case]] = []  # cases it reports, at their ``# expect:`` lines
@@ -130,8 +136,6 @@ class Rule:
     runtime: ClassVar[RuntimeSpec | None] = None  # what the SDK does with its bad and good example
     fix: ClassVar[str]  # how to fix it
     fix_safety: ClassVar[str | None] = None  # autofix availability and safety, ruff style
-    # A test runs ``bad`` and ``good`` under the real SDK when this is set: what happens to ``bad``.
-    runtime_effect: ClassVar[str | None] = None
     # The exception every finding's failure raises at the finding's node, a class by dotted path
     # ("builtins.TypeError"); None: no exception there (a deploy-time or silent failure). A finding whose failure
     # differs says so (``finding(raises=..., raised_at=...)``). The runner drops a finding when the code around its
@@ -142,15 +146,10 @@ class Rule:
         super().__init_subclass__(**kwargs)
         own = vars(cls)
         for cases, example in (("INVALID", "bad"), ("VALID", "good")):
-            if cases in own and example in own:
+            if cases in own and example in own:  # (a test's throwaway rule may set the plain strings alone)
                 raise TypeError(f"{cls.__name__}: set {cases} or {example}, not both ({example} is the first of {cases})")
             if own.get(cases):
                 setattr(cls, example, strip_expectations(own[cases][0].source))
-
-    @classmethod
-    def converted(cls) -> bool:
-        """The rule is a record with cases (not the plain ``bad``/``good`` strings of before the migration)."""
-        return bool(cls.INVALID or cls.VALID)
 
     def check(self, analysis: "Analysis") -> Iterable[Finding]:
         raise NotImplementedError
@@ -186,12 +185,6 @@ def register(cls: type[Rule]) -> type[Rule]:
     assert cls.code not in REGISTRY, cls.code
     REGISTRY[cls.code] = cls()
     return cls
-
-
-def source_of(module: "Module", node: nodes.NodeNG) -> str:
-    """astroid's rendering of ``node``: an alias of model.source.rendered (for the exact text as written, use
-    model.source.source_text)."""
-    return rendered(node)
 
 
 def keyword_added(call: nodes.Call, keyword: str) -> Suggestion:

@@ -42,7 +42,6 @@ def assigned_name(parent: nodes.NodeNG, child: nodes.NodeNG) -> nodes.AssignName
     return None
 
 
-name_loads = loads_of  # (an alias of the model's: model/names.py)
 
 
 def is_discarded(node: nodes.NodeNG) -> bool:
@@ -52,6 +51,6 @@ def is_discarded(node: nodes.NodeNG) -> bool:
     name = assigned_name(parent, child)
     if name is not None:
         # A module or class attribute may be read from elsewhere (`mod.x`, `C.x`): only locals are checked.
-        if name.name == "_" or (not isinstance(name.scope(), (nodes.Module, nodes.ClassDef)) and not name_loads(name)):
+        if name.name == "_" or (not isinstance(name.scope(), (nodes.Module, nodes.ClassDef)) and not loads_of(name)):
             return True
     return False

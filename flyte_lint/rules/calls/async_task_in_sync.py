@@ -28,7 +28,6 @@ class AsyncTaskInSync(Rule):
         "cluster alike."
     )
     fix = "Make the caller `async def` and await the call, make the callee a sync task, or run the coroutine with `asyncio.run(...)`."
-    runtime_effect = "child never runs"
     runtime = RuntimeSpec(
         entry="main", args={"n": 2},
         bad=Outcome(ok=True, ran={"demo.fetch": 0}),

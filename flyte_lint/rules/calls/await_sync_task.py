@@ -30,7 +30,6 @@ class AwaitSyncTask(Rule):
     )
     fix = "Await the task's async form: `await t.aio(...)`."
     fix_safety = "Safe: inserts `.aio` after the task; the call's arguments are kept."
-    runtime_effect = "SyncTaskCallInAsyncContextError"
     runtime = RuntimeSpec(
         entry="main", args={"x": 3},
         bad=Outcome(ok=False, error_contains=("SyncTaskCallInAsyncContextError",), ran={"demo.square": 0}),

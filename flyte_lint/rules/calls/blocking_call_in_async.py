@@ -38,7 +38,6 @@ class BlockingCallInAsync(Rule):
         "Severity: warning: it fails only in local runs and stalls the task's event loop in a cluster."
     )
     fix = "Use the async twin: `await flyte.run.aio(...)`, `async for r in flyte.map.aio(...)`."
-    runtime_effect = "Deadlock detected"
     # The nested run works from a main-thread loop in a cluster: the child runs (on the syncify thread) and main
     # returns.
     runtime = RuntimeSpec(

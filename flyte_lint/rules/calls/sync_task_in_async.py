@@ -43,7 +43,6 @@ class SyncTaskInAsync(Rule):
         "Unsafe: the fix adds `await` (or `.aio` inside `asyncio.gather`), which changes the code's "
         "control flow; review it."
     )
-    runtime_effect = "SyncTaskCallInAsyncContextError"
     runtime = RuntimeSpec(
         entry="main", args={"n": 3},
         bad=Outcome(ok=False, error_contains=("SyncTaskCallInAsyncContextError",), ran={"demo.square": 0}),

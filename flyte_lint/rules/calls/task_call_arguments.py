@@ -10,7 +10,7 @@ from flyte_lint.model.analysis import CONTAINER_TASK, SHELL_CREATE, Analysis, Re
 from flyte_lint.model.arguments import argument, is_static
 from flyte_lint.model.entities import Param, Signature
 from flyte_lint.model.kinds import CallForm, ParamKind
-from flyte_lint.model.resolver import enclosing_function
+from flyte_lint.model.scopes import enclosing_function
 from flyte_lint.model.suggest import did_you_mean
 from flyte_lint.model.values import External, PartialRef, TaskRef
 from flyte_lint.rules.base import Case, Finding, Outcome, Rule, RuntimeSpec, Scope, register
@@ -66,7 +66,6 @@ class TaskCallArguments(Rule):
         "a cluster alike, so the value is lost or the call fails in both."
     )
     fix = "Pass exactly the task's parameters, by their names."
-    runtime_effect = "unknown keyword silently dropped"
     # The unknown keyword is dropped silently: train runs with the default lr, not the one passed.
     runtime = RuntimeSpec(
         entry="main",

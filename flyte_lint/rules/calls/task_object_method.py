@@ -26,7 +26,6 @@ class TaskObjectMethod(Rule):
         " Severity: error: the method is missing (or raises) in local runs and in a cluster alike."
     )
     fix = "Await the shell task's own call: `await count(x=...)`; it takes no `.override`."
-    runtime_effect = "AttributeError"
     # A shell task run for real needs Docker: the good example gets that far (its task started), the bad one
     # fails before any task starts.
     runtime = RuntimeSpec(

@@ -40,7 +40,6 @@ class UnawaitedCoroutine(Rule):
         "cluster alike."
     )
     fix = "Await the call, gather it, or hand it to `asyncio.create_task(...)`."
-    runtime_effect = "child never runs"
     runtime = RuntimeSpec(
         entry="main",
         bad=Outcome(ok=True, ran={"demo.notify": 0}, warning_contains=("never awaited",)),

@@ -15,7 +15,7 @@ from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.arguments import sdk_arguments
 from flyte_lint.model.entities import Env
 from flyte_lint.model.kinds import EnvOrigin
-from flyte_lint.model.resolver import enclosing_function
+from flyte_lint.model.scopes import enclosing_function
 from flyte_lint.model.values import External
 from flyte_lint.rules.base import Edit, Suggestion
 

@@ -28,7 +28,7 @@ class DiscardedImageBuilder(Rule):
     code = "FLY309"
     symbol = "discarded-image-builder"
     pylint_number = 20
-    scope = Scope.COMPONENT  # the image may come from an imported module
+    scope = Scope.MODULE  # (an image from an imported module is within MODULE: the names it resolves)
     summary = "Reports an Image `.with_*(...)` or `.clone(...)` call whose result is thrown away."
     rationale = (
         "`flyte.Image` is frozen: every builder method returns a new Image and leaves the original unchanged. "
@@ -40,7 +40,6 @@ class DiscardedImageBuilder(Rule):
     )
     fix = "Assign the result: `image = image.with_pip_packages(...)`, or chain the builders in one expression."
     fix_safety = "Unsafe: assigning the result changes which image the env uses (that is the point)."
-    runtime_effect = "the layer is missing from the image"
     # The discarded builder leaves the env's image without the pip layer.
     runtime = RuntimeSpec(
         entry="image_probe", probe="image", modes=("local",),

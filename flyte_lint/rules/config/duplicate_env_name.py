@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.entities import Env
-from flyte_lint.model.resolver import enclosing_function
+from flyte_lint.model.scopes import enclosing_function
 from flyte_lint.rules.base import Case, Finding, Outcome, Rule, RuntimeSpec, Scope, register
 from flyte_lint.rules.config._deploy_groups import deploy_groups, exclusive_branches
 from flyte_lint.rules.config._values import q
@@ -32,7 +32,6 @@ class DuplicateEnvName(Rule):
         "never shows this)."
     )
     fix = "Give every environment its own name."
-    runtime_effect = "Duplicate environment name at deploy planning"
 
     # Deploying both envs (as `flyte deploy --all` does) stops at planning. Both envs sit in one file here,
     # which the SDK words as "Environment 'etl' ... was imported twice under different module names";

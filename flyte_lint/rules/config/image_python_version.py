@@ -38,7 +38,6 @@ class ImagePythonVersion(Rule):
     )
     fix = "Pass a tuple: `python_version=(3, 11)`."
     fix_safety = "Safe: replaces the string or float with the tuple it spells."
-    runtime_effect = "broken base image tag"
 
     # python_version="3.11" is read character by character: the base image tag is 'py3..'.
     runtime = RuntimeSpec(

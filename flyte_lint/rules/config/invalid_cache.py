@@ -46,7 +46,6 @@ class InvalidCache(Rule):
     )
     fix = "Use `\"auto\"` (cache, versioned by the function body), `\"override\"` (with `flyte.Cache(\"override\", version_override=...)`) or `\"disable\"`."
     fix_safety = "Safe: only fixes the letter case of a behaviour the SDK rejects (`\"Disable\"` → `\"disable\"`)."
-    runtime_effect = "ValueError at import"
 
     runtime = RuntimeSpec(
         entry="main", args={"day": "mon"}, modes=("local",),

@@ -33,7 +33,6 @@ class InvalidEnvName(Rule):
     )
     fix = "Use lowercase letters and digits separated by single `-` or `_`; the message suggests the kebab-case name."
     fix_safety = "Safe when the name is a literal: the original name never worked, so nothing can refer to it."
-    runtime_effect = "ValueError at import"
     raises = "builtins.ValueError"  # (raised by the call: a deliberate `except ValueError:` around it is quiet)
 
     runtime = RuntimeSpec(

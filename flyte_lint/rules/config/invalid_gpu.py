@@ -35,7 +35,6 @@ class InvalidGpu(Rule):
     )
     fix = "Use an accelerator string the SDK lists (the message names the closest one), e.g. `\"L40s:1\"`, `\"A100:1\"`, `\"A100_80G:2\"`."
     fix_safety = "Safe for the deprecated aliases (`\"A100 80G:1\"` → `\"A100_80G:1\"`): the SDK normalizes them the same way."
-    runtime_effect = "ValueError at import"
     raises = "builtins.ValueError"  # (raised by the call: a deliberate `except ValueError:` around it is quiet)
 
     runtime = RuntimeSpec(

@@ -38,7 +38,6 @@ class InvalidQuantity(Rule):
     )
     fix = "Write quantities as Kubernetes strings with a unit: `memory=\"4Gi\"`, `disk=\"50Gi\"`, `shm=\"auto\"`, `cpu=2` or `cpu=\"500m\"`; put the smaller value first in `(request, limit)`."
     fix_safety = "Unsafe: rewrites a size to the Kubernetes quantity it most likely means (`\"2GB\"` → `\"2Gi\"`), which can change the amount."
-    runtime_effect = "ValueError at import"
     raises = "builtins.ValueError"  # (raised by the call: a deliberate `except ValueError:` around it is quiet)
 
     runtime = RuntimeSpec(

@@ -59,7 +59,6 @@ class InvalidSecret(Rule):
         "warning."
     )
     fix = "Pass `as_env_var=\"UPPER_SNAKE_NAME\"` (the message suggests one), or rename the secret; use `mount=\"/etc/flyte/secrets\"` for files, without `as_env_var`."
-    runtime_effect = "ValueError at import"
     raises = "builtins.ValueError"  # (raised by the call: a deliberate `except ValueError:` around it is quiet)
 
     runtime = RuntimeSpec(

@@ -22,7 +22,6 @@ class ResourcesMem(Rule):
     )
     fix = "Rename the keyword to `memory=`."
     fix_safety = "Safe: renames the keyword; the value is kept."
-    runtime_effect = "TypeError"
     raises = "builtins.TypeError"  # (at the call: a deliberate ``except TypeError:`` probe around it is quiet)
 
     runtime = RuntimeSpec(

@@ -70,7 +70,6 @@ class ReusableSyncConcurrency(Rule):
         " Severity: error: the decorator fails at import, so local runs, deploys and the cluster fail alike."
     )
     fix = "Make the task `async def`, or set `concurrency=1`, or move the sync task to a non-reusable env."
-    runtime_effect = "ValueError at import"
     raises = "builtins.ValueError"  # (raised where the decorator is applied: the decorator, or `env.task(fn)`)
 
     runtime = RuntimeSpec(

@@ -33,7 +33,6 @@ class TriggerInputsMismatch(Rule):
         "so they hide it)."
     )
     fix = "Use the task's parameter names as `inputs` keys, and bind every required parameter (the fire time with `flyte.TriggerTime` or `Trigger.hourly(\"param\")`)."
-    runtime_effect = "ValueError at deploy (trigger serialization)"
 
     # The trigger serialization `flyte deploy` runs rejects the input the task does not have.
     runtime = RuntimeSpec(

@@ -76,7 +76,6 @@ class UnknownArgument(Rule):
     )
     fix = "Use the parameter the API has (the message names the closest one), or move the option where it belongs."
     fix_safety = "Safe for `ephemeral_storage=` → `disk=` on `flyte.Resources`; other cases have no automatic fix."
-    runtime_effect = "TypeError"
     raises = "builtins.TypeError"  # (at the call; a keyword `.override` rejects raises ValueError)
 
     runtime = RuntimeSpec(

@@ -10,7 +10,7 @@ from flyte_lint.rules.base import Finding, Rule, Severity
 
 def compiled_task_bodies(analysis: Analysis) -> list:
     """(task, graph, call_of) for each task body compiled on its own (callees not expanded), once per model."""
-    whole = analysis.unwrapped
+    whole = analysis
 
     def compile_all() -> list:
         # (imported here: the graph package reads the rule registry, and most runs never compile a graph)

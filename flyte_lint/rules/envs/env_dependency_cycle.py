@@ -30,7 +30,6 @@ class EnvDependencyCycle(Rule):
         " Severity: error: nothing that depends on the cycle deploys (a local run does not plan a deploy)."
     )
     fix = "Remove one dependency of the cycle; dependencies only need to point from callers to callees."
-    runtime_effect = "RecursionError"
     # Deploy planning of 'a' recurses through the cycle.
     runtime = RuntimeSpec(
         entry="main", probe="plan:a", modes=("local",),

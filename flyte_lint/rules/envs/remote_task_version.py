@@ -39,7 +39,6 @@ class RemoteTaskVersion(Rule):
         "cluster alike."
     )
     fix = "Add `auto_version=\"latest\"` or `auto_version=\"current\"`, or pin `version=\"...\"`; for a task of this project whose env is a dependency, call the task directly."
-    runtime_effect = "ValueError at import"
     raises = "builtins.ValueError"  # (raised by the call: a deliberate `except ValueError:` around it is quiet)
     # The good reference imports; calling it needs a backend, which local runs do not have.
     runtime = RuntimeSpec(

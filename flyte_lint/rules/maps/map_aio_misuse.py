@@ -12,7 +12,8 @@ from flyte_lint.model.values import External
 from flyte_lint.rules.base import Case, Edit, Finding, Outcome, Rule, RuntimeSpec, Scope, Suggestion, register
 from flyte_lint.rules.maps._cases import with_header
 from flyte_lint.rules.maps._common import comprehension_for, end, map_calls, start
-from flyte_lint.rules.usage import assigned_name, name_loads
+from flyte_lint.model.names import loads_of
+from flyte_lint.rules.usage import assigned_name
 
 # Calls that consume an iterable whole: an async generator given to them fails with TypeError.
 MATERIALIZERS = {"builtins.list", "builtins.tuple", "builtins.set", "builtins.sorted", "builtins.sum",
@@ -33,7 +34,6 @@ class MapAioMisuse(Rule):
         " Severity: error: it raises TypeError in local runs and in a cluster alike."
     )
     fix = "Use `async for r in flyte.map.aio(...)` (or an async comprehension) in async code, `for r in flyte.map(...)` in sync code."
-    runtime_effect = "TypeError"
     raises = "builtins.TypeError"  # (where the generator is misused: a deliberate `except TypeError:` there is quiet)
     runtime = RuntimeSpec(
         entry="main", args={"items": [1, 2]},
@@ -149,7 +149,7 @@ class MapAioMisuse(Rule):
             target = assigned_name(node.parent, node)
             if target is not None and len(target.scope().locals.get(target.name, ())) != 1:
                 continue  # the name is bound more than once: which value a read sees is not known
-            uses = name_loads(target) if target is not None else [node]
+            uses = loads_of(target) if target is not None else [node]
             for use in uses:
                 misuse = _misuse(analysis, call, use, is_aio)
                 if misuse:

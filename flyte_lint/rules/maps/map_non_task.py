@@ -40,7 +40,6 @@ class MapNonTask(Rule):
         " Severity: error: the map fails when it is iterated, in local runs and in a cluster alike."
     )
     fix = "Map a task (`@env.task`), or a `functools.partial` of one that binds every parameter but the mapped one."
-    runtime_effect = "has no attribute 'name'"
     runtime = RuntimeSpec(
         entry="main", args={"items": [1, 2]},
         bad=Outcome(ok=False, error_contains=("has no attribute 'name'",)),

@@ -12,7 +12,8 @@ from flyte_lint.model.values import External
 from flyte_lint.rules.base import Case, Edit, Finding, Fix, Outcome, Rule, RuntimeSpec, Scope, Suggestion, register
 from flyte_lint.rules.maps._cases import HELPER_MAPS, with_header
 from flyte_lint.rules.maps._common import async_iteration, end, map_calls, start
-from flyte_lint.rules.usage import assigned_name, name_loads
+from flyte_lint.model.names import loads_of
+from flyte_lint.rules.usage import assigned_name
 
 # Calls that look at an object without iterating it.
 NON_ITERATING = {"builtins.print", "builtins.repr", "builtins.str", "builtins.id", "builtins.type",
@@ -61,7 +62,6 @@ class UnconsumedMap(Rule):
            "the event loop).")
     fix_safety = ("Unsafe: iterating the map (`list(flyte.map(...))` in sync code, `[r async for r in "
                   "flyte.map.aio(...)]` in async code) runs every item where nothing ran before.")
-    runtime_effect = "nothing runs"
     runtime = RuntimeSpec(
         entry="main", args={"items": [1, 2, 3]},
         bad=Outcome(ok=True, ran={"demo.process": 0}),
@@ -266,7 +266,7 @@ class UnconsumedMap(Rule):
                 continue
             target = assigned_name(parent, node)
             if target is not None:
-                loads = name_loads(target)
+                loads = loads_of(target)
                 if not any(_iterates(analysis, load) for load in loads):
                     what = "never used" if not loads else "never iterated"
                     yield self.finding(call.module, node, f"the generator from `{shown}(...)` bound to `{target.name}` is {what}, so no item ever runs. {advice}{' where it is made' if rewrite else ''}",
@@ -339,7 +339,7 @@ def _unconsumed_helper_maps(rule: Rule, analysis: Analysis) -> Iterable[Finding]
             continue
         target = assigned_name(parent, node)
         if target is not None:
-            loads = name_loads(target)
+            loads = loads_of(target)
             if not any(_iterates(analysis, load) for load in loads):
                 state = "never used" if not loads else "never iterated"
                 yield rule.finding(call.module, node, f"the result of `{shown}(...)` bound to `{target.name}` is "

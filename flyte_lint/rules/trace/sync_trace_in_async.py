@@ -37,7 +37,6 @@ class SyncTraceInAsync(Rule):
         "Severity: warning: it fails only in local runs and stalls the task's event loop in a cluster."
     )
     fix = "Make the traced function `async def` and `await` it, or run it off the event loop: `await asyncio.to_thread(f, ...)`."
-    runtime_effect = "Deadlock detected"
     # A local run fails; in a cluster the step runs (and the loop stands still meanwhile).
     runtime = RuntimeSpec(
         entry="main", args={"x": 50.0},

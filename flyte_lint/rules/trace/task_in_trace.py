@@ -38,7 +38,6 @@ class TaskInTrace(Rule):
     )
     fix = "Call `t.forward(...)` to run the body inline, or call the task from the task itself, outside the traced function."
     fix_safety = "Unsafe: `t(...)` → `t.forward(...)` runs the body inside the trace instead of as its own task."
-    runtime_effect = "TraceDoesNotAllowNestedTasksError"
     runtime = RuntimeSpec(
         entry="main", args={"n": 3},
         bad=Outcome(ok=False, error_contains=("TraceDoesNotAllowNestedTasksError",), ran={"demo.square": 0}),

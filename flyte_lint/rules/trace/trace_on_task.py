@@ -30,7 +30,6 @@ class TraceOnTask(Rule):
         " Severity: error: every call of the task fails inside a run, in local runs and in a cluster alike."
     )
     fix = "Remove `@flyte.trace` from the task, or move it below `@env.task`."
-    runtime_effect = "AttributeError when the task is called in a run"
     runtime = RuntimeSpec(
         entry="main",
         bad=Outcome(ok=False, error_contains=("AttributeError", "has no attribute '__name__'"), ran={"demo.fetch": 0}),
