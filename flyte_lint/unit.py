@@ -128,16 +128,18 @@ def analyse(project: Project, unit: Unit, context: RunContext,
                       loads, envs, independent, set(unit.linted))
 
 
-def _fly001(module: Module, line: int, column: int, message: str) -> Finding:
-    symbol, severity = RULES[SYNTAX_CODE]
-    return Finding(code=SYNTAX_CODE, symbol=symbol, severity=Severity(severity), message=message, path=module.display_path,
-                   line=line, column=column, end_line=line, end_column=column, module=module)
+def _fly001(module: Module, line: int, column: int, message: str, severity: Severity | None = None) -> Finding:
+    symbol, rule_severity = RULES[SYNTAX_CODE]
+    return Finding(code=SYNTAX_CODE, symbol=symbol, severity=severity or Severity(rule_severity), message=message,
+                   path=module.display_path, line=line, column=column, end_line=line, end_column=column, module=module)
 
 
 def syntax_finding(module: Module) -> Finding:
-    """The finding on a file that could not be analysed (``module.failure``)."""
+    """The finding on a file that could not be analysed (``module.failure``). Syntax of a newer Python than
+    flyte-lint's is a warning: the file may well be right for the Python it is meant for."""
     failure = module.failure
-    return _fly001(module, failure.line, failure.column, f"cannot analyse this file: {failure.reason}")
+    severity = Severity.WARNING if failure.newer_syntax else None
+    return _fly001(module, failure.line, failure.column, f"cannot analyse this file: {failure.reason}", severity)
 
 
 def _budget_finding(module: Module, where) -> Finding:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import gc
 import io
+import re
 import sys
 import tokenize
 from dataclasses import dataclass, field
@@ -23,11 +24,13 @@ GRAMMAR = f"{sys.version_info.major}.{sys.version_info.minor}"
 class ParseFailure(Exception):
     """The file cannot be read or parsed. ``line``/``column`` are 1-based where known."""
 
-    def __init__(self, reason: str, line: int = 1, column: int = 1) -> None:
+    def __init__(self, reason: str, line: int = 1, column: int = 1, newer_syntax: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.line = max(1, line or 1)
         self.column = max(1, column or 1)
+        # The running interpreter's grammar rejects it, but it is valid in a newer Python (newer_python_accepts).
+        self.newer_syntax = newer_syntax
 
 
 def decode_source(data: bytes) -> str:
@@ -67,7 +70,13 @@ def parse_indexed(text: str, modname: str, path: str) -> tuple[nodes.Module, lis
     except SyntaxError as err:
         # The grammar is the running interpreter's: syntax newer than it (`type X = ...` before 3.12) is an
         # error here, so the message says which grammar read the file.
-        raise ParseFailure(f"syntax error: {err.msg} (read as Python {GRAMMAR})", err.lineno or 1, err.offset or 1) from None
+        line, column = err.lineno or 1, err.offset or 1
+        if newer_python_accepts(text, line):
+            raise ParseFailure(
+                f"it uses syntax newer than Python {GRAMMAR}, which flyte-lint runs under ({err.msg}): run "
+                "flyte-lint under the Python your project targets", line, column, newer_syntax=True,
+            ) from None
+        raise ParseFailure(f"syntax error: {err.msg} (read as Python {GRAMMAR})", line, column) from None
     except RecursionError:
         depth, line, column = _deepest(tree) if tree is not None else (0, 1, 1)
         where = f": {depth} levels of nesting" if depth else ""
@@ -91,6 +100,34 @@ def parse_indexed(text: str, modname: str, path: str) -> tuple[nodes.Module, lis
             target.set_local(bound, from_node)
             target.scope().locals[bound].sort(key=lambda n: n.fromlineno or 0)
     return module, found
+
+
+# What a newer Python added to the grammar, as it shows on the line a parse error points at: f-strings that nest
+# their own quotes or hold backslashes (3.12, PEP 701), type parameters and the `type` statement (3.12, PEP 695),
+# template strings (3.14, PEP 750), `except A, B:` without parentheses (3.14, PEP 758).
+_NEWER_SYNTAX = re.compile(
+    r"""(?ix) \b[rb]?[ft][rb]?["'] | ^\s*type\s+\w+\s*(\[|=) | \b(def|class)\s+\w+\s*\[ | ^\s*except\*?\s+[^(:]+,[^:]*:"""
+)
+
+
+def newer_python_accepts(text: str, line: int) -> bool:
+    """The text is valid in a newer Python than this one: the error's line shows newer syntax, and LibCST's
+    parser (whose grammar follows the newest Python) reads the whole file. Both are asked, so a broken file
+    that merely contains an f-string is still a syntax error."""
+    if sys.version_info >= (3, 14):
+        return False  # (no newer grammar to ask for: LibCST does not read past 3.14)
+    lines = text.splitlines()
+    if not 0 < line <= len(lines) or not _NEWER_SYNTAX.search(lines[line - 1]):
+        return False
+    try:
+        import libcst
+    except ImportError:  # pragma: no cover - a dependency
+        return False
+    try:
+        libcst.parse_module(text)
+    except Exception:  # a syntax error in any grammar LibCST knows (or a file it cannot read)
+        return False
+    return True
 
 
 def _deepest(tree: ast.AST) -> tuple[int, int, int]:

@@ -19,6 +19,10 @@ class SyntaxErrorRule(Rule):
                "thousands of times), and a file named on the command line that is not Python.")
     rationale = (
         "Python (and so `flyte run` / `flyte deploy`) cannot import the file. flyte-lint reports it and checks the rest of the project."
+        " A file whose syntax only a newer Python reads (PEP 701 f-strings, `type X = ...`, `def f[T]`: the error's line"
+        " shows such syntax and LibCST, whose grammar follows the newest Python, reads the whole file) is reported as a"
+        " warning instead: it is right for a Python newer than the one flyte-lint runs under, and only could not be"
+        " analysed."
         " Severity: error: the file cannot be imported, in local runs and in a cluster alike."
     )
     fix = ("Fix the syntax error (the message gives the reason and position). Files are read with the grammar "
