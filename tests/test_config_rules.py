@@ -312,7 +312,7 @@ def test_fly311_messages(tmp_path):
     """, select=["FLY311"])
     assert "TriggerTime input 'run_date' must be an input to the task" in msgs[0] and "did you mean `run_at`?" in msgs[0]
     assert len(msgs) == 3  # the misspelled key is reported once, not also as a missing input
-    assert "missing inputs for variables [trigger_time]" in msgs[1] and 'flyte.Trigger.hourly("trigger_time")' in msgs[1]
+    assert "`trigger_time` of task 'reports.hourly' unset: nothing gives a triggered run it" in msgs[1] and 'flyte.Trigger.hourly("trigger_time")' in msgs[1]
     assert 'inputs={"trigger_time": flyte.TriggerTime, ...}' in msgs[2]
 
 

@@ -26,11 +26,13 @@ class TriggerInputsMismatch(Rule):
     rationale = (
         "Trigger inputs are only checked at deploy: `flyte deploy` fails with \"Trigger default input 'x' must be "
         "an input to the task\" (or \"the TriggerTime input 'x' must be an input to the task\") for a key the task "
-        "does not have, and the backend rejects a trigger that leaves a required input unset (\"missing inputs "
-        "for variables [...]\"). `flyte.Trigger.hourly()` and the other shortcuts bind the fire time only when "
-        "given its parameter name: `Trigger.hourly(\"trigger_time\")`."
-        " Severity: error: `flyte deploy` (or the backend) rejects the trigger (local runs never read triggers, "
-        "so they hide it)."
+        "does not have. A required input the trigger leaves unset is not checked by the SDK at all: nothing gives "
+        "a triggered run that input, so the trigger can never run the task (whether the backend refuses the "
+        "trigger at deploy or each fired run fails on the missing input is the backend's: flyte-lint does not "
+        "claim which). `flyte.Trigger.hourly()` and the other shortcuts bind the fire time only when given its "
+        "parameter name: `Trigger.hourly(\"trigger_time\")`."
+        " Severity: error: the trigger fails wherever it is deployed (local runs never read triggers, so they "
+        "hide it)."
     )
     fix = "Use the task's parameter names as `inputs` keys, and bind every required parameter (the fire time with `flyte.TriggerTime` or `Trigger.hourly(\"param\")`)."
 
@@ -275,7 +277,7 @@ class TriggerInputsMismatch(Rule):
             yield self.finding(
                 task_module, element,
                 f"{label} leaves required input{'s' if len(missing) > 1 else ''} {listed} of task '{task.name}' unset: "
-                f"the backend rejects the deploy (\"missing inputs for variables [{', '.join(missing)}]\"); {hint} "
-                "(or give the parameter a default)",
+                f"nothing gives a triggered run {'them' if len(missing) > 1 else 'it'}, so the trigger can never run the "
+                f"task (the SDK does not check this before deploy); {hint} (or give the parameter a default)",
             )
 
