@@ -30,6 +30,7 @@ import shutil
 import subprocess
 
 import pytest
+
 from lintutil import lint, lint_result, messages
 from sdk_runner import requires_sdk, run_program
 
@@ -381,7 +382,7 @@ async def main(n: int = 3) -> int:
 
 
 def test_fly105_is_not_an_error(tmp_path):
-    found = [f for f in lint_result(tmp_path, BLOCKING_IN_ASYNC, select=["FLY105"]).findings]
+    found = list(lint_result(tmp_path, BLOCKING_IN_ASYNC, select=["FLY105"]).findings)
     assert found, "the blocking calls are still reported"
     assert {f.severity for f in found} <= {"warning"}, [(f.line, f.severity) for f in found]
 
@@ -413,9 +414,25 @@ PEP701_FSTRING = {
 }
 
 
+# The unionai-examples case: a triple-quoted f-string over several lines, where Python 3.11 points its error at the
+# closing quotes, not at the line that holds the backslash.
+PEP701_MULTILINE = {
+    "config.py": PEP701_FSTRING["config.py"],
+    "render.py": (
+        "from config import env\n\n\n@env.task\ndef page(items: list[str]) -> str:\n"
+        '    return f"""\n<ul>\n{"\\n".join(items)}\n</ul>\n"""\n'
+    ),
+}
+
+
 def test_fly001_is_not_an_error_for_syntax_of_a_newer_python(tmp_path):
-    found = [f for f in lint_result(tmp_path, PEP701_FSTRING, select=["FLY001"]).findings]
+    found = list(lint_result(tmp_path, PEP701_FSTRING, select=["FLY001"]).findings)
     assert all(f.severity != "error" for f in found), [(f.path, f.severity, f.message) for f in found]
+
+
+def test_fly001_is_not_an_error_for_a_multiline_pep701_fstring(tmp_path):
+    found = list(lint_result(tmp_path, PEP701_MULTILINE, select=["FLY001"]).findings)
+    assert all(f.severity != "error" for f in found), [(f.path, f.line, f.severity, f.message) for f in found]
 
 
 def _newer_pythons() -> list[str]:
@@ -432,9 +449,10 @@ def _newer_pythons() -> list[str]:
 @pytest.mark.skipif(not _newer_pythons(), reason="no Python 3.12+ interpreter on PATH")
 def test_the_pep701_program_is_valid_python_312():
     for python in _newer_pythons():
-        r = subprocess.run([python, "-c", "import ast, sys; ast.parse(sys.stdin.read())"],
-                           input=PEP701_FSTRING["render.py"], capture_output=True, text=True, check=False)
-        assert r.returncode == 0, (python, r.stderr)
+        for program in (PEP701_FSTRING, PEP701_MULTILINE):
+            r = subprocess.run([python, "-c", "import ast, sys; ast.parse(sys.stdin.read())"],
+                               input=program["render.py"], capture_output=True, text=True, check=False)
+            assert r.returncode == 0, (python, r.stderr)
 
 
 # ---------------------------------------------------------------------------------------------------------

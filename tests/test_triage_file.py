@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from lintutil import AWAIT_SYNC_BAD
 
 ROOT = Path(__file__).resolve().parent.parent
