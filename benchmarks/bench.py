@@ -153,8 +153,12 @@ def compile_installed_package(py: str) -> None:
     PYTHONDONTWRITEBYTECODE set (or a read-only checkout), every module edited since its .pyc was written
     would otherwise be compiled again by every process of every run (the main one and each worker): up to
     0.15 s of CPU per process when all are stale, half the monorepo's floor."""
-    where = subprocess.run([py, "-c", "import flyte_lint, os; print(os.path.dirname(flyte_lint.__file__))"],
-                           capture_output=True, text=True, check=True).stdout.strip()
+    where = subprocess.run(
+        [py, "-c", "import flyte_lint, os; print(os.path.dirname(flyte_lint.__file__))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     subprocess.run([py, "-m", "compileall", "-q", where], check=True, stdout=subprocess.DEVNULL)
 
 
@@ -180,7 +184,7 @@ def make_monorepo(root: Path, total: int, flyte_share: float, seed: int = 7) -> 
         package = f"pkg{i % 100:02d}"
         is_flyte = i < n_flyte
         text = _flyte_module(i, rng) if is_flyte else _plain_module(i, rng)
-        for base in ([repo, only_flyte] if is_flyte else [repo]):
+        for base in [repo, only_flyte] if is_flyte else [repo]:
             path = base / package / f"mod{i:05d}.py"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text)
@@ -225,24 +229,41 @@ def make_package(root: Path, modules: int, shared: str | None = None) -> Path:
     (app / "envs.py").write_text(envs)
     if shared == "helper":
         (app / "helpers.py").write_text("import flyte\n\n\ndef scale(v: int) -> int:\n    return v * 2\n")
-    imported, call = {None: ("", ""), "task": (", shared", "    v = await shared(v)\n"),
-                      "helper": ("\nfrom app.helpers import scale", "    v = scale(v)\n")}[shared]
+    imported, call = {
+        None: ("", ""),
+        "task": (", shared", "    v = await shared(v)\n"),
+        "helper": ("\nfrom app.helpers import scale", "    v = scale(v)\n"),
+    }[shared]
     rng = random.Random(11)
     for i in range(modules):
         n = rng.randint(3, 8)
-        tasks = "".join(f"@worker.task\nasync def step{k}(x: int) -> int:\n    return x * {k} + {i}\n\n" for k in range(n))
+        tasks = "".join(
+            f"@worker.task\nasync def step{k}(x: int) -> int:\n    return x * {k} + {i}\n\n" for k in range(n)
+        )
         calls = "".join(f"    v = await step{k}(v)\n" for k in range(n))
         (app / f"flow{i:03d}.py").write_text(
             f"import asyncio\n\nfrom app.envs import driver, worker{imported}\n\n{tasks}@driver.task\n"
             f"async def main(v: int = 1) -> int:\n{calls}{call}"
-            f"    rs = await asyncio.gather(*[step0(k) for k in range(4)])\n    return v + sum(rs)\n")
+            f"    rs = await asyncio.gather(*[step0(k) for k in range(4)])\n    return v + sum(rs)\n"
+        )
     return app.parent
 
 
 def make_big_workflow(root: Path, calls: int) -> Path:
-    lines = ["import asyncio", "import flyte", "", 'env = flyte.TaskEnvironment("big")', "",
-             "@env.task", "async def work(x: int) -> int:", "    return x + 1", "", "@env.task",
-             "async def main() -> int:", "    v = 0"]
+    lines = [
+        "import asyncio",
+        "import flyte",
+        "",
+        'env = flyte.TaskEnvironment("big")',
+        "",
+        "@env.task",
+        "async def work(x: int) -> int:",
+        "    return x + 1",
+        "",
+        "@env.task",
+        "async def main() -> int:",
+        "    v = 0",
+    ]
     lines += [f"    v = await work(v + {k})" for k in range(calls)]
     lines += ["    return v", ""]
     path = root / "bigflow.py"
@@ -292,41 +313,61 @@ def main() -> int:
                 handle.write(f"\n# edit {counter[0]}\n")
 
         one_changed, one_changed_x, _ = paired(lint + ["check", str(corpus)], floor_cmd, args.runs, before=touch)
-        results.update(floor_s=floor, cold_s=cold, cold_parallel_s=cold_j, warm_s=warm, one_file_changed_s=one_changed,
-                       peak_rss_mib=cold_rss / 1024, peak_rss_doubled_mib=doubled_rss / 1024,
-                       floor_rss_mib=floor_rss / 1024,
-                       ratios={"cold": cold_x, "cold_parallel": cold_j_x, "warm": warm_x, "one_file_changed": one_changed_x})
+        results.update(
+            floor_s=floor,
+            cold_s=cold,
+            cold_parallel_s=cold_j,
+            warm_s=warm,
+            one_file_changed_s=one_changed,
+            peak_rss_mib=cold_rss / 1024,
+            peak_rss_doubled_mib=doubled_rss / 1024,
+            floor_rss_mib=floor_rss / 1024,
+            ratios={"cold": cold_x, "cold_parallel": cold_j_x, "warm": warm_x, "one_file_changed": one_changed_x},
+        )
 
         package_figures = {}
         for shared in (None, "task", "helper"):
             package = make_package(tmp_path, 200, shared)
             package_floor_cmd = [py, "-c", FLOOR, str(package)]
             package_floor, _ = median_time(package_floor_cmd, args.runs)
-            subprocess.run(lint + ["check", str(package)], cwd=package, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(
+                lint + ["check", str(package)], cwd=package, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
             edited = package / "app" / "flow100.py"
 
-            def edit_one() -> None:
+            def edit_one(edited=edited) -> None:
                 counter[0] += 1
                 with open(edited, "a") as handle:
                     handle.write(f"\n# edit {counter[0]}\n")
 
-            changed, changed_x, _ = paired(lint + ["check", str(package)], package_floor_cmd, args.runs, cwd=package,
-                                           before=edit_one)
+            changed, changed_x, _ = paired(
+                lint + ["check", str(package)], package_floor_cmd, args.runs, cwd=package, before=edit_one
+            )
             package_figures[shared] = (package_floor, changed, changed_x)
         package_floor, package_changed, package_changed_x = package_figures[None]
         task_floor, task_changed, task_changed_x = package_figures["task"]
         helper_floor, helper_changed, helper_changed_x = package_figures["helper"]
-        results.update(package_floor_s=package_floor, package_one_file_changed_s=package_changed,
-                       package_with_shared_task_floor_s=task_floor,
-                       package_with_shared_task_one_file_changed_s=task_changed,
-                       package_with_shared_helper_floor_s=helper_floor,
-                       package_with_shared_helper_one_file_changed_s=helper_changed)
+        results.update(
+            package_floor_s=package_floor,
+            package_one_file_changed_s=package_changed,
+            package_with_shared_task_floor_s=task_floor,
+            package_with_shared_task_one_file_changed_s=task_changed,
+            package_with_shared_helper_floor_s=helper_floor,
+            package_with_shared_helper_one_file_changed_s=helper_changed,
+        )
 
         pylint_s = None
         pylint = shutil.which("pylint") or str(Path(sys.executable).with_name("pylint"))
         if not args.no_pylint and Path(pylint).exists():
-            pylint_cmd = [pylint, "--load-plugins=flyte_lint.pylint_plugin", "--disable=all", "--enable=flyte-lint",
-                          "--score=n", "--jobs=1", str(corpus)]
+            pylint_cmd = [
+                pylint,
+                "--load-plugins=flyte_lint.pylint_plugin",
+                "--disable=all",
+                "--enable=flyte-lint",
+                "--score=n",
+                "--jobs=1",
+                str(corpus),
+            ]
             # pylint's exit status is a bit field of the message kinds it emitted (32: usage error)
             pylint_s, pylint_x, _ = paired(pylint_cmd, floor_cmd, max(1, args.runs // 2), ok=range(32))
             results["pylint_plugin_s"] = pylint_s
@@ -337,7 +378,7 @@ def main() -> int:
         mono, mono_x, _ = paired(lint + ["check", "--no-cache", "-j", "1", str(repo)], mono_floor_cmd, args.runs)
         mono_cpu: list[float] = []
         mono_j, mono_j_x, _ = paired(lint + ["check", "--no-cache", str(repo)], mono_floor_cmd, args.runs, cpu=mono_cpu)
-        mono_cpu_s, mono_cpu_x = (statistics.median(v) for v in zip(*mono_cpu))
+        mono_cpu_s, mono_cpu_x = (statistics.median(v) for v in zip(*mono_cpu, strict=True))
         mono_read, mono_read_x, _ = paired([py, "-c", READ, str(repo)], mono_floor_cmd, args.runs)
         least_script = tmp_path / "astroid_least.py"  # (a file: its workers import their __main__)
         least_script.write_text(ASTROID_LEAST)
@@ -345,20 +386,36 @@ def main() -> int:
         only_j, only_j_x, _ = paired(lint + ["check", "--no-cache", str(only_flyte)], mono_floor_cmd, args.runs)
         subprocess.run(lint + ["check", str(repo)], cwd=repo, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         mono_warm, mono_warm_x, _ = paired(lint + ["check", str(repo)], mono_floor_cmd, args.runs, cwd=repo)
-        results.update(monorepo_files=args.monorepo_files, monorepo_flyte_floor_s=mono_floor, monorepo_s=mono,
-                       monorepo_parallel_s=mono_j, monorepo_flyte_only_parallel_s=only_j, monorepo_warm_s=mono_warm,
-                       monorepo_parallel_cpu_s=mono_cpu_s, monorepo_read_s=mono_read,
-                       monorepo_astroid_least_s=mono_least)
+        results.update(
+            monorepo_files=args.monorepo_files,
+            monorepo_flyte_floor_s=mono_floor,
+            monorepo_s=mono,
+            monorepo_parallel_s=mono_j,
+            monorepo_flyte_only_parallel_s=only_j,
+            monorepo_warm_s=mono_warm,
+            monorepo_parallel_cpu_s=mono_cpu_s,
+            monorepo_read_s=mono_read,
+            monorepo_astroid_least_s=mono_least,
+        )
 
         big = make_big_workflow(tmp_path, 5000)
-        graph_s, _ = median_time(lint + ["graph", str(big), "--entry", "bigflow:main", "--no-notes", "-o", str(tmp_path / "g.json")], args.runs)
+        graph_s, _ = median_time(
+            lint + ["graph", str(big), "--entry", "bigflow:main", "--no-notes", "-o", str(tmp_path / "g.json")],
+            args.runs,
+        )
         results["graph_5000_calls_s"] = graph_s
-    results["ratios"].update(package_one_file_changed=package_changed_x,
-                             package_with_shared_task_one_file_changed=task_changed_x,
-                             package_with_shared_helper_one_file_changed=helper_changed_x, monorepo=mono_x,
-                             monorepo_parallel=mono_j_x, monorepo_flyte_only_parallel=only_j_x, monorepo_warm=mono_warm_x,
-                             monorepo_parallel_cpu=mono_cpu_x, monorepo_read=mono_read_x,
-                             monorepo_astroid_least=mono_least_x)
+    results["ratios"].update(
+        package_one_file_changed=package_changed_x,
+        package_with_shared_task_one_file_changed=task_changed_x,
+        package_with_shared_helper_one_file_changed=helper_changed_x,
+        monorepo=mono_x,
+        monorepo_parallel=mono_j_x,
+        monorepo_flyte_only_parallel=only_j_x,
+        monorepo_warm=mono_warm_x,
+        monorepo_parallel_cpu=mono_cpu_x,
+        monorepo_read=mono_read_x,
+        monorepo_astroid_least=mono_least_x,
+    )
     if pylint_s:
         results["ratios"]["pylint_plugin"] = pylint_x
 
@@ -371,32 +428,73 @@ def main() -> int:
         ("warm check, nothing changed", warm, warm_x, "≤ 1.5×"),
         ("check after one file changed", one_changed, one_changed_x, "≈ one file + index"),
     ]
-    rows.append(("one file changed in a 200-module package (its floor)", package_changed, package_changed_x,
-                 "≈ one file + index"))
-    rows.append(("  the same, every module calling a task of app/envs.py", task_changed, task_changed_x,
-                 "≈ one file + index"))
-    rows.append(("  the same, every module calling one shared helper", helper_changed, helper_changed_x,
-                 "(the helper's callers decide its findings: all analysed)"))
+    rows.append(
+        (
+            "one file changed in a 200-module package (its floor)",
+            package_changed,
+            package_changed_x,
+            "≈ one file + index",
+        )
+    )
+    rows.append(
+        ("  the same, every module calling a task of app/envs.py", task_changed, task_changed_x, "≈ one file + index")
+    )
+    rows.append(
+        (
+            "  the same, every module calling one shared helper",
+            helper_changed,
+            helper_changed_x,
+            "(the helper's callers decide its findings: all analysed)",
+        )
+    )
     if pylint_s:
-        rows.append(("pylint --jobs=1, flyte-lint plugin alone", pylint_s, pylint_x,
-                     f"≥ 10× slower: {pylint_x / cold_x:.1f}× -j 1, {pylint_x / cold_j_x:.1f}× default -j"))
+        rows.append(
+            (
+                "pylint --jobs=1, flyte-lint plugin alone",
+                pylint_s,
+                pylint_x,
+                f"≥ 10× slower: {pylint_x / cold_x:.1f}× -j 1, {pylint_x / cold_j_x:.1f}× default -j",
+            )
+        )
     rows.append((f"monorepo {args.monorepo_files} files, 5% flyte, -j 1 (floor: flyte files)", mono, mono_x, "≤ 2×"))
     rows.append((f"monorepo {args.monorepo_files} files, 5% flyte, default -j", mono_j, mono_j_x, "≤ 2×"))
-    rows.append(("  of which the files that never mention flyte", mono_j - only_j, mono_j_x - only_j_x,
-                 "(the same check on the flyte files alone subtracted)"))
+    rows.append(
+        (
+            "  of which the files that never mention flyte",
+            mono_j - only_j,
+            mono_j_x - only_j_x,
+            "(the same check on the flyte files alone subtracted)",
+        )
+    )
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    rows.append(("  its CPU time, all processes (÷ cores: least wall)", mono_cpu_s, mono_cpu_x,
-                 f"{mono_cpu_x / cores:.2f}× on {cores} cores at best"))
-    rows.append(("  reading its files, nothing else (open, read, close)", mono_read, mono_read_x, "(every byte scan's least)"))
-    rows.append(("  scan all, parse + astroid-build its flyte files, all cores", mono_least, mono_least_x,
-                 "(any astroid check's least: no model, no rule)"))
+    rows.append(
+        (
+            "  its CPU time, all processes (÷ cores: least wall)",
+            mono_cpu_s,
+            mono_cpu_x,
+            f"{mono_cpu_x / cores:.2f}× on {cores} cores at best",
+        )
+    )
+    rows.append(
+        ("  reading its files, nothing else (open, read, close)", mono_read, mono_read_x, "(every byte scan's least)")
+    )
+    rows.append(
+        (
+            "  scan all, parse + astroid-build its flyte files, all cores",
+            mono_least,
+            mono_least_x,
+            "(any astroid check's least: no model, no rule)",
+        )
+    )
     rows.append(("monorepo, default run (cache on), nothing changed", mono_warm, mono_warm_x, "≤ 2×"))
     for name, seconds, ratio, target in rows:
         print(f"{name:<52} {seconds:>8.2f} {ratio:>7.2f}×  {target}")
     print(f"{'graph of a 5,000-call workflow':<52} {graph_s:>8.2f} {'':>8}  < 2 s")
     print(f"{'peak memory, cold check -j 1':<52} {cold_rss / 1024:>7.0f} MiB           ≤ 300 MiB")
-    print(f"{'  the same, the corpus twice over':<52} {doubled_rss / 1024:>7.0f} MiB           (linear growth: "
-          f"{doubled_rss / cold_rss:.2f}× for twice the files)")
+    print(
+        f"{'  the same, the corpus twice over':<52} {doubled_rss / 1024:>7.0f} MiB           (linear growth: "
+        f"{doubled_rss / cold_rss:.2f}× for twice the files)"
+    )
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     return 0

@@ -22,22 +22,36 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flyte_lint import __version__
-from flyte_lint.index import FileMemo
 from flyte_lint.findings import Edit, Finding, Fix, Severity, Suggestion
+from flyte_lint.index import FileMemo
 
 CACHE_DIR = ".flyte-lint-cache"
 FORMAT = 3
 
 
 def finding_to_dict(f: Finding) -> dict:
-    record = {"code": f.code, "symbol": f.symbol, "severity": f.severity.value, "message": f.message, "path": f.path,
-              "line": f.line, "column": f.column, "end_line": f.end_line, "end_column": f.end_column}
+    record = {
+        "code": f.code,
+        "symbol": f.symbol,
+        "severity": f.severity.value,
+        "message": f.message,
+        "path": f.path,
+        "line": f.line,
+        "column": f.column,
+        "end_line": f.end_line,
+        "end_column": f.end_column,
+    }
     if f.fix is not None:
-        record["fix"] = {"safe": f.fix.safe, "title": f.fix.title,
-                         "edits": [[list(e.start), list(e.end), e.text] for e in f.fix.edits]}
+        record["fix"] = {
+            "safe": f.fix.safe,
+            "title": f.fix.title,
+            "edits": [[list(e.start), list(e.end), e.text] for e in f.fix.edits],
+        }
     if f.suggestions:
-        record["suggestions"] = [{"shown": s.shown, "edits": [[list(e.start), list(e.end), e.text] for e in s.edits],
-                                  "path": s.path} for s in f.suggestions]
+        record["suggestions"] = [
+            {"shown": s.shown, "edits": [[list(e.start), list(e.end), e.text] for e in s.edits], "path": s.path}
+            for s in f.suggestions
+        ]
     return record
 
 
@@ -46,11 +60,23 @@ def finding_from_dict(record: dict) -> Finding:
     if record.get("fix"):
         data = record["fix"]
         fix = Fix(tuple(Edit(tuple(s), tuple(e), t) for s, e, t in data["edits"]), data["safe"], data["title"])
-    suggestions = tuple(Suggestion(s["shown"], tuple(Edit(tuple(a), tuple(b), t) for a, b, t in s["edits"]), s.get("path"))
-                        for s in record.get("suggestions", ()))
-    return Finding(record["code"], record["symbol"], Severity(record["severity"]), record["message"], record["path"],
-                   record["line"], record["column"], record["end_line"], record["end_column"], fix=fix,
-                   suggestions=suggestions)
+    suggestions = tuple(
+        Suggestion(s["shown"], tuple(Edit(tuple(a), tuple(b), t) for a, b, t in s["edits"]), s.get("path"))
+        for s in record.get("suggestions", ())
+    )
+    return Finding(
+        record["code"],
+        record["symbol"],
+        Severity(record["severity"]),
+        record["message"],
+        record["path"],
+        record["line"],
+        record["column"],
+        record["end_line"],
+        record["end_column"],
+        fix=fix,
+        suggestions=suggestions,
+    )
 
 
 @dataclass
@@ -76,7 +102,7 @@ class CacheStore:
         return self.directory / f"results-v{FORMAT}.json"
 
     @classmethod
-    def open(cls, directory: Path, key: str) -> "CacheStore":
+    def open(cls, directory: Path, key: str) -> CacheStore:
         store = cls(directory, key)
         try:
             data = json.loads(store.file.read_text(encoding="utf-8"))
@@ -86,12 +112,19 @@ class CacheStore:
             store.imports = {h: list(v) for h, v in data.get("imports", {}).items()}
             store.loads = {k: [str(t) for t in v] for k, v in data.get("loads", {}).items()}
             store.reach = {h: str(v) for h, v in data.get("reach", {}).items()}
-            store.envs = {p: [str(v[0]), list(v[1]), len(v) > 2 and v[2] is True] for p, v in data.get("envs", {}).items()}
+            store.envs = {
+                p: [str(v[0]), list(v[1]), len(v) > 2 and v[2] is True] for p, v in data.get("envs", {}).items()
+            }
             records = data.get("files", {})
             store.memo = FileMemo(records if isinstance(records, dict) else {})  # (each record checked when used)
             store.changed = False
         except (OSError, ValueError, TypeError, KeyError, AttributeError, IndexError):
-            store.entries, store.imports, store.loads, store.memo = {}, {}, {}, FileMemo()  # corrupt, truncated or foreign: rebuilt
+            store.entries, store.imports, store.loads, store.memo = (
+                {},
+                {},
+                {},
+                FileMemo(),
+            )  # corrupt, truncated or foreign: rebuilt
             store.reach, store.envs = {}, {}
         return store
 
@@ -107,9 +140,17 @@ class CacheStore:
             ignore = self.directory / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# Created by flyte-lint automatically.\n*\n", encoding="utf-8")
-            payload = {"format": FORMAT, "key": self.key, "version": __version__,
-                       "entries": {p: e.__dict__ for p, e in sorted(self.entries.items())}, "imports": self.imports,
-                       "loads": self.loads, "reach": self.reach, "envs": self.envs, "files": self.memo.records}
+            payload = {
+                "format": FORMAT,
+                "key": self.key,
+                "version": __version__,
+                "entries": {p: e.__dict__ for p, e in sorted(self.entries.items())},
+                "imports": self.imports,
+                "loads": self.loads,
+                "reach": self.reach,
+                "envs": self.envs,
+                "files": self.memo.records,
+            }
             fd, tmp = tempfile.mkstemp(prefix=".results-", suffix=".tmp", dir=self.directory)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(payload, handle, separators=(",", ":"))

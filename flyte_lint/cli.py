@@ -24,7 +24,9 @@ from flyte_lint.config import (
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="flyte-lint", description="Static analyzer and linter for Flyte 2 workflow code.")
+    parser = argparse.ArgumentParser(
+        prog="flyte-lint", description="Static analyzer and linter for Flyte 2 workflow code."
+    )
     parser.add_argument("--version", action="version", version=f"flyte-lint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -34,18 +36,25 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--extend-select", type=split_codes, default=[], help="add these codes or prefixes")
     check.add_argument("--ignore", type=split_codes, default=[], help="skip these codes or prefixes")
     check.add_argument("--format", choices=["text", "json", "sarif", "github"], default="text")
-    check.add_argument("--config", type=Path, help="read settings from this file instead of the nearest pyproject.toml "
-                       "with a [tool.flyte-lint] table")
+    check.add_argument(
+        "--config",
+        type=Path,
+        help="read settings from this file instead of the nearest pyproject.toml with a [tool.flyte-lint] table",
+    )
     check.add_argument("--root-dir", type=Path, action="append", default=[], help="add a source root for imports")
     check.add_argument("--statistics", action="store_true", help="show counts per rule")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
-    check.add_argument("--report-unused-noqa", action="store_true", help="report `# noqa` comments that suppress nothing")
+    check.add_argument(
+        "--report-unused-noqa", action="store_true", help="report `# noqa` comments that suppress nothing"
+    )
     check.add_argument("--fix", action="store_true", help="apply safe fixes")
     check.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes (with --fix or --diff)")
     check.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
     check.add_argument("--color", choices=["auto", "always", "never"], default="auto")
     check.add_argument("--no-cache", action="store_true", help="do not read or write the result cache")
-    check.add_argument("--cache-dir", type=Path, help="where the cache lives (default: .flyte-lint-cache in the project)")
+    check.add_argument(
+        "--cache-dir", type=Path, help="where the cache lives (default: .flyte-lint-cache in the project)"
+    )
     check.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: the number of cores)")
 
     clean = sub.add_parser("clean", help="remove the result cache")
@@ -56,8 +65,11 @@ def _parser() -> argparse.ArgumentParser:
 
     graph = sub.add_parser("graph", help="compile a top-level task into a static DAG")
     graph.add_argument("path", type=Path, help="a file or a source root directory")
-    graph.add_argument("--entry", help="MODULE:FUNCTION of the entry task (MODULE is dotted from the source root; "
-                       "for a single file, its stem). Without it, list the candidate entry tasks.")
+    graph.add_argument(
+        "--entry",
+        help="MODULE:FUNCTION of the entry task (MODULE is dotted from the source root; "
+        "for a single file, its stem). Without it, list the candidate entry tasks.",
+    )
     graph.add_argument("--format", choices=["json", "dot", "mermaid", "graphml", "html"], default="json")
     graph.add_argument("-o", "--output", type=Path, help="write here instead of standard output")
     graph.add_argument("--diff", type=Path, metavar="OLD.json", help="compare with an earlier json export")
@@ -66,12 +78,20 @@ def _parser() -> argparse.ArgumentParser:
     graph.add_argument("--config", type=Path)
     graph.add_argument("--root-dir", type=Path, action="append", default=[])
     graph.add_argument("--no-notes", action="store_true", help="do not print FLY7xx notes on standard error")
-    graph.add_argument("--input", action="append", default=[], metavar="NAME=VALUE",
-                       help="an input of the entry for the run the graph describes (VALUE is JSON, e.g. n=5 or "
-                            "'items=[1,2]'); others take their defaults. A name the entry does not take, or a "
-                            "value not of the parameter's annotated type, is an error (exit 2)")
-    graph.add_argument("--no-defaults", action="store_true",
-                       help="treat the entry's inputs without --input as unknown (fan-out over them is dynamic)")
+    graph.add_argument(
+        "--input",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="an input of the entry for the run the graph describes (VALUE is JSON, e.g. n=5 or "
+        "'items=[1,2]'); others take their defaults. A name the entry does not take, or a "
+        "value not of the parameter's annotated type, is an error (exit 2)",
+    )
+    graph.add_argument(
+        "--no-defaults",
+        action="store_true",
+        help="treat the entry's inputs without --input as unknown (fan-out over them is dynamic)",
+    )
 
     explain = sub.add_parser("explain", help="explain one rule")
     explain.add_argument("code", help="a rule code (FLY101) or symbol (await-sync-task)")
@@ -137,8 +157,13 @@ def _check(args: argparse.Namespace) -> int:
         if codes:
             validate_codes(codes, flag)
     settings = settings_for(args, paths)
-    options = Options(select=args.select, extend_select=args.extend_select, ignore=args.ignore,
-                      root_dirs=[Path(os.path.realpath(p)) for p in args.root_dir], report_unused_noqa=args.report_unused_noqa)
+    options = Options(
+        select=args.select,
+        extend_select=args.extend_select,
+        ignore=args.ignore,
+        root_dirs=[Path(os.path.realpath(p)) for p in args.root_dir],
+        report_unused_noqa=args.report_unused_noqa,
+    )
     cache_dir = None
     if not (args.no_cache or args.fix or args.diff or os.environ.get("FLYTE_LINT_NO_CACHE")):
         cache_dir = args.cache_dir or cache_directory(settings, paths)
@@ -167,7 +192,11 @@ def _check(args: argparse.Namespace) -> int:
     shown = findings + result.unused_noqa
     colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
     fixable = sum(1 for f in findings if f.fix and f.fix.safe)
-    sys.stdout.write(render(args.format, shown, colour=colour, statistics=args.statistics, files=result.files_checked, fixable=fixable))
+    sys.stdout.write(
+        render(
+            args.format, shown, colour=colour, statistics=args.statistics, files=result.files_checked, fixable=fixable
+        )
+    )
     for error in result.internal_errors:
         print(f"flyte-lint: {error}", file=sys.stderr)
     if result.internal_errors or result.path_errors:

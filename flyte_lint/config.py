@@ -133,8 +133,10 @@ def load(path: Path | None, *, explicit: bool = False) -> Settings:
         raise ConfigError(f"{path}: [tool.flyte-lint] must be a table")
     unknown = sorted(set(table) - KNOWN_KEYS)
     if unknown:
-        raise ConfigError(f"{path}: unknown [tool.flyte-lint] key{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)} "
-                          f"(known: {', '.join(sorted(KNOWN_KEYS))})")
+        raise ConfigError(
+            f"{path}: unknown [tool.flyte-lint] key{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)} "
+            f"(known: {', '.join(sorted(KNOWN_KEYS))})"
+        )
     settings.config_path = path
     base = path.parent
     settings.select = _codes(table, "select", path) if "select" in table else None
@@ -143,12 +145,16 @@ def load(path: Path | None, *, explicit: bool = False) -> Settings:
     pfi = table.get("per-file-ignores", {})
     if not isinstance(pfi, dict):
         raise ConfigError(f"{path}: per-file-ignores must map glob patterns to lists of codes")
-    settings.per_file_ignores = {glob: _code_list(codes, f"per-file-ignores.{glob}", path) for glob, codes in pfi.items()}
+    settings.per_file_ignores = {
+        glob: _code_list(codes, f"per-file-ignores.{glob}", path) for glob, codes in pfi.items()
+    }
     settings.exclude = _strings(table, "exclude", path)
     settings.src = [(base / s).resolve() for s in _strings(table, "src", path)]
     version = table.get("target-flyte-version")
     if version is not None and (not isinstance(version, str) or not re.fullmatch(r"2\.\d+(\.\d+)?", version)):
-        raise ConfigError(f"{path}: target-flyte-version must be a Flyte 2 version string such as \"2.12\", not {version!r}")
+        raise ConfigError(
+            f'{path}: target-flyte-version must be a Flyte 2 version string such as "2.12", not {version!r}'
+        )
     settings.target_flyte_version = version
     return settings
 
@@ -186,7 +192,9 @@ def validate_codes(codes: list[str], where: str) -> None:
 def _matches_any(prefix: str, rules: dict[str, tuple[str, str]]) -> bool:
     if prefix in ("ALL", "FLY"):
         return True
-    return bool(prefix) and any(code.startswith(prefix) or symbol == prefix.lower() for code, (symbol, _) in rules.items())
+    return bool(prefix) and any(
+        code.startswith(prefix) or symbol == prefix.lower() for code, (symbol, _) in rules.items()
+    )
 
 
 def matches(code: str, symbol: str, selectors: list[str]) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import os
 import stat
@@ -9,9 +10,26 @@ import subprocess
 from pathlib import Path
 
 SKIP_DIRS = {
-    ".git", ".hg", ".svn", "__pycache__", ".venv", "venv", ".tox", ".nox", "build", "dist", "node_modules",
-    "site-packages", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".flyte-lint-cache", ".eggs", ".direnv",
-    ".idea", ".vscode",
+    ".git",
+    ".hg",
+    ".svn",
+    "__pycache__",
+    ".venv",
+    "venv",
+    ".tox",
+    ".nox",
+    "build",
+    "dist",
+    "node_modules",
+    "site-packages",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".flyte-lint-cache",
+    ".eggs",
+    ".direnv",
+    ".idea",
+    ".vscode",
 }
 PY_SUFFIXES = (".py", ".pyi")
 PYPROJECT = os.sep + "pyproject.toml"
@@ -29,10 +47,8 @@ def is_excluded(path: Path, patterns: list[str], base: Path | None) -> bool:
         return False
     rel = path
     if base is not None:
-        try:
+        with contextlib.suppress(ValueError):
             rel = path.relative_to(base)
-        except ValueError:
-            pass
     text = rel.as_posix()
     for pattern in patterns:
         pattern = pattern.rstrip("/")
@@ -47,7 +63,12 @@ def _git(directory: Path, *args: str) -> subprocess.CompletedProcess | None:
     env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0"}
     try:
         return subprocess.run(
-            [*GIT_SAFE, *args], cwd=directory, capture_output=True, timeout=60, check=False, env=env,
+            [*GIT_SAFE, *args],
+            cwd=directory,
+            capture_output=True,
+            timeout=60,
+            check=False,
+            env=env,
             stdin=subprocess.DEVNULL,
         )
     except (OSError, subprocess.SubprocessError):
@@ -63,8 +84,11 @@ def _git_visible(directory: Path) -> set[str] | None:
     if out is None or out.returncode != 0:
         return None
     top = str(directory)
-    visible = {os.path.normpath(os.path.join(top, name))
-               for name in out.stdout.decode("utf-8", "surrogateescape").split("\0") if name}
+    visible = {
+        os.path.normpath(os.path.join(top, name))
+        for name in out.stdout.decode("utf-8", "surrogateescape").split("\0")
+        if name
+    }
     if not visible:
         ignored = _git(directory, "check-ignore", "-q", "--", ".")
         if ignored is not None and ignored.returncode == 0:
@@ -96,8 +120,13 @@ def is_python_file(path: Path) -> bool:
 NOT_PYTHON = "not a Python file (no .py, .pyi or .pyw suffix, no python shebang): not analysed"
 
 
-def discover(paths: list[Path], exclude: list[str], base: Path | None,
-             not_python: list[Path] | None = None, projects: list[str] | None = None) -> tuple[list[str], list[str]]:
+def discover(
+    paths: list[Path],
+    exclude: list[str],
+    base: Path | None,
+    not_python: list[Path] | None = None,
+    projects: list[str] | None = None,
+) -> tuple[list[str], list[str]]:
     """The files to lint (absolute, normalised path strings, unique, in the order of their paths' parts) and
     the problems with the given paths. Strings, not Paths: in a monorepo most files are never analysed, and
     making a Path of each would cost more than scanning it. With
@@ -170,9 +199,13 @@ def _walk(directory: Path, problems: list[str], projects: bool = False):
                 if entry.is_dir(follow_symlinks=False):
                     if name not in SKIP_DIRS and not name.endswith(".egg-info"):
                         folders.append(entry.path)
-                elif name.endswith(PY_SUFFIXES) and entry.is_file():  # through a symlink: a regular file only
-                    files.append(entry.path)
-                elif projects and name == "pyproject.toml" and entry.is_file():
+                elif (
+                    name.endswith(PY_SUFFIXES)
+                    and entry.is_file()
+                    or projects
+                    and name == "pyproject.toml"
+                    and entry.is_file()
+                ):  # through a symlink: a regular file only
                     files.append(entry.path)
             except OSError:  # removed meanwhile, or a symlink loop
                 continue

@@ -57,14 +57,25 @@ def explain(rule: Rule) -> str:
 
 def rules_markdown() -> str:
     rules = all_rules()
-    table = "".join(f"| [{r.code}](#{r.code.lower()}-{r.symbol}) | {r.symbol} | {r.severity.value} | {r.summary} |\n" for r in rules)
+    table = "".join(
+        f"| [{r.code}](#{r.code.lower()}-{r.symbol}) | {r.symbol} | {r.severity.value} | {r.summary} |\n" for r in rules
+    )
     return HEADER + table + "\n" + "\n".join(explain(r) for r in rules)
 
 
 def rule_records() -> list[dict]:
     return [
-        {"code": r.code, "symbol": r.symbol, "severity": r.severity.value, "summary": r.summary,
-         "rationale": r.rationale, "fix": r.fix, "fix_safety": r.fix_safety, "bad": r.example("bad"), "good": r.example("good")}
+        {
+            "code": r.code,
+            "symbol": r.symbol,
+            "severity": r.severity.value,
+            "summary": r.summary,
+            "rationale": r.rationale,
+            "fix": r.fix,
+            "fix_safety": r.fix_safety,
+            "bad": r.example("bad"),
+            "good": r.example("good"),
+        }
         for r in all_rules()
     ]
 
@@ -81,9 +92,9 @@ RULES: dict[str, tuple[str, str]] = {  # code: (symbol, severity)
 
 # What each rule's findings depend on (Rule.scope): the cache's keys are made from the enabled rules' scopes
 # (incremental.py); a code missing here (a rule registered by a test) counts as "component".
-CATALOGUE_SCOPES = '''
+CATALOGUE_SCOPES = """
 SCOPES: dict[str, str] = {  # code: scope ("module", "importers" or "component": Rule.scope)
-'''
+"""
 
 
 def catalogue_source() -> str:
@@ -98,8 +109,10 @@ README_END = "<!-- /rules-table -->"
 
 def readme_table() -> str:
     """The README's table of every rule, linking each to its page in rules.md."""
-    rows = "".join(f"| [{r.code}](rules.md#{r.code.lower()}-{r.symbol}) | {r.symbol} | {r.severity.value} | {r.summary} |\n"
-                   for r in all_rules())
+    rows = "".join(
+        f"| [{r.code}](rules.md#{r.code.lower()}-{r.symbol}) | {r.symbol} | {r.severity.value} | {r.summary} |\n"
+        for r in all_rules()
+    )
     return "| code | symbol | severity | what it reports |\n|---|---|---|---|\n" + rows
 
 
@@ -137,11 +150,18 @@ def main(argv: list[str]) -> int:
     if argv == ["--write"]:
         root = Path(__file__).resolve().parent.parent  # the repository (docs.py is flyte_lint/docs.py)
         if not (root / "README.md").is_file() or not (root / "rules.md").is_file():
-            print(f"flyte-lint docs: {root} is not a checkout of flyte-lint (no README.md, rules.md); "
-                  "--write updates a checkout's files", file=sys.stderr)
+            print(
+                f"flyte-lint docs: {root} is not a checkout of flyte-lint (no README.md, rules.md); "
+                "--write updates a checkout's files",
+                file=sys.stderr,
+            )
             return 2
         changed = write_all(root)
-        print(f"updated {', '.join(changed)}" if changed else "rules.md, flyte_lint/catalogue.py and README.md are current")
+        print(
+            f"updated {', '.join(changed)}"
+            if changed
+            else "rules.md, flyte_lint/catalogue.py and README.md are current"
+        )
         return 0
     if argv == ["--catalogue"]:
         sys.stdout.write(catalogue_source())

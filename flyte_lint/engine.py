@@ -24,8 +24,11 @@ from flyte_lint.findings import Finding, Severity, char_column
 from flyte_lint.index import Lookups, components, index_files, relevant_files
 from flyte_lint.model.project import Module, Project, display
 from flyte_lint.model.source import ParseFailure
-from flyte_lint.sources import outside_words, project_layout
-from flyte_lint.sources import script_scope as _script_scope  # noqa: F401  (tests/test_invocation_scope.py)
+from flyte_lint.sources import (
+    outside_words,
+    project_layout,
+    script_scope as _script_scope,  # noqa: F401  (tests/test_invocation_scope.py)
+)
 from flyte_lint.suppression import apply_noqa
 from flyte_lint.unit import SYNTAX_CODE, RunContext, Unit, UnitResult, analyse, rules_of, syntax_finding
 
@@ -59,8 +62,15 @@ def enabled_codes(settings: Settings, options: Options) -> list[str]:
     return chosen
 
 
-def run(paths: list[Path], settings: Settings, options: Options, cwd: Path | None = None,
-        cache_dir: Path | None = None, jobs: int = 1, progress=None) -> RunResult:
+def run(
+    paths: list[Path],
+    settings: Settings,
+    options: Options,
+    cwd: Path | None = None,
+    cache_dir: Path | None = None,
+    jobs: int = 1,
+    progress=None,
+) -> RunResult:
     """Lint ``paths``. With ``cache_dir``, reuse the findings of files whose component did not change; with
     ``jobs`` > 1, analyse independent components in worker processes (same results as one process)."""
     workers = None
@@ -107,9 +117,18 @@ def _run(paths, settings, options, cwd, cache_dir, workers, progress) -> RunResu
     if cache_dir is not None:
         from flyte_lint.cache import CacheStore, settings_key
 
-        key = settings_key([codes, [SCOPES.get(c) for c in codes], sorted(map(str, roots)), sorted((str(k), sorted(map(str, v))) for k, v in roots.scopes.items()),
-                            settings.per_file_ignores,
-                            settings.exclude, options.report_unused_noqa, str(cwd)])
+        key = settings_key(
+            [
+                codes,
+                [SCOPES.get(c) for c in codes],
+                sorted(map(str, roots)),
+                sorted((str(k), sorted(map(str, v))) for k, v in roots.scopes.items()),
+                settings.per_file_ignores,
+                settings.exclude,
+                options.report_unused_noqa,
+                str(cwd),
+            ]
+        )
         store = CacheStore.open(cache_dir, key)
     candidates = list(dict.fromkeys(files + extra))  # (path strings: see discover)
     scanning = None
@@ -120,18 +139,30 @@ def _run(paths, settings, options, cwd, cache_dir, workers, progress) -> RunResu
     given_dirs = [Path(os.path.realpath(p)) for p in paths if os.path.isdir(p)]
     known = (len(store.imports), len(store.reach)) if store is not None else None
     lookups = Lookups(store.loads if store is not None else None)
-    index = index_files(project, candidates, store.imports if store is not None else None,
-                        outside_words(project.roots, given_dirs), store.memo if store is not None else None,
-                        lookups, store.reach if store is not None else None,
-                        scanning() if scanning is not None else None)
+    index = index_files(
+        project,
+        candidates,
+        store.imports if store is not None else None,
+        outside_words(project.roots, given_dirs),
+        store.memo if store is not None else None,
+        lookups,
+        store.reach if store is not None else None,
+        scanning() if scanning is not None else None,
+    )
     if store is not None and (len(store.imports), len(store.reach)) != known:
         store.changed = True
     relevant = relevant_files(index)
     relevant_by_name = {str(p): p for p in relevant}
     position = {name: i for i, name in enumerate(candidates)}  # (analysed files in the order of the candidates)
-    plan = Plan(project, index, lookups, components(index, relevant, lookups),
-                [relevant_by_name[name] for name in files if name in relevant_by_name],
-                {p: position[name] for name, p in relevant_by_name.items() if name in position}, store is not None)
+    plan = Plan(
+        project,
+        index,
+        lookups,
+        components(index, relevant, lookups),
+        [relevant_by_name[name] for name in files if name in relevant_by_name],
+        {p: position[name] for name, p in relevant_by_name.items() if name in position},
+        store is not None,
+    )
     context = RunContext(codes, settings, options, base, roots, cwd)
     linted, groups = plan.linted, plan.groups
     reused: dict[frozenset[Path], list[Finding]] = {}  # cached findings, by component
@@ -173,8 +204,14 @@ def _run(paths, settings, options, cwd, cache_dir, workers, progress) -> RunResu
             findings.append(syntax_finding(module))
     unused = [f for f in findings if f.code == "NOQA"]
     findings = sorted(_dedupe([f for f in findings if f.code != "NOQA"]), key=lambda f: f.sort_key)
-    result = RunResult(findings, modules, internal, path_errors, analysis if len(results) == 1 else None,
-                       sorted(unused, key=lambda f: f.sort_key))
+    result = RunResult(
+        findings,
+        modules,
+        internal,
+        path_errors,
+        analysis if len(results) == 1 else None,
+        sorted(unused, key=lambda f: f.sort_key),
+    )
     result.files_checked = len(linted) + len(not_python)
     return result
 
@@ -205,8 +242,9 @@ class Plan:
         return Unit(ordered, set(lint), remember=self.remember, components=list(parts.values()))
 
 
-def _incremental(plan: Plan, store, reused: dict[frozenset[Path], list[Finding]],
-                 context: RunContext) -> tuple[dict[frozenset[Path], Unit], list[UnitResult]]:
+def _incremental(
+    plan: Plan, store, reused: dict[frozenset[Path], list[Finding]], context: RunContext
+) -> tuple[dict[frozenset[Path], Unit], list[UnitResult]]:
     """With the cache: reuse the findings of every linted file whose key is unchanged (into ``reused``, by
     component), analyse the stale ones with only what they reach where that is enough (see incremental.py),
     and return the components to analyse whole, with the results of the restricted analyses."""
@@ -312,5 +350,16 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-__all__ = ["Options", "RunContext", "RunResult", "Unit", "UnitResult", "analyse", "apply_noqa", "char_column",
-           "enabled_codes", "rules_of", "run"]
+__all__ = [
+    "Options",
+    "RunContext",
+    "RunResult",
+    "Unit",
+    "UnitResult",
+    "analyse",
+    "apply_noqa",
+    "char_column",
+    "enabled_codes",
+    "rules_of",
+    "run",
+]

@@ -59,7 +59,7 @@ class Finding:
     end_column: int  # 1-based, exclusive
     fix: Fix | None = field(default=None, compare=False)
     suggestions: tuple[Suggestion, ...] = field(default=(), compare=False)
-    module: "Module | None" = field(default=None, compare=False, repr=False)
+    module: Module | None = field(default=None, compare=False, repr=False)
     # The exception the reported failure raises (a class by dotted path, "builtins.TypeError"; None: it raises
     # none where the code runs) and the node it is raised at: the rule runner drops the finding when the
     # author's code catches it there (flyte_lint.model.guards). Never cached: only the runner reads them.
@@ -71,7 +71,7 @@ class Finding:
         return (self.path, self.line, self.column, self.code, self.message)
 
 
-def char_column(module: "Module", line: int, byte_col: int) -> int:
+def char_column(module: Module, line: int, byte_col: int) -> int:
     """astroid columns count UTF-8 bytes; convert to characters."""
     if not module.text or byte_col <= 0:
         return max(byte_col, 0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import codecs
+import contextlib
 import difflib
 import io
 import os
@@ -44,7 +45,7 @@ def _to_offset(text: str, starts: list[int], line: int, byte_col: int) -> int:
         return 0
     if line >= len(starts):
         return len(text)
-    line_text = text[starts[line - 1]: starts[line]]
+    line_text = text[starts[line - 1] : starts[line]]
     col = len(line_text.encode("utf-8", "surrogatepass")[:byte_col].decode("utf-8", errors="ignore"))
     return starts[line - 1] + col
 
@@ -61,8 +62,11 @@ def newline_of(text: str) -> str:
 def apply_edits(text: str, edits: list[Edit]) -> str:
     starts = _offsets(text)
     newline = newline_of(text)
-    spans = sorted(((_to_offset(text, starts, *e.start), _to_offset(text, starts, *e.end), e.text) for e in edits),
-                   key=lambda span: (span[0], span[1]), reverse=True)
+    spans = sorted(
+        ((_to_offset(text, starts, *e.start), _to_offset(text, starts, *e.end), e.text) for e in edits),
+        key=lambda span: (span[0], span[1]),
+        reverse=True,
+    )
     for start, end, new in spans:
         if newline != "\n":
             new = new.replace("\r\n", "\n").replace("\n", newline)
@@ -122,10 +126,9 @@ def write_atomic(path: Path, data: bytes | str, original: bytes | None = None) -
             os.fsync(handle.fileno())
         os.chmod(tmp, stat.S_IMODE(info.st_mode))
         if hasattr(os, "chown"):
-            try:
+            # Not ours to give away (OSError): the file keeps our ownership, as an editor's save would.
+            with contextlib.suppress(OSError):
                 os.chown(tmp, info.st_uid, info.st_gid)
-            except OSError:
-                pass  # not ours to give away: the file keeps our ownership, as an editor's save would
         os.replace(tmp, path)
     except BaseException:
         if os.path.lexists(tmp):

@@ -42,8 +42,9 @@ which modules are analysed. Neither has been seen outside constructed cases.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING
 
 from flyte_lint.catalogue import SCOPES
 from flyte_lint.index import COMPONENT, IMPORTERS, OWN, Indexed, Lookups, _digest_outside, content_hash, import_targets
@@ -75,8 +76,15 @@ def scope_reach(codes: list[str]) -> str:
 class Dependencies:
     """The file graph of one run (imports and lookups, both ways), and the keys of linted files."""
 
-    def __init__(self, index: dict[Path, Indexed], analysable: set[Path], groups: dict[Path, frozenset[Path]],
-                 lookups: Lookups, env_facts: dict[str, list], scope: str = COMPONENT) -> None:
+    def __init__(
+        self,
+        index: dict[Path, Indexed],
+        analysable: set[Path],
+        groups: dict[Path, frozenset[Path]],
+        lookups: Lookups,
+        env_facts: dict[str, list],
+        scope: str = COMPONENT,
+    ) -> None:
         self.scope = scope  # the widest reach of the enabled rules (scope_reach)
         self.index = index
         self.analysable = analysable  # the relevant files among those given: what an analysis analyses
@@ -119,7 +127,9 @@ class Dependencies:
     def digest(self, path: Path) -> str | None:
         if path not in self._digests:
             entry = self.index.get(path)
-            self._digests[path] = entry.digest if entry is not None and entry.digest is not None else _digest_outside(path)
+            self._digests[path] = (
+                entry.digest if entry is not None and entry.digest is not None else _digest_outside(path)
+            )
         return self._digests[path]
 
     # -- what a file's findings depend on ---------------------------------------------------------------
@@ -165,7 +175,8 @@ class Dependencies:
         found = self._declarers.get(members)
         if found is None:
             found = self._declarers[members] = [
-                p for p in members if (entry := self.index.get(p)) is not None and entry.declares_dependencies]
+                p for p in members if (entry := self.index.get(p)) is not None and entry.declares_dependencies
+            ]
         return found
 
     def key(self, path: Path) -> str:
@@ -254,7 +265,7 @@ def _reachable(start: Path, step: Callable[[Path], Iterable[Path]]) -> set[Path]
     return seen
 
 
-def env_facts(analysis: "Analysis") -> dict[str, list]:
+def env_facts(analysis: Analysis) -> dict[str, list]:
     """The environments each analysed module defines: what the keys of env-defining files are made of."""
     facts: dict[str, list] = {str(m.path): [] for m in analysis.modules}
     for env in analysis.envs:
@@ -264,7 +275,7 @@ def env_facts(analysis: "Analysis") -> dict[str, list]:
     return facts
 
 
-def independent_of_importers(analysis: "Analysis", module: "Module") -> bool:
+def independent_of_importers(analysis: Analysis, module: Module) -> bool:
     """No finding of ``module`` can depend on the modules that import it: nothing in it that others can call
     takes anything from its callers. A task runs in its own context whoever calls it, so the callers give it
     none (the model's context of a call: Analysis.context_tasks), but whether it is the root of a run
@@ -299,7 +310,9 @@ def independent_of_importers(analysis: "Analysis", module: "Module") -> bool:
                 parent = parent.parent
             if type(outermost.parent) is nodes.ClassDef:
                 continue  # a method
-            if type(outermost.parent) is not nodes.Module or not isinstance(resolver.function_value(outermost), TaskRef):
+            if type(outermost.parent) is not nodes.Module or not isinstance(
+                resolver.function_value(outermost), TaskRef
+            ):
                 return False
         elif type(node) is nodes.Call and not node.args and type(node.parent) is not nodes.Decorators:
             callee = resolver.value_of(node.func)
@@ -308,7 +321,7 @@ def independent_of_importers(analysis: "Analysis", module: "Module") -> bool:
     return not _calls_into_another_env(analysis, module)
 
 
-def _calls_into_another_env(analysis: "Analysis", module: "Module") -> bool:
+def _calls_into_another_env(analysis: Analysis, module: Module) -> bool:
     """A task of ``module`` calls a task (or a task object) of another env. Which roots reach the call is then
     asked, and whether a task is a root depends on who calls it: its importers (model/roots.py)."""
     from flyte_lint.model.scopes import enclosing_function
@@ -323,13 +336,16 @@ def _calls_into_another_env(analysis: "Analysis", module: "Module") -> bool:
         if any(other(caller.env, task.env) for caller in callers for task in called):
             return True
     for used in analysis.task_object_calls:
-        if used.call.module is module and used.env is not None and any(
-                other(caller.env, used.env) for caller in analysis.context_tasks(used.call.function)):
+        if (
+            used.call.module is module
+            and used.env is not None
+            and any(other(caller.env, used.env) for caller in analysis.context_tasks(used.call.function))
+        ):
             return True
     return False
 
 
-def _env_fact(analysis: "Analysis", env: "Env") -> list:
+def _env_fact(analysis: Analysis, env: Env) -> list:
     from astroid import nodes
 
     from flyte_lint.model.scopes import enclosing_function
@@ -342,9 +358,15 @@ def _env_fact(analysis: "Analysis", env: "Env") -> list:
             for element in elements:
                 value = analysis.resolver.value_of(element)
                 declared.append(_where(value.env) if isinstance(value, EnvRef) else element.as_string())
-    return [_where(env), env.name, env.origin, enclosing_function(env.node) is not None,
-            _where(env.parent) if env.parent is not None else None, declared]
+    return [
+        _where(env),
+        env.name,
+        env.origin,
+        enclosing_function(env.node) is not None,
+        _where(env.parent) if env.parent is not None else None,
+        declared,
+    ]
 
 
-def _where(env: "Env") -> list:
+def _where(env: Env) -> list:
     return [str(env.module.path), env.node.lineno, env.node.col_offset]

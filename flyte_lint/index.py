@@ -46,6 +46,7 @@ NAMESPACE = "namespace:"
 
 INIT = os.sep + "__init__.py"  # (the end of a package's path string)
 
+
 # Files whose content can change the env dependency graph of modules that never import them: an
 # `env.add_dependency(...)`, and `TaskEnvironment.from_task(name, task_object)`, which gives an object made
 # in another module (a ContainerTask) the env its callers must depend on. Also files that may reassign a flyte
@@ -54,7 +55,9 @@ def declares_dependencies(data: bytes) -> bool:
     return data.find(b"add_dependency") != -1 or data.find(b"from_task") != -1 or may_rebind_flyte(data)
 
 
-_FLYTE_ALIAS = re.compile(rb"\bimport\s+flyte(?:\.\w+)*\s+as\s+(\w+)|\bfrom\s+flyte(?:\.\w+)*\s+import\s+(\w+)(?:\s+as\s+(\w+))?")
+_FLYTE_ALIAS = re.compile(
+    rb"\bimport\s+flyte(?:\.\w+)*\s+as\s+(\w+)|\bfrom\s+flyte(?:\.\w+)*\s+import\s+(\w+)(?:\s+as\s+(\w+))?"
+)
 # A statement that assigns to an attribute (``a.b = ``, ``a.b: T = ``, ``a.b += ``), by the name it starts from.
 _ATTRIBUTE_ASSIGNED = re.compile(rb"(?m)^[ \t]*([A-Za-z_]\w*)(?:\.\w+)+[ \t]*(?::[^=\n]*)?[-+*/|&]?=(?!=)")
 _SETATTR = re.compile(rb"\bsetattr\(\s*([A-Za-z_]\w*)")
@@ -109,16 +112,16 @@ def raw_imports(data: bytes) -> list[str]:
         comment = line.find(b"#")
         for statement in (line if comment == -1 else _code_of(line, comment)).split(b";"):
             statement = statement.strip()
-            if statement.startswith(b"from ") or statement.startswith(b"from\t"):
+            if statement.startswith((b"from ", b"from\t")):
                 keyword = FROM_KEYWORD.match(statement)  # (not " import": a module may be named `importers`)
                 if keyword:
-                    head, names = keyword.group(1), statement[keyword.end():]
+                    head, names = keyword.group(1), statement[keyword.end() :]
                     if names.lstrip().startswith(b"(") and b")" not in names:
                         close = data.find(b")", end)
-                        names = names + data[end:close if close != -1 else len(data)]
+                        names = names + data[end : close if close != -1 else len(data)]
                         end = close if close != -1 else len(data)
                     _from_names(head.strip(), names, found)
-            elif statement.startswith(b"import ") or statement.startswith(b"import\t"):
+            elif statement.startswith((b"import ", b"import\t")):
                 for part in statement[6:].split(b","):
                     name = part.split()  # (`a.b as c`: a.b)
                     if name:
@@ -130,7 +133,9 @@ def raw_imports(data: bytes) -> list[str]:
 BACKSLASH_OR_CR = b"\\\r"
 
 # Code and string literals up to a line's comment: a `#` inside a string (`x = "#"; import flows`) starts none.
-_CODE = re.compile(rb"""(?:[^#'"]|'''(?:[^\\]|\\.)*?'''|\"\"\"(?:[^\\]|\\.)*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")*""", re.S)
+_CODE = re.compile(
+    rb"""(?:[^#'"]|'''(?:[^\\]|\\.)*?'''|\"\"\"(?:[^\\]|\\.)*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")*""", re.S
+)
 
 
 def _code_of(line: bytes, comment: int) -> bytes:
@@ -140,15 +145,15 @@ def _code_of(line: bytes, comment: int) -> bytes:
     if line.find(b'"', 0, comment) == -1 and line.find(b"'", 0, comment) == -1:
         return line[:comment]
     end = _CODE.match(line).end()
-    return line[:end] if line[end:end + 1] == b"#" else line
+    return line[:end] if line[end : end + 1] == b"#" else line
 
 
 def _continued(data: bytes, newline: int) -> bool:
     """The line that ends at ``data[newline]`` (a newline) ends with a backslash: the statement goes on
     (but not from a comment)."""
-    if data[newline - 1:newline] != b"\\" and data[newline - 2:newline] != b"\\\r":
+    if data[newline - 1 : newline] != b"\\" and data[newline - 2 : newline] != b"\\\r":
         return False
-    line = data[data.rfind(b"\n", 0, newline) + 1:newline]
+    line = data[data.rfind(b"\n", 0, newline) + 1 : newline]
     comment = line.find(b"#")
     return comment == -1 or len(_code_of(line, comment)) == len(line)
 
@@ -302,8 +307,12 @@ def _usable(record, stamp: tuple) -> bool:
     if type(record) is not list or len(record) != 8 or tuple(record[:4]) != stamp:
         return False
     mentions, declares, digest, words = record[4:]
-    return (type(mentions) is bool and type(declares) is bool and (digest is None or type(digest) is str)
-            and (words is None or (type(words) is list and all(type(w) is str for w in words))))
+    return (
+        type(mentions) is bool
+        and type(declares) is bool
+        and (digest is None or type(digest) is str)
+        and (words is None or (type(words) is list and all(type(w) is str for w in words)))
+    )
 
 
 @dataclass
@@ -318,11 +327,16 @@ class Indexed:
     reach: str = COMPONENT  # how far beyond its imports its findings may depend on (OWN, IMPORTERS, COMPONENT)
 
 
-def index_files(project: Project, candidates: list[str], known_imports: dict[str, list[str]] | None = None,
-                extra_words: frozenset[str] = frozenset(), memo: FileMemo | None = None,
-                lookups: Lookups | None = None,
-                known_reach: dict[str, str] | None = None,
-                scanned: dict[str, tuple | None] | None = None) -> dict[Path, Indexed]:
+def index_files(
+    project: Project,
+    candidates: list[str],
+    known_imports: dict[str, list[str]] | None = None,
+    extra_words: frozenset[str] = frozenset(),
+    memo: FileMemo | None = None,
+    lookups: Lookups | None = None,
+    known_reach: dict[str, str] | None = None,
+    scanned: dict[str, tuple | None] | None = None,
+) -> dict[Path, Indexed]:
     """The project index: at most one read of every candidate file (absolute path strings, as discover gives
     them), no parsing. Imports are resolved for files that mention flyte, for files whose import lines name
     one of the modules that do (transitively), and for every module those import (transitively); every
@@ -369,8 +383,11 @@ def index_files(project: Project, candidates: list[str], known_imports: dict[str
     def enter(key: str, path: Path | None = None) -> Indexed:
         path = paths[key] = path if path is not None else Path(key)
         found = facts.get(key)
-        entry = index[path] = (Indexed(path, None, found.mentions, [], found.declares_dependencies) if found is not None
-                               else Indexed(path, None, True))  # unreadable: reported by the parse step
+        entry = index[path] = (
+            Indexed(path, None, found.mentions, [], found.declares_dependencies)
+            if found is not None
+            else Indexed(path, None, True)
+        )  # unreadable: reported by the parse step
         return entry
 
     def data_of(key: str) -> bytes:
@@ -538,8 +555,9 @@ def relevant_files(index: dict[Path, Indexed]) -> set[Path]:
     return relevant
 
 
-def components(index: dict[Path, Indexed], relevant: set[Path],
-               lookups: Lookups | None = None) -> dict[Path, frozenset[Path]]:
+def components(
+    index: dict[Path, Indexed], relevant: set[Path], lookups: Lookups | None = None
+) -> dict[Path, frozenset[Path]]:
     """Relevant files grouped by imports (either way), with everything they import (transitively), and by
     package trees: everything the analysis of one file can ever consult lies in its component, so a
     component is the unit of caching and of parallel work. ``lookups`` adds the modules name resolution looked
@@ -582,7 +600,7 @@ def components(index: dict[Path, Indexed], relevant: set[Path],
     return {path: frozenset(members) for members in groups.values() for path in members}
 
 
-def import_targets(index: dict[Path, Indexed], lookups: "Lookups | None", path: Path) -> list[Path]:
+def import_targets(index: dict[Path, Indexed], lookups: Lookups | None, path: Path) -> list[Path]:
     """The files ``path`` imports, and those name resolution looked up through it (found or not)."""
     entry = index.get(path)
     targets = list(entry.imports) if entry is not None else []

@@ -78,7 +78,11 @@ def layout_of(paths: list[Path], nested: list[str] = ()) -> Layout:
         if project in layout.scopes:
             continue
         workspace = workspace_of(project)
-        group = [workspace, *workspace_members(workspace, read_pyproject(workspace / PYPROJECT))] if workspace else [project]
+        group = (
+            [workspace, *workspace_members(workspace, read_pyproject(workspace / PYPROJECT))]
+            if workspace
+            else [project]
+        )
         seen: dict[Path, None] = {}
         for member in group:
             data = read_pyproject(member / PYPROJECT)
@@ -120,8 +124,10 @@ def project_roots(folder: Path, data: dict | None) -> list[Path]:
     if isinstance(packages, dict):
         named += _strings(_table(packages, "find").get("where"))
     named += _strings(_table(setuptools, "package-dir").get(""))
-    for table in (_table(_table(_table(_table(tool, "hatch"), "build"), "targets"), "wheel"),
-                  _table(_table(tool, "hatch"), "build")):
+    for table in (
+        _table(_table(_table(_table(tool, "hatch"), "build"), "targets"), "wheel"),
+        _table(_table(tool, "hatch"), "build"),
+    ):
         named += [str(Path(p).parent) for p in _strings(table.get("packages"))]
     for package in _list(_table(tool, "poetry").get("packages")):
         if isinstance(package, dict):
@@ -167,7 +173,7 @@ def path_dependencies(folder: Path, data: dict | None) -> list[Path]:
         specs += list(_table(group, "dependencies").values())
     found = []
     for spec in specs:
-        for one in (spec if isinstance(spec, list) else [spec]):
+        for one in spec if isinstance(spec, list) else [spec]:
             if isinstance(one, dict) and isinstance(one.get("path"), str):
                 target = Path(os.path.normpath(folder / one["path"]))
                 if (target / PYPROJECT).is_file():

@@ -48,7 +48,7 @@ def _ready() -> None:
     global _imported
     if _imported:
         return
-    import flyte_lint.model.analysis  # noqa: F401
+    import flyte_lint.model.analysis
     import flyte_lint.rules  # noqa: F401  (registers every rule)
     from flyte_lint import sdk
 
@@ -80,8 +80,9 @@ class Workers:
 
             context = multiprocessing.get_context()
             self.counter = context.Value("q", 0) if self.progress else None
-            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context, initializer=_start,
-                                            initargs=(self.counter,))
+            self.pool = ProcessPoolExecutor(
+                max_workers=self.jobs, mp_context=context, initializer=_start, initargs=(self.counter,)
+            )
             # The workers are born with Ctrl-C held back (blocked, not lost), until _start has given them its
             # quiet handler: one arriving before would print a traceback from the initializer. A Ctrl-C that
             # reaches this process meanwhile is delivered as soon as the workers exist.
@@ -103,7 +104,7 @@ class Workers:
         from concurrent.futures import wait
 
         size = -(-len(keys) // (self.jobs * BATCHES_PER_JOB)) if keys else 1
-        batches = [keys[i:i + size] for i in range(0, len(keys), size)]
+        batches = [keys[i : i + size] for i in range(0, len(keys), size)]
         futures = [self.pool.submit(_scan, batch, stamped) for batch in batches]
         for _ in range(self.jobs):
             self.pool.submit(_ready)  # (queued after the scans: each worker takes one as it finishes)
@@ -111,9 +112,9 @@ class Workers:
         def results() -> dict[str, tuple | None]:
             wait(futures)
             scanned: dict[str, tuple | None] = {}
-            for batch, future in zip(batches, futures):
+            for batch, future in zip(batches, futures, strict=True):
                 if future.exception() is None:
-                    scanned.update(zip(batch, future.result()))
+                    scanned.update(zip(batch, future.result(), strict=True))
             return scanned
 
         return results
@@ -147,12 +148,22 @@ def _work(batch: list[Unit], context: RunContext):
     # The batch's components are independent: analysed as one unit they give the findings each gives alone
     # (a run without the cache analyses everything as one unit), without building a model and running
     # every rule once per component.
-    merged = Unit(list(dict.fromkeys(p for unit in batch for p in unit.analysed)), {p for unit in batch for p in unit.linted},
-                  remember=any(unit.remember for unit in batch),
-                  components=[part for unit in batch for part in unit.components])
+    merged = Unit(
+        list(dict.fromkeys(p for unit in batch for p in unit.analysed)),
+        {p for unit in batch for p in unit.linted},
+        remember=any(unit.remember for unit in batch),
+        components=[part for unit in batch for part in unit.components],
+    )
     result = analyse(project, merged, context, _count_parsed if _parsed is not None else None)
-    return ([(str(p), finding_to_dict(f)) for p, f in result.findings], result.internal, result.files_analysed, result.loads,
-            result.envs, sorted(result.independent), sorted(map(str, result.linted)))
+    return (
+        [(str(p), finding_to_dict(f)) for p, f in result.findings],
+        result.internal,
+        result.files_analysed,
+        result.loads,
+        result.envs,
+        sorted(result.independent),
+        sorted(map(str, result.linted)),
+    )
 
 
 def run_parallel(work: list[Unit], context: RunContext, workers: Workers, progress=None) -> list[UnitResult]:
@@ -176,13 +187,17 @@ def run_parallel(work: list[Unit], context: RunContext, workers: Workers, progre
     futures = [workers.pool.submit(_work, batch, context) for batch in batches if batch]
     pending = set(futures)
     while pending:
-        finished, pending = wait(pending, timeout=POLL_SECONDS if counter is not None else None,
-                                 return_when=FIRST_COMPLETED)
+        finished, pending = wait(
+            pending, timeout=POLL_SECONDS if counter is not None else None, return_when=FIRST_COMPLETED
+        )
         for future in sorted(finished, key=futures.index):
             found, internal, analysed, loads, envs, independent, linted = future.result()
             findings = [(Path(p), finding_from_dict(f)) for p, f in found]
-            results.append(UnitResult(findings, [], internal, None, analysed, loads, envs, set(independent),
-                                      set(map(Path, linted))))
+            results.append(
+                UnitResult(
+                    findings, [], internal, None, analysed, loads, envs, set(independent), set(map(Path, linted))
+                )
+            )
         if counter is not None:
             progress(counter.value, total)
     return results

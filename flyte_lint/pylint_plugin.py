@@ -85,7 +85,8 @@ def _msgs() -> dict[str, tuple]:
         rule = REGISTRY[code]
         msgs[msgid] = ("%s", symbol(code), f"{rule.code}: {rule.summary} See `flyte-lint explain {rule.code}`.")
     msgs[ERROR_MSGID] = (
-        "flyte-lint could not run: %s", ERROR_SYMBOL,
+        "flyte-lint could not run: %s",
+        ERROR_SYMBOL,
         "flyte-lint's configuration is invalid or it failed internally; its other messages may be missing.",
     )
     return msgs
@@ -95,7 +96,7 @@ def _real(path: str | os.PathLike) -> str:
     return os.path.normcase(os.path.realpath(path))
 
 
-def pylint_files(linter: "PyLinter") -> list[str] | None:
+def pylint_files(linter: PyLinter) -> list[str] | None:
     """The files this pylint run lints, computed the way ``PyLinter.check`` expands its arguments; None
     when pylint was not given any (an API caller checking single modules)."""
     config = getattr(linter, "_base_config", None) or linter.config
@@ -110,11 +111,15 @@ def pylint_files(linter: "PyLinter") -> list[str] | None:
         if getattr(config, "recursive", False):
             given = list(linter._discover_files(given))
         expanded, _errors = expand_modules(
-            given, config.source_roots, config.ignore, config.ignore_patterns,
+            given,
+            config.source_roots,
+            config.ignore,
+            config.ignore_patterns,
             getattr(linter, "_ignore_paths", None) or config.ignore_paths,
         )
         return [
-            d["path"] for d in expanded.values()
+            d["path"]
+            for d in expanded.values()
             if not d["isignored"] and linter.should_analyze_file(d["name"], d["path"], is_argument=d["isarg"])
         ]
     except Exception:  # pragma: no cover - a pylint whose internals moved: lint what was named
@@ -127,22 +132,37 @@ class FlyteLintChecker(BaseRawFileChecker):
     name = "flyte-lint"
     msgs = _msgs()
     options = (
-        ("flyte-lint-config", {
-            "type": "string", "default": "", "metavar": "<file>",
-            "help": "Read flyte-lint's settings from this file instead of the nearest pyproject.toml "
-                    "(as `flyte-lint check --config`).",
-        }),
-        ("flyte-lint-root-dir", {
-            "type": "csv", "default": (), "metavar": "<dir>[,<dir>...]",
-            "help": "Extra source roots for resolving imports (as `flyte-lint check --root-dir`).",
-        }),
-        ("flyte-lint-extend-select", {
-            "type": "csv", "default": (), "metavar": "<codes>",
-            "help": "Also run these flyte-lint rules, e.g. ones off by default (as `--extend-select`).",
-        }),
+        (
+            "flyte-lint-config",
+            {
+                "type": "string",
+                "default": "",
+                "metavar": "<file>",
+                "help": "Read flyte-lint's settings from this file instead of the nearest pyproject.toml "
+                "(as `flyte-lint check --config`).",
+            },
+        ),
+        (
+            "flyte-lint-root-dir",
+            {
+                "type": "csv",
+                "default": (),
+                "metavar": "<dir>[,<dir>...]",
+                "help": "Extra source roots for resolving imports (as `flyte-lint check --root-dir`).",
+            },
+        ),
+        (
+            "flyte-lint-extend-select",
+            {
+                "type": "csv",
+                "default": (),
+                "metavar": "<codes>",
+                "help": "Also run these flyte-lint rules, e.g. ones off by default (as `--extend-select`).",
+            },
+        ),
     )
 
-    def __init__(self, linter: "PyLinter") -> None:
+    def __init__(self, linter: PyLinter) -> None:
         super().__init__(linter)
         self._files: tuple[tuple[str, ...], list[str] | None] | None = None
         self._key: tuple | None = None
@@ -176,15 +196,20 @@ class FlyteLintChecker(BaseRawFileChecker):
     def _inputs(self, files: list[str]) -> tuple:
         config = self.linter.config
         return (
-            tuple(_real(f) for f in files), tuple(_stamp(f) for f in files), os.getcwd(), config.flyte_lint_config,
-            tuple(config.flyte_lint_root_dir), tuple(config.flyte_lint_extend_select), self._ignored(),
+            tuple(_real(f) for f in files),
+            tuple(_stamp(f) for f in files),
+            os.getcwd(),
+            config.flyte_lint_config,
+            tuple(config.flyte_lint_root_dir),
+            tuple(config.flyte_lint_extend_select),
+            self._ignored(),
         )
 
     def _ignored(self) -> tuple[str, ...]:
         """Rules whose messages are disabled for the whole run need not be computed at all."""
         return tuple(code for code, msgid in MSGIDS.items() if not self.linter.is_message_enabled(msgid))
 
-    def _engine(self, files: list[str]) -> "_Run":
+    def _engine(self, files: list[str]) -> _Run:
         from flyte_lint.engine import run
 
         config = self.linter.config
@@ -198,7 +223,8 @@ class FlyteLintChecker(BaseRawFileChecker):
         except ConfigError as exc:
             return _Run([], [str(exc)])
         options = Options(
-            extend_select=extend, ignore=list(self._ignored()),
+            extend_select=extend,
+            ignore=list(self._ignored()),
             root_dirs=[Path(d).resolve() for d in config.flyte_lint_root_dir],
         )
         result = run(paths, settings, options)
@@ -235,7 +261,7 @@ class FlyteLintChecker(BaseRawFileChecker):
             if path in run.failed and path not in self._processed:
                 self._emit_elsewhere(path, run.failed[path])
 
-    def _report_errors(self, run: "_Run") -> None:
+    def _report_errors(self, run: _Run) -> None:
         for error in run.errors:
             if error not in self._errors_reported:
                 self._errors_reported.add(error)
@@ -260,8 +286,13 @@ class FlyteLintChecker(BaseRawFileChecker):
 
     def _emit(self, finding: Finding) -> None:
         self.add_message(
-            symbol(finding.code), line=finding.line, args=message_text(finding), confidence=HIGH,
-            col_offset=finding.column - 1, end_lineno=finding.end_line, end_col_offset=finding.end_column - 1,
+            symbol(finding.code),
+            line=finding.line,
+            args=message_text(finding),
+            confidence=HIGH,
+            col_offset=finding.column - 1,
+            end_lineno=finding.end_line,
+            end_col_offset=finding.end_column - 1,
         )
 
 
@@ -294,13 +325,17 @@ def _same_text(node: nodes.Module, finding: Finding) -> bool:
     if module is None or module.text is None:
         return True
     try:
-        text = node.file_bytes.decode(node.file_encoding or "utf-8") if isinstance(node.file_bytes, bytes) else node.file_bytes
+        text = (
+            node.file_bytes.decode(node.file_encoding or "utf-8")
+            if isinstance(node.file_bytes, bytes)
+            else node.file_bytes
+        )
     except (LookupError, UnicodeDecodeError):  # pragma: no cover
         return True
     return text.lstrip("\ufeff").replace("\r\n", "\n") == module.text.replace("\r\n", "\n")
 
 
-def register(linter: "PyLinter") -> None:
+def register(linter: PyLinter) -> None:
     """Called by pylint's ``--load-plugins=flyte_lint.pylint_plugin``."""
     linter.register_checker(FlyteLintChecker(linter))
 

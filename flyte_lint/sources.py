@@ -37,8 +37,9 @@ def _import_root(folder: Path) -> Path:
     return folder
 
 
-def project_layout(paths: list[Path], settings: Settings, options: Options, base: Path,
-                    projects: list[str] = ()) -> tuple[list[Path], list[str]]:
+def project_layout(
+    paths: list[Path], settings: Settings, options: Options, base: Path, projects: list[str] = ()
+) -> tuple[list[Path], list[str]]:
     """Source roots (those the paths give, then ``--root-dir``, ``src``, and what the packaging metadata of
     the projects around the paths and of the ``projects`` walked imply: layout.py), and the extra files to
     index when files are passed one by one (path strings)."""
@@ -65,8 +66,9 @@ def project_layout(paths: list[Path], settings: Settings, options: Options, base
     project_dirs = []
     if settings.project_dir is not None:
         project_dirs = settings.src or _outermost([settings.project_dir, *layout.enclosing])
-    below = [d for d in map(os.path.realpath, paths) if os.path.isdir(d)
-             and any(p in Path(d).parents for p in project_dirs)]
+    below = [
+        d for d in map(os.path.realpath, paths) if os.path.isdir(d) and any(p in Path(d).parents for p in project_dirs)
+    ]
     if project_dirs and (file_mode or below):
         # Files passed one by one (pre-commit), or a folder inside the project, are resolved against the
         # whole project (and the uv workspace it is a member of): cross-module facts such as
@@ -106,7 +108,9 @@ def script_scope(paths: list[Path]) -> list[Path]:
         for entry in entries:
             try:
                 module = entry.is_file() and entry.name.endswith((".py", ".pyi"))
-                if module or (entry.is_dir(follow_symlinks=False) and os.path.isfile(os.path.join(entry.path, "__init__.py"))):
+                if module or (
+                    entry.is_dir(follow_symlinks=False) and os.path.isfile(os.path.join(entry.path, "__init__.py"))
+                ):
                     found.append(Path(entry.path))
             except OSError:
                 continue

@@ -26,12 +26,19 @@ def per_file_ignored(finding: Finding, settings: Settings, base: Path) -> bool:
     return False
 
 
-def apply_noqa(findings: list[Finding], modules: list[Module], report_unused: bool = False) -> tuple[list[Finding], list[Finding]]:
+def apply_noqa(
+    findings: list[Finding], modules: list[Module], report_unused: bool = False
+) -> tuple[list[Finding], list[Finding]]:
     """Drop findings suppressed by ``# noqa[: CODES]`` on their line or ``# flyte-lint: noqa`` in the file."""
     mentions = {m.path for m in modules if m.text and NOQA_WORD_RE.search(m.text)}
     # (the text is searched first: reading a file's comments means tokenizing all of it)
-    file_level = {m.path for m in modules if m.path in mentions and FILE_NOQA_RE.search(m.text)
-                  and any(FILE_NOQA_RE.search(c) for c in m.comments.by_line.values())}
+    file_level = {
+        m.path
+        for m in modules
+        if m.path in mentions
+        and FILE_NOQA_RE.search(m.text)
+        and any(FILE_NOQA_RE.search(c) for c in m.comments.by_line.values())
+    }
     used: set[tuple[Path, int]] = set()
     kept = []
     for finding in findings:
@@ -45,7 +52,9 @@ def apply_noqa(findings: list[Finding], modules: list[Module], report_unused: bo
         match = NOQA_RE.search(comment) if comment else None
         if match:
             codes = match.group("codes")
-            if not codes or matches(finding.code, finding.symbol, [c.strip().upper() for c in re.split(r"[,\s]+", codes) if c.strip()]):
+            if not codes or matches(
+                finding.code, finding.symbol, [c.strip().upper() for c in re.split(r"[,\s]+", codes) if c.strip()]
+            ):
                 used.add((module.path, finding.line))
                 continue
         kept.append(finding)
@@ -55,6 +64,18 @@ def apply_noqa(findings: list[Finding], modules: list[Module], report_unused: bo
             for line, comment in sorted(module.comments.by_line.items()):
                 if NOQA_RE.search(comment) and (module.path, line) not in used and not FILE_NOQA_RE.search(comment):
                     col = module.text.splitlines()[line - 1].find("#") if module.text else 0
-                    unused.append(Finding("NOQA", "unused-noqa", Severity.INFO, f"unused `{comment.strip()}`",
-                                          module.display_path, line, col + 1, line, col + 1 + len(comment), module=module))
+                    unused.append(
+                        Finding(
+                            "NOQA",
+                            "unused-noqa",
+                            Severity.INFO,
+                            f"unused `{comment.strip()}`",
+                            module.display_path,
+                            line,
+                            col + 1,
+                            line,
+                            col + 1 + len(comment),
+                            module=module,
+                        )
+                    )
     return kept, unused

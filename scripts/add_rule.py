@@ -102,8 +102,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("symbol", help="kebab-case symbol, e.g. discarded-image-builder")
     parser.add_argument("family", help="rules/<family>/ package, e.g. config")
     parser.add_argument("--severity", choices=["error", "warning", "info"], default="error")
-    parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parent.parent,
-                        help="the flyte-lint checkout to write into (default: this one)")
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=Path(__file__).resolve().parent.parent,
+        help="the flyte-lint checkout to write into (default: this one)",
+    )
     args = parser.parse_args(argv)
 
     def refuse(message: str) -> int:
@@ -141,9 +145,18 @@ def main(argv: list[str] | None = None) -> int:
     if not init.exists():
         init.write_text(f'"""The {args.family} rules, one per module."""\n', encoding="utf-8")
     letter = {"error": "E", "warning": "W", "info": "I"}[args.severity]
-    path.write_text(TEMPLATE.format(code=args.code, symbol=args.symbol, cls=class_name(args.symbol),
-                                    severity=args.severity, severity_name=args.severity.upper(), number=number,
-                                    letter=letter), encoding="utf-8")
+    path.write_text(
+        TEMPLATE.format(
+            code=args.code,
+            symbol=args.symbol,
+            cls=class_name(args.symbol),
+            severity=args.severity,
+            severity_name=args.severity.upper(),
+            number=number,
+            letter=letter,
+        ),
+        encoding="utf-8",
+    )
     print(FILL_IN.format(path=path.relative_to(root), code=args.code, severity=args.severity))
     return 0
 

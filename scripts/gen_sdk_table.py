@@ -54,8 +54,9 @@ import sys
 import textwrap
 import types
 import typing
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Optional, Set, Tuple
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 OUTPUT_PATH = REPO_ROOT / "flyte_lint" / "sdk" / "flyte_api.json"
@@ -102,7 +103,7 @@ def note(msg: str) -> None:
 # --------------------------------------------------------------------------------------
 
 
-def _is_flyte_module_name(name: Optional[str]) -> bool:
+def _is_flyte_module_name(name: str | None) -> bool:
     return bool(name) and (name == "flyte" or name.startswith("flyte."))
 
 
@@ -117,7 +118,7 @@ def _iter_public_submodules(pkg: types.ModuleType) -> Iterator[types.ModuleType]
         name = f"{pkg.__name__}.{info.name}"
         try:
             mod = importlib.import_module(name)
-        except Exception as e:  # noqa: BLE001 - optional dependencies missing, etc.
+        except Exception as e:
             note(f"skipping module {name}: import failed ({type(e).__name__}: {e})")
             continue
         yield mod
@@ -125,7 +126,7 @@ def _iter_public_submodules(pkg: types.ModuleType) -> Iterator[types.ModuleType]
             yield from _iter_public_submodules(mod)
 
 
-def _top_level_defined_names(mod: types.ModuleType) -> List[str]:
+def _top_level_defined_names(mod: types.ModuleType) -> list[str]:
     """Public names a module without ``__all__`` defines itself (from its source's top level)."""
     try:
         source = inspect.getsource(mod)
@@ -144,7 +145,7 @@ def _top_level_defined_names(mod: types.ModuleType) -> List[str]:
     return sorted(n for n in names if not n.startswith("_") and hasattr(mod, n))
 
 
-def public_names(mod: types.ModuleType) -> Optional[List[str]]:
+def public_names(mod: types.ModuleType) -> list[str] | None:
     """The module's public API, or None if it should not be listed.
 
     A module with ``__all__`` exports exactly that. A direct child of ``flyte`` without
@@ -167,10 +168,10 @@ def public_names(mod: types.ModuleType) -> Optional[List[str]]:
     return None
 
 
-def discover_modules() -> Dict[str, types.ModuleType]:
+def discover_modules() -> dict[str, types.ModuleType]:
     import flyte
 
-    mods: Dict[str, types.ModuleType] = {"flyte": flyte}
+    mods: dict[str, types.ModuleType] = {"flyte": flyte}
     for mod in _iter_public_submodules(flyte):
         mods[mod.__name__] = mod
     return mods
@@ -189,13 +190,13 @@ class _Walk:
     """
 
     def __init__(self) -> None:
-        self.callables: Dict[str, Any] = {}
+        self.callables: dict[str, Any] = {}
         # class entry path -> the class object it describes
-        self.classes: Dict[str, type] = {}
+        self.classes: dict[str, type] = {}
         # every class walked, with or without a class entry (no constructor signature)
-        self.walked: Set[type] = set()
+        self.walked: set[type] = set()
         # callable path -> the flyte class its call (or await) produces, per its return annotation
-        self.return_classes: Dict[str, type] = {}
+        self.return_classes: dict[str, type] = {}
 
 
 # --------------------------------------------------------------------------------------
@@ -207,14 +208,19 @@ def _signature(obj: Any) -> inspect.Signature:
     return inspect.signature(obj)  # follows __wrapped__, so syncify wrappers show the real params
 
 
-def _describe_signature(sig: inspect.Signature, *, strip_first: bool) -> Dict[str, Any]:
+def _describe_signature(sig: inspect.Signature, *, strip_first: bool) -> dict[str, Any]:
     params = list(sig.parameters.values())
-    if strip_first and params and params[0].kind in (
-        inspect.Parameter.POSITIONAL_ONLY,
-        inspect.Parameter.POSITIONAL_OR_KEYWORD,
+    if (
+        strip_first
+        and params
+        and params[0].kind
+        in (
+            inspect.Parameter.POSITIONAL_ONLY,
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+        )
     ):
         params = params[1:]
-    out: List[Dict[str, Any]] = []
+    out: list[dict[str, Any]] = []
     var_positional = var_keyword = False
     for p in params:
         if p.kind is inspect.Parameter.VAR_POSITIONAL:
@@ -232,7 +238,7 @@ def _has_async_twin(obj: Any) -> bool:
         return False  # a class's own ``aio`` method is an instance method, recorded as its own entry
     try:
         aio = getattr(obj, "aio", None)
-    except Exception:  # noqa: BLE001
+    except Exception:
         return False
     return aio is not None and callable(aio)
 
@@ -243,7 +249,7 @@ def _is_coroutine_function(obj: Any) -> bool:
         return True
     if inspect.isclass(obj) or inspect.isfunction(obj) or inspect.ismethod(obj) or inspect.isbuiltin(obj):
         return False
-    call = getattr(type(obj), "__call__", None)
+    call = getattr(type(obj), "__call__", None)  # noqa: B004  (the class's own __call__, to inspect it)
     return call is not None and inspect.iscoroutinefunction(call)
 
 
@@ -263,7 +269,7 @@ def _aio_is_coroutine_function(obj: Any) -> bool:
     return wrapped is not None and inspect.iscoroutinefunction(wrapped)
 
 
-def _entry(kind: str, sig_info: Dict[str, Any], async_twin: bool, is_coro: bool) -> Dict[str, Any]:
+def _entry(kind: str, sig_info: dict[str, Any], async_twin: bool, is_coro: bool) -> dict[str, Any]:
     return {"kind": kind, **sig_info, "async_twin": async_twin, "is_coroutine_function": is_coro}
 
 
@@ -272,8 +278,8 @@ def _entry(kind: str, sig_info: Dict[str, Any], async_twin: bool, is_coro: bool)
 # --------------------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=None)
-def _module_import_table(module_name: str) -> Dict[str, Tuple[str, Optional[str]]]:
+@functools.cache
+def _module_import_table(module_name: str) -> dict[str, tuple[str, str | None]]:
     """Names a module binds with module-level imports, including those under
     ``if TYPE_CHECKING:`` (which string annotations often refer to but the module's
     globals lack): name -> (absolute module, attribute or None for ``import x``)."""
@@ -285,9 +291,9 @@ def _module_import_table(module_name: str) -> Dict[str, Tuple[str, Optional[str]
     except (OSError, TypeError, SyntaxError):
         return {}
     package = mod.__package__ or module_name.rpartition(".")[0]
-    table: Dict[str, Tuple[str, Optional[str]]] = {}
+    table: dict[str, tuple[str, str | None]] = {}
 
-    def visit(stmts: List[ast.stmt]) -> None:
+    def visit(stmts: list[ast.stmt]) -> None:
         for node in stmts:
             if isinstance(node, ast.ImportFrom):
                 try:
@@ -322,7 +328,7 @@ class _AnnotationNamespace(dict):
     """Globals for ``eval`` of a string annotation: the function's globals, then the
     names its module imports only for type checking, imported on first use."""
 
-    def __init__(self, fn_globals: Dict[str, Any], module_name: Optional[str], extra: Dict[str, Any]):
+    def __init__(self, fn_globals: dict[str, Any], module_name: str | None, extra: dict[str, Any]):
         super().__init__(fn_globals)
         self.update(extra)
         self._imports = _module_import_table(module_name) if module_name else {}
@@ -337,13 +343,13 @@ class _AnnotationNamespace(dict):
                 value = mod if attr is None else getattr(mod, attr, None)
                 if value is None:
                     value = importlib.import_module(f"{mod_name}.{attr}")
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:
             raise KeyError(key) from e
         self[key] = value
         return value
 
 
-def _self_types() -> Tuple[Any, ...]:
+def _self_types() -> tuple[Any, ...]:
     found = [getattr(typing, "Self", None)]
     try:
         import typing_extensions
@@ -354,18 +360,18 @@ def _self_types() -> Tuple[Any, ...]:
     return tuple(t for t in found if t is not None)
 
 
-def _eval_string_annotation(text: str, ns: Dict[str, Any]) -> Any:
+def _eval_string_annotation(text: str, ns: dict[str, Any]) -> Any:
     """Evaluate a string annotation; if the whole expression cannot be evaluated, still
     resolve a bare (dotted) name, which is all a single-class annotation is."""
     try:
-        return eval(text, ns)  # noqa: S307 - the SDK's own annotation strings
-    except Exception:  # noqa: BLE001
+        return eval(text, ns)
+    except Exception:
         pass
     try:
         node = ast.parse(text, mode="eval").body
     except SyntaxError:
         return None
-    parts: List[str] = []
+    parts: list[str] = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)
         node = node.value
@@ -380,7 +386,7 @@ def _eval_string_annotation(text: str, ns: Dict[str, Any]) -> Any:
     return value
 
 
-def _return_annotation(fn: Any, owner: Optional[type], defining: Optional[type]) -> Any:
+def _return_annotation(fn: Any, owner: type | None, defining: type | None) -> Any:
     """The resolved return annotation of ``fn`` (``inspect.Signature.empty`` if none).
 
     ``owner`` is the class the method is looked up on (what ``Self`` means), ``defining``
@@ -394,7 +400,7 @@ def _return_annotation(fn: Any, owner: Optional[type], defining: Optional[type])
     try:
         with _quiet_logging():
             value = typing.get_type_hints(func, localns=localns).get("return", inspect.Signature.empty)
-    except Exception:  # noqa: BLE001 - names only imported under TYPE_CHECKING, etc.
+    except Exception:
         value = raw
     ns = _AnnotationNamespace(getattr(func, "__globals__", {}), getattr(func, "__module__", None), localns or {})
     # ``-> "Image"`` under ``from __future__ import annotations`` is the string "'Image'":
@@ -409,7 +415,7 @@ def _return_annotation(fn: Any, owner: Optional[type], defining: Optional[type])
     return value
 
 
-def _flyte_class_of(tp: Any, owner: Optional[type]) -> Optional[type]:
+def _flyte_class_of(tp: Any, owner: type | None) -> type | None:
     """The single ``flyte`` class an annotation denotes, or None.
 
     ``Self`` is the owner class; a parametrized SDK generic (``TaskTemplate[P, R, F]``) is
@@ -435,23 +441,21 @@ def _annotated_function(target: Any) -> Any:
     if inspect.isfunction(target) or inspect.ismethod(target):
         return target
     if callable(target) and not inspect.isclass(target) and not inspect.isbuiltin(target):
-        return getattr(type(target), "__call__", None)
+        return getattr(type(target), "__call__", None)  # noqa: B004  (the class's own __call__, to inspect it)
     return None
 
 
-def _returned_class(target: Any, owner: Optional[type] = None, defining: Optional[type] = None) -> Optional[type]:
+def _returned_class(target: Any, owner: type | None = None, defining: type | None = None) -> type | None:
     fn = _annotated_function(target)
     if fn is None:
         return None
     return _flyte_class_of(_return_annotation(fn, owner, defining), owner)
 
 
-def _awaited_class(target: Any, owner: Optional[type] = None, defining: Optional[type] = None) -> Optional[type]:
+def _awaited_class(target: Any, owner: type | None = None, defining: type | None = None) -> type | None:
     """The flyte class that awaiting ``target.aio(...)`` produces, or None."""
-    if hasattr(target, "__wrapped__"):
-        fn = inspect.unwrap(target)  # syncify: ``.aio`` returns the wrapped coroutine's awaitable
-    else:
-        fn = getattr(target, "aio", None)
+    # syncify: ``.aio`` returns the wrapped coroutine's awaitable
+    fn = inspect.unwrap(target) if hasattr(target, "__wrapped__") else getattr(target, "aio", None)
     if fn is None or not inspect.iscoroutinefunction(fn):
         return None  # async generators are iterated, not awaited
     return _flyte_class_of(_return_annotation(fn, owner, defining), owner)
@@ -462,9 +466,9 @@ def _add_with_twin(
     path: str,
     kind: str,
     target: Any,
-    sig_info: Dict[str, Any],
-    owner: Optional[type] = None,
-    defining: Optional[type] = None,
+    sig_info: dict[str, Any],
+    owner: type | None = None,
+    defining: type | None = None,
 ) -> None:
     """Record ``path`` (calling ``target``) and, if it has one, ``path.aio``.
 
@@ -498,7 +502,7 @@ def _add_with_twin(
             note(f"{path} returns {returned.__qualname__} but awaiting {path}.aio does not; no returns for the twin")
 
 
-def _class_members(cls: type) -> Iterator[Tuple[str, Any, type]]:
+def _class_members(cls: type) -> Iterator[tuple[str, Any, type]]:
     """(name, raw attribute, defining class) for each public attribute resolved through
     the MRO and defined by an SDK (``flyte.*``) class. Attributes from ``object``, the
     standard library, pydantic, etc. are the other libraries' API, not Flyte's, and are
@@ -581,9 +585,9 @@ def _private_path(cls: type) -> str:
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
-def _class_keys(walk: _Walk) -> Dict[type, str]:
+def _class_keys(walk: _Walk) -> dict[type, str]:
     """Each recorded class's key: its shortest (then alphabetically first) path."""
-    keys: Dict[type, str] = {}
+    keys: dict[type, str] = {}
     for path in sorted(walk.classes, key=lambda p: (p.count("."), p)):
         keys.setdefault(walk.classes[path], path)
     return keys
@@ -625,7 +629,7 @@ def resolve_returns(walk: _Walk) -> None:
 # --------------------------------------------------------------------------------------
 
 
-def _override_rejected_keywords(override: Callable[..., Any]) -> List[str]:
+def _override_rejected_keywords(override: Callable[..., Any]) -> list[str]:
     """Keywords ``override`` refuses, read from its source: the string constants that a
     loop over its ``**kwargs`` compares the key against before raising ``ValueError``."""
     var_kw = next(
@@ -635,7 +639,7 @@ def _override_rejected_keywords(override: Callable[..., Any]) -> List[str]:
     if var_kw is None:
         raise RuntimeError(f"{override.__qualname__} no longer takes **kwargs")
     tree = ast.parse(textwrap.dedent(inspect.getsource(override)))
-    rejected: Set[str] = set()
+    rejected: set[str] = set()
     for loop in ast.walk(tree):
         if not isinstance(loop, ast.For):
             continue
@@ -677,7 +681,7 @@ def _override_rejected_keywords(override: Callable[..., Any]) -> List[str]:
     return sorted(rejected)
 
 
-def _override_named_params(override: Callable[..., Any]) -> Set[str]:
+def _override_named_params(override: Callable[..., Any]) -> set[str]:
     return {
         p.name
         for p in list(inspect.signature(override).parameters.values())[1:]
@@ -698,7 +702,7 @@ def _probe_template() -> Any:
         return env.task(probe)
 
 
-def _check_override_keywords(template: Any, rejected: List[str], extra: List[str]) -> None:
+def _check_override_keywords(template: Any, rejected: list[str], extra: list[str]) -> None:
     """Call ``override`` on a real template: a rejected keyword is a ValueError, every
     extra keyword (given the value the template already holds) is accepted, and an
     unknown one is a TypeError."""
@@ -728,7 +732,7 @@ def add_override_keywords(walk: _Walk) -> None:
     base_override = TaskTemplate.override
     rejected = _override_rejected_keywords(base_override)
     named = _override_named_params(base_override)
-    extra_by_class: Dict[type, List[str]] = {}
+    extra_by_class: dict[type, list[str]] = {}
     for path, cls in sorted(walk.classes.items()):
         mpath = f"{path}.override"
         if not (issubclass(cls, TaskTemplate) and mpath in walk.callables):
@@ -750,7 +754,7 @@ def add_override_keywords(walk: _Walk) -> None:
     _check_override_keywords(template, rejected, extra_by_class[type(template)])
 
 
-def _closed_kwargs(fn: Any) -> Optional[List[str]]:
+def _closed_kwargs(fn: Any) -> list[str] | None:
     """For a function taking ``**kwargs`` that pops a few names from it and raises TypeError on anything
     left (``if kwargs: raise TypeError(...)``), the names it accepts; otherwise None."""
     try:
@@ -764,17 +768,36 @@ def _closed_kwargs(fn: Any) -> Optional[List[str]]:
     accepted = set()
     closed = False
     for node in ast.walk(func):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("pop", "get") \
-                and isinstance(node.func.value, ast.Name) and node.func.value.id == name and node.args \
-                and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("pop", "get")
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == name
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
             accepted.add(node.args[0].value)
-        if isinstance(node, ast.Compare) and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str) \
-                and any(isinstance(op, ast.In) for op in node.ops) \
-                and any(isinstance(c, ast.Name) and c.id == name for c in node.comparators):
+        if (
+            isinstance(node, ast.Compare)
+            and isinstance(node.left, ast.Constant)
+            and isinstance(node.left.value, str)
+            and any(isinstance(op, ast.In) for op in node.ops)
+            and any(isinstance(c, ast.Name) and c.id == name for c in node.comparators)
+        ):
             accepted.add(node.left.value)
-        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == name \
-                and any(isinstance(b, ast.Raise) and isinstance(b.exc, ast.Call) and getattr(b.exc.func, "id", "") == "TypeError"
-                        for b in node.body):
+        if (
+            isinstance(node, ast.If)
+            and isinstance(node.test, ast.Name)
+            and node.test.id == name
+            and any(
+                isinstance(b, ast.Raise)
+                and isinstance(b.exc, ast.Call)
+                and getattr(b.exc.func, "id", "") == "TypeError"
+                for b in node.body
+            )
+        ):
             closed = True
     return sorted(accepted) if closed else None
 
@@ -809,17 +832,17 @@ def add_closed_kwargs(walk: _Walk) -> None:
 # --------------------------------------------------------------------------------------
 
 
-def _literal_values(tp: Any) -> List[Any]:
+def _literal_values(tp: Any) -> list[Any]:
     """All values of the ``Literal`` types inside ``tp`` (looking through Union/Optional)."""
     if typing.get_origin(tp) is typing.Literal:
         return list(typing.get_args(tp))
-    values: List[Any] = []
+    values: list[Any] = []
     for arg in typing.get_args(tp):
         values.extend(_literal_values(arg))
     return values
 
 
-def _resolved_hints(obj: Any) -> Dict[str, Any]:
+def _resolved_hints(obj: Any) -> dict[str, Any]:
     return typing.get_type_hints(obj, include_extras=False)
 
 
@@ -842,7 +865,7 @@ def _accepts(fn: Callable[[], Any]) -> bool:
     return True
 
 
-def build_gpu() -> Dict[str, Any]:
+def build_gpu() -> dict[str, Any]:
     import flyte
 
     resources_mod = sys.modules[flyte.Resources.__module__]
@@ -857,7 +880,7 @@ def build_gpu() -> Dict[str, Any]:
 
     # flyte.GPU validates partitions per device in code, not in a table, so ask it.
     # A device that accepts a nonsense partition does no validation: no MIG partitions known.
-    device_partitions: Dict[str, List[str]] = {}
+    device_partitions: dict[str, list[str]] = {}
     for device in devices:
         if _accepts(lambda d=device: flyte.GPU(d, 1, partition=_PROBE)):
             device_partitions[device] = []
@@ -888,7 +911,7 @@ def build_gpu() -> Dict[str, Any]:
     }
 
 
-def build_cache_behaviors() -> Dict[str, Any]:
+def build_cache_behaviors() -> dict[str, Any]:
     import flyte
 
     cache_mod = sys.modules[flyte.Cache.__module__]
@@ -914,11 +937,11 @@ def build_cache_behaviors() -> Dict[str, Any]:
 # --------------------------------------------------------------------------------------
 
 
-def build_table() -> Dict[str, Any]:
+def build_table() -> dict[str, Any]:
     """Introspect the installed SDK and return the table (a plain JSON-able dict)."""
     import flyte
 
-    modules: Dict[str, List[str]] = {}
+    modules: dict[str, list[str]] = {}
     walk = _Walk()
     for mod_name, mod in sorted(discover_modules().items()):
         names = public_names(mod)
@@ -947,7 +970,7 @@ def build_table() -> Dict[str, Any]:
     }
 
 
-def task_environment_classes(modules: Dict[str, List[str]]) -> List[str]:
+def task_environment_classes(modules: dict[str, list[str]]) -> list[str]:
     """Public paths of TaskEnvironment and its subclasses: calling one of them makes an environment."""
     import flyte
 
@@ -961,12 +984,12 @@ def task_environment_classes(modules: Dict[str, List[str]]) -> List[str]:
     return sorted(found)
 
 
-def render(table: Dict[str, Any]) -> str:
+def render(table: dict[str, Any]) -> str:
     return json.dumps(table, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def _diff_summary(old: Dict[str, Any], new: Dict[str, Any]) -> List[str]:
-    lines: List[str] = []
+def _diff_summary(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    lines: list[str] = []
     for key in sorted(set(old) | set(new)):
         if old.get(key) == new.get(key):
             continue
@@ -990,7 +1013,7 @@ def _diff_summary(old: Dict[str, Any], new: Dict[str, Any]) -> List[str]:
     return lines
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if the committed table is out of date")
     args = parser.parse_args(argv)

@@ -7,14 +7,15 @@ from flyte_lint.rules.base import Rule
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import sdk_runner  # noqa: E402  (found through the path set just above)
+import sdk_runner
 
 _finding = Rule.finding
 
 
 def _finding_in_its_module(self, module, node, *args, **kwargs):
     assert module.tree is None or node.root() is module.tree, (
-        f"{self.code} reports a node of {node.root().file} as a finding of {module.path}")
+        f"{self.code} reports a node of {node.root().file} as a finding of {module.path}"
+    )
     return _finding(self, module, node, *args, **kwargs)
 
 

@@ -38,5 +38,7 @@ def check(tmp_path: Path, source: str, select: list[str] | None = None) -> list[
     """Lint ``source`` and assert the findings are exactly the ``# expect:`` marks. Returns the findings."""
     found = sorted(lint(tmp_path, source, select=select))
     expected = expectations(source, select)
-    assert found == expected, f"\nfound:    {found}\nexpected: {expected}\nmissing:  {sorted(set(expected) - set(found))}\nextra:    {sorted(set(found) - set(expected))}"
+    assert found == expected, (
+        f"\nfound:    {found}\nexpected: {expected}\nmissing:  {sorted(set(expected) - set(found))}\nextra:    {sorted(set(found) - set(expected))}"
+    )
     return found

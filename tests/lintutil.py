@@ -88,7 +88,7 @@ def split_files(source: str) -> dict[str, str]:
     files = {}
     for i, mark in enumerate(marks):
         end = marks[i + 1].start() if i + 1 < len(marks) else len(source)
-        files[mark.group("name")] = source[mark.end():end].strip("\n") + "\n"
+        files[mark.group("name")] = source[mark.end() : end].strip("\n") + "\n"
     return files
 
 
@@ -102,7 +102,9 @@ def write_project(root: Path, files: dict[str, str] | str) -> Path:
     return root
 
 
-def lint_result(tmp_path: Path, files: dict[str, str] | str, select: list[str] | None = None, paths: list[str] | None = None) -> RunResult:
+def lint_result(
+    tmp_path: Path, files: dict[str, str] | str, select: list[str] | None = None, paths: list[str] | None = None
+) -> RunResult:
     """Lint with ``select`` or, by default, every rule that is on by default (all but the FLY7xx notes)."""
     root = write_project(tmp_path / "project", files)
     targets = [root / p for p in paths] if paths else [root]
@@ -111,7 +113,9 @@ def lint_result(tmp_path: Path, files: dict[str, str] | str, select: list[str] |
     return result
 
 
-def lint(tmp_path: Path, files: dict[str, str] | str, select: list[str] | None = None, paths: list[str] | None = None) -> list[tuple[str, int, str]]:
+def lint(
+    tmp_path: Path, files: dict[str, str] | str, select: list[str] | None = None, paths: list[str] | None = None
+) -> list[tuple[str, int, str]]:
     """(code, line, path) of every finding, sorted."""
     result = lint_result(tmp_path, files, select, paths)
     return [(f.code, f.line, f.path) for f in result.findings]

@@ -66,6 +66,7 @@ call and any disagreement is reported in ``RunResult.harness_errors``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -84,8 +85,16 @@ except ImportError:  # pragma: no cover
     pytest = None  # type: ignore[assignment]
 
 __all__ = [
-    "CLUSTER_MODE_SDK_VERSION", "MODES", "Call", "RunResult", "run_program", "sdk_available", "sdk_python",
-    "sdk_version", "requires_sdk", "requires_cluster_mode",
+    "CLUSTER_MODE_SDK_VERSION",
+    "MODES",
+    "Call",
+    "RunResult",
+    "run_program",
+    "sdk_available",
+    "sdk_python",
+    "sdk_version",
+    "requires_sdk",
+    "requires_cluster_mode",
 ]
 
 # The run modes of `run_program` (see "Run modes" above).
@@ -143,10 +152,8 @@ def sdk_version() -> str | None:
         if sdk_available() and os.path.abspath(py) == os.path.abspath(sys.executable):
             import importlib.metadata
 
-            try:
+            with contextlib.suppress(importlib.metadata.PackageNotFoundError):
                 _SDK_VERSION[py] = importlib.metadata.version("flyte")
-            except importlib.metadata.PackageNotFoundError:
-                pass
         elif sdk_available():
             try:
                 proc = subprocess.run(
@@ -335,8 +342,7 @@ def run_program(
         env = {
             k: v
             for k, v in os.environ.items()
-            if not k.startswith(("FLYTE", "UCTL", "_UNION", "UNION_", "PYTEST_"))
-            or k.startswith("FLYTE_LINT")
+            if not k.startswith(("FLYTE", "UCTL", "_UNION", "UNION_", "PYTEST_")) or k.startswith("FLYTE_LINT")
         }
         env.update(
             HOME=home,
@@ -549,7 +555,7 @@ def _install_network_guard(attempts: list[str]) -> None:
 _LOGGED_CALL_FIELDS = ("task", "parent", "action", "parent_action", "run", "launched_by", "thread")
 
 
-def _bootstrap(spec_path: str) -> None:  # noqa: C901 - one linear script
+def _bootstrap(spec_path: str) -> None:
     import asyncio
     import contextvars
     import gc

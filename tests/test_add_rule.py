@@ -20,16 +20,22 @@ def checkout(tmp_path) -> Path:
 
 
 def add_rule(root: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(REPO / "scripts" / "add_rule.py"), *args, "--root", str(root)],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "add_rule.py"), *args, "--root", str(root)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def registered(root: Path, code: str) -> str:
     """What the copy's registry knows about ``code``: module, symbol, severity, pylint number, cases."""
-    probe = (f"import sys; sys.path.insert(0, {str(root)!r}); from flyte_lint.rules import REGISTRY; "
-             f"r = REGISTRY[{code!r}]; import flyte_lint; assert flyte_lint.__file__.startswith({str(root)!r}); "
-             "print(type(r).__module__, r.symbol, r.severity.value, r.pylint_number, len(r.INVALID), len(r.VALID), "
-             "repr(r.example('bad')))")
+    probe = (
+        f"import sys; sys.path.insert(0, {str(root)!r}); from flyte_lint.rules import REGISTRY; "
+        f"r = REGISTRY[{code!r}]; import flyte_lint; assert flyte_lint.__file__.startswith({str(root)!r}); "
+        "print(type(r).__module__, r.symbol, r.severity.value, r.pylint_number, len(r.INVALID), len(r.VALID), "
+        "repr(r.example('bad')))"
+    )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=root)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
@@ -42,12 +48,30 @@ def test_a_new_rule_in_a_new_family_imports_and_registers(checkout):
     assert path.is_file() and (path.parent / "__init__.py").is_file()
     assert "fill in" in done.stdout and "newfamily/some_new_check.py" in done.stdout
     text = path.read_text()
-    for section in ("code = ", "symbol = ", "severity = Severity.WARNING", "pylint_number = ", "scope = ", "summary = ",
-                    "rationale = ", "fix = ", "fix_safety = ", "runtime = None", "INVALID = [", "VALID = [", "def check("):
+    for section in (
+        "code = ",
+        "symbol = ",
+        "severity = Severity.WARNING",
+        "pylint_number = ",
+        "scope = ",
+        "summary = ",
+        "rationale = ",
+        "fix = ",
+        "fix_safety = ",
+        "runtime = None",
+        "INVALID = [",
+        "VALID = [",
+        "def check(",
+    ):
         assert section in text, section
     module, symbol, severity, number, invalid, valid, bad = registered(checkout, "FLY990").split(" ", 6)
     assert (module, symbol, severity, invalid, valid) == (
-        "flyte_lint.rules.newfamily.some_new_check", "some-new-check", "warning", "1", "1")
+        "flyte_lint.rules.newfamily.some_new_check",
+        "some-new-check",
+        "warning",
+        "1",
+        "1",
+    )
     assert "# expect:" not in bad
     from flyte_lint import pylint_plugin  # the next free number after every released one
 
@@ -63,13 +87,16 @@ def test_an_existing_family_gets_the_file_and_a_second_rule_the_next_number(chec
     assert int(second[3]) == int(first[3]) + 1
 
 
-@pytest.mark.parametrize("args, says", [
-    (["FLY309", "another-symbol", "config"], "FLY309 exists"),
-    (["FLY990", "discarded-image-builder", "config"], "is FLY309's"),
-    (["FLY9", "x-y", "config"], "not a code"),
-    (["FLY990", "Not_Kebab", "config"], "not a kebab-case symbol"),
-    (["FLY990", "x-y", "base"], "not a family package"),
-])
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (["FLY309", "another-symbol", "config"], "FLY309 exists"),
+        (["FLY990", "discarded-image-builder", "config"], "is FLY309's"),
+        (["FLY9", "x-y", "config"], "not a code"),
+        (["FLY990", "Not_Kebab", "config"], "not a kebab-case symbol"),
+        (["FLY990", "x-y", "base"], "not a family package"),
+    ],
+)
 def test_refuses_a_taken_code_or_symbol_and_bad_names(checkout, args, says):
     before = sorted((checkout / "flyte_lint").rglob("*.py"))
     done = add_rule(checkout, *args)

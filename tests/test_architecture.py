@@ -60,8 +60,9 @@ def import_graph() -> nx.DiGraph:
                     source = ".".join(base + ([node.module] if node.module else []))
                 else:
                     source = node.module or ""
-                targets = [f"{source}.{alias.name}" if f"{source}.{alias.name}" in modules else source
-                           for alias in node.names]
+                targets = [
+                    f"{source}.{alias.name}" if f"{source}.{alias.name}" in modules else source for alias in node.names
+                ]
             for target in targets:
                 while target and target not in modules:  # `import a.b.c` of a name inside a module
                     target = target.rpartition(".")[0]

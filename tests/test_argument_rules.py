@@ -127,8 +127,11 @@ def test_sdk_confirms_fly106_rationale_outside_a_run():
     # positional arguments are each a TypeError; the task's direct call re-raises it as RuntimeUserError.
     r = run_program(OUTSIDE_A_RUN, entry="main")
     assert r.ok, r.summary()
-    assert r.output == {"call": ["RuntimeUserError<TypeError"] * 4, "aio": ["TypeError"] * 4,
-                        "forward": ["TypeError"] * 4}, r.output
+    assert r.output == {
+        "call": ["RuntimeUserError<TypeError"] * 4,
+        "aio": ["TypeError"] * 4,
+        "forward": ["TypeError"] * 4,
+    }, r.output
     from flyte_lint.rules.base import REGISTRY
 
     assert "direct call of the task re-raises it as flyte's RuntimeUserError" in REGISTRY["FLY106"].rationale
@@ -206,21 +209,28 @@ def test_fly301_fix_renames_to_memory(tmp_path):
 
 
 def test_fly301_no_fix_when_memory_is_also_given(tmp_path):
-    result = lint_result(tmp_path, """
+    result = lint_result(
+        tmp_path,
+        """
         import flyte
 
         res = flyte.Resources(mem="1Gi", memory="2Gi")
-    """, select=["FLY301", "FLY302"])
+    """,
+        select=["FLY301", "FLY302"],
+    )
     assert [(f.code, f.line) for f in result.findings] == [("FLY301", 3)]
     assert result.findings[0].fix is None
 
 
 def test_fly301_message_names_runtime_effect_and_fix(tmp_path):
-    [msg] = messages(tmp_path, """
+    [msg] = messages(
+        tmp_path,
+        """
         import flyte
 
         res = flyte.Resources(mem="1Gi")
-    """)
+    """,
+    )
     assert msg.startswith("FLY301 ") and "TypeError" in msg and "`memory=`" in msg
 
 
@@ -332,7 +342,8 @@ def test_fly302_flyte_map_keyword(tmp_path):
 
 def _keywords(func, skip=()) -> list[str]:
     return [
-        p.name for p in inspect.signature(func).parameters.values()
+        p.name
+        for p in inspect.signature(func).parameters.values()
         if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.name not in skip and not p.name.startswith("_")
     ]
 
@@ -367,11 +378,14 @@ def test_fly302_quiet_on_every_keyword_the_installed_sdk_accepts(tmp_path):
 
 
 def test_fly302_message_names_runtime_effect_and_fix(tmp_path):
-    [msg] = messages(tmp_path, """
+    [msg] = messages(
+        tmp_path,
+        """
         import flyte
 
         env = flyte.TaskEnvironment("demo", resource=flyte.Resources(cpu="1"))
-    """)
+    """,
+    )
     assert msg.startswith("FLY302 ")
     assert "`flyte.TaskEnvironment` has no parameter `resource`" in msg
     assert "TypeError" in msg and "did you mean `resources`?" in msg
@@ -381,12 +395,18 @@ def test_fly302_message_names_runtime_effect_and_fix(tmp_path):
 # default rule may report either: the whole report is their `# expect:` lines.
 EVERY_RULE_QUIET_ELSEWHERE = {
     "FLY301": ["mem-keyword", "quiet-on-memory"],
-    "FLY302": ["clone-with-unknown-keyword", "task-override-extra-keywords-are-accepted", "clone-with-valid-keywords",
-               "quiet-on-wide-valid-usage"],
+    "FLY302": [
+        "clone-with-unknown-keyword",
+        "task-override-extra-keywords-are-accepted",
+        "clone-with-valid-keywords",
+        "quiet-on-wide-valid-usage",
+    ],
 }
 
 
-@pytest.mark.parametrize("code, name", [(code, name) for code, names in EVERY_RULE_QUIET_ELSEWHERE.items() for name in names])
+@pytest.mark.parametrize(
+    "code, name", [(code, name) for code, names in EVERY_RULE_QUIET_ELSEWHERE.items() for name in names]
+)
 def test_no_other_rule_reports_the_case(tmp_path, code, name):
     [case] = [c for c in [*REGISTRY[code].INVALID, *REGISTRY[code].VALID] if c.name == name]
     check(tmp_path, case.source)
@@ -396,7 +416,7 @@ def test_no_other_rule_reports_the_case(tmp_path, code, name):
 # What the SDK really does: the facts the messages above state
 # --------------------------------------------------------------------------------------------------------
 
-SDK_FACTS = '''
+SDK_FACTS = """
 import functools
 import flyte
 from flyte import remote
@@ -436,7 +456,7 @@ def main() -> dict:
         "clone_bogus": attempt(lambda: env.clone_with("c1", bogus=1).name),
         "clone_cache": attempt(lambda: env.clone_with("c2", cache="auto", reusable=None).name),
     }
-'''
+"""
 
 
 @requires_sdk
@@ -496,25 +516,41 @@ def test_fly106_shell_task_inputs_under_the_sdk():
 # FLY108 task-object-method
 # --------------------------------------------------------------------------------------------------------
 
+
 @requires_sdk
 def test_fly108_under_the_sdk():
-    files = {"tools.py": OBJECT_METHODS.split("# file: tools.py\n")[1].split("# file: main.py\n")[0],
-             "main.py": OBJECT_METHODS.split("# file: main.py\n")[1]}
+    files = {
+        "tools.py": OBJECT_METHODS.split("# file: tools.py\n")[1].split("# file: main.py\n")[0],
+        "main.py": OBJECT_METHODS.split("# file: main.py\n")[1],
+    }
     r = run_program(files, entry="main:main", args={"x": 2})
     assert r.ok, r.summary()
     # The four calls the rule reports fail on the spot; the others run (square) or start their task and get as
     # far as needing Docker (RuntimeUserError).
-    assert r.output == ["AttributeError", "AttributeError", "AttributeError", "AttributeError", "NotImplementedError",
-                        "ok", "ok", "RuntimeUserError", "RuntimeUserError", "main"], r.summary()
+    assert r.output == [
+        "AttributeError",
+        "AttributeError",
+        "AttributeError",
+        "AttributeError",
+        "NotImplementedError",
+        "ok",
+        "ok",
+        "RuntimeUserError",
+        "RuntimeUserError",
+        "main",
+    ], r.summary()
     assert (r.ran("count"), r.ran("echo")) == (1, 1)
 
 
 # -- FLY106 on a call of one of several tasks (a container of tasks) ------------------------------------
 
+
 def test_fly106_call_of_one_of_several_tasks(tmp_path):
     found = [f.message for f in lint_result(tmp_path, {"main.py": textwrap.dedent(CHOICE_KEYWORDS)}).findings]
-    assert found == ["task 'demo.search' or 'demo.lookup' has no parameter `qq`: inside a run the SDK silently drops "
-                     "the value; did you mean `q`?"]
+    assert found == [
+        "task 'demo.search' or 'demo.lookup' has no parameter `qq`: inside a run the SDK silently drops "
+        "the value; did you mean `q`?"
+    ]
 
 
 @requires_sdk

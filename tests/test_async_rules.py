@@ -55,7 +55,9 @@ def test_header_is_clean(tmp_path):
 
 def test_expect_marks_are_parsed():
     assert expected({"m.py": "a\nb  # expect: FLY101\nc  # expect: FLY102, FLY401\n"}) == [
-        ("FLY101", 2, "m.py"), ("FLY102", 3, "m.py"), ("FLY401", 3, "m.py"),
+        ("FLY101", 2, "m.py"),
+        ("FLY102", 3, "m.py"),
+        ("FLY401", 3, "m.py"),
     ]
 
 
@@ -63,8 +65,10 @@ def test_expect_marks_are_parsed():
 
 FAMILY_CASES = [
     pytest.param(case, id=f"{rule.code}-{case.name}")
-    for rule in all_rules() if rule.code.startswith("FLY10")
-    for case in [*rule.INVALID, *rule.VALID] if case.name
+    for rule in all_rules()
+    if rule.code.startswith("FLY10")
+    for case in [*rule.INVALID, *rule.VALID]
+    if case.name
 ]
 
 
@@ -120,36 +124,72 @@ async def inc(x: int) -> int:
     "body, ok, error",
     [
         # FLY102: a plain helper called from async task code runs on the event loop
-        ("def helper(x):\n    return square(x)\n\n@env.task\nasync def main(x: int) -> int:\n    return helper(x)\n",
-         False, "SyncTaskCallInAsyncContextError"),
+        (
+            "def helper(x):\n    return square(x)\n\n@env.task\nasync def main(x: int) -> int:\n    return helper(x)\n",
+            False,
+            "SyncTaskCallInAsyncContextError",
+        ),
         # quiet: the same helper in a thread
-        ("def helper(x):\n    return square(x)\n\n@env.task\nasync def main(x: int) -> int:\n"
-         "    return await asyncio.to_thread(helper, x)\n", True, None),
+        (
+            "def helper(x):\n    return square(x)\n\n@env.task\nasync def main(x: int) -> int:\n"
+            "    return await asyncio.to_thread(helper, x)\n",
+            True,
+            None,
+        ),
         # FLY105: flyte.run in a plain helper called from async task code
-        ("def launch(x):\n    return flyte.run(inc, x=x)\n\n@env.task\nasync def main(x: int) -> int:\n"
-         "    launch(x)\n    return x\n", False, "Deadlock detected"),
+        (
+            "def launch(x):\n    return flyte.run(inc, x=x)\n\n@env.task\nasync def main(x: int) -> int:\n"
+            "    launch(x)\n    return x\n",
+            False,
+            "Deadlock detected",
+        ),
         # FLY103: a coroutine returned as an async task's output
         ("@env.task\nasync def main(x: int) -> int:\n    return inc(x)\n", False, "failed to serialize"),
         # quiet: a helper behind a decorator that runs it in a thread
-        ("import functools\n\ndef in_thread(fn):\n    @functools.wraps(fn)\n    async def wrapper(*a, **k):\n"
-         "        return await asyncio.to_thread(fn, *a, **k)\n    return wrapper\n\n@in_thread\ndef helper(x):\n"
-         "    return square(x)\n\n@env.task\nasync def main(x: int) -> int:\n    return await helper(x)\n", True, None),
+        (
+            "import functools\n\ndef in_thread(fn):\n    @functools.wraps(fn)\n    async def wrapper(*a, **k):\n"
+            "        return await asyncio.to_thread(fn, *a, **k)\n    return wrapper\n\n@in_thread\ndef helper(x):\n"
+            "    return square(x)\n\n@env.task\nasync def main(x: int) -> int:\n    return await helper(x)\n",
+            True,
+            None,
+        ),
         # quiet: a plain helper returns the coroutine and the task awaits it
-        ("def make(x):\n    return inc(x)\n\n@env.task\nasync def main(x: int) -> int:\n    return await make(x)\n",
-         True, None),
+        (
+            "def make(x):\n    return inc(x)\n\n@env.task\nasync def main(x: int) -> int:\n    return await make(x)\n",
+            True,
+            None,
+        ),
         # FLY102: asyncio.run inside a sync task body starts a loop, and the SDK sees it
-        ("@env.task\ndef main(x: int) -> int:\n    async def go() -> int:\n        return square(x)\n"
-         "    return asyncio.run(go())\n", False, "SyncTaskCallInAsyncContextError"),
+        (
+            "@env.task\ndef main(x: int) -> int:\n    async def go() -> int:\n        return square(x)\n"
+            "    return asyncio.run(go())\n",
+            False,
+            "SyncTaskCallInAsyncContextError",
+        ),
         # quiet: the advice for a partial of a sync task (FLY101/FLY102)
-        ("import functools\n\n@env.task\nasync def main(x: int) -> int:\n"
-         "    return await functools.partial(square.aio, x=x)()\n", True, None),
+        (
+            "import functools\n\n@env.task\nasync def main(x: int) -> int:\n"
+            "    return await functools.partial(square.aio, x=x)()\n",
+            True,
+            None,
+        ),
         # quiet: a coroutine kept as a class attribute and awaited later
-        ("class Jobs:\n    first = inc(2)\n\n@env.task\nasync def main(x: int) -> int:\n    return await Jobs.first\n",
-         True, None),
+        (
+            "class Jobs:\n    first = inc(2)\n\n@env.task\nasync def main(x: int) -> int:\n    return await Jobs.first\n",
+            True,
+            None,
+        ),
     ],
     ids=[
-        "sync-helper-sync-task", "to-thread-helper", "decorated-thread-helper", "sync-helper-flyte-run", "returned-coroutine",
-        "helper-returns-coroutine", "asyncio-run-in-sync-task", "partial-of-aio", "class-attribute-coroutine",
+        "sync-helper-sync-task",
+        "to-thread-helper",
+        "decorated-thread-helper",
+        "sync-helper-flyte-run",
+        "returned-coroutine",
+        "helper-returns-coroutine",
+        "asyncio-run-in-sync-task",
+        "partial-of-aio",
+        "class-attribute-coroutine",
     ],
 )
 def test_sdk_behaviour_behind_the_rules(body, ok, error):
@@ -163,8 +203,10 @@ def test_sdk_behaviour_behind_the_rules(body, ok, error):
 
 
 @requires_sdk
-@pytest.mark.parametrize("entry, args", [("bad", {"k": "a"}), ("good", {"k": "a"}),
-                                         ("bad_sync_list", {"x": 2}), ("good_sync_list", {"x": 2})])
+@pytest.mark.parametrize(
+    "entry, args",
+    [("bad", {"k": "a"}), ("good", {"k": "a"}), ("bad_sync_list", {"x": 2}), ("good_sync_list", {"x": 2})],
+)
 def test_containers_under_the_sdk(entry, args):
     r = run_program(CONTAINERS_RUN, entry=entry, args=args)
     if entry == "bad":  # the discarded coroutine: the child never runs, the parent succeeds
@@ -179,6 +221,7 @@ def test_containers_under_the_sdk(entry, args):
 
 
 # -- a project decorator stacked above @env.task ------------------------------------------------------------
+
 
 @requires_sdk
 @pytest.mark.parametrize("entry", ["bad", "bad_sync", "good", "good_sync", "sync_through_wrappers"])
@@ -220,6 +263,7 @@ def test_tenacity_retry_above_a_task_under_the_sdk(entry):
 
 # -- flyte.ai.agents.tool stacked above @env.task -----------------------------------------------------------
 
+
 @requires_sdk
 @pytest.mark.parametrize("entry", ["bad", "bad_sync", "good"])
 def test_agent_tool_above_a_task_under_the_sdk(entry):
@@ -236,15 +280,20 @@ def test_agent_tool_above_a_task_under_the_sdk(entry):
 def test_fly103_dead_container_messages(tmp_path):
     result = lint_result(tmp_path, split_files(DEAD_CONTAINERS), select=["FLY103"])
     shown = sorted(f.message for f in result.findings if "is put in" in f.message)
-    assert shown == [
-        "the coroutine of 'demo.child' is put in `pending`, a dict of this function that nothing reads except to add "
-        "to it or take its length, so nothing ever awaits it and the child task never runs. Await the call, or "
-        "gather the dict: `await asyncio.gather(*pending.values())`",
-    ] + [
-        "the coroutine of 'demo.child' is put in `pending`, a list of this function that nothing reads except to add "
-        "to it or take its length, so nothing ever awaits it and the child task never runs. Await the call, or "
-        "gather the list: `await asyncio.gather(*pending)`",
-    ] * 2
+    assert (
+        shown
+        == [
+            "the coroutine of 'demo.child' is put in `pending`, a dict of this function that nothing reads except to add "
+            "to it or take its length, so nothing ever awaits it and the child task never runs. Await the call, or "
+            "gather the dict: `await asyncio.gather(*pending.values())`",
+        ]
+        + [
+            "the coroutine of 'demo.child' is put in `pending`, a list of this function that nothing reads except to add "
+            "to it or take its length, so nothing ever awaits it and the child task never runs. Await the call, or "
+            "gather the list: `await asyncio.gather(*pending)`",
+        ]
+        * 2
+    )
 
 
 @requires_sdk
@@ -257,5 +306,3 @@ def test_fly103_dead_container_under_the_sdk(entry):
         assert any("was never awaited" in w for w in r.warnings), r.summary()
     else:
         assert r.ran("demo.child") >= 1, r.summary()
-
-

@@ -46,7 +46,9 @@ def _src(body: str) -> str:
 
 
 def test_typeerror_guard_forms_are_quiet(tmp_path):
-    check(tmp_path, _src("""
+    check(
+        tmp_path,
+        _src("""
         TE = TypeError
         ERRORS = (KeyError, TypeError)
 
@@ -94,11 +96,14 @@ def test_typeerror_guard_forms_are_quiet(tmp_path):
             @env.task
             def probed() -> int:
                 return 1
-    """))
+    """),
+    )
 
 
 def test_except_star_a_suppress_alias_and_a_class_body_are_guards_too(tmp_path):
-    check(tmp_path, _src("""
+    check(
+        tmp_path,
+        _src("""
         from contextlib import suppress as quietly
 
         try:
@@ -123,11 +128,14 @@ def test_except_star_a_suppress_alias_and_a_class_body_are_guards_too(tmp_path):
             except TypeError:
                 probed = None
             return probed
-    """))
+    """),
+    )
 
 
 def test_other_handlers_are_no_probe(tmp_path):
-    check(tmp_path, _src("""
+    check(
+        tmp_path,
+        _src("""
         try:
             a = flyte.Resources(mem="1Gi")  # expect: FLY301
         except ValueError:  # (not what it raises)
@@ -159,11 +167,14 @@ def test_other_handlers_are_no_probe(tmp_path):
 
         with contextlib.suppress(ValueError):
             f = flyte.Resources(mem="1Gi")  # expect: FLY301
-    """))
+    """),
+    )
 
 
 def test_a_guard_covers_only_its_own_function(tmp_path):
-    check(tmp_path, _src("""
+    check(
+        tmp_path,
+        _src("""
         def make_env():
             return flyte.TaskEnvironment("made", new_kw=1)  # expect: FLY302
 
@@ -184,11 +195,14 @@ def test_a_guard_covers_only_its_own_function(tmp_path):
                 return flyte.Resources(mem="1Gi")
             except TypeError:
                 return flyte.Resources(memory="1Gi")
-    """))
+    """),
+    )
 
 
 def test_a_rebound_exception_name_is_no_guard(tmp_path):
-    check(tmp_path, _src("""
+    check(
+        tmp_path,
+        _src("""
         class TypeError(Exception):
             pass
 
@@ -196,7 +210,8 @@ def test_a_rebound_exception_name_is_no_guard(tmp_path):
             r = flyte.Resources(mem="1Gi")  # expect: FLY301
         except TypeError:
             r = None
-    """))
+    """),
+    )
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -205,7 +220,9 @@ def test_a_rebound_exception_name_is_no_guard(tmp_path):
 
 
 def test_rules_whose_failure_is_a_typeerror_honour_a_typeerror_guard(tmp_path):
-    check(tmp_path, _src("""
+    check(
+        tmp_path,
+        _src("""
         try:
             retry = flyte.RetryStrategy(count=3, backoff_factor=2.0)
         except TypeError:
@@ -230,11 +247,14 @@ def test_rules_whose_failure_is_a_typeerror_honour_a_typeerror_guard(tmp_path):
             quick = helper.override(bogus=1)
         except TypeError:
             quick = helper.override(retries=1)
-    """))
+    """),
+    )
 
 
 def test_rules_whose_failure_is_not_a_typeerror_ignore_a_typeerror_guard(tmp_path):
-    check(tmp_path, _src("""
+    check(
+        tmp_path,
+        _src("""
         try:
             r = flyte.Resources(gpu="L40S:1", memory=4096)  # expect: FLY303 FLY305
             named = flyte.TaskEnvironment("MyEnv")  # expect: FLY306
@@ -249,11 +269,14 @@ def test_rules_whose_failure_is_not_a_typeerror_ignore_a_typeerror_guard(tmp_pat
                 helper(1, bogus=2)  # expect: FLY106
             except TypeError:  # (a task's own call re-raises it as RuntimeUserError)
                 pass
-    """))
+    """),
+    )
 
 
 def test_valueerror_rules_honour_a_valueerror_guard(tmp_path):
-    check(tmp_path, _src("""
+    check(
+        tmp_path,
+        _src("""
         try:
             r = flyte.Resources(gpu="L40S:1", memory=4096)
             named = flyte.TaskEnvironment("MyEnv")
@@ -266,11 +289,14 @@ def test_valueerror_rules_honour_a_valueerror_guard(tmp_path):
             odd = flyte.Resources(memory="2GB")  # expect: FLY305
         except ValueError:  # (accepted by the SDK: the backend fails the task, nothing raises here)
             odd = None
-    """))
+    """),
+    )
 
 
 def test_fly304_raises_where_the_sdk_checks(tmp_path):
-    check(tmp_path, _src("""
+    check(
+        tmp_path,
+        _src("""
         try:
             @env.task(cache="always")
             def cached() -> int:
@@ -287,11 +313,15 @@ def test_fly304_raises_where_the_sdk_checks(tmp_path):
             later = flyte.TaskEnvironment("later", cache="always")  # expect: FLY304
         except ValueError:  # (raised by each @later.task, not by the env)
             later = None
-    """), select=["FLY304"])
+    """),
+        select=["FLY304"],
+    )
 
 
 def test_fly313_guard_around_the_def(tmp_path):
-    check(tmp_path, """
+    check(
+        tmp_path,
+        """
         import flyte
 
         env = flyte.TaskEnvironment("scoring", reusable=flyte.ReusePolicy(replicas=1, concurrency=2))
@@ -308,11 +338,15 @@ def test_fly313_guard_around_the_def(tmp_path):
         @env.task  # expect: FLY313
         def unguarded(x: int) -> int:
             return x
-    """, select=["FLY313"])
+    """,
+        select=["FLY313"],
+    )
 
 
 def test_shell_and_container_task_failures(tmp_path):
-    check(tmp_path, """
+    check(
+        tmp_path,
+        """
         import flyte
         from flyte.extras import ContainerTask, shell
 
@@ -343,7 +377,9 @@ def test_shell_and_container_task_failures(tmp_path):
                 await count.aio(x=x)  # expect: FLY108
             except TypeError:
                 pass
-    """, select=["FLY106", "FLY108"])
+    """,
+        select=["FLY106", "FLY108"],
+    )
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -352,7 +388,9 @@ def test_shell_and_container_task_failures(tmp_path):
 
 
 def test_a_reassigned_flyte_attribute_is_not_checked(tmp_path):
-    check(tmp_path, """
+    check(
+        tmp_path,
+        """
         import flyte
         import flyte as fl
         from flyte import Resources
@@ -373,7 +411,8 @@ def test_a_reassigned_flyte_attribute_is_not_checked(tmp_path):
         res2 = Resources(mem="1Gi")
         env = flyte.TaskEnvironment("demo", cache=flyte.Cache(behavior="always"))
         secret = flyte.Secret(key="openai.key")  # expect: FLY310
-    """)
+    """,
+    )
 
 
 def test_a_reassignment_in_another_module_is_seen_under_an_alias(tmp_path):
@@ -405,7 +444,9 @@ def test_a_reassignment_in_another_module_is_seen_under_an_alias(tmp_path):
 
 
 def test_look_alikes_and_temporary_patches_are_no_reassignment(tmp_path):
-    check(tmp_path, """
+    check(
+        tmp_path,
+        """
         import flyte
         import other_lib
 
@@ -421,11 +462,14 @@ def test_look_alikes_and_temporary_patches_are_no_reassignment(tmp_path):
 
         r = flyte.Resources(mem="1Gi")  # expect: FLY301
         c = flyte.Cache("auto", version="1")  # expect: FLY302
-    """)
+    """,
+    )
 
 
 def test_rebinding_an_imported_name_is_name_rebinding(tmp_path):
-    check(tmp_path, """
+    check(
+        tmp_path,
+        """
         from flyte import Cache, Resources
 
         before = Resources(mem="1Gi")  # expect: FLY301
@@ -441,7 +485,8 @@ def test_rebinding_an_imported_name_is_name_rebinding(tmp_path):
             return Resources(mem="1Gi")  # (either binding: not known to be the SDK's)
 
         c = Cache("auto", version="1")  # expect: FLY302
-    """)
+    """,
+    )
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -450,23 +495,30 @@ def test_rebinding_an_imported_name_is_name_rebinding(tmp_path):
 
 
 def test_retry_strategy_backoff_factor_is_folded_into_the_backoff(tmp_path):
-    [message] = messages(tmp_path, """
+    [message] = messages(
+        tmp_path,
+        """
         from datetime import timedelta
 
         import flyte
 
         retry = flyte.RetryStrategy(count=3, backoff=timedelta(seconds=5), backoff_factor=2.0)
-    """, select=["FLY302"])
+    """,
+        select=["FLY302"],
+    )
     assert "no parameter `backoff_factor`" in message, message
     assert "did you mean `backoff`" not in message, message
     assert "`backoff=flyte.Backoff(base=..., factor=..., cap=...)`" in message and "`factor=`" in message, message
 
 
-@pytest.mark.parametrize("call, name, taken", [
-    ('flyte.Resources(cpu=1, cpus=2)', "cpus", "cpu"),
-    ('flyte.Cache("auto", version_override="1", version_overide="2")', "version_overide", "version_override"),
-    ('flyte.TaskEnvironment("a", images="x", image="y")', "images", "image"),
-])
+@pytest.mark.parametrize(
+    "call, name, taken",
+    [
+        ("flyte.Resources(cpu=1, cpus=2)", "cpus", "cpu"),
+        ('flyte.Cache("auto", version_override="1", version_overide="2")', "version_overide", "version_override"),
+        ('flyte.TaskEnvironment("a", images="x", image="y")', "images", "image"),
+    ],
+)
 def test_fly302_never_suggests_a_keyword_already_passed(tmp_path, call, name, taken):
     [message] = messages(tmp_path, f"import flyte\n\nx = {call}\n", select=["FLY302"])
     assert f"no parameter `{name}`" in message and f"did you mean `{taken}`" not in message, message
@@ -474,9 +526,13 @@ def test_fly302_never_suggests_a_keyword_already_passed(tmp_path, call, name, ta
 
 
 def test_fly302_override_name_with_short_name_given(tmp_path):
-    [message] = messages(tmp_path, _src("""
+    [message] = messages(
+        tmp_path,
+        _src("""
         t = helper.override(short_name="fast", name="fast")
-    """), select=["FLY302"])
+    """),
+        select=["FLY302"],
+    )
     assert "rejects `name=`" in message and "use `short_name=`" not in message, message
 
 
@@ -486,7 +542,9 @@ def test_fly301_mem_with_memory_given_says_remove(tmp_path):
 
 
 def test_fly106_never_suggests_a_parameter_already_passed(tmp_path):
-    found = messages(tmp_path, _src("""
+    found = messages(
+        tmp_path,
+        _src("""
         @env.task
         def train(epochs: int, lr: float = 0.1) -> float:
             return lr * epochs
@@ -494,16 +552,22 @@ def test_fly106_never_suggests_a_parameter_already_passed(tmp_path):
         @env.task
         def main() -> float:
             return train(epochs=3, lr=0.1, lrr=0.01)
-    """), select=["FLY106"])
+    """),
+        select=["FLY106"],
+    )
     assert len(found) == 1 and "did you mean `lr`" not in found[0] and "already passes `lr=`" in found[0], found
 
 
 def test_fly106_outside_a_run_names_the_runtime_user_error(tmp_path):
-    found = messages(tmp_path, _src("""
+    found = messages(
+        tmp_path,
+        _src("""
         if __name__ == "__main__":
             helper(1, bogus=2)
             helper.forward(1, bogus=2)
-    """), select=["FLY106"])
+    """),
+        select=["FLY106"],
+    )
     assert len(found) == 2, found
     call, forward = sorted(found, key=lambda m: "RuntimeUserError" not in m)
     assert "RuntimeUserError" in call, call
@@ -517,25 +581,47 @@ def test_fly106_outside_a_run_names_the_runtime_user_error(tmp_path):
 # (rule, the statement that fails, the exception it raises, the statement the author falls back to)
 PROBES = [
     ("FLY301", 'res = flyte.Resources(mem="1Gi")', "TypeError", 'res = flyte.Resources(memory="1Gi")'),
-    ("FLY302", 'probe = flyte.TaskEnvironment("probe", new_kw=1)', "TypeError", 'probe = flyte.TaskEnvironment("probe")'),
-    ("FLY302", "retry = flyte.RetryStrategy(count=3, backoff_factor=2.0)", "TypeError", "retry = flyte.RetryStrategy(count=3)"),
+    (
+        "FLY302",
+        'probe = flyte.TaskEnvironment("probe", new_kw=1)',
+        "TypeError",
+        'probe = flyte.TaskEnvironment("probe")',
+    ),
+    (
+        "FLY302",
+        "retry = flyte.RetryStrategy(count=3, backoff_factor=2.0)",
+        "TypeError",
+        "retry = flyte.RetryStrategy(count=3)",
+    ),
     ("FLY302", "quick = helper.override(bogus=1)", "TypeError", "quick = helper.override(retries=1)"),
     ("FLY302", 'renamed = helper.override(name="x")', "ValueError", 'renamed = helper.override(short_name="x")'),
-    ("FLY304", 'cached = flyte.TaskEnvironment("cached", cache=True)', "TypeError",
-     'cached = flyte.TaskEnvironment("cached", cache="auto")'),
-    ("FLY308", "image = flyte.Image.from_debian_base(python_version=3.11)", "TypeError",
-     "image = flyte.Image.from_debian_base(python_version=(3, 11))"),
+    (
+        "FLY304",
+        'cached = flyte.TaskEnvironment("cached", cache=True)',
+        "TypeError",
+        'cached = flyte.TaskEnvironment("cached", cache="auto")',
+    ),
+    (
+        "FLY308",
+        "image = flyte.Image.from_debian_base(python_version=3.11)",
+        "TypeError",
+        "image = flyte.Image.from_debian_base(python_version=(3, 11))",
+    ),
     ("FLY106", "value = helper.forward(1, bogus=2)", "TypeError", "value = helper.forward(1)"),
     ("FLY203", "items = list(flyte.map.aio(helper, [1, 2]))", "TypeError", "items = []"),
     ("FLY403", 'ref = flyte.remote.Task.get("other.process")', "ValueError", "ref = None"),
     ("FLY303", 'gpu = flyte.Resources(gpu="L40S:1")', "ValueError", 'gpu = flyte.Resources(gpu="L40s:1")'),
     ("FLY305", "mem = flyte.Resources(memory=4096)", "ValueError", 'mem = flyte.Resources(memory="4Gi")'),
     ("FLY306", 'named = flyte.TaskEnvironment("MyEnv")', "ValueError", 'named = flyte.TaskEnvironment("my-env")'),
-    ("FLY310", 'secret = flyte.Secret(key="openai.key")', "ValueError",
-     'secret = flyte.Secret(key="openai.key", as_env_var="OPENAI_KEY")'),
+    (
+        "FLY310",
+        'secret = flyte.Secret(key="openai.key")',
+        "ValueError",
+        'secret = flyte.Secret(key="openai.key", as_env_var="OPENAI_KEY")',
+    ),
 ]
 
-PROBE_HEADER = '''
+PROBE_HEADER = """
 import flyte
 
 env = flyte.TaskEnvironment("probes")
@@ -545,21 +631,25 @@ def helper(x: int) -> int:
     return x
 
 outcomes = []
-'''
+"""
 
 
 def _guarded(index: int, failing: str, exception: str, fallback: str) -> str:
-    return (f"try:\n    {failing}\n    outcomes.append('no error')\n"
-            f"except {exception}:\n    outcomes.append('caught {exception} {index}')\n    {fallback}\n")
+    return (
+        f"try:\n    {failing}\n    outcomes.append('no error')\n"
+        f"except {exception}:\n    outcomes.append('caught {exception} {index}')\n    {fallback}\n"
+    )
 
 
-GUARDED_PROGRAM = PROBE_HEADER + "".join(
-    _guarded(i, failing, exception, fallback) for i, (_, failing, exception, fallback) in enumerate(PROBES)
-) + '''
+GUARDED_PROGRAM = (
+    PROBE_HEADER
+    + "".join(_guarded(i, failing, exception, fallback) for i, (_, failing, exception, fallback) in enumerate(PROBES))
+    + """
 @env.task
 def main() -> list:
     return outcomes
-'''
+"""
+)
 
 
 @pytest.mark.parametrize("index", range(len(PROBES)), ids=[f"{p[0]}-{i}" for i, p in enumerate(PROBES)])
@@ -569,7 +659,9 @@ def test_each_probe_is_reported_unguarded_and_quiet_guarded(tmp_path, index):
     assert [c for c, _, _ in lint(tmp_path / "bare", bare)] == [code]
     assert lint(tmp_path / "guarded", PROBE_HEADER + _guarded(index, failing, exception, fallback)) == []
     wrong = "ValueError" if exception == "TypeError" else "TypeError"
-    assert [c for c, _, _ in lint(tmp_path / "wrong", PROBE_HEADER + _guarded(index, failing, wrong, fallback))] == [code]
+    assert [c for c, _, _ in lint(tmp_path / "wrong", PROBE_HEADER + _guarded(index, failing, wrong, fallback))] == [
+        code
+    ]
 
 
 @requires_sdk
@@ -582,11 +674,15 @@ def test_sdk_each_guard_catches_the_failure_and_the_program_works(tmp_path):
 
 @requires_sdk
 def test_sdk_a_guard_of_another_exception_does_not_catch_it(tmp_path):
-    program = PROBE_HEADER + _guarded(0, PROBES[0][1], "ValueError", PROBES[0][3]) + '''
+    program = (
+        PROBE_HEADER
+        + _guarded(0, PROBES[0][1], "ValueError", PROBES[0][3])
+        + """
 @env.task
 def main() -> list:
     return outcomes
-'''
+"""
+    )
     assert [c for c, _, _ in lint(tmp_path, program)] == ["FLY301"]
     r = run_program(program, entry="main")
     assert not r.ok and r.phase == "import" and "TypeError" in r.error_types, r.summary()
@@ -594,7 +690,9 @@ def main() -> list:
 
 @requires_sdk
 def test_sdk_a_task_called_outside_a_run_raises_runtime_user_error():
-    r = run_program(PROBE_HEADER + '''
+    r = run_program(
+        PROBE_HEADER
+        + """
 def attempt(fn):
     try:
         fn()
@@ -607,13 +705,16 @@ results = [attempt(lambda: helper(1, bogus=2)), attempt(lambda: helper.forward(1
 @env.task
 def main() -> list:
     return results
-''', entry="main")
+""",
+        entry="main",
+    )
     assert r.ok and r.output == ["RuntimeUserError", "TypeError"], r.summary()
 
 
 @requires_sdk
 def test_sdk_a_reassigned_attribute_runs_the_projects_class():
-    r = run_program('''
+    r = run_program(
+        """
 import flyte
 
 class MyCache:
@@ -628,11 +729,13 @@ env = flyte.TaskEnvironment("patched")
 @env.task
 def main() -> str:
     return made.version
-''', entry="main")
+""",
+        entry="main",
+    )
     assert r.ok and r.output == "1", r.summary()
 
 
-MAP_PROBE = '''
+MAP_PROBE = """
 import functools
 import flyte
 
@@ -648,16 +751,19 @@ def main() -> str:
         return str(list(flyte.map(functools.partial(scale, factor=2), [1, 2])))
     except TypeError:
         return "caught TypeError"
-'''
+"""
 
 
 def test_fly202_partial_typeerror_honours_a_guard_where_the_map_is_iterated(tmp_path):
     assert lint(tmp_path / "guarded", MAP_PROBE) == []
     unguarded = MAP_PROBE.replace("    try:\n        return str(", "    if True:\n        return str(").replace(
-        "    except TypeError:\n", "    else:\n")
+        "    except TypeError:\n", "    else:\n"
+    )
     assert [c for c, _, _ in lint(tmp_path / "bare", unguarded)] == ["FLY202"]
-    deferred = MAP_PROBE.replace("return str(list(flyte.map(functools.partial(scale, factor=2), [1, 2])))",
-                                 "mapped = flyte.map(functools.partial(scale, factor=2), [1, 2])")
+    deferred = MAP_PROBE.replace(
+        "return str(list(flyte.map(functools.partial(scale, factor=2), [1, 2])))",
+        "mapped = flyte.map(functools.partial(scale, factor=2), [1, 2])",
+    )
     # (iterated elsewhere, if at all: not this guard's; FLY201 says it never is)
     assert [c for c, _, _ in lint(tmp_path / "deferred", deferred)] == ["FLY201", "FLY202"]
 

@@ -13,8 +13,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from flyte_lint import engine, incremental, index
 from flyte_lint.cache import FORMAT
@@ -128,34 +127,46 @@ def test_a_deploy_script_adding_a_dependency_clears_a_missing_dependency(project
 
 
 def test_a_new_caller_changes_a_helpers_task_context(tmp_path):
-    root = write_project(tmp_path / "p", {
-        "envs.py": ENVS, "tasks.py": TASKS_SYNC,
-        "helpers.py": """
+    root = write_project(
+        tmp_path / "p",
+        {
+            "envs.py": ENVS,
+            "tasks.py": TASKS_SYNC,
+            "helpers.py": """
             from tasks import square
 
             async def helper(x: int) -> int:
                 return square(x)
         """,
-        "workflow.py": "from envs import driver\n",
-    })
+            "workflow.py": "from envs import driver\n",
+        },
+    )
     cache = tmp_path / "cache"
     assert ("helpers.py", "FLY102") not in codes(assert_same(root, cache))  # nobody runs it in a task yet
-    edit(root, "workflow.py", """
+    edit(
+        root,
+        "workflow.py",
+        """
         from envs import driver
         from helpers import helper
 
         @driver.task
         async def main(x: int) -> int:
             return await helper(x)
-    """)
+    """,
+    )
     assert ("helpers.py", "FLY102") in codes(assert_same(root, cache))
 
 
 def test_a_new_file_that_shadows_an_import(tmp_path):
-    root = write_project(tmp_path / "p", {
-        "envs.py": ENVS, "tasks.py": TASKS_SYNC,
-        "app/workflow.py": WORKFLOW,
-    })
+    root = write_project(
+        tmp_path / "p",
+        {
+            "envs.py": ENVS,
+            "tasks.py": TASKS_SYNC,
+            "app/workflow.py": WORKFLOW,
+        },
+    )
     cache = tmp_path / "cache"
     assert ("app/workflow.py", "FLY101") in codes(assert_same(root, cache))
     # The importer's own folder comes first on the import path: app/tasks.py now answers `from tasks import`.
@@ -166,16 +177,19 @@ def test_a_new_file_that_shadows_an_import(tmp_path):
 def test_a_value_re_exported_through_plain_modules(tmp_path):
     # workflow.py -> settings.py -> defaults.py: neither of the two mentions flyte, and the finding in
     # workflow.py depends on the string at the end of the chain.
-    root = write_project(tmp_path / "p", {
-        "workflow.py": """
+    root = write_project(
+        tmp_path / "p",
+        {
+            "workflow.py": """
             import flyte
             from settings import MODE
 
             env = flyte.TaskEnvironment("x", cache=MODE)
         """,
-        "settings.py": "from defaults import MODE\n",
-        "defaults.py": 'MODE = "auto"\n',
-    })
+            "settings.py": "from defaults import MODE\n",
+            "defaults.py": 'MODE = "auto"\n',
+        },
+    )
     cache = tmp_path / "cache"
     assert not assert_same(root, cache)
     edit(root, "defaults.py", 'MODE = "sometimes"\n')
@@ -221,7 +235,8 @@ PACKAGE = {
         worker = flyte.TaskEnvironment("worker")
         driver = flyte.TaskEnvironment("driver", depends_on=[worker])
     """,
-    **{f"app/flow{i}.py": f"""
+    **{
+        f"app/flow{i}.py": f"""
         from app.envs import driver, worker
 
         @worker.task
@@ -231,7 +246,9 @@ PACKAGE = {
         @driver.task
         async def main(x: int) -> int:
             return await step(x)
-    """ for i in range(6)},
+    """
+        for i in range(6)
+    },
 }
 
 
@@ -272,13 +289,16 @@ SHARED_TASKS = {
         async def shared(x: int) -> int:
             return x * 2
     """,
-    **{f"app/flow{i}.py": f"""
+    **{
+        f"app/flow{i}.py": f"""
         from app.envs import driver, shared
 
         @driver.task
         async def main(x: int) -> int:
             return await shared(x + {i})
-    """ for i in range(8)},
+    """
+        for i in range(8)
+    },
 }
 
 
@@ -303,7 +323,10 @@ def test_a_module_of_tasks_that_gains_a_helper_depends_on_its_importers_again(tm
     root = write_project(tmp_path / "p", SHARED_TASKS)
     cache = tmp_path / "cache"
     assert_same(root, cache)
-    envs = SHARED_TASKS["app/envs.py"] + "\n        async def helper(x):\n            flyte.run(shared, x=x)\n            return x\n"
+    envs = (
+        SHARED_TASKS["app/envs.py"]
+        + "\n        async def helper(x):\n            flyte.run(shared, x=x)\n            return x\n"
+    )
     edit(root, "app/envs.py", envs)
     assert assert_same(root, cache) == []  # nothing calls the helper from a task yet
     seen = analysed_files(monkeypatch)
@@ -320,9 +343,11 @@ def test_the_model_gives_methods_and_lambdas_no_context_from_their_callers(tmp_p
     # or of a lambda bound at module level, is not resolved to the function it runs, so a task calling them
     # in another module gives them no task context. Should the model learn to resolve them, they become
     # helpers whose findings depend on their callers, and that function must stop counting them out.
-    root = write_project(tmp_path / "p", {
-        "app/__init__.py": "",
-        "app/lib.py": """
+    root = write_project(
+        tmp_path / "p",
+        {
+            "app/__init__.py": "",
+            "app/lib.py": """
             import flyte
 
             scale = lambda v: flyte.run(v)
@@ -342,7 +367,7 @@ def test_the_model_gives_methods_and_lambdas_no_context_from_their_callers(tmp_p
                 def make(cls, x):
                     return flyte.run(x)
         """,
-        "app/flow.py": """
+            "app/flow.py": """
             import functools
 
             import flyte
@@ -366,7 +391,8 @@ def test_the_model_gives_methods_and_lambdas_no_context_from_their_callers(tmp_p
                 env.task(Box.put)
                 return x
         """,
-    })
+        },
+    )
     analyses = []
     real = engine.analyse
 
@@ -412,60 +438,69 @@ REACH_CASES = {
         {
             "trig.py": 'import flyte\n\nnightly = flyte.Trigger("nightly", flyte.Cron("0 2 * * *"), inputs={"region": "eu"})\n',
             "flow.py": "import flyte\nfrom trig import nightly\n\nenv = flyte.TaskEnvironment('reports')\n\n"
-                       "@env.task(triggers=nightly)\nasync def report(x: int) -> int:\n    return x\n",
+            "@env.task(triggers=nightly)\nasync def report(x: int) -> int:\n    return x\n",
         },
-        ("flow.py", "triggers=nightly", "cache='auto'"), ("trig.py", "FLY311"),
+        ("flow.py", "triggers=nightly", "cache='auto'"),
+        ("trig.py", "FLY311"),
     ),
     "a dependency declared in a deploy script (FLY401)": (
         {
-            "envs.py": ENVS, "tasks.py": TASKS_SYNC, "workflow.py": WORKFLOW.replace("await square(x)", "square(x)"),
+            "envs.py": ENVS,
+            "tasks.py": TASKS_SYNC,
+            "workflow.py": WORKFLOW.replace("await square(x)", "square(x)"),
             "deploy.py": "from envs import driver, worker\n\nworker.add_dependency(driver)\n",
         },
-        ("deploy.py", "worker.add_dependency(driver)", "driver.add_dependency(worker)"), ("workflow.py", "FLY401"),
+        ("deploy.py", "worker.add_dependency(driver)", "driver.add_dependency(worker)"),
+        ("workflow.py", "FLY401"),
     ),
     "a caller in an importer decides whether a task is the root of a run (FLY401)": (
         {
             "envs.py": 'import flyte\n\ngpu = flyte.TaskEnvironment("gpu", image=flyte.Image.from_debian_base()'
-                       '.with_pip_packages("torch"))\nworker = flyte.TaskEnvironment("worker")\n'
-                       'driver = flyte.TaskEnvironment("driver", depends_on=[worker, gpu])\n',
+            '.with_pip_packages("torch"))\nworker = flyte.TaskEnvironment("worker")\n'
+            'driver = flyte.TaskEnvironment("driver", depends_on=[worker, gpu])\n',
             "tasks.py": "from envs import gpu, worker\n\n@gpu.task\nasync def train(x: int) -> int:\n    return x\n\n"
-                        "@worker.task\nasync def step(x: int) -> int:\n    return await train(x)\n",
+            "@worker.task\nasync def step(x: int) -> int:\n    return await train(x)\n",
             "main.py": "from envs import driver\nfrom tasks import step\n\n@driver.task\nasync def main(x: int) -> int:\n"
-                       "    return await step(x)\n",
+            "    return await step(x)\n",
         },
-        ("main.py", "return await step(x)", "return x"), ("tasks.py", "FLY401"),
+        ("main.py", "return await step(x)", "return x"),
+        ("tasks.py", "FLY401"),
     ),
     "a task object's env given by from_task in a module its caller does not import (FLY401)": (
         {
             "containers.py": 'import flyte\nfrom flyte.extras import ContainerTask\n\ngreet = ContainerTask(name="greet", '
-                             'image=flyte.Image.from_debian_base().with_apt_packages("jq"), command=["echo"])\n',
-            "object_envs.py": 'import flyte\nimport containers\n\ngreet_env = flyte.TaskEnvironment.from_task('
-                              '"greet_env", containers.greet)\n',
+            'image=flyte.Image.from_debian_base().with_apt_packages("jq"), command=["echo"])\n',
+            "object_envs.py": "import flyte\nimport containers\n\ngreet_env = flyte.TaskEnvironment.from_task("
+            '"greet_env", containers.greet)\n',
             "flow.py": "import flyte\nfrom containers import greet\n\nenv = flyte.TaskEnvironment('flow')\n\n"
-                       "@env.task\nasync def main() -> int:\n    return await greet()\n",
+            "@env.task\nasync def main() -> int:\n    return await greet()\n",
         },
-        ("object_envs.py", "containers.greet)", ")"), ("flow.py", "FLY401"),
+        ("object_envs.py", "containers.greet)", ")"),
+        ("flow.py", "FLY401"),
     ),
     "a caller edited, its task object's env given in a module it does not import (FLY401)": (
         {
             "containers.py": 'import flyte\nfrom flyte.extras import ContainerTask\n\ngreet = ContainerTask(name="greet", '
-                             'image=flyte.Image.from_debian_base().with_apt_packages("jq"), command=["echo"])\n',
-            "object_envs.py": 'import flyte\nimport containers\n\ngreet_env = flyte.TaskEnvironment.from_task('
-                              '"greet_env", containers.greet)\n',
+            'image=flyte.Image.from_debian_base().with_apt_packages("jq"), command=["echo"])\n',
+            "object_envs.py": "import flyte\nimport containers\n\ngreet_env = flyte.TaskEnvironment.from_task("
+            '"greet_env", containers.greet)\n',
             "envs.py": "import flyte\n\nenv = flyte.TaskEnvironment('flow')\n",
             "flow.py": "from containers import greet\nfrom envs import env\n\n"
-                       "@env.task\nasync def main() -> int:\n    return await greet()\n",
+            "@env.task\nasync def main() -> int:\n    return await greet()\n",
         },
-        ("flow.py", "return await greet()", "return await greet()  # edited"), ("flow.py", "FLY401"), False,
+        ("flow.py", "return await greet()", "return await greet()  # edited"),
+        ("flow.py", "FLY401"),
+        False,
     ),
     "a shell task's env taken by from_task elsewhere (FLY401)": (
         {
             "shells.py": 'from flyte.extras import shell\n\nup = shell.create("up", image="debian:12-slim", script="true")\n',
             "group.py": 'import flyte\nfrom shells import up\n\ntext = flyte.TaskEnvironment.from_task("text", up.as_task())\n',
             "flow.py": "import flyte\nfrom shells import up\n\nenv = flyte.TaskEnvironment('flow')\n\n"
-                       "@env.task\nasync def main() -> int:\n    return await up()\n",
+            "@env.task\nasync def main() -> int:\n    return await up()\n",
         },
-        ("group.py", ", up.as_task()", ""), ("flow.py", "FLY401"),  # (its env is then its own, 'up', not 'text')
+        ("group.py", ", up.as_task()", ""),
+        ("flow.py", "FLY401"),  # (its env is then its own, 'up', not 'text')
     ),
     "an import that joins two deploy groups (FLY307)": (
         {
@@ -474,45 +509,52 @@ REACH_CASES = {
             "deploy.py": "import a\nimport b\n\ndef deploy():\n    pass\n",
             "single.py": "import a\n",
         },
-        ("deploy.py", "import a\nimport b\n", "import a\nimport c\n"), ("b.py", "FLY307"),
+        ("deploy.py", "import a\nimport b\n", "import a\nimport c\n"),
+        ("b.py", "FLY307"),
     ),
     "an env file edited, its duplicate in another module (FLY307)": (
         {
-            "app/__init__.py": "", "app/billing.py": 'import flyte\n\nextra = flyte.TaskEnvironment("worker")\n',
+            "app/__init__.py": "",
+            "app/billing.py": 'import flyte\n\nextra = flyte.TaskEnvironment("worker")\n',
             "app/envs.py": 'import flyte\n\nworker = flyte.TaskEnvironment("worker")\n',
         },
         ("app/envs.py", 'worker = flyte.TaskEnvironment("worker")', 'worker = flyte.TaskEnvironment("worker")  # hi'),
-        ("app/envs.py", "FLY307"), False,
+        ("app/envs.py", "FLY307"),
+        False,
     ),
     "a task looked up by name for a remote reference (FLY403)": (
         {
             "envs.py": 'import flyte\n\nworker = flyte.TaskEnvironment("worker")\n'
-                       'driver = flyte.TaskEnvironment("driver", depends_on=[worker])\n',
+            'driver = flyte.TaskEnvironment("driver", depends_on=[worker])\n',
             "tasks.py": TASKS_SYNC,
             "flow.py": 'import flyte.remote\nfrom envs import driver\n\nref = flyte.remote.Task.get("worker.square")\n\n'
-                       "@driver.task\nasync def main(x: int) -> int:\n    return await ref(x=x)\n",
+            "@driver.task\nasync def main(x: int) -> int:\n    return await ref(x=x)\n",
         },
-        ("tasks.py", "def square", "def cube"), ("flow.py", "FLY403"),
+        ("tasks.py", "def square", "def cube"),
+        ("flow.py", "FLY403"),
     ),
     "a helper's caller runs it in a task, where a ContainerTask call makes a coroutine (FLY104)": (
         {
             "containers.py": 'import flyte\nfrom flyte.extras import ContainerTask\n\ngreet = ContainerTask(name="greet", '
-                             'image="alpine", command=["echo"])\nenv = flyte.TaskEnvironment.from_task("greet_env", greet)\n',
+            'image="alpine", command=["echo"])\nenv = flyte.TaskEnvironment.from_task("greet_env", greet)\n',
             "helpers.py": "from containers import greet\n\ndef helper():\n    greet()\n",
             "workflow.py": "import flyte\nfrom containers import env as greet_env\nfrom helpers import helper\n\n"
-                           "env = flyte.TaskEnvironment('flow', depends_on=[greet_env])\n\n"
-                           "@env.task\ndef main() -> int:\n    helper()\n    return 1\n",
+            "env = flyte.TaskEnvironment('flow', depends_on=[greet_env])\n\n"
+            "@env.task\ndef main() -> int:\n    helper()\n    return 1\n",
         },
-        ("workflow.py", "@env.task\n", ""), ("helpers.py", "FLY104"),
+        ("workflow.py", "@env.task\n", ""),
+        ("helpers.py", "FLY104"),
     ),
     "a helper's caller (FLY102)": (
         {
-            "envs.py": ENVS, "tasks.py": TASKS_SYNC,
+            "envs.py": ENVS,
+            "tasks.py": TASKS_SYNC,
             "helpers.py": "from tasks import square\n\nasync def helper(x):\n    return square(x)\n",
             "workflow.py": "from envs import driver\nfrom helpers import helper\n\n@driver.task\n"
-                           "async def main(x: int) -> int:\n    return await helper(x)\n",
+            "async def main(x: int) -> int:\n    return await helper(x)\n",
         },
-        ("workflow.py", "@driver.task\n", ""), ("helpers.py", "FLY102"),
+        ("workflow.py", "@driver.task\n", ""),
+        ("helpers.py", "FLY102"),
     ),
 }
 
@@ -535,7 +577,11 @@ def test_an_edit_reaches_the_findings_of_files_it_does_not_change(tmp_path, monk
 def test_project_wide_rules_follow_edits_anywhere(project):
     root, cache = project
     assert not [c for c in codes(assert_same(root, cache)) if c[1] == "FLY402"]
-    edit(root, "deploy.py", DEPLOY.replace("driver.add_dependency(worker)", "driver.add_dependency(worker)\nworker.add_dependency(driver)"))
+    edit(
+        root,
+        "deploy.py",
+        DEPLOY.replace("driver.add_dependency(worker)", "driver.add_dependency(worker)\nworker.add_dependency(driver)"),
+    )
     assert ("deploy.py", "FLY402") in codes(assert_same(root, cache))
     edit(root, "deploy.py", DEPLOY)
     assert not [c for c in codes(assert_same(root, cache)) if c[1] == "FLY402"]
@@ -628,8 +674,9 @@ def test_worker_processes_bring_back_what_the_cache_keeps(tmp_path, monkeypatch)
     assert len(stored["envs"]) == 52 and sum(bool(facts) for _, facts, _ in stored["envs"].values()) == 2
     # Every module there defines tasks only, or nothing; only the flows depend on their importers: their
     # driver task calls a worker task, and whether it is the root of a run (FLY401) depends on who calls it.
-    assert all(independent == (not Path(path).name.startswith("flow"))
-               for path, (_, _, independent) in stored["envs"].items())
+    assert all(
+        independent == (not Path(path).name.startswith("flow")) for path, (_, _, independent) in stored["envs"].items()
+    )
     seen = analysed_files(monkeypatch)
     edit(root, "two/flow3.py", files["two/flow3.py"].replace("return await step(x)", "return step(x)"))
     assert ("two/flow3.py", "FLY103") in codes(parallel(True))
@@ -719,8 +766,18 @@ def test_a_stat_is_remembered_only_once_it_has_settled(tmp_path):
         assert index.FileMemo({str(path): record}).facts(path)[1] == b"import flyte\n"
 
 
-@pytest.mark.parametrize("record", [["x"], [1, 2, 3, 4, "yes", False, None, None], 7, None,
-                                    "__stat__", [0, 0, 0, 0, True, True, 5, None], "__stat__words"])
+@pytest.mark.parametrize(
+    "record",
+    [
+        ["x"],
+        [1, 2, 3, 4, "yes", False, None, None],
+        7,
+        None,
+        "__stat__",
+        [0, 0, 0, 0, True, True, 5, None],
+        "__stat__words",
+    ],
+)
 def test_a_damaged_memo_record_is_read_past(project, settled_at_once, record):
     root, cache = project
     expected = assert_same(root, cache)
@@ -758,10 +815,18 @@ def test_cli_cache_flags_and_clean(project, capsys):
 
 # Random edit sequences over a small project: after every edit, cached and uncached runs agree.
 VARIANTS = {
-    "envs.py": [ENVS, ENVS.replace('"worker"', '"driver"'), ENVS + "\nextra = flyte.TaskEnvironment('extra', depends_on=[driver])\n"],
+    "envs.py": [
+        ENVS,
+        ENVS.replace('"worker"', '"driver"'),
+        ENVS + "\nextra = flyte.TaskEnvironment('extra', depends_on=[driver])\n",
+    ],
     "tasks.py": [TASKS_SYNC, TASKS_ASYNC, TASKS_SYNC.replace("x: int", "x: int, y: int")],
-    "workflow.py": [WORKFLOW, WORKFLOW.replace("await square(x)", "await square.aio(x)"),
-                    WORKFLOW.replace("return await square(x)", "square(x)\n    return x"), "import flyte\n"],
+    "workflow.py": [
+        WORKFLOW,
+        WORKFLOW.replace("await square(x)", "await square.aio(x)"),
+        WORKFLOW.replace("return await square(x)", "square(x)\n    return x"),
+        "import flyte\n",
+    ],
     "deploy.py": [DEPLOY, DEPLOY + "\nworker.add_dependency(driver)\n", "import flyte\n"],
     "helpers.py": ["from tasks import square\n\nasync def helper(x):\n    return square(x)\n", "x = 1\n"],
 }
@@ -777,8 +842,13 @@ def test_random_edits_never_make_the_cache_lie(tmp_path_factory, monkeypatch, se
     replay(root, base / "cache", VARIANTS, edits)
 
 
-def replay(root: Path, cache: Path, variants: dict[str, list[str]], edits: list[tuple[str, int]],
-           settings: Settings | None = None) -> None:
+def replay(
+    root: Path,
+    cache: Path,
+    variants: dict[str, list[str]],
+    edits: list[tuple[str, int]],
+    settings: Settings | None = None,
+) -> None:
     """Apply the edits one by one (each picks a variant of a file); cached and uncached runs agree after each."""
     assert_same(root, cache, settings)
     for name, choice in edits:
@@ -801,15 +871,15 @@ PACKAGE_VARIANTS = {
         # (the usual layout: the environments and a task every flow may call; then with a helper whose
         # task context comes from the flows that call it)
         'import flyte\n\nworker = flyte.TaskEnvironment("worker")\ndriver = flyte.TaskEnvironment("driver", depends_on=[worker])\n'
-        '\n@worker.task\nasync def shared(x: int) -> int:\n    return x\n',
+        "\n@worker.task\nasync def shared(x: int) -> int:\n    return x\n",
         'import flyte\n\nworker = flyte.TaskEnvironment("worker")\ndriver = flyte.TaskEnvironment("driver")\n'
-        '\n@worker.task\nasync def shared(x: int) -> int:\n    return x\n\nasync def helper2(x):\n    flyte.run(shared, x=x)\n    return x\n',
+        "\n@worker.task\nasync def shared(x: int) -> int:\n    return x\n\nasync def helper2(x):\n    flyte.run(shared, x=x)\n    return x\n",
         # (a sync task, which the flows must call with .aio(); a traced helper, whose calls run in its callers)
         'import flyte\n\nworker = flyte.TaskEnvironment("worker")\ndriver = flyte.TaskEnvironment("driver", depends_on=[worker])\n'
-        '\n@worker.task\ndef shared(x: int) -> int:\n    return x\n\ndef helper2(x):\n    return x\n',
+        "\n@worker.task\ndef shared(x: int) -> int:\n    return x\n\ndef helper2(x):\n    return x\n",
         'import flyte\n\nworker = flyte.TaskEnvironment("worker")\ndriver = flyte.TaskEnvironment("driver")\n'
-        '\n@worker.task\nasync def shared(x: int) -> int:\n    return x\n\n@flyte.trace\nasync def helper2(x):\n'
-        '    return await shared(x)\n',
+        "\n@worker.task\nasync def shared(x: int) -> int:\n    return x\n\n@flyte.trace\nasync def helper2(x):\n"
+        "    return await shared(x)\n",
     ],
     "app/tasks.py": [
         "from app.envs import worker\n\n@worker.task\ndef square(x: int) -> int:\n    return x * x\n",
@@ -886,20 +956,23 @@ PACKAGE_VARIANTS = {
 @given(st.lists(st.tuples(st.sampled_from(sorted(PACKAGE_VARIANTS)), st.integers(0, 7)), min_size=1, max_size=6))
 # (a flow starts calling the helper beside the shared task, with the same imports)
 @example([("app/envs.py", 4), ("app/flow0.py", 6), ("app/flow0.py", 5)])
-def test_random_edits_in_a_package_never_make_the_cache_lie(tmp_path_factory, monkeypatch, full_share, selected,
-                                                             edits):
+def test_random_edits_in_a_package_never_make_the_cache_lie(tmp_path_factory, monkeypatch, full_share, selected, edits):
     monkeypatch.setattr(incremental, "FULL_SHARE", full_share)
     monkeypatch.setattr(index, "SETTLED_NS", 0)
     base = tmp_path_factory.mktemp("package")
-    files = {"app/__init__.py": "", **{name: texts[0] for name, texts in PACKAGE_VARIANTS.items() if name != "app/deploy.py"}}
+    files = {
+        "app/__init__.py": "",
+        **{name: texts[0] for name, texts in PACKAGE_VARIANTS.items() if name != "app/deploy.py"},
+    }
     replay(write_project(base / "p", files), base / "cache", PACKAGE_VARIANTS, edits, Settings(extend_select=selected))
 
 
 @pytest.mark.parametrize("selected", [[], ["FLY7"]], ids=["default-rules", "with-dag-notes"])
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.sampled_from(sorted(PACKAGE_VARIANTS)), st.integers(0, 7)), min_size=1, max_size=6))
-def test_random_edits_in_a_package_never_make_the_cache_lie_with_the_declared_scopes(tmp_path_factory, monkeypatch,
-                                                                                   selected, edits):
+def test_random_edits_in_a_package_never_make_the_cache_lie_with_the_declared_scopes(
+    tmp_path_factory, monkeypatch, selected, edits
+):
     # (the rules' own scopes, some of them narrower than IMPORTERS: a rule declaring MODULE keeps its findings
     # on a file while only the file and what it imports are unchanged, so it must read nothing else)
     for code, scope in DECLARED_SCOPES.items():
@@ -907,9 +980,11 @@ def test_random_edits_in_a_package_never_make_the_cache_lie_with_the_declared_sc
     monkeypatch.setattr(incremental, "FULL_SHARE", 2.0)
     monkeypatch.setattr(index, "SETTLED_NS", 0)
     base = tmp_path_factory.mktemp("package")
-    files = {"app/__init__.py": "", **{name: texts[0] for name, texts in PACKAGE_VARIANTS.items() if name != "app/deploy.py"}}
+    files = {
+        "app/__init__.py": "",
+        **{name: texts[0] for name, texts in PACKAGE_VARIANTS.items() if name != "app/deploy.py"},
+    }
     replay(write_project(base / "p", files), base / "cache", PACKAGE_VARIANTS, edits, Settings(extend_select=selected))
-
 
 
 # -- the keys follow the enabled rules' scopes ------------------------------------------------------------

@@ -37,11 +37,20 @@ def test_json_schema(project, capsys):
     code, out, _ = run_cli(["check", ".", "--format", "json"], project, capsys)
     assert code == 1
     diag = json.loads(out)["diagnostics"]
-    assert diag == [{
-        "path": "bad.py", "line": 11, "column": 12, "end_line": 11, "end_column": 27, "code": "FLY101",
-        "symbol": "await-sync-task", "severity": "error", "message": diag[0]["message"],
-        "fix": {"safe": True, "title": "Insert `.aio`"},
-    }]
+    assert diag == [
+        {
+            "path": "bad.py",
+            "line": 11,
+            "column": 12,
+            "end_line": 11,
+            "end_column": 27,
+            "code": "FLY101",
+            "symbol": "await-sync-task",
+            "severity": "error",
+            "message": diag[0]["message"],
+            "fix": {"safe": True, "title": "Insert `.aio`"},
+        }
+    ]
     assert "\n" not in diag[0]["message"]
 
 
@@ -52,10 +61,17 @@ def test_select_and_ignore_by_prefix(project, capsys):
     assert run_cli(["check", ".", "--select", "await-sync-task"], project, capsys)[0] == 1
 
 
-@pytest.mark.parametrize("comment, suppressed", [
-    ("# noqa", True), ("# noqa: FLY101", True), ("# noqa: FLY1", True), ("# noqa:FLY201, FLY101", True),
-    ("# noqa: FLY201", False), ("# NOQA: fly101", True),
-])
+@pytest.mark.parametrize(
+    "comment, suppressed",
+    [
+        ("# noqa", True),
+        ("# noqa: FLY101", True),
+        ("# noqa: FLY1", True),
+        ("# noqa:FLY201, FLY101", True),
+        ("# noqa: FLY201", False),
+        ("# NOQA: fly101", True),
+    ],
+)
 def test_noqa(tmp_path, capsys, comment, suppressed):
     src = BAD.replace("return await square(x)", f"return await square(x)  {comment}")
     root = write_project(tmp_path / "p", {"m.py": src})
@@ -64,7 +80,9 @@ def test_noqa(tmp_path, capsys, comment, suppressed):
 
 
 def test_file_level_noqa_and_unused_noqa(tmp_path, capsys):
-    root = write_project(tmp_path / "p", {"m.py": "# flyte-lint: noqa\n" + BAD, "n.py": GOOD.replace("x * x", "x * x  # noqa: FLY101")})
+    root = write_project(
+        tmp_path / "p", {"m.py": "# flyte-lint: noqa\n" + BAD, "n.py": GOOD.replace("x * x", "x * x  # noqa: FLY101")}
+    )
     code, out, _ = run_cli(["check", "."], root, capsys)
     assert code == 0
     code, out, _ = run_cli(["check", ".", "--report-unused-noqa"], root, capsys)
@@ -82,7 +100,9 @@ def test_syntax_error_is_reported_and_the_run_goes_on(tmp_path, capsys):
 
 
 def test_gitignore_venv_and_build_dirs_are_skipped(tmp_path, capsys):
-    root = write_project(tmp_path / "p", {"ok.py": GOOD, "ignored/bad.py": BAD, ".venv/lib/bad.py": BAD, "build/bad.py": BAD})
+    root = write_project(
+        tmp_path / "p", {"ok.py": GOOD, "ignored/bad.py": BAD, ".venv/lib/bad.py": BAD, "build/bad.py": BAD}
+    )
     (root / ".gitignore").write_text("ignored/\n")
     subprocess.run(["git", "init", "-q"], cwd=root, check=True)
     code, out, _ = run_cli(["check", "."], root, capsys)
@@ -115,11 +135,14 @@ def test_config_select_exclude_per_file_ignores(tmp_path, capsys):
     assert code == 0
 
 
-@pytest.mark.parametrize("config, message", [
-    ('[tool.flyte-lint]\nselcet = ["FLY1"]\n', "unknown [tool.flyte-lint] key: selcet"),
-    ('[tool.flyte-lint]\nignore = ["FLY777"]\n', "unknown rule code: FLY777"),
-    ('[tool.flyte-lint\n', "invalid TOML"),
-])
+@pytest.mark.parametrize(
+    "config, message",
+    [
+        ('[tool.flyte-lint]\nselcet = ["FLY1"]\n', "unknown [tool.flyte-lint] key: selcet"),
+        ('[tool.flyte-lint]\nignore = ["FLY777"]\n', "unknown rule code: FLY777"),
+        ("[tool.flyte-lint\n", "invalid TOML"),
+    ],
+)
 def test_config_errors_exit_2_with_a_clear_message(tmp_path, capsys, config, message):
     root = write_project(tmp_path / "p", {"a.py": BAD})
     (root / "pyproject.toml").write_text(config)
@@ -147,7 +170,9 @@ def test_fix_diff_and_idempotence(tmp_path, capsys):
 
 def test_github_and_sarif_formats(project, capsys):
     code, out, _ = run_cli(["check", ".", "--format", "github"], project, capsys)
-    assert out.startswith("::error file=bad.py,line=11,col=12,endLine=11,endColumn=27,title=flyte-lint (FLY101)::sync task")
+    assert out.startswith(
+        "::error file=bad.py,line=11,col=12,endLine=11,endColumn=27,title=flyte-lint (FLY101)::sync task"
+    )
     code, out, _ = run_cli(["check", ".", "--format", "sarif"], project, capsys)
     sarif = json.loads(out)
     assert sarif["version"] == "2.1.0" and "$schema" in sarif
@@ -156,7 +181,12 @@ def test_github_and_sarif_formats(project, capsys):
     result = sarif["runs"][0]["results"][0]
     assert result["ruleId"] == "FLY101" and result["level"] == "error"
     assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "bad.py"
-    assert result["locations"][0]["physicalLocation"]["region"] == {"startLine": 11, "startColumn": 12, "endLine": 11, "endColumn": 27}
+    assert result["locations"][0]["physicalLocation"]["region"] == {
+        "startLine": 11,
+        "startColumn": 12,
+        "endLine": 11,
+        "endColumn": 27,
+    }
 
 
 def test_statistics(project, capsys):
@@ -196,8 +226,11 @@ def test_the_console_script_runs_without_astroids_brains(project, capsys):
     assert findings == in_process and "FLY101" in findings
 
 
-@pytest.mark.parametrize("broken", ["", "brainless._manager_without_brains = lambda: None"],
-                         ids=["stand-in", "an-astroid-it-cannot-make-a-manager-for"])
+@pytest.mark.parametrize(
+    "broken",
+    ["", "brainless._manager_without_brains = lambda: None"],
+    ids=["stand-in", "an-astroid-it-cannot-make-a-manager-for"],
+)
 def test_astroid_without_brains_is_astroid_with_the_same_manager(broken):
     # Where the stand-in cannot make the manager, it takes the real module: the brains come back, nothing breaks.
     code = (
@@ -256,10 +289,14 @@ INTERRUPTED_IMPORT = (
 )
 
 
-@pytest.mark.parametrize("start", [
-    "from flyte_lint.launch import main\nmain()",  # the console script, as pip writes it
-    "sys.argv = ['flyte_lint', 'rules']\nrunpy.run_module('flyte_lint', run_name='__main__')",  # python -m flyte_lint
-], ids=["console-script", "python-m"])
+@pytest.mark.parametrize(
+    "start",
+    [
+        "from flyte_lint.launch import main\nmain()",  # the console script, as pip writes it
+        "sys.argv = ['flyte_lint', 'rules']\nrunpy.run_module('flyte_lint', run_name='__main__')",  # python -m flyte_lint
+    ],
+    ids=["console-script", "python-m"],
+)
 def test_ctrl_c_while_importing_ends_quietly(start):
     proc = subprocess.run([sys.executable, "-c", INTERRUPTED_IMPORT + start], capture_output=True, text=True)
     assert (proc.returncode, proc.stdout, proc.stderr) == (130, "", "")
@@ -267,8 +304,9 @@ def test_ctrl_c_while_importing_ends_quietly(start):
 
 def test_the_console_script_is_the_launcher():
     # (flyte_lint.cli's own imports would run on the script's import line, outside any handler)
-    import tomllib
     from pathlib import Path
+
+    import tomllib
 
     scripts = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())["project"]["scripts"]
     assert scripts == {"flyte-lint": "flyte_lint.launch:main"}

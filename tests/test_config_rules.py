@@ -45,14 +45,18 @@ def _fixed(tmp_path, source: str, select: list[str], unsafe: bool = False) -> st
 
 
 def test_fly303_messages_suggest_the_accepted_value(tmp_path):
-    msgs = messages(tmp_path, """
+    msgs = messages(
+        tmp_path,
+        """
         import flyte
 
         flyte.Resources(gpu="L40S:1")
         flyte.Resources(gpu="A100")
         flyte.Resources(gpu="a100:1")
         flyte.Resources(gpu="A100:9")
-    """, select=["FLY303"])
+    """,
+        select=["FLY303"],
+    )
     assert 'did you mean gpu="L40s:1"?' in msgs[0] and "ValueError" in msgs[0] and "imported" in msgs[0]
     assert 'did you mean gpu="A100:1"?' in msgs[1]
     assert 'did you mean gpu="A100:1"?' in msgs[2]
@@ -75,13 +79,22 @@ def test_fly303_deprecated_alias_is_a_warning_with_a_safe_fix(tmp_path):
 
 
 def test_fly303_alias_without_count_is_an_error(tmp_path):
-    msgs = messages(tmp_path, """
+    msgs = messages(
+        tmp_path,
+        """
         import flyte
 
         flyte.Resources(gpu="A100 80G")
-    """, select=["FLY303"])
+    """,
+        select=["FLY303"],
+    )
     assert len(msgs) == 1 and 'did you mean gpu="A100_80G:1"?' in msgs[0]
-    assert lint_result(tmp_path / "b", 'import flyte\nflyte.Resources(gpu="A100 80G")\n', select=["FLY303"]).findings[0].severity == Severity.ERROR
+    assert (
+        lint_result(tmp_path / "b", 'import flyte\nflyte.Resources(gpu="A100 80G")\n', select=["FLY303"])
+        .findings[0]
+        .severity
+        == Severity.ERROR
+    )
 
 
 def test_fly303_gpu_partition_message(tmp_path):
@@ -125,7 +138,9 @@ def test_fly304_false_is_ignored_unless_the_inherited_cache_is_off(tmp_path):
 
 
 def test_fly304_messages_name_when_it_fails(tmp_path):
-    msgs = messages(tmp_path, """
+    msgs = messages(
+        tmp_path,
+        """
         import flyte
 
         env = flyte.TaskEnvironment("etl", cache="always")
@@ -134,8 +149,14 @@ def test_fly304_messages_name_when_it_fails(tmp_path):
         @env2.task(cache="always")
         def a(x: int) -> int:
             return x
-    """, select=["FLY304"])
-    assert 'cache="always"' in msgs[0] and "every `@env.task` of this env" in msgs[0] and 'did you mean cache="auto"?' in msgs[0]
+    """,
+        select=["FLY304"],
+    )
+    assert (
+        'cache="always"' in msgs[0]
+        and "every `@env.task` of this env" in msgs[0]
+        and 'did you mean cache="auto"?' in msgs[0]
+    )
     assert "TypeError" in msgs[1]
     assert "`@env.task` raises ValueError" in msgs[2] and "at import" in msgs[2]
 
@@ -179,14 +200,18 @@ def test_fly305_warnings(tmp_path):
 
 
 def test_fly305_messages(tmp_path):
-    msgs = messages(tmp_path, """
+    msgs = messages(
+        tmp_path,
+        """
         from flyte import Resources as R
 
         R(memory=4096)
         R(memory="2GB")
         R(cpu="2 cores")
         R(shm="Auto")
-    """, select=["FLY305"])
+    """,
+        select=["FLY305"],
+    )
     assert "ValueError" in msgs[0] and 'did you mean "4096Mi"?' in msgs[0]
     assert "Failed to parse resource as a valid quantity" in msgs[1] and 'did you mean "2Gi"?' in msgs[1]
     assert 'did you mean "2"?' in msgs[2]
@@ -229,12 +254,16 @@ def test_fly306_no_fix_onto_a_taken_name(tmp_path):
 
 
 def test_fly307_message_points_at_the_first(tmp_path):
-    msgs = messages(tmp_path, """
+    msgs = messages(
+        tmp_path,
+        """
         import flyte
 
         a = flyte.TaskEnvironment("etl")
         b = flyte.TaskEnvironment("etl")
-    """, select=["FLY307"])
+    """,
+        select=["FLY307"],
+    )
     assert "line 3" in msgs[0] and "Duplicate environment name 'etl'" in msgs[0]
 
 
@@ -263,23 +292,31 @@ def test_fly308_fix_writes_the_tuple(tmp_path):
 
 
 def test_fly310_mount_and_env_var_is_a_warning(tmp_path):
-    result = lint_result(tmp_path, """
+    result = lint_result(
+        tmp_path,
+        """
         import flyte
 
         s = flyte.Secret(key="k", mount="/etc/flyte/secrets", as_env_var="API_KEY")
-    """, select=["FLY310"])
+    """,
+        select=["FLY310"],
+    )
     assert [(f.code, f.severity) for f in result.findings] == [("FLY310", Severity.WARNING)]
     assert "only as the env var" in result.findings[0].message
 
 
 def test_fly310_messages(tmp_path):
-    msgs = messages(tmp_path, """
+    msgs = messages(
+        tmp_path,
+        """
         import flyte
 
         flyte.Secret("openai.api-key")
         flyte.Secret(key="k", as_env_var="api_key")
         t = flyte.TaskEnvironment("x", secrets="db/password")
-    """, select=["FLY310"])
+    """,
+        select=["FLY310"],
+    )
     assert '"OPENAI.API_KEY"' in msgs[0] and 'as_env_var="OPENAI_API_KEY"' in msgs[0] and "ValueError" in msgs[0]
     assert 'did you mean as_env_var="API_KEY"?' in msgs[1]
     assert "flyte deploy" in msgs[2] and 'as_env_var="DB_PASSWORD"' in msgs[2]
@@ -291,7 +328,9 @@ def test_fly310_messages(tmp_path):
 
 
 def test_fly311_messages(tmp_path):
-    msgs = messages(tmp_path, """
+    msgs = messages(
+        tmp_path,
+        """
         from datetime import datetime
         import flyte
 
@@ -309,10 +348,17 @@ def test_fly311_messages(tmp_path):
         @env.task(triggers=flyte.Trigger("every-hour", flyte.Cron("0 * * * *")))
         def every(trigger_time: datetime) -> str:
             return ""
-    """, select=["FLY311"])
-    assert "TriggerTime input 'run_date' must be an input to the task" in msgs[0] and "did you mean `run_at`?" in msgs[0]
+    """,
+        select=["FLY311"],
+    )
+    assert (
+        "TriggerTime input 'run_date' must be an input to the task" in msgs[0] and "did you mean `run_at`?" in msgs[0]
+    )
     assert len(msgs) == 3  # the misspelled key is reported once, not also as a missing input
-    assert "`trigger_time` of task 'reports.hourly' unset: nothing gives a triggered run it" in msgs[1] and 'flyte.Trigger.hourly("trigger_time")' in msgs[1]
+    assert (
+        "`trigger_time` of task 'reports.hourly' unset: nothing gives a triggered run it" in msgs[1]
+        and 'flyte.Trigger.hourly("trigger_time")' in msgs[1]
+    )
     assert 'inputs={"trigger_time": flyte.TriggerTime, ...}' in msgs[2]
 
 
@@ -321,33 +367,70 @@ def test_fly311_messages(tmp_path):
 # --------------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("expression", [
-    "0 9 * * 7", "60 * * * *", "0 24 * * *", "0 0 0 * *", "0 0 L * *", "5-1 * * * *", "*/0 * * * *",
-    "0 0 * * * *", "0 0 * *", "@Hourly", "@reboot", "@every 5x", "TZ=UTC 0 9 * * *", "", "0 0 * 13 *",
-    "0 0 * * MON#2", "1-2-3 * * * *", "*/5/2 * * * *",
-])
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "0 9 * * 7",
+        "60 * * * *",
+        "0 24 * * *",
+        "0 0 0 * *",
+        "0 0 L * *",
+        "5-1 * * * *",
+        "*/0 * * * *",
+        "0 0 * * * *",
+        "0 0 * *",
+        "@Hourly",
+        "@reboot",
+        "@every 5x",
+        "TZ=UTC 0 9 * * *",
+        "",
+        "0 0 * 13 *",
+        "0 0 * * MON#2",
+        "1-2-3 * * * *",
+        "*/5/2 * * * *",
+    ],
+)
 def test_fly312_rejected_expressions(tmp_path, expression):
     found = lint(tmp_path, f'import flyte\nc = flyte.Cron("{expression}")\n', select=["FLY312"])
     assert found == [("FLY312", 2, "main.py")]
 
 
-@pytest.mark.parametrize("expression", [
-    "0 * * * *", "*/5 * * * *", "0 0 * * MON-FRI", "0 0 1 JAN *", "0 0 1 jan-mar *", "@hourly", "@daily",
-    "@midnight", "@every 1h30m", "0 9 ? * 1", "0 9 1,15 * *", "0 0 * * sun", "5/15 * * * *", "0-30/10 1-5 * * *",
-    "  0 0 * * *  ",
-])
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "0 * * * *",
+        "*/5 * * * *",
+        "0 0 * * MON-FRI",
+        "0 0 1 JAN *",
+        "0 0 1 jan-mar *",
+        "@hourly",
+        "@daily",
+        "@midnight",
+        "@every 1h30m",
+        "0 9 ? * 1",
+        "0 9 1,15 * *",
+        "0 0 * * sun",
+        "5/15 * * * *",
+        "0-30/10 1-5 * * *",
+        "  0 0 * * *  ",
+    ],
+)
 def test_fly312_accepted_expressions(tmp_path, expression):
     assert lint(tmp_path, f'import flyte\nc = flyte.Cron("{expression}")\n', select=["FLY312"]) == []
 
 
 def test_fly312_timezone_messages(tmp_path):
-    msgs = messages(tmp_path, """
+    msgs = messages(
+        tmp_path,
+        """
         import flyte
 
         flyte.Cron("0 9 * * *", timezone="america/new_york")
         flyte.Cron("0 9 * * *", timezone="PST")
         flyte.Cron("0 9 * * 7")
-    """, select=["FLY312"])
+    """,
+        select=["FLY312"],
+    )
     assert 'did you mean "America/New_York"?' in msgs[0]
     assert 'did you mean "America/Los_Angeles"?' in msgs[1]
     assert "Sunday is 0" in msgs[2] and "deployed" in msgs[2]
@@ -357,7 +440,9 @@ def test_fly312_skips_timezones_without_a_tz_database(tmp_path, monkeypatch):
     from flyte_lint.rules.config import invalid_cron
 
     monkeypatch.setattr(invalid_cron, "known_timezones", lambda: frozenset())
-    assert lint(tmp_path, 'import flyte\nc = flyte.Cron("0 9 * * *", timezone="Mars/Olympus")\n', select=["FLY312"]) == []
+    assert (
+        lint(tmp_path, 'import flyte\nc = flyte.Cron("0 9 * * *", timezone="Mars/Olympus")\n', select=["FLY312"]) == []
+    )
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -366,7 +451,9 @@ def test_fly312_skips_timezones_without_a_tz_database(tmp_path, monkeypatch):
 
 
 def test_fly313_message_and_quiet_on_unknown_concurrency(tmp_path):
-    msgs = messages(tmp_path, """
+    msgs = messages(
+        tmp_path,
+        """
         import os
         import flyte
 
@@ -380,5 +467,12 @@ def test_fly313_message_and_quiet_on_unknown_concurrency(tmp_path):
         @dyn.task
         def b(x: int) -> int:
             return x
-    """, select=["FLY313"])
-    assert len(msgs) == 1 and "concurrency=4" in msgs[0] and "only supported for async tasks" in msgs[0] and "async def" in msgs[0]
+    """,
+        select=["FLY313"],
+    )
+    assert (
+        len(msgs) == 1
+        and "concurrency=4" in msgs[0]
+        and "only supported for async tasks" in msgs[0]
+        and "async def" in msgs[0]
+    )

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from flyte_lint.cli import main
 from flyte_lint.catalogue import RULES
+from flyte_lint.cli import main
 from flyte_lint.docs import README_BEGIN, README_END, catalogue_source, readme_with_table, rules_markdown
 from flyte_lint.rules import all_rules
 
@@ -29,16 +29,16 @@ def test_the_rule_catalogue_is_current():
     assert (ROOT / "flyte_lint" / "catalogue.py").read_text(encoding="utf-8") == catalogue_source(), (
         "flyte_lint/catalogue.py is stale: run `python -m flyte_lint.docs --write`"
     )
-    assert RULES == {r.code: (r.symbol, r.severity.value) for r in all_rules()}
+    assert {r.code: (r.symbol, r.severity.value) for r in all_rules()} == RULES
 
 
 def test_the_readme_rules_table_is_current_and_complete():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     assert text == readme_with_table(text), "README.md's rules table is stale: run `python -m flyte_lint.docs --write`"
-    table = text[text.index(README_BEGIN):text.index(README_END)]
+    table = text[text.index(README_BEGIN) : text.index(README_END)]
     rows = [line for line in table.splitlines() if line.startswith("| [FLY")]
     assert [row.split("]")[0][3:] for row in rows] == [r.code for r in all_rules()]
-    for rule, row in zip(all_rules(), rows):
+    for rule, row in zip(all_rules(), rows, strict=True):
         assert f"(rules.md#{rule.code.lower()}-{rule.symbol})" in row and f"| {rule.severity.value} |" in row
         assert f"## {rule.code} {rule.symbol}" in rules_markdown()  # the anchor the row links to
 
@@ -63,7 +63,9 @@ def test_the_generator_commands(tmp_path):
     (tmp_path / "rules.md").write_text("stale\n", encoding="utf-8")
 
     def docs(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "flyte_lint.docs", *args], cwd=tmp_path, capture_output=True, text=True)
+        return subprocess.run(
+            [sys.executable, "-m", "flyte_lint.docs", *args], cwd=tmp_path, capture_output=True, text=True
+        )
 
     done = docs("--write")
     assert done.returncode == 0 and "rules.md" in done.stdout and "README.md" in done.stdout, done.stderr

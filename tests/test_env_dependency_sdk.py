@@ -22,7 +22,7 @@ from flyte_lint.rules import REGISTRY
 from lintutil import lint
 from sdk_runner import requires_sdk, run_program
 
-PROBE = '''
+PROBE = """
 import importlib
 import pathlib
 
@@ -56,7 +56,7 @@ def probe() -> dict:
         name: {{root: serialize(getattr(module, root), getattr(module, "CHILD")) for root in module.ROOTS}}
         for name, module in modules.items()
     }}
-'''
+"""
 
 UV_SCRIPT = """\
 # /// script
@@ -110,10 +110,11 @@ PROGRAMS = {
     "uv_script": callee('flyte.Image.from_uv_script("script.py", name="b")'),
     "ref_name": callee('flyte.Image.from_ref_name("trainer")'),
     "no_flyte": callee("flyte.Image.from_debian_base(install_flyte=False)"),
-    "dockerfile": callee('flyte.Image.from_dockerfile(pathlib.Path(__file__).parent / "Dockerfile", '
-                         'registry="ghcr.io/acme", name="b")'),
+    "dockerfile": callee(
+        'flyte.Image.from_dockerfile(pathlib.Path(__file__).parent / "Dockerfile", registry="ghcr.io/acme", name="b")'
+    ),
     # The root decides: 'worker' lacks 'b', but main's env has it; entry's has not.
-    "covered_by_root": f'''
+    "covered_by_root": f"""
         import flyte
 
         b = flyte.TaskEnvironment("b", image={LAYERED})
@@ -133,8 +134,8 @@ PROGRAMS = {
             return await step(x)
 
         ROOTS, CHILD = ["main"], child
-    ''',
-    "one_root_uncovered": f'''
+    """,
+    "one_root_uncovered": f"""
         import flyte
 
         b = flyte.TaskEnvironment("b", image={LAYERED})
@@ -159,9 +160,9 @@ PROGRAMS = {
             return await step(x)
 
         ROOTS, CHILD = ["main", "entry"], child
-    ''',
+    """,
     # A task passed to flyte.run is a root of its own, though a task calls it.
-    "run_root": f'''
+    "run_root": f"""
         import flyte
 
         b = flyte.TaskEnvironment("b", image={LAYERED})
@@ -184,9 +185,9 @@ PROGRAMS = {
             return flyte.run(step, x=1)
 
         ROOTS, CHILD = ["main", "step"], child
-    ''',
+    """,
     # clone_with copies depends_on when it runs: 'late' misses what its source got afterwards, 'early' has it.
-    "clone_late": f'''
+    "clone_late": f"""
         import flyte
 
         b = flyte.TaskEnvironment("b", image={LAYERED})
@@ -203,8 +204,8 @@ PROGRAMS = {
             return await child(x)  # call
 
         ROOTS, CHILD = ["main"], child
-    ''',
-    "clone_early": f'''
+    """,
+    "clone_early": f"""
         import flyte
 
         b = flyte.TaskEnvironment("b", image={LAYERED})
@@ -221,10 +222,10 @@ PROGRAMS = {
             return await child(x)  # call
 
         ROOTS, CHILD = ["main"], child
-    ''',
+    """,
     # 'b' depends on 'driver' (its task calls the driver's): depends_on=[b] on 'driver' would close a cycle. The
     # rule's advice: run the root in a clone of 'driver' that depends on both.
-    "cycle": f'''
+    "cycle": f"""
         import flyte
 
         driver = flyte.TaskEnvironment("driver")
@@ -243,8 +244,8 @@ PROGRAMS = {
             return await child(x)  # call
 
         ROOTS, CHILD = ["main"], child
-    ''',
-    "cycle_driver_env": f'''
+    """,
+    "cycle_driver_env": f"""
         import flyte
 
         driver = flyte.TaskEnvironment("driver")
@@ -264,9 +265,9 @@ PROGRAMS = {
             return await child(x)  # call
 
         ROOTS, CHILD = ["main"], child
-    ''',
+    """,
     # A task picked from a literal dict: every candidate is a task of 'b'.
-    "picked_from_dict": f'''
+    "picked_from_dict": f"""
         import flyte
 
         b = flyte.TaskEnvironment("b", image={LAYERED})
@@ -287,9 +288,9 @@ PROGRAMS = {
             return await TOOLS[name](x)  # call
 
         ROOTS, CHILD = ["main"], child
-    ''',
+    """,
     # Task objects: a ContainerTask's or a shell task's own image decides.
-    "container_layered": f'''
+    "container_layered": f"""
         import flyte
         from flyte.extras import ContainerTask
 
@@ -303,8 +304,8 @@ PROGRAMS = {
             return x
 
         ROOTS, CHILD = ["main"], greet
-    ''',
-    "container_uri": '''
+    """,
+    "container_uri": """
         import flyte
         from flyte.extras import ContainerTask
 
@@ -318,8 +319,8 @@ PROGRAMS = {
             return x
 
         ROOTS, CHILD = ["main"], greet
-    ''',
-    "shell_layered": f'''
+    """,
+    "shell_layered": f"""
         import flyte
         from flyte.extras import shell
 
@@ -332,9 +333,9 @@ PROGRAMS = {
             return f
 
         ROOTS, CHILD = ["main"], head.as_task()
-    ''',
+    """,
     # A shell task's env exists once its `.env` is read: in another env's depends_on here, not the root's.
-    "shell_layered_env_elsewhere": f'''
+    "shell_layered_env_elsewhere": f"""
         import flyte
         from flyte.extras import shell
 
@@ -348,8 +349,8 @@ PROGRAMS = {
             return f
 
         ROOTS, CHILD = ["main"], head.as_task()
-    ''',
-    "shell_uri_env_elsewhere": '''
+    """,
+    "shell_uri_env_elsewhere": """
         import flyte
         from flyte.extras import shell
 
@@ -363,9 +364,9 @@ PROGRAMS = {
             return f
 
         ROOTS, CHILD = ["main"], head.as_task()
-    ''',
+    """,
     # Nothing reads `head.env`: the shell task's container task has no parent env, whatever its image.
-    "shell_uri_no_env": '''
+    "shell_uri_no_env": """
         import flyte
         from flyte.extras import shell
 
@@ -378,8 +379,8 @@ PROGRAMS = {
             return f
 
         ROOTS, CHILD = ["main"], head.as_task()
-    ''',
-    "shell_covered": f'''
+    """,
+    "shell_covered": f"""
         import flyte
         from flyte.extras import shell
 
@@ -392,7 +393,7 @@ PROGRAMS = {
             return f
 
         ROOTS, CHILD = ["main"], head.as_task()
-    ''',
+    """,
 }
 
 for which in ("bad", "good"):  # the rule's own examples
@@ -403,9 +404,26 @@ for which in ("bad", "good"):  # the rule's own examples
 
 # What each program's SDK run must show: the child fails ("not found in image cache", or FileNotFoundError for
 # the Dockerfile), or serializes with the image's own URI (or the root's cache entry).
-FAILS = {"pip", "apt", "env_vars", "commands", "uv_script", "ref_name", "no_flyte", "dockerfile", "one_root_uncovered",
-         "run_root", "clone_late", "picked_from_dict", "cycle", "container_layered", "shell_layered", "shell_layered_env_elsewhere",
-         "shell_uri_no_env", "example_bad"}
+FAILS = {
+    "pip",
+    "apt",
+    "env_vars",
+    "commands",
+    "uv_script",
+    "ref_name",
+    "no_flyte",
+    "dockerfile",
+    "one_root_uncovered",
+    "run_root",
+    "clone_late",
+    "picked_from_dict",
+    "cycle",
+    "container_layered",
+    "shell_layered",
+    "shell_layered_env_elsewhere",
+    "shell_uri_no_env",
+    "example_bad",
+}
 NO_ENV = {"shell_layered", "shell_uri_no_env"}  # (fail with "Task head has no parent environment name")
 
 
@@ -416,11 +434,15 @@ def _sources() -> dict[str, str]:
 @pytest.fixture(scope="module")
 def serialized() -> dict:
     """For each program, each root's serialization of the child: ["ok", image] or [error type, first line]."""
-    files = {**_sources(), "Dockerfile": "FROM python:3.12-slim\n", "script.py": UV_SCRIPT,
-             "probe.py": PROBE.format(cases=[f"case_{name}" for name in PROGRAMS])}
+    files = {
+        **_sources(),
+        "Dockerfile": "FROM python:3.12-slim\n",
+        "script.py": UV_SCRIPT,
+        "probe.py": PROBE.format(cases=[f"case_{name}" for name in PROGRAMS]),
+    }
     result = run_program(files, entry="probe:probe", timeout=300)
     assert result.ok, result.summary()
-    return {name[len("case_"):]: outcome for name, outcome in result.output.items()}
+    return {name[len("case_") :]: outcome for name, outcome in result.output.items()}
 
 
 def _reported(tmp_path, name: str) -> bool:

@@ -37,7 +37,10 @@ from sdk_runner import requires_sdk, run_program
 
 
 def test_fly401_task_objects_messages(tmp_path):
-    found = messages(tmp_path, textwrap.dedent(OBJECTS) + textwrap.dedent("""
+    found = messages(
+        tmp_path,
+        textwrap.dedent(OBJECTS)
+        + textwrap.dedent("""
         # file: main.py
         import flyte
         from containers import greet, head
@@ -48,7 +51,9 @@ def test_fly401_task_objects_messages(tmp_path):
         async def main(x: int) -> int:
             await greet(x=x)
             return await head(f=x)
-    """), select=["FLY401"])
+    """),
+        select=["FLY401"],
+    )
     assert found == [
         "FLY401 task 'cpu.main' (env 'cpu') calls `greet`, a task of env 'greet_env', whose image must be built "
         "(`.with_apt_packages(...)`): a remote run of 'cpu.main' (no task calls it) builds images only for env 'cpu' "
@@ -57,7 +62,7 @@ def test_fly401_task_objects_messages(tmp_path):
         "FLY401 task 'cpu.main' (env 'cpu') calls `head`, a task of env 'head', a shell task whose env is made only "
         "when `head.env` is read, which no `depends_on` does: a remote run of 'cpu.main' (no task calls it) builds "
         "images only for env 'cpu' and its depends_on, which do not include 'head', so submitting `head` there fails "
-        "with \"Task head has no parent environment name\" (a local run does not serialize it). Add "
+        'with "Task head has no parent environment name" (a local run does not serialize it). Add '
         "`depends_on=[head.env]` to env 'cpu'",
     ]
 
@@ -86,7 +91,9 @@ def test_fly401_env_defined_in_another_module_reports_once_per_call(tmp_path):
 
 
 def test_model_image_need_and_run_roots(tmp_path):
-    analysis = lint_result(tmp_path, """
+    analysis = lint_result(
+        tmp_path,
+        """
         # file: main.py
         import flyte
 
@@ -109,20 +116,29 @@ def test_model_image_need_and_run_roots(tmp_path):
 
         def start():
             flyte.run(train, x=1)
-    """).analysis
+    """,
+    ).analysis
     needs = {env.label: analysis.image_need(env) for env in analysis.envs}
     assert {label: need.kind for label, need in needs.items()} == {
-        "gpu": "build", "cpu": "none", "docker": "dockerfile", "unknown": "unknown"}
+        "gpu": "build",
+        "cpu": "none",
+        "docker": "dockerfile",
+        "unknown": "unknown",
+    }
     assert needs["gpu"].builder == "`Image.from_ref_name(...)`"
     roots = analysis.run_roots
     by_name = {task.name: task for task in analysis.tasks}
     assert {t.name: r.why for t, r in roots.roots.items()} == {
-        "cpu.main": "no caller", "cpu.step": "trigger", "gpu.train": "run"}
+        "cpu.main": "no caller",
+        "cpu.step": "trigger",
+        "gpu.train": "run",
+    }
     assert [r.task.name for r in roots.reaching(by_name["gpu.train"])] == ["cpu.main", "cpu.step", "gpu.train"]
     assert [r.task.name for r in roots.reaching(by_name["cpu.step"])] == ["cpu.main", "cpu.step"]
 
 
 # -- which roots reach the call -----------------------------------------------------------------------------
+
 
 def test_fly401_a_task_with_a_trigger_is_a_root(tmp_path):
     # step is called by main (whose env covers 'gpu') and has a trigger: its triggered runs use the images of the
@@ -154,10 +170,12 @@ def test_fly401_a_task_with_a_trigger_is_a_root(tmp_path):
     check(tmp_path, src)
     [finding] = lint_result(tmp_path, src).findings
     assert finding.severity == Severity.WARNING
-    assert ("the runs that the trigger of root task 'worker.step' starts use the image cache of the `flyte deploy` "
-            "that registered env 'worker': 'worker', its depends_on (which do not include 'gpu') and the envs deployed "
-            "in the same command, so unless 'gpu' is deployed in that command, submitting 'gpu.train' there fails "
-            "with \"Environment 'gpu' not found in image cache\"") in finding.message, finding.message
+    assert (
+        "the runs that the trigger of root task 'worker.step' starts use the image cache of the `flyte deploy` "
+        "that registered env 'worker': 'worker', its depends_on (which do not include 'gpu') and the envs deployed "
+        "in the same command, so unless 'gpu' is deployed in that command, submitting 'gpu.train' there fails "
+        "with \"Environment 'gpu' not found in image cache\""
+    ) in finding.message, finding.message
 
 
 def test_fly401_a_task_with_a_trigger_no_task_calls_is_a_root_a_run_can_start(tmp_path):
@@ -181,7 +199,9 @@ def test_fly401_a_task_with_a_trigger_no_task_calls_is_a_root_a_run_can_start(tm
     assert finding.severity == Severity.ERROR and "(no task calls it)" in finding.message
 
 
-@pytest.mark.parametrize("root_name, suggested", [("orchestrator", "orchestrator-driver"), ("ml_root", "ml_root_driver")])
+@pytest.mark.parametrize(
+    "root_name, suggested", [("orchestrator", "orchestrator-driver"), ("ml_root", "ml_root_driver")]
+)
 def test_fly401_driver_env_name_does_not_depend_on_the_jobs(tmp_path, root_name, suggested):
     # The suggested name comes from the root env's name alone: an env named "driver" in a module the finding's
     # analysis may or may not hold (-j 1: one analysis; -j 2: one per component) changes nothing.
@@ -217,8 +237,13 @@ def test_fly401_driver_env_name_does_not_depend_on_the_jobs(tmp_path, root_name,
         (tmp_path / name).write_text(textwrap.dedent(text))
     outputs = []
     for jobs in ("1", "2"):
-        done = subprocess.run([sys.executable, "-m", "flyte_lint", "check", "--no-cache", "--select", "FLY401",
-                               "-j", jobs, "."], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [sys.executable, "-m", "flyte_lint", "check", "--no-cache", "--select", "FLY401", "-j", jobs, "."],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert done.returncode == 1, done.stderr
         outputs.append(done.stdout)
     assert outputs[0] == outputs[1]
@@ -236,12 +261,16 @@ def test_fly401_driver_env_name_does_not_depend_on_the_jobs(tmp_path, root_name,
 
 
 def test_fly403_messages(tmp_path):
-    msgs = messages(tmp_path, """
+    msgs = messages(
+        tmp_path,
+        """
         import flyte.remote
 
         a = flyte.remote.Task.get("analytics.summarize")
         b = flyte.remote.Task.get("x.y", auto_version="Latest")
-    """, select=["FLY403"])
+    """,
+        select=["FLY403"],
+    )
     assert "Either version or auto_version must be provided" in msgs[0] and "imported" in msgs[0]
     assert 'auto_version="latest"' in msgs[0] and 'auto_version="current"' in msgs[0]
     assert 'did you mean auto_version="latest"?' in msgs[1]
@@ -288,27 +317,49 @@ def test_fly403_hint_direct_call_when_the_task_is_local_and_a_dependency(tmp_pat
 # Cases whose source no other default rule may report either: the whole report is their `# expect:` lines
 # (None: the documented example, INVALID[0]).
 EVERY_RULE_QUIET_ELSEWHERE = {
-    "FLY401": ["message-names-root-builder-effect-and-fix", "clone-with-replacing-depends-on",
-               "transitive-dependencies", "clone-with-inherits-depends-on", "clone-with-passes-depends-on-none",
-               "a-task-passed-to-flyte-run-is-a-root-0", "a-task-passed-to-flyte-run-is-a-root-1",
-               "a-task-passed-to-flyte-run-is-a-root-2", "a-task-passed-to-flyte-run-is-a-root-3", "every-call-form",
-               "a-shell-tasks-env-in-depends-on-is-known", "call-from-a-plain-helper-a-task-calls",
-               "nested-function-inside-a-task", "call-inside-a-lambda-inside-a-task",
-               "task-objects-whose-env-is-a-dependency-stay-quiet", "task-objects-that-look-alike-stay-quiet",
-               "quiet-within-the-same-env-and-outside-tasks",
-               "a-dependency-added-to-the-source-after-the-clone-does-not-reach-it",
-               "names-the-uncovered-root-of-a-deep-call",
-               "tasks-calling-one-another-with-no-outside-caller-are-roots",
-               "never-suggests-a-dependency-that-closes-a-cycle",
-               "quiet-with-add-dependency-in-a-separate-deploy-module", "quiet-when-depends-on-cannot-be-resolved",
-               "quiet-when-the-root-env-covers-the-callee", "a-task-handed-to-other-code-is-no-root",
-               "a-run-method-of-another-library-or-a-local-run-makes-no-root"],
-    "FLY402": [None, "two-add-dependency-calls", "three-cycle-closed-by-the-deploy-script", "self-dependency",
-               "cycles-through-what-a-clone-inherits", "the-source-env-depends-on-its-clone", "a-dag"],
+    "FLY401": [
+        "message-names-root-builder-effect-and-fix",
+        "clone-with-replacing-depends-on",
+        "transitive-dependencies",
+        "clone-with-inherits-depends-on",
+        "clone-with-passes-depends-on-none",
+        "a-task-passed-to-flyte-run-is-a-root-0",
+        "a-task-passed-to-flyte-run-is-a-root-1",
+        "a-task-passed-to-flyte-run-is-a-root-2",
+        "a-task-passed-to-flyte-run-is-a-root-3",
+        "every-call-form",
+        "a-shell-tasks-env-in-depends-on-is-known",
+        "call-from-a-plain-helper-a-task-calls",
+        "nested-function-inside-a-task",
+        "call-inside-a-lambda-inside-a-task",
+        "task-objects-whose-env-is-a-dependency-stay-quiet",
+        "task-objects-that-look-alike-stay-quiet",
+        "quiet-within-the-same-env-and-outside-tasks",
+        "a-dependency-added-to-the-source-after-the-clone-does-not-reach-it",
+        "names-the-uncovered-root-of-a-deep-call",
+        "tasks-calling-one-another-with-no-outside-caller-are-roots",
+        "never-suggests-a-dependency-that-closes-a-cycle",
+        "quiet-with-add-dependency-in-a-separate-deploy-module",
+        "quiet-when-depends-on-cannot-be-resolved",
+        "quiet-when-the-root-env-covers-the-callee",
+        "a-task-handed-to-other-code-is-no-root",
+        "a-run-method-of-another-library-or-a-local-run-makes-no-root",
+    ],
+    "FLY402": [
+        None,
+        "two-add-dependency-calls",
+        "three-cycle-closed-by-the-deploy-script",
+        "self-dependency",
+        "cycles-through-what-a-clone-inherits",
+        "the-source-env-depends-on-its-clone",
+        "a-dag",
+    ],
 }
 
 
-@pytest.mark.parametrize("code, name", [(code, name) for code, names in EVERY_RULE_QUIET_ELSEWHERE.items() for name in names])
+@pytest.mark.parametrize(
+    "code, name", [(code, name) for code, names in EVERY_RULE_QUIET_ELSEWHERE.items() for name in names]
+)
 def test_no_other_rule_reports_the_case(tmp_path, code, name):
     rule = REGISTRY[code]
     [case] = [rule.INVALID[0]] if name is None else [c for c in [*rule.INVALID, *rule.VALID] if c.name == name]
@@ -319,7 +370,7 @@ def test_no_other_rule_reports_the_case(tmp_path, code, name):
 # What the SDK really does: the facts the rules above rely on
 # --------------------------------------------------------------------------------------------------------
 
-SDK_FACTS = '''
+SDK_FACTS = """
 import flyte
 from flyte._deploy import plan_deploy
 
@@ -359,7 +410,7 @@ def main() -> dict:
     top = flyte.TaskEnvironment("top", depends_on=[base])
     out["transitive"] = plan(top)
     return out
-'''
+"""
 
 
 @requires_sdk
@@ -376,7 +427,7 @@ def test_sdk_confirms_what_fly401_fly402_say():
     assert out["transitive"] == ["base", "gpu", "top"]
 
 
-TASK_OBJECTS_PLANNED = '''
+TASK_OBJECTS_PLANNED = """
 import flyte
 from flyte._deploy import plan_deploy
 from flyte.extras import ContainerTask, shell
@@ -409,7 +460,7 @@ async def good_caller(x: int) -> int:
 @probe.task
 def main() -> dict:
     return {env.name: sorted(plan_deploy(env)[0].envs) for env in (bad, good)}
-'''
+"""
 
 
 @requires_sdk

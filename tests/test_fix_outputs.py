@@ -29,15 +29,18 @@ NOTES = ("FLY7",)  # DAG notes: what the graph makes of the code, not a defect
 
 # Backticked code (or, after "did you mean" / a verb, a bare `name=value`) that a message offers as the code to
 # write. Prose around code (`flyte.map` is given a lambda) is not matched: only code right after a directive.
-_DIRECTIVE = (r"(?:write|use|call|await|pass|add|set|iterate it, e\.g\.|e\.g\.|keep it with|replace with|rename to|"
-              r"did you mean|twin:|off the loop:|by keyword:|iterate it,? e\.g\.)")
-LITERAL = re.compile(_DIRECTIVE + r"\s+(?:`(?P<code>[^`]+)`|(?P<bare>[\w.]+=(?:\"[^\"]*\"|\([^)]*\)|[\w.]+)|\"[^\"]*\"))",
-                     re.IGNORECASE)
+_DIRECTIVE = (
+    r"(?:write|use|call|await|pass|add|set|iterate it, e\.g\.|e\.g\.|keep it with|replace with|rename to|"
+    r"did you mean|twin:|off the loop:|by keyword:|iterate it,? e\.g\.)"
+)
+LITERAL = re.compile(
+    _DIRECTIVE + r"\s+(?:`(?P<code>[^`]+)`|(?P<bare>[\w.]+=(?:\"[^\"]*\"|\([^)]*\)|[\w.]+)|\"[^\"]*\"))", re.IGNORECASE
+)
 
 # Rules whose messages show code that is not a rewrite of the reported place, and why.
 EXEMPT = {
     "FLY107": "shows the form of a keyword call (`await ref(name=value)`): a remote task's parameter names are not "
-              "known statically, so no concrete rewrite exists",
+    "known statically, so no concrete rewrite exists",
     "FLY501": "Flyte 1 migration: the mapping (`X` → `flyte.Y`) names the Flyte 2 API for a whole flytekit program",
     "FLY502": "Flyte 1 migration guidance for a whole flytekit program, which stays Flyte 1 after any one rewrite",
     "FLY503": "Flyte 1 migration guidance for a whole flytekit program, which stays Flyte 1 after any one rewrite",
@@ -54,26 +57,45 @@ EXEMPT = {
 
 # Messages of other rules that show code which is not a rewrite of one place: (code, pattern, why).
 EXEMPT_MESSAGES = [
-    ("FLY302", re.compile(r"on the TaskEnvironment|backoff=flyte\.Backoff|clone_with"),
-     "the keyword moves to another call (the TaskEnvironment, `t.override(...)`, a flyte.Backoff, a clone): the "
-     "rewrite is not made at the reported place"),
-    ("FLY102", re.compile(r"a plain function that async task code calls directly"),
-     "the rewrite belongs in the async code that calls the helper (a thread, or `.aio` there), not at this call"),
-    ("FLY105", re.compile(r"a plain function that async task code calls directly"),
-     "the rewrite belongs in the async code that calls the helper (a thread, or the async twin there), not here"),
-    ("FLY403", re.compile(r"directly instead"),
-     "names the project's own task as an alternative to the remote reference: a refactor of its callers"),
-    ("FLY106", re.compile(r"takes its inputs by keyword only: .*Pass `"),
-     "lists the shell task's input names: which positional value is meant for which input is the author's call"),
-    ("FLY401", re.compile(r"would close a cycle: run .* in a separate driver env .*e\.g\. `"),
-     "sketches a refactor (a new driver env that depends on both, and the root task moved into it), not a "
-     "rewrite of one place"),
+    (
+        "FLY302",
+        re.compile(r"on the TaskEnvironment|backoff=flyte\.Backoff|clone_with"),
+        "the keyword moves to another call (the TaskEnvironment, `t.override(...)`, a flyte.Backoff, a clone): the "
+        "rewrite is not made at the reported place",
+    ),
+    (
+        "FLY102",
+        re.compile(r"a plain function that async task code calls directly"),
+        "the rewrite belongs in the async code that calls the helper (a thread, or `.aio` there), not at this call",
+    ),
+    (
+        "FLY105",
+        re.compile(r"a plain function that async task code calls directly"),
+        "the rewrite belongs in the async code that calls the helper (a thread, or the async twin there), not here",
+    ),
+    (
+        "FLY403",
+        re.compile(r"directly instead"),
+        "names the project's own task as an alternative to the remote reference: a refactor of its callers",
+    ),
+    (
+        "FLY106",
+        re.compile(r"takes its inputs by keyword only: .*Pass `"),
+        "lists the shell task's input names: which positional value is meant for which input is the author's call",
+    ),
+    (
+        "FLY401",
+        re.compile(r"would close a cycle: run .* in a separate driver env .*e\.g\. `"),
+        "sketches a refactor (a new driver env that depends on both, and the root task moved into it), not a "
+        "rewrite of one place",
+    ),
 ]
 
 
 def exempt(finding: Finding) -> bool:
-    return finding.code in EXEMPT or any(code == finding.code and pattern.search(finding.message)
-                                         for code, pattern, _ in EXEMPT_MESSAGES)
+    return finding.code in EXEMPT or any(
+        code == finding.code and pattern.search(finding.message) for code, pattern, _ in EXEMPT_MESSAGES
+    )
 
 
 def literal_rewrites(message: str) -> list[str]:
@@ -84,9 +106,11 @@ def literal_rewrites(message: str) -> list[str]:
 def _shown_pattern(shown: str) -> re.Pattern:
     """``shown`` as a pattern: ``...`` stands for any code, and spacing may differ. A ``name=value`` also matches
     the bare value, which a call may pass by position."""
+
     def pattern(text: str) -> str:
         parts = [r"\s*".join(re.escape(ch) for ch in piece.replace(" ", "")) for piece in text.split("...")]
         return r".*?".join(parts)
+
     keyword = re.match(r"(\w+)=(?!=)(.+)$", shown, re.S)
     if keyword:
         return re.compile(f"(?:{pattern(shown)}|{pattern(keyword.group(2))})", re.S)
@@ -101,12 +125,21 @@ def _rewritten_lines(text: str, edits: tuple[Edit, ...]) -> tuple[int, int]:
     return first, last + grown
 
 
-def _new_findings(before: list[Finding], rewritten: Finding, after: list[Finding], files: dict[str, str], name: str,
-                  first: int, last: int) -> list[str]:
+def _new_findings(
+    before: list[Finding],
+    rewritten: Finding,
+    after: list[Finding],
+    files: dict[str, str],
+    name: str,
+    first: int,
+    last: int,
+) -> list[str]:
     """What ``after`` reports at lines ``first``-``last`` of file ``name`` beyond what ``before`` reported there
     (counted by rule: a message may name what the rewrite renamed), the rewritten finding aside."""
+
     def at_place(found):
         return [f for f in found if _file_named(files, f.path) == name and f.line <= last and f.end_line >= first]
+
     left = Counter(f.code for f in at_place(before) if f is not rewritten)
     new = []
     for f in at_place(after):
@@ -124,10 +157,14 @@ def _project(source: str) -> dict[str, str]:
 def _rewrites(finding: Finding):
     """(what it is, its edits, the code it shows, the file it edits)."""
     if finding.fix is not None:
-        yield f"{'safe' if finding.fix.safe else 'unsafe'} fix {finding.fix.title!r}", finding.fix.edits, None, finding.path
+        yield (
+            f"{'safe' if finding.fix.safe else 'unsafe'} fix {finding.fix.title!r}",
+            finding.fix.edits,
+            None,
+            finding.path,
+        )
     for suggestion in finding.suggestions:
-        yield (f"suggestion `{suggestion.shown}`", suggestion.edits, suggestion.shown,
-               suggestion.path or finding.path)
+        yield (f"suggestion `{suggestion.shown}`", suggestion.edits, suggestion.shown, suggestion.path or finding.path)
 
 
 def _file_named(files: dict[str, str], path: str) -> str:
@@ -151,7 +188,7 @@ def check_rewrites(tmp_path: Path, source: str) -> int:
             assert _compiles(new_text, name) is None, f"{where} leaves code that does not compile:\n{new_text}"
             first, last = _rewritten_lines(files[name], edits)
             if shown is not None:
-                region = "".join(new_text.splitlines(keepends=True)[first - 1:last])
+                region = "".join(new_text.splitlines(keepends=True)[first - 1 : last])
                 assert _shown_pattern(shown).search(region), f"{where}: the rewrite is not the code shown:\n{region}"
             # What was reported there before and is not this finding may stay (another finding on the same line, a
             # DAG note): the rewrite must add nothing.
@@ -169,10 +206,13 @@ def check_messages(tmp_path: Path, source: str) -> None:
             continue
         carried = {s.shown for s in finding.suggestions}
         missing = [code for code in literal_rewrites(finding.message) if code not in carried]
-        assert not missing, (f"{finding.code}'s message shows {missing} but carries {sorted(carried)} "
-                             f"as suggestions: {finding.message}")
+        assert not missing, (
+            f"{finding.code}'s message shows {missing} but carries {sorted(carried)} as suggestions: {finding.message}"
+        )
         for shown in carried:
-            assert shown in finding.message, f"{finding.code}: suggestion `{shown}` is not in its message: {finding.message}"
+            assert shown in finding.message, (
+                f"{finding.code}: suggestion `{shown}` is not in its message: {finding.message}"
+            )
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
@@ -226,8 +266,12 @@ def test_rewrites_messages_show_in_rule_test_programs_are_carried(tmp_path, sour
 
 # Random programs (test_fuzz's generator): every fix and every suggestion, applied on its own, compiles and
 # shows the code its message shows.
-from hypothesis import assume, given, note  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import (  # noqa: E402
+    assume,
+    given,
+    note,
+    strategies as st,
+)
 
 from flyte_lint.config import Settings  # noqa: E402
 from flyte_lint.engine import Options, run  # noqa: E402
@@ -250,7 +294,7 @@ def test_fixes_and_suggestions_of_random_programs_compile(program):
             assert _compiles(new_text, "wf.py") is None
             if shown is not None:
                 first, last = _rewritten_lines(text, edits)
-                region = "".join(new_text.splitlines(keepends=True)[first - 1:last])
+                region = "".join(new_text.splitlines(keepends=True)[first - 1 : last])
                 assert _shown_pattern(shown).search(region), region
 
 
@@ -277,6 +321,16 @@ def test_suggestions_survive_the_result_cache():
     from flyte_lint.findings import Severity, Suggestion
 
     rewrite = Suggestion("depends_on=[gpu]", (Edit((3, 40), (3, 40), ", depends_on=[gpu]"),), "envs.py")
-    finding = Finding("FLY401", "missing-env-dependency", Severity.ERROR, "m", "main.py", 1, 1, 1, 2,
-                      suggestions=(rewrite, Suggestion("x", ())))
+    finding = Finding(
+        "FLY401",
+        "missing-env-dependency",
+        Severity.ERROR,
+        "m",
+        "main.py",
+        1,
+        1,
+        1,
+        2,
+        suggestions=(rewrite, Suggestion("x", ())),
+    )
     assert finding_from_dict(finding_to_dict(finding)).suggestions == finding.suggestions

@@ -6,8 +6,8 @@ import ast
 
 import pytest
 
-from flyte_lint.fixes import apply_edits, fixed_text
 from flyte_lint.findings import Edit, Finding, Fix, Severity
+from flyte_lint.fixes import apply_edits, fixed_text
 from lintutil import lint_result, split_files
 from sdk_runner import requires_cluster_mode, requires_sdk, run_program
 
@@ -167,7 +167,9 @@ def test_unconsumed_sync_map_in_async_code_is_fixed_with_the_async_twin(tmp_path
 def test_unconsumed_sync_map_in_async_code_is_advised_the_async_twin(tmp_path):
     found = [f for f in lint_result(tmp_path, SYNC_MAP_IN_ASYNC).findings if f.code == "FLY201"]
     assert [f.message.rsplit("e.g. ", 1)[1] for f in found] == [
-        "`[r async for r in flyte.map.aio(...)]`", "`[r async for r in fmap.aio(...)]`"]
+        "`[r async for r in flyte.map.aio(...)]`",
+        "`[r async for r in fmap.aio(...)]`",
+    ]
 
 
 def test_unconsumed_aio_map_in_sync_code_is_fixed_with_the_sync_map(tmp_path):
@@ -237,6 +239,7 @@ def test_the_old_fix_in_async_code_did_not_run_the_items_locally():
 
 # FLY104's `asyncio.run(...)`: written where it works (a sync task body runs in a worker thread, local and cluster
 # runs alike), never in a plain function that runs on a task's event loop (asyncio.run raises RuntimeError there).
+
 
 def _rewritten(tmp_path, source, code):
     source = split_files(source)["main.py"]  # (the text linted: dedented, without its leading blank line)

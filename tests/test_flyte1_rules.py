@@ -15,8 +15,8 @@ import pytest
 
 from expectutil import check
 from flyte_lint.fixes import fixed_text
-from flyte_lint.rules import REGISTRY, Severity
 from flyte_lint.model.flyte1_index import CONSTRUCTS, NODE_CALLS
+from flyte_lint.rules import REGISTRY, Severity
 from flyte_lint.rules.flyte1._common import MAPPING
 from lintutil import lint, lint_result, messages, split_files, write_project
 from sdk_runner import requires_sdk, run_program
@@ -25,7 +25,7 @@ V1 = [f"FLY5{n:02d}" for n in range(1, 12)]
 
 
 def msgs(tmp_path, source, code):
-    return [m for m in messages(tmp_path, source, select=[code])]
+    return list(messages(tmp_path, source, select=[code]))
 
 
 def _case(code, name):
@@ -42,8 +42,12 @@ def case_source(code, name):
 # findings of its own rule; a case that selects other FLY5xx rules holds for all of them, every `# expect:` code.
 # --------------------------------------------------------------------------------------------------------
 
-FAMILY_CASES = [pytest.param(case, id=f"{code}-{case.name}") for code in V1
-                for case in [*REGISTRY[code].INVALID, *REGISTRY[code].VALID] if case.select]
+FAMILY_CASES = [
+    pytest.param(case, id=f"{code}-{case.name}")
+    for code in V1
+    for case in [*REGISTRY[code].INVALID, *REGISTRY[code].VALID]
+    if case.select
+]
 
 
 def test_the_family_has_cases_that_select_it_whole():
@@ -55,8 +59,10 @@ def test_a_case_selecting_other_rules_holds_for_each_of_them(tmp_path, case):
     check(tmp_path, case.source, select=list(case.select))
 
 
-@pytest.mark.parametrize("case", [pytest.param(c, id=f"{code}-{c.name}") for code in V1 for c in REGISTRY[code].INVALID
-                                  if c.fixed is not None])
+@pytest.mark.parametrize(
+    "case",
+    [pytest.param(c, id=f"{code}-{c.name}") for code in V1 for c in REGISTRY[code].INVALID if c.fixed is not None],
+)
 def test_pinned_fixes_are_python(case):
     for text in split_files(case.fixed).values():
         ast.parse(text)
@@ -71,24 +77,39 @@ def test_the_mapping_names_every_construct_the_index_knows():
 # --------------------------------------------------------------------------------------------------------
 
 
-
 def test_fly501_messages_name_each_replacement(tmp_path):
-    found = msgs(tmp_path, """
+    found = msgs(
+        tmp_path,
+        """
         from flytekit import task, workflow, dynamic, map_task, ImageSpec, Resources, Secret
         from flytekit import current_context, LaunchPlan, CronSchedule, FixedRate, conditional, Cache
         from flytekit.types.file import FlyteFile
         from flytekit.types.directory import FlyteDirectory
         from flytekit.types.structured import StructuredDataset
         from flytekit import kwtypes
-    """, "FLY501")
+    """,
+        "FLY501",
+    )
     assert len(found) == 6
     first, second, files, dirs, frames, unknown = found
-    for expected in ("`task` → `env.task` on a `flyte.TaskEnvironment`", "`workflow` → `env.task`",
-                     "`dynamic` → `env.task`", "`map_task` → `flyte.map` or `asyncio.gather`",
-                     "`ImageSpec` → `flyte.Image`", "`Resources` → `flyte.Resources`", "`Secret` → `flyte.Secret`"):
+    for expected in (
+        "`task` → `env.task` on a `flyte.TaskEnvironment`",
+        "`workflow` → `env.task`",
+        "`dynamic` → `env.task`",
+        "`map_task` → `flyte.map` or `asyncio.gather`",
+        "`ImageSpec` → `flyte.Image`",
+        "`Resources` → `flyte.Resources`",
+        "`Secret` → `flyte.Secret`",
+    ):
         assert expected in first, (expected, first)
-    for expected in ("`current_context` → `flyte.ctx()`", "`LaunchPlan` → `flyte.Trigger`", "`CronSchedule` → `flyte.Cron`",
-                     "`FixedRate` → `flyte.FixedRate`", "`conditional` → a Python `if`/`else`", "`Cache` → `flyte.Cache`"):
+    for expected in (
+        "`current_context` → `flyte.ctx()`",
+        "`LaunchPlan` → `flyte.Trigger`",
+        "`CronSchedule` → `flyte.Cron`",
+        "`FixedRate` → `flyte.FixedRate`",
+        "`conditional` → a Python `if`/`else`",
+        "`Cache` → `flyte.Cache`",
+    ):
         assert expected in second, (expected, second)
     assert "`FlyteFile` → `flyte.io.File`" in files
     assert "`FlyteDirectory` → `flyte.io.Dir`" in dirs
@@ -97,16 +118,35 @@ def test_fly501_messages_name_each_replacement(tmp_path):
 
 
 def test_fly501_replacement_names_exist_in_the_installed_sdk():
-    flyte = pytest.importorskip("flyte")
+    pytest.importorskip("flyte")
     import flyte.extras
     import flyte.io
     import flyte.remote
     import flyte.report
 
-    for dotted in ("flyte.TaskEnvironment", "flyte.map", "flyte.Image", "flyte.Resources", "flyte.Secret", "flyte.ctx",
-                   "flyte.Trigger", "flyte.Cron", "flyte.FixedRate", "flyte.Cache", "flyte.CachePolicy", "flyte.PodTemplate",
-                   "flyte.TriggerTime", "flyte.io.File", "flyte.io.Dir", "flyte.io.DataFrame", "flyte.io.PARQUET",
-                   "flyte.extras.ContainerTask", "flyte.remote.Task.get", "flyte.report.log", "flyte.GPU"):
+    for dotted in (
+        "flyte.TaskEnvironment",
+        "flyte.map",
+        "flyte.Image",
+        "flyte.Resources",
+        "flyte.Secret",
+        "flyte.ctx",
+        "flyte.Trigger",
+        "flyte.Cron",
+        "flyte.FixedRate",
+        "flyte.Cache",
+        "flyte.CachePolicy",
+        "flyte.PodTemplate",
+        "flyte.TriggerTime",
+        "flyte.io.File",
+        "flyte.io.Dir",
+        "flyte.io.DataFrame",
+        "flyte.io.PARQUET",
+        "flyte.extras.ContainerTask",
+        "flyte.remote.Task.get",
+        "flyte.report.log",
+        "flyte.GPU",
+    ):
         obj = flyte
         for part in dotted.split(".")[1:]:
             obj = getattr(obj, part)
@@ -115,13 +155,10 @@ def test_fly501_replacement_names_exist_in_the_installed_sdk():
     assert list(inspect.signature(flyte.FixedRate).parameters)[0] == "interval_minutes"
     assert list(inspect.signature(flyte.Trigger).parameters)[:2] == ["name", "automation"]
     assert "version_override" in inspect.signature(flyte.Cache).parameters
-    assert {"pod_spec", "primary_container_name", "labels", "annotations"} <= set(inspect.signature(flyte.PodTemplate).parameters)
+    assert {"pod_spec", "primary_container_name", "labels", "annotations"} <= set(
+        inspect.signature(flyte.PodTemplate).parameters
+    )
     assert list(inspect.signature(flyte.Secret).parameters)[:2] == ["key", "group"]
-
-
-
-
-
 
 
 # -- the unsafe fix --------------------------------------------------------------------------------------
@@ -146,23 +183,25 @@ def test_fly501_fixed_one_to_one_imports_lint_clean(tmp_path):
     assert [f.code for f in lint_result(tmp_path / "mem", new).findings] == ["FLY301"]
 
 
-
-@pytest.mark.parametrize("body", [
-    # not every name maps one to one
-    'from flytekit import Resources, task\n\n@task(requests=Resources(cpu="1"))\ndef f() -> int:\n    return 1\n',
-    # Flyte 1 takes Secret(group, key) by position; Flyte 2 takes Secret(key, group)
-    'import flyte\nfrom flytekit import Secret\n\nenv = flyte.TaskEnvironment("d", secrets=[Secret("api", "token")])\n',
-    # Flyte 1 keywords Flyte 2 does not have
-    'import flyte\nfrom flytekit import Secret\n\nenv = flyte.TaskEnvironment("d", secrets=[Secret(key="t", env_var="T")])\n',
-    # Secret.MountType does not exist in Flyte 2
-    'from flytekit import Secret\n\nmode = Secret.MountType.ENV_VAR\n',
-    # a star import
-    'from flytekit import *\n',
-    # `import flytekit` is not rewritten
-    'import flyte\nimport flytekit\n\nenv = flyte.TaskEnvironment("d", resources=flytekit.Resources(cpu="1"))\n',
-    # a line continuation between `from` and the module
-    'import flyte\nfrom \\\n    flytekit import Resources\n\nenv = flyte.TaskEnvironment("d", resources=Resources(cpu="1"))\n',
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        # not every name maps one to one
+        'from flytekit import Resources, task\n\n@task(requests=Resources(cpu="1"))\ndef f() -> int:\n    return 1\n',
+        # Flyte 1 takes Secret(group, key) by position; Flyte 2 takes Secret(key, group)
+        'import flyte\nfrom flytekit import Secret\n\nenv = flyte.TaskEnvironment("d", secrets=[Secret("api", "token")])\n',
+        # Flyte 1 keywords Flyte 2 does not have
+        'import flyte\nfrom flytekit import Secret\n\nenv = flyte.TaskEnvironment("d", secrets=[Secret(key="t", env_var="T")])\n',
+        # Secret.MountType does not exist in Flyte 2
+        "from flytekit import Secret\n\nmode = Secret.MountType.ENV_VAR\n",
+        # a star import
+        "from flytekit import *\n",
+        # `import flytekit` is not rewritten
+        'import flyte\nimport flytekit\n\nenv = flyte.TaskEnvironment("d", resources=flytekit.Resources(cpu="1"))\n',
+        # a line continuation between `from` and the module
+        'import flyte\nfrom \\\n    flytekit import Resources\n\nenv = flyte.TaskEnvironment("d", resources=Resources(cpu="1"))\n',
+    ],
+)
 def test_fly501_no_fix(tmp_path, body):
     result, new, applied = _fix(tmp_path, body)
     assert "FLY501" in [f.code for f in result.findings]
@@ -172,8 +211,13 @@ def test_fly501_no_fix(tmp_path, body):
 def test_fly501_fix_through_the_cli(tmp_path, capsys):
     from flyte_lint.cli import main
 
-    root = write_project(tmp_path / "p", {"main.py": 'import flyte\nfrom flytekit import Resources\n\n'
-                                          'env = flyte.TaskEnvironment("d", resources=Resources(cpu="1"))\n'})
+    root = write_project(
+        tmp_path / "p",
+        {
+            "main.py": "import flyte\nfrom flytekit import Resources\n\n"
+            'env = flyte.TaskEnvironment("d", resources=Resources(cpu="1"))\n'
+        },
+    )
     assert main(["check", "--select", "FLY501", "--fix", str(root)]) == 1  # unsafe: not applied without the flag
     assert "flytekit" in (root / "main.py").read_text()
     capsys.readouterr()
@@ -190,10 +234,6 @@ def test_fly501_fix_through_the_cli(tmp_path, capsys):
 # --------------------------------------------------------------------------------------------------------
 
 
-
-
-
-
 # --------------------------------------------------------------------------------------------------------
 # FLY504 map-task
 # --------------------------------------------------------------------------------------------------------
@@ -206,7 +246,6 @@ def test_fly504_map_task(tmp_path):
     assert "asyncio.gather" in first
     assert "`min_success_ratio=` → `flyte.map` returns failures as exception values" in second
     assert "flyte.map(scale, items)" in second
-
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -230,11 +269,13 @@ def test_fly505_once_per_chain_at_the_outermost_call(tmp_path):
 def test_fly506_current_context(tmp_path):
     src = case_source("FLY506", "current-context-forms")  # (the case asserts where it reports)
     found = msgs(tmp_path / "m", src, "FLY506")
-    assert "for `.secrets`: declare `secrets=[flyte.Secret(key=..., as_env_var=...)]` on the TaskEnvironment and read `os.environ[...]`" in found[0]
+    assert (
+        "for `.secrets`: declare `secrets=[flyte.Secret(key=..., as_env_var=...)]` on the TaskEnvironment and read `os.environ[...]`"
+        in found[0]
+    )
     assert "for `.working_directory`: use `os.getcwd()`" in found[1]
     assert "`flyte.ctx().action`" in found[2]
     assert found[3] == "FLY506 `current_context()` is Flyte 1: use `flyte.ctx()`"
-
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -245,8 +286,10 @@ def test_fly506_current_context(tmp_path):
 def test_fly507_launch_plans_and_schedules(tmp_path):
     src = case_source("FLY507", "launch-plans-and-schedules")  # (the case asserts where it reports)
     daily, fast, plain, every = msgs(tmp_path / "m", src, "FLY507")
-    assert ('`@env.task(triggers=flyte.Trigger("daily_report", flyte.Cron("30 6 * * *"), '
-            'inputs={**{"limit": 10}, **{"day": flyte.TriggerTime}}))` on `report`') in daily
+    assert (
+        '`@env.task(triggers=flyte.Trigger("daily_report", flyte.Cron("30 6 * * *"), '
+        'inputs={**{"limit": 10}, **{"day": flyte.TriggerTime}}))` on `report`'
+    ) in daily
     assert '`@env.task(triggers=flyte.Trigger("fast", flyte.FixedRate(120)))` on `report`' in fast
     assert "a trigger without automation is fired on demand" in plain and 'inputs={"day": "x"}' in plain
     assert "`flyte.FixedRate(15)`" in every
@@ -260,8 +303,10 @@ def test_fly507_launch_plans_and_schedules(tmp_path):
 def test_fly508_image_spec(tmp_path):
     src = case_source("FLY508", "image-spec-forms")  # (the case asserts where it reports)
     simple, based, odd = msgs(tmp_path / "m", src, "FLY508")
-    assert ('use `flyte.Image.from_debian_base(python_version=(3, 12), name="etl")'
-            '.with_pip_packages("polars", "duckdb").with_apt_packages("git")`') in simple
+    assert (
+        'use `flyte.Image.from_debian_base(python_version=(3, 12), name="etl")'
+        '.with_pip_packages("polars", "duckdb").with_apt_packages("git")`'
+    ) in simple
     assert 'use `flyte.Image.from_base("ghcr.io/org/base:1").with_pip_packages("torch")`' in based
     assert "`conda_packages=` → no equivalent" in odd and "`builder=` → `image.builder` in the config file" in odd
 
@@ -280,8 +325,6 @@ def test_fly508_suggestion_is_valid_flyte_code(tmp_path):
 # --------------------------------------------------------------------------------------------------------
 
 
-
-
 # --------------------------------------------------------------------------------------------------------
 # FLY510 flyte-file
 # --------------------------------------------------------------------------------------------------------
@@ -291,11 +334,12 @@ def test_fly510_files_dirs_and_dataframes(tmp_path):
     src = case_source("FLY510", "files-dirs-and-dataframes")  # (the case asserts where it reports)
     found = msgs(tmp_path / "m", src, "FLY510")
     assert "FLY510 `FlyteDirectory` is Flyte 1: use `flyte.io.Dir`" in found
-    assert ("FLY510 `FlyteFile(path=\"out.csv\")` is Flyte 1: use `flyte.io.File` (`await File.from_local(path)`, "
-            "or `File.from_local_sync(path)` in a sync task)") in found
+    assert (
+        'FLY510 `FlyteFile(path="out.csv")` is Flyte 1: use `flyte.io.File` (`await File.from_local(path)`, '
+        "or `File.from_local_sync(path)` in a sync task)"
+    ) in found
     assert any("`flyte.io.DataFrame.from_df(df)`" in m for m in found)
     assert "FLY510 `CSVFile` is Flyte 1: use `flyte.io.File`" in found
-
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -306,16 +350,17 @@ def test_fly510_files_dirs_and_dataframes(tmp_path):
 def test_fly511_says_where_each_option_goes(tmp_path):
     src = case_source("FLY511", "says-where-each-option-goes")  # (the case asserts where it reports)
     a, b, e = msgs(tmp_path / "m", src, "FLY511")
-    assert a == ("FLY511 `@t(...)` has Flyte 1 options; in Flyte 2: `container_image=` → `image=` on the TaskEnvironment; "
-                 "`requests=` and `limits=` → one `resources=flyte.Resources(...)` on the TaskEnvironment (a `(request, limit)` "
-                 "tuple per value); `environment=` → `env_vars=` on the TaskEnvironment; `secret_requests=` → "
-                 "`secrets=[flyte.Secret(key=..., as_env_var=...)]` on the TaskEnvironment; `cache=` → `cache=\"auto\"`; "
-                 "`cache_version=` → `cache=flyte.Cache(behavior=\"auto\", version_override=...)`")
-    assert "`cache=` → `cache=flyte.Cache(behavior=\"auto\", version_override=\"7\")`" in b
+    assert a == (
+        "FLY511 `@t(...)` has Flyte 1 options; in Flyte 2: `container_image=` → `image=` on the TaskEnvironment; "
+        "`requests=` and `limits=` → one `resources=flyte.Resources(...)` on the TaskEnvironment (a `(request, limit)` "
+        "tuple per value); `environment=` → `env_vars=` on the TaskEnvironment; `secret_requests=` → "
+        '`secrets=[flyte.Secret(key=..., as_env_var=...)]` on the TaskEnvironment; `cache=` → `cache="auto"`; '
+        '`cache_version=` → `cache=flyte.Cache(behavior="auto", version_override=...)`'
+    )
+    assert '`cache=` → `cache=flyte.Cache(behavior="auto", version_override="7")`' in b
     assert "`enable_deck=` → `report=True` on `@env.task`" in b and "`accelerator=` → `gpu=`" in b
-    assert "`pod_template_name=` → `pod_template=\"<name>\"`" in b
+    assert '`pod_template_name=` → `pod_template="<name>"`' in b
     assert e.startswith("FLY511 `t(...)` has Flyte 1 options")
-
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -323,18 +368,11 @@ def test_fly511_says_where_each_option_goes(tmp_path):
 # --------------------------------------------------------------------------------------------------------
 
 
-
-
-
-
-
-
 def test_severity_is_warning_and_on_by_default(tmp_path):
     for code in V1:
         assert REGISTRY[code].severity is Severity.WARNING
     found = lint(tmp_path, "from flytekit import workflow\n\n@workflow\ndef main() -> None: ...\n")
     assert [c for c, _, _ in found] == ["FLY501", "FLY502"]
-
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -354,10 +392,10 @@ def test_fly509_flyte2_task_results(tmp_path):
     assert len(texts) == 5
 
 
-
 @requires_sdk
-@pytest.mark.parametrize("entry", ["bad_coroutines", "bad_awaited", "bad_sync", "bad_runs_before", "ints_shift",
-                                   "good", "good_sync"])
+@pytest.mark.parametrize(
+    "entry", ["bad_coroutines", "bad_awaited", "bad_sync", "bad_runs_before", "ints_shift", "good", "good_sync"]
+)
 def test_fly509_flyte2_ordering_under_the_sdk(entry):
     from lintutil import split_files
 

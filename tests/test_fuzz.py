@@ -25,8 +25,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, assume, given, note, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, assume, given, note, settings, strategies as st
 
 from flyte_lint.cli import main
 from flyte_lint.config import Settings
@@ -34,7 +33,11 @@ from flyte_lint.engine import Options, run
 
 EXAMPLES = int(os.environ.get("FLYTE_LINT_FUZZ_EXAMPLES", "30"))
 settings.register_profile(
-    "flyte-lint", max_examples=EXAMPLES, deadline=None, database=None, print_blob=True,
+    "flyte-lint",
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
 )
 PROFILE = settings.get_profile("flyte-lint")
@@ -125,7 +128,9 @@ def call(draw, tasks: list[Task], is_async: bool, names: list[str]) -> str:
 
 
 @st.composite
-def block(draw, tasks: list[Task], is_async: bool, names: list[str], indent: int, depth: int, counter: list[int]) -> list[str]:
+def block(
+    draw, tasks: list[Task], is_async: bool, names: list[str], indent: int, depth: int, counter: list[int]
+) -> list[str]:
     """Statements (lines, indented) of a function body."""
     pad = " " * indent
     lines: list[str] = []
@@ -141,16 +146,24 @@ def block(draw, tasks: list[Task], is_async: bool, names: list[str], indent: int
         elif kind == "expr":
             lines.append(f"{pad}{draw(call(tasks, is_async, names))}")
         elif kind == "if":
-            test = draw(st.sampled_from([f"{names[0]} > 1" if names else "True", "v is None" if "v" in names else "False",
-                                         f"len([1, 2]) == {draw(st.integers(0, 3))}"]))
+            test = draw(
+                st.sampled_from(
+                    [
+                        f"{names[0]} > 1" if names else "True",
+                        "v is None" if "v" in names else "False",
+                        f"len([1, 2]) == {draw(st.integers(0, 3))}",
+                    ]
+                )
+            )
             lines.append(f"{pad}if {test}:")
             lines += draw(block(tasks, is_async, names, indent + 4, depth + 1, counter))
             if draw(st.booleans()):
                 lines.append(f"{pad}else:")
                 lines += draw(block(tasks, is_async, names, indent + 4, depth + 1, counter))
         elif kind == "for":
-            iterable = draw(st.sampled_from(["range(3)", "[1, 2]", "(4, 5, 6)", "range(0)"]
-                                            + [f"range({p})" for p in names[:2]]))
+            iterable = draw(
+                st.sampled_from(["range(3)", "[1, 2]", "(4, 5, 6)", "range(0)"] + [f"range({p})" for p in names[:2]])
+            )
             lines.append(f"{pad}for i{n} in {iterable}:")
             lines += draw(block(tasks, is_async, names + [f"i{n}"], indent + 4, depth + 1, counter))
             if draw(st.booleans()):
@@ -191,8 +204,17 @@ def programs(draw) -> Program:
         if deps:
             options.append(f"depends_on=[{', '.join(f'env{d}' for d in deps)}]")
         if draw(st.booleans()):
-            options.append(draw(st.sampled_from(['resources=@F@.Resources(cpu=1, memory="1Gi")', 'cache="auto"',
-                                                 'resources=@F@.Resources(mem="1Gi")'])))
+            options.append(
+                draw(
+                    st.sampled_from(
+                        [
+                            'resources=@F@.Resources(cpu=1, memory="1Gi")',
+                            'cache="auto"',
+                            'resources=@F@.Resources(mem="1Gi")',
+                        ]
+                    )
+                )
+            )
         name = draw(st.sampled_from([f"env-{i}", f"env_{i}", f"Env {i}"]))
         lines.append(f'env{i} = @ENV@("{name}"{", " if options else ""}{", ".join(options)})')
     lines.append("")
@@ -205,7 +227,9 @@ def programs(draw) -> Program:
     counter = [0]
     for task in tasks:
         env = draw(st.integers(0, env_count - 1))
-        decorator = draw(st.sampled_from([f"@env{env}.task", f"@env{env}.task(retries=2)", f'@env{env}.task(cache="auto")']))
+        decorator = draw(
+            st.sampled_from([f"@env{env}.task", f"@env{env}.task(retries=2)", f'@env{env}.task(cache="auto")'])
+        )
         signature = ", ".join(f"{p}: int" + (f" = {d}" if d is not None else "") for p, d in task.params)
         lines.append(decorator)
         lines.append(f"{'async ' if task.is_async else ''}def {task.name}({signature}) -> int:")
@@ -213,7 +237,9 @@ def programs(draw) -> Program:
         lines.append(f"    return {draw(st.sampled_from(['0'] + [p for p, _ in task.params]))}")
         lines.append("")
     if env_count > 1 and draw(st.booleans()):
-        lines.append(f"env{draw(st.integers(0, env_count - 1))}.add_dependency(env{draw(st.integers(0, env_count - 1))})")
+        lines.append(
+            f"env{draw(st.integers(0, env_count - 1))}.add_dependency(env{draw(st.integers(0, env_count - 1))})"
+        )
     if draw(st.booleans()):
         lines.append("def module_helper(x):")
         lines.append(f"    return {draw(call(tasks, False, ['x']))}")
@@ -282,13 +308,17 @@ def test_findings_do_not_depend_on_the_hash_seed(batch):
         root = Path(tmp)
         for i, program in enumerate(batch):
             (root / f"wf{i}.py").write_text(program.render().replace('"env', f'"m{i}-env'), encoding="utf-8")
-        script = ("import sys; from flyte_lint.cli import main; "
-                  "rc = main(['check', '.', '--no-cache', '-j', '1', '--extend-select', 'FLY7', '--format', 'json']); "
-                  "main(['graph', 'wf0.py', '--entry', 'wf0:main']); sys.exit(rc)")
+        script = (
+            "import sys; from flyte_lint.cli import main; "
+            "rc = main(['check', '.', '--no-cache', '-j', '1', '--extend-select', 'FLY7', '--format', 'json']); "
+            "main(['graph', 'wf0.py', '--entry', 'wf0:main']); sys.exit(rc)"
+        )
         outputs = []
         for seed in ("1", "2"):
             env = {**os.environ, "PYTHONHASHSEED": seed}
-            proc = subprocess.run([sys.executable, "-c", script], cwd=root, env=env, capture_output=True, text=True, timeout=600)
+            proc = subprocess.run(
+                [sys.executable, "-c", script], cwd=root, env=env, capture_output=True, text=True, timeout=600
+            )
             assert proc.returncode in (0, 1), proc.stderr[-3000:]
             outputs.append(proc.stdout)
         assert outputs[0] == outputs[1]

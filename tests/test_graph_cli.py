@@ -15,9 +15,9 @@ import os
 import re
 import shutil
 import struct
-import textwrap
 import subprocess
 import sys
+import textwrap
 import zlib
 from collections import Counter
 from pathlib import Path
@@ -52,7 +52,20 @@ ENTRIES = {
     "buckets": "buckets:buckets",
 }
 GOLDEN_GRAPHS = ["chain", "fanout", "branch", "grouped", "nested", "kinds", "escaping", "buckets"]
-CONTRACT = ("id", "kind", "task", "env", "file", "line", "count", "dynamic", "conditional", "condition", "group", "parent")
+CONTRACT = (
+    "id",
+    "kind",
+    "task",
+    "env",
+    "file",
+    "line",
+    "count",
+    "dynamic",
+    "conditional",
+    "condition",
+    "group",
+    "parent",
+)
 MACHINE_FORMATS = ["json", "dot", "mermaid", "graphml"]
 
 
@@ -118,7 +131,9 @@ def test_from_json_round_trips(work, capsys, name):
     data = json.loads(text)
     assert graph.graph == data["graph"]
     assert list(graph.nodes(data=True)) == [(node["id"], node) for node in data["nodes"]]
-    assert sorted(graph.edges(data=True)) == sorted((e["source"], e["target"], {"kind": e["kind"]}) for e in data["edges"])
+    assert sorted(graph.edges(data=True)) == sorted(
+        (e["source"], e["target"], {"kind": e["kind"]}) for e in data["edges"]
+    )
     assert to_json(graph) == text  # byte for byte, attribute order included
 
 
@@ -140,12 +155,20 @@ def test_json_facts_of_the_small_graphs(work, capsys):
 
     grouped = compiled(capsys, "grouped")
     assert {n: a["group"] for n, a in grouped.nodes(data=True)} == {
-        "grouped": None, "grouped/prepare": None, "grouped/train": "training", "grouped/evaluate": "training"}
+        "grouped": None,
+        "grouped/prepare": None,
+        "grouped/train": "training",
+        "grouped/evaluate": "training",
+    }
 
     nested = compiled(capsys, "nested")
     assert {n: a["parent"] for n, a in nested.nodes(data=True)} == {
-        "nested": None, "nested/ingest": "nested", "nested/ingest/fetch": "nested/ingest",
-        "nested/ingest/parse": "nested/ingest", "nested/summarize": "nested"}
+        "nested": None,
+        "nested/ingest": "nested",
+        "nested/ingest/fetch": "nested/ingest",
+        "nested/ingest/parse": "nested/ingest",
+        "nested/summarize": "nested",
+    }
     assert nested.nodes["nested/ingest/fetch"]["env"] == "inner"
 
     kinds = compiled(capsys, "kinds")
@@ -199,7 +222,9 @@ def test_every_golden_file_is_used():
 
 
 # -- dot -----------------------------------------------------------------------------------------------
-DOT_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|->|[A-Za-z_][A-Za-z0-9_]*|-?\d+(?:\.\d+)?|[{}\[\];,=]|(?P<space>\s+)|(?P<bad>.)', re.S)
+DOT_TOKEN = re.compile(
+    r'"(?:[^"\\]|\\.)*"|->|[A-Za-z_][A-Za-z0-9_]*|-?\d+(?:\.\d+)?|[{}\[\];,=]|(?P<space>\s+)|(?P<bad>.)', re.S
+)
 
 
 def parse_dot(text: str) -> dict:
@@ -221,14 +246,14 @@ def parse_dot(text: str) -> dict:
     def quoted() -> str:
         token = take()
         assert token.startswith('"'), f"unquoted id {token!r}"
-        return re.sub(r'\\(.)', lambda m: "\n" if m.group(1) == "n" else m.group(1), token[1:-1])
+        return re.sub(r"\\(.)", lambda m: "\n" if m.group(1) == "n" else m.group(1), token[1:-1])
 
     def value() -> str:
         token = take()
         return quoted_text(token) if token.startswith('"') else token
 
     def quoted_text(token: str) -> str:
-        return re.sub(r'\\(.)', lambda m: "\n" if m.group(1) == "n" else m.group(1), token[1:-1])
+        return re.sub(r"\\(.)", lambda m: "\n" if m.group(1) == "n" else m.group(1), token[1:-1])
 
     def attrs() -> dict:
         found = {}
@@ -311,7 +336,9 @@ def test_dot_structure(work, capsys, name):
     assert set(dot["nodes"]) == set(graph.nodes)
     nesting = [(u, v, a) for u, v, a in dot["edges"] if a.get("arrowhead") == "none"]
     flow = [(u, v, a) for u, v, a in dot["edges"] if a.get("arrowhead") != "none"]
-    assert sorted((u, v) for u, v, _ in nesting) == sorted((a["parent"], n) for n, a in graph.nodes(data=True) if a["parent"])
+    assert sorted((u, v) for u, v, _ in nesting) == sorted(
+        (a["parent"], n) for n, a in graph.nodes(data=True) if a["parent"]
+    )
     assert sorted((u, v) for u, v, _ in flow) == sorted(graph.edges)
     for u, v, attrs in flow:
         assert (attrs.get("style") == "dashed") == (graph.edges[u, v]["kind"] == "order")
@@ -320,7 +347,9 @@ def test_dot_structure(work, capsys, name):
     assert sorted(c["label"] for c in dot["clusters"]) == sorted(groups)
     for cluster in dot["clusters"]:
         assert cluster["name"].startswith("cluster")
-        assert sorted(cluster["members"]) == sorted(n for n, a in graph.nodes(data=True) if a["group"] == cluster["label"])
+        assert sorted(cluster["members"]) == sorted(
+            n for n, a in graph.nodes(data=True) if a["group"] == cluster["label"]
+        )
     for node, attrs in graph.nodes(data=True):
         shown = dot["nodes"][node]["label"]
         if attrs["dynamic"] and attrs["kind"] != "unknown":
@@ -355,7 +384,9 @@ def test_dot_renders_with_graphviz(work, capsys, name):
 
 # -- mermaid -------------------------------------------------------------------------------------------
 SHAPES = {"[": "]", "[[": "]]", "[/": "/]", "([": "])", "{{": "}}", "{": "}"}
-MERMAID_NODE = re.compile(r'(?P<id>[A-Za-z0-9]+)(?P<open>\[\[|\[/|\(\[|\{\{|\{|\[)"(?P<label>[^"]*)"(?P<close>\]\]|/\]|\]\)|\}\}|\}|\])')
+MERMAID_NODE = re.compile(
+    r'(?P<id>[A-Za-z0-9]+)(?P<open>\[\[|\[/|\(\[|\{\{|\{|\[)"(?P<label>[^"]*)"(?P<close>\]\]|/\]|\]\)|\}\}|\}|\])'
+)
 MERMAID_LINK = re.compile(r"(?P<a>[A-Za-z0-9]+) (?P<arrow>-->|-\.->|-\.-) (?P<b>[A-Za-z0-9]+)")
 MERMAID_SUBGRAPH = re.compile(r'subgraph (?P<id>[A-Za-z0-9]+)\["(?P<label>[^"]*)"\]')
 MERMAID_CLASS = re.compile(r"class (?P<ids>[A-Za-z0-9]+(?:,[A-Za-z0-9]+)*) (?P<cls>[A-Za-z]+)")
@@ -419,7 +450,8 @@ def test_mermaid_structure(work, capsys, name):
     nesting = [link for link in chart["links"] if link[1] == "-.-"]
     assert len(nesting) == sum(1 for _, a in graph.nodes(data=True) if a["parent"])
     assert sorted(link[1] for link in chart["links"] if link[1] != "-.-") == sorted(
-        "-.->" if a["kind"] == "order" else "-->" for _, _, a in graph.edges(data=True))
+        "-.->" if a["kind"] == "order" else "-->" for _, _, a in graph.edges(data=True)
+    )
     groups = {a["group"] for _, a in graph.nodes(data=True) if a["group"] is not None}
     assert len(chart["subgraphs"]) == len(groups)
     assert len(chart["classes"].get("dynamic", [])) == sum(1 for _, a in graph.nodes(data=True) if a["dynamic"])
@@ -492,8 +524,9 @@ def export_file(capsys, path: str, entry: str, fmt: str) -> str:
 @pytest.mark.parametrize("name", GOLDEN_GRAPHS + ["dynamic", "recursive", "loop"])
 def test_graphml_loads_with_networkx(work, capsys, name):
     graph = compiled(capsys, name)
-    assert graph_cli(capsys, f"{name}.py", "--entry", ENTRIES[name], "--format", "graphml", "-o", "out.graphml",
-                     "--no-notes") == (0, "", "")
+    assert graph_cli(
+        capsys, f"{name}.py", "--entry", ENTRIES[name], "--format", "graphml", "-o", "out.graphml", "--no-notes"
+    ) == (0, "", "")
     loaded = nx.read_graphml("out.graphml")
     assert isinstance(loaded, nx.DiGraph)
     assert set(loaded.nodes) == set(graph.nodes)
@@ -501,7 +534,7 @@ def test_graphml_loads_with_networkx(work, capsys, name):
     flat = flatten(graph)
     for node in graph.nodes:
         assert loaded.nodes[node] == flat.nodes[node]
-        for key, value in loaded.nodes[node].items():
+        for value in loaded.nodes[node].values():
             assert value is not None and not isinstance(value, (list, dict))
     assert {k: v for k, v in loaded.graph.items() if not k.endswith("_default")} == flat.graph
     for u, v in graph.edges:
@@ -516,11 +549,20 @@ def test_graphml_flattens_none_lists_dicts_and_mixed_types(tmp_path):
     path = tmp_path / "g.graphml"
     path.write_text(to_graphml(graph), encoding="utf-8")
     loaded = nx.read_graphml(path)
-    assert loaded.nodes["a"] == {"count": "3", "condition": "", "tags": '["x", "y"]', "meta": '{"k": 1}', "dynamic": False}
+    assert loaded.nodes["a"] == {
+        "count": "3",
+        "condition": "",
+        "tags": '["x", "y"]',
+        "meta": '{"k": 1}',
+        "dynamic": False,
+    }
     assert loaded.nodes["b"] == {"count": "", "condition": "x > 1", "tags": "[]", "meta": "{}", "dynamic": True}
     assert loaded.edges["a", "b"] == {"kind": "data", "weights": "[1, 2]"}
     assert {k: v for k, v in loaded.graph.items() if not k.endswith("_default")} == {
-        "entry": "e", "static": False, "flyte_lint_version": __version__}
+        "entry": "e",
+        "static": False,
+        "flyte_lint_version": __version__,
+    }
 
 
 # -- html ----------------------------------------------------------------------------------------------
@@ -536,7 +578,9 @@ def test_html_is_one_self_contained_page(work, capsys, name):
     graph = compiled(capsys, name)
     assert page.startswith("<!DOCTYPE html>") and page.count("<html") == 1 and page.rstrip().endswith("</html>")
     assert not re.search(r"""\b(?:src|href|xlink:href)\s*=\s*["']?\s*(?:https?:)?//""", page, re.I)
-    assert not re.search(r"<script[^>]*\bsrc\b|<link\b|<iframe\b|<img\b|@import|url\(\s*['\"]?(?:https?:)?//", page, re.I)
+    assert not re.search(
+        r"<script[^>]*\bsrc\b|<link\b|<iframe\b|<img\b|@import|url\(\s*['\"]?(?:https?:)?//", page, re.I
+    )
     assert page.count("<script") == 1 and page.count("</script>") == 1
     assert "<!--" not in page
     data = page_data(page)
@@ -560,8 +604,10 @@ def svg_path_points(d: str, steps: int = 40) -> list[tuple[float, float]]:
             p0, p1, p2, p3 = points[-1], values[0:2], values[2:4], values[4:6]
             for step in range(1, steps + 1):
                 t = step / steps
-                w = ((1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t ** 2, t ** 3)
-                points.append(tuple(sum(wi * pi[k] for wi, pi in zip(w, (p0, p1, p2, p3))) for k in (0, 1)))
+                w = ((1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t**2, t**3)
+                points.append(
+                    tuple(sum(wi * pi[k] for wi, pi in zip(w, (p0, p1, p2, p3), strict=True)) for k in (0, 1))
+                )
     return points
 
 
@@ -571,18 +617,20 @@ def test_html_draws_no_edge_behind_a_node(work, capsys, name):
     never mistakes it for an edge into one of them."""
     page = export(capsys, name, "html", "--no-notes")
     graph = compiled(capsys, name)
-    boxes = {html.unescape(node): (float(x), float(y)) for node, x, y in
-             re.findall(r'data-id="([^"]*)" transform="translate\(([-\d.]+),([-\d.]+)\)"', page)}
+    boxes = {
+        html.unescape(node): (float(x), float(y))
+        for node, x, y in re.findall(r'data-id="([^"]*)" transform="translate\(([-\d.]+),([-\d.]+)\)"', page)
+    }
     assert set(boxes) == set(graph.nodes)
     paths = re.findall(r'<path class="(edge [a-z]+|nest)" d="([^"]+)"', page)
     assert len([c for c, _ in paths if c.startswith("edge")]) == graph.number_of_edges()
     assert len([c for c, _ in paths if c == "nest"]) == sum(1 for _, a in graph.nodes(data=True) if a["parent"])
     for cls, d in paths:
         for x, y in svg_path_points(d):
-            inside = [n for n, (bx, by) in boxes.items() if bx + 1 < x < bx + NODE_W - 1 and by + 1 < y < by + NODE_H - 1]
+            inside = [
+                n for n, (bx, by) in boxes.items() if bx + 1 < x < bx + NODE_W - 1 and by + 1 < y < by + NODE_H - 1
+            ]
             assert not inside, f"{cls} path {d!r} passes behind {inside}"
-
-
 
 
 def test_html_layout_breaks_every_cycle_in_one_pass():
@@ -638,14 +686,21 @@ async def main() -> float:
 
 def test_html_draws_each_flyte_group_as_a_box_around_its_nodes_and_no_others(work, capsys):
     (work / "groups.py").write_text(GROUPS_WORKFLOW)
-    code, _, err = graph_cli(capsys, "groups.py", "--entry", "groups:main", "--format", "html", "-o", "g.html", "--no-notes")
+    code, _, err = graph_cli(
+        capsys, "groups.py", "--entry", "groups:main", "--format", "html", "-o", "g.html", "--no-notes"
+    )
     assert code == 0, err
     page = (work / "g.html").read_text()
-    nodes = {html.unescape(n): (float(x), float(y)) for n, x, y in
-             re.findall(r'data-id="([^"]*)" transform="translate\(([-\d.]+),([-\d.]+)\)"', page)}
+    nodes = {
+        html.unescape(n): (float(x), float(y))
+        for n, x, y in re.findall(r'data-id="([^"]*)" transform="translate\(([-\d.]+),([-\d.]+)\)"', page)
+    }
     groups = {n: a.get("group") for n, a in page_data(page).items()}
-    boxes = re.findall(r'<g class="group"><rect x="([-\d.]+)" y="([-\d.]+)" width="([\d.]+)" height="([\d.]+)" '
-                       r'rx="10"/><text [^>]*>([^<]*)</text></g>', page)
+    boxes = re.findall(
+        r'<g class="group"><rect x="([-\d.]+)" y="([-\d.]+)" width="([\d.]+)" height="([\d.]+)" '
+        r'rx="10"/><text [^>]*>([^<]*)</text></g>',
+        page,
+    )
     assert sorted(html.unescape(b[4]) for b in boxes) == ["evaluation <&>", "training"]
     for x, y, w, h, name in boxes:
         x, y, w, h = map(float, (x, y, w, h))
@@ -661,8 +716,8 @@ def read_png(path: Path) -> tuple[int, int, list[bytes], int]:
     assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
     pos, idat, header = 8, b"", None
     while pos < len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        chunk = data[pos + 8:pos + 8 + length]
+        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
+        chunk = data[pos + 8 : pos + 8 + length]
         pos += 12 + length
         if kind == b"IHDR":
             header = struct.unpack(">IIBBBBB", chunk)
@@ -677,12 +732,12 @@ def read_png(path: Path) -> tuple[int, int, list[bytes], int]:
     rows, prev = [], bytearray(stride)
     for y in range(height):
         kind = raw[y * (stride + 1)]
-        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        line = bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)])
         if kind == 1:
             for i in range(bpp, stride):
                 line[i] = (line[i] + line[i - bpp]) & 0xFF
         elif kind == 2:
-            line = bytearray((a + b) & 0xFF for a, b in zip(line, prev))
+            line = bytearray((a + b) & 0xFF for a, b in zip(line, prev, strict=True))
         elif kind == 3:
             for i in range(stride):
                 line[i] = (line[i] + ((line[i - bpp] if i >= bpp else 0) + prev[i]) // 2) & 0xFF
@@ -701,7 +756,7 @@ def colours(rows: list[bytes], bpp: int, x0: int, x1: int) -> Counter:
     """How many pixels of each RGB colour lie in columns x0..x1."""
     found: Counter = Counter()
     for row in rows:
-        found.update(row[i:i + 3] for i in range(x0 * bpp, x1 * bpp, bpp))
+        found.update(row[i : i + 3] for i in range(x0 * bpp, x1 * bpp, bpp))
     return found
 
 
@@ -718,16 +773,30 @@ def find_chromium() -> str | None:
 
 CHROMIUM = find_chromium()
 needs_chromium = pytest.mark.skipif(
-    CHROMIUM is None, reason="no chromium binary on PATH (chromium, chromium-browser, google-chrome): "
-                             "on Debian, apt-get install -y chromium")
+    CHROMIUM is None,
+    reason="no chromium binary on PATH (chromium, chromium-browser, google-chrome): "
+    "on Debian, apt-get install -y chromium",
+)
 WIDTH, HEIGHT, PANEL = 1200, 800, 345  # the page's right-hand panel: 320px + padding + border
 
 
 def chromium(page: Path, tmp_path: Path, *mode: str) -> str:
     profile = tmp_path / f"profile-{len(list(tmp_path.glob('profile-*')))}"
-    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               f"--user-data-dir={profile}", *mode, f"--window-size={WIDTH},{HEIGHT}", page.as_uri()]
+    command = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        *mode,
+        f"--window-size={WIDTH},{HEIGHT}",
+        page.as_uri(),
+    ]
     result = subprocess.run(command, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout
@@ -751,8 +820,9 @@ def with_click(page: Path, node: str) -> Path:
 
 @pytest.fixture
 def kinds_page(work, capsys) -> Path:
-    assert graph_cli(capsys, "kinds.py", "--entry", ENTRIES["kinds"], "--format", "html", "-o", "kinds.html",
-                     "--no-notes") == (0, "", "")
+    assert graph_cli(
+        capsys, "kinds.py", "--entry", ENTRIES["kinds"], "--format", "html", "-o", "kinds.html", "--no-notes"
+    ) == (0, "", "")
     return work / "kinds.html"
 
 
@@ -797,23 +867,32 @@ def test_html_click_shows_the_node_details(kinds_page, tmp_path):
 @needs_chromium
 def test_html_survives_hostile_text_in_chromium(work, capsys, tmp_path):
     """Conditions and group names reach the page's script and markup: they must not end or derail either."""
-    assert graph_cli(capsys, "escaping.py", "--entry", ENTRIES["escaping"], "--format", "html", "-o", "esc.html",
-                     "--no-notes")[0] == 0
+    assert (
+        graph_cli(
+            capsys, "escaping.py", "--entry", ENTRIES["escaping"], "--format", "html", "-o", "esc.html", "--no-notes"
+        )[0]
+        == 0
+    )
     dom = chromium(with_click(work / "esc.html", "escaping/render"), tmp_path, "--dump-dom")
     details = re.search(r'<div id="details">(.*?)</div>', dom, re.S)
     assert details and "<code>escaping.py:16</code>" in details.group(1), dom[-2000:]
     assert "mode == '&lt;/script&gt;&lt;!--&lt;script&gt;' or mode == 'C:\\\\tmp &amp; \"x\"'" in details.group(1)
-    assert "<td>group</td><td>say \"hi\" &lt;b&gt;</td>" in details.group(1)
+    assert '<td>group</td><td>say "hi" &lt;b&gt;</td>' in details.group(1)
 
 
 # -- --diff --------------------------------------------------------------------------------------------
 def changed_chain(text: str) -> str:
     """chain.py two lines lower, with report replaced by a new task and clean run twice."""
     text = text.replace('"""\n', '"""\n# moved\n# down\n', 1)
-    text = text.replace("@env.task\nasync def pipeline", "@env.task\nasync def publish(rows: list[int]) -> str:\n"
-                        "    return str(rows)\n\n\n@env.task\nasync def pipeline")
-    return text.replace("    cleaned = await clean(rows)\n    return await report(cleaned)\n",
-                        "    for _ in range(2):\n        cleaned = await clean(rows)\n    return await publish(cleaned)\n")
+    text = text.replace(
+        "@env.task\nasync def pipeline",
+        "@env.task\nasync def publish(rows: list[int]) -> str:\n"
+        "    return str(rows)\n\n\n@env.task\nasync def pipeline",
+    )
+    return text.replace(
+        "    cleaned = await clean(rows)\n    return await report(cleaned)\n",
+        "    for _ in range(2):\n        cleaned = await clean(rows)\n    return await publish(cleaned)\n",
+    )
 
 
 @pytest.fixture
@@ -823,14 +902,21 @@ def old_chain(work, capsys) -> Path:
 
 
 def diff(capsys, fmt: str, *extra: str) -> tuple[int, str, str]:
-    return graph_cli(capsys, "chain.py", "--entry", "chain:pipeline", "--diff", "old.json", "--diff-format", fmt, *extra)
+    return graph_cli(
+        capsys, "chain.py", "--entry", "chain:pipeline", "--diff", "old.json", "--diff-format", fmt, *extra
+    )
 
 
 def test_diff_of_an_unchanged_graph_is_empty(old_chain, capsys):
     assert diff(capsys, "text") == (0, "No change to the graph.\n", "")
     code, out, _ = diff(capsys, "json")
-    assert code == 0 and json.loads(out) == {"added_nodes": [], "removed_nodes": [], "changed_nodes": {},
-                                             "added_edges": [], "removed_edges": []}
+    assert code == 0 and json.loads(out) == {
+        "added_nodes": [],
+        "removed_nodes": [],
+        "changed_nodes": {},
+        "added_edges": [],
+        "removed_edges": [],
+    }
 
 
 def test_diff_ignores_moved_lines(old_chain, capsys):
@@ -889,7 +975,11 @@ def test_diff_mermaid_marks_the_changes(old_chain, capsys):
         kind = "added" if "#2a2" in line else "removed" if "#a22" in line else "changed"
         styled.update({chart["links"][i]: kind for i in positions})
     clean, publish, report = by_label["chain.clean ×2"], by_label["chain.publish"], by_label["chain.report"]
-    assert styled == {(clean, "-.->", clean): "added", (clean, "-->", publish): "added", (clean, "-->", report): "removed"}
+    assert styled == {
+        (clean, "-.->", clean): "added",
+        (clean, "-->", publish): "added",
+        (clean, "-->", report): "removed",
+    }
 
 
 def test_diff_with_check_and_a_bad_old_file(old_chain, capsys):
@@ -911,7 +1001,11 @@ def test_check_exits_1_for_a_dynamic_workflow_and_0_for_a_static_one(work, capsy
 
 
 def test_output_file(work, capsys):
-    assert graph_cli(capsys, "chain.py", "--entry", "chain:pipeline", "--format", "dot", "-o", "chain.dot") == (0, "", "")
+    assert graph_cli(capsys, "chain.py", "--entry", "chain:pipeline", "--format", "dot", "-o", "chain.dot") == (
+        0,
+        "",
+        "",
+    )
     assert Path("chain.dot").read_text(encoding="utf-8") == export(capsys, "chain", "dot")
 
 
@@ -949,7 +1043,13 @@ def test_no_entry_lists_candidates_roots_first(work, capsys):
     lines = out.splitlines()
     assert lines[0].startswith("Candidate entry tasks (roots first")
     rows = [line.split() for line in lines[1:]]
-    assert [row[0] for row in rows] == ["nested:nested", "nested:fetch", "nested:ingest", "nested:parse", "nested:summarize"]
+    assert [row[0] for row in rows] == [
+        "nested:nested",
+        "nested:fetch",
+        "nested:ingest",
+        "nested:parse",
+        "nested:summarize",
+    ]
     assert [row[-1] == "(root)" for row in rows] == [True, False, False, False, False]
 
 
@@ -975,7 +1075,9 @@ def test_notes_go_to_stderr_never_stdout(work, capsys, name, code, fmt):
     assert "FLY7" not in out
     if fmt == "json":
         json.loads(out)
-    status, quiet_out, quiet_err = graph_cli(capsys, f"{name}.py", "--entry", ENTRIES[name], "--format", fmt, "--no-notes")
+    status, quiet_out, quiet_err = graph_cli(
+        capsys, f"{name}.py", "--entry", ENTRIES[name], "--format", fmt, "--no-notes"
+    )
     assert (status, quiet_out, quiet_err) == (0, out, "")
 
 
@@ -989,8 +1091,12 @@ def test_subprocess_entry_point(work):
     exe = Path(sys.executable).with_name("flyte-lint")
     if not exe.exists():
         pytest.skip("flyte-lint console script not installed next to this Python")
-    result = subprocess.run([str(exe), "graph", "dynamic.py", "--entry", "dynamic:dynamic", "--check", "--format", "mermaid"],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [str(exe), "graph", "dynamic.py", "--entry", "dynamic:dynamic", "--check", "--format", "mermaid"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 1 and result.stdout.startswith("flowchart TD")
     assert "FLY701" in result.stderr and "FLY701" not in result.stdout
 
@@ -1047,10 +1153,26 @@ async def main(n: int = 3, rate: float = 0.5, name: str = "x", flag: bool = Fals
 """
 
 
-@pytest.mark.parametrize("given", [
-    "n=7", "rate=2", "rate=1e-3", "name=hello", "name=5", 'name="quoted"', "flag=true", "xs=[1,2]", "xs=[]",
-    'weights={"a":1,"b":0.5}', "limit=null", "limit=4", 'tags=["a"]', "tags=null", "anything=[1,{}]",
-])
+@pytest.mark.parametrize(
+    "given",
+    [
+        "n=7",
+        "rate=2",
+        "rate=1e-3",
+        "name=hello",
+        "name=5",
+        'name="quoted"',
+        "flag=true",
+        "xs=[1,2]",
+        "xs=[]",
+        'weights={"a":1,"b":0.5}',
+        "limit=null",
+        "limit=4",
+        'tags=["a"]',
+        "tags=null",
+        "anything=[1,{}]",
+    ],
+)
 def test_input_values_of_the_annotated_type_are_accepted(tmp_path, capsys, given):
     (tmp_path / "flow.py").write_text(INPUTS_FLOW)
     code, out, err = graph_cli(capsys, tmp_path / "flow.py", "--entry", "flow:main", "--no-notes", "--input", given)
@@ -1061,22 +1183,31 @@ def test_input_values_of_the_annotated_type_are_accepted(tmp_path, capsys, given
     assert type(value) is (float if name == "rate" else type(value))  # (rate=2 is 2.0)
 
 
-@pytest.mark.parametrize("given,message", [
-    ("count=3", "--input count: flow:main has no parameter 'count' (its parameters: n, rate, name, flag, xs, "
-                "weights, limit, tags, anything)"),
-    ("n=abc", "--input n=abc: parameter 'n' of flow:main is annotated `int`, but \"abc\" is not an int"),
-    ("n=2.5", "--input n=2.5: parameter 'n' of flow:main is annotated `int`, but 2.5 is not an int"),
-    ("n=true", "--input n=true: parameter 'n' of flow:main is annotated `int`, but true is not an int"),
-    ("rate=fast", "parameter 'rate' of flow:main is annotated `float`, but \"fast\" is not a float"),
-    ("flag=1", "parameter 'flag' of flow:main is annotated `bool`, but 1 is not a bool (true or false)"),
-    ("xs=3", "parameter 'xs' of flow:main is annotated `list[int]`, but 3 is not a JSON list"),
-    ('xs=[1,"2"]', "parameter 'xs' of flow:main is annotated `list[int]`, and its element \"2\" is not an int"),
-    ("weights=[1]", "parameter 'weights' of flow:main is annotated `dict[str, float]`, but [1] is not a JSON object"),
-    ('weights={"a":"b"}', "annotated `dict[str, float]`, and its value \"b\" is not a float"),
-    ("limit=x", "parameter 'limit' of flow:main is annotated `Optional[int]`, but \"x\" is none of its types"),
-    ("tags=[1]", "parameter 'tags' of flow:main is annotated `List[str] | None`, but [1] is none of its types"),
-    ("=1", "--input takes NAME=VALUE, not '=1'"),
-])
+@pytest.mark.parametrize(
+    "given,message",
+    [
+        (
+            "count=3",
+            "--input count: flow:main has no parameter 'count' (its parameters: n, rate, name, flag, xs, "
+            "weights, limit, tags, anything)",
+        ),
+        ("n=abc", "--input n=abc: parameter 'n' of flow:main is annotated `int`, but \"abc\" is not an int"),
+        ("n=2.5", "--input n=2.5: parameter 'n' of flow:main is annotated `int`, but 2.5 is not an int"),
+        ("n=true", "--input n=true: parameter 'n' of flow:main is annotated `int`, but true is not an int"),
+        ("rate=fast", "parameter 'rate' of flow:main is annotated `float`, but \"fast\" is not a float"),
+        ("flag=1", "parameter 'flag' of flow:main is annotated `bool`, but 1 is not a bool (true or false)"),
+        ("xs=3", "parameter 'xs' of flow:main is annotated `list[int]`, but 3 is not a JSON list"),
+        ('xs=[1,"2"]', "parameter 'xs' of flow:main is annotated `list[int]`, and its element \"2\" is not an int"),
+        (
+            "weights=[1]",
+            "parameter 'weights' of flow:main is annotated `dict[str, float]`, but [1] is not a JSON object",
+        ),
+        ('weights={"a":"b"}', 'annotated `dict[str, float]`, and its value "b" is not a float'),
+        ("limit=x", "parameter 'limit' of flow:main is annotated `Optional[int]`, but \"x\" is none of its types"),
+        ("tags=[1]", "parameter 'tags' of flow:main is annotated `List[str] | None`, but [1] is none of its types"),
+        ("=1", "--input takes NAME=VALUE, not '=1'"),
+    ],
+)
 def test_input_of_an_unknown_name_or_the_wrong_type_is_a_usage_error(tmp_path, capsys, given, message):
     (tmp_path / "flow.py").write_text(INPUTS_FLOW)
     code, out, err = graph_cli(capsys, tmp_path / "flow.py", "--entry", "flow:main", "--input", given)
@@ -1087,12 +1218,13 @@ def test_input_of_an_unknown_name_or_the_wrong_type_is_a_usage_error(tmp_path, c
 def test_an_entry_with_keyword_arguments_takes_any_input_name(tmp_path, capsys):
     (tmp_path / "flow.py").write_text(
         "import flyte\n\nenv = flyte.TaskEnvironment('demo')\n\n"
-        "@env.task\nasync def main(n: int = 1, **extra) -> int:\n    return n\n")
+        "@env.task\nasync def main(n: int = 1, **extra) -> int:\n    return n\n"
+    )
     code, out, err = graph_cli(capsys, tmp_path / "flow.py", "--entry", "flow:main", "--input", "other=1")
     assert code == 0, err
 
 
-UNMODELLED = '''
+UNMODELLED = """
 import asyncio
 import flyte
 from flyte.extras import ContainerTask, shell
@@ -1150,9 +1282,9 @@ async def main(x: int, which: str = "a") -> int:
     found = getattr(asyncio, which)
     await found(x)
     return x
-'''
+"""
 
-ELSEWHERE = '''
+ELSEWHERE = """
 import flyte
 from flyte.extras import ContainerTask
 from plugin_decorators import traced_run
@@ -1165,10 +1297,10 @@ greet = ContainerTask(name="greet", image="alpine", command=["echo"], inputs={"x
 @there.task
 async def wrapped_there(x: int) -> int:
     return x
-'''
+"""
 
 # Calls of names that are no task, or that nothing marks as possibly one: no node, no note.
-QUIET = '''
+QUIET = """
 import functools
 import flyte
 import httpx
@@ -1208,7 +1340,7 @@ async def main(x: int) -> int:
     same = functools.partial(fetch, 1)
     await same()
     return x
-'''
+"""
 
 
 def test_calls_the_model_cannot_resolve_are_unknown_nodes_with_their_reason(tmp_path, monkeypatch, capsys):
@@ -1221,10 +1353,16 @@ def test_calls_the_model_cannot_resolve_are_unknown_nodes_with_their_reason(tmp_
     reasons = sorted((a["line"], a["reason"]) for _, a in graph.nodes(data=True) if a["kind"] == "unknown")
     line = {text.strip(): n for n, text in enumerate(UNMODELLED.splitlines(), 1)}
     assert reasons == [
-        (line["await query()"], "`query` is made by `Snowflake(...)`, a task of plugin `flyteplugins.connectors.snowflake`, "
-                                "which the graph does not model"),
+        (
+            line["await query()"],
+            "`query` is made by `Snowflake(...)`, a task of plugin `flyteplugins.connectors.snowflake`, "
+            "which the graph does not model",
+        ),
         (line["await made()"], "`made` is made by `make_shell(...)`, a Shell task, which the graph does not model"),
-        (line["await wrapped(x)"], "`wrapped` is task unmodelled.wrapped under a decorator the graph cannot see through"),
+        (
+            line["await wrapped(x)"],
+            "`wrapped` is task unmodelled.wrapped under a decorator the graph cannot see through",
+        ),
         (line["await far(x)"], "`far` is task there.wrapped_there under a decorator the graph cannot see through"),
         (line["await task(x)"], "the callee `task` is chosen by a loop at run time"),
         (line["await pick(x)"], "the callee `pick` is chosen at run time (`TASKS[which]`)"),
@@ -1233,11 +1371,15 @@ def test_calls_the_model_cannot_resolve_are_unknown_nodes_with_their_reason(tmp_
     assert code == 1 and graph.graph["static"] is False  # (--check: not fully static)
     assert err.count("FLY703") == len(reasons)
     # The ContainerTasks and the shell task the model resolves are task nodes, named as the SDK names them.
-    objects = sorted((a["line"], a["task"], a["env"], a["object"]) for _, a in graph.nodes(data=True) if a.get("object"))
-    assert objects == [(line["await greet(x=x)"], "greet", None, "ContainerTask"),
-                       (line["await greet.aio(x=x)"], "greet", None, "ContainerTask"),
-                       (line['await head(f="x")'], "head", "head", "shell"),
-                       (line["await greet_there(x=x)"], "greet", None, "ContainerTask")]
+    objects = sorted(
+        (a["line"], a["task"], a["env"], a["object"]) for _, a in graph.nodes(data=True) if a.get("object")
+    )
+    assert objects == [
+        (line["await greet(x=x)"], "greet", None, "ContainerTask"),
+        (line["await greet.aio(x=x)"], "greet", None, "ContainerTask"),
+        (line['await head(f="x")'], "head", "head", "shell"),
+        (line["await greet_there(x=x)"], "greet", None, "ContainerTask"),
+    ]
 
 
 def test_calls_of_what_surely_is_no_task_stay_out_of_the_graph(tmp_path, monkeypatch, capsys):
@@ -1251,7 +1393,8 @@ def test_calls_of_what_surely_is_no_task_stay_out_of_the_graph(tmp_path, monkeyp
 def test_a_flyte_map_of_no_task_has_its_own_unknown_node(tmp_path, monkeypatch, capsys):
     # Its id was taken from the count of "map" calls while the node was an "unknown": it took the id of the
     # first unknown node of the body, which vanished, and the order edge into it made a cycle.
-    (tmp_path / "maps.py").write_text(textwrap.dedent('''
+    (tmp_path / "maps.py").write_text(
+        textwrap.dedent("""
         import asyncio
         import flyte
         from flyte.extras import ContainerTask
@@ -1269,7 +1412,8 @@ def test_a_flyte_map_of_no_task_has_its_own_unknown_node(tmp_path, monkeypatch, 
             async for r in flyte.map.aio(greet, [1, 2]):
                 pass
             return len(ys)
-    '''))
+    """)
+    )
     monkeypatch.chdir(tmp_path)
     graph = from_json(graph_cli(capsys, "maps.py", "--entry", "maps:main", "--no-notes")[1])
     nodes = sorted((a["line"], n, a["count"], a["reason"]) for n, a in graph.nodes(data=True) if a["kind"] == "unknown")
@@ -1279,8 +1423,11 @@ def test_a_flyte_map_of_no_task_has_its_own_unknown_node(tmp_path, monkeypatch, 
         (14, "main/unknown#3", 1, "flyte.map of something that is not a resolvable task"),
     ]
     assert graph.nodes["main/map-greet"]["kind"] == "map" and graph.nodes["main/map-greet"]["count"] == 2
-    assert sorted(graph.edges) == [("main/unknown", "main/unknown#2"), ("main/unknown#2", "main/unknown#3"),
-                                   ("main/unknown#3", "main/map-greet")]
+    assert sorted(graph.edges) == [
+        ("main/unknown", "main/unknown#2"),
+        ("main/unknown#2", "main/unknown#3"),
+        ("main/unknown#3", "main/map-greet"),
+    ]
 
 
 # -- the graph and `check` agree about what runs ---------------------------------------------------------------
@@ -1410,9 +1557,17 @@ def _never_runs_and_findings(tmp_path, name: str, entry: str) -> tuple[set[int],
     return never, found, graph
 
 
-@pytest.mark.parametrize("name,entry", [("lost.py", "lost:main"), ("lost.py", "lost:sync_main"),
-                                        ("lost.py", "lost:returned"), ("kept.py", "kept:main"),
-                                        ("maps.py", "maps:main"), ("maps.py", "maps:amain")])
+@pytest.mark.parametrize(
+    "name,entry",
+    [
+        ("lost.py", "lost:main"),
+        ("lost.py", "lost:sync_main"),
+        ("lost.py", "lost:returned"),
+        ("kept.py", "kept:main"),
+        ("maps.py", "maps:main"),
+        ("maps.py", "maps:amain"),
+    ],
+)
 def test_the_graph_never_runs_exactly_what_check_reports_as_never_run(tmp_path, name, entry):
     never, found, graph = _never_runs_and_findings(tmp_path, name, entry)
     assert never == found
@@ -1421,10 +1576,15 @@ def test_the_graph_never_runs_exactly_what_check_reports_as_never_run(tmp_path, 
     assert never == lost & reached
     if name == "kept.py":  # each runs; only the calls put under a key known at run time are split between groups
         conditions = {n: a["condition"] for n, a in graph.nodes(data=True) if a["conditional"]}
-        assert never == set() and conditions == {"main/double": "started in group 'one'",
-                                                 "main/double@two": "started in group 'two'"}
-        assert {a["line"]: a["group"] for _, a in graph.nodes(data=True) if a["task"] == "demo.double" and not a["conditional"]} == {
-            16: "one", 17: "two", 18: "two", 20: "two", 21: None, 23: None, 28: None}
+        assert never == set() and conditions == {
+            "main/double": "started in group 'one'",
+            "main/double@two": "started in group 'two'",
+        }
+        assert {
+            a["line"]: a["group"]
+            for _, a in graph.nodes(data=True)
+            if a["task"] == "demo.double" and not a["conditional"]
+        } == {16: "one", 17: "two", 18: "two", 20: "two", 21: None, 23: None, 28: None}
 
 
 def test_a_coroutine_the_graph_cannot_follow_is_conditional_not_never_run(tmp_path):
@@ -1439,7 +1599,8 @@ def test_a_coroutine_the_graph_cannot_follow_is_conditional_not_never_run(tmp_pa
 
 def test_a_list_changed_by_a_method_has_no_static_length_left(tmp_path, capsys):
     # `codes` starts empty and grows under a condition: a map over it has a count known only at run time (not 0)
-    (tmp_path / "flow.py").write_text(textwrap.dedent("""
+    (tmp_path / "flow.py").write_text(
+        textwrap.dedent("""
         import flyte
 
         env = flyte.TaskEnvironment("demo")
@@ -1457,10 +1618,14 @@ def test_a_list_changed_by_a_method_has_no_static_length_left(tmp_path, capsys):
             fixed = ["a"]
             fixed.extend(["b", "c"])
             return list(flyte.map(hello, codes)) + list(flyte.map(hello, fixed))
-    """))
+    """)
+    )
     code, out, err = graph_cli(capsys, tmp_path / "flow.py", "--entry", "flow:main", "--no-notes")
     assert code == 0, err
-    assert [n["count"] for n in sorted(json.loads(out)["nodes"], key=lambda n: n["id"]) if n["kind"] == "map"] == [None, None]
+    assert [n["count"] for n in sorted(json.loads(out)["nodes"], key=lambda n: n["id"]) if n["kind"] == "map"] == [
+        None,
+        None,
+    ]
 
 
 def test_a_call_split_between_groups_has_one_note(work, capsys):
@@ -1469,11 +1634,13 @@ def test_a_call_split_between_groups_has_one_note(work, capsys):
     nodes = {n["id"]: n for n in json.loads(out)["nodes"]}
     assert nodes["buckets/square@large-ones"]["copy_of"] == "buckets/square"
     assert [line for line in err.splitlines() if "FLY701" in line] == [
-        "buckets.py:24:55: FLY701 task 'buckets.square' runs a number of times known only at run time (node buckets/square)"]
+        "buckets.py:24:55: FLY701 task 'buckets.square' runs a number of times known only at run time (node buckets/square)"
+    ]
 
 
 def test_a_call_of_one_of_several_tasks_is_an_unknown_node_naming_them(tmp_path, capsys):
-    (tmp_path / "flow.py").write_text(textwrap.dedent("""
+    (tmp_path / "flow.py").write_text(
+        textwrap.dedent("""
         import flyte
 
         env = flyte.TaskEnvironment("demo")
@@ -1494,17 +1661,21 @@ def test_a_call_of_one_of_several_tasks_is_an_unknown_node_naming_them(tmp_path,
             for tool in (a, b):
                 total += tool(x)
             return total + TOOLS[which](x)
-    """))
+    """)
+    )
     code, out, err = graph_cli(capsys, tmp_path / "flow.py", "--entry", "flow:main", "--no-notes")
     assert code == 0, err
     reasons = sorted((n["line"], n["reason"]) for n in json.loads(out)["nodes"] if n["kind"] == "unknown")
     # (a sync call of a choice reads like an awaited one: what chose it, a loop or a lookup)
-    assert reasons == [(20, "the callee `tool` is chosen by a loop at run time"),
-                       (21, "the callee `TOOLS[which]` is chosen at run time")]
+    assert reasons == [
+        (20, "the callee `tool` is chosen by a loop at run time"),
+        (21, "the callee `TOOLS[which]` is chosen at run time"),
+    ]
 
 
 def test_nodes_split_by_groups_whose_names_look_alike_keep_apart(tmp_path, capsys):
-    (tmp_path / "flow.py").write_text(textwrap.dedent("""
+    (tmp_path / "flow.py").write_text(
+        textwrap.dedent("""
         import asyncio
         import flyte
 
@@ -1526,7 +1697,8 @@ def test_nodes_split_by_groups_whose_names_look_alike_keep_apart(tmp_path, capsy
             with flyte.group("a/b"):
                 r = await asyncio.gather(*b["z"])
             return sum(p) + sum(q) + sum(r)
-    """))
+    """)
+    )
     code, out, err = graph_cli(capsys, tmp_path / "flow.py", "--entry", "flow:main", "--no-notes")
     assert code == 0, err
     groups = {n["id"]: n["group"] for n in json.loads(out)["nodes"] if n["task"] == "demo.double"}
@@ -1534,7 +1706,8 @@ def test_nodes_split_by_groups_whose_names_look_alike_keep_apart(tmp_path, capsy
 
 
 def test_an_async_trace_call_never_awaited_is_conditional(tmp_path, capsys):
-    (tmp_path / "flow.py").write_text(textwrap.dedent("""
+    (tmp_path / "flow.py").write_text(
+        textwrap.dedent("""
         import flyte
 
         env = flyte.TaskEnvironment("demo")
@@ -1547,16 +1720,24 @@ def test_an_async_trace_call_never_awaited_is_conditional(tmp_path, capsys):
         async def main(x: int = 1) -> int:
             note(x)
             return await note(x + 1)
-    """))
+    """)
+    )
     code, out, err = graph_cli(capsys, tmp_path / "flow.py", "--entry", "flow:main", "--no-notes")
     assert code == 0, err
-    traces = {n["id"]: (n["conditional"], n["condition"], n["never_runs"]) for n in json.loads(out)["nodes"] if n["kind"] == "trace"}
-    assert traces == {"main/note": (True, "its coroutine is awaited (the graph did not see it awaited)", False),
-                      "main/note#2": (False, None, False)}
+    traces = {
+        n["id"]: (n["conditional"], n["condition"], n["never_runs"])
+        for n in json.loads(out)["nodes"]
+        if n["kind"] == "trace"
+    }
+    assert traces == {
+        "main/note": (True, "its coroutine is awaited (the graph did not see it awaited)", False),
+        "main/note#2": (False, None, False),
+    }
 
 
 def test_a_traced_async_generator_runs_as_it_is_iterated(tmp_path, capsys):
-    (tmp_path / "flow.py").write_text(textwrap.dedent("""
+    (tmp_path / "flow.py").write_text(
+        textwrap.dedent("""
         from typing import AsyncIterator
 
         import flyte
@@ -1575,7 +1756,8 @@ def test_a_traced_async_generator_runs_as_it_is_iterated(tmp_path, capsys):
                 out += part
             parts = [p async for p in stream(out)]
             return out + "".join(parts)
-    """))
+    """)
+    )
     code, out, err = graph_cli(capsys, tmp_path / "flow.py", "--entry", "flow:main", "--no-notes")
     assert code == 0, err
     graph = json.loads(out)
@@ -1595,12 +1777,22 @@ DERIVED_VALUES = (model_values.PartialRef, model_values.Method)
 # the SDK's task objects (ContainerTask, shell tasks: an object node or an unknown one) and flyte.map are
 # External/Instance; project functions are inlined (their calls are nodes); Unknown calls that may be a task
 # are unknown nodes (their reasons are tested above). The rest run no task when called.
-OTHER_VALUES = (model_values.External, model_values.Instance, model_values.FunctionRef, model_values.Unknown,
-                model_values.ModuleRef, model_values.NamespaceRef, model_values.EnvRef, model_values.TaskCollection,
-                model_values.TaskDecorator, model_values.ClassRef, model_values.LambdaRef)
+OTHER_VALUES = (
+    model_values.External,
+    model_values.Instance,
+    model_values.FunctionRef,
+    model_values.Unknown,
+    model_values.ModuleRef,
+    model_values.NamespaceRef,
+    model_values.EnvRef,
+    model_values.TaskCollection,
+    model_values.TaskDecorator,
+    model_values.ClassRef,
+    model_values.LambdaRef,
+)
 
 EVERY_CALLEE = {
-    "main.py": '''
+    "main.py": """
 import asyncio
 import functools
 import flyte
@@ -1693,8 +1885,8 @@ async def main(x: int, which: str = "a", i: int = 0) -> int:
     await greet.aio(x=x)
     await helper(x)
     return x
-''',
-    "other.py": '''
+""",
+    "other.py": """
 import flyte
 
 there = flyte.TaskEnvironment("there")
@@ -1711,7 +1903,7 @@ async def near(x: int) -> int:
 
 
 FAR_TASKS = {"far": far, "near": near}
-''',
+""",
 }
 
 
@@ -1748,31 +1940,51 @@ def test_every_call_that_runs_a_task_has_a_node(tmp_path):
     entry = next(t for t in analysis.tasks if t.func.name == "main")
     in_main = [c for c in analysis.calls if c.function is entry.func]
     running = [c for c in in_main if _runs_a_task(c.callee)]
-    missing = [(c.node.lineno, c.node.as_string(), type(c.callee).__name__) for c in running if id(c.node) not in with_node]
+    missing = [
+        (c.node.lineno, c.node.as_string(), type(c.callee).__name__) for c in running if id(c.node) not in with_node
+    ]
     assert missing == []
     # every kind of callee that runs a task is in the program, so each is checked
-    kinds = {type(c.callee) for c in running} | {type(c.callee.owner) for c in running if isinstance(c.callee, model_values.Method)}
+    kinds = {type(c.callee) for c in running} | {
+        type(c.callee.owner) for c in running if isinstance(c.callee, model_values.Method)
+    }
     assert set(TASK_VALUES) | set(DERIVED_VALUES) <= kinds, kinds
     # the ContainerTask calls (External .aio / Instance callees) are nodes too, and so are the helper's calls
     lines = {text.strip(): n for n, text in enumerate(EVERY_CALLEE["main.py"].splitlines(), 1)}
     nodes_at = {a["line"]: a for _, a in graph.nodes(data=True) if a["parent"] == "main"}
-    assert nodes_at[lines["await greet(x=x)"]]["object"] == nodes_at[lines["await greet.aio(x=x)"]]["object"] == "ContainerTask"
+    assert (
+        nodes_at[lines["await greet(x=x)"]]["object"]
+        == nodes_at[lines["await greet.aio(x=x)"]]["object"]
+        == "ContainerTask"
+    )
     assert graph.nodes["main/helper/b"]["task"] == "every.b"
     # what a constant key or a choice of one task picks is that task's node; a choice made at run time is unknown
-    for text, task in [("await TASKS[\"a\"](x)", "every.a"), ("await TASKS[\"b\"].aio(x)", "every.b"),
-                       ("await LIST[1].aio(x)", "every.b"), ("await SAME[which](x)", "every.a"),
-                       ("await functools.partial(a.aio, x=1)()", "every.a"),
-                       ("await functools.partial(functools.partial(a, x=1))()", "every.a")]:
+    for text, task in [
+        ('await TASKS["a"](x)', "every.a"),
+        ('await TASKS["b"].aio(x)', "every.b"),
+        ("await LIST[1].aio(x)", "every.b"),
+        ("await SAME[which](x)", "every.a"),
+        ("await functools.partial(a.aio, x=1)()", "every.a"),
+        ("await functools.partial(functools.partial(a, x=1))()", "every.a"),
+    ]:
         assert (nodes_at[lines[text]]["kind"], nodes_at[lines[text]]["task"]) == ("task", task), text
-    for text in ("await TASKS[which].aio(x)", "await LIST[i].aio(x)", "await TASKS[which].override(retries=1).aio(x)",
-                 "await functools.partial(TASKS[which].aio, x=1)()", "await FAR_TASKS[which].aio(x)", "await pick(x)",
-                 "await t.aio(x)", "list(flyte.map(TASKS[which], [1, 2]))"):
+    for text in (
+        "await TASKS[which].aio(x)",
+        "await LIST[i].aio(x)",
+        "await TASKS[which].override(retries=1).aio(x)",
+        "await functools.partial(TASKS[which].aio, x=1)()",
+        "await FAR_TASKS[which].aio(x)",
+        "await pick(x)",
+        "await t.aio(x)",
+        "list(flyte.map(TASKS[which], [1, 2]))",
+    ):
         assert nodes_at[lines[text]]["kind"] == "unknown", text
 
 
 def test_check_fails_on_a_task_chosen_at_run_time_and_called_by_aio(tmp_path, monkeypatch, capsys):
     # `TASKS[which].aio(x)` had no node: --check said "static": true and exited 0.
-    (tmp_path / "flow.py").write_text(textwrap.dedent("""
+    (tmp_path / "flow.py").write_text(
+        textwrap.dedent("""
         import functools
         import flyte
 
@@ -1791,19 +2003,26 @@ def test_check_fails_on_a_task_chosen_at_run_time_and_called_by_aio(tmp_path, mo
         @env.task
         async def main(x: int, which: str = "a") -> int:
             return await TASKS[which].aio(x)
-    """))
+    """)
+    )
     monkeypatch.chdir(tmp_path)
     code, out, err = graph_cli(capsys, "flow.py", "--entry", "flow:main", "--check")
     graph = from_json(out)
     unknown = [a for _, a in graph.nodes(data=True) if a["kind"] == "unknown"]
     assert code == 1 and graph.graph["static"] is False
     assert [(a["line"], a["reason"], a["parent"]) for a in unknown] == [
-        (19, "the callee `TASKS[which]` is chosen at run time", "main")]
-    assert "flow.py:19:18: FLY703 call not resolvable statically: the callee `TASKS[which]` is chosen at run time" in err
+        (19, "the callee `TASKS[which]` is chosen at run time", "main")
+    ]
+    assert (
+        "flow.py:19:18: FLY703 call not resolvable statically: the callee `TASKS[which]` is chosen at run time" in err
+    )
     # The same call by a constant key is task a's node, and the graph is static again.
     source = (tmp_path / "flow.py").read_text()
-    for call, task in [('TASKS["a"].aio(x)', "demo.a"), ('TASKS["b"].override(retries=1).aio(x)', "demo.b"),
-                       ('functools.partial(TASKS["a"].aio, x=x)()', "demo.a")]:
+    for call, task in [
+        ('TASKS["a"].aio(x)', "demo.a"),
+        ('TASKS["b"].override(retries=1).aio(x)', "demo.b"),
+        ('functools.partial(TASKS["a"].aio, x=x)()', "demo.a"),
+    ]:
         (tmp_path / "flow.py").write_text(source.replace("TASKS[which].aio(x)", call))
         code, out, err = graph_cli(capsys, "flow.py", "--entry", "flow:main", "--check")
         graph = from_json(out)
@@ -1811,14 +2030,20 @@ def test_check_fails_on_a_task_chosen_at_run_time_and_called_by_aio(tmp_path, mo
         assert [(a["kind"], a["task"]) for n, a in graph.nodes(data=True) if n != "main"] == [("task", task)], call
 
 
-@pytest.mark.parametrize("call, reason", [
-    ("TASKS[which].override(retries=1).aio(x)",
-     "the callee `TASKS[which].override(retries=1)` is one of demo.a, demo.b, chosen at run time"),
-    ("functools.partial(TASKS[which].aio, x=x)()", "the callee `TASKS[which]` is chosen at run time"),
-    ("[await t.aio(x) for t in TASKS.values()][0]", "the callee `t` is chosen by a loop at run time"),
-])
+@pytest.mark.parametrize(
+    "call, reason",
+    [
+        (
+            "TASKS[which].override(retries=1).aio(x)",
+            "the callee `TASKS[which].override(retries=1)` is one of demo.a, demo.b, chosen at run time",
+        ),
+        ("functools.partial(TASKS[which].aio, x=x)()", "the callee `TASKS[which]` is chosen at run time"),
+        ("[await t.aio(x) for t in TASKS.values()][0]", "the callee `t` is chosen by a loop at run time"),
+    ],
+)
 def test_check_fails_on_every_aio_form_of_a_task_chosen_at_run_time(tmp_path, monkeypatch, capsys, call, reason):
-    (tmp_path / "flow.py").write_text(textwrap.dedent("""
+    (tmp_path / "flow.py").write_text(
+        textwrap.dedent("""
         import functools
         import flyte
 
@@ -1837,7 +2062,8 @@ def test_check_fails_on_every_aio_form_of_a_task_chosen_at_run_time(tmp_path, mo
         @env.task
         async def main(x: int, which: str = "a") -> int:
             return await CALL
-    """).replace("await CALL", f"await {call}" if not call.startswith("[") else call))
+    """).replace("await CALL", f"await {call}" if not call.startswith("[") else call)
+    )
     monkeypatch.chdir(tmp_path)
     code, out, err = graph_cli(capsys, "flow.py", "--entry", "flow:main", "--check")
     graph = from_json(out)
@@ -1846,7 +2072,7 @@ def test_check_fails_on_every_aio_form_of_a_task_chosen_at_run_time(tmp_path, mo
     assert err.count("FLY703") == 1 and "is not fully static" in err
 
 
-METHODS = '''
+METHODS = """
 import flyte
 import httpx
 
@@ -1887,7 +2113,7 @@ async def main(x: int) -> int:
     client = httpx.AsyncClient()
     await client.go(x)
     return x
-'''
+"""
 
 
 def test_a_method_of_a_project_class_that_calls_tasks_is_an_unknown_node(tmp_path, monkeypatch, capsys):
@@ -1899,15 +2125,17 @@ def test_a_method_of_a_project_class_that_calls_tasks_is_an_unknown_node(tmp_pat
     line = {text.strip(): n for n, text in enumerate(METHODS.splitlines(), 1)}
     reasons = sorted((a["line"], a["reason"]) for _, a in graph.nodes(data=True) if a["kind"] == "unknown")
     follows = "of the project, which calls tasks: the graph does not follow methods"
-    assert reasons == [(line["await r.go(x)"], f"`r.go` is method Runner.go {follows}"),
-                       (line["await runner.go(x)"], f"`runner.go` is method Runner.go {follows}"),
-                       (line["await Runner.st(x)"], f"`Runner.st` is method Runner.st {follows}"),
-                       (line["await Runner().step(x)"], f"`Runner().step` is method Runner.step {follows}")]
+    assert reasons == [
+        (line["await r.go(x)"], f"`r.go` is method Runner.go {follows}"),
+        (line["await runner.go(x)"], f"`runner.go` is method Runner.go {follows}"),
+        (line["await Runner.st(x)"], f"`Runner.st` is method Runner.st {follows}"),
+        (line["await Runner().step(x)"], f"`Runner().step` is method Runner.step {follows}"),
+    ]
     # a method that calls no task, and a library object's method of the same name as a project one: no node
     assert code == 1 and graph.graph["static"] is False and err.count("FLY703") == 4
 
 
-HANDED = '''
+HANDED = """
 import asyncio
 import functools
 import flyte
@@ -1939,7 +2167,7 @@ async def main(x: int) -> int:
     traced = flyte.trace(sync_helper)
     print(sync_helper)
     return x
-'''
+"""
 
 
 def test_a_function_that_calls_tasks_handed_to_code_that_calls_it_is_an_unknown_node(tmp_path, monkeypatch, capsys):
@@ -1953,25 +2181,39 @@ def test_a_function_that_calls_tasks_handed_to_code_that_calls_it_is_an_unknown_
     reasons = sorted((a["line"], a["reason"]) for _, a in graph.nodes(data=True) if a["kind"] == "unknown")
     where = "which may call it where the graph does not follow"
     assert reasons == [
-        (line["await asyncio.to_thread(sync_helper, x)"], f"`sync_helper` calls tasks and is handed to `asyncio.to_thread`, {where}"),
+        (
+            line["await asyncio.to_thread(sync_helper, x)"],
+            f"`sync_helper` calls tasks and is handed to `asyncio.to_thread`, {where}",
+        ),
         (line["list(map(sync_helper, [1, 2]))"], f"`sync_helper` calls tasks and is handed to `map`, {where}"),
-        (line["await asyncio.get_running_loop().run_in_executor(None, functools.partial(sync_helper, x))"],
-         f"`functools.partial(sync_helper, x)` calls tasks and is handed to `asyncio.get_running_loop().run_in_executor`, {where}"),
-        (line["sorted([1, 2], key=lambda v: s(v))"], f"`lambda v: s(v)` calls tasks and is handed to `sorted`, {where}"),
+        (
+            line["await asyncio.get_running_loop().run_in_executor(None, functools.partial(sync_helper, x))"],
+            f"`functools.partial(sync_helper, x)` calls tasks and is handed to `asyncio.get_running_loop().run_in_executor`, {where}",
+        ),
+        (
+            line["sorted([1, 2], key=lambda v: s(v))"],
+            f"`lambda v: s(v)` calls tasks and is handed to `sorted`, {where}",
+        ),
     ]
     # whether and when it runs is up to what it is handed to: conditional, and nothing after it waits for it
     unknown = [a for _, a in graph.nodes(data=True) if a["kind"] == "unknown"]
     assert [a["condition"] for a in unknown if a["line"] == line["list(map(sync_helper, [1, 2]))"]] == [
-        "`map` calls what it is handed"]
-    assert all(a["conditional"] for a in unknown) and not any(graph.in_edges(a["id"]) or graph.out_edges(a["id"])
-                                                             for a in unknown)
+        "`map` calls what it is handed"
+    ]
+    assert all(a["conditional"] for a in unknown) and not any(
+        graph.in_edges(a["id"]) or graph.out_edges(a["id"]) for a in unknown
+    )
     # a function that calls no task handed over, a function wrapped (flyte.trace) or printed: no node
-    assert code == 1 and err.count("FLY703") == 4 and sorted(graph.nodes) == ["main", *sorted(
-        n for n, a in graph.nodes(data=True) if a["kind"] == "unknown")]
+    assert (
+        code == 1
+        and err.count("FLY703") == 4
+        and sorted(graph.nodes) == ["main", *sorted(n for n, a in graph.nodes(data=True) if a["kind"] == "unknown")]
+    )
 
 
 def test_a_partial_of_a_project_function_runs_its_body_where_it_is_called(tmp_path, capsys):
-    (tmp_path / "flow.py").write_text(textwrap.dedent("""
+    (tmp_path / "flow.py").write_text(
+        textwrap.dedent("""
         import functools
         import flyte
 
@@ -1990,7 +2232,8 @@ def test_a_partial_of_a_project_function_runs_its_body_where_it_is_called(tmp_pa
             p = functools.partial(helper, first)
             await p(1)
             return await functools.partial(helper, y=2)(x)
-    """))
+    """)
+    )
     code, out, err = graph_cli(capsys, tmp_path / "flow.py", "--entry", "flow:main", "--check")
     graph = from_json(out)
     assert (code, err, graph.graph["static"]) == (0, "", True)

@@ -23,12 +23,12 @@ import textwrap
 from pathlib import Path
 
 import networkx as nx
-from sdk_runner import RunResult, requires_sdk, run_program
 
 from flyte_lint.config import Settings
 from flyte_lint.engine import Options, run
 from flyte_lint.graph.compiler import Compiler
 from flyte_lint.graph.entry import find_entry
+from sdk_runner import RunResult, requires_sdk, run_program
 
 pytestmark = requires_sdk
 
@@ -40,8 +40,21 @@ import flyte
 env = flyte.TaskEnvironment("demo")
 """
 
-NODE_ATTRS = ("id", "kind", "task", "env", "file", "line", "count", "dynamic", "conditional", "condition", "group",
-              "handler", "parent")
+NODE_ATTRS = (
+    "id",
+    "kind",
+    "task",
+    "env",
+    "file",
+    "line",
+    "count",
+    "dynamic",
+    "conditional",
+    "condition",
+    "group",
+    "handler",
+    "parent",
+)
 KINDS = {"task", "map", "remote", "trace", "unknown"}
 RUNS = ("task", "map")  # node kinds that are task executions the SDK records
 
@@ -57,8 +70,9 @@ def _files(files: dict[str, str] | str) -> dict[str, str]:
     return {rel: textwrap.dedent(src) for rel, src in files.items()}
 
 
-def build_graph(files: dict[str, str] | str, entry: str = "main", inputs: dict | None = None,
-                use_defaults: bool = True) -> nx.DiGraph:
+def build_graph(
+    files: dict[str, str] | str, entry: str = "main", inputs: dict | None = None, use_defaults: bool = True
+) -> nx.DiGraph:
     files = _files(files)
     with tempfile.TemporaryDirectory(prefix="flyte_lint_graph_") as tmp:
         root = Path(tmp)
@@ -72,8 +86,14 @@ def build_graph(files: dict[str, str] | str, entry: str = "main", inputs: dict |
     return graph
 
 
-def run_both(files: dict[str, str] | str, args: dict | None = None, entry: str = "main",
-             ok: bool = True, inputs: dict | None = None, use_defaults: bool = True) -> tuple[nx.DiGraph, RunResult]:
+def run_both(
+    files: dict[str, str] | str,
+    args: dict | None = None,
+    entry: str = "main",
+    ok: bool = True,
+    inputs: dict | None = None,
+    use_defaults: bool = True,
+) -> tuple[nx.DiGraph, RunResult]:
     """Run the workflow under the SDK and compile its graph for the same inputs (``inputs``, by default the
     run's own ``args``), then check they agree."""
     files = _files(files)
@@ -148,8 +168,10 @@ def assert_graph_matches(graph: nx.DiGraph, result: RunResult) -> set[str]:
         groups.setdefault((graph.nodes[node]["task"], _parent_task(graph, node)), []).append(node)
 
     def must_run(node: str) -> bool:
-        return not any(graph.nodes[n]["conditional"] or graph.nodes[n]["dynamic"] or graph.nodes[n]["count"] in (None, 0)
-                       for n in _chain(graph, node))
+        return not any(
+            graph.nodes[n]["conditional"] or graph.nodes[n]["dynamic"] or graph.nodes[n]["count"] in (None, 0)
+            for n in _chain(graph, node)
+        )
 
     # (1) the same tasks
     ran = {c.task for c in result.calls}
@@ -159,10 +181,11 @@ def assert_graph_matches(graph: nx.DiGraph, result: RunResult) -> set[str]:
     assert required <= ran, f"unconditional static tasks that did not run: {required - ran}\n{result.summary()}"
 
     # (3) the same callers
-    for (task, parent) in runtime:
+    for task, parent in runtime:
         assert (task, parent) in groups, (
             f"{task} ran called by {parent}, but no graph node of {task} has a parent node of task {parent}; "
-            f"graph has {sorted(groups)}")
+            f"graph has {sorted(groups)}"
+        )
 
     # (2) the same counts
     memo: dict[str, int | None] = {}
@@ -207,7 +230,8 @@ def assert_graph_matches(graph: nx.DiGraph, result: RunResult) -> set[str]:
             assert fixed <= actual <= upper, (
                 f"{key[0]} called by {key[1]} ran {actual} times; the graph says {fixed}"
                 + (f" plus up to {upper - fixed} in branches {optional}" if optional else "")
-                + f" (nodes {members})\n{result.summary()}")
+                + f" (nodes {members})\n{result.summary()}"
+            )
             if actual == fixed:
                 not_run |= {n for n, _ in optional}
     for key, members in groups.items():
@@ -577,8 +601,17 @@ def test_groups():
     )
     assert r.output == 19
     assert {n: graph.nodes[n]["group"] for n in graph} == {
-        "main": None, "main/prep": "prepare", "main/prep#2": "prepare", "main/train": "train", "main/evaluate": None}
-    assert data_edges(graph) == {("main/prep", "main/prep#2"), ("main/prep#2", "main/train"), ("main/train", "main/evaluate")}
+        "main": None,
+        "main/prep": "prepare",
+        "main/prep#2": "prepare",
+        "main/train": "train",
+        "main/evaluate": None,
+    }
+    assert data_edges(graph) == {
+        ("main/prep", "main/prep#2"),
+        ("main/prep#2", "main/train"),
+        ("main/train", "main/evaluate"),
+    }
 
 
 def test_nested_tasks_three_levels():
@@ -608,8 +641,14 @@ def test_nested_tasks_three_levels():
     )
     assert r.ran("demo.leaf") == 6 and r.callers("demo.leaf") == {"demo.middle"}
     assert r.callers("demo.middle") == {"demo.outer"} and r.callers("demo.outer") == {"demo.main"}
-    assert set(graph.nodes) == {"main", "main/outer", "main/outer/middle", "main/outer/middle#2",
-                                "main/outer/middle/leaf", "main/outer/middle#2/leaf"}
+    assert set(graph.nodes) == {
+        "main",
+        "main/outer",
+        "main/outer/middle",
+        "main/outer/middle#2",
+        "main/outer/middle/leaf",
+        "main/outer/middle#2/leaf",
+    }
     assert graph.nodes["main/outer/middle/leaf"]["parent"] == "main/outer/middle"
     assert graph.nodes["main/outer/middle#2/leaf"]["count"] == 3
     assert edge_kinds(graph, "main/outer/middle/leaf", "main/outer/middle/leaf") == "order"
@@ -651,14 +690,22 @@ def test_plain_helpers_are_inlined():
     first, second, third = "main/twice", "main/twice#2", "main/twice#3"
     assert all(graph.nodes[f"{h}/inc"]["parent"] == "main" for h in (first, second, third))
     assert data_edges(graph) == {
-        ("main/start", f"{first}/inc"), (f"{first}/inc", f"{first}/inc#2"),
-        (f"{first}/inc#2", f"{second}/inc"), (f"{second}/inc", f"{second}/inc#2"),
-        ("main/start", f"{third}/inc"), (f"{third}/inc", f"{third}/inc#2"),
-        (f"{first}/inc#2", "main/show"), (f"{second}/inc#2", "main/show"), (f"{third}/inc#2", "main/show"),
+        ("main/start", f"{first}/inc"),
+        (f"{first}/inc", f"{first}/inc#2"),
+        (f"{first}/inc#2", f"{second}/inc"),
+        (f"{second}/inc", f"{second}/inc#2"),
+        ("main/start", f"{third}/inc"),
+        (f"{third}/inc", f"{third}/inc#2"),
+        (f"{first}/inc#2", "main/show"),
+        (f"{second}/inc#2", "main/show"),
+        (f"{third}/inc#2", "main/show"),
     }
     # the two helpers gathered together run in parallel: no edge from one's tasks to the other's
-    between = {(u, v) for u, v in graph.edges if u.startswith(second) and v.startswith(third)
-               or u.startswith(third) and v.startswith(second)}
+    between = {
+        (u, v)
+        for u, v in graph.edges
+        if u.startswith(second) and v.startswith(third) or u.startswith(third) and v.startswith(second)
+    }
     assert between == set()
     assert order_edges(graph) == {(f"{first}/inc#2", f"{third}/inc")}
 
@@ -789,7 +836,9 @@ def test_dynamic_fan_out_over_runtime_list():
                 await leaf(y)
             return await total(list(ys))
         """,
-        args={"xs": [1, 2, 3]}, inputs={}, use_defaults=False,  # xs: data known only at run time
+        args={"xs": [1, 2, 3]},
+        inputs={},
+        use_defaults=False,  # xs: data known only at run time
     )
     assert r.output == 9 and r.ran("demo.leaf") == 6
     fan, loop, total = "main/leaf", "main/leaf#2", "main/total"
@@ -1004,7 +1053,9 @@ def test_entry_parameters_are_run_inputs_when_defaults_are_not_assumed():
             outs = await asyncio.gather(*(leaf(i) for i in range(n)))
             return sum(outs) + await fan(3)
         """,
-        args={"n": 4}, inputs={}, use_defaults=False,
+        args={"n": 4},
+        inputs={},
+        use_defaults=False,
     )
     assert r.output == 6 + 3 and r.ran("demo.leaf") == 7
     # the run passed n=4: the default 2 says nothing about it
@@ -1042,17 +1093,31 @@ def test_outputs_flow_through_containers_and_indexing():
         args={"x": 0},
     )
     assert r.output == (20 + 40 + 22) * 10
-    one, two, use1, use2, one2, two2, use3 = ("main/one", "main/two", "main/use", "main/use#2", "main/one#2",
-                                              "main/two#2", "main/use#3")
-    assert data_edges(graph) == {(one, use1), (two, use2), (use1, one2), (use2, two2),
-                                 (use1, use3), (use2, use3), (two2, use3)}
+    one, two, use1, use2, one2, two2, use3 = (
+        "main/one",
+        "main/two",
+        "main/use",
+        "main/use#2",
+        "main/one#2",
+        "main/two#2",
+        "main/use#3",
+    )
+    assert data_edges(graph) == {
+        (one, use1),
+        (two, use2),
+        (use1, one2),
+        (use2, two2),
+        (use1, use3),
+        (use2, use3),
+        (two2, use3),
+    }
     # what awaiting forces: the whole first gather before `use`, one use after the other, the second
     # gather (`one` too) before the last use
     assert order_edges(graph) == {(two, use1), (use1, use2), (use2, one2), (one2, use3)}
     assert not graph.has_edge(one, two) and not graph.has_edge(one2, two2)
 
 
-UNRELATED = '''
+UNRELATED = """
 @env.task
 async def unrelated(x: int) -> int:
     return await src(x) + await double(await src(x))
@@ -1064,7 +1129,7 @@ def noise(v: int) -> list[int]:
 
 TABLE = noise(1)
 
-'''
+"""
 
 
 def test_node_ids_do_not_change_when_unrelated_code_is_inserted_above_the_entry():
@@ -1088,14 +1153,18 @@ def test_node_ids_do_not_change_when_unrelated_code_is_inserted_above_the_entry(
             for _ in range(2):
                 left = await double(left)
             return await src(left + right)
-        """)
+        """
+    )
     before = build_graph(program)
     again = build_graph(program)
     marker = "@env.task\nasync def main"
     after = build_graph(program.replace(marker, UNRELATED + marker))
 
     def shape(graph):
-        nodes = {n: {k: Path(v).name if k == "file" else v for k, v in a.items() if k != "line"} for n, a in graph.nodes(data=True)}
+        nodes = {
+            n: {k: Path(v).name if k == "file" else v for k, v in a.items() if k != "line"}
+            for n, a in graph.nodes(data=True)
+        }
         return nodes, {(u, v, a["kind"]) for u, v, a in graph.edges(data=True)}
 
     assert shape(before) == shape(again)  # deterministic
@@ -1104,8 +1173,15 @@ def test_node_ids_do_not_change_when_unrelated_code_is_inserted_above_the_entry(
     for node in before:  # the lines did move: the calls in main's body, not those in the helper above it
         moved = 0 if node.startswith("main/twice/") else shift
         assert after.nodes[node]["line"] == before.nodes[node]["line"] + moved, node
-    assert sorted(before.nodes) == ["main", "main/double", "main/double#2", "main/src", "main/src#2",
-                                    "main/twice/double", "main/twice/double#2"]
+    assert sorted(before.nodes) == [
+        "main",
+        "main/double",
+        "main/double#2",
+        "main/src",
+        "main/src#2",
+        "main/twice/double",
+        "main/twice/double#2",
+    ]
 
 
 def test_as_completed_iterated_coroutines_and_awaits_in_comprehensions():
@@ -1140,8 +1216,14 @@ def test_as_completed_iterated_coroutines_and_awaits_in_comprehensions():
         args={"x": 0},
     )
     assert r.output == 3 + 4 + 5 + 30 and r.ran("demo.first") == 2 and r.ran("demo.second") == 2
-    f1, s1, f2, s2, step, total = ("main/first", "main/second", "main/first#2", "main/second#2", "main/step",
-                                   "main/total")
+    f1, s1, f2, s2, step, total = (
+        "main/first",
+        "main/second",
+        "main/first#2",
+        "main/second#2",
+        "main/step",
+        "main/total",
+    )
     assert all(graph.nodes[n]["never_runs"] is False for n in (f1, s1, f2, s2, step, total))
     assert graph.nodes[step]["count"] == 3
     assert edge_kinds(graph, step, step) == "order"  # each await in the comprehension waits for the previous
@@ -1188,8 +1270,12 @@ def test_partial_forward_recursion_and_conditional_expression():
     other, chosen = "main/sub", "main/scale#2"
     assert graph.nodes[other]["condition"] == "c > 100" and graph.nodes[chosen]["condition"] == "not (c > 100)"
     assert not graph.has_edge(other, chosen)  # alternatives: neither follows the other
-    assert data_edges(graph) == {("main/scale", "main/leaf/sub"), ("main/leaf/sub", other), ("main/leaf/sub", chosen),
-                                 ("main/countdown", chosen)}
+    assert data_edges(graph) == {
+        ("main/scale", "main/leaf/sub"),
+        ("main/leaf/sub", other),
+        ("main/leaf/sub", chosen),
+        ("main/countdown", chosen),
+    }
     assert assert_graph_matches(graph, r) == {other}
 
 
@@ -1245,7 +1331,8 @@ def test_tasks_chosen_at_run_time_or_wrapped_run_where_the_graph_has_unknown_nod
     # The SDK runs every one of these tasks; the graph cannot say which task each call runs, so each call is
     # an unknown node of main with the reason (it had no node at all, and the graph was "static").
     files = {
-        "main.py": HEADER + textwrap.dedent("""
+        "main.py": HEADER
+        + textwrap.dedent("""
             from wrappers import logged
 
             @env.task
@@ -1279,9 +1366,11 @@ def test_tasks_chosen_at_run_time_or_wrapped_run_where_the_graph_has_unknown_nod
     assert (result.ran("demo.child"), result.ran("demo.other"), result.ran("demo.wrapped")) == (1, 2, 1)
     graph = build_graph(files, inputs={"x": 1})
     unknown = {a["reason"] for _, a in graph.nodes(data=True) if a["kind"] == "unknown" and a["parent"] == "main"}
-    assert unknown == {"the callee `task` is chosen by a loop at run time",
-                       "the callee `pick` is chosen at run time (`REGISTRY[which]`)",
-                       "`wrapped` is task demo.wrapped under a decorator the graph cannot see through"}
+    assert unknown == {
+        "the callee `task` is chosen by a loop at run time",
+        "the callee `pick` is chosen at run time (`REGISTRY[which]`)",
+        "`wrapped` is task demo.wrapped under a decorator the graph cannot see through",
+    }
     # every task that ran without a node of its own ran under a node (main) that has unknown calls
     absent = {c.task for c in result.calls} - {a["task"] for _, a in graph.nodes(data=True)}
     assert absent == {"demo.child", "demo.other", "demo.wrapped"}
@@ -1292,7 +1381,10 @@ def test_tasks_chosen_at_run_time_or_wrapped_run_where_the_graph_has_unknown_nod
 def test_container_and_shell_tasks_are_task_nodes():
     # The SDK starts them as tasks of their own, named by `name=` (here they then fail: no Docker, which the
     # workflow catches). A call never awaited starts nothing; a ContainerTask map runs one per item.
-    graph, result = run_both({"main.py": HEADER + textwrap.dedent("""
+    graph, result = run_both(
+        {
+            "main.py": HEADER
+            + textwrap.dedent("""
         from flyte.extras import ContainerTask, shell
 
         echo = ContainerTask(name="echo", image="alpine", command=["echo"], inputs={"x": int}, outputs={"y": int})
@@ -1324,16 +1416,23 @@ def test_container_and_shell_tasks_are_task_nodes():
             local = ContainerTask(name="local", image="alpine", command=["true"])
             done += await attempt(local())
             return a + done + len(items)
-    """)})
+    """)
+        }
+    )
     assert result.output == 3 + 2 + 3, result.summary()
     assert (result.ran("echo"), result.ran("count"), result.ran("local")) == (4, 1, 1)  # (echo: a call, 3 items)
-    facts = {n: (a["kind"], a["task"], a["env"], a["object"], a["count"], a["never_runs"])
-             for n, a in graph.nodes(data=True) if a.get("object")}
-    assert facts == {"main/echo": ("task", "echo", "tools", "ContainerTask", 1, False),
-                     "main/count": ("task", "count", "count", "shell", 1, False),
-                     "main/map-echo": ("map", "echo", "tools", "ContainerTask", 3, False),
-                     "main/echo#2": ("task", "echo", "tools", "ContainerTask", 1, True),
-                     "main/local": ("task", "local", None, "ContainerTask", 1, False)}
+    facts = {
+        n: (a["kind"], a["task"], a["env"], a["object"], a["count"], a["never_runs"])
+        for n, a in graph.nodes(data=True)
+        if a.get("object")
+    }
+    assert facts == {
+        "main/echo": ("task", "echo", "tools", "ContainerTask", 1, False),
+        "main/count": ("task", "count", "count", "shell", 1, False),
+        "main/map-echo": ("map", "echo", "tools", "ContainerTask", 3, False),
+        "main/echo#2": ("task", "echo", "tools", "ContainerTask", 1, True),
+        "main/local": ("task", "local", None, "ContainerTask", 1, False),
+    }
     assert edge_kinds(graph, "main/add", "main/echo") == "data"
     assert graph.graph["static"] is True
 
@@ -1359,15 +1458,22 @@ _local_controller.LocalController.submit = _recording_submit
 
 
 def _graph_groups(graph: nx.DiGraph) -> set[str]:
-    return {f"{a['task']}@{a['group'] or ''}" for n, a in graph.nodes(data=True)
-            if a["parent"] is not None and a["kind"] in RUNS and not a.get("never_runs")}
+    return {
+        f"{a['task']}@{a['group'] or ''}"
+        for n, a in graph.nodes(data=True)
+        if a["parent"] is not None and a["kind"] in RUNS and not a.get("never_runs")
+    }
 
 
 def test_coroutines_kept_in_containers_run_in_the_group_they_are_gathered_in():
     # The shape of flyte-sdk's basics/grouping.py: coroutines made in a loop go into lists of a dict under a key
     # known only at run time, and each list is gathered inside its own flyte.group. They run (no "never runs"),
     # in the group where they are gathered, not where they were made.
-    graph, r = run_both({"main.py": HEADER + GROUP_RECORDER + textwrap.dedent("""
+    graph, r = run_both(
+        {
+            "main.py": HEADER
+            + GROUP_RECORDER
+            + textwrap.dedent("""
         @env.task
         async def double(x: int) -> int:
             return x * 2
@@ -1388,12 +1494,15 @@ def test_coroutines_kept_in_containers_run_in_the_group_they_are_gathered_in():
                 b = await asyncio.gather(*buckets["odd"])
             await total(list(a) + list(b))
             return SUBMITTED
-        """)})
+        """)
+        }
+    )
     submitted = sorted(call for call in r.output if not call.startswith("demo.main@"))  # (the run's entry too)
     assert submitted == ["demo.double@evens"] * 2 + ["demo.double@odds"] * 2 + ["demo.total@"]
     evens, odds, total = "main/double", "main/double@odds", "main/total"
-    assert {n: (graph.nodes[n]["group"], graph.nodes[n]["never_runs"], graph.nodes[n]["count"]) for n in (evens, odds)} == {
-        evens: ("evens", False, 4), odds: ("odds", False, 4)}
+    assert {
+        n: (graph.nodes[n]["group"], graph.nodes[n]["never_runs"], graph.nodes[n]["count"]) for n in (evens, odds)
+    } == {evens: ("evens", False, 4), odds: ("odds", False, 4)}
     # the key is known only at run time: each node holds some of the 4 runs
     assert graph.nodes[evens]["conditional"] and graph.nodes[odds]["conditional"]
     assert _graph_groups(graph) == set(submitted)
@@ -1438,15 +1547,21 @@ def test_coroutines_in_lists_dicts_tasks_task_groups_as_completed_and_wait_run()
     line = {text.strip(): n for n, text in enumerate(source.splitlines(), 1)}
     at = {graph.nodes[n]["line"]: n for n, a in graph.nodes(data=True) if a["task"] == "demo.double"}
     assert all(graph.nodes[n]["never_runs"] is False and not graph.nodes[n]["conditional"] for n in at.values())
-    assert sum(graph.nodes[n]["count"] for n in graph if graph.nodes[n]["task"] == "demo.double") == r.ran("demo.double")
+    assert sum(graph.nodes[n]["count"] for n in graph if graph.nodes[n]["task"] == "demo.double") == r.ran(
+        "demo.double"
+    )
     assert {graph.nodes[n]["group"] for n in graph if graph.nodes[n]["task"] == "demo.double"} == {"lists", None}
     # in the group where they are gathered, not where they were made; a task from create_task where it was created
     assert graph.nodes[at[line["coros = [double(1), double(2)]"]]]["group"] == "lists"
     assert graph.nodes[at[line["kept = asyncio.create_task(double(5))"]]]["group"] is None
     assert {n for n in graph if graph.nodes[n]["task"] == "demo.double"} == {
-        u for u, v in data_edges(graph) if v == "main/total"}
+        u for u, v in data_edges(graph) if v == "main/total"
+    }
     # the TaskGroup's block ends when its task has completed: the tasks started after it follow it
-    in_group, waited = at[line["t = tg.create_task(double(7))"]], at[line["done, _ = await asyncio.wait([asyncio.create_task(double(j)) for j in range(2)])"]]
+    in_group, waited = (
+        at[line["t = tg.create_task(double(7))"]],
+        at[line["done, _ = await asyncio.wait([asyncio.create_task(double(j)) for j in range(2)])"]],
+    )
     assert edge_kinds(graph, in_group, waited) == "order"
     assert not graph.has_edge(at[line["kept = asyncio.create_task(double(5))"]], in_group)  # (kept runs alongside)
 
@@ -1490,14 +1605,38 @@ def test_a_loop_over_a_known_sequence_runs_and_replaces_the_values_it_always_ass
         """,
     )
     assert r.ran("demo.b") == 3 + 1 + 1 + 1 and r.output == (4 - 1) + 4 + 4 + 4 - 1
-    a1, b1, c1, a2, b2, a3, b3, a4, b4, c2 = ("main/a", "main/b", "main/c", "main/a#2", "main/b#2", "main/a#3",
-                                              "main/b#3", "main/a#4", "main/b#4", "main/c#2")
+    a1, b1, c1, a2, b2, a3, b3, a4, b4, c2 = (
+        "main/a",
+        "main/b",
+        "main/c",
+        "main/a#2",
+        "main/b#2",
+        "main/a#3",
+        "main/b#3",
+        "main/a#4",
+        "main/b#4",
+        "main/c#2",
+    )
     # the body of a loop over a known non-empty sequence always runs: its calls are not conditional
     assert (graph.nodes[b1]["count"], graph.nodes[b1]["conditional"]) == (3, False)
     assert graph.nodes[b2]["conditional"] and graph.nodes[b3]["conditional"]
     assert graph.nodes[b4]["count"] is None  # (a `break`: how often is known at run time)
-    assert data_edges(graph) == {(b1, c1), (a2, b2), (b2, b2), (b2, c2), (a2, c2), (a3, b3), (b3, b3),
-                                 (b3, c2), (a3, c2), (c1, c2), (a4, b4), (b4, b4), (b4, c2), (a4, c2)}
+    assert data_edges(graph) == {
+        (b1, c1),
+        (a2, b2),
+        (b2, b2),
+        (b2, c2),
+        (a2, c2),
+        (a3, b3),
+        (b3, b3),
+        (b3, c2),
+        (a3, c2),
+        (c1, c2),
+        (a4, b4),
+        (b4, b4),
+        (b4, c2),
+        (a4, c2),
+    }
     assert (a1, c1) not in data_edges(graph)
 
 
@@ -1558,7 +1697,10 @@ def test_a_coroutine_handed_to_asyncio_wait_runs_only_before_python_3_11():
     )
     assert r.ran("demo.double") == (2 if sys.version_info < (3, 11) else 1)
     assert not graph.nodes["main/double"]["conditional"]
-    assert graph.nodes["main/double#2"]["condition"] == "Python 3.10 (asyncio.wait raises TypeError for a coroutine from 3.11 on)"
+    assert (
+        graph.nodes["main/double#2"]["condition"]
+        == "Python 3.10 (asyncio.wait raises TypeError for a coroutine from 3.11 on)"
+    )
 
 
 def test_asyncio_gather_starts_its_coroutines_when_called_not_when_awaited():
@@ -1615,10 +1757,16 @@ def test_a_task_picked_from_a_dict_by_a_constant_key_is_its_own_node_however_it_
     assert r.output == 7 and r.tasks == ["demo.main", "demo.other", "demo.child", "demo.other", "demo.child"]
     runs = sorted((a["line"], n, a["task"]) for n, a in graph.nodes(data=True) if a["parent"] == "main")
     assert [(node, task) for _, node, task in runs] == [
-        ("main/other", "demo.other"), ("main/child", "demo.child"), ("main/other#2", "demo.other"),
-        ("main/child#2", "demo.child")]
-    assert data_edges(graph) == {("main/other", "main/child"), ("main/child", "main/other#2"),
-                                 ("main/other#2", "main/child#2")}
+        ("main/other", "demo.other"),
+        ("main/child", "demo.child"),
+        ("main/other#2", "demo.other"),
+        ("main/child#2", "demo.child"),
+    ]
+    assert data_edges(graph) == {
+        ("main/other", "main/child"),
+        ("main/child", "main/other#2"),
+        ("main/other#2", "main/child#2"),
+    }
     assert graph.graph["static"] is True and assert_graph_matches(graph, r) == set()
 
 
@@ -1646,10 +1794,11 @@ def test_a_task_chosen_from_a_dict_at_run_time_and_called_by_aio_is_an_unknown_n
     assert r.ok and r.output == 27 and r.ran("demo.other") == 3 and r.ran("demo.child") == 1, r.summary()
     graph = build_graph({"main.py": files}, inputs={"x": 1})
     unknown = sorted((a["line"], a["reason"]) for _, a in graph.nodes(data=True) if a["kind"] == "unknown")
-    assert [reason for _, reason in unknown] == ["the callee `TASKS[which]` is chosen at run time",
-                                                 ("the callee `TASKS[which].override(retries=1)` is one of demo.child, "
-                                                  "demo.other, chosen at run time"),
-                                                 "the callee `task` is chosen by a loop at run time"]
+    assert [reason for _, reason in unknown] == [
+        "the callee `TASKS[which]` is chosen at run time",
+        ("the callee `TASKS[which].override(retries=1)` is one of demo.child, demo.other, chosen at run time"),
+        "the callee `task` is chosen by a loop at run time",
+    ]
     assert all(graph.nodes[n]["parent"] == "main" for n, a in graph.nodes(data=True) if a["kind"] == "unknown")
     assert {c.parent for c in r.calls if c.parent is not None} == {"demo.main"}  # (each ran under main's unknowns)
     assert graph.graph["static"] is False
@@ -1681,5 +1830,6 @@ def test_tasks_called_in_a_method_of_a_project_class_run_where_the_graph_has_an_
     assert r.ok and r.output == 20 and r.callers("demo.child") == {"demo.main"}, r.summary()
     graph = build_graph({"main.py": files}, inputs={"x": 1})
     assert [(a["parent"], a["reason"]) for _, a in graph.nodes(data=True) if a["kind"] == "unknown"] == [
-        ("main", "`r.go` is method Runner.go of the project, which calls tasks: the graph does not follow methods")]
+        ("main", "`r.go` is method Runner.go of the project, which calls tasks: the graph does not follow methods")
+    ]
     assert graph.graph["static"] is False

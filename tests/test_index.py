@@ -7,34 +7,53 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import example, given
-from hypothesis import strategies as st
+from hypothesis import example, given, strategies as st
 
 from flyte_lint.discovery import _parts, discover
-from flyte_lint.index import (READ_SIZE, FileMemo, _module_word, components, index_files, raw_imports, read_facts,
-                               read_whole, relevant_files, scan_ahead)
+from flyte_lint.index import (
+    READ_SIZE,
+    FileMemo,
+    _module_word,
+    components,
+    index_files,
+    raw_imports,
+    read_facts,
+    read_whole,
+    relevant_files,
+    scan_ahead,
+)
 from flyte_lint.model.project import Project, _parts_under, display
 from lintutil import lint, write_project
 
 
 def test_the_index_leaves_out_only_files_found_irrelevant(tmp_path):
-    root = write_project(tmp_path / "p", {
-        "app/__init__.py": "",
-        "app/flow.py": "import flyte\nfrom app.consts import N\nfrom app import helpers\n",
-        "app/consts.py": "N = 3\n",  # plain, imported by a flyte file: resolved
-        "app/helpers.py": "from app.deep import x\n",  # plain, imported: resolved, and what it imports
-        "app/deep.py": "x = 1\n",
-        "app/runner.py": "from app.flow import main\n",  # imports a flyte module: relevant
-        "app/unrelated.py": "import os\n",  # none of these: scanned, left out
-        "tools/__init__.py": "",  # a package's __init__.py stays (components join packages through it)
-        "tools/cli.py": "import json\n",
-    })
+    root = write_project(
+        tmp_path / "p",
+        {
+            "app/__init__.py": "",
+            "app/flow.py": "import flyte\nfrom app.consts import N\nfrom app import helpers\n",
+            "app/consts.py": "N = 3\n",  # plain, imported by a flyte file: resolved
+            "app/helpers.py": "from app.deep import x\n",  # plain, imported: resolved, and what it imports
+            "app/deep.py": "x = 1\n",
+            "app/runner.py": "from app.flow import main\n",  # imports a flyte module: relevant
+            "app/unrelated.py": "import os\n",  # none of these: scanned, left out
+            "tools/__init__.py": "",  # a package's __init__.py stays (components join packages through it)
+            "tools/cli.py": "import json\n",
+        },
+    )
     files, problems = discover([root], [], root)
     assert not problems and all(isinstance(f, str) for f in files)
     index = index_files(Project([root], cwd=root), files)
     names = {str(p.relative_to(root)) for p in index}
-    assert names == {"app/__init__.py", "app/flow.py", "app/consts.py", "app/helpers.py", "app/deep.py",
-                     "app/runner.py", "tools/__init__.py"}
+    assert names == {
+        "app/__init__.py",
+        "app/flow.py",
+        "app/consts.py",
+        "app/helpers.py",
+        "app/deep.py",
+        "app/runner.py",
+        "tools/__init__.py",
+    }
     relevant = relevant_files(index)
     assert {p.name for p in relevant} == {"flow.py", "runner.py"}
     group = components(index, relevant)[root / "app" / "flow.py"]
@@ -42,19 +61,50 @@ def test_the_index_leaves_out_only_files_found_irrelevant(tmp_path):
 
 
 def test_path_strings_sort_as_paths_do():
-    names = ["/r/a/b.py", "/r/a/b/c.py", "/r/a/b_c.py", "/r/a-b.py", "/r/a.b/c.py", "/r/a/__init__.py",
-             "/r/A.py", "/r/a/b/__init__.py", "/r/a0.py", "/r/a/bb.py"]
+    names = [
+        "/r/a/b.py",
+        "/r/a/b/c.py",
+        "/r/a/b_c.py",
+        "/r/a-b.py",
+        "/r/a.b/c.py",
+        "/r/a/__init__.py",
+        "/r/A.py",
+        "/r/a/b/__init__.py",
+        "/r/a0.py",
+        "/r/a/bb.py",
+    ]
     assert sorted(names, key=_parts) == [str(p) for p in sorted(map(Path, names))]
 
 
 def test_module_words_are_what_importers_write():
     for name in ["/r/app/flow.py", "/r/app/__init__.py", "/r/app/stubs.pyi", "/r/app/x.tar.py", "/r/.py"]:
         path = Path(name)
-        assert _module_word(name.replace("/", os.sep)) == (path.parent.name if path.name == "__init__.py" else path.stem)
+        assert _module_word(name.replace("/", os.sep)) == (
+            path.parent.name if path.name == "__init__.py" else path.stem
+        )
 
 
-_SEGMENT = st.sampled_from(["a", "b", "app", "__init__.py", "x.py", "x.tar.py", ".py", "..", "..x", ".hidden", "a.b",
-                            "//", "flow.py", "py", "a b", "é.py", "x."])
+_SEGMENT = st.sampled_from(
+    [
+        "a",
+        "b",
+        "app",
+        "__init__.py",
+        "x.py",
+        "x.tar.py",
+        ".py",
+        "..",
+        "..x",
+        ".hidden",
+        "a.b",
+        "//",
+        "flow.py",
+        "py",
+        "a b",
+        "é.py",
+        "x.",
+    ]
+)
 _ABSOLUTE = st.lists(_SEGMENT, max_size=5).map(lambda parts: Path("/", *parts))
 
 
@@ -74,7 +124,9 @@ def test_module_name_parts_and_display_paths_on_strings_are_pathlibs(path, root)
 
 
 # Module and name parts, with the keywords' own letters at their edges (`importers`, `fromage`, `as_`).
-_WORD = st.sampled_from(["app", "importers", "important", "imports", "import_", "fromage", "from_", "as_", "x", "flows"])
+_WORD = st.sampled_from(
+    ["app", "importers", "important", "imports", "import_", "fromage", "from_", "as_", "x", "flows"]
+)
 _DOTTED = st.lists(_WORD, min_size=1, max_size=3).map(".".join)
 _SPACE = st.sampled_from([" ", "  ", "\t", " \t", " \\\n    ", " \\\r\n "])  # (the last two: continued lines)
 
@@ -82,7 +134,9 @@ _SPACE = st.sampled_from([" ", "  ", "\t", " \t", " \\\n    ", " \\\r\n "])  # (
 @st.composite
 def _import_statement(draw) -> str:
     gap = draw(_SPACE)
-    aliases = draw(st.lists(st.tuples(_WORD if draw(st.booleans()) else _DOTTED, st.none() | _WORD), min_size=1, max_size=3))
+    aliases = draw(
+        st.lists(st.tuples(_WORD if draw(st.booleans()) else _DOTTED, st.none() | _WORD), min_size=1, max_size=3)
+    )
     if draw(st.booleans()):
         return f"import{gap}" + ", ".join(f"{name} as {alias}" if alias else name for name, alias in aliases)
     dots = draw(st.sampled_from(["", "", ".", ".."]))
@@ -95,7 +149,7 @@ def _import_statement(draw) -> str:
 
 
 # Statements whose strings hold a `#` (which starts no comment there), a `;` or an escaped quote.
-_STRINGS_BEFORE = ['\nx = "#"; ', "\nprint('a#b;c'); ", '\ns = "\\"#"; ', "\nt = '''#'''; ", '\nf"{\'#\'}"; ']
+_STRINGS_BEFORE = ['\nx = "#"; ', "\nprint('a#b;c'); ", '\ns = "\\"#"; ', "\nt = '''#'''; ", "\nf\"{'#'}\"; "]
 
 
 @st.composite
@@ -142,19 +196,25 @@ def test_raw_imports_reads_import_statements_as_python_does(source):
 def test_a_module_whose_name_starts_with_import_keeps_its_importers_relevant(tmp_path):
     # `wf.py` never mentions flyte: only its import of a flyte module makes it worth analysing. `from
     # importers import ...` was read as `from` + ` import` + `ers import ...`, and the file was skipped.
-    found = lint(tmp_path, {
-        "importers.py": 'import flyte\n\nenv = flyte.TaskEnvironment("e")\n\n\n@env.task\nasync def work(x: int) -> int:\n    return x\n',
-        "wf.py": "from importers import env, work\n\n\n@env.task\nasync def main() -> int:\n    work(1)\n    return 1\n",
-    })
+    found = lint(
+        tmp_path,
+        {
+            "importers.py": 'import flyte\n\nenv = flyte.TaskEnvironment("e")\n\n\n@env.task\nasync def work(x: int) -> int:\n    return x\n',
+            "wf.py": "from importers import env, work\n\n\n@env.task\nasync def main() -> int:\n    work(1)\n    return 1\n",
+        },
+    )
     assert found == [("FLY103", 6, "wf.py")]
 
 
 def test_an_import_after_a_string_holding_a_hash_keeps_the_file_relevant(tmp_path):
     # The `#` in the string starts no comment: the import after it is what makes `wf.py` worth analysing.
-    found = lint(tmp_path, {
-        "flows.py": 'import flyte\n\nenv = flyte.TaskEnvironment("e")\n\n\n@env.task\nasync def work(x: int) -> int:\n    return x\n',
-        "wf.py": 'TAG = "#"; from flows import env, work\n\n\n@env.task\nasync def main() -> int:\n    work(1)\n    return 1\n',
-    })
+    found = lint(
+        tmp_path,
+        {
+            "flows.py": 'import flyte\n\nenv = flyte.TaskEnvironment("e")\n\n\n@env.task\nasync def work(x: int) -> int:\n    return x\n',
+            "wf.py": 'TAG = "#"; from flows import env, work\n\n\n@env.task\nasync def main() -> int:\n    work(1)\n    return 1\n',
+        },
+    )
     assert found == [("FLY103", 6, "wf.py")]
 
 
@@ -203,18 +263,28 @@ def test_scans_done_ahead_give_the_index_and_memo_of_scans_in_place(tmp_path, sh
     def indexed(scanned):
         memo = FileMemo() if stamped else None
         if memo is not None:
-            memo.started += 10 ** 10  # (every stat counts as settled: remembered)
+            memo.started += 10**10  # (every stat counts as settled: remembered)
         index = index_files(project, list(files), memo=memo, scanned=scanned)
-        rows = {str(p.relative_to(root)): (e.digest, e.mentions, sorted(map(str, e.imports)), e.declares_dependencies,
-                                           e.reach) for p, e in index.items()}
+        rows = {
+            str(p.relative_to(root)): (
+                e.digest,
+                e.mentions,
+                sorted(map(str, e.imports)),
+                e.declares_dependencies,
+                e.reach,
+            )
+            for p, e in index.items()
+        }
         return rows, memo.records if memo is not None else None
 
-    ahead = {key: scan_ahead(key, stamped) for key in files[:int(len(files) * share)]}
-    assert ahead.get(gone, None) is None
+    ahead = {key: scan_ahead(key, stamped) for key in files[: int(len(files) * share)]}
+    assert ahead.get(gone) is None
     in_place, with_ahead = indexed(None), indexed(ahead)
     assert with_ahead == in_place
     rows, records = in_place
-    assert {"src/app/big.py", "src/app/runner.py", "src/app/deps.py", "lib/libpkg/tool.py", "src/app/gone.py"} <= set(rows)
+    assert {"src/app/big.py", "src/app/runner.py", "src/app/deps.py", "lib/libpkg/tool.py", "src/app/gone.py"} <= set(
+        rows
+    )
     assert rows["src/app/helpers.py"][4] == "component" and rows["src/app/deps.py"][3]
     if stamped:  # (a file left out of the index is remembered too, facts and all)
         assert len(records) == len(SCANNED_PROJECT) and records[str(root / "src/app/plain_deps.py")][5] is True

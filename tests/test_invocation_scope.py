@@ -11,12 +11,12 @@ import os
 from pathlib import Path
 
 import pytest
-from lintutil import write_project
-from test_pylint_plugin import pylint_keys
 
 from flyte_lint import engine
 from flyte_lint.cli import settings_for
 from flyte_lint.engine import Options, run
+from lintutil import write_project
+from test_pylint_plugin import pylint_keys
 
 ENVS = """
 import flyte
@@ -111,8 +111,9 @@ def findings_on(root: Path, paths: list[str], name: str, cache: Path | None, job
     os.chdir(root)
     try:
         targets = [Path(p) for p in paths]
-        result = run(targets, settings_for(argparse.Namespace(config=None), targets), Options(), cache_dir=cache,
-                     jobs=jobs)
+        result = run(
+            targets, settings_for(argparse.Namespace(config=None), targets), Options(), cache_dir=cache, jobs=jobs
+        )
     finally:
         os.chdir(old)
     assert not result.internal_errors and not result.path_errors
@@ -180,8 +181,9 @@ def test_a_package_module_named_alone_sees_its_importers_at_the_import_root(tmp_
     root (the folder above the package), as `check` of that folder would."""
     pkg_train = TRAIN.replace("from envs import", "from app.envs import")
     main = MAIN_CALLS.replace("from envs import", "from app.envs import").replace("from train", "from app.train")
-    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/envs.py": ENVS, "app/train.py": pkg_train,
-                                          "main.py": main})
+    root = write_project(
+        tmp_path / "p", {"app/__init__.py": "", "app/envs.py": ENVS, "app/train.py": pkg_train, "main.py": main}
+    )
     found = every_mode(root, "train.py", [["app/train.py"], ["."]], tmp_path / "cache", monkeypatch)
     assert all(f == [] for f in found.values()), found
     (root / "main.py").write_text(main.replace("return await step(1)", "return 1"), encoding="utf-8")
@@ -207,7 +209,8 @@ def test_a_folder_inside_the_project_sees_importers_outside_it(tmp_path, monkeyp
 def test_a_script_scope_does_not_walk_plain_subfolders(tmp_path):
     """Outside any project, the scope of a named file is its import root's modules and packages, not every
     folder below it (the file may sit in /tmp or a home folder)."""
-    root = write_project(tmp_path / "p", {"a.py": "", "pkg/__init__.py": "", "pkg/m.py": "", "data/x.py": "",
-                                          "notes.txt": ""})
+    root = write_project(
+        tmp_path / "p", {"a.py": "", "pkg/__init__.py": "", "pkg/m.py": "", "data/x.py": "", "notes.txt": ""}
+    )
     scope = engine._script_scope([root / "a.py"])
     assert sorted(p.relative_to(root).as_posix() for p in scope) == ["a.py", "pkg"]

@@ -94,8 +94,10 @@ def check(root: Path, args: list[str], capsys, cwd: str = ".") -> set[tuple[str,
     here = root / cwd
     code, out, err = run_cli(["check", "--no-cache", "--format", "json", *args], here, capsys)
     assert code in (0, 1) and not err, err
-    return {(Path(os.path.relpath(here / d["path"], root)).as_posix(), d["line"], d["column"], d["code"], d["message"])
-            for d in json.loads(out)["diagnostics"]}
+    return {
+        (Path(os.path.relpath(here / d["path"], root)).as_posix(), d["line"], d["column"], d["code"], d["message"])
+        for d in json.loads(out)["diagnostics"]
+    }
 
 
 def py_files(root: Path, under: str) -> list[str]:
@@ -126,8 +128,10 @@ def test_a_uv_workspace_of_src_layouts_gives_the_same_findings_however_it_is_che
 
 def test_the_pylint_plugin_finds_what_check_finds_in_a_uv_workspace(tmp_path, capsys):
     root = make(tmp_path, WORKSPACE)
-    expected = {(path, line, {"FLY101": "await-sync-task", "FLY102": "sync-task-in-async"}[code])
-                for path, line, _, code, _ in check(root, ["ws"], capsys)}
+    expected = {
+        (path, line, {"FLY101": "await-sync-task", "FLY102": "sync-task-in-async"}[code])
+        for path, line, _, code, _ in check(root, ["ws"], capsys)
+    }
     assert len(expected) == 2
     assert pylint_keys(root, ["--recursive=y", "ws"]) == expected
     assert pylint_keys(root, py_files(root, "ws")) == expected
@@ -137,8 +141,11 @@ def test_the_pylint_plugin_finds_what_check_finds_in_a_uv_workspace(tmp_path, ca
 
 
 def test_fixed_workspace_code_is_quiet_however_it_is_checked(tmp_path, capsys):
-    fixed = {**WORKSPACE, "ws/packages/app/src/app/flow.py": APP_FLOW.replace("await prep(x)", "await prep.aio(x)"),
-             "ws/src/driver/flow.py": DRIVER_FLOW.replace("return prep(x)", "return await prep.aio(x)")}
+    fixed = {
+        **WORKSPACE,
+        "ws/packages/app/src/app/flow.py": APP_FLOW.replace("await prep(x)", "await prep.aio(x)"),
+        "ws/src/driver/flow.py": DRIVER_FLOW.replace("return prep(x)", "return await prep.aio(x)"),
+    }
     root = make(tmp_path, fixed)
     assert check(root, ["ws"], capsys) == set()
     assert check(root, py_files(root, "ws"), capsys) == set()
@@ -151,7 +158,10 @@ def test_an_excluded_member_is_not_a_source_root(tmp_path, capsys):
     # the model does not pretend to know what `prep` is there (uses_legacy.py stays quiet).
     root = make(tmp_path, WORKSPACE)
     assert not any(f[0].endswith("uses_legacy.py") for f in check(root, ["ws"], capsys))
-    included = {**WORKSPACE, "ws/pyproject.toml": WORKSPACE["ws/pyproject.toml"].replace('exclude = ["packages/old"]', "")}
+    included = {
+        **WORKSPACE,
+        "ws/pyproject.toml": WORKSPACE["ws/pyproject.toml"].replace('exclude = ["packages/old"]', ""),
+    }
     root = make(tmp_path / "included", included)
     assert any(f[0].endswith("uses_legacy.py") and f[3] == "FLY101" for f in check(root, ["ws"], capsys))
 
@@ -174,21 +184,28 @@ CALLER = """
 """
 
 
-@pytest.mark.parametrize("pyproject, folder", [
-    ('[tool.setuptools.packages.find]\nwhere = ["lib"]\n', "lib"),
-    ('[tool.setuptools]\npackage-dir = {"" = "code"}\n', "code"),
-    ('[tool.hatch.build.targets.wheel]\npackages = ["python/pkg"]\n', "python"),
-    ('[tool.poetry]\npackages = [{ include = "pkg", from = "pysrc" }]\n', "pysrc"),
-    ('[tool.uv.build-backend]\nmodule-root = "source"\n', "source"),
-    ("", "src"),
-], ids=["setuptools-find", "setuptools-package-dir", "hatch", "poetry", "uv-build", "src-layout"])
+@pytest.mark.parametrize(
+    "pyproject, folder",
+    [
+        ('[tool.setuptools.packages.find]\nwhere = ["lib"]\n', "lib"),
+        ('[tool.setuptools]\npackage-dir = {"" = "code"}\n', "code"),
+        ('[tool.hatch.build.targets.wheel]\npackages = ["python/pkg"]\n', "python"),
+        ('[tool.poetry]\npackages = [{ include = "pkg", from = "pysrc" }]\n', "pysrc"),
+        ('[tool.uv.build-backend]\nmodule-root = "source"\n', "source"),
+        ("", "src"),
+    ],
+    ids=["setuptools-find", "setuptools-package-dir", "hatch", "poetry", "uv-build", "src-layout"],
+)
 def test_package_folders_of_the_build_configuration_are_source_roots(tmp_path, capsys, pyproject, folder):
-    root = make(tmp_path, {
-        "proj/pyproject.toml": '[project]\nname = "p"\nversion = "0"\n' + pyproject,
-        f"proj/{folder}/pkg/__init__.py": "",
-        f"proj/{folder}/pkg/tasks.py": TOOLS,
-        "proj/flows/caller.py": CALLER,  # a script next to the package, as `flyte run flows/caller.py` runs it
-    })
+    root = make(
+        tmp_path,
+        {
+            "proj/pyproject.toml": '[project]\nname = "p"\nversion = "0"\n' + pyproject,
+            f"proj/{folder}/pkg/__init__.py": "",
+            f"proj/{folder}/pkg/tasks.py": TOOLS,
+            "proj/flows/caller.py": CALLER,  # a script next to the package, as `flyte run flows/caller.py` runs it
+        },
+    )
     expected = check(root, ["proj"], capsys)
     assert {(p, line, code) for p, line, _, code, _ in expected} == {("proj/flows/caller.py", 5, "FLY101")}
     assert check(root, ["proj/flows"], capsys) == expected
@@ -196,22 +213,30 @@ def test_package_folders_of_the_build_configuration_are_source_roots(tmp_path, c
     assert check(root, [], capsys, cwd="proj/flows") == expected
     assert pylint_keys(root, ["--recursive=y", "proj"]) == {("proj/flows/caller.py", 5, "await-sync-task")}
     # not a package folder of this configuration: the import does not resolve and nothing is claimed
-    other = make(tmp_path / "other", {
-        "proj/pyproject.toml": '[project]\nname = "p"\nversion = "0"\n',
-        "proj/elsewhere/pkg/__init__.py": "", "proj/elsewhere/pkg/tasks.py": TOOLS, "proj/flows/caller.py": CALLER,
-    })
+    other = make(
+        tmp_path / "other",
+        {
+            "proj/pyproject.toml": '[project]\nname = "p"\nversion = "0"\n',
+            "proj/elsewhere/pkg/__init__.py": "",
+            "proj/elsewhere/pkg/tasks.py": TOOLS,
+            "proj/flows/caller.py": CALLER,
+        },
+    )
     assert check(other, ["proj"], capsys) == set()
 
 
 def test_a_path_dependency_is_a_source_root(tmp_path, capsys):
-    root = make(tmp_path, {
-        "app/pyproject.toml": '[project]\nname = "app"\nversion = "0"\n\n[tool.uv.sources]\nshared = { path = "../shared", editable = true }\n',
-        "app/src/app/__init__.py": "",
-        "app/src/app/flow.py": CALLER.replace("pkg.tasks", "shared_tasks.tasks"),
-        "shared/pyproject.toml": '[project]\nname = "shared"\nversion = "0"\n',
-        "shared/src/shared_tasks/__init__.py": "",
-        "shared/src/shared_tasks/tasks.py": TOOLS,
-    })
+    root = make(
+        tmp_path,
+        {
+            "app/pyproject.toml": '[project]\nname = "app"\nversion = "0"\n\n[tool.uv.sources]\nshared = { path = "../shared", editable = true }\n',
+            "app/src/app/__init__.py": "",
+            "app/src/app/flow.py": CALLER.replace("pkg.tasks", "shared_tasks.tasks"),
+            "shared/pyproject.toml": '[project]\nname = "shared"\nversion = "0"\n',
+            "shared/src/shared_tasks/__init__.py": "",
+            "shared/src/shared_tasks/tasks.py": TOOLS,
+        },
+    )
     expected = {("app/src/app/flow.py", 5, "FLY101")}
     assert {(p, line, code) for p, line, _, code, _ in check(root, ["app"], capsys)} == expected
     assert {(p, line, code) for p, line, _, code, _ in check(root, ["app/src/app/flow.py"], capsys)} == expected
@@ -236,15 +261,18 @@ def test_projects_of_a_monorepo_each_import_their_own_package(tmp_path, capsys):
 
 # -- settings: the nearest pyproject.toml with a [tool.flyte-lint] table -----------------------------------
 def test_a_nested_pyproject_without_the_table_does_not_hide_the_settings_above(tmp_path, capsys):
-    root = make(tmp_path, {
-        "pyproject.toml": '[tool.flyte-lint]\nignore = ["FLY101"]\n\n[tool.uv.workspace]\nmembers = ["packages/*"]\n',
-        "packages/tools/pyproject.toml": '[project]\nname = "tools"\nversion = "0"\n',
-        "packages/tools/src/tools/__init__.py": "",
-        "packages/tools/src/tools/tasks.py": TOOLS,
-        "packages/app/pyproject.toml": '[project]\nname = "app"\nversion = "0"\n',
-        "packages/app/src/app/__init__.py": "",
-        "packages/app/src/app/flow.py": APP_FLOW,
-    })
+    root = make(
+        tmp_path,
+        {
+            "pyproject.toml": '[tool.flyte-lint]\nignore = ["FLY101"]\n\n[tool.uv.workspace]\nmembers = ["packages/*"]\n',
+            "packages/tools/pyproject.toml": '[project]\nname = "tools"\nversion = "0"\n',
+            "packages/tools/src/tools/__init__.py": "",
+            "packages/tools/src/tools/tasks.py": TOOLS,
+            "packages/app/pyproject.toml": '[project]\nname = "app"\nversion = "0"\n',
+            "packages/app/src/app/__init__.py": "",
+            "packages/app/src/app/flow.py": APP_FLOW,
+        },
+    )
     assert check(root, ["."], capsys) == set()
     assert check(root, [], capsys, cwd="packages/app") == set()  # the member's own pyproject has no table
     assert check(root, ["packages/app/src/app/flow.py"], capsys) == set()
@@ -252,29 +280,41 @@ def test_a_nested_pyproject_without_the_table_does_not_hide_the_settings_above(t
     # the same member with a table of its own: its settings hold for it (and only the nearest table counts)
     (root / "packages/app/pyproject.toml").write_text('[project]\nname = "app"\nversion = "0"\n\n[tool.flyte-lint]\n')
     assert {(p, c) for p, _, _, c, _ in check(root, [], capsys, cwd="packages/app")} == {
-        ("packages/app/src/app/flow.py", "FLY101")}
+        ("packages/app/src/app/flow.py", "FLY101")
+    }
     # without the table above either, the defaults hold
     (root / "pyproject.toml").write_text('[tool.uv.workspace]\nmembers = ["packages/*"]\n')
     (root / "packages/app/pyproject.toml").write_text('[project]\nname = "app"\nversion = "0"\n')
     assert {(p, c) for p, _, _, c, _ in check(root, [], capsys, cwd="packages/app")} == {
-        ("packages/app/src/app/flow.py", "FLY101")}
+        ("packages/app/src/app/flow.py", "FLY101")
+    }
 
 
 def test_src_in_the_settings_adds_to_the_roots_the_layout_implies(tmp_path, capsys):
     # [tool.flyte-lint] src names a root the packaging metadata do not imply; src/ stays one.
-    root = make(tmp_path, {
-        "pyproject.toml": '[tool.flyte-lint]\nsrc = ["vendor"]\n',
-        "vendor/pkg/__init__.py": "", "vendor/pkg/tasks.py": TOOLS,
-        "src/own/__init__.py": "", "src/own/tasks.py": TOOLS.replace('"tools"', '"own"'),
-        "flows/a.py": CALLER,
-        "flows/b.py": CALLER.replace("pkg.tasks", "own.tasks"),
-    })
-    assert {(p, c) for p, _, _, c, _ in check(root, ["flows"], capsys)} == {("flows/a.py", "FLY101"), ("flows/b.py", "FLY101")}
+    root = make(
+        tmp_path,
+        {
+            "pyproject.toml": '[tool.flyte-lint]\nsrc = ["vendor"]\n',
+            "vendor/pkg/__init__.py": "",
+            "vendor/pkg/tasks.py": TOOLS,
+            "src/own/__init__.py": "",
+            "src/own/tasks.py": TOOLS.replace('"tools"', '"own"'),
+            "flows/a.py": CALLER,
+            "flows/b.py": CALLER.replace("pkg.tasks", "own.tasks"),
+        },
+    )
+    assert {(p, c) for p, _, _, c, _ in check(root, ["flows"], capsys)} == {
+        ("flows/a.py", "FLY101"),
+        ("flows/b.py", "FLY101"),
+    }
     assert check(root, ["flows"], capsys) == check(root, ["flows/a.py", "flows/b.py"], capsys)
 
 
 def test_an_invalid_nested_pyproject_is_a_usage_error_not_a_traceback(tmp_path, capsys):
-    root = make(tmp_path, {"pyproject.toml": "[tool.flyte-lint]\n", "sub/pyproject.toml": "[project\n", "sub/a.py": TOOLS})
+    root = make(
+        tmp_path, {"pyproject.toml": "[tool.flyte-lint]\n", "sub/pyproject.toml": "[project\n", "sub/a.py": TOOLS}
+    )
     code, _, err = run_cli(["check", "--no-cache", "."], root / "sub", capsys)
     assert code == 2 and "invalid TOML" in err and "Traceback" not in err
     # found while walking (not read for the settings): its folder is still linted, with the roots it can give
@@ -285,32 +325,44 @@ def test_an_invalid_nested_pyproject_is_a_usage_error_not_a_traceback(tmp_path, 
 def test_code_outside_every_project_does_not_import_from_a_project_it_does_not_install(tmp_path, capsys):
     # scripts/run.py sits in no project: nothing installs proj for it, so `from pkg.tasks import ...` is not
     # resolved to proj's src/ (quiet, whether the folder or the file is checked), while proj's own flow is.
-    root = make(tmp_path, {
-        "proj/pyproject.toml": '[project]\nname = "p"\nversion = "0"\n',
-        "proj/src/pkg/__init__.py": "", "proj/src/pkg/tasks.py": TOOLS, "proj/src/pkg/flow.py": CALLER,
-        "scripts/run.py": CALLER,
-    })
+    root = make(
+        tmp_path,
+        {
+            "proj/pyproject.toml": '[project]\nname = "p"\nversion = "0"\n',
+            "proj/src/pkg/__init__.py": "",
+            "proj/src/pkg/tasks.py": TOOLS,
+            "proj/src/pkg/flow.py": CALLER,
+            "scripts/run.py": CALLER,
+        },
+    )
     expected = {("proj/src/pkg/flow.py", 5, "FLY101")}
     assert {(p, line, code) for p, line, _, code, _ in check(root, ["."], capsys)} == expected
     assert check(root, ["scripts/run.py"], capsys) == set()
-    assert {(p, line, code) for p, line, _, code, _ in check(root, ["scripts/run.py", "proj/src/pkg/flow.py"], capsys)} == expected
+    assert {
+        (p, line, code) for p, line, _, code, _ in check(root, ["scripts/run.py", "proj/src/pkg/flow.py"], capsys)
+    } == expected
 
 
 @pytest.mark.parametrize("members", ['[""]', '["/abs/*"]', '["../elsewhere/*"]', '"packages/*"', "3", '[{"a" = 1}]'])
 def test_odd_workspace_tables_are_not_a_crash(tmp_path, capsys, members):
-    root = make(tmp_path, {
-        "pyproject.toml": f"[tool.uv.workspace]\nmembers = {members}\n\n[tool.uv.sources]\nx = 5\ny = {{ path = 7 }}\n",
-        "packages/tools/pyproject.toml": '[project]\nname = "tools"\nversion = "0"\n',
-        "packages/tools/src/tools/__init__.py": "", "packages/tools/src/tools/tasks.py": TOOLS,
-        "flow.py": CALLER.replace("pkg.tasks", "tools.tasks"),
-    })
+    root = make(
+        tmp_path,
+        {
+            "pyproject.toml": f"[tool.uv.workspace]\nmembers = {members}\n\n[tool.uv.sources]\nx = 5\ny = {{ path = 7 }}\n",
+            "packages/tools/pyproject.toml": '[project]\nname = "tools"\nversion = "0"\n',
+            "packages/tools/src/tools/__init__.py": "",
+            "packages/tools/src/tools/tasks.py": TOOLS,
+            "flow.py": CALLER.replace("pkg.tasks", "tools.tasks"),
+        },
+    )
     code, out, err = run_cli(["check", "--no-cache", "."], root, capsys)
     assert code in (0, 1) and not err, out + err
 
 
 def test_a_broken_pyproject_farther_up_that_is_not_ours_does_not_stop_the_run(tmp_path, capsys):
-    root = make(tmp_path, {"pyproject.toml": "[project\n", "proj/pyproject.toml": '[project]\nname = "p"\n',
-                           "proj/a.py": TOOLS})
+    root = make(
+        tmp_path, {"pyproject.toml": "[project\n", "proj/pyproject.toml": '[project]\nname = "p"\n', "proj/a.py": TOOLS}
+    )
     code, out, err = run_cli(["check", "--no-cache", "."], root / "proj", capsys)
     assert code == 0 and not err, out + err
     (root / "pyproject.toml").write_text("[tool.flyte-lint\n")  # but one that may hold our table does
@@ -331,5 +383,7 @@ def test_the_cache_follows_the_packaging_metadata(tmp_path, capsys):
     assert (APP, "FLY101") in first and cached() == first
     # tools leaves the workspace: it is no longer installed, so what app imports from it is unknown
     pyproject = root / "ws/pyproject.toml"
-    pyproject.write_text(pyproject.read_text().replace('exclude = ["packages/old"]', 'exclude = ["packages/old", "packages/tools"]'))
+    pyproject.write_text(
+        pyproject.read_text().replace('exclude = ["packages/old"]', 'exclude = ["packages/old", "packages/tools"]')
+    )
     assert (APP, "FLY101") not in cached()

@@ -15,12 +15,12 @@ What the SDK really does (flyte 2.12.1, flyte/_map.py):
 from __future__ import annotations
 
 import pytest
-from expectutil import check
-from lintutil import messages, split_files as _split
-from sdk_runner import requires_sdk, run_program
 
+from expectutil import check
 from flyte_lint.rules import REGISTRY
 from flyte_lint.rules.maps._cases import HELPER_MAPS, SHELL_MAPPED, with_header as _with_header
+from lintutil import messages, split_files as _split
+from sdk_runner import requires_sdk, run_program
 
 MAPS = ("FLY201", "FLY202", "FLY203")
 
@@ -36,8 +36,12 @@ def case_source(code: str, name: str) -> str:
 # the findings of every code are exactly its `# expect:` lines, as the tests they came from asserted.
 # --------------------------------------------------------------------------------------------------------
 
-FAMILY_CASES = [pytest.param(case, id=f"{code}-{case.name}") for code in MAPS
-                for case in [*REGISTRY[code].INVALID, *REGISTRY[code].VALID] if case.name]
+FAMILY_CASES = [
+    pytest.param(case, id=f"{code}-{case.name}")
+    for code in MAPS
+    for case in [*REGISTRY[code].INVALID, *REGISTRY[code].VALID]
+    if case.name
+]
 
 
 def test_the_family_has_its_cases():
@@ -60,11 +64,14 @@ def test_fly201_only_printed_logged_or_formatted_message(tmp_path):
 
 
 def test_fly201_message_names_runtime_effect_and_fix(tmp_path):
-    [msg] = messages(tmp_path, _with_header("""
+    [msg] = messages(
+        tmp_path,
+        _with_header("""
         @env.task
         def main(items: list[int]) -> None:
             flyte.map(process, items)
-    """))
+    """),
+    )
     assert msg.startswith("FLY201 ")
     assert "no item ever runs" in msg and "list(flyte.map(...))" in msg
 
@@ -88,7 +95,7 @@ def test_fly202_partial_leaving_zero_or_two_open_messages(tmp_path):
 def test_fly202_a_shell_task_mapped_under_the_sdk():
     # Each item of the mapped shell task comes back as the AttributeError, and the run succeeds; its
     # `.as_task()` and a ContainerTask map run theirs, as far as needing Docker.
-    files = {name: text for name, text in _split(SHELL_MAPPED).items()}
+    files = dict(_split(SHELL_MAPPED))
     bad = run_program(files, entry="main:bad")
     assert bad.ok and bad.output == ["AttributeError", "AttributeError"], bad.summary()
     bad_aio = run_program(files, entry="main:bad_aio")
@@ -98,13 +105,17 @@ def test_fly202_a_shell_task_mapped_under_the_sdk():
 
 
 def test_fly202_message_names_runtime_effect_and_fix(tmp_path):
-    msgs = messages(tmp_path, _with_header("""
+    msgs = messages(
+        tmp_path,
+        _with_header("""
         @env.task
         def main(items: list[int]) -> list:
             a = list(flyte.map(lambda x: x, items))
             b = list(flyte.map(functools.partial(two), items, items))
             return a + b
-    """), select=["FLY202"])
+    """),
+        select=["FLY202"],
+    )
     lam, part = msgs
     assert "lambda" in lam and "no attribute 'name'" in lam and "`@env.task`" in lam
     assert "TypeError" in part and "exactly one" in part and "Bind all parameters but the mapped one" in part
@@ -116,11 +127,14 @@ def test_fly202_message_names_runtime_effect_and_fix(tmp_path):
 
 
 def test_fly203_message_names_runtime_effect_and_fix(tmp_path):
-    [msg] = messages(tmp_path, _with_header("""
+    [msg] = messages(
+        tmp_path,
+        _with_header("""
         @env.task
         async def main(items: list[int]) -> list:
             return list(flyte.map.aio(aprocess, items))
-    """))
+    """),
+    )
     assert msg.startswith("FLY203 ")
     assert "TypeError" in msg and "[r async for r in flyte.map.aio(...)]" in msg
 
@@ -129,7 +143,7 @@ def test_fly203_message_names_runtime_effect_and_fix(tmp_path):
 # What the SDK really does: the facts the rules above rely on
 # --------------------------------------------------------------------------------------------------------
 
-SDK_FACTS = '''
+SDK_FACTS = """
 import functools
 import flyte
 
@@ -203,7 +217,7 @@ async def main() -> dict:
     except TypeError as exc:
         out["await_sync"] = str(exc)
     return out
-'''
+"""
 
 
 @requires_sdk
@@ -239,15 +253,17 @@ def test_sdk_confirms_what_fly201_fly202_fly203_say():
 
 def test_fly201_map_returned_by_a_helper_messages(tmp_path):
     found = messages(tmp_path, HELPER_MAPS, select=["FLY201"])
-    assert found[0] == ("FLY201 the result of `spread(...)` is discarded: `fan` returns `flyte.map(...)`, a generator that runs "
-                        "nothing until it is iterated, so no item ever runs. Iterate it, e.g. `list(spread(...))`")
+    assert found[0] == (
+        "FLY201 the result of `spread(...)` is discarded: `fan` returns `flyte.map(...)`, a generator that runs "
+        "nothing until it is iterated, so no item ever runs. Iterate it, e.g. `list(spread(...))`"
+    )
     assert "`fan_aio` returns `flyte.map.aio(...)`, an async generator" in found[-1]
     assert found[-1].endswith("Iterate it, e.g. `[r async for r in fanout.fan_aio(...)]`")
 
 
 @requires_sdk
 def test_fly201_map_returned_by_a_helper_under_the_sdk():
-    files = {name: text for name, text in _split(HELPER_MAPS).items()}
+    files = dict(_split(HELPER_MAPS))
     for entry in ("bad", "bad_aio"):  # the dropped generators run no item: the parent succeeds alone
         r = run_program(files, entry=f"main:{entry}", args={"xs": [1, 2]})
         assert r.ok and r.output == "parent ok", r.summary()

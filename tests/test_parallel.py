@@ -58,7 +58,10 @@ def test_parallel_results_equal_one_process(tmp_path):
     one = run([root], Settings(), Options(), cwd=root, jobs=1)
     many = run([root], Settings(), Options(), cwd=root, jobs=2)
     cached = run([root], Settings(), Options(), cwd=root, jobs=2, cache_dir=tmp_path / "cache")
-    key = lambda r: sorted((f.path, f.line, f.column, f.code, f.message, f.severity) for f in r.findings)
+
+    def key(r):
+        return sorted((f.path, f.line, f.column, f.code, f.message, f.severity) for f in r.findings)
+
     assert len(one.findings) > 8 * 6 * 3 and not one.internal_errors
     assert key(many) == key(one) == key(cached)
     assert {f.code for f in one.findings} >= {"FLY101", "FLY201", "FLY307", "FLY401", "FLY106"}
@@ -154,8 +157,11 @@ def _running(marker: str) -> list[int]:
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads the process table from /proc")
-@pytest.mark.parametrize("groups, flows, cached", [(8, 6, False), (8, 6, True), (1, 45, False)],
-                         ids=["on-the-workers", "cold-cache", "one-component-in-process"])
+@pytest.mark.parametrize(
+    "groups, flows, cached",
+    [(8, 6, False), (8, 6, True), (1, 45, False)],
+    ids=["on-the-workers", "cold-cache", "one-component-in-process"],
+)
 def test_the_console_script_leaves_no_worker_behind(tmp_path, groups, flows, cached):
     # The command ends with os._exit: workers it does not shut down are left asleep for good (a pool left
     # to exit on its own did so in most runs). (One component of 46 files: the workers start early, then
@@ -164,8 +170,13 @@ def test_the_console_script_leaves_no_worker_behind(tmp_path, groups, flows, cac
     options = [] if cached else ["--no-cache"]
     out, err = tmp_path / "out.txt", tmp_path / "err.txt"
     with open(out, "w") as stdout, open(err, "w") as stderr:  # (files: left-over workers never showed with pipes)
-        done = subprocess.run([sys.executable, "-m", "flyte_lint", "check", "-j", "2", *options, str(root)],
-                              cwd=tmp_path, stdout=stdout, stderr=stderr, timeout=300)
+        done = subprocess.run(
+            [sys.executable, "-m", "flyte_lint", "check", "-j", "2", *options, str(root)],
+            cwd=tmp_path,
+            stdout=stdout,
+            stderr=stderr,
+            timeout=300,
+        )
     assert done.returncode == 1 and "FLY201" in out.read_text(), err.read_text()
     deadline = time.monotonic() + 5
     while _running(str(root)) and time.monotonic() < deadline:
@@ -180,9 +191,14 @@ def _interrupted_run(tmp_path, sigint) -> tuple[int, str, str]:
     root = _project(tmp_path / "p", 8, 30)  # (248 files: seconds of work, long enough to interrupt)
     out, err = tmp_path / "out.txt", tmp_path / "err.txt"
     with open(out, "w") as stdout, open(err, "w") as stderr:
-        proc = subprocess.Popen([sys.executable, "-m", "flyte_lint", "check", "-j", "2", "--no-cache", str(root)],
-                                cwd=tmp_path, stdout=stdout, stderr=stderr, start_new_session=True,
-                                preexec_fn=lambda: signal.signal(signal.SIGINT, sigint))
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "flyte_lint", "check", "-j", "2", "--no-cache", str(root)],
+            cwd=tmp_path,
+            stdout=stdout,
+            stderr=stderr,
+            start_new_session=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, sigint),
+        )
         deadline = time.monotonic() + 60
         while len(_running(str(root))) < 3 and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.01)  # (until the workers are up: the main process and two more)

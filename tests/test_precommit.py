@@ -20,20 +20,25 @@ from pathlib import Path
 
 import pytest
 
+from lintutil import AWAIT_SYNC_BAD as BAD, AWAIT_SYNC_GOOD as GOOD, DEPLOY_SCRIPT_PROJECT
+
 if importlib.util.find_spec("pre_commit") is None:  # pragma: no cover
     pytest.skip("pre-commit is not installed (pip install -e '.[test]')", allow_module_level=True)
 
 REPO = Path(__file__).resolve().parents[1]
-
-from lintutil import AWAIT_SYNC_BAD as BAD, AWAIT_SYNC_GOOD as GOOD, DEPLOY_SCRIPT_PROJECT
 
 # The shared multi-module project, with a generated file its config excludes.
 PROJECT = {**DEPLOY_SCRIPT_PROJECT, "pyproject.toml": '[tool.flyte-lint]\nexclude = ["gen"]\n', "gen/generated.py": BAD}
 
 
 def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd=cwd,
-                          check=True, capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
 
 
 def make_repo(root: Path, files: dict[str, str]) -> Path:
@@ -52,8 +57,16 @@ def hook_repo(tmp_path_factory) -> Path:
     """This repository's working tree (uncommitted work included) committed into a temporary git repo:
     pre-commit installs hooks from a commit."""
     copy = tmp_path_factory.mktemp("hook-repo")
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=REPO,
-                            check=True, capture_output=True).stdout.decode().split("\0")
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=REPO,
+            check=True,
+            capture_output=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     for name in filter(None, listed):
         source = REPO / name
         if source.is_file():
@@ -74,8 +87,14 @@ def pre_commit_home(tmp_path_factory) -> Path:
 def pre_commit(args: list[str], cwd: Path, home: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PRE_COMMIT", "VIRTUAL_ENV", "PYTHONPATH"))}
     env["PRE_COMMIT_HOME"] = str(home)
-    proc = subprocess.run([sys.executable, "-m", "pre_commit", *args, "--color=never"], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=900)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pre_commit", *args, "--color=never"],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert "An unexpected error has occurred" not in proc.stdout + proc.stderr, proc.stdout + proc.stderr
     return proc
 
@@ -85,7 +104,8 @@ def run_hook(repo: Path, hook_repo: Path, home: Path, hook: dict, args: list[str
     rev = git(hook_repo, "rev-parse", "HEAD").strip()
     hook_yaml = "\n".join(f"      {line}" for line in textwrap.dedent(hook["yaml"]).strip().splitlines())
     (repo / ".pre-commit-config.yaml").write_text(
-        f"repos:\n  - repo: {hook_repo.as_posix()}\n    rev: {rev}\n    hooks:\n{hook_yaml}\n", encoding="utf-8")
+        f"repos:\n  - repo: {hook_repo.as_posix()}\n    rev: {rev}\n    hooks:\n{hook_yaml}\n", encoding="utf-8"
+    )
     git(repo, "add", ".pre-commit-config.yaml")
     return pre_commit(["run", *args], repo, home)
 
@@ -130,9 +150,14 @@ def test_a_file_passed_alone_is_resolved_against_its_project(tmp_path, hook_repo
 
     # Declaring the dependency in the deploy script (the task module unchanged) makes it pass.
     deploy = repo / "deploy.py"
-    deploy.write_text(deploy.read_text().replace(
-        "driver_env.add_dependency(train_env)", "driver_env.add_dependency(train_env)\ndriver_env.add_dependency(report_env)"
-    ).replace("import driver_env, train_env", "import driver_env, report_env, train_env"))
+    deploy.write_text(
+        deploy.read_text()
+        .replace(
+            "driver_env.add_dependency(train_env)",
+            "driver_env.add_dependency(train_env)\ndriver_env.add_dependency(report_env)",
+        )
+        .replace("import driver_env, train_env", "import driver_env, report_env, train_env")
+    )
     git(repo, "add", "deploy.py")
     proc = run_hook(repo, hook_repo, pre_commit_home, LINT, ["--files", "app/workflow.py"])
     assert proc.returncode == 0, proc.stdout
@@ -198,7 +223,9 @@ def test_a_staged_file_gets_the_answer_of_the_folder(tmp_path, hook_repo, pre_co
 def test_the_hook_environment_has_no_flyte(tmp_path, hook_repo, pre_commit_home):
     repo = make_repo(tmp_path / "work", {"good.py": GOOD})
     assert run_hook(repo, hook_repo, pre_commit_home, LINT, ["--all-files"]).returncode == 0
-    pythons = sorted(pre_commit_home.glob("repo*/py_env-*/bin/python")) + sorted(pre_commit_home.glob("repo*/py_env-*/Scripts/python.exe"))
+    pythons = sorted(pre_commit_home.glob("repo*/py_env-*/bin/python")) + sorted(
+        pre_commit_home.glob("repo*/py_env-*/Scripts/python.exe")
+    )
     assert pythons, list(pre_commit_home.iterdir())
     probe = "import importlib.util as u; print(u.find_spec('flyte') is None, u.find_spec('flyte_lint') is not None)"
     for python in pythons:
@@ -206,10 +233,12 @@ def test_the_hook_environment_has_no_flyte(tmp_path, hook_repo, pre_commit_home)
         assert out == ["True", "True"], (python, out)
 
 
-GRAPH = {"yaml": """
+GRAPH = {
+    "yaml": """
     - id: flyte-lint-graph
       args: [--entry, app.workflow:main, -o, dag.json, .]
-"""}
+"""
+}
 
 
 def test_graph_hook_keeps_a_committed_dag_current_and_checks_it_is_static(tmp_path, hook_repo, pre_commit_home):
@@ -222,7 +251,9 @@ def test_graph_hook_keeps_a_committed_dag_current_and_checks_it_is_static(tmp_pa
     # A changed workflow changes the DAG: the hook rewrites the committed export, so pre-commit fails
     # until the new export is staged.
     workflow = repo / "app/workflow.py"
-    workflow.write_text(workflow.read_text().replace("score = await train(3)", "score = await train(3)\n    score = await train(4)"))
+    workflow.write_text(
+        workflow.read_text().replace("score = await train(3)", "score = await train(3)\n    score = await train(4)")
+    )
     git(repo, "add", "app/workflow.py")
     proc = run_hook(repo, hook_repo, pre_commit_home, GRAPH, ["--all-files"])
     assert proc.returncode == 1 and "files were modified by this hook" in proc.stdout, proc.stdout + proc.stderr
@@ -230,9 +261,12 @@ def test_graph_hook_keeps_a_committed_dag_current_and_checks_it_is_static(tmp_pa
     assert run_hook(repo, hook_repo, pre_commit_home, GRAPH, ["--all-files"]).returncode == 0
 
     # --check: a fan-out over run-time data is not static.
-    workflow.write_text(workflow.read_text().replace(
-        "async def main() -> str:\n    score = await train(3)\n    score = await train(4)",
-        "async def main(n: int) -> str:\n    for e in range(n):\n        score = await train(e)"))
+    workflow.write_text(
+        workflow.read_text().replace(
+            "async def main() -> str:\n    score = await train(3)\n    score = await train(4)",
+            "async def main(n: int) -> str:\n    for e in range(n):\n        score = await train(e)",
+        )
+    )
     git(repo, "add", "app/workflow.py")
     proc = run_hook(repo, hook_repo, pre_commit_home, GRAPH, ["--all-files"])
     assert proc.returncode == 1, proc.stdout + proc.stderr
@@ -240,8 +274,11 @@ def test_graph_hook_keeps_a_committed_dag_current_and_checks_it_is_static(tmp_pa
 
 
 def test_manifest_is_valid_and_the_lint_hook_sees_all_files_at_once():
-    proc = subprocess.run([sys.executable, "-m", "pre_commit", "validate-manifest", str(REPO / ".pre-commit-hooks.yaml")],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "validate-manifest", str(REPO / ".pre-commit-hooks.yaml")],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     from pre_commit.clientlib import load_manifest
 
@@ -261,8 +298,11 @@ def test_the_readme_snippet_works_as_written(tmp_path, hook_repo, pre_commit_hom
     rev = git(hook_repo, "rev-parse", "HEAD").strip()
     assert re.fullmatch(r"[0-9a-f]{40}", rev)
     config = re.sub(r"repo: \S+", f"repo: {hook_repo.as_posix()}", snippet).replace("<full commit sha>", rev)
-    files = {f"examples/{p.relative_to(REPO / 'examples').as_posix()}": p.read_text(encoding="utf-8")
-             for p in (REPO / "examples").rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    files = {
+        f"examples/{p.relative_to(REPO / 'examples').as_posix()}": p.read_text(encoding="utf-8")
+        for p in (REPO / "examples").rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
     repo = make_repo(tmp_path / "work", {**files, ".pre-commit-config.yaml": config})
     proc = pre_commit(["run", "--all-files"], repo, pre_commit_home)
     out = proc.stdout

@@ -56,7 +56,9 @@ def test_a_worker_counts_each_file_it_parses(tmp_path, monkeypatch):
     monkeypatch.setattr(parallel, "_parsed", counter)
     files = sorted(root.glob("*.py"))
     batch = [Unit([files[0], files[1]], {files[0], files[1]}), Unit([files[2]], {files[2]})]
-    found = parallel._work(batch, RunContext(enabled_codes(Settings(), Options()), Settings(), Options(), root, [root], root))
+    found = parallel._work(
+        batch, RunContext(enabled_codes(Settings(), Options()), Settings(), Options(), root, [root], root)
+    )
     assert counter.value == 3 and found[2] == 3
 
 
@@ -65,8 +67,9 @@ class Terminal(io.StringIO):
         return True
 
 
-@pytest.mark.parametrize("fmt, tty, shown", [("text", True, True), ("json", True, False), ("sarif", True, False),
-                                             ("text", False, False)])
+@pytest.mark.parametrize(
+    "fmt, tty, shown", [("text", True, True), ("json", True, False), ("sarif", True, False), ("text", False, False)]
+)
 def test_the_line_is_shown_on_a_terminal_in_the_text_format_only(tmp_path, monkeypatch, fmt, tty, shown):
     root = small_project(tmp_path / "p", 3)
     monkeypatch.setattr(cli.Progress.__init__, "__defaults__", (0.0,))  # (no half-second wait before showing)

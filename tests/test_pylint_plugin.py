@@ -23,12 +23,10 @@ from flyte_lint.cli import settings_for
 from flyte_lint.engine import Options, run
 from flyte_lint.pylint_plugin import MSGIDS, FlyteLintChecker, symbol
 from flyte_lint.rules import REGISTRY, all_rules
-from lintutil import split_files, write_project
+from lintutil import AWAIT_SYNC_BAD as BAD, AWAIT_SYNC_GOOD as GOOD, DEPLOY_SCRIPT_PROJECT, split_files, write_project
 
 PLUGIN = "--load-plugins=flyte_lint.pylint_plugin"
 ONLY_OURS = ["--disable=all", "--enable=flyte-lint"]
-
-from lintutil import AWAIT_SYNC_BAD as BAD, AWAIT_SYNC_GOOD as GOOD, DEPLOY_SCRIPT_PROJECT
 
 # A cycle of depends_on across three modules, closed by add_dependency in a third (FLY402 in wiring.py).
 CYCLE = {
@@ -64,8 +62,11 @@ def pylint_messages(root: Path, args: list[str], *, only_ours: bool = True) -> l
     old = os.getcwd()
     os.chdir(root)
     try:
-        Run([f"--rcfile={EMPTY_RC}", "--persistent=n", PLUGIN, *(ONLY_OURS if only_ours else []), *args],
-            reporter=reporter, exit=False)
+        Run(
+            [f"--rcfile={EMPTY_RC}", "--persistent=n", PLUGIN, *(ONLY_OURS if only_ours else []), *args],
+            reporter=reporter,
+            exit=False,
+        )
     finally:
         os.chdir(old)
     return reporter.messages
@@ -74,8 +75,20 @@ def pylint_messages(root: Path, args: list[str], *, only_ours: bool = True) -> l
 def pylint_subprocess(root: Path, args: list[str]) -> list[dict]:
     """Run pylint as a command (``--jobs`` pickles the linter, which pytest's captured streams defeat)."""
     proc = subprocess.run(
-        [sys.executable, "-m", "pylint", f"--rcfile={EMPTY_RC}", "--persistent=n", PLUGIN, *ONLY_OURS, "--output-format=json2", *args],
-        cwd=root, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "pylint",
+            f"--rcfile={EMPTY_RC}",
+            "--persistent=n",
+            PLUGIN,
+            *ONLY_OURS,
+            "--output-format=json2",
+            *args,
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
     )
     assert not proc.stderr.strip() or "Traceback" not in proc.stderr, proc.stderr
     return json.loads(proc.stdout)["messages"]
@@ -96,7 +109,9 @@ def check_keys(root: Path, paths: list[str], extend_select: list[str] = ()) -> s
     os.chdir(root)
     try:
         targets = [Path(p) for p in paths]
-        result = run(targets, settings_for(argparse.Namespace(config=None), targets), Options(extend_select=list(extend_select)))
+        result = run(
+            targets, settings_for(argparse.Namespace(config=None), targets), Options(extend_select=list(extend_select))
+        )
     finally:
         os.chdir(old)
     assert not result.internal_errors and not result.path_errors
@@ -113,7 +128,7 @@ def test_msgids_are_stable_unique_follow_severity_and_share_one_checker_id():
     missing = sorted(code for code, rule in REGISTRY.items() if rule.pylint_number is None)
     assert not missing, f"give the new rules pylint message numbers (the next free one): {', '.join(missing)}"
     numbers = pylint_plugin.rule_numbers()
-    assert len(set(numbers.values())) == len(numbers) and 0 < min(numbers.values()) and max(numbers.values()) <= 99
+    assert len(set(numbers.values())) == len(numbers) and min(numbers.values()) > 0 and max(numbers.values()) <= 99
     for code, msgid in MSGIDS.items():
         assert msgid[1:] == f"67{numbers[code]:02d}", (code, msgid)
         assert msgid[0] == {"error": "E", "warning": "W", "info": "I"}[REGISTRY[code].severity.value]
@@ -124,7 +139,9 @@ def test_msgids_are_stable_unique_follow_severity_and_share_one_checker_id():
 
 def test_a_warning_rule_has_a_w_id_and_a_finding_of_another_severity_says_so(tmp_path):
     assert (MSGIDS["FLY105"], MSGIDS["FLY603"]) == ("W6706", "W6741")  # warnings since FLY105/FLY603 stall in a cluster
-    root = project(tmp_path, """
+    root = project(
+        tmp_path,
+        """
         import flyte
 
         env = flyte.TaskEnvironment("demo", resources=flyte.Resources(gpu="A100 80G:1"))
@@ -137,7 +154,8 @@ def test_a_warning_rule_has_a_w_id_and_a_finding_of_another_severity_says_so(tmp
         async def main(x: int) -> int:
             flyte.run(child, x=x)
             return x
-    """)
+    """,
+    )
     found = {(m.msg_id, m.msg.split(" ", 2)[1]) for m in pylint_messages(root, ["main.py"])}
     # FLY105 is a warning rule: W. A deprecated GPU name is a warning finding of the error rule FLY303: the rule's id,
     # its severity in the text.
@@ -147,13 +165,18 @@ def test_a_warning_rule_has_a_w_id_and_a_finding_of_another_severity_says_so(tmp
 def test_symbols_are_the_rule_symbols_unless_pylint_has_taken_them():
     linter = PyLinter()
     linter.load_default_plugins()
-    import pylint.extensions
     import pkgutil
 
+    import pylint.extensions
+
     linter.load_plugin_modules(
-        f"pylint.extensions.{m.name}" for m in pkgutil.iter_modules(pylint.extensions.__path__) if not m.name.startswith("_")
+        f"pylint.extensions.{m.name}"
+        for m in pkgutil.iter_modules(pylint.extensions.__path__)
+        if not m.name.startswith("_")
     )
-    taken = {m.symbol for m in linter.msgs_store.messages} | {old for m in linter.msgs_store.messages for _, old in m.old_names}
+    taken = {m.symbol for m in linter.msgs_store.messages} | {
+        old for m in linter.msgs_store.messages for _, old in m.old_names
+    }
     for code, rule in REGISTRY.items():
         # A new rule whose symbol pylint uses must be added to RENAMED; a stale entry must go.
         assert (rule.symbol in taken) == (code in pylint_plugin.RENAMED), code
@@ -170,10 +193,17 @@ class TestChecker(CheckerTestCase):
         path = project(tmp_path, BAD) / "main.py"
         module = astroid.MANAGER.ast_from_file(str(path), "main", source=True)
         [finding] = run([path], settings_for(argparse.Namespace(config=None), [path]), Options()).findings
-        with self.assertAddsMessages(MessageTest(
-            msg_id="await-sync-task", line=11, args=f"FLY101 {finding.message}", confidence=HIGH,
-            col_offset=11, end_line=11, end_col_offset=26,
-        )):
+        with self.assertAddsMessages(
+            MessageTest(
+                msg_id="await-sync-task",
+                line=11,
+                args=f"FLY101 {finding.message}",
+                confidence=HIGH,
+                col_offset=11,
+                end_line=11,
+                end_col_offset=26,
+            )
+        ):
             self.checker.process_module(module)
 
     def test_good_code_is_quiet(self, tmp_path):
@@ -205,7 +235,9 @@ def test_parity_on_every_rule_example(tmp_path, rule):
     assert pylint_keys(root, ["--recursive=y", "."]) == check_keys(root, ["."])
 
 
-@pytest.mark.parametrize("files", [DEPLOY_SCRIPT_PROJECT, CYCLE], ids=["FLY401-across-modules", "FLY402-across-modules"])
+@pytest.mark.parametrize(
+    "files", [DEPLOY_SCRIPT_PROJECT, CYCLE], ids=["FLY401-across-modules", "FLY402-across-modules"]
+)
 def test_parity_across_modules(tmp_path, files):
     root = project(tmp_path, files)
     expected = check_keys(root, ["."])
@@ -226,8 +258,11 @@ def test_parity_across_modules(tmp_path, files):
 def test_one_file_is_resolved_against_its_project(tmp_path):
     # `pylint app/workflow.py` like `flyte-lint check app/workflow.py`: deploy.py's add_dependency is known.
     root = project(tmp_path, DEPLOY_SCRIPT_PROJECT)
-    assert pylint_keys(root, ["app/workflow.py"]) == check_keys(root, ["app/workflow.py"]) == {
-        ("app/workflow.py", 7, "missing-env-dependency")}
+    assert (
+        pylint_keys(root, ["app/workflow.py"])
+        == check_keys(root, ["app/workflow.py"])
+        == {("app/workflow.py", 7, "missing-env-dependency")}
+    )
     assert pylint_keys(root, ["deploy.py"]) == check_keys(root, ["deploy.py"]) == set()
 
 
@@ -240,24 +275,37 @@ def test_parity_on_the_bundled_example_project():
 
 
 def test_unparsable_files_are_reported_sequentially_and_in_parallel(tmp_path):
-    root = project(tmp_path, {"pyproject.toml": "[tool.flyte-lint]\n", "broken.py": "import flyte\ndef f(:\n",
-                              "bad.py": BAD, "zz_broken.py": "import flyte\n\nx = (\n"})
+    root = project(
+        tmp_path,
+        {
+            "pyproject.toml": "[tool.flyte-lint]\n",
+            "broken.py": "import flyte\ndef f(:\n",
+            "bad.py": BAD,
+            "zz_broken.py": "import flyte\n\nx = (\n",
+        },
+    )
     (root / "nul.py").write_bytes(b"import flyte\x00\n")
     expected = check_keys(root, ["."])
     assert {(f, s) for f, _, s in expected} == {
-        ("broken.py", "flyte-lint-syntax-error"), ("zz_broken.py", "flyte-lint-syntax-error"),
-        ("nul.py", "flyte-lint-syntax-error"), ("bad.py", "await-sync-task")}
+        ("broken.py", "flyte-lint-syntax-error"),
+        ("zz_broken.py", "flyte-lint-syntax-error"),
+        ("nul.py", "flyte-lint-syntax-error"),
+        ("bad.py", "await-sync-task"),
+    }
     assert pylint_keys(root, ["--recursive=y", "."]) == expected
     assert pylint_keys(root, ["-j", "2", "--recursive=y", "."]) == expected
 
 
 # -- suppressions -----------------------------------------------------------------------------------------
-@pytest.mark.parametrize("comment, suppressed", [
-    ("# pylint: disable=await-sync-task", True),
-    ("# pylint: disable=E6702", True),
-    ("# pylint: disable=unawaited-coroutine", False),
-    ("# noqa: FLY101", True),  # flyte-lint's own suppression holds under pylint too
-])
+@pytest.mark.parametrize(
+    "comment, suppressed",
+    [
+        ("# pylint: disable=await-sync-task", True),
+        ("# pylint: disable=E6702", True),
+        ("# pylint: disable=unawaited-coroutine", False),
+        ("# noqa: FLY101", True),  # flyte-lint's own suppression holds under pylint too
+    ],
+)
 def test_line_disable(tmp_path, comment, suppressed):
     root = project(tmp_path, BAD.replace("return await square(x)", f"return await square(x)  {comment}"))
     got = pylint_keys(root, ["main.py"])
@@ -267,7 +315,8 @@ def test_line_disable(tmp_path, comment, suppressed):
 def test_disables_hold_per_module_for_cross_module_findings(tmp_path):
     files = dict(DEPLOY_SCRIPT_PROJECT)
     files["app/workflow.py"] = files["app/workflow.py"].replace(
-        "return await publish(score)", "return await publish(score)  # pylint: disable=missing-env-dependency")
+        "return await publish(score)", "return await publish(score)  # pylint: disable=missing-env-dependency"
+    )
     # a second, unsuppressed finding in another module, linted after the suppressed one
     files["zz_other.py"] = """
         from app.envs import driver_env
@@ -278,25 +327,39 @@ def test_disables_hold_per_module_for_cross_module_findings(tmp_path):
             return await publish(1.0)
     """
     root = project(tmp_path, files)
-    assert check_keys(root, ["."]) == {("app/workflow.py", 7, "missing-env-dependency"),
-                                       ("zz_other.py", 6, "missing-env-dependency")}
+    assert check_keys(root, ["."]) == {
+        ("app/workflow.py", 7, "missing-env-dependency"),
+        ("zz_other.py", 6, "missing-env-dependency"),
+    }
     assert pylint_keys(root, ["--recursive=y", "."]) == {("zz_other.py", 6, "missing-env-dependency")}
     assert pylint_keys(root, ["-j", "2", "--recursive=y", "."]) == {("zz_other.py", 6, "missing-env-dependency")}
 
 
 def test_block_and_module_level_disables(tmp_path):
-    src = BAD.replace("async def main(x: int) -> int:\n", "async def main(x: int) -> int:\n    # pylint: disable=await-sync-task\n")
+    src = BAD.replace(
+        "async def main(x: int) -> int:\n", "async def main(x: int) -> int:\n    # pylint: disable=await-sync-task\n"
+    )
     root = project(tmp_path, {"a.py": src, "b.py": "# pylint: disable=flyte-lint\n" + BAD, "c.py": BAD})
-    assert check_keys(root, ["."]) == {("a.py", 12, "await-sync-task"), ("b.py", 12, "await-sync-task"),
-                                       ("c.py", 11, "await-sync-task")}
+    assert check_keys(root, ["."]) == {
+        ("a.py", 12, "await-sync-task"),
+        ("b.py", 12, "await-sync-task"),
+        ("c.py", 11, "await-sync-task"),
+    }
     assert pylint_keys(root, ["--recursive=y", "."]) == {("c.py", 11, "await-sync-task")}
     assert pylint_keys(root, ["--recursive=y", "--disable=await-sync-task", "."]) == set()
 
 
 # -- options and configuration ---------------------------------------------------------------------------
 def test_flyte_lint_config_is_honoured(tmp_path):
-    root = project(tmp_path, {"pyproject.toml": '[tool.flyte-lint]\nexclude = ["gen"]\nignore = ["FLY103"]\n',
-                              "gen/g.py": BAD, "a.py": BAD, "b.py": BAD.replace("return await square(x)", "square(x).aio\n    return 1")})
+    root = project(
+        tmp_path,
+        {
+            "pyproject.toml": '[tool.flyte-lint]\nexclude = ["gen"]\nignore = ["FLY103"]\n',
+            "gen/g.py": BAD,
+            "a.py": BAD,
+            "b.py": BAD.replace("return await square(x)", "square(x).aio\n    return 1"),
+        },
+    )
     expected = check_keys(root, ["."])
     assert expected == {("a.py", 11, "await-sync-task")} | {k for k in expected if k[0] == "b.py"}
     assert pylint_keys(root, ["--recursive=y", "."]) == expected
@@ -309,13 +372,16 @@ def test_flyte_lint_config_is_honoured(tmp_path):
 def test_root_dir_option(tmp_path):
     # The envs live under lib/ and are imported as `envs`: only a source root makes the import resolve (a src/
     # folder would be one by itself: layout.py).
-    root = project(tmp_path, {
-        "pyproject.toml": "[tool.flyte-lint]\n",
-        "lib/envs.py": 'import flyte\n\na_env = flyte.TaskEnvironment("a")\n'
-                       'b_env = flyte.TaskEnvironment("b", image=flyte.Image.from_debian_base().with_pip_packages("x"))\n',
-        "lib/tasks.py": "from envs import b_env\n\n@b_env.task\nasync def leaf() -> int:\n    return 1\n",
-        "flows/flow.py": "from envs import a_env\nfrom tasks import leaf\n\n@a_env.task\nasync def top() -> int:\n    return await leaf()\n",
-    })
+    root = project(
+        tmp_path,
+        {
+            "pyproject.toml": "[tool.flyte-lint]\n",
+            "lib/envs.py": 'import flyte\n\na_env = flyte.TaskEnvironment("a")\n'
+            'b_env = flyte.TaskEnvironment("b", image=flyte.Image.from_debian_base().with_pip_packages("x"))\n',
+            "lib/tasks.py": "from envs import b_env\n\n@b_env.task\nasync def leaf() -> int:\n    return 1\n",
+            "flows/flow.py": "from envs import a_env\nfrom tasks import leaf\n\n@a_env.task\nasync def top() -> int:\n    return await leaf()\n",
+        },
+    )
     with_root = pylint_keys(root, ["--flyte-lint-root-dir=lib", "flows/flow.py"])
     assert with_root == {("flows/flow.py", 6, "missing-env-dependency")}
     assert pylint_keys(root, ["flows/flow.py"]) == check_keys(root, ["flows/flow.py"]) == set()
@@ -330,7 +396,17 @@ def test_configuration_errors_are_reported_not_swallowed(tmp_path):
 
 def test_stdin_text_that_differs_from_the_file_is_not_reported_with_stale_positions(tmp_path):
     root = project(tmp_path, BAD)
-    cmd = [sys.executable, "-m", "pylint", f"--rcfile={EMPTY_RC}", "--persistent=n", PLUGIN, *ONLY_OURS, "--from-stdin", "main.py"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pylint",
+        f"--rcfile={EMPTY_RC}",
+        "--persistent=n",
+        PLUGIN,
+        *ONLY_OURS,
+        "--from-stdin",
+        "main.py",
+    ]
     same = subprocess.run(cmd, cwd=root, input=BAD, capture_output=True, text=True)
     assert "main.py:11:11: E6702" in same.stdout, same.stdout + same.stderr
     edited = subprocess.run(cmd, cwd=root, input="\n\n" + BAD, capture_output=True, text=True)
@@ -388,8 +464,12 @@ def test_pylint_with_the_plugin_never_imports_flyte(tmp_path):
         assert not any(m == "flyte" or m.startswith("flyte.") for m in sys.modules), "flyte was imported"
         sys.exit(run.linter.msg_status)
     """)
-    proc = subprocess.run([sys.executable, "-c", code, f"--rcfile={EMPTY_RC}", "--persistent=n", PLUGIN, *ONLY_OURS, "a.py", "b.py"],
-                          cwd=root, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, f"--rcfile={EMPTY_RC}", "--persistent=n", PLUGIN, *ONLY_OURS, "a.py", "b.py"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2, proc.stdout + proc.stderr  # 2: an error message was issued
     assert "a.py:11:11: E6702: FLY101 sync task 'demo.square' is awaited directly" in proc.stdout
     assert "b.py" not in proc.stdout
@@ -445,8 +525,12 @@ def test_the_readme_pylint_command_and_pyproject_snippet_work_as_written(tmp_pat
 
     from test_readme import ROOT, readme_blocks
 
-    [command] = [line for body in readme_blocks("bash", after="### pylint") for line in body.splitlines()
-                 if line.startswith("pylint ")]
+    [command] = [
+        line
+        for body in readme_blocks("bash", after="### pylint")
+        for line in body.splitlines()
+        if line.startswith("pylint ")
+    ]
     args = shlex.split(command)[1:]
     reporter = CollectingReporter()
     old = os.getcwd()
@@ -462,11 +546,13 @@ def test_the_readme_pylint_command_and_pyproject_snippet_work_as_written(tmp_pat
 
     [snippet] = readme_blocks("toml", after="### pylint")
     assert 'flyte-lint-root-dir = ["vendor"]' in snippet
-    root = project(tmp_path, {
-        "pyproject.toml": "[tool.flyte-lint]\n\n" + snippet,
-        "vendor/envs.py": 'import flyte\n\nenv = flyte.TaskEnvironment("demo")\n',
-        "vendor/tasks.py": "from envs import env\n\n@env.task\ndef square(x: int) -> int:\n    return x * x\n",
-        "flows/flow.py": """
+    root = project(
+        tmp_path,
+        {
+            "pyproject.toml": "[tool.flyte-lint]\n\n" + snippet,
+            "vendor/envs.py": 'import flyte\n\nenv = flyte.TaskEnvironment("demo")\n',
+            "vendor/tasks.py": "from envs import env\n\n@env.task\ndef square(x: int) -> int:\n    return x * x\n",
+            "flows/flow.py": """
             from envs import env
             from tasks import square
 
@@ -474,7 +560,8 @@ def test_the_readme_pylint_command_and_pyproject_snippet_work_as_written(tmp_pat
             async def main(n: int) -> list[int]:
                 return [await square(i) for i in range(n)]
         """,
-    })
+        },
+    )
     reporter = CollectingReporter()
     os.chdir(root)
     try:

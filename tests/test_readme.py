@@ -28,8 +28,11 @@ def readme_blocks(lang: str, after: str | None = None) -> list[str]:
     if after is not None:
         start = text.index(after)
         fenced = [(m.start(), m.end()) for m in FENCE.finditer(text)]
-        headings = [h.start() for h in re.finditer(r"^#{1,6} ", text, re.M)
-                    if h.start() > start and not any(a <= h.start() < b for a, b in fenced)]
+        headings = [
+            h.start()
+            for h in re.finditer(r"^#{1,6} ", text, re.M)
+            if h.start() > start and not any(a <= h.start() < b for a, b in fenced)
+        ]
         end = headings[0] if headings else len(text)
         found = [f for f in found if start < f[0] < end]
     return [body for _, found_lang, body in found if found_lang == lang]
@@ -54,8 +57,8 @@ def test_install_lines_name_nothing_that_does_not_exist():
     # flyte-lint is not on PyPI and the repository has no tags
     assert not re.search(r"pip install (-U )?flyte-lint\b(?! @)", text)
     assert not re.search(r"rev:\s*v\d|vX\.Y\.Z", text)
-    assert "<full commit sha>" in text and 'git+https://github.com/flyte-lint/flyte-lint@' in text
-    assert "Homepage = \"https://github.com/flyte-lint/flyte-lint\"" in (ROOT / "pyproject.toml").read_text()
+    assert "<full commit sha>" in text and "git+https://github.com/flyte-lint/flyte-lint@" in text
+    assert 'Homepage = "https://github.com/flyte-lint/flyte-lint"' in (ROOT / "pyproject.toml").read_text()
 
 
 def test_every_flyte_lint_command_runs_as_written(capsys):

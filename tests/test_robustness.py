@@ -58,6 +58,7 @@ def no_traceback(*texts: str) -> None:
 @contextlib.contextmanager
 def within(seconds: float):
     """Fail (instead of hanging the suite) when the block takes longer than ``seconds``."""
+
     def expire(signum, frame):
         raise TimeoutError(f"still running after {seconds} s")
 
@@ -101,18 +102,32 @@ def side_effects(canary: Path, name: str) -> str:
     stem = f"{canary}-{name.replace('/', '.')}"
     return textwrap.dedent(f"""\
         import os, subprocess
-        open({stem + '-open'!r}, "w").close()
-        os.system("touch " + {stem + '-system'!r})
-        subprocess.run(["touch", {stem + '-subprocess'!r}])
+        open({stem + "-open"!r}, "w").close()
+        os.system("touch " + {stem + "-system"!r})
+        subprocess.run(["touch", {stem + "-subprocess"!r}])
         """)
 
 
 def hostile_project(root: Path, canary: Path) -> Path:
     """A project whose every module has side effects: local modules named like stdlib modules and like
     flyte-lint's own dependencies, a flyte plugin, a package __init__, setup.py, conftest.py, sitecustomize.py."""
-    plain = ["json.py", "ast.py", "tokenize.py", "typing_extensions.py", "astroid.py", "networkx.py", "tomli.py",
-             "sitecustomize.py", "usercustomize.py", "conftest.py", "setup.py", "__main__.py",
-             "flyteplugins/__init__.py", "flyteplugins/spark/__init__.py", "pkg/__init__.py"]
+    plain = [
+        "json.py",
+        "ast.py",
+        "tokenize.py",
+        "typing_extensions.py",
+        "astroid.py",
+        "networkx.py",
+        "tomli.py",
+        "sitecustomize.py",
+        "usercustomize.py",
+        "conftest.py",
+        "setup.py",
+        "__main__.py",
+        "flyteplugins/__init__.py",
+        "flyteplugins/spark/__init__.py",
+        "pkg/__init__.py",
+    ]
     files = {name: side_effects(canary, name) for name in plain}
     files["side.py"] = side_effects(canary, "side") + textwrap.dedent("""\
         import flyte
@@ -139,7 +154,7 @@ def hostile_project(root: Path, canary: Path) -> Path:
         from side import helper_task, side_env
         from pkg.tasks import env as pkg_env, work
 
-        exec(compile("open({str(canary) + '-exec'!r}, 'w')", "x", "exec"))
+        exec(compile("open({str(canary) + "-exec"!r}, 'w')", "x", "exec"))
         __import__("side")
 
         env = flyte.TaskEnvironment("hostile", depends_on=[pkg_env, side_env])
@@ -154,7 +169,7 @@ def hostile_project(root: Path, canary: Path) -> Path:
     return write_project(root, files)
 
 
-AUDITED_RUN = r'''
+AUDITED_RUN = r"""
 import json, os, sys
 project, log, runs = os.path.realpath(sys.argv[1]), sys.argv[2], json.loads(sys.argv[3])
 events, phase = [], [None]
@@ -190,7 +205,7 @@ loaded = sorted(name for name, module in list(sys.modules.items())
                 if inside(getattr(module, "__file__", None) or ""))
 with open(log, "w") as handle:
     json.dump({"codes": codes, "events": events, "flyte_imported": "flyte" in sys.modules, "loaded": loaded}, handle)
-'''
+"""
 
 
 def test_nothing_the_linted_code_says_is_run(tmp_path):
@@ -214,8 +229,13 @@ def test_nothing_the_linted_code_says_is_run(tmp_path):
         ["check", ".", "--fix"],
     ]
     log = tmp_path / "log.json"
-    proc = subprocess.run([sys.executable, "-I", "-c", AUDITED_RUN, str(root), str(log), json.dumps(runs)],
-                          cwd=root, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-I", "-c", AUDITED_RUN, str(root), str(log), json.dumps(runs)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     no_traceback(proc.stdout, proc.stderr)
     report = json.loads(log.read_text())
@@ -229,8 +249,9 @@ def test_nothing_the_linted_code_says_is_run(tmp_path):
     # --fix writes workflow.py (through a temporary file and a rename), nothing else, and runs nothing.
     fix_events = [e for e in report["events"] if e[0] == fix_phase]
     assert {e[1] for e in fix_events} <= {"write", "os.rename", "os.chmod"}
-    assert fix_events and all(Path(e[2]).name == "workflow.py" or Path(e[2]).name.startswith(".workflow.py.")
-                              for e in fix_events), fix_events
+    assert fix_events and all(
+        Path(e[2]).name == "workflow.py" or Path(e[2]).name.startswith(".workflow.py.") for e in fix_events
+    ), fix_events
     assert "await work.aio(n)" in (root / "workflow.py").read_text()
 
 
@@ -252,8 +273,13 @@ def test_the_console_script_run_inside_the_project_imports_none_of_it(tmp_path):
 def test_python_dash_m_run_inside_the_project_imports_none_of_it(tmp_path):
     canary = tmp_path / "canary"
     root = hostile_project(tmp_path / "project", canary)
-    proc = subprocess.run([sys.executable, "-m", "flyte_lint", "check", ".", "--no-cache"], cwd=root,
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "flyte_lint", "check", ".", "--no-cache"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith("canary")] == []
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
 
@@ -309,9 +335,23 @@ def test_unreadable_file_is_fly001_and_the_run_goes_on(tmp_path, capsys, name):
     assert code == 0 and "broken.py:" in err and "FLY001" in err
 
 
-@pytest.mark.parametrize("data", [b"", b"\xef\xbb\xbf", b"\n\n\n", b"flyte", b"\xef\xbb\xbfflyte\n", b"#!/usr/bin/env python\n",
-                                  b"# flyte\n", b"import flyte\n", b"from flyte import *\n", b"'''flyte", b"\\\n"],
-                         ids=repr)
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"\xef\xbb\xbf",
+        b"\n\n\n",
+        b"flyte",
+        b"\xef\xbb\xbfflyte\n",
+        b"#!/usr/bin/env python\n",
+        b"# flyte\n",
+        b"import flyte\n",
+        b"from flyte import *\n",
+        b"'''flyte",
+        b"\\\n",
+    ],
+    ids=repr,
+)
 def test_tiny_and_empty_files(tmp_path, capsys, data):
     root = tmp_path / "p"
     root.mkdir()
@@ -325,9 +365,11 @@ def test_tiny_and_empty_files(tmp_path, capsys, data):
 
 
 def test_latin1_declaration_is_decoded_and_lints_normally(tmp_path, capsys):
-    source = "# -*- coding: latin-1 -*-\n" + BAD.replace(
-        "return await square(x)", "return await square(x)  # caf\xe9 cr\xe8me"
-    ) + 'GREETING = "\xe9t\xe9 \xe0 S\xe3o Paulo"\n'
+    source = (
+        "# -*- coding: latin-1 -*-\n"
+        + BAD.replace("return await square(x)", "return await square(x)  # caf\xe9 cr\xe8me")
+        + 'GREETING = "\xe9t\xe9 \xe0 S\xe3o Paulo"\n'
+    )
     root = tmp_path / "p"
     root.mkdir()
     (root / "m.py").write_bytes(source.encode("latin-1"))
@@ -340,8 +382,11 @@ def test_latin1_declaration_is_decoded_and_lints_normally(tmp_path, capsys):
     assert code == 0 and json.loads(out)["graph"]["entry"] == "demo.main"
 
 
-@pytest.mark.parametrize("prefix", [b"\xef\xbb\xbf", b"# coding: cp1252\n", b"#!/usr/bin/env python\n# vim: set fileencoding=utf-8 :\n"],
-                         ids=["utf8-bom", "cp1252", "vim-utf8"])
+@pytest.mark.parametrize(
+    "prefix",
+    [b"\xef\xbb\xbf", b"# coding: cp1252\n", b"#!/usr/bin/env python\n# vim: set fileencoding=utf-8 :\n"],
+    ids=["utf8-bom", "cp1252", "vim-utf8"],
+)
 def test_other_declared_encodings_lint_normally(tmp_path, capsys, prefix):
     root = tmp_path / "p"
     root.mkdir()
@@ -364,7 +409,8 @@ def test_line_separators_python_does_not_count_keep_lines_and_columns(tmp_path, 
 
 def test_columns_after_a_line_separator_python_does_not_count(tmp_path, capsys):
     source = BAD.replace("import flyte\n", 'import flyte\nX = "\u2028"\n').replace(
-        "async def main(x: int) -> int:\n", 'async def main(x: int) -> int:\n    s = "\xe9\xe9\xe9\xe9"\n')
+        "async def main(x: int) -> int:\n", 'async def main(x: int) -> int:\n    s = "\xe9\xe9\xe9\xe9"\n'
+    )
     root = write_project(tmp_path / "p", {"m.py": source})
     code, out, err = cli(capsys, root, "check", ".")
     assert f"m.py:{BAD_LINE + 2}:12: FLY101" in out, out
@@ -397,7 +443,8 @@ def _nested_ifs(depth: int) -> str:
 
 def _elif_chain(count: int) -> str:
     body = "    if x == 0:\n        y = await t.aio(0)\n" + "".join(
-        f"    elif x == {i}:\n        y = await t.aio({i})\n" for i in range(1, count))
+        f"    elif x == {i}:\n        y = await t.aio({i})\n" for i in range(1, count)
+    )
     return _task_body("0").replace("    y = 0\n", body)
 
 
@@ -438,10 +485,13 @@ def test_absurd_nesting_is_fly001_with_a_reason(tmp_path, capsys, name):
 # The deepest of each shape the parser may still accept: the resolver, the rules and the DAG compiler all walk
 # these; whatever the stack allows, the outcome is findings or FLY001, never a crash.
 def _nested_loops(depth: int) -> str:
-    return ("import flyte\nenv = flyte.TaskEnvironment('e')\n@env.task\nasync def t(x: int) -> int:\n    return x\n"
-            "@env.task\nasync def main(x: int) -> int:\n"
-            + "".join(" " * (4 * (i + 1)) + f"for i{i} in range(2):\n" for i in range(depth))
-            + " " * (4 * (depth + 1)) + "await t(x)\n    return 0\n")
+    return (
+        "import flyte\nenv = flyte.TaskEnvironment('e')\n@env.task\nasync def t(x: int) -> int:\n    return x\n"
+        "@env.task\nasync def main(x: int) -> int:\n"
+        + "".join(" " * (4 * (i + 1)) + f"for i{i} in range(2):\n" for i in range(depth))
+        + " " * (4 * (depth + 1))
+        + "await t(x)\n    return 0\n"
+    )
 
 
 DEEP_BUT_PARSABLE = {
@@ -458,12 +508,16 @@ DEEP_BUT_PARSABLE = {
     "fstring-2000": _task_body('f"' + "{t(1)}" * 2000 + '"'),
     "elif-200": _elif_chain(200),
     "nested-ifs-95": "import flyte\nenv = flyte.TaskEnvironment('e')\n@env.task\nasync def t(x: int) -> int:\n    return x\n"
-                     "@env.task\nasync def main(x: int) -> int:\n" + "".join(
-                         " " * (4 * (i + 1)) + f"if x > {i}:\n" for i in range(95)) + " " * 384 + "await t(x)\n    return 0\n",
+    "@env.task\nasync def main(x: int) -> int:\n"
+    + "".join(" " * (4 * (i + 1)) + f"if x > {i}:\n" for i in range(95))
+    + " " * 384
+    + "await t(x)\n    return 0\n",
     "nested-loops-8": _nested_loops(8),
     "nested-defs-90": "import flyte\nenv = flyte.TaskEnvironment('e')\n@env.task\ndef t(x: int) -> int:\n    return x\n"
-                      "@env.task\nasync def main(x: int) -> int:\n" + "".join(
-                          " " * (4 * (i + 1)) + f"def f{i}():\n" for i in range(90)) + " " * 364 + "return t(1)\n    return 0\n",
+    "@env.task\nasync def main(x: int) -> int:\n"
+    + "".join(" " * (4 * (i + 1)) + f"def f{i}():\n" for i in range(90))
+    + " " * 364
+    + "return t(1)\n    return 0\n",
 }
 
 
@@ -611,8 +665,10 @@ def test_a_name_rebound_thousands_of_times_stops_at_the_budget_and_the_run_goes_
     no_traceback(out, err)
     assert code == 1 and err == ""
     assert codes_and_lines(out) == [("FLY101", BAD_LINE), ("FLY001", 85)], out
-    assert ("gen.py:85:1: FLY001 analysis stopped: resolving names here needs more than 400,000 steps of flow "
-            "analysis ('x' is bound 5,001 times in one scope)") in out
+    assert (
+        "gen.py:85:1: FLY001 analysis stopped: resolving names here needs more than 400,000 steps of flow "
+        "analysis ('x' is bound 5,001 times in one scope)"
+    ) in out
     # the budget bounds the work: astroid was asked about `x` until its steps ran out, then never again
     assert lookups.count("x") == resolver.LOOKUP_BUDGET // 5001
 
@@ -630,14 +686,29 @@ def test_the_lookup_budget_counts_a_step_per_binding_per_use_and_leaves_small_ca
 
 
 def _workflow(body: list[str]) -> str:
-    head = ["import asyncio", "", "import flyte", "", 'env = flyte.TaskEnvironment("e")', "", "@env.task",
-            "async def t(x: int) -> int:", "    return x", "", "@env.task", "async def main(k: int) -> int:",
-            "    v = 0"]
+    head = [
+        "import asyncio",
+        "",
+        "import flyte",
+        "",
+        'env = flyte.TaskEnvironment("e")',
+        "",
+        "@env.task",
+        "async def t(x: int) -> int:",
+        "    return x",
+        "",
+        "@env.task",
+        "async def main(k: int) -> int:",
+        "    v = 0",
+    ]
     return "\n".join(head + body + ["    return v", ""])
 
 
-@pytest.mark.parametrize("line, code", [("    c{i} = t({i})", "FLY103"), ("    g = flyte.map(t, [1, 2])", "FLY201")],
-                         ids=["unused-coroutines", "unconsumed-maps"])
+@pytest.mark.parametrize(
+    "line, code",
+    [("    c{i} = t({i})", "FLY103"), ("    g = flyte.map(t, [1, 2])", "FLY201")],
+    ids=["unused-coroutines", "unconsumed-maps"],
+)
 def test_thousands_of_findings_in_one_function_cost_linear_time(tmp_path, capsys, line, code):
     # each finding used to walk the whole function (its name's reads) and split the whole file (its column)
     root = write_project(tmp_path / "p", {"gen.py": _workflow([line.format(i=i) for i in range(5000)])})
@@ -653,8 +724,10 @@ def test_a_graph_with_quadratically_many_dependencies_is_refused_not_drawn(tmp_p
     with within(300):  # a hang guard, not a timing
         code, out, err = cli(capsys, root, "graph", "gen.py", "--entry", "gen:main", "-o", tmp_path / "g.json")
     assert code == 2 and out == "" and not (tmp_path / "g.json").exists()
-    assert err == ("flyte-lint: error: the graph of gen:main has more than 250,000 dependencies between its calls: "
-                   "optional calls in a row (under `if`, in loops) that may each feed every later one; nothing was written\n")
+    assert err == (
+        "flyte-lint: error: the graph of gen:main has more than 250,000 dependencies between its calls: "
+        "optional calls in a row (under `if`, in loops) that may each feed every later one; nothing was written\n"
+    )
     # below the bound the graph is drawn in full: 300 calls, each after all those before it
     code, out, err = cli(capsys, root, "graph", "small.py", "--entry", "small:main", "-o", tmp_path / "s.json")
     graph = json.loads((tmp_path / "s.json").read_text())
@@ -670,8 +743,12 @@ def test_environments_that_all_depend_on_one_another_report_every_short_cycle(tm
     envs = [f'e{i} = flyte.TaskEnvironment("e{i}")' for i in range(12)]
     wiring = [f"e{i}.add_dependency(e{j})" for i in range(12) for j in range(12) if i != j]
     ring = [f'r{i} = flyte.TaskEnvironment("r{i}", depends_on=[r{i - 1}])' for i in range(1, 200)]
-    files = {"dense.py": "\n".join(["import flyte", *envs, *wiring, ""]),
-             "ring.py": "\n".join(["import flyte", 'r0 = flyte.TaskEnvironment("r0")', *ring, "r0.add_dependency(r199)", ""])}
+    files = {
+        "dense.py": "\n".join(["import flyte", *envs, *wiring, ""]),
+        "ring.py": "\n".join(
+            ["import flyte", 'r0 = flyte.TaskEnvironment("r0")', *ring, "r0.add_dependency(r199)", ""]
+        ),
+    }
     root = write_project(tmp_path / "p", files)
     with within(300):  # a hang guard, not a timing
         code, out, err = cli(capsys, root, "check", "--select", "FLY402", ".")
@@ -679,14 +756,18 @@ def test_environments_that_all_depend_on_one_another_report_every_short_cycle(tm
     assert code == 1 and len([f for f in found if f.startswith("dense.py")]) == 66, out
     ring_found = [f for f in found if f.startswith("ring.py")]
     assert len(ring_found) == 1, ring_found  # the one 200-env cycle, its middle counted, not listed
-    assert ring_found[0].startswith("ring.py:202:19: FLY402 environment dependency cycle 'r199' -> 'r198' -> 'r197' "
-                                    "-> 'r196' -> ... (194 more) ... -> 'r1' -> 'r0' -> 'r199': "), ring_found
+    assert ring_found[0].startswith(
+        "ring.py:202:19: FLY402 environment dependency cycle 'r199' -> 'r198' -> 'r197' "
+        "-> 'r196' -> ... (194 more) ... -> 'r1' -> 'r0' -> 'r199': "
+    ), ring_found
 
 
 def test_three_thousand_envs_of_one_name_cost_linear_time(tmp_path, capsys):
     # each env was compared with every earlier one of its name (branch by branch): 4.5 million pairs
-    root = write_project(tmp_path / "p", {"envs.py": "\n".join(
-        ["import flyte", *[f'env{i} = flyte.TaskEnvironment("same")' for i in range(3000)], ""])})
+    root = write_project(
+        tmp_path / "p",
+        {"envs.py": "\n".join(["import flyte", *[f'env{i} = flyte.TaskEnvironment("same")' for i in range(3000)], ""])},
+    )
     with within(300):  # a hang guard, not a timing
         code, out, err = cli(capsys, root, "check", "--select", "FLY307", "--statistics", ".")
     assert code == 1 and "2999\tFLY307" in out, out
@@ -703,13 +784,17 @@ def test_the_dag_notes_of_thousands_of_tasks_cost_linear_work(tmp_path, capsys, 
 
     built, started = [], []
     real_index = Analysis.site_of_call
-    monkeypatch.setattr(Analysis, "site_of_call", cached_property(lambda self: built.append(1) or real_index.func(self)))
+    monkeypatch.setattr(
+        Analysis, "site_of_call", cached_property(lambda self: built.append(1) or real_index.func(self))
+    )
     Analysis.site_of_call.__set_name__(Analysis, "site_of_call")
     start = threading.Thread.start
     monkeypatch.setattr(threading.Thread, "start", lambda self: started.append(self.name) or start(self))
     tasks = [f"@env.task\nasync def t{i}(x: int) -> int:\n    return await t{i + 1}(x)\n" for i in range(400)]
     tasks.append("@env.task\nasync def t400(x: int) -> int:\n    return x\n")
-    root = write_project(tmp_path / "p", {"chain.py": 'import flyte\n\nenv = flyte.TaskEnvironment("chain")\n\n' + "\n".join(tasks)})
+    root = write_project(
+        tmp_path / "p", {"chain.py": 'import flyte\n\nenv = flyte.TaskEnvironment("chain")\n\n' + "\n".join(tasks)}
+    )
     code, out, err = cli(capsys, root, "check", "--select", "FLY7", "--statistics", ".")
     assert code == 0 and err == "", (out, err)
     assert len(built) == 1 and started.count(DEEP_STACK_THREAD) == 1, (len(built), started)
@@ -750,12 +835,15 @@ GRAPH_BUDGET = 30.0  # a hang guard, not a timing: the speed is measured by benc
 def test_time_graph_of_a_5000_call_workflow(tmp_path, style):
     """In a child process with a timeout, so that a too slow graph fails instead of stalling the suite."""
     root = write_project(tmp_path / "p", {"wf.py": _many_calls(5000, style)})
-    code = ("import sys, time; from flyte_lint.cli import main; start = time.monotonic(); "
-            "rc = main(['graph', 'wf.py', '--entry', 'wf:main', '--no-notes', '-o', 'g.json']); "
-            "print(f'{time.monotonic() - start:.2f}'); sys.exit(rc)")
+    code = (
+        "import sys, time; from flyte_lint.cli import main; start = time.monotonic(); "
+        "rc = main(['graph', 'wf.py', '--entry', 'wf:main', '--no-notes', '-o', 'g.json']); "
+        "print(f'{time.monotonic() - start:.2f}'); sys.exit(rc)"
+    )
     try:
-        proc = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True,
-                              timeout=GRAPH_BUDGET + 10)
+        proc = subprocess.run(
+            [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=GRAPH_BUDGET + 10
+        )
     except subprocess.TimeoutExpired:
         pytest.fail(f"graph of a 5,000-call workflow ({style}) took more than {GRAPH_BUDGET + 10} s")
     assert proc.returncode == 0, proc.stderr[-2000:]
@@ -813,18 +901,41 @@ def square(x: int) -> int:
 """
 
 
-@pytest.mark.parametrize("files", [
-    {"a.py": "from b import helper\n" + TASKS.format(name="a") + "@env.task\nasync def main(x: int) -> int:\n    return await helper(x)\n",
-     "b.py": "from a import square as helper, main\nimport a\n"},
-    {"a.py": "from b import *\n" + TASKS.format(name="a") + "@env.task\nasync def main(x: int) -> int:\n    return await other(x)\n",
-     "b.py": "from a import *\nother = square\n"},
-    {"a.py": "from a import *\nfrom a import square as again\nimport a\n" + TASKS.format(name="a")
-     + "@env.task\nasync def main(x: int) -> int:\n    return await a.again(x)\n"},
-    {"pkg/__init__.py": "from .mod import *\nfrom . import mod\n", "pkg/mod.py": "from pkg import *\nfrom . import *\n" + TASKS.format(name="pkg"),
-     "a.py": "import flyte\nfrom pkg import square, env\n@env.task\nasync def main(x: int) -> int:\n    return await square(x)\n"},
-    {"a.py": "import b\n" + TASKS.format(name="a") + "@env.task\nasync def main(x: int) -> int:\n    return await b.c.a.square(x)\n",
-     "b.py": "import c\n", "c.py": "import a\n"},
-], ids=["a-b-a", "star-cycle", "self-import", "package-star-cycle", "three-cycle"])
+@pytest.mark.parametrize(
+    "files",
+    [
+        {
+            "a.py": "from b import helper\n"
+            + TASKS.format(name="a")
+            + "@env.task\nasync def main(x: int) -> int:\n    return await helper(x)\n",
+            "b.py": "from a import square as helper, main\nimport a\n",
+        },
+        {
+            "a.py": "from b import *\n"
+            + TASKS.format(name="a")
+            + "@env.task\nasync def main(x: int) -> int:\n    return await other(x)\n",
+            "b.py": "from a import *\nother = square\n",
+        },
+        {
+            "a.py": "from a import *\nfrom a import square as again\nimport a\n"
+            + TASKS.format(name="a")
+            + "@env.task\nasync def main(x: int) -> int:\n    return await a.again(x)\n"
+        },
+        {
+            "pkg/__init__.py": "from .mod import *\nfrom . import mod\n",
+            "pkg/mod.py": "from pkg import *\nfrom . import *\n" + TASKS.format(name="pkg"),
+            "a.py": "import flyte\nfrom pkg import square, env\n@env.task\nasync def main(x: int) -> int:\n    return await square(x)\n",
+        },
+        {
+            "a.py": "import b\n"
+            + TASKS.format(name="a")
+            + "@env.task\nasync def main(x: int) -> int:\n    return await b.c.a.square(x)\n",
+            "b.py": "import c\n",
+            "c.py": "import a\n",
+        },
+    ],
+    ids=["a-b-a", "star-cycle", "self-import", "package-star-cycle", "three-cycle"],
+)
 def test_import_cycles_terminate(tmp_path, capsys, files):
     root = write_project(tmp_path / "p", files)
     with within(120):
@@ -842,11 +953,15 @@ def test_a_chain_of_star_imports_costs_a_linear_number_of_lookups(tmp_path, monk
     n = 12
     files = {"m0.py": TASKS.format(name="chain")}
     files.update({f"m{i}.py": f"from m{i - 1} import *\n" for i in range(1, n)})
-    files["main.py"] = f"import flyte\nfrom m{n - 1} import *\n@env.task\nasync def main(x: int) -> int:\n    return await square(x)\n"
+    files["main.py"] = (
+        f"import flyte\nfrom m{n - 1} import *\n@env.task\nasync def main(x: int) -> int:\n    return await square(x)\n"
+    )
     root = write_project(tmp_path / "p", files)
     calls = []
     original = Resolver._star_lookup
-    monkeypatch.setattr(Resolver, "_star_lookup", lambda self, tree, name: calls.append(name) or original(self, tree, name))
+    monkeypatch.setattr(
+        Resolver, "_star_lookup", lambda self, tree, name: calls.append(name) or original(self, tree, name)
+    )
     result = run([root], Settings(), Options(), cwd=root)
     assert [f.code for f in result.findings] == ["FLY101"]
     assert len(calls) <= 40 * n, len(calls)
@@ -860,15 +975,29 @@ def test_star_import_from_flyte_finds_what_import_flyte_finds(tmp_path, capsys):
     assert codes_and_lines(out) == [("FLY101", BAD_LINE), ("FLY101", BAD_LINE)], out
 
 
-@pytest.mark.parametrize("files", [
-    {"flyte.py": "class TaskEnvironment:\n    def __init__(self, *a, **k): pass\n    def task(self, f): return f\n",
-     "m.py": BAD.replace('"demo"', '"Not A Valid Name"')},
-    {"flyte/__init__.py": "TaskEnvironment = dict\n", "m.py": BAD.replace('"demo"', '"Not A Valid Name"')},
-    {"m.py": BAD.replace("import flyte\n", "import flyte\nflyte = __import__('types')\n").replace('"demo"', '"Not Valid"')},
-    {"m.py": "import flyte\n\ndef make(flyte):\n    env = flyte.TaskEnvironment('Not Valid')\n\n    @env.task\n    def sq(x: int) -> int:\n"
-             "        return x\n\n    @env.task\n    async def main(x: int) -> int:\n        return await sq(x)\n    return main\n"},
-    {"m.py": "import flyte as fl\nflyte = None\n\nclass flyte:\n    TaskEnvironment = dict\n\nenv = flyte.TaskEnvironment(name='Not Valid')\n"},
-], ids=["local-flyte-module", "local-flyte-package", "reassigned-name", "parameter-named-flyte", "class-named-flyte"])
+@pytest.mark.parametrize(
+    "files",
+    [
+        {
+            "flyte.py": "class TaskEnvironment:\n    def __init__(self, *a, **k): pass\n    def task(self, f): return f\n",
+            "m.py": BAD.replace('"demo"', '"Not A Valid Name"'),
+        },
+        {"flyte/__init__.py": "TaskEnvironment = dict\n", "m.py": BAD.replace('"demo"', '"Not A Valid Name"')},
+        {
+            "m.py": BAD.replace("import flyte\n", "import flyte\nflyte = __import__('types')\n").replace(
+                '"demo"', '"Not Valid"'
+            )
+        },
+        {
+            "m.py": "import flyte\n\ndef make(flyte):\n    env = flyte.TaskEnvironment('Not Valid')\n\n    @env.task\n    def sq(x: int) -> int:\n"
+            "        return x\n\n    @env.task\n    async def main(x: int) -> int:\n        return await sq(x)\n    return main\n"
+        },
+        {
+            "m.py": "import flyte as fl\nflyte = None\n\nclass flyte:\n    TaskEnvironment = dict\n\nenv = flyte.TaskEnvironment(name='Not Valid')\n"
+        },
+    ],
+    ids=["local-flyte-module", "local-flyte-package", "reassigned-name", "parameter-named-flyte", "class-named-flyte"],
+)
 def test_flyte_shadowed_locally_is_not_the_sdk(tmp_path, capsys, files):
     root = write_project(tmp_path / "p", files)
     code, out, err = cli(capsys, root, "check", ".", "--extend-select", "FLY7")
@@ -1022,13 +1151,16 @@ def test_non_python_files_named_explicitly_are_fly001_and_the_rest_is_linted(tmp
     """A file named on the command line is linted when it is Python (.py/.pyi/.pyw, or a python shebang);
     anything else (README.md, data) gets a FLY001 saying so, without being parsed, and the other files are
     still linted. Walking a folder only ever picks .py/.pyi files. `graph` needs a Python file: exit 2."""
-    root = write_project(tmp_path / "p", {
-        "bad.py": BAD,
-        "README.md": "# flyte project\n\nRun `flyte run main.py`.\n",
-        "data.json": '{"flyte": 1}\n',
-        "run_pipeline": "#!/usr/bin/env python3\n" + BAD,
-        "tool.pyw": BAD,
-    })
+    root = write_project(
+        tmp_path / "p",
+        {
+            "bad.py": BAD,
+            "README.md": "# flyte project\n\nRun `flyte run main.py`.\n",
+            "data.json": '{"flyte": 1}\n',
+            "run_pipeline": "#!/usr/bin/env python3\n" + BAD,
+            "tool.pyw": BAD,
+        },
+    )
     code, out, err = cli(capsys, root, "check", "README.md", "data.json", "bad.py")
     no_traceback(out, err)
     assert code == 1 and err == "", err
@@ -1170,7 +1302,7 @@ def _as_bytes(text: str, newline: str = "\n", encoding: str = "utf-8", bom: bool
 
 
 FIX_VARIANTS = {
-    "lf": dict(),
+    "lf": {},
     "crlf": dict(newline="\r\n"),
     "cr": dict(newline="\r"),
     "bom": dict(bom=True),
@@ -1266,8 +1398,10 @@ def test_fix_never_writes_code_that_does_not_compile(tmp_path, capsys, monkeypat
 
     root = write_project(tmp_path / "p", {"m.py": BAD, "n.py": BAD.replace("bad", "n")})
     real = fixes.fixed_text
-    broken = {"m.py": lambda t: t.replace("await square.aio(x)", "await square.aio(x"),  # does not parse
-              "n.py": lambda t: t.replace("def square", "def square2(): await x\ndef square")}  # parses, does not compile
+    broken = {
+        "m.py": lambda t: t.replace("await square.aio(x)", "await square.aio(x"),  # does not parse
+        "n.py": lambda t: t.replace("def square", "def square2(): await x\ndef square"),
+    }  # parses, does not compile
 
     def fixed_text(text, findings, unsafe):
         new, applied = real(text, findings, unsafe)
@@ -1284,8 +1418,15 @@ def test_fix_never_writes_code_that_does_not_compile(tmp_path, capsys, monkeypat
 
 def test_fix_leaves_files_it_cannot_fix_untouched(tmp_path, capsys):
     unfixable = BAD.replace("return await square(x)", "return await square.aio(x, bogus=1)")  # FLY106: no fix
-    root = write_project(tmp_path / "p", {"broken.py": "import flyte\ndef f(:\n", "unfixable.py": unfixable,
-                                          "clean.py": FIXED.replace("demo", "clean"), "fixable.py": BAD.replace("demo", "fixable")})
+    root = write_project(
+        tmp_path / "p",
+        {
+            "broken.py": "import flyte\ndef f(:\n",
+            "unfixable.py": unfixable,
+            "clean.py": FIXED.replace("demo", "clean"),
+            "fixable.py": BAD.replace("demo", "fixable"),
+        },
+    )
     before = snapshot(root)
     code, out, err = cli(capsys, root, "check", ".", "--fix")
     assert code == 1 and "fixable.py: fixed 1 finding" in err
@@ -1324,11 +1465,21 @@ def test_the_cache_never_writes_through_a_symlink_out_of_the_tree(tmp_path):
 
 
 def test_check_diff_and_graph_write_nothing(tmp_path, capsys):
-    root = write_project(tmp_path / "p", {"bad.py": BAD, "pkg/mod.py": FIXED.replace("demo", "mod"), "broken.py": "def f(:\n"})
+    root = write_project(
+        tmp_path / "p", {"bad.py": BAD, "pkg/mod.py": FIXED.replace("demo", "mod"), "broken.py": "def f(:\n"}
+    )
     before = snapshot(root)
-    for args in (["check", "."], ["check", ".", "--format", "json"], ["check", ".", "--format", "sarif"],
-                 ["check", ".", "--diff"], ["check", ".", "--diff", "--unsafe-fixes"], ["check", ".", "--statistics"],
-                 ["graph", "."], ["graph", ".", "--entry", "bad:main"], ["graph", ".", "--entry", "bad:main", "--format", "html"]):
+    for args in (
+        ["check", "."],
+        ["check", ".", "--format", "json"],
+        ["check", ".", "--format", "sarif"],
+        ["check", ".", "--diff"],
+        ["check", ".", "--diff", "--unsafe-fixes"],
+        ["check", ".", "--statistics"],
+        ["graph", "."],
+        ["graph", ".", "--entry", "bad:main"],
+        ["graph", ".", "--entry", "bad:main", "--format", "html"],
+    ):
         code, out, err = cli(capsys, root, *args)
         no_traceback(out, err)
     assert snapshot(root) == before
@@ -1341,8 +1492,9 @@ def test_diff_output_applies_cleanly_also_without_a_final_newline(tmp_path, caps
     code, out, err = cli(capsys, root, "check", ".", "--diff")
     assert code == 1 and "\\ No newline at end of file" in out
     (tmp_path / "fix.patch").write_text(out)
-    proc = subprocess.run(["git", "apply", "-p1", str(tmp_path / "fix.patch")], cwd=root,
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        ["git", "apply", "-p1", str(tmp_path / "fix.patch")], cwd=root, capture_output=True, text=True
+    )
     assert proc.returncode == 0, proc.stderr
     assert (root / "a.py").read_text() == FIXED.rstrip("\n")
     assert (root / "b.py").read_text() == FIXED.replace("demo", "other")
@@ -1350,8 +1502,10 @@ def test_diff_output_applies_cleanly_also_without_a_final_newline(tmp_path, caps
 
 @pytest.mark.parametrize("target", ["bad.py", "pkg/mod.py", "link.json", "script", "stub.pyi", "pkg"])
 def test_graph_output_refuses_to_overwrite_sources(tmp_path, capsys, target):
-    root = write_project(tmp_path / "p", {"bad.py": BAD, "pkg/mod.py": FIXED.replace("demo", "mod"),
-                                          "script": "#!/usr/bin/env python\nprint('hi')\n"})
+    root = write_project(
+        tmp_path / "p",
+        {"bad.py": BAD, "pkg/mod.py": FIXED.replace("demo", "mod"), "script": "#!/usr/bin/env python\nprint('hi')\n"},
+    )
     (root / "link.json").symlink_to("pkg/mod.py")
     before = snapshot(root)
     code, out, err = cli(capsys, root, "graph", ".", "--entry", "bad:main", "-o", target)

@@ -8,11 +8,11 @@ number."""
 from __future__ import annotations
 
 import pytest
-from expectutil import expectations
-from lintutil import fixed_files, lint_result, split_files
 
+from expectutil import expectations
 from flyte_lint.rules import all_rules
 from flyte_lint.rules.base import Case, Rule, strip_expectations
+from lintutil import fixed_files, lint_result, split_files
 
 RULES = all_rules()
 
@@ -28,8 +28,10 @@ def _select(rule: Rule, case: Case) -> list[str]:
 
 
 def _report(found, expected) -> str:
-    return (f"\nfound:    {found}\nexpected: {expected}\nmissing:  {sorted(set(expected) - set(found))}"
-            f"\nextra:    {sorted(set(found) - set(expected))}")
+    return (
+        f"\nfound:    {found}\nexpected: {expected}\nmissing:  {sorted(set(expected) - set(found))}"
+        f"\nextra:    {sorted(set(found) - set(expected))}"
+    )
 
 
 @pytest.mark.parametrize("rule, case", list(_params("INVALID")))

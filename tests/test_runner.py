@@ -64,7 +64,7 @@ def test_a_rule_reading_other_modules_loses_the_component_it_fails_on(tmp_path, 
     code, out, err = check(capsys, root, "-j", "1")
     assert code == 2
     assert err.count("internal error in rule FLY995") == 1
-    message = err[err.index("internal error in rule FLY995"):].splitlines()[0]
+    message = err[err.index("internal error in rule FLY995") :].splitlines()[0]
     assert "pkg/boom.py" in message and "pkg/a.py" in message and "stopped" not in message
     assert "alone.py:1:1: FLY995 seen" in out  # another component
     assert "pkg/" not in out

@@ -73,7 +73,12 @@ ON_RULES = {code: rule.runtime for code, rule in REGISTRY.items() if rule.runtim
 def probe_program(spec: RuntimeSpec) -> str:
     """The program text a spec appends to the example: its probe, then its own ``append`` text."""
     kind, _, what = (spec.probe or "").partition(":")
-    probes = {"": "", "plan": PLAN_PROBE.format(env=what), "image": IMAGE_PROBE, "trigger": TRIGGER_PROBE.format(task=what)}
+    probes = {
+        "": "",
+        "plan": PLAN_PROBE.format(env=what),
+        "image": IMAGE_PROBE,
+        "trigger": TRIGGER_PROBE.format(task=what),
+    }
     assert kind in probes, f"unknown probe {spec.probe!r}: plan:<envs>, image or trigger:<task>"
     return probes[kind] + spec.append
 
@@ -111,8 +116,10 @@ def unmet(outcome: Outcome, r) -> list[str]:
     if outcome.no_network:
         need(r.network_attempts == [], "no network attempts")
     if outcome.last_launched_by is not None:
-        need(bool(r.calls) and r.calls[-1].launched_by == outcome.last_launched_by,
-             f"the last call launched by {outcome.last_launched_by}")
+        need(
+            bool(r.calls) and r.calls[-1].launched_by == outcome.last_launched_by,
+            f"the last call launched by {outcome.last_launched_by}",
+        )
     return problems
 
 
@@ -241,8 +248,11 @@ def test_the_stall_program_is_what_the_rules_report(tmp_path):
     def line_of(text: str) -> int:
         return next(i for i, line in enumerate(lines, 1) if line.strip() == text)
 
-    assert found == {("FLY105", line_of("flyte.run(child, x=1)")), ("FLY105", line_of("list(flyte.map(child, [1, 2]))")),
-                     ("FLY603", line_of("normalize(1.0)"))}
+    assert found == {
+        ("FLY105", line_of("flyte.run(child, x=1)")),
+        ("FLY105", line_of("list(flyte.map(child, [1, 2]))")),
+        ("FLY603", line_of("normalize(1.0)")),
+    }
 
 
 def test_the_messages_say_both_effects(tmp_path):
@@ -252,8 +262,11 @@ def test_the_messages_say_both_effects(tmp_path):
         assert finding.severity == Severity.WARNING
         assert "in a cluster it blocks the task's event loop" in finding.message, finding.message
         assert "(gathered siblings and the controller stall)" in finding.message, finding.message
-        local = ("in a local run each item comes back as a \"Deadlock detected\" error" if "flyte.map" in finding.message
-                 else "a local run fails with \"Deadlock detected")
+        local = (
+            'in a local run each item comes back as a "Deadlock detected" error'
+            if "flyte.map" in finding.message
+            else 'a local run fails with "Deadlock detected'
+        )
         assert local in finding.message, finding.message
 
 
@@ -261,8 +274,14 @@ def test_the_messages_say_both_effects(tmp_path):
 @requires_cluster_mode
 @pytest.mark.parametrize(
     "how, code",
-    [("flyte.run", "FLY105"), ("flyte.map", "FLY105"), ("sync trace", "FLY603"),
-     ("flyte.run.aio", None), ("flyte.map.aio", None), ("async trace", None)],
+    [
+        ("flyte.run", "FLY105"),
+        ("flyte.map", "FLY105"),
+        ("sync trace", "FLY603"),
+        ("flyte.run.aio", None),
+        ("flyte.map.aio", None),
+        ("async trace", None),
+    ],
 )
 def test_a_blocking_call_fails_locally_and_stalls_the_loop_in_a_cluster(how, code):
     local = run_program(STALL, entry="main", args={"how": how})
@@ -305,33 +324,50 @@ async def double(x: int) -> int:
 
 ASYNC_VARIANTS = {
     # FLY201: an unconsumed sync map in async code runs nothing (it never reaches the blocking part).
-    "FLY201": ("""
+    "FLY201": (
+        """
 @env.task
 async def main(items: list[int]) -> int:
     flyte.map(double, items)
     return 0
-""", {"items": [1, 2]}, lambda r: r.ok and r.ran("demo.double") == 0),
+""",
+        {"items": [1, 2]},
+        lambda r: r.ok and r.ran("demo.double") == 0,
+    ),
     # FLY201: an unconsumed async map runs nothing either.
-    "FLY201-aio": ("""
+    "FLY201-aio": (
+        """
 @env.task
 async def main(items: list[int]) -> int:
     flyte.map.aio(double, items)
     return 0
-""", {"items": [1, 2]}, lambda r: r.ok and r.ran("demo.double") == 0),
+""",
+        {"items": [1, 2]},
+        lambda r: r.ok and r.ran("demo.double") == 0,
+    ),
     # FLY202: an async map of a lambda fails when it is iterated.
-    "FLY202": ("""
+    "FLY202": (
+        """
 @env.task
 async def main(items: list[int]) -> list[int]:
     return [r async for r in flyte.map.aio(lambda x: x * 2, items)]
-""", {"items": [1, 2]}, lambda r: not r.ok and "has no attribute 'name'" in (r.error or "")),
+""",
+        {"items": [1, 2]},
+        lambda r: not r.ok and "has no attribute 'name'" in (r.error or ""),
+    ),
     # FLY203: a sync map is no async iterable.
-    "FLY203": ("""
+    "FLY203": (
+        """
 @env.task
 async def main(items: list[int]) -> list[int]:
     return [r async for r in flyte.map(double, items)]
-""", {"items": [1, 2]}, lambda r: not r.ok and "TypeError" in r.error_types and r.ran("demo.double") == 0),
+""",
+        {"items": [1, 2]},
+        lambda r: not r.ok and "TypeError" in r.error_types and r.ran("demo.double") == 0,
+    ),
     # FLY102: a sync task in a plain helper that async task code calls directly.
-    "FLY102": ("""
+    "FLY102": (
+        """
 def helper(x: int) -> int:
     return square(x)
 
@@ -339,26 +375,37 @@ def helper(x: int) -> int:
 @env.task
 async def main(x: int) -> int:
     return helper(x)
-""", {"x": 3}, lambda r: not r.ok and r.error_code == "SyncTaskCallInAsyncContextError" and r.ran("demo.square") == 0),
+""",
+        {"x": 3},
+        lambda r: not r.ok and r.error_code == "SyncTaskCallInAsyncContextError" and r.ran("demo.square") == 0,
+    ),
 }
 
 
-@pytest.mark.parametrize("target, severity, effect", [
-    (None, Severity.ERROR, "raises SyncTaskCallInAsyncContextError"),
-    # flyte 2.6 had no guard (flyte2-facts.md): the sync task runs and the loop stalls meanwhile.
-    ("2.6", Severity.WARNING, "blocks the run's event loop (flyte 2.6 accepts it silently)"),
-])
+@pytest.mark.parametrize(
+    "target, severity, effect",
+    [
+        (None, Severity.ERROR, "raises SyncTaskCallInAsyncContextError"),
+        # flyte 2.6 had no guard (flyte2-facts.md): the sync task runs and the loop stalls meanwhile.
+        ("2.6", Severity.WARNING, "blocks the run's event loop (flyte 2.6 accepts it silently)"),
+    ],
+)
 def test_fly102_is_a_warning_for_an_sdk_without_the_guard(tmp_path, target, severity, effect):
     from flyte_lint.config import Settings
     from flyte_lint.engine import Options, run
     from lintutil import write_project
 
-    root = write_project(tmp_path / "project", ASYNC_HEADER + ASYNC_VARIANTS["FLY102"][0] + """
+    root = write_project(
+        tmp_path / "project",
+        ASYNC_HEADER
+        + ASYNC_VARIANTS["FLY102"][0]
+        + """
 
 @env.task
 async def direct(x: int) -> int:
     return square(x)
-""")
+""",
+    )
     result = run([root], Settings(target_flyte_version=target), Options(select=["FLY102"]), cwd=root)
     assert len(result.findings) == 2 and not result.internal_errors
     for finding in result.findings:
@@ -374,7 +421,9 @@ def test_async_variant_is_reported_as_an_error(tmp_path, variant):
 
 
 @requires_sdk
-@pytest.mark.parametrize("mode", [pytest.param(m, marks=[requires_cluster_mode] if m == "cluster" else []) for m in MODES])
+@pytest.mark.parametrize(
+    "mode", [pytest.param(m, marks=[requires_cluster_mode] if m == "cluster" else []) for m in MODES]
+)
 @pytest.mark.parametrize("variant", sorted(ASYNC_VARIANTS))
 def test_async_variant_fails_in_both_modes(variant, mode):
     source, args, check = ASYNC_VARIANTS[variant]

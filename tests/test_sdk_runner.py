@@ -4,6 +4,7 @@ local run or (mode="cluster") with the task body on a main-thread event loop as 
 from __future__ import annotations
 
 import pytest
+
 from sdk_runner import MODES, RunResult, requires_cluster_mode, requires_sdk, run_program
 
 pytestmark = requires_sdk

@@ -52,14 +52,27 @@ def generated(generator):
 def test_committed_table_matches_installed_sdk(generator, generated, committed_text, table):
     if table != generated:
         summary = "\n".join(generator._diff_summary(table, generated))
-        pytest.fail(f"{TABLE_PATH.name} is out of date with flyte {generated['flyte_version']}; {REGENERATE}\n{summary}")
-    assert committed_text == generator.render(generated), f"{TABLE_PATH.name} is not formatted as generated; {REGENERATE}"
+        pytest.fail(
+            f"{TABLE_PATH.name} is out of date with flyte {generated['flyte_version']}; {REGENERATE}\n{summary}"
+        )
+    assert committed_text == generator.render(generated), (
+        f"{TABLE_PATH.name} is not formatted as generated; {REGENERATE}"
+    )
 
 
 def test_schema_shape(table):
-    assert set(table) == {"flyte_version", "generated_by", "modules", "callables", "gpu", "cache_behaviors",
-                          "task_environment_classes"}
-    assert {"flyte.TaskEnvironment", "flyte.clustered.ClusteredTaskEnvironment"} <= set(table["task_environment_classes"])
+    assert set(table) == {
+        "flyte_version",
+        "generated_by",
+        "modules",
+        "callables",
+        "gpu",
+        "cache_behaviors",
+        "task_environment_classes",
+    }
+    assert {"flyte.TaskEnvironment", "flyte.clustered.ClusteredTaskEnvironment"} <= set(
+        table["task_environment_classes"]
+    )
     assert table["generated_by"] == "scripts/gen_sdk_table.py"
     assert set(table["gpu"]) == {"accelerators", "deprecated", "devices", "gpu_quantities"}
     assert set(table["cache_behaviors"]) == {"canonical", "aliases"}

@@ -23,7 +23,9 @@ from lintutil import messages
 
 
 def test_fly601_message(tmp_path):
-    msgs = messages(tmp_path, """
+    msgs = messages(
+        tmp_path,
+        """
         import flyte
 
         env = flyte.TaskEnvironment("demo")
@@ -32,7 +34,9 @@ def test_fly601_message(tmp_path):
         @env.task
         async def fetch(x: int) -> int:
             return x + 1
-    """, select=["FLY601"])
+    """,
+        select=["FLY601"],
+    )
     assert "'demo.fetch'" in msgs[0] and "AttributeError" in msgs[0] and "below `@env.task`" in msgs[0]
 
 
@@ -42,7 +46,9 @@ def test_fly601_message(tmp_path):
 
 
 def test_fly603_message(tmp_path):
-    msgs = messages(tmp_path, """
+    msgs = messages(
+        tmp_path,
+        """
         import flyte
 
         env = flyte.TaskEnvironment("demo")
@@ -54,6 +60,8 @@ def test_fly603_message(tmp_path):
         @env.task
         async def main(x: float) -> float:
             return normalize(x)
-    """, select=["FLY603"])
+    """,
+        select=["FLY603"],
+    )
     assert "'normalize'" in msgs[0] and "'demo.main'" in msgs[0] and "Deadlock detected" in msgs[0]
     assert "async def" in msgs[0] and "asyncio.to_thread(normalize, ...)" in msgs[0]

@@ -67,12 +67,17 @@ def graph_command(args, settings: Settings) -> int:
     try:
         return _compile_and_emit(args, analysis, entry, protected)
     except GraphTooLarge as exc:
-        print(f"flyte-lint: error: the graph of {args.entry} has {exc}: optional calls in a row (under `if`, "
-              "in loops) that may each feed every later one; nothing was written", file=sys.stderr)
+        print(
+            f"flyte-lint: error: the graph of {args.entry} has {exc}: optional calls in a row (under `if`, "
+            "in loops) that may each feed every later one; nothing was written",
+            file=sys.stderr,
+        )
         return 2
     except Exception as exc:  # a bug must not surface as a traceback: name it, where it happened, and exit 2
-        print(f"flyte-lint: internal error while compiling the graph of {args.entry}: {_describe(exc)}; "
-              "please report it", file=sys.stderr)
+        print(
+            f"flyte-lint: internal error while compiling the graph of {args.entry}: {_describe(exc)}; please report it",
+            file=sys.stderr,
+        )
         return 2
 
 
@@ -95,8 +100,11 @@ def _compile_and_emit(args, analysis, entry, protected: set[Path]) -> int:
             print(f"flyte-lint: error: cannot read {args.diff}: {exc}", file=sys.stderr)
             return 2
         delta = graph_diff.diff(old, graph)
-        text = {"text": lambda: graph_diff.to_text(delta, old, graph), "json": lambda: graph_diff.to_json(delta),
-                "mermaid": lambda: graph_diff.to_mermaid_view(delta, old, graph)}[args.diff_format]()
+        text = {
+            "text": lambda: graph_diff.to_text(delta, old, graph),
+            "json": lambda: graph_diff.to_json(delta),
+            "mermaid": lambda: graph_diff.to_mermaid_view(delta, old, graph),
+        }[args.diff_format]()
         code = _emit(text, args.output, args.path, protected)
         return code if code else (1 if args.check and not graph.graph["static"] else 0)
 
@@ -116,7 +124,7 @@ def _describe(exc: BaseException) -> str:
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
         if "flyte_lint" in filename:
-            where = f" at {filename[filename.rindex('flyte_lint'):]}:{tb.tb_lineno}"
+            where = f" at {filename[filename.rindex('flyte_lint') :]}:{tb.tb_lineno}"
         tb = tb.tb_next
     text = repr(exc)
     return (text if len(text) <= 200 else text[:197] + "...") + where
@@ -134,7 +142,10 @@ def notes(graph, compiler: Compiler, analysis) -> list[Finding]:
         elif attrs.get("recursive"):
             rule, message = REGISTRY["FLY702"], f"{recursive_call_note(attrs.get('task'))} (node {node})"
         elif attrs.get("dynamic"):
-            rule, message = REGISTRY["FLY701"], f"task '{attrs.get('task')}' runs a number of times known only at run time (node {node})"
+            rule, message = (
+                REGISTRY["FLY701"],
+                f"task '{attrs.get('task')}' runs a number of times known only at run time (node {node})",
+            )
         else:
             continue
         found.append(rule.finding(module, call, message))

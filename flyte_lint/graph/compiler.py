@@ -32,8 +32,9 @@ from flyte_lint.model.entities import CallSite, Task
 __all__ = ["DEEP_STACK_THREAD", "Compiler", "GraphTooLarge", "compile_entry", "lost_coroutine_calls", "with_deep_stack"]
 
 
-class Compiler(EmissionMixin, SchedulingMixin, StatementsMixin, ExpressionsMixin, CallsMixin, UnresolvedMixin,
-               ConstantsMixin):
+class Compiler(
+    EmissionMixin, SchedulingMixin, StatementsMixin, ExpressionsMixin, CallsMixin, UnresolvedMixin, ConstantsMixin
+):
     """Compiles one entry task into ``self.graph``: one compiler per graph (it keeps the state of one walk).
 
     ``compile`` binds the entry's parameters (its inputs) and walks its body. The walk is split by job, one
@@ -92,8 +93,16 @@ class Compiler(EmissionMixin, SchedulingMixin, StatementsMixin, ExpressionsMixin
         self.expand = expand
         root = entry.func.name
         self.graph.graph.update(entry=entry.name, static=True, flyte_lint_version=__version__)
-        self._add_node(root, kind="task", task=entry.name, site_module=entry.module, line=entry.func.lineno,
-                       env_task=entry, ctx=Context(), parent=None)
+        self._add_node(
+            root,
+            kind="task",
+            task=entry.name,
+            site_module=entry.module,
+            line=entry.func.lineno,
+            env_task=entry,
+            ctx=Context(),
+            parent=None,
+        )
         self._expand(entry, root, {}, entry_call=True)
         self._confirm_never_runs()
         self.graph.graph["inputs"] = {k: jsonable(v) for k, v in sorted(self.assumed_inputs.items())}
@@ -140,8 +149,16 @@ class Compiler(EmissionMixin, SchedulingMixin, StatementsMixin, ExpressionsMixin
     def _bind_parameters(self, func: nodes.FunctionDef, frame: Frame, arguments: dict[str, Flow], entry: bool) -> None:
         args = func.args
         positional = list(args.posonlyargs or []) + list(args.args or [])
-        defaults = dict(zip([a.name for a in positional[len(positional) - len(args.defaults or []):]], args.defaults or []))
-        defaults.update({a.name: d for a, d in zip(args.kwonlyargs or [], args.kw_defaults or []) if d is not None})
+        defaults = dict(
+            zip(
+                [a.name for a in positional[len(positional) - len(args.defaults or []) :]],
+                args.defaults or [],
+                strict=True,
+            )
+        )
+        defaults.update(
+            {a.name: d for a, d in zip(args.kwonlyargs or [], args.kw_defaults or [], strict=True) if d is not None}
+        )
         for arg in positional + list(args.kwonlyargs or []):
             flow = arguments.get(arg.name)
             if entry:
@@ -179,9 +196,14 @@ def lost_coroutine_calls(analysis: Analysis) -> set[tuple[str, int, int]]:
     from flyte_lint.rules.base import REGISTRY
 
     # (one check per model: the FLY7xx notes compile each task)
-    return analysis.memo("graph.lost_coroutine_calls", lambda: {
-        (finding.path, finding.line, finding.column)
-        for code in ("FLY103", "FLY104", "FLY201") for finding in REGISTRY[code].check(analysis)})
+    return analysis.memo(
+        "graph.lost_coroutine_calls",
+        lambda: {
+            (finding.path, finding.line, finding.column)
+            for code in ("FLY103", "FLY104", "FLY201")
+            for finding in REGISTRY[code].check(analysis)
+        },
+    )
 
 
 def _finding_place(module, call: nodes.Call) -> tuple[str, int, int]:
@@ -190,6 +212,11 @@ def _finding_place(module, call: nodes.Call) -> tuple[str, int, int]:
     return module.display_path, line, char_column(module, line, call.col_offset or 0) + 1
 
 
-def compile_entry(analysis: Analysis, entry: Task, expand: bool = True, inputs: dict[str, Any] | None = None,
-                  use_defaults: bool = True) -> nx.DiGraph:
+def compile_entry(
+    analysis: Analysis,
+    entry: Task,
+    expand: bool = True,
+    inputs: dict[str, Any] | None = None,
+    use_defaults: bool = True,
+) -> nx.DiGraph:
     return Compiler(analysis, inputs, use_defaults).compile(entry, expand=expand)

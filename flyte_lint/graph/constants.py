@@ -41,8 +41,13 @@ class ConstantsMixin:
                 return NOTHING
             try:
                 if node.op in ("+", "-", "*", "//", "%") and isinstance(left, (int, list, tuple, str)):
-                    result = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
-                              "//": lambda a, b: a // b, "%": lambda a, b: a % b}[node.op](left, right)
+                    result = {
+                        "+": lambda a, b: a + b,
+                        "-": lambda a, b: a - b,
+                        "*": lambda a, b: a * b,
+                        "//": lambda a, b: a // b,
+                        "%": lambda a, b: a % b,
+                    }[node.op](left, right)
                     return result if not isinstance(result, (list, tuple, str)) or len(result) < 100_000 else NOTHING
             except Exception:
                 return NOTHING
@@ -57,12 +62,20 @@ class ConstantsMixin:
         callee = self.resolver.value_of(node.func)
         args = [self._const(a, frame, depth + 1) for a in node.args]
         if any(a is NOTHING for a in args):
-            if isinstance(node.func, nodes.Attribute) and node.func.attrname in ("items", "keys", "values") and not node.args:
+            if (
+                isinstance(node.func, nodes.Attribute)
+                and node.func.attrname in ("items", "keys", "values")
+                and not node.args
+            ):
                 base = self._const(node.func.expr, frame, depth + 1)
                 return list(base) if isinstance(base, dict) else NOTHING
             return NOTHING
         if not isinstance(callee, External):
-            if isinstance(node.func, nodes.Attribute) and node.func.attrname in ("items", "keys", "values") and not node.args:
+            if (
+                isinstance(node.func, nodes.Attribute)
+                and node.func.attrname in ("items", "keys", "values")
+                and not node.args
+            ):
                 base = self._const(node.func.expr, frame, depth + 1)
                 return list(base) if isinstance(base, dict) else NOTHING
             return NOTHING
@@ -72,10 +85,14 @@ class ConstantsMixin:
                 return range(*args)
             if name == "builtins.len" and len(args) == 1 and hasattr(args[0], "__len__"):
                 return len(args[0])
-            if name in ("builtins.list", "builtins.tuple", "builtins.sorted", "builtins.enumerate", "builtins.reversed") and len(args) == 1:
+            if (
+                name
+                in ("builtins.list", "builtins.tuple", "builtins.sorted", "builtins.enumerate", "builtins.reversed")
+                and len(args) == 1
+            ):
                 return list(args[0]) if name != "builtins.enumerate" else list(enumerate(args[0]))
             if name == "builtins.zip" and args:
-                return list(zip(*args))
+                return list(zip(*args))  # noqa: B905  (the builtin evaluated as written: it truncates)
         except Exception:
             return NOTHING
         return NOTHING
@@ -87,7 +104,11 @@ class ConstantsMixin:
         stmt = stmts[0]
         if isinstance(stmt, nodes.AssignName) and isinstance(stmt.parent, (nodes.Assign, nodes.AnnAssign)):
             value = stmt.parent.value
-            if value is not None and not isinstance(value, nodes.Name) or (isinstance(value, nodes.Name) and value.name != node.name):
+            if (
+                value is not None
+                and not isinstance(value, nodes.Name)
+                or (isinstance(value, nodes.Name) and value.name != node.name)
+            ):
                 return self._const(value, Frame(parent="", prefix="", function=None), depth + 1)
         return NOTHING
 

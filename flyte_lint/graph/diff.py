@@ -24,7 +24,9 @@ def diff(old: nx.DiGraph, new: nx.DiGraph) -> dict:
     old_edges = {(u, v, d.get("kind")) for u, v, d in old.edges(data=True)}
     new_edges = {(u, v, d.get("kind")) for u, v, d in new.edges(data=True)}
     return {
-        "added_nodes": added, "removed_nodes": removed, "changed_nodes": changed,
+        "added_nodes": added,
+        "removed_nodes": removed,
+        "changed_nodes": changed,
         "added_edges": [list(e) for e in sorted(new_edges - old_edges)],
         "removed_edges": [list(e) for e in sorted(old_edges - new_edges)],
     }
@@ -43,7 +45,9 @@ def to_text(result: dict, old: nx.DiGraph, new: nx.DiGraph) -> str:
     for node in result["removed_nodes"]:
         lines.append(f"- node {node}: {label(old.nodes[node])}")
     for node, delta in result["changed_nodes"].items():
-        lines.append(f"~ node {node}: " + ", ".join(f"{k} {json.dumps(a)} -> {json.dumps(b)}" for k, (a, b) in delta.items()))
+        lines.append(
+            f"~ node {node}: " + ", ".join(f"{k} {json.dumps(a)} -> {json.dumps(b)}" for k, (a, b) in delta.items())
+        )
     for u, v, kind in result["added_edges"]:
         lines.append(f"+ edge {u} -> {v} ({kind})")
     for u, v, kind in result["removed_edges"]:
@@ -63,9 +67,9 @@ def to_mermaid_view(result: dict, old: nx.DiGraph, new: nx.DiGraph) -> str:
     for u, v, kind in result["removed_edges"]:
         if u in merged and v in merged and not merged.has_edge(u, v):
             merged.add_edge(u, v, kind=kind)
-    marks = {n: "added" for n in result["added_nodes"]}
-    marks.update({n: "removed" for n in result["removed_nodes"]})
-    marks.update({n: "changed" for n in result["changed_nodes"]})
+    marks = dict.fromkeys(result["added_nodes"], "added")
+    marks.update(dict.fromkeys(result["removed_nodes"], "removed"))
+    marks.update(dict.fromkeys(result["changed_nodes"], "changed"))
     edge_marks = {(u, v): "added" for u, v, _ in result["added_edges"]}
     for u, v, _ in result["removed_edges"]:  # an edge whose kind changed is both removed and added
         edge_marks[u, v] = "changed" if (u, v) in edge_marks else "removed"

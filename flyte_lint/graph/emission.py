@@ -10,8 +10,8 @@ from astroid import nodes
 from flyte_lint.graph.limits import MAX_EDGES
 from flyte_lint.graph.values import NOTHING, Context, Frame
 from flyte_lint.model.analysis import CONTAINER_TASK, SHELL_CREATE, TaskObjectCall, walk
-from flyte_lint.model.entities import Task
 from flyte_lint.model.arguments import argument
+from flyte_lint.model.entities import Task
 from flyte_lint.model.scopes import enclosing_function
 from flyte_lint.model.values import External, FunctionRef, PartialRef
 
@@ -27,8 +27,20 @@ class GraphTooLarge(Exception):
 class EmissionMixin:
     """Adds nodes and data edges to ``self.graph`` (see Compiler)."""
 
-    def _add_node(self, node_id: str, *, kind: str, task: str | None, site_module, line: int, ctx: Context,
-                  parent: str | None, env_task: Task | None = None, count: int | None | Any = NOTHING, **extra) -> str:
+    def _add_node(
+        self,
+        node_id: str,
+        *,
+        kind: str,
+        task: str | None,
+        site_module,
+        line: int,
+        ctx: Context,
+        parent: str | None,
+        env_task: Task | None = None,
+        count: int | None | Any = NOTHING,
+        **extra,
+    ) -> str:
         if node_id in self.graph:
             extra.pop("call", None)
             attrs = self.graph.nodes[node_id]
@@ -41,19 +53,28 @@ class EmissionMixin:
         if isinstance(extra.get("call"), nodes.Call):
             self.call_of[node_id] = extra.pop("call")
         attrs = {
-            "id": node_id, "kind": kind, "task": task,
+            "id": node_id,
+            "kind": kind,
+            "task": task,
             "env": env_task.env.label if env_task else None,
-            "file": site_module.display_path if site_module else None, "line": line,
-            "count": count, "dynamic": count is None or ctx.dynamic,
-            "conditional": bool(ctx.conditions), "condition": " and ".join(ctx.conditions) or None,
-            "group": ctx.group, "handler": ctx.handler, "parent": parent,
+            "file": site_module.display_path if site_module else None,
+            "line": line,
+            "count": count,
+            "dynamic": count is None or ctx.dynamic,
+            "conditional": bool(ctx.conditions),
+            "condition": " and ".join(ctx.conditions) or None,
+            "group": ctx.group,
+            "handler": ctx.handler,
+            "parent": parent,
         }
         if env_task is not None:
             attrs.update(_env_facts(env_task))
         # (the model's kinds are str enums, model/kinds.py: the graph's attributes are plain values, as json,
         # dot and GraphML write them)
         attrs.update(extra)
-        self.graph.add_node(node_id, **{key: str(value) if isinstance(value, str) else value for key, value in attrs.items()})
+        self.graph.add_node(
+            node_id, **{key: str(value) if isinstance(value, str) else value for key, value in attrs.items()}
+        )
         return node_id
 
     def _node_id(self, frame: Frame, call: nodes.Call, name: str) -> str:
@@ -101,7 +122,9 @@ class EmissionMixin:
 
     def _data_edges(self, sources: Iterable[str], target: str) -> None:
         for source in sources:
-            if source in self.graph and self.graph.nodes[source].get("parent") == self.graph.nodes[target].get("parent"):
+            if source in self.graph and self.graph.nodes[source].get("parent") == self.graph.nodes[target].get(
+                "parent"
+            ):
                 self._count_edge(source, target)
                 self.graph.add_edge(source, target, kind="data")
 

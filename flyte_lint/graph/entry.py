@@ -12,7 +12,9 @@ class EntryError(Exception):
 
 def find_entry(analysis: Analysis, spec: str) -> Task:
     module_name, _, function = spec.rpartition(":")
-    matches = [t for t in analysis.tasks if t.func.name == function and (not module_name or _module_matches(t, module_name))]
+    matches = [
+        t for t in analysis.tasks if t.func.name == function and (not module_name or _module_matches(t, module_name))
+    ]
     if len(matches) == 1:
         return matches[0]
     if not matches:
@@ -33,7 +35,10 @@ def entry_spec(task: Task) -> str:
 def candidates(analysis: Analysis) -> list[tuple[Task, bool]]:
     """Every task, and whether it is a root (no other task calls it): the likely entries come first.
     A task that calls only itself (recursion) is still a root."""
-    called = {id(site.task) for site in analysis.call_sites
-              if site.task is not None and analysis.context_tasks(site.function) - {site.task}}
+    called = {
+        id(site.task)
+        for site in analysis.call_sites
+        if site.task is not None and analysis.context_tasks(site.function) - {site.task}
+    }
     tasks = sorted(analysis.tasks, key=lambda t: (id(t) in called, entry_spec(t)))
     return [(t, id(t) not in called) for t in tasks]

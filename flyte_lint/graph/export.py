@@ -53,8 +53,12 @@ def _dot_quote(text: object) -> str:
 
 
 def to_dot(graph: nx.DiGraph) -> str:
-    lines = [f"digraph {_dot_quote(graph.graph.get('entry', 'flyte'))} {{", "  rankdir=TB;",
-             '  node [fontname="Helvetica", fontsize=11];', '  edge [fontname="Helvetica", fontsize=9];']
+    lines = [
+        f"digraph {_dot_quote(graph.graph.get('entry', 'flyte'))} {{",
+        "  rankdir=TB;",
+        '  node [fontname="Helvetica", fontsize=11];',
+        '  edge [fontname="Helvetica", fontsize=9];',
+    ]
     groups: dict[str | None, list[str]] = defaultdict(list)
     for node, attrs in graph.nodes(data=True):
         groups[attrs.get("group")].append(node)
@@ -71,8 +75,14 @@ def to_dot(graph: nx.DiGraph) -> str:
     for node, attrs in graph.nodes(data=True):
         parent = attrs.get("parent")
         if parent is not None and parent in graph:
-            cond = f", label={_dot_quote('if ' + attrs['condition'])}" if attrs.get("conditional") and attrs.get("condition") else ""
-            lines.append(f"  {_dot_quote(parent)} -> {_dot_quote(node)} [style=dotted, arrowhead=none, color=gray{cond}];")
+            cond = (
+                f", label={_dot_quote('if ' + attrs['condition'])}"
+                if attrs.get("conditional") and attrs.get("condition")
+                else ""
+            )
+            lines.append(
+                f"  {_dot_quote(parent)} -> {_dot_quote(node)} [style=dotted, arrowhead=none, color=gray{cond}];"
+            )
     for u, v, attrs in graph.edges(data=True):
         style = ' [style=dashed, label="order"]' if attrs.get("kind") == "order" else ""
         lines.append(f"  {_dot_quote(u)} -> {_dot_quote(v)}{style};")
@@ -87,7 +97,9 @@ def _dot_node(node: str, attrs: dict) -> str:
         text += f"\n[{attrs['env']}]"
     if attrs.get("conditional") and attrs.get("condition"):
         text += f"\nif {attrs['condition']}"
-    shape = {"task": "box", "map": "box3d", "remote": "component", "trace": "ellipse", "unknown": "octagon"}.get(kind, "box")
+    shape = {"task": "box", "map": "box3d", "remote": "component", "trace": "ellipse", "unknown": "octagon"}.get(
+        kind, "box"
+    )
     style = ["rounded"] if kind == "task" else []
     if attrs.get("conditional"):
         shape = "diamond" if kind == "unknown" else shape
@@ -138,8 +150,9 @@ def _depth(graph: nx.DiGraph, node: str) -> int:
     return depth
 
 
-def to_mermaid(graph: nx.DiGraph, marks: dict[str, str] | None = None,
-               edge_marks: dict[tuple[str, str], str] | None = None) -> str:
+def to_mermaid(
+    graph: nx.DiGraph, marks: dict[str, str] | None = None, edge_marks: dict[tuple[str, str], str] | None = None
+) -> str:
     """A `flowchart` GitHub renders. Large graphs are folded by nesting depth to stay within Mermaid's limits.
     ``marks`` and ``edge_marks`` tag nodes and edges as added, removed or changed (for --diff)."""
     for depth in [None] + list(range(max((_depth(graph, n) for n in graph.nodes), default=0), -1, -1)):
@@ -150,8 +163,11 @@ def to_mermaid(graph: nx.DiGraph, marks: dict[str, str] | None = None,
     return text
 
 
-LINK_STYLES = {"added": "stroke:#2a2,stroke-width:2px", "removed": "stroke:#a22,stroke-dasharray:4 2",
-               "changed": "stroke:#b90,stroke-width:2px"}
+LINK_STYLES = {
+    "added": "stroke:#2a2,stroke-width:2px",
+    "removed": "stroke:#a22,stroke-dasharray:4 2",
+    "changed": "stroke:#b90,stroke-width:2px",
+}
 
 
 def _mermaid(graph: nx.DiGraph, marks: dict[str, str], edge_marks: dict[tuple[str, str], str]) -> str:
@@ -173,8 +189,12 @@ def _mermaid(graph: nx.DiGraph, marks: dict[str, str], edge_marks: dict[tuple[st
             if attrs.get("conditional") and attrs.get("condition"):
                 text += "<br/>if " + _mermaid_text(attrs["condition"])
             kind = attrs.get("kind")
-            shape = {"map": ('[["', '"]]'), "unknown": ('{{"', '"}}'), "trace": ('(["', '"])'),
-                     "remote": ('[/"', '"/]')}.get(kind, ('["', '"]'))
+            shape = {
+                "map": ('[["', '"]]'),
+                "unknown": ('{{"', '"}}'),
+                "trace": ('(["', '"])'),
+                "remote": ('[/"', '"/]'),
+            }.get(kind, ('["', '"]'))
             if attrs.get("conditional") and kind == "task":
                 shape = ('{"', '"}')
             lines.append(f"{indent}{ids[node]}{shape[0]}{text}{shape[1]}")
@@ -197,8 +217,11 @@ def _mermaid(graph: nx.DiGraph, marks: dict[str, str], edge_marks: dict[tuple[st
         if node in ids:
             lines.append(f"  class {ids[node]} {mark}")
     if marks:
-        lines += ["  classDef added fill:#d4f7d4,stroke:#2a2", "  classDef removed fill:#f7d4d4,stroke:#a22,stroke-dasharray: 4 2",
-                  "  classDef changed fill:#fff3c4,stroke:#b90"]
+        lines += [
+            "  classDef added fill:#d4f7d4,stroke:#2a2",
+            "  classDef removed fill:#f7d4d4,stroke:#a22,stroke-dasharray: 4 2",
+            "  classDef changed fill:#fff3c4,stroke:#b90",
+        ]
     for mark, positions in sorted(styled.items()):
         lines.append(f"  linkStyle {','.join(positions)} {LINK_STYLES[mark]}")
     lines += ["  classDef dynamic stroke-width:3px"]

@@ -36,8 +36,19 @@ from flyte_lint.model.values import (
     TaskRef,
 )
 
-CONSUMERS = {"builtins.list", "builtins.tuple", "builtins.set", "builtins.sorted", "builtins.sum", "builtins.dict",
-             "builtins.frozenset", "builtins.min", "builtins.max", "builtins.any", "builtins.all"}
+CONSUMERS = {
+    "builtins.list",
+    "builtins.tuple",
+    "builtins.set",
+    "builtins.sorted",
+    "builtins.sum",
+    "builtins.dict",
+    "builtins.frozenset",
+    "builtins.min",
+    "builtins.max",
+    "builtins.any",
+    "builtins.all",
+}
 # Methods that read a container (or an asyncio task) without changing it: its elements keep their own flows.
 READERS = {"values", "keys", "items", "get", "copy", "count", "index", "result", "done", "exception", "cancelled"}
 STARTERS = {"asyncio.create_task", "asyncio.ensure_future", "asyncio.as_completed"}  # schedule their coroutines now
@@ -83,13 +94,17 @@ class ExpressionsMixin:
         if isinstance(node, (nodes.List, nodes.Tuple)) and not any(isinstance(e, nodes.Starred) for e in node.elts):
             result.items = tuple(flows)
             if all(f.const is not NOTHING for f in flows):
-                result.const = [f.const for f in flows] if isinstance(node, nodes.List) else tuple(f.const for f in flows)
+                result.const = (
+                    [f.const for f in flows] if isinstance(node, nodes.List) else tuple(f.const for f in flows)
+                )
         elif isinstance(node, nodes.Dict) and all(isinstance(k, nodes.Const) for k, _ in node.items):
-            result.items = {k.value: f for (k, _), f in zip(node.items, flows[1::2])}
+            result.items = {k.value: f for (k, _), f in zip(node.items, flows[1::2], strict=True)}
         elif isinstance(node, nodes.Subscript):
             element = flows[0].item(self._const(node.slice, frame))
             if element is not None:
-                result = Flow(element.sources | flows[1].sources, element.pending + flows[1].pending, items=element.items)
+                result = Flow(
+                    element.sources | flows[1].sources, element.pending + flows[1].pending, items=element.items
+                )
             result.const = self._const(node, frame)
         elif isinstance(node, (nodes.BinOp, nodes.UnaryOp)):
             result.const = self._const(node, frame)
@@ -101,8 +116,11 @@ class ExpressionsMixin:
         saved = dict(frame.vars)
         for generator in node.generators:
             iterated = self._expr(generator.iter, frame, inner)
-            maps = [p for p in iterated.pending
-                    if generator.is_async or (p.node_id and self.graph.nodes[p.node_id]["kind"] == "map")]
+            maps = [
+                p
+                for p in iterated.pending
+                if generator.is_async or (p.node_id and self.graph.nodes[p.node_id]["kind"] == "map")
+            ]
             if maps:
                 iterated = self._await(frame, Flow(iterated.sources, tuple(maps)), inner)
             count = trip_count(iterated)
@@ -117,8 +135,11 @@ class ExpressionsMixin:
         elements = [node.key, node.value] if isinstance(node, nodes.DictComp) else [node.elt]
         # Elements that await, or call sync tasks, run one after the other: like a loop body, compile them
         # twice so that each run follows the previous one.
-        sequential = any(isinstance(n, nodes.Await) or (id(n) in self.sites and not self.sites[id(n)].makes_coroutine)
-                         for e in elements for n in walk(e))
+        sequential = any(
+            isinstance(n, nodes.Await) or (id(n) in self.sites and not self.sites[id(n)].makes_coroutine)
+            for e in elements
+            for n in walk(e)
+        )
         for _ in range(2 if sequential else 1):
             result = Flow.union(self._expr(e, frame, inner) for e in elements)
         frame.vars = {**saved, **{k: v for k, v in frame.vars.items() if k in saved}}
@@ -140,7 +161,11 @@ class ExpressionsMixin:
         arg_flows += [self._expr(k.value, frame, ctx) for k in call.keywords or []]
         args = Flow.union(arg_flows)
 
-        if isinstance(call.func, nodes.Attribute) and call.func.attrname == "create_task" and isinstance(func_flow.const, TaskGroupScope):
+        if (
+            isinstance(call.func, nodes.Attribute)
+            and call.func.attrname == "create_task"
+            and isinstance(func_flow.const, TaskGroupScope)
+        ):
             sources, completes = self._start(frame, args.pending, ctx, as_task=True)
             func_flow.const.started |= completes
             return Flow(sources, args.pending)  # (its result, `t.result()`, is there once the block has ended)
@@ -172,7 +197,10 @@ class ExpressionsMixin:
             if path == "asyncio.wait":
                 for item in args.pending:
                     if item.node_id and item not in self.started:  # a coroutine, not a task (nor a gather's future)
-                        add_condition(self.graph.nodes[item.node_id], "Python 3.10 (asyncio.wait raises TypeError for a coroutine from 3.11 on)")
+                        add_condition(
+                            self.graph.nodes[item.node_id],
+                            "Python 3.10 (asyncio.wait raises TypeError for a coroutine from 3.11 on)",
+                        )
             if path == "asyncio.gather":
                 # It wraps each coroutine in a task when called: they start here, awaited or not, and its future
                 # carries those tasks, not the coroutines (which may be in containers gathered elsewhere).
@@ -184,7 +212,9 @@ class ExpressionsMixin:
                 return result
             if path in ("flyte.map", "flyte.map.aio"):
                 what = self.resolver.value_of(call.args[0]) if call.args else None
-                kind = {LambdaRef: "a lambda", FunctionRef: "a plain function"}.get(type(what), "something that is not a resolvable task")
+                kind = {LambdaRef: "a lambda", FunctionRef: "a plain function"}.get(
+                    type(what), "something that is not a resolvable task"
+                )
                 chosen = chosen_callee(what, call.args[0]) if call.args else None
                 if chosen is not None:
                     kind = f"`{shortened(chosen[1].as_string())}`, one of {choice_names(chosen[0])}, chosen at run time"
@@ -198,7 +228,11 @@ class ExpressionsMixin:
             if path.startswith("builtins."):
                 result = args | func_flow
                 result.const = self._const(call, frame)
-                if path in ("builtins.list", "builtins.tuple") and len(arg_flows) == 1 and isinstance(arg_flows[0].items, tuple):
+                if (
+                    path in ("builtins.list", "builtins.tuple")
+                    and len(arg_flows) == 1
+                    and isinstance(arg_flows[0].items, tuple)
+                ):
                     result.items = arg_flows[0].items
                 return result
         if isinstance(callee, FunctionRef):
@@ -218,7 +252,9 @@ class ExpressionsMixin:
             return self._inline(target.func, call, every, frame, ctx)
         reason = self._unknown_reason(call, frame)
         if reason is not None:
-            return args | self._unknown_node(call, frame, ctx, reason, args | func_flow, coroutine=_makes_coroutine(callee))
+            return args | self._unknown_node(
+                call, frame, ctx, reason, args | func_flow, coroutine=_makes_coroutine(callee)
+            )
         # A method that mutates a container (`results.append(x)`, `by_key[k].append(x)`) makes it carry x.
         # (Any other method may change it too: its statically known value is gone.)
         if isinstance(call.func, nodes.Attribute) and call.func.attrname not in READERS:
@@ -244,11 +280,20 @@ class ExpressionsMixin:
         if not isinstance(target, TaskRef):
             return None
         function = enclosing_function(call)
-        return CallSite(call, self.resolver.module_of(call), "partial", target.task, callee,
-                        function if isinstance(function, FUNCTION_NODES) else None, via_aio=via_aio,
-                        overridden=target.overridden)
+        return CallSite(
+            call,
+            self.resolver.module_of(call),
+            "partial",
+            target.task,
+            callee,
+            function if isinstance(function, FUNCTION_NODES) else None,
+            via_aio=via_aio,
+            overridden=target.overridden,
+        )
 
-    def _store(self, container: nodes.NodeNG, flow: Flow, frame: Frame, replace: bool, only_known: bool = False) -> None:
+    def _store(
+        self, container: nodes.NodeNG, flow: Flow, frame: Frame, replace: bool, only_known: bool = False
+    ) -> None:
         """``flow`` goes into ``container`` (``x``, ``x[k]``, ``x[k][j]``, ``x.setdefault(k, [])``, ``x.attr``), a
         part of a variable: it replaces that part (``replace``: an assignment) or is added to it. ``only_known``:
         only into a variable of the body (not a module, such as ``asyncio`` in ``asyncio.gather(...)``)."""
@@ -306,9 +351,16 @@ def _put(container: Flow, keys: list[Any], value: Flow, replace: bool) -> Flow:
         if known:
             new_items = {**items, key: _put(items.get(key, Flow()), rest, value, replace)}
         elif key is NOTHING:
-            new_items = {k: _put(f, rest, value, replace) | f if replace else _put(f, rest, value, False)
-                         for k, f in items.items()}
-    elif isinstance(items, tuple) and isinstance(key, int) and not isinstance(key, bool) and -len(items) <= key < len(items):
+            new_items = {
+                k: _put(f, rest, value, replace) | f if replace else _put(f, rest, value, False)
+                for k, f in items.items()
+            }
+    elif (
+        isinstance(items, tuple)
+        and isinstance(key, int)
+        and not isinstance(key, bool)
+        and -len(items) <= key < len(items)
+    ):
         new_items = tuple(_put(f, rest, value, replace) if i == key % len(items) else f for i, f in enumerate(items))
     return Flow(container.sources | value.sources, pending, items=new_items)
 

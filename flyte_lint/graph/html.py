@@ -36,7 +36,7 @@ def layout(graph: nx.DiGraph) -> dict[str, tuple[float, float]]:
     # Each flyte.group gets a band of columns of its own (ungrouped nodes first, then the groups by name), as
     # wide as its widest layer, so that the box drawn around a group holds its nodes and no others.
     bands = sorted({graph.nodes[n].get("group") for n in graph.nodes}, key=lambda g: (g is not None, g or ""))
-    width = {band: 0 for band in bands}
+    width = dict.fromkeys(bands, 0)
     for members in by_layer.values():
         for band in bands:
             width[band] = max(width[band], sum(1 for n in members if graph.nodes[n].get("group") == band))
@@ -46,7 +46,7 @@ def layout(graph: nx.DiGraph) -> dict[str, tuple[float, float]]:
     positions = {}
     for layer, members in by_layer.items():
         members.sort(key=lambda n: (str(graph.nodes[n].get("file")), graph.nodes[n].get("line") or 0, n))
-        used = {band: 0 for band in bands}
+        used = dict.fromkeys(bands, 0)
         for node in members:
             band = graph.nodes[node].get("group")
             index = start[band] + used[band]
@@ -80,7 +80,9 @@ def _back_edges(graph: nx.DiGraph) -> list[tuple[str, str]]:
     return back
 
 
-def group_boxes(graph: nx.DiGraph, positions: dict[str, tuple[float, float]]) -> list[tuple[str, float, float, float, float]]:
+def group_boxes(
+    graph: nx.DiGraph, positions: dict[str, tuple[float, float]]
+) -> list[tuple[str, float, float, float, float]]:
     """(group, x, y, width, height) of a box around each flyte.group's nodes, its name above them."""
     boxes = []
     for group in sorted({a.get("group") for _, a in graph.nodes(data=True)} - {None}):
@@ -97,8 +99,10 @@ def to_html(graph: nx.DiGraph) -> str:
     height = max((y for _, y in positions.values()), default=0) + NODE_H + 2 * GAP_Y
     parts = []
     for group, x, y, w, h in group_boxes(graph, positions):
-        parts.append(f'<g class="group"><rect x="{x}" y="{y}" width="{w}" height="{h}" rx="10"/>'
-                     f'<text x="{x + 10}" y="{y + 15}">{html.escape(_clip(group, 40))}</text></g>')
+        parts.append(
+            f'<g class="group"><rect x="{x}" y="{y}" width="{w}" height="{h}" rx="10"/>'
+            f'<text x="{x + 10}" y="{y + 15}">{html.escape(_clip(group, 40))}</text></g>'
+        )
     for node, attrs in graph.nodes(data=True):
         parent = attrs.get("parent")
         if parent in positions:
@@ -114,7 +118,11 @@ def to_html(graph: nx.DiGraph) -> str:
     for node, attrs in graph.nodes(data=True):
         x, y = positions[node]
         kind = attrs.get("kind", "task")
-        classes = ["node", kind] + (["conditional"] if attrs.get("conditional") else []) + (["dynamic"] if attrs.get("dynamic") else [])
+        classes = (
+            ["node", kind]
+            + (["conditional"] if attrs.get("conditional") else [])
+            + (["dynamic"] if attrs.get("dynamic") else [])
+        )
         text = label(attrs)
         sub = attrs.get("env") or attrs.get("group") or ""
         parts.append(
@@ -123,13 +131,21 @@ def to_html(graph: nx.DiGraph) -> str:
             f'<text x="10" y="19">{html.escape(_clip(text, 26))}</text>'
             f'<text class="sub" x="10" y="36">{html.escape(_clip(sub, 30))}</text></g>'
         )
-    details = {node: {k: v for k, v in attrs.items()} for node, attrs in graph.nodes(data=True)}
+    details = {node: dict(attrs) for node, attrs in graph.nodes(data=True)}
     title = html.escape(str(graph.graph.get("entry", "flyte workflow")))
     static = "static" if graph.graph.get("static") else "not fully static"
     # No '<' may reach the script: "</script>" would end it and "<!--<script>" would swallow its end tag.
     data = json.dumps(details, default=str).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return TEMPLATE.format(title=title, static=static, width=width, height=height, body="\n".join(parts), data=data,
-                           nodes=graph.number_of_nodes(), edges=graph.number_of_edges())
+    return TEMPLATE.format(
+        title=title,
+        static=static,
+        width=width,
+        height=height,
+        body="\n".join(parts),
+        data=data,
+        nodes=graph.number_of_nodes(),
+        edges=graph.number_of_edges(),
+    )
 
 
 def _route(start: tuple[float, float], end: tuple[float, float], lane: float = 0.6) -> str:
@@ -142,8 +158,10 @@ def _route(start: tuple[float, float], end: tuple[float, float], lane: float = 0
         return f"M{x1} {y1} C{x1} {(y1 + y2) / 2},{x2} {(y1 + y2) / 2},{x2} {y2}"
     side = max(ux, vx) + NODE_W + GAP_X * lane
     half = GAP_Y / 2
-    return (f"M{x1} {y1} C{x1} {y1 + half},{side} {y1},{side} {y1 + half} "
-            f"L{side} {y2 - half} C{side} {y2},{x2} {y2 - half},{x2} {y2}")
+    return (
+        f"M{x1} {y1} C{x1} {y1 + half},{side} {y1},{side} {y1 + half} "
+        f"L{side} {y2 - half} C{side} {y2},{x2} {y2 - half},{x2} {y2}"
+    )
 
 
 def _clip(text: str, limit: int) -> str:

@@ -45,8 +45,10 @@ def parse_inputs(items: list[str], func: nodes.FunctionDef, entry_name: str) -> 
             value = value if isinstance(value, str) else text
         problem = _mismatch(value, annotation) if annotation is not None else None
         if problem is not None:
-            raise InputError(f"--input {name}={text}: parameter {name!r} of {entry_name} is annotated "
-                             f"`{annotation.as_string()}`, {problem}")
+            raise InputError(
+                f"--input {name}={text}: parameter {name!r} of {entry_name} is annotated "
+                f"`{annotation.as_string()}`, {problem}"
+            )
         if annotation is not None and _name(annotation) == "float" and isinstance(value, int):
             value = float(value)  # (as `flyte run`'s option parser reads `--rate 2`; flyte.run(rate=2) refuses an int)
         values[name] = value
@@ -55,9 +57,9 @@ def parse_inputs(items: list[str], func: nodes.FunctionDef, entry_name: str) -> 
 
 def _annotations(func: nodes.FunctionDef) -> dict[str, nodes.NodeNG | None]:
     args = func.args
-    pairs = list(zip(args.posonlyargs or [], args.posonlyargs_annotations or []))
-    pairs += list(zip(args.args or [], args.annotations or []))
-    pairs += list(zip(args.kwonlyargs or [], args.kwonlyargs_annotations or []))
+    pairs = list(zip(args.posonlyargs or [], args.posonlyargs_annotations or [], strict=True))
+    pairs += list(zip(args.args or [], args.annotations or [], strict=True))
+    pairs += list(zip(args.kwonlyargs or [], args.kwonlyargs_annotations or [], strict=True))
     return {arg.name: annotation for arg, annotation in pairs}
 
 
@@ -88,10 +90,12 @@ def _mismatch(value: Any, annotation: nodes.NodeNG) -> str | None:
     if name == "None":
         return None if value is None else f"but {json.dumps(value)} is not null"
     if name in SCALARS and base is annotation:
-        ok = {"int": lambda v: isinstance(v, int) and not isinstance(v, bool),
-              "float": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
-              "str": lambda v: isinstance(v, str),
-              "bool": lambda v: isinstance(v, bool)}[name](value)
+        ok = {
+            "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
+            "float": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+            "str": lambda v: isinstance(v, str),
+            "bool": lambda v: isinstance(v, bool),
+        }[name](value)
         return None if ok else f"but {json.dumps(value)} is not {SCALARS[name]}"
     if name in LISTS:
         if not isinstance(value, list):

@@ -12,7 +12,9 @@ from flyte_lint.graph.values import Context, Flow, Frame, Pending
 class SchedulingMixin:
     """Starts pending invocations and keeps the frontier (see Compiler)."""
 
-    def _start(self, frame: Frame, pending: Iterable[Pending], ctx: Context, as_task: bool = False) -> tuple[frozenset[str], set[str]]:
+    def _start(
+        self, frame: Frame, pending: Iterable[Pending], ctx: Context, as_task: bool = False
+    ) -> tuple[frozenset[str], set[str]]:
         """Start pending invocations at this point of the body: each follows the current frontier, none
         follows another (they run concurrently). Returns the node ids whose outputs they produce, and the
         nodes that complete when they all have. ``as_task``: they become asyncio tasks (``create_task``),
@@ -39,7 +41,12 @@ class SchedulingMixin:
                     frame.frontier = set(entry)
                 else:
                     node_id = self._start_node(frame, item.node_id, ctx)
-            elif node_id and item not in self._tasks and node_id in self._start_groups and ctx.group not in self._start_groups[node_id]:
+            elif (
+                node_id
+                and item not in self._tasks
+                and node_id in self._start_groups
+                and ctx.group not in self._start_groups[node_id]
+            ):
                 # One call site's coroutines (made in a loop) kept in a container whose key is known only at run
                 # time, then started in several groups: some of its runs are in each.
                 node_id = self._start_node(frame, item.node_id, ctx)
@@ -88,8 +95,15 @@ class SchedulingMixin:
         copy_id = base = f"{node_id}@{id_safe(group or 'no-group')}"
         while copy_id in self.graph:  # (two group names the same once made safe for an id)
             copy_id = f"{base}-{sum(1 for n in self.graph if n.startswith(base))}"
-        copy = {**attrs, "id": copy_id, "group": group, "never_runs": False, "condition": None, "conditional": False,
-                "copy_of": node_id}
+        copy = {
+            **attrs,
+            "id": copy_id,
+            "group": group,
+            "never_runs": False,
+            "condition": None,
+            "conditional": False,
+            "copy_of": node_id,
+        }
         add_condition(copy, f"started in {group_label(group)}")
         self.graph.add_node(copy_id, **copy)
         if node_id in self.call_of:

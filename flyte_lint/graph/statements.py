@@ -43,7 +43,9 @@ class StatementsMixin:
         elif isinstance(stmt, nodes.AugAssign):
             flow = self._expr(stmt.value, frame, ctx)
             if isinstance(stmt.target, nodes.AssignName):
-                frame.vars[stmt.target.name] = frame.vars.get(stmt.target.name, Flow()) | flow.without_pending() | Flow(pending=flow.pending)
+                frame.vars[stmt.target.name] = (
+                    frame.vars.get(stmt.target.name, Flow()) | flow.without_pending() | Flow(pending=flow.pending)
+                )
             else:
                 self._bind(stmt.target, flow, frame, merge=True)
         elif isinstance(stmt, nodes.Expr):
@@ -61,10 +63,14 @@ class StatementsMixin:
         elif isinstance(stmt, nodes.If):
             self._expr(stmt.test, frame, ctx)
             condition = stmt.test.as_string()
-            return self._branches(frame, ctx, [
-                (stmt.body, with_condition(ctx, condition)),
-                (stmt.orelse, with_condition(ctx, f"not ({condition})")),
-            ])
+            return self._branches(
+                frame,
+                ctx,
+                [
+                    (stmt.body, with_condition(ctx, condition)),
+                    (stmt.orelse, with_condition(ctx, f"not ({condition})")),
+                ],
+            )
         elif isinstance(stmt, (nodes.For, nodes.AsyncFor, nodes.While)):
             return self._loop(stmt, frame, ctx)
         elif isinstance(stmt, (nodes.Try, getattr(nodes, "TryStar", nodes.Try))):
@@ -79,8 +85,13 @@ class StatementsMixin:
                     exits.append(RETURN)  # the body returned on some path: `else` and what follows run on the others
             else:
                 exits.append(end)
-            for handler, name in zip(stmt.handlers, caught):
-                hctx = Context(ctx.multipliers, ctx.conditions + (f"except {name if handler.type is not None else 'any exception'}",), ctx.group, True)
+            for handler, name in zip(stmt.handlers, caught, strict=True):
+                hctx = Context(
+                    ctx.multipliers,
+                    ctx.conditions + (f"except {name if handler.type is not None else 'any exception'}",),
+                    ctx.group,
+                    True,
+                )
                 branches.append((handler.body, hctx))
             after = self._branches(frame, ctx, branches, exits)
             final = self._block(stmt.finalbody, frame, ctx)  # runs on every path
@@ -93,7 +104,9 @@ class StatementsMixin:
                 name = self._group_name(item)
                 if name is not None:
                     group = name
-                if isinstance(item, nodes.Call) and _is_external(self.resolver.value_of(item.func), "asyncio.TaskGroup"):
+                if isinstance(item, nodes.Call) and _is_external(
+                    self.resolver.value_of(item.func), "asyncio.TaskGroup"
+                ):
                     scopes.append(TaskGroupScope())
                     flow = Flow(flow.sources, flow.pending, scopes[-1])
                 if alias is not None:
@@ -105,22 +118,42 @@ class StatementsMixin:
         elif isinstance(stmt, nodes.Match):
             self._expr(stmt.subject, frame, ctx)
             subject = stmt.subject.as_string()
-            cases = [(case.body, with_condition(ctx, f"match {subject}: case {case.pattern.as_string()}"
-                                           + (f" if {case.guard.as_string()}" if case.guard is not None else "")))
-                     for case in stmt.cases]
+            cases = [
+                (
+                    case.body,
+                    with_condition(
+                        ctx,
+                        f"match {subject}: case {case.pattern.as_string()}"
+                        + (f" if {case.guard.as_string()}" if case.guard is not None else ""),
+                    ),
+                )
+                for case in stmt.cases
+            ]
             last = stmt.cases[-1] if stmt.cases else None
-            irrefutable = (last is not None and last.guard is None and isinstance(last.pattern, nodes.MatchAs)
-                           and last.pattern.pattern is None)  # `case _:` or `case name:`
+            irrefutable = (
+                last is not None
+                and last.guard is None
+                and isinstance(last.pattern, nodes.MatchAs)
+                and last.pattern.pattern is None
+            )  # `case _:` or `case name:`
             return self._branches(frame, ctx, cases if irrefutable else cases + [([], ctx)])
         elif isinstance(stmt, (nodes.Assert, nodes.Delete)):
             for child in stmt.get_children():
                 if isinstance(child, nodes.NodeNG) and not isinstance(child, nodes.DelName):
                     self._expr(child, frame, ctx)
-                if isinstance(child, nodes.Subscript) and isinstance(child.value, nodes.Name) and child.value.name in frame.vars:
-                    frame.vars[child.value.name] = _deleted(frame.vars[child.value.name], self._const(child.slice, frame))
+                if (
+                    isinstance(child, nodes.Subscript)
+                    and isinstance(child.value, nodes.Name)
+                    and child.value.name in frame.vars
+                ):
+                    frame.vars[child.value.name] = _deleted(
+                        frame.vars[child.value.name], self._const(child.slice, frame)
+                    )
         return ctx
 
-    def _branches(self, frame: Frame, ctx: Context, branches: list[tuple[list, Context]], exits: Iterable[str] = ()) -> Context | str:
+    def _branches(
+        self, frame: Frame, ctx: Context, branches: list[tuple[list, Context]], exits: Iterable[str] = ()
+    ) -> Context | str:
         """Alternative paths from the current state (``exits``: how paths that already ended left). The
         state after is the merge of the paths that get past them; if some returned (or, in a loop body,
         jumped), the code after runs only under the conditions of those that did not."""
@@ -143,7 +176,7 @@ class StatementsMixin:
         self._merge_states(frame, outcomes, entry_vars)
         if not narrowed and RETURN not in exits and JUMP not in exits:
             return ctx
-        extra = [end.conditions[len(ctx.conditions):] for end in ends]
+        extra = [end.conditions[len(ctx.conditions) :] for end in ends]
         if len(extra) == 1:
             conditions = ctx.conditions + extra[0]
         elif all(extra):
@@ -152,7 +185,9 @@ class StatementsMixin:
             conditions = ctx.conditions
         return Context(ctx.multipliers, conditions, ctx.group, ctx.handler)
 
-    def _merge_states(self, frame: Frame, states: list[tuple[dict[str, Flow], set[str]]], entry_vars: dict[str, Flow]) -> None:
+    def _merge_states(
+        self, frame: Frame, states: list[tuple[dict[str, Flow], set[str]]], entry_vars: dict[str, Flow]
+    ) -> None:
         """The state where paths in ``states`` (vars, frontier) join."""
         merged: dict[str, Flow] = {}
         for variables, _ in states:
@@ -180,8 +215,11 @@ class StatementsMixin:
         else:
             iterated = self._expr(stmt.iter, frame, ctx)
             # A map runs as it is iterated; so does an async generator (`async for x in traced_stream(q)`).
-            maps = [p for p in iterated.pending
-                    if isinstance(stmt, nodes.AsyncFor) or (p.node_id and self.graph.nodes[p.node_id]["kind"] == "map")]
+            maps = [
+                p
+                for p in iterated.pending
+                if isinstance(stmt, nodes.AsyncFor) or (p.node_id and self.graph.nodes[p.node_id]["kind"] == "map")
+            ]
             if maps:
                 iterated = self._await(frame, Flow(iterated.sources, tuple(maps), iterated.const), ctx)
             # A `break` or `return` can end the loop early: how often its body runs is known only at run time.
@@ -192,10 +230,13 @@ class StatementsMixin:
             self._bind(stmt.target, Flow(iterated.sources, iterated.pending), frame)
         self._forget_consts(stmt.body, frame)
         if count != 0:
-            self._loop_body(stmt.body, frame, Context(ctx.multipliers + (count,), ctx.conditions, ctx.group, ctx.handler),
-                            always)
+            self._loop_body(
+                stmt.body, frame, Context(ctx.multipliers + (count,), ctx.conditions, ctx.group, ctx.handler), always
+            )
         after = with_condition(ctx, f"the loop at line {stmt.lineno} does not return") if "return" in leaves else ctx
-        orelse = with_condition(after, f"the loop at line {stmt.lineno} ends without break") if "break" in leaves else after
+        orelse = (
+            with_condition(after, f"the loop at line {stmt.lineno} ends without break") if "break" in leaves else after
+        )
         end = self._block(stmt.orelse, frame, orelse)
         if not isinstance(end, Context):
             return end if "break" not in leaves else after
@@ -244,12 +285,23 @@ class StatementsMixin:
         if isinstance(target, nodes.AssignName):
             frame.vars[target.name] = (frame.vars.get(target.name, Flow()) | flow) if merge else flow
         elif isinstance(target, (nodes.Tuple, nodes.List)):
-            values = flow.const if isinstance(flow.const, (tuple, list)) and len(flow.const) == len(target.elts) else None
+            values = (
+                flow.const if isinstance(flow.const, (tuple, list)) and len(flow.const) == len(target.elts) else None
+            )
             starred = any(isinstance(e, nodes.Starred) for e in target.elts)
-            parts = flow.items if isinstance(flow.items, tuple) and len(flow.items) == len(target.elts) and not starred else None
+            parts = (
+                flow.items
+                if isinstance(flow.items, tuple) and len(flow.items) == len(target.elts) and not starred
+                else None
+            )
             for i, element in enumerate(target.elts):
                 if parts is not None:
-                    part = Flow(parts[i].sources, parts[i].pending, values[i] if values is not None else parts[i].const, parts[i].items)
+                    part = Flow(
+                        parts[i].sources,
+                        parts[i].pending,
+                        values[i] if values is not None else parts[i].const,
+                        parts[i].items,
+                    )
                 else:
                     part = Flow(flow.sources, flow.pending, values[i] if values is not None else NOTHING)
                 self._bind(element.value if isinstance(element, nodes.Starred) else element, part, frame, merge)
@@ -260,7 +312,9 @@ class StatementsMixin:
         if isinstance(expr, nodes.Call):
             callee = self.resolver.value_of(expr.func)
             if isinstance(callee, External) and callee.path == "flyte.group":
-                arg = expr.args[0] if expr.args else next((k.value for k in expr.keywords or [] if k.arg == "name"), None)
+                arg = (
+                    expr.args[0] if expr.args else next((k.value for k in expr.keywords or [] if k.arg == "name"), None)
+                )
                 if isinstance(arg, nodes.Const):
                     return str(arg.value)
                 return arg.as_string() if arg is not None else "group"
@@ -290,7 +344,12 @@ def _deleted(container: Flow, key: Any) -> Flow:
     """``container`` after ``del container[key]``: without that element when its elements are known (what it
     alone held is gone), else as it was but for where each element is."""
     items = container.items
-    if isinstance(items, tuple) and isinstance(key, int) and not isinstance(key, bool) and -len(items) <= key < len(items):
+    if (
+        isinstance(items, tuple)
+        and isinstance(key, int)
+        and not isinstance(key, bool)
+        and -len(items) <= key < len(items)
+    ):
         rest = tuple(f for i, f in enumerate(items) if i != key % len(items))
     elif isinstance(items, dict) and key is not NOTHING and not isinstance(key, (list, dict, set)) and key in items:
         rest = {k: f for k, f in items.items() if k != key}

@@ -32,10 +32,28 @@ from flyte_lint.model.values import (
 )
 
 # Calls that take a function to wrap it, not to call it (what they give is followed where it is called).
-WRAPPERS = frozenset({"flyte.trace", "functools.partial", "functools.wraps", "functools.cache", "functools.lru_cache",
-                      "functools.update_wrapper", "builtins.staticmethod", "builtins.classmethod", "builtins.property",
-                      "builtins.callable", "builtins.id", "builtins.repr", "builtins.str", "builtins.print",
-                      "builtins.isinstance", "builtins.getattr", "builtins.hasattr", "builtins.setattr"})
+WRAPPERS = frozenset(
+    {
+        "flyte.trace",
+        "functools.partial",
+        "functools.wraps",
+        "functools.cache",
+        "functools.lru_cache",
+        "functools.update_wrapper",
+        "builtins.staticmethod",
+        "builtins.classmethod",
+        "builtins.property",
+        "builtins.callable",
+        "builtins.id",
+        "builtins.repr",
+        "builtins.str",
+        "builtins.print",
+        "builtins.isinstance",
+        "builtins.getattr",
+        "builtins.hasattr",
+        "builtins.setattr",
+    }
+)
 
 
 def unresolved_call_note(reason: str | None) -> str:
@@ -65,14 +83,20 @@ class UnresolvedMixin:
         func = call.func
         callee = self.resolver.value_of(func)
         chosen = chosen_callee(callee, func)
-        if chosen is not None:  # one of several tasks (called, by .aio, through a partial): why the graph cannot tell which
+        if (
+            chosen is not None
+        ):  # one of several tasks (called, by .aio, through a partial): why the graph cannot tell which
             choice, expression = chosen
-            return (self._why_callee_unresolved(call, Unknown(), expression, awaited=True)
-                    or f"the callee `{shortened(expression.as_string())}` is one of {choice_names(choice)}, chosen at run time")
+            return (
+                self._why_callee_unresolved(call, Unknown(), expression, awaited=True)
+                or f"the callee `{shortened(expression.as_string())}` is one of {choice_names(choice)}, chosen at run time"
+            )
         if isinstance(callee, Method) and callee.name == "forward" and isinstance(callee.owner, TaskChoice):
             if self._may_call_tasks(callee.owner):
-                return (f"`{shortened(func.as_string())}` runs in this task the function of one of "
-                        f"{choice_names(callee.owner)}, chosen at run time, and the tasks that one calls")
+                return (
+                    f"`{shortened(func.as_string())}` runs in this task the function of one of "
+                    f"{choice_names(callee.owner)}, chosen at run time, and the tasks that one calls"
+                )
             return None
         reason = self._why_callee_unresolved(call, callee)
         if reason is None and runs_task(callee):
@@ -96,10 +120,15 @@ class UnresolvedMixin:
             if not isinstance(node, nodes.Call) or node is func:
                 continue
             callee = self.resolver.value_of(node.func)
-            if (id(node) in self.sites or id(node) in self.objects or id(node) in self.choices or runs_task(callee)
-                    or (isinstance(callee, External) and callee.path in ("flyte.map", "flyte.map.aio"))
-                    or (isinstance(callee, FunctionRef) and (callee.traced or self._may_run_tasks(callee.func)))
-                    or self._unknown_reason(node, None) is not None):
+            if (
+                id(node) in self.sites
+                or id(node) in self.objects
+                or id(node) in self.choices
+                or runs_task(callee)
+                or (isinstance(callee, External) and callee.path in ("flyte.map", "flyte.map.aio"))
+                or (isinstance(callee, FunctionRef) and (callee.traced or self._may_run_tasks(callee.func)))
+                or self._unknown_reason(node, None) is not None
+            ):
                 found = True
                 break
         self._runs_tasks[id(func)] = found
@@ -115,11 +144,15 @@ class UnresolvedMixin:
             value = self.resolver.value_of(arg)
             while isinstance(value, PartialRef):
                 value = value.target
-            body = value.func if isinstance(value, FunctionRef) else value.node if isinstance(value, LambdaRef) else None
+            body = (
+                value.func if isinstance(value, FunctionRef) else value.node if isinstance(value, LambdaRef) else None
+            )
             if body is not None and self._may_run_tasks(body):
                 self._handed.add(id(call))
-                return (f"`{shortened(arg.as_string())}` calls tasks and is handed to `{shortened(func.as_string())}`, "
-                        "which may call it where the graph does not follow")
+                return (
+                    f"`{shortened(arg.as_string())}` calls tasks and is handed to `{shortened(func.as_string())}`, "
+                    "which may call it where the graph does not follow"
+                )
         return None
 
     def _project_method(self, func: nodes.Attribute) -> tuple[nodes.ClassDef, nodes.FunctionDef] | None:
@@ -129,8 +162,14 @@ class UnresolvedMixin:
         owner = func.expr
         made: list[nodes.NodeNG] = [owner]
         scope = enclosing_function(owner)
-        if (isinstance(owner, nodes.Name) and isinstance(scope, FUNCTION_NODES) and isinstance(scope.parent, nodes.ClassDef)
-                and scope.args.args and scope.args.args[0].name == owner.name and scope.type in ("method", "classmethod")):
+        if (
+            isinstance(owner, nodes.Name)
+            and isinstance(scope, FUNCTION_NODES)
+            and isinstance(scope.parent, nodes.ClassDef)
+            and scope.args.args
+            and scope.args.args[0].name == owner.name
+            and scope.type in ("method", "classmethod")
+        ):
             return _method_of(scope.parent, func.attrname)  # `self.m`, `cls.m` in a method of the class
         if isinstance(owner, nodes.Name) and not isinstance(self.resolver.value_of(owner), ClassRef):
             binder, bindings = lookup(owner)
@@ -139,8 +178,11 @@ class UnresolvedMixin:
             made = []
             for binding in bindings:
                 statement = binding.parent if isinstance(binding, nodes.AssignName) else None
-                if not (isinstance(statement, (nodes.Assign, nodes.AnnAssign)) and statement.value is not None
-                        and isinstance(statement.value, nodes.Call)):
+                if not (
+                    isinstance(statement, (nodes.Assign, nodes.AnnAssign))
+                    and statement.value is not None
+                    and isinstance(statement.value, nodes.Call)
+                ):
                     return None
                 made.append(statement.value)
             if not made:
@@ -155,8 +197,9 @@ class UnresolvedMixin:
             return None
         return _method_of(classes.pop(), func.attrname)
 
-    def _why_callee_unresolved(self, call: nodes.Call, callee, func: nodes.NodeNG | None = None,
-                               awaited: bool | None = None) -> str | None:
+    def _why_callee_unresolved(
+        self, call: nodes.Call, callee, func: nodes.NodeNG | None = None, awaited: bool | None = None
+    ) -> str | None:
         """Why the call of ``callee`` (Unknown: a callee the model does not resolve) cannot be resolved.
         ``func``: the expression called (by default the call's), ``awaited``: whether what it gives is awaited
         (by default: whether the call is)."""
@@ -177,9 +220,13 @@ class UnresolvedMixin:
         if isinstance(func, nodes.Attribute):
             method = self._project_method(func)
             if method is not None and self._may_run_tasks(method[1]):
-                return (f"`{shortened(func.as_string())}` is method {method[0].name}.{method[1].name} of the project, "
-                        "which calls tasks: the graph does not follow methods")
-        if isinstance(func, nodes.Subscript) and isinstance(self.resolver.value_of(func.value), (Unknown, TaskCollection)):
+                return (
+                    f"`{shortened(func.as_string())}` is method {method[0].name}.{method[1].name} of the project, "
+                    "which calls tasks: the graph does not follow methods"
+                )
+        if isinstance(func, nodes.Subscript) and isinstance(
+            self.resolver.value_of(func.value), (Unknown, TaskCollection)
+        ):
             # (a subscripted class, such as a generic ``Batcher[int, str](...)``, is not a task)
             return f"the callee `{func.as_string()}` is chosen at run time"
         if isinstance(func, nodes.Call):
@@ -258,7 +305,11 @@ class UnresolvedMixin:
             return f"a {class_name(returned)} task" if returned and _task_class(returned) else None
         if isinstance(maker, FunctionRef):
             for node in walk(maker.func):
-                if isinstance(node, nodes.Return) and isinstance(node.value, nodes.Call) and enclosing_function(node) is maker.func:
+                if (
+                    isinstance(node, nodes.Return)
+                    and isinstance(node.value, nodes.Call)
+                    and enclosing_function(node) is maker.func
+                ):
                     inner = self.resolver.value_of(node.value.func)
                     if not isinstance(inner, FunctionRef):  # (one level: no chains of factories)
                         made = self._task_made_by(inner)
@@ -272,8 +323,11 @@ def _task_class(path: str) -> bool:
     its kind: ContainerTask, the shell's container task, sandboxed code) or its ``.as_task`` (the object
     ``flyte.extras.shell.create`` returns)."""
     info = sdk.callable_info(path) if path.startswith("flyte.") else None
-    return (info is not None and info.get("kind") == "class"
-            and (sdk.callable_info(f"{path}.aio") is not None or sdk.callable_info(f"{path}.as_task") is not None))
+    return (
+        info is not None
+        and info.get("kind") == "class"
+        and (sdk.callable_info(f"{path}.aio") is not None or sdk.callable_info(f"{path}.as_task") is not None)
+    )
 
 
 def _method_of(cls: nodes.ClassDef, name: str) -> tuple[nodes.ClassDef, nodes.FunctionDef] | None:

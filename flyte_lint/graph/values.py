@@ -28,11 +28,16 @@ class Flow:
     # The flows of the elements of a tuple/list (a tuple of Flows) or dict (constant key -> Flow) whose
     # shape is statically known, e.g. a literal or a gather's results: unpacking or indexing it takes one
     # element's flow. `sources` and `pending` are always the union over the elements.
-    items: tuple["Flow", ...] | dict[Any, "Flow"] | None = None
+    items: tuple[Flow, ...] | dict[Any, Flow] | None = None
 
-    def item(self, key: Any) -> "Flow | None":
+    def item(self, key: Any) -> Flow | None:
         """The flow of element ``key`` (an index or a dict key), when known."""
-        if isinstance(self.items, tuple) and isinstance(key, int) and not isinstance(key, bool) and -len(self.items) <= key < len(self.items):
+        if (
+            isinstance(self.items, tuple)
+            and isinstance(key, int)
+            and not isinstance(key, bool)
+            and -len(self.items) <= key < len(self.items)
+        ):
             return self.items[key]
         if isinstance(self.items, dict):
             try:
@@ -41,18 +46,18 @@ class Flow:
                 return None
         return None
 
-    def __or__(self, other: "Flow") -> "Flow":
+    def __or__(self, other: Flow) -> Flow:
         pending = self.pending + tuple(p for p in other.pending if p not in self.pending)
         return Flow(self.sources | other.sources, pending, items=_merged_items(self.items, other.items))
 
     @staticmethod
-    def union(flows) -> "Flow":
+    def union(flows) -> Flow:
         result = Flow()
         for flow in flows:
             result = result | flow
         return result
 
-    def without_pending(self) -> "Flow":
+    def without_pending(self) -> Flow:
         items = self.items
         if isinstance(items, dict):
             items = {key: flow.without_pending() for key, flow in items.items()}
@@ -67,7 +72,7 @@ def _merged_items(left, right):
     if isinstance(left, dict) and isinstance(right, dict) and left.keys() == right.keys():
         return {key: left[key] | right[key] for key in left}
     if isinstance(left, tuple) and isinstance(right, tuple) and len(left) == len(right):
-        return tuple(a | b for a, b in zip(left, right))
+        return tuple(a | b for a, b in zip(left, right, strict=True))
     return None
 
 

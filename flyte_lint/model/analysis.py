@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from astroid import nodes
 
 from flyte_lint.model.arguments import argument
-from flyte_lint.model.calls import (  # noqa: F401  (CONTAINER_TASK...: read from here too)
+from flyte_lint.model.calls import (
     CONTAINER_TASK,
     MAPS,
     SHELL_CREATE,
@@ -28,8 +28,11 @@ from flyte_lint.model.kinds import CallForm, EnvOrigin
 from flyte_lint.model.names import bindings_of, is_builtin, rebinds_same_variable
 from flyte_lint.model.project import Module, Project
 from flyte_lint.model.resolver import Resolver
-from flyte_lint.model.scopes import FUNCTION_NODES, enclosing_function
-from flyte_lint.model.scopes import walk  # noqa: F401  (read from here too)
+from flyte_lint.model.scopes import (
+    FUNCTION_NODES,
+    enclosing_function,
+    walk,  # noqa: F401  (read from here too)
+)
 from flyte_lint.model.task_context import INLINE_DECORATORS, TaskContext  # noqa: F401  (read from here too)
 from flyte_lint.model.values import (
     AgentToolRef,
@@ -107,9 +110,19 @@ class Analysis(Dependencies, TaskContext):
     def _derive(self) -> None:
         """Compute every collection the rules read now, while the resolver may still register what it meets
         (cached_property keeps each: rules only read them)."""
-        for name in ("tasks", "task_by_function", "site_of_call", "_calls_by_path", "_call_order",
-                     "_function_callers", "task_object_envs", "task_object_calls", "choice_sites",
-                     "map_helper_calls", "has_dependencies"):
+        for name in (
+            "tasks",
+            "task_by_function",
+            "site_of_call",
+            "_calls_by_path",
+            "_call_order",
+            "_function_callers",
+            "task_object_envs",
+            "task_object_calls",
+            "choice_sites",
+            "map_helper_calls",
+            "has_dependencies",
+        ):
             getattr(self, name)
         if self.has_dependencies:
             self.dependency_graph  # noqa: B018  (computed now; networkx only where envs declare dependencies)
@@ -134,8 +147,14 @@ class Analysis(Dependencies, TaskContext):
         elif isinstance(callee, Method) and isinstance(callee.owner, TaskRef) and callee.name in ("aio", "forward"):
             owner = callee.owner
             site = CallSite(
-                call.node, call.module, CallForm(callee.name), owner.task, callee, func,
-                via_aio=callee.name == "aio", overridden=owner.overridden,
+                call.node,
+                call.module,
+                CallForm(callee.name),
+                owner.task,
+                callee,
+                func,
+                via_aio=callee.name == "aio",
+                overridden=owner.overridden,
             )
         elif isinstance(callee, AgentToolRef):  # (its call awaits the task's .aio)
             site = CallSite(call.node, call.module, CallForm.AIO, callee.task, callee, func, via_aio=True)
@@ -167,7 +186,11 @@ class Analysis(Dependencies, TaskContext):
             # (an env made as a task runs is no deploy's: only top-level ones give their objects an env)
             if env.origin == EnvOrigin.FROM_TASK and enclosing_function(env.node) is None:
                 for arg in env.node.args[1:]:
-                    if isinstance(arg, nodes.Call) and isinstance(arg.func, nodes.Attribute) and arg.func.attrname == "as_task":
+                    if (
+                        isinstance(arg, nodes.Call)
+                        and isinstance(arg.func, nodes.Attribute)
+                        and arg.func.attrname == "as_task"
+                    ):
                         arg = arg.func.expr  # a shell task's container task: the shell task runs in this env
                     made = self.resolver.construction_of(arg)
                     if made is not None:
@@ -175,8 +198,10 @@ class Analysis(Dependencies, TaskContext):
         for call in self.calls_to(SHELL_CREATE):
             name_node = argument(call.node, 0, "name")
             name = string_literal(name_node)
-            found.setdefault(id(call.node), Env(node=call.node, module=call.module, name=name, name_node=name_node,
-                                                origin=EnvOrigin.SHELL))
+            found.setdefault(
+                id(call.node),
+                Env(node=call.node, module=call.module, name=name, name_node=name_node, origin=EnvOrigin.SHELL),
+            )
         return found
 
     @cached_property
@@ -196,8 +221,11 @@ class Analysis(Dependencies, TaskContext):
                     continue
                 target, _ = called_object(call.node.args[0])  # (an object mapped, or its override)
                 form = MAPS[callee.path]
-            elif (type(callee) is Instance or type(callee) is Unknown
-                  or (type(callee) is External and callee.path.endswith(".aio"))):
+            elif (
+                type(callee) is Instance
+                or type(callee) is Unknown
+                or (type(callee) is External and callee.path.endswith(".aio"))
+            ):
                 target, form = called_object(call.node.func)
             else:
                 continue
@@ -275,8 +303,19 @@ class Analysis(Dependencies, TaskContext):
                 choice, form, overridden = callee.target, CallForm.PARTIAL, False
             else:
                 continue
-            found.append(CallSite(call.node, call.module, form, None, callee, func, via_aio=form == CallForm.AIO,
-                                  overridden=overridden, candidates=tuple(dict.fromkeys(o.task for o in choice.options))))
+            found.append(
+                CallSite(
+                    call.node,
+                    call.module,
+                    form,
+                    None,
+                    callee,
+                    func,
+                    via_aio=form == CallForm.AIO,
+                    overridden=overridden,
+                    candidates=tuple(dict.fromkeys(o.task for o in choice.options)),
+                )
+            )
         return found
 
     @cached_property
@@ -357,6 +396,7 @@ class Analysis(Dependencies, TaskContext):
         """The author's code catches ``exception`` (a class by dotted path, ``builtins.TypeError``) where ``node``
         is evaluated, in its own function: ``try: ... except TypeError:``, a deliberate probe (model/guards.py)."""
         return guarded_against(self.resolver, node, exception)
+
 
 def build_analysis(project: Project, modules: list[Module], target_flyte_version: str | None = None) -> Analysis:
     """The analysis model of ``modules`` (their imports resolved through ``project``), built completely before

@@ -22,8 +22,12 @@ def argument(call: nodes.Call, index: int | None, keyword: str) -> nodes.NodeNG 
     """The argument of ``call`` given by ``keyword``, or at position ``index`` (None: keyword only); a position
     at or after a ``*starred`` argument is not known."""
     found = keyword_argument(call, keyword)
-    if found is None and index is not None and len(call.args) > index \
-            and not any(isinstance(a, nodes.Starred) for a in call.args[: index + 1]):
+    if (
+        found is None
+        and index is not None
+        and len(call.args) > index
+        and not any(isinstance(a, nodes.Starred) for a in call.args[: index + 1])
+    ):
         found = call.args[index]
     return found
 

@@ -174,7 +174,10 @@ class _FastRebuilder(TreeRebuilder):
         built.end_lineno, built.end_col_offset, built.position = node.end_lineno, node.end_col_offset, None
         visit = self.visit
         built.left = visit(node.left, built)
-        built.ops = [(_COMPARISONS[op.__class__], visit(expr, built)) for op, expr in zip(node.ops, node.comparators)]
+        built.ops = [
+            (_COMPARISONS[op.__class__], visit(expr, built))
+            for op, expr in zip(node.ops, node.comparators, strict=True)
+        ]
         return built
 
     # Those whose constructors set a field of their own first.
@@ -221,8 +224,13 @@ class _FastRebuilder(TreeRebuilder):
     def visit_arguments(self, node: ast.arguments, parent: nodes.NodeNG) -> nodes.Arguments:
         """A def's parameters when they are only positional ones (with annotations and defaults): no ``*``,
         ``**`` or keyword-only ones, which astroid builds (with their bindings, in its order)."""
-        if node.vararg or node.kwarg or node.kwonlyargs or node.posonlyargs or any(
-                arg.type_comment is not None for arg in node.args):  # (never from ast.parse without type_comments)
+        if (
+            node.vararg
+            or node.kwarg
+            or node.kwonlyargs
+            or node.posonlyargs
+            or any(arg.type_comment is not None for arg in node.args)
+        ):  # (never from ast.parse without type_comments)
             return TreeRebuilder.visit_arguments(self, node, parent)
         built = _new(nodes.Arguments)
         built.lineno, built.col_offset, built.parent = None, None, parent
@@ -287,7 +295,7 @@ def same_tree(a: nodes.NodeNG, b: nodes.NodeNG) -> bool:
             if isinstance(x, (list, tuple)):
                 if len(x) != len(y):
                     return False
-                pairs.extend((i, j, x_parent, y_parent) for i, j in zip(x, y))
+                pairs.extend((i, j, x_parent, y_parent) for i, j in zip(x, y, strict=True))
                 continue
             if x != y and not (x != x and y != y):  # (NaN equals itself here)
                 return False
@@ -300,7 +308,9 @@ def same_tree(a: nodes.NodeNG, b: nodes.NodeNG) -> bool:
                 if (value is x_parent) != (other is y_parent):
                     return False
             elif isinstance(value, dict):  # a scope's locals: the same names, each bound as often
-                if type(other) is not dict or {k: len(v) for k, v in value.items()} != {k: len(v) for k, v in other.items()}:
+                if type(other) is not dict or {k: len(v) for k, v in value.items()} != {
+                    k: len(v) for k, v in other.items()
+                }:
                     return False
             elif isinstance(value, (nodes.NodeNG, list, tuple)):
                 pairs.append((value, other, x, y))

@@ -25,7 +25,7 @@ MAPS = {"flyte.map": CallForm.MAP, "flyte.map.aio": CallForm.MAP_AIO}  # the for
 class TaskObjectCall:
     """A call of a task object not made by ``@env.task`` (a ContainerTask, a shell task...)."""
 
-    call: "ResolvedCall"
+    call: ResolvedCall
     made: nodes.Call  # the call that made the object
     env: Env | None  # None: not known
     name: str  # the object as the call names it: ``greet``

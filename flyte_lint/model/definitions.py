@@ -136,8 +136,12 @@ class Definitions(_Base):
                 return TaskRef(owner.task, overridden=True)
             if isinstance(owner, TaskChoice) and callee.name == "override":
                 return TaskChoice(tuple(TaskRef(o.task, overridden=True) for o in owner.options))
-            if isinstance(owner, TaskCollection) and callee.name in ("values", "copy") and not call.args \
-                    and (callee.name == "copy" or isinstance(owner.node, (nodes.Dict, nodes.DictComp))):
+            if (
+                isinstance(owner, TaskCollection)
+                and callee.name in ("values", "copy")
+                and not call.args
+                and (callee.name == "copy" or isinstance(owner.node, (nodes.Dict, nodes.DictComp)))
+            ):
                 return owner
             if isinstance(owner, RemoteTaskRef) and callee.name == "override":
                 return owner
@@ -275,8 +279,16 @@ def _hands_on(value: nodes.NodeNG | None, fn: str, vararg: str, kwarg: str, awai
         if not isinstance(value, nodes.Await):
             return False
         value = value.value
-    return (isinstance(value, nodes.Call) and isinstance(value.func, nodes.Name) and value.func.name == fn
-            and len(value.args) == 1 and isinstance(value.args[0], nodes.Starred)
-            and isinstance(value.args[0].value, nodes.Name) and value.args[0].value.name == vararg
-            and len(value.keywords or []) == 1 and value.keywords[0].arg is None
-            and isinstance(value.keywords[0].value, nodes.Name) and value.keywords[0].value.name == kwarg)
+    return (
+        isinstance(value, nodes.Call)
+        and isinstance(value.func, nodes.Name)
+        and value.func.name == fn
+        and len(value.args) == 1
+        and isinstance(value.args[0], nodes.Starred)
+        and isinstance(value.args[0].value, nodes.Name)
+        and value.args[0].value.name == vararg
+        and len(value.keywords or []) == 1
+        and value.keywords[0].arg is None
+        and isinstance(value.keywords[0].value, nodes.Name)
+        and value.keywords[0].value.name == kwarg
+    )

@@ -19,13 +19,13 @@ class Env:
     """A ``flyte.TaskEnvironment``: constructed, cloned with ``clone_with`` or made by ``from_task``."""
 
     node: nodes.Call
-    module: "Module"
+    module: Module
     name: str | None  # None when the name is not a literal
     name_node: nodes.NodeNG | None
     origin: EnvOrigin  # (SHELL: a shell task's own, in Analysis.task_object_envs only)
-    parent: "Env | None" = None  # the env a clone was made from
+    parent: Env | None = None  # the env a clone was made from
     # (declaring node, resolved dependency or None if unresolvable)
-    dependencies: list[tuple[nodes.NodeNG, "Env | None"]] = field(default_factory=list)
+    dependencies: list[tuple[nodes.NodeNG, Env | None]] = field(default_factory=list)
     dependencies_unknown: bool = False  # depends_on is not a literal list we can follow
 
     @property
@@ -50,7 +50,7 @@ class Signature:
     var_keyword: bool = False
 
     @classmethod
-    def of_function(cls, func: nodes.FunctionDef) -> "Signature":
+    def of_function(cls, func: nodes.FunctionDef) -> Signature:
         args = func.args
         params: list[Param] = []
         positional = list(args.posonlyargs or []) + list(args.args or [])
@@ -58,7 +58,7 @@ class Signature:
         for index, arg in enumerate(positional):
             kind = ParamKind.POSITIONAL_ONLY if index < len(args.posonlyargs or []) else ParamKind.POSITIONAL_OR_KEYWORD
             params.append(Param(arg.name, kind, required=index < defaults_start))
-        for arg, default in zip(args.kwonlyargs or [], args.kw_defaults or []):
+        for arg, default in zip(args.kwonlyargs or [], args.kw_defaults or [], strict=True):
             params.append(Param(arg.name, ParamKind.KEYWORD_ONLY, required=default is None))
         return cls(params, var_positional=bool(args.vararg), var_keyword=bool(args.kwarg))
 
@@ -79,7 +79,7 @@ class Task:
 
     func: nodes.FunctionDef
     env: Env
-    module: "Module"
+    module: Module
     decorator: nodes.NodeNG  # the decorator expression or the ``env.task(fn)`` call
     options: nodes.Call | None  # the ``env.task(...)`` call carrying task options, if any
     traced: bool = False  # ``@flyte.trace`` is stacked on it
@@ -111,10 +111,10 @@ class CallSite:
     """
 
     node: nodes.Call
-    module: "Module"
+    module: Module
     form: CallForm
     task: Task | None  # None for remote references
-    callee: "Value"
+    callee: Value
     function: nodes.FunctionDef | None  # innermost enclosing def (comprehensions are transparent)
     via_aio: bool = False
     overridden: bool = False

@@ -30,10 +30,23 @@ from flyte_lint.model.source import short_source
 from flyte_lint.model.values import External, FunctionRef, ModuleRef
 
 # -- the Flyte 1 constructs the index knows (the FLY5xx rules name a Flyte 2 replacement for each) ----------------
-FILE_TYPES = frozenset({
-    "FlyteFile", "CSVFile", "HTMLPage", "JoblibSerializedFile", "JPEGImageFile", "PDFFile", "PNGImageFile",
-    "PythonPickledFile", "PythonNotebook", "SVGImageFile", "ONNXFile", "TFRecordFile", "JSONLFile",
-})
+FILE_TYPES = frozenset(
+    {
+        "FlyteFile",
+        "CSVFile",
+        "HTMLPage",
+        "JoblibSerializedFile",
+        "JPEGImageFile",
+        "PDFFile",
+        "PNGImageFile",
+        "PythonPickledFile",
+        "PythonNotebook",
+        "SVGImageFile",
+        "ONNXFile",
+        "TFRecordFile",
+        "JSONLFile",
+    }
+)
 DIR_TYPES = frozenset({"FlyteDirectory", "TensorboardLogs", "TFRecordsDirectory"})
 GPU_TYPES = frozenset({"A10G", "L4", "T4", "V100", "A100", "A100_80GB", "H100"})
 # Calls inside a Flyte 1 workflow that make a node (a promise) without being a task call.
@@ -41,17 +54,67 @@ NODE_CALLS = frozenset({"create_node", "sleep", "wait_for_input", "approve"})
 # Flyte 1's internal context classes: ``FlyteContextManager.current_context()`` is a current_context() too.
 CONTEXT_CLASSES = frozenset({"FlyteContextManager", "FlyteContext"})
 # Every construct a Ref can name (rules/flyte1/_common.py MAPPING gives the Flyte 2 form of all but NODE_CALLS).
-CONSTRUCTS = frozenset({
-    "task", "workflow", "Workflow", "ImperativeWorkflow", "dynamic", "eager", "map_task", "ImageSpec", "Resources",
-    "Secret", "PodTemplate", "current_context", "LaunchPlan", "CronSchedule", "FixedRate", "conditional",
-    "StructuredDataset", "Cache", "CachePolicy", "Deck", "reference_task", "reference_workflow",
-    "reference_launch_plan", "ContainerTask", "Environment", "FlyteRemote", "create_node", "FlyteSchema", "PARQUET",
-    "WorkflowFailurePolicy", *CONTEXT_CLASSES, *GPU_TYPES, *FILE_TYPES, *DIR_TYPES, *NODE_CALLS,
-})
+CONSTRUCTS = frozenset(
+    {
+        "task",
+        "workflow",
+        "Workflow",
+        "ImperativeWorkflow",
+        "dynamic",
+        "eager",
+        "map_task",
+        "ImageSpec",
+        "Resources",
+        "Secret",
+        "PodTemplate",
+        "current_context",
+        "LaunchPlan",
+        "CronSchedule",
+        "FixedRate",
+        "conditional",
+        "StructuredDataset",
+        "Cache",
+        "CachePolicy",
+        "Deck",
+        "reference_task",
+        "reference_workflow",
+        "reference_launch_plan",
+        "ContainerTask",
+        "Environment",
+        "FlyteRemote",
+        "create_node",
+        "FlyteSchema",
+        "PARQUET",
+        "WorkflowFailurePolicy",
+        *CONTEXT_CLASSES,
+        *GPU_TYPES,
+        *FILE_TYPES,
+        *DIR_TYPES,
+        *NODE_CALLS,
+    }
+)
 
-TASK_DECORATORS = {"task", "workflow", "dynamic", "eager", "reference_task", "reference_workflow", "reference_launch_plan"}
-TASK_FACTORIES = {"task", "workflow", "dynamic", "eager", "map_task", "LaunchPlan", "ContainerTask",
-                  "reference_task", "reference_workflow", "reference_launch_plan"}
+TASK_DECORATORS = {
+    "task",
+    "workflow",
+    "dynamic",
+    "eager",
+    "reference_task",
+    "reference_workflow",
+    "reference_launch_plan",
+}
+TASK_FACTORIES = {
+    "task",
+    "workflow",
+    "dynamic",
+    "eager",
+    "map_task",
+    "LaunchPlan",
+    "ContainerTask",
+    "reference_task",
+    "reference_workflow",
+    "reference_launch_plan",
+}
 
 
 def v1_symbol(value: object) -> str | None:
@@ -63,7 +126,7 @@ def v1_symbol(value: object) -> str | None:
     parts = value.path.split(".")[1:]
     for i, part in enumerate(parts):
         if part[:1].isupper():
-            if part in CONTEXT_CLASSES and parts[i + 1: i + 2] == ["current_context"]:
+            if part in CONTEXT_CLASSES and parts[i + 1 : i + 2] == ["current_context"]:
                 return "current_context"
             return part if part in CONSTRUCTS else None
     return parts[-1] if parts[-1] in CONSTRUCTS else None
@@ -132,8 +195,6 @@ def root_name(node: nodes.NodeNG) -> nodes.Name | None:
     while isinstance(node, nodes.Attribute):
         node = node.expr
     return node if isinstance(node, nodes.Name) else None
-
-
 
 
 # -- the index every FLY5xx rule reads -----------------------------------------------------------------------
@@ -223,9 +284,9 @@ class V1Index:
                     continue  # `FlyteFile.from_source`: the inner `FlyteFile` is the reference
                 root = root_name(node)
                 stmts = bindings_of(root) if root is not None else []
-                if guarded(node) or (stmts and all(
-                    isinstance(s, (nodes.Import, nodes.ImportFrom)) and quiet(s) for s in stmts
-                )):
+                if guarded(node) or (
+                    stmts and all(isinstance(s, (nodes.Import, nodes.ImportFrom)) and quiet(s) for s in stmts)
+                ):
                     continue
                 self.refs.append(Ref(module, node, symbol, value.path, stmts))
         self._task_functions: dict[int, bool] = {}
@@ -263,7 +324,8 @@ class V1Index:
         resolver = self.analysis.resolver
         if isinstance(node, nodes.Import):
             names = [
-                (dotted, alias, None) for dotted, alias in node.names
+                (dotted, alias, None)
+                for dotted, alias in node.names
                 if is_flytekit_module(dotted) and isinstance(resolver.module_value(dotted, module), External)
             ]
             return ImportStmt(module, node, names) if names else None
@@ -276,7 +338,6 @@ class V1Index:
 
     def refs_to(self, *symbols: str) -> list[Ref]:
         return [r for r in self.refs if r.symbol in symbols]
-
 
     # -- Flyte 1 task objects and the promises their calls return ------------------------------------------
     def is_task_function(self, func: nodes.NodeNG) -> bool:
@@ -303,8 +364,11 @@ class V1Index:
             callee = value_of(node.func)
             if v1_symbol(callee) in TASK_FACTORIES:
                 return True  # task(fn), map_task(fn), LaunchPlan.get_or_create(wf), ContainerTask(...)
-            if isinstance(callee, External) and callee.path.split(".")[0] in ("flytekit", "flytekitplugins") \
-                    and callee.path.rsplit(".", 1)[-1][:1].isupper():
+            if (
+                isinstance(callee, External)
+                and callee.path.split(".")[0] in ("flytekit", "flytekitplugins")
+                and callee.path.rsplit(".", 1)[-1][:1].isupper()
+            ):
                 return True  # an instance of a flytekit or plugin task class: ShellTask(...), SnowflakeTask(...)
             # task(retries=2)(fn)
             return isinstance(node.func, nodes.Call) and v1_symbol(value_of(node.func.func)) in TASK_DECORATORS
@@ -355,7 +419,6 @@ class V1Index:
             if not test(value):
                 return False
         return True
-
 
 
 def flyte1_index(analysis: Analysis) -> V1Index:

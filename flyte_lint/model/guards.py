@@ -39,7 +39,7 @@ _TRY_TYPES = tuple(t for t in (getattr(nodes, "Try", None), getattr(nodes, "TryS
 _DEF_TYPES = (nodes.FunctionDef, nodes.AsyncFunctionDef)
 
 
-def guarded_against(resolver: "Resolver", node: nodes.NodeNG, exception: str) -> bool:
+def guarded_against(resolver: Resolver, node: nodes.NodeNG, exception: str) -> bool:
     """Whether ``node`` is evaluated inside a guard (see the module's docstring) that catches ``exception``, a
     class by its dotted path (``builtins.TypeError``), within ``node``'s own function."""
     child, parent = node, node.parent
@@ -59,21 +59,24 @@ def guarded_against(resolver: "Resolver", node: nodes.NodeNG, exception: str) ->
         elif isinstance(parent, nodes.GeneratorExp):
             if not (parent.generators and child is parent.generators[0]):
                 return False  # the element and later loops run when the generator is consumed
-        elif isinstance(parent, nodes.Comprehension) and isinstance(parent.parent, nodes.GeneratorExp):
-            if child is not parent.iter or parent is not parent.parent.generators[0]:
-                return False
+        elif (
+            isinstance(parent, nodes.Comprehension)
+            and isinstance(parent.parent, nodes.GeneratorExp)
+            and (child is not parent.iter or parent is not parent.parent.generators[0])
+        ):
+            return False
         child, parent = parent, parent.parent
     return False
 
 
-def _probes(resolver: "Resolver", handler: nodes.ExceptHandler, exception: str) -> bool:
+def _probes(resolver: Resolver, handler: nodes.ExceptHandler, exception: str) -> bool:
     """The handler catches ``exception`` by name and does not end by raising."""
     if handler.type is None or not _names(resolver, handler.type, exception):
         return False
     return not (handler.body and isinstance(handler.body[-1], nodes.Raise))
 
 
-def _suppresses(resolver: "Resolver", item: nodes.NodeNG, exception: str) -> bool:
+def _suppresses(resolver: Resolver, item: nodes.NodeNG, exception: str) -> bool:
     if not isinstance(item, nodes.Call) or item.keywords:
         return False
     callee = resolver.value_of(item.func)
@@ -82,7 +85,7 @@ def _suppresses(resolver: "Resolver", item: nodes.NodeNG, exception: str) -> boo
     return any(_names(resolver, arg, exception) for arg in item.args if not isinstance(arg, nodes.Starred))
 
 
-def _names(resolver: "Resolver", node: nodes.NodeNG, exception: str, depth: int = 0) -> bool:
+def _names(resolver: Resolver, node: nodes.NodeNG, exception: str, depth: int = 0) -> bool:
     """``node`` (an ``except`` clause's type) is the class ``exception``, or a tuple holding it."""
     if depth > 4:
         return False

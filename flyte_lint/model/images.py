@@ -77,13 +77,13 @@ def _combine(needs: list[ImageNeed]) -> ImageNeed:
 class ImageReader:
     """Reads environments' images (Analysis.image_need)."""
 
-    def __init__(self, resolver: "Resolver") -> None:
+    def __init__(self, resolver: Resolver) -> None:
         self.resolver = resolver
         self._memo: dict[int, ImageNeed] = {}
         self._busy: set[int] = set()
 
     # -- environments and task objects -------------------------------------------------------------
-    def of_env(self, env: "Env", depth: int = 0) -> ImageNeed:
+    def of_env(self, env: Env, depth: int = 0) -> ImageNeed:
         if depth > MAX_DEPTH:
             return UNKNOWN_IMAGE
         if env.origin == EnvOrigin.SHELL:  # a shell task's own env: the image given to shell.create
@@ -93,7 +93,11 @@ class ImageReader:
                 return UNKNOWN_IMAGE
             found = []
             for arg in env.node.args[1:]:
-                if isinstance(arg, nodes.Call) and isinstance(arg.func, nodes.Attribute) and arg.func.attrname == "as_task":
+                if (
+                    isinstance(arg, nodes.Call)
+                    and isinstance(arg.func, nodes.Attribute)
+                    and arg.func.attrname == "as_task"
+                ):
                     arg = arg.func.expr
                 made = self.resolver.construction_of(arg)
                 found.append(self.of_object(made) if made is not None else UNKNOWN_IMAGE)
@@ -175,8 +179,11 @@ class ImageReader:
             method = match.group(1) if match else None
         if isinstance(callee, FunctionRef):
             return self._returned(callee.func, depth)
-        if method is None and isinstance(call.func, nodes.Attribute) and (
-                call.func.attrname.startswith("with_") or call.func.attrname == "clone"):
+        if (
+            method is None
+            and isinstance(call.func, nodes.Attribute)
+            and (call.func.attrname.startswith("with_") or call.func.attrname == "clone")
+        ):
             method = call.func.attrname  # a builder of an image the resolver does not follow (bound twice...)
         if method is None or sdk.callable_info(f"flyte.Image.{method}") is None:
             return UNKNOWN_IMAGE
@@ -196,11 +203,15 @@ class ImageReader:
             if not isinstance(node, nodes.Const):
                 return UNKNOWN_IMAGE
             # install_flyte=False: the default image is made of layers (flyte 2.12.1 Image._get_default_image_for)
-            return NO_BUILD if node.value else ImageNeed(ImageKind.BUILD, "`Image.from_debian_base(install_flyte=False)`")
+            return (
+                NO_BUILD if node.value else ImageNeed(ImageKind.BUILD, "`Image.from_debian_base(install_flyte=False)`")
+            )
         if not isinstance(call.func, nodes.Attribute):
             return UNKNOWN_IMAGE
         base = self.of_expression(call.func.expr, depth + 1)
-        if base.kind not in (ImageKind.NO_BUILD, ImageKind.BUILD) and not (method == "clone" and base.kind == ImageKind.DOCKERFILE):
+        if base.kind not in (ImageKind.NO_BUILD, ImageKind.BUILD) and not (
+            method == "clone" and base.kind == ImageKind.DOCKERFILE
+        ):
             return UNKNOWN_IMAGE  # (a layer on a Dockerfile image raises ValueError)
         if method == "clone":
             layer, known = _given(call, path, "addl_layer")
@@ -217,11 +228,21 @@ class ImageReader:
         """What a project function that makes an image returns: every ``return`` value agreeing."""
         if isinstance(func, nodes.AsyncFunctionDef) or depth > MAX_DEPTH:
             return UNKNOWN_IMAGE
-        returns = [n for n in func.nodes_of_class(nodes.Return, skip_klass=(nodes.FunctionDef, nodes.AsyncFunctionDef,
-                                                                            nodes.Lambda, nodes.ClassDef))]
-        if not returns or any(r.value is None for r in returns) or any(
-                True for _ in func.nodes_of_class((nodes.Yield, nodes.YieldFrom),
-                                                  skip_klass=(nodes.FunctionDef, nodes.AsyncFunctionDef))):
+        returns = list(
+            func.nodes_of_class(
+                nodes.Return, skip_klass=(nodes.FunctionDef, nodes.AsyncFunctionDef, nodes.Lambda, nodes.ClassDef)
+            )
+        )
+        if (
+            not returns
+            or any(r.value is None for r in returns)
+            or any(
+                True
+                for _ in func.nodes_of_class(
+                    (nodes.Yield, nodes.YieldFrom), skip_klass=(nodes.FunctionDef, nodes.AsyncFunctionDef)
+                )
+            )
+        ):
             return UNKNOWN_IMAGE
         return _combine([self.of_expression(r.value, depth + 1) for r in returns])
 

@@ -75,8 +75,9 @@ class NameLookup(_Base):
             return found
         return self._lookup(name, at, scope)
 
-    def _global_binding(self, name: str, at: nodes.NodeNG, scope: nodes.LocalsDictNodeNG,
-                        module: nodes.Module) -> Value | None:
+    def _global_binding(
+        self, name: str, at: nodes.NodeNG, scope: nodes.LocalsDictNodeNG, module: nodes.Module
+    ) -> Value | None:
         """What a use in a function's body of a name only the module binds refers to, when the module binds
         it once, in a statement of its own body: astroid's lookup would answer that binding (its flow filtering
         is off outside the binding's frame, and a top-level statement shares no branch with the use). Asking
@@ -229,9 +230,8 @@ class NameLookup(_Base):
                 if isinstance(source, ModuleRef):
                     if not name.startswith("_") and self._exports(source.module, name):
                         return self.module_attr(source.module, name)
-                elif isinstance(source, External) and source.is_flyte:
-                    if name in sdk.public_names(source.path):
-                        return External(f"{source.path}.{name}")
+                elif isinstance(source, External) and source.is_flyte and name in sdk.public_names(source.path):
+                    return External(f"{source.path}.{name}")
         return UNKNOWN
 
     def _exports(self, module: Module, name: str) -> bool:

@@ -60,8 +60,15 @@ def real_path(path: Path) -> Path:
 
 def display(path: Path, cwd: Path) -> str:
     text, base = str(path), str(cwd)
-    if (_POSIX and text[:1] == "/" and base[:1] == "/" and text[:2] != "//" and base[:2] != "//"
-            and "/.." not in text and "/.." not in base):
+    if (
+        _POSIX
+        and text[:1] == "/"
+        and base[:1] == "/"
+        and text[:2] != "//"
+        and base[:2] != "//"
+        and "/.." not in text
+        and "/.." not in base
+    ):
         # os.path.relpath's answer for paths it need not normalise (pathlib has collapsed "." and "//"), at a
         # third of its cost (it runs once per parsed file).
         start = [part for part in base.split("/") if part]
@@ -97,7 +104,7 @@ def _parts_under(path: Path, root: Path) -> tuple[str, ...] | None:
         base += "/"
     if not text.startswith(base):
         return None
-    parts = text[len(base):].split("/")
+    parts = text[len(base) :].split("/")
     name = parts[-1]
     dot = name.rfind(".")
     if 0 < dot < len(name) - 1:  # (Path.suffix)
@@ -116,7 +123,8 @@ class Project:
         # project folder -> the roots its code can import from (layout.SourceRoots); other roots: from anywhere
         # (path strings, as the caches below)
         self.scopes: dict[str, frozenset[str]] = {
-            str(real_path(k)): frozenset(str(real_path(r)) for r in v) for k, v in getattr(roots, "scopes", {}).items()}
+            str(real_path(k)): frozenset(str(real_path(r)) for r in v) for k, v in getattr(roots, "scopes", {}).items()
+        }
         self._scoped = frozenset().union(*self.scopes.values())
         self._by_path: dict[Path, Module] = {}
         # (by the folder's path string: hashing and comparing Paths costs more than what these caches save)
@@ -195,7 +203,8 @@ class Project:
         found = self._may_cache.get(key)
         if found is None:
             found = self._may_cache[key] = any(
-                top in (entries := self._entries(base)) or f"{top}.py" in entries for base in self._search_path(near))
+                top in (entries := self._entries(base)) or f"{top}.py" in entries for base in self._search_path(near)
+            )
         return found
 
     def _search_path(self, near: Path | None) -> list[Path]:
@@ -213,8 +222,11 @@ class Project:
                     holds = key == base or key.startswith(base.rstrip(os.sep) + os.sep)
                     (inside if holds else others).append(root)
                 scope = self._scope_of(key)
-                cached = [near] + inside + [r for r in others if str(r) not in self._scoped
-                                            or (scope is not None and str(r) in scope)]
+                cached = (
+                    [near]
+                    + inside
+                    + [r for r in others if str(r) not in self._scoped or (scope is not None and str(r) in scope)]
+                )
                 cached += self._ancestors_within_roots(near)
             self._search_cache[key] = cached
         return cached
@@ -237,7 +249,7 @@ class Project:
         for root in self.roots:
             base = str(root).rstrip(os.sep) + os.sep
             if text.startswith(base) and len(text) > len(base):
-                parts = text[len(base):].split(os.sep)
+                parts = text[len(base) :].split(os.sep)
                 return [Path(base + os.sep.join(parts[:end])) for end in range(len(parts) - 1, 0, -1)]
         return []
 

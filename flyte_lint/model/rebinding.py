@@ -22,7 +22,8 @@ patches flyte and is imported runs its patch whether or not it is among the file
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from astroid import nodes
 
@@ -33,7 +34,8 @@ if TYPE_CHECKING:
     from flyte_lint.model.project import Module
     from flyte_lint.model.resolver import Resolver
 
-def rebound_by_module(resolver: "Resolver", modules: Iterable["Module"]) -> dict[int, frozenset[str]]:
+
+def rebound_by_module(resolver: Resolver, modules: Iterable[Module]) -> dict[int, frozenset[str]]:
     """The dotted paths of flyte module attributes (``flyte.Cache``) reassigned in the import component of each
     module (``modules`` and the project modules they import), by ``id`` of the module's tree; only modules whose
     component reassigns any are listed."""
@@ -54,11 +56,14 @@ def rebound_by_module(resolver: "Resolver", modules: Iterable["Module"]) -> dict
     by_component: dict[int, set[str]] = {}
     for key, paths in own.items():
         by_component.setdefault(find(key), set()).update(paths)
-    return {id(m.tree): frozenset(by_component[find(id(m))]) for m in closure
-            if m.tree is not None and find(id(m)) in by_component}
+    return {
+        id(m.tree): frozenset(by_component[find(id(m))])
+        for m in closure
+        if m.tree is not None and find(id(m)) in by_component
+    }
 
 
-def rebound_in(resolver: "Resolver", module: "Module") -> set[str]:
+def rebound_in(resolver: Resolver, module: Module) -> set[str]:
     """The flyte attributes ``module`` itself reassigns."""
     found: set[str] = set()
     tree, text = module.tree, module.text or ""
@@ -78,7 +83,7 @@ def rebound_in(resolver: "Resolver", module: "Module") -> set[str]:
     return found
 
 
-def _with_imports(resolver: "Resolver", modules: Iterable["Module"]) -> tuple[list["Module"], list[tuple[int, int]]]:
+def _with_imports(resolver: Resolver, modules: Iterable[Module]) -> tuple[list[Module], list[tuple[int, int]]]:
     """``modules`` and the project modules they import, transitively (import statements only), and the imports
     between them (by ``id`` of the modules)."""
     todo = list(modules)
@@ -95,8 +100,11 @@ def _with_imports(resolver: "Resolver", modules: Iterable["Module"]) -> tuple[li
                 source = resolver.imported_module(node)
                 targets = [source]
                 if isinstance(source, ModuleRef) and source.module.is_package:  # ``from pkg import submodule``
-                    targets += [resolver.module_value(f"{source.module.name}.{name}", module)
-                                for name, _ in node.names if name != "*"]
+                    targets += [
+                        resolver.module_value(f"{source.module.name}.{name}", module)
+                        for name, _ in node.names
+                        if name != "*"
+                    ]
             else:
                 continue
             for target in targets:
@@ -109,7 +117,7 @@ def _with_imports(resolver: "Resolver", modules: Iterable["Module"]) -> tuple[li
     return found, edges
 
 
-def _setattr_path(resolver: "Resolver", call: nodes.Call) -> str | None:
+def _setattr_path(resolver: Resolver, call: nodes.Call) -> str | None:
     """``setattr(flyte, "Cache", ...)``: the path it rebinds."""
     if len(call.args) < 2 or not isinstance(call.func, nodes.Name) or call.func.name != "setattr":
         return None
@@ -122,7 +130,7 @@ def _setattr_path(resolver: "Resolver", call: nodes.Call) -> str | None:
     return f"{base.path}.{name.value}" if base is not None else None
 
 
-def _imported(resolver: "Resolver", node: nodes.NodeNG) -> External | None:
+def _imported(resolver: Resolver, node: nodes.NodeNG) -> External | None:
     """The flyte module or attribute ``node`` names, when it is a name bound only by imports, or attributes of
     one (``flyte``, ``fl.extras``). Nothing else is resolved here: this runs before the first flyte attribute
     is resolved, and must not resolve (and so fix) any other."""

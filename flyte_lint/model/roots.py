@@ -41,24 +41,27 @@ _FOLLOWED = frozenset({*RUN_PATHS, "flyte.map", "flyte.map.aio", "functools.part
 
 @dataclass(frozen=True)
 class Root:
-    task: "Task"
+    task: Task
     why: RootReason
 
     @property
     def described(self) -> str:
-        return {RootReason.NO_CALLER: "no task calls it", RootReason.RUN: "run by `flyte.run`",
-                RootReason.TRIGGER: "it has a trigger"}[self.why]
+        return {
+            RootReason.NO_CALLER: "no task calls it",
+            RootReason.RUN: "run by `flyte.run`",
+            RootReason.TRIGGER: "it has a trigger",
+        }[self.why]
 
 
 class RunRoots:
     """The task call graph of a project and the roots of its runs (Analysis.run_roots)."""
 
-    def __init__(self, analysis: "Analysis") -> None:
+    def __init__(self, analysis: Analysis) -> None:
         self.analysis = analysis
         self._reaching: dict[int, list[Root]] = {}
 
     @cached_property
-    def calls(self) -> "nx.DiGraph":
+    def calls(self) -> nx.DiGraph:
         """Caller task -> called task, for every task call made inside a task's run (``.forward`` runs the
         callee's body in the caller: no edge), also to each task a call may choose among (``TOOLS[k](x)``)."""
         import networkx as nx
@@ -105,17 +108,24 @@ class RunRoots:
                         found.append((call, value.task))
         return found
 
-    def _callers_hidden(self, task: "Task") -> bool:
+    def _callers_hidden(self, task: Task) -> bool:
         """Calls of ``task`` may be made where the model does not see them: its name is bound to what a decorator
         the model cannot see through returns, or bound again (``t = dataclasses.replace(t, ...)``), or the task is
         handed to code outside any task (``register([t])`` at import)."""
         func = task.func
-        if func.decorators is not None and task.decorator in func.decorators.nodes and (
+        if (
+            func.decorators is not None
+            and task.decorator in func.decorators.nodes
+            and (
                 not isinstance(self.analysis.resolver.function_value(func), TaskRef)
-                or len(func.parent.scope().locals.get(func.name, ())) != 1) and self._name_used(func):
+                or len(func.parent.scope().locals.get(func.name, ())) != 1
+            )
+            and self._name_used(func)
+        ):
             return True
-        return any(t is task and not self.analysis.context_tasks(enclosing_function(call.node))
-                   for call, t in self._handed)
+        return any(
+            t is task and not self.analysis.context_tasks(enclosing_function(call.node)) for call, t in self._handed
+        )
 
     def _name_used(self, func: nodes.FunctionDef) -> bool:
         """The name of ``func`` is used somewhere but its own definition: read in its module, imported from it by
@@ -124,14 +134,18 @@ class RunRoots:
         for node in walk(func.root()):
             if isinstance(node, nodes.Name) and node.name == name and not _inside(node, func):
                 return True
-        if any(any((alias or original) == name or original == name for original, alias in stmt.names)
-               for _, stmt in self.analysis.nodes_of(nodes.ImportFrom)):
+        if any(
+            any((alias or original) == name or original == name for original, alias in stmt.names)
+            for _, stmt in self.analysis.nodes_of(nodes.ImportFrom)
+        ):
             return True
-        return any(isinstance(call.node.func, nodes.Attribute) and call.node.func.attrname == name
-                   for call in self.analysis.calls)
+        return any(
+            isinstance(call.node.func, nodes.Attribute) and call.node.func.attrname == name
+            for call in self.analysis.calls
+        )
 
     @cached_property
-    def roots(self) -> dict["Task", Root]:
+    def roots(self) -> dict[Task, Root]:
         import networkx as nx
 
         # (one reason per root, the surest first: a run the code starts, one only a run of the task can start, one
@@ -148,7 +162,7 @@ class RunRoots:
                 found.setdefault(task, Root(task, RootReason.TRIGGER))
         return found
 
-    def _run_tasks(self) -> list["Task"]:
+    def _run_tasks(self) -> list[Task]:
         found = []
         for call in self.analysis.calls_to(*RUN_PATHS):
             if not call.node.args or _local_run(call.node):
@@ -160,7 +174,7 @@ class RunRoots:
                 found.append(target.task)
         return found
 
-    def reaching(self, task: "Task") -> list[Root]:
+    def reaching(self, task: Task) -> list[Root]:
         """The roots whose runs may reach ``task`` (itself, when it is one), by name."""
         found = self._reaching.get(id(task))
         if found is None:
@@ -169,7 +183,9 @@ class RunRoots:
             graph = self.calls
             above = (nx.ancestors(graph, task) | {task}) if task in graph else set()
             roots = self.roots
-            found = self._reaching[id(task)] = sorted((roots[t] for t in above if t in roots), key=lambda r: r.task.name)
+            found = self._reaching[id(task)] = sorted(
+                (roots[t] for t in above if t in roots), key=lambda r: r.task.name
+            )
         return found
 
 

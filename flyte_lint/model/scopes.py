@@ -28,9 +28,7 @@ def enclosing_function(node: nodes.NodeNG) -> nodes.FunctionDef | nodes.Lambda |
         if kind in _FUNCTION_TYPES:
             # A default value, annotation or decorator is evaluated in the outer scope, when the def runs.
             # (``node`` is the child of ``parent`` on the way up: the Decorators node, not one decorator.)
-            if node is parent.args or (
-                kind is not _LAMBDA and (node is parent.decorators or node is parent.returns)
-            ):
+            if node is parent.args or (kind is not _LAMBDA and (node is parent.decorators or node is parent.returns)):
                 node, parent = parent, parent.parent
                 continue
             return parent
@@ -49,8 +47,12 @@ def made_locally(function: nodes.FunctionDef, use: nodes.Name) -> nodes.Call | N
     if len(bindings) != 1 or not isinstance(bindings[0], nodes.AssignName):
         return None
     assign = bindings[0].parent
-    if not (isinstance(assign, nodes.Assign) and assign.parent is function and assign.targets == [bindings[0]]
-            and isinstance(assign.value, nodes.Call)):
+    if not (
+        isinstance(assign, nodes.Assign)
+        and assign.parent is function
+        and assign.targets == [bindings[0]]
+        and isinstance(assign.value, nodes.Call)
+    ):
         return None
     if any(isinstance(n, (nodes.Global, nodes.Nonlocal)) and use.name in n.names for n in function.body):
         return None
@@ -143,6 +145,7 @@ def walk(tree: nodes.NodeNG):
 
 # Node types whose get_children is not their fields in order.
 _OWN_ORDER = frozenset(
-    getattr(nodes, name) for name in ("Arguments", "FunctionDef", "AsyncFunctionDef", "ClassDef", "Lambda", "Module")
+    getattr(nodes, name)
+    for name in ("Arguments", "FunctionDef", "AsyncFunctionDef", "ClassDef", "Lambda", "Module")
     if hasattr(nodes, name)
 )

@@ -1,4 +1,4 @@
-""""Did you mean": the closest of some known names to a name that is not one of them (difflib's ratio)."""
+""" "Did you mean": the closest of some known names to a name that is not one of them (difflib's ratio)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ def closest(value: str, candidates: Iterable[str], cutoff: float = 0.6) -> str |
 
 
 def did_you_mean(name: str, candidates: Iterable[str], given: Iterable[str] = ()) -> str:
-    """"; did you mean `x`?" for the candidate closest to the keyword ``name``, to end a message with ("" when
+    """ "; did you mean `x`?" for the candidate closest to the keyword ``name``, to end a message with ("" when
     none is close); never a keyword the call already passes (``given``): renaming to it would pass it twice."""
     close = closest(name, candidates)
     if close is None:

@@ -27,13 +27,39 @@ else:
 
 # What the uses of a container of tasks may do (see Resolver._added_to).
 _READ = object()
-_READ_METHODS = frozenset({"get", "keys", "values", "items", "copy", "index", "count",
-                           "pop", "remove", "discard", "clear", "popitem"})  # (removals add nothing)
-_READ_CALLS = frozenset({"len", "list", "tuple", "sorted", "reversed", "enumerate", "iter", "print", "repr", "str",
-                         "bool", "set", "frozenset", "dict", "zip"})
+_READ_METHODS = frozenset(
+    {"get", "keys", "values", "items", "copy", "index", "count", "pop", "remove", "discard", "clear", "popitem"}
+)  # (removals add nothing)
+_READ_CALLS = frozenset(
+    {
+        "len",
+        "list",
+        "tuple",
+        "sorted",
+        "reversed",
+        "enumerate",
+        "iter",
+        "print",
+        "repr",
+        "str",
+        "bool",
+        "set",
+        "frozenset",
+        "dict",
+        "zip",
+    }
+)
 COLLECTION_VIEWS = frozenset({"values", "copy"})  # methods of a container of tasks that give the same tasks
-CONTAINER_NODES = (nodes.Dict, nodes.List, nodes.Tuple, nodes.Set, nodes.ListComp, nodes.SetComp, nodes.DictComp,
-               nodes.GeneratorExp)
+CONTAINER_NODES = (
+    nodes.Dict,
+    nodes.List,
+    nodes.Tuple,
+    nodes.Set,
+    nodes.ListComp,
+    nodes.SetComp,
+    nodes.DictComp,
+    nodes.GeneratorExp,
+)
 _UNORDERED = (nodes.Set, nodes.SetComp, nodes.GeneratorExp)  # containers that cannot be subscripted
 
 
@@ -119,7 +145,9 @@ class TaskContainers(_Base):
                 if isinstance(node.slice, nodes.Slice):
                     return base
                 exact = _literal_element(base.node, node.slice)
-                if exact is not None and self._added_to(base.node) == []:  # (a literal key of a container never changed)
+                if (
+                    exact is not None and self._added_to(base.node) == []
+                ):  # (a literal key of a container never changed)
                     return self.value_of(exact)
                 return _one_of(base.options)
         return UNKNOWN
@@ -140,7 +168,9 @@ class TaskContainers(_Base):
             func = iterated.func
             if isinstance(func, nodes.Attribute) and func.attrname == "items" and not iterated.args:
                 collection = self.value_of(func.expr)
-                if not (isinstance(collection, TaskCollection) and isinstance(collection.node, (nodes.Dict, nodes.DictComp))):
+                if not (
+                    isinstance(collection, TaskCollection) and isinstance(collection.node, (nodes.Dict, nodes.DictComp))
+                ):
                     return UNKNOWN
             elif len(iterated.args) == 1 and self.value_of(func) == External("builtins.enumerate"):
                 collection = self._iterated_tasks(iterated.args[0])
@@ -157,7 +187,11 @@ class TaskContainers(_Base):
         ``.values()`` of a dict of them (iterating the dict itself gives its keys)."""
         collection = self.value_of(node)
         if isinstance(collection, TaskCollection) and isinstance(collection.node, (nodes.Dict, nodes.DictComp)):
-            values = isinstance(node, nodes.Call) and isinstance(node.func, nodes.Attribute) and node.func.attrname == "values"
+            values = (
+                isinstance(node, nodes.Call)
+                and isinstance(node.func, nodes.Attribute)
+                and node.func.attrname == "values"
+            )
             return collection if values else UNKNOWN
         return collection
 
@@ -178,8 +212,12 @@ def _container_use(use: nodes.NodeNG):
         call = parent.parent
         if parent.attrname in _READ_METHODS:
             return _READ
-        if isinstance(call, nodes.Call) and call.func is parent and not call.keywords \
-                and not any(isinstance(a, nodes.Starred) for a in call.args):
+        if (
+            isinstance(call, nodes.Call)
+            and call.func is parent
+            and not call.keywords
+            and not any(isinstance(a, nodes.Starred) for a in call.args)
+        ):
             if parent.attrname in ("append", "add") and len(call.args) == 1:
                 return call.args[0]
             if parent.attrname == "insert" and len(call.args) == 2:
@@ -191,8 +229,12 @@ def _container_use(use: nodes.NodeNG):
         return _READ
     if isinstance(parent, (nodes.If, nodes.While, nodes.IfExp)) and parent.test is use:
         return _READ
-    if isinstance(parent, nodes.Call) and use in parent.args and isinstance(parent.func, nodes.Name) \
-            and parent.func.name in _READ_CALLS:
+    if (
+        isinstance(parent, nodes.Call)
+        and use in parent.args
+        and isinstance(parent.func, nodes.Name)
+        and parent.func.name in _READ_CALLS
+    ):
         return _READ
     return None
 
@@ -204,9 +246,12 @@ def _literal_element(container: nodes.NodeNG, key: nodes.NodeNG) -> nodes.NodeNG
     if isinstance(container, nodes.Dict):
         found = [v for k, v in container.items if isinstance(k, nodes.Const) and k.value == key.value]
         return found[-1] if found and all(isinstance(k, nodes.Const) for k, _ in container.items) else None
-    if isinstance(container, (nodes.List, nodes.Tuple)) and type(key.value) is int:
-        if -len(container.elts) <= key.value < len(container.elts):
-            return container.elts[key.value]
+    if (
+        isinstance(container, (nodes.List, nodes.Tuple))
+        and type(key.value) is int
+        and -len(container.elts) <= key.value < len(container.elts)
+    ):
+        return container.elts[key.value]
     return None
 
 

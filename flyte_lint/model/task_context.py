@@ -19,10 +19,16 @@ else:
     _Base = object
 
 # Decorators after which calling a plain function still runs its body inline, in the caller's thread.
-INLINE_DECORATORS = frozenset({
-    "functools.wraps", "functools.lru_cache", "functools.cache", "builtins.staticmethod", "builtins.classmethod",
-    "flyte.trace",
-})
+INLINE_DECORATORS = frozenset(
+    {
+        "functools.wraps",
+        "functools.lru_cache",
+        "functools.cache",
+        "builtins.staticmethod",
+        "builtins.classmethod",
+        "flyte.trace",
+    }
+)
 
 
 class TaskContext(_Base):

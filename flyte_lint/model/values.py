@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 from astroid import nodes
 
@@ -30,7 +30,7 @@ class External:
     def is_flyte(self) -> bool:
         return self.path == "flyte" or self.path.startswith("flyte.")
 
-    def attr(self, name: str) -> "External":
+    def attr(self, name: str) -> External:
         return External(f"{self.path}.{name}")
 
 
@@ -43,7 +43,7 @@ class Instance:
 
 @dataclass(frozen=True, eq=False)
 class ModuleRef:
-    module: "Module"
+    module: Module
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, ModuleRef) and other.module is self.module
@@ -61,7 +61,7 @@ class NamespaceRef:
 
 @dataclass(frozen=True, eq=False)
 class EnvRef:
-    env: "Env"
+    env: Env
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, EnvRef) and other.env is self.env
@@ -72,7 +72,7 @@ class EnvRef:
 
 @dataclass(frozen=True, eq=False)
 class TaskRef:
-    task: "Task"
+    task: Task
     overridden: bool = False
     # Called through the wrapper function of a project decorator stacked above ``@env.task`` that hands its
     # arguments on and returns what the task call returns (Resolver.function_value): a call through it is a
@@ -80,8 +80,12 @@ class TaskRef:
     wrapped: bool = False
 
     def __eq__(self, other: object) -> bool:
-        return (isinstance(other, TaskRef) and other.task is self.task and other.overridden == self.overridden
-                and other.wrapped == self.wrapped)
+        return (
+            isinstance(other, TaskRef)
+            and other.task is self.task
+            and other.overridden == self.overridden
+            and other.wrapped == self.wrapped
+        )
 
     def __hash__(self) -> int:
         return hash((id(self.task), self.overridden, self.wrapped))
@@ -122,7 +126,7 @@ class AgentToolRef:
     coroutine that awaits the task's ``.aio`` (flyte 2.12.1), whatever the task's own async-ness. It is called
     through no ``.override`` (AttributeError) and is no plain ``t.aio`` to ``flyte.map``."""
 
-    task: "Task"
+    task: Task
     wrapped = True  # (not the task object itself: see TaskRef.wrapped)
 
     def __eq__(self, other: object) -> bool:
@@ -136,7 +140,7 @@ class AgentToolRef:
 class TaskDecorator:
     """The result of ``env.task(...)`` with options only: a decorator that makes a task of ``env``."""
 
-    env: "Env"
+    env: Env
     call: nodes.Call
 
     def __eq__(self, other: object) -> bool:
@@ -150,7 +154,7 @@ class TaskDecorator:
 class PartialRef:
     """``functools.partial(target, *args, **kwargs)``."""
 
-    target: "Value"
+    target: Value
     call: nodes.Call
 
     def __eq__(self, other: object) -> bool:
@@ -227,7 +231,7 @@ class ClassRef:
 class Method:
     """An attribute of a value that is a method we model: ``env.task``, ``t.aio``, ``t.override``."""
 
-    owner: "Value"
+    owner: Value
     name: str
 
 
@@ -236,22 +240,22 @@ class LambdaRef:
     node: nodes.Lambda
 
 
-Value = Union[
-    Unknown,
-    External,
-    Instance,
-    ModuleRef,
-    NamespaceRef,
-    EnvRef,
-    TaskRef,
-    TaskChoice,
-    TaskCollection,
-    AgentToolRef,
-    TaskDecorator,
-    PartialRef,
-    RemoteTaskRef,
-    FunctionRef,
-    ClassRef,
-    Method,
-    LambdaRef,
-]
+Value = (
+    Unknown
+    | External
+    | Instance
+    | ModuleRef
+    | NamespaceRef
+    | EnvRef
+    | TaskRef
+    | TaskChoice
+    | TaskCollection
+    | AgentToolRef
+    | TaskDecorator
+    | PartialRef
+    | RemoteTaskRef
+    | FunctionRef
+    | ClassRef
+    | Method
+    | LambdaRef
+)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from flyte_lint.findings import Finding
 from flyte_lint.report.common import counts_by_severity, one_line

@@ -19,10 +19,15 @@ def _escape_property(text: str) -> str:
 def render(findings: list[Finding], **_) -> str:
     lines = []
     for f in findings:
-        props = ",".join([
-            f"file={_escape_property(f.path)}", f"line={f.line}", f"col={f.column}",
-            f"endLine={f.end_line}", f"endColumn={f.end_column}",
-            f"title={_escape_property(f'flyte-lint ({f.code})')}",
-        ])
+        props = ",".join(
+            [
+                f"file={_escape_property(f.path)}",
+                f"line={f.line}",
+                f"col={f.column}",
+                f"endLine={f.end_line}",
+                f"endColumn={f.end_column}",
+                f"title={_escape_property(f'flyte-lint ({f.code})')}",
+            ]
+        )
         lines.append(f"::{LEVELS[f.severity.value]} {props}::{_escape_data(one_line(f.message))}")
     return "\n".join(lines) + ("\n" if lines else "")

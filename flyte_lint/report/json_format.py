@@ -11,8 +11,15 @@ from flyte_lint.report.common import one_line
 
 def as_dict(f: Finding) -> dict:
     return {
-        "path": f.path, "line": f.line, "column": f.column, "end_line": f.end_line, "end_column": f.end_column,
-        "code": f.code, "symbol": f.symbol, "severity": f.severity.value, "message": one_line(f.message),
+        "path": f.path,
+        "line": f.line,
+        "column": f.column,
+        "end_line": f.end_line,
+        "end_column": f.end_column,
+        "code": f.code,
+        "symbol": f.symbol,
+        "severity": f.severity.value,
+        "message": one_line(f.message),
         "fix": None if f.fix is None else {"safe": f.fix.safe, "title": f.fix.title},
     }
 

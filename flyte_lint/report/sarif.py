@@ -35,12 +35,19 @@ def render(findings: list[Finding], **_) -> str:
             "ruleId": f.code,
             "level": LEVELS[f.severity.value],
             "message": {"text": one_line(f.message)},
-            "locations": [{
-                "physicalLocation": {
-                    "artifactLocation": {"uri": f.path.replace("\\", "/"), "uriBaseId": "%SRCROOT%"},
-                    "region": {"startLine": f.line, "startColumn": f.column, "endLine": f.end_line, "endColumn": f.end_column},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": f.path.replace("\\", "/"), "uriBaseId": "%SRCROOT%"},
+                        "region": {
+                            "startLine": f.line,
+                            "startColumn": f.column,
+                            "endLine": f.end_line,
+                            "endColumn": f.end_column,
+                        },
+                    }
                 }
-            }],
+            ],
         }
         if f.code in index:
             result["ruleIndex"] = index[f.code]
@@ -48,10 +55,18 @@ def render(findings: list[Finding], **_) -> str:
     doc = {
         "$schema": SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "flyte-lint", "version": __version__, "informationUri": INFO_URI,
-                                "rules": [_rule(r) for r in rules]}},
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "flyte-lint",
+                        "version": __version__,
+                        "informationUri": INFO_URI,
+                        "rules": [_rule(r) for r in rules],
+                    }
+                },
+                "results": results,
+            }
+        ],
     }
     return json.dumps(doc, indent=2) + "\n"

@@ -11,7 +11,9 @@ COLOURS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 BOLD, RESET = "\033[1m", "\033[0m"
 
 
-def render(findings: list[Finding], *, colour: bool = False, statistics: bool = False, files: int = 0, fixable: int = 0, **_) -> str:
+def render(
+    findings: list[Finding], *, colour: bool = False, statistics: bool = False, files: int = 0, fixable: int = 0, **_
+) -> str:
     lines = []
     for f in findings:
         location = f"{f.path}:{f.line}:{f.column}:"

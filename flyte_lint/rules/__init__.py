@@ -17,6 +17,7 @@ NOT_RULE_MODULES = {"base", "runner"}
 
 def rule_modules() -> list[str]:
     """The dotted names of the rule modules under this package, sorted (so registration order is deterministic)."""
+
     def broken(name: str) -> None:  # a rule package that does not import is an error, not a rule less
         raise ImportError(f"flyte-lint could not import the rule package {name}")
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 import enum
 import re
 import textwrap
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Iterable
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from astroid import nodes
 
@@ -22,8 +23,23 @@ if TYPE_CHECKING:
     from flyte_lint.model.project import Module
 
 # What a rule module imports from here (a finding's parts are defined in flyte_lint.findings).
-__all__ = ["Case", "Edit", "Finding", "Fix", "Outcome", "Rule", "RuntimeSpec", "Scope", "Severity", "Suggestion",
-           "REGISTRY", "char_column", "keyword_added", "register", "strip_expectations"]
+__all__ = [
+    "Case",
+    "Edit",
+    "Finding",
+    "Fix",
+    "Outcome",
+    "Rule",
+    "RuntimeSpec",
+    "Scope",
+    "Severity",
+    "Suggestion",
+    "REGISTRY",
+    "char_column",
+    "keyword_added",
+    "register",
+    "strip_expectations",
+]
 
 
 class Scope(enum.Enum):
@@ -85,9 +101,9 @@ class Outcome:
     warning_contains: tuple[str, ...] = ()
     no_network: bool = False
     last_launched_by: str | None = None
-    cluster: "Outcome | None" = None
+    cluster: Outcome | None = None
 
-    def in_mode(self, mode: str) -> "Outcome":
+    def in_mode(self, mode: str) -> Outcome:
         return self.cluster if mode == "cluster" and self.cluster is not None else self
 
 
@@ -147,16 +163,24 @@ class Rule:
         own = vars(cls)
         for cases, example in (("INVALID", "bad"), ("VALID", "good")):
             if cases in own and example in own:  # (a test's throwaway rule may set the plain strings alone)
-                raise TypeError(f"{cls.__name__}: set {cases} or {example}, not both ({example} is the first of {cases})")
+                raise TypeError(
+                    f"{cls.__name__}: set {cases} or {example}, not both ({example} is the first of {cases})"
+                )
             if own.get(cases):
                 setattr(cls, example, strip_expectations(own[cases][0].source))
 
-    def check(self, analysis: "Analysis") -> Iterable[Finding]:
+    def check(self, analysis: Analysis) -> Iterable[Finding]:
         raise NotImplementedError
 
     def finding(
-        self, module: "Module", node: nodes.NodeNG, message: str, fix: Fix | None = None, severity: Severity | None = None,
-        suggestions: Iterable[Suggestion | None] = (), raises: "str | None | EllipsisType" = ...,
+        self,
+        module: Module,
+        node: nodes.NodeNG,
+        message: str,
+        fix: Fix | None = None,
+        severity: Severity | None = None,
+        suggestions: Iterable[Suggestion | None] = (),
+        raises: str | None | EllipsisType = ...,
         raised_at: nodes.NodeNG | None = None,
     ) -> Finding:
         """A finding at ``node``; ``severity`` overrides the rule's own for this one finding. ``suggestions`` are
@@ -167,10 +191,20 @@ class Rule:
         col = char_column(module, line, node.col_offset or 0)
         end_col = char_column(module, end_line, node.end_col_offset or 0) if node.end_col_offset is not None else col
         return Finding(
-            code=self.code, symbol=self.symbol, severity=severity or self.severity, message=message,
-            path=module.display_path, line=line, column=col + 1, end_line=end_line, end_column=end_col + 1,
-            fix=fix, suggestions=tuple(s for s in suggestions if s is not None), module=module,
-            raises=self.raises if raises is ... else raises, raised_at=raised_at if raised_at is not None else node,
+            code=self.code,
+            symbol=self.symbol,
+            severity=severity or self.severity,
+            message=message,
+            path=module.display_path,
+            line=line,
+            column=col + 1,
+            end_line=end_line,
+            end_column=end_col + 1,
+            fix=fix,
+            suggestions=tuple(s for s in suggestions if s is not None),
+            module=module,
+            raises=self.raises if raises is ... else raises,
+            raised_at=raised_at if raised_at is not None else node,
         )
 
     @classmethod

@@ -16,9 +16,10 @@ that fails is named by its files; when every part fails (or there is one), the r
 from __future__ import annotations
 
 import traceback
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING
 
 from flyte_lint.rules.base import Scope
 
@@ -33,12 +34,16 @@ NAMED_FILES = 3
 
 @dataclass
 class RuleOutcome:
-    findings: list["Finding"] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # one message per failure, the files named when known
 
 
-def run_rule(rule: "Rule", analysis: "Analysis", components: Iterable[Iterable[Path]] = (),
-             restrict: Callable[[list["Module"]], "Analysis"] | None = None) -> RuleOutcome:
+def run_rule(
+    rule: Rule,
+    analysis: Analysis,
+    components: Iterable[Iterable[Path]] = (),
+    restrict: Callable[[list[Module]], Analysis] | None = None,
+) -> RuleOutcome:
     """The rule's findings, and a message per internal error; the parts it failed on give no findings.
     ``components`` are the analysis's import-connected components (paths; without them only a MODULE-scope
     rule's failure can be isolated) and ``restrict`` builds the analysis of some of its modules."""
@@ -68,14 +73,16 @@ def run_rule(rule: "Rule", analysis: "Analysis", components: Iterable[Iterable[P
         outcome.errors.append(_message(rule, None, *failure))
     elif not failed:  # (each part alone passes: the failure stands, though every finding arrived)
         exc, text = failure
-        outcome.errors.append(f"internal error in rule {rule.code} ({rule.symbol}) on the whole analysis, though each "
-                              f"part of it alone passes: {exc!r}\n{text}")
+        outcome.errors.append(
+            f"internal error in rule {rule.code} ({rule.symbol}) on the whole analysis, though each "
+            f"part of it alone passes: {exc!r}\n{text}"
+        )
     else:
         outcome.errors.extend(_message(rule, part, exc, text) for part, exc, text in failed)
     return outcome
 
 
-def _parts(rule: "Rule", analysis: "Analysis", components: Iterable[Iterable[Path]]) -> list[list["Module"]]:
+def _parts(rule: Rule, analysis: Analysis, components: Iterable[Iterable[Path]]) -> list[list[Module]]:
     """The pieces the analysis can be cut into for this rule without changing its findings (see the module
     docstring), each a list of the analysis's modules in their order."""
     modules = analysis.modules
@@ -87,13 +94,13 @@ def _parts(rule: "Rule", analysis: "Analysis", components: Iterable[Iterable[Pat
             part_of.setdefault(path, i)
     if not part_of:  # (no components known: the analysis cannot be cut)
         return [list(modules)]
-    parts: dict[object, list["Module"]] = {}
+    parts: dict[object, list[Module]] = {}
     for module in modules:  # (a module no component names is a part of its own)
         parts.setdefault(part_of.get(module.path, module.path), []).append(module)
     return list(parts.values())
 
 
-def _message(rule: "Rule", part: "list[Module] | None", exc: BaseException, text: str) -> str:
+def _message(rule: Rule, part: list[Module] | None, exc: BaseException, text: str) -> str:
     if part is None:
         where, stopped = "", "; the rule stopped there"
     else:
@@ -104,7 +111,7 @@ def _message(rule: "Rule", part: "list[Module] | None", exc: BaseException, text
     return f"internal error in rule {rule.code} ({rule.symbol}){where}{stopped}: {exc!r}\n{text}"
 
 
-def _guarded(finding: "Finding", analysis: "Analysis") -> bool:
+def _guarded(finding: Finding, analysis: Analysis) -> bool:
     """The finding's failure is an exception the author's code catches where it is raised (a deliberate probe:
     ``try: flyte.TaskEnvironment(..., new_kw=1)`` / ``except TypeError:``), so it is no failure."""
     if finding.raises is None or finding.raised_at is None:

@@ -22,7 +22,9 @@ def consumer(node: nodes.NodeNG) -> tuple[nodes.NodeNG, nodes.NodeNG]:
             child, parent = parent, parent.parent
             continue
         if isinstance(parent, _COMPREHENSIONS) and child in (
-            getattr(parent, "elt", None), getattr(parent, "key", None), getattr(parent, "value", None)
+            getattr(parent, "elt", None),
+            getattr(parent, "key", None),
+            getattr(parent, "value", None),
         ):
             child, parent = parent, parent.parent
             continue
@@ -42,15 +44,12 @@ def assigned_name(parent: nodes.NodeNG, child: nodes.NodeNG) -> nodes.AssignName
     return None
 
 
-
-
 def is_discarded(node: nodes.NodeNG) -> bool:
     parent, child = consumer(node)
     if isinstance(parent, nodes.Expr):
         return True
     name = assigned_name(parent, child)
-    if name is not None:
-        # A module or class attribute may be read from elsewhere (`mod.x`, `C.x`): only locals are checked.
-        if name.name == "_" or (not isinstance(name.scope(), (nodes.Module, nodes.ClassDef)) and not loads_of(name)):
-            return True
-    return False
+    # A module or class attribute may be read from elsewhere (`mod.x`, `C.x`): only locals are checked.
+    return name is not None and (
+        name.name == "_" or (not isinstance(name.scope(), (nodes.Module, nodes.ClassDef)) and not loads_of(name))
+    )

@@ -7,7 +7,7 @@ compares it with the installed SDK. flyte-lint itself never imports flyte.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -22,7 +22,7 @@ def version() -> str:
     return table().get("flyte_version", "?")
 
 
-@lru_cache(maxsize=None)
+@cache
 def public_names(module: str) -> frozenset[str]:
     return frozenset(table().get("modules", {}).get(module, ()))
 

@@ -45,7 +45,7 @@ def binding_problems(
             extra = ", ".join(f"`{n}`" for n in keyword_only[: total - len(slots)])
             problem += f"the SDK binds the extra value to keyword-only {extra} (a plain Python call raises TypeError)"
         else:
-            problem += "the call fails (\"Too many positional arguments provided\")"
+            problem += 'the call fails ("Too many positional arguments provided")'
         problems.append(problem + ". Remove the extra arguments or pass them by keyword")
     filled = {p.name for p in sig.params[:total]} if in_run else {p.name for p in slots[:total]}
     given = set(filled)
@@ -53,7 +53,8 @@ def binding_problems(
         if kw in filled:
             effect = (
                 f"inside a run the SDK silently keeps the positional value and drops `{kw}=`"
-                if in_run else f"the call fails with {plain_error}"
+                if in_run
+                else f"the call fails with {plain_error}"
             )
             problems.append(f"gets `{kw}` both by position and by keyword: {effect}. Pass it once")
         given.add(kw)
@@ -63,7 +64,7 @@ def binding_problems(
         if not in_run:
             effect = f"the call fails with {plain_error}"
         elif too_many:
-            effect = "the call fails (\"Too many keyword arguments provided\")"
+            effect = 'the call fails ("Too many keyword arguments provided")'
         else:
             effect = "inside a run the SDK silently drops the value"
         advice = did_you_mean(kw, names, given) or f". Pass only the task's {noun}s"
@@ -71,8 +72,14 @@ def binding_problems(
     missing = [p.name for p in sig.params if p.required and p.name not in given]
     if missing:
         listed = ", ".join(f"`{m}`" for m in missing)
-        effect = f"the call fails with \"Missing required inputs: {', '.join(missing)}\"" if in_run else f"the call fails with {plain_error}"
-        problems.append(f"is missing required input{'s' if len(missing) > 1 else ''} {listed}: {effect}. Pass {'them' if len(missing) > 1 else 'it'}")
+        effect = (
+            f'the call fails with "Missing required inputs: {", ".join(missing)}"'
+            if in_run
+            else f"the call fails with {plain_error}"
+        )
+        problems.append(
+            f"is missing required input{'s' if len(missing) > 1 else ''} {listed}: {effect}. Pass {'them' if len(missing) > 1 else 'it'}"
+        )
     return problems
 
 

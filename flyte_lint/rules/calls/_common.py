@@ -134,10 +134,9 @@ def coroutine_lost(analysis: Analysis, call: nodes.Call, function: nodes.NodeNG 
     name = assigned_name(parent, child)
     if name is not None:
         return None if not is_discarded(call) else "is bound to a name that is never used"
-    if isinstance(parent, nodes.Return) and function is not None:
-        if id(function) in analysis.task_by_function:
-            kind = "an async" if isinstance(function, nodes.AsyncFunctionDef) else "a sync"
-            return f"is returned as the output of {kind} task (the SDK fails to serialize it)"
+    if isinstance(parent, nodes.Return) and function is not None and id(function) in analysis.task_by_function:
+        kind = "an async" if isinstance(function, nodes.AsyncFunctionDef) else "a sync"
+        return f"is returned as the output of {kind} task (the SDK fails to serialize it)"
     return None
 
 

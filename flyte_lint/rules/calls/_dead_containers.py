@@ -23,11 +23,21 @@ def kept_in_dead_container(call: nodes.Call, function: nodes.NodeNG | None) -> t
         return None
     parent, child = consumer(call)
     target = None
-    if (isinstance(parent, nodes.Call) and child in parent.args and isinstance(parent.func, nodes.Attribute)
-            and parent.func.attrname in ADDERS and isinstance(parent.func.expr, nodes.Name)):
+    if (
+        isinstance(parent, nodes.Call)
+        and child in parent.args
+        and isinstance(parent.func, nodes.Attribute)
+        and parent.func.attrname in ADDERS
+        and isinstance(parent.func.expr, nodes.Name)
+    ):
         target = parent.func.expr
-    elif (isinstance(parent, nodes.Assign) and child is parent.value and len(parent.targets) == 1
-          and isinstance(parent.targets[0], nodes.Subscript) and isinstance(parent.targets[0].value, nodes.Name)):
+    elif (
+        isinstance(parent, nodes.Assign)
+        and child is parent.value
+        and len(parent.targets) == 1
+        and isinstance(parent.targets[0], nodes.Subscript)
+        and isinstance(parent.targets[0].value, nodes.Name)
+    ):
         target = parent.targets[0].value
     elif child is not call:  # through a container literal or a comprehension: `pending = [call, ...]`
         bound = assigned_name(parent, child)
@@ -63,8 +73,14 @@ def _new_container(binding: nodes.NodeNG) -> str | None:
         return "dict"
     if isinstance(value, (nodes.Set, nodes.SetComp)):
         return "set"
-    if (isinstance(value, nodes.Call) and isinstance(value.func, nodes.Name) and value.func.name in EMPTY_MAKERS
-            and not value.args and not value.keywords and is_builtin(value.func)):
+    if (
+        isinstance(value, nodes.Call)
+        and isinstance(value.func, nodes.Name)
+        and value.func.name in EMPTY_MAKERS
+        and not value.args
+        and not value.keywords
+        and is_builtin(value.func)
+    ):
         return EMPTY_MAKERS[value.func.name]
     return None
 
@@ -85,6 +101,8 @@ def _only_fills(load: nodes.Name) -> bool:
 
 def dead_container_message(label: str, what: str, name: str, kind: str) -> str:
     gathered = f"*{name}.values()" if kind == "dict" else f"*{name}"
-    return (f"the coroutine of {label} is put in `{name}`, a {kind} of this function that nothing reads except to "
-            f"add to it or take its length, so nothing ever awaits it and the {what} never runs. Await the call, "
-            f"or gather the {kind}: `await asyncio.gather({gathered})`")
+    return (
+        f"the coroutine of {label} is put in `{name}`, a {kind} of this function that nothing reads except to "
+        f"add to it or take its length, so nothing ever awaits it and the {what} never runs. Await the call, "
+        f"or gather the {kind}: `await asyncio.gather({gathered})`"
+    )

@@ -6,7 +6,8 @@ from flyte_lint.rules.base import Case
 from flyte_lint.rules.calls._cases import with_tasks
 
 MORE_INVALID = [
-    Case(with_tasks("""
+    Case(
+        with_tasks("""
         @env.task
         async def main(n: int) -> int:
             a = square(n)  # expect: FLY102
@@ -20,8 +21,10 @@ MORE_INVALID = [
             h = partial(square, x=1)()  # expect: FLY102
             return a + sum(b) + sum(c) + sum(d) + e + len(f) + g + h
     """),
-        name="direct-and-nested-expressions"),
-    Case(with_tasks("""
+        name="direct-and-nested-expressions",
+    ),
+    Case(
+        with_tasks("""
         async def helper(x: int) -> int:
             return square(x)  # expect: FLY102
 
@@ -32,8 +35,10 @@ MORE_INVALID = [
         async def main(x: int) -> int:
             return await deeper(x)
     """),
-        name="in-async-helper-called-from-a-task"),
-    Case("""
+        name="in-async-helper-called-from-a-task",
+    ),
+    Case(
+        """
         # file: tasks.py
         import flyte
 
@@ -55,24 +60,30 @@ MORE_INVALID = [
         async def main(x: int) -> int:
             return await helper(x)
     """,
-        name="in-async-helper-in-another-module"),
-    Case(with_tasks("""
+        name="in-async-helper-in-another-module",
+    ),
+    Case(
+        with_tasks("""
         @env.task
         async def main(n: int) -> list[int]:
             async def one(i: int) -> int:
                 return square(i)  # expect: FLY102
             return list(await asyncio.gather(*(one(i) for i in range(n))))
     """),
-        name="nested-async-def-in-a-task"),
-    Case(with_tasks("""
+        name="nested-async-def-in-a-task",
+    ),
+    Case(
+        with_tasks("""
         @env.task
         def main(x: int) -> int:
             async def go() -> int:
                 return square(x)  # expect: FLY102
             return asyncio.run(go())
     """),
-        name="async-def-run-inside-a-sync-task"),
-    Case(with_tasks("""
+        name="async-def-run-inside-a-sync-task",
+    ),
+    Case(
+        with_tasks("""
         def helper(x: int) -> int:
             return square(x)  # expect: FLY102
 
@@ -85,8 +96,10 @@ MORE_INVALID = [
                 return square(y)  # expect: FLY102
             return outer(x) + inner(x)
     """),
-        name="sync-helper-called-directly-from-async-task-code"),
-    Case(with_tasks("""
+        name="sync-helper-called-directly-from-async-task-code",
+    ),
+    Case(
+        with_tasks("""
         def in_thread(fn):
             @functools.wraps(fn)
             async def wrapper(*args, **kwargs):
@@ -105,10 +118,12 @@ MORE_INVALID = [
         async def main(x: int) -> int:
             return await threaded(x) + cached(x)
     """),
-        name="helper-behind-a-decorator"),
+        name="helper-behind-a-decorator",
+    ),
     # The unsafe fix awaits the task's `.aio(...)` (`.aio` alone inside a gather); a call inside an expression gets
     # no fix.
-    Case(with_tasks("""
+    Case(
+        with_tasks("""
         @env.task
         async def main(n: int) -> int:
             a = square(n)  # expect: FLY102
@@ -128,9 +143,11 @@ MORE_INVALID = [
             d = square(n) + 1
             return a + sum(b) + sum(c) + d
     """),
-        name="fixes"),
+        name="fixes",
+    ),
     # `await` is not valid in a plain def: no fix there (the fixed source is the source).
-    Case(with_tasks("""
+    Case(
+        with_tasks("""
         def helper(x: int) -> int:
             return square(x)  # expect: FLY102
 
@@ -139,8 +156,8 @@ MORE_INVALID = [
             return helper(x)
     """),
         message="sync task 'demo.square' is called in `helper`, a plain function that async task code calls directly, "
-                "so it runs on the event loop: the SDK raises SyncTaskCallInAsyncContextError. Run `helper` in a thread "
-                "(`await asyncio.to_thread(helper, ...)`) or call `await square.aio(...)` from async code",
+        "so it runs on the event loop: the SDK raises SyncTaskCallInAsyncContextError. Run `helper` in a thread "
+        "(`await asyncio.to_thread(helper, ...)`) or call `await square.aio(...)` from async code",
         fixed=with_tasks("""
         def helper(x: int) -> int:
             return square(x)
@@ -150,17 +167,21 @@ MORE_INVALID = [
             return helper(x)
     """),
         select=["FLY102"],
-        name="no-await-fix-in-a-sync-helper"),
-    Case(with_tasks("""
+        name="no-await-fix-in-a-sync-helper",
+    ),
+    Case(
+        with_tasks("""
         @env.task
         async def main(x: int) -> int:
             return square(x)  # expect: FLY102
     """),
         message="sync task 'demo.square' is called without `.aio()` in async code: the SDK raises "
-                "SyncTaskCallInAsyncContextError. Write `await square.aio(...)`",
-        name="message"),
+        "SyncTaskCallInAsyncContextError. Write `await square.aio(...)`",
+        name="message",
+    ),
     # A functools.partial has no `.aio`: the advice builds the partial on the task's async form.
-    Case(with_tasks("""
+    Case(
+        with_tasks("""
         @env.task
         async def main(x: int) -> int:
             p = functools.partial(square, x=1)
@@ -168,12 +189,14 @@ MORE_INVALID = [
             return y + partial(square, x=2)()  # expect: FLY102
     """),
         message="sync task 'demo.square' is called without `.aio()` in async code: the SDK raises "
-                "SyncTaskCallInAsyncContextError. Write `await functools.partial(square.aio, ...)()`",
-        name="message-for-a-partial"),
+        "SyncTaskCallInAsyncContextError. Write `await functools.partial(square.aio, ...)()`",
+        name="message-for-a-partial",
+    ),
 ]
 
 MORE_VALID = [
-    Case(with_tasks("""
+    Case(
+        with_tasks("""
         def helper(x: int) -> int:
             return square(x)  # only ever run in a thread or from sync tasks
 
@@ -208,8 +231,10 @@ MORE_VALID = [
         if __name__ == "__main__":
             print(asyncio.run(script(1)), square(2))
     """),
-        name="quiet"),
-    Case(with_tasks("""
+        name="quiet",
+    ),
+    Case(
+        with_tasks("""
         def factory(n: int):
             square(n)
 
@@ -222,8 +247,10 @@ MORE_VALID = [
         async def main(x: int, y: int = square(3)) -> int:
             return x + y
     """),
-        name="quiet-in-a-decorator-factory-and-default-values"),
-    Case(with_tasks("""
+        name="quiet-in-a-decorator-factory-and-default-values",
+    ),
+    Case(
+        with_tasks("""
         import wandb_helpers
 
         def elsewhere(fn):
@@ -258,5 +285,6 @@ MORE_VALID = [
             c(x)
             return x
     """),
-        name="wrapped-task-quiet-when-the-wrapper-may-do-anything-else"),
+        name="wrapped-task-quiet-when-the-wrapper-may-do-anything-else",
+    ),
 ]

@@ -8,27 +8,34 @@ from flyte_lint.rules.calls._container_programs import CHOICE_KEYWORDS
 from flyte_lint.rules.calls._task_object_programs import CONTAINER_CALLS, SHELL_CALLS
 
 MORE_INVALID = [
-    Case(with_train_tasks("""
+    Case(
+        with_train_tasks("""
         @env.task
         def main() -> float:
             return train(1, 0.5, 3, 4)  # expect: FLY106
     """),
-        name="too-many-positional"),
-    Case(with_train_tasks("""
+        name="too-many-positional",
+    ),
+    Case(
+        with_train_tasks("""
         @env.task
         def main() -> float:
             a = train()  # expect: FLY106
             b = train(lr=0.5)  # expect: FLY106
             return a + b
     """),
-        name="missing-required"),
-    Case(with_train_tasks("""
+        name="missing-required",
+    ),
+    Case(
+        with_train_tasks("""
         @env.task
         def main() -> float:
             return train(1, epochs=2)  # expect: FLY106
     """),
-        name="value-passed-twice"),
-    Case(with_train_tasks("""
+        name="value-passed-twice",
+    ),
+    Case(
+        with_train_tasks("""
         @env.task
         async def main() -> float:
             a = await atrain.aio(epochs=1, lrr=0.5)  # expect: FLY106
@@ -36,16 +43,20 @@ MORE_INVALID = [
             c = await atrain(1, 2.0, 3.0)  # expect: FLY106
             return a + b + c
     """),
-        name="via-aio-and-plain-async-call"),
-    Case(with_train_tasks("""
+        name="via-aio-and-plain-async-call",
+    ),
+    Case(
+        with_train_tasks("""
         @env.task
         def main() -> float:
             a = train.override(retries=2)(epochs=1, bogus=1)  # expect: FLY106
             b = train.override(retries=2)(epochs=1)
             return a + b
     """),
-        name="via-override"),
-    Case(with_train_tasks("""
+        name="via-override",
+    ),
+    Case(
+        with_train_tasks("""
         from functools import partial
 
         @env.task
@@ -60,8 +71,10 @@ MORE_INVALID = [
             f = q(3, lrr=1.0)  # expect: FLY106
             return a + b + c + d + e + f
     """),
-        name="functools-partial-counts-bound-arguments"),
-    Case("""
+        name="functools-partial-counts-bound-arguments",
+    ),
+    Case(
+        """
         # file: pkg/__init__.py
         # file: pkg/envs.py
         import flyte
@@ -84,8 +97,10 @@ MORE_INVALID = [
             b = training.fit("x", 3, 4)  # expect: FLY106
             return a + b
     """,
-        name="cross-module-task"),
-    Case(with_train_tasks("""
+        name="cross-module-task",
+    ),
+    Case(
+        with_train_tasks("""
         @env.task
         def main(x: int) -> float:
             return train(epochs=x)
@@ -99,8 +114,10 @@ MORE_INVALID = [
             flyte.with_runcontext(mode="local").run(main, x=1, xx=1)  # expect: FLY106
             flyte.with_runcontext(mode="local").run(main, x=1)
     """),
-        name="flyte-run-binds-the-task-inputs"),
-    Case(with_train_tasks("""
+        name="flyte-run-binds-the-task-inputs",
+    ),
+    Case(
+        with_train_tasks("""
         @env.task
         async def main(x: int) -> float:
             return await atrain.aio(epochs=x)
@@ -109,8 +126,10 @@ MORE_INVALID = [
             await flyte.run.aio(main, 1, 2)  # expect: FLY106
             await flyte.run.aio(main, x=1)
     """),
-        name="flyte-run-aio"),
-    Case("""
+        name="flyte-run-aio",
+    ),
+    Case(
+        """
         import functools
         import flyte
 
@@ -131,26 +150,32 @@ MORE_INVALID = [
         def main() -> int:
             return fetch(x=1) + fetch(x=1, y=2)  # expect: FLY106
     """,
-        name="checks-a-task-below-a-wraps-preserving-decorator"),
-    Case(with_train_tasks("""
+        name="checks-a-task-below-a-wraps-preserving-decorator",
+    ),
+    Case(
+        with_train_tasks("""
         @env.task
         def main() -> float:
             p = functools.partial(train, rate=0.5)  # expect: FLY106
             return p(3)
     """),
         message="`functools.partial` of task 'demo.train' binds `rate=`, which is not a parameter of the task: the "
-                "value never arrives (inside a run the SDK drops it or rejects the call). Remove it",
-        name="partial-binding-an-unknown-keyword"),
-    Case(with_train_tasks("""
+        "value never arrives (inside a run the SDK drops it or rejects the call). Remove it",
+        name="partial-binding-an-unknown-keyword",
+    ),
+    Case(
+        with_train_tasks("""
         @env.task
         def main(xs: list[int]) -> list[float]:
             return list(map(lambda x: train(epochs=x, lrr=0.5), xs))  # expect: FLY106
     """),
         message="task 'demo.train' has no parameter `lrr`: inside a run the SDK silently drops the value; did you "
-                "mean `lr`?",
-        name="call-in-a-lambda-inside-a-task-is-bound-by-the-sdk"),
+        "mean `lr`?",
+        name="call-in-a-lambda-inside-a-task-is-bound-by-the-sdk",
+    ),
     # convert_to_kwargs: {x, y} are 2 keywords for 1 input -> "Too many keyword arguments provided".
-    Case("""
+    Case(
+        """
         import flyte
 
         env = flyte.TaskEnvironment("demo")
@@ -164,17 +189,21 @@ MORE_INVALID = [
             return one(x=1, y=2)  # expect: FLY106
     """,
         message="task 'demo.one' has no parameter `y`: the call fails (\"Too many keyword arguments provided\"). "
-                "Pass only the task's parameters",
-        name="keyword-count-over-the-inputs-fails-instead-of-dropping"),
-    Case(with_train_tasks("""
+        "Pass only the task's parameters",
+        name="keyword-count-over-the-inputs-fails-instead-of-dropping",
+    ),
+    Case(
+        with_train_tasks("""
         @env.task
         def main() -> float:
             a = train(epochs=3, lrr=0.01)  # expect: FLY106
             b = train(epochs=3, learning_rate=0.01)  # expect: FLY106
             return a + b
     """),
-        name="unknown-keyword-with-did-you-mean"),
-    Case(with_train_tasks("""
+        name="unknown-keyword-with-did-you-mean",
+    ),
+    Case(
+        with_train_tasks("""
         @env.task
         def main() -> float:
             return train.forward(1, epochs=2)  # expect: FLY106
@@ -182,7 +211,8 @@ MORE_INVALID = [
         if __name__ == "__main__":
             train(epochs=1, bogus=1)  # expect: FLY106
     """),
-        name="outside-a-run-and-forward"),
+        name="outside-a-run-and-forward",
+    ),
     # Programs the SDK also runs (tests/test_argument_rules.py): the marks are what the runs show.
     Case(CONTAINER_CALLS, select=["FLY106"], name="container-task-inputs-run"),
     Case(SHELL_CALLS, select=["FLY106"], name="shell-task-inputs-run"),
@@ -190,14 +220,17 @@ MORE_INVALID = [
 ]
 
 MORE_VALID = [
-    Case(with_train_tasks("""
+    Case(
+        with_train_tasks("""
         @env.task
         def main() -> float:
             p = functools.partial(train, lr=0.5)
             return p(epochs=3, lr=0.25)
     """),
-        name="partial-keyword-overridden-by-the-call-is-fine"),
-    Case(with_train_tasks("""
+        name="partial-keyword-overridden-by-the-call-is-fine",
+    ),
+    Case(
+        with_train_tasks("""
         @env.task
         def main(args: list[int], kwargs: dict[str, float]) -> float:
             a = train(*args)
@@ -210,8 +243,11 @@ MORE_VALID = [
             f = q(bogus=1)
             return a + b + c + d + e + f
     """),
-        name="quiet-on-star-args-and-star-kwargs", select=['FLY106']),
-    Case(with_train_tasks("""
+        name="quiet-on-star-args-and-star-kwargs",
+        select=["FLY106"],
+    ),
+    Case(
+        with_train_tasks("""
         @env.task
         def main() -> float:
             a = train(1)
@@ -221,8 +257,10 @@ MORE_VALID = [
             e = train(seed=3, epochs=1)
             return a + b + c + d + e
     """),
-        name="quiet-on-defaults-and-keyword-only"),
-    Case("""
+        name="quiet-on-defaults-and-keyword-only",
+    ),
+    Case(
+        """
         import flyte
 
         env = flyte.TaskEnvironment("demo")
@@ -235,8 +273,11 @@ MORE_VALID = [
         def main() -> int:
             return loose(1, 2, 3, anything=4, other=5)
     """,
-        name="quiet-on-a-task-with-var-keyword", select=['FLY106']),
-    Case("""
+        name="quiet-on-a-task-with-var-keyword",
+        select=["FLY106"],
+    ),
+    Case(
+        """
         # file: tasks.py
         import flyte
 
@@ -256,8 +297,10 @@ MORE_VALID = [
         def main() -> int:
             return process(1, 2, mode="fast")
     """,
-        name="quiet-on-plain-function-with-a-task-name-in-another-module"),
-    Case(with_train_tasks("""
+        name="quiet-on-plain-function-with-a-task-name-in-another-module",
+    ),
+    Case(
+        with_train_tasks("""
         def helper(train, data):
             return train(data, bogus=True)
 
@@ -268,8 +311,10 @@ MORE_VALID = [
                 out += train(1, 2, 3)
             return out
     """),
-        name="quiet-when-the-task-name-is-shadowed"),
-    Case("""
+        name="quiet-when-the-task-name-is-shadowed",
+    ),
+    Case(
+        """
         import flyte
 
         env = flyte.TaskEnvironment("demo")
@@ -288,8 +333,11 @@ MORE_VALID = [
         def main() -> int:
             return fetch(x=1, attempts=5)
     """,
-        name="quiet-when-an-unknown-decorator-wraps-the-task", select=['FLY106']),
-    Case("""
+        name="quiet-when-an-unknown-decorator-wraps-the-task",
+        select=["FLY106"],
+    ),
+    Case(
+        """
         import flyte
         from flyte.extras import ContainerTask
 
@@ -328,8 +376,11 @@ MORE_VALID = [
                 await inner(bogus=1)  # (bound in a branch: not followed)
             return 1
     """,
-        name="container-tasks-it-cannot-check-stay-quiet", select=['FLY106']),
-    Case("""
+        name="container-tasks-it-cannot-check-stay-quiet",
+        select=["FLY106"],
+    ),
+    Case(
+        """
         import flyte
         from flyte.extras import shell
         from flyte.io import File
@@ -351,5 +402,7 @@ MORE_VALID = [
             await aliased(**extra)
             return 1
     """,
-        name="shell-tasks-it-cannot-check-stay-quiet", select=['FLY106']),
+        name="shell-tasks-it-cannot-check-stay-quiet",
+        select=["FLY106"],
+    ),
 ]

@@ -53,7 +53,7 @@ TASK_OBJECTS_RUN = """
 """
 
 
-CONTAINER_CALLS = '''
+CONTAINER_CALLS = """
 import flyte
 from flyte.extras import ContainerTask
 
@@ -80,10 +80,10 @@ async def main() -> list[str]:
         await attempt(lambda: hello(x=1, y="a")),
         await attempt(lambda: hello(1, "a")),
     ]
-'''
+"""
 
 
-SHELL_CALLS = '''
+SHELL_CALLS = """
 from typing import Optional
 
 import flyte
@@ -113,10 +113,10 @@ async def main() -> list[str]:
         await attempt(lambda: sh(f="a")),
         await attempt(lambda: sh(f="a", o=None, m=None)),
     ]
-'''
+"""
 
 
-OBJECT_METHODS = '''
+OBJECT_METHODS = """
 # file: tools.py
 from flyte.extras import ContainerTask
 from flyte.extras import shell as sh
@@ -168,4 +168,4 @@ async def main(x: int) -> list[str]:
         await attempt(lambda: counter.as_task()(x=x)),
         str(shell.create("local").name),
     ]
-'''
+"""

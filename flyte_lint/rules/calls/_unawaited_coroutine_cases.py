@@ -9,7 +9,8 @@ from flyte_lint.rules.calls._decorated_task_programs import AGENT_TOOL_RUN, TENA
 from flyte_lint.rules.calls._task_object_programs import TASK_OBJECTS_RUN
 
 MORE_INVALID = [
-    Case(with_tasks("""
+    Case(
+        with_tasks("""
         from flyte import remote
 
         ref = remote.Task.get("proj.wf", auto_version="latest")
@@ -28,8 +29,10 @@ MORE_INVALID = [
             never = [inc(i) for i in range(x)]  # expect: FLY103
             return x
     """),
-        name="discarded-coroutines"),
-    Case(with_tasks("""
+        name="discarded-coroutines",
+    ),
+    Case(
+        with_tasks("""
         async def helper(x: int) -> None:
             inc(x)  # expect: FLY103
 
@@ -41,8 +44,10 @@ MORE_INVALID = [
             await helper(x)
             return x
     """),
-        name="in-async-helper-and-script"),
-    Case(with_tasks("""
+        name="in-async-helper-and-script",
+    ),
+    Case(
+        with_tasks("""
         @env.task
         async def main(x: int) -> int:
             return inc(x)  # expect: FLY103
@@ -51,8 +56,10 @@ MORE_INVALID = [
         async def many(n: int) -> list[int]:
             return [inc(i) for i in range(n)]  # expect: FLY103
     """),
-        name="returned-as-an-async-task-output"),
-    Case("""
+        name="returned-as-an-async-task-output",
+    ),
+    Case(
+        """
         # file: main.py
         import flyte
         from flyte.extras import ContainerTask
@@ -81,8 +88,10 @@ MORE_INVALID = [
             inner()
             return await runner(a=x)
     """,
-        name="task-objects-made-in-the-task"),
-    Case("""
+        name="task-objects-made-in-the-task",
+    ),
+    Case(
+        """
         # file: tools.py
         import flyte as fl
 
@@ -113,8 +122,10 @@ MORE_INVALID = [
             tool_map[k](k)  # expect: FLY103
             return await T[k](k)
     """,
-        name="container-of-tasks-cross-module-and-aliases"),
-    Case("""
+        name="container-of-tasks-cross-module-and-aliases",
+    ),
+    Case(
+        """
         # file: deco.py
         def logged(fn):
             def wrapper(*args, **kwargs):
@@ -143,8 +154,10 @@ MORE_INVALID = [
             tools.fetch(x)  # expect: FLY103
             return await get(x)
     """,
-        name="wrapped-task-defined-in-another-module"),
-    Case("""
+        name="wrapped-task-defined-in-another-module",
+    ),
+    Case(
+        """
         # file: main.py
         import flyte
         from flyte.extras import ContainerTask
@@ -167,10 +180,13 @@ MORE_INVALID = [
             pending = [hello(x=i) for i in range(n)]
             return [await p for p in pending]
     """,
-        name="container-task-put-in-a-local-list-nothing-reads"),
+        name="container-task-put-in-a-local-list-nothing-reads",
+    ),
     # ContainerTasks and shell tasks are objects, not defs: their calls make coroutines too (flyte 2.12.1). A
     # ContainerTask makes one only inside a run (outside, its call fails); a shell task's call is `async def`.
-    Case(TASK_OBJECT_TOOLS + """
+    Case(
+        TASK_OBJECT_TOOLS
+        + """
         # file: main.py
         import flyte
         from tools import echo as container, sh, tools
@@ -213,17 +229,22 @@ MORE_INVALID = [
             sync_helper(x)
             return x
     """,
-        name="task-objects"),
-    Case(with_tasks("""
+        name="task-objects",
+    ),
+    Case(
+        with_tasks("""
         @env.task
         async def main(x: int) -> int:
             inc(x)  # expect: FLY103
             return x
     """),
         message="the coroutine of 'demo.inc' is discarded, so the child task never runs. Write `await inc(...)` or "
-                "gather it",
-        name="message"),
-    Case(TASK_OBJECT_TOOLS + """
+        "gather it",
+        name="message",
+    ),
+    Case(
+        TASK_OBJECT_TOOLS
+        + """
         # file: main.py
         import flyte
         from tools import echo, tools
@@ -237,8 +258,9 @@ MORE_INVALID = [
             return x
     """,
         message="the coroutine of ContainerTask 'echo' is discarded, so the task never runs. "
-                "Write `await echo(...)` or gather it",
-        name="task-object-message"),
+        "Write `await echo(...)` or gather it",
+        name="task-object-message",
+    ),
     # Programs the SDK also runs (tests/test_async_rules.py): the marks are what the runs show.
     Case(TASK_OBJECTS_RUN, name="task-objects-run"),
     Case(WRAPPED_RUN, name="wrapped-tasks-run"),
@@ -248,7 +270,8 @@ MORE_INVALID = [
 ]
 
 MORE_VALID = [
-    Case(with_tasks("""
+    Case(
+        with_tasks("""
         async def consume(coro) -> int:
             return await coro
 
@@ -275,8 +298,10 @@ MORE_VALID = [
                 tg.create_task(inc(n))
             return a + sum(b) + await t + c + d + e + f + sum(g) + sum(h)
     """),
-        name="quiet"),
-    Case("""
+        name="quiet",
+    ),
+    Case(
+        """
         # file: tools.py
         import flyte
 
@@ -304,8 +329,11 @@ MORE_VALID = [
             REGISTRY[k](x)
             return x
     """,
-        name="container-mutated-only-with-known-tasks-elsewhere-is-followed"),
-    Case(TASK_OBJECT_TOOLS + """
+        name="container-mutated-only-with-known-tasks-elsewhere-is-followed",
+    ),
+    Case(
+        TASK_OBJECT_TOOLS
+        + """
         # file: main.py
         import asyncio
 
@@ -345,5 +373,6 @@ MORE_VALID = [
             lookalike(x=1)
             return a + b + c + sum(d) + await t + e + f
     """,
-        name="task-objects-quiet"),
+        name="task-objects-quiet",
+    ),
 ]

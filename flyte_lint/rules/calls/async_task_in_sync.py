@@ -7,7 +7,18 @@ from collections.abc import Iterable
 from astroid import nodes
 
 from flyte_lint.model.analysis import Analysis
-from flyte_lint.rules.base import Case, Edit, Finding, Outcome, Rule, RuntimeSpec, Scope, Suggestion, import_edit, register
+from flyte_lint.rules.base import (
+    Case,
+    Edit,
+    Finding,
+    Outcome,
+    Rule,
+    RuntimeSpec,
+    Scope,
+    Suggestion,
+    import_edit,
+    register,
+)
 from flyte_lint.rules.calls._cases import with_tasks
 from flyte_lint.rules.calls._common import coroutine_lost, lost_task_objects, object_label, task_label, task_sites
 
@@ -18,8 +29,10 @@ class AsyncTaskInSync(Rule):
     symbol = "async-task-in-sync"
     pylint_number = 5
     scope = Scope.IMPORTERS
-    summary = ("Reports an async task (or `.aio()`, a ContainerTask inside a run, a shell task) called in sync code "
-               "where the coroutine is never run.")
+    summary = (
+        "Reports an async task (or `.aio()`, a ContainerTask inside a run, a shell task) called in sync code "
+        "where the coroutine is never run."
+    )
     rationale = (
         "In a sync function, calling an async task or `.aio()` makes a coroutine that nothing awaits: the "
         "child never runs. Returned as a sync task's output it fails to serialize. Handing it to "
@@ -29,7 +42,8 @@ class AsyncTaskInSync(Rule):
     )
     fix = "Make the caller `async def` and await the call, make the callee a sync task, or run the coroutine with `asyncio.run(...)`."
     runtime = RuntimeSpec(
-        entry="main", args={"n": 2},
+        entry="main",
+        args={"n": 2},
         bad=Outcome(ok=True, ran={"demo.fetch": 0}),
         good=Outcome(ok=True, ran={"demo.fetch": 1}),
     )
@@ -51,9 +65,10 @@ class AsyncTaskInSync(Rule):
                 return n
             """,
             message="the coroutine of 'demo.fetch' is discarded in a sync function, so the child task never runs. "
-                    "Make the caller `async def` and await it, or run it with `asyncio.run(...)`",
+            "Make the caller `async def` and await it, or run it with `asyncio.run(...)`",
         ),
-        Case(with_tasks("""
+        Case(
+            with_tasks("""
             from flyte import remote
 
             ref = remote.Task.get("proj.wf", auto_version="latest")
@@ -71,23 +86,28 @@ class AsyncTaskInSync(Rule):
             def returns_coroutine(x: int) -> int:
                 return inc(x)  # expect: FLY104
         """),
-            name="in-sync-task"),
-        Case(with_tasks("""
+            name="in-sync-task",
+        ),
+        Case(
+            with_tasks("""
             def helper(x: int) -> None:
                 inc(x)  # expect: FLY104
 
             inc(1)  # expect: FLY104
         """),
-            name="discarded-in-plain-sync-code"),
-        Case(with_tasks("""
+            name="discarded-in-plain-sync-code",
+        ),
+        Case(
+            with_tasks("""
             @env.task
             def main(x: int) -> int:
                 return inc(x)  # expect: FLY104
         """),
             message="the coroutine of 'demo.inc' is returned as the output of a sync task (the SDK fails to serialize "
-                    "it) in a sync function, so the child task never runs. Make the caller `async def` and await it, "
-                    "or run it with `asyncio.run(...)`",
-            name="message"),
+            "it) in a sync function, so the child task never runs. Make the caller `async def` and await it, "
+            "or run it with `asyncio.run(...)`",
+            name="message",
+        ),
     ]
     VALID = [
         Case(
@@ -105,7 +125,8 @@ class AsyncTaskInSync(Rule):
                 return fetch(n)
             """,
         ),
-        Case(with_tasks("""
+        Case(
+            with_tasks("""
             def make(x: int):
                 return inc(x)  # a plain helper hands the coroutine to its caller
 
@@ -129,14 +150,17 @@ class AsyncTaskInSync(Rule):
                 flyte.run(main, x=1)
                 print(asyncio.run(inc(1)))
         """),
-            name="quiet"),
-        Case(with_tasks("""
+            name="quiet",
+        ),
+        Case(
+            with_tasks("""
             PENDING = inc(1)
 
             class Jobs:
                 first = inc(2)
         """),
-            name="quiet-for-module-and-class-attributes"),
+            name="quiet-for-module-and-class-attributes",
+        ),
     ]
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
@@ -152,7 +176,8 @@ class AsyncTaskInSync(Rule):
             where = "a sync function" if func is not None else "module-level code"
             advice, rewrite = _run_it(analysis, site.node, func)
             yield self.finding(
-                site.module, site.node,
+                site.module,
+                site.node,
                 f"the coroutine of {task_label(site)} {why} in {where}, so the child task never runs. {advice}",
                 suggestions=[rewrite],
             )
@@ -160,7 +185,8 @@ class AsyncTaskInSync(Rule):
             where = "a sync function" if used.call.function is not None else "module-level code"
             advice, rewrite = _run_it(analysis, used.call.node, used.call.function)
             yield self.finding(
-                used.call.module, used.call.node,
+                used.call.module,
+                used.call.node,
                 f"the coroutine of {object_label(used)} {why} in {where}, so the task never runs. {advice}",
                 suggestions=[rewrite],
             )
@@ -172,8 +198,10 @@ def _run_it(analysis: Analysis, call: nodes.Call, function) -> tuple[str, Sugges
     RuntimeError: the loop is running). A sync task body runs in a worker thread: there it works (local and
     cluster runs alike)."""
     if function is not None and analysis.runs_on_event_loop(function):
-        return (f"Make the caller `async def` and await it (`{function.name}` runs on a task's event loop, where "
-                "`asyncio.run` fails)"), None
+        return (
+            f"Make the caller `async def` and await it (`{function.name}` runs on a task's event loop, where "
+            "`asyncio.run` fails)"
+        ), None
     advice = "Make the caller `async def` and await it, or run it with `asyncio.run(...)`"
     if function is None:
         return advice, None

@@ -8,10 +8,17 @@ from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.kinds import CallForm
 from flyte_lint.rules.base import Case, Finding, Fix, Outcome, Rule, RuntimeSpec, Scope, Suggestion, register
 from flyte_lint.rules.calls._cases import with_tasks
-from flyte_lint.rules.calls._container_programs import CONTAINERS_RUN
 from flyte_lint.rules.calls._common import (
-    SYNC_CALL_FORMS, aio_call, all_sync, before_2_7, insert_aio, partial_suggestion, task_label, task_sites,
+    SYNC_CALL_FORMS,
+    aio_call,
+    all_sync,
+    before_2_7,
+    insert_aio,
+    partial_suggestion,
+    task_label,
+    task_sites,
 )
+from flyte_lint.rules.calls._container_programs import CONTAINERS_RUN
 
 
 @register
@@ -23,7 +30,7 @@ class AwaitSyncTask(Rule):
     summary = "Reports `await t(...)` where `t` is a sync task."
     rationale = (
         "Calling a sync task returns its result, not an awaitable. Inside a run the SDK raises "
-        "SyncTaskCallInAsyncContextError (\"Sync task ... was called in a blocking way from async code\"); "
+        'SyncTaskCallInAsyncContextError ("Sync task ... was called in a blocking way from async code"); '
         "outside one, awaiting the plain value raises TypeError."
         " Severity: error: the SDK's guard asks whether an event loop is running, not which thread it is on, so "
         "the call fails in local runs and in a cluster alike."
@@ -31,7 +38,8 @@ class AwaitSyncTask(Rule):
     fix = "Await the task's async form: `await t.aio(...)`."
     fix_safety = "Safe: inserts `.aio` after the task; the call's arguments are kept."
     runtime = RuntimeSpec(
-        entry="main", args={"x": 3},
+        entry="main",
+        args={"x": 3},
         bad=Outcome(ok=False, error_contains=("SyncTaskCallInAsyncContextError",), ran={"demo.square": 0}),
         good=Outcome(ok=True, output=9, ran={"demo.square": 1}),
     )
@@ -52,7 +60,7 @@ class AwaitSyncTask(Rule):
                 return await square(x)  # expect: FLY101
             """,
             message="sync task 'demo.square' is awaited directly: the SDK raises SyncTaskCallInAsyncContextError. "
-                    "Write `await square.aio(...)`",
+            "Write `await square.aio(...)`",
             fixed="""
             import flyte
 
@@ -67,15 +75,18 @@ class AwaitSyncTask(Rule):
                 return await square.aio(x)
             """,
         ),
-        Case(with_tasks("""
+        Case(
+            with_tasks("""
             @env.task
             async def main(x: int) -> int:
                 return await square(x)  # expect: FLY101
         """),
             message="sync task 'demo.square' is awaited directly: the SDK raises SyncTaskCallInAsyncContextError. "
-                    "Write `await square.aio(...)`",
-            name="await-sync-task"),
-        Case(with_tasks("""
+            "Write `await square.aio(...)`",
+            name="await-sync-task",
+        ),
+        Case(
+            with_tasks("""
             sq = square
             sq2 = sq
             fast = square.override(retries=2)
@@ -91,8 +102,10 @@ class AwaitSyncTask(Rule):
                 y += await (square(x))  # expect: FLY101
                 return y
         """),
-            name="forms"),
-        Case("""
+            name="forms",
+        ),
+        Case(
+            """
             # file: lib/__init__.py
             from .tasks import *
             # file: lib/tasks.py
@@ -121,16 +134,20 @@ class AwaitSyncTask(Rule):
                 y += await sq.aio(x)
                 return y
         """,
-            name="cross-module"),
-        Case(with_tasks("""
+            name="cross-module",
+        ),
+        Case(
+            with_tasks("""
             async def script() -> int:
                 return await square(3)  # expect: FLY101
 
             if __name__ == "__main__":
                 asyncio.run(script())
         """),
-            name="outside-a-task-too"),
-        Case(with_tasks("""
+            name="outside-a-task-too",
+        ),
+        Case(
+            with_tasks("""
             @env.task
             async def dec(x: int) -> int:
                 return x - 1
@@ -173,8 +190,10 @@ class AwaitSyncTask(Rule):
                     t(x)  # expect: FLY104
                 return sum(t(x) for t in SYNC)
         """),
-            name="container-of-tasks-called-by-subscript-and-loop"),
-        Case(with_tasks("""
+            name="container-of-tasks-called-by-subscript-and-loop",
+        ),
+        Case(
+            with_tasks("""
             MIXED = {"inc": inc, "square": square}
             PAIR = [inc, square]
             CHANGED = {"inc": inc, "square": square}
@@ -190,9 +209,11 @@ class AwaitSyncTask(Rule):
                 y += await MIXED["inc"](x) + await PAIR[-1].aio(x)
                 return y
         """),
-            name="container-element-picked-by-a-literal-key-is-that-task"),
+            name="container-element-picked-by-a-literal-key-is-that-task",
+        ),
         # The fix inserts `.aio`; a partial has none, so its call gets no fix.
-        Case(with_tasks("""
+        Case(
+            with_tasks("""
             @env.task
             async def main(x: int) -> int:
                 y = await square(x)  # expect: FLY101
@@ -208,9 +229,11 @@ class AwaitSyncTask(Rule):
                 y += await partial(square, x=1)()
                 return y
         """),
-            name="fix-inserts-aio"),
+            name="fix-inserts-aio",
+        ),
         # Fixed, the code is clean (the VALID case "fixed-code-is-clean").
-        Case(with_tasks("""
+        Case(
+            with_tasks("""
             @env.task
             async def main(x: int) -> int:
                 return await square(x) + await square.override(retries=2)(x)  # expect: FLY101, FLY101
@@ -220,9 +243,11 @@ class AwaitSyncTask(Rule):
             async def main(x: int) -> int:
                 return await square.aio(x) + await square.override(retries=2).aio(x)
         """),
-            name="fixed-code"),
+            name="fixed-code",
+        ),
         # A functools.partial has no `.aio`: the advice builds the partial on the task's async form.
-        Case(with_tasks("""
+        Case(
+            with_tasks("""
             @env.task
             async def main(x: int) -> int:
                 p = functools.partial(square, x=1)
@@ -230,8 +255,9 @@ class AwaitSyncTask(Rule):
                 return y + partial(square, x=2)()  # expect: FLY102
         """),
             message="sync task 'demo.square' is awaited directly: the SDK raises SyncTaskCallInAsyncContextError. "
-                    "Write `await functools.partial(square.aio, ...)()`",
-            name="message-for-a-partial"),
+            "Write `await functools.partial(square.aio, ...)()`",
+            name="message-for-a-partial",
+        ),
         # A program the SDK also runs (tests/test_async_rules.py): tasks kept in containers, called by key or in a loop.
         Case(CONTAINERS_RUN, name="containers-run"),
     ]
@@ -251,7 +277,8 @@ class AwaitSyncTask(Rule):
                 return await square.aio(x)
             """,
         ),
-        Case(with_tasks("""
+        Case(
+            with_tasks("""
             @env.task
             async def main(x: int) -> int:
                 y = await square.aio(x)
@@ -264,8 +291,10 @@ class AwaitSyncTask(Rule):
                 y += await asyncio.to_thread(square.forward, x)
                 return y
         """),
-            name="quiet-for-correct-awaits"),
-        Case(with_tasks("""
+            name="quiet-for-correct-awaits",
+        ),
+        Case(
+            with_tasks("""
             import random
 
             def plain(x: int) -> int:
@@ -319,13 +348,16 @@ class AwaitSyncTask(Rule):
             async def aiter_tasks():
                 yield inc
         """),
-            name="container-of-tasks-quiet-when-candidates-disagree-or-are-unknown"),
-        Case(with_tasks("""
+            name="container-of-tasks-quiet-when-candidates-disagree-or-are-unknown",
+        ),
+        Case(
+            with_tasks("""
             @env.task
             async def main(x: int) -> int:
                 return await square.aio(x) + await square.override(retries=2).aio(x)
         """),
-            name="fixed-code-is-clean"),
+            name="fixed-code-is-clean",
+        ),
     ]
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
@@ -334,10 +366,17 @@ class AwaitSyncTask(Rule):
                 fix = None
                 if site.form != CallForm.PARTIAL:
                     fix = Fix((insert_aio(site),), safe=True, title="Insert `.aio`")
-                effect = ("fails with TypeError (\"object ... can't be used in 'await' expression\")"
-                          if before_2_7(analysis) else "raises SyncTaskCallInAsyncContextError")
+                effect = (
+                    "fails with TypeError (\"object ... can't be used in 'await' expression\")"
+                    if before_2_7(analysis)
+                    else "raises SyncTaskCallInAsyncContextError"
+                )
                 yield self.finding(
-                    site.module, site.node.parent,
+                    site.module,
+                    site.node.parent,
                     f"sync task {task_label(site)} is awaited directly: the SDK {effect}. Write `{aio_call(site)}`",
-                    fix, suggestions=[Suggestion(aio_call(site), fix.edits) if fix else partial_suggestion(site, is_awaited=True)],
+                    fix,
+                    suggestions=[
+                        Suggestion(aio_call(site), fix.edits) if fix else partial_suggestion(site, is_awaited=True)
+                    ],
                 )

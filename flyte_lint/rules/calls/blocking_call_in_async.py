@@ -30,7 +30,7 @@ class BlockingCallInAsync(Rule):
     rationale = (
         "These APIs run their work on the SDK's syncify thread and block the calling thread until it is done. "
         "A local run (`flyte.run`, `flyte run --local`) runs async task code on that very thread, so the SDK "
-        "refuses the call: \"Deadlock detected: blocking call used in syncify thread\" (for sync `flyte.map`, "
+        'refuses the call: "Deadlock detected: blocking call used in syncify thread" (for sync `flyte.map`, '
         "each item comes back as that exception instead of its result). In a cluster the task runtime runs the "
         "task on a main-thread event loop: the call works, but that loop stands still until it returns, so the "
         "task's gathered coroutines, the submission and collection of its other children and the controller's "
@@ -41,9 +41,13 @@ class BlockingCallInAsync(Rule):
     # The nested run works from a main-thread loop in a cluster: the child runs (on the syncify thread) and main
     # returns.
     runtime = RuntimeSpec(
-        entry="main", args={"x": 1},
-        bad=Outcome(ok=False, error_contains=("Deadlock detected",),
-                    cluster=Outcome(ok=True, ran={"demo.child": 1}, last_launched_by="demo.main")),
+        entry="main",
+        args={"x": 1},
+        bad=Outcome(
+            ok=False,
+            error_contains=("Deadlock detected",),
+            cluster=Outcome(ok=True, ran={"demo.child": 1}, last_launched_by="demo.main"),
+        ),
         good=Outcome(ok=True, cluster=Outcome(ok=True, ran={"demo.child": 1})),
     )
 
@@ -63,11 +67,12 @@ class BlockingCallInAsync(Rule):
                 run = flyte.run(child, x=x)  # expect: FLY105
                 return run.url
             """,
-            message="`flyte.run` blocks inside async task code: a local run fails with \"Deadlock detected\"; in a "
-                    "cluster it blocks the task's event loop until it returns (gathered siblings and the controller "
-                    "stall). Use its async twin: `await flyte.run.aio(...)`",
+            message='`flyte.run` blocks inside async task code: a local run fails with "Deadlock detected"; in a '
+            "cluster it blocks the task's event loop until it returns (gathered siblings and the controller "
+            "stall). Use its async twin: `await flyte.run.aio(...)`",
         ),
-        Case(with_tasks("""
+        Case(
+            with_tasks("""
             @env.task
             async def main(x: int) -> int:
                 r1 = flyte.run(inc, x=x)  # expect: FLY105
@@ -80,8 +85,10 @@ class BlockingCallInAsync(Rule):
                     print(r)
                 return x
         """),
-            name="blocking-flyte-calls-in-async-task"),
-        Case(with_tasks("""
+            name="blocking-flyte-calls-in-async-task",
+        ),
+        Case(
+            with_tasks("""
             async def alaunch(x: int):
                 return flyte.run(inc, x=x)  # expect: FLY105
 
@@ -94,8 +101,10 @@ class BlockingCallInAsync(Rule):
                 launch(x)
                 return x
         """),
-            name="in-helpers-called-from-async-task"),
-        Case("""
+            name="in-helpers-called-from-async-task",
+        ),
+        Case(
+            """
             from flyte import *
 
             env = TaskEnvironment("demo")
@@ -108,17 +117,20 @@ class BlockingCallInAsync(Rule):
             async def main() -> list[int]:
                 return list(map(square, [1, 2]))  # expect: FLY105
         """,
-            name="star-import-map"),
-        Case(with_tasks("""
+            name="star-import-map",
+        ),
+        Case(
+            with_tasks("""
             @env.task
             async def main(x: int) -> int:
                 flyte.run(inc, x=x)  # expect: FLY105
                 return x
         """),
-            message="`flyte.run` blocks inside async task code: a local run fails with \"Deadlock detected\"; in a "
-                    "cluster it blocks the task's event loop until it returns (gathered siblings and the controller "
-                    "stall). Use its async twin: `await flyte.run.aio(...)`",
-            name="message"),
+            message='`flyte.run` blocks inside async task code: a local run fails with "Deadlock detected"; in a '
+            "cluster it blocks the task's event loop until it returns (gathered siblings and the controller "
+            "stall). Use its async twin: `await flyte.run.aio(...)`",
+            name="message",
+        ),
     ]
     VALID = [
         Case(
@@ -137,7 +149,8 @@ class BlockingCallInAsync(Rule):
                 return run.url
             """,
         ),
-        Case(with_tasks("""
+        Case(
+            with_tasks("""
             def launch(x: int):
                 return flyte.run(inc, x=x)
 
@@ -165,7 +178,8 @@ class BlockingCallInAsync(Rule):
                 flyte.run(main, x=1)
                 asyncio.run(script())
         """),
-            name="quiet"),
+            name="quiet",
+        ),
     ]
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
@@ -183,8 +197,7 @@ class BlockingCallInAsync(Rule):
                 suggestion = _async_twin(call, path, shown)
                 twin = f"`{suggestion.shown}`" if suggestion else _twin_hint(path, shown)
                 message = (
-                    f"`{shown}` blocks inside async task code: {_blocking_effects(path)}. "
-                    f"Use its async twin: {twin}"
+                    f"`{shown}` blocks inside async task code: {_blocking_effects(path)}. Use its async twin: {twin}"
                 )
             else:
                 helper = call.function.name
@@ -205,10 +218,15 @@ def _blocking_path(callee) -> str | None:
 
 def _blocking_effects(path: str) -> str:
     """What a blocking syncified call on a task's event loop does, in a local run and in a cluster."""
-    local = ("in a local run each item comes back as a \"Deadlock detected\" error instead of its result"
-             if path == "flyte.map" else "a local run fails with \"Deadlock detected\"")
-    return (f"{local}; in a cluster it blocks the task's event loop until it returns (gathered siblings and the "
-            "controller stall)")
+    local = (
+        'in a local run each item comes back as a "Deadlock detected" error instead of its result'
+        if path == "flyte.map"
+        else 'a local run fails with "Deadlock detected"'
+    )
+    return (
+        f"{local}; in a cluster it blocks the task's event loop until it returns (gathered siblings and the "
+        "controller stall)"
+    )
 
 
 def _async_twin(call: ResolvedCall, path: str, shown: str) -> Suggestion | None:

@@ -21,7 +21,7 @@ class RemoteTaskPositionalArgs(Rule):
     scope = Scope.IMPORTERS
     summary = "Reports positional arguments passed to a `flyte.remote.Task.get(...)` reference."
     rationale = (
-        "A remote task reference only takes keyword arguments: the SDK rejects the call with \"does not support positional arguments\"."
+        'A remote task reference only takes keyword arguments: the SDK rejects the call with "does not support positional arguments".'
         " Severity: error: the reference rejects the call wherever it runs, in local runs and in a cluster "
         "alike."
     )
@@ -41,10 +41,11 @@ class RemoteTaskPositionalArgs(Rule):
                 return await ref(x)  # expect: FLY107
             """,
             message="remote task 'other_env.process' is called with positional arguments: the SDK rejects them "
-                    "(\"does not support positional arguments\"). Pass every input by keyword: "
-                    "`await ref(name=value)`",
+            '("does not support positional arguments"). Pass every input by keyword: '
+            "`await ref(name=value)`",
         ),
-        Case("""
+        Case(
+            """
             import flyte
             import flyte.remote as fr
             from flyte import remote
@@ -65,9 +66,12 @@ class RemoteTaskPositionalArgs(Rule):
                 f = await ref.override(retries=2)(x)  # expect: FLY107
                 return a + b + c + d + e + f
         """,
-            name="positional-arguments-to-remote-references", select=['FLY107']),
+            name="positional-arguments-to-remote-references",
+            select=["FLY107"],
+        ),
         # Remote task references built in helpers (the model follows what a helper returns).
-        Case("""
+        Case(
+            """
             # file: refs.py
             import functools
 
@@ -113,8 +117,9 @@ class RemoteTaskPositionalArgs(Rule):
                 ok = await make()(day=day) + await refs.make_ref()(day=day)
                 return a + b + c + d + e + f + ok
         """,
-            select=['FLY107', 'FLY403'],
-            name="reference-built-in-a-helper"),
+            select=["FLY107", "FLY403"],
+            name="reference-built-in-a-helper",
+        ),
     ]
     VALID = [
         Case(
@@ -130,7 +135,8 @@ class RemoteTaskPositionalArgs(Rule):
                 return await ref(x=x)
             """,
         ),
-        Case("""
+        Case(
+            """
             import flyte
             from flyte import remote
             from flyte.remote import Task
@@ -146,8 +152,10 @@ class RemoteTaskPositionalArgs(Rule):
                 d = await ref()
                 return a + b + c + d
         """,
-            name="quiet-with-keywords-only"),
-        Case("""
+            name="quiet-with-keywords-only",
+        ),
+        Case(
+            """
             import flyte
             from mylib import Task
 
@@ -158,8 +166,10 @@ class RemoteTaskPositionalArgs(Rule):
                 ref = Task.get("other.process", auto_version="latest")
                 return await ref(x)
         """,
-            name="quiet-on-non-remote-get"),
-        Case("""
+            name="quiet-on-non-remote-get",
+        ),
+        Case(
+            """
             import flyte
             from flyte import remote
 
@@ -200,8 +210,9 @@ class RemoteTaskPositionalArgs(Rule):
                 e = Registry().get()
                 return a + b + c + d + e
         """,
-            select=['FLY107', 'FLY403'],
-            name="helpers-quiet-when-the-return-is-not-one-reference"),
+            select=["FLY107", "FLY403"],
+            name="helpers-quiet-when-the-return-is-not-one-reference",
+        ),
     ]
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
@@ -210,7 +221,7 @@ class RemoteTaskPositionalArgs(Rule):
                 ref = site.callee.owner if isinstance(site.callee, Method) else site.callee
                 name = ref.name if isinstance(ref, RemoteTaskRef) else None
                 label = f"remote task '{name}'" if name else "a remote task reference"
-                effect = "the SDK rejects them (\"does not support positional arguments\")"
+                effect = 'the SDK rejects them ("does not support positional arguments")'
                 if site.via_aio:
                     # flyte.remote's LazyEntity has no ``.aio``: calling the reference is already async.
                     effect += ", and the reference has no `.aio` (AttributeError)"
@@ -219,7 +230,8 @@ class RemoteTaskPositionalArgs(Rule):
                     func = func.expr
                 shown = short(rendered(func), 50)
                 yield self.finding(
-                    site.module, site.node,
+                    site.module,
+                    site.node,
                     f"{label} is called with positional arguments: {effect}. Pass every input by keyword: "
                     f"`await {shown}(name=value)`",
                 )

@@ -10,13 +10,32 @@ from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.entities import CallSite
 from flyte_lint.model.kinds import CallForm
 from flyte_lint.rules.base import (
-    Case, Edit, Finding, Fix, Outcome, Rule, RuntimeSpec, Scope, Severity, Suggestion, register,
+    Case,
+    Edit,
+    Finding,
+    Fix,
+    Outcome,
+    Rule,
+    RuntimeSpec,
+    Scope,
+    Severity,
+    Suggestion,
+    register,
+)
+from flyte_lint.rules.calls._common import (
+    SYNC_CALL_FORMS,
+    aio_call,
+    all_sync,
+    awaited,
+    before_2_7,
+    callee_text,
+    insert_aio,
+    is_gather_argument,
+    partial_suggestion,
+    task_label,
+    task_sites,
 )
 from flyte_lint.rules.calls._sync_task_in_async_cases import MORE_INVALID, MORE_VALID
-from flyte_lint.rules.calls._common import (
-    SYNC_CALL_FORMS, aio_call, all_sync, awaited, before_2_7, callee_text, insert_aio, is_gather_argument,
-    partial_suggestion, task_label, task_sites,
-)
 
 
 @register
@@ -44,7 +63,8 @@ class SyncTaskInAsync(Rule):
         "control flow; review it."
     )
     runtime = RuntimeSpec(
-        entry="main", args={"n": 3},
+        entry="main",
+        args={"n": 3},
         bad=Outcome(ok=False, error_contains=("SyncTaskCallInAsyncContextError",), ran={"demo.square": 0}),
         good=Outcome(ok=True, output=[0, 1, 4], ran={"demo.square": 3}),
     )
@@ -66,7 +86,7 @@ class SyncTaskInAsync(Rule):
                 return await asyncio.gather(*[square(i) for i in range(n)])  # expect: FLY102
             """,
             message="sync task 'demo.square' is called without `.aio()` in async code: the SDK raises "
-                    "SyncTaskCallInAsyncContextError. Write `square.aio(...)` in the gather",
+            "SyncTaskCallInAsyncContextError. Write `square.aio(...)` in the gather",
             fixed="""
             import asyncio
             import flyte
@@ -112,8 +132,11 @@ class SyncTaskInAsync(Rule):
                 continue
             suggestion = None
             # flyte before 2.7 has no guard: the call works and the loop stalls, a warning by the severity policy.
-            effect = ("blocks the run's event loop (flyte 2.6 accepts it silently)" if before_2_7(analysis)
-                      else "raises SyncTaskCallInAsyncContextError")
+            effect = (
+                "blocks the run's event loop (flyte 2.6 accepts it silently)"
+                if before_2_7(analysis)
+                else "raises SyncTaskCallInAsyncContextError"
+            )
             severity = Severity.WARNING if before_2_7(analysis) else None
             if site.in_async_function:
                 if site.form != CallForm.PARTIAL and is_gather_argument(analysis, site.node):
@@ -126,8 +149,7 @@ class SyncTaskInAsync(Rule):
                         suggestion = partial_suggestion(site, is_awaited=False)
                     advice = f"Write `{aio_call(site)}`"
                 message = (
-                    f"sync task {task_label(site)} is called without `.aio()` in async code: the SDK {effect}. "
-                    f"{advice}"
+                    f"sync task {task_label(site)} is called without `.aio()` in async code: the SDK {effect}. {advice}"
                 )
             else:
                 helper = site.function.name
@@ -138,8 +160,9 @@ class SyncTaskInAsync(Rule):
                     f"(`await asyncio.to_thread({helper}, ...)`) or call `{aio_call(site)}` "
                     "from async code"
                 )
-            yield self.finding(site.module, site.node, message, self._fix(analysis, site), suggestions=[suggestion],
-                               severity=severity)
+            yield self.finding(
+                site.module, site.node, message, self._fix(analysis, site), suggestions=[suggestion], severity=severity
+            )
 
     def _fix(self, analysis: Analysis, site: CallSite) -> Fix | None:
         if site.form == CallForm.PARTIAL or not site.in_async_function:
@@ -153,6 +176,4 @@ class SyncTaskInAsync(Rule):
         if not direct:
             return None
         start = (site.node.lineno, site.node.col_offset)
-        return Fix(
-            (Edit(start, start, "await "), insert_aio(site)), safe=False, title="Await the task's `.aio(...)`"
-        )
+        return Fix((Edit(start, start, "await "), insert_aio(site)), safe=False, title="Await the task's `.aio(...)`")

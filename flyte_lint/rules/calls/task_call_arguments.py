@@ -14,21 +14,26 @@ from flyte_lint.model.scopes import enclosing_function
 from flyte_lint.model.suggest import did_you_mean
 from flyte_lint.model.values import External, PartialRef, TaskRef
 from flyte_lint.rules.base import Case, Finding, Outcome, Rule, RuntimeSpec, Scope, register
-from flyte_lint.rules.calls._task_call_arguments_cases import MORE_INVALID, MORE_VALID
 from flyte_lint.rules.calls._binding import binding_problems, partial_problems
 from flyte_lint.rules.calls._common import keyword_renamed
+from flyte_lint.rules.calls._task_call_arguments_cases import MORE_INVALID, MORE_VALID
 
 
 def _literal_keys(node: nodes.NodeNG | None, allow_empty: bool = False) -> bool:
     """``node`` is a dict display whose keys are all strings (None, no dict at all, when ``allow_empty``)."""
     if node is None:
         return allow_empty
-    return isinstance(node, nodes.Dict) and (bool(node.items) or allow_empty) and all(
-        isinstance(k, nodes.Const) and isinstance(k.value, str) for k, _ in node.items)
+    return (
+        isinstance(node, nodes.Dict)
+        and (bool(node.items) or allow_empty)
+        and all(isinstance(k, nodes.Const) and isinstance(k.value, str) for k, _ in node.items)
+    )
 
 
 # Input types that never admit None: a shell task's input of one of these is required unless defaulted.
-REQUIRED_TYPES = frozenset({"builtins.str", "builtins.int", "builtins.float", "builtins.bool", "flyte.io.File", "flyte.io.Dir"})
+REQUIRED_TYPES = frozenset(
+    {"builtins.str", "builtins.int", "builtins.float", "builtins.bool", "flyte.io.File", "flyte.io.Dir"}
+)
 
 
 def _surely_required(analysis: Analysis, annotation: nodes.NodeNG) -> bool:
@@ -53,13 +58,15 @@ class TaskCallArguments(Rule):
     symbol = "task-call-arguments"
     pylint_number = 7
     scope = Scope.IMPORTERS
-    summary = ("Reports a task called with an unknown keyword, too many positional arguments, a missing required input or "
-               "a value passed twice; a `ContainerTask` or a shell task (`flyte.extras.shell.create`) too, against its "
-               "literal `inputs`.")
+    summary = (
+        "Reports a task called with an unknown keyword, too many positional arguments, a missing required input or "
+        "a value passed twice; a `ContainerTask` or a shell task (`flyte.extras.shell.create`) too, against its "
+        "literal `inputs`."
+    )
     rationale = (
         "Inside a run, the SDK binds a task call to the task's interface: an unknown keyword is silently "
         "dropped (the value you meant to pass never arrives), a value passed both by position and by keyword "
-        "silently keeps the positional one, a missing input fails with \"Missing required inputs\", and extra "
+        'silently keeps the positional one, a missing input fails with "Missing required inputs", and extra '
         "positional arguments fail. Outside a run each of these is Python's TypeError: a direct call of the task "
         "re-raises it as flyte's RuntimeUserError, while `.aio(...)` and `.forward(...)` raise the TypeError itself."
         " Severity: error: every task call is bound to the task's interface the same way, in local runs and in "
@@ -89,7 +96,7 @@ class TaskCallArguments(Rule):
                 return train(epochs=3, learning_rate=0.01)  # expect: FLY106
             """,
             message="task 'demo.train' has no parameter `learning_rate`: inside a run the SDK silently drops the "
-                    "value. Pass only the task's parameters",
+            "value. Pass only the task's parameters",
         ),
         *MORE_INVALID,
     ]
@@ -129,11 +136,17 @@ class TaskCallArguments(Rule):
             in_run = site.form != CallForm.FORWARD and analysis.in_task_context(enclosing_function(site.node))
             keywords = [k.arg for k in call.keywords or []]
             raises, raised_at, plain = _outside_run_failure(site.form, call) if not in_run else (None, None, "")
-            for problem in binding_problems(site.task.signature, len(call.args), keywords, bound_pos, bound_kw, in_run,
-                                            plain_error=plain):
-                yield self.finding(site.module, call, f"task '{site.task.name}' {problem}", raises=raises,
-                                   suggestions=[keyword_renamed(call, problem)],
-                                   raised_at=raised_at)
+            for problem in binding_problems(
+                site.task.signature, len(call.args), keywords, bound_pos, bound_kw, in_run, plain_error=plain
+            ):
+                yield self.finding(
+                    site.module,
+                    call,
+                    f"task '{site.task.name}' {problem}",
+                    raises=raises,
+                    suggestions=[keyword_renamed(call, problem)],
+                    raised_at=raised_at,
+                )
         yield from self._check_choices(analysis)
         for used in analysis.task_object_calls:
             yield from self._check_container_task(analysis, used)
@@ -148,7 +161,11 @@ class TaskCallArguments(Rule):
         reported only when binding the arguments goes wrong in the same way for every task the call may run."""
         for site in analysis.choice_sites:
             call = site.node
-            if site.form == CallForm.PARTIAL or not is_static(call) or not analysis.in_task_context(enclosing_function(call)):
+            if (
+                site.form == CallForm.PARTIAL
+                or not is_static(call)
+                or not analysis.in_task_context(enclosing_function(call))
+            ):
                 continue
             keywords = [k.arg for k in call.keywords or []]
             common: list[str] | None = None
@@ -157,7 +174,9 @@ class TaskCallArguments(Rule):
                 common = problems if common is None else [p for p in common if p in problems]
             label = " or ".join(f"'{task.name}'" for task in site.candidates)
             for problem in common or []:
-                yield self.finding(site.module, call, f"task {label} {problem}", suggestions=[keyword_renamed(call, problem)])
+                yield self.finding(
+                    site.module, call, f"task {label} {problem}", suggestions=[keyword_renamed(call, problem)]
+                )
 
     def _check_container_task(self, analysis: Analysis, used: TaskObjectCall) -> Iterable[Finding]:
         """A ``ContainerTask(..., inputs={"x": int, ...})`` called inside a run binds its arguments to those
@@ -176,8 +195,12 @@ class TaskCallArguments(Rule):
         label = _name_of(made, used.name)
         keywords = [k.arg for k in call.keywords or []]
         for problem in binding_problems(signature, len(call.args), keywords, noun="input"):
-            yield self.finding(used.call.module, call, f"ContainerTask '{label}' {problem}",
-                               suggestions=[keyword_renamed(call, problem)])
+            yield self.finding(
+                used.call.module,
+                call,
+                f"ContainerTask '{label}' {problem}",
+                suggestions=[keyword_renamed(call, problem)],
+            )
 
     def _check_shell_task(self, analysis: Analysis, used: TaskObjectCall) -> Iterable[Finding]:
         """A shell task (``flyte.extras.shell.create``) takes its inputs by keyword only and passes on only the
@@ -193,9 +216,13 @@ class TaskCallArguments(Rule):
         label = _name_of(made, used.name)
         names = [k.value for k, _ in inputs.items] if inputs is not None else []
         if call.args:  # (the call fails before anything else is looked at)
-            yield self.finding(used.call.module, call, f"shell task '{label}' takes its inputs by keyword only: the "
-                                                       f"call fails with TypeError. Pass {', '.join(f'`{n}=`' for n in names) or 'none'}",
-                               raises=TYPE_ERROR)  # (``async def __call__(self, **kwargs)``: raised by the call itself)
+            yield self.finding(
+                used.call.module,
+                call,
+                f"shell task '{label}' takes its inputs by keyword only: the "
+                f"call fails with TypeError. Pass {', '.join(f'`{n}=`' for n in names) or 'none'}",
+                raises=TYPE_ERROR,
+            )  # (``async def __call__(self, **kwargs)``: raised by the call itself)
             return
         if not is_static(call):
             return
@@ -203,21 +230,30 @@ class TaskCallArguments(Rule):
         for kw in [k.arg for k in call.keywords or []]:
             if kw not in names:
                 advice = did_you_mean(kw, names, given) or ". Pass only the task's inputs"
-                yield self.finding(used.call.module, call, f"shell task '{label}' has no input `{kw}`: the SDK silently "
-                                                           f"drops the value{advice}",
-                                   suggestions=[keyword_renamed(call, f"`{kw}`{advice}")])
+                yield self.finding(
+                    used.call.module,
+                    call,
+                    f"shell task '{label}' has no input `{kw}`: the SDK silently drops the value{advice}",
+                    suggestions=[keyword_renamed(call, f"`{kw}`{advice}")],
+                )
         defaulted = {k.value for k, _ in defaults.items} if defaults is not None else set()
-        missing = [k.value for k, v in (inputs.items if inputs is not None else []) if k.value not in given
-                   and k.value not in defaulted and _surely_required(analysis, v)]
+        missing = [
+            k.value
+            for k, v in (inputs.items if inputs is not None else [])
+            if k.value not in given and k.value not in defaulted and _surely_required(analysis, v)
+        ]
         if missing:
             listed = ", ".join(f"`{m}`" for m in missing)
-            yield self.finding(used.call.module, call,
-                               f"shell task '{label}' is missing required input{'s' if len(missing) > 1 else ''} {listed}: "
-                               f"the call fails with TypeError (\"Missing required input: '{missing[0]}'\"). Pass "
-                               f"{'them' if len(missing) > 1 else 'it'}",
-                               # (raised in the coroutine's body: where it is awaited, when that is right here)
-                               raises=TYPE_ERROR if isinstance(call.parent, nodes.Await) else None,
-                               raised_at=call.parent if isinstance(call.parent, nodes.Await) else None)
+            yield self.finding(
+                used.call.module,
+                call,
+                f"shell task '{label}' is missing required input{'s' if len(missing) > 1 else ''} {listed}: "
+                f"the call fails with TypeError (\"Missing required input: '{missing[0]}'\"). Pass "
+                f"{'them' if len(missing) > 1 else 'it'}",
+                # (raised in the coroutine's body: where it is awaited, when that is right here)
+                raises=TYPE_ERROR if isinstance(call.parent, nodes.Await) else None,
+                raised_at=call.parent if isinstance(call.parent, nodes.Await) else None,
+            )
 
     def _check_partial(self, analysis: Analysis, call: ResolvedCall) -> Iterable[Finding]:
         """``functools.partial(task, ...)`` binding values the task has no place for."""
@@ -239,8 +275,12 @@ class TaskCallArguments(Rule):
             return
         keywords = [k.arg for k in call.node.keywords or []]
         for problem in binding_problems(target.task.signature, len(call.node.args) - 1, keywords):
-            yield self.finding(call.module, call.node, f"task '{target.task.name}' run by `flyte.run` {problem}",
-                               suggestions=[keyword_renamed(call.node, problem)])
+            yield self.finding(
+                call.module,
+                call.node,
+                f"task '{target.task.name}' run by `flyte.run` {problem}",
+                suggestions=[keyword_renamed(call.node, problem)],
+            )
 
 
 TYPE_ERROR = "builtins.TypeError"

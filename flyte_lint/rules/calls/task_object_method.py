@@ -17,8 +17,10 @@ class TaskObjectMethod(Rule):
     symbol = "task-object-method"
     pylint_number = 45
     scope = Scope.IMPORTERS
-    summary = ("Reports a method of a task function that a task object does not have: `.aio`, `.override` or "
-               "`.forward` of a shell task, `.forward` of a ContainerTask.")
+    summary = (
+        "Reports a method of a task function that a task object does not have: `.aio`, `.override` or "
+        "`.forward` of a shell task, `.forward` of a ContainerTask."
+    )
     rationale = (
         "A task made by `flyte.extras.shell.create` is no task template: it is called, and awaited, directly. "
         "It has no `.aio`, `.override` or `.forward`, so each fails with AttributeError. A ContainerTask runs an "
@@ -29,7 +31,8 @@ class TaskObjectMethod(Rule):
     # A shell task run for real needs Docker: the good example gets that far (its task started), the bad one
     # fails before any task starts.
     runtime = RuntimeSpec(
-        entry="main", args={"x": 1},
+        entry="main",
+        args={"x": 1},
         bad=Outcome(ok=False, error_contains=("AttributeError", "no attribute 'aio'"), ran={"count": 0}),
         good=Outcome(ok=False, error_contains=("Docker",), ran={"count": 1}),
     )
@@ -48,7 +51,7 @@ class TaskObjectMethod(Rule):
                 await count.aio(x=x)  # expect: FLY108
             """,
             message="shell task `count` has no `.aio`: the call fails with AttributeError "
-                    "(\"'_Shell' object has no attribute 'aio'\"). Await `count(...)` itself",
+            "(\"'_Shell' object has no attribute 'aio'\"). Await `count(...)` itself",
         ),
         # A program the SDK also runs (tests/test_argument_rules.py): every method a task object lacks.
         Case(OBJECT_METHODS, select=["FLY108"], name="methods-a-task-object-lacks-run"),
@@ -74,20 +77,30 @@ class TaskObjectMethod(Rule):
         lacking = [f"{shell}.{name}" for name in TASK_METHODS if shell and sdk.callable_info(f"{shell}.{name}") is None]
         for call in analysis.calls_to(*lacking):
             method, shown = call.external_path.rpartition(".")[2], _object_shown(call)
-            hint = (f"await `{shown}(...)` itself" if method != "override"
-                    else "it takes its resources and retries from `shell.create(...)`")
-            yield self.finding(call.module, call.node.func,
-                               f"shell task `{shown}` has no `.{method}`: the call fails with AttributeError "
-                               f"(\"'_Shell' object has no attribute '{method}'\"). {hint[0].upper()}{hint[1:]}",
-                               suggestions=[_called_itself(call, shown)] if method != "override" else (),
-                               raises="builtins.AttributeError")  # (raised by the attribute, the finding's node)
+            hint = (
+                f"await `{shown}(...)` itself"
+                if method != "override"
+                else "it takes its resources and retries from `shell.create(...)`"
+            )
+            yield self.finding(
+                call.module,
+                call.node.func,
+                f"shell task `{shown}` has no `.{method}`: the call fails with AttributeError "
+                f"(\"'_Shell' object has no attribute '{method}'\"). {hint[0].upper()}{hint[1:]}",
+                suggestions=[_called_itself(call, shown)] if method != "override" else (),
+                raises="builtins.AttributeError",
+            )  # (raised by the attribute, the finding's node)
         for call in analysis.calls_to(f"{CONTAINER_TASK}.forward"):
             shown = _object_shown(call)
-            yield self.finding(call.module, call.node.func,
-                               f"ContainerTask `{shown}` has no Python code to run: `.forward(...)` raises "
-                               f"NotImplementedError. Await `{shown}(...)` to run its container",
-                               suggestions=[_called_itself(call, shown)],
-                               raises="builtins.NotImplementedError", raised_at=call.node)
+            yield self.finding(
+                call.module,
+                call.node.func,
+                f"ContainerTask `{shown}` has no Python code to run: `.forward(...)` raises "
+                f"NotImplementedError. Await `{shown}(...)` to run its container",
+                suggestions=[_called_itself(call, shown)],
+                raises="builtins.NotImplementedError",
+                raised_at=call.node,
+            )
 
 
 TASK_METHODS = ("aio", "override", "forward")  # what a task function has and a task object may lack

@@ -10,11 +10,17 @@ from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.kinds import CoroutineRuns
 from flyte_lint.model.source import rendered
 from flyte_lint.rules.base import Case, Finding, Outcome, Rule, RuntimeSpec, Scope, register
-from flyte_lint.rules.calls._unawaited_coroutine_cases import MORE_INVALID, MORE_VALID
 from flyte_lint.rules.calls._common import (
-    awaited, callee_text, coroutine_lost, lost_task_objects, object_label, task_label, task_sites,
+    awaited,
+    callee_text,
+    coroutine_lost,
+    lost_task_objects,
+    object_label,
+    task_label,
+    task_sites,
 )
 from flyte_lint.rules.calls._dead_containers import dead_container_message, kept_in_dead_container
+from flyte_lint.rules.calls._unawaited_coroutine_cases import MORE_INVALID, MORE_VALID
 
 
 @register
@@ -63,7 +69,7 @@ class UnawaitedCoroutine(Rule):
                 return "done"
             """,
             message="the coroutine of 'demo.notify' is discarded, so the child task never runs. "
-                    "Write `await notify(...)` or gather it",
+            "Write `await notify(...)` or gather it",
         ),
         *MORE_INVALID,
     ]
@@ -95,11 +101,14 @@ class UnawaitedCoroutine(Rule):
             if why is None:
                 kept = kept_in_dead_container(site.node, site.function)
                 if kept is not None:
-                    yield self.finding(site.module, site.node, dead_container_message(task_label(site), "child task", *kept))
+                    yield self.finding(
+                        site.module, site.node, dead_container_message(task_label(site), "child task", *kept)
+                    )
                 continue
             shown = f"await {callee_text(site)}(...)"
             yield self.finding(
-                site.module, site.node,
+                site.module,
+                site.node,
                 f"the coroutine of {task_label(site)} {why}, so the child task never runs. "
                 f"Write `{shown}` or gather it",
                 suggestions=[awaited(site.node, shown)],
@@ -113,13 +122,15 @@ class UnawaitedCoroutine(Rule):
             if coroutine_lost(analysis, call, used.call.function) is None:
                 kept = kept_in_dead_container(call, used.call.function)
                 if kept is not None:
-                    yield self.finding(used.call.module, call, dead_container_message(object_label(used), "task", *kept))
+                    yield self.finding(
+                        used.call.module, call, dead_container_message(object_label(used), "task", *kept)
+                    )
         for used, why in lost_task_objects(analysis, in_async=True):
             call = used.call.node
             shown = f"await {rendered(call.func)}(...)"
             yield self.finding(
-                used.call.module, call,
-                f"the coroutine of {object_label(used)} {why}, so the task never runs. "
-                f"Write `{shown}` or gather it",
+                used.call.module,
+                call,
+                f"the coroutine of {object_label(used)} {why}, so the task never runs. Write `{shown}` or gather it",
                 suggestions=[awaited(call, shown)],
             )

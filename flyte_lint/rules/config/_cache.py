@@ -16,8 +16,17 @@ from flyte_lint.model.kinds import EnvOrigin
 from flyte_lint.model.suggest import closest
 from flyte_lint.rules.config._values import callee_path, env_argument
 
-CACHE_WORDS = {"always": "auto", "never": "disable", "disabled": "disable", "enable": "auto", "cache": "auto",
-               "nocache": "disable", "no_cache": "disable", "none": "disable", "overwrite": "override"}
+CACHE_WORDS = {
+    "always": "auto",
+    "never": "disable",
+    "disabled": "disable",
+    "enable": "auto",
+    "cache": "auto",
+    "nocache": "disable",
+    "no_cache": "disable",
+    "none": "disable",
+    "overwrite": "override",
+}
 
 
 def cache_behavior(value: Any) -> str | None:

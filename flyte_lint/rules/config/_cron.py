@@ -13,7 +13,17 @@ CRON_FIELDS = (  # name, minimum, maximum, names
     ("minute", 0, 59, None),
     ("hour", 0, 23, None),
     ("day of month", 1, 31, None),
-    ("month", 1, 12, {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}),
+    (
+        "month",
+        1,
+        12,
+        {
+            m: i
+            for i, m in enumerate(
+                ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+            )
+        },
+    ),
     ("day of week", 0, 6, {d: i for i, d in enumerate(("sun", "mon", "tue", "wed", "thu", "fri", "sat"))}),
 )
 CRON_DESCRIPTORS = {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}
@@ -32,7 +42,11 @@ def cron_problem(expression: str) -> str | None:
         if spec in CRON_DESCRIPTORS:
             return None
         if spec.startswith("@every "):
-            return None if GO_DURATION.match(spec[len("@every "):]) else f"the duration in {q(spec)} is not a Go duration such as 1h30m"
+            return (
+                None
+                if GO_DURATION.match(spec[len("@every ") :])
+                else f"the duration in {q(spec)} is not a Go duration such as 1h30m"
+            )
         lowered = spec.lower()
         if lowered in CRON_DESCRIPTORS:
             return f"descriptors are case-sensitive: write {q(lowered)}"
@@ -41,7 +55,7 @@ def cron_problem(expression: str) -> str | None:
     if len(fields) != 5:
         extra = " (no seconds or year field)" if len(fields) in (6, 7) else ""
         return f"it has {len(fields)} fields, but the backend expects exactly 5: minute hour day-of-month month day-of-week{extra}"
-    for text, (name, low, high, names) in zip(fields, CRON_FIELDS):
+    for text, (name, low, high, names) in zip(fields, CRON_FIELDS, strict=True):
         for part in [p for p in text.split(",") if p]:
             problem = _cron_range(part, low, high, names)
             if problem:
@@ -90,9 +104,18 @@ def _cron_range(expr: str, low: int, high: int, names: dict | None) -> str | Non
 
 # Abbreviations people write that are not tz database names (EST, MST, CET… are, and are left alone).
 TIMEZONE_ABBREVIATIONS = {
-    "PST": "America/Los_Angeles", "PDT": "America/Los_Angeles", "CST": "America/Chicago", "CDT": "America/Chicago",
-    "MDT": "America/Denver", "EDT": "America/New_York", "IST": "Asia/Kolkata", "JST": "Asia/Tokyo",
-    "BST": "Europe/London", "CEST": "Europe/Berlin", "AEST": "Australia/Sydney", "AEDT": "Australia/Sydney",
+    "PST": "America/Los_Angeles",
+    "PDT": "America/Los_Angeles",
+    "CST": "America/Chicago",
+    "CDT": "America/Chicago",
+    "MDT": "America/Denver",
+    "EDT": "America/New_York",
+    "IST": "Asia/Kolkata",
+    "JST": "Asia/Tokyo",
+    "BST": "Europe/London",
+    "CEST": "Europe/Berlin",
+    "AEST": "Australia/Sydney",
+    "AEDT": "Australia/Sydney",
 }
 
 

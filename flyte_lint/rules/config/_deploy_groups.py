@@ -25,7 +25,13 @@ def _branches(node: nodes.NodeNG):
             if isinstance(parent, nodes.If):
                 branch = "body" if child in parent.body else "orelse" if child in parent.orelse else "test"
             else:
-                branch = "handlers" if child in parent.handlers else "body" if child in parent.body or child in parent.orelse else "final"
+                branch = (
+                    "handlers"
+                    if child in parent.handlers
+                    else "body"
+                    if child in parent.body or child in parent.orelse
+                    else "final"
+                )
             yield parent, branch
         child, parent = parent, parent.parent
 

@@ -28,7 +28,9 @@ def gpu_suggestion(value: str) -> str | None:
     devices = {a.partition(":")[0].lower(): a.partition(":")[0] for a in accepted}
     canonical = devices.get(device.lower())
     if canonical is not None:
-        counts = sorted(int(a.partition(":")[2]) for a in accepted if a.partition(":")[0] == canonical and a.partition(":")[2])
+        counts = sorted(
+            int(a.partition(":")[2]) for a in accepted if a.partition(":")[0] == canonical and a.partition(":")[2]
+        )
         if counts and count.strip().isdigit():
             wanted = int(count)
             best = min(counts, key=lambda c: (abs(c - wanted), -c))

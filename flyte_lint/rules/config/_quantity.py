@@ -11,11 +11,49 @@ from flyte_lint.rules.base import Suggestion
 from flyte_lint.rules.config._values import node_edit
 
 QUANTITY = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?P<suffix>[eE][+-]?\d+|[numkMGTPE]|[KMGTPE]i)?$")
-SUFFIXES = {"n": 1e-9, "u": 1e-6, "m": 1e-3, "": 1, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15, "E": 1e18,
-            "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60}
-UNIT_WORDS = {"b": "", "byte": "", "bytes": "", "k": "k", "kb": "k", "kib": "Ki", "ki": "Ki", "m": "M", "mb": "M",
-              "mib": "Mi", "mi": "Mi", "g": "G", "gb": "G", "gib": "Gi", "gi": "Gi", "t": "T", "tb": "T",
-              "tib": "Ti", "ti": "Ti", "p": "P", "pb": "P", "pib": "Pi", "pi": "Pi"}
+SUFFIXES = {
+    "n": 1e-9,
+    "u": 1e-6,
+    "m": 1e-3,
+    "": 1,
+    "k": 1e3,
+    "M": 1e6,
+    "G": 1e9,
+    "T": 1e12,
+    "P": 1e15,
+    "E": 1e18,
+    "Ki": 2**10,
+    "Mi": 2**20,
+    "Gi": 2**30,
+    "Ti": 2**40,
+    "Pi": 2**50,
+    "Ei": 2**60,
+}
+UNIT_WORDS = {
+    "b": "",
+    "byte": "",
+    "bytes": "",
+    "k": "k",
+    "kb": "k",
+    "kib": "Ki",
+    "ki": "Ki",
+    "m": "M",
+    "mb": "M",
+    "mib": "Mi",
+    "mi": "Mi",
+    "g": "G",
+    "gb": "G",
+    "gib": "Gi",
+    "gi": "Gi",
+    "t": "T",
+    "tb": "T",
+    "tib": "Ti",
+    "ti": "Ti",
+    "p": "P",
+    "pb": "P",
+    "pib": "Pi",
+    "pi": "Pi",
+}
 CPU_WORDS = {"", "cpu", "cpus", "core", "cores", "vcpu", "vcpus"}
 
 

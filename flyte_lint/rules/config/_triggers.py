@@ -37,7 +37,9 @@ def is_schedule(analysis: Analysis, node: nodes.NodeNG | None) -> bool:
 
 def is_datetime_param(task: Task, name: str) -> bool:
     args = task.func.args
-    for arg, annotation in zip(args.args + args.kwonlyargs, args.annotations + args.kwonlyargs_annotations):
+    for arg, annotation in zip(
+        args.args + args.kwonlyargs, args.annotations + args.kwonlyargs_annotations, strict=True
+    ):
         if arg.name == name and annotation is not None:
             return annotation.as_string().rsplit(".", 1)[-1] == "datetime"
     return False

@@ -73,7 +73,7 @@ def string_edit(module, node: nodes.NodeNG, new: str) -> Edit | None:
     lines = module.text.splitlines()
     if not 0 < node.lineno <= len(lines):
         return None
-    raw = lines[node.lineno - 1].encode("utf-8")[node.col_offset: node.end_col_offset].decode("utf-8", "ignore")
+    raw = lines[node.lineno - 1].encode("utf-8")[node.col_offset : node.end_col_offset].decode("utf-8", "ignore")
     if len(raw) < 2 or raw[0] not in "'\"" or raw[-1] != raw[0] or raw.startswith(raw[0] * 3):
         return None  # prefixes (r, f, b), triple quotes, implicit concatenation
     quote = raw[0]

@@ -32,7 +32,7 @@ class DiscardedImageBuilder(Rule):
     summary = "Reports an Image `.with_*(...)` or `.clone(...)` call whose result is thrown away."
     rationale = (
         "`flyte.Image` is frozen: every builder method returns a new Image and leaves the original unchanged. "
-        "Calling `image.with_pip_packages(\"pandas\")` as a statement builds the new image and drops it, so the "
+        'Calling `image.with_pip_packages("pandas")` as a statement builds the new image and drops it, so the '
         "environment runs without the package and fails with ImportError on the cluster (locally the package "
         "may happen to be installed, which hides the bug)."
         " Severity: error: the deployed image lacks the layer, so the task fails in the cluster (only a local "
@@ -42,7 +42,9 @@ class DiscardedImageBuilder(Rule):
     fix_safety = "Unsafe: assigning the result changes which image the env uses (that is the point)."
     # The discarded builder leaves the env's image without the pip layer.
     runtime = RuntimeSpec(
-        entry="image_probe", probe="image", modes=("local",),
+        entry="image_probe",
+        probe="image",
+        modes=("local",),
         bad=Outcome(ok=True, output_items={"layers": []}),
         good=Outcome(ok=True, output_items={"layers": ["PipPackages"]}),
     )
@@ -61,8 +63,8 @@ class DiscardedImageBuilder(Rule):
                 return 1
             """,
             message="the Image returned by `.with_pip_packages(...)` is discarded: Image is frozen, so the original "
-                    "image is unchanged and nothing uses this one; the layer never reaches the env's image. Keep it "
-                    "with `image = image.with_pip_packages(...)`",
+            "image is unchanged and nothing uses this one; the layer never reaches the env's image. Keep it "
+            "with `image = image.with_pip_packages(...)`",
             fixed="""
             import flyte
 
@@ -159,14 +161,19 @@ class DiscardedImageBuilder(Rule):
             fix = None
             if isinstance(receiver, nodes.Name) and rebinds_same_variable(receiver, call.node.parent):
                 stmt = call.node.parent
-                fix = Fix((Edit((stmt.lineno, stmt.col_offset), (stmt.lineno, stmt.col_offset), f"{receiver.name} = "),), False,
-                          f"Assign the result to `{receiver.name}`")
+                fix = Fix(
+                    (Edit((stmt.lineno, stmt.col_offset), (stmt.lineno, stmt.col_offset), f"{receiver.name} = "),),
+                    False,
+                    f"Assign the result to `{receiver.name}`",
+                )
                 target = f"`{receiver.name} = {receiver.name}{chain}`"
             else:
                 target = "an assignment"
             yield self.finding(
-                call.module, call.node,
+                call.module,
+                call.node,
                 f"the Image returned by `.{method}(...)` is discarded: Image is frozen, so the original image is "
                 f"unchanged and nothing uses this one; the layer never reaches the env's image. Keep it with {target}",
-                fix, suggestions=[Suggestion(target.strip("`"), fix.edits) if fix else None],
+                fix,
+                suggestions=[Suggestion(target.strip("`"), fix.edits) if fix else None],
             )

@@ -22,8 +22,8 @@ class DuplicateEnvName(Rule):
     rationale = (
         "A task is named `<env name>.<function name>` and `flyte deploy` plans environments by name. Deploying "
         "two envs with the same name together (`flyte deploy --all`/`--recursive`, or one reached through "
-        "`depends_on`) fails with ValueError at planning: \"Duplicate environment name\" (for two envs in one file "
-        "the SDK misleadingly says the env \"was imported twice under different module names\"). Deployed apart, "
+        '`depends_on`) fails with ValueError at planning: "Duplicate environment name" (for two envs in one file '
+        'the SDK misleadingly says the env "was imported twice under different module names"). Deployed apart, '
         "their tasks share the `<name>.` prefix, so a same-named function in either replaces the other. `clone_with` and `from_task` envs count too. "
         "Envs count as deployable together when they are in one file, in one package tree, or in modules connected "
         "by imports (a deploy script importing both connects them); independent scripts that only share a folder "
@@ -37,7 +37,9 @@ class DuplicateEnvName(Rule):
     # which the SDK words as "Environment 'etl' ... was imported twice under different module names";
     # from two files it says "Duplicate environment name 'etl'".
     runtime = RuntimeSpec(
-        entry="main", probe="plan:ingest_env, train_env", modes=("local",),
+        entry="main",
+        probe="plan:ingest_env, train_env",
+        modes=("local",),
         bad=Outcome(ok=False, error_contains=("ValueError", "Environment 'etl'")),
         good=Outcome(ok=True, output=["etl"]),
     )
@@ -170,16 +172,31 @@ class DuplicateEnvName(Rule):
                 continue  # an env made in a function may never be built, or be built once per call
             key = (groups.get(env.module.path, env.module.path), env.name)
             # (the first earlier env that may run with this one is enough: not every pair is compared)
-            other = next((e for e in first.get(key, []) if not (e.module is env.module and exclusive_branches(e.node, env.node))), None)
+            other = next(
+                (
+                    e
+                    for e in first.get(key, [])
+                    if not (e.module is env.module and exclusive_branches(e.node, env.node))
+                ),
+                None,
+            )
             first.setdefault(key, []).append(env)
             if other is None:
                 continue
-            where = f"line {other.node.lineno}" if other.module is env.module else f"{other.module.display_path}:{other.node.lineno}"
-            same = "; for two envs in one file the SDK says it was \"imported twice under different module names\"" if other.module is env.module else ""
+            where = (
+                f"line {other.node.lineno}"
+                if other.module is env.module
+                else f"{other.module.display_path}:{other.node.lineno}"
+            )
+            same = (
+                '; for two envs in one file the SDK says it was "imported twice under different module names"'
+                if other.module is env.module
+                else ""
+            )
             yield self.finding(
-                env.module, env.name_node or env.node,
+                env.module,
+                env.name_node or env.node,
                 f"environment name {q(env.name)} is already used by the env at {where}: deploying both fails with "
                 f"ValueError (\"Duplicate environment name '{env.name}'\"{same}), and their tasks share the "
                 f"'{env.name}.' namespace. Give this env its own name",
             )
-

@@ -41,7 +41,9 @@ class ImagePythonVersion(Rule):
 
     # python_version="3.11" is read character by character: the base image tag is 'py3..'.
     runtime = RuntimeSpec(
-        entry="image_probe", probe="image", modes=("local",),
+        entry="image_probe",
+        probe="image",
+        modes=("local",),
         bad=Outcome(ok=True, output_item_contains={"base_image": "py3..-v"}),
         good=Outcome(ok=True, output_item_contains={"base_image": ":py3.11-"}),
     )
@@ -57,7 +59,7 @@ class ImagePythonVersion(Rule):
             def main() -> int:
                 return 1
             """,
-            message='python_version="3.11" is not a (major, minor) tuple: the SDK reads its first two characters, so the base image tag becomes \'py3..\', which does not exist, and the image build fails; write python_version=(3, 11)',
+            message="python_version=\"3.11\" is not a (major, minor) tuple: the SDK reads its first two characters, so the base image tag becomes 'py3..', which does not exist, and the image build fails; write python_version=(3, 11)",
             fixed="""
             import flyte
 
@@ -131,13 +133,22 @@ class ImagePythonVersion(Rule):
             else:
                 continue
             if version is not None:
-                fix = Fix((node_edit(node, repr(version)),), True, f"Replace with {version!r}") if node is analysis.definition(node) else None
+                fix = (
+                    Fix((node_edit(node, repr(version)),), True, f"Replace with {version!r}")
+                    if node is analysis.definition(node)
+                    else None
+                )
                 advice = f"; write python_version={version!r}"
             else:
                 fix, advice = None, "; write a (major, minor) tuple such as (3, 11)"
             shown = (one_line_source(call.module, node) if isinstance(node, nodes.Const) else None) or repr(value)
             rewrite = Suggestion(f"python_version={version!r}", (node_edit(node, repr(version)),)) if version else None
-            yield self.finding(call.module, node, f"python_version={shown} is not a (major, minor) tuple: {effect}{advice}", fix,
-                               suggestions=[rewrite], raises="builtins.TypeError" if isinstance(value, float) else None,
-                               raised_at=call.node)
-
+            yield self.finding(
+                call.module,
+                node,
+                f"python_version={shown} is not a (major, minor) tuple: {effect}{advice}",
+                fix,
+                suggestions=[rewrite],
+                raises="builtins.TypeError" if isinstance(value, float) else None,
+                raised_at=call.node,
+            )

@@ -31,10 +31,10 @@ class InvalidCache(Rule):
     scope = Scope.IMPORTERS
     summary = "Reports a cache behaviour the SDK rejects, or a `cache=False` it silently ignores, in `@env.task`, `TaskEnvironment`, `clone_with`, `.override` and `flyte.Cache`."
     rationale = (
-        "A cache behaviour is `\"auto\"`, `\"override\"` or `\"disable\"` (exactly; the aliases enable/enabled/on/"
-        "true/yes and off/false/no/none are matched case-insensitively). `@env.task(cache=\"always\")` and "
+        'A cache behaviour is `"auto"`, `"override"` or `"disable"` (exactly; the aliases enable/enabled/on/'
+        'true/yes and off/false/no/none are matched case-insensitively). `@env.task(cache="always")` and '
         "`@env.task(cache=True)` raise ValueError when the decorator runs, at import. On a TaskEnvironment the "
-        "value is only checked by the first `@env.task` that does not set its own cache: `cache=\"always\"`, "
+        'value is only checked by the first `@env.task` that does not set its own cache: `cache="always"`, '
         "`cache=False` and `cache=None` there raise ValueError at that decorator, and `cache=True` raises "
         "TypeError when the env is built. `flyte.Cache(behavior=...)` and `t.override(cache=...)` check when "
         "they run. `cache=False` on `@env.task` or `.override` is falsy, so the SDK ignores it and keeps the "
@@ -44,11 +44,13 @@ class InvalidCache(Rule):
         "to, which changes a result only for a task whose output is not a function of its inputs, so that "
         "finding is a warning."
     )
-    fix = "Use `\"auto\"` (cache, versioned by the function body), `\"override\"` (with `flyte.Cache(\"override\", version_override=...)`) or `\"disable\"`."
-    fix_safety = "Safe: only fixes the letter case of a behaviour the SDK rejects (`\"Disable\"` → `\"disable\"`)."
+    fix = 'Use `"auto"` (cache, versioned by the function body), `"override"` (with `flyte.Cache("override", version_override=...)`) or `"disable"`.'
+    fix_safety = 'Safe: only fixes the letter case of a behaviour the SDK rejects (`"Disable"` → `"disable"`).'
 
     runtime = RuntimeSpec(
-        entry="main", args={"day": "mon"}, modes=("local",),
+        entry="main",
+        args={"day": "mon"},
+        modes=("local",),
         bad=Outcome(ok=False, error_contains=("ValueError", "Invalid cache behavior"), phase="import"),
         good=Outcome(ok=True, output="rows for mon"),
     )
@@ -168,20 +170,28 @@ class InvalidCache(Rule):
             if call.external_path == "flyte.Cache":
                 node = sdk_arguments(call.node, "flyte.Cache").get("behavior")
                 if node is not None:
-                    yield from self._check_value(analysis, call.module, node, "flyte.Cache(behavior=...)", "cache", call.node)
+                    yield from self._check_value(
+                        analysis, call.module, node, "flyte.Cache(behavior=...)", "cache", call.node
+                    )
             elif isinstance(callee, Method) and isinstance(callee.owner, EnvRef) and callee.name == "task":
                 node = sdk_arguments(call.node, "flyte.TaskEnvironment.task").get("cache")
                 if node is not None:
-                    yield from self._check_value(analysis, call.module, node, "@env.task", "task", call.node, env=callee.owner.env)
+                    yield from self._check_value(
+                        analysis, call.module, node, "@env.task", "task", call.node, env=callee.owner.env
+                    )
             elif isinstance(callee, Method) and isinstance(callee.owner, TaskRef) and callee.name == "override":
                 node = sdk_arguments(call.node, "flyte.TaskTemplate.override").get("cache")
                 if node is not None:
-                    yield from self._check_value(analysis, call.module, node, "`.override`", "override", call.node, task=callee.owner.task)
+                    yield from self._check_value(
+                        analysis, call.module, node, "`.override`", "override", call.node, task=callee.owner.task
+                    )
         for env in analysis.envs:
             node = env_argument(analysis, env, "cache")
             if node is not None:
                 where = "clone_with" if env.origin == EnvOrigin.CLONE_WITH else "TaskEnvironment"
-                yield from self._check_value(analysis, env.module, node, f"{where}(cache=...)", "env", env.node, env=env)
+                yield from self._check_value(
+                    analysis, env.module, node, f"{where}(cache=...)", "env", env.node, env=env
+                )
 
     def _check_value(self, analysis, module, node, label, kind, site, env: Env | None = None, task: Task | None = None):
         value = analysis.literal(node)
@@ -197,18 +207,18 @@ class InvalidCache(Rule):
         suggestion = cache_suggestion(value)
         shown = q(value)
         if kind == "env" and value is True:
-            effect = f"the env raises TypeError {when(site)} (\"Expected cache to be of type str or Cache\")"
+            effect = f'the env raises TypeError {when(site)} ("Expected cache to be of type str or Cache")'
         elif kind == "env":
             effect = (
                 "the SDK stores it, then every `@env.task` of this env that does not set its own `cache=` raises "
-                "ValueError (\"Invalid cache behavior\") when it decorates, at import"
+                'ValueError ("Invalid cache behavior") when it decorates, at import'
             )
         elif kind == "task":
-            effect = "`@env.task` raises ValueError (\"Invalid cache behavior\") when the decorator runs, at import"
+            effect = '`@env.task` raises ValueError ("Invalid cache behavior") when the decorator runs, at import'
         elif kind == "override":
-            effect = "`.override` raises ValueError (\"Invalid cache behavior\") when it runs"
+            effect = '`.override` raises ValueError ("Invalid cache behavior") when it runs'
         else:
-            effect = f"`flyte.Cache` raises ValueError (\"Invalid cache behavior\") {when(site)}"
+            effect = f'`flyte.Cache` raises ValueError ("Invalid cache behavior") {when(site)}'
         fix = None
         if isinstance(value, str) and value.lower() == suggestion and isinstance(node, nodes.Const):
             edit = string_edit(module, node, suggestion)
@@ -216,15 +226,21 @@ class InvalidCache(Rule):
         keyword = "behavior" if kind == "cache" else "cache"
         # What it raises where: the env's constructor (cache=True), the call (flyte.Cache, .override), the decorator
         # where it is applied; an env's other values raise at each `@env.task` that inherits them, not here.
-        raises, raised_at = {"cache": ("builtins.ValueError", site), "override": ("builtins.ValueError", site),
-                             "task": ("builtins.ValueError", decorator_applied_at(site)),
-                             "env": ("builtins.TypeError", site) if value is True else (None, None)}[kind]
+        raises, raised_at = {
+            "cache": ("builtins.ValueError", site),
+            "override": ("builtins.ValueError", site),
+            "task": ("builtins.ValueError", decorator_applied_at(site)),
+            "env": ("builtins.TypeError", site) if value is True else (None, None),
+        }[kind]
         yield self.finding(
-            module, node,
+            module,
+            node,
             f"{keyword}={shown} is not a cache behaviour: {effect}; did you mean {keyword}={q(suggestion)}? "
-            "(accepted: \"auto\", \"override\", \"disable\")",
-            fix, suggestions=[value_suggestion(module, node, f"{keyword}={q(suggestion)}", suggestion)],
-            raises=raises if raised_at is not None else None, raised_at=raised_at,
+            '(accepted: "auto", "override", "disable")',
+            fix,
+            suggestions=[value_suggestion(module, node, f"{keyword}={q(suggestion)}", suggestion)],
+            raises=raises if raised_at is not None else None,
+            raised_at=raised_at,
         )
 
     def _falsy(self, analysis, module, node, value, label, kind, env, task):
@@ -233,10 +249,11 @@ class InvalidCache(Rule):
             if env is not None and env.origin == EnvOrigin.CLONE_WITH and value is None:
                 return
             yield self.finding(
-                module, node,
+                module,
+                node,
                 f"cache={shown} on a TaskEnvironment is not a cache behaviour: every `@env.task` of this env that "
-                "does not set its own `cache=` raises ValueError (\"Invalid cache behavior\") when it decorates, at "
-                "import. Write cache=\"disable\"",
+                'does not set its own `cache=` raises ValueError ("Invalid cache behavior") when it decorates, at '
+                'import. Write cache="disable"',
                 suggestions=[value_suggestion(module, node, 'cache="disable"', "disable")],
             )
             return
@@ -250,9 +267,10 @@ class InvalidCache(Rule):
             return  # falls back to a cache that is off anyway
         now = f"{q(inherited)}" if inherited else "whatever it is"
         yield self.finding(
-            module, node,
+            module,
+            node,
             f"cache={shown} in {label} is falsy, so the SDK ignores it and keeps the cache of {owner} ({now}): "
-            "the task is still cached. Write cache=\"disable\"",
-            severity=Severity.WARNING, suggestions=[value_suggestion(module, node, 'cache="disable"', "disable")],
+            'the task is still cached. Write cache="disable"',
+            severity=Severity.WARNING,
+            suggestions=[value_suggestion(module, node, 'cache="disable"', "disable")],
         )
-

@@ -23,7 +23,7 @@ class InvalidCron(Rule):
     rationale = (
         "The SDK does not check cron expressions or timezones; the backend parses `CRON_TZ=<timezone> <expression>` "
         "with robfig/cron's ParseStandard when the task is deployed and rejects the trigger (InvalidArgument: "
-        "\"trigger ... has invalid cron expression\"). It takes exactly five fields (minute 0-59, hour 0-23, "
+        '"trigger ... has invalid cron expression"). It takes exactly five fields (minute 0-59, hour 0-23, '
         "day-of-month 1-31, month 1-12 or JAN-DEC, day-of-week 0-6 or SUN-SAT; `*`, `?`, ranges, steps and lists), "
         "or one of @yearly/@annually/@monthly/@weekly/@daily/@midnight/@hourly/@every <duration>; no seconds "
         "field, no 7 for Sunday, no L/W/#. The timezone must be an IANA name (checked against the tz database "
@@ -32,7 +32,7 @@ class InvalidCron(Rule):
         " Severity: error: the backend rejects the trigger at deploy (local runs never read triggers, so they "
         "hide it)."
     )
-    fix = "Write a standard 5-field expression (https://crontab.guru checks one) and an IANA timezone such as \"America/New_York\"."
+    fix = 'Write a standard 5-field expression (https://crontab.guru checks one) and an IANA timezone such as "America/New_York".'
 
     INVALID = [
         Case(
@@ -102,7 +102,8 @@ class InvalidCron(Rule):
                 problem = cron_problem(expression)
                 if problem:
                     yield self.finding(
-                        call.module, expression_node,
+                        call.module,
+                        expression_node,
                         f"cron expression {q(expression)} is invalid: {problem}. The SDK does not check it; the backend "
                         "rejects the trigger when the task is deployed",
                     )
@@ -117,11 +118,11 @@ class InvalidCron(Rule):
                     or TIMEZONE_ABBREVIATIONS.get(timezone.upper())
                     or closest(timezone, zones, 0.75)
                 )
-                advice = f"; did you mean {q(guess)}?" if guess else ". Use an IANA name such as \"America/New_York\""
+                advice = f"; did you mean {q(guess)}?" if guess else '. Use an IANA name such as "America/New_York"'
                 yield self.finding(
-                    call.module, timezone_node,
+                    call.module,
+                    timezone_node,
                     f"timezone {q(timezone)} is not an IANA timezone: the backend rejects the trigger when the task is "
-                    f"deployed (\"provided bad location\"){advice}",
+                    f'deployed ("provided bad location"){advice}',
                     suggestions=[value_suggestion(call.module, timezone_node, q(guess), guess) if guess else None],
                 )
-

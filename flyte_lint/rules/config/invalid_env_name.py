@@ -26,9 +26,9 @@ class InvalidEnvName(Rule):
     scope = Scope.IMPORTERS
     summary = "Reports an environment name that is not snake_case or kebab-case (`^[a-z0-9]+([_-][a-z0-9]+)*$`)."
     rationale = (
-        "`TaskEnvironment`, `clone_with` and `from_task` check the name when the env is built: `\"MyEnv\"`, "
-        "`\"my env\"`, `\"my.env\"`, `\"my__env\"`, `\"_env\"` and `\"env_\"` raise ValueError (\"must be in "
-        "snake_case or kebab-case format\"), usually when the module is imported, so nothing runs or deploys."
+        '`TaskEnvironment`, `clone_with` and `from_task` check the name when the env is built: `"MyEnv"`, '
+        '`"my env"`, `"my.env"`, `"my__env"`, `"_env"` and `"env_"` raise ValueError ("must be in '
+        'snake_case or kebab-case format"), usually when the module is imported, so nothing runs or deploys.'
         " Severity: error: the env fails when it is built, so local runs, deploys and the cluster fail alike."
     )
     fix = "Use lowercase letters and digits separated by single `-` or `_`; the message suggests the kebab-case name."
@@ -36,7 +36,8 @@ class InvalidEnvName(Rule):
     raises = "builtins.ValueError"  # (raised by the call: a deliberate `except ValueError:` around it is quiet)
 
     runtime = RuntimeSpec(
-        entry="main", modes=("local",),
+        entry="main",
+        modes=("local",),
         bad=Outcome(ok=False, error_contains=("ValueError", "snake_case or kebab-case"), phase="import"),
         good=Outcome(ok=True, output=1),
     )
@@ -113,7 +114,11 @@ class InvalidEnvName(Rule):
             if env.name is None or env.name_node is None or ENV_NAME.match(env.name):
                 continue
             suggestion = kebab(env.name)
-            advice = f"; did you mean {q(suggestion)}?" if suggestion else ". Use lowercase letters and digits separated by - or _"
+            advice = (
+                f"; did you mean {q(suggestion)}?"
+                if suggestion
+                else ". Use lowercase letters and digits separated by - or _"
+            )
             if suggestion in taken:
                 advice = f"; the kebab-case form {q(suggestion)} is already used by another env, so pick a new name"
             fix = None
@@ -121,9 +126,10 @@ class InvalidEnvName(Rule):
                 edit = string_edit(env.module, env.name_node, suggestion)
                 fix = Fix((edit,), True, f"Rename the env to {q(suggestion)}") if edit else None
             yield self.finding(
-                env.module, env.name_node,
+                env.module,
+                env.name_node,
                 f"environment name {q(env.name)} is not snake_case or kebab-case: the env raises ValueError "
                 f"{when(env.node)}{advice}",
-                fix, suggestions=[Suggestion(q(suggestion), fix.edits) if fix else None],
+                fix,
+                suggestions=[Suggestion(q(suggestion), fix.edits) if fix else None],
             )
-

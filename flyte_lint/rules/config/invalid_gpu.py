@@ -24,21 +24,24 @@ class InvalidGpu(Rule):
     summary = "Reports a `gpu=` accelerator string, or a `flyte.GPU(...)` device, quantity or partition, that the SDK rejects or only accepts as a deprecated alias."
     rationale = (
         "`flyte.Resources(gpu=...)` accepts an int, a `flyte.GPU(...)`/`Device`, or one string from a fixed list "
-        "(`\"A100:1\"`…`\"A100:8\"`, `\"L40s:1\"` with a lowercase s, `\"T4 shared:1\"`, …). Anything else raises "
+        '(`"A100:1"`…`"A100:8"`, `"L40s:1"` with a lowercase s, `"T4 shared:1"`, …). Anything else raises '
         "ValueError when the Resources object is built, usually when the module is imported, so `flyte run` and "
-        "`flyte deploy` fail before anything starts: `\"A100\"` without a count, `\"a100:1\"`, `\"L40S:1\"`, "
-        "`\"A100:9\"`. `flyte.GPU()` rejects unknown devices, a quantity below 1, a MIG partition the device does "
-        "not have and any partition on a shared GPU. The space-separated names `\"A100 80G\"` and "
-        "`\"RTX PRO 6000\"` still work but are deprecated (the SDK logs a warning)."
+        '`flyte deploy` fail before anything starts: `"A100"` without a count, `"a100:1"`, `"L40S:1"`, '
+        '`"A100:9"`. `flyte.GPU()` rejects unknown devices, a quantity below 1, a MIG partition the device does '
+        'not have and any partition on a shared GPU. The space-separated names `"A100 80G"` and '
+        '`"RTX PRO 6000"` still work but are deprecated (the SDK logs a warning).'
         " Severity: error: a rejected value fails when the module is imported, so local runs, deploys and the "
         "cluster fail alike; a deprecated name still works everywhere, so that finding is a warning."
     )
-    fix = "Use an accelerator string the SDK lists (the message names the closest one), e.g. `\"L40s:1\"`, `\"A100:1\"`, `\"A100_80G:2\"`."
-    fix_safety = "Safe for the deprecated aliases (`\"A100 80G:1\"` → `\"A100_80G:1\"`): the SDK normalizes them the same way."
+    fix = 'Use an accelerator string the SDK lists (the message names the closest one), e.g. `"L40s:1"`, `"A100:1"`, `"A100_80G:2"`.'
+    fix_safety = (
+        'Safe for the deprecated aliases (`"A100 80G:1"` → `"A100_80G:1"`): the SDK normalizes them the same way.'
+    )
     raises = "builtins.ValueError"  # (raised by the call: a deliberate `except ValueError:` around it is quiet)
 
     runtime = RuntimeSpec(
-        entry="main", modes=("local",),
+        entry="main",
+        modes=("local",),
         bad=Outcome(ok=False, error_contains=("ValueError", "L40S:1"), phase="import"),
         good=Outcome(ok=True, output="trained"),
     )
@@ -185,16 +188,24 @@ class InvalidGpu(Rule):
                 yield self.finding(call.module, node, f"gpu={value} is negative: {effect}. Use a count >= 0")
             return
         if isinstance(value, float):
-            yield self.finding(call.module, node, f"gpu={value!r} is a float: {effect}. Use a whole count (gpu={int(value) or 1}) or an accelerator string such as \"A100:1\"")
+            yield self.finding(
+                call.module,
+                node,
+                f'gpu={value!r} is a float: {effect}. Use a whole count (gpu={int(value) or 1}) or an accelerator string such as "A100:1"',
+            )
             return
         if isinstance(value, (tuple, list)):
             hint, rewrite = "", None
             if len(value) == 2 and isinstance(value[0], str) and isinstance(value[1], int):
-                new = gpu_suggestion(f'{value[0]}:{value[1]}') or f'{value[0]}:{value[1]}'
+                new = gpu_suggestion(f"{value[0]}:{value[1]}") or f"{value[0]}:{value[1]}"
                 hint = f"; did you mean gpu={q(new)}?"
                 rewrite = value_suggestion(call.module, node, f"gpu={q(new)}", new)
-            yield self.finding(call.module, node, f"gpu={value!r} is not an accelerator string, a count or a flyte.GPU(...): {effect}{hint}",
-                               suggestions=[rewrite])
+            yield self.finding(
+                call.module,
+                node,
+                f"gpu={value!r} is not an accelerator string, a count or a flyte.GPU(...): {effect}{hint}",
+                suggestions=[rewrite],
+            )
             return
         if not isinstance(value, str) or value in gpu_table()["accelerators"]:
             return
@@ -204,19 +215,29 @@ class InvalidGpu(Rule):
             new = f"{current}{sep}{count}"
             edit = string_edit(call.module, node, new) if isinstance(node, nodes.Const) else None
             yield self.finding(
-                call.module, node,
+                call.module,
+                node,
                 f"gpu={q(value)} uses the deprecated GPU name {q(device)}: the SDK logs a deprecation warning and "
                 f"rewrites it to {q(new)}. Write gpu={q(new)}",
                 Fix((edit,), True, f"Replace with {q(new)}") if edit else None,
-                severity=Severity.WARNING, suggestions=[Suggestion(f"gpu={q(new)}", (edit,)) if edit else None],
+                severity=Severity.WARNING,
+                suggestions=[Suggestion(f"gpu={q(new)}", (edit,)) if edit else None],
                 raises=None,
             )
             return
         suggestion = gpu_suggestion(value)
-        advice = f"; did you mean gpu={q(suggestion)}?" if suggestion else ". Use an accelerator string such as \"A100:1\" (device:count)"
+        advice = (
+            f"; did you mean gpu={q(suggestion)}?"
+            if suggestion
+            else '. Use an accelerator string such as "A100:1" (device:count)'
+        )
         rewrite = value_suggestion(call.module, node, f"gpu={q(suggestion)}", suggestion) if suggestion else None
-        yield self.finding(call.module, node, f"gpu={q(value)} is not an accelerator the SDK accepts: {effect}{advice}",
-                           suggestions=[rewrite])
+        yield self.finding(
+            call.module,
+            node,
+            f"gpu={q(value)} is not an accelerator the SDK accepts: {effect}{advice}",
+            suggestions=[rewrite],
+        )
 
     def _check_gpu_call(self, analysis: Analysis, call: ResolvedCall) -> Iterable[Finding]:
         args = sdk_arguments(call.node, "flyte.GPU")
@@ -229,37 +250,57 @@ class InvalidGpu(Rule):
             if current is not None:
                 edit = string_edit(call.module, device_node, current) if isinstance(device_node, nodes.Const) else None
                 yield self.finding(
-                    call.module, device_node,
+                    call.module,
+                    device_node,
                     f"GPU device {q(device)} is deprecated: the SDK logs a warning and rewrites it to {q(current)}. Write {q(current)}",
                     Fix((edit,), True, f"Replace with {q(current)}") if edit else None,
-                    severity=Severity.WARNING, suggestions=[Suggestion(q(current), (edit,)) if edit else None],
+                    severity=Severity.WARNING,
+                    suggestions=[Suggestion(q(current), (edit,)) if edit else None],
                     raises=None,
                 )
                 device = current
             elif device not in devices:
                 suggestion = device_suggestion(device)
-                advice = f"; did you mean {q(suggestion)}?" if suggestion else f". Use one of {', '.join(sorted(devices))}"
-                yield self.finding(call.module, device_node, f"GPU device {q(device)} is not one the SDK accepts: {effect}{advice}",
-                                   suggestions=[value_suggestion(call.module, device_node, q(suggestion), suggestion) if suggestion else None])
+                advice = (
+                    f"; did you mean {q(suggestion)}?" if suggestion else f". Use one of {', '.join(sorted(devices))}"
+                )
+                yield self.finding(
+                    call.module,
+                    device_node,
+                    f"GPU device {q(device)} is not one the SDK accepts: {effect}{advice}",
+                    suggestions=[
+                        value_suggestion(call.module, device_node, q(suggestion), suggestion) if suggestion else None
+                    ],
+                )
                 device = MISSING
         quantity_node = args.get("quantity")
         quantity = analysis.literal(quantity_node) if quantity_node is not None else MISSING
         if isinstance(quantity, int) and not isinstance(quantity, bool) and quantity < 1:
-            yield self.finding(call.module, quantity_node, f"GPU quantity {quantity} is below 1: {effect} (\"GPU quantity must be at least 1\"). Request at least 1, or leave gpu unset for none")
+            yield self.finding(
+                call.module,
+                quantity_node,
+                f'GPU quantity {quantity} is below 1: {effect} ("GPU quantity must be at least 1"). Request at least 1, or leave gpu unset for none',
+            )
         partition_node = args.get("partition")
         partition = analysis.literal(partition_node) if partition_node is not None else MISSING
         if not isinstance(partition, str) or not isinstance(device, str):
             return
         if device.endswith(" shared"):
-            yield self.finding(call.module, partition_node, f"shared GPU {q(device)} takes no partition: {effect}. Drop partition=, or request the plain device ({q(device[:-len(' shared')])}) for a MIG partition")
+            yield self.finding(
+                call.module,
+                partition_node,
+                f"shared GPU {q(device)} takes no partition: {effect}. Drop partition=, or request the plain device ({q(device[: -len(' shared')])}) for a MIG partition",
+            )
             return
         parts = devices.get(device) or []
         if parts and partition not in parts:
             suggestion = closest(partition, parts) or (partition.lower() if partition.lower() in parts else None)
             advice = f"; did you mean {q(suggestion)}?" if suggestion else ""
             yield self.finding(
-                call.module, partition_node,
+                call.module,
+                partition_node,
                 f"{device} has no MIG partition {q(partition)} (it has {', '.join(parts)}): {effect}{advice}",
-                suggestions=[value_suggestion(call.module, partition_node, q(suggestion), suggestion) if suggestion else None],
+                suggestions=[
+                    value_suggestion(call.module, partition_node, q(suggestion), suggestion) if suggestion else None
+                ],
             )
-

@@ -48,8 +48,8 @@ class InvalidSecret(Rule):
     summary = "Reports a secret whose environment variable name the SDK rejects (given or derived from key/group), a mount path other than /etc/flyte/secrets, and a Secret with both `mount` and `as_env_var`."
     rationale = (
         "Without `mount`, a secret becomes an environment variable named `as_env_var`, or `<GROUP>_<KEY>` / `<KEY>` "
-        "uppercased with `-` replaced by `_`. The name must match `^[A-Z_][A-Z0-9_]*$`: `flyte.Secret(\"openai.key\")` "
-        "(OPENAI.KEY), `flyte.Secret(\"2fa-token\")` and `as_env_var=\"api_key\"` raise ValueError when the Secret is "
+        'uppercased with `-` replaced by `_`. The name must match `^[A-Z_][A-Z0-9_]*$`: `flyte.Secret("openai.key")` '
+        '(OPENAI.KEY), `flyte.Secret("2fa-token")` and `as_env_var="api_key"` raise ValueError when the Secret is '
         "built, usually at import. A plain string in `secrets=` goes through the same derivation when the task is "
         "serialized, so `flyte deploy` and remote runs fail. `mount` only accepts `/etc/flyte/secrets` "
         "(ValueError otherwise). With both `mount` and `as_env_var`, a task gets only the env var: the file "
@@ -58,12 +58,15 @@ class InvalidSecret(Rule):
         "task; with both `mount` and `as_env_var` the task still gets the env var, so that finding is a "
         "warning."
     )
-    fix = "Pass `as_env_var=\"UPPER_SNAKE_NAME\"` (the message suggests one), or rename the secret; use `mount=\"/etc/flyte/secrets\"` for files, without `as_env_var`."
+    fix = 'Pass `as_env_var="UPPER_SNAKE_NAME"` (the message suggests one), or rename the secret; use `mount="/etc/flyte/secrets"` for files, without `as_env_var`.'
     raises = "builtins.ValueError"  # (raised by the call: a deliberate `except ValueError:` around it is quiet)
 
     runtime = RuntimeSpec(
-        entry="main", modes=("local",),
-        bad=Outcome(ok=False, error_contains=("ValueError", "Invalid environment variable name: OPENAI.API_KEY"), phase="import"),
+        entry="main",
+        modes=("local",),
+        bad=Outcome(
+            ok=False, error_contains=("ValueError", "Invalid environment variable name: OPENAI.API_KEY"), phase="import"
+        ),
         good=Outcome(ok=True, output=1),
     )
     INVALID = [
@@ -154,26 +157,36 @@ class InvalidSecret(Rule):
             mount = _mount_text(analysis, mount_node)
             if mount is not None and mount != SECRET_MOUNT:
                 yield self.finding(
-                    call.module, mount_node,
-                    f"mount={q(mount)} is not supported: {effect} (\"Only /etc/flyte/secrets is supported as secret "
-                    f"mount path today\"). Use mount=\"{SECRET_MOUNT}\" and read the file there",
+                    call.module,
+                    mount_node,
+                    f'mount={q(mount)} is not supported: {effect} ("Only /etc/flyte/secrets is supported as secret '
+                    f'mount path today"). Use mount="{SECRET_MOUNT}" and read the file there',
                     suggestions=[value_suggestion(call.module, mount_node, f'mount="{SECRET_MOUNT}"', SECRET_MOUNT)],
                 )
             if env_node is not None and isinstance(env_value, str) and env_value:
                 yield self.finding(
-                    call.module, env_node,
+                    call.module,
+                    env_node,
                     "a Secret with both `mount` and `as_env_var` is delivered to a task only as the env var: the file "
                     "mount is dropped when the task is serialized. Keep one of them",
-                    severity=Severity.WARNING, raises=None,
+                    severity=Severity.WARNING,
+                    raises=None,
                 )
         if env_node is not None and isinstance(env_value, str) and env_value:
             if not ENV_VAR.match(env_value):
                 yield self.finding(
-                    call.module, env_node,
+                    call.module,
+                    env_node,
                     f"as_env_var={q(env_value)} is not a valid environment variable name (^[A-Z_][A-Z0-9_]*$): "
                     f"{effect}; did you mean as_env_var={q(_env_var_suggestion(env_value))}?",
-                    suggestions=[value_suggestion(call.module, env_node, f"as_env_var={q(_env_var_suggestion(env_value))}",
-                                                  _env_var_suggestion(env_value))],
+                    suggestions=[
+                        value_suggestion(
+                            call.module,
+                            env_node,
+                            f"as_env_var={q(_env_var_suggestion(env_value))}",
+                            _env_var_suggestion(env_value),
+                        )
+                    ],
                 )
             return
         if env_node is not None and env_value is MISSING:
@@ -192,7 +205,8 @@ class InvalidSecret(Rule):
         shown_by = "key and group" if group else "key"
         added = f"as_env_var={q(_env_var_suggestion(derived))}"
         yield self.finding(
-            call.module, key_node,
+            call.module,
+            key_node,
             f"Secret {q(key)}{f' (group {q(group)})' if group else ''} becomes the environment variable {q(derived)} "
             f"(from its {shown_by}, uppercased, - replaced by _), which is not a valid name: {effect}. Pass "
             f"{added}",
@@ -212,10 +226,10 @@ class InvalidSecret(Rule):
             if ENV_VAR.match(derived):
                 continue
             yield self.finding(
-                module, element,
+                module,
+                element,
                 f"secret {q(value)} becomes the environment variable {q(derived)}, which is not a valid name: "
                 "serializing the task fails with ValueError, so `flyte deploy` and remote runs fail. Write "
                 f"flyte.Secret(key={q(value)}, as_env_var={q(_env_var_suggestion(derived))})",
                 raises=None,  # (raised at deploy, not here)
             )
-

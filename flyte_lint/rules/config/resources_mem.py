@@ -25,7 +25,9 @@ class ResourcesMem(Rule):
     raises = "builtins.TypeError"  # (at the call: a deliberate ``except TypeError:`` probe around it is quiet)
 
     runtime = RuntimeSpec(
-        entry="main", probe="plan:env", modes=("local",),
+        entry="main",
+        probe="plan:env",
+        modes=("local",),
         bad=Outcome(ok=False, error_contains=("TypeError", "mem"), phase="import"),
         good=Outcome(ok=True),
     )
@@ -36,7 +38,7 @@ class ResourcesMem(Rule):
 
             env = flyte.TaskEnvironment("demo", resources=flyte.Resources(cpu="1", mem="2Gi"))  # expect: FLY301
             """,
-            message='`flyte.Resources` has no `mem` parameter: it fails with TypeError. Write `memory=`',
+            message="`flyte.Resources` has no `mem` parameter: it fails with TypeError. Write `memory=`",
             fixed="""
             import flyte
 
@@ -101,7 +103,8 @@ class ResourcesMem(Rule):
             class Resources:
                 def __init__(self, mem):
                     self.mem = mem
-            """, select=["FLY302"],
+            """,
+            select=["FLY302"],
             name="quiet-on-other-resources",
         ),
         Case(
@@ -121,11 +124,14 @@ class ResourcesMem(Rule):
             given = {k.arg for k in call.node.keywords or []}
             for kw in call.node.keywords or []:
                 if kw.arg == "mem":
-                    fix = None if "memory" in given else Fix((rename_keyword(kw, "memory"),), True, "Rename to `memory=`")
+                    fix = (
+                        None if "memory" in given else Fix((rename_keyword(kw, "memory"),), True, "Rename to `memory=`")
+                    )
                     yield self.finding(
-                        call.module, kw,
+                        call.module,
+                        kw,
                         "`flyte.Resources` has no `mem` parameter: it fails with TypeError. "
                         + ("Write `memory=`" if fix else "Remove it: `memory=` is given too"),
-                        fix, suggestions=[Suggestion("memory=", fix.edits) if fix else None],
+                        fix,
+                        suggestions=[Suggestion("memory=", fix.edits) if fix else None],
                     )
-

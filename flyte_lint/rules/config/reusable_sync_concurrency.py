@@ -64,8 +64,8 @@ class ReusableSyncConcurrency(Rule):
     summary = "Reports a sync task in an environment whose `ReusePolicy` has `concurrency` greater than 1."
     rationale = (
         "A reusable environment with `concurrency > 1` runs several tasks at once in one replica, which the SDK "
-        "supports only for `async def` tasks: `@env.task` on a sync function raises ValueError (\"Reusable "
-        "environments with concurrency greater than 1 are only supported for async tasks\") when the decorator "
+        'supports only for `async def` tasks: `@env.task` on a sync function raises ValueError ("Reusable '
+        'environments with concurrency greater than 1 are only supported for async tasks") when the decorator '
         "runs, at import."
         " Severity: error: the decorator fails at import, so local runs, deploys and the cluster fail alike."
     )
@@ -73,7 +73,9 @@ class ReusableSyncConcurrency(Rule):
     raises = "builtins.ValueError"  # (raised where the decorator is applied: the decorator, or `env.task(fn)`)
 
     runtime = RuntimeSpec(
-        entry="main", args={"x": 3}, modes=("local",),
+        entry="main",
+        args={"x": 3},
+        modes=("local",),
         bad=Outcome(ok=False, error_contains=("ValueError", "concurrency greater than 1"), phase="import"),
         good=Outcome(ok=True, output=6),
     )
@@ -91,7 +93,7 @@ class ReusableSyncConcurrency(Rule):
             def main(x: int) -> int:
                 return x * 2
             """,
-            message='sync task \'scoring.main\' is in env \'scoring\', which is reusable with concurrency=4: `@env.task` raises ValueError ("Reusable environments with concurrency greater than 1 are only supported for async tasks") at import. Make it `async def`, or use concurrency=1',
+            message="sync task 'scoring.main' is in env 'scoring', which is reusable with concurrency=4: `@env.task` raises ValueError (\"Reusable environments with concurrency greater than 1 are only supported for async tasks\") at import. Make it `async def`, or use concurrency=1",
         ),
         Case(
             """
@@ -174,10 +176,10 @@ class ReusableSyncConcurrency(Rule):
             concurrency, node = found
             module = analysis.resolver.module_of(task.decorator)
             yield self.finding(
-                module, task.decorator,  # (`env.task(fn)` may be elsewhere)
+                module,
+                task.decorator,  # (`env.task(fn)` may be elsewhere)
                 f"sync task '{task.name}' is in env '{task.env.label}', which is reusable with concurrency={concurrency}: "
-                "`@env.task` raises ValueError (\"Reusable environments with concurrency greater than 1 are only "
-                "supported for async tasks\") at import. Make it `async def`, or use concurrency=1",
+                '`@env.task` raises ValueError ("Reusable environments with concurrency greater than 1 are only '
+                'supported for async tasks") at import. Make it `async def`, or use concurrency=1',
                 suggestions=[_made_async(analysis, task, module), _concurrency_one(analysis, node, module)],
             )
-

@@ -25,20 +25,22 @@ class TriggerInputsMismatch(Rule):
     summary = "Reports a Trigger `inputs` key (or trigger-time key) that is not a parameter of the task it is attached to, and a required parameter the trigger leaves unset."
     rationale = (
         "Trigger inputs are only checked at deploy: `flyte deploy` fails with \"Trigger default input 'x' must be "
-        "an input to the task\" (or \"the TriggerTime input 'x' must be an input to the task\") for a key the task "
+        'an input to the task" (or "the TriggerTime input \'x\' must be an input to the task") for a key the task '
         "does not have. A required input the trigger leaves unset is not checked by the SDK at all: nothing gives "
         "a triggered run that input, so the trigger can never run the task (whether the backend refuses the "
         "trigger at deploy or each fired run fails on the missing input is the backend's: flyte-lint does not "
         "claim which). `flyte.Trigger.hourly()` and the other shortcuts bind the fire time only when given its "
-        "parameter name: `Trigger.hourly(\"trigger_time\")`."
+        'parameter name: `Trigger.hourly("trigger_time")`.'
         " Severity: error: the trigger fails wherever it is deployed (local runs never read triggers, so they "
         "hide it)."
     )
-    fix = "Use the task's parameter names as `inputs` keys, and bind every required parameter (the fire time with `flyte.TriggerTime` or `Trigger.hourly(\"param\")`)."
+    fix = 'Use the task\'s parameter names as `inputs` keys, and bind every required parameter (the fire time with `flyte.TriggerTime` or `Trigger.hourly("param")`).'
 
     # The trigger serialization `flyte deploy` runs rejects the input the task does not have.
     runtime = RuntimeSpec(
-        entry="trigger_probe", probe="trigger:main", modes=("local",),
+        entry="trigger_probe",
+        probe="trigger:main",
+        modes=("local",),
         bad=Outcome(ok=False, error_contains=("the TriggerTime input 'run_date' must be an input to the task",)),
         good=Outcome(ok=True, output=["nightly"]),
     )
@@ -61,7 +63,7 @@ class TriggerInputsMismatch(Rule):
             def main(run_at: datetime, region: str = "us") -> str:
                 return f"{region} report for {run_at:%Y-%m-%d}"
             """,
-            message='trigger "nightly" sets input `run_date`, which task \'reports.main\' does not have: `flyte deploy` fails ("For a scheduled trigger, the TriggerTime input \'run_date\' must be an input to the task"); did you mean `run_at`?',
+            message="trigger \"nightly\" sets input `run_date`, which task 'reports.main' does not have: `flyte deploy` fails (\"For a scheduled trigger, the TriggerTime input 'run_date' must be an input to the task\"); did you mean `run_at`?",
         ),
         Case(
             """
@@ -205,12 +207,24 @@ class TriggerInputsMismatch(Rule):
                     element = node  # a tuple of triggers defined in another module: report at `triggers=`
                 yield from self._check_trigger(analysis, task, module, params, element, call, users[id(call)] > 1)
 
-    def _check_trigger(self, analysis: Analysis, task: Task, task_module, params: list[str], element, call: nodes.Call,
-                       shared: bool = False) -> Iterable[Finding]:
+    def _check_trigger(
+        self,
+        analysis: Analysis,
+        task: Task,
+        task_module,
+        params: list[str],
+        element,
+        call: nodes.Call,
+        shared: bool = False,
+    ) -> Iterable[Finding]:
         module = analysis.resolver.module_of(call)
         path = callee_path(analysis, call)
         args = sdk_arguments(call, path)
-        name_value = analysis.literal(args.get("name")) if "name" in args else (path.rsplit(".", 1)[1] if path != "flyte.Trigger" else MISSING)
+        name_value = (
+            analysis.literal(args.get("name"))
+            if "name" in args
+            else (path.rsplit(".", 1)[1] if path != "flyte.Trigger" else MISSING)
+        )
         label = f"trigger {q(name_value)}" if isinstance(name_value, str) else "the trigger"
         bound: list[tuple[str, nodes.NodeNG, bool]] = []  # (input name, node, is the fire time)
         complete = True
@@ -229,7 +243,9 @@ class TriggerInputsMismatch(Rule):
                 if not isinstance(key, str):
                     complete = False
                     continue
-                fire_time = isinstance(value_expr, (nodes.Name, nodes.Attribute)) and is_external(analysis, value_expr, "flyte.TriggerTime")
+                fire_time = isinstance(value_expr, (nodes.Name, nodes.Attribute)) and is_external(
+                    analysis, value_expr, "flyte.TriggerTime"
+                )
                 bound.append((key, key_expr, fire_time))
         elif inputs_node is not None and not (isinstance(inputs, nodes.Const) and inputs.value is None):
             complete = False
@@ -245,18 +261,27 @@ class TriggerInputsMismatch(Rule):
                 guess = times[0] if len(times) == 1 else None
             if guess in required:
                 reported_missing.add(guess)
-            advice = f"; did you mean `{guess}`?" if guess else f". The task's inputs are: {', '.join(params) or 'none'}"
+            advice = (
+                f"; did you mean `{guess}`?" if guess else f". The task's inputs are: {', '.join(params) or 'none'}"
+            )
             if guess and shared:
-                guess, advice = None, (f"; the task calls it `{guess}`, and other tasks share this trigger: give this "
-                                       "task a trigger of its own")
+                guess, advice = (
+                    None,
+                    (
+                        f"; the task calls it `{guess}`, and other tasks share this trigger: give this "
+                        "task a trigger of its own"
+                    ),
+                )
             error = (
                 f"For a scheduled trigger, the TriggerTime input '{name}' must be an input to the task"
-                if fire_time else f"Trigger default input '{name}' must be an input to the task"
+                if fire_time
+                else f"Trigger default input '{name}' must be an input to the task"
             )
             yield self.finding(
-                module, node,
+                module,
+                node,
                 f"{label} sets input `{name}`, which task '{task.name}' does not have: `flyte deploy` fails "
-                f"(\"{error}\"){advice}",
+                f'("{error}"){advice}',
                 suggestions=[value_suggestion(module, node, guess, guess) if guess and guess not in names else None],
             )
         if not complete:
@@ -265,7 +290,11 @@ class TriggerInputsMismatch(Rule):
         if missing:
             listed = ", ".join(f"`{m}`" for m in missing)
             scheduled = path in TRIGGER_SHORTCUTS or is_schedule(analysis, args.get("automation"))
-            fire_time = [m for m in missing if is_datetime_param(task, m)] if scheduled and key_node is None and not any(f for _, _, f in bound) else []
+            fire_time = (
+                [m for m in missing if is_datetime_param(task, m)]
+                if scheduled and key_node is None and not any(f for _, _, f in bound)
+                else []
+            )
             if path in TRIGGER_SHORTCUTS and fire_time and len(missing) == 1:
                 hint = f"bind the fire time with {path}({q(missing[0])})"
             elif fire_time:
@@ -275,9 +304,9 @@ class TriggerInputsMismatch(Rule):
             else:
                 hint = "add them to the trigger's inputs" if len(missing) > 1 else "add it to the trigger's inputs"
             yield self.finding(
-                task_module, element,
+                task_module,
+                element,
                 f"{label} leaves required input{'s' if len(missing) > 1 else ''} {listed} of task '{task.name}' unset: "
                 f"nothing gives a triggered run {'them' if len(missing) > 1 else 'it'}, so the trigger can never run the "
                 f"task (the SDK does not check this before deploy); {hint} (or give the parameter a default)",
             )
-

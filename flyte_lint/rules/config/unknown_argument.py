@@ -15,22 +15,35 @@ from flyte_lint.rules.calls._common import keyword_renamed, rename_keyword
 # Keywords from Flyte 1 or other libraries, with where they belong in Flyte 2.
 KEYWORD_HINTS = {
     ("flyte.Resources", "ephemeral_storage"): "disk",
-    ("flyte.TaskEnvironment.task", "resources"): "set `resources=` on the TaskEnvironment, or per call with `t.override(resources=...)`",
+    (
+        "flyte.TaskEnvironment.task",
+        "resources",
+    ): "set `resources=` on the TaskEnvironment, or per call with `t.override(resources=...)`",
     ("flyte.TaskEnvironment.task", "image"): "set `image=` on the TaskEnvironment",
-    ("flyte.TaskEnvironment.task", "secrets"): "set `secrets=` on the TaskEnvironment, or per call with `t.override(secrets=...)`",
+    (
+        "flyte.TaskEnvironment.task",
+        "secrets",
+    ): "set `secrets=` on the TaskEnvironment, or per call with `t.override(secrets=...)`",
     ("flyte.TaskEnvironment.task", "depends_on"): "set `depends_on=` on the TaskEnvironment",
-    ("flyte.TaskEnvironment.task", "env_vars"): "set `env_vars=` on the TaskEnvironment, or per call with `t.override(env_vars=...)`",
+    (
+        "flyte.TaskEnvironment.task",
+        "env_vars",
+    ): "set `env_vars=` on the TaskEnvironment, or per call with `t.override(env_vars=...)`",
     ("flyte.TaskEnvironment.task", "requests"): "set `resources=flyte.Resources(...)` on the TaskEnvironment",
     ("flyte.TaskEnvironment.task", "limits"): "set `resources=flyte.Resources(...)` on the TaskEnvironment",
     ("flyte.TaskEnvironment.task", "container_image"): "set `image=` on the TaskEnvironment",
-    ("flyte.TaskEnvironment.task", "cache_version"): "use `cache=flyte.Cache(behavior=\"auto\", version_override=...)`",
+    ("flyte.TaskEnvironment.task", "cache_version"): 'use `cache=flyte.Cache(behavior="auto", version_override=...)`',
     # flyte 2.12.1's RetryStrategy(count, backoff) takes the whole pacing as one flyte.Backoff(base, factor, cap)
-    **{("flyte.RetryStrategy", name): f"give the {part} as `{part}=` of the one backoff policy: "
-                                      "`backoff=flyte.Backoff(base=..., factor=..., cap=...)`"
-       for part, names in (("factor", ("backoff_factor", "factor", "multiplier", "backoff_multiplier", "exponent")),
-                           ("cap", ("cap", "max_backoff", "backoff_cap", "max_delay", "backoff_max", "max_interval")),
-                           ("base", ("base", "delay", "backoff_base", "initial_delay", "initial_backoff", "interval")))
-       for name in names},
+    **{
+        ("flyte.RetryStrategy", name): f"give the {part} as `{part}=` of the one backoff policy: "
+        "`backoff=flyte.Backoff(base=..., factor=..., cap=...)`"
+        for part, names in (
+            ("factor", ("backoff_factor", "factor", "multiplier", "backoff_multiplier", "exponent")),
+            ("cap", ("cap", "max_backoff", "backoff_cap", "max_delay", "backoff_max", "max_interval")),
+            ("base", ("base", "delay", "backoff_base", "initial_delay", "initial_backoff", "interval")),
+        )
+        for name in names
+    },
 }
 
 
@@ -79,7 +92,8 @@ class UnknownArgument(Rule):
     raises = "builtins.TypeError"  # (at the call; a keyword `.override` rejects raises ValueError)
 
     runtime = RuntimeSpec(
-        entry="work", modes=("local",),
+        entry="work",
+        modes=("local",),
         bad=Outcome(ok=False, error_contains=("TypeError", "resources"), phase="import"),
         good=Outcome(ok=True, output=1),
     )
@@ -94,7 +108,7 @@ class UnknownArgument(Rule):
             def work() -> int:
                 return 1
             """,
-            message='`env.task` has no parameter `resources`: it fails with TypeError; set `resources=` on the TaskEnvironment, or per call with `t.override(resources=...)`',
+            message="`env.task` has no parameter `resources`: it fails with TypeError; set `resources=` on the TaskEnvironment, or per call with `t.override(resources=...)`",
         ),
         Case(
             """
@@ -164,7 +178,8 @@ class UnknownArgument(Rule):
                 @classmethod
                 def from_debian_base(cls, **kwargs):
                     return cls()
-            """, select=["FLY301"],
+            """,
+            select=["FLY301"],
             name="quiet-on-splats-and-other-libraries",
         ),
         Case(
@@ -261,10 +276,15 @@ class UnknownArgument(Rule):
                     if name == "name" and "short_name" in given:
                         advice = "remove it (the call already passes `short_name=`)"
                     yield self.finding(
-                        call.module, kw, f"`{_callee_text(call)}` rejects `{name}=`: it fails with ValueError ({name} cannot be overridden); {advice}",
+                        call.module,
+                        kw,
+                        f"`{_callee_text(call)}` rejects `{name}=`: it fails with ValueError ({name} cannot be overridden); {advice}",
                         raises="builtins.ValueError",
-                        suggestions=[Suggestion("short_name=", (rename_keyword(kw, "short_name"),))
-                                     if name == "name" and "short_name" not in given else None],
+                        suggestions=[
+                            Suggestion("short_name=", (rename_keyword(kw, "short_name"),))
+                            if name == "name" and "short_name" not in given
+                            else None
+                        ],
                     )
                     continue
                 if name in accepted or open_ended:
@@ -283,7 +303,10 @@ class UnknownArgument(Rule):
                     advice = did_you_mean(name, accepted, given) or "; remove it"
                     suggestion = keyword_renamed(call.node, f"`{name}`{advice}")
                 yield self.finding(
-                    call.module, kw, f"`{_callee_text(call)}` has no parameter `{name}`: it fails with TypeError{advice}", fix,
+                    call.module,
+                    kw,
+                    f"`{_callee_text(call)}` has no parameter `{name}`: it fails with TypeError{advice}",
+                    fix,
                     suggestions=[suggestion],
                 )
 
@@ -291,4 +314,3 @@ class UnknownArgument(Rule):
 def _callee_text(call: ResolvedCall) -> str:
     """The callee as written, for a message (made only when there is a finding: as_string is not cheap)."""
     return short(rendered(call.node.func), 50)
-

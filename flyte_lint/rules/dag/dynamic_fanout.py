@@ -84,8 +84,12 @@ class DynamicFanout(DagNote):
     ]
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
-        return self.notes(analysis, lambda a: a.get("kind") in ("task", "map") and a.get("count") is None and not a.get("recursive"))
+        return self.notes(
+            analysis, lambda a: a.get("kind") in ("task", "map") and a.get("count") is None and not a.get("recursive")
+        )
 
     def describe(self, attrs: dict) -> str:
         what = "mapped" if attrs.get("kind") == "map" else "called"
-        return f"task '{attrs.get('task')}' is {what} a number of times known only at run time: the DAG marks it dynamic"
+        return (
+            f"task '{attrs.get('task')}' is {what} a number of times known only at run time: the DAG marks it dynamic"
+        )

@@ -97,7 +97,9 @@ class RecursiveTask(Rule):
         for component in nx.strongly_connected_components(calls):
             if len(component) > 1 or any(calls.has_edge(t, t) for t in component):
                 in_cycle |= {id(t) for t in component}
-        for (caller_id, callee_id), found in sorted(sites.items(), key=lambda kv: (kv[1][0].module.display_path, kv[1][0].node.lineno)):
+        for (caller_id, callee_id), found in sorted(
+            sites.items(), key=lambda kv: (kv[1][0].module.display_path, kv[1][0].node.lineno)
+        ):
             if caller_id in in_cycle and callee_id in in_cycle:
                 for site in found:
                     yield self.finding(site.module, site.node, recursive_call_note(site.task.name))

@@ -16,15 +16,19 @@ class UnresolvedCall(DagNote):
     symbol = "unresolved-call"
     pylint_number = 44
     scope = Scope.IMPORTERS  # the compiled task bodies
-    summary = ("Notes a call that may invoke a task but cannot be resolved statically (a task looked up at run time by "
-               "`getattr` or a subscript, chosen by a loop, a callable parameter, a task under a decorator the model cannot "
-               "see through, or a task object it does not model: `ContainerTask`, `flyte.extras.shell.create`, a plugin's "
-               "task class).")
-    rationale = ("The static DAG shows such a call as a node of kind `unknown` with the reason, and the workflow is not fully "
-                 "static: the task it runs has no node of its own. Tasks kept in a literal dict, list or tuple are known to "
-                 "the model (the other rules check a call through them against every task the container holds), but which "
-                 "one a subscript or a loop picks is decided at run time; a name given to `getattr` is not even known to be a task."
-                 " Severity: info: a note about the static DAG; nothing fails.")
+    summary = (
+        "Notes a call that may invoke a task but cannot be resolved statically (a task looked up at run time by "
+        "`getattr` or a subscript, chosen by a loop, a callable parameter, a task under a decorator the model cannot "
+        "see through, or a task object it does not model: `ContainerTask`, `flyte.extras.shell.create`, a plugin's "
+        "task class)."
+    )
+    rationale = (
+        "The static DAG shows such a call as a node of kind `unknown` with the reason, and the workflow is not fully "
+        "static: the task it runs has no node of its own. Tasks kept in a literal dict, list or tuple are known to "
+        "the model (the other rules check a call through them against every task the container holds), but which "
+        "one a subscript or a loop picks is decided at run time; a name given to `getattr` is not even known to be a task."
+        " Severity: info: a note about the static DAG; nothing fails."
+    )
     fix = "Call the task directly (branches are fine) where a static DAG matters."
 
     INVALID = [
@@ -50,7 +54,7 @@ class UnresolvedCall(DagNote):
                 return await step(x)  # expect: FLY703
             """,
             message="call not resolvable statically: the callee `step` is looked up at run time "
-                    "(`getattr(sys.modules[__name__], which)`)",
+            "(`getattr(sys.modules[__name__], which)`)",
         ),
         # Which task of the dict the key picks is decided at run time (the other rules check them all).
         Case(

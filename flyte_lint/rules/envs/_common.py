@@ -15,7 +15,11 @@ from flyte_lint.rules.base import Edit, Suggestion, keyword_added
 def env_variable(env: Env) -> str:
     """The name the env is bound to in its module (``env`` in ``env = flyte.TaskEnvironment(...)``)."""
     parent = env.node.parent
-    if isinstance(parent, nodes.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], nodes.AssignName):
+    if (
+        isinstance(parent, nodes.Assign)
+        and len(parent.targets) == 1
+        and isinstance(parent.targets[0], nodes.AssignName)
+    ):
         return parent.targets[0].name
     if isinstance(parent, nodes.AnnAssign) and isinstance(parent.target, nodes.AssignName):
         return parent.target.name
@@ -51,8 +55,11 @@ def dependency_added(module, env: Env, callee: Env, shown: str) -> Suggestion | 
     if not isinstance(statements[0].parent, nodes.Module):
         return None
     path = env.module.display_path if env.module is not module else None
-    if (env.origin == EnvOrigin.CONSTRUCTOR and not any(k.arg == "depends_on" for k in call.keywords or [])
-            and bound[0].end_lineno < call.lineno):
+    if (
+        env.origin == EnvOrigin.CONSTRUCTOR
+        and not any(k.arg == "depends_on" for k in call.keywords or [])
+        and bound[0].end_lineno < call.lineno
+    ):
         return replace(keyword_added(call, f"depends_on=[{shown}]"), path=path)
     variable = env_variable(env)
     if not variable.isidentifier():
@@ -60,5 +67,8 @@ def dependency_added(module, env: Env, callee: Env, shown: str) -> Suggestion | 
     after = max(statements, key=lambda stmt: stmt.end_lineno)
     indent = " " * after.col_offset
     line = after.end_lineno + 1
-    return Suggestion(f"{variable}.add_dependency({shown})",
-                      (Edit((line, 0), (line, 0), f"{indent}{variable}.add_dependency({shown})\n"),), path)
+    return Suggestion(
+        f"{variable}.add_dependency({shown})",
+        (Edit((line, 0), (line, 0), f"{indent}{variable}.add_dependency({shown})\n"),),
+        path,
+    )

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 MAX_CYCLES = 5_000  # FLY402 looks at this many dependency cycles at most
 
 
-def bounded_cycles(graph: "nx.DiGraph") -> list[list]:
+def bounded_cycles(graph: nx.DiGraph) -> list[list]:
     """Every simple cycle of ``graph``, strongly connected component by component; in a component with more
     than MAX_CYCLES (environments that all depend on one another have factorially many: 12 of them, hundreds
     of millions), the shortest ones up to MAX_CYCLES, so that each declaration closing a short cycle is
@@ -121,7 +121,7 @@ def _dependencies_unknown(env: Env) -> bool:
     return _inherits_dependencies(env) and _dependencies_unknown(env.parent)
 
 
-def certain_dependency_graph(analysis: Analysis) -> "nx.DiGraph":
+def certain_dependency_graph(analysis: Analysis) -> nx.DiGraph:
     """Edges env -> dependency that certainly exist, each with the node that declares it first."""
     import networkx as nx
 

@@ -10,7 +10,8 @@ from flyte_lint.rules.envs._cases import OBJECTS, with_tasks
 
 CALL_INVALID = [
     # Each cpu task is a root (no task calls it): its run plans 'cpu' only.
-    Case(with_tasks("""
+    Case(
+        with_tasks("""
         # file: main.py
         import functools
         import flyte
@@ -46,10 +47,13 @@ CALL_INVALID = [
         def via_forward(x: int) -> int:
             return strain.forward(x)  # (runs the body in this task: no child is submitted)
     """),
-         name='every-call-form'),
+        name="every-call-form",
+    ),
     # A ContainerTask or a shell task runs in the env `from_task` gives it (the module that calls `from_task`
     # need not be imported by the caller), a shell task otherwise in an env of its own. Its own image decides.
-    Case(textwrap.dedent(OBJECTS) + textwrap.dedent("""
+    Case(
+        textwrap.dedent(OBJECTS)
+        + textwrap.dedent("""
         # file: main.py
         import flyte
         import containers
@@ -79,9 +83,12 @@ CALL_INVALID = [
         def fan_out_sync(xs: list[int]) -> list[int]:
             return list(flyte.map(containers.greet.override(retries=1), xs))  # expect: FLY401
     """),
-         name='task-objects-made-outside-env-task'),
+        name="task-objects-made-outside-env-task",
+    ),
     # (`head.env` names an env: the others of the list are still checked)
-    Case(textwrap.dedent(OBJECTS) + textwrap.dedent("""
+    Case(
+        textwrap.dedent(OBJECTS)
+        + textwrap.dedent("""
         # file: main.py
         import flyte
         from containers import greet, head
@@ -99,8 +106,10 @@ CALL_INVALID = [
         async def other(x: int) -> int:
             return await head(f=x)
     """),
-         name='a-shell-tasks-env-in-depends-on-is-known'),
-    Case(with_tasks("""
+        name="a-shell-tasks-env-in-depends-on-is-known",
+    ),
+    Case(
+        with_tasks("""
         # file: helpers.py
         from gpu_tasks import strain
 
@@ -117,8 +126,10 @@ CALL_INVALID = [
         def main(x: int) -> int:
             return run_training(x)
     """),
-         name='call-from-a-plain-helper-a-task-calls'),
-    Case(with_tasks("""
+        name="call-from-a-plain-helper-a-task-calls",
+    ),
+    Case(
+        with_tasks("""
         # file: main.py
         from envs import cpu
         from gpu_tasks import strain
@@ -129,8 +140,10 @@ CALL_INVALID = [
                 return strain(x)  # expect: FLY401
             return [one(x) for x in xs]
     """),
-         name='nested-function-inside-a-task'),
-    Case(with_tasks("""
+        name="nested-function-inside-a-task",
+    ),
+    Case(
+        with_tasks("""
         # file: main.py
         from envs import cpu
         from gpu_tasks import strain
@@ -142,13 +155,15 @@ CALL_INVALID = [
         if __name__ == "__main__":
             print(sorted([3, 1], key=lambda x: strain(x)))
     """),
-         name='call-inside-a-lambda-inside-a-task'),
+        name="call-inside-a-lambda-inside-a-task",
+    ),
 ]
 
 CALL_VALID = [
     # A ContainerTask's or a shell task's image given as a URI string is used as is: no dependency needed (the
     # shell task's env exists: another env's depends_on reads `head.env`).
-    Case("""
+    Case(
+        """
         # file: main.py
         import flyte
         from flyte.extras import ContainerTask, shell
@@ -165,8 +180,11 @@ CALL_VALID = [
             await head(f="a")
             return x
     """,
-         name='task-objects-whose-image-needs-no-build-stay-quiet'),
-    Case(textwrap.dedent(OBJECTS) + textwrap.dedent("""
+        name="task-objects-whose-image-needs-no-build-stay-quiet",
+    ),
+    Case(
+        textwrap.dedent(OBJECTS)
+        + textwrap.dedent("""
         # file: main.py
         import flyte
         from containers import greet, head, query, upper
@@ -182,8 +200,10 @@ CALL_VALID = [
             await upper()
             return x + len([y async for y in flyte.map.aio(greet, [x])])
     """),
-         name='task-objects-whose-env-is-a-dependency-stay-quiet'),
-    Case("""
+        name="task-objects-whose-env-is-a-dependency-stay-quiet",
+    ),
+    Case(
+        """
         # file: main.py
         import flyte
         from flyte.extras import ContainerTask
@@ -209,8 +229,10 @@ CALL_VALID = [
             await local()  # (its env is made as the task runs: no deploy plans it)
             return runner()
     """,
-         name='task-objects-that-look-alike-stay-quiet'),
-    Case(with_tasks("""
+        name="task-objects-that-look-alike-stay-quiet",
+    ),
+    Case(
+        with_tasks("""
         # file: more_gpu.py
         from envs import gpu
         from gpu_tasks import strain, train
@@ -230,5 +252,6 @@ CALL_VALID = [
             print(strain(1))
             flyte.run(strain, x=1)
     """),
-         name='quiet-within-the-same-env-and-outside-tasks'),
+        name="quiet-within-the-same-env-and-outside-tasks",
+    ),
 ]

@@ -8,7 +8,8 @@ from flyte_lint.rules.base import Case
 IMAGE_INVALID = [
     # Layers (any with_* builder), a script's image, a named reference, the default image without flyte (made of
     # layers), a Dockerfile: each is reported.
-    Case("""
+    Case(
+        """
         # file: main.py
         import flyte
 
@@ -79,8 +80,10 @@ IMAGE_INVALID = [
             total += await docker_task()  # expect: FLY401
             return total
     """,
-         name='callee-images-that-must-be-built'),
-    Case("""
+        name="callee-images-that-must-be-built",
+    ),
+    Case(
+        """
         # file: images.py
         import flyte as fl
         from flyte import Image as Img
@@ -162,13 +165,15 @@ IMAGE_INVALID = [
             total += await i()
             return total
     """,
-         name='follows-images-through-names-modules-aliases-and-clones'),
+        name="follows-images-through-names-modules-aliases-and-clones",
+    ),
 ]
 
 IMAGE_VALID = [
     # The child is serialized with the image's own URI: no `image=`, "auto", a URI string (also an f-string or from
     # the environment), a bare default image (with a Python version, or a name: no layers), `from_base`.
-    Case("""
+    Case(
+        """
         # file: main.py
         import os
         import flyte
@@ -226,8 +231,10 @@ IMAGE_VALID = [
             return (await t1() + await t2() + await t3() + await t4() + await t5() + await t6() + await t7()
                     + await t8() + await t9())
     """,
-         name='callee-images-that-need-no-build-stay-quiet'),
-    Case("""
+        name="callee-images-that-need-no-build-stay-quiet",
+    ),
+    Case(
+        """
         # file: main.py
         import flyte
         from company.images import trainer_image
@@ -271,5 +278,6 @@ IMAGE_VALID = [
         async def main() -> int:
             return await t1() + await t2() + await t3() + await t4() + await t5()
     """,
-         name='quiet-when-the-callee-image-is-not-known'),
+        name="quiet-when-the-callee-image-is-not-known",
+    ),
 ]

@@ -40,16 +40,22 @@ def _run_at(run: str) -> str:
 # `flyte.run(step)` (also through with_runcontext, and .aio) starts a run at step: it plans 'worker' only.
 RUN_ROOTS = [
     Case(_run_at(run), message=RUN_ROOT_MESSAGE, name=f"a-task-passed-to-flyte-run-is-a-root-{index}")
-    for index, run in enumerate(("flyte.run(step, x=1)", "flyte.with_runcontext(mode=\"remote\").run(step, x=1)",
-                                 "asyncio.run(flyte.run.aio(step, x=1))",
-                                 "asyncio.run(fl.with_runcontext().run.aio(step, x=1))"))
+    for index, run in enumerate(
+        (
+            "flyte.run(step, x=1)",
+            'flyte.with_runcontext(mode="remote").run(step, x=1)',
+            "asyncio.run(flyte.run.aio(step, x=1))",
+            "asyncio.run(fl.with_runcontext().run.aio(step, x=1))",
+        )
+    )
 ]
 
 ROOT_INVALID = [
     *RUN_ROOTS,
     # clone_with copies depends_on when it runs: 'late' gets 'gpu' only on its source, after the clone;
     # 'early' is cloned after the add_dependency and has it; where the order is not known, the rule is silent.
-    Case("""
+    Case(
+        """
         # file: main.py
         import flyte
 
@@ -81,10 +87,12 @@ ROOT_INVALID = [
 
         other.add_dependency(gpu)
     """,
-         name='a-dependency-added-to-the-source-after-the-clone-does-not-reach-it'),
+        name="a-dependency-added-to-the-source-after-the-clone-does-not-reach-it",
+    ),
     # A task picked from a literal container (Analysis.choice_sites) is reported when every candidate is a task of
     # the same env; candidates of several envs are left alone. The candidates count as called: no roots.
-    Case("""
+    Case(
+        """
         # file: main.py
         import flyte
 
@@ -112,10 +120,12 @@ ROOT_INVALID = [
             await MIXED[name](q)
             return await TOOLS[name](q)  # expect: FLY401
     """,
-         name='a-call-of-one-of-several-tasks-of-one-env'),
+        name="a-call-of-one-of-several-tasks-of-one-env",
+    ),
     # `@wandb_init` above the task: calls through its name are not seen. Nothing uses the name `pipeline`: it is
     # a root (`flyte run ... pipeline`). `experiment`'s name is rebound and handed on: its calls may be hidden.
-    Case("""
+    Case(
+        """
         # file: main.py
         import dataclasses
         import flyte
@@ -145,9 +155,12 @@ ROOT_INVALID = [
         async def batch(xs: list[int]) -> list[int]:
             return await run_all(experiment, xs)
     """,
-         name='a-task-under-a-decorator-the-model-cannot-see-through'),
+        name="a-task-under-a-decorator-the-model-cannot-see-through",
+    ),
     # Two roots reach step: driver.main covers 'gpu', other.entry does not; the finding names the latter.
-    Case(ROOTED.format(mark="# expect: FLY401") + textwrap.dedent("""
+    Case(
+        ROOTED.format(mark="# expect: FLY401")
+        + textwrap.dedent("""
         # file: main.py
         import flyte
         from envs import driver, worker
@@ -163,13 +176,15 @@ ROOT_INVALID = [
         async def entry(x: int) -> int:
             return await step(x)
     """),
-         message="task 'worker.step' (env 'worker') calls task 'gpu.train' of env 'gpu', whose image must be built "
-                 "(`.with_pip_packages(...)`): a remote run started at root task 'other.entry' (env 'other': no task "
-                 "calls it) builds images only for env 'other' and its depends_on, which do not include 'gpu', so "
-                 "submitting 'gpu.train' there fails with \"Environment 'gpu' not found in image cache\" (a local run "
-                 "works). Add `depends_on=[gpu]` to env 'other' (the env of root task 'other.entry')",
-         name='names-the-uncovered-root-of-a-deep-call'),
-    Case("""
+        message="task 'worker.step' (env 'worker') calls task 'gpu.train' of env 'gpu', whose image must be built "
+        "(`.with_pip_packages(...)`): a remote run started at root task 'other.entry' (env 'other': no task "
+        "calls it) builds images only for env 'other' and its depends_on, which do not include 'gpu', so "
+        "submitting 'gpu.train' there fails with \"Environment 'gpu' not found in image cache\" (a local run "
+        "works). Add `depends_on=[gpu]` to env 'other' (the env of root task 'other.entry')",
+        name="names-the-uncovered-root-of-a-deep-call",
+    ),
+    Case(
+        """
         import flyte
 
         gpu = flyte.TaskEnvironment("gpu", image=flyte.Image.from_debian_base().with_pip_packages("torch"))
@@ -187,10 +202,12 @@ ROOT_INVALID = [
         async def pong(x: int) -> int:
             return await ping(x)
     """,
-         name='tasks-calling-one-another-with-no-outside-caller-are-roots'),
+        name="tasks-calling-one-another-with-no-outside-caller-are-roots",
+    ),
     # 'gpu' depends on 'driver' (its tasks call the driver's): `depends_on=[gpu]` on 'driver' would make
     # planning recurse forever (FLY402). The advice is a separate driver env.
-    Case("""
+    Case(
+        """
         import flyte
 
         driver = flyte.TaskEnvironment("driver")
@@ -209,18 +226,20 @@ ROOT_INVALID = [
         async def main(x: int) -> int:
             return await train(x)  # expect: FLY401
     """,
-         message="task 'driver.main' (env 'driver') calls task 'gpu.train' of env 'gpu', whose image must be built "
-                 "(`.with_pip_packages(...)`): a remote run of 'driver.main' (no task calls it) builds images only "
-                 "for env 'driver' and its depends_on, which do not include 'gpu', so submitting 'gpu.train' there "
-                 "fails with \"Environment 'gpu' not found in image cache\" (a local run works). 'gpu' already "
-                 "depends on 'driver', so `depends_on=[gpu]` on 'driver' would close a cycle: run 'driver.main' in a "
-                 "new driver env that depends on both, e.g. `driver.clone_with(\"driver-driver\", depends_on=[driver, "
-                 "gpu])` (a clone keeps its image)",
-         name='never-suggests-a-dependency-that-closes-a-cycle'),
+        message="task 'driver.main' (env 'driver') calls task 'gpu.train' of env 'gpu', whose image must be built "
+        "(`.with_pip_packages(...)`): a remote run of 'driver.main' (no task calls it) builds images only "
+        "for env 'driver' and its depends_on, which do not include 'gpu', so submitting 'gpu.train' there "
+        "fails with \"Environment 'gpu' not found in image cache\" (a local run works). 'gpu' already "
+        "depends on 'driver', so `depends_on=[gpu]` on 'driver' would close a cycle: run 'driver.main' in a "
+        'new driver env that depends on both, e.g. `driver.clone_with("driver-driver", depends_on=[driver, '
+        "gpu])` (a clone keeps its image)",
+        name="never-suggests-a-dependency-that-closes-a-cycle",
+    ),
 ]
 
 ROOT_VALID = [
-    Case(with_tasks("""
+    Case(
+        with_tasks("""
         # file: main.py
         from envs import cpu
         from gpu_tasks import train
@@ -238,8 +257,10 @@ ROOT_VALID = [
             flyte.init_from_config()
             flyte.deploy(cpu)
     """),
-         name='quiet-with-add-dependency-in-a-separate-deploy-module'),
-    Case("""
+        name="quiet-with-add-dependency-in-a-separate-deploy-module",
+    ),
+    Case(
+        """
         # file: registry.py
         def get_envs():
             return []
@@ -275,9 +296,12 @@ ROOT_VALID = [
         async def td(x: int) -> int:
             return await train(x)
     """,
-         name='quiet-when-depends-on-cannot-be-resolved'),
+        name="quiet-when-depends-on-cannot-be-resolved",
+    ),
     # 'worker' does not depend on 'gpu', but every run that reaches step starts at driver.main, whose env does.
-    Case(ROOTED.format(mark="") + textwrap.dedent("""
+    Case(
+        ROOTED.format(mark="")
+        + textwrap.dedent("""
         # file: main.py
         import flyte
         from envs import driver
@@ -291,10 +315,13 @@ ROOT_VALID = [
             flyte.init_from_config()
             flyte.run(main, x=1)
     """),
-         name='quiet-when-the-root-env-covers-the-callee'),
+        name="quiet-when-the-root-env-covers-the-callee",
+    ),
     # `fan_out` hands `step` to a helper that maps it: step is called by fan_out's run (env 'driver', which covers
     # 'gpu'), not a root. `register([alone])` at import hands `alone` to code that may call it: not a root either.
-    Case(ROOTED.format(mark="") + textwrap.dedent("""
+    Case(
+        ROOTED.format(mark="")
+        + textwrap.dedent("""
         # file: helpers.py
         import flyte
 
@@ -319,8 +346,11 @@ ROOT_VALID = [
         from tasks import step as step_alias
         register([alone])
     """),
-         name='a-task-handed-to-other-code-is-no-root'),
-    Case(ROOTED.format(mark="") + textwrap.dedent("""
+        name="a-task-handed-to-other-code-is-no-root",
+    ),
+    Case(
+        ROOTED.format(mark="")
+        + textwrap.dedent("""
         # file: main.py
         import flyte
         from envs import driver
@@ -335,5 +365,6 @@ ROOT_VALID = [
             Runner().run(step, x=1)
             flyte.with_runcontext(mode="local").run(step, x=1)  # (in this process: no image is looked up)
     """),
-         name='a-run-method-of-another-library-or-a-local-run-makes-no-root'),
+        name="a-run-method-of-another-library-or-a-local-run-makes-no-root",
+    ),
 ]

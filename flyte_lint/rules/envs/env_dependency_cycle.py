@@ -32,7 +32,9 @@ class EnvDependencyCycle(Rule):
     fix = "Remove one dependency of the cycle; dependencies only need to point from callers to callees."
     # Deploy planning of 'a' recurses through the cycle.
     runtime = RuntimeSpec(
-        entry="main", probe="plan:a", modes=("local",),
+        entry="main",
+        probe="plan:a",
+        modes=("local",),
         bad=Outcome(ok=False, error_contains=("RecursionError",)),
         good=Outcome(ok=True, output=["a"]),
     )
@@ -48,7 +50,7 @@ class EnvDependencyCycle(Rule):
             a.add_dependency(b)  # expect: FLY402
             """,
             message="environment dependency cycle 'b' -> 'a' -> 'b': `flyte deploy` recurses until RecursionError. "
-                    "Remove one of these dependencies",
+            "Remove one of these dependencies",
         ),
         Case(
             """
@@ -85,7 +87,7 @@ class EnvDependencyCycle(Rule):
             ez.add_dependency(ex)  # expect: FLY402
             """,
             message="environment dependency cycle 'ex' -> 'ey' -> 'ez' -> 'ex': `flyte deploy` recurses until "
-                    "RecursionError. Remove one of these dependencies",
+            "RecursionError. Remove one of these dependencies",
             name="three-cycle-closed-by-the-deploy-script",
         ),
         Case(
@@ -96,7 +98,7 @@ class EnvDependencyCycle(Rule):
             c.add_dependency(c)  # expect: FLY402
             """,
             message="environment 'c' is added as its own dependency: `add_dependency` raises ValueError "
-                    "(\"Cannot add self as a dependency\") at import. Remove it",
+            '("Cannot add self as a dependency") at import. Remove it',
             name="self-dependency",
         ),
         Case(
@@ -180,7 +182,7 @@ class EnvDependencyCycle(Rule):
             if len(cycle) == 1:
                 message = (
                     f"environment '{cycle[0].label}' is added as its own dependency: `add_dependency` raises "
-                    "ValueError (\"Cannot add self as a dependency\") at import. Remove it"
+                    'ValueError ("Cannot add self as a dependency") at import. Remove it'
                 )
             else:
                 message = (

@@ -28,11 +28,13 @@ from flyte_lint.rules.envs._missing_dependency_root_cases import ROOT_INVALID, R
 # A remote run of main plans driver_env and its depends_on, and submits train with that image cache: the probe
 # does the same with the SDK's code (tests/test_env_dependency_sdk.py does it for many programs).
 # The message of the documented example (and of the same call with other names): root, image builder, effect, fix.
-MESSAGE = ("task 'driver.main' (env 'driver') calls task 'gpu.train' of env 'gpu', whose image must be built "
-           "(`.with_pip_packages(...)`): a remote run of 'driver.main' (no task calls it) builds images only for env "
-           "'driver' and its depends_on, which do not include 'gpu', so submitting 'gpu.train' there fails with "
-           "\"Environment 'gpu' not found in image cache\" (a local run works). Add `depends_on=[gpu_env]` to env "
-           "'driver'")
+MESSAGE = (
+    "task 'driver.main' (env 'driver') calls task 'gpu.train' of env 'gpu', whose image must be built "
+    "(`.with_pip_packages(...)`): a remote run of 'driver.main' (no task calls it) builds images only for env "
+    "'driver' and its depends_on, which do not include 'gpu', so submitting 'gpu.train' there fails with "
+    "\"Environment 'gpu' not found in image cache\" (a local run works). Add `depends_on=[gpu_env]` to env "
+    "'driver'"
+)
 
 SUBMIT_PROBE = """
 
@@ -53,22 +55,25 @@ def main() -> str:
     return translate_task_to_wire(train, context).task_template.container.image
 """
 
+
 @register
 class MissingEnvDependency(Rule):
     code = "FLY401"
     symbol = "missing-env-dependency"
     pylint_number = 25
     scope = Scope.IMPORTERS  # a call's task context, run roots and the component's envs
-    summary = ("Reports a call into a task of env B whose image must be built (layers such as `.with_pip_packages`, "
-               "`Image.from_uv_script`, `Image.from_ref_name`, `Image.from_dockerfile`) when a root task whose run "
-               "reaches the call (a task no task calls, one passed to `flyte.run`, one with a trigger) has an env that "
-               "does not depend on B: a task of `@env.task`, a ContainerTask given its env by "
-               "`TaskEnvironment.from_task`, or a shell task (also one whose env nothing makes).")
+    summary = (
+        "Reports a call into a task of env B whose image must be built (layers such as `.with_pip_packages`, "
+        "`Image.from_uv_script`, `Image.from_ref_name`, `Image.from_dockerfile`) when a root task whose run "
+        "reaches the call (a task no task calls, one passed to `flyte.run`, one with a trigger) has an env that "
+        "does not depend on B: a task of `@env.task`, a ContainerTask given its env by "
+        "`TaskEnvironment.from_task`, or a shell task (also one whose env nothing makes)."
+    )
     rationale = (
         "A remote run builds (or looks up) images only for its root task's env and that env's transitive "
         "`depends_on` (`flyte run` and `flyte.run` plan the root's env), and hands that image cache down: each parent "
         "submits a child by serializing it in its own pod with the cache. A child whose env is missing from it gets "
-        "its own image when that needs no build (no `image=`, `\"auto\"`, a URI string, a bare "
+        'its own image when that needs no build (no `image=`, `"auto"`, a URI string, a bare '
         "`Image.from_debian_base()` or `Image.from_base(uri)`), so no dependency is needed and the rule is silent. "
         "When the child's image must be built (layers, `Image.from_uv_script`, `Image.from_pixi_script`, "
         "`Image.from_ref_name`, `Image.from_debian_base(install_flyte=False)`, made of layers), the "
@@ -76,7 +81,7 @@ class MissingEnvDependency(Rule):
         "the image's tag from the Dockerfile in the pod, which fails (FileNotFoundError) unless the Dockerfile is "
         "shipped with the code, and otherwise names an image the run did not build. The root decides, not the "
         "caller: a call from A into B inside a run whose root env depends on B works even when A does not. A shell "
-        "task gets its env only when its `.env` is read; when nothing reads it, its submission fails (\"Task ... has "
+        'task gets its env only when its `.env` is read; when nothing reads it, its submission fails ("Task ... has '
         "no parent environment name\") whatever its image, and the root's `depends_on=[task.env]` makes and plans "
         "it. A local run serializes nothing, which hides the bug until the first remote run. An image or a "
         "`depends_on` the model cannot resolve, and a plugin's task (how it is serialized is not known here), keep "
@@ -85,13 +90,17 @@ class MissingEnvDependency(Rule):
         "only such root is a task other tasks call that has a trigger: its triggered runs use the image cache of the "
         "`flyte deploy` that registered it, which also holds every env deployed in the same command."
     )
-    fix = ("Add the callee's env to the `depends_on=[...]` of the root task's env (or call "
-           "`root_env.add_dependency(callee_env)` before any `clone_with` of it). When the callee's env already "
-           "depends on the root's env, that would close a cycle: run the root task in a separate driver env that "
-           "depends on both.")
+    fix = (
+        "Add the callee's env to the `depends_on=[...]` of the root task's env (or call "
+        "`root_env.add_dependency(callee_env)` before any `clone_with` of it). When the callee's env already "
+        "depends on the root's env, that would close a cycle: run the root task in a separate driver env that "
+        "depends on both."
+    )
 
     runtime = RuntimeSpec(
-        entry="main", append=SUBMIT_PROBE, modes=("local",),
+        entry="main",
+        append=SUBMIT_PROBE,
+        modes=("local",),
         bad=Outcome(ok=False, error_contains=("Environment 'gpu' not found in image cache",)),
         good=Outcome(ok=True, output="registry.example/gpu:built"),
     )
@@ -149,10 +158,10 @@ class MissingEnvDependency(Rule):
                 return f
             """,
             message="task 'cpu.main' (env 'cpu') calls `head`, a task of env 'head', a shell task whose env is made "
-                    "only when `head.env` is read, which no `depends_on` does: a remote run of 'cpu.main' (no task "
-                    "calls it) builds images only for env 'cpu' and its depends_on, which do not include 'head', so "
-                    "submitting `head` there fails with \"Task head has no parent environment name\" (a local run does "
-                    "not serialize it). Add `depends_on=[head.env]` to env 'cpu'",
+            "only when `head.env` is read, which no `depends_on` does: a remote run of 'cpu.main' (no task "
+            "calls it) builds images only for env 'cpu' and its depends_on, which do not include 'head', so "
+            'submitting `head` there fails with "Task head has no parent environment name" (a local run does '
+            "not serialize it). Add `depends_on=[head.env]` to env 'cpu'",
             name="a-shell-task-whose-env-nothing-makes",
         ),
         Case(
@@ -263,8 +272,16 @@ class MissingEnvDependency(Rule):
             # The tasks the call runs in; a call in a lambda runs wherever the lambda does.
             callers = analysis.context_tasks(enclosing_function(site.node))
             yield from self._check_call(
-                analysis, site.module, site.node, callers, callee.env, lambda env=callee.env: analysis.image_need(env),
-                f"task '{callee.name}' of env '{callee.env.label}'", f"'{callee.name}'", env_variable(callee.env))
+                analysis,
+                site.module,
+                site.node,
+                callers,
+                callee.env,
+                lambda env=callee.env: analysis.image_need(env),
+                f"task '{callee.name}' of env '{callee.env.label}'",
+                f"'{callee.name}'",
+                env_variable(callee.env),
+            )
         for site in analysis.choice_sites:  # one of several tasks (``TOOLS[k](x)``): all of one env
             envs = {id(task.env): task.env for task in site.candidates}
             if len(envs) != 1:
@@ -272,20 +289,44 @@ class MissingEnvDependency(Rule):
             [env] = envs.values()
             names = ", ".join(f"'{t.name}'" for t in sorted(set(site.candidates), key=lambda t: t.name))
             yield from self._check_call(
-                analysis, site.module, site.node, analysis.context_tasks(enclosing_function(site.node)), env,
-                lambda env=env: analysis.image_need(env), f"one of tasks {names} of env '{env.label}'",
-                "the one it picks", env_variable(env))
+                analysis,
+                site.module,
+                site.node,
+                analysis.context_tasks(enclosing_function(site.node)),
+                env,
+                lambda env=env: analysis.image_need(env),
+                f"one of tasks {names} of env '{env.label}'",
+                "the one it picks",
+                env_variable(env),
+            )
         for used in analysis.task_object_calls:  # ContainerTask, shell and plugin tasks: an object, not a def
             if used.env is None or not used.starts_task:
                 continue
             callers = analysis.context_tasks(used.call.function)
             yield from self._check_call(
-                analysis, used.call.module, used.call.node, callers, used.env,
+                analysis,
+                used.call.module,
+                used.call.node,
+                callers,
+                used.env,
                 lambda used=used: _object_need(analysis, used),
-                f"`{used.name}`, a task of env '{used.env.label}'", f"`{used.name}`", env_expression(used.env))
+                f"`{used.name}`, a task of env '{used.env.label}'",
+                f"`{used.name}`",
+                env_expression(used.env),
+            )
 
-    def _check_call(self, analysis: Analysis, module, node: nodes.Call, callers, env: Env, need_of, called: str,
-                    child: str, shown: str) -> Iterable[Finding]:
+    def _check_call(
+        self,
+        analysis: Analysis,
+        module,
+        node: nodes.Call,
+        callers,
+        env: Env,
+        need_of,
+        called: str,
+        child: str,
+        shown: str,
+    ) -> Iterable[Finding]:
         """A finding when the image of ``env`` (the callee's) must be built and a root whose run reaches one of
         ``callers`` does not plan ``env``."""
         callers = sorted((c for c in callers if not same_env(c.env, env)), key=lambda t: t.name)
@@ -309,9 +350,11 @@ class MissingEnvDependency(Rule):
         root_env, label = root.task.env, env.label
         deployed = root.why == RootReason.TRIGGER and need.kind != ImageKind.NO_ENV
         if deployed:
-            plan = (f"the runs that the trigger of root task '{root.task.name}' starts use the image cache of the "
-                    f"`flyte deploy` that registered env '{root_env.label}': '{root_env.label}', its depends_on (which "
-                    f"do not include '{label}') and the envs deployed in the same command")
+            plan = (
+                f"the runs that the trigger of root task '{root.task.name}' starts use the image cache of the "
+                f"`flyte deploy` that registered env '{root_env.label}': '{root_env.label}', its depends_on (which "
+                f"do not include '{label}') and the envs deployed in the same command"
+            )
         elif root.task is caller:
             plan = f"a remote run of '{root.task.name}' ({root.described})"
         else:
@@ -321,32 +364,44 @@ class MissingEnvDependency(Rule):
         unless = f"unless '{label}' is deployed in that command, " if deployed else ""
         if need.kind == ImageKind.NO_ENV:
             image = f"a shell task whose env is made only when `{shown}` is read, which no `depends_on` does"
-            effect = (f"so submitting {child} there fails with \"Task {label} has no parent environment name\" "
-                      "(a local run does not serialize it)")
+            effect = (
+                f'so submitting {child} there fails with "Task {label} has no parent environment name" '
+                "(a local run does not serialize it)"
+            )
         elif need.kind == "dockerfile":
             image = f"whose image is built from a Dockerfile ({need.builder})"
-            effect = (f"so {unless}submitting {child} there computes the image's tag from the Dockerfile in the pod: "
-                      "FileNotFoundError unless the Dockerfile is shipped with the code, and otherwise an image this "
-                      "run did not build (a local run works)")
+            effect = (
+                f"so {unless}submitting {child} there computes the image's tag from the Dockerfile in the pod: "
+                "FileNotFoundError unless the Dockerfile is shipped with the code, and otherwise an image this "
+                "run did not build (a local run works)"
+            )
         else:
             image = f"whose image must be built ({need.builder})"
-            effect = (f"so {unless}submitting {child} there fails with \"Environment '{label}' not found in image cache\" "
-                      "(a local run works)")
+            effect = (
+                f"so {unless}submitting {child} there fails with \"Environment '{label}' not found in image cache\" "
+                "(a local run works)"
+            )
         others = [f"'{r.task.name}' (env '{r.task.env.label}')" for _, r in missed[1:]]
         also = f"; runs started at root tasks {', '.join(others)} miss it too" if others else ""
         and_also = f" (and to {', '.join(repr(r.task.env.label) for _, r in missed[1:])})" if others else ""
         if may_reach(env, root_env, known_only=True):
             name = _driver_name(root_env)
             root_var = env_expression(root_env)
-            driver = (f"`{root_var}.clone_with(\"{name}\", depends_on=[{root_var}, {shown}])` (a clone keeps its image)"
-                      if root_var.isidentifier() else f"`flyte.TaskEnvironment(\"{name}\", depends_on=[{root_var}, {shown}])`")
-            advice = (f". '{label}' already depends on '{root_env.label}', so `depends_on=[{shown}]` on '{root_env.label}' "
-                      f"would close a cycle: run '{root.task.name}' in a new driver env that depends on both, "
-                      f"e.g. {driver}")
+            driver = (
+                f'`{root_var}.clone_with("{name}", depends_on=[{root_var}, {shown}])` (a clone keeps its image)'
+                if root_var.isidentifier()
+                else f'`flyte.TaskEnvironment("{name}", depends_on=[{root_var}, {shown}])`'
+            )
+            advice = (
+                f". '{label}' already depends on '{root_env.label}', so `depends_on=[{shown}]` on '{root_env.label}' "
+                f"would close a cycle: run '{root.task.name}' in a new driver env that depends on both, "
+                f"e.g. {driver}"
+            )
             suggestions = []
         else:
             where = f"env '{root_env.label}'" + (
-                "" if same_env(root_env, caller.env) else f" (the env of root task '{root.task.name}')")
+                "" if same_env(root_env, caller.env) else f" (the env of root task '{root.task.name}')"
+            )
             added = dependency_added(module, root_env, env, shown)
             if added is not None and not added.shown.startswith("depends_on="):
                 advice = f". Add the dependency with `{added.shown}`{and_also}"
@@ -354,7 +409,8 @@ class MissingEnvDependency(Rule):
                 advice = f". Add `depends_on=[{shown}]` to {where}{and_also}"
             suggestions = [added]
         yield self.finding(
-            module, node,
+            module,
+            node,
             f"task '{caller.name}' (env '{caller.env.label}') calls {called}, {image}: {plan}, {effect}{also}{advice}",
             severity=Severity.WARNING if deployed else None,
             suggestions=suggestions,
@@ -365,8 +421,11 @@ def _object_need(analysis: Analysis, used: TaskObjectCall) -> ImageNeed:
     """What a task object's call needs from the run: its image's (ContainerTask, shell task), or, for a shell task
     whose env is made by nothing but reading its ``.env`` and that nothing reads (no ``depends_on`` names it), an
     env: its container task has no parent env then, and submitting it fails whatever its image."""
-    if used.maker == SHELL_CREATE and used.env.origin == EnvOrigin.SHELL and not any(
-            dep is used.env for env in analysis.envs for _, dep in env.dependencies):
+    if (
+        used.maker == SHELL_CREATE
+        and used.env.origin == EnvOrigin.SHELL
+        and not any(dep is used.env for env in analysis.envs for _, dep in env.dependencies)
+    ):
         return ImageNeed(ImageKind.NO_ENV)
     return analysis.object_image_need(used.made)
 

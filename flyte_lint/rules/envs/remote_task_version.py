@@ -29,22 +29,25 @@ class RemoteTaskVersion(Rule):
     symbol = "remote-task-version"
     pylint_number = 27
     scope = Scope.IMPORTERS  # the hint reads which tasks call the reference and their envs
-    summary = "Reports `flyte.remote.Task.get(...)` without `version=` or `auto_version=`, or with an `auto_version` other than \"latest\"/\"current\"."
+    summary = 'Reports `flyte.remote.Task.get(...)` without `version=` or `auto_version=`, or with an `auto_version` other than "latest"/"current".'
     rationale = (
         "`flyte.remote.Task.get` needs to know which deployed version to call: without `version` or "
-        "`auto_version` it raises ValueError (\"Either version or auto_version must be provided\") when it runs, "
-        "usually at import since references are often made at module level; `auto_version` must be \"latest\" "
-        "(the newest deployed version) or \"current\" (the version the calling code was deployed with)."
+        '`auto_version` it raises ValueError ("Either version or auto_version must be provided") when it runs, '
+        'usually at import since references are often made at module level; `auto_version` must be "latest" '
+        '(the newest deployed version) or "current" (the version the calling code was deployed with).'
         " Severity: error: the reference fails when it is made, usually at import, in local runs and in a "
         "cluster alike."
     )
-    fix = "Add `auto_version=\"latest\"` or `auto_version=\"current\"`, or pin `version=\"...\"`; for a task of this project whose env is a dependency, call the task directly."
+    fix = 'Add `auto_version="latest"` or `auto_version="current"`, or pin `version="..."`; for a task of this project whose env is a dependency, call the task directly.'
     raises = "builtins.ValueError"  # (raised by the call: a deliberate `except ValueError:` around it is quiet)
     # The good reference imports; calling it needs a backend, which local runs do not have.
     runtime = RuntimeSpec(
-        entry="main", args={"day": "mon"}, modes=("local",),
-        bad=Outcome(ok=False, error_contains=("ValueError", "Either version or auto_version must be provided"),
-                    phase="import"),
+        entry="main",
+        args={"day": "mon"},
+        modes=("local",),
+        bad=Outcome(
+            ok=False, error_contains=("ValueError", "Either version or auto_version must be provided"), phase="import"
+        ),
         good=Outcome(phase="run", error_excludes=("version",), no_network=True),
     )
 
@@ -61,10 +64,10 @@ class RemoteTaskVersion(Rule):
             async def main(day: str) -> str:
                 return await summarize(day=day)
             """,
-            message="`remote.Task.get(\"analytics.summarize\")` has neither version= nor auto_version=: it raises "
-                    "ValueError (\"Either version or auto_version must be provided\") when the module is imported. Add "
-                    "auto_version=\"latest\" (newest deployed version) or auto_version=\"current\" (the version this "
-                    "code was deployed with), or pin version=\"...\"",
+            message='`remote.Task.get("analytics.summarize")` has neither version= nor auto_version=: it raises '
+            'ValueError ("Either version or auto_version must be provided") when the module is imported. Add '
+            'auto_version="latest" (newest deployed version) or auto_version="current" (the version this '
+            'code was deployed with), or pin version="..."',
         ),
         Case(
             """
@@ -127,7 +130,9 @@ class RemoteTaskVersion(Rule):
         for call in analysis.calls:
             if call.external_path != "flyte.remote.Task.get":
                 continue
-            if any(isinstance(a, nodes.Starred) for a in call.node.args) or any(k.arg is None for k in call.node.keywords or []):
+            if any(isinstance(a, nodes.Starred) for a in call.node.args) or any(
+                k.arg is None for k in call.node.keywords or []
+            ):
                 continue
             args = sdk_arguments(call.node, "flyte.remote.Task.get")
             version = analysis.literal(args["version"]) if "version" in args else None
@@ -136,22 +141,31 @@ class RemoteTaskVersion(Rule):
             shown = f"`remote.Task.get({q(name)})`" if isinstance(name, str) else "`remote.Task.get(...)`"
             if isinstance(auto, str) and auto not in AUTO_VERSIONS:
                 guess = auto.lower() if auto.lower() in AUTO_VERSIONS else closest(auto.lower(), AUTO_VERSIONS, 0.4)
-                advice = f"; did you mean auto_version={q(guess)}?" if guess else ". Use \"latest\" or \"current\""
+                advice = f"; did you mean auto_version={q(guess)}?" if guess else '. Use "latest" or "current"'
                 yield self.finding(
-                    call.module, args["auto_version"],
-                    f"auto_version={q(auto)} in {shown} is not \"latest\" or \"current\": it raises ValueError {when(call.node)}{advice}",
-                    suggestions=[value_suggestion(call.module, args["auto_version"], f"auto_version={q(guess)}", guess) if guess else None],
+                    call.module,
+                    args["auto_version"],
+                    f'auto_version={q(auto)} in {shown} is not "latest" or "current": it raises ValueError {when(call.node)}{advice}',
+                    suggestions=[
+                        value_suggestion(call.module, args["auto_version"], f"auto_version={q(guess)}", guess)
+                        if guess
+                        else None
+                    ],
                 )
                 continue
             if version is not None or auto is not None:
                 continue  # given (a literal or not)
             hint = self._direct_call_hint(analysis, call, name)
             yield self.finding(
-                call.module, call.node,
-                f"{shown} has neither version= nor auto_version=: it raises ValueError (\"Either version or "
-                f"auto_version must be provided\") {when(call.node)}. Add auto_version=\"latest\" (newest deployed "
-                f"version) or auto_version=\"current\" (the version this code was deployed with), or pin version=\"...\"{hint}",
-                suggestions=[keyword_added(call.node, 'auto_version="latest"'), keyword_added(call.node, 'auto_version="current"')],
+                call.module,
+                call.node,
+                f'{shown} has neither version= nor auto_version=: it raises ValueError ("Either version or '
+                f'auto_version must be provided") {when(call.node)}. Add auto_version="latest" (newest deployed '
+                f'version) or auto_version="current" (the version this code was deployed with), or pin version="..."{hint}',
+                suggestions=[
+                    keyword_added(call.node, 'auto_version="latest"'),
+                    keyword_added(call.node, 'auto_version="current"'),
+                ],
             )
 
     @staticmethod

@@ -49,11 +49,20 @@ MAPPING = {
     "FlyteContextManager": "`flyte.ctx()` (Flyte 2 has no public equivalent of the internal context)",
     "FlyteContext": "`flyte.ctx()` (Flyte 2 has no public equivalent of the internal context)",
     "WorkflowFailurePolicy": "`try`/`except` around the calls that may fail",
-    **{name: f"`gpu=\"{device}:1\"` of `flyte.Resources` (or `flyte.GPU(...)`)" for name, device in (
-        ("A10G", "A10G"), ("L4", "L4"), ("T4", "T4"), ("V100", "V100"), ("A100", "A100"),
-        ("A100_80GB", "A100_80G"), ("H100", "H100"))},
-    **{name: "`flyte.io.File`" for name in FILE_TYPES},
-    **{name: "`flyte.io.Dir`" for name in DIR_TYPES},
+    **{
+        name: f'`gpu="{device}:1"` of `flyte.Resources` (or `flyte.GPU(...)`)'
+        for name, device in (
+            ("A10G", "A10G"),
+            ("L4", "L4"),
+            ("T4", "T4"),
+            ("V100", "V100"),
+            ("A100", "A100"),
+            ("A100_80GB", "A100_80G"),
+            ("H100", "H100"),
+        )
+    },
+    **dict.fromkeys(FILE_TYPES, "`flyte.io.File`"),
+    **dict.fromkeys(DIR_TYPES, "`flyte.io.Dir`"),
 }
 
 

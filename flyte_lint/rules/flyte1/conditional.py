@@ -44,7 +44,7 @@ class Conditional(V1Rule):
                 return conditional("size").if_(n < 100).then(small(n=n)).else_().then(large(n=n))  # expect: FLY505
             """,
             message="`conditional('size')` is Flyte 1: write a Python `if`/`elif`/`else` in an `@env.task` that "
-                    "calls the task of each branch (`.fail(...)` becomes `raise`)",
+            "calls the task of each branch (`.fail(...)` becomes `raise`)",
         ),
         Case(
             """
@@ -107,12 +107,17 @@ class Conditional(V1Rule):
         for ref in flyte1_index(analysis).refs_to("conditional"):
             node = ref.site
             # Climb the chain `conditional(...).if_(...).then(...)...` to its outermost call.
-            while isinstance(node.parent, nodes.Attribute) and isinstance(node.parent.parent, nodes.Call) \
-                    and node.parent.parent.func is node.parent:
+            while (
+                isinstance(node.parent, nodes.Attribute)
+                and isinstance(node.parent.parent, nodes.Call)
+                and node.parent.parent.func is node.parent
+            ):
                 node = node.parent.parent
             name = ""
             if ref.call is not None and ref.call.args and isinstance(ref.call.args[0], nodes.Const):
                 name = f"({ref.call.args[0].value!r})"
-            msg = (f"`conditional{name}` is Flyte 1: write a Python `if`/`elif`/`else` in an `@env.task` that calls "
-                   "the task of each branch (`.fail(...)` becomes `raise`)")
+            msg = (
+                f"`conditional{name}` is Flyte 1: write a Python `if`/`elif`/`else` in an `@env.task` that calls "
+                "the task of each branch (`.fail(...)` becomes `raise`)"
+            )
             yield self.finding(ref.module, node, msg)

@@ -29,7 +29,9 @@ class CurrentContext(V1Rule):
     symbol = "current-context"
     pylint_number = 33
     scope = Scope.IMPORTERS
-    summary = "Reports Flyte 1 `current_context()`: Flyte 2 has `flyte.ctx()`, and secrets come from environment variables."
+    summary = (
+        "Reports Flyte 1 `current_context()`: Flyte 2 has `flyte.ctx()`, and secrets come from environment variables."
+    )
     rationale = (
         "`flytekit.current_context()` does not exist in Flyte 2. `flyte.ctx()` gives the task context (the "
         "action, the run name, paths), secrets declared on the TaskEnvironment are environment variables, and "
@@ -48,8 +50,8 @@ class CurrentContext(V1Rule):
                 return len(password)
             """,
             message="`current_context()` is Flyte 1: use `flyte.ctx()`; for `.secrets`: declare "
-                    "`secrets=[flyte.Secret(key=..., as_env_var=...)]` on the TaskEnvironment and read "
-                    "`os.environ[...]`",
+            "`secrets=[flyte.Secret(key=..., as_env_var=...)]` on the TaskEnvironment and read "
+            "`os.environ[...]`",
         ),
         Case(
             """
@@ -126,4 +128,6 @@ class CurrentContext(V1Rule):
             if ref.call is not None and isinstance(parent, nodes.Attribute) and parent.expr is site:
                 found = CONTEXT_HINTS.get(parent.attrname)
                 hint = f"; for `.{parent.attrname}`: {found}" if found else ""
-            yield self.finding(ref.module, site, f"`{short_source(ref.module, site, 40)}` is Flyte 1: use `flyte.ctx()`{hint}")
+            yield self.finding(
+                ref.module, site, f"`{short_source(ref.module, site, 40)}` is Flyte 1: use `flyte.ctx()`{hint}"
+            )

@@ -38,7 +38,7 @@ class DynamicDecorator(V1Rule):
                 return [double(x=x) for x in xs]
             """,
             message="`@dynamic` on `double_all` is Flyte 1: every Flyte 2 task can call tasks in loops and branches "
-                    "at runtime; make `double_all` an `@env.task`",
+            "at runtime; make `double_all` an `@env.task`",
         ),
         Case(
             """
@@ -72,7 +72,7 @@ class DynamicDecorator(V1Rule):
             async def run() -> None: ...
             """,
             message="`@eager` on `run` is Flyte 1: every async Flyte 2 task is eager; make `run` an `@env.task` on "
-                    "an `async def` that awaits the tasks",
+            "an `async def` that awaits the tasks",
             name="eager-message",
         ),
         Case(
@@ -143,7 +143,9 @@ class DynamicDecorator(V1Rule):
             func = ref.decorated
             name = f"`{func.name}`" if func is not None else "it"
             if ref.symbol == "dynamic":
-                advice = f"every Flyte 2 task can call tasks in loops and branches at runtime; make {name} an `@env.task`"
+                advice = (
+                    f"every Flyte 2 task can call tasks in loops and branches at runtime; make {name} an `@env.task`"
+                )
             else:
                 advice = f"every async Flyte 2 task is eager; make {name} an `@env.task` on an `async def` that awaits the tasks"
             yield self.finding(ref.module, ref.site, f"{decorated_label(ref)} is Flyte 1: {advice}")

@@ -46,7 +46,7 @@ class FlytekitImport(V1Rule):
                 return 1
             """,
             message="`flytekit` is Flyte 1; in Flyte 2 (`flyte`): `Resources` → `flyte.Resources` (`mem=` is "
-                    "`memory=`, `ephemeral_storage=` is `disk=`); `task` → `env.task` on a `flyte.TaskEnvironment`",
+            "`memory=`, `ephemeral_storage=` is `disk=`); `task` → `env.task` on a `flyte.TaskEnvironment`",
         ),
         Case(
             """
@@ -75,8 +75,8 @@ class FlytekitImport(V1Rule):
                 return 1
             """,
             message="`import flytekit as fk` is Flyte 1; Flyte 2 is `import flyte`: `Resources` → `flyte.Resources` "
-                    "(`mem=` is `memory=`, `ephemeral_storage=` is `disk=`); `task` → `env.task` on a "
-                    "`flyte.TaskEnvironment`",
+            "(`mem=` is `memory=`, `ephemeral_storage=` is `disk=`); `task` → `env.task` on a "
+            "`flyte.TaskEnvironment`",
             name="plain-import-lists-the-attributes-used",
         ),
         Case(
@@ -269,7 +269,7 @@ class FlytekitImport(V1Rule):
         "Unsafe, and only for a `from flytekit… import` whose every name has a same-named Flyte 2 class "
         "(`Resources`, `Secret`, `PodTemplate`) used only in calls with the parameters both versions share: "
         "`from flytekit import Resources, Secret` becomes `from flyte import Resources, Secret`. Values may "
-        "still differ (Flyte 2 wants `memory=\"2Gi\"`, not `mem=`; FLY301 then renames it)."
+        'still differ (Flyte 2 wants `memory="2Gi"`, not `mem=`; FLY301 then renames it).'
     )
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
@@ -309,7 +309,7 @@ class FlytekitImport(V1Rule):
         if not 0 < node.lineno <= len(lines):
             return None
         # astroid columns are UTF-8 byte offsets, and so are Edit columns.
-        rest = lines[node.lineno - 1].encode("utf-8")[node.col_offset:].decode("utf-8", errors="ignore")
+        rest = lines[node.lineno - 1].encode("utf-8")[node.col_offset :].decode("utf-8", errors="ignore")
         match = FROM_RE.match(rest)
         if match is None or match.group(1) != node.modname:
             return None  # a line continuation between `from` and the module: leave it
@@ -334,8 +334,10 @@ def _same_in_v2(ref: Ref) -> bool:
     call = ref.call
     if call is None:
         parent = ref.node.parent
-        return isinstance(parent, nodes.Arguments) or (isinstance(parent, nodes.FunctionDef) and parent.returns is ref.node) or (
-            isinstance(parent, nodes.AnnAssign) and parent.annotation is ref.node
+        return (
+            isinstance(parent, nodes.Arguments)
+            or (isinstance(parent, nodes.FunctionDef) and parent.returns is ref.node)
+            or (isinstance(parent, nodes.AnnAssign) and parent.annotation is ref.node)
         )
     allowed, positional = SHARED_KEYWORDS[ref.symbol]
     if len(call.args) > positional or any(isinstance(a, nodes.Starred) for a in call.args):

@@ -35,8 +35,13 @@ IMAGE_OPTIONS = {
     "conda_channels": "no equivalent: use a base image with them (`Image.from_base`)",
 }
 CTOR_KEYS = {"name", "registry", "python_version", "platform"}
-CHAIN_KEYS = {"packages": "with_pip_packages", "apt_packages": "with_apt_packages", "requirements": "with_requirements",
-              "env": "with_env_vars", "commands": "with_commands"}
+CHAIN_KEYS = {
+    "packages": "with_pip_packages",
+    "apt_packages": "with_apt_packages",
+    "requirements": "with_requirements",
+    "env": "with_env_vars",
+    "commands": "with_commands",
+}
 
 
 def image_suggestion(module: Module, call: nodes.Call) -> str | None:
@@ -57,8 +62,11 @@ def image_suggestion(module: Module, call: nodes.Call) -> str | None:
                 ctor.append(f"{key}={source_text(module, given[key])}")
         version = given.get("python_version")
         if version is not None:
-            if not (isinstance(version, nodes.Const) and isinstance(version.value, str)
-                    and re.fullmatch(r"\d+\.\d+", version.value)):
+            if not (
+                isinstance(version, nodes.Const)
+                and isinstance(version.value, str)
+                and re.fullmatch(r"\d+\.\d+", version.value)
+            ):
                 return None
             major, minor = version.value.split(".")
             ctor.insert(0, f"python_version=({major}, {minor})")
@@ -104,7 +112,7 @@ class ImageSpecRule(V1Rule):
                 return 1
             """,
             message="`ImageSpec(...)` is Flyte 1: use `flyte.Image.from_debian_base(python_version=(3, 11), "
-                    'name="trainer").with_pip_packages("pandas")`',
+            'name="trainer").with_pip_packages("pandas")`',
         ),
         Case(
             """
@@ -147,7 +155,10 @@ class ImageSpecRule(V1Rule):
                 if "builder" in {kw.arg for kw in call.keywords or []}:
                     msg += f"; `builder=` → {IMAGE_OPTIONS['builder']}"
             else:
-                hints = [f"`{kw.arg}=` → {IMAGE_OPTIONS[kw.arg]}" for kw in call.keywords or [] if kw.arg in IMAGE_OPTIONS]
+                hints = [
+                    f"`{kw.arg}=` → {IMAGE_OPTIONS[kw.arg]}" for kw in call.keywords or [] if kw.arg in IMAGE_OPTIONS
+                ]
                 msg = f"{head}: use `flyte.Image.from_debian_base(...)` and its `.with_*` methods" + (
-                    "; " + "; ".join(hints) if hints else "")
+                    "; " + "; ".join(hints) if hints else ""
+                )
             yield self.finding(ref.module, call, msg)

@@ -58,7 +58,9 @@ class LaunchPlanRule(V1Rule):
     symbol = "launch-plan"
     pylint_number = 34
     scope = Scope.IMPORTERS
-    summary = "Reports Flyte 1 `LaunchPlan`, `CronSchedule` and `FixedRate`: Flyte 2 attaches a `flyte.Trigger` to the task."
+    summary = (
+        "Reports Flyte 1 `LaunchPlan`, `CronSchedule` and `FixedRate`: Flyte 2 attaches a `flyte.Trigger` to the task."
+    )
     rationale = (
         "Flyte 2 has no launch plans. A schedule is a `flyte.Trigger(name, flyte.Cron(...) | flyte.FixedRate(minutes), "
         "inputs={...})` passed to `@env.task(triggers=...)`, deployed with the task's environment; a launch plan's "
@@ -86,8 +88,8 @@ class LaunchPlanRule(V1Rule):
             )
             """,
             message="`LaunchPlan.get_or_create(...)` is a Flyte 1 launch plan: in Flyte 2, "
-                    '`@env.task(triggers=flyte.Trigger("nightly", flyte.Cron("0 2 * * *"), inputs={"day": '
-                    "flyte.TriggerTime}))` on `nightly`",
+            '`@env.task(triggers=flyte.Trigger("nightly", flyte.Cron("0 2 * * *"), inputs={"day": '
+            "flyte.TriggerTime}))` on `nightly`",
         ),
         Case(
             """
@@ -173,9 +175,14 @@ class LaunchPlanRule(V1Rule):
                 continue  # the launch plan's message covers its schedule
             fallback = "flyte.Cron" if ref.symbol == "CronSchedule" else "flyte.FixedRate"
             automation = f"`{automation_for(idx, ref.module, ref.call) or fallback}`"
-            yield self.finding(ref.module, ref.site, (
-                f"`{short_source(ref.module, ref.site, 50)}` is a Flyte 1 schedule: use {automation} as the automation of a "
-                "`flyte.Trigger` in `@env.task(triggers=...)`"))
+            yield self.finding(
+                ref.module,
+                ref.site,
+                (
+                    f"`{short_source(ref.module, ref.site, 50)}` is a Flyte 1 schedule: use {automation} as the automation of a "
+                    "`flyte.Trigger` in `@env.task(triggers=...)`"
+                ),
+            )
 
     def _plan_message(self, idx: V1Index, ref: Ref) -> str:
         call = ref.call
@@ -195,7 +202,11 @@ class LaunchPlanRule(V1Rule):
         automation = automation_for(idx, module, schedule) if schedule is not None else None
         if schedule is not None and automation is None:
             automation = "flyte.Cron(...)"
-        inputs = [short_source(module, v, 40) for k in ("default_inputs", "fixed_inputs") if (v := keyword_argument(call, k)) is not None]
+        inputs = [
+            short_source(module, v, 40)
+            for k in ("default_inputs", "fixed_inputs")
+            if (v := keyword_argument(call, k)) is not None
+        ]
         kickoff = argument(schedule, 1, "kickoff_time_input_arg") if isinstance(schedule, nodes.Call) else None
         if isinstance(schedule, nodes.Call) and kickoff is None:
             kickoff = keyword_argument(schedule, "kickoff_time_input_arg")
@@ -210,8 +221,10 @@ class LaunchPlanRule(V1Rule):
         trigger = f"flyte.Trigger({', '.join(args)})"
         on = f" on `{short_source(module, target, 30)}`" if target is not None else ""
         if automation is None:
-            return (f"{head}: Flyte 2 has no launch plans; a trigger without automation is fired on demand: "
-                    f"`@env.task(triggers={trigger})`{on}, or give the task's parameters defaults")
+            return (
+                f"{head}: Flyte 2 has no launch plans; a trigger without automation is fired on demand: "
+                f"`@env.task(triggers={trigger})`{on}, or give the task's parameters defaults"
+            )
         return f"{head}: in Flyte 2, `@env.task(triggers={trigger})`{on}"
 
 

@@ -48,7 +48,7 @@ class MapTask(V1Rule):
                 return map_task(square, concurrency=4)(x=xs)  # expect: FLY504
             """,
             message="`map_task(square)` is Flyte 1: use `list(flyte.map(square, xs, concurrency=4))` in a sync task, "
-                    "or `await asyncio.gather(...)` of the calls in an async one",
+            "or `await asyncio.gather(...)` of the calls in an async one",
         ),
         Case(
             """
@@ -117,7 +117,9 @@ class MapTask(V1Rule):
         for ref in flyte1_index(analysis).refs_to("map_task"):
             call = ref.call
             if call is None or not call.args:
-                yield self.finding(ref.module, ref.site, f"`{ref.label}` is Flyte 1: use `flyte.map` or `asyncio.gather`")
+                yield self.finding(
+                    ref.module, ref.site, f"`{ref.label}` is Flyte 1: use `flyte.map` or `asyncio.gather`"
+                )
                 continue
             target = short_source(ref.module, call.args[0], 50)
             items = "items"
@@ -128,8 +130,13 @@ class MapTask(V1Rule):
                     items = short_source(ref.module, given[0], 30)
             concurrency = keyword_argument(call, "concurrency")
             extra = f", concurrency={short_source(ref.module, concurrency, 20)}" if concurrency is not None else ""
-            msg = (f"`map_task({target})` is Flyte 1: use `list(flyte.map({target}, {items}{extra}))` in a sync task, "
-                   f"or `await asyncio.gather(...)` of the calls in an async one")
-            hints = [f"`{kw.arg}=` → {MAP_OPTIONS[kw.arg]}" for kw in call.keywords or []
-                     if kw.arg in MAP_OPTIONS and kw.arg != "concurrency"]
+            msg = (
+                f"`map_task({target})` is Flyte 1: use `list(flyte.map({target}, {items}{extra}))` in a sync task, "
+                f"or `await asyncio.gather(...)` of the calls in an async one"
+            )
+            hints = [
+                f"`{kw.arg}=` → {MAP_OPTIONS[kw.arg]}"
+                for kw in call.keywords or []
+                if kw.arg in MAP_OPTIONS and kw.arg != "concurrency"
+            ]
             yield self.finding(ref.module, call, msg + ("; " + "; ".join(hints) if hints else ""))

@@ -52,7 +52,7 @@ class NodeOrdering(V1Rule):
                 first >> second  # expect: FLY509
             """,
             message="`first >> second` orders Flyte 1 nodes: in Flyte 2 call the tasks in that order (await each one "
-                    "in an async task) and drop the `>>`",
+            "in an async task) and drop the `>>`",
         ),
         Case(
             """
@@ -280,32 +280,77 @@ class NodeOrdering(V1Rule):
                     if isinstance(parent, nodes.BinOp) and parent.op in (">>", "<<"):
                         continue  # reported at the outermost `a >> b >> c`
                     operands = _chain(node)
-                    if any(idx.is_promise(o) for o in operands) and not any(isinstance(o, LITERALS) for o in operands) \
-                            and not guarded(node):
-                        yield self.finding(module, node, (
+                    if (
+                        any(idx.is_promise(o) for o in operands)
+                        and not any(isinstance(o, LITERALS) for o in operands)
+                        and not guarded(node)
+                    ):
+                        yield self.finding(
+                            module,
+                            node,
+                            (
+                                f"`{short_source(module, node, 50)}` orders Flyte 1 nodes: in Flyte 2 call the tasks in that order "
+                                "(await each one in an async task) and drop the `{}`".format(node.op)
+                            ),
+                        )
+                    elif (
+                        (kinds := [_task_result(analysis, o) for o in operands])
+                        and None not in kinds
+                        and not all(k in SHIFTABLE for k in kinds)
+                    ):
+                        yield self.finding(
+                            module,
+                            node,
+                            _shift_message(short_source(module, node, 50), node.op, kinds),
+                            severity=Severity.ERROR,
+                        )
+                elif (
+                    isinstance(node, nodes.Call)
+                    and isinstance(node.func, nodes.Attribute)
+                    and node.func.attrname == "runs_before"
+                    and idx.is_promise(node.func.expr)
+                    and not guarded(node)
+                ):
+                    yield self.finding(
+                        module,
+                        node,
+                        (
                             f"`{short_source(module, node, 50)}` orders Flyte 1 nodes: in Flyte 2 call the tasks in that order "
-                            "(await each one in an async task) and drop the `{}`".format(node.op)))
-                    elif (kinds := [_task_result(analysis, o) for o in operands]) and None not in kinds \
-                            and not all(k in SHIFTABLE for k in kinds):
-                        yield self.finding(module, node, _shift_message(short_source(module, node, 50), node.op, kinds),
-                                           severity=Severity.ERROR)
-                elif isinstance(node, nodes.Call) and isinstance(node.func, nodes.Attribute) \
-                        and node.func.attrname == "runs_before" and idx.is_promise(node.func.expr) and not guarded(node):
-                    yield self.finding(module, node, (
-                        f"`{short_source(module, node, 50)}` orders Flyte 1 nodes: in Flyte 2 call the tasks in that order "
-                        "(await each one in an async task) and drop `.runs_before(...)`"))
-                elif isinstance(node, nodes.Call) and isinstance(node.func, nodes.Attribute) \
-                        and node.func.attrname == "runs_before" and (kind := _task_result(analysis, node.func.expr)):
-                    yield self.finding(module, node, (
-                        f"`{short_source(module, node, 50)}` calls `.runs_before` on a Flyte 2 task's result, {_kind_text(kind)}: "
-                        f"it fails with AttributeError (\"'{kind}' object has no attribute 'runs_before'\"). Flyte 2 "
-                        "runs calls in the order written: call the tasks one after the other (await each one in an "
-                        "async task) and drop `.runs_before(...)`"), severity=Severity.ERROR)
+                            "(await each one in an async task) and drop `.runs_before(...)`"
+                        ),
+                    )
+                elif (
+                    isinstance(node, nodes.Call)
+                    and isinstance(node.func, nodes.Attribute)
+                    and node.func.attrname == "runs_before"
+                    and (kind := _task_result(analysis, node.func.expr))
+                ):
+                    yield self.finding(
+                        module,
+                        node,
+                        (
+                            f"`{short_source(module, node, 50)}` calls `.runs_before` on a Flyte 2 task's result, {_kind_text(kind)}: "
+                            f"it fails with AttributeError (\"'{kind}' object has no attribute 'runs_before'\"). Flyte 2 "
+                            "runs calls in the order written: call the tasks one after the other (await each one in an "
+                            "async task) and drop `.runs_before(...)`"
+                        ),
+                        severity=Severity.ERROR,
+                    )
 
 
 # Operands that are plain Python values: `>>` on them is a shift, whatever the other side is.
-LITERALS = (nodes.Const, nodes.List, nodes.Tuple, nodes.Dict, nodes.Set, nodes.JoinedStr,
-            nodes.ListComp, nodes.SetComp, nodes.DictComp, nodes.GeneratorExp)
+LITERALS = (
+    nodes.Const,
+    nodes.List,
+    nodes.Tuple,
+    nodes.Dict,
+    nodes.Set,
+    nodes.JoinedStr,
+    nodes.ListComp,
+    nodes.SetComp,
+    nodes.DictComp,
+    nodes.GeneratorExp,
+)
 
 
 def _chain(node: nodes.NodeNG) -> list[nodes.NodeNG]:
@@ -355,17 +400,22 @@ def _task_result(analysis: Analysis, node: nodes.NodeNG, depth: int = 0) -> str 
 
 
 def _kind_text(kind: str) -> str:
-    return {"coroutine": "a coroutine (an async task called without `await`)", "NoneType": "None"}.get(kind, f"an {kind}"
-                                                                                                         if kind == "int" else f"a {kind}")
+    return {"coroutine": "a coroutine (an async task called without `await`)", "NoneType": "None"}.get(
+        kind, f"an {kind}" if kind == "int" else f"a {kind}"
+    )
 
 
 def _shift_message(shown: str, op: str, kinds: list[str]) -> str:
     left, right = kinds[0], kinds[1]
     if left in SHIFTABLE and right in SHIFTABLE:  # (a longer chain fails further on)
         left, right = "int", next(k for k in kinds[2:] if k not in SHIFTABLE)
-    effect = f"TypeError (\"unsupported operand type(s) for {op}: '{left}' and '{right}'\") once its operands are computed"
+    effect = (
+        f"TypeError (\"unsupported operand type(s) for {op}: '{left}' and '{right}'\") once its operands are computed"
+    )
     if "coroutine" in kinds:
         effect += "; an async task called without `await` there never runs"
-    return (f"`{shown}` applies `{op}` to Flyte 2 task results: in Flyte 2 it is Python's shift operator, which fails "
-            f"with {effect}. Flyte 2 runs calls in the order written: call the tasks one after the other (await each "
-            f"one in an async task) and drop the `{op}`")
+    return (
+        f"`{shown}` applies `{op}` to Flyte 2 task results: in Flyte 2 it is Python's shift operator, which fails "
+        f"with {effect}. Flyte 2 runs calls in the order written: call the tasks one after the other (await each "
+        f"one in an async task) and drop the `{op}`"
+    )

@@ -21,10 +21,10 @@ TASK_OPTIONS = {
     "resources": "`resources=` on the TaskEnvironment (or per call `t.override(resources=...)`)",
     "environment": "`env_vars=` on the TaskEnvironment",
     "secret_requests": "`secrets=[flyte.Secret(key=..., as_env_var=...)]` on the TaskEnvironment",
-    "cache_version": "`cache=flyte.Cache(behavior=\"auto\", version_override=...)`",
-    "accelerator": "`gpu=` of `flyte.Resources` (`gpu=\"A100:1\"` or `flyte.GPU(...)`)",
+    "cache_version": '`cache=flyte.Cache(behavior="auto", version_override=...)`',
+    "accelerator": '`gpu=` of `flyte.Resources` (`gpu="A100:1"` or `flyte.GPU(...)`)',
     "shared_memory": "`shm=` of `flyte.Resources`",
-    "pod_template_name": "`pod_template=\"<name>\"` on the TaskEnvironment or `@env.task`",
+    "pod_template_name": '`pod_template="<name>"` on the TaskEnvironment or `@env.task`',
     "task_config": "`plugin_config=` on the TaskEnvironment (a Flyte 2 plugin's config)",
     "enable_deck": "`report=True` on `@env.task` (write with `flyte.report`)",
     "disable_deck": "nothing: reports are off unless `@env.task(report=True)`",
@@ -65,9 +65,9 @@ class V1TaskArguments(V1Rule):
                 return 1
             """,
             message="`@task(...)` has Flyte 1 options; in Flyte 2: `requests=` → one "
-                    "`resources=flyte.Resources(...)` on the TaskEnvironment (a `(request, limit)` tuple per value); "
-                    '`container_image=` → `image=` on the TaskEnvironment; `cache=` → `cache="auto"`; '
-                    '`cache_version=` → `cache=flyte.Cache(behavior="auto", version_override=...)`',
+            "`resources=flyte.Resources(...)` on the TaskEnvironment (a `(request, limit)` tuple per value); "
+            '`container_image=` → `image=` on the TaskEnvironment; `cache=` → `cache="auto"`; '
+            '`cache_version=` → `cache=flyte.Cache(behavior="auto", version_override=...)`',
         ),
         Case(
             """
@@ -169,9 +169,9 @@ class V1TaskArguments(V1Rule):
     @staticmethod
     def _cache(idx: V1Index, module: Module, value: nodes.NodeNG) -> str | None:
         if isinstance(value, nodes.Const) and isinstance(value.value, bool):
-            return "`cache=\"auto\"`" if value.value else "nothing (`cache=\"disable\"` is the default)"
+            return '`cache="auto"`' if value.value else 'nothing (`cache="disable"` is the default)'
         if isinstance(value, nodes.Call) and v1_symbol(idx.analysis.resolver.value_of(value.func)) == "Cache":
             version = argument(value, 0, "version")
             override = f", version_override={short_source(module, version, 20)}" if version is not None else ""
-            return f"`cache=flyte.Cache(behavior=\"auto\"{override})`"
+            return f'`cache=flyte.Cache(behavior="auto"{override})`'
         return None

@@ -25,7 +25,9 @@ class WorkflowDecorator(V1Rule):
     symbol = "workflow-decorator"
     pylint_number = 29
     scope = Scope.IMPORTERS
-    summary = "Reports a Flyte 1 `@workflow` (or imperative `Workflow`): in Flyte 2 a workflow is a task that calls tasks."
+    summary = (
+        "Reports a Flyte 1 `@workflow` (or imperative `Workflow`): in Flyte 2 a workflow is a task that calls tasks."
+    )
     rationale = (
         "Flyte 2 has no workflows and no workflow DSL: the entry point is an ordinary task of a "
         "`flyte.TaskEnvironment` that calls other tasks. Its body is plain Python that runs, so values are real "
@@ -47,7 +49,7 @@ class WorkflowDecorator(V1Rule):
                 return double(x=x)
             """,
             message="`@workflow` on `main` is Flyte 1: Flyte 2 has no workflows; make `main` an `@env.task` of a "
-                    "`flyte.TaskEnvironment` that calls the tasks",
+            "`flyte.TaskEnvironment` that calls the tasks",
         ),
         Case(
             """
@@ -86,8 +88,8 @@ class WorkflowDecorator(V1Rule):
             def pipeline() -> None: ...
             """,
             message="`@workflow(on_failure=handler)` on `pipeline` is Flyte 1: Flyte 2 has no workflows; make "
-                    "`pipeline` an `@env.task` of a `flyte.TaskEnvironment` that calls the tasks; `on_failure=` → "
-                    "call the handler in an `except` around the calls",
+            "`pipeline` an `@env.task` of a `flyte.TaskEnvironment` that calls the tasks; `on_failure=` → "
+            "call the handler in an `except` around the calls",
             name="on-failure-message",
         ),
         Case(
@@ -181,14 +183,23 @@ class WorkflowDecorator(V1Rule):
         for ref in flyte1_index(analysis).refs_to("workflow", "Workflow", "ImperativeWorkflow"):
             func = ref.decorated
             if ref.symbol != "workflow":
-                msg = (f"`{short_source(ref.module, ref.site, 40)}` is a Flyte 1 imperative workflow: Flyte 2 has no workflows; "
-                       "write an `@env.task` that calls the tasks in order")
+                msg = (
+                    f"`{short_source(ref.module, ref.site, 40)}` is a Flyte 1 imperative workflow: Flyte 2 has no workflows; "
+                    "write an `@env.task` that calls the tasks in order"
+                )
             elif func is not None:
-                msg = (f"{decorated_label(ref)} is Flyte 1: Flyte 2 has no workflows; make `{func.name}` an "
-                       "`@env.task` of a `flyte.TaskEnvironment` that calls the tasks")
+                msg = (
+                    f"{decorated_label(ref)} is Flyte 1: Flyte 2 has no workflows; make `{func.name}` an "
+                    "`@env.task` of a `flyte.TaskEnvironment` that calls the tasks"
+                )
             else:
-                msg = (f"`{short_source(ref.module, ref.site, 40)}` is a Flyte 1 workflow: Flyte 2 has no workflows; use "
-                       "`env.task(...)` of a `flyte.TaskEnvironment`")
-            hints = [f"`{kw.arg}=` → {WORKFLOW_OPTIONS[kw.arg]}" for kw in (ref.call.keywords or [] if ref.call else [])
-                     if kw.arg in WORKFLOW_OPTIONS]
+                msg = (
+                    f"`{short_source(ref.module, ref.site, 40)}` is a Flyte 1 workflow: Flyte 2 has no workflows; use "
+                    "`env.task(...)` of a `flyte.TaskEnvironment`"
+                )
+            hints = [
+                f"`{kw.arg}=` → {WORKFLOW_OPTIONS[kw.arg]}"
+                for kw in (ref.call.keywords or [] if ref.call else [])
+                if kw.arg in WORKFLOW_OPTIONS
+            ]
             yield self.finding(ref.module, ref.site, msg + ("; " + "; ".join(hints) if hints else ""))

@@ -26,7 +26,6 @@ def end(node: nodes.NodeNG) -> tuple[int, int]:
     return node.end_lineno, node.end_col_offset
 
 
-
 def comprehension_for(module, comp: nodes.Comprehension) -> tuple[int, int] | None:
     """Where the ``for`` of ``comp`` starts, when it is on the line of its target: astroid gives a comprehension
     no position of its own."""
@@ -68,10 +67,19 @@ def async_iteration(call: ResolvedCall) -> Suggestion | None:
         return Suggestion(shown, (Edit(where, where, "async "), *aio)) if where else None
     shown = f"[r async for r in {spelled}(...)]"
     if isinstance(parent, nodes.Await):
-        return Suggestion(shown, (Edit(start(parent), start(node), "[r async for r in "), *aio, Edit(end(node), end(node), "]")))
-    if (isinstance(parent, nodes.Call) and isinstance(parent.func, nodes.Name) and parent.func.name == "list"
-            and parent.args == [node] and not parent.keywords):
-        return Suggestion(shown, (Edit(start(parent), start(node), "[r async for r in "), *aio,
-                                  Edit(end(node), end(parent), "]")))
-    return Suggestion(shown, (Edit(start(node), start(node), "[r async for r in "), *aio, Edit(end(node), end(node), "]")))
-
+        return Suggestion(
+            shown, (Edit(start(parent), start(node), "[r async for r in "), *aio, Edit(end(node), end(node), "]"))
+        )
+    if (
+        isinstance(parent, nodes.Call)
+        and isinstance(parent.func, nodes.Name)
+        and parent.func.name == "list"
+        and parent.args == [node]
+        and not parent.keywords
+    ):
+        return Suggestion(
+            shown, (Edit(start(parent), start(node), "[r async for r in "), *aio, Edit(end(node), end(parent), "]"))
+        )
+    return Suggestion(
+        shown, (Edit(start(node), start(node), "[r async for r in "), *aio, Edit(end(node), end(node), "]"))
+    )

@@ -7,17 +7,28 @@ from collections.abc import Iterable
 from astroid import nodes
 
 from flyte_lint.model.analysis import Analysis, ResolvedCall
+from flyte_lint.model.names import loads_of
 from flyte_lint.model.source import rendered
 from flyte_lint.model.values import External
 from flyte_lint.rules.base import Case, Edit, Finding, Outcome, Rule, RuntimeSpec, Scope, Suggestion, register
 from flyte_lint.rules.maps._cases import with_header
 from flyte_lint.rules.maps._common import comprehension_for, end, map_calls, start
-from flyte_lint.model.names import loads_of
 from flyte_lint.rules.usage import assigned_name
 
 # Calls that consume an iterable whole: an async generator given to them fails with TypeError.
-MATERIALIZERS = {"builtins.list", "builtins.tuple", "builtins.set", "builtins.sorted", "builtins.sum",
-                 "builtins.dict", "builtins.frozenset", "builtins.min", "builtins.max", "builtins.any", "builtins.all"}
+MATERIALIZERS = {
+    "builtins.list",
+    "builtins.tuple",
+    "builtins.set",
+    "builtins.sorted",
+    "builtins.sum",
+    "builtins.dict",
+    "builtins.frozenset",
+    "builtins.min",
+    "builtins.max",
+    "builtins.any",
+    "builtins.all",
+}
 
 
 @register
@@ -36,7 +47,8 @@ class MapAioMisuse(Rule):
     fix = "Use `async for r in flyte.map.aio(...)` (or an async comprehension) in async code, `for r in flyte.map(...)` in sync code."
     raises = "builtins.TypeError"  # (where the generator is misused: a deliberate `except TypeError:` there is quiet)
     runtime = RuntimeSpec(
-        entry="main", args={"items": [1, 2]},
+        entry="main",
+        args={"items": [1, 2]},
         bad=Outcome(ok=False, error_contains=("TypeError",)),
         good=Outcome(ok=True, output=[2, 4]),
     )
@@ -57,9 +69,10 @@ class MapAioMisuse(Rule):
                 return list(flyte.map.aio(double, items))  # expect: FLY203
             """,
             message="`list()` cannot consume the async generator from `flyte.map.aio(...)`: it fails with TypeError. "
-                    "Use `[r async for r in flyte.map.aio(...)]`",
+            "Use `[r async for r in flyte.map.aio(...)]`",
         ),
-        Case(with_header("""
+        Case(
+            with_header("""
             @env.task
             async def main(items: list[int]) -> list:
                 for r in flyte.map.aio(aprocess, items):  # expect: FLY203
@@ -69,8 +82,12 @@ class MapAioMisuse(Rule):
                 c = sorted(flyte.map.aio(aprocess, items))  # expect: FLY203
                 d = [r for r in flyte.map.aio(aprocess, items)]  # expect: FLY203
                 return [a, b, c, d]
-        """), select=["FLY203"], name="async-generator-used-synchronously"),
-        Case(with_header("""
+        """),
+            select=["FLY203"],
+            name="async-generator-used-synchronously",
+        ),
+        Case(
+            with_header("""
             @env.task
             async def main(items: list[int]) -> list:
                 gen = flyte.map.aio(aprocess, items)
@@ -78,16 +95,24 @@ class MapAioMisuse(Rule):
                 for r in gen:  # expect: FLY203
                     out.append(r)
                 return out
-        """), select=["FLY203"], name="follows-the-name-it-is-bound-to"),
-        Case(with_header("""
+        """),
+            select=["FLY203"],
+            name="follows-the-name-it-is-bound-to",
+        ),
+        Case(
+            with_header("""
             @env.task
             async def main(items: list[int]) -> list:
                 out = []
                 async for r in flyte.map(process, items):  # expect: FLY203
                     out.append(r)
                 return out + [r async for r in flyte.map(process, items)]  # expect: FLY203
-        """), select=["FLY203"], name="sync-map-in-async-for"),
-        Case(with_header("""
+        """),
+            select=["FLY203"],
+            name="sync-map-in-async-for",
+        ),
+        Case(
+            with_header("""
             import asyncio
 
             @env.task
@@ -96,7 +121,10 @@ class MapAioMisuse(Rule):
                 b = await asyncio.gather(*flyte.map.aio(aprocess, items))  # expect: FLY203
                 c = await flyte.map(process, items)  # expect: FLY203
                 return [a, b, c]
-        """), select=["FLY203"], name="unpacking-map-aio-and-awaiting-sync-map"),
+        """),
+            select=["FLY203"],
+            name="unpacking-map-aio-and-awaiting-sync-map",
+        ),
     ]
     VALID = [
         Case(
@@ -114,7 +142,8 @@ class MapAioMisuse(Rule):
                 return [r async for r in flyte.map.aio(double, items)]
             """,
         ),
-        Case(with_header("""
+        Case(
+            with_header("""
             @env.task
             async def amain(items: list[int]) -> list[int]:
                 out = []
@@ -130,15 +159,20 @@ class MapAioMisuse(Rule):
                 for r in flyte.map(process, items):
                     out.append(r)
                 return out + sorted(flyte.map(process, items))
-        """), name="correct-forms"),
-        Case(with_header("""
+        """),
+            name="correct-forms",
+        ),
+        Case(
+            with_header("""
             @env.task
             async def main(items: list[int]) -> list[int]:
                 gen = flyte.map.aio(aprocess, items)
                 first = [r async for r in gen]
                 gen = [1, 2, 3]
                 return first + [r for r in gen]
-        """), name="the-name-is-rebound"),
+        """),
+            name="the-name-is-rebound",
+        ),
     ]
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
@@ -159,10 +193,8 @@ class MapAioMisuse(Rule):
                     yield self.finding(call.module, use, message, suggestions=[rewrite])
 
 
-
 def _in_async_def(node: nodes.NodeNG) -> bool:
     return isinstance(node.frame(), nodes.AsyncFunctionDef)
-
 
 
 def _aio_inserted(call: ResolvedCall) -> tuple[str, Edit]:
@@ -170,8 +202,9 @@ def _aio_inserted(call: ResolvedCall) -> tuple[str, Edit]:
     return rendered(call.node.func) + ".aio", Edit(end(call.node.func), end(call.node.func), ".aio")
 
 
-
-def _misuse(analysis: Analysis, call: ResolvedCall, node: nodes.NodeNG, is_aio: bool) -> tuple[str, Suggestion | None] | None:
+def _misuse(
+    analysis: Analysis, call: ResolvedCall, node: nodes.NodeNG, is_aio: bool
+) -> tuple[str, Suggestion | None] | None:
     """What is wrong with the use ``node`` of the map made by ``call``, and the rewrite the message shows."""
     parent = node.parent
     in_async = _in_async_def(node)
@@ -179,56 +212,89 @@ def _misuse(analysis: Analysis, call: ResolvedCall, node: nodes.NodeNG, is_aio: 
     if is_aio:
         if isinstance(parent, nodes.For) and not isinstance(parent, nodes.AsyncFor) and node is parent.iter:
             if not in_async:
-                return "`flyte.map.aio(...)` is an async generator: a plain `for` fails with TypeError. Use a sync `flyte.map(...)` in sync code", None
+                return (
+                    "`flyte.map.aio(...)` is an async generator: a plain `for` fails with TypeError. Use a sync `flyte.map(...)` in sync code",
+                    None,
+                )
             rewrite = Suggestion("async for", (Edit(start(parent), start(parent), "async "),))
-            return "`flyte.map.aio(...)` is an async generator: a plain `for` fails with TypeError. Write `async for`", rewrite
+            return (
+                "`flyte.map.aio(...)` is an async generator: a plain `for` fails with TypeError. Write `async for`",
+                rewrite,
+            )
         if isinstance(parent, nodes.Comprehension) and node is parent.iter and not parent.is_async:
             where = comprehension_for(call.module, parent) if in_async else None
             rewrite = Suggestion("async for", (Edit(where, where, "async "),)) if where else None
-            return "`flyte.map.aio(...)` is an async generator: a plain comprehension fails with TypeError. Write `async for`", rewrite
+            return (
+                "`flyte.map.aio(...)` is an async generator: a plain comprehension fails with TypeError. Write `async for`",
+                rewrite,
+            )
         if isinstance(parent, nodes.Await):
             shown = f"[r async for r in {rendered(node) if node is not call.node else spelled + '(...)'}]"
-            rewrite = Suggestion(shown, (Edit(start(parent), start(node), "[r async for r in "), Edit(end(node), end(node), "]")))
-            return f"`flyte.map.aio(...)` is an async generator, not awaitable: `await` fails with TypeError. Write `{shown}`", rewrite
+            rewrite = Suggestion(
+                shown, (Edit(start(parent), start(node), "[r async for r in "), Edit(end(node), end(node), "]"))
+            )
+            return (
+                f"`flyte.map.aio(...)` is an async generator, not awaitable: `await` fails with TypeError. Write `{shown}`",
+                rewrite,
+            )
         comprehension = _async_list(call, node) if in_async else None
         if isinstance(parent, nodes.Call) and node in parent.args:
             callee = analysis.resolver.value_of(parent.func)
             if isinstance(callee, External) and callee.path in MATERIALIZERS:
                 rewrite = None
                 if comprehension and callee.path == "builtins.list" and len(parent.args) == 1 and not parent.keywords:
-                    rewrite = Suggestion(comprehension, (Edit(start(parent), start(node), "[r async for r in "),
-                                                         Edit(end(node), end(parent), "]")))
+                    rewrite = Suggestion(
+                        comprehension,
+                        (Edit(start(parent), start(node), "[r async for r in "), Edit(end(node), end(parent), "]")),
+                    )
                 elif comprehension:
-                    rewrite = Suggestion(comprehension, (Edit(start(node), start(node), "[r async for r in "),
-                                                         Edit(end(node), end(node), "]")))
-                return (f"`{callee.path[9:]}()` cannot consume the async generator from `flyte.map.aio(...)`: it fails with TypeError. "
-                        f"Use `{comprehension or '[r async for r in flyte.map.aio(...)]'}`"), rewrite
+                    rewrite = Suggestion(
+                        comprehension,
+                        (Edit(start(node), start(node), "[r async for r in "), Edit(end(node), end(node), "]")),
+                    )
+                return (
+                    f"`{callee.path[9:]}()` cannot consume the async generator from `flyte.map.aio(...)`: it fails with TypeError. "
+                    f"Use `{comprehension or '[r async for r in flyte.map.aio(...)]'}`"
+                ), rewrite
         if isinstance(parent, nodes.Starred):
-            rewrite = Suggestion(comprehension, (Edit(start(node), start(node), "[r async for r in "),
-                                                 Edit(end(node), end(node), "]"))) if comprehension else None
-            return (f"`*` cannot unpack the async generator from `flyte.map.aio(...)`: it fails with TypeError. "
-                    f"Use `{comprehension or '[r async for r in flyte.map.aio(...)]'}`"), rewrite
+            rewrite = (
+                Suggestion(
+                    comprehension,
+                    (Edit(start(node), start(node), "[r async for r in "), Edit(end(node), end(node), "]")),
+                )
+                if comprehension
+                else None
+            )
+            return (
+                f"`*` cannot unpack the async generator from `flyte.map.aio(...)`: it fails with TypeError. "
+                f"Use `{comprehension or '[r async for r in flyte.map.aio(...)]'}`"
+            ), rewrite
         return None
     aio, add_aio = _aio_inserted(call)
     if isinstance(parent, nodes.Await):
         shown = f"[r async for r in {aio}(...)]"
         edits = (Edit(start(parent), start(node), "[r async for r in "), add_aio, Edit(end(node), end(node), "]"))
         rewrite = Suggestion(shown, edits) if node is call.node else None
-        return f"sync `flyte.map(...)` is a generator, not awaitable: `await` fails with TypeError. Use `{shown}`", rewrite
+        return (
+            f"sync `flyte.map(...)` is a generator, not awaitable: `await` fails with TypeError. Use `{shown}`",
+            rewrite,
+        )
     if isinstance(parent, nodes.AsyncFor) and node is parent.iter:
         shown = f"async for r in {aio}(...)"
-        return (f"sync `flyte.map(...)` is not an async iterable: `async for` fails with TypeError. Write `{shown}`",
-                Suggestion(shown, (add_aio,)))
+        return (
+            f"sync `flyte.map(...)` is not an async iterable: `async for` fails with TypeError. Write `{shown}`",
+            Suggestion(shown, (add_aio,)),
+        )
     if isinstance(parent, nodes.Comprehension) and node is parent.iter and parent.is_async:
         shown = f"{aio}(...)"
-        return (f"sync `flyte.map(...)` is not an async iterable: `async for` fails with TypeError. Use `{shown}`",
-                Suggestion(shown, (add_aio,)))
+        return (
+            f"sync `flyte.map(...)` is not an async iterable: `async for` fails with TypeError. Use `{shown}`",
+            Suggestion(shown, (add_aio,)),
+        )
     return None
-
 
 
 def _async_list(call: ResolvedCall, node: nodes.NodeNG) -> str:
     """The async comprehension that collects the map ``node`` reads, as a message shows it."""
     inner = rendered(node) if node is not call.node else rendered(call.node.func) + "(...)"
     return f"[r async for r in {inner}]"
-

@@ -24,15 +24,16 @@ def _iterated_in_place(map_call: nodes.Call) -> bool:
     return isinstance(parent, (nodes.For, nodes.Comprehension)) and parent.iter is map_call
 
 
-
 @register
 class MapNonTask(Rule):
     code = "FLY202"
     symbol = "map-non-task"
     pylint_number = 10
     scope = Scope.IMPORTERS
-    summary = ("Reports `flyte.map` given a lambda, a plain function, a non-task callable, a shell task, or a `partial` "
-               "that does not leave exactly one parameter open.")
+    summary = (
+        "Reports `flyte.map` given a lambda, a plain function, a non-task callable, a shell task, or a `partial` "
+        "that does not leave exactly one parameter open."
+    )
     rationale = (
         "`flyte.map` submits each item as a task run, so it needs a task. A lambda or plain function fails when "
         "the map is iterated (\"'function' object has no attribute 'name'\"), and a `functools.partial` must "
@@ -41,7 +42,8 @@ class MapNonTask(Rule):
     )
     fix = "Map a task (`@env.task`), or a `functools.partial` of one that binds every parameter but the mapped one."
     runtime = RuntimeSpec(
-        entry="main", args={"items": [1, 2]},
+        entry="main",
+        args={"items": [1, 2]},
         bad=Outcome(ok=False, error_contains=("has no attribute 'name'",)),
         good=Outcome(ok=True, output=[2, 4]),
     )
@@ -58,9 +60,10 @@ class MapNonTask(Rule):
                 return list(flyte.map(lambda x: x * 2, items))  # expect: FLY202
             """,
             message="`flyte.map` is given a lambda, not a task: it fails when iterated (AttributeError: no attribute "
-                    "'name'). Map an `@env.task` function",
+            "'name'). Map an `@env.task` function",
         ),
-        Case(with_header("""
+        Case(
+            with_header("""
             def plain(x: int) -> int:
                 return x
 
@@ -86,8 +89,11 @@ class MapNonTask(Rule):
                 a = [r async for r in flyte.map.aio(traced, items)]  # expect: FLY202
                 b = [r async for r in flyte.map.aio(aprocess.aio, items)]  # expect: FLY202
                 return a + b
-        """), name="not-a-task"),
-        Case(with_header("""
+        """),
+            name="not-a-task",
+        ),
+        Case(
+            with_header("""
             from functools import partial
 
             def plain(x: int, y: int) -> int:
@@ -98,8 +104,11 @@ class MapNonTask(Rule):
                 a = [r async for r in flyte.map.aio(functools.partial(plain, y=1), items)]  # expect: FLY202
                 b = [r async for r in flyte.map.aio(partial(lambda x, y: x, y=1), items)]  # expect: FLY202
                 return a + b
-        """), name="partial-of-a-plain-function"),
-        Case(with_header("""
+        """),
+            name="partial-of-a-plain-function",
+        ),
+        Case(
+            with_header("""
             @env.task
             async def three(x: int, y: int, *, z: int = 0) -> int:
                 return x + y + z
@@ -112,9 +121,12 @@ class MapNonTask(Rule):
                 # defaults do not count: the SDK counts every input, z included
                 d = [r async for r in flyte.map.aio(functools.partial(three, y=1), items)]  # expect: FLY202
                 return a + b + c + d
-        """), name="partial-leaving-zero-or-two-open"),
+        """),
+            name="partial-leaving-zero-or-two-open",
+        ),
         # validate_partial: none of the first len(args) + 1 inputs may be bound by keyword.
-        Case(with_header("""
+        Case(
+            with_header("""
             @env.task
             async def three(x: int, y: int, z: int) -> int:
                 return x + y + z
@@ -125,7 +137,9 @@ class MapNonTask(Rule):
                 b = [r async for r in flyte.map.aio(functools.partial(three, 1, y=2), items)]  # expect: FLY202
                 c = [r async for r in flyte.map.aio(functools.partial(three, 1, z=2), items)]
                 return a + b + c
-        """), name="partial-binding-the-mapped-parameter-by-keyword"),
+        """),
+            name="partial-binding-the-mapped-parameter-by-keyword",
+        ),
         Case(SHELL_MAPPED, name="a-shell-task-mapped"),
     ]
     VALID = [
@@ -144,7 +158,8 @@ class MapNonTask(Rule):
                 return list(flyte.map(double, items))
             """,
         ),
-        Case("""
+        Case(
+            """
             # file: other.py
             import flyte
 
@@ -185,7 +200,9 @@ class MapNonTask(Rule):
             @env.task
             def smain(items: list[int]) -> list[int]:
                 return list(flyte.map(process.override(retries=3), items, concurrency=2))
-        """, name="tasks-and-good-partials"),
+        """,
+            name="tasks-and-good-partials",
+        ),
     ]
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
@@ -198,14 +215,20 @@ class MapNonTask(Rule):
             if problem:
                 # (a partial's TypeError is raised where the map is iterated: guarded there, it is the author's probe)
                 typed = "fails with TypeError when iterated" in problem and _iterated_in_place(call.node)
-                yield self.finding(call.module, first, problem, raises="builtins.TypeError" if typed else None,
-                                   raised_at=call.node if typed else None)
+                yield self.finding(
+                    call.module,
+                    first,
+                    problem,
+                    raises="builtins.TypeError" if typed else None,
+                    raised_at=call.node if typed else None,
+                )
         for used in analysis.task_object_calls:
             if used.maker == SHELL_CREATE and used.form in (CallForm.MAP, CallForm.MAP_AIO) and used.call.node.args:
                 mapped = used.call.node.args[0]
                 shown = f"{rendered(mapped)}.as_task()"
                 yield self.finding(
-                    used.call.module, mapped,
+                    used.call.module,
+                    mapped,
                     f"`flyte.map` is given the shell task '{used.name}', which is not a task template and has no "
                     "`.aio`: every item fails with AttributeError (\"'_Shell' object has no attribute 'aio'\"), which "
                     f"the map returns as that item's result unless told otherwise. Map `{shown}`, or "
@@ -221,33 +244,46 @@ class MapNonTask(Rule):
             kind = "a traced function" if value.traced else "the plain function"
             return f"`flyte.map` is given {kind} '{value.func.name}', not a task: {fails}. Decorate it with `@env.task`"
         if isinstance(value, ClassRef):
-            return f"`flyte.map` is given the class '{value.cls.name}', not a task: {fails}. Map an `@env.task` function"
+            return (
+                f"`flyte.map` is given the class '{value.cls.name}', not a task: {fails}. Map an `@env.task` function"
+            )
         if isinstance(value, External) and value.path.startswith("builtins."):
-            return f"`flyte.map` is given the builtin `{value.path[9:]}`, not a task: {fails}. Map an `@env.task` function"
+            return (
+                f"`flyte.map` is given the builtin `{value.path[9:]}`, not a task: {fails}. Map an `@env.task` function"
+            )
         if isinstance(value, Method) and isinstance(value.owner, TaskRef) and value.name in ("aio", "forward"):
-            return (f"`flyte.map` is given `.{value.name}` of task '{value.owner.task.name}', a plain method: {fails}. "
-                    "Pass the task itself; in async code iterate `flyte.map.aio(task, ...)`")
+            return (
+                f"`flyte.map` is given `.{value.name}` of task '{value.owner.task.name}', a plain method: {fails}. "
+                "Pass the task itself; in async code iterate `flyte.map.aio(task, ...)`"
+            )
         if isinstance(value, PartialRef):
             return self._partial_problem(value)
         return None
 
     def _partial_problem(self, partial: PartialRef) -> str | None:
         target = partial.target
-        if isinstance(target, (FunctionRef, LambdaRef)) or (isinstance(target, External) and target.path.startswith("builtins.")):
-            return ("`flyte.map` is given a `partial` of something that is not a task: it fails when iterated "
-                    "(AttributeError). Make the partial of an `@env.task` function")
+        if isinstance(target, (FunctionRef, LambdaRef)) or (
+            isinstance(target, External) and target.path.startswith("builtins.")
+        ):
+            return (
+                "`flyte.map` is given a `partial` of something that is not a task: it fails when iterated "
+                "(AttributeError). Make the partial of an `@env.task` function"
+            )
         if not isinstance(target, TaskRef) or not partial.static:
             return None
         params = [p.name for p in target.task.signature.params]
         bound_kw = partial.bound_keywords
         open_count = len(params) - partial.bound_positional - len(bound_kw)
         if open_count != 1:
-            return (f"the `partial` of task '{target.task.name}' leaves {open_count} parameters unspecified; "
-                    "`flyte.map` needs exactly one: it fails with TypeError when iterated. Bind all parameters but the mapped one")
+            return (
+                f"the `partial` of task '{target.task.name}' leaves {open_count} parameters unspecified; "
+                "`flyte.map` needs exactly one: it fails with TypeError when iterated. Bind all parameters but the mapped one"
+            )
         for name in params[: partial.bound_positional + 1]:
             if name in bound_kw:
-                return (f"the mapped argument of task '{target.task.name}' lands on `{name}`, which the `partial` "
-                        "already binds by keyword: it fails with TypeError when iterated. Bind the parameters before the "
-                        "mapped one positionally, or leave the first one open")
+                return (
+                    f"the mapped argument of task '{target.task.name}' lands on `{name}`, which the `partial` "
+                    "already binds by keyword: it fails with TypeError when iterated. Bind the parameters before the "
+                    "mapped one positionally, or leave the first one open"
+                )
         return None
-

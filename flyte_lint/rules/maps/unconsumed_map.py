@@ -7,17 +7,26 @@ from collections.abc import Iterable
 from astroid import nodes
 
 from flyte_lint.model.analysis import Analysis, ResolvedCall
+from flyte_lint.model.names import loads_of
 from flyte_lint.model.source import rendered
 from flyte_lint.model.values import External
 from flyte_lint.rules.base import Case, Edit, Finding, Fix, Outcome, Rule, RuntimeSpec, Scope, Suggestion, register
 from flyte_lint.rules.maps._cases import HELPER_MAPS, with_header
 from flyte_lint.rules.maps._common import async_iteration, end, map_calls, start
-from flyte_lint.model.names import loads_of
 from flyte_lint.rules.usage import assigned_name
 
 # Calls that look at an object without iterating it.
-NON_ITERATING = {"builtins.print", "builtins.repr", "builtins.str", "builtins.id", "builtins.type",
-                 "builtins.bool", "builtins.format", "builtins.isinstance", "builtins.hash"}
+NON_ITERATING = {
+    "builtins.print",
+    "builtins.repr",
+    "builtins.str",
+    "builtins.id",
+    "builtins.type",
+    "builtins.bool",
+    "builtins.format",
+    "builtins.isinstance",
+    "builtins.hash",
+}
 LOG_METHODS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "log"}
 
 
@@ -34,7 +43,11 @@ def _iterates(analysis: Analysis, expr: nodes.NodeNG) -> bool:
             return False
         if isinstance(callee, External) and callee.path.startswith("logging."):
             return False
-        if isinstance(parent.func, nodes.Attribute) and parent.func.attrname in LOG_METHODS and _looks_like_logger(parent.func.expr):
+        if (
+            isinstance(parent.func, nodes.Attribute)
+            and parent.func.attrname in LOG_METHODS
+            and _looks_like_logger(parent.func.expr)
+        ):
             return False
     return True
 
@@ -57,13 +70,18 @@ class UnconsumedMap(Rule):
         "succeeds as if it had."
         " Severity: error: no task runs and the parent succeeds, in local runs and in a cluster alike."
     )
-    fix = ("Iterate the result: in sync code `list(flyte.map(...))` or `for r in flyte.map(...)`; in async code "
-           "`[r async for r in flyte.map.aio(...)]` or `async for r in flyte.map.aio(...)` (a sync map there blocks "
-           "the event loop).")
-    fix_safety = ("Unsafe: iterating the map (`list(flyte.map(...))` in sync code, `[r async for r in "
-                  "flyte.map.aio(...)]` in async code) runs every item where nothing ran before.")
+    fix = (
+        "Iterate the result: in sync code `list(flyte.map(...))` or `for r in flyte.map(...)`; in async code "
+        "`[r async for r in flyte.map.aio(...)]` or `async for r in flyte.map.aio(...)` (a sync map there blocks "
+        "the event loop)."
+    )
+    fix_safety = (
+        "Unsafe: iterating the map (`list(flyte.map(...))` in sync code, `[r async for r in "
+        "flyte.map.aio(...)]` in async code) runs every item where nothing ran before."
+    )
     runtime = RuntimeSpec(
-        entry="main", args={"items": [1, 2, 3]},
+        entry="main",
+        args={"items": [1, 2, 3]},
         bad=Outcome(ok=True, ran={"demo.process": 0}),
         good=Outcome(ok=True, ran={"demo.process": 3}, output=[2, 4, 6]),
     )
@@ -84,7 +102,7 @@ class UnconsumedMap(Rule):
                 flyte.map(process, items)  # expect: FLY201
             """,
             message="the result of `flyte.map(...)` is discarded, so no item ever runs. Iterate it, e.g. "
-                    "`list(flyte.map(...))`",
+            "`list(flyte.map(...))`",
             fixed="""
             import flyte
 
@@ -99,7 +117,8 @@ class UnconsumedMap(Rule):
                 list(flyte.map(process, items))
             """,
         ),
-        Case(with_header("""
+        Case(
+            with_header("""
             @env.task
             def main(items: list[int]) -> None:
                 flyte.map(process, items)  # expect: FLY201
@@ -107,8 +126,11 @@ class UnconsumedMap(Rule):
             @env.task
             async def amain(items: list[int]) -> None:
                 flyte.map.aio(aprocess, items)  # expect: FLY201
-        """), name="discarded"),
-        Case(with_header("""
+        """),
+            name="discarded",
+        ),
+        Case(
+            with_header("""
             @env.task
             def main(items: list[int]) -> int:
                 results = flyte.map(process, items)  # expect: FLY201
@@ -118,8 +140,11 @@ class UnconsumedMap(Rule):
             async def amain(items: list[int]) -> int:
                 results: object = flyte.map.aio(aprocess, items)  # expect: FLY201
                 return len(items)
-        """), name="bound-and-never-used"),
-        Case(with_header("""
+        """),
+            name="bound-and-never-used",
+        ),
+        Case(
+            with_header("""
             @env.task
             def main(items: list[int]) -> str:
                 a = flyte.map(process, items)  # expect: FLY201
@@ -135,7 +160,9 @@ class UnconsumedMap(Rule):
                 print(flyte.map(process, items))  # expect: FLY201
                 text += str(flyte.map(process, items))  # expect: FLY201
                 return text
-        """), name="only-printed-logged-or-formatted"),
+        """),
+            name="only-printed-logged-or-formatted",
+        ),
         # A helper builds the map and returns it: its callers drop or never iterate what it returns.
         Case(HELPER_MAPS, select=["FLY201"], name="map-returned-by-a-helper"),
     ]
@@ -155,7 +182,8 @@ class UnconsumedMap(Rule):
                 return list(flyte.map(process, items))
             """,
         ),
-        Case(with_header("""
+        Case(
+            with_header("""
             def consume(it) -> None:
                 for _ in it:
                     pass
@@ -189,8 +217,11 @@ class UnconsumedMap(Rule):
                 gen = flyte.map.aio(aprocess, items)
                 out += [r async for r in gen]
                 return sum(out)
-        """), name="consumed"),
-        Case("""
+        """),
+            name="consumed",
+        ),
+        Case(
+            """
             import flyte
 
             env = flyte.TaskEnvironment("demo")
@@ -201,8 +232,11 @@ class UnconsumedMap(Rule):
                 unused = map(str, items)
                 print(map(str, items))
                 return len(items)
-        """, name="builtin-map"),
-        Case("""
+        """,
+            name="builtin-map",
+        ),
+        Case(
+            """
             # file: helpers.py
             def map(f, xs):
                 return [f(x) for x in xs]
@@ -220,8 +254,11 @@ class UnconsumedMap(Rule):
             def main(items: list[int]) -> int:
                 map(process, items)
                 return 0
-        """, name="a-local-function-named-map"),
-        Case(with_header("""
+        """,
+            name="a-local-function-named-map",
+        ),
+        Case(
+            with_header("""
             def maybe(xs: list[int], run: bool):
                 if run:
                     return list(flyte.map(process, xs))
@@ -249,7 +286,10 @@ class UnconsumedMap(Rule):
                 for r in gen(xs):
                     print(r)
                 return len(xs)
-        """), select=["FLY201"], name="helper-may-return-something-else"),
+        """),
+            select=["FLY201"],
+            name="helper-may-return-something-else",
+        ),
     ]
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
@@ -261,20 +301,33 @@ class UnconsumedMap(Rule):
             advice = f"Iterate it, e.g. `{rewrite.shown}`" if rewrite else _no_local_rewrite(call)
             fix = Fix(rewrite.edits, safe=False, title=f"Iterate the map: `{rewrite.shown}`") if rewrite else None
             if isinstance(parent, nodes.Expr):
-                yield self.finding(call.module, node, f"the result of `{shown}(...)` is discarded, so no item ever runs. {advice}",
-                                   fix, suggestions=[rewrite])
+                yield self.finding(
+                    call.module,
+                    node,
+                    f"the result of `{shown}(...)` is discarded, so no item ever runs. {advice}",
+                    fix,
+                    suggestions=[rewrite],
+                )
                 continue
             target = assigned_name(parent, node)
             if target is not None:
                 loads = loads_of(target)
                 if not any(_iterates(analysis, load) for load in loads):
                     what = "never used" if not loads else "never iterated"
-                    yield self.finding(call.module, node, f"the generator from `{shown}(...)` bound to `{target.name}` is {what}, so no item ever runs. {advice}{' where it is made' if rewrite else ''}",
-                                       suggestions=[rewrite])
+                    yield self.finding(
+                        call.module,
+                        node,
+                        f"the generator from `{shown}(...)` bound to `{target.name}` is {what}, so no item ever runs. {advice}{' where it is made' if rewrite else ''}",
+                        suggestions=[rewrite],
+                    )
                 continue
             if not _iterates(analysis, node):
-                yield self.finding(call.module, node, f"`{shown}(...)` is never iterated here, so no item ever runs. {advice}",
-                                   suggestions=[rewrite])
+                yield self.finding(
+                    call.module,
+                    node,
+                    f"`{shown}(...)` is never iterated here, so no item ever runs. {advice}",
+                    suggestions=[rewrite],
+                )
         yield from _unconsumed_helper_maps(self, analysis)
 
 
@@ -304,9 +357,15 @@ def iterated_map(analysis: Analysis, call: ResolvedCall) -> Suggestion | None:
 
 
 def _no_local_rewrite(call: ResolvedCall) -> str:
-    if call.function is not None and not isinstance(call.function, nodes.AsyncFunctionDef) and call.external_path == "flyte.map":
-        return (f"Iterate it from async code with `flyte.map.aio`: `{call.function.name}` runs on a task's event loop, "
-                "where a sync map blocks it")
+    if (
+        call.function is not None
+        and not isinstance(call.function, nodes.AsyncFunctionDef)
+        and call.external_path == "flyte.map"
+    ):
+        return (
+            f"Iterate it from async code with `flyte.map.aio`: `{call.function.name}` runs on a task's event loop, "
+            "where a sync map blocks it"
+        )
     return "Iterate it with `async for` in async code, or a sync `flyte.map` in sync code"
 
 
@@ -320,32 +379,53 @@ def _unconsumed_helper_maps(rule: Rule, analysis: Analysis) -> Iterable[Finding]
         returned = " or ".join(f"`{p}(...)`" for p in sorted(paths))
         caller = call.function
         rewrite = None
-        if paths == {"flyte.map"} and not isinstance(caller, nodes.AsyncFunctionDef) and not (
-                caller is not None and analysis.runs_on_event_loop(caller)):
+        if (
+            paths == {"flyte.map"}
+            and not isinstance(caller, nodes.AsyncFunctionDef)
+            and not (caller is not None and analysis.runs_on_event_loop(caller))
+        ):
             advice = f"Iterate it, e.g. `list({shown}(...))`"
-            rewrite = Suggestion(f"list({shown}(...))", (Edit(start(node), start(node), "list("), Edit(end(node), end(node), ")")))
+            rewrite = Suggestion(
+                f"list({shown}(...))", (Edit(start(node), start(node), "list("), Edit(end(node), end(node), ")"))
+            )
         elif paths == {"flyte.map.aio"} and isinstance(caller, nodes.AsyncFunctionDef):
             advice = f"Iterate it, e.g. `[r async for r in {shown}(...)]`"
-            rewrite = Suggestion(f"[r async for r in {shown}(...)]", (Edit(start(node), start(node), "[r async for r in "),
-                                                                       Edit(end(node), end(node), "]")))
+            rewrite = Suggestion(
+                f"[r async for r in {shown}(...)]",
+                (Edit(start(node), start(node), "[r async for r in "), Edit(end(node), end(node), "]")),
+            )
         else:
-            advice = ("Iterate it: `async for` over a `flyte.map.aio(...)` in async code, a sync `flyte.map(...)` "
-                      "in sync code")
+            advice = (
+                "Iterate it: `async for` over a `flyte.map.aio(...)` in async code, a sync `flyte.map(...)` "
+                "in sync code"
+            )
         kind = "an async generator" if paths == {"flyte.map.aio"} else "a generator"
         what = f"`{helper}` returns {returned}, {kind} that runs nothing until it is iterated"
         if isinstance(parent, nodes.Expr):
-            yield rule.finding(call.module, node, f"the result of `{shown}(...)` is discarded: {what}, so no item "
-                                                  f"ever runs. {advice}", suggestions=[rewrite])
+            yield rule.finding(
+                call.module,
+                node,
+                f"the result of `{shown}(...)` is discarded: {what}, so no item ever runs. {advice}",
+                suggestions=[rewrite],
+            )
             continue
         target = assigned_name(parent, node)
         if target is not None:
             loads = loads_of(target)
             if not any(_iterates(analysis, load) for load in loads):
                 state = "never used" if not loads else "never iterated"
-                yield rule.finding(call.module, node, f"the result of `{shown}(...)` bound to `{target.name}` is "
-                                                      f"{state}: {what}, so no item ever runs. {advice}",
-                                   suggestions=[rewrite])
+                yield rule.finding(
+                    call.module,
+                    node,
+                    f"the result of `{shown}(...)` bound to `{target.name}` is "
+                    f"{state}: {what}, so no item ever runs. {advice}",
+                    suggestions=[rewrite],
+                )
             continue
         if not _iterates(analysis, node):
-            yield rule.finding(call.module, node, f"`{shown}(...)` is never iterated here: {what}, so no item ever "
-                                                  f"runs. {advice}", suggestions=[rewrite])
+            yield rule.finding(
+                call.module,
+                node,
+                f"`{shown}(...)` is never iterated here: {what}, so no item ever runs. {advice}",
+                suggestions=[rewrite],
+            )

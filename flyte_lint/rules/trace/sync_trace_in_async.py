@@ -15,8 +15,19 @@ from flyte_lint.model.analysis import Analysis, ResolvedCall
 from flyte_lint.model.scopes import FUNCTION_NODES
 from flyte_lint.model.source import rendered
 from flyte_lint.model.values import FunctionRef
-from flyte_lint.rules.base import (Case, Edit, Finding, Outcome, Rule, RuntimeSpec, Scope, Severity, Suggestion,
-                                   import_edit, register)
+from flyte_lint.rules.base import (
+    Case,
+    Edit,
+    Finding,
+    Outcome,
+    Rule,
+    RuntimeSpec,
+    Scope,
+    Severity,
+    Suggestion,
+    import_edit,
+    register,
+)
 
 
 @register
@@ -30,7 +41,7 @@ class SyncTraceInAsync(Rule):
     rationale = (
         "A sync traced function looks up and records its step with blocking calls into the SDK's syncify thread. "
         "A local run runs async task code on that very thread, so the SDK refuses them and fails the task with "
-        "\"Deadlock detected: blocking call used in syncify thread\". In a cluster the task runtime runs the task "
+        '"Deadlock detected: blocking call used in syncify thread". In a cluster the task runtime runs the task '
         "on a main-thread event loop: the calls work, but the loop stands still while the step is looked up, runs "
         "and is recorded, so the task's gathered siblings and the controller's watch stall. Sync traced generators "
         "behave the same way. "
@@ -39,7 +50,8 @@ class SyncTraceInAsync(Rule):
     fix = "Make the traced function `async def` and `await` it, or run it off the event loop: `await asyncio.to_thread(f, ...)`."
     # A local run fails; in a cluster the step runs (and the loop stands still meanwhile).
     runtime = RuntimeSpec(
-        entry="main", args={"x": 50.0},
+        entry="main",
+        args={"x": 50.0},
         bad=Outcome(ok=False, error_contains=("Deadlock detected",), cluster=Outcome(ok=True, output=0.5)),
         good=Outcome(ok=True, output=0.5),
     )
@@ -60,12 +72,13 @@ class SyncTraceInAsync(Rule):
                 return normalize(x)  # expect: FLY603
             """,
             message="sync traced function 'normalize' is called on the event loop of async task 'demo.main': a "
-                    'local run fails with "Deadlock detected: blocking call used in syncify thread"; in a cluster '
-                    "it blocks the task's event loop until the step is recorded (gathered siblings and the "
-                    "controller stall). Make it `async def` and `await` it, or call it off the loop: `await "
-                    "asyncio.to_thread(normalize, ...)`",
+            'local run fails with "Deadlock detected: blocking call used in syncify thread"; in a cluster '
+            "it blocks the task's event loop until the step is recorded (gathered siblings and the "
+            "controller stall). Make it `async def` and `await` it, or call it off the loop: `await "
+            "asyncio.to_thread(normalize, ...)`",
         ),
-        Case("""
+        Case(
+            """
             import asyncio
             import flyte
 
@@ -110,8 +123,12 @@ class SyncTraceInAsync(Rule):
 
             def script(x: float) -> float:
                 return normalize(x)
-        """, select=["FLY603"], name="sync-trace-on-the-event-loop"),
-        Case("""
+        """,
+            select=["FLY603"],
+            name="sync-trace-on-the-event-loop",
+        ),
+        Case(
+            """
             # file: helpers.py
             import flyte
 
@@ -127,7 +144,10 @@ class SyncTraceInAsync(Rule):
             @env.task
             async def main(x: float) -> float:
                 return normalize(x)  # expect: FLY603
-        """, select=["FLY603"], name="cross-module"),
+        """,
+            select=["FLY603"],
+            name="cross-module",
+        ),
     ]
     VALID = [
         Case(
@@ -150,7 +170,11 @@ class SyncTraceInAsync(Rule):
     def check(self, analysis: Analysis) -> Iterable[Finding]:
         for call in analysis.calls:
             callee = call.callee
-            if not isinstance(callee, FunctionRef) or not callee.traced or isinstance(callee.func, nodes.AsyncFunctionDef):
+            if (
+                not isinstance(callee, FunctionRef)
+                or not callee.traced
+                or isinstance(callee.func, nodes.AsyncFunctionDef)
+            ):
                 continue
             if not isinstance(call.function, FUNCTION_NODES) or not analysis.runs_on_event_loop(call.function):
                 continue
@@ -164,11 +188,16 @@ class SyncTraceInAsync(Rule):
                 off = f"or run `{call.function.name}` in a thread where async code calls it (`asyncio.to_thread`)"
             else:
                 rewrite = _off_the_loop(call, f"await asyncio.to_thread({shown}, ...)")
-                off = f"or call it off the loop: `{rewrite.shown}`" if rewrite else "or call it in a thread (`asyncio.to_thread`)"
+                off = (
+                    f"or call it off the loop: `{rewrite.shown}`"
+                    if rewrite
+                    else "or call it in a thread (`asyncio.to_thread`)"
+                )
             yield self.finding(
-                call.module, call.node,
+                call.module,
+                call.node,
                 f"sync traced function '{callee.func.name}' is called on the event loop of {where}: a local run fails "
-                "with \"Deadlock detected: blocking call used in syncify thread\"; in a cluster it blocks the task's "
+                'with "Deadlock detected: blocking call used in syncify thread"; in a cluster it blocks the task\'s '
                 "event loop until the step is recorded (gathered siblings and the controller stall). Make it "
                 f"`async def` and `await` it, {off}",
                 suggestions=[rewrite],
@@ -183,14 +212,15 @@ def _off_the_loop(call: ResolvedCall, shown: str) -> Suggestion | None:
         return None
     func_end = (node.func.end_lineno, node.func.end_col_offset)
     line = call.module.lines[func_end[0] - 1].encode("utf-8") if call.module.lines else b""
-    if line[func_end[1]: func_end[1] + 1] != b"(":
+    if line[func_end[1] : func_end[1] + 1] != b"(":
         return None
     begin = node.parent if isinstance(node.parent, nodes.Await) else node  # (`await f(x)` awaits a plain value)
     has_args = bool(node.args or node.keywords)
-    edits = [Edit((begin.lineno, begin.col_offset), (node.lineno, node.col_offset), "await asyncio.to_thread("),
-             Edit(func_end, (node.func.end_lineno, node.func.end_col_offset + 1), ", " if has_args else "")]
+    edits = [
+        Edit((begin.lineno, begin.col_offset), (node.lineno, node.col_offset), "await asyncio.to_thread("),
+        Edit(func_end, (node.func.end_lineno, node.func.end_col_offset + 1), ", " if has_args else ""),
+    ]
     module = node.root()
     if "asyncio" not in module.locals:
         edits.append(import_edit(module, "import asyncio\n"))
     return Suggestion(shown, tuple(edits))
-

@@ -39,7 +39,8 @@ class TaskInTrace(Rule):
     fix = "Call `t.forward(...)` to run the body inline, or call the task from the task itself, outside the traced function."
     fix_safety = "Unsafe: `t(...)` → `t.forward(...)` runs the body inside the trace instead of as its own task."
     runtime = RuntimeSpec(
-        entry="main", args={"n": 3},
+        entry="main",
+        args={"n": 3},
         bad=Outcome(ok=False, error_contains=("TraceDoesNotAllowNestedTasksError",), ran={"demo.square": 0}),
         good=Outcome(ok=True, output=5),
     )
@@ -67,8 +68,8 @@ class TaskInTrace(Rule):
                 return await sum_of_squares(n)
             """,
             message="task 'demo.square' is called inside `@flyte.trace` function 'sum_of_squares': the SDK raises "
-                    "TraceDoesNotAllowNestedTasksError when it runs. Call `square.forward(...)` to run its body "
-                    "inline, or call the task outside the traced function",
+            "TraceDoesNotAllowNestedTasksError when it runs. Call `square.forward(...)` to run its body "
+            "inline, or call the task outside the traced function",
             fixed="""
             import flyte
 
@@ -90,7 +91,8 @@ class TaskInTrace(Rule):
                 return await sum_of_squares(n)
             """,
         ),
-        Case("""
+        Case(
+            """
             import flyte
 
             env = flyte.TaskEnvironment("demo")
@@ -104,8 +106,8 @@ class TaskInTrace(Rule):
                 return await square(x)  # expect: FLY602
         """,
             message="task 'demo.square' is called inside `@flyte.trace` function 'helper': the SDK raises "
-                    "TraceDoesNotAllowNestedTasksError when it runs. Call `square.forward(...)` to run its body inline, "
-                    "or call the task outside the traced function",
+            "TraceDoesNotAllowNestedTasksError when it runs. Call `square.forward(...)` to run its body inline, "
+            "or call the task outside the traced function",
             fixed="""
             import flyte
 
@@ -121,7 +123,8 @@ class TaskInTrace(Rule):
             """,
             name="message-and-unsafe-fix",
         ),
-        Case("""
+        Case(
+            """
             import flyte
 
             env = flyte.TaskEnvironment("demo")
@@ -170,7 +173,10 @@ class TaskInTrace(Rule):
                 return await square(x)  # expect: FLY602
 
             traced_wrapped = flyte.trace(wrapped)
-        """, select=["FLY602"], name="tasks-inside-traced-code"),
+        """,
+            select=["FLY602"],
+            name="tasks-inside-traced-code",
+        ),
     ]
     VALID = [
         Case(
@@ -195,7 +201,8 @@ class TaskInTrace(Rule):
                 return await sum_of_squares(n)
             """,
         ),
-        Case("""
+        Case(
+            """
             import flyte
             from opentelemetry import trace
 
@@ -217,7 +224,10 @@ class TaskInTrace(Rule):
             @env.task
             async def above(x: int) -> int:  # FLY601's business; its body is not traced
                 return await square(x)
-        """, select=["FLY602"], name="outside-traces"),
+        """,
+            select=["FLY602"],
+            name="outside-traces",
+        ),
     ]
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
@@ -232,7 +242,11 @@ class TaskInTrace(Rule):
             if func is None:
                 continue
             name = site.task.func.name
-            where = f"`@flyte.trace` function '{func.name}'" if id(func) in traced else f"'{func.name}', which only traced code calls"
+            where = (
+                f"`@flyte.trace` function '{func.name}'"
+                if id(func) in traced
+                else f"'{func.name}', which only traced code calls"
+            )
             if site.form in (CallForm.MAP, CallForm.MAP_AIO):
                 message = (
                     f"`flyte.map` runs task '{site.task.name}' inside {where}: every item fails with "
@@ -244,20 +258,36 @@ class TaskInTrace(Rule):
             func = site.node.func
             if site.form == CallForm.CALL and isinstance(func, (nodes.Name, nodes.Attribute)):
                 name = rendered(func)
-                fix = Fix((Edit((func.end_lineno, func.end_col_offset), (func.end_lineno, func.end_col_offset), ".forward"),), False,
-                          f"Call `{name}.forward(...)`")
-            elif site.form == CallForm.AIO and isinstance(func, nodes.Attribute) and func.attrname == "aio" and (
-                    site.task.is_async or isinstance(site.node.parent, nodes.Await)):
+                fix = Fix(
+                    (Edit((func.end_lineno, func.end_col_offset), (func.end_lineno, func.end_col_offset), ".forward"),),
+                    False,
+                    f"Call `{name}.forward(...)`",
+                )
+            elif (
+                site.form == CallForm.AIO
+                and isinstance(func, nodes.Attribute)
+                and func.attrname == "aio"
+                and (site.task.is_async or isinstance(site.node.parent, nodes.Await))
+            ):
                 name = rendered(func.expr)
-                edits = [Edit((func.expr.end_lineno, func.expr.end_col_offset), (func.end_lineno, func.end_col_offset), ".forward")]
+                edits = [
+                    Edit(
+                        (func.expr.end_lineno, func.expr.end_col_offset),
+                        (func.end_lineno, func.end_col_offset),
+                        ".forward",
+                    )
+                ]
                 if not site.task.is_async:  # (a sync task's `.forward(...)` returns its value: nothing to await)
                     awaited = site.node.parent
-                    edits.append(Edit((awaited.lineno, awaited.col_offset), (site.node.lineno, site.node.col_offset), ""))
+                    edits.append(
+                        Edit((awaited.lineno, awaited.col_offset), (site.node.lineno, site.node.col_offset), "")
+                    )
                 fix = Fix(tuple(edits), False, f"Call `{name}.forward(...)`")
             yield self.finding(
-                site.module, site.node,
+                site.module,
+                site.node,
                 f"task '{site.task.name}' is called inside {where}: the SDK raises TraceDoesNotAllowNestedTasksError "
                 f"when it runs. Call `{name}.forward(...)` to run its body inline, or call the task outside the traced function",
-                fix, suggestions=[Suggestion(f"{name}.forward(...)", fix.edits) if fix else None],
+                fix,
+                suggestions=[Suggestion(f"{name}.forward(...)", fix.edits) if fix else None],
             )
-

@@ -53,10 +53,11 @@ class TraceOnTask(Rule):
                 return await fetch(1)
             """,
             message="`@flyte.trace` is stacked above `@env.task` on task 'demo.fetch': it wraps the task object, "
-                    "and every call of it in a run fails (AttributeError: '...TaskTemplate' object has no attribute "
-                    "'__name__'). Remove it (a task call is already recorded), or put it below `@env.task`",
+            "and every call of it in a run fails (AttributeError: '...TaskTemplate' object has no attribute "
+            "'__name__'). Remove it (a task call is already recorded), or put it below `@env.task`",
         ),
-        Case("""
+        Case(
+            """
             import flyte
             from flyte import trace
 
@@ -82,7 +83,10 @@ class TraceOnTask(Rule):
             @flyte.trace
             async def helper(x: int) -> int:
                 return x
-        """, select=["FLY601"], name="trace-above-task"),
+        """,
+            select=["FLY601"],
+            name="trace-above-task",
+        ),
     ]
     VALID = [
         Case(
@@ -100,7 +104,8 @@ class TraceOnTask(Rule):
                 return await fetch(1)
             """,
         ),
-        Case("""
+        Case(
+            """
             import flyte
             from opentelemetry import trace
             from mylib import tracing
@@ -116,7 +121,10 @@ class TraceOnTask(Rule):
             @env.task
             async def b(x: int) -> int:
                 return x
-        """, select=["FLY601"], name="other-trace-decorators"),
+        """,
+            select=["FLY601"],
+            name="other-trace-decorators",
+        ),
     ]
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
@@ -128,7 +136,8 @@ class TraceOnTask(Rule):
             for decorator in trace_decorators(analysis, task.func):
                 if decorators.index(decorator) < task_index:
                     yield self.finding(
-                        task.module, decorator,
+                        task.module,
+                        decorator,
                         f"`@flyte.trace` is stacked above `@env.task` on task '{task.name}': it wraps the task object, "
                         "and every call of it in a run fails (AttributeError: '...TaskTemplate' object has no "
                         "attribute '__name__'). Remove it (a task call is already recorded), or put it below `@env.task`",
@@ -139,9 +148,9 @@ class TraceOnTask(Rule):
             target = analysis.resolver.value_of(call.node.args[0])
             if isinstance(target, TaskRef):
                 yield self.finding(
-                    call.module, call.node,
+                    call.module,
+                    call.node,
                     f"`flyte.trace(...)` is given task '{target.task.name}': the result fails on every call in a run "
                     "(AttributeError: '...TaskTemplate' object has no attribute '__name__'). Call the task itself, or "
                     "trace a plain function",
                 )
-
