@@ -832,6 +832,7 @@ VARIANTS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("settled_ns", [index.SETTLED_NS, 0], ids=["default", "every-stat-settled"])
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.sampled_from(sorted(VARIANTS)), st.integers(0, 3)), min_size=1, max_size=6))
@@ -950,6 +951,7 @@ PACKAGE_VARIANTS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("selected", [[], ["FLY7"]], ids=["default-rules", "with-dag-notes"])
 @pytest.mark.parametrize("full_share", [incremental.FULL_SHARE, 2.0], ids=["default", "always-restricted"])
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -967,6 +969,7 @@ def test_random_edits_in_a_package_never_make_the_cache_lie(tmp_path_factory, mo
     replay(write_project(base / "p", files), base / "cache", PACKAGE_VARIANTS, edits, Settings(extend_select=selected))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("selected", [[], ["FLY7"]], ids=["default-rules", "with-dag-notes"])
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.sampled_from(sorted(PACKAGE_VARIANTS)), st.integers(0, 7)), min_size=1, max_size=6))

@@ -52,6 +52,7 @@ def test_a_stale_readme_table_is_rewritten_between_its_markers_only():
         readme_with_table("# no markers\n")
 
 
+@pytest.mark.slow
 def test_the_generator_commands(tmp_path):
     """`--write` rewrites the three files of a checkout; the one-file forms print what they would hold."""
     for name in ("README.md", "rules.md", "pyproject.toml"):

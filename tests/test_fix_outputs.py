@@ -278,6 +278,7 @@ from flyte_lint.engine import Options, run  # noqa: E402
 from test_fuzz import PROFILE, programs, project  # noqa: E402
 
 
+@pytest.mark.slow
 @PROFILE
 @given(programs())
 def test_fixes_and_suggestions_of_random_programs_compile(program):
@@ -298,6 +299,7 @@ def test_fixes_and_suggestions_of_random_programs_compile(program):
                 assert _shown_pattern(shown).search(region), region
 
 
+@pytest.mark.slow
 @PROFILE
 @given(programs(), st.data())
 def test_a_suggestion_in_a_random_program_leaves_nothing_new_at_its_place(program, data):

@@ -25,11 +25,14 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, assume, given, note, settings, strategies as st
 
 from flyte_lint.cli import main
 from flyte_lint.config import Settings
 from flyte_lint.engine import Options, run
+
+pytestmark = pytest.mark.slow  # hypothesis over random programs, with CLI subprocesses: minutes
 
 EXAMPLES = int(os.environ.get("FLYTE_LINT_FUZZ_EXAMPLES", "30"))
 settings.register_profile(

@@ -1347,6 +1347,7 @@ def _own_python_files() -> list[Path]:
     )
 
 
+@pytest.mark.slow
 def test_the_fast_builder_is_on_and_builds_exactly_astroids_trees():
     assert builder.FAST, "the installed astroid builds Name/Const/Attribute/Call differently: fast paths are off"
     files = _own_python_files()

@@ -156,6 +156,7 @@ def _running(marker: str) -> list[int]:
     return found
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads the process table from /proc")
 @pytest.mark.parametrize(
     "groups, flows, cached",

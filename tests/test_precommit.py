@@ -22,6 +22,8 @@ import pytest
 
 from lintutil import AWAIT_SYNC_BAD as BAD, AWAIT_SYNC_GOOD as GOOD, DEPLOY_SCRIPT_PROJECT
 
+pytestmark = pytest.mark.slow  # the real pre-commit builds hook environments and runs git
+
 if importlib.util.find_spec("pre_commit") is None:  # pragma: no cover
     pytest.skip("pre-commit is not installed (pip install -e '.[test]')", allow_module_level=True)
 

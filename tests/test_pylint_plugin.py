@@ -223,6 +223,7 @@ class TestChecker(CheckerTestCase):
 
 
 # -- parity with `flyte-lint check` ------------------------------------------------------------------------
+@pytest.mark.slow
 @pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.code)
 def test_parity_on_every_rule_example(tmp_path, rule):
     """Every rule on, the notes that are off by default too (`--extend-select ALL` on both sides)."""
@@ -235,6 +236,7 @@ def test_parity_on_every_rule_example(tmp_path, rule):
     assert pylint_keys(root, ["--recursive=y", "."]) == check_keys(root, ["."])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "files", [DEPLOY_SCRIPT_PROJECT, CYCLE], ids=["FLY401-across-modules", "FLY402-across-modules"]
 )
@@ -266,6 +268,7 @@ def test_one_file_is_resolved_against_its_project(tmp_path):
     assert pylint_keys(root, ["deploy.py"]) == check_keys(root, ["deploy.py"]) == set()
 
 
+@pytest.mark.slow
 def test_parity_on_the_bundled_example_project():
     root = Path(__file__).resolve().parents[1] / "examples"
     expected = check_keys(root, ["."])
@@ -394,6 +397,7 @@ def test_configuration_errors_are_reported_not_swallowed(tmp_path):
     assert messages[0].msg_id == "F6700"
 
 
+@pytest.mark.slow
 def test_stdin_text_that_differs_from_the_file_is_not_reported_with_stale_positions(tmp_path):
     root = project(tmp_path, BAD)
     cmd = [
@@ -518,6 +522,7 @@ def test_loaded_and_configured_from_pyproject(tmp_path):
     assert check_keys(root, ["main.py"], extend_select=["FLY7"]) == {("main.py", 13, "dynamic-fanout")}
 
 
+@pytest.mark.slow
 def test_the_readme_pylint_command_and_pyproject_snippet_work_as_written(tmp_path):
     """README.md's `### pylint` section, copied: the command from the checkout's root, and the pyproject
     snippet (its flyte-lint-root-dir makes vendor/ a source root, its extend-select turns the notes on)."""

@@ -61,6 +61,7 @@ def test_install_lines_name_nothing_that_does_not_exist():
     assert 'Homepage = "https://github.com/flyte-lint/flyte-lint"' in (ROOT / "pyproject.toml").read_text()
 
 
+@pytest.mark.slow
 def test_every_flyte_lint_command_runs_as_written(capsys):
     commands = flyte_lint_commands()
     assert ["check", "examples/"] in commands and ["check", "--format", "sarif", "."] in commands
@@ -107,6 +108,7 @@ def test_the_configuration_snippet_is_accepted(tmp_path, capsys):
     assert "FLY106" not in out and "FLY701" in out  # ignore and extend-select hold
 
 
+@pytest.mark.slow
 def test_the_mermaid_block_is_what_the_graph_example_prints(capsys):
     [command] = [c for c in flyte_lint_commands() if c[0] == "graph"]
     assert command == ["graph", "examples/", "--entry", "pipeline.workflow:main", "--format", "mermaid"]
@@ -116,6 +118,7 @@ def test_the_mermaid_block_is_what_the_graph_example_prints(capsys):
     assert out.strip() == shown.strip()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["sarif", "github"])
 def test_the_github_formats(capsys, fmt):
     code, out, _ = run_cli(["check", "--no-cache", "--format", fmt, "examples"], ROOT, capsys)

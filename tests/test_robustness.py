@@ -521,6 +521,7 @@ DEEP_BUT_PARSABLE = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(DEEP_BUT_PARSABLE))
 def test_deep_but_parsable_code_gives_findings_or_fly001(tmp_path, capsys, name):
     root = write_project(tmp_path / "p", {"m.py": DEEP_BUT_PARSABLE[name]})
@@ -629,6 +630,7 @@ def _big_file(lines: int) -> str:
     return text + "\n" * max(0, lines - text.count("\n"))
 
 
+@pytest.mark.slow
 def test_time_200000_line_file(tmp_path, capsys):
     root = write_project(tmp_path / "p", {"big.py": _big_file(200_000)})
     start = time.monotonic()
@@ -717,6 +719,7 @@ def test_thousands_of_findings_in_one_function_cost_linear_time(tmp_path, capsys
     assert status == 1 and f"5000\t{code}" in out, out
 
 
+@pytest.mark.slow
 def test_a_graph_with_quadratically_many_dependencies_is_refused_not_drawn(tmp_path, capsys):
     # 5,000 optional calls in a row: each may feed every later one, 12.5 million edges (140 s, 1.2 GB of json)
     body = [f"    if k > {i}:\n        v = await t(v)" for i in range(5000)]
@@ -831,6 +834,7 @@ def test_graph_of_a_500_call_workflow(tmp_path, capsys, style):
 GRAPH_BUDGET = 30.0  # a hang guard, not a timing: the speed is measured by benchmarks/bench.py
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("style", ["await", "sync", "gather"])
 def test_time_graph_of_a_5000_call_workflow(tmp_path, style):
     """In a child process with a timeout, so that a too slow graph fails instead of stalling the suite."""
@@ -1519,6 +1523,7 @@ def test_graph_output_refuses_to_overwrite_sources(tmp_path, capsys, target):
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 
 
+@pytest.mark.slow
 def test_time_stdlib_is_quiet(capsys):
     """`flyte-lint check Lib/` of this interpreter: every file found (even when a git checkout around it ignores
     it), almost all skipped by the byte scan, no finding but FLY001 (its speed is measured by benchmarks/bench.py, not here)."""
@@ -1540,6 +1545,7 @@ def test_time_stdlib_is_quiet(capsys):
 STDLIB_SAMPLE = ["asyncio", "concurrent", "json", "functools.py", "dataclasses.py", "typing.py", "enum.py"]
 
 
+@pytest.mark.slow
 def test_time_stdlib_sample_fully_analysed_is_quiet(monkeypatch):
     """The same without the byte scan, on a sample: every file parsed, resolved and run through every rule."""
     monkeypatch.setattr(index, "mentions_flyte", lambda data: True)
