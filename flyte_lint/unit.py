@@ -5,9 +5,10 @@ to this module in its own process or (``-j N``) in worker processes; nothing her
 from __future__ import annotations
 
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from flyte_lint.catalogue import RULES
 from flyte_lint.config import Options, Settings
@@ -76,8 +77,7 @@ def build_analysis(project: Project, modules: list[Module], settings: Settings) 
     return build_model(project, modules, settings.target_flyte_version)
 
 
-def analyse(project: Project, unit: Unit, context: RunContext,
-            parsed: Callable[[], None] | None = None) -> UnitResult:
+def analyse(project: Project, unit: Unit, context: RunContext, parsed: Callable[[], None] | None = None) -> UnitResult:
     """Parse the unit's files, build the analysis model once, run the rules (by code), apply suppressions.
     ``parsed`` is called after each file is parsed (the progress line)."""
     from flyte_lint.rules.runner import run_rule
@@ -100,6 +100,7 @@ def analyse(project: Project, unit: Unit, context: RunContext,
     except Exception as exc:  # an internal error must not hide the other files' parse findings
         internal.append(f"internal error while building the analysis model: {exc!r}\n{traceback.format_exc()}")
     if analysis is not None:
+
         def restrict(part: list[Module]) -> Analysis:
             return build_analysis(project, part, settings)
 
@@ -108,8 +109,11 @@ def analyse(project: Project, unit: Unit, context: RunContext,
             internal.extend(outcome.errors)
             findings.extend(f for f in outcome.findings if f.module is not None and f.module.path in unit.linted)
         if SYNTAX_CODE in codes:
-            findings.extend(_budget_finding(m, analysis.resolver.exhausted[id(m.tree)]) for m in modules
-                            if m.tree is not None and id(m.tree) in analysis.resolver.exhausted and m.path in unit.linted)
+            findings.extend(
+                _budget_finding(m, analysis.resolver.exhausted[id(m.tree)])
+                for m in modules
+                if m.tree is not None and id(m.tree) in analysis.resolver.exhausted and m.path in unit.linted
+            )
     findings = [f for f in findings if not per_file_ignored(f, settings, context.base)]
     linted_modules = [m for m in modules if m.path in unit.linted]
     kept, unused = apply_noqa(findings, linted_modules, report_unused=context.options.report_unused_noqa)
@@ -124,14 +128,33 @@ def analyse(project: Project, unit: Unit, context: RunContext,
         except Exception as exc:  # the findings stand; the cache just keeps nothing of this unit
             envs, independent = {}, set()
             internal.append(f"internal error while noting the environments for the cache: {exc!r}")
-    return UnitResult([(f.module.path, f) for f in kept + unused], linted_modules, internal, analysis, len(modules),
-                      loads, envs, independent, set(unit.linted))
+    return UnitResult(
+        [(f.module.path, f) for f in kept + unused],
+        linted_modules,
+        internal,
+        analysis,
+        len(modules),
+        loads,
+        envs,
+        independent,
+        set(unit.linted),
+    )
 
 
 def _fly001(module: Module, line: int, column: int, message: str, severity: Severity | None = None) -> Finding:
     symbol, rule_severity = RULES[SYNTAX_CODE]
-    return Finding(code=SYNTAX_CODE, symbol=symbol, severity=severity or Severity(rule_severity), message=message,
-                   path=module.display_path, line=line, column=column, end_line=line, end_column=column, module=module)
+    return Finding(
+        code=SYNTAX_CODE,
+        symbol=symbol,
+        severity=severity or Severity(rule_severity),
+        message=message,
+        path=module.display_path,
+        line=line,
+        column=column,
+        end_line=line,
+        end_column=column,
+        module=module,
+    )
 
 
 def syntax_finding(module: Module) -> Finding:
@@ -145,7 +168,11 @@ def syntax_finding(module: Module) -> Finding:
 def _budget_finding(module: Module, where) -> Finding:
     from flyte_lint.model.name_lookup import LOOKUP_BUDGET
 
-    return _fly001(module, where.line, 1,
-                   f"analysis stopped: resolving names here needs more than {LOOKUP_BUDGET:,} steps of flow analysis "
-                   f"('{where.name}' is bound {where.bindings:,} times in one scope); from here on its names are "
-                   f"unknown and findings in this file may be missing")
+    return _fly001(
+        module,
+        where.line,
+        1,
+        f"analysis stopped: resolving names here needs more than {LOOKUP_BUDGET:,} steps of flow analysis "
+        f"('{where.name}' is bound {where.bindings:,} times in one scope); from here on its names are "
+        f"unknown and findings in this file may be missing",
+    )

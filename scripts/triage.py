@@ -57,8 +57,17 @@ class Row:
         return (self.path, self.code, self.line, self.column)
 
     def cells(self) -> list[str]:
-        return [self.path, str(self.line), str(self.column), self.code, self.severity, self.verdict,
-                self.line_hash, self.evidence, self.message]
+        return [
+            self.path,
+            str(self.line),
+            str(self.column),
+            self.code,
+            self.severity,
+            self.verdict,
+            self.line_hash,
+            self.evidence,
+            self.message,
+        ]
 
 
 @dataclass
@@ -128,8 +137,13 @@ def line_hash(corpus: Path, rel: str, line: int) -> str:
 
 def lint(corpus: Path, lint_cmd: list[str]) -> list[Row]:
     """Findings of ``flyte-lint check --no-cache --format json .`` run in the corpus root."""
-    proc = subprocess.run([*lint_cmd, "check", "--no-cache", "--format", "json", "."], cwd=corpus,
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [*lint_cmd, "check", "--no-cache", "--format", "json", "."],
+        cwd=corpus,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"flyte-lint exited {proc.returncode}: {proc.stderr.strip()[-2000:]}")
     try:
@@ -139,8 +153,19 @@ def lint(corpus: Path, lint_cmd: list[str]) -> list[Row]:
     rows = []
     for d in data["diagnostics"]:
         rel = os.path.normpath(d["path"]).replace(os.sep, "/")
-        rows.append(Row(rel, d["line"], d["column"], d["code"], d["severity"], "", line_hash(corpus, rel, d["line"]),
-                        "", _clean(d["message"])))
+        rows.append(
+            Row(
+                rel,
+                d["line"],
+                d["column"],
+                d["code"],
+                d["severity"],
+                "",
+                line_hash(corpus, rel, d["line"]),
+                "",
+                _clean(d["message"]),
+            )
+        )
     return rows
 
 
@@ -202,14 +227,14 @@ def report(cmp: Comparison, out=None) -> int:
     moved = [(r, f) for r, f in cmp.matched if r.line != f.line]
     resev = [(r, f) for r, f in cmp.matched if r.severity != f.severity]
     new_err = [f for f in cmp.new if f.severity == "error"]
-    todo = [r for r, f in cmp.matched
-            if f.severity == "error" and (r.verdict not in VERDICTS or r.severity != f.severity)]
+    todo = [
+        r for r, f in cmp.matched if f.severity == "error" and (r.verdict not in VERDICTS or r.severity != f.severity)
+    ]
     sections = [
         ("new error findings (not triaged)", [_fmt(f) for f in new_err]),
         ("error rows still to triage (verdict todo)", [_fmt(r) for r in todo]),
         ("new warning findings", [_fmt(f) for f in cmp.new if f.severity != "error"]),
-        ("vanished (triaged, no longer reported)",
-         [f"{_fmt(r)}  -- was {r.verdict or TODO}" for r in cmp.vanished]),
+        ("vanished (triaged, no longer reported)", [f"{_fmt(r)}  -- was {r.verdict or TODO}" for r in cmp.vanished]),
         ("severity changed", [f"{_fmt(f)}  -- was {r.severity}, verdict {r.verdict}" for r, f in resev]),
         ("moved", [f"{r.path}:{r.line} -> {f.line} {r.code}" for r, f in moved]),
     ]
@@ -218,8 +243,10 @@ def report(cmp: Comparison, out=None) -> int:
             print(f"{title}: {len(lines)}", file=out)
             for line in lines:
                 print(f"  {line}", file=out)
-    current = [Row(f.path, f.line, f.column, f.code, f.severity, r.verdict, f.line_hash, r.evidence, f.message)
-               for r, f in cmp.matched] + cmp.new
+    current = [
+        Row(f.path, f.line, f.column, f.code, f.severity, r.verdict, f.line_hash, r.evidence, f.message)
+        for r, f in cmp.matched
+    ] + cmp.new
     print("error verdicts per rule (current findings):", file=out)
     counts = verdict_counts(current)
     total: collections.Counter = collections.Counter()
@@ -245,8 +272,20 @@ def updated(tf: TriageFile, cmp: Comparison, tool: str | None) -> TriageFile:
     for r, f in cmp.matched:
         verdict, evidence = _carried(r, f)
         rows.append(Row(f.path, f.line, f.column, f.code, f.severity, verdict, f.line_hash, evidence, f.message))
-    rows += [Row(f.path, f.line, f.column, f.code, f.severity, TODO if f.severity == "error" else UNTRIAGED,
-                 f.line_hash, "", f.message) for f in cmp.new]
+    rows += [
+        Row(
+            f.path,
+            f.line,
+            f.column,
+            f.code,
+            f.severity,
+            TODO if f.severity == "error" else UNTRIAGED,
+            f.line_hash,
+            "",
+            f.message,
+        )
+        for f in cmp.new
+    ]
     header = [h for h in tf.header if not (tool and h.lstrip("#").strip().startswith("linted-with:"))]
     if tool:
         header.append(f"# linted-with: {tool}")
@@ -259,8 +298,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("corpus", type=Path, help="root of the fetched corpus (the triage's paths are relative to it)")
     ap.add_argument("--write", action="store_true", help="rewrite the triage file to the present findings")
     ap.add_argument("--tool", help="with --write: what linted, for the header (e.g. 'flyte-lint <commit>')")
-    ap.add_argument("--lint-cmd", default=f"{sys.executable} -m flyte_lint",
-                    help="the flyte-lint command (default: %(default)s)")
+    ap.add_argument(
+        "--lint-cmd", default=f"{sys.executable} -m flyte_lint", help="the flyte-lint command (default: %(default)s)"
+    )
     args = ap.parse_args(argv)
     if not args.corpus.is_dir():
         print(f"triage: corpus {args.corpus} is not a directory", file=sys.stderr)

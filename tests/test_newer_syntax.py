@@ -16,6 +16,8 @@ NEWER = {
     "type-statement": "import flyte\n\ntype Rows = list[str]\n",
     "type-parameters": "import flyte\n\n\ndef first[T](items: list[T]) -> T:\n    return items[0]\n",
     "class-type-parameters": "import flyte\n\n\nclass Box[T]:\n    item: T\n",
+    # Python 3.11 reports this one at the closing quotes, four lines below the `f\"\"\"` that opens it.
+    "multi-line-pep701": 'import flyte\n\n\ndef page(items):\n    return f"""\n<ul>\n{"\\n".join(items)}\n</ul>\n"""\n',
 }
 
 BROKEN = {

@@ -38,7 +38,7 @@ from sdk_runner import requires_sdk, run_program
 # FLY401: callees whose image needs no build run with their own image; no depends_on needed
 # ---------------------------------------------------------------------------------------------------------
 
-UNBUILT_CALLEES = '''
+UNBUILT_CALLEES = """
 import flyte
 
 counter = flyte.TaskEnvironment("counter", resources=flyte.Resources(cpu=1, memory="1Gi"))
@@ -74,14 +74,14 @@ async def main(n: int = 1) -> int:
     b = await scale.override(retries=2)(a)
     c = await shift.aio(b)
     return await remember(c)
-'''
+"""
 
 
 def test_fly401_quiet_for_callees_whose_image_needs_no_build(tmp_path):
     assert lint(tmp_path, UNBUILT_CALLEES, select=["FLY401"]) == []
 
 
-ROOT_COVERS = '''
+ROOT_COVERS = """
 import flyte
 
 base = flyte.Image.from_debian_base()
@@ -109,7 +109,7 @@ async def main() -> str:
 if __name__ == "__main__":
     flyte.init_from_config()
     flyte.run(main)
-'''
+"""
 
 
 def test_fly401_quiet_when_every_root_reaching_the_call_covers_the_callee(tmp_path):
@@ -117,7 +117,7 @@ def test_fly401_quiet_when_every_root_reaching_the_call_covers_the_callee(tmp_pa
 
 
 MAPPED_THROUGH_A_HELPER = {
-    "fanout.py": '''
+    "fanout.py": """
         import flyte
 
 
@@ -126,8 +126,8 @@ MAPPED_THROUGH_A_HELPER = {
             async for r in flyte.map.aio(task, items):
                 out.append(r)
             return out
-    ''',
-    "main.py": '''
+    """,
+    "main.py": """
         import flyte
 
         from fanout import run_all
@@ -157,7 +157,7 @@ MAPPED_THROUGH_A_HELPER = {
         if __name__ == "__main__":
             flyte.init_from_config()
             flyte.run(main, xs=[1, 2])
-    ''',
+    """,
 }
 
 
@@ -167,7 +167,7 @@ def test_fly401_quiet_for_a_task_mapped_by_a_helper_under_a_covering_root(tmp_pa
 
 # Serializes each callee the way a parent pod does: the image cache of the root's deploy plan, then
 # translate_task_to_wire (flyte._internal.runtime.task_serde). Runs in a probe module, not in the program.
-WIRE_PROBE = '''
+WIRE_PROBE = """
 import pathlib
 
 import flyte
@@ -198,7 +198,7 @@ def serialize(root, *children) -> dict:
 @probe_env.task
 def probe() -> dict:
     return PROBE
-'''
+"""
 
 
 def _wire(program: dict[str, str] | str, probe_expr: str) -> dict:
@@ -211,8 +211,9 @@ def _wire(program: dict[str, str] | str, probe_expr: str) -> dict:
 
 @requires_sdk
 def test_sdk_serializes_unbuilt_callees_without_depends_on():
-    out = _wire(UNBUILT_CALLEES, "serialize(program.main, program.count, program.scale, program.shift, "
-                                 "program.remember)")
+    out = _wire(
+        UNBUILT_CALLEES, "serialize(program.main, program.count, program.scale, program.shift, program.remember)"
+    )
     assert out["planned"] == ["driver"]
     assert out["counter.count"] == out["cached.remember"] == "ghcr.io/flyteorg/flyte:py3.11-v2.12.1"
     assert out["pinned.scale"] == "ghcr.io/flyteorg/flyte:py3.11-v2.12.1"
@@ -221,8 +222,10 @@ def test_sdk_serializes_unbuilt_callees_without_depends_on():
 
 @requires_sdk
 def test_sdk_the_root_decides_which_callee_images_are_found():
-    out = _wire(ROOT_COVERS, '{"main": serialize(program.main, program.fetch), '
-                             '"middle": serialize(program.combine, program.fetch)}')
+    out = _wire(
+        ROOT_COVERS,
+        '{"main": serialize(program.main, program.fetch), "middle": serialize(program.combine, program.fetch)}',
+    )
     from_main, from_middle = out["main"], out["middle"]
     assert from_main == {"planned": ["leaf", "middle", "top"], "leaf.fetch": "registry.example/leaf:v1"}
     # The same call under a root in `middle` would fail: that is the case FLY401 is for.
@@ -242,7 +245,7 @@ def test_sdk_a_helper_mapped_task_runs_under_its_covering_root():
 # FLY202 / FLY302: the author's own TypeError guard
 # ---------------------------------------------------------------------------------------------------------
 
-GUARDED_PARTIAL_MAP = '''
+GUARDED_PARTIAL_MAP = """
 from functools import partial
 
 import flyte
@@ -263,14 +266,14 @@ def main() -> str:
         return ",".join(flyte.map(bound, ["a", "b"]))
     except TypeError as exc:
         return f"caught: {exc}"
-'''
+"""
 
 
 def test_fly202_quiet_inside_a_typeerror_guard(tmp_path):
     assert lint(tmp_path, GUARDED_PARTIAL_MAP, select=["FLY202"]) == []
 
 
-GUARDED_KEYWORDS = '''
+GUARDED_KEYWORDS = """
 import flyte
 
 try:
@@ -289,14 +292,14 @@ env = flyte.TaskEnvironment("guarded", image=image, cache=policy)
 @env.task
 def main() -> str:
     return "ok"
-'''
+"""
 
 
 def test_fly302_quiet_inside_a_typeerror_guard(tmp_path):
     assert lint(tmp_path, GUARDED_KEYWORDS, select=["FLY302"]) == []
 
 
-PATCHED_CACHE = '''
+PATCHED_CACHE = """
 import datetime
 
 import flyte
@@ -318,7 +321,7 @@ env = flyte.TaskEnvironment("patched")
 @env.task(cache=flyte.Cache(ttl=datetime.timedelta(hours=1), version="v1"))
 def main() -> str:
     return flyte.Cache.__name__
-'''
+"""
 
 
 def test_fly302_quiet_for_a_flyte_class_the_project_replaced(tmp_path):
@@ -336,7 +339,7 @@ def test_sdk_the_guards_catch_what_they_probe():
 
 
 def test_fly302_hint_never_names_a_keyword_already_passed(tmp_path):
-    source = '''
+    source = """
         import flyte
 
         env = flyte.TaskEnvironment("retrying")
@@ -345,7 +348,7 @@ def test_fly302_hint_never_names_a_keyword_already_passed(tmp_path):
         @env.task(retries=flyte.RetryStrategy(count=3, backoff=10, backoff_factor=2))
         async def main() -> int:
             return 1
-    '''
+    """
     found = [m for m in messages(tmp_path, source, select=["FLY302"]) if "backoff_factor" in m]
     assert found, "the unknown keyword is still reported"
     assert all("did you mean `backoff`" not in m for m in found), found
@@ -355,7 +358,7 @@ def test_fly302_hint_never_names_a_keyword_already_passed(tmp_path):
 # FLY105: a blocking flyte call in async code fails only in local runs, so it is not an error
 # ---------------------------------------------------------------------------------------------------------
 
-BLOCKING_IN_ASYNC = '''
+BLOCKING_IN_ASYNC = """
 import flyte
 import flyte.report
 
@@ -378,7 +381,7 @@ async def main(n: int = 3) -> int:
     values = list(flyte.map(item, range(n)))
     flyte.report.flush()
     return sum(values)
-'''
+"""
 
 
 def test_fly105_is_not_an_error(tmp_path):
@@ -400,12 +403,12 @@ def test_sdk_blocking_calls_fail_only_in_a_local_run():
 # ---------------------------------------------------------------------------------------------------------
 
 PEP701_FSTRING = {
-    "config.py": '''
+    "config.py": """
         import flyte
 
         image = flyte.Image.from_debian_base(python_version=(3, 13))
         env = flyte.TaskEnvironment("report313", image=image)
-    ''',
+    """,
     # Valid from Python 3.12 on (PEP 701): a backslash and the outer quote inside an f-string's expression.
     "render.py": (
         "from config import env\n\n\n@env.task\ndef rows(items: list[str]) -> str:\n"
@@ -440,8 +443,13 @@ def _newer_pythons() -> list[str]:
     candidates = [shutil.which(name) for name in ("python3.12", "python3.13", "python3.14")]
     candidates += sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.1[2-9]*/bin/python3")))
     for path in candidates:
-        if path and subprocess.run([path, "-c", "import sys; sys.exit(sys.version_info < (3, 12))"],
-                                   capture_output=True, check=False).returncode == 0:
+        if (
+            path
+            and subprocess.run(
+                [path, "-c", "import sys; sys.exit(sys.version_info < (3, 12))"], capture_output=True, check=False
+            ).returncode
+            == 0
+        ):
             found.append(path)
     return found
 
@@ -450,8 +458,13 @@ def _newer_pythons() -> list[str]:
 def test_the_pep701_program_is_valid_python_312():
     for python in _newer_pythons():
         for program in (PEP701_FSTRING, PEP701_MULTILINE):
-            r = subprocess.run([python, "-c", "import ast, sys; ast.parse(sys.stdin.read())"],
-                               input=program["render.py"], capture_output=True, text=True, check=False)
+            r = subprocess.run(
+                [python, "-c", "import ast, sys; ast.parse(sys.stdin.read())"],
+                input=program["render.py"],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
             assert r.returncode == 0, (python, r.stderr)
 
 
@@ -462,7 +475,7 @@ def test_the_pep701_program_is_valid_python_312():
 # ---------------------------------------------------------------------------------------------------------
 
 UNRELATED_PATCH = {
-    "jobs/a_patch/patch.py": '''
+    "jobs/a_patch/patch.py": """
         import flyte
 
 
@@ -471,8 +484,8 @@ UNRELATED_PATCH = {
 
 
         flyte.Cache = LenientCache
-    ''',
-    "jobs/b_pipeline/pipeline.py": '''
+    """,
+    "jobs/b_pipeline/pipeline.py": """
         import flyte
 
         env = flyte.TaskEnvironment("pipeline")
@@ -481,7 +494,7 @@ UNRELATED_PATCH = {
         @env.task(cache=flyte.Cache(behavior="auto", version="1"))
         def main() -> int:
             return 1
-    ''',
+    """,
 }
 
 

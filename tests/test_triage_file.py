@@ -96,7 +96,13 @@ def test_triage_script_round_trip(tmp_path, capsys):
     tf = triage.read_triage(tsv)
     (row,) = tf.rows
     assert (row.path, row.line, row.column, row.code, row.severity, row.verdict) == (
-        "main.py", 11, 12, "FLY101", "error", "todo")
+        "main.py",
+        11,
+        12,
+        "FLY101",
+        "error",
+        "todo",
+    )
     assert tf.meta("linted-with") == "flyte-lint test" and tf.meta("corpus-repo") == "example/tiny"
 
     # Still `todo`: still exit 1.
@@ -117,8 +123,7 @@ def test_triage_script_round_trip(tmp_path, capsys):
     assert (row.line, row.verdict) == (13, "true") and row.evidence.startswith("ran it")
 
     # A new error elsewhere is untriaged; the fixed one vanishes.
-    (corpus / "main.py").write_text(AWAIT_SYNC_BAD.replace("await square(x)", "await square.aio(x)"),
-                                    encoding="utf-8")
+    (corpus / "main.py").write_text(AWAIT_SYNC_BAD.replace("await square(x)", "await square.aio(x)"), encoding="utf-8")
     (corpus / "other.py").write_text(AWAIT_SYNC_BAD, encoding="utf-8")
     code, out = _run(capsys, tsv, corpus)
     assert code == 1

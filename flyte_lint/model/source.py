@@ -74,7 +74,10 @@ def parse_indexed(text: str, modname: str, path: str) -> tuple[nodes.Module, lis
         if newer_python_accepts(text, line):
             raise ParseFailure(
                 f"it uses syntax newer than Python {GRAMMAR}, which flyte-lint runs under ({err.msg}): run "
-                "flyte-lint under the Python your project targets", line, column, newer_syntax=True,
+                "flyte-lint under the Python your project targets",
+                line,
+                column,
+                newer_syntax=True,
             ) from None
         raise ParseFailure(f"syntax error: {err.msg} (read as Python {GRAMMAR})", line, column) from None
     except RecursionError:
@@ -110,14 +113,21 @@ _NEWER_SYNTAX = re.compile(
 )
 
 
+NEWER_SYNTAX_WINDOW = 40  # lines at and above a parse error where newer syntax may have started
+
+
 def newer_python_accepts(text: str, line: int) -> bool:
-    """The text is valid in a newer Python than this one: the error's line shows newer syntax, and LibCST's
+    """The text is valid in a newer Python than this one: the error's line (or one just above) shows newer syntax, and LibCST's
     parser (whose grammar follows the newest Python) reads the whole file. Both are asked, so a broken file
     that merely contains an f-string is still a syntax error."""
     if sys.version_info >= (3, 14):
         return False  # (no newer grammar to ask for: LibCST does not read past 3.14)
     lines = text.splitlines()
-    if not 0 < line <= len(lines) or not _NEWER_SYNTAX.search(lines[line - 1]):
+    # The error's line, or one of the lines just above it: Python 3.11 reports a multi-line f-string's error
+    # at its closing quotes, lines after the `f"""` that opens it.
+    if not 0 < line <= len(lines) or not any(
+        _NEWER_SYNTAX.search(text_line) for text_line in lines[max(0, line - NEWER_SYNTAX_WINDOW) : line]
+    ):
         return False
     try:
         import libcst
@@ -150,7 +160,7 @@ class Comments:
     by_line: dict[int, str] = field(default_factory=dict)
 
     @classmethod
-    def scan(cls, text: str) -> "Comments":
+    def scan(cls, text: str) -> Comments:
         found: dict[int, str] = {}
         if "#" not in text:
             return cls(found)
@@ -179,11 +189,11 @@ def exact_source(module, node: nodes.NodeNG) -> str | None:
     line, end = node.lineno, node.end_lineno
     if line is None or end is None or node.end_col_offset is None or not 0 < line <= end <= len(lines):
         return None
-    chunk = [text.encode("utf-8") for text in lines[line - 1:end]]
+    chunk = [text.encode("utf-8") for text in lines[line - 1 : end]]
     if len(chunk) == 1:
-        raw = chunk[0][node.col_offset:node.end_col_offset]
+        raw = chunk[0][node.col_offset : node.end_col_offset]
     else:
-        raw = b"\n".join([chunk[0][node.col_offset:], *chunk[1:-1], chunk[-1][:node.end_col_offset]])
+        raw = b"\n".join([chunk[0][node.col_offset :], *chunk[1:-1], chunk[-1][: node.end_col_offset]])
     return raw.decode("utf-8", errors="replace")
 
 

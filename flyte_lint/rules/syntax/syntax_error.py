@@ -14,9 +14,11 @@ class SyntaxErrorRule(Rule):
     symbol = "syntax-error"
     pylint_number = 1
     scope = Scope.MODULE  # a file's own text
-    summary = ("Reports a file that cannot be read, decoded or parsed as Python, is too deeply nested to "
-               "analyse, or whose name resolution stopped at its budget (generated code rebinding one name "
-               "thousands of times), and a file named on the command line that is not Python.")
+    summary = (
+        "Reports a file that cannot be read, decoded or parsed as Python, is too deeply nested to "
+        "analyse, or whose name resolution stopped at its budget (generated code rebinding one name "
+        "thousands of times), and a file named on the command line that is not Python."
+    )
     rationale = (
         "Python (and so `flyte run` / `flyte deploy`) cannot import the file. flyte-lint reports it and checks the rest of the project."
         " A file whose syntax only a newer Python reads (PEP 701 f-strings, `type X = ...`, `def f[T]`: the error's line"
@@ -25,9 +27,11 @@ class SyntaxErrorRule(Rule):
         " analysed."
         " Severity: error: the file cannot be imported, in local runs and in a cluster alike."
     )
-    fix = ("Fix the syntax error (the message gives the reason and position). Files are read with the grammar "
-           "of the Python flyte-lint runs under: run it with your project's Python version, or newer syntax "
-           "(`type X = ...`, nested quotes in f-strings) reads as an error.")
+    fix = (
+        "Fix the syntax error (the message gives the reason and position). Files are read with the grammar "
+        "of the Python flyte-lint runs under: run it with your project's Python version, or newer syntax "
+        "(`type X = ...`, nested quotes in f-strings) reads as an error."
+    )
 
     # No message is pinned: it quotes the parser of the Python flyte-lint runs under ("'(' was never closed
     # (read as Python 3.11)"), whose wording and version differ from one supported Python to another.
