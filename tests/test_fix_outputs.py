@@ -6,7 +6,7 @@ must compile, and linting it with every rule must report nothing at the rewritte
 there before may stay: it describes the graph, not a defect).
 
 A message that shows a literal rewrite ("Write `await square.aio(...)`", "did you mean cache=\"auto\"?") must carry
-it as a suggestion whose ``shown`` is exactly that text, unless the rule is listed in EXEMPT with the reason.
+it as a suggestion whose ``shown`` is exactly that text, unless the rule says why not (``shows_no_rewrite``, ``advice_elsewhere``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import pytest
 
 from flyte_lint.findings import Edit, Finding
 from flyte_lint.fixes import _compiles, apply_edits
-from flyte_lint.rules import all_rules
+from flyte_lint.rules import REGISTRY, all_rules
 from lintutil import lint_result, split_files
 
 RULES = all_rules()
@@ -37,64 +37,12 @@ LITERAL = re.compile(
     _DIRECTIVE + r"\s+(?:`(?P<code>[^`]+)`|(?P<bare>[\w.]+=(?:\"[^\"]*\"|\([^)]*\)|[\w.]+)|\"[^\"]*\"))", re.IGNORECASE
 )
 
-# Rules whose messages show code that is not a rewrite of the reported place, and why.
-EXEMPT = {
-    "FLY107": "shows the form of a keyword call (`await ref(name=value)`): a remote task's parameter names are not "
-    "known statically, so no concrete rewrite exists",
-    "FLY501": "Flyte 1 migration: the mapping (`X` → `flyte.Y`) names the Flyte 2 API for a whole flytekit program",
-    "FLY502": "Flyte 1 migration guidance for a whole flytekit program, which stays Flyte 1 after any one rewrite",
-    "FLY503": "Flyte 1 migration guidance for a whole flytekit program, which stays Flyte 1 after any one rewrite",
-    "FLY504": "Flyte 1 migration guidance for a whole flytekit program, which stays Flyte 1 after any one rewrite",
-    "FLY505": "Flyte 1 migration guidance for a whole flytekit program, which stays Flyte 1 after any one rewrite",
-    "FLY506": "Flyte 1 migration guidance for a whole flytekit program, which stays Flyte 1 after any one rewrite",
-    "FLY507": "Flyte 1 migration guidance for a whole flytekit program, which stays Flyte 1 after any one rewrite",
-    "FLY508": "Flyte 1 migration guidance for a whole flytekit program, which stays Flyte 1 after any one rewrite",
-    "FLY509": "Flyte 1 migration guidance for a whole flytekit program, which stays Flyte 1 after any one rewrite",
-    "FLY510": "Flyte 1 migration guidance for a whole flytekit program, which stays Flyte 1 after any one rewrite",
-    "FLY511": "Flyte 1 migration guidance for a whole flytekit program, which stays Flyte 1 after any one rewrite",
-}
-
-
-# Messages of other rules that show code which is not a rewrite of one place: (code, pattern, why).
-EXEMPT_MESSAGES = [
-    (
-        "FLY302",
-        re.compile(r"on the TaskEnvironment|backoff=flyte\.Backoff|clone_with"),
-        "the keyword moves to another call (the TaskEnvironment, `t.override(...)`, a flyte.Backoff, a clone): the "
-        "rewrite is not made at the reported place",
-    ),
-    (
-        "FLY102",
-        re.compile(r"a plain function that async task code calls directly"),
-        "the rewrite belongs in the async code that calls the helper (a thread, or `.aio` there), not at this call",
-    ),
-    (
-        "FLY105",
-        re.compile(r"a plain function that async task code calls directly"),
-        "the rewrite belongs in the async code that calls the helper (a thread, or the async twin there), not here",
-    ),
-    (
-        "FLY403",
-        re.compile(r"directly instead"),
-        "names the project's own task as an alternative to the remote reference: a refactor of its callers",
-    ),
-    (
-        "FLY106",
-        re.compile(r"takes its inputs by keyword only: .*Pass `"),
-        "lists the shell task's input names: which positional value is meant for which input is the author's call",
-    ),
-    (
-        "FLY401",
-        re.compile(r"would close a cycle: run .* in a separate driver env .*e\.g\. `"),
-        "sketches a refactor (a new driver env that depends on both, and the root task moved into it), not a "
-        "rewrite of one place",
-    ),
-]
-
 
 def exempt(finding: Finding) -> bool:
-    return finding.code in EXEMPT or any(
-        code == finding.code and pattern.search(finding.message) for code, pattern, _ in EXEMPT_MESSAGES
+    """The rule says the message shows no rewrite of the reported place (``shows_no_rewrite``, ``advice_elsewhere``)."""
+    rule = REGISTRY[finding.code]
+    return bool(rule.shows_no_rewrite) or any(
+        re.search(pattern, finding.message) for pattern, _ in rule.advice_elsewhere
     )
 
 
@@ -225,9 +173,11 @@ def test_rewrites_a_message_shows_are_carried_as_suggestions(tmp_path, rule):
     check_messages(tmp_path, rule.example("bad"))
 
 
-def test_exemptions_name_existing_rules_with_a_reason():
-    for code, reason in [*EXEMPT.items(), *((code, why) for code, _, why in EXEMPT_MESSAGES)]:
-        assert code in EVERY_RULE and len(reason) > 30, code
+def test_exemptions_give_a_reason():
+    for code, rule in REGISTRY.items():
+        reasons = [rule.shows_no_rewrite] if rule.shows_no_rewrite else []
+        reasons += [why for pattern, why in rule.advice_elsewhere if re.compile(pattern)]
+        assert all(len(reason) > 30 for reason in reasons), code
 
 
 def test_a_message_with_a_literal_rewrite_is_detected():

@@ -150,6 +150,13 @@ class Rule:
     pylint_number: ClassVar[int | None] = None  # stable pylint message number (E67nn); never reused
     scope: ClassVar[Scope] = Scope.COMPONENT  # what its findings depend on
     runtime: ClassVar[RuntimeSpec | None] = None  # what the SDK does with its bad and good example
+    # Why an error or warning rule has no ``runtime`` (what it reports cannot be run without a backend...).
+    runtime_untestable: ClassVar[str | None] = None
+    # Messages that show code which is no rewrite of the reported place (tests/test_fix_outputs.py holds every
+    # other message's backticked code to a structured Suggestion): the reason for the whole rule, or
+    # (message pattern, reason) pairs for some of its messages.
+    shows_no_rewrite: ClassVar[str | None] = None
+    advice_elsewhere: ClassVar[tuple[tuple[str, str], ...]] = ()
     fix: ClassVar[str]  # how to fix it
     fix_safety: ClassVar[str | None] = None  # autofix availability and safety, ruff style
     # The exception every finding's failure raises at the finding's node, a class by dotted path

@@ -22,6 +22,12 @@ class BlockingCallInAsync(Rule):
     symbol = "blocking-call-in-async"
     severity = Severity.WARNING
     pylint_number = 6
+    advice_elsewhere = (
+        (
+            r"a plain function that async task code calls directly",
+            "the rewrite belongs in the async code that calls the helper (a thread, or the async twin there), not here",
+        ),
+    )
     scope = Scope.IMPORTERS
     summary = (
         "Reports a blocking flyte API that has an async twin (`flyte.run`, `flyte.deploy`, sync `flyte.map`…) "

@@ -18,6 +18,11 @@ class RemoteTaskPositionalArgs(Rule):
     code = "FLY107"
     symbol = "remote-task-positional-args"
     pylint_number = 8
+    runtime_untestable = "a remote task reference's call needs a backend before it checks its arguments"
+    shows_no_rewrite = (
+        "shows the form of a keyword call (`await ref(name=value)`): a remote task's parameter names are not "
+        "known statically, so no concrete rewrite exists"
+    )
     scope = Scope.IMPORTERS
     summary = "Reports positional arguments passed to a `flyte.remote.Task.get(...)` reference."
     rationale = (

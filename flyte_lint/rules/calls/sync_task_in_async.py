@@ -43,6 +43,12 @@ class SyncTaskInAsync(Rule):
     code = "FLY102"
     symbol = "sync-task-in-async"
     pylint_number = 3
+    advice_elsewhere = (
+        (
+            r"a plain function that async task code calls directly",
+            "the rewrite belongs in the async code that calls the helper (a thread, or `.aio` there), not at this call",
+        ),
+    )
     scope = Scope.IMPORTERS
     summary = (
         "Reports a sync task called without `.aio()` in code that runs on a task's event loop: `async def` "

@@ -57,6 +57,12 @@ class TaskCallArguments(Rule):
     code = "FLY106"
     symbol = "task-call-arguments"
     pylint_number = 7
+    advice_elsewhere = (
+        (
+            r"takes its inputs by keyword only: .*Pass `",
+            "lists the shell task's input names: which positional value is meant for which input is the author's call",
+        ),
+    )
     scope = Scope.IMPORTERS
     summary = (
         "Reports a task called with an unknown keyword, too many positional arguments, a missing required input or "

@@ -79,6 +79,12 @@ class UnknownArgument(Rule):
     code = "FLY302"
     symbol = "unknown-argument"
     pylint_number = 13
+    advice_elsewhere = (
+        (
+            r"on the TaskEnvironment|backoff=flyte\.Backoff|clone_with",
+            "the keyword moves to another call (the TaskEnvironment, `t.override(...)`, a flyte.Backoff, a clone): the rewrite is not made at the reported place",
+        ),
+    )
     scope = Scope.IMPORTERS
     summary = "Reports a keyword argument that the flyte API being called does not accept."
     rationale = (

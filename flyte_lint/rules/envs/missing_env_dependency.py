@@ -61,6 +61,12 @@ class MissingEnvDependency(Rule):
     code = "FLY401"
     symbol = "missing-env-dependency"
     pylint_number = 25
+    advice_elsewhere = (
+        (
+            r"would close a cycle: run .* in a separate driver env .*e\.g\. `",
+            "sketches a refactor (a new driver env that depends on both, and the root task moved into it), not a rewrite of one place",
+        ),
+    )
     scope = Scope.IMPORTERS  # a call's task context, run roots and the component's envs
     summary = (
         "Reports a call into a task of env B whose image must be built (layers such as `.with_pip_packages`, "

@@ -28,6 +28,12 @@ class RemoteTaskVersion(Rule):
     code = "FLY403"
     symbol = "remote-task-version"
     pylint_number = 27
+    advice_elsewhere = (
+        (
+            r"directly instead",
+            "names the project's own task as an alternative to the remote reference: a refactor of its callers",
+        ),
+    )
     scope = Scope.IMPORTERS  # the hint reads which tasks call the reference and their envs
     summary = 'Reports `flyte.remote.Task.get(...)` without `version=` or `auto_version=`, or with an `auto_version` other than "latest"/"current".'
     rationale = (

@@ -70,6 +70,11 @@ class V1Rule(Rule):
     """A FLY5xx rule: a migration step, so a warning (the code runs where flytekit is installed)."""
 
     severity = Severity.WARNING
+    runtime_untestable = "Flyte 1 code: whether it runs depends on flytekit being installed"
+    shows_no_rewrite = (
+        "Flyte 1 migration guidance for a whole flytekit program, which stays Flyte 1 after any one rewrite "
+        "(FLY501's mapping `X` → `flyte.Y` names the Flyte 2 API for the whole program)"
+    )
 
 
 def decorated_label(ref: Ref) -> str:

@@ -13,6 +13,7 @@ class SyntaxErrorRule(Rule):
     code = "FLY001"
     symbol = "syntax-error"
     pylint_number = 1
+    runtime_untestable = "a file that does not parse: nothing to run"
     scope = Scope.MODULE  # a file's own text
     summary = (
         "Reports a file that cannot be read, decoded or parsed as Python, is too deeply nested to "
