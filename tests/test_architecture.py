@@ -98,3 +98,30 @@ def test_the_adapters_share_settings_from_config_not_the_command_line():
     assert set(graph.predecessors("flyte_lint.cli")) <= {"flyte_lint.launch", "flyte_lint.__main__"}
     for adapter in ("flyte_lint.pylint_plugin", "flyte_lint.graph.command"):
         assert graph.has_edge(adapter, "flyte_lint.config")
+
+
+# Module sizes (issue 22): a rule file holds one rule, its documented example and its first cases; helpers and more
+# cases go to its family's private modules (``_common.py``, ``_..._cases.py``). Every other module stays short too.
+RULE_FILE_LIMIT = 400
+MODULE_LIMIT = 700
+
+
+def _line_counts(directory: Path) -> dict[str, int]:
+    return {
+        str(path.relative_to(PACKAGE_DIR.parent)): len(path.read_text(encoding="utf-8").splitlines())
+        for path in sorted(directory.rglob("*.py"))
+    }
+
+
+def test_every_rule_file_is_at_most_400_lines():
+    counts = _line_counts(PACKAGE_DIR / "rules")
+    assert counts, "no rule files found"
+    over = {path: n for path, n in counts.items() if n > RULE_FILE_LIMIT}
+    assert not over, f"files under flyte_lint/rules/ over {RULE_FILE_LIMIT} lines: {over}"
+
+
+def test_every_flyte_lint_module_is_at_most_700_lines():
+    counts = _line_counts(PACKAGE_DIR)
+    assert "flyte_lint/cli.py" in counts
+    over = {path: n for path, n in counts.items() if n > MODULE_LIMIT}
+    assert not over, f"flyte_lint modules over {MODULE_LIMIT} lines: {over}"

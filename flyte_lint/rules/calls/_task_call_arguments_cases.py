@@ -5,6 +5,7 @@ from __future__ import annotations
 from flyte_lint.rules.base import Case
 from flyte_lint.rules.calls._cases import with_train_tasks
 from flyte_lint.rules.calls._container_programs import CHOICE_KEYWORDS
+from flyte_lint.rules.calls._task_object_argument_cases import OBJECT_VALID
 from flyte_lint.rules.calls._task_object_programs import CONTAINER_CALLS, SHELL_CALLS
 
 MORE_INVALID = [
@@ -336,73 +337,5 @@ MORE_VALID = [
         name="quiet-when-an-unknown-decorator-wraps-the-task",
         select=["FLY106"],
     ),
-    Case(
-        """
-        import flyte
-        from flyte.extras import ContainerTask
-
-        INPUTS = {"x": int}
-        dynamic = ContainerTask(name="dynamic", image="alpine", command=["echo"], inputs=INPUTS)
-        defaults = ContainerTask(name="defaults", image="alpine", command=["echo"], inputs={"x": (int, 1)})
-        fixed = ContainerTask(name="fixed", image="alpine", command=["echo"], inputs={"x": int})
-        env = flyte.TaskEnvironment("m")
-
-
-        class Local:
-            def __init__(self, **kwargs):
-                pass
-
-            async def __call__(self, **kwargs):
-                return 1
-
-
-        ContainerLike = Local
-        lookalike = ContainerLike(name="l", inputs={"x": int})
-
-
-        def outside_a_run():
-            return fixed(bogus=1)  # (no run: not the SDK's binding)
-
-
-        @env.task
-        async def main() -> int:
-            await dynamic(bogus=1)
-            await defaults()
-            await fixed.override(retries=1)(bogus=1)  # (fails on its own: see _check_container_task)
-            await fixed(**{"x": 1})
-            await lookalike(bogus=1)
-            if INPUTS:
-                inner = ContainerTask(name="inner", image="alpine", command=["echo"], inputs={"x": int})
-                await inner(bogus=1)  # (bound in a branch: not followed)
-            return 1
-    """,
-        name="container-tasks-it-cannot-check-stay-quiet",
-        select=["FLY106"],
-    ),
-    Case(
-        """
-        import flyte
-        from flyte.extras import shell
-        from flyte.io import File
-
-        INPUTS = {"f": str}
-        dynamic = shell.create("dynamic", image="debian:12-slim", inputs=INPUTS, script="true")
-        some_defaults = {"f": "x"}
-        defaulted = shell.create("defaulted", image="debian:12-slim", inputs={"f": str}, defaults=some_defaults,
-                                 script="true")
-        aliased = shell.create("aliased", image="debian:12-slim", inputs={"f": File | None, "g": "File"}, script="true")
-        env = flyte.TaskEnvironment("m", depends_on=[dynamic.env, defaulted.env, aliased.env])
-
-
-        @env.task
-        async def main(extra: dict) -> int:
-            await dynamic(bogus=1)
-            await defaulted()
-            await aliased()
-            await aliased(**extra)
-            return 1
-    """,
-        name="shell-tasks-it-cannot-check-stay-quiet",
-        select=["FLY106"],
-    ),
+    *OBJECT_VALID,  # (ContainerTask and shell task calls it cannot check: _task_object_argument_cases.py)
 ]

@@ -22,6 +22,7 @@ from flyte_lint.rules.base import Case, Finding, Outcome, Rule, RuntimeSpec, Sco
 from flyte_lint.rules.envs._common import dependency_added, env_expression, env_variable, same_env
 from flyte_lint.rules.envs._dependencies import may_reach
 from flyte_lint.rules.envs._missing_dependency_call_cases import CALL_INVALID, CALL_VALID
+from flyte_lint.rules.envs._missing_dependency_depends_on_cases import DEPENDS_ON_INVALID, DEPENDS_ON_VALID
 from flyte_lint.rules.envs._missing_dependency_image_cases import IMAGE_INVALID, IMAGE_VALID
 from flyte_lint.rules.envs._missing_dependency_root_cases import ROOT_INVALID, ROOT_VALID
 
@@ -170,26 +171,8 @@ class MissingEnvDependency(Rule):
             "not serialize it). Add `depends_on=[head.env]` to env 'cpu'",
             name="a-shell-task-whose-env-nothing-makes",
         ),
-        Case(
-            """
-            import flyte
-
-            gpu = flyte.TaskEnvironment("gpu", image=flyte.Image.from_debian_base().with_pip_packages("torch"))
-            other = flyte.TaskEnvironment("other")
-            base = flyte.TaskEnvironment("base", depends_on=[gpu])
-            big = base.clone_with("big", depends_on=[other])
-
-            @gpu.task
-            async def train(x: int) -> int:
-                return x
-
-            @big.task
-            async def main(x: int) -> int:
-                return await train(x)  # expect: FLY401
-            """,
-            name="clone-with-replacing-depends-on",
-        ),
-        *CALL_INVALID,  # (the other cases: _missing_dependency_call_cases.py, _image_cases.py, _root_cases.py)
+        *DEPENDS_ON_INVALID,
+        *CALL_INVALID,  # (the other cases: _missing_dependency_depends_on_cases.py, _call_cases.py, _image_cases.py, _root_cases.py)
         *IMAGE_INVALID,
         *ROOT_INVALID,
     ]
@@ -211,60 +194,7 @@ class MissingEnvDependency(Rule):
                 return await train(3)
             """,
         ),
-        Case(
-            """
-            import flyte
-
-            gpu = flyte.TaskEnvironment("gpu", image=flyte.Image.from_debian_base().with_pip_packages("torch"))
-            middle = flyte.TaskEnvironment("middle", depends_on=[gpu])
-            top = flyte.TaskEnvironment("top", depends_on=[middle])
-
-            @gpu.task
-            async def train(x: int) -> int:
-                return x
-
-            @top.task
-            async def main(x: int) -> int:
-                return await train(x)
-            """,
-            name="transitive-dependencies",
-        ),
-        Case(
-            """
-            import flyte
-
-            gpu = flyte.TaskEnvironment("gpu", image=flyte.Image.from_debian_base().with_pip_packages("torch"))
-            base = flyte.TaskEnvironment("base", depends_on=[gpu])
-            big = base.clone_with("big", resources=flyte.Resources(cpu="8"))
-
-            @gpu.task
-            async def train(x: int) -> int:
-                return x
-
-            @big.task
-            async def main(x: int) -> int:
-                return await train(x)
-            """,
-            name="clone-with-inherits-depends-on",
-        ),
-        Case(
-            """
-            import flyte
-
-            gpu = flyte.TaskEnvironment("gpu", image=flyte.Image.from_debian_base().with_pip_packages("torch"))
-            base = flyte.TaskEnvironment("base", depends_on=[gpu])
-            big = base.clone_with("big", depends_on=None)
-
-            @gpu.task
-            async def train(x: int) -> int:
-                return x
-
-            @big.task
-            async def main(x: int) -> int:
-                return await train(x)
-            """,
-            name="clone-with-passes-depends-on-none",
-        ),
+        *DEPENDS_ON_VALID,
         *CALL_VALID,
         *IMAGE_VALID,
         *ROOT_VALID,

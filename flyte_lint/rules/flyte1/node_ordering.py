@@ -8,11 +8,10 @@ from astroid import nodes
 
 from flyte_lint.model.analysis import Analysis, walk
 from flyte_lint.model.flyte1_index import flyte1_index, guarded
-from flyte_lint.model.kinds import CallForm
-from flyte_lint.model.names import bindings_of
 from flyte_lint.model.source import short_source
 from flyte_lint.rules.base import Case, Finding, Scope, Severity, register
 from flyte_lint.rules.flyte1._common import V1Rule
+from flyte_lint.rules.flyte1._task_results import SHIFTABLE, kind_text, shift_message, task_result
 
 
 @register
@@ -294,14 +293,14 @@ class NodeOrdering(V1Rule):
                             ),
                         )
                     elif (
-                        (kinds := [_task_result(analysis, o) for o in operands])
+                        (kinds := [task_result(analysis, o) for o in operands])
                         and None not in kinds
                         and not all(k in SHIFTABLE for k in kinds)
                     ):
                         yield self.finding(
                             module,
                             node,
-                            _shift_message(short_source(module, node, 50), node.op, kinds),
+                            shift_message(short_source(module, node, 50), node.op, kinds),
                             severity=Severity.ERROR,
                         )
                 elif (
@@ -323,13 +322,13 @@ class NodeOrdering(V1Rule):
                     isinstance(node, nodes.Call)
                     and isinstance(node.func, nodes.Attribute)
                     and node.func.attrname == "runs_before"
-                    and (kind := _task_result(analysis, node.func.expr))
+                    and (kind := task_result(analysis, node.func.expr))
                 ):
                     yield self.finding(
                         module,
                         node,
                         (
-                            f"`{short_source(module, node, 50)}` calls `.runs_before` on a Flyte 2 task's result, {_kind_text(kind)}: "
+                            f"`{short_source(module, node, 50)}` calls `.runs_before` on a Flyte 2 task's result, {kind_text(kind)}: "
                             f"it fails with AttributeError (\"'{kind}' object has no attribute 'runs_before'\"). Flyte 2 "
                             "runs calls in the order written: call the tasks one after the other (await each one in an "
                             "async task) and drop `.runs_before(...)`"
@@ -357,65 +356,3 @@ def _chain(node: nodes.NodeNG) -> list[nodes.NodeNG]:
     if isinstance(node, nodes.BinOp) and node.op in (">>", "<<"):
         return _chain(node.left) + _chain(node.right)
     return [node]
-
-
-# Flyte 2 task results (flyte 2.12.1, measured: tests/test_flyte1_rules.py): a sync task's call and an awaited
-# async task's give the returned value; an async task's call (or `.aio`) not awaited gives a coroutine, which
-# runs the task only once awaited. `>>` between them is Python's shift: TypeError unless both are ints.
-SHIFTABLE = frozenset({"int", "bool"})
-_ANNOTATED = {"int": "int", "bool": "bool", "float": "float", "str": "str", "bytes": "bytes"}
-_RESULT_FORMS = (CallForm.CALL, CallForm.OVERRIDE, CallForm.AIO, CallForm.PARTIAL)
-
-
-def _task_result(analysis: Analysis, node: nodes.NodeNG, depth: int = 0) -> str | None:
-    """The Python type name of what ``node`` holds when it is the result of a Flyte 2 task call whose type the
-    code shows: "coroutine" (an async task called, not awaited), or the return annotation's type (None:
-    "NoneType") of a sync task called or an async one awaited; also through a name every binding of which is
-    such a result of the same type. None: anything else (unknown: the rule stays quiet)."""
-    if depth > 4:
-        return None
-    if isinstance(node, nodes.Name):
-        kinds = set()
-        for stmt in bindings_of(node):
-            assign = stmt.parent if isinstance(stmt, nodes.AssignName) else None
-            if not (isinstance(assign, nodes.Assign) and assign.targets == [stmt]):
-                return None
-            kinds.add(_task_result(analysis, assign.value, depth + 1))
-        return kinds.pop() if len(kinds) == 1 else None
-    awaited = isinstance(node, nodes.Await)
-    call = node.value if awaited else node
-    site = analysis.site_of_call.get(id(call)) if isinstance(call, nodes.Call) else None
-    if site is None or site.task is None or site.form not in _RESULT_FORMS:
-        return None
-    if site.makes_coroutine and not awaited:
-        return "coroutine"
-    if awaited != site.makes_coroutine:
-        return None  # (a sync task awaited: FLY101's)
-    returns = site.task.func.returns
-    if isinstance(returns, nodes.Const) and returns.value is None:
-        return "NoneType"
-    if isinstance(returns, nodes.Name) and returns.name in _ANNOTATED:
-        return _ANNOTATED[returns.name]
-    return None
-
-
-def _kind_text(kind: str) -> str:
-    return {"coroutine": "a coroutine (an async task called without `await`)", "NoneType": "None"}.get(
-        kind, f"an {kind}" if kind == "int" else f"a {kind}"
-    )
-
-
-def _shift_message(shown: str, op: str, kinds: list[str]) -> str:
-    left, right = kinds[0], kinds[1]
-    if left in SHIFTABLE and right in SHIFTABLE:  # (a longer chain fails further on)
-        left, right = "int", next(k for k in kinds[2:] if k not in SHIFTABLE)
-    effect = (
-        f"TypeError (\"unsupported operand type(s) for {op}: '{left}' and '{right}'\") once its operands are computed"
-    )
-    if "coroutine" in kinds:
-        effect += "; an async task called without `await` there never runs"
-    return (
-        f"`{shown}` applies `{op}` to Flyte 2 task results: in Flyte 2 it is Python's shift operator, which fails "
-        f"with {effect}. Flyte 2 runs calls in the order written: call the tasks one after the other (await each "
-        f"one in an async task) and drop the `{op}`"
-    )

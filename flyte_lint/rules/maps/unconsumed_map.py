@@ -9,52 +9,11 @@ from astroid import nodes
 from flyte_lint.model.analysis import Analysis, ResolvedCall
 from flyte_lint.model.names import loads_of
 from flyte_lint.model.source import rendered
-from flyte_lint.model.values import External
 from flyte_lint.rules.base import Case, Edit, Finding, Fix, Outcome, Rule, RuntimeSpec, Scope, Suggestion, register
 from flyte_lint.rules.maps._cases import HELPER_MAPS, with_header
 from flyte_lint.rules.maps._common import async_iteration, end, map_calls, start
+from flyte_lint.rules.maps._iteration import iterates
 from flyte_lint.rules.usage import assigned_name
-
-# Calls that look at an object without iterating it.
-NON_ITERATING = {
-    "builtins.print",
-    "builtins.repr",
-    "builtins.str",
-    "builtins.id",
-    "builtins.type",
-    "builtins.bool",
-    "builtins.format",
-    "builtins.isinstance",
-    "builtins.hash",
-}
-LOG_METHODS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "log"}
-
-
-def _iterates(analysis: Analysis, expr: nodes.NodeNG) -> bool:
-    """Whether the place ``expr`` appears in makes the generator run (or may: unknown code counts)."""
-    parent = expr.parent
-    if isinstance(parent, (nodes.Expr, nodes.FormattedValue, nodes.Compare, nodes.BoolOp, nodes.UnaryOp)):
-        return False
-    if isinstance(parent, (nodes.If, nodes.While, nodes.IfExp)) and expr is parent.test:
-        return False
-    if isinstance(parent, nodes.Call) and expr is not parent.func:
-        callee = analysis.resolver.value_of(parent.func)
-        if isinstance(callee, External) and callee.path in NON_ITERATING:
-            return False
-        if isinstance(callee, External) and callee.path.startswith("logging."):
-            return False
-        if (
-            isinstance(parent.func, nodes.Attribute)
-            and parent.func.attrname in LOG_METHODS
-            and _looks_like_logger(parent.func.expr)
-        ):
-            return False
-    return True
-
-
-def _looks_like_logger(node: nodes.NodeNG) -> bool:
-    text = node.as_string().lower()
-    return "log" in text
 
 
 @register
@@ -312,7 +271,7 @@ class UnconsumedMap(Rule):
             target = assigned_name(parent, node)
             if target is not None:
                 loads = loads_of(target)
-                if not any(_iterates(analysis, load) for load in loads):
+                if not any(iterates(analysis, load) for load in loads):
                     what = "never used" if not loads else "never iterated"
                     yield self.finding(
                         call.module,
@@ -321,7 +280,7 @@ class UnconsumedMap(Rule):
                         suggestions=[rewrite],
                     )
                 continue
-            if not _iterates(analysis, node):
+            if not iterates(analysis, node):
                 yield self.finding(
                     call.module,
                     node,
@@ -412,7 +371,7 @@ def _unconsumed_helper_maps(rule: Rule, analysis: Analysis) -> Iterable[Finding]
         target = assigned_name(parent, node)
         if target is not None:
             loads = loads_of(target)
-            if not any(_iterates(analysis, load) for load in loads):
+            if not any(iterates(analysis, load) for load in loads):
                 state = "never used" if not loads else "never iterated"
                 yield rule.finding(
                     call.module,
@@ -422,7 +381,7 @@ def _unconsumed_helper_maps(rule: Rule, analysis: Analysis) -> Iterable[Finding]
                     suggestions=[rewrite],
                 )
             continue
-        if not _iterates(analysis, node):
+        if not iterates(analysis, node):
             yield rule.finding(
                 call.module,
                 node,
