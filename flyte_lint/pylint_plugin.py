@@ -41,8 +41,6 @@ BASE_ID = 67
 LETTERS = {Severity.ERROR: "E", Severity.WARNING: "W", Severity.INFO: "I"}
 ERROR_MSGID = f"F{BASE_ID}00"
 ERROR_SYMBOL = "flyte-lint-error"
-# Rule symbols pylint already uses for one of its own messages (a test keeps this list complete).
-RENAMED = {"FLY001": "flyte-lint-syntax-error"}  # pylint's E0001 is syntax-error
 
 
 def rule_numbers() -> dict[str, int]:
@@ -72,8 +70,9 @@ def message_text(finding: Finding) -> str:
 
 
 def symbol(code: str) -> str:
-    """The pylint symbol of a rule: its own symbol, unless pylint has taken that."""
-    return RENAMED.get(code) or REGISTRY[code].symbol
+    """The pylint symbol of a rule: its own symbol, unless pylint has taken that (then its ``pylint_symbol``)."""
+    rule = REGISTRY[code]
+    return rule.pylint_symbol or rule.symbol
 
 
 MSGIDS = message_ids()

@@ -148,6 +148,8 @@ class Rule:
     INVALID: ClassVar[list[Case]] = []  # cases it reports, at their ``# expect:`` lines
     VALID: ClassVar[list[Case]] = []  # cases it must stay quiet on
     pylint_number: ClassVar[int | None] = None  # stable pylint message number (E67nn); never reused
+    # The pylint symbol, when pylint already uses ``symbol`` for one of its own messages (tests/test_pylint_plugin.py).
+    pylint_symbol: ClassVar[str | None] = None
     scope: ClassVar[Scope] = Scope.COMPONENT  # what its findings depend on
     runtime: ClassVar[RuntimeSpec | None] = None  # what the SDK does with its bad and good example
     # Why an error or warning rule has no ``runtime`` (what it reports cannot be run without a backend...).

@@ -12,6 +12,7 @@ from flyte_lint.rules.base import Case, Finding, Rule, Scope, register
 class SyntaxErrorRule(Rule):
     code = "FLY001"
     symbol = "syntax-error"
+    pylint_symbol = "flyte-lint-syntax-error"  # pylint's E0001 is syntax-error
     pylint_number = 1
     runtime_untestable = "a file that does not parse: nothing to run"
     scope = Scope.MODULE  # a file's own text
