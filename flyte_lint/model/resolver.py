@@ -61,6 +61,8 @@ class Resolver(NameLookup, ImportResolution, Definitions, TaskContainers, Helper
         # or not: what the importer's findings depend on beyond its import lines (the cache keeps them).
         self.loads: dict[str, set[str]] = {}
         self._rebound: dict[int, frozenset[str]] | None = None  # flyte attributes reassigned (see _sdk_value)
+        self._node_indexes: dict[int, dict] = {}  # (TaskContainers._node_index)
+        self._name_indexes: dict[int, dict] = {}  # (TaskContainers._names_in)
 
     # -- plumbing ------------------------------------------------------------------------------------
     def module_of(self, node: nodes.NodeNG) -> Module:

@@ -24,7 +24,7 @@ from astroid import nodes
 
 from flyte_lint.model.arguments import argument
 from flyte_lint.model.kinds import CallForm, RootReason
-from flyte_lint.model.scopes import enclosing_function, walk
+from flyte_lint.model.scopes import enclosing_function
 from flyte_lint.model.values import PartialRef, TaskRef
 
 if TYPE_CHECKING:
@@ -131,17 +131,26 @@ class RunRoots:
         """The name of ``func`` is used somewhere but its own definition: read in its module, imported from it by
         name, or read as an attribute (``module.name``) by a call."""
         name = func.name
-        for node in walk(func.root()):
-            if isinstance(node, nodes.Name) and node.name == name and not _inside(node, func):
-                return True
-        if any(
-            any((alias or original) == name or original == name for original, alias in stmt.names)
-            for _, stmt in self.analysis.nodes_of(nodes.ImportFrom)
-        ):
+        if any(not _inside(node, func) for node in self.analysis.resolver._names_in(func.root()).get(name, ())):
             return True
-        return any(
-            isinstance(call.node.func, nodes.Attribute) and call.node.func.attrname == name
-            for call in self.analysis.calls
+        return name in self._imported_names or name in self._called_attributes
+
+    @cached_property
+    def _imported_names(self) -> frozenset[str]:
+        """Every name a ``from m import name [as alias]`` of the analysed modules imports, and every alias."""
+        return frozenset(
+            part
+            for _, stmt in self.analysis.nodes_of(nodes.ImportFrom)
+            for names in stmt.names
+            for part in names
+            if part
+        )
+
+    @cached_property
+    def _called_attributes(self) -> frozenset[str]:
+        """The attribute names called as ``x.name(...)`` in the analysed modules."""
+        return frozenset(
+            call.node.func.attrname for call in self.analysis.calls if isinstance(call.node.func, nodes.Attribute)
         )
 
     @cached_property

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from astroid import nodes
 from astroid.const import Context
 
+from flyte_lint.model.scopes import walk
 from flyte_lint.model.values import (
     UNKNOWN,
     External,
@@ -108,7 +109,7 @@ class TaskContainers(_Base):
         if len(scope.locals.get(name, ())) != 1:
             return None
         added: list[Value] = []
-        uses = [n for n in scope.nodes_of_class(nodes.Name) if n.name == name]
+        uses = list(self._names_in(scope).get(name, ()))
         if isinstance(scope, nodes.Module):  # (its importers may change it: look at theirs too)
             uses += self._imported_uses(scope, name)
         for use in uses:
@@ -123,19 +124,47 @@ class TaskContainers(_Base):
         """The uses of ``name`` in the analysed modules that import it from ``tree``: ``from m import name``
         then ``name``, or ``m.name``."""
         uses: list[nodes.Name] = []
+        home = self.module_of(tree)
+        short_name = home.name.rsplit(".", 1)[-1]
         for module in list(self._modules.values()):
             other = module.tree
-            if other is None or other is tree or name not in (module.text or ""):
+            text = module.text or ""
+            if other is None or other is tree or name not in text:
                 continue
-            for stmt in other.nodes_of_class(nodes.ImportFrom):
-                for original, alias in stmt.names:
-                    if original == name and self.imported_module(stmt) == ModuleRef(self.module_of(tree)):
-                        local = alias or original
-                        uses += [n for n in other.nodes_of_class(nodes.Name) if n.name == local]
-            for attribute in other.nodes_of_class(nodes.Attribute):
-                if attribute.attrname == name and self.value_of(attribute.expr) == ModuleRef(self.module_of(tree)):
-                    uses.append(attribute)
+            for stmt in module.indexed:  # (the imports were noted while parsing: no walk)
+                if type(stmt) is nodes.ImportFrom:
+                    for original, alias in stmt.names:
+                        if original == name and self.imported_module(stmt) == ModuleRef(home):
+                            uses += self._names_in(other).get(alias or original, ())
+            # ``m.name`` needs the module's own name written in an import of it (an alias too: `import m as x`)
+            if short_name in text:
+                for attribute in self._node_index(other)[nodes.Attribute]:
+                    if attribute.attrname == name and self.value_of(attribute.expr) == ModuleRef(home):
+                        uses.append(attribute)
         return uses
+
+    def _node_index(self, scope: nodes.NodeNG) -> dict[type, list[nodes.NodeNG]]:
+        """The Name, Attribute and ImportFrom nodes below ``scope`` (itself included), in source order, by type:
+        walked once per scope however many containers ask."""
+        index = self._node_indexes.get(id(scope))
+        if index is None:
+            index = {nodes.Name: [], nodes.Attribute: [], nodes.ImportFrom: []}
+            for node in walk(scope):
+                found = index.get(type(node))
+                if found is not None:
+                    found.append(node)
+            self._node_indexes[id(scope)] = index
+        return index
+
+    def _names_in(self, scope: nodes.NodeNG) -> dict[str, list[nodes.Name]]:
+        """The Name nodes below ``scope`` by name, in source order."""
+        by_name = self._name_indexes.get(id(scope))
+        if by_name is None:
+            by_name = {}
+            for node in self._node_index(scope)[nodes.Name]:
+                by_name.setdefault(node.name, []).append(node)
+            self._name_indexes[id(scope)] = by_name
+        return by_name
 
     def _element(self, node: nodes.Subscript) -> Value:
         """``TOOLS[k]``: one of the tasks a container of tasks holds (a slice: the container itself)."""
