@@ -597,7 +597,8 @@ def components(
     groups: dict[int, set[Path]] = {}
     for path in ids:
         groups.setdefault(find(path), set()).add(path)
-    return {path: frozenset(members) for members in groups.values() for path in members}
+    shared = [frozenset(members) for members in groups.values()]  # (one set per component, shared by its members)
+    return {path: members for members in shared for path in members}
 
 
 def import_targets(index: dict[Path, Indexed], lookups: Lookups | None, path: Path) -> list[Path]:
