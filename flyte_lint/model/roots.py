@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 RUN_PATHS = ("flyte.run", "flyte.run.aio", "flyte._run._Runner.run", "flyte._run._Runner.run.aio")
 # Calls whose task arguments the model follows: runs (roots), maps (call sites), partials (called later).
 _FOLLOWED = frozenset({*RUN_PATHS, "flyte.map", "flyte.map.aio", "functools.partial"})
+_SEQUENCES = frozenset({nodes.List, nodes.Tuple, nodes.Set})
 
 
 @dataclass(frozen=True)
@@ -86,26 +87,30 @@ class RunRoots:
         """(call, task) for each task passed as an argument (or in a literal list, tuple, set or dict argument) to a
         call that is not one the model follows (``flyte.run``, ``flyte.map``, ``functools.partial``): the code it is
         handed to may call it, where the model does not see."""
+        # (exact node types: astroid has no subclasses of these; this loop visits every argument of the project)
         value_of = self.analysis.resolver.value_of
         found = []
         for call in self.analysis.calls:
-            if call.external_path in _FOLLOWED or not (call.node.args or call.node.keywords):
+            node = call.node
+            if not (node.args or node.keywords) or call.external_path in _FOLLOWED:
                 continue
-            todo = [*call.node.args, *(kw.value for kw in call.node.keywords or [])]
+            todo = [*node.args, *(kw.value for kw in node.keywords)] if node.keywords else list(node.args)
             while todo:
                 node = todo.pop()
-                if isinstance(node, nodes.Starred):
+                kind = type(node)
+                if kind is nodes.Starred:
                     node = node.value
-                if isinstance(node, (nodes.List, nodes.Tuple, nodes.Set)):
-                    todo.extend(node.elts)
-                elif isinstance(node, nodes.Dict):
-                    todo.extend(value for _, value in node.items)
-                elif isinstance(node, (nodes.Name, nodes.Attribute)):
+                    kind = type(node)
+                if kind is nodes.Name or kind is nodes.Attribute:
                     value = value_of(node)
-                    if isinstance(value, PartialRef):
+                    if type(value) is PartialRef:
                         value = value.target
-                    if isinstance(value, TaskRef):
+                    if type(value) is TaskRef:
                         found.append((call, value.task))
+                elif kind in _SEQUENCES:
+                    todo.extend(node.elts)
+                elif kind is nodes.Dict:
+                    todo.extend(value for _, value in node.items)
         return found
 
     def _callers_hidden(self, task: Task) -> bool:
@@ -123,9 +128,13 @@ class RunRoots:
             and self._name_used(func)
         ):
             return True
-        return any(
-            t is task and not self.analysis.context_tasks(enclosing_function(call.node)) for call, t in self._handed
-        )
+        return id(task) in self._handed_outside_tasks
+
+    @cached_property
+    def _handed_outside_tasks(self) -> frozenset[int]:
+        """The ids of the tasks handed to code outside any task (see _handed)."""
+        context_tasks = self.analysis.context_tasks
+        return frozenset(id(t) for call, t in self._handed if not context_tasks(enclosing_function(call.node)))
 
     def _name_used(self, func: nodes.FunctionDef) -> bool:
         """The name of ``func`` is used somewhere but its own definition: read in its module, imported from it by
@@ -149,9 +158,8 @@ class RunRoots:
     @cached_property
     def _called_attributes(self) -> frozenset[str]:
         """The attribute names called as ``x.name(...)`` in the analysed modules."""
-        return frozenset(
-            call.node.func.attrname for call in self.analysis.calls if isinstance(call.node.func, nodes.Attribute)
-        )
+        funcs = [call.node.func for call in self.analysis.calls]
+        return frozenset([func.attrname for func in funcs if type(func) is nodes.Attribute])
 
     @cached_property
     def roots(self) -> dict[Task, Root]:
