@@ -20,7 +20,7 @@ from flyte_lint.engine import Options, run
 from flyte_lint.model import builder
 from flyte_lint.model.analysis import Analysis, build_analysis, walk
 from flyte_lint.model.arguments import argument, is_static, keyword_argument
-from flyte_lint.model.constants import MISSING
+from flyte_lint.model.constants import MISSING, static_value
 from flyte_lint.model.entities import Env, Task
 from flyte_lint.model.kinds import CallForm, EnvOrigin, ImageKind, ParamKind, RootReason
 from flyte_lint.model.names import bindings_of, is_builtin, rebinds_same_variable
@@ -1762,6 +1762,26 @@ def test_literal_follows_names_bound_once_across_modules(tmp_path):
     assert analysis.literal(value_of["B"]) == ("1Gi", -3)
     assert analysis.literal(value_of["D"]) == ["2", 1.5]
     assert analysis.literal(value_of["C"]) is MISSING and analysis.literal(value_of["E"]) is MISSING
+
+
+def test_static_value_evaluates_with_the_locals_it_is_given(tmp_path):
+    analysis = _built(
+        tmp_path,
+        {
+            "main.py": (
+                "N = 3\nITEMS = list(range(N * 2))\nMAP = {'a': 1, 'b': 2}\n"
+                "def f(k):\n    return len(ITEMS) + k, range(k), sorted(MAP.keys()), -N, unknown(k)\n"
+            )
+        },
+    )
+    main = next(m for m in analysis.modules if m.name == "main")
+    returned = next(main.tree.nodes_of_class(nodes.Return)).value.elts
+    assert static_value(analysis.resolver, returned[0], {"k": 4}) == 10
+    assert static_value(analysis.resolver, returned[0]) is MISSING  # k unknown without the caller's locals
+    assert static_value(analysis.resolver, returned[1], {"k": 2}) == range(2)
+    assert static_value(analysis.resolver, returned[2]) == ["a", "b"]
+    assert static_value(analysis.resolver, returned[3]) == -3
+    assert static_value(analysis.resolver, returned[4], {"k": 1}) is MISSING
 
 
 def test_argument_lookup_and_static_calls():

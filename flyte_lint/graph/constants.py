@@ -1,116 +1,23 @@
-"""Constants: the values the compiler knows statically (literals, module constants, ``range``/``len``...), and the
-trip counts of loops and maps that follow from them."""
+"""Constants: the values the compiler knows statically (the model's ``static_value`` over a frame's known locals),
+and the trip counts of loops and maps that follow from them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from astroid import nodes
 
 from flyte_lint.graph.values import NOTHING, Context, Flow, Frame
-from flyte_lint.model.names import lookup
-from flyte_lint.model.values import External
+from flyte_lint.model.constants import static_value
 
 
 class ConstantsMixin:
     """Static values of expressions in a frame, and the counts they give (see Compiler)."""
 
-    def _const(self, node: nodes.NodeNG, frame: Frame, depth: int = 0) -> Any:
-        if depth > 20:
-            return NOTHING
-        if isinstance(node, nodes.Const):
-            return node.value
-        if isinstance(node, (nodes.List, nodes.Tuple, nodes.Set)):
-            values = [self._const(e, frame, depth + 1) for e in node.elts]
-            if any(v is NOTHING for v in values) or any(isinstance(e, nodes.Starred) for e in node.elts):
-                return NOTHING
-            return tuple(values) if isinstance(node, nodes.Tuple) else values
-        if isinstance(node, nodes.Dict):
-            keys = [self._const(k, frame, depth + 1) for k, _ in node.items]
-            return dict.fromkeys(keys) if NOTHING not in keys else NOTHING
-        if isinstance(node, nodes.Name):
-            if node.name in frame.vars:
-                return frame.vars[node.name].const
-            return self._module_const(node, depth)
-        if isinstance(node, nodes.UnaryOp) and node.op == "-":
-            value = self._const(node.operand, frame, depth + 1)
-            return -value if isinstance(value, (int, float)) else NOTHING
-        if isinstance(node, nodes.BinOp):
-            left, right = self._const(node.left, frame, depth + 1), self._const(node.right, frame, depth + 1)
-            if left is NOTHING or right is NOTHING:
-                return NOTHING
-            try:
-                if node.op in ("+", "-", "*", "//", "%") and isinstance(left, (int, list, tuple, str)):
-                    result = {
-                        "+": lambda a, b: a + b,
-                        "-": lambda a, b: a - b,
-                        "*": lambda a, b: a * b,
-                        "//": lambda a, b: a // b,
-                        "%": lambda a, b: a % b,
-                    }[node.op](left, right)
-                    return result if not isinstance(result, (list, tuple, str)) or len(result) < 100_000 else NOTHING
-            except Exception:
-                return NOTHING
-            return NOTHING
-        if isinstance(node, nodes.Call):
-            return self._call_const(node, frame, depth)
-        return NOTHING
-
-    def _call_const(self, node: nodes.Call, frame: Frame, depth: int) -> Any:
-        if node.keywords:
-            return NOTHING
-        callee = self.resolver.value_of(node.func)
-        args = [self._const(a, frame, depth + 1) for a in node.args]
-        if any(a is NOTHING for a in args):
-            if (
-                isinstance(node.func, nodes.Attribute)
-                and node.func.attrname in ("items", "keys", "values")
-                and not node.args
-            ):
-                base = self._const(node.func.expr, frame, depth + 1)
-                return list(base) if isinstance(base, dict) else NOTHING
-            return NOTHING
-        if not isinstance(callee, External):
-            if (
-                isinstance(node.func, nodes.Attribute)
-                and node.func.attrname in ("items", "keys", "values")
-                and not node.args
-            ):
-                base = self._const(node.func.expr, frame, depth + 1)
-                return list(base) if isinstance(base, dict) else NOTHING
-            return NOTHING
-        name = callee.path
-        try:
-            if name == "builtins.range" and all(isinstance(a, int) for a in args) and 1 <= len(args) <= 3:
-                return range(*args)
-            if name == "builtins.len" and len(args) == 1 and hasattr(args[0], "__len__"):
-                return len(args[0])
-            if (
-                name
-                in ("builtins.list", "builtins.tuple", "builtins.sorted", "builtins.enumerate", "builtins.reversed")
-                and len(args) == 1
-            ):
-                return list(args[0]) if name != "builtins.enumerate" else list(enumerate(args[0]))
-            if name == "builtins.zip" and args:
-                return list(zip(*args))  # noqa: B905  (the builtin evaluated as written: it truncates)
-        except Exception:
-            return NOTHING
-        return NOTHING
-
-    def _module_const(self, node: nodes.Name, depth: int) -> Any:
-        scope, stmts = lookup(node)  # (None, [] when astroid's lookup fails)
-        if len(stmts) != 1 or not isinstance(scope, nodes.Module):
-            return NOTHING
-        stmt = stmts[0]
-        if isinstance(stmt, nodes.AssignName) and isinstance(stmt.parent, (nodes.Assign, nodes.AnnAssign)):
-            value = stmt.parent.value
-            if (
-                value is not None
-                and not isinstance(value, nodes.Name)
-                or (isinstance(value, nodes.Name) and value.name != node.name)
-            ):
-                return self._const(value, Frame(parent="", prefix="", function=None), depth + 1)
-        return NOTHING
+    def _const(self, node: nodes.NodeNG, frame: Frame) -> Any:
+        """The static value of ``node`` given the frame's known locals (the model's evaluator), or NOTHING."""
+        return static_value(self.resolver, node, _FrameConstants(frame))
 
     def _map_count(self, call: nodes.Call, frame: Frame, ctx: Context) -> int | None:
         """How many items a ``flyte.map(task, *iterables)`` runs in all (per run of its context), or None."""
@@ -131,6 +38,22 @@ class ConstantsMixin:
                 return None
             return _length(self._const(node.generators[0].iter, frame))
         return _length(self._const(node, frame))
+
+
+class _FrameConstants(Mapping[str, Any]):
+    """A frame's locals as the model's evaluator reads them: name -> statically known value (or NOTHING)."""
+
+    def __init__(self, frame: Frame) -> None:
+        self._vars = frame.vars
+
+    def __getitem__(self, name: str) -> Any:
+        return self._vars[name].const
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._vars)
+
+    def __len__(self) -> int:
+        return len(self._vars)
 
 
 def trip_count(iterated: Flow) -> int | None:

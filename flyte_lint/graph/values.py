@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-NOTHING = object()  # "no statically known value"
+from flyte_lint.model.constants import MISSING as NOTHING  # "no statically known value"
 
 
 @dataclass(eq=False)

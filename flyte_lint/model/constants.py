@@ -1,23 +1,25 @@
 """Constant evaluation without running code: the value of a literal, following names bound once to one.
 
-``literal`` is what rules read a configuration value with (``cpu="2"``, ``retries=3``, a tuple of strings); the
-graph's compiler evaluates more (ranges, arithmetic, a frame's locals: graph/constants.py) and asks
-``definition``'s name lookup alike through model/names.py.
+``literal`` is what rules read a configuration value with (``cpu="2"``, ``retries=3``, a tuple of strings).
+``static_value`` is what the graph's compiler evaluates with: more (ranges, ``len``, arithmetic, dicts), given the
+values of the function's locals known at that point (graph/constants.py passes its frame's).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from astroid import nodes
 
-from flyte_lint.model.names import bindings_of
-from flyte_lint.model.values import ModuleRef
+from flyte_lint.model.names import bindings_of, lookup
+from flyte_lint.model.values import External, ModuleRef
 
 if TYPE_CHECKING:
     from flyte_lint.model.resolver import Resolver
 
-MISSING: Any = object()  # "not a literal we can read"
+MISSING: Any = object()  # "not a literal we can read" / "no statically known value"
+_NO_LOCALS: Mapping[str, Any] = {}
 
 
 def definition(resolver: Resolver, node: nodes.NodeNG | None, depth: int = 0) -> nodes.NodeNG | None:
@@ -77,6 +79,103 @@ def literal(resolver: Resolver, node: nodes.NodeNG | None) -> Any:
         if any(v is MISSING for v in values) or any(isinstance(e, nodes.Starred) for e in node.elts):
             return MISSING
         return tuple(values) if isinstance(node, nodes.Tuple) else list(values)
+    return MISSING
+
+
+def static_value(
+    resolver: Resolver, node: nodes.NodeNG, local_values: Mapping[str, Any] = _NO_LOCALS, depth: int = 0
+) -> Any:
+    """The value ``node`` has without running code, or MISSING: constants, lists/tuples/sets of them, dict keys,
+    ``-x``, ``+ - * // %``, ``range``/``len``/``list``/``sorted``/``zip``... and names: a local's value from
+    ``local_values`` (the locals known where ``node`` is), else a module constant bound once."""
+    if depth > 20:
+        return MISSING
+    if isinstance(node, nodes.Const):
+        return node.value
+    if isinstance(node, (nodes.List, nodes.Tuple, nodes.Set)):
+        values = [static_value(resolver, e, local_values, depth + 1) for e in node.elts]
+        if any(v is MISSING for v in values) or any(isinstance(e, nodes.Starred) for e in node.elts):
+            return MISSING
+        return tuple(values) if isinstance(node, nodes.Tuple) else values
+    if isinstance(node, nodes.Dict):
+        keys = [static_value(resolver, k, local_values, depth + 1) for k, _ in node.items]
+        return dict.fromkeys(keys) if MISSING not in keys else MISSING
+    if isinstance(node, nodes.Name):
+        if node.name in local_values:
+            return local_values[node.name]
+        return _module_constant(resolver, node, depth)
+    if isinstance(node, nodes.UnaryOp) and node.op == "-":
+        value = static_value(resolver, node.operand, local_values, depth + 1)
+        return -value if isinstance(value, (int, float)) else MISSING
+    if isinstance(node, nodes.BinOp):
+        left = static_value(resolver, node.left, local_values, depth + 1)
+        right = static_value(resolver, node.right, local_values, depth + 1)
+        if left is MISSING or right is MISSING:
+            return MISSING
+        try:
+            if node.op in ("+", "-", "*", "//", "%") and isinstance(left, (int, list, tuple, str)):
+                result = {
+                    "+": lambda a, b: a + b,
+                    "-": lambda a, b: a - b,
+                    "*": lambda a, b: a * b,
+                    "//": lambda a, b: a // b,
+                    "%": lambda a, b: a % b,
+                }[node.op](left, right)
+                return result if not isinstance(result, (list, tuple, str)) or len(result) < 100_000 else MISSING
+        except Exception:
+            return MISSING
+        return MISSING
+    if isinstance(node, nodes.Call):
+        return _call_value(resolver, node, local_values, depth)
+    return MISSING
+
+
+def _call_value(resolver: Resolver, node: nodes.Call, local_values: Mapping[str, Any], depth: int) -> Any:
+    if node.keywords:
+        return MISSING
+    callee = resolver.value_of(node.func)
+    args = [static_value(resolver, a, local_values, depth + 1) for a in node.args]
+    if any(a is MISSING for a in args) or not isinstance(callee, External):
+        if (
+            isinstance(node.func, nodes.Attribute)
+            and node.func.attrname in ("items", "keys", "values")
+            and not node.args
+        ):
+            base = static_value(resolver, node.func.expr, local_values, depth + 1)
+            return list(base) if isinstance(base, dict) else MISSING
+        return MISSING
+    name = callee.path
+    try:
+        if name == "builtins.range" and all(isinstance(a, int) for a in args) and 1 <= len(args) <= 3:
+            return range(*args)
+        if name == "builtins.len" and len(args) == 1 and hasattr(args[0], "__len__"):
+            return len(args[0])
+        if (
+            name in ("builtins.list", "builtins.tuple", "builtins.sorted", "builtins.enumerate", "builtins.reversed")
+            and len(args) == 1
+        ):
+            return list(args[0]) if name != "builtins.enumerate" else list(enumerate(args[0]))
+        if name == "builtins.zip" and args:
+            return list(zip(*args))  # noqa: B905  (the builtin evaluated as written: it truncates)
+    except Exception:
+        return MISSING
+    return MISSING
+
+
+def _module_constant(resolver: Resolver, node: nodes.Name, depth: int) -> Any:
+    """The value of a module-level name bound once by an assignment (no other module's, no local)."""
+    scope, stmts = lookup(node)  # (None, [] when astroid's lookup fails)
+    if len(stmts) != 1 or not isinstance(scope, nodes.Module):
+        return MISSING
+    stmt = stmts[0]
+    if isinstance(stmt, nodes.AssignName) and isinstance(stmt.parent, (nodes.Assign, nodes.AnnAssign)):
+        value = stmt.parent.value
+        if (
+            value is not None
+            and not isinstance(value, nodes.Name)
+            or (isinstance(value, nodes.Name) and value.name != node.name)
+        ):
+            return static_value(resolver, value, _NO_LOCALS, depth + 1)
     return MISSING
 
 
