@@ -22,6 +22,7 @@ from flyte_lint.graph.values import (
     TaskGroupScope,
 )
 from flyte_lint.model.analysis import walk
+from flyte_lint.model.calls import ITERABLE_CONSUMERS
 from flyte_lint.model.entities import CallSite
 from flyte_lint.model.scopes import FUNCTION_NODES, enclosing_function
 from flyte_lint.model.values import (
@@ -36,19 +37,6 @@ from flyte_lint.model.values import (
     TaskRef,
 )
 
-CONSUMERS = {
-    "builtins.list",
-    "builtins.tuple",
-    "builtins.set",
-    "builtins.sorted",
-    "builtins.sum",
-    "builtins.dict",
-    "builtins.frozenset",
-    "builtins.min",
-    "builtins.max",
-    "builtins.any",
-    "builtins.all",
-}
 # Methods that read a container (or an asyncio task) without changing it: its elements keep their own flows.
 READERS = {"values", "keys", "items", "get", "copy", "count", "index", "result", "done", "exception", "cancelled"}
 STARTERS = {"asyncio.create_task", "asyncio.ensure_future", "asyncio.as_completed"}  # schedule their coroutines now
@@ -187,7 +175,7 @@ class ExpressionsMixin:
             if path in STARTERS:
                 self._start(frame, args.pending, ctx, as_task=True)
                 return args  # started, and still pending: awaiting the task completes them
-            if path in CONSUMERS:
+            if path in ITERABLE_CONSUMERS:
                 maps = tuple(p for p in args.pending if p.node_id and self.graph.nodes[p.node_id]["kind"] == "map")
                 if maps:
                     done = self._await(frame, Flow(args.sources, maps), ctx)

@@ -17,6 +17,23 @@ if TYPE_CHECKING:
     from flyte_lint.model.values import Value
 
 CONTAINER_TASK = "flyte.extras.ContainerTask"
+# Builtins that consume an iterable whole when called on it: the graph's data flow (a container's elements flow into
+# the result) and FLY203 (an async generator given to one fails with TypeError) read this one list.
+ITERABLE_CONSUMERS = frozenset(
+    {
+        "builtins.list",
+        "builtins.tuple",
+        "builtins.set",
+        "builtins.sorted",
+        "builtins.sum",
+        "builtins.dict",
+        "builtins.frozenset",
+        "builtins.min",
+        "builtins.max",
+        "builtins.any",
+        "builtins.all",
+    }
+)
 SHELL_CREATE = "flyte.extras.shell.create"
 MAPS = {"flyte.map": CallForm.MAP, "flyte.map.aio": CallForm.MAP_AIO}  # the form of a task object's call through them
 

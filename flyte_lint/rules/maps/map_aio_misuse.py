@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from astroid import nodes
 
 from flyte_lint.model.analysis import Analysis, ResolvedCall
+from flyte_lint.model.calls import ITERABLE_CONSUMERS
 from flyte_lint.model.names import loads_of
 from flyte_lint.model.source import rendered
 from flyte_lint.model.values import External
@@ -14,21 +15,6 @@ from flyte_lint.rules.base import Case, Edit, Finding, Outcome, Rule, RuntimeSpe
 from flyte_lint.rules.maps._cases import with_header
 from flyte_lint.rules.maps._common import comprehension_for, end, map_calls, start
 from flyte_lint.rules.usage import assigned_name
-
-# Calls that consume an iterable whole: an async generator given to them fails with TypeError.
-MATERIALIZERS = {
-    "builtins.list",
-    "builtins.tuple",
-    "builtins.set",
-    "builtins.sorted",
-    "builtins.sum",
-    "builtins.dict",
-    "builtins.frozenset",
-    "builtins.min",
-    "builtins.max",
-    "builtins.any",
-    "builtins.all",
-}
 
 
 @register
@@ -240,7 +226,7 @@ def _misuse(
         comprehension = _async_list(call, node) if in_async else None
         if isinstance(parent, nodes.Call) and node in parent.args:
             callee = analysis.resolver.value_of(parent.func)
-            if isinstance(callee, External) and callee.path in MATERIALIZERS:
+            if isinstance(callee, External) and callee.path in ITERABLE_CONSUMERS:
                 rewrite = None
                 if comprehension and callee.path == "builtins.list" and len(parent.args) == 1 and not parent.keywords:
                     rewrite = Suggestion(
