@@ -1013,6 +1013,34 @@ def test_entry_parameters_take_their_defaults_or_the_inputs_given():
     assert r.ran("demo.leaf") == 5 and graph.nodes["main/leaf"]["count"] == 5 and graph.graph["inputs"] == {"n": 5}
 
 
+def test_defaults_and_trip_counts_from_constants_of_another_module():
+    # The model's one constant evaluator follows a name bound once across modules (`from settings import N`,
+    # `settings.M`): the default and the loop bound are known, so the graph's counts are the run's.
+    files = {
+        "settings.py": "N = 2\nM = N + 1\n",
+        "main.py": HEADER
+        + textwrap.dedent("""
+            import settings
+            from settings import N
+
+            @env.task
+            async def leaf(i: int) -> int:
+                return i
+
+            @env.task
+            async def main(n: int = N) -> int:
+                total = sum(await asyncio.gather(*(leaf(i) for i in range(n))))
+                for i in range(settings.M):
+                    total += await leaf(i)
+                return total
+            """),
+    }
+    graph, r = run_both(files)
+    assert r.output == 4 and r.ran("demo.leaf") == 5 and graph.graph["static"]
+    assert graph.graph["inputs"] == {"n": 2}
+    assert sorted(graph.nodes[n]["count"] for n in graph if n != "main") == [2, 3]
+
+
 def test_a_loop_leaves_the_values_it_does_not_assign_static():
     # `n` keeps its default after the first loop, so the map and the gather over range(n) that follow have a
     # static count (they were dynamic: every variable lost its value at the end of any loop)

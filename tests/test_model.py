@@ -1784,6 +1784,31 @@ def test_static_value_evaluates_with_the_locals_it_is_given(tmp_path):
     assert static_value(analysis.resolver, returned[4], {"k": 1}) is MISSING
 
 
+def test_one_evaluator_literal_is_its_literal_shaped_values(tmp_path):
+    """``literal`` reads ``static_value``'s result: what a config value is written as (arithmetic and names
+    included), never a set, dict, range or bytes; the graph's evaluation follows imported constants too."""
+    analysis = _built(
+        tmp_path,
+        {
+            "consts.py": "N = 2\nNAMES = {'b', 'a'}\n",
+            "main.py": (
+                "from consts import N, NAMES\nimport consts\nA = N * 3\nB = {'x': 1}\nC = range(2)\nD = b'x'\n"
+                "E = NAMES\nF = (consts.N, -N)\nG = len(NAMES)\nH = list(NAMES)\nI = sorted(NAMES)\n"
+            ),
+        },
+    )
+    main = next(m for m in analysis.modules if m.name == "main")
+    value_of = {n.targets[0].name: n.value for n in main.tree.body if isinstance(n, nodes.Assign)}
+    assert analysis.literal(value_of["A"]) == 6 == static_value(analysis.resolver, value_of["A"])
+    for name in "BCDE":
+        assert analysis.literal(value_of[name]) is MISSING, name
+    assert static_value(analysis.resolver, value_of["E"]) == frozenset({"a", "b"})
+    assert analysis.literal(value_of["F"]) == (2, -2)
+    assert static_value(analysis.resolver, value_of["G"]) == 2
+    assert static_value(analysis.resolver, value_of["H"]) is MISSING  # a set's order is known only at run time
+    assert analysis.literal(value_of["I"]) == ["a", "b"]
+
+
 def test_argument_lookup_and_static_calls():
     call = ast_call("f(1, *rest, name='n')")
     assert argument(call, 0, "x").value == 1 and argument(call, 5, "name").value == "n"

@@ -79,4 +79,6 @@ def jsonable(value: Any) -> Any:
         return [jsonable(v) for v in value]
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, frozenset):  # (a set display: its order is known only at run time)
+        return sorted((jsonable(v) for v in value), key=repr)
     return value if isinstance(value, (int, float, str, bool)) or value is None else repr(value)

@@ -1,8 +1,10 @@
-"""Constant evaluation without running code: the value of a literal, following names bound once to one.
+"""Constant evaluation without running code: one evaluator, ``static_value``, with two readings of its result.
 
-``literal`` is what rules read a configuration value with (``cpu="2"``, ``retries=3``, a tuple of strings).
-``static_value`` is what the graph's compiler evaluates with: more (ranges, ``len``, arithmetic, dicts), given the
-values of the function's locals known at that point (graph/constants.py passes its frame's).
+``static_value`` is the value an expression has without running code: constants, containers of them, ``-x``,
+``+ - * // %``, ``range``/``len``/``list``/``sorted``/``zip``..., and names: a local's value from ``local_values``
+(the locals known at that point: the graph's compiler passes its frame's), else the expression the name is bound to
+exactly once (following imports between project modules). ``literal`` is that value when it is what a
+configuration value is written as (``cpu="2"``, ``retries=3``, a tuple of strings): what rules read.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from astroid import nodes
 
-from flyte_lint.model.names import bindings_of, lookup
+from flyte_lint.model.names import bindings_of
 from flyte_lint.model.values import External, ModuleRef
 
 if TYPE_CHECKING:
@@ -65,21 +67,18 @@ def _module_binding(resolver: Resolver, module, name: str, depth: int) -> nodes.
 
 
 def literal(resolver: Resolver, node: nodes.NodeNG | None) -> Any:
-    """The value of a literal (str, number, bool, None, or a tuple/list of those), following names bound
-    once to one; MISSING otherwise."""
-    node = definition(resolver, node)
-    if isinstance(node, nodes.Const) and not isinstance(node.value, bytes):
-        return node.value
-    if isinstance(node, nodes.UnaryOp) and node.op == "-" and isinstance(node.operand, nodes.Const):
-        value = node.operand.value
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return -value
-    if isinstance(node, (nodes.Tuple, nodes.List)):
-        values = [literal(resolver, e) for e in node.elts]
-        if any(v is MISSING for v in values) or any(isinstance(e, nodes.Starred) for e in node.elts):
-            return MISSING
-        return tuple(values) if isinstance(node, nodes.Tuple) else list(values)
-    return MISSING
+    """The value of ``node`` (``static_value``) when it is a str, number, bool or None, or a tuple/list of those;
+    MISSING otherwise (bytes, sets, dicts, ranges... and anything unknown)."""
+    if node is None:
+        return MISSING
+    value = static_value(resolver, node)
+    return value if _is_literal(value) else MISSING
+
+
+def _is_literal(value: Any) -> bool:
+    if value is None or isinstance(value, (str, int, float, complex)):  # (bool is an int)
+        return True
+    return isinstance(value, (tuple, list)) and all(_is_literal(v) for v in value)
 
 
 def static_value(
@@ -87,7 +86,8 @@ def static_value(
 ) -> Any:
     """The value ``node`` has without running code, or MISSING: constants, lists/tuples/sets of them, dict keys,
     ``-x``, ``+ - * // %``, ``range``/``len``/``list``/``sorted``/``zip``... and names: a local's value from
-    ``local_values`` (the locals known where ``node`` is), else a module constant bound once."""
+    ``local_values`` (the locals known where ``node`` is), else the expression bound to the name exactly once
+    (``definition``: following imports between project modules)."""
     if depth > 20:
         return MISSING
     if isinstance(node, nodes.Const):
@@ -96,14 +96,24 @@ def static_value(
         values = [static_value(resolver, e, local_values, depth + 1) for e in node.elts]
         if any(v is MISSING for v in values) or any(isinstance(e, nodes.Starred) for e in node.elts):
             return MISSING
+        if isinstance(node, nodes.Set):
+            try:
+                return frozenset(values)
+            except TypeError:  # an unhashable element: the set display raises
+                return MISSING
         return tuple(values) if isinstance(node, nodes.Tuple) else values
     if isinstance(node, nodes.Dict):
         keys = [static_value(resolver, k, local_values, depth + 1) for k, _ in node.items]
-        return dict.fromkeys(keys) if MISSING not in keys else MISSING
+        try:
+            return dict.fromkeys(keys) if MISSING not in keys else MISSING
+        except TypeError:  # an unhashable key
+            return MISSING
     if isinstance(node, nodes.Name):
         if node.name in local_values:
             return local_values[node.name]
-        return _module_constant(resolver, node, depth)
+        return _bound_value(resolver, node, depth)
+    if isinstance(node, nodes.Attribute):
+        return _bound_value(resolver, node, depth)
     if isinstance(node, nodes.UnaryOp) and node.op == "-":
         value = static_value(resolver, node.operand, local_values, depth + 1)
         return -value if isinstance(value, (int, float)) else MISSING
@@ -130,6 +140,14 @@ def static_value(
     return MISSING
 
 
+def _bound_value(resolver: Resolver, node: nodes.Name | nodes.Attribute, depth: int) -> Any:
+    """The value of the expression a name (or a project module's attribute) is bound to exactly once."""
+    bound = definition(resolver, node)
+    if bound is None or bound is node or isinstance(bound, (nodes.Name, nodes.Attribute)):
+        return MISSING
+    return static_value(resolver, bound, _NO_LOCALS, depth + 1)
+
+
 def _call_value(resolver: Resolver, node: nodes.Call, local_values: Mapping[str, Any], depth: int) -> Any:
     if node.keywords:
         return MISSING
@@ -145,6 +163,8 @@ def _call_value(resolver: Resolver, node: nodes.Call, local_values: Mapping[str,
             return list(base) if isinstance(base, dict) else MISSING
         return MISSING
     name = callee.path
+    if name != "builtins.sorted" and any(isinstance(a, frozenset) and len(a) > 1 for a in args):
+        return MISSING if name != "builtins.len" else len(args[0])  # a set's order is known only at run time
     try:
         if name == "builtins.range" and all(isinstance(a, int) for a in args) and 1 <= len(args) <= 3:
             return range(*args)
@@ -159,23 +179,6 @@ def _call_value(resolver: Resolver, node: nodes.Call, local_values: Mapping[str,
             return list(zip(*args))  # noqa: B905  (the builtin evaluated as written: it truncates)
     except Exception:
         return MISSING
-    return MISSING
-
-
-def _module_constant(resolver: Resolver, node: nodes.Name, depth: int) -> Any:
-    """The value of a module-level name bound once by an assignment (no other module's, no local)."""
-    scope, stmts = lookup(node)  # (None, [] when astroid's lookup fails)
-    if len(stmts) != 1 or not isinstance(scope, nodes.Module):
-        return MISSING
-    stmt = stmts[0]
-    if isinstance(stmt, nodes.AssignName) and isinstance(stmt.parent, (nodes.Assign, nodes.AnnAssign)):
-        value = stmt.parent.value
-        if (
-            value is not None
-            and not isinstance(value, nodes.Name)
-            or (isinstance(value, nodes.Name) and value.name != node.name)
-        ):
-            return static_value(resolver, value, _NO_LOCALS, depth + 1)
     return MISSING
 
 
