@@ -11,6 +11,11 @@ Usage (from the repository root, with an interpreter that has ``flyte`` installe
     python scripts/gen_sdk_table.py           # (re)write the table
     python scripts/gen_sdk_table.py --check   # exit 1 if the committed table is stale
 
+``imports`` maps each flyte module the generator imports to what ``from <module> import <name>`` and
+``import <module>.<child>`` reach (``module_imports``): its globals, the names its PEP 562 ``__getattr__`` loads
+on first use (read from its source, then loaded: ``flyte.deploy``, ``flyte.io.DataFrame``), and its child
+modules. A module missing there (one that failed to import here, a private one) is not known.
+
 Facts are read off the SDK's own objects (``__all__``, ``inspect.signature``,
 ``typing.get_args`` on ``Literal`` annotations, return annotations, dataclass fields,
 module constants, the source of ``TaskTemplate.override``) or established by calling
@@ -28,6 +33,11 @@ Optional keys on a callable entry:
     first); any other class is keyed ``<defining module>.<qualname>`` and gets its own
     class and method entries, so that a chain such as
     ``flyte.with_runcontext(...).run(...)`` can be followed.
+``pydantic_model``
+    On a class entry: the class is a pydantic model. Its signature lists its fields as keyword-only, but
+    what a missing or an unknown field does is the model's validators' and config's business (``flyte.io.File()``
+    raises KeyError, ``flyte.io.File(path=..., bogus=1)`` is accepted); only a positional argument is surely
+    a TypeError.
 ``extra_keywords`` / ``rejected_keywords``
     On every ``override`` method of a ``TaskTemplate`` class: ``override(**kwargs)``
     hands unknown keywords to ``dataclasses.replace``, so besides its named parameters
@@ -175,6 +185,136 @@ def discover_modules() -> dict[str, types.ModuleType]:
     for mod in _iter_public_submodules(flyte):
         mods[mod.__name__] = mod
     return mods
+
+
+# --------------------------------------------------------------------------------------
+# What each module lets ``from <module> import <name>`` and ``import <module>.<sub>`` reach
+# --------------------------------------------------------------------------------------
+
+
+def _is_dunder(name: str) -> bool:
+    return name.startswith("__") and name.endswith("__")
+
+
+def _string_constants(node: ast.AST, tables: dict[str, ast.AST]) -> set[str]:
+    """The strings ``node`` spells out: a constant, a tuple/list/set of them, or a module-level table
+    (dict keys, or a collection) it names."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return {node.value}
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return {e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)}
+    if isinstance(node, ast.Dict):
+        return {k.value for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)}
+    if isinstance(node, ast.Name) and node.id in tables:
+        return _string_constants(tables[node.id], {})
+    return set()
+
+
+def _getattr_candidates(mod: types.ModuleType) -> set[str] | None:
+    """The names a module's PEP 562 ``__getattr__`` compares its argument against, read from its source:
+    ``name == "x"``, ``name in ("x", "y")``, ``name in TABLE``, ``TABLE.get(name)``, ``TABLE[name]`` (TABLE a
+    module-level dict or collection literal). None when the source or the function cannot be read."""
+    try:
+        tree = ast.parse(inspect.getsource(mod))
+    except (OSError, TypeError, SyntaxError):
+        return None
+    func = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "__getattr__"), None)
+    if func is None or not func.args.args:
+        return None
+    param = func.args.args[0].arg
+    tables: dict[str, ast.AST] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            tables[node.targets[0].id] = node.value
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            tables[node.target.id] = node.value
+
+    def is_param(node: ast.AST) -> bool:
+        return isinstance(node, ast.Name) and node.id == param
+
+    found: set[str] = set()
+    for node in ast.walk(func):
+        if isinstance(node, ast.Compare) and is_param(node.left):
+            for comp in node.comparators:
+                found |= _string_constants(comp, tables)
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "get"
+            and node.args
+            and is_param(node.args[0])
+        ):
+            found |= _string_constants(node.func.value, tables)
+        elif isinstance(node, ast.Subscript) and is_param(node.slice):
+            found |= _string_constants(node.value, tables)
+    return found
+
+
+def lazy_names(mod: types.ModuleType) -> list[str] | None:
+    """The names ``mod`` loads on first use through a module ``__getattr__`` (PEP 562), which its globals lack
+    until something asks (``flyte.deploy``, ``flyte.io.DataFrame``): the candidates its source names that
+    ``getattr`` really resolves. [] without a ``__getattr__``; None when it has one whose names cannot be read,
+    or that answers any name (then nobody can tell a name the module lacks)."""
+    if "__getattr__" not in vars(mod):
+        return []
+    candidates = _getattr_candidates(mod)
+    if not candidates:
+        note(f"{mod.__name__}.__getattr__: cannot read which names it loads; its imports are not listed")
+        return None
+    names = []
+    for name in sorted(candidates):
+        try:
+            with _quiet_logging():
+                getattr(mod, name)
+        except Exception as e:
+            note(f"{mod.__name__}.__getattr__ names {name!r}, which does not load ({type(e).__name__}); skipped")
+            continue
+        names.append(name)
+    try:
+        with _quiet_logging():
+            getattr(mod, _PROBE)
+    except AttributeError:
+        return names
+    note(f"{mod.__name__}.__getattr__ answers any name; its imports are not listed")
+    return None
+
+
+def submodule_names(mod: types.ModuleType) -> list[str]:
+    """Every child module of a package, private ones included (``import flyte._internal`` works), found on
+    disk without importing them: what ``import <package>.<child>`` and ``from <package> import <child>`` reach."""
+    path = getattr(mod, "__path__", None)
+    return sorted(info.name for info in pkgutil.iter_modules(path)) if path is not None else []
+
+
+def module_imports(mod: types.ModuleType) -> dict[str, list[str]] | None:
+    """What importing from ``mod`` reaches (None: not known, leave its imports alone):
+
+    ``names``: the module's globals once imported (public and private; dunders left out: which of them a module
+    has, ``__warningregistry__`` say, depends on what ran), without its lazy names and submodules;
+    ``lazy``: the names its ``__getattr__`` loads on first use; ``submodules``: its child modules."""
+    lazy = lazy_names(mod)
+    if lazy is None:
+        return None
+    subs = submodule_names(mod)
+    prefix = mod.__name__ + "."
+    names = sorted(
+        name
+        for name, value in vars(mod).items()
+        if not _is_dunder(name)
+        and name not in lazy
+        and not (name in subs and inspect.ismodule(value) and value.__name__ == prefix + name)
+    )
+    return {"names": names, "lazy": lazy, "submodules": subs}
+
+
+def build_imports(mods: dict[str, types.ModuleType]) -> dict[str, Any]:
+    """``module_imports`` of every flyte module the walk imports (the public ones that import here)."""
+    found = {}
+    for name, mod in sorted(mods.items()):
+        info = module_imports(mod)
+        if info is not None:
+            found[name] = info
+    return found
 
 
 # --------------------------------------------------------------------------------------
@@ -520,6 +660,13 @@ def _class_members(cls: type) -> Iterator[tuple[str, Any, type]]:
             yield name, raw, klass
 
 
+def _is_pydantic_model(cls: type) -> bool:
+    """A pydantic model: its constructor takes keywords only and validates them itself (a missing field is
+    whatever its validators raise, an unknown keyword is dropped or kept per its config), so the signature
+    says only that a positional argument is a TypeError."""
+    return any(k.__name__ == "BaseModel" and k.__module__.startswith("pydantic") for k in cls.__mro__)
+
+
 def _add_class(walk: _Walk, path: str, cls: type) -> None:
     walk.walked.add(cls)
     try:
@@ -528,6 +675,8 @@ def _add_class(walk: _Walk, path: str, cls: type) -> None:
         note(f"no constructor signature for {path} ({e}); class entry skipped")
     else:
         walk.callables[path] = _entry("class", info, False, False)
+        if _is_pydantic_model(cls):
+            walk.callables[path]["pydantic_model"] = True
         walk.classes[path] = cls
 
     for name, raw, defining in sorted(_class_members(cls), key=lambda item: item[0]):
@@ -943,7 +1092,8 @@ def build_table() -> dict[str, Any]:
 
     modules: dict[str, list[str]] = {}
     walk = _Walk()
-    for mod_name, mod in sorted(discover_modules().items()):
+    mods = discover_modules()
+    for mod_name, mod in sorted(mods.items()):
         names = public_names(mod)
         if names is None:
             continue
@@ -964,6 +1114,7 @@ def build_table() -> dict[str, Any]:
         "generated_by": GENERATED_BY,
         "task_environment_classes": task_environment_classes(modules),
         "modules": modules,
+        "imports": build_imports(mods),
         "callables": dict(sorted(callables.items())),
         "gpu": build_gpu(),
         "cache_behaviors": build_cache_behaviors(),

@@ -69,6 +69,7 @@ def test_schema_shape(table):
         "gpu",
         "cache_behaviors",
         "task_environment_classes",
+        "imports",
     }
     assert {"flyte.TaskEnvironment", "flyte.clustered.ClusteredTaskEnvironment"} <= set(
         table["task_environment_classes"]
@@ -80,7 +81,7 @@ def test_schema_shape(table):
     param_kinds = {"positional_only", "positional_or_keyword", "keyword_only"}
     assert len(table["callables"]) > 100
     base_keys = {"kind", "params", "var_positional", "var_keyword", "async_twin", "is_coroutine_function"}
-    optional_keys = {"returns", "extra_keywords", "rejected_keywords"}
+    optional_keys = {"returns", "extra_keywords", "rejected_keywords", "pydantic_model"}
     callables = table["callables"]
     for path, entry in callables.items():
         assert base_keys <= set(entry) <= base_keys | optional_keys, path
@@ -110,6 +111,13 @@ def test_schema_shape(table):
             assert not (set(entry["extra_keywords"]) & (named | set(entry.get("rejected_keywords", ())))), path
     for names in table["modules"].values():
         assert names == sorted(names)
+    for module, info in table["imports"].items():
+        assert set(info) == {"names", "lazy", "submodules"}, module
+        for key in ("names", "lazy", "submodules"):
+            assert info[key] == sorted(set(info[key])), (module, key)
+        assert not set(info["lazy"]) & set(info["names"]), module
+    for path, entry in callables.items():
+        assert "pydantic_model" not in entry or (entry["kind"] == "class" and entry["pydantic_model"] is True), path
 
 
 def _param_names(table, path):
@@ -353,3 +361,86 @@ def test_override_keywords_match_the_sdk(table):
 def test_clone_with_accepts_only_its_named_parameters_and_cache_reusable(table):
     entry = table["callables"]["flyte.TaskEnvironment.clone_with"]
     assert entry["var_keyword"] is True and entry["extra_keywords"] == ["cache", "reusable"]
+
+
+# --------------------------------------------------------------------------------------
+# imports: what `from <module> import <name>` reaches, lazily loaded names included
+# --------------------------------------------------------------------------------------
+
+
+def test_imports_hold_the_names_loaded_on_first_use(table):
+    imports = table["imports"]
+    assert {"deploy", "build", "build_images", "ImageBuild"} <= set(imports["flyte"]["lazy"])
+    assert {"DataFrame", "PARQUET"} <= set(imports["flyte.io"]["lazy"])
+    assert {"Task", "Run"} <= set(imports["flyte.remote"]["lazy"])
+    assert "TaskEnvironment" in imports["flyte"]["names"]
+    assert {"io", "remote", "_internal"} <= set(imports["flyte"]["submodules"])
+    assert "workflow" not in imports["flyte"]["names"] + imports["flyte"]["lazy"]
+    assert "FlyteFile" not in imports["flyte.io"]["names"] + imports["flyte.io"]["lazy"]
+
+
+def test_lazy_names_are_missing_from_a_fresh_module_until_used(table):
+    """What the table's ``lazy`` adds: a fresh ``import flyte`` does not show them (``dir``, ``vars``), yet
+    ``from flyte import deploy`` works."""
+    import subprocess
+    import sys
+
+    program = (
+        "import json, flyte, flyte.io, flyte.remote\n"
+        "mods = {'flyte': flyte, 'flyte.io': flyte.io, 'flyte.remote': flyte.remote}\n"
+        "print(json.dumps({m: sorted(set(vars(mod))) for m, mod in mods.items()}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True).stdout
+    fresh = json.loads(out.strip().splitlines()[-1])
+    for module in ("flyte", "flyte.io", "flyte.remote"):
+        lazy = set(table["imports"][module]["lazy"])
+        assert lazy and not lazy & set(fresh[module]), module
+    program = "from flyte import deploy, build\nfrom flyte.io import DataFrame\nfrom flyte.remote import Task\n"
+    subprocess.run([sys.executable, "-c", program], check=True)
+
+
+def test_every_listed_name_imports_and_an_unlisted_one_does_not(table):
+    import subprocess
+    import sys
+
+    lines = []
+    for module, info in table["imports"].items():
+        for name in info["names"] + info["lazy"]:
+            lines.append(f"from {module} import {name}")
+    program = "\n".join(lines) + "\n"
+    subprocess.run([sys.executable, "-c", program], check=True, capture_output=True)
+    for module in ("flyte", "flyte.io"):
+        bad = subprocess.run(
+            [sys.executable, "-c", f"from {module} import flyte_lint_not_a_name"], capture_output=True, text=True
+        )
+        # (flyte installs its own excepthook, which prints the error to stdout)
+        assert bad.returncode != 0 and "cannot import name 'flyte_lint_not_a_name'" in bad.stdout + bad.stderr, module
+
+
+def test_module_getattr_names_are_read_from_the_source(generator, tmp_path):
+    path = tmp_path / "lazy_probe.py"
+    path.write_text(
+        "_TABLE = {'A': 'x', 'B': 'y'}\n"
+        "_MORE: tuple = ('D',)\n"
+        "def __getattr__(name):\n"
+        "    if name in _TABLE or name == 'C' or name in _MORE:\n"
+        "        return 1\n"
+        "    if _TABLE.get(name) == 'never':\n"
+        "        return 2\n"
+        "    raise AttributeError(name)\n"
+    )
+    spec = importlib.util.spec_from_file_location("lazy_probe", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert generator.lazy_names(module) == ["A", "B", "C", "D"]
+    info = generator.module_imports(module)
+    assert info["lazy"] == ["A", "B", "C", "D"] and "_TABLE" in info["names"] and info["submodules"] == []
+    assert "__getattr__" not in info["names"]
+
+    open_ended = tmp_path / "open_probe.py"
+    open_ended.write_text("def __getattr__(name):\n    return name\n")
+    spec = importlib.util.spec_from_file_location("open_probe", open_ended)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert generator.lazy_names(module) is None  # answers any name: its imports cannot be checked
+    assert generator.module_imports(module) is None

@@ -47,3 +47,11 @@ def returns(path: str) -> str | None:
 def has_async_twin(path: str) -> bool:
     info = callable_info(path)
     return bool(info and info.get("async_twin"))
+
+
+def module_imports(module: str) -> dict[str, Any] | None:
+    """What ``from <module> import <name>`` and ``import <module>.<child>`` reach in the SDK the table was made
+    from: ``names`` (its globals), ``lazy`` (names its module ``__getattr__`` loads on first use, which ``dir()``
+    does not show before), ``submodules`` (its child modules, private ones too). None: the module is not known
+    (private, or not importable where the table was made)."""
+    return table().get("imports", {}).get(module)
