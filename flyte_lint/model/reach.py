@@ -1,0 +1,113 @@
+"""Code that runs outside every task's run: a function the model sees all the callers of, each chain of which
+ends in module-level code (a script's top level, a ``__main__`` block) or a FastAPI route, none in a task.
+
+Conservative: a function whose callers may not all be seen counts as possibly reached from a task. That is one
+with no visible caller (it may be imported and called elsewhere), a method, a lambda, one decorated by anything
+but a FastAPI route or a decorator known to call it inline, one whose name is read other than as the callee of
+a call (passed as a value, returned, stored), or one read as an attribute the model cannot resolve.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from astroid import nodes
+
+from flyte_lint.model.scopes import walk
+from flyte_lint.model.values import External, FunctionRef, Unknown
+
+if TYPE_CHECKING:
+    from flyte_lint.model.analysis import Analysis
+
+# ``@app.get(...)`` and the other route decorators of a FastAPI app or router: FastAPI calls the function when a
+# request comes, in the app's server, never inside a task's run.
+ROUTE_DECORATORS = frozenset(
+    {"get", "post", "put", "delete", "patch", "options", "head", "trace", "api_route", "websocket"}
+)
+ROUTERS = frozenset(
+    {"fastapi.FastAPI", "fastapi.APIRouter", "fastapi.applications.FastAPI", "fastapi.routing.APIRouter"}
+)
+
+
+def outside_every_task(analysis: Analysis, function: nodes.NodeNG | None) -> bool:
+    """``function`` (None: module-level code) runs only outside every task's run, as far as the model can see
+    every call that reaches it (see the module docstring)."""
+    known = analysis.memo("reach.outside_every_task", dict)
+    key = id(function)
+    if key not in known:
+        known[key] = _outside(analysis, function)
+    return known[key]
+
+
+def _outside(analysis: Analysis, function: nodes.NodeNG | None) -> bool:
+    callers_of = analysis._function_callers
+    todo = [function]
+    seen: set[int] = set()
+    while todo:
+        func = todo.pop()
+        if func is None:  # (module-level code: a script's top level or its __main__ block)
+            continue
+        if id(func) in seen:
+            continue
+        seen.add(id(func))
+        if id(func) in analysis.task_by_function or not isinstance(func, nodes.FunctionDef):
+            return False
+        callers = callers_of.get(id(func), ())
+        if is_fastapi_route(analysis, func):
+            todo.extend(callers)
+            continue
+        if (
+            not callers
+            or isinstance(func.parent, nodes.ClassDef)
+            or not analysis._runs_where_called(func)
+            or _escapes(analysis, func)
+        ):
+            return False
+        todo.extend(callers)
+    return True
+
+
+def is_fastapi_route(analysis: Analysis, func: nodes.FunctionDef) -> bool:
+    """``func`` is decorated ``@app.get(...)`` (or another route method) where ``app`` is a ``FastAPI()`` or an
+    ``APIRouter()``."""
+    for decorator in func.decorators.nodes if func.decorators else ():
+        target = decorator.func if isinstance(decorator, nodes.Call) else None
+        if not (isinstance(target, nodes.Attribute) and target.attrname in ROUTE_DECORATORS):
+            continue
+        made = analysis.definition(target.expr)
+        if isinstance(made, nodes.Call):
+            maker = analysis.resolver.value_of(made.func)
+            if isinstance(maker, External) and maker.path in ROUTERS:
+                return True
+    return False
+
+
+def _escapes(analysis: Analysis, func: nodes.FunctionDef) -> bool:
+    """The function's name is read other than as the callee of a call, or read as an attribute of something the
+    model cannot resolve (``obj.name``: maybe this function)."""
+    value_of = analysis.resolver.value_of
+    for node in _reads(analysis).get(func.name, ()):
+        value = value_of(node)
+        if isinstance(value, FunctionRef) and value.func is func:
+            if not (isinstance(node.parent, nodes.Call) and node.parent.func is node):
+                return True
+        elif isinstance(node, nodes.Attribute) and isinstance(value, Unknown):
+            return True
+    return False
+
+
+def _reads(analysis: Analysis) -> dict[str, list[nodes.NodeNG]]:
+    """Every name read and attribute read of the analysed modules, by name."""
+
+    def index() -> dict[str, list[nodes.NodeNG]]:
+        found: dict[str, list[nodes.NodeNG]] = {}
+        for module in analysis.modules:
+            for node in walk(module.tree):
+                kind = type(node)
+                if kind is nodes.Name:
+                    found.setdefault(node.name, []).append(node)
+                elif kind is nodes.Attribute:
+                    found.setdefault(node.attrname, []).append(node)
+        return found
+
+    return analysis.memo("reach.reads", index)
