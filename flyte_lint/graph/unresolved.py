@@ -4,19 +4,18 @@ and the FLY703 note reads), or None when the call surely runs no task."""
 from __future__ import annotations
 
 from astroid import nodes
-from astroid.exceptions import AttributeInferenceError
 
 from flyte_lint import sdk
 from flyte_lint.graph.emission import shortened
 from flyte_lint.graph.limits import MAX_INLINE_DEPTH
 from flyte_lint.graph.values import Frame
 from flyte_lint.model.analysis import walk
+from flyte_lint.model.classes import project_method
 from flyte_lint.model.entities import Task
 from flyte_lint.model.names import lookup
 from flyte_lint.model.scopes import FUNCTION_NODES, enclosing_function
 from flyte_lint.model.values import (
     AgentToolRef,
-    ClassRef,
     External,
     FunctionRef,
     Instance,
@@ -155,48 +154,6 @@ class UnresolvedMixin:
                 )
         return None
 
-    def _project_method(self, func: nodes.Attribute) -> tuple[nodes.ClassDef, nodes.FunctionDef] | None:
-        """The method of a project class that ``func`` (``obj.m``) names, when the model resolves ``obj`` to
-        the class (``Runner.m``), to an instance made by calling it (``Runner().m``), or to a name every
-        binding of which is such an instance (``r = Runner()`` then ``r.m``). None otherwise."""
-        owner = func.expr
-        made: list[nodes.NodeNG] = [owner]
-        scope = enclosing_function(owner)
-        if (
-            isinstance(owner, nodes.Name)
-            and isinstance(scope, FUNCTION_NODES)
-            and isinstance(scope.parent, nodes.ClassDef)
-            and scope.args.args
-            and scope.args.args[0].name == owner.name
-            and scope.type in ("method", "classmethod")
-        ):
-            return _method_of(scope.parent, func.attrname)  # `self.m`, `cls.m` in a method of the class
-        if isinstance(owner, nodes.Name) and not isinstance(self.resolver.value_of(owner), ClassRef):
-            binder, bindings = lookup(owner)
-            if binder is None:  # (astroid's lookup failed on an odd tree)
-                return None
-            made = []
-            for binding in bindings:
-                statement = binding.parent if isinstance(binding, nodes.AssignName) else None
-                if not (
-                    isinstance(statement, (nodes.Assign, nodes.AnnAssign))
-                    and statement.value is not None
-                    and isinstance(statement.value, nodes.Call)
-                ):
-                    return None
-                made.append(statement.value)
-            if not made:
-                return None
-        classes = set()
-        for node in made:
-            value = self.resolver.value_of(node.func if isinstance(node, nodes.Call) else node)
-            if not isinstance(value, ClassRef):
-                return None
-            classes.add(value.cls)
-        if len(classes) != 1:
-            return None
-        return _method_of(classes.pop(), func.attrname)
-
     def _why_callee_unresolved(
         self, call: nodes.Call, callee, func: nodes.NodeNG | None = None, awaited: bool | None = None
     ) -> str | None:
@@ -218,7 +175,7 @@ class UnresolvedMixin:
         if isinstance(func, nodes.Attribute) and func.attrname == "aio":
             return f"`{func.expr.as_string()}` is not a task that can be resolved statically"
         if isinstance(func, nodes.Attribute):
-            method = self._project_method(func)
+            method = project_method(self.resolver, func)
             if method is not None and self._may_run_tasks(method[1]):
                 return (
                     f"`{shortened(func.as_string())}` is method {method[0].name}.{method[1].name} of the project, "
@@ -328,15 +285,6 @@ def _task_class(path: str) -> bool:
         and info.get("kind") == "class"
         and (sdk.callable_info(f"{path}.aio") is not None or sdk.callable_info(f"{path}.as_task") is not None)
     )
-
-
-def _method_of(cls: nodes.ClassDef, name: str) -> tuple[nodes.ClassDef, nodes.FunctionDef] | None:
-    """The class and the method ``name`` of ``cls`` (its own or inherited) when it is one function."""
-    try:
-        found = [m for m in cls.getattr(name) if isinstance(m, FUNCTION_NODES)]
-    except AttributeInferenceError:  # (no such attribute)
-        return None
-    return (cls, found[0]) if len(found) == 1 else None
 
 
 def runs_task(callee) -> bool:
