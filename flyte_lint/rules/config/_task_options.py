@@ -14,6 +14,28 @@ from flyte_lint.model.arguments import sdk_arguments
 from flyte_lint.model.calls import ResolvedCall
 from flyte_lint.model.values import EnvRef, Method, TaskRef
 
+# Serializes the entry task ``main`` the way `flyte deploy` and a parent's pod do
+# (flyte._internal.runtime.task_serde.translate_task_to_wire), with no server: its timeout and container env.
+WIRE_PROBE = """
+
+probe_env = flyte.TaskEnvironment("probe")
+
+
+@probe_env.task
+def wire_probe() -> dict:
+    import pathlib
+
+    from flyte._internal.runtime.task_serde import translate_task_to_wire
+    from flyte.models import SerializationContext
+
+    spec = translate_task_to_wire(main, SerializationContext(version="v1", root_dir=pathlib.Path.cwd()))
+    template = spec.task_template
+    return {
+        "timeout": template.metadata.timeout.seconds,
+        "env": {pair.key: pair.value for pair in template.container.env},
+    }
+"""
+
 TASK = "flyte.TaskEnvironment.task"
 OVERRIDE = "flyte.TaskTemplate.override"
 

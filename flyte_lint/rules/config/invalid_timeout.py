@@ -10,25 +10,8 @@ from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.arguments import sdk_arguments
 from flyte_lint.model.constants import MISSING
 from flyte_lint.rules.base import Case, Finding, Outcome, Rule, RuntimeSpec, Scope, Severity, Suggestion, register
-from flyte_lint.rules.config._task_options import duration_seconds, option_sites
+from flyte_lint.rules.config._task_options import WIRE_PROBE, duration_seconds, option_sites
 from flyte_lint.rules.config._values import node_edit, q
-
-# Serializes the entry task the way deploy and a parent's pod do (flyte._internal.runtime.task_serde), no server.
-WIRE_PROBE = """
-
-probe_env = flyte.TaskEnvironment("probe")
-
-
-@probe_env.task
-def wire_probe() -> int:
-    import pathlib
-
-    from flyte._internal.runtime.task_serde import translate_task_to_wire
-    from flyte.models import SerializationContext
-
-    spec = translate_task_to_wire(main, SerializationContext(version="v1", root_dir=pathlib.Path.cwd()))
-    return spec.task_template.metadata.timeout.seconds
-"""
 
 TIMEOUT_FIELDS = ("max_runtime", "max_queued_time", "deadline")
 
@@ -68,7 +51,7 @@ class InvalidTimeout(Rule):
         bad=Outcome(
             ok=False, error_contains=("ValueError", "Timeout must be an instance of Timeout, int, or timedelta")
         ),
-        good=Outcome(ok=True, output=3600),
+        good=Outcome(ok=True, output_items={"timeout": 3600}),
     )
 
     INVALID = [
