@@ -31,6 +31,7 @@ from flyte_lint.cli import main
 from flyte_lint.graph.export import MERMAID_MAX_CHARS, MERMAID_MAX_EDGES, flatten, from_json, to_graphml, to_json
 from flyte_lint.graph.html import COLOURS, NODE_H, NODE_W
 from flyte_lint.model import values as model_values
+from flyte_lint.rules import REGISTRY
 
 HERE = Path(__file__).parent
 CORPUS = HERE / "corpus" / "graph"
@@ -1539,6 +1540,14 @@ AGREEMENT = {
 }
 
 
+# The rules whose findings are calls that never run (Rule.finds_calls_that_never_run).
+NEVER_RUN_CODES = sorted(code for code, rule in REGISTRY.items() if rule.finds_calls_that_never_run)
+
+
+def test_the_rules_that_find_calls_that_never_run_are_the_lost_coroutine_and_map_rules():
+    assert NEVER_RUN_CODES == ["FLY103", "FLY104", "FLY201"]
+
+
 def _never_runs_and_findings(tmp_path, name: str, entry: str) -> tuple[set[int], set[int], nx.DiGraph]:
     """The lines of the graph's never-runs nodes, and of the FLY103/FLY104/FLY201 findings at calls the graph has."""
     from flyte_lint.config import Settings
@@ -1548,7 +1557,7 @@ def _never_runs_and_findings(tmp_path, name: str, entry: str) -> tuple[set[int],
 
     path = tmp_path / name
     path.write_text(textwrap.dedent(AGREEMENT[name]))
-    result = run([path], Settings(), Options(select=["FLY103", "FLY104", "FLY201"]))
+    result = run([path], Settings(), Options(select=NEVER_RUN_CODES))
     compiler = Compiler(result.analysis)
     graph = compiler.compile(find_entry(result.analysis, entry))
     calls = {(call.lineno, call.col_offset + 1) for call in compiler.call_of.values()}

@@ -187,8 +187,8 @@ class Compiler(
 
 
 def lost_coroutine_calls(analysis: Analysis) -> set[tuple[str, int, int]]:
-    """(path, line, column) of the calls whose coroutine FLY103 or FLY104, or whose map FLY201, reports as never
-    run.
+    """(path, line, column) of the calls that the rules which find calls that never run (``Rule.
+    finds_calls_that_never_run``: FLY103, FLY104, FLY201) report.
 
     The rules are read from their registry in ``flyte_lint.rules.base`` (importing it runs ``flyte_lint.rules``,
     which registers every rule), not from ``flyte_lint.rules``, whose FLY7xx notes module imports this one: the
@@ -200,8 +200,9 @@ def lost_coroutine_calls(analysis: Analysis) -> set[tuple[str, int, int]]:
         "graph.lost_coroutine_calls",
         lambda: {
             (finding.path, finding.line, finding.column)
-            for code in ("FLY103", "FLY104", "FLY201")
-            for finding in REGISTRY[code].check(analysis)
+            for rule in REGISTRY.values()
+            if rule.finds_calls_that_never_run
+            for finding in rule.check(analysis)
         },
     )
 

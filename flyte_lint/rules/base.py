@@ -115,7 +115,9 @@ class RuntimeSpec:
     "image" (an ``image_probe`` task returning the env's base image and layer names), "trigger:<task>" (a
     ``trigger_probe`` task serializing the task's triggers); ``append`` is more program text appended verbatim.
     ``modes=("local",)`` for an effect before any task body runs (an import, a probe), where the event loop's
-    thread cannot matter. A warning's ``bad`` outcome has a ``cluster`` outcome (it completes there)."""
+    thread cannot matter. A warning's ``bad`` outcome has a ``cluster`` outcome (it completes there), or the spec
+    says in ``completes_because`` why its bad example, which completes in every mode, is a warning (it hides or
+    degrades what the author may mean: FLY205's hidden failed map items)."""
 
     entry: str
     bad: Outcome
@@ -124,6 +126,7 @@ class RuntimeSpec:
     probe: str | None = None
     append: str = ""
     modes: tuple[str, ...] = ("local", "cluster")
+    completes_because: str | None = None
 
 
 EXPECT_COMMENT = re.compile(r"\s*#\s*expect:\s*(?:FLY\d{3}[\s,]*)+$")
@@ -166,6 +169,9 @@ class Rule:
     # differs says so (``finding(raises=..., raised_at=...)``). The runner drops a finding when the code around its
     # node catches that exception (flyte_lint.model.guards: ``try: ... except TypeError:``, a deliberate probe).
     raises: ClassVar[str | None] = None
+    # Its findings are calls whose child task or map never runs (a coroutine lost, a map never iterated): the
+    # graph labels their nodes "never runs" exactly there (flyte_lint/graph/compiler.py).
+    finds_calls_that_never_run: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -29,6 +29,7 @@ class AsyncTaskInSync(Rule):
     symbol = "async-task-in-sync"
     pylint_number = 5
     scope = Scope.IMPORTERS
+    finds_calls_that_never_run = True
     summary = (
         "Reports an async task (or `.aio()`, a ContainerTask inside a run, a shell task) called in sync code "
         "where the coroutine is never run."

@@ -29,6 +29,7 @@ class UnawaitedCoroutine(Rule):
     symbol = "unawaited-coroutine"
     pylint_number = 4
     scope = Scope.IMPORTERS
+    finds_calls_that_never_run = True
     summary = (
         "Reports a coroutine from an async task, from `.aio()`, from a remote task reference, a ContainerTask or "
         "a shell task that is discarded, bound to a name that is never used, put in a local list, dict or set that "

@@ -22,6 +22,7 @@ class UnconsumedMap(Rule):
     symbol = "unconsumed-map"
     pylint_number = 9
     scope = Scope.IMPORTERS
+    finds_calls_that_never_run = True
     summary = "Reports a `flyte.map(...)` or `flyte.map.aio(...)` whose result is discarded or never iterated."
     rationale = (
         "`flyte.map` returns a generator (`flyte.map.aio` an async generator). Nothing is submitted until it "
