@@ -55,3 +55,11 @@ def module_imports(module: str) -> dict[str, Any] | None:
     does not show before), ``submodules`` (its child modules, private ones too). None: the module is not known
     (private, or not importable where the table was made)."""
     return table().get("imports", {}).get(module)
+
+
+def describes(target_version: str | None) -> bool:
+    """The table describes the SDK of ``target-flyte-version`` (None: the installed one, the table's): the same
+    major and minor version. Names and signatures of another minor version may differ."""
+    if not target_version:
+        return True
+    return target_version.split(".")[:2] == version().split(".")[:2]
