@@ -5,7 +5,8 @@ example really works. The programs are the rules' own documented examples. What 
 Each runs in both of sdk_runner's modes: a local run (async task bodies on the SDK's syncify thread) and cluster
 mode (the body on a main-thread event loop, as the task runtime of a pod runs it). The rule's severity must match
 what happens: an error's bad example fails (or silently misbehaves) in both modes, a warning's fails only in a
-local run and completes in cluster mode (its ``cluster`` outcome says how), stalling the task's event loop (test_..._stalls_...)."""
+local run and completes in cluster mode (its ``cluster`` outcome says how), stalling the task's event loop (test_..._stalls_...),
+or completes in both modes with a failure hidden that the author may mean (its spec's ``completes_because`` says why)."""
 
 from __future__ import annotations
 
@@ -133,11 +134,23 @@ def _local_only(code: str) -> bool:
     return ON_RULES[code].modes == ("local",)
 
 
+def _completes_with_something_hidden(code: str) -> bool:
+    """The bad example completes in every mode, and the spec says why that is a warning (``completes_because``):
+    what goes wrong is hidden, and whether it is wrong depends on the author's intent (FLY205)."""
+    spec = ON_RULES[code]
+    if spec.completes_because is None:
+        return False
+    assert spec.bad.ok is True and spec.bad.cluster is None and set(spec.modes) == set(MODES), code
+    return True
+
+
 @pytest.mark.parametrize("code", sorted(ON_RULES))
 def test_severity_follows_the_modes_the_bad_example_fails_in(code):
-    """Failing in both modes is an error; failing only in a local run (CLUSTER) is a warning."""
+    """Failing in both modes is an error; failing only in a local run (CLUSTER) is a warning, and so is completing
+    in every mode with a failure hidden that the author may mean (``completes_because``)."""
     assert not (_warns_in_a_cluster_only(code) and _local_only(code))
-    expected = Severity.WARNING if _warns_in_a_cluster_only(code) else Severity.ERROR
+    warns = _warns_in_a_cluster_only(code) or _completes_with_something_hidden(code)
+    expected = Severity.WARNING if warns else Severity.ERROR
     assert REGISTRY[code].severity == expected, (code, REGISTRY[code].severity)
     assert f"Severity: {expected.value}:" in REGISTRY[code].rationale, REGISTRY[code].rationale
 
