@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from astroid import nodes
 
 from flyte_lint.model.analysis import Analysis, ResolvedCall
+from flyte_lint.model.image_layers import image_layering, layer_builders
 from flyte_lint.model.names import rebinds_same_variable
 from flyte_lint.model.values import Instance
 from flyte_lint.rules.base import Case, Edit, Finding, Fix, Outcome, Rule, RuntimeSpec, Scope, Suggestion, register
@@ -154,6 +155,8 @@ class DiscardedImageBuilder(Rule):
             if not isinstance(call.node.parent, nodes.Expr) or not _is_image_builder(analysis, call):
                 continue
             func = call.node.func
+            if func.attrname in layer_builders() and image_layering(analysis, func.expr).takes_layers is False:
+                continue  # the layer call raises (FLY320): nothing is built to be discarded
             method = func.attrname
             receiver, chain = func.expr, f".{method}(...)"
             while isinstance(receiver, nodes.Call) and isinstance(receiver.func, nodes.Attribute):
