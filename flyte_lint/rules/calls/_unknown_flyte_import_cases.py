@@ -60,6 +60,7 @@ INVALID_CASES = [
         """
         from flyte import File  # expect: FLY116
         from flyte.remote import TaskEnvironment  # expect: FLY116
+        from flyte.types import Resources  # expect: FLY116
         """,
         name="a-name-of-another-flyte-module",
     ),
@@ -70,6 +71,14 @@ INVALID_CASES = [
         message="`flyte` has no `File` in flyte 2.12.1: the import fails with ImportError; `File` is in `flyte.io` "
         "(`from flyte.io import File`)",
         name="a-name-of-another-flyte-module-message",
+    ),
+    Case(
+        """
+        from flyte.types import Resources  # expect: FLY116
+        """,
+        message="`flyte.types` has no `Resources` in flyte 2.12.1: the import fails with ImportError; `Resources` is "
+        "in `flyte` (`from flyte import Resources`)",
+        name="a-name-of-flyte1-and-of-another-flyte-module",
     ),
     Case(
         """

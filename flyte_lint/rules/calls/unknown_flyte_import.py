@@ -114,11 +114,11 @@ def _home_of(name: str) -> str | None:
 
 
 def _name_advice(imp: FlyteImport, name: str, known: dict, span: tuple | None) -> tuple[str, Suggestion | None]:
-    if name in FLYTE1_NAMES:
-        return f"`{name}` is Flyte 1; its Flyte 2 form is {FLYTE1_NAMES[name]}", None
     home = _home_of(name)
     if home is not None:
         return f"`{name}` is in `{home}` (`from {home} import {name}`)", None
+    if name in FLYTE1_NAMES:
+        return f"`{name}` is Flyte 1; its Flyte 2 form is {FLYTE1_NAMES[name]}", None
     close = closest(name, _public(known, imp.dotted))
     if close is None:
         return f"`{name}` is not one of its names", None
