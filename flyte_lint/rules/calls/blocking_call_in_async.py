@@ -9,7 +9,7 @@ from astroid import nodes
 from flyte_lint import sdk
 from flyte_lint.model.analysis import Analysis, ResolvedCall
 from flyte_lint.model.source import rendered
-from flyte_lint.model.values import External
+from flyte_lint.model.values import External, Method, RemoteTaskRef
 from flyte_lint.rules.base import Case, Edit, Finding, Outcome, Rule, RuntimeSpec, Scope, Severity, Suggestion, register
 from flyte_lint.rules.calls._cases import with_tasks
 from flyte_lint.rules.calls._common import awaited
@@ -30,11 +30,15 @@ class BlockingCallInAsync(Rule):
     )
     scope = Scope.IMPORTERS
     summary = (
-        "Reports a blocking flyte API that has an async twin (`flyte.run`, `flyte.deploy`, sync `flyte.map`…) "
+        "Reports a blocking flyte API that has an async twin (`flyte.run`, `flyte.deploy`, sync `flyte.map`, "
+        "`flyte.report.log`, `flyte.durable.sleep`, `.override(...)` of a `flyte.remote.Task.get(...)` reference…) "
         "called in code that runs on a task's event loop: async task code, or a plain function it calls directly."
     )
     rationale = (
-        "These APIs run their work on the SDK's syncify thread and block the calling thread until it is done. "
+        "These APIs (every syncified flyte API: `flyte.run`, `flyte.deploy`, sync `flyte.map`, "
+        "`flyte.report.log`/`flush`/`replace`, `flyte.durable.sleep`/`time`/`now`, and `.override(...)`/`.fetch()` "
+        "of a `flyte.remote.Task.get(...)` reference) run their work on the SDK's syncify thread and block the "
+        "calling thread until it is done. "
         "A local run (`flyte.run`, `flyte run --local`) runs async task code on that very thread, so the SDK "
         'refuses the call: "Deadlock detected: blocking call used in syncify thread" (for sync `flyte.map`, '
         "each item comes back as that exception instead of its result). In a cluster the task runtime runs the "
@@ -137,6 +141,61 @@ class BlockingCallInAsync(Rule):
             "stall). Use its async twin: `await flyte.run.aio(...)`",
             name="message",
         ),
+        # The other syncified APIs of async task code (issue 23), through aliases, a helper and another module.
+        Case(
+            """
+            # file: pkg/refs.py
+            import flyte.remote
+
+            TRAIN = flyte.remote.Task.get("ml.train", auto_version="latest")
+            # file: pkg/main.py
+            import flyte as fl
+            import flyte.durable
+            from flyte import report
+            from flyte.durable import sleep as durable_sleep
+            from flyte.remote import Task
+            from pkg.refs import TRAIN
+
+            env = fl.TaskEnvironment("demo")
+
+            def publish(html: str) -> None:
+                report.log(html)  # expect: FLY105
+
+            @env.task(report=True)
+            async def main(x: int) -> int:
+                fl.report.log("<p>start</p>")  # expect: FLY105
+                report.flush()  # expect: FLY105
+                report.replace("<p>done</p>", do_flush=True)  # expect: FLY105
+                publish("<p>x</p>")
+                durable_sleep(5)  # expect: FLY105
+                started = flyte.durable.time()  # expect: FLY105
+                today = fl.durable.now()  # expect: FLY105
+                ref = Task.get("ml.train", version="v1")
+                fast = ref.override(short_name="fast")  # expect: FLY105
+                details = ref.fetch()  # expect: FLY105
+                big = TRAIN.override(resources=fl.Resources(cpu=4))  # expect: FLY105
+                return await fast(x) + await big(x)
+            """,
+            name="report-durable-and-remote-reference-override",
+        ),
+        Case(
+            """
+            import flyte
+            import flyte.remote
+
+            env = flyte.TaskEnvironment("demo")
+
+            @env.task
+            async def main(x: int) -> int:
+                ref = flyte.remote.Task.get("ml.train", version="v1")
+                fast = ref.override(short_name="fast")  # expect: FLY105
+                return await fast(x)
+            """,
+            message='`ref.override` blocks inside async task code: a local run fails with "Deadlock detected"; in a '
+            "cluster it blocks the task's event loop until it returns (gathered siblings and the controller "
+            "stall). Use its async twin: `await ref.override.aio(...)`",
+            name="message-for-a-remote-reference-override",
+        ),
     ]
     VALID = [
         Case(
@@ -186,6 +245,44 @@ class BlockingCallInAsync(Rule):
         """),
             name="quiet",
         ),
+        Case(
+            """
+            import flyte
+            import flyte.durable
+            import flyte.remote
+            from flyte import report
+            from mylib import report as lib_report
+
+            env = flyte.TaskEnvironment("demo")
+            ref = flyte.remote.Task.get("ml.train", version="v1")
+
+            @env.task
+            async def square(x: int) -> int:
+                return x * x
+
+            @env.task(report=True)
+            async def main(x: int) -> int:
+                await report.log.aio("<p>start</p>")
+                await flyte.report.flush.aio()
+                await report.replace.aio("<p>done</p>")
+                report.get_tab("details").log("<p>tab</p>")
+                lib_report.log("x")
+                await flyte.durable.sleep.aio(5)
+                started = await flyte.durable.time.aio()
+                fast = await ref.override.aio(short_name="fast")
+                y = await ref(x) + await fast(x)
+                return y + await square.override(retries=2)(x)
+
+            @env.task(report=True)
+            def sync_main(x: int) -> int:
+                report.log("<p>sync</p>")
+                report.flush()
+                flyte.durable.sleep(1)
+                ref.override(short_name="fast")
+                return x
+            """,
+            name="async-twins-tabs-sync-tasks-and-another-librarys-report",
+        ),
     ]
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
@@ -219,6 +316,9 @@ class BlockingCallInAsync(Rule):
 def _blocking_path(callee) -> str | None:
     if isinstance(callee, External) and callee.is_flyte and not callee.path.endswith(".aio"):
         return callee.path
+    if isinstance(callee, Method) and isinstance(callee.owner, RemoteTaskRef) and callee.name != "aio":
+        reference = sdk.returns("flyte.remote.Task.get")  # (a LazyEntity, whose `override` is syncified)
+        return f"{reference}.{callee.name}" if reference else None
     return None
 
 
