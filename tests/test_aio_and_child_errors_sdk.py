@@ -22,8 +22,9 @@ import pytest
 from sdk_runner import MODES, requires_cluster_mode, requires_sdk, run_program, sdk_python
 
 
-def _run_script(tmp_path, source: str) -> list:
-    """Run ``source`` as ``python main.py`` (no run, no task context) under the SDK; the JSON lines it prints."""
+def _run_script(tmp_path, source: str) -> tuple[list, str]:
+    """Run ``source`` as ``python main.py`` (no run, no task context) under the SDK: the JSON lines it prints, and
+    all it writes (the SDK's log included)."""
     (tmp_path / "main.py").write_text(textwrap.dedent(source))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FLYTE", "UCTL", "_UNION", "UNION_", "PYTEST_"))}
     env.update(HOME=str(tmp_path), DO_NOT_TRACK="1")
@@ -31,7 +32,8 @@ def _run_script(tmp_path, source: str) -> list:
         [sdk_python(), "main.py"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
-    return [json.loads(line) for line in proc.stdout.splitlines() if line.startswith(("[", "{", '"'))]
+    found = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith(("[", "{", '"'))]
+    return found, proc.stdout + proc.stderr
 
 
 TASKS = """
@@ -71,7 +73,7 @@ def check(x: int) -> int:
 @requires_sdk
 def test_aio_outside_a_task_context(tmp_path):
     """The bad form gives a coroutine (and the task body never runs); the fine look-alikes give values."""
-    out = _run_script(
+    out, written = _run_script(
         tmp_path,
         TASKS
         + """
@@ -103,6 +105,7 @@ if __name__ == "__main__":
     assert first["aio_async"] == "coroutine" and first["gather_aio_async"] == "coroutine"
     assert first["aio_sync"] == 9 and first["plain_await"] == 6 and first["gather_plain"] == [2]
     assert run_aio == "coroutine"
+    assert "Task demo.predict running aio outside of a task context" in written
 
 
 @requires_sdk
@@ -110,7 +113,7 @@ def test_errors_outside_a_run(tmp_path):
     """Outside any run: a sync task's own call wraps the error; an async task called directly, and `.aio` of a
     sync task, raise the original exception (FLY115 stays quiet on those); `.aio` of an async task raises nothing,
     it gives the coroutine (FLY113)."""
-    out = _run_script(
+    out, _ = _run_script(
         tmp_path,
         TASKS
         + """

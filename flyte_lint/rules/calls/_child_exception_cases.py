@@ -120,6 +120,35 @@ def script(x: int) -> int:  # (outside any run a sync task's own call wraps the 
         """,
         name="task-from-another-module",
     ),
+    Case(
+        """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+
+        class UnknownThing(Exception):
+            pass
+
+
+        @env.task
+        async def vague(x: int) -> int:
+            raise UnknownThing("odd")
+
+
+        @env.task
+        async def main(x: int) -> int:
+            try:
+                return await vague(x)
+            except UnknownThing:  # expect: FLY115
+                return 0
+        """,
+        message="`except UnknownThing` never catches the error of the task called in this try: the SDK raises "
+        "flyte.errors.RuntimeUserError (RuntimeUnknownError in a run, the class name holding 'Unknown') there, "
+        'with `.code == "UnknownThing"`, so this handler does not run. Catch `flyte.errors.BaseRuntimeError as e` '
+        "and test `e.code`",
+        name="a-class-name-with-unknown-arrives-as-runtime-unknown-error",
+    ),
 ]
 
 VALID_MORE = [

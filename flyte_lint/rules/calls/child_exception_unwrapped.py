@@ -152,13 +152,20 @@ class ChildExceptionUnwrapped(Rule):
             if body.anything or any(builtin_name(v) in body.implicit for _, v in types):
                 continue
             written = rendered(handler.type)
-            code = " or ".join(f'`.code == "{type_name(value)}"`' for _, value in types)
+            names = [type_name(value) for _, value in types]
+            code = " or ".join(f'`.code == "{name}"`' for name in names)
+            raised, caught = "flyte.errors.RuntimeUserError", "flyte.errors.RuntimeUserError"
+            if any("Unknown" in name for name in names):  # (convert_error_to_native reads the kind from the name)
+                raised = (
+                    "flyte.errors.RuntimeUserError (RuntimeUnknownError in a run, the class name holding 'Unknown')"
+                )
+                caught = "flyte.errors.BaseRuntimeError"
             yield self.finding(
                 module,
                 handler,
                 f"`except {written}` never catches the error of the task called in this try: the SDK raises "
-                f"flyte.errors.RuntimeUserError there, with {code}, so this handler does not run. "
-                "Catch `flyte.errors.RuntimeUserError as e` and test `e.code`",
+                f"{raised} there, with {code}, so this handler does not run. "
+                f"Catch `{caught} as e` and test `e.code`",
             )
 
 
