@@ -230,4 +230,18 @@ if __name__ == "__main__":
         """,
         name="helper-reached-from-a-task-in-another-module",
     ),
+    Case(
+        _TASKS
+        + """
+async def score(x: int) -> int:
+    if fl.ctx():  # (the author's own guard: .aio only where a task context is active)
+        return await predict.aio(x)
+    return await predict(x)
+
+
+if __name__ == "__main__":
+    asyncio.run(score(1))
+""",
+        name="guarded-by-flyte-ctx",
+    ),
 ]

@@ -9,7 +9,7 @@ from astroid import nodes
 from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.entities import CallSite
 from flyte_lint.model.kinds import CallForm
-from flyte_lint.model.reach import outside_every_task
+from flyte_lint.model.reach import is_fastapi_route, outside_every_task
 from flyte_lint.model.source import rendered
 from flyte_lint.model.values import External
 from flyte_lint.rules.base import Case, Edit, Finding, Fix, Outcome, Rule, RuntimeSpec, Scope, Suggestion, register
@@ -52,7 +52,7 @@ class AioOutsideTask(Rule):
         "model sees every caller of the enclosing function and none is a task: functions reached only from "
         "module-level code (a `__main__` block, script code) or a FastAPI route. A function with no visible "
         "caller, a method, or one passed as a value, decorated (other than as a FastAPI route) or read where the "
-        "model cannot follow, counts as possibly reached from a task."
+        "model cannot follow, counts as possibly reached from a task; a function that asks `flyte.ctx()` is guarded."
         " Severity: error: outside a run the awaited value is always a coroutine, wherever the code runs."
     )
     fix = "Call the task itself: `await t(...)` outside a run (it runs the function; inside a run it submits the task)."
@@ -153,23 +153,26 @@ def main(x: int) -> int:
     ]
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
+        # (a function that asks `flyte.ctx()` whether a task context is active: the author's own guard)
+        asking = {id(call.function) for call in analysis.calls_to("flyte.ctx")}
         for site in task_sites(analysis):
             if site.form != CallForm.AIO or site.through_wrapper or not site.tasks:
                 continue
             if not all(task.is_async for task in site.tasks) or not _runs_result(analysis, site):
                 continue
-            if not outside_every_task(analysis, site.function):
+            if id(site.function) in asking or not outside_every_task(analysis, site.function):
                 continue
             func = site.node.func  # (`t.aio` / `t.override(...).aio`)
             callee = rendered(func.expr)
             awaited = "await " if site.awaited else ""
             shown = f"{awaited}{callee}(...)"
             edit = Edit((func.expr.end_lineno, func.expr.end_col_offset), (func.end_lineno, func.end_col_offset), "")
-            where = (
-                f"`{site.function.name}` is reached only from module-level code or a FastAPI route"
-                if site.function is not None
-                else "module-level code"
-            )
+            if site.function is None:
+                where = "module-level code"
+            elif is_fastapi_route(analysis, site.function):
+                where = f"`{site.function.name}` is a FastAPI route"
+            else:
+                where = f"`{site.function.name}` is reached only from module-level code or a FastAPI route"
             yield self.finding(
                 site.module,
                 site.node,
