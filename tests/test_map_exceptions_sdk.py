@@ -132,6 +132,37 @@ async def main(items: list[int]) -> str:
 """
 
 
+# A map iterated only for what it raises, inside a try that catches it, is a probe (quiet): here flyte.map refuses
+# a partial that binds the first parameter by keyword (TypeError on the first iteration), before any item runs.
+PROBE = """
+import functools
+
+
+@env.task
+async def pair(name: str, batch: int) -> str:
+    return f"{name}-{batch}"
+
+
+@env.task
+def main(items: list[int]) -> str:
+    try:
+        list(flyte.map(functools.partial(pair, name="a"), items))
+    except TypeError as e:
+        return f"refused: {type(e).__name__}"
+    return "ran"
+"""
+
+
+def test_a_probe_in_a_try_is_quiet(tmp_path):
+    assert lint(tmp_path, HEADER + PROBE, select=["FLY205"]) == []
+
+
+@requires_sdk
+def test_the_probe_raises_before_any_item_runs():
+    r = run_program(HEADER + PROBE, entry="main", args={"items": [1, 2]})
+    assert r.ok and r.output == "refused: TypeError" and r.ran("demo.pair") == 0, r.summary()
+
+
 @pytest.mark.parametrize("name", sorted(HIDDEN))
 def test_a_hiding_use_is_reported(tmp_path, name):
     found = lint(tmp_path, HEADER + HIDDEN[name][0], select=["FLY205"])

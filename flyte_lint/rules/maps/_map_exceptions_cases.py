@@ -50,6 +50,15 @@ INVALID_CASES = [
             return 0
 
         @env.task
+        def counted_in_a_try(items: list[int]) -> int:
+            try:
+                results = list(flyte.map(process, items))  # expect: FLY205
+            except Exception:
+                log.exception("map failed")
+                raise
+            return len(results)
+
+        @env.task
         def looped_over_later(items: list[int]) -> int:
             results = [r for r in flyte.map(process, items)]  # expect: FLY205
             for r in results:
@@ -171,6 +180,14 @@ VALID_CASES = [
         @env.task
         def builtin_map(items: list[int]) -> int:
             return len(list(map(str, items)))
+
+        @env.task
+        def probe(items: list[str]) -> int:
+            try:
+                list(flyte.map(functools.partial(two, y=1), items))  # (iterated for what it raises: caught)
+            except TypeError as e:
+                log.info(f"map refused: {e}")
+            return 0
     """),
         select=["FLY205", "FLY201"],
         name="sum-typed-output-return-exceptions-false-checks-and-other-uses",

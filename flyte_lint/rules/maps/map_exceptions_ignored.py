@@ -111,6 +111,8 @@ class MapExceptionsIgnored(Rule):
             uses = hidden_uses(analysis, call.node, function)
             if not uses or checks_for_exceptions(function):
                 continue
+            if set(uses) == {Hidden.DROPPED} and _in_try_body(call.node, function):
+                continue  # (iterated only for what it raises, which the author catches: a probe)
             kinds = [kind.value for kind in Hidden if kind in uses]
             how = " or ".join(kinds) if len(kinds) < 3 else f"{kinds[0]}, {kinds[1]} or {kinds[2]}"
             yield self.finding(
@@ -121,6 +123,16 @@ class MapExceptionsIgnored(Rule):
                 "Pass `return_exceptions=False`, or check `isinstance(r, Exception)` on each result",
                 suggestions=[keyword_added(call.node, "return_exceptions=False")],
             )
+
+
+def _in_try_body(node: nodes.NodeNG, function: nodes.FunctionDef) -> bool:
+    """``node`` lies in the body of a ``try`` with an ``except`` handler, in ``function`` itself."""
+    child, parent = node, node.parent
+    while parent is not None and parent is not function:
+        if isinstance(parent, nodes.Try) and parent.handlers and child in parent.body:
+            return True
+        child, parent = parent, parent.parent
+    return False
 
 
 def _returns_exceptions(call: nodes.Call) -> bool:
