@@ -53,11 +53,12 @@ _MAKERS = {
 
 @cache
 def layer_builders() -> frozenset[str]:
-    """The Image methods that add a layer: every ``with_*`` method of the SDK table returning an Image."""
+    """The Image methods that add a layer: every ``with_*`` method of the SDK table (each is a
+    ``clone(addl_layer=...)``; not all are annotated as returning an Image, ``with_poetry_project`` is not)."""
     return frozenset(
         path.rsplit(".", 1)[1]
         for path, info in sdk.table().get("callables", {}).items()
-        if path.startswith("flyte.Image.with_") and info.get("returns") == "flyte.Image"
+        if path.startswith("flyte.Image.with_") and info.get("kind") == "method"
     )
 
 

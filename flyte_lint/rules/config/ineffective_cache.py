@@ -79,8 +79,8 @@ class IneffectiveCache(Rule):
         "which the severity test of tests/test_runtime_effects.py cannot express (it calls a bad example that "
         "completes in a cluster but fails in a local run a warning, one that misbehaves in both modes an error). "
         "tests/test_config_wave2_sdk.py shows both effects with the SDK's own code: the cache version of "
-        'Cache("override") follows the function body like "auto", and a misnamed ignored input runs a cached '
-        "child again where the right name hits the cache."
+        'Cache("override") follows the function body like "auto", and with a misnamed ignored input the cache key '
+        "the local controller computes (generate_cache_key_hash) changes with the input the right name leaves out."
     )
 
     INVALID = [
