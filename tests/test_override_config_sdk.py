@@ -8,7 +8,8 @@ the real SDK (tests/sdk_runner.py), so "flyte-lint reports it" must equal "the S
 - FLY315: whether ``.override(...)`` on a reusable task (an env's policy, a clone's, the call's own, an earlier
   override's) raises ValueError, and whether ``env.task(...)`` of a reusable env does (it raises before any
   function is decorated, so the program calls it inside a ``try``).
-- FLY316: whether ``depends_on`` / ``clone_with`` / ``add_dependency`` accept each object.
+- FLY316: whether ``depends_on`` / ``clone_with`` / ``add_dependency`` of a TaskEnvironment or an AppEnvironment
+  accept each object.
 """
 
 from __future__ import annotations
@@ -218,6 +219,7 @@ def test_fly315_an_override_on_a_reusable_task_is_one_finding_of_fly315_not_fly3
 # -- FLY316 ------------------------------------------------------------------------------------------------------
 DEPENDENCY_HEADER = """
 import flyte
+import flyte.app
 
 probe_env = flyte.TaskEnvironment("probe")
 train_env = flyte.TaskEnvironment("train")
@@ -244,6 +246,9 @@ DEPENDENCIES = {
     "parent_env": 'flyte.TaskEnvironment("d4", depends_on=[train.parent_env()])',
     "add_parent_env": "later.add_dependency(train.parent_env())",
     "env": 'flyte.TaskEnvironment("d5", depends_on=[train_env])',
+    "app_depends_on_task": 'flyte.app.AppEnvironment(name="a1", depends_on=[train])',
+    "app_add_dependency_task": 'flyte.app.AppEnvironment(name="a2").add_dependency(train)',
+    "app_env": 'flyte.app.AppEnvironment(name="a3", depends_on=[train_env])',
 }
 
 

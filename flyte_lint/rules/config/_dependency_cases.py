@@ -141,6 +141,23 @@ INVALID_MORE = [
         "environments. Write `train.parent_env()`, the task's env",
         name="env-variable-not-imported-here",
     ),
+    Case(
+        """
+        import flyte
+        from flyte.app import AppEnvironment
+
+        train_env = flyte.TaskEnvironment("train")
+
+        @train_env.task
+        async def train(x: int) -> int:
+            return x
+
+        app = AppEnvironment(name="dashboard", depends_on=[train])  # expect: FLY316
+        app.add_dependency(train)  # expect: FLY316
+        ok = AppEnvironment(name="ok", depends_on=[train_env])
+        """,
+        name="app-environment",
+    ),
 ]
 
 VALID_MORE = [

@@ -6,8 +6,9 @@ from collections.abc import Iterable
 
 from astroid import nodes
 
+from flyte_lint import sdk
 from flyte_lint.model.analysis import Analysis
-from flyte_lint.model.arguments import argument
+from flyte_lint.model.arguments import argument, sdk_arguments
 from flyte_lint.model.entities import Env
 from flyte_lint.model.env_names import env_name_at
 from flyte_lint.model.source import one_line_source
@@ -20,22 +21,45 @@ _DEPENDS_ON = "Expected depends_on to be of type List[Environment]"
 _ADD = "Expected Environment"
 
 
-def _declared(analysis: Analysis) -> Iterable[tuple[Env, nodes.NodeNG, str]]:
+def _environment_paths() -> frozenset[str]:
+    """The SDK callables that make an environment and take ``depends_on`` (app envs too, which the model does not
+    hold as envs): ``flyte.app.AppEnvironment``, ``flyte.TaskEnvironment.clone_with``..."""
+    callables = sdk.table().get("callables", {})
+    return frozenset(
+        path
+        for path, info in callables.items()
+        if "Environment" in path and any(p.get("name") == "depends_on" for p in info.get("params", ()))
+    )
+
+
+def _declared(analysis: Analysis) -> Iterable[tuple[Env | None, nodes.NodeNG, str]]:
     """Each element of an env's ``depends_on`` list (written in place or a module constant) and each argument of
-    its ``add_dependency(...)``, with the TypeError text the SDK raises for a non-environment there."""
+    its ``add_dependency(...)``, with the env (None: not one the model holds) and the TypeError text the SDK
+    raises for a non-environment there."""
     for env in analysis.envs:
-        declared = argument(env.node, None, "depends_on")
-        listed = analysis.definition(declared) if declared is not None else None
-        if isinstance(listed, (nodes.List, nodes.Tuple)):
-            for element in listed.elts:
-                if not isinstance(element, nodes.Starred):
-                    yield env, element, _DEPENDS_ON
+        yield from _listed(analysis, env, argument(env.node, None, "depends_on"))
+    paths = _environment_paths()
     for call in analysis.calls:
-        callee = call.callee
+        callee, path = call.callee, call.external_path or ""
         if isinstance(callee, Method) and callee.name == "add_dependency" and isinstance(callee.owner, EnvRef):
-            for arg in call.node.args:
-                if not isinstance(arg, nodes.Starred):
-                    yield callee.owner.env, arg, _ADD
+            owner = callee.owner.env
+        elif path.endswith(".add_dependency") and path.rsplit(".", 1)[0] in paths:
+            owner = None
+        else:
+            if path in paths:
+                yield from _listed(analysis, None, sdk_arguments(call.node, path).get("depends_on"))
+            continue
+        for arg in call.node.args:
+            if not isinstance(arg, nodes.Starred):
+                yield owner, arg, _ADD
+
+
+def _listed(analysis: Analysis, env: Env | None, declared: nodes.NodeNG | None):
+    listed = analysis.definition(declared) if declared is not None else None
+    if isinstance(listed, (nodes.List, nodes.Tuple)):
+        for element in listed.elts:
+            if not isinstance(element, nodes.Starred):
+                yield env, element, _DEPENDS_ON
 
 
 @register
