@@ -1,0 +1,1 @@
+"""The types rules, one per module."""

@@ -1,0 +1,180 @@
+"""The types rules (FLY8xx) against the SDK: each program holds several children; a task `main` calls each one through
+the engine (a run) and records which fail. The rule must report exactly the children that fail."""
+
+from __future__ import annotations
+
+import pytest
+
+from lintutil import lint_result
+from sdk_runner import requires_sdk, run_program
+
+# Each child is called by `main`, which records "ok" or the error of each call; a name ending in `_ok` must work.
+SIGNATURE_FORMS = """
+import functools
+from typing import Iterator
+
+import flyte
+
+env = flyte.TaskEnvironment("demo")
+
+
+@env.task
+def posonly_bad(x: int, /) -> int:
+    return x
+
+
+@env.task
+def posonly_default_bad(x: int = 1, /) -> int:
+    return x
+
+
+@env.task
+def kwonly_ok(*, x: int) -> int:
+    return x
+
+
+@env.task
+def scale(x: int, factor: int = 1) -> int:
+    return x * factor
+
+
+class Runner:
+    def __init__(self, k: int):
+        self.k = k
+
+    @env.task
+    def method_bad(self, x: int) -> int:
+        return x * self.k
+
+
+@env.task
+def generator_bad(n: int) -> list[int]:
+    for i in range(n):
+        yield i
+
+
+@env.task
+def generator_untyped_bad(n: int):
+    yield n
+
+
+@env.task
+async def async_generator_bad(n: int) -> list[int]:
+    for i in range(n):
+        yield i
+
+
+@flyte.trace
+async def trace_posonly_ok(x: int, /) -> int:
+    return x
+
+
+@flyte.trace
+async def trace_generator_ok(n: int):
+    for i in range(n):
+        yield i
+
+
+@flyte.trace
+async def trace_varargs_bad(*xs: int) -> int:
+    return sum(xs)
+
+
+@env.task
+async def main() -> dict:
+    async def gathered(agen) -> list:
+        return [x async for x in agen]
+
+    calls = {
+        "posonly_bad": lambda: posonly_bad.aio(3),
+        "posonly_default_bad": lambda: posonly_default_bad.aio(),
+        "kwonly_ok": lambda: kwonly_ok.aio(x=3),
+        "partial_ok": lambda: functools.partial(scale.aio, factor=2)(3),
+        "method_bad": lambda: Runner(2).method_bad.aio(3),
+        "method_with_instance_bad": lambda: Runner.method_bad.aio(Runner(2), 3),
+        "generator_bad": lambda: generator_bad.aio(3),
+        "generator_untyped_bad": lambda: generator_untyped_bad.aio(3),
+        "async_generator_bad": lambda: async_generator_bad(3),
+        "async_generator_aio_bad": lambda: async_generator_bad.aio(3),
+        "trace_posonly_ok": lambda: trace_posonly_ok(3),
+        "trace_generator_ok": lambda: gathered(trace_generator_ok(3)),
+        "trace_varargs_bad": lambda: trace_varargs_bad(1, 2),
+    }
+    out = {}
+    for name, call in calls.items():
+        try:
+            await call()
+            out[name] = "ok"
+        except Exception as e:
+            out[name] = f"{type(e).__name__}: {e}"
+    return out
+"""
+
+# The def each call of SIGNATURE_FORMS runs (where FLY815 reports).
+DEFS = {
+    "posonly_bad": "posonly_bad",
+    "posonly_default_bad": "posonly_default_bad",
+    "kwonly_ok": "kwonly_ok",
+    "partial_ok": "scale",
+    "method_bad": "method_bad",
+    "method_with_instance_bad": "method_bad",
+    "generator_bad": "generator_bad",
+    "generator_untyped_bad": "generator_untyped_bad",
+    "async_generator_bad": "async_generator_bad",
+    "async_generator_aio_bad": "async_generator_bad",
+    "trace_posonly_ok": "trace_posonly_ok",
+    "trace_generator_ok": "trace_generator_ok",
+    "trace_varargs_bad": "trace_varargs_bad",
+}
+
+
+def _reported_defs(tmp_path, source: str, code: str) -> set[str]:
+    result = lint_result(tmp_path, source, select=[code])
+    lines = source.lstrip("\n").split("\n")
+    found = set()
+    for finding in result.findings:
+        if finding.code == code:
+            line = lines[finding.line - 1]
+            found.add(line.split("def ", 1)[1].split("(", 1)[0])
+    return found
+
+
+@requires_sdk
+def test_fly815_reports_exactly_the_signature_forms_that_fail(tmp_path):
+    r = run_program(SIGNATURE_FORMS, entry="main")
+    assert r.ok, r.summary()
+    failed = {name for name, outcome in r.output.items() if outcome != "ok"}
+    assert failed == {name for name in DEFS if name.endswith("_bad")}, r.output
+    reported = _reported_defs(tmp_path, SIGNATURE_FORMS, "FLY815")
+    assert reported == {DEFS[name] for name in failed}
+    assert "positional-only arguments passed as keyword" in r.output["posonly_default_bad"]
+    assert "Missing required inputs" in r.output["method_bad"]
+    assert "multiple values for argument 'self'" in r.output["method_with_instance_bad"]
+    assert "SyncTaskCallInAsyncContextError" in r.output["async_generator_bad"]
+    assert "cannot have variable positional or keyword arguments" in r.output["trace_varargs_bad"]
+
+
+@requires_sdk
+@pytest.mark.parametrize(
+    "signature",
+    ["(*xs: int) -> int", "(x: int, **options: str) -> int", "(x, *rest, key: str = 'k') -> int"],
+)
+def test_fly815_star_parameters_fail_at_import(tmp_path, signature):
+    source = f"""
+import flyte
+
+env = flyte.TaskEnvironment("demo")
+
+
+@env.task
+def child{signature}:
+    return 1
+
+
+@env.task
+def main() -> int:
+    return 1
+"""
+    r = run_program(source, entry="main")
+    assert not r.ok and r.phase == "import" and "cannot have variable positional or keyword" in r.error, r.summary()
+    assert _reported_defs(tmp_path, source, "FLY815") == {"child"}
