@@ -14,7 +14,7 @@ from flyte_lint.model.arguments import sdk_arguments
 from flyte_lint.model.calls import ResolvedCall
 from flyte_lint.model.values import EnvRef, Method, TaskRef
 
-# Serializes the entry task ``main`` the way `flyte deploy` and a parent's pod do
+# Serializes the entry task ``main`` the way `flyte deploy`, a remote run and a parent's pod do
 # (flyte._internal.runtime.task_serde.translate_task_to_wire), with no server: its timeout and container env.
 WIRE_PROBE = """
 

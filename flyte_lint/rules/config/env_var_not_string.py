@@ -38,8 +38,8 @@ class EnvVarNotString(Rule):
     )
     rationale = (
         "Environment variables are strings. Nothing checks the values when the env, override or trigger is "
-        'made, and local runs do not set them, so `env_vars={"WORKERS": 4}` works locally. `flyte deploy` and '
-        "a parent's pod serialize the task, putting each pair in a protobuf `KeyValuePair` "
+        'made, and local runs do not set them, so `env_vars={"WORKERS": 4}` works locally. `flyte deploy`, a '
+        "remote run and a parent's pod serialize the task, putting each pair in a protobuf `KeyValuePair` "
         "(`translate_task_to_wire`; the trigger serde for a Trigger's), which raises TypeError "
         '("bad argument type for built-in operation") naming neither the env nor the variable. `None` and '
         "bytes values serialize (None as an empty value): they are left alone. A dict bound to a module "
@@ -68,7 +68,7 @@ class EnvVarNotString(Rule):
                 return f"rows for {day}"
             """,
             message='env_vars value 4 (an int) for "WORKERS": environment variables are strings; local runs '
-            "never set them, but `flyte deploy` and a parent's pod serialize the task and protobuf raises "
+            "never set them, but deploying the task or running it remotely serializes it, and protobuf raises "
             'TypeError ("bad argument type for built-in operation"), naming neither the env nor the variable. '
             'Write "4"',
         ),
@@ -232,8 +232,8 @@ class EnvVarNotString(Rule):
             module,
             node,
             f"env_vars value {value!r} (a{'n' if kind == 'int' else ''} {kind}){name}{origin}: environment "
-            "variables are strings; local runs never set them, but `flyte deploy` and a parent's pod serialize the "
-            'task and protobuf raises TypeError ("bad argument type for built-in operation"), naming neither the '
+            "variables are strings; local runs never set them, but deploying the task or running it remotely "
+            'serializes it, and protobuf raises TypeError ("bad argument type for built-in operation"), naming neither the '
             f"env nor the variable. {advice}",
             suggestions=[suggestion],
         )

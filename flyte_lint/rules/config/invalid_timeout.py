@@ -34,7 +34,7 @@ class InvalidTimeout(Rule):
     rationale = (
         "A task timeout is an int number of seconds, a `datetime.timedelta` or a `flyte.Timeout` "
         "(`flyte/_timeout.py`). Nothing checks it when the task is made: local runs ignore it, and the task is "
-        'serialized only by `flyte deploy` and by a parent\'s pod submitting it, where `timeout="1h"` or '
+        'serialized only by `flyte deploy`, a remote run and a parent\'s pod submitting it, where `timeout="1h"` or '
         '`timeout=1.5` raises ValueError ("Timeout must be an instance of Timeout, int, or timedelta", '
         "`get_proto_timeout_strategy`/`translate_task_to_wire`). Inside `flyte.Timeout(max_runtime=..., "
         "max_queued_time=..., deadline=...)` a str or a float raises AttributeError (\"'str' object has no "
@@ -65,8 +65,8 @@ class InvalidTimeout(Rule):
             def main(day: str) -> str:
                 return f"rows for {day}"
             """,
-            message='timeout="1h" is a str: local runs ignore it, but `flyte deploy` and a parent\'s pod serialize '
-            'the task and raise ValueError ("Timeout must be an instance of Timeout, int, or timedelta"). Write '
+            message='timeout="1h" is a str: local runs ignore it, but deploying the task or running it remotely '
+            'serializes it (translate_task_to_wire), which raises ValueError ("Timeout must be an instance of Timeout, int, or timedelta"). Write '
             "timeout=3600 (seconds), or a datetime.timedelta",
         ),
         Case(
@@ -215,7 +215,7 @@ class InvalidTimeout(Rule):
         return self.finding(
             module,
             at,
-            f"{name}={q(value)} is a {kind}: local runs ignore it, but `flyte deploy` and a parent's pod serialize "
-            f"the task and raise {error} {effect}. {advice}",
+            f"{name}={q(value)} is a {kind}: local runs ignore it, but deploying the task or running it remotely "
+            f"serializes it (translate_task_to_wire), which raises {error} {effect}. {advice}",
             suggestions=[suggestion],
         )
