@@ -228,6 +228,25 @@ async def main(x: int) -> int:
 """,
         lambda r: failed(r, *PICKLING, ran=("demo.square", 0)),
     ),
+    # What a process pool does with the callable, outside any run too (at import): pickle it.
+    "FLY112-a-task-does-not-pickle-outside-a-run": (
+        "FLY112",
+        """
+import pickle
+
+try:
+    pickle.dumps(square)
+    OUTSIDE = "pickled"
+except pickle.PicklingError as exc:
+    OUTSIDE = str(exc)
+
+
+@env.task
+def main(x: int) -> str:
+    return OUTSIDE
+""",
+        lambda r: r.ok and "it's not the same object as main.square" in r.output,
+    ),
     # -- FLY112: what copies the context runs the task as a task --------------------------------------------------
     "FLY112-to-thread": (
         "FLY112",

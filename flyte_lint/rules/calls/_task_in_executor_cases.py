@@ -85,6 +85,20 @@ MORE_INVALID = [
     ),
     Case(
         with_tasks("""
+        import threading
+
+        @env.task
+        def main(x: int) -> int:
+            threading.Thread(target=square, args=(x,)).start()  # expect: FLY112
+            return x
+        """),
+        message="task 'demo.square' handed to `threading.Thread` runs as a plain function: the new thread does not "
+        "copy the run's context, so no task action starts (no retries, no cache, no resources of its own). Use "
+        "asyncio.to_thread, which copies the context, or flyte.map to run it as a task",
+        name="thread-message",
+    ),
+    Case(
+        with_tasks("""
         from concurrent.futures import ProcessPoolExecutor
 
         def fan_out(xs: list[int]) -> list[int]:

@@ -27,6 +27,10 @@ def handed_tasks(analysis: Analysis, hand_off: HandOff) -> tuple[Task, ...]:
     return ()
 
 
+def _thread(hand_off: HandOff) -> str:
+    return "the new thread" if hand_off.runner is Executor.THREAD else "the executor's thread"
+
+
 def _label(tasks: tuple[Task, ...]) -> str:
     return " or ".join(f"'{task.name}'" for task in tasks)
 
@@ -129,13 +133,13 @@ class TaskInExecutor(Rule):
                 continue  # (outside a run, a task call runs its function anyway)
             elif not any(task.is_async for task in tasks):
                 message = (
-                    f"task {_label(tasks)} handed to {where} runs as a plain function: the executor's thread does "
+                    f"task {_label(tasks)} handed to {where} runs as a plain function: {_thread(hand_off)} does "
                     "not copy the run's context, so no task action starts (no retries, no cache, no resources of "
                     "its own). Use asyncio.to_thread, which copies the context, or flyte.map to run it as a task"
                 )
             else:
                 message = (
-                    f"task {_label(tasks)} handed to {where} is called outside the run: the executor's thread "
+                    f"task {_label(tasks)} handed to {where} is called outside the run: {_thread(hand_off)} "
                     "does not copy the run's context, so an async task gives back its function's coroutine and no "
                     "task action starts. Await its .aio(...) calls in the task (asyncio.gather to run several)"
                 )
