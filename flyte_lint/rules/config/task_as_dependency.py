@@ -74,7 +74,8 @@ class TaskAsDependency(Rule):
         '`Environment.__post_init__` checks every element and raises TypeError ("Expected depends_on to be of '
         "type List[Environment], got <class 'flyte._task.AsyncFunctionTaskTemplate'>\"), and so does "
         '`clone_with(depends_on=...)`; `add_dependency` raises TypeError ("Expected Environment, got ..."). '
-        "The env is built when its module is imported, so the module cannot be imported at all."
+        "An env is usually built at module level, so its module cannot be imported at all (the same holds for "
+        "`AppEnvironment` and the other environment classes)."
         " Severity: error: the TypeError is raised at import, in local runs, deploys and the cluster alike."
     )
     fix = (
