@@ -295,3 +295,33 @@ def test_fly316_every_fix_imports_and_deploys_the_tasks_env(tmp_path):
     assert run_program(files, entry="main").error_types[:1] == ["TypeError"]
     r = run_program({**files, "main.py": fixed["main.py"]}, entry="main")
     assert r.ok and r.output == ["main", "score", "train"], r.summary()
+
+
+def test_fly316_names_the_env_only_by_a_name_that_stands_for_it_there(tmp_path):
+    """model/env_names.py: an import below the use, or a local that shadows the variable, is no name for the env
+    there (``.parent_env()`` is offered instead); ``<module>.<variable>`` needs the module reference itself."""
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/envs.py": 'import flyte\n\ntrain_env = flyte.TaskEnvironment("train")\n',
+        "pkg/tasks.py": "from pkg.envs import train_env\n\n\n@train_env.task\nasync def train(x: int) -> int:\n"
+        "    return x\n",
+        "main.py": """
+            import flyte
+            from pkg import tasks
+            from pkg.tasks import train
+
+            first = flyte.TaskEnvironment("first", depends_on=[train])
+            via_module = flyte.TaskEnvironment("via", depends_on=[tasks.train])
+
+            from pkg.envs import train_env as te
+
+            later = flyte.TaskEnvironment("later", depends_on=[train])
+
+
+            def wire(te: str) -> None:
+                first.add_dependency(train)
+        """,
+    }
+    findings = lint_result(tmp_path, files, select=["FLY316"]).findings
+    shown = [s.shown for f in findings for s in f.suggestions]
+    assert shown == ["train.parent_env()", "tasks.train.parent_env()", "te", "train.parent_env()"], shown
