@@ -77,11 +77,18 @@ def _assigned_value(binding: nodes.NodeNG) -> nodes.NodeNG | None:
 def executor_of(analysis: Analysis, node: nodes.NodeNG | None, depth: int = 0) -> Executor | None:
     """The executor ``node`` evaluates to: a call that makes one (``ThreadPoolExecutor()``,
     ``asyncio.get_running_loop()``, through any import alias), or a name every binding of which is one of the
-    same kind (``pool = ...``, ``with ThreadPoolExecutor() as pool``). None: not known to be an executor."""
+    same kind (``pool = ...``, ``with ThreadPoolExecutor() as pool``, an import of a module's ``POOL = ...``).
+    None: not known to be an executor."""
     if isinstance(node, nodes.Call):
         callee = analysis.resolver.value_of(node.func)
         return MADE_BY.get(callee.path) if isinstance(callee, External) else None
-    if isinstance(node, nodes.Name) and depth < 4:
+    if depth >= 4:
+        return None
+    if isinstance(node, (nodes.Name, nodes.Attribute)):
+        defined = analysis.definition(node)  # (bound once, following imports: ``from pools import POOL``)
+        if defined is not None and defined is not node:
+            return executor_of(analysis, defined, depth + 1)
+    if isinstance(node, nodes.Name):
         bindings = analysis.bindings_of(node)
         kinds = {executor_of(analysis, _assigned_value(b), depth + 1) for b in bindings}
         if len(kinds) == 1:

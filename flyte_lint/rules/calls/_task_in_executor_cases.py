@@ -166,6 +166,34 @@ MORE_INVALID = [
         """,
         name="task-from-another-module",
     ),
+    Case(
+        """
+        # file: pools.py
+        import asyncio
+        from concurrent.futures import ThreadPoolExecutor
+
+        POOL = ThreadPoolExecutor(max_workers=4)
+        # file: main.py
+        import asyncio
+        import flyte
+        import pools
+        from pools import POOL
+
+        env = flyte.TaskEnvironment("demo")
+        _io = pools.POOL
+
+        @env.task
+        def square(x: int) -> int:
+            return x * x
+
+        @env.task
+        async def main(x: int) -> int:
+            y = POOL.submit(square, x).result()  # expect: FLY112
+            y += pools.POOL.submit(square, x).result()  # expect: FLY112
+            return y + await asyncio.get_running_loop().run_in_executor(_io, square, x)  # expect: FLY112
+        """,
+        name="pool-from-another-module",
+    ),
 ]
 
 MORE_VALID = [
