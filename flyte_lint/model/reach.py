@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from astroid import nodes
 
 from flyte_lint.model.scopes import walk
-from flyte_lint.model.values import External, FunctionRef, Unknown
+from flyte_lint.model.values import External, FunctionRef, ModuleRef, Unknown
 
 if TYPE_CHECKING:
     from flyte_lint.model.analysis import Analysis
@@ -84,16 +84,45 @@ def is_fastapi_route(analysis: Analysis, func: nodes.FunctionDef) -> bool:
 
 def _escapes(analysis: Analysis, func: nodes.FunctionDef) -> bool:
     """The function's name is read other than as the callee of a call, or read as an attribute of something the
-    model cannot resolve (``obj.name``: maybe this function)."""
+    model cannot resolve (``obj.name``: maybe this function) in a module that imports the function's module,
+    transitively (no other module can reach it but through a value handed to it, itself a read here)."""
     value_of = analysis.resolver.value_of
+    importers = None
     for node in _reads(analysis).get(func.name, ()):
         value = value_of(node)
         if isinstance(value, FunctionRef) and value.func is func:
             if not (isinstance(node.parent, nodes.Call) and node.parent.func is node):
                 return True
         elif isinstance(node, nodes.Attribute) and isinstance(value, Unknown):
-            return True
+            if importers is None:
+                importers = _importers_of(analysis, func.root())
+            if id(node.root()) in importers:
+                return True
     return False
+
+
+def _importers_of(analysis: Analysis, tree: nodes.Module) -> set[int]:
+    """The ids of the module trees that import the module ``tree``, transitively, and ``tree`` itself."""
+    imported_by = analysis.memo("reach.imported_by", lambda: _imported_by(analysis))
+    found = {id(tree)}
+    todo = [id(tree)]
+    while todo:
+        for importer in imported_by.get(todo.pop(), ()):
+            if importer not in found:
+                found.add(importer)
+                todo.append(importer)
+    return found
+
+
+def _imported_by(analysis: Analysis) -> dict[int, set[int]]:
+    """The id of each analysed module's tree -> the ids of the trees of the modules that import it."""
+    found: dict[int, set[int]] = {}
+    import_targets = analysis.resolver.import_targets
+    for module, stmt in analysis.nodes_of(nodes.Import, nodes.ImportFrom):
+        for target in import_targets(stmt, module):
+            if isinstance(target, ModuleRef) and target.module.tree is not None:
+                found.setdefault(id(target.module.tree), set()).add(id(module.tree))
+    return found
 
 
 def _reads(analysis: Analysis) -> dict[str, list[nodes.NodeNG]]:

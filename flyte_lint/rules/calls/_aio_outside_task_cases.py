@@ -83,6 +83,9 @@ if __name__ == "__main__":
 
         if __name__ == "__main__":
             asyncio.run(outer())
+        # file: other.py
+        def unrelated(obj):  # (does not import main.py: its `run_all` is something else)
+            return obj.run_all(1)
         """,
         name="task-from-another-module-and-a-chain-of-helpers",
     ),
@@ -202,6 +205,8 @@ if __name__ == "__main__":
         """
         # file: pkg/__init__.py
         # file: pkg/tasks.py
+        import asyncio
+
         import flyte
 
         env = flyte.TaskEnvironment("lib")
@@ -213,6 +218,14 @@ if __name__ == "__main__":
 
         async def helper(x: int) -> int:
             return await predict.aio(x)
+
+
+        async def script_helper(x: int) -> int:
+            return await predict.aio(x)
+
+
+        if __name__ == "__main__":
+            asyncio.run(script_helper(1))
         # file: main.py
         import asyncio
 
@@ -227,6 +240,14 @@ if __name__ == "__main__":
 
         if __name__ == "__main__":
             asyncio.run(helper(1))
+        # file: app.py
+        import asyncio
+
+        import pkg.tasks
+
+
+        async def later(obj) -> int:  # (imports pkg.tasks: `obj.script_helper` may be its function)
+            return await obj.script_helper(1)
         """,
         name="helper-reached-from-a-task-in-another-module",
     ),

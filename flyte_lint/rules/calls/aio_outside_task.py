@@ -37,7 +37,7 @@ class AioOutsideTask(Rule):
     code = "FLY113"
     symbol = "aio-outside-task"
     pylint_number = 50  # its pylint message id is E6750; never change it once released
-    scope = Scope.COMPONENT  # (the callers of a function, and reads of its name, anywhere in the project)
+    scope = Scope.IMPORTERS  # (the callers of a function and reads of its name: in its importers, transitively)
     summary = (
         "Reports `await t.aio(...)` of an async task in code no task of the project reaches: a `__main__` helper, "
         "script code, a FastAPI route."
