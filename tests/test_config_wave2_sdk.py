@@ -398,3 +398,40 @@ def main() -> list[str]:
     for (base, builder), outcome in zip(cases, r.output, strict=True):
         error = BASES[base]
         assert outcome.startswith(f"ValueError: {error}") if error else outcome == "ok", (base, builder, outcome)
+
+
+# -- the result cache: a Cache or an env_vars dict in one module, the tasks using it in another -----------------
+def _findings(root, cache) -> list[tuple]:
+    from flyte_lint.config import Settings
+    from flyte_lint.engine import Options, run
+
+    result = run([root], Settings(), Options(select=["FLY318", "FLY319"]), cwd=root, cache_dir=cache)
+    assert not result.internal_errors, result.internal_errors
+    return sorted((f.path, f.line, f.code) for f in result.findings)
+
+
+@pytest.mark.parametrize("direction", ["appears", "disappears"])
+def test_findings_in_a_module_of_constants_follow_edits_of_the_module_using_them(tmp_path, monkeypatch, direction):
+    from flyte_lint import incremental, index
+    from lintutil import write_project
+
+    monkeypatch.setattr(incremental, "FULL_SHARE", 2.0)  # (small projects: analysed whole otherwise)
+    monkeypatch.setattr(index, "SETTLED_NS", 0)
+    constants = 'import flyte\n\nCACHE = flyte.Cache("auto", ignored_inputs=("run_id",))\nSETTINGS = {"THREADS": 8}\n'
+    used = (
+        "import flyte\nfrom caching import CACHE, SETTINGS\n\nenv = flyte.TaskEnvironment({env})\n\n"
+        "@env.task(cache=CACHE)\ndef main(day: str, {param}: str) -> str:\n    return day\n"
+    )
+    bad = used.format(env='"etl", env_vars=SETTINGS', param="run")
+    good = used.format(env='"etl"', param="run_id")
+    before, after = (good, bad) if direction == "appears" else (bad, good)
+    others = {f"other{i}.py": f"import flyte\n\ne{i} = flyte.TaskEnvironment('e{i}')\n" for i in range(4)}
+    root = write_project(tmp_path / "p", {"caching.py": constants, "main.py": before, **others})
+    cache = tmp_path / "cache"
+    first = _findings(root, cache)
+    assert first == _findings(root, None)
+    (root / "main.py").write_text(after)
+    second = _findings(root, cache)
+    assert second == _findings(root, None)
+    reported = [("caching.py", 3, "FLY319"), ("caching.py", 4, "FLY318")]
+    assert (first, second) == (([], reported) if direction == "appears" else (reported, []))
