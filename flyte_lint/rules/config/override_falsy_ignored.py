@@ -59,7 +59,7 @@ class OverrideFalsyIgnored(Rule):
         "with `retries=3` still retries three times, `.override(env_vars={})` keeps every variable. The rule stays "
         "quiet when the task certainly has no such setting of its own (then the override changes nothing anyway). "
         "On a reusable env, `env_vars`, `secrets` and `service_account` other than None raise instead "
-        "(FLY315 reports those)."
+        "(FLY315 reports those; where the env's reusability is not known, neither rule reports them)."
         " Severity: error: the call silently runs with the setting the author meant to drop, in local runs and in "
         "a cluster alike."
     )
