@@ -33,8 +33,8 @@ class SdkCallArguments(Rule):
         'arguments (`flyte.io.File("s3://...")`: File takes its fields by keyword), a required parameter '
         "left out (`FastAPIAppEnvironment(app)`: the app lands on `name`, and the keyword-only `app` is missing) or "
         "one given by position and by keyword raise TypeError at the call. At module level the module fails to "
-        "import; in a task the task fails in a local run and in the cluster. The signatures are the installed "
-        "SDK's (the table generated from it, which FLY302 reads for unknown keywords). Calls that pass `*args` or "
+        "import; in a task the task fails in a local run and in the cluster. The signatures are those of the SDK "
+        "flyte-lint's table was generated from (which FLY302 reads for unknown keywords). Calls that pass `*args` or "
         "`**kwargs` cannot be checked and are left alone; so is a missing field of a pydantic model "
         "(`flyte.io.File`...), which its validators report in their own way. With a `target-flyte-version` of "
         "another minor version than the table's, nothing is reported."
