@@ -47,8 +47,9 @@ class NonExtendableImage(Rule):
         "`Image.from_base(uri)` and `Image.from_ref_name(name)` make non-extendable images, "
         "`Image.from_dockerfile(...)` a Dockerfile one; `.clone(..., extendable=False)` makes any image "
         "non-extendable, and `.clone(...)` without `extendable=` keeps the source's setting, so a clone of "
-        "`Image.from_debian_base()` stays extendable. The image is built when the module is imported, so the "
-        "call fails there, before any task runs."
+        "`Image.from_debian_base()` stays extendable. Image objects are made where the code runs, for "
+        "module-level code when the module is imported, so the call fails there, before any task runs. "
+        "`with_local_v2_plugins()` without plugins and `with_source_file([])` add no layer and are left alone."
         " Severity: error: the module fails to import, so local runs, deploys and the cluster fail alike."
     )
     fix = (
