@@ -178,3 +178,110 @@ def main() -> int:
     r = run_program(source, entry="main")
     assert not r.ok and r.phase == "import" and "cannot have variable positional or keyword" in r.error, r.summary()
     assert _reported_defs(tmp_path, source, "FLY815") == {"child"}
+
+
+# FLY803: each child `c_<name>` has one parameter defaulting to None; `main` converts each child's defaults the way a
+# deploy does (flyte/_deploy.py: convert_upload_default_inputs) and runs each child with the argument omitted.
+NONE_DEFAULT_ANNOTATIONS = {
+    "int": "int",
+    "str": "str",
+    "bool": "bool",
+    "float": "float",
+    "list": "list[int]",
+    "bare_list": "list",
+    "dict": "dict[str, int]",
+    "bare_dict": "dict",
+    "tuple": "tuple[int, str]",
+    "any": "Any",
+    "object": "object",
+    "missing": None,
+    "dataclass": "Row",
+    "pydantic": "Model",
+    "enum": "Color",
+    "union": "Union[int, str]",
+    "pep604": "int | str",
+    "file": "File",
+    "string": "'list[int]'",
+    "optional_ok": "Optional[int]",
+    "pep604_none_ok": "int | None",
+    "union_none_ok": "Union[int, str, None]",
+    "optional_any_ok": "Optional[Any]",
+    "alias_ok": "MaybeInt",
+    "string_optional_ok": "'Optional[str]'",
+}
+
+
+def _none_default_program() -> str:
+    children = []
+    for name, annotation in NONE_DEFAULT_ANNOTATIONS.items():
+        written = f"x: {annotation} = None" if annotation else "x=None"
+        children.append(f"\n\n@env.task\ndef c_{name}({written}) -> str:\n    return repr(x)\n")
+    return (
+        """
+import asyncio
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Optional, Union
+
+import flyte
+from flyte.io import File
+from pydantic import BaseModel
+
+env = flyte.TaskEnvironment("demo")
+MaybeInt = Optional[int]
+
+
+@dataclass
+class Row:
+    x: int = 0
+
+
+class Model(BaseModel):
+    x: int = 0
+
+
+class Color(str, Enum):
+    RED = "red"
+"""
+        + "".join(children)
+        + f"""
+
+CHILDREN = [{", ".join(f"c_{name}" for name in NONE_DEFAULT_ANNOTATIONS)}]
+
+
+@env.task
+async def main() -> dict:
+    from flyte._internal.runtime.convert import convert_upload_default_inputs
+
+    out = {{}}
+    for child in CHILDREN:
+        try:
+            await convert_upload_default_inputs(child.interface)
+            deploy = "ok"
+        except Exception as e:
+            deploy = f"{{type(e).__name__}}: {{e}}"
+        try:
+            run = await child.aio()
+        except Exception as e:
+            run = f"failed: {{type(e).__name__}}"
+        out[child.name.split(".c_", 1)[1]] = {{"deploy": deploy, "run": run}}
+    return out
+"""
+    )
+
+
+@requires_sdk
+def test_fly803_reports_exactly_the_none_defaults_a_deploy_rejects(tmp_path):
+    source = _none_default_program()
+    r = run_program(source, entry="main")
+    assert r.ok, r.summary()
+    rejected = {name for name, seen in r.output.items() if seen["deploy"] != "ok"}
+    assert rejected == {name for name in NONE_DEFAULT_ANNOTATIONS if not name.endswith("_ok")}, r.output
+    for name in rejected:
+        assert "Failed to convert default value for parameter 'x'" in r.output[name]["deploy"]
+        # omitted in a run: it fails, or the task gets another value than None
+        assert r.output[name]["run"] != "None", (name, r.output[name])
+    for name in NONE_DEFAULT_ANNOTATIONS.keys() - rejected:
+        assert r.output[name]["run"] == "None", (name, r.output[name])
+    assert r.output["bool"]["run"] == "False" and r.output["list"]["run"] == "[]"
+    assert _reported_defs(tmp_path, source, "FLY803") == {f"c_{name}" for name in rejected}
