@@ -21,8 +21,9 @@ MAX_DEPTH = 8
 
 
 def _as_text(value: object) -> str:
-    """The string the author meant: ``"4"``, ``"0.5"``, ``"true"`` for True (what most programs parse)."""
-    return str(value).lower() if isinstance(value, bool) else str(value)
+    """The string ``str(value)`` gives (``"4"``, ``"0.5"``, ``"True"``): what the program reading it would get
+    from a value it stringified itself."""
+    return str(value)
 
 
 @register
