@@ -38,6 +38,9 @@ Optional keys on a callable entry:
     what a missing or an unknown field does is the model's validators' and config's business (``flyte.io.File()``
     raises KeyError, ``flyte.io.File(path=..., bogus=1)`` is accepted); only a positional argument is surely
     a TypeError.
+``pydantic_extra``
+    With ``pydantic_model``: what the model does with a keyword that is no field, from its config: "ignore"
+    (pydantic's default: the value is dropped silently, no error), "allow" (kept) or "forbid" (ValidationError).
 ``extra_keywords`` / ``rejected_keywords``
     On every ``override`` method of a ``TaskTemplate`` class: ``override(**kwargs)``
     hands unknown keywords to ``dataclasses.replace``, so besides its named parameters
@@ -667,6 +670,16 @@ def _is_pydantic_model(cls: type) -> bool:
     return any(k.__name__ == "BaseModel" and k.__module__.startswith("pydantic") for k in cls.__mro__)
 
 
+def _pydantic_extra(cls: type) -> str:
+    """What the pydantic model does with a keyword that is no field (its ``model_config["extra"]``): "ignore"
+    (pydantic's default: dropped silently), "allow" (kept) or "forbid" (ValidationError)."""
+    extra = (getattr(cls, "model_config", None) or {}).get("extra") or "ignore"
+    extra = getattr(extra, "value", extra)
+    if extra not in ("ignore", "allow", "forbid"):
+        raise RuntimeError(f"{_private_path(cls)}: model_config extra={extra!r} is not ignore/allow/forbid")
+    return extra
+
+
 def _add_class(walk: _Walk, path: str, cls: type) -> None:
     walk.walked.add(cls)
     try:
@@ -677,6 +690,7 @@ def _add_class(walk: _Walk, path: str, cls: type) -> None:
         walk.callables[path] = _entry("class", info, False, False)
         if _is_pydantic_model(cls):
             walk.callables[path]["pydantic_model"] = True
+            walk.callables[path]["pydantic_extra"] = _pydantic_extra(cls)
         walk.classes[path] = cls
 
     for name, raw, defining in sorted(_class_members(cls), key=lambda item: item[0]):

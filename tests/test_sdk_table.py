@@ -81,7 +81,7 @@ def test_schema_shape(table):
     param_kinds = {"positional_only", "positional_or_keyword", "keyword_only"}
     assert len(table["callables"]) > 100
     base_keys = {"kind", "params", "var_positional", "var_keyword", "async_twin", "is_coroutine_function"}
-    optional_keys = {"returns", "extra_keywords", "rejected_keywords", "pydantic_model"}
+    optional_keys = {"returns", "extra_keywords", "rejected_keywords", "pydantic_model", "pydantic_extra"}
     callables = table["callables"]
     for path, entry in callables.items():
         assert base_keys <= set(entry) <= base_keys | optional_keys, path
@@ -118,6 +118,8 @@ def test_schema_shape(table):
         assert not set(info["lazy"]) & set(info["names"]), module
     for path, entry in callables.items():
         assert "pydantic_model" not in entry or (entry["kind"] == "class" and entry["pydantic_model"] is True), path
+        assert ("pydantic_extra" in entry) == ("pydantic_model" in entry), path
+        assert entry.get("pydantic_extra", "ignore") in ("ignore", "allow", "forbid"), path
 
 
 def _param_names(table, path):
@@ -444,3 +446,17 @@ def test_module_getattr_names_are_read_from_the_source(generator, tmp_path):
     spec.loader.exec_module(module)
     assert generator.lazy_names(module) is None  # answers any name: its imports cannot be checked
     assert generator.module_imports(module) is None
+
+
+def test_pydantic_models_say_what_an_unknown_keyword_does(table):
+    import flyte.io
+
+    entry = table["callables"]["flyte.io.File"]
+    assert entry["pydantic_model"] is True and entry["pydantic_extra"] == "ignore"
+    assert all(p["kind"] == "keyword_only" for p in entry["params"])
+    # "ignore": the keyword is dropped, no error (so FLY302 must not say TypeError)
+    made = flyte.io.File(path="s3://bucket/x", flyte_lint_not_a_field=1)
+    assert not hasattr(made, "flyte_lint_not_a_field")
+    with pytest.raises(TypeError, match="positional"):
+        flyte.io.File("s3://bucket/x")
+    assert "pydantic_model" not in table["callables"]["flyte.TaskEnvironment"]
