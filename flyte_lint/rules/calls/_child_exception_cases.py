@@ -90,6 +90,38 @@ def script(x: int) -> int:  # (outside any run a sync task's own call wraps the 
     ),
     Case(
         """
+        import logging
+
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+        logger = logging.getLogger(__name__)
+
+
+        @env.task
+        async def process(x: int) -> int:
+            if x < 0:
+                raise ValueError("negative")
+            return x
+
+
+        @env.task
+        async def main(xs: list[int]) -> list[int]:
+            results = []
+            for x in xs:
+                try:
+                    results.append(await process(x))
+                    logger.info("processed %s", x)
+                    flyte.logger.info("done")
+                except ValueError:  # expect: FLY115
+                    logging.warning("skipped %s", x)
+                    results.append(-1)
+            return results
+        """,
+        name="a-loop-appending-and-logging",
+    ),
+    Case(
+        """
         # file: pkg/__init__.py
         # file: pkg/tasks.py
         import flyte
@@ -242,6 +274,16 @@ async def other_raisers(s: str, d: dict) -> int:
         results = []
     try:
         x = await plain_async(x)  # (not a task)
+    except ValueError:
+        x = 0
+    try:
+        x = await validate(x)
+        d.update(x=x)  # (dict.update raises ValueError and TypeError itself, and d could be anything)
+    except ValueError:
+        x = 0
+    try:
+        items = list(range(x, 10, d["step"]))  # (range raises ValueError for a zero step)
+        x = await validate(len(items))
     except ValueError:
         x = 0
     try:

@@ -27,11 +27,29 @@ NEVER_WRAPPED = frozenset(
         "concurrent.futures.CancelledError",
     }
 )
-# Calls in a try body that raise nothing a handler of a child's error type would expect: they only run the task
-# calls given to them (``asyncio.gather`` without ``return_exceptions``), open a group, or print.
-_HARMLESS = frozenset(
-    {"asyncio.gather", "flyte.group", "functools.partial", "builtins.print", "builtins.range", "builtins.len"}
-)
+# Calls in a try body that raise nothing a handler of a child's error type would expect, but the builtin
+# exceptions given: they run the task calls given to them (``asyncio.gather`` without ``return_exceptions``), open
+# a group, print or log, or build and measure containers.
+_HARMLESS: dict[str, frozenset[str]] = {
+    "asyncio.gather": frozenset(),
+    "flyte.group": frozenset(),
+    "builtins.print": frozenset(),
+    "functools.partial": frozenset({"TypeError"}),
+    "builtins.len": frozenset({"TypeError", "OverflowError"}),
+    "builtins.isinstance": frozenset({"TypeError"}),
+    "builtins.range": frozenset({"TypeError", "ValueError"}),
+    "builtins.list": frozenset({"TypeError"}),
+    "builtins.tuple": frozenset({"TypeError"}),
+    "builtins.sorted": frozenset({"TypeError"}),
+    "builtins.enumerate": frozenset({"TypeError"}),
+}
+# ``logging`` and a logger's methods report their own errors (``Handler.handleError``) instead of raising.
+_LOGGING_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
+# Methods of a list that raise nothing but TypeError (``extend`` of a non-iterable).
+_LIST_METHODS = {"append": frozenset(), "extend": frozenset({"TypeError"})}
+_LIST_MAKERS = (nodes.List, nodes.ListComp)
+
+
 # The forms of a task call whose error the SDK wraps in RuntimeUserError inside a run.
 _WRAPPED_IN_A_RUN = (CallForm.CALL, CallForm.AIO, CallForm.OVERRIDE, CallForm.PARTIAL)
 # ... and outside any run: only a sync task's own call (``TaskTemplate.__call__`` wraps what ``forward`` raises;
@@ -112,8 +130,10 @@ def try_body(analysis: Analysis, node: nodes.Try, sites: dict[int, CallSite]) ->
                 if not wraps_child_errors(analysis, site):
                     return TryBody(True, frozenset())
                 continue
-            if not _harmless(analysis, child):
+            raised = _harmless(analysis, child)
+            if raised is None:
                 return TryBody(True, frozenset())
+            implicit.update(raised)
             continue
         if isinstance(child, (nodes.For, nodes.Comprehension)) and not isinstance(
             child.iter, (nodes.List, nodes.Tuple, nodes.Name, nodes.Call)
@@ -138,11 +158,27 @@ def _call_parts(site: CallSite) -> list[int]:
     return [id(func)] if isinstance(func, nodes.Call) else []
 
 
-def _harmless(analysis: Analysis, call: nodes.Call) -> bool:
+def _harmless(analysis: Analysis, call: nodes.Call) -> frozenset[str] | None:
+    """The builtin exceptions ``call`` may raise, when it is a call known to raise nothing else: see _HARMLESS, a
+    ``logging`` call or a logging method, ``xs.append(...)`` of a list made in place. None for any other call."""
     callee = analysis.resolver.value_of(call.func)
-    if not (isinstance(callee, External) and callee.path in _HARMLESS):
-        return False
-    return not any(kw.arg == "return_exceptions" for kw in call.keywords or ())
+    if isinstance(callee, External):
+        if any(kw.arg == "return_exceptions" for kw in call.keywords or ()):
+            return None
+        if callee.path.startswith(("logging.", "flyte.logger.")) and callee.path.rsplit(".", 1)[-1] in _LOGGING_METHODS:
+            return frozenset()
+        return _HARMLESS.get(callee.path)
+    func = call.func
+    if not isinstance(func, nodes.Attribute):
+        return None
+    made = analysis.definition(func.expr)
+    if func.attrname in _LIST_METHODS and isinstance(made, _LIST_MAKERS):
+        return _LIST_METHODS[func.attrname]
+    if func.attrname in _LOGGING_METHODS and isinstance(made, nodes.Call):
+        maker = analysis.resolver.value_of(made.func)
+        if isinstance(maker, External) and maker.path == "logging.getLogger":
+            return frozenset()
+    return None
 
 
 def _is_callee(node: nodes.NodeNG) -> bool:
