@@ -158,4 +158,19 @@ MORE_VALID = [
         """),
         name="author-guard",
     ),
+    # On an event loop the sync task's call raises first (SyncTaskCallInAsyncContextError: FLY102 says so).
+    Case(
+        with_tasks("""
+        def helper(x: int) -> int:
+            return asyncio.run(square(x))  # (FLY102 reports the call of square)
+
+        async def script() -> int:
+            return asyncio.run(square(3))
+
+        @env.task
+        async def main(x: int) -> int:
+            return helper(x)
+        """),
+        name="on-an-event-loop-the-task-call-fails-first",
+    ),
 ]

@@ -136,8 +136,8 @@ class AsyncioRunSyncTask(Rule):
             tasks = site.tasks
             if site.form not in SYNC_CALL_FORMS or not tasks or any(task.is_async for task in tasks):
                 continue
-            if isinstance(site.function, nodes.AsyncFunctionDef):
-                continue  # (there the task call itself fails first: FLY102)
+            if isinstance(site.function, nodes.AsyncFunctionDef) or analysis.runs_on_event_loop(site.function):
+                continue  # (on an event loop the task call itself fails first: FLY102)
             outer = site.node.parent
             if isinstance(outer, nodes.Keyword):
                 outer = outer.parent
