@@ -140,3 +140,26 @@ def test_another_target_flyte_version_stays_quiet(tmp_path):
         root = write_project(tmp_path / f"p{version}", {"main.py": textwrap.dedent(source)})
         result = run([root], Settings(target_flyte_version=version), Options(select=["FLY321"]), cwd=root)
         assert len(result.findings) == expected, version
+
+
+@requires_sdk
+def test_fly302_says_a_pydantic_model_drops_an_unknown_keyword(tmp_path):
+    """Beside FLY321: a keyword that is no field of flyte.io.File is no TypeError (pydantic's extra="ignore"); the
+    value is lost, which FLY302 says instead."""
+    source = textwrap.dedent(
+        """
+        import flyte
+        import flyte.io
+
+        env = flyte.TaskEnvironment("probe")
+
+
+        @env.task
+        def main() -> str:
+            return flyte.io.File(path="s3://bucket/data.csv", nmae="mine.csv").name
+        """
+    )
+    (finding,) = lint_result(tmp_path, {"main.py": source}, select=["FLY302", "FLY321"]).findings
+    assert finding.code == "FLY302" and "drops it silently" in finding.message and finding.raises is None
+    result = run_program(source, entry="main")
+    assert result.ok and result.output == "data.csv", result.error  # the name comes from the path, not nmae=

@@ -140,6 +140,16 @@ class UnknownArgument(Rule):
             """,
             name="clone-with-unknown-keyword",
         ),
+        Case(
+            """
+            import flyte.io
+
+            f = flyte.io.File(path="s3://bucket/data.csv", nmae="data.csv")  # expect: FLY302
+            """,
+            message="`flyte.io.File` has no parameter `nmae`: pydantic drops it silently, so its value is lost; "
+            "did you mean `name`?",
+            name="pydantic-model-drops-unknown-keywords",
+        ),
     ]
     VALID = [
         Case(
@@ -293,8 +303,11 @@ class UnknownArgument(Rule):
                         ],
                     )
                     continue
-                if name in accepted or open_ended:
+                if name in accepted or open_ended or info.get("pydantic_extra") == "allow":
                     continue
+                # a pydantic model (extra="ignore", pydantic's default: flyte.io.File...) drops it without an error
+                dropped = info.get("pydantic_extra") == "ignore"
+                effect = "pydantic drops it silently, so its value is lost" if dropped else "it fails with TypeError"
                 hint = KEYWORD_HINTS.get((path, name))
                 fix = None
                 suggestion = None
@@ -311,9 +324,10 @@ class UnknownArgument(Rule):
                 yield self.finding(
                     call.module,
                     kw,
-                    f"`{_callee_text(call)}` has no parameter `{name}`: it fails with TypeError{advice}",
+                    f"`{_callee_text(call)}` has no parameter `{name}`: {effect}{advice}",
                     fix,
                     suggestions=[suggestion],
+                    raises=None if dropped else self.raises,
                 )
 
 
