@@ -122,6 +122,41 @@ def script(x: int) -> int:  # (outside any run a sync task's own call wraps the 
     ),
     Case(
         """
+        import json
+
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+
+        class QuotaExceeded(Exception):
+            pass
+
+
+        @env.task
+        async def fetch(n: int) -> str:
+            if n > 10:
+                raise QuotaExceeded(f"{n} is over the quota")
+            return "{}"
+
+
+        @env.task
+        async def main(n: str) -> dict:
+            try:
+                data = json.loads(await fetch(int(n)))
+            except QuotaExceeded:  # expect: FLY115
+                data = {}
+            except ValueError:  # (int() and json.loads raise it themselves)
+                data = {}
+            return data
+        """,
+        message="`except QuotaExceeded` never catches what task 'demo.fetch' raises: the SDK raises "
+        'flyte.errors.RuntimeUserError there, with `.code == "QuotaExceeded"`, so this handler does not run for '
+        "it. Catch `flyte.errors.RuntimeUserError as e` and test `e.code`",
+        name="a-type-the-task-visibly-raises-beside-other-raisers",
+    ),
+    Case(
+        """
         # file: pkg/__init__.py
         # file: pkg/tasks.py
         import flyte

@@ -9,7 +9,7 @@ from astroid import nodes
 from astroid.const import Context
 
 from flyte_lint.model.analysis import Analysis
-from flyte_lint.model.entities import CallSite
+from flyte_lint.model.entities import CallSite, Task
 from flyte_lint.model.kinds import CallForm
 from flyte_lint.model.values import ClassRef, External
 
@@ -147,6 +147,24 @@ def try_body(analysis: Analysis, node: nodes.Try, sites: dict[int, CallSite]) ->
             continue
         implicit.update(_IMPLICIT.get(type(child), ()))
     return TryBody(False, frozenset(implicit))
+
+
+def raised_by_tasks(analysis: Analysis, node: nodes.Try, sites: dict[int, CallSite]) -> dict[object, Task]:
+    """What the tasks called in the body of ``node`` (by calls the SDK wraps) visibly raise: each exception class
+    a ``raise X(...)`` / ``raise X`` of a task's own body names, with the task."""
+    found: dict[object, Task] = {}
+    for call in _calls_in(node.body):
+        site = sites.get(id(call))
+        if site is None or not wraps_child_errors(analysis, site):
+            continue
+        for task in site.tasks:
+            for child in _walk(task.func.body):
+                if isinstance(child, nodes.Raise) and child.exc is not None:
+                    raised = child.exc.func if isinstance(child.exc, nodes.Call) else child.exc
+                    value = analysis.resolver.value_of(raised)
+                    if isinstance(value, (External, ClassRef)):
+                        found.setdefault(value, task)
+    return found
 
 
 def _call_parts(site: CallSite) -> list[int]:

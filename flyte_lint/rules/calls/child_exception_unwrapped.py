@@ -14,6 +14,7 @@ from flyte_lint.rules.calls._child_exceptions import (
     builtin_name,
     catches_child_errors,
     handler_types,
+    raised_by_tasks,
     task_sites_by_call,
     try_body,
     type_name,
@@ -52,7 +53,8 @@ class ChildExceptionUnwrapped(Rule):
         "handler whose types are neither flyte.errors classes nor bases of RuntimeUserError (`RuntimeError`, "
         "`Exception`, `BaseException`), when the only things in the try body that could raise them are task calls "
         "the SDK wraps (a call of anything else, a `raise`, an operation that raises that type itself such as a "
-        "subscript for KeyError, keep it quiet), and no other handler of the same `try` names a flyte.errors class. "
+        "subscript for KeyError, keep it quiet) or a called task visibly raises one (`raise QuotaExceeded(...)` in "
+        "its body), and no other handler of the same `try` names a flyte.errors class. "
         'Edge: a child exception whose class name contains "Unknown" arrives as `RuntimeUnknownError` (the '
         "error kind is read from the name), which even `except flyte.errors.RuntimeUserError` misses; catch "
         "`flyte.errors.BaseRuntimeError` to cover both."
@@ -143,14 +145,20 @@ class ChildExceptionUnwrapped(Rule):
         typed = [(handler, handler_types(analysis, handler)) for handler in statement.handlers]
         if any(_is_flyte(value) for _, types in typed for _, value in types):
             return  # (a handler of this try names a flyte.errors class: the author handles the wrapped error)
-        body = None
+        body = raisers = None
         for handler, types in typed:
             if not types or any(catches_child_errors(analysis, value) for _, value in types):
                 continue  # (a bare except, a base of RuntimeUserError, or a type the model cannot pin down)
             if body is None:
                 body = try_body(analysis, statement, sites)
+            raiser = None
             if body.anything or any(builtin_name(v) in body.implicit for _, v in types):
-                continue
+                # (something else in the body may raise it: report only a type a called task visibly raises)
+                if raisers is None:
+                    raisers = raised_by_tasks(analysis, statement, sites)
+                raiser = next((raisers[v] for _, v in types if v in raisers), None)
+                if raiser is None:
+                    continue
             written = rendered(handler.type)
             names = [type_name(value) for _, value in types]
             code = " or ".join(f'`.code == "{name}"`' for name in names)
@@ -160,12 +168,15 @@ class ChildExceptionUnwrapped(Rule):
                     "flyte.errors.RuntimeUserError (RuntimeUnknownError in a run, the class name holding 'Unknown')"
                 )
                 caught = "flyte.errors.BaseRuntimeError"
+            missed = (
+                "the error of the task called in this try" if raiser is None else f"what task '{raiser.name}' raises"
+            )
+            outcome = "so this handler does not run" if raiser is None else "so this handler does not run for it"
             yield self.finding(
                 module,
                 handler,
-                f"`except {written}` never catches the error of the task called in this try: the SDK raises "
-                f"{raised} there, with {code}, so this handler does not run. "
-                f"Catch `{caught} as e` and test `e.code`",
+                f"`except {written}` never catches {missed}: the SDK raises {raised} there, with {code}, "
+                f"{outcome}. Catch `{caught} as e` and test `e.code`",
             )
 
 
