@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from astroid import nodes
 
-from flyte_lint.model.scopes import walk
+from flyte_lint.model.scopes import enclosing_function, walk
 from flyte_lint.model.values import External, FunctionRef, ModuleRef, Unknown
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def _outside(analysis: Analysis, function: nodes.NodeNG | None) -> bool:
         if id(func) in analysis.task_by_function or not isinstance(func, nodes.FunctionDef):
             return False
         callers = callers_of.get(id(func), ())
-        if is_fastapi_route(analysis, func):
+        if is_fastapi_route(analysis, func) and not _app_handed_to_a_task(analysis, func):
             todo.extend(callers)
             continue
         if (
@@ -78,6 +78,21 @@ def is_fastapi_route(analysis: Analysis, func: nodes.FunctionDef) -> bool:
         if isinstance(made, nodes.Call):
             maker = analysis.resolver.value_of(made.func)
             if isinstance(maker, External) and maker.path in ROUTERS:
+                return True
+    return False
+
+
+def _app_handed_to_a_task(analysis: Analysis, func: nodes.FunctionDef) -> bool:
+    """The app (or router) of a route's decorator is passed to a call made in a task's run (``uvicorn.run(app)`` in
+    a task body): the server may then run the route inside that task's context."""
+    for decorator in func.decorators.nodes:
+        target = decorator.func if isinstance(decorator, nodes.Call) else None
+        if not (isinstance(target, nodes.Attribute) and isinstance(target.expr, nodes.Name)):
+            continue
+        for read in _reads(analysis).get(target.expr.name, ()):
+            parent = read.parent.parent if isinstance(read.parent, nodes.Keyword) else read.parent
+            handed = isinstance(parent, nodes.Call) and parent.func is not read
+            if handed and analysis.in_task_context(enclosing_function(read)):
                 return True
     return False
 

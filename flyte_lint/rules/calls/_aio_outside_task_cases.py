@@ -265,4 +265,30 @@ if __name__ == "__main__":
 """,
         name="guarded-by-flyte-ctx",
     ),
+    Case(
+        """
+        import flyte
+        import uvicorn
+        from fastapi import FastAPI
+
+        env = flyte.TaskEnvironment("demo")
+        app = FastAPI()
+
+
+        @env.task
+        async def predict(x: int) -> int:
+            return x * 2
+
+
+        @app.get("/predict")
+        async def predict_route(x: int) -> int:  # (served from inside a task's run: its context may be the task's)
+            return await predict.aio(x)
+
+
+        @env.task
+        def serve() -> None:
+            uvicorn.run(app, port=8080)
+        """,
+        name="an-app-served-inside-a-task",
+    ),
 ]
