@@ -3,6 +3,8 @@ the engine (a run) and records which fail. The rule must report exactly the chil
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from lintutil import lint_result
@@ -129,13 +131,16 @@ DEFS = {
 
 
 def _reported_defs(tmp_path, source: str, code: str) -> set[str]:
+    """The defs the findings of ``code`` fall in (the nearest def at or above each finding's line)."""
     result = lint_result(tmp_path, source, select=[code])
     lines = source.lstrip("\n").split("\n")
     found = set()
     for finding in result.findings:
         if finding.code == code:
-            line = lines[finding.line - 1]
-            found.add(line.split("def ", 1)[1].split("(", 1)[0])
+            at = finding.line - 1
+            while not (match := re.match(r"\s*(?:async )?def (\w+)", lines[at])):
+                at -= 1
+            found.add(match.group(1))
     return found
 
 
@@ -285,3 +290,209 @@ def test_fly803_reports_exactly_the_none_defaults_a_deploy_rejects(tmp_path):
         assert r.output[name]["run"] == "None", (name, r.output[name])
     assert r.output["bool"]["run"] == "False" and r.output["list"]["run"] == "[]"
     assert _reported_defs(tmp_path, source, "FLY803") == {f"c_{name}" for name in rejected}
+
+
+# FLY804: `main` calls each child with x=0, which takes the path the rule looks at; a child whose name ends in `_ok`
+# must complete with its value, the others fail or (a tuple with no declared outputs) give None.
+RETURNS = """
+from typing import NoReturn, Optional
+
+import flyte
+
+env = flyte.TaskEnvironment("demo")
+
+
+def fail(message: str) -> NoReturn:
+    raise RuntimeError(message)
+
+
+@env.task
+def falls_off(x: int) -> str:
+    if x:
+        return "a"
+
+
+@env.task
+def return_none(x: int) -> int:
+    if x:
+        return x
+    return None
+
+
+@env.task
+def bare_return(x: int) -> list[int]:
+    if not x:
+        return
+    return [x]
+
+
+@env.task
+def loop_falls(x: int) -> dict[str, int]:
+    for i in range(x):
+        return {"i": i}
+
+
+@env.task
+def try_falls(x: int) -> int:
+    try:
+        return 1 // x
+    except ZeroDivisionError:
+        print("zero")
+
+
+@env.task
+def while_falls(x: int) -> tuple[int, str]:
+    while x > 0:
+        return x, "x"
+
+
+@env.task
+def match_falls(x: int) -> str:
+    match x:
+        case 1:
+            return "one"
+
+
+@env.task
+def break_falls(x: int) -> float:
+    while True:
+        if not x:
+            break
+        return 1.0
+
+
+@env.task
+def none_value(x: int) -> None:
+    return {"x": x}
+
+
+@env.task
+def untyped_value(x: int):
+    return len([x])
+
+
+@env.task
+def untyped_tuple(x: int):
+    return x, x
+
+
+@env.task
+def forever_ok(x: int) -> int:
+    while True:
+        if x > 3:
+            return x
+        x += 1
+
+
+@env.task
+def branches_ok(x: int) -> str:
+    if x > 0:
+        return "pos"
+    elif x < 0:
+        return "neg"
+    else:
+        return "zero"
+
+
+@env.task
+def handled_ok(x: int) -> int:
+    try:
+        return 10 // x
+    except ZeroDivisionError:
+        return 0
+    finally:
+        print("done")
+
+
+@env.task
+def matched_ok(x: int) -> str:
+    match x:
+        case 1:
+            return "one"
+        case _:
+            return "other"
+
+
+@env.task
+def helper_raises_ok(x: int) -> int:
+    if not x:
+        return 7
+    fail("x")
+
+
+@env.task
+def optional_ok(x: int) -> Optional[int]:
+    if x:
+        return x
+
+
+@env.task
+def no_outputs_ok(x: int) -> None:
+    print(x)
+    return
+
+
+@env.task
+def untyped_none_ok(x: int):
+    if x:
+        return None
+    return print(x)
+
+
+@env.task
+def nested_ok(x: int) -> int:
+    def inner(y: int) -> int:
+        if y:
+            return y
+
+    return inner(x) or 5
+
+
+@env.task
+def one_tuple_ok(x: int) -> int:
+    return (x,)
+
+
+@flyte.trace
+async def trace_untyped_ok(x: int):
+    return x
+
+
+@flyte.trace
+async def trace_falls_ok(x: int) -> int:
+    if x:
+        return x
+
+
+TASKS = [v for k, v in dict(globals()).items() if isinstance(v, flyte.TaskTemplate) and k != "main"]
+
+
+@env.task
+async def main() -> dict:
+    out = {}
+    for t in TASKS:
+        try:
+            out[t.name.split(".", 1)[1]] = repr(await t.aio(0))
+        except Exception as e:
+            out[t.name.split(".", 1)[1]] = f"failed: {type(e).__name__}: {e}"
+    for f in (trace_untyped_ok, trace_falls_ok):
+        try:
+            out[f.__name__] = repr(await f(0))
+        except Exception as e:
+            out[f.__name__] = f"failed: {type(e).__name__}: {e}"
+    return out
+"""
+
+
+@requires_sdk
+def test_fly804_reports_exactly_the_tasks_whose_return_fails_or_is_dropped(tmp_path):
+    r = run_program(RETURNS, entry="main")
+    assert r.ok, r.summary()
+    outputs = r.output
+    bad = {name for name, seen in outputs.items() if seen.startswith("failed") or name == "untyped_tuple"}
+    assert bad == {name for name in outputs if not name.endswith("_ok")}, outputs
+    assert outputs["untyped_tuple"] == "None"  # dropped silently
+    assert "Expected no outputs" in outputs["untyped_value"] and "Expected no outputs" in outputs["none_value"]
+    assert "Expected value of type <class 'str'> but got 'None'" in outputs["falls_off"]
+    assert all(not seen.startswith("failed") for name, seen in outputs.items() if name.endswith("_ok")), outputs
+    assert _reported_defs(tmp_path, RETURNS, "FLY804") == bad
