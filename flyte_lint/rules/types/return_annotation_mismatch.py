@@ -12,6 +12,7 @@ from flyte_lint.model.annotations import TypeKind, TypeNode, signature_types
 from flyte_lint.rules.base import Case, Finding, Outcome, Rule, RuntimeSpec, Scope, Severity, register
 from flyte_lint.rules.types._common import Boundary, boundaries, own_nodes, own_yields
 from flyte_lint.rules.types._flow import end_reachable
+from flyte_lint.rules.types._return_cases import LOOK_ALIKES
 from flyte_lint.rules.types.none_default_not_optional import rejects_none
 
 # Builtins whose call never gives None.
@@ -239,137 +240,7 @@ class ReturnAnnotationMismatch(Rule):
                 return grade(score)
             """,
         ),
-        Case(
-            """
-            import os
-            import sys
-            from typing import Any, NoReturn, Optional
-
-            import flyte
-            from mylib import Result
-
-            env = flyte.TaskEnvironment("demo")
-
-            def fail(message: str) -> NoReturn:
-                raise RuntimeError(message)
-
-            @env.task
-            def raises(x: int) -> int:
-                if x:
-                    return x
-                raise ValueError(x)
-
-            @env.task
-            def forever(x: int) -> int:
-                while True:
-                    if x > 3:
-                        return x
-                    x += 1
-
-            @env.task
-            def branches(x: int) -> str:
-                if x > 0:
-                    return "pos"
-                elif x < 0:
-                    return "neg"
-                else:
-                    return "zero"
-
-            @env.task
-            def handled(x: int) -> int:
-                try:
-                    return int(x)
-                except ValueError:
-                    return 0
-                finally:
-                    print("done")
-
-            @env.task
-            def matched(x: int) -> str:
-                match x:
-                    case 1:
-                        return "one"
-                    case _:
-                        return "many"
-
-            @env.task
-            def with_block(path: str) -> str:
-                with open(path) as f:
-                    return f.read()
-
-            @env.task
-            def exits(x: int) -> int:
-                if x:
-                    return x
-                sys.exit(1)
-
-            @env.task
-            def helper_raises(x: int) -> int:
-                if x:
-                    return x
-                fail("no x")
-
-            @env.task
-            def optional(x: int) -> Optional[int]:
-                if x:
-                    return x
-
-            @env.task
-            def anything(x: int) -> Any:
-                return None
-
-            @env.task
-            def unknown(x: int) -> Result:
-                return None
-
-            @env.task
-            def no_outputs(x: int) -> None:
-                print(x)
-                return
-
-            @env.task
-            def no_annotation(x: int):
-                if x:
-                    return None
-                return print(x)
-
-            @env.task
-            def nested(x: int):
-                def inner() -> int:
-                    return x
-                callback = lambda: x
-                return
-
-            @env.task
-            def outer(x: int) -> int:
-                def inner(y: int) -> int:
-                    if y:
-                        return y
-                return inner(x) or 0
-
-            @env.task
-            def one_tuple(x: int) -> int:
-                return (x,)
-
-            @env.task
-            def generator(x: int) -> int:
-                yield x
-
-            @flyte.trace
-            async def traced(x: int):
-                return x
-
-            @flyte.trace
-            async def traced_int(x: int) -> int:
-                if x:
-                    return x
-
-            def plain(x: int) -> int:
-                if x:
-                    return x
-            """,
-            name="reachability-look-alikes-and-exempt-annotations",
-        ),
+        LOOK_ALIKES,
     ]
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
