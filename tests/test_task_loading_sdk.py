@@ -155,6 +155,13 @@ class Steps:
         return x + 13
 
 
+@env.task
+def scaled(x: int, by: int = 16) -> int:
+    return x + by
+
+
+scaled = functools.partial(scaled, by=16)  # expect: FLY109
+
 LOOP = []
 for k in (14, 15):
     @env.task  # expect: FLY109
@@ -181,6 +188,7 @@ VARIANTS = {
     "factory bound under another name only": ("hidden_task", 13),
     "defined in a class": ("Steps.step", 14),
     "defined in a loop, first iteration": ("LOOP[0]", 15),
+    "functools.partial over the name": ("scaled.func", 17),
 }
 REPORTED = {
     "plain function under another name",
@@ -192,6 +200,7 @@ REPORTED = {
     "factory bound under another name only",
     "defined in a class",
     "defined in a loop, first iteration",
+    "functools.partial over the name",
 }
 
 POD_PROBE = """
@@ -262,6 +271,8 @@ def test_a_pod_loads_exactly_the_variants_fly109_leaves_alone():
     )
     assert outcomes["defined in a class"] == "AttributeError: module 'main' has no attribute 'step'"
     assert outcomes["defined in a loop, first iteration"] == "ok:16"  # (the last iteration's task ran)
+    partial = "AttributeError: 'functools.partial' object has no attribute 'native_interface'"
+    assert outcomes["functools.partial over the name"] == partial
 
 
 SHARED = {

@@ -15,7 +15,7 @@ from astroid import nodes
 from flyte_lint.model.arguments import keyword_argument
 from flyte_lint.model.definitions import AGENT_TOOL_DECORATORS
 from flyte_lint.model.scopes import FUNCTION_NODES, own_returns
-from flyte_lint.model.values import AgentToolRef, External, FunctionRef, TaskRef
+from flyte_lint.model.values import AgentToolRef, External, FunctionRef, PartialRef, TaskRef
 
 if TYPE_CHECKING:
     from flyte_lint.model.analysis import Analysis
@@ -37,7 +37,7 @@ class LoadFailure(str, Enum):
     IMPORTED_FUNCTION = "imported function"  # ``f = env.task(f)`` of an imported f: its module's f is the function
     NESTED = "nested"  # defined in a function or class, and the module binds nothing under its name
     LOOP = "loop"  # defined in a module-level loop: the module keeps the last iteration's task
-    REBOUND = "rebound"  # ``process = timed(process)`` at module level: a wrapper function replaces the task
+    REBOUND = "rebound"  # ``process = timed(process)`` (or a functools.partial of it) at module level
     WRAPPED = "wrapped"  # a decorator above ``@env.task`` returns a wrapper function, bound under the name
 
 
@@ -53,6 +53,7 @@ class Unloadable:
     loads: str  # what the pod loads: "<module>.<function name>"
     holder: str | None = None  # NESTED: the function or class it is defined in; REBOUND, WRAPPED: the wrapper's text
     in_class: bool = False  # NESTED: ``holder`` is a class
+    partial: bool = False  # REBOUND: to a ``functools.partial`` of the task
 
 
 def unloadable_tasks(analysis: Analysis) -> list[Unloadable]:
@@ -128,6 +129,8 @@ def _unloadable(analysis: Analysis, task: Task, tree: nodes.Module) -> Unloadabl
     if isinstance(value, (TaskRef, AgentToolRef)) and value.task is task and not value.wrapped:
         return None
     wrapper = assign.value.func
+    if isinstance(value, PartialRef) and isinstance(value.target, TaskRef) and value.target.task is task:
+        return Unloadable(task, LoadFailure.REBOUND, assign, module, loads, wrapper.as_string(), partial=True)
     if _kind_of_decorator(analysis, wrapper) != "wraps" or not any(
         isinstance(v := analysis.resolver.value_of(arg), TaskRef) and v.task is task for arg in assign.value.args
     ):

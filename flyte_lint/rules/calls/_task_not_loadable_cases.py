@@ -137,6 +137,47 @@ MORE_INVALID = [
         env = flyte.TaskEnvironment("demo")
 
 
+        @env.task
+        def scale(x: int, factor: int) -> int:
+            return x * factor
+
+
+        scale = functools.partial(scale, factor=2)  # expect: FLY109
+        """,
+        message="task 'demo.scale' cannot be loaded in a pod: `scale = functools.partial(scale, factor=2)` rebinds "
+        "the task's name to a functools.partial object, and the pod loads `main.scale`, that object, not the task, "
+        "so the task fails in a cluster (AttributeError: 'functools.partial' object has no attribute "
+        "'native_interface'). Bind the partial to another name",
+        name="rebound-to-a-partial",
+    ),
+    Case(
+        """
+        from functools import partial
+
+        import flyte as fl
+
+        env = fl.TaskEnvironment("demo")
+
+
+        @env.task
+        def shift(x: int, by: int) -> int:
+            return x + by
+
+
+        shift_one = partial(shift, by=1)
+        shift = partial(shift, by=2)  # expect: FLY109
+        """,
+        name="partial-under-the-name-not-under-another",
+    ),
+    Case(
+        """
+        import functools
+
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+
         def timed(fn):
             @functools.wraps(fn)
             def wrapper(*args, **kwargs):
@@ -240,140 +281,5 @@ MORE_INVALID = [
         later = tenacity.retry(later)  # expect: FLY109
         """,
         name="wrapper-forms",
-    ),
-]
-
-MORE_VALID = [
-    Case(
-        """
-        import functools
-
-        import flyte
-        from flyte import TaskEnvironment as TE
-        from flyte.ai.agents import tool
-
-        env = TE("demo")
-
-
-        def timed(fn):
-            @functools.wraps(fn)
-            def wrapper(*args, **kwargs):
-                return fn(*args, **kwargs)
-
-            return wrapper
-
-
-        def register(fn):
-            REGISTRY.append(fn)
-            return fn
-
-
-        REGISTRY = []
-
-
-        def t(x: int) -> int:
-            return x
-
-
-        t = env.task(t)
-
-
-        @env.task
-        def x(v: int) -> int:
-            return v
-
-
-        x = x.override(retries=2)
-
-
-        @env.task
-        @timed
-        def below(v: int) -> int:
-            return v
-
-
-        @register
-        @env.task
-        def registered(v: int) -> int:
-            return v
-
-
-        @tool
-        @env.task
-        async def tooled(v: int) -> int:
-            return v
-
-
-        def make(n: int):
-            @env.task
-            def inner(v: int) -> int:
-                return v + n
-
-            return inner
-
-
-        inner = make(1)
-        timed_view = timed(x)
-        partial_x = functools.partial(x, v=1)
-        """,
-        name="fine-forms",
-    ),
-    Case(
-        """
-        import flyte
-        import mylib
-
-        env = flyte.TaskEnvironment("demo")
-
-
-        def _impl(x: int) -> int:
-            return x
-
-
-        custom = env.task(task_resolver=mylib.Resolver())(_impl)
-
-
-        @mylib.instrument
-        @env.task
-        def unknown_wrapper(x: int) -> int:
-            return x
-
-
-        @env.task
-        def process(x: int) -> int:
-            return x
-
-
-        process = mylib.timed(process)
-
-        if mylib.FAST:
-            @env.task
-            def pick(x: int) -> int:
-                return x
-        else:
-            @env.task
-            def pick(x: int) -> int:
-                return -x
-        """,
-        name="own-resolver-and-unknown-wrappers",
-    ),
-    Case(
-        """
-        import flyte
-
-        env = flyte.TaskEnvironment("demo")
-
-
-        def make():
-            @env.task
-            def made(x: int) -> int:
-                return x
-
-            return made
-
-
-        globals()["made"] = make()
-        """,
-        name="bound-dynamically",
     ),
 ]

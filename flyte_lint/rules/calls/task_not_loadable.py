@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flyte_lint.model.analysis import Analysis
+from flyte_lint.model.source import short_source
 from flyte_lint.model.task_loading import LoadFailure, Unloadable, unloadable_tasks
 from flyte_lint.rules.base import Case, Finding, Outcome, Rule, RuntimeSpec, Scope, Severity, register
-from flyte_lint.rules.calls._task_not_loadable_cases import MORE_INVALID, MORE_VALID, NO_ATTRIBUTE
+from flyte_lint.rules.calls._task_not_loadable_cases import MORE_INVALID, NO_ATTRIBUTE
+from flyte_lint.rules.calls._task_not_loadable_quiet_cases import MORE_VALID
 
 # What a pod does with the task `main` calls (flyte/_bin/runtime.py -> load_and_run_task): the task's wire spec
 # (translate_task_to_wire) names a resolver and its loader args; the pod loads the task with them
@@ -170,6 +172,12 @@ def _message(u: Unloadable) -> str:
             f"{head}it is defined in a loop, and the pod loads every iteration's task as `{u.loads}`, the last "
             "iteration's, so the others run the wrong code in a cluster. Define one task at module level and pass "
             "the loop's value as an input"
+        )
+    if u.failure is LoadFailure.REBOUND and u.partial:
+        return (
+            f"{head}`{short_source(u.module, u.node)}` rebinds the task's name to a functools.partial object, and the "
+            f"pod loads `{u.loads}`, that object, not the task, so the task fails in a cluster (AttributeError: "
+            "'functools.partial' object has no attribute 'native_interface'). Bind the partial to another name"
         )
     if u.failure is LoadFailure.REBOUND:
         return (
