@@ -427,6 +427,34 @@ def main(x: int) -> str:
 """,
         lambda r: as_task(r, "demo.tag", "default:given"),
     ),
+    "FLY111-interface": (
+        "FLY111",
+        """
+@env.task
+def describe(interface: str, x: int) -> str:  # expect: FLY111
+    return f"{interface}:{x}"
+
+
+@env.task
+def main(x: int) -> str:
+    return describe(interface="a", x=x)
+""",
+        lambda r: failed(r, "TypeError", "got multiple values for argument 'interface'", ran=("demo.describe", 0)),
+    ),
+    "FLY111-underscore-task-aio": (
+        "FLY111",
+        """
+@env.task
+async def describe(_task: str, x: int) -> str:  # expect: FLY111
+    return f"{_task}:{x}"
+
+
+@env.task
+async def main(x: int) -> str:
+    return await describe.aio(_task="a", x=x)
+""",
+        lambda r: failed(r, "TypeError", "got multiple values for argument '_task'", ran=("demo.describe", 0)),
+    ),
     "FLY111-renamed": (
         "FLY111",
         """
@@ -448,6 +476,16 @@ BY_NAME = """
 @env.task
 def tag(custom_context: str, x: int) -> str:  # expect: FLY111
     return f"{custom_context}:{x}"
+
+
+@env.task
+def describe(interface: str, x: int) -> str:  # expect: FLY111
+    return f"{interface}:{x}"
+
+
+@env.task
+def submit(_task: str, x: int) -> str:  # expect: FLY111
+    return f"{_task}:{x}"
 """
 
 
@@ -476,7 +514,15 @@ def test_variant_behaves_so_under_the_sdk(variant, mode):
 
 @requires_sdk
 @pytest.mark.parametrize("mode", _modes())
-def test_a_run_by_name_fails(mode):
-    r = run_program(HEADER + BY_NAME, entry="tag", args={"custom_context": "a", "x": 3}, mode=mode)
-    assert not r.ok and "Missing required inputs: custom_context" in (r.error or ""), r.summary()
-    assert r.ran("demo.tag") == 0
+@pytest.mark.parametrize(
+    "entry, parameter, error",
+    [
+        ("tag", "custom_context", "Missing required inputs: custom_context"),
+        ("describe", "interface", "got multiple values for argument 'interface'"),
+        ("submit", "_task", "got multiple values for argument '_task'"),
+    ],
+)
+def test_a_run_by_name_fails(mode, entry, parameter, error):
+    r = run_program(HEADER + BY_NAME, entry=entry, args={parameter: "a", "x": 3}, mode=mode)
+    assert not r.ok and error in (r.error or ""), r.summary()
+    assert r.ran(f"demo.{entry}") == 0

@@ -50,6 +50,37 @@ MORE_INVALID = [
     ),
     Case(
         """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        def describe(interface: str, x: int) -> str:  # expect: FLY111
+            return interface
+
+        @env.task
+        async def submit(_task: str, x: int = 0) -> str:  # expect: FLY111
+            return _task
+        """,
+        name="names-the-sdk-call-takes",
+    ),
+    Case(
+        """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        def describe(interface: str, x: int) -> str:  # expect: FLY111
+            return interface
+        """,
+        message="task 'demo.describe' has a parameter named `interface`, which the SDK's own call of the task takes "
+        'for itself: passing it by keyword, or starting a run with named inputs, fails (TypeError: "got multiple '
+        "values for argument 'interface'\"). Give the parameter another name",
+        name="interface-message",
+    ),
+    Case(
+        """
         # file: pkg/__init__.py
         # file: pkg/steps.py
         def label(custom_context: str, x: int) -> str:  # (a file that never names the SDK is not analysed)
@@ -98,7 +129,7 @@ MORE_VALID = [
                 return custom_context
 
         @env.task
-        def main(x: int, context: str = "", custom_ctx: str = "") -> str:
+        def main(x: int, context: str = "", custom_ctx: str = "", native_interface: str = "") -> str:
             with flyte.custom_context(project="p"):
                 ctx = flyte.get_custom_context()
             return helper(custom_context=ctx) + context + custom_ctx
