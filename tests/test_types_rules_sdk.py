@@ -496,3 +496,167 @@ def test_fly804_reports_exactly_the_tasks_whose_return_fails_or_is_dropped(tmp_p
     assert "Expected value of type <class 'str'> but got 'None'" in outputs["falls_off"]
     assert all(not seen.startswith("failed") for name, seen in outputs.items() if name.endswith("_ok")), outputs
     assert _reported_defs(tmp_path, RETURNS, "FLY804") == bad
+
+
+# FLY809: `main` calls each child; a name ending in `_ok` must complete.
+TUPLES = """
+from typing import Any, NamedTuple, Optional, Tuple
+
+import flyte
+
+env = flyte.TaskEnvironment("demo")
+
+
+class Stats(NamedTuple):
+    low: int
+    high: int
+
+
+@env.task
+def list_pair(x: int) -> list[int]:
+    return x, x
+
+
+@env.task
+def bare_tuple(x: int) -> tuple:
+    return x, x
+
+
+@env.task
+def optional_pair(x: int) -> Optional[tuple[int, int]]:
+    return x, x
+
+
+@env.task
+def any_pair(x: int) -> Any:
+    pair = (x, str(x))
+    return pair
+
+
+@env.task
+def tuple_call(x: int) -> list[int]:
+    return tuple([x, x])
+
+
+@env.task
+def three_for_two(x: int) -> tuple[int, str]:
+    return x, "x", 3
+
+
+@env.task
+def list_for_two(x: int) -> tuple[int, str]:
+    return [x, "x"]
+
+
+@env.task
+def pair_ok(x: int) -> tuple[int, str]:
+    return x, str(x)
+
+
+@env.task
+def typing_pair_ok(x: int) -> Tuple[int, str]:
+    result = (x, str(x))
+    return result
+
+
+@env.task
+def stats_ok(x: int) -> Stats:
+    return x, x + 1
+
+
+@env.task
+def one_item_ok(x: int) -> int:
+    return (x,)
+
+
+@env.task
+def tuple_parameters_ok(t: tuple[int, str], u: tuple[int, ...]) -> int:
+    return len(t) + len(u)
+
+
+@flyte.trace
+async def trace_pair(x: int) -> int:
+    return x, x
+
+
+@flyte.trace
+async def trace_variable(x: int) -> tuple[int, ...]:
+    return x, x
+
+
+@flyte.trace
+async def trace_one(x: int) -> Tuple[int]:
+    return (x,)
+
+
+@flyte.trace
+async def trace_pair_ok(x: int) -> tuple[int, int]:
+    return x, x
+
+
+@env.task
+async def main() -> dict:
+    calls = {
+        "tuple_parameters_ok": lambda: tuple_parameters_ok.aio((1, "a"), (1, 2, 3)),
+        "trace_pair": lambda: trace_pair(3),
+        "trace_variable": lambda: trace_variable(3),
+        "trace_one": lambda: trace_one(3),
+        "trace_pair_ok": lambda: trace_pair_ok(3),
+    }
+    for t in [list_pair, bare_tuple, optional_pair, any_pair, tuple_call, three_for_two, list_for_two, pair_ok,
+              typing_pair_ok, stats_ok, one_item_ok]:
+        calls[t.name.split(".", 1)[1]] = lambda t=t: t.aio(3)
+    out = {}
+    for name, call in calls.items():
+        try:
+            out[name] = repr(await call())
+        except Exception as e:
+            out[name] = f"failed: {type(e).__name__}: {e}"
+    return out
+"""
+
+
+@requires_sdk
+def test_fly809_reports_exactly_the_tuple_returns_that_fail(tmp_path):
+    r = run_program(TUPLES, entry="main")
+    assert r.ok, r.summary()
+    failed = {name for name, seen in r.output.items() if seen.startswith("failed")}
+    assert failed == {name for name in r.output if not name.endswith("_ok")}, r.output
+    assert "Received 2 outputs but return annotation has 1" in r.output["list_pair"]
+    assert "Received 3 outputs but return annotation has 2" in r.output["three_for_two"]
+    assert "Received 1 outputs but return annotation has 2" in r.output["list_for_two"]
+    assert "Variable length tuples are not supported" in r.output["trace_variable"]
+    assert "found only one return variable" in r.output["trace_one"]
+    assert _reported_defs(tmp_path, TUPLES, "FLY809") == failed
+
+
+@requires_sdk
+@pytest.mark.parametrize(
+    ("annotation", "error"),
+    [
+        ("tuple[int, ...]", "Variable length tuples are not supported as return types"),
+        ("Tuple[int]", "found only one return variable"),
+        ("tuple[int]", "found only one return variable"),
+    ],
+)
+def test_fly809_tuple_annotations_fail_at_import(tmp_path, annotation, error):
+    source = f"""
+from typing import Tuple
+
+import flyte
+
+env = flyte.TaskEnvironment("demo")
+
+
+@env.task
+def child(x: int) -> {annotation}:
+    return (x,)
+
+
+@env.task
+def main() -> int:
+    return 1
+"""
+    r = run_program(source, entry="main")
+    assert not r.ok and r.phase == "import" and error in r.error, r.summary()
+    assert _reported_defs(tmp_path, source, "FLY809") == {"child"}

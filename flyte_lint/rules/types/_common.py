@@ -14,6 +14,24 @@ from flyte_lint.model.project import Module
 from flyte_lint.model.scopes import SCOPE_NODES
 from flyte_lint.model.values import External, FunctionRef
 
+# Builtins whose call never gives None (not `tuple`: how many outputs its items make is not known).
+_VALUE_BUILTINS = frozenset(
+    {"int", "float", "str", "bool", "bytes", "len", "list", "dict", "set", "sorted", "sum", "repr", "abs"}
+)
+_DISPLAYS = (
+    nodes.List,
+    nodes.Dict,
+    nodes.Set,
+    nodes.ListComp,
+    nodes.DictComp,
+    nodes.SetComp,
+    nodes.GeneratorExp,
+    nodes.JoinedStr,
+    nodes.BinOp,
+    nodes.Compare,
+    nodes.Lambda,
+)
+
 
 @dataclass(frozen=True, eq=False)
 class Boundary:
@@ -69,3 +87,36 @@ def own_nodes(func: nodes.FunctionDef, *types: type) -> Iterator[nodes.NodeNG]:
 def own_yields(func: nodes.FunctionDef) -> list[nodes.Yield]:
     """The ``yield`` / ``yield from`` expressions of the def's own body (they make it a generator)."""
     return [node for node in own_nodes(func, nodes.Yield, nodes.YieldFrom) if node.scope() is func]
+
+
+def values_returned(analysis: Analysis, value: nodes.NodeNG | None, depth: int = 0) -> int | None:
+    """How many outputs a returned expression surely gives the engine: the item count of a tuple display of two or
+    more items, 1 for a value that is surely not None; None when it may be None (a call, a name bound elsewhere)."""
+    if value is None or depth > 3:
+        return None
+    if isinstance(value, nodes.Tuple):
+        if any(isinstance(e, nodes.Starred) for e in value.elts):
+            return None
+        return len(value.elts) if len(value.elts) >= 2 else (1 if value.elts else None)
+    if isinstance(value, nodes.Const):
+        return None if value.value is None else 1
+    if isinstance(value, _DISPLAYS):
+        return 1
+    if isinstance(value, nodes.Call) and isinstance(value.func, nodes.Name):
+        return 1 if value.func.name in _VALUE_BUILTINS and analysis.is_builtin(value.func) else None
+    if isinstance(value, nodes.Name):
+        bound = _bound_once_in_function(value)
+        return values_returned(analysis, bound, depth + 1) if bound is not None else None
+    return None
+
+
+def _bound_once_in_function(name: nodes.Name) -> nodes.NodeNG | None:
+    """The value a local of the enclosing def is assigned, when one plain assignment binds it."""
+    scope = name.scope()
+    bindings = scope.locals.get(name.name, []) if isinstance(scope, nodes.FunctionDef) else []
+    if len(bindings) != 1 or not isinstance(bindings[0], nodes.AssignName):
+        return None
+    assign = bindings[0].parent
+    if isinstance(assign, nodes.Assign) and assign.targets == [bindings[0]]:
+        return assign.value
+    return None

@@ -10,28 +10,10 @@ from astroid import nodes
 from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.annotations import TypeKind, TypeNode, signature_types
 from flyte_lint.rules.base import Case, Finding, Outcome, Rule, RuntimeSpec, Scope, Severity, register
-from flyte_lint.rules.types._common import Boundary, boundaries, own_nodes, own_yields
+from flyte_lint.rules.types._common import Boundary, boundaries, own_nodes, own_yields, values_returned
 from flyte_lint.rules.types._flow import end_reachable
 from flyte_lint.rules.types._return_cases import LOOK_ALIKES
 from flyte_lint.rules.types.none_default_not_optional import rejects_none
-
-# Builtins whose call never gives None.
-_VALUE_BUILTINS = frozenset(
-    {"int", "float", "str", "bool", "bytes", "len", "list", "dict", "set", "tuple", "sorted", "sum", "repr", "abs"}
-)
-_DISPLAYS = (
-    nodes.List,
-    nodes.Dict,
-    nodes.Set,
-    nodes.ListComp,
-    nodes.DictComp,
-    nodes.SetComp,
-    nodes.GeneratorExp,
-    nodes.JoinedStr,
-    nodes.BinOp,
-    nodes.Compare,
-    nodes.Lambda,
-)
 
 
 @register
@@ -256,7 +238,7 @@ class ReturnAnnotationMismatch(Rule):
         if returns.kind in (TypeKind.MISSING, TypeKind.NONE):
             declared = "has no return annotation" if returns.kind is TypeKind.MISSING else "is annotated `-> None`"
             for node in own_returns:
-                count = _values_returned(analysis, node.value)
+                count = values_returned(analysis, node.value)
                 if count is None:
                     continue
                 if count >= 2:
@@ -298,39 +280,6 @@ def _declares_a_value(returns: TypeNode) -> bool:
     if returns.kind in (TypeKind.ANY, TypeKind.OBJECT):
         return False
     return rejects_none(returns) and not any(m.kind in (TypeKind.ANY, TypeKind.OBJECT) for m in returns.members)
-
-
-def _values_returned(analysis: Analysis, value: nodes.NodeNG | None, depth: int = 0) -> int | None:
-    """How many outputs a returned expression surely gives the engine: the item count of a tuple display of two or
-    more items, 1 for a value that is surely not None; None when it may be None (a call, a name bound elsewhere)."""
-    if value is None or depth > 3:
-        return None
-    if isinstance(value, nodes.Tuple):
-        if any(isinstance(e, nodes.Starred) for e in value.elts):
-            return None
-        return len(value.elts) if len(value.elts) >= 2 else (1 if value.elts else None)
-    if isinstance(value, nodes.Const):
-        return None if value.value is None else 1
-    if isinstance(value, _DISPLAYS):
-        return 1
-    if isinstance(value, nodes.Call) and isinstance(value.func, nodes.Name):
-        return 1 if value.func.name in _VALUE_BUILTINS and analysis.is_builtin(value.func) else None
-    if isinstance(value, nodes.Name):
-        bound = _bound_once_in_function(value)
-        return _values_returned(analysis, bound, depth + 1) if bound is not None else None
-    return None
-
-
-def _bound_once_in_function(name: nodes.Name) -> nodes.NodeNG | None:
-    """The value a local of the enclosing def is assigned, when one plain assignment binds it."""
-    scope = name.scope()
-    bindings = scope.locals.get(name.name, []) if isinstance(scope, nodes.FunctionDef) else []
-    if len(bindings) != 1 or not isinstance(bindings[0], nodes.AssignName):
-        return None
-    assign = bindings[0].parent
-    if isinstance(assign, nodes.Assign) and assign.targets == [bindings[0]]:
-        return assign.value
-    return None
 
 
 def _article(written: str) -> str:
