@@ -384,3 +384,74 @@ def test_deploy_registers_one_task_per_name_and_env():
         "other.process": ["mod", "pipeline.d", "instance", "process"],
     }
     assert r.output["clone is another env"]
+
+
+# `python script.py` runs the script as __main__: the guarded block defines a task there, and the task's wire spec
+# names the script's module by its path ("script"), which a pod imports under that name: the block does not run.
+SCRIPT = """
+import flyte
+
+env = flyte.TaskEnvironment("demo")
+
+
+@env.task
+def above(x: int) -> int:
+    return x + 1
+
+
+if __name__ == "__main__":
+
+    @env.task  # expect: FLY109
+    def guarded(x: int) -> int:
+        return x + 2
+"""
+
+SCRIPT_PROBE = """
+import importlib.util
+import pathlib
+import sys
+
+import flyte
+from flyte._internal.image_cache import ImageCache
+from flyte._internal.runtime.entrypoints import load_task
+from flyte._internal.runtime.task_serde import translate_task_to_wire
+from flyte.models import SerializationContext
+
+ROOT = pathlib.Path(__file__).parent
+probe_env = flyte.TaskEnvironment("probe")
+
+
+async def in_a_pod(task) -> str:
+    cache = ImageCache(image_lookup={"demo": "registry.example/demo:v1"})
+    context = SerializationContext(version="v1", root_dir=ROOT, image_cache=cache)
+    args = list(translate_task_to_wire(task, context).task_template.container.args)
+    try:
+        loaded = load_task(*args[args.index("--resolver") + 1 :])
+        loaded.native_interface
+        return f"ok:{await loaded.execute(x=1)}"
+    except Exception as exc:
+        return f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
+
+
+@probe_env.task
+async def probe() -> dict[str, str]:
+    spec = importlib.util.spec_from_file_location("__main__", ROOT / "script.py")
+    script = importlib.util.module_from_spec(spec)
+    saved, sys.modules["__main__"] = sys.modules["__main__"], script  # (as `python script.py` runs it)
+    try:
+        spec.loader.exec_module(script)
+        return {name: await in_a_pod(getattr(script, name)) for name in ("above", "guarded")}
+    finally:
+        sys.modules["__main__"] = saved
+"""
+
+
+def test_fly109_reports_a_task_defined_under_the_main_guard(tmp_path):
+    check(tmp_path, "# file: script.py" + SCRIPT, select=["FLY109"])
+
+
+@requires_sdk
+def test_a_pod_does_not_run_the_main_guard_of_a_script():
+    r = run_program({"script.py": SCRIPT, "probe.py": SCRIPT_PROBE}, entry="probe:probe")
+    assert r.ok, r.summary()
+    assert r.output == {"above": "ok:2", "guarded": "AttributeError: module 'script' has no attribute 'guarded'"}

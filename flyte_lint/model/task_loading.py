@@ -39,6 +39,7 @@ class LoadFailure(str, Enum):
     LOOP = "loop"  # defined in a module-level loop: the module keeps the last iteration's task
     REBOUND = "rebound"  # ``process = timed(process)`` (or a functools.partial of it) at module level
     WRAPPED = "wrapped"  # a decorator above ``@env.task`` returns a wrapper function, bound under the name
+    MAIN_GUARD = "main guard"  # bound only under ``if __name__ == "__main__":``, which a pod's import skips
 
 
 @dataclass(frozen=True, eq=False)
@@ -107,6 +108,8 @@ def _unloadable(analysis: Analysis, task: Task, tree: nodes.Module) -> Unloadabl
         return Unloadable(task, LoadFailure.LOOP, task.decorator, _module_of(analysis, task), loads)
     if not bindings or any(b.parent.frame() is not tree for b in bindings):
         return None  # (a `global` statement in a function rebinds it: not followed)
+    if all(_under_main_guard(b) for b in bindings):
+        return Unloadable(task, LoadFailure.MAIN_GUARD, task.decorator, _module_of(analysis, task), loads)
     last = max(bindings, key=_position)
     if last is func:
         if task.decorator in (func.decorators.nodes if func.decorators else []):
@@ -229,6 +232,26 @@ def _surroundings(func: nodes.FunctionDef) -> tuple[nodes.NodeNG | None, bool]:
             in_loop = True
         node = node.parent
     return None, in_loop
+
+
+def _under_main_guard(node: nodes.NodeNG) -> bool:
+    """``node`` runs only in the body of an ``if __name__ == "__main__":`` of the module's own code (a pod imports
+    the module under its own name, so that block does not run there)."""
+    child, parent = node, node.parent
+    while parent is not None and not isinstance(parent, nodes.Module):
+        if isinstance(parent, nodes.If) and child in parent.body and _is_main_test(parent.test):
+            return True
+        child, parent = parent, parent.parent
+    return False
+
+
+def _is_main_test(test: nodes.NodeNG) -> bool:
+    if not (isinstance(test, nodes.Compare) and len(test.ops) == 1 and test.ops[0][0] == "=="):
+        return False
+    sides = [test.left, test.ops[0][1]]
+    names = [n for n in sides if isinstance(n, nodes.Name) and n.name == "__name__"]
+    consts = [n for n in sides if isinstance(n, nodes.Const) and n.value == "__main__"]
+    return len(names) == 1 and len(consts) == 1
 
 
 def _module_of(analysis: Analysis, task: Task) -> Module:

@@ -282,4 +282,48 @@ MORE_INVALID = [
         """,
         name="wrapper-forms",
     ),
+    Case(
+        """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        if __name__ == "__main__":
+
+            @env.task  # expect: FLY109
+            def main(x: int) -> int:
+                return x + 1
+
+            flyte.init_from_config()
+            flyte.run(main, x=1)
+        """,
+        message="task 'demo.main' cannot be loaded in a pod: it is defined under "
+        '`if __name__ == "__main__":`, and the '
+        "pod imports `main` as a module, where that block does not run, so the task fails in a cluster "
+        "(AttributeError: module 'main' has no attribute 'main'). Define it at module level, above the "
+        '`if __name__ == "__main__":` block',
+        name="defined-under-the-main-guard",
+    ),
+    Case(
+        """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+
+        def _double(x: int) -> int:
+            return x * 2
+
+
+        if "__main__" == __name__:
+            double = env.task(_double)  # expect: FLY109
+
+            def triple(x: int) -> int:
+                return x * 3
+
+            triple = env.task(triple)  # expect: FLY109
+            flyte.run(triple, x=1)
+        """,
+        name="main-guard-forms",
+    ),
 ]

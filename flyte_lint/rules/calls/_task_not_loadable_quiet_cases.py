@@ -138,4 +138,33 @@ MORE_VALID = [
         """,
         name="bound-dynamically",
     ),
+    Case(
+        """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+
+        @env.task
+        def main(x: int) -> int:
+            return x + 1
+
+
+        if __name__ == "__main__":
+            flyte.init_from_config()
+            flyte.run(main, x=1)
+        else:
+
+            @env.task
+            def imported_only(x: int) -> int:
+                return x
+
+        if __name__ != "__main__":
+
+            @env.task
+            def also_imported(x: int) -> int:
+                return x
+        """,
+        name="main-guard-that-only-runs",
+    ),
 ]

@@ -65,9 +65,11 @@ class TaskNotLoadable(Rule):
         "`dedupe = env.task(dedupe)` of a function imported from another module (the pod loads that module's plain "
         "function); `@env.task` on a function defined inside another function or a class (the module has no such "
         "name: AttributeError), unless the factory's result is bound at module level under the inner function's "
-        "name; `@env.task` in a loop (every iteration's task loads as the last iteration's); and a module-level "
-        "rebinding of the task's name to a wrapper function, `process = timed(process)` or a wrapping decorator "
-        "stacked above `@env.task` (the pod loads the wrapper). The SDK's own `@flyte.ai.agents.tool` above "
+        "name; `@env.task` in a loop (every iteration's task loads as the last iteration's); a task defined only "
+        'under `if __name__ == "__main__":` (the pod imports the module by its name, so the block does not run); '
+        "and a module-level rebinding of the task's name to a wrapper function or a functools.partial, "
+        "`process = timed(process)`, or a wrapping decorator stacked above `@env.task` (the pod loads the wrapper). "
+        "The SDK's own `@flyte.ai.agents.tool` above "
         "`@env.task` is fine: it gives the task a resolver that unwraps it; `@flyte.trace` above a task is FLY601. "
         "Notebook (interactive) runs pickle the task and skip the resolver."
         " Severity: error: the task fails in every pod (a cluster run of it, a deployed run), only local runs work."
@@ -172,6 +174,12 @@ def _message(u: Unloadable) -> str:
             f"{head}it is defined in a loop, and the pod loads every iteration's task as `{u.loads}`, the last "
             "iteration's, so the others run the wrong code in a cluster. Define one task at module level and pass "
             "the loop's value as an input"
+        )
+    if u.failure is LoadFailure.MAIN_GUARD:
+        return (
+            f'{head}it is defined under `if __name__ == "__main__":`, and the pod imports `{module}` as a module, '
+            f"where that block does not run, so the task fails in a cluster (AttributeError: module '{module}' has "
+            f"no attribute '{name}'). Define it at module level, above the `if __name__ == \"__main__\":` block"
         )
     if u.failure is LoadFailure.REBOUND and u.partial:
         return (
