@@ -162,6 +162,16 @@ def main(x: int) -> int:
 """,
         plain,
     ),
+    "FLY112-lambda": (
+        "FLY112",
+        """
+@env.task
+async def main(x: int) -> int:
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(None, lambda: square(x))  # expect: FLY112
+""",
+        plain,
+    ),
     "FLY112-thread-target": (
         "FLY112",
         """
@@ -263,6 +273,15 @@ async def main(x: int) -> int:
 @env.task
 async def main(x: int) -> int:
     return await asyncio.to_thread(functools.partial(square, x))
+""",
+        as_task,
+    ),
+    "FLY112-to-thread-lambda": (
+        "FLY112",
+        """
+@env.task
+async def main(x: int) -> int:
+    return await asyncio.to_thread(lambda: square(x))
 """,
         as_task,
     ),

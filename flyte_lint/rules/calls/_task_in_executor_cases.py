@@ -86,6 +86,36 @@ MORE_INVALID = [
     Case(
         with_tasks("""
         import threading
+        from concurrent.futures import ThreadPoolExecutor
+
+        @env.task
+        async def main(x: int) -> int:
+            out = []
+            loop = asyncio.get_running_loop()
+            y = await loop.run_in_executor(None, lambda: square(x) + 1)  # expect: FLY112
+            threading.Thread(target=lambda: out.append(square(x))).start()  # expect: FLY112
+            with ThreadPoolExecutor() as pool:
+                y += pool.submit(lambda: square.override(retries=2)(x)).result()  # expect: FLY112
+                y += pool.submit(lambda: partial(square, x)()).result()  # expect: FLY112
+            return y
+        """),
+        name="a-lambda-calling-a-task",
+    ),
+    Case(
+        with_tasks("""
+        @env.task
+        async def main(x: int) -> int:
+            return await asyncio.get_running_loop().run_in_executor(None, lambda: square(x))  # expect: FLY112
+        """),
+        message="task 'demo.square' called in the lambda handed to `asyncio.get_running_loop().run_in_executor` runs "
+        "as a plain function: the executor's thread does not copy the run's context, so no task action starts (no "
+        "retries, no cache, no resources of its own). Use asyncio.to_thread, which copies the context, or flyte.map "
+        "to run it as a task",
+        name="lambda-message",
+    ),
+    Case(
+        with_tasks("""
+        import threading
 
         @env.task
         def main(x: int) -> int:
@@ -224,6 +254,24 @@ MORE_VALID = [
             return y
         """),
         name="to-thread-plain-functions-and-forward",
+    ),
+    Case(
+        with_tasks("""
+        from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+        @env.task
+        async def main(x: int) -> int:
+            loop = asyncio.get_running_loop()
+            y = await asyncio.to_thread(lambda: square(x))
+            y += await loop.run_in_executor(None, lambda: square.forward(x))
+            y += await loop.run_in_executor(None, lambda: inc(x))  # (an async task's coroutine: not this rule's)
+            with ThreadPoolExecutor() as pool:
+                y += pool.submit(lambda: (lambda: square(x))).result()()
+            with ProcessPoolExecutor() as procs:
+                y += procs.submit(lambda: square(x)).result()  # (no lambda pickles: not the task's failure)
+            return y
+        """),
+        name="lambdas-it-stays-quiet-on",
     ),
     Case(
         with_tasks("""

@@ -3,7 +3,9 @@ process pool."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+
+from astroid import nodes
 
 from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.entities import Task
@@ -11,6 +13,7 @@ from flyte_lint.model.executors import Executor, HandOff, hand_offs
 from flyte_lint.model.source import rendered
 from flyte_lint.model.values import PartialRef, TaskChoice, TaskRef
 from flyte_lint.rules.base import Case, Finding, Outcome, Rule, RuntimeSpec, Scope, Severity, register
+from flyte_lint.rules.calls._common import SYNC_CALL_FORMS
 from flyte_lint.rules.calls._task_in_executor_cases import MORE_INVALID, MORE_VALID
 
 
@@ -25,6 +28,30 @@ def handed_tasks(analysis: Analysis, hand_off: HandOff) -> tuple[Task, ...]:
     if isinstance(value, TaskChoice):
         return tuple(dict.fromkeys(option.task for option in value.options))
     return ()
+
+
+def _calls_in(node: nodes.NodeNG) -> Iterator[nodes.Call]:
+    """The calls ``node`` makes when it is evaluated (not those of a lambda or def inside it)."""
+    if isinstance(node, (nodes.Lambda, nodes.FunctionDef, nodes.AsyncFunctionDef)):
+        return
+    if isinstance(node, nodes.Call):
+        yield node
+    for child in node.get_children():
+        yield from _calls_in(child)
+
+
+def tasks_called_in_lambda(analysis: Analysis, hand_off: HandOff) -> tuple[Task, ...]:
+    """The sync tasks a lambda handed to an executor calls as itself, its override or a partial:
+    ``run_in_executor(None, lambda: square(x))`` runs ``square``'s call in the executor's thread."""
+    if not isinstance(hand_off.handed, nodes.Lambda):
+        return ()
+    sites = analysis.site_of_call
+    found = []
+    for call in _calls_in(hand_off.handed.body):
+        site = sites.get(id(call))
+        if site is not None and site.form in SYNC_CALL_FORMS and site.task is not None and not site.task.is_async:
+            found.append(site.task)
+    return tuple(dict.fromkeys(found))
 
 
 def _thread(hand_off: HandOff) -> str:
@@ -44,15 +71,16 @@ class TaskInExecutor(Rule):
     scope = Scope.IMPORTERS  # (whether the callable is a task, and whether the code runs in a task's run)
     summary = (
         "Reports a task handed to `loop.run_in_executor`, a `ThreadPoolExecutor`'s `submit`/`map`, "
-        "`threading.Thread(target=...)` or a `ProcessPoolExecutor`."
+        "`threading.Thread(target=...)` (as itself or called in a lambda handed there) or a `ProcessPoolExecutor`."
     )
     rationale = (
         "A task called inside a run asks the run's context (contextvars) whether it is in a task, and only then "
         "submits a task action. An executor's thread and a `threading.Thread` do not copy contextvars: the task "
         "called there finds no run and calls its function directly, so no task action starts (no retries, no "
         "cache, no resources of its own, nothing in the run's graph), and an async task gives back its function's "
-        "coroutine. `asyncio.to_thread` copies the context and is fine. A `ProcessPoolExecutor` fails loudly "
-        "instead: it pickles the callable by its module attribute, which is the task object, not the function "
+        "coroutine. A sync task called in a lambda handed there runs the same way. `asyncio.to_thread` copies "
+        "the context and is fine. A `ProcessPoolExecutor` fails loudly instead: it pickles the callable by its "
+        "module attribute, which is the task object, not the function "
         "(\"Can't pickle <function ...>: it's not the same object as ...\"). Outside a run a task call runs "
         "its function anyway, so only hand-offs reached from a task are reported (a process pool's everywhere)."
         " Severity: error: in local runs and in a cluster alike, the task silently runs as a plain function "
@@ -116,11 +144,22 @@ class TaskInExecutor(Rule):
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
         for hand_off in hand_offs(analysis):
-            tasks = handed_tasks(analysis, hand_off)
-            if not tasks:
-                continue
             call = hand_off.call
             where = f"`{rendered(call.node.func)}`"
+            tasks = handed_tasks(analysis, hand_off)
+            if not tasks:
+                called = tasks_called_in_lambda(analysis, hand_off)
+                # (a process pool cannot pickle any lambda: that failure is not the task's)
+                if called and hand_off.runner is not Executor.PROCESS_POOL and analysis.in_task_context(call.function):
+                    yield self.finding(
+                        call.module,
+                        call.node,
+                        f"task {_label(called)} called in the lambda handed to {where} runs as a plain function: "
+                        f"{_thread(hand_off)} does not copy the run's context, so no task action starts (no retries, "
+                        "no cache, no resources of its own). Use asyncio.to_thread, which copies the context, or "
+                        "flyte.map to run it as a task",
+                    )
+                continue
             if hand_off.runner is Executor.PROCESS_POOL:
                 first = tasks[0]
                 message = (
