@@ -112,3 +112,15 @@ def test_another_target_flyte_version_stays_quiet(tmp_path):
         root = write_project(tmp_path / f"p{version}", {"main.py": textwrap.dedent(source)})
         result = run([root], Settings(target_flyte_version=version), Options(select=["FLY116"]), cwd=root)
         assert len(result.findings) == expected, version
+
+
+def test_the_rewrite_lands_on_the_name_after_non_ascii_text_and_across_lines(tmp_path):
+    from flyte_lint.fixes import apply_edits
+
+    source = 'x = "é"; from flyte import TaskEnviroment\nif True:\n\tfrom flyte.io import (Fiel,  # c\n\t    Dir)\n'
+    findings = _findings(tmp_path, source)
+    rewritten = [apply_edits(source, s.edits) for f in findings for s in f.suggestions]
+    assert rewritten == [
+        source.replace("TaskEnviroment", "TaskEnvironment"),
+        source.replace("(Fiel,", "(File,"),
+    ]

@@ -82,14 +82,14 @@ Span = tuple[tuple[int, int], tuple[int, int]]
 
 def name_spans(module: Module, node: nodes.Import | nodes.ImportFrom) -> dict[str, Span]:
     """Where each name of an import statement is written (``a`` of ``from m import a as b``, ``a.b`` of ``import
-    a.b``): (line, column) of its start and end, 1-based lines, 0-based character columns (Edit's). {} when the
-    statement's text cannot be read back."""
+    a.b``): (line, column) of its start and end, 1-based lines, 0-based UTF-8 byte columns (astroid's, and how the
+    fixer applies an Edit). {} when the statement's text cannot be read back."""
     lines = (module.text or "").splitlines()
     first, last = node.lineno, node.end_lineno
     if not first or not last or last > len(lines):
         return {}
-    head = lines[first - 1].encode("utf-8")[node.col_offset or 0 :].decode("utf-8", errors="ignore")
-    shift = len(lines[first - 1]) - len(head)
+    shift = node.col_offset or 0
+    head = lines[first - 1].encode("utf-8")[shift:].decode("utf-8", errors="ignore")
     text_lines = [head, *lines[first:last]]
     try:
         stmt = ast.parse("\n".join(text_lines)).body[0]
@@ -99,11 +99,11 @@ def name_spans(module: Module, node: nodes.Import | nodes.ImportFrom) -> dict[st
         return {}
     spans: dict[str, Span] = {}
     for alias in stmt.names:
-        row = text_lines[alias.lineno - 1]
-        col = len(row.encode("utf-8")[: alias.col_offset].decode("utf-8", errors="ignore"))
-        if not row[col:].startswith(alias.name):
+        written = text_lines[alias.lineno - 1].encode("utf-8")
+        name = alias.name.encode("utf-8")
+        if written[alias.col_offset : alias.col_offset + len(name)] != name:
             continue  # (a dotted name written with spaces, `flyte . io`)
-        col += shift if alias.lineno == 1 else 0
+        col = alias.col_offset + (shift if alias.lineno == 1 else 0)
         line = first + alias.lineno - 1
-        spans.setdefault(alias.name, ((line, col), (line, col + len(alias.name))))
+        spans.setdefault(alias.name, ((line, col), (line, col + len(name))))
     return spans
