@@ -54,6 +54,7 @@ class Unloadable:
     loads: str  # what the pod loads: "<module>.<function name>"
     holder: str | None = None  # NESTED: the function or class it is defined in; REBOUND, WRAPPED: the wrapper's text
     in_class: bool = False  # NESTED: ``holder`` is a class
+    factory: bool = False  # NESTED: ``holder`` is a function that returns the task it makes
     partial: bool = False  # REBOUND: to a ``functools.partial`` of the task
 
 
@@ -103,7 +104,8 @@ def _unloadable(analysis: Analysis, task: Task, tree: nodes.Module) -> Unloadabl
             return None  # (bound at module level: a factory's result under the name, or something we do not follow)
         where = _module_of(analysis, task)
         label, in_class = getattr(holder, "name", "<lambda>"), isinstance(holder, nodes.ClassDef)
-        return Unloadable(task, LoadFailure.NESTED, task.decorator, where, loads, label, in_class)
+        factory = isinstance(holder, FUNCTION_NODES) and _returns_task(holder, task)
+        return Unloadable(task, LoadFailure.NESTED, task.decorator, where, loads, label, in_class, factory=factory)
     if in_loop:
         return Unloadable(task, LoadFailure.LOOP, task.decorator, _module_of(analysis, task), loads)
     if not bindings or any(b.parent.frame() is not tree for b in bindings):
@@ -232,6 +234,14 @@ def _surroundings(func: nodes.FunctionDef) -> tuple[nodes.NodeNG | None, bool]:
             in_loop = True
         node = node.parent
     return None, in_loop
+
+
+def _returns_task(holder: nodes.FunctionDef, task: Task) -> bool:
+    """A ``return`` of ``holder`` gives the task it makes: its function's name or the ``env.task(...)`` call."""
+    for ret in own_returns(holder):
+        if ret.value is task.decorator or (isinstance(ret.value, nodes.Name) and ret.value.name == task.func.name):
+            return True
+    return False
 
 
 def _under_main_guard(node: nodes.NodeNG) -> bool:

@@ -114,6 +114,26 @@ MORE_INVALID = [
         import flyte
 
         env = flyte.TaskEnvironment("demo")
+
+
+        @env.task
+        async def main(x: int) -> int:
+            @env.task  # expect: FLY109
+            async def child(y: int) -> int:
+                return y + 1
+
+            return await child(x)
+        """,
+        message="task 'demo.child' cannot be loaded in a pod: it is defined inside function `main`, and the pod "
+        "loads it as `main.child`, a name module `main` does not bind, so the task fails in a cluster "
+        "(AttributeError: module 'main' has no attribute 'child'). Define it at module level",
+        name="defined-in-a-task-body",
+    ),
+    Case(
+        """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
         TASKS = []
 
         for factor in (2, 3):

@@ -160,9 +160,7 @@ def _message(u: Unloadable) -> str:
     if u.failure is LoadFailure.NESTED:
         where = f"class `{u.holder}`" if u.in_class else f"function `{u.holder}`"
         advice = "Define it at module level" + (
-            ""
-            if u.in_class
-            else f", or bind the factory's result under the function's name: `{name} = {u.holder}(...)`"
+            f", or bind the factory's result under the function's name: `{name} = {u.holder}(...)`" if u.factory else ""
         )
         return (
             f"{head}it is defined inside {where}, and the pod loads it as `{u.loads}`, a name module `{module}` does "
