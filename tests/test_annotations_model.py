@@ -116,6 +116,12 @@ def test_not_optional(tmp_path, annotation):
     assert not returns(tmp_path, annotation).is_optional
 
 
+def test_without_none(tmp_path):
+    assert [m.path for m in returns(tmp_path, "Optional[int]").without_none] == ["builtins.int"]
+    assert [m.kind for m in returns(tmp_path, "int | str | None").without_none] == [TypeKind.SCALAR] * 2
+    assert returns(tmp_path, "None").without_none == ()
+
+
 def test_union_members_are_flat(tmp_path):
     found = returns(tmp_path, "Optional[Union[int, str]] | D")
     assert [m.kind for m in found.members] == [TypeKind.SCALAR, TypeKind.SCALAR, TypeKind.NONE, TypeKind.DATACLASS]

@@ -49,6 +49,22 @@ class Runner:
         return x * self.k
 
 
+class Holder:
+    k = 2
+
+    # (works called directly, cls pickled by reference; `Holder.classmethod_ok.aio(3)` would fail: the method
+    # object hands `.aio` the unbound task, so x is missing. FLY815 stays quiet on it.)
+    @classmethod
+    @env.task
+    async def classmethod_ok(cls, x: int) -> int:
+        return x * cls.k
+
+    @staticmethod
+    @env.task
+    def staticmethod_ok(x: int) -> int:
+        return x + 1
+
+
 @env.task
 def generator_bad(n: int) -> list[int]:
     for i in range(n):
@@ -94,6 +110,8 @@ async def main() -> dict:
         "partial_ok": lambda: functools.partial(scale.aio, factor=2)(3),
         "method_bad": lambda: Runner(2).method_bad.aio(3),
         "method_with_instance_bad": lambda: Runner.method_bad.aio(Runner(2), 3),
+        "classmethod_ok": lambda: Holder.classmethod_ok(3),
+        "staticmethod_ok": lambda: Holder().staticmethod_ok.aio(3),
         "generator_bad": lambda: generator_bad.aio(3),
         "generator_untyped_bad": lambda: generator_untyped_bad.aio(3),
         "async_generator_bad": lambda: async_generator_bad(3),
@@ -120,6 +138,8 @@ DEFS = {
     "partial_ok": "scale",
     "method_bad": "method_bad",
     "method_with_instance_bad": "method_bad",
+    "classmethod_ok": "classmethod_ok",
+    "staticmethod_ok": "staticmethod_ok",
     "generator_bad": "generator_bad",
     "generator_untyped_bad": "generator_untyped_bad",
     "async_generator_bad": "async_generator_bad",

@@ -90,6 +90,11 @@ class TypeNode:
         return any(member.kind is TypeKind.NONE for member in self.members)
 
     @property
+    def without_none(self) -> tuple[TypeNode, ...]:
+        """Its members other than None (``Optional[T]`` gives ``(T,)``)."""
+        return tuple(member for member in self.members if member.kind is not TypeKind.NONE)
+
+    @property
     def accepts_anything(self) -> bool:
         """The engine pickles it without a type check: Any, object or no annotation."""
         return self.kind in (TypeKind.ANY, TypeKind.OBJECT, TypeKind.MISSING)

@@ -260,6 +260,28 @@ class TaskSignatureForm(Rule):
             """,
             name="keyword-only-partial-traces-nested-defs-plain-functions",
         ),
+        # (a classmethod or staticmethod over a task runs when called directly: cls is pickled by reference)
+        Case(
+            """
+            import flyte
+
+            env = flyte.TaskEnvironment("demo")
+
+            class Holder:
+                k = 2
+
+                @classmethod
+                @env.task
+                async def scaled(cls, x: int) -> int:
+                    return x * cls.k
+
+                @staticmethod
+                @env.task
+                def plain(x: int) -> int:
+                    return x + 1
+            """,
+            name="classmethod-and-staticmethod-over-a-task",
+        ),
         Case(
             """
             import flyte
