@@ -351,6 +351,16 @@ def main(x: int) -> int:
 """,
         lambda r: failed(r, "TypeError", "An asyncio.Future, a coroutine or an awaitable is required"),
     ),
+    "FLY114-a-name-holding-the-result": (
+        "FLY114",
+        """
+@env.task
+def main(x: int) -> int:
+    value = square(x)
+    return asyncio.run(value)  # expect: FLY114
+""",
+        lambda r: failed(r, "ValueError", "a coroutine was expected", ran=("demo.square", 1)),
+    ),
     "FLY114-outside-a-run": (
         "FLY114",
         """

@@ -86,6 +86,32 @@ MORE_INVALID = [
         with_tasks("""
         @env.task
         def main(x: int) -> int:
+            value = square(x)
+            return asyncio.run(value)  # expect: FLY114
+
+        if __name__ == "__main__":
+            result = main(3)
+            loop = asyncio.new_event_loop()
+            loop.run_until_complete(result)  # expect: FLY114
+        """),
+        name="a-name-holding-the-result",
+    ),
+    Case(
+        with_tasks("""
+        @env.task
+        def main(x: int) -> int:
+            value = square.override(retries=2)(x)
+            return asyncio.run(value)  # expect: FLY114
+        """),
+        message="sync task 'demo.square' returns its result, not a coroutine: `value` holds that result, so "
+        '`asyncio.run` of it raises ValueError ("a coroutine was expected"). Use the value itself, without an event '
+        "loop",
+        name="held-result-message",
+    ),
+    Case(
+        with_tasks("""
+        @env.task
+        def main(x: int) -> int:
             return asyncio.run(  # expect: FLY114
                 square(
                     x,
@@ -125,6 +151,21 @@ MORE_VALID = [
             print(asyncio.run(asyncio.to_thread(square, 3)))
         """),
         name="async-tasks-aio-and-coroutines",
+    ),
+    Case(
+        with_tasks("""
+        @env.task
+        def main(x: int, fast: bool) -> int:
+            coro = inc(x)
+            y = asyncio.run(coro)
+            aio = square.aio(x)
+            y += asyncio.run(aio)
+            either = inc(x)
+            if fast:
+                either = square(x)
+            return y + asyncio.run(either)  # (bound twice: not known which)
+        """),
+        name="names-holding-coroutines",
     ),
     Case(
         with_tasks("""

@@ -8,6 +8,7 @@ from astroid import nodes
 
 from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.arguments import argument
+from flyte_lint.model.entities import CallSite
 from flyte_lint.model.executors import Executor, executor_of
 from flyte_lint.model.source import rendered, source_text
 from flyte_lint.model.values import External
@@ -132,12 +133,10 @@ class AsyncioRunSyncTask(Rule):
     ]
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
+        yield from self._held_results(analysis)
         for site in task_sites(analysis):
-            tasks = site.tasks
-            if site.form not in SYNC_CALL_FORMS or not tasks or any(task.is_async for task in tasks):
+            if not _returns_a_value(analysis, site):
                 continue
-            if isinstance(site.function, nodes.AsyncFunctionDef) or analysis.runs_on_event_loop(site.function):
-                continue  # (on an event loop the task call itself fails first: FLY102)
             outer = site.node.parent
             if isinstance(outer, nodes.Keyword):
                 outer = outer.parent
@@ -163,3 +162,41 @@ class AsyncioRunSyncTask(Rule):
                 suggestions=[Suggestion(shown, (edit,))],
                 raises=raised,
             )
+
+    def _held_results(self, analysis: Analysis) -> Iterable[Finding]:
+        """``result = t(...)`` then ``asyncio.run(result)``: the name holds the value the call returned."""
+        sites = {id(site.node): site for site in task_sites(analysis)}
+        for call in analysis.calls:
+            runner = runner_of(analysis, call.node)  # (each callee was resolved when the model was built)
+            if runner is None:
+                continue
+            held = argument(call.node, 0, "main" if runner == "run" else "future")
+            if not isinstance(held, nodes.Name):
+                continue
+            site = sites.get(id(analysis.definition(held)))
+            if site is None or not _returns_a_value(analysis, site) or not _off_the_loop(analysis, call.function):
+                continue
+            raised, error = RAISES[runner]
+            yield self.finding(
+                call.module,
+                call.node,
+                f"sync task {task_label(site)} returns its result, not a coroutine: `{held.name}` holds that result, "
+                f"so `{rendered(call.node.func)}` of it raises {error}. Use the value itself, without an event loop",
+                raises=raised,
+            )
+
+
+def _off_the_loop(analysis: Analysis, function: nodes.NodeNG | None) -> bool:
+    """``function`` does not run on an event loop (there a sync task's call fails first: FLY102)."""
+    return not isinstance(function, nodes.AsyncFunctionDef) and not analysis.runs_on_event_loop(function)
+
+
+def _returns_a_value(analysis: Analysis, site: CallSite) -> bool:
+    """The call runs one of several sync tasks as itself, an override or a partial, where that returns its value."""
+    tasks = site.tasks
+    return (
+        site.form in SYNC_CALL_FORMS
+        and bool(tasks)
+        and not any(task.is_async for task in tasks)
+        and _off_the_loop(analysis, site.function)
+    )
