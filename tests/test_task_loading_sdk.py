@@ -136,6 +136,7 @@ def make(n: int):
 
 
 inner = make(11)
+other = make(5)  # expect: FLY109
 
 
 def make_hidden():
@@ -185,6 +186,7 @@ VARIANTS = {
     "identity decorator stacked above": ("registered", 10),
     "functools.wraps wrapper below": ("below", 11),
     "factory bound under the inner name": ("inner", 12),
+    "factory bound under another name too": ("other", 6),
     "factory bound under another name only": ("hidden_task", 13),
     "defined in a class": ("Steps.step", 14),
     "defined in a loop, first iteration": ("LOOP[0]", 15),
@@ -198,6 +200,7 @@ REPORTED = {
     "tenacity.retry stacked above",
     "decorator factory stacked above",
     "factory bound under another name only",
+    "factory bound under another name too",
     "defined in a class",
     "defined in a loop, first iteration",
     "functools.partial over the name",
@@ -271,6 +274,7 @@ def test_a_pod_loads_exactly_the_variants_fly109_leaves_alone():
     )
     assert outcomes["defined in a class"] == "AttributeError: module 'main' has no attribute 'step'"
     assert outcomes["defined in a loop, first iteration"] == "ok:16"  # (the last iteration's task ran)
+    assert outcomes["factory bound under another name too"] == "ok:12"  # (inner = make(11) ran)
     partial = "AttributeError: 'functools.partial' object has no attribute 'native_interface'"
     assert outcomes["functools.partial over the name"] == partial
 

@@ -36,6 +36,7 @@ class LoadFailure(str, Enum):
     PLAIN_FUNCTION = "plain function"  # ``parse = env.task(_parse)``: the module's ``_parse`` is the function
     IMPORTED_FUNCTION = "imported function"  # ``f = env.task(f)`` of an imported f: its module's f is the function
     NESTED = "nested"  # defined in a function or class, and the module binds nothing under its name
+    FACTORY_ALIAS = "factory alias"  # a factory's task bound under another name: the pod loads the one bound by name
     LOOP = "loop"  # defined in a module-level loop: the module keeps the last iteration's task
     REBOUND = "rebound"  # ``process = timed(process)`` (or a functools.partial of it) at module level
     WRAPPED = "wrapped"  # a decorator above ``@env.task`` returns a wrapper function, bound under the name
@@ -52,7 +53,8 @@ class Unloadable:
     node: nodes.NodeNG
     module: Module
     loads: str  # what the pod loads: "<module>.<function name>"
-    holder: str | None = None  # NESTED: the function or class it is defined in; REBOUND, WRAPPED: the wrapper's text
+    holder: str | None = None  # NESTED, FACTORY_ALIAS: the function or class it is defined in; REBOUND, WRAPPED: the
+    #                            wrapper's text
     in_class: bool = False  # NESTED: ``holder`` is a class
     factory: bool = False  # NESTED: ``holder`` is a function that returns the task it makes
     partial: bool = False  # REBOUND: to a ``functools.partial`` of the task
@@ -73,6 +75,10 @@ def _unloadable_tasks(analysis: Analysis) -> list[Unloadable]:
         if id(tree) not in dynamic:
             dynamic[id(tree)] = _binds_dynamically(tree)
         if not dynamic[id(tree)]:
+            holder, _ = _surroundings(task.func)
+            if holder is not None and tree.locals.get(task.func.name):
+                found.extend(_factory_aliases(analysis, task, holder, tree))
+                continue
             unloadable = _unloadable(analysis, task, tree)
             if unloadable is not None:
                 found.append(unloadable)
@@ -234,6 +240,42 @@ def _surroundings(func: nodes.FunctionDef) -> tuple[nodes.NodeNG | None, bool]:
             in_loop = True
         node = node.parent
     return None, in_loop
+
+
+def _factory_aliases(analysis: Analysis, task: Task, holder: nodes.NodeNG, tree: nodes.Module) -> list[Unloadable]:
+    """The module-level ``other = make(...)`` of a factory whose task the module also binds under the task
+    function's own name, with ``inner = make(...)``: a pod loads every task the factory makes as the one bound by
+    name. Only for a factory that makes this one task and returns it, every binding of the name being its call."""
+    if not (isinstance(holder, FUNCTION_NODES) and _returns_task(holder, task)):
+        return []
+    made = [n for n in holder.nodes_of_class(FUNCTION_NODES) if id(n) in analysis.task_by_function]
+    if made != [task.func]:
+        return []
+    name = task.func.name
+    if not all(
+        isinstance(b, nodes.AssignName) and b.parent.parent is tree and _calls(analysis, b.parent, holder)
+        for b in tree.locals[name]
+    ):
+        return []
+    loads = f"{task.module.name}.{name}"
+    return [
+        Unloadable(task, LoadFailure.FACTORY_ALIAS, stmt, task.module, loads, holder.name)
+        for stmt in tree.body
+        if _calls(analysis, stmt, holder) and stmt.targets[0].name != name
+    ]
+
+
+def _calls(analysis: Analysis, stmt: nodes.NodeNG, factory: nodes.FunctionDef) -> bool:
+    """``stmt`` is ``<one name> = factory(...)``."""
+    if not (
+        isinstance(stmt, nodes.Assign)
+        and len(stmt.targets) == 1
+        and isinstance(stmt.targets[0], nodes.AssignName)
+        and isinstance(stmt.value, nodes.Call)
+    ):
+        return False
+    callee = analysis.resolver.value_of(stmt.value.func)
+    return isinstance(callee, FunctionRef) and callee.func is factory
 
 
 def _returns_task(holder: nodes.FunctionDef, task: Task) -> bool:

@@ -134,6 +134,30 @@ MORE_INVALID = [
         import flyte
 
         env = flyte.TaskEnvironment("demo")
+
+
+        def make(n: int):
+            @env.task
+            def add(x: int) -> int:
+                return x + n
+
+            return add
+
+
+        add = make(1)
+        add_two = make(2)  # expect: FLY109
+        """,
+        message="task 'demo.add' cannot be loaded in a pod: `add_two = make(2)` binds a task `make` makes under "
+        "another name than its function's, and the pod loads every task `make` makes as `main.add`, the one bound "
+        "under that name, so this one runs that one's code in a cluster. Define one task at module level and pass "
+        "what differs as an input",
+        name="factory-result-under-another-name-too",
+    ),
+    Case(
+        """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
         TASKS = []
 
         for factor in (2, 3):

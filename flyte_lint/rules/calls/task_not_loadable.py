@@ -167,6 +167,13 @@ def _message(u: Unloadable) -> str:
             f"not bind, so the task fails in a cluster (AttributeError: module '{module}' has no attribute '{name}'). "
             f"{advice}"
         )
+    if u.failure is LoadFailure.FACTORY_ALIAS:
+        return (
+            f"{head}`{short_source(u.module, u.node)}` binds a task `{u.holder}` makes under another name than its "
+            f"function's, and the pod loads every task `{u.holder}` makes as `{u.loads}`, the one bound under that "
+            "name, so this one runs that one's code in a cluster. Define one task at module level and pass what "
+            "differs as an input"
+        )
     if u.failure is LoadFailure.LOOP:
         return (
             f"{head}it is defined in a loop, and the pod loads every iteration's task as `{u.loads}`, the last "
