@@ -65,7 +65,7 @@ class TaskNotLoadable(Rule):
         "`dedupe = env.task(dedupe)` of a function imported from another module (the pod loads that module's plain "
         "function); `@env.task` on a function defined inside another function or a class (the module has no such "
         "name: AttributeError), unless the factory's result is bound at module level under the inner function's "
-        "name; `@env.task` in a loop (every iteration's task loads as the last iteration's); a task defined only "
+        "name (a second result bound under another name then loads as that one); `@env.task` in a loop (every iteration's task loads as the last iteration's); a task defined only "
         'under `if __name__ == "__main__":` (the pod imports the module by its name, so the block does not run); '
         "and a module-level rebinding of the task's name to a wrapper function or a functools.partial, "
         "`process = timed(process)`, or a wrapping decorator stacked above `@env.task` (the pod loads the wrapper). "
