@@ -484,6 +484,62 @@ async def main(x: int) -> str:
 """,
         lambda r: failed(r, "TypeError", "got multiple values for argument '_task'", ran=("demo.describe", 0)),
     ),
+    "FLY111-traced-interface": (
+        "FLY111",
+        """
+@flyte.trace
+async def fetch(interface: str, x: int) -> str:  # expect: FLY111
+    return f"{interface}:{x}"
+
+
+@env.task
+async def main(x: int) -> str:
+    return await fetch(interface="a", x=x)
+""",
+        lambda r: failed(r, "TypeError", "got multiple values for argument 'interface'"),
+    ),
+    "FLY111-sync-traced-func": (
+        "FLY111",
+        """
+@flyte.trace
+def lookup(_func: str, x: int) -> str:  # expect: FLY111
+    return f"{_func}:{x}"
+
+
+@env.task
+def main(x: int) -> str:
+    return lookup(_func="a", x=x)
+""",
+        lambda r: failed(r, "TypeError", "got multiple values for argument '_func'"),
+    ),
+    "FLY111-traced-custom-context": (
+        "FLY111",
+        """
+@flyte.trace
+async def tag(custom_context: str, x: int) -> str:  # expect: FLY111
+    return f"{custom_context}:{x}"
+
+
+@env.task
+async def main(x: int) -> str:
+    return await tag(custom_context="a", x=x)
+""",
+        lambda r: failed(r, "Missing required inputs: custom_context"),
+    ),
+    "FLY111-traced-default-custom-context-reaches-it": (
+        "FLY111",
+        """
+@flyte.trace
+async def tag(x: int, custom_context: dict[str, str] = {"k": "default"}) -> str:
+    return f"{custom_context['k']}:{x}"
+
+
+@env.task
+async def main(x: int) -> str:
+    return await tag(x=x, custom_context={"k": "given"})
+""",
+        lambda r: r.ok and r.output == "given:3",
+    ),
     "FLY111-renamed": (
         "FLY111",
         """

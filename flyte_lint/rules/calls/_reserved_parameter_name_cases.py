@@ -109,6 +109,37 @@ MORE_INVALID = [
     ),
 ]
 
+MORE_INVALID.append(
+    Case(
+        """
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @flyte.trace
+        async def fetch(interface: str, x: int) -> str:  # expect: FLY111
+            return interface
+
+        @flyte.trace
+        def lookup(_func: str, _interface: str = "") -> str:  # expect: FLY111, FLY111
+            return _func
+
+        @flyte.trace
+        async def tag(custom_context: str) -> str:  # expect: FLY111
+            return custom_context
+
+        @flyte.trace
+        async def fine(x: int, custom_context: dict[str, str] = {}, iface: str = "", func: str = "") -> str:
+            return iface
+
+        @env.task
+        async def main(x: int) -> str:
+            return await fetch(interface="a", x=x)
+        """,
+        name="traced-functions",
+    )
+)
+
 MORE_VALID = [
     Case(
         """

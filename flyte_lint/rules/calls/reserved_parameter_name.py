@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from astroid import nodes
+
 from flyte_lint.model.analysis import Analysis
+from flyte_lint.model.entities import Signature
+from flyte_lint.model.values import FunctionRef
 from flyte_lint.rules.base import Case, Finding, Outcome, Rule, RuntimeSpec, Scope, Severity, register
 from flyte_lint.rules.calls._reserved_parameter_name_cases import MORE_INVALID, MORE_VALID
 
@@ -16,6 +20,10 @@ RESERVED = "custom_context"
 # tests/test_executor_tasks_sdk.py): convert_from_native_to_inputs(interface, ...), LocalController.submit(_task,
 # ...) and submit_sync (the remote controllers' too). A keyword of that name is a second value for it: TypeError.
 TAKEN = ("interface", "_task")
+# The same for a ``@flyte.trace`` function called in a task: LocalController.get_action_outputs(_interface, _func,
+# *args, **kwargs) (the remote controllers' too) hands them on to the input conversion. A defaulted
+# ``custom_context`` still reaches the function (only the recorded inputs lose it).
+TRACE_TAKEN = ("interface", "_interface", "_func")
 
 
 @register
@@ -27,7 +35,7 @@ class ReservedParameterName(Rule):
     scope = Scope.IMPORTERS  # (whether the function is a task: `env.task(fn)` may be written in an importer)
     summary = (
         "Reports a task parameter named `custom_context`, or `interface` or `_task`, names the SDK's own call of a "
-        "task takes for itself."
+        "task takes for itself (and their like on `@flyte.trace` functions)."
     )
     rationale = (
         "The SDK converts a task call's arguments with `convert_from_native_to_inputs(interface, *args, "
@@ -37,7 +45,9 @@ class ReservedParameterName(Rule):
         "call, its `.aio`, and a run started with named inputs (`flyte.run(t, custom_context=...)`, `flyte run` "
         "on the command line). Positional calls happen to work. The functions a task's call hands its keywords on "
         "to also have parameters named `interface` (the input conversion) and `_task` (the controller's submit): "
-        "a keyword of either name fails with TypeError (\"got multiple values for argument 'interface'\")."
+        "a keyword of either name fails with TypeError (\"got multiple values for argument 'interface'\"). A "
+        "`@flyte.trace` function called in a task fails the same way when it is called by keyword with a required "
+        "`custom_context`, or an `interface`, `_interface` or `_func`."
         " Severity: error: every call by keyword and every run started by name fails, in local runs and in a "
         "cluster."
     )
@@ -97,8 +107,7 @@ class ReservedParameterName(Rule):
             if id(task.func) in seen:
                 continue
             seen.add(id(task.func))
-            args = task.func.args
-            for param in [*(args.posonlyargs or []), *(args.args or []), *(args.kwonlyargs or [])]:
+            for param in _arguments(task.func):
                 if param.name != RESERVED and param.name not in TAKEN:
                     continue
                 declared = next(p for p in task.signature.params if p.name == param.name)
@@ -123,3 +132,38 @@ class ReservedParameterName(Rule):
                     f"task '{task.name}' has a parameter named `{param.name}`, {taken_as}: passing it by keyword, "
                     f"or starting a run with named inputs, {effect}. Give the parameter another name",
                 )
+        yield from self._traced(analysis, seen)
+
+    def _traced(self, analysis: Analysis, seen: set[int]) -> Iterable[Finding]:
+        """The parameters of ``@flyte.trace`` functions (not tasks) that a call by keyword in a task cannot pass."""
+        for func in analysis.functions:
+            if id(func) in seen or not _is_traced(analysis, func):
+                continue
+            for param in Signature.of_function(func).params:
+                if param.name in TRACE_TAKEN:
+                    taken_as = "which the SDK's own call of a traced function takes for itself"
+                    effect = f"fails (TypeError: \"got multiple values for argument '{param.name}'\")"
+                elif param.name == RESERVED and param.required:
+                    taken_as = "which the SDK takes as the run's context"
+                    effect = f'fails ("Missing required inputs: {RESERVED}")'
+                else:
+                    continue
+                node = next(a for a in _arguments(func) if a.name == param.name)
+                yield self.finding(
+                    analysis.resolver.module_of(func),
+                    node,
+                    f"traced function '{func.name}' has a parameter named `{param.name}`, {taken_as}: calling it "
+                    f"by keyword in a task {effect}. Give the parameter another name",
+                )
+
+
+def _is_traced(analysis: Analysis, func: nodes.NodeNG) -> bool:
+    if not isinstance(func, (nodes.FunctionDef, nodes.AsyncFunctionDef)):
+        return False
+    value = analysis.resolver.function_value(func)
+    return isinstance(value, FunctionRef) and value.traced
+
+
+def _arguments(func: nodes.FunctionDef) -> list[nodes.AssignName]:
+    args = func.args
+    return [*(args.posonlyargs or []), *(args.args or []), *(args.kwonlyargs or [])]
