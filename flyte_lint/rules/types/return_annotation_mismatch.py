@@ -223,6 +223,20 @@ class ReturnAnnotationMismatch(Rule):
             """,
         ),
         LOOK_ALIKES,
+        Case(
+            """
+            class Env:
+                def task(self, fn):
+                    return fn
+
+            env = Env()
+
+            @env.task
+            def helper(x: int) -> int:
+                print(x)
+            """,
+            name="another-library-task-decorator",
+        ),
     ]
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:

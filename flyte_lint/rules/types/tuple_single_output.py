@@ -211,6 +211,20 @@ class TupleSingleOutput(Rule):
             """,
             name="multi-outputs-namedtuple-parameters-and-unknowns",
         ),
+        Case(
+            """
+            class Env:
+                def task(self, fn):
+                    return fn
+
+            env = Env()
+
+            @env.task
+            def helper(x: int) -> int:
+                return x, x
+            """,
+            name="another-library-task-decorator",
+        ),
     ]
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
