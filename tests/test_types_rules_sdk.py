@@ -397,6 +397,11 @@ def untyped_tuple(x: int):
 
 
 @env.task
+def none_tuple(x: int) -> None:
+    return x, x
+
+
+@env.task
 def forever_ok(x: int) -> int:
     while True:
         if x > 3:
@@ -509,9 +514,10 @@ def test_fly804_reports_exactly_the_tasks_whose_return_fails_or_is_dropped(tmp_p
     r = run_program(RETURNS, entry="main")
     assert r.ok, r.summary()
     outputs = r.output
-    bad = {name for name, seen in outputs.items() if seen.startswith("failed") or name == "untyped_tuple"}
+    dropped = {"untyped_tuple", "none_tuple"}
+    bad = {name for name, seen in outputs.items() if seen.startswith("failed") or name in dropped}
     assert bad == {name for name in outputs if not name.endswith("_ok")}, outputs
-    assert outputs["untyped_tuple"] == "None"  # dropped silently
+    assert outputs["untyped_tuple"] == outputs["none_tuple"] == "None"  # dropped silently
     assert "Expected no outputs" in outputs["untyped_value"] and "Expected no outputs" in outputs["none_value"]
     assert "Expected value of type <class 'str'> but got 'None'" in outputs["falls_off"]
     assert all(not seen.startswith("failed") for name, seen in outputs.items() if name.endswith("_ok")), outputs
