@@ -267,6 +267,12 @@ class Model(BaseModel):
 
 class Color(str, Enum):
     RED = "red"
+
+
+# (a trace gets its omitted default as it is: FLY803 leaves traces alone)
+@flyte.trace
+async def traced_ok(x: int = None) -> str:
+    return repr(x)
 """
         + "".join(children)
         + f"""
@@ -290,6 +296,7 @@ async def main() -> dict:
         except Exception as e:
             run = f"failed: {{type(e).__name__}}"
         out[child.name.split(".c_", 1)[1]] = {{"deploy": deploy, "run": run}}
+    out["traced_ok"] = {{"deploy": "ok", "run": await traced_ok()}}
     return out
 """
     )
@@ -309,6 +316,7 @@ def test_fly803_reports_exactly_the_none_defaults_a_deploy_rejects(tmp_path):
     for name in NONE_DEFAULT_ANNOTATIONS.keys() - rejected:
         assert r.output[name]["run"] == "None", (name, r.output[name])
     assert r.output["bool"]["run"] == "False" and r.output["list"]["run"] == "[]"
+    assert r.output["traced_ok"]["run"] == "None"
     assert _reported_defs(tmp_path, source, "FLY803") == {f"c_{name}" for name in rejected}
 
 
