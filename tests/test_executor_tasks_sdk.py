@@ -172,6 +172,20 @@ async def main(x: int) -> int:
 """,
         plain,
     ),
+    "FLY112-function-calling-a-task": (
+        "FLY112",
+        """
+def process_one(x: int) -> int:
+    return square(x)
+
+
+@env.task
+def main(x: int) -> int:
+    with ThreadPoolExecutor() as pool:
+        return max(pool.map(process_one, [x, 1]))  # expect: FLY112
+""",
+        plain,
+    ),
     "FLY112-thread-target": (
         "FLY112",
         """

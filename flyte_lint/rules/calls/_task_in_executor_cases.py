@@ -103,6 +103,46 @@ MORE_INVALID = [
     ),
     Case(
         with_tasks("""
+        from concurrent.futures import ThreadPoolExecutor
+
+        def process_one(x: int) -> int:
+            y = square(x)
+            return y + 1
+
+        def later(x: int) -> int:
+            def inner() -> int:
+                return square(x)  # (a def inside: not run by the hand-off)
+            return x
+
+        @env.task
+        def main(xs: list[int]) -> int:
+            with ThreadPoolExecutor() as pool:
+                total = sum(pool.map(process_one, xs))  # expect: FLY112
+                total += pool.submit(functools.partial(process_one, 1)).result()  # expect: FLY112
+                total += pool.submit(later, 2).result()
+            return total
+        """),
+        name="a-function-calling-a-task",
+    ),
+    Case(
+        with_tasks("""
+        from concurrent.futures import ThreadPoolExecutor
+
+        def process_one(x: int) -> int:
+            return square(x)
+
+        @env.task
+        def main(xs: list[int]) -> list[int]:
+            with ThreadPoolExecutor() as pool:
+                return list(pool.map(process_one, xs))  # expect: FLY112
+        """),
+        message="task 'demo.square' called in `process_one` handed to `pool.map` runs as a plain function: the "
+        "executor's thread does not copy the run's context, so no task action starts (no retries, no cache, no "
+        "resources of its own). Use asyncio.to_thread, which copies the context, or flyte.map to run it as a task",
+        name="function-message",
+    ),
+    Case(
+        with_tasks("""
         @env.task
         async def main(x: int) -> int:
             return await asyncio.get_running_loop().run_in_executor(None, lambda: square(x))  # expect: FLY112

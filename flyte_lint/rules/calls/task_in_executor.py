@@ -11,7 +11,7 @@ from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.entities import Task
 from flyte_lint.model.executors import Executor, HandOff, hand_offs
 from flyte_lint.model.source import rendered
-from flyte_lint.model.values import PartialRef, TaskChoice, TaskRef
+from flyte_lint.model.values import FunctionRef, PartialRef, TaskChoice, TaskRef
 from flyte_lint.rules.base import Case, Finding, Outcome, Rule, RuntimeSpec, Scope, Severity, register
 from flyte_lint.rules.calls._common import SYNC_CALL_FORMS
 from flyte_lint.rules.calls._task_in_executor_cases import MORE_INVALID, MORE_VALID
@@ -40,18 +40,29 @@ def _calls_in(node: nodes.NodeNG) -> Iterator[nodes.Call]:
         yield from _calls_in(child)
 
 
-def tasks_called_in_lambda(analysis: Analysis, hand_off: HandOff) -> tuple[Task, ...]:
-    """The sync tasks a lambda handed to an executor calls as itself, its override or a partial:
-    ``run_in_executor(None, lambda: square(x))`` runs ``square``'s call in the executor's thread."""
-    if not isinstance(hand_off.handed, nodes.Lambda):
-        return ()
+def tasks_called_through(analysis: Analysis, hand_off: HandOff) -> tuple[tuple[Task, ...], str]:
+    """The sync tasks that the lambda or plain sync function handed to an executor (or a ``functools.partial`` of
+    one) calls in its own body, as themselves, an override or a partial, and how to name what was handed:
+    ``run_in_executor(None, lambda: square(x))`` and ``pool.map(process_one, items)`` (``def process_one(item):
+    return square(item)``) run ``square``'s call in the executor's thread. Not what functions it calls call."""
+    handed = hand_off.handed
+    if isinstance(handed, nodes.Lambda):
+        bodies, carrier = [handed.body], "the lambda"
+    else:
+        value = analysis.resolver.value_of(handed)
+        if isinstance(value, PartialRef):
+            value = value.target
+        if not isinstance(value, FunctionRef) or value.traced or isinstance(value.func, nodes.AsyncFunctionDef):
+            return (), ""
+        bodies, carrier = value.func.body, f"`{value.func.name}`"
     sites = analysis.site_of_call
     found = []
-    for call in _calls_in(hand_off.handed.body):
-        site = sites.get(id(call))
-        if site is not None and site.form in SYNC_CALL_FORMS and site.task is not None and not site.task.is_async:
-            found.append(site.task)
-    return tuple(dict.fromkeys(found))
+    for body in bodies:
+        for call in _calls_in(body):
+            site = sites.get(id(call))
+            if site is not None and site.form in SYNC_CALL_FORMS and site.task is not None and not site.task.is_async:
+                found.append(site.task)
+    return tuple(dict.fromkeys(found)), carrier
 
 
 def _thread(hand_off: HandOff) -> str:
@@ -71,16 +82,17 @@ class TaskInExecutor(Rule):
     scope = Scope.IMPORTERS  # (whether the callable is a task, and whether the code runs in a task's run)
     summary = (
         "Reports a task handed to `loop.run_in_executor`, a `ThreadPoolExecutor`'s `submit`/`map`, "
-        "`threading.Thread(target=...)` (as itself or called in a lambda handed there) or a `ProcessPoolExecutor`."
+        "`threading.Thread(target=...)` (as itself, or called in a lambda or function handed there) or a "
+        "`ProcessPoolExecutor`."
     )
     rationale = (
         "A task called inside a run asks the run's context (contextvars) whether it is in a task, and only then "
         "submits a task action. An executor's thread and a `threading.Thread` do not copy contextvars: the task "
         "called there finds no run and calls its function directly, so no task action starts (no retries, no "
         "cache, no resources of its own, nothing in the run's graph), and an async task gives back its function's "
-        "coroutine. A sync task called in a lambda handed there runs the same way. `asyncio.to_thread` copies "
-        "the context and is fine. A `ProcessPoolExecutor` fails loudly instead: it pickles the callable by its "
-        "module attribute, which is the task object, not the function "
+        "coroutine. A sync task called in a lambda or function handed there runs the same way. "
+        "`asyncio.to_thread` copies the context and is fine. A `ProcessPoolExecutor` fails loudly instead: it "
+        "pickles the callable by its module attribute, which is the task object, not the function "
         "(\"Can't pickle <function ...>: it's not the same object as ...\"). Outside a run a task call runs "
         "its function anyway, so only hand-offs reached from a task are reported (a process pool's everywhere)."
         " Severity: error: in local runs and in a cluster alike, the task silently runs as a plain function "
@@ -148,13 +160,14 @@ class TaskInExecutor(Rule):
             where = f"`{rendered(call.node.func)}`"
             tasks = handed_tasks(analysis, hand_off)
             if not tasks:
-                called = tasks_called_in_lambda(analysis, hand_off)
-                # (a process pool cannot pickle any lambda: that failure is not the task's)
+                called, carrier = tasks_called_through(analysis, hand_off)
+                # (a process pool runs a function in another process, where no run's context is either, but
+                # cannot pickle a lambda at all: left alone)
                 if called and hand_off.runner is not Executor.PROCESS_POOL and analysis.in_task_context(call.function):
                     yield self.finding(
                         call.module,
                         call.node,
-                        f"task {_label(called)} called in the lambda handed to {where} runs as a plain function: "
+                        f"task {_label(called)} called in {carrier} handed to {where} runs as a plain function: "
                         f"{_thread(hand_off)} does not copy the run's context, so no task action starts (no retries, "
                         "no cache, no resources of its own). Use asyncio.to_thread, which copies the context, or "
                         "flyte.map to run it as a task",
