@@ -12,7 +12,18 @@ from flyte_lint.model.arguments import is_static, sdk_arguments
 from flyte_lint.model.entities import Task
 from flyte_lint.model.kinds import EnvOrigin
 from flyte_lint.model.suggest import closest
-from flyte_lint.rules.base import Case, Finding, Rule, Scope, Severity, Suggestion, keyword_added, register
+from flyte_lint.rules.base import (
+    Case,
+    Finding,
+    Outcome,
+    Rule,
+    RuntimeSpec,
+    Scope,
+    Severity,
+    Suggestion,
+    keyword_added,
+    register,
+)
 from flyte_lint.rules.config._cache_targets import cache_targets
 from flyte_lint.rules.config._task_options import option_sites
 from flyte_lint.rules.config._values import env_argument, string_edit
@@ -74,13 +85,26 @@ class IneffectiveCache(Rule):
         'Pin the version with `flyte.Cache("override", version_override="v1")` (or use `"auto"`), and name the '
         "task's own parameters in `ignored_inputs`."
     )
-    runtime_untestable = (
-        "The bad example fails nowhere: it runs with a cache that misses more often (a degradation, a warning), "
-        "which the severity test of tests/test_runtime_effects.py cannot express (it calls a bad example that "
-        "completes in a cluster but fails in a local run a warning, one that misbehaves in both modes an error). "
-        "tests/test_config_wave2_sdk.py shows both effects with the SDK's own code: the cache version of "
-        'Cache("override") follows the function body like "auto", and with a misnamed ignored input the cache key '
-        "the local controller computes (generate_cache_key_hash) changes with the input the right name leaves out."
+    # The documented task's cache version, as the SDK computes it (Cache.get_version, what the local controller and
+    # a deploy key the cache by), next to the version "auto" gives the same function.
+    runtime = RuntimeSpec(
+        entry="cache_probe",
+        append="""
+
+
+@env.task
+def cache_probe() -> bool:
+    from flyte._cache.cache import VersionParameters, cache_from_request
+
+    params = VersionParameters(func=main.func, image=main.image)
+    return cache_from_request(main.cache).get_version(params) == flyte.Cache("auto").get_version(params)
+""",
+        bad=Outcome(ok=True, output=True),
+        good=Outcome(ok=True, output=False),
+        completes_because=(
+            'the task runs and returns correct results in both modes; its cache is versioned like "auto" (by the '
+            "function body), so it only misses after every edit"
+        ),
     )
 
     INVALID = [
