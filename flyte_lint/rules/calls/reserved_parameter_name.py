@@ -40,16 +40,17 @@ class ReservedParameterName(Rule):
     rationale = (
         "The SDK converts a task call's arguments with `convert_from_native_to_inputs(interface, *args, "
         "custom_context=None, **kwargs)`: a keyword named `custom_context` is taken as the run's context, not as "
-        'the input. Passing the input by keyword fails with "Missing required inputs: custom_context" (a '
-        "parameter with a default instead gets its value read as the context: AttributeError), in a task's "
+        'the input. Passing the input by keyword fails with "Missing required inputs: custom_context" (with a '
+        "default, the value becomes the run's context and the task gets its default; a value that is no mapping "
+        "of strings fails with AttributeError), in a task's "
         "call, its `.aio`, and a run started with named inputs (`flyte.run(t, custom_context=...)`, `flyte run` "
         "on the command line). Positional calls happen to work. The functions a task's call hands its keywords on "
         "to also have parameters named `interface` (the input conversion) and `_task` (the controller's submit): "
         "a keyword of either name fails with TypeError (\"got multiple values for argument 'interface'\"). A "
         "`@flyte.trace` function called in a task fails the same way when it is called by keyword with a required "
         "`custom_context`, or an `interface`, `_interface` or `_func`."
-        " Severity: error: every call by keyword and every run started by name fails, in local runs and in a "
-        "cluster."
+        " Severity: error: every call by keyword and every run started by name fails (or, past a default, loses "
+        "the value), in local runs and in a cluster."
     )
     fix = "Rename the parameter (`context`, `run_context`...) and its uses in the task."
     runtime = RuntimeSpec(
