@@ -22,7 +22,7 @@ from flyte_lint.rules.maps._cases import HELPER_MAPS, SHELL_MAPPED, with_header 
 from lintutil import messages, split_files as _split
 from sdk_runner import requires_sdk, run_program
 
-MAPS = ("FLY201", "FLY202", "FLY203")
+MAPS = ("FLY201", "FLY202", "FLY203", "FLY204", "FLY205")
 
 
 def case_source(code: str, name: str) -> str:
@@ -45,7 +45,7 @@ FAMILY_CASES = [
 
 
 def test_the_family_has_its_cases():
-    assert len(FAMILY_CASES) == 20
+    assert len(FAMILY_CASES) == 32
 
 
 @pytest.mark.parametrize("case", FAMILY_CASES)
@@ -73,7 +73,8 @@ def test_fly201_message_names_runtime_effect_and_fix(tmp_path):
     """),
     )
     assert msg.startswith("FLY201 ")
-    assert "no item ever runs" in msg and "list(flyte.map(...))" in msg
+    # (the results would be dropped: the rewrite also raises failed items instead of hiding them, FLY205)
+    assert "no item ever runs" in msg and "list(flyte.map(..., return_exceptions=False))" in msg
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -90,8 +90,8 @@ class BlockingCallInAsync(Rule):
                 r2 = flyte.with_runcontext(mode="local").run(inc, x=x)  # expect: FLY105
                 rc = flyte.with_runcontext(mode="local")
                 r3 = rc.run(inc, x=x)  # expect: FLY105
-                results = list(flyte.map(square, range(3)))  # expect: FLY105
-                for r in flyte.map(square, range(3)):  # expect: FLY105
+                results = list(flyte.map(square, range(3)))  # expect: FLY105, FLY205
+                for r in flyte.map(square, range(3)):  # expect: FLY105, FLY205
                     print(r)
                 return x
         """),
@@ -174,7 +174,7 @@ class BlockingCallInAsync(Rule):
                 fast = ref.override(short_name="fast")  # expect: FLY105
                 details = ref.fetch()  # expect: FLY105
                 big = TRAIN.override(resources=fl.Resources(cpu=4))  # expect: FLY105
-                return await fast(x) + await big(x)
+                return await fast(x=x) + await big(x=x)
             """,
             name="report-durable-and-remote-reference-override",
         ),
@@ -189,7 +189,7 @@ class BlockingCallInAsync(Rule):
             async def main(x: int) -> int:
                 ref = flyte.remote.Task.get("ml.train", version="v1")
                 fast = ref.override(short_name="fast")  # expect: FLY105
-                return await fast(x)
+                return await fast(x=x)
             """,
             message='`ref.override` blocks inside async task code: a local run fails with "Deadlock detected"; in a '
             "cluster it blocks the task's event loop until it returns (gathered siblings and the controller "
@@ -270,7 +270,7 @@ class BlockingCallInAsync(Rule):
                 await flyte.durable.sleep.aio(5)
                 started = await flyte.durable.time.aio()
                 fast = await ref.override.aio(short_name="fast")
-                y = await ref(x) + await fast(x)
+                y = await ref(x=x) + await fast(x=x)
                 return y + await square.override(retries=2)(x)
 
             @env.task(report=True)

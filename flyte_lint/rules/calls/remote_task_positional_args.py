@@ -153,7 +153,7 @@ class RemoteTaskPositionalArgs(Rule):
                 ref = remote.Task.get("other.process", auto_version="latest")
                 a = await ref(x=x)
                 b = await Task.get("other.p", version="v1")(x=x, y=1)
-                c = await ref.override(retries=2)(x=x)
+                c = await (await ref.override.aio(retries=2))(x=x)  # (sync .override blocks the loop: FLY105)
                 d = await ref()
                 return a + b + c + d
         """,

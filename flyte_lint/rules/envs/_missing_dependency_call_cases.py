@@ -198,7 +198,7 @@ CALL_VALID = [
             await query()
             await head(f=x)
             await upper()
-            return x + len([y async for y in flyte.map.aio(greet, [x])])
+            return x + len([y async for y in flyte.map.aio(greet, [x], return_exceptions=False)])
     """),
         name="task-objects-whose-env-is-a-dependency-stay-quiet",
     ),

@@ -8,10 +8,12 @@ import re
 
 from astroid import nodes
 
-from flyte_lint.model.analysis import Analysis
+from flyte_lint.model.analysis import Analysis, ResolvedCall
+from flyte_lint.model.arguments import keyword_argument
 from flyte_lint.model.names import loads_of
 from flyte_lint.model.scopes import enclosing_function, walk
 from flyte_lint.model.values import External
+from flyte_lint.rules.base import Suggestion, keyword_added
 from flyte_lint.rules.maps._iteration import LOG_METHODS
 from flyte_lint.rules.usage import assigned_name
 
@@ -35,15 +37,79 @@ PERCENT_SPEC = re.compile(r"%[-#0 +]*[0-9*]*(?:\.[0-9*]*)?[diouxXeEfFgGc]")
 BRACE_SPEC = re.compile(r"\{[^{}]*:[^{}]+\}")
 
 
-def hidden_uses(analysis: Analysis, call: nodes.Call, function: nodes.FunctionDef) -> list[Hidden] | None:
+def map_hides_failures(
+    analysis: Analysis,
+    call: nodes.Call,
+    function: nodes.NodeNG | None,
+    place: nodes.NodeNG | None = None,
+    aio: bool = False,
+) -> list[Hidden] | None:
+    """FLY205's question: how ``function`` hides the failed items of the map ``call`` (an `.aio` map when ``aio``):
+    the uses of its results when every one hides a failed item; None when some use may see it, the map hands
+    failures back raised (``return_exceptions=False``), the function checks for exceptions, or the map is only
+    iterated, in a ``try`` that catches what it raises (a probe). ``place``: for a map a rewrite is about to
+    iterate, where (the node the list of its results will stand at, or the ``for`` that will loop over it)."""
+    if not isinstance(function, nodes.FunctionDef) or not returns_exceptions(call) or checks_for_exceptions(function):
+        return None
+    if place is None:
+        uses = _hidden_uses(analysis, call, function, aio)
+    elif isinstance(place, nodes.For):
+        uses = _loop_uses(analysis, place, function)
+    else:
+        uses = _uses_of_whole(analysis, place, function)
+    if not uses or (set(uses) == {Hidden.DROPPED} and _in_try_body(call, function)):
+        return None
+    return uses
+
+
+def fail_on_failed_items(analysis: Analysis, call: nodes.Call, function: nodes.NodeNG | None, place: nodes.NodeNG):
+    """The edit adding ``return_exceptions=False`` to the map ``call``, when a rewrite that iterates it at ``place``
+    would otherwise hide its failed items (FLY205); None when it would not."""
+    if map_hides_failures(analysis, call, function, place) is None:
+        return None
+    return keyword_added(call, "return_exceptions=False").edits[0]
+
+
+def raising_failures(analysis: Analysis, call: ResolvedCall, rewrite: Suggestion | None, place: nodes.NodeNG):
+    """``rewrite``, a rewrite that iterates the map ``call`` at ``place`` (see ``map_hides_failures``), also passing
+    ``return_exceptions=False`` when the code it leaves would hide the map's failed items (FLY205)."""
+    if rewrite is None:
+        return None
+    edit = fail_on_failed_items(analysis, call.node, call.function, place)
+    if edit is None:
+        return rewrite
+    return Suggestion(rewrite.shown.replace("(...)", "(..., return_exceptions=False)", 1), (*rewrite.edits, edit))
+
+
+def returns_exceptions(call: nodes.Call) -> bool:
+    """The map hands back failed items as values: no ``return_exceptions=`` other than a literal True, and no
+    ``**kwargs`` that might set it."""
+    if any(k.arg is None for k in call.keywords or ()):
+        return False
+    given = keyword_argument(call, "return_exceptions")
+    return given is None or (isinstance(given, nodes.Const) and given.value is True)
+
+
+def _hidden_uses(analysis: Analysis, call: nodes.Call, function: nodes.FunctionDef, aio: bool) -> list[Hidden] | None:
     """What ``function`` does with the items of the map ``call``: the hiding uses when every use hides a failed
     item (none: unused after iteration); None when some use may see it (arithmetic, an output, an argument to
-    other code...) or the map is never iterated."""
+    other code...) or the map is not iterated the way it must be (an `.aio` map by `async for`, a sync one by
+    `for`: the other way is a TypeError, FLY203's)."""
     parent = call.parent
     if isinstance(parent, nodes.For) and call is parent.iter:
-        return _loop_uses(analysis, parent, function)
-    whole = _materialized(analysis, call)
+        return _loop_uses(analysis, parent, function) if isinstance(parent, nodes.AsyncFor) == aio else None
+    whole = _materialized(analysis, call, aio)
     return None if whole is None else _uses_of_whole(analysis, whole, function)
+
+
+def _in_try_body(node: nodes.NodeNG, function: nodes.FunctionDef) -> bool:
+    """``node`` lies in the body of a ``try`` with an ``except`` handler, in ``function`` itself."""
+    child, parent = node, node.parent
+    while parent is not None and parent is not function:
+        if isinstance(parent, nodes.Try) and parent.handlers and child in parent.body:
+            return True
+        child, parent = parent, parent.parent
+    return False
 
 
 def checks_for_exceptions(function: nodes.FunctionDef) -> bool:
@@ -60,14 +126,14 @@ def checks_for_exceptions(function: nodes.FunctionDef) -> bool:
     return False
 
 
-def _materialized(analysis: Analysis, call: nodes.Call) -> nodes.NodeNG | None:
-    """The list (or tuple) holding every item of the map ``call``: ``list(call)``, ``[r for r in call]``, ``[r
-    async for r in call]``. None: the items are not collected as they are."""
+def _materialized(analysis: Analysis, call: nodes.Call, aio: bool) -> nodes.NodeNG | None:
+    """The list (or tuple) holding every item of the map ``call``: ``list(call)``, ``[r for r in call]`` (a sync
+    map), ``[r async for r in call]`` (an `.aio` one). None: the items are not collected as they are."""
     parent = call.parent
-    if isinstance(parent, nodes.Call) and parent.args == [call] and not parent.keywords:
+    if isinstance(parent, nodes.Call) and parent.args == [call] and not parent.keywords and not aio:
         callee = analysis.resolver.value_of(parent.func)
         return parent if isinstance(callee, External) and callee.path in MATERIALIZERS else None
-    if isinstance(parent, nodes.Comprehension) and call is parent.iter and not parent.ifs:
+    if isinstance(parent, nodes.Comprehension) and call is parent.iter and not parent.ifs and parent.is_async == aio:
         comp = parent.parent
         if (
             isinstance(comp, nodes.ListComp)

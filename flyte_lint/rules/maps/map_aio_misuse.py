@@ -14,6 +14,7 @@ from flyte_lint.model.values import External
 from flyte_lint.rules.base import Case, Edit, Finding, Outcome, Rule, RuntimeSpec, Scope, Suggestion, register
 from flyte_lint.rules.maps._cases import with_header
 from flyte_lint.rules.maps._common import comprehension_for, end, map_calls, start
+from flyte_lint.rules.maps._map_results import raising_failures
 from flyte_lint.rules.usage import assigned_name
 
 
@@ -111,6 +112,29 @@ class MapAioMisuse(Rule):
             select=["FLY203"],
             name="unpacking-map-aio-and-awaiting-sync-map",
         ),
+        # The rewrite would leave the results only counted (FLY205): it also raises a failed item.
+        Case(
+            with_header("""
+            @env.task
+            async def main(items: list[int]) -> int:
+                results = await flyte.map.aio(aprocess, items)  # expect: FLY203
+                return len(results)
+        """),
+            message="`flyte.map.aio(...)` is an async generator, not awaitable: `await` fails with TypeError. Write "
+            "`[r async for r in flyte.map.aio(..., return_exceptions=False)]`",
+            name="rewrite-raises-failed-items-it-would-hide",
+        ),
+        # Summed, a failed item re-raises: the rewrite leaves the map as it is.
+        Case(
+            with_header("""
+            @env.task
+            async def main(items: list[int]) -> int:
+                return sum(await flyte.map.aio(aprocess, items))  # expect: FLY203
+        """),
+            message="`flyte.map.aio(...)` is an async generator, not awaitable: `await` fails with TypeError. Write "
+            "`[r async for r in flyte.map.aio(...)]`",
+            name="rewrite-of-summed-results",
+        ),
     ]
     VALID = [
         Case(
@@ -174,9 +198,34 @@ class MapAioMisuse(Rule):
                 misuse = _misuse(analysis, call, use, is_aio)
                 if misuse:
                     message, rewrite = misuse
+                    if use is node and rewrite is not None:  # (a rewrite that leaves failed items hidden: FLY205)
+                        raising = raising_failures(analysis, call, rewrite, _iterated_at(analysis, node))
+                        message, rewrite = message.replace(rewrite.shown, raising.shown), raising
                     if use is not node:
                         message += f" (`{target.name}` holds `{call.external_path}(...)` from line {node.lineno})"
                     yield self.finding(call.module, use, message, suggestions=[rewrite])
+
+
+def _iterated_at(analysis: Analysis, node: nodes.NodeNG) -> nodes.NodeNG:
+    """Where the rewrite of the misused map ``node`` iterates it: the loop that becomes an ``async for``, or the
+    node the list of its results then stands at (the comprehension, the ``await``, the ``list(...)`` it
+    replaces; the map itself elsewhere)."""
+    parent = node.parent
+    if isinstance(parent, nodes.For) and node is parent.iter:
+        return parent
+    if isinstance(parent, nodes.Comprehension) and node is parent.iter:
+        comp = parent.parent
+        collects = isinstance(comp, nodes.ListComp) and len(comp.generators) == 1 and not parent.ifs
+        if collects and isinstance(comp.elt, nodes.Name) and comp.elt.name == getattr(parent.target, "name", None):
+            return comp
+        return node
+    if isinstance(parent, nodes.Await):
+        return parent
+    if isinstance(parent, nodes.Call) and parent.args == [node] and not parent.keywords:
+        callee = analysis.resolver.value_of(parent.func)
+        if isinstance(callee, External) and callee.path == "builtins.list":
+            return parent
+    return node
 
 
 def _in_async_def(node: nodes.NodeNG) -> bool:

@@ -5,15 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from astroid import nodes
-
 from flyte_lint.model.analysis import Analysis
-from flyte_lint.model.arguments import keyword_argument
 from flyte_lint.model.source import rendered
 from flyte_lint.rules.base import Case, Finding, Outcome, Rule, RuntimeSpec, Scope, Severity, keyword_added, register
 from flyte_lint.rules.maps._common import map_calls
 from flyte_lint.rules.maps._map_exceptions_cases import INVALID_CASES, VALID_CASES
-from flyte_lint.rules.maps._map_results import Hidden, checks_for_exceptions, hidden_uses
+from flyte_lint.rules.maps._map_results import Hidden, map_hides_failures
 
 
 @register
@@ -105,14 +102,10 @@ class MapExceptionsIgnored(Rule):
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
         for call in map_calls(analysis):
-            function = call.function
-            if not isinstance(function, nodes.FunctionDef) or not _returns_exceptions(call.node):
+            aio = call.external_path == "flyte.map.aio"
+            uses = map_hides_failures(analysis, call.node, call.function, aio=aio)
+            if not uses:
                 continue
-            uses = hidden_uses(analysis, call.node, function)
-            if not uses or checks_for_exceptions(function):
-                continue
-            if set(uses) == {Hidden.DROPPED} and _in_try_body(call.node, function):
-                continue  # (iterated only for what it raises, which the author catches: a probe)
             kinds = [kind.value for kind in Hidden if kind in uses]
             how = " or ".join(kinds) if len(kinds) < 3 else f"{kinds[0]}, {kinds[1]} or {kinds[2]}"
             yield self.finding(
@@ -123,22 +116,3 @@ class MapExceptionsIgnored(Rule):
                 "Pass `return_exceptions=False`, or check `isinstance(r, Exception)` on each result",
                 suggestions=[keyword_added(call.node, "return_exceptions=False")],
             )
-
-
-def _in_try_body(node: nodes.NodeNG, function: nodes.FunctionDef) -> bool:
-    """``node`` lies in the body of a ``try`` with an ``except`` handler, in ``function`` itself."""
-    child, parent = node, node.parent
-    while parent is not None and parent is not function:
-        if isinstance(parent, nodes.Try) and parent.handlers and child in parent.body:
-            return True
-        child, parent = parent, parent.parent
-    return False
-
-
-def _returns_exceptions(call: nodes.Call) -> bool:
-    """The map hands back failed items as values: no ``return_exceptions=`` other than a literal True, and no
-    ``**kwargs`` that might set it."""
-    if any(k.arg is None for k in call.keywords or ()):
-        return False
-    given = keyword_argument(call, "return_exceptions")
-    return given is None or (isinstance(given, nodes.Const) and given.value is True)

@@ -13,6 +13,7 @@ from flyte_lint.rules.base import Case, Edit, Finding, Fix, Outcome, Rule, Runti
 from flyte_lint.rules.maps._cases import HELPER_MAPS, with_header
 from flyte_lint.rules.maps._common import async_iteration, end, map_calls, start
 from flyte_lint.rules.maps._iteration import iterates
+from flyte_lint.rules.maps._map_results import raising_failures
 from flyte_lint.rules.usage import assigned_name
 
 
@@ -62,7 +63,7 @@ class UnconsumedMap(Rule):
                 flyte.map(process, items)  # expect: FLY201
             """,
             message="the result of `flyte.map(...)` is discarded, so no item ever runs. Iterate it, e.g. "
-            "`list(flyte.map(...))`",
+            "`list(flyte.map(..., return_exceptions=False))`",
             fixed="""
             import flyte
 
@@ -74,7 +75,7 @@ class UnconsumedMap(Rule):
 
             @env.task
             def main(items: list[int]) -> None:
-                list(flyte.map(process, items))
+                list(flyte.map(process, items, return_exceptions=False))
             """,
         ),
         Case(
@@ -257,7 +258,7 @@ class UnconsumedMap(Rule):
             node = call.node
             parent = node.parent
             shown = rendered(node.func)
-            rewrite = iterated_map(analysis, call)
+            rewrite = raising_failures(analysis, call, iterated_map(analysis, call), node)
             advice = f"Iterate it, e.g. `{rewrite.shown}`" if rewrite else _no_local_rewrite(call)
             fix = Fix(rewrite.edits, safe=False, title=f"Iterate the map: `{rewrite.shown}`") if rewrite else None
             if isinstance(parent, nodes.Expr):
