@@ -1,0 +1,306 @@
+"""The class-level types rules (FLY811, FLY812, FLY816, FLY817) against the SDK: each program holds several forms; a
+task `main` calls each through the engine (a run; `flyte.map` and a trace where the rule covers them) and, for a
+task, serializes it the way a deploy does (translate_task_to_wire). The rule must report exactly the forms that
+fail."""
+
+from __future__ import annotations
+
+import re
+
+from lintutil import lint_result
+from sdk_runner import requires_sdk, run_program
+
+
+def _reported_classes(tmp_path, source: str, code: str) -> set[str]:
+    """The classes the findings of ``code`` fall in (the nearest class at or above each finding's line)."""
+    result = lint_result(tmp_path, source, select=[code])
+    lines = source.lstrip("\n").split("\n")
+    found = set()
+    for finding in result.findings:
+        if finding.code == code:
+            at = finding.line - 1
+            while not (match := re.match(r"class (\w+)", lines[at])):
+                at -= 1
+            found.add(match.group(1))
+    return found
+
+
+ENUMS = """
+import enum
+import pathlib
+from dataclasses import dataclass
+from enum import Enum, Flag, IntEnum, IntFlag, StrEnum, auto
+from typing import Optional
+
+import flyte
+
+env = flyte.TaskEnvironment("demo")
+
+
+class IntBad(Enum):
+    A = 1
+    B = 2
+
+
+class AutoBad(Enum):
+    A = auto()
+
+
+class FloatBad(Enum):
+    A = 1.5
+
+
+class TupleBad(Enum):
+    A = (1, 2)
+
+
+class IntMixinBad(int, Enum):
+    A = 1
+
+
+class FlagBad(Flag):
+    R = auto()
+    W = auto()
+
+
+class IntFlagBad(IntFlag):
+    R = 1
+
+
+class ListedBad(Enum):
+    A = 1
+
+
+class OptionalBad(Enum):
+    A = 1
+
+
+class DictBad(Enum):
+    A = 1
+
+
+class ReturnedBad(Enum):
+    A = 1
+
+
+class TracedBad(Enum):
+    A = 1
+
+
+class MappedBad(Enum):
+    A = 1
+
+
+class StrOk(Enum):
+    A = "a"
+
+
+class StrFirstOk(Enum):
+    A = "a"
+    B = 2
+
+
+class IntEnumOk(IntEnum):
+    A = 1
+
+
+class StrEnumOk(StrEnum):
+    A = auto()
+
+
+class StrMixinOk(str, Enum):
+    A = 1
+
+
+class FieldOk(Enum):
+    A = 1
+
+
+class TupleItemOk(Enum):
+    A = 1
+
+
+class Lowered(Enum):
+    @staticmethod
+    def _generate_next_value_(name, start, count, last_values):
+        return name.lower()
+
+
+class GeneratedOk(Lowered):
+    A = auto()
+
+
+@dataclass
+class Holder:
+    level: FieldOk
+
+
+@env.task
+async def t_int(e: IntBad) -> str:
+    return e.name
+
+
+@env.task
+async def t_auto(e: AutoBad) -> str:
+    return e.name
+
+
+@env.task
+async def t_float(e: FloatBad) -> str:
+    return e.name
+
+
+@env.task
+async def t_tuple(e: TupleBad) -> str:
+    return e.name
+
+
+@env.task
+async def t_int_mixin(e: IntMixinBad) -> str:
+    return e.name
+
+
+@env.task
+async def t_flag(e: FlagBad) -> str:
+    return str(e)
+
+
+@env.task
+async def t_int_flag(e: IntFlagBad) -> str:
+    return str(e)
+
+
+@env.task
+async def t_listed(es: list[ListedBad]) -> int:
+    return len(es)
+
+
+@env.task
+async def t_optional(e: Optional[OptionalBad] = None) -> int:
+    return 1
+
+
+@env.task
+async def t_dict(d: dict[str, DictBad]) -> int:
+    return len(d)
+
+
+@env.task
+async def t_returned(x: int) -> ReturnedBad:
+    return ReturnedBad.A
+
+
+@flyte.trace
+async def t_traced(e: TracedBad) -> str:
+    return e.name
+
+
+@env.task
+async def t_mapped(e: MappedBad) -> str:
+    return e.name
+
+
+@env.task
+async def t_str(e: StrOk) -> str:
+    return e.name
+
+
+@env.task
+async def t_str_first(e: StrFirstOk) -> str:
+    return e.name
+
+
+@env.task
+async def t_int_enum(e: IntEnumOk) -> str:
+    return e.name
+
+
+@env.task
+async def t_str_enum(e: StrEnumOk) -> str:
+    return e.name
+
+
+@env.task
+async def t_str_mixin(e: StrMixinOk) -> str:
+    return e.name
+
+
+@env.task
+async def t_field(h: Holder) -> str:
+    return h.level.name
+
+
+@env.task
+async def t_tuple_item(pair: tuple[TupleItemOk, int]) -> str:
+    return pair[0].name
+
+
+@env.task
+async def t_generated(e: GeneratedOk) -> str:
+    return e.name
+
+
+async def mapped_items() -> str:
+    async for item in flyte.map.aio(t_mapped, [MappedBad.A], return_exceptions=True):
+        if isinstance(item, Exception):
+            raise item
+        return item
+
+
+@env.task
+async def main() -> dict:
+    from flyte._internal.runtime.task_serde import translate_task_to_wire
+    from flyte.models import SerializationContext
+
+    calls = {
+        "IntBad": (t_int, lambda: t_int.aio(IntBad.A)),
+        "AutoBad": (t_auto, lambda: t_auto.aio(AutoBad.A)),
+        "FloatBad": (t_float, lambda: t_float.aio(FloatBad.A)),
+        "TupleBad": (t_tuple, lambda: t_tuple.aio(TupleBad.A)),
+        "IntMixinBad": (t_int_mixin, lambda: t_int_mixin.aio(IntMixinBad.A)),
+        "FlagBad": (t_flag, lambda: t_flag.aio(FlagBad.R)),
+        "IntFlagBad": (t_int_flag, lambda: t_int_flag.aio(IntFlagBad.R)),
+        "ListedBad": (t_listed, lambda: t_listed.aio([ListedBad.A])),
+        "OptionalBad": (t_optional, lambda: t_optional.aio(OptionalBad.A)),
+        "DictBad": (t_dict, lambda: t_dict.aio({"a": DictBad.A})),
+        "ReturnedBad": (t_returned, lambda: t_returned.aio(1)),
+        "TracedBad": (None, lambda: t_traced(TracedBad.A)),
+        "MappedBad": (t_mapped, mapped_items),
+        "StrOk": (t_str, lambda: t_str.aio(StrOk.A)),
+        "StrFirstOk": (t_str_first, lambda: t_str_first.aio(StrFirstOk.A)),
+        "IntEnumOk": (t_int_enum, lambda: t_int_enum.aio(IntEnumOk.A)),
+        "StrEnumOk": (t_str_enum, lambda: t_str_enum.aio(StrEnumOk.A)),
+        "StrMixinOk": (t_str_mixin, lambda: t_str_mixin.aio(StrMixinOk.A)),
+        "FieldOk": (t_field, lambda: t_field.aio(Holder(FieldOk.A))),
+        "TupleItemOk": (t_tuple_item, lambda: t_tuple_item.aio((TupleItemOk.A, 1))),
+        "GeneratedOk": (t_generated, lambda: t_generated.aio(GeneratedOk.A)),
+    }
+    out = {}
+    for name, (task, call) in calls.items():
+        try:
+            run = repr(await call())
+        except Exception as e:
+            run = f"failed: {type(e).__name__}: {e}"
+        deploy = None
+        if task is not None:
+            try:
+                translate_task_to_wire(task, SerializationContext(version="v1", root_dir=pathlib.Path.cwd()))
+                deploy = "ok"
+            except Exception as e:
+                deploy = f"failed: {type(e).__name__}: {e}"
+        out[name] = {"run": run, "deploy": deploy}
+    return out
+"""
+
+
+@requires_sdk
+def test_fly812_reports_exactly_the_enums_the_engine_refuses(tmp_path):
+    r = run_program(ENUMS, entry="main")
+    assert r.ok, r.summary()
+    failed = {name for name, seen in r.output.items() if seen["run"].startswith("failed")}
+    assert failed == {name for name in r.output if name.endswith("Bad")}, r.output
+    for name in failed:
+        assert "Only string-valued enums and IntEnum" in r.output[name]["run"] or "Flag enum" in r.output[name]["run"]
+    # a deploy serializing the task's interface fails the same way (a trace has no interface of its own)
+    assert {name for name, seen in r.output.items() if seen["deploy"] not in (None, "ok")} == failed - {"TracedBad"}
+    assert _reported_classes(tmp_path, ENUMS, "FLY812") == failed
