@@ -1,4 +1,4 @@
-"""The `flyte-lint` command: check, rules, explain, graph, clean. Exit codes follow ruff: 0 clean,
+"""The `flyte-lint` command: check, rules, explain, graph, migrate, clean. Exit codes follow ruff: 0 clean,
 1 findings, 2 usage or internal error."""
 
 from __future__ import annotations
@@ -93,6 +93,12 @@ def _parser() -> argparse.ArgumentParser:
         help="treat the entry's inputs without --input as unknown (fan-out over them is dynamic)",
     )
 
+    migrate = sub.add_parser("migrate", help="rewrite Flyte 1 (flytekit) code as Flyte 2 code, in place")
+    migrate.add_argument("paths", nargs="+", type=Path, help="files or directories: the project, migrated as a whole")
+    migrate.add_argument("--diff", action="store_true", help="print the changes as a unified diff; write nothing")
+    migrate.add_argument("--config", type=Path)
+    migrate.add_argument("--root-dir", type=Path, action="append", default=[], help="add a source root for imports")
+
     explain = sub.add_parser("explain", help="explain one rule")
     explain.add_argument("code", help="a rule code (FLY101) or symbol (await-sync-task)")
     return parser
@@ -114,6 +120,10 @@ def main(argv: list[str] | None = None) -> int:
             from flyte_lint.graph.command import graph_command
 
             return graph_command(args, settings_for(args, [args.path]))
+        if args.command == "migrate":
+            from flyte_lint.migrate.command import migrate_command
+
+            return migrate_command(args, settings_for(args, args.paths))
         parser.print_help()
         return 2
     except ConfigError as exc:

@@ -339,6 +339,32 @@ class V1Index:
     def refs_to(self, *symbols: str) -> list[Ref]:
         return [r for r in self.refs if r.symbol in symbols]
 
+    def aliases(self, module: Module) -> dict[str, str]:
+        """The names ``module``'s indexed flytekit imports bind, each to the dotted flytekit path it names:
+        ``from flytekit import task as t`` -> ``{"t": "flytekit.task"}``, ``import flytekit as fk`` ->
+        ``{"fk": "flytekit"}``, ``import flytekit.types.file`` -> ``{"flytekit": "flytekit"}`` (migrate reads
+        a name or attribute chain of its rewritten source through this map)."""
+        found: dict[str, str] = {}
+        for stmt in self.imports:
+            if stmt.module is not module:
+                continue
+            for written, alias, _symbol in stmt.names:
+                if isinstance(stmt.node, nodes.Import):
+                    found[alias or written.split(".")[0]] = written if alias else written.split(".")[0]
+                elif written != "*":
+                    found[alias or written] = f"{stmt.node.modname}.{written}"
+        return found
+
+    def task_functions(self, module: Module) -> list[tuple[nodes.FunctionDef, Ref]]:
+        """The module-level functions of ``module`` a Flyte 1 task decorator (task, workflow, dynamic, eager)
+        decorates, each with the Ref of that decorator, in source order."""
+        found = []
+        for ref in self.refs_to(*(TASK_DECORATORS - {"reference_task", "reference_workflow", "reference_launch_plan"})):
+            func = ref.decorated
+            if ref.module is module and func is not None and isinstance(func.parent, nodes.Module):
+                found.append((func, ref))
+        return sorted(found, key=lambda pair: pair[0].lineno)
+
     # -- Flyte 1 task objects and the promises their calls return ------------------------------------------
     def is_task_function(self, func: nodes.NodeNG) -> bool:
         key = id(func)

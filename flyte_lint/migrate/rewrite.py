@@ -1,0 +1,48 @@
+"""Apply the transforms to one file: parse it with LibCST (comments and formatting are kept), run every
+transform in base.ORDER, and check the result parses before anything is written."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+import libcst as cst
+
+from flyte_lint.migrate.plan import MigrationPlan, ModulePlan
+from flyte_lint.migrate.transforms import transforms
+from flyte_lint.migrate.transforms.base import TODO_PREFIX, FileContext
+
+
+class RewriteError(Exception):
+    """The file could not be rewritten (it does not parse, or the result would not)."""
+
+
+@dataclass
+class Rewritten:
+    text: str
+    todos: int  # TODO(flyte-lint migrate) comments in the result (new and earlier ones)
+
+
+def rewrite(source: str, plan: MigrationPlan, module: ModulePlan) -> Rewritten:
+    """``source`` migrated as ``plan`` says for ``module``."""
+    try:
+        tree = cst.parse_module(source)
+    except cst.ParserSyntaxError as exc:
+        raise RewriteError(f"cannot parse: {str(exc).splitlines()[0]}") from None
+    context = FileContext(plan, module)
+    for transform in transforms():
+        tree = cst.MetadataWrapper(tree, unsafe_skip_copy=True).visit(transform(context))
+    text = tree.code
+    check_parses(text)
+    return Rewritten(text, todo_count(text))
+
+
+def check_parses(text: str) -> None:
+    try:
+        ast.parse(text)
+    except SyntaxError as exc:  # a transform's bug: never write it
+        raise RewriteError(f"the migrated code would not parse ({exc.msg}, line {exc.lineno})") from None
+
+
+def todo_count(text: str) -> int:
+    return text.count(TODO_PREFIX)

@@ -1,0 +1,124 @@
+"""The imports, last: add what the other transforms require (``import flyte``, env imports...), drop the
+flytekit names nothing uses any more (and statements left empty), keep every other import. A flytekit import
+still used gets a TODO: something no transform translated uses it."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from flyte_lint.migrate.transforms.base import Transform
+
+SECTION_IMPORTS = '§2 "Package Imports"'
+
+
+class _Names(cst.CSTVisitor):
+    """The names a module reads outside its import statements (and inside string annotations, roughly)."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def visit_Import(self, node) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node) -> bool:
+        return False
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)  # (`env.task` reads `env`, not `task`)
+        return False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.used.add(node.value)
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        text = node.value.strip("'\"")
+        if text.isidentifier():
+            self.used.add(text)
+
+
+class ImportsTransform(Transform):
+    section = SECTION_IMPORTS
+
+    def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
+        names = _Names()
+        updated.visit(names)
+        aliases = self.file.module.aliases
+        body: list[cst.CSTNode] = []
+        insert_at: int | None = None
+        present: set[str] = set()
+        for stmt in updated.body:
+            if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1:
+                small = stmt.body[0]
+                if isinstance(small, (cst.Import, cst.ImportFrom)):
+                    present.add(cst.Module(body=[]).code_for_node(small))
+                    kept = self._prune(small, aliases, names.used)
+                    if kept is not small:
+                        if insert_at is None:
+                            insert_at = len(body)
+                        if kept is None:
+                            continue
+                        stmt = stmt.with_changes(body=[kept])
+                    if self._flytekit(kept):
+                        stmt = self.todo(stmt, "flytekit is still used here: migrate what uses it by hand")
+            body.append(stmt)
+        needed = [s for s in self.file.imports if s not in present and not self._has(body, s)]
+        if needed:
+            position = insert_at if insert_at is not None else self._after_imports(body)
+            new = [cst.parse_statement(s + "\n") for s in needed]
+            body[position:position] = new
+        return updated.with_changes(body=body)
+
+    def _prune(self, node, aliases: dict[str, str], used: set[str]):
+        """``node`` without the flytekit names nothing uses (None: nothing left; ``node`` itself: unchanged)."""
+        if isinstance(node.names, cst.ImportStar):
+            return node
+        keep, dropped = [], False
+        for alias in node.names:
+            bound = alias.evaluated_alias or alias.evaluated_name.split(".")[0]
+            if bound in aliases and aliases[bound].startswith("flytekit") and bound not in used:
+                dropped = True
+                continue
+            keep.append(alias)
+        if not dropped:
+            return node
+        if not keep:
+            return None
+        keep[-1] = keep[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return node.with_changes(names=keep)
+
+    @staticmethod
+    def _flytekit(node) -> bool:
+        if isinstance(node, cst.Import):
+            return any(a.evaluated_name.split(".")[0] in ("flytekit", "flytekitplugins") for a in node.names)
+        if isinstance(node, cst.ImportFrom) and node.module is not None and not node.relative:
+            dotted = cst.Module(body=[]).code_for_node(node.module)
+            return dotted.split(".")[0] in ("flytekit", "flytekitplugins")
+        return False
+
+    @staticmethod
+    def _has(body, statement: str) -> bool:
+        if statement == "import flyte":
+            for stmt in body:
+                if (
+                    isinstance(stmt, cst.SimpleStatementLine)
+                    and isinstance(stmt.body[0], cst.Import)
+                    and any(a.evaluated_name == "flyte" and a.asname is None for a in stmt.body[0].names)
+                ):
+                    return True
+        return False
+
+    @staticmethod
+    def _after_imports(body) -> int:
+        """After the docstring, ``from __future__`` and the other top-level imports."""
+        position = 0
+        for i, stmt in enumerate(body):
+            if isinstance(stmt, cst.SimpleStatementLine) and isinstance(stmt.body[0], (cst.Import, cst.ImportFrom)):
+                position = i + 1
+            elif i == 0 and isinstance(stmt, cst.SimpleStatementLine) and isinstance(stmt.body[0], cst.Expr):
+                position = 1
+            elif isinstance(stmt, (cst.FunctionDef, cst.ClassDef)) or not isinstance(stmt, cst.SimpleStatementLine):
+                break
+        return position
+
+
+TRANSFORM = ImportsTransform
