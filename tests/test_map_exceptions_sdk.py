@@ -132,8 +132,8 @@ async def main(items: list[int]) -> str:
 """
 
 
-# A map iterated only for what it raises, inside a try that catches it, is a probe (quiet): here flyte.map refuses
-# a partial that binds the first parameter by keyword (TypeError on the first iteration), before any item runs.
+# A map given no valid task fails before any item runs, so nothing is hidden (quiet; FLY202 reports it): here
+# flyte.map refuses a partial that binds the first parameter by keyword (TypeError on the first iteration).
 PROBE = """
 import functools
 
@@ -153,12 +153,12 @@ def main(items: list[int]) -> str:
 """
 
 
-def test_a_probe_in_a_try_is_quiet(tmp_path):
+def test_a_map_of_an_invalid_partial_is_quiet(tmp_path):
     assert lint(tmp_path, HEADER + PROBE, select=["FLY205"]) == []
 
 
 @requires_sdk
-def test_the_probe_raises_before_any_item_runs():
+def test_the_invalid_partial_raises_before_any_item_runs():
     r = run_program(HEADER + PROBE, entry="main", args={"items": [1, 2]})
     assert r.ok and r.output == "refused: TypeError" and r.ran("demo.pair") == 0, r.summary()
 

@@ -9,6 +9,7 @@ from astroid import nodes
 
 from flyte_lint.model.analysis import Analysis, ResolvedCall
 from flyte_lint.model.source import rendered
+from flyte_lint.model.values import External, FunctionRef, LambdaRef, PartialRef, TaskRef
 from flyte_lint.rules.base import Edit, Suggestion
 
 MAP_PATHS = ("flyte.map", "flyte.map.aio")
@@ -83,3 +84,34 @@ def async_iteration(call: ResolvedCall) -> Suggestion | None:
     return Suggestion(
         shown, (Edit(start(node), start(node), "[r async for r in "), *aio, Edit(end(node), end(node), "]"))
     )
+
+
+def partial_problem(partial: PartialRef) -> str | None:
+    """Why `flyte.map` fails with the ``partial`` it is given (FLY202): not of a task, or not leaving exactly the
+    first open parameter to map; None when the partial maps (or is not known well enough to tell)."""
+    target = partial.target
+    if isinstance(target, (FunctionRef, LambdaRef)) or (
+        isinstance(target, External) and target.path.startswith("builtins.")
+    ):
+        return (
+            "`flyte.map` is given a `partial` of something that is not a task: it fails when iterated "
+            "(AttributeError). Make the partial of an `@env.task` function"
+        )
+    if not isinstance(target, TaskRef) or not partial.static:
+        return None
+    params = [p.name for p in target.task.signature.params]
+    bound_kw = partial.bound_keywords
+    open_count = len(params) - partial.bound_positional - len(bound_kw)
+    if open_count != 1:
+        return (
+            f"the `partial` of task '{target.task.name}' leaves {open_count} parameters unspecified; "
+            "`flyte.map` needs exactly one: it fails with TypeError when iterated. Bind all parameters but the mapped one"
+        )
+    for name in params[: partial.bound_positional + 1]:
+        if name in bound_kw:
+            return (
+                f"the mapped argument of task '{target.task.name}' lands on `{name}`, which the `partial` "
+                "already binds by keyword: it fails with TypeError when iterated. Bind the parameters before the "
+                "mapped one positionally, or leave the first one open"
+            )
+    return None

@@ -50,6 +50,14 @@ INVALID_CASES = [
             return 0
 
         @env.task
+        def dropped_in_a_try(items: list[int]) -> int:
+            try:
+                list(flyte.map(functools.partial(two, y=1), items))  # expect: FLY205
+            except ValueError:  # (never runs: a failed item comes back as a value)
+                return 1
+            return 0
+
+        @env.task
         def counted_in_a_try(items: list[int]) -> int:
             try:
                 results = list(flyte.map(process, items))  # expect: FLY205
@@ -182,12 +190,12 @@ VALID_CASES = [
             return len(list(map(str, items)))
 
         @env.task
-        def probe(items: list[str]) -> int:
+        def probe(items: list[int]) -> int:
             try:
-                list(flyte.map(functools.partial(two, y=1), items))  # (iterated for what it raises: caught)
+                list(flyte.map(functools.partial(two, x=1), items))  # (FLY202: TypeError before any item runs)
             except TypeError as e:
                 log.info(f"map refused: {e}")
-            return 0
+            return len(list(flyte.map(print, items)))  # (FLY202: no task, AttributeError)
     """),
         select=["FLY205"],  # (never_iterated is FLY201's)
         name="sum-typed-output-return-exceptions-false-checks-and-other-uses",

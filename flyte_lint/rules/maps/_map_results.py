@@ -12,8 +12,9 @@ from flyte_lint.model.analysis import Analysis, ResolvedCall
 from flyte_lint.model.arguments import keyword_argument
 from flyte_lint.model.names import loads_of
 from flyte_lint.model.scopes import enclosing_function, walk
-from flyte_lint.model.values import External
+from flyte_lint.model.values import External, PartialRef, TaskRef
 from flyte_lint.rules.base import Suggestion, keyword_added
+from flyte_lint.rules.maps._common import partial_problem
 from flyte_lint.rules.maps._iteration import LOG_METHODS
 from flyte_lint.rules.usage import assigned_name
 
@@ -46,10 +47,12 @@ def map_hides_failures(
 ) -> list[Hidden] | None:
     """FLY205's question: how ``function`` hides the failed items of the map ``call`` (an `.aio` map when ``aio``):
     the uses of its results when every one hides a failed item; None when some use may see it, the map hands
-    failures back raised (``return_exceptions=False``), the function checks for exceptions, or the map is only
-    iterated, in a ``try`` that catches what it raises (a probe). ``place``: for a map a rewrite is about to
+    failures back raised (``return_exceptions=False``), the function checks for exceptions, or the map is given
+    no task (it fails before any item runs: FLY202). ``place``: for a map a rewrite is about to
     iterate, where (the node the list of its results will stand at, or the ``for`` that will loop over it)."""
     if not isinstance(function, nodes.FunctionDef) or not returns_exceptions(call) or checks_for_exceptions(function):
+        return None
+    if not _maps_a_task(analysis, call):
         return None
     if place is None:
         uses = _hidden_uses(analysis, call, function, aio)
@@ -57,9 +60,7 @@ def map_hides_failures(
         uses = _loop_uses(analysis, place, function)
     else:
         uses = _uses_of_whole(analysis, place, function)
-    if not uses or (set(uses) == {Hidden.DROPPED} and _in_try_body(call, function)):
-        return None
-    return uses
+    return uses or None
 
 
 def fail_on_failed_items(analysis: Analysis, call: nodes.Call, function: nodes.NodeNG | None, place: nodes.NodeNG):
@@ -81,6 +82,17 @@ def raising_failures(analysis: Analysis, call: ResolvedCall, rewrite: Suggestion
     return Suggestion(rewrite.shown.replace("(...)", "(..., return_exceptions=False)", 1), (*rewrite.edits, edit))
 
 
+def _maps_a_task(analysis: Analysis, call: nodes.Call) -> bool:
+    """The map is given a task, or a partial of one that leaves one parameter, the first open one, to map: its
+    failed items come back as values. Given anything else (FLY202), it fails before any item runs."""
+    if not call.args or isinstance(call.args[0], nodes.Starred):
+        return False
+    target = analysis.resolver.value_of(call.args[0])
+    if isinstance(target, PartialRef):
+        return isinstance(target.target, TaskRef) and target.static and partial_problem(target) is None
+    return isinstance(target, TaskRef)
+
+
 def returns_exceptions(call: nodes.Call) -> bool:
     """The map hands back failed items as values: no ``return_exceptions=`` other than a literal True, and no
     ``**kwargs`` that might set it."""
@@ -100,16 +112,6 @@ def _hidden_uses(analysis: Analysis, call: nodes.Call, function: nodes.FunctionD
         return _loop_uses(analysis, parent, function) if isinstance(parent, nodes.AsyncFor) == aio else None
     whole = _materialized(analysis, call, aio)
     return None if whole is None else _uses_of_whole(analysis, whole, function)
-
-
-def _in_try_body(node: nodes.NodeNG, function: nodes.FunctionDef) -> bool:
-    """``node`` lies in the body of a ``try`` with an ``except`` handler, in ``function`` itself."""
-    child, parent = node, node.parent
-    while parent is not None and parent is not function:
-        if isinstance(parent, nodes.Try) and parent.handlers and child in parent.body:
-            return True
-        child, parent = parent, parent.parent
-    return False
 
 
 def checks_for_exceptions(function: nodes.FunctionDef) -> bool:

@@ -13,7 +13,7 @@ from flyte_lint.model.source import rendered
 from flyte_lint.model.values import ClassRef, External, FunctionRef, LambdaRef, Method, PartialRef, TaskRef
 from flyte_lint.rules.base import Case, Edit, Finding, Outcome, Rule, RuntimeSpec, Scope, Suggestion, register
 from flyte_lint.rules.maps._cases import SHELL_MAPPED, with_header
-from flyte_lint.rules.maps._common import end, map_calls
+from flyte_lint.rules.maps._common import end, map_calls, partial_problem
 
 
 def _iterated_in_place(map_call: nodes.Call) -> bool:
@@ -257,33 +257,5 @@ class MapNonTask(Rule):
                 "Pass the task itself; in async code iterate `flyte.map.aio(task, ...)`"
             )
         if isinstance(value, PartialRef):
-            return self._partial_problem(value)
-        return None
-
-    def _partial_problem(self, partial: PartialRef) -> str | None:
-        target = partial.target
-        if isinstance(target, (FunctionRef, LambdaRef)) or (
-            isinstance(target, External) and target.path.startswith("builtins.")
-        ):
-            return (
-                "`flyte.map` is given a `partial` of something that is not a task: it fails when iterated "
-                "(AttributeError). Make the partial of an `@env.task` function"
-            )
-        if not isinstance(target, TaskRef) or not partial.static:
-            return None
-        params = [p.name for p in target.task.signature.params]
-        bound_kw = partial.bound_keywords
-        open_count = len(params) - partial.bound_positional - len(bound_kw)
-        if open_count != 1:
-            return (
-                f"the `partial` of task '{target.task.name}' leaves {open_count} parameters unspecified; "
-                "`flyte.map` needs exactly one: it fails with TypeError when iterated. Bind all parameters but the mapped one"
-            )
-        for name in params[: partial.bound_positional + 1]:
-            if name in bound_kw:
-                return (
-                    f"the mapped argument of task '{target.task.name}' lands on `{name}`, which the `partial` "
-                    "already binds by keyword: it fails with TypeError when iterated. Bind the parameters before the "
-                    "mapped one positionally, or leave the first one open"
-                )
+            return partial_problem(value)
         return None
