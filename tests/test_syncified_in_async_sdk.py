@@ -1,9 +1,9 @@
 """FLY105 on the other syncified flyte APIs of async task code (issue 23): `flyte.report.log/flush/replace`,
-`flyte.durable.sleep/time/now`, and `.override(...)` of a `flyte.remote.Task.get(...)` reference (LazyEntity's
-`override` is @syncify'd; flyte_lint/sdk/flyte_api.json records each one's `.aio` twin). Each blocking call is
-reported, and under the SDK it fails a local run with "Deadlock detected" (the syncify thread runs the task body)
-and completes in cluster mode (a main-thread loop), where `durable.sleep` holds the task's event loop; each `.aio`
-twin is quiet and works in both modes."""
+`flyte.durable.sleep/time/now`, and `.override(...)` (and `.fetch()`) of a `flyte.remote.Task.get(...)` reference
+(LazyEntity's `override` and `fetch` are @syncify'd; flyte_lint/sdk/flyte_api.json records each one's `.aio`
+twin). Each blocking call is reported, and under the SDK it fails a local run with "Deadlock detected" (the
+syncify thread runs the task body) and completes in cluster mode (a main-thread loop), where `durable.sleep` holds
+the task's event loop; each `.aio` twin is quiet and works in both modes."""
 
 from __future__ import annotations
 
@@ -46,6 +46,7 @@ CALLS = {
     "durable.time": ("flyte.durable.time()", "await flyte.durable.time.aio()"),
     "durable.now": ("flyte.durable.now()", "await flyte.durable.now.aio()"),
     "remote override": ('ref.override(short_name="fast")', 'await ref.override.aio(short_name="fast")'),
+    "remote fetch": ("ref.fetch()", "await ref.fetch.aio()"),
 }
 
 
