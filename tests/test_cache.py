@@ -240,12 +240,12 @@ PACKAGE = {
         from app.envs import driver, worker
 
         @worker.task
-        async def step(x: int) -> int:
+        async def step{i}(x: int) -> int:
             return x + {i}
 
         @driver.task
-        async def main(x: int) -> int:
-            return await step(x)
+        async def main{i}(x: int) -> int:
+            return await step{i}(x)
     """
         for i in range(6)
     },
@@ -270,7 +270,7 @@ def test_an_edit_in_a_package_analyses_the_edited_file_and_what_it_imports(tmp_p
     cache = tmp_path / "cache"
     assert_same(root, cache)
     seen = analysed_files(monkeypatch)
-    edit(root, "app/flow3.py", PACKAGE["app/flow3.py"].replace("return await step(x)", "return step(x)"))
+    edit(root, "app/flow3.py", PACKAGE["app/flow3.py"].replace("return await step3(x)", "return step3(x)"))
     assert ("app/flow3.py", "FLY103") in codes(findings(root, cache))
     assert seen == [{"flow3.py", "envs.py"}]  # not the package: nothing else can see flow3.py
     assert ("app/flow3.py", "FLY103") in codes(assert_same(root, cache))
@@ -294,7 +294,7 @@ SHARED_TASKS = {
         from app.envs import driver, shared
 
         @driver.task
-        async def main(x: int) -> int:
+        async def main{i}(x: int) -> int:
             return await shared(x + {i})
     """
         for i in range(8)
@@ -660,7 +660,7 @@ def test_worker_processes_bring_back_what_the_cache_keeps(tmp_path, monkeypatch)
         for name, text in PACKAGE.items():
             files[name.replace("app/", f"{package}/")] = text.replace("app.envs", f"{package}.envs")
         for i in range(6, 25):
-            files[f"{package}/flow{i}.py"] = files[f"{package}/flow0.py"]
+            files[f"{package}/flow{i}.py"] = files[f"{package}/flow0.py"].replace("0(", f"{i}(")
     root = write_project(tmp_path / "p", files)
     cache = tmp_path / "cache"
 
@@ -678,7 +678,7 @@ def test_worker_processes_bring_back_what_the_cache_keeps(tmp_path, monkeypatch)
         independent == (not Path(path).name.startswith("flow")) for path, (_, _, independent) in stored["envs"].items()
     )
     seen = analysed_files(monkeypatch)
-    edit(root, "two/flow3.py", files["two/flow3.py"].replace("return await step(x)", "return step(x)"))
+    edit(root, "two/flow3.py", files["two/flow3.py"].replace("return await step3(x)", "return step3(x)"))
     assert ("two/flow3.py", "FLY103") in codes(parallel(True))
     assert seen == [{"flow3.py", "envs.py"}]
     assert parallel(True) == parallel(False)
@@ -921,17 +921,17 @@ PACKAGE_VARIANTS = {
         "traced = flyte.trace(shared)\n\n@driver.task\nasync def main(x: int) -> int:\n    return await shared.aio(x)\n",
     ],
     "app/flow1.py": [
-        "from app.envs import driver\nfrom app.tasks import square\n\n@driver.task\nasync def main(x: int) -> int:\n"
+        "from app.envs import driver\nfrom app.tasks import square\n\n@driver.task\nasync def main1(x: int) -> int:\n"
         "    return await square(x)\n",
         'import flyte.remote\nfrom app.envs import driver\n\nref = flyte.remote.Task.get("worker.square")\n\n'
-        "@driver.task\nasync def main(x: int) -> int:\n    return await ref(x=x)\n",
-        "import app\nfrom app.envs import driver\n\n@driver.task\nasync def main(x: int) -> int:\n"
+        "@driver.task\nasync def main1(x: int) -> int:\n    return await ref(x=x)\n",
+        "import app\nfrom app.envs import driver\n\n@driver.task\nasync def main1(x: int) -> int:\n"
         "    return app.tasks.square(x)\n",
         "from app.envs import driver\nfrom app.tasks import square\n\nagain = driver.task(square)\n\n@driver.task\n"
-        "async def main(x: int) -> int:\n    return again(x)\n",
+        "async def main1(x: int) -> int:\n    return again(x)\n",
         "from app.envs import driver\nfrom app.tasks import slow\n\n@slow\nasync def cube(x: int) -> int:\n"
-        "    return x\n\n@driver.task\nasync def main(x: int) -> int:\n    return cube(x)\n",
-        "from app import tasks\nfrom app.envs import driver\n\n@driver.task\nasync def main(x: int) -> int:\n"
+        "    return x\n\n@driver.task\nasync def main1(x: int) -> int:\n    return cube(x)\n",
+        "from app import tasks\nfrom app.envs import driver\n\n@driver.task\nasync def main1(x: int) -> int:\n"
         "    tasks.Box().get(x)\n    tasks.Box.put(x)\n    return tasks.scale(x)\n",
     ],
     "app/trig.py": [
