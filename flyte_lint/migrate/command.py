@@ -57,6 +57,7 @@ def _migrate(args, result) -> int:
         todos += new.todos
         if new.text != old:
             changes.append((path, old, new.text))
+    todos += sum(todo_count(m.text or "") for m in result.files if m.path not in plan.modules)  # (earlier runs')
     for path, text in plan.new_files.items():
         if not path.exists():
             changes.append((path, None, text))
@@ -88,6 +89,3 @@ def _display(path: Path) -> str:
         return str(path.relative_to(Path.cwd()))
     except ValueError:
         return str(path)
-
-
-__all__ = ["migrate_command", "todo_count"]

@@ -29,6 +29,7 @@ from flyte_lint.model.project import Module
 from flyte_lint.model.values import FunctionRef
 
 SHARED_MODULE = "envs"
+ENV_OPTION_ORDER = ("image", "resources", "env_vars", "secrets", "pod_template")
 KINDS = {"task": "task", "workflow": "workflow", "dynamic": "dynamic", "eager": "eager"}
 
 
@@ -49,7 +50,10 @@ class EnvPlan:
         """``var = flyte.TaskEnvironment(...)``, as flyte-sdk's examples write it; ``names`` gives the name each
         env it depends on has where it is defined (its own variable by default)."""
         names = names or {}
-        args = [f'name="{self.name}"', *(f"{k}={v}" for k, v in self.options.items())]
+        ordered = sorted(
+            self.options.items(), key=lambda kv: ENV_OPTION_ORDER.index(kv[0]) if kv[0] in ENV_OPTION_ORDER else 99
+        )
+        args = [f'name="{self.name}"', *(f"{k}={v}" for k, v in ordered)]
         if self.depends_on:
             args.append(f"depends_on=[{', '.join(names.get(id(d), d.var) for d in self.depends_on)}]")
         one_line = f"{self.var} = flyte.TaskEnvironment({', '.join(args)})"
@@ -72,6 +76,15 @@ class TaskPlan:
     options: Options
     func: nodes.FunctionDef
 
+    @property
+    def outputs(self) -> str:
+        """ "none", "one" or "many" (a Tuple return annotation): what a call returns."""
+        returns = self.func.returns
+        if returns is None or (isinstance(returns, nodes.Const) and returns.value is None):
+            return "none"
+        text = returns.as_string()
+        return "many" if text.split("[")[0] in ("typing.Tuple", "Tuple", "tuple") and "[" in text else "one"
+
 
 @dataclass(eq=False)
 class ModulePlan:
@@ -82,6 +95,7 @@ class ModulePlan:
     imported_envs: dict[str, EnvPlan] = field(default_factory=dict)  # local name -> env defined elsewhere
     add_dependency: list[tuple[EnvPlan, EnvPlan, str]] = field(default_factory=list)  # E.add_dependency(F) before task
     todos: list[tuple[str, str]] = field(default_factory=list)  # module-level (message, section)
+    task_names: dict[str, TaskPlan] = field(default_factory=dict)  # names bound here to a planned task
 
     @property
     def path(self) -> Path:
@@ -156,7 +170,27 @@ def build_plan(analysis: Analysis, paths: set[Path]) -> MigrationPlan:
         env = envs[(id(mplan), key)]
         mplan.tasks[func.name] = TaskPlan(func.name, KINDS.get(symbol, "task"), env, options, func)
     _dependencies(plan, index)
+    _task_names(plan)
     return plan
+
+
+def _task_names(plan: MigrationPlan) -> None:
+    """The names each module binds to a planned task: its own, and those it imports from another module."""
+    by_name = {m.module.name: m for m in plan.modules.values()}
+    for mplan in plan.modules.values():
+        mplan.task_names = dict(mplan.tasks)
+        for node in mplan.module.tree.body if mplan.module.tree is not None else []:
+            if not isinstance(node, nodes.ImportFrom):
+                continue
+            base = node.modname
+            if node.level:
+                package = mplan.module.package.split(".") if mplan.module.package else []
+                package = package[: len(package) - (node.level - 1)] if node.level > 1 else package
+                base = ".".join([*package, node.modname] if node.modname else package)
+            other = by_name.get(base)
+            for written, alias in node.names if other is not None else []:
+                if written in other.tasks:
+                    mplan.task_names[alias or written] = other.tasks[written]
 
 
 def _make_envs(plan: MigrationPlan, users) -> dict[tuple[int, tuple], EnvPlan]:

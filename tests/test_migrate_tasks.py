@@ -1,0 +1,252 @@
+"""`flyte-lint migrate`: the framework (CLI, exit codes, --diff, idempotence), decorators -> @env.task on
+generated TaskEnvironments, imports, `__main__` blocks; and migrated programs run under flyte 2."""
+
+from __future__ import annotations
+
+from lintutil import write_project
+from migrateutil import assert_lint_clean, dedent, migrate, migrated, run_script
+from sdk_runner import requires_sdk, run_program, sdk_python
+
+BASIC = dedent(
+    '''
+    """A Flyte 1 example."""
+    import typing
+    from flytekit import task, workflow, Resources
+
+    # the first task
+    @task(requests=Resources(cpu="1", mem="2Gi"), limits=Resources(cpu="2", mem="4Gi"), retries=3, cache=True, cache_version="1.0")
+    def t1(a: int) -> typing.Tuple[int, str]:
+        return a + 2, "world"
+
+
+    @task
+    def t2(a: str, b: str) -> str:
+        return b + a
+
+
+    @workflow
+    def my_wf(a: int, b: str) -> typing.Tuple[int, str]:
+        x, y = t1(a=a)
+        d = t2(a=y, b=b)
+        return x, d
+
+
+    if __name__ == "__main__":
+        print(f"Running my_wf(a=50, b='hello') {my_wf(a=50, b='hello')}")
+    '''
+)
+
+BASIC_MIGRATED = dedent(
+    '''
+    """A Flyte 1 example."""
+    import typing
+    import flyte
+
+
+    cpu1_mem2gi_env = flyte.TaskEnvironment(
+        name="main_cpu1_mem2gi",
+        resources=flyte.Resources(cpu=("1", "2"), memory=("2Gi", "4Gi")),
+    )
+
+    # the first task
+    @cpu1_mem2gi_env.task(cache=flyte.Cache(behavior="override", version_override="1.0"), retries=3)
+    def t1(a: int) -> typing.Tuple[int, str]:
+        return a + 2, "world"
+
+
+    env = flyte.TaskEnvironment(name="main", depends_on=[cpu1_mem2gi_env])
+
+
+    @env.task
+    def t2(a: str, b: str) -> str:
+        return b + a
+
+
+    @env.task
+    def my_wf(a: int, b: str) -> typing.Tuple[int, str]:
+        x, y = t1(a=a)
+        d = t2(a=y, b=b)
+        return x, d
+
+
+    if __name__ == "__main__":
+        flyte.init_from_config()
+        run = flyte.run(my_wf, a=50, b='hello')
+        run.wait()
+        print(f"Running my_wf(a=50, b='hello') {tuple(run.outputs())}")
+    '''
+)
+
+
+def test_basic_program(tmp_path):
+    code, text = migrated(tmp_path, BASIC)
+    assert code == 0
+    assert text == BASIC_MIGRATED
+
+
+def test_diff_writes_nothing(tmp_path, capsys):
+    root = write_project(tmp_path / "project", BASIC)
+    assert migrate(root, "--diff") == 0
+    out = capsys.readouterr().out
+    assert "+@env.task\n" in out and "-@workflow\n" in out
+    assert (root / "main.py").read_text(encoding="utf-8") == BASIC
+
+
+def test_nothing_to_do_and_usage_errors(tmp_path, capsys):
+    root = write_project(tmp_path / "project", "import os\n\nprint(os.sep)\n")
+    assert migrate(root) == 0
+    assert (root / "main.py").read_text(encoding="utf-8") == "import os\n\nprint(os.sep)\n"
+    assert migrate(tmp_path / "missing") == 2
+    broken = write_project(tmp_path / "broken", "from flytekit import task\n\ndef f(:\n")
+    assert migrate(broken) == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_aliases_and_module_import(tmp_path):
+    code, text = migrated(
+        tmp_path,
+        """
+        import os
+        import flytekit as fk
+        from flytekit import task as flyte_task
+
+        @flyte_task(retries=2)
+        def double(x: int) -> int:
+            return x * 2
+
+        @fk.workflow
+        def wf(x: int = 3) -> int:
+            return double(x=x)
+        """,
+    )
+    assert code == 0
+    assert "flytekit" not in text and "fk" not in text.replace("flyte.", "")
+    assert "import os\nimport flyte\n" in text
+    assert "@env.task(retries=2)\ndef double" in text and "@env.task\ndef wf" in text
+
+
+def test_one_env_per_option_set_and_secrets(tmp_path):
+    code, text = migrated(
+        tmp_path,
+        """
+        from flytekit import task, Secret, workflow
+        from flytekit.extras.accelerators import T4
+
+        @task(container_image="python:3.11-slim", environment={"MODE": "x"})
+        def a() -> str:
+            return "a"
+
+        @task(container_image="python:3.11-slim", environment={"MODE": "x"})
+        def b() -> str:
+            return "b"
+
+        @task(requests=Resources(gpu="1"), accelerator=T4, secret_requests=[Secret(group="db", key="password")])
+        def c() -> str:
+            return "c"
+
+        @workflow
+        def wf() -> str:
+            return a() + b() + c()
+        """.replace("Secret, workflow", "Secret, workflow, Resources"),
+    )
+    assert code == 0
+    assert text.count("flyte.TaskEnvironment(") == 3
+    assert 'image="python:3.11-slim",\n    env_vars={"MODE": "x"},' in text
+    assert 'resources=flyte.Resources(gpu="T4:1")' in text
+    assert 'secrets=[flyte.Secret(key="password", group="db")]' in text
+    assert "depends_on=[image_vars_env, gpu_secrets_env]" in text or "depends_on=[" in text
+
+
+def test_no_mechanical_translation_gets_a_todo(tmp_path):
+    code, text = migrated(
+        tmp_path,
+        """
+        from flytekit import task
+
+        @task(deprecated="use other", retries=1)
+        def old(x: int) -> int:
+            return x
+        """,
+    )
+    assert code == 1
+    assert (
+        "# TODO(flyte-lint migrate): `deprecated=` of the Flyte 1 decorator has no mechanical Flyte 2 counterpart "
+        '(guide §6 "Task and Workflow Migration")\n@env.task(retries=1)\ndef old' in text
+    )
+
+
+def test_shared_env_module(tmp_path):
+    files = {
+        "app/__init__.py": "",
+        "app/tasks.py": """
+            from flytekit import task
+
+            @task
+            def inc(x: int) -> int:
+                return x + 1
+        """,
+        "app/flows.py": """
+            from flytekit import workflow
+            from app.tasks import inc
+
+            @workflow
+            def flow(x: int = 1) -> int:
+                return inc(x=inc(x=x))
+        """,
+    }
+    code, text = migrated(tmp_path, files, "app/flows.py")
+    assert code == 0
+    root = tmp_path / "project"
+    assert (root / "app/envs.py").read_text(
+        encoding="utf-8"
+    ) == 'import flyte\n\nenv = flyte.TaskEnvironment(name="app")\n'
+    assert "from app.envs import env\n" in text and "@env.task\ndef flow" in text
+    assert "from app.envs import env\n" in (root / "app/tasks.py").read_text(encoding="utf-8")
+
+
+@requires_sdk
+def test_migrated_program_runs_under_flyte2(tmp_path):
+    root = write_project(tmp_path / "project", BASIC)
+    assert migrate(root) == 0
+    result = run_program((root / "main.py").read_text(encoding="utf-8"), entry="my_wf", args={"a": 50, "b": "hello"})
+    assert result.ok, result.summary()
+    assert result.output == [52, "helloworld"], result.output
+    assert result.ran("main.t1") == 1 or result.ran("main_cpu1_mem2gi.t1") == 1, result.summary()
+    done = run_script(root, "main.py", sdk_python())
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Running my_wf(a=50, b='hello') (52, 'helloworld')" in done.stdout
+
+
+@requires_sdk
+def test_migrated_shared_env_project_runs(tmp_path):
+    files = {
+        "app/__init__.py": "",
+        "app/tasks.py": """
+            from flytekit import task, Resources
+
+            @task
+            def inc(x: int) -> int:
+                return x + 1
+
+            @task(requests=Resources(mem="1Gi"))
+            def square(x: int) -> int:
+                return x * x
+        """,
+        "app/flows.py": """
+            from flytekit import workflow
+            from app.tasks import inc, square
+
+            @workflow
+            def flow(x: int = 1) -> int:
+                return square(x=inc(x=x))
+
+            if __name__ == "__main__":
+                print(flow(x=4))
+        """,
+    }
+    root = write_project(tmp_path / "project", files)
+    assert migrate(root) == 0
+    assert_lint_clean(root)
+    done = run_script(root, "app/flows.py", sdk_python())
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "25"
