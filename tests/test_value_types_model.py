@@ -127,18 +127,18 @@ def test_arithmetic(tmp_path):
         v_div = a / 2
         v_mixed = a * b
         v_sum = a + 1
-        v_unknown = n * 2
+        v_param = n * 2
         v_pow = a ** 2
         v_floordiv_float = b // 2
         """,
     )
-    # (n is a parameter: its value is not evident here; ** of ints may be a float)
+    # (n is the task's `int` parameter: the engine made it an int; ** of ints may be a float)
     assert found == {
         "floordiv": "int",
         "div": "float",
         "mixed": "float",
         "sum": "int",
-        "unknown": None,
+        "param": "int",
         "pow": None,
         "floordiv_float": "float",
     }
@@ -169,7 +169,7 @@ def test_containers_and_iterators(tmp_path):
         v_set_call = set(range(3))
         v_list_call = list(range(3))
         v_sorted = sorted(xs)
-        v_unknown_keys = xs.keys()
+        v_list_keys = xs.keys()
         """,
     )
     assert found == {
@@ -192,8 +192,8 @@ def test_containers_and_iterators(tmp_path):
         "tuple_call": "tuple",
         "set_call": "set[int]",
         "list_call": "list[int]",
-        "sorted": "list[?]",
-        "unknown_keys": None,
+        "sorted": "list[int]",
+        "list_keys": None,
     }
 
 
@@ -300,7 +300,7 @@ def test_names_bound_once_and_loop_items(tmp_path):
         "augmented": None,
         "branchy": None,
         "item": "int",
-        "param_item": None,
+        "param_item": "int",
         "comprehension": "list[int]",
     }
 

@@ -383,11 +383,26 @@ class _Reader:
             return self.read(parent.value, depth + 1)
         if isinstance(parent, nodes.AnnAssign) and parent.value is not None:
             return self.read(parent.value, depth + 1)
+        if isinstance(parent, nodes.Arguments):
+            return self._parameter(parent, target)
         if isinstance(parent, (nodes.For, nodes.Comprehension)) and parent.target is target:
             source = self.read(parent.iter, depth + 1)
             if source is not None and source.name in ("range", "list", "set", "generator", "tuple"):
                 return source.item if source.name != "tuple" else None
         return None
+
+    def _parameter(self, arguments: nodes.Arguments, target: nodes.AssignName) -> ValueType | None:
+        """A task's or trace's parameter holds what the engine made of the argument: a value of its annotation."""
+        func = arguments.parent
+        if not isinstance(func, nodes.FunctionDef):
+            return None
+        made = self.analysis.resolver.function_value(func)
+        if id(func) not in self.analysis.task_by_function and not (isinstance(made, FunctionRef) and made.traced):
+            return None
+        param = signature_types(self.analysis, func).param(target.name)
+        if param is None or (isinstance(param.default, nodes.Const) and param.default.value is None):
+            return None  # (an omitted `x: int = None` may hold None: FLY803's)
+        return _plain(declared_value(param.type))
 
     @staticmethod
     def _common(types: list[ValueType | None]) -> ValueType | None:
@@ -396,6 +411,13 @@ class _Reader:
             return None
         first = types[0]
         return first if all(t.name == first.name and t.declared is None for t in types) else None
+
+
+def _plain(value: ValueType | None) -> ValueType | None:
+    """``value`` without the output it came from (a parameter's value is no task's output)."""
+    if value is None or value.name in ("dataclass", "pydantic"):
+        return None
+    return ValueType(value.name, tuple(_plain(a) for a in value.args))
 
 
 def _rebound_elsewhere(target: nodes.AssignName) -> bool:
