@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from lintutil import lint_result
 from sdk_runner import requires_sdk, run_program
 
@@ -304,3 +306,136 @@ def test_fly812_reports_exactly_the_enums_the_engine_refuses(tmp_path):
     # a deploy serializing the task's interface fails the same way (a trace has no interface of its own)
     assert {name for name, seen in r.output.items() if seen["deploy"] not in (None, "ok")} == failed - {"TracedBad"}
     assert _reported_classes(tmp_path, ENUMS, "FLY812") == failed
+
+
+# FLY816: each form is one child task in a module of its own (a NameError stops the import).
+_FUTURE = "from __future__ import annotations\n"
+UNRESOLVABLE_FORMS = {
+    "type_checking_param_bad": (_FUTURE, "@env.task\ndef child(x: Decimal) -> int:\n    return 1\n", ""),
+    "type_checking_return_bad": (_FUTURE, "@env.task\ndef child(x: int) -> Decimal:\n    return x\n", ""),
+    "string_bad": ("", '@env.task\ndef child(x: "Decimal") -> int:\n    return 1\n', ""),
+    "nested_string_bad": (
+        "",
+        '@env.task\ndef child(x: list["Later"]) -> int:\n    return 1\n',
+        "class Later:\n    pass\n",
+    ),
+    "later_class_bad": (_FUTURE, "@env.task\ndef child(x: Later) -> int:\n    return 1\n", "class Later:\n    pass\n"),
+    "task_made_below_ok": (
+        _FUTURE,
+        "def child(x: Later) -> int:\n    return 1\n",
+        "class Later:\n    pass\n\n\nchild_task = env.task(child)\n",
+    ),
+    "earlier_class_ok": (
+        _FUTURE,
+        "class Early:\n    pass\n\n\n@env.task\ndef child(x: Early) -> int:\n    return 1\n",
+        "",
+    ),
+}
+
+
+def _unresolvable_program(form: str) -> str:
+    head, child, tail = UNRESOLVABLE_FORMS[form]
+    return f"""{head}
+from typing import TYPE_CHECKING
+
+import flyte
+
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+env = flyte.TaskEnvironment("demo")
+
+
+{child}
+
+@env.task
+def main() -> int:
+    return 1
+
+
+{tail}"""
+
+
+@requires_sdk
+@pytest.mark.parametrize("form", list(UNRESOLVABLE_FORMS))
+def test_fly816_reports_exactly_the_task_annotations_that_fail_the_import(tmp_path, form):
+    source = _unresolvable_program(form)
+    r = run_program(source, entry="main")
+    reported = lint_result(tmp_path, source, select=["FLY816"]).findings
+    if form.endswith("_ok"):
+        assert r.ok, r.summary()
+        assert not reported
+    else:
+        assert not r.ok and r.phase == "import" and "NameError" in r.error, r.summary()
+        lines = source.lstrip("\n").split("\n")
+        assert [f.line for f in reported] == [
+            next(i for i, line in enumerate(lines, 1) if line.startswith("def child"))
+        ]
+
+
+TRACED_HINTS = """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import flyte
+
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+env = flyte.TaskEnvironment("demo")
+
+
+@flyte.trace
+async def guarded_in_bad(x: Decimal) -> int:
+    return 1
+
+
+@flyte.trace
+async def guarded_out_bad(x: int) -> Decimal:
+    import decimal
+
+    return decimal.Decimal(x)
+
+
+@flyte.trace
+async def later_ok(x: Later) -> int:
+    return x.v
+
+
+@env.task
+async def main() -> dict:
+    import decimal
+
+    calls = {
+        "guarded_in_bad": lambda: guarded_in_bad(decimal.Decimal(1)),
+        "guarded_out_bad": lambda: guarded_out_bad(1),
+        "later_ok": lambda: later_ok(Later()),
+    }
+    out = {}
+    for name, call in calls.items():
+        try:
+            out[name] = repr(await call())
+        except Exception as e:
+            out[name] = f"failed: {type(e).__name__}: {e}"
+    return out
+
+
+class Later:
+    v = 1
+"""
+
+
+@requires_sdk
+def test_fly816_traces_fail_on_type_checking_names_only(tmp_path):
+    r = run_program(TRACED_HINTS, entry="main")
+    assert r.ok, r.summary()
+    failed = {name for name, seen in r.output.items() if seen.startswith("failed")}
+    assert failed == {"guarded_in_bad", "guarded_out_bad"}, r.output
+    assert all("name 'Decimal' is not defined" in r.output[name] for name in failed)
+    lines = TRACED_HINTS.lstrip("\n").split("\n")
+    reported = {
+        re.match(r"async def (\w+)", lines[f.line - 1]).group(1)
+        for f in lint_result(tmp_path, TRACED_HINTS, select=["FLY816"]).findings
+    }
+    assert reported == failed

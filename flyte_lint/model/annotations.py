@@ -170,6 +170,12 @@ def annotation_type(analysis: Analysis, node: nodes.NodeNG | None) -> TypeNode:
     return analysis.memo(("annotations.type", id(node)), lambda: _Reader(analysis).read(node, 0))
 
 
+def string_annotation(analysis: Analysis, node: nodes.Const) -> nodes.NodeNG | None:
+    """The expression a string annotation holds, parsed and placed where the string is (memoised); None when the
+    string is no expression."""
+    return _Reader(analysis)._parse_string(node)
+
+
 def _signature(analysis: Analysis, func: nodes.FunctionDef) -> TypedSignature:
     args = func.args
     params: list[Parameter] = []
