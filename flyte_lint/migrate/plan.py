@@ -75,6 +75,7 @@ class TaskPlan:
     env: EnvPlan
     options: Options
     func: nodes.FunctionDef
+    on_failure: tuple[str, list[str]] | None = None  # a workflow's failure handler: (its source, its parameters)
 
     @property
     def outputs(self) -> str:
@@ -169,6 +170,11 @@ def build_plan(analysis: Analysis, paths: set[Path]) -> MigrationPlan:
     for mplan, func, symbol, options, key in drafts:
         env = envs[(id(mplan), key)]
         mplan.tasks[func.name] = TaskPlan(func.name, KINDS.get(symbol, "task"), env, options, func)
+        if options.on_failure is not None:
+            handler = index.analysis.resolver.value_of(options.on_failure)
+            params = [a.name for a in handler.func.args.args] if isinstance(handler, FunctionRef) else None
+            source = options.on_failure.as_string()
+            mplan.tasks[func.name].on_failure = (source, params) if params is not None else (source, ["?"])
     _dependencies(plan, index)
     _task_names(plan)
     return plan

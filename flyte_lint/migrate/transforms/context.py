@@ -1,0 +1,98 @@
+"""``current_context()`` -> ``flyte.ctx()`` (guide §15.1), and what is read through it:
+
+- ``ctx.secrets.get(key="k", group="g")`` (or ``get("g", "k")``) -> ``os.environ["G_K"]``: a Flyte 2 secret is
+  mounted as the env var ``flyte.Secret`` derives, ``f"{group}_{key}"`` upper-cased with ``-`` as ``_`` (checked
+  against flyte 2.12.1's ``Secret.__post_init__``; guide §7);
+- ``ctx.working_directory`` -> ``os.getcwd()`` (guide §14, example 1);
+- any other attribute Flyte 2's TaskContext lacks (``execution_id``, ``logging``, ``default_deck``...) -> a TODO.
+
+``ctx`` is the call itself or a name bound to it in the same function.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from flyte_lint.migrate.transforms.base import Transform
+
+SECTION_CONTEXT = '§15 "Common Gotchas" (1. current_context() → flyte.ctx())'
+# What flyte.ctx() (flyte.models.TaskContext, 2.12.1) has that Flyte 1's context had under the same name.
+SHARED_ATTRIBUTES = frozenset({"checkpoint"})
+
+
+def _secret_env_var(group: str | None, key: str) -> str:
+    name = f"{group}_{key}" if group else key
+    return name.replace("-", "_").upper()
+
+
+class ContextTransform(Transform):
+    section = SECTION_CONTEXT
+
+    def __init__(self, file) -> None:
+        super().__init__(file)
+        self._names: list[set[str]] = [set()]
+
+    def visit_FunctionDef(self, node) -> bool:
+        self._names.append(set())
+        return True
+
+    def leave_FunctionDef(self, original, updated):
+        self._names.pop()
+        return updated
+
+    def _is_ctx(self, node: cst.BaseExpression) -> bool:
+        if isinstance(node, cst.Name):
+            return node.value in self._names[-1]
+        return isinstance(node, cst.Call) and not node.args and cst.Module(body=[]).code_for_node(node) == "flyte.ctx()"
+
+    def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
+        if self._is_ctx(updated.value) and isinstance(updated.value, cst.Call):
+            for target in updated.targets:
+                if isinstance(target.target, cst.Name):
+                    self._names[-1].add(target.target.value)
+        return updated
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        if self.v1_symbol(updated.func) == "current_context":
+            self.require("import flyte")
+            return cst.parse_expression("flyte.ctx()")
+        func = updated.func
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value == "get"
+            and isinstance(func.value, cst.Attribute)
+            and func.value.attr.value == "secrets"
+            and self._is_ctx(func.value.value)
+        ):
+            return self._secret(updated)
+        return updated
+
+    def _secret(self, call: cst.Call) -> cst.BaseExpression:
+        values: dict[str, str] = {}
+        for position, arg in zip(("group", "key"), [a for a in call.args if a.keyword is None], strict=False):
+            if isinstance(arg.value, cst.SimpleString):
+                values[position] = arg.value.evaluated_value
+        for arg in call.args:
+            if arg.keyword is not None and isinstance(arg.value, cst.SimpleString):
+                values[arg.keyword.value] = arg.value.evaluated_value
+        known = {a.keyword.value for a in call.args if a.keyword is not None} | {"group", "key"}
+        if "key" not in values or len(call.args) > len(values) or known - {"group", "key"}:
+            self.todo_here("read the secret from the env var its flyte.Secret is mounted as (os.environ[...])")
+            return call
+        self.require("import os")
+        name = _secret_env_var(values.get("group"), values["key"])
+        return cst.parse_expression(f'os.environ["{name}"]')
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
+        if not self._is_ctx(updated.value):
+            return updated
+        attr = updated.attr.value
+        if attr == "working_directory":
+            self.require("import os")
+            return cst.parse_expression("os.getcwd()")
+        if attr not in SHARED_ATTRIBUTES and attr != "secrets":
+            self.todo_here(f"Flyte 2's flyte.ctx() has no `{attr}`: see flyte.models.TaskContext")
+        return updated
+
+
+TRANSFORM = ContextTransform

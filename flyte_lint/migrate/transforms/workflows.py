@@ -1,0 +1,81 @@
+"""Workflow bodies (their decorator is the tasks transform's): a workflow becomes a task that calls tasks.
+
+Policy: a workflow becomes a **sync** ``@env.task`` (``def``) calling its tasks directly. Flyte 1 tasks are sync
+functions and stay so (their bodies are the user's code); guide §11 "Keep task types consistent within a call
+chain", §6's sync "tasks calling tasks" and the Important note (an async caller may only ``await`` async tasks)
+make a sync chain the faithful translation; calls then run in the workflow's order (§15.2: "Sequential calls are
+naturally ordered"), and parallelism a DAG gave independent nodes comes back through ``flyte.map`` (the map_task
+transform).
+
+``@workflow(on_failure=handler)`` becomes ``try``/``except`` (guide §6 table: "Catching workflow failures"): the
+handler runs with the workflow's inputs, then the error propagates, as Flyte 1 ran it::
+
+    try:
+        <body>
+    except Exception:
+        handler(x=x)
+        raise
+
+A handler taking more than the workflow's inputs (``err: FlyteError``) gets a TODO. ``.with_overrides(...)``
+in a workflow gets a TODO (``task.override(...)`` takes other keywords).
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from flyte_lint.migrate.task_options import SECTION_TASKS
+from flyte_lint.migrate.transforms.base import Transform
+
+
+class WorkflowsTransform(Transform):
+    section = SECTION_TASKS
+
+    def __init__(self, file) -> None:
+        super().__init__(file)
+        self._stack: list[str] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self._stack.append(node.name.value)
+        return True
+
+    def _workflow(self) -> bool:
+        if len(self._stack) != 1:
+            return False
+        task = self.file.module.tasks.get(self._stack[0])
+        return task is not None and task.kind in ("workflow", "dynamic")
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        func = updated.func
+        if self._workflow() and isinstance(func, cst.Attribute) and func.attr.value == "with_overrides":
+            self.todo_here("`.with_overrides(...)`: call `task.override(...)(...)` (resources=, cache=, retries=...)")
+        return updated
+
+    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
+        name = self._stack.pop()
+        task = self.file.module.tasks.get(name) if not self._stack else None
+        if task is None or task.on_failure is None or not isinstance(updated.body, cst.IndentedBlock):
+            return updated
+        handler, params = task.on_failure
+        inputs = [p.name.value for p in updated.params.params + updated.params.kwonly_params]
+        passed = [p for p in params if p in inputs]
+        call = f"{handler}({', '.join(f'{p}={p}' for p in passed)})"
+        handler_stmt = cst.parse_statement(call + "\n")
+        if set(params) - set(inputs):
+            extra = ", ".join(sorted(set(params) - set(inputs)))
+            handler_stmt = self.todo(
+                handler_stmt, f"the failure handler also takes {extra}: pass it from the exception"
+            )
+        wrapped = cst.Try(
+            body=updated.body,
+            handlers=[
+                cst.ExceptHandler(
+                    body=cst.IndentedBlock(body=[handler_stmt, cst.parse_statement("raise\n")]),
+                    type=cst.Name("Exception"),
+                )
+            ],
+        )
+        return updated.with_changes(body=cst.IndentedBlock(body=[wrapped]))
+
+
+TRANSFORM = WorkflowsTransform
