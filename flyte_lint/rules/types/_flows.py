@@ -46,6 +46,15 @@ class Position:
     where: str  # "the return of task 'demo.f'", "`x` of task 'demo.f'"...
     item_of: str = ""  # "an item of", "a key of", "a value of" the display (or "an item flyte.map hands to")
     value: ValueType | None = None  # the value's type when it is not the node's own (a flyte.map iterable's items)
+    call: nodes.Call | None = None  # the call that converts an argument (and raises TypeError there when it fails)
+
+    @property
+    def raises(self) -> dict:
+        """``finding`` keywords: an argument's conversion raises TypeError at its call (an author's
+        ``except TypeError:`` around it is a guard); a return or a flyte.map item fails elsewhere."""
+        if self.call is None:
+            return {"raises": None}
+        return {"raises": "builtins.TypeError", "raised_at": self.call}
 
     def described(self) -> str:
         return f"{self.item_of} {self.where}" if self.item_of else self.where
@@ -243,11 +252,11 @@ class _Collector:
         positional, _ = found
         by_name = {p.name: p for p in signature_types(self.analysis, boundary.func).params}
         for arg, param in zip(call.args, positional, strict=False):
-            self._add(module, arg, param.type, f"`{param.name}` of {boundary.label}")
+            self._add(module, arg, param.type, f"`{param.name}` of {boundary.label}", call=call)
         for keyword in call.keywords or []:
             param = by_name.get(keyword.arg)
             if param is not None and param.kind is not ParamKind.POSITIONAL_ONLY:
-                self._add(module, keyword.value, param.type, f"`{param.name}` of {boundary.label}")
+                self._add(module, keyword.value, param.type, f"`{param.name}` of {boundary.label}", call=call)
         if isinstance(callee, PartialRef):  # (what the partial bound crosses the engine at this call too)
             self._partial(callee, boundary, by_name)
 
@@ -284,14 +293,22 @@ class _Collector:
             self._partial(target, boundary, {p.name: p for p in signature_types(self.analysis, boundary.func).params})
 
     # -- displays ----------------------------------------------------------------------------------
-    def _add(self, module: Module, node: nodes.NodeNG, declared: TypeNode, where: str, item_of: str = "") -> None:
+    def _add(
+        self,
+        module: Module,
+        node: nodes.NodeNG,
+        declared: TypeNode,
+        where: str,
+        item_of: str = "",
+        call: nodes.Call | None = None,
+    ) -> None:
         """A position per item of a list/dict display meeting list[T]/dict[K, V], else one for the value."""
         container = _container(declared)
         if isinstance(node, nodes.List) and container is not None and container.kind is TypeKind.LIST:
             if container.args and container.args[0].kind is not TypeKind.TUPLE:
                 for item in node.elts:
                     if not isinstance(item, nodes.Starred):
-                        self._add(module, item, container.args[0], where, "an item of")
+                        self._add(module, item, container.args[0], where, "an item of", call)
             return
         if isinstance(node, nodes.Dict) and container is not None and container.kind is TypeKind.DICT:
             if len(container.args) == 2 and not any(isinstance(k, nodes.DictUnpack) for k, _ in node.items):
@@ -300,9 +317,9 @@ class _Collector:
                     if _is_str(key_type):
                         self.found.append(Position(module, key, key_type, where, "a key of"))
                     if value_type.kind is not TypeKind.TUPLE:
-                        self._add(module, value, value_type, where, "a value of")
+                        self._add(module, value, value_type, where, "a value of", call)
             return
-        self.found.append(Position(module, node, declared, where, item_of))
+        self.found.append(Position(module, node, declared, where, item_of, call=call))
 
 
 def _aio_of_task(value) -> bool:

@@ -233,6 +233,13 @@ class IntForFloat(Rule):
                     total += 0.5
                 return scale(total)
 
+            @env.task
+            def guarded(n: int) -> float:
+                try:
+                    return scale(n)
+                except TypeError:  # (the engine's conversion error, raised at the call: a deliberate probe)
+                    return scale(float(n))
+
             if __name__ == "__main__":
                 scale(3)  # (outside a run: a plain call, no engine)
             """,
@@ -273,6 +280,7 @@ class IntForFloat(Rule):
                 position.node,
                 f"`{text}` is {found.value}, and {position.described()} declares `{found.declared}`: the engine checks "
                 f'the type before it converts and rejects it ("{found.error}"), though mypy accepts it. {fix}',
+                **position.raises,
             )
 
 
