@@ -154,7 +154,7 @@ def test_one_env_per_option_set_and_secrets(tmp_path):
     assert 'image="python:3.11-slim",\n    env_vars={"MODE": "x"},' in text
     assert 'resources=flyte.Resources(gpu="T4:1")' in text
     assert 'secrets=[flyte.Secret(key="password", group="db")]' in text
-    assert "depends_on=[image_vars_env, gpu_secrets_env]" in text or "depends_on=[" in text
+    assert 'env = flyte.TaskEnvironment(name="main", depends_on=[image_vars_env, gpu_secrets_env])' in text
 
 
 def test_no_mechanical_translation_gets_a_todo(tmp_path):
@@ -250,3 +250,31 @@ def test_migrated_shared_env_project_runs(tmp_path):
     done = run_script(root, "app/flows.py", sdk_python())
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == "25"
+
+
+def test_task_handed_on_gets_a_dependency_and_flytekit_attributes(tmp_path):
+    code, text = migrated(
+        tmp_path,
+        """
+        from functools import partial
+        import flytekit
+
+        @flytekit.task(requests=flytekit.Resources(mem="1Gi"), cache=True)
+        def scale(x: int, k: int) -> int:
+            return x * k
+
+        @flytekit.task
+        def total(xs: list[int]) -> int:
+            return sum(xs)
+
+        @flytekit.workflow
+        def wf(x: int = 2) -> int:
+            f = partial(scale, k=3)
+            return total(xs=[f(x=x)])
+        """,
+    )
+    assert code == 0
+    assert 'mem1gi_env = flyte.TaskEnvironment(name="main_mem1gi", resources=flyte.Resources(memory="1Gi"))' in text
+    assert '@mem1gi_env.task(cache="auto")\ndef scale' in text
+    assert 'env = flyte.TaskEnvironment(name="main", depends_on=[mem1gi_env])' in text
+    assert "flytekit" not in text

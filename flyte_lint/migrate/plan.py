@@ -317,7 +317,7 @@ def _set_name(options: dict[str, str]) -> str:
 
 
 def _dependencies(plan: MigrationPlan, index: V1Index) -> None:
-    """depends_on from the env of each calling task to the envs of the tasks it calls."""
+    """depends_on from the env of each calling task to the envs of the tasks it calls (or names in its body)."""
     by_func: dict[int, TaskPlan] = {}
     for mplan in plan.modules.values():
         for task in mplan.tasks.values():
@@ -325,10 +325,10 @@ def _dependencies(plan: MigrationPlan, index: V1Index) -> None:
     value_of = index.analysis.resolver.value_of
     for mplan in plan.modules.values():
         for caller in mplan.tasks.values():
-            for call in walk(caller.func):
-                if not isinstance(call, nodes.Call):
+            for use in walk(caller.func):  # (a call, or a task handed on: map_task(partial(t, ...)))
+                if not isinstance(use, (nodes.Name, nodes.Attribute)) or use is caller.func:
                     continue
-                value = value_of(call.func)
+                value = value_of(use)
                 callee = by_func.get(id(value.func)) if isinstance(value, FunctionRef) else None
                 if callee is None or callee.env is caller.env or callee.env in caller.env.depends_on:
                     continue
