@@ -3,19 +3,16 @@ cannot pickle (a lock, a connection, an HTTP or cloud SDK client)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from astroid import nodes
 
 from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.annotations import Parameter, TypeKind, TypeNode, signature_types
-from flyte_lint.model.kinds import CallForm, ParamKind
-from flyte_lint.model.values import FunctionRef
 from flyte_lint.rules.base import Case, Finding, Outcome, Rule, RuntimeSpec, Scope, Severity, register
+from flyte_lint.rules.types._call_arguments import arguments_for, calls_in_a_run
 from flyte_lint.rules.types._common import Boundary, boundaries
 from flyte_lint.rules.types._unpicklable import ANNOTATED, Resource, resource_made
-
-_CALL_FORMS = (CallForm.CALL, CallForm.AIO, CallForm.OVERRIDE)
 
 
 @register
@@ -231,7 +228,6 @@ class UnpicklableBoundaryValue(Rule):
     def check(self, analysis: Analysis) -> Iterable[Finding]:
         for boundary in boundaries(analysis):
             signature = signature_types(analysis, boundary.func)
-            calls = None
             for param in signature.params:
                 resource = _annotated(param.type)
                 if resource is not None:
@@ -239,8 +235,7 @@ class UnpicklableBoundaryValue(Rule):
                     continue
                 if not _pickled(param.type):
                     continue
-                calls = calls if calls is not None else list(_calls_of(analysis, boundary))
-                for call, value in _arguments(calls, signature.params, param):
+                for call, value in arguments_for(calls_in_a_run(analysis, boundary), signature.params, param):
                     resource = resource_made(analysis, value)
                     if resource is not None:
                         message = _argument_message(boundary, param, resource, call, value)
@@ -257,34 +252,6 @@ def _pickled(annotation: TypeNode) -> bool:
     """The engine pickles whatever is passed here: Any, object or no annotation (Optional of one too)."""
     members = annotation.without_none
     return bool(members) and all(member.accepts_anything for member in members)
-
-
-def _calls_of(analysis: Analysis, boundary: Boundary) -> Iterator[nodes.Call]:
-    """The calls of the task (or trace) made in a run, where the engine converts their arguments."""
-    if boundary.task is not None:
-        for site in analysis.call_sites:
-            if site.task is boundary.task and site.form in _CALL_FORMS and analysis.in_task_context(site.function):
-                yield site.node
-        return
-    for call in analysis.calls:
-        callee = call.callee
-        if isinstance(callee, FunctionRef) and callee.func is boundary.func and analysis.in_task_context(call.function):
-            yield call.node
-
-
-def _arguments(
-    calls: list[nodes.Call], params: tuple[Parameter, ...], param: Parameter
-) -> Iterator[tuple[nodes.Call, nodes.NodeNG]]:
-    """Each call's argument for ``param`` (by position or keyword), where it is plain to see."""
-    positional = [p for p in params if p.kind is not ParamKind.KEYWORD_ONLY]
-    index = next((i for i, p in enumerate(positional) if p is param), None)
-    for call in calls:
-        for keyword in call.keywords or []:
-            if keyword.arg == param.name:
-                yield call, keyword.value
-        args = call.args or []
-        if index is not None and index < len(args) and not any(isinstance(a, nodes.Starred) for a in args[: index + 1]):
-            yield call, args[index]
 
 
 def _annotation_message(boundary: Boundary, param: Parameter, resource: Resource) -> str:
