@@ -8,6 +8,7 @@ from flyte_lint.rules.base import Rule
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import sdk_runner
+import v1_runner
 
 _finding = Rule.finding
 
@@ -27,11 +28,15 @@ def findings_lie_in_their_module(monkeypatch):
     monkeypatch.setattr(Rule, "finding", _finding_in_its_module)
 
 
+# A test skipped without flytekit (``@requires_flytekit``, tests/v1_runner.py) runs a Flyte 1 program: an SDK test too.
+_SDK_SKIP_REASONS = sdk_runner.SDK_SKIP_REASONS | {v1_runner.requires_flytekit.kwargs["reason"]}
+
+
 def pytest_collection_modifyitems(items):
-    """A test skipped without the SDK (``@requires_sdk``, ``requires_cluster_mode``) runs the SDK: it gets the `sdk`
-    marker, so `pytest -m "not sdk and not slow"` is the quick loop."""
+    """A test skipped without the SDK (``@requires_sdk``, ``requires_cluster_mode``, ``@requires_flytekit``) runs
+    the SDK: it gets the `sdk` marker, so `pytest -m "not sdk and not slow"` is the quick loop."""
     for item in items:
-        if any(mark.kwargs.get("reason") in sdk_runner.SDK_SKIP_REASONS for mark in item.iter_markers("skipif")):
+        if any(mark.kwargs.get("reason") in _SDK_SKIP_REASONS for mark in item.iter_markers("skipif")):
             item.add_marker(pytest.mark.sdk)
 
 
