@@ -439,3 +439,201 @@ def test_fly816_traces_fail_on_type_checking_names_only(tmp_path):
         for f in lint_result(tmp_path, TRACED_HINTS, select=["FLY816"]).findings
     }
     assert reported == failed
+
+
+# FLY817: each call passes a value of the wider member (the one that decodes as both).
+UNIONS = """
+from dataclasses import dataclass
+from typing import Optional, Union
+
+from pydantic import BaseModel
+
+import flyte
+
+env = flyte.TaskEnvironment("demo")
+
+
+@dataclass
+class A:
+    x: int
+
+
+@dataclass
+class B:
+    x: int
+    y: str
+
+
+@dataclass
+class D:
+    x: int
+    y: str = "d"
+
+
+@dataclass
+class Twin:
+    x: int
+
+
+@dataclass
+class C:
+    z: float
+
+
+class PA(BaseModel):
+    x: int
+
+
+class PB(BaseModel):
+    x: int
+    y: str
+
+
+class Strict(BaseModel):
+    model_config = {"extra": "forbid"}
+    x: int
+
+
+@dataclass
+class Holder:
+    v: Union[A, B]
+
+
+@env.task
+async def subset_bad(v: Union[A, B]) -> str:
+    return type(v).__name__
+
+
+@env.task
+async def pep604_bad(v: A | B) -> str:
+    return type(v).__name__
+
+
+@env.task
+async def defaulted_bad(v: Union[A, D]) -> str:
+    return type(v).__name__
+
+
+@env.task
+async def twins_bad(v: Union[A, Twin]) -> str:
+    return type(v).__name__
+
+
+@env.task
+async def pydantic_bad(v: Union[PA, PB]) -> str:
+    return type(v).__name__
+
+
+@env.task
+async def optional_bad(v: Optional[Union[A, B]] = None) -> str:
+    return type(v).__name__
+
+
+@env.task
+async def listed_bad(vs: list[Union[A, B]]) -> str:
+    return ",".join(type(v).__name__ for v in vs)
+
+
+@env.task
+async def returned_bad(k: int) -> Union[A, B]:
+    return B(k, "b")
+
+
+@env.task
+async def mapped_bad(v: Union[A, B]) -> str:
+    return type(v).__name__
+
+
+@env.task
+async def disjoint_ok(v: Union[A, C]) -> str:
+    return type(v).__name__
+
+
+@env.task
+async def kinds_ok(v: Union[A, PB]) -> str:
+    return type(v).__name__
+
+
+@env.task
+async def model_or_dict_ok(v: Union[PA, dict]) -> str:
+    return type(v).__name__
+
+
+@env.task
+async def scalars_ok(v: int | str, w: Optional[Union[str, list[str]]] = None) -> str:
+    return type(v).__name__
+
+
+@env.task
+async def strict_ok(v: Union[Strict, PB]) -> str:
+    return type(v).__name__
+
+
+@env.task
+async def field_ok(h: Holder) -> str:
+    return type(h.v).__name__
+
+
+@flyte.trace
+async def trace_ok(v: Union[A, B]) -> Union[A, B]:
+    return v
+
+
+async def mapped() -> str:
+    async for item in flyte.map.aio(mapped_bad, [B(1, "b")], return_exceptions=True):
+        if isinstance(item, Exception):
+            raise item
+        return item
+
+
+@env.task
+async def main() -> dict:
+    calls = {
+        "subset_bad": lambda: subset_bad.aio(B(1, "b")),
+        "pep604_bad": lambda: pep604_bad.aio(B(1, "b")),
+        "defaulted_bad": lambda: defaulted_bad.aio(A(1)),
+        "twins_bad": lambda: twins_bad.aio(A(1)),
+        "pydantic_bad": lambda: pydantic_bad.aio(PB(x=1, y="b")),
+        "optional_bad": lambda: optional_bad.aio(B(1, "b")),
+        "listed_bad": lambda: listed_bad.aio([B(1, "b")]),
+        "returned_bad": lambda: returned_bad.aio(1),
+        "mapped_bad": mapped,
+        "disjoint_ok": lambda: disjoint_ok.aio(C(1.0)),
+        "kinds_ok": lambda: kinds_ok.aio(PB(x=1, y="b")),
+        "model_or_dict_ok": lambda: model_or_dict_ok.aio({"x": 1}),
+        "scalars_ok": lambda: scalars_ok.aio("s", ["a"]),
+        "strict_ok": lambda: strict_ok.aio(PB(x=1, y="b")),
+        "field_ok": lambda: field_ok.aio(Holder(B(1, "b"))),
+        "trace_ok": lambda: trace_ok(B(1, "b")),
+    }
+    out = {}
+    for name, call in calls.items():
+        try:
+            out[name] = repr(await call())
+        except Exception as e:
+            out[name] = f"failed: {type(e).__name__}: {e}"
+    return out
+"""
+
+
+def _reported_defs(tmp_path, source: str, code: str) -> set[str]:
+    """The defs the findings of ``code`` fall in (each finding is on its def's line)."""
+    lines = source.lstrip("\n").split("\n")
+    found = set()
+    for finding in lint_result(tmp_path, source, select=[code]).findings:
+        match = re.match(r"\s*(?:async )?def (\w+)", lines[finding.line - 1])
+        found.add(match.group(1) if match else f"line {finding.line}")
+    return found
+
+
+@requires_sdk
+def test_fly817_reports_exactly_the_unions_whose_wider_member_fails(tmp_path):
+    r = run_program(UNIONS, entry="main")
+    assert r.ok, r.summary()
+    failed = {name for name, seen in r.output.items() if seen.startswith("failed")}
+    assert failed == {name for name in r.output if name.endswith("_bad")}, r.output
+    for name in failed:
+        assert "Ambiguous choice of variant for union type" in r.output[name], r.output[name]
+    # a union in a dataclass field does not fail: its decoder takes the first member that fits, silently
+    assert r.output["field_ok"] == "'A'"
+    assert _reported_defs(tmp_path, UNIONS, "FLY817") == failed
