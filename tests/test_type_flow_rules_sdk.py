@@ -251,3 +251,266 @@ def _check_forms(tmp_path, source: str, code: str, errors: dict[str, str]) -> No
 @requires_sdk
 def test_fly802_reports_exactly_the_int_for_float_forms_that_fail(tmp_path):
     _check_forms(tmp_path, INT_FOR_FLOAT_FORMS, "FLY802", INT_FOR_FLOAT_ERRORS)
+
+
+BOUNDARY_FORMS = (
+    """
+from collections import Counter, OrderedDict, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import flyte
+from pydantic import BaseModel
+
+env = flyte.TaskEnvironment("demo")
+
+
+@dataclass
+class Point:
+    x: int
+
+
+class Model(BaseModel):
+    x: int
+
+
+@env.task
+def take_dict(x: dict[str, int]) -> int:
+    return 1
+
+
+@env.task
+def take_bare_dict(x: dict) -> int:
+    return 1
+
+
+@env.task
+def take_list(x: list[int]) -> int:
+    return 1
+
+
+@env.task
+def take_bare_list(x: list) -> int:
+    return 1
+
+
+@env.task
+def take_pairs(x: list[tuple[int, int]]) -> int:
+    return 1
+
+
+@env.task
+def take_names(x: list[str]) -> int:
+    return 1
+
+
+@env.task
+def take_str(x: str) -> int:
+    return 1
+
+
+@env.task
+def take_int(x: int) -> int:
+    return 1
+
+
+@env.task
+def take_bool(x: bool) -> int:
+    return 1
+
+
+@env.task
+def take_point(x: Point) -> int:
+    return 1
+
+
+@env.task
+def take_model(x: Model) -> int:
+    return 1
+
+
+@env.task
+def take_set(x: set[int]) -> int:
+    return 1
+
+
+@env.task
+def take_bytes(x: bytes) -> int:
+    return 1
+
+
+@env.task
+def make_str(n: int) -> str:
+    return "3"
+
+
+@env.task
+def make_float(n: int) -> float:
+    return 3.0
+
+
+@env.task
+def make_ids(n: int) -> list[int]:
+    return [n]
+
+
+@env.task
+def make_pair(n: int) -> tuple[int, int]:
+    return n, n
+
+
+@env.task
+def make_point(n: int) -> Point:
+    return Point(x=n)
+
+
+@env.task
+def make_model(n: int) -> Model:
+    return Model(x=n)
+
+
+@env.task
+def returns_counter(n: int) -> dict[str, int]:
+    return Counter("ab")
+
+
+@env.task
+def returns_set(n: int) -> list[int]:
+    return {1, 2}
+
+
+@env.task
+def returns_generator(n: int) -> list[int]:
+    return (i for i in range(3))
+
+
+@env.task
+def returns_path(n: int) -> str:
+    return Path("/tmp") / "a"
+
+
+@env.task
+def returns_division(n: int) -> int:
+    return n / 2
+
+
+@env.task
+def returns_int_keys(n: int) -> dict[str, int]:
+    return {1: 2}
+
+
+@env.task
+def returns_floordiv_ok(n: int) -> int:
+    return n // 2
+
+
+@flyte.trace
+async def trace_input(x: list[int]) -> int:
+    return 1
+
+
+@env.task
+async def main() -> dict:
+    text = await make_str.aio(1)
+    number = await make_float.aio(1)
+    point = await make_point.aio(1)
+    ids = await make_ids.aio(1)
+    pair = await make_pair.aio(1)
+    model = await make_model.aio(1)
+
+    async def raised(results):
+        async for result in results:
+            if isinstance(result, Exception):
+                raise result
+
+    calls = {
+        "counter": lambda: take_dict.aio(Counter("ab")),
+        "defaultdict": lambda: take_dict.aio(defaultdict(int, a=1)),
+        "ordereddict": lambda: take_dict.aio(OrderedDict(a=1)),
+        "counter_for_bare_dict": lambda: take_bare_dict.aio(Counter("ab")),
+        "set": lambda: take_list.aio({1, 2}),
+        "generator": lambda: take_list.aio(x for x in range(2)),
+        "map": lambda: take_list.aio(map(int, "12")),
+        "filter": lambda: take_list.aio(filter(None, [1, 2])),
+        "zip": lambda: take_pairs.aio(zip([1], [2])),
+        "range": lambda: take_list.aio(range(3)),
+        "keys": lambda: take_names.aio({"a": 1}.keys()),
+        "tuple_call": lambda: take_list.aio(tuple([1, 2])),
+        "tuple_display": lambda: take_list.aio((1, 2)),
+        "set_call": lambda: take_list.aio(set([1, 2])),
+        "path": lambda: take_str.aio(Path("/tmp")),
+        "bytes": lambda: take_str.aio(b"x"),
+        "int_keys": lambda: take_dict.aio({1: 2}),
+        "division": lambda: take_int.aio(4 / 2),
+        "int_for_str": lambda: take_str.aio(3),
+        "int_for_bool": lambda: take_bool.aio(1),
+        "str_output_for_int": lambda: take_int.aio(text),
+        "float_output_for_int": lambda: take_int.aio(number),
+        "int_list_output_for_str_list": lambda: take_names.aio(ids),
+        "tuple_output_for_list": lambda: take_list.aio(pair),
+        "dataclass_output_for_dict": lambda: take_dict.aio(point),
+        "dataclass_output_for_model": lambda: take_model.aio(point),
+        "model_output_for_dataclass": lambda: take_point.aio(model),
+        "map_item": lambda: raised(flyte.map.aio(take_list, [[1], (1, 2)], return_exceptions=True)),
+        "trace_input": lambda: trace_input(range(2)),
+        "set_for_bare_list_ok": lambda: take_bare_list.aio({1, 2}),
+        "range_for_bare_list_ok": lambda: take_bare_list.aio(range(2)),
+        "dict_for_dataclass_ok": lambda: take_point.aio({"x": 1}),
+        "dict_for_model_ok": lambda: take_model.aio({"x": 1}),
+        "set_for_set_ok": lambda: take_set.aio({1}),
+        "list_for_set_ok": lambda: take_set.aio([1]),
+        "str_for_bytes_ok": lambda: take_bytes.aio("text"),
+        "returns_counter": lambda: returns_counter.aio(1),
+        "returns_set": lambda: returns_set.aio(1),
+        "returns_generator": lambda: returns_generator.aio(1),
+        "returns_path": lambda: returns_path.aio(1),
+        "returns_division": lambda: returns_division.aio(1),
+        "returns_int_keys": lambda: returns_int_keys.aio(1),
+        "returns_floordiv_ok": lambda: returns_floordiv_ok.aio(1),
+    }
+"""
+    + RUNNER
+)
+
+BOUNDARY_ERRORS = {
+    "counter": "Expected a dict",
+    "defaultdict": "Expected a dict",
+    "ordereddict": "Expected a dict",
+    "counter_for_bare_dict": "Expected a dict",
+    "set": "is not of container type <class 'list'>",
+    "generator": "is not of container type <class 'list'>",
+    "map": "is not of container type <class 'list'>",
+    "filter": "is not of container type <class 'list'>",
+    "zip": "is not of container type <class 'list'>",
+    "range": "is not of container type <class 'list'>",
+    "keys": "is not of container type <class 'list'>",
+    "tuple_call": "is not of container type <class 'list'>",
+    "tuple_display": "is not of container type <class 'list'>",
+    "set_call": "is not of container type <class 'list'>",
+    "path": "of type <class 'pathlib.PosixPath'>",
+    "bytes": "of type <class 'bytes'>",
+    "int_keys": "Flyte MapType expects all keys to be strings",
+    "division": "Expected value of type <class 'int'> but got '2.0' of type <class 'float'>",
+    "int_for_str": "Expected value of type <class 'str'> but got '3' of type <class 'int'>",
+    "int_for_bool": "of type <class 'int'>",
+    "str_output_for_int": "but got '3' of type <class 'str'>",
+    "float_output_for_int": "but got '3.0' of type <class 'float'>",
+    "int_list_output_for_str_list": "Expected value of type <class 'str'> but got '1' of type <class 'int'>",
+    "tuple_output_for_list": "is not of container type <class 'list'>",
+    "dataclass_output_for_dict": "is not of container type <class 'dict'>",
+    "dataclass_output_for_model": "has no attribute 'model_dump_json'",
+    "model_output_for_dataclass": "must be called with a dataclass type or instance",
+    "map_item": "is not of container type <class 'list'>",
+    "trace_input": "is not of container type <class 'list'>",
+    "returns_counter": "Expected a dict",
+    "returns_set": "is not of container type <class 'list'>",
+    "returns_generator": "is not of container type <class 'list'>",
+    "returns_path": "of type <class 'pathlib.PosixPath'>",
+    "returns_division": "but got '0.5' of type <class 'float'>",
+    "returns_int_keys": "Flyte MapType expects all keys to be strings",
+}
+
+
+@requires_sdk
+def test_fly808_reports_exactly_the_boundary_type_forms_that_fail(tmp_path):
+    _check_forms(tmp_path, BOUNDARY_FORMS, "FLY808", BOUNDARY_ERRORS)

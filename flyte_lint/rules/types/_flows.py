@@ -29,8 +29,9 @@ INT_FOR_FLOAT = "int-for-float"
 PATH_FOR_FILE = "path-for-file"
 TYPE = "type"
 
+# The scalars the engine checks with isinstance (flyte/types/_type_engine.py SimpleTransformer; bytes has no
+# transformer: it is pickled, so anything passes).
 _SCALARS = {"builtins.int": "int", "builtins.float": "float", "builtins.str": "str", "builtins.bool": "bool"}
-_SCALARS["builtins.bytes"] = "bytes"
 _FILES = {"flyte.io.File": "File", "flyte.io.Dir": "Dir"}
 _PATHS = frozenset({"str", "pathlib.Path", "coroutine"})
 # Values whose class the engine's check cannot be pinned down for here (numpy is not measured: not installed).
@@ -95,7 +96,7 @@ def mismatch(value: ValueType | None, declared: TypeNode) -> Mismatch | None:
     if kind is TypeKind.LIST and not declared.bare:
         if value.name != "list":
             return Mismatch(TYPE, _a(value), label, "Value '...' is not of container type <class 'list'>")
-        return _element(value, declared.args[0], "list") if declared.args else None
+        return _element(value, declared.args[0], declared) if declared.args else None
     if kind is TypeKind.DICT:
         if value.name != "dict":
             return Mismatch(TYPE, _a(value), label, "Expected a dict")
@@ -104,7 +105,7 @@ def mismatch(value: ValueType | None, declared: TypeNode) -> Mismatch | None:
         key = value.args[0]
         if _is_str(declared.args[0]) and key is not None and key.name not in ("str", *_UNSURE):
             return Mismatch(TYPE, f"a dict with {key.name} keys", label, "Flyte MapType expects all keys to be strings")
-        return _element(value, declared.args[1], "dict")
+        return _element(value, declared.args[1], declared)
     if kind is TypeKind.DATACLASS and value.name == "pydantic":
         return Mismatch(TYPE, _a(value), label, "must be called with a dataclass type or instance")
     if kind is TypeKind.PYDANTIC and value.name == "dataclass":
@@ -129,7 +130,7 @@ def _scalar(value: ValueType, name: str, label: str) -> Mismatch | None:
     return Mismatch(TYPE, _a(value), label, error)
 
 
-def _element(value: ValueType, declared: TypeNode, container: str) -> Mismatch | None:
+def _element(value: ValueType, declared: TypeNode, container: TypeNode) -> Mismatch | None:
     """A container's items (its values, for a dict) against the element annotation (a tuple element is not
     checked by the engine)."""
     item = value.args[-1] if value.args else None
@@ -138,8 +139,10 @@ def _element(value: ValueType, declared: TypeNode, container: str) -> Mismatch |
     found = mismatch(item, declared)
     if found is None:
         return None
-    holder = f"another task's `{value.declared.label()}` output" if value.declared is not None else f"a {container}"
-    return Mismatch(found.kind, f"{holder} holding {found.value}", found.declared, found.error)
+    if value.declared is not None:
+        return Mismatch(found.kind, _a(value), container.label(), found.error)
+    holder = "a list" if value.name == "list" else "a dict"
+    return Mismatch(found.kind, f"{holder} holding {found.value}", container.label(), found.error)
 
 
 def _class_of(value: ValueType) -> str:
@@ -227,7 +230,9 @@ class _Collector:
             if node.scope() is not func or node.value is None:
                 continue
             if count == 1:
-                self._add(boundary.module, node.value, returns, where)
+                returned = evident_type(self.analysis, node.value)
+                if returned is None or returned.name != "tuple":  # (a returned tuple is that many outputs: FLY809's)
+                    self._add(boundary.module, node.value, returns, where)
             elif returns.kind is TypeKind.TUPLE and _items(node.value, count):
                 for index, (item, declared) in enumerate(zip(node.value.elts, returns.args, strict=True)):
                     self._add(boundary.module, item, declared, f"output {index} of {boundary.label}")
