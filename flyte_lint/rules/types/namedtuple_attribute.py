@@ -16,6 +16,8 @@ from flyte_lint.rules.base import Case, Finding, Outcome, Rule, RuntimeSpec, Sco
 
 # NamedTuple members that a plain tuple lacks too (a tuple's own `count`/`index` work on both).
 _NAMEDTUPLE_MEMBERS = frozenset({"_asdict", "_replace", "_fields", "_field_defaults", "_make"})
+# A field named like a tuple method reads the method on a plain tuple: no AttributeError (left alone).
+_TUPLE_MEMBERS = frozenset(dir(tuple))
 _ONE_RESULT = (CallForm.CALL, CallForm.AIO, CallForm.OVERRIDE, CallForm.PARTIAL)
 _MAPPED = (CallForm.MAP, CallForm.MAP_AIO)
 
@@ -39,7 +41,8 @@ class NamedtupleAttribute(Rule):
         "The items of `flyte.map(stats, ...)` are plain tuples too. Unpacking the result (`mean, count = await "
         "stats(xs)`), indexing it, and passing it to another task that declares the NamedTuple all work; a "
         "`@flyte.trace` function returns the NamedTuple itself, and so does a task called outside any run (the "
-        "function runs directly). Severity: error: the field read fails in a local run and in a cluster alike."
+        "function runs directly). A field named like a tuple method (`count`, `index`) reads that method on the "
+        "plain tuple, with no error, and is left alone. Severity: error: the field read fails in a local run and in a cluster alike."
     )
     fix = (
         "Unpack the result (`mean, count = await stats(xs)`), or rebuild the NamedTuple in the caller "
@@ -145,9 +148,9 @@ class NamedtupleAttribute(Rule):
             from pkg.envs import env, stats
 
             @env.task
-            async def main(xs: list[float]) -> int:
+            async def main(xs: list[float]) -> float:
                 result = await stats(xs)
-                return result.count  # expect: FLY813
+                return result.mean  # expect: FLY813
             """,
             name="task-and-namedtuple-in-other-modules",
         ),
@@ -205,9 +208,10 @@ class NamedtupleAttribute(Rule):
                 result = await stats(xs)
                 first = result[0]
                 rebuilt = Stats(*result)
+                n = result.count(1.0)  # (tuple.count: a field named like a tuple method reads the method)
                 t = await traced(xs)
                 passed = await report(result)
-                return first + rebuilt.mean + t.mean + passed
+                return first + rebuilt.mean + t.mean + passed + n
 
             if __name__ == "__main__":
                 direct = stats.forward([1.0])
@@ -293,7 +297,7 @@ def _message(site: CallSite, returns: TypeNode, holder: str, attribute: nodes.At
 
 def _field_reads(analysis: Analysis, site: CallSite, returns: TypeNode) -> Iterator[tuple[str, nodes.Attribute]]:
     """The attribute reads, by a field's name, on the result of the call (or on each mapped item)."""
-    fields = set(returns.fields) | _NAMEDTUPLE_MEMBERS
+    fields = (set(returns.fields) - _TUPLE_MEMBERS) | _NAMEDTUPLE_MEMBERS
     if site.form in _MAPPED:
         holder = _loop_target(site.node)
         targets = [holder] if holder is not None else []
@@ -310,8 +314,8 @@ def _field_reads(analysis: Analysis, site: CallSite, returns: TypeNode) -> Itera
         if not isinstance(target, nodes.AssignName) or not _bound_once(target):
             continue
         for load in loads_of(target):
-            if load.scope() is not target.scope():
-                continue  # (a nested def may bind its own variable of that name)
+            if not _reads_variable(load, target):
+                continue  # (a nested def binding its own variable of that name)
             if isinstance(load.parent, nodes.Attribute) and load.parent.expr is load and load.parent.attrname in fields:
                 yield target.name, load.parent
 
@@ -331,6 +335,17 @@ def _loop_target(call: nodes.Call) -> nodes.NodeNG | None:
     if isinstance(parent, (nodes.For, nodes.AsyncFor, nodes.Comprehension)) and parent.iter is call:
         return parent.target
     return None
+
+
+def _reads_variable(load: nodes.Name, target: nodes.AssignName) -> bool:
+    """``load`` reads the variable ``target`` binds: in its scope, or in a nested def, lambda or comprehension that
+    binds no variable of that name itself."""
+    scope, home = load.scope(), target.scope()
+    while scope is not home:
+        if load.name in scope.locals or scope.parent is None:
+            return False
+        scope = scope.parent.scope()
+    return True
 
 
 def _bound_once(target: nodes.AssignName) -> bool:
