@@ -267,7 +267,8 @@ def test_rules_whose_failure_is_not_a_typeerror_ignore_a_typeerror_guard(tmp_pat
         if __name__ == "__main__":
             try:
                 helper(1, bogus=2)  # expect: FLY106
-            except TypeError:  # (a task's own call re-raises it as RuntimeUserError)
+            # (a sync task's own call re-raises it as RuntimeUserError: the handler never runs, FLY115)
+            except TypeError:  # expect: FLY115
                 pass
     """),
     )
@@ -765,7 +766,8 @@ def test_fly202_partial_typeerror_honours_a_guard_where_the_map_is_iterated(tmp_
         "mapped = flyte.map(functools.partial(scale, factor=2), [1, 2])",
     )
     # (iterated elsewhere, if at all: not this guard's; FLY201 says it never is)
-    assert [c for c, _, _ in lint(tmp_path / "deferred", deferred)] == ["FLY201", "FLY202"]
+    # (FLY804 also reports the `-> str` task that now falls off its end: not this test's concern)
+    assert [c for c, _, _ in lint(tmp_path / "deferred", deferred) if c.startswith("FLY2")] == ["FLY201", "FLY202"]
 
 
 @requires_sdk

@@ -51,13 +51,13 @@ def test_unconsumed_map_fix_is_unsafe_and_wraps_in_list(tmp_path):
     assert applied == [] and "list(" not in text
     text, applied = _fix(tmp_path, MAP_DISCARDED, unsafe=True)
     assert [f.code for f in applied] == ["FLY201"]
-    assert "    list(flyte.map(process, items))  # keep this comment\n" in text
+    assert "    list(flyte.map(process, items, return_exceptions=False))  # keep this comment\n" in text
     ast.parse(text)
 
 
 def test_unconsumed_map_aio_fix_uses_an_async_comprehension(tmp_path):
     text, applied = _fix(tmp_path, MAP_AIO_DISCARDED, unsafe=True)
-    assert "[r async for r in flyte.map.aio(process, items)]" in text
+    assert "[r async for r in flyte.map.aio(process, items, return_exceptions=False)]" in text
     ast.parse(text)
 
 
@@ -159,33 +159,33 @@ def _lint_fixed(tmp_path, source, unsafe=True):
 
 def test_unconsumed_sync_map_in_async_code_is_fixed_with_the_async_twin(tmp_path):
     text, applied, left = _lint_fixed(tmp_path, SYNC_MAP_IN_ASYNC)
-    assert "    [r async for r in flyte.map.aio(process, items)]\n" in text
-    assert "    [r async for r in fmap.aio(process, items)]\n" in text
+    assert "    [r async for r in flyte.map.aio(process, items, return_exceptions=False)]\n" in text
+    assert "    [r async for r in fmap.aio(process, items, return_exceptions=False)]\n" in text
     assert "list(" not in text and left == []
 
 
 def test_unconsumed_sync_map_in_async_code_is_advised_the_async_twin(tmp_path):
     found = [f for f in lint_result(tmp_path, SYNC_MAP_IN_ASYNC).findings if f.code == "FLY201"]
     assert [f.message.rsplit("e.g. ", 1)[1] for f in found] == [
-        "`[r async for r in flyte.map.aio(...)]`",
-        "`[r async for r in fmap.aio(...)]`",
+        "`[r async for r in flyte.map.aio(..., return_exceptions=False)]`",
+        "`[r async for r in fmap.aio(..., return_exceptions=False)]`",
     ]
 
 
 def test_unconsumed_aio_map_in_sync_code_is_fixed_with_the_sync_map(tmp_path):
     text, applied, left = _lint_fixed(tmp_path, AIO_MAP_IN_SYNC)
-    assert "    list(flyte.map(process, items))\n" in text and left == []
+    assert "    list(flyte.map(process, items, return_exceptions=False))\n" in text and left == []
     message = [f.message for f in applied][0]
-    assert message.endswith("e.g. `list(flyte.map(...))`")
+    assert message.endswith("e.g. `list(flyte.map(..., return_exceptions=False))`")
 
 
 def test_a_bound_async_map_is_advised_an_async_comprehension_not_list(tmp_path):
     (finding,) = [f for f in lint_result(tmp_path, BOUND_AIO_MAP).findings if f.code == "FLY201"]
-    assert "`[r async for r in flyte.map.aio(...)]` where it is made" in finding.message
+    assert "`[r async for r in flyte.map.aio(..., return_exceptions=False)]` where it is made" in finding.message
     assert "list(" not in finding.message
     (rewrite,) = finding.suggestions
     text = apply_edits(BOUND_AIO_MAP.lstrip("\n"), list(rewrite.edits))
-    assert "    results = [r async for r in flyte.map.aio(process, items)]\n" in text
+    assert "    results = [r async for r in flyte.map.aio(process, items, return_exceptions=False)]\n" in text
     assert lint_result(tmp_path / "rewritten", text).findings == []
 
 
