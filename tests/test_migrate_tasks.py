@@ -278,3 +278,49 @@ def test_task_handed_on_gets_a_dependency_and_flytekit_attributes(tmp_path):
     assert '@mem1gi_env.task(cache="auto")\ndef scale' in text
     assert 'env = flyte.TaskEnvironment(name="main", depends_on=[mem1gi_env])' in text
     assert "flytekit" not in text
+
+
+def test_disk_and_gpu_take_one_quantity(tmp_path):
+    code, text = migrated(
+        tmp_path,
+        """
+        from flytekit import task, Resources
+
+        @task(
+            requests=Resources(cpu="1", mem="100Mi", ephemeral_storage="200Mi"),
+            limits=Resources(cpu="2", mem="100Mi", ephemeral_storage="500Mi"),
+        )
+        def big() -> int:
+            return 1
+        """,
+    )
+    assert code == 0
+    assert 'resources=flyte.Resources(cpu=("1", "2"), memory="100Mi", disk="500Mi")' in text
+
+
+def test_unrelated_scripts_keep_their_own_envs_and_string_annotations_keep_imports(tmp_path):
+    files = {
+        "one.py": """
+            from flytekit import task
+
+            @task
+            def a() -> int:
+                return 1
+        """,
+        "two.py": """
+            from flytekit import task
+            from flytekit.types.file import FlyteFile
+
+            @task
+            def b(f: "FlyteFile") -> int:
+                return 2
+        """,
+    }
+    code, text = migrated(tmp_path, files, "one.py")
+    root = tmp_path / "project"
+    assert not (root / "envs.py").exists()
+    assert 'env = flyte.TaskEnvironment(name="one")' in text
+    two = (root / "two.py").read_text(encoding="utf-8")
+    assert 'env = flyte.TaskEnvironment(name="two")' in two
+    assert "from flytekit.types.file import FlyteFile" in two  # (still used: another transform's, or a TODO)
+    assert code == (0 if "flytekit" not in two else 1)

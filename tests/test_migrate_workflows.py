@@ -188,3 +188,44 @@ def test_migrated_secret_and_context_run(tmp_path):
     result = run_program((root / "main.py").read_text(encoding="utf-8"), entry="wf")
     assert result.ok, result.summary()
     assert result.output == "s3cret:True"
+
+
+EAGER = """
+import asyncio
+from flytekit import eager, task
+from flytekit.exceptions.eager import EagerException
+
+
+@task
+def add_one(x: int) -> int:
+    if x < 0:
+        raise ValueError("negative")
+    return x + 1
+
+
+@eager
+async def fan_out(x: int) -> int:
+    outs = await asyncio.gather(*[add_one(x=i) for i in range(x)])
+    try:
+        await add_one(x=-1)
+    except EagerException:
+        return sum(outs) + await add_one(x=100)
+    return -1
+"""
+
+
+def test_eager_calls_sync_tasks_through_aio(tmp_path):
+    code, text = migrated(tmp_path, EAGER)
+    assert code == 0
+    assert "outs = await asyncio.gather(*[add_one.aio(x=i) for i in range(x)])" in text
+    assert "await add_one.aio(x=-1)\n    except flyte.errors.RuntimeUserError:\n" in text
+    assert "@env.task\nasync def fan_out" in text and "flytekit" not in text
+
+
+@requires_sdk
+def test_migrated_eager_workflow_runs(tmp_path):
+    root = write_project(tmp_path / "project", EAGER)
+    assert migrate(root) == 0
+    result = run_program((root / "main.py").read_text(encoding="utf-8"), entry="fan_out", args={"x": 3})
+    assert result.ok, result.summary()
+    assert result.output == 1 + 2 + 3 + 101

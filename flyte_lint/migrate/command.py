@@ -35,6 +35,8 @@ def migrate_command(args, settings: Settings) -> int:
         return 0  # no Python file: nothing to migrate
     try:
         return _migrate(args, result)
+    except BrokenPipeError:  # (output piped into `head`: main handles it)
+        raise
     except Exception as exc:  # a bug must not surface as a traceback
         print(f"flyte-lint: internal error while migrating: {exc!r}; please report it", file=sys.stderr)
         return 2

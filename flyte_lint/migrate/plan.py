@@ -26,7 +26,7 @@ from flyte_lint.migrate.task_options import SECTION_TASKS, Options, translate
 from flyte_lint.model.analysis import Analysis, walk
 from flyte_lint.model.flyte1_index import V1Index, flyte1_index
 from flyte_lint.model.project import Module
-from flyte_lint.model.values import FunctionRef
+from flyte_lint.model.values import FunctionRef, ModuleRef
 
 SHARED_MODULE = "envs"
 ENV_OPTION_ORDER = ("image", "resources", "env_vars", "secrets", "pod_template")
@@ -139,11 +139,12 @@ class MigrationPlan:
 
     @property
     def new_files(self) -> dict[Path, str]:
-        """The shared env module, when there is one: path -> source."""
-        if not self.shared:
-            return {}
-        text = "import flyte\n\n" + "".join(f"{e.source()}\n" for e in self.shared)
-        return {self.shared[0].path: text}
+        """The shared env modules (one per group of modules joined by imports that share envs): path -> source."""
+        found: dict[Path, str] = {}
+        for env in self.shared:
+            found.setdefault(env.path, "import flyte\n\n")
+            found[env.path] += env.source() + "\n"
+        return found
 
 
 def build_plan(analysis: Analysis, paths: set[Path]) -> MigrationPlan:
@@ -166,7 +167,7 @@ def build_plan(analysis: Analysis, paths: set[Path]) -> MigrationPlan:
             key = tuple(sorted(options.env.items()))
             users.setdefault(key, []).append((mplan, func))
             drafts.append((mplan, func, ref.symbol, options, key))
-    envs = _make_envs(plan, users)
+    envs = _make_envs(plan, users, _components(plan, analysis))
     for mplan, func, symbol, options, key in drafts:
         env = envs[(id(mplan), key)]
         mplan.tasks[func.name] = TaskPlan(func.name, KINDS.get(symbol, "task"), env, options, func)
@@ -199,29 +200,65 @@ def _task_names(plan: MigrationPlan) -> None:
                     mplan.task_names[alias or written] = other.tasks[written]
 
 
-def _make_envs(plan: MigrationPlan, users) -> dict[tuple[int, tuple], EnvPlan]:
-    """One EnvPlan per option set and module (or one shared by every module using a shareable set), named."""
-    found: dict[tuple[int, tuple], EnvPlan] = {}
-    shared_users = [
-        (key, used) for key, used in users.items() if len({id(m) for m, _ in used}) > 1 and _shareable(dict(key))
-    ]
-    shared_keys = {key for key, _ in shared_users}
-    home, home_path = _shared_home(plan, [m for _, used in shared_users for m, _ in used])
-    for key, _ in shared_users:
-        plan.shared.append(EnvPlan("", "", dict(key), home, home_path))
-    taken_names: set[str] = set()
-    _name_group(plan.shared, home, set(), taken_names)
-    for key, used in users.items():
-        for mplan in dict.fromkeys(m for m, _ in used):
-            if key in shared_keys:
-                found[(id(mplan), key)] = plan.shared[[k for k, _ in shared_users].index(key)]
-                continue
-            first = min(f.lineno for m, f in used if m is mplan)
-            env = EnvPlan("", "", dict(key), mplan.module.name, mplan.path, first_line=first)
-            mplan.envs.append(env)
-            found[(id(mplan), key)] = env
+def _components(plan: MigrationPlan, analysis: Analysis) -> dict[int, int]:
+    """The planned modules joined by imports between them (a module importing another, either way): module
+    id -> the id of its component's first module. Unrelated scripts each keep their own envs."""
+    parent = {id(m): id(m) for m in plan.modules.values()}
+
+    def find(key: int) -> int:
+        while parent[key] != key:
+            key = parent[key]
+        return key
+
+    by_path = {m.path: m for m in plan.modules.values()}
+    resolver = analysis.resolver
     for mplan in plan.modules.values():
-        used_shared = [e for (m, _), e in found.items() if m == id(mplan) and e.is_shared]
+        for stmt in walk(mplan.module.tree) if mplan.module.tree is not None else []:
+            if not isinstance(stmt, (nodes.Import, nodes.ImportFrom)):
+                continue
+            for value in resolver.import_targets(stmt, mplan.module):
+                target = value.module if isinstance(value, ModuleRef) else None
+                if isinstance(value, FunctionRef):
+                    target = resolver.module_of(value.func)
+                other = by_path.get(target.path) if target is not None else None
+                if other is not None:
+                    parent[find(id(other))] = find(id(mplan))
+    return {key: find(key) for key in parent}
+
+
+def _make_envs(plan: MigrationPlan, users, components: dict[int, int]) -> dict[tuple[int, tuple], EnvPlan]:
+    """One EnvPlan per option set and module (or one shared by the modules of a component that use a shareable
+    set), named."""
+    found: dict[tuple[int, tuple], EnvPlan] = {}
+    split: dict[tuple, list] = {}  # (option set, component) -> its users
+    for key, used in users.items():
+        for mplan, func in used:
+            split.setdefault((key, components[id(mplan)]), []).append((mplan, func))
+    users = {}
+    for (key, _), used in split.items():
+        users.setdefault(key, []).append(used)
+    taken_names: set[str] = set()
+    shared_by_home: dict[Path, list[EnvPlan]] = {}
+    for key, groups in users.items():
+        for used in groups:
+            modules = list(dict.fromkeys(m for m, _ in used))
+            if len(modules) > 1 and _shareable(dict(key)):
+                home, home_path = _shared_home(modules)
+                env = EnvPlan("", "", dict(key), home, home_path)
+                shared_by_home.setdefault(home_path, []).append(env)
+                for mplan in modules:
+                    found[(id(mplan), key)] = env
+                continue
+            for mplan in modules:
+                first = min(f.lineno for m, f in used if m is mplan)
+                env = EnvPlan("", "", dict(key), mplan.module.name, mplan.path, first_line=first)
+                mplan.envs.append(env)
+                found[(id(mplan), key)] = env
+    for group in shared_by_home.values():
+        _name_group(group, group[0].home, set(), taken_names)
+        plan.shared.extend(group)
+    for mplan in plan.modules.values():
+        used_shared = list(dict.fromkeys(e for (m, _), e in found.items() if m == id(mplan) and e.is_shared))
         for env in used_shared:
             mplan.use(env)
         alone = len(mplan.envs) + len(used_shared) == 1
@@ -269,10 +306,8 @@ def _shareable(options: dict[str, str]) -> bool:
     return True
 
 
-def _shared_home(plan: MigrationPlan, modules: list[ModulePlan]) -> tuple[str, Path]:
+def _shared_home(modules: list[ModulePlan]) -> tuple[str, Path]:
     """The shared module's dotted name and path: ``envs`` in the deepest package every user is in."""
-    if not modules:
-        return "", Path()
     packages = [m.module.name.split(".") if m.module.is_package else m.module.name.split(".")[:-1] for m in modules]
     prefix: list[str] = []
     for parts in zip(*packages, strict=False):

@@ -149,7 +149,9 @@ def _resources(requests, limits, both, accelerator, index: V1Index, out: Options
         if key in combined:
             value = combined[key]
         elif key in request and key in limit and request[key] != limit[key]:
-            value = f"({request[key]}, {limit[key]})"
+            # flyte.Resources takes (request, limit) for cpu and memory only; disk and gpu are one quantity
+            # (a tuple raises ValueError): the limit, what the task may use.
+            value = f"({request[key]}, {limit[key]})" if key in ("cpu", "mem") else limit[key]
         else:
             value = request.get(key, limit.get(key))
         if key == "gpu":

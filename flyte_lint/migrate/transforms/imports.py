@@ -4,6 +4,8 @@ still used gets a TODO: something no transform translated uses it."""
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from flyte_lint.migrate.transforms.base import Transform
@@ -12,10 +14,11 @@ SECTION_IMPORTS = '§2 "Package Imports"'
 
 
 class _Names(cst.CSTVisitor):
-    """The names a module reads outside its import statements (and inside string annotations, roughly)."""
+    """The names a module reads outside its import statements (string annotations included)."""
 
     def __init__(self) -> None:
         self.used: set[str] = set()
+        self._annotations = 0
 
     def visit_Import(self, node) -> bool:
         return False
@@ -30,10 +33,15 @@ class _Names(cst.CSTVisitor):
     def visit_Name(self, node: cst.Name) -> None:
         self.used.add(node.value)
 
+    def visit_Annotation(self, node: cst.Annotation) -> None:
+        self._annotations += 1
+
+    def leave_Annotation(self, node: cst.Annotation) -> None:
+        self._annotations -= 1
+
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        text = node.value.strip("'\"")
-        if text.isidentifier():
-            self.used.add(text)
+        if self._annotations:  # a forward reference: "FlyteFile", "typing.List[FlyteFile]"
+            self.used.update(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", node.evaluated_value))
 
 
 class ImportsTransform(Transform):

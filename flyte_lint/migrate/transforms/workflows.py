@@ -16,6 +16,10 @@ handler runs with the workflow's inputs, then the error propagates, as Flyte 1 r
         handler(x=x)
         raise
 
+An ``@eager`` workflow is already ``async def``: it calls sync tasks as ``await t.aio(...)`` (what a Flyte 1 eager
+call returned was an awaitable; awaiting a sync Flyte 2 task directly raises SyncTaskCallInAsyncContextError), and ``except EagerException``
+catches ``flyte.errors.RuntimeUserError``, what a failed child raises in its caller.
+
 A handler taking more than the workflow's inputs (``err: FlyteError``) gets a TODO. ``.with_overrides(...)``
 in a workflow gets a TODO (``task.override(...)`` takes other keywords).
 """
@@ -23,9 +27,12 @@ in a workflow gets a TODO (``task.override(...)`` takes other keywords).
 from __future__ import annotations
 
 import libcst as cst
+from astroid import nodes
 
 from flyte_lint.migrate.task_options import SECTION_TASKS
 from flyte_lint.migrate.transforms.base import Transform
+
+EAGER_EXCEPTION = "flytekit.exceptions.eager.EagerException"
 
 
 class WorkflowsTransform(Transform):
@@ -49,7 +56,25 @@ class WorkflowsTransform(Transform):
         func = updated.func
         if self._workflow() and isinstance(func, cst.Attribute) and func.attr.value == "with_overrides":
             self.todo_here("`.with_overrides(...)`: call `task.override(...)(...)` (resources=, cache=, retries=...)")
+        if self._eager() and isinstance(func, cst.Name):
+            callee = self.file.module.task_names.get(func.value)
+            if callee is not None and not isinstance(callee.func, nodes.AsyncFunctionDef):
+                return updated.with_changes(func=cst.Attribute(value=func, attr=cst.Name("aio")))
         return updated
+
+    def leave_ExceptHandler(self, original: cst.ExceptHandler, updated: cst.ExceptHandler) -> cst.ExceptHandler:
+        """``except EagerException`` -> ``except flyte.errors.RuntimeUserError``: what a failed child task raises
+        in its caller in Flyte 2 (local and remote runs alike)."""
+        if updated.type is not None and self.v1_path(updated.type) == EAGER_EXCEPTION:
+            self.require("import flyte")
+            return updated.with_changes(type=cst.parse_expression("flyte.errors.RuntimeUserError"))
+        return updated
+
+    def _eager(self) -> bool:
+        """In an eager workflow: its task calls return awaitables, as ``.aio`` does in Flyte 2 (a sync task
+        awaited directly raises SyncTaskCallInAsyncContextError)."""
+        task = self.file.module.tasks.get(self._stack[0]) if self._stack else None
+        return task is not None and task.kind == "eager"
 
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
         name = self._stack.pop()
