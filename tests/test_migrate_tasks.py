@@ -324,3 +324,37 @@ def test_unrelated_scripts_keep_their_own_envs_and_string_annotations_keep_impor
     assert 'env = flyte.TaskEnvironment(name="two")' in two
     assert "from flytekit.types.file import FlyteFile" in two  # (still used: another transform's, or a TODO)
     assert code == (0 if "flytekit" not in two else 1)
+
+
+def test_dropped_import_keeps_the_lines_above_it(tmp_path):
+    code, text = migrated(
+        tmp_path,
+        """
+        import os
+
+        # Flyte
+        from flytekit import task
+
+        @task
+        def here() -> str:
+            return os.sep
+        """,
+    )
+    assert code == 0
+    assert text.startswith("import os\n\n# Flyte\nimport flyte\n")
+
+
+def test_file_mounted_secret_gets_a_todo(tmp_path):
+    code, text = migrated(
+        tmp_path,
+        """
+        from flytekit import task, Secret
+
+        @task(secret_requests=[Secret(group="g", key="k", mount_requirement=Secret.MountType.FILE)])
+        def read() -> str:
+            return "x"
+        """,
+    )
+    assert code == 1
+    assert "# TODO(flyte-lint migrate): secret `Secret(group=" in text
+    assert 'secrets=[flyte.Secret(key="k", group="g")]' in text

@@ -202,6 +202,14 @@ def _secrets(node: nodes.NodeNG, index: V1Index, out: Options) -> str | None:
                 (f"secret `{_src(item, index)}` names no key: Flyte 2 secrets are named by key", SECTION_SECRETS)
             )
             return None
+        mount = values.pop("mount_requirement", "")
+        if mount.endswith("FILE") or "group_version" in values:
+            out.todos.append(
+                (
+                    f"secret `{_src(item, index)}`: Flyte 2 mounts a secret as an env var (or at /etc/flyte/secrets with mount=)",
+                    SECTION_SECRETS,
+                )
+            )
         text = f"key={values['key']}" + (f", group={values['group']}" if "group" in values else "")
         made.append(f"flyte.Secret({text})")
     return f"[{', '.join(made)}]"

@@ -54,6 +54,8 @@ class ImportsTransform(Transform):
         body: list[cst.CSTNode] = []
         insert_at: int | None = None
         present: set[str] = set()
+        carried: list[cst.EmptyLine] = []  # the blank lines and comments above a dropped import
+        carried_at: dict[int, int] = {}  # where they went: position -> how many
         for stmt in updated.body:
             if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1:
                 small = stmt.body[0]
@@ -64,15 +66,25 @@ class ImportsTransform(Transform):
                         if insert_at is None:
                             insert_at = len(body)
                         if kept is None:
+                            carried.extend(stmt.leading_lines)
                             continue
                         stmt = stmt.with_changes(body=[kept])
                     if self._flytekit(kept):
                         stmt = self.todo(stmt, "flytekit is still used here: migrate what uses it by hand")
+            if carried:
+                stmt = stmt.with_changes(leading_lines=[*carried, *stmt.leading_lines])
+                carried_at[len(body)] = len(carried)
+                carried = []
             body.append(stmt)
         needed = [s for s in self.file.imports if s not in present and not self._has(body, s)]
         if needed:
             position = insert_at if insert_at is not None else self._after_imports(body)
             new = [cst.parse_statement(s + "\n") for s in needed]
+            count = carried_at.get(position, 0) if position == insert_at else 0
+            if count:  # in the place of a dropped import: the lines that were above it
+                lines = list(body[position].leading_lines)
+                body[position] = body[position].with_changes(leading_lines=lines[count:])
+                new[0] = new[0].with_changes(leading_lines=lines[:count])
             body[position:position] = new
         return updated.with_changes(body=body)
 
