@@ -637,3 +637,263 @@ def test_fly817_reports_exactly_the_unions_whose_wider_member_fails(tmp_path):
     # a union in a dataclass field does not fail: its decoder takes the first member that fits, silently
     assert r.output["field_ok"] == "'A'"
     assert _reported_defs(tmp_path, UNIONS, "FLY817") == failed
+
+
+FIELDS = """
+import pathlib
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from pydantic import BaseModel, ConfigDict
+
+import flyte
+from flyte.io import File
+
+env = flyte.TaskEnvironment("demo")
+
+
+class Plain:
+    def __init__(self, v: int = 1):
+        self.v = v
+
+
+class Client(Plain):
+    pass
+
+
+@dataclass
+class PlainBad:
+    p: Plain
+
+
+@dataclass
+class SubclassBad:
+    c: Client
+
+
+@dataclass
+class OptionalFieldBad:
+    p: Optional[Plain] = None
+
+
+@dataclass
+class ListFieldBad:
+    ps: list[Plain] = field(default_factory=list)
+
+
+@dataclass
+class Inner:
+    p: Plain
+
+
+@dataclass
+class NestedBad:
+    inner: Inner
+
+
+@dataclass
+class ListedBad:
+    p: Plain
+
+
+@dataclass
+class ReturnedBad:
+    p: Plain
+
+
+@dataclass
+class TracedBad:
+    p: Plain
+
+
+@dataclass
+class MappedBad:
+    p: Plain
+
+
+class ArbitraryBad(BaseModel):
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    p: Plain
+
+
+class LegacyConfigBad(BaseModel):
+    class Config:
+        arbitrary_types_allowed = True
+
+    ps: list[Plain]
+
+
+@dataclass
+class AnyFieldOk:
+    x: Any = None
+
+
+@dataclass
+class FileFieldOk:
+    f: Optional[File] = None
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PlainDataclass:
+    v: int
+
+
+@dataclass
+class NestedOk:
+    inner: PlainDataclass
+    m: dict[str, list[PlainDataclass]]
+
+
+class ArbitraryUnusedOk(BaseModel):
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    x: int
+    f: Optional[File] = None
+
+
+@env.task
+async def plain_bad(d: PlainBad) -> int:
+    return 1
+
+
+@env.task
+async def subclass_bad(d: SubclassBad) -> int:
+    return 1
+
+
+@env.task
+async def optional_field_bad(d: OptionalFieldBad) -> int:
+    return 1
+
+
+@env.task
+async def list_field_bad(d: ListFieldBad) -> int:
+    return 1
+
+
+@env.task
+async def nested_bad(d: NestedBad) -> int:
+    return 1
+
+
+@env.task
+async def listed_bad(ds: list[ListedBad]) -> int:
+    return len(ds)
+
+
+@env.task
+async def returned_bad(x: int) -> Optional[ReturnedBad]:
+    return ReturnedBad(Plain(x))
+
+
+@flyte.trace
+async def traced_bad(d: TracedBad) -> int:
+    return 1
+
+
+@env.task
+async def mapped_bad(d: MappedBad) -> int:
+    return 1
+
+
+@env.task
+async def arbitrary_bad(m: ArbitraryBad) -> int:
+    return 1
+
+
+@env.task
+async def legacy_config_bad(m: LegacyConfigBad) -> int:
+    return 1
+
+
+@env.task
+async def plain_param_ok(p: Plain, ps: list[Plain]) -> int:
+    return p.v
+
+
+@env.task
+async def any_field_ok(d: AnyFieldOk) -> int:
+    return 1
+
+
+@env.task
+async def file_field_ok(d: FileFieldOk) -> int:
+    return 1
+
+
+@env.task
+async def nested_ok(d: NestedOk) -> int:
+    return 1
+
+
+@env.task
+async def arbitrary_unused_ok(m: ArbitraryUnusedOk) -> int:
+    return 1
+
+
+async def mapped() -> int:
+    async for item in flyte.map.aio(mapped_bad, [MappedBad(Plain())], return_exceptions=True):
+        if isinstance(item, Exception):
+            raise item
+        return item
+
+
+@env.task
+async def main() -> dict:
+    from flyte._internal.runtime.task_serde import translate_task_to_wire
+    from flyte.models import SerializationContext
+
+    calls = {
+        "plain_bad": (plain_bad, lambda: plain_bad.aio(PlainBad(Plain()))),
+        "subclass_bad": (subclass_bad, lambda: subclass_bad.aio(SubclassBad(Client()))),
+        "optional_field_bad": (optional_field_bad, lambda: optional_field_bad.aio(OptionalFieldBad())),
+        "list_field_bad": (list_field_bad, lambda: list_field_bad.aio(ListFieldBad())),
+        "nested_bad": (nested_bad, lambda: nested_bad.aio(NestedBad(Inner(Plain())))),
+        "listed_bad": (listed_bad, lambda: listed_bad.aio([ListedBad(Plain())])),
+        "returned_bad": (returned_bad, lambda: returned_bad.aio(1)),
+        "traced_bad": (None, lambda: traced_bad(TracedBad(Plain()))),
+        "mapped_bad": (mapped_bad, mapped),
+        "arbitrary_bad": (arbitrary_bad, lambda: arbitrary_bad.aio(ArbitraryBad(p=Plain()))),
+        "legacy_config_bad": (legacy_config_bad, lambda: legacy_config_bad.aio(LegacyConfigBad(ps=[Plain()]))),
+        "plain_param_ok": (plain_param_ok, lambda: plain_param_ok.aio(Plain(), [Plain()])),
+        "any_field_ok": (any_field_ok, lambda: any_field_ok.aio(AnyFieldOk(3))),
+        "file_field_ok": (file_field_ok, lambda: file_field_ok.aio(FileFieldOk())),
+        "nested_ok": (nested_ok, lambda: nested_ok.aio(NestedOk(PlainDataclass(1), {"a": [PlainDataclass(2)]}))),
+        "arbitrary_unused_ok": (arbitrary_unused_ok, lambda: arbitrary_unused_ok.aio(ArbitraryUnusedOk(x=1))),
+    }
+    out = {}
+    for name, (task, call) in calls.items():
+        try:
+            run = repr(await call())
+        except Exception as e:
+            run = f"failed: {type(e).__name__}: {e}"
+        deploy = None
+        if task is not None:
+            try:
+                translate_task_to_wire(task, SerializationContext(version="v1", root_dir=pathlib.Path.cwd()))
+                deploy = "ok"
+            except Exception as e:
+                deploy = f"failed: {type(e).__name__}: {e}"
+        out[name] = {"run": run, "deploy": deploy}
+    return out
+"""
+
+
+@requires_sdk
+def test_fly811_reports_exactly_the_fields_the_engine_cannot_encode(tmp_path):
+    r = run_program(FIELDS, entry="main")
+    assert r.ok, r.summary()
+    failed = {name for name, seen in r.output.items() if seen["run"].startswith("failed")}
+    assert failed == {name for name in r.output if name.endswith("_bad")}, r.output
+    pydantic = {"arbitrary_bad", "legacy_config_bad"}
+    for name in failed - pydantic:
+        assert "is not serializable" in r.output[name]["run"], r.output[name]
+    for name in pydantic:
+        assert "Cannot generate a JsonSchema" in r.output[name]["run"]
+    # a dataclass's deploy only logs the failed schema; a pydantic model's fails
+    assert {name for name, seen in r.output.items() if seen["deploy"] not in (None, "ok")} == pydantic
+    # each failing form has one field of its own (or of the dataclass it nests) reported
+    reported = _reported_classes(tmp_path, FIELDS, "FLY811")
+    assert reported == {"".join(part.title() for part in name.split("_")) for name in failed - {"nested_bad"}} | {
+        "Inner"
+    }
