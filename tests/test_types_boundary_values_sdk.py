@@ -256,6 +256,8 @@ async def main() -> dict:
         + calls
         + quiet
         + _attempt("trace", "traced(threading.Lock())")
+        + "    items = [repr(r) async for r in flyte.map.aio(echo, [threading.Lock()])]  # probe: map\n"
+        + "    out['map'] = items[0]\n"
         + _attempt("annotated", "annotated(httpx.Client())", probe=False)
         + "    return out\n"
     )
@@ -270,6 +272,8 @@ def test_fly814_each_listed_resource_fails_through_a_task_call_and_is_reported(t
     assert r.ok, r.summary()
     for path in [*paths, "trace", "annotated"]:
         assert r.output[path].startswith("TypeError") and "pickle" in r.output[path], (path, r.output[path])
+    # (a mapped item's failure comes back as the item: flyte.map's return_exceptions defaults to True)
+    assert r.output["map"].startswith("TypeError") and "cannot pickle '_thread.lock'" in r.output["map"]
     for path in paths:
         assert MADE_BY[path].refusal in r.output[path], (path, r.output[path])
     for key in PICKLES:
@@ -278,9 +282,9 @@ def test_fly814_each_listed_resource_fails_through_a_task_call_and_is_reported(t
     lint = lint_result(tmp_path, source, select=["FLY814"])
     lines = _probe_lines(source)
     echo_line, trace_line = _line_of(source, "async def echo("), _line_of(source, "async def traced(")
-    on_line = re.compile(r"the call on line (\d+) ")
+    on_line = re.compile(r"the (?:call|`flyte.map`) on line (\d+) ")
     flagged_calls = {m.group(1) for f in lint.findings if (m := on_line.search(f.message))}
-    assert flagged_calls == {str(lines[p]) for p in [*paths, "trace"]}
+    assert flagged_calls == {str(lines[p]) for p in [*paths, "trace", "map"]}
     assert {f.line for f in lint.findings} == {echo_line, trace_line, lines["annotated"]}
 
 
@@ -312,6 +316,16 @@ async def tz_of(when: datetime) -> str:
 @env.task
 async def now_naive() -> datetime:
     return datetime.now()  # probe: now_naive
+
+
+@env.task
+async def tz_default(when: datetime = datetime(2024, 1, 1)) -> str:  # probe: default
+    return str(when.tzinfo)
+
+
+@env.task
+async def pair() -> tuple[datetime, int]:
+    return datetime(2024, 1, 1), 1  # probe: tuple_output
 
 
 @env.task
@@ -363,6 +377,9 @@ async def main() -> dict:
     out["span"] = (await echo_span(timedelta(hours=3))) == timedelta(hours=3)
     out["trace_in"] = (await traced(naive)).tzinfo is None
     out["trace_out"] = (await traced_now()).tzinfo is None
+    out["default_tz"] = await tz_default()
+    out["tuple_output_tz"] = str((await pair())[0].tzinfo)
+    out["mapped_tz"] = [r async for r in flyte.map.aio(tz_of, [datetime(2024, 1, 2)])]  # probe: mapped
     out["utcnow_tz"] = str((await echo(dt.datetime.utcnow())).tzinfo)  # probe: utcnow
     return out
 """
@@ -384,7 +401,10 @@ def test_fly810_a_naive_datetime_comes_back_tagged_utc_and_the_rule_reports_it(t
     assert out["date"] is True and out["span"] is True
     assert out["trace_in"] is True and out["trace_out"] is True
     assert out["utcnow_tz"] == "UTC"
-    assert _reported_labels(tmp_path, DATETIMES, "FLY810") == {"now_naive", "received_tz", "echo_naive", "utcnow"}
+    # A naive default, a naive item of a tuple output and a naive mapped item arrive tagged UTC too.
+    assert out["default_tz"] == "UTC" and out["tuple_output_tz"] == "UTC" and out["mapped_tz"] == ["UTC"]
+    reported = _reported_labels(tmp_path, DATETIMES, "FLY810")
+    assert reported == {"now_naive", "received_tz", "echo_naive", "utcnow", "default", "tuple_output", "mapped"}
 
 
 @requires_sdk

@@ -1,4 +1,5 @@
-"""The calls of a task or trace made in a run, and each call's argument for one parameter (FLY810, FLY814)."""
+"""The calls of a task or trace made in a run, and each call's argument for one parameter; the maps over a task, and
+the items each passes for one parameter (FLY810, FLY814)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from flyte_lint.rules.types._common import Boundary
 
 # The call forms whose arguments are the task's own (a partial binds some; a map passes items).
 _CALL_FORMS = (CallForm.CALL, CallForm.AIO, CallForm.OVERRIDE)
+_MAP_FORMS = (CallForm.MAP, CallForm.MAP_AIO)
+_DISPLAYS = (nodes.List, nodes.Tuple, nodes.Set)
+_COMPREHENSIONS = (nodes.ListComp, nodes.SetComp, nodes.GeneratorExp)
 
 
 def calls_in_a_run(analysis: Analysis, boundary: Boundary) -> list[nodes.Call]:
@@ -51,3 +55,45 @@ def arguments_for(
         args = call.args or []
         if index is not None and index < len(args) and not any(isinstance(a, nodes.Starred) for a in args[: index + 1]):
             yield call, args[index]
+
+
+def maps_in_a_run(analysis: Analysis, boundary: Boundary) -> list[nodes.Call]:
+    """The ``flyte.map(task, *iterables)`` (and ``flyte.map.aio``) calls over the task itself (not a partial of it)
+    made inside a task's run."""
+
+    def compute() -> list[nodes.Call]:
+        found = []
+        for site in analysis.call_sites:
+            if site.task is not boundary.task or site.form not in _MAP_FORMS or boundary.task is None:
+                continue
+            mapped = site.node.args[0] if site.node.args else None
+            if isinstance(analysis.definition(mapped), nodes.Call) or not analysis.in_task_context(site.function):
+                continue  # (a partial of the task binds some parameters: positions shift)
+            found.append(site.node)
+        return found
+
+    return analysis.memo(("types.maps_in_a_run", id(boundary.func)), compute)
+
+
+def mapped_items(
+    maps: list[nodes.Call], params: tuple[Parameter, ...], param: Parameter
+) -> Iterator[tuple[nodes.Call, nodes.NodeNG]]:
+    """The items each map passes for ``param``, where the iterable is written out: the elements of a list, tuple or
+    set display, or the element expression of a comprehension."""
+    positional = [p for p in params if p.kind is not ParamKind.KEYWORD_ONLY]
+    index = next((i for i, p in enumerate(positional) if p is param), None)
+    for call in maps:
+        iterables = (call.args or [])[1:]
+        if (
+            index is None
+            or index >= len(iterables)
+            or any(isinstance(a, nodes.Starred) for a in iterables[: index + 1])
+        ):
+            continue
+        iterable = iterables[index]
+        if isinstance(iterable, _DISPLAYS):
+            for element in iterable.elts:
+                if not isinstance(element, nodes.Starred):
+                    yield call, element
+        elif isinstance(iterable, _COMPREHENSIONS):
+            yield call, iterable.elt

@@ -3,16 +3,17 @@ of a task: it comes back tagged UTC."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from astroid import nodes
 
 from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.annotations import TypeKind, TypeNode, signature_types
+from flyte_lint.model.project import Module
 from flyte_lint.model.source import short_source
 from flyte_lint.rules.base import Case, Finding, Outcome, Rule, RuntimeSpec, Scope, Severity, register
-from flyte_lint.rules.types._call_arguments import arguments_for, calls_in_a_run
-from flyte_lint.rules.types._common import boundaries, own_nodes
+from flyte_lint.rules.types._call_arguments import arguments_for, calls_in_a_run, mapped_items, maps_in_a_run
+from flyte_lint.rules.types._common import Boundary, boundaries, own_nodes
 from flyte_lint.rules.types._naive_datetimes import naive_datetime
 
 _EFFECT = (
@@ -82,7 +83,7 @@ class NaiveDatetime(Rule):
                 end = await deadline(start)  # expect: FLY810
                 return end == start + timedelta(days=1)
             """,
-            message="`start` is a naive datetime (bound to `datetime(2024, 1, 1, 12, 0)`, made without tzinfo) "
+            message="`start` is a naive datetime (bound to `datetime(2024, 1, 1, 12, 0)`, made without tzinfo), "
             "passed for parameter "
             "`start: datetime` of task 'demo.deadline': " + _EFFECT,
         ),
@@ -122,6 +123,39 @@ class NaiveDatetime(Rule):
                 return a + b
             """,
             name="returns-arguments-and-aliases",
+        ),
+        Case(
+            """
+            from datetime import datetime, timezone
+
+            import flyte
+
+            env = flyte.TaskEnvironment("demo")
+
+            @env.task
+            async def later(when: datetime = datetime(2024, 1, 1)) -> int:  # expect: FLY810
+                return 0
+
+            @env.task
+            async def pair() -> tuple[datetime, int]:
+                return datetime.now(), 1  # expect: FLY810
+
+            @env.task
+            async def pair_ok() -> tuple[int, datetime]:
+                return 1, datetime.now(timezone.utc)
+
+            @env.task
+            async def main() -> int:
+                aware = datetime(2024, 1, 3, tzinfo=timezone.utc)
+                days = [datetime(2024, 1, 2), aware]
+                got = [r async for r in flyte.map.aio(later, [datetime(2024, 1, 2), aware])]  # expect: FLY810
+                return len(got) + len(days)
+
+            @env.task
+            def sync_main() -> int:
+                return len(list(flyte.map(later, [datetime.now() for _ in range(2)])))  # expect: FLY810
+            """,
+            name="defaults-tuple-outputs-and-map-items",
         ),
         Case(
             """
@@ -222,31 +256,52 @@ class NaiveDatetime(Rule):
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
         for boundary in boundaries(analysis, traces=False):
-            label = boundary.label
             signature = signature_types(analysis, boundary.func)
-            if _is_datetime(signature.returns):
-                for node in own_nodes(boundary.func, nodes.Return):
-                    how = naive_datetime(analysis, node.value) if node.scope() is boundary.func else None
-                    if how is not None:
-                        yield self.finding(
-                            boundary.module,
-                            node.value,
-                            f"`{short_source(boundary.module, node.value)}` is a naive datetime ({how}) returned from {label}, "
-                            f"whose return annotation is `{signature.returns.label()}`: {_EFFECT}",
-                        )
+            for value, where in _returned(boundary, signature.returns):
+                how = naive_datetime(analysis, value)
+                if how is not None:
+                    yield self._finding(boundary.module, value, how, f"returned {where}")
             for param in signature.params:
                 if not _is_datetime(param.type):
                     continue
-                for call, value in arguments_for(calls_in_a_run(analysis, boundary), signature.params, param):
+                what = f"parameter `{param.name}: {param.type.label()}` of {boundary.label}"
+                how = naive_datetime(analysis, param.default)
+                if how is not None:
+                    yield self._finding(boundary.module, param.default, how, f"the default of {what}")
+                calls = calls_in_a_run(analysis, boundary)
+                for call, value in arguments_for(calls, signature.params, param):
                     how = naive_datetime(analysis, value)
                     if how is not None:
-                        site = analysis.resolver.module_of(call)
-                        yield self.finding(
-                            site,
-                            value,
-                            f"`{short_source(site, value)}` is a naive datetime ({how}) passed for parameter "
-                            f"`{param.name}: {param.type.label()}` of {label}: {_EFFECT}",
-                        )
+                        yield self._finding(analysis.resolver.module_of(call), value, how, f"passed for {what}")
+                maps = maps_in_a_run(analysis, boundary)
+                for call, value in mapped_items(maps, signature.params, param):
+                    how = naive_datetime(analysis, value)
+                    if how is not None:
+                        where = f"an item `flyte.map` passes for {what}"
+                        yield self._finding(analysis.resolver.module_of(call), value, how, where)
+
+    def _finding(self, module: Module, value: nodes.NodeNG, how: str, where: str) -> Finding:
+        return self.finding(
+            module, value, f"`{short_source(module, value)}` is a naive datetime ({how}), {where}: {_EFFECT}"
+        )
+
+
+def _returned(boundary: Boundary, returns: TypeNode) -> Iterator[tuple[nodes.NodeNG, str]]:
+    """The values the task's own returns give a datetime output: the whole value for `-> datetime`, the items of
+    a returned tuple display for `-> tuple[..., datetime, ...]`."""
+    datetimes = [i for i, item in enumerate(returns.args) if _is_datetime(item)]
+    several = returns.kind is TypeKind.TUPLE and not returns.bare and not returns.variadic and datetimes
+    if not _is_datetime(returns) and not several:
+        return
+    annotation = f"{boundary.label}, whose return annotation is `{returns.label()}`"
+    for node in own_nodes(boundary.func, nodes.Return):
+        if node.scope() is not boundary.func or node.value is None:
+            continue
+        if not several:
+            yield node.value, f"from {annotation}"
+        elif isinstance(node.value, nodes.Tuple) and len(node.value.elts) == len(returns.args):
+            for index in datetimes:
+                yield node.value.elts[index], f"as output {index} of {annotation}"
 
 
 def _is_datetime(annotation: TypeNode) -> bool:

@@ -10,7 +10,7 @@ from astroid import nodes
 from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.annotations import Parameter, TypeKind, TypeNode, signature_types
 from flyte_lint.rules.base import Case, Finding, Outcome, Rule, RuntimeSpec, Scope, Severity, register
-from flyte_lint.rules.types._call_arguments import arguments_for, calls_in_a_run
+from flyte_lint.rules.types._call_arguments import arguments_for, calls_in_a_run, mapped_items, maps_in_a_run
 from flyte_lint.rules.types._common import Boundary, boundaries
 from flyte_lint.rules.types._unpicklable import ANNOTATED, Resource, resource_made
 
@@ -101,10 +101,15 @@ class UnpicklableBoundaryValue(Rule):
                 return 0
 
             @env.task
+            async def fanned(lock, x: int) -> int:  # expect: FLY814
+                return x
+
+            @env.task
             async def main(x: int) -> int:
                 conn = sqlite3.connect(":memory:")
                 n = store(conn, [x])
-                return n + await guarded.aio(lock=LOCK, x=x)
+                done = [r async for r in fl.map.aio(fanned, [threading.Lock(), LOCK], [1, 2])]
+                return n + await guarded.aio(lock=LOCK, x=x) + len(done)
             """,
             name="arguments-annotations-traces-and-aliases",
         ),
@@ -242,6 +247,12 @@ class UnpicklableBoundaryValue(Rule):
                         yield self.finding(
                             boundary.module, param.node, message, raises="builtins.TypeError", raised_at=call
                         )
+                reported: set[int] = set()
+                for call, value in mapped_items(maps_in_a_run(analysis, boundary), signature.params, param):
+                    resource = resource_made(analysis, value)
+                    if resource is not None and id(call) not in reported:
+                        reported.add(id(call))
+                        yield self.finding(boundary.module, param.node, _item_message(boundary, param, resource, call))
 
 
 def _annotated(annotation: TypeNode) -> Resource | None:
@@ -271,6 +282,16 @@ def _argument_message(
         f"the call on line {call.lineno} passes {resource.label} (`{value.as_string()}`), which does not pickle: "
         f'the call fails with TypeError ("{resource.refusal}"). Create it inside the {_kind(boundary)}, from '
         "picklable settings passed in"
+    )
+
+
+def _item_message(boundary: Boundary, param: Parameter, resource: Resource, call: nodes.Call) -> str:
+    annotation = "has no annotation" if param.type.kind is TypeKind.MISSING else f"is `{param.type.label()}`"
+    return (
+        f"parameter `{param.name}` of {boundary.label} {annotation}, so the engine pickles what a call passes, and "
+        f"the `flyte.map` on line {call.lineno} passes {resource.label} as an item, which does not pickle: that "
+        f'item fails with TypeError ("{resource.refusal}"), handed back as its result unless '
+        "return_exceptions=False. Create it inside the task, from picklable settings passed in"
     )
 
 
