@@ -514,3 +514,178 @@ BOUNDARY_ERRORS = {
 @requires_sdk
 def test_fly808_reports_exactly_the_boundary_type_forms_that_fail(tmp_path):
     _check_forms(tmp_path, BOUNDARY_FORMS, "FLY808", BOUNDARY_ERRORS)
+
+
+PATH_FORMS = (
+    """
+import os
+import tempfile
+from pathlib import Path
+from typing import Optional
+
+import flyte
+from flyte.io import DataFrame, Dir, File
+
+env = flyte.TaskEnvironment("demo")
+ROOT = tempfile.mkdtemp()
+LOCAL = os.path.join(ROOT, "a.txt")
+with open(LOCAL, "w") as handle:
+    handle.write("hi")
+
+
+@env.task
+def take_file(x: File) -> int:
+    return 1
+
+
+@env.task
+def take_optional_file(x: Optional[File]) -> int:
+    return 1
+
+
+@env.task
+def take_dir(x: Dir) -> int:
+    return 1
+
+
+@env.task
+def take_files(x: list[File]) -> int:
+    return 1
+
+
+@env.task
+def take_frame(x: DataFrame) -> int:
+    return 1
+
+
+@env.task
+def returns_join(n: int) -> File:
+    return os.path.join(ROOT, "a.txt")
+
+
+@env.task
+def returns_path(n: int) -> File:
+    return Path(ROOT) / "a.txt"
+
+
+@env.task
+def returns_tempdir(n: int) -> Dir:
+    return tempfile.mkdtemp()
+
+
+@env.task
+def returns_fstring(n: int) -> File:
+    return f"{ROOT}/a.txt"
+
+
+@env.task
+def returns_uri(n: int) -> File:
+    return "s3://bucket/a.txt"
+
+
+@env.task
+def returns_files(n: int) -> list[File]:
+    return [LOCAL]
+
+
+@env.task
+async def returns_unawaited(n: int) -> File:
+    return File.from_local(LOCAL)
+
+
+@env.task
+def returns_frame_path(n: int) -> DataFrame:
+    return "data.parquet"
+
+
+@env.task
+async def returns_awaited_ok(n: int) -> File:
+    return await File.from_local(LOCAL)
+
+
+@env.task
+def returns_sync_upload_ok(n: int) -> File:
+    return File.from_local_sync(LOCAL)
+
+
+@env.task
+def returns_remote_ok(n: int) -> File:
+    return File.from_existing_remote(LOCAL)
+
+
+@env.task
+def returns_str_ok(n: int) -> str:
+    return os.path.join(ROOT, "a.txt")
+
+
+@flyte.trace
+async def trace_file(x: File) -> int:
+    return 1
+
+
+@env.task
+async def main() -> dict:
+    uploaded = await File.from_local(LOCAL)
+
+    async def raised(results):
+        async for result in results:
+            if isinstance(result, Exception):
+                raise result
+
+    calls = {
+        "str_arg": lambda: take_file.aio(LOCAL),
+        "path_arg": lambda: take_file.aio(Path(LOCAL)),
+        "fstring_arg": lambda: take_file.aio(f"{ROOT}/a.txt"),
+        "join_arg": lambda: take_file.aio(os.path.join(ROOT, "a.txt")),
+        "optional_arg": lambda: take_optional_file.aio(Path(LOCAL)),
+        "tempdir_arg": lambda: take_dir.aio(tempfile.mkdtemp()),
+        "list_item": lambda: take_files.aio([uploaded, LOCAL]),
+        "frame_arg": lambda: take_frame.aio({"a": [1]}),
+        "map_item": lambda: raised(flyte.map.aio(take_file, [Path(LOCAL)], return_exceptions=True)),
+        "trace_arg": lambda: trace_file(Path(LOCAL)),
+        "uploaded_ok": lambda: take_file.aio(uploaded),
+        "files_ok": lambda: take_files.aio([uploaded]),
+        "returns_join": lambda: returns_join.aio(1),
+        "returns_path": lambda: returns_path.aio(1),
+        "returns_tempdir": lambda: returns_tempdir.aio(1),
+        "returns_fstring": lambda: returns_fstring.aio(1),
+        "returns_uri": lambda: returns_uri.aio(1),
+        "returns_files": lambda: returns_files.aio(1),
+        "returns_unawaited": lambda: returns_unawaited.aio(1),
+        "returns_frame_path": lambda: returns_frame_path.aio(1),
+        "returns_awaited_ok": lambda: returns_awaited_ok.aio(1),
+        "returns_sync_upload_ok": lambda: returns_sync_upload_ok.aio(1),
+        "returns_remote_ok": lambda: returns_remote_ok.aio(1),
+        "returns_str_ok": lambda: returns_str_ok.aio(1),
+    }
+"""
+    + RUNNER
+)
+
+
+FILE = "Expected value of type <class 'flyte.io._file.File'>"
+PATH_ERRORS = {
+    "str_arg": FILE,
+    "path_arg": f"{FILE} but got",
+    "fstring_arg": FILE,
+    "join_arg": FILE,
+    "optional_arg": "is not of type typing.Optional[flyte.io._file.File]",
+    "tempdir_arg": "Expected value of type <class 'flyte.io._dir.Dir'>",
+    "list_item": f"{FILE} but got",
+    "frame_arg": "Expected a DataFrame instance, but got <class 'dict'> instead",
+    "map_item": "of type <class 'pathlib.PosixPath'>",
+    "trace_arg": "of type <class 'pathlib.PosixPath'>",
+    "returns_join": FILE,
+    "returns_path": "of type <class 'pathlib.PosixPath'>",
+    "returns_tempdir": "Expected value of type <class 'flyte.io._dir.Dir'>",
+    "returns_fstring": FILE,
+    "returns_uri": "but got 's3://bucket/a.txt' of type <class 'str'>",
+    "returns_files": FILE,
+    "returns_unawaited": "of type <class 'coroutine'>",
+    "returns_frame_path": "Expected a DataFrame instance, but got <class 'str'> instead",
+}
+
+
+@requires_sdk
+def test_fly805_reports_exactly_the_path_for_file_forms_that_fail(tmp_path):
+    _check_forms(tmp_path, PATH_FORMS, "FLY805", PATH_ERRORS)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import flyte
 import numpy as np
+import pandas as pd
 from flyte.io import File
 
 env = flyte.TaskEnvironment("demo")
@@ -217,6 +218,8 @@ def test_paths_collections_and_numpy(tmp_path):
         v_np_any = np.any(xs)
         v_np_axis = np.sum(xs, axis=0)
         v_np_array = np.array(xs)
+        v_frame = pd.read_csv("a.csv")
+        v_frame_chunks = pd.read_csv("a.csv", chunksize=10)
         v_from_local = File.from_local("a.txt")
         v_awaited_upload = await File.from_local("a.txt")
         v_unknown = helper(1)
@@ -238,6 +241,8 @@ def test_paths_collections_and_numpy(tmp_path):
         "np_any": "numpy.bool_",
         "np_axis": None,
         "np_array": "numpy.ndarray",
+        "frame": "pandas.DataFrame",
+        "frame_chunks": None,
         "from_local": "coroutine",
         "awaited_upload": "flyte.io.File",
         "unknown": None,

@@ -96,6 +96,11 @@ _LIBRARY_RESULTS = {
     "flyte.io.Dir.from_local": "coroutine",
     "flyte.io.File.from_local_sync": "flyte.io.File",
     "flyte.io.Dir.from_local_sync": "flyte.io.Dir",
+    "pandas.DataFrame": "pandas.DataFrame",
+    "pandas.read_csv": "pandas.DataFrame",
+    "pandas.read_parquet": "pandas.DataFrame",
+    "pandas.read_json": "pandas.DataFrame",
+    "pandas.read_excel": "pandas.DataFrame",
     "numpy.array": "numpy.ndarray",
     "numpy.asarray": "numpy.ndarray",
     "numpy.zeros": "numpy.ndarray",
@@ -328,6 +333,9 @@ class _Reader:
         return ValueType(_BUILTIN_RESULTS[name])
 
     def _library(self, path: str, node: nodes.Call) -> ValueType | None:
+        keywords = {k.arg for k in node.keywords or []}
+        if path.startswith("pandas.read_") and keywords & {"chunksize", "iterator", None}:
+            return None  # (a reader of chunks, not a DataFrame)
         if path in _LIBRARY_RESULTS:
             return ValueType(_LIBRARY_RESULTS[path])
         if path.startswith("numpy.") and path.count(".") == 1 and "axis" not in {k.arg for k in node.keywords or []}:

@@ -34,6 +34,7 @@ TYPE = "type"
 _SCALARS = {"builtins.int": "int", "builtins.float": "float", "builtins.str": "str", "builtins.bool": "bool"}
 _FILES = {"flyte.io.File": "File", "flyte.io.Dir": "Dir"}
 _PATHS = frozenset({"str", "pathlib.Path", "coroutine"})
+_FRAMES = _PATHS | {"pandas.DataFrame", "dict", "list"}  # (flyte.io.DataFrame takes only its own instances)
 # Values whose class the engine's check cannot be pinned down for here (numpy is not measured: not installed).
 _UNSURE = frozenset({"numpy.number", "numpy.integer", "numpy.bool_", "numpy.ndarray", "bytearray", "NoneType"})
 _CALLS = (CallForm.CALL, CallForm.AIO, CallForm.OVERRIDE, CallForm.PARTIAL)
@@ -110,6 +111,9 @@ def mismatch(value: ValueType | None, declared: TypeNode) -> Mismatch | None:
         return Mismatch(TYPE, _a(value), label, "must be called with a dataclass type or instance")
     if kind is TypeKind.PYDANTIC and value.name == "dataclass":
         return Mismatch(TYPE, _a(value), label, "'...' object has no attribute 'model_dump_json'")
+    if kind is TypeKind.CLASS and declared.path == "flyte.io.DataFrame" and value.name in _FRAMES:
+        got = "<class 'pandas.core.frame.DataFrame'>" if value.name == "pandas.DataFrame" else _class_of(value)
+        return Mismatch(PATH_FOR_FILE, _a(value), label, f"Expected a DataFrame instance, but got {got} instead")
     if kind is TypeKind.CLASS and declared.path in _FILES and value.name in _PATHS and value.declared is None:
         name = _FILES[declared.path]
         error = (
@@ -170,6 +174,7 @@ def _a(value: ValueType) -> str:
         "dict_items": "a dict_items view",
         "dataclass": "a dataclass",
         "pydantic": "a pydantic model",
+        "pandas.DataFrame": "a pandas DataFrame",
     }
     if value.declared is not None:
         return f"another task's `{value.declared.label()}` output"
