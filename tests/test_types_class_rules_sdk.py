@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from enum import Enum, Flag, IntEnum, IntFlag, StrEnum, auto
 from typing import Optional
 
+from pydantic import BaseModel
+
 import flyte
 
 env = flyte.TaskEnvironment("demo")
@@ -132,9 +134,17 @@ class GeneratedOk(Lowered):
     A = auto()
 
 
+class ModelFieldOk(Enum):
+    A = 1
+
+
 @dataclass
 class Holder:
     level: FieldOk
+
+
+class Model(BaseModel):
+    level: ModelFieldOk
 
 
 @env.task
@@ -233,6 +243,11 @@ async def t_field(h: Holder) -> str:
 
 
 @env.task
+async def t_model_field(m: Model) -> str:
+    return m.level.name
+
+
+@env.task
 async def t_tuple_item(pair: tuple[TupleItemOk, int]) -> str:
     return pair[0].name
 
@@ -270,10 +285,12 @@ async def main() -> dict:
         "MappedBad": (t_mapped, mapped_items),
         "StrOk": (t_str, lambda: t_str.aio(StrOk.A)),
         "StrFirstOk": (t_str_first, lambda: t_str_first.aio(StrFirstOk.A)),
+        "LaterMemberFails": (t_str_first, lambda: t_str_first.aio(StrFirstOk.B)),
         "IntEnumOk": (t_int_enum, lambda: t_int_enum.aio(IntEnumOk.A)),
         "StrEnumOk": (t_str_enum, lambda: t_str_enum.aio(StrEnumOk.A)),
         "StrMixinOk": (t_str_mixin, lambda: t_str_mixin.aio(StrMixinOk.A)),
         "FieldOk": (t_field, lambda: t_field.aio(Holder(FieldOk.A))),
+        "ModelFieldOk": (t_model_field, lambda: t_model_field.aio(Model(level=ModelFieldOk.A))),
         "TupleItemOk": (t_tuple_item, lambda: t_tuple_item.aio((TupleItemOk.A, 1))),
         "GeneratedOk": (t_generated, lambda: t_generated.aio(GeneratedOk.A)),
     }
@@ -300,6 +317,9 @@ def test_fly812_reports_exactly_the_enums_the_engine_refuses(tmp_path):
     r = run_program(ENUMS, entry="main")
     assert r.ok, r.summary()
     failed = {name for name, seen in r.output.items() if seen["run"].startswith("failed")}
+    # a later member of another type fails only when it is the value sent (the type check reads the first one)
+    assert "Only string-valued enums and IntEnum" in r.output.pop("LaterMemberFails")["run"]
+    failed.discard("LaterMemberFails")
     assert failed == {name for name in r.output if name.endswith("Bad")}, r.output
     for name in failed:
         assert "Only string-valued enums and IntEnum" in r.output[name]["run"] or "Flag enum" in r.output[name]["run"]

@@ -32,8 +32,8 @@ class AmbiguousUnion(Rule):
         "turn. When every required field of `Point` is also a field of `Point3D`, a `Point3D` value decodes as "
         'both (extra fields are ignored), and the receiver fails: "Ambiguous choice of variant for union type". '
         "The sender succeeds, so a task's input fails in the child and an output fails in the caller; classes "
-        "with the same fields fail both ways. A dataclass and a pydantic model, classes whose required fields "
-        "each has a field the other lacks, `int | str` and `Union[Model, dict]` work. A trace's inputs and "
+        "with the same fields fail both ways. A dataclass and a pydantic model, classes each of which has "
+        "a required field the other lacks, `int | str` and `Union[Model, dict]` work. A trace's inputs and "
         "outputs reach the function and its caller unchanged, so traces are left alone; so are unions in a "
         "dataclass field, which do not fail (its decoder takes the first member that fits: a `Point3D` comes back "
         "as a `Point`, silently)."

@@ -38,8 +38,9 @@ class EnumValues(Rule):
         "Every call of the task, in a run and when a deploy serializes its interface, raises "
         '"Only string-valued enums and IntEnum are supported, got Color with int values" (or "Color is a Flag '
         'enum"); a `list[Color]` or `Optional[Color]` fails the same way, and so does a trace taking or '
-        "returning one. The SDK reads only the first member's value. As a field of a dataclass or pydantic "
-        "model, or an item of a tuple, the enum works: those encoders write its value."
+        "returning one. The type check reads only the first member's value (a later member of another type "
+        "fails only when it is the value sent, which this rule does not follow). As a field of a dataclass or "
+        "pydantic model, or an item of a tuple, the enum works: those encoders write its value."
         " Severity: error: every run of the task fails, locally and in a cluster alike."
     )
     fix = (
