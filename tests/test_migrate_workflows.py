@@ -4,8 +4,8 @@ try/except, current_context() becomes flyte.ctx() (secrets read from the env var
 from __future__ import annotations
 
 from lintutil import write_project
-from migrateutil import dedent, migrate, migrated
-from sdk_runner import requires_sdk, run_program
+from migrateutil import dedent, migrate, migrated, run_script
+from sdk_runner import requires_sdk, run_program, sdk_python
 
 ON_FAILURE = """
 from flytekit import task, workflow
@@ -229,3 +229,66 @@ def test_migrated_eager_workflow_runs(tmp_path):
     result = run_program((root / "main.py").read_text(encoding="utf-8"), entry="fan_out", args={"x": 3})
     assert result.ok, result.summary()
     assert result.output == 1 + 2 + 3 + 101
+
+
+NAMED = """
+import typing
+from typing import NamedTuple
+
+from flytekit import task, workflow
+
+One = NamedTuple("One", [("slope", float)])
+
+
+class Pair(NamedTuple):
+    slope: float
+    intercept: float
+
+
+@task
+def slope(x: int) -> One:
+    return One(slope=x / 2)
+
+
+@task
+def pair(x: int) -> Pair:
+    return Pair(slope=x * 1.0, intercept=x + 1.0)
+
+
+@task
+def two(x: int) -> typing.Tuple[int, str]:
+    return x, str(x)
+
+
+@task
+def combine(a: float, b: float, c: int) -> Pair:
+    return Pair(slope=a + b, intercept=b + c)
+
+
+@workflow
+def wf(x: int = 3) -> Pair:
+    s = slope(x=x)
+    p = pair(x=x)
+    return combine(a=s.slope, b=p.intercept, c=two(x=x).o0)
+
+
+if __name__ == "__main__":
+    print(f"wf: {wf(x=4)}")
+"""
+
+
+def test_named_outputs_read_as_flyte2_returns_them(tmp_path):
+    code, text = migrated(tmp_path, NAMED)
+    assert code == 0
+    assert "return combine(a=s, b=p[1], c=two(x=x)[0])" in text
+    assert 'print(f"wf: {Pair(*run.outputs())}")' in text
+
+
+@requires_sdk
+def test_migrated_named_outputs_print_what_flyte1_printed(tmp_path):
+    root = write_project(tmp_path / "project", NAMED)
+    assert migrate(root) == 0
+    done = run_script(root, "main.py", sdk_python())
+    assert done.returncode == 0, done.stderr[-2000:]
+    # flytekit 1.16.31 prints "wf: Pair(slope=7.0, intercept=9.0)" for the original
+    assert done.stdout.strip().splitlines()[-1] == "wf: Pair(slope=7.0, intercept=9.0)"

@@ -25,6 +25,7 @@ from astroid import nodes
 from flyte_lint.migrate.task_options import SECTION_TASKS, Options, translate
 from flyte_lint.model.analysis import Analysis, walk
 from flyte_lint.model.flyte1_index import V1Index, flyte1_index
+from flyte_lint.model.names import bindings_of
 from flyte_lint.model.project import Module
 from flyte_lint.model.values import FunctionRef, ModuleRef
 
@@ -79,12 +80,50 @@ class TaskPlan:
 
     @property
     def outputs(self) -> str:
-        """ "none", "one" or "many" (a Tuple return annotation): what a call returns."""
+        """What a call returns: "none", "one", "many" (a Tuple return annotation, or ``(A, B)``) or "named" (a
+        NamedTuple: Flyte 1 returns it, Flyte 2 a plain tuple, or the value itself for one field)."""
         returns = self.func.returns
         if returns is None or (isinstance(returns, nodes.Const) and returns.value is None):
             return "none"
+        if self.output_fields is not None:
+            return "named"
+        if isinstance(returns, nodes.Tuple):
+            return "many"
         text = returns.as_string()
         return "many" if text.split("[")[0] in ("typing.Tuple", "Tuple", "tuple") and "[" in text else "one"
+
+    @property
+    def output_fields(self) -> list[str] | None:
+        """The fields of the NamedTuple the task returns (``NamedTuple("N", [("a", int)])`` bound to a name, or a
+        ``class N(NamedTuple)``); None for any other return annotation."""
+        returns = self.func.returns
+        stmts = bindings_of(returns) if isinstance(returns, nodes.Name) else []
+        if len(stmts) != 1:
+            return None
+        stmt = stmts[0]
+        if isinstance(stmt, nodes.ClassDef):
+            if not any(b.as_string().rsplit(".", 1)[-1] == "NamedTuple" for b in stmt.bases):
+                return None
+            return [
+                n.target.name
+                for n in stmt.body
+                if isinstance(n, nodes.AnnAssign) and isinstance(n.target, nodes.AssignName)
+            ]
+        parent = stmt.parent if isinstance(stmt, nodes.AssignName) else None
+        call = parent.value if isinstance(parent, nodes.Assign) else None
+        if not isinstance(call, nodes.Call) or call.func.as_string().rsplit(".", 1)[-1] != "NamedTuple":
+            return None
+        if len(call.args) == 2 and isinstance(call.args[1], (nodes.List, nodes.Tuple)):
+            items = call.args[1].elts
+            fields = [
+                e.elts[0].value
+                for e in items
+                if isinstance(e, nodes.Tuple) and e.elts and isinstance(e.elts[0], nodes.Const)
+            ]
+            return fields if len(fields) == len(items) else None
+        if len(call.args) == 1 and call.keywords:
+            return [k.arg for k in call.keywords if k.arg]
+        return None
 
 
 @dataclass(eq=False)

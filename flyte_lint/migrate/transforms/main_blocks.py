@@ -6,7 +6,7 @@ A call in a statement of the block is hoisted as flyte-sdk's examples write it::
 
     run = flyte.run(wf, a=50)
     run.wait()
-    print(run.outputs()[0])      # (tuple(run.outputs()) for a Tuple output, None for no output)
+    print(run.outputs()[0])  # tuple(run.outputs()) for a Tuple, N(*run.outputs()) for a NamedTuple N, None for none
 
 a call that is the whole statement becomes ``flyte.run(wf, ...)``, one inside a loop or another compound
 statement ``flyte.run(wf, ...).outputs()[0]`` in place.
@@ -70,6 +70,9 @@ def value_of_run(run: cst.BaseExpression, task: TaskPlan) -> cst.BaseExpression:
         return cst.Name("None")
     if task.outputs == "many":
         return cst.Call(func=cst.Name("tuple"), args=[cst.Arg(outputs)])
+    if task.outputs == "named":  # (what Flyte 1 returned: the NamedTuple, rebuilt from the outputs)
+        rebuild = cst.parse_expression(task.func.returns.as_string())
+        return cst.Call(func=rebuild, args=[cst.Arg(outputs, star="*")])
     return cst.Subscript(value=outputs, slice=[cst.SubscriptElement(cst.Index(cst.Integer("0")))])
 
 

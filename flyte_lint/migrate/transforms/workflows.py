@@ -20,6 +20,10 @@ An ``@eager`` workflow is already ``async def``: it calls sync tasks as ``await 
 call returned was an awaitable; awaiting a sync Flyte 2 task directly raises SyncTaskCallInAsyncContextError), and ``except EagerException``
 catches ``flyte.errors.RuntimeUserError``, what a failed child raises in its caller.
 
+What a call returns is read as Flyte 2 returns it: a NamedTuple output comes back as a plain tuple (and a
+one-field NamedTuple as its value: measured on flyte 2.12.1), so ``r.slope`` becomes ``r[0]`` (or ``r``), and
+Flyte 1's ``r.o1`` becomes ``r[1]``.
+
 A handler taking more than the workflow's inputs (``err: FlyteError``) gets a TODO. ``.with_overrides(...)``
 in a workflow gets a TODO (``task.override(...)`` takes other keywords).
 """
@@ -41,10 +45,62 @@ class WorkflowsTransform(Transform):
     def __init__(self, file) -> None:
         super().__init__(file)
         self._stack: list[str] = []
+        self._results: dict = {}  # name -> the TaskPlan whose call result it holds (in the current function)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         self._stack.append(node.name.value)
+        if len(self._stack) == 1:
+            self._results = {}
         return True
+
+    # -- the outputs of task calls: Flyte 2 returns a NamedTuple's values as a plain tuple (one field: the value)
+    def _callee(self, node: cst.BaseExpression):
+        """The planned task whose call result ``node`` is: ``t(...)``, ``await t(...)``, or a name bound to one."""
+        if isinstance(node, cst.Await):
+            node = node.expression
+        if isinstance(node, cst.Name):
+            return self._results.get(node.value) if self._stack and self._planned() else None
+        if isinstance(node, cst.Call):
+            func = node.func
+            if isinstance(func, cst.Attribute) and func.attr.value == "aio":
+                func = func.value
+            if isinstance(func, cst.Name):
+                return self.file.module.task_names.get(func.value)
+        return None
+
+    def _planned(self) -> bool:
+        return self._stack[0] in self.file.module.tasks
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if not self._stack or len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name):
+            return
+        name = node.targets[0].target.value
+        callee = self._callee(node.value) if not isinstance(node.value, cst.Name) else None
+        if callee is not None:
+            self._results[name] = callee
+        else:
+            self._results.pop(name, None)
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
+        """``r.field`` of a NamedTuple output -> ``r[i]`` (``r`` for one field); ``r.o1`` -> ``r[1]``."""
+        if not self._stack or not self._planned():
+            return updated
+        callee = self._callee(original.value)
+        if callee is None:
+            return updated
+        attr = updated.attr.value
+        fields = callee.output_fields
+        if fields is not None and attr in fields:
+            position = fields.index(attr)
+            single = len(fields) == 1
+        elif attr[:1] == "o" and attr[1:].isdigit():
+            position = int(attr[1:])
+            single = callee.outputs == "one"
+        else:
+            return updated
+        if single:
+            return updated.value
+        return cst.Subscript(value=updated.value, slice=[cst.SubscriptElement(cst.Index(cst.Integer(str(position))))])
 
     def _workflow(self) -> bool:
         if len(self._stack) != 1:
