@@ -33,8 +33,9 @@ class NaiveDatetime(Rule):
     scope = Scope.IMPORTERS  # (whether a def is a task, and the calls of it in the modules importing it)
     summary = (
         "Reports a naive datetime (`datetime.now()`, `utcnow()`, `datetime(...)` without tzinfo, `fromisoformat` or "
-        "`strptime` of a literal without an offset) returned from a task declaring `-> datetime`, or passed in a "
-        "run for a task's `datetime` parameter."
+        "`strptime` of a literal without an offset) returned from a task declaring `-> datetime` (or as a "
+        "`datetime` item of its tuple output), passed in a run for a task's `datetime` parameter (an argument, "
+        "or an item of `flyte.map`), or given as that parameter's default."
     )
     rationale = (
         "The engine turns a datetime into a protobuf timestamp, which reads a naive datetime as UTC, and turns it "

@@ -25,7 +25,7 @@ class UnpicklableBoundaryValue(Rule):
     summary = (
         "Reports a task or `@flyte.trace` parameter annotated as a resource the SDK cannot pickle (a threading "
         "lock, a queue, a sqlite3 connection, a socket, an executor, an httpx, OpenAI, Anthropic, boto3 or urllib3 "
-        "client), or to which a call in a run passes one evidently."
+        "client), or to which a call in a run (or an item of `flyte.map`) passes one evidently."
     )
     rationale = (
         "What has no transformer (such a class, `Any`, `object`, no annotation) crosses the engine pickled, with "
