@@ -111,7 +111,7 @@ class NamedtupleAttribute(Rule):
             @env.task
             async def main(x: int) -> dict:
                 direct = (await pair(x)).left  # expect: FLY813
-                via_aio = await pair.aio(x)
+                via_aio: Pair = await pair.aio(x)
                 overridden = await pair.override(cache="disable")(x)
                 total = 0
                 for item in fl.map(one, [1, 2]):
@@ -309,7 +309,12 @@ def _field_reads(analysis: Analysis, site: CallSite, returns: TypeNode) -> Itera
         if isinstance(parent, nodes.Attribute) and parent.attrname in fields:
             yield f"({result.as_string()})", parent
             return
-        targets = [parent.targets[0]] if isinstance(parent, nodes.Assign) and len(parent.targets) == 1 else []
+        if isinstance(parent, nodes.Assign) and len(parent.targets) == 1:
+            targets = [parent.targets[0]]
+        elif isinstance(parent, nodes.AnnAssign) and parent.value is result:
+            targets = [parent.target]  # (`r: Stats = await stats(xs)`)
+        else:
+            targets = []
     for target in targets:
         if not isinstance(target, nodes.AssignName) or not _bound_once(target):
             continue
