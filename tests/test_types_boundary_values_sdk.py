@@ -223,7 +223,8 @@ def _attempt(key: str, call: str, probe: bool = True) -> str:
 
 
 def _resource_program(paths: list[str]) -> str:
-    modules = sorted({p.rsplit(".", 1)[0] for p in paths if p != "sqlite3.connect"} | {"sqlite3", "asyncio", "logging"})
+    modules = {p.rsplit(".", 1)[0] for p in paths if p != "sqlite3.connect"}
+    modules = sorted(modules | {"sqlite3", "asyncio", "logging", "functools"})
     calls = "".join(_attempt(p, f"echo({MAKE[p]})") for p in paths)
     quiet = "".join(_attempt(k, f"echo({v})") for k, v in PICKLES.items())
     return (
@@ -256,6 +257,7 @@ async def main() -> dict:
         + calls
         + quiet
         + _attempt("trace", "traced(threading.Lock())")
+        + _attempt("partial", "functools.partial(echo, threading.Lock())()")
         + "    items = [repr(r) async for r in flyte.map.aio(echo, [threading.Lock()])]  # probe: map\n"
         + "    out['map'] = items[0]\n"
         + _attempt("annotated", "annotated(httpx.Client())", probe=False)
@@ -270,7 +272,7 @@ def test_fly814_each_listed_resource_fails_through_a_task_call_and_is_reported(t
     source = _resource_program(paths)
     r = run_program(source, entry="main")
     assert r.ok, r.summary()
-    for path in [*paths, "trace", "annotated"]:
+    for path in [*paths, "trace", "annotated", "partial"]:
         assert r.output[path].startswith("TypeError") and "pickle" in r.output[path], (path, r.output[path])
     # (a mapped item's failure comes back as the item: flyte.map's return_exceptions defaults to True)
     assert r.output["map"].startswith("TypeError") and "cannot pickle '_thread.lock'" in r.output["map"]
@@ -282,15 +284,16 @@ def test_fly814_each_listed_resource_fails_through_a_task_call_and_is_reported(t
     lint = lint_result(tmp_path, source, select=["FLY814"])
     lines = _probe_lines(source)
     echo_line, trace_line = _line_of(source, "async def echo("), _line_of(source, "async def traced(")
-    on_line = re.compile(r"the (?:call|`flyte.map`) on line (\d+) ")
+    on_line = re.compile(r"the (?:call|`flyte.map`|functools.partial) on line (\d+) ")
     flagged_calls = {m.group(1) for f in lint.findings if (m := on_line.search(f.message))}
-    assert flagged_calls == {str(lines[p]) for p in [*paths, "trace", "map"]}
+    assert flagged_calls == {str(lines[p]) for p in [*paths, "trace", "map", "partial"]}
     assert {f.line for f in lint.findings} == {echo_line, trace_line, lines["annotated"]}
 
 
 # -- FLY810: naive datetimes across a task boundary ---------------------------------------------------------------
 DATETIMES = """
 import datetime as dt
+import functools
 import os
 import time
 from datetime import date, datetime, timedelta, timezone
@@ -380,6 +383,7 @@ async def main() -> dict:
     out["default_tz"] = await tz_default()
     out["tuple_output_tz"] = str((await pair())[0].tzinfo)
     out["mapped_tz"] = [r async for r in flyte.map.aio(tz_of, [datetime(2024, 1, 2)])]  # probe: mapped
+    out["partial_tz"] = await functools.partial(tz_of, datetime(2024, 1, 1))()  # probe: partial
     out["utcnow_tz"] = str((await echo(dt.datetime.utcnow())).tzinfo)  # probe: utcnow
     return out
 """
@@ -401,10 +405,12 @@ def test_fly810_a_naive_datetime_comes_back_tagged_utc_and_the_rule_reports_it(t
     assert out["date"] is True and out["span"] is True
     assert out["trace_in"] is True and out["trace_out"] is True
     assert out["utcnow_tz"] == "UTC"
-    # A naive default, a naive item of a tuple output and a naive mapped item arrive tagged UTC too.
+    # A naive default, a naive item of a tuple output, a naive mapped item and a partial's bound value: tagged UTC too.
     assert out["default_tz"] == "UTC" and out["tuple_output_tz"] == "UTC" and out["mapped_tz"] == ["UTC"]
+    assert out["partial_tz"] == "UTC"
     reported = _reported_labels(tmp_path, DATETIMES, "FLY810")
-    assert reported == {"now_naive", "received_tz", "echo_naive", "utcnow", "default", "tuple_output", "mapped"}
+    expected = {"now_naive", "received_tz", "echo_naive", "utcnow", "default", "tuple_output", "mapped", "partial"}
+    assert reported == expected
 
 
 @requires_sdk

@@ -1,5 +1,5 @@
-"""The calls of a task or trace made in a run, and each call's argument for one parameter; the maps over a task, and
-the items each passes for one parameter (FLY810, FLY814)."""
+"""The calls of a task or trace made in a run, and each call's argument for one parameter; the partials of a task and
+the maps over it, and what each binds or passes for one parameter (FLY810, FLY814)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from astroid import nodes
 from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.annotations import Parameter
 from flyte_lint.model.kinds import CallForm, ParamKind
-from flyte_lint.model.values import FunctionRef
+from flyte_lint.model.values import FunctionRef, TaskRef
 from flyte_lint.rules.types._common import Boundary
 
 # The call forms whose arguments are the task's own (a partial binds some; a map passes items).
@@ -42,12 +42,31 @@ def calls_in_a_run(analysis: Analysis, boundary: Boundary) -> list[nodes.Call]:
     return analysis.memo(("types.calls_in_a_run", id(boundary.func)), compute)
 
 
+def partials_in_a_run(analysis: Analysis, boundary: Boundary) -> list[nodes.Call]:
+    """The ``functools.partial(task, ...)`` calls made inside a task's run: the values they bind cross the engine
+    with every call of the partial (a call, or each item of a map over it)."""
+
+    def compute() -> list[nodes.Call]:
+        found = []
+        for call in analysis.calls:
+            if call.external_path != "functools.partial" or not call.node.args or boundary.task is None:
+                continue
+            target = analysis.resolver.value_of(call.node.args[0])
+            ours = isinstance(target, TaskRef) and target.task is boundary.task and not target.wrapped
+            if ours and analysis.in_task_context(call.function):
+                found.append(call.node)
+        return found
+
+    return analysis.memo(("types.partials_in_a_run", id(boundary.func)), compute)
+
+
 def arguments_for(
-    calls: list[nodes.Call], params: tuple[Parameter, ...], param: Parameter
+    calls: list[nodes.Call], params: tuple[Parameter, ...], param: Parameter, skip: int = 0
 ) -> Iterator[tuple[nodes.Call, nodes.NodeNG]]:
-    """Each call's argument for ``param`` (by keyword, or by position before any ``*args``)."""
+    """Each call's argument for ``param`` (by keyword, or by position before any ``*args``); ``skip`` leading
+    arguments are not the task's (1 for ``functools.partial(task, ...)``)."""
     positional = [p for p in params if p.kind is not ParamKind.KEYWORD_ONLY]
-    index = next((i for i, p in enumerate(positional) if p is param), None)
+    index = next((i + skip for i, p in enumerate(positional) if p is param), None)
     for call in calls:
         for keyword in call.keywords or []:
             if keyword.arg == param.name:

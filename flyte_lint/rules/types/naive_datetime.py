@@ -12,7 +12,13 @@ from flyte_lint.model.annotations import TypeKind, TypeNode, signature_types
 from flyte_lint.model.project import Module
 from flyte_lint.model.source import short_source
 from flyte_lint.rules.base import Case, Finding, Outcome, Rule, RuntimeSpec, Scope, Severity, register
-from flyte_lint.rules.types._call_arguments import arguments_for, calls_in_a_run, mapped_items, maps_in_a_run
+from flyte_lint.rules.types._call_arguments import (
+    arguments_for,
+    calls_in_a_run,
+    mapped_items,
+    maps_in_a_run,
+    partials_in_a_run,
+)
 from flyte_lint.rules.types._common import Boundary, boundaries, own_nodes
 from flyte_lint.rules.types._naive_datetimes import naive_datetime
 
@@ -127,6 +133,7 @@ class NaiveDatetime(Rule):
         ),
         Case(
             """
+            import functools
             from datetime import datetime, timezone
 
             import flyte
@@ -134,7 +141,7 @@ class NaiveDatetime(Rule):
             env = flyte.TaskEnvironment("demo")
 
             @env.task
-            async def later(when: datetime = datetime(2024, 1, 1)) -> int:  # expect: FLY810
+            async def later(when: datetime = datetime(2024, 1, 1), x: int = 0) -> int:  # expect: FLY810
                 return 0
 
             @env.task
@@ -154,7 +161,9 @@ class NaiveDatetime(Rule):
 
             @env.task
             def sync_main() -> int:
-                return len(list(flyte.map(later, [datetime.now() for _ in range(2)])))  # expect: FLY810
+                n = len(list(flyte.map(later, [datetime.now() for _ in range(2)])))  # expect: FLY810
+                at_noon = functools.partial(later, datetime(2024, 1, 1, 12))  # expect: FLY810
+                return n + len(list(flyte.map(at_noon, [1])))
             """,
             name="defaults-tuple-outputs-and-map-items",
         ),
@@ -274,6 +283,11 @@ class NaiveDatetime(Rule):
                     how = naive_datetime(analysis, value)
                     if how is not None:
                         yield self._finding(analysis.resolver.module_of(call), value, how, f"passed for {what}")
+                for call, value in arguments_for(partials_in_a_run(analysis, boundary), signature.params, param, 1):
+                    how = naive_datetime(analysis, value)
+                    if how is not None:
+                        where = f"bound by a functools.partial to {what}"
+                        yield self._finding(analysis.resolver.module_of(call), value, how, where)
                 maps = maps_in_a_run(analysis, boundary)
                 for call, value in mapped_items(maps, signature.params, param):
                     how = naive_datetime(analysis, value)

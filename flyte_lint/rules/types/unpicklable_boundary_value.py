@@ -10,7 +10,13 @@ from astroid import nodes
 from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.annotations import Parameter, TypeKind, TypeNode, signature_types
 from flyte_lint.rules.base import Case, Finding, Outcome, Rule, RuntimeSpec, Scope, Severity, register
-from flyte_lint.rules.types._call_arguments import arguments_for, calls_in_a_run, mapped_items, maps_in_a_run
+from flyte_lint.rules.types._call_arguments import (
+    arguments_for,
+    calls_in_a_run,
+    mapped_items,
+    maps_in_a_run,
+    partials_in_a_run,
+)
 from flyte_lint.rules.types._common import Boundary, boundaries
 from flyte_lint.rules.types._unpicklable import ANNOTATED, Resource, resource_made
 
@@ -73,6 +79,7 @@ class UnpicklableBoundaryValue(Rule):
         ),
         Case(
             """
+            import functools
             import sqlite3
             import threading
             from concurrent.futures import ThreadPoolExecutor
@@ -105,10 +112,15 @@ class UnpicklableBoundaryValue(Rule):
                 return x
 
             @env.task
+            async def bound(lock, x: int) -> int:  # expect: FLY814
+                return x
+
+            @env.task
             async def main(x: int) -> int:
                 conn = sqlite3.connect(":memory:")
                 n = store(conn, [x])
                 done = [r async for r in fl.map.aio(fanned, [threading.Lock(), LOCK], [1, 2])]
+                done += [r async for r in fl.map.aio(functools.partial(bound, LOCK), [1, 2])]
                 return n + await guarded.aio(lock=LOCK, x=x) + len(done)
             """,
             name="arguments-annotations-traces-and-aliases",
@@ -247,6 +259,10 @@ class UnpicklableBoundaryValue(Rule):
                         yield self.finding(
                             boundary.module, param.node, message, raises="builtins.TypeError", raised_at=call
                         )
+                for call, value in arguments_for(partials_in_a_run(analysis, boundary), signature.params, param, 1):
+                    resource = resource_made(analysis, value)
+                    if resource is not None:
+                        yield self.finding(boundary.module, param.node, _bound_message(boundary, param, resource, call))
                 reported: set[int] = set()
                 for call, value in mapped_items(maps_in_a_run(analysis, boundary), signature.params, param):
                     resource = resource_made(analysis, value)
@@ -282,6 +298,16 @@ def _argument_message(
         f"the call on line {call.lineno} passes {resource.label} (`{value.as_string()}`), which does not pickle: "
         f'the call fails with TypeError ("{resource.refusal}"). Create it inside the {_kind(boundary)}, from '
         "picklable settings passed in"
+    )
+
+
+def _bound_message(boundary: Boundary, param: Parameter, resource: Resource, call: nodes.Call) -> str:
+    annotation = "has no annotation" if param.type.kind is TypeKind.MISSING else f"is `{param.type.label()}`"
+    return (
+        f"parameter `{param.name}` of {boundary.label} {annotation}, so the engine pickles what a call passes, and "
+        f"the functools.partial on line {call.lineno} binds {resource.label} to it, which does not pickle: every "
+        f'call of the partial (each item of a map over it) fails with TypeError ("{resource.refusal}"). Create it '
+        "inside the task, from picklable settings passed in"
     )
 
 
