@@ -213,6 +213,26 @@ class UnresolvableAnnotation(Rule):
         ),
         Case(
             """
+            from __future__ import annotations
+
+            from typing import TYPE_CHECKING
+
+            import flyte
+            from mylib.types import *
+
+            if TYPE_CHECKING:
+                from mylib.types import Row
+
+            env = flyte.TaskEnvironment("demo")
+
+            @env.task
+            def score(row: Row) -> float:
+                return 1.0
+            """,
+            name="star-import-may-bind-it",
+        ),
+        Case(
+            """
             from typing import TYPE_CHECKING
 
             import flyte
@@ -293,6 +313,8 @@ def _unbound(boundary: Boundary, name: str) -> str | None:
     bindings = [b for b in module.locals.get(name, []) if isinstance(b, _BINDINGS)]
     if not bindings or len(bindings) != len(module.locals.get(name, [])):
         return None  # a builtin, an undefined name (Python's NameError), or a binding we do not read
+    if _star_imports(module):
+        return None  # (`from m import *` may bind it)
     if all(under_type_checking(binding) for binding in bindings):
         return "type_checking"
     if boundary.task is None:
@@ -303,6 +325,13 @@ def _unbound(boundary: Boundary, name: str) -> str | None:
     if all(_statement(binding) is not None and _statement(binding).fromlineno > made.tolineno for binding in bindings):
         return "later"
     return None
+
+
+def _star_imports(module: nodes.Module) -> bool:
+    return any(
+        isinstance(node, nodes.ImportFrom) and node.names[0][0] == "*" and not under_type_checking(node)
+        for node in module.nodes_of_class(nodes.ImportFrom, skip_klass=(nodes.FunctionDef, nodes.ClassDef))
+    )
 
 
 def _statement(node: nodes.NodeNG) -> nodes.NodeNG | None:
