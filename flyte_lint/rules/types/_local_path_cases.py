@@ -92,6 +92,47 @@ INVALID = [
         """,
         name="env-from-another-module",
     ),
+    Case(
+        """
+        # file: pkg/produce.py
+        import os
+        import tempfile
+
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        async def export(text: str) -> str:
+            path = os.path.join(tempfile.mkdtemp(), "out.txt")
+            with open(path, "w") as fh:
+                fh.write(text)
+            return path  # expect: FLY806
+
+        @env.task
+        async def label(text: str) -> str:
+            return os.path.join(tempfile.mkdtemp(), "out.txt")
+        # file: pkg/consume.py
+        from pathlib import Path
+
+        from pkg.produce import env, export, label
+
+        @env.task
+        def count(path: str) -> int:
+            return len(Path(path).read_text())
+
+        @env.task
+        def show(name: str) -> str:
+            return name.upper()
+
+        @env.task
+        async def main(text: str) -> int:
+            path = await export(text)
+            print(await show.aio(await label(text)))
+            return await count.aio(path=path)
+        """,
+        name="str-path-a-consumer-opens",
+    ),
 ]
 
 VALID = [

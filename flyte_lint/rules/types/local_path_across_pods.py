@@ -10,7 +10,10 @@ from astroid import nodes
 from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.annotations import TypeKind, TypeNode, signature_types
 from flyte_lint.model.arguments import keyword_argument
-from flyte_lint.model.values import External
+from flyte_lint.model.calls import called_object
+from flyte_lint.model.entities import Task
+from flyte_lint.model.kinds import CallForm, ParamKind
+from flyte_lint.model.values import External, TaskRef
 from flyte_lint.rules.base import Finding, Outcome, Rule, RuntimeSpec, Scope, Severity, register
 from flyte_lint.rules.types._common import own_nodes
 from flyte_lint.rules.types._local_path_cases import INVALID, VALID
@@ -31,11 +34,12 @@ class LocalPathAcrossPods(Rule):
     symbol = "local-path-across-pods"
     severity = Severity.WARNING
     pylint_number = 69  # its pylint message id is W6769; never change it once released
-    scope = Scope.IMPORTERS  # (whether a def is a task: `env.task(fn)` in an importer makes one)
+    scope = Scope.COMPONENT  # (a `-> str` output counts when a call elsewhere hands it to a task that opens it)
     summary = (
-        "Reports a task that returns a path on its own filesystem: any value of a `-> Path` output, and a "
+        "Reports a task that returns a path on its own filesystem: any value of a `-> Path` output, a "
         "`flyte.io.File(path=...)` or `Dir(path=...)` built from a local path (a string without a URI scheme, a "
-        "`tempfile` directory, `os.path.join`/`Path(...)`/`/` of one)."
+        "`tempfile` directory, `os.path.join`/`Path(...)`/`/` of one), and such a path returned `-> str` to a "
+        "task that opens it."
     )
     rationale = (
         "Each action runs in its own pod. A `Path` output is pickled as it is: the consumer gets a path into the "
@@ -66,9 +70,11 @@ class LocalPathAcrossPods(Rule):
     VALID = VALID
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
+        opened = _opened_str_outputs(analysis)
         for task in analysis.tasks:
             returns = signature_types(analysis, task.func).returns
             path_output = any(_is_path(member) for member in returns.without_none)
+            opener = opened.get(id(task.func)) if _is_str(returns) else None
             for node in own_nodes(task.func, nodes.Return):
                 if node.scope() is not task.func or node.value is None:
                     continue
@@ -77,12 +83,70 @@ class LocalPathAcrossPods(Rule):
                 if path_output:
                     yield self.finding(task.module, node, _path_message(task.name))
                     continue
+                why = local_path(analysis, node.value) if opener is not None else None
+                if why is not None:
+                    yield self.finding(task.module, node, _str_message(task.name, why, opener))
+                    continue
                 for kind, why in _local_files(analysis, node.value):
                     yield self.finding(task.module, node, _file_message(task.name, kind, why, task.is_async))
 
 
 def _is_path(declared: TypeNode) -> bool:
     return declared.kind is TypeKind.CLASS and declared.path in _PATHS
+
+
+def _is_str(declared: TypeNode) -> bool:
+    return declared.kind is TypeKind.SCALAR and declared.path == "builtins.str"
+
+
+def _opened_str_outputs(analysis: Analysis) -> dict[int, str]:
+    """Tasks whose ``-> str`` output a call hands straight to another task that opens it (``open(p)``,
+    ``Path(p)``...): the producer's def -> the consumer's name."""
+
+    def compute() -> dict[int, str]:
+        found: dict[int, str] = {}
+        for site in analysis.call_sites:
+            if site.task is None or site.form not in (CallForm.CALL, CallForm.AIO, CallForm.OVERRIDE):
+                continue
+            params = signature_types(analysis, site.task.func).params
+            positional = [p for p in params if p.kind is not ParamKind.KEYWORD_ONLY]
+            pairs = [(a, positional[i]) for i, a in enumerate(site.node.args) if i < len(positional)]
+            pairs += [(k.value, p) for k in site.node.keywords or [] for p in params if p.name == k.arg]
+            for value, param in pairs:
+                producer = _producer(analysis, value)
+                if producer is not None and _is_str(param.type) and _opens(analysis, site.task.func, param.name):
+                    found.setdefault(id(producer.func), site.task.name)
+        return found
+
+    return analysis.memo("types.local_paths.opened", compute)
+
+
+def _producer(analysis: Analysis, value: nodes.NodeNG, depth: int = 0) -> Task | None:
+    """The task whose call gives ``value``: ``t(...)``, ``await t.aio(...)``, or a local bound once to one."""
+    if isinstance(value, nodes.Await):
+        value = value.value
+    if isinstance(value, nodes.Name) and depth < 2:
+        bound = _bound_value(value)
+        return _producer(analysis, bound, depth + 1) if bound is not None else None
+    if not isinstance(value, nodes.Call):
+        return None
+    target, _form = called_object(value.func)
+    ref = analysis.resolver.value_of(target) if target is not None else None
+    return ref.task if isinstance(ref, TaskRef) else None
+
+
+_OPENERS = frozenset({"builtins.open", "pathlib.Path", "os.listdir", "os.path.exists", "os.stat"})
+
+
+def _opens(analysis: Analysis, func: nodes.FunctionDef, name: str) -> bool:
+    """The def's own body passes its parameter ``name`` to ``open``, ``Path``, ``os.listdir``... first."""
+    for call in own_nodes(func, nodes.Call):
+        first = call.args[0] if call.args else None
+        if isinstance(first, nodes.Name) and first.name == name:
+            callee = analysis.resolver.value_of(call.func)
+            if isinstance(callee, External) and callee.path in _OPENERS:
+                return True
+    return False
 
 
 def _local_files(analysis: Analysis, value: nodes.NodeNG) -> Iterator[tuple[str, str]]:
@@ -112,6 +176,15 @@ def _path_message(task: str) -> str:
         "task's pod. A local run shares one filesystem and works; in a cluster each action runs in its own pod, "
         "and reading it fails (FileNotFoundError). Return `await File.from_local(path)` (`-> File`), which uploads "
         "the file"
+    )
+
+
+def _str_message(task: str, why: str, consumer: str) -> str:
+    return (
+        f"task '{task}' returns a local path as a string ({why}), and task '{consumer}' opens it: the string "
+        "crosses to the consumer's pod, which has no such file. A local run shares one filesystem and works; in a "
+        "cluster each action runs in its own pod, and the open fails (FileNotFoundError). Return a `flyte.io.File` "
+        "(`await File.from_local(path)`), which uploads it"
     )
 
 
