@@ -135,7 +135,7 @@ def _producer(analysis: Analysis, value: nodes.NodeNG, depth: int = 0) -> Task |
     return ref.task if isinstance(ref, TaskRef) else None
 
 
-_OPENERS = frozenset({"builtins.open", "pathlib.Path", "os.listdir", "os.path.exists", "os.stat"})
+_OPENERS = frozenset({"builtins.open", "pathlib.Path", "os.listdir", "os.stat"})
 
 
 def _opens(analysis: Analysis, func: nodes.FunctionDef, name: str) -> bool:
