@@ -322,3 +322,50 @@ def test_a_project_function_shadowing_a_builtin_is_not_the_builtin(tmp_path, asy
         asynchronous,
     )
     assert found == {"shadowed": None}
+
+
+def test_parameters_of_tasks_and_traces_only(tmp_path):
+    source = """
+import flyte
+
+env = flyte.TaskEnvironment("demo")
+
+
+@env.task
+def task_params(n: int, ratio: float, names: list[str], maybe: int = None, rebound: int = 0) -> int:
+    rebound = rebound + 1
+    v_n = n
+    v_ratio = ratio
+    v_names = names
+    v_maybe = maybe
+    v_rebound = rebound
+    return 0
+
+
+@flyte.trace
+async def trace_params(n: int) -> int:
+    v_trace_n = n
+    return n
+
+
+def helper(n: int) -> int:
+    v_helper_n = n
+    return n
+"""
+    analysis = lint_result(tmp_path, source).analysis
+    found = {}
+    for module in analysis.modules:
+        for assign in module.tree.nodes_of_class(nodes.Assign):
+            target = assign.targets[0]
+            if isinstance(target, nodes.AssignName) and target.name.startswith("v_"):
+                found[target.name[2:]] = _render(evident_type(analysis, assign.value))
+    # (a plain function's parameter may be passed anything; `int = None` may hold None; a rebound one anything)
+    assert found == {
+        "n": "int",
+        "ratio": "float",
+        "names": "list[str]",
+        "maybe": None,
+        "rebound": None,
+        "trace_n": "int",
+        "helper_n": None,
+    }

@@ -109,9 +109,11 @@ _LIBRARY_RESULTS = {
 }
 # What awaiting these gives.
 _UPLOADS = {"flyte.io.File.from_local": "flyte.io.File", "flyte.io.Dir.from_local": "flyte.io.Dir"}
-# numpy functions that reduce an array to a numpy scalar (never a Python int or bool: numpy.int64, numpy.bool_).
+# numpy functions that reduce an array to a numpy scalar, never a Python int or bool (numpy 2.4, measured: argmax
+# gives numpy.int64, any numpy.bool, sum numpy.int64 or numpy.float64; array_equal and allclose give a Python bool
+# and are left out). (An object-dtype array reduces to its Python objects: code rarely builds one.)
 _NUMPY_INT_REDUCTIONS = frozenset({"argmax", "argmin", "count_nonzero"})
-_NUMPY_BOOL_REDUCTIONS = frozenset({"any", "all", "isclose", "array_equal", "allclose"})
+_NUMPY_BOOL_REDUCTIONS = frozenset({"any", "all", "isclose"})
 _NUMPY_NUMBER_REDUCTIONS = frozenset({"sum", "prod", "max", "min", "mean", "median", "std", "var", "amax", "amin"})
 # Methods of a known class whose result is of one class.
 _PATH_METHODS = {

@@ -35,8 +35,15 @@ _SCALARS = {"builtins.int": "int", "builtins.float": "float", "builtins.str": "s
 _FILES = {"flyte.io.File": "File", "flyte.io.Dir": "Dir"}
 _PATHS = frozenset({"str", "pathlib.Path", "coroutine"})
 _FRAMES = _PATHS | {"pandas.DataFrame", "dict", "list"}  # (flyte.io.DataFrame takes only its own instances)
-# Values whose class the engine's check cannot be pinned down for here (numpy is not measured: not installed).
-_UNSURE = frozenset({"numpy.number", "numpy.integer", "numpy.bool_", "numpy.ndarray", "bytearray", "NoneType"})
+# Values whose class is not one the engine's check can be pinned down for.
+_UNSURE = frozenset({"bytearray", "NoneType"})
+# How the engine's messages name numpy's classes (numpy 2.4: a reduction of ints or floats is one of these).
+_NUMPY_CLASSES = {
+    "numpy.integer": "<class 'numpy.int64'>",
+    "numpy.bool_": "<class 'numpy.bool'>",
+    "numpy.number": "<class 'numpy.int64'> (or numpy.float64)",
+    "numpy.ndarray": "<class 'numpy.ndarray'>",
+}
 _CALLS = (CallForm.CALL, CallForm.AIO, CallForm.OVERRIDE, CallForm.PARTIAL)
 
 
@@ -112,7 +119,7 @@ def mismatch(value: ValueType | None, declared: TypeNode) -> Mismatch | None:
     if kind is TypeKind.PYDANTIC and value.name == "dataclass":
         return Mismatch(TYPE, _a(value), label, "'...' object has no attribute 'model_dump_json'")
     if kind is TypeKind.CLASS and declared.path == "flyte.io.DataFrame" and value.name in _FRAMES:
-        got = "<class 'pandas.core.frame.DataFrame'>" if value.name == "pandas.DataFrame" else _class_of(value)
+        got = "<class 'pandas.DataFrame'>" if value.name == "pandas.DataFrame" else _class_of(value)
         return Mismatch(PATH_FOR_FILE, _a(value), label, f"Expected a DataFrame instance, but got {got} instead")
     if kind is TypeKind.CLASS and declared.path in _FILES and value.name in _PATHS and value.declared is None:
         name = _FILES[declared.path]
@@ -124,8 +131,8 @@ def mismatch(value: ValueType | None, declared: TypeNode) -> Mismatch | None:
 
 
 def _scalar(value: ValueType, name: str, label: str) -> Mismatch | None:
-    if value.name == name:
-        return None
+    if value.name == name or (value.name == "numpy.number" and name == "float"):
+        return None  # (numpy.float64 is a float)
     if name == "int" and value.name == "bool":
         return Mismatch(INT_FOR_FLOAT, _a(value), label, "Expected an int, got a boolean")
     error = f"Expected value of type <class '{name}'> but got '...' of type {_class_of(value)}"
@@ -153,6 +160,8 @@ def _class_of(value: ValueType) -> str:
     """How the engine's message names the value's class (``<class '...'>`` for a project class)."""
     if value.name in ("dataclass", "pydantic"):
         return "<class '...'>"
+    if value.name in _NUMPY_CLASSES:
+        return _NUMPY_CLASSES[value.name]
     return f"<class '{value.name.replace('pathlib.Path', 'pathlib.PosixPath')}'>"
 
 
@@ -175,6 +184,10 @@ def _a(value: ValueType) -> str:
         "dataclass": "a dataclass",
         "pydantic": "a pydantic model",
         "pandas.DataFrame": "a pandas DataFrame",
+        "numpy.integer": "a numpy integer",
+        "numpy.bool_": "a numpy bool",
+        "numpy.number": "a numpy scalar",
+        "numpy.ndarray": "a numpy array",
     }
     if value.declared is not None:
         return f"another task's `{value.declared.label()}` output"

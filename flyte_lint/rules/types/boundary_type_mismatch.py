@@ -27,7 +27,8 @@ class BoundaryTypeMismatch(Rule):
         "Reports a value whose type is evident and that the type engine rejects where it crosses a task or trace "
         "boundary: a `Counter`/`defaultdict`/`OrderedDict` for `dict`; a set, generator, `map`/`filter`/`zip`/"
         "`range`, `.keys()`, `tuple(...)` or `set(...)` for `list[...]`; a `Path` or bytes for `str`; an int-keyed "
-        "dict for `dict[str, ...]`; `n / 2` for `int`; and another task's output whose annotation the engine will not "
+        "dict for `dict[str, ...]`; `n / 2` for `int`; a numpy reduction (`np.sum`, `np.argmax`, `np.any`) for `int` "
+        "or `bool`, `np.array(...)` for `list[...]`; and another task's output whose annotation the engine will not "
         "convert (str and int, float to int, `list[int]` to `list[str]`, a tuple output into a list, a dataclass "
         "into a dict, a dataclass and a pydantic model)."
     )
@@ -36,7 +37,9 @@ class BoundaryTypeMismatch(Rule):
         "only a `list` (\"Value '{1, 2}' is not of container type <class 'list'>\"), `dict[...]` and `dict` take "
         'only a plain `dict` ("Expected a dict": a Counter, defaultdict or OrderedDict fails), `str` takes no Path '
         "(\"Expected value of type <class 'str'> but got '/tmp' of type <class 'pathlib.PosixPath'>\"), `int` takes "
-        'no float, `dict[str, ...]` takes no int key ("Flyte MapType expects all keys to be strings"), a dataclass '
+        "no float and no numpy scalar (`np.sum` and `np.argmax` give numpy.int64, `np.any` numpy.bool: "
+        "\"Expected value of type <class 'int'> but got '6' of type <class 'numpy.int64'>\"), `list[...]` takes no "
+        'numpy array, `dict[str, ...]` takes no int key ("Flyte MapType expects all keys to be strings"), a dataclass '
         "takes no pydantic model and a pydantic model no dataclass. A parent passing such a value fails at the call; "
         "a task returning one fails when its output is converted; under `flyte.map` each item comes back as an "
         "exception value. What the engine converts stays quiet: a dict for a dataclass or a pydantic model, a bare "
@@ -228,6 +231,43 @@ class BoundaryTypeMismatch(Rule):
                 return await bound()
             """,
             name="another-module-override-partial-and-map-items",
+        ),
+        Case(
+            """
+            import flyte
+            import numpy as np
+
+            env = flyte.TaskEnvironment("demo")
+
+            @env.task
+            def best(scores: list[float]) -> int:
+                return np.argmax(scores)  # expect: FLY808
+
+            @env.task
+            def any_positive(xs: list[int]) -> bool:
+                return np.any(np.array(xs) > 0)  # expect: FLY808
+
+            @env.task
+            def total(xs: list[int]) -> int:
+                return np.sum(xs)  # expect: FLY808
+
+            @env.task
+            def as_array(xs: list[int]) -> list[int]:
+                return np.array(xs)  # expect: FLY808
+
+            @env.task
+            def mean(xs: list[float]) -> float:
+                return np.mean(xs)
+
+            @env.task
+            def same(xs: list[int]) -> bool:
+                return np.allclose(xs, xs)
+
+            @env.task
+            def per_column(xs: list[list[int]]) -> int:
+                return np.sum(xs, axis=0)
+            """,
+            name="numpy-reductions-and-arrays",
         ),
     ]
     VALID = [

@@ -35,10 +35,10 @@ class PathForFile(Rule):
         "whether it is local or a remote URI, a str or a Path, and so does the coroutine an un-awaited "
         "`File.from_local(...)` is. A parent passing one fails at the call, a task returning one fails when its "
         "output is converted, and under `flyte.map` each item comes back as an exception value. "
-        '`flyte.io.DataFrame` likewise takes only its own instances ("Expected a DataFrame instance, but got '
-        "<class '...'> instead. Did you forget to wrap your dataframe in a DataFrame instance?\", flyte/io/"
-        "_dataframe/dataframe.py: a pandas DataFrame fails the same check). Quiet on `await File.from_local(...)`, "
-        "`File.from_local_sync(...)`, `File.from_existing_remote(...)`, a path returned for `-> str`, and values "
+        '`flyte.io.DataFrame` likewise takes only its own instances, a pandas DataFrame included ("Expected a '
+        "DataFrame instance, but got <class 'pandas.DataFrame'> instead. Did you forget to wrap your dataframe in a "
+        'DataFrame instance?"). Quiet on `await File.from_local(...)`, `File.from_local_sync(...)`, '
+        "`File.from_existing_remote(...)`, `DataFrame.from_df(df)`, a path returned for `-> str`, and values "
         "whose type is not evident. Severity: error: the call or the task fails, in a local run and in a cluster "
         "alike."
     )
