@@ -262,6 +262,31 @@ class NaiveDatetime(Rule):
             """,
             name="traces-dates-aware-unknown-and-rebound",
         ),
+        Case(
+            """
+            from datetime import datetime
+
+            import flyte
+            import pendulum
+
+            env = flyte.TaskEnvironment("demo")
+
+            class Clock:
+                def now(self) -> datetime:
+                    return datetime.now().astimezone()
+
+            clock = Clock()
+
+            @env.task
+            async def later(when: datetime) -> int:
+                return 0
+
+            @env.task
+            async def main() -> int:
+                return await later(pendulum.now()) + await later(clock.now())
+            """,
+            name="other-libraries-and-project-clocks",
+        ),
     ]
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:

@@ -260,6 +260,29 @@ class NamedtupleAttribute(Rule):
             """,
             name="unknown-fields-rebound-names-and-shadowing",
         ),
+        Case(
+            """
+            from typing import NamedTuple
+
+            import flyte
+            from scipy import stats
+
+            env = flyte.TaskEnvironment("demo")
+
+            class Result(NamedTuple):
+                pvalue: float
+
+            def local_test(xs: list[float]) -> Result:
+                return Result(0.5)
+
+            @env.task
+            async def main(xs: list[float]) -> float:
+                library = stats.ttest_1samp(xs, 0.0)
+                plain = local_test(xs)
+                return library.pvalue + plain.pvalue
+            """,
+            name="another-library-and-plain-functions",
+        ),
     ]
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:

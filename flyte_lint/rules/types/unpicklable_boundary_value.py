@@ -240,6 +240,31 @@ class UnpicklableBoundaryValue(Rule):
             """,
             name="resources-made-inside-plain-helpers-and-a-guard",
         ),
+        Case(
+            """
+            # file: pkg/locks.py
+            class Lock:
+                pass
+
+            class Client:
+                def __init__(self, url: str) -> None:
+                    self.url = url
+            # file: pkg/main.py
+            import flyte
+            from pkg.locks import Client, Lock
+
+            env = flyte.TaskEnvironment("demo")
+
+            @env.task
+            async def work(lock, client: Client, x: int) -> int:
+                return x
+
+            @env.task
+            async def main(x: int) -> int:
+                return await work(Lock(), Client("http://127.0.0.1:9"), x)
+            """,
+            name="project-classes-named-like-resources",
+        ),
     ]
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
