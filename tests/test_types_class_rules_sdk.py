@@ -917,3 +917,69 @@ def test_fly811_reports_exactly_the_fields_the_engine_cannot_encode(tmp_path):
     assert reported == {"".join(part.title() for part in name.split("_")) for name in failed - {"nested_bad"}} | {
         "Inner"
     }
+
+
+LIBRARY_FIELDS = """
+from dataclasses import dataclass
+from typing import Optional
+
+import numpy as np
+import pandas as pd
+
+import flyte
+
+env = flyte.TaskEnvironment("demo")
+
+
+@dataclass
+class Arrays:
+    values: Optional[np.ndarray] = None
+
+
+@dataclass
+class Frames:
+    frame: pd.DataFrame
+
+
+@env.task
+async def arrays_bad(a: Arrays) -> int:
+    return 1
+
+
+@env.task
+async def frames_bad(f: Frames) -> int:
+    return 1
+
+
+@env.task
+async def array_param_ok(a: np.ndarray) -> int:
+    return int(a.sum())
+
+
+@env.task
+async def main() -> dict:
+    calls = {
+        "arrays_bad": lambda: arrays_bad.aio(Arrays(np.array([1, 2]))),
+        "frames_bad": lambda: frames_bad.aio(Frames(pd.DataFrame({"a": [1]}))),
+        "array_param_ok": lambda: array_param_ok.aio(np.array([1, 2])),
+    }
+    out = {}
+    for name, call in calls.items():
+        try:
+            out[name] = repr(await call())
+        except Exception as e:
+            out[name] = f"failed: {type(e).__name__}: {e}"
+    return out
+"""
+
+
+@requires_sdk
+def test_fly811_numpy_and_pandas_fields_fail(tmp_path):
+    pytest.importorskip("numpy")
+    pytest.importorskip("pandas")
+    r = run_program(LIBRARY_FIELDS, entry="main")
+    assert r.ok, r.summary()
+    assert 'Field "values" of type ndarray in Arrays is not serializable' in r.output["arrays_bad"]
+    assert 'Field "frame" of type DataFrame in Frames is not serializable' in r.output["frames_bad"]
+    assert r.output["array_param_ok"] == "3"
+    assert _reported_classes(tmp_path, LIBRARY_FIELDS, "FLY811") == {"Arrays", "Frames"}

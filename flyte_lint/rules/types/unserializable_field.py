@@ -86,7 +86,7 @@ class UnserializableField(Rule):
             def main() -> int:
                 return area(Shape("box", Point(1, 2)))
             """,
-            message="Field `origin: Point` of dataclass `Shape` is a plain class, which the engine's dataclass "
+            message="Field `origin: Point` of dataclass `Shape` holds `Point`, a plain class, which the engine's dataclass "
             "encoder (mashumaro) cannot encode: task 'demo.area' (`shape: Shape`) deploys, but every call fails "
             '("Field "origin" of type Point in Shape is not serializable"). Make `Point` a dataclass, keep '
             "encodable values in the field, or pass the object as a parameter of its own (it is then pickled)",
@@ -143,7 +143,7 @@ class UnserializableField(Rule):
 
 def _bad_fields(
     analysis: Analysis, cls: nodes.ClassDef, kind: TypeKind, seen: set[int], depth: int
-) -> Iterator[tuple[nodes.ClassDef, ClassField, str, TypeKind]]:
+) -> Iterator[tuple[nodes.ClassDef, ClassField, tuple[str, str], TypeKind]]:
     """(owner class, field, what its type is) for each field of ``cls`` (and of the dataclasses or models its fields
     hold) that the engine cannot encode."""
     if id(cls) in seen or depth > _MAX_DEPTH:
@@ -172,12 +172,14 @@ def _field_parts(node: TypeNode, depth: int) -> Iterator[TypeNode]:
             yield from _field_parts(arg, depth + 1)
 
 
-def _unencodable(analysis: Analysis, node: TypeNode) -> str | None:
+def _unencodable(analysis: Analysis, node: TypeNode) -> tuple[str, str] | None:
+    """What the type is and its class's name, when no encoder knows it."""
     if node.kind is not TypeKind.CLASS:
         return None
     if node.cls is None:
-        return LIBRARY_CLASSES.get(node.path or "")
-    return "a plain class" if _plain(analysis, node.cls, 0) else None
+        what = LIBRARY_CLASSES.get(node.path or "")
+        return (what, (node.path or "").rsplit(".", 1)[-1]) if what else None
+    return ("a plain class", node.cls.name) if _plain(analysis, node.cls, 0) else None
 
 
 def _plain(analysis: Analysis, cls: nodes.ClassDef, depth: int) -> bool:
@@ -257,21 +259,23 @@ def _is_true(node: nodes.NodeNG) -> bool:
     return isinstance(node, nodes.Const) and node.value is True
 
 
-def _message(owner: nodes.ClassDef, field: ClassField, what: str, kind: TypeKind, position: Position) -> str:
-    written, label = f"`{field.name}: {field.type.label()}`", field.type.label()
+def _message(
+    owner: nodes.ClassDef, field: ClassField, unencodable: tuple[str, str], kind: TypeKind, position: Position
+) -> str:
+    (what, name), written = unencodable, f"`{field.name}: {field.type.label()}`"
     boundary = position.boundary
     if kind is TypeKind.PYDANTIC:
         return (
-            f"Field {written} of pydantic model `{owner.name}` (arbitrary_types_allowed=True) is {what}, for which "
+            f"Field {written} of pydantic model `{owner.name}` (arbitrary_types_allowed=True) holds `{name}`, {what}, for which "
             f"pydantic cannot make the JSON schema the engine needs: {boundary.label} ({position.where}) fails on "
             'every call and when deployed ("Cannot generate a JsonSchema for core_schema.IsInstanceSchema"). '
             "Give the field an encodable type (a pydantic model, a list, a flyte.io.File), or pass the object "
             "as a parameter of its own (it is then pickled)"
         )
-    fix = f"Make `{label}` a dataclass, keep" if what == "a plain class" else "Keep"
+    fix = f"Make `{name}` a dataclass, keep" if what == "a plain class" else "Keep"
     return (
-        f"Field {written} of dataclass `{owner.name}` is {what}, which the engine's dataclass encoder (mashumaro) "
+        f"Field {written} of dataclass `{owner.name}` holds `{name}`, {what}, which the engine's dataclass encoder (mashumaro) "
         f"cannot encode: {boundary.label} ({position.where}) deploys, but every call fails "
-        f'("Field "{field.name}" of type {label} in {owner.name} is not serializable"). {fix} encodable values in '
+        f'("Field "{field.name}" of type {name} in {owner.name} is not serializable"). {fix} encodable values in '
         "the field, or pass the object as a parameter of its own (it is then pickled)"
     )
