@@ -96,7 +96,30 @@ def test_dynamic_and_subworkflow(tmp_path):
     assert text.count("@env.task\n") == 4 and "flytekit" not in text
 
 
-def test_with_overrides_gets_a_todo(tmp_path):
+def test_with_overrides_becomes_override(tmp_path):
+    code, text = migrated(
+        tmp_path,
+        """
+        from flytekit import Resources, task, workflow
+
+        @task
+        def square(x: int) -> int:
+            return x * x
+
+        @workflow
+        def main(n: int = 3) -> int:
+            return square(x=n).with_overrides(limits=Resources(cpu="2", mem="1Gi"), retries=2, name="sq")
+        """,
+    )
+    assert code == 0
+    assert (
+        'return square.override(resources=flyte.Resources(cpu="2", memory="1Gi"), retries=2, short_name="sq")(x=n)'
+        in text
+    )
+    assert "Resources," not in text and "flytekit" not in text
+
+
+def test_with_overrides_of_an_image_gets_a_todo(tmp_path):
     code, text = migrated(
         tmp_path,
         """
@@ -108,11 +131,33 @@ def test_with_overrides_gets_a_todo(tmp_path):
 
         @workflow
         def main(n: int = 3) -> int:
-            return square(x=n).with_overrides(retries=2)
+            return square(x=n).with_overrides(container_image="python:3.12")
         """,
     )
     assert code == 1
     assert "    # TODO(flyte-lint migrate): `.with_overrides(...)`" in text
+
+
+@requires_sdk
+def test_migrated_override_runs(tmp_path):
+    root = write_project(
+        tmp_path / "project",
+        """
+        from flytekit import Resources, task, workflow
+
+        @task(requests=Resources(cpu="1"))
+        def square(x: int) -> int:
+            return x * x
+
+        @workflow
+        def main(n: int = 3) -> int:
+            return square(x=n).with_overrides(requests=Resources(cpu="2", mem="500Mi"), retries=1)
+        """,
+    )
+    assert migrate(root) == 0
+    result = run_program((root / "main.py").read_text(encoding="utf-8"), entry="main", args={"n": 4})
+    assert result.ok, result.summary()
+    assert result.output == 16
 
 
 def test_current_context_and_secrets(tmp_path):
@@ -123,11 +168,13 @@ def test_current_context_and_secrets(tmp_path):
         import flytekit
         from flytekit import task, Secret, current_context
 
+        GROUP = "db"
+
         @task(secret_requests=[Secret(group="db", key="pass-word")])
         def read() -> str:
             ctx = current_context()
             value = ctx.secrets.get(key="pass-word", group="db")
-            other = current_context().secrets.get("db", "user")
+            other = current_context().secrets.get(GROUP, "user")
             path = os.path.join(flytekit.current_context().working_directory, "x.txt")
             return value + other + path
         """,
@@ -151,7 +198,7 @@ def test_context_attribute_flyte2_lacks_gets_a_todo(tmp_path):
         """,
     )
     assert code == 1
-    assert "    # TODO(flyte-lint migrate): Flyte 2's flyte.ctx() has no `execution_id`" in text
+    assert "    # TODO(flyte-lint migrate): Flyte 2's flyte.ctx() has no `execution_id` of Flyte 1's context" in text
     assert "return flyte.ctx().execution_id.name" in text
 
 
@@ -292,3 +339,21 @@ def test_migrated_named_outputs_print_what_flyte1_printed(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     # flytekit 1.16.31 prints "wf: Pair(slope=7.0, intercept=9.0)" for the original
     assert done.stdout.strip().splitlines()[-1] == "wf: Pair(slope=7.0, intercept=9.0)"
+
+
+def test_context_secrets_read_otherwise_and_checkpoint_get_todos(tmp_path):
+    code, text = migrated(
+        tmp_path,
+        """
+        from flytekit import task, current_context
+
+        @task
+        def read(name: str) -> str:
+            files = current_context().secrets.get_secrets_file("g", name)
+            value = current_context().secrets.get("g", name)
+            return files + value + str(current_context().checkpoint.read())
+        """,
+    )
+    assert code == 1
+    assert text.count("# TODO(flyte-lint migrate):") == 3
+    assert "has no `secrets` of Flyte 1's context" in text and "has no `checkpoint`" in text

@@ -138,6 +138,21 @@ class ModulePlan:
     task_names: dict[str, TaskPlan] = field(default_factory=dict)  # names bound here to a planned task
 
     @property
+    def constants(self) -> dict[str, str]:
+        """The module-level names bound once, to a string literal (``SECRET_GROUP = "db"``)."""
+        tree = self.module.tree
+        found: dict[str, str] = {}
+        for name, bound in tree.locals.items() if tree is not None else []:
+            if len(bound) != 1 or not isinstance(bound[0], nodes.AssignName):
+                continue
+            parent = bound[0].parent
+            if isinstance(parent, nodes.Assign) and parent.parent is tree and len(parent.targets) == 1:
+                value = parent.value
+                if isinstance(value, nodes.Const) and isinstance(value.value, str):
+                    found[name] = value.value
+        return found
+
+    @property
     def path(self) -> Path:
         return self.module.path
 

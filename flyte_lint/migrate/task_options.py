@@ -139,11 +139,18 @@ def _resources(requests, limits, both, accelerator, index: V1Index, out: Options
             return None
         parts.append(_resource_values(call, index))
     request, limit, combined = parts
+    return combine_resources(request, limit, combined, _accelerator(accelerator, index, out), out.todos)
+
+
+def combine_resources(
+    request: dict[str, str], limit: dict[str, str], combined: dict[str, str], device: str | None, todos: list
+) -> str | None:
+    """``flyte.Resources(...)`` from the source of Flyte 1's ``requests=``, ``limits=`` and ``resources=``
+    keywords (v1 keyword -> source) and a GPU device name; what has no counterpart goes to ``todos``."""
     keys = [k for k in RESOURCE_POSITIONS if k in request or k in limit or k in combined]
     unknown = sorted((set(request) | set(limit) | set(combined)) - set(RESOURCE_POSITIONS))
     if unknown:
-        out.todos.append((f"Resources keywords {', '.join(unknown)} have no Flyte 2 counterpart", SECTION_RESOURCES))
-    device = _accelerator(accelerator, index, out)
+        todos.append((f"Resources keywords {', '.join(unknown)} have no Flyte 2 counterpart", SECTION_RESOURCES))
     args = []
     for key in keys:
         if key in combined:

@@ -4,9 +4,11 @@
   mounted as the env var ``flyte.Secret`` derives, ``f"{group}_{key}"`` upper-cased with ``-`` as ``_`` (checked
   against flyte 2.12.1's ``Secret.__post_init__``; guide §7);
 - ``ctx.working_directory`` -> ``os.getcwd()`` (guide §14, example 1);
-- any other attribute Flyte 2's TaskContext lacks (``execution_id``, ``logging``, ``default_deck``...) -> a TODO.
+- any other attribute -> a TODO: Flyte 2's TaskContext lacks ``execution_id``, ``logging``, ``default_deck``...,
+  and its ``checkpoint`` has another API (no ``read``/``write``).
 
-``ctx`` is the call itself or a name bound to it in the same function.
+``ctx`` is the call itself or a name bound to it in the same function; the secret's group and key are string
+literals or module-level names bound once to one.
 """
 
 from __future__ import annotations
@@ -16,8 +18,6 @@ import libcst as cst
 from flyte_lint.migrate.transforms.base import Transform
 
 SECTION_CONTEXT = '§15 "Common Gotchas" (1. current_context() → flyte.ctx())'
-# What flyte.ctx() (flyte.models.TaskContext, 2.12.1) has that Flyte 1's context had under the same name.
-SHARED_ATTRIBUTES = frozenset({"checkpoint"})
 
 
 def _secret_env_var(group: str | None, key: str) -> str:
@@ -31,6 +31,7 @@ class ContextTransform(Transform):
     def __init__(self, file) -> None:
         super().__init__(file)
         self._names: list[set[str]] = [set()]
+        self._secret_gets: set[int] = set()
 
     def visit_FunctionDef(self, node) -> bool:
         self._names.append(set())
@@ -67,14 +68,22 @@ class ContextTransform(Transform):
             return self._secret(updated)
         return updated
 
+    def _literal(self, node: cst.BaseExpression) -> str | None:
+        """A string literal's value, or that of a module-level name bound once to one."""
+        if isinstance(node, cst.SimpleString):
+            return node.evaluated_value
+        if isinstance(node, cst.Name):
+            return self.file.module.constants.get(node.value)
+        return None
+
     def _secret(self, call: cst.Call) -> cst.BaseExpression:
         values: dict[str, str] = {}
         for position, arg in zip(("group", "key"), [a for a in call.args if a.keyword is None], strict=False):
-            if isinstance(arg.value, cst.SimpleString):
-                values[position] = arg.value.evaluated_value
+            if self._literal(arg.value) is not None:
+                values[position] = self._literal(arg.value)
         for arg in call.args:
-            if arg.keyword is not None and isinstance(arg.value, cst.SimpleString):
-                values[arg.keyword.value] = arg.value.evaluated_value
+            if arg.keyword is not None and self._literal(arg.value) is not None:
+                values[arg.keyword.value] = self._literal(arg.value)
         known = {a.keyword.value for a in call.args if a.keyword is not None} | {"group", "key"}
         if "key" not in values or len(call.args) > len(values) or known - {"group", "key"}:
             self.todo_here("read the secret from the env var its flyte.Secret is mounted as (os.environ[...])")
@@ -90,9 +99,15 @@ class ContextTransform(Transform):
         if attr == "working_directory":
             self.require("import os")
             return cst.parse_expression("os.getcwd()")
-        if attr not in SHARED_ATTRIBUTES and attr != "secrets":
-            self.todo_here(f"Flyte 2's flyte.ctx() has no `{attr}`: see flyte.models.TaskContext")
+        if attr == "secrets" and id(original) in self._secret_gets:
+            return updated
+        self.todo_here(f"Flyte 2's flyte.ctx() has no `{attr}` of Flyte 1's context: see flyte.models.TaskContext")
         return updated
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func  # (`ctx.secrets.get(...)`: its `ctx.secrets` is rewritten with the call)
+        if isinstance(func, cst.Attribute) and func.attr.value == "get" and isinstance(func.value, cst.Attribute):
+            self._secret_gets.add(id(func.value))
 
 
 TRANSFORM = ContextTransform

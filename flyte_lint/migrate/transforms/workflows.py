@@ -25,7 +25,9 @@ one-field NamedTuple as its value: measured on flyte 2.12.1), so ``r.slope`` bec
 Flyte 1's ``r.o1`` becomes ``r[1]``.
 
 A handler taking more than the workflow's inputs (``err: FlyteError``) gets a TODO. ``.with_overrides(...)``
-in a workflow gets a TODO (``task.override(...)`` takes other keywords).
+in a workflow becomes ``t.override(resources=flyte.Resources(...), retries=..., timeout=..., short_name=...)(...)``
+(``override`` keeps what it is not given: retries=0 falls back to the task's); other keywords (an image, a cache)
+get a TODO.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from __future__ import annotations
 import libcst as cst
 from astroid import nodes
 
-from flyte_lint.migrate.task_options import SECTION_TASKS
+from flyte_lint.migrate.task_options import ACCELERATORS, RESOURCE_POSITIONS, SECTION_TASKS, combine_resources
 from flyte_lint.migrate.transforms.base import Transform
 
 EAGER_EXCEPTION = "flytekit.exceptions.eager.EagerException"
@@ -111,12 +113,59 @@ class WorkflowsTransform(Transform):
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
         func = updated.func
         if self._workflow() and isinstance(func, cst.Attribute) and func.attr.value == "with_overrides":
+            overridden = self._override(func.value, updated.args)
+            if overridden is not None:
+                return overridden
             self.todo_here("`.with_overrides(...)`: call `task.override(...)(...)` (resources=, cache=, retries=...)")
         if self._eager() and isinstance(func, cst.Name):
             callee = self.file.module.task_names.get(func.value)
             if callee is not None and not isinstance(callee.func, nodes.AsyncFunctionDef):
                 return updated.with_changes(func=cst.Attribute(value=func, attr=cst.Name("aio")))
         return updated
+
+    def _override(self, node: cst.BaseExpression, keywords) -> cst.Call | None:
+        """``t(x=1).with_overrides(requests=Resources(cpu="2"), retries=3)`` ->
+        ``t.override(resources=flyte.Resources(cpu="2"), retries=3)(x=1)``; None when a keyword has no
+        mechanical counterpart (``container_image``: Flyte 2's override takes no image; ``cache``...)."""
+        if not isinstance(node, cst.Call) or not isinstance(node.func, cst.Name):
+            return None
+        if node.func.value not in self.file.module.task_names:
+            return None
+        code = cst.Module(body=[]).code_for_node
+        resources: dict[str, dict[str, str]] = {"requests": {}, "limits": {}, "resources": {}}
+        device = None
+        options: list[str] = []
+        for arg in keywords:
+            if arg.keyword is None:
+                return None
+            key = arg.keyword.value
+            if key in resources:
+                call = arg.value
+                if not isinstance(call, cst.Call) or self.v1_symbol(call.func) != "Resources":
+                    return None
+                positional = [a for a in call.args if a.keyword is None]
+                values = {k: code(a.value) for k, a in zip(RESOURCE_POSITIONS, positional, strict=False)}
+                values.update({a.keyword.value: code(a.value) for a in call.args if a.keyword is not None})
+                resources[key] = values
+            elif key == "accelerator":
+                device = ACCELERATORS.get(self.v1_symbol(arg.value) or "")
+                if device is None:
+                    return None
+            elif key in ("retries", "timeout", "interruptible"):
+                options.append(f"{key}={code(arg.value)}")
+            elif key in ("name", "node_name"):
+                options.append(f"short_name={code(arg.value)}")
+            else:
+                return None
+        todos: list = []
+        text = combine_resources(resources["requests"], resources["limits"], resources["resources"], device, todos)
+        if todos:
+            return None
+        if text:
+            options.insert(0, f"resources={text}")
+            self.require("import flyte")
+        override = cst.parse_expression(f"{node.func.value}.override({', '.join(options)})")
+        return node.with_changes(func=override)
 
     def leave_ExceptHandler(self, original: cst.ExceptHandler, updated: cst.ExceptHandler) -> cst.ExceptHandler:
         """``except EagerException`` -> ``except flyte.errors.RuntimeUserError``: what a failed child task raises
