@@ -270,6 +270,11 @@ def map_bad() -> int:
 
 
 @env.task
+def run_bad() -> int:
+    return flyte.run(child, x=None).outputs()[0]
+
+
+@env.task
 def takes_tuple_ok() -> int:
     return takes_tuple((1, None))
 

@@ -140,6 +140,26 @@ MORE_INVALID = [
         """,
         name="task-from-another-module",
     ),
+    Case(
+        """
+        from typing import Any
+
+        import flyte
+
+        env = flyte.TaskEnvironment("demo")
+
+        @env.task
+        def child(x: Any, xs: list[Any]) -> int:
+            return 1
+
+        if __name__ == "__main__":
+            flyte.init_from_config()
+            flyte.run(child, x=None, xs=[])  # expect: FLY801
+            flyte.with_runcontext(mode="local").run(child, 1, [1, None])  # expect: FLY801
+            flyte.run(child, x=1, xs=[1, 2])
+        """,
+        name="flyte-run-arguments",
+    ),
 ]
 
 MORE_VALID = [

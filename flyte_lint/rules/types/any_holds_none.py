@@ -10,8 +10,9 @@ from astroid import nodes
 from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.annotations import TypedSignature, TypeKind, TypeNode, signature_types
 from flyte_lint.model.kinds import CallForm, ParamKind
+from flyte_lint.model.roots import RUN_PATHS
 from flyte_lint.model.scopes import enclosing_function
-from flyte_lint.model.values import FunctionRef, PartialRef
+from flyte_lint.model.values import FunctionRef, PartialRef, TaskRef
 from flyte_lint.rules.base import Case, Finding, Outcome, Rule, RuntimeSpec, Scope, Severity, register
 from flyte_lint.rules.types._any_holds_none_cases import MORE_INVALID, MORE_VALID
 from flyte_lint.rules.types._common import Boundary, boundaries, own_nodes, own_yields
@@ -29,7 +30,7 @@ class AnyHoldsNone(Rule):
         "Reports a None that visibly reaches a position the type engine pickles on its own: a task's or trace's "
         "`Any`, `object` or unannotated parameter, a task's `-> Any` / `-> object` output, a `list[Any]` element or "
         "a `dict[str, Any]` value (at any depth of lists and str-keyed dicts), an output of `-> tuple[int, Any]`, "
-        "or an item `flyte.map` hands such a parameter."
+        "an item `flyte.map` hands such a parameter, or an argument `flyte.run` gives one."
     )
     rationale = (
         "The engine has no transformer for `Any`, `object` or a missing annotation, so it pickles the value, and the "
@@ -123,6 +124,12 @@ class AnyHoldsNone(Rule):
                 shift = len(site.callee.call.args) - 1
             if static:
                 yield from self._arguments(analysis, site.module, site.node, shift, sig, label)
+        for call in analysis.calls_to(*RUN_PATHS):
+            target = analysis.resolver.value_of(call.node.args[0]) if call.node.args else None
+            if isinstance(target, TaskRef) and call.external_path in RUN_PATHS:
+                sig = signature_types(analysis, target.task.func)
+                label = f"task '{target.task.name}' (run by `flyte.run`)"
+                yield from self._arguments(analysis, call.module, call.node, 0, sig, label, skip=1)
         for call in analysis.calls:
             traced = call.callee.func if isinstance(call.callee, FunctionRef) else None
             if traced is None or id(traced) not in traces or not self._crosses(analysis, call.node, traces):
@@ -165,10 +172,10 @@ class AnyHoldsNone(Rule):
 
     # -- inputs ------------------------------------------------------------------------------------------
     def _arguments(
-        self, analysis: Analysis, module, call: nodes.Call, shift: int, sig: TypedSignature, label: str
+        self, analysis: Analysis, module, call: nodes.Call, shift: int, sig: TypedSignature, label: str, skip: int = 0
     ) -> Iterator[Finding]:
         positional = [p for p in sig.params if p.kind is not ParamKind.KEYWORD_ONLY]
-        for index, value in enumerate(call.args):
+        for index, value in enumerate(call.args[skip:]):
             if isinstance(value, nodes.Starred) or index + shift >= len(positional):
                 break
             param = positional[index + shift]
