@@ -256,7 +256,7 @@ def test_fly302_task_decorator_options_that_belong_to_the_environment(tmp_path):
         def plain() -> int:
             return 1
 
-        t = env.task(plain, depends_on=[])  # expect: FLY302
+        t = env.task(plain, depends_on=[])  # expect: FLY302 FLY109
     """
     check(tmp_path, src)
     msgs = messages(tmp_path, src)

@@ -122,7 +122,7 @@ def test_except_star_a_suppress_alias_and_a_class_body_are_guards_too(tmp_path):
 
         def make():
             try:
-                @env.task(bogus=1)
+                @env.task(bogus=1)  # expect: FLY109
                 def probed() -> int:
                     return 1
             except TypeError:

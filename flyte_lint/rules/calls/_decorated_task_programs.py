@@ -27,25 +27,25 @@ WRAPPED_RUN = """
         return wrapper
 
 
-    @logged
+    @logged  # expect: FLY109
     @env.task
     async def a(x: int) -> int:
         return x + 1
 
 
-    @awaited
+    @awaited  # expect: FLY109
     @env.task
     async def aa(x: int) -> int:
         return x + 2
 
 
-    @logged
+    @logged  # expect: FLY109
     @env.task
     def s(x: int) -> int:
         return x * 2
 
 
-    @awaited
+    @awaited  # expect: FLY109
     @env.task
     def sa(x: int) -> int:
         return x * 3
@@ -91,13 +91,13 @@ TENACITY_RUN = """
     env = flyte.TaskEnvironment("demo")
 
 
-    @retry(stop=stop_after_attempt(2))
+    @retry(stop=stop_after_attempt(2))  # expect: FLY109
     @env.task
     async def a(x: int) -> int:
         return x + 1
 
 
-    @tenacity.retry
+    @tenacity.retry  # expect: FLY109
     @env.task
     def s(x: int) -> int:
         return x * 2

@@ -137,7 +137,7 @@ MORE_INVALID = [
 
         env = fl.TaskEnvironment("tools")
 
-        @logged
+        @logged  # expect: FLY109
         @env.task
         async def fetch(x: int) -> int:
             return x
