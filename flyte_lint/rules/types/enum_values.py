@@ -284,7 +284,7 @@ class EnumValues(Rule):
                 if problem is None:
                     continue
                 reported.add(id(at))
-                where = "" if at is cls else f" (defined in {home.name})"
+                where = "" if at is cls else f"{home.name}."
                 yield self.finding(position.boundary.module, at, _message(cls, where, problem, position))
 
 
@@ -293,7 +293,7 @@ def _message(cls: nodes.ClassDef, where: str, problem: tuple[str, str | None], p
     boundary = position.boundary
     deployed = " and when deployed" if boundary.task is not None else ""
     message = (
-        f"Enum `{cls.name}`{where}{what}: the engine refuses it wherever it crosses a task boundary, so "
+        f"Enum `{where}{cls.name}`{what}: the engine refuses it wherever it crosses a task boundary, so "
         f"{boundary.label} ({position.where}) fails on every call{deployed}"
     )
     if value_kind is None:

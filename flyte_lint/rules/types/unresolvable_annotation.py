@@ -82,10 +82,10 @@ class UnresolvableAnnotation(Rule):
 
                 return price(decimal.Decimal(amount))
             """,
-            message="task 'demo.price''s annotation `Decimal` names `Decimal`, which the module imports only under "
-            "`if TYPE_CHECKING:`: with `from __future__ import annotations` the SDK reads the task's type hints "
+            message="task 'demo.price''s annotation `Decimal`, which the module binds only under "
+            "`if TYPE_CHECKING:`: with `from __future__ import annotations`, the SDK reads the task's type hints "
             "when the module is imported, so the import fails (NameError: name 'Decimal' is not defined). Import "
-            "it outside the `if TYPE_CHECKING:` block",
+            "(or define) it outside the `if TYPE_CHECKING:` block",
         ),
         Case(
             """
@@ -353,7 +353,7 @@ def _message(boundary: Boundary, annotation: nodes.NodeNG, problem: tuple[str, s
         if _future_annotations(boundary.func.root()) and not isinstance(annotation, nodes.Const)
         else "as a string annotation"
     )
-    head = f"{boundary.label}'s annotation `{written}` names `{name}`"
+    head = f"{boundary.label}'s annotation `{written}`" + (f" names `{name}`" if written != name else "")
     failure = f"NameError: name '{name}' is not defined"
     if why == "type_checking":
         if boundary.task is not None:
@@ -361,10 +361,10 @@ def _message(boundary: Boundary, annotation: nodes.NodeNG, problem: tuple[str, s
         else:
             when = f"the SDK reads the trace's type hints when a task calls it, so every call fails ({failure})"
         return (
-            f"{head}, which the module imports only under `if TYPE_CHECKING:`: {lazily} {when}. Import it outside "
-            "the `if TYPE_CHECKING:` block"
+            f"{head}, which the module binds only under `if TYPE_CHECKING:`: {lazily}, {when}. Import (or define) "
+            "it outside the `if TYPE_CHECKING:` block"
         )
     return (
-        f"{head}, which the module binds only below the task: {lazily} the SDK reads the task's type hints when "
+        f"{head}, which the module binds only below the task: {lazily}, the SDK reads the task's type hints when "
         f"`@env.task` wraps it, before `{name}` exists, so the import fails ({failure}). Define `{name}` above the task"
     )

@@ -264,18 +264,20 @@ def _message(
 ) -> str:
     (what, name), written = unencodable, f"`{field.name}: {field.type.label()}`"
     boundary = position.boundary
+    deployed = " and when deployed" if boundary.task is not None else ""
+    deploys = " deploys, but" if boundary.task is not None else ":"
     if kind is TypeKind.PYDANTIC:
         return (
             f"Field {written} of pydantic model `{owner.name}` (arbitrary_types_allowed=True) holds `{name}`, {what}, for which "
             f"pydantic cannot make the JSON schema the engine needs: {boundary.label} ({position.where}) fails on "
-            'every call and when deployed ("Cannot generate a JsonSchema for core_schema.IsInstanceSchema"). '
+            f'every call{deployed} ("Cannot generate a JsonSchema for core_schema.IsInstanceSchema"). '
             "Give the field an encodable type (a pydantic model, a list, a flyte.io.File), or pass the object "
             "as a parameter of its own (it is then pickled)"
         )
     fix = f"Make `{name}` a dataclass, keep" if what == "a plain class" else "Keep"
     return (
         f"Field {written} of dataclass `{owner.name}` holds `{name}`, {what}, which the engine's dataclass encoder (mashumaro) "
-        f"cannot encode: {boundary.label} ({position.where}) deploys, but every call fails "
+        f"cannot encode: {boundary.label} ({position.where}){deploys} every call fails "
         f'("Field "{field.name}" of type {name} in {owner.name} is not serializable"). {fix} encodable values in '
         "the field, or pass the object as a parameter of its own (it is then pickled)"
     )
