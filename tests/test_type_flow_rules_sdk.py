@@ -561,6 +561,11 @@ def take_frame(x: DataFrame) -> int:
 
 
 @env.task
+def defaulted_file(x: File = "a.txt") -> int:
+    return 1
+
+
+@env.task
 def returns_join(n: int) -> File:
     return os.path.join(ROOT, "a.txt")
 
@@ -645,6 +650,7 @@ async def main() -> dict:
         "frame_arg": lambda: take_frame.aio({"a": [1]}),
         "map_item": lambda: raised(flyte.map.aio(take_file, [Path(LOCAL)], return_exceptions=True)),
         "trace_arg": lambda: trace_file(Path(LOCAL)),
+        "defaulted_file": lambda: defaulted_file.aio(),
         "uploaded_ok": lambda: take_file.aio(uploaded),
         "files_ok": lambda: take_files.aio([uploaded]),
         "returns_join": lambda: returns_join.aio(1),
@@ -677,6 +683,7 @@ PATH_ERRORS = {
     "frame_arg": "Expected a DataFrame instance, but got <class 'dict'> instead",
     "map_item": "of type <class 'pathlib.PosixPath'>",
     "trace_arg": "of type <class 'pathlib.PosixPath'>",
+    "defaulted_file": "but got 'a.txt' of type <class 'str'>",
     "returns_join": FILE,
     "returns_path": "of type <class 'pathlib.PosixPath'>",
     "returns_tempdir": "Expected value of type <class 'flyte.io._dir.Dir'>",

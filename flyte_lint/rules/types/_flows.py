@@ -56,6 +56,7 @@ class Position:
     item_of: str = ""  # "an item of", "a key of", "a value of" the display (or "an item flyte.map hands to")
     value: ValueType | None = None  # the value's type when it is not the node's own (a flyte.map iterable's items)
     call: nodes.Call | None = None  # the call that converts an argument (and raises TypeError there when it fails)
+    default: bool = False  # a parameter's default (converted only when a call leaves the argument out)
 
     @property
     def raises(self) -> dict:
@@ -64,6 +65,11 @@ class Position:
         if self.call is None:
             return {"raises": None}
         return {"raises": "builtins.TypeError", "raised_at": self.call}
+
+    @property
+    def rejects(self) -> str:
+        """How the engine meets it: a default only when a call leaves the argument out (a deploy accepts it)."""
+        return "rejects it when a call leaves the argument out" if self.default else "rejects it"
 
     def described(self) -> str:
         return f"{self.item_of} {self.where}" if self.item_of else self.where
@@ -214,6 +220,7 @@ class _Collector:
                             param.default,
                             param.type,
                             f"the default of `{param.name}` of {boundary.label}",
+                            default=True,
                         )
         for site in self.analysis.call_sites:
             if site.task is None or not self.analysis.in_task_context(enclosing_function(site.node)):
@@ -324,6 +331,7 @@ class _Collector:
         where: str,
         item_of: str = "",
         call: nodes.Call | None = None,
+        default: bool = False,
     ) -> None:
         """A position per item of a list/dict display meeting list[T]/dict[K, V], else one for the value."""
         container = _container(declared)
@@ -331,18 +339,18 @@ class _Collector:
             if container.args and container.args[0].kind is not TypeKind.TUPLE:
                 for item in node.elts:
                     if not isinstance(item, nodes.Starred):
-                        self._add(module, item, container.args[0], where, "an item of", call)
+                        self._add(module, item, container.args[0], where, "an item of", call, default)
             return
         if isinstance(node, nodes.Dict) and container is not None and container.kind is TypeKind.DICT:
             if len(container.args) == 2 and not any(isinstance(k, nodes.DictUnpack) for k, _ in node.items):
                 key_type, value_type = container.args
                 for key, value in node.items:
                     if _is_str(key_type):
-                        self.found.append(Position(module, key, key_type, where, "a key of"))
+                        self.found.append(Position(module, key, key_type, where, "a key of", default=default))
                     if value_type.kind is not TypeKind.TUPLE:
-                        self._add(module, value, value_type, where, "a value of", call)
+                        self._add(module, value, value_type, where, "a value of", call, default)
             return
-        self.found.append(Position(module, node, declared, where, item_of, call=call))
+        self.found.append(Position(module, node, declared, where, item_of, call=call, default=default))
 
 
 def _aio_of_task(value) -> bool:

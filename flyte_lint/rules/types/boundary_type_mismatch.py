@@ -370,7 +370,7 @@ class BoundaryTypeMismatch(Rule):
                 position.module,
                 position.node,
                 f"`{text}` is {found.value}, and {position.described()} declares `{found.declared}`: the engine "
-                f'checks the class before it converts and rejects it ("{error}"). {_fix(text, value, found, position)}',
+                f'checks the class before it converts and {position.rejects} ("{error}"). {_fix(text, value, found, position)}',
                 **(position.raises if position.item_of != "a key of" else {"raises": None}),
             )
 

@@ -279,7 +279,7 @@ class IntForFloat(Rule):
                 position.module,
                 position.node,
                 f"`{text}` is {found.value}, and {position.described()} declares `{found.declared}`: the engine checks "
-                f'the type before it converts and rejects it ("{found.error}"), though mypy accepts it. {fix}',
+                f'the type before it converts and {position.rejects} ("{found.error}"), though mypy accepts it. {fix}',
                 **position.raises,
             )
 

@@ -122,6 +122,10 @@ class PathForFile(Rule):
                 return "data.parquet"  # expect: FLY805
 
             @env.task
+            def with_default(f: File = "data.csv") -> int:  # expect: FLY805
+                return 1
+
+            @env.task
             async def main(n: int) -> int:
                 root = Path(tempfile.mkdtemp())
                 await read.aio(root / "a.txt")  # expect: FLY805
@@ -301,7 +305,7 @@ class PathForFile(Rule):
                 position.module,
                 position.node,
                 f"`{text}` is {found.value}, and {position.described()} declares `{found.declared}`: the engine "
-                f'converts a {what} only from an instance and rejects it ("{found.error}"). '
+                f'converts a {what} only from an instance and {position.rejects} ("{found.error}"). '
                 f"{_fix(position.node, value, what)}",
                 **position.raises,
             )
