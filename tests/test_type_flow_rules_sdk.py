@@ -149,6 +149,26 @@ async def trace_output(n: int) -> float:
     return n
 
 
+@flyte.trace
+def sync_trace(x: float) -> float:
+    return x
+
+
+@flyte.trace
+def sync_trace_output(n: int) -> float:
+    return n
+
+
+@env.task
+def sync_trace_input_caller(n: int) -> float:
+    return sync_trace(n)
+
+
+@env.task
+def sync_trace_output_caller(n: int) -> float:
+    return sync_trace_output(n)
+
+
 @env.task
 async def main() -> dict:
     n = await count.aio([1, 2, 3])
@@ -189,6 +209,8 @@ async def main() -> dict:
         "returns_division_ok": lambda: returns_division_ok.aio(1),
         "trace_input": lambda: trace_input(1),
         "trace_output": lambda: trace_output(1),
+        "sync_trace_input_caller": lambda: sync_trace_input_caller.aio(1),
+        "sync_trace_output": lambda: sync_trace_output_caller.aio(1),
     }
 """
     + RUNNER
@@ -218,6 +240,8 @@ INT_FOR_FLOAT_ERRORS = {
     "returns_optional": "is not of type typing.Optional[float]",
     "trace_input": "but got '1' of type <class 'int'>",
     "trace_output": "In task trace_output variable o0",
+    "sync_trace_input_caller": "but got '1' of type <class 'int'>",
+    "sync_trace_output": "In task sync_trace_output variable o0",
 }
 
 
