@@ -53,7 +53,7 @@ INVALID = [
         @env.task
         def maybe(n: int) -> Optional[Path]:
             if n:
-                return Path("results") / str(n)  # expect: FLY806
+                return Path("/tmp/results") / str(n)  # expect: FLY806
             return None
 
         @env.task
@@ -67,7 +67,7 @@ INVALID = [
 
         @env.task
         def pair(n: int) -> tuple[fio.File, int]:
-            report = fio.File(path="report.txt")
+            report = fio.File(path="/tmp/report.txt")
             return report, n  # expect: FLY806
         """,
         name="path-outputs-sync-dirs-and-tuples",
@@ -80,13 +80,14 @@ INVALID = [
         env = flyte.TaskEnvironment("demo")
         # file: pkg/tasks.py
         import os
+        import tempfile
 
         from flyte.io import File as F
 
         from pkg.envs import env
 
         def export(name: str) -> F:
-            return F(path=os.path.join(os.getcwd(), name))  # expect: FLY806
+            return F(path=os.path.join(tempfile.gettempdir(), name))  # expect: FLY806
 
         export_task = env.task(export)
         """,
@@ -162,6 +163,7 @@ VALID = [
     ),
     Case(
         """
+        import os
         import tempfile
         from pathlib import Path
 
@@ -183,6 +185,18 @@ VALID = [
         @env.task
         def given(path: str) -> File:
             return File(path=path)
+
+        @env.task
+        def bundled(name: str) -> File:
+            return File(path="data/input.csv")
+
+        @env.task
+        def config(name: str) -> Path:
+            return Path("configs") / f"{name}.yaml"
+
+        @env.task
+        def here(name: str) -> File:
+            return File(path=os.path.join(os.getcwd(), "data", name))
 
         @env.task
         def existing(uri: str) -> File:

@@ -1,7 +1,8 @@
-"""Whether an expression is evidently a path on this machine's filesystem (FLY806): a string with no URI scheme, a
-``tempfile`` directory or file, ``os.path.join`` / ``Path(...)`` / ``/`` / ``str(...)`` of one, ``os.getcwd()``,
-or a local bound once to one of these (``with tempfile.TemporaryDirectory() as tmp`` included). A parameter, a
-call the module cannot see into, and a string holding ``://`` (a remote URI) are not."""
+"""Whether an expression is evidently a path on this machine's filesystem (FLY806): an absolute path string, a
+``tempfile`` directory or file, ``os.path.join`` / ``Path(...)`` / ``/`` / ``str(...)`` of one, or a local bound
+once to one of these (``with tempfile.TemporaryDirectory() as tmp`` included). A parameter, a call the module
+cannot see into, a remote URI (``s3://...``) and a relative path (it may name a file of the code bundle, which every
+pod has) are not."""
 
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ _TEMP = {
     "tempfile.mkdtemp": "`tempfile.mkdtemp()`",
     "tempfile.mktemp": "`tempfile.mktemp()`",
     "tempfile.gettempdir": "`tempfile.gettempdir()`",
-    "os.getcwd": "`os.getcwd()`",
 }
+# An absolute path; a relative one may name a file shipped in the code bundle, which every pod has (and so may
+# the working directory, ``os.getcwd()``): neither counts.
+_ABSOLUTE = ("/", "~")
 _TEMP_OBJECTS = {"tempfile.NamedTemporaryFile", "tempfile.TemporaryDirectory"}  # their ``.name``
 _WRAPPERS = {
     "os.path.join",
@@ -30,18 +33,33 @@ _WRAPPERS = {
 }
 
 
+def relative_root(node: nodes.NodeNG | None, depth: int = 0) -> bool:
+    """``node`` builds on a relative path constant (``Path("config") / "a.yaml"``): a code bundle file, maybe."""
+    if node is None or depth > _MAX_DEPTH:
+        return False
+    if isinstance(node, nodes.Const):
+        return isinstance(node.value, str) and "://" not in node.value and not node.value.startswith(_ABSOLUTE)
+    if isinstance(node, nodes.BinOp) and node.op == "/":
+        return relative_root(node.left, depth + 1)
+    if isinstance(node, nodes.Call) and node.args:
+        return relative_root(node.args[0], depth + 1)
+    if isinstance(node, nodes.Name):
+        return relative_root(_bound_value(node), depth + 1)
+    return False
+
+
 def local_path(analysis: Analysis, node: nodes.NodeNG | None, depth: int = 0) -> str | None:
     """What makes ``node`` a local path, for a message (``"`tempfile.mkdtemp()`"``); None when not evident."""
     if node is None or depth > _MAX_DEPTH:
         return None
     value = analysis.literal(node) if not isinstance(node, nodes.JoinedStr) else MISSING
     if isinstance(value, str):
-        return None if "://" in value or not value.strip() else f"`{value}`"
+        return f"`{value}`" if value.startswith(_ABSOLUTE) else None
     if isinstance(node, nodes.JoinedStr):
         first = node.values[0] if node.values else None
         if isinstance(first, nodes.Const):
             text = str(first.value)
-            return f"`{text}...`" if text.startswith(("/", "./", "~")) else None
+            return f"`{text}...`" if text.startswith(_ABSOLUTE) else None
         if isinstance(first, nodes.FormattedValue):
             return local_path(analysis, first.value, depth + 1)
         return None
@@ -54,8 +72,8 @@ def local_path(analysis: Analysis, node: nodes.NodeNG | None, depth: int = 0) ->
             return _TEMP[path]
         if path in _WRAPPERS and node.args and not isinstance(node.args[0], nodes.Starred):
             return local_path(analysis, node.args[0], depth + 1)
-        if path in ("pathlib.Path.cwd", "pathlib.Path.home"):
-            return f"`{path.removeprefix('pathlib.')}()`"
+        if path == "pathlib.Path.home":
+            return "`Path.home()`"
         return None
     if isinstance(node, nodes.Attribute) and node.attrname == "name":
         made = _bound_value(node.expr)

@@ -17,7 +17,7 @@ from flyte_lint.model.values import External, TaskRef
 from flyte_lint.rules.base import Finding, Outcome, Rule, RuntimeSpec, Scope, Severity, register
 from flyte_lint.rules.types._common import own_nodes
 from flyte_lint.rules.types._local_path_cases import INVALID, VALID
-from flyte_lint.rules.types._local_paths import _bound_value, local_path
+from flyte_lint.rules.types._local_paths import _bound_value, local_path, relative_root
 
 _PATHS = frozenset({"pathlib.Path", "pathlib.PosixPath", "pathlib.PurePath", "pathlib.PurePosixPath"})
 _FILE_CLASSES = {
@@ -37,7 +37,7 @@ class LocalPathAcrossPods(Rule):
     scope = Scope.COMPONENT  # (a `-> str` output counts when a call elsewhere hands it to a task that opens it)
     summary = (
         "Reports a task that returns a path on its own filesystem: any value of a `-> Path` output, a "
-        "`flyte.io.File(path=...)` or `Dir(path=...)` built from a local path (a string without a URI scheme, a "
+        "`flyte.io.File(path=...)` or `Dir(path=...)` built from a local path (an absolute path string, a "
         "`tempfile` directory, `os.path.join`/`Path(...)`/`/` of one), and such a path returned `-> str` to a "
         "task that opens it."
     )
@@ -47,7 +47,8 @@ class LocalPathAcrossPods(Rule):
         "while `File.from_local(path)` (`from_local_sync` in a sync task) uploads the file to the run's raw data "
         "store. A local run shares one filesystem between all its actions, so it works there; in a cluster the "
         "consumer's read fails (FileNotFoundError). Stay quiet on remote URIs (`s3://...`, and constants holding "
-        "one), and on traces, which run in their caller's pod. Severity: warning: it works in local runs, and fails "
+        "one), on relative paths (they may name a file of the code bundle, which every pod has), and on traces, "
+        "which run in their caller's pod. Severity: warning: it works in local runs, and fails "
         "in a cluster unless every pod mounts the same volume, a setting the code does not show."
     )
     fix = (
@@ -81,7 +82,8 @@ class LocalPathAcrossPods(Rule):
                 if isinstance(node.value, nodes.Const) and node.value.value is None:
                     continue
                 if path_output:
-                    yield self.finding(task.module, node, _path_message(task.name))
+                    if not relative_root(node.value):  # (a relative path may name a code bundle file)
+                        yield self.finding(task.module, node, _path_message(task.name))
                     continue
                 why = local_path(analysis, node.value) if opener is not None else None
                 if why is not None:
