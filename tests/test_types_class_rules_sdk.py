@@ -925,6 +925,7 @@ from typing import Optional
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 import flyte
 
@@ -941,6 +942,11 @@ class Frames:
     frame: pd.DataFrame
 
 
+@dataclass
+class Tables:
+    table: pa.Table
+
+
 @env.task
 async def arrays_bad(a: Arrays) -> int:
     return 1
@@ -948,6 +954,11 @@ async def arrays_bad(a: Arrays) -> int:
 
 @env.task
 async def frames_bad(f: Frames) -> int:
+    return 1
+
+
+@env.task
+async def tables_bad(t: Tables) -> int:
     return 1
 
 
@@ -961,6 +972,7 @@ async def main() -> dict:
     calls = {
         "arrays_bad": lambda: arrays_bad.aio(Arrays(np.array([1, 2]))),
         "frames_bad": lambda: frames_bad.aio(Frames(pd.DataFrame({"a": [1]}))),
+        "tables_bad": lambda: tables_bad.aio(Tables(pa.table({"a": [1]}))),
         "array_param_ok": lambda: array_param_ok.aio(np.array([1, 2])),
     }
     out = {}
@@ -974,12 +986,14 @@ async def main() -> dict:
 
 
 @requires_sdk
-def test_fly811_numpy_and_pandas_fields_fail(tmp_path):
+def test_fly811_numpy_pandas_and_pyarrow_fields_fail(tmp_path):
     pytest.importorskip("numpy")
     pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
     r = run_program(LIBRARY_FIELDS, entry="main")
     assert r.ok, r.summary()
     assert 'Field "values" of type ndarray in Arrays is not serializable' in r.output["arrays_bad"]
     assert 'Field "frame" of type DataFrame in Frames is not serializable' in r.output["frames_bad"]
+    assert 'Field "table" of type Table in Tables is not serializable' in r.output["tables_bad"]
     assert r.output["array_param_ok"] == "3"
-    assert _reported_classes(tmp_path, LIBRARY_FIELDS, "FLY811") == {"Arrays", "Frames"}
+    assert _reported_classes(tmp_path, LIBRARY_FIELDS, "FLY811") == {"Arrays", "Frames", "Tables"}

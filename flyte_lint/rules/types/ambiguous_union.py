@@ -234,7 +234,9 @@ class AmbiguousUnion(Rule):
                 v: Union[A, WithRow]
 
             @env.task
-            def mixed(v: Union[A, Model], w: Union[Model, dict], n: int | str, s: Optional[Union[str, list[str]]]) -> int:
+            def mixed(
+                v: Union[A, Model], w: Union[Model, dict], n: int | str, s: Optional[Union[str, list[str]]]
+            ) -> int:
                 return 1
 
             @env.task

@@ -20,6 +20,7 @@ LIBRARY_CLASSES = {
     "numpy.ndarray": "a numpy array",
     "pandas.DataFrame": "a pandas DataFrame",
     "pandas.core.frame.DataFrame": "a pandas DataFrame",
+    "pyarrow.Table": "a pyarrow Table",
     "torch.Tensor": "a torch Tensor",
 }
 _MAX_DEPTH = 8
@@ -33,11 +34,11 @@ class UnserializableField(Rule):
     pylint_number = 74  # its pylint message id is E6774; never change it once released
     scope = Scope.IMPORTERS  # (whether a def is a task: `env.task(fn)` in an importer makes one)
     summary = (
-        "Reports a field typed with a plain class of the project (or a numpy array, pandas DataFrame or torch "
-        "Tensor), directly or in a list/dict/Optional, in a dataclass that a task or trace signature holds "
-        "(nested dataclasses and `list[...]`/`dict[str, ...]`/`Optional[...]` positions included), and such a "
-        "field of a pydantic model with `arbitrary_types_allowed=True`. It reports at the field when the task's "
-        "module declares it, else at the annotation."
+        "Reports a field typed with a plain class of the project (or a numpy array, pandas DataFrame, pyarrow "
+        "Table or torch Tensor), directly or in a list/dict/Optional, in a dataclass that a task or trace "
+        "signature holds (nested dataclasses and `list[...]`/`dict[str, ...]`/`Optional[...]` positions "
+        "included), and such a field of a pydantic model with `arbitrary_types_allowed=True`. It reports at the "
+        "field when the task's module declares it, else at the annotation."
     )
     rationale = (
         "The engine encodes a dataclass with mashumaro's MessagePackEncoder, built for the class on the first "
@@ -46,8 +47,9 @@ class UnserializableField(Rule):
         "too), while a deploy only logs the failed schema and succeeds. A pydantic model with "
         "`arbitrary_types_allowed=True` validates such a field, but the engine needs its JSON schema, which "
         'pydantic cannot make ("Cannot generate a JsonSchema for core_schema.IsInstanceSchema"): the deploy '
-        "and every call fail (with only encodable fields, a File say, the setting is harmless). The same class as a parameter of its own is pickled and works, and so do `Any` "
-        "fields, flyte.io File/Dir/DataFrame fields and nested dataclasses of encodable fields."
+        "and every call fail (with only encodable fields, a File say, the setting is harmless). The same class "
+        "as a parameter of its own is pickled and works, and so do `Any` fields, flyte.io File/Dir/DataFrame "
+        "fields and nested dataclasses of encodable fields."
         " Severity: error: every call of the task (or trace) fails, locally and in a cluster alike."
     )
     fix = (
@@ -86,10 +88,10 @@ class UnserializableField(Rule):
             def main() -> int:
                 return area(Shape("box", Point(1, 2)))
             """,
-            message="Field `origin: Point` of dataclass `Shape` holds `Point`, a plain class, which the engine's dataclass "
-            "encoder (mashumaro) cannot encode: task 'demo.area' (`shape: Shape`) deploys, but every call fails "
-            '("Field "origin" of type Point in Shape is not serializable"). Make `Point` a dataclass, keep '
-            "encodable values in the field, or pass the object as a parameter of its own (it is then pickled)",
+            message="Field `origin: Point` of dataclass `Shape` holds `Point`, a plain class, which the engine's "
+            "dataclass encoder (mashumaro) cannot encode: task 'demo.area' (`shape: Shape`) deploys, but every "
+            'call fails ("Field "origin" of type Point in Shape is not serializable"). Make `Point` a dataclass, '
+            "keep encodable values in the field, or pass the object as a parameter of its own (it is then pickled)",
         ),
         *INVALID_MORE,
     ]
@@ -268,16 +270,16 @@ def _message(
     deploys = " deploys, but" if boundary.task is not None else ":"
     if kind is TypeKind.PYDANTIC:
         return (
-            f"Field {written} of pydantic model `{owner.name}` (arbitrary_types_allowed=True) holds `{name}`, {what}, for which "
-            f"pydantic cannot make the JSON schema the engine needs: {boundary.label} ({position.where}) fails on "
-            f'every call{deployed} ("Cannot generate a JsonSchema for core_schema.IsInstanceSchema"). '
-            "Give the field an encodable type (a pydantic model, a list, a flyte.io.File), or pass the object "
+            f"Field {written} of pydantic model `{owner.name}` (arbitrary_types_allowed=True) holds `{name}`, "
+            f"{what}, for which pydantic cannot make the JSON schema the engine needs: {boundary.label} "
+            f"({position.where}) fails on every call{deployed} "
+            '("Cannot generate a JsonSchema for core_schema.IsInstanceSchema"). Give the field an encodable type (a pydantic model, a list, a flyte.io.File), or pass the object "
             "as a parameter of its own (it is then pickled)"
         )
     fix = f"Make `{name}` a dataclass, keep" if what == "a plain class" else "Keep"
     return (
-        f"Field {written} of dataclass `{owner.name}` holds `{name}`, {what}, which the engine's dataclass encoder (mashumaro) "
-        f"cannot encode: {boundary.label} ({position.where}){deploys} every call fails "
+        f"Field {written} of dataclass `{owner.name}` holds `{name}`, {what}, which the engine's dataclass encoder "
+        f"(mashumaro) cannot encode: {boundary.label} ({position.where}){deploys} every call fails "
         f'("Field "{field.name}" of type {name} in {owner.name} is not serializable"). {fix} encodable values in '
         "the field, or pass the object as a parameter of its own (it is then pickled)"
     )
