@@ -175,6 +175,33 @@ class IntForFloat(Rule):
         ),
         Case(
             """
+            # file: pkg/envs.py
+            import flyte
+
+            env = flyte.TaskEnvironment("demo")
+
+            @env.task
+            async def scale(x: float, factor: float = 1.0) -> float:
+                return x * factor
+            # file: pkg/main.py
+            import functools
+
+            import flyte as fl
+            from flyte import map as fmap
+            from pkg.envs import env, scale
+
+            @env.task
+            async def main(n: int) -> float:
+                doubled = functools.partial(scale, factor=2.0)
+                await scale.override(retries=1).aio(float(n))
+                list(fmap(scale, [1.0, 2.0]))
+                list(fl.map(scale, [x / 2 for x in range(n)]))
+                return await doubled(n / 2)
+            """,
+            name="another-module-aliases-override-partial-and-map",
+        ),
+        Case(
+            """
             from dataclasses import dataclass
             from typing import Any, Union
 

@@ -218,6 +218,35 @@ class PathForFile(Rule):
         ),
         Case(
             """
+            # file: pkg/envs.py
+            import flyte
+            from flyte.io import File
+
+            env = flyte.TaskEnvironment("demo")
+
+            @env.task
+            async def count(f: File, g: File) -> int:
+                return 1
+            # file: pkg/main.py
+            import functools
+            import os
+
+            import flyte as fl
+            from flyte.io import File as F
+            from pkg.envs import count, env
+
+            @env.task
+            async def main(root: str) -> int:
+                local = await F.from_local(os.path.join(root, "a.txt"))
+                one = functools.partial(count, g=F.from_existing_remote("s3://bucket/b.txt"))
+                await count.override(retries=2).aio(local, local)
+                list(fl.map(one, [local, local]))
+                return await one(local)
+            """,
+            name="another-module-aliases-override-partial-and-map",
+        ),
+        Case(
+            """
             import os
             from pathlib import Path
 
