@@ -273,8 +273,9 @@ def _message(
             f"Field {written} of pydantic model `{owner.name}` (arbitrary_types_allowed=True) holds `{name}`, "
             f"{what}, for which pydantic cannot make the JSON schema the engine needs: {boundary.label} "
             f"({position.where}) fails on every call{deployed} "
-            '("Cannot generate a JsonSchema for core_schema.IsInstanceSchema"). Give the field an encodable type (a pydantic model, a list, a flyte.io.File), or pass the object "
-            "as a parameter of its own (it is then pickled)"
+            '("Cannot generate a JsonSchema for core_schema.IsInstanceSchema"). Give the field an encodable type '
+            "(a pydantic model, a list, a flyte.io.File), or pass the object as a parameter of its own (it is then "
+            "pickled)"
         )
     fix = f"Make `{name}` a dataclass, keep" if what == "a plain class" else "Keep"
     return (
