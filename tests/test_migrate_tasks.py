@@ -358,3 +358,47 @@ def test_file_mounted_secret_gets_a_todo(tmp_path):
     assert code == 1
     assert "# TODO(flyte-lint migrate): secret `Secret(group=" in text
     assert 'secrets=[flyte.Secret(key="k", group="g")]' in text
+
+
+def test_deck_docs_untyped_and_the_shim(tmp_path):
+    code, text = migrated(
+        tmp_path,
+        """
+        import flyte_migrate  # noqa: F401
+        from flytekit import Documentation, task
+
+        @task(enable_deck=True, docs=Documentation(short_description="Adds one"), pickle_untyped=True)
+        def add(x: int) -> int:
+            return x + 1
+        """,
+    )
+    assert code == 0
+    assert text == (
+        "import flyte\n\n\n"
+        'env = flyte.TaskEnvironment(name="main")\n\n'
+        '@env.task(report=True, docs=flyte.Documentation(description="Adds one"))\n'
+        "def add(x: int) -> int:\n"
+        "    return x + 1\n"
+    )
+
+
+@requires_sdk
+def test_migrated_report_and_docs_run(tmp_path):
+    root = write_project(
+        tmp_path / "project",
+        """
+        from flytekit import Documentation, task, workflow
+
+        @task(enable_deck=True, docs=Documentation(short_description="Adds one"), cache=True, cache_version="1")
+        def add(x: int) -> int:
+            return x + 1
+
+        @workflow
+        def wf(x: int = 1) -> int:
+            return add(x=x)
+        """,
+    )
+    assert migrate(root) == 0
+    result = run_program((root / "main.py").read_text(encoding="utf-8"), entry="wf", args={"x": 41})
+    assert result.ok, result.summary()
+    assert result.output == 42

@@ -15,6 +15,7 @@ from astroid import nodes
 from flyte_lint.model.flyte1_index import V1Index, v1_symbol
 from flyte_lint.model.names import bindings_of
 from flyte_lint.model.source import source_text
+from flyte_lint.model.values import External
 
 # Guide sections (seed 004, "Flyte v1 to v2 Migration Context Guide") the TODOs name.
 SECTION_TASKS = '§6 "Task and Workflow Migration"'
@@ -35,7 +36,8 @@ ACCELERATORS = {
     "H100": "H100",
 }
 TASK_LEVEL = ("retries", "timeout", "interruptible")
-DROPPED = ("cache_serialize", "cache_ignore_input_vars", "cache_version")  # read with `cache`
+# Read with `cache`; and pickle_untyped (Flyte 2 pickles every value its type engine has no transformer for).
+DROPPED = ("cache_serialize", "cache_ignore_input_vars", "cache_version", "pickle_untyped")
 
 
 @dataclass
@@ -79,6 +81,16 @@ def translate(call: nodes.Call | None, index: V1Index) -> Options:
     cache = _cache(keywords, index, out)
     if cache:
         out.task["cache"] = cache
+    enable_deck = keywords.pop("enable_deck", None)
+    if isinstance(enable_deck, nodes.Const) and enable_deck.value is True:
+        out.task["report"] = "True"
+    elif enable_deck is not None and not isinstance(enable_deck, nodes.Const):
+        keywords["enable_deck"] = enable_deck  # (not a literal: a TODO below)
+    if "docs" in keywords:
+        docs = _documentation(keywords["docs"], index)
+        if docs:
+            out.task["docs"] = docs
+            del keywords["docs"]
     for name in DROPPED:
         keywords.pop(name, None)
     for name in TASK_LEVEL:
@@ -94,6 +106,22 @@ def translate(call: nodes.Call | None, index: V1Index) -> Options:
 def _src(node: nodes.NodeNG, index: V1Index) -> str:
     """The source text of ``node`` as written."""
     return source_text(index.analysis.resolver.module_of(node), node)
+
+
+def _documentation(node: nodes.NodeNG, index: V1Index) -> str | None:
+    """``Documentation(short_description="...")`` -> ``flyte.Documentation(description="...")`` (flyte 2.12.1's
+    Documentation takes one description); None for anything else (a long description, a name...)."""
+    if not isinstance(node, nodes.Call) or node.args:
+        return None
+    callee = index.analysis.resolver.value_of(node.func)
+    if not isinstance(callee, External) or not callee.path.startswith("flytekit."):
+        return None
+    if not callee.path.endswith(".Documentation"):
+        return None
+    keywords = {k.arg: k.value for k in node.keywords or []}
+    if set(keywords) != {"short_description"}:
+        return None
+    return f"flyte.Documentation(description={_src(keywords['short_description'], index)})"
 
 
 def _v1_call(node: nodes.NodeNG | None, symbol: str, index: V1Index, depth: int = 0) -> nodes.Call | None:

@@ -1,5 +1,6 @@
 """The imports, last: add what the other transforms require (``import flyte``, env imports...), drop the
-flytekit names nothing uses any more (and statements left empty), keep every other import. A flytekit import
+flytekit names nothing uses any more (and statements left empty) and flyte-migrate's shim (``import
+flyte_migrate``), keep every other import. A flytekit import
 still used gets a TODO: something no transform translated uses it."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import libcst as cst
 from flyte_lint.migrate.transforms.base import Transform
 
 SECTION_IMPORTS = '§2 "Package Imports"'
+SHIM = "flyte_migrate"  # flyteorg/flyte-migrate: runs Flyte 1 code on Flyte 2 when imported first
 
 
 class _Names(cst.CSTVisitor):
@@ -62,6 +64,8 @@ class ImportsTransform(Transform):
                 if isinstance(small, (cst.Import, cst.ImportFrom)):
                     present.add(cst.Module(body=[]).code_for_node(small))
                     kept = self._prune(small, aliases, names.used)
+                    if isinstance(small, cst.Import) and all(a.evaluated_name == SHIM for a in small.names):
+                        kept = None  # flyte-migrate's runtime shim: migrated code needs none
                     if kept is not small:
                         if insert_at is None:
                             insert_at = len(body)
