@@ -421,3 +421,32 @@ def test_fly810_the_value_changes_in_both_modes_on_a_utc_clock(mode):
     assert r.ok, r.summary()
     assert r.output["back"] == "2024-01-01 12:00:00+00:00" and r.output["equal"] is False
     assert r.output["naive_now_shift_h"] == 0  # (on a UTC clock the instant is right: only the tag changes)
+
+
+RUN_INPUT = """
+from datetime import datetime, timezone
+
+import flyte
+
+env = flyte.TaskEnvironment("demo")
+
+
+@env.task
+def show(when: datetime) -> str:
+    return str(when)
+
+
+@env.task
+def main() -> list[str]:
+    naive = flyte.with_runcontext(mode="local").run(show, when=datetime(2024, 1, 1, 12))  # probe: naive
+    aware = flyte.with_runcontext(mode="local").run(show, datetime(2024, 1, 1, 12, tzinfo=timezone.utc))
+    return [str(naive.outputs()[0]), str(aware.outputs()[0])]
+"""
+
+
+@requires_sdk
+def test_fly810_an_input_of_flyte_run_arrives_tagged_utc_too(tmp_path):
+    r = run_program(RUN_INPUT, entry="main")
+    assert r.ok, r.summary()
+    assert r.output == ["2024-01-01 12:00:00+00:00", "2024-01-01 12:00:00+00:00"]
+    assert _reported_labels(tmp_path, RUN_INPUT, "FLY810") == {"naive"}

@@ -1,5 +1,5 @@
 """The calls of a task or trace made in a run, and each call's argument for one parameter; the partials of a task and
-the maps over it, and what each binds or passes for one parameter (FLY810, FLY814)."""
+the maps over it, the runs started with it, and what each binds or passes for one parameter (FLY810, FLY814)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from astroid import nodes
 from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.annotations import Parameter
 from flyte_lint.model.kinds import CallForm, ParamKind
+from flyte_lint.model.roots import RUN_PATHS
 from flyte_lint.model.values import FunctionRef, TaskRef
 from flyte_lint.rules.types._common import Boundary
 
@@ -58,6 +59,21 @@ def partials_in_a_run(analysis: Analysis, boundary: Boundary) -> list[nodes.Call
         return found
 
     return analysis.memo(("types.partials_in_a_run", id(boundary.func)), compute)
+
+
+def runs_of(analysis: Analysis, boundary: Boundary) -> list[nodes.Call]:
+    """The ``flyte.run(task, ...)`` and ``flyte.with_runcontext(...).run(task, ...)`` calls (and their ``.aio``)
+    starting the task: the run converts their inputs as a parent task's call does, in a local run too."""
+
+    def compute() -> list[nodes.Call]:
+        found = []
+        for call in analysis.calls_to(*RUN_PATHS):
+            target = analysis.resolver.value_of(call.node.args[0]) if call.node.args else None
+            if isinstance(target, TaskRef) and target.task is boundary.task and not target.wrapped:
+                found.append(call.node)
+        return found
+
+    return analysis.memo(("types.runs_of", id(boundary.func)), compute)
 
 
 def arguments_for(

@@ -18,6 +18,7 @@ from flyte_lint.rules.types._call_arguments import (
     mapped_items,
     maps_in_a_run,
     partials_in_a_run,
+    runs_of,
 )
 from flyte_lint.rules.types._common import Boundary, boundaries, own_nodes
 from flyte_lint.rules.types._naive_datetimes import naive_datetime
@@ -41,7 +42,8 @@ class NaiveDatetime(Rule):
         "Reports a naive datetime (`datetime.now()`, `utcnow()`, `datetime(...)` without tzinfo, `fromisoformat` or "
         "`strptime` of a literal without an offset) returned from a task declaring `-> datetime` (or as a "
         "`datetime` item of its tuple output), passed in a run for a task's `datetime` parameter (an argument, "
-        "or an item of `flyte.map`), or given as that parameter's default."
+        "an item of `flyte.map`, a value a `functools.partial` binds, an input of `flyte.run`), or given as that "
+        "parameter's default."
     )
     rationale = (
         "The engine turns a datetime into a protobuf timestamp, which reads a naive datetime as UTC, and turns it "
@@ -164,6 +166,11 @@ class NaiveDatetime(Rule):
                 n = len(list(flyte.map(later, [datetime.now() for _ in range(2)])))  # expect: FLY810
                 at_noon = functools.partial(later, datetime(2024, 1, 1, 12))  # expect: FLY810
                 return n + len(list(flyte.map(at_noon, [1])))
+
+            if __name__ == "__main__":
+                flyte.init_from_config()
+                flyte.run(later, when=datetime.now())  # expect: FLY810
+                flyte.with_runcontext(mode="local").run(later, datetime.now(timezone.utc))
             """,
             name="defaults-tuple-outputs-and-map-items",
         ),
@@ -312,6 +319,11 @@ class NaiveDatetime(Rule):
                     how = naive_datetime(analysis, value)
                     if how is not None:
                         where = f"bound by a functools.partial to {what}"
+                        yield self._finding(analysis.resolver.module_of(call), value, how, where)
+                for call, value in arguments_for(runs_of(analysis, boundary), signature.params, param, 1):
+                    how = naive_datetime(analysis, value)
+                    if how is not None:
+                        where = f"passed to `flyte.run` for {what}"
                         yield self._finding(analysis.resolver.module_of(call), value, how, where)
                 maps = maps_in_a_run(analysis, boundary)
                 for call, value in mapped_items(maps, signature.params, param):
