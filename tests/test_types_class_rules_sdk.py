@@ -124,6 +124,15 @@ class TupleItemOk(Enum):
     A = 1
 
 
+class DescribedOk(Enum):
+    def __new__(cls, code, label):
+        member = object.__new__(cls)
+        member._value_ = label
+        return member
+
+    A = (1, "a")
+
+
 class Lowered(Enum):
     @staticmethod
     def _generate_next_value_(name, start, count, last_values):
@@ -253,6 +262,11 @@ async def t_tuple_item(pair: tuple[TupleItemOk, int]) -> str:
 
 
 @env.task
+async def t_described(e: DescribedOk) -> str:
+    return e.name
+
+
+@env.task
 async def t_generated(e: GeneratedOk) -> str:
     return e.name
 
@@ -292,6 +306,7 @@ async def main() -> dict:
         "FieldOk": (t_field, lambda: t_field.aio(Holder(FieldOk.A))),
         "ModelFieldOk": (t_model_field, lambda: t_model_field.aio(Model(level=ModelFieldOk.A))),
         "TupleItemOk": (t_tuple_item, lambda: t_tuple_item.aio((TupleItemOk.A, 1))),
+        "DescribedOk": (t_described, lambda: t_described.aio(DescribedOk.A)),
         "GeneratedOk": (t_generated, lambda: t_generated.aio(GeneratedOk.A)),
     }
     out = {}

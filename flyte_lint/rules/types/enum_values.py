@@ -10,12 +10,28 @@ from astroid import nodes
 from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.annotations import TypeKind
 from flyte_lint.model.values import ClassRef, External
-from flyte_lint.rules.base import Case, Finding, Outcome, Rule, RuntimeSpec, Scope, Severity, register
+from flyte_lint.rules.base import (
+    Case,
+    Finding,
+    Outcome,
+    Rule,
+    RuntimeSpec,
+    Scope,
+    Severity,
+    register,
+)
 from flyte_lint.rules.types._class_types import Position, engine_types, positions
+from flyte_lint.rules.types._enum_cases import VALID_MORE
 
 _FLAGS = ("enum.Flag", "enum.IntFlag")
-_FINE = ("enum.IntEnum", "enum.StrEnum", "builtins.str")  # string values, or an IntEnum (sent by name)
+_FINE = (
+    "enum.IntEnum",
+    "enum.StrEnum",
+    "builtins.str",
+)  # string values, or an IntEnum (sent by name)
 _MAX_DEPTH = 12
+# Methods that decide the members' values themselves (what `auto()` gives, what `_value_` a member gets).
+_VALUE_HOOKS = ("_generate_next_value_", "__new__")
 
 
 @register
@@ -49,7 +65,10 @@ class EnumValues(Rule):
     )
     runtime = RuntimeSpec(
         entry="main",
-        bad=Outcome(ok=False, error_contains=("Only string-valued enums and IntEnum are supported",)),
+        bad=Outcome(
+            ok=False,
+            error_contains=("Only string-valued enums and IntEnum are supported",),
+        ),
         good=Outcome(ok=True, output="RED"),
     )
 
@@ -194,77 +213,7 @@ class EnumValues(Rule):
                 return paint(Color.RED)
             """,
         ),
-        Case(
-            """
-            import enum
-            from dataclasses import dataclass
-            from enum import Enum, IntEnum, StrEnum, auto
-
-            import flyte
-            from mylib import Mixin
-
-            env = flyte.TaskEnvironment("demo")
-
-            class Size(IntEnum):
-                S = 1
-
-            class Named(StrEnum):
-                A = auto()
-
-            class Text(str, Enum):
-                A = 1
-
-            class StrFirst(Enum):
-                A = "a"
-                B = 2
-
-            class Lower(Enum):
-                def _generate_next_value_(name, start, count, last_values):
-                    return name.lower()
-                A = auto()
-
-            class Unknown(Mixin, Enum):
-                A = 1
-
-            class Plain(Enum):
-                A = 1
-
-            @dataclass
-            class Holder:
-                level: Plain
-
-            @env.task
-            def fine(s: Size, n: Named, t: Text, f: StrFirst, low: Lower, u: Unknown) -> int:
-                return 1
-
-            @env.task
-            def wrapped(h: Holder, pair: tuple[Plain, int], items: set[Plain]) -> Holder:
-                return h
-
-            def helper(p: Plain) -> Plain:
-                return p
-            """,
-            name="int-str-enums-dataclass-fields-tuples-and-plain-functions",
-        ),
-        Case(
-            """
-            from enum import Enum
-
-            class Env:
-                def task(self, fn):
-                    return fn
-
-            env = Env()
-
-            class Plain(Enum):
-                A = 1
-
-            @env.task
-            def helper(p: Plain) -> int:
-                return 1
-            """,
-            name="another-library-task-decorator",
-        ),
+        *VALID_MORE,
     ]
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
@@ -285,7 +234,11 @@ class EnumValues(Rule):
                     continue
                 reported.add(id(at))
                 where = "" if at is cls else f"{home.name}."
-                yield self.finding(position.boundary.module, at, _message(cls, where, problem, position))
+                yield self.finding(
+                    position.boundary.module,
+                    at,
+                    _message(cls, where, problem, position),
+                )
 
 
 def _message(cls: nodes.ClassDef, where: str, problem: tuple[str, str | None], position: Position) -> str:
@@ -312,7 +265,7 @@ def _problem(analysis: Analysis, cls: nodes.ClassDef) -> tuple[str, str | None] 
         return None
     if any(path in _FLAGS for path in bases):
         return " is a Flag", None
-    if any(path in _FINE for path in bases) or _defines(analysis, cls, "_generate_next_value_", 0):
+    if any(path in _FINE for path in bases) or any(_defines(analysis, cls, hook, 0) for hook in _VALUE_HOOKS):
         return None
     if any(not path.startswith("enum.") and path != "builtins.int" for path in bases):
         return None  # a mixin of a library, or of a builtin other than int: its values are not known
