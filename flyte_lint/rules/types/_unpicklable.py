@@ -2,8 +2,10 @@
 no annotation, a library class) must not be.
 
 Each entry was measured with ``cloudpickle.dumps`` (the SDK's pickling path, flyte/types/_pickle.py) on an instance,
-under Python 3.11, cloudpickle 3.1, httpx 0.29, openai 2.34, anthropic 0.63, boto3 1.44, urllib3 2.8, and the ones
-in the standard library and httpx also through a task call in ``flyte.run`` (tests/test_types_boundary_values_sdk.py).
+under Python 3.11, cloudpickle 3.1, httpx 0.29, openai 2.34, anthropic 0.63, boto3 1.44, urllib3 2.8 (openai,
+anthropic and boto3 in a private install: the test environment lacks them), and the ones of the standard library,
+httpx and urllib3 also through a task call in a run (tests/test_types_boundary_values_sdk.py, which runs every entry
+whose library is importable).
 Left out because they pickle: ``requests.Session``, ``boto3.Session`` (both define their own pickling),
 ``asyncio.Lock``/``Semaphore``/``Queue``, ``logging.Logger``, a file opened for reading (cloudpickle copies its
 contents). A name made by anything else, or bound more than once, is not known: the rule stays quiet on it.
