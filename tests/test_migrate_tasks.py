@@ -402,3 +402,20 @@ def test_migrated_report_and_docs_run(tmp_path):
     result = run_program((root / "main.py").read_text(encoding="utf-8"), entry="wf", args={"x": 41})
     assert result.ok, result.summary()
     assert result.output == 42
+
+
+def test_task_in_a_class_gets_a_todo(tmp_path):
+    code, text = migrated(
+        tmp_path,
+        """
+        from flytekit import task
+
+        class Steps:
+            @task
+            def inner(x: int) -> int:
+                return x
+        """,
+    )
+    assert code == 1
+    assert "    # TODO(flyte-lint migrate): a Flyte 2 task is a module-level function" in text
+    assert "    @task\n    def inner" in text

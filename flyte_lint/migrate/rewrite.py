@@ -29,12 +29,28 @@ def rewrite(source: str, plan: MigrationPlan, module: ModulePlan) -> Rewritten:
         tree = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
         raise RewriteError(f"cannot parse: {str(exc).splitlines()[0]}") from None
+    tree = _todos_to_first_statement(tree)
     context = FileContext(plan, module)
     for transform in transforms():
         tree = cst.MetadataWrapper(tree, unsafe_skip_copy=True).visit(transform(context))
     text = tree.code
     check_parses(text)
     return Rewritten(text, todo_count(text))
+
+
+def _todos_to_first_statement(tree: cst.Module) -> cst.Module:
+    """LibCST parses the comments above a module's first statement into the module's header: the TODOs of an
+    earlier run that end the header go back to that statement, where a transform looks for them (the text is
+    the same)."""
+    header = list(tree.header)
+    cut = len(header)
+    while cut and header[cut - 1].comment is not None and header[cut - 1].comment.value.startswith(TODO_PREFIX):
+        cut -= 1
+    if cut == len(header) or not tree.body:
+        return tree
+    first = tree.body[0]
+    body = [first.with_changes(leading_lines=[*header[cut:], *first.leading_lines]), *tree.body[1:]]
+    return tree.with_changes(header=header[:cut], body=body)
 
 
 def check_parses(text: str) -> None:

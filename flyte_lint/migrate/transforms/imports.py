@@ -12,6 +12,7 @@ import libcst as cst
 from flyte_lint.migrate.transforms.base import Transform
 
 SECTION_IMPORTS = '§2 "Package Imports"'
+STILL_USED = "flytekit is still used here: migrate what uses it by hand"
 SHIM = "flyte_migrate"  # flyteorg/flyte-migrate: runs Flyte 1 code on Flyte 2 when imported first
 
 
@@ -74,7 +75,7 @@ class ImportsTransform(Transform):
                             continue
                         stmt = stmt.with_changes(body=[kept])
                     if self._flytekit(kept):
-                        stmt = self.todo(stmt, "flytekit is still used here: migrate what uses it by hand")
+                        stmt = self.todo(stmt, STILL_USED)
             if carried:
                 stmt = stmt.with_changes(leading_lines=[*carried, *stmt.leading_lines])
                 carried_at[len(body)] = len(carried)

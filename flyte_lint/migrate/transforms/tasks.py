@@ -37,18 +37,22 @@ class TasksTransform(Transform):
         self._depth -= 1
         task = self.file.module.tasks.get(updated.name.value) if self._depth == 0 else None
         if task is None:
+            if self._depth and any(self._is_v1_decorator(d) for d in updated.decorators):
+                return self.todo(updated, "a Flyte 2 task is a module-level function: move this one out of its scope")
             return updated
         decorators = []
         for decorator in updated.decorators:
-            expr = decorator.decorator
-            target = expr.func if isinstance(expr, cst.Call) else expr
-            if self.v1_symbol(target) in DECORATORS:
+            if self._is_v1_decorator(decorator):
                 decorator = decorator.with_changes(decorator=cst.parse_expression(self._decorator(task)))
             decorators.append(decorator)
         updated = updated.with_changes(decorators=decorators)
         for message, section in task.options.todos:
             updated = self.todo(updated, message, section)
         return updated
+
+    def _is_v1_decorator(self, decorator: cst.Decorator) -> bool:
+        expr = decorator.decorator
+        return self.v1_symbol(expr.func if isinstance(expr, cst.Call) else expr) in DECORATORS
 
     def _decorator(self, task: TaskPlan) -> str:
         name = self.file.module.name_of(task.env)
