@@ -149,9 +149,10 @@ class AmbiguousUnion(Rule):
             from typing import Union
 
             import flyte
+            from flyte import TaskEnvironment as Env
             from pkg.shapes import Point, Point3D
 
-            env = flyte.TaskEnvironment("demo")
+            env = Env("demo")
 
             @env.task
             def norm(p: Union[Point, Point3D]) -> float:  # expect: FLY817
@@ -251,6 +252,31 @@ class AmbiguousUnion(Rule):
                 return 1
             """,
             name="disjoint-mixed-kinds-field-unions-traces-and-unknowns",
+        ),
+        Case(
+            """
+            from dataclasses import dataclass
+
+            @dataclass
+            class A:
+                x: int
+
+            @dataclass
+            class B:
+                x: int
+                y: int
+
+            class Env:
+                def task(self, fn):
+                    return fn
+
+            env = Env()
+
+            @env.task
+            def helper(v: A | B) -> int:
+                return 1
+            """,
+            name="another-library-task-decorator",
         ),
     ]
 
