@@ -10,7 +10,8 @@ the run's files still exist:
 * a dataframe (a pandas ``DataFrame``, flytekit's ``StructuredDataset``, ``flyte.io.DataFrame``) becomes
   ``{"__dataframe__": {"columns": [...], "rows": [[...], ...]}}`` (the index dropped);
 * dataclasses and pydantic models become dicts of their fields, enums their values, tuples and NamedTuples lists,
-  sets sorted lists; a float that is not finite becomes its repr.
+  sets sorted lists, generators and flytekit's ``FlyteIterator`` the list of their items; a float that is not finite
+  becomes its repr.
 
 Names, upload locations and random suffixes differ between the two SDKs; only the bytes and values are kept.
 :func:`outputs_match` compares two such values, floats within a relative 1e-9.
@@ -25,6 +26,7 @@ import enum
 import hashlib
 import math
 import os
+import types
 from typing import Any
 
 __all__ = ["content_jsonable", "outputs_match", "file_digest", "dir_digest"]
@@ -128,6 +130,11 @@ def content_jsonable(value: Any, _depth: int = 0) -> Any:
         return str(path)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: content_jsonable(getattr(value, f.name), _depth + 1) for f in dataclasses.fields(value)}
+    model_fields = getattr(type(value), "model_fields", None)  # pydantic v2: field by field, files by content
+    if isinstance(model_fields, dict) and callable(getattr(value, "model_dump", None)):
+        return {name: content_jsonable(getattr(value, name, None), _depth + 1) for name in model_fields}
+    if _is_kind(value, ("FlyteIterator",), ("flytekit",)) or isinstance(value, types.GeneratorType):
+        return [content_jsonable(v, _depth + 1) for v in value]
     dump = getattr(value, "model_dump", None)  # pydantic v2
     if callable(dump):
         try:

@@ -293,6 +293,7 @@ def run_program(
     timeout: float = 120,
     mode: str = "local",
     outputs_by_content: bool = False,
+    blocked_modules: tuple[str, ...] = (),
 ) -> RunResult:
     """Run ``entry`` ("module:function", or "function" in main.py) of the program ``files``
     under the real Flyte SDK, without a backend, in a subprocess, and report what happened.
@@ -303,6 +304,8 @@ def run_program(
     event loop, as the task runtime of a pod runs it); see "Run modes" above.
     ``outputs_by_content`` gives ``output`` as tests/output_content.py's ``content_jsonable`` makes it (files,
     directories and dataframes by content), the form tests/v1_runner.py gives a flytekit run's output.
+    ``blocked_modules``: top-level packages the program cannot import (ModuleNotFoundError), e.g. ``("flytekit",)``
+    for a migrated program that must not need Flyte 1 in a venv that has it.
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
@@ -338,6 +341,7 @@ def run_program(
             "mode": mode,
             "cluster_sdk_version": CLUSTER_MODE_SDK_VERSION,
             "outputs_by_content": outputs_by_content,
+            "blocked_modules": list(blocked_modules),
         }
         spec_path = os.path.join(tmp, "spec.json")
         with open(spec_path, "w", encoding="utf-8") as fh:
@@ -556,6 +560,21 @@ def _install_network_guard(attempts: list[str]) -> None:
     socket.socket.connect_ex = connect_ex  # type: ignore[method-assign]
 
 
+def _block_modules(names: list[str]) -> None:
+    """Make the top-level packages ``names`` (and their submodules) unimportable: ModuleNotFoundError."""
+    import importlib.abc
+
+    blocked = frozenset(names)
+
+    class Blocker(importlib.abc.MetaPathFinder):
+        def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> None:
+            if fullname.split(".")[0] in blocked:
+                raise ModuleNotFoundError(f"No module named {fullname!r} (blocked by the harness)", name=fullname)
+
+    if blocked:
+        sys.meta_path.insert(0, Blocker())
+
+
 def _load_output_content() -> Any:
     """tests/output_content.py, loaded by path (this directory is not on the child's sys.path)."""
     import importlib.util
@@ -622,6 +641,7 @@ def _bootstrap(spec_path: str) -> None:
 
     sys.unraisablehook = unraisablehook
     _install_network_guard(result["network_attempts"])
+    _block_modules(spec.get("blocked_modules") or [])
 
     lock = threading.Lock()
     calls: list[dict] = result["calls"]

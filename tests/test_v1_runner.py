@@ -275,6 +275,25 @@ def test_files_dirs_and_dataframes_compare_by_content_across_sdks():
     assert other.ok and not outputs_match(before.output, other.output)
 
 
+@requires_sdk
+def test_run_v2_refuses_flytekit():
+    r = run_v2(
+        """
+        import flyte
+        from flytekit import task
+
+        env = flyte.TaskEnvironment("half")
+
+        @env.task
+        def main() -> int:
+            return 1
+        """,
+        entry="main",
+    )
+    assert not r.ok and r.phase == "import" and "ModuleNotFoundError" in r.error_types, r.summary()
+    assert "flytekit" in r.error
+
+
 def test_content_jsonable_reads_paths_and_structures(tmp_path):
     (tmp_path / "d" / "sub").mkdir(parents=True)
     (tmp_path / "d" / "sub" / "a.txt").write_text("hello\n")

@@ -55,6 +55,7 @@ from output_content import outputs_match  # re-exported for the tests
 from sdk_runner import Call, RunResult, _normalise_entry, run_program
 
 __all__ = [
+    "FLYTE1_PACKAGES",
     "flytekit_available",
     "flytekit_python",
     "flytekit_version",
@@ -108,11 +109,18 @@ if pytest is not None:
     )
 
 
+# What a migrated program must not import, though the test venv has it.
+FLYTE1_PACKAGES = ("flytekit", "flytekitplugins", "flyte_migrate")
+
+
 def run_v2(
     files: dict[str, str] | str, entry: str = "main", args: dict | None = None, timeout: float = 120
 ) -> RunResult:
-    """The migrated (Flyte 2) program's run, its output in :func:`run_v1`'s form (sdk_runner's ``run_program``)."""
-    return run_program(files, entry=entry, args=args, timeout=timeout, outputs_by_content=True)
+    """The migrated (Flyte 2) program's run (sdk_runner's ``run_program``), its output in :func:`run_v1`'s form;
+    flytekit, its plugins and flyte-migrate's shim cannot be imported (ModuleNotFoundError)."""
+    return run_program(
+        files, entry=entry, args=args, timeout=timeout, outputs_by_content=True, blocked_modules=FLYTE1_PACKAGES
+    )
 
 
 def run_v1(
@@ -229,7 +237,9 @@ def run_v1(
 
 
 def _bootstrap(spec_path: str) -> None:
+    import asyncio
     import importlib
+    import inspect
     import threading
     import warnings
 
@@ -289,6 +299,8 @@ def _bootstrap(spec_path: str) -> None:
         warnings.simplefilter("always")
         warnings.showwarning = showwarning
         output = entry(**spec["args"])
+        if inspect.isawaitable(output):  # an @eager workflow is an async function: run it as pyflyte run does
+            output = asyncio.run(output)
         result["output"] = output_content.content_jsonable(output)
         result["ok"] = True
         result["phase"] = None
