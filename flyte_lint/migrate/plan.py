@@ -77,6 +77,12 @@ class TaskPlan:
     options: Options
     func: nodes.FunctionDef
     on_failure: tuple[str, list[str]] | None = None  # a workflow's failure handler: (its source, its parameters)
+    becomes_async: bool = False  # a (sync) workflow that calls an async task: it becomes `async def`
+    callees: list[TaskPlan] = field(default_factory=list)  # the planned tasks its body names
+
+    @property
+    def is_async(self) -> bool:
+        return self.becomes_async or isinstance(self.func, nodes.AsyncFunctionDef)
 
     @property
     def outputs(self) -> str:
@@ -232,7 +238,21 @@ def build_plan(analysis: Analysis, paths: set[Path]) -> MigrationPlan:
             mplan.tasks[func.name].on_failure = (source, params) if params is not None else (source, ["?"])
     _dependencies(plan, index)
     _task_names(plan)
+    _async_callers(plan)
     return plan
+
+
+def _async_callers(plan: MigrationPlan) -> None:
+    """A workflow (or dynamic workflow) that calls an async task (an eager workflow) becomes async itself, and
+    so do the workflows calling it: a sync task cannot await."""
+    tasks = [t for m in plan.modules.values() for t in m.tasks.values()]
+    changed = True
+    while changed:
+        changed = False
+        for task in tasks:
+            if task.kind in ("workflow", "dynamic") and not task.is_async and any(c.is_async for c in task.callees):
+                task.becomes_async = True
+                changed = True
 
 
 def _task_names(plan: MigrationPlan) -> None:
@@ -419,6 +439,8 @@ def _dependencies(plan: MigrationPlan, index: V1Index) -> None:
                     continue
                 value = value_of(use)
                 callee = by_func.get(id(value.func)) if isinstance(value, FunctionRef) else None
+                if callee is not None and callee is not caller and callee not in caller.callees:
+                    caller.callees.append(callee)
                 if callee is None or callee.env is caller.env or callee.env in caller.env.depends_on:
                     continue
                 if any(e is caller.env and d is callee.env for e, d, _ in mplan.add_dependency):

@@ -95,7 +95,7 @@ class ImportsTransform(Transform):
 
     def _prune(self, node, aliases: dict[str, str], used: set[str]):
         """``node`` without the flytekit names nothing uses (None: nothing left; ``node`` itself: unchanged)."""
-        if isinstance(node.names, cst.ImportStar):
+        if isinstance(node.names, cst.ImportStar):  # (what it binds is not known: kept, with a TODO)
             return node
         keep, dropped = [], False
         for alias in node.names:

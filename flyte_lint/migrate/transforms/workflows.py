@@ -20,6 +20,9 @@ An ``@eager`` workflow is already ``async def``: it calls sync tasks as ``await 
 call returned was an awaitable; awaiting a sync Flyte 2 task directly raises SyncTaskCallInAsyncContextError), and ``except EagerException``
 catches ``flyte.errors.RuntimeUserError``, what a failed child raises in its caller.
 
+A workflow that calls an async task (an eager workflow), directly or through other workflows, becomes
+``async def`` and awaits every task call (``await t.aio(...)`` for a sync task): a sync task cannot await.
+
 What a call returns is read as Flyte 2 returns it: a NamedTuple output comes back as a plain tuple (and a
 one-field NamedTuple as its value: measured on flyte 2.12.1), so ``r.slope`` becomes ``r[0]`` (or ``r``), and
 Flyte 1's ``r.o1`` becomes ``r[1]``.
@@ -33,7 +36,6 @@ get a TODO.
 from __future__ import annotations
 
 import libcst as cst
-from astroid import nodes
 
 from flyte_lint.migrate.task_options import ACCELERATORS, RESOURCE_POSITIONS, SECTION_TASKS, combine_resources
 from flyte_lint.migrate.transforms.base import Transform
@@ -48,6 +50,7 @@ class WorkflowsTransform(Transform):
         super().__init__(file)
         self._stack: list[str] = []
         self._results: dict = {}  # name -> the TaskPlan whose call result it holds (in the current function)
+        self._receivers: set[int] = set()  # calls whose result an attribute is read from
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         self._stack.append(node.name.value)
@@ -100,9 +103,13 @@ class WorkflowsTransform(Transform):
             single = callee.outputs == "one"
         else:
             return updated
+        value = updated.value
+        if self._becomes_async() and isinstance(original.value, cst.Call):  # `(await t.aio(...))[0]`
+            value = self._awaited(value, callee)
+            value = value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()]) if not single else value
         if single:
-            return updated.value
-        return cst.Subscript(value=updated.value, slice=[cst.SubscriptElement(cst.Index(cst.Integer(str(position))))])
+            return value
+        return cst.Subscript(value=value, slice=[cst.SubscriptElement(cst.Index(cst.Integer(str(position))))])
 
     def _workflow(self) -> bool:
         if len(self._stack) != 1:
@@ -110,18 +117,45 @@ class WorkflowsTransform(Transform):
         task = self.file.module.tasks.get(self._stack[0])
         return task is not None and task.kind in ("workflow", "dynamic")
 
-    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if isinstance(node.value, cst.Call):
+            self._receivers.add(id(node.value))  # (`t(...).o0`, `t(...).with_overrides(...)`: awaited there)
+
+    def _awaited(self, call: cst.Call, callee) -> cst.BaseExpression:
+        """In a workflow that becomes async: ``await t.aio(...)`` for a sync task, ``await t(...)`` for an async one."""
+        if not callee.is_async:
+            func = call.func  # (t, or t.override(...))
+            if not (isinstance(func, cst.Attribute) and func.attr.value == "aio"):
+                call = call.with_changes(func=cst.Attribute(value=func, attr=cst.Name("aio")))
+        return cst.Await(expression=call)
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         func = updated.func
         if self._workflow() and isinstance(func, cst.Attribute) and func.attr.value == "with_overrides":
             overridden = self._override(func.value, updated.args)
             if overridden is not None:
+                callee = self.file.module.task_names[func.value.func.value]
+                if self._becomes_async() and id(original) not in self._receivers:
+                    return self._awaited(overridden, callee)
                 return overridden
             self.todo_here("`.with_overrides(...)`: call `task.override(...)(...)` (resources=, cache=, retries=...)")
-        if self._eager() and isinstance(func, cst.Name):
+        if self._stack and self._planned() and isinstance(func, cst.Name):
             callee = self.file.module.task_names.get(func.value)
-            if callee is not None and not isinstance(callee.func, nodes.AsyncFunctionDef):
-                return updated.with_changes(func=cst.Attribute(value=func, attr=cst.Name("aio")))
+            if callee is None:
+                return updated
+            if self._eager():
+                if not callee.is_async:
+                    return updated.with_changes(func=cst.Attribute(value=func, attr=cst.Name("aio")))
+            elif self._becomes_async():
+                if id(original) not in self._receivers:
+                    return self._awaited(updated, callee)
+            elif callee.is_async:
+                self.todo_here(f"`{func.value}` is async: a sync task cannot await it")
         return updated
+
+    def _becomes_async(self) -> bool:
+        task = self.file.module.tasks.get(self._stack[0]) if self._stack else None
+        return task is not None and task.becomes_async
 
     def _override(self, node: cst.BaseExpression, keywords) -> cst.Call | None:
         """``t(x=1).with_overrides(requests=Resources(cpu="2"), retries=3)`` ->
@@ -184,12 +218,20 @@ class WorkflowsTransform(Transform):
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
         name = self._stack.pop()
         task = self.file.module.tasks.get(name) if not self._stack else None
+        if task is not None and task.becomes_async and updated.asynchronous is None:
+            updated = updated.with_changes(asynchronous=cst.Asynchronous())
         if task is None or task.on_failure is None or not isinstance(updated.body, cst.IndentedBlock):
             return updated
         handler, params = task.on_failure
         inputs = [p.name.value for p in updated.params.params + updated.params.kwonly_params]
         passed = [p for p in params if p in inputs]
         call = f"{handler}({', '.join(f'{p}={p}' for p in passed)})"
+        if task.becomes_async:
+            handler_task = self.file.module.task_names.get(handler)
+            if handler_task is not None:
+                call = (
+                    f"await {handler}{'' if handler_task.is_async else '.aio'}({', '.join(f'{p}={p}' for p in passed)})"
+                )
         handler_stmt = cst.parse_statement(call + "\n")
         if set(params) - set(inputs):
             extra = ", ".join(sorted(set(params) - set(inputs)))
