@@ -11,13 +11,20 @@ How to add a transform
    ``ORDER`` if it is new: the place decides what it sees; ``imports`` must stay last). The module defines
    ``TRANSFORM = <YourClass>``; a listed module that does not exist yet is skipped.
 2. Subclass ``Transform``; set ``section`` (the guide section its TODOs name, e.g. ``'§10 "map_task to
-   flyte.map and Async Loops"'``). Override LibCST ``leave_*`` methods; return the updated node.
+   flyte.map and Async Loops"'``; task_options.py has SECTION_* constants). Override LibCST ``leave_*``
+   methods; return the updated node. (If you override ``on_leave``, call ``super().on_leave``: it attaches
+   pending TODOs.)
 3. Read what you need from ``self.file``:
    - ``self.file.module`` (plan.ModulePlan): ``tasks`` (function name -> TaskPlan: ``kind``
-     task/workflow/dynamic/eager, ``env``, ``options``, the astroid ``func``), ``name_of(env)``, ``module`` (the
-     analysis Module: its astroid tree, for facts the model has; add queries to model/flyte1_index.py rather
-     than resolving names in a transform);
+     task/workflow/dynamic/eager, ``env``, ``options``, the astroid ``func``, ``is_async``, ``outputs``
+     none/one/many/named, ``output_fields``, ``callees``), ``task_names`` (every name bound here to a planned
+     task, imported ones too), ``constants`` (module-level string constants), ``name_of(env)``, ``use(env)``
+     (import an env defined elsewhere), ``module`` (the analysis Module: its astroid tree, for facts the model
+     has; add queries to model/flyte1_index.py or plan.py rather than resolving names in a transform);
    - ``self.file.plan`` (plan.MigrationPlan): every module's plan (project-wide facts).
+   Workflows become tasks before your transform runs: ``@workflow`` is ``@env.task`` already (tasks.py), and a
+   workflow body is sync unless it calls an async task (workflows.py gives the policy); write a call of a task
+   in code you generate as the caller's kind requires (``await t.aio(...)`` in async code for a sync task).
    - ``self.v1_path(node)``: the flytekit dotted path a Name/Attribute chain of the CURRENT tree names
      (``"flytekit.map_task"``), through the module's flytekit imports; ``self.v1_symbol(node)``: the construct
      (``"map_task"``, ``"Resources"``, ``"FlyteFile"``: model/flyte1_index.py CONSTRUCTS), else None.
@@ -25,7 +32,7 @@ How to add a transform
    ``self.require("import flyte")`` (any import statement: ``"import asyncio"``, ``"from flyte.io import File"``);
    the ``imports`` transform adds what is required and drops flytekit imports nothing uses any more.
    Verify every Flyte 2 spelling against the installed SDK (flyte 2.12.1) and test it runs (@requires_sdk).
-5. What has no mechanical translation: ``self.todo_here(message)`` (attached as
+5. What has no mechanical translation: ``self.todo_here(message)`` or ``self.todo(statement, message)`` (attached as
    ``# TODO(flyte-lint migrate): <message> (guide <section>)`` above the statement being rewritten; the command
    then exits 1). Leave the code as it was there. Never emit code that does not parse (rewrite.py refuses it).
 6. Idempotence: a second run must change nothing. Migrated code has no flytekit names, so a transform that only
