@@ -100,6 +100,11 @@ def test_nothing_to_do_and_usage_errors(tmp_path, capsys):
     broken = write_project(tmp_path / "broken", "from flytekit import task\n\ndef f(:\n")
     assert migrate(broken) == 2
     assert "Traceback" not in capsys.readouterr().err
+    # a file that does not parse and names no flytekit is left alone; the others are migrated
+    mixed = write_project(tmp_path / "mixed", {"bad.py": "def f(:\n", "main.py": "from flytekit import task\n"})
+    assert migrate(mixed) == 0
+    assert (mixed / "bad.py").read_text(encoding="utf-8") == "def f(:\n"
+    assert "flytekit" not in (mixed / "main.py").read_text(encoding="utf-8")
 
 
 def test_aliases_and_module_import(tmp_path):
@@ -459,3 +464,48 @@ def test_emitted_keywords_are_in_the_sdk_signatures():
     assert done.returncode == 0, done.stderr[-2000:]
     missing = json.loads(done.stdout.strip().splitlines()[-1])
     assert missing == {k: [] for k in EMITTED}
+
+
+def test_same_task_names_in_two_modules_do_not_share_an_env(tmp_path):
+    files = {
+        "a.py": """
+            from flytekit import task
+
+            @task
+            def main(x: int) -> int:
+                return x
+        """,
+        "b.py": """
+            from flytekit import task
+            from a import main as a_main
+
+            @task
+            def main(x: int) -> int:
+                return x + 1
+
+            @task
+            def other(x: int) -> int:
+                return a_main(x=x)
+        """,
+    }
+    code, text = migrated(tmp_path, files, "b.py")
+    assert code == 0
+    assert not (tmp_path / "project" / "envs.py").exists()
+    assert 'env = flyte.TaskEnvironment(name="b", depends_on=[a_env])' in text and "from a import env as a_env" in text
+
+
+def test_accelerator_with_no_gpu_count(tmp_path):
+    code, text = migrated(
+        tmp_path,
+        """
+        from flytekit import task, Resources
+        from flytekit.extras.accelerators import A10G
+
+        @task(accelerator=A10G, requests=Resources(gpu="0", mem="1Gi"))
+        def sidecar() -> int:
+            return 1
+        """,
+    )
+    assert code == 1
+    assert 'resources=flyte.Resources(memory="1Gi")' in text and "gpu" not in text.split("TODO")[0]
+    assert "# TODO(flyte-lint migrate): accelerator A10G with gpu=0" in text

@@ -25,16 +25,19 @@ def migrate_command(args, settings: Settings) -> int:
     result = run(list(args.paths), settings, Options(select=["FLY001"], root_dirs=[p.resolve() for p in args.root_dir]))
     for problem in result.path_errors:
         print(f"flyte-lint: error: {problem}", file=sys.stderr)
-    for finding in result.findings:  # files that cannot be read or parsed are left as they are
+    unreadable = False  # a file that cannot be parsed is left as it is; one that names flytekit makes exit 2
+    for finding in result.findings:
         print(f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {finding.message}", file=sys.stderr)
+        unreadable = unreadable or _names_flytekit(finding.path)
     for error in result.internal_errors:
         print(f"flyte-lint: {error.splitlines()[0] if error else 'internal error'}", file=sys.stderr)
-    if result.internal_errors or result.path_errors or result.findings:
+    if result.internal_errors or result.path_errors:
         return 2
     if result.analysis is None:
-        return 0  # no Python file: nothing to migrate
+        return 2 if unreadable else 0  # no Python file to migrate
     try:
-        return _migrate(args, result)
+        code = _migrate(args, result)
+        return 2 if unreadable else code
     except BrokenPipeError:  # (output piped into `head`: main handles it)
         raise
     except Exception as exc:  # a bug must not surface as a traceback
@@ -84,6 +87,13 @@ def _migrate(args, result) -> int:
     if failed:
         return 2
     return 1 if todos else 0
+
+
+def _names_flytekit(path: str) -> bool:
+    try:
+        return "flytekit" in Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return True
 
 
 def _display(path: Path) -> str:

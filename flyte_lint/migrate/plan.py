@@ -316,7 +316,8 @@ def _make_envs(plan: MigrationPlan, users, components: dict[int, int]) -> dict[t
     for key, groups in users.items():
         for used in groups:
             modules = list(dict.fromkeys(m for m, _ in used))
-            if len(modules) > 1 and _shareable(dict(key)):
+            names = [f.name for _, f in used]  # (an env keeps one task per name: two modules' `main` cannot share)
+            if len(modules) > 1 and _shareable(dict(key)) and len(set(names)) == len(names):
                 home, home_path = _shared_home(modules)
                 env = EnvPlan("", "", dict(key), home, home_path)
                 shared_by_home.setdefault(home_path, []).append(env)

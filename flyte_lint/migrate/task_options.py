@@ -190,6 +190,16 @@ def combine_resources(
         else:
             value = request.get(key, limit.get(key))
         if key == "gpu":
+            if value.strip("'\"") == "0":  # no GPU for the task itself (Flyte 2 refuses "A10G:0")
+                if device:
+                    todos.append(
+                        (
+                            f"accelerator {device} with gpu=0: Flyte 2 names a device only with a GPU count",
+                            SECTION_RESOURCES,
+                        )
+                    )
+                device = None
+                continue
             value = _gpu(value, device)
         args.append(f"{RESOURCE_KEYS[key]}={value}")
     if device and "gpu" not in keys:
