@@ -1800,6 +1800,7 @@ def test_one_evaluator_literal_is_its_literal_shaped_values(tmp_path):
             "main.py": (
                 "from consts import N, NAMES\nimport consts\nA = N * 3\nB = {'x': 1}\nC = range(2)\nD = b'x'\n"
                 "E = NAMES\nF = (consts.N, -N)\nG = len(NAMES)\nH = list(NAMES)\nI = sorted(NAMES)\n"
+                "J = sorted([3, 1, 2])\nK = list(reversed((1, 2)))\nL = sorted([1, 'a'])\n"
             ),
         },
     )
@@ -1813,6 +1814,8 @@ def test_one_evaluator_literal_is_its_literal_shaped_values(tmp_path):
     assert static_value(analysis.resolver, value_of["G"]) == 2
     assert static_value(analysis.resolver, value_of["H"]) is MISSING  # a set's order is known only at run time
     assert analysis.literal(value_of["I"]) == ["a", "b"]
+    assert analysis.literal(value_of["J"]) == [1, 2, 3] and analysis.literal(value_of["K"]) == [2, 1]
+    assert static_value(analysis.resolver, value_of["L"]) is MISSING  # (sorted raises TypeError there)
 
 
 def test_argument_lookup_and_static_calls():

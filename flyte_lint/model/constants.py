@@ -174,7 +174,8 @@ def _call_value(resolver: Resolver, node: nodes.Call, local_values: Mapping[str,
             name in ("builtins.list", "builtins.tuple", "builtins.sorted", "builtins.enumerate", "builtins.reversed")
             and len(args) == 1
         ):
-            return list(args[0]) if name != "builtins.enumerate" else list(enumerate(args[0]))
+            convert = {"builtins.sorted": sorted, "builtins.enumerate": enumerate, "builtins.reversed": reversed}
+            return list(convert.get(name, list)(args[0]))  # (sorted raises TypeError on mixed types: MISSING)
         if name == "builtins.zip" and args:
             return list(zip(*args))  # noqa: B905  (the builtin evaluated as written: it truncates)
     except Exception:
