@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from astroid import nodes
 
 from flyte_lint import sdk
+from flyte_lint.model.names import stop_lookups
 from flyte_lint.model.project import Module
 from flyte_lint.model.scopes import (
     DEF_TYPES,
@@ -142,6 +143,7 @@ class NameLookup(_Base):
         if spent <= LOOKUP_BUDGET:
             return True
         self.exhausted[key] = Exhausted(at.lineno or 1, name, bindings)
+        stop_lookups(at.root())
         return False
 
     def binding_value(self, stmt: nodes.NodeNG, name: str) -> Value:

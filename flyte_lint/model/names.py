@@ -12,10 +12,21 @@ from astroid import nodes
 
 from flyte_lint.model.scopes import walk
 
+# Modules whose lookup budget ran out (model/name_lookup.py): from there on their names are unknown to every
+# query, so no rule or model query spends astroid's flow analysis on them again.
+_EXHAUSTED: weakref.WeakSet[nodes.Module] = weakref.WeakSet()
+
+
+def stop_lookups(module: nodes.Module) -> None:
+    """Answer "nothing known" for every name of ``module`` from now on (its lookup budget ran out)."""
+    _EXHAUSTED.add(module)
+
 
 def lookup(name: nodes.Name) -> tuple[nodes.LocalsDictNodeNG | None, list[nodes.NodeNG]]:
     """The scope that binds ``name`` where it is used, and the statements there that may have bound it (after
-    astroid's flow filtering); ``(None, [])`` when the lookup fails."""
+    astroid's flow filtering); ``(None, [])`` when the lookup fails, or when its module's budget ran out."""
+    if _EXHAUSTED and name.root() in _EXHAUSTED:
+        return None, []
     try:
         scope, stmts = name.lookup(name.name)
     except Exception:  # astroid lookup on odd trees  # pragma: no cover
