@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from flyte_lint.migrate.plan import EnvPlan, TaskPlan
+from flyte_lint.migrate.plan import TaskPlan
 from flyte_lint.migrate.task_options import SECTION_TASKS
 from flyte_lint.migrate.transforms.base import Transform
 
@@ -97,10 +97,6 @@ class TasksTransform(Transform):
     def _statement(text: str, spacing: list[cst.EmptyLine]) -> cst.BaseStatement:
         stmt = cst.parse_statement(text + "\n")
         return stmt.with_changes(leading_lines=spacing)
-
-
-def env_source(env: EnvPlan) -> str:  # (for other transforms that need an env's definition)
-    return env.source()
 
 
 TRANSFORM = TasksTransform
