@@ -34,6 +34,7 @@ from flyte_lint.model.values import (
     External,
     FunctionRef,
     Instance,
+    ModuleRef,
     PartialRef,
     RemoteTaskRef,
     TaskRef,
@@ -1816,6 +1817,18 @@ def test_one_evaluator_literal_is_its_literal_shaped_values(tmp_path):
     assert analysis.literal(value_of["I"]) == ["a", "b"]
     assert analysis.literal(value_of["J"]) == [1, 2, 3] and analysis.literal(value_of["K"]) == [2, 1]
     assert static_value(analysis.resolver, value_of["L"]) is MISSING  # (sorted raises TypeError there)
+
+
+def test_what_made_a_name_stops_on_a_cycle_of_from_imports(tmp_path, monkeypatch):
+    """construction_of follows `from m import x` chains; a cycle (seen on a corpus where a module named airflow
+    shadows the airflow package) must end in "not known", not in RecursionError."""
+    analysis = _built(tmp_path, {"a.py": "import flyte\nfrom b import X\n\nX()\n", "b.py": "from a import X\n"})
+    main = next(m for m in analysis.modules if m.name == "a")
+    resolver = analysis.resolver
+    # every `from ... import X` leads back to a.py itself, so the chain never ends by itself
+    monkeypatch.setattr(type(resolver), "imported_module", lambda self, stmt: ModuleRef(main))
+    call = next(main.tree.nodes_of_class(nodes.Call))
+    assert resolver.construction_of(call.func) is None
 
 
 def test_argument_lookup_and_static_calls():

@@ -195,6 +195,8 @@ class NameLookup(_Base):
         return self._made_by(module, node.name, depth) if module is not None else None
 
     def _made_by(self, tree: nodes.Module, name: str, depth: int) -> nodes.Call | None:
+        if depth > 8:  # (a cycle of `from a import x` / `from b import x`, or a chain too long to follow)
+            return None
         stmts = tree.locals.get(name)
         if stmts is None or len(stmts) != 1 or stmts[0].statement().parent is not tree:
             return None

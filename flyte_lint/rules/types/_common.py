@@ -3,6 +3,7 @@ finding names them, and the statements of a def's own body (not its nested defs)
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -78,10 +79,25 @@ def _is_trace(analysis: Analysis, node: nodes.NodeNG) -> bool:
 
 
 def own_nodes(func: nodes.FunctionDef, *types: type) -> Iterator[nodes.NodeNG]:
-    """The nodes of these types in the def's own body: not in a nested def, lambda or class."""
-    for statement in func.body:
-        if not isinstance(statement, SCOPE_NODES):
-            yield from statement.nodes_of_class(types, skip_klass=SCOPE_NODES)
+    """The nodes of these types in the def's own body: not in a nested def, lambda or class (in source order)."""
+    return (node for node in _own_body(func) if isinstance(node, types))
+
+
+# Every node of a def's own body, in preorder: walked once per def, however many rules ask (each asked again).
+_OWN_BODIES: weakref.WeakKeyDictionary[nodes.NodeNG, list[nodes.NodeNG]] = weakref.WeakKeyDictionary()
+
+
+def _own_body(func: nodes.FunctionDef) -> list[nodes.NodeNG]:
+    found = _OWN_BODIES.get(func)
+    if found is None:
+        found = []
+        stack = [s for s in reversed(func.body) if not isinstance(s, SCOPE_NODES)]
+        while stack:
+            node = stack.pop()
+            found.append(node)
+            stack.extend(c for c in reversed(list(node.get_children())) if not isinstance(c, SCOPE_NODES))
+        _OWN_BODIES[func] = found
+    return found
 
 
 def own_yields(func: nodes.FunctionDef) -> list[nodes.Yield]:
