@@ -206,6 +206,7 @@ def test_shared_env_module(tmp_path):
         encoding="utf-8"
     ) == 'import flyte\n\nenv = flyte.TaskEnvironment(name="app")\n'
     assert "from app.envs import env\n" in text and "@env.task\ndef flow" in text
+    assert "import flyte\n" not in text  # (it names nothing of flyte: no unused import)
     assert "from app.envs import env\n" in (root / "app/tasks.py").read_text(encoding="utf-8")
 
 

@@ -81,7 +81,11 @@ class ImportsTransform(Transform):
                 carried_at[len(body)] = len(carried)
                 carried = []
             body.append(stmt)
-        needed = [s for s in self.file.imports if s not in present and not self._has(body, s)]
+        needed = [
+            s
+            for s in self.file.imports
+            if s not in present and not self._has(body, s) and self._binds(s) & names.used  # (what the code reads)
+        ]
         if needed:
             position = insert_at if insert_at is not None else self._after_imports(body)
             new = [cst.parse_statement(s + "\n") for s in needed]
@@ -119,6 +123,14 @@ class ImportsTransform(Transform):
             dotted = cst.Module(body=[]).code_for_node(node.module)
             return dotted.split(".")[0] in ("flytekit", "flytekitplugins")
         return False
+
+    @staticmethod
+    def _binds(statement: str) -> set[str]:
+        """The names an import statement binds."""
+        node = cst.parse_statement(statement + "\n").body[0]
+        if isinstance(node.names, cst.ImportStar):
+            return {"*"}
+        return {a.evaluated_alias or a.evaluated_name.split(".")[0] for a in node.names}
 
     @staticmethod
     def _has(body, statement: str) -> bool:
