@@ -510,3 +510,53 @@ def test_accelerator_with_no_gpu_count(tmp_path):
     assert code == 1
     assert 'resources=flyte.Resources(memory="1Gi")' in text and "gpu" not in text.split("TODO")[0]
     assert "# TODO(flyte-lint migrate): accelerator A10G with gpu=0" in text
+
+
+ADD_DEPENDENCY = {
+    "app/__init__.py": "",
+    "app/tasks.py": """
+        from flytekit import task
+
+        @task
+        def inc(x: int) -> int:
+            return x + 1
+
+        @task(container_image="ghcr.io/org/heavy:1")
+        def heavy(x: int) -> int:
+            return x * 2
+    """,
+    "app/flows.py": """
+        from flytekit import workflow
+        from app.tasks import heavy, inc
+
+        @workflow
+        def flow(x: int = 1) -> int:
+            return heavy(x=inc(x=x))
+    """,
+}
+
+
+def test_shared_env_depends_on_a_local_one_through_add_dependency(tmp_path):
+    files = ADD_DEPENDENCY
+    code, text = migrated(tmp_path, files, "app/flows.py")
+    assert code == 0
+    root = tmp_path / "project"
+    assert (root / "app/envs.py").read_text(
+        encoding="utf-8"
+    ) == 'import flyte\n\nenv = flyte.TaskEnvironment(name="app")\n'
+    tasks = (root / "app/tasks.py").read_text(encoding="utf-8")
+    assert 'image_env = flyte.TaskEnvironment(name="tasks_image", image="ghcr.io/org/heavy:1")' in tasks
+    assert "@image_env.task\ndef heavy" in tasks and "from app.envs import env\n" in tasks
+    assert "from app.envs import env\nfrom app.tasks import image_env\n" in text
+    assert "env.add_dependency(image_env)\n\n@env.task\ndef flow" in text
+
+
+@requires_sdk
+def test_migrated_project_with_shared_and_local_envs_runs(tmp_path):
+    root = write_project(tmp_path / "project", ADD_DEPENDENCY)
+    assert migrate(root) == 0
+    migrated_files = {str(p.relative_to(root)): p.read_text(encoding="utf-8") for p in root.rglob("*.py")}
+    assert "app/envs.py" in migrated_files
+    result = run_program(migrated_files, entry="app.flows:flow", args={"x": 4})
+    assert result.ok, result.summary()
+    assert result.output == 10

@@ -123,7 +123,7 @@ def make_envs(plan: MigrationPlan, users, components: dict[int, int]) -> dict[tu
                 mplan.envs.append(env)
                 found[(id(mplan), key)] = env
     for group in shared_by_home.values():
-        _name_group(group, group[0].home, set(), taken_names)
+        _name_group(group, group[0].home, set(), taken_names, alone=len(group) == 1)
         plan.shared.extend(group)
     for mplan in plan.modules.values():
         used_shared = list(dict.fromkeys(e for (m, _), e in found.items() if m == id(mplan) and e.is_shared))
@@ -136,12 +136,12 @@ def make_envs(plan: MigrationPlan, users, components: dict[int, int]) -> dict[tu
 
 
 def _name_group(
-    group: list[EnvPlan], module_name: str, taken_vars: set[str], taken_names: set[str], alone: bool = False
+    group: list[EnvPlan], module_name: str, taken_vars: set[str], taken_names: set[str], alone: bool
 ) -> None:
-    """Name the envs one module defines: the option-less (or only) one `env`, the others `<set>_env`."""
+    """Name the envs one module defines: the option-less one (or the only env the module uses) `env`, the
+    others `<set>_env`."""
     group.sort(key=lambda e: e.first_line)
     base = env_base(module_name)
-    alone = alone or len(group) == 1
     for env in group:
         plain = not env.options or alone
         suffix = _set_name(env.options)
