@@ -560,3 +560,12 @@ def test_migrated_project_with_shared_and_local_envs_runs(tmp_path):
     result = run_program(migrated_files, entry="app.flows:flow", args={"x": 4})
     assert result.ok, result.summary()
     assert result.output == 10
+
+
+def test_diff_shows_the_shared_module_as_new_and_writes_nothing(tmp_path, capsys):
+    root = write_project(tmp_path / "project", ADD_DEPENDENCY)
+    before = {p: p.read_text(encoding="utf-8") for p in root.rglob("*.py")}
+    assert migrate(root, "--diff") == 0
+    out = capsys.readouterr().out
+    assert "--- /dev/null\n+++ b/app/envs.py\n" in out and "+++ b/app/tasks.py\n" in out
+    assert {p: p.read_text(encoding="utf-8") for p in root.rglob("*.py")} == before
