@@ -3,6 +3,8 @@ generated TaskEnvironments, imports, `__main__` blocks; and migrated programs ru
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from lintutil import write_project
 from migrateutil import assert_lint_clean, dedent, migrate, migrated, run_script
 from sdk_runner import requires_sdk, run_program, sdk_python
@@ -569,3 +571,12 @@ def test_diff_shows_the_shared_module_as_new_and_writes_nothing(tmp_path, capsys
     out = capsys.readouterr().out
     assert "--- /dev/null\n+++ b/app/envs.py\n" in out and "+++ b/app/tasks.py\n" in out
     assert {p: p.read_text(encoding="utf-8") for p in root.rglob("*.py")} == before
+
+
+def test_the_readme_example_is_what_migrate_writes(tmp_path):
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Migrating Flyte 1 code") :]
+    before, after = (block.split("```")[0] for block in section.split("```python\n")[1:3])
+    code, text = migrated(tmp_path, {"main.py": before})
+    assert code == 0
+    assert text == after
