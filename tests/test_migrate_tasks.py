@@ -580,3 +580,22 @@ def test_the_readme_example_is_what_migrate_writes(tmp_path):
     code, text = migrated(tmp_path, {"main.py": before})
     assert code == 0
     assert text == after
+
+
+def test_generated_env_avoids_names_the_module_binds(tmp_path):
+    code, text = migrated(
+        tmp_path,
+        """
+        import os
+        from flytekit import task
+
+        env = dict(os.environ)
+
+        @task
+        def home() -> str:
+            return env.get("HOME", "")
+        """,
+    )
+    assert code == 0
+    assert 'main_env = flyte.TaskEnvironment(name="main")\n\n@main_env.task\ndef home' in text
+    assert "env = dict(os.environ)" in text

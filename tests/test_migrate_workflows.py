@@ -413,3 +413,12 @@ def test_migrated_async_caller_runs(tmp_path):
     result = run_program((root / "main.py").read_text(encoding="utf-8"), entry="outer", args={"x": 1})
     assert result.ok, result.summary()
     assert result.output == "21"
+
+
+def test_on_failure_keeps_the_docstring_outside_the_try(tmp_path):
+    source = ON_FAILURE.replace(
+        'def wf(name: str = "x") -> int:\n', 'def wf(name: str = "x") -> int:\n    """Fails, then cleans up."""\n'
+    )
+    code, text = migrated(tmp_path, source)
+    assert code == 0
+    assert 'def wf(name: str = "x") -> int:\n    """Fails, then cleans up."""\n    try:\n        return fail' in text

@@ -145,7 +145,8 @@ def _name_group(
     for env in group:
         plain = not env.options or alone
         suffix = _set_name(env.options)
-        env.var = _unique("env" if plain else f"{suffix}_env", taken_vars)
+        var = "env" if plain else f"{suffix}_env"
+        env.var = _unique(f"{base}_{var}" if var in taken_vars else var, taken_vars)  # (`env` taken: `main_env`)
         env.name = _unique(base if plain else f"{base}_{suffix}", taken_names)
 
 

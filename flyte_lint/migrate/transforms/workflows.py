@@ -238,8 +238,10 @@ class WorkflowsTransform(Transform):
             handler_stmt = self.todo(
                 handler_stmt, f"the failure handler also takes {extra}: pass it from the exception"
             )
+        statements = list(updated.body.body)
+        docstring = statements[:1] if updated.get_docstring(clean=False) is not None else []
         wrapped = cst.Try(
-            body=updated.body,
+            body=updated.body.with_changes(body=statements[len(docstring) :]),
             handlers=[
                 cst.ExceptHandler(
                     body=cst.IndentedBlock(body=[handler_stmt, cst.parse_statement("raise\n")]),
@@ -247,7 +249,7 @@ class WorkflowsTransform(Transform):
                 )
             ],
         )
-        return updated.with_changes(body=cst.IndentedBlock(body=[wrapped]))
+        return updated.with_changes(body=updated.body.with_changes(body=[*docstring, wrapped]))
 
 
 TRANSFORM = WorkflowsTransform
