@@ -599,3 +599,41 @@ def test_generated_env_avoids_names_the_module_binds(tmp_path):
     assert code == 0
     assert 'main_env = flyte.TaskEnvironment(name="main")\n\n@main_env.task\ndef home' in text
     assert "env = dict(os.environ)" in text
+
+
+POD = """
+from flytekit import PodTemplate, task
+
+template = PodTemplate(
+    primary_container_name="primary",
+    labels={"team": "ml"},
+    annotations={"owner": "data"},
+)
+
+
+@task(pod_template=template)
+def labelled(x: int) -> int:
+    return x + 1
+
+
+@task(container_image="{{.image.default.fqn}}:{{.image.default.version}}")
+def templated(x: int) -> int:
+    return x
+"""
+
+
+def test_pod_template_and_image_template(tmp_path):
+    code, text = migrated(tmp_path, POD)
+    assert code == 1
+    assert "template = flyte.PodTemplate(\n" in text
+    assert 'pod_env = flyte.TaskEnvironment(name="main_pod", pod_template=template)\n' in text
+    assert "# TODO(flyte-lint migrate): Flyte 1's image template has no Flyte 2 counterpart" in text
+
+
+@requires_sdk
+def test_migrated_pod_template_runs(tmp_path):
+    root = write_project(tmp_path / "project", POD.split("\n\n@task(container_image")[0] + "\n")
+    assert migrate(root) == 0
+    result = run_program((root / "main.py").read_text(encoding="utf-8"), entry="labelled", args={"x": 1})
+    assert result.ok, result.summary()
+    assert result.output == 2

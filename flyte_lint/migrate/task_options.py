@@ -22,6 +22,7 @@ SECTION_TASKS = '§6 "Task and Workflow Migration"'
 SECTION_SECRETS = '§7 "Secrets Migration"'
 SECTION_RESOURCES = '§8 "Resources Migration"'
 SECTION_CACHE = '§9 "Caching Migration"'
+SECTION_IMAGES = '§3 "ImageSpec to flyte.Image Migration"'
 
 RESOURCE_KEYS = {"cpu": "cpu", "mem": "memory", "gpu": "gpu", "ephemeral_storage": "disk"}
 RESOURCE_POSITIONS = ("cpu", "mem", "gpu", "ephemeral_storage")
@@ -67,7 +68,13 @@ def translate(call: nodes.Call | None, index: V1Index) -> Options:
         if text:
             out.env["resources"] = text
     if "container_image" in keywords:
-        out.env["image"] = _src(keywords.pop("container_image"), index)
+        image = keywords.pop("container_image")
+        if isinstance(image, nodes.Const) and "{{" in str(image.value):  # "{{.image.default.fqn}}:..."
+            out.todos.append(
+                ("Flyte 1's image template has no Flyte 2 counterpart: name a flyte.Image", SECTION_IMAGES)
+            )
+        else:
+            out.env["image"] = _src(image, index)
     if "environment" in keywords:
         out.env["env_vars"] = _src(keywords.pop("environment"), index)
     if "secret_requests" in keywords:

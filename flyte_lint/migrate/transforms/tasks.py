@@ -1,7 +1,8 @@
 """``@task(...)``, ``@workflow``, ``@dynamic``, ``@eager`` -> ``@env.task(...)`` on the generated
 ``flyte.TaskEnvironment``s (plan.py decides which env and its options; task_options.py the per-task options).
 The env definitions go right before the first task that uses them (where every name their options use is
-bound, as it was for the decorator), imported envs come in through the imports transform."""
+bound, as it was for the decorator), imported envs come in through the imports transform. A ``PodTemplate``
+becomes ``flyte.PodTemplate`` (the same parameters)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from flyte_lint.migrate.task_options import SECTION_TASKS
 from flyte_lint.migrate.transforms.base import Transform
 
 DECORATORS = ("task", "workflow", "dynamic", "eager")
+POD_TEMPLATE_KEYWORDS = ("pod_spec", "primary_container_name", "labels", "annotations")
 
 
 class TasksTransform(Transform):
@@ -48,6 +50,16 @@ class TasksTransform(Transform):
         updated = updated.with_changes(decorators=decorators)
         for message, section in task.options.todos:
             updated = self.todo(updated, message, section)
+        return updated
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        """``PodTemplate(pod_spec=..., primary_container_name=..., labels=..., annotations=...)`` ->
+        ``flyte.PodTemplate(...)``: the same parameters in flyte 2.12.1 (a TaskEnvironment's pod_template)."""
+        if self.v1_symbol(updated.func) == "PodTemplate" and all(
+            a.keyword is not None and a.keyword.value in POD_TEMPLATE_KEYWORDS for a in updated.args
+        ):
+            self.require("import flyte")
+            return updated.with_changes(func=cst.parse_expression("flyte.PodTemplate"))
         return updated
 
     def _is_v1_decorator(self, decorator: cst.Decorator) -> bool:
