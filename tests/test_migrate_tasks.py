@@ -437,6 +437,7 @@ EMITTED = {
     "flyte.Secret": ["key", "group"],
     "flyte.Cache": ["behavior", "version_override", "serialize", "ignored_inputs", "salt"],
     "flyte.Documentation": ["description"],
+    "flyte.PodTemplate": ["pod_spec", "primary_container_name", "labels", "annotations"],
     "flyte.TaskEnvironment('y').task(lambda: None).override": [
         "resources",
         "retries",
