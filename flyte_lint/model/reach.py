@@ -140,18 +140,40 @@ def _imported_by(analysis: Analysis) -> dict[int, set[int]]:
     return found
 
 
-def _reads(analysis: Analysis) -> dict[str, list[nodes.NodeNG]]:
-    """Every name read and attribute read of the analysed modules, by name."""
+class _Reads:
+    """Every name read and attribute read of the analysed modules, by name, found on demand: a module is walked
+    (once) only when its text contains a name asked for, so the common case (no function to decide, or a few
+    names) walks almost nothing."""
 
-    def index() -> dict[str, list[nodes.NodeNG]]:
-        found: dict[str, list[nodes.NodeNG]] = {}
-        for module in analysis.modules:
+    def __init__(self, analysis: Analysis) -> None:
+        self._modules = analysis.modules
+        self._walked: dict[int, dict[str, list[nodes.NodeNG]]] = {}
+        self._answers: dict[str, list[nodes.NodeNG]] = {}
+
+    def get(self, name: str, default=()) -> list[nodes.NodeNG]:
+        found = self._answers.get(name)
+        if found is None:
+            found = []
+            for module in self._modules:
+                if module.tree is not None and name in (module.text or ""):
+                    found.extend(self._index(module).get(name, ()))
+            self._answers[name] = found
+        return found or list(default)
+
+    def _index(self, module) -> dict[str, list[nodes.NodeNG]]:
+        index = self._walked.get(id(module.tree))
+        if index is None:
+            index = {}
             for node in walk(module.tree):
                 kind = type(node)
                 if kind is nodes.Name:
-                    found.setdefault(node.name, []).append(node)
+                    index.setdefault(node.name, []).append(node)
                 elif kind is nodes.Attribute:
-                    found.setdefault(node.attrname, []).append(node)
-        return found
+                    index.setdefault(node.attrname, []).append(node)
+            self._walked[id(module.tree)] = index
+        return index
 
-    return analysis.memo("reach.reads", index)
+
+def _reads(analysis: Analysis) -> _Reads:
+    """Every name read and attribute read of the analysed modules, by name (``.get(name, ())``)."""
+    return analysis.memo("reach.reads", lambda: _Reads(analysis))

@@ -73,7 +73,7 @@ def _unloadable_tasks(analysis: Analysis) -> list[Unloadable]:
         if tree is None or keyword_argument(task.options, "task_resolver") is not None:
             continue  # (a task with its own resolver is loaded its own way)
         if id(tree) not in dynamic:
-            dynamic[id(tree)] = _binds_dynamically(tree)
+            dynamic[id(tree)] = _binds_dynamically(tree, task.module.indexed)
         if not dynamic[id(tree)]:
             holder, _ = _surroundings(task.func)
             if holder is not None and tree.locals.get(task.func.name):
@@ -85,16 +85,16 @@ def _unloadable_tasks(analysis: Analysis) -> list[Unloadable]:
     return found
 
 
-def _binds_dynamically(tree: nodes.Module) -> bool:
+def _binds_dynamically(tree: nodes.Module, indexed: list[nodes.NodeNG]) -> bool:
     """The module may bind names its text does not show: a star import, ``globals()``/``setattr``/``vars``/
-    ``exec``, or a module ``__getattr__``."""
+    ``exec``, or a module ``__getattr__``. (``indexed``: the module's calls and imports noted while parsing.)"""
     if "__getattr__" in tree.locals:
         return True
-    for node in tree.nodes_of_class((nodes.ImportFrom, nodes.Call)):
+    for node in indexed or tree.nodes_of_class((nodes.ImportFrom, nodes.Call)):
         if isinstance(node, nodes.ImportFrom):
             if any(name == "*" for name, _ in node.names):
                 return True
-        elif isinstance(node.func, nodes.Name) and node.func.name in _DYNAMIC_BINDERS:
+        elif type(node) is nodes.Call and isinstance(node.func, nodes.Name) and node.func.name in _DYNAMIC_BINDERS:
             return True
     return False
 

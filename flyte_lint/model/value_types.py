@@ -17,6 +17,7 @@ task's output, the ``declared`` annotation it comes back as.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -437,7 +438,18 @@ def _rebound_elsewhere(target: nodes.AssignName) -> bool:
     bound = scope.locals.get(target.name, []) if hasattr(scope, "locals") else []
     if len(bound) > 1:
         return True
-    return any(
-        isinstance(aug, nodes.AugAssign) and isinstance(aug.target, nodes.AssignName) and aug.target.name == target.name
-        for aug in scope.nodes_of_class(nodes.AugAssign)
-    )
+    return target.name in _augmented_names(scope)
+
+
+# The names an augmented assignment (``x += 1``) binds anywhere under a scope, found once per scope.
+_AUGMENTED: weakref.WeakKeyDictionary[nodes.NodeNG, frozenset[str]] = weakref.WeakKeyDictionary()
+
+
+def _augmented_names(scope: nodes.NodeNG) -> frozenset[str]:
+    names = _AUGMENTED.get(scope)
+    if names is None:
+        names = frozenset(
+            aug.target.name for aug in scope.nodes_of_class(nodes.AugAssign) if isinstance(aug.target, nodes.AssignName)
+        )
+        _AUGMENTED[scope] = names
+    return names
