@@ -638,3 +638,52 @@ def test_migrated_pod_template_runs(tmp_path):
     result = run_program((root / "main.py").read_text(encoding="utf-8"), entry="labelled", args={"x": 1})
     assert result.ok, result.summary()
     assert result.output == 2
+
+
+def test_a_transform_knows_the_task_it_is_in(tmp_path):
+    import libcst as cst
+
+    from flyte_lint.migrate.plan import build_plan
+    from flyte_lint.migrate.transforms.base import FileContext, Transform
+    from lintutil import lint_result
+
+    result = lint_result(
+        tmp_path,
+        """
+        from flytekit import eager, task, workflow
+
+        def helper() -> int:
+            return len([1])
+
+        @task
+        def one() -> int:
+            return helper()
+
+        @eager
+        async def later() -> int:
+            return await one()
+
+        @workflow
+        def wf() -> int:
+            return one()
+        """,
+        select=["FLY001"],
+    )
+    plan = build_plan(result.analysis, {m.path for m in result.files})
+    (module,) = plan.modules.values()
+    seen = []
+
+    class Record(Transform):
+        def leave_Call(self, original, updated):
+            task = self.current_task
+            seen.append((cst.Module(body=[]).code_for_node(updated.func), task and (task.name, task.is_async)))
+            return updated
+
+    tree = cst.parse_module(module.module.text)
+    tree.visit(Record(FileContext(plan, module)))
+    assert seen == [
+        ("len", None),
+        ("helper", ("one", False)),
+        ("one", ("later", True)),
+        ("one", ("wf", False)),
+    ]

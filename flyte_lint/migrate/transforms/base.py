@@ -12,8 +12,8 @@ How to add a transform
    ``TRANSFORM = <YourClass>``; a listed module that does not exist yet is skipped.
 2. Subclass ``Transform``; set ``section`` (the guide section its TODOs name, e.g. ``'§10 "map_task to
    flyte.map and Async Loops"'``; task_options.py has SECTION_* constants). Override LibCST ``leave_*``
-   methods; return the updated node. (If you override ``on_leave``, call ``super().on_leave``: it attaches
-   pending TODOs.)
+   methods; return the updated node. (If you override ``on_visit``/``on_leave``, call ``super()``: they keep
+   ``current_task`` and attach pending TODOs.)
 3. Read what you need from ``self.file``:
    - ``self.file.module`` (plan.ModulePlan): ``tasks`` (function name -> TaskPlan: ``kind``
      task/workflow/dynamic/eager, ``env``, ``options``, the astroid ``func``, ``is_async``, ``outputs``
@@ -22,6 +22,7 @@ How to add a transform
      (import an env defined elsewhere), ``module`` (the analysis Module: its astroid tree, for facts the model
      has; add queries to model/flyte1_index.py or plan.py rather than resolving names in a transform);
    - ``self.file.plan`` (plan.MigrationPlan): every module's plan (project-wide facts).
+   ``self.current_task``: the TaskPlan of the module-level function being visited (None outside a task).
    Workflows become tasks before your transform runs: ``@workflow`` is ``@env.task`` already (tasks.py), and a
    workflow body is sync unless it calls an async task (workflows.py gives the policy); write a call of a task
    in code you generate as the caller's kind requires (``await t.aio(...)`` in async code for a sync task).
@@ -107,6 +108,7 @@ class Transform(cst.CSTTransformer):
         super().__init__()
         self.file = file
         self._pending: list[str] = []
+        self._functions: list[str] = []  # the names of the functions being visited, outermost first
 
     # -- reading the current tree through the plan ------------------------------------------------------------
     def v1_path(self, node: cst.CSTNode) -> str | None:
@@ -144,7 +146,21 @@ class Transform(cst.CSTTransformer):
         if comment not in self._pending:
             self._pending.append(comment)
 
+    # -- where the transform is ---------------------------------------------------------------------------------
+    @property
+    def current_task(self):
+        """The plan.TaskPlan of the module-level function being visited (None: not in one, or not a task).
+        Its ``is_async`` says how code written in it calls tasks (``await t.aio(...)`` for a sync task)."""
+        return self.file.module.tasks.get(self._functions[0]) if self._functions else None
+
+    def on_visit(self, node) -> bool:
+        if isinstance(node, cst.FunctionDef):
+            self._functions.append(node.name.value)
+        return super().on_visit(node)
+
     def on_leave(self, original_node, updated_node):
+        if isinstance(original_node, cst.FunctionDef) and self._functions:
+            self._functions.pop()
         result = super().on_leave(original_node, updated_node)
         if self._pending and isinstance(result, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
             for comment in self._pending:
