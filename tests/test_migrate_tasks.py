@@ -671,12 +671,13 @@ def test_a_transform_knows_the_task_it_is_in(tmp_path):
     )
     plan = build_plan(result.analysis, {m.path for m in result.files})
     (module,) = plan.modules.values()
-    seen = []
+    seen, calls = [], []
 
     class Record(Transform):
         def leave_Call(self, original, updated):
             task = self.current_task
             seen.append((cst.Module(body=[]).code_for_node(updated.func), task and (task.name, task.is_async)))
+            calls.append(self.task_call("one", "x=1"))
             return updated
 
     tree = cst.parse_module(module.module.text)
@@ -687,3 +688,4 @@ def test_a_transform_knows_the_task_it_is_in(tmp_path):
         ("one", ("later", True)),
         ("one", ("wf", False)),
     ]
+    assert calls == ["one(x=1)", "one(x=1)", "await one.aio(x=1)", "one(x=1)"]

@@ -22,7 +22,8 @@ How to add a transform
      (import an env defined elsewhere), ``module`` (the analysis Module: its astroid tree, for facts the model
      has; add queries to model/flyte1_index.py or plan.py rather than resolving names in a transform);
    - ``self.file.plan`` (plan.MigrationPlan): every module's plan (project-wide facts).
-   ``self.current_task``: the TaskPlan of the module-level function being visited (None outside a task).
+   ``self.current_task``: the TaskPlan of the module-level function being visited (None outside a task);
+   ``self.task_call("t", "x=1")``: the source of a task call as that task's kind requires.
    Workflows become tasks before your transform runs: ``@workflow`` is ``@env.task`` already (tasks.py), and a
    workflow body is sync unless it calls an async task (workflows.py gives the policy); write a call of a task
    in code you generate as the caller's kind requires (``await t.aio(...)`` in async code for a sync task).
@@ -152,6 +153,20 @@ class Transform(cst.CSTTransformer):
         """The plan.TaskPlan of the module-level function being visited (None: not in one, or not a task).
         Its ``is_async`` says how code written in it calls tasks (``await t.aio(...)`` for a sync task)."""
         return self.file.module.tasks.get(self._functions[0]) if self._functions else None
+
+    def task_call(self, callee: str, arguments: str) -> str:
+        """The source of a call of the task bound to ``callee`` here, as the current task's kind requires:
+        ``t(args)`` in sync code, ``await t(args)`` (an async task) or ``await t.aio(args)`` (a sync one) in an
+        async task."""
+        task = self.current_task
+        if task is None or not task.is_async:
+            return f"{callee}({arguments})"
+        target = self.file.module.task_names.get(callee)
+        return (
+            f"await {callee}({arguments})"
+            if target is not None and target.is_async
+            else f"await {callee}.aio({arguments})"
+        )
 
     def on_visit(self, node) -> bool:
         if isinstance(node, cst.FunctionDef):
