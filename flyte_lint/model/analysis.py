@@ -95,7 +95,8 @@ class Analysis(Dependencies, TaskContext):
         by_type = self._by_type
         calls = self.calls
         call_type, import_types = nodes.Call, (nodes.Import, nodes.ImportFrom)
-        for node in module.indexed:  # functions, calls and imports in source order, noted while parsing
+        function_types = (nodes.FunctionDef, nodes.AsyncFunctionDef)
+        for node in module.indexed:  # functions, calls, imports, returns, yields in source order, noted while parsing
             if type(node) is call_type:
                 callee = resolver.value_of(node.func)
                 if isinstance(callee, _MAKERS):  # (a call of anything else is UNKNOWN: Resolver.call_result)
@@ -103,7 +104,7 @@ class Analysis(Dependencies, TaskContext):
                 calls.append(ResolvedCall(node, module, callee, enclosing_function(node)))
             elif isinstance(node, import_types):
                 by_type.setdefault(type(node), []).append((module, node))
-            else:
+            elif isinstance(node, function_types):
                 self.functions.append(node)
                 resolver.function_value(node)
 

@@ -21,7 +21,16 @@ from astroid.manager import AstroidManager
 from astroid.rebuilder import REDIRECT, TreeRebuilder
 
 # The nodes the analysis model starts from, noted while the tree is built.
-INDEXED_NODES = (nodes.FunctionDef, nodes.AsyncFunctionDef, nodes.Call, nodes.Import, nodes.ImportFrom)
+INDEXED_NODES = (
+    nodes.FunctionDef,
+    nodes.AsyncFunctionDef,
+    nodes.Call,
+    nodes.Import,
+    nodes.ImportFrom,
+    nodes.Return,
+    nodes.Yield,
+    nodes.YieldFrom,
+)
 
 _new = object.__new__
 _NONE = type(None)
@@ -278,6 +287,9 @@ def _indexing(base: type[TreeRebuilder]) -> type[TreeRebuilder]:
         visit_call = _noted(base.visit_call)
         visit_import = _noted(base.visit_import)
         visit_importfrom = _noted(base.visit_importfrom)
+        visit_return = _noted(base.visit_return)
+        visit_yield = _noted(base.visit_yield)
+        visit_yieldfrom = _noted(base.visit_yieldfrom)
 
     Indexing.__name__ = Indexing.__qualname__ = f"Indexing{base.__name__}"
     return Indexing

@@ -12,6 +12,7 @@ import io
 import re
 import sys
 import tokenize
+import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -102,7 +103,18 @@ def parse_indexed(text: str, modname: str, path: str) -> tuple[nodes.Module, lis
             target = from_node.root() if bound in global_names else from_node.parent
             target.set_local(bound, from_node)
             target.scope().locals[bound].sort(key=lambda n: n.fromlineno or 0)
+    _NOTED[module] = found
     return module, found
+
+
+# Each parsed tree's INDEXED_NODES, by tree (what parse_indexed returned): queries that start from a node find
+# the calls, returns and yields of its module without walking it.
+_NOTED: weakref.WeakKeyDictionary[nodes.Module, list[nodes.NodeNG]] = weakref.WeakKeyDictionary()
+
+
+def noted_nodes(tree: nodes.Module) -> list[nodes.NodeNG] | None:
+    """The INDEXED_NODES of a tree parse_indexed built, in source order (None for a tree built elsewhere)."""
+    return _NOTED.get(tree)
 
 
 # What a newer Python added to the grammar, as it shows on the line a parse error points at: f-strings that nest

@@ -13,6 +13,7 @@ from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.entities import Task
 from flyte_lint.model.project import Module
 from flyte_lint.model.scopes import SCOPE_NODES
+from flyte_lint.model.source import noted_nodes
 from flyte_lint.model.values import External, FunctionRef
 
 # Builtins whose call never gives None (not `tuple`: how many outputs its items make is not known).
@@ -80,7 +81,33 @@ def _is_trace(analysis: Analysis, node: nodes.NodeNG) -> bool:
 
 def own_nodes(func: nodes.FunctionDef, *types: type) -> Iterator[nodes.NodeNG]:
     """The nodes of these types in the def's own body: not in a nested def, lambda or class (in source order)."""
+    if all(t in _NOTED_TYPES for t in types):
+        noted = noted_nodes(func.root())
+        if noted is not None:
+            return (node for node in _noted_in(func, noted) if isinstance(node, types))
     return (node for node in _own_body(func) if isinstance(node, types))
+
+
+_NOTED_TYPES = (nodes.Call, nodes.Return, nodes.Yield, nodes.YieldFrom)  # (noted while parsing: model/builder.py)
+# The calls, returns and yields of a def's own body, from those its module noted while parsing.
+_OWN_NOTED: weakref.WeakKeyDictionary[nodes.NodeNG, list[nodes.NodeNG]] = weakref.WeakKeyDictionary()
+
+
+def _noted_in(func: nodes.FunctionDef, noted: list[nodes.NodeNG]) -> list[nodes.NodeNG]:
+    found = _OWN_NOTED.get(func)
+    if found is None:
+        first, last = func.fromlineno or 0, func.tolineno or 0
+        found = []
+        for node in noted:
+            if type(node) not in _NOTED_TYPES or not first <= (node.lineno or 0) <= last:
+                continue
+            parent = node.parent
+            while parent is not None and parent is not func and not isinstance(parent, SCOPE_NODES):
+                parent = parent.parent
+            if parent is func:
+                found.append(node)
+        _OWN_NOTED[func] = found
+    return found
 
 
 # Every node of a def's own body, in preorder: walked once per def, however many rules ask (each asked again).
