@@ -1,0 +1,318 @@
+"""``FlyteFile`` / ``FlyteDirectory`` / ``StructuredDataset`` -> ``flyte.io.File`` / ``Dir`` / ``DataFrame``
+(guide §14, example 1), in annotations and in the calls whose API changed (each checked against flyte 2.12.1's flyte/io):
+
+- the types (``FlyteFile[...]``, ``CSVFile`` and the other format aliases too) -> ``File`` / ``Dir`` / ``DataFrame``;
+- ``FlyteFile(path)`` / ``FlyteDirectory(path)`` of a local path -> ``File.from_local_sync(path)`` (in an
+  ``async def``: ``await File.from_local(path)``), ``remote_path=`` -> ``remote_destination=``; of a literal
+  remote URI (``"s3://..."``) or ``FlyteFile.from_source(uri)`` -> ``File.from_existing_remote(uri)``;
+- ``x.download()`` -> ``x.download_sync()`` / ``await x.download()`` (both return the local path, as Flyte 1's
+  did); Flyte 1's ``x.path`` is the local copy after it, Flyte 2's stays the remote one, so a later ``x.path``
+  reads the downloaded path (``x_path = x.download_sync()``);
+- ``open(x)``, ``os.listdir(x)``, ``os.path...(x)``, ``pd.read_csv(x)``... (Flyte 1's types are ``os.PathLike``
+  and download on ``__fspath__``; Flyte 2's are not) -> the same call of ``x.download_sync()``;
+- ``StructuredDataset(dataframe=df)`` -> ``DataFrame.wrap_df(df)`` (``from_df`` is its deprecated name),
+  ``StructuredDataset(uri=u)`` -> ``DataFrame.from_existing_remote(u)``; ``sd.open(T).all()`` ->
+  ``sd.open(T).all_sync()`` / ``await sd.open(T).all()``.
+
+Anything else of these classes (``FlyteDirectory.listdir``, ``sd.open(T).iter()``, other constructor
+arguments...) gets a TODO and stays as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from flyte_lint.migrate.transforms.base import Transform
+from flyte_lint.model.flyte1_index import DIR_TYPES, FILE_TYPES
+
+SECTION_IO = '§14 "Complete Migration Examples" (Example 1: FlyteFile -> flyte.io.File)'
+KINDS = {**dict.fromkeys(FILE_TYPES, "File"), **dict.fromkeys(DIR_TYPES, "Dir"), "StructuredDataset": "DataFrame"}
+# Calls that take a path: Flyte 1's File/Dir is os.PathLike there (downloaded on __fspath__).
+PATH_FUNCTIONS = ("open", "Path", "pathlib.Path")
+PATH_MODULES = ("os.", "os.path.", "shutil.", "pd.", "pandas.", "np.", "numpy.", "json.")
+
+
+@dataclass
+class _Function:
+    is_async: bool
+    kinds: dict[str, str] = field(default_factory=dict)  # a name -> "File" / "Dir" / "DataFrame"
+    local_paths: dict[str, str] = field(default_factory=dict)  # a File/Dir name -> the name of its download
+    names: set[str] = field(default_factory=set)  # every name the function reads or binds
+
+
+class _Names(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names.add(node.value)
+
+
+def _imported_from_flyte_io(module: cst.Module) -> set[str]:
+    names: set[str] = set()
+    for statement in module.body:
+        for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else ():
+            if (
+                isinstance(small, cst.ImportFrom)
+                and small.module is not None
+                and _dotted(small.module) == "flyte.io"
+                and not isinstance(small.names, cst.ImportStar)
+            ):
+                names.update(a.evaluated_alias or a.evaluated_name for a in small.names)
+    return names
+
+
+def _dotted(node: cst.BaseExpression) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if not isinstance(node, cst.Name):
+        return None
+    return ".".join([node.value, *reversed(parts)])
+
+
+def _keyword(name: str, value: cst.BaseExpression) -> cst.Arg:
+    return cst.Arg(
+        value, keyword=cst.Name(name), equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))
+    )
+
+
+def _is_remote(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.SimpleString) and "://" in (node.evaluated_value or "")
+
+
+class IoTypesTransform(Transform):
+    section = SECTION_IO
+
+    def __init__(self, file) -> None:
+        super().__init__(file)
+        self._stack: list[_Function] = []
+        self._with_items: set[int] = set()  # the calls that are `with` items
+        self._used: set[str] = set()  # the flyte.io classes the module now names
+
+    # -- where we are ------------------------------------------------------------------------------------------
+    @property
+    def _async(self) -> bool:
+        return bool(self._stack) and self._stack[-1].is_async
+
+    def _kind_of_name(self, node: cst.BaseExpression) -> str | None:
+        if isinstance(node, cst.Name) and self._stack:
+            return self._stack[-1].kinds.get(node.value)
+        return None
+
+    def _type_kind(self, node: cst.BaseExpression | None) -> str | None:
+        """The Flyte 2 class a Flyte 1 type expression (``FlyteFile``, ``FlyteFile[...]``) becomes."""
+        if isinstance(node, cst.Subscript):
+            node = node.value
+        if node is None or not isinstance(node, (cst.Name, cst.Attribute)):
+            return None
+        path = self.v1_path(node)
+        symbol = self.v1_symbol(node)
+        return KINDS.get(symbol) if symbol and path and path.rsplit(".", 1)[-1] == symbol else None
+
+    def _name(self, kind: str) -> cst.Name:
+        self._used.add(kind)
+        return cst.Name(kind)
+
+    def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
+        names = _Names()
+        updated.visit(names)  # (the classes a TODO'd call named are no longer there)
+        needed = (self._used & names.names) - _imported_from_flyte_io(updated)
+        if needed:  # one import of them all, as flyte-sdk's examples write it
+            self.require(f"from flyte.io import {', '.join(sorted(needed))}")
+        return updated
+
+    def visit_Import(self, node) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node) -> bool:
+        return False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        frame = _Function(is_async=node.asynchronous is not None)
+        for param in [*node.params.params, *node.params.kwonly_params, *node.params.posonly_params]:
+            kind = self._type_kind(param.annotation.annotation) if param.annotation else None
+            if kind:
+                frame.kinds[param.name.value] = kind
+        names = _Names()
+        node.body.visit(names)
+        frame.names = names.names | {p.name.value for p in node.params.params}
+        self._stack.append(frame)
+        return True
+
+    def leave_FunctionDef(self, original, updated):
+        self._stack.pop()
+        return updated
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        self._with_items.add(id(node.item))
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        # `x = FlyteFile(...)` / `x = StructuredDataset(...)`: x is one of the types.
+        if self._stack and isinstance(node.value, cst.Call) and len(node.targets) == 1:
+            target = node.targets[0].target
+            kind = self._type_kind(node.value.func)
+            if kind and isinstance(target, cst.Name):
+                self._stack[-1].kinds[target.value] = kind
+
+    # -- the types ---------------------------------------------------------------------------------------------
+    def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript) -> cst.BaseExpression:
+        kind = self._type_kind(original)
+        if kind and isinstance(updated.value, cst.Name) and updated.value.value == kind:
+            return updated.value  # FlyteFile[TypeVar("csv")] -> File (the format is no part of Flyte 2's type)
+        return updated
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
+        kind = self._type_kind(original)
+        return self._name(kind) if kind else updated
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
+        kind = self._type_kind(original)
+        if kind:
+            return self._name(kind)  # flytekit.types.file.FlyteFile -> File
+        # x.path after x.download(): the downloaded copy (Flyte 2's x.path stays the remote path)
+        if updated.attr.value == "path" and isinstance(updated.value, cst.Name) and self._stack:
+            local = self._stack[-1].local_paths.get(updated.value.value)
+            if local:
+                return cst.Name(local)
+        return updated
+
+    # -- the calls ---------------------------------------------------------------------------------------------
+    def _await(self, call: cst.BaseExpression) -> cst.BaseExpression:
+        return cst.Await(expression=call)
+
+    def _download(self, name: cst.Name, args=()) -> cst.BaseExpression:
+        if self._async:
+            return self._await(cst.Call(func=cst.Attribute(value=name, attr=cst.Name("download")), args=args))
+        return cst.Call(func=cst.Attribute(value=name, attr=cst.Name("download_sync")), args=args)
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        func = original.func
+        kind = self._type_kind(func)
+        if kind:
+            return self._construct(kind, updated) or original
+        if isinstance(func, cst.Attribute):
+            owner_kind = self._type_kind(func.value)
+            if owner_kind:
+                return self._class_method(owner_kind, func.attr.value, updated) or original
+            if self._kind_of_name(func.value) in ("File", "Dir"):
+                with_item = id(original) in self._with_items
+                result = self._method(func.value, func.attr.value, updated, with_item)
+                return result
+            if (
+                func.attr.value in ("all", "iter")
+                and isinstance(func.value, cst.Call)
+                and isinstance(func.value.func, cst.Attribute)
+                and func.value.func.attr.value == "open"
+                and self._kind_of_name(func.value.func.value) == "DataFrame"
+            ):
+                if func.attr.value == "iter":
+                    self.todo_here("Flyte 2's DataFrame.iter() is an async iterator: `async for` in an async task")
+                    return updated
+                if self._async:
+                    return self._await(updated)
+                return updated.with_changes(func=updated.func.with_changes(attr=cst.Name("all_sync")))
+        dotted = _dotted(func)
+        if dotted and updated.args and (dotted in PATH_FUNCTIONS or dotted.startswith(PATH_MODULES)):
+            first = updated.args[0]
+            if first.keyword is None and self._kind_of_name(original.args[0].value) in ("File", "Dir"):
+                return updated.with_changes(
+                    args=[first.with_changes(value=self._download(first.value)), *updated.args[1:]]
+                )
+        return updated
+
+    def _construct(self, kind: str, call: cst.Call) -> cst.BaseExpression | None:
+        """The Flyte 2 construction; None (and a TODO) when there is none to write."""
+        first = "dataframe" if kind == "DataFrame" else "path"  # Flyte 1's first parameter
+        args: dict[str | None, cst.Arg] = {}
+        for i, arg in enumerate(call.args):
+            args[arg.keyword.value if arg.keyword else first if i == 0 else None] = arg
+        if None in args or any(a.star for a in call.args):
+            self.todo_here(f"construct the Flyte 2 {kind} (flyte.io.{kind}) from these arguments by hand")
+            return None
+        cls = self._name(kind)
+        if kind == "DataFrame":
+            if set(args) <= {"dataframe", "uri"} and "dataframe" in args:
+                new = [cst.Arg(args["dataframe"].value)]
+                if "uri" in args:
+                    new.append(_keyword("uri", args["uri"].value))
+                return cst.Call(func=cst.Attribute(value=cls, attr=cst.Name("wrap_df")), args=new)
+            if set(args) <= {"uri", "file_format"} and "uri" in args:
+                new = [cst.Arg(args["uri"].value)]
+                if "file_format" in args:
+                    new.append(_keyword("format", args["file_format"].value))
+                return cst.Call(func=cst.Attribute(value=cls, attr=cst.Name("from_existing_remote")), args=new)
+            self.todo_here(
+                "construct the flyte.io.DataFrame by hand: DataFrame.wrap_df(df) or from_existing_remote(uri)"
+            )
+            return None
+        if "path" not in args or not set(args) <= {"path", "remote_path"}:
+            self.todo_here(
+                f"construct the flyte.io.{kind} by hand: {kind}.from_local(path) or from_existing_remote(uri)"
+            )
+            return None
+        path = args["path"].value
+        if _is_remote(path) and "remote_path" not in args:
+            return cst.Call(func=cst.Attribute(value=cls, attr=cst.Name("from_existing_remote")), args=[cst.Arg(path)])
+        new = [cst.Arg(path)]
+        if "remote_path" in args:
+            new.append(_keyword("remote_destination", args["remote_path"].value))
+        if self._async:
+            return self._await(cst.Call(func=cst.Attribute(value=cls, attr=cst.Name("from_local")), args=new))
+        return cst.Call(func=cst.Attribute(value=cls, attr=cst.Name("from_local_sync")), args=new)
+
+    def _class_method(self, kind: str, method: str, call: cst.Call) -> cst.BaseExpression | None:
+        if method == "from_source" and kind in ("File", "Dir") and len(call.args) == 1 and not call.args[0].keyword:
+            return cst.Call(
+                func=cst.Attribute(value=self._name(kind), attr=cst.Name("from_existing_remote")), args=call.args
+            )
+        self.todo_here(f"Flyte 1's {method}() has no direct counterpart on flyte.io.{kind}: see its methods")
+        return None
+
+    def _method(self, name: cst.Name, method: str, call: cst.Call, with_item: bool) -> cst.BaseExpression:
+        if method == "download" and not call.args:
+            return self._download(name)
+        if method == "open" and with_item and not self._async:  # `with f.open(mode) as fh:`
+            return call.with_changes(func=call.func.with_changes(attr=cst.Name("open_sync")))
+        if method in ("open", "listdir", "crawl", "new_file", "new_dir", "new_remote_file"):
+            self.todo_here(f"Flyte 2's File/Dir has another API for {method}(): see flyte.io.File / flyte.io.Dir")
+        return call
+
+    # -- `x.download()` as a statement: a name for the downloaded copy, which a later `x.path` reads -------------
+    def leave_SimpleStatementLine(self, original, updated):
+        if len(original.body) != 1 or not self._stack:
+            return updated
+        stmt = original.body[0]
+        frame = self._stack[-1]
+        if isinstance(stmt, cst.Expr) and self._is_download(stmt.value):
+            owner = stmt.value.func.value.value
+            local = f"{owner}_path"
+            if local in frame.names:
+                return updated
+            frame.local_paths[owner] = local
+            frame.names.add(local)
+            assign = cst.Assign(targets=[cst.AssignTarget(cst.Name(local))], value=updated.body[0].value)
+            return updated.with_changes(body=[assign])
+        if (
+            isinstance(stmt, cst.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0].target, cst.Name)
+            and self._is_download(stmt.value)
+        ):
+            frame.local_paths[stmt.value.func.value.value] = stmt.targets[0].target.value
+        return updated
+
+    def _is_download(self, node: cst.BaseExpression) -> bool:
+        return (
+            isinstance(node, cst.Call)
+            and not node.args
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == "download"
+            and self._kind_of_name(node.func.value) in ("File", "Dir")
+        )
+
+
+TRANSFORM = IoTypesTransform
