@@ -422,3 +422,23 @@ def test_on_failure_keeps_the_docstring_outside_the_try(tmp_path):
     code, text = migrated(tmp_path, source)
     assert code == 0
     assert 'def wf(name: str = "x") -> int:\n    """Fails, then cleans up."""\n    try:\n        return fail' in text
+
+
+def test_dynamic_calling_a_later_task_of_another_env(tmp_path):
+    code, text = migrated(
+        tmp_path,
+        """
+        from flytekit import Resources, dynamic, task
+
+        @dynamic
+        def fan(n: int) -> list[int]:
+            return [square(x=i) for i in range(n)]
+
+        @task(requests=Resources(mem="1Gi"))
+        def square(x: int) -> int:
+            return x * x
+        """,
+    )
+    assert code == 0
+    definition = text.index("mem1gi_env = flyte.TaskEnvironment(")
+    assert text.index("env.add_dependency(mem1gi_env)") > definition

@@ -84,6 +84,7 @@ class TasksTransform(Transform):
             self.require(line)
         names = module.names()
         defined: set[int] = set()
+        pending = list(module.add_dependency)
         body: list[cst.CSTNode] = []
         first_task = True
         for stmt in updated.body:
@@ -94,8 +95,10 @@ class TasksTransform(Transform):
                 if env in module.envs and id(env) not in defined:
                     defined.add(id(env))
                     body.append(self._statement(env.source(names), spacing))
-                for env, dep, caller in module.add_dependency:
-                    if caller == task.name:
+                for entry in list(pending):  # once both envs exist here (a dynamic may call a later task)
+                    env, dep, _caller = entry
+                    if all(e not in module.envs or id(e) in defined for e in (env, dep)):
+                        pending.remove(entry)
                         text = f"{module.name_of(env)}.add_dependency({module.name_of(dep)})"
                         body.append(self._statement(text, spacing))
                 if first_task:
