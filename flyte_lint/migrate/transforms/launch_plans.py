@@ -1,0 +1,507 @@
+"""``LaunchPlan.get_or_create(wf, name=..., schedule=..., fixed_inputs=..., default_inputs=...)`` (and
+``LaunchPlan.create``) -> Flyte 2 (guide §12).
+
+- A schedule becomes a ``flyte.Trigger`` on the workflow's task, wherever the launch plan is defined in the
+  project: ``@env.task(triggers=flyte.Trigger("name", flyte.Cron("0 2 * * *"), inputs={...},
+  auto_activate=False))``. ``CronSchedule(schedule=...)`` -> ``flyte.Cron(expression)`` (the ``@hourly``-style
+  aliases spelled out), ``FixedRate(duration=timedelta(...))`` -> ``flyte.FixedRate(minutes)``; the trigger's
+  ``inputs`` are the fixed and the default inputs (a triggered run cannot override either) and
+  ``kickoff_time_input_arg="t"`` binds ``"t": flyte.TriggerTime``. Flyte 1 activates a schedule only when asked
+  (``auto_activate=False`` by default), a Trigger activates on deploy unless told: ``auto_activate`` is carried
+  over, ``False`` when not given.
+- A module-level launch plan bound to a name becomes a task of that name that calls the workflow with the fixed
+  inputs bound and the others as its parameters (defaults: the launch plan's default inputs, else the
+  workflow's), so code calling the launch plan, or running it as an entry, runs the same; a scheduled one only
+  when the name is used. A launch plan built inside a function (``LaunchPlan.get_or_create(wf, "lp")()``) becomes
+  the workflow itself, or ``functools.partial(wf, **inputs)``.
+- What has no counterpart (notifications, a non-literal inputs dict, a six-field cron_expression...) gets a
+  TODO, and the statement stays as it was.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime
+from dataclasses import dataclass, field
+
+import libcst as cst
+from astroid import nodes
+
+from flyte_lint.migrate.plan import ModulePlan, TaskPlan
+from flyte_lint.migrate.transforms.base import TODO_PREFIX, Transform
+from flyte_lint.model.source import source_text
+
+SECTION_TRIGGERS = '§12 "Triggers and Scheduling"'
+METHODS = ("get_or_create", "create")
+PARAMETERS = ("workflow", "name", "default_inputs", "fixed_inputs", "schedule")  # get_or_create's order
+CRON_ALIASES = {
+    "@hourly": "0 * * * *",
+    "@daily": "0 0 * * *",
+    "@midnight": "0 0 * * *",
+    "@weekly": "0 0 * * 0",
+    "@monthly": "0 0 1 * *",
+    "@yearly": "0 0 1 1 *",
+    "@annually": "0 0 1 1 *",
+}
+NOT_MIGRATED = f"{TODO_PREFIX}launch plan not migrated: "
+NOT_MIGRATED_MESSAGE = NOT_MIGRATED.removeprefix(TODO_PREFIX)
+TIMEDELTA_KEYWORDS = ("weeks", "days", "hours", "minutes", "seconds")
+
+
+@dataclass(eq=False)
+class LaunchPlanFacts:
+    """One Flyte 1 launch plan: what it becomes, or why it cannot (``problems``)."""
+
+    mplan: ModulePlan
+    call: nodes.Call
+    var: str | None  # the module-level name it is bound to
+    workflow: TaskPlan | None = None
+    name: str = ""  # the launch plan's name, source text
+    automation: str | None = None  # flyte.Cron(...) / flyte.FixedRate(...)
+    kickoff: str | None = None  # the input the schedule's time is bound to
+    fixed: dict[str, str] = field(default_factory=dict)  # input -> source text
+    default: dict[str, str] = field(default_factory=dict)
+    auto_activate: str = "False"
+    overwrite_cache: str | None = None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def trigger(self) -> str:
+        inputs = {**({self.kickoff: "flyte.TriggerTime"} if self.kickoff else {}), **self.default, **self.fixed}
+        args = [self.name, self.automation or "None"]
+        if inputs:
+            args.append("inputs={" + ", ".join(f'"{k}": {v}' for k, v in inputs.items()) + "}")
+        args.append(f"auto_activate={self.auto_activate}")
+        if self.overwrite_cache is not None:
+            args.append(f"overwrite_cache={self.overwrite_cache}")
+        return f"flyte.Trigger({', '.join(args)})"
+
+
+def _v1_path(node: nodes.NodeNG, aliases: dict[str, str]) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, nodes.Attribute):
+        parts.append(node.attrname)
+        node = node.expr
+    if not isinstance(node, nodes.Name) or node.name not in aliases:
+        return None
+    return ".".join([aliases[node.name], *reversed(parts)])
+
+
+def is_launch_plan_call(node: nodes.NodeNG, aliases: dict[str, str]) -> bool:
+    if not isinstance(node, nodes.Call) or not isinstance(node.func, nodes.Attribute):
+        return False
+    path = _v1_path(node.func.expr, aliases)
+    return node.func.attrname in METHODS and path is not None and path.rsplit(".", 1)[-1] == "LaunchPlan"
+
+
+def module_launch_plans(mplan: ModulePlan) -> list[LaunchPlanFacts]:
+    """The module-level launch plan statements of ``mplan`` (``lp = LaunchPlan...(...)`` or the call alone), in
+    order."""
+    found = []
+    tree = mplan.module.tree
+    for stmt in tree.body if tree is not None else []:
+        value = stmt.value if isinstance(stmt, (nodes.Assign, nodes.Expr)) else None
+        if value is None or not is_launch_plan_call(value, mplan.aliases):
+            continue
+        var = None
+        if isinstance(stmt, nodes.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], nodes.AssignName):
+            var = stmt.targets[0].name
+        found.append(read_launch_plan(mplan, value, var))
+    return found
+
+
+def read_launch_plan(mplan: ModulePlan, call: nodes.Call, var: str | None) -> LaunchPlanFacts:
+    facts = LaunchPlanFacts(mplan, call, var)
+    src = lambda n: source_text(mplan.module, n)  # noqa: E731
+    given: dict[str, nodes.NodeNG] = dict(zip(PARAMETERS, call.args, strict=False))
+    if len(call.args) > len(PARAMETERS):
+        facts.problems.append("positional arguments after `schedule`")
+    for keyword in call.keywords or []:
+        if keyword.arg is None:
+            facts.problems.append("`**` arguments")
+        else:
+            given[keyword.arg] = keyword.value
+    workflow = given.pop("workflow", None)
+    if isinstance(workflow, nodes.Name) and workflow.name in mplan.task_names:
+        facts.workflow = mplan.task_names[workflow.name]
+    else:
+        facts.problems.append("its workflow is not a workflow of this project")
+    name = given.pop("name", None)
+    facts.name = src(name) if name is not None else f'"{facts.var or (facts.workflow.name if facts.workflow else "")}"'
+    for key in ("default_inputs", "fixed_inputs"):
+        value = given.pop(key, None)
+        if value is None or (isinstance(value, nodes.Const) and value.value is None):
+            continue
+        items = _literal_dict(value, src)
+        if items is None:
+            facts.problems.append(f"`{key}=` is not a dict literal")
+        else:
+            (facts.default if key == "default_inputs" else facts.fixed).update(items)
+    schedule = given.pop("schedule", None)
+    if schedule is not None and not (isinstance(schedule, nodes.Const) and schedule.value is None):
+        _read_schedule(facts, schedule, src)
+    activate = given.pop("auto_activate", None)
+    if activate is not None:
+        facts.auto_activate = src(activate)
+    cache = given.pop("overwrite_cache", None)
+    if cache is not None and not (isinstance(cache, nodes.Const) and cache.value is None):
+        facts.overwrite_cache = src(cache)
+    for key in sorted(given):
+        facts.problems.append(f"`{key}=` has no mechanical Flyte 2 counterpart")
+    return facts
+
+
+def _literal_dict(node: nodes.NodeNG, src) -> dict[str, str] | None:
+    if not isinstance(node, nodes.Dict):
+        return None
+    items = {}
+    for key, value in node.items:
+        if not (isinstance(key, nodes.Const) and isinstance(key.value, str)):
+            return None
+        items[key.value] = src(value)
+    return items
+
+
+def _read_schedule(facts: LaunchPlanFacts, node: nodes.NodeNG, src) -> None:
+    symbol = None
+    if isinstance(node, nodes.Call):
+        path = _v1_path(node.func, facts.mplan.aliases)
+        symbol = path.rsplit(".", 1)[-1] if path else None
+    if symbol not in ("CronSchedule", "FixedRate"):
+        facts.problems.append(f"the schedule `{src(node)}` is not a CronSchedule(...) or FixedRate(...) call")
+        return
+    order = ("cron_expression", "schedule", "offset", "kickoff_time_input_arg")
+    if symbol == "FixedRate":
+        order = ("duration", "kickoff_time_input_arg")
+    given = dict(zip(order, node.args, strict=False))
+    given.update({k.arg: k.value for k in node.keywords or [] if k.arg})
+    kickoff = given.pop("kickoff_time_input_arg", None)
+    if kickoff is not None:
+        if isinstance(kickoff, nodes.Const) and isinstance(kickoff.value, str):
+            facts.kickoff = kickoff.value
+        else:
+            facts.problems.append("`kickoff_time_input_arg=` is not a string literal")
+    if symbol == "FixedRate":
+        minutes = _minutes(given.pop("duration", None))
+        if minutes is None:
+            facts.problems.append("the FixedRate duration is not a whole number of minutes given as timedelta(...)")
+        else:
+            facts.automation = f"flyte.FixedRate({minutes})"
+        return
+    expression = given.pop("schedule", None)
+    if given:
+        facts.problems.append(
+            f"CronSchedule's `{'=`, `'.join(sorted(given))}=` (an AWS cron expression, an offset) has no Flyte 2 "
+            "counterpart: write a five-field flyte.Cron"
+        )
+        return
+    if not (isinstance(expression, nodes.Const) and isinstance(expression.value, str)):
+        if expression is None:
+            facts.problems.append("CronSchedule without a schedule")
+        else:
+            facts.automation = f"flyte.Cron({src(expression)})"
+        return
+    text = CRON_ALIASES.get(expression.value.strip(), expression.value)
+    facts.automation = f'flyte.Cron("{text}")' if text != expression.value else f"flyte.Cron({src(expression)})"
+
+
+def _minutes(node: nodes.NodeNG | None) -> int | None:
+    """``timedelta(hours=4)`` (literal keywords) -> 240; None unless a whole number of minutes."""
+    if not isinstance(node, nodes.Call) or node.func.as_string() not in ("timedelta", "datetime.timedelta"):
+        return None
+    values = {}
+    for position, arg in zip(
+        ("days", "seconds", "microseconds", "milliseconds", "minutes", "hours", "weeks"), node.args, strict=False
+    ):
+        values[position] = arg
+    values.update({k.arg: k.value for k in node.keywords or [] if k.arg})
+    numbers = {}
+    for key, value in values.items():
+        if key not in TIMEDELTA_KEYWORDS or not isinstance(value, nodes.Const) or type(value.value) not in (int, float):
+            return None
+        numbers[key] = value.value
+    seconds = datetime.timedelta(**numbers).total_seconds()
+    return int(seconds // 60) if seconds > 0 and seconds % 60 == 0 else None
+
+
+def project_launch_plans(transform: Transform) -> list[LaunchPlanFacts]:
+    """Every module-level launch plan of the project (computed once per file's transform)."""
+    return [facts for mplan in transform.file.plan.modules.values() for facts in module_launch_plans(mplan)]
+
+
+def _names_in(text: str) -> set[str]:
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError:
+        return {"?"}
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+
+
+def _func_parameters(task: TaskPlan) -> list[tuple[str, nodes.NodeNG | None, nodes.NodeNG | None]]:
+    """(name, annotation, default) of each parameter of the task's function."""
+    args = task.func.args
+    positional = args.args or []
+    defaults = [None] * (len(positional) - len(args.defaults or [])) + list(args.defaults or [])
+    found = list(
+        zip((a.name for a in positional), args.annotations or [None] * len(positional), defaults, strict=False)
+    )
+    for arg, annotation, default in zip(
+        args.kwonlyargs or [], args.kwonlyargs_annotations or [], args.kw_defaults or [], strict=False
+    ):
+        found.append((arg.name, annotation, default))
+    return found
+
+
+class LaunchPlansTransform(Transform):
+    section = SECTION_TRIGGERS
+
+    def __init__(self, file) -> None:
+        super().__init__(file)
+        self._all: list[LaunchPlanFacts] | None = None
+        self._depth = 0
+
+    @property
+    def all_plans(self) -> list[LaunchPlanFacts]:
+        if self._all is None:
+            self._all = project_launch_plans(self)
+        return self._all
+
+    @property
+    def own_plans(self) -> list[LaunchPlanFacts]:
+        return [f for f in self.all_plans if f.mplan is self.file.module]
+
+    # -- triggers on the workflow's task ---------------------------------------------------------------------
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self._depth += 1
+        return True
+
+    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
+        self._depth -= 1
+        task = self.file.module.tasks.get(updated.name.value) if self._depth == 0 else None
+        if task is None:
+            return updated
+        triggers = [f for f in self.all_plans if f.workflow is task and f.automation and self._trigger_ok(f)]
+        if not triggers:
+            return updated
+        self.require("import flyte")
+        env = self.file.module.name_of(task.env)
+        texts = [f.trigger for f in triggers]
+        decorators = [self._with_triggers(d, env, texts) for d in updated.decorators]
+        return updated.with_changes(decorators=decorators)
+
+    @staticmethod
+    def _with_triggers(decorator: cst.Decorator, env: str, triggers: list[str]) -> cst.Decorator:
+        """``@env.task(...)`` with ``triggers=`` added (one trigger, or a tuple), on several lines when long."""
+        expr = decorator.decorator
+        func = expr.func if isinstance(expr, cst.Call) else expr
+        if not (
+            isinstance(func, cst.Attribute)
+            and func.attr.value == "task"
+            and isinstance(func.value, cst.Name)
+            and func.value.value == env
+        ):
+            return decorator
+        args = list(expr.args) if isinstance(expr, cst.Call) else []
+        if any(a.keyword is not None and a.keyword.value == "triggers" for a in args):
+            return decorator
+        code = cst.Module([]).code_for_node
+        texts = [code(a.with_changes(comma=cst.MaybeSentinel.DEFAULT)).strip() for a in args]
+        value = triggers[0] if len(triggers) == 1 else f"({', '.join(triggers)})"
+        one_line = f"{env}.task({', '.join([*texts, f'triggers={value}'])})"
+        if len(one_line) <= 99:
+            return decorator.with_changes(decorator=cst.parse_expression(one_line))
+        if len(triggers) > 1:
+            value = "(\n" + "".join(f"        {t},\n" for t in triggers) + "    )"
+        lines = "".join(f"    {t},\n" for t in [*texts, f"triggers={value}"])
+        return decorator.with_changes(decorator=cst.parse_expression(f"{env}.task(\n{lines})"))
+
+    def _trigger_ok(self, facts: LaunchPlanFacts) -> bool:
+        """Whether the trigger can be written on the workflow's task: the launch plan has nothing untranslated,
+        and what its values name is bound in the workflow's module."""
+        if facts.problems or facts.workflow is None:
+            return False
+        home = next((m for m in self.file.plan.modules.values() if facts.workflow in m.tasks.values()), None)
+        if home is None:
+            return False
+        texts = [facts.name, facts.automation or "", *facts.fixed.values(), *facts.default.values()]
+        names = set().union(*(_names_in(t) for t in texts)) - {"flyte", "None", "True", "False"}
+        if facts.mplan is home:
+            return True
+        bound = set(home.module.tree.locals) if home.module.tree is not None else set()
+        return names <= bound
+
+    # -- the launch plan statements ----------------------------------------------------------------------------
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        """A launch plan made inside a function: the workflow itself, or a partial binding its inputs."""
+        if self._depth == 0 or not self._is_launch_plan(updated):
+            return updated
+        args = {a.keyword.value if a.keyword else PARAMETERS[i]: a.value for i, a in enumerate(updated.args[:5])}
+        if len(updated.args) > 5 or set(args) - {"workflow", "name", "default_inputs", "fixed_inputs"}:
+            self.todo_here("this launch plan has options with no Flyte 2 counterpart inside a task: call the task")
+            return updated
+        bound: list[cst.Arg] = []
+        for key in ("default_inputs", "fixed_inputs"):
+            value = args.get(key)
+            if value is None:
+                continue
+            if not isinstance(value, cst.Dict) or not all(
+                isinstance(e, cst.DictElement) and isinstance(e.key, cst.SimpleString) for e in value.elements
+            ):
+                self.todo_here(f"`{key}=` is not a dict literal: bind the inputs by hand")
+                return updated
+            for element in value.elements:
+                bound.append(cst.Arg(keyword=cst.Name(element.key.evaluated_value), value=element.value))
+        workflow = args.get("workflow")  # (checked last: a second run finds it migrated, and the same TODO)
+        if not isinstance(workflow, cst.Name) or workflow.value not in self.file.module.task_names:
+            self.todo_here("the launch plan's workflow is not a workflow of this project")
+            return updated
+        if not bound:
+            return workflow
+        self.require("import functools")
+        return cst.parse_expression(
+            "functools.partial("
+            + ", ".join(
+                [workflow.value, *(f"{a.keyword.value}={cst.Module([]).code_for_node(a.value)}" for a in bound)]
+            )
+            + ")"
+        )
+
+    def _is_launch_plan(self, call: cst.Call) -> bool:
+        func = call.func
+        return (
+            isinstance(func, cst.Attribute)
+            and func.attr.value in METHODS
+            and self.v1_symbol(func.value) == "LaunchPlan"
+        )
+
+    def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
+        own = self.own_plans
+        if not own:
+            return updated
+        used = self._names_read(updated)
+        body: list[cst.CSTNode] = []
+        count = 0
+        carried: list[cst.EmptyLine] = []  # the comments above a statement dropped: they go to the next one
+        for stmt in updated.body:
+            if carried:
+                stmt = stmt.with_changes(leading_lines=[*carried, *stmt.leading_lines])
+                carried = []
+            small = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 else None
+            value = small.value if isinstance(small, (cst.Assign, cst.Expr)) else None
+            if not (isinstance(value, cst.Call) and self._is_launch_plan(value)) or count >= len(own):
+                body.append(stmt)
+                continue
+            facts = own[count]
+            count += 1
+            new = self._replace(stmt, facts, used)
+            if not new:
+                carried = [line for line in stmt.leading_lines if line.comment is not None]
+            body.extend(new)
+        return updated.with_changes(body=body)
+
+    def _imported(self, name: str) -> bool:
+        """Whether another module of the project imports ``name`` from this one."""
+        here = self.file.module.module.name
+        for mplan in self.file.plan.modules.values():
+            for node in (
+                mplan.module.tree.body if mplan.module.tree is not None and mplan is not self.file.module else []
+            ):
+                if (
+                    isinstance(node, nodes.ImportFrom)
+                    and node.modname.endswith(here.rsplit(".", 1)[-1])
+                    and any(written == name for written, _ in node.names)
+                ):
+                    return True
+        return False
+
+    def _replace(self, stmt: cst.SimpleStatementLine, facts: LaunchPlanFacts, used: set[str]) -> list[cst.CSTNode]:
+        if any(line.comment is not None and line.comment.value.startswith(NOT_MIGRATED) for line in stmt.leading_lines):
+            return [stmt]  # (an earlier run's TODO: a second run changes nothing)
+        if facts.problems:
+            return [self.todo(stmt, NOT_MIGRATED_MESSAGE + f"{'; '.join(facts.problems)}")]
+        if facts.automation and not self._trigger_ok(facts):
+            return [
+                self.todo(
+                    stmt,
+                    NOT_MIGRATED_MESSAGE
+                    + "its trigger names values the workflow's module does not bind: add it there by hand",
+                )
+            ]
+        keep = facts.var is not None and (not facts.automation or facts.var in used or self._imported(facts.var))
+        if not keep:
+            return []  # (the trigger on the workflow's task is what it was)
+        wrapper = self._wrapper(facts)
+        if wrapper is None:
+            return [
+                self.todo(
+                    stmt,
+                    NOT_MIGRATED_MESSAGE
+                    + "the workflow's parameters could not be read: write a task calling it by hand",
+                )
+            ]
+        new = list(cst.parse_module(wrapper).body)
+        new[0] = new[0].with_changes(leading_lines=stmt.leading_lines)
+        return list(new)
+
+    def _wrapper(self, facts: LaunchPlanFacts) -> str | None:
+        """The task under the launch plan's name: the workflow with the fixed inputs bound."""
+        task = facts.workflow
+        module = self.file.module
+        local = next((n for n, t in module.task_names.items() if t is task), None)
+        if local is None or task.func.args.vararg or task.func.args.kwarg:
+            return None
+        home = next(m for m in self.file.plan.modules.values() if task in m.tasks.values())
+        src = lambda n: source_text(home.module, n)  # noqa: E731
+        params, call = [], []
+        for name, annotation, default in _func_parameters(task):
+            if name in facts.fixed:
+                call.append(f"{name}={facts.fixed[name]}")
+                continue
+            if annotation is None:
+                return None
+            text = f"{name}: {src(annotation)}"
+            if name in facts.default:
+                text += f" = {facts.default[name]}"
+            elif default is not None:
+                text += f" = {src(default)}"
+            params.append(text)
+            call.append(f"{name}={name}")
+        # (parameters with a default after one without: Python needs the order kept; the launch plan's defaults
+        # can give a default to an earlier parameter only)
+        params = self._ordered(params)
+        returns = task.func.returns
+        env = module.use(task.env)
+        for line in module.env_imports():
+            self.require(line)
+        invoke = f"{local}({', '.join(call)})"
+        if task.is_async:
+            invoke = f"await {invoke}"
+        body = invoke if task.outputs == "none" else f"return {invoke}"
+        result = f" -> {src(returns)}" if returns is not None else ""
+        keyword = "async def" if task.is_async else "def"
+        return f"@{env}.task\n{keyword} {facts.var}({', '.join(params)}){result}:\n    {body}\n"
+
+    @staticmethod
+    def _ordered(params: list[str]) -> list[str]:
+        """Parameters without a default first (a default before one without would not parse)."""
+        return [p for p in params if " = " not in p] + [p for p in params if " = " in p]
+
+    @staticmethod
+    def _names_read(module: cst.Module) -> set[str]:
+        class Reads(cst.CSTVisitor):
+            def __init__(self) -> None:
+                self.names: set[str] = set()
+                self._targets = 0
+
+            def visit_AssignTarget(self, node) -> bool:
+                return False
+
+            def visit_Name(self, node: cst.Name) -> None:
+                self.names.add(node.value)
+
+        reads = Reads()
+        module.visit(reads)
+        return reads.names
+
+
+TRANSFORM = LaunchPlansTransform

@@ -1,0 +1,253 @@
+"""`flyte-lint migrate`: launch plans. A schedule becomes a flyte.Trigger on the workflow's task (also when the
+launch plan is defined in another module), the fixed and default inputs its inputs, the kickoff input
+flyte.TriggerTime; a launch plan bound to a name becomes a task of that name calling the workflow with the fixed
+inputs bound; one made inside a workflow becomes the workflow or a functools.partial."""
+
+from __future__ import annotations
+
+from lintutil import write_project
+from migrateutil import dedent, migrate, migrated, run_script
+from sdk_runner import requires_sdk, run_program, sdk_python
+
+UNSCHEDULED = """
+from flytekit import LaunchPlan, task, workflow
+
+
+@task
+def greet(name: str, greeting: str) -> str:
+    return f"{greeting}, {name}!"
+
+
+@workflow
+def greeting_wf(name: str = "world", greeting: str = "Hello") -> str:
+    return greet(name=name, greeting=greeting)
+
+
+# French by default; the greeting is locked
+french = LaunchPlan.get_or_create(
+    greeting_wf, name="french", default_inputs={"name": "monde"}, fixed_inputs={"greeting": "Bonjour"}
+)
+"""
+
+UNSCHEDULED_MIGRATED = dedent(
+    """
+    import flyte
+
+
+    env = flyte.TaskEnvironment(name="main")
+
+
+    @env.task
+    def greet(name: str, greeting: str) -> str:
+        return f"{greeting}, {name}!"
+
+
+    @env.task
+    def greeting_wf(name: str = "world", greeting: str = "Hello") -> str:
+        return greet(name=name, greeting=greeting)
+
+
+    # French by default; the greeting is locked
+    @env.task
+    def french(name: str = "monde") -> str:
+        return greeting_wf(name=name, greeting="Bonjour")
+    """
+)
+
+WORKFLOW = """
+from datetime import datetime
+
+from flytekit import task, workflow
+
+
+@task
+def retrain(kickoff_time: datetime, depth: int) -> str:
+    return f"{kickoff_time:%Y} depth {depth}"
+
+
+@workflow
+def main(kickoff_time: datetime, depth: int = 3) -> str:
+    return retrain(kickoff_time=kickoff_time, depth=depth)
+"""
+
+SCHEDULES = """
+from datetime import timedelta
+
+from flytekit import CronSchedule, FixedRate, LaunchPlan
+
+from pkg.wf import main
+
+nightly = LaunchPlan.get_or_create(
+    workflow=main,
+    name="nightly_retrain",
+    schedule=CronSchedule(schedule="@daily", kickoff_time_input_arg="kickoff_time"),
+    fixed_inputs={"depth": 5},
+)
+
+LaunchPlan.get_or_create(
+    main, "often", schedule=FixedRate(duration=timedelta(hours=4), kickoff_time_input_arg="kickoff_time"), auto_activate=True
+)
+"""
+
+SCHEDULED_WORKFLOW_MIGRATED = dedent(
+    """
+    from datetime import datetime
+
+    import flyte
+
+
+    env = flyte.TaskEnvironment(name="wf")
+
+
+    @env.task
+    def retrain(kickoff_time: datetime, depth: int) -> str:
+        return f"{kickoff_time:%Y} depth {depth}"
+
+
+    @env.task(
+        triggers=(
+            flyte.Trigger("nightly_retrain", flyte.Cron("0 0 * * *"), inputs={"kickoff_time": flyte.TriggerTime, "depth": 5}, auto_activate=False),
+            flyte.Trigger("often", flyte.FixedRate(240), inputs={"kickoff_time": flyte.TriggerTime}, auto_activate=True),
+        ),
+    )
+    def main(kickoff_time: datetime, depth: int = 3) -> str:
+        return retrain(kickoff_time=kickoff_time, depth=depth)
+    """
+)
+
+PROJECT = {"pkg/__init__.py": "", "pkg/wf.py": dedent(WORKFLOW), "pkg/lps.py": dedent(SCHEDULES)}
+
+SERDE = """
+import asyncio
+import pathlib
+
+from flyte._internal.runtime.convert import convert_upload_default_inputs
+from flyte._internal.runtime.task_serde import translate_task_to_wire
+from flyte._internal.runtime.trigger_serde import to_task_trigger
+from flyte.models import SerializationContext
+
+import pkg.lps  # noqa: F401
+from pkg.wf import main
+
+
+async def show():
+    ctx = SerializationContext(version="v1", root_dir=pathlib.Path("."), project="p", domain="d", org="o")
+    spec = translate_task_to_wire(main, ctx)
+    defaults = await convert_upload_default_inputs(main.interface)
+    for trigger in main.triggers:
+        wire = await to_task_trigger(trigger, main.name, spec.task_template.interface.inputs, list(defaults))
+        inputs = {lit.name: lit.value.scalar.primitive.integer for lit in wire.spec.inputs.literals}
+        schedule = wire.automation_spec.schedule
+        what = schedule.cron.expression or f"every {schedule.rate.value} min"
+        print(wire.name, what, schedule.kickoff_time_input_arg, sorted(inputs.items()), wire.spec.active)
+
+
+asyncio.run(show())
+"""
+
+
+def test_unscheduled_launch_plan_becomes_a_task_binding_its_inputs(tmp_path):
+    code, text = migrated(tmp_path, UNSCHEDULED)
+    assert code == 0
+    assert text == UNSCHEDULED_MIGRATED
+
+
+def test_schedules_become_triggers_on_the_workflow_in_another_module(tmp_path):
+    code, text = migrated(tmp_path, PROJECT, path="pkg/wf.py")
+    assert code == 0
+    assert text == SCHEDULED_WORKFLOW_MIGRATED
+    lps = (tmp_path / "project" / "pkg" / "lps.py").read_text(encoding="utf-8")
+    assert "LaunchPlan" not in lps and "nightly" not in lps  # (nothing reads `nightly`: the trigger is all of it)
+
+
+def test_a_scheduled_launch_plan_that_code_calls_keeps_a_task_of_its_name(tmp_path):
+    files = {
+        "main.py": WORKFLOW
+        + dedent(
+            """
+            from flytekit import CronSchedule, LaunchPlan
+
+            hourly = LaunchPlan.get_or_create(
+                main, schedule=CronSchedule(schedule="0 * * * *", kickoff_time_input_arg="kickoff_time")
+            )
+
+
+            @workflow
+            def twice(kickoff_time: datetime) -> str:
+                return hourly(kickoff_time=kickoff_time)
+            """
+        )
+    }
+    code, text = migrated(tmp_path, files)
+    assert code == 0
+    assert (
+        'triggers=flyte.Trigger("hourly", flyte.Cron("0 * * * *"), inputs={"kickoff_time": flyte.TriggerTime}' in text
+    )
+    assert "@env.task\ndef hourly(kickoff_time: datetime, depth: int = 3) -> str:\n" in text
+    assert "    return main(kickoff_time=kickoff_time, depth=depth)\n" in text
+
+
+def test_a_launch_plan_made_inside_a_workflow_becomes_the_workflow_or_a_partial(tmp_path):
+    files = dedent(
+        """
+        from flytekit import LaunchPlan, task, workflow
+
+
+        @task
+        def add(a: int, b: int) -> int:
+            return a + b
+
+
+        @workflow
+        def sub(a: int, b: int) -> int:
+            return add(a=a, b=b)
+
+
+        @workflow
+        def outer() -> int:
+            x = LaunchPlan.get_or_create(sub, "lp0")(a=1, b=2)
+            return LaunchPlan.get_or_create(sub, "lp1", fixed_inputs={"b": 10})(a=x)
+        """
+    )
+    code, text = migrated(tmp_path, files)
+    assert code == 0
+    assert "    x = sub(a=1, b=2)\n    return functools.partial(sub, b=10)(a=x)\n" in text
+    assert "import functools\n" in text
+
+
+def test_what_has_no_counterpart_gets_a_todo(tmp_path):
+    files = WORKFLOW + dedent(
+        """
+        from flytekit import CronSchedule, LaunchPlan
+
+        INPUTS = {"depth": 1}
+        aws = LaunchPlan.get_or_create(main, "aws", schedule=CronSchedule(cron_expression="0 10 * * ? *"))
+        bound = LaunchPlan.get_or_create(main, "bound", fixed_inputs=INPUTS)
+        """
+    )
+    code, text = migrated(tmp_path, files)
+    assert code == 1
+    assert "# TODO(flyte-lint migrate): launch plan not migrated: CronSchedule's `cron_expression=`" in text
+    assert "# TODO(flyte-lint migrate): launch plan not migrated: `fixed_inputs=` is not a dict literal" in text
+    assert text.count('§12 "Triggers and Scheduling"') == 2
+
+
+@requires_sdk
+def test_migrated_launch_plan_task_runs_with_its_bound_inputs(tmp_path):
+    root = write_project(tmp_path / "project", UNSCHEDULED)
+    assert migrate(root) == 0
+    files = {"main.py": (root / "main.py").read_text(encoding="utf-8")}
+    assert run_program(files, entry="french").output == "Bonjour, monde!"
+    assert run_program(files, entry="french", args={"name": "Lyon"}).output == "Bonjour, Lyon!"
+
+
+@requires_sdk
+def test_migrated_triggers_serialize_with_the_sdk_trigger_serde(tmp_path):
+    root = write_project(tmp_path / "project", {**PROJECT, "serde.py": SERDE})
+    assert migrate(root) == 0
+    done = run_script(root, "serde.py", sdk_python())
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "nightly_retrain 0 0 * * * kickoff_time [('depth', 5)] False",
+        "often every 240 min kickoff_time [('depth', 3)] True",
+    ]
