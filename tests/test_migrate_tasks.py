@@ -689,3 +689,26 @@ def test_a_transform_knows_the_task_it_is_in(tmp_path):
         ("one", ("wf", False)),
     ]
     assert calls == ["one(x=1)", "one(x=1)", "await one.aio(x=1)", "one(x=1)"]
+
+
+def test_an_internal_error_exits_2_without_a_traceback(tmp_path, capsys, monkeypatch):
+    import flyte_lint.migrate.command as command
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a transform's bug")
+
+    monkeypatch.setattr(command, "rewrite", broken)
+    root = write_project(tmp_path / "project", BASIC)
+    assert migrate(root) == 2
+    err = capsys.readouterr().err
+    assert "internal error while migrating: RuntimeError" in err and "Traceback" not in err
+    assert (root / "main.py").read_text(encoding="utf-8") == BASIC
+
+
+def test_a_rewrite_that_would_not_parse_is_refused(monkeypatch):
+    import pytest
+
+    from flyte_lint.migrate import rewrite as rewriting
+
+    with pytest.raises(rewriting.RewriteError, match="would not parse"):
+        rewriting.check_parses("def f(:\n")
