@@ -304,6 +304,18 @@ def test_disk_and_gpu_take_one_quantity(tmp_path):
     )
     assert code == 0
     assert 'resources=flyte.Resources(cpu=("1", "2"), memory="100Mi", disk="500Mi")' in text
+    code, text = migrated(
+        tmp_path / "combined",
+        """
+        from flytekit import task, Resources
+
+        @task(resources=Resources(cpu=("1", "2"), mem=("1Gi", "2Gi"), ephemeral_storage=("1Gi", "5Gi")))
+        def big() -> int:
+            return 1
+        """,
+    )
+    assert code == 0
+    assert 'resources=flyte.Resources(cpu=("1", "2"), memory=("1Gi", "2Gi"), disk="5Gi")' in text
 
 
 def test_unrelated_scripts_keep_their_own_envs_and_string_annotations_keep_imports(tmp_path):

@@ -8,6 +8,7 @@ with ``(request, limit)`` tuples, ``Secret(key, group)``, ``Cache(behavior="over
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 
 from astroid import nodes
@@ -189,7 +190,7 @@ def combine_resources(
     args = []
     for key in keys:
         if key in combined:
-            value = combined[key]
+            value = combined[key] if key in ("cpu", "mem") else _limit_of(combined[key])
         elif key in request and key in limit and request[key] != limit[key]:
             # flyte.Resources takes (request, limit) for cpu and memory only; disk and gpu are one quantity
             # (a tuple raises ValueError): the limit, what the task may use.
@@ -212,6 +213,17 @@ def combine_resources(
     if device and "gpu" not in keys:
         args.append(f'gpu="{device}:1"')
     return f"flyte.Resources({', '.join(args)})" if args else None
+
+
+def _limit_of(source: str) -> str:
+    """A ``(request, limit)`` tuple's limit (flyte.Resources takes one quantity for disk and gpu), else ``source``."""
+    try:
+        tree = ast.parse(source, mode="eval").body
+    except SyntaxError:
+        return source
+    if isinstance(tree, ast.Tuple) and len(tree.elts) == 2:
+        return ast.get_source_segment(source, tree.elts[1]) or source
+    return source
 
 
 def _accelerator(node, index: V1Index, out: Options) -> str | None:
