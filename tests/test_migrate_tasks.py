@@ -164,7 +164,7 @@ def test_one_env_per_option_set_and_secrets(tmp_path):
     assert 'env = flyte.TaskEnvironment(name="main", depends_on=[image_vars_env, gpu_secrets_env])' in text
 
 
-def test_no_mechanical_translation_gets_a_todo(tmp_path):
+def test_no_mechanical_translation_gets_a_todo(tmp_path, capsys):
     code, text = migrated(
         tmp_path,
         """
@@ -176,6 +176,7 @@ def test_no_mechanical_translation_gets_a_todo(tmp_path):
         """,
     )
     assert code == 1
+    assert "flyte-lint migrate: 1 `# TODO(flyte-lint migrate)` comment left" in capsys.readouterr().err
     assert (
         "# TODO(flyte-lint migrate): `deprecated=` of the Flyte 1 decorator has no mechanical Flyte 2 counterpart "
         '(guide §6 "Task and Workflow Migration")\n@env.task(retries=1)\ndef old' in text

@@ -84,6 +84,12 @@ def _migrate(args, result) -> int:
             else:
                 write_atomic(path, new, path.read_bytes())
             print(f"migrated {_display(path)}", file=sys.stderr)
+    if todos:
+        print(
+            f"flyte-lint migrate: {todos} `# TODO(flyte-lint migrate)` comment{'s' if todos != 1 else ''} "
+            "left: what they name needs a hand",
+            file=sys.stderr,
+        )
     if failed:
         return 2
     return 1 if todos else 0
