@@ -4,7 +4,8 @@
   mounted as the env var ``flyte.Secret`` derives, ``f"{group}_{key}"`` upper-cased with ``-`` as ``_`` (checked
   against flyte 2.12.1's ``Secret.__post_init__``; guide §7);
 - ``ctx.working_directory`` -> ``os.getcwd()`` (guide §14, example 1);
-- any other attribute -> a TODO: Flyte 2's TaskContext lacks ``execution_id``, ``logging``, ``default_deck``...,
+- ``ctx.default_deck`` / ``ctx.decks``: left to decks.py (``flyte.report``);
+- any other attribute -> a TODO: Flyte 2's TaskContext lacks ``execution_id``, ``logging``...,
   and its ``checkpoint`` has another API (no ``read``/``write``).
 
 ``ctx`` is the call itself or a name bound to it in the same function; the secret's group and key are string
@@ -17,6 +18,7 @@ import libcst as cst
 
 from flyte_lint.migrate.transforms.base import Transform
 
+DECK_ATTRIBUTES = ("default_deck", "decks")
 SECTION_CONTEXT = '§15 "Common Gotchas" (1. current_context() → flyte.ctx())'
 
 
@@ -101,6 +103,8 @@ class ContextTransform(Transform):
             return cst.parse_expression("os.getcwd()")
         if attr == "secrets" and id(original) in self._secret_gets:
             return updated
+        if attr in DECK_ATTRIBUTES:
+            return updated  # (decks.py makes them flyte.report calls)
         self.todo_here(f"Flyte 2's flyte.ctx() has no `{attr}` of Flyte 1's context: see flyte.models.TaskContext")
         return updated
 
