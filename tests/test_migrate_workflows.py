@@ -194,12 +194,12 @@ def test_context_attribute_flyte2_lacks_gets_a_todo(tmp_path):
 
         @task
         def who() -> str:
-            return current_context().execution_id.name
+            return current_context().task_id.name
         """,
     )
     assert code == 1
-    assert "    # TODO(flyte-lint migrate): Flyte 2's flyte.ctx() has no `execution_id` of Flyte 1's context" in text
-    assert "return flyte.ctx().execution_id.name" in text
+    assert "    # TODO(flyte-lint migrate): Flyte 2's flyte.ctx() has no `task_id` of Flyte 1's context" in text
+    assert "return flyte.ctx().task_id.name" in text
 
 
 @requires_sdk

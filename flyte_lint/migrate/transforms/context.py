@@ -4,6 +4,14 @@
   mounted as the env var ``flyte.Secret`` derives, ``f"{group}_{key}"`` upper-cased with ``-`` as ``_`` (checked
   against flyte 2.12.1's ``Secret.__post_init__``; guide §7);
 - ``ctx.working_directory`` -> ``os.getcwd()`` (guide §14, example 1);
+- ``ctx.execution_id.name`` / ``.project`` / ``.domain`` -> ``ctx.action.run_name`` / ``.project`` / ``.domain``
+  (Flyte 2 names the execution a run), ``ctx.execution_date`` -> ``ctx.run_start_time`` (both: when the
+  workflow/run started), ``ctx.raw_output_prefix`` -> ``ctx.raw_data_path.path``;
+- ``ctx.file_access.get_random_local_directory()`` -> ``tempfile.mkdtemp()`` (a new local directory, a str as
+  Flyte 1's), ``get_random_local_path(p)`` -> ``str(flyte.storage.get_random_local_path(p))``,
+  ``get_random_remote_path(p)`` / ``get_random_remote_directory()`` ->
+  ``ctx.raw_data_path.get_random_remote_path(p)`` (fields and functions checked in flyte 2.12.1's models.py and
+  storage);
 - ``ctx.default_deck`` / ``ctx.decks``: left to decks.py (``flyte.report``);
 - any other attribute -> a TODO: Flyte 2's TaskContext lacks ``execution_id``, ``logging``...,
   and its ``checkpoint`` has another API (no ``read``/``write``).
@@ -19,12 +27,55 @@ import libcst as cst
 from flyte_lint.migrate.transforms.base import Transform
 
 DECK_ATTRIBUTES = ("default_deck", "decks")
+# Flyte 1 context attribute (and the attribute read of it) -> the same read of Flyte 2's TaskContext
+RENAMED = {
+    ("execution_id", "name"): "action.run_name",
+    ("execution_id", "project"): "action.project",
+    ("execution_id", "domain"): "action.domain",
+    ("execution_date", None): "run_start_time",
+    ("raw_output_prefix", None): "raw_data_path.path",
+}
+FILE_ACCESS = (
+    "get_random_local_directory",
+    "get_random_local_path",
+    "get_random_remote_path",
+    "get_random_remote_directory",
+)
+# Flyte 2's TaskContext fields (flyte/models.py): migrated code reads them; they are no Flyte 1 leftover.
+FLYTE2_FIELDS = frozenset(
+    {
+        "action",
+        "version",
+        "raw_data_path",
+        "input_path",
+        "output_path",
+        "run_base_dir",
+        "report",
+        "group_data",
+        "checkpoint_paths",
+        "code_bundle",
+        "data",
+        "mode",
+        "interactive_mode",
+        "custom_context",
+        "disable_run_cache",
+        "run_start_time",
+        "task_action",
+    }
+)
 SECTION_CONTEXT = '§15 "Common Gotchas" (1. current_context() → flyte.ctx())'
 
 
 def _secret_env_var(group: str | None, key: str) -> str:
     name = f"{group}_{key}" if group else key
     return name.replace("-", "_").upper()
+
+
+def _read(ctx: cst.BaseExpression, dotted: str) -> cst.BaseExpression:
+    """``ctx.<dotted>``."""
+    for part in dotted.split("."):
+        ctx = cst.Attribute(value=ctx, attr=cst.Name(part))
+    return ctx
 
 
 class ContextTransform(Transform):
@@ -34,6 +85,7 @@ class ContextTransform(Transform):
         super().__init__(file)
         self._names: list[set[str]] = [set()]
         self._secret_gets: set[int] = set()
+        self._handled: set[int] = set()  # `ctx.x` nodes an enclosing read rewrites (`ctx.execution_id` of `.name`)
 
     def visit_FunctionDef(self, node) -> bool:
         self._names.append(set())
@@ -60,6 +112,14 @@ class ContextTransform(Transform):
             self.require("import flyte")
             return cst.parse_expression("flyte.ctx()")
         func = updated.func
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value in FILE_ACCESS
+            and isinstance(func.value, cst.Attribute)
+            and func.value.attr.value == "file_access"
+            and self._is_ctx(func.value.value)
+        ):
+            return self._file_access(updated)
         if (
             isinstance(func, cst.Attribute)
             and func.attr.value == "get"
@@ -95,6 +155,11 @@ class ContextTransform(Transform):
         return cst.parse_expression(f'os.environ["{name}"]')
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
+        inner = updated.value
+        if isinstance(inner, cst.Attribute) and self._is_ctx(inner.value):
+            renamed = RENAMED.get((inner.attr.value, updated.attr.value))
+            if renamed:
+                return _read(inner.value, renamed)
         if not self._is_ctx(updated.value):
             return updated
         attr = updated.attr.value
@@ -103,13 +168,43 @@ class ContextTransform(Transform):
             return cst.parse_expression("os.getcwd()")
         if attr == "secrets" and id(original) in self._secret_gets:
             return updated
-        if attr in DECK_ATTRIBUTES:
-            return updated  # (decks.py makes them flyte.report calls)
+        if attr in DECK_ATTRIBUTES or attr in FLYTE2_FIELDS or id(original) in self._handled:
+            return updated  # (decks.py makes the decks flyte.report calls)
+        if (attr, None) in RENAMED:
+            return _read(updated.value, RENAMED[attr, None])
         self.todo_here(f"Flyte 2's flyte.ctx() has no `{attr}` of Flyte 1's context: see flyte.models.TaskContext")
         return updated
 
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if isinstance(node.value, cst.Attribute) and (node.value.attr.value, node.attr.value) in RENAMED:
+            self._handled.add(id(node.value))
+
+    def _file_access(self, call: cst.Call) -> cst.BaseExpression:
+        method = call.func.attr.value
+        ctx = call.func.value.value
+        if method == "get_random_local_directory" and not call.args:
+            self.require("import tempfile")
+            return cst.parse_expression("tempfile.mkdtemp()")
+        if method == "get_random_local_path":
+            self.require("import flyte")
+            self.require("import flyte.storage")
+            inner = cst.Call(func=cst.parse_expression("flyte.storage.get_random_local_path"), args=call.args)
+            return cst.Call(func=cst.Name("str"), args=[cst.Arg(inner)])
+        if method == "get_random_remote_directory" and call.args:
+            self.todo_here("Flyte 2: ctx.raw_data_path.get_random_remote_path() (it takes no directory arguments)")
+            return call
+        return cst.Call(func=_read(ctx, "raw_data_path.get_random_remote_path"), args=call.args)
+
     def visit_Call(self, node: cst.Call) -> None:
-        func = node.func  # (`ctx.secrets.get(...)`: its `ctx.secrets` is rewritten with the call)
+        func = node.func
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value in FILE_ACCESS
+            and isinstance(func.value, cst.Attribute)
+            and func.value.attr.value == "file_access"
+        ):
+            self._handled.add(id(func.value))
+        # (`ctx.secrets.get(...)`: its `ctx.secrets` is rewritten with the call)
         if isinstance(func, cst.Attribute) and func.attr.value == "get" and isinstance(func.value, cst.Attribute):
             self._secret_gets.add(id(func.value))
 
