@@ -305,9 +305,12 @@ def test_fly508_image_spec(tmp_path):
     simple, based, odd = msgs(tmp_path / "m", src, "FLY508")
     assert (
         'use `flyte.Image.from_debian_base(python_version=(3, 12), name="etl")'
-        '.with_pip_packages("polars", "duckdb").with_apt_packages("git")`'
+        '.with_apt_packages("git").with_pip_packages("polars", "duckdb")`'
     ) in simple
-    assert 'use `flyte.Image.from_base("ghcr.io/org/base:1").with_pip_packages("torch")`' in based
+    assert (
+        'use `flyte.Image.from_base("ghcr.io/org/base:1").clone(name="base", extendable=True).with_pip_packages("torch")`'
+        in based
+    )
     assert "`conda_packages=` → no equivalent" in odd and "`builder=` → `image.builder` in the config file" in odd
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterable
 
@@ -35,55 +36,102 @@ IMAGE_OPTIONS = {
     "conda_channels": "no equivalent: use a base image with them (`Image.from_base`)",
 }
 CTOR_KEYS = {"name", "registry", "python_version", "platform"}
+# In the order flytekit's image builder runs them (apt, env, pip, requirements, then commands).
 CHAIN_KEYS = {
-    "packages": "with_pip_packages",
     "apt_packages": "with_apt_packages",
-    "requirements": "with_requirements",
     "env": "with_env_vars",
+    "packages": "with_pip_packages",
+    "requirements": "with_requirements",
     "commands": "with_commands",
 }
+PIP_OPTIONS = {"pip_index": "index_url", "pip_extra_index_url": "extra_index_urls"}
 
 
-def image_suggestion(module: Module, call: nodes.Call) -> str | None:
-    """A Flyte 2 ``flyte.Image`` expression equivalent to a simple ``ImageSpec(...)`` call."""
-    if call.args:
-        return None
-    given = {kw.arg: kw.value for kw in call.keywords or []}
-    if None in given or not set(given) <= CTOR_KEYS | set(CHAIN_KEYS) | {"builder", "base_image"}:
+def image_chain(given: dict[str, str]) -> list[str] | None:
+    """The parts of the ``flyte.Image`` builder chain (its constructor, then ``.with_*(...)`` calls) equivalent to
+    an ``ImageSpec(...)`` whose keywords are ``given`` as source text; None when one has no mechanical
+    counterpart. ``base_image`` is a string (``Image.from_base``) or an expression already building a
+    ``flyte.Image`` (a nested ImageSpec, migrated: the chain goes on from it). ``builder`` is a global setting in
+    Flyte 2 (the config file): it changes nothing here. Used by FLY508's message and by ``flyte-lint migrate``."""
+    keys = set(given) - {"builder"}
+    if not keys <= CTOR_KEYS | set(CHAIN_KEYS) | set(PIP_OPTIONS) | {"base_image"}:
         return None
     if "base_image" in given:
-        if given.keys() & CTOR_KEYS:
+        base = given["base_image"]
+        uri = _literal(base)
+        if keys & {"python_version", "platform"} or (keys & CTOR_KEYS and not isinstance(uri, str)):
             return None
-        text = f"flyte.Image.from_base({source_text(module, given['base_image'])})"
+        if isinstance(uri, str):
+            parts = [f"flyte.Image.from_base({base})"]
+            if keys & set(CHAIN_KEYS):  # (an image from_base makes takes no layer until cloned extendable, named)
+                name = given.get("name") or f'"{re.split(r"[:@]", uri.rsplit("/", 1)[-1])[0] or "image"}"'
+                registry = [f"registry={given['registry']}"] if "registry" in given else []
+                parts.append(f".clone({', '.join([f'name={name}', *registry, 'extendable=True'])})")
+        elif base.startswith("flyte.Image.") or base.isidentifier():
+            parts = [base]  # (an image built above: migrate checks the name is one)
+        else:
+            return None
     else:
         ctor = []
-        for key in ("name", "registry", "platform"):
-            if key in given:
-                ctor.append(f"{key}={source_text(module, given[key])}")
-        version = given.get("python_version")
-        if version is not None:
-            if not (
-                isinstance(version, nodes.Const)
-                and isinstance(version.value, str)
-                and re.fullmatch(r"\d+\.\d+", version.value)
-            ):
+        version = _literal(given["python_version"]) if "python_version" in given else None
+        if "python_version" in given:
+            if not (isinstance(version, str) and re.fullmatch(r"\d+\.\d+", version)):
                 return None
-            major, minor = version.value.split(".")
-            ctor.insert(0, f"python_version=({major}, {minor})")
-        text = f"flyte.Image.from_debian_base({', '.join(ctor)})"
+            major, minor = version.split(".")
+            ctor.append(f"python_version=({major}, {minor})")
+        for key in ("name", "registry"):
+            if key in given:
+                ctor.append(f"{key}={given[key]}")
+        if "platform" in given:  # "linux/amd64,linux/arm64" -> ("linux/amd64", "linux/arm64")
+            platform = _literal(given["platform"])
+            if not isinstance(platform, str):
+                return None
+            ctor.append(f"platform={tuple(p.strip() for p in platform.split(','))!r}".replace("'", '"'))
+        parts = [f"flyte.Image.from_debian_base({', '.join(ctor)})"]
+    pip = [f"{PIP_OPTIONS[k]}={given[k]}" for k in PIP_OPTIONS if k in given]
     for key, method in CHAIN_KEYS.items():
         value = given.get(key)
         if value is None:
             continue
+        args = [value]
         if key in ("packages", "apt_packages"):
-            if isinstance(value, (nodes.List, nodes.Tuple)):
-                inner = ", ".join(source_text(module, e) for e in value.elts)
-            else:
-                inner = f"*{source_text(module, value)}"
-            text += f".{method}({inner})"
-        else:
-            text += f".{method}({source_text(module, value)})"
-    return text if len(text) <= 200 else None
+            items = _elements(value)
+            args = items if items is not None else [f"*{value}"]
+        if key in ("packages", "requirements"):
+            args += pip
+        parts.append(f".{method}({', '.join(args)})")
+    return parts
+
+
+def _literal(text: str) -> object:
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+
+
+def _elements(text: str) -> list[str] | None:
+    """The source of each element of a list or tuple literal, else None."""
+    try:
+        tree = ast.parse(text.strip(), mode="eval").body
+    except SyntaxError:
+        return None
+    if not isinstance(tree, (ast.List, ast.Tuple)) or any(isinstance(e, ast.Starred) for e in tree.elts):
+        return None
+    return [ast.get_source_segment(text.strip(), e) for e in tree.elts]
+
+
+def image_suggestion(module: Module, call: nodes.Call) -> str | None:
+    """A Flyte 2 ``flyte.Image`` expression equivalent to a simple ``ImageSpec(...)`` call."""
+    if call.args or any(kw.arg is None for kw in call.keywords or []):
+        return None
+    given = {kw.arg: source_text(module, kw.value) for kw in call.keywords or []}
+    base = next((kw.value for kw in call.keywords if kw.arg == "base_image"), None)
+    if base is not None and not (isinstance(base, nodes.Const) and isinstance(base.value, str)):
+        return None  # (a nested ImageSpec or a name: the message lists the options instead)
+    parts = image_chain(given)
+    text = "".join(parts) if parts else None
+    return text if text and len(text) <= 200 else None
 
 
 @register
