@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from lintutil import write_project
 from migrateutil import dedent, migrate, migrated
+from output_content import outputs_match
 from sdk_runner import requires_sdk, run_program
+from v1_runner import requires_flytekit, run_v1, run_v2
 
 SYNC = """
 import os
@@ -79,7 +81,8 @@ SYNC_MIGRATED = dedent(
 
     @env.task
     def count_files(d: Dir) -> int:
-        return len(os.listdir(d.download_sync()))
+        d_path = d.download_sync()
+        return len(os.listdir(d_path))
 
 
     @env.task
@@ -161,7 +164,7 @@ def test_async_tasks_await_the_async_forms(tmp_path):
     assert "return await File.from_local(path)" in text
     assert "local = await f.download()\n    with open(local) as fh:" in text  # f.path after download: the local copy
     assert "return await Dir.from_local(out)" in text
-    assert "len(os.listdir(await d.download()))" in text
+    assert "    d_path = await d.download()\n    return len(os.listdir(d_path))" in text
     assert "return DataFrame.wrap_df(pd.DataFrame(" in text
     assert "df = await sd.open(pd.DataFrame).all()" in text
     assert "FF" not in text and "flytekit" not in text
@@ -301,3 +304,61 @@ def test_look_alikes_stay(tmp_path):
     )
     assert code == 0
     assert "return FlyteFile(p).download()" in text and "flyte.io" not in text
+
+
+IN_PLACE = """
+import os
+import tempfile
+from pathlib import Path
+
+from flytekit import task, workflow
+from flytekit.types.directory import FlyteDirectory
+
+
+@task
+def make(n: int) -> FlyteDirectory:
+    out = tempfile.mkdtemp()
+    for i in range(n):
+        with open(os.path.join(out, f"{i}.txt"), "w") as fh:
+            fh.write(f"part {i}")
+    return FlyteDirectory(path=out)
+
+
+@task
+def upper_all(d: FlyteDirectory) -> FlyteDirectory:
+    # Flyte 1 downloads d once; the loop edits that copy, and d.path is it
+    for p in sorted(Path(d).iterdir()):
+        p.write_text(p.read_text().upper())
+    return FlyteDirectory(path=d.path)
+
+
+@workflow
+def main(n: int = 2) -> FlyteDirectory:
+    return upper_all(d=make(n=n))
+"""
+
+
+def test_a_local_copy_is_downloaded_once_and_is_what_path_reads(tmp_path):
+    code, text = migrated(tmp_path, IN_PLACE)
+    assert code == 0
+    assert (
+        "    # Flyte 1 downloads d once; the loop edits that copy, and d.path is it\n"
+        "    d_path = d.download_sync()\n"
+        "    for p in sorted(Path(d_path).iterdir()):\n"
+        "        p.write_text(p.read_text().upper())\n"
+        "    return Dir.from_local_sync(d_path)\n"
+    ) in text
+
+
+@requires_flytekit
+@requires_sdk
+def test_a_directory_edited_in_place_computes_the_same(tmp_path):
+    root = write_project(tmp_path / "project", IN_PLACE)
+    original = (root / "main.py").read_text(encoding="utf-8")
+    assert migrate(root) == 0
+    before = run_v1(original, entry="main", args={"n": 2})
+    after = run_v2((root / "main.py").read_text(encoding="utf-8"), entry="main", args={"n": 2})
+    assert before.ok, before.summary()
+    assert after.ok, after.summary()
+    assert outputs_match(before.output, after.output), (before.output, after.output)
+    assert len(after.output["__dir__"]) == 2

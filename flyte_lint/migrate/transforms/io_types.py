@@ -40,6 +40,9 @@ class _Function:
     kinds: dict[str, str] = field(default_factory=dict)  # a name -> "File" / "Dir" / "DataFrame"
     local_paths: dict[str, str] = field(default_factory=dict)  # a File/Dir name -> the name of its download
     names: set[str] = field(default_factory=set)  # every name the function reads or binds
+    tops: dict[int, int] = field(default_factory=dict)  # the id of a statement of its body -> its position
+    current_top: int | None = None  # the position of the body's statement being visited
+    hoists: dict[int, list[cst.SimpleStatementLine]] = field(default_factory=dict)  # position -> statements before it
 
 
 class _Names(cst.CSTVisitor):
@@ -140,12 +143,29 @@ class IoTypesTransform(Transform):
         names = _Names()
         node.body.visit(names)
         frame.names = names.names | {p.name.value for p in node.params.params}
+        if isinstance(node.body, cst.IndentedBlock):
+            frame.tops = {id(stmt): i for i, stmt in enumerate(node.body.body)}
         self._stack.append(frame)
         return True
 
+    def on_visit(self, node) -> bool:
+        result = super().on_visit(node)
+        if self._stack and id(node) in self._stack[-1].tops:
+            self._stack[-1].current_top = self._stack[-1].tops[id(node)]
+        return result
+
     def leave_FunctionDef(self, original, updated):
-        self._stack.pop()
-        return updated
+        frame = self._stack.pop()
+        if not frame.hoists:
+            return updated
+        body: list[cst.BaseStatement] = []
+        for i, stmt in enumerate(updated.body.body):
+            hoisted = frame.hoists.get(i, [])
+            if hoisted:  # (below the statement's comments)
+                hoisted[0] = hoisted[0].with_changes(leading_lines=stmt.leading_lines)
+                stmt = stmt.with_changes(leading_lines=[])
+            body.extend([*hoisted, stmt])
+        return updated.with_changes(body=updated.body.with_changes(body=body))
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
         self._with_items.add(id(node.item))
@@ -189,6 +209,25 @@ class IoTypesTransform(Transform):
             return self._await(cst.Call(func=cst.Attribute(value=name, attr=cst.Name("download")), args=args))
         return cst.Call(func=cst.Attribute(value=name, attr=cst.Name("download_sync")), args=args)
 
+    def _local_copy(self, name: cst.Name) -> cst.BaseExpression:
+        """The local copy of File/Dir ``name``, downloaded once per function as Flyte 1 did (``x_path =
+        x.download_sync()`` before the body's statement that first reads it), so that writes to it and a later
+        ``x.path`` (Flyte 1: the local copy) see the same files."""
+        frame = self._stack[-1] if self._stack else None
+        if frame is None or frame.current_top is None:
+            return self._download(name)
+        local = frame.local_paths.get(name.value)
+        if local:
+            return cst.Name(local)
+        local = f"{name.value}_path"
+        if local in frame.names:
+            return self._download(name)
+        frame.local_paths[name.value] = local
+        frame.names.add(local)
+        assign = cst.Assign(targets=[cst.AssignTarget(cst.Name(local))], value=self._download(name))
+        frame.hoists.setdefault(frame.current_top, []).append(cst.SimpleStatementLine(body=[assign]))
+        return cst.Name(local)
+
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         func = original.func
         kind = self._type_kind(func)
@@ -220,7 +259,7 @@ class IoTypesTransform(Transform):
             first = updated.args[0]
             if first.keyword is None and self._kind_of_name(original.args[0].value) in ("File", "Dir"):
                 return updated.with_changes(
-                    args=[first.with_changes(value=self._download(first.value)), *updated.args[1:]]
+                    args=[first.with_changes(value=self._local_copy(first.value)), *updated.args[1:]]
                 )
         return updated
 
