@@ -197,8 +197,29 @@ def build_plan(analysis: Analysis, paths: set[Path]) -> MigrationPlan:
             mplan.tasks[func.name].on_failure = (source, params) if params is not None else (source, ["?"])
     dependencies(plan, index)
     _task_names(plan)
+    _reference_callers(plan, index)
     _async_callers(plan)
     return plan
+
+
+def _reference_callers(plan: MigrationPlan, index) -> None:
+    """A workflow calling a Flyte 1 reference task, workflow or launch plan becomes async: the reference becomes
+    a ``flyte.remote.Task.get(...)`` entity, whose call is a coroutine (transforms/references.py awaits it)."""
+    references = {
+        id(r.decorated)
+        for r in index.refs_to("reference_task", "reference_workflow", "reference_launch_plan")
+        if r.decorated is not None
+    }
+    value_of = index.analysis.resolver.value_of
+    for mplan in plan.modules.values():
+        for task in mplan.tasks.values():
+            if task.kind not in ("workflow", "dynamic") or task.is_async:
+                continue
+            for node in task.func.nodes_of_class(nodes.Call):
+                value = value_of(node.func)
+                if isinstance(value, FunctionRef) and id(value.func) in references:
+                    task.becomes_async = True
+                    break
 
 
 def _async_callers(plan: MigrationPlan) -> None:
