@@ -95,6 +95,7 @@ class IoTypesTransform(Transform):
         self._stack: list[_Function] = []
         self._with_items: set[int] = set()  # the calls that are `with` items
         self._used: set[str] = set()  # the flyte.io classes the module now names
+        self._attribute_names: set[int] = set()
 
     # -- where we are ------------------------------------------------------------------------------------------
     @property
@@ -114,7 +115,19 @@ class IoTypesTransform(Transform):
             return None
         path = self.v1_path(node)
         symbol = self.v1_symbol(node)
-        return KINDS.get(symbol) if symbol and path and path.rsplit(".", 1)[-1] == symbol else None
+        if not symbol or not path or path.rsplit(".", 1)[-1] != symbol or ".models." in path:
+            return None  # (flytekit.models.literals.StructuredDataset is the literal, no type of task code)
+        return KINDS.get(symbol)
+
+    def _is_dataframe(self, node: cst.BaseExpression) -> bool:
+        """A StructuredDataset: a name of that type, or a call of a task of this module that returns one."""
+        if self._kind_of_name(node) == "DataFrame":
+            return True
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Name):
+            task = self.file.module.tasks.get(node.func.value)
+            returns = task.func.returns if task is not None else None
+            return returns is not None and "StructuredDataset" in returns.as_string()
+        return False
 
     def _name(self, kind: str) -> cst.Name:
         self._used.add(kind)
@@ -185,8 +198,11 @@ class IoTypesTransform(Transform):
             return updated.value  # FlyteFile[TypeVar("csv")] -> File (the format is no part of Flyte 2's type)
         return updated
 
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._attribute_names.add(id(node.attr))  # (`literals.StructuredDataset`'s name is no flytekit import)
+
     def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
-        kind = self._type_kind(original)
+        kind = None if id(original) in self._attribute_names else self._type_kind(original)
         return self._name(kind) if kind else updated
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
@@ -246,7 +262,7 @@ class IoTypesTransform(Transform):
                 and isinstance(func.value, cst.Call)
                 and isinstance(func.value.func, cst.Attribute)
                 and func.value.func.attr.value == "open"
-                and self._kind_of_name(func.value.func.value) == "DataFrame"
+                and self._is_dataframe(func.value.func.value)
             ):
                 if func.attr.value == "iter":
                     self.todo_here("Flyte 2's DataFrame.iter() is an async iterator: `async for` in an async task")
