@@ -177,3 +177,41 @@ def test_look_alike_deck_stays(tmp_path):
     )
     assert code == 0
     assert '    Deck("x", "y")\n    Deck.publish()\n' in text and "flyte.report" not in text
+
+
+MARKDOWN = """
+import flytekit
+from flytekit import task, workflow
+from flytekit.deck.renderer import MarkdownRenderer
+
+
+@task(enable_deck=True)
+def notes(title: str) -> int:
+    flytekit.Deck("notes", MarkdownRenderer().to_html(f"### {title}"))
+    return 1
+
+
+@workflow
+def main(title: str = "x") -> int:
+    return notes(title=title)
+"""
+
+
+def test_markdown_renderer_becomes_what_it_runs(tmp_path):
+    code, text = migrated(tmp_path, MARKDOWN)
+    assert code == 0
+    assert "from markdown_it import MarkdownIt\n" in text
+    assert 'flyte.report.get_tab("notes").log(MarkdownIt().render(f"### {title}"))' in text
+    assert "flytekit" not in text
+
+
+@requires_sdk
+def test_migrated_markdown_renders_as_flytekit_did(tmp_path):
+    root = write_project(tmp_path / "project", MARKDOWN)
+    assert migrate(root) == 0
+    text = (root / "main.py").read_text(encoding="utf-8")
+    tab = 'flyte.report.current_report().get_tab("notes").get_html()'
+    text = text.replace("-> int:", "-> str:").replace("    return 1\n", f"    return {tab}\n")
+    result = run_program(text, entry="main", args={"title": "Hello"})
+    assert result.ok, result.summary()
+    assert result.output == "<h3>Hello</h3>\n"  # flytekit's MarkdownRenderer: MarkdownIt().render

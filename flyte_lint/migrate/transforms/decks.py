@@ -9,7 +9,9 @@ already, task_options.py). Checked against flytekit's deck.py and flyte 2.12.1's
   code stalls the loop: FLY105); ``dd = ctx.default_deck`` read only by ``dd.append(...)`` statements goes;
 - ``Deck.publish()`` -> ``flyte.report.flush()`` / ``await flyte.report.flush.aio()`` (Flyte 2 also flushes a
   report with content when the task ends);
-- a ``ctx = flyte.ctx()`` read for its ``default_deck`` that nothing reads any more goes.
+- a ``ctx = flyte.ctx()`` read for its ``default_deck`` that nothing reads any more goes;
+- flytekit.deck's ``MarkdownRenderer().to_html(text)`` -> ``MarkdownIt().render(text)`` (what it runs;
+  markdown-it-py comes with flyte 2 through rich). Other renderers (flytekitplugins.deck) get the imports' TODO.
 
 Anything else (``auto_add_to_deck=False``, a deck's value used as an expression, ``ctx.decks``...) gets a TODO.
 """
@@ -162,7 +164,26 @@ class DecksTransform(Transform):
             return self._syncified("flyte.report.flush", [])
         if self._is_deck_class(func):
             return self._deck(original, updated, statement)
+        if self._is_markdown_rendering(original):
+            self.require("from markdown_it import MarkdownIt")
+            return updated.with_changes(
+                func=cst.Attribute(value=cst.parse_expression("MarkdownIt()"), attr=cst.Name("render"))
+            )
         return updated
+
+    def _is_markdown_rendering(self, call: cst.Call) -> bool:
+        """``MarkdownRenderer().to_html(text)`` of flytekit.deck: ``MarkdownIt().render(text)`` is what it runs."""
+        func = call.func
+        if not (
+            isinstance(func, cst.Attribute)
+            and func.attr.value == "to_html"
+            and isinstance(func.value, cst.Call)
+            and not func.value.args
+            and len(call.args) == 1
+        ):
+            return False
+        path = self.v1_path(func.value.func) or ""
+        return path.startswith("flytekit.deck") and path.endswith(".MarkdownRenderer")
 
     def _deck(self, original: cst.Call, updated: cst.Call, statement: bool) -> cst.BaseExpression:
         args: dict[str, cst.Arg] = {}
