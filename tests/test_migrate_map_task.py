@@ -95,6 +95,8 @@ def test_async_code_maps_with_flyte_map_aio_and_zips_inputs_in_parameter_order(t
 
 
 def test_what_flyte_map_cannot_express_gets_a_todo(tmp_path):
+    """A partial whose open input is not the first stays (TODO); a min_success_ratio below 1 keeps failed items
+    as None, as Flyte 1 did, with a TODO for the minimum no longer checked."""
     code, text = migrated(
         tmp_path,
         """
@@ -124,8 +126,11 @@ def test_what_flyte_map_cannot_express_gets_a_todo(tmp_path):
         """,
     )
     assert code == 1
-    assert "# TODO(flyte-lint migrate): `min_success_ratio`/`min_successes`" in text
-    assert "    return map_task(partial(scale, factor=2), min_success_ratio=0.5)(x=xs)\n" in text
+    assert "    # TODO(flyte-lint migrate): Flyte 1 failed the map when fewer than `min_success_ratio`" in text
+    assert (
+        "    return [None if isinstance(r, Exception) else r for r in flyte.map(partial(scale, factor=2), xs,"
+        " return_exceptions=True)]\n"
+    ) in text
     assert "positionally, to `x`: bind the inputs before `factor` positionally" in text
     assert "    return map_task(partial(scale, x=2))(factor=xs)\n" in text
     assert "    return list(flyte.map(partial(scale, factor=2), xs, return_exceptions=False))\n" in text
@@ -171,3 +176,50 @@ def test_migrated_maps_run_and_a_failed_item_fails_the_map_as_in_flyte_1(tmp_pat
     failed = run_program(text, entry="prices", args={"quantities": [1, 2, 3]})
     assert not failed.ok  # Flyte 1's min_success_ratio=1.0: no list with an exception object in it
     assert "ZeroDivisionError" in failed.summary()
+
+
+def test_values_mapped_positionally_stay_first(tmp_path):
+    code, text = migrated(
+        tmp_path,
+        """
+        from flytekit import map_task, task, workflow
+
+
+        @task
+        def offset(x: int, by: int) -> int:
+            return x + by
+
+
+        @workflow
+        def wf(xs: list[int], bys: list[int]) -> list[int]:
+            return map_task(offset, concurrency=3)(xs, by=bys)
+        """,
+    )
+    assert code == 0
+    assert "    return list(flyte.map(offset, xs, bys, concurrency=3, return_exceptions=False))\n" in text
+
+
+@requires_sdk
+def test_a_tolerant_map_gives_none_for_failed_items_as_flyte_1_did(tmp_path):
+    root = write_project(
+        tmp_path / "project",
+        """
+        from typing import Optional
+
+        from flytekit import map_task, task, workflow
+
+
+        @task
+        def inverse(x: int) -> float:
+            return 1 / x
+
+
+        @workflow
+        def inverses(xs: list[int]) -> list[Optional[float]]:
+            return map_task(inverse, min_success_ratio=0.5)(x=xs)
+        """,
+    )
+    assert migrate(root) == 1
+    result = run_program((root / "main.py").read_text(encoding="utf-8"), entry="inverses", args={"xs": [1, 0, 4]})
+    assert result.ok, result.summary()
+    assert result.output == [1.0, None, 0.25]

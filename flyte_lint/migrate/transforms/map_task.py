@@ -15,9 +15,10 @@ checks it), as Flyte 1's map over a partial did. ``concurrency`` is flyte.map's 
 
 Flyte 1's ``min_success_ratio`` defaults to 1.0: one failed item fails the map. ``flyte.map`` instead yields a
 failed item's exception as a value by default (``return_exceptions=True``); ``return_exceptions=False`` keeps
-Flyte 1's behaviour (the first failure raises). A ratio below 1 (Flyte 1 then returns None for failed items
-as long as enough succeed) or ``min_successes`` has no one-call counterpart: it gets a TODO, as does a map
-over inputs flyte.map cannot pass positionally.
+Flyte 1's behaviour (the first failure raises). With a ratio below 1 or ``min_successes``, Flyte 1 returns None
+for a failed item as long as enough succeed: that becomes ``[None if isinstance(r, Exception) else r for r in
+flyte.map(..., return_exceptions=True)]`` with a TODO, as the minimum itself is not checked. A map over inputs
+flyte.map cannot pass positionally gets a TODO and stays as it was.
 """
 
 from __future__ import annotations
@@ -131,38 +132,43 @@ class MapTaskTransform(Transform):
             self.todo_here(f"`map_task` options {', '.join(unknown)} have no `flyte.map` counterpart")
             return None
         ratio = options.get("min_success_ratio")
-        if "min_successes" in options or (ratio is not None and not _is_one(ratio)):
+        tolerant = "min_successes" in options or (ratio is not None and not _is_one(ratio))
+        if tolerant:
             self.todo_here(
-                "`min_success_ratio`/`min_successes`: flyte.map(..., return_exceptions=True) yields failed items"
-                " as exceptions; decide how many may fail and what replaces them"
+                "Flyte 1 failed the map when fewer than `min_success_ratio`/`min_successes` items succeeded:"
+                " failed items are None here as there, but no minimum is checked"
             )
+        if any(arg.star for arg in outer.args):
+            self.todo_here("a mapped task called with * or ** arguments was not migrated")
             return None
-        if any(arg.keyword is None for arg in outer.args):
-            self.todo_here("a mapped task called with positional or ** arguments was not migrated")
-            return None
-        values = {arg.keyword.value: arg.value for arg in outer.args}
-        order = self._order(target, list(values))
+        positional = [arg.value for arg in outer.args if arg.keyword is None]
+        values = {arg.keyword.value: arg.value for arg in outer.args if arg.keyword is not None}
+        order = self._order(target, list(values), len(positional))
         if order is None:
             return None
-        args = [cst.Arg(target), *(cst.Arg(values[name]) for name in order)]
+        args = [cst.Arg(target), *(cst.Arg(value) for value in positional), *(cst.Arg(values[n]) for n in order)]
         concurrency = options.get("concurrency")
         if concurrency is not None and not (isinstance(concurrency, cst.Name) and concurrency.value == "None"):
             args.append(_keyword("concurrency", concurrency))
-        args.append(_keyword("return_exceptions", cst.Name("False")))
+        args.append(_keyword("return_exceptions", cst.Name("True" if tolerant else "False")))
         args = [a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in args]
         flyte_map = cst.Attribute(value=cst.Name("flyte"), attr=cst.Name("map"))
-        if self._async and self._async[-1]:
-            call = cst.Call(func=cst.Attribute(value=flyte_map, attr=cst.Name("aio")), args=args)
-            return cst.ListComp(
-                elt=cst.Name("r"),
-                for_in=cst.CompFor(
-                    target=cst.Name("r"), iter=call, asynchronous=cst.Asynchronous(cst.SimpleWhitespace(" "))
-                ),
+        is_async = bool(self._async and self._async[-1])
+        if not is_async and not tolerant:
+            return cst.Call(func=cst.Name("list"), args=[cst.Arg(cst.Call(func=flyte_map, args=args))])
+        call = cst.Call(func=cst.Attribute(value=flyte_map, attr=cst.Name("aio")) if is_async else flyte_map, args=args)
+        item = cst.Name("r")
+        if tolerant:  # `None if isinstance(r, Exception) else r`: a failed item is None, as Flyte 1 returned it
+            failed = cst.Call(
+                func=cst.Name("isinstance"), args=[cst.Arg(cst.Name("r")), cst.Arg(cst.Name("Exception"))]
             )
-        return cst.Call(func=cst.Name("list"), args=[cst.Arg(cst.Call(func=flyte_map, args=args))])
+            item = cst.IfExp(test=failed, body=cst.Name("None"), orelse=cst.Name("r"))
+        asynchronous = cst.Asynchronous(cst.SimpleWhitespace(" ")) if is_async else None
+        return cst.ListComp(elt=item, for_in=cst.CompFor(target=cst.Name("r"), iter=call, asynchronous=asynchronous))
 
-    def _order(self, target: cst.BaseExpression, mapped: list[str]) -> list[str] | None:
-        """The mapped input names in the order flyte.map passes them (positionally), or None (a TODO)."""
+    def _order(self, target: cst.BaseExpression, mapped: list[str], given: int) -> list[str] | None:
+        """The input names mapped by keyword in the order flyte.map passes them (positionally, after the ``given``
+        values mapped positionally), or None (a TODO)."""
         partial = None
         if isinstance(target, cst.Name) and self._partials and target.value in self._partials[-1]:
             partial = self._partials[-1][target.value]
@@ -173,18 +179,18 @@ class MapTaskTransform(Transform):
         task = self.file.module.task_names.get(name) if name else None
         params = [arg.name for arg in task.func.args.args] if task is not None else self._params.get(name)
         if params is None:
-            if len(mapped) == 1:
+            if len(mapped) + given == 1 or not mapped:
                 return mapped
             self.todo_here("flyte.map passes mapped values positionally: write them in the task's parameter order")
             return None
         if partial is None:
-            open_params = params[: len(mapped)]
+            open_params = params[given : given + len(mapped)]
         else:
             bound = partial.args[1:]
             keywords = {arg.keyword.value for arg in bound if arg.keyword is not None}
             positional = sum(1 for arg in bound if arg.keyword is None)
             open_params = [p for p in params[positional:] if p not in keywords]
-            if len(open_params) != 1:
+            if len(open_params) != 1 or given + len(mapped) != 1:
                 self.todo_here("flyte.map needs a `functools.partial` that leaves exactly one input open")
                 return None
             if open_params[0] != params[positional]:
@@ -193,6 +199,7 @@ class MapTaskTransform(Transform):
                     f" before `{open_params[0]}` positionally in the partial"
                 )
                 return None
+            open_params = open_params[given:]
         if set(open_params) != set(mapped) or len(open_params) != len(mapped):
             self.todo_here(
                 f"flyte.map passes mapped values positionally, to {', '.join(open_params) or 'no input'}: "
