@@ -133,7 +133,51 @@ def test_a_shift_kept_only_for_order_loses_its_bindings(tmp_path):
     )
 
 
-def test_a_shift_against_the_code_order_gets_a_todo(tmp_path):
+def test_a_shift_against_the_code_order_moves_the_calls_into_its_order(tmp_path):
+    code, text = migrated(
+        tmp_path,
+        """
+        from flytekit import task, workflow
+
+
+        @task
+        def t2(x: int) -> int:
+            return x + 1
+
+
+        @task
+        def t0():
+            print("t0")
+
+
+        @workflow
+        def backwards(x: int) -> int:
+            # first
+            a = t2(x=x)
+            b = t2(x=2)
+            c = t0()
+            b >> a
+            c >> b
+            return a
+        """,
+    )
+    assert code == 0
+    assert text.endswith(
+        dedent(
+            """
+            @env.task
+            def backwards(x: int) -> int:
+                # first
+                t0()
+                t2(x=2)
+                a = t2(x=x)
+                return a
+            """
+        )
+    )
+
+
+def test_a_shift_the_data_contradicts_gets_a_todo(tmp_path):
     code, text = migrated(
         tmp_path,
         """
@@ -148,14 +192,14 @@ def test_a_shift_against_the_code_order_gets_a_todo(tmp_path):
         @workflow
         def backwards(x: int) -> int:
             a = t2(x=x)
-            b = t2(x=2)
+            b = t2(x=a)
             b >> a
-            return a
+            return b
         """,
     )
     assert code == 1
     assert "    # TODO(flyte-lint migrate): this `>>` states another order than the calls'" in text
-    assert "    b = t2(x=2)\n" in text  # still read by the statement left for the author
+    assert "    b = t2(x=a)\n    # TODO" in text  # still read by the statement left for the author
 
 
 @requires_sdk

@@ -5,8 +5,10 @@ the other in async code).
 A task now runs where it is called, so a ``>>`` statement is dropped when the order it states is the order the
 calls already happen in: each name in the chain bound (``n = t(...)`` in the same block) before the next one, a
 call in the chain (``t1() >> t2()``, left to right) after every name. Its calls stay, one statement each, in
-that order. A chain stating another order than the code's, or naming what is not bound in its block, gets a
-TODO (moving code around is the author's call).
+that order. When chains of names state another order than the code's (flytesnacks' ``t0_out >> t1_out`` after
+``t1_out = t1()``, ``t0_out = t0()``), the bindings they name move into that order, among their own places, if
+no data flows between what moves and what it moves across (a Flyte 1 DAG did not order independent nodes).
+Otherwise, or for a chain naming what is not bound once in its block, a TODO.
 
 ``create_node(t, x=1)`` becomes ``t(x=1)`` (``await t.aio(x=1)`` in async code for a sync task), and the node's
 ``n.o0`` / ``n.<output>`` the value: ``n`` for one output, ``n[i]`` for several. A binding read nowhere but in
@@ -61,6 +63,86 @@ def _names(node: cst.CSTNode, out: dict[str, int]) -> None:
         out[node.value] = out.get(node.value, 0) + 1
     for child in node.children:
         _names(child, out)
+
+
+def _reads(node: cst.CSTNode) -> set[str]:
+    found: dict[str, int] = {}
+    _names(node, found)
+    return set(found)
+
+
+def _binds(stmt: cst.BaseStatement) -> set[str] | None:
+    """The names a simple statement binds; None for a statement this module does not move code across."""
+    if not isinstance(stmt, cst.SimpleStatementLine):
+        return None
+    bound: set[str] = set()
+    for small in stmt.body:
+        if isinstance(small, cst.Assign):
+            for target in small.targets:
+                bound |= _reads(target.target)
+        elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
+            bound |= _reads(small.target)
+        elif not isinstance(small, (cst.Expr, cst.Pass)):
+            return None
+    return bound
+
+
+def _reorder(body: list[cst.BaseStatement], chains: dict[int, list]) -> tuple[list[cst.BaseStatement], set[int]]:
+    """``body`` with the bindings that chains of names (``t0_out >> t1_out``) order moved into that order, and the
+    chains it could not honour. A binding moves only among the places of the bindings being ordered, and only when
+    no data flows between what moves and what it moves across (a Flyte 1 DAG did not order independent nodes)."""
+    named = {i: ops for i, ops in chains.items() if all(isinstance(op, cst.Name) for op in ops)}
+    edges: set[tuple[int, int]] = set()
+    failed: set[int] = set()
+    for i, operands in named.items():
+        places = []
+        for operand in operands:
+            bound = [j for j, stmt in enumerate(body) if j not in chains and _bound_name(stmt) == operand.value]
+            if len(bound) != 1 or bound[0] > i:
+                failed.add(i)
+                break
+            places.append(bound[0])
+        else:
+            edges |= set(pairwise(places))
+    nodes = {j for edge in edges for j in edge}
+    order = _topological(nodes, edges)
+    positions = sorted(nodes)
+    if order is None or (order != positions and not _movable(body, positions, chains)):
+        return body, failed | set(named)
+    moved = list(body)
+    for place, j in zip(positions, order, strict=True):
+        moved[place] = body[j].with_changes(leading_lines=body[place].leading_lines)
+    return moved, failed
+
+
+def _topological(nodes: set[int], edges: set[tuple[int, int]]) -> list[int] | None:
+    """The nodes in an order every edge (a, b) keeps (a first), the earliest place first among free ones; None
+    for a cycle."""
+    before = {n: {a for a, b in edges if b == n} for n in nodes}
+    order: list[int] = []
+    while before:
+        free = sorted(n for n, preds in before.items() if not preds)
+        if not free:
+            return None
+        order.append(free[0])
+        del before[free[0]]
+        for preds in before.values():
+            preds.discard(free[0])
+    return order
+
+
+def _movable(body: list[cst.BaseStatement], positions: list[int], chains: dict[int, list]) -> bool:
+    moving = set(positions)
+    span = [j for j in range(positions[0], positions[-1] + 1) if j not in chains]
+    binds = {j: _binds(body[j]) for j in span}
+    if any(b is None for b in binds.values()):
+        return False
+    for j in span:
+        reads = _reads(body[j].body[0].value) if j in moving else _reads(body[j])
+        others = set().union(*(binds[k] for k in span if k != j and (k in moving or j in moving)))
+        if reads & others:
+            return False
+    return True
 
 
 class OrderingTransform(Transform):
@@ -152,7 +234,10 @@ class OrderingTransform(Transform):
         chains = {i: operands for i, stmt in enumerate(body) if (operands := _chain(stmt)) is not None}
         if not chains:
             return updated
-        unordered = {i for i, operands in chains.items() if not self._in_order(body, i, operands)}
+        body, unordered = _reorder(body, chains)
+        unordered |= {
+            i for i, operands in chains.items() if i not in unordered and not self._in_order(body, i, operands)
+        }
         dropped = {
             operand.value
             for i, operands in chains.items()
