@@ -725,3 +725,65 @@ def test_a_rewrite_that_would_not_parse_is_refused(monkeypatch):
 
     with pytest.raises(rewriting.RewriteError, match="would not parse"):
         rewriting.check_parses("def f(:\n")
+
+
+NESTED_MAIN = """
+from flytekit import task, workflow
+
+
+@task
+def inc(x: int) -> int:
+    return x + 1
+
+
+@workflow
+def wf(x: int) -> int:
+    return inc(x=x)
+
+
+if __name__ == "__main__":
+    run = 3
+    for i in range(2):
+        print(wf(x=i))
+    try:
+        print(inc(x=wf(x=5)))
+    except ValueError:
+        pass
+    for j in [wf(x=7)]:
+        print(j, run)
+"""
+
+
+def test_main_block_calls_in_nested_blocks_are_hoisted_there(tmp_path):
+    code, text = migrated(tmp_path, NESTED_MAIN)
+    assert code == 0
+    assert text.endswith(
+        """if __name__ == "__main__":
+    flyte.init_from_config()
+    run = 3
+    for i in range(2):
+        flyte_run = flyte.run(wf, x=i)
+        flyte_run.wait()
+        print(flyte_run.outputs()[0])
+    try:
+        flyte_run = flyte.run(wf, x=5)
+        flyte_run.wait()
+        flyte_run_2 = flyte.run(inc, x=flyte_run.outputs()[0])
+        flyte_run_2.wait()
+        print(flyte_run_2.outputs()[0])
+    except ValueError:
+        pass
+    for j in [flyte.run(wf, x=7).outputs()[0]]:
+        print(j, run)
+"""
+    )
+
+
+@requires_sdk
+def test_migrated_nested_main_block_prints_what_flytekit_printed(tmp_path):
+    root = write_project(tmp_path / "project", NESTED_MAIN)
+    assert migrate(root) == 0
+    done = run_script(root, "main.py", sdk_python())
+    assert done.returncode == 0, done.stderr[-2000:]
+    # flytekit 1.16.31 prints these lines for the original
+    assert done.stdout.strip().splitlines()[-4:] == ["1", "2", "7", "8 3"]

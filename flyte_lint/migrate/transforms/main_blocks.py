@@ -8,8 +8,9 @@ A call in a statement of the block is hoisted as flyte-sdk's examples write it::
     run.wait()
     print(run.outputs()[0])  # tuple(run.outputs()) for a Tuple, N(*run.outputs()) for a NamedTuple N, None for none
 
-a call that is the whole statement becomes ``flyte.run(wf, ...)``, one inside a loop or another compound
-statement ``flyte.run(wf, ...).outputs()[0]`` in place.
+the same in the blocks nested in it (a loop's body, a ``try``'s...); a call that is the whole statement
+becomes ``flyte.run(wf, ...)``, one in a compound statement's header ``flyte.run(wf, ...).outputs()[0]`` in
+place.
 """
 
 from __future__ import annotations
@@ -76,12 +77,69 @@ def value_of_run(run: cst.BaseExpression, task: TaskPlan) -> cst.BaseExpression:
     return cst.Subscript(value=outputs, slice=[cst.SubscriptElement(cst.Index(cst.Integer("0")))])
 
 
+class _Block(cst.CSTTransformer):
+    """Rewrite the task calls of a ``__main__`` block: each simple statement of it, or of a block nested in it
+    (a loop's, a ``try``'s...), gets its calls hoisted; what is left (a loop's header, a one-line suite) is
+    rewritten in place."""
+
+    def __init__(self, tasks: dict[str, TaskPlan], taken: set[str]) -> None:
+        super().__init__()
+        self.tasks = tasks
+        self.changed = False
+        # a statement's runs are consumed by that statement: each one names them run, run_2... afresh
+        self.base = next(n for n in ("run", "flyte_run", "task_run") if n not in taken)
+
+    def visit_FunctionDef(self, node) -> bool:
+        return False
+
+    def visit_ClassDef(self, node) -> bool:
+        return False
+
+    def visit_Lambda(self, node) -> bool:
+        return False
+
+    def leave_IndentedBlock(self, original: cst.IndentedBlock, updated: cst.IndentedBlock) -> cst.IndentedBlock:
+        body: list[cst.BaseStatement] = []
+        for stmt in updated.body:
+            body.extend(self._statement(stmt) if isinstance(stmt, cst.SimpleStatementLine) else [stmt])
+        return updated.with_changes(body=body)
+
+    def _statement(self, stmt: cst.SimpleStatementLine) -> list[cst.BaseStatement]:
+        small = stmt.body[0] if len(stmt.body) == 1 else None
+        if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+            call = small.value
+            if isinstance(call.func, cst.Name) and call.func.value in self.tasks:
+                self.changed = True
+                return [stmt.with_changes(body=[small.with_changes(value=run_call(call))])]
+        if small is None:
+            return [stmt]
+        hoisted: list[cst.BaseStatement] = []
+        number = 1
+
+        def hoist(call: cst.Call, task: TaskPlan) -> cst.BaseExpression:
+            nonlocal number
+            name = self.base if number == 1 else f"{self.base}_{number}"
+            number += 1
+            assign = cst.parse_statement(f"{name} = flyte.run()\n")
+            hoisted.append(
+                assign.with_changes(
+                    body=[assign.body[0].with_changes(value=run_call(call))],
+                    leading_lines=stmt.leading_lines if not hoisted else [],
+                )
+            )
+            hoisted.append(cst.parse_statement(f"{name}.wait()\n"))
+            return value_of_run(cst.Name(name), task)
+
+        calls = _Calls(self.tasks, hoist)
+        new = stmt.visit(calls)
+        if not calls.found:
+            return [stmt]
+        self.changed = True
+        return [*hoisted, new.with_changes(leading_lines=[])]
+
+
 class MainBlocksTransform(Transform):
     section = SECTION_CLI
-
-    def __init__(self, file) -> None:
-        super().__init__(file)
-        self._depth = 0
 
     def visit_FunctionDef(self, node) -> bool:
         return False  # (only module-level blocks)
@@ -93,52 +151,29 @@ class MainBlocksTransform(Transform):
         tasks = self.file.module.task_names
         if not tasks or not is_main_test(updated.test) or not isinstance(updated.body, cst.IndentedBlock):
             return updated
-        body: list[cst.BaseStatement] = []
-        runs = 0
-        changed = False
-        for stmt in updated.body.body:
-            if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1:
-                small = stmt.body[0]
-                if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
-                    call = small.value
-                    if isinstance(call.func, cst.Name) and call.func.value in tasks:
-                        body.append(stmt.with_changes(body=[small.with_changes(value=run_call(call))]))
-                        changed = True
-                        continue
-                hoisted: list[cst.BaseStatement] = []
-
-                def hoist(call: cst.Call, task: TaskPlan, hoisted=hoisted, stmt=stmt) -> cst.BaseExpression:
-                    nonlocal runs
-                    runs += 1
-                    name = "run" if runs == 1 else f"run_{runs}"
-                    hoisted.append(cst.parse_statement(f"{name} = flyte.run()\n"))
-                    assign = hoisted[-1]
-                    hoisted[-1] = assign.with_changes(
-                        body=[assign.body[0].with_changes(value=run_call(call))],
-                        leading_lines=stmt.leading_lines if len(hoisted) == 1 else [],
-                    )
-                    hoisted.append(cst.parse_statement(f"{name}.wait()\n"))
-                    return value_of_run(cst.Name(name), task)
-
-                calls = _Calls(tasks, hoist)
-                new = stmt.visit(calls)
-                if calls.found:
-                    changed = True
-                    body.extend(hoisted)
-                    body.append(new.with_changes(leading_lines=[]) if hoisted else new)
-                    continue
-                body.append(stmt)
-                continue
-            calls = _Calls(tasks, lambda call, task: value_of_run(run_call(call), task))
-            new = stmt.visit(calls)
-            changed = changed or bool(calls.found)
-            body.append(new)
-        if not changed:
+        block = _Block(tasks, _names(updated.body))
+        body = updated.body.visit(block)
+        inline = _Calls(tasks, lambda call, task: value_of_run(run_call(call), task))  # (headers, one-liners)
+        body = body.visit(inline)
+        if not block.changed and not inline.found:
             return updated
         self.require("import flyte")
-        if not any(_is_init(s) for s in body):
-            body.insert(0, cst.parse_statement("flyte.init_from_config()\n"))
-        return updated.with_changes(body=updated.body.with_changes(body=body))
+        statements = list(body.body)
+        if not any(_is_init(s) for s in statements):
+            statements.insert(0, cst.parse_statement("flyte.init_from_config()\n"))
+        return updated.with_changes(body=body.with_changes(body=statements))
+
+
+def _names(node: cst.CSTNode) -> set[str]:
+    """The names ``node`` reads or binds."""
+    found: set[str] = set()
+
+    class Names(cst.CSTVisitor):
+        def visit_Name(self, name: cst.Name) -> None:
+            found.add(name.value)
+
+    node.visit(Names())
+    return found
 
 
 def _is_init(stmt: cst.BaseStatement) -> bool:
