@@ -198,7 +198,7 @@ def test_a_shift_the_data_contradicts_gets_a_todo(tmp_path):
         """,
     )
     assert code == 1
-    assert "    # TODO(flyte-lint migrate): this `>>` states another order than the calls'" in text
+    assert "    # TODO(flyte-lint migrate): this `>>` orders calls the code does not plainly run in that order" in text
     assert "    b = t2(x=a)\n    # TODO" in text  # still read by the statement left for the author
 
 

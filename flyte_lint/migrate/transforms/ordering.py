@@ -23,6 +23,7 @@ import libcst as cst
 
 from flyte_lint.migrate.transforms.base import Transform
 
+TODO_ORDER = "this `>>` orders calls the code does not plainly run in that order: call the tasks in its order"
 SECTION_ORDERING = '§15 "Common Gotchas", "Workflow `>>` Ordering Notation"'
 
 
@@ -250,7 +251,7 @@ class OrderingTransform(Transform):
         carried: list[cst.EmptyLine] = []
         for i, stmt in enumerate(body):
             if i in unordered:
-                out.append(self.todo(stmt, "this `>>` states another order than the calls': call them in its order"))
+                out.append(self.todo(stmt, TODO_ORDER))
             elif i in chains:
                 calls = [operand for operand in chains[i] if not isinstance(operand, cst.Name)]
                 statements = [cst.SimpleStatementLine(body=[cst.Expr(call)]) for call in calls]
