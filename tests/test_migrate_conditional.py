@@ -147,6 +147,51 @@ def test_a_conditional_inside_another_expression_gets_a_todo(tmp_path):
     assert "    # TODO(flyte-lint migrate): this `conditional(...)` was not migrated: write it as if/elif/else" in text
 
 
+ECHO = """
+from flytekit import conditional, task, workflow
+from flytekit.core.task import Echo
+
+
+@task
+def toss(seed: int) -> bool:
+    return seed % 2 == 0
+
+
+@task
+def area(radius: float) -> float:
+    return 3.0 * radius * radius
+
+
+# a no-op branch: echo passes its input through
+echo = Echo(name="echo", inputs={"radius": float})
+
+
+@workflow
+def noop(radius: float, seed: int = 5) -> float:
+    heads = toss(seed=seed)
+    return conditional("noop").if_(heads.is_true()).then(area(radius=radius)).else_().then(echo(radius=radius))
+"""
+
+
+def test_an_echo_branch_becomes_the_value_it_passes_through(tmp_path):
+    code, text = migrated(tmp_path, ECHO)
+    assert code == 0
+    assert "Echo" not in text and "flytekit" not in text and "echo =" not in text
+    assert "# a no-op branch: echo passes its input through\n\n\n@env.task\ndef noop(" in text
+    assert text.endswith(
+        dedent(
+            """
+            def noop(radius: float, seed: int = 5) -> float:
+                heads = toss(seed=seed)
+                if heads:
+                    return area(radius=radius)
+                else:
+                    return radius
+            """
+        )
+    )
+
+
 @requires_sdk
 def test_migrated_conditionals_take_the_branch_flyte_1_took(tmp_path):
     root = write_project(tmp_path / "project", CLASSIFY)
@@ -163,3 +208,14 @@ def test_migrated_conditionals_take_the_branch_flyte_1_took(tmp_path):
     failed = run_program(text, entry="classify", args={"n": 500, "flag": False})
     assert not failed.ok
     assert "too big" in failed.summary()
+
+
+@requires_sdk
+def test_migrated_echo_branch_runs(tmp_path):
+    root = write_project(tmp_path / "project", ECHO)
+    assert migrate(root) == 0
+    text = (root / "main.py").read_text(encoding="utf-8")
+    for seed, expected in ((4, 12.0), (5, 2.0)):
+        result = run_program(text, entry="noop", args={"radius": 2.0, "seed": seed})
+        assert result.ok, result.summary()
+        assert result.output == expected

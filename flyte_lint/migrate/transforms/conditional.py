@@ -9,6 +9,11 @@ raises when that branch is taken. Only the selected branch runs, as in Flyte 1.
 Conditions: ``&``/``|`` become ``and``/``or``; ``x.is_true()`` → ``x``, ``x.is_false()`` → ``not x``,
 ``x.is_none()`` → ``x is None``; comparisons stay as written (they now compare values). A chain used inside
 another expression, or not of the DSL's shape, gets a TODO.
+
+``Echo(name=..., inputs={"x": float})``, Flyte 1's no-op task for a branch that passes its inputs through
+(flytekit.core.task.Echo: its outputs are its inputs), has no Flyte 2 task type: a call ``echo(x=v)`` becomes
+the value ``v`` (a tuple for several inputs, in the order ``inputs`` lists them), and the module-level
+``echo = Echo(...)`` goes once nothing reads it.
 """
 
 from __future__ import annotations
@@ -28,8 +33,77 @@ def _paren(node: cst.BaseExpression) -> cst.BaseExpression:
     return node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
 
 
+ECHO = "flytekit.core.task.Echo"
+
+
+def _reads(node: cst.CSTNode, name: str) -> bool:
+    if isinstance(node, cst.Name) and node.value == name:
+        return True
+    return any(_reads(child, name) for child in node.children)
+
+
 class ConditionalTransform(Transform):
     section = SECTION_CONDITIONAL
+
+    # -- Echo: the value it passes through ---------------------------------------------------------------------
+    def visit_Module(self, node: cst.Module) -> bool:
+        self._echoes: dict[str, list[str]] = {}  # module-level names bound to Echo(...) -> its input names
+        for stmt in node.body:
+            name, inputs = self._echo(stmt)
+            if name is not None:
+                self._echoes[name] = inputs
+        return True
+
+    def _echo(self, stmt: cst.BaseStatement) -> tuple[str | None, list[str]]:
+        """``(name, input names)`` for a ``name = Echo(name=..., inputs={"x": T, ...})`` statement."""
+        if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1):
+            return None, []
+        assign = stmt.body[0]
+        if not (
+            isinstance(assign, cst.Assign)
+            and len(assign.targets) == 1
+            and isinstance(assign.targets[0].target, cst.Name)
+            and isinstance(assign.value, cst.Call)
+            and self.v1_path(assign.value.func) == ECHO
+        ):
+            return None, []
+        inputs = next((arg.value for arg in assign.value.args if arg.keyword and arg.keyword.value == "inputs"), None)
+        if not isinstance(inputs, cst.Dict) or not all(
+            isinstance(e, cst.DictElement) and isinstance(e.key, cst.SimpleString) for e in inputs.elements
+        ):
+            return None, []
+        return assign.targets[0].target.value, [e.key.evaluated_value for e in inputs.elements]
+
+    def _echoed(self, call: cst.Call) -> cst.BaseExpression | None:
+        """The value a call of an Echo task returns: its inputs."""
+        inputs = self._echoes.get(call.func.value) if isinstance(call.func, cst.Name) else None
+        if not inputs or any(arg.keyword is None for arg in call.args):
+            return None
+        given = {arg.keyword.value: arg.value for arg in call.args}
+        if set(given) != set(inputs):
+            return None
+        if len(inputs) == 1:
+            return given[inputs[0]]
+        return cst.Tuple(elements=[cst.Element(given[name]) for name in inputs])
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        echoed = self._echoed(updated)
+        return echoed if echoed is not None else updated
+
+    def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
+        body, carried = [], []
+        for stmt in updated.body:
+            name, _ = self._echo(stmt)
+            if name is not None and not any(_reads(other, name) for other in updated.body if other is not stmt):
+                carried.extend(stmt.leading_lines)  # the comments above it stay, above what follows
+                continue
+            while carried and carried[-1].comment is None:
+                carried.pop()
+            if carried:
+                stmt = stmt.with_changes(leading_lines=[*carried, *stmt.leading_lines])
+                carried = []
+            body.append(stmt)
+        return updated.with_changes(body=body)
 
     # -- the chain ---------------------------------------------------------------------------------------------
     def _unroll(self, node: cst.BaseExpression) -> list[tuple[str, list[cst.Arg]]] | None:
