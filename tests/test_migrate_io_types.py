@@ -390,3 +390,71 @@ def test_the_literal_model_stays_and_a_task_result_is_opened_sync(tmp_path):
     assert "return literals.StructuredDataset(uri=uri)" in text
     assert "print(make().open(pd.DataFrame).all_sync())" in text
     assert code == 1  # (flytekit.models stays: a TODO on its import)
+
+
+RECORD = """
+import os
+import tempfile
+from dataclasses import dataclass
+
+import pandas as pd
+from flytekit import StructuredDataset, task, workflow
+from flytekit.types.directory import FlyteDirectory
+from flytekit.types.file import FlyteFile
+
+
+@dataclass
+class Bundle:
+    table: StructuredDataset
+    notes: FlyteFile
+    folder: FlyteDirectory
+
+
+@task
+def pack(n: int) -> Bundle:
+    folder = tempfile.mkdtemp()
+    notes = os.path.join(folder, "notes.txt")
+    with open(notes, "w") as fh:
+        fh.write("n" * n)
+    table = StructuredDataset(dataframe=pd.DataFrame({"a": list(range(n))}))
+    return Bundle(table=table, notes=FlyteFile(notes), folder=FlyteDirectory(folder))
+
+
+@task
+def unpack(b: Bundle) -> str:
+    rows = len(b.table.open(pd.DataFrame).all())
+    with open(b.notes) as fh:
+        text = fh.read()
+    return f"{rows} {text} {sorted(os.listdir(b.folder))}"
+
+
+@workflow
+def main(n: int = 3) -> str:
+    return unpack(b=pack(n=n))
+"""
+
+
+def test_fields_of_a_dataclass_are_the_types_too(tmp_path):
+    code, text = migrated(tmp_path, RECORD)
+    assert code == 0
+    assert "    table: DataFrame\n    notes: File\n    folder: Dir\n" in text
+    assert (
+        "    rows = len(b.table.open(pd.DataFrame).all_sync())\n"
+        "    b_notes_path = b.notes.download_sync()\n"
+        "    with open(b_notes_path) as fh:\n"
+    ) in text
+    assert "    b_folder_path = b.folder.download_sync()\n" in text
+    assert "sorted(os.listdir(b_folder_path))" in text
+
+
+@requires_flytekit
+@requires_sdk
+def test_a_dataclass_of_files_computes_the_same(tmp_path):
+    root = write_project(tmp_path / "project", RECORD)
+    original = (root / "main.py").read_text(encoding="utf-8")
+    assert migrate(root) == 0
+    before = run_v1(original, entry="main", args={"n": 3})
+    after = run_v2((root / "main.py").read_text(encoding="utf-8"), entry="main", args={"n": 3})
+    assert before.ok, before.summary()
+    assert after.ok, after.summary()
+    assert after.output == before.output == "3 nnn ['notes.txt']"

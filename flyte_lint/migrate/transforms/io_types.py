@@ -38,6 +38,7 @@ PATH_MODULES = ("os.", "os.path.", "shutil.", "pd.", "pandas.", "np.", "numpy.",
 class _Function:
     is_async: bool
     kinds: dict[str, str] = field(default_factory=dict)  # a name -> "File" / "Dir" / "DataFrame"
+    records: dict[str, str] = field(default_factory=dict)  # a parameter -> its class, which has fields of the types
     local_paths: dict[str, str] = field(default_factory=dict)  # a File/Dir name -> the name of its download
     names: set[str] = field(default_factory=set)  # every name the function reads or binds
     tops: dict[int, int] = field(default_factory=dict)  # the id of a statement of its body -> its position
@@ -65,6 +66,10 @@ def _imported_from_flyte_io(module: cst.Module) -> set[str]:
             ):
                 names.update(a.evaluated_alias or a.evaluated_name for a in small.names)
     return names
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)
 
 
 def _dotted(node: cst.BaseExpression) -> str | None:
@@ -96,6 +101,7 @@ class IoTypesTransform(Transform):
         self._with_items: set[int] = set()  # the calls that are `with` items
         self._used: set[str] = set()  # the flyte.io classes the module now names
         self._attribute_names: set[int] = set()
+        self._classes: dict[str, dict[str, str]] = {}  # a class of the module -> its fields of the types
 
     # -- where we are ------------------------------------------------------------------------------------------
     @property
@@ -103,9 +109,31 @@ class IoTypesTransform(Transform):
         return bool(self._stack) and self._stack[-1].is_async
 
     def _kind_of_name(self, node: cst.BaseExpression) -> str | None:
-        if isinstance(node, cst.Name) and self._stack:
-            return self._stack[-1].kinds.get(node.value)
+        """The type of a name (a parameter or variable of the function), or of a field of a parameter whose class
+        (a dataclass of this module) declares the field with one of the types (``res.file``)."""
+        if not self._stack:
+            return None
+        frame = self._stack[-1]
+        if isinstance(node, cst.Name):
+            return frame.kinds.get(node.value)
+        if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value in frame.records:
+            return self._classes[frame.records[node.value.value]].get(node.attr.value)
         return None
+
+    def visit_Module(self, node: cst.Module) -> None:
+        for statement in node.body:
+            if isinstance(statement, cst.ClassDef):
+                fields = {
+                    small.target.value: kind
+                    for line in statement.body.body
+                    if isinstance(line, cst.SimpleStatementLine)
+                    for small in line.body
+                    if isinstance(small, cst.AnnAssign)
+                    and isinstance(small.target, cst.Name)
+                    and (kind := self._type_kind(small.annotation.annotation))
+                }
+                if fields:
+                    self._classes[statement.name.value] = fields
 
     def _type_kind(self, node: cst.BaseExpression | None) -> str | None:
         """The Flyte 2 class a Flyte 1 type expression (``FlyteFile``, ``FlyteFile[...]``) becomes."""
@@ -150,9 +178,12 @@ class IoTypesTransform(Transform):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         frame = _Function(is_async=node.asynchronous is not None)
         for param in [*node.params.params, *node.params.kwonly_params, *node.params.posonly_params]:
-            kind = self._type_kind(param.annotation.annotation) if param.annotation else None
+            annotation = param.annotation.annotation if param.annotation else None
+            kind = self._type_kind(annotation)
             if kind:
                 frame.kinds[param.name.value] = kind
+            elif isinstance(annotation, cst.Name) and annotation.value in self._classes:
+                frame.records[param.name.value] = annotation.value
         names = _Names()
         node.body.visit(names)
         frame.names = names.names | {p.name.value for p in node.params.params}
@@ -210,8 +241,8 @@ class IoTypesTransform(Transform):
         if kind:
             return self._name(kind)  # flytekit.types.file.FlyteFile -> File
         # x.path after x.download(): the downloaded copy (Flyte 2's x.path stays the remote path)
-        if updated.attr.value == "path" and isinstance(updated.value, cst.Name) and self._stack:
-            local = self._stack[-1].local_paths.get(updated.value.value)
+        if updated.attr.value == "path" and self._stack:
+            local = self._stack[-1].local_paths.get(_code(updated.value))
             if local:
                 return cst.Name(local)
         return updated
@@ -220,25 +251,26 @@ class IoTypesTransform(Transform):
     def _await(self, call: cst.BaseExpression) -> cst.BaseExpression:
         return cst.Await(expression=call)
 
-    def _download(self, name: cst.Name, args=()) -> cst.BaseExpression:
+    def _download(self, name: cst.BaseExpression, args=()) -> cst.BaseExpression:
         if self._async:
             return self._await(cst.Call(func=cst.Attribute(value=name, attr=cst.Name("download")), args=args))
         return cst.Call(func=cst.Attribute(value=name, attr=cst.Name("download_sync")), args=args)
 
-    def _local_copy(self, name: cst.Name) -> cst.BaseExpression:
+    def _local_copy(self, name: cst.BaseExpression) -> cst.BaseExpression:
         """The local copy of File/Dir ``name``, downloaded once per function as Flyte 1 did (``x_path =
         x.download_sync()`` before the body's statement that first reads it), so that writes to it and a later
         ``x.path`` (Flyte 1: the local copy) see the same files."""
         frame = self._stack[-1] if self._stack else None
         if frame is None or frame.current_top is None:
             return self._download(name)
-        local = frame.local_paths.get(name.value)
+        key = _code(name)
+        local = frame.local_paths.get(key)
         if local:
             return cst.Name(local)
-        local = f"{name.value}_path"
+        local = f"{key.replace('.', '_')}_path"
         if local in frame.names:
             return self._download(name)
-        frame.local_paths[name.value] = local
+        frame.local_paths[key] = local
         frame.names.add(local)
         assign = cst.Assign(targets=[cst.AssignTarget(cst.Name(local))], value=self._download(name))
         frame.hoists.setdefault(frame.current_top, []).append(cst.SimpleStatementLine(body=[assign]))
@@ -327,7 +359,7 @@ class IoTypesTransform(Transform):
         self.todo_here(f"Flyte 1's {method}() has no direct counterpart on flyte.io.{kind}: see its methods")
         return None
 
-    def _method(self, name: cst.Name, method: str, call: cst.Call, with_item: bool) -> cst.BaseExpression:
+    def _method(self, name: cst.BaseExpression, method: str, call: cst.Call, with_item: bool) -> cst.BaseExpression:
         if method == "download" and not call.args:
             return self._download(name)
         if method == "open" and with_item and not self._async:  # `with f.open(mode) as fh:`
@@ -343,8 +375,8 @@ class IoTypesTransform(Transform):
         stmt = original.body[0]
         frame = self._stack[-1]
         if isinstance(stmt, cst.Expr) and self._is_download(stmt.value):
-            owner = stmt.value.func.value.value
-            local = f"{owner}_path"
+            owner = _code(stmt.value.func.value)
+            local = f"{owner.replace('.', '_')}_path"
             if local in frame.names:
                 return updated
             frame.local_paths[owner] = local
@@ -357,7 +389,7 @@ class IoTypesTransform(Transform):
             and isinstance(stmt.targets[0].target, cst.Name)
             and self._is_download(stmt.value)
         ):
-            frame.local_paths[stmt.value.func.value.value] = stmt.targets[0].target.value
+            frame.local_paths[_code(stmt.value.func.value)] = stmt.targets[0].target.value
         return updated
 
     def _is_download(self, node: cst.BaseExpression) -> bool:
