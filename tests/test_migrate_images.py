@@ -26,6 +26,7 @@ image_spec = ImageSpec(
 small = ImageSpec(packages=["polars"], platform="linux/amd64,linux/arm64")
 nested = ImageSpec(packages=["pandas"], env={"OUTER": "true"}, base_image=ImageSpec(packages=["numpy"], apt_packages=["git"]))
 derived = ImageSpec(base_image=small, packages=["duckdb"], builder="default")
+based = ImageSpec(base_image="ghcr.io/org/py:3.9", python_version="3.9", registry="ghcr.io/org", packages=["pandas"])
 
 
 @task(container_image=image_spec)
@@ -67,6 +68,11 @@ IMAGES_MIGRATED_HEAD = dedent(
         .with_pip_packages("pandas")
     )
     derived = small.with_pip_packages("duckdb")
+    based = (
+        flyte.Image.from_base("ghcr.io/org/py:3.9")
+        .clone(name="py", python_version=(3, 9), registry="ghcr.io/org", extendable=True)
+        .with_pip_packages("pandas")
+    )
     """
 )
 
@@ -124,14 +130,14 @@ def test_migrated_images_build_image_objects_and_the_tasks_run(tmp_path):
 
         import main
 
-        for name in ("image_spec", "small", "nested", "derived"):
+        for name in ("image_spec", "small", "nested", "derived", "based"):
             assert isinstance(getattr(main, name), flyte.Image), name
         assert main.train.parent_env().image is main.image_spec
-        print(main.small.platform, main.image_spec.python_version, main.image_spec.registry)
+        print(main.small.platform, main.image_spec.python_version, main.image_spec.registry, main.based.python_version)
         """
     )
     (root / "check.py").write_text(check, encoding="utf-8")
     done = run_script(root, "check.py", sdk_python())
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["('linux/amd64',", "'linux/arm64')", "(3,", "11)", "ghcr.io/org"]
+    assert done.stdout.split() == ["('linux/amd64',", "'linux/arm64')", "(3,", "11)", "ghcr.io/org", "(3,", "9)"]
     assert run_program({"main.py": migrated_text}, entry="wf").output == 3

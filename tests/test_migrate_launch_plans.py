@@ -251,3 +251,12 @@ def test_migrated_triggers_serialize_with_the_sdk_trigger_serde(tmp_path):
         "nightly_retrain 0 0 * * * kickoff_time [('depth', 5)] False",
         "often every 240 min kickoff_time [('depth', 3)] True",
     ]
+
+
+def test_a_default_launch_plan_is_the_workflow(tmp_path):
+    files = UNSCHEDULED.replace("from flytekit import LaunchPlan,", "from flytekit import LaunchPlan, current_context,")
+    files += "\ndefault_lp = LaunchPlan.get_default_launch_plan(current_context(), greeting_wf)\n"
+    code, text = migrated(tmp_path, files)
+    assert code == 0
+    assert text.endswith("\n\n\ndefault_lp = greeting_wf\n")
+    assert text.startswith("import flyte\n\n\nenv")  # (current_context is no longer imported)

@@ -166,3 +166,21 @@ def test_migrated_references_ask_for_the_right_remote_tasks_and_are_awaited(tmp_
         "LazyEntity recipes.aaa.simple.join_strings",
         "HI X-Y",
     ]
+
+
+def test_a_reference_without_a_version_takes_the_latest_with_a_todo(tmp_path):
+    """flytekit requires a version (flyte-migrate's shim does not): Flyte 2's Task.get needs version= or
+    auto_version= (FLY403), and the newest deployed one is what an unversioned reference can mean."""
+    files = dedent(
+        """
+        from flytekit import reference_task
+
+
+        @reference_task(project="p", domain="d", name="env.greet")
+        def greet(name: str) -> str: ...
+        """
+    )
+    code, text = migrated(tmp_path, files)
+    assert code == 1
+    assert 'greet = flyte.remote.Task.get("env.greet", project="p", domain="d", auto_version="latest")\n' in text
+    assert '# TODO(flyte-lint migrate): the reference names no version: auto_version="latest"' in text

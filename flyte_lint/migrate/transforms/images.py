@@ -59,7 +59,9 @@ class ImagesTransform(Transform):
         parts = image_chain(given)
         if parts is None:
             unmapped = sorted(k for k in given if k in IMAGE_OPTIONS and k not in _MAPPED)
-            hints = "; ".join(f"`{k}=` → {IMAGE_OPTIONS[k]}" for k in unmapped) or "an option with no counterpart"
+            hints = "; ".join(f"`{k}=` → {IMAGE_OPTIONS[k]}" for k in unmapped) or (
+                'python_version must be a "3.x" string and platform a string literal; base_image a string or an image'
+            )
             self.todo_here(f"ImageSpec not migrated: {hints}")
             return updated
         self.require("import flyte")

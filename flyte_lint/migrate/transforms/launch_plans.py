@@ -237,6 +237,15 @@ def _names_in(text: str) -> set[str]:
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
 
 
+def _blank_lines(lines, count: int) -> list[cst.EmptyLine]:
+    """``lines`` starting with at least ``count`` blank lines."""
+    lines = list(lines)
+    have = 0
+    while have < len(lines) and lines[have].comment is None:
+        have += 1
+    return [cst.EmptyLine()] * max(0, count - have) + lines
+
+
 def _func_parameters(task: TaskPlan) -> list[tuple[str, nodes.NodeNG | None, nodes.NodeNG | None]]:
     """(name, annotation, default) of each parameter of the task's function."""
     args = task.func.args
@@ -332,7 +341,11 @@ class LaunchPlansTransform(Transform):
 
     # -- the launch plan statements ----------------------------------------------------------------------------
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
-        """A launch plan made inside a function: the workflow itself, or a partial binding its inputs."""
+        """A launch plan made inside a function: the workflow itself, or a partial binding its inputs. A default
+        launch plan (``LaunchPlan.get_default_launch_plan(ctx, wf)``) is the workflow itself, anywhere."""
+        default = self._default_launch_plan_of(updated)
+        if default is not None:
+            return default
         if self._depth == 0 or not self._is_launch_plan(updated):
             return updated
         args = {a.keyword.value if a.keyword else PARAMETERS[i]: a.value for i, a in enumerate(updated.args[:5])}
@@ -366,6 +379,23 @@ class LaunchPlansTransform(Transform):
             + ")"
         )
 
+    def _default_launch_plan_of(self, call: cst.Call) -> cst.Name | None:
+        func = call.func
+        if not (
+            isinstance(func, cst.Attribute)
+            and func.attr.value == "get_default_launch_plan"
+            and self.v1_symbol(func.value) == "LaunchPlan"
+        ):
+            return None
+        given = {
+            a.keyword.value if a.keyword else ("ctx", "workflow")[min(i, 1)]: a.value for i, a in enumerate(call.args)
+        }
+        workflow = given.get("workflow")
+        if isinstance(workflow, cst.Name) and workflow.value in self.file.module.task_names:
+            return workflow
+        self.todo_here("the default launch plan's workflow is not a workflow of this project: call the task")
+        return None
+
     def _is_launch_plan(self, call: cst.Call) -> bool:
         func = call.func
         return (
@@ -382,10 +412,14 @@ class LaunchPlansTransform(Transform):
         body: list[cst.CSTNode] = []
         count = 0
         carried: list[cst.EmptyLine] = []  # the comments above a statement dropped: they go to the next one
+        after_def = False  # the statement after a generated task: two blank lines above it
         for stmt in updated.body:
             if carried:
                 stmt = stmt.with_changes(leading_lines=[*carried, *stmt.leading_lines])
                 carried = []
+            if after_def:
+                stmt = stmt.with_changes(leading_lines=_blank_lines(stmt.leading_lines, 2))
+                after_def = False
             small = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 else None
             value = small.value if isinstance(small, (cst.Assign, cst.Expr)) else None
             if not (isinstance(value, cst.Call) and self._is_launch_plan(value)) or count >= len(own):
@@ -396,6 +430,9 @@ class LaunchPlansTransform(Transform):
             new = self._replace(stmt, facts, used)
             if not new:
                 carried = [line for line in stmt.leading_lines if line.comment is not None]
+            elif isinstance(new[-1], cst.FunctionDef):
+                new[0] = new[0].with_changes(leading_lines=_blank_lines(new[0].leading_lines, 2 if body else 0))
+                after_def = True
             body.extend(new)
         return updated.with_changes(body=body)
 

@@ -74,17 +74,26 @@ class ReferencesTransform(Transform):
         for position, arg in enumerate(call.args):
             key = arg.keyword.value if arg.keyword is not None else PARAMETERS[min(position, 3)]
             given[key] = code(arg.value).strip()
-        if "name" not in given or "version" not in given or set(given) - set(PARAMETERS):
+        if "name" not in given or set(given) - set(PARAMETERS):
             return self.todo(
-                updated, "a reference without a name and a version: write flyte.remote.Task.get(...) by hand"
+                updated, "a reference without a name (or with other options): write flyte.remote.Task.get(...) by hand"
             )
+        missing_version = "version" not in given  # (flytekit requires one; flyte-migrate's shim does not)
         self.require("import flyte")
         keywords = [f"{k}={given[k]}" for k in ("project", "domain", "version") if k in given]
+        if missing_version:
+            keywords.append('auto_version="latest"')
         args = [given["name"], *keywords]
         text = f"{updated.name.value} = flyte.remote.Task.get({', '.join(args)})\n"
         if len(text) > 100:
             text = f"{updated.name.value} = flyte.remote.Task.get(\n" + "".join(f"    {a},\n" for a in args) + ")\n"
-        return cst.parse_statement(text).with_changes(leading_lines=updated.leading_lines)
+        statement = cst.parse_statement(text).with_changes(leading_lines=updated.leading_lines)
+        if missing_version:
+            return self.todo(
+                statement,
+                'the reference names no version: auto_version="latest" calls the newest deployed one; pin version=',
+            )
+        return statement
 
     def _is_reference(self, expr: cst.BaseExpression) -> bool:
         return self.v1_symbol(expr.func if isinstance(expr, cst.Call) else expr) in REFERENCES

@@ -56,38 +56,27 @@ def image_chain(given: dict[str, str]) -> list[str] | None:
     keys = set(given) - {"builder"}
     if not keys <= CTOR_KEYS | set(CHAIN_KEYS) | set(PIP_OPTIONS) | {"base_image"}:
         return None
+    settings = _image_settings(given)
+    if settings is None:
+        return None
     if "base_image" in given:
         base = given["base_image"]
         uri = _literal(base)
-        if keys & {"python_version", "platform"} or (keys & CTOR_KEYS and not isinstance(uri, str)):
-            return None
         if isinstance(uri, str):
             parts = [f"flyte.Image.from_base({base})"]
-            if keys & set(CHAIN_KEYS):  # (an image from_base makes takes no layer until cloned extendable, named)
-                name = given.get("name") or f'"{re.split(r"[:@]", uri.rsplit("/", 1)[-1])[0] or "image"}"'
-                registry = [f"registry={given['registry']}"] if "registry" in given else []
-                parts.append(f".clone({', '.join([f'name={name}', *registry, 'extendable=True'])})")
+            layers = bool(keys & set(CHAIN_KEYS))  # (from_base's image takes no layer until cloned extendable, named)
+            if layers and "name" not in given:
+                settings.insert(0, f'name="{re.split(r"[:@]", uri.rsplit("/", 1)[-1])[0] or "image"}"')
+            if settings:
+                parts.append(f".clone({', '.join([*settings, *(['extendable=True'] if layers else [])])})")
         elif base.startswith("flyte.Image.") or base.isidentifier():
             parts = [base]  # (an image built above: migrate checks the name is one)
+            if settings:
+                parts.append(f".clone({', '.join(settings)})")
         else:
             return None
     else:
-        ctor = []
-        version = _literal(given["python_version"]) if "python_version" in given else None
-        if "python_version" in given:
-            if not (isinstance(version, str) and re.fullmatch(r"\d+\.\d+", version)):
-                return None
-            major, minor = version.split(".")
-            ctor.append(f"python_version=({major}, {minor})")
-        for key in ("name", "registry"):
-            if key in given:
-                ctor.append(f"{key}={given[key]}")
-        if "platform" in given:  # "linux/amd64,linux/arm64" -> ("linux/amd64", "linux/arm64")
-            platform = _literal(given["platform"])
-            if not isinstance(platform, str):
-                return None
-            ctor.append(f"platform={tuple(p.strip() for p in platform.split(','))!r}".replace("'", '"'))
-        parts = [f"flyte.Image.from_debian_base({', '.join(ctor)})"]
+        parts = [f"flyte.Image.from_debian_base({', '.join(settings)})"]
     pip = [f"{PIP_OPTIONS[k]}={given[k]}" for k in PIP_OPTIONS if k in given]
     for key, method in CHAIN_KEYS.items():
         value = given.get(key)
@@ -101,6 +90,27 @@ def image_chain(given: dict[str, str]) -> list[str] | None:
             args += pip
         parts.append(f".{method}({', '.join(args)})")
     return parts
+
+
+def _image_settings(given: dict[str, str]) -> list[str] | None:
+    """The constructor keywords (``from_debian_base`` and ``clone`` take the same): python_version as a tuple,
+    name, registry, platform as a tuple; None when one is not a literal of the right form."""
+    settings = []
+    if "python_version" in given:
+        version = _literal(given["python_version"])
+        if not (isinstance(version, str) and re.fullmatch(r"\d+\.\d+", version)):
+            return None
+        major, minor = version.split(".")
+        settings.append(f"python_version=({major}, {minor})")
+    for key in ("name", "registry"):
+        if key in given:
+            settings.append(f"{key}={given[key]}")
+    if "platform" in given:  # "linux/amd64,linux/arm64" -> ("linux/amd64", "linux/arm64")
+        platform = _literal(given["platform"])
+        if not isinstance(platform, str):
+            return None
+        settings.append(f"platform={tuple(p.strip() for p in platform.split(','))!r}".replace("'", '"'))
+    return settings
 
 
 def _literal(text: str) -> object:
