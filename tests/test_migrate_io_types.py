@@ -277,7 +277,7 @@ def test_what_has_no_translation_gets_a_todo(tmp_path):
         """,
     )
     assert code == 1
-    assert "# TODO(flyte-lint migrate): Flyte 1's listdir() has no direct counterpart on flyte.io.Dir" in text
+    assert "# TODO(flyte-lint migrate): Flyte 2's Dir.list_files_sync(d) lists its files" in text
     assert "return len(FlyteDirectory.listdir(d))" in text  # left as it was
     assert "# TODO(flyte-lint migrate): Flyte 2's DataFrame.iter() is an async iterator" in text
 
@@ -458,3 +458,60 @@ def test_a_dataclass_of_files_computes_the_same(tmp_path):
     assert before.ok, before.summary()
     assert after.ok, after.summary()
     assert after.output == before.output == "3 nnn ['notes.txt']"
+
+
+STREAMING = """
+import pandas as pd
+from flytekit import task, workflow
+from flytekit.types.directory import FlyteDirectory
+from flytekit.types.file import FlyteFile
+
+
+@task
+def make(n: int) -> FlyteFile:
+    out = FlyteFile.new_remote_file("table.csv")
+    with out.open("w") as w:
+        pd.DataFrame({"a": list(range(n))}).to_csv(w, index=False)
+    return out
+
+
+@task
+def read(f: FlyteFile) -> str:
+    with f.open("r") as r:
+        return r.read()
+
+
+@task
+def copy(d: FlyteDirectory) -> int:
+    out = FlyteDirectory.new_remote("copy")
+    for base, name in d.crawl():
+        print(base, name, out)
+    return 0
+
+
+@workflow
+def main(n: int = 2) -> str:
+    return read(f=make(n=n))
+"""
+
+
+def test_streaming_files_and_a_header_todo(tmp_path):
+    code, text = migrated(tmp_path, STREAMING)
+    assert code == 1
+    assert '    out = File.new_remote("table.csv")\n    with out.open_sync("w") as w:\n' in text
+    assert '    with f.open_sync("r") as r:\n' in text
+    assert '    out = Dir.new_remote("copy")\n    # TODO(flyte-lint migrate): Flyte 2\'s Dir.walk_sync()' in text
+    assert "\n    for base, name in d.crawl():\n        print(base, name, out)\n" in text  # left as it was
+
+
+@requires_flytekit
+@requires_sdk
+def test_streamed_files_compute_the_same(tmp_path):
+    root = write_project(tmp_path / "project", STREAMING)
+    original = (root / "main.py").read_text(encoding="utf-8")
+    migrate(root)
+    before = run_v1(original, entry="main", args={"n": 2})
+    after = run_v2((root / "main.py").read_text(encoding="utf-8"), entry="main", args={"n": 2})
+    assert before.ok, before.summary()
+    assert after.ok, after.summary()
+    assert after.output == before.output == "a\n0\n1\n"

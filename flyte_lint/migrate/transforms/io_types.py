@@ -29,6 +29,14 @@ from flyte_lint.model.flyte1_index import DIR_TYPES, FILE_TYPES
 
 SECTION_IO = '§14 "Complete Migration Examples" (Example 1: FlyteFile -> flyte.io.File)'
 KINDS = {**dict.fromkeys(FILE_TYPES, "File"), **dict.fromkeys(DIR_TYPES, "Dir"), "StructuredDataset": "DataFrame"}
+# Flyte 1 methods with no one-for-one Flyte 2 call: what the TODO says
+METHOD_HINTS = {
+    "open": "Flyte 2's File.open() is an async context manager (`async with f.open(mode)`; open_sync in sync code)",
+    "crawl": "Flyte 2's Dir.walk_sync() yields its Files (Flyte 1's crawl() yielded (base, relative path) pairs)",
+    "new_file": "Flyte 2's Dir has no new_file(): write the files locally, then Dir.from_local_sync(that directory)",
+    "new_dir": "Flyte 2's Dir has no new_dir(): write the directory locally, then Dir.from_local_sync(it)",
+}
+CONSTRUCTORS = ("new_remote_file", "new_remote", "from_source")  # the class methods that make one
 # Calls that take a path: Flyte 1's File/Dir is os.PathLike there (downloaded on __fspath__).
 PATH_FUNCTIONS = ("open", "Path", "pathlib.Path")
 PATH_MODULES = ("os.", "os.path.", "shutil.", "pd.", "pandas.", "np.", "numpy.", "json.")
@@ -102,6 +110,9 @@ class IoTypesTransform(Transform):
         self._used: set[str] = set()  # the flyte.io classes the module now names
         self._attribute_names: set[int] = set()
         self._classes: dict[str, dict[str, str]] = {}  # a class of the module -> its fields of the types
+        self._headers: dict[int, int] = {}  # the header expression of a for/with/if/while -> that statement
+        self._header: tuple[int, int] | None = None  # (header expression, its statement) being visited
+        self._header_todos: dict[int, list[str]] = {}  # a statement -> the TODOs its header's calls need
 
     # -- where we are ------------------------------------------------------------------------------------------
     @property
@@ -119,6 +130,14 @@ class IoTypesTransform(Transform):
         if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value in frame.records:
             return self._classes[frame.records[node.value.value]].get(node.attr.value)
         return None
+
+    def _made(self, node: cst.BaseExpression) -> str | None:
+        """The type a Flyte 1 construction makes (``FlyteFile(p)``, ``FlyteFile.new_remote_file()``)."""
+        if not isinstance(node, cst.Call):
+            return None
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value in CONSTRUCTORS:
+            return self._type_kind(node.func.value)
+        return self._type_kind(node.func)
 
     def visit_Module(self, node: cst.Module) -> None:
         for statement in node.body:
@@ -196,7 +215,30 @@ class IoTypesTransform(Transform):
         result = super().on_visit(node)
         if self._stack and id(node) in self._stack[-1].tops:
             self._stack[-1].current_top = self._stack[-1].tops[id(node)]
+        if isinstance(node, (cst.For, cst.While, cst.If)):
+            header = node.iter if isinstance(node, cst.For) else node.test
+            self._headers[id(header)] = id(node)
+        elif isinstance(node, cst.With):
+            self._headers.update({id(item.item): id(node) for item in node.items})
+        if id(node) in self._headers and self._header is None:
+            self._header = (id(node), self._headers[id(node)])
         return result
+
+    def on_leave(self, original_node, updated_node):
+        result = super().on_leave(original_node, updated_node)
+        if self._header is not None and self._header[0] == id(original_node):
+            self._header = None
+        for comment in self._header_todos.pop(id(original_node), []):
+            result = self.todo(result, comment)
+        return result
+
+    def todo_here(self, message: str, section: str | None = None) -> None:
+        """A TODO above the statement; for a call in the header of a for/with/if/while: above that statement, not
+        above the first statement of its body."""
+        if self._header is None:
+            super().todo_here(message, section)
+        elif message not in self._header_todos.setdefault(self._header[1], []):
+            self._header_todos[self._header[1]].append(message)
 
     def leave_FunctionDef(self, original, updated):
         frame = self._stack.pop()
@@ -218,7 +260,10 @@ class IoTypesTransform(Transform):
         # `x = FlyteFile(...)` / `x = StructuredDataset(...)`: x is one of the types.
         if self._stack and isinstance(node.value, cst.Call) and len(node.targets) == 1:
             target = node.targets[0].target
-            kind = self._type_kind(node.value.func)
+            func = node.value.func
+            kind = self._type_kind(func)
+            if isinstance(func, cst.Attribute) and func.attr.value in CONSTRUCTORS:
+                kind = self._type_kind(func.value)  # x = FlyteFile.new_remote_file(...)
             if kind and isinstance(target, cst.Name):
                 self._stack[-1].kinds[target.value] = kind
 
@@ -285,7 +330,7 @@ class IoTypesTransform(Transform):
             owner_kind = self._type_kind(func.value)
             if owner_kind:
                 return self._class_method(owner_kind, func.attr.value, updated) or original
-            if self._kind_of_name(func.value) in ("File", "Dir"):
+            if self._kind_of_name(func.value) in ("File", "Dir") or self._made(func.value) in ("File", "Dir"):
                 with_item = id(original) in self._with_items
                 result = self._method(func.value, func.attr.value, updated, with_item)
                 return result
@@ -352,11 +397,23 @@ class IoTypesTransform(Transform):
         return cst.Call(func=cst.Attribute(value=cls, attr=cst.Name("from_local_sync")), args=new)
 
     def _class_method(self, kind: str, method: str, call: cst.Call) -> cst.BaseExpression | None:
+        new_remote = {"File": "new_remote_file", "Dir": "new_remote"}.get(kind)
+        if (
+            method == new_remote
+            and len(call.args) <= 1
+            and all(a.keyword is None or a.keyword.value in ("name", "stem") for a in call.args)
+        ):
+            # a new file/dir in the run's raw data store (alt=, another store, has no Flyte 2 parameter)
+            args = [a.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT) for a in call.args]
+            return cst.Call(func=cst.Attribute(value=self._name(kind), attr=cst.Name("new_remote")), args=args)
         if method == "from_source" and kind in ("File", "Dir") and len(call.args) == 1 and not call.args[0].keyword:
             return cst.Call(
                 func=cst.Attribute(value=self._name(kind), attr=cst.Name("from_existing_remote")), args=call.args
             )
-        self.todo_here(f"Flyte 1's {method}() has no direct counterpart on flyte.io.{kind}: see its methods")
+        if method == "listdir":
+            self.todo_here("Flyte 2's Dir.list_files_sync(d) lists its files (Flyte 1's listdir: its files and dirs)")
+        else:
+            self.todo_here(f"Flyte 1's {method}() has no direct counterpart on flyte.io.{kind}: see its methods")
         return None
 
     def _method(self, name: cst.BaseExpression, method: str, call: cst.Call, with_item: bool) -> cst.BaseExpression:
@@ -364,8 +421,9 @@ class IoTypesTransform(Transform):
             return self._download(name)
         if method == "open" and with_item and not self._async:  # `with f.open(mode) as fh:`
             return call.with_changes(func=call.func.with_changes(attr=cst.Name("open_sync")))
-        if method in ("open", "listdir", "crawl", "new_file", "new_dir", "new_remote_file"):
-            self.todo_here(f"Flyte 2's File/Dir has another API for {method}(): see flyte.io.File / flyte.io.Dir")
+        hint = METHOD_HINTS.get(method)
+        if hint:
+            self.todo_here(hint)
         return call
 
     # -- `x.download()` as a statement: a name for the downloaded copy, which a later `x.path` reads -------------
