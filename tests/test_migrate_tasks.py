@@ -508,7 +508,7 @@ def test_same_task_names_in_two_modules_do_not_share_an_env(tmp_path):
     code, text = migrated(tmp_path, files, "b.py")
     assert code == 0
     assert not (tmp_path / "project" / "envs.py").exists()
-    assert 'env = flyte.TaskEnvironment(name="b", depends_on=[a_env])' in text and "from a import env as a_env" in text
+    assert 'env = flyte.TaskEnvironment(name="b", depends_on=[a_env])' in text and "from a import main as a_main, env as a_env\n" in text
 
 
 def test_accelerator_with_no_gpu_count(tmp_path):
@@ -563,7 +563,7 @@ def test_shared_env_depends_on_a_local_one_through_add_dependency(tmp_path):
     tasks = (root / "app/tasks.py").read_text(encoding="utf-8")
     assert 'image_env = flyte.TaskEnvironment(name="tasks_image", image="ghcr.io/org/heavy:1")' in tasks
     assert "@image_env.task\ndef heavy" in tasks and "from app.envs import env\n" in tasks
-    assert "from app.envs import env\nfrom app.tasks import image_env\n" in text
+    assert "from app.envs import env\nfrom app.tasks import heavy, inc, image_env\n" in text
     assert "env.add_dependency(image_env)\n\n@env.task\ndef flow" in text
 
 

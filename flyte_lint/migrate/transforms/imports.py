@@ -86,6 +86,7 @@ class ImportsTransform(Transform):
             for s in self.file.imports
             if s not in present and not self._has(body, s) and self._binds(s) & names.used  # (what the code reads)
         ]
+        needed = [s for s in needed if not self._merged(body, s)]
         if needed:
             position = insert_at if insert_at is not None else self._after_imports(body)
             new = [cst.parse_statement(s + "\n") for s in needed]
@@ -122,6 +123,29 @@ class ImportsTransform(Transform):
         if isinstance(node, cst.ImportFrom) and node.module is not None and not node.relative:
             dotted = cst.Module(body=[]).code_for_node(node.module)
             return dotted.split(".")[0] in ("flytekit", "flytekitplugins")
+        return False
+
+    @staticmethod
+    def _merged(body: list, statement: str) -> bool:
+        """``from m import a`` joins a top-level ``from m import b`` the module has (``body`` is updated in
+        place); False when there is none."""
+        node = cst.parse_statement(statement + "\n").body[0]
+        if not isinstance(node, cst.ImportFrom) or node.relative or isinstance(node.names, cst.ImportStar):
+            return False
+        code = cst.Module(body=[]).code_for_node
+        for i, stmt in enumerate(body):
+            other = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 else None
+            if (
+                isinstance(other, cst.ImportFrom)
+                and not other.relative
+                and not isinstance(other.names, cst.ImportStar)
+                and other.module is not None
+                and code(other.module) == code(node.module)
+                and other.lpar is None  # (a parenthesised list keeps its layout)
+            ):
+                names = [n.with_changes(comma=cst.MaybeSentinel.DEFAULT) for n in other.names]
+                body[i] = stmt.with_changes(body=[other.with_changes(names=[*names, *node.names])])
+                return True
         return False
 
     @staticmethod
