@@ -515,3 +515,54 @@ def test_streamed_files_compute_the_same(tmp_path):
     assert before.ok, before.summary()
     assert after.ok, after.summary()
     assert after.output == before.output == "a\n0\n1\n"
+
+
+HASHED = """
+import pandas as pd
+from typing_extensions import Annotated
+from flytekit import HashMethod, task, workflow
+from flytekit.types.file import FlyteFile
+
+
+def digest(df: pd.DataFrame) -> str:
+    return str(pd.util.hash_pandas_object(df).sum())
+
+
+@task
+def table(n: int) -> Annotated[pd.DataFrame, HashMethod(digest)]:
+    return pd.DataFrame({"a": list(range(n))})
+
+
+@task(cache=True, cache_version="1")
+def total(df: pd.DataFrame) -> int:
+    return int(df["a"].sum())
+
+
+@task
+def name(f: FlyteFile = "https://example.com/data/notes.txt") -> str:
+    return f.path.rsplit("/", 1)[-1]
+
+
+@workflow
+def main(n: int = 4) -> int:
+    return total(df=table(n=n))
+"""
+
+
+def test_hash_method_and_a_remote_default(tmp_path):
+    code, text = migrated(tmp_path, HASHED)
+    assert code == 0
+    assert "from flyte.io import File, HashFunction\n" in text
+    assert "def table(n: int) -> Annotated[pd.DataFrame, HashFunction.from_fn(digest)]:" in text
+    assert 'def name(f: File = File.from_existing_remote("https://example.com/data/notes.txt")) -> str:' in text
+
+
+@requires_sdk
+def test_migrated_hash_and_default_run(tmp_path):
+    root = write_project(tmp_path / "project", HASHED)
+    assert migrate(root) == 0
+    text = (root / "main.py").read_text(encoding="utf-8")
+    assert run_program(text, entry="main", args={"n": 4}).output == 6
+    result = run_program(text, entry="name")  # the default, left out
+    assert result.ok, result.summary()
+    assert result.output == "notes.txt"

@@ -131,6 +131,10 @@ class IoTypesTransform(Transform):
             return self._classes[frame.records[node.value.value]].get(node.attr.value)
         return None
 
+    def _is_hash_method(self, node: cst.BaseExpression) -> bool:
+        path = self.v1_path(node) or ""
+        return path.startswith("flytekit.") and path.endswith(".HashMethod")
+
     def _made(self, node: cst.BaseExpression) -> str | None:
         """The type a Flyte 1 construction makes (``FlyteFile(p)``, ``FlyteFile.new_remote_file()``)."""
         if not isinstance(node, cst.Call):
@@ -321,8 +325,26 @@ class IoTypesTransform(Transform):
         frame.hoists.setdefault(frame.current_top, []).append(cst.SimpleStatementLine(body=[assign]))
         return cst.Name(local)
 
+    def leave_Param(self, original: cst.Param, updated: cst.Param) -> cst.Param:
+        """A File/Dir parameter's default of a remote URI: Flyte 1 converted the str, Flyte 2 needs the File."""
+        annotation = original.annotation.annotation if original.annotation else None
+        kind = self._type_kind(annotation)
+        default = original.default
+        if kind in ("File", "Dir") and isinstance(default, cst.SimpleString):
+            if not _is_remote(default):
+                self.todo_here(f"a local path default of a flyte.io.{kind}: upload it in the task instead")
+                return updated
+            call = cst.Call(func=cst.Attribute(value=self._name(kind), attr=cst.Name("from_existing_remote")))
+            return updated.with_changes(default=call.with_changes(args=[cst.Arg(default)]))
+        return updated
+
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         func = original.func
+        if self._is_hash_method(func) and len(updated.args) == 1 and updated.args[0].keyword is None:
+            # Annotated[pd.DataFrame, HashMethod(fn)]: Flyte 2's HashFunction.from_fn(fn), the same content hash
+            return cst.Call(
+                func=cst.Attribute(value=self._name("HashFunction"), attr=cst.Name("from_fn")), args=updated.args
+            )
         kind = self._type_kind(func)
         if kind:
             return self._construct(kind, updated) or original
