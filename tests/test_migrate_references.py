@@ -31,6 +31,7 @@ def greet_lp(name: str) -> str: ...
 REFS_MIGRATED = dedent(
     """
     import flyte
+    import flyte.remote
 
 
     # the joiner, deployed by the strings team
@@ -156,8 +157,12 @@ def test_a_reference_called_from_sync_code_gets_a_todo(tmp_path):
 
 @requires_sdk
 def test_migrated_references_ask_for_the_right_remote_tasks_and_are_awaited(tmp_path):
-    root = write_project(tmp_path / "project", {**PROJECT, "check.py": CHECK})
+    plain = "import main\nimport refs\n\nprint(refs.join_strings.name, main.greet_lp.name)\n"
+    root = write_project(tmp_path / "project", {**PROJECT, "check.py": CHECK, "plain.py": plain})
     assert migrate(root) == 0
+    done = run_script(root, "plain.py", sdk_python())  # (the module loads flyte.remote itself)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["recipes.aaa.simple.join_strings", "recipes.lp.greet"]
     done = run_script(root, "check.py", sdk_python())
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-4:] == [

@@ -148,6 +148,11 @@ def read_launch_plan(mplan: ModulePlan, call: nodes.Call, var: str | None) -> La
         facts.overwrite_cache = src(cache)
     for key in sorted(given):
         facts.problems.append(f"`{key}=` has no mechanical Flyte 2 counterpart")
+    if facts.automation and facts.workflow is not None:  # (Flyte 1 refuses to register such a schedule)
+        bound = {*facts.fixed, *facts.default, facts.kickoff}
+        unset = [name for name, _, default in _func_parameters(facts.workflow) if default is None and name not in bound]
+        if unset:
+            facts.problems.append(f"the schedule leaves required input {', '.join(f'`{n}`' for n in unset)} unset")
     return facts
 
 
@@ -464,7 +469,10 @@ class LaunchPlansTransform(Transform):
                     + "its trigger names values the workflow's module does not bind: add it there by hand",
                 )
             ]
-        keep = facts.var is not None and (not facts.automation or facts.var in used or self._imported(facts.var))
+        last = [f for f in self.own_plans if f.var == facts.var][-1] is facts  # (the binding later code reads)
+        keep = (
+            facts.var is not None and last and (not facts.automation or facts.var in used or self._imported(facts.var))
+        )
         if not keep:
             return []  # (the trigger on the workflow's task is what it was)
         wrapper = self._wrapper(facts)

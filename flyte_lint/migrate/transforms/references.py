@@ -80,6 +80,7 @@ class ReferencesTransform(Transform):
             )
         missing_version = "version" not in given  # (flytekit requires one; flyte-migrate's shim does not)
         self.require("import flyte")
+        self.require("import flyte.remote")  # (`import flyte` alone does not load flyte.remote: AttributeError)
         keywords = [f"{k}={given[k]}" for k in ("project", "domain", "version") if k in given]
         if missing_version:
             keywords.append('auto_version="latest"')
