@@ -133,7 +133,7 @@ class ImportsTransform(Transform):
         if not isinstance(node, cst.ImportFrom) or node.relative or isinstance(node.names, cst.ImportStar):
             return False
         code = cst.Module(body=[]).code_for_node
-        for i, stmt in enumerate(body):
+        for i, stmt in enumerate(body[: ImportsTransform._after_imports(body)]):  # (the imports at the top)
             other = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 else None
             if (
                 isinstance(other, cst.ImportFrom)
