@@ -508,7 +508,10 @@ def test_same_task_names_in_two_modules_do_not_share_an_env(tmp_path):
     code, text = migrated(tmp_path, files, "b.py")
     assert code == 0
     assert not (tmp_path / "project" / "envs.py").exists()
-    assert 'env = flyte.TaskEnvironment(name="b", depends_on=[a_env])' in text and "from a import main as a_main, env as a_env\n" in text
+    assert (
+        'env = flyte.TaskEnvironment(name="b", depends_on=[a_env])' in text
+        and "from a import main as a_main, env as a_env\n" in text
+    )
 
 
 def test_accelerator_with_no_gpu_count(tmp_path):
