@@ -566,3 +566,27 @@ def test_migrated_hash_and_default_run(tmp_path):
     result = run_program(text, entry="name")  # the default, left out
     assert result.ok, result.summary()
     assert result.output == "notes.txt"
+
+
+def test_flyte_schema_is_a_dataframe_too(tmp_path):
+    code, text = migrated(
+        tmp_path,
+        """
+        import pandas as pd
+        from flytekit import task
+        from flytekit.types.schema import FlyteSchema
+
+
+        @task
+        def rows(s: FlyteSchema) -> int:
+            return len(s.open(pd.DataFrame).all())
+
+
+        @task
+        def untyped(s: FlyteSchema) -> int:
+            return len(s.open().all())
+        """,
+    )
+    assert code == 1
+    assert "def rows(s: DataFrame) -> int:\n    return len(s.open(pd.DataFrame).all_sync())" in text
+    assert "# TODO(flyte-lint migrate): Flyte 2's DataFrame.open(T) names the dataframe type" in text

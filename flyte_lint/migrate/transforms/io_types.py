@@ -1,5 +1,6 @@
-"""``FlyteFile`` / ``FlyteDirectory`` / ``StructuredDataset`` -> ``flyte.io.File`` / ``Dir`` / ``DataFrame``
-(guide §14, example 1), in annotations and in the calls whose API changed (each checked against flyte 2.12.1's flyte/io):
+"""``FlyteFile`` / ``FlyteDirectory`` / ``StructuredDataset`` (and ``FlyteSchema``) -> ``flyte.io.File`` / ``Dir`` /
+``DataFrame`` (guide §14, example 1), in annotations and in the calls whose API changed (each checked against flyte
+2.12.1's flyte/io):
 
 - the types (``FlyteFile[...]``, ``CSVFile`` and the other format aliases too) -> ``File`` / ``Dir`` / ``DataFrame``;
 - ``FlyteFile(path)`` / ``FlyteDirectory(path)`` of a local path -> ``File.from_local_sync(path)`` (in an
@@ -13,6 +14,13 @@
 - ``StructuredDataset(dataframe=df)`` -> ``DataFrame.wrap_df(df)`` (``from_df`` is its deprecated name),
   ``StructuredDataset(uri=u)`` -> ``DataFrame.from_existing_remote(u)``; ``sd.open(T).all()`` ->
   ``sd.open(T).all_sync()`` / ``await sd.open(T).all()``.
+
+- ``FlyteFile.new_remote_file(name)`` / ``FlyteDirectory.new_remote(stem)`` -> ``File.new_remote(name)`` /
+  ``Dir.new_remote(stem)``; ``with f.open(mode)`` in sync code -> ``with f.open_sync(mode)``;
+- a field a class of the module declares with one of the types, read through a parameter of that class
+  (``b.notes``), is rewritten as a parameter of the type is;
+- a File/Dir parameter's default of a remote URI string -> ``File.from_existing_remote(uri)``;
+- ``HashMethod(fn)`` (in ``Annotated``) -> ``HashFunction.from_fn(fn)``.
 
 Anything else of these classes (``FlyteDirectory.listdir``, ``sd.open(T).iter()``, other constructor
 arguments...) gets a TODO and stays as it was.
@@ -28,7 +36,12 @@ from flyte_lint.migrate.transforms.base import Transform
 from flyte_lint.model.flyte1_index import DIR_TYPES, FILE_TYPES
 
 SECTION_IO = '§14 "Complete Migration Examples" (Example 1: FlyteFile -> flyte.io.File)'
-KINDS = {**dict.fromkeys(FILE_TYPES, "File"), **dict.fromkeys(DIR_TYPES, "Dir"), "StructuredDataset": "DataFrame"}
+KINDS = {
+    **dict.fromkeys(FILE_TYPES, "File"),
+    **dict.fromkeys(DIR_TYPES, "Dir"),
+    "StructuredDataset": "DataFrame",
+    "FlyteSchema": "DataFrame",  # (Flyte 1's deprecated table type)
+}
 # Flyte 1 methods with no one-for-one Flyte 2 call: what the TODO says
 METHOD_HINTS = {
     "open": "Flyte 2's File.open() is an async context manager (`async with f.open(mode)`; open_sync in sync code)",
@@ -177,7 +190,7 @@ class IoTypesTransform(Transform):
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Name):
             task = self.file.module.tasks.get(node.func.value)
             returns = task.func.returns if task is not None else None
-            return returns is not None and "StructuredDataset" in returns.as_string()
+            return returns is not None and any(t in returns.as_string() for t in ("StructuredDataset", "FlyteSchema"))
         return False
 
     def _name(self, kind: str) -> cst.Name:
@@ -363,6 +376,11 @@ class IoTypesTransform(Transform):
                 and func.value.func.attr.value == "open"
                 and self._is_dataframe(func.value.func.value)
             ):
+                if len(func.value.args) != 1:
+                    self.todo_here(
+                        "Flyte 2's DataFrame.open(T) names the dataframe type to read it as (pd.DataFrame...)"
+                    )
+                    return updated
                 if func.attr.value == "iter":
                     self.todo_here("Flyte 2's DataFrame.iter() is an async iterator: `async for` in an async task")
                     return updated
