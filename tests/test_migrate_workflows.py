@@ -442,3 +442,36 @@ def test_dynamic_calling_a_later_task_of_another_env(tmp_path):
     assert code == 0
     definition = text.index("mem1gi_env = flyte.TaskEnvironment(")
     assert text.index("env.add_dependency(mem1gi_env)") > definition
+
+
+DOTTED_SECRET = """
+import os
+from flytekit import Secret, current_context, task, workflow
+
+
+@task(secret_requests=[Secret(group="aws", key="s3.token")])
+def token() -> str:
+    os.environ.setdefault("AWS_S3_TOKEN", "t0k3n")  # what the cluster mounts; a local run has none
+    return current_context().secrets.get("aws", "s3.token")
+
+
+@workflow
+def wf() -> str:
+    return token()
+"""
+
+
+def test_a_secret_flyte2_would_refuse_to_name_gets_an_env_var(tmp_path):
+    code, text = migrated(tmp_path, DOTTED_SECRET)
+    assert code == 0
+    assert 'secrets=[flyte.Secret(key="s3.token", group="aws", as_env_var="AWS_S3_TOKEN")]' in text
+    assert 'return os.environ["AWS_S3_TOKEN"]' in text
+
+
+@requires_sdk
+def test_migrated_dotted_secret_runs(tmp_path):
+    root = write_project(tmp_path / "project", DOTTED_SECRET)
+    assert migrate(root) == 0
+    result = run_program((root / "main.py").read_text(encoding="utf-8"), entry="wf")
+    assert result.ok, result.summary()
+    assert result.output == "t0k3n"

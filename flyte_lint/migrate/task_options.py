@@ -9,6 +9,7 @@ with ``(request, limit)`` tuples, ``Secret(key, group)``, ``Cache(behavior="over
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 
 from astroid import nodes
@@ -249,6 +250,24 @@ def _gpu(value: str, device: str | None) -> str:
     return f'"{device}:{count}"' if device else count
 
 
+def secret_env_var(group: str | None, key: str) -> str:
+    """The env var a Flyte 2 secret is mounted as: ``f"{group}_{key}"`` upper-cased with ``-`` as ``_``, as
+    flyte 2.12.1's Secret derives it; a name it would refuse (``^[A-Z_][A-Z0-9_]*$``: a dot, a leading digit)
+    with ``_`` for every other character (the migration then names it with ``as_env_var=``)."""
+    name = (f"{group}_{key}" if group else key).replace("-", "_").upper()
+    name = re.sub(r"[^A-Z0-9_]", "_", name)
+    return f"_{name}" if name[:1].isdigit() else name
+
+
+def _literal(source: str | None) -> str | None:
+    """The value of a string literal's source, else None."""
+    try:
+        value = ast.literal_eval(source) if source is not None else None
+    except (ValueError, SyntaxError):
+        return None
+    return value if isinstance(value, str) else None
+
+
 def _secrets(node: nodes.NodeNG, index: V1Index, out: Options) -> str | None:
     items = node.elts if isinstance(node, (nodes.List, nodes.Tuple)) else [node]
     made = []
@@ -275,6 +294,11 @@ def _secrets(node: nodes.NodeNG, index: V1Index, out: Options) -> str | None:
                 )
             )
         text = f"key={values['key']}" + (f", group={values['group']}" if "group" in values else "")
+        key, group = _literal(values["key"]), _literal(values.get("group"))
+        if key is not None and (group is not None or "group" not in values):
+            derived = f"{group}_{key}" if group else key
+            if secret_env_var(group, key) != derived.replace("-", "_").upper():  # (Secret would refuse the name)
+                text += f', as_env_var="{secret_env_var(group, key)}"'
         made.append(f"flyte.Secret({text})")
     return f"[{', '.join(made)}]"
 

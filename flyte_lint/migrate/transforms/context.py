@@ -12,8 +12,9 @@
   ``get_random_remote_path(p)`` / ``get_random_remote_directory()`` ->
   ``ctx.raw_data_path.get_random_remote_path(p)`` (fields and functions checked in flyte 2.12.1's models.py and
   storage);
+- ``ctx.logging`` (Flyte 1's user-space logger) -> ``flyte.logger`` (Flyte 2's);
 - ``ctx.default_deck`` / ``ctx.decks``: left to decks.py (``flyte.report``);
-- any other attribute -> a TODO: Flyte 2's TaskContext lacks ``execution_id``, ``logging``...,
+- any other attribute -> a TODO: Flyte 2's TaskContext lacks ``execution_id`` (itself), ``task_id``...,
   and its ``checkpoint`` has another API (no ``read``/``write``).
 
 ``ctx`` is the call itself or a name bound to it in the same function; the secret's group and key are string
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from flyte_lint.migrate.task_options import secret_env_var
 from flyte_lint.migrate.transforms.base import Transform
 
 DECK_ATTRIBUTES = ("default_deck", "decks")
@@ -67,8 +69,7 @@ SECTION_CONTEXT = '§15 "Common Gotchas" (1. current_context() → flyte.ctx())'
 
 
 def _secret_env_var(group: str | None, key: str) -> str:
-    name = f"{group}_{key}" if group else key
-    return name.replace("-", "_").upper()
+    return secret_env_var(group, key)  # (task_options.py names the env var the same way)
 
 
 def _read(ctx: cst.BaseExpression, dotted: str) -> cst.BaseExpression:
@@ -166,6 +167,9 @@ class ContextTransform(Transform):
         if attr == "working_directory":
             self.require("import os")
             return cst.parse_expression("os.getcwd()")
+        if attr == "logging":  # Flyte 1's user-space logger; Flyte 2's is flyte.logger
+            self.require("import flyte")
+            return cst.parse_expression("flyte.logger")
         if attr == "secrets" and id(original) in self._secret_gets:
             return updated
         if attr in DECK_ATTRIBUTES or attr in FLYTE2_FIELDS or id(original) in self._handled:
