@@ -18,6 +18,7 @@ from flytekit import current_context, task, workflow
 @task
 def info() -> str:
     ctx = current_context()
+    ctx.logging.info("starting")
     name = ctx.execution_id.name
     place = (ctx.execution_id.project, ctx.execution_id.domain)
     started = flytekit.current_context().execution_date
@@ -39,6 +40,7 @@ CONTEXT_MIGRATED_BODY = dedent(
     @env.task
     def info() -> str:
         ctx = flyte.ctx()
+        flyte.logger.info("starting")
         name = ctx.action.run_name
         place = (ctx.action.project, ctx.action.domain)
         started = flyte.ctx().run_start_time
