@@ -807,3 +807,10 @@ def _bootstrap(spec_path: str) -> None:
 
 if __name__ == "__main__" and len(sys.argv) == 3 and sys.argv[1] == "--bootstrap":
     _bootstrap(sys.argv[2])
+
+
+def needs_docker(text: str) -> bool:
+    """A container task's run got as far as starting its container: without Docker it fails there, with the
+    SDK's own message (no docker CLI) or the docker client's (the docker package installed, no daemon: flytekit
+    in the test extra brings it)."""
+    return "Docker" in text or "Error while fetching server API version" in text
