@@ -106,8 +106,18 @@ SCHEDULED_WORKFLOW_MIGRATED = dedent(
 
     @env.task(
         triggers=(
-            flyte.Trigger("nightly_retrain", flyte.Cron("0 0 * * *"), inputs={"kickoff_time": flyte.TriggerTime, "depth": 5}, auto_activate=False),
-            flyte.Trigger("often", flyte.FixedRate(240), inputs={"kickoff_time": flyte.TriggerTime}, auto_activate=True),
+            flyte.Trigger(
+                "nightly_retrain",
+                flyte.Cron("0 0 * * *"),
+                inputs={"kickoff_time": flyte.TriggerTime, "depth": 5},
+                auto_activate=False,
+            ),
+            flyte.Trigger(
+                "often",
+                flyte.FixedRate(240),
+                inputs={"kickoff_time": flyte.TriggerTime},
+                auto_activate=True,
+            ),
         ),
     )
     def main(kickoff_time: datetime, depth: int = 3) -> str:
@@ -180,9 +190,8 @@ def test_a_scheduled_launch_plan_that_code_calls_keeps_a_task_of_its_name(tmp_pa
     }
     code, text = migrated(tmp_path, files)
     assert code == 0
-    assert (
-        'triggers=flyte.Trigger("hourly", flyte.Cron("0 * * * *"), inputs={"kickoff_time": flyte.TriggerTime}' in text
-    )
+    assert '    triggers=flyte.Trigger(\n        "hourly",\n        flyte.Cron("0 * * * *"),\n' in text
+    assert '        inputs={"kickoff_time": flyte.TriggerTime},\n' in text
     assert "@env.task\ndef hourly(kickoff_time: datetime, depth: int = 3) -> str:\n" in text
     assert "    return main(kickoff_time=kickoff_time, depth=depth)\n" in text
 
@@ -279,6 +288,100 @@ def test_a_name_bound_to_two_launch_plans_keeps_one_task(tmp_path):
     assert code == 1
     assert text.count("def lp(") == 1
     assert "def lp(kickoff_time: datetime, depth: int = 3) -> str:\n" in text
-    assert '"daily", flyte.Cron("0 0 * * *")' in text
+    assert '"daily",\n        flyte.Cron("0 0 * * *"),\n' in text
     # (the hourly schedule leaves kickoff_time unset: Flyte 1 refuses to register it, and so does a TODO)
     assert "launch plan not migrated: the schedule leaves required input `kickoff_time` unset" in text
+
+
+NOTIFIED = """
+from datetime import timedelta
+
+from flytekit import Email, FixedRate, LaunchPlan, PagerDuty, Slack, WorkflowExecutionPhase, task, workflow
+
+
+@task
+def double(a: int) -> int:
+    return a * 2
+
+
+@workflow
+def doubler(a: int) -> int:
+    return double(a=a)
+
+
+on_success = LaunchPlan.get_or_create(
+    doubler,
+    name="on_success",
+    default_inputs={"a": 4},
+    notifications=[Email(phases=[WorkflowExecutionPhase.SUCCEEDED], recipients_email=["admin@example.com"])],
+)
+LaunchPlan.get_or_create(
+    doubler,
+    name="daily",
+    fixed_inputs={"a": 1},
+    schedule=FixedRate(duration=timedelta(days=1)),
+    notifications=[
+        PagerDuty(phases=[WorkflowExecutionPhase.FAILED, WorkflowExecutionPhase.TIMED_OUT], recipients_email=["p@pd.com"]),
+        Slack(phases=[WorkflowExecutionPhase.ABORTED], recipients_email=["team@slack.com"]),
+    ],
+)
+"""
+
+NOTIFIED_SERDE = """
+import asyncio
+import pathlib
+
+from flyte._internal.runtime.convert import convert_upload_default_inputs
+from flyte._internal.runtime.task_serde import translate_task_to_wire
+from flyte._internal.runtime.trigger_serde import to_task_trigger
+from flyte.models import SerializationContext
+
+from main import doubler, on_success
+
+
+async def show():
+    ctx = SerializationContext(version="v1", root_dir=pathlib.Path("."), project="p", domain="d", org="o")
+    spec = translate_task_to_wire(doubler, ctx)
+    defaults = await convert_upload_default_inputs(doubler.interface)
+    for trigger in doubler.triggers:
+        wire = await to_task_trigger(trigger, doubler.name, spec.task_template.interface.inputs, list(defaults))
+        inputs = {lit.name: lit.value.scalar.primitive.integer for lit in wire.spec.inputs.literals}
+        emails = [e for e in ("admin@example.com", "p@pd.com", "team@slack.com") if e in str(wire)]
+        rules = str(wire).count("on_phases")  # (one a phase of each rule)
+        print(wire.name, wire.automation_spec.schedule.rate.value, sorted(inputs.items()), emails, rules)
+    print(on_success.name)
+
+
+asyncio.run(show())
+"""
+
+
+def test_notifications_become_flyte_notify_emails_on_a_trigger(tmp_path):
+    """Flyte 1's Email, Slack and PagerDuty notifications all send an email (to a person, a Slack channel's or
+    a PagerDuty service's address): flyte.notify.Email on the launch plan's trigger (on demand without a
+    schedule)."""
+    code, text = migrated(tmp_path, NOTIFIED)
+    assert code == 0
+    assert "import flyte.notify\nfrom flyte.models import ActionPhase\n" in text
+    assert (
+        '            "on_success",\n            inputs={"a": 4},\n            notifications=flyte.notify.Email(' in text
+    )
+    assert (
+        '                on_phase=ActionPhase.SUCCEEDED,\n                recipients=("admin@example.com",),\n' in text
+    )
+    assert "                    on_phase=(ActionPhase.FAILED, ActionPhase.TIMED_OUT),\n" in text
+    assert 'flyte.notify.Email(on_phase=ActionPhase.ABORTED, recipients=("team@slack.com",))' in text
+    assert "@env.task\ndef on_success(a: int = 4) -> int:\n    return doubler(a=a)\n" in text
+
+
+@requires_sdk
+def test_migrated_notifications_serialize_with_the_sdk_trigger_serde(tmp_path):
+    root = write_project(tmp_path / "project", {"main.py": NOTIFIED, "serde.py": NOTIFIED_SERDE})
+    assert migrate(root) == 0
+    done = run_script(root, "serde.py", sdk_python())
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-3:] == [
+        "on_success 0 [('a', 4)] ['admin@example.com'] 1",
+        "daily 1440 [('a', 1)] ['p@pd.com', 'team@slack.com'] 3",
+        "main.on_success",
+    ]

@@ -9,6 +9,10 @@
   ``kickoff_time_input_arg="t"`` binds ``"t": flyte.TriggerTime``. Flyte 1 activates a schedule only when asked
   (``auto_activate=False`` by default), a Trigger activates on deploy unless told: ``auto_activate`` is carried
   over, ``False`` when not given.
+- Notifications: Flyte 1's ``Email``, ``Slack`` and ``PagerDuty`` all send an email (to a person, a Slack channel's
+  or a PagerDuty service's address), so each becomes ``flyte.notify.Email(on_phase=..., recipients=(...))`` on the
+  launch plan's trigger; a launch plan with notifications and no schedule becomes a trigger without automation
+  (fired on demand, the launch plan's pre-bound configuration), besides its task.
 - A module-level launch plan bound to a name becomes a task of that name that calls the workflow with the fixed
   inputs bound and the others as its parameters (defaults: the launch plan's default inputs, else the
   workflow's), so code calling the launch plan, or running it as an entry, runs the same; a scheduled one only
@@ -45,6 +49,8 @@ CRON_ALIASES = {
 }
 NOT_MIGRATED = f"{TODO_PREFIX}launch plan not migrated: "
 NOT_MIGRATED_MESSAGE = NOT_MIGRATED.removeprefix(TODO_PREFIX)
+NOTIFIERS = ("Email", "Slack", "PagerDuty")
+NOTIFIED_PHASES = ("SUCCEEDED", "FAILED", "ABORTED", "TIMED_OUT")  # flyte.notify's supported phases
 TIMEDELTA_KEYWORDS = ("weeks", "days", "hours", "minutes", "seconds")
 
 
@@ -63,15 +69,25 @@ class LaunchPlanFacts:
     default: dict[str, str] = field(default_factory=dict)
     auto_activate: str = "False"
     overwrite_cache: str | None = None
+    notifications: list[str] = field(default_factory=list)  # flyte.notify.Email(...) source
     problems: list[str] = field(default_factory=list)
+
+    @property
+    def has_trigger(self) -> bool:
+        """A schedule, or notifications (an on-demand trigger carries them, as the launch plan did)."""
+        return bool(self.automation or self.notifications)
 
     @property
     def trigger(self) -> str:
         inputs = {**({self.kickoff: "flyte.TriggerTime"} if self.kickoff else {}), **self.default, **self.fixed}
-        args = [self.name, self.automation or "None"]
+        args = [self.name, *([self.automation] if self.automation else [])]
         if inputs:
             args.append("inputs={" + ", ".join(f'"{k}": {v}' for k, v in inputs.items()) + "}")
-        args.append(f"auto_activate={self.auto_activate}")
+        if self.automation:
+            args.append(f"auto_activate={self.auto_activate}")
+        if self.notifications:
+            many = len(self.notifications) > 1
+            args.append(f"notifications={'(' if many else ''}{', '.join(self.notifications)}{')' if many else ''}")
         if self.overwrite_cache is not None:
             args.append(f"overwrite_cache={self.overwrite_cache}")
         return f"flyte.Trigger({', '.join(args)})"
@@ -143,6 +159,9 @@ def read_launch_plan(mplan: ModulePlan, call: nodes.Call, var: str | None) -> La
     activate = given.pop("auto_activate", None)
     if activate is not None:
         facts.auto_activate = src(activate)
+    notifications = given.pop("notifications", None)
+    if notifications is not None and not (isinstance(notifications, nodes.Const) and notifications.value is None):
+        _read_notifications(facts, notifications, src)
     cache = given.pop("overwrite_cache", None)
     if cache is not None and not (isinstance(cache, nodes.Const) and cache.value is None):
         facts.overwrite_cache = src(cache)
@@ -154,6 +173,37 @@ def read_launch_plan(mplan: ModulePlan, call: nodes.Call, var: str | None) -> La
         if unset:
             facts.problems.append(f"the schedule leaves required input {', '.join(f'`{n}`' for n in unset)} unset")
     return facts
+
+
+def _read_notifications(facts: LaunchPlanFacts, node: nodes.NodeNG, src) -> None:
+    """Flyte 1's Email / Slack / PagerDuty notifications are all emails (to a person, a Slack channel's or a
+    PagerDuty service's address): each becomes ``flyte.notify.Email(on_phase=(...), recipients=(...))``."""
+    items = node.elts if isinstance(node, (nodes.List, nodes.Tuple)) else [node]
+    for item in items:
+        path = _v1_path(item.func, facts.mplan.aliases) if isinstance(item, nodes.Call) else None
+        if path is None or path.rsplit(".", 1)[-1] not in NOTIFIERS:
+            facts.problems.append(f"the notification `{src(item)}` is not an Email, Slack or PagerDuty call")
+            return
+        given = dict(zip(("phases", "recipients_email"), item.args, strict=False))
+        given.update({k.arg: k.value for k in item.keywords or [] if k.arg})
+        phases = given.get("phases")
+        recipients = given.get("recipients_email")
+        names = []
+        for phase in phases.elts if isinstance(phases, (nodes.List, nodes.Tuple)) else [None]:
+            phase_path = _v1_path(phase, facts.mplan.aliases) if phase is not None else None
+            name = phase_path.rsplit(".", 1)[-1] if phase_path else None
+            if name not in NOTIFIED_PHASES:
+                facts.problems.append(f"the notification `{src(item)}` names a phase Flyte 2 does not notify on")
+                return
+            names.append(f"ActionPhase.{name}")
+        if not isinstance(recipients, (nodes.List, nodes.Tuple)) or set(given) - {"phases", "recipients_email"}:
+            facts.problems.append(f"the notification `{src(item)}`: write its flyte.notify.Email by hand")
+            return
+        emails = [src(e) for e in recipients.elts]
+        on_phase = names[0] if len(names) == 1 else f"({', '.join(names)})"
+        facts.notifications.append(
+            f"flyte.notify.Email(on_phase={on_phase}, recipients=({', '.join(emails)}{',' if len(emails) == 1 else ''}))"
+        )
 
 
 def _literal_dict(node: nodes.NodeNG, src) -> dict[str, str] | None:
@@ -234,6 +284,26 @@ def project_launch_plans(transform: Transform) -> list[LaunchPlanFacts]:
     return [facts for mplan in transform.file.plan.modules.values() for facts in module_launch_plans(mplan)]
 
 
+def wrap(text: str, indent: int, prefix: str = "", width: int = 99) -> str:
+    """``prefix + text`` (a call or a parenthesized tuple) at ``indent``, its arguments one a line (each wrapped
+    again) when it is longer than ``width``, as black writes it."""
+    flat = f"{' ' * indent}{prefix}{text}"
+    if len(flat) <= width:
+        return flat
+    node = ast.parse(text, mode="eval").body
+    segment = lambda n: ast.get_source_segment(text, n)  # noqa: E731
+    if isinstance(node, ast.Call):
+        head = segment(node.func) + "("
+        items = [("", segment(a)) for a in node.args]
+        items += [(f"{k.arg}=" if k.arg else "**", segment(k.value)) for k in node.keywords]
+    elif isinstance(node, ast.Tuple) and text.startswith("("):
+        head, items = "(", [("", segment(e)) for e in node.elts]
+    else:
+        return flat
+    inner = "".join(wrap(value, indent + 4, key, width) + ",\n" for key, value in items)
+    return f"{' ' * indent}{prefix}{head}\n{inner}{' ' * indent})"
+
+
 def _names_in(text: str) -> set[str]:
     try:
         tree = ast.parse(text, mode="eval")
@@ -294,10 +364,13 @@ class LaunchPlansTransform(Transform):
         task = self.file.module.tasks.get(updated.name.value) if self._depth == 0 else None
         if task is None:
             return updated
-        triggers = [f for f in self.all_plans if f.workflow is task and f.automation and self._trigger_ok(f)]
+        triggers = [f for f in self.all_plans if f.workflow is task and f.has_trigger and self._trigger_ok(f)]
         if not triggers:
             return updated
         self.require("import flyte")
+        if any(f.notifications for f in triggers):
+            self.require("import flyte.notify")  # (`import flyte` does not load it)
+            self.require("from flyte.models import ActionPhase")
         env = self.file.module.name_of(task.env)
         texts = [f.trigger for f in triggers]
         decorators = [self._with_triggers(d, env, texts) for d in updated.decorators]
@@ -321,13 +394,8 @@ class LaunchPlansTransform(Transform):
         code = cst.Module([]).code_for_node
         texts = [code(a.with_changes(comma=cst.MaybeSentinel.DEFAULT)).strip() for a in args]
         value = triggers[0] if len(triggers) == 1 else f"({', '.join(triggers)})"
-        one_line = f"{env}.task({', '.join([*texts, f'triggers={value}'])})"
-        if len(one_line) <= 99:
-            return decorator.with_changes(decorator=cst.parse_expression(one_line))
-        if len(triggers) > 1:
-            value = "(\n" + "".join(f"        {t},\n" for t in triggers) + "    )"
-        lines = "".join(f"    {t},\n" for t in [*texts, f"triggers={value}"])
-        return decorator.with_changes(decorator=cst.parse_expression(f"{env}.task(\n{lines})"))
+        text = wrap(f"{env}.task({', '.join([*texts, f'triggers={value}'])})", 0)
+        return decorator.with_changes(decorator=cst.parse_expression(text))
 
     def _trigger_ok(self, facts: LaunchPlanFacts) -> bool:
         """Whether the trigger can be written on the workflow's task: the launch plan has nothing untranslated,
@@ -338,7 +406,8 @@ class LaunchPlansTransform(Transform):
         if home is None:
             return False
         texts = [facts.name, facts.automation or "", *facts.fixed.values(), *facts.default.values()]
-        names = set().union(*(_names_in(t) for t in texts)) - {"flyte", "None", "True", "False"}
+        texts += facts.notifications
+        names = set().union(*(_names_in(t) for t in texts)) - {"flyte", "None", "True", "False", "ActionPhase"}
         if facts.mplan is home:
             return True
         bound = set(home.module.tree.locals) if home.module.tree is not None else set()
@@ -461,7 +530,7 @@ class LaunchPlansTransform(Transform):
             return [stmt]  # (an earlier run's TODO: a second run changes nothing)
         if facts.problems:
             return [self.todo(stmt, NOT_MIGRATED_MESSAGE + f"{'; '.join(facts.problems)}")]
-        if facts.automation and not self._trigger_ok(facts):
+        if facts.has_trigger and not self._trigger_ok(facts):
             return [
                 self.todo(
                     stmt,
