@@ -35,7 +35,7 @@ class TaskPlan:
     env: EnvPlan
     options: Options
     func: nodes.FunctionDef
-    on_failure: tuple[str, list[str]] | None = None  # a workflow's failure handler: (its source, its parameters)
+    on_failure: tuple[str, list[str] | None] | None = None  # a workflow's failure handler: (source, parameters)
     becomes_async: bool = False  # a (sync) workflow that calls an async task: it becomes `async def`
     callees: list[TaskPlan] = field(default_factory=list)  # the planned tasks its body names
 
@@ -194,7 +194,7 @@ def build_plan(analysis: Analysis, paths: set[Path]) -> MigrationPlan:
             handler = index.analysis.resolver.value_of(options.on_failure)
             params = [a.name for a in handler.func.args.args] if isinstance(handler, FunctionRef) else None
             source = options.on_failure.as_string()
-            mplan.tasks[func.name].on_failure = (source, params) if params is not None else (source, ["?"])
+            mplan.tasks[func.name].on_failure = (source, params)  # (params None: the handler is not resolved)
     dependencies(plan, index)
     _task_names(plan)
     _reference_callers(plan, index)

@@ -224,7 +224,7 @@ class WorkflowsTransform(Transform):
             return updated
         handler, params = task.on_failure
         inputs = [p.name.value for p in updated.params.params + updated.params.kwonly_params]
-        passed = [p for p in params if p in inputs]
+        passed = [p for p in params if p in inputs] if params is not None else inputs
         call = f"{handler}({', '.join(f'{p}={p}' for p in passed)})"
         if task.becomes_async:
             handler_task = self.file.module.task_names.get(handler)
@@ -233,7 +233,9 @@ class WorkflowsTransform(Transform):
                     f"await {handler}{'' if handler_task.is_async else '.aio'}({', '.join(f'{p}={p}' for p in passed)})"
                 )
         handler_stmt = cst.parse_statement(call + "\n")
-        if set(params) - set(inputs):
+        if params is None:
+            handler_stmt = self.todo(handler_stmt, "check that the failure handler takes the workflow's inputs")
+        elif set(params) - set(inputs):
             extra = ", ".join(sorted(set(params) - set(inputs)))
             handler_stmt = self.todo(
                 handler_stmt, f"the failure handler also takes {extra}: pass it from the exception"
