@@ -590,3 +590,43 @@ def test_flyte_schema_is_a_dataframe_too(tmp_path):
     assert code == 1
     assert "def rows(s: DataFrame) -> int:\n    return len(s.open(pd.DataFrame).all_sync())" in text
     assert "# TODO(flyte-lint migrate): Flyte 2's DataFrame.open(T) names the dataframe type" in text
+
+
+CALLED_WITH_STR = """
+from flytekit import task, workflow
+from flytekit.types.file import FlyteFile
+
+
+@task
+def name(f: FlyteFile, n: int = 1) -> str:
+    with open(f) as fh:
+        return fh.read().strip() * n
+
+
+@workflow
+def remote() -> str:
+    return name(f="https://example.com/a/notes.txt")
+
+
+@workflow
+def local() -> str:
+    return name("LOCAL", 2)
+"""
+
+
+def test_a_str_for_a_file_parameter_becomes_a_file(tmp_path):
+    code, text = migrated(tmp_path, CALLED_WITH_STR)
+    assert code == 0
+    assert 'return name(f=File.from_existing_remote("https://example.com/a/notes.txt"))' in text
+    assert 'return name(File.from_local_sync("LOCAL"), 2)' in text
+
+
+@requires_sdk
+def test_a_local_path_for_a_file_parameter_runs(tmp_path):
+    data = tmp_path / "in.txt"
+    data.write_text("ab\n", encoding="utf-8")
+    root = write_project(tmp_path / "project", CALLED_WITH_STR.replace("LOCAL", str(data)))
+    assert migrate(root) == 0
+    result = run_program((root / "main.py").read_text(encoding="utf-8"), entry="local")
+    assert result.ok, result.summary()
+    assert result.output == "abab"

@@ -31,9 +31,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import libcst as cst
+from astroid import nodes
 
 from flyte_lint.migrate.transforms.base import Transform
-from flyte_lint.model.flyte1_index import DIR_TYPES, FILE_TYPES
+from flyte_lint.model.flyte1_index import DIR_TYPES, FILE_TYPES, v1_symbol
+from flyte_lint.model.values import External
 
 SECTION_IO = '§14 "Complete Migration Examples" (Example 1: FlyteFile -> flyte.io.File)'
 KINDS = {
@@ -351,8 +353,41 @@ class IoTypesTransform(Transform):
             return updated.with_changes(default=call.with_changes(args=[cst.Arg(default)]))
         return updated
 
+    def _param_kinds(self, task) -> list[tuple[str, str | None]]:
+        """A planned task's parameters in order, each with the Flyte 2 class its Flyte 1 annotation becomes."""
+        owner = next((m for m in self.file.plan.modules.values() if task in m.tasks.values()), None)
+        aliases = owner.aliases if owner is not None else {}
+        args = task.func.args
+        params: list[tuple[str, str | None]] = []
+        for arg, annotation in zip(
+            [*args.args, *args.kwonlyargs], [*args.annotations, *args.kwonlyargs_annotations], strict=False
+        ):
+            node = annotation.value if isinstance(annotation, nodes.Subscript) else annotation
+            head, _, rest = node.as_string().partition(".") if node is not None else ("", "", "")
+            path = f"{aliases[head]}.{rest}" if head in aliases and rest else aliases.get(head)
+            symbol = v1_symbol(External(path)) if path else None
+            kind = KINDS.get(symbol) if symbol and path.rsplit(".", 1)[-1] == symbol else None
+            params.append((arg.name, kind))
+        return params
+
+    def _task_arguments(self, call: cst.Call) -> cst.Call:
+        """A task called with a str for a File/Dir parameter: Flyte 1 converted it, Flyte 2 needs the File."""
+        task = self.file.module.task_names.get(call.func.value)
+        params = self._param_kinds(task) if task is not None else []
+        kinds = dict(params)
+        args = list(call.args)
+        for i, arg in enumerate(args):
+            name = arg.keyword.value if arg.keyword else params[i][0] if i < len(params) and not arg.star else None
+            kind = kinds.get(name)
+            if kind in ("File", "Dir") and isinstance(arg.value, cst.SimpleString):
+                made = self._construct(kind, cst.Call(func=cst.Name(kind), args=[cst.Arg(arg.value)]))
+                args[i] = arg.with_changes(value=made) if made is not None else arg
+        return call.with_changes(args=args)
+
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         func = original.func
+        if isinstance(func, cst.Name) and func.value in self.file.module.task_names:
+            return self._task_arguments(updated)
         if self._is_hash_method(func) and len(updated.args) == 1 and updated.args[0].keyword is None:
             # Annotated[pd.DataFrame, HashMethod(fn)]: Flyte 2's HashFunction.from_fn(fn), the same content hash
             return cst.Call(
