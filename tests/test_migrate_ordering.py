@@ -213,3 +213,29 @@ def test_migrated_nodes_run_in_order(tmp_path):
     result = run_program(text, entry="asynchronous", args={"x": 2})
     assert result.ok, result.summary()
     assert result.output == 7
+
+
+def test_a_shift_outside_tasks_and_workflows_is_left_alone(tmp_path):
+    code, text = migrated(
+        tmp_path,
+        """
+        from flytekit import task
+
+
+        class Pipe:
+            def __rshift__(self, other):
+                print("piped")
+                return other
+
+
+        def connect(a: Pipe, b: Pipe) -> None:
+            a >> b
+
+
+        @task
+        def t() -> int:
+            return 1
+        """,
+    )
+    assert code == 0
+    assert "def connect(a: Pipe, b: Pipe) -> None:\n    a >> b\n" in text

@@ -8,7 +8,8 @@ call in the chain (``t1() >> t2()``, left to right) after every name. Its calls 
 that order. When chains of names state another order than the code's (flytesnacks' ``t0_out >> t1_out`` after
 ``t1_out = t1()``, ``t0_out = t0()``), the bindings they name move into that order, among their own places, if
 no data flows between what moves and what it moves across (a Flyte 1 DAG did not order independent nodes).
-Otherwise, or for a chain naming what is not bound once in its block, a TODO.
+Otherwise, or for a chain naming what is not bound once in its block, a TODO. Only the bodies of Flyte 1
+tasks and workflows are read: elsewhere ``>>`` may be another library's operator.
 
 ``create_node(t, x=1)`` becomes ``t(x=1)`` (``await t.aio(x=1)`` in async code for a sync task), and the node's
 ``n.o0`` / ``n.<output>`` the value: ``n`` for one output, ``n[i]`` for several. A binding read nowhere but in
@@ -152,12 +153,14 @@ class OrderingTransform(Transform):
     def __init__(self, file) -> None:
         super().__init__(file)
         self._async: list[bool] = []
+        self._functions: list[str] = []  # the names of the functions being visited, outermost first
         self._uses: list[dict[str, int]] = []  # per function: reads of each name outside `>>` statements
         self._nodes: list[dict[str, object]] = []  # per function: names bound to create_node(t) -> t's TaskPlan
 
     # -- the function being rewritten --------------------------------------------------------------------------
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         self._async.append(node.asynchronous is not None)
+        self._functions.append(node.name.value)
         uses: dict[str, int] = {}
         nodes: dict[str, object] = {}
         self._scan(node.body, uses, nodes)
@@ -167,6 +170,7 @@ class OrderingTransform(Transform):
 
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
         self._async.pop()
+        self._functions.pop()
         self._uses.pop()
         self._nodes.pop()
         return updated
@@ -229,8 +233,8 @@ class OrderingTransform(Transform):
 
     # -- the `>>` statements of a block ------------------------------------------------------------------------
     def leave_IndentedBlock(self, original: cst.IndentedBlock, updated: cst.IndentedBlock) -> cst.IndentedBlock:
-        if not self._uses:
-            return updated
+        if not self._functions or self._functions[0] not in self.file.module.tasks:
+            return updated  # `>>` outside a Flyte 1 task or workflow may be any other library's operator
         body = list(updated.body)
         chains = {i: operands for i, stmt in enumerate(body) if (operands := _chain(stmt)) is not None}
         if not chains:
