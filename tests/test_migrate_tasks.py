@@ -790,3 +790,20 @@ def test_migrated_nested_main_block_prints_what_flytekit_printed(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     # flytekit 1.16.31 prints these lines for the original
     assert done.stdout.strip().splitlines()[-4:] == ["1", "2", "7", "8 3"]
+
+
+def test_a_task_made_by_calling_the_decorator_gets_a_todo(tmp_path):
+    code, text = migrated(
+        tmp_path,
+        """
+        from flytekit import task
+
+        def double(x: int) -> int:
+            return x * 2
+
+        double_task = task(double)
+        retried = task(retries=2)(double)
+        """,
+    )
+    assert code == 1
+    assert text.count("# TODO(flyte-lint migrate): a task made by calling the decorator") == 2

@@ -22,6 +22,7 @@ class TasksTransform(Transform):
     def __init__(self, file) -> None:
         super().__init__(file)
         self._depth = 0
+        self._decorators = 0  # (inside a decorator expression)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         self._depth += 1
@@ -60,6 +61,21 @@ class TasksTransform(Transform):
         ):
             self.require("import flyte")
             return updated.with_changes(func=cst.parse_expression("flyte.PodTemplate"))
+        target = updated.func.func if isinstance(updated.func, cst.Call) else updated.func
+        if (
+            not self._decorators
+            and self.v1_symbol(target) in DECORATORS
+            and (updated.args or isinstance(updated.func, cst.Call))
+        ):  # task(fn), task(retries=2)(fn): not a decorator
+            self.todo_here("a task made by calling the decorator: decorate the function with `@env.task` instead")
+        return updated
+
+    def visit_Decorator(self, node: cst.Decorator) -> bool:
+        self._decorators += 1
+        return True
+
+    def leave_Decorator(self, original: cst.Decorator, updated: cst.Decorator) -> cst.Decorator:
+        self._decorators -= 1
         return updated
 
     def _is_v1_decorator(self, decorator: cst.Decorator) -> bool:
