@@ -54,7 +54,7 @@ METHOD_HINTS = {
 CONSTRUCTORS = ("new_remote_file", "new_remote", "from_source")  # the class methods that make one
 # Calls that take a path: Flyte 1's File/Dir is os.PathLike there (downloaded on __fspath__).
 PATH_FUNCTIONS = ("open", "Path", "pathlib.Path")
-PATH_MODULES = ("os.", "os.path.", "shutil.", "pd.", "pandas.", "np.", "numpy.", "json.")
+PATH_MODULES = ("os.", "shutil.", "pd.", "pandas.", "np.", "numpy.")
 
 
 @dataclass
