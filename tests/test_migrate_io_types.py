@@ -630,3 +630,34 @@ def test_a_local_path_for_a_file_parameter_runs(tmp_path):
     result = run_program((root / "main.py").read_text(encoding="utf-8"), entry="local")
     assert result.ok, result.summary()
     assert result.output == "abab"
+
+
+def test_batch_size_hint_goes(tmp_path):
+    code, text = migrated(
+        tmp_path,
+        """
+        from typing import Annotated
+
+        from flytekit import task
+        from flytekit.core.type_engine import BatchSize
+
+
+        class Hero:
+            def __init__(self, name: str):
+                self.name = name
+
+
+        @task
+        def heroes(names: list[str]) -> Annotated[list[Hero], BatchSize(3)]:
+            return [Hero(n) for n in names]
+
+
+        @task
+        def tagged(names: list[str]) -> Annotated[list[Hero], BatchSize(3), "kept"]:
+            return [Hero(n) for n in names]
+        """,
+    )
+    assert code == 0
+    assert "def heroes(names: list[str]) -> list[Hero]:" in text
+    assert 'def tagged(names: list[str]) -> Annotated[list[Hero], "kept"]:' in text
+    assert "BatchSize" not in text

@@ -291,7 +291,27 @@ class IoTypesTransform(Transform):
         kind = self._type_kind(original)
         if kind and isinstance(updated.value, cst.Name) and updated.value.value == kind:
             return updated.value  # FlyteFile[TypeVar("csv")] -> File (the format is no part of Flyte 2's type)
-        return updated
+        return self._without_batch_size(original, updated)
+
+    def _without_batch_size(self, original: cst.Subscript, updated: cst.Subscript) -> cst.BaseExpression:
+        """``Annotated[list[T], BatchSize(n)]`` -> ``list[T]``: Flyte 1's hint of how many pickled items go in one
+        blob; Flyte 2 has none, and the values are the same without it."""
+        if _dotted(original.value) not in ("Annotated", "typing.Annotated", "typing_extensions.Annotated"):
+            return updated
+        kept = [
+            element
+            for element, before in zip(updated.slice, original.slice, strict=True)
+            if not (
+                isinstance(before.slice, cst.Index)
+                and isinstance(before.slice.value, cst.Call)
+                and (self.v1_path(before.slice.value.func) or "").endswith(".BatchSize")
+            )
+        ]
+        if len(kept) == len(updated.slice):
+            return updated
+        if len(kept) == 1:
+            return kept[0].slice.value
+        return updated.with_changes(slice=[*kept[:-1], kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)])
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self._attribute_names.add(id(node.attr))  # (`literals.StructuredDataset`'s name is no flytekit import)
