@@ -15,7 +15,7 @@
 - ``ctx.logging`` (Flyte 1's user-space logger) -> ``flyte.logger`` (Flyte 2's);
 - ``ctx.default_deck`` / ``ctx.decks``: left to decks.py (``flyte.report``);
 - any other attribute -> a TODO: Flyte 2's TaskContext lacks ``execution_id`` (itself), ``task_id``...,
-  and its ``checkpoint`` has another API (no ``read``/``write``).
+  and its ``checkpoint`` has another API (``load_sync``/``save_sync``, no ``read``/``write``).
 
 ``ctx`` is the call itself or a name bound to it in the same function; the secret's group and key are string
 literals or module-level names bound once to one.
@@ -176,6 +176,12 @@ class ContextTransform(Transform):
             return updated  # (decks.py makes the decks flyte.report calls)
         if (attr, None) in RENAMED:
             return _read(updated.value, RENAMED[attr, None])
+        if attr == "checkpoint":
+            self.todo_here(
+                "Flyte 2's flyte.ctx() has no `checkpoint` with Flyte 1's read()/write(): its checkpoint has "
+                "load_sync() (the path of the previous blob) and save_sync(data) (await load()/save() in async code)"
+            )
+            return updated
         self.todo_here(f"Flyte 2's flyte.ctx() has no `{attr}` of Flyte 1's context: see flyte.models.TaskContext")
         return updated
 
