@@ -475,3 +475,27 @@ def test_migrated_dotted_secret_runs(tmp_path):
     result = run_program((root / "main.py").read_text(encoding="utf-8"), entry="wf")
     assert result.ok, result.summary()
     assert result.output == "t0k3n"
+
+
+def test_a_named_output_of_another_module_is_read_as_a_tuple(tmp_path):
+    files = {
+        "steps.py": """
+            from typing import NamedTuple
+            from flytekit import task
+
+            Pair = NamedTuple("Pair", [("a", int), ("b", int)])
+
+            @task
+            def pair(x: int) -> Pair:
+                return Pair(a=x, b=x + 1)
+        """,
+        "run.py": """
+            from steps import pair
+
+            if __name__ == "__main__":
+                print(pair(x=1))
+        """,
+    }
+    code, text = migrated(tmp_path, files, "run.py")
+    assert code == 0
+    assert "print(tuple(run.outputs()))" in text  # (Pair is not bound in run.py)

@@ -196,7 +196,7 @@ def build_plan(analysis: Analysis, paths: set[Path]) -> MigrationPlan:
             source = options.on_failure.as_string()
             mplan.tasks[func.name].on_failure = (source, params)  # (params None: the handler is not resolved)
     dependencies(plan, index)
-    _task_names(plan)
+    _task_names(plan, [m for m in analysis.modules if m.path in paths and m.path not in plan.modules])
     _reference_callers(plan, index)
     _async_callers(plan)
     return plan
@@ -235,10 +235,13 @@ def _async_callers(plan: MigrationPlan) -> None:
                 changed = True
 
 
-def _task_names(plan: MigrationPlan) -> None:
-    """The names each module binds to a planned task: its own, and those it imports from another module."""
+def _task_names(plan: MigrationPlan, others: list[Module]) -> None:
+    """The names each module binds to a planned task: its own, and those it imports from another module. Of
+    ``others`` (modules without flytekit), those importing a planned task join the plan (their ``__main__`` block
+    may run it)."""
     by_name = {m.module.name: m for m in plan.modules.values()}
-    for mplan in plan.modules.values():
+    candidates = [*plan.modules.values(), *(ModulePlan(m, {}) for m in others)]
+    for mplan in candidates:
         mplan.task_names = dict(mplan.tasks)
         for node in mplan.module.tree.body if mplan.module.tree is not None else []:
             if not isinstance(node, nodes.ImportFrom):
@@ -252,3 +255,5 @@ def _task_names(plan: MigrationPlan) -> None:
             for written, alias in node.names if other is not None else []:
                 if written in other.tasks:
                     mplan.task_names[alias or written] = other.tasks[written]
+        if mplan.task_names and mplan.path not in plan.modules:
+            plan.modules[mplan.path] = mplan

@@ -65,11 +65,13 @@ def run_call(call: cst.Call) -> cst.Call:
     return cst.Call(func=cst.parse_expression("flyte.run"), args=args)
 
 
-def value_of_run(run: cst.BaseExpression, task: TaskPlan) -> cst.BaseExpression:
+def value_of_run(run: cst.BaseExpression, task: TaskPlan, here=None) -> cst.BaseExpression:
+    """What the original call returned, read from a run of it; ``here``: the astroid module being rewritten (a
+    NamedTuple is rebuilt only where its name is bound, in the task's own module)."""
     outputs = cst.Call(func=cst.Attribute(value=run, attr=cst.Name("outputs")))
     if task.outputs == "none":
         return cst.Name("None")
-    if task.outputs == "many":
+    if task.outputs == "many" or (task.outputs == "named" and task.func.root() is not here):
         return cst.Call(func=cst.Name("tuple"), args=[cst.Arg(outputs)])
     if task.outputs == "named":  # (what Flyte 1 returned: the NamedTuple, rebuilt from the outputs)
         rebuild = cst.parse_expression(task.func.returns.as_string())
@@ -82,9 +84,10 @@ class _Block(cst.CSTTransformer):
     (a loop's, a ``try``'s...), gets its calls hoisted; what is left (a loop's header, a one-line suite) is
     rewritten in place."""
 
-    def __init__(self, tasks: dict[str, TaskPlan], taken: set[str]) -> None:
+    def __init__(self, tasks: dict[str, TaskPlan], taken: set[str], here) -> None:
         super().__init__()
         self.tasks = tasks
+        self.here = here
         self.changed = False
         # a statement's runs are consumed by that statement: each one names them run, run_2... afresh
         self.base = next(n for n in ("run", "flyte_run", "task_run") if n not in taken)
@@ -128,7 +131,7 @@ class _Block(cst.CSTTransformer):
                 )
             )
             hoisted.append(cst.parse_statement(f"{name}.wait()\n"))
-            return value_of_run(cst.Name(name), task)
+            return value_of_run(cst.Name(name), task, self.here)
 
         calls = _Calls(self.tasks, hoist)
         new = stmt.visit(calls)
@@ -151,9 +154,10 @@ class MainBlocksTransform(Transform):
         tasks = self.file.module.task_names
         if not tasks or not is_main_test(updated.test) or not isinstance(updated.body, cst.IndentedBlock):
             return updated
-        block = _Block(tasks, _names(updated.body))
+        block = _Block(tasks, _names(updated.body), self.file.module.module.tree)
         body = updated.body.visit(block)
-        inline = _Calls(tasks, lambda call, task: value_of_run(run_call(call), task))  # (headers, one-liners)
+        here = self.file.module.module.tree
+        inline = _Calls(tasks, lambda call, task: value_of_run(run_call(call), task, here))  # (headers, one-liners)
         body = body.visit(inline)
         if not block.changed and not inline.found:
             return updated
