@@ -110,6 +110,8 @@ def test_what_has_no_counterpart_gets_a_todo(tmp_path):
 
         if image.is_container():
             import pandas  # noqa: F401
+
+            print("in the image")
         """
     )
     code, text = migrated(tmp_path, files)
@@ -117,6 +119,53 @@ def test_what_has_no_counterpart_gets_a_todo(tmp_path):
     assert "# TODO(flyte-lint migrate): ImageSpec not migrated: `conda_packages=` → no equivalent" in text
     assert "# TODO(flyte-lint migrate): a Flyte 2 image has no is_container()" in text.split("if image")[0]
     assert 'image = flyte.Image.from_debian_base().with_pip_packages("pandas")' in text
+
+
+IMPORTS_IN_IMAGE = """
+from flytekit import ImageSpec, task, workflow
+
+image = ImageSpec(packages=["not-installed-here"])
+
+if image.is_container():
+    import json
+    from not_installed_here import thing  # noqa: F401
+
+
+@task(container_image=image)
+def dump(x: int) -> str:
+    return json.dumps({"x": x})
+
+
+@workflow
+def wf(x: int = 1) -> str:
+    return dump(x=x)
+"""
+
+
+def test_imports_only_one_image_has_become_a_guarded_import(tmp_path):
+    """flytekit's is_container() is True outside a cluster and, in one, True in that image only: the imports
+    run wherever the modules are installed."""
+    code, text = migrated(tmp_path, IMPORTS_IN_IMAGE)
+    assert code == 0
+    assert text.split("\n\n\n")[0].endswith(
+        dedent(
+            """
+            try:
+                import json
+                from not_installed_here import thing  # noqa: F401
+            except ImportError:  # (only `image` installs them)
+                pass
+            """
+        ).rstrip("\n")
+    )
+
+
+@requires_sdk
+def test_a_guarded_import_runs_where_it_can_under_flyte_2(tmp_path):
+    root = write_project(tmp_path / "project", IMPORTS_IN_IMAGE)
+    assert migrate(root) == 0
+    files = {"main.py": (root / "main.py").read_text(encoding="utf-8")}
+    assert run_program(files, entry="wf").output == '{"x": 1}'
 
 
 @requires_sdk

@@ -9,8 +9,11 @@ The image reaches the generated TaskEnvironment unchanged: ``container_image=ima
 (task_options.py), and the env definition the tasks transform wrote names the variable this transform rewrites (or
 holds the ``ImageSpec(...)`` call itself, rewritten here in place).
 
-``image.is_container()`` has no Flyte 2 counterpart (a Flyte 2 ``Image`` cannot tell which image runs) and gets a
-TODO, as does an ImageSpec with options the table does not map (conda packages, ``copy=``, ``source_root=``...).
+``image.is_container()`` has no Flyte 2 counterpart (a Flyte 2 ``Image`` cannot tell which image runs): an ``if``
+of it around imports only becomes ``try: <imports> except ImportError: pass`` (they run wherever the modules are
+installed; only a module missing from a local run fails later, at its use, rather than at import), anything else
+gets a TODO, as does an ImageSpec with options the table does not map (conda packages, ``copy=``,
+``source_root=``...).
 """
 
 from __future__ import annotations
@@ -72,15 +75,34 @@ class ImagesTransform(Transform):
             text = "(\n" + "".join(f"    {p}\n" for p in parts) + ")"
         return cst.parse_expression(text)
 
-    def leave_If(self, original: cst.If, updated: cst.If) -> cst.If:
-        """``if image.is_container():`` (imports only the image has): a TODO on the ``if``."""
+    def leave_If(self, original: cst.If, updated: cst.If) -> cst.BaseStatement:
+        """``if image.is_container(): import x`` (modules only that image installs; flytekit answers True outside
+        a cluster, and in a cluster whether this image runs) -> ``try: import x`` / ``except ImportError: pass``:
+        the imports run wherever the modules are installed, as they ran where the image was. Any other body gets
+        a TODO."""
         test = updated.test
         func = test.func if isinstance(test, cst.Call) else None
-        if isinstance(func, cst.Attribute) and func.attr.value == "is_container" and self._is_image(func.value):
+        if not (isinstance(func, cst.Attribute) and func.attr.value == "is_container" and self._is_image(func.value)):
+            return updated
+        body = updated.body.body if isinstance(updated.body, cst.IndentedBlock) else ()
+        imports_only = body and all(
+            isinstance(stmt, cst.SimpleStatementLine)
+            and all(isinstance(s, (cst.Import, cst.ImportFrom)) for s in stmt.body)
+            for stmt in body
+        )
+        if not imports_only or updated.orelse is not None:
             return self.todo(
                 updated, "a Flyte 2 image has no is_container(): import these modules inside the tasks that need them"
             )
-        return updated
+        comment = cst.TrailingWhitespace(
+            whitespace=cst.SimpleWhitespace("  "),
+            comment=cst.Comment(f"# (only `{func.value.value}` installs them)"),
+        )
+        handler = cst.ExceptHandler(
+            body=cst.IndentedBlock(body=[cst.SimpleStatementLine(body=[cst.Pass()])], header=comment),
+            type=cst.Name("ImportError"),
+        )
+        return cst.Try(body=updated.body, handlers=[handler], leading_lines=updated.leading_lines)
 
     def _is_image(self, node: cst.BaseExpression) -> bool:
         """``node`` names a module-level variable bound once to an ``ImageSpec(...)`` (in the original code)."""
