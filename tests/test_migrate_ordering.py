@@ -152,7 +152,6 @@ def test_a_shift_against_the_code_order_moves_the_calls_into_its_order(tmp_path)
 
         @workflow
         def backwards(x: int) -> int:
-            # first
             a = t2(x=x)
             b = t2(x=2)
             c = t0()
@@ -167,7 +166,6 @@ def test_a_shift_against_the_code_order_moves_the_calls_into_its_order(tmp_path)
             """
             @env.task
             def backwards(x: int) -> int:
-                # first
                 t0()
                 t2(x=2)
                 a = t2(x=x)
@@ -239,3 +237,46 @@ def test_a_shift_outside_tasks_and_workflows_is_left_alone(tmp_path):
     )
     assert code == 0
     assert "def connect(a: Pipe, b: Pipe) -> None:\n    a >> b\n" in text
+
+
+def test_a_call_the_chain_puts_first_moves_up_past_independent_statements(tmp_path):
+    code, text = migrated(
+        tmp_path,
+        """
+        from flytekit import task, workflow
+
+
+        @task
+        def t0():
+            print("t0")
+
+
+        @task
+        def t2(x: int) -> int:
+            return x + 1
+
+
+        @workflow
+        def prepared(x: int) -> int:
+            a = t2(x=x)
+            b = t2(x=3)
+
+            # prepare first
+            t0() >> a
+            return a + b
+        """,
+    )
+    assert code == 0  # (blank lines stay where they were, comments go with their statement)
+    assert text.endswith(
+        dedent(
+            """
+            def prepared(x: int) -> int:
+                # prepare first
+                t0()
+                a = t2(x=x)
+
+                b = t2(x=3)
+                return a + b
+            """
+        )
+    )

@@ -2,14 +2,16 @@
 "Common Gotchas", 2. "Workflow `>>` Ordering Notation": sequential calls are naturally ordered; awaited one after
 the other in async code).
 
-A task now runs where it is called, so a ``>>`` statement is dropped when the order it states is the order the
-calls already happen in: each name in the chain bound (``n = t(...)`` in the same block) before the next one, a
-call in the chain (``t1() >> t2()``, left to right) after every name. Its calls stay, one statement each, in
-that order. When chains of names state another order than the code's (flytesnacks' ``t0_out >> t1_out`` after
-``t1_out = t1()``, ``t0_out = t0()``), the bindings they name move into that order, among their own places, if
-no data flows between what moves and what it moves across (a Flyte 1 DAG did not order independent nodes).
-Otherwise, or for a chain naming what is not bound once in its block, a TODO. Only the bodies of Flyte 1
-tasks and workflows are read: elsewhere ``>>`` may be another library's operator.
+A task now runs where it is called, so a ``>>`` statement goes and the statements it orders run in its order:
+a name in a chain stands for the one statement of the block binding it (``n = t(...)``), a call in a chain
+(``t1() >> t2()``, ``prepare() >> n``) becomes a statement of its own where the chain was. When the code
+already runs them in that order nothing moves; otherwise (flytesnacks' ``t2_out = t2()``, ``t1_out = t1()``,
+``t0_out = t0()`` then ``t0_out >> t1_out``, ``t1_out >> t2_out``) the statements between the first and the
+last of them are put in an order that keeps every chain and every data flow (what reads a name stays after
+what binds it), moving each as little as that needs: a Flyte 1 DAG ordered nodes by data and by ``>>`` only.
+Blank lines stay in place, comments go with their statement. A cycle, a compound statement in the way, or a
+name not bound exactly once in the block leaves the chains with a TODO. Only the bodies of Flyte 1 tasks and
+workflows are read: elsewhere ``>>`` may be another library's operator.
 
 ``create_node(t, x=1)`` becomes ``t(x=1)`` (``await t.aio(x=1)`` in async code for a sync task), and the node's
 ``n.o0`` / ``n.<output>`` the value: ``n`` for one output, ``n[i]`` for several. A binding read nowhere but in
@@ -18,7 +20,7 @@ dropped ``>>`` statements (``first = t(...)`` kept only to order it) becomes the
 
 from __future__ import annotations
 
-from itertools import pairwise
+from itertools import combinations, pairwise
 
 import libcst as cst
 
@@ -89,62 +91,46 @@ def _binds(stmt: cst.BaseStatement) -> set[str] | None:
     return bound
 
 
-def _reorder(body: list[cst.BaseStatement], chains: dict[int, list]) -> tuple[list[cst.BaseStatement], set[int]]:
-    """``body`` with the bindings that chains of names (``t0_out >> t1_out``) order moved into that order, and the
-    chains it could not honour. A binding moves only among the places of the bindings being ordered, and only when
-    no data flows between what moves and what it moves across (a Flyte 1 DAG did not order independent nodes)."""
-    named = {i: ops for i, ops in chains.items() if all(isinstance(op, cst.Name) for op in ops)}
-    edges: set[tuple[int, int]] = set()
-    failed: set[int] = set()
-    for i, operands in named.items():
-        places = []
-        for operand in operands:
-            bound = [j for j, stmt in enumerate(body) if j not in chains and _bound_name(stmt) == operand.value]
-            if len(bound) != 1 or bound[0] > i:
-                failed.add(i)
-                break
-            places.append(bound[0])
-        else:
-            edges |= set(pairwise(places))
-    nodes = {j for edge in edges for j in edge}
-    order = _topological(nodes, edges)
-    positions = sorted(nodes)
-    if order is None or (order != positions and not _movable(body, positions, chains)):
-        return body, failed | set(named)
-    moved = list(body)
-    for place, j in zip(positions, order, strict=True):
-        moved[place] = body[j].with_changes(leading_lines=body[place].leading_lines)
-    return moved, failed
-
-
-def _topological(nodes: set[int], edges: set[tuple[int, int]]) -> list[int] | None:
-    """The nodes in an order every edge (a, b) keeps (a first), the earliest place first among free ones; None
-    for a cycle."""
-    before = {n: {a for a, b in edges if b == n} for n in nodes}
-    order: list[int] = []
-    while before:
-        free = sorted(n for n, preds in before.items() if not preds)
-        if not free:
+def _topological(nodes: list[int], edges: set[tuple[int, int]]) -> list[int] | None:
+    """The nodes in an order every edge (a, b) keeps (a first), None for a cycle. Built from the end: the last
+    place goes to the latest statement nothing has to precede, so a statement moves only as far as an edge
+    needs (a call the chain puts first moves up, the statements it passes keep their order)."""
+    after = {n: {b for a, b in edges if a == n} for n in nodes}
+    remaining = set(nodes)
+    backwards: list[int] = []
+    while remaining:
+        last = [n for n in remaining if not after[n] & remaining]
+        if not last:
             return None
-        order.append(free[0])
-        del before[free[0]]
-        for preds in before.values():
-            preds.discard(free[0])
-    return order
+        backwards.append(max(last))
+        remaining.discard(max(last))
+    return backwards[::-1]
 
 
-def _movable(body: list[cst.BaseStatement], positions: list[int], chains: dict[int, list]) -> bool:
-    moving = set(positions)
-    span = [j for j in range(positions[0], positions[-1] + 1) if j not in chains]
-    binds = {j: _binds(body[j]) for j in span}
-    if any(b is None for b in binds.values()):
-        return False
-    for j in span:
-        reads = _reads(body[j].body[0].value) if j in moving else _reads(body[j])
-        others = set().union(*(binds[k] for k in span if k != j and (k in moving or j in moving)))
-        if reads & others:
-            return False
-    return True
+def _bound_anywhere(node: cst.CSTNode) -> set[str]:
+    """The names a compound statement binds in any of its blocks (assignment, for and with targets)."""
+    found: set[str] = set()
+    if isinstance(node, cst.Assign):
+        for target in node.targets:
+            found |= _reads(target.target)
+    elif isinstance(node, (cst.AnnAssign, cst.AugAssign, cst.For)):
+        found |= _reads(node.target)
+    elif isinstance(node, cst.AsName):
+        found |= _reads(node.name)
+    elif isinstance(node, cst.NamedExpr):
+        found |= _reads(node.target)
+    for child in node.children:
+        found |= _bound_anywhere(child)
+    return found
+
+
+def _value_reads(stmt: cst.BaseStatement) -> set[str]:
+    """The names a statement reads (a simple binding's targets are no read)."""
+    if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1:
+        small = stmt.body[0]
+        if isinstance(small, (cst.Assign, cst.AnnAssign, cst.Expr)) and small.value is not None:
+            return _reads(small.value)
+    return _reads(stmt)
 
 
 class OrderingTransform(Transform):
@@ -239,31 +225,35 @@ class OrderingTransform(Transform):
         chains = {i: operands for i, stmt in enumerate(body) if (operands := _chain(stmt)) is not None}
         if not chains:
             return updated
-        body, unordered = _reorder(body, chains)
-        unordered |= {
-            i for i, operands in chains.items() if i not in unordered and not self._in_order(body, i, operands)
-        }
-        dropped = {
-            operand.value
-            for i, operands in chains.items()
-            if i not in unordered
-            for operand in operands
-            if isinstance(operand, cst.Name)
-        }
-        dropped -= {operand.value for i in unordered for operand in chains[i] if isinstance(operand, cst.Name)}
+        binder: dict[str, list[int]] = {}  # name -> the statements of the block binding it
+        for j, stmt in enumerate(body):
+            if j not in chains:
+                for name in _binds(stmt) or _bound_anywhere(stmt):
+                    binder.setdefault(name, []).append(j)
+
+        def bound_once(operand: cst.BaseExpression, at: int) -> bool:
+            if isinstance(operand, (cst.Call, cst.Await)):
+                return True
+            places = binder.get(operand.value, []) if isinstance(operand, cst.Name) else []
+            return len(places) == 1 and places[0] < at
+
+        ordered = {i for i, operands in chains.items() if all(bound_once(op, i) for op in operands)}
+        result = self._ordered(body, chains, ordered, binder)
+        if result is None:  # the order cannot be had by moving statements: every chain is left, with a TODO
+            items, where, todo = body, {i: i for i in chains}, set(chains)
+        else:
+            (items, where), todo = result, set(chains) - ordered
+        chain_at = {at: i for i, at in where.items()}
+        dropped = {op.value for i in set(chains) - todo for op in chains[i] if isinstance(op, cst.Name)}
+        dropped -= {op.value for i in todo for op in chains[i] if isinstance(op, cst.Name)}
         out: list[cst.BaseStatement] = []
         carried: list[cst.EmptyLine] = []
-        for i, stmt in enumerate(body):
-            if i in unordered:
+        for at, stmt in enumerate(items):
+            chain = chain_at.get(at)
+            if chain in todo:
                 out.append(self.todo(stmt, TODO_ORDER))
-            elif i in chains:
-                calls = [operand for operand in chains[i] if not isinstance(operand, cst.Name)]
-                statements = [cst.SimpleStatementLine(body=[cst.Expr(call)]) for call in calls]
-                if statements:
-                    statements[0] = statements[0].with_changes(leading_lines=stmt.leading_lines)
-                else:  # its comments stay, above what follows
-                    carried.extend(line for line in stmt.leading_lines if line.comment is not None)
-                out.extend(statements)
+            elif chain is not None:  # dropped: its comments stay, above what follows
+                carried.extend(line for line in stmt.leading_lines if line.comment is not None)
                 continue
             elif (name := _bound_name(stmt)) in dropped and not self._uses[-1].get(name):
                 out.append(stmt.with_changes(body=[cst.Expr(stmt.body[0].value)]))
@@ -276,20 +266,53 @@ class OrderingTransform(Transform):
             out.append(cst.SimpleStatementLine(body=[cst.Pass()]))
         return updated.with_changes(body=out)
 
-    def _in_order(self, body: list[cst.BaseStatement], at: int, operands: list[cst.BaseExpression]) -> bool:
-        """Whether the code runs ``operands`` in their order already (see the module docstring)."""
-        times = []
-        for position, operand in enumerate(operands):
-            if isinstance(operand, cst.Name):
-                bound = [j for j in range(at) if _bound_name(body[j]) == operand.value]
-                if not bound:
-                    return False
-                times.append((bound[-1], 0))
-            elif isinstance(operand, (cst.Call, cst.Await)):
-                times.append((at, position + 1))
-            else:
-                return False
-        return all(a < b for a, b in pairwise(times))
+    def _ordered(self, body, chains, ordered, binder):
+        """``(statements, chain -> its index there)``: the block with each orderable chain's calls made
+        statements of their own before it, and the statements the chains name moved into the order they state;
+        None when that order cannot be had (a cycle, or data flowing across a move)."""
+        items: list[cst.BaseStatement] = []
+        place: dict[int, int] = {}  # index in body -> index in items
+        calls: dict[tuple[int, int], int] = {}  # (chain, operand position) -> index in items of its call
+        for j, stmt in enumerate(body):
+            if j in ordered:
+                lines = stmt.leading_lines
+                for k, operand in enumerate(chains[j]):
+                    if isinstance(operand, (cst.Call, cst.Await)):
+                        calls[(j, k)] = len(items)
+                        items.append(cst.SimpleStatementLine(body=[cst.Expr(operand)], leading_lines=lines))
+                        lines = ()
+                if lines != stmt.leading_lines:
+                    stmt = stmt.with_changes(leading_lines=[])
+            place[j] = len(items)
+            items.append(stmt)
+        edges: set[tuple[int, int]] = set()
+        for j in ordered:
+            points = [
+                calls[(j, k)] if (j, k) in calls else place[binder[op.value][0]] for k, op in enumerate(chains[j])
+            ]
+            edges |= set(pairwise(points))
+        where = {j: place[j] for j in chains}
+        nodes = {n for edge in edges for n in edge}
+        if not nodes:
+            return items, where
+        skip = {place[j] for j in ordered}
+        span = [j for j in range(min(nodes), max(nodes) + 1) if j not in skip]
+        binds = {j: _binds(items[j]) for j in span}
+        if any(b is None for b in binds.values()):
+            return None
+        reads = {j: _value_reads(items[j]) for j in span}
+        for a, b in combinations(span, 2):  # data keeps its order: what reads a name stays after what binds it
+            if reads[b] & binds[a] or reads[a] & binds[b] or binds[a] & binds[b]:
+                edges.add((a, b))
+        order = _topological(span, edges)
+        if order is None:
+            return None
+        moved = list(items)
+        for at, n in zip(span, order, strict=True):  # blank lines stay in place, comments go with their statement
+            blank = [line for line in items[at].leading_lines if line.comment is None]
+            comments = [line for line in items[n].leading_lines if line.comment is not None]
+            moved[at] = items[n].with_changes(leading_lines=[*blank, *comments])
+        return moved, where
 
     # -- what is left --------------------------------------------------------------------------------------------
     def leave_SimpleStatementLine(self, original, updated):
