@@ -385,3 +385,11 @@ def test_migrated_notifications_serialize_with_the_sdk_trigger_serde(tmp_path):
         "daily 1440 [('a', 1)] ['p@pd.com', 'team@slack.com'] 3",
         "main.on_success",
     ]
+
+
+def test_an_unnamed_launch_plan_binding_inputs_becomes_an_on_demand_trigger(tmp_path):
+    files = UNSCHEDULED.replace("french = LaunchPlan", "LaunchPlan")
+    code, text = migrated(tmp_path, files)
+    assert code == 0
+    assert '@env.task(triggers=flyte.Trigger("french", inputs={"name": "monde", "greeting": "Bonjour"}))\n' in text
+    assert "def french" not in text and "LaunchPlan" not in text
