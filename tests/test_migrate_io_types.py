@@ -661,3 +661,61 @@ def test_batch_size_hint_goes(tmp_path):
     assert "def heroes(names: list[str]) -> list[Hero]:" in text
     assert 'def tagged(names: list[str]) -> Annotated[list[Hero], "kept"]:' in text
     assert "BatchSize" not in text
+
+
+RETURNED_PATHS = """
+import os
+import tempfile
+from pathlib import Path
+from typing import Tuple
+
+from flytekit import task, workflow
+from flytekit.types.directory import FlyteDirectory
+from flytekit.types.file import FlyteFile
+
+
+@task
+def make(text: str) -> Tuple[FlyteFile, FlyteDirectory, int]:
+    root = Path(tempfile.mkdtemp())
+    notes = root / "notes.txt"
+    notes.write_text(text)
+    folder = root / "folder"
+    folder.mkdir()
+    (folder / "a.txt").write_text(text.upper())
+    return notes, folder, 1
+
+
+@task
+def joined(text: str) -> FlyteFile:
+    out = os.path.join(tempfile.mkdtemp(), "j.txt")
+    with open(out, "w") as fh:
+        fh.write(text)
+    return out
+
+
+@workflow
+def main(text: str = "hi") -> Tuple[FlyteFile, FlyteDirectory, int, FlyteFile]:
+    f, d, n = make(text=text)
+    return f, d, n, joined(text=text)
+"""
+
+
+def test_a_returned_local_path_is_uploaded(tmp_path):
+    code, text = migrated(tmp_path, RETURNED_PATHS)
+    assert code == 0
+    assert "    return File.from_local_sync(notes), Dir.from_local_sync(folder), 1\n" in text
+    assert "    return File.from_local_sync(out)\n" in text
+    assert "    return f, d, n, joined(text=text)\n" in text  # (Files already)
+
+
+@requires_flytekit
+@requires_sdk
+def test_returned_local_paths_compute_the_same(tmp_path):
+    root = write_project(tmp_path / "project", RETURNED_PATHS)
+    original = (root / "main.py").read_text(encoding="utf-8")
+    assert migrate(root) == 0
+    before = run_v1(original, entry="main", args={"text": "hi"})
+    after = run_v2((root / "main.py").read_text(encoding="utf-8"), entry="main", args={"text": "hi"})
+    assert before.ok, before.summary()
+    assert after.ok, after.summary()
+    assert outputs_match(before.output, after.output), (before.output, after.output)

@@ -67,6 +67,8 @@ class _Function:
     tops: dict[int, int] = field(default_factory=dict)  # the id of a statement of its body -> its position
     current_top: int | None = None  # the position of the body's statement being visited
     hoists: dict[int, list[cst.SimpleStatementLine]] = field(default_factory=dict)  # position -> statements before it
+    outputs: list[str | None] = field(default_factory=list)  # the Flyte 2 class of each output (None: another type)
+    paths: set[str] = field(default_factory=set)  # the names bound once, to a local path (a str or a Path)
 
 
 class _Names(cst.CSTVisitor):
@@ -89,6 +91,47 @@ def _imported_from_flyte_io(module: cst.Module) -> set[str]:
             ):
                 names.update(a.evaluated_alias or a.evaluated_name for a in small.names)
     return names
+
+
+class _Bindings(cst.CSTVisitor):
+    """The values each name is assigned in a function body (not in nested functions)."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, list[cst.BaseExpression]] = {}
+
+    def visit_FunctionDef(self, node) -> bool:
+        return False
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            name = target.target.value if isinstance(target.target, cst.Name) else None
+            if name:
+                self.values.setdefault(name, []).append(node.value)
+            elif isinstance(target.target, (cst.Tuple, cst.List)):
+                for element in target.target.elements:  # (unpacked: no one value)
+                    if isinstance(element.value, cst.Name):
+                        self.values.setdefault(element.value.value, []).extend([node.value, node.value])
+
+    def visit_For(self, node: cst.For) -> None:
+        if isinstance(node.target, cst.Name):
+            self.values.setdefault(node.target.value, []).extend([node.iter, node.iter])
+
+
+PATH_CALLS = ("Path", "pathlib.Path", "os.path.join", "os.path.abspath", "tempfile.mkdtemp", "os.getcwd")
+
+
+def _is_local_path(node: cst.BaseExpression, paths: set[str]) -> bool:
+    """Whether ``node`` is surely a local path: a Path or path-making call, a ``/`` on one, or a name bound once
+    to one (``paths``)."""
+    if isinstance(node, cst.Name):
+        return node.value in paths
+    if isinstance(node, cst.Call):
+        if _dotted(node.func) == "str" and len(node.args) == 1:
+            return _is_local_path(node.args[0].value, paths)
+        return _dotted(node.func) in PATH_CALLS
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Divide):
+        return _is_local_path(node.left, paths)
+    return False
 
 
 def _code(node: cst.CSTNode) -> str:
@@ -227,8 +270,48 @@ class IoTypesTransform(Transform):
         frame.names = names.names | {p.name.value for p in node.params.params}
         if isinstance(node.body, cst.IndentedBlock):
             frame.tops = {id(stmt): i for i, stmt in enumerate(node.body.body)}
+        frame.outputs = self._output_kinds(node.returns.annotation if node.returns else None)
+        bindings = _Bindings()
+        node.body.visit(bindings)
+        single = {name: values[0] for name, values in bindings.values.items() if len(values) == 1}
+        while True:  # (a name bound to a path made of another: `out = root / "x"`)
+            found = {name for name, value in single.items() if _is_local_path(value, frame.paths)}
+            if found == frame.paths:
+                break
+            frame.paths = found
         self._stack.append(frame)
         return True
+
+    def _output_kinds(self, returns: cst.BaseExpression | None) -> list[str | None]:
+        """The Flyte 2 class of each output a Flyte 1 return annotation declares (``Tuple[FlyteFile, int]``)."""
+        if isinstance(returns, cst.Subscript) and _dotted(returns.value) in ("Tuple", "tuple", "typing.Tuple"):
+            return [self._type_kind(e.slice.value) if isinstance(e.slice, cst.Index) else None for e in returns.slice]
+        return [self._type_kind(returns)]
+
+    def leave_Return(self, original: cst.Return, updated: cst.Return) -> cst.Return:
+        """A local path (str or Path) returned for a File/Dir output: Flyte 1 uploaded it, Flyte 2 needs the
+        File (``File.from_local_sync(path)``)."""
+        frame = self._stack[-1] if self._stack else None
+        if frame is None or updated.value is None or not any(k in ("File", "Dir") for k in frame.outputs):
+            return updated
+        if len(frame.outputs) == 1:
+            return updated.with_changes(value=self._uploaded(frame, frame.outputs[0], original.value, updated.value))
+        if isinstance(updated.value, cst.Tuple) and len(updated.value.elements) == len(frame.outputs):
+            elements = [
+                element.with_changes(value=self._uploaded(frame, kind, before.value, element.value))
+                for kind, before, element in zip(
+                    frame.outputs, original.value.elements, updated.value.elements, strict=True
+                )
+            ]
+            return updated.with_changes(value=updated.value.with_changes(elements=elements))
+        return updated
+
+    def _uploaded(self, frame, kind, before: cst.BaseExpression, after: cst.BaseExpression) -> cst.BaseExpression:
+        if kind not in ("File", "Dir") or not (
+            _is_local_path(before, frame.paths) or isinstance(before, cst.SimpleString)
+        ):
+            return after
+        return self._construct(kind, cst.Call(func=cst.Name(kind), args=[cst.Arg(after)])) or after
 
     def on_visit(self, node) -> bool:
         result = super().on_visit(node)
