@@ -215,3 +215,21 @@ def test_migrated_markdown_renders_as_flytekit_did(tmp_path):
     result = run_program(text, entry="main", args={"title": "Hello"})
     assert result.ok, result.summary()
     assert result.output == "<h3>Hello</h3>\n"  # flytekit's MarkdownRenderer: MarkdownIt().render
+
+
+def test_a_deck_on_a_shared_line_gets_a_todo(tmp_path):
+    code, text = migrated(
+        tmp_path,
+        """
+        from flytekit import Deck, task
+
+
+        @task
+        def t(n: int) -> int:
+            if n: d = Deck("a", "<p>x</p>")
+            return n
+        """,
+    )
+    assert code == 1
+    assert "# TODO(flyte-lint migrate): write the deck as a report tab" in text
+    assert 'if n: d = Deck("a", "<p>x</p>")' in text  # left as it was, its html not lost

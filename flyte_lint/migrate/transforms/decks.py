@@ -88,6 +88,7 @@ class DecksTransform(Transform):
         self._after: dict[int, cst.BaseSmallStatement] = {}  # an assignment's id -> the statement to add after it
         self._assigned: dict[int, cst.Assign] = {}  # a Deck(...) call's id -> the `d = Deck(...)` it is the value of
         self._consumed: set[int] = set()  # the `ctx.default_deck` nodes an `.append(...)` rewrites
+        self._lines: set[int] = set()  # the small statements alone on their line
 
     # -- where we are ------------------------------------------------------------------------------------------
     @property
@@ -223,9 +224,13 @@ class DecksTransform(Transform):
         name = node.targets[0].target.value
         if name in frame.default_decks:
             self._consumed.add(id(node.value))  # (the statement goes)
-        if isinstance(node.value, cst.Call) and self._is_deck_class(node.value.func):
+        if isinstance(node.value, cst.Call) and self._is_deck_class(node.value.func) and id(node) in self._lines:
             frame.tabs.add(name)
             self._assigned[id(node.value)] = node
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        if len(node.body) == 1:  # (a statement added after it, or its removal, needs a line of its own)
+            self._lines.add(id(node.body[0]))
 
     def leave_SimpleStatementLine(self, original, updated):
         frame = self._frame
@@ -262,6 +267,12 @@ class _Assignments(cst.CSTVisitor):
 
     def visit_ClassDef(self, node) -> bool:
         return False
+
+    def visit_SimpleStatementSuite(self, node) -> bool:
+        return False  # (`if x: dd = ctx.default_deck`: no line of its own to drop)
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
+        return len(node.body) == 1
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
