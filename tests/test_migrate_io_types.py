@@ -719,3 +719,24 @@ def test_returned_local_paths_compute_the_same(tmp_path):
     assert before.ok, before.summary()
     assert after.ok, after.summary()
     assert outputs_match(before.output, after.output), (before.output, after.output)
+
+
+def test_no_download_is_hoisted_out_of_a_try(tmp_path):
+    code, text = migrated(
+        tmp_path,
+        """
+        from flytekit import task
+        from flytekit.types.file import FlyteFile
+
+
+        @task
+        def first_line(f: FlyteFile) -> str:
+            try:
+                with open(f) as fh:
+                    return fh.readline()
+            except FileNotFoundError:
+                return ""
+        """,
+    )
+    assert code == 0
+    assert "    try:\n        with open(f.download_sync()) as fh:\n" in text

@@ -64,7 +64,7 @@ class _Function:
     records: dict[str, str] = field(default_factory=dict)  # a parameter -> its class, which has fields of the types
     local_paths: dict[str, str] = field(default_factory=dict)  # a File/Dir name -> the name of its download
     names: set[str] = field(default_factory=set)  # every name the function reads or binds
-    tops: dict[int, int] = field(default_factory=dict)  # the id of a statement of its body -> its position
+    tops: dict[int, int | None] = field(default_factory=dict)  # a statement of its body -> its position (None: try)
     current_top: int | None = None  # the position of the body's statement being visited
     hoists: dict[int, list[cst.SimpleStatementLine]] = field(default_factory=dict)  # position -> statements before it
     outputs: list[str | None] = field(default_factory=list)  # the Flyte 2 class of each output (None: another type)
@@ -269,7 +269,11 @@ class IoTypesTransform(Transform):
         node.body.visit(names)
         frame.names = names.names | {p.name.value for p in node.params.params}
         if isinstance(node.body, cst.IndentedBlock):
-            frame.tops = {id(stmt): i for i, stmt in enumerate(node.body.body)}
+            # (not above a try: a download failing there must still reach its handlers)
+            frame.tops = {
+                id(stmt): None if isinstance(stmt, (cst.Try, cst.TryStar)) else i
+                for i, stmt in enumerate(node.body.body)
+            }
         frame.outputs = self._output_kinds(node.returns.annotation if node.returns else None)
         bindings = _Bindings()
         node.body.visit(bindings)
