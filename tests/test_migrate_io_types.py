@@ -721,12 +721,19 @@ def test_returned_local_paths_compute_the_same(tmp_path):
     assert outputs_match(before.output, after.output), (before.output, after.output)
 
 
-def test_no_download_is_hoisted_out_of_a_try(tmp_path):
+def test_no_download_is_hoisted_out_of_a_try_or_an_if(tmp_path):
     code, text = migrated(
         tmp_path,
         """
         from flytekit import task
         from flytekit.types.file import FlyteFile
+
+
+        @task
+        def maybe(f: FlyteFile, read: bool) -> str:
+            if read:
+                return open(f).read()
+            return ""
 
 
         @task
@@ -740,3 +747,4 @@ def test_no_download_is_hoisted_out_of_a_try(tmp_path):
     )
     assert code == 0
     assert "    try:\n        with open(f.download_sync()) as fh:\n" in text
+    assert "    if read:\n        return open(f.download_sync()).read()\n" in text

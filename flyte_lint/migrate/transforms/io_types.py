@@ -269,9 +269,10 @@ class IoTypesTransform(Transform):
         node.body.visit(names)
         frame.names = names.names | {p.name.value for p in node.params.params}
         if isinstance(node.body, cst.IndentedBlock):
-            # (not above a try: a download failing there must still reach its handlers)
+            # (not above a try: a download failing there must still reach its handlers; not above an if: its
+            # branch may not read the file at all)
             frame.tops = {
-                id(stmt): None if isinstance(stmt, (cst.Try, cst.TryStar)) else i
+                id(stmt): None if isinstance(stmt, (cst.Try, cst.TryStar, cst.If, cst.Match)) else i
                 for i, stmt in enumerate(node.body.body)
             }
         frame.outputs = self._output_kinds(node.returns.annotation if node.returns else None)
