@@ -393,3 +393,10 @@ def test_an_unnamed_launch_plan_binding_inputs_becomes_an_on_demand_trigger(tmp_
     assert code == 0
     assert '@env.task(triggers=flyte.Trigger("french", inputs={"name": "monde", "greeting": "Bonjour"}))\n' in text
     assert "def french" not in text and "LaunchPlan" not in text
+
+
+def test_launch_plan_create_takes_the_name_first(tmp_path):
+    files = UNSCHEDULED + '\nnamed = LaunchPlan.create("by_create", greeting_wf, {"name": "x"}, {"greeting": "Hi"})\n'
+    code, text = migrated(tmp_path, files)
+    assert code == 0
+    assert '@env.task\ndef named(name: str = "x") -> str:\n    return greeting_wf(name=name, greeting="Hi")\n' in text

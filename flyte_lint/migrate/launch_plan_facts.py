@@ -15,6 +15,14 @@ from flyte_lint.model.source import source_text
 
 METHODS = ("get_or_create", "create")
 PARAMETERS = ("workflow", "name", "default_inputs", "fixed_inputs", "schedule")  # get_or_create's order
+CREATE_PARAMETERS = ("name", "workflow", "default_inputs", "fixed_inputs", "schedule")  # LaunchPlan.create's
+
+
+def parameters_of(method: str) -> tuple[str, ...]:
+    """The positional parameters of ``LaunchPlan.<method>``: ``create`` takes the name first."""
+    return CREATE_PARAMETERS if method == "create" else PARAMETERS
+
+
 CRON_ALIASES = {
     "@hourly": "0 * * * *",
     "@daily": "0 0 * * *",
@@ -105,8 +113,9 @@ def module_launch_plans(mplan: ModulePlan) -> list[LaunchPlanFacts]:
 def read_launch_plan(mplan: ModulePlan, call: nodes.Call, var: str | None) -> LaunchPlanFacts:
     facts = LaunchPlanFacts(mplan, call, var)
     src = lambda n: source_text(mplan.module, n)  # noqa: E731
-    given: dict[str, nodes.NodeNG] = dict(zip(PARAMETERS, call.args, strict=False))
-    if len(call.args) > len(PARAMETERS):
+    order = parameters_of(call.func.attrname)
+    given: dict[str, nodes.NodeNG] = dict(zip(order, call.args, strict=False))
+    if len(call.args) > len(order):
         facts.problems.append("positional arguments after `schedule`")
     for keyword in call.keywords or []:
         if keyword.arg is None:

@@ -31,10 +31,10 @@ from astroid import nodes
 
 from flyte_lint.migrate.launch_plan_facts import (
     METHODS,
-    PARAMETERS,
     LaunchPlanFacts,
     func_parameters,
     module_launch_plans,
+    parameters_of,
 )
 from flyte_lint.migrate.transforms.base import TODO_PREFIX, Transform
 from flyte_lint.model.source import source_text
@@ -172,7 +172,8 @@ class LaunchPlansTransform(Transform):
             return default
         if self._depth == 0 or not self._is_launch_plan(updated):
             return updated
-        args = {a.keyword.value if a.keyword else PARAMETERS[i]: a.value for i, a in enumerate(updated.args[:5])}
+        order = parameters_of(updated.func.attr.value)
+        args = {a.keyword.value if a.keyword else order[i]: a.value for i, a in enumerate(updated.args[:5])}
         if len(updated.args) > 5 or set(args) - {"workflow", "name", "default_inputs", "fixed_inputs"}:
             self.todo_here("this launch plan has options with no Flyte 2 counterpart inside a task: call the task")
             return updated
