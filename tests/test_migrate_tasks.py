@@ -807,3 +807,26 @@ def test_a_task_made_by_calling_the_decorator_gets_a_todo(tmp_path):
     )
     assert code == 1
     assert text.count("# TODO(flyte-lint migrate): a task made by calling the decorator") == 2
+
+
+def test_sets_differing_in_a_limit_get_names_that_say_so(tmp_path):
+    code, text = migrated(
+        tmp_path,
+        """
+        import flyte_migrate  # noqa: F401
+
+        from flytekit import task, Resources
+
+        @task(requests=Resources(cpu="1", mem="1Gi"))
+        def small() -> int:
+            return 1
+
+        @task(requests=Resources(cpu="1", mem="1Gi"), limits=Resources(cpu="2", mem="2Gi"))
+        def bursty() -> int:
+            return 2
+        """,
+    )
+    assert code == 0
+    assert text.startswith("import flyte\n")  # (no blank line above the module's first statement)
+    assert 'cpu1_mem1gi_env = flyte.TaskEnvironment(\n    name="main_cpu1_mem1gi",\n' in text
+    assert 'cpu1_2_mem1gi_2gi_env = flyte.TaskEnvironment(\n    name="main_cpu1_2_mem1gi_2gi",' in text

@@ -142,9 +142,11 @@ def _name_group(
     others `<set>_env`."""
     group.sort(key=lambda e: e.first_line)
     base = env_base(module_name)
-    for env in group:
+    short = [_set_name(e.options) for e in group]
+    for env, suffix in zip(group, short, strict=True):
         plain = not env.options or alone
-        suffix = _set_name(env.options)
+        if short.count(suffix) > 1:  # (two sets differing only in a limit: name both values)
+            suffix = _set_name(env.options, both=True)
         var = "env" if plain else f"{suffix}_env"
         env.var = _unique(f"{base}_{var}" if var in taken_vars else var, taken_vars)  # (`env` taken: `main_env`)
         env.name = _unique(base if plain else f"{base}_{suffix}", taken_names)
@@ -201,15 +203,16 @@ def _slug(text: str) -> str:
     return "_".join(p for p in re.split(r"[^a-z0-9]+", text.lower()) if p)
 
 
-def _set_name(options: dict[str, str]) -> str:
-    """A short name for a set of options: ``gpu``, the image variable's stem, ``cpu2_mem4gi``, ``secrets``..."""
+def _set_name(options: dict[str, str], both: bool = False) -> str:
+    """A short name for a set of options: ``gpu``, the image variable's stem, ``cpu2_mem4gi`` (the requests;
+    ``both``: ``cpu2_4_mem4gi_8gi``, requests and limits), ``secrets``..."""
     parts = []
     resources = options.get("resources", "")
     if "gpu=" in resources:
         parts.append("gpu")
     elif resources:
-        pairs = re.findall(r"(\w+)=\(?['\"]?([\w.]+)", resources.removeprefix("flyte.Resources("))
-        parts.append(_slug("_".join(k[:3] + v for k, v in pairs)))
+        values = _resource_values(resources)
+        parts.append(_slug("_".join(f"{k[:3]}{v if both else v.split('_')[0]}" for k, v in values)))
     image = options.get("image")
     if image:
         stem = image.rsplit(".", 1)[-1] if image.replace(".", "_").isidentifier() else ""
@@ -218,6 +221,21 @@ def _set_name(options: dict[str, str]) -> str:
         if key in options:
             parts.append(word)
     return "_".join(p for p in parts if p)[:40].strip("_") or "custom"
+
+
+def _resource_values(source: str) -> list[tuple[str, str]]:
+    """``flyte.Resources(cpu=("1", "2"), memory="4Gi")`` -> ``[("cpu", "1_2"), ("memory", "4Gi")]``."""
+    try:
+        call = ast.parse(source, mode="eval").body
+    except SyntaxError:
+        return []
+    found = []
+    for keyword in call.keywords if isinstance(call, ast.Call) else []:
+        values = keyword.value.elts if isinstance(keyword.value, ast.Tuple) else [keyword.value]
+        text = "_".join(str(v.value) for v in values if isinstance(v, ast.Constant))
+        if keyword.arg and text:
+            found.append((keyword.arg, text))
+    return found
 
 
 def dependencies(plan: MigrationPlan, index: V1Index) -> None:

@@ -95,6 +95,11 @@ class ImportsTransform(Transform):
                 lines = list(body[position].leading_lines)
                 body[position] = body[position].with_changes(leading_lines=lines[count:])
                 new[0] = new[0].with_changes(leading_lines=lines[:count])
+            if position == 0:  # (the module's first statement: no blank line above it)
+                lines = list(new[0].leading_lines)
+                while lines and lines[0].comment is None:
+                    lines.pop(0)
+                new[0] = new[0].with_changes(leading_lines=lines)
             body[position:position] = new
         return updated.with_changes(body=body)
 
