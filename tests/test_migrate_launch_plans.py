@@ -400,3 +400,36 @@ def test_launch_plan_create_takes_the_name_first(tmp_path):
     code, text = migrated(tmp_path, files)
     assert code == 0
     assert '@env.task\ndef named(name: str = "x") -> str:\n    return greeting_wf(name=name, greeting="Hi")\n' in text
+
+
+CROSS_MODULE = {
+    "pkg/__init__.py": "",
+    "pkg/wf.py": dedent(UNSCHEDULED.split("\n\n# French")[0]).replace("LaunchPlan, ", ""),
+    "pkg/lps.py": dedent(
+        """
+        from flytekit import LaunchPlan
+
+        from pkg.wf import greeting_wf
+
+        french = LaunchPlan.get_or_create(greeting_wf, name="french", fixed_inputs={"greeting": "Bonjour"})
+        """
+    ),
+}
+
+
+def test_a_launch_plan_in_another_module_becomes_a_task_on_the_workflows_env(tmp_path):
+    code, text = migrated(tmp_path, CROSS_MODULE, path="pkg/lps.py")
+    assert code == 0
+    assert "import env" in text or ", env" in text
+    assert (
+        '@env.task\ndef french(name: str = "world") -> str:\n    return greeting_wf(name=name, greeting="Bonjour")\n'
+        in text
+    )
+
+
+@requires_sdk
+def test_a_launch_plan_task_in_another_module_runs(tmp_path):
+    root = write_project(tmp_path / "project", CROSS_MODULE)
+    assert migrate(root) == 0
+    files = {str(p.relative_to(root)): p.read_text(encoding="utf-8") for p in root.rglob("*.py")}
+    assert run_program(files, entry="pkg.lps:french", args={"name": "Paris"}).output == "Bonjour, Paris!"
