@@ -433,3 +433,18 @@ def test_a_launch_plan_task_in_another_module_runs(tmp_path):
     assert migrate(root) == 0
     files = {str(p.relative_to(root)): p.read_text(encoding="utf-8") for p in root.rglob("*.py")}
     assert run_program(files, entry="pkg.lps:french", args={"name": "Paris"}).output == "Bonjour, Paris!"
+
+
+def test_a_dropped_launch_plans_comments_go_above_its_workflow(tmp_path):
+    files = WORKFLOW + dedent(
+        """
+        from flytekit import CronSchedule, LaunchPlan
+
+        # every night at two
+        LaunchPlan.get_or_create(main, "nightly", schedule=CronSchedule(schedule="0 2 * * *", kickoff_time_input_arg="kickoff_time"))
+        """
+    )
+    code, text = migrated(tmp_path, files)
+    assert code == 0
+    assert "\n\n\n# every night at two\n@env.task(\n    triggers=flyte.Trigger(\n" in text
+    assert text.endswith("return retrain(kickoff_time=kickoff_time, depth=depth)\n")

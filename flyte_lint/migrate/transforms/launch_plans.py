@@ -238,6 +238,7 @@ class LaunchPlansTransform(Transform):
         count = 0
         carried: list[cst.EmptyLine] = []  # the comments above a statement dropped: they go to the next one
         after_def = False  # the statement after a generated task: two blank lines above it
+        moved: dict[str, list[cst.EmptyLine]] = {}  # a dropped launch plan's comments: above its workflow here
         for stmt in updated.body:
             if carried:
                 stmt = stmt.with_changes(leading_lines=[*carried, *stmt.leading_lines])
@@ -253,12 +254,19 @@ class LaunchPlansTransform(Transform):
             facts = own[count]
             count += 1
             new = self._replace(stmt, facts, used)
-            if not new:
-                carried = [line for line in stmt.leading_lines if line.comment is not None]
+            comments = [line for line in stmt.leading_lines if line.comment is not None]
+            here = facts.workflow is not None and self.file.module.tasks.get(facts.workflow.name) is facts.workflow
+            if not new and comments and here:  # (they describe the launch plan: its trigger is on the workflow)
+                moved.setdefault(facts.workflow.name, []).extend(comments)
+            elif not new:
+                carried = comments
             elif isinstance(new[-1], cst.FunctionDef):
                 new[0] = new[0].with_changes(leading_lines=_blank_lines(new[0].leading_lines, 2 if body else 0))
                 after_def = True
             body.extend(new)
+        for i, stmt in enumerate(body):
+            if isinstance(stmt, cst.FunctionDef) and stmt.name.value in moved:
+                body[i] = stmt.with_changes(leading_lines=[*stmt.leading_lines, *moved[stmt.name.value]])
         return updated.with_changes(body=body)
 
     def _imported(self, name: str) -> bool:
