@@ -221,6 +221,11 @@ def test_remote_uris_and_qualified_names(tmp_path):
 
 
         @task
+        def where(f: FlyteFile) -> str:
+            return f.remote_source
+
+
+        @task
         def upload(p: str) -> FlyteFile:
             return FlyteFile(path=p, remote_path="s3://bucket/out.txt")
 
@@ -233,6 +238,7 @@ def test_remote_uris_and_qualified_names(tmp_path):
     assert code == 0
     assert 'def remote() -> File:\n    return File.from_existing_remote("s3://bucket/key.txt")' in text
     assert "return File.from_existing_remote(uri)" in text
+    assert "def where(f: File) -> str:\n    return f.path\n" in text
     assert 'return File.from_local_sync(p, remote_destination="s3://bucket/out.txt")' in text
     assert 'return DataFrame.from_existing_remote("s3://bucket/t.parquet", format="parquet")' in text
     assert "flytekit" not in text

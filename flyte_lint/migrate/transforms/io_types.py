@@ -20,7 +20,9 @@
 - a field a class of the module declares with one of the types, read through a parameter of that class
   (``b.notes``), is rewritten as a parameter of the type is;
 - a File/Dir parameter's default of a remote URI string -> ``File.from_existing_remote(uri)``;
-- ``HashMethod(fn)`` (in ``Annotated``) -> ``HashFunction.from_fn(fn)``.
+- ``HashMethod(fn)`` (in ``Annotated``) -> ``HashFunction.from_fn(fn)``;
+- ``x.remote_source`` (Flyte 1: the remote URI of an input) -> ``x.path`` (Flyte 2's path is the remote one);
+- a local path returned for a File/Dir output (``return out_path``) -> ``File.from_local_sync(out_path)``.
 
 Anything else of these classes (``FlyteDirectory.listdir``, ``sd.open(T).iter()``, other constructor
 arguments...) gets a TODO and stays as it was.
@@ -417,6 +419,8 @@ class IoTypesTransform(Transform):
             local = self._stack[-1].local_paths.get(_code(updated.value))
             if local:
                 return cst.Name(local)
+        if updated.attr.value == "remote_source" and self._kind_of_name(original.value) in ("File", "Dir"):
+            return updated.with_changes(attr=cst.Name("path"))  # (Flyte 2's path is the remote one)
         return updated
 
     # -- the calls ---------------------------------------------------------------------------------------------
