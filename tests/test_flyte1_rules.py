@@ -17,7 +17,7 @@ from expectutil import check
 from flyte_lint.fixes import fixed_text
 from flyte_lint.model.flyte1_index import CONSTRUCTS, NODE_CALLS
 from flyte_lint.rules import REGISTRY, Severity
-from flyte_lint.rules.flyte1._common import MAPPING
+from flyte_lint.rules.flyte1._common import MAPPING, MIGRATE_NOTE
 from lintutil import lint, lint_result, messages, split_files, write_project
 from sdk_runner import requires_sdk, run_program
 
@@ -25,7 +25,10 @@ V1 = [f"FLY5{n:02d}" for n in range(1, 12)]
 
 
 def msgs(tmp_path, source, code):
-    return list(messages(tmp_path, source, select=[code]))
+    """The rule's messages without the note every FLY5xx message ends with (checked here)."""
+    found = list(messages(tmp_path, source, select=[code]))
+    assert all(m.endswith(MIGRATE_NOTE) for m in found), found
+    return [m[: -len(MIGRATE_NOTE)] for m in found]
 
 
 def _case(code, name):
@@ -242,10 +245,13 @@ def test_fly501_fix_through_the_cli(tmp_path, capsys):
 def test_fly504_map_task(tmp_path):
     src = case_source("FLY504", "map-task-forms")  # (the case asserts where it reports)
     first, second = msgs(tmp_path / "m", src, "FLY504")
-    assert "`list(flyte.map(partial(scale, factor=2), values, concurrency=3))`" in first
-    assert "asyncio.gather" in first
+    assert "`list(flyte.map(partial(scale, factor=2), values, concurrency=3, return_exceptions=False))`" in first
+    assert (
+        "`[r async for r in flyte.map.aio(partial(scale, factor=2), values, concurrency=3, return_exceptions=False)]`"
+        in first
+    )
     assert "`min_success_ratio=` → `flyte.map` returns failures as exception values" in second
-    assert "flyte.map(scale, items)" in second
+    assert "`list(flyte.map(scale, items, return_exceptions=True))`" in second and "fails the map" not in second
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -341,7 +347,7 @@ def test_fly510_files_dirs_and_dataframes(tmp_path):
         'FLY510 `FlyteFile(path="out.csv")` is Flyte 1: use `flyte.io.File` (`await File.from_local(path)`, '
         "or `File.from_local_sync(path)` in a sync task)"
     ) in found
-    assert any("`flyte.io.DataFrame.from_df(df)`" in m for m in found)
+    assert any("`flyte.io.DataFrame.wrap_df(df)`" in m for m in found)
     assert "FLY510 `CSVFile` is Flyte 1: use `flyte.io.File`" in found
 
 
@@ -358,9 +364,9 @@ def test_fly511_says_where_each_option_goes(tmp_path):
         "`requests=` and `limits=` → one `resources=flyte.Resources(...)` on the TaskEnvironment (a `(request, limit)` "
         "tuple per value); `environment=` → `env_vars=` on the TaskEnvironment; `secret_requests=` → "
         '`secrets=[flyte.Secret(key=..., as_env_var=...)]` on the TaskEnvironment; `cache=` → `cache="auto"`; '
-        '`cache_version=` → `cache=flyte.Cache(behavior="auto", version_override=...)`'
+        '`cache_version=` → `cache=flyte.Cache(behavior="override", version_override=...)`'
     )
-    assert '`cache=` → `cache=flyte.Cache(behavior="auto", version_override="7")`' in b
+    assert '`cache=` → `cache=flyte.Cache(behavior="override", version_override="7")`' in b
     assert "`enable_deck=` → `report=True` on `@env.task`" in b and "`accelerator=` → `gpu=`" in b
     assert '`pod_template_name=` → `pod_template="<name>"`' in b
     assert e.startswith("FLY511 `t(...)` has Flyte 1 options")

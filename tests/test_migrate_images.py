@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 
+from flyte_lint.rules.flyte1._common import MIGRATE_NOTE
 from lintutil import messages, write_project
 from migrateutil import dedent, migrate, migrated, run_script
 from sdk_runner import requires_sdk, run_program, sdk_python
@@ -93,7 +94,8 @@ def test_migrate_writes_what_fly508_suggests(tmp_path):
     """The rule's message and the migration read one table: the same chain."""
     src = 'from flytekit import ImageSpec\n\nimg = ImageSpec(name="etl", python_version="3.12", packages=["polars"], apt_packages=["git"])\n'
     (message,) = messages(tmp_path / "lint", src, select=["FLY508"])
-    suggested = message.split("use `", 1)[1].rstrip("`")
+    assert message.endswith(MIGRATE_NOTE)  # (the rule names the command that makes the same edit)
+    suggested = message[: -len(MIGRATE_NOTE)].split("use `", 1)[1].rstrip("`")
     code, text = migrated(tmp_path, src)
     assert code == 0
     written = next(n.value for n in ast.parse(text).body if isinstance(n, ast.Assign))  # (over several lines)

@@ -66,8 +66,16 @@ MAPPING = {
 }
 
 
+# Every FLY5xx message ends with it: the command that rewrites what the rules point at (flyte_lint/migrate/).
+MIGRATE_NOTE = " (`flyte-lint migrate` rewrites Flyte 1 code as Flyte 2, with a TODO where it cannot)"
+
+
 class V1Rule(Rule):
-    """A FLY5xx rule: a migration step, so a warning (the code runs where flytekit is installed)."""
+    """A FLY5xx rule: a migration step, so a warning (the code runs where flytekit is installed). Its messages
+    end with MIGRATE_NOTE."""
+
+    def finding(self, module, node, message, *args, **kwargs):
+        return super().finding(module, node, message + MIGRATE_NOTE, *args, **kwargs)
 
     severity = Severity.WARNING
     runtime_untestable = "Flyte 1 code: whether it runs depends on flytekit being installed"

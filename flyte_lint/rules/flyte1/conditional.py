@@ -9,7 +9,7 @@ from astroid import nodes
 from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.flyte1_index import flyte1_index
 from flyte_lint.rules.base import Case, Finding, Scope, register
-from flyte_lint.rules.flyte1._common import V1Rule
+from flyte_lint.rules.flyte1._common import MIGRATE_NOTE, V1Rule
 
 
 @register
@@ -44,7 +44,7 @@ class Conditional(V1Rule):
                 return conditional("size").if_(n < 100).then(small(n=n)).else_().then(large(n=n))  # expect: FLY505
             """,
             message="`conditional('size')` is Flyte 1: write a Python `if`/`elif`/`else` in an `@env.task` that "
-            "calls the task of each branch (`.fail(...)` becomes `raise`)",
+            "calls the task of each branch (`.fail(...)` becomes `raise`)" + MIGRATE_NOTE,
         ),
         Case(
             """

@@ -10,7 +10,7 @@ from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.flyte1_index import flyte1_index
 from flyte_lint.model.source import short_source
 from flyte_lint.rules.base import Case, Finding, Scope, register
-from flyte_lint.rules.flyte1._common import FLYTE1_CODES, V1Rule
+from flyte_lint.rules.flyte1._common import FLYTE1_CODES, MIGRATE_NOTE, V1Rule
 
 CONTEXT_HINTS = {
     "secrets": "declare `secrets=[flyte.Secret(key=..., as_env_var=...)]` on the TaskEnvironment and read `os.environ[...]`",
@@ -51,7 +51,7 @@ class CurrentContext(V1Rule):
             """,
             message="`current_context()` is Flyte 1: use `flyte.ctx()`; for `.secrets`: declare "
             "`secrets=[flyte.Secret(key=..., as_env_var=...)]` on the TaskEnvironment and read "
-            "`os.environ[...]`",
+            "`os.environ[...]`" + MIGRATE_NOTE,
         ),
         Case(
             """

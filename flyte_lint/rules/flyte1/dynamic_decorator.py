@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.flyte1_index import flyte1_index
 from flyte_lint.rules.base import Case, Finding, Scope, register
-from flyte_lint.rules.flyte1._common import FLYTE1_CODES, V1Rule, decorated_label
+from flyte_lint.rules.flyte1._common import FLYTE1_CODES, MIGRATE_NOTE, V1Rule, decorated_label
 
 
 @register
@@ -38,7 +38,7 @@ class DynamicDecorator(V1Rule):
                 return [double(x=x) for x in xs]
             """,
             message="`@dynamic` on `double_all` is Flyte 1: every Flyte 2 task can call tasks in loops and branches "
-            "at runtime; make `double_all` an `@env.task`",
+            "at runtime; make `double_all` an `@env.task`" + MIGRATE_NOTE,
         ),
         Case(
             """
@@ -72,7 +72,7 @@ class DynamicDecorator(V1Rule):
             async def run() -> None: ...
             """,
             message="`@eager` on `run` is Flyte 1: every async Flyte 2 task is eager; make `run` an `@env.task` on "
-            "an `async def` that awaits the tasks",
+            "an `async def` that awaits the tasks" + MIGRATE_NOTE,
             name="eager-message",
         ),
         Case(

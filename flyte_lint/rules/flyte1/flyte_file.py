@@ -8,7 +8,7 @@ from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.flyte1_index import DIR_TYPES, FILE_TYPES, flyte1_index
 from flyte_lint.model.source import short_source
 from flyte_lint.rules.base import Case, Finding, Scope, register
-from flyte_lint.rules.flyte1._common import FLYTE1_CODES, MAPPING, V1Rule
+from flyte_lint.rules.flyte1._common import FLYTE1_CODES, MAPPING, MIGRATE_NOTE, V1Rule
 
 
 @register
@@ -48,7 +48,7 @@ class FlyteFileRule(V1Rule):
             def save(folder: FlyteDirectory) -> None:  # expect: FLY510
                 print(folder)
             """,
-            message="`FlyteDirectory` is Flyte 1: use `flyte.io.Dir`",
+            message="`FlyteDirectory` is Flyte 1: use `flyte.io.Dir`" + MIGRATE_NOTE,
             name="directory-message",
         ),
         Case(
@@ -128,7 +128,7 @@ class FlyteFileRule(V1Rule):
     ]
     fix = (
         "Use `flyte.io.File` / `flyte.io.Dir` / `flyte.io.DataFrame`: `FlyteFile(path=p)` → `await "
-        "File.from_local(p)`, `StructuredDataset(dataframe=df)` → `flyte.io.DataFrame.from_df(df)` (or return "
+        "File.from_local(p)`, `StructuredDataset(dataframe=df)` → `flyte.io.DataFrame.wrap_df(df)` (or return "
         "the DataFrame itself)."
     )
 
@@ -138,7 +138,7 @@ class FlyteFileRule(V1Rule):
             head = f"`{short_source(ref.module, ref.site, 50)}` is Flyte 1: use `{replacement}`"
             if ref.call is not None:
                 if ref.symbol in ("StructuredDataset", "FlyteSchema"):
-                    head += " (`flyte.io.DataFrame.from_df(df)`, or return the DataFrame itself)"
+                    head += " (`flyte.io.DataFrame.wrap_df(df)`, or return the DataFrame itself)"
                 else:
                     cls = replacement.rsplit(".", 1)[1]
                     head += f" (`await {cls}.from_local(path)`, or `{cls}.from_local_sync(path)` in a sync task)"

@@ -10,7 +10,7 @@ from astroid import nodes
 from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.flyte1_index import ImportStmt, Ref, V1Index, flyte1_index
 from flyte_lint.rules.base import Case, Edit, Finding, Fix, Scope, register
-from flyte_lint.rules.flyte1._common import FLYTE1_CODES, MAPPING, V1Rule
+from flyte_lint.rules.flyte1._common import FLYTE1_CODES, MAPPING, MIGRATE_NOTE, V1Rule
 
 # Names whose Flyte 2 form has the same name and constructor in ``flyte``: FLY501 can rewrite their import.
 ONE_TO_ONE = {"Resources", "Secret", "PodTemplate"}
@@ -46,7 +46,8 @@ class FlytekitImport(V1Rule):
                 return 1
             """,
             message="`flytekit` is Flyte 1; in Flyte 2 (`flyte`): `Resources` → `flyte.Resources` (`mem=` is "
-            "`memory=`, `ephemeral_storage=` is `disk=`); `task` → `env.task` on a `flyte.TaskEnvironment`",
+            "`memory=`, `ephemeral_storage=` is `disk=`); `task` → `env.task` on a `flyte.TaskEnvironment`"
+            + MIGRATE_NOTE,
         ),
         Case(
             """
@@ -76,7 +77,7 @@ class FlytekitImport(V1Rule):
             """,
             message="`import flytekit as fk` is Flyte 1; Flyte 2 is `import flyte`: `Resources` → `flyte.Resources` "
             "(`mem=` is `memory=`, `ephemeral_storage=` is `disk=`); `task` → `env.task` on a "
-            "`flyte.TaskEnvironment`",
+            "`flyte.TaskEnvironment`" + MIGRATE_NOTE,
             name="plain-import-lists-the-attributes-used",
         ),
         Case(

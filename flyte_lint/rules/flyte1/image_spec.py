@@ -13,7 +13,7 @@ from flyte_lint.model.flyte1_index import flyte1_index
 from flyte_lint.model.project import Module
 from flyte_lint.model.source import short_source, source_text
 from flyte_lint.rules.base import Case, Finding, Scope, register
-from flyte_lint.rules.flyte1._common import V1Rule
+from flyte_lint.rules.flyte1._common import MIGRATE_NOTE, V1Rule
 
 IMAGE_OPTIONS = {
     "name": "`name=` of `Image.from_debian_base`",
@@ -170,7 +170,7 @@ class ImageSpecRule(V1Rule):
                 return 1
             """,
             message="`ImageSpec(...)` is Flyte 1: use `flyte.Image.from_debian_base(python_version=(3, 11), "
-            'name="trainer").with_pip_packages("pandas")`',
+            'name="trainer").with_pip_packages("pandas")`' + MIGRATE_NOTE,
         ),
         Case(
             """

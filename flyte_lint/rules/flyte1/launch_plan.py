@@ -13,7 +13,7 @@ from flyte_lint.model.project import Module
 from flyte_lint.model.source import short_source
 from flyte_lint.model.values import External
 from flyte_lint.rules.base import Case, Finding, Scope, register
-from flyte_lint.rules.flyte1._common import FLYTE1_CODES, V1Rule
+from flyte_lint.rules.flyte1._common import FLYTE1_CODES, MIGRATE_NOTE, V1Rule
 
 TIMEDELTA_MINUTES = {"weeks": 10080, "days": 1440, "hours": 60, "minutes": 1}
 
@@ -89,7 +89,7 @@ class LaunchPlanRule(V1Rule):
             """,
             message="`LaunchPlan.get_or_create(...)` is a Flyte 1 launch plan: in Flyte 2, "
             '`@env.task(triggers=flyte.Trigger("nightly", flyte.Cron("0 2 * * *"), inputs={"day": '
-            "flyte.TriggerTime}))` on `nightly`",
+            "flyte.TriggerTime}))` on `nightly`" + MIGRATE_NOTE,
         ),
         Case(
             """
@@ -144,7 +144,7 @@ class LaunchPlanRule(V1Rule):
             )
             nightly = flyte.Trigger("nightly", flyte.Cron("0 2 * * *"), inputs={"when": flyte.TriggerTime})
 
-            @env.task(cache=flyte.Cache(behavior="auto", version_override="1"), retries=2, timeout=timedelta(minutes=5))
+            @env.task(cache=flyte.Cache(behavior="override", version_override="1"), retries=2, timeout=timedelta(minutes=5))
             async def step(x: int) -> int:
                 return x >> 1
 

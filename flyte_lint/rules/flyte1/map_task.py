@@ -11,7 +11,7 @@ from flyte_lint.model.arguments import keyword_argument
 from flyte_lint.model.flyte1_index import flyte1_index
 from flyte_lint.model.source import short_source
 from flyte_lint.rules.base import Case, Finding, Scope, register
-from flyte_lint.rules.flyte1._common import FLYTE1_CODES, V1Rule
+from flyte_lint.rules.flyte1._common import FLYTE1_CODES, MIGRATE_NOTE, V1Rule
 
 MAP_OPTIONS = {
     "concurrency": "`flyte.map(..., concurrency=N)` (or an `asyncio.Semaphore`)",
@@ -47,8 +47,10 @@ class MapTask(V1Rule):
             def main(xs: list[int]) -> list[int]:
                 return map_task(square, concurrency=4)(x=xs)  # expect: FLY504
             """,
-            message="`map_task(square)` is Flyte 1: use `list(flyte.map(square, xs, concurrency=4))` in a sync task, "
-            "or `await asyncio.gather(...)` of the calls in an async one",
+            message="`map_task(square)` is Flyte 1: use `list(flyte.map(square, xs, concurrency=4, "
+            "return_exceptions=False))` in a sync task, or `[r async for r in flyte.map.aio(square, xs, concurrency=4, "
+            "return_exceptions=False)]` in an async one (return_exceptions=False: a failed item fails the map, as in "
+            "Flyte 1)" + MIGRATE_NOTE,
         ),
         Case(
             """
@@ -130,9 +132,14 @@ class MapTask(V1Rule):
                     items = short_source(ref.module, given[0], 30)
             concurrency = keyword_argument(call, "concurrency")
             extra = f", concurrency={short_source(ref.module, concurrency, 20)}" if concurrency is not None else ""
+            # (a failed item fails the map, as in Flyte 1, unless the map tolerates failures: then they come back
+            # as exception values, to count against the ratio)
+            tolerant = any(kw.arg in ("min_success_ratio", "min_successes") for kw in call.keywords or [])
+            mapped = f"{target}, {items}{extra}, return_exceptions={tolerant}"
             msg = (
-                f"`map_task({target})` is Flyte 1: use `list(flyte.map({target}, {items}{extra}))` in a sync task, "
-                f"or `await asyncio.gather(...)` of the calls in an async one"
+                f"`map_task({target})` is Flyte 1: use `list(flyte.map({mapped}))` in a sync task, "
+                f"or `[r async for r in flyte.map.aio({mapped})]` in an async one"
+                + ("" if tolerant else " (return_exceptions=False: a failed item fails the map, as in Flyte 1)")
             )
             hints = [
                 f"`{kw.arg}=` → {MAP_OPTIONS[kw.arg]}"

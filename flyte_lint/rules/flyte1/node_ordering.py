@@ -10,7 +10,7 @@ from flyte_lint.model.analysis import Analysis, walk
 from flyte_lint.model.flyte1_index import flyte1_index, guarded
 from flyte_lint.model.source import short_source
 from flyte_lint.rules.base import Case, Finding, Scope, Severity, register
-from flyte_lint.rules.flyte1._common import V1Rule
+from flyte_lint.rules.flyte1._common import MIGRATE_NOTE, V1Rule
 from flyte_lint.rules.flyte1._task_results import SHIFTABLE, kind_text, shift_message, task_result
 
 
@@ -51,7 +51,7 @@ class NodeOrdering(V1Rule):
                 first >> second  # expect: FLY509
             """,
             message="`first >> second` orders Flyte 1 nodes: in Flyte 2 call the tasks in that order (await each one "
-            "in an async task) and drop the `>>`",
+            "in an async task) and drop the `>>`" + MIGRATE_NOTE,
         ),
         Case(
             """

@@ -12,7 +12,7 @@ from flyte_lint.model.flyte1_index import V1Index, flyte1_index, v1_symbol
 from flyte_lint.model.project import Module
 from flyte_lint.model.source import short_source
 from flyte_lint.rules.base import Case, Finding, Scope, register
-from flyte_lint.rules.flyte1._common import FLYTE1_CODES, V1Rule
+from flyte_lint.rules.flyte1._common import FLYTE1_CODES, MIGRATE_NOTE, V1Rule
 
 TASK_OPTIONS = {
     "container_image": "`image=` on the TaskEnvironment",
@@ -21,7 +21,7 @@ TASK_OPTIONS = {
     "resources": "`resources=` on the TaskEnvironment (or per call `t.override(resources=...)`)",
     "environment": "`env_vars=` on the TaskEnvironment",
     "secret_requests": "`secrets=[flyte.Secret(key=..., as_env_var=...)]` on the TaskEnvironment",
-    "cache_version": '`cache=flyte.Cache(behavior="auto", version_override=...)`',
+    "cache_version": '`cache=flyte.Cache(behavior="override", version_override=...)`',
     "accelerator": '`gpu=` of `flyte.Resources` (`gpu="A100:1"` or `flyte.GPU(...)`)',
     "shared_memory": "`shm=` of `flyte.Resources`",
     "pod_template_name": '`pod_template="<name>"` on the TaskEnvironment or `@env.task`',
@@ -67,7 +67,7 @@ class V1TaskArguments(V1Rule):
             message="`@task(...)` has Flyte 1 options; in Flyte 2: `requests=` → one "
             "`resources=flyte.Resources(...)` on the TaskEnvironment (a `(request, limit)` tuple per value); "
             '`container_image=` → `image=` on the TaskEnvironment; `cache=` → `cache="auto"`; '
-            '`cache_version=` → `cache=flyte.Cache(behavior="auto", version_override=...)`',
+            '`cache_version=` → `cache=flyte.Cache(behavior="override", version_override=...)`' + MIGRATE_NOTE,
         ),
         Case(
             """
@@ -114,7 +114,7 @@ class V1TaskArguments(V1Rule):
 
             env = flyte.TaskEnvironment("demo", image="python:3.11", resources=flyte.Resources(cpu="2", memory="4Gi"))
 
-            @env.task(cache=flyte.Cache(behavior="auto", version_override="1"), retries=3)
+            @env.task(cache=flyte.Cache(behavior="override", version_override="1"), retries=3)
             def train() -> int:
                 return 1
             """,
@@ -172,6 +172,7 @@ class V1TaskArguments(V1Rule):
             return '`cache="auto"`' if value.value else 'nothing (`cache="disable"` is the default)'
         if isinstance(value, nodes.Call) and v1_symbol(idx.analysis.resolver.value_of(value.func)) == "Cache":
             version = argument(value, 0, "version")
-            override = f", version_override={short_source(module, version, 20)}" if version is not None else ""
-            return f'`cache=flyte.Cache(behavior="auto"{override})`'
+            if version is None:
+                return '`cache=flyte.Cache(behavior="auto")`'
+            return f'`cache=flyte.Cache(behavior="override", version_override={short_source(module, version, 20)})`'
         return None

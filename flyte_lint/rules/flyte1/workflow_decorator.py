@@ -8,7 +8,7 @@ from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.flyte1_index import flyte1_index
 from flyte_lint.model.source import short_source
 from flyte_lint.rules.base import Case, Finding, Scope, register
-from flyte_lint.rules.flyte1._common import FLYTE1_CODES, V1Rule, decorated_label
+from flyte_lint.rules.flyte1._common import FLYTE1_CODES, MIGRATE_NOTE, V1Rule, decorated_label
 
 WORKFLOW_OPTIONS = {
     "on_failure": "call the handler in an `except` around the calls",
@@ -49,7 +49,7 @@ class WorkflowDecorator(V1Rule):
                 return double(x=x)
             """,
             message="`@workflow` on `main` is Flyte 1: Flyte 2 has no workflows; make `main` an `@env.task` of a "
-            "`flyte.TaskEnvironment` that calls the tasks",
+            "`flyte.TaskEnvironment` that calls the tasks" + MIGRATE_NOTE,
         ),
         Case(
             """
@@ -89,7 +89,7 @@ class WorkflowDecorator(V1Rule):
             """,
             message="`@workflow(on_failure=handler)` on `pipeline` is Flyte 1: Flyte 2 has no workflows; make "
             "`pipeline` an `@env.task` of a `flyte.TaskEnvironment` that calls the tasks; `on_failure=` → "
-            "call the handler in an `except` around the calls",
+            "call the handler in an `except` around the calls" + MIGRATE_NOTE,
             name="on-failure-message",
         ),
         Case(
