@@ -448,3 +448,37 @@ def test_a_dropped_launch_plans_comments_go_above_its_workflow(tmp_path):
     assert code == 0
     assert "\n\n\n# every night at two\n@env.task(\n    triggers=flyte.Trigger(\n" in text
     assert text.endswith("return retrain(kickoff_time=kickoff_time, depth=depth)\n")
+
+
+def test_an_import_only_the_rewritten_flyte_1_code_read_goes(tmp_path):
+    # `timedelta` was read only by FixedRate(duration=timedelta(...)), which becomes flyte.FixedRate(minutes):
+    # the migrated module no longer reads it, so its import goes; `os`, read by the task, and `json`, which the
+    # module never read (a re-export, say), stay.
+    code, text = migrated(
+        tmp_path,
+        dedent(
+            """
+            import json
+            import os
+            from datetime import timedelta
+
+            from flytekit import FixedRate, LaunchPlan, task, workflow
+
+
+            @task
+            def where() -> str:
+                return os.getcwd()
+
+
+            @workflow
+            def main() -> str:
+                return where()
+
+
+            LaunchPlan.get_or_create(main, "often", schedule=FixedRate(duration=timedelta(hours=1)))
+            """
+        ),
+    )
+    assert code == 0, text
+    assert "flyte.FixedRate(60)" in text and "timedelta" not in text
+    assert "import os\n" in text and "import json\n" in text

@@ -1,6 +1,6 @@
 """The imports, last: add what the other transforms require (``import flyte``, env imports...), drop the
-flytekit names nothing uses any more (and statements left empty) and flyte-migrate's shim (``import
-flyte_migrate``), keep every other import. A flytekit import
+flytekit names nothing uses any more, the names only the rewritten Flyte 1 code read (and statements left empty)
+and flyte-migrate's shim (``import flyte_migrate``), keep every other import. A flytekit import
 still used gets a TODO: something no transform translated uses it."""
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ class ImportsTransform(Transform):
         names = _Names()
         updated.visit(names)
         aliases = self.file.module.aliases
+        self._dropped_uses = self._read_before() - names.used  # (names only the rewritten Flyte 1 code read)
         body: list[cst.CSTNode] = []
         insert_at: int | None = None
         present: set[str] = set()
@@ -103,14 +104,33 @@ class ImportsTransform(Transform):
             body[position:position] = new
         return updated.with_changes(body=body)
 
+    def _read_before(self) -> set[str]:
+        """The names the module read before the migration (outside its imports)."""
+        text = self.file.module.module.text
+        if text is None:
+            return set()
+        names = _Names()
+        cst.parse_module(text).visit(names)
+        return names.used
+
     def _prune(self, node, aliases: dict[str, str], used: set[str]):
-        """``node`` without the flytekit names nothing uses (None: nothing left; ``node`` itself: unchanged)."""
+        """``node`` without the flytekit names nothing uses, and without the names only the Flyte 1 code the
+        migration rewrote read (``timedelta`` of a FixedRate, ``partial`` of a map_task...): None when nothing is
+        left, ``node`` itself when nothing changes."""
         if isinstance(node.names, cst.ImportStar):  # (what it binds is not known: kept, with a TODO)
+            return node
+        if (
+            isinstance(node, cst.ImportFrom)
+            and node.module is not None
+            and not node.relative
+            and cst.Module(body=[]).code_for_node(node.module) == "__future__"
+        ):
             return node
         keep, dropped = [], False
         for alias in node.names:
             bound = alias.evaluated_alias or alias.evaluated_name.split(".")[0]
-            if bound in aliases and aliases[bound].startswith("flytekit") and bound not in used:
+            flytekit = bound in aliases and aliases[bound].startswith("flytekit")
+            if bound not in used and (flytekit or bound in self._dropped_uses):
                 dropped = True
                 continue
             keep.append(alias)
