@@ -396,40 +396,7 @@ def run_program(
                 mode=mode,
             )
         duration = time.monotonic() - t0
-        res = _read_result(result_path)
-        if res is None:
-            return RunResult(
-                ok=False,
-                error_type="BootstrapError",
-                error_types=["BootstrapError"],
-                error=f"bootstrap wrote no result (exit code {proc.returncode})",
-                stdout=proc.stdout,
-                stderr=proc.stderr,
-                phase="bootstrap",
-                returncode=proc.returncode,
-                duration=duration,
-                mode=mode,
-            )
-        return RunResult(
-            ok=bool(res.get("ok")),
-            error_type=res.get("error_type"),
-            error_types=list(res.get("error_types") or []),
-            error_code=res.get("error_code"),
-            error=res.get("error"),
-            output=res.get("output"),
-            calls=[Call.from_json(c) for c in res.get("calls", [])],
-            warnings=list(res.get("warnings") or []),
-            stdout=proc.stdout,
-            stderr=proc.stderr,
-            phase=res.get("phase"),
-            traceback=res.get("traceback"),
-            returncode=proc.returncode,
-            duration=duration,
-            network_attempts=list(res.get("network_attempts") or []),
-            harness_errors=list(res.get("harness_errors") or []),
-            mode=mode,
-            entry_thread=res.get("entry_thread"),
-        )
+        return bootstrap_result(_read_result(result_path), proc, duration, mode)
     finally:
         # The child cleans up after itself, unless it was killed.
         for name in {run_name, *(c.get("run") for c in _read_calls_log(calls_log))}:
@@ -445,6 +412,43 @@ def _read_calls_log(path: str) -> list[dict]:
             return [json.loads(line) for line in fh if line.endswith("\n")]
     except (OSError, ValueError):
         return []
+
+
+def bootstrap_result(res: dict | None, proc, duration: float, mode: str) -> RunResult:
+    """The RunResult of a finished child process from the result its bootstrap wrote (None: it wrote none)."""
+    if res is None:
+        return RunResult(
+            ok=False,
+            error_type="BootstrapError",
+            error_types=["BootstrapError"],
+            error=f"bootstrap wrote no result (exit code {proc.returncode})",
+            stdout=proc.stdout,
+            stderr=proc.stderr,
+            phase="bootstrap",
+            returncode=proc.returncode,
+            duration=duration,
+            mode=mode,
+        )
+    return RunResult(
+        ok=bool(res.get("ok")),
+        error_type=res.get("error_type"),
+        error_types=list(res.get("error_types") or []),
+        error_code=res.get("error_code"),
+        error=res.get("error"),
+        output=res.get("output"),
+        calls=[Call.from_json(c) for c in res.get("calls", [])],
+        warnings=list(res.get("warnings") or []),
+        stdout=proc.stdout,
+        stderr=proc.stderr,
+        phase=res.get("phase"),
+        traceback=res.get("traceback"),
+        returncode=proc.returncode,
+        duration=duration,
+        network_attempts=list(res.get("network_attempts") or []),
+        harness_errors=list(res.get("harness_errors") or []),
+        mode=mode,
+        entry_thread=res.get("entry_thread"),
+    )
 
 
 def _read_result(path: str) -> dict | None:

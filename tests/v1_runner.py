@@ -52,7 +52,7 @@ except ImportError:  # pragma: no cover
 # The tests' directory is on sys.path: put there by tests/conftest.py, or as this script's own in the child.
 import sdk_runner
 from output_content import outputs_match  # re-exported for the tests
-from sdk_runner import Call, RunResult, _normalise_entry, run_program
+from sdk_runner import RunResult, _normalise_entry, _read_result, bootstrap_result, run_program
 
 __all__ = [
     "FLYTE1_PACKAGES",
@@ -193,40 +193,7 @@ def run_v1(
                 mode="flytekit",
             )
         duration = time.monotonic() - t0
-        try:
-            with open(result_path, encoding="utf-8") as fh:
-                res = json.load(fh)
-        except (OSError, ValueError):
-            return RunResult(
-                ok=False,
-                error_type="BootstrapError",
-                error_types=["BootstrapError"],
-                error=f"bootstrap wrote no result (exit code {proc.returncode})",
-                stdout=proc.stdout,
-                stderr=proc.stderr,
-                phase="bootstrap",
-                returncode=proc.returncode,
-                duration=duration,
-                mode="flytekit",
-            )
-        return RunResult(
-            ok=bool(res.get("ok")),
-            error_type=res.get("error_type"),
-            error_types=list(res.get("error_types") or []),
-            error_code=res.get("error_code"),
-            error=res.get("error"),
-            output=res.get("output"),
-            calls=[Call.from_json(c) for c in res.get("calls", [])],
-            warnings=list(res.get("warnings") or []),
-            stdout=proc.stdout,
-            stderr=proc.stderr,
-            phase=res.get("phase"),
-            traceback=res.get("traceback"),
-            returncode=proc.returncode,
-            duration=duration,
-            network_attempts=list(res.get("network_attempts") or []),
-            mode="flytekit",
-        )
+        return bootstrap_result(_read_result(result_path), proc, duration, "flytekit")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
