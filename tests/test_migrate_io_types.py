@@ -56,8 +56,8 @@ SYNC_MIGRATED = dedent(
     import os
     import tempfile
 
-    import pandas as pd
     import flyte
+    import pandas as pd
     from flyte.io import DataFrame, Dir, File
 
 

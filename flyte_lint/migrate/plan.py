@@ -152,6 +152,7 @@ class ModulePlan:
 class MigrationPlan:
     modules: dict[Path, ModulePlan] = field(default_factory=dict)
     shared: list[EnvPlan] = field(default_factory=list)  # the envs of the shared module
+    local_packages: set[str] = field(default_factory=set)  # the project's top-level module names (import groups)
 
     def module(self, path: Path) -> ModulePlan | None:
         return self.modules.get(path)
@@ -169,7 +170,7 @@ class MigrationPlan:
 def build_plan(analysis: Analysis, paths: set[Path]) -> MigrationPlan:
     """The plan for the modules at ``paths`` (the files being migrated), read from ``analysis``."""
     index = flyte1_index(analysis)
-    plan = MigrationPlan()
+    plan = MigrationPlan(local_packages={m.name.split(".")[0] for m in analysis.modules if m.name})
     users: dict[tuple, list[tuple[ModulePlan, nodes.FunctionDef]]] = {}
     drafts: list[tuple[ModulePlan, nodes.FunctionDef, str, Options, tuple]] = []
     for module in analysis.modules:

@@ -6,10 +6,11 @@ still used gets a TODO: something no transform translated uses it."""
 from __future__ import annotations
 
 import re
+import sys
 
 import libcst as cst
 
-from flyte_lint.migrate.transforms.base import Transform
+from flyte_lint.migrate.transforms.base import TODO_PREFIX, Transform
 
 SECTION_IMPORTS = '§2 "Package Imports"'
 STILL_USED = "flytekit is still used here: migrate what uses it by hand"
@@ -56,10 +57,10 @@ class ImportsTransform(Transform):
         aliases = self.file.module.aliases
         self._dropped_uses = self._read_before() - names.used  # (names only the rewritten Flyte 1 code read)
         body: list[cst.CSTNode] = []
-        insert_at: int | None = None
         present: set[str] = set()
         carried: list[cst.EmptyLine] = []  # the blank lines and comments above a dropped import
-        carried_at: dict[int, int] = {}  # where they went: position -> how many
+        slots: dict[int, tuple[int, set[int]]] = {}  # where they went: position -> (how many, the dropped groups)
+        dropped_groups: set[int] = set()  # the groups of the dropped imports above this statement
         for stmt in updated.body:
             if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1:
                 small = stmt.body[0]
@@ -69,18 +70,17 @@ class ImportsTransform(Transform):
                     if isinstance(small, cst.Import) and all(a.evaluated_name == SHIM for a in small.names):
                         kept = None  # flyte-migrate's runtime shim: migrated code needs none
                     if kept is not small:
-                        if insert_at is None:
-                            insert_at = len(body)
                         if kept is None:
+                            dropped_groups.add(self._group(small))
                             carried.extend(stmt.leading_lines)
                             continue
                         stmt = stmt.with_changes(body=[kept])
                     if self._flytekit(kept):
                         stmt = self.todo(stmt, STILL_USED)
-            if carried:
+            if dropped_groups:
                 stmt = stmt.with_changes(leading_lines=[*carried, *stmt.leading_lines])
-                carried_at[len(body)] = len(carried)
-                carried = []
+                slots[len(body)] = (len(carried), dropped_groups)
+                carried, dropped_groups = [], set()
             body.append(stmt)
         needed = [
             s
@@ -88,21 +88,118 @@ class ImportsTransform(Transform):
             if s not in present and not self._has(body, s) and self._binds(s) & names.used  # (what the code reads)
         ]
         needed = [s for s in needed if not self._merged(body, s)]
-        if needed:
-            position = insert_at if insert_at is not None else self._after_imports(body)
-            new = [cst.parse_statement(s + "\n") for s in needed]
-            count = carried_at.get(position, 0) if position == insert_at else 0
-            if count:  # in the place of a dropped import: the lines that were above it
+        placed = []  # first where a dropped import of the group was, then the others among their group
+        for statement in sorted(needed, key=self._order):
+            slot = self._slot(body, slots, statement)
+            if slot is None:
+                placed.append(statement)
+                continue
+            position, lines = slot
+            body.insert(position, cst.parse_statement(statement + "\n").with_changes(leading_lines=lines))
+        for position, (count, _) in slots.items():  # (no import took the place: blank lines are not doubled)
+            lines = list(body[position].leading_lines)
+            carried, own = lines[:count], lines[count:]
+            if all(line.comment is None for line in carried) and any(line.comment is None for line in own[:1]):
+                body[position] = body[position].with_changes(leading_lines=own)
+        for statement in placed:
+            position, lines = self._place(body, statement)
+            body.insert(position, cst.parse_statement(statement + "\n").with_changes(leading_lines=lines))
+        return updated.with_changes(body=body)
+
+    # -- where a new import goes: its group (isort's: __future__, stdlib, third party, the project) ----------
+    def _group(self, node) -> int:
+        if isinstance(node, cst.ImportFrom):
+            if node.relative:
+                return 3
+            top = cst.Module(body=[]).code_for_node(node.module).split(".")[0] if node.module else ""
+        else:
+            top = node.names[0].evaluated_name.split(".")[0]
+        if top == "__future__":
+            return 0
+        if top in sys.stdlib_module_names:
+            return 1
+        plan = self.file.plan
+        if top in plan.local_packages or top in {e.home.split(".")[0] for e in plan.shared}:
+            return 3
+        return 2
+
+    def _key(self, node) -> tuple:
+        """isort's order within a group: ``import x`` before ``from x import y``, then by module."""
+        if isinstance(node, cst.ImportFrom):
+            module = cst.Module(body=[]).code_for_node(node.module) if node.module else ""
+            return (self._group(node), 1, "." * len(node.relative) + module.lower())
+        return (self._group(node), 0, node.names[0].evaluated_name.lower())
+
+    def _order(self, statement: str) -> tuple:
+        return self._key(cst.parse_statement(statement + "\n").body[0])
+
+    def _slot(self, body: list, slots: dict[int, tuple[int, set[int]]], statement: str):
+        """The place of a dropped import of ``statement``'s group, and the lines that were above it (``from
+        flytekit import task`` becomes ``import flyte`` where it was); None when there is none. ``body`` and
+        ``slots`` are updated in place."""
+        key = self._order(statement)
+        for position, (count, dropped) in sorted(slots.items()):
+            if key[0] in dropped and self._sorted_at(body, position, key):
+                del slots[position]
+                for other in sorted(p for p in slots if p >= position):
+                    slots[other + 1] = slots.pop(other)
                 lines = list(body[position].leading_lines)
                 body[position] = body[position].with_changes(leading_lines=lines[count:])
-                new[0] = new[0].with_changes(leading_lines=lines[:count])
-            if position == 0:  # (the module's first statement: no blank line above it)
-                lines = list(new[0].leading_lines)
-                while lines and lines[0].comment is None:
-                    lines.pop(0)
-                new[0] = new[0].with_changes(leading_lines=lines)
-            body[position:position] = new
-        return updated.with_changes(body=body)
+                lines = lines[:count]
+                while position == 0 and lines and lines[0].comment is None:
+                    lines.pop(0)  # (the module's first statement: no blank line above it)
+                return position, lines
+        return None
+
+    def _top_imports(self, body: list) -> list[tuple[int, tuple]]:
+        """The imports at the top of ``body``: (position, sort key)."""
+        return [
+            (i, self._key(stmt.body[0]))
+            for i, stmt in enumerate(body[: self._after_imports(body)])
+            if isinstance(stmt, cst.SimpleStatementLine)
+            and len(stmt.body) == 1
+            and isinstance(stmt.body[0], (cst.Import, cst.ImportFrom))
+        ]
+
+    def _sorted_at(self, body: list, position: int, key: tuple) -> bool:
+        """An import sorting as ``key`` at ``position`` keeps its group in order."""
+        same = [(i, k) for i, k in self._top_imports(body) if k[0] == key[0]]
+        return all(k <= key for i, k in same if i < position) and all(k >= key for i, k in same if i >= position)
+
+    def _place(self, body: list, statement: str) -> tuple[int, list[cst.EmptyLine]]:
+        """Where ``statement`` goes among the imports at the top of ``body``, and the lines above it: in its
+        group, before the first import that sorts after it (or after the group's last); else a group of its own
+        after the groups before it (or before those after it), set apart by a blank line. The first import of a
+        group takes the lines above the group (its comments); ``body`` is updated in place."""
+        new = cst.parse_statement(statement + "\n").body[0]
+        group, key = self._group(new), self._key(new)
+        tops = self._top_imports(body)
+        same = [i for i, k in tops if k[0] == group]
+        if same:
+            after = [i for i, k in tops if k[0] == group and k > key]
+            if not after:
+                return same[-1] + 1, []
+            if after[0] != same[0]:
+                return after[0], []
+            return after[0], self._lines_moved(body, after[0], [])
+        lower = [i for i, k in tops if k[0] < group]
+        if lower:
+            return lower[-1] + 1, [cst.EmptyLine()]
+        higher = [i for i, k in tops if k[0] > group]
+        if higher:
+            return higher[0], self._lines_moved(body, higher[0], [cst.EmptyLine()])
+        position = self._after_imports(body)
+        return position, [cst.EmptyLine()] if position else []
+
+    @staticmethod
+    def _lines_moved(body: list, i: int, left: list[cst.EmptyLine]) -> list[cst.EmptyLine]:
+        """The lines above ``body[i]``, which keeps ``left`` instead (and its own TODO comments)."""
+        lines = list(body[i].leading_lines)
+        own = len(lines)
+        while own and lines[own - 1].comment is not None and lines[own - 1].comment.value.startswith(TODO_PREFIX):
+            own -= 1
+        body[i] = body[i].with_changes(leading_lines=[*left, *lines[own:]])
+        return lines[:own]
 
     def _read_before(self) -> set[str]:
         """The names the module read before the migration (outside its imports)."""
