@@ -84,3 +84,34 @@ def test_what_flyte2_lacks_gets_a_todo(tmp_path):
     assert "# TODO(flyte-lint migrate): Flyte 2's flyte.ctx() has no `execution_id` of Flyte 1's context" in text
     assert "# TODO(flyte-lint migrate): Flyte 2's flyte.ctx() has no `task_id` of Flyte 1's context" in text
     assert "return str(flyte.ctx().execution_id) + str(flyte.ctx().task_id)" in text
+
+
+def test_a_context_read_only_for_what_was_rewritten_goes(tmp_path):
+    code, text = migrated(
+        tmp_path,
+        """
+        from flytekit import Secret, current_context, task
+
+
+        @task(secret_requests=[Secret(group="g", key="k")])
+        def only_secrets() -> str:
+            ctx = current_context()
+            return ctx.secrets.get(key="k", group="g")
+
+
+        @task(secret_requests=[Secret(group="g", key="k")])
+        def commented() -> str:
+            ctx = current_context()  # the run's context
+            return ctx.secrets.get(key="k", group="g")
+
+
+        @task(secret_requests=[Secret(group="g", key="k")])
+        def still_read() -> str:
+            ctx = current_context()
+            return ctx.secrets.get(key="k", group="g") + ctx.execution_id.name
+        """,
+    )
+    assert code == 0
+    assert 'def only_secrets() -> str:\n    return os.environ["G_K"]\n' in text
+    assert '    ctx = flyte.ctx()  # the run\'s context\n    return os.environ["G_K"]\n' in text
+    assert '    ctx = flyte.ctx()\n    return os.environ["G_K"] + ctx.action.run_name\n' in text

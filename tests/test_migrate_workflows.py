@@ -180,7 +180,8 @@ def test_current_context_and_secrets(tmp_path):
         """,
     )
     assert code == 0
-    assert "    ctx = flyte.ctx()\n" in text
+    assert "ctx = flyte.ctx()" not in text  # (every read of it was rewritten: the assignment goes too)
+    assert "def read() -> str:\n    value = os.environ" in text
     assert 'value = os.environ["DB_PASS_WORD"]' in text and 'other = os.environ["DB_USER"]' in text
     assert 'os.path.join(os.getcwd(), "x.txt")' in text
     assert "import os\nimport flyte\n" in text

@@ -79,22 +79,71 @@ def _read(ctx: cst.BaseExpression, dotted: str) -> cst.BaseExpression:
     return ctx
 
 
+class _Reads(cst.CSTVisitor):
+    """The names read in a function body, outside the targets of assignments."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> bool:
+        return not isinstance(node.target, cst.Name)
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)  # (`flyte.ctx` reads `flyte`, not `ctx`)
+        return False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names.add(node.value)
+
+
+def _reads(body: cst.BaseSuite) -> set[str]:
+    reads = _Reads()
+    body.visit(reads)
+    return reads.names
+
+
+def _binds_ctx(statement: cst.CSTNode, names: set[str]) -> bool:
+    """``statement`` is ``<name> = flyte.ctx()`` for one of ``names``, with no comment (a comment is kept)."""
+    if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1):
+        return False
+    if statement.trailing_whitespace.comment is not None or any(line.comment for line in statement.leading_lines):
+        return False
+    assign = statement.body[0]
+    return (
+        isinstance(assign, cst.Assign)
+        and len(assign.targets) == 1
+        and isinstance(assign.targets[0].target, cst.Name)
+        and assign.targets[0].target.value in names
+        and cst.Module(body=[]).code_for_node(assign.value) == "flyte.ctx()"
+    )
+
+
 class ContextTransform(Transform):
     section = SECTION_CONTEXT
 
     def __init__(self, file) -> None:
         super().__init__(file)
         self._names: list[set[str]] = [set()]
+        self._migrated: list[set[str]] = [set()]  # the names bound to a `current_context()` rewritten here
         self._secret_gets: set[int] = set()
         self._handled: set[int] = set()  # `ctx.x` nodes an enclosing read rewrites (`ctx.execution_id` of `.name`)
 
     def visit_FunctionDef(self, node) -> bool:
         self._names.append(set())
+        self._migrated.append(set())
         return True
 
     def leave_FunctionDef(self, original, updated):
         self._names.pop()
-        return updated
+        unused = self._migrated.pop() - _reads(updated.body)
+        statements = list(updated.body.body)
+        # `ctx = current_context()` whose every read was rewritten (secrets -> os.environ...): it goes too
+        kept = [s for s in statements if not _binds_ctx(s, unused)]
+        if not kept or len(kept) == len(statements):
+            return updated
+        if _binds_ctx(statements[0], unused):  # (no blank line opens the body)
+            kept[0] = kept[0].with_changes(leading_lines=[line for line in kept[0].leading_lines if line.comment])
+        return updated.with_changes(body=updated.body.with_changes(body=kept))
 
     def _is_ctx(self, node: cst.BaseExpression) -> bool:
         if isinstance(node, cst.Name):
@@ -103,9 +152,12 @@ class ContextTransform(Transform):
 
     def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
         if self._is_ctx(updated.value) and isinstance(updated.value, cst.Call):
+            migrated = isinstance(original.value, cst.Call) and self.v1_symbol(original.value.func) == "current_context"
             for target in updated.targets:
                 if isinstance(target.target, cst.Name):
                     self._names[-1].add(target.target.value)
+                    if migrated:
+                        self._migrated[-1].add(target.target.value)
         return updated
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
