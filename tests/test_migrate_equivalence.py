@@ -502,6 +502,75 @@ CASES: dict[str, Case] = {
         {"n": 5},
         {"__dataframe__": {"columns": ["i", "sq"], "rows": [[1, 1], [3, 9]]}},
     ),
+    "iterators": Case(
+        {
+            "main.py": """
+            import typing
+            from typing import Iterator
+
+            from flytekit import task, workflow
+
+
+            @task
+            def greet(names: list[str]) -> Iterator[str]:
+                for name in names:
+                    if name == "stop":
+                        return
+                    yield f"hi {name}"
+                yield from ["bye"]
+
+
+            @task
+            def evens(n: int) -> typing.Iterator[int]:
+                return iter(range(0, n, 2))
+
+
+            @task
+            def count(items: Iterator[str], numbers: Iterator[int]) -> int:
+                return len(list(items)) + sum(numbers)
+
+
+            @workflow
+            def greetings(names: list[str]) -> Iterator[str]:
+                return greet(names=names)
+
+
+            @workflow
+            def total(names: list[str], n: int) -> int:
+                return count(items=greet(names=names), numbers=evens(n=n))
+            """
+        },
+        "main:total",
+        {"names": ["a", "b"], "n": 7},
+        15,  # 3 greetings + 0 + 2 + 4 + 6
+    ),
+    "generator-returns-early": Case(
+        {
+            "main.py": """
+            from typing import Iterator
+
+            from flytekit import task, workflow
+
+
+            @task
+            def greet(names: list[str]) -> Iterator[str]:
+                \"\"\"Greets until a name is "stop".\"\"\"
+                for name in names:
+                    if name == "stop":
+                        return
+                    yield f"hi {name}"
+                yield from ["bye"]
+
+
+            @workflow
+            def greetings(names: list[str]) -> Iterator[str]:
+                return greet(names=names)
+            """
+        },
+        "main:greetings",
+        {"names": ["a", "stop", "b"]},
+        ["hi a"],
+    ),
 }
 
 

@@ -21,7 +21,7 @@ from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.flyte1_index import flyte1_index
 from flyte_lint.model.names import bindings_of
 from flyte_lint.model.project import Module
-from flyte_lint.model.values import FunctionRef
+from flyte_lint.model.values import External, FunctionRef
 
 KINDS = {"task": "task", "workflow": "workflow", "dynamic": "dynamic", "eager": "eager"}
 
@@ -38,6 +38,9 @@ class TaskPlan:
     on_failure: tuple[str, list[str] | None] | None = None  # a workflow's failure handler: (source, parameters)
     becomes_async: bool = False  # a (sync) workflow that calls an async task: it becomes `async def`
     callees: list[TaskPlan] = field(default_factory=list)  # the planned tasks its body names
+    # Flyte 1's typed iterators in its signature: "return" or a parameter's name -> "list" (``Iterator[T]``:
+    # Flyte 1 sends a list of T, Flyte 2 types it ``list[T]``) or "json" (``Iterator[JSON]``: a JSONL file)
+    iterators: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_async(self) -> bool:
@@ -191,6 +194,7 @@ def build_plan(analysis: Analysis, paths: set[Path]) -> MigrationPlan:
     for mplan, func, symbol, options, key in drafts:
         env = envs[(id(mplan), key)]
         mplan.tasks[func.name] = TaskPlan(func.name, KINDS.get(symbol, "task"), env, options, func)
+        mplan.tasks[func.name].iterators = _iterators(index.analysis, func)
         if options.on_failure is not None:
             handler = index.analysis.resolver.value_of(options.on_failure)
             params = [a.name for a in handler.func.args.args] if isinstance(handler, FunctionRef) else None
@@ -201,6 +205,27 @@ def build_plan(analysis: Analysis, paths: set[Path]) -> MigrationPlan:
     _reference_callers(plan, index)
     _async_callers(plan)
     return plan
+
+
+ITERATORS = ("typing.Iterator", "collections.abc.Iterator")  # what flytekit's IteratorTransformer is registered for
+JSON = ("flytekit.types.iterator.JSON", "flytekit.types.iterator.json_iterator.JSON")
+
+
+def _iterators(analysis: Analysis, func: nodes.FunctionDef) -> dict[str, str]:
+    """The typed iterators of ``func``'s signature (TaskPlan.iterators)."""
+    args = func.args
+    annotated = [("return", func.returns)]
+    annotated += zip([a.name for a in args.posonlyargs + args.args], args.posonlyargs_annotations + args.annotations)
+    annotated += zip([a.name for a in args.kwonlyargs], args.kwonlyargs_annotations)
+    found: dict[str, str] = {}
+    for name, annotation in annotated:
+        if not isinstance(annotation, nodes.Subscript):
+            continue
+        origin = analysis.resolver.value_of(annotation.value)
+        if isinstance(origin, External) and origin.path in ITERATORS:
+            item = analysis.resolver.value_of(annotation.slice)
+            found[name] = "json" if isinstance(item, External) and item.path in JSON else "list"
+    return found
 
 
 def _reference_callers(plan: MigrationPlan, index) -> None:

@@ -67,6 +67,7 @@ ORDER = (
     "context",
     "decks",
     "io_types",
+    "iterators",
     "references",
     "main_blocks",
     "imports",
