@@ -59,7 +59,9 @@ def test_a_stdlib_import_joins_the_stdlib_group_and_flyte_takes_the_place_of_fly
 
 
 def test_a_new_group_goes_before_the_groups_after_it(tmp_path):
-    code, text = migrated(tmp_path, '"""Reads a secret."""\nfrom flytekit import Secret, current_context, task\n' + SECRET_TASK)
+    code, text = migrated(
+        tmp_path, '"""Reads a secret."""\nfrom flytekit import Secret, current_context, task\n' + SECRET_TASK
+    )
     assert code == 0
     assert text.startswith('"""Reads a secret."""\nimport os\n\nimport flyte\n\n\nenv = ')
 
@@ -143,5 +145,7 @@ def test_a_shared_env_import_joins_the_project_group(tmp_path):
     assert code == 0
     assert a.startswith("import os\n\nfrom pkg.envs import env\n\n\n@env.task\n")
     b = (tmp_path / "project" / "pkg" / "b.py").read_text(encoding="utf-8")
-    expected = "import json\n\nimport flyte\nimport pandas as pd\n\nfrom pkg.a import double\nfrom pkg.envs import env\n\n\n"
+    expected = (
+        "import json\n\nimport flyte\nimport pandas as pd\n\nfrom pkg.a import double\nfrom pkg.envs import env\n\n\n"
+    )
     assert b.startswith(expected)  # (flyte: the workflow's env depends on the shared one)

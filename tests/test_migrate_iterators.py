@@ -103,7 +103,10 @@ def test_the_accumulator_name_is_free(tmp_path):
         """,
     )
     assert code == 0
-    assert "    outputs = []\n    for items in range(results):\n        outputs.append(items)\n    return outputs\n" in text
+    assert (
+        "    outputs = []\n    for items in range(results):\n        outputs.append(items)\n    return outputs\n"
+        in text
+    )
 
 
 def test_what_has_no_mechanical_translation_gets_a_todo(tmp_path):

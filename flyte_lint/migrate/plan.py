@@ -215,8 +215,10 @@ def _iterators(analysis: Analysis, func: nodes.FunctionDef) -> dict[str, str]:
     """The typed iterators of ``func``'s signature (TaskPlan.iterators)."""
     args = func.args
     annotated = [("return", func.returns)]
-    annotated += zip([a.name for a in args.posonlyargs + args.args], args.posonlyargs_annotations + args.annotations)
-    annotated += zip([a.name for a in args.kwonlyargs], args.kwonlyargs_annotations)
+    annotated += zip(
+        [a.name for a in args.posonlyargs + args.args], args.posonlyargs_annotations + args.annotations, strict=False
+    )
+    annotated += zip([a.name for a in args.kwonlyargs], args.kwonlyargs_annotations, strict=False)
     found: dict[str, str] = {}
     for name, annotation in annotated:
         if not isinstance(annotation, nodes.Subscript):

@@ -62,9 +62,9 @@ class _Body(cst.CSTVisitor):
         self.names.add(node.value)
 
     def visit_Call(self, node: cst.Call) -> None:
-        if isinstance(node.func, cst.Name) and node.func.value == "next" and node.args:
-            if isinstance(node.args[0].value, cst.Name):
-                self.next_of.add(node.args[0].value.value)
+        func, args = node.func, node.args
+        if isinstance(func, cst.Name) and func.value == "next" and args and isinstance(args[0].value, cst.Name):
+            self.next_of.add(args[0].value.value)
 
 
 class _Collect(cst.CSTTransformer):
@@ -170,7 +170,9 @@ class IteratorsTransform(Transform):
         statements = list(func.body.visit(_Collect(name)).body)
         start = 1 if statements and _is_docstring(statements[0]) else 0
         statements.insert(start, cst.parse_statement(f"{name} = []\n"))
-        if not isinstance(statements[-1], cst.SimpleStatementLine) or not isinstance(statements[-1].body[-1], cst.Return):
+        if not isinstance(statements[-1], cst.SimpleStatementLine) or not isinstance(
+            statements[-1].body[-1], cst.Return
+        ):
             statements.append(cst.parse_statement(f"return {name}\n"))
         return func.with_changes(body=func.body.with_changes(body=statements))
 
