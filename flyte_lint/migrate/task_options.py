@@ -280,27 +280,36 @@ def _secrets(node: nodes.NodeNG, index: V1Index, out: Options) -> str | None:
         for position, arg in zip(("group", "key"), call.args, strict=False):
             values[position] = _src(arg, index)
         values.update({k.arg: _src(k.value, index) for k in call.keywords or [] if k.arg})
-        if "key" not in values:
-            out.todos.append(
-                (f"secret `{_src(item, index)}` names no key: Flyte 2 secrets are named by key", SECTION_SECRETS)
-            )
+        made_one = flyte_secret(values, _src(item, index), out.todos)
+        if made_one is None:
             return None
-        mount = values.pop("mount_requirement", "")
-        if mount.endswith("FILE") or "group_version" in values:
-            out.todos.append(
-                (
-                    f"secret `{_src(item, index)}`: Flyte 2 mounts a secret as an env var (or at /etc/flyte/secrets with mount=)",
-                    SECTION_SECRETS,
-                )
-            )
-        text = f"key={values['key']}" + (f", group={values['group']}" if "group" in values else "")
-        key, group = _literal(values["key"]), _literal(values.get("group"))
-        if key is not None and (group is not None or "group" not in values):
-            derived = f"{group}_{key}" if group else key
-            if secret_env_var(group, key) != derived.replace("-", "_").upper():  # (Secret would refuse the name)
-                text += f', as_env_var="{secret_env_var(group, key)}"'
-        made.append(f"flyte.Secret({text})")
+        made.append(made_one)
     return f"[{', '.join(made)}]"
+
+
+def flyte_secret(values: dict[str, str], shown: str, todos: list) -> str | None:
+    """``flyte.Secret(key=..., group=...)`` from the source of a Flyte 1 ``Secret``'s arguments (parameter ->
+    source; ``shown``: the call, for messages); None (and a TODO) when it names no key. A file mount or a
+    group version gets a TODO."""
+    values = dict(values)
+    if "key" not in values:
+        todos.append((f"secret `{shown}` names no key: Flyte 2 secrets are named by key", SECTION_SECRETS))
+        return None
+    mount = values.pop("mount_requirement", "")
+    if mount.endswith("FILE") or "group_version" in values:
+        todos.append(
+            (
+                f"secret `{shown}`: Flyte 2 mounts a secret as an env var (or at /etc/flyte/secrets with mount=)",
+                SECTION_SECRETS,
+            )
+        )
+    text = f"key={values['key']}" + (f", group={values['group']}" if "group" in values else "")
+    key, group = _literal(values["key"]), _literal(values.get("group"))
+    if key is not None and (group is not None or "group" not in values):
+        derived = f"{group}_{key}" if group else key
+        if secret_env_var(group, key) != derived.replace("-", "_").upper():  # (Secret would refuse the name)
+            text += f', as_env_var="{secret_env_var(group, key)}"'
+    return f"flyte.Secret({text})"
 
 
 def _cache(keywords: dict[str, nodes.NodeNG], index: V1Index, out: Options) -> str | None:
