@@ -176,14 +176,40 @@ def _fix(tmp_path, source, name="main.py"):
 
 
 def test_fly501_fixed_one_to_one_imports_lint_clean(tmp_path):
-    # The case pins the rewrite (two unsafe fixes); a second run has nothing left to fix for these rules (FLY301
-    # then renames `mem=`, safely).
-    new = split_files(_case("FLY501", "fix-rewrites-one-to-one-imports").fixed)["main.py"]
+    # The case pins the rewrite; a second run has nothing left to report (the fix writes Flyte 2's keywords).
+    new = split_files(_case("FLY501", "fix-is-the-edit-migrate-makes").fixed)["main.py"]
     ast.parse(new)
     assert "flytekit" not in new
     again = lint_result(tmp_path / "again", new, select=V1)
     assert [f for f in again.findings if f.fix is not None] == [] and again.findings == []
-    assert [f.code for f in lint_result(tmp_path / "mem", new).findings] == ["FLY301"]
+    assert lint_result(tmp_path / "all", new).findings == []
+
+
+FIXABLE = [
+    'import flyte\nfrom flytekit import Resources\n\nenv = flyte.TaskEnvironment("d", resources=Resources(cpu="1", mem="1Gi"))\n',
+    # Flyte 1 takes Secret(group, key) by position; the fix names both
+    'import flyte\nfrom flytekit import Secret\n\nenv = flyte.TaskEnvironment("d", secrets=[Secret("api", "token")])\n',
+    # a line continuation between `from` and the module; two import statements (one fix, on the first)
+    'import flyte\nfrom \\\n    flytekit import Resources\nfrom flytekit.core.pod_template import PodTemplate as PT\n\n'
+    'env = flyte.TaskEnvironment("d", resources=Resources(cpu="1"), pod_template=PT(primary_container_name="c"))\n',
+    # a Resources bound to a name, with CRLF line endings
+    'import flyte\r\nfrom flytekit import Resources\r\n\r\nBIG = Resources(cpu=2, ephemeral_storage="10Gi")\r\n'
+    'env = flyte.TaskEnvironment("d", resources=BIG)\r\n',
+]
+
+
+@pytest.mark.parametrize("body", FIXABLE)
+def test_fly501_fix_is_the_edit_migrate_makes(tmp_path, body):
+    from migrateutil import migrate
+
+    result, new, applied = _fix(tmp_path / "fix", body)
+    assert [f.code for f in applied] == ["FLY501"]
+    root = tmp_path / "migrated"
+    root.mkdir()
+    (root / "main.py").write_bytes(body.encode())
+    assert migrate(root) == 0
+    assert new == (root / "main.py").read_bytes().decode()
+    assert "flytekit" not in new and lint_result(tmp_path / "again", new).findings == []
 
 
 @pytest.mark.parametrize(
@@ -191,9 +217,7 @@ def test_fly501_fixed_one_to_one_imports_lint_clean(tmp_path):
     [
         # not every name maps one to one
         'from flytekit import Resources, task\n\n@task(requests=Resources(cpu="1"))\ndef f() -> int:\n    return 1\n',
-        # Flyte 1 takes Secret(group, key) by position; Flyte 2 takes Secret(key, group)
-        'import flyte\nfrom flytekit import Secret\n\nenv = flyte.TaskEnvironment("d", secrets=[Secret("api", "token")])\n',
-        # Flyte 1 keywords Flyte 2 does not have
+        # Flyte 1 keywords Flyte 2 does not have (migrate leaves a TODO)
         'import flyte\nfrom flytekit import Secret\n\nenv = flyte.TaskEnvironment("d", secrets=[Secret(key="t", env_var="T")])\n',
         # Secret.MountType does not exist in Flyte 2
         "from flytekit import Secret\n\nmode = Secret.MountType.ENV_VAR\n",
@@ -201,8 +225,9 @@ def test_fly501_fixed_one_to_one_imports_lint_clean(tmp_path):
         "from flytekit import *\n",
         # `import flytekit` is not rewritten
         'import flyte\nimport flytekit\n\nenv = flyte.TaskEnvironment("d", resources=flytekit.Resources(cpu="1"))\n',
-        # a line continuation between `from` and the module
-        'import flyte\nfrom \\\n    flytekit import Resources\n\nenv = flyte.TaskEnvironment("d", resources=Resources(cpu="1"))\n',
+        # one import of the module names a class with no namesake
+        'import flyte\nfrom flytekit import Resources\nfrom flytekit import current_context\n\n'
+        'env = flyte.TaskEnvironment("d", resources=Resources(cpu="1"))\n',
     ],
 )
 def test_fly501_no_fix(tmp_path, body):
@@ -226,7 +251,7 @@ def test_fly501_fix_through_the_cli(tmp_path, capsys):
     capsys.readouterr()
     main(["check", "--select", "FLY501", "--fix", "--unsafe-fixes", str(root)])
     text = (root / "main.py").read_text()
-    assert "from flyte import Resources\n" in text
+    assert 'resources=flyte.Resources(cpu="1")' in text and "flytekit" not in text
     ast.parse(text)
     capsys.readouterr()
     assert main(["check", "--select", "FLY5", str(root)]) == 0

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from flyte_lint.migrate.plan import MigrationPlan, ModulePlan
+from flyte_lint.migrate.plan import MigrationPlan, ModulePlan, build_plan
 from flyte_lint.migrate.transforms import transforms
 from flyte_lint.migrate.transforms.base import TODO_PREFIX, FileContext
 
@@ -62,3 +62,19 @@ def check_parses(text: str) -> None:
 
 def todo_count(text: str) -> int:
     return text.count(TODO_PREFIX)
+
+
+def migrated_module(analysis, module) -> str | None:
+    """``module``'s text as `flyte-lint migrate` rewrites it on its own (the FLY5xx fixes are this edit); None when
+    that leaves a TODO, needs a new file (a shared env module) or fails."""
+    if module.text is None:
+        return None
+    plan = build_plan(analysis, {module.path})
+    module_plan = plan.module(module.path)
+    if module_plan is None or plan.new_files:
+        return None
+    try:
+        result = rewrite(module.text, plan, module_plan)
+    except RewriteError:
+        return None
+    return result.text if result.todos == todo_count(module.text) else None

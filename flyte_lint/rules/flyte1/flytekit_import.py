@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from astroid import nodes
 
+from flyte_lint.fixes import source_lines
+from flyte_lint.migrate.rewrite import migrated_module
 from flyte_lint.model.analysis import Analysis
-from flyte_lint.model.flyte1_index import ImportStmt, Ref, V1Index, flyte1_index
+from flyte_lint.model.flyte1_index import ImportStmt, V1Index, flyte1_index
 from flyte_lint.rules.base import Case, Edit, Finding, Fix, Scope, register
 from flyte_lint.rules.flyte1._common import FLYTE1_CODES, MAPPING, MIGRATE_NOTE, V1Rule
 
 # Names whose Flyte 2 form has the same name and constructor in ``flyte``: FLY501 can rewrite their import.
 ONE_TO_ONE = {"Resources", "Secret", "PodTemplate"}
-FROM_RE = re.compile(r"from[ \t]+([\w.]+)")
 
 
 @register
@@ -95,36 +95,31 @@ class FlytekitImport(V1Rule):
             """,
             fixed="""
             import flyte
-            from flyte import Resources, Secret
-            from flyte import PodTemplate as PT
 
             env = flyte.TaskEnvironment(
                 "demo",
-                resources=Resources(cpu="1", mem="2Gi"),
-                secrets=[Secret(key="token", group="api")],
-                pod_template=PT(primary_container_name="main"),
+                resources=flyte.Resources(cpu="1", memory="2Gi"),
+                secrets=[flyte.Secret(key="token", group="api")],
+                pod_template=flyte.PodTemplate(primary_container_name="main"),
             )
             """,
-            name="fix-rewrites-one-to-one-imports",
+            name="fix-is-the-edit-migrate-makes",
         ),
         Case(
             """
+            from flytekit import Secret  # expect: FLY501
             import flyte
-            from flytekit import (  # the old SDK  # expect: FLY501
-                Resources,  # requests
-            )
 
-            env = flyte.TaskEnvironment("demo", resources=Resources(cpu="1"))
+            # Flyte 1 takes (group, key) by position
+            env = flyte.TaskEnvironment("demo", secrets=[Secret("api", "token.v2")])
             """,
             fixed="""
             import flyte
-            from flyte import (  # the old SDK
-                Resources,  # requests
-            )
 
-            env = flyte.TaskEnvironment("demo", resources=Resources(cpu="1"))
+            # Flyte 1 takes (group, key) by position
+            env = flyte.TaskEnvironment("demo", secrets=[flyte.Secret(key="token.v2", group="api", as_env_var="API_TOKEN_V2")])
             """,
-            name="fix-keeps-parentheses-and-comments",
+            name="fix-names-the-env-var-flyte-2-would-refuse",
         ),
         Case(
             """
@@ -267,10 +262,14 @@ class FlytekitImport(V1Rule):
         "`FlyteFile`/`FlyteDirectory`/`StructuredDataset` become `flyte.io.File`/`Dir`/`DataFrame`."
     )
     fix_safety = (
-        "Unsafe, and only for a `from flytekit… import` whose every name has a same-named Flyte 2 class "
-        "(`Resources`, `Secret`, `PodTemplate`) used only in calls with the parameters both versions share: "
-        "`from flytekit import Resources, Secret` becomes `from flyte import Resources, Secret`. Values may "
-        'still differ (Flyte 2 wants `memory="2Gi"`, not `mem=`; FLY301 then renames it).'
+        "Unsafe, and only in a module whose every flytekit import names classes with a Flyte 2 namesake "
+        "(`Resources`, `Secret`, `PodTemplate`), used in ways `flyte-lint migrate` translates with no TODO: the "
+        "fix is the edit `migrate` makes to the module. The imports go, `import flyte` comes, and each call "
+        "becomes `flyte.Resources(...)` with Flyte 2's keywords (`memory=`, `disk=`), `flyte.Secret(key=..., "
+        "group=...)` (by keyword: Flyte 1 takes `(group, key)` by position, Flyte 2 `(key, group)`), "
+        "`flyte.PodTemplate(...)`. It is offered on the module's first flytekit import. Unsafe because a Flyte 1 "
+        "`Resources` value means requests or limits by where it is passed, and a Flyte 2 one is a request (a "
+        "`(request, limit)` tuple sets both; flyte 2.12.1's resources_serde)."
     )
 
     def check(self, analysis: Analysis) -> Iterable[Finding]:
@@ -298,49 +297,37 @@ class FlytekitImport(V1Rule):
         return f"`{stmt.node.modname}` is Flyte 1; in Flyte 2 (`flyte`): " + "; ".join(parts)
 
     def _fix(self, idx: V1Index, stmt: ImportStmt) -> Fix | None:
-        node = stmt.node
-        if not isinstance(node, nodes.ImportFrom) or not stmt.names:
+        """The edit `flyte-lint migrate` makes to the module, on its first flytekit import, when every flytekit
+        import there names one-to-one classes only (and the migration leaves no TODO)."""
+        mine = [s for s in idx.imports if s.module is stmt.module]
+        if mine[0] is not stmt or not all(_one_to_one(s) for s in mine):
             return None
-        if not all(symbol in ONE_TO_ONE and orig == symbol for orig, _, symbol in stmt.names):
+        old = stmt.module.text
+        new = migrated_module(idx.analysis, stmt.module)
+        if old is None or new is None or new == old:
             return None
-        for ref in idx.refs:
-            if ref.module is stmt.module and node in ref.stmts and not _same_in_v2(ref):
-                return None
-        lines = (stmt.module.text or "").splitlines()
-        if not 0 < node.lineno <= len(lines):
-            return None
-        # astroid columns are UTF-8 byte offsets, and so are Edit columns.
-        rest = lines[node.lineno - 1].encode("utf-8")[node.col_offset :].decode("utf-8", errors="ignore")
-        match = FROM_RE.match(rest)
-        if match is None or match.group(1) != node.modname:
-            return None  # a line continuation between `from` and the module: leave it
-        begin = node.col_offset + len(match.group(0)) - len(node.modname)
-        edit = Edit((node.lineno, begin), (node.lineno, begin + len(node.modname)), "flyte")
-        return Fix((edit,), False, "Import from `flyte`")
+        return Fix((whole_lines_edit(old, new),), False, "Migrate to `flyte` as `flyte-lint migrate` does")
 
 
-# Keywords each one-to-one class shares with its Flyte 2 namesake (positional order matches for these).
-SHARED_KEYWORDS = {
-    "Resources": ({"cpu", "mem", "gpu", "ephemeral_storage"}, 4),
-    "Secret": ({"key", "group"}, 0),  # Flyte 1 takes (group, key) by position, Flyte 2 (key, group)
-    "PodTemplate": ({"pod_spec", "primary_container_name", "labels", "annotations"}, 4),
-}
+def _one_to_one(stmt: ImportStmt) -> bool:
+    return (
+        isinstance(stmt.node, nodes.ImportFrom)
+        and bool(stmt.names)
+        and all(symbol in ONE_TO_ONE and orig == symbol for orig, _, symbol in stmt.names)
+    )
 
 
-def _same_in_v2(ref: Ref) -> bool:
-    """This use of a one-to-one class means the same with the Flyte 2 class: a call with shared parameters,
-    or a type annotation."""
-    if ref.symbol not in SHARED_KEYWORDS or not isinstance(ref.node, nodes.Name):
-        return False
-    call = ref.call
-    if call is None:
-        parent = ref.node.parent
-        return (
-            isinstance(parent, nodes.Arguments)
-            or (isinstance(parent, nodes.FunctionDef) and parent.returns is ref.node)
-            or (isinstance(parent, nodes.AnnAssign) and parent.annotation is ref.node)
-        )
-    allowed, positional = SHARED_KEYWORDS[ref.symbol]
-    if len(call.args) > positional or any(isinstance(a, nodes.Starred) for a in call.args):
-        return False
-    return all(kw.arg in allowed for kw in call.keywords or [])
+def whole_lines_edit(old: str, new: str) -> Edit:
+    """One edit turning ``old`` into ``new``: the lines between their common first and last lines."""
+    before, after = source_lines(old), source_lines(new.replace("\r\n", "\n").replace("\r", "\n"))
+    head = 0
+    while head < min(len(before), len(after)) and before[head].rstrip("\r\n") == after[head].rstrip("\n"):
+        head += 1
+    tail = 0
+    while (
+        tail < min(len(before), len(after)) - head
+        and before[-1 - tail].rstrip("\r\n") == after[-1 - tail].rstrip("\n")
+        and before[-1 - tail][-1:] in "\r\n"
+    ):
+        tail += 1
+    return Edit((head + 1, 0), (len(before) - tail + 1, 0), "".join(after[head : len(after) - tail]))
