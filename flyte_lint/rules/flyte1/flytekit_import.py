@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from astroid import nodes
 
 from flyte_lint.fixes import source_lines
-from flyte_lint.migrate.rewrite import migrated_module
 from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.flyte1_index import ImportStmt, V1Index, flyte1_index
 from flyte_lint.rules.base import Case, Edit, Finding, Fix, Scope, register
@@ -302,6 +301,8 @@ class FlytekitImport(V1Rule):
         mine = [s for s in idx.imports if s.module is stmt.module]
         if mine[0] is not stmt or not all(_one_to_one(s) for s in mine):
             return None
+        from flyte_lint.migrate.rewrite import migrated_module  # (LibCST loads only when a fix may be offered)
+
         old = stmt.module.text
         new = migrated_module(idx.analysis, stmt.module)
         if old is None or new is None or new == old:
