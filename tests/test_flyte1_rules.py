@@ -190,7 +190,7 @@ FIXABLE = [
     # Flyte 1 takes Secret(group, key) by position; the fix names both
     'import flyte\nfrom flytekit import Secret\n\nenv = flyte.TaskEnvironment("d", secrets=[Secret("api", "token")])\n',
     # a line continuation between `from` and the module; two import statements (one fix, on the first)
-    'import flyte\nfrom \\\n    flytekit import Resources\nfrom flytekit.core.pod_template import PodTemplate as PT\n\n'
+    "import flyte\nfrom \\\n    flytekit import Resources\nfrom flytekit.core.pod_template import PodTemplate as PT\n\n"
     'env = flyte.TaskEnvironment("d", resources=Resources(cpu="1"), pod_template=PT(primary_container_name="c"))\n',
     # a Resources bound to a name, with CRLF line endings
     'import flyte\r\nfrom flytekit import Resources\r\n\r\nBIG = Resources(cpu=2, ephemeral_storage="10Gi")\r\n'
@@ -226,7 +226,7 @@ def test_fly501_fix_is_the_edit_migrate_makes(tmp_path, body):
         # `import flytekit` is not rewritten
         'import flyte\nimport flytekit\n\nenv = flyte.TaskEnvironment("d", resources=flytekit.Resources(cpu="1"))\n',
         # one import of the module names a class with no namesake
-        'import flyte\nfrom flytekit import Resources\nfrom flytekit import current_context\n\n'
+        "import flyte\nfrom flytekit import Resources\nfrom flytekit import current_context\n\n"
         'env = flyte.TaskEnvironment("d", resources=Resources(cpu="1"))\n',
     ],
 )
@@ -319,11 +319,81 @@ def test_fly507_launch_plans_and_schedules(tmp_path):
     daily, fast, plain, every = msgs(tmp_path / "m", src, "FLY507")
     assert (
         '`@env.task(triggers=flyte.Trigger("daily_report", flyte.Cron("30 6 * * *"), '
-        'inputs={**{"limit": 10}, **{"day": flyte.TriggerTime}}))` on `report`'
+        'inputs={"day": flyte.TriggerTime, "limit": 10}, auto_activate=False))` on `report`'
     ) in daily
+    assert "(the schedule leaves required input `day` unset)" in fast  # (Flyte 1 refuses it too; migrate: a TODO)
     assert '`@env.task(triggers=flyte.Trigger("fast", flyte.FixedRate(120)))` on `report`' in fast
-    assert "a trigger without automation is fired on demand" in plain and 'inputs={"day": "x"}' in plain
+    assert "`plain` becomes an `@env.task` that calls `report` (its default inputs the task's defaults)" in plain
     assert "`flyte.FixedRate(15)`" in every
+
+
+LAUNCH_PLANS = """
+from datetime import timedelta
+
+from flytekit import CronSchedule, Email, FixedRate, LaunchPlan, WorkflowExecutionPhase, task, workflow
+
+
+@task
+def double(x: int) -> int:
+    return x * 2
+
+
+@workflow
+def wf(x: int = 1, when: str = "") -> int:
+    return double(x=x)
+
+
+nightly = LaunchPlan.get_or_create(
+    wf, name="nightly", schedule=CronSchedule(schedule="@daily", kickoff_time_input_arg="when"), fixed_inputs={"x": 3}
+)
+often = LaunchPlan.get_or_create(wf, "often", default_inputs={"x": 4}, schedule=FixedRate(duration=timedelta(hours=4)))
+LaunchPlan.get_or_create(
+    wf,
+    "told",
+    notifications=[Email(phases=[WorkflowExecutionPhase.FAILED], recipients_email=["a@b.c"])],
+    auto_activate=True,
+)
+"""
+
+
+def test_fly507_names_the_triggers_migrate_writes(tmp_path):
+    from migrateutil import migrate
+
+    messages = msgs(tmp_path / "m", LAUNCH_PLANS, "FLY507")
+    suggested = [ast.dump(ast.parse(m.split("triggers=", 1)[1].split(")` on `")[0], mode="eval")) for m in messages]
+    root = write_project(tmp_path / "p", {"main.py": LAUNCH_PLANS})
+    assert migrate(root) == 0
+    tree = ast.parse((root / "main.py").read_text(encoding="utf-8"))
+    wf = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "wf")
+    triggers = next(k.value for d in wf.decorator_list if isinstance(d, ast.Call) for k in d.keywords)
+    written = [ast.dump(ast.Expression(t)) for t in triggers.elts]
+    assert suggested == written and len(written) == 3
+    assert "0 0 * * *" in messages[0]  # (@daily spelled out: flyte.Cron takes five fields)
+
+
+def test_fly507_inside_a_workflow_names_the_task_migrate_calls(tmp_path):
+    src = """
+from flytekit import LaunchPlan, task, workflow
+
+
+@task
+def double(x: int) -> int:
+    return x * 2
+
+
+@workflow
+def sub(x: int) -> int:
+    return double(x=x)
+
+
+@workflow
+def main() -> int:
+    a = LaunchPlan.get_or_create(sub, "lp")(x=1)
+    return LaunchPlan.get_or_create(sub, "lp_fixed", fixed_inputs={"x": 2})()
+"""
+    plain, fixed = msgs(tmp_path / "m", src, "FLY507")
+    assert "in Flyte 2, call the task `sub` itself" in plain
+    assert "call the task `sub` with its inputs bound (`functools.partial`)" in fixed
 
 
 # --------------------------------------------------------------------------------------------------------

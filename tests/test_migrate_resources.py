@@ -70,8 +70,8 @@ def test_what_has_no_counterpart_gets_a_todo(tmp_path):
     assert migrate(root) == 1
     text = (root / "main.py").read_text(encoding="utf-8")
     assert "# TODO(flyte-lint migrate): Resources(...) with * or ** arguments" in text
-    assert "# TODO(flyte-lint migrate): secret `Secret(key=\"k\", group=\"g\", mount_requirement=" in text
-    assert "# TODO(flyte-lint migrate): secret `Secret(group=\"g\")` names no key" in text
+    assert '# TODO(flyte-lint migrate): secret `Secret(key="k", group="g", mount_requirement=' in text
+    assert '# TODO(flyte-lint migrate): secret `Secret(group="g")` names no key' in text
     assert "# TODO(flyte-lint migrate): Resources keywords accelerator have no Flyte 2 counterpart" in text
     assert "A = Resources(**SPEC)" in text and 'C = Secret(group="g")' in text  # (left as they were)
 

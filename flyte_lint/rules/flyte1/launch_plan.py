@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from astroid import nodes
 
+from flyte_lint.migrate.launch_plan_facts import CRON_ALIASES
 from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.arguments import argument, keyword_argument
 from flyte_lint.model.flyte1_index import Ref, V1Index, flyte1_index, v1_symbol
@@ -25,6 +26,8 @@ def automation_for(idx: V1Index, module: Module, node: nodes.NodeNG | None) -> s
     symbol = v1_symbol(idx.analysis.resolver.value_of(node.func))
     if symbol == "CronSchedule":
         expr = argument(node, 1, "schedule") or argument(node, 0, "cron_expression")
+        if isinstance(expr, nodes.Const) and isinstance(expr.value, str) and expr.value.strip() in CRON_ALIASES:
+            return f'flyte.Cron("{CRON_ALIASES[expr.value.strip()]}")'  # (flyte.Cron takes five fields)
         return f"flyte.Cron({short_source(module, expr, 40)})" if expr is not None else "flyte.Cron(...)"
     if symbol == "FixedRate":
         duration = argument(node, 0, "duration")
@@ -89,7 +92,7 @@ class LaunchPlanRule(V1Rule):
             """,
             message="`LaunchPlan.get_or_create(...)` is a Flyte 1 launch plan: in Flyte 2, "
             '`@env.task(triggers=flyte.Trigger("nightly", flyte.Cron("0 2 * * *"), inputs={"day": '
-            "flyte.TriggerTime}))` on `nightly`" + MIGRATE_NOTE,
+            "flyte.TriggerTime}, auto_activate=False))` on `nightly`" + MIGRATE_NOTE,
         ),
         Case(
             """
@@ -187,6 +190,11 @@ class LaunchPlanRule(V1Rule):
     def _plan_message(self, idx: V1Index, ref: Ref) -> str:
         call = ref.call
         head = f"`{short_source(ref.module, ref.site, 50)}` is a Flyte 1 launch plan"
+        facts = migrated_launch_plans(idx.analysis).get(id(call)) if call is not None else None
+        if facts is not None and facts.workflow is not None and not facts.problems:
+            return head + ": in Flyte 2, " + _what_migrate_writes(facts)
+        if facts is not None and facts.problems:
+            head += f" ({'; '.join(facts.problems)})"
         if call is None:
             return head + ": Flyte 2 has no launch plans; pass a `flyte.Trigger` to `@env.task(triggers=...)`"
         module = ref.module
@@ -199,6 +207,13 @@ class LaunchPlanRule(V1Rule):
         else:
             return head + ": Flyte 2 has no launch plans; pass a `flyte.Trigger` to `@env.task(triggers=...)`"
         schedule = keyword_argument(call, "schedule")
+        if schedule is None and isinstance(call.scope(), nodes.FunctionDef) and target is not None:
+            # (made inside a task: what `flyte-lint migrate` writes is the task itself, or a partial of it)
+            workflow = short_source(module, target, 30)
+            bound = [keyword_argument(call, k) for k in ("default_inputs", "fixed_inputs")]
+            if any(b is not None for b in bound):
+                return f"{head}: in Flyte 2, call the task `{workflow}` with its inputs bound (`functools.partial`)"
+            return f"{head}: in Flyte 2, call the task `{workflow}` itself"
         automation = automation_for(idx, module, schedule) if schedule is not None else None
         if schedule is not None and automation is None:
             automation = "flyte.Cron(...)"
@@ -226,6 +241,38 @@ class LaunchPlanRule(V1Rule):
                 f"`@env.task(triggers={trigger})`{on}, or give the task's parameters defaults"
             )
         return f"{head}: in Flyte 2, `@env.task(triggers={trigger})`{on}"
+
+
+def migrated_launch_plans(analysis: Analysis) -> dict:
+    """What `flyte-lint migrate` reads of each module-level launch plan of the project (launch_plan_facts, by
+    ``id`` of the call): the message then says what the command writes."""
+
+    def compute() -> dict:
+        from flyte_lint.migrate.launch_plan_facts import module_launch_plans
+        from flyte_lint.migrate.plan import build_plan
+
+        plan = build_plan(analysis, {m.path for m in analysis.modules if m.tree is not None})
+        return {id(facts.call): facts for mplan in plan.modules.values() for facts in module_launch_plans(mplan)}
+
+    return analysis.memo(("fly507", "launch-plan-facts"), compute)
+
+
+def _what_migrate_writes(facts) -> str:
+    """The Flyte 2 form of a launch plan as `flyte-lint migrate` writes it (transforms/launch_plans.py)."""
+    workflow = facts.workflow.name
+    parts = []
+    if facts.has_trigger:
+        parts.append(f"`@env.task(triggers={facts.trigger})` on `{workflow}`")
+    if facts.var is not None and not facts.automation:
+        bound = ", ".join(f"{k}={v}" for k, v in facts.fixed.items())
+        parts.append(
+            f"`{facts.var}` becomes an `@env.task` that calls `{workflow}`"
+            + (f" with `{bound}` bound" if bound else "")
+            + (" (its default inputs the task's defaults)" if facts.default else "")
+        )
+    if not parts:
+        parts.append(f"the task `{workflow}` itself (Flyte 2 runs a task; it has no launch plans)")
+    return "; ".join(parts)
 
 
 def _inside(node: nodes.NodeNG, container: nodes.NodeNG) -> bool:
