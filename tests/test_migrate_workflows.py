@@ -500,3 +500,47 @@ def test_a_named_output_of_another_module_is_read_as_a_tuple(tmp_path):
     code, text = migrated(tmp_path, files, "run.py")
     assert code == 0
     assert "print(tuple(run.outputs()))" in text  # (Pair is not bound in run.py)
+
+
+FAILURE_HANDLER_WITH_ERROR = """
+import typing
+
+from flytekit import task, workflow
+from flytekit.types.error.error import FlyteError
+
+
+@task
+def fail(name: str) -> None:
+    raise ValueError(f"cannot create {name}")
+
+
+@task
+def clean_up(name: str, err: typing.Optional[FlyteError] = None) -> None:
+    print(f"cleaning {name}: {err}")
+
+
+@workflow(on_failure=clean_up)
+def create(name: str = "cluster"):
+    fail(name=name)
+"""
+
+
+def test_a_handler_taking_the_error_gets_its_message(tmp_path):
+    code, text = migrated(tmp_path, FAILURE_HANDLER_WITH_ERROR)
+    assert code == 0
+    assert "FlyteError" not in text
+    assert "def clean_up(name: str, err: typing.Optional[str] = None) -> None:" in text
+    assert (
+        "    try:\n        fail(name=name)\n    except Exception as exc:\n"
+        "        clean_up(name=name, err=str(exc))\n        raise\n"
+    ) in text
+
+
+@requires_sdk
+def test_the_migrated_handler_runs_with_the_error_message(tmp_path):
+    root = write_project(tmp_path / "project", FAILURE_HANDLER_WITH_ERROR)
+    assert migrate(root) == 0
+    result = run_program((root / "main.py").read_text(encoding="utf-8"), entry="create", blocked_modules=("flytekit",))
+    assert not result.ok and result.ran("main.clean_up") == 1, result.summary()
+    assert result.error_types[:2] == ["RuntimeUserError", "ValueError"]  # (the error still propagates)
+    assert "cleaning cluster: " in result.stdout and "cannot create cluster" in result.stdout, result.stdout

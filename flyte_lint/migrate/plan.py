@@ -41,6 +41,9 @@ class TaskPlan:
     # Flyte 1's typed iterators in its signature: "return" or a parameter's name -> "list" (``Iterator[T]``:
     # Flyte 1 sends a list of T, Flyte 2 types it ``list[T]``) or "json" (``Iterator[JSON]``: a JSONL file)
     iterators: dict[str, str] = field(default_factory=dict)
+    # A failure handler's parameters typed with Flyte 1's FlyteError (the error of the failed node): Flyte 2 has no
+    # such type, so they take the exception's message (``str``) the ``except`` block passes
+    error_params: set[str] = field(default_factory=set)
 
     @property
     def is_async(self) -> bool:
@@ -191,6 +194,7 @@ def build_plan(analysis: Analysis, paths: set[Path]) -> MigrationPlan:
             users.setdefault(key, []).append((mplan, func))
             drafts.append((mplan, func, ref.symbol, options, key))
     envs = make_envs(plan, users, components(plan, analysis))
+    handlers: list[nodes.FunctionDef] = []  # the failure handlers the workflows name
     for mplan, func, symbol, options, key in drafts:
         env = envs[(id(mplan), key)]
         mplan.tasks[func.name] = TaskPlan(func.name, KINDS.get(symbol, "task"), env, options, func)
@@ -200,6 +204,11 @@ def build_plan(analysis: Analysis, paths: set[Path]) -> MigrationPlan:
             params = [a.name for a in handler.func.args.args] if isinstance(handler, FunctionRef) else None
             source = options.on_failure.as_string()
             mplan.tasks[func.name].on_failure = (source, params)  # (params None: the handler is not resolved)
+            if isinstance(handler, FunctionRef):
+                handlers.append(handler.func)
+    for func in handlers:
+        for task in (t for m in plan.modules.values() for t in m.tasks.values() if t.func is func):
+            task.error_params = _flyte_error_params(index.analysis, func)
     dependencies(plan, index)
     _task_names(plan, [m for m in analysis.modules if m.path in paths and m.path not in plan.modules])
     _reference_callers(plan, index)
@@ -227,6 +236,17 @@ def _iterators(analysis: Analysis, func: nodes.FunctionDef) -> dict[str, str]:
         if isinstance(origin, External) and origin.path in ITERATORS:
             item = analysis.resolver.value_of(annotation.slice)
             found[name] = "json" if isinstance(item, External) and item.path in JSON else "list"
+    return found
+
+
+def _flyte_error_params(analysis: Analysis, func: nodes.FunctionDef) -> set[str]:
+    """The parameters of ``func`` whose annotation names flytekit's FlyteError (``Optional[FlyteError]``)."""
+    found = set()
+    for arg, annotation in zip(func.args.args, func.args.annotations, strict=False):
+        for node in [annotation, *annotation.nodes_of_class((nodes.Name, nodes.Attribute))] if annotation else []:
+            value = analysis.resolver.value_of(node)
+            if isinstance(value, External) and value.path.startswith("flytekit") and value.path.endswith(".FlyteError"):
+                found.add(arg.name)
     return found
 
 

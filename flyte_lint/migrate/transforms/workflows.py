@@ -27,7 +27,9 @@ What a call returns is read as Flyte 2 returns it: a NamedTuple output comes bac
 one-field NamedTuple as its value: measured on flyte 2.12.1), so ``r.slope`` becomes ``r[0]`` (or ``r``), and
 Flyte 1's ``r.o1`` becomes ``r[1]``.
 
-A handler taking more than the workflow's inputs (``err: FlyteError``) gets a TODO. ``.with_overrides(...)``
+A handler taking the failed node's error (``err: Optional[FlyteError]``: Flyte 2 has no such type) takes its
+message: ``err: Optional[str]``, and the workflow passes ``err=str(exc)`` from ``except Exception as exc``. A
+handler taking anything else beyond the workflow's inputs gets a TODO. ``.with_overrides(...)``
 in a workflow becomes ``t.override(resources=flyte.Resources(...), retries=..., timeout=..., short_name=...)(...)``
 (``override`` keeps what it is not given: retries=0 falls back to the task's); other keywords (an image, a cache)
 get a TODO.
@@ -220,22 +222,26 @@ class WorkflowsTransform(Transform):
         task = self.file.module.tasks.get(name) if not self._stack else None
         if task is not None and task.becomes_async and updated.asynchronous is None:
             updated = updated.with_changes(asynchronous=cst.Asynchronous())
+        if task is not None and task.error_params:
+            updated = updated.with_changes(params=updated.params.visit(_FlyteErrorAsStr(self, task.error_params)))
         if task is None or task.on_failure is None or not isinstance(updated.body, cst.IndentedBlock):
             return updated
         handler, params = task.on_failure
         inputs = [p.name.value for p in updated.params.params + updated.params.kwonly_params]
-        passed = [p for p in params if p in inputs] if params is not None else inputs
-        call = f"{handler}({', '.join(f'{p}={p}' for p in passed)})"
-        if task.becomes_async:
-            handler_task = self.file.module.task_names.get(handler)
-            if handler_task is not None:
-                call = (
-                    f"await {handler}{'' if handler_task.is_async else '.aio'}({', '.join(f'{p}={p}' for p in passed)})"
-                )
+        passed = [f"{p}={p}" for p in params if p in inputs] if params is not None else [f"{p}={p}" for p in inputs]
+        handler_task = self.file.module.task_names.get(handler)
+        errors = set(params or ()) - set(inputs)
+        if errors and handler_task is not None and errors <= handler_task.error_params:
+            passed += [f"{p}=str(exc)" for p in params if p in errors]  # (the failed node's error, as its message)
+        else:
+            errors = set()
+        call = f"{handler}({', '.join(passed)})"
+        if task.becomes_async and handler_task is not None:
+            call = f"await {handler}{'' if handler_task.is_async else '.aio'}({', '.join(passed)})"
         handler_stmt = cst.parse_statement(call + "\n")
         if params is None:
             handler_stmt = self.todo(handler_stmt, "check that the failure handler takes the workflow's inputs")
-        elif set(params) - set(inputs):
+        elif set(params) - set(inputs) - errors:
             extra = ", ".join(sorted(set(params) - set(inputs)))
             handler_stmt = self.todo(
                 handler_stmt, f"the failure handler also takes {extra}: pass it from the exception"
@@ -248,10 +254,41 @@ class WorkflowsTransform(Transform):
                 cst.ExceptHandler(
                     body=cst.IndentedBlock(body=[handler_stmt, cst.parse_statement("raise\n")]),
                     type=cst.Name("Exception"),
+                    name=cst.AsName(cst.Name("exc")) if errors else None,
                 )
             ],
         )
         return updated.with_changes(body=updated.body.with_changes(body=[*docstring, wrapped]))
+
+
+class _FlyteErrorAsStr(cst.CSTTransformer):
+    """A failure handler's ``err: Optional[FlyteError]`` -> ``err: Optional[str]`` (the workflow passes
+    ``str(exc)``: Flyte 2 has no FlyteError)."""
+
+    def __init__(self, transform: WorkflowsTransform, names: set[str]) -> None:
+        super().__init__()
+        self.transform, self.names = transform, names
+
+    def leave_Param(self, original: cst.Param, updated: cst.Param) -> cst.Param:
+        if updated.name.value not in self.names or updated.annotation is None:
+            return updated
+        return updated.with_changes(annotation=updated.annotation.visit(_StrForFlyteError(self.transform)))
+
+
+class _StrForFlyteError(cst.CSTTransformer):
+    def __init__(self, transform: WorkflowsTransform) -> None:
+        super().__init__()
+        self.transform = transform
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
+        return self._str(updated)
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
+        return self._str(updated)
+
+    def _str(self, node: cst.BaseExpression) -> cst.BaseExpression:
+        path = self.transform.v1_path(node)
+        return cst.Name("str") if path is not None and path.endswith(".FlyteError") else node
 
 
 TRANSFORM = WorkflowsTransform
