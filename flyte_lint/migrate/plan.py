@@ -151,7 +151,24 @@ class ModulePlan:
         by_home: dict[str, list[str]] = {}
         for local, env in self.imported_envs.items():
             by_home.setdefault(env.home, []).append(env.var if local == env.var else f"{env.var} as {local}")
-        return [f"from {home} import {', '.join(sorted(set(names)))}" for home, names in sorted(by_home.items())]
+        return [
+            f"from {self._spelling(home)} import {', '.join(sorted(set(names)))}"
+            for home, names in sorted(by_home.items())
+        ]
+
+    def _spelling(self, home: str) -> str:
+        """How this module names ``home`` in an import: relative (``.workflow``) when it imports the project's
+        modules relatively (the same module under two names would define its env twice), else absolute."""
+        tree = self.module.tree
+        relative = tree is not None and any(isinstance(node, nodes.ImportFrom) and node.level for node in tree.body)
+        package = self.module.package
+        if not relative:
+            return home
+        if not package:
+            return "." + home
+        if home.startswith(package + "."):
+            return "." + home[len(package) + 1 :]
+        return home
 
 
 @dataclass

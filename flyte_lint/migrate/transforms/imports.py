@@ -88,6 +88,8 @@ class ImportsTransform(Transform):
             if s not in present and not self._has(body, s) and self._binds(s) & names.used  # (what the code reads)
         ]
         needed = [s for s in needed if not self._merged(body, s)]
+        first_dropped = bool(updated.body) and 0 in slots  # (the module's first statement went)
+        inserted: list[cst.CSTNode] = []
         placed = []  # first where a dropped import of the group was, then the others among their group
         for statement in sorted(needed, key=self._order):
             slot = self._slot(body, slots, statement)
@@ -95,7 +97,8 @@ class ImportsTransform(Transform):
                 placed.append(statement)
                 continue
             position, lines = slot
-            body.insert(position, cst.parse_statement(statement + "\n").with_changes(leading_lines=lines))
+            inserted.append(cst.parse_statement(statement + "\n").with_changes(leading_lines=lines))
+            body.insert(position, inserted[-1])
         for position, (count, _) in slots.items():  # (no import took the place: blank lines are not doubled)
             lines = list(body[position].leading_lines)
             carried, own = lines[:count], lines[count:]
@@ -103,7 +106,13 @@ class ImportsTransform(Transform):
                 body[position] = body[position].with_changes(leading_lines=own)
         for statement in placed:
             position, lines = self._place(body, statement)
-            body.insert(position, cst.parse_statement(statement + "\n").with_changes(leading_lines=lines))
+            inserted.append(cst.parse_statement(statement + "\n").with_changes(leading_lines=lines))
+            body.insert(position, inserted[-1])
+        if first_dropped and body and not any(body[0] is node for node in inserted):
+            lines = list(body[0].leading_lines)  # (the module's first statement now: no blank line above it)
+            while lines and lines[0].comment is None:
+                lines.pop(0)
+            body[0] = body[0].with_changes(leading_lines=lines)
         return updated.with_changes(body=body)
 
     # -- where a new import goes: its group (isort's: __future__, stdlib, third party, the project) ----------
@@ -252,16 +261,17 @@ class ImportsTransform(Transform):
         """``from m import a`` joins a top-level ``from m import b`` the module has (``body`` is updated in
         place); False when there is none."""
         node = cst.parse_statement(statement + "\n").body[0]
-        if not isinstance(node, cst.ImportFrom) or node.relative or isinstance(node.names, cst.ImportStar):
+        if not isinstance(node, cst.ImportFrom) or isinstance(node.names, cst.ImportStar):
             return False
         code = cst.Module(body=[]).code_for_node
         for i, stmt in enumerate(body[: ImportsTransform._after_imports(body)]):  # (the imports at the top)
             other = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 else None
             if (
                 isinstance(other, cst.ImportFrom)
-                and not other.relative
+                and len(other.relative) == len(node.relative)
                 and not isinstance(other.names, cst.ImportStar)
                 and other.module is not None
+                and node.module is not None
                 and code(other.module) == code(node.module)
                 and other.lpar is None  # (a parenthesised list keeps its layout)
             ):
