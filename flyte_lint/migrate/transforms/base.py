@@ -58,6 +58,7 @@ from flyte_lint.model.values import External
 ORDER = (
     "tasks",
     "workflows",
+    "imperative",
     "map_task",
     "conditional",
     "ordering",
