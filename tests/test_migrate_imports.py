@@ -149,3 +149,27 @@ def test_a_shared_env_import_joins_the_project_group(tmp_path):
         "import json\n\nimport flyte\nimport pandas as pd\n\nfrom pkg.a import double\nfrom pkg.envs import env\n\n\n"
     )
     assert b.startswith(expected)  # (flyte: the workflow's env depends on the shared one)
+
+
+def test_a_flytekit_import_still_used_gets_a_todo_naming_what_uses_it(tmp_path):
+    from lintutil import write_project
+    from migrateutil import migrate
+
+    root = write_project(
+        tmp_path / "project",
+        """
+        from flytekit import task
+        from flytekit.core.type_engine import TypeEngine, TypeTransformer
+
+
+        @task
+        def kind() -> str:
+            return str(TypeEngine.get_transformer(int))
+        """,
+    )
+    assert migrate(root) == 1
+    text = (root / "main.py").read_text(encoding="utf-8")
+    assert (
+        "# TODO(flyte-lint migrate): Flyte 1's `TypeEngine` still in use here: migrate by hand the code "
+        'that uses it (guide §2 "Package Imports")\nfrom flytekit.core.type_engine import TypeEngine\n'
+    ) in text

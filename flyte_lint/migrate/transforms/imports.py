@@ -13,7 +13,7 @@ import libcst as cst
 from flyte_lint.migrate.transforms.base import TODO_PREFIX, Transform
 
 SECTION_IMPORTS = '§2 "Package Imports"'
-STILL_USED = "flytekit is still used here: migrate what uses it by hand"
+STILL_USED = "Flyte 1's {names} still in use here: migrate by hand the code that uses it"
 SHIM = "flyte_migrate"  # flyteorg/flyte-migrate: runs Flyte 1 code on Flyte 2 when imported first
 
 
@@ -76,7 +76,7 @@ class ImportsTransform(Transform):
                             continue
                         stmt = stmt.with_changes(body=[kept])
                     if self._flytekit(kept):
-                        stmt = self.todo(stmt, STILL_USED)
+                        stmt = self.todo(stmt, STILL_USED.format(names=self._still_used(kept, names.used)))
             if dropped_groups:
                 stmt = stmt.with_changes(leading_lines=[*carried, *stmt.leading_lines])
                 slots[len(body)] = (len(carried), dropped_groups)
@@ -246,6 +246,16 @@ class ImportsTransform(Transform):
             return None
         keep[-1] = keep[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
         return node.with_changes(names=keep)
+
+    @staticmethod
+    def _still_used(node, used: set[str]) -> str:
+        """The names a flytekit import binds that the migrated module still reads: ``FlyteContextManager``,
+        ``flytekit.current_context``..."""
+        if isinstance(node.names, cst.ImportStar):
+            return "`*`"
+        bound = [a.evaluated_alias or a.evaluated_name for a in node.names]
+        shown = [f"`{b}`" for b in bound if b.split(".")[0] in used]
+        return ", ".join(shown or [f"`{b}`" for b in bound])
 
     @staticmethod
     def _flytekit(node) -> bool:
