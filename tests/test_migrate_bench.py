@@ -120,3 +120,34 @@ def test_fingerprint():
     assert len(fp) == 12 and int(fp, 16) >= 0
     assert migrate_bench.fingerprint({"b": [2.5, "x"], "a": 1}) == fp  # key order does not count
     assert migrate_bench.fingerprint({"a": 1, "b": [2.5, "y"]}) != fp
+
+
+def test_a_file_needing_a_library_missing_here_is_tried_with_another_interpreter(tmp_path, capsys):
+    corpora = tmp_path / "corpora"
+    flows = corpora / "tiny" / "proj" / "flows"
+    flows.mkdir(parents=True)
+    (flows / "__init__.py").write_text("")
+    (flows / "uses_lib.py").write_text(
+        "import missinglib\nfrom flytekit import task\n\n\n@task\ndef value() -> int:\n    return missinglib.VALUE\n"
+    )
+    manifest = tmp_path / "manifest.md"
+    manifest.write_text(
+        MANIFEST.split("| tiny |")[0]
+        + "| tiny | `proj` | `flows/__init__.py` | - | - | file | - | package marker |\n"
+        + "| tiny | `proj` | `flows/uses_lib.py` | - | - | file | - | needs missinglib |\n"
+    )
+    args = ["--corpora", str(corpora), "--manifest", str(manifest)]
+    assert migrate_bench.main(args) == 0
+    out = capsys.readouterr().out
+    assert "| tiny | 2 | 2 | 2 | 1 (+0) | 0 | 0 |" in out, out
+    assert "uses_lib.py: does not import under flyte: ModuleNotFoundError: No module named 'missinglib'" in out
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "missinglib.py").write_text("VALUE = 1\n")
+    other = tmp_path / "other-python"  # (an interpreter that has the library: a venv would, here a PYTHONPATH)
+    other.write_text(f'#!/bin/sh\nPYTHONPATH="{lib}" exec "{sys.executable}" "$@"\n')
+    other.chmod(0o755)
+    assert migrate_bench.main([*args, "--import-python", str(other)]) == 0
+    out = capsys.readouterr().out
+    assert "| tiny | 2 | 2 | 2 | 2 (+0) | 0 | 0 |" in out, out
+    assert f"uses_lib.py: imports with {other} (ModuleNotFoundError: No module named 'missinglib' here)" in out
