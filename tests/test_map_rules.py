@@ -273,3 +273,27 @@ def test_fly201_map_returned_by_a_helper_under_the_sdk():
     assert good.ok and good.output == [2, 4, 2, 4] and good.ran("fanout.double") == 4, good.summary()
     good_aio = run_program(files, entry="main:good_aio", args={"xs": [1, 2]})
     assert good_aio.ok and good_aio.output == [2, 4] and good_aio.ran("fanout.adouble") == 2, good_aio.summary()
+
+
+def test_fly204_underlines_the_group_not_the_block(tmp_path):
+    from lintutil import lint_result
+
+    result = lint_result(
+        tmp_path,
+        """
+import flyte
+
+env = flyte.TaskEnvironment("e")
+
+
+@env.task
+async def main() -> int:
+    async with flyte.group("g"):
+        a = 1
+        b = 2
+    return a + b
+""",
+        select=["FLY204"],
+    )
+    (finding,) = result.findings
+    assert (finding.line, finding.column, finding.end_line, finding.end_column) == (8, 16, 8, 32)  # flyte.group("g")

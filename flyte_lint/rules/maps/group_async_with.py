@@ -287,7 +287,7 @@ class GroupAsyncWith(Rule):
             fix = Fix((removal,), safe=True, title="Enter the group with a plain `with`")
         return self.finding(
             module,
-            statement,
+            group,  # (the context manager, not the whole block: an editor underlines what is wrong)
             f"`async with {written}` raises TypeError: flyte.group is a sync context manager (no `__aenter__`), "
             f"so the task fails before the block runs. Write `with {written}:` (it works in async code too)",
             fix,
