@@ -71,6 +71,7 @@ ORDER = (
     "iterators",
     "references",
     "main_blocks",
+    "counterparts",
     "imports",
 )
 
