@@ -3,11 +3,10 @@ type transformers and task types) get a TODO naming their Flyte 2 counterpart; t
 
 from __future__ import annotations
 
+from flyte_lint.migrate.transforms.counterparts import BASES, CALLS
 from lintutil import write_project
 from migrateutil import migrate
 from sdk_runner import requires_sdk, run_program
-
-from flyte_lint.migrate.transforms.counterparts import BASES, CALLS
 
 GATES = """
 from datetime import timedelta
