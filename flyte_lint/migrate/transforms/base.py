@@ -46,6 +46,7 @@ How to add a transform
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -88,6 +89,51 @@ class FileContext:
     module: ModulePlan
     imports: list[str] = field(default_factory=list)
     todos: list[str] = field(default_factory=list)
+
+
+class NamesRead(cst.CSTVisitor):
+    """The names code reads: not an attribute's name (``env.task`` reads ``env``), not what import statements
+    bind, forward references in string annotations included (``"FlyteFile"``); with ``targets=False``, not the
+    names an assignment binds (``ctx = ...``)."""
+
+    def __init__(self, targets: bool = True) -> None:
+        super().__init__()
+        self.used: set[str] = set()
+        self._targets = targets
+        self._annotations = 0
+
+    def visit_Import(self, node) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node) -> bool:
+        return False
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> bool:
+        return self._targets or not isinstance(node.target, cst.Name)
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)
+        return False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.used.add(node.value)
+
+    def visit_Annotation(self, node: cst.Annotation) -> None:
+        self._annotations += 1
+
+    def leave_Annotation(self, node: cst.Annotation) -> None:
+        self._annotations -= 1
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        if self._annotations:  # a forward reference: "FlyteFile", "typing.List[FlyteFile]"
+            self.used.update(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", node.evaluated_value))
+
+
+def names_read(node: cst.CSTNode, targets: bool = True) -> set[str]:
+    """What ``NamesRead`` finds in ``node``."""
+    reader = NamesRead(targets)
+    node.visit(reader)
+    return reader.used
 
 
 def todo_comment(message: str, section: str) -> str:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import libcst as cst
 
 from flyte_lint.migrate.task_options import secret_env_var
-from flyte_lint.migrate.transforms.base import Transform
+from flyte_lint.migrate.transforms.base import Transform, names_read
 
 DECK_ATTRIBUTES = ("default_deck", "decks")
 # Flyte 1 context attribute (and the attribute read of it) -> the same read of Flyte 2's TaskContext
@@ -79,29 +79,6 @@ def _read(ctx: cst.BaseExpression, dotted: str) -> cst.BaseExpression:
     return ctx
 
 
-class _Reads(cst.CSTVisitor):
-    """The names read in a function body, outside the targets of assignments."""
-
-    def __init__(self) -> None:
-        self.names: set[str] = set()
-
-    def visit_AssignTarget(self, node: cst.AssignTarget) -> bool:
-        return not isinstance(node.target, cst.Name)
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)  # (`flyte.ctx` reads `flyte`, not `ctx`)
-        return False
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.names.add(node.value)
-
-
-def _reads(body: cst.BaseSuite) -> set[str]:
-    reads = _Reads()
-    body.visit(reads)
-    return reads.names
-
-
 def _binds_ctx(statement: cst.CSTNode, names: set[str]) -> bool:
     """``statement`` is ``<name> = flyte.ctx()`` for one of ``names``, with no comment (a comment is kept)."""
     if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1):
@@ -135,7 +112,7 @@ class ContextTransform(Transform):
 
     def leave_FunctionDef(self, original, updated):
         self._names.pop()
-        unused = self._migrated.pop() - _reads(updated.body)
+        unused = self._migrated.pop() - names_read(updated.body, targets=False)
         statements = list(updated.body.body)
         # `ctx = current_context()` whose every read was rewritten (secrets -> os.environ...): it goes too
         kept = [s for s in statements if not _binds_ctx(s, unused)]

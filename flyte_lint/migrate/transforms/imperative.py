@@ -29,7 +29,7 @@ import libcst as cst
 from astroid import nodes
 
 from flyte_lint.migrate.task_options import SECTION_TASKS
-from flyte_lint.migrate.transforms.base import Transform
+from flyte_lint.migrate.transforms.base import Transform, names_read
 
 CONSTRUCTORS = ("Workflow", "ImperativeWorkflow")
 ADD_ENTITY = ("add_entity", "add_task", "add_subwf", "add_launch_plan")
@@ -45,24 +45,6 @@ def _code(node: cst.CSTNode) -> str:
 
 def _string(node: cst.BaseExpression) -> str | None:
     return node.evaluated_value if isinstance(node, cst.SimpleString) else None
-
-
-class _NamesRead(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.names: set[str] = set()
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
-        return False
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.names.add(node.value)
-
-
-def _reads_names(node: cst.CSTNode, names: set[str]) -> bool:
-    reader = _NamesRead()
-    node.visit(reader)
-    return bool(reader.names & names)
 
 
 class _Workflow:
@@ -200,7 +182,7 @@ class ImperativeTransform(Transform):
                 if field == "outputs" and owner.value in workflow.nodes:
                     position = self._output_position(workflow.nodes[owner.value], key)
                     return owner.value if position is None else f"{owner.value}[{position}]"
-        if not _reads_names(node, {*workflow.nodes, workflow.name}):
+        if not names_read(node) & {*workflow.nodes, workflow.name}:
             return _code(node)  # (a constant, or a module-level value)
         raise _NotMechanical(f"binds `{_code(node)}`, which is not a workflow input or a node's output")
 

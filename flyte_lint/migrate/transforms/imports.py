@@ -5,57 +5,24 @@ still used gets a TODO: something no transform translated uses it."""
 
 from __future__ import annotations
 
-import re
 import sys
 
 import libcst as cst
 
-from flyte_lint.migrate.transforms.base import TODO_PREFIX, Transform
+from flyte_lint.migrate.transforms.base import TODO_PREFIX, Transform, names_read
 
 SECTION_IMPORTS = '§2 "Package Imports"'
 STILL_USED = "Flyte 1's {names} still in use here: migrate by hand the code that uses it"
 SHIM = "flyte_migrate"  # flyteorg/flyte-migrate: runs Flyte 1 code on Flyte 2 when imported first
 
 
-class _Names(cst.CSTVisitor):
-    """The names a module reads outside its import statements (string annotations included)."""
-
-    def __init__(self) -> None:
-        self.used: set[str] = set()
-        self._annotations = 0
-
-    def visit_Import(self, node) -> bool:
-        return False
-
-    def visit_ImportFrom(self, node) -> bool:
-        return False
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)  # (`env.task` reads `env`, not `task`)
-        return False
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.used.add(node.value)
-
-    def visit_Annotation(self, node: cst.Annotation) -> None:
-        self._annotations += 1
-
-    def leave_Annotation(self, node: cst.Annotation) -> None:
-        self._annotations -= 1
-
-    def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        if self._annotations:  # a forward reference: "FlyteFile", "typing.List[FlyteFile]"
-            self.used.update(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", node.evaluated_value))
-
-
 class ImportsTransform(Transform):
     section = SECTION_IMPORTS
 
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
-        names = _Names()
-        updated.visit(names)
+        used = names_read(updated)
         aliases = self.file.module.aliases
-        self._dropped_uses = self._read_before() - names.used  # (names only the rewritten Flyte 1 code read)
+        self._dropped_uses = self._read_before() - used  # (names only the rewritten Flyte 1 code read)
         body: list[cst.CSTNode] = []
         present: set[str] = set()
         carried: list[cst.EmptyLine] = []  # the blank lines and comments above a dropped import
@@ -66,7 +33,7 @@ class ImportsTransform(Transform):
                 small = stmt.body[0]
                 if isinstance(small, (cst.Import, cst.ImportFrom)):
                     present.add(cst.Module(body=[]).code_for_node(small))
-                    kept = self._prune(small, aliases, names.used)
+                    kept = self._prune(small, aliases, used)
                     if isinstance(small, cst.Import) and all(a.evaluated_name == SHIM for a in small.names):
                         kept = None  # flyte-migrate's runtime shim: migrated code needs none
                     if kept is not small:
@@ -76,7 +43,7 @@ class ImportsTransform(Transform):
                             continue
                         stmt = stmt.with_changes(body=[kept])
                     if self._flytekit(kept):
-                        stmt = self.todo(stmt, STILL_USED.format(names=self._still_used(kept, names.used)))
+                        stmt = self.todo(stmt, STILL_USED.format(names=self._still_used(kept, used)))
             if dropped_groups:
                 stmt = stmt.with_changes(leading_lines=[*carried, *stmt.leading_lines])
                 slots[len(body)] = (len(carried), dropped_groups)
@@ -85,7 +52,7 @@ class ImportsTransform(Transform):
         needed = [
             s
             for s in self.file.imports
-            if s not in present and not self._has(body, s) and self._binds(s) & names.used  # (what the code reads)
+            if s not in present and not self._has(body, s) and self._binds(s) & used  # (what the code reads)
         ]
         needed = [s for s in needed if not self._merged(body, s)]
         first_dropped = bool(updated.body) and 0 in slots  # (the module's first statement went)
@@ -215,9 +182,7 @@ class ImportsTransform(Transform):
         text = self.file.module.module.text
         if text is None:
             return set()
-        names = _Names()
-        cst.parse_module(text).visit(names)
-        return names.used
+        return names_read(cst.parse_module(text))
 
     def _prune(self, node, aliases: dict[str, str], used: set[str]):
         """``node`` without the flytekit names nothing uses, and without the names only the Flyte 1 code the
