@@ -74,6 +74,22 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
     return text
 
 
+def whole_lines_edit(old: str, new: str) -> Edit:
+    """One edit turning ``old`` into ``new``: the lines between their common first and last lines."""
+    before, after = source_lines(old), source_lines(new.replace("\r\n", "\n").replace("\r", "\n"))
+    head = 0
+    while head < min(len(before), len(after)) and before[head].rstrip("\r\n") == after[head].rstrip("\n"):
+        head += 1
+    tail = 0
+    while (
+        tail < min(len(before), len(after)) - head
+        and before[-1 - tail].rstrip("\r\n") == after[-1 - tail].rstrip("\n")
+        and before[-1 - tail][-1:] in "\r\n"
+    ):
+        tail += 1
+    return Edit((head + 1, 0), (len(before) - tail + 1, 0), "".join(after[head : len(after) - tail]))
+
+
 def fixed_text(text: str, findings: list[Finding], unsafe: bool) -> tuple[str, list[Finding]]:
     """Apply the fixes of ``findings`` whose edits do not overlap an earlier fix; returns the applied ones."""
     starts = _offsets(text)

@@ -6,10 +6,10 @@ from collections.abc import Iterable
 
 from astroid import nodes
 
-from flyte_lint.fixes import source_lines
+from flyte_lint.fixes import whole_lines_edit
 from flyte_lint.model.analysis import Analysis
 from flyte_lint.model.flyte1_index import ImportStmt, V1Index, flyte1_index
-from flyte_lint.rules.base import Case, Edit, Finding, Fix, Scope, register
+from flyte_lint.rules.base import Case, Finding, Fix, Scope, register
 from flyte_lint.rules.flyte1._common import FLYTE1_CODES, MAPPING, MIGRATE_NOTE, V1Rule
 
 # Names whose Flyte 2 form has the same name and constructor in ``flyte``: FLY501 can rewrite their import.
@@ -316,19 +316,3 @@ def _one_to_one(stmt: ImportStmt) -> bool:
         and bool(stmt.names)
         and all(symbol in ONE_TO_ONE and orig == symbol for orig, _, symbol in stmt.names)
     )
-
-
-def whole_lines_edit(old: str, new: str) -> Edit:
-    """One edit turning ``old`` into ``new``: the lines between their common first and last lines."""
-    before, after = source_lines(old), source_lines(new.replace("\r\n", "\n").replace("\r", "\n"))
-    head = 0
-    while head < min(len(before), len(after)) and before[head].rstrip("\r\n") == after[head].rstrip("\n"):
-        head += 1
-    tail = 0
-    while (
-        tail < min(len(before), len(after)) - head
-        and before[-1 - tail].rstrip("\r\n") == after[-1 - tail].rstrip("\n")
-        and before[-1 - tail][-1:] in "\r\n"
-    ):
-        tail += 1
-    return Edit((head + 1, 0), (len(before) - tail + 1, 0), "".join(after[head : len(after) - tail]))
