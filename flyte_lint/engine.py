@@ -81,6 +81,11 @@ def run(
     try:
         with gc_paused():
             return _run(paths, settings, options, cwd, cache_dir, workers, progress)
+    except KeyboardInterrupt:
+        if workers is not None:
+            workers.abandon()  # (not close(): see there)
+            workers = None
+        raise
     finally:
         if workers is not None:
             workers.close()

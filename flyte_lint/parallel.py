@@ -4,6 +4,7 @@ depend on lies outside its component."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 from pathlib import Path
@@ -122,6 +123,18 @@ class Workers:
     def run(self, work: list[Unit], context: RunContext, progress=None) -> list[UnitResult]:
         """The results of ``work`` (see run_parallel), on the workers (started if they are not yet)."""
         return run_parallel(work, context, self.start(), progress)
+
+    def abandon(self) -> None:
+        """On Ctrl-C: end the workers and leave the pool as it is, for the process ends next (os._exit, launch.py).
+        A KeyboardInterrupt raised inside the pool's machinery (a future's lock taken, the signal arriving before
+        the ``with`` that releases it) leaves that lock held; ``shutdown(wait=True)`` then waited for good on the
+        pool's manager thread, itself waiting for the lock. Each worker ends on SIGINT (``_start``); one sent only
+        to this process reaches them here."""
+        if self.pool is not None:
+            for process in list((getattr(self.pool, "_processes", None) or {}).values()):
+                with contextlib.suppress(OSError):
+                    os.kill(process.pid, signal.SIGINT)
+            self.pool = None
 
     def close(self) -> None:
         if self.pool is not None:

@@ -224,3 +224,48 @@ def test_a_run_that_ignores_sigint_is_not_broken_by_one(tmp_path):
     # workers ended on it and the main process failed on its broken pool with a traceback.
     code, out, err = _interrupted_run(tmp_path, signal.SIG_IGN)
     assert code == 1 and "FLY201" in out and err == "", err
+
+
+HELD_LOCK = """
+import os
+import sys
+from pathlib import Path
+
+from flyte_lint import engine
+from flyte_lint.config import Options, Settings
+
+
+def interrupted(paths, settings, options, cwd, cache_dir, workers, progress):
+    # Ctrl-C arriving inside the pool's machinery: a future's lock taken, the signal raised before the `with`
+    # that would release it (CPython checks signals between bytecodes). The pool's manager thread then waits
+    # for that lock when it cancels the pending work.
+    pool = workers.start().pool
+    pending = [pool.submit(sum, [i]) for i in range(64)]
+    pending[-1]._condition.acquire()
+    raise KeyboardInterrupt
+
+
+engine._run = interrupted
+try:
+    engine.run([Path(sys.argv[1])], Settings(), Options(), jobs=2)
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+    os._exit(130)  # (as the command ends: launch.py)
+"""
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads the process table from /proc")
+def test_ctrl_c_inside_the_pool_machinery_does_not_hang_the_run(tmp_path):
+    # A full-suite run of test_ctrl_c_ends_the_run_and_its_workers_quietly once hung here: shutdown(wait=True)
+    # joined the pool's manager thread, which waited for a future's lock the interrupted main thread held.
+    script = tmp_path / "held_lock.py"
+    script.write_text(HELD_LOCK)
+    root = _project(tmp_path / "p", 1)
+    proc = subprocess.run(
+        [sys.executable, str(script), str(root)], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert proc.returncode == 130 and proc.stdout == "interrupted\n", proc.stderr
+    deadline = time.monotonic() + 5
+    while _running(str(script)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _running(str(script)) == []  # no worker left behind
