@@ -128,12 +128,12 @@ class Workers:
         """On Ctrl-C: end the workers and leave the pool as it is, for the process ends next (os._exit, launch.py).
         A KeyboardInterrupt raised inside the pool's machinery (a future's lock taken, the signal arriving before
         the ``with`` that releases it) leaves that lock held; ``shutdown(wait=True)`` then waited for good on the
-        pool's manager thread, itself waiting for the lock. Each worker ends on SIGINT (``_start``); one sent only
-        to this process reaches them here."""
+        pool's manager thread, itself waiting for the lock. The workers are ended with SIGTERM (quietly, as their
+        own Ctrl-C handler would; SIGINT may be ignored in them, as in a run started in the background)."""
         if self.pool is not None:
             for process in list((getattr(self.pool, "_processes", None) or {}).values()):
                 with contextlib.suppress(OSError):
-                    os.kill(process.pid, signal.SIGINT)
+                    process.terminate()
             self.pool = None
 
     def close(self) -> None:

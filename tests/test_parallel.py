@@ -255,14 +255,20 @@ except KeyboardInterrupt:
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads the process table from /proc")
-def test_ctrl_c_inside_the_pool_machinery_does_not_hang_the_run(tmp_path):
+@pytest.mark.parametrize("sigint", [signal.SIG_DFL, signal.SIG_IGN], ids=["terminal", "background"])
+def test_ctrl_c_inside_the_pool_machinery_does_not_hang_the_run(tmp_path, sigint):
     # A full-suite run of test_ctrl_c_ends_the_run_and_its_workers_quietly once hung here: shutdown(wait=True)
     # joined the pool's manager thread, which waited for a future's lock the interrupted main thread held.
     script = tmp_path / "held_lock.py"
     script.write_text(HELD_LOCK)
     root = _project(tmp_path / "p", 1)
-    proc = subprocess.run(
-        [sys.executable, str(script), str(root)], capture_output=True, text=True, timeout=60, check=False
+    proc = subprocess.run(  # (a worker left alive would hold the output pipes open: the run would not end)
+        [sys.executable, str(script), str(root)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, sigint),  # (how it was started: its workers inherit it)
     )
     assert proc.returncode == 130 and proc.stdout == "interrupted\n", proc.stderr
     deadline = time.monotonic() + 5
