@@ -22,6 +22,7 @@ import pytest
 
 from output_content import outputs_match
 from sdk_runner import requires_sdk
+from test_migrate_imperative import IMPERATIVE, TASKS as IMPERATIVE_TASKS
 from v1_runner import FLYTE1_PACKAGES, requires_flytekit, run_v1, run_v2
 
 pytestmark = pytest.mark.slow
@@ -545,43 +546,7 @@ CASES: dict[str, Case] = {
         15,  # 3 greetings + 0 + 2 + 4 + 6
     ),
     "imperative-workflow": Case(
-        {
-            "pkg/__init__.py": "",
-            "pkg/tasks.py": """
-            import typing
-
-            from flytekit import task
-
-
-            @task
-            def slope(x: list[int], y: list[int]) -> float:
-                return (y[-1] - y[0]) / (x[-1] - x[0])
-
-
-            @task
-            def stats(values: list[int]) -> typing.Tuple[int, float]:
-                return len(values), sum(values) / len(values)
-
-
-            @task
-            def report(n: int, mean: float) -> str:
-                return f"{n} values, mean {mean}"
-            """,
-            "pkg/imperative.py": """
-            from flytekit import Workflow
-
-            from .tasks import report, slope, stats
-
-            wf = Workflow(name="imperative")
-            wf.add_workflow_input("x", list[int])
-            wf.add_workflow_input("y", list[int])
-            s = wf.add_entity(slope, x=wf.inputs["x"], y=wf.inputs["y"])
-            st = wf.add_entity(stats, values=wf.inputs["y"])
-            r = wf.add_entity(report, n=st.outputs["o0"], mean=st.outputs["o1"])
-            wf.add_workflow_output("slope", s.outputs["o0"])
-            wf.add_workflow_output("text", r.outputs["o0"], python_type=str)
-            """,
-        },
+        {"pkg/__init__.py": "", "pkg/tasks.py": IMPERATIVE_TASKS, "pkg/imperative.py": IMPERATIVE},
         "pkg.imperative:wf",
         {"x": [0, 2], "y": [1, 5]},
         [2.0, "2 values, mean 3.0"],
