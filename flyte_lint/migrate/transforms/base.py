@@ -91,6 +91,20 @@ class FileContext:
     todos: list[str] = field(default_factory=list)
 
 
+class OwnScope:
+    """Mixin of a LibCST visitor or transformer of one scope's code: it does not enter the functions, classes and
+    lambdas nested in it (a ``yield``/``return`` there, or a call, belongs to them)."""
+
+    def visit_FunctionDef(self, node) -> bool:
+        return False
+
+    def visit_ClassDef(self, node) -> bool:
+        return False
+
+    def visit_Lambda(self, node) -> bool:
+        return False
+
+
 class NamesRead(cst.CSTVisitor):
     """The names code reads: not an attribute's name (``env.task`` reads ``env``), not what import statements
     bind, forward references in string annotations included (``"FlyteFile"``); with ``targets=False``, not the

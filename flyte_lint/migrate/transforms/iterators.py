@@ -21,7 +21,7 @@ from __future__ import annotations
 import libcst as cst
 
 from flyte_lint.migrate.task_options import SECTION_TASKS
-from flyte_lint.migrate.transforms.base import Transform
+from flyte_lint.migrate.transforms.base import OwnScope, Transform
 
 ACCUMULATORS = ("results", "items", "outputs", "collected")
 
@@ -67,21 +67,12 @@ class _Body(cst.CSTVisitor):
             self.next_of.add(args[0].value.value)
 
 
-class _Collect(cst.CSTTransformer):
+class _Collect(OwnScope, cst.CSTTransformer):
     """A generator body's yields and bare returns, rewritten to collect into ``name`` (nested scopes aside)."""
 
     def __init__(self, name: str) -> None:
         super().__init__()
         self.name = name
-
-    def visit_FunctionDef(self, node) -> bool:
-        return False
-
-    def visit_ClassDef(self, node) -> bool:
-        return False
-
-    def visit_Lambda(self, node) -> bool:
-        return False
 
     def leave_Expr(self, original: cst.Expr, updated: cst.Expr) -> cst.BaseSmallStatement:
         value = updated.value
@@ -186,14 +177,8 @@ def _uncollectable(body: _Body) -> str | None:
     return None
 
 
-class _ListReturns(cst.CSTTransformer):
+class _ListReturns(OwnScope, cst.CSTTransformer):
     """``return x`` -> ``return list(x)`` (nested scopes aside; a list display or comprehension stays)."""
-
-    def visit_FunctionDef(self, node) -> bool:
-        return False
-
-    def visit_Lambda(self, node) -> bool:
-        return False
 
     def leave_Return(self, original: cst.Return, updated: cst.Return) -> cst.Return:
         value = updated.value

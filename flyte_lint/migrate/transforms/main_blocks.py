@@ -18,7 +18,7 @@ from __future__ import annotations
 import libcst as cst
 
 from flyte_lint.migrate.plan import TaskPlan
-from flyte_lint.migrate.transforms.base import Transform
+from flyte_lint.migrate.transforms.base import OwnScope, Transform
 
 SECTION_CLI = '§5 "CLI Commands"'
 
@@ -79,7 +79,7 @@ def value_of_run(run: cst.BaseExpression, task: TaskPlan, here=None) -> cst.Base
     return cst.Subscript(value=outputs, slice=[cst.SubscriptElement(cst.Index(cst.Integer("0")))])
 
 
-class _Block(cst.CSTTransformer):
+class _Block(OwnScope, cst.CSTTransformer):
     """Rewrite the task calls of a ``__main__`` block: each simple statement of it, or of a block nested in it
     (a loop's, a ``try``'s...), gets its calls hoisted; what is left (a loop's header, a one-line suite) is
     rewritten in place."""
@@ -91,15 +91,6 @@ class _Block(cst.CSTTransformer):
         self.changed = False
         # a statement's runs are consumed by that statement: each one names them run, run_2... afresh
         self.base = next(n for n in ("run", "flyte_run", "task_run") if n not in taken)
-
-    def visit_FunctionDef(self, node) -> bool:
-        return False
-
-    def visit_ClassDef(self, node) -> bool:
-        return False
-
-    def visit_Lambda(self, node) -> bool:
-        return False
 
     def leave_IndentedBlock(self, original: cst.IndentedBlock, updated: cst.IndentedBlock) -> cst.IndentedBlock:
         body: list[cst.BaseStatement] = []
